@@ -1,0 +1,6 @@
+"""The simulator: scenario schema and loader, the SimPy model, closed forms. Pure."""
+
+from sim.errors import Problem, ScenarioError, TeamsimError
+from sim.scenario import Scenario
+
+__all__ = ["Problem", "Scenario", "ScenarioError", "TeamsimError"]

@@ -1,0 +1,49 @@
+"""Errors a user can cause, each able to say which file, line and field it is about."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+PathPart = str | int
+
+
+def dotted(path: Sequence[PathPart]) -> str:
+    """Render a field path as the dotted form used by ``--set`` and in messages."""
+    return ".".join(str(p) for p in path) or "(top level)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where it is and what was expected."""
+
+    path: tuple[PathPart, ...]
+    message: str
+    source: str = ""
+    line: int | None = None
+
+    def located(self, source: str, line: int | None) -> Problem:
+        """The same problem with its file and line filled in."""
+        return replace(self, source=source, line=line)
+
+    def __str__(self) -> str:
+        where = self.source or "<scenario>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        if not self.path:
+            return f"{where}: {self.message}"
+        return f"{where}: {dotted(self.path)}: {self.message}"
+
+
+class TeamsimError(Exception):
+    """Base of the errors that are the user's to fix: shown as a message, never a traceback."""
+
+    exit_code = 2
+
+
+class ScenarioError(TeamsimError):
+    """A scenario that cannot be used, with every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

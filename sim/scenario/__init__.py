@@ -1,0 +1,7 @@
+"""The scenario language: one frozen pydantic tree, loaded from YAML."""
+
+from sim.scenario.base import Level
+from sim.scenario.distributions import Distribution
+from sim.scenario.model import SCHEMA_VERSION, Scenario
+
+__all__ = ["SCHEMA_VERSION", "Distribution", "Level", "Scenario"]

@@ -1,0 +1,42 @@
+"""Shared building blocks of the scenario tree: the frozen base model and typed scalars."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegFloat = Annotated[float, Field(ge=0.0)]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+NonNegInt = Annotated[int, Field(ge=0)]
+# Ids appear in --set paths and in reports, so they stay simple.
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class Frozen(BaseModel):
+    """Base of every scenario model: immutable, and unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
+
+
+class Level(StrEnum):
+    """A hierarchy level; the order of declaration is the order of seniority."""
+
+    LINE = "line"
+    LOWER = "lower"
+    MIDDLE = "middle"
+    TOP = "top"
+
+    @property
+    def rank(self) -> int:
+        """Seniority: line 0, lower 1, middle 2, top 3."""
+        return list(Level).index(self)
+
+
+def scalar_to_list(value: Any) -> Any:
+    """Accept a single value where a list is expected (a plan that is the same every month)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [value]
+    return value

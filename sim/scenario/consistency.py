@@ -1,0 +1,172 @@
+"""Checks across fields that no single field can make: references, the tree, the day's time.
+
+Each check yields problems with the field path they are about, so that the loader can
+point at the line in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sim.errors import Problem
+from sim.scenario.base import Level
+from sim.scenario.market import OUTBOUND_KINDS, InboundChannel
+from sim.scenario.work import PER_HEAD_SCALES, DutyScale
+
+if TYPE_CHECKING:
+    from sim.scenario.model import Scenario
+
+
+def check_all(sc: Scenario) -> list[Problem]:
+    """Every cross-field problem of a scenario whose fields are each valid."""
+    checks = (
+        _references,
+        _reporting_tree,
+        _personas,
+        _segments,
+        _channels_used,
+        _approvals_and_escalations,
+        _duties,
+        _day_covers_duties,
+        _someone_sells,
+    )
+    return [problem for check in checks for problem in check(sc)]
+
+
+def _unknown(kind: str, value: str, known: list[str]) -> str:
+    return f"unknown {kind} {value!r}; expected one of: {', '.join(sorted(known)) or '(none)'}"
+
+
+def _references(sc: Scenario) -> Iterator[Problem]:
+    roles, channels, segments = list(sc.roles), list(sc.channels), list(sc.segments)
+    for rid, role in sc.roles.items():
+        path = ("roles", rid)
+        for field, ref in (("reports_to", role.reports_to), ("deputy", role.deputy)):
+            if ref is not None and ref not in sc.roles:
+                yield Problem((*path, field), _unknown("role", ref, roles))
+            elif ref == rid and field == "reports_to":
+                # A deputy may be a peer in the same role; a manager may not be oneself.
+                yield Problem((*path, field), "a role cannot report to itself")
+        for i, seg in enumerate(role.segments or []):
+            if seg not in sc.segments:
+                yield Problem((*path, "segments", i), _unknown("segment", seg, segments))
+        for i, ch in enumerate(role.channels or []):
+            if ch not in sc.channels:
+                yield Problem((*path, "channels", i), _unknown("channel", ch, channels))
+    for sid, seg in sc.segments.items():
+        for i, ch in enumerate(seg.channels):
+            if ch not in sc.channels:
+                yield Problem(("segments", sid, "channels", i), _unknown("channel", ch, channels))
+
+
+def _reporting_tree(sc: Scenario) -> Iterator[Problem]:
+    for rid, role in sc.roles.items():
+        boss = sc.roles.get(role.reports_to or "")
+        if boss is not None and boss.level.rank <= role.level.rank:
+            yield Problem(
+                ("roles", rid, "reports_to"),
+                f"a {role.level.value} role must report to a more senior level, "
+                f"but {role.reports_to!r} is {boss.level.value}",
+            )
+        if role.max_span is not None and role.level is Level.LINE:
+            yield Problem(("roles", rid, "max_span"), "line roles have no reports; remove it")
+
+
+def _personas(sc: Scenario) -> Iterator[Problem]:
+    for rid, role in sc.roles.items():
+        for pid in role.personas:
+            if pid not in sc.personas:
+                yield Problem(
+                    ("roles", rid, "personas", pid), _unknown("persona", pid, list(sc.personas))
+                )
+        total = sum(role.personas.values())
+        if role.personas and abs(total - 1.0) > 1e-6:
+            yield Problem(("roles", rid, "personas"), f"shares must sum to 1, got {total:g}")
+
+
+def _segments(sc: Scenario) -> Iterator[Problem]:
+    for sid, seg in sc.segments.items():
+        if seg.escalation_rate > 0 and not sc.roles_at(seg.escalation_level):
+            yield Problem(
+                ("segments", sid, "escalation_level"),
+                f"no role at level {seg.escalation_level.value} to handle escalations",
+            )
+        for i, stage in enumerate(seg.stages):
+            if stage.approval is not None and not sc.roles_at(stage.approval):
+                yield Problem(
+                    ("segments", sid, "stages", i, "approval"),
+                    f"no role at level {stage.approval.value} to approve",
+                )
+
+
+def _channels_used(sc: Scenario) -> Iterator[Problem]:
+    fed = {ch for seg in sc.segments.values() for ch in seg.channels}
+    for cid, ch in sc.channels.items():
+        needs_segment = not isinstance(ch, InboundChannel) or ch.lead_share > 0
+        if needs_segment and cid not in fed:
+            yield Problem(("channels", cid), "feeds no segment; list it in a segment's channels")
+    if any(ch.kind in OUTBOUND_KINDS for ch in sc.channels.values()) and sc.calls is None:
+        yield Problem(("calls",), "outbound channels need a calls section (call durations)")
+
+
+def _approvals_and_escalations(sc: Scenario) -> Iterator[Problem]:
+    needed = {
+        DutyScale.APPROVAL: {
+            st.approval for seg in sc.segments.values() for st in seg.stages if st.approval
+        },
+        DutyScale.ESCALATION: {
+            seg.escalation_level for seg in sc.segments.values() if seg.escalation_rate > 0
+        },
+    }
+    for scale, levels in needed.items():
+        covered = {lv for d in sc.duties.values() if d.per is scale for lv in d.levels}
+        for level in sorted(levels - covered, key=lambda lv: lv.rank):
+            yield Problem(
+                ("duties",),
+                f"a segment needs {scale.value}s at level {level.value}, but no duty with "
+                f"per: {scale.value} lists that level (it gives the minutes each takes)",
+            )
+
+
+def _duties(sc: Scenario) -> Iterator[Problem]:
+    for did, duty in sc.duties.items():
+        for i, rid in enumerate(duty.roles or []):
+            role = sc.roles.get(rid)
+            if role is None:
+                yield Problem(("duties", did, "roles", i), _unknown("role", rid, list(sc.roles)))
+            elif role.level not in duty.levels:
+                yield Problem(
+                    ("duties", did, "roles", i),
+                    f"role {rid!r} is {role.level.value}, not one of the duty's levels",
+                )
+        if not sc.duty_roles(did):
+            levels = ", ".join(lv.value for lv in duty.levels)
+            yield Problem(("duties", did, "levels"), f"no role at any of these levels: {levels}")
+
+
+def _day_covers_duties(sc: Scenario) -> Iterator[Problem]:
+    available = sc.calendar.workday.available_min
+    for rid, role in sc.roles.items():
+        reports = sc.reports_per_head(rid)
+        load = sum(
+            d.minutes_per_day(reports)
+            for did, d in sc.duties.items()
+            if rid in sc.duty_roles(did)
+            and (d.per in PER_HEAD_SCALES or d.per is DutyScale.REPORT_PER_WEEK)
+        )
+        if load > available:
+            yield Problem(
+                ("roles", rid),
+                f"recurring duties take {load:.0f} min a day but a working day has "
+                f"{available:.0f} min (hours less breaks)",
+            )
+
+
+def _someone_sells(sc: Scenario) -> Iterator[Problem]:
+    if sc.segments and not any(r.sells > 0 for r in sc.roles.values()):
+        yield Problem(("roles",), "there are segments but no role sells (no line role)")
+    if any(isinstance(c, InboundChannel) for c in sc.channels.values()) and not any(
+        r.answers_inbound for r in sc.roles.values()
+    ):
+        yield Problem(("roles",), "there are inbound requests but no role answers them")

@@ -1,0 +1,185 @@
+"""Scenario text in, scenario out; every problem at once, each naming file, line and field.
+
+Pure: the caller reads the file (``teamsim`` does) and passes its bytes or text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario.model import Scenario
+from sim.scenario.overrides import Override, apply_overrides
+from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes
+
+MAX_SCENARIO_BYTES = 2_000_000  # a scenario is a page or two; anything this big is not one
+
+
+def parse_scenario(
+    content: str | bytes, source: str = "<scenario>", overrides: Sequence[str] = ()
+) -> Scenario:
+    """Parse and validate scenario YAML; raise ScenarioError listing every problem."""
+    text = _decode(content, source)
+    try:
+        data, node = parse_with_nodes(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError([_yaml_problem(exc, source)]) from None
+    if data is None:
+        raise ScenarioError([Problem((), "the file is empty; expected a scenario", source)])
+    if not isinstance(data, dict):
+        found = type(data).__name__
+        raise ScenarioError(
+            [Problem((), f"expected a mapping of scenario fields, found a {found}", source, 1)]
+        )
+    problems = [p.located(source, p.line) for p in duplicate_keys(node)]
+    data, applied, override_problems = apply_overrides(data, overrides)
+    problems += override_problems
+    try:
+        scenario = validate(data, node, source, applied)
+    except ScenarioError as exc:
+        problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def validate(
+    data: dict[str, Any],
+    node: yaml.Node | None,
+    source: str,
+    applied: Sequence[Override] = (),
+) -> Scenario:
+    """Validate raw data against the schema, mapping errors back to the file's lines."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = _merge(_from_pydantic(exc.errors(), node, source, applied))
+    except ScenarioError as exc:
+        problems = [_place(p.path, p.message, node, source, applied) for p in exc.problems]
+    raise ScenarioError(problems) from None
+
+
+def _decode(content: str | bytes, source: str) -> str:
+    if isinstance(content, str):
+        return content
+    if len(content) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            [Problem((), f"is {len(content):,} bytes; a scenario is at most 2 MB", source)]
+        )
+    if b"\x00" in content[:8192]:
+        raise ScenarioError([Problem((), "is a binary file; expected YAML text", source)])
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem((), f"is not UTF-8 text (byte {exc.start}); expected YAML", source)]
+        ) from None
+
+
+def _yaml_problem(exc: yaml.YAMLError, source: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = int(mark.line) + 1 if mark is not None else None
+    what = " ".join(
+        str(part) for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part
+    )
+    return Problem((), f"not valid YAML: {what or exc}", source, line)
+
+
+def _place(
+    loc: Sequence[Any],
+    message: str,
+    node: yaml.Node | None,
+    source: str,
+    applied: Sequence[Override],
+) -> Problem:
+    path, line = locate(node, loc)
+    for ov in reversed(applied):
+        # The override's own field, anything under it, or the object it belongs to
+        # (a cross-field check such as min <= current <= max reports at the parent).
+        inside = path[: len(ov.path)] == ov.path
+        parent = len(path) == len(ov.path) - 1 and ov.path[: len(path)] == path
+        if inside or parent:
+            return Problem(path, message, f"--set {ov.text}")
+    return Problem(path, message, source, line)
+
+
+def _from_pydantic(
+    errors: Iterable[Any], node: yaml.Node | None, source: str, applied: Sequence[Override]
+) -> Iterable[Problem]:
+    for err in errors:
+        yield _place(err["loc"], _message(err), node, source, applied)
+
+
+def _merge(problems: Iterable[Problem]) -> list[Problem]:
+    """One line per field: a union reports once per alternative, which reads as noise."""
+    merged: dict[tuple[Any, ...], Problem] = {}
+    for p in problems:
+        key = (p.source, p.path)
+        if key in merged and p.message not in merged[key].message:
+            old = merged[key]
+            merged[key] = Problem(p.path, f"{old.message}; or {p.message}", p.source, old.line)
+        else:
+            merged.setdefault(key, p)
+    return list(merged.values())
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return _unknown_field(str(err["loc"][-1]))
+    if kind == "union_tag_invalid":
+        return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return f"needs a '{ctx.get('discriminator', 'kind')}' field saying which variant it is"
+    msg = str(err["msg"])
+    if kind in ("value_error", "assertion_error"):
+        return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    msg = msg.replace("Input should be", "expected").replace("String should", "expected to")
+    return f"{msg}, got {_short(err.get('input'))}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unknown_field(name: str) -> str:
+    close = difflib.get_close_matches(name, sorted(_field_names()), n=1, cutoff=0.75)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown field {name!r}{hint}"
+
+
+@cache
+def _field_names() -> frozenset[str]:
+    """Every field name of the scenario tree, to suggest the one meant in a typo."""
+    names: set[str] = set()
+    pending: list[type[BaseModel]] = [Scenario]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        names.update(model.model_fields)
+        for field in model.model_fields.values():
+            pending.extend(_models_in(field.annotation))
+    return frozenset(names)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_models_in(arg))
+    for meta in getattr(annotation, "__metadata__", ()) or ():
+        found.extend(_models_in(getattr(meta, "json_schema_input_type", None)))
+    return found

@@ -1,0 +1,182 @@
+"""Where clients come from (channels), how calls go, and the segments' funnels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.base import (
+    Frozen,
+    Identifier,
+    Level,
+    NonNegFloat,
+    NonNegInt,
+    PositiveFloat,
+    Probability,
+)
+from sim.scenario.distributions import Distribution, fixed
+
+
+class _Outbound(Frozen):
+    connect_rate: Probability = Field(description="Share of dials that reach a live person.")
+    conversation_given_connect: Probability | None = Field(
+        None, description="Overrides calls.conversation_given_connect for this channel."
+    )
+    lead_given_conversation: Probability | None = Field(
+        None, description="Overrides calls.lead_given_conversation for this channel."
+    )
+
+
+class WarmChannel(_Outbound):
+    """Contacts with an introduction (e.g. staff of payroll clients): a finite pool."""
+
+    kind: Literal["warm"]
+    pool: NonNegInt = Field(description="Contacts available at the start.")
+    refill_per_month: NonNegFloat = Field(0.0, description="Contacts added to the pool a month.")
+
+
+class ColdChannel(_Outbound):
+    """Contacts nobody introduced: the last resort, usually unlimited."""
+
+    kind: Literal["cold"]
+    pool: NonNegInt | None = Field(None, description="Contacts available (empty: unlimited).")
+
+
+class ReferralChannel(Frozen):
+    """Leads handed over by partners (dealers, agents): no dialling needed."""
+
+    kind: Literal["referral"]
+    leads_per_week: NonNegFloat = Field(description="Leads arriving a week (Poisson).")
+
+
+class InboundChannel(Frozen):
+    """Requests that arrive by themselves and must be answered promptly (Poisson arrivals)."""
+
+    kind: Literal["inbound"]
+    requests_per_day: NonNegFloat = Field(description="Mean requests a working day.")
+    handle_min: Distribution = Field(description="Work to answer one request, minutes.")
+    answer_within_min: PositiveFloat = Field(description="Service target: answer within, minutes.")
+    service_level_target: Probability = Field(
+        0.8, description="Share of requests to answer within the target."
+    )
+    lead_share: Probability = Field(
+        0.0, description="Share of requests that become a lead in a segment of this channel."
+    )
+
+
+Channel = Annotated[
+    WarmChannel | ColdChannel | ReferralChannel | InboundChannel, Field(discriminator="kind")
+]
+OUTBOUND_KINDS = ("warm", "cold")
+
+
+class Calls(Frozen):
+    """An outbound call: attempt -> connect -> conversation -> outcome, with durations."""
+
+    no_answer_min: Distribution = Field(
+        default_factory=lambda: fixed(0.75), description="A dial nobody answers, minutes."
+    )
+    connect_no_conversation_min: Distribution = Field(
+        default_factory=lambda: fixed(0.5),
+        description="A connect that ends before a conversation (gatekeeper, hang-up), minutes.",
+    )
+    conversation_min: Distribution = Field(description="A conversation with no booking, minutes.")
+    booking_call_min: Distribution = Field(description="A conversation that books, minutes.")
+    conversation_given_connect: Probability = Field(
+        0.58, description="Share of connects that become a conversation."
+    )
+    lead_given_conversation: Probability = Field(
+        0.33, description="Share of conversations that book the first stage (a lead)."
+    )
+    follow_up_given_conversation: Probability = Field(
+        0.2, description="Share of conversations that ask to be called back."
+    )
+    follow_up_after_days: Distribution = Field(
+        default_factory=lambda: fixed(3.0), description="Client's delay before the call back, days."
+    )
+
+    @model_validator(mode="after")
+    def _outcomes_add_up(self) -> Calls:
+        if self.lead_given_conversation + self.follow_up_given_conversation > 1.0:
+            raise ValueError(
+                "lead_given_conversation + follow_up_given_conversation must be <= 1, got "
+                f"{self.lead_given_conversation + self.follow_up_given_conversation:g}"
+            )
+        return self
+
+
+class SegmentType(StrEnum):
+    """Deal types of DOMAIN.md."""
+
+    B2C_SHORT = "b2c_short"
+    B2C_LONG = "b2c_long"
+    B2B_SMB = "b2b_smb"
+    B2B_LARGE = "b2b_large"
+    B2G = "b2g"
+    B2P = "b2p"
+
+
+class Stage(Frozen):
+    """One step of a deal: our work, the client's calendar time, a conversion, an approval."""
+
+    name: Identifier = Field(description="Stage name, unique within the segment.")
+    work_min: Distribution = Field(description="Our working time on the stage, minutes.")
+    meeting: bool = Field(False, description="In person: travel before and after.")
+    client_delay_days: Distribution = Field(
+        default_factory=lambda: fixed(0.0),
+        description="Client's calendar days before the stage can be worked.",
+    )
+    convert: Probability = Field(description="Share of deals that pass the stage.")
+    approval: Level | None = Field(None, description="Level that must approve to pass.")
+
+
+class AfterSale(Frozen):
+    """What a won deal still costs, and whether it comes back as a repeat sale."""
+
+    payment_control_min: Distribution = Field(
+        default_factory=lambda: fixed(0.0), description="Payment follow-up, minutes."
+    )
+    handoff_min: Distribution = Field(
+        default_factory=lambda: fixed(0.0), description="Hand-off to delivery, minutes."
+    )
+    support_min_per_month: NonNegFloat = Field(
+        0.0, description="Order tracking and support per won client a month, minutes."
+    )
+    repeat_probability: Probability = Field(0.0, description="Chance of a repeat sale.")
+    repeat_after_days: Distribution = Field(
+        default_factory=lambda: fixed(180.0), description="Calendar days to the repeat sale."
+    )
+
+
+class Segment(Frozen):
+    """A deal type with its funnel."""
+
+    type: SegmentType = Field(description="b2c_short, b2c_long, b2b_smb, b2b_large, b2g or b2p.")
+    deal_value: PositiveFloat = Field(description="Revenue of a won deal, scenario currency.")
+    channels: list[Identifier] = Field(min_length=1, description="Channels that feed it.")
+    lead_weight: PositiveFloat = Field(
+        1.0, description="Relative share of a shared channel's leads that go to this segment."
+    )
+    stages: list[Stage] = Field(min_length=1, description="The funnel, in order.")
+    escalation_rate: Probability = Field(
+        0.0, description="Share of deals with a difficult client escalated to a manager."
+    )
+    escalation_level: Level = Field(Level.LOWER, description="Level that handles escalations.")
+    after_sale: AfterSale = Field(default_factory=AfterSale, description="After the win.")
+
+    @model_validator(mode="after")
+    def _unique_stages(self) -> Segment:
+        names = [s.name for s in self.stages]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"stage names must be unique, repeated: {', '.join(dupes)}")
+        return self
+
+    def win_probability(self) -> float:
+        """Chance that a lead entering the first stage is won."""
+        p = 1.0
+        for stage in self.stages:
+            p *= stage.convert
+        return p

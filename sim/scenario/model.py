@@ -1,0 +1,83 @@
+"""The root of the scenario tree."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from pydantic import Field, model_validator
+
+from sim.errors import ScenarioError
+from sim.scenario.base import Frozen, Identifier, Level
+from sim.scenario.calendar import Calendar
+from sim.scenario.market import Calls, Channel, Segment
+from sim.scenario.team import Persona, Role
+from sim.scenario.work import Duty, Plan, Policies
+
+SCHEMA_VERSION = 1
+
+
+class Scenario(Frozen):
+    """A team, its market, its duties, its plan and its policies: everything a run needs."""
+
+    schema_version: int = Field(SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION, description="Format.")
+    name: str = Field(min_length=1, description="Scenario name shown in reports.")
+    description: str = Field("", description="What the scenario represents and its sources.")
+    currency: str = Field("RUB", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
+    seed: int = Field(0, ge=0, description="Seed of all randomness in a run.")
+    calendar: Calendar = Field(description="Horizon, working week and working day.")
+    personas: dict[Identifier, Persona] = Field(
+        default_factory=dict, description="Working styles, by id."
+    )
+    roles: dict[Identifier, Role] = Field(min_length=1, description="Roles, by id.")
+    channels: dict[Identifier, Channel] = Field(
+        default_factory=dict, description="Where clients and requests come from, by id."
+    )
+    calls: Calls | None = Field(None, description="Outbound calls (needed with warm/cold).")
+    segments: dict[Identifier, Segment] = Field(
+        default_factory=dict, description="Deal types and their funnels, by id."
+    )
+    duties: dict[Identifier, Duty] = Field(default_factory=dict, description="Duties, by id.")
+    plan: Plan = Field(description="The sales plan.")
+    policies: Policies = Field(description="Quotas, caps and priorities.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        # Imported here: the checks need the finished model, and the model module
+        # must not depend on them at import time.
+        from sim.scenario.consistency import check_all
+
+        problems = check_all(self)
+        if problems:
+            # Not a ValueError on purpose: pydantic lets it through with every problem
+            # and its own path, instead of folding them into one message at the root.
+            raise ScenarioError(problems)
+        return self
+
+    def roles_at(self, level: Level) -> list[str]:
+        """Ids of the roles at a level."""
+        return [rid for rid, r in self.roles.items() if r.level is level]
+
+    def duty_roles(self, duty_id: str) -> list[str]:
+        """Ids of the roles that may do a duty."""
+        duty = self.duties[duty_id]
+        allowed = set(duty.roles) if duty.roles is not None else set(self.roles)
+        return [
+            rid for rid, r in self.roles.items() if r.level in duty.levels and rid in allowed
+        ]
+
+    def direct_reports(self, role_id: str) -> list[str]:
+        """Ids of the roles that report to a role."""
+        return [rid for rid, r in self.roles.items() if r.reports_to == role_id]
+
+    def reports_per_head(self, role_id: str) -> float:
+        """Direct reports per person in a role, at current headcounts."""
+        own = self.roles[role_id].headcount.current
+        below = sum(self.roles[r].headcount.current for r in self.direct_reports(role_id))
+        return below / own if own else 0.0
+
+    @cached_property
+    def months(self) -> list[int]:
+        """For each working day, the 0-based index of its calendar month in the horizon."""
+        dates = self.calendar.working_dates()
+        first = dates[0].year * 12 + dates[0].month
+        return [d.year * 12 + d.month - first for d in dates]

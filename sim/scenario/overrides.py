@@ -1,0 +1,88 @@
+"""``--set path=value``: change any field of a scenario from the command line.
+
+A path is dotted: mapping keys by name, list items by index or by their ``name``
+(``segments.loan.stages.meeting.convert=0.4``). The value is read as YAML, so
+``--set roles.seller.headcount={current: 8, min: 4, max: 12}`` works too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from sim.errors import PathPart, Problem
+
+
+@dataclass(frozen=True)
+class Override:
+    """One parsed ``path=value``."""
+
+    text: str
+    path: tuple[PathPart, ...]
+    value: Any
+
+
+def parse_override(text: str) -> Override:
+    """Split ``path=value`` and read the value as YAML; raise ValueError if it is malformed."""
+    path_text, sep, value_text = text.partition("=")
+    parts = [p.strip() for p in path_text.strip().split(".")]
+    if not sep or not all(parts):
+        raise ValueError(f"expected path=value (e.g. policies.call_quota_per_day=30), got {text!r}")
+    try:
+        value = yaml.safe_load(value_text) if value_text.strip() else None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"the value {value_text!r} is not valid YAML: {exc}") from None
+    path = tuple(int(p) if p.isdigit() else p for p in parts)
+    return Override(text=text, path=path, value=value)
+
+
+def apply_overrides(data: Any, texts: Sequence[str]) -> tuple[Any, list[Override], list[Problem]]:
+    """Apply overrides to the raw data (a copy); return it, the overrides applied, the problems."""
+    applied: list[Override] = []
+    problems: list[Problem] = []
+    for text in texts:
+        try:
+            ov = parse_override(text)
+        except ValueError as exc:
+            problems.append(Problem((), str(exc), source=f"--set {text}"))
+            continue
+        try:
+            data = _set(data, ov.path, ov.value)
+        except LookupError as exc:
+            problems.append(Problem(ov.path, str(exc).strip("'\""), source=f"--set {text}"))
+            continue
+        applied.append(ov)
+    return data, applied, problems
+
+
+def _set(node: Any, path: tuple[PathPart, ...], value: Any) -> Any:
+    """A copy of ``node`` with ``path`` set to ``value`` (copy-on-write down the path)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        key = str(head)
+        if key not in node and rest:
+            known = ", ".join(map(str, node)) or "(none)"
+            raise LookupError(f"no key {key!r} here; expected one of: {known}")
+        return {**node, key: _set(node.get(key), rest, value)}
+    if isinstance(node, list):
+        index = _list_index(node, head)
+        items = list(node)
+        items[index] = _set(items[index], rest, value)
+        return items
+    raise LookupError(f"cannot go into {head!r}: the value there is not a mapping or a list")
+
+
+def _list_index(items: list[Any], head: PathPart) -> int:
+    if isinstance(head, int):
+        if not 0 <= head < len(items):
+            raise LookupError(f"index {head} is out of range (the list has {len(items)} items)")
+        return head
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and item.get("name") == head:
+            return i
+    raise LookupError(f"no item named {head!r} in the list")

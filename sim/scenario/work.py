@@ -1,0 +1,134 @@
+"""Recurring duties, the sales plan and the policies of the working day."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from sim.scenario.base import (
+    Frozen,
+    Identifier,
+    Level,
+    NonNegFloat,
+    NonNegInt,
+    PositiveFloat,
+    Probability,
+    scalar_to_list,
+)
+
+
+class DutyScale(StrEnum):
+    """How a duty's minutes scale: per head, per report, per deal event, or fixed."""
+
+    HEAD_PER_DAY = "head_per_day"
+    HEAD_PER_WEEK = "head_per_week"
+    HEAD_PER_MONTH = "head_per_month"
+    REPORT_PER_WEEK = "report_per_week"
+    DEAL = "deal"
+    APPROVAL = "approval"
+    ESCALATION = "escalation"
+    FIXED_PER_WEEK = "fixed_per_week"
+    FIXED_PER_MONTH = "fixed_per_month"
+
+
+# Calendar conversions used only to compare recurring duties with a day's time.
+WORKDAYS_PER_WEEK = 5.0
+WORKDAYS_PER_MONTH = 21.0
+
+PER_HEAD_SCALES = (DutyScale.HEAD_PER_DAY, DutyScale.HEAD_PER_WEEK, DutyScale.HEAD_PER_MONTH)
+EVENT_SCALES = (DutyScale.DEAL, DutyScale.APPROVAL, DutyScale.ESCALATION)
+
+
+class Duty(Frozen):
+    """A recurring duty: its minutes, the levels allowed to do it and how it scales."""
+
+    minutes: PositiveFloat = Field(description="Minutes each time (per head, report, event...).")
+    per: DutyScale = Field(description="What the minutes are counted per.")
+    levels: list[Level] = Field(min_length=1, description="Levels allowed to do it.")
+    roles: list[Identifier] | None = Field(
+        None, description="Restrict to these roles (default: every role of those levels)."
+    )
+
+    def minutes_per_day(self, reports: float = 0.0) -> float:
+        """Per-head minutes a working day, for per-head and per-report duties."""
+        per_day = {
+            DutyScale.HEAD_PER_DAY: 1.0,
+            DutyScale.HEAD_PER_WEEK: 1.0 / WORKDAYS_PER_WEEK,
+            DutyScale.HEAD_PER_MONTH: 1.0 / WORKDAYS_PER_MONTH,
+            DutyScale.REPORT_PER_WEEK: reports / WORKDAYS_PER_WEEK,
+        }
+        return self.minutes * per_day.get(self.per, 0.0)
+
+
+class Plan(Frozen):
+    """The sales plan and how sure the team must be of meeting it."""
+
+    revenue_per_month: Annotated[
+        list[PositiveFloat],
+        BeforeValidator(scalar_to_list, json_schema_input_type=float | list[float]),
+    ] = Field(
+        min_length=1,
+        description="Revenue a month, scenario currency: one value, or one per month (cycled).",
+    )
+    confidence: float = Field(
+        0.8, gt=0.0, lt=1.0, description="Probability of meeting the plan that is wanted."
+    )
+
+    def target_for_month(self, month_index: int) -> float:
+        """The plan of the n-th month of the horizon (0-based), cycling the list."""
+        return self.revenue_per_month[month_index % len(self.revenue_per_month)]
+
+
+class Activity(StrEnum):
+    """Kinds of work a person chooses between, for the order of priorities."""
+
+    MEETINGS = "meetings"
+    INBOUND = "inbound"
+    APPROVALS = "approvals"
+    FOLLOW_UPS = "follow_ups"
+    DUTIES = "duties"
+    CALLS = "calls"
+
+
+DEFAULT_PRIORITIES = list(Activity)
+
+
+class Policies(Frozen):
+    """Rules of the working day: quotas, caps and the order of priorities."""
+
+    call_quota_per_day: NonNegInt = Field(description="Outbound dials a seller aims for a day.")
+    max_calls_per_day: NonNegInt = Field(description="Most dials a person may make a day.")
+    occupancy_cap: float = Field(
+        0.85, gt=0.0, le=1.0, description="Most of the available time that may be planned busy."
+    )
+    overtime_max_min_per_day: NonNegFloat = Field(
+        0.0, le=240, description="Overtime allowed to finish started work, minutes a day."
+    )
+    priorities: list[Activity] = Field(
+        default_factory=lambda: list(DEFAULT_PRIORITIES),
+        description="Order in which work is taken, first to last; lists every activity once.",
+    )
+    @field_validator("priorities")
+    @classmethod
+    def _permutation(cls, value: list[Activity]) -> list[Activity]:
+        missing = [a.value for a in Activity if a not in value]
+        repeated = sorted({a.value for a in value if value.count(a) > 1})
+        if missing or repeated:
+            parts = []
+            if missing:
+                parts.append(f"missing {', '.join(missing)}")
+            if repeated:
+                parts.append(f"repeated {', '.join(repeated)}")
+            raise ValueError("must list every activity once: " + "; ".join(parts))
+        return value
+
+    @model_validator(mode="after")
+    def _quota_under_cap(self) -> Policies:
+        if self.call_quota_per_day > self.max_calls_per_day:
+            raise ValueError(
+                f"call_quota_per_day ({self.call_quota_per_day}) exceeds "
+                f"max_calls_per_day ({self.max_calls_per_day})"
+            )
+        return self

@@ -1,0 +1,83 @@
+"""YAML parsing that keeps where each value came from, so errors can name the line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import yaml
+
+from sim.errors import PathPart, Problem
+
+
+def parse_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML safely, returning the data and its node tree (for line numbers).
+
+    Raises ``yaml.YAMLError`` on a syntax error; the caller turns it into a problem.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def duplicate_keys(node: yaml.Node | None, path: tuple[PathPart, ...] = ()) -> Iterator[Problem]:
+    """Keys repeated in one mapping: YAML keeps the last silently, which hides mistakes."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                yield Problem((*path, name), "key repeated in the same mapping", line=_line(key))
+            seen.add(name)
+            yield from duplicate_keys(value, (*path, name))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from duplicate_keys(item, (*path, i))
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def locate(node: yaml.Node | None, loc: Sequence[PathPart]) -> tuple[tuple[PathPart, ...], int]:
+    """Follow an error location through the node tree.
+
+    Returns the path as the user wrote it (validator-internal parts such as union tags
+    dropped) and the line of the deepest node found: the value itself, or, for a missing
+    or unknown field, the key or its mapping.
+    """
+    path: list[PathPart] = []
+    line = _line(node) if node is not None else 1
+    for i, part in enumerate(loc):
+        child, key_line = _child(node, part)
+        if child is not None:
+            path.append(part)
+            node, line = child, _line(child)
+            # A scalar's key and value share a line; for a block the key line reads better.
+            if key_line is not None and not isinstance(child, yaml.ScalarNode):
+                line = key_line
+        elif i == len(loc) - 1 or _is_field_name(part, node):
+            path.append(part)  # a missing or unknown field: point at its mapping
+            if key_line is not None:
+                line = key_line
+        # else: a validator-internal part (a union tag, a type name): not in the file
+    return tuple(path), line
+
+
+def _child(node: yaml.Node | None, part: PathPart) -> tuple[yaml.Node | None, int | None]:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if str(key.value) == str(part):
+                return value, _line(key)
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part], None
+    return None, None
+
+
+def _is_field_name(part: PathPart, node: yaml.Node | None) -> bool:
+    # Validator-internal loc parts look like "function-after[...]" or "list[float]".
+    return isinstance(node, yaml.MappingNode) and isinstance(part, str) and "[" not in part

@@ -1,0 +1,3 @@
+from teamsim.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""One module per ``teamsim`` command, each with a ``register(app)`` function."""

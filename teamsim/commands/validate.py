@@ -1,0 +1,42 @@
+"""``teamsim validate``: check scenario files, every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.errors import ScenarioError
+from teamsim.console import out, report_error
+from teamsim.commands.options import SetOption
+from teamsim.io import load_scenario
+from teamsim.summary import scenario_summary
+
+
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files.", show_default=False)],
+    set_: SetOption = None,
+    summary: Annotated[bool, typer.Option("--summary", help="Print each scenario.")] = False,
+) -> None:
+    """Check scenario files; exit 0 when all are valid, 2 otherwise."""
+    failed = 0
+    for path in files:
+        try:
+            sc = load_scenario(path, set_ or ())
+        except ScenarioError as exc:
+            report_error(exc)
+            failed += 1
+            continue
+        people = sum(r.headcount.current for r in sc.roles.values())
+        out.print(f"[green]ok[/] {path}: {sc.name} ({len(sc.roles)} roles, {people} people)")
+        if summary:
+            out.print(scenario_summary(sc))
+    if failed:
+        out.print(f"{failed} of {len(files)} file(s) invalid")
+        raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command()(validate)

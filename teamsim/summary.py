@@ -1,0 +1,81 @@
+"""A readable summary of a scenario for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+
+from sim.scenario import Scenario
+from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
+
+
+def scenario_summary(sc: Scenario) -> Group:
+    """Tables of the team, the market and the plan."""
+    dates = sc.calendar.working_dates()
+    head = (
+        f"[bold]{sc.name}[/]  {sc.calendar.horizon_days} working days "
+        f"({dates[0]} to {dates[-1]}), warm-up {sc.calendar.warmup_days}, seed {sc.seed}"
+    )
+    return Group(head, _team(sc), _channels(sc), _segments(sc), _plan(sc))
+
+
+def _team(sc: Scenario) -> Table:
+    table = Table(title="Team", title_justify="left")
+    for col in ("role", "level", "headcount", "reports to", "cost / month", "sells"):
+        table.add_column(col, justify="right" if col in ("cost / month", "sells") else "left")
+    for rid, r in sc.roles.items():
+        hc = r.headcount
+        size = str(hc.current) if hc.fixed else f"{hc.current} ({hc.min}..{hc.max})"
+        table.add_row(
+            rid,
+            r.level.value,
+            size,
+            r.reports_to or "",
+            f"{r.monthly_cost:,.0f} {sc.currency}",
+            f"{r.sells:.0%}",
+        )
+    return table
+
+
+def _channels(sc: Scenario) -> Table:
+    table = Table(title="Channels", title_justify="left")
+    for col in ("channel", "kind", "volume", "connect"):
+        table.add_column(col)
+    for cid, ch in sc.channels.items():
+        if isinstance(ch, InboundChannel):
+            volume, connect = f"{ch.requests_per_day:g} requests/day", ""
+        elif isinstance(ch, ReferralChannel):
+            volume, connect = f"{ch.leads_per_week:g} leads/week", ""
+        else:
+            pool = getattr(ch, "pool", None)
+            volume = "unlimited" if pool is None else f"pool {pool:,}"
+            if isinstance(ch, WarmChannel) and ch.refill_per_month:
+                volume += f" +{ch.refill_per_month:g}/month"
+            connect = f"{ch.connect_rate:.0%}"
+        table.add_row(cid, ch.kind, volume, connect)
+    return table
+
+
+def _segments(sc: Scenario) -> Table:
+    table = Table(title="Segments", title_justify="left")
+    for col in ("segment", "type", "deal value", "stages", "win rate of a lead"):
+        table.add_column(col)
+    for sid, seg in sc.segments.items():
+        table.add_row(
+            sid,
+            seg.type.value,
+            f"{seg.deal_value:,.0f} {sc.currency}",
+            " > ".join(s.name for s in seg.stages),
+            f"{seg.win_probability():.1%}",
+        )
+    return table
+
+
+def _plan(sc: Scenario) -> str:
+    plan, pol = sc.plan, sc.policies
+    revenue = ", ".join(f"{v:,.0f}" for v in plan.revenue_per_month)
+    return (
+        f"Plan: {revenue} {sc.currency} a month, wanted with {plan.confidence:.0%} confidence. "
+        f"Call quota {pol.call_quota_per_day}/day (max {pol.max_calls_per_day}), "
+        f"occupancy cap {pol.occupancy_cap:.0%}."
+    )
