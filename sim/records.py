@@ -1,0 +1,93 @@
+"""Flat typed records written during a run; turned into tidy DataFrames once at the end.
+
+These are the contract between the SimPy model (which appends them) and everything that
+reads results (KPIs, the store, the dashboard). Times are minutes from the start of the
+horizon; ``day`` is the 0-based index of the working day. Every frame built from them
+gets ``scenario``, ``replication`` and ``seed`` columns.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class PersonRecord(NamedTuple):
+    """Who was in the team: one row per person."""
+
+    person: str  # e.g. "client_manager.03"
+    role: str
+    level: str
+    persona: str  # "" when the role has no persona mix
+    manager: str  # person id of the direct manager, "" for the top of the tree
+    start_productivity: float  # ramp share on day 0 (1.0 for a fully ramped person)
+
+
+class TimeUseRecord(NamedTuple):
+    """Minutes a person spent on one activity on one working day."""
+
+    person: str
+    day: int
+    activity: str  # calls, inbound, meeting, travel, stage_work, approval, escalation,
+    # coaching, after_sale, duty:<id>, idle, overtime, absent
+    minutes: float
+
+
+class CallDayRecord(NamedTuple):
+    """Outbound calling of one person on one day, by channel."""
+
+    person: str
+    day: int
+    channel: str
+    dials: int
+    connects: int
+    conversations: int
+    leads: int
+    follow_ups: int
+
+
+class FunnelRecord(NamedTuple):
+    """A deal entering, passing or being lost at a stage."""
+
+    deal: int
+    segment: str
+    channel: str
+    stage: int  # 0-based index in the segment's stages
+    stage_name: str
+    event: str  # "entered", "passed", "lost"
+    time_min: float
+
+
+class DealRecord(NamedTuple):
+    """A deal's life: one row per deal created (open deals at the horizon's end included)."""
+
+    deal: int
+    segment: str
+    channel: str
+    owner: str  # person id
+    created_min: float
+    closed_min: float  # -1.0 while open
+    outcome: str  # "won", "lost", "open"
+    value: float  # revenue when won, else 0.0
+    stages_passed: int
+    repeat: bool  # a repeat sale of an earlier won deal
+
+
+class WaitRecord(NamedTuple):
+    """Something waiting on a person: an approval, an escalation, an inbound request."""
+
+    kind: str  # "approval", "escalation", "inbound"
+    server: str  # person id that served it ("" when never served)
+    level: str  # level of the server or the level asked for
+    arrived_min: float
+    started_min: float  # -1.0 when not started by the end of the horizon
+    wait_min: float  # started - arrived (or horizon end - arrived when never started)
+    late: bool  # inbound: beyond the channel's answer_within_min
+
+
+class AbsenceRecord(NamedTuple):
+    """A working day a person was away, and who covered."""
+
+    person: str
+    day: int
+    reason: str  # "vacation", "sick", "trip"
+    deputy: str  # person id who took over their queue, "" if the work waited
