@@ -48,9 +48,9 @@ def _references(sc: Scenario) -> Iterator[Problem]:
             elif ref == rid and field == "reports_to":
                 # A deputy may be a peer in the same role; a manager may not be oneself.
                 yield Problem((*path, field), "a role cannot report to itself")
-        for i, seg in enumerate(role.segments or []):
-            if seg not in sc.segments:
-                yield Problem((*path, "segments", i), _unknown("segment", seg, segments))
+        for i, sid in enumerate(role.segments or []):
+            if sid not in sc.segments:
+                yield Problem((*path, "segments", i), _unknown("segment", sid, segments))
         for i, ch in enumerate(role.channels or []):
             if ch not in sc.channels:
                 yield Problem((*path, "channels", i), _unknown("channel", ch, channels))
@@ -63,7 +63,7 @@ def _references(sc: Scenario) -> Iterator[Problem]:
 def _reporting_tree(sc: Scenario) -> Iterator[Problem]:
     for rid, role in sc.roles.items():
         boss = sc.roles.get(role.reports_to or "")
-        if boss is not None and boss.level.rank <= role.level.rank:
+        if boss is not None and role.reports_to != rid and boss.level.rank <= role.level.rank:
             yield Problem(
                 ("roles", rid, "reports_to"),
                 f"a {role.level.value} role must report to a more senior level, "
@@ -121,7 +121,9 @@ def _approvals_and_escalations(sc: Scenario) -> Iterator[Problem]:
     }
     for scale, levels in needed.items():
         covered = {lv for d in sc.duties.values() if d.per is scale for lv in d.levels}
-        for level in sorted(levels - covered, key=lambda lv: lv.rank):
+        # A level with no role at all is reported by _segments; say it once.
+        staffed = {lv for lv in levels if sc.roles_at(lv)}
+        for level in sorted(staffed - covered, key=lambda lv: lv.rank):
             yield Problem(
                 ("duties",),
                 f"a segment needs {scale.value}s at level {level.value}, but no duty with "
@@ -147,7 +149,7 @@ def _duties(sc: Scenario) -> Iterator[Problem]:
 
 def _day_covers_duties(sc: Scenario) -> Iterator[Problem]:
     available = sc.calendar.workday.available_min
-    for rid, role in sc.roles.items():
+    for rid in sc.roles:
         reports = sc.reports_per_head(rid)
         load = sum(
             d.minutes_per_day(reports)

@@ -88,7 +88,10 @@ def _yaml_problem(exc: yaml.YAMLError, source: str) -> Problem:
     what = " ".join(
         str(part) for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part
     )
-    return Problem((), f"not valid YAML: {what or exc}", source, line)
+    if isinstance(exc, yaml.reader.ReaderError):
+        what = f"character {exc.character!r} is not allowed in YAML (position {exc.position})"
+    # One line per problem: PyYAML's own text spans several.
+    return Problem((), "not valid YAML: " + " ".join(str(what or exc).split()), source, line)
 
 
 def _place(
@@ -98,7 +101,7 @@ def _place(
     source: str,
     applied: Sequence[Override],
 ) -> Problem:
-    path, line = locate(node, loc)
+    path, line = locate(node, loc, _field_names().__contains__)
     for ov in reversed(applied):
         # The override's own field, anything under it, or the object it belongs to
         # (a cross-field check such as min <= current <= max reports at the parent).
@@ -138,7 +141,8 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "union_tag_invalid":
         return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":
-        return f"needs a '{ctx.get('discriminator', 'kind')}' field saying which variant it is"
+        name = str(ctx.get("discriminator", "kind")).strip("'")
+        return f"needs a '{name}' field saying which variant it is"
     msg = str(err["msg"])
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")

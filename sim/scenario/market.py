@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.base import (
     Frozen,
@@ -166,13 +166,14 @@ class Segment(Frozen):
     escalation_level: Level = Field(Level.LOWER, description="Level that handles escalations.")
     after_sale: AfterSale = Field(default_factory=AfterSale, description="After the win.")
 
-    @model_validator(mode="after")
-    def _unique_stages(self) -> Segment:
-        names = [s.name for s in self.stages]
+    @field_validator("stages")
+    @classmethod
+    def _unique_stages(cls, stages: list[Stage]) -> list[Stage]:
+        names = [s.name for s in stages]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"stage names must be unique, repeated: {', '.join(dupes)}")
-        return self
+        return stages
 
     def win_probability(self) -> float:
         """Chance that a lead entering the first stage is won."""

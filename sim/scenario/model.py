@@ -61,9 +61,7 @@ class Scenario(Frozen):
         """Ids of the roles that may do a duty."""
         duty = self.duties[duty_id]
         allowed = set(duty.roles) if duty.roles is not None else set(self.roles)
-        return [
-            rid for rid, r in self.roles.items() if r.level in duty.levels and rid in allowed
-        ]
+        return [rid for rid, r in self.roles.items() if r.level in duty.levels and rid in allowed]
 
     def direct_reports(self, role_id: str) -> list[str]:
         """Ids of the roles that report to a role."""

@@ -51,7 +51,9 @@ class Headcount(Frozen):
 
 def _int_to_headcount(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
-        return {"current": value, "min": value, "max": value}
+        # A bad number is reported once, at current, not three times.
+        bound = max(value, 0)
+        return {"current": value, "min": bound, "max": bound}
     if isinstance(value, dict) and "current" in value:
         return {"min": value["current"], "max": value["current"], **value}
     return value

@@ -14,7 +14,6 @@ from sim.scenario.base import (
     NonNegFloat,
     NonNegInt,
     PositiveFloat,
-    Probability,
     scalar_to_list,
 )
 
@@ -110,6 +109,7 @@ class Policies(Frozen):
         default_factory=lambda: list(DEFAULT_PRIORITIES),
         description="Order in which work is taken, first to last; lists every activity once.",
     )
+
     @field_validator("priorities")
     @classmethod
     def _permutation(cls, value: list[Activity]) -> list[Activity]:

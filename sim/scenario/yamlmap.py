@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -10,12 +10,28 @@ import yaml
 from sim.errors import PathPart, Problem
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves an impossible date (2027-13-04) as text for the schema to reject.
+
+    PyYAML raises a bare ValueError there, with no line; the schema's message has one.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def parse_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML safely, returning the data and its node tree (for line numbers).
 
     Raises ``yaml.YAMLError`` on a syntax error; the caller turns it into a problem.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -43,7 +59,9 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def locate(node: yaml.Node | None, loc: Sequence[PathPart]) -> tuple[tuple[PathPart, ...], int]:
+def locate(
+    node: yaml.Node | None, loc: Sequence[PathPart], is_field: Callable[[str], bool]
+) -> tuple[tuple[PathPart, ...], int]:
     """Follow an error location through the node tree.
 
     Returns the path as the user wrote it (validator-internal parts such as union tags
@@ -60,11 +78,9 @@ def locate(node: yaml.Node | None, loc: Sequence[PathPart]) -> tuple[tuple[PathP
             # A scalar's key and value share a line; for a block the key line reads better.
             if key_line is not None and not isinstance(child, yaml.ScalarNode):
                 line = key_line
-        elif i == len(loc) - 1 or _is_field_name(part, node):
-            path.append(part)  # a missing or unknown field: point at its mapping
-            if key_line is not None:
-                line = key_line
-        # else: a validator-internal part (a union tag, a type name): not in the file
+        elif i == len(loc) - 1 and isinstance(part, str) and is_field(part):
+            path.append(part)  # a missing field: point at the mapping that lacks it
+        # else: a validator-internal part (a union tag, a type name, "[key]"): not in the file
     return tuple(path), line
 
 
@@ -73,11 +89,10 @@ def _child(node: yaml.Node | None, part: PathPart) -> tuple[yaml.Node | None, in
         for key, value in node.value:
             if str(key.value) == str(part):
                 return value, _line(key)
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
         return node.value[part], None
     return None, None
-
-
-def _is_field_name(part: PathPart, node: yaml.Node | None) -> bool:
-    # Validator-internal loc parts look like "function-after[...]" or "list[float]".
-    return isinstance(node, yaml.MappingNode) and isinstance(part, str) and "[" not in part

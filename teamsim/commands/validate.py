@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from sim.errors import ScenarioError
-from teamsim.console import out, report_error
 from teamsim.commands.options import SetOption
+from teamsim.console import out, report_error
 from teamsim.io import load_scenario
 from teamsim.summary import scenario_summary
 
