@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/teamsim plan $(SCENARIO) --verify
+	$(BIN)/teamsim validate $(SCENARIO) --summary
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
