@@ -1,0 +1,188 @@
+"""KPIs per replication, and their spread over replications.
+
+Every KPI counts only the stretch after the warm-up: activity KPIs the working days
+``day >= warmup_days``, money KPIs the *counted months* (whole calendar months after
+the warm-up, see :mod:`sim.results`). A KPI that has nothing to measure in a
+replication (no inbound channel, no approvals) is NaN there and left out of its spread.
+
+Definitions (per replication):
+
+- ``revenue_per_month``: mean over counted months of the revenue won (closed) in it.
+- ``attainment``: mean over counted months of revenue / plan target of the month.
+- ``plan_met``: 1 when ``attainment >= 1``, else 0. Its mean over replications is
+  **P(plan met)**: the share of replications whose mean monthly attainment reaches the
+  plan. Its interval is the Wilson score interval (the t interval fails at 0 and 1).
+- ``deals_won_per_month``: mean over counted months of the deals won in it.
+- ``win_rate``: deals won / deals closed (won or lost), for deals closed after warm-up.
+- ``cycle_time_days``: mean calendar days from creation to close of those won deals.
+- ``dials_per_caller_day``: dials / person-days present, over the people who dialled
+  at least once in the replication (so non-callers do not dilute the quota figure).
+- ``conversations_per_day``, ``meetings_booked_per_day``: team totals from outbound
+  calls per working day (a booked meeting is a call that produced a lead).
+- ``meetings_per_month``: deals entering an in-person stage, per counted month.
+- ``utilisation_<level>``: busy minutes / available minutes over every person-day of
+  the level (time-weighted; see :mod:`sim.results`).
+- ``approval_wait_min``, ``escalation_wait_min``: mean minutes from the request to
+  the start of the approval or escalation, over requests arriving after warm-up;
+  requests never started count up to the horizon's end (a lower bound).
+- ``inbound_service_level``: share of inbound requests answered within the channel's
+  target (``late`` false); ``inbound_wait_share``: share that waited at all (the
+  Erlang C P(wait)); ``inbound_asa_min``: their mean wait (average speed of answer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.results import Frames
+from sim.scenario import Level, Scenario
+from sim.stats import spread
+
+__all__ = ["KPIS", "Kpi", "kpi_table", "per_replication", "summarise"]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """What a KPI column means: its label and unit for people, and how to spread it."""
+
+    name: str
+    label: str
+    unit: str
+    share: bool = False  # a 0/1 outcome per replication: Wilson interval
+
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi("revenue_per_month", "Revenue a month", "currency"),
+    Kpi("attainment", "Plan attainment", "share"),
+    Kpi("plan_met", "P(plan met)", "share", share=True),
+    Kpi("deals_won_per_month", "Deals won a month", "deals"),
+    Kpi("win_rate", "Win rate (won / closed)", "share"),
+    Kpi("cycle_time_days", "Cycle time of won deals", "days"),
+    Kpi("dials_per_caller_day", "Dials per caller a day", "dials"),
+    Kpi("conversations_per_day", "Conversations a day (team)", "calls"),
+    Kpi("meetings_booked_per_day", "Meetings booked a day (team)", "meetings"),
+    Kpi("meetings_per_month", "In-person meetings a month", "meetings"),
+    *(Kpi(f"utilisation_{lv.value}", f"Utilisation, {lv.value} level", "share") for lv in Level),
+    Kpi("approval_wait_min", "Approval wait, mean", "min"),
+    Kpi("escalation_wait_min", "Escalation wait, mean", "min"),
+    Kpi("inbound_service_level", "Inbound answered within target", "share"),
+    Kpi("inbound_wait_share", "Inbound requests that waited", "share"),
+    Kpi("inbound_asa_min", "Inbound speed of answer, mean", "min"),
+)
+_BY_NAME = {k.name: k for k in KPIS}
+
+
+def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:
+    """One row per replication, one column per KPI (NaN where undefined)."""
+    reps = pd.Index(frames.replications, name="replication")
+    w = frames.window
+    out = pd.DataFrame(index=reps)
+    out.insert(0, "seed", list(frames.seeds))
+
+    months = frames.attainment_month.groupby("replication")
+    out["revenue_per_month"] = months["revenue"].mean()
+    out["attainment"] = months["attainment"].mean()
+    out["plan_met"] = np.where(out["attainment"].isna(), np.nan, out["attainment"] >= 1.0)
+    out["deals_won_per_month"] = months["deals_won"].mean()
+
+    deals = frames.deals
+    closed = deals.loc[(deals["closed_day"] >= w.warmup_days) & (deals["outcome"] != "open")]
+    won = closed.loc[closed["outcome"] == "won"]
+    out["win_rate"] = won.groupby("replication").size() / closed.groupby("replication").size()
+    out.loc[out["win_rate"].isna() & _has(closed, reps), "win_rate"] = 0.0
+    out["cycle_time_days"] = won.groupby("replication")["cycle_days"].mean()
+
+    _calls(out, frames)
+    n_months = len(w.counted_months)
+    funnel = frames.funnel
+    in_person = {
+        (sid, i)
+        for sid, seg in scenario.segments.items()
+        for i, stage in enumerate(seg.stages)
+        if stage.meeting
+    }
+    entered = funnel.loc[(funnel["event"] == "entered") & funnel["month"].isin(w.counted_months)]
+    is_meeting = [
+        (s, i) in in_person for s, i in zip(entered["segment"], entered["stage"], strict=True)
+    ]
+    meetings = entered.loc[is_meeting].groupby("replication").size()
+    out["meetings_per_month"] = (
+        meetings.reindex(reps, fill_value=0) / n_months if n_months else np.nan
+    )
+
+    util = frames.utilisation_day.loc[frames.utilisation_day["day"] >= w.warmup_days]
+    by_level = util.groupby(["replication", "level"])[["busy_min", "available_min"]].sum()
+    for lv in Level:
+        col = f"utilisation_{lv.value}"
+        if lv.value in by_level.index.get_level_values("level"):
+            part = by_level.xs(lv.value, level="level")
+            out[col] = part["busy_min"] / part["available_min"].where(part["available_min"] > 0)
+        else:
+            out[col] = np.nan
+
+    _waits(out, frames)
+    return out.reset_index()
+
+
+def _has(frame: pd.DataFrame, reps: pd.Index[int]) -> pd.Series[bool]:
+    present = set(frame["replication"].unique())
+    return pd.Series([r in present for r in reps], index=reps)
+
+
+def _calls(out: pd.DataFrame, frames: Frames) -> None:
+    w = frames.window
+    reps = out.index
+    calls = frames.calls.loc[frames.calls["day"] >= w.warmup_days]
+    totals = calls.groupby("replication")[["dials", "conversations", "leads"]].sum()
+    totals = totals.reindex(reps, fill_value=0)
+    days = max(w.counted_days, 1)
+    out["conversations_per_day"] = totals["conversations"] / days
+    out["meetings_booked_per_day"] = totals["leads"] / days
+
+    callers = frames.calls.loc[frames.calls["dials"] > 0, ["replication", "person"]]
+    callers = callers.drop_duplicates()
+    util = frames.utilisation_day
+    present = util.loc[(util["day"] >= w.warmup_days) & (util["available_min"] > 0)]
+    present = present.merge(callers, on=["replication", "person"])
+    caller_days = present.groupby("replication").size().reindex(reps, fill_value=0)
+    out["dials_per_caller_day"] = totals["dials"] / caller_days.where(caller_days > 0)
+
+
+def _waits(out: pd.DataFrame, frames: Frames) -> None:
+    w = frames.window
+    waits = frames.waits.loc[frames.waits["day"] >= w.warmup_days]
+    for kind in ("approval", "escalation"):
+        part = waits.loc[waits["kind"] == kind]
+        out[f"{kind}_wait_min"] = part.groupby("replication")["wait_min"].mean()
+    inbound = waits.loc[waits["kind"] == "inbound"]
+    grouped = inbound.assign(
+        on_time=~inbound["late"].astype(bool), waited=inbound["wait_min"] > 0
+    ).groupby("replication")
+    out["inbound_service_level"] = grouped["on_time"].mean()
+    out["inbound_wait_share"] = grouped["waited"].mean()
+    out["inbound_asa_min"] = grouped["wait_min"].mean()
+
+
+def summarise(per_rep: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """One row per KPI: n, mean, sd, P10, P50, P90 and the confidence interval of the mean."""
+    rows = []
+    for kpi in KPIS:
+        if kpi.name not in per_rep:
+            continue
+        s = spread(per_rep[kpi.name].to_list(), confidence, share=kpi.share)
+        rows.append({"kpi": kpi.name, "label": kpi.label, "unit": kpi.unit, **s.__dict__})
+    return pd.DataFrame(rows)
+
+
+def kpi_table(per_rep: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """The summary without the KPIs that nothing measured (n = 0)."""
+    table = summarise(per_rep, confidence)
+    return table.loc[table["n"] > 0].reset_index(drop=True)
+
+
+def kpi(name: str) -> Kpi:
+    """A KPI's definition by column name."""
+    return _BY_NAME[name]

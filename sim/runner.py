@@ -1,0 +1,193 @@
+"""Replications: run them (in this process or on local worker processes), gather the results.
+
+Pure: a scenario goes in, a :class:`SimResult` comes out. Replication ``r`` of seed ``s``
+always draws from the streams the model spawns from ``SeedSequence(s, spawn_key=(r,))``
+and results are ordered by replication, so the frames are the same whatever executes
+the tasks and in whatever order they finish.
+
+An executor is anything with a ``map`` that applies a top-level (picklable) function to
+each task and returns the results in the order of the tasks; a Dask executor only has to
+implement that one method.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Literal, Protocol, TypeVar
+
+import pandas as pd
+
+from sim.kpis import per_replication, summarise
+from sim.results import Frames, ReplicationColumns, build_frames, to_columns
+from sim.scenario import Scenario
+
+__all__ = [
+    "Executor",
+    "InlineExecutor",
+    "Mode",
+    "ProcessExecutor",
+    "ReplicationTask",
+    "SimResult",
+    "run_task",
+    "scenario_hash",
+    "simulate",
+]
+
+Mode = Literal["block", "per_call"]
+Progress = Callable[[int], None]
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class ReplicationTask:
+    """One replication to run: everything a worker needs, picklable."""
+
+    scenario: Scenario
+    replication: int
+    seed: int
+    mode: Mode
+
+
+def run_task(task: ReplicationTask) -> ReplicationColumns:
+    """Run one replication and return its records as columns (cheap to send back)."""
+    from sim.model import run_replication  # the model is only needed where tasks run
+
+    records = run_replication(task.scenario, task.replication, task.seed, mode=task.mode)
+    return to_columns(records, task.replication, task.seed)
+
+
+class Executor(Protocol):
+    """Runs tasks and gathers their results in task order."""
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
+    ) -> list[R]:
+        """``[fn(t) for t in tasks]``, calling ``progress(done)`` as each finishes."""
+        ...
+
+
+class InlineExecutor:
+    """Runs every task in this process, one after the other."""
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
+    ) -> list[R]:
+        """``[fn(t) for t in tasks]``, calling ``progress(done)`` as each finishes."""
+        results = []
+        for done, task in enumerate(tasks, start=1):
+            results.append(fn(task))
+            if progress is not None:
+                progress(done)
+        return results
+
+
+class ProcessExecutor:
+    """Runs tasks on local worker processes (forkserver: no fork of a threaded parent)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
+    ) -> list[R]:
+        """``[fn(t) for t in tasks]``, calling ``progress(done)`` as each finishes."""
+        if not tasks:
+            return []
+        context = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has imported the model once, not each afresh.
+        context.set_forkserver_preload(["sim.runner", "sim.model"])
+        workers = min(self.workers, len(tasks))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(fn, task) for task in tasks]
+            for done, _ in enumerate(as_completed(futures), start=1):
+                if progress is not None:
+                    progress(done)
+            return [f.result() for f in futures]
+
+
+@dataclass(frozen=True, eq=False)
+class SimResult:
+    """Replications of a scenario: tidy frames, KPIs with their spread, and provenance."""
+
+    scenario: Scenario
+    scenario_hash: str
+    seed: int
+    replications: int
+    mode: Mode
+    frames: Frames
+    kpis: pd.DataFrame
+    kpi_replications: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every tidy table by name, the KPI tables included."""
+        return {
+            **self.frames.tables(),
+            "kpi_replications": self.kpi_replications,
+            "kpis": self.kpis,
+        }
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON: equal scenarios, equal hashes."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def simulate(
+    scenario: Scenario,
+    replications: int = 10,
+    seed: int | None = None,
+    *,
+    workers: int | None = None,
+    mode: Mode = "block",
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+) -> SimResult:
+    """Run replications of a scenario and summarise them.
+
+    Args:
+        scenario: The scenario to play out.
+        replications: Number of independent replications, at least 1.
+        seed: Root seed; ``None`` takes the scenario's ``seed``.
+        workers: Local processes (default: every core); 1 runs in this process.
+            Ignored when ``executor`` is given.
+        mode: ``"block"`` (runs of calls as one event) or ``"per_call"`` (reference).
+        progress: Called with the number of replications finished, as they finish.
+        executor: Runs the replications (default: chosen from ``workers``).
+
+    Returns:
+        The frames of every replication, the KPIs per replication and their summary.
+
+    Raises:
+        ValueError: If ``replications`` or ``workers`` is below 1 or ``mode`` is unknown.
+    """
+    if replications < 1:
+        raise ValueError(f"replications must be >= 1, got {replications}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if mode not in ("block", "per_call"):
+        raise ValueError(f"mode must be 'block' or 'per_call', got {mode!r}")
+    root = scenario.seed if seed is None else seed
+    tasks = [ReplicationTask(scenario, r, root, mode) for r in range(replications)]
+    if executor is None:
+        executor = InlineExecutor() if workers == 1 else ProcessExecutor(workers)
+    parts = executor.map(run_task, tasks, progress)
+    frames = build_frames(scenario, parts)
+    per_rep = per_replication(frames, scenario)
+    return SimResult(
+        scenario=scenario,
+        scenario_hash=scenario_hash(scenario),
+        seed=root,
+        replications=replications,
+        mode=mode,
+        frames=frames,
+        kpis=summarise(per_rep),
+        kpi_replications=per_rep,
+    )

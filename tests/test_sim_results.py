@@ -1,0 +1,301 @@
+"""Results and KPIs on hand-built records, where every number can be worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.kpis import KPIS, per_replication, summarise
+from sim.records import (
+    AbsenceRecord,
+    CallDayRecord,
+    DealRecord,
+    FunnelRecord,
+    PersonRecord,
+    TimeUseRecord,
+    WaitRecord,
+)
+from sim.results import build_frames, counted_months, to_columns
+from sim.scenario import Scenario
+from sim.stats import spread, t_cdf, t_quantile, wilson_interval
+from teamsim.io import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class FakeRecords:
+    """Stands in for sim.model.RunRecords: the same fields, filled by hand."""
+
+    day_starts_min: list[float]
+    people: list[PersonRecord] = field(default_factory=list)
+    time_use: list[TimeUseRecord] = field(default_factory=list)
+    calls: list[CallDayRecord] = field(default_factory=list)
+    funnel: list[FunnelRecord] = field(default_factory=list)
+    deals: list[DealRecord] = field(default_factory=list)
+    waits: list[WaitRecord] = field(default_factory=list)
+    absences: list[AbsenceRecord] = field(default_factory=list)
+    horizon_min: float = 0.0
+    warmup_days: int = 20
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    # 60 working days from Mon 2027-01-11: Jan = days 0-14, Feb 15-33, Mar 34-55, Apr 56-59.
+    return load_scenario(ROOT / "scenarios/retail_bank.yaml", ["calendar.horizon_days=60"])
+
+
+def day_starts(sc: Scenario) -> list[float]:
+    start = sc.calendar.start
+    return [(d - start).days * 1440.0 + 540.0 for d in sc.calendar.working_dates()]
+
+
+def at(sc: Scenario, day: int, minute: float = 60.0) -> float:
+    return day_starts(sc)[day] + minute
+
+
+def person(pid: str, role: str = "client_manager", level: str = "line") -> PersonRecord:
+    return PersonRecord(pid, role, level, "", "supervisor.01", 1.0)
+
+
+# --- the calendar --------------------------------------------------------------------
+
+
+def test_counted_months_are_whole_months_after_warmup(scenario: Scenario) -> None:
+    # Jan began before the horizon, Feb is partly warm-up (days 15-19), Apr is cut off.
+    assert counted_months(scenario, 20) == (2,)
+    # Without warm-up, Feb is whole (Feb 1 is day 15, Feb 26 day 33); Jan still is not.
+    assert counted_months(scenario, 0) == (1, 2)
+
+
+# --- utilisation ---------------------------------------------------------------------
+
+
+def test_utilisation_is_time_weighted(scenario: Scenario) -> None:
+    # Week of days 20-24 (Mon 8 Feb - Fri 12 Feb 2027); available 450 min a day.
+    rec = FakeRecords(
+        day_starts_min=day_starts(scenario),
+        people=[person("a.01")],
+        time_use=[
+            TimeUseRecord("a.01", 20, "calls", 150.0),
+            TimeUseRecord("a.01", 20, "duty:training", 30.0),
+            TimeUseRecord("a.01", 20, "idle", 270.0),
+            TimeUseRecord("a.01", 21, "calls", 450.0),
+            TimeUseRecord("a.01", 21, "overtime", 30.0),
+            TimeUseRecord("a.01", 22, "absent", 450.0),
+        ],
+        absences=[AbsenceRecord("a.01", 22, "sick", "")],
+    )
+    frames = build_frames(scenario, [to_columns(rec, 0, 7)])
+    day = frames.utilisation_day.set_index("day")
+    assert day.loc[20, "busy_min"] == 180.0
+    assert day.loc[20, "utilisation"] == pytest.approx(180 / 450)
+    assert day.loc[21, "utilisation"] == pytest.approx(480 / 450)  # overtime is work
+    assert day.loc[22, "available_min"] == 0.0
+    assert math.isnan(day.loc[22, "utilisation"])
+    week = frames.utilisation_week
+    assert len(week) == 1
+    # Busy over available across the week, not the mean of the daily ratios (0.73).
+    assert week["utilisation"].iloc[0] == pytest.approx(660 / 900)
+    per_rep = per_replication(frames, scenario)
+    assert per_rep["utilisation_line"].iloc[0] == pytest.approx(660 / 900)
+    assert math.isnan(per_rep["utilisation_top"].iloc[0])
+
+
+def test_frames_have_keys_and_derived_columns(scenario: Scenario) -> None:
+    rec = FakeRecords(
+        day_starts_min=day_starts(scenario),
+        people=[person("a.01")],
+        time_use=[TimeUseRecord("a.01", 34, "calls", 100.0)],
+    )
+    frames = build_frames(scenario, [to_columns(rec, 3, 11)])
+    tu = frames.time_use
+    assert list(tu.columns[:3]) == ["scenario", "replication", "seed"]
+    assert tu.iloc[0][["role", "level", "week", "month"]].to_list() == [
+        "client_manager",
+        "line",
+        7,  # Mon 1 Mar 2027 is 7 weeks after Mon 11 Jan
+        2,
+    ]
+    assert (tu["scenario"] == scenario.name).all()
+    assert tu["seed"].iloc[0] == 11
+    assert len(frames.deals) == 0  # empty tables keep their columns
+    assert "cycle_days" in frames.deals
+
+
+# --- attainment ----------------------------------------------------------------------
+
+
+def deal(i: int, owner: str, closed: float, outcome: str, value: float) -> DealRecord:
+    return DealRecord(i, "consumer_loan", "partners", owner, 0.0, closed, outcome, value, 4, False)
+
+
+def test_attainment_by_month_and_person(scenario: Scenario) -> None:
+    sc = scenario  # plan 30 M a month; only March (month 2) is counted
+    rec = FakeRecords(
+        day_starts_min=day_starts(sc),
+        people=[person("a.01"), person("b.01"), person("sup.01", "supervisor", "lower")],
+        deals=[
+            deal(1, "a.01", at(sc, 34), "won", 10e6),  # 1 March
+            deal(2, "b.01", at(sc, 55), "won", 5e6),  # 31 March
+            deal(3, "a.01", at(sc, 40), "lost", 0.0),
+            deal(4, "a.01", at(sc, 30), "won", 99e6),  # February: warm-up month, not counted
+            deal(5, "b.01", at(sc, 57), "won", 7e6),  # April: cut off, not counted
+            deal(6, "a.01", -1.0, "open", 0.0),
+        ],
+    )
+    frames = build_frames(sc, [to_columns(rec, 0, 1)])
+    month = frames.attainment_month
+    assert month[["month", "deals_won", "revenue", "target"]].values.tolist() == [
+        [2, 2, 15e6, 30e6]
+    ]
+    assert month["attainment"].iloc[0] == pytest.approx(0.5)
+    # Sellers: two client managers (sells 1.0) and a supervisor (0.2): shares 1/2.2, 0.2/2.2.
+    person_att = frames.attainment_person.set_index("person")
+    assert person_att.loc["a.01", "target"] == pytest.approx(30e6 / 2.2)
+    assert person_att.loc["a.01", "attainment"] == pytest.approx(10e6 / (30e6 / 2.2))
+    assert person_att.loc["sup.01", "revenue"] == 0.0
+    deals = frames.deals.set_index("deal")
+    assert deals.loc[1, "close_month"] == 2
+    assert deals.loc[6, "close_month"] == -1
+    assert math.isnan(deals.loc[6, "cycle_min"])
+    per_rep = per_replication(frames, sc)
+    row = per_rep.iloc[0]
+    assert row["attainment"] == pytest.approx(0.5)
+    assert row["plan_met"] == 0.0
+    assert row["revenue_per_month"] == pytest.approx(15e6)
+    # Closed after warm-up: 1, 2, 3 and 5 (4 closed on day 30 >= 20 too): 4 won of 5.
+    assert row["win_rate"] == pytest.approx(4 / 5)
+
+
+def test_months_without_wins_count_as_zero(scenario: Scenario) -> None:
+    sc = load_scenario(ROOT / "scenarios/retail_bank.yaml", ["calendar.horizon_days=60"])
+    recs = [FakeRecords(day_starts_min=day_starts(sc), warmup_days=0) for _ in range(2)]
+    recs[1].deals.append(deal(1, "a.01", at(sc, 20), "won", 60e6))  # February
+    frames = build_frames(sc, [to_columns(r, i, 5) for i, r in enumerate(recs)])
+    att = frames.attainment_month
+    assert att[["replication", "month", "attainment"]].values.tolist() == [
+        [0, 1, 0.0],
+        [0, 2, 0.0],
+        [1, 1, 2.0],
+        [1, 2, 0.0],
+    ]
+    per_rep = per_replication(frames, sc)
+    assert per_rep["attainment"].to_list() == [0.0, 1.0]
+    assert per_rep["plan_met"].to_list() == [0.0, 1.0]
+
+
+# --- calls and waits -----------------------------------------------------------------
+
+
+def test_call_and_wait_kpis(scenario: Scenario) -> None:
+    sc = scenario
+    rec = FakeRecords(
+        day_starts_min=day_starts(sc),
+        people=[person("a.01"), person("b.01")],
+        time_use=[TimeUseRecord(p, d, "calls", 300.0) for p in ("a.01", "b.01") for d in (20, 21)],
+        calls=[
+            CallDayRecord("a.01", 20, "individuals", 30, 3, 2, 1, 0),
+            CallDayRecord("a.01", 21, "individuals", 20, 2, 1, 0, 1),
+            CallDayRecord("a.01", 5, "individuals", 999, 0, 0, 0, 0),  # warm-up: not counted
+        ],
+        waits=[
+            WaitRecord("inbound", "a.01", "line", at(sc, 20), at(sc, 20), 0.0, False),
+            WaitRecord("inbound", "a.01", "line", at(sc, 21), at(sc, 21, 90), 30.0, False),
+            WaitRecord("inbound", "b.01", "line", at(sc, 22), at(sc, 22, 300), 240.0, True),
+            WaitRecord("approval", "sup.01", "lower", at(sc, 21), at(sc, 22), 1000.0, False),
+            WaitRecord("approval", "sup.01", "lower", at(sc, 3), at(sc, 4), 5000.0, False),
+        ],
+    )
+    frames = build_frames(sc, [to_columns(rec, 0, 1)])
+    row = per_replication(frames, sc).iloc[0]
+    # a.01 dialled on two present days after warm-up; b.01 never dialled.
+    assert row["dials_per_caller_day"] == pytest.approx(50 / 2)
+    assert row["conversations_per_day"] == pytest.approx(3 / 40)
+    assert row["meetings_booked_per_day"] == pytest.approx(1 / 40)
+    assert row["inbound_service_level"] == pytest.approx(2 / 3)
+    assert row["inbound_wait_share"] == pytest.approx(2 / 3)
+    assert row["inbound_asa_min"] == pytest.approx(270 / 3)
+    assert row["approval_wait_min"] == pytest.approx(1000.0)
+    assert math.isnan(row["escalation_wait_min"])
+
+
+def test_summary_has_every_kpi_in_order(scenario: Scenario) -> None:
+    recs = [FakeRecords(day_starts_min=day_starts(scenario)) for _ in range(3)]
+    frames = build_frames(scenario, [to_columns(r, i, 1) for i, r in enumerate(recs)])
+    table = summarise(per_replication(frames, scenario))
+    assert table["kpi"].to_list() == [k.name for k in KPIS]
+    assert table.set_index("kpi").loc["attainment", "n"] == 3
+    assert table.set_index("kpi").loc["inbound_asa_min", "n"] == 0
+
+
+# --- spread over replications --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("p", "df", "expected"),
+    [
+        # Reference values (R's qt, to 9 decimals).
+        (0.975, 1, 12.706204736),
+        (0.975, 2, 4.302652730),
+        (0.975, 3, 3.182446305),
+        (0.975, 4, 2.776445105),
+        (0.975, 9, 2.262157163),
+        (0.975, 19, 2.093024054),
+        (0.975, 29, 2.045229642),
+        (0.975, 100, 1.983971519),
+        (0.975, 200, 1.971896224),  # past here: the Cornish-Fisher expansion
+        (0.975, 1000, 1.962339081),
+        (0.95, 10, 1.812461123),
+        (0.9, 3, 1.637744354),
+        (0.995, 4, 4.604094871),
+        (0.025, 9, -2.262157163),
+    ],
+)
+def test_t_quantile_matches_tables(p: float, df: int, expected: float) -> None:
+    assert t_quantile(p, df) == pytest.approx(expected, abs=2e-9)
+
+
+def test_t_cdf_closed_forms() -> None:
+    assert t_cdf(1.0, 1) == pytest.approx(0.75)  # Cauchy
+    assert t_cdf(2.0, 2) == pytest.approx(0.5 + 2 / (2 * math.sqrt(6)))
+    assert t_cdf(0.0, 7) == 0.5
+    assert t_quantile(0.5, 5) == 0.0
+    with pytest.raises(ValueError, match="degrees of freedom"):
+        t_quantile(0.9, 0)
+    with pytest.raises(ValueError, match="strictly between"):
+        t_quantile(1.0, 3)
+
+
+def test_confidence_interval_by_hand() -> None:
+    s = spread([1.0, 2.0, 3.0, 4.0, 5.0])
+    # mean 3, sd sqrt(2.5); half-width t(0.975, 4) sd / sqrt(5) = 2.776445105 * 0.707107
+    half = 2.776445105 * math.sqrt(2.5) / math.sqrt(5)
+    assert (s.n, s.mean, s.sd) == (5, 3.0, pytest.approx(math.sqrt(2.5)))
+    assert (s.p10, s.p50, s.p90) == (pytest.approx(1.4), 3.0, pytest.approx(4.6))
+    assert s.ci_low == pytest.approx(3 - half) and s.ci_high == pytest.approx(3 + half)
+    assert half == pytest.approx(1.963243, abs=1e-6)
+
+
+def test_spread_edge_cases() -> None:
+    one = spread([2.0, math.nan])
+    assert one.n == 1 and one.mean == 2.0 and math.isnan(one.ci_low)
+    assert spread([]).n == 0
+    low, high = wilson_interval(8, 10)
+    assert (low, high) == (pytest.approx(0.4902, abs=1e-4), pytest.approx(0.9433, abs=1e-4))
+    share = spread([1.0] * 5, share=True)
+    assert share.ci_high == 1.0 and share.ci_low == pytest.approx(0.5655, abs=1e-4)
+
+
+def test_columns_are_typed() -> None:
+    rec = FakeRecords(day_starts_min=[540.0], people=[person("a.01")])
+    cols = to_columns(rec, 0, 1)
+    assert cols.tables["people"]["start_productivity"].dtype == np.float64
+    assert cols.tables["deals"]["repeat"].dtype == np.bool_
+    assert cols.rows("deals") == 0 and cols.rows("people") == 1
+    assert dt.date(2027, 1, 11).weekday() == 0
