@@ -1,0 +1,304 @@
+"""The run store: one embedded DuckDB file holding every run and its tidy tables.
+
+A run is written in one transaction, so it is complete or absent. DuckDB lets one
+process write a file at a time; a second writer waits for the lock (up to a timeout)
+and then fails with a clear message, never with a half-written run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from sim.errors import TeamsimError
+from teamsim import store_schema
+from teamsim.store_schema import META_TABLE, SCHEMA_VERSION
+
+DEFAULT_STORE = "teamsim.duckdb"
+STORE_ENV = "TEAMSIM_STORE"
+_TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class StoreError(TeamsimError):
+    """The store cannot be used: busy, foreign, damaged or missing a run."""
+
+
+def default_store_path() -> Path:
+    """``$TEAMSIM_STORE`` or ./teamsim.duckdb."""
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def scenario_hash(text: str) -> str:
+    """Content hash of a scenario's text: equal scenarios, equal hashes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class RunMeta:
+    """Everything about a run except its tables."""
+
+    kind: str  # simulate, plan, verify, sweep
+    scenario_name: str
+    scenario_text: str
+    seed: int | None
+    replications: int | None
+    code_version: str
+    started_at: dt.datetime
+    status: str = "complete"  # or "partial": interrupted, finished replications kept
+    label: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    finished_at: dt.datetime | None = None
+    run_id: str = ""
+
+    @property
+    def scenario_hash(self) -> str:
+        """Hash of the scenario text."""
+        return scenario_hash(self.scenario_text)
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """Sortable, unique and short enough to type: r20261128-142001-3fa2."""
+    now = now or dt.datetime.now()
+    return f"r{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:4]}"
+
+
+class Store:
+    """A run store file. Connections are short-lived so that other processes can use it."""
+
+    def __init__(self, path: Path | str | None = None, lock_timeout_s: float = 30.0) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self.lock_timeout_s = lock_timeout_s
+
+    # -- writing ---------------------------------------------------------------------------
+    def save_run(self, meta: RunMeta, tables: Mapping[str, pd.DataFrame]) -> str:
+        """Write a run and its tables in one transaction; return its id."""
+        run_id = meta.run_id or new_run_id(meta.started_at)
+        for name in tables:
+            if not _TABLE_NAME.match(name):
+                raise ValueError(f"table name {name!r} must be lower_snake_case")
+        with self._connect(write=True) as con:
+            con.begin()
+            try:
+                self._insert_meta(con, run_id, meta)
+                for name, frame in tables.items():
+                    _append_table(con, run_id, name, frame)
+                con.commit()
+            except BaseException:
+                # Ctrl-C included: the run is either whole or absent.
+                con.rollback()
+                raise
+        return run_id
+
+    def delete_run(self, run_id: str) -> None:
+        """Remove a run and its tables."""
+        with self._connect(write=True) as con:
+            self._require_run(con, run_id)
+            con.begin()
+            names = [
+                r[0]
+                for r in con.execute(
+                    "SELECT name FROM run_tables WHERE run_id = ?", [run_id]
+                ).fetchall()
+            ]
+            for name in names:
+                con.execute(f'DELETE FROM "t_{name}" WHERE run_id = ?', [run_id])
+            con.execute("DELETE FROM run_tables WHERE run_id = ?", [run_id])
+            con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
+            con.commit()
+
+    # -- reading ---------------------------------------------------------------------------
+    def list_runs(self) -> pd.DataFrame:
+        """One row per run, newest first, without the scenario text."""
+        if not self.path.exists():
+            return pd.DataFrame(columns=["run_id", "kind", "scenario_name", "status"])
+        with self._connect(write=False) as con:
+            return con.execute(
+                "SELECT run_id, kind, scenario_name, label, status, seed, replications, "
+                "started_at, finished_at, scenario_hash, code_version "
+                "FROM runs ORDER BY started_at DESC, run_id DESC"
+            ).df()
+
+    def run_meta(self, run_id: str) -> dict[str, Any]:
+        """A run's row, with its params decoded and its table names and sizes."""
+        with self._connect(write=False) as con:
+            self._require_run(con, run_id)
+            cur = con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id])
+            names = [d[0] for d in cur.description]
+            row = dict(zip(names, cur.fetchone() or (), strict=True))
+            row["params"] = json.loads(row.get("params") or "{}")
+            row["tables"] = dict(
+                con.execute(
+                    "SELECT name, rows FROM run_tables WHERE run_id = ? ORDER BY name", [run_id]
+                ).fetchall()
+            )
+            return row
+
+    def load_table(self, run_id: str, name: str) -> pd.DataFrame:
+        """One tidy table of a run, without the run_id column."""
+        with self._connect(write=False) as con:
+            self._require_run(con, run_id)
+            known = con.execute(
+                "SELECT 1 FROM run_tables WHERE run_id = ? AND name = ?", [run_id, name]
+            ).fetchone()
+            if known is None:
+                raise StoreError(f"run {run_id} has no table {name!r}")
+            frame = con.execute(f'SELECT * FROM "t_{name}" WHERE run_id = ?', [run_id]).df()
+        return frame.drop(columns=["run_id"]).reset_index(drop=True)
+
+    def load_tables(self, run_id: str) -> dict[str, pd.DataFrame]:
+        """Every table of a run."""
+        return {name: self.load_table(run_id, name) for name in self.run_meta(run_id)["tables"]}
+
+    def resolve(self, prefix: str) -> str:
+        """The run id that starts with ``prefix`` (ids are long to type)."""
+        runs = self.list_runs()
+        matches = [r for r in runs["run_id"].tolist() if str(r).startswith(prefix)]
+        if len(matches) == 1:
+            return str(matches[0])
+        if not matches:
+            raise StoreError(f"no run {prefix!r} in {self.path} (see `teamsim runs list`)")
+        raise StoreError(f"{prefix!r} matches {len(matches)} runs; give more of the id")
+
+    # -- connections -----------------------------------------------------------------------
+    @contextmanager
+    def _connect(self, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not write and not self.path.exists():
+            raise StoreError(f"no store at {self.path} yet: nothing has been saved")
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"store path {self.path} is a directory; expected a .duckdb file")
+        con = self._open(read_only=not write)
+        try:
+            self._check_layout(con, write)
+            yield con
+        finally:
+            con.close()
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_timeout_s
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise self._foreign(exc) from None
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"store {self.path} is busy: another teamsim process is using it "
+                        f"(waited {self.lock_timeout_s:g} s); try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+            except duckdb.Error as exc:
+                raise self._foreign(exc) from None
+
+    def _foreign(self, exc: Exception) -> StoreError:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return StoreError(
+            f"{self.path} is not a teamsim store (DuckDB could not open it: {first}); "
+            f"give another --store path or move the file away"
+        )
+
+    def _check_layout(self, con: duckdb.DuckDBPyConnection, write: bool) -> None:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if META_TABLE not in tables:
+            if tables:
+                raise StoreError(
+                    f"{self.path} is a DuckDB database but not a teamsim store "
+                    f"(it has tables {', '.join(sorted(tables)[:5])}); refusing to write to it"
+                )
+            if write:
+                con.begin()
+                store_schema.create(con)
+                con.commit()
+                return
+            raise StoreError(f"{self.path} is an empty database: nothing has been saved")
+        version = self._version(con)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer teamsim (store version {version}, "
+                f"this one reads up to {SCHEMA_VERSION}); upgrade teamsim"
+            )
+        if version < SCHEMA_VERSION:
+            if not write:
+                raise StoreError(
+                    f"{self.path} is at store version {version}; run any command that "
+                    f"saves (or `teamsim runs migrate`) to upgrade it to {SCHEMA_VERSION}"
+                )
+            con.begin()
+            store_schema.migrate(con, version)
+            con.commit()
+
+    @staticmethod
+    def _version(con: duckdb.DuckDBPyConnection) -> int:
+        row = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _require_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+        if con.execute("SELECT 1 FROM runs WHERE run_id = ?", [run_id]).fetchone() is None:
+            raise StoreError(f"no run {run_id!r} in this store (see `teamsim runs list`)")
+
+    @staticmethod
+    def _insert_meta(con: duckdb.DuckDBPyConnection, run_id: str, meta: RunMeta) -> None:
+        con.execute(
+            "INSERT INTO runs (run_id, kind, scenario_name, scenario_text, scenario_hash, seed, "
+            "replications, code_version, started_at, finished_at, status, label, params) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                meta.kind,
+                meta.scenario_name,
+                meta.scenario_text,
+                meta.scenario_hash,
+                meta.seed,
+                meta.replications,
+                meta.code_version,
+                meta.started_at,
+                meta.finished_at or dt.datetime.now(),
+                meta.status,
+                meta.label,
+                json.dumps(dict(meta.params), sort_keys=True, default=str),
+            ],
+        )
+
+
+def _append_table(
+    con: duckdb.DuckDBPyConnection, run_id: str, name: str, frame: pd.DataFrame
+) -> None:
+    """Append a run's rows to the table of that name, creating or widening it as needed."""
+    table = f"t_{name}"
+    data = frame.reset_index(drop=True)
+    con.register("incoming", data)
+    try:
+        exists = con.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [table]
+        ).fetchone()
+        if exists is None:
+            con.execute(
+                f'CREATE TABLE "{table}" AS SELECT CAST(NULL AS VARCHAR) AS run_id, * '
+                "FROM incoming LIMIT 0"
+            )
+        _add_missing_columns(con, table)
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT ? AS run_id, * FROM incoming', [run_id])
+        con.execute("INSERT INTO run_tables VALUES (?, ?, ?)", [run_id, name, len(data)])
+    finally:
+        con.unregister("incoming")
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    have = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    for column, dtype, *_ in con.execute("DESCRIBE incoming").fetchall():
+        if column not in have:
+            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {dtype}')

@@ -1,0 +1,228 @@
+"""The run store on real DuckDB files: round trips, atomicity, concurrency, foreign files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from teamsim import store_schema
+from teamsim.cli import app
+from teamsim.store import RunMeta, Store, StoreError
+
+
+def meta(**changes: object) -> RunMeta:
+    base = RunMeta(
+        kind="simulate",
+        scenario_name="Tiny",
+        scenario_text="name: Tiny\n",
+        seed=7,
+        replications=3,
+        code_version="test",
+        started_at=dt.datetime(2026, 11, 28, 12, 0, 0),
+        params={"overrides": ["plan.confidence=0.9"]},
+    )
+    return RunMeta(**{**base.__dict__, **changes})  # type: ignore[arg-type]
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    return {
+        "kpis": pd.DataFrame({"kpi": ["revenue", "deals"], "mean": [1.5e6, 12.0]}),
+        "time_use": pd.DataFrame(
+            {
+                "person": ["a.01", "a.01"],
+                "day": [0, 0],
+                "activity": ["calls", "idle"],
+                "minutes": [90.0, 360.0],
+            }
+        ),
+    }
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    run_id = store.save_run(meta(), tables())
+    for name, frame in tables().items():
+        pd.testing.assert_frame_equal(store.load_table(run_id, name), frame)
+    info = store.run_meta(run_id)
+    assert info["scenario_text"] == "name: Tiny\n"
+    assert info["scenario_hash"] == meta().scenario_hash
+    assert info["params"] == {"overrides": ["plan.confidence=0.9"]}
+    assert info["tables"] == {"kpis": 2, "time_use": 2}
+    assert store.list_runs()["run_id"].tolist() == [run_id]
+
+
+def test_runs_are_separate_and_delete_removes_rows(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    first = store.save_run(meta(), tables())
+    second = store.save_run(meta(seed=8), tables())
+    store.delete_run(first)
+    assert store.list_runs()["run_id"].tolist() == [second]
+    con = duckdb.connect(str(store.path), read_only=True)
+    assert con.execute("SELECT count(*) FROM t_kpis").fetchone() == (2,)
+    con.close()
+    with pytest.raises(StoreError, match="no run"):
+        store.load_table(first, "kpis")
+
+
+class Boom(KeyboardInterrupt):
+    pass
+
+
+def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    kept = store.save_run(meta(), tables())
+
+    class Exploding(pd.DataFrame):
+        def reset_index(self, *args: object, **kwargs: object) -> pd.DataFrame:  # type: ignore[override]
+            raise Boom
+
+    with pytest.raises(Boom):
+        store.save_run(meta(seed=9), {"kpis": tables()["kpis"], "bad": Exploding({"x": [1]})})
+    assert store.list_runs()["run_id"].tolist() == [kept]
+    assert store.load_table(kept, "kpis").shape == (2, 2)
+
+
+def _writer(path: str, n: int, tag: int) -> None:
+    store = Store(path, lock_timeout_s=60)
+    for i in range(n):
+        store.save_run(meta(seed=tag * 100 + i), tables())
+
+
+def test_concurrent_writers_both_succeed(tmp_path: Path) -> None:
+    path = str(tmp_path / "runs.duckdb")
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(path, 5, tag)) for tag in (1, 2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    runs = Store(path).list_runs()
+    assert sorted(runs["seed"].tolist()) == [100, 101, 102, 103, 104, 200, 201, 202, 203, 204]
+
+
+def test_busy_store_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    Store(path).save_run(meta(), tables())
+    holder = _hold_lock(path)
+    try:
+        with pytest.raises(StoreError, match="is busy"):
+            Store(path, lock_timeout_s=0.5).save_run(meta(), tables())
+    finally:
+        holder.terminate()
+        holder.join()
+    assert len(Store(path).list_runs()) == 1
+
+
+def _hold(path: str, ready: object) -> None:
+    con = duckdb.connect(path)
+    ready.set()  # type: ignore[attr-defined]
+    import time
+
+    time.sleep(60)
+    con.close()
+
+
+def _hold_lock(path: Path) -> mp.process.BaseProcess:
+    ctx = mp.get_context("spawn")
+    ready = ctx.Event()
+    proc = ctx.Process(target=_hold, args=(str(path), ready))
+    proc.start()
+    assert ready.wait(30)
+    return proc
+
+
+def test_foreign_and_broken_files_are_refused(tmp_path: Path) -> None:
+    text = tmp_path / "notes.duckdb"
+    text.write_text("these are my notes", encoding="utf-8")
+    with pytest.raises(StoreError, match="not a teamsim store"):
+        Store(text).save_run(meta(), tables())
+    assert text.read_text(encoding="utf-8") == "these are my notes"
+
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE sales (x INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match="not a teamsim store"):
+        Store(other).save_run(meta(), tables())
+
+    with pytest.raises(StoreError, match="directory"):
+        Store(tmp_path).list_runs()
+
+
+def test_older_store_is_migrated_without_losing_runs(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(store_schema.V1_DDL)
+    con.execute(
+        "INSERT INTO runs VALUES ('r1', 'simulate', 'Old', 'name: Old', 'h', 1, 2, '0.0.1', "
+        "TIMESTAMP '2026-01-01 10:00:00', NULL, 'complete')"
+    )
+    con.close()
+    store = Store(path)
+    with pytest.raises(StoreError, match="store version 1"):
+        store.list_runs()  # reading does not change the file
+    new = store.save_run(meta(), tables())  # writing migrates it
+    runs = store.list_runs()
+    assert set(runs["run_id"]) == {"r1", new}
+    assert runs.set_index("run_id").loc["r1", "label"] == ""
+
+
+def test_newer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    Store(path).save_run(meta(), tables())
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE teamsim_store SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="newer teamsim"):
+        Store(path).list_runs()
+
+
+runner = CliRunner()
+
+
+def test_runs_cli_list_show_export_delete(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    run_id = Store(path).save_run(meta(), tables())
+    result = runner.invoke(app, ["runs", "list", "--store", str(path)])
+    assert result.exit_code == 0 and run_id in result.output
+    result = runner.invoke(app, ["runs", "show", run_id[:12], "--store", str(path)])
+    assert result.exit_code == 0 and "time_use" in result.output and "2 rows" in result.output
+    result = runner.invoke(
+        app, ["runs", "export", run_id, "--to", str(tmp_path / "x"), "--store", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "x" / run_id
+    assert pd.read_csv(folder / "kpis.csv")["mean"].tolist() == [1.5e6, 12.0]
+    assert pd.read_parquet(folder / "time_use.parquet")["minutes"].sum() == 450.0
+    book = openpyxl.load_workbook(folder / f"{run_id}.xlsx")
+    assert book.sheetnames == ["about", "kpis", "time_use"]
+    assert [c.value for c in book["kpis"][1]] == ["kpi", "mean"]
+    assert book["kpis"]["B2"].value == 1.5e6
+    result = runner.invoke(app, ["runs", "delete", run_id, "--yes", "--store", str(path)])
+    assert result.exit_code == 0
+    result = runner.invoke(app, ["runs", "show", run_id, "--store", str(path)])
+    assert result.exit_code == 2 and "no run" in result.output
+
+
+def test_runs_cli_store_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "env.duckdb"
+    run_id = Store(path).save_run(meta(), tables())
+    monkeypatch.setenv("TEAMSIM_STORE", str(path))
+    result = runner.invoke(app, ["runs", "list"])
+    assert result.exit_code == 0 and run_id in result.output
+
+
+def test_runs_cli_foreign_file_exit_2_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"\x00garbage" * 100)
+    result = runner.invoke(app, ["runs", "list", "--store", str(bad)])
+    assert result.exit_code == 2
+    assert "not a teamsim store" in result.output and "Traceback" not in result.output
