@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from teamsim.commands import validate
+from teamsim.commands import runs, validate
 
 app = typer.Typer(
     name="teamsim",
@@ -15,14 +15,13 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Plan sales and client-management teams: simulate the working days, size the team."""
 
 
 # Each module adds its command; new commands add themselves to this tuple.
-for _module in (validate,):
+for _module in (validate, runs):
     _module.register(app)
 
 
