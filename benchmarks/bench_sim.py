@@ -1,0 +1,132 @@
+"""Simulator speed, side by side in one run.
+
+1. a 50-person team over one year (247 working days), one replication, block mode;
+2. the same in per-call mode (one SimPy event per call);
+3. a bare SimPy loop that only ticks one timeout per call, over the same calendar,
+   with exactly the calls per person and day that the block run made;
+4. 500 people over a year (block mode);
+5. 20 replications of the default scenario on all cores, and on one core.
+
+The team scenarios are the default scenario (scenarios/retail_bank.yaml) with the
+horizon set to a year and the headcounts, channel volumes and pools scaled with the
+number of client managers, through the same ``--set`` overrides a user would write.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import simpy
+
+from sim import simulate
+from sim.model import run_replication
+from sim.scenario import Scenario
+from teamsim.io import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "scenarios" / "retail_bank.yaml"
+YEAR_DAYS = 247
+SEED = 20261128
+
+
+def team_scenario(people: int, days: int = YEAR_DAYS) -> Scenario:
+    """The default scenario with ``people`` in the team: 1 head, supervisors at span 7."""
+    base = load_scenario(DEFAULT)
+    supervisors = max(1, round((people - 1) / 8))
+    managers = people - 1 - supervisors
+    factor = managers / base.roles["client_manager"].headcount.current
+    payroll = base.channels["payroll_client_staff"]
+    partners = base.channels["partners"]
+    website = base.channels["website_requests"]
+    overrides = [
+        f"calendar.horizon_days={days}",
+        f"roles.client_manager.headcount={{current: {managers}, min: 1, max: {managers}}}",
+        f"roles.supervisor.headcount={{current: {supervisors}, min: 1, max: {supervisors}}}",
+        f"channels.payroll_client_staff.pool={round(getattr(payroll, 'pool', 0) * factor)}",
+        f"channels.partners.leads_per_week={getattr(partners, 'leads_per_week', 0) * factor}",
+        f"channels.website_requests.requests_per_day="
+        f"{getattr(website, 'requests_per_day', 0) * factor}",
+    ]
+    return load_scenario(DEFAULT, overrides)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - started, value
+
+
+def bare_loop(scenario: Scenario, dials: dict[str, dict[int, int]], call_min: float) -> int:
+    """One SimPy timeout per call, per person, on the scenario's working days."""
+    cal = scenario.calendar
+    starts = [(d - cal.start).days * 1440.0 + cal.workday.start_min for d in cal.working_dates()]
+    env = simpy.Environment()
+    ticks = 0
+
+    def person(days: dict[int, int]) -> Any:
+        nonlocal ticks
+        for day in sorted(days):
+            if env.now < starts[day]:
+                yield env.timeout(starts[day] - env.now)
+            for _ in range(days[day]):
+                yield env.timeout(call_min)
+                ticks += 1
+
+    for days in dials.values():
+        env.process(person(days))
+    env.run()
+    return ticks
+
+
+def dials_by_person_day(records: Any) -> dict[str, dict[int, int]]:
+    out: dict[str, dict[int, int]] = {}
+    for rec in records.calls:
+        out.setdefault(rec.person, {})
+        out[rec.person][rec.day] = out[rec.person].get(rec.day, 0) + rec.dials
+    return out
+
+
+def row(label: str, seconds: float, note: str = "") -> None:
+    print(f"  {label:<52} {seconds:8.2f} s  {note}", flush=True)
+
+
+def main() -> None:
+    cores = os.cpu_count() or 1
+    print(f"teamsim simulator benchmark ({cores} cores)")
+    team50 = team_scenario(50)
+    t_block, rec = timed(lambda: run_replication(team50, 0, SEED, mode="block"))
+    dials = dials_by_person_day(rec)
+    calls = sum(n for days in dials.values() for n in days.values())
+    t_call, _ = timed(lambda: run_replication(team50, 0, SEED, mode="per_call"))
+    call_min = team50.calls.no_answer_min.expected_value() if team50.calls else 1.0
+    t_bare, ticks = timed(lambda: bare_loop(team50, dials, call_min))
+    assert ticks == calls
+    print(f"50 people, {YEAR_DAYS} working days, 1 replication ({calls:,} dials):")
+    row("full model, block mode", t_block)
+    row("full model, per-call mode", t_call, f"per-call / block = {t_call / t_block:.2f}x")
+    row(
+        "bare SimPy loop, one timeout per call",
+        t_bare,
+        f"bare / block = {t_bare / t_block:.2f}x (goal: > 1)",
+    )
+
+    team500 = team_scenario(500)
+    t_500, rec500 = timed(lambda: run_replication(team500, 0, SEED, mode="block"))
+    dials500 = sum(r.dials for r in rec500.calls)
+    print(f"500 people, {YEAR_DAYS} working days, 1 replication ({dials500:,} dials):")
+    row("full model, block mode", t_500, f"{t_500 / t_block:.1f}x the 50-person run")
+
+    default = load_scenario(DEFAULT)
+    print(f"default scenario ({default.calendar.horizon_days} days), 20 replications:")
+    t_all, _ = timed(lambda: simulate(default, 20, SEED))
+    t_one, _ = timed(lambda: simulate(default, 20, SEED, workers=1))
+    row(f"all cores ({cores} processes)", t_all, f"speed-up {t_one / t_all:.2f}x")
+    row("one core (in process)", t_one)
+
+
+if __name__ == "__main__":
+    main()
