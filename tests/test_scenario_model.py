@@ -125,3 +125,19 @@ def test_constructing_from_python_runs_the_cross_checks() -> None:
     data["roles"]["seller"]["reports_to"] = "ghost"
     with pytest.raises(ScenarioError, match="unknown role 'ghost'"):
         Scenario.model_validate(data)
+
+
+def test_call_quota_per_role() -> None:
+    sc = parse_scenario(BASE, "base.yaml", ["roles.lead.selling_share=0.5"])
+    assert sc.call_quota("seller") == 30
+    assert sc.call_quota("lead") == 15
+    assert sc.call_quota("head") == 0
+    sc = parse_scenario(BASE, "base.yaml", ["roles.seller.call_quota_per_day=45"])
+    assert sc.call_quota("seller") == 45
+
+
+def test_call_quota_above_cap_is_refused() -> None:
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"exceeds policies\.max_calls_per_day"):
+        parse_scenario(BASE, "base.yaml", ["roles.seller.call_quota_per_day=61"])

@@ -29,6 +29,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _approvals_and_escalations,
         _duties,
         _day_covers_duties,
+        _quotas,
         _someone_sells,
     )
     return [problem for check in checks for problem in check(sc)]
@@ -162,6 +163,17 @@ def _day_covers_duties(sc: Scenario) -> Iterator[Problem]:
                 ("roles", rid),
                 f"recurring duties take {load:.0f} min a day but a working day has "
                 f"{available:.0f} min (hours less breaks)",
+            )
+
+
+def _quotas(sc: Scenario) -> Iterator[Problem]:
+    cap = sc.policies.max_calls_per_day
+    for rid, role in sc.roles.items():
+        quota = role.call_quota_per_day
+        if quota is not None and quota > cap:
+            yield Problem(
+                ("roles", rid, "call_quota_per_day"),
+                f"{quota} exceeds policies.max_calls_per_day ({cap})",
             )
 
 

@@ -108,6 +108,10 @@ class Role(Frozen):
     selling_share: Probability | None = Field(
         None, description="Share of a line seller's selling load carried (default 1 line, 0 else)."
     )
+    call_quota_per_day: NonNegInt | None = Field(
+        None,
+        description="Dials a day for one person here (default: the policy quota x selling_share).",
+    )
     handles_inbound: bool | None = Field(
         None, description="Answers inbound requests (default: line roles do)."
     )
