@@ -1,0 +1,161 @@
+"""Explaining an impossible plan: the smallest relaxation of each kind of limit.
+
+The model is rebuilt with a penalised slack on one group of limits at a time (the plan,
+the headcount maxima or the people's hours, the lead pools, the budget) and solved as
+an LP; each group that can make the plan feasible on its own becomes one alternative,
+said in the scenario's words.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pulp
+
+from optimizer.errors import InfeasiblePlanError, Relaxation
+from optimizer.model import ALLOCATION, SIZING, Model, build, value
+from optimizer.rates import Rates
+from optimizer.solve import Infeasible, solve
+from optimizer.team import Unit
+from sim.scenario import Scenario
+
+_TOL = 1e-6
+
+
+def explain_infeasible(
+    sc: Scenario,
+    r: Rates,
+    mode: str,
+    solver: pulp.LpSolver,
+    budget: float | None = None,
+    bounds: dict[str, tuple[int, int]] | None = None,
+) -> InfeasiblePlanError:
+    """The error that says why the plan is impossible and what would make it possible."""
+    groups = ["plan", "capacity" if mode == ALLOCATION else "headcount", "pool"]
+    if mode == SIZING and budget is not None:
+        groups = ["budget", "headcount", "pool"]
+    alternatives: list[Relaxation] = []
+    for group in groups:
+        found = _relax(sc, r, mode, solver, budget, bounds, frozenset({group}))
+        if found is not None:
+            alternatives.append(_join(found))
+    if not alternatives:
+        together = _relax(sc, r, mode, solver, budget, bounds, frozenset(groups))
+        if together:
+            alternatives.append(_join(together, "all of: "))
+    what = (
+        f"the budget of {budget:,.0f} {sc.currency} a month"
+        if budget is not None and mode == SIZING
+        else f"the plan of {r.design.target:,.0f} {sc.currency} a month ({r.design.label})"
+    )
+    team = "the current team" if mode == ALLOCATION else "any team within the headcount limits"
+    reason = f"The plan is impossible: {team} cannot meet {what}."
+    if not alternatives:
+        reason += " No relaxation of the plan, headcount, hours or pools makes it feasible."
+    return InfeasiblePlanError(reason, alternatives)
+
+
+def _relax(
+    sc: Scenario,
+    r: Rates,
+    mode: str,
+    solver: pulp.LpSolver,
+    budget: float | None,
+    bounds: dict[str, tuple[int, int]] | None,
+    groups: frozenset[str],
+) -> list[Relaxation] | None:
+    model = build(sc, r, mode, budget=budget, bounds=bounds, relax=groups, integer=False)
+    try:
+        solve(model.problem, solver)
+    except Infeasible:
+        return None
+    found = [
+        _describe(model, g, s, value(v)) for (g, s), v in model.relax.items() if g != "capacity"
+    ]
+    extra = {s: value(v) for (g, s), v in model.relax.items() if g == "capacity"}
+    found.extend(_capacity_by_level(model, extra))
+    return [x for x in found if x is not None] or None
+
+
+def _capacity_by_level(model: Model, extra: dict[str, float]) -> list[Relaxation]:
+    """Hours missing, by level: people's shortfalls added up, and what they come to."""
+    r = model.rates
+    by_level: dict[str, list[tuple[Unit, float]]] = {}
+    for u in model.units:
+        if extra.get(u.id, 0.0) > _TOL * max(1.0, u.capacity_min):
+            by_level.setdefault(u.level.value, []).append((u, extra[u.id]))
+    result = []
+    for level, rows in by_level.items():
+        hours = sum(a for _, a in rows) * r.days_per_week / 60.0
+        per_person = rows[0][0].capacity_min * r.days_per_week / 60.0
+        roles = sorted({u.role for u, _ in rows})
+        text = (
+            f"the plan needs {hours:,.0f} more {level}-level hours a week than the current "
+            f"team has ({len(rows)} people short of time, in {', '.join(roles)}): about "
+            f"{math.ceil(hours / max(per_person, 1e-9) - 1e-6)} more people at {per_person:.0f} h"
+        )
+        result.append(Relaxation("capacity", level, hours, "hours/week", text))
+    return result
+
+
+def _join(found: list[Relaxation], prefix: str = "") -> Relaxation:
+    if len(found) == 1 and not prefix:
+        return found[0]
+    return Relaxation(
+        kind="+".join(sorted({f.kind for f in found})),
+        subject="+".join(f.subject for f in found),
+        amount=sum(f.amount for f in found),
+        unit="mixed",
+        text=prefix + "; and ".join(f.text for f in found),
+    )
+
+
+def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxation | None:
+    sc, r = model.scenario, model.rates
+    if amount <= _TOL * max(1.0, _size(model, group, subject)):
+        return None
+    cur = sc.currency
+    week = r.days_per_week / 60.0  # minutes a day -> hours a week
+    if group == "plan":
+        reach = max(r.plan_per_day - amount, 0.0) * r.days_per_month
+        share = reach / r.design.target
+        text = (
+            f"lower the plan to {reach:,.0f} {cur} a month ({share:.1%} of "
+            f"{r.design.target:,.0f}): the most this team can be expected to sell"
+        )
+        return Relaxation("plan", "plan", amount * r.days_per_month, f"{cur}/month", text)
+    if group == "headcount":
+        role = sc.roles[subject]
+        people = math.ceil(amount - 1e-6)
+        unit = next(u for u in model.units if u.id == subject)
+        hours = amount * unit.capacity_min * week
+        text = (
+            f"the plan needs {hours:,.0f} more {role.level.value}-level hours a week than "
+            f"the maximum headcount of {subject} allows: allow {people} more "
+            f"(max {role.headcount.max} -> {role.headcount.max + people})"
+        )
+        return Relaxation("headcount", subject, float(people), "people", text)
+    if group == "pool":
+        ch = model.channels[subject]
+        total = (ch.contacts_per_day or 0.0) * r.horizon_days
+        extra = amount * r.horizon_days
+        text = (
+            f"a {ch.kind} pool {subject} {extra / max(total, 1e-9):.0%} larger "
+            f"({total:,.0f} -> {total + extra:,.0f} contacts over the horizon)"
+        )
+        return Relaxation("pool", subject, extra, "contacts", text)
+    text = f"a budget {amount:,.0f} {cur} a month larger ({model.budget or 0:,.0f} -> "
+    text += f"{(model.budget or 0) + amount:,.0f})"
+    return Relaxation("budget", "budget", amount, f"{cur}/month", text)
+
+
+def _unit(model: Model, unit_id: str) -> Unit:
+    return next(u for u in model.units if u.id == unit_id)
+
+
+def _size(model: Model, group: str, subject: str) -> float:
+    if group == "plan":
+        return model.rates.plan_per_day
+    if group == "capacity":
+        return _unit(model, subject).capacity_min
+    return 1.0

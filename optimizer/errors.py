@@ -1,0 +1,51 @@
+"""Errors of the optimiser: plans that cannot be made, and solvers that cannot be used."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sim.errors import TeamsimError
+
+
+class PlanError(TeamsimError):
+    """The optimiser found no usable plan; the message says why in the scenario's words."""
+
+    # 3, not 2: the scenario is well formed, the plan it asks for is what fails.
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One way to make an impossible plan feasible: a limit moved by an amount."""
+
+    kind: str  # "plan", "headcount", "capacity", "pool", "budget"
+    subject: str  # the role, level, channel, or "plan" / "budget"
+    amount: float  # in the unit below
+    unit: str
+    text: str  # the sentence shown to the user
+
+
+class InfeasiblePlanError(PlanError):
+    """No team within the scenario's limits meets the plan; carries the relaxations found."""
+
+    def __init__(self, reason: str, relaxations: Sequence[Relaxation] = ()) -> None:
+        self.reason = reason
+        self.relaxations = tuple(relaxations)
+        lines = [reason]
+        if self.relaxations:
+            lines.append("Any one of these would make it feasible:")
+            lines.extend(f"  - {r.text}" for r in self.relaxations)
+        super().__init__("\n".join(lines))
+
+
+class UnboundedPlanError(PlanError):
+    """The objective can grow without limit: some work costs no time or nothing caps it."""
+
+
+class SolverFailedError(PlanError):
+    """The solver stopped without an optimal answer (time limit, numerical trouble)."""
+
+
+class SolverUnavailableError(TeamsimError):
+    """A solver was asked for that is unknown or not installed (a usage error, exit 2)."""

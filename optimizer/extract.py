@@ -1,0 +1,292 @@
+"""Reading a solved model back as a Plan: volumes, hours, call targets, binding limits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pulp
+
+from optimizer.model import ALLOCATION, Model, value
+from optimizer.result import (
+    ChannelLine,
+    DutyLine,
+    Limit,
+    Marginal,
+    PersonLine,
+    Plan,
+    RoleLine,
+    SegmentLine,
+)
+from optimizer.solve import dual, slack
+from optimizer.solvers import solver_name
+from optimizer.team import Unit
+
+# Families that are definitions or balances, always tight, not limits worth showing.
+_BALANCES = ("busy", "deals", "inbound", "fair_hi", "fair_lo")
+_PER_UNIT = ("capacity", "calls_cap", "selling")
+
+
+def family_of(name: str) -> tuple[str, str]:
+    """Split a constraint name into its family and subject (``calls_cap_x`` -> calls_cap, x)."""
+    for family in (*_PER_UNIT, "headcount_max", "fair_hi", "fair_lo", "span", "service", "pool"):
+        if name.startswith(family + "_"):
+            return family, name[len(family) + 1 :]
+    head, _, rest = name.partition("_")
+    return head, rest
+
+
+def minutes(model: Model, unit: Unit, activity: str | None = None) -> float:
+    """Minutes a day a unit spends on an activity (all of them when None)."""
+    total = 0.0
+    for act, (terms, const) in model.load[unit.id].items():
+        if activity is None or act == activity:
+            total += const  # only allocation has constants: per-head duties of one person
+            total += sum(coef * value(var) for var, coef in terms.items())
+    return total
+
+
+def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...] = ()) -> Plan:
+    """The plan in the solution of a solved model."""
+    sc, r = model.scenario, model.rates
+    per_month = r.days_per_month
+    heads = {u.id: model.headcount(u) for u in model.units}
+    revenue = sum(coef * value(var) for var, coef in model.revenue.items()) * per_month
+    by_role: dict[str, list[Unit]] = defaultdict(list)
+    for u in model.units:
+        by_role[u.role].append(u)
+    roles = tuple(_role_line(model, rid, by_role[rid], heads) for rid in sc.roles)
+    levels: dict[str, int] = defaultdict(int)
+    for line in roles:
+        levels[line.level] += line.headcount
+    return Plan(
+        scenario=sc.name,
+        mode=model.mode,
+        solver=solver_name(solver),
+        currency=sc.currency,
+        objective=_objective_text(model),
+        month=r.design.label,
+        plan_per_month=r.design.target,
+        revenue_per_month=revenue,
+        cost_per_month=sum(line.cost_per_month for line in roles),
+        budget=model.budget,
+        roles=roles,
+        levels=dict(levels),
+        duties=_duties(model, by_role),
+        persons=_persons(model) if model.mode == ALLOCATION else (),
+        channels=_channels(model),
+        segments=_segments(model),
+        limits=binding_limits(model, solver),
+        marginals=marginals,
+        notes=tuple(model.notes),
+    )
+
+
+def _objective_text(model: Model) -> str:
+    if model.mode == ALLOCATION:
+        return "most expected revenue for the current team"
+    if model.budget is not None:
+        return "most expected revenue within the budget"
+    return "least cost that meets the plan"
+
+
+def _role_line(model: Model, rid: str, units: list[Unit], heads: dict[str, float]) -> RoleLine:
+    sc, r = model.scenario, model.rates
+    role = sc.roles[rid]
+    n = sum(heads[u.id] for u in units)
+    busy = sum(minutes(model, u) for u in units)
+    at_work = sum(heads[u.id] * u.presence for u in units)
+    available = sc.calendar.workday.available_min
+    dials = sum(value(v) for (uid, _), v in model.dials.items() if uid in {u.id for u in units})
+    deals = sum(value(v) for (uid, _), v in model.deals.items() if uid in {u.id for u in units})
+    conversation = sc.calls.conversation_min.expected_value() if sc.calls else 0.0
+    return RoleLine(
+        role=rid,
+        title=role.title or rid,
+        level=role.level.value,
+        headcount=round(n),
+        current=role.headcount.current,
+        min=role.headcount.min,
+        max=role.headcount.max,
+        cost_per_month=round(n) * role.monthly_cost,
+        utilisation=busy / (available * at_work) if at_work else 0.0,
+        hours_per_week=busy / n * r.days_per_week / 60.0 if n else 0.0,
+        dials_per_day=dials / at_work if at_work else 0.0,
+        naive_dials_per_day=available / conversation if conversation and role.sells else 0.0,
+        deals_per_month=deals / n * r.days_per_month if n else 0.0,
+    )
+
+
+def _duties(model: Model, by_role: dict[str, list[Unit]]) -> tuple[DutyLine, ...]:
+    r = model.rates
+    lines = []
+    for rid, units in by_role.items():
+        acts = sorted({a for u in units for a in model.load[u.id]})
+        for act in acts:
+            total = sum(minutes(model, u, act) for u in units)
+            if total > 1e-9:
+                lines.append(DutyLine(act, rid, total * r.days_per_week / 60.0))
+    return tuple(lines)
+
+
+def _persons(model: Model) -> tuple[PersonLine, ...]:
+    r, sc = model.rates, model.scenario
+    dials: dict[str, float] = defaultdict(float)
+    deals: dict[str, float] = defaultdict(float)
+    for (uid, _), var in model.dials.items():
+        dials[uid] += value(var)
+    for (uid, _), var in model.deals.items():
+        deals[uid] += value(var)
+    available = sc.calendar.workday.available_min
+    lines = []
+    for u in model.units:
+        busy = minutes(model, u)
+        lines.append(
+            PersonLine(
+                person=u.id,
+                role=u.role,
+                level=u.level.value,
+                persona=u.persona,
+                manager=u.manager,
+                productivity=u.productivity,
+                dials_per_day=dials[u.id] / u.presence if u.presence else 0.0,
+                deals_per_month=deals[u.id] * r.days_per_month,
+                hours_per_week=busy * r.days_per_week / 60.0,
+                utilisation=busy / (available * u.presence) if u.presence else 0.0,
+            )
+        )
+    return tuple(lines)
+
+
+def _channels(model: Model) -> tuple[ChannelLine, ...]:
+    r = model.rates
+    lines = []
+    for cid, ch in model.channels.items():
+        dials = sum(value(v) for (_, c), v in model.dials.items() if c == cid)
+        leads = dials * ch.leads_per_dial + ch.fixed_leads_per_day
+        used = None
+        if ch.contacts_per_day:
+            used = dials * ch.connects_per_dial / ch.contacts_per_day
+        lines.append(
+            ChannelLine(
+                channel=cid,
+                kind=ch.kind,
+                dials_per_month=dials * r.days_per_month,
+                connects_per_month=dials * ch.connects_per_dial * r.days_per_month,
+                leads_per_month=leads * r.days_per_month,
+                pool_used=used,
+            )
+        )
+    return tuple(lines)
+
+
+def _segments(model: Model) -> tuple[SegmentLine, ...]:
+    r = model.rates
+    lines = []
+    for sid in model.scenario.segments:
+        deals = won = revenue = 0.0
+        for (uid, s), var in model.deals.items():
+            if s == sid:
+                e = model.econ[uid, s]
+                deals += value(var)
+                won += value(var) * e.win
+                revenue += value(var) * e.revenue
+        m = r.days_per_month
+        lines.append(SegmentLine(sid, deals * m, won * m, revenue * m))
+    return tuple(lines)
+
+
+def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
+    """The limits with no room left, people of one role taken together."""
+    integer = model.mode != ALLOCATION
+    groups: dict[tuple[str, str], list[tuple[float, float | None, Unit | None]]] = defaultdict(list)
+    unit_of = {u.id: u for u in model.units}
+    for name, c in model.problem.constraints.items():
+        family, subject = family_of(name)
+        if family in _BALANCES:
+            continue
+        room = slack(c)
+        is_duty = family == "duty"
+        if not is_duty and room > 1e-6 * max(1.0, abs(c.constant)):
+            continue
+        pi = None if integer else dual(model.problem, c, solver)
+        # A duty's dual is only worth showing when its hours displace selling.
+        if is_duty and (pi is None or abs(pi) * 60.0 < 1e-6 * model.rates.plan_per_day):
+            continue
+        unit = unit_of.get(subject)
+        key = (family, unit.role if unit is not None else subject)
+        groups[key].append((room, pi, unit))
+    limits = [_limit(model, family, subject, rows) for (family, subject), rows in groups.items()]
+    for rid, var in model.count.items():
+        role = model.scenario.roles[rid]
+        if not role.headcount.fixed and round(value(var)) == role.headcount.max:
+            limits.append(
+                Limit(
+                    f"headcount_max_{rid}",
+                    "headcount_max",
+                    rid,
+                    f"{rid}: at its maximum headcount of {role.headcount.max}",
+                    0.0,
+                    None,
+                    "",
+                )
+            )
+    return tuple(limits)
+
+
+def _limit(
+    model: Model, family: str, subject: str, rows: list[tuple[float, float | None, Unit | None]]
+) -> Limit:
+    sc, r = model.scenario, model.rates
+    cur = sc.currency
+    duals = [pi for _, pi, _ in rows if pi is not None]
+    pi = sum(duals) / len(duals) if duals else None
+    people = ""
+    if rows[0][2] is not None and model.mode == ALLOCATION:
+        total = sum(1 for u in model.units if u.role == subject)
+        people = f" ({len(rows)} of {total} people)"
+    hour = 60.0 / r.days_per_week * r.days_per_month  # min/day per extra hour a week, a month
+    texts = {
+        "capacity": (
+            f"working time of {subject}{people} after absence, breaks and the "
+            f"{sc.policies.occupancy_cap:.0%} occupancy cap",
+            hour,
+            f"{cur}/month per extra hour a week per person",
+        ),
+        "calls_cap": (
+            f"{subject}{people}: at most {sc.policies.max_calls_per_day} dials a day",
+            r.days_per_month * (rows[0][2].presence if rows[0][2] else 1.0),
+            f"{cur}/month per extra dial a day",
+        ),
+        "selling": (
+            f"{subject}{people}: selling share of the time",
+            hour,
+            f"{cur}/month per extra selling hour a week",
+        ),
+        "pool": (
+            f"{sc.channels[subject].kind} pool {subject} used up"
+            if subject in sc.channels
+            else subject,
+            r.days_per_month / r.horizon_days,
+            f"{cur}/month per extra contact",
+        ),
+        "plan": (
+            f"the sales plan ({r.design.target:,.0f} {cur} a month)",
+            1.0,
+            f"{cur} of objective per {cur} of plan",
+        ),
+        "span": (f"span of control of {subject}", 1.0, ""),
+        "service": (f"people answering {subject} for its service target", 1.0, ""),
+        "budget": (f"the budget ({model.budget or 0:,.0f} {cur} a month)", 1.0, ""),
+        "duty": (f"one more hour a week of {subject}", hour, f"{cur}/month"),
+    }
+    text, scale, unit = texts.get(family, (f"{family} {subject}", 1.0, ""))
+    marginal = None if pi is None else pi * scale
+    return Limit(
+        name=f"{family}_{subject}" if subject else family,
+        family=family,
+        subject=subject,
+        text=text,
+        slack=min(room for room, _, _ in rows),
+        marginal=marginal,
+        marginal_unit=unit,
+    )
