@@ -43,6 +43,9 @@ class CallDayRecord(NamedTuple):
     conversations: int
     leads: int
     follow_ups: int
+    # Call-backs of earlier conversations made that day; they are counted in
+    # ``conversations`` (and their bookings in ``leads``) but not in dials or connects.
+    callbacks: int = 0
 
 
 class FunnelRecord(NamedTuple):

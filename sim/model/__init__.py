@@ -1,0 +1,7 @@
+"""The SimPy model of a team's working days: ``run_replication`` plays out one replication."""
+
+from sim.model.output import RunRecords
+from sim.model.replication import run_replication
+from sim.model.world import Mode
+
+__all__ = ["Mode", "RunRecords", "run_replication"]

@@ -1,0 +1,106 @@
+"""The clock: minutes from midnight of the calendar's first day, and the working days in it.
+
+A working day ``d`` runs from ``starts[d]`` for ``span`` minutes. Lunch and the day's
+breaks are one unavailable pause in the middle, so that a day holds exactly
+``available`` working minutes: ``available/2`` before the pause and ``available/2``
+after. Work is measured in working minutes and mapped to the wall clock, so a task
+that runs into the pause simply resumes after it. Overtime is the stretch after the
+day's end, up to the policy's cap.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+
+from sim.scenario import Scenario
+
+DAY_MIN = 1440.0
+NEVER = math.inf
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Working days on the wall clock; every method takes and returns wall minutes."""
+
+    starts: list[float]
+    available: float
+    half: float
+    pause: float
+    span: float
+    overtime: float
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Clock:
+        """The clock of a scenario's calendar and policies."""
+        cal = scenario.calendar
+        day = cal.workday
+        starts = [(d - cal.start).days * DAY_MIN + day.start_min for d in cal.working_dates()]
+        return cls(
+            starts=starts,
+            available=day.available_min,
+            half=day.available_min / 2.0,
+            pause=day.lunch_min + day.breaks_min,
+            span=day.span_min,
+            overtime=scenario.policies.overtime_max_min_per_day,
+        )
+
+    @property
+    def days(self) -> int:
+        """Number of working days in the horizon."""
+        return len(self.starts)
+
+    @property
+    def horizon(self) -> float:
+        """End of the last working day plus the overtime allowed: nothing happens after."""
+        return self.end(self.days - 1) + self.overtime
+
+    def end(self, d: int) -> float:
+        """End of working day ``d`` (before overtime)."""
+        return self.starts[d] + self.span
+
+    def pause_start(self, d: int) -> float:
+        """Start of the midday pause of day ``d``."""
+        return self.starts[d] + self.half
+
+    def after(self, d: int, t: float, work: float) -> float:
+        """Wall time when ``work`` working minutes begun at ``t`` on day ``d`` are done."""
+        noon = self.starts[d] + self.half
+        if t < noon:
+            return t + work if t + work <= noon else t + work + self.pause
+        # Work begun inside the pause starts when the pause ends.
+        return max(t, noon + self.pause) + work
+
+    def worked(self, d: int, t0: float, t1: float) -> float:
+        """Working minutes between wall times ``t0 <= t1`` of day ``d`` (pause excluded)."""
+        noon = self.starts[d] + self.half
+        overlap = min(t1, noon + self.pause) - max(t0, noon)
+        return t1 - t0 - max(0.0, overlap)
+
+    def wall(self, d: int, offset: float) -> float:
+        """Wall time of the working minute ``offset`` (0 to ``available``) of day ``d``."""
+        if offset < self.half:
+            return self.starts[d] + offset
+        return self.starts[d] + offset + self.pause
+
+    def offset(self, d: int, t: float) -> float:
+        """Working minutes of day ``d`` before wall time ``t`` (0 to ``available``)."""
+        t = min(max(t, self.starts[d]), self.end(d))
+        return self.worked(d, self.starts[d], t)
+
+    def day_of(self, t: float) -> int:
+        """The working day that has started last at ``t`` (-1 before the first)."""
+        return bisect.bisect_right(self.starts, t) - 1
+
+    def workable(self, t: float) -> float:
+        """The first working minute at or after ``t``; ``NEVER`` past the horizon."""
+        d = self.day_of(t)
+        if d >= 0 and t < self.end(d):
+            noon = self.starts[d] + self.half
+            return noon + self.pause if noon < t < noon + self.pause else t
+        return self.starts[d + 1] if d + 1 < self.days else NEVER
+
+    def after_days(self, t: float, days: float) -> float:
+        """First working minute once ``days`` of the client's calendar days have passed."""
+        return self.workable(t + days * DAY_MIN)

@@ -1,0 +1,209 @@
+"""Deals: one SimPy process per deal, moving through its segment's stages.
+
+Each stage: the client's calendar delay first, then the owner's work (a follow-up, or a
+booked meeting with travel), then an escalation or approval when one is due (queued at
+the owner's manager at that level), then the conversion draw. A won deal leaves
+after-sale work and support with its owner and may come back as a repeat sale.
+Every draw of a deal comes from its own stream, keyed by where the deal came from, so
+its fate does not depend on what else happened in the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.model.absences import WORKDAYS_PER_MONTH
+from sim.model.agenda import book
+from sim.model.calls import adjusted
+from sim.model.clock import NEVER
+from sim.model.people import Person
+from sim.model.streams import Purpose, stream
+from sim.model.tasks import Task
+from sim.model.world import World
+from sim.records import DealRecord, FunnelRecord
+from sim.scenario import Level
+from sim.scenario.market import Segment, Stage
+from sim.scenario.work import DutyScale
+
+# Appended to a won deal's key to key its repeat sale (non-zero: see streams.py).
+REPEAT_KEY = 0xBEEF
+
+
+@dataclass(eq=False)
+class Deal:
+    """A deal's identity and the state its process carries."""
+
+    id: int
+    segment_id: str
+    seg: Segment
+    channel: str
+    owner: Person
+    created: float
+    keys: tuple[int, ...]  # (purpose, *keys) of its stream
+    rng: np.random.Generator
+    repeat: bool
+    conversion_x: float
+    escalate_at: int
+    passed: int = field(default=0)
+
+    def funnel(self, w: World, stage: int, event: str, t: float) -> None:
+        """Record a funnel event of this deal."""
+        name = self.seg.stages[stage].name
+        w.out.funnel.append(
+            FunnelRecord(self.id, self.segment_id, self.channel, stage, name, event, t)
+        )
+
+    def close(self, w: World, outcome: str, t: float, value: float) -> None:
+        """Record the deal's end and forget it as open."""
+        w.open_deals.pop(self.id, None)
+        self.owner.open_deals -= 1
+        w.out.deals.append(self.record(t, outcome, value))
+
+    def record(self, closed: float, outcome: str, value: float) -> DealRecord:
+        """The deal's row."""
+        return DealRecord(
+            self.id,
+            self.segment_id,
+            self.channel,
+            self.owner.pid,
+            self.created,
+            closed,
+            outcome,
+            value,
+            self.passed,
+            self.repeat,
+        )
+
+
+def _segment(w: World, owner: Person, channel: str, u: float) -> str:
+    """The segment a lead of ``channel`` goes to, by lead weight among the owner's."""
+    fed = [s for s in w.sc.segments if channel in w.sc.segments[s].channels]
+    mine = [s for s in fed if s in owner.segments] or fed
+    weights = np.cumsum([w.sc.segments[s].lead_weight for s in mine])
+    return mine[int(np.searchsorted(weights, u * weights[-1], side="right"))]
+
+
+def create_deal(
+    w: World,
+    owner: Person,
+    channel: str,
+    t: float,
+    keys: tuple[int, ...],
+    *,
+    repeat_of: Deal | None = None,
+) -> Deal:
+    """A new deal entering its first stage at ``t``; starts its process."""
+    rng = stream(w.seed, w.replication, Purpose(keys[0]), *keys[1:])
+    u_segment, u_escalate, u_stage = rng.random(3)
+    sid = repeat_of.segment_id if repeat_of else _segment(w, owner, channel, float(u_segment))
+    seg = w.sc.segments[sid]
+    escalate = int(u_stage * len(seg.stages)) if u_escalate < seg.escalation_rate else -1
+    mult = owner.conversion_x * owner.productivity(max(0, w.clock.day_of(t)))
+    deal = Deal(
+        w.new_deal_id(),
+        sid,
+        seg,
+        channel,
+        owner,
+        t,
+        keys,
+        rng,
+        repeat_of is not None,
+        mult,
+        escalate,
+    )
+    w.open_deals[deal.id] = deal
+    owner.open_deals += 1
+    for activity, minutes in w.deal_duties.get(owner.role_id, []):
+        w.give_followup(owner, w.clock.workable(t), Task(activity, minutes, t))
+    w.env.process(run_deal(w, deal))
+    return deal
+
+
+def _stage_task(w: World, deal: Deal, stage: Stage, due: float) -> simpy.Event | None:
+    """Queue the owner's work on a stage; the event fires when it is done (None: never)."""
+    owner, rng = deal.owner, deal.rng
+    work = float(adjusted(stage.work_min, stage.work_min.sample(rng, 1), owner)[0])
+    done = w.env.event()
+    if not stage.meeting:
+        w.give_followup(owner, due, Task("stage_work", work, due, done=done))
+        return done
+    travel = owner.role.travel_min
+    there, back = adjusted(travel, travel.sample(rng, 2), owner) if travel else (0.0, 0.0)
+    plain = (("travel", float(there)), ("meeting", work), ("travel", float(back)))
+    total = sum(m for _, m in plain)
+    # A meeting longer than a working day is squeezed into one.
+    scale = min(1.0, w.clock.available / total) if total > 0 else 1.0
+    parts = tuple((a, m * scale) for a, m in plain)
+    task = Task("meeting", total * scale, due, splittable=False, done=done, parts=parts)
+    return done if book(w, owner, due, task) < NEVER else None
+
+
+def _ask(w: World, deal: Deal, scale: DutyScale, level: Level) -> Generator[Any, Any, None]:
+    """Queue an approval or escalation above the owner and wait until it is done."""
+    done = w.env.event()
+    kind = "approval" if scale is DutyScale.APPROVAL else "escalation"
+    task = Task(
+        kind,
+        w.event_minutes(scale, level),
+        w.env.now,
+        splittable=False,
+        done=done,
+        kind=kind,
+        level=level.value,
+    )
+    w.give_approval(w.approver(deal.owner, level), task)
+    yield done
+
+
+def run_deal(w: World, deal: Deal) -> Generator[Any, Any, None]:
+    """The deal's life through its stages, then the win (or the loss)."""
+    t = deal.created
+    for i, stage in enumerate(deal.seg.stages):
+        deal.funnel(w, i, "entered", t)
+        delay = float(stage.client_delay_days.sample(deal.rng, 1)[0])
+        due = w.clock.after_days(t, delay)
+        done = _stage_task(w, deal, stage, due) if due < NEVER else None
+        if done is None:
+            return  # beyond the horizon: the deal stays open
+        yield done
+        if deal.escalate_at == i:
+            yield from _ask(w, deal, DutyScale.ESCALATION, deal.seg.escalation_level)
+        if stage.approval is not None:
+            yield from _ask(w, deal, DutyScale.APPROVAL, stage.approval)
+        t = w.env.now
+        if deal.rng.random() >= min(1.0, stage.convert * deal.conversion_x):
+            deal.funnel(w, i, "lost", t)
+            deal.close(w, "lost", t, 0.0)
+            return
+        deal.funnel(w, i, "passed", t)
+        deal.passed += 1
+    _win(w, deal)
+
+
+def _win(w: World, deal: Deal) -> None:
+    """Record the win, leave after-sale work with the owner, maybe schedule a repeat."""
+    now, owner, after = w.env.now, deal.owner, deal.seg.after_sale
+    deal.close(w, "won", now, deal.seg.deal_value)
+    minutes = sum(
+        float(adjusted(d, d.sample(deal.rng, 1), owner)[0])
+        for d in (after.payment_control_min, after.handoff_min)
+    )
+    if minutes > 0:
+        w.give_followup(owner, w.clock.workable(now), Task("after_sale", minutes, now))
+    owner.support_per_day += after.support_min_per_month / WORKDAYS_PER_MONTH
+    again = deal.rng.random() < after.repeat_probability
+    days = float(after.repeat_after_days.sample(deal.rng, 1)[0])
+    start = w.clock.after_days(now, days)
+    if again and start < NEVER:
+        w.env.process(_repeat(w, deal, start))
+
+
+def _repeat(w: World, deal: Deal, start: float) -> Generator[Any, Any, None]:
+    yield w.env.timeout(start - w.env.now)
+    create_deal(w, deal.owner, deal.channel, start, (*deal.keys, REPEAT_KEY), repeat_of=deal)

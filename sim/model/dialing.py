@@ -1,0 +1,158 @@
+"""Runs of outbound calls: one timeout per run (block) or per call (per_call), same draws.
+
+A run takes the next dials of the day's plan that can begin before the next meeting or
+the day's end. In block mode the clock advances once, by the whole run; an inbound
+request may interrupt it, and then exactly the dials begun before the interruption are
+made (``np.searchsorted`` on the drawn cumulative minutes): the one under way is
+finished, the rest stay in the plan. In per-call mode the person advances one dial at a
+time and looks at the desk after each. Both settle the same dials, so with nothing
+interrupting they give identical records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+from numpy.typing import NDArray
+
+from sim.model.calls import (
+    CALLBACKS,
+    CONVERSATIONS,
+    FOLLOW_UP,
+    FOLLOW_UPS,
+    LEAD,
+    LEADS,
+    Dialer,
+    adjusted,
+    tally,
+)
+from sim.model.clock import NEVER
+from sim.model.deals import create_deal
+from sim.model.people import Person, State
+from sim.model.streams import Purpose, key_of
+from sim.model.tasks import Task
+from sim.model.world import World
+
+
+@dataclass(eq=False)
+class Run:
+    """A run under way: when it began and the working-minute offsets of its dials."""
+
+    t0: float
+    day: int
+    starts: NDArray[np.float64]
+    ends: NDArray[np.float64]
+
+    def made_by(self, w: World, t: float) -> int:
+        """Dials begun before ``t`` (the last of them may still be under way)."""
+        return int(np.searchsorted(self.starts, w.clock.worked(self.day, self.t0, t), "left"))
+
+    def busy_until(self, w: World, t: float) -> float:
+        """When the dial under way at ``t`` ends."""
+        n = self.made_by(w, t)
+        return w.finish(self.day, self.t0, float(self.ends[n - 1])) if n else t
+
+
+def quota(w: World, p: Person) -> int:
+    """Dials a day: the policy's quota scaled by the role's selling share, under the cap."""
+    pol = w.sc.policies
+    return min(round(pol.call_quota_per_day * p.sells), pol.max_calls_per_day)
+
+
+def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, None]:
+    """Make the plan's next dials that begin before ``stop``."""
+    dialer = p.calls
+    assert dialer is not None and dialer.plan is not None
+    plan, t0 = dialer.plan, w.env.now
+    base = float(plan.cum[plan.next - 1]) if plan.next else 0.0
+    ends = plan.cum[plan.next :] - base
+    starts = np.concatenate(([0.0], ends[:-1]))
+    n = int(np.searchsorted(starts, w.clock.worked(d, t0, stop), "left"))
+    run = Run(t0, d, starts[:n], ends[:n])
+    if w.mode == "block":
+        n = yield from _block(w, p, run)
+    else:
+        n = yield from _per_call(w, p, run, dialer)
+    if w.mode == "block":
+        settle(w, p, dialer, run, 0, n)
+    w.account(p, d, "calls", t0, w.env.now)
+
+
+def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
+    n = len(run.starts)
+    p.run, p.state = run, State.CALLING
+    try:
+        yield w.env.timeout(w.finish(run.day, run.t0, float(run.ends[n - 1])) - run.t0)
+    except simpy.Interrupt:
+        p.state, p.woken = State.BUSY, False
+        now = w.env.now
+        n = run.made_by(w, now)
+        yield w.env.timeout(run.busy_until(w, now) - now)
+    p.run, p.state = None, State.BUSY
+    return n
+
+
+def _per_call(w: World, p: Person, run: Run, dialer: Dialer) -> Generator[Any, Any, int]:
+    stop_for_desk = w.inbound_first and p.role.answers_inbound
+    for k in range(len(run.starts)):
+        yield w.env.timeout(w.finish(run.day, run.t0, float(run.ends[k])) - w.env.now)
+        settle(w, p, dialer, run, k, k + 1)
+        if stop_for_desk and w.desk.pending():
+            return k + 1
+    return len(run.starts)
+
+
+def settle(w: World, p: Person, dialer: Dialer, run: Run, a: int, b: int) -> None:
+    """Record the run's dials ``a`` to ``b``: tallies, leads as deals, call-backs queued."""
+    plan = dialer.plan
+    assert plan is not None
+    i0 = plan.next - a  # plan index of the run's first dial
+    ch, outcome = plan.ch[i0 + a : i0 + b], plan.outcome[i0 + a : i0 + b]
+    tally(dialer, ch, outcome)
+    for k in np.flatnonzero((outcome == LEAD) | (outcome == FOLLOW_UP)):
+        t = w.finish(run.day, run.t0, float(run.ends[a + k]))
+        if outcome[k] == LEAD:
+            new_lead(w, p, dialer.channels[ch[k]], t)
+        else:
+            schedule_callback(w, p, dialer, int(ch[k]), t)
+    plan.next = i0 + b
+
+
+def new_lead(w: World, p: Person, channel: str, t: float) -> None:
+    """A lead booked by ``p``: a deal they own, on a stream keyed by them and a counter."""
+    keys = (Purpose.DEALS, key_of(p.role_id), p.index, p.deals_made)
+    p.deals_made += 1
+    create_deal(w, p, channel, t, keys)
+
+
+def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> None:
+    """Queue a call-back: after the client's delay it is a conversation again."""
+    calls = w.sc.calls
+    assert calls is not None
+    rng = dialer.callback_rng
+    days = float(calls.follow_up_after_days.sample(rng, 1)[0])
+    u = float(rng.random())
+    lead = u < dialer.lead_p[k]
+    again = not lead and u < dialer.lead_p[k] + calls.follow_up_given_conversation
+    dist = calls.booking_call_min if lead else calls.conversation_min
+    minutes = float(adjusted(dist, dist.sample(rng, 1), p)[0])
+    due = w.clock.after_days(t, days)
+    if due == NEVER:
+        return
+
+    def on_done(q: Person, t_done: float) -> None:
+        row = dialer.counts[k]
+        row[CONVERSATIONS] += 1
+        row[CALLBACKS] += 1
+        if lead:
+            row[LEADS] += 1
+            new_lead(w, q, dialer.channels[k], t_done)
+        elif again:
+            row[FOLLOW_UPS] += 1
+            schedule_callback(w, q, dialer, k, t_done)
+
+    w.give_followup(p, due, Task("calls", minutes, due, splittable=False, on_done=on_done))

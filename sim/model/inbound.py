@@ -1,0 +1,140 @@
+"""Lead and request arrivals: inbound requests to a shared desk, referral leads to sellers.
+
+Arrival times (Poisson counts a day, uniform over the day's working minutes), handling
+minutes and lead draws are all drawn up front from streams keyed by the channel, so
+they do not change with the team: common random numbers across staffing scenarios.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.model.clock import Clock
+from sim.model.deals import create_deal
+from sim.model.people import Person, State
+from sim.model.streams import Purpose, key_of, stream
+from sim.model.tasks import Task
+from sim.model.world import World
+from sim.scenario.market import InboundChannel, ReferralChannel
+
+
+@dataclass(eq=False)
+class Desk:
+    """Inbound requests waiting, one FIFO queue per channel, and who answers them."""
+
+    queues: dict[str, deque[Task]] = field(default_factory=dict)
+    answerers: list[Person] = field(default_factory=list)
+    turn: int = 0
+    sellers: dict[str, list[Person]] = field(default_factory=dict)  # by channel, cached
+
+    def pending(self) -> bool:
+        """Whether any request waits."""
+        return any(self.queues.values())
+
+    def take(self) -> Task:
+        """The longest-waiting request over all channels (call only when ``pending``)."""
+        queue = min((q for q in self.queues.values() if q), key=lambda q: q[0].arrived)
+        return queue.popleft()
+
+
+def arrival_times(clock: Clock, rng: np.random.Generator, per_day: float) -> NDArray[np.float64]:
+    """Poisson arrivals over the working minutes of every day, as sorted wall times."""
+    counts = rng.poisson(per_day, clock.days)
+    offsets = rng.uniform(0.0, clock.available, int(counts.sum()))
+    day = np.repeat(np.arange(clock.days), counts)
+    starts = np.asarray(clock.starts)[day]
+    wall = starts + offsets + np.where(offsets >= clock.half, clock.pause, 0.0)
+    return np.sort(wall)
+
+
+def sellers_for(w: World, channel: str) -> list[Person]:
+    """Sellers with a segment fed by ``channel``."""
+    if channel not in w.desk.sellers:
+        fed = {s for s, seg in w.sc.segments.items() if channel in seg.channels}
+        w.desk.sellers[channel] = [p for p in w.people if p.sells > 0 and fed & set(p.segments)]
+    return w.desk.sellers[channel]
+
+
+def assign(w: World, channel: str, t: float) -> Person | None:
+    """The least loaded seller present on the day (by open deals; ties to the first)."""
+    d = w.day_for(t)
+    present = [p for p in sellers_for(w, channel) if d not in p.absent]
+    candidates = present or sellers_for(w, channel)
+    return min(candidates, key=lambda p: p.open_deals) if candidates else None
+
+
+def dispatch(w: World) -> None:
+    """Tell someone that a request arrived.
+
+    An idle answerer is woken first; else, in block mode, the caller whose current dial
+    ends first, who stops the run after it, just as in per-call mode each caller looks
+    at the desk after every dial.
+    """
+    desk = w.desk
+    n = len(desk.answerers)
+    for j in range(n):
+        p = desk.answerers[(desk.turn + j) % n]
+        if p.state is State.IDLE and not p.woken:
+            desk.turn = (desk.turn + j + 1) % n
+            w.wake(p)
+            return
+    if w.mode != "block" or not w.inbound_first:
+        return
+    now = w.env.now
+    callers = [p for p in desk.answerers if p.state is State.CALLING and not p.woken and p.run]
+    if callers:
+        w.wake(min(callers, key=lambda p: p.run.busy_until(w, now) if p.run else now))
+
+
+def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None]:
+    """Process: inbound requests of one channel arriving at the desk."""
+    ck = key_of(cid)
+    times = arrival_times(
+        w.clock, stream(w.seed, w.replication, Purpose.ARRIVALS, ck), ch.requests_per_day
+    )
+    work = stream(w.seed, w.replication, Purpose.INBOUND_WORK, ck)
+    handle = ch.handle_min.sample(work, len(times))
+    leads = work.random(len(times)) < ch.lead_share
+    queue = w.desk.queues.setdefault(cid, deque())
+    for k, t in enumerate(times):
+        yield w.env.timeout(t - w.env.now)
+        on_done = _lead_on_answer(w, cid, (Purpose.DEALS, ck, k)) if leads[k] else None
+        queue.append(
+            Task(
+                "inbound",
+                float(handle[k]),
+                float(t),
+                splittable=False,
+                kind="inbound",
+                late_after=ch.answer_within_min,
+                on_done=on_done,
+            )
+        )
+        dispatch(w)
+
+
+def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...]) -> Any:
+    def on_done(p: Person, t: float) -> None:
+        owner = p if p in sellers_for(w, cid) else assign(w, cid, t)
+        if owner is not None:
+            create_deal(w, owner, cid, t, keys)
+
+    return on_done
+
+
+def referrals(w: World, cid: str, ch: ReferralChannel) -> Generator[Any, Any, None]:
+    """Process: partner leads of one channel arriving as deals, no dialling needed."""
+    ck = key_of(cid)
+    per_day = ch.leads_per_week / len(w.sc.calendar.weekdays)
+    times = arrival_times(w.clock, stream(w.seed, w.replication, Purpose.REFERRALS, ck), per_day)
+    for k, t in enumerate(times):
+        yield w.env.timeout(t - w.env.now)
+        owner = assign(w, cid, float(t))
+        if owner is not None:
+            create_deal(w, owner, cid, float(t), (Purpose.DEALS, ck, k, 1))

@@ -1,0 +1,47 @@
+"""A unit of work queued at a person, and the queues that route it (approvals, deputies)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.records import WaitRecord
+
+if TYPE_CHECKING:
+    import simpy
+
+    from sim.model.people import Person
+
+OnDone = Callable[["Person", float], None]
+
+
+@dataclass(eq=False, slots=True)
+class Task:
+    """Work for one person: its activity, the working minutes left and who waits on it.
+
+    ``kind`` ("approval", "escalation", "inbound") marks work whose wait is recorded
+    when it starts. A splittable task may be done in chunks across the day (and days);
+    one that is not runs to the end once begun, into overtime if it must.
+    """
+
+    activity: str
+    minutes: float
+    arrived: float
+    splittable: bool = True
+    done: simpy.Event | None = None
+    kind: str = ""
+    level: str = ""
+    late_after: float = math.inf
+    started: float = -1.0
+    parts: tuple[tuple[str, float], ...] = ()  # meetings: travel, meeting, travel
+    on_done: OnDone | None = None
+
+    def wait_record(self, server: str, now: float) -> WaitRecord:
+        """The wait of this task, started by ``server`` at ``now`` (or never: server "")."""
+        started = now if server else -1.0
+        wait = now - self.arrived
+        return WaitRecord(
+            self.kind, server, self.level, self.arrived, started, wait, wait > self.late_after
+        )

@@ -1,0 +1,223 @@
+"""A person's working day: one SimPy process that takes work in the order of priorities.
+
+At every decision point the person looks at the activities in ``policies.priorities``
+order and takes the first that has work *now*: a meeting whose time has come, a request
+at the desk, an approval or escalation, a follow-up that is due, a duty of today, or
+dials left in today's quota. With nothing to do they wait, and whoever brings work
+wakes them. Same-minute order is explicit: queues are heaps by due time checked with
+``<=`` at the decision point, so a meeting at 09:00 is seen by the day that starts at
+09:00 whatever order SimPy fires events of that minute in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+from collections import deque
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from sim.model.calls import draw_plan, return_unused
+from sim.model.clock import NEVER
+from sim.model.dialing import call_run, quota
+from sim.model.people import Person, State
+from sim.model.tasks import Task
+from sim.model.world import World
+from sim.records import AbsenceRecord, CallDayRecord, TimeUseRecord
+from sim.scenario.work import Activity
+
+# Longest piece of splittable work done before the person looks at their queues again:
+# so that requests and due work are seen at least this often during long work.
+CHUNK_MIN = 60.0
+EPS = 1e-9
+Steps = Generator[Any, Any, None]
+
+
+def person_process(w: World, p: Person) -> Steps:
+    """The person's whole horizon, day by day."""
+    clock = w.clock
+    for d in range(clock.days):
+        yield w.env.timeout(clock.starts[d] - w.env.now)
+        if d in p.absent:
+            _away(w, p, d)
+            continue
+        _start_day(w, p, d)
+        while w.env.now < clock.end(d):
+            step = _next_step(w, p, d)
+            yield from step if step is not None else _idle(w, p, d)
+        _end_day(w, p, d)
+
+
+def _away(w: World, p: Person, d: int) -> None:
+    """A day of absence: the whole day is 'absent'; queued approvals go to the deputy."""
+    deputy = w.deputy(p, d)
+    w.out.absences.append(AbsenceRecord(p.pid, d, p.absent[d], deputy.pid if deputy else ""))
+    w.out.time_use.append(TimeUseRecord(p.pid, d, "absent", w.clock.available))
+    if deputy is not None and p.approvals:
+        deputy.approvals.extend(p.approvals)
+        p.approvals.clear()
+        w.wake(deputy)
+
+
+def _start_day(w: World, p: Person, d: int) -> None:
+    p.state, p.today = State.BUSY, {}
+    p.chores = deque([a, m] for a, m in p.duties)
+    if p.support_per_day > 0:
+        p.chores.append(["after_sale", p.support_per_day])
+    w.pools.refresh(d)
+
+
+def _end_day(w: World, p: Person, d: int) -> None:
+    """Flush the day's time use (idle is what is left) and call tallies."""
+    p.state = State.OFF
+    worked = sum(m for a, m in p.today.items() if a != "overtime")
+    p.today["idle"] = max(0.0, w.clock.available - worked)
+    for activity, minutes in p.today.items():
+        if minutes > 0:
+            w.out.time_use.append(TimeUseRecord(p.pid, d, activity, minutes))
+    dialer = p.calls
+    if dialer is None:
+        return
+    for k, row in enumerate(dialer.counts):
+        if row.any():
+            w.out.calls.append(CallDayRecord(p.pid, d, dialer.channels[k], *map(int, row)))
+    dialer.counts[:] = 0
+    return_unused(w.sc, dialer, w.pools)
+
+
+def _next_meeting(p: Person) -> float:
+    return p.agenda[0][0] if p.agenda else NEVER
+
+
+def _next_step(w: World, p: Person, d: int) -> Steps | None:
+    """The first activity, in priority order, that has work now."""
+    now = w.env.now
+    for activity in w.sc.policies.priorities:
+        if activity is Activity.MEETINGS and _next_meeting(p) <= now:
+            return _meeting(w, p, d, heapq.heappop(p.agenda)[2])
+        if activity is Activity.INBOUND and p.role.answers_inbound and w.desk.pending():
+            task = w.desk.take()
+            task.minutes *= p.duration_x
+            task.level = p.level.value
+            return _whole(w, p, d, task)
+        if activity is Activity.APPROVALS and p.approvals:
+            return _whole(w, p, d, p.approvals.popleft())
+        if activity is Activity.FOLLOW_UPS and p.followups and p.followups[0][0] <= now:
+            return _followup(w, p, d)
+        if activity is Activity.DUTIES and p.chores:
+            return _chore(w, p, d)
+        if activity is Activity.CALLS:
+            step = _calls(w, p, d)
+            if step is not None:
+                return step
+    return None
+
+
+def _idle(w: World, p: Person, d: int) -> Steps:
+    """Wait for the next due work, a meeting or the day's end; anyone may wake us."""
+    due = p.followups[0][0] if p.followups else NEVER
+    until = min(due, _next_meeting(p), w.clock.end(d))
+    if until <= w.env.now:
+        until = w.clock.end(d)
+    p.state, p.idle_until = State.IDLE, until
+    # Whoever brings work interrupts the wait (World.wake); then we look again.
+    with contextlib.suppress(simpy.Interrupt):
+        yield w.env.timeout(until - w.env.now)
+    p.state, p.woken = State.BUSY, False
+
+
+def _begin(w: World, p: Person, task: Task) -> None:
+    if task.kind and task.started < 0:
+        task.started = w.env.now
+        w.out.waits.append(task.wait_record(p.pid, w.env.now))
+
+
+def _complete(p: Person, task: Task, t: float) -> None:
+    task.minutes = 0.0
+    if task.done is not None:
+        task.done.succeed()
+    if task.on_done is not None:
+        task.on_done(p, t)
+
+
+def _whole(w: World, p: Person, d: int, task: Task) -> Steps:
+    """Work that runs to its end once begun (into overtime up to the cap)."""
+    _begin(w, p, task)
+    t0 = w.env.now
+    t1 = w.finish(d, t0, task.minutes)
+    yield w.env.timeout(t1 - t0)
+    w.account(p, d, task.activity, t0, t1)
+    _complete(p, task, t1)
+
+
+def _meeting(w: World, p: Person, d: int, task: Task) -> Steps:
+    """Travel there, the meeting, travel back: one appointment, never split."""
+    for activity, minutes in task.parts:
+        t0 = w.env.now
+        t1 = w.finish(d, t0, minutes)
+        yield w.env.timeout(t1 - t0)
+        w.account(p, d, activity, t0, t1)
+    _complete(p, task, w.env.now)
+
+
+def _chunk(w: World, p: Person, d: int, left: float) -> float:
+    """Working minutes of splittable work to do now.
+
+    Up to the next meeting, a chunk, or the day's end; past the end only to finish the
+    work within the overtime cap.
+    """
+    now, end = w.env.now, w.clock.end(d)
+    stop = min(_next_meeting(p), end)
+    room = w.clock.worked(d, now, max(now, stop))
+    want = min(left, CHUNK_MIN)
+    if want <= room + EPS:
+        return want
+    if stop >= end and left - room <= w.clock.overtime + EPS:
+        return left
+    return room if room > EPS else want
+
+
+def _piece(w: World, p: Person, d: int, task: Task) -> Generator[Any, Any, bool]:
+    """Do a chunk of a splittable task; True when the task is finished."""
+    work = _chunk(w, p, d, task.minutes) if task.splittable else task.minutes
+    _begin(w, p, task)
+    t0 = w.env.now
+    t1 = w.finish(d, t0, work)
+    yield w.env.timeout(t1 - t0)
+    w.account(p, d, task.activity, t0, t1)
+    task.minutes -= work
+    if task.minutes > EPS and task.splittable and t1 < w.clock.end(d) + w.clock.overtime:
+        return False
+    _complete(p, task, t1)
+    return True
+
+
+def _followup(w: World, p: Person, d: int) -> Steps:
+    due, seq, task = heapq.heappop(p.followups)
+    finished = yield from _piece(w, p, d, task)
+    if not finished:
+        heapq.heappush(p.followups, (due, seq, task))
+
+
+def _chore(w: World, p: Person, d: int) -> Steps:
+    chore = p.chores[0]
+    task = Task(chore[0], chore[1], w.env.now)
+    yield from _piece(w, p, d, task)
+    chore[1] = task.minutes
+    if chore[1] <= EPS:
+        p.chores.popleft()
+
+
+def _calls(w: World, p: Person, d: int) -> Steps | None:
+    """A run of calls if dials are left and one can begin before the next stop."""
+    dialer = p.calls
+    if dialer is None:
+        return None
+    if dialer.plan is None:
+        dialer.plan = draw_plan(w.sc, p, dialer, w.pools, quota(w, p))
+    stop = min(_next_meeting(p), w.clock.end(d))
+    if dialer.plan.left <= 0 or w.clock.worked(d, w.env.now, max(stop, w.env.now)) <= EPS:
+        return None
+    return call_run(w, p, d, stop)

@@ -1,0 +1,137 @@
+"""The shared state of a replication: the clock, the people, the queues and the records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import simpy
+
+from sim.model.clock import Clock
+from sim.model.output import RunRecords
+from sim.model.people import Person, State
+from sim.model.tasks import Task
+from sim.scenario import Level, Scenario
+from sim.scenario.work import Activity, DutyScale
+
+if TYPE_CHECKING:
+    from sim.model.calls import Pools
+    from sim.model.inbound import Desk
+
+Mode = Literal["block", "per_call"]
+
+
+@dataclass(eq=False)
+class World:
+    """Everything the processes of one replication share."""
+
+    env: simpy.Environment
+    sc: Scenario
+    clock: Clock
+    mode: Mode
+    seed: int
+    replication: int
+    people: list[Person]
+    out: RunRecords
+    pools: Pools
+    desk: Desk
+    by_role: dict[str, list[Person]] = field(default_factory=dict)
+    open_deals: dict[int, Any] = field(default_factory=dict)  # deal id -> deals.Deal
+    deal_duties: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    inbound_first: bool = field(init=False, default=True)
+    _seq: int = 0
+    _deal: int = 0
+
+    def __post_init__(self) -> None:
+        for p in self.people:
+            self.by_role.setdefault(p.role_id, []).append(p)
+        order = self.sc.policies.priorities
+        # Inbound cuts a run of calls short only when it ranks above calls.
+        self.inbound_first = order.index(Activity.INBOUND) < order.index(Activity.CALLS)
+
+    def finish(self, d: int, t: float, work: float) -> float:
+        """When ``work`` begun at ``t`` on day ``d`` ends, cut at the overtime cap."""
+        return min(self.clock.after(d, t, work), self.clock.end(d) + self.clock.overtime)
+
+    def account(self, p: Person, d: int, activity: str, t0: float, t1: float) -> None:
+        """Add ``[t0, t1]`` of day ``d`` to the person's time use.
+
+        Minutes inside the day go to the activity, minutes after its end to
+        ``overtime``, so that a day's activities always sum to the available minutes
+        plus the overtime worked.
+        """
+        end = self.clock.end(d)
+        today = p.today
+        if t0 < end:
+            inside = self.clock.worked(d, t0, min(t1, end))
+            today[activity] = today.get(activity, 0.0) + inside
+        if t1 > end:
+            today["overtime"] = today.get("overtime", 0.0) + t1 - max(t0, end)
+
+    def seq(self) -> int:
+        """A tie-breaker for heaps: the order in which things were queued."""
+        self._seq += 1
+        return self._seq
+
+    def new_deal_id(self) -> int:
+        """The next deal number."""
+        self._deal += 1
+        return self._deal
+
+    def day_for(self, t: float) -> int:
+        """The working day on which work queued at ``t`` can first be done."""
+        d = self.clock.day_of(t)
+        return d if d >= 0 and t < self.clock.end(d) else d + 1
+
+    def wake(self, p: Person) -> None:
+        """Interrupt a person who is idle or calling, once, so they look at their queues."""
+        if p.state in (State.IDLE, State.CALLING) and not p.woken and p.proc is not None:
+            p.woken = True
+            p.proc.interrupt()
+
+    def give_followup(self, p: Person, due: float, task: Task) -> None:
+        """Queue work at a person from ``due`` on; wake them if it is due before they look."""
+        p.push_followup(due, self.seq(), task)
+        if p.state is State.IDLE and due < p.idle_until:
+            self.wake(p)
+
+    def give_approval(self, p: Person, task: Task) -> None:
+        """Queue an approval or escalation at ``p``, or at their deputy when ``p`` is away."""
+        d = self.day_for(self.env.now)
+        if d in p.absent:
+            p = self.deputy(p, d) or p
+        p.approvals.append(task)
+        if p.state is State.IDLE:
+            self.wake(p)
+
+    def deputy(self, p: Person, day: int) -> Person | None:
+        """Who covers for ``p`` on ``day``: the next present person of the deputy role."""
+        if p.role.deputy is None:
+            return None
+        peers = self.by_role.get(p.role.deputy, [])
+        n = len(peers)
+        # Start after ``p`` within its own role so that peers share the covering.
+        first = p.index + 1 if p.role.deputy == p.role_id else 0
+        for k in range(n):
+            q = peers[(first + k) % n]
+            if q is not p and day not in q.absent:
+                return q
+        return None
+
+    def approver(self, owner: Person, level: Level) -> Person:
+        """The owner's nearest manager at ``level`` or above (the owner at the top)."""
+        m = owner.manager
+        while m is not None and m.level.rank < level.rank:
+            m = m.manager
+        if m is not None:
+            return m
+        # Nobody above: someone at that level, else the owner signs off their own deal.
+        senior = [p for p in self.people if p.level is level and p is not owner]
+        return senior[0] if senior else owner
+
+    def event_minutes(self, scale: DutyScale, level: Level) -> float:
+        """Minutes of one approval or escalation at ``level`` (from its duty)."""
+        for duty in self.sc.duties.values():
+            if duty.per is scale and level in duty.levels:
+                return duty.minutes
+        return 0.0
