@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from teamsim.commands import runs, simulate, validate
+from teamsim.commands import plan, runs, simulate, validate
 
 app = typer.Typer(
     name="teamsim",
@@ -21,7 +21,7 @@ def _root() -> None:
 
 
 # Each module adds its command; new commands add themselves to this tuple.
-for _module in (validate, simulate, runs):
+for _module in (validate, simulate, runs, plan):
     _module.register(app)
 
 

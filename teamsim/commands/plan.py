@@ -1,0 +1,196 @@
+"""``teamsim plan``: size the team or allocate its duties and call targets, and explain why."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Group
+from rich.table import Table
+
+from optimizer import Plan, plan
+from sim.scenario import Scenario
+from teamsim.commands.options import JsonOption, ScenarioPath, SetOption
+from teamsim.console import out, user_errors
+from teamsim.io import load_scenario
+
+
+class Mode(StrEnum):
+    """What the optimiser decides."""
+
+    SIZING = "sizing"
+    ALLOCATION = "allocation"
+
+
+class SolverName(StrEnum):
+    """Solvers the optimiser can use."""
+
+    CBC = "cbc"
+    HIGHS = "highs"
+
+
+def plan_command(
+    file: ScenarioPath,
+    mode: Annotated[
+        Mode, typer.Option("--mode", help="sizing: headcount by role; allocation: current team.")
+    ] = Mode.SIZING,
+    solver: Annotated[
+        SolverName, typer.Option("--solver", help="cbc (bundled) or highs (needs highspy).")
+    ] = SolverName.CBC,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", help="Most team cost a month (sizing): maximise revenue.", min=0),
+    ] = None,
+    json_: JsonOption = False,
+    set_: SetOption = None,
+) -> None:
+    """Plan the team: headcount by level, duties, call targets, cost, and what binds."""
+    with user_errors():
+        sc = load_scenario(file, set_ or ())
+        result = plan(sc, mode.value, solver.value, budget)
+        # The simulate-and-optimise loop (--verify) will start here, from `result`.
+    show(sc, result, json_)
+
+
+def show(sc: Scenario, result: Plan, as_json: bool) -> None:
+    """Print a plan as JSON or as tables."""
+    if as_json:
+        out.print_json(json.dumps(result.to_dict()))
+        return
+    out.print(render(result))
+
+
+def _money(x: float, cur: str) -> str:
+    return f"{x:,.0f} {cur}"
+
+
+def render(result: Plan) -> Group:
+    """The plan as terminal tables."""
+    cur = result.currency
+    head = (
+        f"[bold]{result.scenario}[/]: {result.mode} ({result.objective}), solver {result.solver}\n"
+        f"Design month {result.month}: plan {_money(result.plan_per_month, cur)}, expected "
+        f"revenue {_money(result.revenue_per_month, cur)}, team cost "
+        f"{_money(result.cost_per_month, cur)} a month"
+        + (f" (budget {_money(result.budget, cur)})" if result.budget is not None else "")
+    )
+    parts: list[object] = [head, _levels(result), _roles(result), _duties(result)]
+    if result.persons:
+        parts.append(_persons(result))
+    parts += [_channels(result), _limits(result), _marginals(result)]
+    parts += [f"[dim]{note}[/]" for note in result.notes]
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def _levels(result: Plan) -> Table:
+    table = Table(title="Headcount by level", title_justify="left")
+    table.add_column("level")
+    table.add_column("people", justify="right")
+    for level, n in result.levels.items():
+        table.add_row(level, str(n))
+    return table
+
+
+def _roles(result: Plan) -> Table:
+    table = Table(title="Roles and call targets (dials a day at work)", title_justify="left")
+    cols = ("role", "level", "people", "now", f"{result.currency}/month", "busy h/wk", "util.")
+    for col in (*cols, "realistic", "naive"):
+        table.add_column(col, justify="left" if col in ("role", "level") else "right")
+    for r in result.roles:
+        table.add_row(
+            r.role,
+            r.level,
+            str(r.headcount),
+            str(r.current),
+            f"{r.cost_per_month:,.0f}",
+            f"{r.hours_per_week:.1f}",
+            f"{r.utilisation:.0%}",
+            f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
+            f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
+        )
+    return table
+
+
+def _duties(result: Plan) -> Table:
+    roles = [r.role for r in result.roles]
+    table = Table(title="Duty allocation (hours a week, whole role)", title_justify="left")
+    table.add_column("duty")
+    for rid in roles:
+        table.add_column(rid, justify="right")
+    hours: dict[str, dict[str, float]] = {}
+    for d in result.duties:
+        hours.setdefault(d.activity, {})[d.role] = d.hours_per_week
+    for activity, row in hours.items():
+        table.add_row(activity, *(f"{row[r]:.1f}" if r in row else "" for r in roles))
+    return table
+
+
+def _persons(result: Plan) -> Table:
+    table = Table(title="Call targets per person", title_justify="left")
+    left = ("person", "persona", "manager")
+    for col in (*left, "ramp", "dials/day", "deals/month", "util."):
+        table.add_column(col, justify="left" if col in left else "right")
+    for p in result.persons:
+        if not p.dials_per_day and not p.deals_per_month:
+            continue
+        table.add_row(
+            p.person,
+            p.persona,
+            p.manager,
+            f"{p.productivity:.0%}",
+            f"{p.dials_per_day:.1f}",
+            f"{p.deals_per_month:.1f}",
+            f"{p.utilisation:.0%}",
+        )
+    return table
+
+
+def _channels(result: Plan) -> Table:
+    table = Table(title="Channels (a month)", title_justify="left")
+    for col in ("channel", "kind", "dials", "connects", "leads", "pool used"):
+        table.add_column(col, justify="left" if col in ("channel", "kind") else "right")
+    for c in result.channels:
+        table.add_row(
+            c.channel,
+            c.kind,
+            f"{c.dials_per_month:,.0f}",
+            f"{c.connects_per_month:,.0f}",
+            f"{c.leads_per_month:,.1f}",
+            "" if c.pool_used is None else f"{c.pool_used:.0%}",
+        )
+    return table
+
+
+def _limits(result: Plan) -> Table:
+    table = Table(title="Binding limits", title_justify="left")
+    for col in ("limit", "what", "marginal value"):
+        table.add_column(col)
+    for lim in result.limits:
+        worth = "" if lim.marginal is None else f"{lim.marginal:,.0f} {lim.marginal_unit}"
+        table.add_row(lim.name, lim.text, worth)
+    return table
+
+
+def _marginals(result: Plan) -> Table:
+    method = result.marginals[0].method if result.marginals else ""
+    unit = result.marginals[0].unit if result.marginals else ""
+    table = Table(title=f"One more / one fewer person ({method}; {unit})", title_justify="left")
+    for col in ("role", "level", "one more", "one fewer"):
+        table.add_column(col, justify="left" if col in ("role", "level") else "right")
+    for m in result.marginals:
+        table.add_row(
+            m.role,
+            m.level,
+            "" if m.one_more is None else f"{m.one_more:+,.0f}",
+            "infeasible"
+            if m.one_fewer is None and m.method == "re-solve"
+            else ("" if m.one_fewer is None else f"{m.one_fewer:+,.0f}"),
+        )
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("plan")(plan_command)
