@@ -58,9 +58,8 @@ class Run:
 
 
 def quota(w: World, p: Person) -> int:
-    """Dials a day: the policy's quota scaled by the role's selling share, under the cap."""
-    pol = w.sc.policies
-    return min(round(pol.call_quota_per_day * p.sells), pol.max_calls_per_day)
+    """Dials a day: the role's quota (default: the policy's x selling share), under the cap."""
+    return min(w.sc.call_quota(p.role_id), w.sc.policies.max_calls_per_day)
 
 
 def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, None]:
