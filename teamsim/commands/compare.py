@@ -1,0 +1,171 @@
+"""``teamsim compare A B [C D]``: scenarios or stored runs side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from sim import simulate
+from teamsim.commands.options import SeedOption, SetOption
+from teamsim.commands.runs import StoreOption
+from teamsim.compare import Comparison, Side, compare, side_from_result
+from teamsim.console import out, user_errors
+from teamsim.export import write_workbook
+from teamsim.format import fmt_value
+from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.progress import replication_progress
+from teamsim.runs_io import save_result, side_from_run
+from teamsim.store import Store
+
+
+def compare_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(help="2 to 4 scenario files or stored run ids.", show_default=False),
+    ],
+    replications: Annotated[int, typer.Option(help="Replications per scenario file.")] = 20,
+    seed: SeedOption = None,
+    set_: SetOption = None,
+    excel: Annotated[
+        Path | None, typer.Option("--excel", help="Also write the comparison to this .xlsx file.")
+    ] = None,
+    save: Annotated[bool, typer.Option(help="Store the simulated scenarios as runs.")] = True,
+    workers: Annotated[int | None, typer.Option(help="Local processes.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Compare scenarios (simulated on common random numbers) or stored runs.
+
+    Differences are against the first item, with 95 % confidence intervals: paired by
+    replication when the runs share their seed, Welch's interval otherwise.
+    """
+    with user_errors():
+        if not 2 <= len(items) <= 4:
+            raise typer.BadParameter(f"give 2 to 4 scenarios or runs, got {len(items)}")
+        st = Store(store)
+        sides = [
+            _side(item, i, replications, seed, set_ or [], workers, st if save else None, store)
+            for i, item in enumerate(items)
+        ]
+        result = compare(_unique_labels(sides))
+        out.print(comparison_table(result))
+        out.print(overview_table(result))
+        if excel is not None:
+            write_workbook(excel, comparison_sheets(result), {"compared": ", ".join(items)})
+            out.print(f"wrote {excel}")
+
+
+def _side(
+    item: str,
+    index: int,
+    replications: int,
+    seed: int | None,
+    overrides: list[str],
+    workers: int | None,
+    save_to: Store | None,
+    store_path: Path | None,
+) -> Side:
+    path = Path(item)
+    if not path.exists() and not item.endswith((".yaml", ".yml")):
+        return side_from_run(Store(store_path), item)
+    scenario = load_scenario(path, overrides)
+    started = dt.datetime.now()
+    # One seed for every file: common random numbers make the differences sharp.
+    root = seed if seed is not None else 0
+    with replication_progress(f"simulating {path.name}", replications) as advance:
+        result = simulate(scenario, replications, root, workers=workers, progress=advance)
+    label = path.stem
+    if save_to is not None:
+        text = read_scenario_bytes(path).decode("utf-8-sig")
+        run_id = save_result(
+            save_to,
+            result,
+            text,
+            kind="simulate",
+            label=label,
+            params={"overrides": overrides},
+            started_at=started,
+        )
+        out.print(f"stored {path} as run {run_id}")
+    return side_from_result(label, result)
+
+
+def _unique_labels(sides: list[Side]) -> list[Side]:
+    seen: dict[str, int] = {}
+    unique = []
+    for side in sides:
+        n = seen.get(side.label, 0)
+        seen[side.label] = n + 1
+        label = side.label if n == 0 else f"{side.label}#{n + 1}"
+        unique.append(Side(label, side.scenario, side.seed, side.kpi_replications))
+    return unique
+
+
+def comparison_table(result: Comparison) -> Table:
+    """KPI rows; a column per side, then each difference with its interval."""
+    base = result.sides[0].label
+    table = Table(
+        title="Comparison (differences against " + base + ", 95 % CI)", title_justify="left"
+    )
+    table.add_column("KPI")
+    for side in result.sides:
+        table.add_column(side.label, justify="right")
+    for side in result.sides[1:]:
+        table.add_column(f"{side.label} - {base}", justify="right")
+    currency = result.sides[0].scenario.currency
+    for _, part in result.table.groupby("kpi", sort=False):
+        unit = str(part["unit"].iloc[0])
+        cells = [fmt_value(float(m), unit, currency) for m in part["mean"]]
+        diffs = part.iloc[1:][["diff", "ci_low", "ci_high"]].to_numpy(dtype=float)
+        cells += [_diff_cell(d, lo, hi, unit, currency) for d, lo, hi in diffs]
+        table.add_row(str(part["label"].iloc[0]), *cells)
+    return table
+
+
+def _diff_cell(diff: float, low: float, high: float, unit: str, currency: str) -> str:
+    if math.isnan(diff):
+        return "-"
+    text = fmt_value(diff, unit, currency, signed=True)
+    if math.isfinite(low) and math.isfinite(high):
+        sure = low > 0 or high < 0
+        interval = f"[{fmt_value(low, unit, currency)}, {fmt_value(high, unit, currency)}]"
+        return f"[bold]{text}[/] {interval}" if sure else f"{text} {interval}"
+    return text
+
+
+def overview_table(result: Comparison) -> Table:
+    """Cost, people by level and P(plan met) per side."""
+    frame = result.overview()
+    table = Table(title="Team and plan", title_justify="left")
+    for col in frame.columns:
+        table.add_column(col.replace("_", " "), justify="left" if col == "side" else "right")
+    currency = result.sides[0].scenario.currency
+    for values in frame.to_dict(orient="records"):
+        cells = [str(values["side"]), fmt_value(values["cost_per_month"], "currency", currency)]
+        cells += [str(values[c]) for c in frame.columns if str(c).startswith("headcount_")]
+        cells.append(fmt_value(values["p_plan_met"], "share", currency))
+        table.add_row(*cells)
+    return table
+
+
+def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
+    """The sheets of the comparison workbook."""
+    wide = result.wide()
+    for col in [c for c in wide.columns if c.endswith(" CI")]:
+        wide[col.replace(" CI", " CI low")] = [v[0] for v in wide[col]]
+        wide[col.replace(" CI", " CI high")] = [v[1] for v in wide[col]]
+        wide = wide.drop(columns=[col])
+    sheets = {"comparison": wide, "team": result.overview()}
+    for side in result.sides:
+        sheets[f"replications {side.label}"[:31]] = side.kpi_replications
+    return sheets
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("compare")(compare_command)

@@ -1,0 +1,163 @@
+"""Scenarios or stored runs side by side, with confidence intervals on the differences.
+
+Runs of the same seed and replication count share their random numbers (common random
+numbers: lead arrivals, call outcomes, absences are drawn from the same streams), so a
+difference is measured replication by replication (paired), which makes it far sharper
+than comparing two means. Runs that do not pair are compared with Welch's interval.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.kpis import KPIS
+from sim.runner import SimResult
+from sim.scenario import Level, Scenario
+from sim.stats import spread, t_quantile
+
+
+@dataclass(frozen=True, eq=False)
+class Side:
+    """One column of a comparison: a simulated scenario or a stored run."""
+
+    label: str
+    scenario: Scenario
+    seed: int
+    kpi_replications: pd.DataFrame  # one row per replication, a column per KPI
+
+    @property
+    def cost_per_month(self) -> float:
+        """People cost of the team a month, at current headcounts."""
+        return sum(r.headcount.current * r.monthly_cost for r in self.scenario.roles.values())
+
+    def headcount_by_level(self) -> dict[str, int]:
+        """People at each level."""
+        counts = {lv.value: 0 for lv in Level}
+        for role in self.scenario.roles.values():
+            counts[role.level.value] += role.headcount.current
+        return counts
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """KPIs of every side, and each side's difference from the first with its interval."""
+
+    sides: list[Side]
+    table: pd.DataFrame  # long: kpi, label, unit, side, mean, diff, ci_low, ci_high, paired
+    confidence: float
+
+    def wide(self) -> pd.DataFrame:
+        """One row per KPI: each side's mean, then each difference with its interval."""
+        rows = []
+        for kpi, part in self.table.groupby("kpi", sort=False):
+            row: dict[str, object] = {
+                "kpi": kpi,
+                "label": part["label"].iloc[0],
+                "unit": part["unit"].iloc[0],
+            }
+            for r in part.itertuples():
+                row[str(r.side)] = r.mean
+            for r in part.iloc[1:].itertuples():
+                row[f"{r.side} - {self.sides[0].label}"] = r.diff
+                row[f"{r.side} - {self.sides[0].label} CI"] = (r.ci_low, r.ci_high)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def overview(self) -> pd.DataFrame:
+        """Cost, headcount by level and P(plan met) of each side."""
+        rows = []
+        for side in self.sides:
+            met = side.kpi_replications.get("plan_met", pd.Series(dtype=float))
+            rows.append(
+                {
+                    "side": side.label,
+                    "cost_per_month": side.cost_per_month,
+                    **{f"headcount_{k}": v for k, v in side.headcount_by_level().items()},
+                    "p_plan_met": float(np.nanmean(met)) if len(met) else math.nan,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def side_from_result(label: str, result: SimResult) -> Side:
+    """A side from a simulation just run."""
+    return Side(label, result.scenario, result.seed, result.kpi_replications)
+
+
+def compare(sides: Sequence[Side], confidence: float = 0.95) -> Comparison:
+    """Compare two to four sides; differences are taken against the first."""
+    if not 2 <= len(sides) <= 4:
+        raise ValueError(f"compare takes 2 to 4 scenarios or runs, got {len(sides)}")
+    labels = [s.label for s in sides]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"labels must differ, got {labels}")
+    base = sides[0]
+    rows = []
+    for kpi in KPIS:
+        if not all(kpi.name in s.kpi_replications for s in sides):
+            continue
+        base_values = base.kpi_replications[kpi.name].to_numpy(dtype=float)
+        if not np.isfinite(base_values).any():
+            continue
+        for i, side in enumerate(sides):
+            values = side.kpi_replications[kpi.name].to_numpy(dtype=float)
+            mean = float(np.nanmean(values)) if np.isfinite(values).any() else math.nan
+            diff, low, high, paired = (
+                (math.nan, math.nan, math.nan, False)
+                if i == 0
+                else _difference(base, side, kpi.name, confidence)
+            )
+            rows.append(
+                {
+                    "kpi": kpi.name,
+                    "label": kpi.label,
+                    "unit": kpi.unit,
+                    "side": side.label,
+                    "mean": mean,
+                    "diff": diff,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "paired": paired,
+                }
+            )
+    return Comparison(list(sides), pd.DataFrame(rows), confidence)
+
+
+def _pairs(a: Side, b: Side) -> bool:
+    ra, rb = a.kpi_replications, b.kpi_replications
+    return (
+        a.seed == b.seed
+        and len(ra) == len(rb)
+        and ra["replication"].tolist() == rb["replication"].tolist()
+    )
+
+
+def _difference(
+    a: Side, b: Side, column: str, confidence: float
+) -> tuple[float, float, float, bool]:
+    x = a.kpi_replications[column].to_numpy(dtype=float)
+    y = b.kpi_replications[column].to_numpy(dtype=float)
+    if _pairs(a, b):
+        s = spread((y - x).tolist(), confidence)
+        return s.mean, s.ci_low, s.ci_high, True
+    return (*_welch(x[np.isfinite(x)], y[np.isfinite(y)], confidence), False)
+
+
+def _welch(x: np.ndarray, y: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """Difference of means (y - x) with Welch's interval for unequal variances."""
+    if len(x) < 2 or len(y) < 2:
+        diff = float(y.mean() - x.mean()) if len(x) and len(y) else math.nan
+        return diff, math.nan, math.nan
+    vx, vy = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    diff = float(y.mean() - x.mean())
+    se = math.sqrt(vx + vy)
+    if se == 0:
+        return diff, diff, diff
+    df = (vx + vy) ** 2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
+    half = t_quantile(0.5 + confidence / 2.0, max(1, math.floor(df))) * se
+    return diff, diff - half, diff + half

@@ -1,0 +1,86 @@
+"""Comparison arithmetic on hand-built replications: paired and Welch intervals."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from sim.scenario.loader import parse_scenario
+from sim.stats import t_quantile
+from teamsim.compare import Side, compare
+from tests.scenario_texts import BASE
+
+SCENARIO = parse_scenario(BASE, "base.yaml")
+
+
+def side(label: str, revenue: list[float], met: list[float], seed: int = 1) -> Side:
+    frame = pd.DataFrame(
+        {
+            "replication": list(range(len(revenue))),
+            "seed": seed,
+            "revenue_per_month": revenue,
+            "plan_met": met,
+        }
+    )
+    return Side(label, SCENARIO, seed, frame)
+
+
+def test_paired_difference_and_interval() -> None:
+    a = side("a", [100.0, 110.0, 120.0, 130.0], [0, 1, 1, 1])
+    b = side("b", [103.0, 111.0, 125.0, 131.0], [1, 1, 1, 1])
+    result = compare([a, b])
+    row = result.table.set_index(["kpi", "side"]).loc[("revenue_per_month", "b")]
+    diffs = [3.0, 1.0, 5.0, 1.0]
+    mean = sum(diffs) / 4
+    sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / 3)
+    half = t_quantile(0.975, 3) * sd / 2
+    assert row["paired"]
+    assert row["diff"] == pytest.approx(2.5)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((mean - half, mean + half))
+
+
+def test_unpaired_runs_use_welch() -> None:
+    a = side("a", [100.0, 110.0, 120.0], [0, 1, 1], seed=1)
+    b = side("b", [130.0, 150.0, 170.0, 190.0], [1, 1, 1, 1], seed=2)
+    row = compare([a, b]).table.set_index(["kpi", "side"]).loc[("revenue_per_month", "b")]
+    vx, vy = 100.0 / 3, (2000.0 / 3) / 4
+    df = (vx + vy) ** 2 / (vx**2 / 2 + vy**2 / 3)
+    half = t_quantile(0.975, math.floor(df)) * math.sqrt(vx + vy)
+    assert not row["paired"]
+    assert row["diff"] == pytest.approx(50.0)
+    assert row["ci_high"] - row["diff"] == pytest.approx(half)
+
+
+def test_paired_interval_is_narrower_than_welch_on_correlated_runs() -> None:
+    base = [100.0, 140.0, 90.0, 160.0, 120.0]
+    shifted = [v + 5.0 + (i % 2) for i, v in enumerate(base)]
+    paired = compare([side("a", base, [0] * 5), side("b", shifted, [0] * 5)])
+    unpaired = compare([side("a", base, [0] * 5, seed=1), side("b", shifted, [0] * 5, seed=2)])
+    width = lambda c: float(  # noqa: E731
+        c.table.set_index(["kpi", "side"])
+        .loc[("revenue_per_month", "b"), ["ci_low", "ci_high"]]
+        .diff()
+        .iloc[-1]
+    )
+    assert width(paired) < width(unpaired) / 10
+
+
+def test_wide_and_overview() -> None:
+    result = compare([side("a", [1.0, 2.0], [0, 1]), side("b", [2.0, 4.0], [1, 1])])
+    wide = result.wide().set_index("kpi")
+    assert wide.loc["revenue_per_month", "a"] == 1.5
+    assert wide.loc["revenue_per_month", "b - a"] == 1.5
+    overview = result.overview().set_index("side")
+    assert overview.loc["b", "p_plan_met"] == 1.0
+    assert overview.loc["a", "headcount_line"] == 5
+    assert overview.loc["a", "cost_per_month"] == 9000 + 6000 + 5 * 4000
+
+
+def test_needs_two_to_four_distinct_sides() -> None:
+    a = side("a", [1.0], [0])
+    with pytest.raises(ValueError, match="2 to 4"):
+        compare([a])
+    with pytest.raises(ValueError, match="labels must differ"):
+        compare([a, a])
