@@ -158,3 +158,22 @@ def day_minutes(rec: RunRecords) -> dict[tuple[str, int], dict[str, float]]:
 def total_dials(rec: RunRecords) -> int:
     """All outbound dials of a run."""
     return sum(r.dials for r in rec.calls)
+
+
+def canonical(rec: RunRecords) -> dict[str, list[Any]]:
+    """The records with deals renumbered by (creation time, owner) and every list sorted.
+
+    Deal numbers follow the order in which deals are created, which differs between
+    modes when several people call at once; everything else about them must not.
+    """
+    order = sorted(rec.deals, key=lambda d: (d.created_min, d.owner, d.channel, d.deal))
+    number = {d.deal: k for k, d in enumerate(order)}
+    return {
+        "people": rec.people,
+        "time_use": sorted(rec.time_use),
+        "calls": sorted(rec.calls),
+        "funnel": sorted(r._replace(deal=number[r.deal]) for r in rec.funnel),
+        "deals": sorted(d._replace(deal=number[d.deal]) for d in rec.deals),
+        "waits": sorted(rec.waits),
+        "absences": sorted(rec.absences),
+    }

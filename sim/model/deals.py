@@ -120,18 +120,18 @@ def create_deal(
     w.open_deals[deal.id] = deal
     owner.open_deals += 1
     for activity, minutes in w.deal_duties.get(owner.role_id, []):
-        w.give_followup(owner, w.clock.workable(t), Task(activity, minutes, t))
+        w.give_followup(owner, w.clock.workable(t), Task(activity, minutes, t), since=t)
     w.env.process(run_deal(w, deal))
     return deal
 
 
-def _stage_task(w: World, deal: Deal, stage: Stage, due: float) -> simpy.Event | None:
+def _stage_task(w: World, deal: Deal, stage: Stage, t: float, due: float) -> simpy.Event | None:
     """Queue the owner's work on a stage; the event fires when it is done (None: never)."""
     owner, rng = deal.owner, deal.rng
     work = float(adjusted(stage.work_min, stage.work_min.sample(rng, 1), owner)[0])
     done = w.env.event()
     if not stage.meeting:
-        w.give_followup(owner, due, Task("stage_work", work, due, done=done))
+        w.give_followup(owner, due, Task("stage_work", work, due, done=done), since=t)
         return done
     travel = owner.role.travel_min
     there, back = adjusted(travel, travel.sample(rng, 2), owner) if travel else (0.0, 0.0)
@@ -168,7 +168,7 @@ def run_deal(w: World, deal: Deal) -> Generator[Any, Any, None]:
         deal.funnel(w, i, "entered", t)
         delay = float(stage.client_delay_days.sample(deal.rng, 1)[0])
         due = w.clock.after_days(t, delay)
-        done = _stage_task(w, deal, stage, due) if due < NEVER else None
+        done = _stage_task(w, deal, stage, t, due) if due < NEVER else None
         if done is None:
             return  # beyond the horizon: the deal stays open
         yield done

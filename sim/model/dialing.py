@@ -79,6 +79,9 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     if w.mode == "block":
         settle(w, p, dialer, run, 0, n)
     w.account(p, d, "calls", t0, w.env.now)
+    # Let the deals just created queue their first work before the person chooses what
+    # to do next (their processes start at this minute, after we yield).
+    yield w.env.timeout(0.0)
 
 
 def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
@@ -154,4 +157,5 @@ def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> 
             row[FOLLOW_UPS] += 1
             schedule_callback(w, q, dialer, k, t_done)
 
-    w.give_followup(p, due, Task("calls", minutes, due, splittable=False, on_done=on_done))
+    task = Task("calls", minutes, due, splittable=False, on_done=on_done)
+    w.give_followup(p, due, task, since=t)

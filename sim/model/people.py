@@ -63,7 +63,10 @@ class Person:
     state: State = State.OFF
     woken: bool = False
     idle_until: float = 0.0
-    followups: list[tuple[float, int, Task]] = field(default_factory=list)  # heap by due
+    # Heap by (due, caused at, seq): the middle key breaks ties of work due at the same
+    # minute (a day's start) by when it was caused, not by when it was queued, which
+    # differs between block and per-call mode.
+    followups: list[tuple[float, float, int, Task]] = field(default_factory=list)
     agenda: list[tuple[float, int, Task]] = field(default_factory=list)  # heap by start
     booked: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
     approvals: deque[Task] = field(default_factory=deque)
@@ -89,9 +92,9 @@ class Person:
         """Ramp share of full productivity on a day."""
         return productivity(self.role.ramp, self.hires, day)
 
-    def push_followup(self, due: float, seq: int, task: Task) -> None:
-        """Queue work that may be done from ``due`` on."""
-        heapq.heappush(self.followups, (due, seq, task))
+    def push_followup(self, due: float, since: float, seq: int, task: Task) -> None:
+        """Queue work caused at ``since`` that may be done from ``due`` on."""
+        heapq.heappush(self.followups, (due, since, seq, task))
 
     def record(self) -> PersonRecord:
         """The person's row in the people table."""

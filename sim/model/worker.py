@@ -195,10 +195,10 @@ def _piece(w: World, p: Person, d: int, task: Task) -> Generator[Any, Any, bool]
 
 
 def _followup(w: World, p: Person, d: int) -> Steps:
-    due, seq, task = heapq.heappop(p.followups)
-    finished = yield from _piece(w, p, d, task)
+    entry = heapq.heappop(p.followups)
+    finished = yield from _piece(w, p, d, entry[3])
     if not finished:
-        heapq.heappush(p.followups, (due, seq, task))
+        heapq.heappush(p.followups, entry)
 
 
 def _chore(w: World, p: Person, d: int) -> Steps:

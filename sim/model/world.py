@@ -89,9 +89,12 @@ class World:
             p.woken = True
             p.proc.interrupt()
 
-    def give_followup(self, p: Person, due: float, task: Task) -> None:
-        """Queue work at a person from ``due`` on; wake them if it is due before they look."""
-        p.push_followup(due, self.seq(), task)
+    def give_followup(self, p: Person, due: float, task: Task, since: float | None = None) -> None:
+        """Queue work caused at ``since`` (default now) at a person, to do from ``due`` on.
+
+        The person is woken if idle and it is due before they would look again.
+        """
+        p.push_followup(due, self.env.now if since is None else since, self.seq(), task)
         if p.state is State.IDLE and due < p.idle_until:
             self.wake(p)
 
