@@ -32,6 +32,7 @@ Definitions (per replication):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,13 +168,19 @@ def _waits(out: pd.DataFrame, frames: Frames) -> None:
 
 
 def summarise(per_rep: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """One row per KPI: n, mean, sd, P10, P50, P90 and the confidence interval of the mean."""
+    """One row per KPI: n, mean, sd, P10, P50, P90 and the confidence interval of the mean.
+
+    Every KPI is non-negative, so the interval's lower end is clipped at 0.
+    """
     rows = []
     for kpi in KPIS:
         if kpi.name not in per_rep:
             continue
         s = spread(per_rep[kpi.name].to_list(), confidence, share=kpi.share)
-        rows.append({"kpi": kpi.name, "label": kpi.label, "unit": kpi.unit, **s.__dict__})
+        row = {"kpi": kpi.name, "label": kpi.label, "unit": kpi.unit, **s.__dict__}
+        # Every KPI is >= 0; a t interval on few skewed values can reach below.
+        row["ci_low"] = max(row["ci_low"], 0.0) if math.isfinite(row["ci_low"]) else math.nan
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -121,35 +121,35 @@ def _header(result: SimResult, elapsed: float) -> str:
     )
 
 
-def _fmt(value: float | None, unit: str, currency: str) -> str:
+def _fmt(value: float | None, unit: str) -> str:
     if value is None or not math.isfinite(value):
         return "-"
     if unit == "share":
-        return f"{100 * value:.1f} %"
+        return f"{100 * value:.1f}"
     if unit == "currency":
-        return f"{value / 1e6:,.2f} M {currency}" if abs(value) >= 1e5 else f"{value:,.0f}"
-    if unit in ("min", "days"):
-        return f"{value:,.1f} {unit}"
+        return f"{value / 1e6:,.2f}"
     return f"{value:,.1f}"
 
 
+def _label(label: str, unit: str, currency: str) -> str:
+    shown = {"share": "%", "currency": f"M {currency}", "min": "min", "days": "days"}
+    return f"{label}, {shown[unit]}" if unit in shown else label
+
+
 def kpi_table(result: SimResult) -> Table:
-    """The KPI summary as a rich table: mean, 95 % CI, P10/P50/P90."""
-    table = Table(title="KPIs over replications", title_justify="left")
-    table.add_column("KPI")
+    """The KPI summary as a rich table: mean, 95 % CI of the mean, P10/P50/P90."""
+    table = Table(title="KPIs over replications", title_justify="left", padding=(0, 1))
+    table.add_column("KPI", no_wrap=True)
     for name in ("mean", "95 % CI", "P10", "P50", "P90"):
-        table.add_column(name, justify="right")
-    currency = result.scenario.currency
+        table.add_column(name, justify="right", no_wrap=True)
     for row in _records(result.kpis):
         if row["n"] == 0:
             continue
         unit = str(row["unit"])
-        cells = {k: _fmt(row[k], unit, currency) for k in ("mean", "p10", "p50", "p90")}
-        low, high = (_fmt(row[k], unit, currency) for k in ("ci_low", "ci_high"))
-        ci = f"{low} - {high}" if row["ci_low"] is not None else "-"
-        table.add_row(
-            str(row["label"]), cells["mean"], ci, cells["p10"], cells["p50"], cells["p90"]
-        )
+        f = {k: _fmt(row[k], unit) for k in ("mean", "ci_low", "ci_high", "p10", "p50", "p90")}
+        ci = f"{f['ci_low']}-{f['ci_high']}" if row["ci_low"] is not None else "-"
+        label = _label(str(row["label"]), unit, result.scenario.currency)
+        table.add_row(label, f["mean"], ci, f["p10"], f["p50"], f["p90"])
     return table
 
 

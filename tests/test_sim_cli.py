@@ -1,0 +1,83 @@
+"""``teamsim simulate``: the table, the files, the errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from teamsim.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = str(ROOT / "scenarios" / "retail_bank.yaml")
+# A short horizon keeps the CLI tests quick; 60 days still hold one whole counted month.
+SHORT = ["--set", "calendar.horizon_days=60", "--workers", "1"]
+
+runner = CliRunner()
+
+
+def test_prints_the_kpi_table() -> None:
+    result = runner.invoke(app, ["simulate", SCENARIO, "--replications", "3", *SHORT])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "KPIs over replications" in out
+    for heading in ("mean", "95 % CI", "P10", "P50", "P90", "Plan attainment", "P(plan met)"):
+        assert heading in out
+    assert "3 replications" in out
+
+
+@pytest.mark.slow
+def test_default_run_on_all_cores() -> None:
+    result = runner.invoke(app, ["simulate", SCENARIO, "--replications", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Utilisation, line level" in result.output
+
+
+def test_out_writes_every_table(tmp_path: Path) -> None:
+    out = tmp_path / "run" / "a"
+    args = ["simulate", SCENARIO, "-n", "2", *SHORT, "--out", str(out), "--seed", "5"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    for table in ("people", "time_use", "calls", "deals", "waits", "kpis", "attainment_month"):
+        assert f"{table}.parquet" in names
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["seed"] == 5 and meta["replications"] == 2
+    time_use = pd.read_parquet(out / "time_use.parquet")
+    assert list(time_use.columns[:3]) == ["scenario", "replication", "seed"]
+    assert set(time_use["replication"]) == {0, 1}
+    # Writing again into the same directory overwrites, as --help says.
+    again = runner.invoke(app, [*args, "--format", "csv"])
+    assert again.exit_code == 0, again.output
+    assert (out / "kpis.csv").exists()
+
+
+def test_json_output() -> None:
+    result = runner.invoke(app, ["simulate", SCENARIO, "-n", "2", *SHORT, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    kpis = {k["kpi"]: k for k in data["kpis"]}
+    assert kpis["attainment"]["n"] == 2
+    assert data["scenario_hash"] and data["mode"] == "block"
+
+
+def test_bad_set_is_one_line_and_exit_2() -> None:
+    result = runner.invoke(app, ["simulate", SCENARIO, "--set", "policies.nope=3"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "nope" in lines[0] and "Traceback" not in result.output
+
+
+def test_missing_file_is_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["simulate", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+
+
+def test_replications_must_be_positive() -> None:
+    result = runner.invoke(app, ["simulate", SCENARIO, "-n", "0"])
+    assert result.exit_code == 2
