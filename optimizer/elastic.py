@@ -90,9 +90,9 @@ def _capacity_by_level(model: Model, extra: dict[str, float]) -> list[Relaxation
         per_person = rows[0][0].capacity_min * r.days_per_week / 60.0
         roles = sorted({u.role for u, _ in rows})
         text = (
-            f"the plan needs {hours:,.0f} more {level}-level hours a week than the current "
-            f"team has ({len(rows)} {'person' if len(rows) == 1 else 'people'} short of time, "
-            f"in {', '.join(roles)}): about "
+            f"the work of the plan needs {hours:,.0f} more {level}-level hours a week than "
+            f"the current team has ({len(rows)} {'person' if len(rows) == 1 else 'people'} "
+            f"short of time, in {', '.join(roles)}): about "
             f"{math.ceil(hours / max(per_person, 1e-9) - 1e-6)} more people at {per_person:.0f} h"
         )
         result.append(Relaxation("capacity", level, hours, "hours/week", text))

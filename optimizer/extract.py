@@ -200,7 +200,7 @@ def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
     integer = model.mode != ALLOCATION
     groups: dict[tuple[str, str], list[tuple[float, float | None, Unit | None]]] = defaultdict(list)
     unit_of = {u.id: u for u in model.units}
-    for name, c in model.problem.constraints.items():
+    for name, c in model.constraints.items():
         family, subject = family_of(name)
         if family in _BALANCES:
             continue

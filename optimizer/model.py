@@ -59,6 +59,7 @@ class Model:
     # unit -> activity -> (terms, constant): the minutes a day each activity takes.
     load: dict[str, dict[str, tuple[Terms, float]]] = field(default_factory=dict)
     revenue: Terms = field(default_factory=dict)
+    constraints: dict[str, pulp.LpConstraint] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def headcount(self, unit: Unit) -> float:
@@ -95,6 +96,8 @@ def _add(terms: Terms, var: pulp.LpVariable, coef: float) -> None:
 def _constrain(model: Model, name: str, terms: Terms, sense: int, rhs: float) -> pulp.LpConstraint:
     constraint = pulp.LpConstraint(pulp.LpAffineExpression(terms), sense, name, rhs)
     model.problem.addConstraint(constraint)
+    # Kept here too: reading problem.constraints as a mapping is deprecated in PuLP 3.3.
+    model.constraints[name] = constraint
     return constraint
 
 
@@ -147,7 +150,7 @@ def _variables(
             lo, hi = bounds.get(rid, (role.headcount.min, role.headcount.max))
             # With the maximum relaxed, the bound moves into a named, elastic constraint.
             up = None if "headcount" in relax else hi
-            model.count[rid] = pulp.LpVariable(f"n_{rid}", lo, up, cat)
+            model.count[rid] = model.problem.add_variable(f"n_{rid}", lo, up, cat)
     outbound = [c for c, ch in model.channels.items() if ch.outbound and ch.leads_per_dial > 0]
     inbound = [c for c, ch in model.channels.items() if ch.requests_per_day > 0]
     pooled = {
@@ -157,23 +160,23 @@ def _variables(
     }
     for u in model.units:
         role = sc.roles[u.role]
-        model.busy[u.id] = pulp.LpVariable(f"busy_{u.id}", 0)
+        model.busy[u.id] = model.problem.add_variable(f"busy_{u.id}", 0)
         if role.sells > 0:
             segments = role.segments if role.segments is not None else list(sc.segments)
             fed = {c for s in segments for c in sc.segments[s].channels}
             dialled = set(role.channels) if role.channels is not None else fed
             for cid in outbound:
                 if cid in dialled:
-                    model.dials[u.id, cid] = pulp.LpVariable(f"dials_{u.id}_{cid}", 0)
+                    model.dials[u.id, cid] = model.problem.add_variable(f"dials_{u.id}_{cid}", 0)
             for sid in segments:
-                model.deals[u.id, sid] = pulp.LpVariable(f"deals_{u.id}_{sid}", 0)
+                model.deals[u.id, sid] = model.problem.add_variable(f"deals_{u.id}_{sid}", 0)
         if role.answers_inbound:
             for cid in inbound:
                 if role.channels is None or cid in role.channels:
-                    model.answers[u.id, cid] = pulp.LpVariable(f"answers_{u.id}_{cid}", 0)
+                    model.answers[u.id, cid] = model.problem.add_variable(f"answers_{u.id}_{cid}", 0)
         for did, roles in pooled.items():
             if u.role in roles:
-                model.duty[u.id, did] = pulp.LpVariable(f"duty_{u.id}_{did}", 0)
+                model.duty[u.id, did] = model.problem.add_variable(f"duty_{u.id}_{did}", 0)
 
 
 def _put(
@@ -220,10 +223,12 @@ def _work(model: Model) -> None:
         for did, duty in sc.duties.items():
             if u.role not in duty_roles[did]:
                 continue
+            # Per-head and per-report duties are done on the days at work (the deputy
+            # covers the rest), so on average they take the presence share of their minutes.
             if duty.per in PER_HEAD_SCALES:
-                put(f"duty:{did}", n, duty.minutes_per_day())
+                put(f"duty:{did}", n, duty.minutes_per_day() * u.presence)
             elif duty.per is DutyScale.REPORT_PER_WEEK:
-                per_report = duty.minutes_per_day(1.0)
+                per_report = duty.minutes_per_day(1.0) * u.presence
                 if n is None:
                     put(f"duty:{did}", None, per_report * u.reports)
                 else:
@@ -243,14 +248,17 @@ def _constraints(model: Model, relax: frozenset[str]) -> None:
 def _elastic(model: Model, group: str, subject: str, relax: frozenset[str]) -> Terms:
     if group not in relax:
         return {}
-    var = pulp.LpVariable(f"relax_{group}_{subject}", 0)
+    var = model.problem.add_variable(f"relax_{group}_{subject}", 0)
     model.relax[group, subject] = var
     return {var: 1.0}
 
 
 def _plan_and_deals(model: Model, relax: frozenset[str]) -> None:
     sc, r = model.scenario, model.rates
-    if model.budget is None or model.mode == ALLOCATION:
+    if not model.revenue:
+        # No segment anyone sells (a support desk): the team is sized for its work alone.
+        model.notes.append("No sales segments: the revenue plan is not modelled.")
+    elif model.budget is None or model.mode == ALLOCATION:
         revenue = dict(model.revenue)
         revenue.update(_elastic(model, "plan", "plan", relax))
         _constrain(model, "plan", revenue, pulp.LpConstraintGE, r.plan_per_day)
@@ -435,8 +443,8 @@ def _fairness(model: Model, objective: Terms, weight: float) -> None:
     for level, people in by_level.items():
         if len(people) < 2:
             continue
-        hi = pulp.LpVariable(f"util_max_{level.value}", 0)
-        lo = pulp.LpVariable(f"util_min_{level.value}", 0)
+        hi = model.problem.add_variable(f"util_max_{level.value}", 0)
+        lo = model.problem.add_variable(f"util_min_{level.value}", 0)
         for u in people:
             busy = model.busy[u.id]
             _constrain(model, f"fair_hi_{u.id}", {busy: 1.0, hi: -u.capacity_min}, -1, 0.0)

@@ -132,7 +132,7 @@ def _notes(model: Model) -> list[str]:
 def _dual_values(model: Model, solver: pulp.LpSolver) -> tuple[Marginal, ...]:
     """First-order value of one more person per role: the duals of their limits."""
     sc, r = model.scenario, model.rates
-    cons = model.problem.constraints
+    cons = model.constraints
     per_role: dict[str, list[float]] = defaultdict(list)
     for u in model.units:
         worth = dual(model.problem, cons[f"capacity_{u.id}"], solver) * u.capacity_min

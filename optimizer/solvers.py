@@ -23,7 +23,9 @@ def make_solver(name: str | None = None, time_limit_s: float | None = None) -> p
     """
     key = (name or DEFAULT_SOLVER).strip().lower()
     if key == "cbc":
-        return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s)
+        # COIN_CMD on the CBC binary bundled with PuLP 3.x: PULP_CBC_CMD itself warns
+        # that it goes away in PuLP 4, which the project does not use.
+        return pulp.COIN_CMD(msg=False, timeLimit=time_limit_s, path=_bundled_cbc())
     if key == "highs":
         solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s)
         if not solver.available():
@@ -34,6 +36,13 @@ def make_solver(name: str | None = None, time_limit_s: float | None = None) -> p
         _silence_highs_banner()
         return solver
     raise SolverUnavailableError(f"unknown solver {name!r}; expected one of: {', '.join(SOLVERS)}")
+
+
+def _bundled_cbc() -> str:
+    path: str = pulp.PULP_CBC_CMD.pulp_cbc_path
+    if not os.path.exists(path):
+        raise SolverUnavailableError(f"the CBC solver bundled with PuLP is missing ({path})")
+    return path
 
 
 def solver_name(solver: pulp.LpSolver) -> str:
