@@ -53,10 +53,11 @@ def test_allocation_by_hand(solver: str) -> None:
         assert person.utilisation == pytest.approx(1.0, rel=1e-6)
     (cap,) = [lim for lim in p.limits if lim.family == "capacity"]
     # One more hour a week: 12 min a day at 500/66 a minute, for 23 days.
-    assert cap.marginal == pytest.approx(LEAD_VALUE / LEAD_MIN * 12 * MARCH_DAYS, rel=1e-6)
+    # rel 1e-5: the objective's tiny tie-break on busy time shifts the dual a little.
+    assert cap.marginal == pytest.approx(LEAD_VALUE / LEAD_MIN * 12 * MARCH_DAYS, rel=1e-5)
     (m,) = p.marginals
     assert m.method == "duals"
-    assert m.one_more == pytest.approx(480 * LEAD_VALUE / LEAD_MIN * MARCH_DAYS, rel=1e-6)
+    assert m.one_more == pytest.approx(480 * LEAD_VALUE / LEAD_MIN * MARCH_DAYS, rel=1e-5)
 
 
 def test_budget_buys_the_most_revenue() -> None:
@@ -66,7 +67,18 @@ def test_budget_buys_the_most_revenue() -> None:
 
 
 def test_calls_cap_binds() -> None:
-    p = plan(scenario(tiny(**{"policies.max_calls_per_day": 10, "policies.call_quota_per_day": 10})), "allocation")
+    p = plan(
+        scenario(
+            tiny(
+                **{
+                    "policies.max_calls_per_day": 10,
+                    "policies.call_quota_per_day": 10,
+                    "plan.revenue_per_month": 40_000,
+                }
+            )
+        ),
+        "allocation",
+    )
     assert {lim.family for lim in p.limits} >= {"calls_cap"}
     assert all(x.dials_per_day == pytest.approx(10) for x in p.persons)
 
