@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from model_helpers import team, total_dials, tiny
+from model_helpers import team, tiny, total_dials
 
 from sim.model import RunRecords, run_replication
 from sim.scenario import Scenario
