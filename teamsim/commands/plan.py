@@ -130,7 +130,9 @@ def _duties(result: Plan) -> Table:
 def _persons(result: Plan) -> Table:
     table = Table(title="Call targets per person", title_justify="left")
     left = ("person", "persona", "manager")
-    for col in (*left, "ramp", "dials/day", "deals/month", "util."):
+    width = max((len(p.person) for p in result.persons), default=6)
+    table.add_column("person", min_width=width, no_wrap=True)
+    for col in (*left[1:], "ramp", "dials/day", "deals/month", "util."):
         table.add_column(col, justify="left" if col in left else "right")
     for p in result.persons:
         if not p.dials_per_day and not p.deals_per_month:
