@@ -147,22 +147,24 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
 
 def _channels(sc: Scenario, dialer: Dialer, pools: Pools, n: int) -> NDArray[np.intp]:
     """Channel of each of ``n`` dials: warm pools first while they last, then cold in turn."""
-    picked: list[int] = []
+    warm: list[int] = []
     for k, cid in enumerate(dialer.channels):
         if sc.channels[cid].kind == "warm":
-            picked += [k] * pools.take(cid, n - len(picked))
-    cold = [k for k, cid in enumerate(dialer.channels) if sc.channels[cid].kind == "cold"]
-    rest = n - len(picked)
-    if cold and rest > 0:
-        turn = [cold[(dialer.cold_turn + j) % len(cold)] for j in range(rest)]
-        dialer.cold_turn += rest
+            warm += [k] * pools.take(cid, n - len(warm))
+    cold = np.array(
+        [k for k, cid in enumerate(dialer.channels) if sc.channels[cid].kind == "cold"], np.intp
+    )
+    rest = n - len(warm)
+    if not len(cold) or rest <= 0:
+        return np.array(warm, dtype=np.intp)
+    turn = cold[(dialer.cold_turn + np.arange(rest)) % len(cold)]
+    dialer.cold_turn += rest
+    keep = np.ones(rest, dtype=bool)
+    for k in cold:
+        mine = np.flatnonzero(turn == k)
         # A finite cold pool that runs short drops its last dials of the day.
-        allowed = {k: pools.take(dialer.channels[k], turn.count(k)) for k in cold}
-        for k in turn:
-            if allowed[k] > 0:
-                picked.append(k)
-                allowed[k] -= 1
-    return np.array(picked, dtype=np.intp)
+        keep[mine[pools.take(dialer.channels[k], len(mine)) :]] = False
+    return np.concatenate((np.array(warm, dtype=np.intp), turn[keep]))
 
 
 def draw_plan(sc: Scenario, p: Person, dialer: Dialer, pools: Pools, n: int) -> DayPlan:
@@ -174,14 +176,13 @@ def draw_plan(sc: Scenario, p: Person, dialer: Dialer, pools: Pools, n: int) -> 
     dur = np.empty(len(ch))
     calls = sc.calls
     groups = (
-        ((NO_ANSWER,), calls.no_answer_min),
-        ((NO_CONVERSATION,), calls.connect_no_conversation_min),
-        ((LEAD,), calls.booking_call_min),
-        ((FOLLOW_UP, LOST), calls.conversation_min),
+        (outcome == NO_ANSWER, calls.no_answer_min),
+        (outcome == NO_CONVERSATION, calls.connect_no_conversation_min),
+        (outcome == LEAD, calls.booking_call_min),
+        (outcome >= FOLLOW_UP, calls.conversation_min),  # follow-up or lost
     )
-    for codes, dist in groups:
-        mask = np.isin(outcome, codes)
-        count = int(mask.sum())
+    for mask, dist in groups:
+        count = int(np.count_nonzero(mask))
         if count:
             dur[mask] = adjusted(dist, dist.sample(dialer.rng, count), p)
     return DayPlan(ch, outcome, np.cumsum(dur))

@@ -66,7 +66,7 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     """Make the plan's next dials that begin before ``stop``."""
     dialer = p.calls
     assert dialer is not None and dialer.plan is not None
-    plan, t0 = dialer.plan, w.env.now
+    plan, t0, deals_before = dialer.plan, w.env.now, w.deals_created
     base = float(plan.cum[plan.next - 1]) if plan.next else 0.0
     ends = plan.cum[plan.next :] - base
     starts = np.concatenate(([0.0], ends[:-1]))
@@ -79,9 +79,10 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     if w.mode == "block":
         settle(w, p, dialer, run, 0, n)
     w.account(p, d, "calls", t0, w.env.now)
-    # Let the deals just created queue their first work before the person chooses what
-    # to do next (their processes start at this minute, after we yield).
-    yield w.env.timeout(0.0)
+    if w.deals_created != deals_before:
+        # Let the deals just created queue their first work before the person chooses
+        # what to do next (their processes start at this minute, after we yield).
+        yield w.env.timeout(0.0)
 
 
 def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:

@@ -202,6 +202,23 @@ def _followup(w: World, p: Person, d: int) -> Steps:
 
 
 def _chore(w: World, p: Person, d: int) -> Steps:
+    """Today's duties, the cheap way.
+
+    As many whole duties as fit in a chunk before the next stop are done as one stretch
+    of time (one event); when not even the first fits, a piece of it.
+    """
+    now = w.env.now
+    stop = min(_next_meeting(p), w.clock.end(d))
+    room = min(w.clock.worked(d, now, max(now, stop)), CHUNK_MIN)
+    t = now
+    while p.chores and w.clock.worked(d, now, t) + p.chores[0][1] <= room + EPS:
+        activity, minutes = p.chores.popleft()
+        t1 = w.clock.after(d, t, minutes)
+        w.account(p, d, activity, t, t1)
+        t = t1
+    if t > now:
+        yield w.env.timeout(t - now)
+        return
     chore = p.chores[0]
     task = Task(chore[0], chore[1], w.env.now)
     yield from _piece(w, p, d, task)
