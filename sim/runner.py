@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -88,8 +89,27 @@ class InlineExecutor:
         return results
 
 
+def _start_context() -> multiprocessing.context.BaseContext:
+    """Fork when it is safe (one thread alive): fast, and scripts need no main guard.
+
+    A parent with other threads (a progress bar's refresher) must not fork: a lock held
+    by another thread would stay locked in the child. Then forkserver (or spawn where
+    there is no fork), whose workers import the caller's main module: scripts calling
+    ``simulate`` from a thread need the ``if __name__ == "__main__":`` guard.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has imported the model once, not each afresh.
+        context.set_forkserver_preload(["sim.runner", "sim.model"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 class ProcessExecutor:
-    """Runs tasks on local worker processes (forkserver: no fork of a threaded parent)."""
+    """Runs tasks on local worker processes."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
@@ -100,11 +120,8 @@ class ProcessExecutor:
         """``[fn(t) for t in tasks]``, calling ``progress(done)`` as each finishes."""
         if not tasks:
             return []
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has imported the model once, not each afresh.
-        context.set_forkserver_preload(["sim.runner", "sim.model"])
         workers = min(self.workers, len(tasks))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_start_context()) as pool:
             futures = [pool.submit(fn, task) for task in tasks]
             for done, _ in enumerate(as_completed(futures), start=1):
                 if progress is not None:

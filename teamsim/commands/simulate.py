@@ -98,15 +98,18 @@ def _run(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+    # No refresh thread (auto_refresh off): with one thread alive the workers can fork.
+    with Progress(
+        *columns, console=err, transient=True, auto_refresh=False, disable=not err.is_terminal
+    ) as bar:
         task = bar.add_task("replications", total=replications)
+
+        def advance(done: int) -> None:
+            bar.update(task, completed=done)
+            bar.refresh()
+
         return simulate(
-            scenario,
-            replications,
-            seed,
-            workers=workers,
-            mode=mode.value,
-            progress=lambda done: bar.update(task, completed=done),
+            scenario, replications, seed, workers=workers, mode=mode.value, progress=advance
         )
 
 
@@ -139,7 +142,7 @@ def _label(label: str, unit: str, currency: str) -> str:
 def kpi_table(result: SimResult) -> Table:
     """The KPI summary as a rich table: mean, 95 % CI of the mean, P10/P50/P90."""
     table = Table(title="KPIs over replications", title_justify="left", padding=(0, 1))
-    table.add_column("KPI", no_wrap=True)
+    table.add_column("KPI", ratio=1)
     for name in ("mean", "95 % CI", "P10", "P50", "P90"):
         table.add_column(name, justify="right", no_wrap=True)
     for row in _records(result.kpis):
