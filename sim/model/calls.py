@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.streams import Purpose, key_of, stream
+from sim.model.streams import Purpose, bits, key_of, stream
 from sim.scenario import Scenario
 from sim.scenario.distributions import Distribution
 from sim.scenario.market import Calls, ColdChannel, WarmChannel
@@ -108,7 +108,9 @@ class Dialer:
     channels: list[str]
     thresholds: NDArray[np.float64]  # (channel, 4) cumulative outcome probabilities
     lead_p: list[float]  # lead given conversation, by channel (call-backs use it)
-    rng: np.random.Generator
+    # Each day's dials come from the person's stream jumped by the day's index, so that a
+    # day of absence does not shift the draws of every later day (common random numbers).
+    base: np.random.PCG64
     callback_rng: np.random.Generator
     counts: NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 6), np.int64))
     plan: DayPlan | None = None
@@ -139,7 +141,7 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
         channels=list(p.outbound),
         thresholds=np.array(rows),
         lead_p=leads,
-        rng=stream(seed, replication, Purpose.CALLS, *keys),
+        base=bits(seed, replication, Purpose.CALLS, *keys),
         callback_rng=stream(seed, replication, Purpose.CALLBACKS, *keys),
         counts=np.zeros((len(p.outbound), 6), np.int64),
     )
@@ -167,11 +169,12 @@ def _channels(sc: Scenario, dialer: Dialer, pools: Pools, n: int) -> NDArray[np.
     return np.concatenate((np.array(warm, dtype=np.intp), turn[keep]))
 
 
-def draw_plan(sc: Scenario, p: Person, dialer: Dialer, pools: Pools, n: int) -> DayPlan:
-    """Draw today's ``n`` dials (fewer when pools run dry): channels, outcomes, durations."""
+def draw_plan(sc: Scenario, p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayPlan:
+    """Draw day ``day``'s ``n`` dials (fewer when pools run dry): channels, outcomes, minutes."""
     assert sc.calls is not None
+    rng = np.random.Generator(dialer.base.jumped(day + 1))
     ch = _channels(sc, dialer, pools, n)
-    u = dialer.rng.random(len(ch))
+    u = rng.random(len(ch))
     outcome = (u[:, None] >= dialer.thresholds[ch]).sum(axis=1)
     dur = np.empty(len(ch))
     calls = sc.calls
@@ -184,7 +187,7 @@ def draw_plan(sc: Scenario, p: Person, dialer: Dialer, pools: Pools, n: int) -> 
     for mask, dist in groups:
         count = int(np.count_nonzero(mask))
         if count:
-            dur[mask] = adjusted(dist, dist.sample(dialer.rng, count), p)
+            dur[mask] = adjusted(dist, dist.sample(rng, count), p)
     return DayPlan(ch, outcome, np.cumsum(dur))
 
 

@@ -66,7 +66,7 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     """Make the plan's next dials that begin before ``stop``."""
     dialer = p.calls
     assert dialer is not None and dialer.plan is not None
-    plan, t0, deals_before = dialer.plan, w.env.now, w.deals_created
+    plan, t0, leads_before = dialer.plan, w.env.now, p.deals_made
     base = float(plan.cum[plan.next - 1]) if plan.next else 0.0
     ends = plan.cum[plan.next :] - base
     starts = np.concatenate(([0.0], ends[:-1]))
@@ -79,7 +79,7 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     if w.mode == "block":
         settle(w, p, dialer, run, 0, n)
     w.account(p, d, "calls", t0, w.env.now)
-    if w.deals_created != deals_before:
+    if p.deals_made != leads_before:
         # Let the deals just created queue their first work before the person chooses
         # what to do next (their processes start at this minute, after we yield).
         yield w.env.timeout(0.0)
@@ -87,16 +87,24 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
 
 def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
     n = len(run.starts)
-    p.run, p.state = run, State.CALLING
-    try:
-        yield w.env.timeout(w.finish(run.day, run.t0, float(run.ends[n - 1])) - run.t0)
-    except simpy.Interrupt:
-        p.state, p.woken = State.BUSY, False
-        now = w.env.now
-        n = run.made_by(w, now)
-        yield w.env.timeout(run.busy_until(w, now) - now)
+    end = w.finish(run.day, run.t0, float(run.ends[n - 1]))
+    made = n
+    while True:
+        p.run, p.state = run, State.CALLING
+        try:
+            yield w.env.timeout(end - w.env.now)
+            break
+        except simpy.Interrupt:
+            p.state, p.woken = State.BUSY, False
+            now = w.env.now
+            made = run.made_by(w, now)
+            yield w.env.timeout(run.busy_until(w, now) - now)
+            if w.desk.pending() or made >= n:
+                break
+            # Someone else took the request: go on dialling, as a per-call caller would.
+            made = n
     p.run, p.state = None, State.BUSY
-    return n
+    return made
 
 
 def _per_call(w: World, p: Person, run: Run, dialer: Dialer) -> Generator[Any, Any, int]:

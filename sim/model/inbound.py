@@ -102,7 +102,7 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
     handle = ch.handle_min.sample(work, len(times))
     leads = work.random(len(times)) < ch.lead_share
     queue = w.desk.queues.setdefault(cid, deque())
-    for k, t in enumerate(times):
+    for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)
         on_done = _lead_on_answer(w, cid, (Purpose.DEALS, ck, k)) if leads[k] else None
         queue.append(
@@ -133,8 +133,8 @@ def referrals(w: World, cid: str, ch: ReferralChannel) -> Generator[Any, Any, No
     ck = key_of(cid)
     per_day = ch.leads_per_week / len(w.sc.calendar.weekdays)
     times = arrival_times(w.clock, stream(w.seed, w.replication, Purpose.REFERRALS, ck), per_day)
-    for k, t in enumerate(times):
+    for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)
-        owner = assign(w, cid, float(t))
+        owner = assign(w, cid, t)
         if owner is not None:
-            create_deal(w, owner, cid, float(t), (Purpose.DEALS, ck, k, 1))
+            create_deal(w, owner, cid, t, (Purpose.DEALS, ck, k, 1))

@@ -33,7 +33,12 @@ def key_of(name: str) -> int:
     return zlib.crc32(name.encode())
 
 
+def bits(seed: int, replication: int, purpose: Purpose, *keys: int) -> np.random.PCG64:
+    """The bit generator of one purpose (and owner) in one replication."""
+    spawn_key = (replication, int(purpose), *keys)
+    return np.random.PCG64(np.random.SeedSequence(seed, spawn_key=spawn_key))
+
+
 def stream(seed: int, replication: int, purpose: Purpose, *keys: int) -> np.random.Generator:
     """The generator of one purpose (and owner) in one replication."""
-    spawn_key = (replication, int(purpose), *keys)
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=spawn_key)))
+    return np.random.Generator(bits(seed, replication, purpose, *keys))

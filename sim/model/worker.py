@@ -233,7 +233,7 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
     if dialer is None:
         return None
     if dialer.plan is None:
-        dialer.plan = draw_plan(w.sc, p, dialer, w.pools, quota(w, p))
+        dialer.plan = draw_plan(w.sc, p, dialer, w.pools, quota(w, p), d)
     stop = min(_next_meeting(p), w.clock.end(d))
     if dialer.plan.left <= 0 or w.clock.worked(d, w.env.now, max(stop, w.env.now)) <= EPS:
         return None

@@ -73,11 +73,6 @@ class World:
         self._seq += 1
         return self._seq
 
-    @property
-    def deals_created(self) -> int:
-        """Deals created so far."""
-        return self._deal
-
     def new_deal_id(self) -> int:
         """The next deal number."""
         self._deal += 1
