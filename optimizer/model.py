@@ -173,7 +173,9 @@ def _variables(
         if role.answers_inbound:
             for cid in inbound:
                 if role.channels is None or cid in role.channels:
-                    model.answers[u.id, cid] = model.problem.add_variable(f"answers_{u.id}_{cid}", 0)
+                    model.answers[u.id, cid] = model.problem.add_variable(
+                        f"answers_{u.id}_{cid}", 0
+                    )
         for did, roles in pooled.items():
             if u.role in roles:
                 model.duty[u.id, did] = model.problem.add_variable(f"duty_{u.id}_{did}", 0)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.optimizer_golden import GOLDEN, ROOT, summary  # noqa: E402
+from tests.optimizer_golden import GOLDEN, ROOT, summary
 
 
 def main() -> None:
