@@ -141,3 +141,8 @@ def test_call_quota_above_cap_is_refused() -> None:
 
     with pytest.raises(ScenarioError, match=r"exceeds policies\.max_calls_per_day"):
         parse_scenario(BASE, "base.yaml", ["roles.seller.call_quota_per_day=61"])
+
+
+def test_override_exponent_without_dot_is_a_number() -> None:
+    assert parse_override("plan.revenue_per_month=1e12").value == 1e12
+    assert parse_override("name=1e12 units").value == "1e12 units"

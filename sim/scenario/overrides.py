@@ -7,6 +7,7 @@ A path is dotted: mapping keys by name, list items by index or by their ``name``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,20 @@ def parse_override(text: str) -> Override:
     except yaml.YAMLError as exc:
         raise ValueError(f"the value {value_text!r} is not valid YAML: {exc}") from None
     path = tuple(int(p) if p.isdigit() else p for p in parts)
-    return Override(text=text, path=path, value=value)
+    return Override(text=text, path=path, value=_number_or_text(value))
+
+
+def _number_or_text(value: Any) -> Any:
+    """YAML 1.1 reads ``1e12`` (no dot) as text; on a command line it means a number."""
+    if isinstance(value, str):
+        try:
+            return float(value) if _FLOAT.fullmatch(value.strip()) else value
+        except ValueError:
+            return value
+    return value
+
+
+_FLOAT = re.compile(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+")
 
 
 def apply_overrides(data: Any, texts: Sequence[str]) -> tuple[Any, list[Override], list[Problem]]:
