@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from sim.kpis import KPIS, per_replication, summarise
+from sim.model import RunRecords
 from sim.records import (
     AbsenceRecord,
     CallDayRecord,
     DealRecord,
-    FunnelRecord,
     PersonRecord,
     TimeUseRecord,
     WaitRecord,
@@ -28,20 +28,11 @@ from teamsim.io import load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@dataclass
-class FakeRecords:
-    """Stands in for sim.model.RunRecords: the same fields, filled by hand."""
-
-    day_starts_min: list[float]
-    people: list[PersonRecord] = field(default_factory=list)
-    time_use: list[TimeUseRecord] = field(default_factory=list)
-    calls: list[CallDayRecord] = field(default_factory=list)
-    funnel: list[FunnelRecord] = field(default_factory=list)
-    deals: list[DealRecord] = field(default_factory=list)
-    waits: list[WaitRecord] = field(default_factory=list)
-    absences: list[AbsenceRecord] = field(default_factory=list)
-    horizon_min: float = 0.0
-    warmup_days: int = 20
+def records(sc: Scenario, warmup_days: int = 20, **lists: Any) -> RunRecords:
+    """Hand-built records of one replication on the scenario's calendar."""
+    return RunRecords(
+        horizon_min=0.0, day_starts_min=day_starts(sc), warmup_days=warmup_days, **lists
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +69,8 @@ def test_counted_months_are_whole_months_after_warmup(scenario: Scenario) -> Non
 
 def test_utilisation_is_time_weighted(scenario: Scenario) -> None:
     # Week of days 20-24 (Mon 8 Feb - Fri 12 Feb 2027); available 450 min a day.
-    rec = FakeRecords(
-        day_starts_min=day_starts(scenario),
+    rec = records(
+        scenario,
         people=[person("a.01")],
         time_use=[
             TimeUseRecord("a.01", 20, "calls", 150.0),
@@ -108,8 +99,8 @@ def test_utilisation_is_time_weighted(scenario: Scenario) -> None:
 
 
 def test_frames_have_keys_and_derived_columns(scenario: Scenario) -> None:
-    rec = FakeRecords(
-        day_starts_min=day_starts(scenario),
+    rec = records(
+        scenario,
         people=[person("a.01")],
         time_use=[TimeUseRecord("a.01", 34, "calls", 100.0)],
     )
@@ -137,8 +128,8 @@ def deal(i: int, owner: str, closed: float, outcome: str, value: float) -> DealR
 
 def test_attainment_by_month_and_person(scenario: Scenario) -> None:
     sc = scenario  # plan 30 M a month; only March (month 2) is counted
-    rec = FakeRecords(
-        day_starts_min=day_starts(sc),
+    rec = records(
+        sc,
         people=[person("a.01"), person("b.01"), person("sup.01", "supervisor", "lower")],
         deals=[
             deal(1, "a.01", at(sc, 34), "won", 10e6),  # 1 March
@@ -175,7 +166,7 @@ def test_attainment_by_month_and_person(scenario: Scenario) -> None:
 
 def test_months_without_wins_count_as_zero(scenario: Scenario) -> None:
     sc = load_scenario(ROOT / "scenarios/retail_bank.yaml", ["calendar.horizon_days=60"])
-    recs = [FakeRecords(day_starts_min=day_starts(sc), warmup_days=0) for _ in range(2)]
+    recs = [records(sc, warmup_days=0) for _ in range(2)]
     recs[1].deals.append(deal(1, "a.01", at(sc, 20), "won", 60e6))  # February
     frames = build_frames(sc, [to_columns(r, i, 5) for i, r in enumerate(recs)])
     att = frames.attainment_month
@@ -195,8 +186,8 @@ def test_months_without_wins_count_as_zero(scenario: Scenario) -> None:
 
 def test_call_and_wait_kpis(scenario: Scenario) -> None:
     sc = scenario
-    rec = FakeRecords(
-        day_starts_min=day_starts(sc),
+    rec = records(
+        sc,
         people=[person("a.01"), person("b.01")],
         time_use=[TimeUseRecord(p, d, "calls", 300.0) for p in ("a.01", "b.01") for d in (20, 21)],
         calls=[
@@ -226,7 +217,7 @@ def test_call_and_wait_kpis(scenario: Scenario) -> None:
 
 
 def test_summary_has_every_kpi_in_order(scenario: Scenario) -> None:
-    recs = [FakeRecords(day_starts_min=day_starts(scenario)) for _ in range(3)]
+    recs = [records(scenario) for _ in range(3)]
     frames = build_frames(scenario, [to_columns(r, i, 1) for i, r in enumerate(recs)])
     table = summarise(per_replication(frames, scenario))
     assert table["kpi"].to_list() == [k.name for k in KPIS]
@@ -293,7 +284,7 @@ def test_spread_edge_cases() -> None:
 
 
 def test_columns_are_typed() -> None:
-    rec = FakeRecords(day_starts_min=[540.0], people=[person("a.01")])
+    rec = RunRecords(0.0, [540.0], 0, people=[person("a.01")])
     cols = to_columns(rec, 0, 1)
     assert cols.tables["people"]["start_productivity"].dtype == np.float64
     assert cols.tables["deals"]["repeat"].dtype == np.bool_
