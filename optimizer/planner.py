@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 
 import pulp
 
@@ -29,6 +30,7 @@ def plan(
     time_limit_s: float | None = None,
     fairness: float = 0.01,
     marginals: bool = True,
+    capacity_factor: Mapping[str, float] | None = None,
 ) -> Plan:
     """The optimal plan of a scenario.
 
@@ -43,6 +45,8 @@ def plan(
         time_limit_s: Solver time limit per solve.
         fairness: Allocation: weight on the utilisation gap within a level.
         marginals: Compute what one more person is worth (re-solves when sizing).
+        capacity_factor: Per role, the share of the modelled working time that simulated
+            days really allowed (the verify loop's calibration); 1.0 where absent.
 
     Raises:
         InfeasiblePlanError: No plan within the limits; it says what would make one.
@@ -52,7 +56,11 @@ def plan(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     lp_solver = make_solver(solver, time_limit_s)
-    r = rates(scenario)
+    factors = dict(capacity_factor or {})
+    for role, factor in factors.items():
+        if role not in scenario.roles or not 0.0 < factor <= 1.5:
+            raise ValueError(f"capacity_factor[{role!r}] must be a role's factor in (0, 1.5]")
+    r = rates(scenario, factors)
     if mode == ALLOCATION:
         _check_team(scenario, budget)
     model = build(scenario, r, mode, budget=budget, fairness=fairness)

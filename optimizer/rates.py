@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.scenario import Scenario
@@ -35,6 +36,13 @@ class Rates:
     horizon_months: float  # calendar months the horizon covers (for pool refills)
     months: tuple[MonthPlan, ...]  # the months with counted (post-warm-up) days
     design: MonthPlan  # the month with the highest revenue per working day
+    # Share of the modelled working time that the simulated days really allowed, per
+    # role (the verify loop's recalibration); 1.0 where absent.
+    capacity_factor: tuple[tuple[str, float], ...] = ()
+
+    def capacity_of(self, role: str) -> float:
+        """The calibration factor on a role's planned working time."""
+        return dict(self.capacity_factor).get(role, 1.0)
 
     @property
     def days_per_month(self) -> float:
@@ -47,8 +55,8 @@ class Rates:
         return self.design.target / self.design.working_days
 
 
-def rates(sc: Scenario) -> Rates:
-    """The calendar facts of a scenario."""
+def rates(sc: Scenario, capacity_factor: Mapping[str, float] | None = None) -> Rates:
+    """The calendar facts of a scenario, with any capacity calibration per role."""
     cal = sc.calendar
     dates = cal.working_dates()
     span_days = (dates[-1] - dates[0]).days + 1
@@ -72,6 +80,7 @@ def rates(sc: Scenario) -> Rates:
         horizon_months=span_days / (365.25 / 12),
         months=tuple(months),
         design=design,
+        capacity_factor=tuple(sorted((capacity_factor or {}).items())),
     )
 
 

@@ -37,10 +37,11 @@ class Unit:
     reports: int = 0  # allocation: people reporting to this person
 
 
-def _capacity(sc: Scenario, pres: float) -> float:
+def _capacity(sc: Scenario, pres: float, factor: float) -> float:
     # Breaks are in-day shrinkage (available_min); absence is whole days (presence);
-    # the occupancy cap keeps headroom on what remains. Each counted once.
-    return sc.calendar.workday.available_min * pres * sc.policies.occupancy_cap
+    # the occupancy cap keeps headroom on what remains. Each counted once. The factor
+    # is the verify loop's calibration: the share of this time the simulated days held.
+    return sc.calendar.workday.available_min * pres * sc.policies.occupancy_cap * factor
 
 
 def sizing_units(sc: Scenario, r: Rates) -> list[Unit]:
@@ -52,7 +53,18 @@ def sizing_units(sc: Scenario, r: Rates) -> list[Unit]:
         travel = role.travel_min.expected_value() if role.travel_min is not None else 0.0
         prod = ramp_productivity(role, max(role.headcount.current, 1))
         units.append(
-            Unit(rid, rid, role.level, "", dur, conv, travel, prod, pres, _capacity(sc, pres))
+            Unit(
+                rid,
+                rid,
+                role.level,
+                "",
+                dur,
+                conv,
+                travel,
+                prod,
+                pres,
+                _capacity(sc, pres, r.capacity_of(rid)),
+            )
         )
     return units
 
@@ -110,7 +122,7 @@ def allocation_units(sc: Scenario, r: Rates) -> list[Unit]:
                     travel,
                     prod,
                     pres,
-                    _capacity(sc, pres),
+                    _capacity(sc, pres, r.capacity_of(rid)),
                     managers.get(pid, ""),
                     reports[i - 1],
                 )
