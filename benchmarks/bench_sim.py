@@ -96,7 +96,9 @@ def row(label: str, seconds: float, note: str = "") -> None:
 
 def main() -> None:
     cores = os.cpu_count() or 1
-    print(f"teamsim simulator benchmark ({cores} cores)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    # Other work on the machine skews the figures, the parallel ones most: say how much.
+    print(f"teamsim simulator benchmark ({cores} cores, load average {load})")
     team50 = team_scenario(50)
     t_block, rec = timed(lambda: run_replication(team50, 0, SEED, mode="block"))
     dials = dials_by_person_day(rec)

@@ -334,7 +334,7 @@ def _utilisation_day(
     frame = (
         time_use[keys]
         .assign(busy_min=busy, absent_min=absent)
-        .groupby(keys, sort=True, observed=True)[["busy_min", "absent_min"]]
+        .groupby(keys, sort=True, dropna=False)[["busy_min", "absent_min"]]
         .sum()
         .reset_index()
     )
