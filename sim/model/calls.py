@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.streams import Purpose, bits, key_of, stream
 from sim.scenario import Scenario
-from sim.scenario.distributions import Distribution
+from sim.scenario.distributions import Distribution, Fixed, Triangular
 from sim.scenario.market import Calls, ColdChannel, WarmChannel
 
 if TYPE_CHECKING:
@@ -27,17 +28,6 @@ if TYPE_CHECKING:
 NO_ANSWER, NO_CONVERSATION, LEAD, FOLLOW_UP, LOST = range(5)
 # Day counters per channel: columns of ``Dialer.counts`` rows.
 DIALS, CONNECTS, CONVERSATIONS, LEADS, FOLLOW_UPS, CALLBACKS = range(6)
-# Per outcome code: which counters one call adds to.
-_ADDS = np.array(
-    [
-        [1, 0, 0, 0, 0, 0],
-        [1, 1, 0, 0, 0, 0],
-        [1, 1, 1, 1, 0, 0],
-        [1, 1, 1, 0, 1, 0],
-        [1, 1, 1, 0, 0, 0],
-    ],
-    dtype=np.int64,
-)
 
 
 def adjusted(dist: Distribution, values: NDArray[np.float64], p: Person) -> NDArray[np.float64]:
@@ -86,19 +76,28 @@ class Pools:
             self.left[cid] = left + n
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class DayPlan:
-    """The dials a person may make today, drawn up front; ``next`` is the first not made."""
+    """The dials a person may make today, drawn up front; ``next`` is the first not made.
 
-    ch: NDArray[np.intp]
-    outcome: NDArray[np.intp]
-    cum: NDArray[np.float64]  # cumulative working minutes from the first dial
+    Plain lists: a day holds a few dozen dials, and list indexing and ``bisect`` cost far
+    less than numpy's per-call overhead at that size.
+    """
+
+    ch: list[int]
+    outcome: list[int]
+    cum: list[float]  # cumulative working minutes from the first dial
+    hits: list[int]  # indices of the dials that book a lead or a follow-up, ascending
     next: int = 0
 
     @property
     def left(self) -> int:
         """Dials not yet made."""
         return len(self.ch) - self.next
+
+
+# numpy's PCG64 jump: ``bits.jumped(j)`` is ``bits`` advanced by ``j * JUMP`` draws.
+JUMP = 0x9E3779B97F4A7C15F39CC0605CEDC835
 
 
 @dataclass(eq=False)
@@ -112,9 +111,42 @@ class Dialer:
     # day of absence does not shift the draws of every later day (common random numbers).
     base: np.random.PCG64
     callback_rng: np.random.Generator
-    counts: NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 6), np.int64))
+    # Per outcome code: the duration distribution, and its adjusted value when fixed.
+    durations: list[tuple[Distribution, float | None]]
+    warm: list[tuple[int, str]]  # (index, id) of the warm channels, in order
+    cold: list[int]  # indices of the cold channels
+    cold_limited: bool  # whether any cold channel has a finite pool
+    counts: list[list[int]] = field(default_factory=list)  # per channel: the six counters
     plan: DayPlan | None = None
     cold_turn: int = 0
+    # A scratch generator reset to ``base`` jumped by the day (``jumped`` itself builds a
+    # new bit generator, seeding it from the OS first: ten times slower).
+    _base_state: Any = field(init=False)
+    _day_bits: np.random.PCG64 = field(init=False)
+    _day_rng: np.random.Generator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._base_state = self.base.state
+        self._day_bits = np.random.PCG64(0)
+        self._day_rng = np.random.Generator(self._day_bits)
+
+    def day_rng(self, day: int) -> np.random.Generator:
+        """The generator of day ``day``'s dials: the same as ``Generator(base.jumped(day+1))``."""
+        self._day_bits.state = self._base_state
+        self._day_bits.advance(JUMP * (day + 1))
+        return self._day_rng
+
+
+def _fixed_value(dist: Distribution, p: Person) -> float | None:
+    """``adjusted`` of a distribution that draws nothing (fixed), as a float; else None."""
+    if isinstance(dist, Fixed):
+        value = dist.value
+    elif isinstance(dist, Triangular) and dist.low == dist.high:
+        value = dist.low
+    else:
+        return None
+    mean = dist.expected_value()
+    return max(mean + (value - mean) * p.variability_x, 0.0) * p.duration_x
 
 
 def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer | None:
@@ -137,72 +169,108 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
         rows.append([q0, q1, q1 + c * v * lead, q1 + c * v * (lead + f)])
         leads.append(lead)
     keys = (key_of(p.role_id), p.index)
+    dists = (
+        calls.no_answer_min,
+        calls.connect_no_conversation_min,
+        calls.booking_call_min,
+        calls.conversation_min,  # follow-up
+        calls.conversation_min,  # lost
+    )
+    kinds = [(k, sc.channels[cid]) for k, cid in enumerate(p.outbound)]
     return Dialer(
         channels=list(p.outbound),
         thresholds=np.array(rows),
         lead_p=leads,
         base=bits(seed, replication, Purpose.CALLS, *keys),
         callback_rng=stream(seed, replication, Purpose.CALLBACKS, *keys),
-        counts=np.zeros((len(p.outbound), 6), np.int64),
+        durations=[(d, _fixed_value(d, p)) for d in dists],
+        warm=[(k, p.outbound[k]) for k, ch in kinds if ch.kind == "warm"],
+        cold=[k for k, ch in kinds if ch.kind == "cold"],
+        cold_limited=any(isinstance(ch, ColdChannel) and ch.pool is not None for _, ch in kinds),
+        counts=[[0] * 6 for _ in p.outbound],
     )
 
 
-def _channels(sc: Scenario, dialer: Dialer, pools: Pools, n: int) -> NDArray[np.intp]:
+def _channels(dialer: Dialer, pools: Pools, n: int) -> list[int]:
     """Channel of each of ``n`` dials: warm pools first while they last, then cold in turn."""
-    warm: list[int] = []
-    for k, cid in enumerate(dialer.channels):
-        if sc.channels[cid].kind == "warm":
-            warm += [k] * pools.take(cid, n - len(warm))
-    cold = np.array(
-        [k for k, cid in enumerate(dialer.channels) if sc.channels[cid].kind == "cold"], np.intp
-    )
-    rest = n - len(warm)
-    if not len(cold) or rest <= 0:
-        return np.array(warm, dtype=np.intp)
-    turn = cold[(dialer.cold_turn + np.arange(rest)) % len(cold)]
+    ch: list[int] = []
+    for k, cid in dialer.warm:
+        ch += [k] * pools.take(cid, n - len(ch))
+    cold = dialer.cold
+    rest = n - len(ch)
+    if not cold or rest <= 0:
+        return ch
+    first, m = dialer.cold_turn, len(cold)
+    turn = [cold[(first + j) % m] for j in range(rest)]
     dialer.cold_turn += rest
-    keep = np.ones(rest, dtype=bool)
+    if not dialer.cold_limited:
+        return ch + turn
+    keep = [True] * rest
     for k in cold:
-        mine = np.flatnonzero(turn == k)
+        mine = [j for j in range(rest) if turn[j] == k]
         # A finite cold pool that runs short drops its last dials of the day.
-        keep[mine[pools.take(dialer.channels[k], len(mine)) :]] = False
-    return np.concatenate((np.array(warm, dtype=np.intp), turn[keep]))
+        for j in mine[pools.take(dialer.channels[k], len(mine)) :]:
+            keep[j] = False
+    return ch + [k for k, kept in zip(turn, keep, strict=True) if kept]
 
 
-def draw_plan(sc: Scenario, p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayPlan:
+# Outcome groups that share a duration distribution, in the order they are drawn.
+_GROUPS = ((NO_ANSWER,), (NO_CONVERSATION,), (LEAD,), (FOLLOW_UP, LOST))
+
+
+def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayPlan:
     """Draw day ``day``'s ``n`` dials (fewer when pools run dry): channels, outcomes, minutes."""
-    assert sc.calls is not None
-    rng = np.random.Generator(dialer.base.jumped(day + 1))
-    ch = _channels(sc, dialer, pools, n)
+    rng = dialer.day_rng(day)
+    ch = _channels(dialer, pools, n)
     u = rng.random(len(ch))
-    outcome = (u[:, None] >= dialer.thresholds[ch]).sum(axis=1)
-    dur = np.empty(len(ch))
-    calls = sc.calls
-    groups = (
-        (outcome == NO_ANSWER, calls.no_answer_min),
-        (outcome == NO_CONVERSATION, calls.connect_no_conversation_min),
-        (outcome == LEAD, calls.booking_call_min),
-        (outcome >= FOLLOW_UP, calls.conversation_min),  # follow-up or lost
-    )
-    for mask, dist in groups:
-        count = int(np.count_nonzero(mask))
-        if count:
-            dur[mask] = adjusted(dist, dist.sample(rng, count), p)
-    return DayPlan(ch, outcome, np.cumsum(dur))
+    if len(dialer.channels) == 1:
+        # Thresholds ascend: the count of those at or below u is a right-sided search.
+        outcome = dialer.thresholds[0].searchsorted(u, "right")
+    else:
+        outcome = (u[:, None] >= dialer.thresholds[ch]).sum(axis=1)
+    codes = outcome.tolist()
+    per_code = np.bincount(outcome, minlength=5).tolist()
+    table = [fixed if fixed is not None else 0.0 for _, fixed in dialer.durations]
+    dur = [table[o] for o in codes]
+    for group in _GROUPS:
+        dist, fixed = dialer.durations[group[0]]
+        count = sum(per_code[o] for o in group)
+        if fixed is None and count:
+            drawn = adjusted(dist, dist.sample(rng, count), p).tolist()
+            at = [i for i, o in enumerate(codes) if o in group]
+            for i, x in zip(at, drawn, strict=True):
+                dur[i] = x
+    hits = [i for i, o in enumerate(codes) if o in (LEAD, FOLLOW_UP)]
+    return DayPlan(ch, codes, list(accumulate(dur)), hits)
 
 
-def return_unused(sc: Scenario, dialer: Dialer, pools: Pools) -> None:
+def tally_day(dialer: Dialer) -> None:
+    """Add the dials made today (the plan's first ``next``) to the day's counters."""
+    plan = dialer.plan
+    if plan is None:
+        return
+    for k, o in zip(plan.ch[: plan.next], plan.outcome[: plan.next], strict=True):
+        row = dialer.counts[k]
+        row[DIALS] += 1
+        if o != NO_ANSWER:
+            row[CONNECTS] += 1
+            if o != NO_CONVERSATION:
+                row[CONVERSATIONS] += 1
+                if o == LEAD:
+                    row[LEADS] += 1
+                elif o == FOLLOW_UP:
+                    row[FOLLOW_UPS] += 1
+
+
+def return_unused(dialer: Dialer, pools: Pools) -> None:
     """At the day's end, put contacts reserved for dials not made back in their pools."""
     plan = dialer.plan
     if plan is None:
         return
-    left = np.bincount(plan.ch[plan.next :], minlength=len(dialer.channels))
+    left = [0] * len(dialer.channels)
+    for k in plan.ch[plan.next :]:
+        left[k] += 1
     for k, cid in enumerate(dialer.channels):
         if left[k]:
-            pools.give_back(cid, int(left[k]))
+            pools.give_back(cid, left[k])
     dialer.plan = None
-
-
-def tally(dialer: Dialer, ch: NDArray[np.intp], outcome: NDArray[np.intp]) -> None:
-    """Add made dials to today's counters by channel."""
-    np.add.at(dialer.counts, ch, _ADDS[outcome])

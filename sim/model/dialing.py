@@ -11,24 +11,21 @@ interrupting they give identical records.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import simpy
-from numpy.typing import NDArray
 
 from sim.model.calls import (
     CALLBACKS,
     CONVERSATIONS,
-    FOLLOW_UP,
     FOLLOW_UPS,
     LEAD,
     LEADS,
     Dialer,
     adjusted,
-    tally,
 )
 from sim.model.clock import NEVER
 from sim.model.deals import create_deal
@@ -38,23 +35,23 @@ from sim.model.tasks import Task
 from sim.model.world import World
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Run:
     """A run under way: when it began and the working-minute offsets of its dials."""
 
     t0: float
     day: int
-    starts: NDArray[np.float64]
-    ends: NDArray[np.float64]
+    starts: list[float]
+    ends: list[float]
 
     def made_by(self, w: World, t: float) -> int:
         """Dials begun before ``t`` (the last of them may still be under way)."""
-        return int(np.searchsorted(self.starts, w.clock.worked(self.day, self.t0, t), "left"))
+        return bisect_left(self.starts, w.clock.worked(self.day, self.t0, t))
 
     def busy_until(self, w: World, t: float) -> float:
         """When the dial under way at ``t`` ends."""
         n = self.made_by(w, t)
-        return w.finish(self.day, self.t0, float(self.ends[n - 1])) if n else t
+        return w.finish(self.day, self.t0, self.ends[n - 1]) if n else t
 
 
 def quota(w: World, p: Person) -> int:
@@ -67,10 +64,10 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     dialer = p.calls
     assert dialer is not None and dialer.plan is not None
     plan, t0, leads_before = dialer.plan, w.env.now, p.deals_made
-    base = float(plan.cum[plan.next - 1]) if plan.next else 0.0
-    ends = plan.cum[plan.next :] - base
-    starts = np.concatenate(([0.0], ends[:-1]))
-    n = int(np.searchsorted(starts, w.clock.worked(d, t0, stop), "left"))
+    base = plan.cum[plan.next - 1] if plan.next else 0.0
+    ends = [c - base for c in plan.cum[plan.next :]]
+    starts = [0.0, *ends[:-1]]
+    n = bisect_left(starts, w.clock.worked(d, t0, stop))
     run = Run(t0, d, starts[:n], ends[:n])
     if w.mode == "block":
         n = yield from _block(w, p, run)
@@ -87,7 +84,7 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
 
 def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
     n = len(run.starts)
-    end = w.finish(run.day, run.t0, float(run.ends[n - 1]))
+    end = w.finish(run.day, run.t0, run.ends[n - 1])
     made = n
     while True:
         p.run, p.state = run, State.CALLING
@@ -110,7 +107,7 @@ def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
 def _per_call(w: World, p: Person, run: Run, dialer: Dialer) -> Generator[Any, Any, int]:
     stop_for_desk = w.inbound_first and p.role.answers_inbound
     for k in range(len(run.starts)):
-        yield w.env.timeout(w.finish(run.day, run.t0, float(run.ends[k])) - w.env.now)
+        yield w.env.timeout(w.finish(run.day, run.t0, run.ends[k]) - w.env.now)
         settle(w, p, dialer, run, k, k + 1)
         if stop_for_desk and w.desk.pending():
             return k + 1
@@ -118,18 +115,20 @@ def _per_call(w: World, p: Person, run: Run, dialer: Dialer) -> Generator[Any, A
 
 
 def settle(w: World, p: Person, dialer: Dialer, run: Run, a: int, b: int) -> None:
-    """Record the run's dials ``a`` to ``b``: tallies, leads as deals, call-backs queued."""
+    """Settle the run's dials ``a`` to ``b``: leads as deals, call-backs queued.
+
+    Their counters are tallied once at the day's end (``calls.tally_day``).
+    """
     plan = dialer.plan
     assert plan is not None
     i0 = plan.next - a  # plan index of the run's first dial
-    ch, outcome = plan.ch[i0 + a : i0 + b], plan.outcome[i0 + a : i0 + b]
-    tally(dialer, ch, outcome)
-    for k in np.flatnonzero((outcome == LEAD) | (outcome == FOLLOW_UP)):
-        t = w.finish(run.day, run.t0, float(run.ends[a + k]))
-        if outcome[k] == LEAD:
-            new_lead(w, p, dialer.channels[ch[k]], t)
+    hits = plan.hits
+    for j in hits[bisect_left(hits, i0 + a) : bisect_left(hits, i0 + b)]:
+        t = w.finish(run.day, run.t0, run.ends[j - i0])
+        if plan.outcome[j] == LEAD:
+            new_lead(w, p, dialer.channels[plan.ch[j]], t)
         else:
-            schedule_callback(w, p, dialer, int(ch[k]), t)
+            schedule_callback(w, p, dialer, plan.ch[j], t)
     plan.next = i0 + b
 
 

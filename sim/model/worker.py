@@ -19,7 +19,7 @@ from typing import Any
 
 import simpy
 
-from sim.model.calls import draw_plan, return_unused
+from sim.model.calls import draw_plan, return_unused, tally_day
 from sim.model.clock import NEVER
 from sim.model.dialing import call_run, quota
 from sim.model.people import Person, State
@@ -80,11 +80,12 @@ def _end_day(w: World, p: Person, d: int) -> None:
     dialer = p.calls
     if dialer is None:
         return
+    tally_day(dialer)
     for k, row in enumerate(dialer.counts):
-        if row.any():
-            w.out.calls.append(CallDayRecord(p.pid, d, dialer.channels[k], *map(int, row)))
-    dialer.counts[:] = 0
-    return_unused(w.sc, dialer, w.pools)
+        if any(row):
+            w.out.calls.append(CallDayRecord(p.pid, d, dialer.channels[k], *row))
+            row[:] = [0] * 6
+    return_unused(dialer, w.pools)
 
 
 def _next_meeting(p: Person) -> float:
@@ -233,7 +234,7 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
     if dialer is None:
         return None
     if dialer.plan is None:
-        dialer.plan = draw_plan(w.sc, p, dialer, w.pools, quota(w, p), d)
+        dialer.plan = draw_plan(p, dialer, w.pools, quota(w, p), d)
     stop = min(_next_meeting(p), w.clock.end(d))
     if dialer.plan.left <= 0 or w.clock.worked(d, w.env.now, max(stop, w.env.now)) <= EPS:
         return None
