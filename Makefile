@@ -21,6 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/teamsim validate $(SCENARIO) --summary
+	$(BIN)/teamsim plan $(SCENARIO) --verify
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

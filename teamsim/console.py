@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,8 +12,11 @@ from rich.console import Console
 
 from sim.errors import ScenarioError, TeamsimError
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Off a terminal (pipes, CI logs, `make run | tee`) rich would wrap at 80 columns,
+# which folds the wide tables; $COLUMNS still wins where it is set.
+_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140
+out = Console(highlight=False, width=_WIDTH)
+err = Console(stderr=True, highlight=False, width=_WIDTH)
 
 
 def report_error(exc: TeamsimError) -> None:

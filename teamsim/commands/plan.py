@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,10 +13,15 @@ from rich.console import Group
 from rich.table import Table
 
 from optimizer import Plan, plan
+from optimizer.loop import verify
 from sim.scenario import Scenario
-from teamsim.commands.options import JsonOption, ScenarioPath, SetOption
+from teamsim.commands.options import JsonOption, ScenarioPath, SeedOption, SetOption
+from teamsim.commands.runs import StoreOption
 from teamsim.console import out, user_errors
-from teamsim.io import load_scenario
+from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.progress import replication_progress
+from teamsim.store import Store
+from teamsim.verify_view import render_verified, save_verified
 
 
 class Mode(StrEnum):
@@ -45,13 +52,103 @@ def plan_command(
     ] = None,
     json_: JsonOption = False,
     set_: SetOption = None,
+    verify_: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Simulate the plan and recalibrate until it is met with the confidence "
+            "asked for (exit 3 when it cannot be); the run is stored.",
+        ),
+    ] = False,
+    confidence: Annotated[
+        float | None,
+        typer.Option(
+            help="--verify: P(plan met) wanted (default: the scenario's).", min=0.5, max=0.99
+        ),
+    ] = None,
+    replications: Annotated[
+        int, typer.Option(help="--verify: replications per iteration.", min=2)
+    ] = 20,
+    iterations: Annotated[int, typer.Option(help="--verify: most iterations.", min=1)] = 6,
+    seed: SeedOption = None,
+    workers: Annotated[int | None, typer.Option(help="--verify: local processes.", min=1)] = None,
+    store: StoreOption = None,
 ) -> None:
-    """Plan the team: headcount by level, duties, call targets, cost, and what binds."""
+    """Plan the team: headcount by level, duties, call targets, cost, and what binds.
+
+    With --verify, the plan's quotas are checked by simulating the working days and the
+    optimiser is recalibrated until the plan is met with the confidence asked for.
+    """
     with user_errors():
         sc = load_scenario(file, set_ or ())
+        if verify_:
+            if mode is not Mode.SIZING or budget is not None:
+                raise typer.BadParameter("--verify sizes the team: no --mode allocation/--budget")
+            _verify(
+                file,
+                sc,
+                set_ or [],
+                confidence,
+                replications,
+                iterations,
+                seed,
+                workers,
+                solver.value,
+                store,
+                json_,
+            )
+            return
         result = plan(sc, mode.value, solver.value, budget)
-        # The simulate-and-optimise loop (--verify) will start here, from `result`.
     show(sc, result, json_)
+
+
+def _verify(
+    file: Path,
+    sc: Scenario,
+    overrides: list[str],
+    confidence: float | None,
+    replications: int,
+    iterations: int,
+    seed: int | None,
+    workers: int | None,
+    solver: str,
+    store: Path | None,
+    as_json: bool,
+) -> None:
+    started = dt.datetime.now()
+    with replication_progress("verifying", replications) as advance:
+        verified = verify(
+            sc,
+            confidence=confidence,
+            replications=replications,
+            seed=seed,
+            max_iterations=iterations,
+            solver=solver,
+            workers=workers,
+            progress=lambda _what, done, _total: advance(done),
+        )
+    text = read_scenario_bytes(file).decode("utf-8-sig")
+    run_id = save_verified(Store(store), verified, text, overrides, started)
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "met": verified.met,
+                    "reason": verified.reason,
+                    "run_id": run_id,
+                    "plan": verified.final.plan.to_dict(),
+                    "iterations": verified.iterations_table().to_dict(orient="records"),
+                    "quotas": verified.quotas_table().to_dict(orient="records"),
+                },
+                default=str,
+            )
+        )
+    else:
+        out.print(render(verified.final.plan))
+        out.print(render_verified(verified))
+        out.print(f"stored as run {run_id} in {Store(store).path} (teamsim runs show {run_id})")
+    if not verified.met:
+        raise typer.Exit(3)
 
 
 def show(sc: Scenario, result: Plan, as_json: bool) -> None:

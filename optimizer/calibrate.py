@@ -1,0 +1,106 @@
+"""Between the optimiser and the simulator: a plan applied to a scenario, and measures.
+
+What the simulated days really allowed, role by role, against what the plan assumed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from optimizer.result import Plan
+from sim.runner import SimResult
+from sim.scenario import Scenario
+
+
+def apply_plan(scenario: Scenario, plan: Plan) -> Scenario:
+    """The scenario with the plan's headcounts and per-role call quotas (plan unchanged)."""
+    data: dict[str, Any] = scenario.model_dump(mode="python")
+    cap = scenario.policies.max_calls_per_day
+    for line in plan.roles:
+        role = data["roles"][line.role]
+        role["headcount"] = {**role["headcount"], "current": line.headcount}
+        if scenario.roles[line.role].sells > 0:
+            # Round up: a quota a person can meet on most days is a whole number of dials.
+            role["call_quota_per_day"] = min(cap, math.ceil(line.dials_per_day - 1e-6))
+    return Scenario.model_validate(data)
+
+
+@dataclass(frozen=True)
+class RoleMeasure:
+    """One role's planned against realised calling, over the counted days."""
+
+    role: str
+    planned_dials: float  # per person-day at work
+    realised_dials: float
+    utilisation: float  # simulated, time-weighted
+
+    @property
+    def ratio(self) -> float:
+        """Realised over planned dials (1 when nothing was planned)."""
+        return self.realised_dials / self.planned_dials if self.planned_dials > 0 else 1.0
+
+
+def measure_roles(result: SimResult, plan: Plan) -> list[RoleMeasure]:
+    """Realised dials a day at work and utilisation per role, after the warm-up."""
+    frames = result.frames
+    warmup = frames.window.warmup_days
+    util = frames.utilisation_day
+    util = util.loc[(util["day"] >= warmup) & (util["available_min"] > 0)]
+    present = util.groupby("role").size()
+    busy = util.groupby("role")[["busy_min", "available_min"]].sum()
+    calls = frames.calls.loc[frames.calls["day"] >= warmup]
+    roles_of = frames.people.drop_duplicates("person").set_index("person")["role"]
+    dials = calls.groupby(calls["person"].map(roles_of))["dials"].sum()
+    out = []
+    for line in plan.roles:
+        days = float(present.get(line.role, 0))
+        realised = float(dials.get(line.role, 0.0)) / days if days else 0.0
+        used = busy.loc[line.role] if line.role in busy.index else None
+        utilisation = (
+            float(used["busy_min"] / used["available_min"])
+            if used is not None and used["available_min"] > 0
+            else math.nan
+        )
+        out.append(RoleMeasure(line.role, line.dials_per_day, realised, utilisation))
+    return out
+
+
+def attainment_quantile(result: SimResult, share: float) -> float:
+    """The attainment that a share of the replications stays below (NaN if unmeasured)."""
+    values = result.kpi_replications["attainment"].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    return float(np.quantile(values, share)) if len(values) else math.nan
+
+
+def kpi_value(result: SimResult, name: str, column: str = "mean") -> float:
+    """A KPI's summary statistic, NaN when the run did not measure it."""
+    row = result.kpis.loc[result.kpis["kpi"] == name]
+    if row.empty or int(row["n"].iloc[0]) == 0:
+        return math.nan
+    return float(row[column].iloc[0])
+
+
+def quotas_frame(plan: Plan, measures: list[RoleMeasure], scenario: Scenario) -> pd.DataFrame:
+    """Per selling role: the naive quota, the optimiser's, the one set, and what days allowed."""
+    rows = []
+    for line, m in zip(plan.roles, measures, strict=True):
+        if scenario.roles[line.role].sells <= 0:
+            continue
+        rows.append(
+            {
+                "role": line.role,
+                "level": line.level,
+                "people": line.headcount,
+                "naive_dials_per_day": line.naive_dials_per_day,
+                "planned_dials_per_day": line.dials_per_day,
+                "quota_set": scenario.call_quota(line.role),
+                "simulated_dials_per_day": m.realised_dials,
+                "simulated_utilisation": m.utilisation,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,294 @@
+"""Plans a team can meet: optimise -> simulate -> recalibrate, until the plan holds.
+
+Each iteration sizes the team with the optimiser, applies the plan (headcounts and call
+quotas) to the scenario and simulates it. Two things are then learnt from the days:
+
+- capacity: where a role made fewer calls than planned, the day did not hold the
+  planned work (meetings, approvals, inbound, absences collide); that role's planned
+  working time is scaled by the realised share;
+- margin: the attainment spread over replications; the plan given to the optimiser is
+  raised until the share of replications meeting the real plan reaches the confidence.
+
+It stops when P(plan met) reaches the confidence, or says why it cannot: the margin
+cannot be staffed within the headcount limits, the plan stopped changing, or the
+iterations ran out. Every iteration is kept with the reason for the change that followed.
+Pure: a scenario in, a VerifiedPlan out; the same seed every iteration (common random
+numbers), so iterations differ by the plan, not by luck.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from optimizer.calibrate import (
+    RoleMeasure,
+    apply_plan,
+    attainment_quantile,
+    kpi_value,
+    measure_roles,
+    quotas_frame,
+)
+from optimizer.errors import InfeasiblePlanError
+from optimizer.planner import plan as optimise
+from optimizer.result import Plan
+from sim.runner import Executor, SimResult, simulate
+from sim.scenario import Scenario
+from sim.stats import wilson_interval
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+# A role that made at least this share of its planned calls is taken as on plan.
+CALLS_ON_PLAN = 0.97
+MAX_MARGIN_STEP = 1.5  # never raise the plan given to the optimiser by more at once
+MIN_MARGIN_STEP = 1.03
+
+
+@dataclass(frozen=True, eq=False)
+class Iteration:
+    """One round: the plan, the scenario it made, its simulation and what changed next."""
+
+    number: int
+    plan: Plan
+    scenario: Scenario
+    result: SimResult
+    measures: tuple[RoleMeasure, ...]
+    capacity_factor: dict[str, float]
+    plan_factor: float
+    p_plan_met: float
+    p_low: float
+    p_high: float
+    change: str = ""
+
+    @property
+    def attainment(self) -> float:
+        """Mean monthly attainment over replications."""
+        return kpi_value(self.result, "attainment")
+
+
+@dataclass(frozen=True, eq=False)
+class VerifiedPlan:
+    """The outcome of the loop: the final plan, whether it holds, and how it got there."""
+
+    scenario: Scenario
+    confidence: float
+    met: bool
+    reason: str
+    iterations: list[Iteration] = field(default_factory=list)
+
+    @property
+    def final(self) -> Iteration:
+        """The last simulated iteration."""
+        return self.iterations[-1]
+
+    def iterations_table(self) -> pd.DataFrame:
+        """One row per iteration: team, cost, margins, simulated outcome, what changed."""
+        rows = []
+        for it in self.iterations:
+            rows.append(
+                {
+                    "iteration": it.number,
+                    **{f"headcount_{lv}": n for lv, n in it.plan.levels.items()},
+                    "cost_per_month": it.plan.cost_per_month,
+                    "plan_factor": it.plan_factor,
+                    "min_capacity_factor": min(it.capacity_factor.values(), default=1.0),
+                    "attainment": it.attainment,
+                    "p_plan_met": it.p_plan_met,
+                    "p_low": it.p_low,
+                    "p_high": it.p_high,
+                    "change": it.change,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def quotas_table(self) -> pd.DataFrame:
+        """Per selling role: naive, optimiser's and simulated dials a day, and the quota set."""
+        it = self.final
+        return quotas_frame(it.plan, list(it.measures), it.scenario)
+
+
+def verify(
+    scenario: Scenario,
+    *,
+    confidence: float | None = None,
+    replications: int = 20,
+    seed: int | None = None,
+    max_iterations: int = 6,
+    solver: str | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> VerifiedPlan:
+    """Optimise and simulate until the plan is met with the confidence asked for."""
+    target = scenario.plan.confidence if confidence is None else confidence
+    if not 0.0 < target < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1, got {target}")
+    if replications < 2 or max_iterations < 1:
+        raise ValueError("need at least 2 replications and 1 iteration")
+    capacity: dict[str, float] = {}
+    plan_factor = 1.0
+    done: list[Iteration] = []
+    for number in range(1, max_iterations + 1):
+        try:
+            plan = optimise(
+                _with_margin(scenario, plan_factor),
+                solver=solver,
+                marginals=False,
+                capacity_factor=capacity,
+            )
+        except InfeasiblePlanError as exc:
+            if not done:
+                raise
+            done[-1] = _explained(scenario, done[-1], solver)
+            return _stop(scenario, target, done, _cannot_staff(plan_factor, exc))
+        applied = apply_plan(scenario, plan)
+        if done and applied == done[-1].scenario:
+            # The same team and quotas on the same seed give the same days: no need to
+            # simulate again, only the margin moves on.
+            result = done[-1].result
+        else:
+            result = simulate(
+                applied,
+                replications,
+                seed,
+                workers=workers,
+                executor=executor,
+                progress=_reps(progress, number, replications),
+            )
+        it = _iteration(number, plan, applied, result, capacity, plan_factor)
+        if it.p_plan_met >= target:
+            done.append(_explained(scenario, _with_change(it, "target reached"), solver))
+            return _stop(scenario, target, done, _met(it, target), met=True)
+        new_capacity = _recalibrate_capacity(capacity, it.measures)
+        new_factor = _next_margin(plan_factor, result, target)
+        done.append(_with_change(it, _describe(capacity, new_capacity, plan_factor, new_factor)))
+        capacity, plan_factor = new_capacity, new_factor
+    last = done[-1] = _explained(scenario, done[-1], solver)
+    reason = f"stopped after {max_iterations} iterations. " + _bottleneck(last, scenario)
+    return _stop(scenario, target, done, reason)
+
+
+def _with_margin(scenario: Scenario, factor: float) -> Scenario:
+    if factor == 1.0:
+        return scenario
+    raised = [v * factor for v in scenario.plan.revenue_per_month]
+    return scenario.model_copy(
+        update={"plan": scenario.plan.model_copy(update={"revenue_per_month": raised})}
+    )
+
+
+def _reps(progress: Progress | None, number: int, total: int) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    return lambda done: progress(f"iteration {number}: simulating", done, total)
+
+
+def _iteration(
+    number: int,
+    plan: Plan,
+    applied: Scenario,
+    result: SimResult,
+    capacity: dict[str, float],
+    plan_factor: float,
+) -> Iteration:
+    met = result.kpi_replications["plan_met"].to_numpy(dtype=float)
+    met = met[~pd.isna(met)]
+    p = float(met.mean()) if len(met) else 0.0
+    low, high = wilson_interval(round(float(met.sum())), len(met)) if len(met) else (0.0, 1.0)
+    measures = tuple(measure_roles(result, plan))
+    return Iteration(
+        number, plan, applied, result, measures, dict(capacity), plan_factor, p, low, high
+    )
+
+
+def _with_change(it: Iteration, change: str) -> Iteration:
+    return replace(it, change=change)
+
+
+def _explained(scenario: Scenario, it: Iteration, solver: str | None) -> Iteration:
+    """The final iteration's plan again, with what one more person is worth (re-solves)."""
+    plan = optimise(
+        _with_margin(scenario, it.plan_factor),
+        solver=solver,
+        marginals=True,
+        capacity_factor=it.capacity_factor,
+    )
+    return replace(it, plan=plan)
+
+
+def _recalibrate_capacity(
+    capacity: dict[str, float], measures: tuple[RoleMeasure, ...]
+) -> dict[str, float]:
+    """Scale the planned time of roles whose days held fewer calls than planned."""
+    new = dict(capacity)
+    for m in measures:
+        if m.planned_dials > 0 and m.ratio < CALLS_ON_PLAN:
+            factor = new.get(m.role, 1.0) * max(m.ratio, 0.5)
+            new[m.role] = round(max(factor, 0.3), 3)
+    return new
+
+
+def _next_margin(factor: float, result: SimResult, target: float) -> float:
+    """Raise the plan given to the optimiser so the (1 - target) quantile reaches 1."""
+    low = attainment_quantile(result, 1.0 - target)
+    if not math.isfinite(low) or low <= 0:
+        return round(factor * MAX_MARGIN_STEP, 3)
+    step = min(max(1.0 / low, MIN_MARGIN_STEP), MAX_MARGIN_STEP)
+    return round(factor * step, 3)
+
+
+def _same_team(a: Plan, b: Plan) -> bool:
+    return [(r.role, r.headcount) for r in a.roles] == [(r.role, r.headcount) for r in b.roles]
+
+
+def _describe(old_cap: dict[str, float], new_cap: dict[str, float], old: float, new: float) -> str:
+    held = [f"{role} {f:.0%}" for role, f in sorted(new_cap.items()) if old_cap.get(role) != f]
+    parts = [f"days held planned calling time: {', '.join(held)}"] if held else []
+    if new != old:
+        parts.append(f"margin {new - 1:+.0%} for the attainment spread")
+    return "; ".join(parts) or "no change"
+
+
+def _met(it: Iteration, target: float) -> str:
+    return (
+        f"P(plan met) {it.p_plan_met:.0%} (95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
+        f"reaches the {target:.0%} asked for, with a plan margin of {it.plan_factor - 1:+.0%}"
+    )
+
+
+def _cannot_staff(factor: float, exc: InfeasiblePlanError) -> str:
+    return (
+        f"the plan with the {factor - 1:+.0%} margin that the spread of attainment needs "
+        f"cannot be staffed within the scenario's limits: {exc}"
+    )
+
+
+def _bottleneck(it: Iteration, scenario: Scenario) -> str:
+    """Say what limits the plan, from the last simulation."""
+    reasons = []
+    for m in it.measures:
+        if m.planned_dials > 0 and m.ratio < CALLS_ON_PLAN:
+            reasons.append(
+                f"{m.role} made {m.realised_dials:.0f} of {m.planned_dials:.0f} planned dials "
+                "a day: the day does not hold more"
+            )
+    wait = kpi_value(it.result, "approval_wait_min")
+    if math.isfinite(wait) and wait > 240:
+        reasons.append(f"approvals are the bottleneck: deals wait {wait / 60:.1f} h on average")
+    for line in it.plan.roles:
+        if line.headcount >= line.max and line.max > line.min:
+            reasons.append(f"{line.role} is at its maximum headcount ({line.max})")
+    detail = "; ".join(reasons) or "the spread of attainment is too wide for the plan"
+    return (
+        f"P(plan met) {it.p_plan_met:.0%} (95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
+        f"is below the {scenario.plan.confidence:.0%} asked for: {detail}"
+    )
+
+
+def _stop(
+    scenario: Scenario, target: float, done: list[Iteration], reason: str, met: bool = False
+) -> VerifiedPlan:
+    return VerifiedPlan(scenario, target, met, reason, done)

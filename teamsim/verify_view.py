@@ -1,0 +1,118 @@
+"""The verified plan in the terminal and in the run store."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+
+import pandas as pd
+from rich.console import Group
+from rich.table import Table
+
+from optimizer.loop import VerifiedPlan
+from teamsim import __version__
+from teamsim.format import fmt_value
+from teamsim.store import RunMeta, Store
+
+
+def render_verified(verified: VerifiedPlan) -> Group:
+    """Verdict, quotas realistic against naive, and the iterations."""
+    final = verified.final
+    colour = "green" if verified.met else "yellow"
+    verdict = "plan verified" if verified.met else "plan NOT verified"
+    head = (
+        f"[bold {colour}]{verdict}[/]: {verified.reason}\n"
+        f"Final team: "
+        + ", ".join(f"{n} {lv}" for lv, n in final.plan.levels.items())
+        + f"; cost {fmt_value(final.plan.cost_per_month, 'currency', final.plan.currency)} a month"
+    )
+    return Group(head, _quotas(verified), _iterations(verified))
+
+
+def _quotas(verified: VerifiedPlan) -> Table:
+    table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
+    for col in ("role", "people", "naive", "optimiser", "quota set", "simulated", "utilisation"):
+        table.add_column(col, justify="left" if col == "role" else "right")
+    for row in verified.quotas_table().to_dict(orient="records"):
+        table.add_row(
+            str(row["role"]),
+            str(row["people"]),
+            f"{row['naive_dials_per_day']:.0f}",
+            f"{row['planned_dials_per_day']:.1f}",
+            str(row["quota_set"]),
+            f"{row['simulated_dials_per_day']:.1f}",
+            fmt_value(float(row["simulated_utilisation"]), "share", ""),
+        )
+    table.caption = (
+        "naive: available hours / average conversation, as practitioners do; optimiser: "
+        "what the plan needs; simulated: what the days allowed"
+    )
+    return table
+
+
+def _iterations(verified: VerifiedPlan) -> Table:
+    table = Table(title="Iterations: optimise -> simulate -> recalibrate", title_justify="left")
+    for col in ("#", "team", "cost / month", "margin", "attainment", "P(plan met) [95 %]", "then"):
+        table.add_column(col, justify="left" if col in ("team", "then") else "right")
+    currency = verified.scenario.currency
+    for it in verified.iterations:
+        team = " / ".join(str(n) for n in it.plan.levels.values())
+        table.add_row(
+            str(it.number),
+            f"{team} ({'/'.join(it.plan.levels)})",
+            fmt_value(it.plan.cost_per_month, "currency", currency),
+            f"{it.plan_factor - 1:+.0%}",
+            fmt_value(it.attainment, "share", currency),
+            f"{it.p_plan_met:.0%} [{it.p_low:.0%}-{it.p_high:.0%}]",
+            it.change,
+        )
+    return table
+
+
+def verified_tables(verified: VerifiedPlan) -> dict[str, pd.DataFrame]:
+    """What a verify run stores: the final simulation, the plan, quotas and iterations."""
+    plan = verified.final.plan
+    tables = dict(verified.final.result.tables())
+    tables["iterations"] = verified.iterations_table()
+    tables["quotas"] = verified.quotas_table()
+    tables["plan_roles"] = pd.DataFrame([dataclasses.asdict(r) for r in plan.roles])
+    tables["plan_duties"] = pd.DataFrame([dataclasses.asdict(d) for d in plan.duties])
+    tables["plan_limits"] = pd.DataFrame(
+        [dataclasses.asdict(x) for x in plan.limits],
+        columns=[f.name for f in dataclasses.fields(plan.limits[0])] if plan.limits else None,
+    )
+    tables["plan_marginals"] = pd.DataFrame([dataclasses.asdict(m) for m in plan.marginals])
+    return tables
+
+
+def save_verified(
+    store: Store,
+    verified: VerifiedPlan,
+    scenario_text: str,
+    overrides: list[str],
+    started_at: dt.datetime,
+) -> str:
+    """Store a verify run; its status says whether the plan held."""
+    final = verified.final
+    meta = RunMeta(
+        kind="verify",
+        scenario_name=verified.scenario.name,
+        scenario_text=scenario_text,
+        seed=final.result.seed,
+        replications=final.result.replications,
+        code_version=__version__,
+        started_at=started_at,
+        status="complete",
+        label="verified" if verified.met else "not verified",
+        params={
+            "overrides": overrides,
+            "confidence": verified.confidence,
+            "met": verified.met,
+            "reason": verified.reason,
+            "plan_factor": final.plan_factor,
+            "capacity_factor": final.capacity_factor,
+            "p_plan_met": final.p_plan_met if math.isfinite(final.p_plan_met) else None,
+        },
+    )
+    return store.save_run(meta, verified_tables(verified))

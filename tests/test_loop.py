@@ -1,0 +1,158 @@
+"""The simulate-and-optimise loop: reaches the target, or stops and says why."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import optimizer
+import sim
+from optimizer.calibrate import apply_plan, attainment_quantile, measure_roles
+from optimizer.loop import _next_margin, _recalibrate_capacity, verify
+from sim.stats import wilson_interval
+from teamsim.cli import app
+from teamsim.io import load_scenario
+from teamsim.store import Store
+
+RETAIL = "scenarios/retail_bank.yaml"
+
+
+def test_apply_plan_sets_headcounts_and_quotas() -> None:
+    sc = load_scenario(RETAIL)
+    plan = optimizer.plan(sc, marginals=False)
+    applied = apply_plan(sc, plan)
+    for line in plan.roles:
+        assert applied.roles[line.role].headcount.current == line.headcount
+        assert applied.roles[line.role].headcount.max == sc.roles[line.role].headcount.max
+    seller = next(r for r in plan.roles if r.role == "client_manager")
+    cap = sc.policies.max_calls_per_day
+    assert applied.call_quota("client_manager") == min(cap, math.ceil(seller.dials_per_day - 1e-6))
+    assert applied.plan == sc.plan
+
+
+def test_recalibration_arithmetic() -> None:
+    from optimizer.calibrate import RoleMeasure
+
+    measures = (
+        RoleMeasure("seller", planned_dials=50.0, realised_dials=40.0, utilisation=0.8),
+        RoleMeasure("lead", planned_dials=10.0, realised_dials=9.9, utilisation=0.5),
+        RoleMeasure("head", planned_dials=0.0, realised_dials=0.0, utilisation=0.3),
+    )
+    assert _recalibrate_capacity({}, measures) == {"seller": 0.8}
+    assert _recalibrate_capacity({"seller": 0.8}, measures) == {"seller": 0.64}
+
+
+def _result_with_attainment(values: list[float]) -> sim.SimResult:
+    sc = load_scenario("scenarios/support_desk.yaml")
+    result = sim.simulate(sc, 2, workers=1)
+    frame = pd.DataFrame({"replication": range(len(values)), "attainment": values})
+    from dataclasses import replace
+
+    return replace(result, kpi_replications=frame)
+
+
+def test_margin_lifts_the_low_quantile_to_one() -> None:
+    result = _result_with_attainment([0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8])
+    low = attainment_quantile(result, 0.2)
+    assert low == pytest.approx(1.0)
+    assert _next_margin(1.0, result, 0.8) == 1.03  # at least a small step
+    result = _result_with_attainment([0.5] * 10)
+    assert _next_margin(1.0, result, 0.8) == 1.5  # at most 50 % at once
+    result = _result_with_attainment([0.8] * 10)
+    assert _next_margin(1.1, result, 0.8) == pytest.approx(1.375)
+
+
+def test_measures_count_only_days_at_work_after_warmup() -> None:
+    sc = load_scenario(RETAIL, ["calendar.horizon_days=45"])
+    plan = optimizer.plan(sc, marginals=False)
+    applied = apply_plan(sc, plan)
+    result = sim.simulate(applied, 2, workers=1)
+    measures = {m.role: m for m in measure_roles(result, plan)}
+    calls = result.frames.calls
+    util = result.frames.utilisation_day
+    warm = sc.calendar.warmup_days
+    people = result.frames.people.drop_duplicates("person").set_index("person")["role"]
+    mine = calls.loc[(calls["day"] >= warm) & (calls["person"].map(people) == "client_manager")]
+    days = util.loc[
+        (util["day"] >= warm) & (util["available_min"] > 0) & (util["role"] == "client_manager")
+    ]
+    assert measures["client_manager"].realised_dials == pytest.approx(
+        mine["dials"].sum() / len(days)
+    )
+    assert 0 < measures["client_manager"].realised_dials <= applied.call_quota("client_manager")
+
+
+@pytest.mark.slow
+def test_loop_reaches_the_target_on_the_default_scenario() -> None:
+    sc = load_scenario(RETAIL)
+    verified = verify(sc, replications=20, workers=2)
+    assert verified.met, verified.reason
+    final = verified.final
+    assert final.p_plan_met >= sc.plan.confidence
+    assert "reaches" in verified.reason
+    table = verified.iterations_table()
+    assert list(table["iteration"]) == list(range(1, len(verified.iterations) + 1))
+    assert table["change"].iloc[-1] == "target reached"
+    # The final plan carries what one more person is worth (re-solved at the end).
+    assert final.plan.marginals
+
+    # Fresh seeds: the verified team is not a lucky draw. 40 new replications must not
+    # be significantly below the confidence (the Wilson interval reaches it).
+    fresh = sim.simulate(final.scenario, 40, seed=sc.seed + 1_000_003, workers=2)
+    met = fresh.kpi_replications["plan_met"].to_numpy(dtype=float)
+    low, high = wilson_interval(int(met.sum()), len(met))
+    assert high >= sc.plan.confidence, (met.mean(), low, high)
+
+
+@pytest.mark.slow
+def test_loop_stops_with_a_reason_when_the_margin_cannot_be_staffed() -> None:
+    # Enough sellers for the expected plan, not for the margin its spread needs.
+    sc = load_scenario(RETAIL, ["roles.client_manager.headcount={current: 9, min: 6, max: 10}"])
+    verified = verify(sc, replications=10, workers=2, max_iterations=4)
+    assert not verified.met
+    assert "cannot be staffed" in verified.reason or "below" in verified.reason
+    assert verified.final.p_plan_met < sc.plan.confidence
+    assert all(it.change for it in verified.iterations)
+
+
+def test_impossible_from_the_start_raises_the_optimisers_explanation() -> None:
+    sc = load_scenario(RETAIL, ["plan.revenue_per_month=1000000000000"])
+    with pytest.raises(optimizer.InfeasiblePlanError):
+        verify(sc, replications=2, workers=1)
+
+
+runner = CliRunner()
+
+
+def test_cli_verify_stores_the_run_and_prints_the_iterations(tmp_path: Path) -> None:
+    store = tmp_path / "runs.duckdb"
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            RETAIL,
+            "--verify",
+            "--replications",
+            "3",
+            "--iterations",
+            "2",
+            "--workers",
+            "1",
+            "--store",
+            str(store),
+            "--set",
+            "calendar.horizon_days=65",
+        ],
+    )
+    assert result.exit_code in (0, 3), result.output
+    assert "Iterations" in result.output and "Call quotas" in result.output
+    runs = Store(store).list_runs()
+    assert runs["kind"].tolist() == ["verify"]
+    run_id = str(runs["run_id"].iloc[0])
+    tables = Store(store).run_meta(run_id)["tables"]
+    assert {"iterations", "quotas", "plan_roles", "kpis", "time_use"} <= set(tables)
+    assert Store(store).run_meta(run_id)["params"]["overrides"] == ["calendar.horizon_days=65"]
