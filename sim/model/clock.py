@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sim.scenario import Scenario
 
@@ -30,6 +30,17 @@ class Clock:
     pause: float
     span: float
     overtime: float
+    # Per day, precomputed (the hot paths look them up hundreds of thousands of times):
+    # the day's end, the start of its pause, and the latest any work may end.
+    ends: list[float] = field(init=False, repr=False, compare=False)
+    noons: list[float] = field(init=False, repr=False, compare=False)
+    caps: list[float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ends = [s + self.span for s in self.starts]
+        object.__setattr__(self, "ends", ends)
+        object.__setattr__(self, "noons", [s + self.half for s in self.starts])
+        object.__setattr__(self, "caps", [e + self.overtime for e in ends])
 
     @classmethod
     def of(cls, scenario: Scenario) -> Clock:
@@ -58,15 +69,15 @@ class Clock:
 
     def end(self, d: int) -> float:
         """End of working day ``d`` (before overtime)."""
-        return self.starts[d] + self.span
+        return self.ends[d]
 
     def pause_start(self, d: int) -> float:
         """Start of the midday pause of day ``d``."""
-        return self.starts[d] + self.half
+        return self.noons[d]
 
     def after(self, d: int, t: float, work: float) -> float:
         """Wall time when ``work`` working minutes begun at ``t`` on day ``d`` are done."""
-        noon = self.starts[d] + self.half
+        noon = self.noons[d]
         if t < noon:
             return t + work if t + work <= noon else t + work + self.pause
         # Work begun inside the pause starts when the pause ends.
@@ -74,7 +85,9 @@ class Clock:
 
     def worked(self, d: int, t0: float, t1: float) -> float:
         """Working minutes between wall times ``t0 <= t1`` of day ``d`` (pause excluded)."""
-        noon = self.starts[d] + self.half
+        noon = self.noons[d]
+        if t1 <= noon:  # the same as below, without the min and max calls
+            return t1 - t0 - 0.0
         overlap = min(t1, noon + self.pause) - max(t0, noon)
         return t1 - t0 - max(0.0, overlap)
 
@@ -96,8 +109,8 @@ class Clock:
     def workable(self, t: float) -> float:
         """The first working minute at or after ``t``; ``NEVER`` past the horizon."""
         d = self.day_of(t)
-        if d >= 0 and t < self.end(d):
-            noon = self.starts[d] + self.half
+        if d >= 0 and t < self.ends[d]:
+            noon = self.noons[d]
             return noon + self.pause if noon < t < noon + self.pause else t
         return self.starts[d + 1] if d + 1 < self.days else NEVER
 

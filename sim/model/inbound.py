@@ -31,15 +31,17 @@ class Desk:
     queues: dict[str, deque[Task]] = field(default_factory=dict)
     answerers: list[Person] = field(default_factory=list)
     turn: int = 0
+    waiting: int = 0  # requests in all queues: ``pending`` without scanning them
     sellers: dict[str, list[Person]] = field(default_factory=dict)  # by channel, cached
 
     def pending(self) -> bool:
         """Whether any request waits."""
-        return any(self.queues.values())
+        return self.waiting > 0
 
     def take(self) -> Task:
         """The longest-waiting request over all channels (call only when ``pending``)."""
         queue = min((q for q in self.queues.values() if q), key=lambda q: q[0].arrived)
+        self.waiting -= 1
         return queue.popleft()
 
 
@@ -116,6 +118,7 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
                 on_done=on_done,
             )
         )
+        w.desk.waiting += 1
         dispatch(w)
 
 

@@ -37,17 +37,41 @@ Steps = Generator[Any, Any, None]
 
 def person_process(w: World, p: Person) -> Steps:
     """The person's whole horizon, day by day."""
-    clock = w.clock
+    clock, env = w.clock, w.env
+    order = _priorities(w, p)
     for d in range(clock.days):
-        yield w.env.timeout(clock.starts[d] - w.env.now)
+        yield env.timeout(clock.starts[d] - env.now)
         if d in p.absent:
             _away(w, p, d)
             continue
         _start_day(w, p, d)
-        while w.env.now < clock.end(d):
-            step = _next_step(w, p, d)
+        end = clock.ends[d]
+        while env.now < end:
+            step = _next_step(w, p, d, order)
             yield from step if step is not None else _idle(w, p, d)
         _end_day(w, p, d)
+
+
+# Activities as small ints for the decision loop (enum lookups there cost real time).
+_MEETINGS, _INBOUND, _APPROVALS, _FOLLOW_UPS, _DUTIES, _CALLS = range(6)
+_CODES = {
+    Activity.MEETINGS: _MEETINGS,
+    Activity.INBOUND: _INBOUND,
+    Activity.APPROVALS: _APPROVALS,
+    Activity.FOLLOW_UPS: _FOLLOW_UPS,
+    Activity.DUTIES: _DUTIES,
+    Activity.CALLS: _CALLS,
+}
+
+
+def _priorities(w: World, p: Person) -> list[int]:
+    """The person's activities in priority order, without those they never do."""
+    never = set()
+    if not p.role.answers_inbound:
+        never.add(_INBOUND)
+    if p.calls is None:
+        never.add(_CALLS)
+    return [c for c in (_CODES[a] for a in w.sc.policies.priorities) if c not in never]
 
 
 def _away(w: World, p: Person, d: int) -> None:
@@ -92,24 +116,29 @@ def _next_meeting(p: Person) -> float:
     return p.agenda[0][0] if p.agenda else NEVER
 
 
-def _next_step(w: World, p: Person, d: int) -> Steps | None:
+def _next_step(w: World, p: Person, d: int, order: list[int]) -> Steps | None:
     """The first activity, in priority order, that has work now."""
     now = w.env.now
-    for activity in w.sc.policies.priorities:
-        if activity is Activity.MEETINGS and _next_meeting(p) <= now:
-            return _meeting(w, p, d, heapq.heappop(p.agenda)[2])
-        if activity is Activity.INBOUND and p.role.answers_inbound and w.desk.pending():
-            task = w.desk.take()
-            task.minutes *= p.duration_x
-            task.level = p.level.value
-            return _whole(w, p, d, task)
-        if activity is Activity.APPROVALS and p.approvals:
-            return _whole(w, p, d, p.approvals.popleft())
-        if activity is Activity.FOLLOW_UPS and p.followups and p.followups[0][0] <= now:
-            return _followup(w, p, d)
-        if activity is Activity.DUTIES and p.chores:
-            return _chore(w, p, d)
-        if activity is Activity.CALLS:
+    for code in order:
+        if code == _MEETINGS:
+            if p.agenda and p.agenda[0][0] <= now:
+                return _meeting(w, p, d, heapq.heappop(p.agenda)[2])
+        elif code == _INBOUND:
+            if w.desk.waiting:
+                task = w.desk.take()
+                task.minutes *= p.duration_x
+                task.level = p.level.value
+                return _whole(w, p, d, task)
+        elif code == _APPROVALS:
+            if p.approvals:
+                return _whole(w, p, d, p.approvals.popleft())
+        elif code == _FOLLOW_UPS:
+            if p.followups and p.followups[0][0] <= now:
+                return _followup(w, p, d)
+        elif code == _DUTIES:
+            if p.chores:
+                return _chore(w, p, d)
+        else:
             step = _calls(w, p, d)
             if step is not None:
                 return step
@@ -119,9 +148,10 @@ def _next_step(w: World, p: Person, d: int) -> Steps | None:
 def _idle(w: World, p: Person, d: int) -> Steps:
     """Wait for the next due work, a meeting or the day's end; anyone may wake us."""
     due = p.followups[0][0] if p.followups else NEVER
-    until = min(due, _next_meeting(p), w.clock.end(d))
+    end = w.clock.ends[d]
+    until = min(due, _next_meeting(p), end)
     if until <= w.env.now:
-        until = w.clock.end(d)
+        until = end
     p.state, p.idle_until = State.IDLE, until
     # Whoever brings work interrupts the wait (World.wake); then we look again.
     with contextlib.suppress(simpy.Interrupt):

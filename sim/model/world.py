@@ -51,7 +51,7 @@ class World:
 
     def finish(self, d: int, t: float, work: float) -> float:
         """When ``work`` begun at ``t`` on day ``d`` ends, cut at the overtime cap."""
-        return min(self.clock.after(d, t, work), self.clock.end(d) + self.clock.overtime)
+        return min(self.clock.after(d, t, work), self.clock.caps[d])
 
     def account(self, p: Person, d: int, activity: str, t0: float, t1: float) -> None:
         """Add ``[t0, t1]`` of day ``d`` to the person's time use.
@@ -60,10 +60,10 @@ class World:
         ``overtime``, so that a day's activities always sum to the available minutes
         plus the overtime worked.
         """
-        end = self.clock.end(d)
+        end = self.clock.ends[d]
         today = p.today
         if t0 < end:
-            inside = self.clock.worked(d, t0, min(t1, end))
+            inside = self.clock.worked(d, t0, t1 if t1 < end else end)
             today[activity] = today.get(activity, 0.0) + inside
         if t1 > end:
             today["overtime"] = today.get("overtime", 0.0) + t1 - max(t0, end)
