@@ -1,0 +1,41 @@
+"""The dashboard's entry point: ``streamlit run dashboard/app.py`` (or ``teamsim dashboard``).
+
+Only navigation lives here; each page is a file in ``dashboard/views``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import state
+
+VIEWS = Path(__file__).resolve().parent / "views"
+
+
+def main() -> None:
+    """Set up the page and run the one the user picked."""
+    st.set_page_config(page_title="teamsim", page_icon=":bar_chart:", layout="wide")
+    pages = [
+        st.Page(VIEWS / "scenario.py", title="Scenario", icon=":material/edit_note:", default=True),
+        st.Page(VIEWS / "simulate.py", title="Simulate", icon=":material/play_circle:"),
+        st.Page(VIEWS / "plan.py", title="Plan", icon=":material/groups:"),
+        st.Page(VIEWS / "compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page(VIEWS / "runs.py", title="Runs", icon=":material/inventory_2:"),
+    ]
+    page = st.navigation(pages)
+    with st.sidebar:
+        source = state.current()
+        st.caption(f"Scenario: **{source.label}**")
+        edits = state.overrides()
+        if edits:
+            st.caption(f"{len(edits)} edit(s) on the Scenario page")
+        st.caption(f"Run store: `{state.store_path_text()}`")
+    page.run()
+
+
+# Streamlit runs this file as __main__; worker processes of a simulation import it as
+# __mp_main__ and must not start the app.
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Session state and the cached calls of the public API, keyed on the scenario's content.
+
+Pages read and write the session through these helpers only, so the keys live in one
+place. Cached calls take the scenario's text and overrides (not a parsed object), so
+the same content gives the same cache entry whichever page asks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+import optimizer
+from optimizer import Plan
+from optimizer.loop import VerifiedPlan
+from optimizer.loop import verify as run_verify
+from sim import simulate as run_simulation
+from sim.errors import Problem, ScenarioError
+from sim.runner import SimResult
+from sim.scenario import Scenario
+from sim.scenario.loader import parse_scenario
+from teamsim.io import read_scenario_bytes
+from teamsim.store import Store, default_store_path
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "MAX_UPLOAD_BYTES",
+    "MAX_SEED",
+    "MAX_UPLOAD_MB",
+    "Source",
+    "bundled",
+    "bundled_source",
+    "current",
+    "lever_values",
+    "overrides",
+    "parse",
+    "plan",
+    "read_upload",
+    "recall",
+    "remember",
+    "save_variant",
+    "set_current",
+    "set_edits",
+    "simulate",
+    "store",
+    "try_parse",
+    "variants",
+    "verify",
+    "workers",
+]
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+DEFAULT_SCENARIO = "retail_bank"
+MAX_UPLOAD_MB = 1
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_SEED = 2**53 - 1  # the largest integer a browser number widget holds exactly
+
+
+@dataclass(frozen=True)
+class Source:
+    """A scenario's text and where it came from (bundled file, upload or saved variant)."""
+
+    label: str
+    text: str
+    origin: str  # names the source in messages: a file name, "upload x.yaml", "variant v"
+    kind: str = "bundled"  # bundled, upload, variant
+    notes: tuple[str, ...] = field(default=())
+
+
+# -- where scenarios come from -----------------------------------------------------------
+def bundled() -> dict[str, Path]:
+    """The bundled scenario files by name, the default first."""
+    files = sorted(SCENARIO_DIR.glob("*.yaml")) if SCENARIO_DIR.is_dir() else []
+    names = {f.stem: f for f in files}
+    ordered = {DEFAULT_SCENARIO: names.pop(DEFAULT_SCENARIO)} if DEFAULT_SCENARIO in names else {}
+    return {**ordered, **names}
+
+
+def bundled_source(name: str) -> Source:
+    """A bundled scenario by name."""
+    path = bundled()[name]
+    return Source(name, read_scenario_bytes(path).decode("utf-8-sig"), path.name)
+
+
+def read_upload(name: str, data: bytes) -> Source:
+    """An uploaded file as a source, or a ScenarioError saying what is wrong with it.
+
+    The bytes are only ever read as YAML by the project's loader (a safe loader): nothing
+    in an uploaded file is executed.
+    """
+    origin = f"upload {name}"
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ScenarioError(
+            [Problem((), f"is {len(data):,} bytes; uploads are at most {MAX_UPLOAD_MB} MB", origin)]
+        )
+    scenario = parse_scenario(data, origin)  # raises with every problem, line by line
+    text = data.decode("utf-8-sig")
+    label = Path(name).stem or scenario.name
+    return Source(label, text, origin, kind="upload")
+
+
+# -- the scenario being edited -----------------------------------------------------------
+def current() -> Source:
+    """The scenario the pages work on (the default bundled one until another is picked)."""
+    source = st.session_state.get("source")
+    if not isinstance(source, Source):
+        source = bundled_source(DEFAULT_SCENARIO)
+        st.session_state["source"] = source
+    return source
+
+
+def set_current(source: Source) -> None:
+    """Work on another scenario; its edits start from scratch."""
+    st.session_state["source"] = source
+    st.session_state["lever_values"] = {}
+    st.session_state["overrides"] = ()
+
+
+def overrides() -> tuple[str, ...]:
+    """The edits of the current scenario, as ``path=value`` overrides."""
+    return tuple(st.session_state.get("overrides", ()))
+
+
+def lever_values() -> dict[str, Any]:
+    """The values the levers were last set to, by dotted path."""
+    return dict(st.session_state.get("lever_values", {}))
+
+
+def set_edits(values: dict[str, Any], edits: Sequence[str]) -> None:
+    """Keep the levers' values (to show them again) and the overrides they make."""
+    st.session_state["lever_values"] = dict(values)
+    st.session_state["overrides"] = tuple(edits)
+
+
+def variants() -> dict[str, Source]:
+    """Scenarios saved under a name in this session."""
+    return dict(st.session_state.get("variants", {}))
+
+
+def save_variant(source: Source) -> None:
+    """Keep an edited scenario under its label, for Compare and for picking again."""
+    st.session_state["variants"] = {**variants(), source.label: source}
+
+
+def workers() -> int | None:
+    """Local processes for replications (None: every core). Tests set 1."""
+    value = st.session_state.get("workers")
+    return int(value) if value else None
+
+
+def store() -> Store:
+    """The run store: ``$TEAMSIM_STORE`` (set by ``teamsim dashboard --store``) or the default."""
+    return Store(default_store_path())
+
+
+# -- results that survive a rerun --------------------------------------------------------
+def remember(name: str, key: tuple[Any, ...], value: Any) -> None:
+    """Keep a result under a name, with the inputs it was computed from."""
+    st.session_state[f"result:{name}"] = (key, value)
+
+
+def recall(name: str, key: tuple[Any, ...] | None = None) -> Any:
+    """The result kept under a name (only if computed from ``key``, when given)."""
+    kept = st.session_state.get(f"result:{name}")
+    if kept is None or (key is not None and kept[0] != key):
+        return None
+    return kept[1]
+
+
+def forget(name: str) -> None:
+    """Drop a kept result."""
+    st.session_state.pop(f"result:{name}", None)
+
+
+# -- cached calls of the public API ------------------------------------------------------
+@st.cache_data(max_entries=64, show_spinner=False)
+def parse(text: str, origin: str, edits: tuple[str, ...] = ()) -> Scenario:
+    """The validated scenario (raises ScenarioError; errors are not cached)."""
+    return parse_scenario(text, origin, list(edits))
+
+
+def try_parse(
+    text: str, origin: str, edits: tuple[str, ...] = ()
+) -> tuple[Scenario | None, list[Problem]]:
+    """The scenario, or None and the loader's problems."""
+    try:
+        return parse(text, origin, edits), []
+    except ScenarioError as exc:
+        return None, exc.problems
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def simulate(
+    text: str,
+    origin: str,
+    edits: tuple[str, ...],
+    replications: int,
+    seed: int,
+    workers: int | None,
+) -> SimResult:
+    """Replications of a scenario, with a progress bar while they run.
+
+    The bar is created inside the cached function, so a cache hit replays it rather
+    than pointing at an element of an earlier run.
+    """
+    scenario = parse_scenario(text, origin, list(edits))
+    bar = st.progress(0.0, text=f"Simulating {replications} replications of {scenario.name}")
+
+    def advance(done: int) -> None:
+        bar.progress(done / replications, text=f"{done} of {replications} replications done")
+
+    result = run_simulation(scenario, replications, seed, workers=workers, progress=advance)
+    bar.empty()
+    return result
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def plan(text: str, origin: str, edits: tuple[str, ...], mode: str) -> Plan:
+    """The optimiser's plan (raises InfeasiblePlanError with its explanation)."""
+    return optimizer.plan(parse_scenario(text, origin, list(edits)), mode=mode)
+
+
+def store_path_text() -> str:
+    """Where runs are kept, for the sidebar."""
+    return os.fspath(default_store_path().resolve())
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def verify(
+    text: str,
+    origin: str,
+    edits: tuple[str, ...],
+    replications: int,
+    seed: int,
+    max_iterations: int,
+    confidence: float,
+    workers: int | None,
+) -> VerifiedPlan:
+    """The verified plan: optimise, simulate, recalibrate until the plan holds.
+
+    A resource cache, not a data cache: the result holds every iteration's simulation,
+    too big to copy on every hit; it is never changed after it is made.
+    """
+    scenario = parse_scenario(text, origin, list(edits))
+    bar = st.progress(0.0, text="Optimising and simulating")
+
+    def advance(what: str, done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"{what}: {done} of {total} replications")
+
+    verified = run_verify(
+        scenario,
+        confidence=confidence,
+        replications=replications,
+        seed=seed,
+        max_iterations=max_iterations,
+        workers=workers,
+        progress=advance,
+    )
+    bar.empty()
+    return verified

@@ -1,0 +1,51 @@
+"""Small pieces every page uses: headers, charts with their explanation, problem lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import streamlit as st
+
+from dashboard import state
+from sim.errors import Problem
+from sim.scenario import Scenario
+
+__all__ = ["chart", "current_scenario", "header", "show_problems"]
+
+
+def header(title: str, explanation: str) -> None:
+    """The page title and one sentence on what the page is for."""
+    st.title(title)
+    st.markdown(explanation)
+
+
+def chart(figure: Any, explanation: str, key: str | None = None) -> None:
+    """A plotly figure across the page, with a one-line explanation under it."""
+    st.plotly_chart(figure, width="stretch", theme=None, key=key)
+    st.caption(explanation)
+
+
+def show_problems(problems: Iterable[Problem], what: str = "The scenario cannot be used") -> None:
+    """The loader's messages, one line per problem, as an error box (never a traceback)."""
+    lines = [f"- {_escape(str(p))}" for p in problems]
+    st.error(f"**{what}:**\n" + "\n".join(lines), icon=":material/error:")
+
+
+def _escape(text: str) -> str:
+    # Messages quote YAML; Markdown would read its stars, underscores and dollars.
+    for char in "\\`*_$[]<>":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def current_scenario() -> tuple[state.Source, tuple[str, ...], Scenario | None]:
+    """The current scenario, its edits and the parsed scenario; shows problems if it has any."""
+    source = state.current()
+    edits = state.overrides()
+    scenario, problems = state.try_parse(source.text, source.origin, edits)
+    label = source.label + (f" with {len(edits)} edit(s)" if edits else "")
+    st.markdown(f"Scenario: **{label}**" + (f" — {scenario.name}" if scenario else ""))
+    if problems:
+        show_problems(problems, "Fix the scenario on the Scenario page first")
+    return source, edits, scenario

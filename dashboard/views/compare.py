@@ -1,0 +1,210 @@
+"""Compare: two to four scenarios or stored runs side by side, with their differences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, exports, state, tables, ui
+from dashboard.state import MAX_SEED
+from sim.errors import ScenarioError, TeamsimError
+from teamsim.commands.compare import comparison_sheets
+from teamsim.compare import Comparison, Side, compare, side_from_result
+from teamsim.runs_io import save_result, side_from_run
+from teamsim.store import scenario_hash
+
+CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Something that can be a side: a scenario (simulated here) or a stored run."""
+
+    key: str  # current, bundled:<name>, variant:<name>, run:<id>
+    label: str  # the side's name in tables and charts
+    source: state.Source | None = None
+    edits: tuple[str, ...] = ()
+
+
+def render() -> None:
+    """The page."""
+    ui.header(
+        "Compare",
+        "Put two to four scenarios or stored runs side by side. Scenarios are simulated on "
+        "the same random numbers, so their differences are sharp; a difference in bold "
+        "is sure (its 95 % interval leaves out zero).",
+    )
+    choices = _choices()
+    picked = _pick(choices)
+    with st.form("compare"):
+        a, b, c = st.columns(3)
+        replications = int(a.number_input("Replications per scenario", 2, 500, 10, step=1))
+        seed = int(b.number_input("Seed (the same for all)", 0, MAX_SEED, 0, step=1))
+        keep = c.checkbox("Keep simulated scenarios in the store", value=False)
+        run = st.form_submit_button("Compare", type="primary", disabled=not 2 <= len(picked) <= 4)
+    key = (tuple(_content_key(choices[p]) for p in picked), replications, seed)
+    if run:
+        comparison = _compare([choices[p] for p in picked], replications, seed, keep)
+        if comparison is not None:
+            state.remember("compare", key, comparison)
+    comparison = state.recall("compare")
+    if comparison is None:
+        st.info("Pick two to four scenarios or runs and press **Compare**.")
+        return
+    if state.recall("compare", key) is None:
+        st.warning("These results are for an earlier choice: press **Compare** to update them.")
+    _results(comparison)
+
+
+def _choices() -> dict[str, Choice]:
+    found: dict[str, Choice] = {}
+    source, edits = state.current(), state.overrides()
+    if edits or source.kind != "bundled":
+        label = source.label + (" (edited)" if edits else "")
+        found[CURRENT] = Choice(CURRENT, label, source, edits)
+    for name in state.bundled():
+        found[f"bundled:{name}"] = Choice(f"bundled:{name}", name)
+    for name, variant in state.variants().items():
+        found[f"variant:{name}"] = Choice(f"variant:{name}", name, variant)
+    try:
+        runs = state.store().list_runs()
+    except TeamsimError as exc:
+        st.warning(f"Stored runs are not available: {exc}")
+        runs = pd.DataFrame(columns=["run_id", "kind"])
+    for run in runs[runs["kind"] == "simulate"].itertuples():
+        label = str(getattr(run, "label", "") or run.scenario_name)
+        found[f"run:{run.run_id}"] = Choice(f"run:{run.run_id}", f"{label} [{run.run_id}]")
+    return found
+
+
+def _describe(key: str, choices: dict[str, Choice]) -> str:
+    choice = choices[key]
+    kind = key.split(":", 1)[0]
+    return {
+        CURRENT: f"Scenario page: {choice.label}",
+        "bundled": f"Bundled: {choice.label}",
+        "variant": f"Variant: {choice.label}",
+        "run": f"Stored run: {choice.label}",
+    }[kind]
+
+
+def _pick(choices: dict[str, Choice]) -> list[str]:
+    # ?scenarios=retail_bank,b2b_smb preselects bundled scenarios (links and the browser test).
+    asked = [s.strip() for s in st.query_params.get("scenarios", "").split(",") if s.strip()]
+    default = [f"bundled:{s}" for s in asked if f"bundled:{s}" in choices]
+    if not default and CURRENT in choices:
+        default = [f"bundled:{state.current().label}", CURRENT]
+        default = [d for d in default if d in choices]
+    picked = st.multiselect(
+        "Scenarios and runs to compare (the first is the baseline)",
+        list(choices),
+        default=default[:4],
+        format_func=lambda k: _describe(k, choices),
+        max_selections=4,
+        key="compare_picks",
+    )
+    return list(picked)
+
+
+def _content_key(choice: Choice) -> tuple[str, ...]:
+    source = choice.source
+    return (choice.key, scenario_hash(source.text) if source else "", *choice.edits)
+
+
+def _compare(picked: list[Choice], replications: int, seed: int, keep: bool) -> Comparison | None:
+    try:
+        sides = [_side(choice, replications, seed, keep) for choice in picked]
+        return compare(_unique(sides))
+    except ScenarioError as exc:
+        ui.show_problems(exc.problems)
+    except TeamsimError as exc:
+        st.error(str(exc))
+    return None
+
+
+def _side(choice: Choice, replications: int, seed: int, keep: bool) -> Side:
+    if choice.key.startswith("run:"):
+        return side_from_run(state.store(), choice.key.removeprefix("run:"), choice.label)
+    source = choice.source or state.bundled_source(choice.label)
+    started = dt.datetime.now()
+    result = state.simulate(
+        source.text, source.origin, choice.edits, replications, seed, state.workers()
+    )
+    if keep:
+        save_result(state.store(), result, source.text, label=choice.label,
+                    params={"overrides": list(choice.edits)}, started_at=started)  # fmt: skip
+    return side_from_result(choice.label, result)
+
+
+def _unique(sides: list[Side]) -> list[Side]:
+    seen: dict[str, int] = {}
+    unique = []
+    for side in sides:
+        n = seen[side.label] = seen.get(side.label, 0) + 1
+        label = side.label if n == 1 else f"{side.label} #{n}"
+        unique.append(Side(label, side.scenario, side.seed, side.kpi_replications))
+    return unique
+
+
+def _results(result: Comparison) -> None:
+    currency = result.sides[0].scenario.currency
+    currencies = {s.scenario.currency for s in result.sides}
+    st.subheader(f"KPIs, and differences against {result.sides[0].label} (95 % CI)")
+    table = tables.comparison_table(result)
+    sure = tables.sure_differences(result)
+
+    def bold(column: pd.Series) -> list[str]:
+        if column.name not in sure.columns:
+            return [""] * len(column)
+        return ["font-weight: 700" if s else "color: #666" for s in sure[column.name]]
+
+    st.table(table.set_index("KPI").style.apply(lambda c: bold(c.reset_index(drop=True))))
+    if len(currencies) > 1:
+        st.caption(f"Money is in each scenario's own currency ({', '.join(sorted(currencies))}); "
+                   "differences of money are only meaningful within one currency.")  # fmt: skip
+    overview = tables.overview_with_intervals(result)
+    st.subheader("Team and plan")
+    st.table(tables.overview_table(overview, currency).set_index("side"))
+    left, right = st.columns(2)
+    with left:
+        ui.chart(charts.cost_vs_plan(overview, "/".join(sorted(currencies))),
+                 "Up and to the left is better: more certainty of meeting the plan for less "
+                 "money; bars are 95 % intervals.")  # fmt: skip
+    with right:
+        ui.chart(charts.headcount_by_level(overview),
+                 "People at each level in each scenario (current headcounts).")  # fmt: skip
+    ui.chart(charts.attainment_overlay({s.label: s.kpi_replications for s in result.sides}),
+             "Each scenario's replications by mean monthly attainment; more of a colour right "
+             "of the dashed line, more often the plan is met.")  # fmt: skip
+    _downloads(result)
+
+
+def _downloads(result: Comparison) -> None:
+    about = {
+        "compared": ", ".join(s.label for s in result.sides),
+        "confidence": result.confidence,
+        "made": f"{dt.datetime.now():%Y-%m-%d %H:%M}",
+    }
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            "Download the comparison (Excel)",
+            lambda: exports.workbook_bytes(comparison_sheets(result), about),
+            file_name="comparison.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            type="primary",
+        )
+    with right:
+        st.download_button(
+            "Download the KPI table (CSV)",
+            tables.comparison_table(result).to_csv(index=False).encode("utf-8"),
+            file_name="comparison.csv",
+            mime="text/csv",
+        )
+
+
+if __name__ == "__main__":
+    render()

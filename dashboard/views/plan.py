@@ -1,0 +1,184 @@
+"""Plan: the optimiser's team and quotas, then the plan verified by simulation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, state, tables, ui
+from optimizer import InfeasiblePlanError, Plan
+from optimizer.loop import VerifiedPlan
+from teamsim.format import fmt_value
+from teamsim.store import scenario_hash
+
+MODES = {"Size the team (least cost)": "sizing", "Allocate today's team": "allocation"}
+
+
+def render() -> None:
+    """The page."""
+    ui.header(
+        "Plan",
+        "The optimiser sizes the team by level and sets realistic call quotas from expected "
+        "values; the verified plan then simulates it and adjusts until the plan holds.",
+    )
+    source, edits, scenario = ui.current_scenario()
+    if scenario is None:
+        return
+    label = st.radio("What to plan", list(MODES), horizontal=True)
+    try:
+        plan = state.plan(source.text, source.origin, edits, MODES[label])
+    except InfeasiblePlanError as exc:
+        st.error(f"**No plan is possible:** {exc}", icon=":material/block:")
+    else:
+        _plan(plan)
+    st.divider()
+    _verified(source, edits, scenario.plan.confidence, scenario.seed)
+
+
+def _plan(plan: Plan) -> None:
+    currency = plan.currency
+    cols = st.columns(4)
+    cols[0].metric("Cost a month", fmt_value(plan.cost_per_month, "currency", currency))
+    cols[1].metric(
+        "Expected revenue a month", fmt_value(plan.revenue_per_month, "currency", currency)
+    )
+    cols[2].metric("Plan a month", fmt_value(plan.plan_per_month, "currency", currency))
+    cols[3].metric("People", sum(plan.levels.values()))
+    st.caption(
+        "By level: " + ", ".join(f"{lv} {n}" for lv, n in plan.levels.items())
+        + f". {plan.objective} (design month {plan.month}, solver {plan.solver})."
+    )  # fmt: skip
+    roles = pd.DataFrame([r.__dict__ for r in plan.roles])
+    ui.chart(charts.plan_headcount(roles),
+             "People in each role today and in the plan; the plan stays within each "
+             "role's range on the Scenario page.")  # fmt: skip
+    st.subheader("Roles")
+    st.dataframe(tables.plan_roles(roles, currency), hide_index=True, width="stretch")
+    selling = roles[roles["naive_dials_per_day"] > 0]
+    if not selling.empty:
+        quotas = pd.DataFrame({
+            "role": selling["role"],
+            "naive": selling["naive_dials_per_day"],
+            "realistic (optimiser)": selling["dials_per_day"],
+        })  # fmt: skip
+        ui.chart(charts.quotas(quotas),
+                 "Naive: the hours left divided by a call's length, as quotas are often "
+                 "set. Realistic: what fits beside meetings, deal work, duties and "
+                 "absences.")  # fmt: skip
+    st.subheader("Hours a week by duty and role (all people of the role)")
+    duties = pd.DataFrame([d.__dict__ for d in plan.duties])
+    if not duties.empty:
+        grid = duties.pivot_table(index="activity", columns="role", values="hours_per_week",
+                                  aggfunc="sum", fill_value=0.0).round(1)  # fmt: skip
+        st.dataframe(grid, width="stretch")
+    _limits(plan)
+    for note in plan.notes:
+        st.caption(note)
+
+
+def _limits(plan: Plan) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader("What limits the plan")
+        if plan.limits:
+            st.dataframe(pd.DataFrame({
+                "limit": [lim.text for lim in plan.limits],
+                "kind": [lim.family for lim in plan.limits],
+                "worth of one unit more": [
+                    "-" if lim.marginal is None else f"{lim.marginal:,.2f} {lim.marginal_unit}"
+                    for lim in plan.limits
+                ],
+            }), hide_index=True, width="stretch")  # fmt: skip
+        else:
+            st.caption("No limit binds: there is room everywhere.")
+    with right:
+        st.subheader("One more person, per role")
+        if plan.marginals:
+            st.dataframe(pd.DataFrame({
+                "role": [m.role for m in plan.marginals],
+                "level": [m.level for m in plan.marginals],
+                "one more": [_signed(m.one_more) for m in plan.marginals],
+                "one fewer": [_signed(m.one_fewer, "impossible") for m in plan.marginals],
+                "unit": [m.unit for m in plan.marginals],
+            }), hide_index=True, width="stretch")  # fmt: skip
+            st.caption("Change of the objective if the role had one person more or fewer.")
+
+
+def _signed(value: float | None, missing: str = "-") -> str:
+    return missing if value is None else f"{value:+,.0f}"
+
+
+def _verified(source: state.Source, edits: tuple[str, ...], confidence: float, seed: int) -> None:
+    st.header("Verified plan")
+    st.markdown("Optimise, simulate the plan, learn what the days really allowed, and "
+                "optimise again, until P(plan met) reaches the confidence wanted.")  # fmt: skip
+    with st.form("verify"):
+        a, b, c = st.columns(3)
+        reps = int(a.number_input("Replications per iteration", 2, 200, 10, step=1))
+        iterations = int(b.number_input("Most iterations", 1, 12, 4, step=1))
+        wanted = float(c.number_input("Wanted P(plan met)", 0.05, 0.99, confidence, step=0.05,
+                                      format="%.2f"))  # fmt: skip
+        run = st.form_submit_button("Verify the plan", type="primary")
+    key = (scenario_hash(source.text), edits, reps, iterations, wanted, seed)
+    if run:
+        try:
+            verified = state.verify(source.text, source.origin, edits, reps, seed, iterations,
+                                    wanted, state.workers())  # fmt: skip
+        except InfeasiblePlanError as exc:
+            st.error(f"**No plan is possible:** {exc}", icon=":material/block:")
+            return
+        state.remember("verify", key, verified)
+    verified = state.recall("verify")
+    if verified is None:
+        st.info("Press **Verify the plan**: each iteration simulates the team, so this takes "
+                "a while.")  # fmt: skip
+        return
+    if state.recall("verify", key) is None:
+        st.warning("This verified plan is for an earlier version: press **Verify the plan**.")
+    _verified_results(verified)
+
+
+def _verified_results(verified: VerifiedPlan) -> None:
+    final = verified.final
+    currency = final.plan.currency
+    if verified.met:
+        st.success(f"**Plan met:** {verified.reason}", icon=":material/check_circle:")
+    else:
+        st.warning(f"**Not met:** {verified.reason}", icon=":material/warning:")
+    cols = st.columns(4)
+    cols[0].metric("P(plan met)", fmt_value(final.p_plan_met, "share", currency))
+    cols[0].caption(f"95 % CI {fmt_value(final.p_low, 'share', currency)} to "
+                    f"{fmt_value(final.p_high, 'share', currency)}")  # fmt: skip
+    cols[1].metric("Wanted", fmt_value(verified.confidence, "share", currency))
+    cols[2].metric("Cost a month", fmt_value(final.plan.cost_per_month, "currency", currency))
+    cols[3].metric("People", sum(final.plan.levels.values()))
+    st.caption("By level: " + ", ".join(f"{lv} {n}" for lv, n in final.plan.levels.items()))
+    quotas = verified.quotas_table()
+    if not quotas.empty:
+        ui.chart(charts.quotas(pd.DataFrame({
+            "role": quotas["role"],
+            "naive": quotas["naive_dials_per_day"],
+            "optimiser": quotas["planned_dials_per_day"],
+            "simulated": quotas["simulated_dials_per_day"],
+        })), "Dials a day per person: the naive quota, the optimiser's, and what the "
+             "simulated days allowed.", key="verified_quotas")  # fmt: skip
+    st.subheader("Iterations")
+    st.dataframe(_iterations(verified.iterations_table(), currency), hide_index=True,
+                 width="stretch")  # fmt: skip
+    ui.chart(charts.attainment_distribution(final.result.kpi_replications),
+             "The final plan's attainment per replication; right of the dashed line the "
+             "plan was met.", key="verified_attainment")  # fmt: skip
+
+
+def _iterations(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["cost_per_month"] = [
+        fmt_value(float(v), "currency", currency) for v in shown["cost_per_month"]
+    ]
+    for column in ("attainment", "p_plan_met", "p_low", "p_high"):
+        shown[column] = [fmt_value(float(v), "share", currency) for v in shown[column]]
+    return shown.rename(columns=lambda c: str(c).replace("_", " "))
+
+
+if __name__ == "__main__":
+    render()
