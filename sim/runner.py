@@ -18,12 +18,14 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import pandas as pd
 
+from sim.errors import TeamsimError
 from sim.kpis import per_replication, summarise
 from sim.results import Frames, ReplicationColumns, build_frames, to_columns
 from sim.scenario import Scenario
@@ -31,10 +33,12 @@ from sim.scenario import Scenario
 __all__ = [
     "Executor",
     "InlineExecutor",
+    "Interrupted",
     "Mode",
     "ProcessExecutor",
     "ReplicationTask",
     "SimResult",
+    "SimulationStopped",
     "run_task",
     "scenario_hash",
     "simulate",
@@ -64,6 +68,21 @@ def run_task(task: ReplicationTask) -> ReplicationColumns:
     return to_columns(records, task.replication, task.seed)
 
 
+class Interrupted(Exception):
+    """An executor stopped early (Ctrl-C, a worker that died): what finished, by task index."""
+
+    def __init__(self, finished: dict[int, Any], cause: str) -> None:
+        super().__init__(cause)
+        self.finished = finished
+        self.cause = cause
+
+
+class SimulationStopped(TeamsimError):
+    """The run was stopped before any replication finished: nothing to keep."""
+
+    exit_code = 130
+
+
 class Executor(Protocol):
     """Runs tasks and gathers their results in task order."""
 
@@ -81,11 +100,14 @@ class InlineExecutor:
         self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
     ) -> list[R]:
         """``[fn(t) for t in tasks]``, calling ``progress(done)`` as each finishes."""
-        results = []
-        for done, task in enumerate(tasks, start=1):
-            results.append(fn(task))
-            if progress is not None:
-                progress(done)
+        results: list[R] = []
+        try:
+            for done, task in enumerate(tasks, start=1):
+                results.append(fn(task))
+                if progress is not None:
+                    progress(done)
+        except KeyboardInterrupt:
+            raise Interrupted(dict(enumerate(results)), "interrupted") from None
         return results
 
 
@@ -121,12 +143,27 @@ class ProcessExecutor:
         if not tasks:
             return []
         workers = min(self.workers, len(tasks))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_start_context()) as pool:
-            futures = [pool.submit(fn, task) for task in tasks]
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_start_context())
+        futures = [pool.submit(fn, task) for task in tasks]
+        try:
             for done, _ in enumerate(as_completed(futures), start=1):
                 if progress is not None:
                     progress(done)
             return [f.result() for f in futures]
+        except (KeyboardInterrupt, BrokenProcessPool) as exc:
+            cause = "interrupted" if isinstance(exc, KeyboardInterrupt) else "a worker died"
+            raise Interrupted(_finished(futures), cause) from None
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _finished(futures: Sequence[Future[R]]) -> dict[int, R]:
+    """Results of the futures that completed, by index; the rest are lost with the run."""
+    return {
+        i: f.result()
+        for i, f in enumerate(futures)
+        if f.done() and not f.cancelled() and f.exception() is None
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,6 +178,9 @@ class SimResult:
     frames: Frames
     kpis: pd.DataFrame
     kpi_replications: pd.DataFrame
+    # False when the run was stopped early: the replications that finished are kept.
+    complete: bool = True
+    stopped_by: str = ""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every tidy table by name, the KPI tables included."""
@@ -195,16 +235,25 @@ def simulate(
     tasks = [ReplicationTask(scenario, r, root, mode) for r in range(replications)]
     if executor is None:
         executor = InlineExecutor() if workers == 1 else ProcessExecutor(workers)
-    parts = executor.map(run_task, tasks, progress)
+    try:
+        parts = executor.map(run_task, tasks, progress)
+        stopped_by = ""
+    except Interrupted as stop:
+        if not stop.finished:
+            raise SimulationStopped(f"{stop.cause} before any replication finished") from None
+        parts = [stop.finished[i] for i in sorted(stop.finished)]
+        stopped_by = stop.cause
     frames = build_frames(scenario, parts)
     per_rep = per_replication(frames, scenario)
     return SimResult(
         scenario=scenario,
         scenario_hash=scenario_hash(scenario),
         seed=root,
-        replications=replications,
+        replications=len(parts),
         mode=mode,
         frames=frames,
         kpis=summarise(per_rep),
         kpi_replications=per_rep,
+        complete=not stopped_by,
+        stopped_by=stopped_by,
     )

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sim.errors import TeamsimError
-from sim.runner import Executor, InlineExecutor, ProcessExecutor
+from sim.runner import Executor, InlineExecutor, Interrupted, ProcessExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,10 +48,15 @@ class DaskExecutor:
         # pure=False: two equal tasks (same scenario, replication and seed) are still
         # two runs the caller asked for; Dask must not merge them by hash.
         futures = self.client.map(fn, tasks, pure=False)
-        for done, _ in enumerate(as_completed(futures), start=1):
-            if progress is not None:
-                progress(done)
-        results: list[R] = self.client.gather(futures)
+        try:
+            for done, _ in enumerate(as_completed(futures), start=1):
+                if progress is not None:
+                    progress(done)
+            results: list[R] = self.client.gather(futures)
+        except KeyboardInterrupt:
+            finished = {i: f.result() for i, f in enumerate(futures) if f.status == "finished"}
+            self.client.cancel(futures)
+            raise Interrupted(finished, "interrupted") from None
         return results
 
 

@@ -14,7 +14,10 @@ from teamsim.console import err
 def replication_progress(what: str, total: int) -> Iterator[Callable[[int], None]]:
     """A bar on stderr; yields a callback taking the number of items done so far."""
     columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    # Only on a terminal: piped output and CI logs stay clean.
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+    # Only on a terminal: piped output and CI logs stay clean. No refresh thread: with
+    # one thread alive the process pool may fork, which starts workers much faster.
+    with Progress(
+        *columns, console=err, transient=True, disable=not err.is_terminal, auto_refresh=False
+    ) as bar:
         task = bar.add_task(what, total=total)
-        yield lambda done: bar.update(task, completed=done)
+        yield lambda done: bar.update(task, completed=done, refresh=True)

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from teamsim.executors import ExecutorKind
+
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
 SetOption = Annotated[
     list[str] | None,
@@ -19,4 +21,18 @@ SetOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 SeedOption = Annotated[
     int | None, typer.Option("--seed", help="Seed (default: the scenario's).", show_default=False)
+]
+ExecutorOption = Annotated[
+    ExecutorKind,
+    typer.Option(
+        "--executor",
+        help="local: processes on this machine; dask: a cluster at --scheduler; "
+        "dask-local: a Dask LocalCluster started for this command. Same results on each.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", help="Dask scheduler address, tcp://HOST:PORT.", show_default=False
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import time
@@ -11,14 +12,26 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sim import SimResult, simulate
 from sim.errors import TeamsimError
-from teamsim.commands.options import JsonOption, ScenarioPath, SeedOption, SetOption
+from sim.runner import Executor
+from teamsim.commands.options import (
+    ExecutorOption,
+    JsonOption,
+    ScenarioPath,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+)
+from teamsim.commands.runs import StoreOption
 from teamsim.console import err, out, user_errors
-from teamsim.io import load_scenario
+from teamsim.executors import ExecutorKind, make_executor
+from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.progress import replication_progress
+from teamsim.runs_io import save_result
+from teamsim.store import Store
 
 
 class ModeChoice(StrEnum):
@@ -67,17 +80,52 @@ def simulate_command(
     fmt: Annotated[
         FormatChoice, typer.Option("--format", help="File format of the --out tables.")
     ] = FormatChoice.PARQUET,
+    executor: ExecutorOption = ExecutorKind.LOCAL,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+    save: Annotated[bool, typer.Option(help="Keep the run in the run store.")] = True,
+    label: Annotated[str, typer.Option(help="A name for the stored run.")] = "",
 ) -> None:
-    """Simulate a scenario's working days; print KPIs with their spread over replications."""
+    """Simulate a scenario's working days; print KPIs with their spread over replications.
+
+    The run is stored (see `teamsim runs`). Ctrl-C keeps the replications that finished,
+    stored as a partial run.
+    """
     with user_errors():
         scenario = load_scenario(file, set_ or ())
+        started_at = dt.datetime.now()
         started = time.perf_counter()
-        result = _run(scenario, replications, seed, workers, mode)
+        with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
+            result = _run(scenario, replications, seed, runner, mode)
         elapsed = time.perf_counter() - started
+        run_id = ""
+        if save:
+            text = read_scenario_bytes(file).decode("utf-8-sig")
+            run_id = save_result(
+                Store(store),
+                result,
+                text,
+                label=label,
+                started_at=started_at,
+                status="complete" if result.complete else "partial",
+                params={"overrides": list(set_ or ()), "executor": str(executor)},
+            )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
     if json_:
-        out.print_json(json.dumps(_as_json(result, written)))
-        return
+        out.print_json(json.dumps({**_as_json(result, written), "run_id": run_id}))
+    else:
+        _show(result, elapsed, out_dir, written, run_id)
+    if not result.complete:
+        err.print(
+            f"[yellow]{result.stopped_by}:[/] kept the {result.replications} of {replications} "
+            "replications that finished" + (f" as partial run {run_id}" if run_id else "")
+        )
+        raise typer.Exit(130)
+
+
+def _show(
+    result: SimResult, elapsed: float, out_dir: Path | None, written: list[Path], run_id: str
+) -> None:
     out.print(_header(result, elapsed))
     out.print(kpi_table(result))
     if not result.frames.window.counted_months:
@@ -87,29 +135,16 @@ def simulate_command(
         )
     if out_dir is not None:
         out.print(f"wrote {len(written)} tables to {out_dir}")
+    if run_id:
+        out.print(f"stored as run {run_id} (teamsim runs show {run_id})")
 
 
 def _run(
-    scenario: Any, replications: int, seed: int | None, workers: int | None, mode: ModeChoice
+    scenario: Any, replications: int, seed: int | None, runner: Executor, mode: ModeChoice
 ) -> SimResult:
-    columns = (
-        TextColumn("replications"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    # No refresh thread (auto_refresh off): with one thread alive the workers can fork.
-    with Progress(
-        *columns, console=err, transient=True, auto_refresh=False, disable=not err.is_terminal
-    ) as bar:
-        task = bar.add_task("replications", total=replications)
-
-        def advance(done: int) -> None:
-            bar.update(task, completed=done)
-            bar.refresh()
-
+    with replication_progress("replications", replications) as advance:
         return simulate(
-            scenario, replications, seed, workers=workers, mode=mode.value, progress=advance
+            scenario, replications, seed, executor=runner, mode=mode.value, progress=advance
         )
 
 

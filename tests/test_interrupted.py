@@ -1,0 +1,117 @@
+"""An interrupted run keeps the replications that finished; nothing saved is lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.runner import InlineExecutor, Interrupted, ProcessExecutor, SimulationStopped
+from teamsim.io import load_scenario
+from teamsim.store import Store
+
+SCENARIO = load_scenario("scenarios/retail_bank.yaml", ["calendar.horizon_days=45"])
+
+
+def _die_on_three(task: int) -> int:
+    if task == 3:
+        os._exit(1)  # a worker killed mid-run
+    return task * 10
+
+
+def test_a_dead_worker_keeps_what_finished() -> None:
+    with pytest.raises(Interrupted) as info:
+        ProcessExecutor(1).map(_die_on_three, [0, 1, 2, 3, 4])
+    assert info.value.finished == {0: 0, 1: 10, 2: 20}
+    assert info.value.cause == "a worker died"
+
+
+class StopsAfter:
+    """Runs tasks in this process, then behaves as if Ctrl-C came after ``n`` of them."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def map(
+        self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Any = None
+    ) -> list[Any]:
+        done = InlineExecutor().map(fn, tasks[: self.n])
+        raise Interrupted(dict(enumerate(done)), "interrupted")
+
+
+def test_simulate_returns_the_finished_replications() -> None:
+    partial = sim.simulate(SCENARIO, 5, seed=3, executor=StopsAfter(2))
+    full = sim.simulate(SCENARIO, 5, seed=3, workers=1)
+    assert not partial.complete and partial.stopped_by == "interrupted"
+    assert partial.replications == 2
+    for name, frame in partial.tables().items():
+        if name == "kpis":
+            continue
+        expected = full.tables()[name]
+        expected = expected.loc[expected["replication"] < 2].reset_index(drop=True)
+        pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected, obj=name)
+
+
+def test_stopped_before_anything_finished_is_an_error() -> None:
+    with pytest.raises(SimulationStopped, match="before any replication"):
+        sim.simulate(SCENARIO, 3, executor=StopsAfter(0))
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_the_command_keeps_a_partial_run(tmp_path: Path) -> None:
+    store = tmp_path / "runs.duckdb"
+    Store(store).save_run(*_earlier_run())  # already saved: must survive
+    cmd = [
+        sys.executable,
+        "-m",
+        "teamsim",
+        "simulate",
+        "scenarios/retail_bank.yaml",
+        "-n",
+        "400",
+        "--workers",
+        "1",
+        "--store",
+        str(store),
+        "--set",
+        "calendar.horizon_days=45",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(12)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    runs = Store(store).list_runs().set_index("kind")
+    assert runs.loc["simulate", "status"] == "partial"
+    kept = int(runs.loc["simulate", "replications"])
+    assert 1 <= kept < 400
+    assert "kept the" in stderr and "partial run" in stderr
+    assert "earlier" in set(Store(store).list_runs()["kind"])
+
+
+def _earlier_run() -> tuple[Any, dict[str, pd.DataFrame]]:
+    import datetime as dt
+
+    from teamsim.store import RunMeta
+
+    meta = RunMeta(
+        kind="earlier",
+        scenario_name="x",
+        scenario_text="x",
+        seed=1,
+        replications=1,
+        code_version="t",
+        started_at=dt.datetime.now(),
+    )
+    return meta, {"kpis": pd.DataFrame({"a": [1]})}
