@@ -9,6 +9,7 @@ identically; they differ only in how the clock advances (see ``worker.call_run``
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,10 @@ class Pools:
             self.left[cid] = left + n
 
 
+# Outcome groups that share a duration distribution, in the order they are drawn.
+_GROUPS = ((NO_ANSWER,), (NO_CONVERSATION,), (LEAD,), (FOLLOW_UP, LOST))
+
+
 @dataclass(eq=False, slots=True)
 class DayPlan:
     """The dials a person may make today, drawn up front; ``next`` is the first not made.
@@ -124,8 +129,16 @@ class Dialer:
     _base_state: Any = field(init=False)
     _day_bits: np.random.PCG64 = field(init=False)
     _day_rng: np.random.Generator = field(init=False)
+    _table: list[float] = field(init=False)  # per outcome code: the fixed minutes (or 0)
+    _drawn: list[tuple[tuple[int, ...], Distribution]] = field(init=False)
 
     def __post_init__(self) -> None:
+        self._table = [0.0 if fixed is None else fixed for _, fixed in self.durations]
+        self._drawn = [
+            (group, self.durations[group[0]][0])
+            for group in _GROUPS
+            if self.durations[group[0]][1] is None
+        ]
         self._base_state = self.base.state
         self._day_bits = np.random.PCG64(0)
         self._day_rng = np.random.Generator(self._day_bits)
@@ -214,10 +227,6 @@ def _channels(dialer: Dialer, pools: Pools, n: int) -> list[int]:
     return ch + [k for k, kept in zip(turn, keep, strict=True) if kept]
 
 
-# Outcome groups that share a duration distribution, in the order they are drawn.
-_GROUPS = ((NO_ANSWER,), (NO_CONVERSATION,), (LEAD,), (FOLLOW_UP, LOST))
-
-
 def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayPlan:
     """Draw day ``day``'s ``n`` dials (fewer when pools run dry): channels, outcomes, minutes."""
     rng = dialer.day_rng(day)
@@ -229,19 +238,22 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
     else:
         outcome = (u[:, None] >= dialer.thresholds[ch]).sum(axis=1)
     codes = outcome.tolist()
-    per_code = np.bincount(outcome, minlength=5).tolist()
-    table = [fixed if fixed is not None else 0.0 for _, fixed in dialer.durations]
+    table = dialer._table
     dur = [table[o] for o in codes]
-    for group in _GROUPS:
-        dist, fixed = dialer.durations[group[0]]
-        count = sum(per_code[o] for o in group)
-        if fixed is None and count:
-            drawn = adjusted(dist, dist.sample(rng, count), p).tolist()
-            at = [i for i, o in enumerate(codes) if o in group]
-            for i, x in zip(at, drawn, strict=True):
+    for group, dist in dialer._drawn:
+        at = [i for i, o in enumerate(codes) if o in group]
+        if at:
+            for i, x in zip(at, adjusted(dist, dist.sample(rng, len(at)), p).tolist(), strict=True):
                 dur[i] = x
     hits = [i for i, o in enumerate(codes) if o in (LEAD, FOLLOW_UP)]
     return DayPlan(ch, codes, list(accumulate(dur)), hits)
+
+
+def adjusted_one(dist: Distribution, rng: np.random.Generator, p: Person) -> float:
+    """One draw of ``dist`` under ``p``'s persona: ``adjusted`` of a sample of one, as a float."""
+    value = dist.value if isinstance(dist, Fixed) else float(dist.sample(rng, 1)[0])
+    mean = dist.expected_value()
+    return max(mean + (value - mean) * p.variability_x, 0.0) * p.duration_x
 
 
 def tally_day(dialer: Dialer) -> None:
@@ -249,17 +261,18 @@ def tally_day(dialer: Dialer) -> None:
     plan = dialer.plan
     if plan is None:
         return
-    for k, o in zip(plan.ch[: plan.next], plan.outcome[: plan.next], strict=True):
+    made = Counter(zip(plan.ch[: plan.next], plan.outcome[: plan.next], strict=True))
+    for (k, o), n in made.items():
         row = dialer.counts[k]
-        row[DIALS] += 1
+        row[DIALS] += n
         if o != NO_ANSWER:
-            row[CONNECTS] += 1
+            row[CONNECTS] += n
             if o != NO_CONVERSATION:
-                row[CONVERSATIONS] += 1
+                row[CONVERSATIONS] += n
                 if o == LEAD:
-                    row[LEADS] += 1
+                    row[LEADS] += n
                 elif o == FOLLOW_UP:
-                    row[FOLLOW_UPS] += 1
+                    row[FOLLOW_UPS] += n
 
 
 def return_unused(dialer: Dialer, pools: Pools) -> None:

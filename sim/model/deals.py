@@ -10,8 +10,10 @@ its fate does not depend on what else happened in the run.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,7 @@ import simpy
 
 from sim.model.absences import WORKDAYS_PER_MONTH
 from sim.model.agenda import book
-from sim.model.calls import adjusted
+from sim.model.calls import adjusted, adjusted_one
 from sim.model.clock import NEVER
 from sim.model.people import Person
 from sim.model.streams import Purpose, stream
@@ -82,10 +84,14 @@ class Deal:
 
 def _segment(w: World, owner: Person, channel: str, u: float) -> str:
     """The segment a lead of ``channel`` goes to, by lead weight among the owner's."""
-    fed = [s for s in w.sc.segments if channel in w.sc.segments[s].channels]
-    mine = [s for s in fed if s in owner.segments] or fed
-    weights = np.cumsum([w.sc.segments[s].lead_weight for s in mine])
-    return mine[int(np.searchsorted(weights, u * weights[-1], side="right"))]
+    key = (channel, owner.role_id)
+    if key not in w.segment_weights:
+        fed = [s for s in w.sc.segments if channel in w.sc.segments[s].channels]
+        mine = [s for s in fed if s in owner.segments] or fed
+        weights = list(accumulate(w.sc.segments[s].lead_weight for s in mine))
+        w.segment_weights[key] = (mine, weights)
+    mine, weights = w.segment_weights[key]
+    return mine[bisect_right(weights, u * weights[-1])]
 
 
 def create_deal(
@@ -128,7 +134,7 @@ def create_deal(
 def _stage_task(w: World, deal: Deal, stage: Stage, t: float, due: float) -> simpy.Event | None:
     """Queue the owner's work on a stage; the event fires when it is done (None: never)."""
     owner, rng = deal.owner, deal.rng
-    work = float(adjusted(stage.work_min, stage.work_min.sample(rng, 1), owner)[0])
+    work = adjusted_one(stage.work_min, rng, owner)
     done = w.env.event()
     if not stage.meeting:
         w.give_followup(owner, due, Task("stage_work", work, due, done=done), since=t)
@@ -191,8 +197,7 @@ def _win(w: World, deal: Deal) -> None:
     now, owner, after = w.env.now, deal.owner, deal.seg.after_sale
     deal.close(w, "won", now, deal.seg.deal_value)
     minutes = sum(
-        float(adjusted(d, d.sample(deal.rng, 1), owner)[0])
-        for d in (after.payment_control_min, after.handoff_min)
+        adjusted_one(d, deal.rng, owner) for d in (after.payment_control_min, after.handoff_min)
     )
     if minutes > 0:
         w.give_followup(owner, w.clock.workable(now), Task("after_sale", minutes, now))

@@ -25,7 +25,7 @@ from sim.model.calls import (
     LEAD,
     LEADS,
     Dialer,
-    adjusted,
+    adjusted_one,
 )
 from sim.model.clock import NEVER
 from sim.model.deals import create_deal
@@ -149,7 +149,7 @@ def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> 
     lead = u < dialer.lead_p[k]
     again = not lead and u < dialer.lead_p[k] + calls.follow_up_given_conversation
     dist = calls.booking_call_min if lead else calls.conversation_min
-    minutes = float(adjusted(dist, dist.sample(rng, 1), p)[0])
+    minutes = adjusted_one(dist, rng, p)
     due = w.clock.after_days(t, days)
     if due == NEVER:
         return

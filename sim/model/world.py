@@ -39,6 +39,10 @@ class World:
     open_deals: dict[int, Any] = field(default_factory=dict)  # deal id -> deals.Deal
     deal_duties: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     inbound_first: bool = field(init=False, default=True)
+    # (channel, owner's role) -> the owner's segments fed by the channel, cumulative weights
+    segment_weights: dict[tuple[str, str], tuple[list[str], list[float]]] = field(
+        default_factory=dict
+    )
     _seq: int = 0
     _deal: int = 0
 
