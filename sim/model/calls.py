@@ -9,6 +9,7 @@ identically; they differ only in how the clock advances (see ``worker.call_run``
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -130,15 +131,18 @@ class Dialer:
     _day_bits: np.random.PCG64 = field(init=False)
     _day_rng: np.random.Generator = field(init=False)
     _table: list[float] = field(init=False)  # per outcome code: the fixed minutes (or 0)
-    _drawn: list[tuple[tuple[int, ...], Distribution]] = field(init=False)
+    _drawn: list[tuple[tuple[int, ...], Distribution, float]] = field(init=False)
+    _thresholds: list[list[float]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._table = [0.0 if fixed is None else fixed for _, fixed in self.durations]
         self._drawn = [
-            (group, self.durations[group[0]][0])
+            (group, dist, dist.expected_value())
             for group in _GROUPS
-            if self.durations[group[0]][1] is None
+            for dist, fixed in [self.durations[group[0]]]
+            if fixed is None
         ]
+        self._thresholds = self.thresholds.tolist()
         self._base_state = self.base.state
         self._day_bits = np.random.PCG64(0)
         self._day_rng = np.random.Generator(self._day_bits)
@@ -231,21 +235,26 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
     """Draw day ``day``'s ``n`` dials (fewer when pools run dry): channels, outcomes, minutes."""
     rng = dialer.day_rng(day)
     ch = _channels(dialer, pools, n)
-    u = rng.random(len(ch))
-    if len(dialer.channels) == 1:
-        # Thresholds ascend: the count of those at or below u is a right-sided search.
-        outcome = dialer.thresholds[0].searchsorted(u, "right")
+    u = rng.random(len(ch)).tolist()
+    # Thresholds ascend, so the count of those at or below u is a right-sided bisection.
+    thresholds = dialer._thresholds
+    if len(thresholds) == 1:
+        only = thresholds[0]
+        codes = [bisect_right(only, x) for x in u]
     else:
-        outcome = (u[:, None] >= dialer.thresholds[ch]).sum(axis=1)
-    codes = outcome.tolist()
+        codes = [bisect_right(thresholds[k], x) for k, x in zip(ch, u, strict=True)]
     table = dialer._table
     dur = [table[o] for o in codes]
-    for group, dist in dialer._drawn:
-        at = [i for i, o in enumerate(codes) if o in group]
+    # Durations drawn per group in code order, as ``adjusted`` would, on plain floats.
+    vx, dx = p.variability_x, p.duration_x
+    talk = [i for i, o in enumerate(codes) if o >= LEAD]  # the few conversations
+    for group, dist, mean in dialer._drawn:
+        among = talk if group[0] >= LEAD else range(len(codes))
+        at = [i for i in among if codes[i] in group]
         if at:
-            for i, x in zip(at, adjusted(dist, dist.sample(rng, len(at)), p).tolist(), strict=True):
-                dur[i] = x
-    hits = [i for i, o in enumerate(codes) if o in (LEAD, FOLLOW_UP)]
+            for i, v in zip(at, dist.sample(rng, len(at)).tolist(), strict=True):
+                dur[i] = max(mean + (v - mean) * vx, 0.0) * dx
+    hits = [i for i in talk if codes[i] != LOST]
     return DayPlan(ch, codes, list(accumulate(dur)), hits)
 
 
