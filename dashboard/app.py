@@ -9,13 +9,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import state
-
 VIEWS = Path(__file__).resolve().parent / "views"
 
 
 def main() -> None:
     """Set up the page and run the one the user picked."""
+    # Imported here: simulation workers import this file, and need none of it.
+    from dashboard import state
+
     st.set_page_config(page_title="teamsim", page_icon=":bar_chart:", layout="wide")
     pages = [
         st.Page(VIEWS / "scenario.py", title="Scenario", icon=":material/edit_note:", default=True),

@@ -114,7 +114,8 @@ def attainment_overlay(kpi_replications: Mapping[str, pd.DataFrame]) -> go.Figur
     for label, frame in kpi_replications.items():
         values = 100 * frame.get("attainment", pd.Series(dtype=float)).dropna()
         if not values.empty:
-            fig.add_trace(go.Histogram(x=values, name=label, opacity=0.6, nbinsx=20))
+            # One bin grid for every side, so the bars line up.
+            fig.add_trace(go.Histogram(x=values, name=label, opacity=0.6, bingroup=1))
     if not fig.data:
         return _empty(title, "No sales plan to attain")
     fig.add_vline(x=100, line={"color": "#333", "width": 3, "dash": "dash"})
@@ -259,7 +260,13 @@ def cost_vs_plan(overview: pd.DataFrame, currency: str) -> go.Figure:
                 name=str(row["side"]),
             )
         )
-    fig.update_xaxes(title=f"people cost a month, {currency}", tickformat=",.0f")
+    costs = overview["cost_per_month"].astype(float)
+    pad = max(0.15 * (costs.max() - costs.min()), 0.1 * costs.max(), 1.0)
+    fig.update_xaxes(
+        title=f"people cost a month, {currency}",
+        tickformat=",.0f",
+        range=[costs.min() - pad, costs.max() + pad],
+    )
     fig.update_yaxes(title="P(plan met), %", range=[-5, 110], ticksuffix=" %")
     return _layout(fig, title, showlegend=False)
 

@@ -29,8 +29,8 @@ from teamsim.store import Store, default_store_path
 
 __all__ = [
     "DEFAULT_SCENARIO",
-    "MAX_UPLOAD_BYTES",
     "MAX_SEED",
+    "MAX_UPLOAD_BYTES",
     "MAX_UPLOAD_MB",
     "Source",
     "bundled",

@@ -61,7 +61,7 @@ def comparison_table(result: Comparison) -> pd.DataFrame:
         unit = str(part["unit"].iloc[0])
         row: dict[str, str] = {"KPI": str(part["label"].iloc[0])}
         for r in _records(part):
-            row[str(r["side"])] = fmt_value(float(r["mean"]), unit, currency)
+            row[str(r["side"])] = _cell(fmt_value(float(r["mean"]), unit, currency))
         for r in _records(part.iloc[1:]):
             row[f"{r['side']} - {base}"] = _diff(
                 float(r["diff"]), float(r["ci_low"]), float(r["ci_high"]), unit, currency
@@ -83,9 +83,14 @@ def sure_differences(result: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _cell(text: str) -> str:
+    # A lone "-" reads as a Markdown list bullet in st.table.
+    return "–" if text == "-" else text
+
+
 def _diff(diff: float, low: float, high: float, unit: str, currency: str) -> str:
     if not math.isfinite(diff):
-        return "-"
+        return "–"
     text = fmt_value(diff, unit, currency, signed=True)
     if math.isfinite(low) and math.isfinite(high):
         return f"{text} [{fmt_value(low, unit, currency)}, {fmt_value(high, unit, currency)}]"

@@ -26,15 +26,20 @@ def chart(figure: Any, explanation: str, key: str | None = None) -> None:
     st.caption(explanation)
 
 
-def show_problems(problems: Iterable[Problem], what: str = "The scenario cannot be used") -> None:
-    """The loader's messages, one line per problem, as an error box (never a traceback)."""
-    lines = [f"- {_escape(str(p))}" for p in problems]
+def show_problems(
+    problems: Iterable[Problem], what: str = "The scenario cannot be used", *, brief: bool = False
+) -> None:
+    """The loader's messages, one line per problem, as an error box (never a traceback).
+
+    ``brief`` leaves out where the problem is: for a message shown next to its field.
+    """
+    lines = [f"- {_escape(p.message if brief else str(p))}" for p in problems]
     st.error(f"**{what}:**\n" + "\n".join(lines), icon=":material/error:")
 
 
 def _escape(text: str) -> str:
     # Messages quote YAML; Markdown would read its stars, underscores and dollars.
-    for char in "\\`*_$[]<>":
+    for char in "\\`*_$[]":
         text = text.replace(char, "\\" + char)
     return text
 

@@ -41,7 +41,7 @@ def render() -> None:
         mine = levers.problems_for(lever, problems)
         if mine:
             with slots[lever.key]:
-                ui.show_problems(mine, "Not allowed")
+                ui.show_problems(mine, "Not allowed", brief=True)
     with top:
         rest = levers.unplaced(all_levers, problems)
         if rest:

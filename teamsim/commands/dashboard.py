@@ -48,6 +48,8 @@ def streamlit_command(port: int) -> list[str]:
         str(MAX_UPLOAD_MB),
         "--server.fileWatcherType",
         "none",
+        "--client.toolbarMode",
+        "viewer",
         "--browser.gatherUsageStats",
         "false",
     ]

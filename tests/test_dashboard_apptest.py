@@ -1,0 +1,197 @@
+"""The dashboard's pages through Streamlit's AppTest: no browser, the real scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from teamsim.store import Store, scenario_hash
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+RETAIL = (ROOT / "scenarios" / "retail_bank.yaml").read_text(encoding="utf-8")
+DIGEST = scenario_hash(RETAIL)[:12]
+PAGES = {"scenario": "Scenario", "simulate": "Simulate", "plan": "Plan", "compare": "Compare",
+         "runs": "Runs"}  # fmt: skip
+REPS = 2
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "store.duckdb"
+    monkeypatch.setenv("TEAMSIM_STORE", str(path))
+    return path
+
+
+@pytest.fixture
+def at(store_path: Path) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.session_state["workers"] = 1  # replications in this process: quick and quiet
+    return app.run()
+
+
+def _ok(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def _go(app: AppTest, page: str) -> AppTest:
+    app.switch_page(f"views/{page}.py").run()
+    _ok(app)
+    assert [t.value for t in app.title] == [PAGES[page]]
+    return app
+
+
+def _button(app: AppTest, label: str) -> None:
+    [button] = [b for b in app.button if b.label == label]
+    button.click().run()
+    _ok(app)
+
+
+def _errors(app: AppTest) -> str:
+    return "\n".join(e.value for e in app.error)
+
+
+def _lever(app: AppTest, path: str) -> object:
+    return app.number_input(key=f"lever:{DIGEST}:{path}")
+
+
+def _simulate(app: AppTest) -> list[str]:
+    _go(app, "simulate")
+    app.number_input[0].set_value(REPS)
+    _button(app, "Run the simulation")
+    assert not app.error, _errors(app)
+    return [m.value for m in app.metric]
+
+
+def test_every_page_renders(at: AppTest) -> None:
+    _ok(at)
+    assert [t.value for t in at.title] == ["Scenario"]
+    for page in PAGES:
+        _go(at, page)
+
+
+def test_scenario_levers_come_from_the_scenario(at: AppTest) -> None:
+    assert _lever(at, "roles.client_manager.headcount.current").value == 14  # type: ignore[attr-defined]
+    assert _lever(at, "policies.call_quota_per_day").value == 30  # type: ignore[attr-defined]
+    assert not at.error
+    assert at.session_state["overrides"] == ()
+
+
+def test_a_bad_lever_shows_the_loaders_message(at: AppTest) -> None:
+    _lever(at, "roles.supervisor.headcount.current").set_value(9).run()  # type: ignore[attr-defined]
+    _ok(at)
+    assert "expected min <= current <= max, got 1, 9, 4" in _errors(at)
+    assert "--set" not in _errors(at)  # next to its field, the message needs no address
+    # Other pages refuse the broken scenario with the same message, not a traceback.
+    _go(at, "simulate")
+    assert "min <= current <= max" in _errors(at)
+
+
+def test_changing_a_headcount_changes_the_numbers(at: AppTest, store_path: Path) -> None:
+    before = _simulate(at)
+    _go(at, "scenario")
+    _lever(at, "roles.client_manager.headcount.current").set_value(6).run()  # type: ignore[attr-defined]
+    _ok(at)
+    assert at.session_state["overrides"] == (
+        'roles.client_manager.headcount={"current": 6, "min": 6, "max": 30}',
+    )
+    after = _simulate(at)
+    assert len(before) == len(after) == 4
+    assert before != after
+    assert len(Store(store_path).list_runs()) == 2  # both kept, as asked by the checkbox
+    # The edited scenario downloads as YAML that says what was changed.
+    _go(at, "scenario")
+    assert any(b.label.startswith("Download the scenario") for b in at.get("download_button"))
+
+
+def test_a_bad_upload_shows_the_loaders_messages(at: AppTest) -> None:
+    at.radio[0].set_value("Upload a file").run()
+    uploader = at.file_uploader(key="upload")
+    uploader.upload("broken.yaml", b"name: x\nroles: [1, 2\n", "application/x-yaml").run()
+    _ok(at)
+    assert "broken.yaml cannot be used" in _errors(at)
+    assert "not valid YAML" in _errors(at)
+    assert at.session_state["source"].label == "retail_bank"  # the good scenario stays
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # A tag that an unsafe loader would run: the safe loader refuses it.
+        (b"name: !!python/object/apply:os.system ['touch pwned']\n", "not valid YAML"),
+        (b"schema_version: 1\nname: x\nroles: {}\n", "required field is missing"),
+        (b"\x00\x01binary", "binary file"),
+        (b"name: " + b"x" * (2 * 1024 * 1024), "uploads are at most 1 MB"),
+    ],
+)
+def test_unsafe_or_wrong_uploads_are_refused(
+    at: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    at.radio[0].set_value("Upload a file").run()
+    at.file_uploader(key="upload").upload("scenario.yaml", content).run()
+    _ok(at)
+    assert message in _errors(at)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_good_upload_becomes_the_scenario(at: AppTest) -> None:
+    at.radio[0].set_value("Upload a file").run()
+    text = RETAIL.replace("name: Retail bank, direct sales unit", "name: Uploaded bank")
+    at.file_uploader(key="upload").upload("my_bank.yaml", text.encode()).run()
+    _ok(at)
+    assert not at.error
+    assert at.session_state["source"].label == "my_bank"
+    assert "Uploaded bank" in [s.value for s in at.subheader]
+
+
+def test_plan_page_plans_and_verifies(at: AppTest) -> None:
+    _go(at, "plan")
+    assert not at.error, _errors(at)
+    labels = [m.label for m in at.metric]
+    assert "Cost a month" in labels and "People" in labels
+    assert len(at.get("plotly_chart")) >= 2  # headcount by role, quotas
+    verify = next(n for n in at.number_input if n.label == "Replications per iteration")
+    verify.set_value(REPS)
+    next(n for n in at.number_input if n.label == "Most iterations").set_value(1)
+    _button(at, "Verify the plan")
+    assert "P(plan met)" in [m.label for m in at.metric]
+    assert any(s.value == "Iterations" for s in at.subheader)
+
+
+def test_compare_shows_the_differences(at: AppTest) -> None:
+    _lever(at, "roles.client_manager.headcount.current").set_value(20).run()  # type: ignore[attr-defined]
+    _go(at, "compare")
+    picks = at.multiselect(key="compare_picks")
+    assert picks.value == ["bundled:retail_bank", "current"]  # the edit against the original
+    at.number_input[0].set_value(REPS)
+    _button(at, "Compare")
+    assert not at.error, _errors(at)
+    kpis = at.table[0].value
+    difference = "retail_bank (edited) - retail_bank"
+    assert difference in kpis.columns
+    # 20 client managers instead of 14 dial more: a sure difference, with its interval.
+    dials = kpis.loc["Conversations a day (team)", difference]
+    assert dials.startswith("+") and "[" in dials
+    team = at.table[1].value
+    assert team.loc["retail_bank (edited)", "people, line"] == 20
+    assert len(at.get("plotly_chart")) == 3
+    assert [b.label for b in at.get("download_button")] == [
+        "Download the comparison (Excel)",
+        "Download the KPI table (CSV)",
+    ]
+
+
+def test_runs_page_opens_and_deletes_a_run(at: AppTest, store_path: Path) -> None:
+    _simulate(at)
+    [run_id] = Store(store_path).list_runs()["run_id"].tolist()
+    _go(at, "runs")
+    assert at.selectbox[0].value == run_id
+    assert len(at.dataframe) == 2  # the runs, the opened run's KPIs
+    assert len(at.get("download_button")) == 2  # Excel, CSV
+    at.checkbox(key=f"confirm:{run_id}").check().run()
+    _button(at, "Delete the run")
+    assert Store(store_path).list_runs().empty
+    assert any("No runs stored yet" in i.value for i in at.info)
