@@ -73,12 +73,14 @@ class Comparison:
         rows = []
         for side in self.sides:
             met = side.kpi_replications.get("plan_met", pd.Series(dtype=float))
+            measured = met.to_numpy(dtype=float)
+            measured = measured[np.isfinite(measured)]
             rows.append(
                 {
                     "side": side.label,
                     "cost_per_month": side.cost_per_month,
                     **{f"headcount_{k}": v for k, v in side.headcount_by_level().items()},
-                    "p_plan_met": float(np.nanmean(met)) if len(met) else math.nan,
+                    "p_plan_met": float(measured.mean()) if len(measured) else math.nan,
                 }
             )
         return pd.DataFrame(rows)

@@ -86,9 +86,11 @@ class Store:
     def save_run(self, meta: RunMeta, tables: Mapping[str, pd.DataFrame]) -> str:
         """Write a run and its tables in one transaction; return its id."""
         run_id = meta.run_id or new_run_id(meta.started_at)
-        for name in tables:
+        for name, frame in tables.items():
             if not _TABLE_NAME.match(name):
                 raise ValueError(f"table name {name!r} must be lower_snake_case")
+            if "run_id" in frame.columns:
+                raise ValueError(f"table {name!r} has a run_id column; the store adds its own")
         with self._connect(write=True) as con:
             con.begin()
             try:

@@ -21,7 +21,7 @@ from teamsim.format import fmt_value
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result, side_from_run
-from teamsim.store import Store
+from teamsim.store import Store, StoreError
 
 
 def compare_command(
@@ -72,7 +72,10 @@ def _side(
 ) -> Side:
     path = Path(item)
     if not path.exists() and not item.endswith((".yaml", ".yml")):
-        return side_from_run(Store(store_path), item)
+        try:
+            return side_from_run(Store(store_path), item)
+        except StoreError as exc:
+            raise StoreError(f"{item!r} is not a scenario file, and {exc}") from None
     scenario = load_scenario(path, overrides)
     started = dt.datetime.now()
     # One seed for every file: common random numbers make the differences sharp.

@@ -1,0 +1,204 @@
+"""``teamsim sweep FILE --set path=a..b:step ...``: a grid of what-ifs, simulated and stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from optimizer.calibrate import kpi_value
+from sim import simulate
+from sim.errors import Problem, ScenarioError
+from sim.runner import SimResult
+from sim.scenario import Scenario
+from teamsim.commands.options import (
+    ExecutorOption,
+    ScenarioPath,
+    SchedulerOption,
+    SeedOption,
+)
+from teamsim.commands.runs import StoreOption
+from teamsim.compare import Side
+from teamsim.console import out, user_errors
+from teamsim.executors import ExecutorKind, make_executor
+from teamsim.export import write_workbook
+from teamsim.format import fmt_value
+from teamsim.grid import Axis, grid
+from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.progress import replication_progress
+from teamsim.runs_io import save_result
+from teamsim.store import RunMeta, Store, new_run_id
+
+SUMMARY_KPIS = (
+    "revenue_per_month",
+    "attainment",
+    "utilisation_line",
+    "dials_per_caller_day",
+    "approval_wait_min",
+)
+
+
+def sweep_command(
+    file: ScenarioPath,
+    axes: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="An axis: path=a..b:step, path=x,y,z or path=value. Repeat for a grid.",
+            show_default=False,
+        ),
+    ],
+    replications: Annotated[
+        int, typer.Option("--replications", "-n", min=2, help="Replications per point.")
+    ] = 10,
+    seed: SeedOption = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local processes.")] = None,
+    executor: ExecutorOption = ExecutorKind.LOCAL,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+    excel: Annotated[Path | None, typer.Option(help="Also write the summary to .xlsx.")] = None,
+) -> None:
+    """Simulate every point of a what-if grid on common random numbers; store each point.
+
+    Example: --set roles.client_manager.headcount.current=8..20:4
+    --set policies.call_quota_per_day=20,40,60. Every point is validated before anything
+    runs. Points finished before a Ctrl-C stay stored.
+    """
+    with user_errors():
+        axis_list, points = grid(axes)
+        scenarios = _validate_all(file, points)
+        text = read_scenario_bytes(file).decode("utf-8-sig")
+        st = Store(store)
+        sweep_id = new_run_id()
+        root = seed if seed is not None else scenarios[0].seed
+        rows: list[dict[str, Any]] = []
+        with (
+            make_executor(executor, scheduler=scheduler, workers=workers) as runner,
+            replication_progress("sweep points", len(points)) as advance,
+        ):
+            for k, (point, sc) in enumerate(zip(points, scenarios, strict=True), start=1):
+                started = dt.datetime.now()
+                result = simulate(sc, replications, root, executor=runner)
+                run_id = save_result(
+                    st,
+                    result,
+                    text,
+                    kind="sweep-point",
+                    label=f"{sweep_id} #{k}",
+                    started_at=started,
+                    status="complete" if result.complete else "partial",
+                    params={"overrides": point, "sweep": sweep_id},
+                )
+                rows.append(_summary_row(axis_list, point, result, run_id))
+                advance(k)
+        summary = pd.DataFrame(rows)
+        _store_summary(st, sweep_id, file, text, summary, axes, root, replications)
+        out.print(_summary_table(summary, axis_list, scenarios[0]))
+        out.print(f"stored {len(points)} point runs and the summary as run {sweep_id}")
+        if excel is not None:
+            write_workbook(excel, {"sweep": summary}, {"sweep": sweep_id, "file": str(file)})
+            out.print(f"wrote {excel}")
+
+
+def _validate_all(file: Path, points: list[list[str]]) -> list[Scenario]:
+    """Every point's scenario, or every point's problems at once before anything runs."""
+    scenarios, problems = [], []
+    for point in points:
+        try:
+            scenarios.append(load_scenario(file, point))
+        except ScenarioError as exc:
+            where = ", ".join(point)
+            problems += [
+                Problem(p.path, f"{p.message} (point {where})", p.source, p.line)
+                for p in exc.problems
+            ]
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios
+
+
+def _summary_row(
+    axes: list[Axis], point: list[str], result: SimResult, run_id: str
+) -> dict[str, Any]:
+    row: dict[str, Any] = {a.path: v.split("=", 1)[1] for a, v in zip(axes, point, strict=True)}
+    for name in SUMMARY_KPIS:
+        row[name] = kpi_value(result, name)
+    row["p_plan_met"] = kpi_value(result, "plan_met")
+    row["p_low"] = kpi_value(result, "plan_met", "ci_low")
+    row["p_high"] = kpi_value(result, "plan_met", "ci_high")
+    side = Side("x", result.scenario, result.seed, result.kpi_replications)
+    row["cost_per_month"] = side.cost_per_month
+    row["point_run"] = run_id
+    return row
+
+
+def _store_summary(
+    st: Store,
+    sweep_id: str,
+    file: Path,
+    text: str,
+    summary: pd.DataFrame,
+    axes: list[str],
+    seed: int,
+    replications: int,
+) -> None:
+    meta = RunMeta(
+        kind="sweep",
+        scenario_name=str(file),
+        scenario_text=text,
+        seed=seed,
+        replications=replications,
+        code_version=_version(),
+        started_at=dt.datetime.now(),
+        label=f"{len(summary)} points",
+        params={"axes": axes},
+        run_id=sweep_id,
+    )
+    st.save_run(meta, {"sweep_summary": summary})
+
+
+def _version() -> str:
+    from teamsim import __version__
+
+    return __version__
+
+
+def _summary_table(summary: pd.DataFrame, axes: list[Axis], first: Scenario) -> Table:
+    table = Table(title="Sweep (common random numbers across points)", title_justify="left")
+    for axis in axes:
+        table.add_column(axis.path)
+    labels = {
+        "revenue_per_month": ("revenue a month", "currency"),
+        "attainment": ("attainment", "share"),
+        "cost_per_month": ("cost a month", "currency"),
+        "utilisation_line": ("line utilisation", "share"),
+        "dials_per_caller_day": ("dials a day", "count"),
+    }
+    for label, _ in labels.values():
+        table.add_column(label, justify="right")
+    table.add_column("P(plan met) [95 %]", justify="right")
+    cur = first.currency
+    for row in summary.to_dict(orient="records"):
+        cells = [str(row[a.path]) for a in axes]
+        cells += [fmt_value(_num(row[k]), unit, cur) for k, (_, unit) in labels.items()]
+        cells.append(
+            f"{fmt_value(row['p_plan_met'], 'share', cur)} "
+            f"[{fmt_value(row['p_low'], 'share', cur)}-"
+            f"{fmt_value(row['p_high'], 'share', cur)}]"
+        )
+        table.add_row(*cells)
+    return table
+
+
+def _num(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else math.nan
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("sweep")(sweep_command)
