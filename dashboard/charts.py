@@ -86,6 +86,13 @@ def _empty(title: str, why: str) -> go.Figure:
     return _layout(fig, title)
 
 
+def _bins(values: pd.Series) -> dict[str, float]:
+    """About twenty bins over the values' range, at least one percentage point wide."""
+    low, high = float(values.min()), float(values.max())
+    size = max((high - low) / 20.0, 1.0)
+    return {"start": low - size / 2, "end": high + size / 2, "size": size}
+
+
 def activity_group(activity: str) -> str:
     """The legend group of an activity of the time-use table."""
     if activity.startswith("duty:"):
@@ -99,7 +106,7 @@ def attainment_distribution(kpi_replications: pd.DataFrame) -> go.Figure:
     values = 100 * kpi_replications.get("attainment", pd.Series(dtype=float)).dropna()
     if values.empty:
         return _empty(title, "No sales plan to attain")
-    fig = go.Figure(go.Histogram(x=values, nbinsx=max(5, min(30, len(values))), name="runs"))
+    fig = go.Figure(go.Histogram(x=values, xbins=_bins(values), name="runs"))
     fig.add_vline(x=100, line={"color": "#c23b3b", "width": 3, "dash": "dash"})
     fig.add_annotation(x=100, y=1, yref="paper", text="plan", showarrow=False, yanchor="bottom")
     fig.update_xaxes(title="attainment, % of plan", ticksuffix=" %")
@@ -111,11 +118,16 @@ def attainment_overlay(kpi_replications: Mapping[str, pd.DataFrame]) -> go.Figur
     """Each side's per-replication attainment as overlaid, translucent histograms."""
     title = "Plan attainment per replication, side by side (% of plan)"
     fig = go.Figure()
-    for label, frame in kpi_replications.items():
-        values = 100 * frame.get("attainment", pd.Series(dtype=float)).dropna()
-        if not values.empty:
-            # One bin grid for every side, so the bars line up.
-            fig.add_trace(go.Histogram(x=values, name=label, opacity=0.6, bingroup=1))
+    series = {
+        label: 100 * frame.get("attainment", pd.Series(dtype=float)).dropna()
+        for label, frame in kpi_replications.items()
+    }
+    series = {label: values for label, values in series.items() if not values.empty}
+    if series:
+        bins = _bins(pd.concat(list(series.values())))
+    for label, values in series.items():
+        # One bin grid for every side, so the bars line up.
+        fig.add_trace(go.Histogram(x=values, name=label, opacity=0.6, xbins=bins))
     if not fig.data:
         return _empty(title, "No sales plan to attain")
     fig.add_vline(x=100, line={"color": "#333", "width": 3, "dash": "dash"})

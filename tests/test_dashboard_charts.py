@@ -1,0 +1,163 @@
+"""The dashboard's pure parts: chart builders, levers as overrides, tables and exports."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from dashboard import charts, exports, levers, tables
+from sim import SimResult, simulate
+from sim.scenario.loader import parse_scenario
+from teamsim.compare import compare, side_from_result
+
+ROOT = Path(__file__).resolve().parent.parent
+RETAIL = (ROOT / "scenarios" / "retail_bank.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def result() -> SimResult:
+    return simulate(parse_scenario(RETAIL, "retail_bank.yaml"), 2, 7, workers=1)
+
+
+def test_attainment_distribution_has_the_plan_line(result: SimResult) -> None:
+    fig = charts.attainment_distribution(result.kpi_replications)
+    assert "% of plan" in fig.layout.title.text
+    [hist] = fig.data
+    assert list(hist.x) == pytest.approx(list(100 * result.kpi_replications["attainment"]))
+    assert [shape.x0 for shape in fig.layout.shapes] == [100]
+
+
+def test_charts_without_data_say_so() -> None:
+    fig = charts.attainment_distribution(pd.DataFrame({"attainment": [float("nan")]}))
+    assert fig.layout.annotations[0].text == "No sales plan to attain"
+    assert not fig.data
+
+
+def test_time_use_by_level_stacks_to_the_whole_day(result: SimResult) -> None:
+    fig = charts.time_use_by_level(result.frames.time_use)
+    assert fig.layout.barmode == "stack"
+    totals: dict[str, float] = {}
+    for bar in fig.data:
+        for level, share in zip(bar.y, bar.x, strict=True):
+            totals[level] = totals.get(level, 0.0) + share
+    assert set(totals) == {"middle", "lower", "line"}
+    assert all(t == pytest.approx(100.0) for t in totals.values())
+    assert "Duties" in {bar.name for bar in fig.data}
+
+
+def test_activity_groups() -> None:
+    assert charts.activity_group("duty:planning") == "Duties"
+    assert charts.activity_group("escalation") == charts.activity_group("approval")
+    assert charts.activity_group("something_new") == "Something new"
+
+
+def test_utilisation_heatmap_rows_are_people(result: SimResult) -> None:
+    fig = charts.utilisation_heatmap(result.frames.utilisation_week)
+    [heat] = fig.data
+    people = set(result.frames.utilisation_week["person"])
+    assert set(heat.y) == people
+    assert heat.zmin == 0 and heat.zmax == 100
+
+
+def test_funnel_has_a_panel_per_segment(result: SimResult) -> None:
+    fig = charts.funnel_by_segment(result.frames.funnel, result.replications)
+    assert [t.name for t in fig.data] == ["consumer_loan", "payroll_project"]
+    first = fig.data[0]
+    assert list(first.y) == ["consultation", "meeting", "application", "contract"]
+    assert list(first.x) == sorted(first.x, reverse=True)  # a funnel narrows
+
+
+def test_waits_has_a_box_per_kind(result: SimResult) -> None:
+    fig = charts.waits(result.frames.waits)
+    assert [t.name for t in fig.data] == ["Approvals", "Escalations", "Inbound requests"]
+    assert fig.layout.xaxis.type == "log"
+
+
+def test_compare_charts(result: SimResult) -> None:
+    more = parse_scenario(RETAIL, "x", ["roles.client_manager.headcount.current=20"])
+    other = simulate(more, 2, 7, workers=1)
+    comparison = compare([side_from_result("base", result), side_from_result("more", other)])
+    overview = tables.overview_with_intervals(comparison)
+    assert (overview["p_low"] <= overview["p_plan_met"]).all()
+    cost = charts.cost_vs_plan(overview, "RUB")
+    assert [t.name for t in cost.data] == ["base", "more"]
+    assert cost.data[1].x[0] - cost.data[0].x[0] == 6 * 95000
+    heads = charts.headcount_by_level(overview)
+    assert [list(t.y) for t in heads.data] == [[1, 2, 14], [1, 2, 20]]
+    overlay = charts.attainment_overlay({s.label: s.kpi_replications for s in comparison.sides})
+    assert overlay.layout.barmode == "overlay" and len(overlay.data) == 2
+    shown = tables.comparison_table(comparison)
+    assert list(shown.columns) == ["KPI", "base", "more", "more - base"]
+    sure = tables.sure_differences(comparison)
+    assert list(sure.columns) == ["more - base"] and len(sure) == len(shown)
+
+
+def test_kpi_table_formats_by_unit(result: SimResult) -> None:
+    shown = tables.kpi_table(result.kpis, "RUB").set_index("KPI")
+    assert shown.loc["Revenue a month", "mean"].endswith("M RUB")
+    assert shown.loc["P(plan met)", "mean"].endswith("%")
+    assert "Utilisation, top level" not in shown.index  # no one at the top: left out
+
+
+def test_levers_become_overrides_the_loader_accepts() -> None:
+    scenario = parse_scenario(RETAIL, "retail_bank.yaml")
+    found = {lv.key: lv for lv in levers.levers(scenario)}
+    head = found["roles.head_of_unit.headcount"]
+    assert head.kind == "people" and head.value == 1
+    managers = found["roles.client_manager.headcount"]
+    assert managers.value == {"current": 14, "min": 6, "max": 30}
+    assert found["segments.consumer_loan.stages.1.convert"].label == "meeting"
+    values = {
+        managers.key: {"current": 12, "min": 6, "max": 30},
+        "policies.occupancy_cap": 0.85,  # unchanged: no override
+        "segments.consumer_loan.stages.1.convert": 0.4,
+        "plan.revenue_per_month": 25_000_000.0,
+    }
+    edits = levers.overrides_from(values, list(found.values()))
+    assert edits == [
+        'roles.client_manager.headcount={"current": 12, "min": 6, "max": 30}',
+        "segments.consumer_loan.stages.1.convert=0.4",
+        "plan.revenue_per_month=25000000",
+    ]
+    edited = parse_scenario(RETAIL, "x", edits)
+    assert edited.roles["client_manager"].headcount.current == 12
+    assert edited.segments["consumer_loan"].stages[1].convert == 0.4
+    # The downloaded YAML is the same scenario.
+    text = levers.edited_yaml(RETAIL, edits, "# edited\n")
+    assert text.startswith("# edited\n")
+    assert parse_scenario(text, "edited.yaml") == edited
+
+
+def test_problems_are_matched_to_their_lever() -> None:
+    from sim.errors import ScenarioError
+
+    scenario = parse_scenario(RETAIL, "retail_bank.yaml")
+    all_levers = levers.levers(scenario)
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(
+            RETAIL,
+            "x",
+            ['roles.supervisor.headcount={"current": 9, "min": 1, "max": 4}',
+             "segments.consumer_loan.stages.1.convert=1.5"],
+        )  # fmt: skip
+    problems = caught.value.problems
+    by_key = {lv.key: levers.problems_for(lv, problems) for lv in all_levers}
+    assert [p.message for p in by_key["roles.supervisor.headcount"]] == [
+        "expected min <= current <= max, got 1, 9, 4"
+    ]
+    assert len(by_key["segments.consumer_loan.stages.1.convert"]) == 1
+    assert not by_key["roles.client_manager.headcount"]
+    assert levers.unplaced(all_levers, problems) == []
+
+
+def test_exports(result: SimResult) -> None:
+    data = exports.workbook_bytes({"kpis": result.kpis}, {"run": "test"})
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["about", "kpis"]
+    archive = zipfile.ZipFile(io.BytesIO(exports.csv_zip({"kpis": result.kpis, "x": result.kpis})))
+    assert archive.namelist() == ["kpis.csv", "x.csv"]
