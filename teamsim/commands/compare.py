@@ -12,10 +12,12 @@ import typer
 from rich.table import Table
 
 from sim import simulate
-from teamsim.commands.options import SeedOption, SetOption
+from sim.runner import Executor
+from teamsim.commands.options import ExecutorOption, SchedulerOption, SeedOption, SetOption
 from teamsim.commands.runs import StoreOption
 from teamsim.compare import Comparison, Side, compare, side_from_result
 from teamsim.console import out, user_errors
+from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_workbook
 from teamsim.format import fmt_value
 from teamsim.io import load_scenario, read_scenario_bytes
@@ -37,6 +39,8 @@ def compare_command(
     ] = None,
     save: Annotated[bool, typer.Option(help="Store the simulated scenarios as runs.")] = True,
     workers: Annotated[int | None, typer.Option(help="Local processes.")] = None,
+    executor: ExecutorOption = ExecutorKind.LOCAL,
+    scheduler: SchedulerOption = None,
     store: StoreOption = None,
 ) -> None:
     """Compare scenarios (simulated on common random numbers) or stored runs.
@@ -48,10 +52,11 @@ def compare_command(
         if not 2 <= len(items) <= 4:
             raise typer.BadParameter(f"give 2 to 4 scenarios or runs, got {len(items)}")
         st = Store(store)
-        sides = [
-            _side(item, i, replications, seed, set_ or [], workers, st if save else None, store)
-            for i, item in enumerate(items)
-        ]
+        with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
+            sides = [
+                _side(item, replications, seed, set_ or [], runner, st if save else None, store)
+                for item in items
+            ]
         result = compare(_unique_labels(sides))
         out.print(comparison_table(result))
         out.print(overview_table(result))
@@ -62,11 +67,10 @@ def compare_command(
 
 def _side(
     item: str,
-    index: int,
     replications: int,
     seed: int | None,
     overrides: list[str],
-    workers: int | None,
+    runner: Executor,
     save_to: Store | None,
     store_path: Path | None,
 ) -> Side:
@@ -81,7 +85,7 @@ def _side(
     # One seed for every file: common random numbers make the differences sharp.
     root = seed if seed is not None else 0
     with replication_progress(f"simulating {path.name}", replications) as advance:
-        result = simulate(scenario, replications, root, workers=workers, progress=advance)
+        result = simulate(scenario, replications, root, executor=runner, progress=advance)
     label = path.stem
     if save_to is not None:
         text = read_scenario_bytes(path).decode("utf-8-sig")

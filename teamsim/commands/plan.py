@@ -14,10 +14,19 @@ from rich.table import Table
 
 from optimizer import Plan, plan
 from optimizer.loop import verify
+from sim.runner import Executor
 from sim.scenario import Scenario
-from teamsim.commands.options import JsonOption, ScenarioPath, SeedOption, SetOption
+from teamsim.commands.options import (
+    ExecutorOption,
+    JsonOption,
+    ScenarioPath,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+)
 from teamsim.commands.runs import StoreOption
 from teamsim.console import out, user_errors
+from teamsim.executors import ExecutorKind, make_executor
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.progress import replication_progress
 from teamsim.store import Store
@@ -72,6 +81,8 @@ def plan_command(
     iterations: Annotated[int, typer.Option(help="--verify: most iterations.", min=1)] = 6,
     seed: SeedOption = None,
     workers: Annotated[int | None, typer.Option(help="--verify: local processes.", min=1)] = None,
+    executor: ExecutorOption = ExecutorKind.LOCAL,
+    scheduler: SchedulerOption = None,
     store: StoreOption = None,
 ) -> None:
     """Plan the team: headcount by level, duties, call targets, cost, and what binds.
@@ -84,19 +95,20 @@ def plan_command(
         if verify_:
             if mode is not Mode.SIZING or budget is not None:
                 raise typer.BadParameter("--verify sizes the team: no --mode allocation/--budget")
-            _verify(
-                file,
-                sc,
-                set_ or [],
-                confidence,
-                replications,
-                iterations,
-                seed,
-                workers,
-                solver.value,
-                store,
-                json_,
-            )
+            with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
+                _verify(
+                    file,
+                    sc,
+                    set_ or [],
+                    confidence,
+                    replications,
+                    iterations,
+                    seed,
+                    runner,
+                    solver.value,
+                    store,
+                    json_,
+                )
             return
         result = plan(sc, mode.value, solver.value, budget)
     show(sc, result, json_)
@@ -110,7 +122,7 @@ def _verify(
     replications: int,
     iterations: int,
     seed: int | None,
-    workers: int | None,
+    runner: Executor,
     solver: str,
     store: Path | None,
     as_json: bool,
@@ -124,8 +136,8 @@ def _verify(
             seed=seed,
             max_iterations=iterations,
             solver=solver,
-            workers=workers,
-            progress=lambda _what, done, _total: advance(done),
+            executor=runner,
+            progress=lambda what, done, _total: advance(done, what),
         )
     text = read_scenario_bytes(file).decode("utf-8-sig")
     run_id = save_verified(Store(store), verified, text, overrides, started)
