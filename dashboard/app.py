@@ -26,6 +26,8 @@ def main() -> None:
         st.Page(VIEWS / "runs.py", title="Runs", icon=":material/inventory_2:"),
     ]
     page = st.navigation(pages)
+    page.run()
+    # After the page: the Scenario page may just have changed the scenario or its edits.
     with st.sidebar:
         source = state.current()
         st.caption(f"Scenario: **{source.label}**")
@@ -33,7 +35,6 @@ def main() -> None:
         if edits:
             st.caption(f"{len(edits)} edit(s) on the Scenario page")
         st.caption(f"Run store: `{state.store_path_text()}`")
-    page.run()
 
 
 # Streamlit runs this file as __main__; worker processes of a simulation import it as

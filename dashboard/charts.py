@@ -29,6 +29,7 @@ __all__ = [
 LEVELS = ("top", "middle", "lower", "line")
 PALETTE = ("#1f5fa8", "#e07b28", "#2e9e5b", "#c23b3b", "#7d5ba6", "#8c6d31", "#d45fa0", "#5f6b73")
 _FONT = {"size": 16}
+FLOOR_MIN = 0.1  # waits shorter than this are drawn at it on the log axis
 _HEIGHT = 460
 
 # Activities grouped for a readable legend; every duty:<id> is a duty.
@@ -238,10 +239,14 @@ def waits(waits_frame: pd.DataFrame) -> go.Figure:
     names = {"approval": "Approvals", "escalation": "Escalations", "inbound": "Inbound requests"}
     fig = go.Figure()
     for kind in ("approval", "escalation", "inbound"):
-        values = waits_frame.loc[waits_frame["kind"] == kind, "wait_min"]
+        # A log axis has no zero: waits under FLOOR_MIN are drawn at it.
+        values = waits_frame.loc[waits_frame["kind"] == kind, "wait_min"].clip(lower=FLOOR_MIN)
         if not values.empty:
             fig.add_trace(go.Box(x=values, name=names[kind], boxpoints=False, boxmean=True))
-    fig.update_xaxes(title="minutes from request to start (log scale)", type="log")
+    fig.update_xaxes(
+        title=f"minutes from request to start (log scale; under {FLOOR_MIN:g} min drawn at it)",
+        type="log",
+    )
     return _layout(fig, title, showlegend=False)
 
 
