@@ -258,9 +258,14 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
     return DayPlan(ch, codes, list(accumulate(dur)), hits)
 
 
+def draw_one(dist: Distribution, rng: np.random.Generator) -> float:
+    """``dist.sample(rng, 1)[0]`` as a float, without an array when the value is fixed."""
+    return float(dist.value) if isinstance(dist, Fixed) else float(dist.sample(rng, 1)[0])
+
+
 def adjusted_one(dist: Distribution, rng: np.random.Generator, p: Person) -> float:
     """One draw of ``dist`` under ``p``'s persona: ``adjusted`` of a sample of one, as a float."""
-    value = dist.value if isinstance(dist, Fixed) else float(dist.sample(rng, 1)[0])
+    value = draw_one(dist, rng)
     mean = dist.expected_value()
     return max(mean + (value - mean) * p.variability_x, 0.0) * p.duration_x
 

@@ -21,7 +21,7 @@ import simpy
 
 from sim.model.absences import WORKDAYS_PER_MONTH
 from sim.model.agenda import book
-from sim.model.calls import adjusted, adjusted_one
+from sim.model.calls import adjusted, adjusted_one, draw_one
 from sim.model.clock import NEVER
 from sim.model.people import Person
 from sim.model.streams import Purpose, stream
@@ -105,8 +105,8 @@ def create_deal(
 ) -> Deal:
     """A new deal entering its first stage at ``t``; starts its process."""
     rng = stream(w.seed, w.replication, Purpose(keys[0]), *keys[1:])
-    u_segment, u_escalate, u_stage = rng.random(3)
-    sid = repeat_of.segment_id if repeat_of else _segment(w, owner, channel, float(u_segment))
+    u_segment, u_escalate, u_stage = rng.random(3).tolist()
+    sid = repeat_of.segment_id if repeat_of else _segment(w, owner, channel, u_segment)
     seg = w.sc.segments[sid]
     escalate = int(u_stage * len(seg.stages)) if u_escalate < seg.escalation_rate else -1
     mult = owner.conversion_x * owner.productivity(max(0, w.clock.day_of(t)))
@@ -172,7 +172,7 @@ def run_deal(w: World, deal: Deal) -> Generator[Any, Any, None]:
     t = deal.created
     for i, stage in enumerate(deal.seg.stages):
         deal.funnel(w, i, "entered", t)
-        delay = float(stage.client_delay_days.sample(deal.rng, 1)[0])
+        delay = draw_one(stage.client_delay_days, deal.rng)
         due = w.clock.after_days(t, delay)
         done = _stage_task(w, deal, stage, t, due) if due < NEVER else None
         if done is None:
@@ -203,7 +203,7 @@ def _win(w: World, deal: Deal) -> None:
         w.give_followup(owner, w.clock.workable(now), Task("after_sale", minutes, now))
     owner.support_per_day += after.support_min_per_month / WORKDAYS_PER_MONTH
     again = deal.rng.random() < after.repeat_probability
-    days = float(after.repeat_after_days.sample(deal.rng, 1)[0])
+    days = draw_one(after.repeat_after_days, deal.rng)
     start = w.clock.after_days(now, days)
     if again and start < NEVER:
         w.env.process(_repeat(w, deal, start))

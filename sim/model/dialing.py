@@ -26,6 +26,7 @@ from sim.model.calls import (
     LEADS,
     Dialer,
     adjusted_one,
+    draw_one,
 )
 from sim.model.clock import NEVER
 from sim.model.deals import create_deal
@@ -144,7 +145,7 @@ def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> 
     calls = w.sc.calls
     assert calls is not None
     rng = dialer.callback_rng
-    days = float(calls.follow_up_after_days.sample(rng, 1)[0])
+    days = draw_one(calls.follow_up_after_days, rng)
     u = float(rng.random())
     lead = u < dialer.lead_p[k]
     again = not lead and u < dialer.lead_p[k] + calls.follow_up_given_conversation

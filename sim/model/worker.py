@@ -11,7 +11,6 @@ wakes them. Same-minute order is explicit: queues are heaps by due time checked 
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 from collections import deque
 from collections.abc import Generator
@@ -147,15 +146,22 @@ def _next_step(w: World, p: Person, d: int, order: list[int]) -> Steps | None:
 
 def _idle(w: World, p: Person, d: int) -> Steps:
     """Wait for the next due work, a meeting or the day's end; anyone may wake us."""
-    due = p.followups[0][0] if p.followups else NEVER
+    now = w.env.now
     end = w.clock.ends[d]
-    until = min(due, _next_meeting(p), end)
-    if until <= w.env.now:
+    until = end
+    if p.followups and p.followups[0][0] < until:
+        until = p.followups[0][0]
+    if p.agenda and p.agenda[0][0] < until:
+        until = p.agenda[0][0]
+    if until <= now:
         until = end
     p.state, p.idle_until = State.IDLE, until
     # Whoever brings work interrupts the wait (World.wake); then we look again.
-    with contextlib.suppress(simpy.Interrupt):
-        yield w.env.timeout(until - w.env.now)
+    # (try/except: contextlib.suppress costs a context manager on every wait.)
+    try:  # noqa: SIM105
+        yield w.env.timeout(until - now)
+    except simpy.Interrupt:
+        pass
     p.state, p.woken = State.BUSY, False
 
 
@@ -199,9 +205,9 @@ def _chunk(w: World, p: Person, d: int, left: float) -> float:
     Up to the next meeting, a chunk, or the day's end; past the end only to finish the
     work within the overtime cap.
     """
-    now, end = w.env.now, w.clock.end(d)
-    stop = min(_next_meeting(p), end)
-    room = w.clock.worked(d, now, max(now, stop))
+    now, end = w.env.now, w.clock.ends[d]
+    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    room = w.clock.worked(d, now, stop if stop > now else now)
     want = min(left, CHUNK_MIN)
     if want <= room + EPS:
         return want
@@ -219,7 +225,7 @@ def _piece(w: World, p: Person, d: int, task: Task) -> Generator[Any, Any, bool]
     yield w.env.timeout(t1 - t0)
     w.account(p, d, task.activity, t0, t1)
     task.minutes -= work
-    if task.minutes > EPS and task.splittable and t1 < w.clock.end(d) + w.clock.overtime:
+    if task.minutes > EPS and task.splittable and t1 < w.clock.caps[d]:
         return False
     _complete(p, task, t1)
     return True
@@ -238,13 +244,14 @@ def _chore(w: World, p: Person, d: int) -> Steps:
     As many whole duties as fit in a chunk before the next stop are done as one stretch
     of time (one event); when not even the first fits, a piece of it.
     """
-    now = w.env.now
-    stop = min(_next_meeting(p), w.clock.end(d))
-    room = min(w.clock.worked(d, now, max(now, stop)), CHUNK_MIN)
+    now, clock, chores = w.env.now, w.clock, p.chores
+    end = clock.ends[d]
+    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    room = min(clock.worked(d, now, stop if stop > now else now), CHUNK_MIN) + EPS
     t = now
-    while p.chores and w.clock.worked(d, now, t) + p.chores[0][1] <= room + EPS:
-        activity, minutes = p.chores.popleft()
-        t1 = w.clock.after(d, t, minutes)
+    while chores and clock.worked(d, now, t) + chores[0][1] <= room:
+        activity, minutes = chores.popleft()
+        t1 = clock.after(d, t, minutes)
         w.account(p, d, activity, t, t1)
         t = t1
     if t > now:
@@ -263,9 +270,13 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
     dialer = p.calls
     if dialer is None:
         return None
-    if dialer.plan is None:
-        dialer.plan = draw_plan(p, dialer, w.pools, quota(w, p), d)
-    stop = min(_next_meeting(p), w.clock.end(d))
-    if dialer.plan.left <= 0 or w.clock.worked(d, w.env.now, max(stop, w.env.now)) <= EPS:
+    plan = dialer.plan
+    if plan is None:
+        plan = dialer.plan = draw_plan(p, dialer, w.pools, quota(w, p), d)
+    if plan.next >= len(plan.ch):
+        return None
+    now, end = w.env.now, w.clock.ends[d]
+    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    if w.clock.worked(d, now, stop if stop > now else now) <= EPS:
         return None
     return call_run(w, p, d, stop)
