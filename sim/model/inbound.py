@@ -7,6 +7,7 @@ they do not change with the team: common random numbers across staffing scenario
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.clock import Clock
+from sim.model.clock import NEVER, Clock
 from sim.model.deals import create_deal
 from sim.model.people import Person, State
 from sim.model.streams import Purpose, key_of, stream
@@ -88,10 +89,18 @@ def dispatch(w: World) -> None:
             return
     if w.mode != "block" or not w.inbound_first:
         return
-    now = w.env.now
-    callers = [p for p in desk.answerers if p.state is State.CALLING and not p.woken and p.run]
-    if callers:
-        w.wake(min(callers, key=lambda p: p.run.busy_until(w, now) if p.run else now))
+    now, clock = w.env.now, w.clock
+    first, soonest = None, NEVER
+    for p in desk.answerers:
+        run = p.run
+        if p.state is State.CALLING and not p.woken and run:
+            # Run.busy_until, inlined: this scans every caller for every request.
+            made = bisect_left(run.starts, clock.worked(run.day, run.t0, now))
+            until = w.finish(run.day, run.t0, run.ends[made - 1]) if made else now
+            if first is None or until < soonest:
+                first, soonest = p, until
+    if first is not None:
+        w.wake(first)
 
 
 def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None]:

@@ -95,18 +95,23 @@ def _start_day(w: World, p: Person, d: int) -> None:
 def _end_day(w: World, p: Person, d: int) -> None:
     """Flush the day's time use (idle is what is left) and call tallies."""
     p.state = State.OFF
-    worked = sum(m for a, m in p.today.items() if a != "overtime")
-    p.today["idle"] = max(0.0, w.clock.available - worked)
-    for activity, minutes in p.today.items():
+    today, pid = p.today, p.pid
+    if "overtime" in today:
+        worked = sum(m for a, m in today.items() if a != "overtime")
+    else:
+        worked = sum(today.values())  # the same sum, in the same order
+    today["idle"] = max(0.0, w.clock.available - worked)
+    append = w.out.time_use.append
+    for activity, minutes in today.items():
         if minutes > 0:
-            w.out.time_use.append(TimeUseRecord(p.pid, d, activity, minutes))
+            append(TimeUseRecord(pid, d, activity, minutes))
     dialer = p.calls
     if dialer is None:
         return
     tally_day(dialer)
     for k, row in enumerate(dialer.counts):
         if any(row):
-            w.out.calls.append(CallDayRecord(p.pid, d, dialer.channels[k], *row))
+            w.out.calls.append(CallDayRecord(pid, d, dialer.channels[k], *row))
             row[:] = [0] * 6
     return_unused(dialer, w.pools)
 
