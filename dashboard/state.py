@@ -119,6 +119,9 @@ def set_current(source: Source) -> None:
     st.session_state["source"] = source
     st.session_state["lever_values"] = {}
     st.session_state["overrides"] = ()
+    # The lever widgets keep their own values under their keys: they go too.
+    for key in [k for k in st.session_state if str(k).startswith("lever:")]:
+        del st.session_state[key]
 
 
 def overrides() -> tuple[str, ...]:

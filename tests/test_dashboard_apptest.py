@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -53,7 +54,7 @@ def _errors(app: AppTest) -> str:
     return "\n".join(e.value for e in app.error)
 
 
-def _lever(app: AppTest, path: str) -> object:
+def _lever(app: AppTest, path: str) -> Any:
     return app.number_input(key=f"lever:{DIGEST}:{path}")
 
 
@@ -73,14 +74,14 @@ def test_every_page_renders(at: AppTest) -> None:
 
 
 def test_scenario_levers_come_from_the_scenario(at: AppTest) -> None:
-    assert _lever(at, "roles.client_manager.headcount.current").value == 14  # type: ignore[attr-defined]
-    assert _lever(at, "policies.call_quota_per_day").value == 30  # type: ignore[attr-defined]
+    assert _lever(at, "roles.client_manager.headcount.current").value == 14
+    assert _lever(at, "policies.call_quota_per_day").value == 30
     assert not at.error
     assert at.session_state["overrides"] == ()
 
 
 def test_a_bad_lever_shows_the_loaders_message(at: AppTest) -> None:
-    _lever(at, "roles.supervisor.headcount.current").set_value(9).run()  # type: ignore[attr-defined]
+    _lever(at, "roles.supervisor.headcount.current").set_value(9).run()
     _ok(at)
     assert "expected min <= current <= max, got 1, 9, 4" in _errors(at)
     assert "--set" not in _errors(at)  # next to its field, the message needs no address
@@ -92,7 +93,7 @@ def test_a_bad_lever_shows_the_loaders_message(at: AppTest) -> None:
 def test_changing_a_headcount_changes_the_numbers(at: AppTest, store_path: Path) -> None:
     before = _simulate(at)
     _go(at, "scenario")
-    _lever(at, "roles.client_manager.headcount.current").set_value(6).run()  # type: ignore[attr-defined]
+    _lever(at, "roles.client_manager.headcount.current").set_value(6).run()
     _ok(at)
     assert at.session_state["overrides"] == (
         'roles.client_manager.headcount={"current": 6, "min": 6, "max": 30}',
@@ -104,6 +105,14 @@ def test_changing_a_headcount_changes_the_numbers(at: AppTest, store_path: Path)
     # The edited scenario downloads as YAML that says what was changed.
     _go(at, "scenario")
     assert any(b.label.startswith("Download the scenario") for b in at.get("download_button"))
+
+
+def test_undo_brings_the_scenario_back(at: AppTest) -> None:
+    _lever(at, "policies.call_quota_per_day").set_value(45).run()
+    assert at.session_state["overrides"] == ("policies.call_quota_per_day=45",)
+    _button(at, "Undo all edits")
+    assert at.session_state["overrides"] == ()
+    assert _lever(at, "policies.call_quota_per_day").value == 30
 
 
 def test_a_bad_upload_shows_the_loaders_messages(at: AppTest) -> None:
@@ -162,7 +171,7 @@ def test_plan_page_plans_and_verifies(at: AppTest) -> None:
 
 
 def test_compare_shows_the_differences(at: AppTest) -> None:
-    _lever(at, "roles.client_manager.headcount.current").set_value(20).run()  # type: ignore[attr-defined]
+    _lever(at, "roles.client_manager.headcount.current").set_value(20).run()
     _go(at, "compare")
     picks = at.multiselect(key="compare_picks")
     assert picks.value == ["bundled:retail_bank", "current"]  # the edit against the original

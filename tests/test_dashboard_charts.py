@@ -161,3 +161,21 @@ def test_exports(result: SimResult) -> None:
     assert book.sheetnames == ["about", "kpis"]
     archive = zipfile.ZipFile(io.BytesIO(exports.csv_zip({"kpis": result.kpis, "x": result.kpis})))
     assert archive.namelist() == ["kpis.csv", "x.csv"]
+
+
+def test_dashboard_command_line() -> None:
+    from typer.testing import CliRunner
+
+    from teamsim.cli import app
+    from teamsim.commands.dashboard import app_path, streamlit_command
+
+    assert app_path() == ROOT / "dashboard" / "app.py"
+    command = streamlit_command(8765)
+    assert command[1:5] == ["-m", "streamlit", "run", str(app_path())]
+    flags = dict(zip(command[5::2], command[6::2], strict=True))
+    assert flags["--server.address"] == "127.0.0.1"
+    assert flags["--server.headless"] == "true"
+    assert flags["--server.port"] == "8765"
+    assert flags["--server.maxUploadSize"] == "1"
+    result = CliRunner().invoke(app, ["dashboard", "--help"])
+    assert result.exit_code == 0 and "--store" in result.output
