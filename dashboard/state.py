@@ -11,14 +11,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 import optimizer
 from optimizer import Plan
-from optimizer.loop import VerifiedPlan
-from optimizer.loop import verify as run_verify
 from sim import simulate as run_simulation
 from sim.errors import Problem, ScenarioError
 from sim.runner import SimResult
@@ -26,6 +24,9 @@ from sim.scenario import Scenario
 from sim.scenario.loader import parse_scenario
 from teamsim.io import read_scenario_bytes
 from teamsim.store import Store, default_store_path
+
+if TYPE_CHECKING:
+    from optimizer.loop import VerifiedPlan
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -249,6 +250,9 @@ def verify(
     A resource cache, not a data cache: the result holds every iteration's simulation,
     too big to copy on every hit; it is never changed after it is made.
     """
+    # Imported here: the other pages do not need the loop (which arrived last).
+    from optimizer.loop import verify as run_verify
+
     scenario = parse_scenario(text, origin, list(edits))
     bar = st.progress(0.0, text="Optimising and simulating")
 

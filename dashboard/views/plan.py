@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
 from optimizer import InfeasiblePlanError, Plan
-from optimizer.loop import VerifiedPlan
 from teamsim.format import fmt_value
 from teamsim.store import scenario_hash
+
+if TYPE_CHECKING:
+    from optimizer.loop import VerifiedPlan
 
 MODES = {"Size the team (least cost)": "sizing", "Allocate today's team": "allocation"}
 
