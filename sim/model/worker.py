@@ -195,12 +195,29 @@ def _whole(w: World, p: Person, d: int, task: Task) -> Steps:
 
 
 def _meeting(w: World, p: Person, d: int, task: Task) -> Steps:
-    """Travel there, the meeting, travel back: one appointment, never split."""
+    """Travel there, the meeting, travel back: one appointment, never split.
+
+    Nobody may interrupt it, so it is one event when that lands exactly where a timeout
+    per part would have: each part begins at ``now + (t1 - now)``, SimPy's sum, and a
+    single timeout from ``start`` reaches the last end exactly when the difference is
+    exact (Sterbenz: ``end <= 2 * start``, true of every day but a midnight first one).
+    """
+    start = t0 = w.env.now
+    spans = []
     for activity, minutes in task.parts:
-        t0 = w.env.now
         t1 = w.finish(d, t0, minutes)
-        yield w.env.timeout(t1 - t0)
-        w.account(p, d, activity, t0, t1)
+        spans.append((activity, t0, t1))
+        t0 = t0 + (t1 - t0)
+    if t0 <= 2.0 * start:
+        for activity, a, b in spans:
+            w.account(p, d, activity, a, b)
+        yield w.env.timeout(t0 - start)
+    else:
+        for activity, minutes in task.parts:
+            a = w.env.now
+            b = w.finish(d, a, minutes)
+            yield w.env.timeout(b - a)
+            w.account(p, d, activity, a, b)
     _complete(p, task, w.env.now)
 
 
