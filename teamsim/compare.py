@@ -18,7 +18,7 @@ import pandas as pd
 from sim.kpis import KPIS
 from sim.runner import SimResult
 from sim.scenario import Level, Scenario
-from sim.stats import spread, t_quantile
+from sim.stats import spread, t_quantile, wilson_interval
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,7 +112,7 @@ def compare(sides: Sequence[Side], confidence: float = 0.95) -> Comparison:
             diff, low, high, paired = (
                 (math.nan, math.nan, math.nan, False)
                 if i == 0
-                else _difference(base, side, kpi.name, confidence)
+                else _difference(base, side, kpi.name, confidence, kpi.share)
             )
             rows.append(
                 {
@@ -140,14 +140,36 @@ def _pairs(a: Side, b: Side) -> bool:
 
 
 def _difference(
-    a: Side, b: Side, column: str, confidence: float
+    a: Side, b: Side, column: str, confidence: float, share: bool = False
 ) -> tuple[float, float, float, bool]:
     x = a.kpi_replications[column].to_numpy(dtype=float)
     y = b.kpi_replications[column].to_numpy(dtype=float)
+    if share:
+        # 0/1 outcomes (plan met or not): a t interval can leave [-1, 1] or collapse to a
+        # point on a few replications; Newcombe's score interval cannot.
+        return (*_newcombe(x[np.isfinite(x)], y[np.isfinite(y)], confidence), _pairs(a, b))
     if _pairs(a, b):
         s = spread((y - x).tolist(), confidence)
         return s.mean, s.ci_low, s.ci_high, True
     return (*_welch(x[np.isfinite(x)], y[np.isfinite(y)], confidence), False)
+
+
+def _newcombe(x: np.ndarray, y: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """Difference of two proportions (y - x), Newcombe's hybrid score interval (method 10).
+
+    It treats the runs as independent, which is conservative when they are paired.
+    """
+    if not len(x) or not len(y):
+        return math.nan, math.nan, math.nan
+    p1, p2 = float(x.mean()), float(y.mean())
+    l1, u1 = wilson_interval(round(float(x.sum())), len(x), confidence)
+    l2, u2 = wilson_interval(round(float(y.sum())), len(y), confidence)
+    diff = p2 - p1
+    return (
+        diff,
+        diff - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
+        diff + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
+    )
 
 
 def _welch(x: np.ndarray, y: np.ndarray, confidence: float) -> tuple[float, float, float]:

@@ -84,3 +84,17 @@ def test_needs_two_to_four_distinct_sides() -> None:
         compare([a])
     with pytest.raises(ValueError, match="labels must differ"):
         compare([a, a])
+
+
+def test_plan_met_difference_uses_a_bounded_score_interval() -> None:
+    a = side("a", [1.0] * 10, [0.0] * 10)
+    b = side("b", [2.0] * 10, [1.0] * 9 + [0.0])
+    row = compare([a, b]).table.set_index(["kpi", "side"]).loc[("plan_met", "b")]
+    assert row["diff"] == pytest.approx(0.9)
+    assert -1.0 <= row["ci_low"] < 0.9 < row["ci_high"] <= 1.0
+    # Newcombe method 10 by hand: Wilson (0 of 10) = [0, 0.2775], (9 of 10) = [0.5958, 0.9821].
+    assert row["ci_low"] == pytest.approx(0.9 - math.hypot(0.9 - 0.5958, 0.2775), abs=1e-3)
+    assert row["ci_high"] == pytest.approx(0.9 + math.hypot(0.9821 - 0.9, 0.0), abs=1e-3)
+    same = compare([a, side("c", [1.0] * 10, [0.0] * 10)]).table
+    same_row = same.set_index(["kpi", "side"]).loc[("plan_met", "c")]
+    assert same_row["ci_low"] < 0 < same_row["ci_high"]  # no collapse to a point

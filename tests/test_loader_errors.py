@@ -399,3 +399,15 @@ def test_cli_set_override_reported_by_its_flag(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(good), "--set", "plan.confidence=2"])
     assert result.exit_code == 2
     assert "--set plan.confidence=2: plan.confidence: expected less than 1" in result.output
+
+
+def test_set_naming_a_stage_is_reported_by_its_flag(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(BASE, encoding="utf-8")
+    result = runner.invoke(
+        app, ["validate", str(good), "--set", "segments.loan.stages.meet.convert=1.5"]
+    )
+    assert result.exit_code == 2
+    assert "--set segments.loan.stages.meet.convert=1.5: segments.loan.stages.1.convert" in (
+        result.output
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -68,8 +68,23 @@ def apply_overrides(data: Any, texts: Sequence[str]) -> tuple[Any, list[Override
         except LookupError as exc:
             problems.append(Problem(ov.path, str(exc).strip("'\""), source=f"--set {text}"))
             continue
-        applied.append(ov)
+        # Errors come back with list indices; a path that named an item must match them.
+        applied.append(replace(ov, path=_resolved(data, ov.path)))
     return data, applied, problems
+
+
+def _resolved(data: Any, path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
+    """The path with list items named by ``name`` replaced by their index."""
+    out: list[PathPart] = []
+    node = data
+    for part in path:
+        if isinstance(node, list):
+            part = _list_index(node, part)
+            node = node[part]
+        elif isinstance(node, dict):
+            node = node.get(str(part))
+        out.append(part)
+    return tuple(out)
 
 
 def _set(node: Any, path: tuple[PathPart, ...], value: Any) -> Any:
