@@ -106,7 +106,7 @@ class DayPlan:
 JUMP = 0x9E3779B97F4A7C15F39CC0605CEDC835
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Dialer:
     """A seller's calling: channels, outcome thresholds, random streams, today's tallies."""
 

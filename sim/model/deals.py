@@ -36,7 +36,7 @@ from sim.scenario.work import DutyScale
 REPEAT_KEY = 0xBEEF
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Deal:
     """A deal's identity and the state its process carries."""
 

@@ -25,7 +25,7 @@ from sim.model.world import World
 from sim.scenario.market import InboundChannel, ReferralChannel
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Desk:
     """Inbound requests waiting, one FIFO queue per channel, and who answers them."""
 

@@ -39,7 +39,7 @@ class State(IntEnum):
     CALLING = 3  # in a run of calls: an inbound request may cut it short (block mode)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Person:
     """A person: who they are (fixed for the run) and what they hold (changes in it)."""
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 Mode = Literal["block", "per_call"]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class World:
     """Everything the processes of one replication share."""
 
