@@ -15,19 +15,37 @@ import pandas as pd
 from optimizer.result import Plan
 from sim.runner import SimResult
 from sim.scenario import Scenario
+from sim.scenario.market import OUTBOUND_KINDS
 
 
 def apply_plan(scenario: Scenario, plan: Plan) -> Scenario:
     """The scenario with the plan's headcounts and per-role call quotas (plan unchanged)."""
     data: dict[str, Any] = scenario.model_dump(mode="python")
     cap = scenario.policies.max_calls_per_day
+    dialled = _dialled_channels(plan)
     for line in plan.roles:
         role = data["roles"][line.role]
         role["headcount"] = {**role["headcount"], "current": line.headcount}
         if scenario.roles[line.role].sells > 0:
             # Round up: a quota a person can meet on most days is a whole number of dials.
             role["call_quota_per_day"] = min(cap, math.ceil(line.dials_per_day - 1e-6))
+            if dialled:
+                role["channels"] = _role_channels(scenario, line.role, dialled)
     return Scenario.model_validate(data)
+
+
+def _dialled_channels(plan: Plan) -> set[str]:
+    """Outbound channels the plan dials (left to themselves, sellers dial warm first)."""
+    return {
+        c.channel for c in plan.channels if c.kind in OUTBOUND_KINDS and c.dials_per_month > 1e-6
+    }
+
+
+def _role_channels(scenario: Scenario, role_id: str, dialled: set[str]) -> list[str]:
+    """The role's channels, with outbound ones limited to the plan's lead allocation."""
+    role = scenario.roles[role_id]
+    own = role.channels if role.channels is not None else list(scenario.channels)
+    return [c for c in own if scenario.channels[c].kind not in OUTBOUND_KINDS or c in dialled]
 
 
 @dataclass(frozen=True)

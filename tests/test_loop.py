@@ -32,6 +32,15 @@ def test_apply_plan_sets_headcounts_and_quotas() -> None:
     cap = sc.policies.max_calls_per_day
     assert applied.call_quota("client_manager") == min(cap, math.ceil(seller.dials_per_day - 1e-6))
     assert applied.plan == sc.plan
+    # Sellers dial only the outbound channels the plan allocates leads to.
+    planned = {c.channel for c in plan.channels if c.kind in ("warm", "cold") and c.dials_per_month}
+    outbound = {
+        c
+        for c in applied.roles["client_manager"].channels or []
+        if applied.channels[c].kind in ("warm", "cold")
+    }
+    assert outbound == planned
+    assert "partners" in (applied.roles["client_manager"].channels or [])
 
 
 def test_recalibration_arithmetic() -> None:
