@@ -88,6 +88,10 @@ def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:
     out["attainment"] = months["attainment"].mean()
     out["plan_met"] = np.where(out["attainment"].isna(), np.nan, out["attainment"] >= 1.0)
     out["deals_won_per_month"] = months["deals_won"].mean()
+    if not scenario.segments:
+        # Nothing is sold (an inbound-only desk): its plan is nominal, not missed.
+        sales = ["revenue_per_month", "attainment", "plan_met", "deals_won_per_month"]
+        out[sales] = np.nan
 
     deals = frames.deals
     closed = deals.loc[(deals["closed_day"] >= w.warmup_days) & (deals["outcome"] != "open")]

@@ -290,3 +290,15 @@ def test_columns_are_typed() -> None:
     assert cols.tables["deals"]["repeat"].dtype == np.bool_
     assert cols.rows("deals") == 0 and cols.rows("people") == 1
     assert dt.date(2027, 1, 11).weekday() == 0
+
+
+def test_a_desk_that_sells_nothing_has_no_sales_kpis() -> None:
+    from sim import simulate
+    from teamsim.io import load_scenario
+
+    desk = load_scenario("scenarios/support_desk.yaml", ["calendar.horizon_days=30"])
+    result = simulate(desk, 2, workers=1)
+    kpis = result.kpis.set_index("kpi")
+    for name in ("revenue_per_month", "attainment", "plan_met", "deals_won_per_month"):
+        assert kpis.loc[name, "n"] == 0
+    assert kpis.loc["inbound_service_level", "n"] == 2
