@@ -7,7 +7,7 @@ they do not change with the team: common random numbers across staffing scenario
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -33,7 +33,28 @@ class Desk:
     answerers: list[Person] = field(default_factory=list)
     turn: int = 0
     waiting: int = 0  # requests in all queues: ``pending`` without scanning them
+    # Seats (indices in ``answerers``) of those idle and not yet woken, ascending: the
+    # next one in turn is a bisection away instead of a scan of the whole desk.
+    idle: list[int] = field(default_factory=list)
     sellers: dict[str, list[Person]] = field(default_factory=dict)  # by channel, cached
+    seller_sets: dict[str, set[Person]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for seat, p in enumerate(self.answerers):
+            p.seat = seat
+
+    def went_idle(self, p: Person) -> None:
+        """``p`` waits for work: a request may wake them."""
+        if p.seat >= 0:
+            insort(self.idle, p.seat)
+
+    def left_idle(self, p: Person) -> None:
+        """``p`` was woken or stopped waiting."""
+        idle = self.idle
+        if p.seat >= 0:
+            i = bisect_left(idle, p.seat)
+            if i < len(idle) and idle[i] == p.seat:
+                del idle[i]
 
     def pending(self) -> bool:
         """Whether any request waits."""
@@ -61,15 +82,21 @@ def sellers_for(w: World, channel: str) -> list[Person]:
     if channel not in w.desk.sellers:
         fed = {s for s, seg in w.sc.segments.items() if channel in seg.channels}
         w.desk.sellers[channel] = [p for p in w.people if p.sells > 0 and fed & set(p.segments)]
+        w.desk.seller_sets[channel] = set(w.desk.sellers[channel])
     return w.desk.sellers[channel]
 
 
 def assign(w: World, channel: str, t: float) -> Person | None:
     """The least loaded seller present on the day (by open deals; ties to the first)."""
     d = w.day_for(t)
-    present = [p for p in sellers_for(w, channel) if d not in p.absent]
-    candidates = present or sellers_for(w, channel)
-    return min(candidates, key=lambda p: p.open_deals) if candidates else None
+    sellers = sellers_for(w, channel)
+    best: Person | None = None
+    for p in sellers:  # min() by open deals over those present: the first of the least
+        if d not in p.absent and (best is None or p.open_deals < best.open_deals):
+            best = p
+    if best is None and sellers:
+        best = min(sellers, key=lambda p: p.open_deals)
+    return best
 
 
 def dispatch(w: World) -> None:
@@ -80,13 +107,13 @@ def dispatch(w: World) -> None:
     at the desk after every dial.
     """
     desk = w.desk
-    n = len(desk.answerers)
-    for j in range(n):
-        p = desk.answerers[(desk.turn + j) % n]
-        if p.state is State.IDLE and not p.woken:
-            desk.turn = (desk.turn + j + 1) % n
-            w.wake(p)
-            return
+    if desk.idle:
+        # The first idle seat from ``turn`` on, going round the desk.
+        i = bisect_left(desk.idle, desk.turn)
+        seat = desk.idle[i] if i < len(desk.idle) else desk.idle[0]
+        desk.turn = (seat + 1) % len(desk.answerers)
+        w.wake(desk.answerers[seat])
+        return
     if w.mode != "block" or not w.inbound_first:
         return
     now, clock = w.env.now, w.clock
@@ -133,7 +160,8 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
 
 def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...]) -> Any:
     def on_done(p: Person, t: float) -> None:
-        owner = p if p in sellers_for(w, cid) else assign(w, cid, t)
+        sellers_for(w, cid)
+        owner = p if p in w.desk.seller_sets[cid] else assign(w, cid, t)
         if owner is not None:
             create_deal(w, owner, cid, t, keys)
 

@@ -63,6 +63,7 @@ class Person:
     state: State = State.OFF
     woken: bool = False
     idle_until: float = 0.0
+    seat: int = -1  # index among the desk's answerers (-1: answers no requests)
     # Heap by (due, caused at, seq): the middle key breaks ties of work due at the same
     # minute (a day's start) by when it was caused, not by when it was queued, which
     # differs between block and per-call mode.

@@ -161,12 +161,15 @@ def _idle(w: World, p: Person, d: int) -> Steps:
     if until <= now:
         until = end
     p.state, p.idle_until = State.IDLE, until
+    w.desk.went_idle(p)
     # Whoever brings work interrupts the wait (World.wake); then we look again.
     # (try/except: contextlib.suppress costs a context manager on every wait.)
     try:  # noqa: SIM105
         yield w.env.timeout(until - now)
     except simpy.Interrupt:
         pass
+    if not p.woken:  # (a woken person has left the idle seats already)
+        w.desk.left_idle(p)
     p.state, p.woken = State.BUSY, False
 
 
