@@ -89,10 +89,12 @@ def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
     made = n
     while True:
         p.run, p.state = run, State.CALLING
+        w.desk.sit(w.desk.calling, p)
         try:
             yield w.env.timeout(end - w.env.now)
+            w.desk.stand(w.desk.calling, p)
             break
-        except simpy.Interrupt:
+        except simpy.Interrupt:  # (wake() has taken the person off the calling seats)
             p.state, p.woken = State.BUSY, False
             now = w.env.now
             made = run.made_by(w, now)

@@ -11,6 +11,7 @@ from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from numpy.typing import NDArray
 
 from sim.model.clock import NEVER, Clock
 from sim.model.deals import create_deal
-from sim.model.people import Person, State
+from sim.model.people import Person
 from sim.model.streams import Purpose, key_of, stream
 from sim.model.tasks import Task
 from sim.model.world import World
@@ -36,25 +37,28 @@ class Desk:
     # Seats (indices in ``answerers``) of those idle and not yet woken, ascending: the
     # next one in turn is a bisection away instead of a scan of the whole desk.
     idle: list[int] = field(default_factory=list)
+    calling: list[int] = field(default_factory=list)  # likewise, those in a run of calls
     sellers: dict[str, list[Person]] = field(default_factory=dict)  # by channel, cached
     seller_sets: dict[str, set[Person]] = field(default_factory=dict)
+    present: dict[str, tuple[int, list[Person]]] = field(default_factory=dict)  # by channel
 
     def __post_init__(self) -> None:
         for seat, p in enumerate(self.answerers):
             p.seat = seat
 
-    def went_idle(self, p: Person) -> None:
-        """``p`` waits for work: a request may wake them."""
+    @staticmethod
+    def sit(seats: list[int], p: Person) -> None:
+        """Add ``p``'s seat to ``seats`` (``idle`` or ``calling``) if they answer requests."""
         if p.seat >= 0:
-            insort(self.idle, p.seat)
+            insort(seats, p.seat)
 
-    def left_idle(self, p: Person) -> None:
-        """``p`` was woken or stopped waiting."""
-        idle = self.idle
+    @staticmethod
+    def stand(seats: list[int], p: Person) -> None:
+        """Take ``p``'s seat off ``seats`` if it is there."""
         if p.seat >= 0:
-            i = bisect_left(idle, p.seat)
-            if i < len(idle) and idle[i] == p.seat:
-                del idle[i]
+            i = bisect_left(seats, p.seat)
+            if i < len(seats) and seats[i] == p.seat:
+                del seats[i]
 
     def pending(self) -> bool:
         """Whether any request waits."""
@@ -90,13 +94,15 @@ def assign(w: World, channel: str, t: float) -> Person | None:
     """The least loaded seller present on the day (by open deals; ties to the first)."""
     d = w.day_for(t)
     sellers = sellers_for(w, channel)
-    best: Person | None = None
-    for p in sellers:  # min() by open deals over those present: the first of the least
-        if d not in p.absent and (best is None or p.open_deals < best.open_deals):
-            best = p
-    if best is None and sellers:
-        best = min(sellers, key=lambda p: p.open_deals)
-    return best
+    day, present = w.desk.present.get(channel, (-1, []))
+    if day != d:  # who is present changes by the day only
+        present = [p for p in sellers if d not in p.absent]
+        w.desk.present[channel] = (d, present)
+    candidates = present or sellers
+    return min(candidates, key=_open_deals) if candidates else None
+
+
+_open_deals = attrgetter("open_deals")
 
 
 def dispatch(w: World) -> None:
@@ -118,10 +124,11 @@ def dispatch(w: World) -> None:
         return
     now, clock = w.env.now, w.clock
     first, soonest = None, NEVER
-    for p in desk.answerers:
+    for seat in desk.calling:  # in seat order, so that ties go to the first, as min() would
+        p = desk.answerers[seat]
         run = p.run
-        if p.state is State.CALLING and not p.woken and run:
-            # Run.busy_until, inlined: this scans every caller for every request.
+        if run is not None:
+            # Run.busy_until, inlined: this looks at every caller for every request.
             made = bisect_left(run.starts, clock.worked(run.day, run.t0, now))
             until = w.finish(run.day, run.t0, run.ends[made - 1]) if made else now
             if first is None or until < soonest:

@@ -161,7 +161,7 @@ def _idle(w: World, p: Person, d: int) -> Steps:
     if until <= now:
         until = end
     p.state, p.idle_until = State.IDLE, until
-    w.desk.went_idle(p)
+    w.desk.sit(w.desk.idle, p)
     # Whoever brings work interrupts the wait (World.wake); then we look again.
     # (try/except: contextlib.suppress costs a context manager on every wait.)
     try:  # noqa: SIM105
@@ -169,7 +169,7 @@ def _idle(w: World, p: Person, d: int) -> Steps:
     except simpy.Interrupt:
         pass
     if not p.woken:  # (a woken person has left the idle seats already)
-        w.desk.left_idle(p)
+        w.desk.stand(w.desk.idle, p)
     p.state, p.woken = State.BUSY, False
 
 

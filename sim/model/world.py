@@ -90,8 +90,7 @@ class World:
     def wake(self, p: Person) -> None:
         """Interrupt a person who is idle or calling, once, so they look at their queues."""
         if p.state in (State.IDLE, State.CALLING) and not p.woken and p.proc is not None:
-            if p.state is State.IDLE:
-                self.desk.left_idle(p)
+            self.desk.stand(self.desk.idle if p.state is State.IDLE else self.desk.calling, p)
             p.woken = True
             p.proc.interrupt()
 
