@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -94,6 +93,7 @@ class DayPlan:
     outcome: list[int]
     cum: list[float]  # cumulative working minutes from the first dial
     hits: list[int]  # indices of the dials that book a lead or a follow-up, ascending
+    connected: list[int]  # indices of the dials that reach someone, ascending
     next: int = 0
 
     @property
@@ -255,7 +255,8 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
             for i, v in zip(at, dist.sample(rng, len(at)).tolist(), strict=True):
                 dur[i] = max(mean + (v - mean) * vx, 0.0) * dx
     hits = [i for i in talk if codes[i] != LOST]
-    return DayPlan(ch, codes, list(accumulate(dur)), hits)
+    connected = [i for i, o in enumerate(codes) if o != NO_ANSWER]
+    return DayPlan(ch, codes, list(accumulate(dur)), hits, connected)
 
 
 def draw_one(dist: Distribution, rng: np.random.Generator) -> float:
@@ -275,18 +276,25 @@ def tally_day(dialer: Dialer) -> None:
     plan = dialer.plan
     if plan is None:
         return
-    made = Counter(zip(plan.ch[: plan.next], plan.outcome[: plan.next], strict=True))
-    for (k, o), n in made.items():
-        row = dialer.counts[k]
-        row[DIALS] += n
-        if o != NO_ANSWER:
-            row[CONNECTS] += n
-            if o != NO_CONVERSATION:
-                row[CONVERSATIONS] += n
-                if o == LEAD:
-                    row[LEADS] += n
-                elif o == FOLLOW_UP:
-                    row[FOLLOW_UPS] += n
+    made, counts = plan.next, dialer.counts
+    if len(counts) == 1:
+        counts[0][DIALS] += made
+    else:
+        dialled = plan.ch[:made]
+        for k, row in enumerate(counts):
+            row[DIALS] += dialled.count(k)
+    # Most dials reach nobody: only the others are looked at one by one.
+    for i in plan.connected:
+        if i >= made:
+            break
+        row, o = counts[plan.ch[i]], plan.outcome[i]
+        row[CONNECTS] += 1
+        if o != NO_CONVERSATION:
+            row[CONVERSATIONS] += 1
+            if o == LEAD:
+                row[LEADS] += 1
+            elif o == FOLLOW_UP:
+                row[FOLLOW_UPS] += 1
 
 
 def return_unused(dialer: Dialer, pools: Pools) -> None:
