@@ -95,7 +95,7 @@ def test_ctrl_c_on_the_command_keeps_a_partial_run(tmp_path: Path) -> None:
     runs = Store(store).list_runs().set_index("kind")
     assert runs.loc["simulate", "status"] == "partial"
     kept = int(runs.loc["simulate", "replications"])
-    assert 1 <= kept < 400
+    assert 1 <= kept < 20000
     assert "kept the" in stderr and "partial run" in stderr
     assert "earlier" in set(Store(store).list_runs()["kind"])
 
