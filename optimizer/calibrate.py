@@ -11,11 +11,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from optimizer.result import Plan
 from sim.runner import SimResult
 from sim.scenario import Scenario
-from sim.scenario.market import OUTBOUND_KINDS
+from sim.scenario.market import OUTBOUND_KINDS, InboundChannel
 
 
 def apply_plan(scenario: Scenario, plan: Plan) -> Scenario:
@@ -93,6 +94,37 @@ def attainment_quantile(result: SimResult, share: float) -> float:
     values = result.kpi_replications["attainment"].to_numpy(dtype=float)
     values = values[np.isfinite(values)]
     return float(np.quantile(values, share)) if len(values) else math.nan
+
+
+def sells(scenario: Scenario) -> bool:
+    """Whether the team sells; if not (an inbound desk), its target is the service level."""
+    return bool(scenario.segments)
+
+
+def outcome_label(scenario: Scenario) -> str:
+    """What the loop verifies, in words."""
+    return "P(plan met)" if sells(scenario) else "P(service target met)"
+
+
+def met_per_replication(result: SimResult) -> NDArray[np.float64]:
+    """1 where a replication met the target, 0 where not, NaN where unmeasured.
+
+    The target is the sales plan; for a team that sells nothing, the inbound service
+    target (the strictest of its channels' service_level_target).
+    """
+    reps = result.kpi_replications
+    if sells(result.scenario):
+        return reps["plan_met"].to_numpy(dtype=float)
+    wanted = max(
+        (
+            c.service_level_target
+            for c in result.scenario.channels.values()
+            if isinstance(c, InboundChannel)
+        ),
+        default=math.nan,
+    )
+    level = reps["inbound_service_level"].to_numpy(dtype=float)
+    return np.where(np.isnan(level), np.nan, (level >= wanted).astype(float))
 
 
 def kpi_value(result: SimResult, name: str, column: str = "mean") -> float:

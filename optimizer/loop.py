@@ -30,13 +30,17 @@ from optimizer.calibrate import (
     attainment_quantile,
     kpi_value,
     measure_roles,
+    met_per_replication,
+    outcome_label,
     quotas_frame,
+    sells,
 )
 from optimizer.errors import InfeasiblePlanError
 from optimizer.planner import plan as optimise
 from optimizer.result import Plan
 from sim.runner import Executor, SimResult, simulate
 from sim.scenario import Scenario
+from sim.scenario.market import InboundChannel
 from sim.stats import wilson_interval
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -45,6 +49,7 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 CALLS_ON_PLAN = 0.97
 MAX_MARGIN_STEP = 1.5  # never raise the plan given to the optimiser by more at once
 MIN_MARGIN_STEP = 1.03
+DESK_LOAD_STEP = 1.1
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +72,11 @@ class Iteration:
     def attainment(self) -> float:
         """Mean monthly attainment over replications."""
         return kpi_value(self.result, "attainment")
+
+    @property
+    def service_level(self) -> float:
+        """Share of inbound requests answered within target, over replications."""
+        return kpi_value(self.result, "inbound_service_level")
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,6 +106,7 @@ class VerifiedPlan:
                     "plan_factor": it.plan_factor,
                     "min_capacity_factor": min(it.capacity_factor.values(), default=1.0),
                     "attainment": it.attainment,
+                    "service_level": it.service_level,
                     "p_plan_met": it.p_plan_met,
                     "p_low": it.p_low,
                     "p_high": it.p_high,
@@ -164,7 +175,8 @@ def verify(
             return _stop(scenario, target, done, _met(it, target), met=True)
         new_capacity = _recalibrate_capacity(capacity, it.measures)
         new_factor = _next_margin(plan_factor, result, target)
-        done.append(_with_change(it, _describe(capacity, new_capacity, plan_factor, new_factor)))
+        change = _describe(scenario, capacity, new_capacity, plan_factor, new_factor)
+        done.append(_with_change(it, change))
         capacity, plan_factor = new_capacity, new_factor
     last = done[-1] = _explained(scenario, done[-1], solver)
     reason = f"stopped after {max_iterations} iterations. " + _bottleneck(last, scenario)
@@ -172,8 +184,17 @@ def verify(
 
 
 def _with_margin(scenario: Scenario, factor: float) -> Scenario:
+    """The scenario the optimiser sees: the plan (or, for a desk, its inbound load) raised."""
     if factor == 1.0:
         return scenario
+    if not sells(scenario):
+        channels = {
+            cid: ch.model_copy(update={"requests_per_day": ch.requests_per_day * factor})
+            if isinstance(ch, InboundChannel)
+            else ch
+            for cid, ch in scenario.channels.items()
+        }
+        return scenario.model_copy(update={"channels": channels})
     raised = [v * factor for v in scenario.plan.revenue_per_month]
     return scenario.model_copy(
         update={"plan": scenario.plan.model_copy(update={"revenue_per_month": raised})}
@@ -194,7 +215,7 @@ def _iteration(
     capacity: dict[str, float],
     plan_factor: float,
 ) -> Iteration:
-    met = result.kpi_replications["plan_met"].to_numpy(dtype=float)
+    met = met_per_replication(result)
     met = met[~pd.isna(met)]
     p = float(met.mean()) if len(met) else 0.0
     low, high = wilson_interval(round(float(met.sum())), len(met)) if len(met) else (0.0, 1.0)
@@ -232,7 +253,13 @@ def _recalibrate_capacity(
 
 
 def _next_margin(factor: float, result: SimResult, target: float) -> float:
-    """Raise the plan given to the optimiser so the (1 - target) quantile reaches 1."""
+    """Raise the plan given to the optimiser so the (1 - target) quantile reaches 1.
+
+    A desk that sells nothing has no attainment: its inbound load is raised by a fixed
+    step instead, which makes the optimiser's Erlang C staffing add agents.
+    """
+    if not sells(result.scenario):
+        return round(factor * DESK_LOAD_STEP, 3)
     low = attainment_quantile(result, 1.0 - target)
     if not math.isfinite(low) or low <= 0:
         return round(factor * MAX_MARGIN_STEP, 3)
@@ -244,17 +271,25 @@ def _same_team(a: Plan, b: Plan) -> bool:
     return [(r.role, r.headcount) for r in a.roles] == [(r.role, r.headcount) for r in b.roles]
 
 
-def _describe(old_cap: dict[str, float], new_cap: dict[str, float], old: float, new: float) -> str:
+def _describe(
+    scenario: Scenario,
+    old_cap: dict[str, float],
+    new_cap: dict[str, float],
+    old: float,
+    new: float,
+) -> str:
     held = [f"{role} {f:.0%}" for role, f in sorted(new_cap.items()) if old_cap.get(role) != f]
     parts = [f"days held planned calling time: {', '.join(held)}"] if held else []
     if new != old:
-        parts.append(f"margin {new - 1:+.0%} for the attainment spread")
+        what = "attainment spread" if sells(scenario) else "service level spread"
+        parts.append(f"margin {new - 1:+.0%} for the {what}")
     return "; ".join(parts) or "no change"
 
 
 def _met(it: Iteration, target: float) -> str:
     return (
-        f"P(plan met) {it.p_plan_met:.0%} (95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
+        f"{outcome_label(it.scenario)} {it.p_plan_met:.0%} "
+        f"(95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
         f"reaches the {target:.0%} asked for, with a plan margin of {it.plan_factor - 1:+.0%}"
     )
 
@@ -281,9 +316,14 @@ def _bottleneck(it: Iteration, scenario: Scenario) -> str:
     for line in it.plan.roles:
         if line.headcount >= line.max and line.max > line.min:
             reasons.append(f"{line.role} is at its maximum headcount ({line.max})")
-    detail = "; ".join(reasons) or "the spread of attainment is too wide for the plan"
+    detail = "; ".join(reasons) or (
+        "the spread of attainment is too wide for the plan"
+        if sells(scenario)
+        else "inbound requests wait too long for the service target"
+    )
     return (
-        f"P(plan met) {it.p_plan_met:.0%} (95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
+        f"{outcome_label(scenario)} {it.p_plan_met:.0%} "
+        f"(95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
         f"is below the {scenario.plan.confidence:.0%} asked for: {detail}"
     )
 

@@ -157,6 +157,11 @@ class Store:
             ).fetchone()
             if known is None:
                 raise StoreError(f"run {run_id} has no table {name!r}")
+            exists = con.execute(
+                "SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [f"t_{name}"]
+            ).fetchone()
+            if exists is None:
+                return pd.DataFrame()
             frame = con.execute(f'SELECT * FROM "t_{name}" WHERE run_id = ?', [run_id]).df()
         return frame.drop(columns=["run_id"]).reset_index(drop=True)
 
@@ -282,6 +287,11 @@ def _append_table(
     """Append a run's rows to the table of that name, creating or widening it as needed."""
     table = f"t_{name}"
     data = frame.reset_index(drop=True)
+    if len(data.columns) == 0:
+        # Nothing to hold (no marginals, no quotas for a desk that sells nothing): the
+        # run still lists the table, and reading it gives an empty frame.
+        con.execute("INSERT INTO run_tables VALUES (?, ?, 0)", [run_id, name])
+        return
     con.register("incoming", data)
     try:
         exists = con.execute(

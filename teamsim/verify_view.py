@@ -10,6 +10,7 @@ import pandas as pd
 from rich.console import Group
 from rich.table import Table
 
+from optimizer.calibrate import outcome_label
 from optimizer.loop import VerifiedPlan
 from teamsim import __version__
 from teamsim.format import fmt_value
@@ -27,7 +28,10 @@ def render_verified(verified: VerifiedPlan) -> Group:
         + ", ".join(f"{n} {lv}" for lv, n in final.plan.levels.items())
         + f"; cost {fmt_value(final.plan.cost_per_month, 'currency', final.plan.currency)} a month"
     )
-    return Group(head, _quotas(verified), _iterations(verified))
+    parts: list[str | Table] = [head]
+    if not verified.quotas_table().empty:  # a desk that makes no calls has no quotas
+        parts.append(_quotas(verified))
+    return Group(*parts, _iterations(verified))
 
 
 def _quotas(verified: VerifiedPlan) -> Table:
@@ -53,7 +57,10 @@ def _quotas(verified: VerifiedPlan) -> Table:
 
 def _iterations(verified: VerifiedPlan) -> Table:
     table = Table(title="Iterations: optimise -> simulate -> recalibrate", title_justify="left")
-    for col in ("#", "team", "cost / month", "margin", "attainment", "P(plan met) [95 %]", "then"):
+    selling = bool(verified.scenario.segments)
+    outcome = "attainment" if selling else "service level"
+    label = outcome_label(verified.scenario)
+    for col in ("#", "team", "cost / month", "margin", outcome, f"{label} [95 %]", "then"):
         table.add_column(col, justify="left" if col in ("team", "then") else "right")
     currency = verified.scenario.currency
     for it in verified.iterations:
@@ -63,7 +70,7 @@ def _iterations(verified: VerifiedPlan) -> Table:
             f"{team} ({'/'.join(it.plan.levels)})",
             fmt_value(it.plan.cost_per_month, "currency", currency),
             f"{it.plan_factor - 1:+.0%}",
-            fmt_value(it.attainment, "share", currency),
+            fmt_value(it.attainment if selling else it.service_level, "share", currency),
             f"{it.p_plan_met:.0%} [{it.p_low:.0%}-{it.p_high:.0%}]",
             it.change,
         )

@@ -56,7 +56,7 @@ def test_recalibration_arithmetic() -> None:
 
 
 def _result_with_attainment(values: list[float]) -> sim.SimResult:
-    sc = load_scenario("scenarios/support_desk.yaml")
+    sc = load_scenario(RETAIL, ["calendar.horizon_days=30"])
     result = sim.simulate(sc, 2, workers=1)
     frame = pd.DataFrame({"replication": range(len(values)), "attainment": values})
     from dataclasses import replace
@@ -165,3 +165,42 @@ def test_cli_verify_stores_the_run_and_prints_the_iterations(tmp_path: Path) -> 
     tables = Store(store).run_meta(run_id)["tables"]
     assert {"iterations", "quotas", "plan_roles", "kpis", "time_use"} <= set(tables)
     assert Store(store).run_meta(run_id)["params"]["overrides"] == ["calendar.horizon_days=65"]
+
+
+@pytest.mark.parametrize("name", ["auto_credit_partners", "b2b_smb", "b2g_tenders", "support_desk"])
+def test_cli_verify_on_every_bundled_scenario(tmp_path: Path, name: str) -> None:
+    store = tmp_path / "runs.duckdb"
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            f"scenarios/{name}.yaml",
+            "--verify",
+            "--replications",
+            "3",
+            "--iterations",
+            "2",
+            "--workers",
+            "1",
+            "--store",
+            str(store),
+        ],
+    )
+    assert result.exit_code in (0, 3), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "plan verified" in result.output or "plan NOT verified" in result.output
+    assert Store(store).list_runs()["kind"].tolist() == ["verify"]
+
+
+@pytest.mark.slow
+def test_a_desk_is_verified_on_its_service_target() -> None:
+    desk = load_scenario("scenarios/support_desk.yaml")
+    verified = verify(desk, replications=10, workers=2)
+    assert verified.met, verified.reason
+    assert "P(service target met)" in verified.reason
+    first, final = verified.iterations[0], verified.final
+    agents = {it.number: it.plan.levels.get("line", 0) for it in verified.iterations}
+    assert agents[final.number] >= agents[first.number]
+    target = desk.channels["support_requests"].service_level_target  # type: ignore[union-attr]
+    levels = final.result.kpi_replications["inbound_service_level"]
+    assert (levels >= target).mean() >= desk.plan.confidence

@@ -226,3 +226,11 @@ def test_runs_cli_foreign_file_exit_2_no_traceback(tmp_path: Path) -> None:
     result = runner.invoke(app, ["runs", "list", "--store", str(bad)])
     assert result.exit_code == 2
     assert "not a teamsim store" in result.output and "Traceback" not in result.output
+
+
+def test_a_table_without_columns_is_kept_as_empty(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    run_id = store.save_run(meta(), {**tables(), "marginals": pd.DataFrame()})
+    assert store.run_meta(run_id)["tables"]["marginals"] == 0
+    assert store.load_table(run_id, "marginals").empty
+    assert store.load_table(run_id, "kpis").shape == (2, 2)
