@@ -286,11 +286,10 @@ def _append_table(
 ) -> None:
     """Append a run's rows to the table of that name, creating or widening it as needed."""
     table = f"t_{name}"
-    data = frame.reset_index(drop=True)
-    if len(data.columns) == 0:
-        # Nothing to hold (no marginals, no quotas for a desk that sells nothing): the
-        # run still lists the table, and reading it gives an empty frame.
-        con.execute("INSERT INTO run_tables VALUES (?, ?, 0)", [run_id, name])
+    data = _typed(frame.reset_index(drop=True))
+    con.execute("INSERT INTO run_tables VALUES (?, ?, ?)", [run_id, name, len(data)])
+    if len(data.columns) == 0 or len(data) == 0:
+        # Nothing to hold; an empty frame would also fix column types from no values.
         return
     con.register("incoming", data)
     try:
@@ -302,15 +301,32 @@ def _append_table(
                 f'CREATE TABLE "{table}" AS SELECT CAST(NULL AS VARCHAR) AS run_id, * '
                 "FROM incoming LIMIT 0"
             )
-        _add_missing_columns(con, table)
+        _reconcile_columns(con, table)
         con.execute(f'INSERT INTO "{table}" BY NAME SELECT ? AS run_id, * FROM incoming', [run_id])
-        con.execute("INSERT INTO run_tables VALUES (?, ?, ?)", [run_id, name, len(data)])
     finally:
         con.unregister("incoming")
 
 
-def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    have = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as text, even when a run has only missing values in them."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object and all(v is None or isinstance(v, str) for v in values):
+            out[column] = values.astype("string")
+    return out
+
+
+_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE")
+
+
+def _reconcile_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Add the incoming columns the table lacks; widen a column whose type differs."""
+    have = {r[0]: r[1] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
     for column, dtype, *_ in con.execute("DESCRIBE incoming").fetchall():
         if column not in have:
             con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {dtype}')
+        elif have[column] != dtype:
+            wider = "DOUBLE" if {have[column], dtype} <= set(_NUMERIC) else "VARCHAR"
+            if have[column] != wider:
+                con.execute(f'ALTER TABLE "{table}" ALTER "{column}" TYPE {wider}')

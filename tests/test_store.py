@@ -234,3 +234,15 @@ def test_a_table_without_columns_is_kept_as_empty(tmp_path: Path) -> None:
     assert store.run_meta(run_id)["tables"]["marginals"] == 0
     assert store.load_table(run_id, "marginals").empty
     assert store.load_table(run_id, "kpis").shape == (2, 2)
+
+
+def test_column_types_settle_across_runs(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    first = store.save_run(meta(), {"deals": pd.DataFrame({"segment": [None], "value": [1]})})
+    empty = store.save_run(meta(), {"deals": pd.DataFrame({"segment": [], "value": []})})
+    second = store.save_run(meta(), {"deals": pd.DataFrame({"segment": ["loan"], "value": [2.5]})})
+    assert store.load_table(first, "deals")["value"].tolist() == [1.0]
+    assert store.load_table(empty, "deals").empty
+    assert store.load_table(second, "deals").to_dict("records") == [
+        {"segment": "loan", "value": 2.5}
+    ]
