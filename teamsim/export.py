@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,23 +12,38 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sim.errors import TeamsimError
+
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 FORMATS = ("csv", "parquet", "xlsx")
+
+
+class ExportError(TeamsimError):
+    """A file could not be written (a read-only folder, a full disk)."""
+
+
+@contextmanager
+def _writing(where: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise ExportError(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
 def write_tables(
     tables: Mapping[str, pd.DataFrame], folder: Path, formats: tuple[str, ...] = ("parquet",)
 ) -> list[Path]:
     """Write each table as ``folder/NAME.csv`` / ``.parquet``; return the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name, frame in tables.items():
-        if "csv" in formats:
-            written.append(folder / f"{name}.csv")
-            frame.to_csv(written[-1], index=False)
-        if "parquet" in formats:
-            written.append(folder / f"{name}.parquet")
-            frame.to_parquet(written[-1], index=False)
+    with _writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in tables.items():
+            if "csv" in formats:
+                written.append(folder / f"{name}.csv")
+                frame.to_csv(written[-1], index=False)
+            if "parquet" in formats:
+                written.append(folder / f"{name}.parquet")
+                frame.to_parquet(written[-1], index=False)
     return written
 
 
@@ -35,8 +51,13 @@ def write_workbook(
     path: Path, tables: Mapping[str, pd.DataFrame], about: Mapping[str, Any] | None = None
 ) -> Path:
     """An Excel workbook a person can read: an 'about' sheet, then one sheet per table."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    notes = dict(about or {})
+    with _writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _workbook(path, tables, dict(about or {}))
+    return path
+
+
+def _workbook(path: Path, tables: Mapping[str, pd.DataFrame], notes: dict[str, Any]) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         clipped = {}
         for name, frame in tables.items():
@@ -58,7 +79,6 @@ def write_workbook(
             shown = frame.head(EXCEL_MAX_ROWS)
             shown.to_excel(writer, sheet_name=sheet, index=False)
             _style(writer.sheets[sheet], shown)
-    return path
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:

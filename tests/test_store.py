@@ -246,3 +246,15 @@ def test_column_types_settle_across_runs(tmp_path: Path) -> None:
     assert store.load_table(second, "deals").to_dict("records") == [
         {"segment": "loan", "value": 2.5}
     ]
+
+
+def test_export_to_an_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    run_id = Store(path).save_run(meta(), tables())
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the folder should go", encoding="utf-8")
+    result = runner.invoke(
+        app, ["runs", "export", run_id, "--to", str(blocker), "--store", str(path)]
+    )
+    assert result.exit_code == 2
+    assert "cannot write" in result.output and "Traceback" not in result.output

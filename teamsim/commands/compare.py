@@ -13,8 +13,13 @@ from rich.table import Table
 
 from sim import simulate
 from sim.runner import Executor
-from teamsim.commands.options import ExecutorOption, SchedulerOption, SeedOption, SetOption
-from teamsim.commands.runs import StoreOption
+from teamsim.commands.options import (
+    ExecutorOption,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+    StoreOption,
+)
 from teamsim.compare import Comparison, Side, compare, side_from_result
 from teamsim.console import out, user_errors
 from teamsim.executors import ExecutorKind, make_executor

@@ -36,3 +36,11 @@ SchedulerOption = Annotated[
         "--scheduler", help="Dask scheduler address, tcp://HOST:PORT.", show_default=False
     ),
 ]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Run store file (default: $TEAMSIM_STORE or ./teamsim.duckdb).",
+        show_default=False,
+    ),
+]

@@ -23,8 +23,8 @@ from teamsim.commands.options import (
     SchedulerOption,
     SeedOption,
     SetOption,
+    StoreOption,
 )
-from teamsim.commands.runs import StoreOption
 from teamsim.console import out, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.io import load_scenario, read_scenario_bytes

@@ -8,20 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from teamsim.commands.options import StoreOption
 from teamsim.console import out, user_errors
 from teamsim.export import FORMATS, write_tables, write_workbook
-from teamsim.store import STORE_ENV, Store
+from teamsim.store import Store
 
 runs_app = typer.Typer(help="List, show, delete and export stored runs.", no_args_is_help=True)
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help=f"Run store file (default: ${STORE_ENV} or ./teamsim.duckdb).",
-        show_default=False,
-    ),
-]
 RunId = Annotated[str, typer.Argument(help="Run id, or enough of its start to be unique.")]
 
 

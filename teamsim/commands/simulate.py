@@ -24,10 +24,11 @@ from teamsim.commands.options import (
     SchedulerOption,
     SeedOption,
     SetOption,
+    StoreOption,
 )
-from teamsim.commands.runs import StoreOption
 from teamsim.console import err, out, user_errors
 from teamsim.executors import ExecutorKind, make_executor
+from teamsim.export import write_tables
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
@@ -192,17 +193,9 @@ def kpi_table(result: SimResult) -> Table:
 
 
 def _write(result: SimResult, out_dir: Path, fmt: FormatChoice) -> list[Path]:
+    written = write_tables(result.tables(), out_dir, (fmt.value,))
+    meta = out_dir / "run.json"
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, frame in result.tables().items():
-            path = out_dir / f"{name}.{fmt.value}"
-            if fmt is FormatChoice.CSV:
-                frame.to_csv(path, index=False)
-            else:
-                frame.to_parquet(path, index=False)
-            written.append(path)
-        meta = out_dir / "run.json"
         meta.write_text(json.dumps(_meta(result), indent=2) + "\n")
     except OSError as exc:
         raise TeamsimError(f"--out {out_dir}: cannot write: {exc.strerror or exc}") from None

@@ -16,13 +16,14 @@ from sim import simulate
 from sim.errors import Problem, ScenarioError
 from sim.runner import SimResult
 from sim.scenario import Scenario
+from teamsim import __version__
 from teamsim.commands.options import (
     ExecutorOption,
     ScenarioPath,
     SchedulerOption,
     SeedOption,
+    StoreOption,
 )
-from teamsim.commands.runs import StoreOption
 from teamsim.compare import Side
 from teamsim.console import out, user_errors
 from teamsim.executors import ExecutorKind, make_executor
@@ -153,19 +154,13 @@ def _store_summary(
         scenario_text=text,
         seed=seed,
         replications=replications,
-        code_version=_version(),
+        code_version=__version__,
         started_at=dt.datetime.now(),
         label=f"{len(summary)} points",
         params={"axes": axes},
         run_id=sweep_id,
     )
     st.save_run(meta, {"sweep_summary": summary})
-
-
-def _version() -> str:
-    from teamsim import __version__
-
-    return __version__
 
 
 def _summary_table(summary: pd.DataFrame, axes: list[Axis], first: Scenario) -> Table:
