@@ -204,3 +204,14 @@ def test_runs_page_opens_and_deletes_a_run(at: AppTest, store_path: Path) -> Non
     _button(at, "Delete the run")
     assert Store(store_path).list_runs().empty
     assert any("No runs stored yet" in i.value for i in at.info)
+
+
+def test_plan_page_verifies_a_desk_on_its_service_target(at: AppTest) -> None:
+    at.selectbox(key="pick_bundled").set_value("support_desk").run()
+    _ok(at)
+    _go(at, "plan")
+    next(n for n in at.number_input if n.label == "Replications per iteration").set_value(REPS)
+    next(n for n in at.number_input if n.label == "Most iterations").set_value(1)
+    _button(at, "Verify the plan")
+    labels = [m.label for m in at.metric]
+    assert "P(service target met)" in labels and "P(plan met)" not in labels

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import charts, state, tables, ui
 from optimizer import InfeasiblePlanError, Plan
+from optimizer.calibrate import outcome_label, sells
 from teamsim.format import fmt_value
 from teamsim.store import scenario_hash
 
@@ -150,7 +151,7 @@ def _verified_results(verified: VerifiedPlan) -> None:
     else:
         st.warning(f"**Not met:** {verified.reason}", icon=":material/warning:")
     cols = st.columns(4)
-    cols[0].metric("P(plan met)", fmt_value(final.p_plan_met, "share", currency))
+    cols[0].metric(outcome_label(verified.scenario), fmt_value(final.p_plan_met, "share", currency))
     cols[0].caption(f"95 % CI {fmt_value(final.p_low, 'share', currency)} to "
                     f"{fmt_value(final.p_high, 'share', currency)}")  # fmt: skip
     cols[1].metric("Wanted", fmt_value(verified.confidence, "share", currency))
@@ -169,9 +170,10 @@ def _verified_results(verified: VerifiedPlan) -> None:
     st.subheader("Iterations")
     st.dataframe(_iterations(verified.iterations_table(), currency), hide_index=True,
                  width="stretch")  # fmt: skip
-    ui.chart(charts.attainment_distribution(final.result.kpi_replications),
-             "The final plan's attainment per replication; right of the dashed line the "
-             "plan was met.", key="verified_attainment")  # fmt: skip
+    if sells(verified.scenario):  # a desk that sells nothing has no attainment to show
+        ui.chart(charts.attainment_distribution(final.result.kpi_replications),
+                 "The final plan's attainment per replication; right of the dashed line the "
+                 "plan was met.", key="verified_attainment")  # fmt: skip
 
 
 def _iterations(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
