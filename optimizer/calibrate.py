@@ -127,14 +127,6 @@ def met_per_replication(result: SimResult) -> NDArray[np.float64]:
     return np.where(np.isnan(level), np.nan, (level >= wanted).astype(float))
 
 
-def kpi_value(result: SimResult, name: str, column: str = "mean") -> float:
-    """A KPI's summary statistic, NaN when the run did not measure it."""
-    row = result.kpis.loc[result.kpis["kpi"] == name]
-    if row.empty or int(row["n"].iloc[0]) == 0:
-        return math.nan
-    return float(row[column].iloc[0])
-
-
 def quotas_frame(plan: Plan, measures: list[RoleMeasure], scenario: Scenario) -> pd.DataFrame:
     """Per selling role: the naive quota, the optimiser's, the one set, and what days allowed."""
     rows = []

@@ -28,7 +28,6 @@ from optimizer.calibrate import (
     RoleMeasure,
     apply_plan,
     attainment_quantile,
-    kpi_value,
     measure_roles,
     met_per_replication,
     outcome_label,
@@ -38,6 +37,7 @@ from optimizer.calibrate import (
 from optimizer.errors import InfeasiblePlanError
 from optimizer.planner import plan as optimise
 from optimizer.result import Plan
+from sim.kpis import kpi_value
 from sim.runner import Executor, SimResult, simulate
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
@@ -71,12 +71,12 @@ class Iteration:
     @property
     def attainment(self) -> float:
         """Mean monthly attainment over replications."""
-        return kpi_value(self.result, "attainment")
+        return kpi_value(self.result.kpis, "attainment")
 
     @property
     def service_level(self) -> float:
         """Share of inbound requests answered within target, over replications."""
-        return kpi_value(self.result, "inbound_service_level")
+        return kpi_value(self.result.kpis, "inbound_service_level")
 
 
 @dataclass(frozen=True, eq=False)
@@ -310,7 +310,7 @@ def _bottleneck(it: Iteration, scenario: Scenario) -> str:
                 f"{m.role} made {m.realised_dials:.0f} of {m.planned_dials:.0f} planned dials "
                 "a day: the day does not hold more"
             )
-    wait = kpi_value(it.result, "approval_wait_min")
+    wait = kpi_value(it.result.kpis, "approval_wait_min")
     if math.isfinite(wait) and wait > 240:
         reasons.append(f"approvals are the bottleneck: deals wait {wait / 60:.1f} h on average")
     for line in it.plan.roles:

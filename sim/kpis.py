@@ -42,7 +42,7 @@ from sim.results import Frames
 from sim.scenario import Level, Scenario
 from sim.stats import spread
 
-__all__ = ["KPIS", "Kpi", "kpi_table", "per_replication", "summarise"]
+__all__ = ["KPIS", "Kpi", "kpi_table", "kpi_value", "per_replication", "summarise"]
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,14 @@ def kpi_table(per_rep: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """The summary without the KPIs that nothing measured (n = 0)."""
     table = summarise(per_rep, confidence)
     return table.loc[table["n"] > 0].reset_index(drop=True)
+
+
+def kpi_value(summary: pd.DataFrame, name: str, column: str = "mean") -> float:
+    """One statistic of one KPI from a summary (``SimResult.kpis``); NaN if unmeasured."""
+    row = summary.loc[summary["kpi"] == name]
+    if row.empty or int(row["n"].iloc[0]) == 0:
+        return math.nan
+    return float(row[column].iloc[0])
 
 
 def kpi(name: str) -> Kpi:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -137,26 +138,15 @@ def test_impossible_from_the_start_raises_the_optimisers_explanation() -> None:
 runner = CliRunner()
 
 
+def _verify_cli(scenario: str, store: Path, *extra: str) -> Any:
+    """`teamsim plan SCENARIO --verify` with few replications, in this process."""
+    args = ["plan", scenario, "--verify", "--replications", "3", "--iterations", "2"]
+    return runner.invoke(app, [*args, "--workers", "1", "--store", str(store), *extra])
+
+
 def test_cli_verify_stores_the_run_and_prints_the_iterations(tmp_path: Path) -> None:
     store = tmp_path / "runs.duckdb"
-    result = runner.invoke(
-        app,
-        [
-            "plan",
-            RETAIL,
-            "--verify",
-            "--replications",
-            "3",
-            "--iterations",
-            "2",
-            "--workers",
-            "1",
-            "--store",
-            str(store),
-            "--set",
-            "calendar.horizon_days=65",
-        ],
-    )
+    result = _verify_cli(RETAIL, store, "--set", "calendar.horizon_days=65")
     assert result.exit_code in (0, 3), result.output
     assert "Iterations" in result.output and "Call quotas" in result.output
     runs = Store(store).list_runs()
@@ -170,22 +160,7 @@ def test_cli_verify_stores_the_run_and_prints_the_iterations(tmp_path: Path) -> 
 @pytest.mark.parametrize("name", ["auto_credit_partners", "b2b_smb", "b2g_tenders", "support_desk"])
 def test_cli_verify_on_every_bundled_scenario(tmp_path: Path, name: str) -> None:
     store = tmp_path / "runs.duckdb"
-    result = runner.invoke(
-        app,
-        [
-            "plan",
-            f"scenarios/{name}.yaml",
-            "--verify",
-            "--replications",
-            "3",
-            "--iterations",
-            "2",
-            "--workers",
-            "1",
-            "--store",
-            str(store),
-        ],
-    )
+    result = _verify_cli(f"scenarios/{name}.yaml", store)
     assert result.exit_code in (0, 3), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "plan verified" in result.output or "plan NOT verified" in result.output

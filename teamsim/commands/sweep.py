@@ -11,9 +11,9 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from optimizer.calibrate import kpi_value
 from sim import simulate
 from sim.errors import Problem, ScenarioError
+from sim.kpis import kpi_value
 from sim.runner import SimResult
 from sim.scenario import Scenario
 from teamsim import __version__
@@ -128,10 +128,10 @@ def _summary_row(
 ) -> dict[str, Any]:
     row: dict[str, Any] = {a.path: v.split("=", 1)[1] for a, v in zip(axes, point, strict=True)}
     for name in SUMMARY_KPIS:
-        row[name] = kpi_value(result, name)
-    row["p_plan_met"] = kpi_value(result, "plan_met")
-    row["p_low"] = kpi_value(result, "plan_met", "ci_low")
-    row["p_high"] = kpi_value(result, "plan_met", "ci_high")
+        row[name] = kpi_value(result.kpis, name)
+    row["p_plan_met"] = kpi_value(result.kpis, "plan_met")
+    row["p_low"] = kpi_value(result.kpis, "plan_met", "ci_low")
+    row["p_high"] = kpi_value(result.kpis, "plan_met", "ci_high")
     side = Side("x", result.scenario, result.seed, result.kpi_replications)
     row["cost_per_month"] = side.cost_per_month
     row["point_run"] = run_id
