@@ -84,7 +84,7 @@ def levers(scenario: Scenario) -> list[Lever]:
         Lever(("plan", "revenue_per_month"), "Plan", f"Sales plan a month ({scenario.currency})",
               "money" if len(plan) == 1 else "money_list",
               plan[0] if len(plan) == 1 else list(plan),
-              "revenue a month" if len(plan) == 1 else "one value per month, cycled")
+              "revenue a month" if len(plan) == 1 else "twelve values, January to December")
     )  # fmt: skip
     found.append(
         Lever(("plan", "confidence"), "Plan", "Wanted P(plan met)", "share",

@@ -68,9 +68,7 @@ def rates(sc: Scenario, capacity_factor: Mapping[str, float] | None = None) -> R
     for m in counted:
         year, month0 = divmod(first + m, 12)
         days = _month_working_days(year, month0 + 1, worked, holidays)
-        months.append(
-            MonthPlan(m, f"{year:04d}-{month0 + 1:02d}", sc.plan.target_for_month(m), days)
-        )
+        months.append(MonthPlan(m, f"{year:04d}-{month0 + 1:02d}", sc.plan_target(m), days))
     # The team is the same every month, so it is sized for the hardest one.
     design = max(months, key=lambda mp: mp.target / mp.working_days)
     return Rates(

@@ -384,7 +384,9 @@ def _attainment_month(
     pairs = pd.MultiIndex.from_frame(frame[["replication", "month"]])
     frame["deals_won"] = deals_won.reindex(pairs, fill_value=0).to_numpy()
     frame["revenue"] = revenue.reindex(pairs, fill_value=0.0).to_numpy(dtype=np.float64)
-    frame["target"] = [scenario.plan.target_for_month(int(m)) for m in frame["month"]]
+    # Once per month, not per row: a month's plan is the same in every replication.
+    targets = {m: scenario.plan_target(m) for m in window.counted_months}
+    frame["target"] = frame["month"].map(targets).to_numpy(dtype=np.float64)
     frame["attainment"] = frame["revenue"] / frame["target"]
     return frame
 
@@ -393,7 +395,7 @@ def _attainment_person(
     scenario: Scenario, deals: pd.DataFrame, people: pd.DataFrame, window: Window
 ) -> pd.DataFrame:
     """Each selling person's won revenue over their share of the counted plan."""
-    plan = sum(scenario.plan.target_for_month(m) for m in window.counted_months)
+    plan = sum(scenario.plan_target(m) for m in window.counted_months)
     sellers = people.loc[people["sells"] > 0, [*KEYS, "person", "role", "level", "sells"]]
     sellers = sellers.reset_index(drop=True)
     team_sells = sellers.groupby("replication")["sells"].transform("sum")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Group
 from rich.table import Table
 
+from sim.results import counted_months
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
 
@@ -16,7 +19,7 @@ def scenario_summary(sc: Scenario) -> Group:
         f"[bold]{sc.name}[/]  {sc.calendar.horizon_days} working days "
         f"({dates[0]} to {dates[-1]}), warm-up {sc.calendar.warmup_days}, seed {sc.seed}"
     )
-    return Group(head, _team(sc), _channels(sc), _segments(sc), _plan(sc))
+    return Group(head, _team(sc), _channels(sc), _segments(sc), _plan(sc), _plan_months(sc))
 
 
 def _team(sc: Scenario) -> Table:
@@ -73,9 +76,36 @@ def _segments(sc: Scenario) -> Table:
 
 def _plan(sc: Scenario) -> str:
     plan, pol = sc.plan, sc.policies
-    revenue = ", ".join(f"{v:,.0f}" for v in plan.revenue_per_month)
+    values = plan.revenue_per_month
+    revenue = (
+        f"{values[0]:,.0f} {sc.currency} a month"
+        if len(values) == 1
+        else f"by calendar month, January to December ({sc.currency})"
+    )
     return (
-        f"Plan: {revenue} {sc.currency} a month, wanted with {plan.confidence:.0%} confidence. "
+        f"Plan: {revenue}, wanted with {plan.confidence:.0%} confidence. "
         f"Call quota {pol.call_quota_per_day}/day (max {pol.max_calls_per_day}), "
         f"occupancy cap {pol.occupancy_cap:.0%}."
     )
+
+
+def _plan_months(sc: Scenario) -> Table:
+    """Each calendar month of the horizon, its working days and the plan that applies to it.
+
+    A month is counted (compared with its plan) when all its working days lie inside the
+    horizon and after the warm-up; the rule is ``sim.results.counted_months``.
+    """
+    table = Table(title="Plan by month", title_justify="left")
+    for col in ("month", "working days", "counted", f"revenue plan ({sc.currency})"):
+        table.add_column(col, justify="left" if col in ("month", "counted") else "right")
+    days = Counter(sc.months)
+    counted = set(counted_months(sc, sc.calendar.warmup_days))
+    for m in sorted(days):
+        if m in counted:
+            verdict = "yes"
+        elif sc.months.index(m) < sc.calendar.warmup_days:
+            verdict = "no: warm-up"
+        else:
+            verdict = "no: part of the month"
+        table.add_row(sc.month_label(m), str(days[m]), verdict, f"{sc.plan_target(m):,.0f}")
+    return table

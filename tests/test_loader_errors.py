@@ -239,6 +239,14 @@ CASES = [
         "confidence: 1.5",
     ),
     (
+        "plan_of_three_months",
+        "revenue_per_month: 100000",
+        "revenue_per_month: [100000, 120000, 90000]",
+        "plan.revenue_per_month",
+        "expected 1 value (every month) or 12 (January to December), got 3 values",
+        "revenue_per_month: [",
+    ),
+    (
         "stage_names_repeated",
         "{name: meet,",
         "{name: consult,",
@@ -391,6 +399,20 @@ def test_cli_valid_file_exits_0(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(good), "--summary"])
     assert result.exit_code == 0, result.output
     assert "Tiny team" in result.output
+
+
+def test_cli_plan_of_other_length_names_file_line_and_lengths(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        BASE.replace("revenue_per_month: 100000", "revenue_per_month: [1, 2, 3]"), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2
+    line = line_of(bad.read_text(), "revenue_per_month:")
+    assert (
+        f"error: {bad}:{line}: plan.revenue_per_month: expected 1 value (every month) "
+        "or 12 (January to December), got 3 values"
+    ) in " ".join(result.output.split())
 
 
 def test_cli_set_override_reported_by_its_flag(tmp_path: Path) -> None:

@@ -181,6 +181,26 @@ def test_months_without_wins_count_as_zero(scenario: Scenario) -> None:
     assert per_rep["plan_met"].to_list() == [0.0, 1.0]
 
 
+def test_attainment_reads_each_months_plan_by_calendar_month() -> None:
+    # From Monday 1 March 2027, no warm-up: March (month 0) and April (1) are whole, May is
+    # cut off. A twelve-value plan is January 1 M ... December 12 M, whatever the start.
+    plan = "plan.revenue_per_month=[" + ", ".join(f"{m}e6" for m in range(1, 13)) + "]"
+    sc = load_scenario(
+        ROOT / "scenarios/retail_bank.yaml",
+        ["calendar.start=2027-03-01", "calendar.horizon_days=60", plan],
+    )
+    rec = records(sc, warmup_days=0, people=[person("a.01")])
+    rec.deals.append(deal(1, "a.01", at(sc, 5), "won", 1.5e6))  # March
+    frames = build_frames(sc, [to_columns(rec, 0, 1)])
+    att = frames.attainment_month
+    assert att[["month", "target", "attainment"]].values.tolist() == [
+        [0, 3e6, 0.5],  # March's plan, not the list's first (January)
+        [1, 4e6, 0.0],
+    ]
+    # One seller: their target is the whole counted plan, March plus April.
+    assert frames.attainment_person["target"].to_list() == [7e6]
+
+
 # --- calls and waits -----------------------------------------------------------------
 
 

@@ -86,3 +86,28 @@ class Scenario(Frozen):
         dates = self.calendar.working_dates()
         first = dates[0].year * 12 + dates[0].month
         return [d.year * 12 + d.month - first for d in dates]
+
+    def calendar_month(self, month_index: int) -> tuple[int, int]:
+        """The calendar (year, month 1..12) of the n-th (0-based) month of the horizon.
+
+        Month 0 is the month of the first working day, as in :attr:`months`.
+        """
+        # Not cached: a model_copy keeps cached values, and a copied calendar would then
+        # answer with the old one's months.
+        first = self.calendar.working_dates()[0]
+        year, month0 = divmod(first.year * 12 + first.month - 1 + month_index, 12)
+        return year, month0 + 1
+
+    def month_label(self, month_index: int) -> str:
+        """The n-th (0-based) month of the horizon as ``YYYY-MM``."""
+        year, month = self.calendar_month(month_index)
+        return f"{year:04d}-{month:02d}"
+
+    def plan_target(self, month_index: int) -> float:
+        """The revenue plan of the n-th (0-based) month of the horizon, scenario currency.
+
+        The one way to read the plan by horizon month: the month is mapped to its calendar
+        month, and the plan is by calendar month (a single value is every month's; twelve
+        are January to December, repeated each year of the horizon).
+        """
+        return self.plan.for_calendar_month(self.calendar_month(month_index)[1])

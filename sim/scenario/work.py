@@ -36,6 +36,15 @@ class DutyScale(StrEnum):
 WORKDAYS_PER_WEEK = 5.0
 WORKDAYS_PER_MONTH = 21.0
 
+MONTHS_A_YEAR = 12
+
+# What a plan may be written as, for editors checking a file against the JSON schema.
+PlanInput = (
+    PositiveFloat
+    | Annotated[list[PositiveFloat], Field(min_length=1, max_length=1)]
+    | Annotated[list[PositiveFloat], Field(min_length=MONTHS_A_YEAR, max_length=MONTHS_A_YEAR)]
+)
+
 PER_HEAD_SCALES = (DutyScale.HEAD_PER_DAY, DutyScale.HEAD_PER_WEEK, DutyScale.HEAD_PER_MONTH)
 EVENT_SCALES = (DutyScale.DEAL, DutyScale.APPROVAL, DutyScale.ESCALATION)
 
@@ -66,18 +75,40 @@ class Plan(Frozen):
 
     revenue_per_month: Annotated[
         list[PositiveFloat],
-        BeforeValidator(scalar_to_list, json_schema_input_type=float | list[float]),
+        BeforeValidator(scalar_to_list, json_schema_input_type=PlanInput),
     ] = Field(
-        min_length=1,
-        description="Revenue a month, scenario currency: one value, or one per month (cycled).",
+        description=(
+            "Revenue a calendar month, scenario currency: one value for every month, or "
+            "twelve, January to December (repeated on horizons longer than a year), "
+            "whatever month the horizon starts in."
+        ),
     )
     confidence: float = Field(
         0.8, gt=0.0, lt=1.0, description="Probability of meeting the plan that is wanted."
     )
 
-    def target_for_month(self, month_index: int) -> float:
-        """The plan of the n-th month of the horizon (0-based), cycling the list."""
-        return self.revenue_per_month[month_index % len(self.revenue_per_month)]
+    @field_validator("revenue_per_month")
+    @classmethod
+    def _every_month_or_twelve(cls, value: list[float]) -> list[float]:
+        # Any other length used to be cycled from the horizon's first month, which put a
+        # July peak on September when the horizon started in March, without a word.
+        if len(value) not in (1, MONTHS_A_YEAR):
+            raise ValueError(
+                f"expected 1 value (every month) or {MONTHS_A_YEAR} (January to December), "
+                f"got {len(value)} values"
+            )
+        return value
+
+    def for_calendar_month(self, month: int) -> float:
+        """The plan of a calendar month (1 = January ... 12 = December), scenario currency.
+
+        The rule of a monthly plan: a single value is every month's; twelve values are
+        January to December. By horizon month, read ``Scenario.plan_target``.
+        """
+        if not 1 <= month <= MONTHS_A_YEAR:
+            raise ValueError(f"expected a calendar month 1..12, got {month}")
+        values = self.revenue_per_month
+        return values[0] if len(values) == 1 else values[month - 1]
 
 
 class Activity(StrEnum):
