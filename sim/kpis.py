@@ -27,7 +27,21 @@ Definitions (per replication):
   requests never started count up to the horizon's end (a lower bound).
 - ``inbound_service_level``: share of inbound requests answered within the channel's
   target (``late`` false); ``inbound_wait_share``: share that waited at all (the
-  Erlang C P(wait)); ``inbound_asa_min``: their mean wait (average speed of answer).
+  Erlang C P(wait)). Both count every request that arrived after warm-up, so a request
+  carried over to another working day (or never answered) is late and has waited.
+- ``inbound_asa_min``: mean minutes from arrival to answer of the inbound requests
+  answered on the working day they arrived (the day's average speed of answer, the
+  figure Erlang C's ASA describes); NaN when none was.
+- ``inbound_carried_share``: share of inbound requests started on a later working day
+  than they arrived, or never started by the horizon's end (carried over);
+  ``inbound_carried_wait_min``: their mean wait in minutes, nights and weekends
+  included (never-started ones count up to the horizon's end, a lower bound); NaN when
+  no request was carried.
+
+Summaries clip each interval to the values its KPI can take (:attr:`Kpi.bounds`):
+every KPI is >= 0, and a proportion of requests, deals or replications is <= 1.
+Attainment and utilisation are ratios, not proportions: they exceed 1 when the plan
+is beaten or with overtime, and are not clipped above.
 """
 
 from __future__ import annotations
@@ -53,14 +67,18 @@ class Kpi:
     label: str
     unit: str
     share: bool = False  # a 0/1 outcome per replication: Wilson interval
+    # The values the KPI can take; summaries clip its interval to them.
+    bounds: tuple[float, float] = (0.0, math.inf)
 
+
+_PROPORTION = (0.0, 1.0)
 
 KPIS: tuple[Kpi, ...] = (
     Kpi("revenue_per_month", "Revenue a month", "currency"),
     Kpi("attainment", "Plan attainment", "share"),
-    Kpi("plan_met", "P(plan met)", "share", share=True),
+    Kpi("plan_met", "P(plan met)", "share", share=True, bounds=_PROPORTION),
     Kpi("deals_won_per_month", "Deals won a month", "deals"),
-    Kpi("win_rate", "Win rate (won / closed)", "share"),
+    Kpi("win_rate", "Win rate (won / closed)", "share", bounds=_PROPORTION),
     Kpi("cycle_time_days", "Cycle time of won deals", "days"),
     Kpi("dials_per_caller_day", "Dials per caller a day", "dials"),
     Kpi("conversations_per_day", "Conversations a day (team)", "calls"),
@@ -69,9 +87,16 @@ KPIS: tuple[Kpi, ...] = (
     *(Kpi(f"utilisation_{lv.value}", f"Utilisation, {lv.value} level", "share") for lv in Level),
     Kpi("approval_wait_min", "Approval wait, mean", "min"),
     Kpi("escalation_wait_min", "Escalation wait, mean", "min"),
-    Kpi("inbound_service_level", "Inbound answered within target", "share"),
-    Kpi("inbound_wait_share", "Inbound requests that waited", "share"),
-    Kpi("inbound_asa_min", "Inbound speed of answer, mean", "min"),
+    Kpi("inbound_service_level", "Inbound answered within target", "share", bounds=_PROPORTION),
+    Kpi("inbound_wait_share", "Inbound requests that waited", "share", bounds=_PROPORTION),
+    Kpi("inbound_asa_min", "Inbound speed of answer, same day, mean", "min"),
+    Kpi(
+        "inbound_carried_share",
+        "Inbound carried to a later day or unanswered",
+        "share",
+        bounds=_PROPORTION,
+    ),
+    Kpi("inbound_carried_wait_min", "Inbound carried over: wait, mean", "min"),
 )
 _BY_NAME = {k.name: k for k in KPIS}
 
@@ -163,29 +188,40 @@ def _waits(out: pd.DataFrame, frames: Frames) -> None:
         part = waits.loc[waits["kind"] == kind]
         out[f"{kind}_wait_min"] = part.groupby("replication")["wait_min"].mean()
     inbound = waits.loc[waits["kind"] == "inbound"]
+    # Answered on a later working day, or never: its wait spans a night (or more).
+    carried = inbound["started_day"].to_numpy() != inbound["day"].to_numpy()
     grouped = inbound.assign(
-        on_time=~inbound["late"].astype(bool), waited=inbound["wait_min"] > 0
+        on_time=~inbound["late"].astype(bool), waited=inbound["wait_min"] > 0, carried=carried
     ).groupby("replication")
     out["inbound_service_level"] = grouped["on_time"].mean()
     out["inbound_wait_share"] = grouped["waited"].mean()
-    out["inbound_asa_min"] = grouped["wait_min"].mean()
+    out["inbound_asa_min"] = inbound.loc[~carried].groupby("replication")["wait_min"].mean()
+    out["inbound_carried_share"] = grouped["carried"].mean()
+    out["inbound_carried_wait_min"] = inbound.loc[carried].groupby("replication")["wait_min"].mean()
 
 
 def summarise(per_rep: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """One row per KPI: n, mean, sd, P10, P50, P90 and the confidence interval of the mean.
 
-    Every KPI is non-negative, so the interval's lower end is clipped at 0.
+    The interval and the percentiles are clipped to the KPI's :attr:`Kpi.bounds`: a t
+    interval on few skewed values (service levels near 100 %) reaches past them.
     """
     rows = []
     for kpi in KPIS:
         if kpi.name not in per_rep:
             continue
         s = spread(per_rep[kpi.name].to_list(), confidence, share=kpi.share)
-        row = {"kpi": kpi.name, "label": kpi.label, "unit": kpi.unit, **s.__dict__}
-        # Every KPI is >= 0; a t interval on few skewed values can reach below.
-        row["ci_low"] = max(row["ci_low"], 0.0) if math.isfinite(row["ci_low"]) else math.nan
+        row: dict[str, object] = {"kpi": kpi.name, "label": kpi.label, "unit": kpi.unit}
+        low, high = kpi.bounds
+        for stat, value in s.__dict__.items():
+            clip = stat in _CLIPPED and math.isfinite(value)
+            row[stat] = min(max(value, low), high) if clip else value
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# The mean and sd of values within bounds stay within them; the t interval does not.
+_CLIPPED = frozenset({"ci_low", "ci_high", "p10", "p50", "p90"})
 
 
 def kpi_table(per_rep: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:

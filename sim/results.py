@@ -287,6 +287,9 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
     waits = raw["waits"]
     waits["day"] = _day_of(day_starts, waits["arrived_min"])
     waits["month"] = months[waits["day"].to_numpy()]
+    # Working day the wait ended (-1: never started), so carried-over waits can be told apart.
+    started = waits["started_min"] >= 0
+    waits["started_day"] = np.where(started, _day_of(day_starts, waits["started_min"]), -1)
 
     absences = raw["absences"]
     absences.insert(5, "week", weeks[absences["day"].to_numpy()])
