@@ -114,6 +114,10 @@ def compare(sides: Sequence[Side], confidence: float = 0.95) -> Comparison:
                 if i == 0
                 else _difference(base, side, kpi.name, confidence, kpi.share)
             )
+            # Two proportions differ by at most 1: an interval reaching past is no news.
+            widest = kpi.bounds[1] - kpi.bounds[0]
+            low = max(low, -widest) if math.isfinite(low) else low
+            high = min(high, widest) if math.isfinite(high) else high
             rows.append(
                 {
                     "kpi": kpi.name,

@@ -98,3 +98,17 @@ def test_plan_met_difference_uses_a_bounded_score_interval() -> None:
     same = compare([a, side("c", [1.0] * 10, [0.0] * 10)]).table
     same_row = same.set_index(["kpi", "side"]).loc[("plan_met", "c")]
     assert same_row["ci_low"] < 0 < same_row["ci_high"]  # no collapse to a point
+
+
+def test_difference_of_proportions_stays_within_plus_minus_one() -> None:
+    # Paired differences 1, 1, 0.8: the t interval reaches 1.25; two shares differ by <= 1.
+    a = side("a", [1.0, 1.0, 1.0], [0, 0, 0])
+    b = side("b", [1.0, 1.0, 1.0], [0, 0, 0])
+    a.kpi_replications["inbound_service_level"] = [0.0, 0.0, 0.2]
+    b.kpi_replications["inbound_service_level"] = [1.0, 1.0, 1.0]
+    row = compare([a, b]).table.set_index(["kpi", "side"]).loc[("inbound_service_level", "b")]
+    assert row["diff"] == pytest.approx(14 / 15)
+    assert row["ci_high"] == 1.0 and 0.0 < row["ci_low"] < row["diff"]
+    # Unbounded KPIs keep their t interval: the revenue difference is 0 with no spread.
+    revenue = compare([a, b]).table.set_index(["kpi", "side"]).loc[("revenue_per_month", "b")]
+    assert (revenue["ci_low"], revenue["ci_high"]) == (0.0, 0.0)

@@ -138,3 +138,39 @@ def test_compare_needs_two_to_four(tmp_path: Path) -> None:
         app, ["compare", "nope-run", "other-run", "--store", str(tmp_path / "none.duckdb")]
     )
     assert result.exit_code == 2 and "is not a scenario file" in result.output
+
+
+def test_compare_uses_the_scenario_seed(tmp_path: Path) -> None:
+    store = tmp_path / "runs.duckdb"
+    desk = "scenarios/support_desk.yaml"
+    args = ["compare", desk, desk, "--replications", "2", "--workers", "1"]
+    result = runner.invoke(app, [*args, "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert Store(store).list_runs()["seed"].tolist() == [20270104, 20270104]
+
+
+def test_compare_simulates_every_file_on_the_first_items_seed(tmp_path: Path) -> None:
+    from tests.scenario_texts import BASE
+
+    assert "seed: 7\n" in BASE
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(BASE.replace("horizon_days: 40", "horizon_days: 10"), encoding="utf-8")
+    second.write_text(first.read_text(encoding="utf-8").replace("seed: 7\n", "seed: 99\n"))
+    store = tmp_path / "runs.duckdb"
+    common = ["--replications", "2", "--workers", "1", "--store", str(store)]
+
+    def seeds(*items: str) -> list[int]:
+        before = set(Store(store).list_runs()["run_id"])
+        result = runner.invoke(app, ["compare", *items, *common])
+        assert result.exit_code == 0, result.output
+        runs = Store(store).list_runs().sort_values("started_at")
+        return [
+            int(s) for r, s in zip(runs["run_id"], runs["seed"], strict=True) if r not in before
+        ]
+
+    assert seeds(str(first), str(second)) == [7, 7]  # not the second file's 99
+    assert seeds(str(second), str(first)) == [99, 99]
+    assert seeds(str(first), str(second), "--seed", "5") == [5, 5]
+    # A stored run first: the files are simulated on its random numbers.
+    run_id = str(Store(store).list_runs().sort_values("started_at")["run_id"].iloc[0])
+    assert seeds(run_id, str(second)) == [7]

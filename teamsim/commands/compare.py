@@ -13,13 +13,7 @@ from rich.table import Table
 
 from sim import simulate
 from sim.runner import Executor
-from teamsim.commands.options import (
-    ExecutorOption,
-    SchedulerOption,
-    SeedOption,
-    SetOption,
-    StoreOption,
-)
+from teamsim.commands.options import ExecutorOption, SchedulerOption, SetOption, StoreOption
 from teamsim.compare import Comparison, Side, compare, side_from_result
 from teamsim.console import out, user_errors
 from teamsim.executors import ExecutorKind, make_executor
@@ -30,6 +24,16 @@ from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result, side_from_run
 from teamsim.store import Store, StoreError
 
+CompareSeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        help="Seed for every scenario file (default: the first item's: its scenario's "
+        "seed, or the stored run's). One seed for all gives common random numbers.",
+        show_default=False,
+    ),
+]
+
 
 def compare_command(
     items: Annotated[
@@ -37,7 +41,7 @@ def compare_command(
         typer.Argument(help="2 to 4 scenario files or stored run ids.", show_default=False),
     ],
     replications: Annotated[int, typer.Option(help="Replications per scenario file.")] = 20,
-    seed: SeedOption = None,
+    seed: CompareSeedOption = None,
     set_: SetOption = None,
     excel: Annotated[
         Path | None, typer.Option("--excel", help="Also write the comparison to this .xlsx file.")
@@ -50,18 +54,25 @@ def compare_command(
 ) -> None:
     """Compare scenarios (simulated on common random numbers) or stored runs.
 
-    Differences are against the first item, with 95 % confidence intervals: paired by
-    replication when the runs share their seed, Welch's interval otherwise.
+    Every scenario file is simulated with one seed (--seed, else the first item's), so
+    the sides share their random numbers. Differences are against the first item, with
+    95 % confidence intervals: paired by replication when the runs share their seed,
+    Welch's interval otherwise.
     """
     with user_errors():
         if not 2 <= len(items) <= 4:
             raise typer.BadParameter(f"give 2 to 4 scenarios or runs, got {len(items)}")
         st = Store(store)
+        sides: list[Side] = []
+        root = seed
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
-            sides = [
-                _side(item, replications, seed, set_ or [], runner, st if save else None, store)
-                for item in items
-            ]
+            for item in items:
+                side = _side(
+                    item, replications, root, set_ or [], runner, st if save else None, store
+                )
+                # Common random numbers need one seed: the first item's serves every file.
+                root = side.seed if root is None else root
+                sides.append(side)
         result = compare(_unique_labels(sides))
         out.print(comparison_table(result))
         out.print(overview_table(result))
@@ -87,10 +98,9 @@ def _side(
             raise StoreError(f"{item!r} is not a scenario file, and {exc}") from None
     scenario = load_scenario(path, overrides)
     started = dt.datetime.now()
-    # One seed for every file: common random numbers make the differences sharp.
-    root = seed if seed is not None else 0
     with replication_progress(f"simulating {path.name}", replications) as advance:
-        result = simulate(scenario, replications, root, executor=runner, progress=advance)
+        # seed None: the scenario's own (this file is the first item).
+        result = simulate(scenario, replications, seed, executor=runner, progress=advance)
     label = path.stem
     if save_to is not None:
         text = read_scenario_bytes(path).decode("utf-8-sig")
