@@ -1,12 +1,21 @@
-"""The terminal: one place for consoles and for turning user errors into messages."""
+"""The terminal: one place for consoles, for JSON output and for user errors."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import json
+import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pandas as pd
 import typer
 from rich.console import Console
 
@@ -34,3 +43,50 @@ def user_errors() -> Iterator[None]:
     except TeamsimError as exc:
         report_error(exc)
         raise typer.Exit(exc.exit_code) from None
+
+
+def json_ready(data: Any) -> Any:
+    """``data`` as plain JSON values: NaN and infinities become null.
+
+    JSON has no NaN or Infinity; ``json.dumps`` would write them anyway and most readers
+    then fail. Walks dicts, lists, tuples, sets, dataclasses, DataFrames (as records)
+    and Series; numpy scalars become Python numbers, pandas' missing values null, dates
+    ISO text, and anything else its ``str``.
+    """
+    if isinstance(data, enum.Enum):
+        return json_ready(data.value)
+    if data is None or isinstance(data, (bool, str, int)):
+        return data
+    if isinstance(data, (float, np.floating)):
+        return float(data) if math.isfinite(data) else None
+    if isinstance(data, np.integer):
+        return int(data)
+    if isinstance(data, np.bool_):
+        return bool(data)
+    if isinstance(data, Mapping):
+        return {str(k): json_ready(v) for k, v in data.items()}
+    if isinstance(data, pd.DataFrame):
+        return json_ready(data.to_dict(orient="records"))
+    if isinstance(data, (pd.Series, np.ndarray)):
+        return json_ready(data.tolist())
+    if isinstance(data, (list, tuple, set, frozenset)):
+        return [json_ready(v) for v in data]
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        return json_ready(dataclasses.asdict(data))
+    if data is pd.NaT or data is pd.NA:
+        return None
+    if isinstance(data, (dt.date, dt.time)):  # pandas' Timestamp is a datetime
+        return data.isoformat()
+    if isinstance(data, Path):
+        return str(data)
+    return str(data)
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """Strict JSON of ``data`` (see :func:`json_ready`): never NaN or Infinity."""
+    return json.dumps(json_ready(data), indent=indent, allow_nan=False)
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as strict JSON: what every ``--json`` option prints goes through here."""
+    out.print_json(json_text(data))

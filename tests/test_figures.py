@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from sim import simulate
 from sim.kpis import KPIS, per_replication, summarise
@@ -14,6 +18,8 @@ from sim.model import RunRecords
 from sim.records import PersonRecord, WaitRecord
 from sim.results import build_frames, to_columns
 from sim.scenario import Scenario
+from teamsim.cli import app
+from teamsim.console import json_text
 from tests.model_helpers import tiny
 
 DAY_MIN = 1440.0
@@ -169,3 +175,69 @@ def test_unclipped_interval_really_passes_one() -> None:
     from sim.stats import spread
 
     assert spread([1.0, 1.0, 0.9]).ci_high > 1.1
+
+
+# --- --json never prints NaN or Infinity -------------------------------------------------
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+BUNDLED = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
+
+
+def strict_json(text: str) -> Any:
+    """Parse JSON as a strict reader would: NaN, Infinity and -Infinity are refused."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_strict_json_refuses_what_json_dumps_writes_by_default() -> None:
+    with pytest.raises(ValueError, match="NaN"):
+        strict_json(json.dumps({"x": math.nan}))
+
+
+def test_json_ready_turns_every_non_finite_float_into_null() -> None:
+    frame = pd.DataFrame({"a": [1.0, np.nan], "b": [np.inf, 2.0], "c": ["x", None]})
+    data = {
+        "plain": math.nan,
+        "numpy": np.float64("-inf"),
+        "float32": np.float32("nan"),
+        "ints": (np.int64(3), np.bool_(True)),
+        "nested": [{"deep": (1.5, float("inf"))}],
+        "records": frame.to_dict(orient="records"),
+        "frame": frame,
+        "series": pd.Series([np.nan, 1.0]),
+        "missing": [pd.NA, pd.NaT],
+        "when": pd.Timestamp("2027-01-04 09:00"),
+    }
+    parsed = strict_json(json_text(data))
+    assert parsed["plain"] is None and parsed["numpy"] is None and parsed["float32"] is None
+    assert parsed["ints"] == [3, True]
+    assert parsed["nested"] == [{"deep": [1.5, None]}]
+    expected = [{"a": 1.0, "b": None, "c": "x"}, {"a": None, "b": 2.0, "c": None}]
+    assert parsed["records"] == expected and parsed["frame"] == expected
+    assert parsed["series"] == [None, 1.0]
+    assert parsed["missing"] == [None, None]
+    assert parsed["when"] == "2027-01-04T09:00:00"
+
+
+COMMANDS = {
+    "simulate": ["simulate", "-n", "2", "--workers", "1", "--no-save"],
+    "plan": ["plan"],
+    "plan --verify": ["plan", "--verify", "--replications", "2", "--iterations", "1"],
+}
+
+
+@pytest.mark.parametrize("scenario", BUNDLED)
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_json_output_is_strict_json(command: str, scenario: str, tmp_path: Path) -> None:
+    name, *options = COMMANDS[command]
+    args = [name, str(SCENARIOS / scenario), *options, "--json"]
+    if command == "plan --verify":
+        args += ["--workers", "1", "--store", str(tmp_path / "runs.duckdb")]
+    result = CliRunner().invoke(app, args)
+    # --verify exits 3 when the plan cannot be verified: its JSON still says why.
+    assert result.exit_code in (0, 3), result.output
+    data = strict_json(result.stdout)
+    assert isinstance(data, dict) and data

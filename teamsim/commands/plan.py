@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +24,7 @@ from teamsim.commands.options import (
     SetOption,
     StoreOption,
 )
-from teamsim.console import out, user_errors
+from teamsim.console import out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.progress import replication_progress
@@ -142,18 +141,15 @@ def _verify(
     text = read_scenario_bytes(file).decode("utf-8-sig")
     run_id = save_verified(Store(store), verified, text, overrides, started)
     if as_json:
-        out.print_json(
-            json.dumps(
-                {
-                    "met": verified.met,
-                    "reason": verified.reason,
-                    "run_id": run_id,
-                    "plan": verified.final.plan.to_dict(),
-                    "iterations": verified.iterations_table().to_dict(orient="records"),
-                    "quotas": verified.quotas_table().to_dict(orient="records"),
-                },
-                default=str,
-            )
+        print_json(
+            {
+                "met": verified.met,
+                "reason": verified.reason,
+                "run_id": run_id,
+                "plan": verified.final.plan.to_dict(),
+                "iterations": verified.iterations_table().to_dict(orient="records"),
+                "quotas": verified.quotas_table().to_dict(orient="records"),
+            }
         )
     else:
         out.print(render(verified.final.plan))
@@ -166,7 +162,7 @@ def _verify(
 def show(sc: Scenario, result: Plan, as_json: bool) -> None:
     """Print a plan as JSON or as tables."""
     if as_json:
-        out.print_json(json.dumps(result.to_dict()))
+        print_json(result.to_dict())
         return
     out.print(render(result))
 

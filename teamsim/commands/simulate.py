@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import time
 from enum import StrEnum
@@ -26,7 +25,7 @@ from teamsim.commands.options import (
     SetOption,
     StoreOption,
 )
-from teamsim.console import err, out, user_errors
+from teamsim.console import err, json_text, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_tables
 from teamsim.io import load_scenario, read_scenario_bytes
@@ -113,7 +112,7 @@ def simulate_command(
             )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
     if json_:
-        out.print_json(json.dumps({**_as_json(result, written), "run_id": run_id}))
+        print_json({**_as_json(result, written), "run_id": run_id})
     else:
         _show(result, elapsed, out_dir, written, run_id)
     if not result.complete:
@@ -196,7 +195,7 @@ def _write(result: SimResult, out_dir: Path, fmt: FormatChoice) -> list[Path]:
     written = write_tables(result.tables(), out_dir, (fmt.value,))
     meta = out_dir / "run.json"
     try:
-        meta.write_text(json.dumps(_meta(result), indent=2) + "\n")
+        meta.write_text(json_text(_meta(result), indent=2) + "\n")
     except OSError as exc:
         raise TeamsimError(f"--out {out_dir}: cannot write: {exc.strerror or exc}") from None
     return [*written, meta]
