@@ -192,7 +192,13 @@ class SimResult:
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON: equal scenarios, equal hashes."""
+    """SHA-256 of the validated scenario's canonical JSON: equal scenarios, equal hashes.
+
+    The one meaning of "scenario hash" everywhere (``SimResult.scenario_hash``, the run
+    store's ``scenario_hash`` column): taken after validation, so ``--set`` overrides
+    and defaults are in it, while comments, key order and layout of the file are not.
+    The file's text has its own hash (``teamsim.store.scenario_text_hash``).
+    """
     text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -24,7 +24,11 @@ def save_result(
     started_at: dt.datetime | None = None,
     status: str = "complete",
 ) -> str:
-    """Store a simulation with its scenario text, seed and tidy tables; return the run id."""
+    """Store a simulation with its scenario text, seed and tidy tables; return the run id.
+
+    ``scenario_text`` and the ``overrides`` in ``params`` must give ``result.scenario``:
+    its hash is stored as the run's ``scenario_hash``.
+    """
     meta = RunMeta(
         kind=kind,
         scenario_name=result.scenario.name,
@@ -36,6 +40,7 @@ def save_result(
         status=status,
         label=label,
         params={"mode": result.mode, **dict(params or {})},
+        scenario_hash=result.scenario_hash,
     )
     return store.save_run(meta, result.tables())
 

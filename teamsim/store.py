@@ -3,6 +3,11 @@
 A run is written in one transaction, so it is complete or absent. DuckDB lets one
 process write a file at a time; a second writer waits for the lock (up to a timeout)
 and then fails with a clear message, never with a half-written run.
+
+Each run carries two hashes: ``scenario_hash``, the SHA-256 of the validated scenario
+with its overrides (:func:`sim.runner.scenario_hash`: the hash ``simulate`` reports,
+equal for equal scenarios however they are written), and ``scenario_text_hash``, the
+SHA-256 of the scenario file's text as stored.
 """
 
 from __future__ import annotations
@@ -41,8 +46,12 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
-def scenario_hash(text: str) -> str:
-    """Content hash of a scenario's text: equal scenarios, equal hashes."""
+def scenario_text_hash(text: str) -> str:
+    """SHA-256 of a scenario file's text: equal texts, equal hashes.
+
+    Not the scenario's hash (:func:`sim.runner.scenario_hash`): the same scenario
+    written differently, or a text with different ``--set`` overrides, differ here.
+    """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -62,11 +71,15 @@ class RunMeta:
     params: Mapping[str, Any] = field(default_factory=dict)
     finished_at: dt.datetime | None = None
     run_id: str = ""
+    # SHA-256 of the validated scenario, overrides applied (sim.runner.scenario_hash),
+    # from the caller that has it (SimResult.scenario_hash). None: the store rebuilds it
+    # from scenario_text and params["overrides"]; NULL if they do not validate.
+    scenario_hash: str | None = None
 
     @property
-    def scenario_hash(self) -> str:
-        """Hash of the scenario text."""
-        return scenario_hash(self.scenario_text)
+    def scenario_text_hash(self) -> str:
+        """SHA-256 of the scenario text as stored."""
+        return scenario_text_hash(self.scenario_text)
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -127,19 +140,38 @@ class Store:
         if not self.path.exists():
             return pd.DataFrame(columns=["run_id", "kind", "scenario_name", "status"])
         with self._connect(write=False) as con:
-            return con.execute(
+            version = self._version(con)
+            old = version < SCHEMA_VERSION
+            frame = con.execute(
                 "SELECT run_id, kind, scenario_name, label, status, seed, replications, "
-                "started_at, finished_at, scenario_hash, code_version "
-                "FROM runs ORDER BY started_at DESC, run_id DESC"
+                "started_at, finished_at, scenario_hash, scenario_text_hash, code_version"
+                + (", scenario_text, params" if old else "")
+                + f" FROM ({store_schema.runs_select(version)}) AS runs "
+                "ORDER BY started_at DESC, run_id DESC"
             ).df()
+        if old:
+            # An older file is read as it is: its hashes computed as migrating would.
+            texts, params = frame.pop("scenario_text"), frame.pop("params")
+            frame["scenario_hash"] = [
+                store_schema.stored_scenario_hash(t, p) for t, p in zip(texts, params, strict=True)
+            ]
+        return frame
 
     def run_meta(self, run_id: str) -> dict[str, Any]:
         """A run's row, with its params decoded and its table names and sizes."""
         with self._connect(write=False) as con:
             self._require_run(con, run_id)
-            cur = con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id])
+            version = self._version(con)
+            cur = con.execute(
+                f"SELECT * FROM ({store_schema.runs_select(version)}) AS runs WHERE run_id = ?",
+                [run_id],
+            )
             names = [d[0] for d in cur.description]
             row = dict(zip(names, cur.fetchone() or (), strict=True))
+            if version < SCHEMA_VERSION:
+                row["scenario_hash"] = store_schema.stored_scenario_hash(
+                    row["scenario_text"], row.get("params")
+                )
             row["params"] = json.loads(row.get("params") or "{}")
             row["tables"] = dict(
                 con.execute(
@@ -237,12 +269,8 @@ class Store:
                 f"{self.path} was written by a newer teamsim (store version {version}, "
                 f"this one reads up to {SCHEMA_VERSION}); upgrade teamsim"
             )
-        if version < SCHEMA_VERSION:
-            if not write:
-                raise StoreError(
-                    f"{self.path} is at store version {version}; run any command that "
-                    f"saves (or `teamsim runs migrate`) to upgrade it to {SCHEMA_VERSION}"
-                )
+        if version < SCHEMA_VERSION and write:
+            # Reading leaves an older file as it is (runs_select presents it as current).
             con.begin()
             store_schema.migrate(con, version)
             con.commit()
@@ -260,15 +288,18 @@ class Store:
     @staticmethod
     def _insert_meta(con: duckdb.DuckDBPyConnection, run_id: str, meta: RunMeta) -> None:
         con.execute(
-            "INSERT INTO runs (run_id, kind, scenario_name, scenario_text, scenario_hash, seed, "
-            "replications, code_version, started_at, finished_at, status, label, params) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO runs (run_id, kind, scenario_name, scenario_text, scenario_hash, "
+            "scenario_text_hash, seed, replications, code_version, started_at, finished_at, "
+            "status, label, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id,
                 meta.kind,
                 meta.scenario_name,
                 meta.scenario_text,
-                meta.scenario_hash,
+                meta.scenario_hash
+                if meta.scenario_hash is not None
+                else store_schema.stored_scenario_hash(meta.scenario_text, meta.params),
+                meta.scenario_text_hash,
                 meta.seed,
                 meta.replications,
                 meta.code_version,

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from optimizer.calibrate import outcome_label
 from optimizer.loop import VerifiedPlan
+from sim.runner import scenario_hash
 from teamsim import __version__
 from teamsim.format import fmt_value
 from teamsim.store import RunMeta, Store
@@ -121,5 +122,7 @@ def save_verified(
             "capacity_factor": final.capacity_factor,
             "p_plan_met": final.p_plan_met if math.isfinite(final.p_plan_met) else None,
         },
+        # The scenario asked about (text and overrides), not the final plan's team.
+        scenario_hash=scenario_hash(verified.scenario),
     )
     return store.save_run(meta, verified_tables(verified))

@@ -81,3 +81,22 @@ def test_missing_file_is_exit_2(tmp_path: Path) -> None:
 def test_replications_must_be_positive() -> None:
     result = runner.invoke(app, ["simulate", SCENARIO, "-n", "0"])
     assert result.exit_code == 2
+
+
+def test_stored_scenario_hash_is_the_one_simulate_reports(tmp_path: Path) -> None:
+    from teamsim.store import Store
+
+    store = tmp_path / "runs.duckdb"
+    reported = {}
+    for quota in ("30", "40"):
+        args = ["simulate", SCENARIO, "-n", "1", *SHORT, "--json", "--store", str(store)]
+        result = runner.invoke(app, [*args, "--set", f"policies.call_quota_per_day={quota}"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        reported[quota] = (data["run_id"], data["scenario_hash"])
+    meta = {q: Store(store).run_meta(run_id) for q, (run_id, _) in reported.items()}
+    for quota, (_, digest) in reported.items():
+        assert meta[quota]["scenario_hash"] == digest
+    # Different --set, different scenarios: different hashes, though the file is one.
+    assert meta["30"]["scenario_hash"] != meta["40"]["scenario_hash"]
+    assert meta["30"]["scenario_text_hash"] == meta["40"]["scenario_text_hash"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing as mp
 from pathlib import Path
 
@@ -12,9 +13,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from sim.runner import scenario_hash
+from sim.scenario.loader import parse_scenario
 from teamsim import store_schema
 from teamsim.cli import app
 from teamsim.store import RunMeta, Store, StoreError
+from tests.scenario_texts import BASE
 
 
 def meta(**changes: object) -> RunMeta:
@@ -52,7 +56,8 @@ def test_round_trip(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(store.load_table(run_id, name), frame)
     info = store.run_meta(run_id)
     assert info["scenario_text"] == "name: Tiny\n"
-    assert info["scenario_hash"] == meta().scenario_hash
+    assert info["scenario_text_hash"] == meta().scenario_text_hash
+    assert info["scenario_hash"] is None  # "name: Tiny" is no valid scenario
     assert info["params"] == {"overrides": ["plan.confidence=0.9"]}
     assert info["tables"] == {"kpis": 2, "time_use": 2}
     assert store.list_runs()["run_id"].tolist() == [run_id]
@@ -167,12 +172,25 @@ def test_older_store_is_migrated_without_losing_runs(tmp_path: Path) -> None:
     )
     con.close()
     store = Store(path)
-    with pytest.raises(StoreError, match="store version 1"):
-        store.list_runs()  # reading does not change the file
+    # Reading works and does not change the file.
+    old = store.list_runs().set_index("run_id")
+    assert old.loc["r1", "label"] == "" and old.loc["r1", "scenario_text_hash"] == "h"
+    assert store.run_meta("r1")["params"] == {}
+    assert _version(path) == 1
     new = store.save_run(meta(), tables())  # writing migrates it
+    assert _version(path) == store_schema.SCHEMA_VERSION
     runs = store.list_runs()
     assert set(runs["run_id"]) == {"r1", new}
     assert runs.set_index("run_id").loc["r1", "label"] == ""
+    assert store.run_meta("r1")["scenario_text_hash"] == "h"
+
+
+def _version(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    row = con.execute("SELECT value FROM teamsim_store WHERE key = 'schema_version'").fetchone()
+    con.close()
+    assert row is not None
+    return int(row[0])
 
 
 def test_newer_store_is_refused(tmp_path: Path) -> None:
@@ -258,3 +276,139 @@ def test_export_to_an_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None
     )
     assert result.exit_code == 2
     assert "cannot write" in result.output and "Traceback" not in result.output
+
+
+# --- one scenario_hash: the validated scenario's -----------------------------------------
+
+OVERRIDES = ["plan.confidence=0.9"]
+
+
+def test_scenario_hash_is_the_validated_scenarios(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    plain = store.save_run(meta(scenario_text=BASE, params={"overrides": []}), tables())
+    changed = store.save_run(meta(scenario_text=BASE, params={"overrides": OVERRIDES}), tables())
+    given = store.save_run(meta(scenario_text=BASE, scenario_hash="abc"), tables())
+    info = {r: store.run_meta(r) for r in (plain, changed, given)}
+    assert info[plain]["scenario_hash"] == scenario_hash(parse_scenario(BASE))
+    assert info[changed]["scenario_hash"] == scenario_hash(parse_scenario(BASE, "x", OVERRIDES))
+    assert info[plain]["scenario_hash"] != info[changed]["scenario_hash"]
+    assert info[given]["scenario_hash"] == "abc"  # the caller's, when it gives one
+    # One text, one text hash, whatever the overrides.
+    texts = {info[r]["scenario_text_hash"] for r in info}
+    assert texts == {hashlib.sha256(BASE.encode()).hexdigest()}
+    listed = store.list_runs().set_index("run_id")
+    assert listed.loc[changed, "scenario_hash"] == info[changed]["scenario_hash"]
+
+
+# The runs table as teamsim wrote it before scenario_text_hash (store version 2).
+V2_DDL = """
+CREATE TABLE teamsim_store (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE runs (
+    run_id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,
+    scenario_name VARCHAR NOT NULL,
+    scenario_text VARCHAR NOT NULL,
+    scenario_hash VARCHAR NOT NULL,
+    seed BIGINT,
+    replications INTEGER,
+    code_version VARCHAR NOT NULL,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP,
+    status VARCHAR NOT NULL,
+    label VARCHAR DEFAULT '',
+    params VARCHAR DEFAULT '{}'
+);
+CREATE TABLE run_tables (
+    run_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    rows BIGINT NOT NULL,
+    PRIMARY KEY (run_id, name)
+);
+INSERT INTO teamsim_store VALUES ('schema_version', '2');
+"""
+OLD_TEXT = "name: Old\nroles: {}\n"  # no longer (or never) a valid scenario
+
+
+def _old_store(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    con.execute(V2_DDL)
+    for run_id, text, params in (
+        ("r1-valid", BASE, '{"overrides": ["plan.confidence=0.9"], "mode": "block"}'),
+        ("r2-stale", OLD_TEXT, "{}"),
+    ):
+        con.execute(
+            "INSERT INTO runs VALUES (?, 'simulate', 'Tiny team', ?, ?, 7, 2, '0.1.0', "
+            "TIMESTAMP '2026-05-01 10:00:00', TIMESTAMP '2026-05-01 10:01:00', 'complete', "
+            "'old run', ?)",
+            [run_id, text, hashlib.sha256(text.encode()).hexdigest(), params],
+        )
+        con.execute("INSERT INTO run_tables VALUES (?, 'kpis', 2)", [run_id])
+    con.execute("CREATE TABLE t_kpis (run_id VARCHAR, kpi VARCHAR, mean DOUBLE)")
+    con.execute(
+        "INSERT INTO t_kpis VALUES ('r1-valid', 'revenue', 1.5), ('r1-valid', 'deals', 2.0), "
+        "('r2-stale', 'revenue', 3.5), ('r2-stale', 'deals', 4.0)"
+    )
+    con.close()
+
+
+def _show(path: Path, run_id: str) -> dict[str, str]:
+    result = runner.invoke(
+        app, ["runs", "show", run_id, "--store", str(path)], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line.strip("│ ").split("│") for line in result.output.splitlines() if "│" in line]
+    return {cells[0].strip(): cells[1].strip() for cells in rows if len(cells) == 2}
+
+
+def test_a_store_written_before_the_change_opens_lists_shows_and_exports(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    _old_store(path)
+    valid_hash = scenario_hash(parse_scenario(BASE, "x", OVERRIDES))
+    valid_text_hash = hashlib.sha256(BASE.encode()).hexdigest()
+    stale_text_hash = hashlib.sha256(OLD_TEXT.encode()).hexdigest()
+
+    def check_everything(folder: str) -> None:
+        listed = runner.invoke(app, ["runs", "list", "--store", str(path)])
+        assert listed.exit_code == 0, listed.output
+        assert "r1-valid" in listed.output and "r2-stale" in listed.output
+        valid = _show(path, "r1-valid")
+        assert valid["scenario_hash"] == valid_hash
+        assert valid["scenario_text_hash"] == valid_text_hash
+        assert valid["label"] == "old run" and valid["param: overrides"] == str(OVERRIDES)
+        stale = _show(path, "r2-stale")
+        assert stale["scenario_hash"].startswith("- (unknown")
+        assert stale["scenario_text_hash"] == stale_text_hash
+        for run_id, means in (("r1-valid", [1.5, 2.0]), ("r2-stale", [3.5, 4.0])):
+            out = tmp_path / folder
+            exported = runner.invoke(
+                app, ["runs", "export", run_id, "--to", str(out), "--store", str(path)]
+            )
+            assert exported.exit_code == 0, exported.output
+            assert pd.read_csv(out / run_id / "kpis.csv")["mean"].tolist() == means
+            about = openpyxl.load_workbook(out / run_id / f"{run_id}.xlsx")["about"]
+            items = {row[0].value: row[1].value for row in about.iter_rows(min_row=2)}
+            assert items["scenario_text_hash"] in (valid_text_hash, stale_text_hash)
+
+    check_everything("before")
+    assert _version(path) == 2  # reading left the file as it was
+    runs = Store(path).list_runs().set_index("run_id")
+    assert runs.loc["r1-valid", "scenario_hash"] == valid_hash
+    assert runs.loc["r2-stale", "scenario_hash"] is None
+
+    # The next write migrates: the old text hash moves, the scenario hash is recomputed.
+    new = Store(path).save_run(meta(scenario_text=BASE, params={"overrides": OVERRIDES}), tables())
+    assert _version(path) == store_schema.SCHEMA_VERSION == 3
+    con = duckdb.connect(str(path), read_only=True)
+    stored = con.execute(
+        "SELECT run_id, scenario_hash, scenario_text_hash FROM runs ORDER BY run_id"
+    ).fetchall()
+    con.close()
+    assert sorted(stored) == sorted(
+        [
+            ("r1-valid", valid_hash, valid_text_hash),
+            ("r2-stale", None, stale_text_hash),
+            (new, valid_hash, valid_text_hash),  # same scenario, same hash as the old run
+        ]
+    )
+    check_everything("after")
+    assert Store(path).load_table("r2-stale", "kpis")["mean"].tolist() == [3.5, 4.0]

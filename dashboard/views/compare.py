@@ -14,7 +14,7 @@ from sim.errors import ScenarioError, TeamsimError
 from teamsim.commands.compare import comparison_sheets
 from teamsim.compare import Comparison, Side, compare, side_from_result
 from teamsim.runs_io import save_result, side_from_run
-from teamsim.store import scenario_hash
+from teamsim.store import scenario_text_hash
 
 CURRENT = "current"
 
@@ -111,7 +111,7 @@ def _pick(choices: dict[str, Choice]) -> list[str]:
 
 def _content_key(choice: Choice) -> tuple[str, ...]:
     source = choice.source
-    return (choice.key, scenario_hash(source.text) if source else "", *choice.edits)
+    return (choice.key, scenario_text_hash(source.text) if source else "", *choice.edits)
 
 
 def _compare(picked: list[Choice], replications: int, seed: int, keep: bool) -> Comparison | None:

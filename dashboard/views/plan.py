@@ -11,7 +11,7 @@ from dashboard import charts, state, tables, ui
 from optimizer import InfeasiblePlanError, Plan
 from optimizer.calibrate import outcome_label, sells
 from teamsim.format import fmt_value
-from teamsim.store import scenario_hash
+from teamsim.store import scenario_text_hash
 
 if TYPE_CHECKING:
     from optimizer.loop import VerifiedPlan
@@ -124,7 +124,7 @@ def _verified(source: state.Source, edits: tuple[str, ...], confidence: float, s
         wanted = float(c.number_input("Wanted P(plan met)", 0.05, 0.99, confidence, step=0.05,
                                       format="%.2f"))  # fmt: skip
         run = st.form_submit_button("Verify the plan", type="primary")
-    key = (scenario_hash(source.text), edits, reps, iterations, wanted, seed)
+    key = (scenario_text_hash(source.text), edits, reps, iterations, wanted, seed)
     if run:
         try:
             verified = state.verify(source.text, source.origin, edits, reps, seed, iterations,

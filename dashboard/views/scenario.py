@@ -11,7 +11,7 @@ from dashboard import levers, state, ui
 from dashboard.levers import Lever
 from sim.errors import ScenarioError
 from sim.scenario import Scenario
-from teamsim.store import scenario_hash
+from teamsim.store import scenario_text_hash
 
 SOURCES = ("Bundled", "Upload a file", "Saved variant")
 
@@ -31,7 +31,7 @@ def render() -> None:
         return
     _summary(original, source)
     all_levers = levers.levers(original)
-    digest = scenario_hash(source.text)[:12]
+    digest = scenario_text_hash(source.text)[:12]
     top = st.container()
     values, slots = _lever_widgets(all_levers, digest)
     edits = levers.overrides_from(values, all_levers)

@@ -14,7 +14,7 @@ from sim.errors import TeamsimError
 from sim.runner import SimResult
 from teamsim.format import fmt_value
 from teamsim.runs_io import save_result
-from teamsim.store import scenario_hash
+from teamsim.store import scenario_text_hash
 
 SEED_HELP = "Same seed, same result."
 KEEP_HELP = "Stored runs can be compared and exported later (Runs page)."
@@ -39,7 +39,7 @@ def render() -> None:
         seed = int(b.number_input("Seed", 0, MAX_SEED, scenario.seed, step=1, help=SEED_HELP))
         keep = c.checkbox("Keep the run in the store", value=True, help=KEEP_HELP)
         run = st.form_submit_button("Run the simulation", type="primary")
-    key = (scenario_hash(source.text), edits, replications, seed)
+    key = (scenario_text_hash(source.text), edits, replications, seed)
     if run:
         started = dt.datetime.now()
         result = state.simulate(

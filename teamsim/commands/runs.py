@@ -17,6 +17,10 @@ runs_app = typer.Typer(help="List, show, delete and export stored runs.", no_arg
 
 RunId = Annotated[str, typer.Argument(help="Run id, or enough of its start to be unique.")]
 
+# A run whose stored text and overrides do not validate (say, stored by an older
+# teamsim, before scenario_hash meant the validated scenario) has no scenario to hash.
+_NO_HASH = "- (unknown: the stored scenario does not validate with this teamsim)"
+
 
 @runs_app.command("list")
 def list_runs(store: StoreOption = None) -> None:
@@ -62,9 +66,10 @@ def show(run: RunId, store: StoreOption = None) -> None:
             "code_version",
             "started_at",
             "finished_at",
-            "scenario_hash",
         ):
             table.add_row(key, str(meta.get(key, "")))
+        table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
+        table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
         for key, value in meta["params"].items():
             table.add_row(f"param: {key}", str(value))
         for name, rows in meta["tables"].items():
@@ -122,6 +127,8 @@ def export(
                     "replications",
                     "started_at",
                     "code_version",
+                    "scenario_hash",
+                    "scenario_text_hash",
                 )
             }
             written.append(write_workbook(folder / f"{run_id}.xlsx", tables, about))
