@@ -1,7 +1,8 @@
-"""Unit economics: what one dial, one lead, one deal and one request cost and bring.
+"""Unit economics: what one dial, one lead and one request bring and cost a unit.
 
-These per-unit figures are the coefficients of the model and the building blocks of
-the funnel back-calculation, so the two can never disagree. Expected values only.
+Expected values of the rules the simulator draws from (sim.rules.calls, sim.rules.deals,
+sim.rules.people): these per-unit figures are the coefficients of the model and the
+building blocks of the funnel back-calculation, so neither computes a rule again.
 """
 
 from __future__ import annotations
@@ -9,10 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from optimizer.rates import Rates
-from sim.analytic import expected_funnel, expected_outbound_funnel
+from optimizer.team import Unit
+from sim.rules.activities import TimeUse
+from sim.rules.calls import contacts_per_day, dial_economics
+from sim.rules.deals import deal_economics, lead_segments
+from sim.rules.duties import deal_duties
 from sim.scenario import Level, Scenario
-from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
-from sim.scenario.work import DutyScale
+from sim.scenario.market import InboundChannel, ReferralChannel
+
+TRAVEL = TimeUse.TRAVEL.value
+AFTER_SALE = TimeUse.AFTER_SALE.value
 
 
 @dataclass(frozen=True)
@@ -21,18 +28,17 @@ class ChannelEconomics:
 
     channel: str
     kind: str  # warm, cold, referral, inbound
-    shares: dict[str, float]  # segment -> share of the channel's leads (by lead_weight)
-    # Outbound: per dial. Zero for referral and inbound channels.
+    # Outbound: per dial (call-backs included). Zero for referral and inbound channels.
     connects_per_dial: float = 0.0
     conversations_per_dial: float = 0.0
     leads_per_dial: float = 0.0
-    calls_per_dial: float = 0.0  # the dial plus the follow-up calls it brings
-    minutes_per_dial: float = 0.0  # at duration multiplier 1, follow-ups included
-    contacts_per_day: float | None = None  # pool (and refill) spread over the horizon
+    minutes_per_dial: float = 0.0  # at duration multiplier 1
+    contacts_per_day: float | None = None  # a finite pool's daily release
     # Referral and inbound: arrivals a working day.
-    fixed_leads_per_day: float = 0.0
+    fixed_leads_per_day: float = 0.0  # referral leads
     requests_per_day: float = 0.0
     handle_min: float = 0.0
+    lead_share: float = 0.0  # inbound: share of requests that become a lead
 
     @property
     def outbound(self) -> bool:
@@ -40,124 +46,110 @@ class ChannelEconomics:
         return self.kind in ("warm", "cold")
 
 
-@dataclass(frozen=True)
-class SegmentEconomics:
-    """One deal of a segment, worked by people with given persona multipliers."""
-
-    segment: str
-    reach: tuple[float, ...]  # share of deals entering each stage
-    win: float
-    revenue: float  # expected revenue of a deal entering stage 1
-    work_min: float  # our minutes per deal: stages, after-sale, support
-    meetings: float  # in-person meetings per deal (each costs travel both ways)
-    approvals: dict[Level, float]  # approval requests per deal, by approving level
-    escalations: float  # escalations per deal
-    escalation_level: Level
-
-    def minutes(self, travel_min: float) -> float:
-        """Seller's minutes per deal including travel to and from its meetings."""
-        return self.work_min + self.meetings * 2.0 * travel_min
-
-
 def channel_economics(sc: Scenario, r: Rates) -> dict[str, ChannelEconomics]:
     """The economics of every channel of the scenario."""
     result: dict[str, ChannelEconomics] = {}
     for cid, ch in sc.channels.items():
-        weights = {sid: seg.lead_weight for sid, seg in sc.segments.items() if cid in seg.channels}
-        total = sum(weights.values())
-        shares = {sid: w / total for sid, w in weights.items()} if total else {}
         if isinstance(ch, ReferralChannel):
             leads = ch.leads_per_week / r.days_per_week
-            result[cid] = ChannelEconomics(cid, ch.kind, shares, fixed_leads_per_day=leads)
+            result[cid] = ChannelEconomics(cid, ch.kind, fixed_leads_per_day=leads)
         elif isinstance(ch, InboundChannel):
+            fed = any(cid in seg.channels for seg in sc.segments.values())
             result[cid] = ChannelEconomics(
                 cid,
                 ch.kind,
-                shares,
-                fixed_leads_per_day=ch.requests_per_day * ch.lead_share if shares else 0.0,
                 requests_per_day=ch.requests_per_day,
                 handle_min=ch.handle_min.expected_value(),
+                lead_share=ch.lead_share if fed else 0.0,
             )
         else:
-            result[cid] = _outbound(sc, cid, shares, r)
+            d = dial_economics(sc, cid)
+            result[cid] = ChannelEconomics(
+                cid,
+                ch.kind,
+                connects_per_dial=d.connects,
+                conversations_per_dial=d.conversations,
+                leads_per_dial=d.leads,
+                minutes_per_dial=d.minutes,
+                contacts_per_day=contacts_per_day(sc, cid),
+            )
     return result
 
 
-def _outbound(sc: Scenario, cid: str, shares: dict[str, float], r: Rates) -> ChannelEconomics:
-    ch = sc.channels[cid]
-    calls = sc.calls
-    assert calls is not None and not isinstance(ch, ReferralChannel | InboundChannel)
-    cgc = ch.conversation_given_connect
-    lgc = ch.lead_given_conversation
-    cgc = calls.conversation_given_connect if cgc is None else cgc
-    lgc = calls.lead_given_conversation if lgc is None else lgc
-    one = expected_outbound_funnel(1.0, ch.connect_rate, cgc, lgc, [])
-    conv = one["conversations"]
-    follow_ups = conv * calls.follow_up_given_conversation
-    # A follow-up is one more conversation later on; counted as time, not as extra leads,
-    # so the plan errs on the side of more dialling.
-    minutes = (
-        (1.0 - one["connects"]) * calls.no_answer_min.expected_value()
-        + (one["connects"] - conv) * calls.connect_no_conversation_min.expected_value()
-        + one["leads"] * calls.booking_call_min.expected_value()
-        + (conv - one["leads"] + follow_ups) * calls.conversation_min.expected_value()
-    )
-    pool = getattr(ch, "pool", None)
-    contacts = None
-    if pool is not None:
-        refill = ch.refill_per_month if isinstance(ch, WarmChannel) else 0.0
-        contacts = (pool + refill * r.horizon_months) / r.horizon_days
-    return ChannelEconomics(
-        cid,
-        ch.kind,
-        shares,
-        connects_per_dial=one["connects"],
-        conversations_per_dial=conv,
-        leads_per_dial=one["leads"],
-        calls_per_dial=1.0 + follow_ups,
-        minutes_per_dial=minutes,
-        contacts_per_day=contacts,
-    )
+@dataclass(frozen=True)
+class LeadEconomics:
+    """A lead of a segment worked by a unit: minutes by activity, revenue, requests above.
 
-
-def segment_economics(
-    sc: Scenario, segment_id: str, r: Rates, conversion_x: float = 1.0, duration_x: float = 1.0
-) -> SegmentEconomics:
-    """A deal of the segment worked by people with these persona multipliers.
-
-    The persona's conversion multiplier scales every stage's conversion (capped at 1);
-    its duration multiplier scales all our working minutes, not travel.
+    Per fresh lead, with the repeat sales it brings inside the counted days, the unit's
+    ramp share on the win, and the after-sale support of its won clients averaged over
+    the counted days (sim.rules.deals.exposure).
     """
-    seg = sc.segments[segment_id]
-    converts = [min(1.0, st.convert * conversion_x) for st in seg.stages]
-    counts = expected_funnel(1.0, converts)
-    reach, win = tuple(counts[:-1]), counts[-1]
-    work = sum(p * st.work_min.expected_value() for p, st in zip(reach, seg.stages, strict=True))
+
+    segment: str
+    minutes: dict[str, float]  # by time-use activity, travel and per-deal duties included
+    revenue: float
+    won: float  # deals won per lead
+    entries: float  # deals entering stage 1 per fresh lead (1 + repeat sales)
+    reach: tuple[float, ...]  # of a fresh lead, before ramp
+    meetings: float
+    approvals: dict[Level, float]
+    escalations: float
+    escalation_level: Level
+
+
+def lead_economics(sc: Scenario, r: Rates, unit: Unit, segment: str) -> LeadEconomics:
+    """Expected work and revenue of one lead of ``segment`` worked by ``unit``."""
+    seg = sc.segments[segment]
+    ex = r.exposure[segment]
     after = seg.after_sale
-    # Won clients pile up over the horizon; on average half the horizon is left to serve them.
-    support_months = r.horizon_days / 2.0 / r.days_per_month
-    work += win * (
-        after.payment_control_min.expected_value()
-        + after.handoff_min.expected_value()
-        + after.support_min_per_month * support_months
-    )
+    minutes: dict[str, float] = {}
+    revenue = won = entries = meetings = escalations = 0.0
     approvals: dict[Level, float] = {}
-    for p, st in zip(reach, seg.stages, strict=True):
-        if st.approval is not None:
-            approvals[st.approval] = approvals.get(st.approval, 0.0) + p
-    return SegmentEconomics(
-        segment=segment_id,
-        reach=reach,
-        win=win,
-        revenue=win * seg.deal_value,
-        work_min=work * duration_x,
-        meetings=sum(p for p, st in zip(reach, seg.stages, strict=True) if st.meeting),
+    reach = [0.0] * len(seg.stages)
+    for share, p in unit.mix:
+        e = deal_economics(sc, segment, p)
+        win = e.win * unit.productivity  # ramp scales the win, once
+        # Repeat sales: a won deal comes back with ``repeat_probability``; the share that
+        # enters (and closes) inside the counted days is the exposure's.
+        extra = win * after.repeat_probability * ex.repeat_open
+        closes = win * after.repeat_probability * ex.repeat_close
+        per = 1.0 + extra
+        for act, m in e.minutes.items():
+            if act != AFTER_SALE:
+                minutes[act] = minutes.get(act, 0.0) + share * m * per
+        one_off = e.minutes[AFTER_SALE] / e.win if e.win else 0.0
+        support = e.support_min_per_day_won * ex.support_days
+        after_sale = (win + extra * win) * one_off + win * support
+        minutes[AFTER_SALE] = minutes.get(AFTER_SALE, 0.0) + share * after_sale
+        minutes[TRAVEL] = minutes.get(TRAVEL, 0.0) + share * e.meetings * per * 2.0 * (
+            unit.travel_min
+        )
+        revenue += share * (win + closes * win) * e.value
+        won += share * (win + closes * win)
+        entries += share * per
+        meetings += share * e.meetings * per
+        escalations += share * e.escalations * per
+        for level, n in e.approvals.items():
+            approvals[level] = approvals.get(level, 0.0) + share * n * per
+        reach = [a + share * b for a, b in zip(reach, e.reach, strict=True)]
+    for act, m in deal_duties(sc, unit.role):
+        minutes[act] = minutes.get(act, 0.0) + m * entries
+    return LeadEconomics(
+        segment=segment,
+        minutes=minutes,
+        revenue=revenue,
+        won=won,
+        entries=entries,
+        reach=tuple(reach),
+        meetings=meetings,
         approvals=approvals,
-        escalations=seg.escalation_rate,
+        escalations=escalations,
         escalation_level=seg.escalation_level,
     )
 
 
-def event_minutes(sc: Scenario, scale: DutyScale, level: Level) -> dict[str, float]:
-    """Duties counted per approval or escalation that a level may do: duty -> minutes."""
-    return {did: d.minutes for did, d in sc.duties.items() if d.per is scale and level in d.levels}
+def unit_lead_segments(sc: Scenario, unit: Unit, channel: str) -> dict[str, float]:
+    """Segment -> share of a channel's leads that this unit's people work."""
+    role = sc.roles[unit.role]
+    segments = role.segments if role.segments is not None else list(sc.segments)
+    return lead_segments(sc, channel, segments)

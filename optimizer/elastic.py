@@ -1,9 +1,11 @@
 """Explaining an impossible plan: the smallest relaxation of each kind of limit.
 
-The model is rebuilt with a penalised slack on one group of limits at a time (the plan,
-the headcount maxima or the people's hours, the lead pools, the budget) and solved as
-an LP; each group that can make the plan feasible on its own becomes one alternative,
-said in the scenario's words.
+Limits that need no solver are named first: a span of control that no headcount within
+the limits can give ("3 team leads are needed for 30 agents at a span of 12"). Otherwise
+the model is rebuilt with a penalised slack on one group of limits at a time (the plan,
+the headcount maxima or the people's hours, the spans of control, the lead pools, the
+budget) and solved as an LP; each group that can make the plan feasible on its own
+becomes one alternative, said in the scenario's words.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from optimizer.model import ALLOCATION, SIZING, Model, build, value
 from optimizer.rates import Rates
 from optimizer.solve import Infeasible, solve
 from optimizer.team import Unit
+from sim.rules.service import desks
 from sim.scenario import Scenario
 
 _TOL = 1e-6
@@ -29,30 +32,92 @@ def explain_infeasible(
     solver: pulp.LpSolver,
     budget: float | None = None,
     bounds: dict[str, tuple[int, int]] | None = None,
+    team: dict[str, int] | None = None,
 ) -> InfeasiblePlanError:
     """The error that says why the plan is impossible and what would make it possible."""
-    groups = ["plan", "capacity" if mode == ALLOCATION else "headcount", "pool"]
+    if mode == SIZING:
+        named = span_limits(sc, bounds or {}) or service_limits(sc, bounds or {})
+        if named:
+            return named
+    sells = bool(sc.segments)
+    groups = ["plan"] if sells else []
+    groups += ["capacity" if mode == ALLOCATION else "headcount", "span", "pool"]
     if mode == SIZING and budget is not None:
-        groups = ["budget", "headcount", "pool"]
+        groups = ["budget", "headcount", "span", "pool"]
     alternatives: list[Relaxation] = []
     for group in groups:
-        found = _relax(sc, r, mode, solver, budget, bounds, frozenset({group}))
+        found = _relax(sc, r, mode, solver, budget, bounds, frozenset({group}), team)
         if found is not None:
             alternatives.append(_join(found))
     if not alternatives:
-        together = _relax(sc, r, mode, solver, budget, bounds, frozenset(groups))
+        together = _relax(sc, r, mode, solver, budget, bounds, frozenset(groups), team)
         if together:
             alternatives.append(_join(together, "all of: "))
-    what = (
-        f"the budget of {budget:,.0f} {sc.currency} a month"
-        if budget is not None and mode == SIZING
-        else f"the plan of {r.design.target:,.0f} {sc.currency} a month ({r.design.label})"
-    )
-    team = "the current team" if mode == ALLOCATION else "any team within the headcount limits"
-    reason = f"The plan is impossible: {team} cannot meet {what}."
+    if budget is not None and mode == SIZING:
+        what = f"the budget of {budget:,.0f} {sc.currency} a month"
+    elif sells:
+        what = f"the plan of {r.design.target:,.0f} {sc.currency} a month ({r.design.label})"
+    else:
+        what = "the work and the service targets of the inbound requests"
+    people = "the current team" if mode == ALLOCATION else "any team within the headcount limits"
+    reason = f"The plan is impossible: {people} cannot meet {what}."
     if not alternatives:
-        reason += " No relaxation of the plan, headcount, hours or pools makes it feasible."
+        reason += " No relaxation of the plan, headcount, spans, hours or pools makes it feasible."
     return InfeasiblePlanError(reason, alternatives)
+
+
+def service_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasiblePlanError | None:
+    """Inbound desks whose service target needs more people than the roles may have."""
+    found = []
+    for desk in desks(sc):
+        most = sum(bounds.get(rid, (0, sc.roles[rid].headcount.max))[1] for rid in desk.roles)
+        if desk.roster > most:
+            roles = " and ".join(desk.roles)
+            text = (
+                f"{', '.join(desk.channels)}: {desk.load_erlangs:.1f} Erlangs need "
+                f"{desk.seats} {roles} present for the service target, {desk.roster} on the "
+                f"roster with days away: allow {desk.roster - most} more (max {most} -> "
+                f"{desk.roster})"
+            )
+            found.append(Relaxation("service", roles, float(desk.roster - most), "people", text))
+    if not found:
+        return None
+    return InfeasiblePlanError(
+        "The plan is impossible: the service target of the inbound requests needs more "
+        "people than the headcount limits allow.",
+        found,
+    )
+
+
+def span_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasiblePlanError | None:
+    """Spans of control that no headcount within the limits can give, named.
+
+    The fewest people reporting to a role (their minimum headcounts) need
+    ``ceil(reports / max_span)`` managers; more than the role's maximum is impossible
+    whatever the plan.
+    """
+    found = []
+    for rid, role in sc.roles.items():
+        below = sc.direct_reports(rid)
+        if role.max_span is None or not below:
+            continue
+        reports = sum(bounds.get(x, (sc.roles[x].headcount.min, 0))[0] for x in below)
+        most = bounds.get(rid, (0, role.headcount.max))[1]
+        need = math.ceil(reports / role.max_span - 1e-9)
+        if need > most:
+            wider = math.ceil(reports / most - 1e-9) if most else reports
+            names = " and ".join(below)
+            text = (
+                f"{need} {rid} are needed for {reports} {names} at a span of "
+                f"{role.max_span}: allow {need} (max {most} -> {need}), or a span of {wider}"
+            )
+            found.append(Relaxation("span", rid, float(need - most), "people", text))
+    if not found:
+        return None
+    reason = "The plan is impossible: span of control. " + "; ".join(
+        f"{f.subject} can manage at most {sc.roles[f.subject].max_span} reports each" for f in found
+    )
+    return InfeasiblePlanError(reason + ".", found)
 
 
 def _relax(
@@ -63,8 +128,9 @@ def _relax(
     budget: float | None,
     bounds: dict[str, tuple[int, int]] | None,
     groups: frozenset[str],
+    team: dict[str, int] | None = None,
 ) -> list[Relaxation] | None:
-    model = build(sc, r, mode, budget=budget, bounds=bounds, relax=groups, integer=False)
+    model = build(sc, r, mode, budget=budget, bounds=bounds, relax=groups, integer=False, team=team)
     try:
         solve(model.problem, solver)
     except Infeasible:
@@ -118,13 +184,13 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
     cur = sc.currency
     week = r.days_per_week / 60.0  # minutes a day -> hours a week
     if group == "plan":
-        reach = max(r.plan_per_day - amount, 0.0) * r.days_per_month
+        reach = max(r.plan_per_day - amount, 0.0) * r.per_month
         share = reach / r.design.target
         text = (
             f"lower the plan to {reach:,.0f} {cur} a month ({share:.1%} of "
             f"{r.design.target:,.0f}): the most this team can be expected to sell"
         )
-        return Relaxation("plan", "plan", amount * r.days_per_month, f"{cur}/month", text)
+        return Relaxation("plan", "plan", amount * r.per_month, f"{cur}/month", text)
     if group == "headcount":
         role = sc.roles[subject]
         people = math.ceil(amount - 1e-6)
@@ -136,6 +202,17 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"(max {role.headcount.max} -> {role.headcount.max + people})"
         )
         return Relaxation("headcount", subject, float(people), "people", text)
+    if group == "span":
+        role = sc.roles[subject]
+        span = role.max_span or 0
+        managers = max(round(value(model.count[subject])), 1)
+        wider = math.ceil(span + amount / managers - 1e-6)
+        text = (
+            f"span of control of {subject}: the plan needs {amount:,.1f} more reports "
+            f"than {managers} {subject} at a span of {span} may have: allow a span of "
+            f"{wider}, or more {subject}"
+        )
+        return Relaxation("span", subject, amount, "reports", text)
     if group == "pool":
         ch = model.channels[subject]
         total = (ch.contacts_per_day or 0.0) * r.horizon_days

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pulp
 
-from optimizer.model import ALLOCATION, Model, value
+from optimizer.model import ALLOCATION, Model, costs_missing, value
 from optimizer.result import (
     ChannelLine,
     DutyLine,
@@ -16,19 +16,36 @@ from optimizer.result import (
     Plan,
     RoleLine,
     SegmentLine,
+    ServiceLine,
 )
 from optimizer.solve import dual, slack
 from optimizer.solvers import solver_name
 from optimizer.team import Unit
+from sim.rules.day import arrival_min_per_day
+from sim.rules.people import planned_dials_cap
+from sim.scenario.market import InboundChannel
 
 # Families that are definitions or balances, always tight, not limits worth showing.
-_BALANCES = ("busy", "deals", "inbound", "fair_hi", "fair_lo")
-_PER_UNIT = ("capacity", "calls_cap", "selling")
+_BALANCES = ("busy", "leads", "inbound", "fair_hi", "fair_lo", "in_turn", "warm_first", "warm_used")
+_PER_UNIT = ("capacity", "calls_cap")
+_FAMILIES = (
+    *_PER_UNIT,
+    "headcount_max",
+    "fair_hi",
+    "fair_lo",
+    "in_turn",
+    "warm_first",
+    "warm_used",
+    "span",
+    "service",
+    "pool",
+    "leads",
+)
 
 
 def family_of(name: str) -> tuple[str, str]:
     """Split a constraint name into its family and subject (``calls_cap_x`` -> calls_cap, x)."""
-    for family in (*_PER_UNIT, "headcount_max", "fair_hi", "fair_lo", "span", "service", "pool"):
+    for family in _FAMILIES:
         if name.startswith(family + "_"):
             return family, name[len(family) + 1 :]
     head, _, rest = name.partition("_")
@@ -48,7 +65,7 @@ def minutes(model: Model, unit: Unit, activity: str | None = None) -> float:
 def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...] = ()) -> Plan:
     """The plan in the solution of a solved model."""
     sc, r = model.scenario, model.rates
-    per_month = r.days_per_month
+    per_month = r.per_month
     heads = {u.id: model.headcount(u) for u in model.units}
     revenue = sum(coef * value(var) for var, coef in model.revenue.items()) * per_month
     by_role: dict[str, list[Unit]] = defaultdict(list)
@@ -65,8 +82,9 @@ def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...]
         currency=sc.currency,
         objective=_objective_text(model),
         month=r.design.label,
-        plan_per_month=r.design.target,
+        plan_per_month=r.design.target if model.revenue else 0.0,
         revenue_per_month=revenue,
+        expected_attainment=_expected_attainment(model),
         cost_per_month=sum(line.cost_per_month for line in roles),
         budget=model.budget,
         roles=roles,
@@ -75,10 +93,24 @@ def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...]
         persons=_persons(model) if model.mode == ALLOCATION else (),
         channels=_channels(model),
         segments=_segments(model),
+        services=_services(model, roles),
         limits=binding_limits(model, solver),
         marginals=marginals,
         notes=tuple(model.notes),
     )
+
+
+def _expected_attainment(model: Model) -> float | None:
+    """Mean over the counted months of expected revenue / plan (the KPI "attainment").
+
+    The team sells at a steady rate, an average month's worth each month (Rates.per_month);
+    months with a plan below the design month's exceed it.
+    """
+    if not model.revenue:
+        return None
+    r = model.rates
+    per_month = sum(coef * value(var) for var, coef in model.revenue.items()) * r.per_month
+    return sum(per_month / m.target for m in r.months) / len(r.months)
 
 
 def _objective_text(model: Model) -> str:
@@ -86,6 +118,10 @@ def _objective_text(model: Model) -> str:
         return "most expected revenue for the current team"
     if model.budget is not None:
         return "most expected revenue within the budget"
+    if costs_missing(model.scenario):
+        return "fewest people that meet the plan (no costs given)"
+    if not model.revenue:
+        return "least cost that does the work and meets the service targets"
     return "least cost that meets the plan"
 
 
@@ -112,7 +148,7 @@ def _role_line(model: Model, rid: str, units: list[Unit], heads: dict[str, float
         hours_per_week=busy / n * r.days_per_week / 60.0 if n else 0.0,
         dials_per_day=dials / at_work if at_work else 0.0,
         naive_dials_per_day=available / conversation if conversation and role.sells else 0.0,
-        deals_per_month=deals / n * r.days_per_month if n else 0.0,
+        deals_per_month=deals / n * r.per_month if n else 0.0,
     )
 
 
@@ -149,7 +185,7 @@ def _persons(model: Model) -> tuple[PersonLine, ...]:
                 manager=u.manager,
                 productivity=u.productivity,
                 dials_per_day=dials[u.id] / u.presence if u.presence else 0.0,
-                deals_per_month=deals[u.id] * r.days_per_month,
+                deals_per_month=deals[u.id] * r.per_month,
                 hours_per_week=busy * r.days_per_week / 60.0,
                 utilisation=busy / (available * u.presence) if u.presence else 0.0,
             )
@@ -162,7 +198,8 @@ def _channels(model: Model) -> tuple[ChannelLine, ...]:
     lines = []
     for cid, ch in model.channels.items():
         dials = sum(value(v) for (_, c), v in model.dials.items() if c == cid)
-        leads = dials * ch.leads_per_dial + ch.fixed_leads_per_day
+        answered = sum(value(v) for (_, c), v in model.answers.items() if c == cid)
+        leads = dials * ch.leads_per_dial + ch.fixed_leads_per_day + answered * ch.lead_share
         used = None
         if ch.contacts_per_day:
             used = dials * ch.connects_per_dial / ch.contacts_per_day
@@ -170,9 +207,9 @@ def _channels(model: Model) -> tuple[ChannelLine, ...]:
             ChannelLine(
                 channel=cid,
                 kind=ch.kind,
-                dials_per_month=dials * r.days_per_month,
-                connects_per_month=dials * ch.connects_per_dial * r.days_per_month,
-                leads_per_month=leads * r.days_per_month,
+                dials_per_month=dials * r.per_month,
+                connects_per_month=dials * ch.connects_per_dial * r.per_month,
+                leads_per_month=leads * r.per_month,
                 pool_used=used,
             )
         )
@@ -188,10 +225,42 @@ def _segments(model: Model) -> tuple[SegmentLine, ...]:
             if s == sid:
                 e = model.econ[uid, s]
                 deals += value(var)
-                won += value(var) * e.win
+                won += value(var) * e.won
                 revenue += value(var) * e.revenue
-        m = r.days_per_month
+        m = r.per_month
         lines.append(SegmentLine(sid, deals * m, won * m, revenue * m))
+    return tuple(lines)
+
+
+def _services(model: Model, roles: tuple[RoleLine, ...]) -> tuple[ServiceLine, ...]:
+    """Per inbound channel: load, seats present, gross-ups, roster, expected service level."""
+    sc = model.scenario
+    heads = {line.role: line.headcount for line in roles}
+    lines = []
+    for desk in model.desks:
+        people = sum(heads.get(rid, 0) for rid in desk.roles)
+        levels = desk.expected_service_level(sc, people)
+        for cid in desk.channels:
+            ch = sc.channels[cid]
+            assert isinstance(ch, InboundChannel)
+            lines.append(
+                ServiceLine(
+                    channel=cid,
+                    requests_per_day=ch.requests_per_day,
+                    arrival_min_per_day=arrival_min_per_day(sc),
+                    handle_min=desk.handle_min,
+                    offered_load_erlangs=desk.load_erlangs,
+                    seats_present=desk.seats,
+                    presence=desk.presence,
+                    days_away_gross_up=desk.days_away_gross_up,
+                    pause_gross_up=desk.pause_gross_up,
+                    roster=desk.roster,
+                    answerers=people,
+                    answer_within_min=ch.answer_within_min,
+                    service_level_target=ch.service_level_target,
+                    expected_service_level=levels[cid],
+                )
+            )
     return tuple(lines)
 
 
@@ -205,13 +274,9 @@ def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
         if family in _BALANCES:
             continue
         room = slack(c)
-        is_duty = family == "duty"
-        if not is_duty and room > 1e-6 * max(1.0, abs(c.constant)):
+        if room > 1e-6 * max(1.0, abs(c.constant)):
             continue
         pi = None if integer else dual(model.problem, c, solver)
-        # A duty's dual is only worth showing when its hours displace selling.
-        if is_duty and (pi is None or abs(pi) * 60.0 < 1e-6 * model.rates.plan_per_day):
-            continue
         unit = unit_of.get(subject)
         key = (family, unit.role if unit is not None else subject)
         groups[key].append((room, pi, unit))
@@ -233,6 +298,21 @@ def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
     return tuple(limits)
 
 
+def _dial_cap_text(model: Model, role: str) -> str:
+    sc = model.scenario
+    if role not in sc.roles:
+        return ""
+    cap, sells = sc.policies.max_calls_per_day, sc.roles[role].sells
+    planned = planned_dials_cap(sc, role)
+    share = "" if sells >= 1.0 else f"{sells:.0%} selling share of "
+    return f"{planned:.1f} ({sc.policies.occupancy_cap:.0%} of {share}{cap})"
+
+
+def _span(model: Model, role: str) -> str:
+    span = model.scenario.roles[role].max_span if role in model.scenario.roles else None
+    return "" if span is None else str(span)
+
+
 def _limit(
     model: Model, family: str, subject: str, rows: list[tuple[float, float | None, Unit | None]]
 ) -> Limit:
@@ -244,7 +324,7 @@ def _limit(
     if rows[0][2] is not None and model.mode == ALLOCATION:
         total = sum(1 for u in model.units if u.role == subject)
         people = f" ({len(rows)} of {total} people)"
-    hour = 60.0 / r.days_per_week * r.days_per_month  # min/day per extra hour a week, a month
+    hour = 60.0 / r.days_per_week * r.per_month  # min/day per extra hour a week, a month
     texts = {
         "capacity": (
             f"working time of {subject}{people} after absence, breaks and the "
@@ -253,31 +333,38 @@ def _limit(
             f"{cur}/month per extra hour a week per person",
         ),
         "calls_cap": (
-            f"{subject}{people}: at most {sc.policies.max_calls_per_day} dials a day",
-            r.days_per_month * (rows[0][2].presence if rows[0][2] else 1.0),
+            f"{subject}{people}: at most {_dial_cap_text(model, subject)} dials a day",
+            r.per_month * (rows[0][2].presence if rows[0][2] else 1.0),
             f"{cur}/month per extra dial a day",
-        ),
-        "selling": (
-            f"{subject}{people}: selling share of the time",
-            hour,
-            f"{cur}/month per extra selling hour a week",
         ),
         "pool": (
             f"{sc.channels[subject].kind} pool {subject} used up"
             if subject in sc.channels
             else subject,
-            r.days_per_month / r.horizon_days,
+            r.per_month / r.horizon_days,
             f"{cur}/month per extra contact",
+        ),
+        "warm_first": (
+            f"warm pool {subject} is used up before colder channels are dialled",
+            1.0,
+            "",
         ),
         "plan": (
             f"the sales plan ({r.design.target:,.0f} {cur} a month)",
             1.0,
             f"{cur} of objective per {cur} of plan",
         ),
-        "span": (f"span of control of {subject}", 1.0, ""),
-        "service": (f"people answering {subject} for its service target", 1.0, ""),
+        "span": (
+            f"span of control of {subject}: at most {_span(model, subject)} reports each",
+            1.0,
+            "",
+        ),
+        "service": (
+            f"people answering {subject.replace('_', ' ')}: the roster its service target needs",
+            1.0,
+            "",
+        ),
         "budget": (f"the budget ({model.budget or 0:,.0f} {cur} a month)", 1.0, ""),
-        "duty": (f"one more hour a week of {subject}", hour, f"{cur}/month"),
     }
     text, scale, unit = texts.get(family, (f"{family} {subject}", 1.0, ""))
     marginal = None if pi is None else pi * scale

@@ -1,38 +1,62 @@
 """The team as one PuLP model: build -> solve -> extract (extraction in optimizer.extract).
 
-Everything is a rate per working day: minutes, dials, deals, revenue. Sizing plans whole
+Everything is a rate per working day: minutes, dials, leads, revenue. Sizing plans whole
 roles with an integer headcount each; allocation plans the named people of the current
 team. Both use the same constraint families over "units" (optimizer.team), each family
 built in one loop and named from its indices, so ``problem.writeLP`` reads as the plan.
+
+Every coefficient is an expected value of a rule the simulator draws from (sim.rules):
+the model only decides the volumes (dials per channel, requests answered, headcount)
+and reads what they cost and bring. Leads are worked by whoever got them, as in the
+simulated days: a dialled lead by the dialler, an inbound lead by the person who
+answered (when they sell its segment), a referral by a seller drawn in proportion to
+selling share (``split``, for the team ``team``).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pulp
 
 from optimizer.economics import (
     ChannelEconomics,
-    SegmentEconomics,
+    LeadEconomics,
     channel_economics,
-    segment_economics,
+    lead_economics,
+    unit_lead_segments,
 )
 from optimizer.rates import Rates
 from optimizer.team import Unit, allocation_units, sizing_units
-from sim.analytic import agents_for_service_level
+from sim.rules import duties as duty_rule
+from sim.rules.activities import TimeUse
+from sim.rules.calls import dial_order
+from sim.rules.people import lead_weight, person_id
+from sim.rules.service import Desk, answering_roles, desks
 from sim.scenario import Level, Scenario
-from sim.scenario.market import InboundChannel
-from sim.scenario.work import EVENT_SCALES, PER_HEAD_SCALES, DutyScale
+from sim.scenario.work import Duty, DutyScale
 
-SIZING = "sizing"
-ALLOCATION = "allocation"
-MODES = (SIZING, ALLOCATION)
+
+class PlanMode(StrEnum):
+    """What the optimiser decides."""
+
+    SIZING = "sizing"  # whole people per role, within the headcount ranges
+    ALLOCATION = "allocation"  # the current team by name: targets, hours, duties
+
+
+SIZING = PlanMode.SIZING
+ALLOCATION = PlanMode.ALLOCATION
+MODES = tuple(m.value for m in PlanMode)
 # Limits an infeasible plan may relax, one group at a time (optimizer.elastic).
-RELAX_GROUPS = ("plan", "headcount", "capacity", "pool", "budget")
+RELAX_GROUPS = ("plan", "headcount", "capacity", "pool", "budget", "span")
+CALLS, INBOUND = TimeUse.CALLS.value, TimeUse.INBOUND.value
+APPROVAL, ESCALATION = TimeUse.APPROVAL.value, TimeUse.ESCALATION.value
 
 Terms = dict[pulp.LpVariable, float]
 
@@ -44,22 +68,24 @@ class Model:
     problem: pulp.LpProblem
     scenario: Scenario
     rates: Rates
-    mode: str
+    mode: PlanMode
     units: list[Unit]
     channels: dict[str, ChannelEconomics]
     budget: float | None
+    team: dict[str, int]  # the headcounts that team-dependent coefficients are for
     count: dict[str, pulp.LpVariable] = field(default_factory=dict)  # sizing: role -> n
     dials: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
     deals: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
     answers: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
-    duty: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
     busy: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    gates: dict[str, pulp.LpVariable] = field(default_factory=dict)  # warm pool -> "used up"
     relax: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
-    econ: dict[tuple[str, str], SegmentEconomics] = field(default_factory=dict)
+    econ: dict[tuple[str, str], LeadEconomics] = field(default_factory=dict)
     # unit -> activity -> (terms, constant): the minutes a day each activity takes.
     load: dict[str, dict[str, tuple[Terms, float]]] = field(default_factory=dict)
     revenue: Terms = field(default_factory=dict)
     constraints: dict[str, pulp.LpConstraint] = field(default_factory=dict)
+    desks: list[Desk] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def headcount(self, unit: Unit) -> float:
@@ -67,6 +93,10 @@ class Model:
         if self.mode == ALLOCATION:
             return 1.0
         return float(self.count[unit.id].varValue or 0.0)
+
+    def unit(self, unit_id: str) -> Unit:
+        """A unit by id."""
+        return next(u for u in self.units if u.id == unit_id)
 
 
 def _by_first(
@@ -107,10 +137,11 @@ def build(
     mode: str = SIZING,
     *,
     budget: float | None = None,
-    bounds: dict[str, tuple[int, int]] | None = None,
+    bounds: Mapping[str, tuple[int, int]] | None = None,
     relax: frozenset[str] = frozenset(),
     integer: bool = True,
     fairness: float = 0.01,
+    team: Mapping[str, int] | None = None,
 ) -> Model:
     """Build the model of a scenario.
 
@@ -125,19 +156,38 @@ def build(
         integer: Whole people when sizing (False solves the LP relaxation).
         fairness: Allocation: weight of the utilisation gap within each level, as a
             share of a day's plan per unit of gap.
+        team: Sizing: the headcounts that the team-dependent rules are evaluated at
+            (ramp share, referral split, the reporting tree); default: current.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    plan_mode = PlanMode(mode)
     relaxing = bool(relax)
-    maximise = not relaxing and (mode == ALLOCATION or budget is not None)
+    maximise = not relaxing and (plan_mode == ALLOCATION or budget is not None)
     problem = pulp.LpProblem("teamsim_" + mode, pulp.LpMaximize if maximise else pulp.LpMinimize)
-    units = sizing_units(sc, r) if mode == SIZING else allocation_units(sc, r)
-    model = Model(problem, sc, r, mode, units, channel_economics(sc, r), budget)
-    _variables(model, bounds or {}, relax, integer)
+    current = {rid: role.headcount.current for rid, role in sc.roles.items()}
+    staffed = dict(team or current) if plan_mode == SIZING else current
+    units = sizing_units(sc, r, staffed) if plan_mode == SIZING else allocation_units(sc, r)
+    model = Model(problem, sc, r, plan_mode, units, channel_economics(sc, r), budget, staffed)
+    model.desks = desks(sc)
+    _variables(model, dict(bounds or {}), relax, integer)
     _work(model)
     _constraints(model, relax)
     _objective(model, relax, fairness)
     return model
+
+
+# --- variables --------------------------------------------------------------------------
+
+
+def _dialled(sc: Scenario, role_id: str) -> list[str]:
+    """The outbound channels a role dials, in dialling order (as sim.model.people)."""
+    role = sc.roles[role_id]
+    segments = role.segments if role.segments is not None else list(sc.segments)
+    fed = [c for s in segments for c in sc.segments[s].channels]
+    allowed = set(role.channels) if role.channels is not None else set(fed)
+    first, turn = dial_order(sc, [c for c in dict.fromkeys(fed) if c in allowed])
+    return [*first, *turn]
 
 
 def _variables(
@@ -145,40 +195,30 @@ def _variables(
 ) -> None:
     sc = model.scenario
     cat = pulp.LpInteger if integer else pulp.LpContinuous
+    add = model.problem.add_variable
     if model.mode == SIZING:
         for rid, role in sc.roles.items():
             lo, hi = bounds.get(rid, (role.headcount.min, role.headcount.max))
             # With the maximum relaxed, the bound moves into a named, elastic constraint.
             up = None if "headcount" in relax else hi
-            model.count[rid] = model.problem.add_variable(f"n_{rid}", lo, up, cat)
-    outbound = [c for c, ch in model.channels.items() if ch.outbound and ch.leads_per_dial > 0]
+            model.count[rid] = add(f"n_{rid}", lo, up, cat)
+    answerers = set(answering_roles(sc, ""))
     inbound = [c for c, ch in model.channels.items() if ch.requests_per_day > 0]
-    pooled = {
-        did: set(sc.duty_roles(did))
-        for did, d in sc.duties.items()
-        if d.per not in PER_HEAD_SCALES and d.per is not DutyScale.REPORT_PER_WEEK
-    }
     for u in model.units:
         role = sc.roles[u.role]
-        model.busy[u.id] = model.problem.add_variable(f"busy_{u.id}", 0)
+        model.busy[u.id] = add(f"busy_{u.id}", 0)
         if role.sells > 0:
-            segments = role.segments if role.segments is not None else list(sc.segments)
-            fed = {c for s in segments for c in sc.segments[s].channels}
-            dialled = set(role.channels) if role.channels is not None else fed
-            for cid in outbound:
-                if cid in dialled:
-                    model.dials[u.id, cid] = model.problem.add_variable(f"dials_{u.id}_{cid}", 0)
-            for sid in segments:
-                model.deals[u.id, sid] = model.problem.add_variable(f"deals_{u.id}_{sid}", 0)
-        if role.answers_inbound:
+            for cid in _dialled(sc, u.role):
+                if model.channels[cid].leads_per_dial > 0:
+                    model.dials[u.id, cid] = add(f"dials_{u.id}_{cid}", 0)
+            for sid in role.segments if role.segments is not None else sc.segments:
+                model.deals[u.id, sid] = add(f"deals_{u.id}_{sid}", 0)
+        if u.role in answerers:
             for cid in inbound:
-                if role.channels is None or cid in role.channels:
-                    model.answers[u.id, cid] = model.problem.add_variable(
-                        f"answers_{u.id}_{cid}", 0
-                    )
-        for did, roles in pooled.items():
-            if u.role in roles:
-                model.duty[u.id, did] = model.problem.add_variable(f"duty_{u.id}_{did}", 0)
+                model.answers[u.id, cid] = add(f"answers_{u.id}_{cid}", 0)
+
+
+# --- the work of a day ---------------------------------------------------------------------
 
 
 def _put(
@@ -198,51 +238,105 @@ def _put(
 def _work(model: Model) -> None:
     """The minutes a day each unit spends on each activity, as terms and constants."""
     sc, r = model.scenario, model.rates
-    by_persona: dict[tuple[str, float, float], SegmentEconomics] = {}
-    dials, deals = _by_first(model.dials), _by_first(model.deals)
-    answers, duties = _by_first(model.answers), _by_first(model.duty)
-    duty_roles = {did: set(sc.duty_roles(did)) for did in sc.duties}
+    dials, deals, answers = _by_first(model.dials), _by_first(model.deals), _by_first(model.answers)
+    cache: dict[tuple[str, str, str, float], LeadEconomics] = {}
     for u in model.units:
-        load: dict[str, tuple[Terms, float]] = {}
-        n = model.count.get(u.id)
-        put = functools.partial(_put, load)
-
+        model.load[u.id] = {}
+        put = functools.partial(_put, model.load[u.id])
         for cid, var in dials[u.id]:
-            ch = model.channels[cid]
-            put("calls", var, ch.minutes_per_dial * u.duration_x / u.productivity)
-        for sid, var in deals[u.id]:
-            key = (sid, u.conversion_x, u.duration_x)
-            if key not in by_persona:
-                by_persona[key] = segment_economics(sc, sid, r, u.conversion_x, u.duration_x)
-            e = model.econ[u.id, sid] = by_persona[key]
-            put("stage_work", var, e.work_min / u.productivity)
-            put("travel", var, e.meetings * 2.0 * u.travel_min)
-            _add(model.revenue, var, e.revenue)
+            put(CALLS, var, model.channels[cid].minutes_per_dial * u.duration_x)
         for cid, var in answers[u.id]:
-            put("inbound", var, model.channels[cid].handle_min * u.duration_x)
-        for did, var in duties[u.id]:
-            put(f"duty:{did}", var, 1.0)
-        for did, duty in sc.duties.items():
-            if u.role not in duty_roles[did]:
+            put(INBOUND, var, model.channels[cid].handle_min * u.duration_x)
+        for sid, var in deals[u.id]:
+            key = (u.role, u.persona, sid, u.productivity)
+            if key not in cache:
+                cache[key] = lead_economics(sc, r, u, sid)
+            e = model.econ[u.id, sid] = cache[key]
+            for act, minutes in e.minutes.items():
+                put(act, var, minutes)
+            _add(model.revenue, var, e.revenue)
+    _events(model)
+    _recurring(model)
+
+
+def _approver(model: Model, owner: Unit, level: Level) -> str:
+    """The unit that approves (or escalates to) ``level`` for a deal of ``owner``."""
+    sc = model.scenario
+    if model.mode == SIZING:
+        return duty_rule.approver_role(sc, owner.role, level, model.team)
+    by_id = {u.id: u for u in model.units}
+    m = by_id.get(owner.manager)
+    while m is not None and m.level.rank < level.rank:
+        m = by_id.get(m.manager)
+    if m is not None:
+        return m.id
+    senior = [u for u in model.units if u.level is level and u.id != owner.id]
+    return senior[0].id if senior else owner.id
+
+
+def _events(model: Model) -> None:
+    """Approvals and escalations: minutes at the approver for every owner's deals."""
+    sc = model.scenario
+    by_id = {u.id: u for u in model.units}
+    for (uid, sid), var in model.deals.items():
+        e, owner = model.econ[uid, sid], by_id[uid]
+        asks = [(APPROVAL, DutyScale.APPROVAL, lv, n) for lv, n in e.approvals.items()]
+        asks.append((ESCALATION, DutyScale.ESCALATION, e.escalation_level, e.escalations))
+        for act, scale, level, per_lead in asks:
+            minutes = per_lead * duty_rule.event_minutes(sc, scale, level)
+            if minutes > 0:
+                _put(model.load[_approver(model, owner, level)], act, var, minutes)
+
+
+def _recurring(model: Model) -> None:
+    """Per-head, per-report and fixed duties: on the days at work, by the rules."""
+    sc = model.scenario
+    for did, duty in sc.duties.items():
+        if duty.per not in duty_rule.RECURRING:
+            continue
+        act = duty_rule.activity(did, duty)
+        roles = set(sc.duty_roles(did))
+        if duty.per in duty_rule.FIXED:
+            holder = duty_rule.fixed_holder(sc, did, model.team)
+            roles = {holder} if holder is not None else set()
+        for u in model.units:
+            if u.role not in roles:
                 continue
-            # Per-head and per-report duties are done on the days at work (the deputy
-            # covers the rest), so on average they take the presence share of their minutes.
-            if duty.per in PER_HEAD_SCALES:
-                put(f"duty:{did}", n, duty.minutes_per_day() * u.presence)
+            if duty.per in duty_rule.FIXED:
+                first = model.mode == SIZING or u.id == person_id(u.role, 1)
+                if first:
+                    _put(model.load[u.id], act, None, _per_day(sc, duty) * u.presence)
             elif duty.per is DutyScale.REPORT_PER_WEEK:
-                per_report = duty.minutes_per_day(1.0) * u.presence
-                if n is None:
-                    put(f"duty:{did}", None, per_report * u.reports)
-                else:
-                    for rid in sc.direct_reports(u.role):
-                        put(f"duty:{did}", model.count[rid], per_report)
-        model.load[u.id] = load
+                _per_report(model, u, act, _per_day(sc, duty) * u.presence)
+            else:
+                n = model.count.get(u.id)
+                _put(model.load[u.id], act, n, _per_day(sc, duty) * u.presence)
+
+
+def _per_day(sc: Scenario, duty: Duty) -> float:
+    """A duty's minutes on a working day for one head (or one report)."""
+    return duty.minutes * duty_rule.per_day(sc, duty.per)
+
+
+def _per_report(model: Model, u: Unit, act: str, minutes: float) -> None:
+    sc = model.scenario
+    if model.mode == ALLOCATION:
+        _put(model.load[u.id], act, None, minutes * u.reports)
+        return
+    for rid in sc.roles:
+        if duty_rule.manager_role(sc, rid, model.team) == u.role:
+            _put(model.load[u.id], act, model.count[rid], minutes)
+
+
+# --- constraints -------------------------------------------------------------------------
 
 
 def _constraints(model: Model, relax: frozenset[str]) -> None:
-    _plan_and_deals(model, relax)
-    _duties(model)
+    _plan(model, relax)
+    _leads(model)
+    _inbound(model)
     _capacity(model, relax)
+    _channel_policy(model)
     _team(model, relax)
     _pools(model, relax)
 
@@ -255,70 +349,87 @@ def _elastic(model: Model, group: str, subject: str, relax: frozenset[str]) -> T
     return {var: 1.0}
 
 
-def _plan_and_deals(model: Model, relax: frozenset[str]) -> None:
-    sc, r = model.scenario, model.rates
+def _plan(model: Model, relax: frozenset[str]) -> None:
     if not model.revenue:
         # No segment anyone sells (a support desk): the team is sized for its work alone.
-        model.notes.append("No sales segments: the revenue plan is not modelled.")
+        model.notes.append("No sales segments: the team is sized for its work, not a plan.")
     elif model.budget is None or model.mode == ALLOCATION:
         revenue = dict(model.revenue)
         revenue.update(_elastic(model, "plan", "plan", relax))
-        _constrain(model, "plan", revenue, pulp.LpConstraintGE, r.plan_per_day)
-    # Every lead that arrives is worked by someone selling its segment.
-    deals_of, dials_of = _by_second(model.deals), _by_second(model.dials)
-    for sid in sc.segments:
-        terms: Terms = {var: 1.0 for _, var in deals_of[sid]}
-        fixed = 0.0
-        for cid, ch in model.channels.items():
-            share = ch.shares.get(sid, 0.0)
-            fixed += share * ch.fixed_leads_per_day
-            if share and ch.outbound:
-                for _, var in dials_of[cid]:
-                    _add(terms, var, -share * ch.leads_per_dial)
-        _constrain(model, f"deals_{sid}", terms, pulp.LpConstraintEQ, fixed)
+        _constrain(model, "plan", revenue, pulp.LpConstraintGE, model.rates.plan_per_day)
+
+
+def _owns_inbound(sc: Scenario, role_id: str, channel: str) -> bool:
+    """Whether people of a role own the inbound leads they answer (they sell its segment)."""
+    role = sc.roles[role_id]
+    segments = role.segments if role.segments is not None else list(sc.segments)
+    return role.sells > 0 and any(channel in sc.segments[s].channels for s in segments)
+
+
+def _split(model: Model, channel: str) -> dict[str, float]:
+    """Unit -> share of the leads of ``channel`` that arrive by themselves (referrals).
+
+    In proportion to people x selling share x presence among the sellers of a segment
+    the channel feeds (sim.model.inbound.assign draws among those present).
+    """
+    sc = model.scenario
+    weights: dict[str, float] = {}
+    for u in model.units:
+        if _owns_inbound(sc, u.role, channel):
+            people = model.team.get(u.role, 0) if model.mode == SIZING else 1
+            weights[u.id] = people * lead_weight(sc.roles[u.role]) * u.presence
+    total = sum(weights.values())
+    return {uid: w / total for uid, w in weights.items()} if total > 0 else {}
+
+
+def _leads(model: Model) -> None:
+    """Every lead is worked by the one who got it: deals = the leads a unit receives."""
+    sc = model.scenario
+    dials, answers = _by_first(model.dials), _by_second(model.answers)
+    received: dict[tuple[str, str], tuple[Terms, float]] = {k: ({}, 0.0) for k in model.deals}
+    units = {u.id: u for u in model.units}
+
+    def give(uid: str, channel: str, var: pulp.LpVariable | None, amount: float) -> None:
+        for sid, share in unit_lead_segments(sc, units[uid], channel).items():
+            if (uid, sid) not in received:
+                continue
+            terms, const = received[uid, sid]
+            if var is None:
+                const += amount * share
+            else:
+                _add(terms, var, amount * share)
+            received[uid, sid] = (terms, const)
+
+    for uid, rows in dials.items():
+        for cid, var in rows:
+            give(uid, cid, var, model.channels[cid].leads_per_dial)
+    for cid, ch in model.channels.items():
+        split = _split(model, cid)
+        if ch.fixed_leads_per_day > 0:
+            for uid, share in split.items():
+                give(uid, cid, None, ch.fixed_leads_per_day * share)
+        if ch.lead_share > 0:
+            for uid, var in answers[cid]:
+                if _owns_inbound(sc, units[uid].role, cid):
+                    give(uid, cid, var, ch.lead_share)
+                else:
+                    for owner, share in split.items():
+                        give(owner, cid, var, ch.lead_share * share)
+    for (uid, sid), var in model.deals.items():
+        terms, const = received[uid, sid]
+        row = {var: 1.0, **{v: -c for v, c in terms.items()}}
+        _constrain(model, f"leads_{uid}_{sid}", row, pulp.LpConstraintEQ, const)
+
+
+def _inbound(model: Model) -> None:
     for cid, ch in model.channels.items():
         if ch.requests_per_day > 0:
             terms = {var: 1.0 for (_, c), var in model.answers.items() if c == cid}
-            _constrain(model, f"inbound_{cid}", terms, pulp.LpConstraintEQ, ch.requests_per_day)
-
-
-def _duties(model: Model) -> None:
-    """Pooled duties: their load, set by the volume, shared by whoever may do them."""
-    sc, r = model.scenario, model.rates
-    level_of = {u.id: u.level for u in model.units}
-    doers_of = _by_second(model.duty)
-    for did, duty in sc.duties.items():
-        doers = doers_of[did]
-        if duty.per in EVENT_SCALES:
-            levels = duty.levels if duty.per is not DutyScale.DEAL else [None]
-            for level in levels:
-                terms: Terms = {}
-                for (uid, sid), var in model.deals.items():
-                    _add(terms, var, -duty.minutes * _events(model.econ[uid, sid], duty.per, level))
-                if not terms:
-                    continue
-                at = [v for uid, v in doers if level is None or level_of[uid] is level]
-                for var in at:
-                    _add(terms, var, 1.0)
-                name = f"duty_{did}" if level is None else f"duty_{did}_{level.value}"
-                _constrain(model, name, terms, pulp.LpConstraintEQ, 0.0)
-        elif duty.per in (DutyScale.FIXED_PER_WEEK, DutyScale.FIXED_PER_MONTH):
-            days = r.days_per_week if duty.per is DutyScale.FIXED_PER_WEEK else r.days_per_month
-            terms = {var: 1.0 for _, var in doers}
-            _constrain(model, f"duty_{did}", terms, pulp.LpConstraintEQ, duty.minutes / days)
-
-
-def _events(e: SegmentEconomics, scale: DutyScale, level: Level | None) -> float:
-    if scale is DutyScale.DEAL:
-        return 1.0
-    if scale is DutyScale.APPROVAL:
-        return e.approvals.get(level, 0.0) if level is not None else 0.0
-    return e.escalations if e.escalation_level is level else 0.0
+            if terms:
+                _constrain(model, f"inbound_{cid}", terms, pulp.LpConstraintEQ, ch.requests_per_day)
 
 
 def _capacity(model: Model, relax: frozenset[str]) -> None:
-    sc = model.scenario
-    max_calls = sc.policies.max_calls_per_day
     dials_of = _by_first(model.dials)
     for u in model.units:
         busy = model.busy[u.id]
@@ -339,24 +450,51 @@ def _capacity(model: Model, relax: frozenset[str]) -> None:
         _constrain(model, f"capacity_{u.id}", cap, pulp.LpConstraintLE, rhs)
         dials: Terms = {var: 1.0 for _, var in dials_of[u.id]}
         if dials:
-            limit = max_calls * u.presence
+            # A person dials at most selling_share x max_calls_per_day a day at work.
             if n is not None:
-                dials[n] = -limit
-            _constrain(
-                model, f"calls_cap_{u.id}", dials, pulp.LpConstraintLE, limit if n is None else 0.0
-            )
-        sells = sc.roles[u.role].sells
-        if 0.0 < sells < 1.0:
-            selling: Terms = {}
-            for act in ("calls", "stage_work", "travel"):
-                for var, coef in model.load[u.id].get(act, ({}, 0.0))[0].items():
-                    _add(selling, var, coef)
-            limit = sells * u.capacity_min
-            if n is not None:
-                selling[n] = -limit
-            _constrain(
-                model, f"selling_{u.id}", selling, pulp.LpConstraintLE, limit if n is None else 0.0
-            )
+                dials[n] = -u.dials_max
+            rhs = u.dials_max if n is None else 0.0
+            _constrain(model, f"calls_cap_{u.id}", dials, pulp.LpConstraintLE, rhs)
+
+
+def _channel_policy(model: Model) -> None:
+    """The order in which a person's channels are dialled (sim.rules.calls.dial_order).
+
+    Channels in turn get the same dials; a channel after a warm pool in the order is
+    dialled only when that pool's day is used up (a binary gate per warm pool).
+    """
+    sc = model.scenario
+    dials = _by_first(model.dials)
+    after: dict[str, Terms] = defaultdict(dict)  # warm pool -> dials that must wait for it
+    for u in model.units:
+        mine = dict(dials[u.id])
+        if not mine:
+            continue
+        first, turn = dial_order(sc, [c for c in _dialled(sc, u.role) if c in mine])
+        for a, b in itertools.pairwise(turn):
+            row = {mine[a]: 1.0, mine[b]: -1.0}
+            _constrain(model, f"in_turn_{u.id}_{b}", row, pulp.LpConstraintEQ, 0.0)
+        bound = u.dials_max * _most(model, u)
+        for i, w in enumerate(first):
+            for c in [*first[i + 1 :], *turn]:
+                after[w][mine[c]] = 1.0 / max(bound, 1e-9)
+    for w, later in after.items():
+        ch = model.channels[w]
+        gate = model.gates[w] = model.problem.add_variable(f"gate_{w}", 0, 1, pulp.LpInteger)
+        # Later channels are dialled only with the gate open ...
+        _constrain(model, f"warm_first_{w}", {**later, gate: -1.0}, pulp.LpConstraintLE, 0.0)
+        # ... and an open gate means the pool's day is used up.
+        used = {var: ch.connects_per_dial for (_, c), var in model.dials.items() if c == w}
+        used[gate] = -(ch.contacts_per_day or 0.0)
+        _constrain(model, f"warm_used_{w}", used, pulp.LpConstraintGE, 0.0)
+
+
+def _most(model: Model, u: Unit) -> float:
+    """Most people a unit can have (its headcount maximum when sizing)."""
+    if model.mode == ALLOCATION:
+        return 1.0
+    ub = model.count[u.id].upBound
+    return float(ub) if ub is not None else float(model.scenario.roles[u.role].headcount.max)
 
 
 def _team(model: Model, relax: frozenset[str]) -> None:
@@ -374,18 +512,15 @@ def _team(model: Model, relax: frozenset[str]) -> None:
     for rid, role in sc.roles.items():
         below = sc.direct_reports(rid)
         if role.max_span is not None and below:
+            # Reports beyond max_span per person; the relaxation counts extra reports.
             terms = {n[x]: 1.0 for x in below}
             _add(terms, n[rid], -float(role.max_span))
+            terms.update({v: -1.0 for v in _elastic(model, "span", rid, relax)})
             _constrain(model, f"span_{rid}", terms, pulp.LpConstraintLE, 0.0)
-    answering = {cid: [rid for (rid, c) in model.answers if c == cid] for cid in sc.channels}
-    for cid, ch in sc.channels.items():
-        if isinstance(ch, InboundChannel) and ch.requests_per_day > 0 and answering[cid]:
-            per_min = ch.requests_per_day / (sc.calendar.workday.hours * 60.0)
-            handle = ch.handle_min.expected_value()
-            target = ch.service_level_target
-            agents = agents_for_service_level(per_min, handle, ch.answer_within_min, target)
-            terms = {n[rid]: 1.0 for rid in answering[cid]}
-            _constrain(model, f"service_{cid}", terms, pulp.LpConstraintGE, float(agents))
+    for desk in model.desks:
+        terms = {n[rid]: 1.0 for rid in desk.roles}
+        name = "service_" + "_".join(desk.channels)
+        _constrain(model, name, terms, pulp.LpConstraintGE, float(desk.roster))
     if model.budget is not None:
         terms = {n[rid]: role.monthly_cost for rid, role in sc.roles.items()}
         terms.update({v: -1.0 for v in _elastic(model, "budget", "budget", relax)})
@@ -403,9 +538,16 @@ def _pools(model: Model, relax: frozenset[str]) -> None:
         _constrain(model, f"pool_{cid}", terms, pulp.LpConstraintLE, ch.contacts_per_day)
 
 
+# --- objective ---------------------------------------------------------------------------
+
+
+def costs_missing(sc: Scenario) -> bool:
+    """Whether no role has a cost: then the plan is the fewest people that meet it."""
+    return all(role.monthly_cost <= 0 for role in sc.roles.values())
+
+
 def _objective(model: Model, relax: frozenset[str], fairness: float) -> None:
     sc, r = model.scenario, model.rates
-    busy_total = {v: 1.0 for v in model.busy.values()}
     if relax:
         # The smallest relaxation, each measured against the limit it moves.
         terms: Terms = {}
@@ -415,21 +557,25 @@ def _objective(model: Model, relax: frozenset[str], fairness: float) -> None:
         return
     revenue_per_minute = r.plan_per_day / max(sc.calendar.workday.available_min, 1.0)
     if model.mode == SIZING and model.budget is None:
+        costs = [role.monthly_cost for role in sc.roles.values() if role.monthly_cost > 0]
+        # Among teams of equal cost, the fewest people (a role that costs nothing is not
+        # free to add); with no costs at all, simply the fewest people.
+        per_head = 1e-3 * min(costs) if costs else 1.0
+        terms = {n: sc.roles[rid].monthly_cost + per_head for rid, n in model.count.items()}
         per_minute = [
-            role.monthly_cost / (r.days_per_month * u.capacity_min)
+            (sc.roles[u.role].monthly_cost + per_head) / (r.per_month * u.capacity_min)
             for u in model.units
-            if (role := sc.roles[u.role]).monthly_cost > 0 and u.capacity_min > 0
+            if u.capacity_min > 0
         ]
         # A tie-break far below one person's cost: among equally cheap teams, the
         # least busy plan, so that CBC and HiGHS agree on the call targets.
         weight = 1e-3 * min(per_minute, default=1e-3)
-        terms = {n: sc.roles[rid].monthly_cost for rid, n in model.count.items()}
         for var in model.busy.values():
             _add(terms, var, weight)
         model.problem.setObjective(pulp.LpAffineExpression(terms))
         return
     terms = dict(model.revenue)
-    for var in busy_total:
+    for var in model.busy.values():
         _add(terms, var, -1e-6 * revenue_per_minute)
     if model.mode == ALLOCATION and fairness > 0:
         _fairness(model, terms, fairness * r.plan_per_day)
@@ -462,9 +608,11 @@ def _scale(model: Model, group: str, subject: str) -> float:
     if group == "headcount":
         return float(max(sc.roles[subject].headcount.max, 1))
     if group == "capacity":
-        return next(u.capacity_min for u in model.units if u.id == subject)
+        return model.unit(subject).capacity_min
     if group == "pool":
         return model.channels[subject].contacts_per_day or 1.0
+    if group == "span":
+        return float(sc.roles[subject].max_span or 1)
     return model.budget or 1.0
 
 

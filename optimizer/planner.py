@@ -5,20 +5,23 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pulp
 
 from optimizer.elastic import explain_infeasible
 from optimizer.errors import InfeasiblePlanError, Relaxation
 from optimizer.extract import extract
-from optimizer.model import ALLOCATION, MODES, SIZING, Model, build, value
+from optimizer.model import ALLOCATION, MODES, SIZING, Model, build, costs_missing, value
 from optimizer.rates import Rates, rates
 from optimizer.result import Marginal, Plan
 from optimizer.solve import Infeasible, dual, solve
 from optimizer.solvers import make_solver
-from sim.analytic import agents_for_service_level
 from sim.scenario import Scenario
-from sim.scenario.market import InboundChannel
+
+# Sizing evaluates the rules that depend on the team (ramp share, referral split) at the
+# team of the previous solve; a few rounds settle it.
+MAX_ROUNDS = 6
 
 
 def plan(
@@ -63,27 +66,70 @@ def plan(
     r = rates(scenario, factors)
     if mode == ALLOCATION:
         _check_team(scenario, budget)
-    model = build(scenario, r, mode, budget=budget, fairness=fairness)
-    try:
-        solve(model.problem, lp_solver)
-    except Infeasible:
-        raise explain_infeasible(scenario, r, mode, lp_solver, budget) from None
+        model = _allocation(scenario, r, lp_solver, budget, fairness)
+    else:
+        model = _sizing(scenario, r, lp_solver, budget)
     model.notes.extend(_notes(model))
     found: tuple[Marginal, ...] = ()
-    if marginals:
-        found = _dual_values(model, lp_solver) if mode == ALLOCATION else ()
+    if marginals and mode == ALLOCATION:
+        found = _dual_values(model, lp_solver)
     result = extract(model, lp_solver, found)
     if marginals and mode == SIZING:
         heads = {line.role: line.headcount for line in result.roles}
         found = _resolve_values(scenario, r, lp_solver, budget, heads, result)
-        result = _with_marginals(result, found)
+        result = replace(result, marginals=found)
     return result
 
 
-def _with_marginals(result: Plan, found: tuple[Marginal, ...]) -> Plan:
-    from dataclasses import replace
+def _solved(
+    sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None, **kw: object
+) -> Model:
+    model = build(sc, r, budget=budget, **kw)  # type: ignore[arg-type]
+    try:
+        solve(model.problem, solver)
+    except Infeasible:
+        mode = str(kw.get("mode", SIZING))
+        team = kw.get("team")
+        raise explain_infeasible(sc, r, mode, solver, budget, team=team) from None  # type: ignore[arg-type]
+    return model
 
-    return replace(result, marginals=found)
+
+def _heads(model: Model) -> dict[str, int]:
+    return {rid: round(value(n)) for rid, n in model.count.items()}
+
+
+def _sizing(sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None) -> Model:
+    """Solve the sizing model until the team it plans is the team its rules assumed."""
+    team = {rid: role.headcount.current for rid, role in sc.roles.items()}
+    seen: list[dict[str, int]] = []
+    for _ in range(MAX_ROUNDS):
+        model = _solved(sc, r, solver, budget, mode=SIZING, team=team)
+        heads = _heads(model)
+        if heads == team:
+            return model
+        if heads in seen:
+            # A cycle (n, n+1, n, ...): the larger team, whose rules are the safer side.
+            cycle = [*seen[seen.index(heads) :], team]
+            team = {rid: max(t[rid] for t in cycle) for rid in team}
+            return _solved(sc, r, solver, budget, mode=SIZING, team=team)
+        seen.append(team)
+        team = heads
+    return _solved(sc, r, solver, budget, mode=SIZING, team=team)
+
+
+def _allocation(
+    sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None, fairness: float
+) -> Model:
+    model = _solved(sc, r, solver, budget, mode=ALLOCATION, fairness=fairness)
+    if model.gates:
+        # The warm-first gates are whole numbers; with them fixed at their optimum the
+        # rest is a linear programme again, whose duals value one more person.
+        for gate in model.gates.values():
+            fixed = round(value(gate))
+            gate.lowBound = gate.upBound = fixed
+            gate.cat = pulp.LpContinuous
+        solve(model.problem, solver)
+    return model
 
 
 def _check_team(sc: Scenario, budget: float | None) -> None:
@@ -95,10 +141,16 @@ def _check_team(sc: Scenario, budget: float | None) -> None:
         need = math.ceil(below / role.max_span)
         if role.headcount.current < need:
             more = need - role.headcount.current
-            text = f"hire {more} more {rid} ({role.headcount.current} -> {need})"
+            wider = math.ceil(below / max(role.headcount.current, 1))
+            text = (
+                f"{need} {rid} are needed for {below} reports at a span of {role.max_span}: "
+                f"hire {more} more ({role.headcount.current} -> {need}), or allow a span "
+                f"of {wider}"
+            )
             raise InfeasiblePlanError(
-                f"The current team is impossible: {below} people report to "
-                f"{role.headcount.current} {rid}, beyond a span of {role.max_span} each.",
+                f"The current team is impossible: span of control of {rid}: {below} people "
+                f"report to {role.headcount.current} {rid}, beyond a span of "
+                f"{role.max_span} each.",
                 [Relaxation("span", rid, float(more), "people", text)],
             )
     cost = sum(role.headcount.current * role.monthly_cost for role in sc.roles.values())
@@ -112,27 +164,26 @@ def _check_team(sc: Scenario, budget: float | None) -> None:
 
 
 def _notes(model: Model) -> list[str]:
-    sc = model.scenario
-    notes = [
-        f"Sized for {model.rates.design.label}, the month with the highest plan per working "
-        "day; expected values, the simulator checks the spread.",
-    ]
+    sc, r = model.scenario, model.rates
+    notes = []
+    if model.revenue:
+        notes.append(
+            f"Sized for {r.design.label}, the month with the highest plan, at an average "
+            f"month's {r.per_month:.1f} working days; expected values, the simulator checks "
+            "the spread."
+        )
+    if model.mode == SIZING and model.budget is None and costs_missing(sc):
+        notes.append(
+            "No role has a monthly_cost: the plan is the fewest people that meet it; "
+            "give costs to weigh one role against another."
+        )
     if model.mode == ALLOCATION:
-        for cid, ch in sc.channels.items():
-            if not isinstance(ch, InboundChannel) or ch.requests_per_day <= 0:
-                continue
-            per_min = ch.requests_per_day / (sc.calendar.workday.hours * 60.0)
-            agents = agents_for_service_level(
-                per_min,
-                ch.handle_min.expected_value(),
-                ch.answer_within_min,
-                ch.service_level_target,
-            )
-            answering = {uid for uid, c in model.answers if c == cid}
-            if len(answering) < agents:
+        for desk in model.desks:
+            people = sum(1 for u in model.units if u.role in desk.roles)
+            if people < desk.roster:
                 notes.append(
-                    f"{cid}: {len(answering)} people answer, Erlang C asks for {agents} to "
-                    f"answer {ch.service_level_target:.0%} within {ch.answer_within_min:g} min"
+                    f"{', '.join(desk.channels)}: {people} people answer; the service "
+                    f"target needs {desk.roster} on the roster ({desk.seats} present)"
                 )
     return notes
 
@@ -146,11 +197,8 @@ def _dual_values(model: Model, solver: pulp.LpSolver) -> tuple[Marginal, ...]:
         worth = dual(model.problem, cons[f"capacity_{u.id}"], solver) * u.capacity_min
         calls = cons.get(f"calls_cap_{u.id}")
         if calls is not None:
-            worth += dual(model.problem, calls, solver) * sc.policies.max_calls_per_day * u.presence
-        selling = cons.get(f"selling_{u.id}")
-        if selling is not None:
-            worth += dual(model.problem, selling, solver) * sc.roles[u.role].sells * u.capacity_min
-        per_role[u.role].append(worth * r.days_per_month)
+            worth += dual(model.problem, calls, solver) * u.dials_max
+        per_role[u.role].append(worth * r.per_month)
     unit = f"{sc.currency}/month of expected revenue"
     return tuple(
         Marginal(rid, sc.roles[rid].level.value, sum(v) / len(v), None, unit, "duals")
@@ -171,10 +219,12 @@ def _resolve_values(
     values = []
     for rid, role in sc.roles.items():
         n = heads[rid]
-        more = _objective_with(sc, r, solver, budget, bounds, rid, n + 1, role.monthly_cost)
+        more = _objective_with(sc, r, solver, budget, bounds, heads, rid, n + 1, role.monthly_cost)
         fewer = None
         if n > 0:
-            fewer = _objective_with(sc, r, solver, budget, bounds, rid, n - 1, -role.monthly_cost)
+            fewer = _objective_with(
+                sc, r, solver, budget, bounds, heads, rid, n - 1, -role.monthly_cost
+            )
         if budget is None:
             unit = f"{sc.currency}/month of cost (change)"
             base_value = base.cost_per_month
@@ -200,6 +250,7 @@ def _objective_with(
     solver: pulp.LpSolver,
     budget: float | None,
     bounds: dict[str, tuple[int, int]],
+    heads: dict[str, int],
     role_id: str,
     people: int,
     cost_change: float,
@@ -207,7 +258,8 @@ def _objective_with(
     """Cost (or revenue, with a budget) with a role's headcount pinned; None if impossible."""
     pinned = {**bounds, role_id: (people, people)}
     moved = None if budget is None else budget + cost_change
-    model = build(sc, r, SIZING, budget=moved, bounds=pinned)
+    team = {**heads, role_id: people}
+    model = build(sc, r, SIZING, budget=moved, bounds=pinned, team=team)
     try:
         solve(model.problem, solver)
     except Infeasible:
@@ -215,4 +267,4 @@ def _objective_with(
     if budget is None:
         return sum(sc.roles[rid].monthly_cost * round(value(v)) for rid, v in model.count.items())
     per_day = sum(coef * value(var) for var, coef in model.revenue.items())
-    return per_day * r.days_per_month
+    return per_day * r.per_month

@@ -1,19 +1,18 @@
-"""Calendar and people arithmetic shared by the funnel and the model.
+"""The calendar facts of a plan: the months it counts, the design month, days a week.
 
 Inside the optimiser everything is a rate per working day (minutes a day, dials a day,
-revenue a day); weeks and months appear only at the edges, through these facts.
+revenue a day); weeks and months appear only at the edges, through these facts, all
+read from the scenario's calendar (sim.scenario.calendar.Calendar).
 """
 
 from __future__ import annotations
 
-import calendar as _calendar
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sim.results import counted_months
+from sim.rules.deals import Exposure, exposure
 from sim.scenario import Scenario
-from sim.scenario.calendar import Weekday
-from sim.scenario.team import Role
 
 
 @dataclass(frozen=True)
@@ -30,12 +29,13 @@ class MonthPlan:
 class Rates:
     """The calendar facts that turn days into weeks, months and years."""
 
-    days_per_week: float
+    days_per_week: float  # Calendar.working_days_per_week
+    days_per_month: float  # Calendar.working_days_per_month (an average month)
     working_days_per_year: float
     horizon_days: int
-    horizon_months: float  # calendar months the horizon covers (for pool refills)
-    months: tuple[MonthPlan, ...]  # the months with counted (post-warm-up) days
-    design: MonthPlan  # the month with the highest revenue per working day
+    months: tuple[MonthPlan, ...]  # the months whose results count (as the KPIs count them)
+    design: MonthPlan  # the month with the highest plan: the month the team is sized for
+    exposure: Mapping[str, Exposure]  # per segment: support and repeat sales in the counted days
     # Share of the modelled working time that the simulated days really allowed, per
     # role (the verify loop's recalibration); 1.0 where absent.
     capacity_factor: tuple[tuple[str, float], ...] = ()
@@ -45,89 +45,47 @@ class Rates:
         return dict(self.capacity_factor).get(role, 1.0)
 
     @property
-    def days_per_month(self) -> float:
-        """Working days of the design month."""
-        return float(self.design.working_days)
+    def plan_per_day(self) -> float:
+        """Revenue a working day that the design month needs (over an average month)."""
+        return self.design.target / self.per_month
 
     @property
-    def plan_per_day(self) -> float:
-        """Revenue a working day that the design month needs."""
-        return self.design.target / self.design.working_days
+    def per_month(self) -> float:
+        """Working days of an average month: a day's rate times this is a month's.
+
+        Revenue lands at the team's steady daily rate through the pipeline (deals close
+        on the client's calendar), so a month is taken as an average month of the
+        calendar, not its own count of working days.
+        """
+        return self.days_per_month
 
 
 def rates(sc: Scenario, capacity_factor: Mapping[str, float] | None = None) -> Rates:
-    """The calendar facts of a scenario, with any capacity calibration per role."""
+    """The calendar facts of a scenario, with any capacity calibration per role.
+
+    The months are those the KPIs count (whole calendar months after the warm-up,
+    sim.results.counted_months); a horizon too short for one counts every month that has
+    a day after the warm-up.
+    """
     cal = sc.calendar
-    dates = cal.working_dates()
-    span_days = (dates[-1] - dates[0]).days + 1
-    worked = {list(Weekday).index(w) for w in cal.weekdays}
-    holidays = set(cal.holidays)
-    counted = sorted(set(sc.months[cal.warmup_days :]))
-    first = dates[0].year * 12 + dates[0].month - 1
+    counted = list(counted_months(sc, cal.warmup_days))
+    if not counted:
+        counted = sorted(set(sc.months[cal.warmup_days :]))
     months = []
     for m in counted:
-        year, month0 = divmod(first + m, 12)
-        days = _month_working_days(year, month0 + 1, worked, holidays)
-        months.append(MonthPlan(m, f"{year:04d}-{month0 + 1:02d}", sc.plan_target(m), days))
-    # The team is the same every month, so it is sized for the hardest one.
-    design = max(months, key=lambda mp: mp.target / mp.working_days)
+        year, month = sc.calendar_month(m)
+        days = cal.month_working_days(year, month)
+        months.append(MonthPlan(m, sc.month_label(m), sc.plan_target(m), days))
+    # The team is the same every month, so it is sized for the month with the most to
+    # sell (the first of them when several share the peak).
+    design = max(months, key=lambda mp: mp.target)
     return Rates(
-        days_per_week=float(len(cal.weekdays)),
-        working_days_per_year=cal.horizon_days * 365.25 / span_days,
+        days_per_week=cal.working_days_per_week,
+        days_per_month=cal.working_days_per_month,
+        working_days_per_year=cal.working_days_per_year,
         horizon_days=cal.horizon_days,
-        horizon_months=span_days / (365.25 / 12),
         months=tuple(months),
         design=design,
+        exposure={sid: exposure(sc, sid) for sid in sc.segments},
         capacity_factor=tuple(sorted((capacity_factor or {}).items())),
     )
-
-
-def _month_working_days(year: int, month: int, worked: set[int], holidays: set[dt.date]) -> int:
-    ndays = _calendar.monthrange(year, month)[1]
-    days = (dt.date(year, month, d) for d in range(1, ndays + 1))
-    # A month with no working day would divide by zero; one day is the least.
-    return max(1, sum(1 for d in days if d.weekday() in worked and d not in holidays))
-
-
-def presence(role: Role, r: Rates) -> float:
-    """Share of working days a person of the role is at work (vacation, sickness, trips)."""
-    return max(0.0, 1.0 - role.absence.total_days / r.working_days_per_year)
-
-
-def ramp_productivity(role: Role, headcount: float) -> float:
-    """Average productivity of the role over a year, given attrition and the ramp of new hires.
-
-    Each new hire spends the ramp months below full productivity; the loss is spread over
-    the role's people, so a role of 14 replacing 3 a year loses 3/14 of the ramp's gap.
-    """
-    if role.ramp is None or headcount <= 0:
-        return 1.0
-    gap_months = sum(1.0 - p for p in role.ramp.productivity_by_month)
-    loss = role.ramp.new_hires_per_year * gap_months / 12.0 / headcount
-    return max(0.05, 1.0 - loss)
-
-
-def ramping_productivity(role: Role) -> float:
-    """Productivity of one person in the ramp, averaged over the months below full."""
-    if role.ramp is None:
-        return 1.0
-    below = [p for p in role.ramp.productivity_by_month if p < 1.0]
-    return sum(below) / len(below) if below else 1.0
-
-
-def people_ramping(role: Role) -> float:
-    """People of the role who are in their ramp at any time, on average."""
-    if role.ramp is None:
-        return 0.0
-    below = sum(1 for p in role.ramp.productivity_by_month if p < 1.0)
-    return role.ramp.new_hires_per_year * below / 12.0
-
-
-def persona_multipliers(sc: Scenario, role_id: str) -> tuple[float, float]:
-    """Mean (duration, conversion) multipliers of a role's persona mix; (1, 1) without one."""
-    mix = sc.roles[role_id].personas
-    if not mix:
-        return 1.0, 1.0
-    dur = sum(share * sc.personas[p].duration_x for p, share in mix.items())
-    conv = sum(share * sc.personas[p].conversion_x for p, share in mix.items())
-    return dur, conv

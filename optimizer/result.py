@@ -64,6 +64,29 @@ class ChannelLine:
 
 
 @dataclass(frozen=True)
+class ServiceLine:
+    """One inbound channel: its load, the seats it needs present and the roster that gives them.
+
+    The rules are sim.rules.service: the same the simulator's desk plays.
+    """
+
+    channel: str
+    requests_per_day: float
+    arrival_min_per_day: float  # minutes of the day over which requests arrive
+    handle_min: float  # mean handling minutes (the answerers' persona mix included)
+    offered_load_erlangs: float
+    seats_present: int  # agents needed present: Erlang C for the target, the occupancy cap
+    presence: float  # share of working days an answerer is at work
+    days_away_gross_up: float  # people on the roster per seat needed present
+    pause_gross_up: float  # agents on shift per agent present when requests arrive
+    roster: int  # people needed on the roster
+    answerers: int  # people who answer in this plan
+    answer_within_min: float
+    service_level_target: float
+    expected_service_level: float  # with the plan's answerers, days away included
+
+
+@dataclass(frozen=True)
 class SegmentLine:
     """Deals and revenue a month in one segment."""
 
@@ -107,9 +130,12 @@ class Plan:
     solver: str
     currency: str
     objective: str
-    month: str  # the design month: the highest plan per working day
-    plan_per_month: float
-    revenue_per_month: float  # expected
+    month: str  # the design month: the month with the highest plan
+    plan_per_month: float  # the sales plan of the design month (0: the team sells nothing)
+    revenue_per_month: float  # expected, in the design month
+    # Expected mean over the counted months of revenue / plan, the KPI "attainment"
+    # (above 1 where months have a lower plan than the design month); None: no sales.
+    expected_attainment: float | None
     cost_per_month: float
     budget: float | None
     roles: tuple[RoleLine, ...]
@@ -118,6 +144,7 @@ class Plan:
     persons: tuple[PersonLine, ...]
     channels: tuple[ChannelLine, ...]
     segments: tuple[SegmentLine, ...]
+    services: tuple[ServiceLine, ...]
     limits: tuple[Limit, ...]
     marginals: tuple[Marginal, ...]
     notes: tuple[str, ...]

@@ -1,18 +1,27 @@
-"""The units the model plans for: whole roles (sizing) or named people (allocation)."""
+"""The units the model plans for: whole roles (sizing) or named people (allocation).
+
+Every per-person figure comes from the rules (sim.rules): presence, persona multipliers,
+the expected ramp share, the dial cap, the reporting tree.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer.rates import (
-    Rates,
-    people_ramping,
-    persona_multipliers,
-    presence,
-    ramp_productivity,
-    ramping_productivity,
+from optimizer.rates import Rates
+from sim.rules.day import available_min, presence
+from sim.rules.people import (
+    assign_personas,
+    expected_productivity,
+    link_managers,
+    person_id,
+    persona,
+    planned_dials_cap,
 )
 from sim.scenario import Level, Scenario
+from sim.scenario.team import Persona
+
+Mix = tuple[tuple[float, Persona], ...]
 
 
 @dataclass(frozen=True)
@@ -27,12 +36,13 @@ class Unit:
     role: str
     level: Level
     persona: str  # "" for a role's mix
-    duration_x: float
-    conversion_x: float
+    mix: Mix  # (share, persona) the unit's deals are worked with
+    duration_x: float  # the mix's mean duration multiplier
     travel_min: float  # one way, to an in-person meeting
-    productivity: float  # ramp: selling work takes 1/productivity of the time
+    productivity: float  # expected ramp share: scales deals won (sim.rules.people)
     presence: float  # share of working days at work
     capacity_min: float  # minutes a working day that may be planned busy, per person
+    dials_max: float  # most dials a plan may ask a working day, per person, over absences
     manager: str = ""  # allocation: the manager's person id
     reports: int = 0  # allocation: people reporting to this person
 
@@ -41,120 +51,57 @@ def _capacity(sc: Scenario, pres: float, factor: float) -> float:
     # Breaks are in-day shrinkage (available_min); absence is whole days (presence);
     # the occupancy cap keeps headroom on what remains. Each counted once. The factor
     # is the verify loop's calibration: the share of this time the simulated days held.
-    return sc.calendar.workday.available_min * pres * sc.policies.occupancy_cap * factor
+    return available_min(sc) * pres * sc.policies.occupancy_cap * factor
 
 
-def sizing_units(sc: Scenario, r: Rates) -> list[Unit]:
-    """One unit per role, with the mean multipliers of its persona mix."""
-    units = []
-    for rid, role in sc.roles.items():
-        dur, conv = persona_multipliers(sc, rid)
-        pres = presence(role, r)
-        travel = role.travel_min.expected_value() if role.travel_min is not None else 0.0
-        prod = ramp_productivity(role, max(role.headcount.current, 1))
-        units.append(
-            Unit(
-                rid,
-                rid,
-                role.level,
-                "",
-                dur,
-                conv,
-                travel,
-                prod,
-                pres,
-                _capacity(sc, pres, r.capacity_of(rid)),
-            )
+def _unit(
+    sc: Scenario, r: Rates, uid: str, rid: str, name: str | None, people: float, **extra: object
+) -> Unit:
+    role = sc.roles[rid]
+    if name is None:
+        # The personas the role's people really have (largest remainder for this many
+        # people, sim.rules.people.assign_personas), not the mix's shares.
+        names = assign_personas(role.personas, max(round(people), 1))
+        mix: Mix = tuple(
+            (names.count(p) / len(names), persona(sc, p)) for p in dict.fromkeys(names)
         )
-    return units
+    else:
+        mix = ((1.0, persona(sc, name)),)
+    pres = presence(role, sc)
+    travel = role.travel_min.expected_value() if role.travel_min is not None else 0.0
+    return Unit(
+        id=uid,
+        role=rid,
+        level=role.level,
+        persona=name or "",
+        mix=mix,
+        duration_x=sum(share * p.duration_x for share, p in mix),
+        travel_min=travel,
+        productivity=expected_productivity(role, people),
+        presence=pres,
+        capacity_min=_capacity(sc, pres, r.capacity_of(rid)),
+        dials_max=planned_dials_cap(sc, rid) * pres,
+        **extra,  # type: ignore[arg-type]
+    )
 
 
-def person_id(role_id: str, number: int) -> str:
-    """The id of the n-th person (1-based) of a role, as the simulator names them."""
-    return f"{role_id}.{number:02d}"
-
-
-def assign_personas(mix: dict[str, float], n: int) -> list[str]:
-    """Personas for n people by largest remainder: shares as close as whole people allow.
-
-    Deterministic: ties go to the persona listed first; people get personas in the
-    order of the mix, so the first people of a role have its first persona.
-    """
-    if not mix or n == 0:
-        return [""] * n
-    quotas = {p: share * n for p, share in mix.items()}
-    counts = {p: int(q) for p, q in quotas.items()}
-    order = list(mix)
-    by_remainder = sorted(order, key=lambda p: (-(quotas[p] - counts[p]), order.index(p)))
-    for p in by_remainder[: n - sum(counts.values())]:
-        counts[p] += 1
-    return [p for p in order for _ in range(counts[p])]
+def sizing_units(sc: Scenario, r: Rates, team: dict[str, int]) -> list[Unit]:
+    """One unit per role, with its persona mix; ``team`` is the headcount the ramp is for."""
+    return [_unit(sc, r, rid, rid, None, max(team.get(rid, 0), 1)) for rid in sc.roles]
 
 
 def allocation_units(sc: Scenario, r: Rates) -> list[Unit]:
-    """One unit per person of the current team, named role.NN.
-
-    The last people of a role are taken to be the ones in their ramp (as many as
-    attrition keeps in it on average), each at the mean productivity of the ramp.
-    """
-    managers = _managers(sc)
+    """One unit per person of the current team, named role.NN, as the simulator names them."""
+    staffed = {rid: role.headcount.current for rid, role in sc.roles.items()}
+    managers = link_managers(sc, staffed)
+    reports: dict[str, int] = {}
+    for boss in managers.values():
+        reports[boss] = reports.get(boss, 0) + 1
     units = []
     for rid, role in sc.roles.items():
         n = role.headcount.current
-        personas = assign_personas(role.personas, n)
-        ramping = round(people_ramping(role))
-        pres = presence(role, r)
-        travel = role.travel_min.expected_value() if role.travel_min is not None else 0.0
-        reports = _reports_per_person(sc, rid)
-        for i, persona in enumerate(personas, start=1):
-            p = sc.personas.get(persona)
-            dur, conv = (p.duration_x, p.conversion_x) if p is not None else (1.0, 1.0)
-            prod = ramping_productivity(role) if i > n - ramping else 1.0
+        for i, name in enumerate(assign_personas(role.personas, n), start=1):
             pid = person_id(rid, i)
-            units.append(
-                Unit(
-                    pid,
-                    rid,
-                    role.level,
-                    persona,
-                    dur,
-                    conv,
-                    travel,
-                    prod,
-                    pres,
-                    _capacity(sc, pres, r.capacity_of(rid)),
-                    managers.get(pid, ""),
-                    reports[i - 1],
-                )
-            )
+            extra = {"manager": managers.get(pid, ""), "reports": reports.get(pid, 0)}
+            units.append(_unit(sc, r, pid, rid, name, n, **extra))
     return units
-
-
-def _blocks(n_people: int, n_managers: int) -> list[int]:
-    """For each of n people, the 0-based manager they report to, in even contiguous blocks."""
-    return [j * n_managers // n_people for j in range(n_people)] if n_managers else []
-
-
-def _team_below(sc: Scenario, manager_role: str) -> list[str]:
-    return [
-        person_id(rid, i)
-        for rid in sc.direct_reports(manager_role)
-        for i in range(1, sc.roles[rid].headcount.current + 1)
-    ]
-
-
-def _managers(sc: Scenario) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for mid, manager in sc.roles.items():
-        below = _team_below(sc, mid)
-        for pid, m in zip(below, _blocks(len(below), manager.headcount.current), strict=False):
-            result[pid] = person_id(mid, m + 1)
-    return result
-
-
-def _reports_per_person(sc: Scenario, role_id: str) -> list[int]:
-    n = sc.roles[role_id].headcount.current
-    counts = [0] * n
-    for m in _blocks(len(_team_below(sc, role_id)), n):
-        counts[m] += 1
-    return counts

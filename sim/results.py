@@ -44,8 +44,8 @@ from sim.records import (
     TimeUseRecord,
     WaitRecord,
 )
+from sim.rules.activities import NOT_BUSY
 from sim.scenario import Scenario
-from sim.scenario.calendar import Weekday
 
 __all__ = [
     "NOT_BUSY",
@@ -58,8 +58,6 @@ __all__ = [
     "to_columns",
 ]
 
-NOT_BUSY = frozenset({"idle", "absent"})
-"""Activities that are not work; every other activity's minutes are busy minutes."""
 
 RECORD_TYPES: dict[str, type[NamedTuple]] = {
     "people": PersonRecord,
@@ -187,11 +185,9 @@ class Frames:
 def _has_working_day(scenario: Scenario, first: dt.date, last: dt.date) -> bool:
     """Whether any day in [first, last] is a working day of the scenario's calendar."""
     cal = scenario.calendar
-    worked = {list(Weekday).index(w) for w in cal.weekdays}
-    holidays = set(cal.holidays)
     day = first
     while day <= last:
-        if day.weekday() in worked and day not in holidays:
+        if cal.is_working_day(day):
             return True
         day += dt.timedelta(days=1)
     return False

@@ -8,8 +8,11 @@ from typing import Any
 from sim.scenario import Scenario
 
 # March 2027 starts on a Monday and has 23 working days (Mon-Fri, no holidays), so a
-# 20-day horizon from 1 March lies in one month whose plan per day is target / 23.
+# 20-day horizon from 1 March lies in one month. A plan's month is an average month of
+# the calendar (sim.scenario.calendar: 5 x 365.25 / 7 / 12 working days), so the plan
+# per day is target / MONTH_DAYS.
 MARCH_DAYS = 23
+MONTH_DAYS = 5 * 365.25 / 7 / 12
 
 
 def tiny(**changes: Any) -> dict[str, Any]:
@@ -51,7 +54,7 @@ def tiny(**changes: Any) -> dict[str, Any]:
                 "stages": [{"name": "close", "work_min": 60, "convert": 0.5}],
             }
         },
-        "plan": {"revenue_per_month": 5000 * MARCH_DAYS},
+        "plan": {"revenue_per_month": 5000 * MONTH_DAYS},
         "policies": {"call_quota_per_day": 30, "max_calls_per_day": 100, "occupancy_cap": 1.0},
     }
     return merge(data, changes)

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from teamsim.store import Store, scenario_hash
+from teamsim.store import Store, scenario_text_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 RETAIL = (ROOT / "scenarios" / "retail_bank.yaml").read_text(encoding="utf-8")
-DIGEST = scenario_hash(RETAIL)[:12]
+DIGEST = scenario_text_hash(RETAIL)[:12]
 PAGES = {"scenario": "Scenario", "simulate": "Simulate", "plan": "Plan", "compare": "Compare",
          "runs": "Runs"}  # fmt: skip
 REPS = 2

@@ -93,7 +93,9 @@ def test_measures_count_only_days_at_work_after_warmup() -> None:
     assert measures["client_manager"].realised_dials == pytest.approx(
         mine["dials"].sum() / len(days)
     )
-    assert 0 < measures["client_manager"].realised_dials <= applied.call_quota("client_manager")
+    # Dials a busy day could not hold are made later, never above the day's cap.
+    cap = applied.policies.max_calls_per_day * applied.roles["client_manager"].sells
+    assert 0 < measures["client_manager"].realised_dials <= cap
 
 
 @pytest.mark.slow
@@ -121,7 +123,13 @@ def test_loop_reaches_the_target_on_the_default_scenario() -> None:
 @pytest.mark.slow
 def test_loop_stops_with_a_reason_when_the_margin_cannot_be_staffed() -> None:
     # Enough sellers for the expected plan, not for the margin its spread needs.
-    sc = load_scenario(RETAIL, ["roles.client_manager.headcount={current: 9, min: 6, max: 10}"])
+    sc = load_scenario(
+        RETAIL,
+        [
+            "plan.revenue_per_month=44000000",
+            "roles.client_manager.headcount={current: 12, min: 6, max: 12}",
+        ],
+    )
     verified = verify(sc, replications=10, workers=2, max_iterations=4)
     assert not verified.met
     assert "cannot be staffed" in verified.reason or "below" in verified.reason

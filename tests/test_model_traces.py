@@ -102,15 +102,29 @@ def test_clock_maps_working_minutes_around_the_pause() -> None:
 
 
 @pytest.mark.parametrize("mode", ["block", "per_call"])
-def test_a_pool_that_runs_dry_moves_the_seller_to_cold(mode: str) -> None:
+def test_a_paced_pool_moves_the_seller_to_cold_when_the_day_is_used(mode: str) -> None:
+    # 15 contacts over 2 days: 7.5 released by the end of day 0, 15 by day 1. Everyone
+    # answers, so each warm dial uses a contact: 7 warm then 3 cold, then 8 warm and 2.
     sc = tiny(
         calendar={"horizon_days": 2},
-        channels={"warm": {"kind": "warm", "pool": 15, "connect_rate": 0.0}},
+        channels={"warm": {"kind": "warm", "pool": 15, "connect_rate": 1.0}},
         segments={"s": {"channels": ["warm", "cold"]}},
+        calls={"lead_given_conversation": 0.0},
     )
     rec = run_replication(sc, 0, 1, mode=mode)  # type: ignore[arg-type]
     dials = {(r.day, r.channel): r.dials for r in rec.calls}
-    assert dials == {(0, "warm"): 10, (1, "warm"): 5, (1, "cold"): 5}
+    assert dials == {(0, "warm"): 7, (0, "cold"): 3, (1, "warm"): 8, (1, "cold"): 2}
+
+
+def test_an_unanswered_dial_leaves_its_contact_in_the_pool() -> None:
+    # Nobody answers: no contact is used up, so a pool of 2 (1 a day) carries every dial.
+    sc = tiny(
+        calendar={"horizon_days": 2},
+        channels={"warm": {"kind": "warm", "pool": 2, "connect_rate": 0.0}},
+        segments={"s": {"channels": ["warm", "cold"]}},
+    )
+    rec = run_replication(sc, 0, 1)
+    assert {(r.day, r.channel): r.dials for r in rec.calls} == {(0, "warm"): 10, (1, "warm"): 10}
 
 
 def test_no_deal_record_is_lost_at_the_horizon() -> None:

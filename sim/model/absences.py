@@ -1,8 +1,9 @@
 """Days away: vacation in one or two blocks, sick and trip days scattered; and new hires.
 
 Rates in the scenario are days a year; they are scaled to the horizon by
-``horizon_days / WORKDAYS_PER_YEAR``. Vacation is a whole number of days (rounded at
-random so that its mean is exact); sick and trip days are Poisson counts.
+``sim.rules.day.horizon_years`` (the calendar's working days a year). Vacation is a
+whole number of days (rounded at random so that its mean is exact); sick and trip days
+are Poisson counts.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import numpy as np
 
 from sim.scenario.team import Absence, Ramp
 
-WORKDAYS_PER_YEAR = 247.0
-WORKDAYS_PER_MONTH = 21
 # Vacations this long or longer are split in two blocks, as most people take them.
 SPLIT_VACATION_DAYS = 10
 
@@ -39,9 +38,14 @@ def _scatter(free: np.ndarray, count: int, rng: np.random.Generator) -> list[int
     return sorted(int(d) for d in rng.choice(candidates, size=count, replace=False))
 
 
-def draw_absences(absence: Absence, days: int, rng: np.random.Generator) -> dict[int, str]:
-    """Day index -> reason ("vacation", "sick", "trip") for one person."""
-    scale = days / WORKDAYS_PER_YEAR
+def draw_absences(
+    absence: Absence, days: int, years: float, rng: np.random.Generator
+) -> dict[int, str]:
+    """Day index -> reason ("vacation", "sick", "trip") for one person.
+
+    ``years`` is the horizon in years of working days: the scale of "a year" rates.
+    """
+    scale = years
     free = np.ones(days, dtype=bool)
     away: dict[int, str] = {}
     vacation = _round_at_random(absence.vacation_days * scale, rng)
@@ -61,24 +65,25 @@ def draw_absences(absence: Absence, days: int, rng: np.random.Generator) -> dict
 
 
 def draw_hires(
-    ramp: Ramp | None, headcount: int, days: int, rng: np.random.Generator
+    ramp: Ramp | None,
+    headcount: int,
+    days: int,
+    days_per_year: float,
+    before: float,
+    rng: np.random.Generator,
 ) -> list[tuple[int, int]]:
-    """(person index, day) of each replacement in a role: that seat starts its ramp again."""
+    """(person index, day) of each replacement in a role: that seat starts its ramp again.
+
+    Replacements come at ``new_hires_per_year`` a year (Poisson) on random seats and
+    days, from ``before`` days before the horizon (the ramp's length), so that the team
+    starts in the steady state: some seats are mid-ramp on day 0, as they would be on any
+    day. Days before the horizon are negative.
+    """
     if ramp is None or ramp.new_hires_per_year <= 0 or headcount == 0:
         return []
-    count = int(rng.poisson(ramp.new_hires_per_year * days / WORKDAYS_PER_YEAR))
+    first = -int(np.ceil(before))
+    span = days - first
+    count = int(rng.poisson(ramp.new_hires_per_year * span / days_per_year))
     who = rng.integers(headcount, size=count)
-    when = rng.integers(days, size=count)
+    when = rng.integers(first, days, size=count)
     return sorted(((int(w), int(d)) for w, d in zip(who, when, strict=True)), key=lambda x: x[1])
-
-
-def productivity(ramp: Ramp | None, hires: list[int], day: int) -> float:
-    """Share of full productivity on ``day`` given the days the seat was (re)filled."""
-    if ramp is None:
-        return 1.0
-    started = [h for h in hires if h <= day]
-    if not started:
-        return 1.0
-    month = (day - started[-1]) // WORKDAYS_PER_MONTH
-    shares = ramp.productivity_by_month
-    return shares[month] if month < len(shares) else 1.0

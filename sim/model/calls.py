@@ -1,14 +1,14 @@
-"""Outbound calls: a day's dials drawn up front, vectorised, and settled when they are made.
+"""Outbound calls: a day's dials drawn up front and settled when they are made.
 
-A call is attempt -> connect -> conversation -> outcome. One uniform per dial picks the
-outcome against cumulative thresholds of its channel; durations are then drawn per
+A call is attempt -> connect -> conversation -> outcome (sim.rules.calls). One uniform
+per dial picks the outcome against cumulative thresholds of its channel, the channel
+being the first with contacts left in the dialling order; durations are then drawn per
 outcome. Both modes use the same drawn plan, so they consume random numbers
 identically; they differ only in how the clock advances (see ``worker.call_run``).
 """
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -18,9 +18,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.streams import Purpose, bits, key_of, stream
+from sim.rules.calls import dial_outcomes, pool_total, released_by
 from sim.scenario import Scenario
 from sim.scenario.distributions import Distribution, Fixed, Triangular
-from sim.scenario.market import Calls, ColdChannel, WarmChannel
+from sim.scenario.market import Calls
 
 if TYPE_CHECKING:
     from sim.model.people import Person
@@ -39,42 +40,38 @@ def adjusted(dist: Distribution, values: NDArray[np.float64], p: Person) -> NDAr
 
 
 class Pools:
-    """Contacts left in each outbound channel (``None``: unlimited), refilled monthly."""
+    """Contacts of the finite pools: released evenly day by day, used up when reached.
+
+    The rule is :mod:`sim.rules.calls`: the horizon's contacts (pool and refills) are
+    released at an even rate, unused ones carry over, and a contact is used when a dial
+    reaches someone. Unlimited cold lists are not here.
+    """
 
     def __init__(self, sc: Scenario) -> None:
-        self.left: dict[str, float | None] = {}
-        self.refill: dict[str, float] = {}
-        for cid, ch in sc.channels.items():
-            if isinstance(ch, WarmChannel):
-                self.left[cid], self.refill[cid] = float(ch.pool), ch.refill_per_month
-            elif isinstance(ch, ColdChannel):
-                self.left[cid] = None if ch.pool is None else float(ch.pool)
-        self.months = sc.months
-        self.month = 0
+        self.sc = sc
+        self.finite = [cid for cid in sc.channels if pool_total(sc, cid) is not None]
+        self.released: dict[str, float] = dict.fromkeys(self.finite, 0.0)
+        self.used: dict[str, float] = dict.fromkeys(self.finite, 0.0)
+        self.day = -1
 
     def refresh(self, day: int) -> None:
-        """Add the refills of the calendar months begun up to ``day``."""
-        month = self.months[day]
-        for cid, per_month in self.refill.items():
-            left = self.left[cid]
-            if left is not None:
-                self.left[cid] = left + per_month * (month - self.month)
-        self.month = max(self.month, month)
+        """Release the contacts of the days up to ``day`` (once a day)."""
+        if day != self.day:
+            self.day = day
+            for cid in self.finite:
+                self.released[cid] = released_by(self.sc, cid, day)
 
-    def take(self, cid: str, n: int) -> int:
-        """Reserve up to ``n`` contacts; how many were there."""
-        left = self.left[cid]
-        if left is None:
-            return n
-        got = min(n, math.floor(left))
-        self.left[cid] = left - got
-        return got
+    def has(self, cid: str) -> bool:
+        """Whether a contact of a finite pool is left to reach today."""
+        return self.released[cid] - self.used[cid] >= 1.0 - 1e-9
+
+    def take(self, cid: str) -> None:
+        """Use a contact (a dial reached someone)."""
+        self.used[cid] += 1.0
 
     def give_back(self, cid: str, n: int) -> None:
-        """Return contacts reserved but not dialled."""
-        left = self.left[cid]
-        if left is not None:
-            self.left[cid] = left + n
+        """Return contacts taken for dials that were drawn but not made."""
+        self.used[cid] -= n
 
 
 # Outcome groups that share a duration distribution, in the order they are drawn.
@@ -94,6 +91,8 @@ class DayPlan:
     cum: list[float]  # cumulative working minutes from the first dial
     hits: list[int]  # indices of the dials that book a lead or a follow-up, ascending
     connected: list[int]  # indices of the dials that reach someone, ascending
+    took: list[int]  # indices of the dials that used a contact of a finite pool
+    asked: int  # dials asked for (the plan holds fewer when pools ran dry)
     next: int = 0
 
     @property
@@ -113,17 +112,20 @@ class Dialer:
     channels: list[str]
     thresholds: NDArray[np.float64]  # (channel, 4) cumulative outcome probabilities
     lead_p: list[float]  # lead given conversation, by channel (call-backs use it)
+    follow_p: list[float]  # follow-up given conversation, by channel (call-backs use it)
     # Each day's dials come from the person's stream jumped by the day's index, so that a
     # day of absence does not shift the draws of every later day (common random numbers).
     base: np.random.PCG64
     callback_rng: np.random.Generator
     # Per outcome code: the duration distribution, and its adjusted value when fixed.
     durations: list[tuple[Distribution, float | None]]
-    warm: list[tuple[int, str]]  # (index, id) of the warm channels, in order
-    cold: list[int]  # indices of the cold channels
-    cold_limited: bool  # whether any cold channel has a finite pool
+    first: list[int]  # indices of the channels dialled first, in order (finite pools)
+    turn: list[int]  # indices of the channels dialled in turn
+    finite: list[bool]  # per channel: a finite pool (its contacts are counted)
     counts: list[list[int]] = field(default_factory=list)  # per channel: the six counters
     plan: DayPlan | None = None
+    owed: int = 0  # dials earlier days at work could not hold, made on the next ones
+    wanted: int = 0  # today's quota and what is owed (before the day's cap)
     cold_turn: int = 0
     # A scratch generator reset to ``base`` jumped by the day (``jumped`` itself builds a
     # new bit generator, seeding it from the OS first: ten times slower).
@@ -171,20 +173,7 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
     if p.sells <= 0 or not p.outbound or sc.calls is None:
         return None
     calls: Calls = sc.calls
-    rows, leads = [], []
-    for cid in p.outbound:
-        ch = sc.channels[cid]
-        assert isinstance(ch, WarmChannel | ColdChannel)
-        c = ch.connect_rate
-        v = ch.conversation_given_connect
-        v = calls.conversation_given_connect if v is None else v
-        lead = ch.lead_given_conversation
-        lead = calls.lead_given_conversation if lead is None else lead
-        f = min(calls.follow_up_given_conversation, 1.0 - lead)
-        q0 = 1.0 - c
-        q1 = q0 + c * (1.0 - v)
-        rows.append([q0, q1, q1 + c * v * lead, q1 + c * v * (lead + f)])
-        leads.append(lead)
+    outcomes = [dial_outcomes(sc, cid) for cid in p.outbound]
     keys = (key_of(p.role_id), p.index)
     dists = (
         calls.no_answer_min,
@@ -193,56 +182,63 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
         calls.conversation_min,  # follow-up
         calls.conversation_min,  # lost
     )
-    kinds = [(k, sc.channels[cid]) for k, cid in enumerate(p.outbound)]
+    n = len(p.outbound)
     return Dialer(
         channels=list(p.outbound),
-        thresholds=np.array(rows),
-        lead_p=leads,
+        thresholds=np.array([o.thresholds() for o in outcomes]),
+        lead_p=[o.lead for o in outcomes],
+        follow_p=[o.follow_up for o in outcomes],
         base=bits(seed, replication, Purpose.CALLS, *keys),
         callback_rng=stream(seed, replication, Purpose.CALLBACKS, *keys),
         durations=[(d, _fixed_value(d, p)) for d in dists],
-        warm=[(k, p.outbound[k]) for k, ch in kinds if ch.kind == "warm"],
-        cold=[k for k, ch in kinds if ch.kind == "cold"],
-        cold_limited=any(isinstance(ch, ColdChannel) and ch.pool is not None for _, ch in kinds),
+        first=list(range(p.first)),
+        turn=list(range(p.first, n)),
+        finite=[pool_total(sc, cid) is not None for cid in p.outbound],
         counts=[[0] * 6 for _ in p.outbound],
     )
 
 
-def _channels(dialer: Dialer, pools: Pools, n: int) -> list[int]:
-    """Channel of each of ``n`` dials: warm pools first while they last, then cold in turn."""
-    ch: list[int] = []
-    for k, cid in dialer.warm:
-        ch += [k] * pools.take(cid, n - len(ch))
-    cold = dialer.cold
-    rest = n - len(ch)
-    if not cold or rest <= 0:
-        return ch
-    first, m = dialer.cold_turn, len(cold)
-    turn = [cold[(first + j) % m] for j in range(rest)]
-    dialer.cold_turn += rest
-    if not dialer.cold_limited:
-        return ch + turn
-    keep = [True] * rest
-    for k in cold:
-        mine = [j for j in range(rest) if turn[j] == k]
-        # A finite cold pool that runs short drops its last dials of the day.
-        for j in mine[pools.take(dialer.channels[k], len(mine)) :]:
-            keep[j] = False
-    return ch + [k for k, kept in zip(turn, keep, strict=True) if kept]
+def _next_channel(dialer: Dialer, pools: Pools) -> int:
+    """The channel of the next dial: the first with contacts left, else the next in turn.
+
+    -1 when every channel this person dials is a finite pool with nothing left today.
+    """
+    channels, finite = dialer.channels, dialer.finite
+    for k in dialer.first:
+        if pools.has(channels[k]):
+            return k
+    turn = dialer.turn
+    for _ in range(len(turn)):
+        k = turn[dialer.cold_turn % len(turn)]
+        dialer.cold_turn += 1
+        if not finite[k] or pools.has(channels[k]):
+            return k
+    return -1
 
 
 def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayPlan:
-    """Draw day ``day``'s ``n`` dials (fewer when pools run dry): channels, outcomes, minutes."""
+    """Draw day ``day``'s ``n`` dials (fewer when pools run dry): channels, outcomes, minutes.
+
+    A dial goes to the first channel with contacts left (sim.rules.calls.dial_order);
+    its outcome is drawn against that channel's thresholds, and a dial that reaches
+    someone uses a contact of a finite pool.
+    """
     rng = dialer.day_rng(day)
-    ch = _channels(dialer, pools, n)
-    u = rng.random(len(ch)).tolist()
-    # Thresholds ascend, so the count of those at or below u is a right-sided bisection.
-    thresholds = dialer._thresholds
-    if len(thresholds) == 1:
-        only = thresholds[0]
-        codes = [bisect_right(only, x) for x in u]
-    else:
-        codes = [bisect_right(thresholds[k], x) for k, x in zip(ch, u, strict=True)]
+    u = rng.random(n).tolist()
+    thresholds, channels, finite = dialer._thresholds, dialer.channels, dialer.finite
+    ch: list[int] = []
+    codes: list[int] = []
+    took: list[int] = []
+    for x in u:
+        k = _next_channel(dialer, pools)
+        if k < 0:
+            break
+        code = bisect_right(thresholds[k], x)
+        if finite[k] and code != NO_ANSWER:
+            pools.take(channels[k])
+            took.append(len(ch))
+        ch.append(k)
+        codes.append(code)
     table = dialer._table
     dur = [table[o] for o in codes]
     # Durations drawn per group in code order, as ``adjusted`` would, on plain floats.
@@ -256,7 +252,7 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
                 dur[i] = max(mean + (v - mean) * vx, 0.0) * dx
     hits = [i for i in talk if codes[i] != LOST]
     connected = [i for i, o in enumerate(codes) if o != NO_ANSWER]
-    return DayPlan(ch, codes, list(accumulate(dur)), hits, connected)
+    return DayPlan(ch, codes, list(accumulate(dur)), hits, connected, took, n)
 
 
 def draw_one(dist: Distribution, rng: np.random.Generator) -> float:
@@ -297,14 +293,23 @@ def tally_day(dialer: Dialer) -> None:
                 row[FOLLOW_UPS] += 1
 
 
-def return_unused(dialer: Dialer, pools: Pools) -> None:
-    """At the day's end, put contacts reserved for dials not made back in their pools."""
+def return_unused(dialer: Dialer, pools: Pools, quota: int) -> None:
+    """At the day's end, put back the contacts of dials drawn but not made, and owe them.
+
+    The dials a day could not hold (``quota`` of them at most when nothing was dialled
+    today) are made on the following days at work, under each day's cap
+    (sim.rules.people).
+    """
     plan = dialer.plan
-    if plan is None:
+    if plan is None:  # the day held no calling at all
+        dialer.owed += quota
         return
+    # Dials the pools could not supply are not owed: there was nobody to call.
+    dialer.owed = dialer.wanted - plan.next - (plan.asked - len(plan.ch))
     left = [0] * len(dialer.channels)
-    for k in plan.ch[plan.next :]:
-        left[k] += 1
+    for i in plan.took:
+        if i >= plan.next:
+            left[plan.ch[i]] += 1
     for k, cid in enumerate(dialer.channels):
         if left[k]:
             pools.give_back(cid, left[k])

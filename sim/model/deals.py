@@ -2,8 +2,11 @@
 
 Each stage: the client's calendar delay first, then the owner's work (a follow-up, or a
 booked meeting with travel), then an escalation or approval when one is due (queued at
-the owner's manager at that level), then the conversion draw. A won deal leaves
-after-sale work and support with its owner and may come back as a repeat sale.
+the owner's manager at that level), then the conversion draw. The owner's persona scales
+every stage's conversion; their ramp share scales the last one only, so that a seller at
+40 % wins 40 % of the deals a tenured one would (sim.rules.people, sim.rules.deals). A
+won deal leaves after-sale work and support with its owner and may come back as a
+repeat sale.
 Every draw of a deal comes from its own stream, keyed by where the deal came from, so
 its fate does not depend on what else happened in the run.
 """
@@ -19,21 +22,25 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim.model.absences import WORKDAYS_PER_MONTH
 from sim.model.agenda import book
-from sim.model.calls import adjusted, adjusted_one, draw_one
+from sim.model.calls import adjusted_one, draw_one
 from sim.model.clock import NEVER
 from sim.model.people import Person
 from sim.model.streams import Purpose, stream
 from sim.model.tasks import Task
 from sim.model.world import World
 from sim.records import DealRecord, FunnelRecord
+from sim.rules.activities import TimeUse
+from sim.rules.deals import lead_segments
+from sim.rules.people import stage_conversion
 from sim.scenario import Level
 from sim.scenario.market import Segment, Stage
 from sim.scenario.work import DutyScale
 
 # Appended to a won deal's key to key its repeat sale (non-zero: see streams.py).
 REPEAT_KEY = 0xBEEF
+STAGE_WORK, MEETING, TRAVEL = TimeUse.STAGE_WORK.value, TimeUse.MEETING.value, TimeUse.TRAVEL.value
+AFTER_SALE = TimeUse.AFTER_SALE.value
 
 
 @dataclass(eq=False, slots=True)
@@ -49,7 +56,8 @@ class Deal:
     keys: tuple[int, ...]  # (purpose, *keys) of its stream
     rng: np.random.Generator
     repeat: bool
-    conversion_x: float
+    conversion_x: float  # the owner's persona multiplier on every stage's conversion
+    productivity: float  # the owner's ramp share when the deal began
     escalate_at: int
     passed: int = field(default=0)
 
@@ -83,15 +91,13 @@ class Deal:
 
 
 def _segment(w: World, owner: Person, channel: str, u: float) -> str:
-    """The segment a lead of ``channel`` goes to, by lead weight among the owner's."""
+    """The segment a lead of ``channel`` goes to (sim.rules.deals.lead_segments)."""
     key = (channel, owner.role_id)
     if key not in w.segment_weights:
-        fed = [s for s in w.sc.segments if channel in w.sc.segments[s].channels]
-        mine = [s for s in fed if s in owner.segments] or fed
-        weights = list(accumulate(w.sc.segments[s].lead_weight for s in mine))
-        w.segment_weights[key] = (mine, weights)
+        shares = lead_segments(w.sc, channel, owner.segments)
+        w.segment_weights[key] = (list(shares), list(accumulate(shares.values())))
     mine, weights = w.segment_weights[key]
-    return mine[bisect_right(weights, u * weights[-1])]
+    return mine[min(bisect_right(weights, u * weights[-1]), len(mine) - 1)]
 
 
 def create_deal(
@@ -109,7 +115,6 @@ def create_deal(
     sid = repeat_of.segment_id if repeat_of else _segment(w, owner, channel, u_segment)
     seg = w.sc.segments[sid]
     escalate = int(u_stage * len(seg.stages)) if u_escalate < seg.escalation_rate else -1
-    mult = owner.conversion_x * owner.productivity(max(0, w.clock.day_of(t)))
     deal = Deal(
         w.new_deal_id(),
         sid,
@@ -120,7 +125,8 @@ def create_deal(
         keys,
         rng,
         repeat_of is not None,
-        mult,
+        owner.conversion_x,
+        owner.productivity(max(0, w.clock.day_of(t))),
         escalate,
     )
     w.open_deals[deal.id] = deal
@@ -137,16 +143,17 @@ def _stage_task(w: World, deal: Deal, stage: Stage, t: float, due: float) -> sim
     work = adjusted_one(stage.work_min, rng, owner)
     done = w.env.event()
     if not stage.meeting:
-        w.give_followup(owner, due, Task("stage_work", work, due, done=done), since=t)
+        w.give_followup(owner, due, Task(STAGE_WORK, work, due, done=done), since=t)
         return done
     travel = owner.role.travel_min
-    there, back = adjusted(travel, travel.sample(rng, 2), owner) if travel else (0.0, 0.0)
-    plain = (("travel", float(there)), ("meeting", work), ("travel", float(back)))
+    # Travel is the road's time, not the seller's style: no persona multiplier.
+    there, back = travel.sample(rng, 2).clip(0.0).tolist() if travel else (0.0, 0.0)
+    plain = ((TRAVEL, float(there)), (MEETING, work), (TRAVEL, float(back)))
     total = sum(m for _, m in plain)
     # A meeting longer than a working day is squeezed into one.
     scale = min(1.0, w.clock.available / total) if total > 0 else 1.0
     parts = tuple((a, m * scale) for a, m in plain)
-    task = Task("meeting", total * scale, due, splittable=False, done=done, parts=parts)
+    task = Task(MEETING, total * scale, due, splittable=False, done=done, parts=parts)
     return done if book(w, owner, due, task) < NEVER else None
 
 
@@ -170,6 +177,7 @@ def _ask(w: World, deal: Deal, scale: DutyScale, level: Level) -> Generator[Any,
 def run_deal(w: World, deal: Deal) -> Generator[Any, Any, None]:
     """The deal's life through its stages, then the win (or the loss)."""
     t = deal.created
+    last = len(deal.seg.stages) - 1
     for i, stage in enumerate(deal.seg.stages):
         deal.funnel(w, i, "entered", t)
         delay = draw_one(stage.client_delay_days, deal.rng)
@@ -183,7 +191,10 @@ def run_deal(w: World, deal: Deal) -> Generator[Any, Any, None]:
         if stage.approval is not None:
             yield from _ask(w, deal, DutyScale.APPROVAL, stage.approval)
         t = w.env.now
-        if deal.rng.random() >= min(1.0, stage.convert * deal.conversion_x):
+        passing = stage_conversion(stage.convert, deal.conversion_x)
+        if i == last:
+            passing *= deal.productivity  # ramp scales the win, once
+        if deal.rng.random() >= passing:
             deal.funnel(w, i, "lost", t)
             deal.close(w, "lost", t, 0.0)
             return
@@ -200,8 +211,9 @@ def _win(w: World, deal: Deal) -> None:
         adjusted_one(d, deal.rng, owner) for d in (after.payment_control_min, after.handoff_min)
     )
     if minutes > 0:
-        w.give_followup(owner, w.clock.workable(now), Task("after_sale", minutes, now))
-    owner.support_per_day += after.support_min_per_month / WORKDAYS_PER_MONTH
+        w.give_followup(owner, w.clock.workable(now), Task(AFTER_SALE, minutes, now))
+    month = w.sc.calendar.working_days_per_month
+    owner.support_per_day += after.support_min_per_month / month * owner.duration_x
     again = deal.rng.random() < after.repeat_probability
     days = draw_one(after.repeat_after_days, deal.rng)
     start = w.clock.after_days(now, days)

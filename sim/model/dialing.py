@@ -11,6 +11,7 @@ interrupting they give identical records.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -34,6 +35,10 @@ from sim.model.people import Person, State
 from sim.model.streams import Purpose, key_of
 from sim.model.tasks import Task
 from sim.model.world import World
+from sim.rules.activities import TimeUse
+from sim.rules.people import daily_dials, dial_cap
+
+CALLS = TimeUse.CALLS.value
 
 
 @dataclass(eq=False, slots=True)
@@ -56,8 +61,16 @@ class Run:
 
 
 def quota(w: World, p: Person) -> int:
-    """Dials a day: the role's quota (default: the policy's x selling share), under the cap."""
-    return min(w.sc.call_quota(p.role_id), w.sc.policies.max_calls_per_day)
+    """Dials a day: the role's quota under its cap (sim.rules.people.daily_dials)."""
+    return daily_dials(w.sc, p.role_id)
+
+
+def dials_today(w: World, p: Person) -> int:
+    """Today's dials: the quota and what earlier days owe, under the day's cap."""
+    dialer = p.calls
+    assert dialer is not None
+    dialer.wanted = quota(w, p) + dialer.owed
+    return min(dialer.wanted, math.floor(dial_cap(w.sc, p.role_id) + 1e-9))
 
 
 def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, None]:
@@ -76,7 +89,7 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
         n = yield from _per_call(w, p, run, dialer)
     if w.mode == "block":
         settle(w, p, dialer, run, 0, n)
-    w.account(p, d, "calls", t0, w.env.now)
+    w.account(p, d, CALLS, t0, w.env.now)
     if p.deals_made != leads_before:
         # Let the deals just created queue their first work before the person chooses
         # what to do next (their processes start at this minute, after we yield).
@@ -150,7 +163,7 @@ def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> 
     days = draw_one(calls.follow_up_after_days, rng)
     u = float(rng.random())
     lead = u < dialer.lead_p[k]
-    again = not lead and u < dialer.lead_p[k] + calls.follow_up_given_conversation
+    again = not lead and u < dialer.lead_p[k] + dialer.follow_p[k]
     dist = calls.booking_call_min if lead else calls.conversation_min
     minutes = adjusted_one(dist, rng, p)
     due = w.clock.after_days(t, days)
@@ -168,5 +181,5 @@ def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> 
             row[FOLLOW_UPS] += 1
             schedule_callback(w, q, dialer, k, t_done)
 
-    task = Task("calls", minutes, due, splittable=False, on_done=on_done)
+    task = Task(CALLS, minutes, due, splittable=False, on_done=on_done)
     w.give_followup(p, due, task, since=t)

@@ -7,11 +7,11 @@ they do not change with the team: common random numbers across staffing scenario
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -19,11 +19,16 @@ from numpy.typing import NDArray
 
 from sim.model.clock import NEVER, Clock
 from sim.model.deals import create_deal
-from sim.model.people import Person
+from sim.model.people import Person, State
 from sim.model.streams import Purpose, key_of, stream
 from sim.model.tasks import Task
 from sim.model.world import World
+from sim.rules.activities import TimeUse
+from sim.rules.day import arrival_min_per_day
+from sim.rules.people import lead_weight
 from sim.scenario.market import InboundChannel, ReferralChannel
+
+INBOUND = TimeUse.INBOUND.value
 
 
 @dataclass(eq=False, slots=True)
@@ -38,13 +43,21 @@ class Desk:
     # next one in turn is a bisection away instead of a scan of the whole desk.
     idle: list[int] = field(default_factory=list)
     calling: list[int] = field(default_factory=list)  # likewise, those in a run of calls
+    working: list[int] = field(default_factory=list)  # likewise, in work a request outranks
     sellers: dict[str, list[Person]] = field(default_factory=dict)  # by channel, cached
     seller_sets: dict[str, set[Person]] = field(default_factory=dict)
-    present: dict[str, tuple[int, list[Person]]] = field(default_factory=dict)  # by channel
+    # by channel: the day, the sellers present and their cumulative lead weights
+    present: dict[str, tuple[int, list[Person], list[float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for seat, p in enumerate(self.answerers):
             p.seat = seat
+
+    def seats(self, state: State) -> list[int]:
+        """The seat list of people in a state (idle, calling or working)."""
+        if state is State.IDLE:
+            return self.idle
+        return self.calling if state is State.CALLING else self.working
 
     @staticmethod
     def sit(seats: list[int], p: Person) -> None:
@@ -71,10 +84,15 @@ class Desk:
         return queue.popleft()
 
 
-def arrival_times(clock: Clock, rng: np.random.Generator, per_day: float) -> NDArray[np.float64]:
-    """Poisson arrivals over the working minutes of every day, as sorted wall times."""
+def arrival_times(
+    clock: Clock, rng: np.random.Generator, per_day: float, minutes: float
+) -> NDArray[np.float64]:
+    """Poisson arrivals over the first ``minutes`` working minutes of every day, sorted.
+
+    ``minutes`` is :func:`sim.rules.day.arrival_min_per_day` (the day's working minutes).
+    """
     counts = rng.poisson(per_day, clock.days)
-    offsets = rng.uniform(0.0, clock.available, int(counts.sum()))
+    offsets = rng.uniform(0.0, minutes, int(counts.sum()))
     day = np.repeat(np.arange(clock.days), counts)
     starts = np.asarray(clock.starts)[day]
     wall = starts + offsets + np.where(offsets >= clock.half, clock.pause, 0.0)
@@ -90,36 +108,42 @@ def sellers_for(w: World, channel: str) -> list[Person]:
     return w.desk.sellers[channel]
 
 
-def assign(w: World, channel: str, t: float) -> Person | None:
-    """The least loaded seller present on the day (by open deals; ties to the first)."""
+def assign(w: World, channel: str, t: float, u: float) -> Person | None:
+    """The owner of a lead that arrived by itself (a referral, say).
+
+    A seller present on the day, drawn with probability in proportion to their selling
+    share (sim.rules.people.lead_weight) by the lead's uniform ``u``; with nobody
+    present, among all the sellers.
+    """
     d = w.day_for(t)
     sellers = sellers_for(w, channel)
-    day, present = w.desk.present.get(channel, (-1, []))
+    day, present, cum = w.desk.present.get(channel, (-1, [], []))
     if day != d:  # who is present changes by the day only
-        present = [p for p in sellers if d not in p.absent]
-        w.desk.present[channel] = (d, present)
-    candidates = present or sellers
-    return min(candidates, key=_open_deals) if candidates else None
-
-
-_open_deals = attrgetter("open_deals")
+        present = [p for p in sellers if d not in p.absent] or sellers
+        cum = list(accumulate(lead_weight(p.role) for p in present))
+        w.desk.present[channel] = (d, present, cum)
+    if not present:
+        return None
+    return present[min(bisect_right(cum, u * cum[-1]), len(present) - 1)]
 
 
 def dispatch(w: World) -> None:
     """Tell someone that a request arrived.
 
-    An idle answerer is woken first; else, in block mode, the caller whose current dial
-    ends first, who stops the run after it, just as in per-call mode each caller looks
-    at the desk after every dial.
+    An idle answerer is woken first; then one in work the request outranks (a duty, a
+    follow-up: they stop it at once, as at a ringing phone); else, in block mode, the
+    caller whose current dial ends first, who stops the run after it, just as in
+    per-call mode each caller looks at the desk after every dial.
     """
     desk = w.desk
-    if desk.idle:
-        # The first idle seat from ``turn`` on, going round the desk.
-        i = bisect_left(desk.idle, desk.turn)
-        seat = desk.idle[i] if i < len(desk.idle) else desk.idle[0]
-        desk.turn = (seat + 1) % len(desk.answerers)
-        w.wake(desk.answerers[seat])
-        return
+    for seats in (desk.idle, desk.working):
+        if seats:
+            # The first seat from ``turn`` on, going round the desk.
+            i = bisect_left(seats, desk.turn)
+            seat = seats[i] if i < len(seats) else seats[0]
+            desk.turn = (seat + 1) % len(desk.answerers)
+            w.wake(desk.answerers[seat])
+            return
     if w.mode != "block" or not w.inbound_first:
         return
     now, clock = w.env.now, w.clock
@@ -141,22 +165,26 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
     """Process: inbound requests of one channel arriving at the desk."""
     ck = key_of(cid)
     times = arrival_times(
-        w.clock, stream(w.seed, w.replication, Purpose.ARRIVALS, ck), ch.requests_per_day
+        w.clock,
+        stream(w.seed, w.replication, Purpose.ARRIVALS, ck),
+        ch.requests_per_day,
+        arrival_min_per_day(w.sc),
     )
     work = stream(w.seed, w.replication, Purpose.INBOUND_WORK, ck)
     handle = ch.handle_min.sample(work, len(times))
     leads = work.random(len(times)) < ch.lead_share
+    picks = work.random(len(times)).tolist()
     queue = w.desk.queues.setdefault(cid, deque())
     for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)
-        on_done = _lead_on_answer(w, cid, (Purpose.DEALS, ck, k)) if leads[k] else None
+        on_done = _lead_on_answer(w, cid, (Purpose.DEALS, ck, k), picks[k]) if leads[k] else None
         queue.append(
             Task(
-                "inbound",
+                INBOUND,
                 float(handle[k]),
                 float(t),
                 splittable=False,
-                kind="inbound",
+                kind=INBOUND,
                 late_after=ch.answer_within_min,
                 on_done=on_done,
             )
@@ -165,10 +193,11 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
         dispatch(w)
 
 
-def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...]) -> Any:
+def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...], u: float) -> Any:
     def on_done(p: Person, t: float) -> None:
         sellers_for(w, cid)
-        owner = p if p in w.desk.seller_sets[cid] else assign(w, cid, t)
+        # Whoever answered owns the lead if they sell its segment (sim.rules.people).
+        owner = p if p in w.desk.seller_sets[cid] else assign(w, cid, t, u)
         if owner is not None:
             create_deal(w, owner, cid, t, keys)
 
@@ -178,10 +207,12 @@ def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...]) -> Any:
 def referrals(w: World, cid: str, ch: ReferralChannel) -> Generator[Any, Any, None]:
     """Process: partner leads of one channel arriving as deals, no dialling needed."""
     ck = key_of(cid)
-    per_day = ch.leads_per_week / len(w.sc.calendar.weekdays)
-    times = arrival_times(w.clock, stream(w.seed, w.replication, Purpose.REFERRALS, ck), per_day)
+    per_day = ch.leads_per_week / w.sc.calendar.working_days_per_week
+    rng = stream(w.seed, w.replication, Purpose.REFERRALS, ck)
+    times = arrival_times(w.clock, rng, per_day, arrival_min_per_day(w.sc))
+    picks = rng.random(len(times)).tolist()
     for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)
-        owner = assign(w, cid, t)
+        owner = assign(w, cid, t, picks[k])
         if owner is not None:
             create_deal(w, owner, cid, t, (Purpose.DEALS, ck, k, 1))

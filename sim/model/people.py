@@ -1,8 +1,9 @@
 """People: each role's headcount expanded into persons, the org tree, personas, ramp.
 
-A person is ``"<role>.NN"`` (1-based). Managers are assigned round-robin among the
-people of the ``reports_to`` role so that spans are balanced; a too-wide span then
-shows as approvals waiting at each manager, not as an assumption.
+A person is ``"<role>.NN"`` (1-based). The tree, the personas and the ramp follow
+:mod:`sim.rules.people`: managers in turn among the people of the nearest staffed role
+up the chain (a too-wide span then shows as approvals waiting at each manager, not as
+an assumption), personas by largest remainder of the role's mix.
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from sim.model.absences import draw_absences, draw_hires, productivity
+from sim.model.absences import draw_absences, draw_hires
 from sim.model.streams import Purpose, key_of, stream
 from sim.records import PersonRecord
+from sim.rules.calls import dial_order
+from sim.rules.day import horizon_years
+from sim.rules.people import (
+    assign_personas,
+    link_managers,
+    persona,
+    ramp_days,
+    ramp_productivity,
+)
 from sim.scenario import Level, Scenario
-from sim.scenario.market import OUTBOUND_KINDS
 from sim.scenario.team import Role
 
 if TYPE_CHECKING:
@@ -37,6 +44,7 @@ class State(IntEnum):
     BUSY = 1  # in a task that finishes before anything else is looked at
     IDLE = 2  # waiting for work: anyone who brings work wakes them
     CALLING = 3  # in a run of calls: an inbound request may cut it short (block mode)
+    WORKING = 4  # in splittable work that inbound outranks: a request stops it at once
 
 
 @dataclass(eq=False, slots=True)
@@ -52,9 +60,11 @@ class Person:
     conversion_x: float
     variability_x: float
     segments: list[str]
-    outbound: list[str]  # outbound channels, warm first (DOMAIN.md: cold is the last resort)
+    outbound: list[str]  # outbound channels: those dialled first, then those in turn
+    first: int  # how many of ``outbound`` are dialled first (sim.rules.calls.dial_order)
     absent: dict[int, str]
     hires: list[int]
+    month_days: float  # working days in a month of tenure
     manager: Person | None = None
     reports: list[Person] = field(default_factory=list)
     duties: list[tuple[str, float]] = field(default_factory=list)  # activity, minutes a day
@@ -64,6 +74,7 @@ class Person:
     woken: bool = False
     idle_until: float = 0.0
     seat: int = -1  # index among the desk's answerers (-1: answers no requests)
+    preempted: frozenset[int] = frozenset()  # activity codes a request stops (worker.py)
     # Heap by (due, caused at, seq): the middle key breaks ties of work due at the same
     # minute (a day's start) by when it was caused, not by when it was queued, which
     # differs between block and per-call mode.
@@ -90,8 +101,13 @@ class Person:
         return self.role.sells
 
     def productivity(self, day: int) -> float:
-        """Ramp share of full productivity on a day."""
-        return productivity(self.role.ramp, self.hires, day)
+        """Ramp share of full productivity on a day (1 with no hire at or before it)."""
+        if not self.hires:
+            return 1.0
+        started = [h for h in self.hires if h <= day]
+        if not started:
+            return 1.0
+        return ramp_productivity(self.role.ramp, day - started[-1], self.month_days)
 
     def push_followup(self, due: float, since: float, seq: int, task: Task) -> None:
         """Queue work caused at ``since`` that may be done from ``due`` on."""
@@ -105,77 +121,59 @@ class Person:
         )
 
 
-def _outbound(sc: Scenario, role: Role, segments: list[str]) -> list[str]:
+def _outbound(sc: Scenario, role: Role, segments: list[str]) -> tuple[list[str], int]:
+    """The role's outbound channels in dialling order, and how many go first."""
     fed = [c for s in segments for c in sc.segments[s].channels]
     allowed = set(role.channels) if role.channels is not None else set(fed)
-    ours = [c for c in dict.fromkeys(fed) if c in allowed and sc.channels[c].kind in OUTBOUND_KINDS]
-    return sorted(ours, key=lambda c: sc.channels[c].kind != "warm")
-
-
-def _persona(sc: Scenario, role: Role, rng: np.random.Generator) -> tuple[str, float, float, float]:
-    if not role.personas:
-        return "", 1.0, 1.0, 1.0
-    names = list(role.personas)
-    shares = np.array([role.personas[n] for n in names])
-    name = names[int(rng.choice(len(names), p=shares / shares.sum()))]
-    p = sc.personas[name]
-    return name, p.duration_x, p.conversion_x, p.variability_x
+    first, turn = dial_order(sc, [c for c in dict.fromkeys(fed) if c in allowed])
+    return [*first, *turn], len(first)
 
 
 def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
     """Every person of the team, in role order, with managers and reports linked."""
     days = sc.calendar.horizon_days
+    years = horizon_years(sc)
+    month = sc.calendar.working_days_per_month
     people: list[Person] = []
-    by_role: dict[str, list[Person]] = {}
+    by_id: dict[str, Person] = {}
     for rid, role in sc.roles.items():
         rkey = key_of(rid)
+        n = role.headcount.current
         hires = draw_hires(
-            role.ramp, role.headcount.current, days, stream(seed, replication, Purpose.RAMP, rkey)
+            role.ramp,
+            n,
+            days,
+            sc.calendar.working_days_per_year,
+            ramp_days(role.ramp, month),
+            stream(seed, replication, Purpose.RAMP, rkey),
         )
         segments = role.segments if role.segments is not None else list(sc.segments)
-        outbound = _outbound(sc, role, segments)
-        by_role[rid] = []
-        for i in range(role.headcount.current):
-            persona = _persona(sc, role, stream(seed, replication, Purpose.PEOPLE, rkey, i))
+        outbound, first = _outbound(sc, role, segments)
+        for i, name in enumerate(assign_personas(role.personas, n)):
+            p = persona(sc, name)
             absent = draw_absences(
-                role.absence, days, stream(seed, replication, Purpose.ABSENCES, rkey, i)
+                role.absence, days, years, stream(seed, replication, Purpose.ABSENCES, rkey, i)
             )
             person = Person(
                 f"{rid}.{i + 1:02d}",
                 rid,
                 role,
                 i,
-                *persona,
+                name,
+                p.duration_x,
+                p.conversion_x,
+                p.variability_x,
                 segments=segments,
                 outbound=outbound,
+                first=first,
                 absent=absent,
                 hires=[d for w, d in hires if w == i],
+                month_days=month,
             )
-            by_role[rid].append(person)
+            by_id[person.pid] = person
             people.append(person)
-    _link_managers(sc, by_role)
+    staffed = {rid: role.headcount.current for rid, role in sc.roles.items()}
+    for pid, boss in link_managers(sc, staffed).items():
+        by_id[pid].manager = by_id[boss]
+        by_id[boss].reports.append(by_id[pid])
     return people
-
-
-def _manager_role(sc: Scenario, rid: str, by_role: dict[str, list[Person]]) -> str | None:
-    """The nearest role up the chain that has people (a vacant level is skipped)."""
-    up = sc.roles[rid].reports_to
-    while up is not None and not by_role[up]:
-        up = sc.roles[up].reports_to
-    return up
-
-
-def _link_managers(sc: Scenario, by_role: dict[str, list[Person]]) -> None:
-    # One turn counter per managing role, shared by every role reporting to it, so that
-    # spans stay balanced when several roles report to the same one.
-    turn: dict[str, int] = {}
-    for rid, members in by_role.items():
-        up = _manager_role(sc, rid, by_role)
-        if up is None:
-            continue
-        bosses = by_role[up]
-        for person in members:
-            k = turn.get(up, 0)
-            turn[up] = k + 1
-            person.manager = bosses[k % len(bosses)]
-            person.manager.reports.append(person)

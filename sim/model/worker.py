@@ -20,12 +20,16 @@ import simpy
 
 from sim.model.calls import draw_plan, return_unused, tally_day
 from sim.model.clock import NEVER
-from sim.model.dialing import call_run, quota
+from sim.model.dialing import call_run, dials_today, quota
 from sim.model.people import Person, State
 from sim.model.tasks import Task
 from sim.model.world import World
 from sim.records import AbsenceRecord, CallDayRecord, TimeUseRecord
+from sim.rules.activities import TimeUse
 from sim.scenario.work import Activity
+
+ABSENT, AFTER_SALE = TimeUse.ABSENT.value, TimeUse.AFTER_SALE.value
+IDLE, OVERTIME = TimeUse.IDLE.value, TimeUse.OVERTIME.value
 
 # Longest piece of splittable work done before the person looks at their queues again:
 # so that requests and due work are seen at least this often during long work.
@@ -64,20 +68,28 @@ _CODES = {
 
 
 def _priorities(w: World, p: Person) -> list[int]:
-    """The person's activities in priority order, without those they never do."""
+    """The person's activities in priority order, without those they never do.
+
+    Also sets which splittable work an inbound request stops at once: follow-ups and
+    duties that rank below inbound, for people who answer requests.
+    """
     never = set()
     if not p.role.answers_inbound:
         never.add(_INBOUND)
     if p.calls is None:
         never.add(_CALLS)
-    return [c for c in (_CODES[a] for a in w.sc.policies.priorities) if c not in never]
+    order = [c for c in (_CODES[a] for a in w.sc.policies.priorities) if c not in never]
+    if _INBOUND in order:
+        below = order[order.index(_INBOUND) + 1 :]
+        p.preempted = frozenset(c for c in below if c in (_FOLLOW_UPS, _DUTIES))
+    return order
 
 
 def _away(w: World, p: Person, d: int) -> None:
     """A day of absence: the whole day is 'absent'; queued approvals go to the deputy."""
     deputy = w.deputy(p, d)
     w.out.absences.append(AbsenceRecord(p.pid, d, p.absent[d], deputy.pid if deputy else ""))
-    w.out.time_use.append(TimeUseRecord(p.pid, d, "absent", w.clock.available))
+    w.out.time_use.append(TimeUseRecord(p.pid, d, ABSENT, w.clock.available))
     if deputy is not None and p.approvals:
         deputy.approvals.extend(p.approvals)
         p.approvals.clear()
@@ -85,10 +97,19 @@ def _away(w: World, p: Person, d: int) -> None:
 
 
 def _start_day(w: World, p: Person, d: int) -> None:
+    """Today's duties: each day's share, and what earlier days at work could not hold.
+
+    Work does not vanish (DOMAIN.md): duty minutes a busy day leaves undone wait for the
+    next day at work (sim.rules.duties), so the duties are real load on average.
+    """
     p.state, p.today = State.BUSY, {}
-    p.chores = deque([a, m] for a, m in p.duties)
+    left: dict[str, float] = {}
+    for activity, minutes in p.chores:
+        left[activity] = left.get(activity, 0.0) + minutes
+    today = list(p.duties)
     if p.support_per_day > 0:
-        p.chores.append(["after_sale", p.support_per_day])
+        today.append((AFTER_SALE, p.support_per_day))
+    p.chores = deque([a, m + left.get(a, 0.0)] for a, m in today)
     w.pools.refresh(d)
 
 
@@ -96,11 +117,11 @@ def _end_day(w: World, p: Person, d: int) -> None:
     """Flush the day's time use (idle is what is left) and call tallies."""
     p.state = State.OFF
     today, pid = p.today, p.pid
-    if "overtime" in today:
-        worked = sum(m for a, m in today.items() if a != "overtime")
+    if OVERTIME in today:
+        worked = sum(m for a, m in today.items() if a != OVERTIME)
     else:
         worked = sum(today.values())  # the same sum, in the same order
-    today["idle"] = max(0.0, w.clock.available - worked)
+    today[IDLE] = max(0.0, w.clock.available - worked)
     append = w.out.time_use.append
     for activity, minutes in today.items():
         if minutes > 0:
@@ -113,7 +134,7 @@ def _end_day(w: World, p: Person, d: int) -> None:
         if any(row):
             w.out.calls.append(CallDayRecord(pid, d, dialer.channels[k], *row))
             row[:] = [0] * 6
-    return_unused(dialer, w.pools)
+    return_unused(dialer, w.pools, quota(w, p))
 
 
 def _next_meeting(p: Person) -> float:
@@ -241,13 +262,37 @@ def _chunk(w: World, p: Person, d: int, left: float) -> float:
     return room if room > EPS else want
 
 
-def _piece(w: World, p: Person, d: int, task: Task) -> Generator[Any, Any, bool]:
+def _until(w: World, p: Person, t1: float, stoppable: bool) -> Generator[Any, Any, float]:
+    """Work until ``t1``; when a request may stop it (``stoppable``), perhaps sooner.
+
+    Returns when the work stopped: ``t1``, or the minute a request arrived.
+    """
+    now = w.env.now
+    if not stoppable:
+        yield w.env.timeout(t1 - now)
+        return t1
+    p.state = State.WORKING
+    w.desk.sit(w.desk.working, p)
+    try:
+        yield w.env.timeout(t1 - now)
+        w.desk.stand(w.desk.working, p)
+    except simpy.Interrupt:  # (wake() has taken the person off the working seats)
+        t1 = w.env.now
+    p.state, p.woken = State.BUSY, False
+    return t1
+
+
+def _piece(
+    w: World, p: Person, d: int, task: Task, stoppable: bool = False
+) -> Generator[Any, Any, bool]:
     """Do a chunk of a splittable task; True when the task is finished."""
     work = _chunk(w, p, d, task.minutes) if task.splittable else task.minutes
     _begin(w, p, task)
     t0 = w.env.now
     t1 = w.finish(d, t0, work)
-    yield w.env.timeout(t1 - t0)
+    stopped = yield from _until(w, p, t1, stoppable and task.splittable)
+    if stopped < t1:
+        t1, work = stopped, w.clock.worked(d, t0, stopped)
     w.account(p, d, task.activity, t0, t1)
     task.minutes -= work
     if task.minutes > EPS and task.splittable and t1 < w.clock.caps[d]:
@@ -258,7 +303,7 @@ def _piece(w: World, p: Person, d: int, task: Task) -> Generator[Any, Any, bool]
 
 def _followup(w: World, p: Person, d: int) -> Steps:
     entry = heapq.heappop(p.followups)
-    finished = yield from _piece(w, p, d, entry[3])
+    finished = yield from _piece(w, p, d, entry[3], _FOLLOW_UPS in p.preempted)
     if not finished:
         heapq.heappush(p.followups, entry)
 
@@ -273,21 +318,40 @@ def _chore(w: World, p: Person, d: int) -> Steps:
     end = clock.ends[d]
     stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
     room = min(clock.worked(d, now, stop if stop > now else now), CHUNK_MIN) + EPS
+    stoppable = _DUTIES in p.preempted
     t = now
+    stretch = []
     while chores and clock.worked(d, now, t) + chores[0][1] <= room:
         activity, minutes = chores.popleft()
         t1 = clock.after(d, t, minutes)
-        w.account(p, d, activity, t, t1)
+        stretch.append((activity, minutes, t, t1))
         t = t1
     if t > now:
-        yield w.env.timeout(t - now)
+        stopped = yield from _until(w, p, t, stoppable)
+        _account_stretch(w, p, d, stretch, stopped)
         return
     chore = p.chores[0]
     task = Task(chore[0], chore[1], w.env.now)
-    yield from _piece(w, p, d, task)
+    yield from _piece(w, p, d, task, stoppable)
     chore[1] = task.minutes
     if chore[1] <= EPS:
         p.chores.popleft()
+
+
+def _account_stretch(
+    w: World, p: Person, d: int, stretch: list[tuple[str, float, float, float]], stopped: float
+) -> None:
+    """Account the duties of a stretch done by ``stopped``; the rest go back, in order."""
+    back = []
+    for activity, minutes, a, b in stretch:
+        if b <= stopped:
+            w.account(p, d, activity, a, b)
+        elif a < stopped:
+            w.account(p, d, activity, a, stopped)
+            back.append([activity, minutes - w.clock.worked(d, a, stopped)])
+        else:
+            back.append([activity, minutes])
+    p.chores.extendleft(reversed(back))
 
 
 def _calls(w: World, p: Person, d: int) -> Steps | None:
@@ -297,7 +361,7 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
         return None
     plan = dialer.plan
     if plan is None:
-        plan = dialer.plan = draw_plan(p, dialer, w.pools, quota(w, p), d)
+        plan = dialer.plan = draw_plan(p, dialer, w.pools, dials_today(w, p), d)
     if plan.next >= len(plan.ch):
         return None
     now, end = w.env.now, w.clock.ends[d]

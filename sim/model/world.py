@@ -11,6 +11,8 @@ from sim.model.clock import Clock
 from sim.model.output import RunRecords
 from sim.model.people import Person, State
 from sim.model.tasks import Task
+from sim.rules.activities import TimeUse
+from sim.rules.duties import event_minutes
 from sim.scenario import Level, Scenario
 from sim.scenario.work import Activity, DutyScale
 
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from sim.model.inbound import Desk
 
 Mode = Literal["block", "per_call"]
+_WAKEABLE = (State.IDLE, State.CALLING, State.WORKING)
+OVERTIME = TimeUse.OVERTIME.value
 
 
 @dataclass(eq=False, slots=True)
@@ -43,6 +47,7 @@ class World:
     segment_weights: dict[tuple[str, str], tuple[list[str], list[float]]] = field(
         default_factory=dict
     )
+    _event_min: dict[tuple[DutyScale, Level], float] = field(default_factory=dict)
     _seq: int = 0
     _deal: int = 0
 
@@ -70,7 +75,7 @@ class World:
             inside = self.clock.worked(d, t0, t1 if t1 < end else end)
             today[activity] = today.get(activity, 0.0) + inside
         if t1 > end:
-            today["overtime"] = today.get("overtime", 0.0) + t1 - max(t0, end)
+            today[OVERTIME] = today.get(OVERTIME, 0.0) + t1 - max(t0, end)
 
     def seq(self) -> int:
         """A tie-breaker for heaps: the order in which things were queued."""
@@ -88,9 +93,9 @@ class World:
         return d if d >= 0 and t < self.clock.end(d) else d + 1
 
     def wake(self, p: Person) -> None:
-        """Interrupt a person who is idle or calling, once, so they look at their queues."""
-        if p.state in (State.IDLE, State.CALLING) and not p.woken and p.proc is not None:
-            self.desk.stand(self.desk.idle if p.state is State.IDLE else self.desk.calling, p)
+        """Interrupt a person who is idle, calling or in work a request outranks, once."""
+        if p.state in _WAKEABLE and not p.woken and p.proc is not None:
+            self.desk.stand(self.desk.seats(p.state), p)
             p.woken = True
             p.proc.interrupt()
 
@@ -138,8 +143,8 @@ class World:
         return senior[0] if senior else owner
 
     def event_minutes(self, scale: DutyScale, level: Level) -> float:
-        """Minutes of one approval or escalation at ``level`` (from its duty)."""
-        for duty in self.sc.duties.values():
-            if duty.per is scale and level in duty.levels:
-                return duty.minutes
-        return 0.0
+        """Minutes of one approval or escalation at ``level`` (sim.rules.duties)."""
+        key = (scale, level)
+        if key not in self._event_min:
+            self._event_min[key] = event_minutes(self.sc, scale, level)
+        return self._event_min[key]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar as _calendar
 import datetime as dt
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import Field, field_validator, model_validator
 
@@ -97,14 +99,94 @@ class Calendar(Frozen):
             )
         return self
 
+    def is_working_day(self, day: dt.date) -> bool:
+        """Whether a date is worked: a working weekday that is not a holiday."""
+        return _is_working(day, self._key[2], self._key[3])
+
+    @property
+    def _key(self) -> _CalendarKey:
+        worked = frozenset(list(Weekday).index(w) for w in self.weekdays)
+        return (self.start, self.horizon_days, worked, frozenset(self.holidays))
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        """The dates of the working days of the horizon, in order (computed once a calendar)."""
+        return _dates(self._key)
+
+    @property
+    def month_of_day(self) -> tuple[int, ...]:
+        """For each working day, the 0-based index of its calendar month in the horizon."""
+        return _months(self._key)
+
     def working_dates(self) -> list[dt.date]:
         """The dates of the working days of the horizon, in order."""
-        worked = {list(Weekday).index(w) for w in self.weekdays}
-        holidays = set(self.holidays)
-        dates: list[dt.date] = []
-        day = self.start
-        while len(dates) < self.horizon_days:
-            if day.weekday() in worked and day not in holidays:
-                dates.append(day)
-            day += dt.timedelta(days=1)
-        return dates
+        return list(self.dates)
+
+    @property
+    def working_days_per_year(self) -> float:
+        """Working days in an average year of this calendar.
+
+        The working weekdays of a year (``len(weekdays)`` x 365.25 / 7) less the holidays
+        at the rate the horizon has them (holidays on working weekdays, per calendar day
+        of the horizon, x 365.25): so a horizon that lists a year's holidays gives the
+        country's count (247 for Russia's five-day week in 2026). Every "a year" rate of
+        a scenario (days away, replacements) is per this many working days, in the
+        simulator and the optimiser alike.
+        """
+        return _per_year(self._key)
+
+    @property
+    def working_days_per_week(self) -> float:
+        """Working days in an average week: ``working_days_per_year`` over 365.25 / 7."""
+        return self.working_days_per_year * 7.0 / 365.25
+
+    @property
+    def working_days_per_month(self) -> float:
+        """Working days in an average month: ``working_days_per_year`` / 12.
+
+        The length of a month of tenure (ramp) and the divisor of monthly duties.
+        """
+        return self.working_days_per_year / 12.0
+
+    def month_working_days(self, year: int, month: int) -> int:
+        """Working days of a whole calendar month (at least 1, so that rates divide by it)."""
+        ndays = _calendar.monthrange(year, month)[1]
+        days = (dt.date(year, month, d) for d in range(1, ndays + 1))
+        return max(1, sum(1 for d in days if self.is_working_day(d)))
+
+
+# Calendars are frozen, but pydantic's model_copy carries an instance's cached values
+# over to a copy with other fields; so the caches are keyed by the fields themselves.
+_CalendarKey = tuple[dt.date, int, frozenset[int], frozenset[dt.date]]
+
+
+def _is_working(day: dt.date, worked: frozenset[int], holidays: frozenset[dt.date]) -> bool:
+    return day.weekday() in worked and day not in holidays
+
+
+@lru_cache(maxsize=256)
+def _dates(key: _CalendarKey) -> tuple[dt.date, ...]:
+    start, horizon, worked, holidays = key
+    dates: list[dt.date] = []
+    day = start
+    while len(dates) < horizon:
+        if _is_working(day, worked, holidays):
+            dates.append(day)
+        day += dt.timedelta(days=1)
+    return tuple(dates)
+
+
+@lru_cache(maxsize=256)
+def _months(key: _CalendarKey) -> tuple[int, ...]:
+    dates = _dates(key)
+    first = dates[0].year * 12 + dates[0].month
+    return tuple(d.year * 12 + d.month - first for d in dates)
+
+
+@lru_cache(maxsize=256)
+def _per_year(key: _CalendarKey) -> float:
+    start, _, worked, holidays = key
+    last = _dates(key)[-1]
+    span = (last - start).days + 1
+    on_weekdays = sum(1 for h in holidays if start <= h <= last and h.weekday() in worked)
+    return len(worked) * 365.25 / 7.0 - on_weekdays * 365.25 / span

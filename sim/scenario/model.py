@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from pydantic import Field, model_validator
 
 from sim.errors import ScenarioError
@@ -80,12 +78,10 @@ class Scenario(Frozen):
         below = sum(self.roles[r].headcount.current for r in self.direct_reports(role_id))
         return below / own if own else 0.0
 
-    @cached_property
-    def months(self) -> list[int]:
+    @property
+    def months(self) -> tuple[int, ...]:
         """For each working day, the 0-based index of its calendar month in the horizon."""
-        dates = self.calendar.working_dates()
-        first = dates[0].year * 12 + dates[0].month
-        return [d.year * 12 + d.month - first for d in dates]
+        return self.calendar.month_of_day
 
     def calendar_month(self, month_index: int) -> tuple[int, int]:
         """The calendar (year, month 1..12) of the n-th (0-based) month of the horizon.

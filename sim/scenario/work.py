@@ -125,6 +125,13 @@ class Activity(StrEnum):
 DEFAULT_PRIORITIES = list(Activity)
 
 
+class ChannelOrder(StrEnum):
+    """The order in which a person's outbound channels are dialled (sim.rules.calls)."""
+
+    WARM_FIRST = "warm_first"
+    IN_TURN = "in_turn"
+
+
 class Policies(Frozen):
     """Rules of the working day: quotas, caps and the order of priorities."""
 
@@ -135,6 +142,13 @@ class Policies(Frozen):
     )
     overtime_max_min_per_day: NonNegFloat = Field(
         0.0, le=240, description="Overtime allowed to finish started work, minutes a day."
+    )
+    channel_order: ChannelOrder = Field(
+        ChannelOrder.WARM_FIRST,
+        description=(
+            "warm_first: warm pools first (in the order listed), cold lists last, in turn "
+            "(DOMAIN.md: cold is the last resort); in_turn: every outbound channel in turn."
+        ),
     )
     priorities: list[Activity] = Field(
         default_factory=lambda: list(DEFAULT_PRIORITIES),

@@ -1,0 +1,21 @@
+"""The rules of the working day and of workload: one home, read by every part.
+
+The simulator draws from these rules, the optimiser plans with their expected values,
+and the reports divide by them; no other module computes any of them again.
+
+- :mod:`sim.rules.day`: available minutes, the pause, arrival minutes, presence;
+- calendar facts (working days a year, a week, a month) live on
+  :class:`sim.scenario.calendar.Calendar`;
+- :mod:`sim.rules.duties`: a duty's minutes per day for every scaling, event minutes,
+  who approves, who does fixed duties;
+- :mod:`sim.rules.people`: personas, ramp, selling share, quotas, the reporting tree;
+- :mod:`sim.rules.calls`: a dial's outcomes and worth, the channel policy, pool pacing;
+- :mod:`sim.rules.deals`: a deal's expected course, work by activity, exposure;
+- :mod:`sim.rules.service`: offered load, seats present, the roster, expected service
+  level;
+- :mod:`sim.rules.activities`: the time-use vocabulary.
+"""
+
+from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, SELLING, TimeUse, duty_activity
+
+__all__ = ["DUTY_PREFIX", "NOT_BUSY", "SELLING", "TimeUse", "duty_activity"]

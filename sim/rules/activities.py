@@ -1,0 +1,50 @@
+"""The vocabulary of time use: what a person's working minutes go to.
+
+One enum for the simulator's time-use records, the optimiser's planned hours and every
+report, so that "hours of calls planned" and "hours of calls simulated" are the same
+word for the same minutes. Recurring duties are ``duty:<id>`` (their ids come from the
+scenario, so they cannot be members).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TimeUse(StrEnum):
+    """Kinds of minutes in a person's day (time-use activities)."""
+
+    CALLS = "calls"  # outbound dials and the call-backs they bring
+    INBOUND = "inbound"  # answering inbound requests
+    STAGE_WORK = "stage_work"  # our work on a deal's stage at the desk
+    MEETING = "meeting"  # an in-person stage's work (travel apart)
+    TRAVEL = "travel"  # to and from in-person meetings
+    AFTER_SALE = "after_sale"  # payment control, hand-off, support of won clients
+    APPROVAL = "approval"  # approving a stage of someone's deal
+    ESCALATION = "escalation"  # handling a difficult client of someone's deal
+    IDLE = "idle"  # available, nothing to do
+    OVERTIME = "overtime"  # past the day's end, finishing started work
+    ABSENT = "absent"  # a whole day away
+
+
+DUTY_PREFIX = "duty:"
+"""Prefix of a recurring or per-deal duty's activity: ``duty:<duty id>``."""
+
+NOT_BUSY = frozenset({TimeUse.IDLE.value, TimeUse.ABSENT.value})
+"""Activities that are not work; every other activity's minutes are busy minutes."""
+
+SELLING = frozenset(
+    {
+        TimeUse.CALLS.value,
+        TimeUse.STAGE_WORK.value,
+        TimeUse.MEETING.value,
+        TimeUse.TRAVEL.value,
+        TimeUse.AFTER_SALE.value,
+    }
+)
+"""Activities that are selling work (what ``selling_share`` scales)."""
+
+
+def duty_activity(duty_id: str) -> str:
+    """The time-use activity of a duty: ``duty:<id>``."""
+    return DUTY_PREFIX + duty_id

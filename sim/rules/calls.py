@@ -1,0 +1,137 @@
+"""Outbound calls: a dial's outcomes, what a dial is worth on average, and the channel policy.
+
+A dial is attempt -> connect -> conversation -> outcome. A conversation books a lead
+(``lead``), asks to be called back (``follow_up``) or is lost. A call-back, the client's
+delay later, is a conversation again with the same three outcomes, so a conversation
+brings ``1 / (1 - follow_up)`` conversations and ``lead / (1 - follow_up)`` leads in all.
+A conversation that books takes ``booking_call_min``, any other ``conversation_min``.
+
+Channel policy (``policies.channel_order``):
+
+- ``warm_first`` (the default, DOMAIN.md: cold is the last resort): a person dials warm
+  pools first, in the order the scenario lists them, while the day's release of each
+  lasts, then cold lists in turn (the same number of dials on each);
+- ``in_turn``: every outbound channel in turn, warm ones while their release lasts.
+
+A finite pool (warm, or a cold list with ``pool``) is paced: the contacts of the whole
+horizon (the pool and every monthly refill) are released evenly over its working days,
+unused contacts carry over to the next day, and a contact is used up when it is reached
+(a connect); a dial nobody answers leaves it in the pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.scenario import Scenario
+from sim.scenario.market import ColdChannel, WarmChannel
+from sim.scenario.work import ChannelOrder
+
+
+@dataclass(frozen=True)
+class DialOutcomes:
+    """Probabilities of one dial of a channel."""
+
+    connect: float  # a live person answers
+    conversation: float  # given a connect
+    lead: float  # given a conversation: books the first stage
+    follow_up: float  # given a conversation: asks to be called back (lead + follow_up <= 1)
+
+    def thresholds(self) -> list[float]:
+        """Cumulative probabilities of no answer, no conversation, lead, follow-up."""
+        q0 = 1.0 - self.connect
+        q1 = q0 + self.connect * (1.0 - self.conversation)
+        talk = self.connect * self.conversation
+        return [q0, q1, q1 + talk * self.lead, q1 + talk * (self.lead + self.follow_up)]
+
+
+def dial_outcomes(sc: Scenario, channel_id: str) -> DialOutcomes:
+    """A channel's dial outcomes: its own rates, else the ``calls`` section's."""
+    ch = sc.channels[channel_id]
+    calls = sc.calls
+    assert calls is not None and isinstance(ch, WarmChannel | ColdChannel)
+    v = ch.conversation_given_connect
+    lead = ch.lead_given_conversation
+    lead = calls.lead_given_conversation if lead is None else lead
+    return DialOutcomes(
+        connect=ch.connect_rate,
+        conversation=calls.conversation_given_connect if v is None else v,
+        lead=lead,
+        follow_up=min(calls.follow_up_given_conversation, 1.0 - lead),
+    )
+
+
+@dataclass(frozen=True)
+class DialEconomics:
+    """What one dial of a channel brings and costs on average, call-backs included."""
+
+    channel: str
+    connects: float
+    conversations: float  # first conversations and call-backs
+    leads: float
+    minutes: float  # working minutes at duration multiplier 1, call-backs included
+
+
+def dial_economics(sc: Scenario, channel_id: str) -> DialEconomics:
+    """Expected outcome and minutes of one dial (call-backs within the horizon assumed)."""
+    o = dial_outcomes(sc, channel_id)
+    calls = sc.calls
+    assert calls is not None
+    first = o.connect * o.conversation
+    conversations = first / (1.0 - o.follow_up) if o.follow_up < 1.0 else first
+    leads = conversations * o.lead
+    minutes = (
+        (1.0 - o.connect) * calls.no_answer_min.expected_value()
+        + o.connect * (1.0 - o.conversation) * calls.connect_no_conversation_min.expected_value()
+        + leads * calls.booking_call_min.expected_value()
+        + (conversations - leads) * calls.conversation_min.expected_value()
+    )
+    return DialEconomics(channel_id, o.connect, conversations, leads, minutes)
+
+
+def dial_order(sc: Scenario, channel_ids: list[str]) -> tuple[list[str], list[str]]:
+    """A person's outbound channels as (dialled first, in order; then in turn).
+
+    ``warm_first``: warm channels in the scenario's order, then cold ones in turn.
+    ``in_turn``: nothing first, every channel in turn.
+    """
+    outbound = [c for c in channel_ids if isinstance(sc.channels[c], WarmChannel | ColdChannel)]
+    if sc.policies.channel_order is ChannelOrder.IN_TURN:
+        return [], outbound
+    warm = [c for c in outbound if isinstance(sc.channels[c], WarmChannel)]
+    return warm, [c for c in outbound if c not in warm]
+
+
+def pool_total(sc: Scenario, channel_id: str) -> float | None:
+    """Contacts a channel offers over the horizon: its pool and each monthly refill.
+
+    None for an unlimited cold list. Refills come at the start of every calendar month
+    after the first that the horizon reaches.
+    """
+    ch = sc.channels[channel_id]
+    if isinstance(ch, WarmChannel):
+        return ch.pool + ch.refill_per_month * sc.months[-1]
+    if isinstance(ch, ColdChannel) and ch.pool is not None:
+        return float(ch.pool)
+    return None
+
+
+def released_by(sc: Scenario, channel_id: str, day: int) -> float:
+    """Contacts of a finite pool released up to the end of working day ``day``.
+
+    An even share of the horizon's contacts a day, never more than the pool and the
+    refills that have come by then.
+    """
+    total = pool_total(sc, channel_id)
+    assert total is not None
+    ch = sc.channels[channel_id]
+    arrived = total
+    if isinstance(ch, WarmChannel):
+        arrived = ch.pool + ch.refill_per_month * sc.months[day]
+    return min(total * (day + 1) / sc.calendar.horizon_days, arrived)
+
+
+def contacts_per_day(sc: Scenario, channel_id: str) -> float | None:
+    """Contacts a finite pool releases a working day on average (None: unlimited)."""
+    total = pool_total(sc, channel_id)
+    return None if total is None else total / sc.calendar.horizon_days

@@ -1,0 +1,163 @@
+"""People: persona multipliers, ramp-up of new hires, selling share, who reports to whom.
+
+- Personas are the team's mix: the n people of a role get personas by largest remainder
+  in the order of the mix (``assign_personas``), in the simulator and the optimiser.
+  A persona multiplies our working minutes on calls, requests, stages, meetings and
+  after-sale work (not travel, not duties) and every stage's conversion (capped at 1).
+- Ramp: a person hired ``t`` working days ago is at ``productivity_by_month[t // month]``
+  (a month is ``Calendar.working_days_per_month``), 1 after the list. Ramp scales the
+  deals a person wins, once: a deal of a seller at 40 % that would be won is won with
+  probability 0.4 (lost at its last stage otherwise). It does not slow the work.
+  Replacements (``new_hires_per_year``, a role's count a year) land on random seats at
+  random days, so a role of n loses ``replacements x shortfall months / 12 / n`` of its
+  output on average (``expected_productivity``).
+- Selling share ``s``: a person dials at most ``s x max_calls_per_day`` a day (their quota
+  defaults to ``s x call_quota_per_day``); the dials a busy day could not hold are made
+  on the following days at work, never more than the cap a day.
+  Leads that arrive by themselves
+  (referrals, requests answered by someone who does not sell) go to the sellers present
+  with probability in proportion to ``s``. So a manager's dials and deal work are about
+  ``s`` times a line seller's.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.scenario import Scenario
+from sim.scenario.team import Persona, Ramp, Role
+
+NO_PERSONA = Persona()
+
+
+def assign_personas(mix: dict[str, float], n: int) -> list[str]:
+    """Personas for n people by largest remainder: shares as close as whole people allow.
+
+    Deterministic: ties go to the persona listed first; people get personas in the
+    order of the mix, so the first people of a role have its first persona. "" for a
+    role without a mix.
+    """
+    if not mix or n == 0:
+        return [""] * n
+    quotas = {p: share * n for p, share in mix.items()}
+    counts = {p: int(q) for p, q in quotas.items()}
+    order = list(mix)
+    by_remainder = sorted(order, key=lambda p: (-(quotas[p] - counts[p]), order.index(p)))
+    for p in by_remainder[: n - sum(counts.values())]:
+        counts[p] += 1
+    return [p for p in order for _ in range(counts[p])]
+
+
+def persona(sc: Scenario, name: str) -> Persona:
+    """The persona of that name ("" is the neutral persona, all multipliers 1)."""
+    return sc.personas[name] if name else NO_PERSONA
+
+
+def persona_mix(sc: Scenario, role_id: str) -> list[tuple[float, Persona]]:
+    """(share, persona) of a role's mix; the neutral persona alone when there is none."""
+    mix = sc.roles[role_id].personas
+    if not mix:
+        return [(1.0, NO_PERSONA)]
+    return [(share, sc.personas[p]) for p, share in mix.items()]
+
+
+def mean_duration_x(sc: Scenario, role_id: str) -> float:
+    """The mix's mean duration multiplier (durations are linear in it)."""
+    return sum(share * p.duration_x for share, p in persona_mix(sc, role_id))
+
+
+def stage_conversion(convert: float, conversion_x: float) -> float:
+    """A stage's conversion for a persona's ``conversion_x``: ``convert x conversion_x``, <= 1."""
+    return min(1.0, convert * conversion_x)
+
+
+def ramp_productivity(ramp: Ramp | None, tenure_days: float, month_days: float) -> float:
+    """Share of full productivity after ``tenure_days`` working days in the seat."""
+    if ramp is None:
+        return 1.0
+    month = int(tenure_days // month_days)
+    shares = ramp.productivity_by_month
+    return shares[month] if 0 <= month < len(shares) else 1.0
+
+
+def ramp_days(ramp: Ramp | None, month_days: float) -> float:
+    """Working days a new hire spends on the ramp's list (after it: fully productive)."""
+    return 0.0 if ramp is None else len(ramp.productivity_by_month) * month_days
+
+
+def shortfall_months(ramp: Ramp | None) -> float:
+    """Months of full output a new hire loses on the ramp: sum of ``1 - share``."""
+    return 0.0 if ramp is None else sum(1.0 - p for p in ramp.productivity_by_month)
+
+
+def expected_productivity(role: Role, headcount: float) -> float:
+    """A person's average ramp share when the role has ``headcount`` people.
+
+    ``1 - replacements a year x shortfall months / 12 / headcount``: 3 replacements of a
+    25/50/75/100 % ramp lose 4.5 seat-months a year, 2.7 % of 14 people's output.
+    """
+    if role.ramp is None or headcount <= 0:
+        return 1.0
+    lost = role.ramp.new_hires_per_year * shortfall_months(role.ramp) / 12.0
+    return max(0.0, 1.0 - lost / headcount)
+
+
+def dial_cap(sc: Scenario, role_id: str) -> float:
+    """Most dials a day for one person of the role: ``selling_share x max_calls_per_day``."""
+    return sc.policies.max_calls_per_day * sc.roles[role_id].sells
+
+
+def planned_dials_cap(sc: Scenario, role_id: str) -> float:
+    """Most dials a day a plan may ask of one person: ``occupancy_cap x dial_cap``.
+
+    The same headroom as on time: a day of meetings and travel holds fewer dials, and
+    the following days make them up only under the day's cap, so a plan of dials at
+    the cap would not be held on average.
+    """
+    return sc.policies.occupancy_cap * dial_cap(sc, role_id)
+
+
+def daily_dials(sc: Scenario, role_id: str) -> int:
+    """A person's call quota, dials a day: the role's own or the policy's x selling share.
+
+    Never above ``dial_cap`` (rounded down).
+    """
+    role = sc.roles[role_id]
+    quota = role.call_quota_per_day
+    if quota is None:
+        quota = round(sc.policies.call_quota_per_day * role.sells)
+    return min(quota, math.floor(dial_cap(sc, role_id) + 1e-9))
+
+
+def lead_weight(role: Role) -> float:
+    """Weight of a person in the draw of a lead that arrived by itself: the selling share."""
+    return role.sells
+
+
+def person_id(role_id: str, number: int) -> str:
+    """The id of the n-th person (1-based) of a role: ``role.NN``."""
+    return f"{role_id}.{number:02d}"
+
+
+def link_managers(sc: Scenario, staffed: dict[str, int]) -> dict[str, str]:
+    """Person id -> their direct manager's person id, for a team of these headcounts.
+
+    Managers are the people of the nearest staffed role up the chain, assigned in turn
+    (one counter per managing role, shared by every role reporting to it, in role
+    order), so spans are balanced. The simulator and the optimiser's allocation build
+    the same tree from it.
+    """
+    from sim.rules.duties import manager_role
+
+    turn: dict[str, int] = {}
+    result: dict[str, str] = {}
+    for rid in sc.roles:
+        up = manager_role(sc, rid, staffed)
+        if up is None:
+            continue
+        bosses = staffed.get(up, 0)
+        for i in range(1, staffed.get(rid, 0) + 1):
+            k = turn.get(up, 0)
+            turn[up] = k + 1
+            result[person_id(rid, i)] = person_id(up, k % bosses + 1)
+    return result
