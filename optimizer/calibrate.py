@@ -14,6 +14,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from optimizer.result import Plan
+from sim.rules.people import daily_dials, dial_cap
 from sim.runner import SimResult
 from sim.scenario import Scenario
 from sim.scenario.market import OUTBOUND_KINDS, InboundChannel
@@ -22,13 +23,13 @@ from sim.scenario.market import OUTBOUND_KINDS, InboundChannel
 def apply_plan(scenario: Scenario, plan: Plan) -> Scenario:
     """The scenario with the plan's headcounts and per-role call quotas (plan unchanged)."""
     data: dict[str, Any] = scenario.model_dump(mode="python")
-    cap = scenario.policies.max_calls_per_day
     dialled = _dialled_channels(plan)
     for line in plan.roles:
         role = data["roles"][line.role]
         role["headcount"] = {**role["headcount"], "current": line.headcount}
         if scenario.roles[line.role].sells > 0:
             # Round up: a quota a person can meet on most days is a whole number of dials.
+            cap = math.floor(dial_cap(scenario, line.role) + 1e-9)
             role["call_quota_per_day"] = min(cap, math.ceil(line.dials_per_day - 1e-6))
             if dialled:
                 role["channels"] = _role_channels(scenario, line.role, dialled)
@@ -140,7 +141,7 @@ def quotas_frame(plan: Plan, measures: list[RoleMeasure], scenario: Scenario) ->
                 "people": line.headcount,
                 "naive_dials_per_day": line.naive_dials_per_day,
                 "planned_dials_per_day": line.dials_per_day,
-                "quota_set": scenario.call_quota(line.role),
+                "quota_set": daily_dials(scenario, line.role),
                 "simulated_dials_per_day": m.realised_dials,
                 "simulated_utilisation": m.utilisation,
             }

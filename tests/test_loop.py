@@ -14,6 +14,7 @@ import optimizer
 import sim
 from optimizer.calibrate import apply_plan, attainment_quantile, measure_roles
 from optimizer.loop import _next_margin, _recalibrate_capacity, verify
+from sim.rules.people import daily_dials
 from sim.stats import wilson_interval
 from teamsim.cli import app
 from teamsim.io import load_scenario
@@ -31,7 +32,8 @@ def test_apply_plan_sets_headcounts_and_quotas() -> None:
         assert applied.roles[line.role].headcount.max == sc.roles[line.role].headcount.max
     seller = next(r for r in plan.roles if r.role == "client_manager")
     cap = sc.policies.max_calls_per_day
-    assert applied.call_quota("client_manager") == min(cap, math.ceil(seller.dials_per_day - 1e-6))
+    quota = daily_dials(applied, "client_manager")
+    assert quota == min(cap, math.ceil(seller.dials_per_day - 1e-6))
     assert applied.plan == sc.plan
     # Sellers dial only the outbound channels the plan allocates leads to.
     planned = {c.channel for c in plan.channels if c.kind in ("warm", "cold") and c.dials_per_month}

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from sim.errors import ScenarioError
+from sim.rules.people import daily_dials
 from sim.scenario import Level, Scenario
 from sim.scenario.distributions import Distribution, Fixed, LogNormal, Triangular
 from sim.scenario.loader import parse_scenario
@@ -129,11 +131,19 @@ def test_constructing_from_python_runs_the_cross_checks() -> None:
 
 def test_call_quota_per_role() -> None:
     sc = parse_scenario(BASE, "base.yaml", ["roles.lead.selling_share=0.5"])
-    assert sc.call_quota("seller") == 30
-    assert sc.call_quota("lead") == 15
-    assert sc.call_quota("head") == 0
+    assert daily_dials(sc, "seller") == 30
+    assert daily_dials(sc, "lead") == 15
+    assert daily_dials(sc, "head") == 0
     sc = parse_scenario(BASE, "base.yaml", ["roles.seller.call_quota_per_day=45"])
-    assert sc.call_quota("seller") == 45
+    assert daily_dials(sc, "seller") == 45
+
+
+def test_a_managers_quota_respects_the_selling_share() -> None:
+    # A lead selling 10 % may dial at most 10 % of max_calls_per_day.
+    cap = parse_scenario(BASE, "base.yaml").policies.max_calls_per_day
+    too_many = ["roles.lead.selling_share=0.1", f"roles.lead.call_quota_per_day={cap}"]
+    with pytest.raises(ScenarioError, match=r"exceeds 0.1 selling share x policies"):
+        parse_scenario(BASE, "base.yaml", too_many)
 
 
 def test_call_quota_above_cap_is_refused() -> None:

@@ -149,11 +149,13 @@ def _duties(sc: Scenario) -> Iterator[Problem]:
 
 
 def _day_covers_duties(sc: Scenario) -> Iterator[Problem]:
+    from sim.rules.duties import minutes_per_day  # the rules read the finished model
+
     available = sc.calendar.workday.available_min
     for rid in sc.roles:
         reports = sc.reports_per_head(rid)
         load = sum(
-            d.minutes_per_day(reports)
+            minutes_per_day(sc, d, reports)
             for did, d in sc.duties.items()
             if rid in sc.duty_roles(did)
             and (d.per in PER_HEAD_SCALES or d.per is DutyScale.REPORT_PER_WEEK)
@@ -170,10 +172,13 @@ def _quotas(sc: Scenario) -> Iterator[Problem]:
     cap = sc.policies.max_calls_per_day
     for rid, role in sc.roles.items():
         quota = role.call_quota_per_day
-        if quota is not None and quota > cap:
+        # A person dials at most selling_share x max_calls_per_day (sim.rules.people).
+        most = cap * role.sells
+        if quota is not None and quota > most + 1e-9:
+            share = "" if role.sells >= 1 else f"{role.sells:g} selling share x "
             yield Problem(
                 ("roles", rid, "call_quota_per_day"),
-                f"{quota} exceeds policies.max_calls_per_day ({cap})",
+                f"{quota} exceeds {share}policies.max_calls_per_day ({most:g} dials a day)",
             )
 
 

@@ -51,13 +51,6 @@ class Scenario(Frozen):
             raise ScenarioError(problems)
         return self
 
-    def call_quota(self, role_id: str) -> int:
-        """Outbound dials a day for one person in a role."""
-        role = self.roles[role_id]
-        if role.call_quota_per_day is not None:
-            return role.call_quota_per_day
-        return round(self.policies.call_quota_per_day * role.sells)
-
     def roles_at(self, level: Level) -> list[str]:
         """Ids of the roles at a level."""
         return [rid for rid, r in self.roles.items() if r.level is level]

@@ -106,7 +106,13 @@ class Role(Frozen):
         None, ge=1, description="Most direct reports one person in this role can manage."
     )
     selling_share: Probability | None = Field(
-        None, description="Share of a line seller's selling load carried (default 1 line, 0 else)."
+        None,
+        description=(
+            "Share of a line seller's selling carried (default 1 for line roles, 0 else): "
+            "at most selling_share x policies.max_calls_per_day dials a day (the quota "
+            "defaults to selling_share x policies.call_quota_per_day), and leads that "
+            "arrive by themselves (referrals) in proportion to it."
+        ),
     )
     call_quota_per_day: NonNegInt | None = Field(
         None,

@@ -32,10 +32,6 @@ class DutyScale(StrEnum):
     FIXED_PER_MONTH = "fixed_per_month"
 
 
-# Calendar conversions used only to compare recurring duties with a day's time.
-WORKDAYS_PER_WEEK = 5.0
-WORKDAYS_PER_MONTH = 21.0
-
 MONTHS_A_YEAR = 12
 
 # What a plan may be written as, for editors checking a file against the JSON schema.
@@ -58,16 +54,6 @@ class Duty(Frozen):
     roles: list[Identifier] | None = Field(
         None, description="Restrict to these roles (default: every role of those levels)."
     )
-
-    def minutes_per_day(self, reports: float = 0.0) -> float:
-        """Per-head minutes a working day, for per-head and per-report duties."""
-        per_day = {
-            DutyScale.HEAD_PER_DAY: 1.0,
-            DutyScale.HEAD_PER_WEEK: 1.0 / WORKDAYS_PER_WEEK,
-            DutyScale.HEAD_PER_MONTH: 1.0 / WORKDAYS_PER_MONTH,
-            DutyScale.REPORT_PER_WEEK: reports / WORKDAYS_PER_WEEK,
-        }
-        return self.minutes * per_day.get(self.per, 0.0)
 
 
 class Plan(Frozen):
