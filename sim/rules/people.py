@@ -161,3 +161,31 @@ def link_managers(sc: Scenario, staffed: dict[str, int]) -> dict[str, str]:
             turn[up] = k + 1
             result[person_id(rid, i)] = person_id(up, k % bosses + 1)
     return result
+
+
+def span_warnings(sc: Scenario) -> list[tuple[tuple[str, ...], str]]:
+    """(field path, message) for each role whose people have more reports than max_span.
+
+    Counted on the reporting tree the simulator builds (``link_managers``) at the current
+    headcounts: a plan may still size more managers, so this is a warning, not an error.
+    """
+    staffed = {rid: role.headcount.current for rid, role in sc.roles.items()}
+    reports: dict[str, int] = {}
+    for boss in link_managers(sc, staffed).values():
+        reports[boss] = reports.get(boss, 0) + 1
+    found = []
+    for rid, role in sc.roles.items():
+        if role.max_span is None or staffed[rid] == 0:
+            continue
+        mine = [reports.get(person_id(rid, i), 0) for i in range(1, staffed[rid] + 1)]
+        total, most = sum(mine), max(mine)
+        if most > role.max_span:
+            need = -(-total // role.max_span)
+            found.append(
+                (
+                    ("roles", rid, "max_span"),
+                    f"{total} people report to {staffed[rid]} {rid} ({most} to one), beyond "
+                    f"a span of {role.max_span}: {need} {rid} are needed, or a span of {most}",
+                )
+            )
+    return found
