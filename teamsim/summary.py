@@ -1,15 +1,39 @@
-"""A readable summary of a scenario for the terminal."""
+"""A readable summary of a scenario for the terminal, and the warnings a valid one may earn."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 from sim.results import counted_months
+from sim.rules.people import span_warnings
 from sim.scenario import Scenario
+from sim.scenario.loader import place_problem
 from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
+from teamsim.io import read_scenario_bytes
+
+
+def scenario_warnings(sc: Scenario, path: Path, overrides: Sequence[str] = ()) -> list[Text]:
+    """One line per thing in a valid scenario that is allowed but likely a mistake.
+
+    Today: each span of control exceeded (``sim.rules.people.span_warnings``). A plan may
+    still size more managers, so it is a warning, not an error; it names the file, the
+    line of the field (or of its role, or the ``--set`` behind it) as errors do.
+    """
+    found = span_warnings(sc)
+    if not found:
+        return []
+    content = read_scenario_bytes(path)  # read again only when there is something to place
+    lines = []
+    for field, message in found:
+        problem = place_problem(content, str(path), field, message, overrides)
+        lines.append(Text.assemble(("warning:", "bold yellow"), " ", str(problem)))
+    return lines
 
 
 def scenario_summary(sc: Scenario) -> Group:

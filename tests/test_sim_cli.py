@@ -100,3 +100,41 @@ def test_stored_scenario_hash_is_the_one_simulate_reports(tmp_path: Path) -> Non
     # Different --set, different scenarios: different hashes, though the file is one.
     assert meta["30"]["scenario_hash"] != meta["40"]["scenario_hash"]
     assert meta["30"]["scenario_text_hash"] == meta["40"]["scenario_text_hash"]
+
+
+DESK = str(ROOT / "scenarios" / "support_desk.yaml")
+DESK_LINES = Path(DESK).read_text(encoding="utf-8").splitlines()
+# 30 agents under one team lead whose max_span is 12: allowed (a plan may size more
+# leads), but worth a warning that names the field's line and what is needed.
+WIDE_SPAN = ["--set", "roles.agent.headcount={current: 30, min: 30, max: 40}"]
+
+
+def _span_warning(output: str) -> str:
+    [line] = [line for line in output.splitlines() if line.startswith("warning:")]
+    return line
+
+
+@pytest.mark.parametrize("command", ["validate", "simulate"])
+def test_a_span_of_control_exceeded_is_a_warning_not_an_error(command: str, tmp_path: Path) -> None:
+    args = [command, DESK, *WIDE_SPAN]
+    if command == "simulate":
+        args += ["-n", "1", "--set", "calendar.horizon_days=30", "--workers", "1", "--no-save"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    line = _span_warning(result.output)
+    max_span = 1 + next(i for i, x in enumerate(DESK_LINES) if "max_span:" in x)
+    assert line.startswith(f"warning: {DESK}:{max_span}: roles.team_lead.max_span: ")
+    assert "3 team_lead are needed" in line and "span of 12" in line
+
+
+def test_a_span_within_limits_has_no_warning() -> None:
+    result = runner.invoke(app, ["validate", DESK])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+
+
+def test_a_span_set_on_the_command_line_names_the_set() -> None:
+    result = runner.invoke(app, ["validate", DESK, "--set", "roles.team_lead.max_span=5"])
+    assert result.exit_code == 0, result.output
+    line = _span_warning(result.output)
+    assert line.startswith("warning: --set roles.team_lead.max_span=5: roles.team_lead.max_span:")

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import Problem, ScenarioError
+from sim.errors import PathPart, Problem, ScenarioError
 from sim.scenario.model import Scenario
 from sim.scenario.overrides import Override, apply_overrides
 from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes
@@ -63,6 +63,25 @@ def validate(
     except ScenarioError as exc:
         problems = [_place(p.path, p.message, node, source, applied) for p in exc.problems]
     raise ScenarioError(problems) from None
+
+
+def place_problem(
+    content: str | bytes,
+    source: str,
+    path: Sequence[PathPart],
+    message: str,
+    overrides: Sequence[str] = (),
+) -> Problem:
+    """A problem found in a valid scenario (a warning), placed as the loader places errors.
+
+    It names the line of ``path`` in the file, or of the nearest field above it that the
+    file has (a role without ``max_span`` points at the role), or the ``--set`` that gave
+    the field its value. ``content`` and ``overrides`` are those the scenario was loaded
+    from, so both parse again.
+    """
+    data, node = parse_with_nodes(_decode(content, source))
+    _, applied, _ = apply_overrides(data, overrides)
+    return _place(path, message, node, source, applied)
 
 
 def _decode(content: str | bytes, source: str) -> str:

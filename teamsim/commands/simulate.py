@@ -32,6 +32,7 @@ from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
 from teamsim.store import Store
+from teamsim.summary import scenario_warnings
 
 
 class ModeChoice(StrEnum):
@@ -93,6 +94,9 @@ def simulate_command(
     """
     with user_errors():
         scenario = load_scenario(file, set_ or ())
+        # On stderr, before the run: a warning, so --json output stays JSON.
+        for line in scenario_warnings(scenario, file, set_ or ()):
+            err.print(line, soft_wrap=True)
         started_at = dt.datetime.now()
         started = time.perf_counter()
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:

@@ -9,9 +9,9 @@ import typer
 
 from sim.errors import ScenarioError
 from teamsim.commands.options import SetOption
-from teamsim.console import out, report_error
+from teamsim.console import err, out, report_error
 from teamsim.io import load_scenario
-from teamsim.summary import scenario_summary
+from teamsim.summary import scenario_summary, scenario_warnings
 
 
 def validate(
@@ -19,7 +19,11 @@ def validate(
     set_: SetOption = None,
     summary: Annotated[bool, typer.Option("--summary", help="Print each scenario.")] = False,
 ) -> None:
-    """Check scenario files; exit 0 when all are valid, 2 otherwise."""
+    """Check scenario files; exit 0 when all are valid, 2 otherwise.
+
+    A valid file may still get warnings (a span of control exceeded): they do not
+    change the exit code.
+    """
     failed = 0
     for path in files:
         try:
@@ -30,6 +34,8 @@ def validate(
             continue
         people = sum(r.headcount.current for r in sc.roles.values())
         out.print(f"[green]ok[/] {path}: {sc.name} ({len(sc.roles)} roles, {people} people)")
+        for line in scenario_warnings(sc, path, set_ or ()):
+            err.print(line, soft_wrap=True)
         if summary:
             out.print(scenario_summary(sc))
     if failed:
