@@ -5,6 +5,7 @@ Pure: a scenario goes in, a :class:`Plan` comes out; nothing is printed or writt
 
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
+from optimizer.model import PlanMode
 from optimizer.planner import plan
 from optimizer.result import Plan
 from optimizer.solvers import make_solver
@@ -14,6 +15,7 @@ __all__ = [
     "InfeasiblePlanError",
     "Plan",
     "PlanError",
+    "PlanMode",
     "back_calculate",
     "make_solver",
     "plan",

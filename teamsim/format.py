@@ -1,8 +1,22 @@
-"""Numbers for people: one way to show money, shares, minutes and counts everywhere."""
+"""Numbers for people: one way to show money, shares, minutes and counts everywhere.
+
+The terminal and the dashboard both read a plan's figures through here, so a service
+target or an expected attainment reads the same in both.
+"""
 
 from __future__ import annotations
 
 import math
+
+from optimizer import Plan
+
+SERVICE_TITLE = "Inbound requests: load, seats and roster"
+SERVICE_CAPTION = (
+    "Offered load: requests a minute x handling minutes, over the minutes requests arrive. "
+    "Seats: agents needed present (Erlang C for the target, under the occupancy cap). "
+    "Roster: the people who give those seats after days away and pauses. Channels "
+    "answered by the same people share one desk, and its figures."
+)
 
 
 def fmt_value(value: float | None, unit: str, currency: str, *, signed: bool = False) -> str:
@@ -19,3 +33,67 @@ def fmt_value(value: float | None, unit: str, currency: str, *, signed: bool = F
     if unit in ("min", "days"):
         return f"{sign}{value:,.1f} {unit}"
     return f"{sign}{value:,.1f}"
+
+
+def fmt_answer_time(minutes: float) -> str:
+    """An answer time as a desk states it: seconds below a minute ("20 s"), else minutes."""
+    if minutes < 1:
+        return f"{minutes * 60:.0f} s"
+    return f"{minutes:.3g} min"
+
+
+def fmt_service_target(share: float, within_min: float) -> str:
+    """A service-level target: "80.0 % within 20 s"."""
+    return f"{fmt_value(share, 'share', '')} within {fmt_answer_time(within_min)}"
+
+
+def fmt_gross_up(factor: float) -> str:
+    """A gross-up (people on the roster per seat present, ...): "x1.08"."""
+    return f"x{factor:.2f}"
+
+
+def expected_outcome(plan: Plan) -> str:
+    """What the plan expects to deliver, in one sentence.
+
+    A team that sells: its expected attainment (mean over the counted months of expected
+    revenue / plan). A team that sells nothing has no plan to quote (its plan is
+    nominal): its service targets and the service level expected with its answerers.
+    """
+    if plan.expected_attainment is not None:
+        share = fmt_value(plan.expected_attainment, "share", plan.currency)
+        return f"expected attainment {share} of plan, mean over the counted months"
+    if not plan.services:
+        return "no sales plan and no service target: sized for its duties"
+    targets = [
+        f"{s.channel} {fmt_service_target(s.service_level_target, s.answer_within_min)}, "
+        f"expected {fmt_value(s.expected_service_level, 'share', plan.currency)}"
+        for s in plan.services
+    ]
+    return "no sales plan; service targets: " + "; ".join(targets)
+
+
+def service_rows(plan: Plan) -> list[dict[str, str]]:
+    """Per inbound channel, the sizing of its answerers: column label -> text.
+
+    Offered load, seats needed present, the gross-ups for days away and pauses, the
+    roster needed, the answerers planned and the expected service level against its
+    target; the terminal and the dashboard show these same columns.
+    """
+    cur = plan.currency
+    return [
+        {
+            "channel": s.channel,
+            "requests a day": f"{s.requests_per_day:,.0f}",
+            "arrival minutes a day": f"{s.arrival_min_per_day:,.0f}",
+            "handling, min (mean)": f"{s.handle_min:,.1f}",
+            "offered load, Erlangs": f"{s.offered_load_erlangs:,.1f}",
+            "seats needed present": str(s.seats_present),
+            "gross-up for days away": fmt_gross_up(s.days_away_gross_up),
+            "gross-up for pauses": fmt_gross_up(s.pause_gross_up),
+            "roster needed": str(s.roster),
+            "answerers planned": str(s.answerers),
+            "target": fmt_service_target(s.service_level_target, s.answer_within_min),
+            "expected service level": fmt_value(s.expected_service_level, "share", cur),
+        }
+        for s in plan.services
+    ]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
+from optimizer import PlanMode
 from teamsim.cli import app
 
 RETAIL = "scenarios/retail_bank.yaml"
+DESK = "scenarios/support_desk.yaml"
 runner = CliRunner()
 
 
@@ -41,3 +44,64 @@ def test_impossible_plan_exits_3_with_the_explanation() -> None:
     assert "The plan is impossible" in result.output
     assert "lower the plan to" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_desk_plan_shows_its_load_seats_and_roster() -> None:
+    result = runner.invoke(app, ["plan", DESK])
+    assert result.exit_code == 0, result.output
+    rows = _rows(result.output, "Inbound requests: load, seats and roster")
+    # 600 requests over the 450 working minutes, 6 minutes each: 8 Erlangs; Erlang C asks
+    # 12 present for 80 % in 20 s, and days away make that 13 on the roster.
+    assert rows["offered load, Erlangs"] == "8.0"
+    assert rows["seats needed present"] == "12"
+    assert rows["roster needed"] == "13"
+    assert rows["answerers planned"] == "13"
+    assert rows["target"] == "80.0 % within 20 s"
+    expected = rows["expected service level"]
+    assert expected.endswith(" %") and 80.0 <= float(expected.removesuffix(" %")) < 90.0
+    # The desk's plan is nominal: the header names its service target, never "plan 0 GBP".
+    head = result.output.split("Headcount by level")[0]
+    assert "plan 0" not in head and "expected attainment" not in head.lower()
+    assert f"support_requests 80.0 % within 20 s, expected {expected}" in head
+
+
+def test_a_desk_plan_as_json_carries_the_roster() -> None:
+    result = runner.invoke(app, ["plan", DESK, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    [service] = data["services"]
+    assert service["roster"] == 13 and service["seats_present"] == 12
+    assert service["offered_load_erlangs"] == pytest.approx(8.0)
+    assert data["expected_attainment"] is None
+    assert data["plan_per_month"] == 0
+
+
+def test_a_selling_plan_shows_its_expected_attainment() -> None:
+    result = runner.invoke(app, ["plan", RETAIL])
+    assert result.exit_code == 0, result.output
+    data = json.loads(runner.invoke(app, ["plan", RETAIL, "--json"]).output)
+    share = f"{100 * data['expected_attainment']:.1f} %"
+    assert f"Expected attainment {share} of plan, mean over the counted months" in result.output
+    # The bank answers website requests too: their table is shown beside the plan.
+    assert "Inbound requests: load, seats and roster" in result.output
+
+
+def test_allocation_mode_is_the_optimisers_vocabulary() -> None:
+    result = runner.invoke(app, ["plan", RETAIL, "--mode", "allocation", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["mode"] == PlanMode.ALLOCATION.value
+    bad = runner.invoke(app, ["plan", RETAIL, "--mode", "optimal"])
+    assert bad.exit_code == 2
+    assert all(m.value in bad.output for m in PlanMode)
+
+
+def _rows(output: str, title: str) -> dict[str, str]:
+    """The rows of a two-column terminal table (figure, value) that follows its title."""
+    rows: dict[str, str] = {}
+    for line in output.split(title, 1)[1].splitlines():
+        cells = [c.strip() for c in line.strip().strip("│").split("│")]
+        if len(cells) == 2 and cells[0]:
+            rows[cells[0]] = cells[1]
+        elif line.startswith("└"):
+            break
+    return rows

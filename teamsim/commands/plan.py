@@ -11,7 +11,7 @@ import typer
 from rich.console import Group
 from rich.table import Table
 
-from optimizer import Plan, plan
+from optimizer import Plan, PlanMode, plan
 from optimizer.loop import verify
 from sim.runner import Executor
 from sim.scenario import Scenario
@@ -26,17 +26,17 @@ from teamsim.commands.options import (
 )
 from teamsim.console import out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
+from teamsim.format import (
+    SERVICE_CAPTION,
+    SERVICE_TITLE,
+    expected_outcome,
+    fmt_value,
+    service_rows,
+)
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.progress import replication_progress
 from teamsim.store import Store
 from teamsim.verify_view import render_verified, save_verified
-
-
-class Mode(StrEnum):
-    """What the optimiser decides."""
-
-    SIZING = "sizing"
-    ALLOCATION = "allocation"
 
 
 class SolverName(StrEnum):
@@ -49,8 +49,9 @@ class SolverName(StrEnum):
 def plan_command(
     file: ScenarioPath,
     mode: Annotated[
-        Mode, typer.Option("--mode", help="sizing: headcount by role; allocation: current team.")
-    ] = Mode.SIZING,
+        PlanMode,
+        typer.Option("--mode", help="sizing: headcount by role; allocation: current team."),
+    ] = PlanMode.SIZING,
     solver: Annotated[
         SolverName, typer.Option("--solver", help="cbc (bundled) or highs (needs highspy).")
     ] = SolverName.CBC,
@@ -92,7 +93,7 @@ def plan_command(
     with user_errors():
         sc = load_scenario(file, set_ or ())
         if verify_:
-            if mode is not Mode.SIZING or budget is not None:
+            if mode is not PlanMode.SIZING or budget is not None:
                 raise typer.BadParameter("--verify sizes the team: no --mode allocation/--budget")
             with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
                 _verify(
@@ -109,7 +110,7 @@ def plan_command(
                     json_,
                 )
             return
-        result = plan(sc, mode.value, solver.value, budget)
+        result = plan(sc, mode=mode, solver=solver.value, budget=budget)
     show(sc, result, json_)
 
 
@@ -167,26 +168,50 @@ def show(sc: Scenario, result: Plan, as_json: bool) -> None:
     out.print(render(result))
 
 
-def _money(x: float, cur: str) -> str:
-    return f"{x:,.0f} {cur}"
-
-
 def render(result: Plan) -> Group:
     """The plan as terminal tables."""
-    cur = result.currency
-    head = (
-        f"[bold]{result.scenario}[/]: {result.mode} ({result.objective}), solver {result.solver}\n"
-        f"Design month {result.month}: plan {_money(result.plan_per_month, cur)}, expected "
-        f"revenue {_money(result.revenue_per_month, cur)}, team cost "
-        f"{_money(result.cost_per_month, cur)} a month"
-        + (f" (budget {_money(result.budget, cur)})" if result.budget is not None else "")
-    )
-    parts: list[object] = [head, _levels(result), _roles(result), _duties(result)]
+    parts: list[object] = [_head(result), _levels(result), _roles(result), _duties(result)]
     if result.persons:
         parts.append(_persons(result))
-    parts += [_channels(result), _limits(result), _marginals(result)]
+    parts.append(_channels(result))
+    if result.services:
+        parts += [_services(result), f"[dim]{SERVICE_CAPTION}[/]"]
+    parts += [_limits(result), _marginals(result)]
     parts += [f"[dim]{note}[/]" for note in result.notes]
     return Group(*parts)  # type: ignore[arg-type]
+
+
+def _money(x: float, cur: str) -> str:
+    return fmt_value(x, "currency", cur)
+
+
+def _head(result: Plan) -> str:
+    """Who was planned and how; the design month and what the plan expects to deliver.
+
+    A team that sells nothing has a nominal plan (0 here): it is never quoted, the
+    header names its service targets instead.
+    """
+    cur = result.currency
+    cost = f"team cost {_money(result.cost_per_month, cur)} a month" + (
+        f" (budget {_money(result.budget, cur)})" if result.budget is not None else ""
+    )
+    lines = [
+        f"[bold]{result.scenario}[/]: {result.mode} ({result.objective}), solver {result.solver}"
+    ]
+    if result.expected_attainment is None:
+        lines.append(f"{_sentence(expected_outcome(result))}; {cost}")
+    else:
+        lines.append(
+            f"Design month {result.month} (the highest plan): plan "
+            f"{_money(result.plan_per_month, cur)}, expected revenue "
+            f"{_money(result.revenue_per_month, cur)}, {cost}"
+        )
+        lines.append(_sentence(expected_outcome(result)))
+    return "\n".join(lines)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _levels(result: Plan) -> Table:
@@ -267,6 +292,18 @@ def _channels(result: Plan) -> Table:
             f"{c.leads_per_month:,.1f}",
             "" if c.pool_used is None else f"{c.pool_used:.0%}",
         )
+    return table
+
+
+def _services(result: Plan) -> Table:
+    """One column per inbound channel, one row per figure: twelve columns would not fit."""
+    rows = service_rows(result)
+    table = Table(title=SERVICE_TITLE, title_justify="left")
+    table.add_column("")
+    for row in rows:
+        table.add_column(row["channel"], justify="right")
+    for figure in list(rows[0])[1:]:
+        table.add_row(figure, *(row[figure] for row in rows))
     return table
 
 

@@ -1,0 +1,152 @@
+"""What the plan reports show: the inbound sizing, the expected outcome, the iterations.
+
+The figures come from the optimiser; these tests check that the reports carry them as
+they are, and never quote the nominal plan of a team that sells nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import math
+from pathlib import Path
+
+import pytest
+from rich.console import Console, RenderableType
+
+from optimizer import Plan, plan
+from optimizer.loop import VerifiedPlan, verify
+from sim.scenario import Scenario
+from teamsim.commands.plan import render
+from teamsim.format import (
+    expected_outcome,
+    fmt_answer_time,
+    fmt_gross_up,
+    fmt_service_target,
+    service_rows,
+)
+from teamsim.io import load_scenario
+from teamsim.verify_view import render_verified
+
+ROOT = Path(__file__).resolve().parents[1]
+DESK = ROOT / "scenarios" / "support_desk.yaml"
+SMB = ROOT / "scenarios" / "b2b_smb.yaml"
+
+
+def _text(renderable: RenderableType) -> str:
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, color_system=None).print(renderable)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def desk_plan() -> Plan:
+    return plan(load_scenario(DESK), marginals=False)
+
+
+@pytest.fixture(scope="module")
+def smb_plan() -> Plan:
+    return plan(load_scenario(SMB), marginals=False)
+
+
+def test_answer_times_and_targets_read_as_a_desk_says_them() -> None:
+    assert fmt_answer_time(1 / 3) == "20 s"
+    assert fmt_answer_time(1.5) == "1.5 min"
+    assert fmt_answer_time(60) == "60 min"
+    assert fmt_service_target(0.8, 1 / 3) == "80.0 % within 20 s"
+    assert fmt_gross_up(14 / 12) == "x1.17"
+
+
+def test_the_desks_row_carries_the_optimisers_sizing(desk_plan: Plan) -> None:
+    [row] = service_rows(desk_plan)
+    [line] = desk_plan.services
+    assert row["channel"] == "support_requests"
+    # 600 requests over 450 working minutes, 6 minutes each: 8 Erlangs, 12 seats present.
+    assert row["offered load, Erlangs"] == "8.0"
+    assert row["arrival minutes a day"] == "450"
+    assert row["seats needed present"] == "12"
+    assert row["roster needed"] == str(line.roster) == "13"
+    assert row["answerers planned"] == str(line.answerers)
+    assert row["gross-up for days away"] == f"x{line.days_away_gross_up:.2f}"
+    assert row["gross-up for pauses"] == "x1.00"
+    assert row["target"] == "80.0 % within 20 s"
+    assert row["expected service level"] == f"{100 * line.expected_service_level:.1f} %"
+
+
+def test_a_desk_is_described_by_its_service_target_not_its_nominal_plan(
+    desk_plan: Plan,
+) -> None:
+    assert desk_plan.expected_attainment is None
+    text = expected_outcome(desk_plan)
+    assert text.startswith("no sales plan; service targets: support_requests 80.0 % within 20 s")
+    head = _text(render(desk_plan)).split("Headcount by level")[0]
+    assert "plan 0" not in head and "attainment" not in head and "Design month" not in head
+    assert "service targets" in head
+
+
+def test_a_selling_plan_states_its_expected_attainment(smb_plan: Plan) -> None:
+    raised = dataclasses.replace(smb_plan, expected_attainment=1.034)
+    assert expected_outcome(raised) == (
+        "expected attainment 103.4 % of plan, mean over the counted months"
+    )
+    head = _text(render(raised)).split("Headcount by level")[0]
+    assert "Expected attainment 103.4 % of plan, mean over the counted months" in head
+    assert "Design month" in head and "(the highest plan)" in head
+
+
+def test_the_inbound_table_is_shown_only_where_requests_arrive(
+    desk_plan: Plan, smb_plan: Plan
+) -> None:
+    assert "Inbound requests: load, seats and roster" in _text(render(desk_plan))
+    none = dataclasses.replace(smb_plan, services=())
+    assert "Inbound requests" not in _text(render(none))
+
+
+@pytest.fixture(scope="module")
+def smb_verified() -> VerifiedPlan:
+    # Two iterations of a short horizon: quick, and the second carries a margin.
+    sc = load_scenario(SMB, ["calendar.horizon_days=50"])
+    return verify(sc, replications=2, max_iterations=2, workers=1)
+
+
+def test_iterations_show_capacity_factors_and_days_held(smb_verified: VerifiedPlan) -> None:
+    table = smb_verified.iterations_table()
+    assert len(table) == 2
+    for it, row in zip(smb_verified.iterations, table.to_dict(orient="records"), strict=True):
+        calling = [m for m in it.measures if m.planned_dials > 0]
+        assert calling  # SDRs plan calls
+        assert row["capacity_factor"] == ", ".join(
+            f"{m.role} {it.capacity_factor.get(m.role, 1.0):.2f}" for m in calling
+        )
+        assert row["days_held"] == ", ".join(f"{m.role} {m.ratio:.2f}" for m in calling)
+        # Against the real plan, the optimiser expects its own expectation x the margin.
+        assert it.plan.expected_attainment is not None
+        assert row["expected_attainment"] == pytest.approx(
+            it.plan.expected_attainment * it.plan_factor
+        )
+    # The kept columns are still there.
+    for column in ("min_capacity_factor", "attainment", "service_level", "p_plan_met"):
+        assert column in table.columns
+    text = _text(render_verified(smb_verified))
+    assert "capacity factor" in text and "days held" in text
+    assert str(table["days_held"].iloc[0]) in text
+
+
+def _desk_verified(sc: Scenario) -> VerifiedPlan:
+    return verify(sc, replications=2, max_iterations=1, workers=1)
+
+
+def test_a_desks_iterations_show_expected_beside_simulated_service_level() -> None:
+    sc = load_scenario(DESK, ["calendar.horizon_days=25"])
+    verified = _desk_verified(sc)
+    row = verified.iterations_table().iloc[0]
+    expected = float(row["expected_service_level"])
+    assert expected == pytest.approx(verified.final.plan.services[0].expected_service_level)
+    assert math.isnan(float(row["expected_attainment"]))
+    assert row["capacity_factor"] == "" and row["days_held"] == ""
+    text = _text(render_verified(verified))
+    assert "no calls planned" in text
+    simulated = f"{100 * float(row['service_level']):.1f} %"
+    line = next(x for x in text.splitlines() if x.startswith("│ 1 "))
+    # Simulated, then the optimiser's expectation, side by side.
+    assert f"{simulated} │ {100 * expected:.1f} %" in " ".join(line.split())
