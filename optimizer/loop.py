@@ -38,6 +38,7 @@ from optimizer.errors import InfeasiblePlanError
 from optimizer.planner import plan as optimise
 from optimizer.result import Plan
 from sim.kpis import kpi_value
+from sim.rules.service import desks
 from sim.runner import Executor, SimResult, simulate
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
@@ -95,7 +96,13 @@ class VerifiedPlan:
         return self.iterations[-1]
 
     def iterations_table(self) -> pd.DataFrame:
-        """One row per iteration: team, cost, margins, simulated outcome, what changed."""
+        """One row per iteration: team, cost, margins, simulated outcome, what changed.
+
+        Beside each simulated outcome, what the optimiser expected of the same plan
+        (``expected_attainment``, ``expected_service_level``); per calling role, the
+        capacity factor the plan was made with and the share of its planned dials the
+        simulated days held (``capacity_factor``, ``days_held``: "role 0.97, ...").
+        """
         rows = []
         for it in self.iterations:
             rows.append(
@@ -105,8 +112,14 @@ class VerifiedPlan:
                     "cost_per_month": it.plan.cost_per_month,
                     "plan_factor": it.plan_factor,
                     "min_capacity_factor": min(it.capacity_factor.values(), default=1.0),
+                    "capacity_factor": _per_role(_capacity_of_calling_roles(it)),
+                    "days_held": _per_role(
+                        {m.role: m.ratio for m in it.measures if m.planned_dials > 0}
+                    ),
                     "attainment": it.attainment,
+                    "expected_attainment": _expected_attainment(it),
                     "service_level": it.service_level,
+                    "expected_service_level": _expected_service_level(self.scenario, it.plan),
                     "p_plan_met": it.p_plan_met,
                     "p_low": it.p_low,
                     "p_high": it.p_high,
@@ -119,6 +132,46 @@ class VerifiedPlan:
         """Per selling role: naive, optimiser's and simulated dials a day, and the quota set."""
         it = self.final
         return quotas_frame(it.plan, list(it.measures), it.scenario)
+
+
+def _capacity_of_calling_roles(it: Iteration) -> dict[str, float]:
+    """The capacity factor of each role that plans calls (1.0: the plan's day is held)."""
+    roles = [m.role for m in it.measures if m.planned_dials > 0]
+    roles += [role for role in it.capacity_factor if role not in roles]
+    return {role: it.capacity_factor.get(role, 1.0) for role in roles}
+
+
+def _per_role(values: dict[str, float]) -> str:
+    return ", ".join(f"{role} {value:.2f}" for role, value in values.items())
+
+
+def _expected_attainment(it: Iteration) -> float:
+    """The optimiser's expected attainment of the real plan (NaN for a team that sells nothing).
+
+    The optimiser expects it of the plan raised by the margin; attainment is revenue over
+    plan month by month, so against the real plan it is that expectation x the margin.
+    """
+    expected = it.plan.expected_attainment
+    return math.nan if expected is None else expected * it.plan_factor
+
+
+def _expected_service_level(scenario: Scenario, plan: Plan) -> float:
+    """The service level expected of the plan's answerers at the scenario's own load.
+
+    A desk's margin raises the load the optimiser sizes for, while the simulated days
+    carry the scenario's load: the expectation is taken at that load to be comparable.
+    Weighted by requests over the inbound channels; NaN with no inbound requests.
+    """
+    heads = {line.role: line.headcount for line in plan.roles}
+    requests = answered = 0.0
+    for desk in desks(scenario):
+        people = sum(heads.get(role, 0) for role in desk.roles)
+        for cid, level in desk.expected_service_level(scenario, people).items():
+            ch = scenario.channels[cid]
+            assert isinstance(ch, InboundChannel)
+            requests += ch.requests_per_day
+            answered += ch.requests_per_day * level
+    return answered / requests if requests else math.nan
 
 
 def verify(

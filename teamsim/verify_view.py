@@ -56,22 +56,42 @@ def _quotas(verified: VerifiedPlan) -> Table:
     return table
 
 
+ITERATIONS_NOTE = (
+    "capacity factor: the share of each calling role's planned working time that the plan "
+    "counted on (1.00: the plan's own day); days held: the role's simulated dials over its "
+    "planned dials. expected: what the optimiser expected of the same plan"
+)
+
+
 def _iterations(verified: VerifiedPlan) -> Table:
+    """Each iteration's team, capacity factors and outcome, simulated beside expected."""
     table = Table(title="Iterations: optimise -> simulate -> recalibrate", title_justify="left")
     selling = bool(verified.scenario.segments)
     outcome = "attainment" if selling else "service level"
     label = outcome_label(verified.scenario)
-    for col in ("#", "team", "cost / month", "margin", outcome, f"{label} [95 %]", "then"):
-        table.add_column(col, justify="left" if col in ("team", "then") else "right")
+    cols = ("#", "team", "cost / month", "margin", "capacity factor", "days held")
+    for col in (*cols, outcome, "expected", f"{label} [95 %]", "then"):
+        left = col in ("team", "capacity factor", "days held", "then")
+        table.add_column(col, justify="left" if left else "right")
+    table.caption, table.caption_justify = ITERATIONS_NOTE, "left"
     currency = verified.scenario.currency
-    for it in verified.iterations:
+    rows = verified.iterations_table().to_dict(orient="records")
+    for it, row in zip(verified.iterations, rows, strict=True):
         team = " / ".join(str(n) for n in it.plan.levels.values())
+        simulated, expected = (
+            (row["attainment"], row["expected_attainment"])
+            if selling
+            else (row["service_level"], row["expected_service_level"])
+        )
         table.add_row(
             str(it.number),
             f"{team} ({'/'.join(it.plan.levels)})",
             fmt_value(it.plan.cost_per_month, "currency", currency),
             f"{it.plan_factor - 1:+.0%}",
-            fmt_value(it.attainment if selling else it.service_level, "share", currency),
+            str(row["capacity_factor"]) or "no calls planned",
+            str(row["days_held"]) or "-",
+            fmt_value(float(simulated), "share", currency),
+            fmt_value(float(expected), "share", currency),
             f"{it.p_plan_met:.0%} [{it.p_low:.0%}-{it.p_high:.0%}]",
             it.change,
         )
