@@ -7,9 +7,10 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer import Plan
 from sim.stats import wilson_interval
 from teamsim.compare import Comparison
-from teamsim.format import fmt_value
+from teamsim.format import fmt_value, service_rows
 
 __all__ = [
     "comparison_table",
@@ -17,6 +18,7 @@ __all__ = [
     "overview_table",
     "overview_with_intervals",
     "plan_roles",
+    "plan_services",
     "sure_differences",
 ]
 
@@ -128,6 +130,14 @@ def plan_roles(roles: pd.DataFrame, currency: str) -> pd.DataFrame:
             "dials a day (naive)": roles["naive_dials_per_day"].round(1),
         }
     )
+
+
+def plan_services(plan: Plan) -> pd.DataFrame:
+    """Per inbound channel: offered load, seats present, gross-ups, roster, service level.
+
+    The same columns as ``teamsim plan`` shows (``teamsim.format.service_rows``).
+    """
+    return pd.DataFrame(service_rows(plan))
 
 
 def overview_with_intervals(result: Comparison) -> pd.DataFrame:

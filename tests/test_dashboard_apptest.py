@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import optimizer
+from sim.scenario.loader import parse_scenario
 from teamsim.store import Store, scenario_text_hash
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,13 +164,26 @@ def test_plan_page_plans_and_verifies(at: AppTest) -> None:
     assert not at.error, _errors(at)
     labels = [m.label for m in at.metric]
     assert "Cost a month" in labels and "People" in labels
+    # The expected attainment, as the optimiser computed it, formatted as a share.
+    expected = optimizer.plan(parse_scenario(RETAIL)).expected_attainment
+    assert expected is not None
+    assert _metric(at, "Expected attainment") == f"{100 * expected:.1f} %"
     assert len(at.get("plotly_chart")) >= 2  # headcount by role, quotas
+    # The bank answers website requests: their load, seats and roster are shown.
+    services = _table_with(at, "roster needed")
+    assert list(services["channel"]) == ["website_requests"]
+    assert "Inbound requests: load, seats and roster" in [s.value for s in at.subheader]
     verify = next(n for n in at.number_input if n.label == "Replications per iteration")
     verify.set_value(REPS)
     next(n for n in at.number_input if n.label == "Most iterations").set_value(1)
     _button(at, "Verify the plan")
     assert "P(plan met)" in [m.label for m in at.metric]
     assert any(s.value == "Iterations" for s in at.subheader)
+    iterations = _table_with(at, "capacity factor")
+    assert {"days held", "attainment", "expected attainment"} <= set(iterations.columns)
+    # The first plan counts on the plan's own day: every calling role at 1.00.
+    assert "client_manager 1.00" in str(iterations["capacity factor"].iloc[0])
+    assert "client_manager " in str(iterations["days held"].iloc[0])
 
 
 def test_compare_shows_the_differences(at: AppTest) -> None:
@@ -210,8 +226,32 @@ def test_plan_page_verifies_a_desk_on_its_service_target(at: AppTest) -> None:
     at.selectbox(key="pick_bundled").set_value("support_desk").run()
     _ok(at)
     _go(at, "plan")
+    # A desk's plan is nominal: never shown; its expected service level and roster are.
+    labels = [m.label for m in at.metric]
+    assert "Plan a month" not in labels and "Expected attainment" not in labels
+    level = _metric(at, "Expected service level")
+    assert 80.0 <= float(level.removesuffix(" %")) < 90.0
+    [desk] = _table_with(at, "roster needed").to_dict(orient="records")
+    assert desk["offered load, Erlangs"] == "8.0"
+    assert desk["seats needed present"] == "12" and desk["roster needed"] == "13"
+    assert desk["expected service level"] == level
+    assert "80.0 % within 20 s" in "\n".join(c.value for c in at.caption)
     next(n for n in at.number_input if n.label == "Replications per iteration").set_value(REPS)
     next(n for n in at.number_input if n.label == "Most iterations").set_value(1)
     _button(at, "Verify the plan")
     labels = [m.label for m in at.metric]
     assert "P(service target met)" in labels and "P(plan met)" not in labels
+    [row] = _table_with(at, "capacity factor").to_dict(orient="records")
+    assert row["service level"].endswith(" %") and row["expected service level"].endswith(" %")
+    assert row["capacity factor"] == ""  # a desk plans no calls
+
+
+def _metric(app: AppTest, label: str) -> str:
+    [value] = [m.value for m in app.metric if m.label == label]
+    return str(value)
+
+
+def _table_with(app: AppTest, column: str) -> pd.DataFrame:
+    """The one dataframe on the page that has this column."""
+    [frame] = [d.value for d in app.dataframe if column in d.value.columns]
+    return frame

@@ -8,15 +8,20 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
-from optimizer import InfeasiblePlanError, Plan
+from optimizer import InfeasiblePlanError, Plan, PlanMode
 from optimizer.calibrate import outcome_label, sells
-from teamsim.format import fmt_value
+from teamsim.format import SERVICE_CAPTION, SERVICE_TITLE, expected_outcome, fmt_value
 from teamsim.store import scenario_text_hash
 
 if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
     from optimizer.loop import VerifiedPlan
 
-MODES = {"Size the team (least cost)": "sizing", "Allocate today's team": "allocation"}
+MODES = {
+    "Size the team (least cost)": PlanMode.SIZING,
+    "Allocate today's team": PlanMode.ALLOCATION,
+}
 
 
 def render() -> None:
@@ -41,24 +46,13 @@ def render() -> None:
 
 
 def _plan(plan: Plan) -> None:
-    currency = plan.currency
-    cols = st.columns(4)
-    cols[0].metric("Cost a month", fmt_value(plan.cost_per_month, "currency", currency))
-    cols[1].metric(
-        "Expected revenue a month", fmt_value(plan.revenue_per_month, "currency", currency)
-    )
-    cols[2].metric("Plan a month", fmt_value(plan.plan_per_month, "currency", currency))
-    cols[3].metric("People", sum(plan.levels.values()))
-    st.caption(
-        "By level: " + ", ".join(f"{lv} {n}" for lv, n in plan.levels.items())
-        + f". {plan.objective} (design month {plan.month}, solver {plan.solver})."
-    )  # fmt: skip
+    _outcome(plan)
     roles = pd.DataFrame([r.__dict__ for r in plan.roles])
     ui.chart(charts.plan_headcount(roles),
              "People in each role today and in the plan; the plan stays within each "
              "role's range on the Scenario page.")  # fmt: skip
     st.subheader("Roles")
-    st.dataframe(tables.plan_roles(roles, currency), hide_index=True, width="stretch")
+    st.dataframe(tables.plan_roles(roles, plan.currency), hide_index=True, width="stretch")
     selling = roles[roles["naive_dials_per_day"] > 0]
     if not selling.empty:
         quotas = pd.DataFrame({
@@ -70,6 +64,10 @@ def _plan(plan: Plan) -> None:
                  "Naive: the hours left divided by a call's length, as quotas are often "
                  "set. Realistic: what fits beside meetings, deal work, duties and "
                  "absences.")  # fmt: skip
+    if plan.services:
+        st.subheader(SERVICE_TITLE)
+        st.dataframe(tables.plan_services(plan), hide_index=True, width="stretch")
+        st.caption(SERVICE_CAPTION)
     st.subheader("Hours a week by duty and role (all people of the role)")
     duties = pd.DataFrame([d.__dict__ for d in plan.duties])
     if not duties.empty:
@@ -79,6 +77,46 @@ def _plan(plan: Plan) -> None:
     _limits(plan)
     for note in plan.notes:
         st.caption(note)
+
+
+def _outcome(plan: Plan) -> None:
+    """Cost, people and what the plan expects to deliver: attainment, or a desk's service.
+
+    A team that sells nothing has a nominal plan: it is never shown, its service
+    targets are.
+    """
+    currency = plan.currency
+    people = sum(plan.levels.values())
+    cols: list[DeltaGenerator]
+    if plan.expected_attainment is not None:
+        cols = list(st.columns(5))
+        cols[1].metric(
+            "Expected revenue a month", fmt_value(plan.revenue_per_month, "currency", currency)
+        )
+        cols[2].metric("Plan a month", fmt_value(plan.plan_per_month, "currency", currency))
+        cols[3].metric(
+            "Expected attainment",
+            fmt_value(plan.expected_attainment, "share", currency),
+            help="Mean over the counted months of expected revenue / plan.",
+        )
+        month = f"design month {plan.month}, the highest plan; "
+    else:
+        cols = list(st.columns(3))
+        lowest = min((s.expected_service_level for s in plan.services), default=None)
+        cols[1].metric(
+            "Expected service level",
+            fmt_value(lowest, "share", currency),
+            help="The lowest over the inbound channels, with the plan's answerers.",
+        )
+        month = ""
+    cols[0].metric("Cost a month", fmt_value(plan.cost_per_month, "currency", currency))
+    cols[-1].metric("People", people)
+    outcome = expected_outcome(plan)
+    st.caption(
+        "By level: " + ", ".join(f"{lv} {n}" for lv, n in plan.levels.items())
+        + f". {plan.objective} ({month}solver {plan.solver}). "
+        + outcome[:1].upper() + outcome[1:] + "."
+    )  # fmt: skip
 
 
 def _limits(plan: Plan) -> None:
@@ -181,7 +219,8 @@ def _iterations(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     shown["cost_per_month"] = [
         fmt_value(float(v), "currency", currency) for v in shown["cost_per_month"]
     ]
-    for column in ("attainment", "p_plan_met", "p_low", "p_high"):
+    shares = ("attainment", "expected_attainment", "service_level", "expected_service_level")
+    for column in (*shares, "p_plan_met", "p_low", "p_high"):
         shown[column] = [fmt_value(float(v), "share", currency) for v in shown[column]]
     return shown.rename(columns=lambda c: str(c).replace("_", " "))
 
