@@ -118,7 +118,8 @@ def lead_economics(sc: Scenario, r: Rates, unit: Unit, segment: str) -> LeadEcon
             if act != AFTER_SALE:
                 minutes[act] = minutes.get(act, 0.0) + share * m * per
         one_off = e.minutes[AFTER_SALE] / e.win if e.win else 0.0
-        support = e.support_min_per_day_won * ex.support_days
+        # Support is done on the days at work, like a recurring duty (sim.rules.deals).
+        support = e.support_min_per_day_won * ex.support_days * unit.presence
         after_sale = (win + extra * win) * one_off + win * support
         minutes[AFTER_SALE] = minutes.get(AFTER_SALE, 0.0) + share * after_sale
         minutes[TRAVEL] = minutes.get(TRAVEL, 0.0) + share * e.meetings * per * 2.0 * (

@@ -47,7 +47,8 @@ def family_of(name: str) -> tuple[str, str]:
     """Split a constraint name into its family and subject (``calls_cap_x`` -> calls_cap, x)."""
     for family in _FAMILIES:
         if name.startswith(family + "_"):
-            return family, name[len(family) + 1 :]
+            # A per-caller row of a shared pool (pool_<channel>__<unit>) is the channel's.
+            return family, name[len(family) + 1 :].split("__")[0]
     head, _, rest = name.partition("_")
     return head, rest
 

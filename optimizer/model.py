@@ -36,7 +36,7 @@ from optimizer.rates import Rates
 from optimizer.team import Unit, allocation_units, sizing_units
 from sim.rules import duties as duty_rule
 from sim.rules.activities import TimeUse
-from sim.rules.calls import dial_order
+from sim.rules.calls import dial_order, pool_shares
 from sim.rules.people import lead_weight, person_id
 from sim.rules.service import Desk, answering_roles, desks
 from sim.scenario import Level, Scenario
@@ -461,11 +461,11 @@ def _channel_policy(model: Model) -> None:
     """The order in which a person's channels are dialled (sim.rules.calls.dial_order).
 
     Channels in turn get the same dials; a channel after a warm pool in the order is
-    dialled only when that pool's day is used up (a binary gate per warm pool).
+    dialled only when the unit's share of that pool's release is used up (a binary
+    gate per unit and warm pool).
     """
     sc = model.scenario
     dials = _by_first(model.dials)
-    after: dict[str, Terms] = defaultdict(dict)  # warm pool -> dials that must wait for it
     for u in model.units:
         mine = dict(dials[u.id])
         if not mine:
@@ -474,19 +474,37 @@ def _channel_policy(model: Model) -> None:
         for a, b in itertools.pairwise(turn):
             row = {mine[a]: 1.0, mine[b]: -1.0}
             _constrain(model, f"in_turn_{u.id}_{b}", row, pulp.LpConstraintEQ, 0.0)
-        bound = u.dials_max * _most(model, u)
+        bound = max(u.dials_max * _most(model, u), 1e-9)
         for i, w in enumerate(first):
-            for c in [*first[i + 1 :], *turn]:
-                after[w][mine[c]] = 1.0 / max(bound, 1e-9)
-    for w, later in after.items():
-        ch = model.channels[w]
-        gate = model.gates[w] = model.problem.add_variable(f"gate_{w}", 0, 1, pulp.LpInteger)
-        # Later channels are dialled only with the gate open ...
-        _constrain(model, f"warm_first_{w}", {**later, gate: -1.0}, pulp.LpConstraintLE, 0.0)
-        # ... and an open gate means the pool's day is used up.
-        used = {var: ch.connects_per_dial for (_, c), var in model.dials.items() if c == w}
-        used[gate] = -(ch.contacts_per_day or 0.0)
-        _constrain(model, f"warm_used_{w}", used, pulp.LpConstraintGE, 0.0)
+            later = {mine[c]: 1.0 / bound for c in [*first[i + 1 :], *turn]}
+            if not later:
+                continue
+            ch = model.channels[w]
+            share = _pool_share(model, w).get(u.id, 0.0)
+            gate = model.problem.add_variable(f"gate_{u.id}_{w}", 0, 1, pulp.LpInteger)
+            model.gates[f"{u.id}_{w}"] = gate
+            # Later channels are dialled only with the gate open ...
+            _constrain(
+                model, f"warm_first_{u.id}_{w}", {**later, gate: -1.0}, pulp.LpConstraintLE, 0.0
+            )
+            # ... and an open gate means the unit's share of the pool's day is used up.
+            used = {mine[w]: ch.connects_per_dial, gate: -share * (ch.contacts_per_day or 0.0)}
+            _constrain(model, f"warm_used_{u.id}_{w}", used, pulp.LpConstraintGE, 0.0)
+
+
+def _pool_share(model: Model, channel: str) -> dict[str, float]:
+    """Unit -> share of a finite pool's release (sim.rules.calls.pool_shares).
+
+    In proportion to people x selling share among the units that dial the pool.
+    """
+    sc = model.scenario
+    weights = {}
+    for uid, c in model.dials:
+        if c == channel:
+            role = model.unit(uid).role
+            people = model.team.get(role, 0) if model.mode == SIZING else 1
+            weights[uid] = people * sc.roles[role].sells
+    return pool_shares(weights)
 
 
 def _most(model: Model, u: Unit) -> float:
@@ -528,14 +546,22 @@ def _team(model: Model, relax: frozenset[str]) -> None:
 
 
 def _pools(model: Model, relax: frozenset[str]) -> None:
+    """Each unit reaches at most its share of a finite pool's daily release."""
     for cid, ch in model.channels.items():
         if ch.contacts_per_day is None or not ch.outbound:
             continue
-        terms = {var: ch.connects_per_dial for (_, c), var in model.dials.items() if c == cid}
-        if not terms:
+        shares = _pool_share(model, cid)
+        if not shares:
             continue
-        terms.update({v: -1.0 for v in _elastic(model, "pool", cid, relax)})
-        _constrain(model, f"pool_{cid}", terms, pulp.LpConstraintLE, ch.contacts_per_day)
+        extra = _elastic(model, "pool", cid, relax)
+        for (uid, c), var in model.dials.items():
+            if c != cid:
+                continue
+            share = shares[uid]
+            terms = {var: ch.connects_per_dial, **{v: -share for v in extra}}
+            # One row per caller; the name keeps the channel first (extract groups by it).
+            name = f"pool_{cid}__{uid}" if len(shares) > 1 else f"pool_{cid}"
+            _constrain(model, name, terms, pulp.LpConstraintLE, share * ch.contacts_per_day)
 
 
 # --- objective ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.streams import Purpose, bits, key_of, stream
-from sim.rules.calls import dial_outcomes, pool_total, released_by
+from sim.rules.calls import dial_outcomes, pool_shares, pool_total, released_by
 from sim.scenario import Scenario
 from sim.scenario.distributions import Distribution, Fixed, Triangular
 from sim.scenario.market import Calls
@@ -43,16 +43,27 @@ class Pools:
     """Contacts of the finite pools: released evenly day by day, used up when reached.
 
     The rule is :mod:`sim.rules.calls`: the horizon's contacts (pool and refills) are
-    released at an even rate, unused ones carry over, and a contact is used when a dial
-    reaches someone. Unlimited cold lists are not here.
+    released at an even rate, unused ones carry over, a contact is used when a dial
+    reaches someone, and each caller may use their share of the release (in proportion
+    to selling share among the pool's callers). Unlimited cold lists are not here.
     """
 
     def __init__(self, sc: Scenario) -> None:
         self.sc = sc
         self.finite = [cid for cid in sc.channels if pool_total(sc, cid) is not None]
         self.released: dict[str, float] = dict.fromkeys(self.finite, 0.0)
-        self.used: dict[str, float] = dict.fromkeys(self.finite, 0.0)
+        self.share: dict[tuple[str, str], float] = {}  # (channel, person) -> share
+        self.used: dict[tuple[str, str], float] = {}
         self.day = -1
+
+    def register(self, callers: list[Person]) -> None:
+        """Share each finite pool among the people who dial it (sim.rules.calls.pool_shares)."""
+        for cid in self.finite:
+            mine = [p for p in callers if p.calls is not None and cid in p.calls.channels]
+            weights = {p.pid: p.sells for p in mine}
+            for pid, share in pool_shares(weights).items():
+                self.share[cid, pid] = share
+                self.used[cid, pid] = 0.0
 
     def refresh(self, day: int) -> None:
         """Release the contacts of the days up to ``day`` (once a day)."""
@@ -61,17 +72,18 @@ class Pools:
             for cid in self.finite:
                 self.released[cid] = released_by(self.sc, cid, day)
 
-    def has(self, cid: str) -> bool:
-        """Whether a contact of a finite pool is left to reach today."""
-        return self.released[cid] - self.used[cid] >= 1.0 - 1e-9
+    def has(self, cid: str, pid: str) -> bool:
+        """Whether a caller has a contact of a finite pool left to reach today."""
+        key = (cid, pid)
+        return self.released[cid] * self.share[key] - self.used[key] >= 1.0 - 1e-9
 
-    def take(self, cid: str) -> None:
+    def take(self, cid: str, pid: str) -> None:
         """Use a contact (a dial reached someone)."""
-        self.used[cid] += 1.0
+        self.used[cid, pid] += 1.0
 
-    def give_back(self, cid: str, n: int) -> None:
+    def give_back(self, cid: str, pid: str, n: int) -> None:
         """Return contacts taken for dials that were drawn but not made."""
-        self.used[cid] -= n
+        self.used[cid, pid] -= n
 
 
 # Outcome groups that share a duration distribution, in the order they are drawn.
@@ -198,20 +210,20 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
     )
 
 
-def _next_channel(dialer: Dialer, pools: Pools) -> int:
+def _next_channel(dialer: Dialer, pools: Pools, pid: str) -> int:
     """The channel of the next dial: the first with contacts left, else the next in turn.
 
     -1 when every channel this person dials is a finite pool with nothing left today.
     """
     channels, finite = dialer.channels, dialer.finite
     for k in dialer.first:
-        if pools.has(channels[k]):
+        if pools.has(channels[k], pid):
             return k
     turn = dialer.turn
     for _ in range(len(turn)):
         k = turn[dialer.cold_turn % len(turn)]
         dialer.cold_turn += 1
-        if not finite[k] or pools.has(channels[k]):
+        if not finite[k] or pools.has(channels[k], pid):
             return k
     return -1
 
@@ -230,12 +242,12 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
     codes: list[int] = []
     took: list[int] = []
     for x in u:
-        k = _next_channel(dialer, pools)
+        k = _next_channel(dialer, pools, p.pid)
         if k < 0:
             break
         code = bisect_right(thresholds[k], x)
         if finite[k] and code != NO_ANSWER:
-            pools.take(channels[k])
+            pools.take(channels[k], p.pid)
             took.append(len(ch))
         ch.append(k)
         codes.append(code)
@@ -293,7 +305,7 @@ def tally_day(dialer: Dialer) -> None:
                 row[FOLLOW_UPS] += 1
 
 
-def return_unused(dialer: Dialer, pools: Pools, quota: int) -> None:
+def return_unused(dialer: Dialer, pools: Pools, pid: str, quota: int) -> None:
     """At the day's end, put back the contacts of dials drawn but not made, and owe them.
 
     The dials a day could not hold (``quota`` of them at most when nothing was dialled
@@ -312,5 +324,5 @@ def return_unused(dialer: Dialer, pools: Pools, quota: int) -> None:
             left[plan.ch[i]] += 1
     for k, cid in enumerate(dialer.channels):
         if left[k]:
-            pools.give_back(cid, left[k])
+            pools.give_back(cid, pid, left[k])
     dialer.plan = None

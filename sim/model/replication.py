@@ -45,6 +45,8 @@ def run_replication(
     w.deal_duties = deal_duties(scenario)
     for p in people:
         p.calls = make_dialer(scenario, p, seed, replication)
+    w.pools.register(people)
+    for p in people:
         p.proc = env.process(person_process(w, p))
         out.people.append(p.record())
     for cid, ch in scenario.channels.items():

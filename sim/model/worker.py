@@ -103,14 +103,19 @@ def _start_day(w: World, p: Person, d: int) -> None:
     next day at work (sim.rules.duties), so the duties are real load on average.
     """
     p.state, p.today = State.BUSY, {}
-    left: dict[str, float] = {}
-    for activity, minutes in p.chores:
-        left[activity] = left.get(activity, 0.0) + minutes
     today = list(p.duties)
     if p.support_per_day > 0:
         today.append((AFTER_SALE, p.support_per_day))
-    p.chores = deque([a, m + left.get(a, 0.0)] for a, m in today)
+    p.chores = carry_over(p.chores, today)
     w.pools.refresh(d)
+
+
+def carry_over(left: deque[list[Any]], today: list[tuple[str, float]]) -> deque[list[Any]]:
+    """Today's chores: each duty's share for today plus its minutes left undone before."""
+    undone: dict[str, float] = {}
+    for activity, minutes in left:
+        undone[activity] = undone.get(activity, 0.0) + minutes
+    return deque([a, m + undone.get(a, 0.0)] for a, m in today)
 
 
 def _end_day(w: World, p: Person, d: int) -> None:
@@ -134,7 +139,7 @@ def _end_day(w: World, p: Person, d: int) -> None:
         if any(row):
             w.out.calls.append(CallDayRecord(pid, d, dialer.channels[k], *row))
             row[:] = [0] * 6
-    return_unused(dialer, w.pools, quota(w, p))
+    return_unused(dialer, w.pools, p.pid, quota(w, p))
 
 
 def _next_meeting(p: Person) -> float:

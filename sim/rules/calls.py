@@ -16,7 +16,9 @@ Channel policy (``policies.channel_order``):
 A finite pool (warm, or a cold list with ``pool``) is paced: the contacts of the whole
 horizon (the pool and every monthly refill) are released evenly over its working days,
 unused contacts carry over to the next day, and a contact is used up when it is reached
-(a connect); a dial nobody answers leaves it in the pool.
+(a connect); a dial nobody answers leaves it in the pool. The release is shared among
+the people who dial the pool in proportion to their selling share (``pool_shares``):
+each works their own share of it first, then the channels after it.
 """
 
 from __future__ import annotations
@@ -100,6 +102,12 @@ def dial_order(sc: Scenario, channel_ids: list[str]) -> tuple[list[str], list[st
         return [], outbound
     warm = [c for c in outbound if isinstance(sc.channels[c], WarmChannel)]
     return warm, [c for c in outbound if c not in warm]
+
+
+def pool_shares(weights: dict[str, float]) -> dict[str, float]:
+    """Caller -> share of a pool's release, in proportion to selling share (or headcount x it)."""
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items()} if total > 0 else {}
 
 
 def pool_total(sc: Scenario, channel_id: str) -> float | None:

@@ -10,8 +10,8 @@ of a given persona: the simulator draws each deal from the same rules (sim.model
   and back, not scaled by the persona), all scaled by the persona's ``duration_x``.
 - A won deal brings its value (times the owner's ramp share, drawn once), payment
   control and hand-off (``after_sale``), support of the won client every month for the
-  rest of the horizon, and a repeat sale with ``repeat_probability`` after
-  ``repeat_after_days``.
+  rest of the horizon (done on the owner's days at work, like a duty), and a repeat sale
+  with ``repeat_probability`` after ``repeat_after_days``.
 - Time: a client's delays are calendar days; ``working_days(calendar days)`` converts.
 
 Support and repeat sales depend on when a deal is won, so their per-deal figures are

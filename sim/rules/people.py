@@ -173,7 +173,7 @@ def span_warnings(sc: Scenario) -> list[tuple[tuple[str, ...], str]]:
     reports: dict[str, int] = {}
     for boss in link_managers(sc, staffed).values():
         reports[boss] = reports.get(boss, 0) + 1
-    found = []
+    found: list[tuple[tuple[str, ...], str]] = []
     for rid, role in sc.roles.items():
         if role.max_span is None or staffed[rid] == 0:
             continue

@@ -1,0 +1,76 @@
+"""The first plan keeps its promise: simulated as it stands, it delivers what it promised.
+
+For every bundled scenario and the practitioners' case files, iteration 1 of the verify
+loop (no margin, no recalibration) is simulated with enough replications that the mean's
+95 % interval is within 5 points, and:
+
+- a team that sells has a mean attainment of 90-115 % of plan, and within the spread of
+  the optimiser's own expectation: 2.58 standard errors (99 %) of the replications' mean,
+  plus 3 points for what the expected values leave out (whole dials in quotas rounded
+  up, deals in flight at the horizon's end, weekends bunching the client's closings);
+- every calling role's days hold its planned dials: at least 95 %, and no more than the
+  whole-dial quota (rounded up) gives, plus 5 %;
+- a desk answers within target at least its target less 3 points, and within 3 points
+  of the service level the optimiser expects for the team it chose.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from optimizer.loop import verify
+from sim.kpis import kpi_value
+from sim.rules.people import daily_dials
+from teamsim.io import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT.parent / "shared" / "cases"
+
+# Replications for a 95 % interval of the mean within 5 points (measured spreads).
+FILES = {
+    "scenarios/auto_credit_partners.yaml": 10,
+    "scenarios/b2b_smb.yaml": 20,
+    "scenarios/b2g_tenders.yaml": 130,
+    "scenarios/retail_bank.yaml": 32,
+    "scenarios/support_desk.yaml": 8,
+    "callers_ramp.yaml": 48,
+    "distributor.yaml": 48,
+}
+
+
+def _path(name: str) -> Path:
+    return ROOT / name if name.startswith("scenarios/") else CASES / name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(FILES))
+def test_the_first_plan_simulated_as_it_stands_keeps_its_promise(name: str) -> None:
+    path = _path(name)
+    if not path.exists():
+        pytest.skip(f"{path} is not in this checkout (the practitioners' cases live beside it)")
+    sc = load_scenario(path)
+    it = verify(sc, replications=FILES[name], max_iterations=1, workers=2).iterations[0]
+    assert it.plan_factor == 1.0 and not it.capacity_factor
+    plan, kpis = it.plan, it.result.kpis
+    if sc.segments:
+        mean = kpi_value(kpis, "attainment")
+        sd = kpi_value(kpis, "attainment", "sd")
+        se = sd / math.sqrt(FILES[name])
+        assert 1.96 * se <= 0.05, f"too few replications: 95 % interval +-{1.96 * se:.3f}"
+        assert 0.90 <= mean <= 1.15, mean
+        expected = plan.expected_attainment
+        assert expected is not None
+        assert abs(mean - expected) <= 2.58 * se + 0.03, (mean, expected, se)
+    for m in it.measures:
+        if m.planned_dials <= 0:
+            continue
+        quota = daily_dials(it.scenario, m.role)
+        assert m.ratio >= 0.95, (m.role, m.planned_dials, m.realised_dials)
+        assert m.ratio <= quota / m.planned_dials + 0.05, (m.role, m.ratio, quota)
+    for line in plan.services if not sc.segments else ():
+        level = kpi_value(kpis, "inbound_service_level")
+        assert level >= line.service_level_target - 0.03, level
+        assert abs(level - line.expected_service_level) <= 0.03, (level, line)
