@@ -12,6 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim.rules import DUTY_PREFIX, TimeUse
+from sim.scenario import Level
+
 __all__ = [
     "activity_group",
     "attainment_distribution",
@@ -26,25 +29,30 @@ __all__ = [
     "waits",
 ]
 
-LEVELS = ("top", "middle", "lower", "line")
+LEVELS = tuple(level.value for level in reversed(Level))  # the most senior first
 PALETTE = ("#1f5fa8", "#e07b28", "#2e9e5b", "#c23b3b", "#7d5ba6", "#8c6d31", "#d45fa0", "#5f6b73")
 _FONT = {"size": 16}
 FLOOR_MIN = 0.1  # waits shorter than this are drawn at it on the log axis
 _HEIGHT = 460
 
 # Activities grouped for a readable legend; every duty:<id> is a duty.
-_GROUPS = {
-    "calls": "Calls",
-    "stage_work": "Deal work",
-    "meeting": "Meetings",
-    "travel": "Travel",
-    "after_sale": "After sale",
-    "inbound": "Inbound requests",
-    "approval": "Approvals and escalations",
-    "escalation": "Approvals and escalations",
-    "coaching": "Coaching",
-    "overtime": "Overtime",
-    "idle": "Idle",
+_GROUPS: dict[str, str] = {
+    TimeUse.CALLS: "Calls",
+    TimeUse.STAGE_WORK: "Deal work",
+    TimeUse.MEETING: "Meetings",
+    TimeUse.TRAVEL: "Travel",
+    TimeUse.AFTER_SALE: "After sale",
+    TimeUse.INBOUND: "Inbound requests",
+    TimeUse.APPROVAL: "Approvals and escalations",
+    TimeUse.ESCALATION: "Approvals and escalations",
+    TimeUse.OVERTIME: "Overtime",
+    TimeUse.IDLE: "Idle",
+}
+# The kinds of waits, in the order they are drawn.
+_WAIT_NAMES = {
+    TimeUse.APPROVAL: "Approvals",
+    TimeUse.ESCALATION: "Escalations",
+    TimeUse.INBOUND: "Inbound requests",
 }
 _GROUP_ORDER = (
     "Calls",
@@ -96,7 +104,7 @@ def _bins(values: pd.Series) -> dict[str, float]:
 
 def activity_group(activity: str) -> str:
     """The legend group of an activity of the time-use table."""
-    if activity.startswith("duty:"):
+    if activity.startswith(DUTY_PREFIX):
         return "Duties"
     return _GROUPS.get(activity, activity.replace("_", " ").capitalize())
 
@@ -140,7 +148,7 @@ def attainment_overlay(kpi_replications: Mapping[str, pd.DataFrame]) -> go.Figur
 def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
     """Share of the working time each level spends on each kind of work (stacked)."""
     title = "Time use by level (% of time at work)"
-    work = time_use[time_use["activity"] != "absent"]
+    work = time_use[time_use["activity"] != TimeUse.ABSENT.value]
     if work.empty:
         return _empty(title, "No time recorded")
     grouped = (
@@ -236,13 +244,13 @@ def waits(waits_frame: pd.DataFrame) -> go.Figure:
     title = "Waits for approvals, escalations and inbound answers (minutes)"
     if waits_frame.empty:
         return _empty(title, "Nothing waited")
-    names = {"approval": "Approvals", "escalation": "Escalations", "inbound": "Inbound requests"}
     fig = go.Figure()
-    for kind in ("approval", "escalation", "inbound"):
+    for kind, name in _WAIT_NAMES.items():
         # A log axis has no zero: waits under FLOOR_MIN are drawn at it.
-        values = waits_frame.loc[waits_frame["kind"] == kind, "wait_min"].clip(lower=FLOOR_MIN)
+        values = waits_frame.loc[waits_frame["kind"] == kind.value, "wait_min"]
+        values = values.clip(lower=FLOOR_MIN)
         if not values.empty:
-            fig.add_trace(go.Box(x=values, name=names[kind], boxpoints=False, boxmean=True))
+            fig.add_trace(go.Box(x=values, name=name, boxpoints=False, boxmean=True))
     fig.update_xaxes(
         title=f"minutes from request to start (log scale; under {FLOOR_MIN:g} min drawn at it)",
         type="log",

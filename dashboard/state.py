@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 import optimizer
-from optimizer import Plan
+from optimizer import Plan, PlanMode
 from sim import simulate as run_simulation
 from sim.errors import Problem, ScenarioError
 from sim.runner import SimResult
@@ -224,7 +224,7 @@ def simulate(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def plan(text: str, origin: str, edits: tuple[str, ...], mode: str) -> Plan:
+def plan(text: str, origin: str, edits: tuple[str, ...], mode: PlanMode) -> Plan:
     """The optimiser's plan (raises InfeasiblePlanError with its explanation)."""
     return optimizer.plan(parse_scenario(text, origin, list(edits)), mode=mode)
 

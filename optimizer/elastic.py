@@ -15,7 +15,7 @@ import math
 import pulp
 
 from optimizer.errors import InfeasiblePlanError, Relaxation
-from optimizer.model import ALLOCATION, SIZING, Model, build, value
+from optimizer.model import Model, PlanMode, build, value
 from optimizer.rates import Rates
 from optimizer.solve import Infeasible, solve
 from optimizer.team import Unit
@@ -28,21 +28,21 @@ _TOL = 1e-6
 def explain_infeasible(
     sc: Scenario,
     r: Rates,
-    mode: str,
+    mode: PlanMode,
     solver: pulp.LpSolver,
     budget: float | None = None,
     bounds: dict[str, tuple[int, int]] | None = None,
     team: dict[str, int] | None = None,
 ) -> InfeasiblePlanError:
     """The error that says why the plan is impossible and what would make it possible."""
-    if mode == SIZING:
+    if mode == PlanMode.SIZING:
         named = span_limits(sc, bounds or {}) or service_limits(sc, bounds or {})
         if named:
             return named
     sells = bool(sc.segments)
     groups = ["plan"] if sells else []
-    groups += ["capacity" if mode == ALLOCATION else "headcount", "span", "pool"]
-    if mode == SIZING and budget is not None:
+    groups += ["capacity" if mode == PlanMode.ALLOCATION else "headcount", "span", "pool"]
+    if mode == PlanMode.SIZING and budget is not None:
         groups = ["budget", "headcount", "span", "pool"]
     alternatives: list[Relaxation] = []
     for group in groups:
@@ -53,13 +53,17 @@ def explain_infeasible(
         together = _relax(sc, r, mode, solver, budget, bounds, frozenset(groups), team)
         if together:
             alternatives.append(_join(together, "all of: "))
-    if budget is not None and mode == SIZING:
+    if budget is not None and mode == PlanMode.SIZING:
         what = f"the budget of {budget:,.0f} {sc.currency} a month"
     elif sells:
         what = f"the plan of {r.design.target:,.0f} {sc.currency} a month ({r.design.label})"
     else:
         what = "the work and the service targets of the inbound requests"
-    people = "the current team" if mode == ALLOCATION else "any team within the headcount limits"
+    people = (
+        "the current team"
+        if mode == PlanMode.ALLOCATION
+        else "any team within the headcount limits"
+    )
     reason = f"The plan is impossible: {people} cannot meet {what}."
     if not alternatives:
         reason += " No relaxation of the plan, headcount, spans, hours or pools makes it feasible."
@@ -123,7 +127,7 @@ def span_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasibleP
 def _relax(
     sc: Scenario,
     r: Rates,
-    mode: str,
+    mode: PlanMode,
     solver: pulp.LpSolver,
     budget: float | None,
     bounds: dict[str, tuple[int, int]] | None,

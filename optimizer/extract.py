@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pulp
 
-from optimizer.model import ALLOCATION, Model, costs_missing, value
+from optimizer.model import Model, PlanMode, costs_missing, value
 from optimizer.result import (
     ChannelLine,
     DutyLine,
@@ -91,7 +91,7 @@ def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...]
         roles=roles,
         levels=dict(levels),
         duties=_duties(model, by_role),
-        persons=_persons(model) if model.mode == ALLOCATION else (),
+        persons=_persons(model) if model.mode == PlanMode.ALLOCATION else (),
         channels=_channels(model),
         segments=_segments(model),
         services=_services(model, roles),
@@ -115,7 +115,7 @@ def _expected_attainment(model: Model) -> float | None:
 
 
 def _objective_text(model: Model) -> str:
-    if model.mode == ALLOCATION:
+    if model.mode == PlanMode.ALLOCATION:
         return "most expected revenue for the current team"
     if model.budget is not None:
         return "most expected revenue within the budget"
@@ -267,7 +267,7 @@ def _services(model: Model, roles: tuple[RoleLine, ...]) -> tuple[ServiceLine, .
 
 def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
     """The limits with no room left, people of one role taken together."""
-    integer = model.mode != ALLOCATION
+    integer = model.mode != PlanMode.ALLOCATION
     groups: dict[tuple[str, str], list[tuple[float, float | None, Unit | None]]] = defaultdict(list)
     unit_of = {u.id: u for u in model.units}
     for name, c in model.constraints.items():
@@ -322,7 +322,7 @@ def _limit(
     duals = [pi for _, pi, _ in rows if pi is not None]
     pi = sum(duals) / len(duals) if duals else None
     people = ""
-    if rows[0][2] is not None and model.mode == ALLOCATION:
+    if rows[0][2] is not None and model.mode == PlanMode.ALLOCATION:
         total = sum(1 for u in model.units if u.role == subject)
         people = f" ({len(rows)} of {total} people)"
     hour = 60.0 / r.days_per_week * r.per_month  # min/day per extra hour a week, a month

@@ -49,10 +49,16 @@ class PlanMode(StrEnum):
     SIZING = "sizing"  # whole people per role, within the headcount ranges
     ALLOCATION = "allocation"  # the current team by name: targets, hours, duties
 
+    @classmethod
+    def of(cls, mode: str) -> PlanMode:
+        """The mode named ``mode`` (a member or its value); ValueError for any other."""
+        try:
+            return cls(mode)
+        except ValueError:
+            names = ", ".join(m.value for m in cls)
+            raise ValueError(f"mode must be one of {names}, got {mode!r}") from None
 
-SIZING = PlanMode.SIZING
-ALLOCATION = PlanMode.ALLOCATION
-MODES = tuple(m.value for m in PlanMode)
+
 # Limits an infeasible plan may relax, one group at a time (optimizer.elastic).
 RELAX_GROUPS = ("plan", "headcount", "capacity", "pool", "budget", "span")
 CALLS, INBOUND = TimeUse.CALLS.value, TimeUse.INBOUND.value
@@ -90,7 +96,7 @@ class Model:
 
     def headcount(self, unit: Unit) -> float:
         """People in a unit in the current solution."""
-        if self.mode == ALLOCATION:
+        if self.mode == PlanMode.ALLOCATION:
             return 1.0
         return float(self.count[unit.id].varValue or 0.0)
 
@@ -134,7 +140,7 @@ def _constrain(model: Model, name: str, terms: Terms, sense: int, rhs: float) ->
 def build(
     sc: Scenario,
     r: Rates,
-    mode: str = SIZING,
+    mode: PlanMode | str = PlanMode.SIZING,
     *,
     budget: float | None = None,
     bounds: Mapping[str, tuple[int, int]] | None = None,
@@ -148,7 +154,8 @@ def build(
     Args:
         sc: The scenario.
         r: Its calendar facts (optimizer.rates.rates).
-        mode: "sizing" (integer headcount per role) or "allocation" (the current people).
+        mode: :class:`PlanMode` or its value: "sizing" (integer headcount per role) or
+            "allocation" (the current people).
         budget: Sizing: most team cost a month; the objective becomes most revenue.
         bounds: Sizing: headcount (min, max) per role instead of the scenario's.
         relax: Groups of limits given a penalised slack (RELAX_GROUPS); the objective
@@ -159,15 +166,15 @@ def build(
         team: Sizing: the headcounts that the team-dependent rules are evaluated at
             (ramp share, referral split, the reporting tree); default: current.
     """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    plan_mode = PlanMode(mode)
+    plan_mode = PlanMode.of(mode)
     relaxing = bool(relax)
-    maximise = not relaxing and (plan_mode == ALLOCATION or budget is not None)
-    problem = pulp.LpProblem("teamsim_" + mode, pulp.LpMaximize if maximise else pulp.LpMinimize)
+    sizing = plan_mode is PlanMode.SIZING
+    maximise = not relaxing and (not sizing or budget is not None)
+    sense = pulp.LpMaximize if maximise else pulp.LpMinimize
+    problem = pulp.LpProblem("teamsim_" + plan_mode.value, sense)
     current = {rid: role.headcount.current for rid, role in sc.roles.items()}
-    staffed = dict(team or current) if plan_mode == SIZING else current
-    units = sizing_units(sc, r, staffed) if plan_mode == SIZING else allocation_units(sc, r)
+    staffed = dict(team or current) if sizing else current
+    units = sizing_units(sc, r, staffed) if sizing else allocation_units(sc, r)
     model = Model(problem, sc, r, plan_mode, units, channel_economics(sc, r), budget, staffed)
     model.desks = desks(sc)
     _variables(model, dict(bounds or {}), relax, integer)
@@ -196,7 +203,7 @@ def _variables(
     sc = model.scenario
     cat = pulp.LpInteger if integer else pulp.LpContinuous
     add = model.problem.add_variable
-    if model.mode == SIZING:
+    if model.mode == PlanMode.SIZING:
         for rid, role in sc.roles.items():
             lo, hi = bounds.get(rid, (role.headcount.min, role.headcount.max))
             # With the maximum relaxed, the bound moves into a named, elastic constraint.
@@ -262,7 +269,7 @@ def _work(model: Model) -> None:
 def _approver(model: Model, owner: Unit, level: Level) -> str:
     """The unit that approves (or escalates to) ``level`` for a deal of ``owner``."""
     sc = model.scenario
-    if model.mode == SIZING:
+    if model.mode == PlanMode.SIZING:
         return duty_rule.approver_role(sc, owner.role, level, model.team)
     by_id = {u.id: u for u in model.units}
     m = by_id.get(owner.manager)
@@ -303,7 +310,7 @@ def _recurring(model: Model) -> None:
             if u.role not in roles:
                 continue
             if duty.per in duty_rule.FIXED:
-                first = model.mode == SIZING or u.id == person_id(u.role, 1)
+                first = model.mode == PlanMode.SIZING or u.id == person_id(u.role, 1)
                 if first:
                     _put(model.load[u.id], act, None, _per_day(sc, duty) * u.presence)
             elif duty.per is DutyScale.REPORT_PER_WEEK:
@@ -320,7 +327,7 @@ def _per_day(sc: Scenario, duty: Duty) -> float:
 
 def _per_report(model: Model, u: Unit, act: str, minutes: float) -> None:
     sc = model.scenario
-    if model.mode == ALLOCATION:
+    if model.mode == PlanMode.ALLOCATION:
         _put(model.load[u.id], act, None, minutes * u.reports)
         return
     for rid in sc.roles:
@@ -353,7 +360,7 @@ def _plan(model: Model, relax: frozenset[str]) -> None:
     if not model.revenue:
         # No segment anyone sells (a support desk): the team is sized for its work alone.
         model.notes.append("No sales segments: the team is sized for its work, not a plan.")
-    elif model.budget is None or model.mode == ALLOCATION:
+    elif model.budget is None or model.mode == PlanMode.ALLOCATION:
         revenue = dict(model.revenue)
         revenue.update(_elastic(model, "plan", "plan", relax))
         _constrain(model, "plan", revenue, pulp.LpConstraintGE, model.rates.plan_per_day)
@@ -376,7 +383,7 @@ def _split(model: Model, channel: str) -> dict[str, float]:
     weights: dict[str, float] = {}
     for u in model.units:
         if _owns_inbound(sc, u.role, channel):
-            people = model.team.get(u.role, 0) if model.mode == SIZING else 1
+            people = model.team.get(u.role, 0) if model.mode == PlanMode.SIZING else 1
             weights[u.id] = people * lead_weight(sc.roles[u.role]) * u.presence
     total = sum(weights.values())
     return {uid: w / total for uid, w in weights.items()} if total > 0 else {}
@@ -502,14 +509,14 @@ def _pool_share(model: Model, channel: str) -> dict[str, float]:
     for uid, c in model.dials:
         if c == channel:
             role = model.unit(uid).role
-            people = model.team.get(role, 0) if model.mode == SIZING else 1
+            people = model.team.get(role, 0) if model.mode == PlanMode.SIZING else 1
             weights[uid] = people * sc.roles[role].sells
     return pool_shares(weights)
 
 
 def _most(model: Model, u: Unit) -> float:
     """Most people a unit can have (its headcount maximum when sizing)."""
-    if model.mode == ALLOCATION:
+    if model.mode == PlanMode.ALLOCATION:
         return 1.0
     ub = model.count[u.id].upBound
     return float(ub) if ub is not None else float(model.scenario.roles[u.role].headcount.max)
@@ -517,7 +524,7 @@ def _most(model: Model, u: Unit) -> float:
 
 def _team(model: Model, relax: frozenset[str]) -> None:
     """Sizing only: headcount limits, span of control, people to answer requests, budget."""
-    if model.mode != SIZING:
+    if model.mode != PlanMode.SIZING:
         return
     sc = model.scenario
     n = model.count
@@ -582,7 +589,7 @@ def _objective(model: Model, relax: frozenset[str], fairness: float) -> None:
         model.problem.setObjective(pulp.LpAffineExpression(terms))
         return
     revenue_per_minute = r.plan_per_day / max(sc.calendar.workday.available_min, 1.0)
-    if model.mode == SIZING and model.budget is None:
+    if model.mode == PlanMode.SIZING and model.budget is None:
         costs = [role.monthly_cost for role in sc.roles.values() if role.monthly_cost > 0]
         # Among teams of equal cost, the fewest people (a role that costs nothing is not
         # free to add); with no costs at all, simply the fewest people.
@@ -603,7 +610,7 @@ def _objective(model: Model, relax: frozenset[str], fairness: float) -> None:
     terms = dict(model.revenue)
     for var in model.busy.values():
         _add(terms, var, -1e-6 * revenue_per_minute)
-    if model.mode == ALLOCATION and fairness > 0:
+    if model.mode == PlanMode.ALLOCATION and fairness > 0:
         _fairness(model, terms, fairness * r.plan_per_day)
     model.problem.setObjective(pulp.LpAffineExpression(terms))
 

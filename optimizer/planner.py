@@ -12,7 +12,7 @@ import pulp
 from optimizer.elastic import explain_infeasible
 from optimizer.errors import InfeasiblePlanError, Relaxation
 from optimizer.extract import extract
-from optimizer.model import ALLOCATION, MODES, SIZING, Model, build, costs_missing, value
+from optimizer.model import Model, PlanMode, build, costs_missing, value
 from optimizer.rates import Rates, rates
 from optimizer.result import Marginal, Plan
 from optimizer.solve import Infeasible, dual, solve
@@ -26,7 +26,7 @@ MAX_ROUNDS = 6
 
 def plan(
     scenario: Scenario,
-    mode: str = SIZING,
+    mode: PlanMode | str = PlanMode.SIZING,
     solver: str | None = None,
     budget: float | None = None,
     *,
@@ -39,10 +39,10 @@ def plan(
 
     Args:
         scenario: The scenario.
-        mode: "sizing": whole people per role within the headcount ranges, least cost
-            meeting the plan (most revenue within ``budget`` when given); "allocation":
-            the current team by name, hours per person and duty, call targets per person,
-            most expected revenue with the plan as a floor.
+        mode: :class:`PlanMode` or its value. "sizing": whole people per role within the
+            headcount ranges, least cost meeting the plan (most revenue within ``budget``
+            when given); "allocation": the current team by name, hours per person and duty,
+            call targets per person, most expected revenue with the plan as a floor.
         solver: "cbc" (default) or "highs".
         budget: Most team cost a month, scenario currency (sizing).
         time_limit_s: Solver time limit per solve.
@@ -56,25 +56,24 @@ def plan(
         PlanError: The solver found no optimal plan (unbounded, time limit).
         SolverUnavailableError: An unknown solver, or HiGHS without highspy.
     """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    plan_mode = PlanMode.of(mode)
     lp_solver = make_solver(solver, time_limit_s)
     factors = dict(capacity_factor or {})
     for role, factor in factors.items():
         if role not in scenario.roles or not 0.0 < factor <= 1.5:
             raise ValueError(f"capacity_factor[{role!r}] must be a role's factor in (0, 1.5]")
     r = rates(scenario, factors)
-    if mode == ALLOCATION:
+    if plan_mode is PlanMode.ALLOCATION:
         _check_team(scenario, budget)
         model = _allocation(scenario, r, lp_solver, budget, fairness)
     else:
         model = _sizing(scenario, r, lp_solver, budget)
     model.notes.extend(_notes(model))
     found: tuple[Marginal, ...] = ()
-    if marginals and mode == ALLOCATION:
+    if marginals and plan_mode is PlanMode.ALLOCATION:
         found = _dual_values(model, lp_solver)
     result = extract(model, lp_solver, found)
-    if marginals and mode == SIZING:
+    if marginals and plan_mode is PlanMode.SIZING:
         heads = {line.role: line.headcount for line in result.roles}
         found = _resolve_values(scenario, r, lp_solver, budget, heads, result)
         result = replace(result, marginals=found)
@@ -82,15 +81,20 @@ def plan(
 
 
 def _solved(
-    sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None, **kw: object
+    sc: Scenario,
+    r: Rates,
+    solver: pulp.LpSolver,
+    budget: float | None,
+    *,
+    mode: PlanMode,
+    team: dict[str, int] | None = None,
+    fairness: float = 0.0,  # read by allocation only, which always gives it
 ) -> Model:
-    model = build(sc, r, budget=budget, **kw)  # type: ignore[arg-type]
+    model = build(sc, r, mode, budget=budget, fairness=fairness, team=team)
     try:
         solve(model.problem, solver)
     except Infeasible:
-        mode = str(kw.get("mode", SIZING))
-        team = kw.get("team")
-        raise explain_infeasible(sc, r, mode, solver, budget, team=team) from None  # type: ignore[arg-type]
+        raise explain_infeasible(sc, r, mode, solver, budget, team=team) from None
     return model
 
 
@@ -103,7 +107,7 @@ def _sizing(sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None)
     team = {rid: role.headcount.current for rid, role in sc.roles.items()}
     seen: list[dict[str, int]] = []
     for _ in range(MAX_ROUNDS):
-        model = _solved(sc, r, solver, budget, mode=SIZING, team=team)
+        model = _solved(sc, r, solver, budget, mode=PlanMode.SIZING, team=team)
         heads = _heads(model)
         if heads == team:
             return model
@@ -111,16 +115,16 @@ def _sizing(sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None)
             # A cycle (n, n+1, n, ...): the larger team, whose rules are the safer side.
             cycle = [*seen[seen.index(heads) :], team]
             team = {rid: max(t[rid] for t in cycle) for rid in team}
-            return _solved(sc, r, solver, budget, mode=SIZING, team=team)
+            return _solved(sc, r, solver, budget, mode=PlanMode.SIZING, team=team)
         seen.append(team)
         team = heads
-    return _solved(sc, r, solver, budget, mode=SIZING, team=team)
+    return _solved(sc, r, solver, budget, mode=PlanMode.SIZING, team=team)
 
 
 def _allocation(
     sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None, fairness: float
 ) -> Model:
-    model = _solved(sc, r, solver, budget, mode=ALLOCATION, fairness=fairness)
+    model = _solved(sc, r, solver, budget, mode=PlanMode.ALLOCATION, fairness=fairness)
     if model.gates:
         # The warm-first gates are whole numbers; with them fixed at their optimum the
         # rest is a linear programme again, whose duals value one more person.
@@ -172,12 +176,12 @@ def _notes(model: Model) -> list[str]:
             f"month's {r.per_month:.1f} working days; expected values, the simulator checks "
             "the spread."
         )
-    if model.mode == SIZING and model.budget is None and costs_missing(sc):
+    if model.mode == PlanMode.SIZING and model.budget is None and costs_missing(sc):
         notes.append(
             "No role has a monthly_cost: the plan is the fewest people that meet it; "
             "give costs to weigh one role against another."
         )
-    if model.mode == ALLOCATION:
+    if model.mode == PlanMode.ALLOCATION:
         for desk in model.desks:
             people = sum(1 for u in model.units if u.role in desk.roles)
             if people < desk.roster:
@@ -259,7 +263,7 @@ def _objective_with(
     pinned = {**bounds, role_id: (people, people)}
     moved = None if budget is None else budget + cost_change
     team = {**heads, role_id: people}
-    model = build(sc, r, SIZING, budget=moved, bounds=pinned, team=team)
+    model = build(sc, r, PlanMode.SIZING, budget=moved, bounds=pinned, team=team)
     try:
         solve(model.problem, solver)
     except Infeasible:

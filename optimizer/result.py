@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from optimizer.model import PlanMode
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class RoleLine:
 class DutyLine:
     """Hours a week that a role spends on one activity or duty, all its people together."""
 
-    activity: str  # calls, stage_work, travel, inbound, or duty:<id>
+    activity: str  # a TimeUse value (calls, stage_work, travel, inbound...) or duty:<id>
     role: str
     hours_per_week: float
 
@@ -126,7 +129,7 @@ class Plan:
     """A solved plan, with the explanation of what limits it."""
 
     scenario: str
-    mode: str
+    mode: PlanMode
     solver: str
     currency: str
     objective: str

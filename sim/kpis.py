@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from sim.results import Frames
+from sim.rules.activities import TimeUse
 from sim.scenario import Level, Scenario
 from sim.stats import spread
 
@@ -184,10 +185,10 @@ def _calls(out: pd.DataFrame, frames: Frames) -> None:
 def _waits(out: pd.DataFrame, frames: Frames) -> None:
     w = frames.window
     waits = frames.waits.loc[frames.waits["day"] >= w.warmup_days]
-    for kind in ("approval", "escalation"):
-        part = waits.loc[waits["kind"] == kind]
-        out[f"{kind}_wait_min"] = part.groupby("replication")["wait_min"].mean()
-    inbound = waits.loc[waits["kind"] == "inbound"]
+    for kind in (TimeUse.APPROVAL, TimeUse.ESCALATION):
+        part = waits.loc[waits["kind"] == kind.value]
+        out[f"{kind.value}_wait_min"] = part.groupby("replication")["wait_min"].mean()
+    inbound = waits.loc[waits["kind"] == TimeUse.INBOUND.value]
     # Answered on a later working day, or never: its wait spans a night (or more).
     carried = inbound["started_day"].to_numpy() != inbound["day"].to_numpy()
     grouped = inbound.assign(

@@ -27,8 +27,7 @@ class TimeUseRecord(NamedTuple):
 
     person: str
     day: int
-    activity: str  # calls, inbound, meeting, travel, stage_work, approval, escalation,
-    # coaching, after_sale, duty:<id>, idle, overtime, absent
+    activity: str  # a TimeUse value, or duty:<id> (sim.rules.activities)
     minutes: float
 
 
@@ -78,7 +77,7 @@ class DealRecord(NamedTuple):
 class WaitRecord(NamedTuple):
     """Something waiting on a person: an approval, an escalation, an inbound request."""
 
-    kind: str  # "approval", "escalation", "inbound"
+    kind: str  # TimeUse.APPROVAL, ESCALATION or INBOUND (sim.rules.activities)
     server: str  # person id that served it ("" when never served)
     level: str  # level of the server or the level asked for
     arrived_min: float

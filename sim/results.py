@@ -44,7 +44,7 @@ from sim.records import (
     TimeUseRecord,
     WaitRecord,
 )
-from sim.rules.activities import NOT_BUSY
+from sim.rules.activities import NOT_BUSY, TimeUse
 from sim.scenario import Scenario
 
 __all__ = [
@@ -329,7 +329,7 @@ def _utilisation_day(
     """Busy and available minutes per person and day (rows where the person has records)."""
     keys = [*KEYS, "person", "role", "level", "day", "week", "month"]
     busy = time_use["minutes"].where(~time_use["activity"].isin(NOT_BUSY), 0.0)
-    absent = time_use["minutes"].where(time_use["activity"] == "absent", 0.0)
+    absent = time_use["minutes"].where(time_use["activity"] == TimeUse.ABSENT.value, 0.0)
     frame = (
         time_use[keys]
         .assign(busy_min=busy, absent_min=absent)

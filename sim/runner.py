@@ -21,12 +21,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
 from sim.errors import TeamsimError
 from sim.kpis import per_replication, summarise
+from sim.mode import SimMode
 from sim.results import Frames, ReplicationColumns, build_frames, to_columns
 from sim.scenario import Scenario
 
@@ -34,7 +35,6 @@ __all__ = [
     "Executor",
     "InlineExecutor",
     "Interrupted",
-    "Mode",
     "ProcessExecutor",
     "ReplicationTask",
     "SimResult",
@@ -44,7 +44,6 @@ __all__ = [
     "simulate",
 ]
 
-Mode = Literal["block", "per_call"]
 Progress = Callable[[int], None]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -57,7 +56,7 @@ class ReplicationTask:
     scenario: Scenario
     replication: int
     seed: int
-    mode: Mode
+    mode: SimMode
 
 
 def run_task(task: ReplicationTask) -> ReplicationColumns:
@@ -174,7 +173,7 @@ class SimResult:
     scenario_hash: str
     seed: int
     replications: int
-    mode: Mode
+    mode: SimMode
     frames: Frames
     kpis: pd.DataFrame
     kpi_replications: pd.DataFrame
@@ -209,7 +208,7 @@ def simulate(
     seed: int | None = None,
     *,
     workers: int | None = None,
-    mode: Mode = "block",
+    mode: SimMode | str = SimMode.BLOCK,
     progress: Progress | None = None,
     executor: Executor | None = None,
 ) -> SimResult:
@@ -221,7 +220,8 @@ def simulate(
         seed: Root seed; ``None`` takes the scenario's ``seed``.
         workers: Local processes (default: every core); 1 runs in this process.
             Ignored when ``executor`` is given.
-        mode: ``"block"`` (runs of calls as one event) or ``"per_call"`` (reference).
+        mode: :class:`SimMode` or its value: ``"block"`` (runs of calls as one event) or
+            ``"per_call"`` (reference).
         progress: Called with the number of replications finished, as they finish.
         executor: Runs the replications (default: chosen from ``workers``).
 
@@ -235,10 +235,9 @@ def simulate(
         raise ValueError(f"replications must be >= 1, got {replications}")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
-    if mode not in ("block", "per_call"):
-        raise ValueError(f"mode must be 'block' or 'per_call', got {mode!r}")
+    sim_mode = SimMode.of(mode)
     root = scenario.seed if seed is None else seed
-    tasks = [ReplicationTask(scenario, r, root, mode) for r in range(replications)]
+    tasks = [ReplicationTask(scenario, r, root, sim_mode) for r in range(replications)]
     if executor is None:
         executor = InlineExecutor() if workers == 1 else ProcessExecutor(workers)
     try:
@@ -256,7 +255,7 @@ def simulate(
         scenario_hash=scenario_hash(scenario),
         seed=root,
         replications=len(parts),
-        mode=mode,
+        mode=sim_mode,
         frames=frames,
         kpis=summarise(per_rep),
         kpi_replications=per_rep,

@@ -2,6 +2,5 @@
 
 from sim.model.output import RunRecords
 from sim.model.replication import run_replication
-from sim.model.world import Mode
 
-__all__ = ["Mode", "RunRecords", "run_replication"]
+__all__ = ["RunRecords", "run_replication"]

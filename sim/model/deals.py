@@ -41,6 +41,7 @@ from sim.scenario.work import DutyScale
 REPEAT_KEY = 0xBEEF
 STAGE_WORK, MEETING, TRAVEL = TimeUse.STAGE_WORK.value, TimeUse.MEETING.value, TimeUse.TRAVEL.value
 AFTER_SALE = TimeUse.AFTER_SALE.value
+APPROVAL, ESCALATION = TimeUse.APPROVAL.value, TimeUse.ESCALATION.value
 
 
 @dataclass(eq=False, slots=True)
@@ -160,7 +161,7 @@ def _stage_task(w: World, deal: Deal, stage: Stage, t: float, due: float) -> sim
 def _ask(w: World, deal: Deal, scale: DutyScale, level: Level) -> Generator[Any, Any, None]:
     """Queue an approval or escalation above the owner and wait until it is done."""
     done = w.env.event()
-    kind = "approval" if scale is DutyScale.APPROVAL else "escalation"
+    kind = APPROVAL if scale is DutyScale.APPROVAL else ESCALATION
     task = Task(
         kind,
         w.event_minutes(scale, level),

@@ -19,6 +19,7 @@ from typing import Any
 
 import simpy
 
+from sim.mode import SimMode
 from sim.model.calls import (
     CALLBACKS,
     CONVERSATIONS,
@@ -83,11 +84,11 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     starts = [0.0, *ends[:-1]]
     n = bisect_left(starts, w.clock.worked(d, t0, stop))
     run = Run(t0, d, starts[:n], ends[:n])
-    if w.mode == "block":
+    if w.mode is SimMode.BLOCK:
         n = yield from _block(w, p, run)
     else:
         n = yield from _per_call(w, p, run, dialer)
-    if w.mode == "block":
+    if w.mode is SimMode.BLOCK:
         settle(w, p, dialer, run, 0, n)
     w.account(p, d, CALLS, t0, w.env.now)
     if p.deals_made != leads_before:

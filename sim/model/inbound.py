@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.mode import SimMode
 from sim.model.clock import NEVER, Clock
 from sim.model.deals import create_deal
 from sim.model.people import Person, State
@@ -144,7 +145,7 @@ def dispatch(w: World) -> None:
             desk.turn = (seat + 1) % len(desk.answerers)
             w.wake(desk.answerers[seat])
             return
-    if w.mode != "block" or not w.inbound_first:
+    if w.mode is not SimMode.BLOCK or not w.inbound_first:
         return
     now, clock = w.env.now, w.clock
     first, soonest = None, NEVER

@@ -6,6 +6,7 @@ import gc
 
 import simpy
 
+from sim.mode import SimMode
 from sim.model.calls import Pools, make_dialer
 from sim.model.clock import Clock
 from sim.model.duties import assign_duties, deal_duties
@@ -13,13 +14,13 @@ from sim.model.inbound import Desk, referrals, requests
 from sim.model.output import RunRecords
 from sim.model.people import build_people
 from sim.model.worker import person_process
-from sim.model.world import Mode, World
+from sim.model.world import World
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel, ReferralChannel
 
 
 def run_replication(
-    scenario: Scenario, replication: int, seed: int, *, mode: Mode = "block"
+    scenario: Scenario, replication: int, seed: int, *, mode: SimMode | str = SimMode.BLOCK
 ) -> RunRecords:
     """Play out one replication of a scenario: a pure function of its arguments.
 
@@ -27,21 +28,21 @@ def run_replication(
         scenario: The scenario.
         replication: Index of the replication; part of every random stream's key.
         seed: Root seed of the run's random streams.
-        mode: ``"block"`` (a run of calls is one event) or ``"per_call"`` (one event per
-            dial; the reference the block mode is tested against).
+        mode: :class:`SimMode` or its value: ``"block"`` (a run of calls is one event) or
+            ``"per_call"`` (one event per dial; the reference the block mode is tested
+            against).
 
     Returns:
         The run's records, in the order they happened.
     """
-    if mode not in ("block", "per_call"):
-        raise ValueError(f"mode must be 'block' or 'per_call', got {mode!r}")
+    sim_mode = SimMode.of(mode)
     clock = Clock.of(scenario)
     out = RunRecords(clock.horizon, list(clock.starts), scenario.calendar.warmup_days)
     people = build_people(scenario, seed, replication)
     assign_duties(scenario, people)
     desk = Desk(answerers=[p for p in people if p.role.answers_inbound])
     env = simpy.Environment()
-    w = World(env, scenario, clock, mode, seed, replication, people, out, Pools(scenario), desk)
+    w = World(env, scenario, clock, sim_mode, seed, replication, people, out, Pools(scenario), desk)
     w.deal_duties = deal_duties(scenario)
     for p in people:
         p.calls = make_dialer(scenario, p, seed, replication)

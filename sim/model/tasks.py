@@ -21,7 +21,7 @@ OnDone = Callable[["Person", float], None]
 class Task:
     """Work for one person: its activity, the working minutes left and who waits on it.
 
-    ``kind`` ("approval", "escalation", "inbound") marks work whose wait is recorded
+    ``kind`` (``TimeUse`` approval, escalation or inbound) marks work whose wait is recorded
     when it starts. A splittable task may be done in chunks across the day (and days);
     one that is not runs to the end once begun, into overtime if it must.
     """

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.mode import SimMode
 from sim.model.clock import Clock
 from sim.model.output import RunRecords
 from sim.model.people import Person, State
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from sim.model.calls import Pools
     from sim.model.inbound import Desk
 
-Mode = Literal["block", "per_call"]
 _WAKEABLE = (State.IDLE, State.CALLING, State.WORKING)
 OVERTIME = TimeUse.OVERTIME.value
 
@@ -32,7 +32,7 @@ class World:
     env: simpy.Environment
     sc: Scenario
     clock: Clock
-    mode: Mode
+    mode: SimMode
     seed: int
     replication: int
     people: list[Person]

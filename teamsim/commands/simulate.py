@@ -13,7 +13,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from sim import SimResult, simulate
+from sim import SimMode, SimResult, simulate
 from sim.errors import TeamsimError
 from sim.runner import Executor
 from teamsim.commands.options import (
@@ -33,13 +33,6 @@ from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
 from teamsim.store import Store
 from teamsim.summary import scenario_warnings
-
-
-class ModeChoice(StrEnum):
-    """How calls are simulated."""
-
-    BLOCK = "block"
-    PER_CALL = "per_call"
 
 
 class FormatChoice(StrEnum):
@@ -62,9 +55,9 @@ def simulate_command(
         ),
     ] = None,
     mode: Annotated[
-        ModeChoice,
+        SimMode,
         typer.Option("--mode", help="block: runs of calls as one event; per_call: reference."),
-    ] = ModeChoice.BLOCK,
+    ] = SimMode.BLOCK,
     set_: SetOption = None,
     json_: JsonOption = False,
     out_dir: Annotated[
@@ -144,12 +137,10 @@ def _show(
 
 
 def _run(
-    scenario: Any, replications: int, seed: int | None, runner: Executor, mode: ModeChoice
+    scenario: Any, replications: int, seed: int | None, runner: Executor, mode: SimMode
 ) -> SimResult:
     with replication_progress("replications", replications) as advance:
-        return simulate(
-            scenario, replications, seed, executor=runner, mode=mode.value, progress=advance
-        )
+        return simulate(scenario, replications, seed, executor=runner, mode=mode, progress=advance)
 
 
 def _header(result: SimResult, elapsed: float) -> str:
