@@ -10,9 +10,8 @@ from typer.testing import CliRunner
 
 from optimizer.rates import rates
 from sim.errors import ScenarioError
-from sim.scenario import Scenario
+from sim.scenario import SalesPlan, Scenario
 from sim.scenario.loader import parse_scenario
-from sim.scenario.work import Plan
 from teamsim.cli import app
 from teamsim.reference import json_schema_text
 from tests.scenario_texts import BASE
@@ -94,7 +93,7 @@ def test_the_optimiser_reads_each_month_by_its_calendar_month() -> None:
 
 
 def test_a_calendar_month_outside_1_to_12_is_an_error() -> None:
-    plan = Plan(revenue_per_month=TWELVE)
+    plan = SalesPlan(revenue_per_month=TWELVE)
     assert plan.for_calendar_month(12) == 12000.0
     with pytest.raises(ValueError, match=r"1\.\.12"):
         plan.for_calendar_month(0)
@@ -127,5 +126,5 @@ def test_schema_lets_editors_check_the_plans_length(value: object, valid: bool) 
     jsonschema = pytest.importorskip("jsonschema")
     defs = json.loads(json_schema_text())["$defs"]
     plan = {"revenue_per_month": value}
-    validator = jsonschema.Draft202012Validator({"$defs": defs, "$ref": "#/$defs/Plan"})
+    validator = jsonschema.Draft202012Validator({"$defs": defs, "$ref": "#/$defs/SalesPlan"})
     assert validator.is_valid(plan) is valid

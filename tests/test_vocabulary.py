@@ -3,7 +3,8 @@
 Time-use activities and the kinds of waits are ``sim.rules.TimeUse``, the simulator's
 mode ``sim.SimMode``, the optimiser's mode ``optimizer.PlanMode``. The public functions
 still accept the plain strings (the enums are StrEnums); no module spells a member's
-value as a bare string literal instead of naming the member.
+value as a bare string literal instead of naming the member. One name means one thing:
+``SalesPlan`` is what the team must sell, ``optimizer.Plan`` what the optimiser answers.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from pathlib import Path
 import pytest
 from model_helpers import canonical, team, tiny
 
+import optimizer
+import sim.scenario.work
 from optimizer import PlanMode, plan
 from sim import SimMode, simulate
 from sim.model import run_replication
 from sim.rules import DUTY_PREFIX, TimeUse
+from sim.scenario import SalesPlan, Scenario
 from tests.optimizer_helpers import scenario
 from tests.optimizer_helpers import tiny as tiny_plan
 
@@ -114,3 +118,13 @@ def test_the_optimisers_mode_is_one_enum_that_accepts_its_values() -> None:
     assert plan(sc, mode="allocation", marginals=False).mode is PlanMode.ALLOCATION
     with pytest.raises(ValueError, match="mode must be one of sizing, allocation, got 'size'"):
         plan(sc, mode="size")
+
+
+def test_the_sales_plan_and_the_optimisers_plan_have_different_names() -> None:
+    # SalesPlan: what the team must sell (the scenario's ``plan:``); Plan: the optimiser's answer.
+    assert Scenario.model_fields["plan"].annotation is SalesPlan
+    assert SalesPlan is not optimizer.Plan and optimizer.Plan.__name__ == "Plan"
+    assert not hasattr(sim.scenario, "Plan") and not hasattr(sim.scenario.work, "Plan")
+    schema = Scenario.model_json_schema()
+    assert "SalesPlan" in schema["$defs"] and "Plan" not in schema["$defs"]
+    assert schema["properties"]["plan"]["$ref"] == "#/$defs/SalesPlan"

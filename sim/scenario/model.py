@@ -9,7 +9,7 @@ from sim.scenario.base import Frozen, Identifier, Level
 from sim.scenario.calendar import Calendar
 from sim.scenario.market import Calls, Channel, Segment
 from sim.scenario.team import Persona, Role
-from sim.scenario.work import Duty, Plan, Policies
+from sim.scenario.work import Duty, Policies, SalesPlan
 
 SCHEMA_VERSION = 1
 
@@ -35,7 +35,7 @@ class Scenario(Frozen):
         default_factory=dict, description="Deal types and their funnels, by id."
     )
     duties: dict[Identifier, Duty] = Field(default_factory=dict, description="Duties, by id.")
-    plan: Plan = Field(description="The sales plan.")
+    plan: SalesPlan = Field(description="The sales plan.")
     policies: Policies = Field(description="Quotas, caps and priorities.")
 
     @model_validator(mode="after")

@@ -56,7 +56,8 @@ class Duty(Frozen):
     )
 
 
-class Plan(Frozen):
+# What the team must sell; the optimiser's answer is another thing, ``optimizer.Plan``.
+class SalesPlan(Frozen):
     """The sales plan and how sure the team must be of meeting it."""
 
     revenue_per_month: Annotated[
