@@ -14,9 +14,8 @@ from typing import Any, Literal
 
 import yaml
 
-from sim.errors import PathPart, Problem, dotted
-from sim.scenario import Scenario
-from sim.scenario.overrides import apply_overrides
+from sim import Problem
+from sim.scenario import PathPart, Scenario, apply_overrides, dotted
 
 __all__ = [
     "Lever",

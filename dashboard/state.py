@@ -11,22 +11,17 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import streamlit as st
 
 import optimizer
-from optimizer import Plan, PlanMode
+from optimizer import Plan, PlanMode, VerifiedPlan
+from sim import Problem, ScenarioError, SimResult
 from sim import simulate as run_simulation
-from sim.errors import Problem, ScenarioError
-from sim.runner import SimResult
-from sim.scenario import Scenario
-from sim.scenario.loader import parse_scenario
+from sim.scenario import Scenario, parse_scenario
 from teamsim.io import read_scenario_bytes
 from teamsim.store import Store, default_store_path
-
-if TYPE_CHECKING:
-    from optimizer.loop import VerifiedPlan
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -250,16 +245,13 @@ def verify(
     A resource cache, not a data cache: the result holds every iteration's simulation,
     too big to copy on every hit; it is never changed after it is made.
     """
-    # Imported here: the other pages do not need the loop (which arrived last).
-    from optimizer.loop import verify as run_verify
-
     scenario = parse_scenario(text, origin, list(edits))
     bar = st.progress(0.0, text="Optimising and simulating")
 
     def advance(what: str, done: int, total: int) -> None:
         bar.progress(done / max(total, 1), text=f"{what}: {done} of {total} replications")
 
-    verified = run_verify(
+    verified = optimizer.verify(
         scenario,
         confidence=confidence,
         replications=replications,

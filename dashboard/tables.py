@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer import Plan
-from sim.stats import wilson_interval
+from sim import wilson_interval
 from teamsim.compare import Comparison
 from teamsim.format import fmt_value, service_rows
 

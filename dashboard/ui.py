@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import state
-from sim.errors import Problem
+from sim import Problem
 from sim.scenario import Scenario
 
 __all__ = ["chart", "current_scenario", "header", "show_problems"]

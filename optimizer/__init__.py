@@ -1,10 +1,14 @@
 """The optimiser: size the team by level, allocate duties and call targets, explain the answer.
 
-Pure: a scenario goes in, a :class:`Plan` comes out; nothing is printed or written.
+Pure: a scenario goes in, a :class:`Plan` comes out (and, with :func:`verify`, the plan
+simulated and recalibrated until it holds); nothing is printed or written. The face of
+the package: front ends import from here, never from the modules behind it.
 """
 
+from optimizer.calibrate import outcome_label, sells
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
+from optimizer.loop import VerifiedPlan, verify
 from optimizer.model import PlanMode
 from optimizer.planner import plan
 from optimizer.result import Plan
@@ -16,7 +20,11 @@ __all__ = [
     "Plan",
     "PlanError",
     "PlanMode",
+    "VerifiedPlan",
     "back_calculate",
     "make_solver",
+    "outcome_label",
     "plan",
+    "sells",
+    "verify",
 ]

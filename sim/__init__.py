@@ -1,16 +1,43 @@
-"""The simulator: scenario schema and loader, the SimPy model, closed forms. Pure."""
+"""The simulator: scenario in, replications and their KPIs out. Pure.
+
+The face of the package: front ends import from here, from :mod:`sim.scenario` (the
+scenario language) and from :mod:`sim.rules` (the rules of the working day), never from
+the modules behind them.
+"""
 
 from sim.errors import Problem, ScenarioError, TeamsimError
+from sim.kpis import KPIS, kpi_value
 from sim.mode import SimMode
-from sim.runner import SimResult, simulate
+from sim.results import counted_months
+from sim.runner import (
+    Executor,
+    InlineExecutor,
+    Interrupted,
+    ProcessExecutor,
+    SimResult,
+    scenario_hash,
+    simulate,
+)
 from sim.scenario import Scenario
+from sim.stats import spread, t_quantile, wilson_interval
 
 __all__ = [
+    "KPIS",
+    "Executor",
+    "InlineExecutor",
+    "Interrupted",
     "Problem",
+    "ProcessExecutor",
     "Scenario",
     "ScenarioError",
     "SimMode",
     "SimResult",
     "TeamsimError",
+    "counted_months",
+    "kpi_value",
+    "scenario_hash",
     "simulate",
+    "spread",
+    "t_quantile",
+    "wilson_interval",
 ]

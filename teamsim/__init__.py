@@ -1,6 +1,6 @@
 """teamsim: the public API, the ``teamsim`` command and the run store."""
 
-from sim.errors import ScenarioError, TeamsimError
+from sim import ScenarioError, TeamsimError
 from sim.scenario import Scenario
 from teamsim.io import load_scenario
 

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.kpis import KPIS
-from sim.runner import SimResult
+from sim import KPIS, SimResult, spread, t_quantile, wilson_interval
 from sim.scenario import Level, Scenario
-from sim.stats import spread, t_quantile, wilson_interval
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,6 +130,19 @@ def compare(sides: Sequence[Side], confidence: float = 0.95) -> Comparison:
                 }
             )
     return Comparison(list(sides), pd.DataFrame(rows), confidence)
+
+
+def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
+    """The sheets of the comparison workbook."""
+    wide = result.wide()
+    for col in [c for c in wide.columns if c.endswith(" CI")]:
+        wide[col.replace(" CI", " CI low")] = [v[0] for v in wide[col]]
+        wide[col.replace(" CI", " CI high")] = [v[1] for v in wide[col]]
+        wide = wide.drop(columns=[col])
+    sheets = {"comparison": wide, "team": result.overview()}
+    for side in result.sides:
+        sheets[f"replications {side.label}"[:31]] = side.kpi_replications
+    return sheets
 
 
 def _pairs(a: Side, b: Side) -> bool:

@@ -19,7 +19,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 
-from sim.errors import ScenarioError, TeamsimError
+from sim import ScenarioError, TeamsimError
 
 # Off a terminal (pipes, CI logs, `make run | tee`) rich would wrap at 80 columns,
 # which folds the wide tables; $COLUMNS still wins where it is set.

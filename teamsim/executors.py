@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sim.errors import TeamsimError
-from sim.runner import Executor, InlineExecutor, Interrupted, ProcessExecutor
+from sim import Executor, InlineExecutor, Interrupted, ProcessExecutor, TeamsimError
 
 T = TypeVar("T")
 R = TypeVar("R")

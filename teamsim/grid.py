@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.errors import Problem, ScenarioError
+from sim import Problem, ScenarioError
 
 MAX_POINTS = 10_000
 _RANGE = re.compile(r"^\s*(?P<a>-?[\d.]+)\s*\.\.\s*(?P<b>-?[\d.]+)\s*(?::\s*(?P<step>[\d.]+))?\s*$")

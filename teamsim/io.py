@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.errors import Problem, ScenarioError
-from sim.scenario import Scenario
-from sim.scenario.loader import MAX_SCENARIO_BYTES, parse_scenario
+from sim import Problem, ScenarioError
+from sim.scenario import MAX_SCENARIO_BYTES, Scenario, parse_scenario
 
 
 def read_scenario_bytes(path: Path) -> bytes:

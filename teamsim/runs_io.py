@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sim.runner import SimResult
-from sim.scenario.loader import parse_scenario
+from sim import SimResult
+from sim.scenario import parse_scenario
 from teamsim import __version__
 from teamsim.compare import Side
 from teamsim.store import RunMeta, Store, StoreError

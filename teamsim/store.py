@@ -5,7 +5,7 @@ process write a file at a time; a second writer waits for the lock (up to a time
 and then fails with a clear message, never with a half-written run.
 
 Each run carries two hashes: ``scenario_hash``, the SHA-256 of the validated scenario
-with its overrides (:func:`sim.runner.scenario_hash`: the hash ``simulate`` reports,
+with its overrides (:func:`sim.scenario_hash`: the hash ``simulate`` reports,
 equal for equal scenarios however they are written), and ``scenario_text_hash``, the
 SHA-256 of the scenario file's text as stored.
 """
@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from sim.errors import TeamsimError
+from sim import TeamsimError
 from teamsim import store_schema
 from teamsim.store_schema import META_TABLE, SCHEMA_VERSION
 
@@ -49,7 +49,7 @@ def default_store_path() -> Path:
 def scenario_text_hash(text: str) -> str:
     """SHA-256 of a scenario file's text: equal texts, equal hashes.
 
-    Not the scenario's hash (:func:`sim.runner.scenario_hash`): the same scenario
+    Not the scenario's hash (:func:`sim.scenario_hash`): the same scenario
     written differently, or a text with different ``--set`` overrides, differ here.
     """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -71,7 +71,7 @@ class RunMeta:
     params: Mapping[str, Any] = field(default_factory=dict)
     finished_at: dt.datetime | None = None
     run_id: str = ""
-    # SHA-256 of the validated scenario, overrides applied (sim.runner.scenario_hash),
+    # SHA-256 of the validated scenario, overrides applied (sim.scenario_hash),
     # from the caller that has it (SimResult.scenario_hash). None: the store rebuilds it
     # from scenario_text and params["overrides"]; NULL if they do not validate.
     scenario_hash: str | None = None

@@ -3,7 +3,7 @@
 Version 1 was the first layout (runs without labels or parameters); version 2 adds
 them. Up to version 2, ``runs.scenario_hash`` held the SHA-256 of the scenario file's
 *text*; version 3 gives the name its one meaning, the SHA-256 of the *validated*
-scenario with its overrides applied (:func:`sim.runner.scenario_hash`, the hash a
+scenario with its overrides applied (:func:`sim.scenario_hash`, the hash a
 simulation reports), and keeps the text's hash as ``scenario_text_hash``.
 
 A file at an older version is migrated when it is next opened for writing. Until
@@ -20,9 +20,8 @@ from typing import Any
 
 import duckdb
 
-from sim.errors import TeamsimError
-from sim.runner import scenario_hash
-from sim.scenario.loader import parse_scenario
+from sim import TeamsimError, scenario_hash
+from sim.scenario import parse_scenario
 
 SCHEMA_VERSION = 3
 META_TABLE = "teamsim_store"
@@ -99,7 +98,7 @@ def runs_select(version: int) -> str:
 
 
 def stored_scenario_hash(text: str, params: str | Mapping[str, Any] | None) -> str | None:
-    """The scenario hash of a stored run (:func:`sim.runner.scenario_hash`), or None.
+    """The scenario hash of a stored run (:func:`sim.scenario_hash`), or None.
 
     The scenario is rebuilt from its text and the ``overrides`` in the run's params
     (JSON text or a mapping); None when it does not validate (a file from an older

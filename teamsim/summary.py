@@ -10,18 +10,16 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from sim.results import counted_months
-from sim.rules.people import span_warnings
-from sim.scenario import Scenario
-from sim.scenario.loader import place_problem
-from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
+from sim import counted_months
+from sim.rules import span_warnings
+from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
 from teamsim.io import read_scenario_bytes
 
 
 def scenario_warnings(sc: Scenario, path: Path, overrides: Sequence[str] = ()) -> list[Text]:
     """One line per thing in a valid scenario that is allowed but likely a mistake.
 
-    Today: each span of control exceeded (``sim.rules.people.span_warnings``). A plan may
+    Today: each span of control exceeded (``sim.rules.span_warnings``). A plan may
     still size more managers, so it is a warning, not an error; it names the file, the
     line of the field (or of its role, or the ``--set`` behind it) as errors do.
     """
@@ -117,7 +115,7 @@ def _plan_months(sc: Scenario) -> Table:
     """Each calendar month of the horizon, its working days and the plan that applies to it.
 
     A month is counted (compared with its plan) when all its working days lie inside the
-    horizon and after the warm-up; the rule is ``sim.results.counted_months``.
+    horizon and after the warm-up; the rule is ``sim.counted_months``.
     """
     table = Table(title="Plan by month", title_justify="left")
     for col in ("month", "working days", "counted", f"revenue plan ({sc.currency})"):

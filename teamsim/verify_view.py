@@ -10,9 +10,8 @@ import pandas as pd
 from rich.console import Group
 from rich.table import Table
 
-from optimizer.calibrate import outcome_label
-from optimizer.loop import VerifiedPlan
-from sim.runner import scenario_hash
+from optimizer import VerifiedPlan, outcome_label
+from sim import scenario_hash
 from teamsim import __version__
 from teamsim.format import fmt_value
 from teamsim.store import RunMeta, Store

@@ -10,9 +10,8 @@ import streamlit as st
 
 from dashboard import charts, exports, state, tables, ui
 from dashboard.state import MAX_SEED
-from sim.errors import ScenarioError, TeamsimError
-from teamsim.commands.compare import comparison_sheets
-from teamsim.compare import Comparison, Side, compare, side_from_result
+from sim import ScenarioError, TeamsimError
+from teamsim.compare import Comparison, Side, compare, comparison_sheets, side_from_result
 from teamsim.runs_io import save_result, side_from_run
 from teamsim.store import scenario_text_hash
 

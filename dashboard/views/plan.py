@@ -8,15 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
-from optimizer import InfeasiblePlanError, Plan, PlanMode
-from optimizer.calibrate import outcome_label, sells
+from optimizer import InfeasiblePlanError, Plan, PlanMode, outcome_label, sells
 from teamsim.format import SERVICE_CAPTION, SERVICE_TITLE, expected_outcome, fmt_value
 from teamsim.store import scenario_text_hash
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
-    from optimizer.loop import VerifiedPlan
+    from optimizer import VerifiedPlan
 
 MODES = {
     "Size the team (least cost)": PlanMode.SIZING,

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import charts, exports, state, tables, ui
-from sim.errors import TeamsimError
+from sim import TeamsimError
 from teamsim.store import Store
 
 ABOUT = ("run_id", "kind", "scenario_name", "label", "status", "seed", "replications",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import levers, state, ui
 from dashboard.levers import Lever
-from sim.errors import ScenarioError
+from sim import ScenarioError
 from sim.scenario import Scenario
 from teamsim.store import scenario_text_hash
 

@@ -10,8 +10,7 @@ import streamlit as st
 
 from dashboard import charts, state, tables, ui
 from dashboard.state import MAX_SEED
-from sim.errors import TeamsimError
-from sim.runner import SimResult
+from sim import SimResult, TeamsimError
 from teamsim.format import fmt_value
 from teamsim.runs_io import save_result
 from teamsim.store import scenario_text_hash

@@ -1,8 +1,31 @@
-"""The scenario language: one frozen pydantic tree, loaded from YAML."""
+"""The scenario language: one frozen pydantic tree, loaded from YAML.
 
+The face of the package: the tree's main types, the channel kinds, loading a file with
+overrides, and the dotted field paths that messages and ``--set`` use.
+"""
+
+from sim.errors import PathPart, dotted
 from sim.scenario.base import Level
 from sim.scenario.distributions import Distribution
+from sim.scenario.loader import MAX_SCENARIO_BYTES, parse_scenario, place_problem
+from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
 from sim.scenario.model import SCHEMA_VERSION, Scenario
+from sim.scenario.overrides import apply_overrides
 from sim.scenario.work import SalesPlan
 
-__all__ = ["SCHEMA_VERSION", "Distribution", "Level", "SalesPlan", "Scenario"]
+__all__ = [
+    "MAX_SCENARIO_BYTES",
+    "SCHEMA_VERSION",
+    "Distribution",
+    "InboundChannel",
+    "Level",
+    "PathPart",
+    "ReferralChannel",
+    "SalesPlan",
+    "Scenario",
+    "WarmChannel",
+    "apply_overrides",
+    "dotted",
+    "parse_scenario",
+    "place_problem",
+]

@@ -7,14 +7,12 @@ import math
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from sim import simulate
-from sim.runner import Executor
+from sim import Executor, simulate
 from teamsim.commands.options import ExecutorOption, SchedulerOption, SetOption, StoreOption
-from teamsim.compare import Comparison, Side, compare, side_from_result
+from teamsim.compare import Comparison, Side, compare, comparison_sheets, side_from_result
 from teamsim.console import out, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_workbook
@@ -173,19 +171,6 @@ def overview_table(result: Comparison) -> Table:
         cells.append(fmt_value(values["p_plan_met"], "share", currency))
         table.add_row(*cells)
     return table
-
-
-def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
-    """The sheets of the comparison workbook."""
-    wide = result.wide()
-    for col in [c for c in wide.columns if c.endswith(" CI")]:
-        wide[col.replace(" CI", " CI low")] = [v[0] for v in wide[col]]
-        wide[col.replace(" CI", " CI high")] = [v[1] for v in wide[col]]
-        wide = wide.drop(columns=[col])
-    sheets = {"comparison": wide, "team": result.overview()}
-    for side in result.sides:
-        sheets[f"replications {side.label}"[:31]] = side.kpi_replications
-    return sheets
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from sim.errors import TeamsimError
+from sim import TeamsimError
 from teamsim.commands.options import StoreOption
 from teamsim.console import out, user_errors
 from teamsim.store import STORE_ENV, default_store_path

@@ -11,9 +11,8 @@ import typer
 from rich.console import Group
 from rich.table import Table
 
-from optimizer import Plan, PlanMode, plan
-from optimizer.loop import verify
-from sim.runner import Executor
+from optimizer import Plan, PlanMode, plan, verify
+from sim import Executor
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     ExecutorOption,

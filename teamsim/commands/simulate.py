@@ -13,9 +13,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from sim import SimMode, SimResult, simulate
-from sim.errors import TeamsimError
-from sim.runner import Executor
+from sim import Executor, SimMode, SimResult, TeamsimError, simulate
 from teamsim.commands.options import (
     ExecutorOption,
     JsonOption,

@@ -11,10 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from sim import simulate
-from sim.errors import Problem, ScenarioError
-from sim.kpis import kpi_value
-from sim.runner import SimResult
+from sim import Problem, ScenarioError, SimResult, kpi_value, simulate
 from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.commands.options import (

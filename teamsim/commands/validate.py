@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sim.errors import ScenarioError
+from sim import ScenarioError
 from teamsim.commands.options import SetOption
 from teamsim.console import err, out, report_error
 from teamsim.io import load_scenario

@@ -1,0 +1,175 @@
+"""The code keeps the design's shape: the direction of dependencies and the package faces.
+
+DESIGN.md: arrows point one way, ``sim`` <- ``optimizer`` <- ``teamsim`` <- ``dashboard``.
+STYLE.md, habit 15: the front ends (``teamsim``, ``dashboard``) go through the faces of
+``sim`` and ``optimizer`` (``sim``, ``sim.scenario``, ``sim.rules``, ``optimizer``) and
+import only the names those faces export; no module outside the command line imports a
+command-line module (``teamsim.cli``, ``teamsim.commands``).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("sim", "optimizer", "teamsim", "dashboard")
+FRONT_ENDS = ("teamsim", "dashboard")
+FACES = ("sim", "sim.scenario", "sim.rules", "optimizer")
+CLI = ("teamsim.cli", "teamsim.commands", "teamsim.__main__")
+# What each package must never import: the arrows of DESIGN.md point one way.
+NEVER = {
+    "sim": ("optimizer", "teamsim", "dashboard"),
+    "optimizer": ("teamsim", "dashboard"),
+    "teamsim": ("dashboard",),
+}
+
+
+@dataclass(frozen=True)
+class Import:
+    """One imported module as written in a file: ``import m`` or ``from m import names``."""
+
+    file: str  # relative to the project's root
+    line: int
+    importer: str  # the importing module's dotted name
+    module: str
+    names: tuple[str, ...] = ()  # the names of a ``from`` import
+
+    def __str__(self) -> str:
+        what = f"from {self.module} import {', '.join(self.names)}" if self.names else self.module
+        return f"{self.file}:{self.line}: {what}"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _sources(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def _imports(path: Path) -> list[Import]:
+    """Every import of a file, those inside functions and ``TYPE_CHECKING`` included."""
+    rel = path.relative_to(ROOT).as_posix()
+    importer = _module_name(path)
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
+        if isinstance(node, ast.Import):
+            found += [Import(rel, node.lineno, importer, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # relative: resolved against the importing package
+                package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{module}" if module else base
+            names = tuple(a.name for a in node.names)
+            found.append(Import(rel, node.lineno, importer, module, names))
+    return found
+
+
+def _all_imports(*packages: str) -> list[Import]:
+    return [imp for package in packages for path in _sources(package) for imp in _imports(path)]
+
+
+def _within(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def _exports(face: str) -> set[str]:
+    return set(importlib.import_module(face).__all__)
+
+
+def _face_names_used(path: Path) -> list[tuple[int, str, str]]:
+    """``face.name`` attribute reads of a face imported whole (``import optimizer``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bound = {
+        (a.asname or a.name): a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for a in node.names
+        if a.name in FACES and (a.asname or "." not in a.name)
+    }
+    return [
+        (node.lineno, bound[node.value.id], node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in bound
+    ]
+
+
+def test_front_ends_import_sim_and_optimizer_through_their_faces() -> None:
+    wrong = []
+    for imp in _all_imports(*FRONT_ENDS):
+        if not _within(imp.module, ("sim", "optimizer")):
+            continue
+        if imp.module not in FACES:
+            wrong.append(f"{imp}: {imp.module} is not a face ({', '.join(FACES)})")
+            continue
+        exported = _exports(imp.module)
+        sub_faces = {f.rpartition(".")[2] for f in FACES if f.startswith(imp.module + ".")}
+        for name in imp.names:
+            if name not in exported and name not in sub_faces:
+                wrong.append(f"{imp}: {name} is not in {imp.module}.__all__")
+    for package in FRONT_ENDS:
+        for path in _sources(package):
+            for line, face, name in _face_names_used(path):
+                sub_face = f"{face}.{name}" in FACES
+                if name not in _exports(face) and not sub_face:
+                    rel = path.relative_to(ROOT).as_posix()
+                    wrong.append(f"{rel}:{line}: {face}.{name} is not in {face}.__all__")
+    assert not wrong, "deep imports:\n" + "\n".join(wrong)
+
+
+def test_only_the_command_line_imports_command_line_modules() -> None:
+    wrong = []
+    for imp in _all_imports(*FRONT_ENDS):
+        if _within(imp.importer, CLI):
+            continue
+        modules = [imp.module] + [f"{imp.module}.{n}" for n in imp.names]
+        if any(_within(m, CLI) for m in modules):
+            wrong.append(f"{imp}: a command-line module, imported by {imp.importer}")
+    assert not wrong, "command-line modules imported elsewhere:\n" + "\n".join(wrong)
+
+
+def test_dependencies_point_one_way() -> None:
+    wrong = [
+        f"{imp}: {package} never imports {', '.join(NEVER[package])}"
+        for package in NEVER
+        for imp in _all_imports(package)
+        if _within(imp.module, NEVER[package])
+    ]
+    assert not wrong, "dependencies against the design:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("face", [*FACES, *FRONT_ENDS])
+def test_each_face_imports_on_its_own_without_what_depends_on_it(face: str) -> None:
+    # A fresh interpreter per face: an import cycle shows when that face comes first.
+    code = (
+        f"import sys, {face}\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    loaded = set(run.stdout.split())
+    top = face.split(".")[0]
+    assert not loaded & set(NEVER.get(top, ())), f"import {face} loads {loaded & set(NEVER[top])}"
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_a_face_exports_names_it_has_once_each(face: str) -> None:
+    module = importlib.import_module(face)
+    names = module.__all__
+    assert len(names) == len(set(names))
+    assert [n for n in names if not hasattr(module, n)] == []
