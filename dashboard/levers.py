@@ -55,47 +55,95 @@ def levers(scenario: Scenario) -> list[Lever]:
         name = role.title or role_id
         hc = role.headcount
         path: tuple[PathPart, ...] = ("roles", role_id, "headcount")
-        if hc.fixed:
-            found.append(Lever(path, "Team", name, "people", hc.current, f"{role.level.value}"))
-        else:
-            value = {"current": hc.current, "min": hc.min, "max": hc.max}
-            found.append(Lever(path, "Team", name, "headcount", value, f"{role.level.value}"))
+        kind: Kind = "people" if hc.fixed else "headcount"
+        value = hc.current if hc.fixed else {"current": hc.current, "min": hc.min, "max": hc.max}
+        found.append(
+            Lever(
+                path=path, group="Team", label=name, kind=kind, value=value, help=role.level.value
+            )
+        )
         absence = ("roles", role_id, "absence")
         found.append(
-            Lever((*absence, "vacation_days"), "Absence", f"{name}: vacation", "days",
-                  role.absence.vacation_days, "working days a year")
-        )  # fmt: skip
+            Lever(
+                path=(*absence, "vacation_days"),
+                group="Absence",
+                label=f"{name}: vacation",
+                kind="days",
+                value=role.absence.vacation_days,
+                help="working days a year",
+            )
+        )
         found.append(
-            Lever((*absence, "sick_days"), "Absence", f"{name}: sick", "days",
-                  role.absence.sick_days, "working days a year")
-        )  # fmt: skip
+            Lever(
+                path=(*absence, "sick_days"),
+                group="Absence",
+                label=f"{name}: sick",
+                kind="days",
+                value=role.absence.sick_days,
+                help="working days a year",
+            )
+        )
     policies = scenario.policies
     found += [
-        Lever(("policies", "call_quota_per_day"), "Policies", "Call quota (dials a day)", "count",
-              policies.call_quota_per_day, "outbound dials a seller aims for a day"),
-        Lever(("policies", "max_calls_per_day"), "Policies", "Most dials a day", "count",
-              policies.max_calls_per_day, "a person stops dialling here"),
-        Lever(("policies", "occupancy_cap"), "Policies", "Occupancy cap", "share",
-              policies.occupancy_cap, "most of the available time that may be planned busy"),
-    ]  # fmt: skip
+        Lever(
+            path=("policies", "call_quota_per_day"),
+            group="Policies",
+            label="Call quota (dials a day)",
+            kind="count",
+            value=policies.call_quota_per_day,
+            help="outbound dials a seller aims for a day",
+        ),
+        Lever(
+            path=("policies", "max_calls_per_day"),
+            group="Policies",
+            label="Most dials a day",
+            kind="count",
+            value=policies.max_calls_per_day,
+            help="a person stops dialling here",
+        ),
+        Lever(
+            path=("policies", "occupancy_cap"),
+            group="Policies",
+            label="Occupancy cap",
+            kind="share",
+            value=policies.occupancy_cap,
+            help="most of the available time that may be planned busy",
+        ),
+    ]
     plan = scenario.plan.revenue_per_month
     found.append(
-        Lever(("plan", "revenue_per_month"), "Plan", f"Sales plan a month ({scenario.currency})",
-              "money" if len(plan) == 1 else "money_list",
-              plan[0] if len(plan) == 1 else list(plan),
-              "revenue a month" if len(plan) == 1 else "twelve values, January to December")
-    )  # fmt: skip
+        Lever(
+            path=("plan", "revenue_per_month"),
+            group="Plan",
+            label=f"Sales plan a month ({scenario.currency})",
+            kind="money" if len(plan) == 1 else "money_list",
+            value=plan[0] if len(plan) == 1 else list(plan),
+            help="revenue a month" if len(plan) == 1 else "twelve values, January to December",
+        )
+    )
     found.append(
-        Lever(("plan", "confidence"), "Plan", "Wanted P(plan met)", "share",
-              scenario.plan.confidence, "how sure the team must be of meeting the plan")
-    )  # fmt: skip
+        Lever(
+            path=("plan", "confidence"),
+            group="Plan",
+            label="Wanted P(plan met)",
+            kind="share",
+            value=scenario.plan.confidence,
+            help="how sure the team must be of meeting the plan",
+        )
+    )
     for seg_id, segment in scenario.segments.items():
         for i, stage in enumerate(segment.stages):
             # By index, not by name: the loader then attributes a problem to this override.
             found.append(
-                Lever(("segments", seg_id, "stages", i, "convert"), f"Conversions: {seg_id}",
-                      stage.name, "share", stage.convert, "share of deals that pass the stage")
-            )  # fmt: skip
+                Lever(
+                    path=("segments", seg_id, "stages", i, "convert"),
+                    group=f"Conversions: {seg_id}",
+                    label=stage.name,
+                    kind="share",
+                    value=stage.convert,
+                    help="share of deals that pass the stage",
+                )
+            )
     return found
 
 

@@ -66,7 +66,11 @@ def comparison_table(result: Comparison) -> pd.DataFrame:
             row[str(r["side"])] = _cell(fmt_value(float(r["mean"]), unit, currency))
         for r in _records(part.iloc[1:]):
             row[f"{r['side']} - {base}"] = _diff(
-                float(r["diff"]), float(r["ci_low"]), float(r["ci_high"]), unit, currency
+                float(r["diff"]),
+                low=float(r["ci_low"]),
+                high=float(r["ci_high"]),
+                unit=unit,
+                currency=currency,
             )
         rows.append(row)
     return pd.DataFrame(rows)

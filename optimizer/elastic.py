@@ -46,11 +46,29 @@ def explain_infeasible(
         groups = ["budget", "headcount", "span", "pool"]
     alternatives: list[Relaxation] = []
     for group in groups:
-        found = _relax(sc, r, mode, solver, budget, bounds, frozenset({group}), team)
+        found = _relax(
+            sc,
+            r,
+            mode=mode,
+            solver=solver,
+            budget=budget,
+            bounds=bounds,
+            groups=frozenset({group}),
+            team=team,
+        )
         if found is not None:
             alternatives.append(_join(found))
     if not alternatives:
-        together = _relax(sc, r, mode, solver, budget, bounds, frozenset(groups), team)
+        together = _relax(
+            sc,
+            r,
+            mode=mode,
+            solver=solver,
+            budget=budget,
+            bounds=bounds,
+            groups=frozenset(groups),
+            team=team,
+        )
         if together:
             alternatives.append(_join(together, "all of: "))
     if budget is not None and mode == PlanMode.SIZING:
@@ -83,7 +101,15 @@ def service_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> Infeasib
                 f"roster with days away: allow {desk.roster - most} more (max {most} -> "
                 f"{desk.roster})"
             )
-            found.append(Relaxation("service", roles, float(desk.roster - most), "people", text))
+            found.append(
+                Relaxation(
+                    kind="service",
+                    subject=roles,
+                    amount=float(desk.roster - most),
+                    unit="people",
+                    text=text,
+                )
+            )
     if not found:
         return None
     return InfeasiblePlanError(
@@ -115,7 +141,11 @@ def span_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasibleP
                 f"{need} {rid} are needed for {reports} {names} at a span of "
                 f"{role.max_span}: allow {need} (max {most} -> {need}), or a span of {wider}"
             )
-            found.append(Relaxation("span", rid, float(need - most), "people", text))
+            found.append(
+                Relaxation(
+                    kind="span", subject=rid, amount=float(need - most), unit="people", text=text
+                )
+            )
     if not found:
         return None
     reason = "The plan is impossible: span of control. " + "; ".join(
@@ -165,7 +195,9 @@ def _capacity_by_level(model: Model, extra: dict[str, float]) -> list[Relaxation
             f"short of time, in {', '.join(roles)}): about "
             f"{math.ceil(hours / max(per_person, 1e-9) - 1e-6)} more people at {per_person:.0f} h"
         )
-        result.append(Relaxation("capacity", level, hours, "hours/week", text))
+        result.append(
+            Relaxation(kind="capacity", subject=level, amount=hours, unit="hours/week", text=text)
+        )
     return result
 
 
@@ -194,7 +226,9 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"lower the plan to {reach:,.0f} {cur} a month ({share:.1%} of "
             f"{r.design.target:,.0f}): the most this team can be expected to sell"
         )
-        return Relaxation("plan", "plan", amount * r.per_month, f"{cur}/month", text)
+        return Relaxation(
+            kind="plan", subject="plan", amount=amount * r.per_month, unit=f"{cur}/month", text=text
+        )
     if group == "headcount":
         role = sc.roles[subject]
         people = math.ceil(amount - 1e-6)
@@ -205,7 +239,9 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"the maximum headcount of {subject} allows: allow {people} more "
             f"(max {role.headcount.max} -> {role.headcount.max + people})"
         )
-        return Relaxation("headcount", subject, float(people), "people", text)
+        return Relaxation(
+            kind="headcount", subject=subject, amount=float(people), unit="people", text=text
+        )
     if group == "span":
         role = sc.roles[subject]
         span = role.max_span or 0
@@ -216,7 +252,7 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"than {managers} {subject} at a span of {span} may have: allow a span of "
             f"{wider}, or more {subject}"
         )
-        return Relaxation("span", subject, amount, "reports", text)
+        return Relaxation(kind="span", subject=subject, amount=amount, unit="reports", text=text)
     if group == "pool":
         ch = model.channels[subject]
         total = (ch.contacts_per_day or 0.0) * r.horizon_days
@@ -225,10 +261,12 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"a {ch.kind} pool {subject} {extra / max(total, 1e-9):.0%} larger "
             f"({total:,.0f} -> {total + extra:,.0f} contacts over the horizon)"
         )
-        return Relaxation("pool", subject, extra, "contacts", text)
+        return Relaxation(kind="pool", subject=subject, amount=extra, unit="contacts", text=text)
     text = f"a budget {amount:,.0f} {cur} a month larger ({model.budget or 0:,.0f} -> "
     text += f"{(model.budget or 0) + amount:,.0f})"
-    return Relaxation("budget", "budget", amount, f"{cur}/month", text)
+    return Relaxation(
+        kind="budget", subject="budget", amount=amount, unit=f"{cur}/month", text=text
+    )
 
 
 def _unit(model: Model, unit_id: str) -> Unit:

@@ -287,13 +287,13 @@ def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
         if not role.headcount.fixed and round(value(var)) == role.headcount.max:
             limits.append(
                 Limit(
-                    f"headcount_max_{rid}",
-                    "headcount_max",
-                    rid,
-                    f"{rid}: at its maximum headcount of {role.headcount.max}",
-                    0.0,
-                    None,
-                    "",
+                    name=f"headcount_max_{rid}",
+                    family="headcount_max",
+                    subject=rid,
+                    text=f"{rid}: at its maximum headcount of {role.headcount.max}",
+                    slack=0.0,
+                    marginal=None,
+                    marginal_unit="",
                 )
             )
     return tuple(limits)

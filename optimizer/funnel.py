@@ -128,7 +128,7 @@ def back_calculate(sc: Scenario) -> Funnel:
             for sid, share in shares[cid].items():
                 if sid in segs:
                     leads = per_day.get(cid, 0.0) * share * days
-                    rows.append(_row(month, sid, ch, segs[sid], leads))
+                    rows.append(_row(month, sid, ch=ch, seg=segs[sid], leads=leads))
     return Funnel(tuple(rows), shortfall)
 
 

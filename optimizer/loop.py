@@ -222,13 +222,17 @@ def verify(
                 executor=executor,
                 progress=_reps(progress, number, replications),
             )
-        it = _iteration(number, plan, applied, result, capacity, plan_factor)
+        it = _iteration(
+            number, plan, applied=applied, result=result, capacity=capacity, plan_factor=plan_factor
+        )
         if it.p_plan_met >= target:
             done.append(_explained(scenario, _with_change(it, "target reached"), solver))
             return _stop(scenario, target, done, _met(it, target), met=True)
         new_capacity = _recalibrate_capacity(capacity, it.measures)
         new_factor = _next_margin(plan_factor, result, target)
-        change = _describe(scenario, capacity, new_capacity, plan_factor, new_factor)
+        change = _describe(
+            scenario, capacity, new_cap=new_capacity, old=plan_factor, new=new_factor
+        )
         done.append(_with_change(it, change))
         capacity, plan_factor = new_capacity, new_factor
     last = done[-1] = _explained(scenario, done[-1], solver)
@@ -274,7 +278,16 @@ def _iteration(
     low, high = wilson_interval(round(float(met.sum())), len(met)) if len(met) else (0.0, 1.0)
     measures = tuple(measure_roles(result, plan))
     return Iteration(
-        number, plan, applied, result, measures, dict(capacity), plan_factor, p, low, high
+        number=number,
+        plan=plan,
+        scenario=applied,
+        result=result,
+        measures=measures,
+        capacity_factor=dict(capacity),
+        plan_factor=plan_factor,
+        p_plan_met=p,
+        p_low=low,
+        p_high=high,
     )
 
 
@@ -384,4 +397,6 @@ def _bottleneck(it: Iteration, scenario: Scenario) -> str:
 def _stop(
     scenario: Scenario, target: float, done: list[Iteration], reason: str, met: bool = False
 ) -> VerifiedPlan:
-    return VerifiedPlan(scenario, target, met, reason, done)
+    return VerifiedPlan(
+        scenario=scenario, confidence=target, met=met, reason=reason, iterations=done
+    )

@@ -175,7 +175,16 @@ def build(
     current = {rid: role.headcount.current for rid, role in sc.roles.items()}
     staffed = dict(team or current) if sizing else current
     units = sizing_units(sc, r, staffed) if sizing else allocation_units(sc, r)
-    model = Model(problem, sc, r, plan_mode, units, channel_economics(sc, r), budget, staffed)
+    model = Model(
+        problem=problem,
+        scenario=sc,
+        rates=r,
+        mode=plan_mode,
+        units=units,
+        channels=channel_economics(sc, r),
+        budget=budget,
+        team=staffed,
+    )
     model.desks = desks(sc)
     _variables(model, dict(bounds or {}), relax, integer)
     _work(model)
@@ -363,7 +372,9 @@ def _plan(model: Model, relax: frozenset[str]) -> None:
     elif model.budget is None or model.mode == PlanMode.ALLOCATION:
         revenue = dict(model.revenue)
         revenue.update(_elastic(model, "plan", "plan", relax))
-        _constrain(model, "plan", revenue, pulp.LpConstraintGE, model.rates.plan_per_day)
+        _constrain(
+            model, "plan", terms=revenue, sense=pulp.LpConstraintGE, rhs=model.rates.plan_per_day
+        )
 
 
 def _owns_inbound(sc: Scenario, role_id: str, channel: str) -> bool:
@@ -425,7 +436,7 @@ def _leads(model: Model) -> None:
     for (uid, sid), var in model.deals.items():
         terms, const = received[uid, sid]
         row = {var: 1.0, **{v: -c for v, c in terms.items()}}
-        _constrain(model, f"leads_{uid}_{sid}", row, pulp.LpConstraintEQ, const)
+        _constrain(model, f"leads_{uid}_{sid}", terms=row, sense=pulp.LpConstraintEQ, rhs=const)
 
 
 def _inbound(model: Model) -> None:
@@ -433,7 +444,13 @@ def _inbound(model: Model) -> None:
         if ch.requests_per_day > 0:
             terms = {var: 1.0 for (_, c), var in model.answers.items() if c == cid}
             if terms:
-                _constrain(model, f"inbound_{cid}", terms, pulp.LpConstraintEQ, ch.requests_per_day)
+                _constrain(
+                    model,
+                    f"inbound_{cid}",
+                    terms=terms,
+                    sense=pulp.LpConstraintEQ,
+                    rhs=ch.requests_per_day,
+                )
 
 
 def _capacity(model: Model, relax: frozenset[str]) -> None:
@@ -448,20 +465,20 @@ def _capacity(model: Model, relax: frozenset[str]) -> None:
                 _add(terms, var, -coef)
             const += c
         # busy = the sum of its activities; the limits below then stay short rows.
-        _constrain(model, f"busy_{u.id}", terms, pulp.LpConstraintEQ, const)
+        _constrain(model, f"busy_{u.id}", terms=terms, sense=pulp.LpConstraintEQ, rhs=const)
         cap = {busy: 1.0}
         cap.update({v: -c for v, c in _elastic(model, "capacity", u.id, relax).items()})
         rhs = u.capacity_min if n is None else 0.0
         if n is not None:
             cap[n] = -u.capacity_min
-        _constrain(model, f"capacity_{u.id}", cap, pulp.LpConstraintLE, rhs)
+        _constrain(model, f"capacity_{u.id}", terms=cap, sense=pulp.LpConstraintLE, rhs=rhs)
         dials: Terms = {var: 1.0 for _, var in dials_of[u.id]}
         if dials:
             # A person dials at most selling_share x max_calls_per_day a day at work.
             if n is not None:
                 dials[n] = -u.dials_max
             rhs = u.dials_max if n is None else 0.0
-            _constrain(model, f"calls_cap_{u.id}", dials, pulp.LpConstraintLE, rhs)
+            _constrain(model, f"calls_cap_{u.id}", terms=dials, sense=pulp.LpConstraintLE, rhs=rhs)
 
 
 def _channel_policy(model: Model) -> None:
@@ -480,7 +497,7 @@ def _channel_policy(model: Model) -> None:
         first, turn = dial_order(sc, [c for c in _dialled(sc, u.role) if c in mine])
         for a, b in itertools.pairwise(turn):
             row = {mine[a]: 1.0, mine[b]: -1.0}
-            _constrain(model, f"in_turn_{u.id}_{b}", row, pulp.LpConstraintEQ, 0.0)
+            _constrain(model, f"in_turn_{u.id}_{b}", terms=row, sense=pulp.LpConstraintEQ, rhs=0.0)
         bound = max(u.dials_max * _most(model, u), 1e-9)
         for i, w in enumerate(first):
             later = {mine[c]: 1.0 / bound for c in [*first[i + 1 :], *turn]}
@@ -492,11 +509,17 @@ def _channel_policy(model: Model) -> None:
             model.gates[f"{u.id}_{w}"] = gate
             # Later channels are dialled only with the gate open ...
             _constrain(
-                model, f"warm_first_{u.id}_{w}", {**later, gate: -1.0}, pulp.LpConstraintLE, 0.0
+                model,
+                f"warm_first_{u.id}_{w}",
+                terms={**later, gate: -1.0},
+                sense=pulp.LpConstraintLE,
+                rhs=0.0,
             )
             # ... and an open gate means the unit's share of the pool's day is used up.
             used = {mine[w]: ch.connects_per_dial, gate: -share * (ch.contacts_per_day or 0.0)}
-            _constrain(model, f"warm_used_{u.id}_{w}", used, pulp.LpConstraintGE, 0.0)
+            _constrain(
+                model, f"warm_used_{u.id}_{w}", terms=used, sense=pulp.LpConstraintGE, rhs=0.0
+            )
 
 
 def _pool_share(model: Model, channel: str) -> dict[str, float]:
@@ -533,7 +556,9 @@ def _team(model: Model, relax: frozenset[str]) -> None:
             terms = {n[rid]: 1.0}
             terms.update({v: -1.0 for v in _elastic(model, "headcount", rid, relax)})
             limit = float(role.headcount.max)
-            _constrain(model, f"headcount_max_{rid}", terms, pulp.LpConstraintLE, limit)
+            _constrain(
+                model, f"headcount_max_{rid}", terms=terms, sense=pulp.LpConstraintLE, rhs=limit
+            )
     for rid, role in sc.roles.items():
         below = sc.direct_reports(rid)
         if role.max_span is not None and below:
@@ -541,15 +566,15 @@ def _team(model: Model, relax: frozenset[str]) -> None:
             terms = {n[x]: 1.0 for x in below}
             _add(terms, n[rid], -float(role.max_span))
             terms.update({v: -1.0 for v in _elastic(model, "span", rid, relax)})
-            _constrain(model, f"span_{rid}", terms, pulp.LpConstraintLE, 0.0)
+            _constrain(model, f"span_{rid}", terms=terms, sense=pulp.LpConstraintLE, rhs=0.0)
     for desk in model.desks:
         terms = {n[rid]: 1.0 for rid in desk.roles}
         name = "service_" + "_".join(desk.channels)
-        _constrain(model, name, terms, pulp.LpConstraintGE, float(desk.roster))
+        _constrain(model, name, terms=terms, sense=pulp.LpConstraintGE, rhs=float(desk.roster))
     if model.budget is not None:
         terms = {n[rid]: role.monthly_cost for rid, role in sc.roles.items()}
         terms.update({v: -1.0 for v in _elastic(model, "budget", "budget", relax)})
-        _constrain(model, "budget", terms, pulp.LpConstraintLE, model.budget)
+        _constrain(model, "budget", terms=terms, sense=pulp.LpConstraintLE, rhs=model.budget)
 
 
 def _pools(model: Model, relax: frozenset[str]) -> None:
@@ -568,7 +593,9 @@ def _pools(model: Model, relax: frozenset[str]) -> None:
             terms = {var: ch.connects_per_dial, **{v: -share for v in extra}}
             # One row per caller; the name keeps the channel first (extract groups by it).
             name = f"pool_{cid}__{uid}" if len(shares) > 1 else f"pool_{cid}"
-            _constrain(model, name, terms, pulp.LpConstraintLE, share * ch.contacts_per_day)
+            _constrain(
+                model, name, terms=terms, sense=pulp.LpConstraintLE, rhs=share * ch.contacts_per_day
+            )
 
 
 # --- objective ---------------------------------------------------------------------------
@@ -628,8 +655,12 @@ def _fairness(model: Model, objective: Terms, weight: float) -> None:
         lo = model.problem.add_variable(f"util_min_{level.value}", 0)
         for u in people:
             busy = model.busy[u.id]
-            _constrain(model, f"fair_hi_{u.id}", {busy: 1.0, hi: -u.capacity_min}, -1, 0.0)
-            _constrain(model, f"fair_lo_{u.id}", {busy: 1.0, lo: -u.capacity_min}, 1, 0.0)
+            _constrain(
+                model, f"fair_hi_{u.id}", terms={busy: 1.0, hi: -u.capacity_min}, sense=-1, rhs=0.0
+            )
+            _constrain(
+                model, f"fair_lo_{u.id}", terms={busy: 1.0, lo: -u.capacity_min}, sense=1, rhs=0.0
+            )
         _add(objective, hi, -weight)
         _add(objective, lo, weight)
 

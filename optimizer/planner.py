@@ -65,7 +65,7 @@ def plan(
     r = rates(scenario, factors)
     if plan_mode is PlanMode.ALLOCATION:
         _check_team(scenario, budget)
-        model = _allocation(scenario, r, lp_solver, budget, fairness)
+        model = _allocation(scenario, r, solver=lp_solver, budget=budget, fairness=fairness)
     else:
         model = _sizing(scenario, r, lp_solver, budget)
     model.notes.extend(_notes(model))
@@ -75,7 +75,9 @@ def plan(
     result = extract(model, lp_solver, found)
     if marginals and plan_mode is PlanMode.SIZING:
         heads = {line.role: line.headcount for line in result.roles}
-        found = _resolve_values(scenario, r, lp_solver, budget, heads, result)
+        found = _resolve_values(
+            scenario, r, solver=lp_solver, budget=budget, heads=heads, base=result
+        )
         result = replace(result, marginals=found)
     return result
 
@@ -94,7 +96,9 @@ def _solved(
     try:
         solve(model.problem, solver)
     except Infeasible:
-        raise explain_infeasible(sc, r, mode, solver, budget, team=team) from None
+        raise explain_infeasible(
+            sc, r, mode=mode, solver=solver, budget=budget, team=team
+        ) from None
     return model
 
 
@@ -155,7 +159,11 @@ def _check_team(sc: Scenario, budget: float | None) -> None:
                 f"The current team is impossible: span of control of {rid}: {below} people "
                 f"report to {role.headcount.current} {rid}, beyond a span of "
                 f"{role.max_span} each.",
-                [Relaxation("span", rid, float(more), "people", text)],
+                [
+                    Relaxation(
+                        kind="span", subject=rid, amount=float(more), unit="people", text=text
+                    )
+                ],
             )
     cost = sum(role.headcount.current * role.monthly_cost for role in sc.roles.values())
     if budget is not None and cost > budget:
@@ -163,7 +171,15 @@ def _check_team(sc: Scenario, budget: float | None) -> None:
         raise InfeasiblePlanError(
             f"The current team costs {cost:,.0f} {sc.currency} a month, over the budget "
             f"of {budget:,.0f}.",
-            [Relaxation("budget", "budget", cost - budget, f"{sc.currency}/month", text)],
+            [
+                Relaxation(
+                    kind="budget",
+                    subject="budget",
+                    amount=cost - budget,
+                    unit=f"{sc.currency}/month",
+                    text=text,
+                )
+            ],
         )
 
 
@@ -205,7 +221,14 @@ def _dual_values(model: Model, solver: pulp.LpSolver) -> tuple[Marginal, ...]:
         per_role[u.role].append(worth * r.per_month)
     unit = f"{sc.currency}/month of expected revenue"
     return tuple(
-        Marginal(rid, sc.roles[rid].level.value, sum(v) / len(v), None, unit, "duals")
+        Marginal(
+            role=rid,
+            level=sc.roles[rid].level.value,
+            one_more=sum(v) / len(v),
+            one_fewer=None,
+            unit=unit,
+            method="duals",
+        )
         for rid, v in per_role.items()
     )
 
@@ -223,11 +246,29 @@ def _resolve_values(
     values = []
     for rid, role in sc.roles.items():
         n = heads[rid]
-        more = _objective_with(sc, r, solver, budget, bounds, heads, rid, n + 1, role.monthly_cost)
+        more = _objective_with(
+            sc,
+            r,
+            solver=solver,
+            budget=budget,
+            bounds=bounds,
+            heads=heads,
+            role_id=rid,
+            people=n + 1,
+            cost_change=role.monthly_cost,
+        )
         fewer = None
         if n > 0:
             fewer = _objective_with(
-                sc, r, solver, budget, bounds, heads, rid, n - 1, -role.monthly_cost
+                sc,
+                r,
+                solver=solver,
+                budget=budget,
+                bounds=bounds,
+                heads=heads,
+                role_id=rid,
+                people=n - 1,
+                cost_change=-role.monthly_cost,
             )
         if budget is None:
             unit = f"{sc.currency}/month of cost (change)"
@@ -237,12 +278,12 @@ def _resolve_values(
             base_value = base.revenue_per_month
         values.append(
             Marginal(
-                rid,
-                role.level.value,
-                None if more is None else more - base_value,
-                None if fewer is None else fewer - base_value,
-                unit,
-                "re-solve",
+                role=rid,
+                level=role.level.value,
+                one_more=None if more is None else more - base_value,
+                one_fewer=None if fewer is None else fewer - base_value,
+                unit=unit,
+                method="re-solve",
             )
         )
     return tuple(values)

@@ -87,7 +87,10 @@ def _unit(
 
 def sizing_units(sc: Scenario, r: Rates, team: dict[str, int]) -> list[Unit]:
     """One unit per role, with its persona mix; ``team`` is the headcount the ramp is for."""
-    return [_unit(sc, r, rid, rid, None, max(team.get(rid, 0), 1)) for rid in sc.roles]
+    return [
+        _unit(sc, r, uid=rid, rid=rid, name=None, people=max(team.get(rid, 0), 1))
+        for rid in sc.roles
+    ]
 
 
 def allocation_units(sc: Scenario, r: Rates) -> list[Unit]:
@@ -103,5 +106,5 @@ def allocation_units(sc: Scenario, r: Rates) -> list[Unit]:
         for i, name in enumerate(assign_personas(role.personas, n), start=1):
             pid = person_id(rid, i)
             extra = {"manager": managers.get(pid, ""), "reports": reports.get(pid, 0)}
-            units.append(_unit(sc, r, pid, rid, name, n, **extra))
+            units.append(_unit(sc, r, uid=pid, rid=rid, name=name, people=n, **extra))
     return units

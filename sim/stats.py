@@ -123,7 +123,7 @@ def spread(values: Sequence[float], confidence: float = 0.95, *, share: bool = F
     n = len(x)
     if n == 0:
         nan = math.nan
-        return Spread(0, nan, nan, nan, nan, nan, nan, nan)
+        return Spread(n=0, mean=nan, sd=nan, p10=nan, p50=nan, p90=nan, ci_low=nan, ci_high=nan)
     mean = float(x.mean())
     sd = float(x.std(ddof=1)) if n > 1 else math.nan
     p10, p50, p90 = (float(q) for q in np.quantile(x, [0.1, 0.5, 0.9]))
@@ -134,4 +134,4 @@ def spread(values: Sequence[float], confidence: float = 0.95, *, share: bool = F
         low, high = mean - half, mean + half
     else:
         low = high = math.nan
-    return Spread(n, mean, sd, p10, p50, p90, low, high)
+    return Spread(n=n, mean=mean, sd=sd, p10=p10, p50=p50, p90=p90, ci_low=low, ci_high=high)

@@ -110,7 +110,9 @@ def compare(sides: Sequence[Side], confidence: float = 0.95) -> Comparison:
             diff, low, high, paired = (
                 (math.nan, math.nan, math.nan, False)
                 if i == 0
-                else _difference(base, side, kpi.name, confidence, kpi.share)
+                else _difference(
+                    base, side, column=kpi.name, confidence=confidence, share=kpi.share
+                )
             )
             # Two proportions differ by at most 1: an interval reaching past is no news.
             widest = kpi.bounds[1] - kpi.bounds[0]

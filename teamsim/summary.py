@@ -29,7 +29,9 @@ def scenario_warnings(sc: Scenario, path: Path, overrides: Sequence[str] = ()) -
     content = read_scenario_bytes(path)  # read again only when there is something to place
     lines = []
     for field, message in found:
-        problem = place_problem(content, str(path), field, message, overrides)
+        problem = place_problem(
+            content, str(path), path=field, message=message, overrides=overrides
+        )
         lines.append(Text.assemble(("warning:", "bold yellow"), " ", str(problem)))
     return lines
 

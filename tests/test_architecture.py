@@ -4,7 +4,8 @@ DESIGN.md: arrows point one way, ``sim`` <- ``optimizer`` <- ``teamsim`` <- ``da
 STYLE.md, habit 15: the front ends (``teamsim``, ``dashboard``) go through the faces of
 ``sim`` and ``optimizer`` (``sim``, ``sim.scenario``, ``sim.rules``, ``optimizer``) and
 import only the names those faces export; no module outside the command line imports a
-command-line module (``teamsim.cli``, ``teamsim.commands``).
+command-line module (``teamsim.cli``, ``teamsim.commands``). Long calls name their
+arguments.
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ PACKAGES = ("sim", "optimizer", "teamsim", "dashboard")
 FRONT_ENDS = ("teamsim", "dashboard")
 FACES = ("sim", "sim.scenario", "sim.rules", "optimizer")
 CLI = ("teamsim.cli", "teamsim.commands", "teamsim.__main__")
+# More positional arguments than this and a call must name them.
+MOST_POSITIONAL = 4
+# Calls that may pass more: the records appended in the simulator's hot loops (a keyword
+# call doubles the cost of building one), and functions whose arguments are a variable
+# list of the same thing (rich's cells and renderables, a random stream's keys).
+POSITIONAL_ALLOWED = {
+    "AbsenceRecord",
+    "CallDayRecord",
+    "DealRecord",
+    "FunnelRecord",
+    "TimeUseRecord",
+    "WaitRecord",
+    "add_row",
+    "Group",
+    "stream",
+}
 # What each package must never import: the arrows of DESIGN.md point one way.
 NEVER = {
     "sim": ("optimizer", "teamsim", "dashboard"),
@@ -154,10 +171,7 @@ def test_dependencies_point_one_way() -> None:
 @pytest.mark.parametrize("face", [*FACES, *FRONT_ENDS])
 def test_each_face_imports_on_its_own_without_what_depends_on_it(face: str) -> None:
     # A fresh interpreter per face: an import cycle shows when that face comes first.
-    code = (
-        f"import sys, {face}\n"
-        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
-    )
+    code = f"import sys, {face}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
     run = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
@@ -173,3 +187,17 @@ def test_a_face_exports_names_it_has_once_each(face: str) -> None:
     names = module.__all__
     assert len(names) == len(set(names))
     assert [n for n in names if not hasattr(module, n)] == []
+
+
+def test_long_calls_name_their_arguments() -> None:
+    wrong = []
+    for package in PACKAGES:
+        for path in _sources(package):
+            rel = path.relative_to(ROOT).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
+                if not isinstance(node, ast.Call) or len(node.args) <= MOST_POSITIONAL:
+                    continue
+                callee = ast.unparse(node.func)
+                if callee.rpartition(".")[2] not in POSITIONAL_ALLOWED:
+                    wrong.append(f"{rel}:{node.lineno}: {callee} with {len(node.args)} positional")
+    assert not wrong, "calls to write with keywords:\n" + "\n".join(wrong)

@@ -130,7 +130,12 @@ def _side(choice: Choice, replications: int, seed: int, keep: bool) -> Side:
     source = choice.source or state.bundled_source(choice.label)
     started = dt.datetime.now()
     result = state.simulate(
-        source.text, source.origin, choice.edits, replications, seed, state.workers()
+        source.text,
+        source.origin,
+        edits=choice.edits,
+        replications=replications,
+        seed=seed,
+        workers=state.workers(),
     )
     if keep:
         save_result(state.store(), result, source.text, label=choice.label,

@@ -164,8 +164,16 @@ def _verified(source: state.Source, edits: tuple[str, ...], confidence: float, s
     key = (scenario_text_hash(source.text), edits, reps, iterations, wanted, seed)
     if run:
         try:
-            verified = state.verify(source.text, source.origin, edits, reps, seed, iterations,
-                                    wanted, state.workers())  # fmt: skip
+            verified = state.verify(
+                source.text,
+                source.origin,
+                edits=edits,
+                replications=reps,
+                seed=seed,
+                max_iterations=iterations,
+                confidence=wanted,
+                workers=state.workers(),
+            )
         except InfeasiblePlanError as exc:
             st.error(f"**No plan is possible:** {exc}", icon=":material/block:")
             return

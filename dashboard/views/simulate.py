@@ -42,7 +42,12 @@ def render() -> None:
     if run:
         started = dt.datetime.now()
         result = state.simulate(
-            source.text, source.origin, edits, replications, seed, state.workers()
+            source.text,
+            source.origin,
+            edits=edits,
+            replications=replications,
+            seed=seed,
+            workers=state.workers(),
         )
         run_id = _keep(source, edits, result, started) if keep else None
         state.remember("simulate", key, (result, run_id))

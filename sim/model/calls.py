@@ -264,7 +264,15 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
                 dur[i] = max(mean + (v - mean) * vx, 0.0) * dx
     hits = [i for i in talk if codes[i] != LOST]
     connected = [i for i, o in enumerate(codes) if o != NO_ANSWER]
-    return DayPlan(ch, codes, list(accumulate(dur)), hits, connected, took, n)
+    return DayPlan(
+        ch=ch,
+        outcome=codes,
+        cum=list(accumulate(dur)),
+        hits=hits,
+        connected=connected,
+        took=took,
+        asked=n,
+    )
 
 
 def draw_one(dist: Distribution, rng: np.random.Generator) -> float:

@@ -89,8 +89,8 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     else:
         n = yield from _per_call(w, p, run, dialer)
     if w.mode is SimMode.BLOCK:
-        settle(w, p, dialer, run, 0, n)
-    w.account(p, d, CALLS, t0, w.env.now)
+        settle(w, p, dialer=dialer, run=run, a=0, b=n)
+    w.account(p, d, activity=CALLS, t0=t0, t1=w.env.now)
     if p.deals_made != leads_before:
         # Let the deals just created queue their first work before the person chooses
         # what to do next (their processes start at this minute, after we yield).
@@ -125,7 +125,7 @@ def _per_call(w: World, p: Person, run: Run, dialer: Dialer) -> Generator[Any, A
     stop_for_desk = w.inbound_first and p.role.answers_inbound
     for k in range(len(run.starts)):
         yield w.env.timeout(w.finish(run.day, run.t0, run.ends[k]) - w.env.now)
-        settle(w, p, dialer, run, k, k + 1)
+        settle(w, p, dialer=dialer, run=run, a=k, b=k + 1)
         if stop_for_desk and w.desk.pending():
             return k + 1
     return len(run.starts)
@@ -145,7 +145,7 @@ def settle(w: World, p: Person, dialer: Dialer, run: Run, a: int, b: int) -> Non
         if plan.outcome[j] == LEAD:
             new_lead(w, p, dialer.channels[plan.ch[j]], t)
         else:
-            schedule_callback(w, p, dialer, plan.ch[j], t)
+            schedule_callback(w, p, dialer=dialer, k=plan.ch[j], t=t)
     plan.next = i0 + b
 
 
@@ -153,7 +153,7 @@ def new_lead(w: World, p: Person, channel: str, t: float) -> None:
     """A lead booked by ``p``: a deal they own, on a stream keyed by them and a counter."""
     keys = (Purpose.DEALS, key_of(p.role_id), p.index, p.deals_made)
     p.deals_made += 1
-    create_deal(w, p, channel, t, keys)
+    create_deal(w, p, channel=channel, t=t, keys=keys)
 
 
 def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> None:
@@ -180,7 +180,7 @@ def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> 
             new_lead(w, q, dialer.channels[k], t_done)
         elif again:
             row[FOLLOW_UPS] += 1
-            schedule_callback(w, q, dialer, k, t_done)
+            schedule_callback(w, q, dialer=dialer, k=k, t=t_done)
 
     task = Task(CALLS, minutes, due, splittable=False, on_done=on_done)
     w.give_followup(p, due, task, since=t)

@@ -200,7 +200,7 @@ def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...], u: float) -> Any:
         # Whoever answered owns the lead if they sell its segment (sim.rules.people).
         owner = p if p in w.desk.seller_sets[cid] else assign(w, cid, t, u)
         if owner is not None:
-            create_deal(w, owner, cid, t, keys)
+            create_deal(w, owner, channel=cid, t=t, keys=keys)
 
     return on_done
 
@@ -216,4 +216,4 @@ def referrals(w: World, cid: str, ch: ReferralChannel) -> Generator[Any, Any, No
         yield w.env.timeout(t - w.env.now)
         owner = assign(w, cid, t, picks[k])
         if owner is not None:
-            create_deal(w, owner, cid, t, (Purpose.DEALS, ck, k, 1))
+            create_deal(w, owner, channel=cid, t=t, keys=(Purpose.DEALS, ck, k, 1))

@@ -117,7 +117,12 @@ class Person:
         """The person's row in the people table."""
         boss = self.manager.pid if self.manager else ""
         return PersonRecord(
-            self.pid, self.role_id, self.level.value, self.persona, boss, self.productivity(0)
+            person=self.pid,
+            role=self.role_id,
+            level=self.level.value,
+            persona=self.persona,
+            manager=boss,
+            start_productivity=self.productivity(0),
         )
 
 
@@ -142,10 +147,10 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
         hires = draw_hires(
             role.ramp,
             n,
-            days,
-            sc.calendar.working_days_per_year,
-            ramp_days(role.ramp, month),
-            stream(seed, replication, Purpose.RAMP, rkey),
+            days=days,
+            days_per_year=sc.calendar.working_days_per_year,
+            before=ramp_days(role.ramp, month),
+            rng=stream(seed, replication, Purpose.RAMP, rkey),
         )
         segments = role.segments if role.segments is not None else list(sc.segments)
         outbound, first = _outbound(sc, role, segments)
@@ -155,14 +160,14 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
                 role.absence, days, years, stream(seed, replication, Purpose.ABSENCES, rkey, i)
             )
             person = Person(
-                f"{rid}.{i + 1:02d}",
-                rid,
-                role,
-                i,
-                name,
-                p.duration_x,
-                p.conversion_x,
-                p.variability_x,
+                pid=f"{rid}.{i + 1:02d}",
+                role_id=rid,
+                role=role,
+                index=i,
+                persona=name,
+                duration_x=p.duration_x,
+                conversion_x=p.conversion_x,
+                variability_x=p.variability_x,
                 segments=segments,
                 outbound=outbound,
                 first=first,

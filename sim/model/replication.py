@@ -42,7 +42,18 @@ def run_replication(
     assign_duties(scenario, people)
     desk = Desk(answerers=[p for p in people if p.role.answers_inbound])
     env = simpy.Environment()
-    w = World(env, scenario, clock, sim_mode, seed, replication, people, out, Pools(scenario), desk)
+    w = World(
+        env=env,
+        sc=scenario,
+        clock=clock,
+        mode=sim_mode,
+        seed=seed,
+        replication=replication,
+        people=people,
+        out=out,
+        pools=Pools(scenario),
+        desk=desk,
+    )
     w.deal_duties = deal_duties(scenario)
     for p in people:
         p.calls = make_dialer(scenario, p, seed, replication)

@@ -42,6 +42,7 @@ class Task:
         """The wait of this task, started by ``server`` at ``now`` (or never: server "")."""
         started = now if server else -1.0
         wait = now - self.arrived
+        # Positional for speed: a record appended in the hot loop (keywords double its cost).
         return WaitRecord(
             self.kind, server, self.level, self.arrived, started, wait, wait > self.late_after
         )

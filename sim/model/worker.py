@@ -137,6 +137,8 @@ def _end_day(w: World, p: Person, d: int) -> None:
     tally_day(dialer)
     for k, row in enumerate(dialer.counts):
         if any(row):
+            # Positional for speed: a record appended in the hot loop (keywords double its
+            # cost); the counts are in the record's field order.
             w.out.calls.append(CallDayRecord(pid, d, dialer.channels[k], *row))
             row[:] = [0] * 6
     return_unused(dialer, w.pools, p.pid, quota(w, p))
@@ -219,7 +221,7 @@ def _whole(w: World, p: Person, d: int, task: Task) -> Steps:
     t0 = w.env.now
     t1 = w.finish(d, t0, task.minutes)
     yield w.env.timeout(t1 - t0)
-    w.account(p, d, task.activity, t0, t1)
+    w.account(p, d, activity=task.activity, t0=t0, t1=t1)
     _complete(p, task, t1)
 
 
@@ -239,14 +241,14 @@ def _meeting(w: World, p: Person, d: int, task: Task) -> Steps:
         t0 = t0 + (t1 - t0)
     if t0 <= 2.0 * start:
         for activity, a, b in spans:
-            w.account(p, d, activity, a, b)
+            w.account(p, d, activity=activity, t0=a, t1=b)
         yield w.env.timeout(t0 - start)
     else:
         for activity, minutes in task.parts:
             a = w.env.now
             b = w.finish(d, a, minutes)
             yield w.env.timeout(b - a)
-            w.account(p, d, activity, a, b)
+            w.account(p, d, activity=activity, t0=a, t1=b)
     _complete(p, task, w.env.now)
 
 
@@ -298,7 +300,7 @@ def _piece(
     stopped = yield from _until(w, p, t1, stoppable and task.splittable)
     if stopped < t1:
         t1, work = stopped, w.clock.worked(d, t0, stopped)
-    w.account(p, d, task.activity, t0, t1)
+    w.account(p, d, activity=task.activity, t0=t0, t1=t1)
     task.minutes -= work
     if task.minutes > EPS and task.splittable and t1 < w.clock.caps[d]:
         return False
@@ -308,7 +310,7 @@ def _piece(
 
 def _followup(w: World, p: Person, d: int) -> Steps:
     entry = heapq.heappop(p.followups)
-    finished = yield from _piece(w, p, d, entry[3], _FOLLOW_UPS in p.preempted)
+    finished = yield from _piece(w, p, d=d, task=entry[3], stoppable=_FOLLOW_UPS in p.preempted)
     if not finished:
         heapq.heappush(p.followups, entry)
 
@@ -333,11 +335,11 @@ def _chore(w: World, p: Person, d: int) -> Steps:
         t = t1
     if t > now:
         stopped = yield from _until(w, p, t, stoppable)
-        _account_stretch(w, p, d, stretch, stopped)
+        _account_stretch(w, p, d=d, stretch=stretch, stopped=stopped)
         return
     chore = p.chores[0]
     task = Task(chore[0], chore[1], w.env.now)
-    yield from _piece(w, p, d, task, stoppable)
+    yield from _piece(w, p, d=d, task=task, stoppable=stoppable)
     chore[1] = task.minutes
     if chore[1] <= EPS:
         p.chores.popleft()
@@ -350,9 +352,9 @@ def _account_stretch(
     back = []
     for activity, minutes, a, b in stretch:
         if b <= stopped:
-            w.account(p, d, activity, a, b)
+            w.account(p, d, activity=activity, t0=a, t1=b)
         elif a < stopped:
-            w.account(p, d, activity, a, stopped)
+            w.account(p, d, activity=activity, t0=a, t1=stopped)
             back.append([activity, minutes - w.clock.worked(d, a, stopped)])
         else:
             back.append([activity, minutes])
@@ -366,7 +368,7 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
         return None
     plan = dialer.plan
     if plan is None:
-        plan = dialer.plan = draw_plan(p, dialer, w.pools, dials_today(w, p), d)
+        plan = dialer.plan = draw_plan(p, dialer, pools=w.pools, n=dials_today(w, p), day=d)
     if plan.next >= len(plan.ch):
         return None
     now, end = w.env.now, w.clock.ends[d]

@@ -88,7 +88,13 @@ def dial_economics(sc: Scenario, channel_id: str) -> DialEconomics:
         + leads * calls.booking_call_min.expected_value()
         + (conversations - leads) * calls.conversation_min.expected_value()
     )
-    return DialEconomics(channel_id, o.connect, conversations, leads, minutes)
+    return DialEconomics(
+        channel=channel_id,
+        connects=o.connect,
+        conversations=conversations,
+        leads=leads,
+        minutes=minutes,
+    )
 
 
 def dial_order(sc: Scenario, channel_ids: list[str]) -> tuple[list[str], list[str]]:

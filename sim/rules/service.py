@@ -21,7 +21,7 @@ over the channels, sim.model.inbound), so their load is pooled. The rules:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.analytic import agents_for_service_level, service_level
 from sim.rules.day import arrival_min_per_day, pause_gross_up, presence
@@ -142,6 +142,16 @@ def _desk(sc: Scenario, roles: tuple[str, ...], channels: tuple[str, ...]) -> De
         need = agents_for_service_level(rate, handle, ch.answer_within_min, ch.service_level_target)
         seats = max(seats, need)
     pause = pause_gross_up(sc)
-    desk = Desk(channels, roles, rate, handle, load, seats, pres, pause, 0)
+    desk = Desk(
+        channels=channels,
+        roles=roles,
+        arrivals_per_min=rate,
+        handle_min=handle,
+        load_erlangs=load,
+        seats=seats,
+        presence=pres,
+        pause_gross_up=pause,
+        roster=0,
+    )
     roster = math.ceil(_roster(sc, desk) * pause - 1e-9)
-    return Desk(channels, roles, rate, handle, load, seats, pres, pause, roster)
+    return replace(desk, roster=roster)

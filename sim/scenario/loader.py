@@ -61,7 +61,10 @@ def validate(
     except ValidationError as exc:
         problems = _merge(_from_pydantic(exc.errors(), node, source, applied))
     except ScenarioError as exc:
-        problems = [_place(p.path, p.message, node, source, applied) for p in exc.problems]
+        problems = [
+            _place(p.path, p.message, node=node, source=source, applied=applied)
+            for p in exc.problems
+        ]
     raise ScenarioError(problems) from None
 
 
@@ -81,7 +84,7 @@ def place_problem(
     """
     data, node = parse_with_nodes(_decode(content, source))
     _, applied, _ = apply_overrides(data, overrides)
-    return _place(path, message, node, source, applied)
+    return _place(path, message, node=node, source=source, applied=applied)
 
 
 def _decode(content: str | bytes, source: str) -> str:
@@ -135,7 +138,7 @@ def _from_pydantic(
     errors: Iterable[Any], node: yaml.Node | None, source: str, applied: Sequence[Override]
 ) -> Iterable[Problem]:
     for err in errors:
-        yield _place(err["loc"], _message(err), node, source, applied)
+        yield _place(err["loc"], _message(err), node=node, source=source, applied=applied)
 
 
 def _merge(problems: Iterable[Problem]) -> list[Problem]:

@@ -66,7 +66,13 @@ def compare_command(
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
             for item in items:
                 side = _side(
-                    item, replications, root, set_ or [], runner, st if save else None, store
+                    item,
+                    replications,
+                    seed=root,
+                    overrides=set_ or [],
+                    runner=runner,
+                    save_to=st if save else None,
+                    store_path=store,
                 )
                 # Common random numbers need one seed: the first item's serves every file.
                 root = side.seed if root is None else root
@@ -142,7 +148,9 @@ def comparison_table(result: Comparison) -> Table:
         unit = str(part["unit"].iloc[0])
         cells = [fmt_value(float(m), unit, currency) for m in part["mean"]]
         diffs = part.iloc[1:][["diff", "ci_low", "ci_high"]].to_numpy(dtype=float)
-        cells += [_diff_cell(d, lo, hi, unit, currency) for d, lo, hi in diffs]
+        cells += [
+            _diff_cell(d, low=lo, high=hi, unit=unit, currency=currency) for d, lo, hi in diffs
+        ]
         table.add_row(str(part["label"].iloc[0]), *cells)
     return table
 

@@ -98,15 +98,15 @@ def plan_command(
                 _verify(
                     file,
                     sc,
-                    set_ or [],
-                    confidence,
-                    replications,
-                    iterations,
-                    seed,
-                    runner,
-                    solver.value,
-                    store,
-                    json_,
+                    overrides=set_ or [],
+                    confidence=confidence,
+                    replications=replications,
+                    iterations=iterations,
+                    seed=seed,
+                    runner=runner,
+                    solver=solver.value,
+                    store=store,
+                    as_json=json_,
                 )
             return
         result = plan(sc, mode=mode, solver=solver.value, budget=budget)
@@ -139,7 +139,9 @@ def _verify(
             progress=lambda what, done, _total: advance(done, what),
         )
     text = read_scenario_bytes(file).decode("utf-8-sig")
-    run_id = save_verified(Store(store), verified, text, overrides, started)
+    run_id = save_verified(
+        Store(store), verified, scenario_text=text, overrides=overrides, started_at=started
+    )
     if as_json:
         print_json(
             {

@@ -91,7 +91,7 @@ def simulate_command(
         started_at = dt.datetime.now()
         started = time.perf_counter()
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
-            result = _run(scenario, replications, seed, runner, mode)
+            result = _run(scenario, replications, seed=seed, runner=runner, mode=mode)
         elapsed = time.perf_counter() - started
         run_id = ""
         if save:
@@ -109,7 +109,7 @@ def simulate_command(
     if json_:
         print_json({**_as_json(result, written), "run_id": run_id})
     else:
-        _show(result, elapsed, out_dir, written, run_id)
+        _show(result, elapsed, out_dir=out_dir, written=written, run_id=run_id)
     if not result.complete:
         err.print(
             f"[yellow]{result.stopped_by}:[/] kept the {result.replications} of {replications} "

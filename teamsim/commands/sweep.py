@@ -95,7 +95,16 @@ def sweep_command(
                 rows.append(_summary_row(axis_list, point, result, run_id))
                 advance(k)
         summary = pd.DataFrame(rows)
-        _store_summary(st, sweep_id, file, text, summary, axes, root, replications)
+        _store_summary(
+            st,
+            sweep_id,
+            file=file,
+            text=text,
+            summary=summary,
+            axes=axes,
+            seed=root,
+            replications=replications,
+        )
         out.print(_summary_table(summary, axis_list, scenarios[0]))
         out.print(f"stored {len(points)} point runs and the summary as run {sweep_id}")
         if excel is not None:
