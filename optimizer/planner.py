@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -246,30 +247,14 @@ def _resolve_values(
     values = []
     for rid, role in sc.roles.items():
         n = heads[rid]
-        more = _objective_with(
-            sc,
-            r,
-            solver=solver,
-            budget=budget,
-            bounds=bounds,
-            heads=heads,
-            role_id=rid,
-            people=n + 1,
-            cost_change=role.monthly_cost,
+        # The same re-solve with one more and with one fewer person of this role.
+        with_people = functools.partial(
+            _objective_with, sc, r, solver=solver, budget=budget, bounds=bounds, heads=heads
         )
+        more = with_people(role_id=rid, people=n + 1, cost_change=role.monthly_cost)
         fewer = None
         if n > 0:
-            fewer = _objective_with(
-                sc,
-                r,
-                solver=solver,
-                budget=budget,
-                bounds=bounds,
-                heads=heads,
-                role_id=rid,
-                people=n - 1,
-                cost_change=-role.monthly_cost,
-            )
+            fewer = with_people(role_id=rid, people=n - 1, cost_change=-role.monthly_cost)
         if budget is None:
             unit = f"{sc.currency}/month of cost (change)"
             base_value = base.cost_per_month

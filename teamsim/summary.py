@@ -43,7 +43,26 @@ def scenario_summary(sc: Scenario) -> Group:
         f"[bold]{sc.name}[/]  {sc.calendar.horizon_days} working days "
         f"({dates[0]} to {dates[-1]}), warm-up {sc.calendar.warmup_days}, seed {sc.seed}"
     )
+    if not sc.segments:
+        # A team that sells nothing is planned for its work and service targets; its
+        # plan value is nominal and is not shown as if it were one.
+        return Group(head, _team(sc), _channels(sc), _no_sales(sc))
     return Group(head, _team(sc), _channels(sc), _segments(sc), _plan(sc), _plan_months(sc))
+
+
+def _no_sales(sc: Scenario) -> str:
+    targets = [
+        f"{cid} {ch.service_level_target:.0%} within {ch.answer_within_min * 60:g} s"
+        if ch.answer_within_min < 1
+        else f"{cid} {ch.service_level_target:.0%} within {ch.answer_within_min:g} min"
+        for cid, ch in sc.channels.items()
+        if isinstance(ch, InboundChannel)
+    ]
+    return (
+        "No sales plan: the team sells nothing, so it is sized for its work and its "
+        f"service targets ({'; '.join(targets) or 'none'}), wanted with "
+        f"{sc.plan.confidence:.0%} confidence."
+    )
 
 
 def _team(sc: Scenario) -> Table:

@@ -78,8 +78,9 @@ def dashboard_url(tmp_path: Path) -> Iterator[str]:
 def test_compare_two_bundled_scenarios_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.fail(
-            f"{CHROMIUM} is missing: the browser test drives Debian's Chromium "
-            "(apt-get install chromium; .ci/run does this)"
+            f"{CHROMIUM} is missing: the browser test drives Debian's Chromium; run "
+            "`make chromium` (it installs it when it can), or as root: "
+            "apt-get update && apt-get install -y chromium"
         )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

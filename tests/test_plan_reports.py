@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console, RenderableType
+from typer.testing import CliRunner
 
 from optimizer import Plan, plan
 from optimizer.loop import VerifiedPlan, verify
 from sim.scenario import Scenario
+from teamsim.cli import app
 from teamsim.commands.plan import render
 from teamsim.format import (
     expected_outcome,
@@ -150,3 +152,13 @@ def test_a_desks_iterations_show_expected_beside_simulated_service_level() -> No
     line = next(x for x in text.splitlines() if x.startswith("│ 1 "))
     # Simulated, then the optimiser's expectation, side by side.
     assert f"{simulated} │ {100 * expected:.1f} %" in " ".join(line.split())
+
+
+def test_validate_summary_of_a_desk_names_its_targets_not_a_plan() -> None:
+    result = CliRunner().invoke(
+        app, ["validate", "scenarios/support_desk.yaml", "--summary"], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "No sales plan" in text and "support_requests 80% within 20 s" in text
+    assert "Plan: 1 GBP" not in text and "Plan by month" not in text
