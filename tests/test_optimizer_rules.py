@@ -42,7 +42,7 @@ def test_in_turn_dials_every_channel_alike() -> None:
 
 
 def test_a_manager_dials_at_most_the_selling_share_of_the_cap() -> None:
-    sc = load_scenario("../shared/cases/distributor.yaml")
+    sc = load_scenario("tests/data/distributor.yaml")
     p = plan(sc, "sizing", marginals=False)
     dials = {r.role: r.dials_per_day for r in p.roles}
     cap, occupancy = sc.policies.max_calls_per_day, sc.policies.occupancy_cap
@@ -81,8 +81,7 @@ def test_no_costs_means_the_fewest_people_and_a_note() -> None:
     free = sc.model_copy(
         update={
             "roles": {
-                rid: role.model_copy(update={"monthly_cost": 0.0})
-                for rid, role in sc.roles.items()
+                rid: role.model_copy(update={"monthly_cost": 0.0}) for rid, role in sc.roles.items()
             }
         }
     )
@@ -124,3 +123,10 @@ def test_a_flat_plan_is_expected_to_be_met_on_average() -> None:
     p = plan(load_scenario("scenarios/b2b_smb.yaml"), "sizing", marginals=False)
     assert p.expected_attainment == pytest.approx(1.0, rel=1e-6)
     assert p.revenue_per_month == pytest.approx(p.plan_per_month, rel=1e-6)
+
+
+def test_the_bank_works_its_warm_contacts_before_cold_lists() -> None:
+    p = plan(load_scenario("scenarios/retail_bank.yaml"), "sizing", marginals=False)
+    ch = {c.channel: c for c in p.channels}
+    cold = sum(c.dials_per_month for c in p.channels if c.kind == "cold")
+    assert cold == 0 or (ch["payroll_client_staff"].pool_used or 0.0) >= 0.999

@@ -325,3 +325,28 @@ def test_more_absence_never_raises_attainment() -> None:
     paired = attainment[2] - attainment[0]
     se = paired.std(ddof=1) / math.sqrt(len(paired))
     assert paired.mean() < -2 * se, (paired.mean(), se)
+
+
+@pytest.mark.slow
+def test_the_days_speed_of_answer_is_erlang_c_s() -> None:
+    # The desk with nobody away and no pauses: 640 requests over an 8-hour day, 6 minutes
+    # each, are 8 Erlangs on 12 agents; Erlang C's ASA is 12.6 s. The KPI is the day's
+    # speed of answer: requests carried to the next morning are their own figure. The day
+    # starts with an empty queue, which shortens waits a little: 20 % is allowed.
+    sc = load_scenario(
+        DESK,
+        [
+            "roles.agent.absence={}",
+            "roles.agent.headcount.current=12",
+            "calendar.workday.lunch_min=0",
+            "calendar.workday.breaks_min=0",
+            "calendar.horizon_days=40",
+            "channels.support_requests.requests_per_day=640",
+        ],
+    )
+    result = simulate(sc, replications=8, seed=5, workers=2)
+    kpis = result.kpis.set_index("kpi")["mean"]
+    erlang = analytic.average_speed_of_answer(12, 640 / 480, 6.0)
+    assert erlang * 60 == pytest.approx(12.6, abs=0.05)
+    assert abs(kpis["inbound_asa_min"] - erlang) <= 0.2 * erlang, (kpis["inbound_asa_min"], erlang)
+    assert kpis["inbound_carried_share"] < 0.002
