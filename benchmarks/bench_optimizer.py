@@ -3,8 +3,9 @@
     python -m benchmarks.bench_optimizer
 
 Synthetic scenarios: allocation with 50 x 15, 1,000 x 30 and 5,000 x 50 (people x
-duties), and sizing with 20 roles. Half the duties are pooled (a variable per person
-who may do them), the rest per head (a constant per person).
+duties), and sizing with 20 roles. Half the duties are fixed a week (done by their
+holder, sim.rules.duties), the rest per head (a constant per person); every person has
+a warm-first gate (a binary) for the shared warm pool.
 """
 
 from __future__ import annotations
@@ -61,9 +62,10 @@ def synthetic(people: int, duties: int, line_roles: int = 1, managers: int = 1) 
         if d % 2:
             duty_set[f"duty_{d}"] = {"levels": ["line"], "minutes": 5, "per": "head_per_week"}
         else:
+            # A fixed duty is one person's (its holder's), so it stays a person's size.
             duty_set[f"duty_{d}"] = {
                 "levels": ["line", "lower"],
-                "minutes": 30 * max(1, people // 50),
+                "minutes": 30,
                 "per": "fixed_per_week",
             }
     data = {
@@ -107,7 +109,8 @@ def synthetic(people: int, duties: int, line_roles: int = 1, managers: int = 1) 
             },
         },
         "duties": duty_set,
-        "plan": {"revenue_per_month": 1_000_000.0 * people},
+        # A plan the team can meet: allocation takes it as a floor.
+        "plan": {"revenue_per_month": 300_000.0 * people},
         "policies": {"call_quota_per_day": 30, "max_calls_per_day": 60},
     }
     return Scenario.model_validate(data)

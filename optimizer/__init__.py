@@ -11,15 +11,17 @@ from optimizer.funnel import Funnel, back_calculate
 from optimizer.loop import VerifiedPlan, verify
 from optimizer.model import PlanMode
 from optimizer.planner import plan
-from optimizer.result import Plan
+from optimizer.result import Marginal, Plan, RoleLine
 from optimizer.solvers import make_solver
 
 __all__ = [
     "Funnel",
     "InfeasiblePlanError",
+    "Marginal",
     "Plan",
     "PlanError",
     "PlanMode",
+    "RoleLine",
     "VerifiedPlan",
     "back_calculate",
     "make_solver",

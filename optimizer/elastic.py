@@ -17,7 +17,7 @@ import pulp
 from optimizer.errors import InfeasiblePlanError, Relaxation
 from optimizer.model import Model, PlanMode, build, value
 from optimizer.rates import Rates
-from optimizer.solve import Infeasible, solve
+from optimizer.solve import Infeasible, slack, solve
 from optimizer.team import Unit
 from sim.rules.service import desks
 from sim.scenario import Scenario
@@ -226,6 +226,11 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"lower the plan to {reach:,.0f} {cur} a month ({share:.1%} of "
             f"{r.design.target:,.0f}): the most this team can be expected to sell"
         )
+        if reach < 0.5:
+            text = (
+                "this team can be expected to sell nothing: no lead reaches it (check the "
+                "channels' volumes and connect rates, and who sells which segment)"
+            )
         return Relaxation(
             kind="plan", subject="plan", amount=amount * r.per_month, unit=f"{cur}/month", text=text
         )
@@ -239,6 +244,15 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"the maximum headcount of {subject} allows: allow {people} more "
             f"(max {role.headcount.max} -> {role.headcount.max + people})"
         )
+        bound = _span_bound(model, subject)
+        if bound is not None:
+            reports, need = bound
+            text = (
+                f"span of control of {subject}: {reports:,.0f} reports need {need} {subject} "
+                f"at a span of {role.max_span}: allow {people} more "
+                f"(max {role.headcount.max} -> {role.headcount.max + people}), or a span of "
+                f"{math.ceil(reports / max(role.headcount.max, 1) - 1e-6)}"
+            )
         return Relaxation(
             kind="headcount", subject=subject, amount=float(people), unit="people", text=text
         )
@@ -261,12 +275,27 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"a {ch.kind} pool {subject} {extra / max(total, 1e-9):.0%} larger "
             f"({total:,.0f} -> {total + extra:,.0f} contacts over the horizon)"
         )
+        if total < 0.5:
+            text = (
+                f"{extra:,.0f} contacts in the {ch.kind} pool {subject} over the horizon "
+                "(it has none)"
+            )
         return Relaxation(kind="pool", subject=subject, amount=extra, unit="contacts", text=text)
     text = f"a budget {amount:,.0f} {cur} a month larger ({model.budget or 0:,.0f} -> "
     text += f"{(model.budget or 0) + amount:,.0f})"
     return Relaxation(
         kind="budget", subject="budget", amount=amount, unit=f"{cur}/month", text=text
     )
+
+
+def _span_bound(model: Model, role_id: str) -> tuple[float, int] | None:
+    """(reports, managers needed) when the role's span of control is what binds it."""
+    role = model.scenario.roles[role_id]
+    row = model.constraints.get(f"span_{role_id}")
+    if row is None or role.max_span is None or abs(slack(row)) > 1e-6:
+        return None
+    reports = sum(value(model.count[x]) for x in model.scenario.direct_reports(role_id))
+    return reports, math.ceil(reports / role.max_span - 1e-6)
 
 
 def _unit(model: Model, unit_id: str) -> Unit:

@@ -26,7 +26,7 @@ from sim.rules.people import planned_dials_cap
 from sim.scenario.market import InboundChannel
 
 # Families that are definitions or balances, always tight, not limits worth showing.
-_BALANCES = ("busy", "leads", "inbound", "fair_hi", "fair_lo", "in_turn", "warm_first", "warm_used")
+_BALANCES = ("busy", "leads", "inbound", "fair_hi", "fair_lo", "in_turn", "warm_first", "pool_used")
 _PER_UNIT = ("capacity", "calls_cap")
 _FAMILIES = (
     *_PER_UNIT,
@@ -35,7 +35,7 @@ _FAMILIES = (
     "fair_lo",
     "in_turn",
     "warm_first",
-    "warm_used",
+    "pool_used",
     "span",
     "service",
     "pool",
@@ -107,9 +107,9 @@ def _expected_attainment(model: Model) -> float | None:
     The team sells at a steady rate, an average month's worth each month (Rates.per_month);
     months with a plan below the design month's exceed it.
     """
-    if not model.revenue:
-        return None
     r = model.rates
+    if not model.revenue or not r.counted:  # nothing sold, or no month the KPI counts
+        return None
     per_month = sum(coef * value(var) for var, coef in model.revenue.items()) * r.per_month
     return sum(per_month / m.target for m in r.months) / len(r.months)
 

@@ -34,10 +34,11 @@ from optimizer.calibrate import (
     quotas_frame,
     sells,
 )
-from optimizer.errors import InfeasiblePlanError
+from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.planner import plan as optimise
 from optimizer.result import Plan
 from sim.kpis import kpi_value
+from sim.results import counted_months
 from sim.rules.service import desks
 from sim.runner import Executor, SimResult, simulate
 from sim.scenario import Scenario
@@ -192,6 +193,7 @@ def verify(
         raise ValueError(f"confidence must be between 0 and 1, got {target}")
     if replications < 2 or max_iterations < 1:
         raise ValueError("need at least 2 replications and 1 iteration")
+    _check_measurable(scenario)
     capacity: dict[str, float] = {}
     plan_factor = 1.0
     done: list[Iteration] = []
@@ -238,6 +240,25 @@ def verify(
     last = done[-1] = _explained(scenario, done[-1], solver)
     reason = f"stopped after {max_iterations} iterations. " + _bottleneck(last, scenario)
     return _stop(scenario, target, done, reason)
+
+
+def _check_measurable(scenario: Scenario) -> None:
+    """Refuse to verify what no simulated day can measure, saying what would.
+
+    Raises:
+        PlanError: A selling team whose horizon holds no counted month, or a team that
+            sells nothing and answers no requests.
+    """
+    if sells(scenario) and not counted_months(scenario, scenario.calendar.warmup_days):
+        raise PlanError(
+            "nothing to verify: no whole calendar month lies after the warm-up, so "
+            "attainment is not measured; lengthen calendar.horizon_days"
+        )
+    if not sells(scenario) and not desks(scenario):
+        raise PlanError(
+            "nothing to verify: the team sells nothing and answers no inbound requests; "
+            "`teamsim plan` sizes it for its duties"
+        )
 
 
 def _with_margin(scenario: Scenario, factor: float) -> Scenario:

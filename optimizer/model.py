@@ -92,6 +92,7 @@ class Model:
     revenue: Terms = field(default_factory=dict)
     constraints: dict[str, pulp.LpConstraint] = field(default_factory=dict)
     desks: list[Desk] = field(default_factory=list)
+    pool_shares: dict[str, dict[str, float]] = field(default_factory=dict)  # channel -> unit
     notes: list[str] = field(default_factory=list)
 
     def headcount(self, unit: Unit) -> float:
@@ -100,9 +101,14 @@ class Model:
             return 1.0
         return float(self.count[unit.id].varValue or 0.0)
 
+    @functools.cached_property
+    def by_id(self) -> dict[str, Unit]:
+        """The units by id (looked up for every variable: a dict, not a scan)."""
+        return {u.id: u for u in self.units}
+
     def unit(self, unit_id: str) -> Unit:
         """A unit by id."""
-        return next(u for u in self.units if u.id == unit_id)
+        return self.by_id[unit_id]
 
 
 def _by_first(
@@ -280,20 +286,21 @@ def _approver(model: Model, owner: Unit, level: Level) -> str:
     sc = model.scenario
     if model.mode == PlanMode.SIZING:
         return duty_rule.approver_role(sc, owner.role, level, model.team)
-    by_id = {u.id: u for u in model.units}
+    by_id = model.by_id
     m = by_id.get(owner.manager)
     while m is not None and m.level.rank < level.rank:
         m = by_id.get(m.manager)
     if m is not None:
         return m.id
-    senior = [u for u in model.units if u.level is level and u.id != owner.id]
-    return senior[0].id if senior else owner.id
+    # Nobody above: the first person at that level other than the owner (as the model).
+    senior = (u.id for u in model.units if u.level is level and u.id != owner.id)
+    return next(senior, owner.id)
 
 
 def _events(model: Model) -> None:
     """Approvals and escalations: minutes at the approver for every owner's deals."""
     sc = model.scenario
-    by_id = {u.id: u for u in model.units}
+    by_id = model.by_id
     for (uid, sid), var in model.deals.items():
         e, owner = model.econ[uid, sid], by_id[uid]
         asks = [(APPROVAL, DutyScale.APPROVAL, lv, n) for lv, n in e.approvals.items()]
@@ -315,18 +322,19 @@ def _recurring(model: Model) -> None:
         if duty.per in duty_rule.FIXED:
             holder = duty_rule.fixed_holder(sc, did, model.team)
             roles = {holder} if holder is not None else set()
+        daily = _per_day(sc, duty)  # the same for every unit: computed once a duty
         for u in model.units:
             if u.role not in roles:
                 continue
             if duty.per in duty_rule.FIXED:
                 first = model.mode == PlanMode.SIZING or u.id == person_id(u.role, 1)
                 if first:
-                    _put(model.load[u.id], act, None, _per_day(sc, duty) * u.presence)
+                    _put(model.load[u.id], act, None, daily * u.presence)
             elif duty.per is DutyScale.REPORT_PER_WEEK:
-                _per_report(model, u, act, _per_day(sc, duty) * u.presence)
+                _per_report(model, u, act, daily * u.presence)
             else:
                 n = model.count.get(u.id)
-                _put(model.load[u.id], act, n, _per_day(sc, duty) * u.presence)
+                _put(model.load[u.id], act, n, daily * u.presence)
 
 
 def _per_day(sc: Scenario, duty: Duty) -> float:
@@ -484,57 +492,72 @@ def _capacity(model: Model, relax: frozenset[str]) -> None:
 def _channel_policy(model: Model) -> None:
     """The order in which a person's channels are dialled (sim.rules.calls.dial_order).
 
-    Channels in turn get the same dials; a channel after a warm pool in the order is
-    dialled only when the unit's share of that pool's release is used up (a binary
-    gate per unit and warm pool).
+    A channel after a warm pool in the order is dialled only when the pool's release
+    for the role is used up; channels in turn get the same dials, but a finite pool in
+    turn may get fewer once its release is used up. "Used up" is a binary gate per role
+    and pool: an open gate requires the role's share of the release reached.
     """
     sc = model.scenario
     dials = _by_first(model.dials)
+    gates: dict[tuple[str, str], pulp.LpVariable] = {}
+
+    def gate(role: str, channel: str) -> pulp.LpVariable:
+        if (role, channel) not in gates:
+            var = model.problem.add_variable(f"gate_{role}_{channel}", 0, 1, pulp.LpInteger)
+            gates[role, channel] = model.gates[f"{role}_{channel}"] = var
+        return gates[role, channel]
+
     for u in model.units:
         mine = dict(dials[u.id])
         if not mine:
             continue
         first, turn = dial_order(sc, [c for c in _dialled(sc, u.role) if c in mine])
-        for a, b in itertools.pairwise(turn):
-            row = {mine[a]: 1.0, mine[b]: -1.0}
-            _constrain(model, f"in_turn_{u.id}_{b}", terms=row, sense=pulp.LpConstraintEQ, rhs=0.0)
         bound = max(u.dials_max * _most(model, u), 1e-9)
         for i, w in enumerate(first):
             later = {mine[c]: 1.0 / bound for c in [*first[i + 1 :], *turn]}
-            if not later:
-                continue
-            ch = model.channels[w]
-            share = _pool_share(model, w).get(u.id, 0.0)
-            gate = model.problem.add_variable(f"gate_{u.id}_{w}", 0, 1, pulp.LpInteger)
-            model.gates[f"{u.id}_{w}"] = gate
-            # Later channels are dialled only with the gate open ...
+            if later:
+                # Later channels are dialled only with the warm pool's gate open.
+                row = {**later, gate(u.role, w): -1.0}
+                _constrain(
+                    model, f"warm_first_{u.id}_{w}", terms=row, sense=pulp.LpConstraintLE, rhs=0.0
+                )
+        for a, b in itertools.permutations(turn, 2):
+            # b gets fewer dials than a only when b is a finite pool whose release is used.
+            row = {mine[a]: 1.0 / bound, mine[b]: -1.0 / bound}
+            if model.channels[b].contacts_per_day is not None:
+                row[gate(u.role, b)] = -1.0
             _constrain(
-                model,
-                f"warm_first_{u.id}_{w}",
-                terms={**later, gate: -1.0},
-                sense=pulp.LpConstraintLE,
-                rhs=0.0,
+                model, f"in_turn_{u.id}_{a}_{b}", terms=row, sense=pulp.LpConstraintLE, rhs=0.0
             )
-            # ... and an open gate means the unit's share of the pool's day is used up.
-            used = {mine[w]: ch.connects_per_dial, gate: -share * (ch.contacts_per_day or 0.0)}
-            _constrain(
-                model, f"warm_used_{u.id}_{w}", terms=used, sense=pulp.LpConstraintGE, rhs=0.0
-            )
+    for (role, channel), var in gates.items():
+        # An open gate: the role's people have reached their share of the release.
+        ch = model.channels[channel]
+        shares = _pool_share(model, channel)
+        callers = [(uid, v) for (uid, c), v in model.dials.items() if c == channel]
+        units = [(uid, v) for uid, v in callers if model.unit(uid).role == role]
+        share = sum(shares.get(uid, 0.0) for uid, _ in units)
+        used = {v: ch.connects_per_dial for _, v in units}
+        used[var] = -share * (ch.contacts_per_day or 0.0)
+        name = f"pool_used_{role}_{channel}"
+        _constrain(model, name, terms=used, sense=pulp.LpConstraintGE, rhs=0.0)
 
 
 def _pool_share(model: Model, channel: str) -> dict[str, float]:
     """Unit -> share of a finite pool's release (sim.rules.calls.pool_shares).
 
-    In proportion to people x selling share among the units that dial the pool.
+    In proportion to people x selling share among the units that dial the pool;
+    computed once a channel (every unit's rows read it).
     """
-    sc = model.scenario
-    weights = {}
-    for uid, c in model.dials:
-        if c == channel:
-            role = model.unit(uid).role
-            people = model.team.get(role, 0) if model.mode == PlanMode.SIZING else 1
-            weights[uid] = people * sc.roles[role].sells
-    return pool_shares(weights)
+    if channel not in model.pool_shares:
+        sc = model.scenario
+        weights = {}
+        for uid, c in model.dials:
+            if c == channel:
+                role = model.unit(uid).role
+                people = model.team.get(role, 0) if model.mode == PlanMode.SIZING else 1
+                weights[uid] = people * sc.roles[role].sells
+        model.pool_shares[channel] = pool_shares(weights)
+    return model.pool_shares[channel]
 
 
 def _most(model: Model, u: Unit) -> float:

@@ -193,11 +193,18 @@ def _notes(model: Model) -> list[str]:
             f"month's {r.per_month:.1f} working days; expected values, the simulator checks "
             "the spread."
         )
-    if model.mode == PlanMode.SIZING and model.budget is None and costs_missing(sc):
+    if model.mode == PlanMode.SIZING and costs_missing(sc):
         notes.append(
             "No role has a monthly_cost: the plan is the fewest people that meet it; "
             "give costs to weigh one role against another."
         )
+    elif model.mode == PlanMode.SIZING:
+        free = [rid for rid, role in sc.roles.items() if role.monthly_cost <= 0]
+        if free:
+            notes.append(
+                f"No monthly_cost for {', '.join(free)}: the optimiser counts them as free "
+                "and takes them first where they can do the work."
+            )
     if model.mode == PlanMode.ALLOCATION:
         for desk in model.desks:
             people = sum(1 for u in model.units if u.role in desk.roles)
@@ -251,9 +258,11 @@ def _resolve_values(
         with_people = functools.partial(
             _objective_with, sc, r, solver=solver, budget=budget, bounds=bounds, heads=heads
         )
-        more = with_people(role_id=rid, people=n + 1, cost_change=role.monthly_cost)
-        fewer = None
-        if n > 0:
+        # Within the role's own limits only: beyond them there is no such plan.
+        more = fewer = None
+        if n + 1 <= role.headcount.max:
+            more = with_people(role_id=rid, people=n + 1, cost_change=role.monthly_cost)
+        if n - 1 >= role.headcount.min:
             fewer = with_people(role_id=rid, people=n - 1, cost_change=-role.monthly_cost)
         if budget is None:
             unit = f"{sc.currency}/month of cost (change)"

@@ -34,6 +34,7 @@ class Rates:
     working_days_per_year: float
     horizon_days: int
     months: tuple[MonthPlan, ...]  # the months whose results count (as the KPIs count them)
+    counted: bool  # False: no whole month is counted; ``months`` are those with a counted day
     design: MonthPlan  # the month with the highest plan: the month the team is sized for
     exposure: Mapping[str, Exposure]  # per segment: support and repeat sales in the counted days
     # Share of the modelled working time that the simulated days really allowed, per
@@ -69,6 +70,7 @@ def rates(sc: Scenario, capacity_factor: Mapping[str, float] | None = None) -> R
     """
     cal = sc.calendar
     counted = list(counted_months(sc, cal.warmup_days))
+    whole = bool(counted)
     if not counted:
         counted = sorted(set(sc.months[cal.warmup_days :]))
     months = []
@@ -85,6 +87,7 @@ def rates(sc: Scenario, capacity_factor: Mapping[str, float] | None = None) -> R
         working_days_per_year=cal.working_days_per_year,
         horizon_days=cal.horizon_days,
         months=tuple(months),
+        counted=whole,
         design=design,
         exposure={sid: exposure(sc, sid) for sid in sc.segments},
         capacity_factor=tuple(sorted((capacity_factor or {}).items())),

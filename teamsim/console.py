@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from sim import ScenarioError, TeamsimError
 
@@ -32,7 +33,8 @@ def report_error(exc: TeamsimError) -> None:
     """Print a user error, one line per problem, without a traceback."""
     lines = [str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else [str(exc)]
     for line in lines:
-        err.print(f"[bold red]error:[/] {line}", soft_wrap=True, markup=True)
+        # The message may hold [brackets] (a list the user wrote): not Rich markup.
+        err.print(f"[bold red]error:[/] {escape(line)}", soft_wrap=True, markup=True)
 
 
 @contextmanager

@@ -62,6 +62,8 @@ def expected_outcome(plan: Plan) -> str:
     if plan.expected_attainment is not None:
         share = fmt_value(plan.expected_attainment, "share", plan.currency)
         return f"expected attainment {share} of plan, mean over the counted months"
+    if plan.plan_per_month > 0:
+        return "attainment not measured: no whole calendar month lies after the warm-up"
     if not plan.services:
         return "no sales plan and no service target: sized for its duties"
     targets = [

@@ -96,6 +96,19 @@ class Store:
         self.lock_timeout_s = lock_timeout_s
 
     # -- writing ---------------------------------------------------------------------------
+    def check_writable(self) -> None:
+        """Open the store for writing now (creating it and its folder if need be).
+
+        Called before long work, so that a store that cannot be written is said at once,
+        not after the replications have run.
+
+        Raises:
+            StoreError: The path is a directory, not a store, busy, or its folder cannot
+                be made.
+        """
+        with self._connect(write=True):
+            pass
+
     def save_run(self, meta: RunMeta, tables: Mapping[str, pd.DataFrame]) -> str:
         """Write a run and its tables in one transaction; return its id."""
         run_id = meta.run_id or new_run_id(meta.started_at)
@@ -218,6 +231,13 @@ class Store:
             raise StoreError(f"no store at {self.path} yet: nothing has been saved")
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"store path {self.path} is a directory; expected a .duckdb file")
+        if write and not self.path.parent.exists():
+            try:
+                self.path.parent.mkdir(parents=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot make the folder {self.path.parent} for the store: {exc.strerror}"
+                ) from None
         con = self._open(read_only=not write)
         try:
             self._check_layout(con, write)

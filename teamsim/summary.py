@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim import counted_months
-from sim.rules import span_warnings
+from sim.rules import rule_warnings
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
 from teamsim.io import read_scenario_bytes
 
@@ -19,11 +19,12 @@ from teamsim.io import read_scenario_bytes
 def scenario_warnings(sc: Scenario, path: Path, overrides: Sequence[str] = ()) -> list[Text]:
     """One line per thing in a valid scenario that is allowed but likely a mistake.
 
-    Today: each span of control exceeded (``sim.rules.span_warnings``). A plan may
-    still size more managers, so it is a warning, not an error; it names the file, the
-    line of the field (or of its role, or the ``--set`` behind it) as errors do.
+    Each span of control exceeded, approvals at a level nobody is staffed at, a horizon
+    with no counted month (``sim.rules.rule_warnings``). A plan may still size more
+    managers, so they are warnings, not errors; each names the file, the line of the
+    field (or of its role, or the ``--set`` behind it) as errors do.
     """
-    found = span_warnings(sc)
+    found = rule_warnings(sc)
     if not found:
         return []
     content = read_scenario_bytes(path)  # read again only when there is something to place

@@ -106,9 +106,10 @@ def test_the_inbound_table_is_shown_only_where_requests_arrive(
 
 @pytest.fixture(scope="module")
 def smb_verified() -> VerifiedPlan:
-    # Two iterations of a short horizon: quick, and the second carries a margin.
-    sc = load_scenario(SMB, ["calendar.horizon_days=50"])
-    return verify(sc, replications=2, max_iterations=2, workers=1)
+    # Two iterations of a short horizon (one month counted): quick, and the second
+    # carries a margin (at this seed the first meets the plan in 2 of 4 replications).
+    sc = load_scenario(SMB, ["calendar.horizon_days=90"])
+    return verify(sc, replications=4, max_iterations=2, workers=1, confidence=0.95)
 
 
 def test_iterations_show_capacity_factors_and_days_held(smb_verified: VerifiedPlan) -> None:

@@ -38,6 +38,7 @@ OTHER_VOCABULARIES = {
     ("sim/results.py", "calls"): "the table of call-day records",
     ("sim/scenario/consistency.py", "calls"): "a field path of the scenario",
     ("sim/scenario/consistency.py", "approval"): "a field path of the scenario",
+    ("sim/rules/checks.py", "approval"): "a field path of the scenario",
     ("optimizer/extract.py", "inbound"): "a constraint family of the model (inbound_<channel>)",
 }
 

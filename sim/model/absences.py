@@ -44,24 +44,47 @@ def draw_absences(
     """Day index -> reason ("vacation", "sick", "trip") for one person.
 
     ``years`` is the horizon in years of working days: the scale of "a year" rates.
+    Vacation is taken year by year (each year of the horizon its own one or two
+    blocks, the last part year in proportion), so a long horizon does not gather it
+    into months-long absences.
     """
-    scale = years
     free = np.ones(days, dtype=bool)
     away: dict[int, str] = {}
-    vacation = _round_at_random(absence.vacation_days * scale, rng)
-    blocks = [vacation // 2, vacation - vacation // 2]
-    if vacation < SPLIT_VACATION_DAYS:
-        blocks = [vacation]
-    for size in blocks:
-        for day in _place_block(free, size, rng):
-            away[day] = "vacation"
-            free[day] = False
+    year_days = days / years if years > 0 else float(days)
+    first = 0
+    while first < days:
+        last = min(days, round(first + year_days))
+        share = (last - first) / year_days
+        _vacation(absence, free=free, away=away, first=first, last=last, share=share, rng=rng)
+        first = last
     for reason, rate in (("sick", absence.sick_days), ("trip", absence.trip_days)):
-        count = int(rng.poisson(rate * scale)) if rate > 0 else 0
+        count = int(rng.poisson(rate * years)) if rate > 0 else 0
         for day in _scatter(free, count, rng):
             away[day] = reason
             free[day] = False
     return away
+
+
+def _vacation(
+    absence: Absence,
+    *,
+    free: np.ndarray,
+    away: dict[int, str],
+    first: int,
+    last: int,
+    share: float,
+    rng: np.random.Generator,
+) -> None:
+    """Place one year's vacation (``share`` of a year) in days ``first`` to ``last``."""
+    vacation = _round_at_random(absence.vacation_days * share, rng)
+    blocks = [vacation // 2, vacation - vacation // 2]
+    if vacation < SPLIT_VACATION_DAYS:
+        blocks = [vacation]
+    window = free[first:last]
+    for size in blocks:
+        for day in _place_block(window, size, rng):
+            away[first + day] = "vacation"
+            window[day] = False
 
 
 def draw_hires(

@@ -17,6 +17,15 @@ and the reports divide by them; no other module computes any of them again.
 """
 
 from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, SELLING, TimeUse, duty_activity
+from sim.rules.checks import rule_warnings
 from sim.rules.people import span_warnings
 
-__all__ = ["DUTY_PREFIX", "NOT_BUSY", "SELLING", "TimeUse", "duty_activity", "span_warnings"]
+__all__ = [
+    "DUTY_PREFIX",
+    "NOT_BUSY",
+    "SELLING",
+    "TimeUse",
+    "duty_activity",
+    "rule_warnings",
+    "span_warnings",
+]

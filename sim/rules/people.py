@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 
+from sim.errors import PathPart
 from sim.scenario import Scenario
 from sim.scenario.team import Persona, Ramp, Role
 
@@ -163,7 +164,7 @@ def link_managers(sc: Scenario, staffed: dict[str, int]) -> dict[str, str]:
     return result
 
 
-def span_warnings(sc: Scenario) -> list[tuple[tuple[str, ...], str]]:
+def span_warnings(sc: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
     """(field path, message) for each role whose people have more reports than max_span.
 
     Counted on the reporting tree the simulator builds (``link_managers``) at the current
@@ -173,7 +174,7 @@ def span_warnings(sc: Scenario) -> list[tuple[tuple[str, ...], str]]:
     reports: dict[str, int] = {}
     for boss in link_managers(sc, staffed).values():
         reports[boss] = reports.get(boss, 0) + 1
-    found: list[tuple[tuple[str, ...], str]] = []
+    found: list[tuple[tuple[PathPart, ...], str]] = []
     for rid, role in sc.roles.items():
         if role.max_span is None or staffed[rid] == 0:
             continue

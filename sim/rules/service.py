@@ -23,7 +23,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from sim.analytic import agents_for_service_level, service_level
+import numpy as np
+
+from sim.analytic import agents_for_service_level
+from sim.errors import TeamsimError
 from sim.rules.day import arrival_min_per_day, pause_gross_up, presence
 from sim.rules.people import mean_duration_x
 from sim.scenario import Scenario
@@ -64,44 +67,81 @@ def _target(sc: Scenario, channel_id: str) -> float:
     return ch.answer_within_min
 
 
-def _binomial(n: int, p: float) -> list[float]:
-    """P(k of n present), k = 0..n."""
-    if p >= 1.0:
-        return [0.0] * n + [1.0]
-    q = 1.0 - p
-    out = [q**n]
-    for k in range(1, n + 1):
-        out.append(out[-1] * (n - k + 1) / k * p / q if q > 0 else 0.0)
-    return out
+def _present(people: int, presence: float) -> tuple[range, np.ndarray]:
+    """The likely numbers present of ``people`` (binomial) and their probabilities.
+
+    Only counts with a probability above 1e-15 are kept (the rest add nothing to a
+    service level), computed from log-probabilities so that rosters of thousands do not
+    underflow.
+    """
+    if presence >= 1.0:
+        return range(people, people + 1), np.ones(1)
+    mean, sd = people * presence, math.sqrt(people * presence * (1.0 - presence))
+    lo, hi = max(0, math.floor(mean - 9 * sd - 1)), min(people, math.ceil(mean + 9 * sd + 1))
+    ks = range(lo, hi + 1)
+    k = np.arange(lo, hi + 1, dtype=np.float64)
+    n = float(people)
+    log_pmf = (
+        math.lgamma(n + 1.0)
+        - np.array([math.lgamma(x + 1.0) + math.lgamma(n - x + 1.0) for x in k])
+        + k * math.log(presence)
+        + (n - k) * math.log1p(-presence)
+    )
+    return ks, np.exp(log_pmf)
+
+
+def _service_levels(desk: Desk, answer_within_min: float, most: int) -> np.ndarray:
+    """Erlang C service level with k agents present, for k = 0..most (0 when unstable).
+
+    One pass of the Erlang B recursion gives every k; C and the service level follow
+    from it (sim.analytic's formulas, vectorised).
+    """
+    load, handle = desk.load_erlangs, desk.handle_min
+    levels = np.zeros(most + 1)
+    blocking = 1.0
+    for k in range(1, most + 1):
+        blocking = load * blocking / (k + load * blocking)
+        if load < k:
+            wait = k * blocking / (k - load * (1.0 - blocking))
+            levels[k] = 1.0 - wait * math.exp(-(k - load) * answer_within_min / handle)
+    return levels
 
 
 def expected_service_level(desk: Desk, answer_within_min: float, people: int) -> float:
     """Service level over the days, ``people`` on the roster each present w.p. ``presence``."""
     if desk.arrivals_per_min <= 0:
         return 1.0
-    total = 0.0
-    for k, pk in enumerate(_binomial(people, desk.presence)):
-        if k and pk > 0:
-            total += pk * service_level(
-                k, desk.arrivals_per_min, desk.handle_min, answer_within_min
-            )
-    return total
+    ks, pk = _present(people, desk.presence)
+    levels = _service_levels(desk, answer_within_min, ks[-1])
+    return float(np.dot(pk, levels[ks.start :]))
 
 
 def _roster(sc: Scenario, desk: Desk) -> int:
+    """The least roster whose expected service level meets every target (and occupancy).
+
+    Raises:
+        TeamsimError: No roster up to MAX_ROSTER people does (presence near 0, say).
+    """
     targets = []
     for cid in desk.channels:
         ch = sc.channels[cid]
         assert isinstance(ch, InboundChannel)
         targets.append((ch.answer_within_min, ch.service_level_target))
-    n = max(desk.seats, 1)
     cap = sc.policies.occupancy_cap
-    while n < MAX_ROSTER:
+    n, most = max(desk.seats, 1), MAX_ROSTER
+    tables = {t: _service_levels(desk, t, most) for t, _ in targets}
+    while n <= most:
         busy_ok = desk.load_erlangs <= cap * n * desk.presence + 1e-9
-        if busy_ok and all(expected_service_level(desk, t, n) >= s for t, s in targets):
-            return n
+        if busy_ok:
+            ks, pk = _present(n, desk.presence)
+            if all(float(np.dot(pk, tables[t][ks.start : ks.stop])) >= s for t, s in targets):
+                return n
         n += 1
-    return n
+    raise TeamsimError(
+        f"no roster of up to {MAX_ROSTER:,} people meets the service target of "
+        f"{', '.join(desk.channels)} ({desk.load_erlangs:,.1f} Erlangs, presence "
+        f"{desk.presence:.0%})"
+    )
 
 
 def desks(sc: Scenario) -> list[Desk]:

@@ -18,7 +18,10 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_
 class Frozen(BaseModel):
     """Base of every scenario model: immutable, and unknown fields are an error."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
+    # allow_inf_nan=False: a plan of .inf or a NaN duration is a typo, not a number.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=False, allow_inf_nan=False
+    )
 
 
 class Level(StrEnum):

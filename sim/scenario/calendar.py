@@ -73,6 +73,7 @@ class Workday(Frozen):
         return self.hours * 60.0 - self.breaks_min
 
 
+_WEEKDAY_INDEX = {w: i for i, w in enumerate(Weekday)}  # Monday 0, as date.weekday()
 _WEEKDAYS = [Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI]
 
 
@@ -90,6 +91,14 @@ class Calendar(Frozen):
     holidays: list[dt.date] = Field(default_factory=list, description="Public holidays.")
     workday: Workday = Field(default_factory=Workday, description="The working day.")
 
+    @field_validator("weekdays")
+    @classmethod
+    def _each_once(cls, value: list[Weekday]) -> list[Weekday]:
+        repeated = sorted({w.value for w in value if value.count(w) > 1})
+        if repeated:
+            raise ValueError(f"each day once: repeated {', '.join(repeated)}")
+        return value
+
     @model_validator(mode="after")
     def _warmup_inside(self) -> Calendar:
         if self.warmup_days >= self.horizon_days:
@@ -101,11 +110,12 @@ class Calendar(Frozen):
 
     def is_working_day(self, day: dt.date) -> bool:
         """Whether a date is worked: a working weekday that is not a holiday."""
-        return _is_working(day, self._key[2], self._key[3])
+        key = self._key
+        return _is_working(day, key[2], key[3])
 
     @property
     def _key(self) -> _CalendarKey:
-        worked = frozenset(list(Weekday).index(w) for w in self.weekdays)
+        worked = frozenset(_WEEKDAY_INDEX[w] for w in self.weekdays)
         return (self.start, self.horizon_days, worked, frozenset(self.holidays))
 
     @property

@@ -29,6 +29,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _approvals_and_escalations,
         _duties,
         _day_covers_duties,
+        _days_away,
         _quotas,
         _someone_sells,
     )
@@ -165,6 +166,18 @@ def _day_covers_duties(sc: Scenario) -> Iterator[Problem]:
                 ("roles", rid),
                 f"recurring duties take {load:.0f} min a day but a working day has "
                 f"{available:.0f} min (hours less breaks)",
+            )
+
+
+def _days_away(sc: Scenario) -> Iterator[Problem]:
+    year = sc.calendar.working_days_per_year
+    for rid, role in sc.roles.items():
+        away = role.absence.total_days
+        if role.headcount.max > 0 and away >= year:
+            yield Problem(
+                ("roles", rid, "absence"),
+                f"{away:g} days away a year leave no day at work in the calendar's year of "
+                f"{year:.0f} working days",
             )
 
 

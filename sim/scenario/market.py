@@ -58,12 +58,22 @@ class InboundChannel(Frozen):
     requests_per_day: NonNegFloat = Field(description="Mean requests a working day.")
     handle_min: Distribution = Field(description="Work to answer one request, minutes.")
     answer_within_min: PositiveFloat = Field(description="Service target: answer within, minutes.")
-    service_level_target: Probability = Field(
-        0.8, description="Share of requests to answer within the target."
+    service_level_target: float = Field(
+        0.8,
+        ge=0.0,
+        lt=1.0,
+        description="Share of requests to answer within the target (below 1: some always wait).",
     )
     lead_share: Probability = Field(
         0.0, description="Share of requests that become a lead in a segment of this channel."
     )
+
+    @field_validator("handle_min")
+    @classmethod
+    def _takes_time(cls, value: Distribution) -> Distribution:
+        if value.expected_value() <= 0:
+            raise ValueError("a request takes some time: expected a mean above 0 minutes")
+        return value
 
 
 Channel = Annotated[

@@ -38,7 +38,7 @@ def compare_command(
         list[str],
         typer.Argument(help="2 to 4 scenario files or stored run ids.", show_default=False),
     ],
-    replications: Annotated[int, typer.Option(help="Replications per scenario file.")] = 20,
+    replications: Annotated[int, typer.Option(help="Replications per scenario file.", min=1)] = 20,
     seed: CompareSeedOption = None,
     set_: SetOption = None,
     excel: Annotated[
@@ -61,6 +61,8 @@ def compare_command(
         if not 2 <= len(items) <= 4:
             raise typer.BadParameter(f"give 2 to 4 scenarios or runs, got {len(items)}")
         st = Store(store)
+        if save:
+            st.check_writable()  # said now, not after the first file's replications
         sides: list[Side] = []
         root = seed
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:

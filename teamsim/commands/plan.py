@@ -11,7 +11,7 @@ import typer
 from rich.console import Group
 from rich.table import Table
 
-from optimizer import Plan, PlanMode, plan, verify
+from optimizer import Marginal, Plan, PlanMode, RoleLine, plan, verify
 from sim import Executor
 from sim.scenario import Scenario
 from teamsim.commands.options import (
@@ -94,6 +94,7 @@ def plan_command(
         if verify_:
             if mode is not PlanMode.SIZING or budget is not None:
                 raise typer.BadParameter("--verify sizes the team: no --mode allocation/--budget")
+            Store(store).check_writable()  # said now, not after the replications
             with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
                 _verify(
                     file,
@@ -324,16 +325,28 @@ def _marginals(result: Plan) -> Table:
     table = Table(title=f"One more / one fewer person ({method}; {unit})", title_justify="left")
     for col in ("role", "level", "one more", "one fewer"):
         table.add_column(col, justify="left" if col in ("role", "level") else "right")
+    lines = {line.role: line for line in result.roles}
     for m in result.marginals:
-        table.add_row(
-            m.role,
-            m.level,
-            "" if m.one_more is None else f"{m.one_more:+,.0f}",
-            "infeasible"
-            if m.one_fewer is None and m.method == "re-solve"
-            else ("" if m.one_fewer is None else f"{m.one_fewer:+,.0f}"),
-        )
+        table.add_row(m.role, m.level, *_one_more_fewer(m, lines.get(m.role)))
     return table
+
+
+def _one_more_fewer(m: Marginal, line: RoleLine | None) -> tuple[str, str]:
+    """The two cells of a role: the change, or why there is none (a limit, no plan)."""
+    resolved = m.method == "re-solve"
+    at_max = line is not None and line.headcount >= line.max
+    at_min = line is not None and line.headcount <= line.min
+    more = (
+        f"{m.one_more:+,.0f}"
+        if m.one_more is not None
+        else ("at its max" if resolved and at_max else ("infeasible" if resolved else ""))
+    )
+    fewer = (
+        f"{m.one_fewer:+,.0f}"
+        if m.one_fewer is not None
+        else ("at its min" if resolved and at_min else ("infeasible" if resolved else ""))
+    )
+    return more, fewer
 
 
 def register(app: typer.Typer) -> None:

@@ -88,6 +88,8 @@ def simulate_command(
         # On stderr, before the run: a warning, so --json output stays JSON.
         for line in scenario_warnings(scenario, file, set_ or ()):
             err.print(line, soft_wrap=True)
+        if save:
+            Store(store).check_writable()  # said now, not after the replications
         started_at = dt.datetime.now()
         started = time.perf_counter()
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:

@@ -72,6 +72,7 @@ def sweep_command(
         scenarios = _validate_all(file, points)
         text = read_scenario_bytes(file).decode("utf-8-sig")
         st = Store(store)
+        st.check_writable()  # said now, not after the sweep's points
         sweep_id = new_run_id()
         root = seed if seed is not None else scenarios[0].seed
         rows: list[dict[str, Any]] = []

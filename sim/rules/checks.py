@@ -1,0 +1,59 @@
+"""Things a valid scenario allows but that are likely mistakes, said before anything runs.
+
+Each is a (field path, message) pair that the front door places on its line, as errors
+are. They are warnings, not errors: a plan may still size the missing people.
+"""
+
+from __future__ import annotations
+
+from sim.errors import PathPart
+from sim.rules.people import span_warnings
+from sim.scenario import Level, Scenario
+
+Warning = tuple[tuple[PathPart, ...], str]
+
+
+def rule_warnings(sc: Scenario) -> list[Warning]:
+    """Every warning of a scenario: spans, approvers missing, nothing counted."""
+    return [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
+
+
+def approver_warnings(sc: Scenario) -> list[Warning]:
+    """Stages that need an approval (or escalations) at a level where nobody is staffed.
+
+    The simulator then hands them to the owner (sim.rules.duties.approver_role), which is
+    rarely what a scenario means.
+    """
+    needed: dict[Level, tuple[PathPart, ...]] = {}
+    for sid, seg in sc.segments.items():
+        for i, stage in enumerate(seg.stages):
+            if stage.approval is not None:
+                needed.setdefault(stage.approval, ("segments", sid, "stages", i, "approval"))
+        if seg.escalation_rate > 0:
+            needed.setdefault(seg.escalation_level, ("segments", sid, "escalation_level"))
+    found = []
+    for level, path in needed.items():
+        if not any(sc.roles[r].headcount.max > 0 for r in sc.roles_at(level)):
+            found.append(
+                (
+                    path,
+                    f"no {level.value}-level role has anyone (headcount 0): its approvals "
+                    "and escalations fall to the deal's owner",
+                )
+            )
+    return found
+
+
+def counting_warnings(sc: Scenario) -> list[Warning]:
+    """A horizon with no whole calendar month after the warm-up: attainment is not measured."""
+    from sim.results import counted_months  # sim.results reads sim.rules: import on use
+
+    if sc.segments and not counted_months(sc, sc.calendar.warmup_days):
+        return [
+            (
+                ("calendar", "horizon_days"),
+                "no whole calendar month lies after the warm-up, so attainment (and "
+                "P(plan met)) is not measured: lengthen the horizon",
+            )
+        ]
+    return []
