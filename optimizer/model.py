@@ -287,14 +287,13 @@ def _approver(model: Model, owner: Unit, level: Level) -> str:
     if model.mode == PlanMode.SIZING:
         return duty_rule.approver_role(sc, owner.role, level, model.team)
     by_id = model.by_id
-    m = by_id.get(owner.manager)
-    while m is not None and m.level.rank < level.rank:
-        m = by_id.get(m.manager)
-    if m is not None:
-        return m.id
-    # Nobody above: the first person at that level other than the owner (as the model).
-    senior = (u.id for u in model.units if u.level is level and u.id != owner.id)
-    return next(senior, owner.id)
+    return duty_rule.nearest_approver(
+        owner,
+        level,
+        manager=lambda u: by_id.get(u.manager),
+        level_of=lambda u: u.level,
+        others_at=lambda lv: (u for u in model.units if u.level is lv and u.id != owner.id),
+    ).id
 
 
 def _events(model: Model) -> None:

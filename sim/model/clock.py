@@ -14,6 +14,7 @@ import bisect
 import math
 from dataclasses import dataclass, field
 
+from sim.rules.day import available_min, pause_min
 from sim.scenario import Scenario
 
 DAY_MIN = 1440.0
@@ -48,11 +49,12 @@ class Clock:
         cal = scenario.calendar
         day = cal.workday
         starts = [(d - cal.start).days * DAY_MIN + day.start_min for d in cal.working_dates()]
+        available = available_min(scenario)
         return cls(
             starts=starts,
-            available=day.available_min,
-            half=day.available_min / 2.0,
-            pause=day.lunch_min + day.breaks_min,
+            available=available,
+            half=available / 2.0,
+            pause=pause_min(scenario),
             span=day.span_min,
             overtime=scenario.policies.overtime_max_min_per_day,
         )

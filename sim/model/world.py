@@ -13,7 +13,7 @@ from sim.model.output import RunRecords
 from sim.model.people import Person, State
 from sim.model.tasks import Task
 from sim.rules.activities import TimeUse
-from sim.rules.duties import event_minutes
+from sim.rules.duties import event_minutes, nearest_approver
 from sim.scenario import Level, Scenario
 from sim.scenario.work import Activity, DutyScale
 
@@ -132,15 +132,14 @@ class World:
         return None
 
     def approver(self, owner: Person, level: Level) -> Person:
-        """The owner's nearest manager at ``level`` or above (the owner at the top)."""
-        m = owner.manager
-        while m is not None and m.level.rank < level.rank:
-            m = m.manager
-        if m is not None:
-            return m
-        # Nobody above: someone at that level, else the owner signs off their own deal.
-        senior = [p for p in self.people if p.level is level and p is not owner]
-        return senior[0] if senior else owner
+        """Who approves at ``level`` for a deal of ``owner`` (sim.rules.duties.nearest_approver)."""
+        return nearest_approver(
+            owner,
+            level,
+            manager=_manager_of,
+            level_of=_level_of,
+            others_at=lambda lv: (p for p in self.people if p.level is lv and p is not owner),
+        )
 
     def event_minutes(self, scale: DutyScale, level: Level) -> float:
         """Minutes of one approval or escalation at ``level`` (sim.rules.duties)."""
@@ -148,3 +147,11 @@ class World:
         if key not in self._event_min:
             self._event_min[key] = event_minutes(self.sc, scale, level)
         return self._event_min[key]
+
+
+def _manager_of(p: Person) -> Person | None:
+    return p.manager
+
+
+def _level_of(p: Person) -> Level:
+    return p.level

@@ -16,14 +16,13 @@ and the reports divide by them; no other module computes any of them again.
 - :mod:`sim.rules.activities`: the time-use vocabulary.
 """
 
-from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, SELLING, TimeUse, duty_activity
+from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, TimeUse, duty_activity
 from sim.rules.checks import rule_warnings
 from sim.rules.people import span_warnings
 
 __all__ = [
     "DUTY_PREFIX",
     "NOT_BUSY",
-    "SELLING",
     "TimeUse",
     "duty_activity",
     "rule_warnings",

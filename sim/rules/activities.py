@@ -33,17 +33,6 @@ DUTY_PREFIX = "duty:"
 NOT_BUSY = frozenset({TimeUse.IDLE.value, TimeUse.ABSENT.value})
 """Activities that are not work; every other activity's minutes are busy minutes."""
 
-SELLING = frozenset(
-    {
-        TimeUse.CALLS.value,
-        TimeUse.STAGE_WORK.value,
-        TimeUse.MEETING.value,
-        TimeUse.TRAVEL.value,
-        TimeUse.AFTER_SALE.value,
-    }
-)
-"""Activities that are selling work (what ``selling_share`` scales)."""
-
 
 def duty_activity(duty_id: str) -> str:
     """The time-use activity of a duty: ``duty:<id>``."""

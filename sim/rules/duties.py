@@ -15,6 +15,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
 from sim.rules.activities import TimeUse, duty_activity
 from sim.scenario import Level, Scenario
 from sim.scenario.work import Duty, DutyScale
@@ -22,6 +25,7 @@ from sim.scenario.work import Duty, DutyScale
 PER_HEAD = (DutyScale.HEAD_PER_DAY, DutyScale.HEAD_PER_WEEK, DutyScale.HEAD_PER_MONTH)
 FIXED = (DutyScale.FIXED_PER_WEEK, DutyScale.FIXED_PER_MONTH)
 RECURRING = (*PER_HEAD, DutyScale.REPORT_PER_WEEK, *FIXED)
+T = TypeVar("T")
 EVENTS = (DutyScale.DEAL, DutyScale.APPROVAL, DutyScale.ESCALATION)
 
 
@@ -92,17 +96,40 @@ def manager_role(sc: Scenario, role_id: str, staffed: dict[str, int]) -> str | N
     return up
 
 
-def approver_role(sc: Scenario, owner_role: str, level: Level, staffed: dict[str, int]) -> str:
-    """The role that approves (or handles an escalation) at ``level`` for a deal owner's role.
+def nearest_approver(
+    owner: T,
+    level: Level,
+    *,
+    manager: Callable[[T], T | None],
+    level_of: Callable[[T], Level],
+    others_at: Callable[[Level], Iterable[T]],
+) -> T:
+    """Who approves (or handles an escalation) at ``level`` for a deal of ``owner``.
 
-    The owner's nearest manager at that level or above; with nobody above, the first role
-    at that level with people (other than the owner's own); else the owner's role.
+    The rule, for people (the simulator, allocation) and roles (sizing) alike: the
+    owner's nearest manager at that level or above; with nobody above, the first other
+    one at that level (``others_at``); else the owner, who signs off their own deal.
     """
-    up = manager_role(sc, owner_role, staffed)
-    while up is not None and sc.roles[up].level.rank < level.rank:
-        up = manager_role(sc, up, staffed)
+    up = manager(owner)
+    while up is not None and level_of(up).rank < level.rank:
+        up = manager(up)
     if up is not None:
         return up
-    at = [r for r in sc.roles_at(level) if staffed.get(r, 0) > 0]
-    others = [r for r in at if r != owner_role or staffed.get(r, 0) > 1]
-    return others[0] if others else owner_role
+    return next(iter(others_at(level)), owner)
+
+
+def approver_role(sc: Scenario, owner_role: str, level: Level, staffed: dict[str, int]) -> str:
+    """The role that approves at ``level`` for a deal of ``owner_role`` (``nearest_approver``).
+
+    Vacant roles are skipped; "another at that level" is a staffed role at the level,
+    the owner's own only when it has more than one person.
+    """
+    return nearest_approver(
+        owner_role,
+        level,
+        manager=lambda r: manager_role(sc, r, staffed),
+        level_of=lambda r: sc.roles[r].level,
+        others_at=lambda lv: (
+            r for r in sc.roles_at(lv) if staffed.get(r, 0) > (1 if r == owner_role else 0)
+        ),
+    )
