@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from optimizer.calibrate import (
+from optimizer.measure import (
     RoleMeasure,
     apply_plan,
     attainment_quantile,

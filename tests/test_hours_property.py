@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 
 from optimizer import PlanError, plan
-from optimizer.calibrate import apply_plan
+from optimizer.measure import apply_plan
 from sim import simulate
 from sim.scenario import Scenario
 from tests.random_scenarios import small_scenarios

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import optimizer
 import sim
-from optimizer.calibrate import apply_plan, attainment_quantile, measure_roles
+from optimizer.measure import apply_plan, attainment_quantile, measure_roles
 from optimizer.loop import _next_margin, _recalibrate_capacity, verify
 from sim.rules.people import daily_dials
 from sim.stats import wilson_interval
@@ -47,7 +47,7 @@ def test_apply_plan_sets_headcounts_and_quotas() -> None:
 
 
 def test_recalibration_arithmetic() -> None:
-    from optimizer.calibrate import RoleMeasure
+    from optimizer.measure import RoleMeasure
 
     measures = (
         RoleMeasure("seller", planned_dials=50.0, realised_dials=40.0, utilisation=0.8),
