@@ -1,0 +1,144 @@
+"""The contract between the parts of calibration: the canonical record tables and findings.
+
+Every input (a CRM's deals, its stage history, activities or work-day cards, the team
+list) is first normalised (calibrate.records) into one of these tables, whatever the
+CRM called its columns; the fits read only these; the simulator's own export
+(calibrate.crm) writes exactly these, so a round trip needs no mapping.
+
+Tables are pandas DataFrames with exactly the columns below (in this order), plus
+``row``: the 1-based row of the record in its source file (the header is row 1, so the
+first record is row 2; in a workbook, the sheet's row), so that every message can name it.
+
+Dates are ``datetime64[ns]`` at day resolution (NaT where empty); text columns are
+``object`` (str, or None where empty); numbers ``float64`` (NaN where empty).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+
+class Kind(StrEnum):
+    """The four kinds of input a team has."""
+
+    DEALS = "deals"
+    STAGES = "stages"
+    ACTIVITIES = "activities"
+    TEAM = "team"
+
+
+class Status(StrEnum):
+    """A deal's status in the canonical deals table."""
+
+    WON = "won"
+    LOST = "lost"
+    OPEN = "open"
+
+
+class ActivityKind(StrEnum):
+    """Kinds of activity (work-day card lines) the fits read; anything else is "other"."""
+
+    DIAL = "dial"  # an outbound attempt (a call made, answered or not)
+    CONNECT = "connect"  # a dial that reached a live person
+    CONVERSATION = "conversation"  # a connect that became a conversation
+    BOOKING = "booking"  # a conversation that booked the first stage (a meeting, a lead)
+    MEETING = "meeting"  # an in-person meeting held
+    PROPOSAL = "proposal"  # a proposal or quote sent
+    OTHER = "other"
+
+
+# Canonical columns of each table, in order ("row" is added after them).
+COLUMNS: dict[Kind, tuple[str, ...]] = {
+    # deal_id: unique; owner: person id; created: when it entered the first stage;
+    # closed: NaT while open; status: won, lost, open; stage: the open deal's current
+    # stage, or the stage a lost deal was lost at (the scenario's stage name once
+    # mapped; None if unknown); value: revenue when won (NaN if unknown).
+    Kind.DEALS: (
+        "deal_id",
+        "owner",
+        "created",
+        "closed",
+        "status",
+        "stage",
+        "value",
+        "segment",
+        "channel",
+        "account",
+    ),
+    # One row per deal and stage it entered, with the date it entered it.
+    Kind.STAGES: ("deal_id", "stage", "entered"),
+    # One row per activity (count 1) or per person, day and kind (count n); minutes is
+    # the time spent on them all (NaN if not recorded); outcome is free text.
+    Kind.ACTIVITIES: ("person", "date", "kind", "channel", "count", "minutes", "outcome"),
+    # One row per person: role (title or role id), manager (a person id or None), unit
+    # (office, branch), start (date they joined), days_away (a year, NaN if unknown),
+    # level (line, lower, middle, top, or None when only titles are known).
+    Kind.TEAM: ("person", "role", "manager", "unit", "start", "days_away", "level"),
+}
+REQUIRED: dict[Kind, tuple[str, ...]] = {
+    Kind.DEALS: ("deal_id", "owner", "created", "status"),
+    Kind.STAGES: ("deal_id", "stage", "entered"),
+    Kind.ACTIVITIES: ("person", "date", "kind"),
+    Kind.TEAM: ("person", "role"),
+}
+ROW = "row"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Something wrong in an input file: where (file, row, column) and what was expected."""
+
+    source: str  # the file's name as given
+    row: int | None  # 1-based row in the file (None: the file as a whole)
+    column: str | None  # the column as the file names it
+    message: str
+    fatal: bool = False  # True: the file cannot be used at all (no rows are read)
+
+    def __str__(self) -> str:
+        where = self.source if self.row is None else f"{self.source}:{self.row}"
+        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Records:
+    """The normalised inputs: any subset of the four tables, and what could not be used.
+
+    ``dropped`` counts rows left out per table (each also has a RowProblem that says why),
+    so a report can say how much of the data the fits rest on.
+    """
+
+    deals: pd.DataFrame | None = None
+    stages: pd.DataFrame | None = None
+    activities: pd.DataFrame | None = None
+    team: pd.DataFrame | None = None
+    problems: tuple[RowProblem, ...] = ()
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One fitted value: where it goes in the scenario, with its sample and 95 % interval.
+
+    ``path`` is the scenario field path (as ``--set`` writes it, list items by name);
+    ``note`` is the comment written beside the value, e.g. "fitted: 388 won of 946
+    closed, 95 % 0.38-0.44".
+    """
+
+    path: tuple[str | int, ...]
+    value: object
+    n: int
+    low: float | None
+    high: float | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Unwritten:
+    """A fit the scenario language cannot hold yet (units, start dates, seasonality)."""
+
+    what: str
+    fit: str  # the fitted figure in words
+    why: str = "no field yet"
