@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check sim optimizer teamsim dashboard
+	$(BIN)/ruff format --check sim optimizer calibrate teamsim dashboard
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

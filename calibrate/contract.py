@@ -99,7 +99,9 @@ class RowProblem:
 
     def __str__(self) -> str:
         where = self.source if self.row is None else f"{self.source}:{self.row}"
-        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        if self.column:
+            return f"{where}: {self.column}: {self.message}"
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)

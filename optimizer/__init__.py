@@ -5,10 +5,10 @@ simulated and recalibrated until it holds); nothing is printed or written. The f
 the package: front ends import from here, never from the modules behind it.
 """
 
-from optimizer.measure import outcome_label, sells
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
 from optimizer.loop import VerifiedPlan, verify
+from optimizer.measure import outcome_label, sells
 from optimizer.model import PlanMode
 from optimizer.planner import plan
 from optimizer.result import Marginal, Plan, RoleLine

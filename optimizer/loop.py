@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.measure import (
     RoleMeasure,
     apply_plan,
@@ -34,7 +35,6 @@ from optimizer.measure import (
     quotas_frame,
     sells,
 )
-from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.planner import plan as optimise
 from optimizer.result import Plan
 from sim.kpis import kpi_value

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import optimizer
 import sim
-from optimizer.measure import apply_plan, attainment_quantile, measure_roles
 from optimizer.loop import _next_margin, _recalibrate_capacity, verify
+from optimizer.measure import apply_plan, attainment_quantile, measure_roles
 from sim.rules.people import daily_dials
 from sim.stats import wilson_interval
 from teamsim.cli import app
