@@ -144,3 +144,52 @@ class Unwritten:
     what: str
     fit: str  # the fitted figure in words
     why: str = "no field yet"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A scenario value the records cannot tell: the base's value stays (an assumption)."""
+
+    path: tuple[str | int, ...]
+    why: str  # e.g. "no activities file", "fewer than 5 closed deals"
+
+
+# Per-person estimates (Calibration.people), one row per person who owns deals or logs
+# activities: person, role, deals (created), closed, won, win_rate (raw won/closed),
+# win_low, win_high (95 % Wilson of the raw rate), conversion_x (empirical-Bayes
+# multiplier on the team's win rate, shrunk), conversion_x_raw, duration_x (shrunk
+# multiplier on the team's cycle time), dials_per_day (NaN without activities),
+# revenue_per_month, persona (the persona the person was assigned to).
+PEOPLE_COLUMNS: tuple[str, ...] = (
+    "person",
+    "role",
+    "deals",
+    "closed",
+    "won",
+    "win_rate",
+    "win_low",
+    "win_high",
+    "conversion_x",
+    "conversion_x_raw",
+    "duration_x",
+    "dials_per_day",
+    "revenue_per_month",
+    "persona",
+)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the records tell about a scenario: fits to write, what stays, what cannot go in.
+
+    ``fits`` are applied onto the base scenario by path (calibrate.writer); ``kept`` lists
+    the base's values the records cannot tell; ``unwritten`` the fits the scenario
+    language cannot hold yet. ``people`` has PEOPLE_COLUMNS. ``period`` is the first and
+    last date the records cover (the back-test's horizon).
+    """
+
+    fits: tuple[Fit, ...]
+    kept: tuple[Kept, ...]
+    unwritten: tuple[Unwritten, ...]
+    people: pd.DataFrame
+    period: tuple[pd.Timestamp, pd.Timestamp]
