@@ -1,0 +1,767 @@
+"""A CRM's tables, as read (every cell a string), into the canonical tables of the contract.
+
+``normalise`` maps one file's columns (calibrate.columns), parses its dates
+(calibrate.dates), numbers, statuses, stages and activity kinds, and says what it could
+not use: every row left out has a RowProblem naming its row and column, and is counted.
+``combine`` then checks the files against each other (people, deals) into Records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from calibrate.columns import column_key, match_columns
+from calibrate.contract import (
+    COLUMNS,
+    ROW,
+    ActivityKind,
+    Kind,
+    Records,
+    RowProblem,
+    Status,
+)
+from calibrate.dates import DateOrder, parse_dates
+from sim.scenario import Level
+
+# Status words of common CRMs (Salesforce, HubSpot, Pipedrive, amoCRM, Bitrix24), compared
+# through column_key; the user's --stage mapping is read first and wins.
+_WON = (
+    "won",
+    "closed won",
+    "win",
+    "success",
+    "successful",
+    "выиграна",
+    "выигран",
+    "выиграно",
+    "успешно реализовано",
+    "успешно",
+    "успешная",
+    "сделка успешна",
+    "успех",
+    "реализовано",
+    "оплачено",
+)
+_LOST = (
+    "lost",
+    "closed lost",
+    "lose",
+    "loss",
+    "failed",
+    "проиграна",
+    "проигран",
+    "проиграно",
+    "закрыто и не реализовано",
+    "не реализовано",
+    "отказ",
+    "провал",
+    "потеряна",
+    "сделка провалена",
+)
+_OPEN = ("open", "in progress", "active", "открыта", "открыто", "в работе")
+STATUS_WORDS: dict[str, Status] = {
+    **{column_key(w): Status.WON for w in _WON},
+    **{column_key(w): Status.LOST for w in _LOST},
+    **{column_key(w): Status.OPEN for w in _OPEN},
+}
+
+# Activity kinds as work-day cards and telephony exports spell them.
+_KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
+    ActivityKind.DIAL: (
+        "call",
+        "calls",
+        "outgoing call",
+        "outbound call",
+        "dial",
+        "dials",
+        "call made",
+        "cold call",
+        "звонок",
+        "звонки",
+        "исходящий звонок",
+        "исходящий",
+        "набор",
+        "холодный звонок",
+    ),
+    ActivityKind.CONNECT: (
+        "answered",
+        "connected",
+        "connect",
+        "connects",
+        "reached",
+        "дозвон",
+        "дозвонился",
+        "отвечен",
+        "соединение",
+    ),
+    ActivityKind.CONVERSATION: (
+        "conversation",
+        "conversations",
+        "talk",
+        "разговор",
+        "разговоры",
+        "беседа",
+    ),
+    ActivityKind.BOOKING: (
+        "booked",
+        "booking",
+        "meeting booked",
+        "appointment set",
+        "назначена встреча",
+        "встреча назначена",
+        "запись",
+    ),
+    ActivityKind.MEETING: (
+        ActivityKind.MEETING.value,
+        "meetings",
+        "visit",
+        "meeting held",
+        "demo",
+        "встреча",
+        "встречи",
+        "визит",
+        "демонстрация",
+    ),
+    ActivityKind.PROPOSAL: (
+        "proposal",
+        "proposals",
+        "quote",
+        "offer",
+        "кп",
+        "коммерческое предложение",
+        "предложение",
+        "счет",
+    ),
+}
+KIND_WORDS: dict[str, ActivityKind] = {
+    column_key(w): kind for kind, words in _KIND_SPELLINGS.items() for w in words
+}
+WON_LOST = {Status.WON.value, Status.LOST.value}
+_NUMBER_EXPECTED = "expected a number such as 12000.50, 12 000,50, 12,000.50 or $1,200"
+
+
+@dataclass
+class _Table:
+    """One file being normalised: its cells by canonical column, rows, and findings."""
+
+    kind: Kind
+    raw: pd.DataFrame
+    source: str
+    mapping: dict[str, str]
+    rows: np.ndarray
+    problems: list[RowProblem] = field(default_factory=list)
+    drop: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def text(self, canonical: str) -> pd.Series:
+        """The column's stripped cells ("" where absent or empty)."""
+        if canonical not in self.mapping:
+            return pd.Series("", index=self.raw.index, dtype=object)
+        return self.raw[self.mapping[canonical]].astype(str).str.strip()
+
+    def name(self, canonical: str) -> str:
+        """The column as the file names it (the canonical name if the file has none)."""
+        return self.mapping.get(canonical, canonical)
+
+    def row_problem(
+        self, mask: np.ndarray, canonical: str, message: str, *, leave_out: bool
+    ) -> None:
+        """One problem per row of ``mask``; ``leave_out`` drops those rows."""
+        ending = "; the row is left out" if leave_out else ""
+        self.problems += [
+            RowProblem(self.source, int(r), self.name(canonical), message + ending)
+            for r in self.rows[mask & ~self.drop]
+        ]
+        if leave_out:
+            self.drop |= mask
+
+    def cells_problem(
+        self, mask: np.ndarray, canonical: str, template: str, *, leave_out: bool
+    ) -> None:
+        """Like row_problem, the cell's text in the message (``{value}`` in template)."""
+        cells = self.text(canonical).to_numpy()
+        ending = "; the row is left out" if leave_out else ""
+        self.problems += [
+            RowProblem(self.source, int(r), self.name(canonical), template.format(value=v) + ending)
+            for r, v in zip(self.rows[mask & ~self.drop], cells[mask & ~self.drop], strict=True)
+        ]
+        if leave_out:
+            self.drop |= mask
+
+    def required_text(self, canonical: str, what: str) -> pd.Series:
+        """Text cells of a required column; an empty cell leaves its row out."""
+        cells = self.text(canonical)
+        self.row_problem((cells == "").to_numpy(), canonical, f"no {what}", leave_out=True)
+        return _none_if_empty(cells)
+
+    def dates(self, canonical: str, order: DateOrder | None, *, required: bool) -> pd.Series:
+        """A date column; unparseable (or, if required, empty) cells leave their rows out."""
+        if canonical not in self.mapping:
+            return pd.Series(pd.NaT, index=self.raw.index, dtype="datetime64[ns]")
+        cells = self.text(canonical)
+        parsed, found = parse_dates(
+            cells, rows=self.rows, column=self.name(canonical), source=self.source, order=order
+        )
+        if any(p.fatal for p in found):
+            self.problems += found
+            return parsed
+        bad = {p.row for p in found}
+        if required:
+            self.problems += [_left_out(p) for p in found]
+            self.drop |= np.isin(self.rows, [r for r in bad if r is not None])
+            self.row_problem(
+                (cells == "").to_numpy(), canonical, f"no {canonical} date", leave_out=True
+            )
+        else:
+            self.problems += found
+        return parsed
+
+    def numbers(self, canonical: str, *, negative_drops: bool) -> pd.Series:
+        """A number column (NaN where empty); not a number or negative is a problem."""
+        cells = self.text(canonical)
+        values = pd.to_numeric(cells.where(cells != ""), errors="coerce").astype(float)
+        slow = values.isna() & (cells != "")
+        if slow.any():
+            values[slow] = cells[slow].map(parse_number).astype(float)
+        bad = (values.isna() & (cells != "")).to_numpy()
+        self.cells_problem(
+            bad,
+            canonical,
+            f"'{{value}}' is not a number ({_NUMBER_EXPECTED})",
+            leave_out=negative_drops,
+        )
+        negative = (values < 0).to_numpy()
+        what = "the row is left out" if negative_drops else "the value is left out"
+        self.cells_problem(
+            negative & ~bad,
+            canonical,
+            "{value} is negative; expected 0 or more; " + what,
+            leave_out=False,
+        )
+        if negative_drops:
+            self.drop |= negative
+        return values.where(values >= 0)
+
+
+def _rows(mask: np.ndarray | pd.Series) -> str:
+    n = int(np.asarray(mask).sum())
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _left_out(problem: RowProblem) -> RowProblem:
+    return RowProblem(
+        problem.source,
+        problem.row,
+        problem.column,
+        problem.message + "; the row is left out",
+        problem.fatal,
+    )
+
+
+def _none_where(cells: pd.Series, mask: pd.Series | np.ndarray) -> pd.Series:
+    out = cells.astype(object).copy()
+    out[np.asarray(mask, dtype=bool)] = None
+    return out
+
+
+def _none_if_empty(cells: pd.Series) -> pd.Series:
+    return _none_where(cells, cells == "")
+
+
+def parse_number(text: str) -> float:
+    """A number as a person or a CRM writes it: "12 000,50", "12,000.50", "$1,200", "1 200 ₽".
+
+    Currency signs and words, spaces (also non-breaking) and apostrophes are dropped; with
+    both a comma and a dot, the last is the decimal mark; a lone comma followed by three
+    digits is a thousands separator ("1,200"), otherwise a decimal comma ("12,5"). NaN if
+    it is not a number.
+    """
+    cleaned = re.sub(r"[^\d,.\-+]", "", text.replace("\u2212", "-"))
+    if not re.search(r"\d", cleaned) or re.search(r"[a-zA-Z]{4,}|\d[a-zA-Z]+\d", text):
+        return float("nan")
+    commas, dots = cleaned.count(","), cleaned.count(".")
+    if commas and dots:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        cleaned = cleaned.replace(thousands, "").replace(decimal, ".")
+    elif commas == 1 and not re.search(r",\d{3}$", cleaned):
+        cleaned = cleaned.replace(",", ".")
+    elif commas:
+        cleaned = cleaned.replace(",", "")
+    elif dots > 1:
+        cleaned = cleaned.replace(".", "")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return float("nan")
+
+
+def _stage_lookup(stage_map: Mapping[str, str]) -> dict[str, str]:
+    return {column_key(k): v.strip() for k, v in stage_map.items()}
+
+
+def _known(known_stages: Collection[str] | None) -> dict[str, str] | None:
+    return None if known_stages is None else {column_key(s): s for s in known_stages}
+
+
+def _map_stages(
+    t: _Table,
+    names: pd.Series,
+    *,
+    stage_map: Mapping[str, str],
+    known_stages: Collection[str] | None,
+    canonical: str,
+    unmapped_ending: str,
+) -> tuple[pd.Series, np.ndarray]:
+    """Stage names mapped (user's map, then won/lost words); unknown ones reported once.
+
+    Returns the mapped names ("won"/"lost" for closing stages, None where empty or
+    unmapped) and the mask of rows whose stage maps to nothing.
+    """
+    lookup, known = _stage_lookup(stage_map), _known(known_stages)
+    mapped: dict[str, str | None] = {}
+    unmapped: list[str] = []
+    for name in pd.unique(names):
+        if not name:
+            mapped[name] = None
+            continue
+        target = lookup.get(column_key(name))
+        if target is None:
+            word = STATUS_WORDS.get(column_key(name))
+            target = word.value if word in (Status.WON, Status.LOST) else name
+        key = column_key(target)
+        if target.casefold() in WON_LOST:
+            mapped[name] = target.casefold()
+        elif known is None:
+            mapped[name] = target
+        elif key in known:
+            mapped[name] = known[key]
+        else:
+            mapped[name] = None
+            unmapped.append(name)
+    bad = names.isin(unmapped).to_numpy()
+    stages = ", ".join(known_stages or ())
+    for name in unmapped:
+        where = (names == name).to_numpy()
+        message = (
+            f"stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
+            f"with --stage '{name}=<stage>' ({_rows(where)}; {unmapped_ending})"
+        )
+        first = int(t.rows[where][0])
+        t.problems.append(RowProblem(t.source, first, t.name(canonical), message))
+    return names.map(mapped).astype(object), bad
+
+
+def _deals(
+    t: _Table,
+    *,
+    stage_map: Mapping[str, str],
+    known_stages: Collection[str] | None,
+    order: DateOrder | None,
+) -> dict[str, pd.Series]:
+    ids = t.required_text("deal_id", "deal id")
+    duplicated = ids.notna() & ids.duplicated(keep="first")
+    if duplicated.any():
+        first_rows = pd.Series(t.rows, index=ids.index)[ids.notna()].groupby(ids).first()
+        for i in np.flatnonzero(duplicated.to_numpy()):
+            first = int(first_rows[ids.iloc[i]])
+            message = f"deal id '{ids.iloc[i]}' again (first at row {first}); the row is left out"
+            t.problems.append(RowProblem(t.source, int(t.rows[i]), t.name("deal_id"), message))
+        t.drop |= duplicated.to_numpy()
+    owner = t.required_text("owner", "owner")
+    created = t.dates("created", order, required=True)
+    closed = t.dates("closed", order, required=False)
+    status, stage = _statuses(t, stage_map=stage_map, known_stages=known_stages)
+    closing = status.isin(WON_LOST).to_numpy()
+    no_close = closing & closed.isna().to_numpy() & (t.text("closed") == "").to_numpy()
+    t.row_problem(
+        no_close, "closed", "a closed deal (won or lost) needs its closed date", leave_out=True
+    )
+    t.drop |= closing & closed.isna().to_numpy()  # unparseable: already reported
+    before = (closed < created).to_numpy()
+    if before.any():
+        for i in np.flatnonzero(before & ~t.drop):
+            message = (
+                f"closed {closed.iloc[i]:%Y-%m-%d} is before created "
+                f"{created.iloc[i]:%Y-%m-%d}; the row is left out"
+            )
+            t.problems.append(RowProblem(t.source, int(t.rows[i]), t.name("closed"), message))
+        t.drop |= before
+    closed = closed.copy()
+    closed[~closing] = pd.NaT  # an open deal has not closed, whatever the file says
+    return {
+        "deal_id": ids,
+        "owner": owner,
+        "created": created,
+        "closed": closed,
+        "status": status,
+        "stage": stage,
+        "value": t.numbers("value", negative_drops=False),
+        "segment": _none_if_empty(t.text("segment")),
+        "channel": _none_if_empty(t.text("channel")),
+        "account": _none_if_empty(t.text("account")),
+    }
+
+
+def _statuses(
+    t: _Table, *, stage_map: Mapping[str, str], known_stages: Collection[str] | None
+) -> tuple[pd.Series, pd.Series]:
+    """Status and stage of each deal, from a status column, a stage column, or both."""
+    status_col = "status" if "status" in t.mapping else "stage"
+    cells = t.required_text(status_col, "status or stage").fillna("")
+    lookup = _stage_lookup(stage_map)
+
+    def status_of(text: str) -> str:
+        target = lookup.get(column_key(text), text)
+        if target.casefold() in WON_LOST:
+            return target.casefold()
+        word = STATUS_WORDS.get(column_key(target))
+        return word.value if word is not None else Status.OPEN.value
+
+    status = cells.map({v: status_of(v) for v in pd.unique(cells)}).astype(object)
+    if "status" in t.mapping and "stage" in t.mapping:
+        names = t.text("stage")
+        ending = "kept with no stage"
+    else:  # one column: an open deal's stage is its status cell
+        names = cells.where(status == Status.OPEN.value, "")
+        names = names.where(
+            ~names.map(column_key).isin([k for k, s in STATUS_WORDS.items() if s is Status.OPEN]),
+            "",
+        )
+        ending = "kept as open deals with no stage"
+    stage, _ = _map_stages(
+        t,
+        names,
+        stage_map=stage_map,
+        known_stages=known_stages,
+        canonical="stage" if "stage" in t.mapping else status_col,
+        unmapped_ending=ending,
+    )
+    stage = _none_where(stage, stage.isin(WON_LOST))
+    return status, stage
+
+
+def _stages(
+    t: _Table,
+    *,
+    stage_map: Mapping[str, str],
+    known_stages: Collection[str] | None,
+    order: DateOrder | None,
+) -> dict[str, pd.Series]:
+    ids = t.required_text("deal_id", "deal id")
+    names = t.text("stage")
+    t.row_problem((names == "").to_numpy(), "stage", "no stage", leave_out=True)
+    stage, bad = _map_stages(
+        t,
+        names,
+        stage_map=stage_map,
+        known_stages=known_stages,
+        canonical="stage",
+        unmapped_ending="left out",
+    )
+    t.drop |= bad
+    return {"deal_id": ids, "stage": stage, "entered": t.dates("entered", order, required=True)}
+
+
+def _activities(t: _Table, *, order: DateOrder | None, **_: object) -> dict[str, pd.Series]:
+    person = t.required_text("person", "person")
+    when = t.dates("date", order, required=True)
+    cells = t.text("kind")
+    kinds = {v: KIND_WORDS.get(column_key(v), ActivityKind.OTHER) for v in pd.unique(cells)}
+    kind = cells.map(kinds)
+    allowed = ", ".join(k.value for k in ActivityKind if k is not ActivityKind.OTHER)
+    for value, k in kinds.items():
+        if k is ActivityKind.OTHER and column_key(value) != ActivityKind.OTHER.value:
+            where = (cells == value).to_numpy()
+            shown = f"'{value}'" if value else "an empty kind"
+            message = (
+                f"activity kind {shown} is none of {allowed}; counted as other ({_rows(where)})"
+            )
+            t.problems.append(RowProblem(t.source, int(t.rows[where][0]), t.name("kind"), message))
+    count = t.numbers("count", negative_drops=True).fillna(1.0)
+    return {
+        "person": person,
+        "date": when,
+        "kind": kind.map(str).astype(object),
+        "channel": _none_if_empty(t.text("channel")),
+        "count": count,
+        "minutes": t.numbers("minutes", negative_drops=False),
+        "outcome": _none_if_empty(t.text("outcome")),
+    }
+
+
+def _team(t: _Table, *, order: DateOrder | None, **_: object) -> dict[str, pd.Series]:
+    person = t.required_text("person", "person")
+    again = (person.notna() & person.duplicated(keep="first")).to_numpy()
+    t.row_problem(
+        again, "person", "the person is listed twice (the first row is kept)", leave_out=True
+    )
+    role = t.text("role")
+    t.row_problem((role == "").to_numpy(), "role", "no role; kept with no role", leave_out=False)
+    levels = t.text("level")
+    names = {lv.value: lv.value for lv in Level}
+    level = levels.str.casefold().map(names)
+    wrong = ((levels != "") & level.isna()).to_numpy()
+    t.cells_problem(
+        wrong,
+        "level",
+        "level '{value}' is not one of "
+        + ", ".join(names)
+        + " (exact level names only; titles go in the role column); "
+        "kept with no level",
+        leave_out=False,
+    )
+    return {
+        "person": person,
+        "role": _none_if_empty(role),
+        "manager": _none_if_empty(t.text("manager")),
+        "unit": _none_if_empty(t.text("unit")),
+        "start": t.dates("start", order, required=False),
+        "days_away": t.numbers("days_away", negative_drops=False),
+        "level": _none_where(level, level.isna()),
+    }
+
+
+_BUILDERS = {
+    Kind.DEALS: _deals,
+    Kind.STAGES: _stages,
+    Kind.ACTIVITIES: _activities,
+    Kind.TEAM: _team,
+}
+
+
+def normalise(
+    kind: Kind,
+    raw: pd.DataFrame,
+    *,
+    source: str,
+    columns: Mapping[str, str] = {},
+    stage_map: Mapping[str, str] = {},
+    known_stages: Collection[str] | None = None,
+    date_order: str | None = None,
+    first_row: int = 2,
+) -> tuple[pd.DataFrame | None, list[RowProblem], int]:
+    """One file's cells (all str, as teamsim.records_io reads them) as a canonical table.
+
+    Args:
+        kind: which table the file holds.
+        raw: the file's cells, header row as column names.
+        source: the file's name, for messages.
+        columns: the user's column mapping, canonical -> file column (wins over spellings).
+        stage_map: CRM stage name -> scenario stage name, or "won" / "lost".
+        known_stages: the scenario's stage names; a stage mapping to none of them (nor
+            won/lost) is reported once per name with its count of rows.
+        date_order: "dmy" or "mdy" for slash-separated dates (None: decided per column).
+        first_row: the file row of ``raw``'s first record (header = row 1).
+
+    Returns:
+        The table (exactly ``COLUMNS[kind]`` then ``row``, dtypes as calibrate.contract
+        says; None when a fatal problem makes the file unusable), the problems, and the
+        count of rows left out (all of them when the file is unusable). Rows with every
+        cell empty are blank lines, not records: skipped without a count.
+    """
+    if date_order is not None and date_order not in ("dmy", "mdy"):
+        raise ValueError(f'date_order is "dmy" or "mdy", not {date_order!r}')
+    order: DateOrder | None = (
+        "dmy" if date_order == "dmy" else ("mdy" if date_order == "mdy" else None)
+    )
+    found = [str(c) for c in raw.columns]
+    mapping, problems = match_columns(kind, found, source=source, columns=columns)
+    if problems:
+        return None, problems, len(raw)
+    blank = (raw.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1).to_numpy()
+    rows = np.arange(first_row, first_row + len(raw))[~blank]
+    raw = raw.loc[~blank].reset_index(drop=True)
+    t = _Table(kind, raw, source, mapping, rows, drop=np.zeros(len(raw), dtype=bool))
+    cols = _BUILDERS[kind](t, stage_map=stage_map, known_stages=known_stages, order=order)
+    if any(p.fatal for p in t.problems):
+        return None, t.problems, len(raw)
+    table = pd.DataFrame({c: cols[c] for c in COLUMNS[kind]})
+    table[ROW] = rows
+    table = table.loc[~t.drop].reset_index(drop=True)
+    table.attrs["source"] = source
+    table.attrs["columns"] = dict(mapping)
+    return table, _in_row_order(t.problems), int(t.drop.sum())
+
+
+def _in_row_order(problems: Sequence[RowProblem]) -> list[RowProblem]:
+    return sorted(problems, key=lambda p: -1 if p.row is None else p.row)
+
+
+def person_key(name: str) -> str:
+    """A person's name for comparing spellings: casefold, ё as е, no dots, words sorted.
+
+    "Ivan Petrov", "ivan  petrov", "Petrov Ivan" and "И. Петров." differ only in what a
+    CRM's users type differently; sorted words make "surname first" the same person.
+    """
+    words = re.sub(r"[.,]", " ", name.casefold().replace("ё", "е")).split()
+    return " ".join(sorted(words))
+
+
+# Where people are named: (table, column) in the order their spelling is trusted.
+_PEOPLE = (
+    (Kind.TEAM, "person"),
+    (Kind.DEALS, "owner"),
+    (Kind.ACTIVITIES, "person"),
+    (Kind.TEAM, "manager"),
+)
+# At most this many deal ids are named one by one; the rest are counted.
+_LISTED_IDS = 10
+
+
+def combine(
+    tables: Mapping[Kind, pd.DataFrame],
+    problems: Sequence[RowProblem],
+    dropped: Mapping[str, int],
+    *,
+    sources: Mapping[Kind, str],
+) -> Records:
+    """Check the normalised tables against each other and gather them into Records.
+
+    Args:
+        tables: the canonical tables normalise returned (any subset of the kinds).
+        problems: the problems found so far (kept first, in order).
+        dropped: rows left out so far, per kind's value ("deals", ...).
+        sources: each table's file name, for messages.
+
+    Checks (each a warning RowProblem, never fatal): one person spelled several ways
+    (person_key equal) is renamed to the team file's spelling, or else to the most
+    frequent one, and the renaming is reported; owners and activity people not in the
+    team file, and managers not in it, once per name with their count of rows; stage
+    history of deals not in the deals file (those rows are left out and counted).
+    """
+    out = {kind: table.copy() for kind, table in tables.items()}
+    for kind, table in tables.items():
+        out[kind].attrs = dict(table.attrs)
+    found: list[RowProblem] = list(problems)
+    left = dict(dropped)
+    found += _one_spelling(out, sources)
+    if Kind.TEAM in out:
+        found += _not_in_team(out, sources)
+    if Kind.STAGES in out and Kind.DEALS in out:
+        stages, more = _unjoined_stages(out[Kind.STAGES], out[Kind.DEALS], sources)
+        left[Kind.STAGES.value] = left.get(Kind.STAGES.value, 0) + len(out[Kind.STAGES])
+        left[Kind.STAGES.value] -= len(stages)
+        out[Kind.STAGES] = stages
+        found += more
+    return Records(
+        deals=out.get(Kind.DEALS),
+        stages=out.get(Kind.STAGES),
+        activities=out.get(Kind.ACTIVITIES),
+        team=out.get(Kind.TEAM),
+        problems=tuple(found),
+        dropped=left,
+    )
+
+
+def _file_column(table: pd.DataFrame, canonical: str) -> str:
+    columns: dict[str, str] = table.attrs.get("columns", {})
+    return columns.get(canonical, canonical)
+
+
+def _one_spelling(
+    tables: dict[Kind, pd.DataFrame], sources: Mapping[Kind, str]
+) -> list[RowProblem]:
+    """Rename each person's other spellings onto one; report every renaming."""
+    counts: dict[str, Counter[str]] = {}
+    in_team: dict[str, str] = {}
+    for kind, column in _PEOPLE:
+        if kind not in tables:
+            continue
+        for name, n in tables[kind][column].dropna().value_counts(sort=False).items():
+            key = person_key(str(name))
+            counts.setdefault(key, Counter())[str(name)] += int(n)
+            if kind is Kind.TEAM and column == "person":
+                in_team.setdefault(key, str(name))
+    chosen = {
+        key: in_team.get(key, spellings.most_common(1)[0][0])
+        for key, spellings in counts.items()
+        if len(spellings) > 1
+    }
+    problems = []
+    for kind, column in _PEOPLE:
+        if kind not in tables:
+            continue
+        table = tables[kind]
+        names = table[column]
+        keys = names.map(lambda v: person_key(v) if isinstance(v, str) else "")
+        renamed = keys.isin(chosen) & (names != keys.map(chosen))
+        for name in pd.unique(names[renamed]):
+            where = (names == name).to_numpy()
+            target = chosen[person_key(name)]
+            whose = "the team file's" if person_key(name) in in_team else "the most used"
+            message = (
+                f"'{name}' is taken as '{target}' ({whose} spelling of the same "
+                f"person; {_rows(where)})"
+            )
+            problems.append(
+                RowProblem(
+                    sources.get(kind, kind.value),
+                    int(table[ROW].to_numpy()[where][0]),
+                    _file_column(table, column),
+                    message,
+                )
+            )
+        table.loc[renamed, column] = keys[renamed].map(chosen)
+    return problems
+
+
+def _not_in_team(tables: dict[Kind, pd.DataFrame], sources: Mapping[Kind, str]) -> list[RowProblem]:
+    team = tables[Kind.TEAM]
+    members = set(team["person"].dropna())
+    team_source = sources.get(Kind.TEAM, Kind.TEAM.value)
+    problems = []
+    for kind, column, what in (
+        (Kind.DEALS, "owner", "owner"),
+        (Kind.ACTIVITIES, "person", "person"),
+        (Kind.TEAM, "manager", "manager"),
+    ):
+        if kind not in tables:
+            continue
+        table = tables[kind]
+        names = table[column]
+        outside = names.notna() & ~names.isin(members)
+        for name in pd.unique(names[outside]):
+            where = (names == name).to_numpy()
+            message = f"{what} '{name}' is not in the team file {team_source} ({_rows(where)})"
+            problems.append(
+                RowProblem(
+                    sources.get(kind, kind.value),
+                    int(table[ROW].to_numpy()[where][0]),
+                    _file_column(table, column),
+                    message,
+                )
+            )
+    return problems
+
+
+def _unjoined_stages(
+    stages: pd.DataFrame, deals: pd.DataFrame, sources: Mapping[Kind, str]
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    outside = ~stages["deal_id"].isin(set(deals["deal_id"]))
+    if not outside.any():
+        return stages, []
+    source = sources.get(Kind.STAGES, Kind.STAGES.value)
+    deals_source = sources.get(Kind.DEALS, Kind.DEALS.value)
+    column = _file_column(stages, "deal_id")
+    ids = pd.unique(stages.loc[outside, "deal_id"])
+    problems = []
+    for deal in ids[:_LISTED_IDS]:
+        where = (stages["deal_id"] == deal).to_numpy()
+        message = f"deal '{deal}' is not in the deals file {deals_source} ({_rows(where)} left out)"
+        problems.append(RowProblem(source, int(stages[ROW].to_numpy()[where][0]), column, message))
+    if len(ids) > _LISTED_IDS:
+        rest = stages["deal_id"].isin(ids[_LISTED_IDS:])
+        message = (
+            f"{len(ids) - _LISTED_IDS} more deals are not in the deals file "
+            f"{deals_source} ({_rows(rest)} left out)"
+        )
+        problems.append(RowProblem(source, None, column, message))
+    kept = stages.loc[~outside].reset_index(drop=True)
+    kept.attrs = dict(stages.attrs)
+    return kept, problems

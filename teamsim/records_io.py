@@ -1,0 +1,291 @@
+"""Reading a team's own records: CSV or Excel exports of a CRM, into calibrate's tables.
+
+The file-system side of calibration: the encoding and delimiter of a CSV, the sheet of a
+workbook, the user's column and stage mappings. Everything read is handed to
+calibrate.records as strings; a user's bad file becomes a RowProblem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+
+import charset_normalizer
+import pandas as pd
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from calibrate.columns import unknown_user_columns
+from calibrate.contract import Kind, Records, RowProblem
+from calibrate.records import combine, normalise
+from sim import TeamsimError
+
+# How much of a file the delimiter is sniffed from and binary content looked for.
+_SAMPLE_BYTES = 64 * 1024
+_DELIMITERS = ",;\t"
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) container
+_BINARY = "is not a CSV or Excel file (looks binary)"
+
+
+class MappingError(TeamsimError, ValueError):
+    """A ``--column`` or ``--stage`` mapping (or mapping file) that cannot be read."""
+
+
+def _fatal(path: Path, message: str) -> tuple[pd.DataFrame, list[RowProblem]]:
+    return pd.DataFrame(), [RowProblem(str(path), None, None, message, fatal=True)]
+
+
+def read_raw(path: Path, *, sheet: str | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """A CSV or .xlsx file's cells, all as str ("" where empty), nothing parsed yet.
+
+    CSV: the encoding is utf-8 (a BOM allowed) or else what charset-normalizer detects
+    (cp1251 included; UTF-16 by its BOM); the delimiter is sniffed among comma, semicolon
+    and tab; quoted fields as in RFC 4180. Excel .xlsx: the named sheet, or the first.
+    The header row gives the column names (stripped); record i is file row i + 1.
+
+    Returns:
+        The cells, and problems: a fatal one (and an empty frame) when the file is
+        missing, empty, has only a header, is binary, or cannot be split into rows.
+    """
+    source = str(path)
+    if not path.exists():
+        return _fatal(path, "no such file")
+    if path.is_dir():
+        return _fatal(path, "is a directory; expected a CSV or Excel file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _fatal(path, f"cannot be read: {exc.strerror or exc}")
+    if not data.strip():
+        return _fatal(path, "is empty; expected a header row and at least one record")
+    if data.startswith(_ZIP):
+        frame, problems = _read_xlsx(data, source=source, sheet=sheet)
+    elif data.startswith(_OLE):
+        return _fatal(path, "is an old Excel .xls workbook; save it as .xlsx or CSV")
+    else:
+        text = _decode(data)
+        if text is None:
+            return _fatal(path, _BINARY)
+        frame, problems = _read_csv(text, source=source)
+    if problems:
+        return frame, problems
+    frame.columns = pd.Index([str(c).strip() for c in frame.columns])
+    if frame.empty:
+        return _fatal(path, "has a header row but no records")
+    return frame, []
+
+
+def _read_xlsx(
+    data: bytes, *, source: str, sheet: str | None
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "xl/workbook.xml" not in archive.namelist():
+                return _fatal(Path(source), _BINARY)
+        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+        names = [str(n) for n in book.sheet_names]
+        if sheet is not None and sheet not in names:
+            listed = ", ".join(f"'{n}'" for n in names)
+            return _fatal(Path(source), f"has no sheet '{sheet}' (sheets: {listed})")
+        frame = book.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        return _fatal(Path(source), f"cannot be read as an Excel workbook: {exc}")
+    if len(frame.columns) == 0:
+        return _fatal(Path(source), "is empty; expected a header row and at least one record")
+    return frame, []
+
+
+def _decode(data: bytes) -> str | None:
+    """The file's text, or None when it is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data[:_SAMPLE_BYTES]:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    return None if best is None else str(best)
+
+
+def _delimiter(text: str) -> str:
+    sample = text[:_SAMPLE_BYTES]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        # The sniffer gives up on short or irregular files: take the header's most
+        # frequent delimiter, comma when it has none.
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def _read_csv(text: str, *, source: str) -> tuple[pd.DataFrame, list[RowProblem]]:
+    delimiter = _delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,  # so that record i stays file row i + 1
+            quotechar='"',
+        )
+    except pd.errors.EmptyDataError:
+        return _fatal(Path(source), "is empty; expected a header row and at least one record")
+    except (pd.errors.ParserError, ValueError) as exc:
+        shown = repr(delimiter).replace("'\\t'", "tab")
+        message = f"cannot be split into columns with the delimiter {shown}: {exc}".strip()
+        return _fatal(Path(source), message)
+    return frame, []
+
+
+def parse_mapping(items: Sequence[str], *, option: str) -> dict[str, str]:
+    """``NAME=VALUE`` items (``--column owner=Responsible``) as a dict, split at the first =.
+
+    Raises:
+        MappingError: an item without "=", with an empty side, or a name given twice with
+            different values; the message names ``option`` and the item.
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise MappingError(
+                f"{option} {item!r}: expected NAME=VALUE with both sides given "
+                f"(e.g. {option} owner=Responsible)"
+            )
+        if out.get(name, value) != value:
+            raise MappingError(f"{option} {item!r}: '{name}' is already mapped to '{out[name]}'")
+        out[name] = value
+    return out
+
+
+def read_mapping_file(path: Path) -> dict[str, str]:
+    """A small mapping file: YAML (``key: value`` lines) or CSV (two columns, one pair a row).
+
+    A CSV's first row is skipped when it is a header (its first cell one of key, name,
+    from, canonical, crm, column, stage).
+
+    Raises:
+        MappingError: the file is missing or unreadable, not a flat mapping, a row without
+            two values, or a key given twice.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MappingError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    text = _decode(data)
+    if text is None:
+        raise MappingError(f"{path}: {_BINARY}")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return _mapping_yaml(text, path)
+    return _mapping_csv(text, path)
+
+
+def _mapping_yaml(text: str, path: Path) -> dict[str, str]:
+    try:
+        loaded = YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
+        raise MappingError(f"{path}: not YAML: {exc}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise MappingError(f"{path}: expected 'name: value' lines, one mapping a line")
+    out = {}
+    for key, value in loaded.items():
+        if isinstance(value, dict | list) or value is None or str(value).strip() == "":
+            raise MappingError(f"{path}: '{key}': expected one value, as in 'owner: Responsible'")
+        out[str(key).strip()] = str(value).strip()
+    return out
+
+
+_MAPPING_HEADERS = {"key", "name", "from", "canonical", "crm", "column", "stage"}
+
+
+def _mapping_csv(text: str, path: Path) -> dict[str, str]:
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=_delimiter(text)) if any(r)]
+    if rows and rows[0][0].strip().casefold() in _MAPPING_HEADERS:
+        rows = rows[1:]
+    items = []
+    for number, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row if c.strip()]
+        if len(cells) != 2:
+            raise MappingError(f"{path}: row {number}: expected two values, found {len(cells)}")
+        items.append(f"{cells[0]}={cells[1]}")
+    return parse_mapping(items, option=str(path))
+
+
+def read_records(
+    *,
+    deals: Path | None = None,
+    stages: Path | None = None,
+    activities: Path | None = None,
+    team: Path | None = None,
+    columns: Mapping[str, str] = {},
+    stage_map: Mapping[str, str] = {},
+    known_stages: Collection[str] | None = None,
+    date_order: str | None = None,
+) -> Records:
+    """Read, normalise and cross-check a team's files (any subset) into Records.
+
+    Args:
+        deals: the deals (opportunities) file, CSV or .xlsx.
+        stages: the stage-history file.
+        activities: the activities or work-day cards file.
+        team: the team file.
+        columns: canonical column -> file column (``--column``), applied to every file.
+        stage_map: CRM stage name -> scenario stage, "won" or "lost" (``--stage``).
+        known_stages: the scenario's stage names, to report stages mapping to none.
+        date_order: "dmy" or "mdy" for slash-separated dates (``--dates``).
+
+    Returns:
+        Records with a table per readable file; problems (fatal ones for files that
+        cannot be used) and the rows left out per table. A bad file never raises.
+
+    Raises:
+        MappingError: ``columns`` names a column no table has, or ``date_order`` is
+            neither "dmy" nor "mdy" (the user's options, not a file, are wrong).
+    """
+    wrong = unknown_user_columns(columns)
+    if wrong:
+        raise MappingError("--column " + "; ".join(wrong))
+    if date_order is not None and date_order not in ("dmy", "mdy"):
+        raise MappingError(f'--dates {date_order!r}: expected "dmy" or "mdy"')
+    given = {Kind.DEALS: deals, Kind.STAGES: stages, Kind.ACTIVITIES: activities, Kind.TEAM: team}
+    tables: dict[Kind, pd.DataFrame] = {}
+    problems: list[RowProblem] = []
+    dropped: dict[str, int] = {}
+    sources: dict[Kind, str] = {}
+    for kind, path in given.items():
+        if path is None:
+            continue
+        sources[kind] = str(path)
+        raw, found = read_raw(path)
+        problems += found
+        if any(p.fatal for p in found):
+            continue
+        table, found, left_out = normalise(
+            kind,
+            raw,
+            source=str(path),
+            columns=columns,
+            stage_map=stage_map,
+            known_stages=known_stages,
+            date_order=date_order,
+        )
+        problems += found
+        dropped[kind.value] = left_out
+        if table is not None:
+            tables[kind] = table
+    return combine(tables, problems, dropped, sources=sources)
