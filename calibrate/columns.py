@@ -324,7 +324,7 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
 }
 
 # How close a found column must be to a spelling to be suggested (difflib's ratio).
-_SUGGEST_CUTOFF = 0.5
+_SUGGEST_CUTOFF = 0.6
 
 
 def column_key(name: str) -> str:
@@ -391,7 +391,7 @@ def match_columns(
     if kind is Kind.DEALS and "stage" in present:
         present.add("status")
     problems = [
-        _missing(kind, canonical, found, source=source, asked=columns.get(canonical))
+        _missing(kind, canonical, found, source=source, asked=columns.get(canonical), taken=taken)
         for canonical in REQUIRED[kind]
         if canonical not in present
     ]
@@ -399,10 +399,17 @@ def match_columns(
 
 
 def _missing(
-    kind: Kind, canonical: str, found: Sequence[str], *, source: str, asked: str | None
+    kind: Kind,
+    canonical: str,
+    found: Sequence[str],
+    *,
+    source: str,
+    asked: str | None,
+    taken: set[str],
 ) -> RowProblem:
     spellings = (canonical, *SPELLINGS[kind][canonical])
-    close = _closest(spellings, found)
+    # Columns already read as another canonical column are not suggested.
+    close = _closest(spellings, [c for c in found if c not in taken])
     listed = ", ".join(f"'{c}'" for c in found) or "none"
     near = f"closest: {', '.join(repr(c) for c in close)}" if close else "none close"
     tried = f"'{asked}' (from --column) is not among them; " if asked is not None else ""

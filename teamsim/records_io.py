@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -132,21 +133,38 @@ def _delimiter(text: str) -> str:
 def _read_csv(text: str, *, source: str) -> tuple[pd.DataFrame, list[RowProblem]]:
     delimiter = _delimiter(text)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,  # so that record i stays file row i + 1
-            quotechar='"',
-        )
+        with warnings.catch_warnings():
+            # A first record longer than the header comes as a warning (data lost).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,  # so that record i stays file row i + 1
+                index_col=False,  # a longer row is an error, not an index column
+                quotechar='"',
+            )
     except pd.errors.EmptyDataError:
         return _fatal(Path(source), "is empty; expected a header row and at least one record")
-    except (pd.errors.ParserError, ValueError) as exc:
-        shown = repr(delimiter).replace("'\\t'", "tab")
-        message = f"cannot be split into columns with the delimiter {shown}: {exc}".strip()
-        return _fatal(Path(source), message)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
+        return _fatal(Path(source), _too_long(text, delimiter))
     return frame, []
+
+
+def _too_long(text: str, delimiter: str) -> str:
+    """Say which row has more fields than the header (read again, row by row, to find it)."""
+    shown = "tab" if delimiter == "\t" else repr(delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    width = len(next(reader, []))
+    for row in reader:
+        if len(row) > width:
+            return (
+                f"cannot be split into columns with the delimiter {shown}: row "
+                f"{reader.line_num} has {len(row)} fields, the header {width} "
+                "(a delimiter inside a value that is not quoted?)"
+            )
+    return f"cannot be split into columns with the delimiter {shown}"
 
 
 def parse_mapping(items: Sequence[str], *, option: str) -> dict[str, str]:
