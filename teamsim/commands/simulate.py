@@ -13,6 +13,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from calibrate.crm import export_crm
 from sim import Executor, SimMode, SimResult, TeamsimError, simulate
 from teamsim.commands.options import (
     ExecutorOption,
@@ -24,6 +25,7 @@ from teamsim.commands.options import (
     StoreOption,
 )
 from teamsim.console import err, json_text, out, print_json, user_errors
+from teamsim.crm_io import check_folder, write_crm
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_tables
 from teamsim.io import load_scenario, read_scenario_bytes
@@ -77,6 +79,18 @@ def simulate_command(
     store: StoreOption = None,
     save: Annotated[bool, typer.Option(help="Keep the run in the run store.")] = True,
     label: Annotated[str, typer.Option(help="A name for the stored run.")] = "",
+    crm_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--export-crm",
+            help=(
+                "Write replication 0 as a synthetic CRM export (deals, stages, activities, "
+                "team as CSV, and a README) into this folder, which must be new, empty or "
+                "an earlier export; teamsim calibrate reads it with no mapping."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Simulate a scenario's working days; print KPIs with their spread over replications.
 
@@ -90,6 +104,8 @@ def simulate_command(
             err.print(line, soft_wrap=True)
         if save:
             Store(store).check_writable()  # said now, not after the replications
+        if crm_dir is not None:
+            check_folder(crm_dir)
         started_at = dt.datetime.now()
         started = time.perf_counter()
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
@@ -108,10 +124,14 @@ def simulate_command(
                 params={"overrides": list(set_ or ()), "executor": str(executor)},
             )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
+        crm = _export_crm(result, crm_dir, file=file, set_=set_ or ()) if crm_dir else []
     if json_:
-        print_json({**_as_json(result, written), "run_id": run_id})
+        extra = {"crm_files": [str(p) for p in crm]} if crm_dir is not None else {}
+        print_json({**_as_json(result, written), "run_id": run_id, **extra})
     else:
         _show(result, elapsed, out_dir=out_dir, written=written, run_id=run_id)
+        if crm_dir is not None:
+            out.print(f"wrote a synthetic CRM export ({len(crm)} files) to {crm_dir}")
     if not result.complete:
         err.print(
             f"[yellow]{result.stopped_by}:[/] kept the {result.replications} of {replications} "
@@ -194,6 +214,28 @@ def _write(result: SimResult, out_dir: Path, fmt: FormatChoice) -> list[Path]:
     except OSError as exc:
         raise TeamsimError(f"--out {out_dir}: cannot write: {exc.strerror or exc}") from None
     return [*written, meta]
+
+
+def _export_crm(
+    result: SimResult, folder: Path, file: Path, set_: list[str] | tuple[str, ...]
+) -> list[Path]:
+    """Replication 0 as CRM files, with a README saying how to make them again."""
+    if 0 not in result.frames.replications:
+        raise TeamsimError(f"--export-crm {folder}: replication 0 did not finish, nothing written")
+    tables = export_crm(result, result.scenario, replication=0)
+    command = ["teamsim simulate", str(file), f"--seed {result.seed}", "-n 1"]
+    command += [f"--set {s}" for s in set_]
+    if result.mode is not SimMode.BLOCK:
+        command.append(f"--mode {result.mode}")
+    command += ["--no-save", f"--export-crm {folder}"]
+    note = (
+        f"Scenario: {result.scenario.name} (`{file}`, scenario hash "
+        f"{result.scenario_hash[:12]}), seed {result.seed}, replication 0, "
+        f"{result.mode} mode, {result.scenario.calendar.horizon_days} working days from "
+        f"{result.scenario.calendar.start.isoformat()}.\n\n"
+        f"Regenerate with:\n\n    {' '.join(command)}\n"
+    )
+    return write_crm(tables, folder, synthetic_note=note)
 
 
 def _meta(result: SimResult) -> dict[str, Any]:
