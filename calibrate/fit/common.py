@@ -1,0 +1,135 @@
+"""What every fit shares: the collector of findings, the deals as the base sees them, intervals.
+
+The deals are resolved once against the base scenario (``prepare``): each deal's segment,
+channel and the index of the deepest stage it reached, so that every fit reads the same
+figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from calibrate.contract import Fit, Kept, Records, Status, Unwritten
+from sim import Scenario, wilson_interval
+
+Path = tuple[str | int, ...]
+CONFIDENCE = 0.95
+# Fewer closed deals than this and a rate keeps the base's value (an interval that wide
+# says nothing the assumption does not).
+MIN_CLOSED = 5
+
+
+@dataclass
+class Findings:
+    """The fits, kept values and unwritten figures found so far, in the order found."""
+
+    fits: list[Fit] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+    unwritten: list[Unwritten] = field(default_factory=list)
+
+    def fit(
+        self, path: Path, value: object, *, n: int, interval: tuple[float, float] | None, note: str
+    ) -> None:
+        """Add a fitted value with its sample size and 95 % interval (None: no interval)."""
+        low, high = interval if interval is not None else (None, None)
+        self.fits.append(Fit(path=path, value=value, n=n, low=low, high=high, note=note))
+
+    def keep(self, path: Path, why: str) -> None:
+        """The base's value stays: the records cannot tell it."""
+        self.kept.append(Kept(path=path, why=why))
+
+    def unwrite(self, what: str, fitted: str, why: str = "no field yet") -> None:
+        """A fitted figure the scenario language cannot hold."""
+        self.unwritten.append(Unwritten(what=what, fit=fitted, why=why))
+
+
+@dataclass(frozen=True)
+class Deals:
+    """The deals table resolved against the base scenario.
+
+    ``table`` is the canonical deals table (rows of no base segment left out) with three
+    more columns: ``seg`` (the base segment id), ``chan`` (the base channel id or None) and
+    ``last`` (index of the deepest stage reached in the segment, -1 when unknown; a won
+    deal's is the last stage). ``history`` maps deal id -> {stage index: date entered}.
+    ``unplaced`` counts deals of no base segment.
+    """
+
+    table: pd.DataFrame
+    history: dict[object, dict[int, pd.Timestamp]]
+    unplaced: int
+    last_date: pd.Timestamp
+    first_date: pd.Timestamp
+
+
+def fmt(x: float) -> str:
+    """A figure to three significant digits, as written in notes (0.412, 6.2, 1,250)."""
+    if not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def span(interval: tuple[float, float]) -> str:
+    """``95 % low-high`` for a note."""
+    return f"95 % {fmt(interval[0])}-{fmt(interval[1])}"
+
+
+def share_interval(successes: int, n: int) -> tuple[float, float]:
+    """95 % Wilson interval of a share (sim.stats.wilson_interval)."""
+    return wilson_interval(successes, n, CONFIDENCE)
+
+
+def poisson_interval(count: int) -> tuple[float, float]:
+    """Exact 95 % interval of a Poisson mean from one count (Garwood 1936, chi-square)."""
+    alpha = 1.0 - CONFIDENCE
+    low = 0.0 if count == 0 else float(stats.chi2.ppf(alpha / 2, 2 * count)) / 2.0
+    high = float(stats.chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2.0
+    return low, high
+
+
+def mean_interval(values: np.ndarray) -> tuple[float, float]:
+    """95 % t interval of a mean (NaN, NaN with fewer than two values)."""
+    n = len(values)
+    if n < 2:
+        return math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * float(np.std(values, ddof=1))
+    half /= math.sqrt(n)
+    mean = float(np.mean(values))
+    return mean - half, mean + half
+
+
+def working_days(base: Scenario, first: pd.Timestamp, last: pd.Timestamp) -> int:
+    """Working days of the base's calendar (weekdays, holidays) from first to last, inclusive."""
+    cal = base.calendar
+    days = pd.date_range(first.normalize(), last.normalize(), freq="D")
+    return sum(1 for d in days if cal.is_working_day(dt.date(d.year, d.month, d.day)))
+
+
+def record_dates(records: Records) -> pd.Series:
+    """Every date the deals, stage history and activities hold.
+
+    Team start dates are left out: a person may have joined years before the records.
+    """
+    parts: list[pd.Series] = []
+    if records.deals is not None:
+        parts += [records.deals["created"], records.deals["closed"]]
+    if records.stages is not None:
+        parts.append(records.stages["entered"])
+    if records.activities is not None:
+        parts.append(records.activities["date"])
+    if not parts:
+        return pd.Series([], dtype="datetime64[ns]")
+    joined: pd.Series = pd.concat(parts, ignore_index=True).dropna()
+    return joined
+
+
+def is_status(table: pd.DataFrame, status: Status) -> pd.Series:
+    """Rows of a deals table with that status."""
+    return table["status"] == status.value

@@ -1,0 +1,98 @@
+"""The flow of new deals: leads a week, a working day or a month per channel of the base.
+
+Counted from the deals created over the records' period (first created to the last date
+seen), so that a scenario calibrated from a deals export alone brings in as many leads as
+the team had. By the channel's kind (sim.scenario.market, sim.rules.calls):
+
+- referral: ``leads_per_week`` = deals / weeks;
+- inbound: ``requests_per_day`` = deals a working day / ``lead_share`` (the share of
+  requests that become a lead);
+- warm: ``refill_per_month`` = deals a month / leads per contact used, where a contact is
+  used up by a connect and brings ``conversation x lead / (1 - follow_up)`` leads,
+  call-backs included (sim.rules.calls);
+- cold: the dials decide the flow (with an activities file, connect_rate is fitted).
+
+Intervals: the exact Poisson interval of the count (Garwood), divided like the count.
+"""
+
+from __future__ import annotations
+
+from calibrate.fit.common import Deals, Findings, fmt, poisson_interval, span, working_days
+from sim import Scenario
+
+MONTHS_A_YEAR = 12
+DAYS_A_YEAR = 365.25
+
+
+def _leads_per_contact(base: Scenario, cid: str) -> float:
+    ch = base.channels[cid]
+    calls = base.calls
+    if calls is None:
+        return 0.0
+    conversation = getattr(ch, "conversation_given_connect", None)
+    lead = getattr(ch, "lead_given_conversation", None)
+    conversation = calls.conversation_given_connect if conversation is None else conversation
+    lead = calls.lead_given_conversation if lead is None else lead
+    follow_up = min(calls.follow_up_given_conversation, 1.0 - lead)
+    return float(conversation * lead / (1.0 - follow_up)) if follow_up < 1 else 0.0
+
+
+def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: bool) -> None:
+    """Each channel's lead flow from the deals created in it."""
+    for cid, ch in base.channels.items():
+        field = {
+            "referral": "leads_per_week",
+            "inbound": "requests_per_day",
+            "warm": "refill_per_month",
+            "cold": "connect_rate",
+        }[ch.kind]
+        path = ("channels", cid, field)
+        if ch.kind == "cold":
+            if not activities:
+                out.keep(path, "a cold channel's leads follow from dials: give an activities file")
+            continue
+        if deals is None:
+            out.keep(path, "no deals file")
+            continue
+        first, last = deals.table["created"].min(), deals.last_date
+        days = (last - first).days + 1
+        count = int((deals.table["chan"] == cid).sum())
+        low, high = poisson_interval(count)
+        what = f"{count} deals created in {days} days"
+        if ch.kind == "referral":
+            weeks = days / 7.0
+            rate, interval = count / weeks, (low / weeks, high / weeks)
+            note = f"fitted: {what} ({fmt(weeks)} weeks), {span(interval)}"
+        elif ch.kind == "inbound":
+            share = getattr(ch, "lead_share", 0.0)
+            worked = working_days(base, first, last)
+            if share <= 0 or worked <= 0:
+                out.keep(path, f"{what}, but the base's lead_share is 0: requests unknown")
+                continue
+            scale = 1.0 / (worked * share)
+            rate, interval = count * scale, (low * scale, high * scale)
+            note = (
+                f"fitted: {what} ({worked} working days) / lead_share {fmt(share)}, "
+                f"{span(interval)}"
+            )
+        else:
+            per_contact = _leads_per_contact(base, cid)
+            months = days / DAYS_A_YEAR * MONTHS_A_YEAR
+            if per_contact <= 0:
+                out.keep(path, f"{what}, but the base's call rates book no leads")
+                continue
+            scale = 1.0 / (months * per_contact)
+            rate, interval = count * scale, (low * scale, high * scale)
+            note = (
+                f"fitted: {what} ({fmt(months)} months) / {fmt(per_contact)} leads a contact "
+                f"used, {span(interval)}; the pool at the start is the base's"
+            )
+        out.fit(path, round(rate, 3), n=count, interval=interval, note=note)
+    if deals is not None:
+        lost = int(deals.table["chan"].isna().sum())
+        if lost:
+            out.unwrite(
+                "deals of no known channel",
+                f"{lost} deals name no channel of the base: not counted in any flow",
+                why="no channel of the base to put them in",
+            )

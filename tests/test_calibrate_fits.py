@@ -1,0 +1,313 @@
+"""The fits recover known values from synthetic records (fixed seeds), open deals censored.
+
+Records are drawn here the way the simulator plays a deal (sim.model.deals.run_deal): a
+deal enters stage 0 when created, waits an exponential number of calendar days at each
+stage, then passes with the stage's conversion; deals still inside a stage at the last
+date are open. Tolerances are stated per test: they follow from the sample sizes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibrate.contract import COLUMNS, Calibration, Fit, Kind, Records
+from calibrate.fit import fit, naive_win_rate
+from calibrate.fit.cycle import survival_mean
+from sim import Scenario
+from teamsim.io import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+START = pd.Timestamp("2026-01-01")
+SEGMENT = "smb_core"  # b2b_smb.yaml: discovery, onsite_demo, proposal, contract
+STAGES = ("discovery", "onsite_demo", "proposal", "contract")
+CONVERT = (0.7, 0.55, 0.5, 0.76)
+DELAY = (3.0, 7.0, 10.0, 14.0)
+MU, SIGMA = 9.6, 0.5  # log of a won deal's value
+TRUE_VALUE = float(np.exp(MU + SIGMA**2 / 2))  # 16,684
+
+
+@pytest.fixture(scope="module")
+def smb() -> Scenario:
+    return load_scenario(ROOT / "scenarios" / "b2b_smb.yaml")
+
+
+def _table(kind: Kind, rows: list[dict[str, object]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows).reindex(columns=list(COLUMNS[kind]))
+    # The contract's dtypes: dates datetime64 (NaT where empty), numbers float64.
+    for column in ("created", "closed", "entered", "date", "start"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column])
+    for column in ("value", "count", "minutes", "days_away"):
+        if column in frame:
+            frame[column] = frame[column].astype(float)
+    frame["row"] = np.arange(2, len(frame) + 2)
+    return frame
+
+
+def draw_deals(
+    n: int, *, days: float, seed: int, owners: int = 10
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(deals, stage history) of n deals created evenly over ``days``, cut at the end."""
+    rng = np.random.default_rng(seed)
+    cutoff = days
+    deals: list[dict[str, object]] = []
+    history: list[dict[str, object]] = []
+    for i in range(n):
+        t = rng.uniform(0.0, days)
+        created = START + pd.Timedelta(days=int(t))
+        row: dict[str, object] = {
+            "deal_id": f"d{i}",
+            "owner": f"p{i % owners}",
+            "created": created,
+            "segment": SEGMENT,
+            "channel": "partner_referrals",
+        }
+        status, stage, value = "won", None, np.nan
+        closed: pd.Timestamp | None = None
+        for k, name in enumerate(STAGES):
+            history.append(
+                {"deal_id": f"d{i}", "stage": name, "entered": START + pd.Timedelta(days=int(t))}
+            )
+            t += rng.exponential(DELAY[k])
+            if t >= cutoff:
+                status, stage = "open", name
+                break
+            if rng.random() >= CONVERT[k]:
+                status, stage, closed = "lost", name, START + pd.Timedelta(days=int(t))
+                break
+        if status == "won":
+            closed = START + pd.Timedelta(days=int(t))
+            value = float(rng.lognormal(MU, SIGMA))
+        deals.append({**row, "status": status, "stage": stage, "closed": closed, "value": value})
+    return _table(Kind.DEALS, deals), _table(Kind.STAGES, history)
+
+
+def found(cal: Calibration, *path: str | int) -> Fit:
+    matches = [f for f in cal.fits if f.path == path]
+    assert len(matches) == 1, f"{path}: {len(matches)} fits"
+    return matches[0]
+
+
+def _contains(f: Fit, truth: float) -> bool:
+    assert f.low is not None and f.high is not None
+    return f.low <= truth <= f.high
+
+
+@pytest.fixture(scope="module")
+def recovered(smb: Scenario) -> Calibration:
+    deals, stages = draw_deals(3000, days=365.0, seed=11)
+    return fit(Records(deals=deals, stages=stages), smb)
+
+
+@pytest.mark.parametrize("k", range(4))
+def test_stage_conversions_recovered(recovered: Calibration, k: int) -> None:
+    f = found(recovered, "segments", SEGMENT, "stages", STAGES[k], "convert")
+    assert _contains(f, CONVERT[k]), (f.low, f.high)
+    assert abs(float(f.value) - CONVERT[k]) < 0.04  # type: ignore[arg-type]
+    assert "open there censored, 95 % " in f.note
+
+
+@pytest.mark.parametrize("k", range(4))
+def test_stage_delays_recovered(recovered: Calibration, k: int) -> None:
+    f = found(recovered, "segments", SEGMENT, "stages", STAGES[k], "client_delay_days")
+    assert isinstance(f.value, dict) and f.value["kind"] == "exponential"
+    assert _contains(f, DELAY[k]), (f.low, f.high)
+    # Hundreds of spells a stage: the mean within 12 % (its sd is 1/sqrt(n), under 6 %).
+    assert f.value["mean"] == pytest.approx(DELAY[k], rel=0.12)
+
+
+def test_deal_value_is_the_lognormal_mean(recovered: Calibration) -> None:
+    f = found(recovered, "segments", SEGMENT, "deal_value")
+    assert _contains(f, TRUE_VALUE)
+    assert float(f.value) == pytest.approx(TRUE_VALUE, rel=0.05)  # type: ignore[arg-type]
+    shapes = [u for u in recovered.unwritten if u.what == f"deal values of {SEGMENT}"]
+    assert len(shapes) == 1 and shapes[0].fit.startswith("lognormal mean ")
+
+
+def test_the_win_rate_is_in_the_last_stage_note(recovered: Calibration) -> None:
+    note = found(recovered, "segments", SEGMENT, "stages", "contract", "convert").note
+    assert "; win rate 0.1" in note  # 0.7 x 0.55 x 0.5 x 0.76 = 0.146
+
+
+def test_open_deals_are_censored_not_lost(smb: Scenario) -> None:
+    # Created over 60 days with a 34-day mean cycle: most deals that would win are still open.
+    deals, _ = draw_deals(3000, days=60.0, seed=5)
+    truth = float(np.prod(CONVERT))
+    naive, n = naive_win_rate(deals)
+    naive_high = naive + 1.96 * np.sqrt(naive * (1 - naive) / n)
+    assert (deals["status"] == "open").mean() > 0.2
+    assert naive_high < truth * 0.6  # biased low, far outside its interval
+    # Deals table alone (the stage where each lost or open deal is): conversions censored.
+    cal = fit(Records(deals=deals), smb)
+    for k in range(4):
+        f = found(cal, "segments", SEGMENT, "stages", STAGES[k], "convert")
+        assert _contains(f, CONVERT[k]), (STAGES[k], f.low, f.high)
+
+
+def test_survival_mean_of_censored_durations_is_not_biased() -> None:
+    rng = np.random.default_rng(3)
+    true = rng.exponential(14.0, 4000)
+    started = rng.uniform(0.0, 60.0, 4000)
+    ended = started + true <= 60.0
+    seen = np.where(ended, true, 60.0 - started)
+    mean, low, high = survival_mean(seen, ended)
+    assert low <= 14.0 <= high
+    assert mean == pytest.approx(14.0, rel=0.06)
+    assert seen[ended].mean() < 0.75 * 14.0  # closed-only: biased low
+
+
+def _people_deals(seed: int) -> pd.DataFrame:
+    """20 people with 60 closed deals at rates around 0.4 (sd 0.1), one with 5 all won and one
+    with 500 at 0.5."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, object]] = []
+    plan = [(f"p{i:02d}", 60, float(rng.normal(0.4, 0.1))) for i in range(20)]
+    plan += [("newbie", 5, 1.0), ("veteran", 500, 0.5)]
+    for owner, n, rate in plan:
+        won = rng.random(n) < rate if rate < 1 else np.ones(n, dtype=bool)
+        for j, w in enumerate(won):
+            created = START + pd.Timedelta(days=int(rng.integers(0, 300)))
+            rows.append(
+                {
+                    "deal_id": f"{owner}-{j}",
+                    "owner": owner,
+                    "created": created,
+                    "closed": created + pd.Timedelta(days=int(rng.integers(5, 60))),
+                    "status": "won" if w else "lost",
+                    "value": 10000.0 if w else np.nan,
+                    "segment": SEGMENT,
+                    "channel": "demo_requests",
+                }
+            )
+    return _table(Kind.DEALS, rows)
+
+
+def test_few_deals_are_pulled_towards_the_team(smb: Scenario) -> None:
+    cal = fit(Records(deals=_people_deals(7)), smb)
+    people = cal.people.set_index("person")
+    team = people["won"].sum() / people["closed"].sum()
+    newbie, veteran = people.loc["newbie"], people.loc["veteran"]
+    assert newbie["conversion_x_raw"] == pytest.approx(1.0 / team)
+    assert newbie["conversion_x"] < 1.0 + 0.35 * (1.0 / team - 1.0)  # most of the way back
+    # Barely moves: by 500 / (500 + a + b) of the way to the prior mean, under 3 % here.
+    moved = veteran["conversion_x_raw"] - veteran["conversion_x"]
+    assert 0 < moved < 0.03 * veteran["conversion_x_raw"]
+    mix = found(cal, "roles", "account_executive", "personas").value
+    assert isinstance(mix, dict) and len(mix) == 3
+    assert sum(mix.values()) == pytest.approx(1.0, abs=1e-9)
+    low = found(cal, "personas", "fitted_low").value
+    high = found(cal, "personas", "fitted_high").value
+    assert isinstance(low, dict) and isinstance(high, dict)
+    assert low["conversion_x"] < 1.0 < high["conversion_x"]
+
+
+def test_referral_and_inbound_flows_recovered(smb: Scenario) -> None:
+    rng = np.random.default_rng(13)
+    rows: list[dict[str, object]] = []
+    days = pd.date_range("2026-01-01", "2026-12-31", freq="D")
+    for day in days:
+        referrals = rng.poisson(4.0 / 7.0)
+        working = smb.calendar.is_working_day(dt.date(day.year, day.month, day.day))
+        inbound = rng.poisson(10.0 * 0.35) if working else 0
+        for channel, count in (("partner_referrals", referrals), ("demo_requests", inbound)):
+            for _ in range(count):
+                rows.append(
+                    {
+                        "deal_id": f"d{len(rows)}",
+                        "owner": "ae1",
+                        "created": day,
+                        "status": "open",
+                        "segment": SEGMENT,
+                        "channel": channel,
+                    }
+                )
+    cal = fit(Records(deals=_table(Kind.DEALS, rows)), smb)
+    weekly = found(cal, "channels", "partner_referrals", "leads_per_week")
+    assert _contains(weekly, 4.0) and float(weekly.value) == pytest.approx(4.0, rel=0.1)  # type: ignore[arg-type]
+    daily = found(cal, "channels", "demo_requests", "requests_per_day")
+    assert _contains(daily, 10.0) and float(daily.value) == pytest.approx(10.0, rel=0.06)  # type: ignore[arg-type]
+
+
+def test_connect_and_conversation_rates_recovered(smb: Scenario) -> None:
+    rng = np.random.default_rng(17)
+    rows: list[dict[str, object]] = []
+    connect = {"cold_list": 0.054, "marketing_leads": 0.133}
+    for person in (f"s{i}" for i in range(8)):
+        for day in pd.bdate_range("2026-03-02", periods=60):
+            for channel, rate in connect.items():
+                dials = 25
+                connects = rng.binomial(dials, rate)
+                talks = rng.binomial(connects, 0.58)
+                books = rng.binomial(talks, 0.33)
+                for kind, count in (
+                    ("dial", dials),
+                    ("connect", connects),
+                    ("conversation", talks),
+                    ("booking", books),
+                ):
+                    rows.append(
+                        {
+                            "person": person,
+                            "date": day,
+                            "kind": kind,
+                            "channel": channel,
+                            "count": float(count),
+                        }
+                    )
+            rows.append({"person": person, "date": day, "kind": "other", "count": 3.0})
+    cal = fit(Records(activities=_table(Kind.ACTIVITIES, rows)), smb)
+    for channel, rate in connect.items():
+        f = found(cal, "channels", channel, "connect_rate")
+        assert _contains(f, rate) and float(f.value) == pytest.approx(rate, rel=0.1)  # type: ignore[arg-type]
+    talk = found(cal, "calls", "conversation_given_connect")
+    book = found(cal, "calls", "lead_given_conversation")
+    assert _contains(talk, 0.58) and _contains(book, 0.33)
+    # The SDRs take the policy's quota: the 50 dials a person-day are noted, not written.
+    kept = {k.path: k.why for k in cal.kept}
+    assert kept[("roles", "sdr", "call_quota_per_day")].startswith("observed 50 dials")
+    assert [u.fit for u in cal.unwritten if u.what == "other activities"] == [
+        "480 rows of kind other not read"
+    ]
+
+
+def test_a_deals_file_alone_keeps_call_rates_and_leaves_seasonality_unwritten(
+    smb: Scenario,
+) -> None:
+    deals, _ = draw_deals(400, days=150.0, seed=2)
+    cal = fit(Records(deals=deals), smb)
+    kept = {k.path for k in cal.kept}
+    assert ("calls", "conversation_given_connect") in kept
+    assert ("channels", "cold_list", "connect_rate") in kept
+    assert ("roles", "sdr", "headcount", "current") in kept
+    # smb_new_business has no deals: each of its stages keeps its convert.
+    assert ("segments", "smb_new_business", "stages", "demo", "convert") in kept
+    season = [u for u in cal.unwritten if u.what == "seasonality"]
+    assert len(season) == 1 and season[0].why == "twelve months of won deals are needed"
+    assert cal.period[0] == START
+
+
+def test_twelve_months_give_a_seasonality_index(smb: Scenario) -> None:
+    deals, _ = draw_deals(1500, days=500.0, seed=4)
+    cal = fit(Records(deals=deals), smb)
+    season = [u for u in cal.unwritten if u.what == "seasonality"]
+    assert len(season) == 1 and season[0].why == "no field yet"
+    assert season[0].fit.startswith("Jan ")
+    indices = [float(part.split()[1]) for part in season[0].fit.split(", ")]
+    assert len(indices) == 12 and np.mean(indices) == pytest.approx(1.0)
+
+
+def test_deals_of_no_segment_are_kept_aside_not_a_crash() -> None:
+    bank = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    deals, _ = draw_deals(50, days=100.0, seed=1)
+    deals["segment"] = None
+    deals["channel"] = None
+    cal = fit(Records(deals=deals), bank)
+    assert [k.why for k in cal.kept if k.path == ("segments",)] == [
+        "50 deals name no segment of the base (consumer_loan, payroll_project) and no "
+        "channel that feeds only one: left out of the segment fits"
+    ]
