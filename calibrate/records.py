@@ -157,12 +157,15 @@ class _Table:
     rows: np.ndarray
     problems: list[RowProblem] = field(default_factory=list)
     drop: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    stripped: dict[str, pd.Series] = field(default_factory=dict)
 
     def text(self, canonical: str) -> pd.Series:
         """The column's stripped cells ("" where absent or empty)."""
         if canonical not in self.mapping:
             return pd.Series("", index=self.raw.index, dtype=object)
-        return self.raw[self.mapping[canonical]].astype(str).str.strip()
+        if canonical not in self.stripped:  # stripped once: a million cells take a while
+            self.stripped[canonical] = _strip(self.raw[self.mapping[canonical]])
+        return self.stripped[canonical]
 
     def name(self, canonical: str) -> str:
         """The column as the file names it (the canonical name if the file has none)."""
@@ -246,6 +249,28 @@ class _Table:
         if negative_drops:
             self.drop |= negative
         return values.where(values >= 0)
+
+
+def _strip(cells: pd.Series) -> pd.Series:
+    """Cells as str without surrounding spaces, stripped once per distinct value."""
+    uniques = pd.unique(cells)
+    if len(uniques) * 4 < len(cells):  # repeated values (names, days, kinds): strip uniques
+        return cells.map({u: str(u).strip() for u in uniques}).astype(object)
+    return cells.astype(str).str.strip().astype(object)
+
+
+def _blank_rows(raw: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty or spaces: blank lines, not records."""
+    candidate = np.ones(len(raw), dtype=bool)
+    for column in raw.columns:
+        cells = raw[column].astype(str)
+        filled = cells.ne("").to_numpy() & candidate
+        if filled.any():
+            filled[filled] = ~cells[filled].str.isspace().to_numpy(dtype=bool)
+        candidate &= ~filled
+        if not candidate.any():
+            break
+    return candidate
 
 
 def _rows(mask: np.ndarray | pd.Series) -> str:
@@ -574,7 +599,7 @@ def normalise(
     mapping, problems = match_columns(kind, found, source=source, columns=columns)
     if problems:
         return None, problems, len(raw)
-    blank = (raw.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1).to_numpy()
+    blank = _blank_rows(raw)
     rows = np.arange(first_row, first_row + len(raw))[~blank]
     raw = raw.loc[~blank].reset_index(drop=True)
     t = _Table(kind, raw, source, mapping, rows, drop=np.zeros(len(raw), dtype=bool))
@@ -689,7 +714,7 @@ def _one_spelling(
             continue
         table = tables[kind]
         names = table[column]
-        keys = names.map(lambda v: person_key(v) if isinstance(v, str) else "")
+        keys = names.map({v: person_key(v) for v in pd.unique(names.dropna())})
         renamed = keys.isin(chosen) & (names != keys.map(chosen))
         for name in pd.unique(names[renamed]):
             where = (names == name).to_numpy()

@@ -93,7 +93,9 @@ def _read_xlsx(
             listed = ", ".join(f"'{n}'" for n in names)
             return _fatal(Path(source), f"has no sheet '{sheet}' (sheets: {listed})")
         frame = book.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except zipfile.BadZipFile:
+        return _fatal(Path(source), _BINARY)
+    except (KeyError, OSError, ValueError) as exc:
         return _fatal(Path(source), f"cannot be read as an Excel workbook: {exc}")
     if len(frame.columns) == 0:
         return _fatal(Path(source), "is empty; expected a header row and at least one record")

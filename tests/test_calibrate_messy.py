@@ -9,6 +9,8 @@ for the expected message (paths shown relative to that folder).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,13 @@ class Case:
 
 def deals(*rows: str) -> str:
     return HEADER + "".join(r + "\n" for r in rows)
+
+
+def _zip_of_text() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "not a workbook")
+    return buffer.getvalue()
 
 
 CASES: dict[str, Case] = {
@@ -173,7 +182,7 @@ CASES: dict[str, Case] = {
     ),
     "a zip that is not a workbook": Case(
         {"deals.xlsx": b"PK\x03\x04" + bytes(64)},
-        "deals.xlsx: cannot be read as an Excel workbook",
+        "deals.xlsx: is not a CSV or Excel file (looks binary)",
         fatal=True,
     ),
     "missing file": Case(
@@ -203,10 +212,26 @@ CASES: dict[str, Case] = {
         "team.csv:2: Level: level 'Senior' is not one of line, lower, middle, top (exact "
         "level names only; titles go in the role column); kept with no level",
     ),
+    "a later row with too many fields": Case(
+        {
+            "deals.csv": deals(
+                "D1,Ivan Petrov,2026-01-05,,Proposal,10",
+                "D2,Ivan Petrov,2026-01-05,,Proposal,10,extra",
+            )
+        },
+        "deals.csv: cannot be split into columns with the delimiter ',': row 3 has 7 fields, "
+        "the header 6 (a delimiter inside a value that is not quoted?)",
+        fatal=True,
+    ),
     "row with too many fields": Case(
         {"deals.csv": deals("D1,Ivan Petrov,2026-01-05,,Proposal,10,extra,more")},
         "deals.csv: cannot be split into columns with the delimiter ',': row 2 has 8 fields, "
         "the header 6 (a delimiter inside a value that is not quoted?)",
+        fatal=True,
+    ),
+    "a zip archive of other files": Case(
+        {"deals.xlsx": _zip_of_text()},
+        "deals.xlsx: is not a CSV or Excel file (looks binary)",
         fatal=True,
     ),
     "old xls workbook": Case(
