@@ -1,0 +1,250 @@
+"""The back-test: the calibrated scenario simulated over the records' period, side by side.
+
+For each whole calendar month of the period: observed and simulated won deals, revenue,
+win rate and the mean cycle time of the deals won that month, with the simulated P10-P90
+over the replications, and whether the observed month falls inside that band. A model
+that is right puts about 80 % of the observed months inside its P10-P90 band.
+
+Pure: :func:`backtest_scenario` places the scenario over the period (the caller simulates
+it), :func:`backtest` compares the records with the replications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from calibrate.contract import Records, Status
+from calibrate.observed import records_period
+from sim import Scenario, SimResult
+
+__all__ = ["BACKTEST_MEASURES", "Backtest", "backtest", "backtest_scenario", "warmup_days"]
+
+# Measures compared, in display order: won deals a month, revenue won a month (scenario
+# currency), won / closed that month, mean calendar days from created to won.
+BACKTEST_MEASURES: tuple[str, ...] = ("won", "revenue", "win_rate", "cycle_days")
+_COLUMNS = ["month", "measure", "observed", "mean", "p10", "p90", "inside"]
+_MAX_HORIZON_DAYS = 2000  # sim.scenario.Calendar.horizon_days' bound
+_MIN_WARMUP_DAYS = 20  # about a working month: the first counted month starts with deals in flight
+_WARMUP_CYCLES = 1.5  # the slower half of deals (lognormal delays) outlasts one mean cycle
+_MINUTES_PER_DAY = 24 * 60
+
+
+def _cycle_working_days(scenario: Scenario) -> float:
+    """The longest mean cycle of a segment, in working days.
+
+    Our work on each stage (minutes over the working minutes of a day) plus the
+    client's delays (calendar days, x working days per week / 7).
+    """
+    cal = scenario.calendar
+    per_day = cal.workday.available_min
+    per_calendar_day = cal.working_days_per_week / 7.0
+    longest = 0.0
+    for segment in scenario.segments.values():
+        work = sum(s.work_min.expected_value() for s in segment.stages) / per_day
+        delay = sum(s.client_delay_days.expected_value() for s in segment.stages)
+        longest = max(longest, work + delay * per_calendar_day)
+    return longest
+
+
+def warmup_days(scenario: Scenario) -> int:
+    """Working days simulated before the period: 1.5 mean cycles, at least 20.
+
+    The records start with a pipeline already running: deals won in the first month
+    were created before it. A simulation started empty on the first day would win too
+    little in its first months, so the back-test starts earlier and counts only the
+    period's months. One mean cycle (:func:`_cycle_working_days`) fills the pipeline
+    with the average deal; half a cycle more lets most of the slower deals (a lognormal
+    or exponential client delay has a long tail) be in flight too; at least about a
+    working month (20 days), so a fast funnel is still in its steady state.
+    """
+    cycle = _cycle_working_days(scenario)
+    return max(_MIN_WARMUP_DAYS, math.ceil(_WARMUP_CYCLES * cycle))
+
+
+def _working_days(scenario: Scenario, first: dt.date, last: dt.date) -> int:
+    """Working days of the scenario's calendar in [first, last]."""
+    cal = scenario.calendar
+    days = (last - first).days + 1
+    return sum(1 for k in range(days) if cal.is_working_day(first + dt.timedelta(days=k)))
+
+
+def backtest_scenario(scenario: Scenario, period: tuple[pd.Timestamp, pd.Timestamp]) -> Scenario:
+    """The scenario placed over the records' period, with a warm-up before it.
+
+    ``calendar.start`` moves back from the period's first day by :func:`warmup_days`
+    working days, which become ``calendar.warmup_days`` (not counted); ``horizon_days``
+    runs to the period's last day. Everything else is the scenario's.
+
+    Raises:
+        ValueError: If the period ends before it starts or, with its warm-up, is longer
+            than the 2,000 working days a scenario can hold.
+        sim.ScenarioError: If the moved scenario does not validate.
+    """
+    first, last = pd.Timestamp(period[0]).date(), pd.Timestamp(period[1]).date()
+    if last < first:
+        raise ValueError(f"the period ends ({last}) before it starts ({first})")
+    warm = warmup_days(scenario)
+    start, found = first, 0
+    while found < warm:  # walk back over whole working days
+        start -= dt.timedelta(days=1)
+        found += scenario.calendar.is_working_day(start)
+    horizon = warm + _working_days(scenario, first, last)
+    if horizon > _MAX_HORIZON_DAYS:
+        raise ValueError(
+            f"the records' period {first} to {last} and a warm-up of {warm} working days "
+            f"make {horizon} working days; a scenario simulates at most {_MAX_HORIZON_DAYS}"
+        )
+    data = scenario.model_dump()
+    data["calendar"] = {
+        **data["calendar"],
+        "start": start,
+        "horizon_days": horizon,
+        "warmup_days": warm,
+    }
+    return Scenario.model_validate(data)
+
+
+@dataclass(frozen=True, eq=False)
+class Backtest:
+    """Observed against simulated, month by month.
+
+    ``table``: one row per month and measure (:data:`BACKTEST_MEASURES`): ``month``
+    ("YYYY-MM"), ``measure``, ``observed``, the simulated ``mean``, ``p10`` and ``p90``
+    over the replications, ``inside`` (p10 <= observed <= p90; False where either is
+    missing). ``inside`` (the field): measure -> (months inside, months with an observed
+    value). ``months``: the whole months of the records' period that the simulation
+    covers after its warm-up.
+    """
+
+    table: pd.DataFrame
+    inside: dict[str, tuple[int, int]]
+    months: tuple[str, ...]
+    replications: int
+    currency: str
+
+    def share_inside(self) -> float:
+        """Observed months inside the band over all measures (NaN: nothing compared)."""
+        hits = sum(i for i, _ in self.inside.values())
+        total = sum(n for _, n in self.inside.values())
+        return hits / total if total else math.nan
+
+
+def _monthly(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Won, revenue, win rate and cycle by ``keys`` (+ month) from closed deals.
+
+    ``frame`` has ``month`` (of the close), ``won`` (bool), ``value`` and ``cycle_days``.
+    """
+    grouped = frame.groupby([*keys, "month"], sort=True)
+    won = frame.loc[frame["won"]].groupby([*keys, "month"], sort=True)
+    out = pd.DataFrame({"closed": grouped.size()})
+    out["won"] = won.size()
+    out["revenue"] = won["value"].sum()
+    out["cycle_days"] = won["cycle_days"].mean()
+    out[["won", "revenue"]] = out[["won", "revenue"]].fillna(0.0)
+    out["win_rate"] = out["won"] / out["closed"]
+    return out
+
+
+def _observed(records: Records) -> pd.DataFrame:
+    deals = records.deals
+    if deals is None or deals.empty:
+        return pd.DataFrame(columns=["month", *BACKTEST_MEASURES])
+    closed = deals.loc[deals["status"].isin([Status.WON, Status.LOST]) & deals["closed"].notna()]
+    frame = pd.DataFrame(
+        {
+            "month": closed["closed"].dt.strftime("%Y-%m"),
+            "won": (closed["status"] == Status.WON).to_numpy(),
+            "value": closed["value"].fillna(0.0).astype(float),
+            "cycle_days": (closed["closed"] - closed["created"]).dt.days.astype(float),
+        }
+    )
+    return _monthly(frame, []).reset_index()
+
+
+def _simulated(result: SimResult, months: list[str]) -> pd.DataFrame:
+    """Per replication and month (zeros where a replication won nothing that month)."""
+    deals = result.frames.deals
+    start = pd.Timestamp(result.scenario.calendar.start)
+    closed = deals.loc[deals["outcome"].isin([Status.WON, Status.LOST])]
+    # Times are minutes from midnight of calendar.start; whole days give the date.
+    closed_day = (closed["closed_min"] // _MINUTES_PER_DAY).astype("int64")
+    created_day = (closed["created_min"] // _MINUTES_PER_DAY).astype("int64")
+    dates = start + pd.to_timedelta(closed_day, unit="D")
+    frame = pd.DataFrame(
+        {
+            "replication": closed["replication"].to_numpy(),
+            "month": dates.dt.strftime("%Y-%m").to_numpy(),
+            "won": (closed["outcome"] == Status.WON).to_numpy(),
+            "value": closed["value"].to_numpy(dtype=float),
+            "cycle_days": (closed_day - created_day).to_numpy(dtype=float),
+        }
+    )
+    frame = frame.loc[frame["month"].isin(months)]
+    table = _monthly(frame, ["replication"])
+    grid = pd.MultiIndex.from_product(
+        [list(result.frames.replications), months], names=["replication", "month"]
+    )
+    table = table.reindex(grid)
+    table[["won", "revenue"]] = table[["won", "revenue"]].fillna(0.0)
+    return table.reset_index()
+
+
+def _simulated_months(result: SimResult) -> list[str]:
+    sc = result.scenario
+    return [sc.month_label(m) for m in result.frames.window.counted_months]
+
+
+def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtest:
+    """Observed months of the records against the simulated band, measure by measure.
+
+    Args:
+        records: The canonical tables; the deals are compared (won, lost, value, dates).
+        result: Replications of :func:`backtest_scenario`'s scenario; its calendar turns
+            the simulated minutes into dates (minutes from midnight of
+            ``calendar.start``, whole days of 1,440 minutes).
+        scenario: The calibrated scenario (its currency labels the revenue).
+
+    Returns:
+        Only whole months of the records' period (see ``calibrate.observed.Period``)
+        that the simulation counts (after its warm-up, wholly inside its horizon).
+        The band is P10-P90 over replications (numpy's linear percentiles; for win rate
+        and cycle, over the replications that closed or won a deal that month).
+    """
+    period = records_period(records)
+    whole = set(period.whole) if period is not None else set()
+    months = [m for m in _simulated_months(result) if m in whole]
+    observed = _observed(records).set_index("month").reindex(months)
+    sims = _simulated(result, months)
+    rows = []
+    for month in months:
+        reps = sims.loc[sims["month"] == month]
+        for measure in BACKTEST_MEASURES:
+            values = reps[measure].to_numpy(dtype=float)
+            values = values[np.isfinite(values)]
+            obs = float(observed[measure].astype(float)[month])
+            if measure in ("won", "revenue") and math.isnan(obs):
+                obs = 0.0  # a month with nothing closed won nothing
+            if len(values):
+                p10, p90 = (float(v) for v in np.percentile(values, [10, 90]))
+                mean = float(values.mean())
+            else:
+                p10 = p90 = mean = math.nan
+            inside = bool(np.isfinite(obs) and p10 <= obs <= p90)
+            rows.append([month, measure, obs, mean, p10, p90, inside])
+    table = pd.DataFrame(rows, columns=_COLUMNS)
+    counts = {}
+    for measure in BACKTEST_MEASURES:
+        part = table.loc[(table["measure"] == measure) & table["observed"].notna()]
+        counts[measure] = (int(part["inside"].sum()), len(part))
+    return Backtest(
+        table=table,
+        inside=counts,
+        months=tuple(months),
+        replications=result.replications,
+        currency=scenario.currency,
+    )
