@@ -202,8 +202,15 @@ class _Table:
         self.row_problem((cells == "").to_numpy(), canonical, f"no {what}", leave_out=True)
         return _none_if_empty(cells)
 
-    def dates(self, canonical: str, order: DateOrder | None, *, required: bool) -> pd.Series:
-        """A date column; unparseable (or, if required, empty) cells leave their rows out."""
+    def dates(
+        self, canonical: str, order: DateOrder | None, *, required: bool | np.ndarray
+    ) -> pd.Series:
+        """A date column (NaT where empty or unparseable).
+
+        ``required`` True: an empty or unparseable cell leaves its row out; a mask: an
+        unparseable cell leaves its row out where the mask holds (empty ones are the
+        caller's to say); False: the row stays with NaT.
+        """
         if canonical not in self.mapping:
             return pd.Series(pd.NaT, index=self.raw.index, dtype="datetime64[ns]")
         cells = self.text(canonical)
@@ -213,15 +220,14 @@ class _Table:
         if any(p.fatal for p in found):
             self.problems += found
             return parsed
-        bad = {p.row for p in found}
-        if required:
-            self.problems += [_left_out(p) for p in found]
-            self.drop |= np.isin(self.rows, [r for r in bad if r is not None])
+        needed = np.broadcast_to(np.asarray(required, dtype=bool), self.rows.shape)
+        needed_rows = set(self.rows[needed & ~self.drop].tolist())
+        self.problems += [_left_out(p) if p.row in needed_rows else p for p in found]
+        self.drop |= needed & np.isin(self.rows, [p.row for p in found if p.row is not None])
+        if required is True:
             self.row_problem(
                 (cells == "").to_numpy(), canonical, f"no {canonical} date", leave_out=True
             )
-        else:
-            self.problems += found
         return parsed
 
     def numbers(self, canonical: str, *, negative_drops: bool) -> pd.Series:
@@ -400,14 +406,22 @@ def _deals(
         t.drop |= duplicated.to_numpy()
     owner = t.required_text("owner", "owner")
     created = t.dates("created", order, required=True)
-    closed = t.dates("closed", order, required=False)
     status, stage = _statuses(t, stage_map=stage_map, known_stages=known_stages)
     closing = status.isin(WON_LOST).to_numpy()
-    no_close = closing & closed.isna().to_numpy() & (t.text("closed") == "").to_numpy()
+    closed = t.dates("closed", order, required=closing)
+    if "closed" not in t.mapping and (closing & ~t.drop).any():
+        # One message for the file rather than one a row: the column is missing.
+        n = int((closing & ~t.drop).sum())
+        message = (
+            f"no column for 'closed', so the {n} won or lost deals cannot be used (left "
+            "out); map it with --column closed=<column>"
+        )
+        t.problems.append(RowProblem(t.source, None, None, message))
+        t.drop |= closing
+    no_close = closing & (t.text("closed") == "").to_numpy()
     t.row_problem(
         no_close, "closed", "a closed deal (won or lost) needs its closed date", leave_out=True
     )
-    t.drop |= closing & closed.isna().to_numpy()  # unparseable: already reported
     before = (closed < created).to_numpy()
     if before.any():
         for i in np.flatnonzero(before & ~t.drop):
@@ -778,12 +792,12 @@ def _unjoined_stages(
     problems = []
     for deal in ids[:_LISTED_IDS]:
         where = (stages["deal_id"] == deal).to_numpy()
-        message = f"deal '{deal}' is not in the deals file {deals_source} ({_rows(where)} left out)"
+        message = f"deal '{deal}' is not among the deals read from {deals_source} ({_rows(where)} left out)"
         problems.append(RowProblem(source, int(stages[ROW].to_numpy()[where][0]), column, message))
     if len(ids) > _LISTED_IDS:
         rest = stages["deal_id"].isin(ids[_LISTED_IDS:])
         message = (
-            f"{len(ids) - _LISTED_IDS} more deals are not in the deals file "
+            f"{len(ids) - _LISTED_IDS} more deals are not among the deals read from "
             f"{deals_source} ({_rows(rest)} left out)"
         )
         problems.append(RowProblem(source, None, column, message))

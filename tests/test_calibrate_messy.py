@@ -159,7 +159,7 @@ CASES: dict[str, Case] = {
             "deals.csv": deals("D1,Ivan Petrov,2026-01-05,,Proposal,10"),
             "stages.csv": "Deal,Stage,Date\nD1,Proposal,2026-01-07\nD7,Proposal,2026-01-08\n",
         },
-        "stages.csv:3: Deal: deal 'D7' is not in the deals file deals.csv (1 row left out)",
+        "stages.csv:3: Deal: deal 'D7' is not among the deals read from deals.csv (1 row left out)",
     ),
     "manager not in the team": Case(
         {"team.csv": "Name,Title,Manager\nIvan Petrov,rep,Nobody Known\n"},
@@ -194,6 +194,24 @@ CASES: dict[str, Case] = {
         {"deals.csv": deals("D1,Ivan Petrov,2026-01-05,,Closed Won,10")},
         "deals.csv:2: Closed: a closed deal (won or lost) needs its closed date; "
         "the row is left out",
+    ),
+    "won deal with an unparseable closed date": Case(
+        {
+            "deals.csv": deals(
+                "D1,Ivan Petrov,2026-01-05,someday,Closed Won,10",
+                "D2,Ivan Petrov,2026-01-05,later,Proposal,10",
+            )
+        },
+        "deals.csv:2: Closed: 'someday' is not a date (expected a date such as 2026-03-01, "
+        "01.03.2026, 3/1/2026 or an Excel serial number); the row is left out",
+    ),
+    "no closed column at all": Case(
+        {
+            "deals.csv": "Deal ID,Owner,Created,Stage\nD1,Ivan Petrov,2026-01-05,Closed Won\n"
+            "D2,Ivan Petrov,2026-01-05,Closed Lost\nD3,Ivan Petrov,2026-01-05,Proposal\n"
+        },
+        "deals.csv: no column for 'closed', so the 2 won or lost deals cannot be used (left "
+        "out); map it with --column closed=<column>",
     ),
     "negative activity count": Case(
         {"activities.csv": "User,Date,Type,Count\nIvan Petrov,2026-01-05,call,-3\n"},
