@@ -792,7 +792,10 @@ def _unjoined_stages(
     problems = []
     for deal in ids[:_LISTED_IDS]:
         where = (stages["deal_id"] == deal).to_numpy()
-        message = f"deal '{deal}' is not among the deals read from {deals_source} ({_rows(where)} left out)"
+        message = (
+            f"deal '{deal}' is not among the deals read from {deals_source} "
+            f"({_rows(where)} left out)"
+        )
         problems.append(RowProblem(source, int(stages[ROW].to_numpy()[where][0]), column, message))
     if len(ids) > _LISTED_IDS:
         rest = stages["deal_id"].isin(ids[_LISTED_IDS:])
