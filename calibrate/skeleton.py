@@ -1,0 +1,651 @@
+"""A complete scenario built from what the records show, with published defaults elsewhere.
+
+The skeleton is what ``teamsim calibrate`` writes on when there is no ``--base``: the
+records give its shape (the calendar of their period, the roles and reporting tree of the
+team file, the segments, channels and stages of the deals) and a few raw figures (deals a
+week, deal values, win rates, cycle times); :mod:`calibrate.defaults` gives everything
+else. The fits are applied on top (calibrate.writer), so the skeleton only has to be valid
+and sensible. Every value that is not structure comes with a source, returned beside the
+document so that the writer can put it in a comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from calibrate import defaults as d
+from calibrate.contract import ActivityKind, Records, Status
+from sim.scenario import Level
+
+__all__ = ["Sources", "identifier", "skeleton"]
+
+T = TypeVar("T")
+
+Sources = dict[tuple[str, ...], str]
+"""Comments by field path (list items by ``name``), e.g. ("calls", "conversation_min")."""
+
+# A calendar for records with no dates at all (a team file alone): any Monday will do.
+_NO_DATES_START = dt.date(2026, 1, 5)
+_FALLBACK_CHANNEL = "leads"
+_FALLBACK_SEGMENT = "main"
+_FALLBACK_STAGE = "deal"
+_UNNAMED_DIALS = "cold_list"
+_CLOSED_STAGE_NAMES = frozenset({s.value for s in Status} | {"closed", "closed_won", "closed_lost"})
+_MIN_CLOSED = 5  # fewer closed deals than this and the win rate is the published one
+_MIN_WON = 3  # fewer won deals with dates than this and the cycle is the published one
+_DAYS_A_MONTH = 365.25 / 12.0
+_SELLERS = "seller"
+_TEAM_LEAD = "team_lead"
+
+_TOP_WORDS = frozenset({"chief", "ceo", "cso", "cro", "president", "founder"})
+_MIDDLE_WORDS = frozenset({"head", "director", "vp"})
+_LOWER_WORDS = frozenset({"lead", "leader", "supervisor", "manager"})
+
+
+def identifier(text: object, *, fallback: str) -> str:
+    """A scenario id (``[a-z][a-z0-9_]*``, at most 64 characters) made from free text.
+
+    "Account Executive" -> "account_executive", "2nd line" -> "x2nd_line"; text with no
+    letters or digits gives ``fallback``.
+    """
+    words = re.findall(r"[a-z0-9]+", str(text).lower())
+    ident = "_".join(words)[:64].rstrip("_")
+    if not ident:
+        return fallback
+    return ident if ident[0].isalpha() else ("x" + ident)[:64]
+
+
+def skeleton(
+    records: Records,
+    *,
+    name: str,
+    currency: str = "USD",
+    plan_per_month: float | None = None,
+    stage_names: Sequence[str] | None = None,
+) -> tuple[dict[str, Any], Sources]:
+    """A scenario document (a plain dict, ready for YAML) and the sources of its values.
+
+    Args:
+        records: The normalised records (calibrate.contract); any subset of the tables.
+        name: The scenario's name.
+        currency: ISO 4217 code; the default costs and deal values are in US dollars.
+        plan_per_month: Revenue a month to plan for, in ``currency``; ``None`` takes the
+            revenue the records show a month (won deals' values over the period).
+        stage_names: The funnel's stages in order, when there is no stage history.
+
+    Returns:
+        ``(doc, sources)``: the document, which ``sim.scenario.parse_scenario`` accepts,
+        and a comment for each field path that holds a default or a figure read from the
+        records ("default: <source>", "assumption: ...", "records: ...").
+    """
+    sources: Sources = {}
+    first, last = _period(records)
+    calendar = _calendar(first, last, sources)
+    roles = _roles(records, sources)
+    channels, segment_channels = _channels(records, first, last, sources, roles)
+    stages = _stage_names(records, stage_names)
+    has_lower = any(r["level"] == Level.LOWER for r in roles.values())
+    segments = {
+        sid: _segment(records, sid, chans, stages, sources=sources, escalate=has_lower)
+        for sid, chans in segment_channels.items()
+    }
+    outbound = any(c["kind"] == "cold" for c in channels.values())
+    doc: dict[str, Any] = {
+        "schema_version": 1,
+        "name": name,
+        "description": (
+            f"Built from the team's records of {first} to {last} and published defaults "
+            "(each value's source is in the comment beside it)."
+        ),
+        "currency": currency,
+        "seed": 1,
+        "calendar": calendar,
+        "roles": roles,
+        "channels": channels,
+    }
+    if outbound:
+        doc["calls"] = _calls(sources)
+    doc["segments"] = segments
+    doc["duties"] = _duties({Level(r["level"]) for r in roles.values()}, sources)
+    doc["plan"] = _plan(records, segments, first, last, plan_per_month, sources)
+    doc["policies"] = _policies(outbound, sources)
+    return doc, sources
+
+
+def _cite(sources: Sources, path: tuple[str, ...], default: d.Default[T]) -> T:
+    sources[path] = default.comment
+    return default.value
+
+
+def _period(records: Records) -> tuple[dt.date, dt.date]:
+    """First and last date the records cover (deals, stages, activities)."""
+    dates: list[pd.Series] = []
+    for frame, cols in (
+        (records.deals, ("created", "closed")),
+        (records.stages, ("entered",)),
+        (records.activities, ("date",)),
+    ):
+        if frame is not None:
+            dates.extend(frame[c].dropna() for c in cols if c in frame)
+    found = [s for s in dates if len(s)]
+    if not found:
+        return _NO_DATES_START, _NO_DATES_START + dt.timedelta(days=364)
+    all_dates = pd.concat(found)
+    return all_dates.min().date(), all_dates.max().date()
+
+
+def _calendar(first: dt.date, last: dt.date, sources: Sources) -> dict[str, Any]:
+    # The last twelve months of a longer history: recent enough to describe the team now.
+    start = max(first, last - dt.timedelta(days=364))
+    horizon = max(1, int(np.busday_count(start, last + dt.timedelta(days=1))))
+    warmup = min(int(d.WARMUP_DAYS.value), horizon // 3)
+    sources[("calendar", "start")] = f"records: the period {first} to {last} (its last year)"
+    sources[("calendar", "horizon_days")] = f"records: working days from {start} to {last}"
+    sources[("calendar", "warmup_days")] = d.WARMUP_DAYS.comment
+    sources[("calendar", "holidays")] = "assumption: no public holidays; add the country's"
+    sources[("calendar", "workday")] = "assumption: a common office day (start, hours, lunch)"
+    return {
+        "start": start,
+        "horizon_days": horizon,
+        "warmup_days": warmup,
+        "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+        "holidays": [],
+        "workday": {
+            "start": d.WORKDAY_START.value,
+            "hours": d.WORKDAY_HOURS.value,
+            "lunch_min": d.WORKDAY_LUNCH_MIN.value,
+            "breaks_min": d.WORKDAY_BREAKS_MIN.value,
+        },
+    }
+
+
+# --- Roles -----------------------------------------------------------------------------
+
+
+def _roles(records: Records, sources: Sources) -> dict[str, dict[str, Any]]:
+    team = records.team
+    if team is None or team.empty:
+        return _roles_from_owners(records, sources)
+    return _roles_from_team(team, sources)
+
+
+def _sellers_seen(records: Records) -> int:
+    if records.deals is not None and not records.deals.empty:
+        return int(records.deals["owner"].dropna().nunique())
+    if records.activities is not None and not records.activities.empty:
+        return int(records.activities["person"].dropna().nunique())
+    return 1
+
+
+def _roles_from_owners(records: Records, sources: Sources) -> dict[str, dict[str, Any]]:
+    sellers = max(1, _sellers_seen(records))
+    per_lead = int(d.REPORTS_PER_TEAM_LEAD.value)
+    leads = math.ceil(sellers / per_lead)
+    seller = _role("Seller", Level.LINE, sellers, sources=sources, rid=_SELLERS)
+    seller["reports_to"] = _TEAM_LEAD
+    sources[("roles", _SELLERS, "headcount")] = (
+        f"records: {sellers} distinct people own deals (no team file)"
+    )
+    lead = _role("Team lead", Level.LOWER, leads, sources=sources, rid=_TEAM_LEAD)
+    lead["headcount"] = {"current": leads, "min": 1, "max": math.ceil(2 * sellers / per_lead)}
+    lead["max_span"] = _cite(sources, ("roles", _TEAM_LEAD, "max_span"), d.TEAM_LEAD_MAX_SPAN)
+    sources[("roles", _TEAM_LEAD, "headcount")] = (
+        f"{d.REPORTS_PER_TEAM_LEAD.comment}: one lead per {per_lead} sellers"
+    )
+    return {_SELLERS: seller, _TEAM_LEAD: lead}
+
+
+def _role(title: str, level: Level, count: int, *, sources: Sources, rid: str) -> dict[str, Any]:
+    """A role with the defaults of its level; line roles get a ramp and a sizing range."""
+    path = ("roles", rid)
+    role: dict[str, Any] = {"title": title, "level": level.value}
+    if level is Level.LINE:
+        role["headcount"] = {"current": count, "min": math.ceil(count / 2), "max": 2 * count}
+    elif level is Level.LOWER:
+        role["headcount"] = {"current": count, "min": 1, "max": max(2 * count, count + 1)}
+    else:
+        role["headcount"] = count
+    role["monthly_cost"] = _cite(sources, (*path, "monthly_cost"), d.MONTHLY_COST[level])
+    role["absence"] = {
+        "vacation_days": d.ABSENCE_VACATION_DAYS.value,
+        "sick_days": d.ABSENCE_SICK_DAYS.value,
+    }
+    sources[(*path, "absence")] = f"{d.ABSENCE_VACATION_DAYS.comment}; {d.ABSENCE_SICK_DAYS.source}"
+    if level is Level.LINE:
+        attrition = float(d.RAMP_ATTRITION_PER_YEAR.value)
+        role["ramp"] = {
+            "productivity_by_month": list(d.RAMP_PRODUCTIVITY_BY_MONTH.value),
+            "new_hires_per_year": round(attrition * count, 1),
+        }
+        sources[(*path, "ramp", "productivity_by_month")] = d.RAMP_PRODUCTIVITY_BY_MONTH.comment
+        sources[(*path, "ramp", "new_hires_per_year")] = (
+            f"{d.RAMP_ATTRITION_PER_YEAR.comment}, of {count} people"
+        )
+    return role
+
+
+def _guess_level(title: str, *, manages: bool, at_root: bool) -> Level:
+    """A level from a title: head/director -> middle; the tree's top -> top; leads -> lower."""
+    words = set(re.findall(r"[a-z]+", title.lower()))
+    if words & _TOP_WORDS:
+        return Level.TOP
+    if words & _MIDDLE_WORDS:
+        return Level.MIDDLE
+    if manages and at_root:
+        return Level.TOP
+    # "Account manager" sells; a manager of people, a supervisor or a team lead leads.
+    if manages or words & _LOWER_WORDS - {"manager", "lead"} or {"team", "lead"} <= words:
+        return Level.LOWER
+    return Level.LINE
+
+
+def _roles_from_team(team: pd.DataFrame, sources: Sources) -> dict[str, dict[str, Any]]:
+    people = team.dropna(subset=["person"]).drop_duplicates("person")
+    title_of: dict[str, str] = {}
+    role_of: dict[str, str] = {}
+    for person, title in zip(people["person"], people["role"], strict=True):
+        text = str(title) if title is not None and not pd.isna(title) else "staff"
+        rid = identifier(text, fallback="staff")
+        role_of[str(person)] = rid
+        title_of.setdefault(rid, text)
+    manager_of = {
+        str(p): str(m)
+        for p, m in zip(people["person"], people["manager"], strict=True)
+        if m is not None and not pd.isna(m) and str(m) in role_of and str(m) != str(p)
+    }
+    reports = Counter(manager_of.values())
+    levels = _levels(people, role_of, title_of, manager_of)
+    bosses = _reports_to(role_of, manager_of)
+    _make_tree_senior(levels, bosses)
+    counts = Counter(role_of.values())
+    roles: dict[str, dict[str, Any]] = {}
+    for rid in sorted(counts, key=lambda r: (-levels[r].rank, r)):
+        role = _role(title_of[rid], levels[rid], counts[rid], sources=sources, rid=rid)
+        sources[("roles", rid, "level")] = _level_source(people, role_of, rid)
+        if bosses.get(rid):
+            role["reports_to"] = bosses[rid]
+        if levels[rid] is not Level.LINE:
+            role["max_span"] = _span(rid, levels[rid], role_of, reports, sources)
+        roles[rid] = role
+    if not any(levels[r] is Level.LINE for r in roles):
+        # Somebody must sell: the most junior role carries a seller's load.
+        lowest = min(roles, key=lambda r: (levels[r].rank, -counts[r]))
+        roles[lowest]["selling_share"] = 1.0
+        sources[("roles", lowest, "selling_share")] = "assumption: no line role in the team file"
+    return roles
+
+
+def _levels(
+    people: pd.DataFrame,
+    role_of: dict[str, str],
+    title_of: dict[str, str],
+    manager_of: dict[str, str],
+) -> dict[str, Level]:
+    given: dict[str, Counter[str]] = {}
+    for person, level in zip(people["person"], people["level"], strict=True):
+        text = str(level).strip().lower() if level is not None and not pd.isna(level) else ""
+        if text in {lv.value for lv in Level}:
+            given.setdefault(role_of[str(person)], Counter())[text] += 1
+    managers = set(manager_of.values())
+    levels: dict[str, Level] = {}
+    for rid in set(role_of.values()):
+        if rid in given:
+            levels[rid] = Level(given[rid].most_common(1)[0][0])
+            continue
+        members = [p for p, r in role_of.items() if r == rid]
+        levels[rid] = _guess_level(
+            title_of[rid],
+            manages=any(p in managers for p in members),
+            at_root=all(p not in manager_of for p in members),
+        )
+    return levels
+
+
+def _level_source(people: pd.DataFrame, role_of: dict[str, str], rid: str) -> str:
+    members = [str(p) for p, r in role_of.items() if r == rid]
+    given = people.loc[people["person"].astype(str).isin(members), "level"].notna().any()
+    if given:
+        return "records: the team file's level column"
+    return "records: guessed from the title and the reporting tree"
+
+
+def _reports_to(role_of: dict[str, str], manager_of: dict[str, str]) -> dict[str, str]:
+    """Each role's most common manager role (not itself)."""
+    votes: dict[str, Counter[str]] = {}
+    for person, manager in manager_of.items():
+        own, boss = role_of[person], role_of[manager]
+        if own != boss:
+            votes.setdefault(own, Counter())[boss] += 1
+    return {rid: c.most_common(1)[0][0] for rid, c in votes.items()}
+
+
+def _make_tree_senior(levels: dict[str, Level], bosses: dict[str, str]) -> None:
+    """Raise a manager role above its reports; drop a link that cannot be (a cycle, the top)."""
+    order = list(Level)
+    for _ in range(len(order) * max(1, len(levels))):
+        changed = False
+        for rid, boss in list(bosses.items()):
+            if levels[boss].rank > levels[rid].rank:
+                continue
+            if levels[rid].rank + 1 < len(order):
+                levels[boss] = order[levels[rid].rank + 1]
+            else:
+                del bosses[rid]
+            changed = True
+        if not changed:
+            return
+    for rid, boss in list(bosses.items()):
+        if levels[boss].rank <= levels[rid].rank:
+            del bosses[rid]
+
+
+def _span(
+    rid: str, level: Level, role_of: dict[str, str], reports: Counter[str], sources: Sources
+) -> int:
+    """The published span of the level, or the widest the team file shows if wider."""
+    published = d.TEAM_LEAD_MAX_SPAN if level is Level.LOWER else d.MIDDLE_MAX_SPAN
+    default = int(published.value)
+    widest = max((n for p, n in reports.items() if role_of.get(p) == rid), default=0)
+    if widest > default:
+        sources[("roles", rid, "max_span")] = f"records: up to {widest} direct reports a person"
+        return widest
+    sources[("roles", rid, "max_span")] = published.comment
+    return default
+
+
+# --- Channels, stages and segments -----------------------------------------------------------
+
+
+def _deal_keys(deals: pd.DataFrame, column: str, fallback: str) -> pd.Series:
+    """Each deal's segment or channel as a scenario id (``fallback`` where empty)."""
+    if column not in deals:
+        return pd.Series(fallback, index=deals.index, dtype=object)
+    return deals[column].map(
+        lambda v: fallback if v is None or pd.isna(v) else identifier(v, fallback=fallback)
+    )
+
+
+def _dials_by_channel(records: Records) -> dict[str, float]:
+    acts = records.activities
+    if acts is None or acts.empty:
+        return {}
+    dials = acts[acts["kind"] == ActivityKind.DIAL.value]
+    counts = dials["count"].fillna(1.0) if "count" in dials else pd.Series(1.0, dials.index)
+    keys = _deal_keys(dials, "channel", _UNNAMED_DIALS)
+    return {str(k): float(v) for k, v in counts.groupby(keys).sum().items()}
+
+
+def _channels(
+    records: Records,
+    first: dt.date,
+    last: dt.date,
+    sources: Sources,
+    roles: dict[str, dict[str, Any]],
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """The channels and, for each segment, the channels that feed it."""
+    dials = _dials_by_channel(records)
+    weeks = max(1, (last - first).days + 1) / 7.0
+    deals = records.deals
+    channels: dict[str, dict[str, Any]] = {}
+    feeds: dict[str, list[str]] = {}
+    if deals is not None and not deals.empty:
+        segs = _deal_keys(deals, "segment", _FALLBACK_SEGMENT)
+        chans = _deal_keys(deals, "channel", _FALLBACK_CHANNEL)
+        for (sid, cid), _ in chans.groupby([segs, chans]):
+            feeds.setdefault(str(sid), []).append(str(cid))
+        for cid, n in chans.value_counts().sort_index().items():
+            path = ("channels", str(cid))
+            if cid in dials:
+                channels[str(cid)] = _cold(path, dials[str(cid)], sources)
+            else:
+                channels[str(cid)] = {"kind": "referral", "leads_per_week": round(n / weeks, 2)}
+                sources[(*path, "kind")] = (
+                    "assumption: deals come from it and no dials are logged on it"
+                )
+                sources[(*path, "leads_per_week")] = (
+                    f"records: {n} deals created in {weeks:.1f} weeks"
+                )
+    else:
+        feeds[_FALLBACK_SEGMENT] = []
+    for cid in sorted(set(dials) - set(channels)):
+        channels[cid] = _cold(("channels", cid), dials[cid], sources)
+        for seg_channels in feeds.values():
+            seg_channels.append(cid)
+    if not channels:
+        sellers = sum(
+            r["headcount"]["current"] if isinstance(r["headcount"], dict) else r["headcount"]
+            for r in roles.values()
+            if r["level"] == Level.LINE.value
+        )
+        channels[_FALLBACK_CHANNEL] = {"kind": "referral", "leads_per_week": float(max(1, sellers))}
+        sources[("channels", _FALLBACK_CHANNEL)] = (
+            "assumption: no deals in the records; a lead a week for each seller"
+        )
+        feeds[_FALLBACK_SEGMENT] = [_FALLBACK_CHANNEL]
+    return channels, feeds
+
+
+def _cold(path: tuple[str, ...], dials: float, sources: Sources) -> dict[str, Any]:
+    sources[(*path, "kind")] = f"records: {dials:,.0f} dials logged on it"
+    return {
+        "kind": "cold",
+        "connect_rate": _cite(sources, (*path, "connect_rate"), d.COLD_CONNECT_RATE),
+    }
+
+
+def _stage_names(records: Records, given: Sequence[str] | None) -> list[str]:
+    """Stage history's stages (by their usual order in a deal), ``given``, open stages, or one."""
+    names: list[str] = []
+    stages = records.stages
+    if stages is not None and not stages.empty:
+        hist = stages.dropna(subset=["stage", "entered"]).copy()
+        hist["key"] = hist["stage"].map(lambda v: identifier(v, fallback=_FALLBACK_STAGE))
+        hist = hist[~hist["key"].isin(_CLOSED_STAGE_NAMES)]
+        hist["rank"] = hist.groupby("deal_id")["entered"].rank(method="first")
+        order = hist.groupby("key").agg(rank=("rank", "mean"), first=("entered", "min"))
+        names = list(order.sort_values(["rank", "first"]).index)
+    elif given:
+        names = [identifier(n, fallback=_FALLBACK_STAGE) for n in given]
+    elif records.deals is not None and "stage" in records.deals:
+        open_deals = records.deals[records.deals["status"] == Status.OPEN.value]
+        names = [identifier(n, fallback=_FALLBACK_STAGE) for n in open_deals["stage"].dropna()]
+    unique = [n for n in dict.fromkeys(names) if n not in _CLOSED_STAGE_NAMES]
+    return unique or [_FALLBACK_STAGE]
+
+
+def _segment(
+    records: Records,
+    sid: str,
+    channels: list[str],
+    stages: list[str],
+    *,
+    sources: Sources,
+    escalate: bool,
+) -> dict[str, Any]:
+    path = ("segments", sid)
+    deals = _segment_deals(records, sid)
+    win, win_source = _win_rate(deals)
+    cycle, cycle_source = _cycle_days(deals)
+    n = len(stages)
+    convert = float(f"{win ** (1.0 / n):.4g}")
+    delay = max(0.1, round(cycle / n, 1))
+    seg: dict[str, Any] = {
+        "type": "b2b_smb",
+        "deal_value": _deal_value(deals, path, sources),
+        "channels": list(dict.fromkeys(channels)),
+        "stages": [],
+    }
+    sources[(*path, "type")] = "assumption: small and medium business deals"
+    for name in stages:
+        spath = (*path, "stages", name)
+        seg["stages"].append(
+            {
+                "name": name,
+                "work_min": _cite(sources, (*spath, "work_min"), d.STAGE_WORK_MIN),
+                "client_delay_days": {"kind": "exponential", "mean": delay},
+                "convert": convert,
+            }
+        )
+        sources[(*spath, "client_delay_days")] = f"{cycle_source}, over {n} stages"
+        sources[(*spath, "convert")] = f"{win_source}, spread evenly over {n} stages"
+    if escalate:
+        seg["escalation_rate"] = _cite(sources, (*path, "escalation_rate"), d.ESCALATION_RATE)
+    seg["after_sale"] = {
+        "payment_control_min": d.AFTER_SALE_PAYMENT_CONTROL_MIN.value,
+        "handoff_min": d.AFTER_SALE_HANDOFF_MIN.value,
+    }
+    sources[(*path, "after_sale")] = "assumption: first invoice and hand-off to delivery"
+    return seg
+
+
+def _segment_deals(records: Records, sid: str) -> pd.DataFrame:
+    deals = records.deals
+    if deals is None or deals.empty:
+        return pd.DataFrame(columns=["status", "created", "closed", "value"])
+    return deals[_deal_keys(deals, "segment", _FALLBACK_SEGMENT) == sid]
+
+
+def _win_rate(deals: pd.DataFrame) -> tuple[float, str]:
+    won = int((deals["status"] == Status.WON.value).sum())
+    closed = won + int((deals["status"] == Status.LOST.value).sum())
+    if closed < _MIN_CLOSED:
+        return float(d.WIN_RATE.value), d.WIN_RATE.comment
+    # Kept off 0 and 1 so that every stage still passes some deals and loses some.
+    rate = min(max(won / closed, 0.01), 0.99)
+    return rate, f"records: {won} won of {closed} closed (open deals not counted)"
+
+
+def _cycle_days(deals: pd.DataFrame) -> tuple[float, str]:
+    won = deals[(deals["status"] == Status.WON.value)].dropna(subset=["created", "closed"])
+    days = (won["closed"] - won["created"]).dt.days
+    if len(days) < _MIN_WON:
+        return float(d.SALES_CYCLE_DAYS.value), d.SALES_CYCLE_DAYS.comment
+    return float(
+        days.mean()
+    ), f"records: mean cycle {days.mean():.1f} days of {len(days)} won deals"
+
+
+def _deal_value(deals: pd.DataFrame, path: tuple[str, ...], sources: Sources) -> float:
+    values = deals.loc[deals["status"] == Status.WON.value, "value"].dropna()
+    values = values[values > 0]
+    if values.empty:
+        return float(_cite(sources, (*path, "deal_value"), d.DEAL_VALUE))
+    sources[(*path, "deal_value")] = f"records: mean value of {len(values)} won deals"
+    return float(round(values.mean()))
+
+
+# --- Calls, duties, plan and policies ---------------------------------------------------------
+
+
+def _calls(sources: Sources) -> dict[str, Any]:
+    fields: dict[str, d.Default[Any]] = {
+        "no_answer_min": d.NO_ANSWER_MIN,
+        "connect_no_conversation_min": d.CONNECT_NO_CONVERSATION_MIN,
+        "conversation_min": d.CONVERSATION_MIN,
+        "booking_call_min": d.BOOKING_CALL_MIN,
+        "conversation_given_connect": d.CONVERSATION_GIVEN_CONNECT,
+        "lead_given_conversation": d.LEAD_GIVEN_CONVERSATION,
+        "follow_up_given_conversation": d.FOLLOW_UP_GIVEN_CONVERSATION,
+        "follow_up_after_days": d.FOLLOW_UP_AFTER_DAYS,
+    }
+    return {key: _copy(_cite(sources, ("calls", key), dflt)) for key, dflt in fields.items()}
+
+
+def _copy(value: Any) -> Any:
+    # Defaults are shared module constants: the document gets its own dicts and lists.
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+# (id, levels, default, per): DOMAIN.md's recurring duties with the published minutes.
+_DUTIES: tuple[tuple[str, tuple[Level, ...], d.Default[float], str], ...] = (
+    ("work_day_report", (Level.LINE, Level.LOWER), d.WORK_DAY_REPORT_MIN, "head_per_day"),
+    ("training", (Level.LINE, Level.LOWER), d.TRAINING_MIN_PER_WEEK, "head_per_week"),
+    (
+        "team_meeting",
+        (Level.LINE, Level.LOWER, Level.MIDDLE),
+        d.TEAM_MEETING_MIN_PER_WEEK,
+        "head_per_week",
+    ),
+    ("coaching", (Level.LOWER,), d.COACHING_MIN_PER_REPORT_WEEK, "report_per_week"),
+    (
+        "pipeline_and_forecast_review",
+        (Level.LOWER, Level.MIDDLE),
+        d.PIPELINE_REVIEW_MIN_PER_WEEK,
+        "head_per_week",
+    ),
+    ("planning", (Level.MIDDLE, Level.TOP), d.PLANNING_MIN_PER_WEEK, "head_per_week"),
+    ("escalation", (Level.LOWER, Level.MIDDLE), d.ESCALATION_MIN, "escalation"),
+)
+
+
+def _duties(present: set[Level], sources: Sources) -> dict[str, dict[str, Any]]:
+    duties: dict[str, dict[str, Any]] = {}
+    for did, levels, dflt, per in _DUTIES:
+        allowed = [lv.value for lv in levels if lv in present]
+        if allowed:
+            minutes = _cite(sources, ("duties", did), dflt)
+            duties[did] = {"levels": allowed, "minutes": minutes, "per": per}
+    return duties
+
+
+def _plan(
+    records: Records,
+    segments: dict[str, dict[str, Any]],
+    first: dt.date,
+    last: dt.date,
+    plan_per_month: float | None,
+    sources: Sources,
+) -> dict[str, Any]:
+    confidence = _cite(sources, ("plan", "confidence"), d.PLAN_CONFIDENCE)
+    if plan_per_month is not None:
+        if not plan_per_month > 0:
+            raise ValueError(f"plan_per_month must be above 0, got {plan_per_month}")
+        sources[("plan", "revenue_per_month")] = "given: the plan a month"
+        return {"revenue_per_month": round(plan_per_month), "confidence": confidence}
+    months = max(1, (last - first).days + 1) / _DAYS_A_MONTH
+    revenue = 0.0
+    deals = records.deals
+    if deals is not None and not deals.empty:
+        won = deals[deals["status"] == Status.WON.value]
+        segs = _deal_keys(won, "segment", _FALLBACK_SEGMENT)
+        fill = segs.map(lambda s: segments[s]["deal_value"] if s in segments else 0.0)
+        revenue = float(won["value"].where(won["value"] > 0).fillna(fill).sum())
+    if revenue > 0:
+        sources[("plan", "revenue_per_month")] = (
+            f"records: no plan given; the revenue won a month over {months:.1f} months"
+        )
+        return {"revenue_per_month": round(revenue / months), "confidence": confidence}
+    sources[("plan", "revenue_per_month")] = (
+        "assumption: no plan given and no revenue in the records; a deal a month a segment"
+    )
+    total = sum(float(s["deal_value"]) for s in segments.values())
+    return {"revenue_per_month": round(total), "confidence": confidence}
+
+
+def _policies(outbound: bool, sources: Sources) -> dict[str, Any]:
+    if outbound:
+        quota = _cite(sources, ("policies", "call_quota_per_day"), d.CALL_QUOTA_PER_DAY)
+        most = _cite(sources, ("policies", "max_calls_per_day"), d.MAX_CALLS_PER_DAY)
+    else:
+        quota = most = 0
+        sources[("policies", "call_quota_per_day")] = "records: no dials logged"
+    return {
+        "call_quota_per_day": quota,
+        "max_calls_per_day": most,
+        "occupancy_cap": _cite(sources, ("policies", "occupancy_cap"), d.OCCUPANCY_CAP),
+        "overtime_max_min_per_day": _cite(
+            sources, ("policies", "overtime_max_min_per_day"), d.OVERTIME_MAX_MIN_PER_DAY
+        ),
+    }
