@@ -9,6 +9,7 @@ date are open. Tolerances are stated per test: they follow from the sample sizes
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from calibrate.contract import COLUMNS, Calibration, Fit, Kind, Records
 from calibrate.fit import fit, naive_win_rate
 from calibrate.fit.cycle import survival_mean
 from sim import Scenario
+from sim.scenario import parse_scenario
 from teamsim.io import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,7 +236,7 @@ def test_referral_and_inbound_flows_recovered(smb: Scenario) -> None:
 
 
 def test_connect_and_conversation_rates_recovered(smb: Scenario) -> None:
-    rng = np.random.default_rng(17)
+    rng = np.random.default_rng(19)
     rows: list[dict[str, object]] = []
     connect = {"cold_list": 0.054, "marketing_leads": 0.133}
     for person in (f"s{i}" for i in range(8)):
@@ -260,6 +262,11 @@ def test_connect_and_conversation_rates_recovered(smb: Scenario) -> None:
                         }
                     )
             rows.append({"person": person, "date": day, "kind": "other", "count": 3.0})
+            # Call-backs: conversations with no dial or connect of their own, booking at the
+            # same rate as first conversations.
+            back = {"person": person, "date": day, "channel": "marketing_leads"}
+            rows.append({**back, "kind": "conversation", "outcome": "callback", "count": 4.0})
+            rows.append({**back, "kind": "booking", "count": float(rng.binomial(4, 0.33))})
     cal = fit(Records(activities=_table(Kind.ACTIVITIES, rows)), smb)
     for channel, rate in connect.items():
         f = found(cal, "channels", channel, "connect_rate")
@@ -311,3 +318,16 @@ def test_deals_of_no_segment_are_kept_aside_not_a_crash() -> None:
         "50 deals name no segment of the base (consumer_loan, payroll_project) and no "
         "channel that feeds only one: left out of the segment fits"
     ]
+
+
+def test_every_fit_goes_into_the_base_and_the_scenario_validates(
+    smb: Scenario, recovered: Calibration
+) -> None:
+    sets = [".".join(map(str, f.path)) + "=" + json.dumps(f.value) for f in recovered.fits]
+    text = (ROOT / "scenarios" / "b2b_smb.yaml").read_text(encoding="utf-8")
+    calibrated = parse_scenario(text, "b2b_smb.yaml", sets)
+    stage = calibrated.segments[SEGMENT].stages[2]
+    assert (
+        stage.convert
+        == found(recovered, "segments", SEGMENT, "stages", "proposal", "convert").value
+    )

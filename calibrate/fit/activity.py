@@ -86,11 +86,15 @@ def fit_activities(
             "connects a dial",
             extra,
         )
+    # A call-back is a conversation again, with no dial or connect of its own: it counts
+    # towards bookings a conversation, not towards conversations a connect.
+    talk = acts[acts["kind"] == ActivityKind.CONVERSATION.value]
+    callbacks = int(talk.loc[talk["outcome"].fillna("").str.casefold() == "callback", "n"].sum())
     if base.calls is not None:
         _rate(
             out,
             ("calls", "conversation_given_connect"),
-            _sum(acts, ActivityKind.CONVERSATION),
+            _sum(acts, ActivityKind.CONVERSATION) - callbacks,
             _sum(acts, ActivityKind.CONNECT),
             "conversations a connect",
         )
@@ -118,19 +122,24 @@ def _durations(acts: pd.DataFrame, out: Findings) -> None:
             out.keep(path, f"{len(rows)} {kind.value} rows with minutes (fewer than 5)")
             continue
         each = (rows["minutes"] / rows["n"]).to_numpy(float)
-        single = rows["n"].to_numpy() == 1
+        mean = float(rows["minutes"].sum() / rows["n"].sum())
+        if not (rows["n"] == 1).all():
+            # A line's minutes cover calls of every outcome (a day's call time): the mean
+            # a call is known, not the time of this outcome alone.
+            calls = int(rows["n"].sum())
+            out.keep(
+                path,
+                f"minutes are totals over {calls} calls on {len(rows)} lines: "
+                f"{fmt(mean)} minutes a {kind.value} of any outcome",
+            )
+            continue
         interval = mean_interval(each)
-        mean = float((rows["minutes"].sum()) / rows["n"].sum())
-        if single.all():
-            value: object = {
-                "kind": "lognormal",
-                "mean": round(mean, 3),
-                "sd": round(float(np.std(each, ddof=1)), 3),
-            }
-            how = f"lognormal of {len(each)} calls"
-        else:
-            value = {"kind": "fixed", "value": round(mean, 3)}
-            how = f"mean of {int(rows['n'].sum())} calls on {len(rows)} lines (no spread)"
+        value: object = {
+            "kind": "lognormal",
+            "mean": round(mean, 3),
+            "sd": round(float(np.std(each, ddof=1)), 3),
+        }
+        how = f"lognormal of {len(each)} calls"
         out.fit(
             path,
             value,

@@ -132,9 +132,7 @@ def person_table(
         (t["status"] == Status.LOST.value).groupby(t["owner"]).sum().reindex(people, fill_value=0)
     )
     closed = won + lost
-    a, b = beta_prior(won.to_numpy(float), closed.to_numpy(float))
-    team = won.sum() / closed.sum() if closed.sum() else math.nan
-    post = (won + a) / (closed + a + b)
+    post, team = _shrunk_by_role(won, closed, roles)
     months = max(((deals.last_date - deals.first_date).days + 1) / _DAYS_A_MONTH, 1e-9)
     revenue = t["value"].where(t["status"] == Status.WON.value, 0.0).fillna(0.0)
     revenue = revenue.groupby(t["owner"]).sum().reindex(people, fill_value=0.0) / months
@@ -153,8 +151,8 @@ def person_table(
                 "win_rate": w / n if n else math.nan,
                 "win_low": low,
                 "win_high": high,
-                "conversion_x": float(post[p] / team) if team > 0 else 1.0,
-                "conversion_x_raw": (w / n / team) if n and team > 0 else math.nan,
+                "conversion_x": post[p] / team[p] if team[p] > 0 else 1.0,
+                "conversion_x_raw": (w / n / team[p]) if n and team[p] > 0 else math.nan,
                 "duration_x": duration.get(p, 1.0),
                 "dials_per_day": dials.get(p, math.nan),
                 "revenue_per_month": float(revenue[p]),
@@ -162,6 +160,27 @@ def person_table(
             }
         )
     return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS))
+
+
+def _shrunk_by_role(
+    won: pd.Series, closed: pd.Series, roles: dict[str, str]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Person -> (posterior win rate, their role's pooled rate): a role is its own team.
+
+    People of different roles sell different segments with different win rates, so each
+    role's prior is fitted on its own people.
+    """
+    post: dict[str, float] = {}
+    team: dict[str, float] = {}
+    for rid in dict.fromkeys(roles[p] for p in won.index):
+        people = [p for p in won.index if roles[p] == rid]
+        w, c = won[people].to_numpy(float), closed[people].to_numpy(float)
+        a, b = beta_prior(w, c)
+        pooled = float(w.sum() / c.sum()) if c.sum() else math.nan
+        for p, wi, ci in zip(people, w, c, strict=True):
+            post[p] = float((wi + a) / (ci + a + b))
+            team[p] = pooled
+    return post, team
 
 
 def _duration_x(table: pd.DataFrame, people: list[str]) -> dict[str, float]:

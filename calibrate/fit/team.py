@@ -44,13 +44,14 @@ def fit_team(
             continue
         n = len(mine)
         hc = role.headcount
-        out.fit(
-            ("roles", rid, "headcount", "current"),
-            n,
-            n=n,
-            interval=None,
-            note=f"fitted: {n} people in the team file",
-        )
+        note = f"fitted: {n} people in the team file"
+        if hc.fixed:
+            # A fixed headcount is written as one number in scenario files: replace it whole.
+            out.fit(("roles", rid, "headcount"), n, n=n, interval=None, note=note)
+            _absence(mine, rid, base, out)
+            _hires(mine, rid, base, period, out)
+            continue
+        out.fit(("roles", rid, "headcount", "current"), n, n=n, interval=None, note=note)
         if n < hc.min:
             out.fit(
                 ("roles", rid, "headcount", "min"),
