@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from teamsim.commands import compare, dashboard, plan, runs, simulate, sweep, validate
+from teamsim.commands import (
+    calibrate,
+    compare,
+    dashboard,
+    plan,
+    runs,
+    simulate,
+    sweep,
+    validate,
+)
 
 app = typer.Typer(
     name="teamsim",
@@ -21,7 +30,7 @@ def _root() -> None:
 
 
 # Each module adds its command; new commands add themselves to this tuple.
-for _module in (validate, simulate, plan, compare, sweep, runs, dashboard):
+for _module in (validate, simulate, plan, compare, sweep, runs, calibrate, dashboard):
     _module.register(app)
 
 

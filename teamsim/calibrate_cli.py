@@ -1,0 +1,95 @@
+"""What ``teamsim calibrate`` prints: problems, fits, what was kept, the report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rich.markup import escape
+from rich.table import Table
+
+from calibrate.contract import Calibration, Records
+from teamsim.calibrate_view import print_report, write_excel
+from teamsim.calibration import (
+    CalibrateRequest,
+    CalibrationOutcome,
+    calibrate_files,
+    write_text,
+)
+from teamsim.console import err, out, user_errors
+from teamsim.progress import replication_progress
+
+SHOWN_PROBLEMS = 20  # the rest are counted here and listed in full by --excel
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def print_problems(records: Records) -> None:
+    """Rows not used and warnings, on stderr: the first few, then a count."""
+    problems = records.problems
+    if not problems:
+        return
+    for problem in problems[:SHOWN_PROBLEMS]:
+        err.print(f"[yellow]warning:[/] {escape(str(problem))}", soft_wrap=True)
+    if len(problems) > SHOWN_PROBLEMS:
+        more = len(problems) - SHOWN_PROBLEMS
+        err.print(f"... and {more} more (all of them: --excel FILE, sheet problems)")
+    dropped = {k: v for k, v in records.dropped.items() if v}
+    if dropped:
+        text = ", ".join(f"{v} {k} row(s)" for k, v in dropped.items())
+        err.print(f"not used: {text} (the fits rest on the other rows)")
+
+
+def fits_table(calibration: Calibration) -> Table:
+    """Each fitted value with its note (sample and interval)."""
+    table = Table(title="Fitted from the records", title_justify="left")
+    table.add_column("field")
+    table.add_column("value", justify="right")
+    table.add_column("sample and 95 % interval")
+    for f in calibration.fits:
+        value = f.value if not isinstance(f.value, float) else f"{f.value:.4g}"
+        table.add_row(escape(_dotted(f.path)), escape(str(value)), escape(f.note))
+    return table
+
+
+def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
+    """The fits, then what was kept and what could not be written, then where it went."""
+    cal = outcome.calibration
+    out.print(fits_table(cal))
+    if cal.kept:
+        why = Counter(k.why for k in cal.kept)
+        out.print(f"not calibrated: assumption kept: {len(cal.kept)} value(s)")
+        for reason, count in why.most_common():
+            out.print(f"  {count} x {escape(reason)}")
+    for item in cal.unwritten:
+        out.print(f"not written: {escape(item.why)}: {escape(item.what)}: {escape(item.fit)}")
+    first, last = (t.date() for t in cal.period)
+    out.print(
+        f"[green]wrote[/] {escape(str(out_path))}: {len(cal.fits)} value(s) fitted from "
+        f"the records of {first} to {last}; check it with: teamsim validate {out_path}"
+    )
+
+
+def run_calibration(request: CalibrateRequest) -> int:
+    """The command: calibrate, write the scenario, print; the exit code (0 when written)."""
+    assert request.out_path is not None  # the command's -o is required
+    keep = [p for p in (request.deals, request.stages, request.activities, request.team) if p]
+    if request.base:
+        keep.append(request.base)
+    with user_errors():
+        if request.backtest:
+            with replication_progress("back-test", request.replications) as advance:
+                outcome = calibrate_files(request, progress=advance)
+        else:
+            outcome = calibrate_files(request)
+        print_problems(outcome.records)
+        write_text(request.out_path, outcome.text, keep=keep)
+        print_summary(outcome, request.out_path)
+        if request.report or request.backtest:
+            print_report(out, outcome.report, outcome.backtest)
+        if request.excel:
+            write_excel(request.excel, outcome.report, outcome.backtest, outcome.calibration)
+            out.print(f"[green]wrote[/] {escape(str(request.excel))}")
+    return 0

@@ -1,0 +1,243 @@
+"""Calibration from files: read the records, fit, write the scenario, report, back-test.
+
+The file-system and terminal side of :mod:`calibrate` (which is pure): the command
+``teamsim calibrate`` and the dashboard's Calibrate page both call
+:func:`calibrate_files`, so they give the same scenario for the same files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+from calibrate.backtest import Backtest, backtest, backtest_scenario
+from calibrate.contract import Calibration, Fit, Records, RowProblem
+from calibrate.fit import fit
+from calibrate.pseudonyms import pseudonymise, pseudonyms, record_names
+from calibrate.report import GoalsReport, goals_against_results
+from calibrate.skeleton import skeleton
+from calibrate.writer import apply_fits, skeleton_text
+from optimizer import back_calculate
+from sim import Problem, ScenarioError, TeamsimError, simulate
+from sim.scenario import Scenario, parse_scenario
+from teamsim.calibrate_view import needs_frame
+from teamsim.io import read_scenario_bytes
+from teamsim.records_io import parse_mapping, read_mapping_file, read_records
+
+PSEUDONYM_KEY_ENV = "TEAMSIM_PSEUDONYM_KEY"
+
+
+class DateOrder(StrEnum):
+    """How to read slash dates a file cannot decide (03/04/2026)."""
+
+    DMY = "dmy"
+    MDY = "mdy"
+
+
+class RecordsError(TeamsimError):
+    """Records that cannot be used at all: every fatal problem, with file, row and column."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class CalibrateRequest:
+    """Everything ``teamsim calibrate`` was given (paths as typed)."""
+
+    out_path: Path | None = None
+    deals: Path | None = None
+    stages: Path | None = None
+    activities: Path | None = None
+    team: Path | None = None
+    base: Path | None = None
+    overrides: tuple[str, ...] = ()
+    plan: float | None = None
+    columns: tuple[str, ...] = ()
+    columns_file: Path | None = None
+    stage_map: tuple[str, ...] = ()
+    date_order: DateOrder | None = None
+    name: str | None = None
+    currency: str = "USD"
+    report: bool = False
+    excel: Path | None = None
+    backtest: bool = False
+    replications: int = 30
+    pseudonymise: bool = False
+    key: str | None = None
+    workers: int | None = None
+
+
+@dataclass(frozen=True)
+class CalibrationOutcome:
+    """The calibrated scenario (text and model) and what it rests on."""
+
+    records: Records
+    calibration: Calibration
+    text: str  # the calibrated scenario file, comments included
+    scenario: Scenario
+    report: GoalsReport
+    backtest: Backtest | None
+
+
+def _inputs(request: CalibrateRequest) -> dict[str, Path]:
+    given = {
+        "deals": request.deals,
+        "stages": request.stages,
+        "activities": request.activities,
+        "team": request.team,
+    }
+    found = {k: v for k, v in given.items() if v is not None}
+    if not found:
+        raise TeamsimError(
+            "nothing to calibrate from: give at least one of --deals, --stages, "
+            "--activities, --team (CSV or .xlsx)"
+        )
+    return found
+
+
+def _mappings(request: CalibrateRequest) -> tuple[dict[str, str], dict[str, str]]:
+    """Column and stage mappings: the file's first, the command line's over them."""
+    columns = read_mapping_file(request.columns_file) if request.columns_file else {}
+    columns |= parse_mapping(request.columns, option="--column")
+    return columns, parse_mapping(request.stage_map, option="--stage")
+
+
+def _override_fits(overrides: Sequence[str]) -> tuple[Fit, ...]:
+    """``--set path=value`` as fits written last, so the user's word wins over the data."""
+    fits = []
+    for item in overrides:
+        path, sep, value = item.partition("=")
+        if not sep or not path.strip():
+            raise TeamsimError(f"--set {item!r}: expected path=value")
+        parsed = yaml.safe_load(value)
+        keys = tuple(int(k) if k.isdigit() else k for k in path.strip().split("."))
+        fits.append(Fit(keys, parsed, n=0, low=None, high=None, note="set by --set"))
+    return tuple(fits)
+
+
+def _base(request: CalibrateRequest) -> tuple[str, Scenario] | None:
+    if request.base is None:
+        return None
+    data = read_scenario_bytes(request.base)
+    scenario = parse_scenario(data, str(request.base), request.overrides)
+    return data.decode("utf-8-sig"), scenario
+
+
+def _known_stages(base: Scenario | None) -> set[str] | None:
+    if base is None:
+        return None
+    return {st.name for seg in base.segments.values() for st in seg.stages}
+
+
+def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scenario]:
+    """No --base: a scenario from the records and the published defaults."""
+    name = request.name or (request.out_path.stem if request.out_path else "calibrated team")
+    doc, sources = skeleton(
+        records, name=name, currency=request.currency, plan_per_month=request.plan
+    )
+    text = skeleton_text(
+        doc,
+        sources=sources,
+        header="Built by teamsim calibrate from the team's records and published defaults.",
+    )
+    return text, parse_scenario(text.encode(), "<scenario built from the records>")
+
+
+def _key(request: CalibrateRequest) -> str:
+    if request.key:
+        return request.key
+    env = os.environ.get(PSEUDONYM_KEY_ENV)
+    if env:
+        return env
+    return request.out_path.name if request.out_path else "teamsim"
+
+
+def read_team_records(request: CalibrateRequest, base: Scenario | None) -> Records:
+    """The request's files as Records; RecordsError when a given file cannot be used."""
+    inputs = _inputs(request)
+    columns, stage_map = _mappings(request)
+    records = read_records(
+        **inputs,
+        columns=columns,
+        stage_map=stage_map,
+        known_stages=_known_stages(base),
+        date_order=request.date_order.value if request.date_order else None,
+    )
+    fatal = [p for p in records.problems if p.fatal]
+    if fatal:
+        raise RecordsError(fatal)
+    if request.pseudonymise:
+        records = pseudonymise(records, pseudonyms(record_names(records), key=_key(request)))
+    return records
+
+
+def calibrate_files(
+    request: CalibrateRequest, *, progress: Callable[[int], None] | None = None
+) -> CalibrationOutcome:
+    """Read the files, fit, write the scenario's text, report; back-test when asked.
+
+    Raises:
+        TeamsimError: a file that cannot be used (RecordsError, with every fatal problem),
+            a bad mapping or option, a base scenario that does not validate.
+    """
+    given = _base(request)
+    records = read_team_records(request, given[1] if given else None)
+    base_text, base = given if given else _built_base(records, request)
+    calibration = fit(records, base)
+    extra = _override_fits(request.overrides)
+    if request.plan is not None and given is not None:
+        plan_fit = Fit(
+            ("plan", "revenue_per_month"), request.plan, n=0, low=None, high=None, note="--plan"
+        )
+        extra = (plan_fit, *extra)
+    calibration = replace(calibration, fits=(*calibration.fits, *extra))
+    inputs = [f"{k}: {v.name}" for k, v in _inputs(request).items()]
+    text = apply_fits(base_text, calibration, inputs=inputs)
+    label = str(request.out_path) if request.out_path else "<calibrated scenario>"
+    try:
+        scenario = parse_scenario(text.encode(), label)
+    except ScenarioError as exc:
+        # The fits made a scenario the loader refuses: say which value, never write it.
+        raise ScenarioError(
+            [Problem((), "the calibrated scenario does not validate:", label), *exc.problems]
+        ) from None
+    needs = needs_frame(back_calculate(scenario).rows, scenario=scenario)
+    report = goals_against_results(records, scenario, needs, people=calibration.people)
+    result = None
+    if request.backtest:
+        placed = backtest_scenario(scenario, calibration.period)
+        run = simulate(placed, request.replications, workers=request.workers, progress=progress)
+        result = backtest(records, run, placed)
+    return CalibrationOutcome(
+        records=records,
+        calibration=calibration,
+        text=text,
+        scenario=scenario,
+        report=report,
+        backtest=result,
+    )
+
+
+def write_text(path: Path, text: str, *, keep: Sequence[Path] = ()) -> None:
+    """Write ``text`` to ``path`` atomically; never over one of ``keep`` (the inputs)."""
+    target = path.resolve()
+    if any(target == p.resolve() for p in keep):
+        raise TeamsimError(f"-o {path}: is one of the inputs; choose another file")
+    if target.is_dir():
+        raise TeamsimError(f"-o {path}: is a folder; expected a scenario file to write")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".teamsim-", suffix=".yaml", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise TeamsimError(f"-o {path}: cannot be written: {exc.strerror}") from None

@@ -1,0 +1,143 @@
+"""``teamsim calibrate``: a team's own records (CRM exports, the team list) become a scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from teamsim.calibrate_cli import run_calibration
+from teamsim.calibration import CalibrateRequest, DateOrder
+from teamsim.commands.options import SetOption
+
+_FILE = {"show_default": False, "dir_okay": False}
+
+
+def calibrate(
+    out_path: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="The calibrated scenario to write (YAML).", **_FILE),
+    ],
+    deals: Annotated[
+        Path | None,
+        typer.Option(help="Deals (opportunities): CSV or .xlsx, one row per deal.", **_FILE),
+    ] = None,
+    stages: Annotated[
+        Path | None,
+        typer.Option(help="Stage history: deal, stage, date entered (CSV or .xlsx).", **_FILE),
+    ] = None,
+    activities: Annotated[
+        Path | None,
+        typer.Option(help="Activities or work-day cards: person, date, kind, count.", **_FILE),
+    ] = None,
+    team: Annotated[
+        Path | None,
+        typer.Option(help="The team: person, title or role, manager, start, days away.", **_FILE),
+    ] = None,
+    base: Annotated[
+        Path | None,
+        typer.Option(
+            help="Scenario whose values the records replace (default: one built from the "
+            "records and published defaults).",
+            **_FILE,
+        ),
+    ] = None,
+    set_: SetOption = None,
+    plan: Annotated[
+        float | None,
+        typer.Option(
+            help="Sales plan, revenue a month (default: the base's, or the revenue the "
+            "records show a month).",
+            show_default=False,
+        ),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Map a column: canonical=file column, e.g. owner=Responsible. Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    columns_file: Annotated[
+        Path | None,
+        typer.Option(help="Column mapping file (YAML or two-column CSV).", **_FILE),
+    ] = None,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='Map a CRM stage: "CRM name=stage" (a scenario stage, won or lost). Repeatable.',
+            show_default=False,
+        ),
+    ] = None,
+    dates: Annotated[
+        DateOrder | None,
+        typer.Option(help="Order of slash dates when a file cannot tell: dmy or mdy."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Scenario name (without --base).", show_default=False)
+    ] = None,
+    currency: Annotated[str, typer.Option(help="ISO 4217 currency (without --base).")] = "USD",
+    report: Annotated[
+        bool, typer.Option("--report", help="Print goals against current results.")
+    ] = False,
+    excel: Annotated[
+        Path | None,
+        typer.Option(help="Write the report, fits and problems to this .xlsx file.", **_FILE),
+    ] = None,
+    backtest: Annotated[
+        bool,
+        typer.Option("--backtest", help="Simulate the records' period; observed vs P10-P90."),
+    ] = False,
+    replications: Annotated[int, typer.Option(min=2, help="Replications of the back-test.")] = 30,
+    pseudonymise: Annotated[
+        bool,
+        typer.Option("--pseudonymise", help="Replace people's names by stable pseudonyms."),
+    ] = False,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            help="Key of the pseudonyms (same key, same pseudonyms; default: "
+            "$TEAMSIM_PSEUDONYM_KEY or the output file's name).",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes for the back-test.", show_default=False)
+    ] = None,
+) -> None:
+    """Fit a scenario to the team's records; print what was fitted, kept and not written.
+
+    At least one of --deals, --stages, --activities, --team. Each fitted value is
+    written with its sample and 95 % interval as a comment; values the records cannot
+    tell keep the base's value. Exit 2 on unusable input, with the file, row and column.
+    """
+    request = CalibrateRequest(
+        out_path=out_path,
+        deals=deals,
+        stages=stages,
+        activities=activities,
+        team=team,
+        base=base,
+        overrides=tuple(set_ or ()),
+        plan=plan,
+        columns=tuple(column or ()),
+        columns_file=columns_file,
+        stage_map=tuple(stage or ()),
+        date_order=dates,
+        name=name,
+        currency=currency,
+        report=report,
+        excel=excel,
+        backtest=backtest,
+        replications=replications,
+        pseudonymise=pseudonymise,
+        key=key,
+        workers=workers,
+    )
+    raise typer.Exit(run_calibration(request))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command()(calibrate)
