@@ -270,6 +270,7 @@ def _roles_from_team(team: pd.DataFrame, sources: Sources) -> dict[str, dict[str
     for rid in sorted(counts, key=lambda r: (-levels[r].rank, r)):
         role = _role(title_of[rid], levels[rid], counts[rid], sources=sources, rid=rid)
         sources[("roles", rid, "level")] = _level_source(people, role_of, rid)
+        sources[("roles", rid, "headcount")] = f"records: {counts[rid]} in the team file"
         if bosses.get(rid):
             role["reports_to"] = bosses[rid]
         if levels[rid] is not Level.LINE:
