@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -20,6 +21,7 @@ from calibrate.contract import Records, RowProblem
 __all__ = [
     "NAME_COLUMNS",
     "PREFIX",
+    "WITHHELD",
     "pseudonymise",
     "pseudonymise_frame",
     "pseudonyms",
@@ -108,17 +110,47 @@ def pseudonymise_frame(frame: pd.DataFrame, mapping: Mapping[str, str]) -> pd.Da
     return out
 
 
-def _scrub(text: str, ordered: list[tuple[str, str]]) -> str:
-    for name, alias in ordered:
-        text = text.replace(name, alias)
-    return text
+WITHHELD = "<name withheld>"
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+_MIN_TOKEN = 3  # shorter parts of a name ("Li", "de") are too common to hunt down
+
+
+def _scrubber(mapping: Mapping[str, str]) -> Callable[[str], str]:
+    """A function that takes the names out of a message.
+
+    The names of the mapping become their pseudonyms (longest first, so "Anna Ivanova"
+    goes before "Anna"). A message may also quote a name the mapping cannot know (a
+    misspelling whose row was dropped: "'Boris P.' is not in the team file"), so any
+    quoted text that shares a word of 3 letters or more with a known name, and then
+    any such word left, is withheld.
+    """
+    ordered = sorted(mapping.items(), key=lambda kv: -len(kv[0]))
+    words = {w.casefold() for name in mapping for w in re.findall(r"\w+", name)}
+    words = {w for w in words if len(w) >= _MIN_TOKEN and not w.isdigit()}
+    word = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b", re.I)
+
+    def quoted(match: re.Match[str]) -> str:
+        inner = match.group(1) if match.group(1) is not None else match.group(2)
+        if words and word.search(inner):
+            return f"'{WITHHELD}'"
+        return match.group(0)
+
+    def scrub(text: str) -> str:
+        for name, alias in ordered:
+            text = text.replace(name, alias)
+        if not words:
+            return text
+        return word.sub(WITHHELD, _QUOTED.sub(quoted, text))
+
+    return scrub
 
 
 def pseudonymise(records: Records, mapping: Mapping[str, str]) -> Records:
     """The records with every name replaced by its pseudonym.
 
     Owner, person and manager columns of every table, and the names inside the
-    problems' messages (longest names first, so "Anna Ivanova" goes before "Anna").
+    problems' messages (:func:`_scrubber`: known names become their pseudonyms, quoted
+    misspellings of them are withheld).
 
     Raises:
         ValueError: If a name in those columns has no pseudonym.
@@ -132,9 +164,9 @@ def pseudonymise(records: Records, mapping: Mapping[str, str]) -> Records:
             ("team", records.team),
         )
     }
-    ordered = sorted(mapping.items(), key=lambda kv: -len(kv[0]))
+    scrub = _scrubber(mapping)
     problems: tuple[RowProblem, ...] = tuple(
-        replace(p, message=_scrub(p.message, ordered)) for p in records.problems
+        replace(p, message=scrub(p.message)) for p in records.problems
     )
     return Records(
         deals=tables["deals"],

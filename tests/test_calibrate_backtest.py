@@ -1,0 +1,120 @@
+"""The back-test: a scenario's own history falls inside its simulated band; a wrong one not.
+
+The "observed" records are replication 0 of a small B2B team (the bundled b2b_smb with
+four SDRs and four account executives over 150 working days), turned into the canonical
+deals table by a converter written here (the CRM export is calibrate.crm's business).
+The back-test simulates 10 other replications (another seed) over the same period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from calibrate.backtest import BACKTEST_MEASURES, backtest, backtest_scenario, warmup_days
+from calibrate.contract import COLUMNS, ROW, Kind, Records, Status
+from sim import SimResult, simulate
+from sim.scenario import Scenario, parse_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+REPLICATIONS = 10
+# With 10 replications numpy's P10 and P90 sit at order statistics 1.9 and 9.1 of 10, so
+# a new draw from the same model falls between them with probability (9.1 - 1.9) / 11,
+# about 65 % (the 80 % of the issue is the limit of many replications). The test asks for
+# more than half of all month-measures: a correct model passes it about 5 times in 6
+# over 16 month-measures (binomial, 9 or more of 16 at 0.65); this seed has 14 of 16.
+MOST = 0.5
+
+
+def _team(value_factor: float = 1.0) -> Scenario:
+    data = parse_scenario((ROOT / "scenarios" / "b2b_smb.yaml").read_bytes()).model_dump()
+    data["calendar"]["horizon_days"] = 150
+    for role, n in (("sdr", 4), ("account_executive", 4), ("team_lead", 1)):
+        data["roles"][role]["headcount"] = {"current": n, "min": 1, "max": 20}
+    for segment in data["segments"].values():
+        segment["deal_value"] *= value_factor
+    return Scenario.model_validate(data)
+
+
+def _records(result: SimResult) -> Records:
+    """Replication 0's deals as a CRM would list them (dates from minutes, values if won)."""
+    deals = result.frames.deals
+    deals = deals.loc[deals["replication"] == 0]
+    start = pd.Timestamp(result.scenario.calendar.start)
+
+    def date(minutes: pd.Series) -> pd.Series:
+        return start + pd.to_timedelta(minutes // (24 * 60), unit="D")
+
+    closed = deals["closed_min"] >= 0
+    won = deals["outcome"] == Status.WON
+    frame = pd.DataFrame(
+        {
+            "deal_id": deals["deal"].astype(str),
+            "owner": deals["owner"],
+            "created": date(deals["created_min"]),
+            "closed": date(deals["closed_min"]).where(closed),
+            "status": deals["outcome"],
+            "value": deals["value"].where(won),
+            "segment": deals["segment"],
+            "channel": deals["channel"],
+        }
+    ).reindex(columns=list(COLUMNS[Kind.DEALS]))
+    frame[ROW] = range(2, len(frame) + 2)
+    return Records(deals=frame.reset_index(drop=True))
+
+
+@pytest.fixture(scope="module")
+def history() -> tuple[Records, tuple[pd.Timestamp, pd.Timestamp]]:
+    sc = _team()
+    observed = simulate(sc, 1, seed=1, workers=1)
+    dates = sc.calendar.working_dates()
+    # The period the back-test covers: from the first month after the warm-up of the
+    # history's own run (its pipeline is running by then) to its last day.
+    first = dates[sc.calendar.warmup_days]
+    first_month = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return _records(observed), (pd.Timestamp(first_month), pd.Timestamp(dates[-1]))
+
+
+def test_backtest_scenario_starts_a_warmup_before_the_period() -> None:
+    sc = _team()
+    period = (pd.Timestamp("2027-04-01"), pd.Timestamp("2027-06-30"))
+    placed = backtest_scenario(sc, period)
+    cal = placed.calendar
+    warm = warmup_days(sc)
+    assert cal.warmup_days == warm >= 20
+    assert cal.working_dates()[warm] == dt.date(2027, 4, 1)  # the period's first day counts
+    assert cal.working_dates()[-1] == dt.date(2027, 6, 30)
+    assert placed.month_label(placed.months[warm]) == "2027-04"
+    with pytest.raises(ValueError, match=r"ends .* before it starts"):
+        backtest_scenario(sc, (period[1], period[0]))
+
+
+def test_the_history_of_the_scenario_falls_inside_its_band(
+    history: tuple[Records, tuple[pd.Timestamp, pd.Timestamp]],
+) -> None:
+    records, period = history
+    sc = _team()
+    result = simulate(backtest_scenario(sc, period), REPLICATIONS, seed=7, workers=1)
+    bt = backtest(records, result, sc)
+    assert bt.months == ("2027-04", "2027-05", "2027-06", "2027-07")  # August is partial
+    assert set(bt.inside) == set(BACKTEST_MEASURES)
+    assert all(n == len(bt.months) for _, n in bt.inside.values())
+    assert bt.share_inside() > MOST, bt.table.to_string()
+    won = bt.table.loc[bt.table["measure"] == "won"]
+    assert (won["p10"] <= won["mean"]).all() and (won["mean"] <= won["p90"]).all()
+
+
+def test_a_grossly_wrong_scenario_puts_revenue_outside(
+    history: tuple[Records, tuple[pd.Timestamp, pd.Timestamp]],
+) -> None:
+    records, period = history
+    wrong = _team(value_factor=3.0)
+    result = simulate(backtest_scenario(wrong, period), REPLICATIONS, seed=7, workers=1)
+    bt = backtest(records, result, wrong)
+    revenue = bt.table.loc[bt.table["measure"] == "revenue"]
+    assert bt.inside["revenue"] == (0, len(bt.months))
+    assert (revenue["observed"] < revenue["p10"]).all()  # three times the value: far above
+    assert bt.inside["won"][0] > MOST * len(bt.months)  # the counts are still right
