@@ -275,6 +275,7 @@ def test_the_shipped_example_is_what_its_command_writes(tmp_path: Path) -> None:
     folder = tmp_path / "crm"
     args = ["simulate", str(shipped.parents[1] / "scenarios" / "b2b_smb.yaml")]
     args += ["--seed", "20270104", "-n", "1", "--workers", "1", "--no-save"]
+    args += ["--set", "calendar.horizon_days=300"]  # fourteen months: twelve to back-test
     result = runner.invoke(app, [*args, "--export-crm", str(folder)])
     assert result.exit_code == 0, result.output
     for kind in Kind:
