@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -25,7 +26,7 @@ from calibrate import defaults as d
 from calibrate.contract import ActivityKind, Records, Status
 from sim.scenario import Level
 
-__all__ = ["Sources", "identifier", "skeleton"]
+__all__ = ["Sources", "identifier", "records_with_ids", "skeleton"]
 
 T = TypeVar("T")
 
@@ -253,7 +254,7 @@ def _roles_from_team(team: pd.DataFrame, sources: Sources) -> dict[str, dict[str
     role_of: dict[str, str] = {}
     for person, title in zip(people["person"], people["role"], strict=True):
         text = str(title) if title is not None and not pd.isna(title) else "staff"
-        rid = identifier(text, fallback="staff")
+        rid = identifier(text, fallback="staff")  # as records_with_ids names it
         role_of[str(person)] = rid
         title_of.setdefault(rid, text)
     manager_of = {
@@ -650,3 +651,40 @@ def _policies(outbound: bool, sources: Sources) -> dict[str, Any]:
             sources, ("policies", "overtime_max_min_per_day"), d.OVERTIME_MAX_MIN_PER_DAY
         ),
     }
+
+
+def records_with_ids(records: Records) -> Records:
+    """The records with segments, channels and stages named as :func:`skeleton` names them.
+
+    The fits look deals' segments, channels and stages up in the base scenario by id; a
+    skeleton's ids are made from the records' names ("Mid Market" -> "mid_market"), and a
+    deal with no segment or channel is in the skeleton's "main" segment and "leads"
+    channel, dials with no channel on "cold_list"; a team file's titles are role ids. So,
+    on a skeleton, fit these records. Statuses (won, lost, open) are left as they are.
+    """
+    deals, stages, acts, team = records.deals, records.stages, records.activities, records.team
+    if deals is not None:
+        deals = deals.copy()
+        deals["segment"] = _deal_keys(deals, "segment", _FALLBACK_SEGMENT)
+        deals["channel"] = _deal_keys(deals, "channel", _FALLBACK_CHANNEL)
+        deals["stage"] = deals["stage"].map(_stage_id)
+    if stages is not None:
+        stages = stages.copy()
+        stages["stage"] = stages["stage"].map(_stage_id)
+    if acts is not None:
+        acts = acts.copy()
+        dials = acts["kind"] == ActivityKind.DIAL.value
+        named = acts["channel"].map(_stage_id)
+        acts["channel"] = named.where(~(dials & named.isna()), _UNNAMED_DIALS)
+    if team is not None:
+        team = team.copy()
+        team["role"] = team["role"].map(
+            lambda v: "staff" if v is None or pd.isna(v) else identifier(v, fallback="staff")
+        )
+    return replace(records, deals=deals, stages=stages, activities=acts, team=team)
+
+
+def _stage_id(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return identifier(value, fallback=_FALLBACK_STAGE)

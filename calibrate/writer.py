@@ -35,6 +35,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from calibrate.contract import Calibration
+from sim.scenario import Scenario
 
 __all__ = ["apply_fits", "rounded", "skeleton_text"]
 
@@ -71,7 +72,11 @@ def apply_fits(base_text: str, calibration: Calibration, *, inputs: Sequence[str
         raise ValueError("the base scenario is not a mapping of fields")
     for fit in calibration.fits:
         parent, key = _locate(doc, fit.path, create=True)
-        parent[key] = _node(fit.path, fit.value)
+        value = _node(fit.path, fit.value)
+        if isinstance(parent, CommentedMap) and key not in parent:
+            _add(parent, str(key), value, root=parent is doc)
+        else:
+            parent[key] = value
         _set_comment(parent, key, fit.note, append=False)
     for kept in calibration.kept:
         try:
@@ -212,7 +217,7 @@ def _locate(
             if key not in node or node[key] is None:
                 if not create:
                     raise ValueError(f"{_dotted(path)}: not in the scenario")
-                node[key] = CommentedMap()
+                _add(node, key, CommentedMap(), root=depth == 0)
             child = node[key]
         if not isinstance(child, CommentedMap | CommentedSeq):
             raise ValueError(
@@ -221,6 +226,17 @@ def _locate(
             )
         node = child
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _add(node: CommentedMap, key: str, value: Any, *, root: bool) -> None:
+    """A new field; a new section of the scenario goes where the schema has it."""
+    if not root or key in node:
+        node[key] = value
+        return
+    order = list(Scenario.model_fields)
+    rank = order.index(key) if key in order else len(order)
+    before = [i for i, k in enumerate(node) if k in order and order.index(k) > rank]
+    node.insert(before[0] if before else len(node), key, value)
 
 
 def _unflow_item(items: CommentedSeq, index: int, item: CommentedMap) -> None:

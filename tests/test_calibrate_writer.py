@@ -24,7 +24,7 @@ from calibrate.contract import (
     Records,
     Unwritten,
 )
-from calibrate.skeleton import identifier, skeleton
+from calibrate.skeleton import identifier, records_with_ids, skeleton
 from calibrate.writer import apply_fits, rounded, skeleton_text
 from sim import simulate
 from sim.scenario import Level, parse_scenario
@@ -433,3 +433,38 @@ def test_a_skeleton_from_deals_alone_validates_and_runs() -> None:
 def deals_last() -> pd.Timestamp:
     deals = _deals()
     return pd.Timestamp(max(deals["created"].max(), deals["closed"].max()))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_with_nothing_fitted_every_bundled_scenario_reads_the_same(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    empty = Calibration((), (), (), pd.DataFrame(), PERIOD)
+    out = apply_fits(text, empty)
+    assert parse_scenario(out, path.name) == parse_scenario(text, path.name)
+    assert out.startswith("# Calibrated by teamsim from the team's records, 2024-01-01 to")
+
+
+def test_a_section_the_base_lacks_is_made_where_the_schema_has_it() -> None:
+    text = (ROOT / "scenarios" / "support_desk.yaml").read_text(encoding="utf-8")
+    assert "\npersonas:" not in text
+    fit = Fit(("personas", "fitted_high"), {"conversion_x": 1.2}, 5, None, None, "fitted: x")
+    out = apply_fits(text, _calibration((fit,)))
+    keys = [ln.split(":")[0] for ln in out.splitlines() if re.match(r"^[a-z_]+:", ln)]
+    assert keys.index("personas") == keys.index("calendar") + 1
+    assert parse_scenario(out).personas["fitted_high"].conversion_x == 1.2
+
+
+def test_fits_on_a_skeleton_are_written_and_validate() -> None:
+    fit_module = pytest.importorskip("calibrate.fit")
+    deals = _deals()
+    records = Records(deals=deals, stages=_stages(deals), activities=_activities(), team=_team())
+    doc, sources = skeleton(records, name="Our team")
+    text = skeleton_text(doc, sources=sources)
+    calibration = fit_module.fit(records_with_ids(records), parse_scenario(text))
+    # The skeleton's ids are the ones the fits look the records up by.
+    assert not any("not in the base" in u.fit for u in calibration.unwritten)
+    out = apply_fits(text, calibration, inputs=["deals.csv", "team.csv"])
+    sc = parse_scenario(out, "calibrated.yaml")
+    smb = {s.name: s for s in sc.segments["smb"].stages}
+    assert smb["proposal"].convert == 0.5  # 12 won of 24 decided there
+    assert _line(out, "convert: 0.5").split("# ")[1].startswith("fitted: 12 passed of 24")
