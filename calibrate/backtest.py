@@ -20,15 +20,23 @@ import pandas as pd
 
 from calibrate.contract import Records, Status
 from calibrate.observed import records_period
-from sim import Scenario, SimResult
+from sim import Scenario, SimResult, TeamsimError
 
-__all__ = ["BACKTEST_MEASURES", "Backtest", "backtest", "backtest_scenario", "warmup_days"]
+__all__ = [
+    "BACKTEST_MEASURES",
+    "Backtest",
+    "BacktestError",
+    "backtest",
+    "backtest_scenario",
+    "warmup_days",
+]
 
 # Measures compared, in display order: won deals a month, revenue won a month (scenario
 # currency), won / closed that month, mean calendar days from created to won.
 BACKTEST_MEASURES: tuple[str, ...] = ("won", "revenue", "win_rate", "cycle_days")
 _COLUMNS = ["month", "measure", "observed", "mean", "p10", "p90", "inside"]
 _MAX_HORIZON_DAYS = 2000  # sim.scenario.Calendar.horizon_days' bound
+_MAX_WARMUP_DAYS = 500  # two years of working days: longer cycles are not a pipeline to fill
 _MIN_WARMUP_DAYS = 20  # about a working month: the first counted month starts with deals in flight
 _WARMUP_CYCLES = 1.5  # the slower half of deals (lognormal delays) outlasts one mean cycle
 _MINUTES_PER_DAY = 24 * 60
@@ -60,17 +68,21 @@ def warmup_days(scenario: Scenario) -> int:
     period's months. One mean cycle (:func:`_cycle_working_days`) fills the pipeline
     with the average deal; half a cycle more lets most of the slower deals (a lognormal
     or exponential client delay has a long tail) be in flight too; at least about a
-    working month (20 days), so a fast funnel is still in its steady state.
+    working month (20 days), so a fast funnel is still in its steady state; at most 500.
     """
     cycle = _cycle_working_days(scenario)
-    return max(_MIN_WARMUP_DAYS, math.ceil(_WARMUP_CYCLES * cycle))
+    return min(_MAX_WARMUP_DAYS, max(_MIN_WARMUP_DAYS, math.ceil(_WARMUP_CYCLES * cycle)))
 
 
-def _working_days(scenario: Scenario, first: dt.date, last: dt.date) -> int:
+def _working_dates(scenario: Scenario, first: dt.date, last: dt.date) -> list[dt.date]:
     """Working days of the scenario's calendar in [first, last]."""
     cal = scenario.calendar
-    days = (last - first).days + 1
-    return sum(1 for k in range(days) if cal.is_working_day(first + dt.timedelta(days=k)))
+    days = (first + dt.timedelta(days=k) for k in range((last - first).days + 1))
+    return [d for d in days if cal.is_working_day(d)]
+
+
+class BacktestError(TeamsimError, ValueError):
+    """A period the back-test cannot cover (it ends before it starts, no working day)."""
 
 
 def backtest_scenario(scenario: Scenario, period: tuple[pd.Timestamp, pd.Timestamp]) -> Scenario:
@@ -78,32 +90,31 @@ def backtest_scenario(scenario: Scenario, period: tuple[pd.Timestamp, pd.Timesta
 
     ``calendar.start`` moves back from the period's first day by :func:`warmup_days`
     working days, which become ``calendar.warmup_days`` (not counted); ``horizon_days``
-    runs to the period's last day. Everything else is the scenario's.
+    runs to the period's last day. A period longer than a scenario can hold (2,000
+    working days with the warm-up) keeps its latest part: the recent months are the
+    ones the calibrated rates describe. Everything else is the scenario's.
 
     Raises:
-        ValueError: If the period ends before it starts or, with its warm-up, is longer
-            than the 2,000 working days a scenario can hold.
+        BacktestError: If the period ends before it starts or holds no working day.
         sim.ScenarioError: If the moved scenario does not validate.
     """
     first, last = pd.Timestamp(period[0]).date(), pd.Timestamp(period[1]).date()
     if last < first:
-        raise ValueError(f"the period ends ({last}) before it starts ({first})")
+        raise BacktestError(f"the back-test's period ends ({last}) before it starts ({first})")
+    worked = _working_dates(scenario, first, last)
+    if not worked:
+        raise BacktestError(f"the back-test's period {first} to {last} has no working day")
     warm = warmup_days(scenario)
-    start, found = first, 0
+    worked = worked[-(_MAX_HORIZON_DAYS - warm) :]
+    start, found = worked[0], 0
     while found < warm:  # walk back over whole working days
         start -= dt.timedelta(days=1)
         found += scenario.calendar.is_working_day(start)
-    horizon = warm + _working_days(scenario, first, last)
-    if horizon > _MAX_HORIZON_DAYS:
-        raise ValueError(
-            f"the records' period {first} to {last} and a warm-up of {warm} working days "
-            f"make {horizon} working days; a scenario simulates at most {_MAX_HORIZON_DAYS}"
-        )
     data = scenario.model_dump()
     data["calendar"] = {
         **data["calendar"],
         "start": start,
-        "horizon_days": horizon,
+        "horizon_days": warm + len(worked),
         "warmup_days": warm,
     }
     return Scenario.model_validate(data)

@@ -14,7 +14,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calibrate.backtest import BACKTEST_MEASURES, backtest, backtest_scenario, warmup_days
+from calibrate.backtest import (
+    BACKTEST_MEASURES,
+    BacktestError,
+    backtest,
+    backtest_scenario,
+    warmup_days,
+)
 from calibrate.contract import COLUMNS, ROW, Kind, Records, Status
 from sim import SimResult, simulate
 from sim.scenario import Scenario, parse_scenario
@@ -88,8 +94,14 @@ def test_backtest_scenario_starts_a_warmup_before_the_period() -> None:
     assert cal.working_dates()[warm] == dt.date(2027, 4, 1)  # the period's first day counts
     assert cal.working_dates()[-1] == dt.date(2027, 6, 30)
     assert placed.month_label(placed.months[warm]) == "2027-04"
-    with pytest.raises(ValueError, match=r"ends .* before it starts"):
+    # Eight years keep their latest part: 2,000 working days, warm-up included.
+    long = backtest_scenario(sc, (pd.Timestamp("2019-06-01"), period[1])).calendar
+    assert long.horizon_days == 2000 and long.working_dates()[-1] == dt.date(2027, 6, 30)
+    with pytest.raises(BacktestError, match=r"period ends \(2027-04-01\) before it starts"):
         backtest_scenario(sc, (period[1], period[0]))
+    weekend = (pd.Timestamp("2027-04-03"), pd.Timestamp("2027-04-04"))
+    with pytest.raises(BacktestError, match="2027-04-03 to 2027-04-04 has no working day"):
+        backtest_scenario(sc, weekend)
 
 
 def test_the_history_of_the_scenario_falls_inside_its_band(
