@@ -9,10 +9,13 @@ The back-test simulates 10 other replications (another seed) over the same perio
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+from rich.console import Console
 
 from calibrate.backtest import (
     BACKTEST_MEASURES,
@@ -22,8 +25,10 @@ from calibrate.backtest import (
     warmup_days,
 )
 from calibrate.contract import COLUMNS, ROW, Kind, Records, Status
+from calibrate.report import goals_against_results
 from sim import SimResult, simulate
 from sim.scenario import Scenario, parse_scenario
+from teamsim.calibrate_view import needs_frame, print_report, write_excel
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLICATIONS = 10
@@ -105,7 +110,7 @@ def test_backtest_scenario_starts_a_warmup_before_the_period() -> None:
 
 
 def test_the_history_of_the_scenario_falls_inside_its_band(
-    history: tuple[Records, tuple[pd.Timestamp, pd.Timestamp]],
+    history: tuple[Records, tuple[pd.Timestamp, pd.Timestamp]], tmp_path: Path
 ) -> None:
     records, period = history
     sc = _team()
@@ -117,6 +122,15 @@ def test_the_history_of_the_scenario_falls_inside_its_band(
     assert bt.share_inside() > MOST, bt.table.to_string()
     won = bt.table.loc[bt.table["measure"] == "won"]
     assert (won["p10"] <= won["mean"]).all() and (won["mean"] <= won["p90"]).all()
+    # Printed and written: the count inside the band per measure, the sheet of months.
+    report = goals_against_results(records, sc, needs_frame([]))
+    buffer = io.StringIO()
+    print_report(Console(file=buffer, width=250), report, bt)
+    i, n = bt.inside["won"]
+    assert f"inside the band: deals won {i} of {n}" in buffer.getvalue()
+    write_excel(tmp_path / "bt.xlsx", report, bt, None)
+    sheet = openpyxl.load_workbook(tmp_path / "bt.xlsx")["back-test"]
+    assert sheet.max_row == 1 + len(bt.months) * len(BACKTEST_MEASURES)
 
 
 def test_a_grossly_wrong_scenario_puts_revenue_outside(
