@@ -137,6 +137,9 @@ class Backtest:
     months: tuple[str, ...]
     replications: int
     currency: str
+    # Whole months of the records left out because they lie within one mean cycle of
+    # the records' first date (see :func:`backtest`).
+    filling: tuple[str, ...] = ()
 
     def share_inside(self) -> float:
         """Observed months inside the band over all measures (NaN: nothing compared)."""
@@ -205,6 +208,16 @@ def _simulated(result: SimResult, months: list[str]) -> pd.DataFrame:
     return table.reset_index()
 
 
+def _filled_from(records: Records, scenario: Scenario) -> pd.Timestamp:
+    """The records' first date plus one mean cycle in calendar days."""
+    period = records_period(records)
+    if period is None:
+        return pd.Timestamp.min
+    per_calendar_day = scenario.calendar.working_days_per_week / 7.0
+    cycle = _cycle_working_days(scenario) / per_calendar_day
+    return pd.Timestamp(period.first) + pd.Timedelta(days=math.ceil(cycle))
+
+
 def _simulated_months(result: SimResult) -> list[str]:
     sc = result.scenario
     return [sc.month_label(m) for m in result.frames.window.counted_months]
@@ -228,7 +241,14 @@ def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtes
     """
     period = records_period(records)
     whole = set(period.whole) if period is not None else set()
-    months = [m for m in _simulated_months(result) if m in whole]
+    covered = [m for m in _simulated_months(result) if m in whole]
+    # An export may hold only the deals created since its first date (a new CRM, a
+    # filtered export): its pipeline then starts empty and its first cycle wins too
+    # little, whatever the model. Months that start within one mean cycle of the first
+    # date are shown as filling and not compared.
+    filled = _filled_from(records, scenario)
+    filling = tuple(m for m in covered if pd.Timestamp(f"{m}-01") < filled)
+    months = [m for m in covered if m not in filling]
     observed = _observed(records).set_index("month").reindex(months)
     sims = _simulated(result, months)
     rows = []
@@ -258,4 +278,5 @@ def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtes
         months=tuple(months),
         replications=result.replications,
         currency=scenario.currency,
+        filling=filling,
     )

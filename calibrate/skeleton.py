@@ -92,10 +92,16 @@ def skeleton(
     calendar = _calendar(first, last, sources)
     roles = _roles(records, sources)
     channels, segment_channels = _channels(records, first, last, sources, roles)
-    stages = _stage_names(records, stage_names)
     has_lower = any(r["level"] == Level.LOWER for r in roles.values())
     segments = {
-        sid: _segment(records, sid, chans, stages, sources=sources, escalate=has_lower)
+        sid: _segment(
+            records,
+            sid,
+            chans,
+            _stage_names(records, stage_names, _segment_deals(records, sid)),
+            sources=sources,
+            escalate=has_lower,
+        )
         for sid, chans in segment_channels.items()
     }
     outbound = any(c["kind"] == "cold" for c in channels.values())
@@ -443,10 +449,20 @@ def _cold(path: tuple[str, ...], dials: float, sources: Sources) -> dict[str, An
     }
 
 
-def _stage_names(records: Records, given: Sequence[str] | None) -> list[str]:
-    """Stage history's stages (by their usual order in a deal), ``given``, open stages, or one."""
+def _stage_names(
+    records: Records, given: Sequence[str] | None, deals: pd.DataFrame | None = None
+) -> list[str]:
+    """Stage history's stages (by their usual order in a deal), ``given``, open stages, or one.
+
+    ``deals`` (a segment's) restricts the history to their deals: segments have funnels
+    of their own, and a union of every segment's stages would put stages into a deal's
+    path that it never enters.
+    """
     names: list[str] = []
     stages = records.stages
+    if stages is not None and deals is not None and "deal_id" in deals and not deals.empty:
+        mine = stages[stages["deal_id"].isin(deals["deal_id"])]
+        stages = mine if not mine.empty else stages
     if stages is not None and not stages.empty:
         hist = stages.dropna(subset=["stage", "entered"]).copy()
         hist["key"] = hist["stage"].map(lambda v: identifier(v, fallback=_FALLBACK_STAGE))

@@ -214,7 +214,13 @@ def _backtest_table(bt: Backtest) -> Table:
         cells = {r["measure"]: r for r in part.to_dict(orient="records")}
         table.add_row(month, *(_bt_cell(cells[m], m, bt.currency) for m in BACKTEST_MEASURES))
     inside = ", ".join(f"{_MEASURE_LABELS[m]} {i} of {n}" for m, (i, n) in bt.inside.items())
-    table.caption = f"inside the band: {inside}. {BAND_NOTE}"
+    filling = (
+        f" Left out, within one mean cycle of the records' first date (the pipeline "
+        f"before it may be missing): {', '.join(bt.filling)}."
+        if bt.filling
+        else ""
+    )
+    table.caption = f"inside the band: {inside}. {BAND_NOTE}{filling}"
     table.caption_justify = "left"
     return table
 

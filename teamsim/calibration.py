@@ -18,10 +18,11 @@ import yaml
 
 from calibrate.backtest import Backtest, backtest, backtest_scenario
 from calibrate.contract import Calibration, Fit, Records, RowProblem
+from calibrate.durations import net_of_lag, simulated_stage_means
 from calibrate.fit import fit
 from calibrate.pseudonyms import pseudonymise, pseudonyms, record_names
 from calibrate.report import GoalsReport, goals_against_results
-from calibrate.skeleton import skeleton
+from calibrate.skeleton import records_with_ids, skeleton
 from calibrate.writer import apply_fits, skeleton_text
 from optimizer import back_calculate
 from sim import Problem, ScenarioError, TeamsimError, simulate
@@ -179,6 +180,16 @@ def read_team_records(request: CalibrateRequest, base: Scenario | None) -> Recor
     return records
 
 
+def _parsed(text: str, label: str) -> Scenario:
+    try:
+        return parse_scenario(text.encode(), label)
+    except ScenarioError as exc:
+        # The fits made a scenario the loader refuses: say which value, never write it.
+        raise ScenarioError(
+            [Problem((), "the calibrated scenario does not validate:", label), *exc.problems]
+        ) from None
+
+
 def calibrate_files(
     request: CalibrateRequest, *, progress: Callable[[int], None] | None = None
 ) -> CalibrationOutcome:
@@ -190,7 +201,12 @@ def calibrate_files(
     """
     given = _base(request)
     records = read_team_records(request, given[1] if given else None)
-    base_text, base = given if given else _built_base(records, request)
+    if given is None:
+        base_text, base = _built_base(records, request)
+        # The built scenario names segments, channels and roles as identifiers.
+        records = records_with_ids(records)
+    else:
+        base_text, base = given
     calibration = fit(records, base)
     extra = _override_fits(request.overrides)
     if request.plan is not None and given is not None:
@@ -202,13 +218,12 @@ def calibrate_files(
     inputs = [f"{k}: {v.name}" for k, v in _inputs(request).items()]
     text = apply_fits(base_text, calibration, inputs=inputs)
     label = str(request.out_path) if request.out_path else "<calibrated scenario>"
-    try:
-        scenario = parse_scenario(text.encode(), label)
-    except ScenarioError as exc:
-        # The fits made a scenario the loader refuses: say which value, never write it.
-        raise ScenarioError(
-            [Problem((), "the calibrated scenario does not validate:", label), *exc.problems]
-        ) from None
+    scenario = _parsed(text, label)
+    # The observed stage times hold the team's own lag, which the simulator adds again.
+    simulated = simulated_stage_means(scenario, workers=request.workers)
+    calibration = net_of_lag(calibration, scenario, simulated)
+    text = apply_fits(base_text, calibration, inputs=inputs)
+    scenario = _parsed(text, label)
     needs = needs_frame(back_calculate(scenario).rows, scenario=scenario)
     report = goals_against_results(records, scenario, needs, people=calibration.people)
     result = None
