@@ -5,7 +5,8 @@ likelihood (empirical Bayes; Efron & Morris 1975, Casella 1985); a person's rate
 posterior mean (won + a) / (closed + a + b), and ``conversion_x`` = that / the team's rate
 (won / closed over everyone). Cycle time: normal-normal shrinkage of the mean log cycle
 of won deals, weight n / (n + k), k = within variance / between variance (method of
-moments). Five deals all won are pulled most of the way to the team; five hundred barely.
+moments), each role against its own people. Five deals all won are pulled most of the
+way to the team; five hundred barely.
 
 Personas: the people of each selling role, sorted by shrunk ``conversion_x``, in up to
 three equal groups (``fitted_low``, ``fitted_mid``, ``fitted_high``; fewer with fewer
@@ -136,7 +137,7 @@ def person_table(
     months = max(((deals.last_date - deals.first_date).days + 1) / _DAYS_A_MONTH, 1e-9)
     revenue = t["value"].where(t["status"] == Status.WON.value, 0.0).fillna(0.0)
     revenue = revenue.groupby(t["owner"]).sum().reindex(people, fill_value=0.0) / months
-    duration = _duration_x(t, people)
+    duration = _duration_x(t, roles)
     rows = []
     for p in people:
         n, w = int(closed[p]), int(won[p])
@@ -183,18 +184,30 @@ def _shrunk_by_role(
     return post, team
 
 
-def _duration_x(table: pd.DataFrame, people: list[str]) -> dict[str, float]:
+def _duration_x(table: pd.DataFrame, roles: dict[str, str]) -> dict[str, float]:
+    """Person -> shrunk cycle-time multiplier against their own role's people.
+
+    A role is its own team, as for win rates: roles sell segments of different lengths
+    (an AE's four-stage cycle is not an SDR's three-stage one made slow), so pooling
+    them would make every person of the longer segment "slow".
+    """
     logs = _cycle_logs(table)
+    found: dict[str, float] = {}
     if logs.empty:
-        return {}
-    g = logs.groupby("owner")["log"]
-    means, counts = g.mean(), g.size().astype(float)
-    dev = logs["log"] - logs["owner"].map(means)
-    dof = max(len(logs) - len(means), 1)
-    within = float((dev**2).sum() / dof)
-    shrunk = shrink_logs(means.to_numpy(), counts.to_numpy(), within)
-    grand = float((means * counts).sum() / counts.sum())
-    return {p: math.exp(s - grand) for p, s in zip(means.index, shrunk, strict=True)}
+        return found
+    logs = logs.assign(role=logs["owner"].map(lambda p: roles.get(str(p), "")))
+    for _, mine in logs.groupby("role"):
+        g = mine.groupby("owner")["log"]
+        means, counts = g.mean(), g.size().astype(float)
+        dev = mine["log"] - mine["owner"].map(means)
+        dof = max(len(mine) - len(means), 1)
+        within = float((dev**2).sum() / dof)
+        shrunk = shrink_logs(means.to_numpy(), counts.to_numpy(), within)
+        grand = float((means * counts).sum() / counts.sum())
+        found.update(
+            {str(p): math.exp(x - grand) for p, x in zip(means.index, shrunk, strict=True)}
+        )
+    return found
 
 
 def _names(role: str, groups: int, many_roles: bool) -> list[str]:

@@ -21,7 +21,15 @@ MIN_VALUES = 3
 
 
 def lognormal_mean(values: np.ndarray) -> tuple[float, float, float, float]:
-    """(mean, low, high, sd) of a lognormal fitted to positive values (Cox interval)."""
+    """(mean, low, high, sd) of a lognormal fitted to positive values (Cox interval).
+
+    Values all alike (a CRM that shows the list price on every deal) give that value
+    exactly, sd 0: through logs and back, rounding would put it a hair outside its own
+    interval (20,000 as 19,999.99999999995).
+    """
+    if len(values) and float(np.ptp(values)) == 0.0:
+        same = float(values[0])
+        return same, same, same, 0.0
     logs = np.log(values)
     n = len(logs)
     mu, s2 = float(logs.mean()), float(logs.var(ddof=1))
