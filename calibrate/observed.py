@@ -56,8 +56,8 @@ _ACTIVITY_MEASURES = {
 # logged (matched as whole words of the stage name, case-insensitive): the names the
 # bundled scenarios and common CRMs use (a "demo" or a "first visit" is a meeting, an
 # "offer", "quote" or "bid submission" a proposal).
-MEETING_LIKE = re.compile(r"(^|[^a-z])(meeting|visit|demo|presentation|workshop)", re.I)
-PROPOSAL_LIKE = re.compile(r"(^|[^a-z])(proposal|offer|quote|quotation|bid|submission)", re.I)
+MEETING_LIKE = re.compile(r"(?:^|[^a-z])(?:meeting|visit|demo|presentation|workshop)", re.I)
+PROPOSAL_LIKE = re.compile(r"(?:^|[^a-z])(?:proposal|offer|quote|quotation|bid|submission)", re.I)
 # Weekdays at each end of a month that the records may miss and the month still count
 # whole (Period).
 _SLACK_WEEKDAYS = 2
