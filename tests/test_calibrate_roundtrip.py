@@ -50,7 +50,9 @@ team lead: no spread to make an interval from).
 
 The fit writes the whole stage time as the client's delay; ``teamsim calibrate`` then
 takes off the lag the simulated team adds (calibrate.durations.net_of_lag): those
-delays are checked against the scenario's client_delay_days means, 7 of 7 required.
+delays are checked against the scenario's client_delay_days means: at most one of the
+seven may miss (7 of 7 hold with ``SEED``; a correct fit misses two on about one seed
+in twenty-five).
 
 Measured at the time of writing: 27 of 27 intervals hold the truth with ``SEED``; over
 twelve other seeds 17 of 324 missed (5 %, as 95 % intervals should), and 40 seeds of
@@ -364,4 +366,4 @@ def test_delays_net_of_the_lag_hold_the_scenarios_client_delays(exported: Export
         assert f.low is not None and f.high is not None
         if not f.low <= truth.expected_value() <= f.high:
             misses.append(_miss(f, truth.expected_value()))
-    assert misses == []
+    assert len(misses) <= 1, "\n".join(misses)
