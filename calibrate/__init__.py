@@ -1,4 +1,62 @@
 """Calibration: a team's own records (CRM deals, stages, activities, team) become a scenario.
 
-Pure: DataFrames in, fits and a scenario out; file reading and the command live in teamsim.
+Pure: DataFrames in, fits and a scenario out; file reading and the command live in
+``teamsim``. The face of the package: front ends import from here, never from the
+modules behind it.
 """
+
+from calibrate.backtest import BACKTEST_MEASURES, Backtest, backtest, backtest_scenario
+from calibrate.columns import unknown_user_columns
+from calibrate.contract import (
+    ROW,
+    Calibration,
+    Fit,
+    Kept,
+    Kind,
+    Records,
+    RowProblem,
+    Unwritten,
+)
+from calibrate.crm import export_crm
+from calibrate.durations import net_of_lag, simulated_stage_means
+from calibrate.fit import fit
+from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, record_names
+from calibrate.records import combine, normalise
+from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
+from calibrate.skeleton import records_with_ids, skeleton
+from calibrate.writer import apply_fits, skeleton_text
+
+__all__ = [
+    "BACKTEST_MEASURES",
+    "FUNNEL",
+    "LABELS",
+    "NEEDS_COLUMNS",
+    "ROW",
+    "Backtest",
+    "Calibration",
+    "Fit",
+    "GoalsReport",
+    "Kept",
+    "Kind",
+    "Records",
+    "RowProblem",
+    "Unwritten",
+    "apply_fits",
+    "backtest",
+    "backtest_scenario",
+    "combine",
+    "export_crm",
+    "fit",
+    "goals_against_results",
+    "net_of_lag",
+    "normalise",
+    "pseudonymise",
+    "pseudonymise_frame",
+    "pseudonyms",
+    "record_names",
+    "records_with_ids",
+    "simulated_stage_means",
+    "skeleton",
+    "skeleton_text",
+    "unknown_user_columns",
+]

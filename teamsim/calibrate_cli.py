@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.markup import escape
 from rich.table import Table
 
-from calibrate.contract import Calibration, Records
+from calibrate import Calibration, Records
 from teamsim.calibrate_view import print_report, write_excel
 from teamsim.calibration import (
     CalibrateRequest,

@@ -15,9 +15,15 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from calibrate.backtest import BACKTEST_MEASURES, Backtest
-from calibrate.contract import Calibration
-from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport
+from calibrate import (
+    BACKTEST_MEASURES,
+    FUNNEL,
+    LABELS,
+    NEEDS_COLUMNS,
+    Backtest,
+    Calibration,
+    GoalsReport,
+)
 from sim import TeamsimError
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook

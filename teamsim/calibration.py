@@ -16,14 +16,27 @@ from pathlib import Path
 
 import yaml
 
-from calibrate.backtest import Backtest, backtest, backtest_scenario
-from calibrate.contract import Calibration, Fit, Records, RowProblem
-from calibrate.durations import net_of_lag, simulated_stage_means
-from calibrate.fit import fit
-from calibrate.pseudonyms import pseudonymise, pseudonyms, record_names
-from calibrate.report import GoalsReport, goals_against_results
-from calibrate.skeleton import records_with_ids, skeleton
-from calibrate.writer import apply_fits, skeleton_text
+from calibrate import (
+    Backtest,
+    Calibration,
+    Fit,
+    GoalsReport,
+    Records,
+    RowProblem,
+    apply_fits,
+    backtest,
+    backtest_scenario,
+    fit,
+    goals_against_results,
+    net_of_lag,
+    pseudonymise,
+    pseudonyms,
+    record_names,
+    records_with_ids,
+    simulated_stage_means,
+    skeleton,
+    skeleton_text,
+)
 from optimizer import back_calculate
 from sim import Problem, ScenarioError, TeamsimError, simulate
 from sim.scenario import Scenario, parse_scenario

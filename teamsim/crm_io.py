@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import ROW, Kind
+from calibrate import ROW, Kind
 from teamsim.export import ExportError
 
 __all__ = ["MARKER", "README", "check_folder", "file_name", "write_crm"]

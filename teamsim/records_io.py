@@ -19,9 +19,7 @@ import pandas as pd
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from calibrate.columns import unknown_user_columns
-from calibrate.contract import Kind, Records, RowProblem
-from calibrate.records import combine, normalise
+from calibrate import Kind, Records, RowProblem, combine, normalise, unknown_user_columns
 from sim import TeamsimError
 
 # How much of a file the delimiter is sniffed from and binary content looked for.

@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("sim", "optimizer", "teamsim", "dashboard")
 FRONT_ENDS = ("teamsim", "dashboard")
-FACES = ("sim", "sim.scenario", "sim.rules", "optimizer")
+FACES = ("sim", "sim.scenario", "sim.rules", "optimizer", "calibrate")
 CLI = ("teamsim.cli", "teamsim.commands", "teamsim.__main__")
 # More positional arguments than this and a call must name them.
 MOST_POSITIONAL = 4

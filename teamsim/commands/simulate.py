@@ -13,7 +13,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from calibrate.crm import export_crm
+from calibrate import export_crm
 from sim import Executor, SimMode, SimResult, TeamsimError, simulate
 from teamsim.commands.options import (
     ExecutorOption,
