@@ -68,7 +68,8 @@ def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
     first, last = (t.date() for t in cal.period)
     out.print(
         f"[green]wrote[/] {escape(str(out_path))}: {len(cal.fits)} value(s) fitted from "
-        f"the records of {first} to {last}; check it with: teamsim validate {out_path}"
+        f"the records of {first} to {last}; check it with: teamsim validate {out_path}",
+        soft_wrap=True,
     )
 
 
@@ -91,5 +92,5 @@ def run_calibration(request: CalibrateRequest) -> int:
             print_report(out, outcome.report, outcome.backtest)
         if request.excel:
             write_excel(request.excel, outcome.report, outcome.backtest, outcome.calibration)
-            out.print(f"[green]wrote[/] {escape(str(request.excel))}")
+            out.print(f"[green]wrote[/] {escape(str(request.excel))}", soft_wrap=True)
     return 0

@@ -131,7 +131,9 @@ def simulate_command(
     else:
         _show(result, elapsed, out_dir=out_dir, written=written, run_id=run_id)
         if crm_dir is not None:
-            out.print(f"wrote a synthetic CRM export ({len(crm)} files) to {crm_dir}")
+            out.print(
+                f"wrote a synthetic CRM export ({len(crm)} files) to {crm_dir}", soft_wrap=True
+            )
     if not result.complete:
         err.print(
             f"[yellow]{result.stopped_by}:[/] kept the {result.replications} of {replications} "
