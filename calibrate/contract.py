@@ -193,3 +193,25 @@ class Calibration:
     unwritten: tuple[Unwritten, ...]
     people: pd.DataFrame
     period: tuple[pd.Timestamp, pd.Timestamp]
+
+
+def record_dates(records: Records) -> pd.Series:
+    """Every date the deals, stage history and activities hold (NaT left out).
+
+    The one definition of the records' period (its min and max) for the fits, the
+    report, the back-test and a scenario built from the records. Team start dates are
+    left out: a person may have joined years before the records.
+    """
+    parts: list[pd.Series] = []
+    if records.deals is not None:
+        parts += [records.deals["created"], records.deals["closed"]]
+    if records.stages is not None:
+        parts.append(records.stages["entered"])
+    if records.activities is not None:
+        parts.append(records.activities["date"])
+    parts = [p.dropna() for p in parts]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.Series([], dtype="datetime64[ns]")
+    joined: pd.Series = pd.concat(parts, ignore_index=True)
+    return joined

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import ActivityKind, Records, Status
+from calibrate.contract import ActivityKind, Records, Status, record_dates
 
 __all__ = [
     "MEAN",
@@ -88,17 +88,6 @@ class Period:
         return tuple(m for m in self.months if m not in self.whole)
 
 
-def _dates(records: Records) -> list[pd.Series]:
-    found: list[pd.Series] = []
-    if records.deals is not None:
-        found += [records.deals["created"], records.deals["closed"]]
-    if records.stages is not None:
-        found.append(records.stages["entered"])
-    if records.activities is not None:
-        found.append(records.activities["date"])
-    return found
-
-
 def _weekdays(year: int, month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The month's third and third-last weekdays: the edges a whole month must reach."""
     ndays = _calendar.monthrange(year, month)[1]
@@ -119,12 +108,11 @@ def records_period(
     if span is not None:
         first, last = pd.Timestamp(span[0]).normalize(), pd.Timestamp(span[1]).normalize()
     else:
-        stamps = [s.dropna() for s in _dates(records)]
-        stamps = [s for s in stamps if len(s)]
-        if not stamps:
+        stamps = record_dates(records)
+        if stamps.empty:
             return None
-        first = min(s.min() for s in stamps).normalize()
-        last = max(s.max() for s in stamps).normalize()
+        first = pd.Timestamp(stamps.min()).normalize()
+        last = pd.Timestamp(stamps.max()).normalize()
     months: list[str] = []
     whole: list[str] = []
     for stamp in pd.period_range(first, last, freq="M"):

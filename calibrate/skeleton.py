@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate import defaults as d
-from calibrate.contract import ActivityKind, Records, Status
+from calibrate.contract import ActivityKind, Records, Status, record_dates
 from sim.scenario import Level
 
 __all__ = ["Sources", "identifier", "records_with_ids", "skeleton"]
@@ -134,19 +134,10 @@ def _cite(sources: Sources, path: tuple[str, ...], default: d.Default[T]) -> T:
 
 def _period(records: Records) -> tuple[dt.date, dt.date]:
     """First and last date the records cover (deals, stages, activities)."""
-    dates: list[pd.Series] = []
-    for frame, cols in (
-        (records.deals, ("created", "closed")),
-        (records.stages, ("entered",)),
-        (records.activities, ("date",)),
-    ):
-        if frame is not None:
-            dates.extend(frame[c].dropna() for c in cols if c in frame)
-    found = [s for s in dates if len(s)]
-    if not found:
+    found = record_dates(records)
+    if found.empty:
         return _NO_DATES_START, _NO_DATES_START + dt.timedelta(days=364)
-    all_dates = pd.concat(found)
-    return all_dates.min().date(), all_dates.max().date()
+    return found.min().date(), found.max().date()
 
 
 def _calendar(first: dt.date, last: dt.date, sources: Sources) -> dict[str, Any]:

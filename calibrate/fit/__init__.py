@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from calibrate.contract import Calibration, Records
+from calibrate.contract import Calibration, Records, record_dates
 from calibrate.fit.activity import fit_activities
-from calibrate.fit.common import Findings, record_dates
+from calibrate.fit.common import Findings
 from calibrate.fit.cycle import fit_cycle
 from calibrate.fit.flow import fit_flow
 from calibrate.fit.funnel import fit_funnel, naive_win_rate

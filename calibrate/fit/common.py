@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from calibrate.contract import Fit, Kept, Records, Status, Unwritten
+from calibrate.contract import Fit, Kept, Status, Unwritten
 from sim import Scenario, wilson_interval
 
 Path = tuple[str | int, ...]
@@ -110,24 +110,6 @@ def working_days(base: Scenario, first: pd.Timestamp, last: pd.Timestamp) -> int
     cal = base.calendar
     days = pd.date_range(first.normalize(), last.normalize(), freq="D")
     return sum(1 for d in days if cal.is_working_day(dt.date(d.year, d.month, d.day)))
-
-
-def record_dates(records: Records) -> pd.Series:
-    """Every date the deals, stage history and activities hold.
-
-    Team start dates are left out: a person may have joined years before the records.
-    """
-    parts: list[pd.Series] = []
-    if records.deals is not None:
-        parts += [records.deals["created"], records.deals["closed"]]
-    if records.stages is not None:
-        parts.append(records.stages["entered"])
-    if records.activities is not None:
-        parts.append(records.activities["date"])
-    if not parts:
-        return pd.Series([], dtype="datetime64[ns]")
-    joined: pd.Series = pd.concat(parts, ignore_index=True).dropna()
-    return joined
 
 
 def is_status(table: pd.DataFrame, status: Status) -> pd.Series:

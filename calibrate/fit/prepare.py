@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import Records, Status
-from calibrate.fit.common import Deals, Findings, record_dates
+from calibrate.contract import Records, Status, record_dates
+from calibrate.fit.common import Deals, Findings
 from sim import Scenario
 
 
