@@ -1,0 +1,505 @@
+"""Calibrate: the team's own records (CRM exports) in, a calibrated scenario out.
+
+The work is :func:`run_calibration_from_uploads`, a plain function of the uploaded bytes
+and the options (tested without a browser); the page only gathers them and shows the
+result. Both go through :func:`teamsim.calibration.calibrate_files`, as ``teamsim
+calibrate`` does, so the page and the command give the same scenario for the same files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from calibrate import Backtest, RowProblem
+from dashboard import levers, state, ui
+from sim import Problem, ScenarioError, TeamsimError
+from teamsim.calibrate_view import BAND_NOTE, report_sheets, write_excel
+from teamsim.calibration import (
+    CalibrateRequest,
+    CalibrationOutcome,
+    DateOrder,
+    RecordsError,
+    calibrate_files,
+)
+
+__all__ = [
+    "KINDS",
+    "MAX_RECORDS_BYTES",
+    "MAX_RECORDS_MB",
+    "CalibrateOptions",
+    "CalibratePageResult",
+    "error_lines",
+    "run_calibration_from_uploads",
+    "workbook_bytes",
+]
+
+# A CRM export is much bigger than a scenario file (state.MAX_UPLOAD_MB = 1): the shipped
+# synthetic example's activities are 0.7 MB for 15 people over 300 working days, so a
+# year of a team of a hundred is about 10 MB. 20 MB holds that with room, and keeps one
+# upload's pandas copy small next to the server's memory.
+MAX_RECORDS_MB = 20
+MAX_RECORDS_BYTES = MAX_RECORDS_MB * 1024 * 1024
+
+# The four kinds of records, as CalibrateRequest names them, with the uploader's label.
+KINDS: dict[str, str] = {
+    "deals": "Deals (opportunities)",
+    "stages": "Stage history",
+    "activities": "Activities or work-day cards",
+    "team": "The team",
+}
+BASES = ("The current scenario", "Build from the records")
+DATE_ORDERS: dict[str, DateOrder | None] = {
+    "auto (an ambiguous file is reported)": None,
+    "day first (d/m/Y)": DateOrder.DMY,
+    "month first (m/d/Y)": DateOrder.MDY,
+}
+RESULT = "calibrate"  # the name the result is remembered under (state.remember)
+_P = TypeVar("_P", RowProblem, Problem)
+
+
+@dataclass(frozen=True)
+class CalibrateOptions:
+    """What the page's widgets say, besides the files.
+
+    ``base_text``: the base scenario's YAML (None: build one from the records and the
+    published defaults); ``base_name``: its file name in messages. ``columns`` and
+    ``stage_map``: "canonical=file column" and "CRM name=stage" lines. ``plan``: revenue
+    a month in the scenario's currency (None: the base's plan). ``replications``: of the
+    back-test, when ``backtest``; ``workers``: local processes (None: every core).
+    """
+
+    base_text: str | None = None
+    base_name: str = "base.yaml"
+    columns: tuple[str, ...] = ()
+    stage_map: tuple[str, ...] = ()
+    date_order: DateOrder | None = None
+    pseudonymise: bool = False
+    plan: float | None = None
+    backtest: bool = False
+    replications: int = 30
+    workers: int | None = None
+
+
+@dataclass(frozen=True)
+class CalibratePageResult:
+    """A calibration as the page shows it: the outcome, the workbook's bytes, file names."""
+
+    outcome: CalibrationOutcome
+    workbook: bytes
+    files: tuple[str, ...]  # "deals: deals.csv", ... as uploaded
+
+
+def mapping_lines(text: str) -> tuple[str, ...]:
+    """A text area's non-empty lines, stripped; lines starting with # are comments."""
+    lines = (line.strip() for line in text.splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+def _safe_name(name: str, kind: str) -> str:
+    # Only the last part of an uploaded name: a name cannot point outside the folder.
+    base = Path(name.replace("\\", "/")).name
+    return base if base not in ("", ".", "..") else f"{kind}.csv"
+
+
+def _too_big(name: str, data: bytes) -> RowProblem | None:
+    if len(data) <= MAX_RECORDS_BYTES:
+        return None
+    message = f"is {len(data):,} bytes; record uploads are at most {MAX_RECORDS_MB} MB"
+    return RowProblem(name, None, None, message, fatal=True)
+
+
+def _shown(problem: _P, folder: str) -> _P:
+    """The problem naming the file as uploaded, not the temporary copy's path."""
+    if not problem.source.startswith(folder):
+        return problem
+    return dataclasses.replace(problem, source=Path(problem.source).name)
+
+
+def _shown_outcome(outcome: CalibrationOutcome, folder: str) -> CalibrationOutcome:
+    records = outcome.records
+    records = dataclasses.replace(
+        records, problems=tuple(_shown(p, folder) for p in records.problems)
+    )
+    report = dataclasses.replace(
+        outcome.report, problems=tuple(_shown(p, folder) for p in outcome.report.problems)
+    )
+    return dataclasses.replace(outcome, records=records, report=report)
+
+
+def run_calibration_from_uploads(
+    files: Mapping[str, tuple[str, bytes]],
+    options: CalibrateOptions,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> CalibrationOutcome:
+    """Calibrate from uploaded files: write them to a temporary folder, then calibrate.
+
+    Args:
+        files: kind (a key of :data:`KINDS`) -> (the file's name as uploaded, its bytes);
+            CSV or .xlsx, each at most :data:`MAX_RECORDS_BYTES`.
+        options: the base scenario, mappings and back-test (:class:`CalibrateOptions`).
+        progress: called with the replications done, during the back-test.
+
+    Returns:
+        What :func:`teamsim.calibration.calibrate_files` returns; problems name the files
+        as uploaded (not the temporary copies).
+
+    Raises:
+        RecordsError: a file too big, or that cannot be used (every fatal problem).
+        TeamsimError: no file, a bad mapping, a base scenario that does not validate.
+    """
+    unknown = sorted(set(files) - set(KINDS))
+    if unknown:
+        raise TeamsimError(f"unknown kind of records: {', '.join(unknown)}")
+    big = [p for name, data in files.values() if (p := _too_big(name, data)) is not None]
+    if big:
+        raise RecordsError(big)
+    # The files keep their own names (messages and the scenario's header cite them), each
+    # kind in its own folder so that two uploads of the same name do not collide.
+    with tempfile.TemporaryDirectory(prefix="teamsim-calibrate-") as tmp:
+        folder = os.fspath(Path(tmp).resolve())
+        paths: dict[str, Path] = {}
+        for kind, (name, data) in files.items():
+            path = Path(folder, kind, _safe_name(name, kind))
+            path.parent.mkdir()
+            path.write_bytes(data)
+            paths[kind] = path
+        base = None
+        if options.base_text is not None:
+            base = Path(folder, "base", _safe_name(options.base_name, "base"))
+            base.parent.mkdir()
+            base.write_text(options.base_text, encoding="utf-8")
+        request = CalibrateRequest(
+            deals=paths.get("deals"),
+            stages=paths.get("stages"),
+            activities=paths.get("activities"),
+            team=paths.get("team"),
+            base=base,
+            plan=options.plan,
+            columns=options.columns,
+            stage_map=options.stage_map,
+            date_order=options.date_order,
+            backtest=options.backtest,
+            replications=options.replications,
+            pseudonymise=options.pseudonymise,
+            workers=options.workers,
+        )
+        try:
+            outcome = calibrate_files(request, progress=progress)
+        except RecordsError as exc:
+            raise RecordsError([_shown(p, folder) for p in exc.problems]) from None
+        except ScenarioError as exc:
+            raise ScenarioError([_shown(p, folder) for p in exc.problems]) from None
+        except TeamsimError as exc:
+            raise TeamsimError(str(exc).replace(folder + os.sep, "")) from None
+        return _shown_outcome(outcome, folder)
+
+
+def error_lines(exc: TeamsimError) -> list[str]:
+    """A user's mistake as lines to show, one per problem."""
+    if isinstance(exc, RecordsError):
+        return [str(p) for p in exc.problems]
+    if isinstance(exc, ScenarioError):
+        return [str(p) for p in exc.problems]
+    return [line for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+
+
+def workbook_bytes(outcome: CalibrationOutcome) -> bytes:
+    """The Excel workbook of :func:`teamsim.calibrate_view.write_excel`, as bytes."""
+    with tempfile.TemporaryDirectory(prefix="teamsim-workbook-") as tmp:
+        path = Path(tmp, "calibration.xlsx")
+        write_excel(path, outcome.report, outcome.backtest, outcome.calibration)
+        return path.read_bytes()
+
+
+def backtest_chart(bt: Backtest, measure: str, title: str) -> go.Figure:
+    """Observed months against the simulated P10-P90 band and mean, for one measure."""
+    rows = bt.table[bt.table["measure"] == measure].sort_values("month")
+    months = rows["month"].astype(str).tolist()
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=months, y=rows["p90"], mode="lines", line={"width": 0},
+                             showlegend=False, hoverinfo="skip"))  # fmt: skip
+    fig.add_trace(go.Scatter(x=months, y=rows["p10"], mode="lines", line={"width": 0},
+                             fill="tonexty", fillcolor="rgba(31,95,168,0.2)",
+                             name="simulated P10-P90"))  # fmt: skip
+    fig.add_trace(go.Scatter(x=months, y=rows["mean"], mode="lines", name="simulated mean",
+                             line={"color": "#1f5fa8", "dash": "dash"}))  # fmt: skip
+    fig.add_trace(go.Scatter(x=months, y=rows["observed"], mode="lines+markers",
+                             line={"color": "#e07b28"}, name="observed"))  # fmt: skip
+    fig.update_layout(title=title, font={"size": 16}, height=420,
+                      legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    return fig
+
+
+# -- the page ----------------------------------------------------------------------------
+def render() -> None:
+    """The page."""
+    ui.header(
+        "Calibrate",
+        "Upload the files your CRM already has; teamsim fits the funnel, the cycle times and "
+        "each person's rates from them, and writes a scenario you can download and simulate.",
+    )
+    files = _uploads()
+    options = _options()
+    if options is None:
+        return
+    if st.button("Calibrate", type="primary", disabled=not files):
+        _calibrate(files, options)
+    if not files:
+        st.caption("Upload at least one file to calibrate.")
+    result = state.recall(RESULT)
+    if isinstance(result, CalibratePageResult):
+        _results(result)
+
+
+def _uploads() -> dict[str, tuple[str, bytes]]:
+    st.subheader("Your records")
+    st.caption(
+        f"CSV or Excel (.xlsx), each at most {MAX_RECORDS_MB} MB; any subset of the four. "
+        "Common column names (owner, rep, assigned to; stage, status; amount, value; "
+        "created, closed ...) are recognised; map the rest below."
+    )
+    files: dict[str, tuple[str, bytes]] = {}
+    cols = st.columns(4)
+    for col, (kind, label) in zip(cols, KINDS.items(), strict=True):
+        with col:
+            upload = st.file_uploader(
+                label,
+                type=["csv", "xlsx"],
+                max_upload_size=MAX_RECORDS_MB,
+                key=f"calibrate_upload:{kind}",
+            )
+        if upload is not None:
+            files[kind] = (upload.name, upload.getvalue())
+    return files
+
+
+def _options() -> CalibrateOptions | None:
+    st.subheader("How to read them")
+    source = state.current()
+    edits = state.overrides()
+    left, right = st.columns(2)
+    with left:
+        label = source.label + (f" with {len(edits)} edit(s)" if edits else "")
+        base = st.radio(
+            "Base scenario",
+            BASES,
+            horizontal=True,
+            key="calibrate_base",
+            help=f"The current scenario is {label} (pick it on the Scenario page). What the "
+            "records cannot tell keeps its value. Built from the records: published defaults "
+            "fill the rest.",
+        )
+        columns = st.text_area(
+            "Column mapping, one a line: canonical=file column",
+            placeholder="owner=Responsible\nvalue=Amount",
+            key="calibrate_columns",
+        )
+        stages = st.text_area(
+            "Stage mapping, one a line: CRM name=stage",
+            placeholder="Closed Won=won\nClosed Lost=lost",
+            key="calibrate_stages",
+        )
+    with right:
+        order = st.selectbox("Slash dates (03/04/2026)", list(DATE_ORDERS), key="calibrate_dates")
+        plan = st.number_input(
+            "Plan: revenue a month (optional; else the base scenario's)",
+            min_value=0.0,
+            value=None,
+            step=100_000.0,
+            format="%.0f",
+            key="calibrate_plan",
+        )
+        hide = st.checkbox(
+            "Replace people's names by stable pseudonyms",
+            key="calibrate_pseudonymise",
+            help="In the scenario, the tables and the workbook: for a consultant who must "
+            "not carry names out.",
+        )
+        backtest = st.checkbox(
+            "Back-test: simulate the calibrated scenario over the records' period",
+            value=True,
+            key="calibrate_backtest",
+        )
+        replications = st.number_input(
+            "Back-test replications",
+            min_value=2,
+            max_value=500,
+            value=30,
+            step=1,
+            key="calibrate_replications",
+            disabled=not backtest,
+        )
+    base_text: str | None = None
+    if base == BASES[0]:
+        _, problems = state.try_parse(source.text, source.origin, edits)
+        if problems:
+            ui.show_problems(problems, "Fix the scenario on the Scenario page first")
+            return None
+        base_text = source.text if not edits else levers.edited_yaml(source.text, edits)
+    return CalibrateOptions(
+        base_text=base_text,
+        base_name=f"{source.label}.yaml",
+        columns=mapping_lines(columns),
+        stage_map=mapping_lines(stages),
+        date_order=DATE_ORDERS[order] if order is not None else None,
+        pseudonymise=hide,
+        plan=float(plan) if plan is not None else None,
+        backtest=backtest,
+        replications=int(replications),
+        workers=state.workers(),
+    )
+
+
+def _calibrate(files: Mapping[str, tuple[str, bytes]], options: CalibrateOptions) -> None:
+    state.forget(RESULT)
+    bar = st.progress(0.0, text="Back-test") if options.backtest else None
+
+    def advance(done: int) -> None:
+        if bar is not None:
+            total = options.replications
+            bar.progress(done / total, text=f"Back-test: {done} of {total} replications")
+
+    try:
+        with st.spinner("Reading the records and fitting"):
+            outcome = run_calibration_from_uploads(files, options, progress=advance)
+            workbook = workbook_bytes(outcome)
+    except TeamsimError as exc:
+        _show_error(error_lines(exc))
+        return
+    finally:
+        if bar is not None:
+            bar.empty()
+    names = tuple(f"{kind}: {name}" for kind, (name, _) in files.items())
+    state.remember(RESULT, (), CalibratePageResult(outcome, workbook, names))
+
+
+def _show_error(lines: Sequence[str]) -> None:
+    body = "\n".join(f"- {_escape(line)}" for line in lines)
+    st.error(f"**The records cannot be used:**\n{body}", icon=":material/error:")
+
+
+def _escape(text: str) -> str:
+    # As ui.show_problems: messages quote file contents, which Markdown would read.
+    for char in "\\`*_$[]":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _results(result: CalibratePageResult) -> None:
+    outcome = result.outcome
+    calibration = outcome.calibration
+    st.divider()
+    st.subheader(f"Calibrated: {outcome.scenario.name}")
+    st.caption("From " + "; ".join(result.files))
+    warnings = [p for p in outcome.records.problems if not p.fatal]
+    if warnings:
+        with st.expander(f"{len(warnings)} warning(s): rows not used or read with care"):
+            st.dataframe(_table(_problems(warnings)), hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            "Download the calibrated scenario (YAML)",
+            outcome.text.encode("utf-8"),
+            file_name="calibrated_team.yaml",
+            mime="application/x-yaml",
+            on_click="ignore",
+        )
+    with right:
+        st.download_button(
+            "Download the report (Excel)",
+            result.workbook,
+            file_name="calibration.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+        )
+    sheets = report_sheets(outcome.report, outcome.backtest, calibration)
+    fits, kept, written = st.tabs(["Fits", "Assumptions kept", "Not written"])
+    with fits:
+        st.dataframe(_table(sheets["fits"]), hide_index=True, width="stretch")
+        st.caption("Each fit with its sample size (n) and 95 % interval (low-high).")
+    with kept:
+        st.dataframe(_table(sheets["kept"]), hide_index=True, width="stretch")
+        st.caption("Not calibrated: the records cannot tell these; the base's values stay.")
+    with written:
+        st.dataframe(_table(sheets["not written"]), hide_index=True, width="stretch")
+        st.caption("Fitted, but the scenario has no field for them yet.")
+    _goals(outcome, sheets)
+    if outcome.backtest is not None:
+        _backtest(outcome.backtest)
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its object columns as text (an Arrow table holds one type a column).
+
+    A fit's value may be a number or a distribution; floats show 4 significant digits.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(_cell)
+    return out
+
+
+def _problems(problems: Sequence[RowProblem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"file": p.source, "row": p.row, "column": p.column, "message": p.message}
+         for p in problems],
+        columns=["file", "row", "column", "message"],
+    )  # fmt: skip
+
+
+def _goals(outcome: CalibrationOutcome, sheets: Mapping[str, pd.DataFrame]) -> None:
+    report = outcome.report
+    st.subheader("Goals against current results, stage by stage")
+    if report.largest_gap:
+        st.markdown(f"Largest gap: **{report.largest_gap}**. {report.not_used_note}.")
+    team, people, furthest = st.tabs(["Team", "People", "Furthest from plan"])
+    with team:
+        st.dataframe(_table(sheets["team funnel"]), hide_index=True, width="stretch")
+        st.caption("A month: now (the records' whole months) next to what the plan needs.")
+    with people:
+        st.dataframe(_table(sheets["people"]), hide_index=True, width="stretch")
+    with furthest:
+        st.dataframe(_table(sheets["furthest from plan"]), hide_index=True, width="stretch")
+        st.caption(report.revenue_interval)
+
+
+def _backtest(bt: Backtest) -> None:
+    st.subheader("Back-test: the records against the calibrated scenario")
+    cols = st.columns(max(len(bt.inside), 1))
+    for col, (measure, (inside, total)) in zip(cols, bt.inside.items(), strict=False):
+        col.metric(f"{measure}: months inside", f"{inside} of {total}")
+    st.caption(f"{bt.replications} replications; {BAND_NOTE}.")
+    for measure, title in (
+        ("won", "Deals won a month"),
+        ("revenue", f"Revenue a month, {bt.currency}"),
+    ):
+        if (bt.table["measure"] == measure).any():
+            ui.chart(backtest_chart(bt, measure, title),
+                     "Observed months (orange) against the simulated band.",
+                     key=f"bt:{measure}")  # fmt: skip
+    st.dataframe(bt.table, hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":
+    render()

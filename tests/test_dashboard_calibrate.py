@@ -1,0 +1,158 @@
+"""The dashboard's Calibrate page: the shipped synthetic CRM export uploaded and calibrated.
+
+The page through Streamlit's AppTest (the real script, its file uploaders fed bytes), and
+its work, :func:`dashboard.views.calibrate.run_calibration_from_uploads`, called directly.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calibrate import RowProblem
+from dashboard.views.calibrate import (
+    MAX_RECORDS_BYTES,
+    CalibrateOptions,
+    mapping_lines,
+    run_calibration_from_uploads,
+    workbook_bytes,
+)
+from sim import ScenarioError
+from sim.scenario import parse_scenario
+from teamsim.calibration import RecordsError
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+CRM = ROOT / "examples" / "synthetic_crm"
+BASE = ROOT / "scenarios" / "b2b_smb.yaml"
+BINARY = bytes(range(256)) * 8
+
+
+def _files(*kinds: str) -> dict[str, tuple[str, bytes]]:
+    names = {"deals": "deals.csv", "stages": "stages.csv", "team": "team.csv",
+             "activities": "activities.csv"}  # fmt: skip
+    return {k: (names[k], (CRM / names[k]).read_bytes()) for k in kinds}
+
+
+@pytest.fixture
+def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("TEAMSIM_STORE", str(tmp_path / "store.duckdb"))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.session_state["workers"] = 1  # replications in this process: quick and quiet
+    return app.run()
+
+
+def _ok(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def _calibrate_page(app: AppTest) -> AppTest:
+    app.switch_page("views/calibrate.py").run()
+    _ok(app)
+    assert [t.value for t in app.title] == ["Calibrate"]
+    return app
+
+
+def _upload(app: AppTest, kind: str, name: str, data: bytes) -> None:
+    app.file_uploader(key=f"calibrate_upload:{kind}").set_value((name, data, "text/csv"))
+
+
+def _click_calibrate(app: AppTest) -> None:
+    [button] = [b for b in app.button if b.label == "Calibrate"]
+    button.click().run()
+    _ok(app)
+
+
+def test_the_page_renders_and_waits_for_a_file(at: AppTest) -> None:
+    _calibrate_page(at)
+    labels = [u.label for u in at.file_uploader]
+    assert labels == ["Deals (opportunities)", "Stage history",
+                      "Activities or work-day cards", "The team"]  # fmt: skip
+    assert all(u.allowed_type == [".csv", ".xlsx"] for u in at.file_uploader)
+    assert "each at most 20 MB" in "".join(c.value for c in at.caption)
+    [button] = [b for b in at.button if b.label == "Calibrate"]
+    assert button.disabled  # nothing uploaded yet
+    assert not at.error
+
+
+def test_the_example_against_the_current_scenario_through_the_page(at: AppTest) -> None:
+    # The user picks the scenario the example was simulated from, then calibrates against it.
+    at.selectbox(key="pick_bundled").set_value("b2b_smb").run()
+    _ok(at)
+    _calibrate_page(at)
+    for kind in ("deals", "stages", "team"):
+        _upload(at, kind, *_files(kind)[kind])
+    at.number_input(key="calibrate_replications").set_value(3)
+    at.run()
+    _click_calibrate(at)
+    assert not at.error, [e.value for e in at.error]
+    name = parse_scenario(BASE.read_bytes(), BASE.name).name
+    assert f"Calibrated: {name}" in [s.value for s in at.subheader]
+    downloads = [getattr(b, "label", None) for b in at.get("download_button")]
+    assert downloads == ["Download the calibrated scenario (YAML)", "Download the report (Excel)"]
+    frames = [d.value for d in at.dataframe]
+    fits = next(f for f in frames if list(f.columns) == ["path", "value", "n", "low", "high",
+                                                         "note"])  # fmt: skip
+    # The team file gives the SDRs' headcount exactly.
+    sdr = fits[fits["path"] == "roles.sdr.headcount.current"]
+    assert sdr["value"].tolist() == ["10"]
+    # The back-test's counts, one a measure, each out of the months compared.
+    metrics = {m.label: m.value for m in at.metric}
+    assert set(metrics) == {"won: months inside", "revenue: months inside",
+                            "win_rate: months inside", "cycle_days: months inside"}  # fmt: skip
+    assert all(v.endswith(" of 12") for v in metrics.values()), metrics
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_a_binary_file_as_deals_is_said_not_raised(at: AppTest) -> None:
+    _calibrate_page(at)
+    at.radio(key="calibrate_base").set_value("Build from the records")
+    _upload(at, "deals", "deals.csv", BINARY)
+    at.run()
+    _click_calibrate(at)
+    [error] = [e.value for e in at.error]
+    assert error == (
+        "**The records cannot be used:**\n- deals.csv: is not a CSV or Excel file (looks binary)"
+    )
+    assert "teamsim-calibrate-" not in error  # the upload's name, not the temporary copy
+    assert not at.get("download_button")
+
+
+def test_run_from_uploads_gives_the_same_scenario_as_the_command() -> None:
+    options = CalibrateOptions(base_text=BASE.read_text(encoding="utf-8"),
+                               base_name="b2b_smb.yaml", workers=1)  # fmt: skip
+    outcome = run_calibration_from_uploads(_files("deals", "stages", "team"), options)
+    scenario = parse_scenario(outcome.text.encode(), "calibrated.yaml")
+    assert scenario.roles["sdr"].headcount.current == 10
+    assert "# fitted:" in outcome.text
+    assert "deals: deals.csv" in outcome.text  # the header cites the upload's name
+    assert outcome.backtest is None
+    assert all("teamsim-calibrate-" not in p.source for p in outcome.records.problems)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(outcome)), read_only=True)
+    assert {"fits", "team funnel", "people", "back-test"} <= set(book.sheetnames)
+
+
+def test_a_file_over_the_cap_is_refused_with_its_size() -> None:
+    data = b"x" * (MAX_RECORDS_BYTES + 1)
+    with pytest.raises(RecordsError) as caught:
+        run_calibration_from_uploads({"team": ("big.csv", data)}, CalibrateOptions())
+    assert caught.value.problems == [
+        RowProblem("big.csv", None, None,
+                   "is 20,971,521 bytes; record uploads are at most 20 MB", fatal=True),
+    ]  # fmt: skip
+
+
+def test_a_base_that_does_not_validate_names_the_scenario_not_the_copy() -> None:
+    options = CalibrateOptions(base_text="name: [unclosed\n", base_name="mine.yaml")
+    with pytest.raises(ScenarioError) as caught:
+        run_calibration_from_uploads(_files("team"), options)
+    assert all(p.source == "mine.yaml" for p in caught.value.problems), caught.value.problems
+
+
+def test_mapping_lines_skip_blanks_and_comments() -> None:
+    text = "owner=Responsible\n\n  # the CRM's amount\n value = Summe \n"
+    assert mapping_lines(text) == ("owner=Responsible", "value = Summe")
