@@ -108,3 +108,21 @@ def test_compare_two_bundled_scenarios_in_chromium(dashboard_url: str, tmp_path:
             assert shot.stat().st_size > 10_000
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_the_calibrate_page_is_in_the_navigation(dashboard_url: str) -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: see test_compare_two_bundled_scenarios_in_chromium")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            page.goto(dashboard_url)
+            link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Calibrate")
+            expect(link).to_be_visible(timeout=30_000)
+            link.click()
+            expect(page.get_by_role("heading", name="Calibrate")).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("button", name="Calibrate", exact=True)).to_be_disabled()
+        finally:
+            browser.close()
