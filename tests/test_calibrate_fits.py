@@ -235,16 +235,20 @@ def test_referral_and_inbound_flows_recovered(smb: Scenario) -> None:
     assert _contains(daily, 10.0) and float(daily.value) == pytest.approx(10.0, rel=0.06)  # type: ignore[arg-type]
 
 
-def test_connect_and_conversation_rates_recovered(smb: Scenario) -> None:
-    rng = np.random.default_rng(19)
+CONNECT = {"cold_list": 0.054, "marketing_leads": 0.133}
+
+
+def _call_activities(seed: int, talk: dict[str, float]) -> pd.DataFrame:
+    """8 people, 60 days, 25 dials a channel a day: connects at CONNECT, conversations a
+    connect at ``talk`` per channel, bookings a conversation at 0.33; 4 call-backs a day."""
+    rng = np.random.default_rng(seed)
     rows: list[dict[str, object]] = []
-    connect = {"cold_list": 0.054, "marketing_leads": 0.133}
     for person in (f"s{i}" for i in range(8)):
         for day in pd.bdate_range("2026-03-02", periods=60):
-            for channel, rate in connect.items():
+            for channel, rate in CONNECT.items():
                 dials = 25
                 connects = rng.binomial(dials, rate)
-                talks = rng.binomial(connects, 0.58)
+                talks = rng.binomial(connects, talk[channel])
                 books = rng.binomial(talks, 0.33)
                 for kind, count in (
                     ("dial", dials),
@@ -267,19 +271,61 @@ def test_connect_and_conversation_rates_recovered(smb: Scenario) -> None:
             back = {"person": person, "date": day, "channel": "marketing_leads"}
             rows.append({**back, "kind": "conversation", "outcome": "callback", "count": 4.0})
             rows.append({**back, "kind": "booking", "count": float(rng.binomial(4, 0.33))})
-    cal = fit(Records(activities=_table(Kind.ACTIVITIES, rows)), smb)
-    for channel, rate in connect.items():
+    return _table(Kind.ACTIVITIES, rows)
+
+
+def test_connect_and_conversation_rates_recovered(smb: Scenario) -> None:
+    acts = _call_activities(19, {"cold_list": 0.58, "marketing_leads": 0.58})
+    cal = fit(Records(activities=acts), smb)
+    for channel, rate in CONNECT.items():
         f = found(cal, "channels", channel, "connect_rate")
         assert _contains(f, rate) and float(f.value) == pytest.approx(rate, rel=0.1)  # type: ignore[arg-type]
     talk = found(cal, "calls", "conversation_given_connect")
     book = found(cal, "calls", "lead_given_conversation")
     assert _contains(talk, 0.58) and _contains(book, 0.33)
+    # No channel of b2b_smb has its own call rates: nothing is written to a channel.
+    assert [f.path for f in cal.fits if str(f.path[-1]).endswith("_given_connect")] == [
+        ("calls", "conversation_given_connect")
+    ]
     # The SDRs take the policy's quota: the 50 dials a person-day are noted, not written.
     kept = {k.path: k.why for k in cal.kept}
     assert kept[("roles", "sdr", "call_quota_per_day")].startswith("observed 50 dials")
     assert [u.fit for u in cal.unwritten if u.what == "other activities"] == [
         "480 rows of kind other not read"
     ]
+
+
+def test_a_channels_own_call_rate_is_fitted_on_its_own_calls() -> None:
+    # The cold list carries its own conversation_given_connect (0.4 in the base, the
+    # simulator reads it instead of calls'): the records talk on 30 % of its connects and
+    # on 58 % of the marketing leads'. Each rate must be fitted where the simulator reads
+    # it: the cold list's own from its rows, calls' from the marketing leads' alone.
+    text = (ROOT / "scenarios" / "b2b_smb.yaml").read_text(encoding="utf-8")
+    base = parse_scenario(
+        text, "b2b_smb.yaml", ["channels.cold_list.conversation_given_connect=0.4"]
+    )
+    acts = _call_activities(23, {"cold_list": 0.30, "marketing_leads": 0.58})
+    cal = fit(Records(activities=acts), base)
+    own = found(cal, "channels", "cold_list", "conversation_given_connect")
+    pooled = found(cal, "calls", "conversation_given_connect")
+    assert _contains(own, 0.30) and not _contains(own, 0.58)
+    assert _contains(pooled, 0.58) and not _contains(pooled, 0.30)
+    # Samples: the cold list's connects alone; calls' the marketing leads' alone.
+    cold = acts[(acts["channel"] == "cold_list") & (acts["kind"] == "connect")]
+    assert own.n == int(cold["count"].sum())
+    marketing = acts[(acts["channel"] == "marketing_leads") & (acts["kind"] == "connect")]
+    assert pooled.n == int(marketing["count"].sum())
+    assert own.note.endswith("; cold_list's own rate")
+    assert "(cold_list has one)" in pooled.note
+    # No channel has its own lead_given_conversation: calls' pools both channels' talks.
+    book = found(cal, "calls", "lead_given_conversation")
+    assert _contains(book, 0.33)
+    assert book.n == int(acts.loc[acts["kind"] == "conversation", "count"].sum())
+    assert ("channels", "cold_list", "lead_given_conversation") not in {f.path for f in cal.fits}
+    # A deals file alone: the channel's own rate is kept with the reason.
+    deals, _ = draw_deals(100, days=100.0, seed=3)
+    kept = {k.path: k.why for k in fit(Records(deals=deals), base).kept}
+    assert kept[("channels", "cold_list", "conversation_given_connect")] == "no activities file"
 
 
 def test_a_deals_file_alone_keeps_call_rates_and_leaves_seasonality_unwritten(

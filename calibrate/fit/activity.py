@@ -3,7 +3,12 @@
 Counts are a funnel, each kind counted on its own line: a connect is also a dial, a
 conversation also a connect, a booking also a conversation (``ActivityKind``). So
 connect_rate = connects / dials per channel, conversation_given_connect = conversations /
-connects, lead_given_conversation = bookings / conversations (Wilson intervals). Dials per
+connects, lead_given_conversation = bookings / conversations (Wilson intervals). A channel
+of the base may carry its own conversation_given_connect or lead_given_conversation, which
+the simulator then uses instead of ``calls``' (sim.rules.calls.dial_outcomes): such a rate
+is fitted on that channel's rows alone and written to the channel, and ``calls``' rate is
+fitted on the rows of the channels without their own (rows of no channel join them only
+when no channel has its own rate, since they may belong to any). Dials per
 person-day count the days a person logged any activity. Call durations are minutes per
 activity by kind: a dial's to ``no_answer_min``, a conversation's to ``conversation_min``,
 a booking's to ``booking_call_min``.
@@ -62,6 +67,8 @@ def fit_activities(
         if base.calls is not None:
             for name in (*_CALL_RATES, *_DURATIONS.values()):
                 out.keep(("calls", name), "no activities file")
+            for c, name in _overrides(base, outbound):
+                out.keep(("channels", c, name), "no activities file")
         return {}
     acts = acts_in.assign(n=acts_in["count"].fillna(1.0))
     other = acts["kind"] == ActivityKind.OTHER.value
@@ -86,25 +93,8 @@ def fit_activities(
             "connects a dial",
             extra,
         )
-    # A call-back is a conversation again, with no dial or connect of its own: it counts
-    # towards bookings a conversation, not towards conversations a connect.
-    talk = acts[acts["kind"] == ActivityKind.CONVERSATION.value]
-    callbacks = int(talk.loc[talk["outcome"].fillna("").str.casefold() == "callback", "n"].sum())
     if base.calls is not None:
-        _rate(
-            out,
-            ("calls", "conversation_given_connect"),
-            _sum(acts, ActivityKind.CONVERSATION) - callbacks,
-            _sum(acts, ActivityKind.CONNECT),
-            "conversations a connect",
-        )
-        _rate(
-            out,
-            ("calls", "lead_given_conversation"),
-            _sum(acts, ActivityKind.BOOKING),
-            _sum(acts, ActivityKind.CONVERSATION),
-            "bookings a conversation",
-        )
+        _call_rates(acts, outbound, base, out)
         _durations(acts, out)
     days = acts.groupby("person")["date"].nunique()
     dials = acts[acts["kind"] == ActivityKind.DIAL.value].groupby("person")["n"].sum()
@@ -112,6 +102,66 @@ def fit_activities(
     _quotas(acts, days, dials, roles, base, out)
     _time(acts, days, base, out)
     return {str(k): float(v) for k, v in per_person.items()}
+
+
+def _overrides(base: Scenario, outbound: list[str]) -> list[tuple[str, str]]:
+    """(channel, rate) of every call rate a base channel sets for itself."""
+    return [
+        (c, name)
+        for c in outbound
+        for name in _CALL_RATES
+        if getattr(base.channels[c], name, None) is not None
+    ]
+
+
+def _call_counts(acts: pd.DataFrame) -> tuple[int, int, int, int]:
+    """(connects, first conversations, all conversations, bookings) of some activity rows.
+
+    A call-back is a conversation again, with no dial or connect of its own: it counts
+    towards bookings a conversation, not towards conversations a connect.
+    """
+    talk = acts[acts["kind"] == ActivityKind.CONVERSATION.value]
+    callbacks = int(talk.loc[talk["outcome"].fillna("").str.casefold() == "callback", "n"].sum())
+    talks = _sum(acts, ActivityKind.CONVERSATION)
+    return (
+        _sum(acts, ActivityKind.CONNECT),
+        talks - callbacks,
+        talks,
+        _sum(acts, ActivityKind.BOOKING),
+    )
+
+
+def _call_rates(acts: pd.DataFrame, outbound: list[str], base: Scenario, out: Findings) -> None:
+    """Conversations a connect and bookings a conversation, where the simulator reads them.
+
+    A channel's own rate (the base sets it) is fitted on that channel's rows; ``calls``'
+    on the rows of the channels without their own (sim.rules.calls.dial_outcomes).
+    """
+    own = _overrides(base, outbound)
+    for c, name in own:
+        connects, first, talks, books = _call_counts(acts[acts["channel"] == c])
+        hits, tries, what = (
+            (first, connects, "conversations a connect")
+            if name == "conversation_given_connect"
+            else (books, talks, "bookings a conversation")
+        )
+        _rate(out, ("channels", c, name), hits, tries, what, f"; {c}'s own rate")
+    for name in _CALL_RATES:
+        mine = {c for c, n in own if n == name}
+        pooled = acts[~acts["channel"].isin(mine)]
+        extra = ""
+        if mine and set(outbound) <= mine:
+            out.keep(("calls", name), "every outbound channel has its own rate: not used")
+            continue
+        if mine:
+            # Rows of no channel may be calls of a channel with its own rate: left out.
+            pooled = pooled[pooled["channel"].notna()]
+            extra = f"; channels without their own rate ({', '.join(sorted(mine))} has one)"
+        connects, first, talks, books = _call_counts(pooled)
+        if name == "conversation_given_connect":
+            _rate(out, ("calls", name), first, connects, "conversations a connect", extra)
+        else:
+            _rate(out, ("calls", name), books, talks, "bookings a conversation", extra)
 
 
 def _durations(acts: pd.DataFrame, out: Findings) -> None:
