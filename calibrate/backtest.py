@@ -11,8 +11,10 @@ it), :func:`backtest` compares the records with the replications.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,6 +142,10 @@ class Backtest:
     # Whole months of the records left out because they lie within one mean cycle of
     # the records' first date (see :func:`backtest`).
     filling: tuple[str, ...] = ()
+    # measure -> (P10, P90) of the months inside the band when a simulated replication
+    # plays the observed history against the band of the others (see :func:`expected_inside`):
+    # what a correct model gives, since one history's months move together.
+    expected: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
     def share_inside(self) -> float:
         """Observed months inside the band over all measures (NaN: nothing compared)."""
@@ -208,6 +214,33 @@ def _simulated(result: SimResult, months: list[str]) -> pd.DataFrame:
     return table.reset_index()
 
 
+def expected_inside(sims: pd.DataFrame, measure: str) -> tuple[int, int]:
+    """P10 and P90 of the months inside the band when the model itself is observed.
+
+    Each simulated replication in turn plays the observed history, against the
+    P10-P90 band of the other replications. The months of one history move together
+    (a slow quarter, a long absence), so even a correct model puts anything from about
+    half to all of them inside; this range says what a correct model gives here, and
+    an observed count inside it is no evidence against the calibration. ``sims`` is
+    :func:`_simulated`'s table (replication, month, the measures).
+    """
+    table = sims.pivot(index="replication", columns="month", values=measure)
+    values = table.to_numpy(dtype=float)
+    if values.shape[0] < 3 or values.shape[1] == 0:
+        return (0, values.shape[1])
+    counts = []
+    for i in range(values.shape[0]):
+        others = np.delete(values, i, axis=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a month no other rep closed
+            low, high = np.nanpercentile(others, [10, 90], axis=0)
+        mine = values[i]
+        seen = np.isfinite(mine)
+        counts.append(int(((mine >= low) & (mine <= high) & seen).sum()))
+    p10, p90 = np.percentile(counts, [10, 90])
+    return (math.floor(p10), math.ceil(p90))
+
+
 def _filled_from(records: Records, scenario: Scenario) -> pd.Timestamp:
     """The records' first date plus one mean cycle in calendar days."""
     period = records_period(records)
@@ -268,6 +301,7 @@ def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtes
             inside = bool(np.isfinite(obs) and p10 <= obs <= p90)
             rows.append([month, measure, obs, mean, p10, p90, inside])
     table = pd.DataFrame(rows, columns=_COLUMNS)
+    expected = {m: expected_inside(sims, m) for m in BACKTEST_MEASURES}
     counts = {}
     for measure in BACKTEST_MEASURES:
         part = table.loc[(table["measure"] == measure) & table["observed"].notna()]
@@ -279,4 +313,5 @@ def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtes
         replications=result.replications,
         currency=scenario.currency,
         filling=filling,
+        expected=expected,
     )

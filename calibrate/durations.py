@@ -78,8 +78,11 @@ def net_of_lag(
 ) -> Calibration:
     """The fitted delays less the lag the simulator adds (simulated mean - delay given).
 
-    ``scenario`` is the calibrated scenario that was simulated (its delays are the fits');
-    ``simulated`` what :func:`simulated_stage_means` measured on it.
+    ``calibration`` holds the observed stage means (the fits as first made);
+    ``scenario`` the delays that were simulated (the fits', or a previous round's);
+    ``simulated`` what :func:`simulated_stage_means` measured on it. The delay written
+    is the observed mean less that lag: repeated, a fixed point where the simulated
+    stage time is the observed one.
     """
     fits = list(calibration.fits)
     for i, segment, stage in _delay_fits(calibration):
