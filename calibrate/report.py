@@ -27,6 +27,7 @@ from calibrate.observed import (
     records_period,
 )
 from sim import Scenario, t_quantile, wilson_interval
+from sim.scenario import InboundChannel, ReferralChannel
 
 __all__ = [
     "FUNNEL",
@@ -210,6 +211,11 @@ def _now_column(stage: str, source: str) -> str:
 
 # --- the people -----------------------------------------------------------------------
 
+# The report's stages that come from calls (done by the roles that dial) and those that
+# come from a segment's deals (done by the roles that sell the segment).
+CALL_STAGES: tuple[str, ...] = ("dials", "conversations")
+DEAL_STAGES: tuple[str, ...] = ("first_stage", "proposals", "won", "revenue")
+
 
 def _roles(records: Records, people: pd.DataFrame | None) -> dict[str, str]:
     roles: dict[str, str] = {}
@@ -222,30 +228,143 @@ def _roles(records: Records, people: pd.DataFrame | None) -> dict[str, str]:
     return roles
 
 
-def _weight(role: str | None, scenario: Scenario) -> float | None:
-    """The role's selling share (None: a role the scenario does not know)."""
+def _role_id(role: str | None, scenario: Scenario) -> str | None:
+    """The scenario's role id a team file's role names, by id or title (None: unknown)."""
     if role is None:
         return None
     if role in scenario.roles:
-        return scenario.roles[role].sells
-    by_title = {r.title.casefold(): r for r in scenario.roles.values() if r.title}
-    match = by_title.get(role.casefold())
-    return None if match is None else match.sells
+        return role
+    by_title = {r.title.casefold(): rid for rid, r in scenario.roles.items() if r.title}
+    return by_title.get(role.casefold())
 
 
-def _shares(who: list[str], roles: Mapping[str, str], scenario: Scenario) -> dict[str, float]:
-    """Person -> share of the team's need: selling share over the team's total.
+def _weight(role: str | None, scenario: Scenario) -> float | None:
+    """The role's selling share (None: a role the scenario does not know)."""
+    rid = _role_id(role, scenario)
+    return None if rid is None else scenario.roles[rid].sells
 
-    A person whose role the scenario knows weighs that role's ``sells`` (a line seller
-    1, a manager 0 unless the scenario says otherwise); one whose role is unknown weighs
-    1, as a line seller. So with no roles at all the share is 1 / number of people.
+
+def _segments(scenario: Scenario, rid: str) -> list[str]:
+    """The segments a role sells (``Role.segments``; None: all)."""
+    segments = scenario.roles[rid].segments
+    return list(scenario.segments) if segments is None else list(segments)
+
+
+def _dialled(scenario: Scenario, rid: str) -> frozenset[str]:
+    """The outbound channels a role dials.
+
+    The simulator's rule (``sim.model.people._outbound``, and ``optimizer.model._dialled``
+    after it): the channels that feed the role's segments, narrowed to ``Role.channels``
+    when given, of them the warm and cold ones (``sim.rules.calls.dial_order``). Derived
+    here because ``sim.rules`` does not export it and ``calibrate`` imports faces only.
     """
-    weights = {}
-    for person in who:
-        w = _weight(roles.get(person), scenario)
-        weights[person] = 1.0 if w is None else w
-    total = sum(weights.values())
-    return {p: (w / total if total > 0 else 0.0) for p, w in weights.items()}
+    role = scenario.roles[rid]
+    fed = [c for s in _segments(scenario, rid) for c in scenario.segments[s].channels]
+    allowed = set(role.channels) if role.channels is not None else set(fed)
+    answered = (InboundChannel, ReferralChannel)  # every other channel kind is dialled
+    return frozenset(
+        c for c in fed if c in allowed and not isinstance(scenario.channels[c], answered)
+    )
+
+
+@dataclass(frozen=True)
+class _Worker:
+    """What one person's role does: its selling share, channels dialled, segments sold.
+
+    ``channels`` / ``segments`` None: the role is unknown, so the person is taken for a
+    line seller who dials every channel and sells every segment.
+    """
+
+    sells: float
+    channels: frozenset[str] | None
+    segments: frozenset[str] | None
+
+    def does(self, stage: str) -> bool:
+        """Whether the role does the stage at all (a "-" in the report when not)."""
+        if self.sells <= 0:
+            return False
+        if stage in CALL_STAGES:
+            return self.channels is None or bool(self.channels)
+        return self.segments is None or bool(self.segments)
+
+    def weight(self, stage: str, *, segment: str, channel: str) -> float:
+        """The person's weight in a needs row's stage: selling share, 0 when not theirs.
+
+        ``segment`` / ``channel`` "": one the scenario does not know, anyone's who does
+        the stage.
+        """
+        if not self.does(stage):
+            return 0.0
+        # "" is a segment or channel the scenario does not know: anyone's who does the stage.
+        if stage in CALL_STAGES:
+            mine = self.channels is None or not channel or channel in self.channels
+        else:
+            mine = self.segments is None or not segment or segment in self.segments
+        return self.sells if mine else 0.0
+
+
+def _worker(role: str | None, scenario: Scenario) -> _Worker:
+    rid = _role_id(role, scenario)
+    if rid is None:
+        return _Worker(sells=1.0, channels=None, segments=None)
+    return _Worker(
+        sells=scenario.roles[rid].sells,
+        channels=_dialled(scenario, rid),
+        segments=frozenset(_segments(scenario, rid)),
+    )
+
+
+def _known(name: str, known: Mapping[str, object]) -> str:
+    """A needs row's segment or channel as the scenario knows it ("" when it does not)."""
+    return name if name in known else ""
+
+
+def _person_needs(
+    who: list[str],
+    workers: Mapping[str, _Worker],
+    *,
+    needs: pd.DataFrame,
+    scenario: Scenario,
+    needed: Mapping[str, float],
+) -> dict[str, dict[str, float]]:
+    """Person -> stage -> their share of the need, a month (NaN: their role does not do it).
+
+    Each needs row (month, segment, channel) is shared among the people whose role does
+    its stage there, in proportion to their selling share: dials and conversations among
+    those who dial the row's channel, the deal stages among those who sell its segment.
+    A row whose segment or channel the scenario does not know goes to everyone who does
+    the stage. Summed over the rows, divided by the plan's months, as the team's need.
+    """
+    out = {p: {s: (0.0 if workers[p].does(s) else math.nan) for s in FUNNEL} for p in who}
+    months = needs["month"].nunique() if "month" in needs.columns else 0
+    if not months:
+        return out
+    proposals, _ = _proposal_needs(needs, scenario)
+    values = needs.assign(first_stage=needs["leads"], proposals=proposals)
+    n = len(values)
+    segments = values["segment"].astype(str) if "segment" in values.columns else [""] * n
+    channels = values["channel"].astype(str) if "channel" in values.columns else [""] * n
+    for stage in FUNNEL:
+        if not math.isfinite(needed[stage]):
+            continue
+        row_values = values[stage].astype(float).fillna(0.0).to_numpy()
+        for value, segment, channel in zip(row_values, segments, channels, strict=True):
+            if value == 0:
+                continue
+            seg = _known(segment, scenario.segments)
+            ch = _known(channel, scenario.channels)
+            weights = {p: workers[p].weight(stage, segment=seg, channel=ch) for p in who}
+            total = sum(weights.values())
+            if total <= 0:
+                continue  # nobody in the team works this row: its need is nobody's
+            for p, weight in weights.items():
+                if weight > 0:
+                    out[p][stage] += float(value) * weight / total / months
+    for p in who:
+        for stage in FUNNEL:
+            if not math.isfinite(needed[stage]):
+                out[p][stage] = math.nan
+    return out
 
 
 def _team_sellers(records: Records, roles: Mapping[str, str], scenario: Scenario) -> list[str]:
@@ -286,6 +405,7 @@ def _people_table(
     scenario: Scenario,
     *,
     needed: Mapping[str, float],
+    needs: pd.DataFrame,
     sources: Mapping[str, str],
     people: pd.DataFrame | None,
 ) -> pd.DataFrame:
@@ -297,20 +417,26 @@ def _people_table(
     means = by_person.loc[by_person["month"] == MEAN].set_index("person")
     monthly = by_person.loc[(by_person["month"] != MEAN) & by_person["whole"]]
     who = [str(p) for p in means.index]
-    shares = _shares(who, roles, scenario)
+    workers = {p: _worker(roles.get(p), scenario) for p in who}
+    person_needs = _person_needs(who, workers, needs=needs, scenario=scenario, needed=needed)
+    revenue_need = needed["revenue"]
     closed, won = _closed_counts(records)
     rows = []
     for person in who:
         row: dict[str, object] = {
             "person": person,
             "role": roles.get(person),
-            "share": shares[person],
+            "share": (
+                person_needs[person]["revenue"] / revenue_need
+                if revenue_need > 0 and workers[person].does("revenue")
+                else math.nan
+            ),
         }
         for stage in FUNNEL:
             column = _now_column(stage, sources[stage])
             now = means[column].astype(float)
             row[f"{stage}_now"] = float(now[person]) if sources[stage] else math.nan
-            row[f"{stage}_needed"] = needed[stage] * shares[person]
+            row[f"{stage}_needed"] = person_needs[person][stage]
         n_closed, n_won = int(closed.get(person, 0)), int(won.get(person, 0))
         low, high = wilson_interval(n_won, n_closed)
         row.update(
@@ -380,8 +506,12 @@ def goals_against_results(
 
     Returns:
         The team's stages now against needed; ``people`` with, per person, ``role``,
-        ``share`` (of the team's need, :func:`_shares`), ``<stage>_now`` and
-        ``<stage>_needed`` for each :data:`FUNNEL` stage, ``closed``, ``won_total`` and
+        ``share`` (of the team's revenue need), ``<stage>_now`` and ``<stage>_needed``
+        for each :data:`FUNNEL` stage (the person's part of each needs row, shared among
+        the people whose role does that stage there by selling share: dials and
+        conversations among those who dial the row's channel, the deal stages among those
+        who sell its segment; NaN where the person's role does not do the stage at all,
+        see :func:`_person_needs`), ``closed``, ``won_total`` and
         ``win_rate`` over every deal the person closed in the records, its 95 % Wilson
         interval ``win_low``-``win_high``, ``months`` and ``revenue_low``-``revenue_high``
         (:data:`REVENUE_INTERVAL`), ``ratio`` (revenue now / share of needed revenue) with
@@ -415,7 +545,9 @@ def goals_against_results(
     team = pd.DataFrame(rows)
     finite = team.loc[team["ratio"].notna()]
     largest = None if finite.empty else str(finite.loc[finite["ratio"].idxmin(), "stage"])
-    table = _people_table(records, scenario, needed=needed, sources=sources, people=people)
+    table = _people_table(
+        records, scenario, needed=needed, needs=needs, sources=sources, people=people
+    )
     period = records_period(records)
     return GoalsReport(
         team=team,

@@ -134,6 +134,13 @@ def _team_table(report: GoalsReport) -> Table:
     return table
 
 
+def _person_cell(stage: str, now: float, needed: float, currency: str) -> str:
+    """ "now / needed", or "-" for a stage the person's role does not do (no need)."""
+    if not math.isfinite(needed):
+        return "-"
+    return f"{_amount(stage, now, currency)} / {_amount(stage, needed, currency)}"
+
+
 def _people_table(report: GoalsReport) -> Table:
     table = Table(title="Each person: a month now / their share of the need", title_justify="left")
     table.add_column("person")
@@ -144,10 +151,7 @@ def _people_table(report: GoalsReport) -> Table:
     table.add_column("win rate [95 %]", justify="right")
     cur = report.currency
     for row in report.people.to_dict(orient="records"):
-        cells = [
-            f"{_amount(s, row[f'{s}_now'], cur)} / {_amount(s, row[f'{s}_needed'], cur)}"
-            for s in FUNNEL
-        ]
+        cells = [_person_cell(s, row[f"{s}_now"], row[f"{s}_needed"], cur) for s in FUNNEL]
         win = _share(row["win_rate"])
         interval = _interval(row["win_low"], row["win_high"])
         table.add_row(
@@ -158,8 +162,11 @@ def _people_table(report: GoalsReport) -> Table:
             f"{win} {interval} of {row['closed']}",
         )
     table.caption = (
-        "share: of the team's need, by the role's selling share (1 where the role is "
-        "unknown); win rate: won of closed, 95 % Wilson interval"
+        "need: each segment's and channel's need shared among the people whose role works "
+        "it, by selling share (dials and conversations among those who dial the channel, "
+        "the deal stages among those who sell the segment; an unknown role as a line "
+        "seller who does all); -: a stage the person's role does not do; share: of the "
+        "team's revenue need; win rate: won of closed, 95 % Wilson interval"
     )
     table.caption_justify = "left"
     return table

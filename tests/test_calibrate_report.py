@@ -307,3 +307,120 @@ def test_the_workbook_has_its_sheets_and_a_bad_path_is_an_error(tmp_path: Path) 
     with pytest.raises(TeamsimError, match=r"expected a \.xlsx file name"):
         write_excel(tmp_path / "report.csv", report, None, None)
     assert "Largest gap: dials" in _rendered(report)
+
+
+CARA = "Cara Orlova"
+
+
+def _two_roles() -> Scenario:
+    """An SDR who dials the cold list and sells segment s; account executives (selling
+    share 0.5) who answer the web and sell s and t, never dialling. (The base's seller
+    role stays, with nobody in it.)"""
+    web = {
+        "kind": "inbound",
+        "requests_per_day": 10,
+        "answer_within_min": 60,
+        "handle_min": {"kind": "exponential", "mean": 8},
+        "lead_share": 0.3,
+    }
+    s_stages = [
+        {"name": "meeting", "work_min": 30, "convert": 0.5},
+        {"name": "proposal", "work_min": 30, "convert": 0.5},
+        {"name": "contract", "work_min": 30, "convert": 0.8},
+    ]
+    t_stages = [
+        {"name": "call", "work_min": 30, "convert": 0.5},
+        {"name": "contract", "work_min": 30, "convert": 0.8},
+    ]
+    line = {"level": "line", "headcount": 1, "monthly_cost": 1}
+    return tiny(
+        roles={
+            "sdr": {**line, "segments": ["s"], "channels": ["cold"], "handles_inbound": False},
+            "ae": {**line, "selling_share": 0.5, "segments": ["s", "t"], "channels": ["web"]},
+        },
+        channels={"web": web},
+        segments={
+            "s": {"stages": s_stages},
+            "t": {
+                "type": "b2c_short",
+                "deal_value": 100,
+                "channels": ["web"],
+                "stages": t_stages,
+            },
+        },
+    )
+
+
+def _two_roles_needs() -> pd.DataFrame:
+    """April and May: segment s by the cold list, segment t by the web (no dials)."""
+    rows = [
+        ("2025-04", "s", "cold", 900, 90, 10, 5, 2.0, 2000),
+        ("2025-04", "t", "web", 0, 0, 8, math.nan, 1.5, 1500),
+        ("2025-05", "s", "cold", 1100, 110, 22, 11, 4.5, 4500),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "month": m,
+                "segment": seg,
+                "channel": ch,
+                "dials": d,
+                "connects": d / 2,
+                "conversations": c,
+                "leads": lead,
+                "won": w,
+                "revenue": r,
+                "meeting": lead if seg == "s" else math.nan,
+                "proposal": p,
+                "call": lead if seg == "t" else math.nan,
+                "contract": w,
+            }
+            for m, seg, ch, d, c, lead, p, w, r in rows
+        ]
+    )
+
+
+def test_each_person_shares_only_the_stages_and_segments_their_role_works() -> None:
+    team = _frame(
+        Kind.TEAM,
+        [
+            {"person": ANNA, "role": "sdr"},
+            {"person": BORIS, "role": "ae"},
+            {"person": CARA, "role": "ae"},
+        ],
+    )
+    records = Records(deals=_deals(), activities=_activities(), team=team)
+    report = goals_against_results(records, _two_roles(), _two_roles_needs())
+    people = report.people.set_index("person")
+    assert sorted(people.index) == [ANNA, BORIS, CARA]  # Cara from the team file
+    # Dials and conversations: only Anna's role dials, so all of them are hers, a month
+    # (900 + 1,100) / 2 and (90 + 110) / 2; the account executives' are no need at all.
+    assert (people.at[ANNA, "dials_needed"], people.at[ANNA, "conversations_needed"]) == (
+        1000,
+        100,
+    )
+    for person in (BORIS, CARA):
+        assert people.loc[[person], ["dials_needed", "conversations_needed"]].isna().all(axis=None)
+    # Segment s is sold by Anna (weight 1) and both AEs (0.5 each): 1/2, 1/4, 1/4; segment
+    # t by the AEs only: 1/2 each. First stage: s 10 + 22 = 32, t 8 over two months.
+    # Anna 32 / 2 / 2 = 8; Boris (32 / 4 + 8 / 2) / 2 = 6.
+    expected = {
+        "first_stage": (8, 6),
+        "proposals": (16 / 2 / 2, 16 / 4 / 2),  # s only: t has no proposal stage
+        "won": (6.5 / 2 / 2, (6.5 / 4 + 1.5 / 2) / 2),  # 1.625, 1.1875
+        "revenue": (6500 / 2 / 2, (6500 / 4 + 1500 / 2) / 2),  # 1,625, 1,187.5
+    }
+    for stage, (anna, boris) in expected.items():
+        assert people.loc[ANNA, f"{stage}_needed"] == pytest.approx(anna), stage
+        assert people.loc[BORIS, f"{stage}_needed"] == pytest.approx(boris), stage
+        assert people.loc[CARA, f"{stage}_needed"] == pytest.approx(boris), stage
+        # The people's needs add up to the team's.
+        total = people[f"{stage}_needed"].sum()
+        assert total == pytest.approx(report.team.set_index("stage").loc[stage, "needed"])
+    assert people.loc[ANNA, "share"] == pytest.approx(1625 / 4000)
+    assert people.loc[ANNA, "ratio"] == pytest.approx(2000 / 1625)  # 2,000 won a month
+    # The terminal shows "-" where the role does not do the stage, never "0.0 / x".
+    lines = [line for line in _rendered(report).splitlines() if BORIS in line]
+    cells = [c.strip() for c in lines[0].split("│")]
+    assert cells[4:6] == ["-", "-"]  # dials, conversations: his 200 dials need none
+    assert cells[6] == "5.0 / 6.0"  # 5 deals created a month against his 6
