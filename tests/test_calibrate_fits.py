@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ import pytest
 from calibrate.contract import COLUMNS, Calibration, Fit, Kind, Records
 from calibrate.fit import fit, naive_win_rate
 from calibrate.fit.cycle import survival_mean
+from calibrate.fit.speed import speed_multipliers
 from sim import Scenario
 from sim.scenario import parse_scenario
 from teamsim.io import load_scenario
@@ -206,6 +208,73 @@ def test_few_deals_are_pulled_towards_the_team(smb: Scenario) -> None:
     high = found(cal, "personas", "fitted_high").value
     assert isinstance(low, dict) and isinstance(high, dict)
     assert low["conversion_x"] < 1.0 < high["conversion_x"]
+    # A deals file alone has no minutes of work: speed is not measured, whatever the
+    # cycle times say (they are the client's delays, not our minutes).
+    assert (people["duration_x"] == 1.0).all()
+    for name in ("fitted_low", "fitted_mid", "fitted_high"):
+        persona = found(cal, "personas", name)
+        assert isinstance(persona.value, dict) and persona.value["duration_x"] == 1.0
+        assert "; no activity minutes: speed not measured; cycle time x" in persona.note
+
+
+def _timed_dials(seed: int) -> pd.DataFrame:
+    """Dial rows with the day's call minutes: 20 people at 1.2 minutes a dial, ``slow_many``
+    (60 days) and ``slow_few`` (3 days) at 2.4; each day's minutes a dial off by a lognormal
+    factor (sd 0.3 of the log), 40 dials a day. Plus deals, so that personas are formed."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, object]] = []
+    plan = [(f"s{i:02d}", 60, 1.2) for i in range(20)] + [("slow_many", 60, 2.4)]
+    plan.append(("slow_few", 3, 2.4))
+    for person, days, per_dial in plan:
+        for day in pd.bdate_range("2026-03-02", periods=days):
+            minutes = 40 * per_dial * float(rng.lognormal(0.0, 0.3))
+            rows.append(
+                {
+                    "person": person,
+                    "date": day,
+                    "kind": "dial",
+                    "channel": "cold_list",
+                    "count": 40.0,
+                    "minutes": minutes,
+                }
+            )
+    return _table(Kind.ACTIVITIES, rows)
+
+
+def test_speed_is_measured_on_minutes_of_work_and_shrunk_towards_1(smb: Scenario) -> None:
+    acts = _timed_dials(29)
+    roles = {p: "sdr" for p in acts["person"].unique()}
+    speed = speed_multipliers(acts, roles)
+    many, few = speed["slow_many"], speed["slow_few"]
+    # Twice the team's minutes a dial: the role's centre holds them too (63 of 1,263 days
+    # at log 2), so the raw multiplier is about 2^(1 - 63/1263) = 1.93.
+    assert many.raw == pytest.approx(2.0 ** (1 - 63 / 1263), rel=0.06)
+    assert few.raw == pytest.approx(2.0 ** (1 - 63 / 1263), rel=0.3)
+    # One k for the role; weight n / (n + k) on the log (normal-normal shrinkage).
+    assert math.isfinite(many.k) and many.k == few.k > 0
+    for s in (many, few):
+        assert s.duration_x == pytest.approx(math.exp(s.rows / (s.rows + s.k) * math.log(s.raw)))
+    assert 1.8 < many.duration_x < 2.1  # sixty days: barely moved
+    assert 1.0 < few.duration_x < 1.0 + 0.75 * (few.raw - 1.0)  # three days: pulled to 1
+    # The others sit just under 1 (the slow ones pull the centre up): 2^(-63/1263) = 0.966
+    # on average, their mean within 0.03 (its sd is 0.3 / sqrt(1200) = 0.009).
+    others = [speed[f"s{i:02d}"].duration_x for i in range(20)]
+    assert float(np.mean(others)) == pytest.approx(2.0 ** (-63 / 1263), abs=0.03)
+    # Through fit(): the people table carries it; a person without timed rows is at 1.
+    untimed = _table(Kind.ACTIVITIES, [{"person": "quiet", "date": START, "kind": "dial"}])
+    cal = fit(Records(activities=pd.concat([acts, untimed], ignore_index=True)), smb)
+    people = cal.people.set_index("person")
+    assert people.at["slow_many", "duration_x"] == pytest.approx(many.duration_x)
+    assert people.at["quiet", "duration_x"] == 1.0
+
+
+def test_a_person_alone_in_a_role_is_not_told_apart() -> None:
+    # One person: no spread between people can be estimated, so k is infinite and the
+    # multiplier is 1 whatever their minutes (the role's centre is their own).
+    acts = _timed_dials(31)
+    acts = acts[acts["person"] == "slow_many"]
+    only = speed_multipliers(acts, {"slow_many": "sdr"})["slow_many"]
+    assert only.k == math.inf and only.duration_x == 1.0 and only.raw == pytest.approx(1.0)
 
 
 def test_referral_and_inbound_flows_recovered(smb: Scenario) -> None:

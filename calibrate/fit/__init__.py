@@ -5,9 +5,9 @@ scenario and returns a Calibration: the values to write by ``--set`` path, what 
 records cannot tell (the base's value kept), what the scenario cannot hold yet, and the
 per-person table. Each part lives in its own module: the funnel (stage conversions,
 open deals censored), the cycle (client delays, survival fits), deal values (lognormal),
-the flow of new deals per channel, people (empirical-Bayes multipliers and the persona
-mix), activities (dials and call rates), the team (headcount, days away, hires) and
-seasonality.
+the flow of new deals per channel, people (empirical-Bayes win multipliers, speed from
+activity minutes, and the persona mix), activities (dials and call rates), the team
+(headcount, days away, hires), the ramp by tenure and seasonality.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from calibrate.fit.funnel import fit_funnel, naive_win_rate
 from calibrate.fit.people import fit_personas, person_table, roles_of
 from calibrate.fit.prepare import prepare
 from calibrate.fit.season import fit_season
+from calibrate.fit.speed import speed_multipliers
 from calibrate.fit.team import fit_team
 from calibrate.fit.values import fit_values
 from sim import Scenario
@@ -69,7 +70,8 @@ def fit(records: Records, base: Scenario) -> Calibration:
     fit_flow(deals, base, out, activities=has_acts)
     roles = roles_of(deals, records.team, _people(records), base)
     dials = fit_activities(records.activities, roles, base, out)
-    people = fit_personas(person_table(deals, roles, dials), deals, base, out)
+    speed = speed_multipliers(records.activities, roles)
+    people = fit_personas(person_table(deals, roles, dials, speed), deals, base, out, speed=speed)
     fit_team(records.team, base, period, out)
     fit_season(deals, out)
     return Calibration(

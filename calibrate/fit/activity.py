@@ -121,7 +121,8 @@ def _call_counts(acts: pd.DataFrame) -> tuple[int, int, int, int]:
     towards bookings a conversation, not towards conversations a connect.
     """
     talk = acts[acts["kind"] == ActivityKind.CONVERSATION.value]
-    callbacks = int(talk.loc[talk["outcome"].fillna("").str.casefold() == "callback", "n"].sum())
+    back = talk["outcome"].map(lambda o: isinstance(o, str) and o.casefold() == "callback")
+    callbacks = int(talk.loc[back.astype(bool), "n"].sum())
     talks = _sum(acts, ActivityKind.CONVERSATION)
     return (
         _sum(acts, ActivityKind.CONNECT),

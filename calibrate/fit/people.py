@@ -1,17 +1,23 @@
-"""Per person: win-rate and cycle-time multipliers shrunk towards the team; the persona mix.
+"""Per person: win and speed multipliers shrunk towards the team; the persona mix.
 
 Win rates: a beta-binomial prior fitted to people's (won, closed) by maximum marginal
 likelihood (empirical Bayes; Efron & Morris 1975, Casella 1985); a person's rate is the
 posterior mean (won + a) / (closed + a + b), and ``conversion_x`` = that / the team's rate
-(won / closed over everyone). Cycle time: normal-normal shrinkage of the mean log cycle
-of won deals, weight n / (n + k), k = within variance / between variance (method of
-moments), each role against its own people. Five deals all won are pulled most of the
-way to the team; five hundred barely.
+(won / closed over everyone). Five deals all won are pulled most of the way to the team;
+five hundred barely.
+
+Speed (``duration_x``): from activity minutes (calibrate.fit.speed), since the simulator
+applies it to our working minutes, not to the client's calendar time; 1 where the records
+have no minutes ("speed not measured"). A person's cycle time against their role's
+(normal-normal shrinkage of the mean log cycle of won deals, weight n / (n + k), k =
+within variance / between variance, method of moments) is reported in the persona's note
+as information only: a cycle is mostly the client's delays.
 
 Personas: the people of each selling role, sorted by shrunk ``conversion_x``, in up to
 three equal groups (``fitted_low``, ``fitted_mid``, ``fitted_high``; fewer with fewer
 people or no spread). The simulator applies ``conversion_x`` at every stage, so a group's
-persona multiplier is its mean win multiplier to the power 1 / stages.
+persona multiplier is its mean win multiplier to the power 1 / stages, and its
+``duration_x`` its people's mean speed multiplier (1 for those not measured).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from scipy import optimize, stats
 
 from calibrate.contract import PEOPLE_COLUMNS, Status
 from calibrate.fit.common import Deals, Findings, fmt, share_interval
+from calibrate.fit.speed import Speed
 from sim import Scenario
 
 # A role's people split in three groups from this many people, in two from half as many.
@@ -31,6 +38,7 @@ _THREE_GROUPS, _TWO_GROUPS = 6, 4
 # Less spread than this between the lowest and highest shrunk multiplier is no spread.
 _NO_SPREAD = 0.02
 _LOG_CONCENTRATION = (math.log(0.5), math.log(1e6))
+NO_SPEED = "no activity minutes: speed not measured"
 _DAYS_A_MONTH = 365.25 / 12
 
 
@@ -108,9 +116,17 @@ def _cycle_logs(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def person_table(
-    deals: Deals | None, roles: dict[str, str], dials: dict[str, float]
+    deals: Deals | None,
+    roles: dict[str, str],
+    dials: dict[str, float],
+    speed: dict[str, Speed] | None = None,
 ) -> pd.DataFrame:
-    """One row per person (PEOPLE_COLUMNS), persona still empty."""
+    """One row per person (PEOPLE_COLUMNS), persona still empty.
+
+    ``duration_x`` is the person's shrunk speed multiplier from activity minutes
+    (``speed``), 1.0 for a person without timed activities.
+    """
+    speed = speed or {}
     people = sorted(roles)
     if deals is None or deals.table.empty:
         rows = [
@@ -120,6 +136,7 @@ def person_table(
                 "deals": 0,
                 "closed": 0,
                 "won": 0,
+                "duration_x": speed[p].duration_x if p in speed else 1.0,
                 "dials_per_day": dials.get(p, math.nan),
             }
             for p in people
@@ -137,7 +154,6 @@ def person_table(
     months = max(((deals.last_date - deals.first_date).days + 1) / _DAYS_A_MONTH, 1e-9)
     revenue = t["value"].where(t["status"] == Status.WON.value, 0.0).fillna(0.0)
     revenue = revenue.groupby(t["owner"]).sum().reindex(people, fill_value=0.0) / months
-    duration = _duration_x(t, roles)
     rows = []
     for p in people:
         n, w = int(closed[p]), int(won[p])
@@ -154,7 +170,7 @@ def person_table(
                 "win_high": high,
                 "conversion_x": post[p] / team[p] if team[p] > 0 else 1.0,
                 "conversion_x_raw": (w / n / team[p]) if n and team[p] > 0 else math.nan,
-                "duration_x": duration.get(p, 1.0),
+                "duration_x": speed[p].duration_x if p in speed else 1.0,
                 "dials_per_day": dials.get(p, math.nan),
                 "revenue_per_month": float(revenue[p]),
                 "persona": "",
@@ -184,8 +200,8 @@ def _shrunk_by_role(
     return post, team
 
 
-def _duration_x(table: pd.DataFrame, roles: dict[str, str]) -> dict[str, float]:
-    """Person -> shrunk cycle-time multiplier against their own role's people.
+def cycle_x(table: pd.DataFrame, roles: dict[str, str]) -> dict[str, float]:
+    """Person -> shrunk cycle-time multiplier against their own role's people (information).
 
     A role is its own team, as for win rates: roles sell segments of different lengths
     (an AE's four-stage cycle is not an SDR's three-stage one made slow), so pooling
@@ -217,9 +233,22 @@ def _names(role: str, groups: int, many_roles: bool) -> list[str]:
 
 
 def fit_personas(
-    table: pd.DataFrame, deals: Deals | None, base: Scenario, out: Findings
+    table: pd.DataFrame,
+    deals: Deals | None,
+    base: Scenario,
+    out: Findings,
+    *,
+    speed: dict[str, Speed] | None = None,
 ) -> pd.DataFrame:
-    """Group each selling role's people into personas; write the personas and the mixes."""
+    """Group each selling role's people into personas; write the personas and the mixes.
+
+    ``table`` is person_table's; ``speed`` says who was timed (calibrate.fit.speed): a
+    persona's ``duration_x`` is its people's mean speed multiplier, 1.0 with the note "no
+    activity minutes: speed not measured" when none of them was timed.
+    """
+    speed = speed or {}
+    roles_by_person = dict(zip(table["person"], table["role"], strict=True))
+    cycles = cycle_x(deals.table, roles_by_person) if deals is not None else {}
     table = table.copy()
     judged = table[table["closed"] > 0]
     roles = [r for r in dict.fromkeys(judged["role"]) if r in base.roles]
@@ -248,7 +277,8 @@ def fit_personas(
             closed = int(rows["closed"].sum())
             note = (
                 f"fitted: {len(rows)} of {n} {rid}, {closed} closed deals; win x{fmt(win_x)} "
-                f"over {stages} stages (shrunk towards the team); duration_x is the cycle's"
+                f"over {stages} stages (shrunk towards the team); "
+                + _speed_note(rows["person"].tolist(), speed, cycles)
             )
             out.fit(("personas", name), value, n=closed, interval=None, note=note)
             mix[name] = round(len(rows) / n, 4)
@@ -264,6 +294,23 @@ def fit_personas(
             note=f"fitted: {n} people with closed deals, split by shrunk win rate",
         )
     return table
+
+
+def _speed_note(people: list[str], speed: dict[str, Speed], cycles: dict[str, float]) -> str:
+    """What a persona's duration_x rests on, and its people's cycle times (information)."""
+    timed = [speed[p] for p in people if p in speed]
+    cycle = [cycles[p] for p in people if p in cycles]
+    tail = ""
+    if cycle:
+        tail = f"; cycle time x{fmt(float(np.mean(cycle)))} of the role's (not a speed)"
+    if not timed:
+        return NO_SPEED + tail
+    ks = {s.k for s in timed}
+    k = "inf, no spread between people" if ks == {math.inf} else "/".join(fmt(x) for x in ks)
+    return (
+        f"duration_x from activity minutes of {len(timed)} of {len(people)} people, "
+        f"{sum(s.rows for s in timed)} timed days, shrunk towards 1 with k = {k}" + tail
+    )
 
 
 def _stages_of(deals: Deals | None, people: list[str], base: Scenario) -> int:
