@@ -29,7 +29,16 @@ from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
 from teamsim.format import fmt_value
 
-__all__ = ["needs_frame", "print_report", "report_sheets", "write_excel"]
+__all__ = [
+    "BAND_NOTE",
+    "interval",
+    "needs_frame",
+    "person_cell",
+    "print_report",
+    "report_sheets",
+    "win_cell",
+    "write_excel",
+]
 
 BAND_NOTE = (
     "band: simulated P10-P90 over the replications; a correct model puts about 80 % of "
@@ -90,11 +99,16 @@ def _share(value: float) -> str:
     return fmt_value(value, "share", "")
 
 
-def _interval(low: float, high: float) -> str:
+def interval(low: float, high: float) -> str:
     """A share's interval in whole percent: "[8-19 %]"."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
     return f"[{100 * low:.0f}-{100 * high:.0f} %]"
+
+
+def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
+    """A win rate with its 95 % interval and sample: "11.1 % [8-14 %] of 432"."""
+    return f"{_share(rate)} {interval(low, high)} of {closed}".replace("  ", " ")
 
 
 def _months(months: Sequence[str]) -> str:
@@ -134,8 +148,8 @@ def _team_table(report: GoalsReport) -> Table:
     return table
 
 
-def _person_cell(stage: str, now: float, needed: float, currency: str) -> str:
-    """ "now / needed", or "-" for a stage the person's role does not do (no need)."""
+def person_cell(stage: str, now: float, needed: float, currency: str) -> str:
+    """A person's stage: now / needed, or "-" for a stage their role does not do."""
     if not math.isfinite(needed):
         return "-"
     return f"{_amount(stage, now, currency)} / {_amount(stage, needed, currency)}"
@@ -151,15 +165,13 @@ def _people_table(report: GoalsReport) -> Table:
     table.add_column("win rate [95 %]", justify="right")
     cur = report.currency
     for row in report.people.to_dict(orient="records"):
-        cells = [_person_cell(s, row[f"{s}_now"], row[f"{s}_needed"], cur) for s in FUNNEL]
-        win = _share(row["win_rate"])
-        interval = _interval(row["win_low"], row["win_high"])
+        cells = [person_cell(s, row[f"{s}_now"], row[f"{s}_needed"], cur) for s in FUNNEL]
         table.add_row(
             str(row["person"]),
             str(row["role"] or ""),
             _share(row["share"]),
             *cells,
-            f"{win} {interval} of {row['closed']}",
+            win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"]),
         )
     table.caption = (
         "need: each segment's and channel's need shared among the people whose role works "
@@ -185,7 +197,7 @@ def _furthest_table(report: GoalsReport, top: int) -> Table:
             if math.isfinite(low) and math.isfinite(high)
             else ""
         )
-        ratio = _share(row["ratio"]) + " " + _interval(row["ratio_low"], row["ratio_high"])
+        ratio = _share(row["ratio"]) + " " + interval(row["ratio_low"], row["ratio_high"])
         table.add_row(
             str(row["person"]),
             revenue + band,

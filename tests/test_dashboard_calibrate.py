@@ -7,6 +7,7 @@ its work, :func:`dashboard.views.calibrate.run_calibration_from_uploads`, called
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -106,6 +107,22 @@ def test_the_example_against_the_current_scenario_through_the_page(at: AppTest) 
                             "win_rate: months inside", "cycle_days: months inside"}  # fmt: skip
     assert all(v.endswith(" of 12") for v in metrics.values()), metrics
     assert len(at.get("plotly_chart")) == 2
+    # Every table reads as the other pages: text, money with the currency and thousands
+    # separators, rates as percentages, never a raw float or "None".
+    for frame in frames:
+        cells = [str(c) for c in frame.to_numpy().ravel()]
+        assert all(frame[c].dtype == object for c in frame.columns), frame.dtypes
+        assert not [c for c in cells if c in ("None", "nan")], frame.columns
+    people = next(f for f in frames if "revenue a month [95 %]" in f.columns)
+    assert people.loc[0, "person"] == "account_executive.01"
+    assert re.fullmatch(r"\d{2},\d{3} USD / \d{2},\d{3} USD", people.loc[0, "revenue"])
+    assert people.loc[0, "dials"] == "-"  # account executives do not dial in b2b_smb
+    assert re.fullmatch(r"\d+\.\d %", people.loc[0, "share"])
+    assert sdr["n"].tolist() == ["10"]  # a count, whole
+    deal_value = fits[fits["path"] == "segments.smb_core.deal_value"]
+    assert re.fullmatch(r"\d{2},\d{3} USD", deal_value["value"].iloc[0])
+    convert = fits[fits["path"] == "segments.smb_core.stages.proposal.convert"]
+    assert re.fullmatch(r"\d+\.\d %", convert["low"].iloc[0])
 
 
 def test_a_binary_file_as_deals_is_said_not_raised(at: AppTest) -> None:

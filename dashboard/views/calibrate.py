@@ -21,10 +21,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calibrate import Backtest, RowProblem
+from calibrate import FUNNEL, LABELS, Backtest, GoalsReport, RowProblem
 from dashboard import levers, state, ui
 from sim import Problem, ScenarioError, TeamsimError
-from teamsim.calibrate_view import BAND_NOTE, report_sheets, write_excel
+from teamsim.calibrate_view import (
+    BAND_NOTE,
+    interval,
+    person_cell,
+    report_sheets,
+    win_cell,
+    write_excel,
+)
 from teamsim.calibration import (
     CalibrateRequest,
     CalibrationOutcome,
@@ -32,6 +39,7 @@ from teamsim.calibration import (
     RecordsError,
     calibrate_files,
 )
+from teamsim.format import fmt_value
 
 __all__ = [
     "KINDS",
@@ -39,8 +47,13 @@ __all__ = [
     "MAX_RECORDS_MB",
     "CalibrateOptions",
     "CalibratePageResult",
+    "backtest_display",
     "error_lines",
+    "fits_display",
+    "furthest_display",
+    "people_display",
     "run_calibration_from_uploads",
+    "team_display",
     "workbook_bytes",
 ]
 
@@ -425,38 +438,193 @@ def _results(result: CalibratePageResult) -> None:
             on_click="ignore",
         )
     sheets = report_sheets(outcome.report, outcome.backtest, calibration)
+    currency = outcome.report.currency
     fits, kept, written = st.tabs(["Fits", "Assumptions kept", "Not written"])
     with fits:
-        st.dataframe(_table(sheets["fits"]), hide_index=True, width="stretch")
-        st.caption("Each fit with its sample size (n) and 95 % interval (low-high).")
+        st.dataframe(fits_display(sheets["fits"], currency), hide_index=True, width="stretch")
+        st.caption(
+            f"Each fit with its sample size (n) and 95 % interval (low-high); money in "
+            f"{currency}, probabilities as percentages."
+        )
     with kept:
         st.dataframe(_table(sheets["kept"]), hide_index=True, width="stretch")
         st.caption("Not calibrated: the records cannot tell these; the base's values stay.")
     with written:
-        st.dataframe(_table(sheets["not written"]), hide_index=True, width="stretch")
+        st.dataframe(_table(sheets["not written"], currency), hide_index=True, width="stretch")
         st.caption("Fitted, but the scenario has no field for them yet.")
-    _goals(outcome, sheets)
+    _goals(outcome)
     if outcome.backtest is not None:
         _backtest(outcome.backtest)
 
 
-def _cell(value: object) -> str:
+# -- numbers as the other pages show them (teamsim.format) --------------------------------
+# A fit's unit, read from the last part of its path: the scenario's money fields, its
+# probabilities and shares, and its day counts; anything else is a plain number.
+_MONEY_FIELDS = ("deal_value", "monthly_cost", "revenue_per_month", "value")
+_SHARE_FIELDS = ("convert", "rate", "share", "given", "probability")
+
+
+def _number(value: float) -> str:
+    """A plain number: whole with thousands separators, else 3 significant digits."""
+    if not math.isfinite(value):
+        return "-"
+    if float(value).is_integer() or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
+
+
+def _unit(path: str) -> str:
+    field = path.rsplit(".", 1)[-1]
+    if field in _MONEY_FIELDS:
+        return "currency"
+    if any(word in field for word in _SHARE_FIELDS):
+        return "share"
+    return "days" if field.endswith("_days") else ""
+
+
+def _fmt(value: object, unit: str, currency: str) -> str:
+    """A cell: "" for nothing, a number by its unit (fmt_value), anything else as text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+    if isinstance(value, Mapping):  # a distribution or a mix: "exponential, mean 3.97"
+        kind = [str(value["kind"])] if "kind" in value else []
+        rest = [f"{k} {_fmt(v, '', currency)}" for k, v in value.items() if k != "kind"]
+        return ", ".join([*kind, *rest])
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if unit:
+        return fmt_value(float(value), unit, currency)
+    return _number(float(value))
 
 
-def _table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its object columns as text (an Arrow table holds one type a column).
+def _amount(stage: str, value: float, currency: str) -> str:
+    return fmt_value(value, "currency" if stage == "revenue" else "", currency)
 
-    A fit's value may be a number or a distribution; floats show 4 significant digits.
+
+def _money_band(low: float, high: float, currency: str) -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    return f"{fmt_value(low, 'currency', currency)} to {fmt_value(high, 'currency', currency)}"
+
+
+def team_display(report: GoalsReport) -> pd.DataFrame:
+    """The team's stages as text: a month now, needed, the gap, now / needed, the source.
+
+    Revenue in the report's currency, the other stages as counts a month (one decimal:
+    they are means over months), the ratio as a percentage; "-" where there is none.
     """
+    cur = report.currency
+    return pd.DataFrame(
+        [
+            {
+                "stage": str(r["label"]),
+                "now": _amount(str(r["stage"]), float(r["now"]), cur),
+                "needed": _amount(str(r["stage"]), float(r["needed"]), cur),
+                "gap": _amount(str(r["stage"]), float(r["gap"]), cur),
+                "now / needed": fmt_value(float(r["ratio"]), "share", cur),
+                "now from": str(r["source"]),
+            }
+            for r in report.team.to_dict(orient="records")
+        ],
+        columns=["stage", "now", "needed", "gap", "now / needed", "now from"],
+    )
+
+
+def people_display(report: GoalsReport) -> pd.DataFrame:
+    """Each person as text, as the terminal shows them (teamsim.calibrate_view).
+
+    One "now / needed" column per stage ("-" where the person's role does not do it),
+    the share of the team's revenue need, the win rate with its 95 % interval and the
+    95 % interval of the monthly revenue.
+    """
+    cur = report.currency
+    columns = ["person", "role", "share", *(LABELS[s] for s in FUNNEL), "win rate [95 %]",
+               "whole months", "revenue a month [95 %]"]  # fmt: skip
+    rows = []
+    for r in report.people.to_dict(orient="records"):
+        row: dict[str, str] = {
+            "person": str(r["person"]),
+            "role": str(r["role"] or ""),
+            "share": fmt_value(float(r["share"]), "share", cur),
+        }
+        for stage in FUNNEL:
+            now, needed = float(r[f"{stage}_now"]), float(r[f"{stage}_needed"])
+            row[LABELS[stage]] = person_cell(stage, now, needed, cur)
+        row["win rate [95 %]"] = win_cell(
+            float(r["win_rate"]), float(r["win_low"]), float(r["win_high"]), closed=r["closed"]
+        )
+        row["whole months"] = f"{int(r['months']):,}"
+        row["revenue a month [95 %]"] = _money_band(
+            float(r["revenue_low"]), float(r["revenue_high"]), cur
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def furthest_display(report: GoalsReport) -> pd.DataFrame:
+    """The people furthest from plan as text: revenue now and needed, the ratio, intervals."""
+    cur = report.currency
+    columns = ["person", "role", "revenue now", "revenue now [95 %]", "needed",
+               "now / needed", "now / needed [95 %]", "won / closed"]  # fmt: skip
+    rows = [
+        {
+            "person": str(r["person"]),
+            "role": str(r["role"] or ""),
+            "revenue now": fmt_value(float(r["revenue_now"]), "currency", cur),
+            "revenue now [95 %]": _money_band(
+                float(r["revenue_low"]), float(r["revenue_high"]), cur
+            ),
+            "needed": fmt_value(float(r["revenue_needed"]), "currency", cur),
+            "now / needed": fmt_value(float(r["ratio"]), "share", cur),
+            "now / needed [95 %]": interval(float(r["ratio_low"]), float(r["ratio_high"])),
+            "won / closed": f"{int(r['won_total']):,} / {int(r['closed']):,}",
+        }
+        for r in report.furthest.to_dict(orient="records")
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+_BT_UNITS = {"revenue": "currency", "win_rate": "share", "cycle_days": "days", "won": ""}
+
+
+def backtest_display(bt: Backtest) -> pd.DataFrame:
+    """The back-test's months as text: observed, simulated mean and P10-P90, inside or not."""
+    columns = ["month", "measure", "observed", "simulated mean", "P10", "P90", "inside"]
+    rows = []
+    for r in bt.table.to_dict(orient="records"):
+        unit = _BT_UNITS.get(str(r["measure"]), "")
+        keys = ("observed", "mean", "p10", "p90")
+        shown = {k: _fmt(float(r[k]), unit, bt.currency) or "-" for k in keys}
+        rows.append(
+            {
+                "month": str(r["month"]),
+                "measure": str(r["measure"]),
+                "observed": shown["observed"],
+                "simulated mean": shown["mean"],
+                "P10": shown["p10"],
+                "P90": shown["p90"],
+                "inside": "yes" if r["inside"] else "no",
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def fits_display(fits: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The fits sheet as text: value and interval by the field's unit, n whole, "" empty."""
+    units = [_unit(str(p)) for p in fits["path"]]
+    cells: dict[str, list[str]] = {}
+    for column in fits.columns:
+        # The value and its interval in the field's unit; n and the rest as they are.
+        mine = units if column in ("value", "low", "high") else [""] * len(units)
+        cells[str(column)] = [_fmt(v, u, currency) for v, u in zip(fits[column], mine, strict=True)]
+    return pd.DataFrame(cells, columns=list(fits.columns))
+
+
+def _table(frame: pd.DataFrame, currency: str = "") -> pd.DataFrame:
+    """Every cell as text (an Arrow table holds one type a column): "" for nothing."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(_cell)
+        out[column] = [_fmt(v, "", currency) for v in out[column]]
     return out
 
 
@@ -468,19 +636,24 @@ def _problems(problems: Sequence[RowProblem]) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def _goals(outcome: CalibrationOutcome, sheets: Mapping[str, pd.DataFrame]) -> None:
+def _goals(outcome: CalibrationOutcome) -> None:
     report = outcome.report
     st.subheader("Goals against current results, stage by stage")
     if report.largest_gap:
         st.markdown(f"Largest gap: **{report.largest_gap}**. {report.not_used_note}.")
     team, people, furthest = st.tabs(["Team", "People", "Furthest from plan"])
     with team:
-        st.dataframe(_table(sheets["team funnel"]), hide_index=True, width="stretch")
+        st.dataframe(team_display(report), hide_index=True, width="stretch")
         st.caption("A month: now (the records' whole months) next to what the plan needs.")
     with people:
-        st.dataframe(_table(sheets["people"]), hide_index=True, width="stretch")
+        st.dataframe(people_display(report), hide_index=True, width="stretch")
+        st.caption(
+            "A month now / the person's share of the need: each segment's and channel's need "
+            "shared among the people whose role works it, by selling share; -: a stage the "
+            "person's role does not do. Win rate: won of closed, 95 % Wilson interval."
+        )
     with furthest:
-        st.dataframe(_table(sheets["furthest from plan"]), hide_index=True, width="stretch")
+        st.dataframe(furthest_display(report), hide_index=True, width="stretch")
         st.caption(report.revenue_interval)
 
 
@@ -498,7 +671,7 @@ def _backtest(bt: Backtest) -> None:
             ui.chart(backtest_chart(bt, measure, title),
                      "Observed months (orange) against the simulated band.",
                      key=f"bt:{measure}")  # fmt: skip
-    st.dataframe(bt.table, hide_index=True, width="stretch")
+    st.dataframe(backtest_display(bt), hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":
