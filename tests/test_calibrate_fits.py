@@ -19,7 +19,10 @@ import pytest
 
 from calibrate.contract import COLUMNS, Calibration, Fit, Kind, Records
 from calibrate.fit import fit, naive_win_rate
+from calibrate.fit.common import Findings
 from calibrate.fit.cycle import survival_mean
+from calibrate.fit.prepare import prepare
+from calibrate.fit.ramp import MIN_DEALS, ramp_months, ratio_interval
 from calibrate.fit.speed import speed_multipliers
 from sim import Scenario
 from sim.scenario import parse_scenario
@@ -275,6 +278,90 @@ def test_a_person_alone_in_a_role_is_not_told_apart() -> None:
     acts = acts[acts["person"] == "slow_many"]
     only = speed_multipliers(acts, {"slow_many": "sdr"})["slow_many"]
     assert only.k == math.inf and only.duration_x == 1.0 and only.raw == pytest.approx(1.0)
+
+
+RAMP = (0.25, 0.5, 0.75, 1.0)  # the win at the last stage in months 1..4 of tenure, x
+
+
+def _ramp_records(seed: int, deals_a_month: int) -> Records:
+    """10 AEs who joined on different days; ``deals_a_month`` deals in each of their months
+    of tenure 1..4 and four times as many after, won at the last stage at CONVERT x RAMP."""
+    rng = np.random.default_rng(seed)
+    month = 365.25 / 12
+    team: list[dict[str, object]] = []
+    deals: list[dict[str, object]] = []
+    for i in range(10):
+        person = f"ae{i}"
+        start = START + pd.Timedelta(days=int(rng.integers(0, 60)))
+        team.append({"person": person, "role": "account_executive", "start": start})
+        for m, share in enumerate((*RAMP, 1.0)):
+            count = deals_a_month // 10 * (4 if m == len(RAMP) else 1)
+            for _ in range(count):
+                # Whole days within the month of tenure, clear of its edges.
+                created = start + pd.Timedelta(days=int((m + rng.uniform(0.02, 0.95)) * month))
+                status, stage = "won", "contract"
+                for k, name in enumerate(STAGES):
+                    p = CONVERT[k] * (share if k == len(STAGES) - 1 else 1.0)
+                    if rng.random() >= p:
+                        status, stage = "lost", name
+                        break
+                deals.append(
+                    {
+                        "deal_id": f"d{len(deals)}",
+                        "owner": person,
+                        "created": created,
+                        "closed": created + pd.Timedelta(days=30),
+                        "status": status,
+                        "stage": stage,
+                        "value": 10000.0 if status == "won" else np.nan,
+                        "segment": SEGMENT,
+                        "channel": "demo_requests",
+                    }
+                )
+    return Records(deals=_table(Kind.DEALS, deals), team=_table(Kind.TEAM, team))
+
+
+def test_ramp_by_tenure_recovered() -> None:
+    # The base's AE ramp has four months, so four ratios are fitted: each month's win at
+    # the last stage over that of people past month 4. 2,000 deals a month of tenure reach
+    # the last stage at 0.7 x 0.55 x 0.5 = 19 %: about 385 decisions there a month.
+    text = (ROOT / "scenarios" / "b2b_smb.yaml").read_text(encoding="utf-8")
+    sets = ["roles.account_executive.ramp.productivity_by_month=[0.5, 0.7, 0.9, 1.0]"]
+    base = parse_scenario(text, "b2b_smb.yaml", sets)
+    records = _ramp_records(37, 2000)
+    cal = fit(records, base)
+    f = found(cal, "roles", "account_executive", "ramp", "productivity_by_month")
+    assert isinstance(f.value, list) and len(f.value) == len(RAMP)
+    assert f.note.startswith(
+        "fitted: won of those decided at the last stage by month of tenure against people "
+        "past month 4 ("
+    )
+    deals = prepare(records, base, Findings())
+    assert deals is not None and records.team is not None
+    starts = dict(zip(records.team["person"], records.team["start"], strict=True))
+    months, _, ref_n, _ = ramp_months(deals, starts, len(RAMP), base)
+    assert [round(m.ratio, 4) for m in months] == f.value
+    assert ref_n > 4 * 300
+    for m, truth in zip(months, RAMP, strict=True):
+        assert m.low <= truth <= m.high, m
+        assert m.ratio == pytest.approx(truth, abs=0.12), m
+        assert m.high <= 1.0
+    # Too few deals a month of tenure: the base's ramp stays, with the counts.
+    few = fit(_ramp_records(37, 100), base)
+    kept = {k.path: k.why for k in few.kept}
+    why = kept[("roles", "account_executive", "ramp", "productivity_by_month")]
+    assert why.startswith("decided deals by month of tenure: month 1: ")
+    assert why.endswith(f"(at least {MIN_DEALS} each needed)")
+
+
+def test_ratio_interval_is_katz_log_interval() -> None:
+    # 30 of 100 against 60 of 100: ratio 0.5, se of the log sqrt(1/30 - 1/100 + 1/60 -
+    # 1/100) = sqrt(0.03) = 0.1732, so 0.5 x exp(-/+ 1.96 x 0.1732) = 0.3561-0.7021.
+    ratio, low, high = ratio_interval(30, 100, 60, 100)
+    assert ratio == pytest.approx(0.5)
+    assert (round(low, 4), round(high, 4)) == (0.3561, 0.7021)
+    assert low == pytest.approx(0.5 * math.exp(-1.959964 * 0.03**0.5), rel=1e-6)
+    assert high == pytest.approx(0.5 * math.exp(1.959964 * 0.03**0.5), rel=1e-6)
 
 
 def test_referral_and_inbound_flows_recovered(smb: Scenario) -> None:

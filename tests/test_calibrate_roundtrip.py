@@ -40,7 +40,12 @@ The truth of each fitted parameter (``truths``):
 - ``ramp.new_hires_per_year``: the role's. The export writes one team row per seat with
   a start date implied by the ramp share on day 0, so replacements during the horizon
   never show as starts: the fit sees 0 hires, and its interval holds the truth only
-  because one seat-year of records cannot exclude 2 hires a year.
+  because one seat-year of records cannot exclude 2 hires a year;
+- ``ramp.productivity_by_month`` is not written here (kept: no SDR's deals fall in
+  months 1-3 of tenure, since replacements are not exported); were it written, its
+  truth would be the scenario's list (calibrate.fit.ramp).
+- ``conversation_given_connect`` and ``lead_given_conversation`` of a channel: the cold
+  list has no rate of its own here, so only ``calls``' are fitted (calibrate.fit.activity).
 
 Fits without an interval (low and high None) are not counted: ``personas`` (the fitted
 persona multipliers: groups of people by shrunk win rate, no interval; their duration_x,

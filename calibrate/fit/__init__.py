@@ -22,6 +22,7 @@ from calibrate.fit.flow import fit_flow
 from calibrate.fit.funnel import fit_funnel, naive_win_rate
 from calibrate.fit.people import fit_personas, person_table, roles_of
 from calibrate.fit.prepare import prepare
+from calibrate.fit.ramp import fit_ramp
 from calibrate.fit.season import fit_season
 from calibrate.fit.speed import speed_multipliers
 from calibrate.fit.team import fit_team
@@ -73,6 +74,7 @@ def fit(records: Records, base: Scenario) -> Calibration:
     speed = speed_multipliers(records.activities, roles)
     people = fit_personas(person_table(deals, roles, dials, speed), deals, base, out, speed=speed)
     fit_team(records.team, base, period, out)
+    fit_ramp(deals, records.team, base, out)
     fit_season(deals, out)
     return Calibration(
         fits=tuple(out.fits),

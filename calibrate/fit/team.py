@@ -131,10 +131,6 @@ def _hires(
         interval=(low / years, high / years),
         note=f"fitted: {figure}, {span((low / years, high / years))}",
     )
-    out.keep(
-        ("roles", rid, "ramp", "productivity_by_month"),
-        "productivity by month of tenure is not fitted yet",
-    )
 
 
 def _tree(team: pd.DataFrame, base: Scenario, out: Findings) -> None:
