@@ -27,7 +27,7 @@ from calibrate.observed import (
     records_period,
 )
 from sim import Scenario, t_quantile, wilson_interval
-from sim.scenario import InboundChannel, ReferralChannel
+from sim.rules import dialled_channels
 
 __all__ = [
     "FUNNEL",
@@ -251,20 +251,8 @@ def _segments(scenario: Scenario, rid: str) -> list[str]:
 
 
 def _dialled(scenario: Scenario, rid: str) -> frozenset[str]:
-    """The outbound channels a role dials.
-
-    The simulator's rule (``sim.model.people._outbound``, and ``optimizer.model._dialled``
-    after it): the channels that feed the role's segments, narrowed to ``Role.channels``
-    when given, of them the warm and cold ones (``sim.rules.calls.dial_order``). Derived
-    here because ``sim.rules`` does not export it and ``calibrate`` imports faces only.
-    """
-    role = scenario.roles[rid]
-    fed = [c for s in _segments(scenario, rid) for c in scenario.segments[s].channels]
-    allowed = set(role.channels) if role.channels is not None else set(fed)
-    answered = (InboundChannel, ReferralChannel)  # every other channel kind is dialled
-    return frozenset(
-        c for c in fed if c in allowed and not isinstance(scenario.channels[c], answered)
-    )
+    """The outbound channels a role dials (the rule of ``sim.rules.dialled_channels``)."""
+    return frozenset(dialled_channels(scenario, rid)[0])
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from optimizer.rates import Rates
 from optimizer.team import Unit, allocation_units, sizing_units
 from sim.rules import duties as duty_rule
 from sim.rules.activities import TimeUse
-from sim.rules.calls import dial_order, pool_shares
+from sim.rules.calls import dial_order, dialled_channels, pool_shares
 from sim.rules.people import lead_weight, person_id
 from sim.rules.service import Desk, answering_roles, desks
 from sim.scenario import Level, Scenario
@@ -203,13 +203,8 @@ def build(
 
 
 def _dialled(sc: Scenario, role_id: str) -> list[str]:
-    """The outbound channels a role dials, in dialling order (as sim.model.people)."""
-    role = sc.roles[role_id]
-    segments = role.segments if role.segments is not None else list(sc.segments)
-    fed = [c for s in segments for c in sc.segments[s].channels]
-    allowed = set(role.channels) if role.channels is not None else set(fed)
-    first, turn = dial_order(sc, [c for c in dict.fromkeys(fed) if c in allowed])
-    return [*first, *turn]
+    """The outbound channels a role dials, in dialling order (sim.rules.calls)."""
+    return dialled_channels(sc, role_id)[0]
 
 
 def _variables(

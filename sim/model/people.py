@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sim.model.absences import draw_absences, draw_hires
 from sim.model.streams import Purpose, key_of, stream
 from sim.records import PersonRecord
-from sim.rules.calls import dial_order
+from sim.rules.calls import dialled_channels
 from sim.rules.day import horizon_years
 from sim.rules.people import (
     assign_personas,
@@ -126,14 +126,6 @@ class Person:
         )
 
 
-def _outbound(sc: Scenario, role: Role, segments: list[str]) -> tuple[list[str], int]:
-    """The role's outbound channels in dialling order, and how many go first."""
-    fed = [c for s in segments for c in sc.segments[s].channels]
-    allowed = set(role.channels) if role.channels is not None else set(fed)
-    first, turn = dial_order(sc, [c for c in dict.fromkeys(fed) if c in allowed])
-    return [*first, *turn], len(first)
-
-
 def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
     """Every person of the team, in role order, with managers and reports linked."""
     days = sc.calendar.horizon_days
@@ -153,7 +145,7 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
             rng=stream(seed, replication, Purpose.RAMP, rkey),
         )
         segments = role.segments if role.segments is not None else list(sc.segments)
-        outbound, first = _outbound(sc, role, segments)
+        outbound, first = dialled_channels(sc, rid)
         for i, name in enumerate(assign_personas(role.personas, n)):
             p = persona(sc, name)
             absent = draw_absences(

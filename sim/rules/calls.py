@@ -110,6 +110,23 @@ def dial_order(sc: Scenario, channel_ids: list[str]) -> tuple[list[str], list[st
     return warm, [c for c in outbound if c not in warm]
 
 
+def dialled_channels(sc: Scenario, role_id: str) -> tuple[list[str], int]:
+    """The outbound channels a role dials, in dialling order, and how many go first.
+
+    The channels that feed the role's segments (every segment when it names none),
+    narrowed to ``Role.channels`` when given, of them the warm and cold ones in the
+    channel policy's order (:func:`dial_order`). The one rule of who dials what: the
+    simulator's people, the optimiser's call targets and the calibration's shares of
+    the plan's dials read it here.
+    """
+    role = sc.roles[role_id]
+    segments = role.segments if role.segments is not None else list(sc.segments)
+    fed = [c for s in segments for c in sc.segments[s].channels]
+    allowed = set(role.channels) if role.channels is not None else set(fed)
+    first, turn = dial_order(sc, [c for c in dict.fromkeys(fed) if c in allowed])
+    return [*first, *turn], len(first)
+
+
 def pool_shares(weights: dict[str, float]) -> dict[str, float]:
     """Caller -> share of a pool's release, in proportion to selling share (or headcount x it)."""
     total = sum(weights.values())
