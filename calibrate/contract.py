@@ -158,7 +158,8 @@ class Kept:
 # activities: person, role, deals (created), closed, won, win_rate (raw won/closed),
 # win_low, win_high (95 % Wilson of the raw rate), conversion_x (empirical-Bayes
 # multiplier on the team's win rate, shrunk), conversion_x_raw, duration_x (shrunk
-# multiplier on the team's cycle time), dials_per_day (NaN without activities),
+# multiplier on our working minutes against the role's, from activity minutes; 1 where
+# not measured), dials_per_day (NaN without activities),
 # revenue_per_month, persona (the persona the person was assigned to).
 PEOPLE_COLUMNS: tuple[str, ...] = (
     "person",

@@ -226,6 +226,14 @@ def _bt_cell(row: dict[Any, Any], measure: str, currency: str) -> str:
     return f"{observed} ({p10}-{p90}) {mark}"
 
 
+def expected_text(bt: Backtest, measure: str) -> str:
+    """What a correct model gives here, as " (a correct model: 7 to 11)"; "" if unmeasured."""
+    if measure not in bt.expected:
+        return ""
+    low, high = bt.expected[measure]
+    return f" (a correct model: {low} to {high})"
+
+
 def _backtest_table(bt: Backtest) -> Table:
     table = Table(
         title=f"Back-test: observed (simulated P10-P90, {bt.replications} replications)",
@@ -238,7 +246,9 @@ def _backtest_table(bt: Backtest) -> Table:
     for month, part in by_month.items():
         cells = {r["measure"]: r for r in part.to_dict(orient="records")}
         table.add_row(month, *(_bt_cell(cells[m], m, bt.currency) for m in BACKTEST_MEASURES))
-    inside = ", ".join(f"{_MEASURE_LABELS[m]} {i} of {n}" for m, (i, n) in bt.inside.items())
+    inside = ", ".join(
+        f"{_MEASURE_LABELS[m]} {i} of {n}{expected_text(bt, m)}" for m, (i, n) in bt.inside.items()
+    )
     filling = (
         f" Left out, within one mean cycle of the records' first date (the pipeline "
         f"before it may be missing): {', '.join(bt.filling)}."

@@ -26,6 +26,7 @@ from dashboard import levers, state, ui
 from sim import Problem, ScenarioError, TeamsimError
 from teamsim.calibrate_view import (
     BAND_NOTE,
+    expected_text,
     interval,
     person_cell,
     report_sheets,
@@ -662,7 +663,12 @@ def _backtest(bt: Backtest) -> None:
     cols = st.columns(max(len(bt.inside), 1))
     for col, (measure, (inside, total)) in zip(cols, bt.inside.items(), strict=False):
         col.metric(f"{measure}: months inside", f"{inside} of {total}")
-    st.caption(f"{bt.replications} replications; {BAND_NOTE}.")
+        col.caption(expected_text(bt, measure).strip(" ()"))
+    st.caption(
+        f"{bt.replications} replications; {BAND_NOTE}. A correct model: each simulated "
+        "replication played against the others' band (the months of one history move "
+        "together, so the range is wide)."
+    )
     for measure, title in (
         ("won", "Deals won a month"),
         ("revenue", f"Revenue a month, {bt.currency}"),
