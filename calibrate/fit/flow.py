@@ -19,22 +19,18 @@ from __future__ import annotations
 
 from calibrate.fit.common import Deals, Findings, fmt, poisson_interval, span, working_days
 from sim import Scenario
+from sim.rules import dial_economics
 
 MONTHS_A_YEAR = 12
 DAYS_A_YEAR = 365.25
 
 
 def _leads_per_contact(base: Scenario, cid: str) -> float:
-    ch = base.channels[cid]
-    calls = base.calls
-    if calls is None:
+    """Leads a contact used brings: a dial's leads a connect (sim.rules.dial_economics)."""
+    if base.calls is None:
         return 0.0
-    conversation = getattr(ch, "conversation_given_connect", None)
-    lead = getattr(ch, "lead_given_conversation", None)
-    conversation = calls.conversation_given_connect if conversation is None else conversation
-    lead = calls.lead_given_conversation if lead is None else lead
-    follow_up = min(calls.follow_up_given_conversation, 1.0 - lead)
-    return float(conversation * lead / (1.0 - follow_up)) if follow_up < 1 else 0.0
+    dial = dial_economics(base, cid)
+    return dial.leads / dial.connects if dial.connects > 0 else 0.0
 
 
 def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: bool) -> None:

@@ -17,7 +17,7 @@ and the reports divide by them; no other module computes any of them again.
 """
 
 from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, TimeUse, duty_activity
-from sim.rules.calls import dialled_channels
+from sim.rules.calls import dial_economics, dialled_channels
 from sim.rules.checks import rule_warnings
 from sim.rules.people import span_warnings
 
@@ -25,6 +25,7 @@ __all__ = [
     "DUTY_PREFIX",
     "NOT_BUSY",
     "TimeUse",
+    "dial_economics",
     "dialled_channels",
     "duty_activity",
     "rule_warnings",
