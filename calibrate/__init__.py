@@ -18,8 +18,9 @@ from calibrate.contract import (
     Unwritten,
 )
 from calibrate.crm import export_crm
-from calibrate.durations import net_of_lag, simulated_stage_means
+from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
 from calibrate.fit import fit
+from calibrate.flowmatch import match_cold_flow
 from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, record_names
 from calibrate.records import combine, normalise
 from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
@@ -30,6 +31,7 @@ __all__ = [
     "BACKTEST_MEASURES",
     "FUNNEL",
     "LABELS",
+    "LAG_REPLICATIONS",
     "NEEDS_COLUMNS",
     "ROW",
     "Backtest",
@@ -48,6 +50,7 @@ __all__ = [
     "export_crm",
     "fit",
     "goals_against_results",
+    "match_cold_flow",
     "net_of_lag",
     "normalise",
     "pseudonymise",
@@ -58,5 +61,6 @@ __all__ = [
     "simulated_stage_means",
     "skeleton",
     "skeleton_text",
+    "stage_means",
     "unknown_user_columns",
 ]

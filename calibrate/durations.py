@@ -21,7 +21,7 @@ import pandas as pd
 
 from calibrate.contract import Calibration, Fit
 from calibrate.fit.cycle import survival_mean
-from sim import Scenario, simulate
+from sim import Scenario, SimResult, simulate
 
 DAY_MIN = 1440.0
 SHORTEST_DELAY = 0.1  # days: an exponential needs a positive mean
@@ -42,7 +42,12 @@ def simulated_stage_means(
     Durations run from the stage's "entered" event to its "passed" or "lost" event;
     deals still in the stage at the horizon's end are right-censored there.
     """
-    result = simulate(scenario, replications, workers=workers)
+    return stage_means(simulate(scenario, replications, workers=workers))
+
+
+def stage_means(result: SimResult) -> dict[tuple[str, str], float]:
+    """(segment, stage) -> mean days in the stage over a run's replications (censored)."""
+    scenario = result.scenario
     funnel = result.frames.funnel
     keys = ["replication", "deal", "segment", "stage_name"]
     entered = funnel[funnel["event"] == "entered"].set_index(keys)["time_min"]

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from calibrate import (
+    LAG_REPLICATIONS,
     Backtest,
     Calibration,
     Fit,
@@ -28,14 +29,15 @@ from calibrate import (
     backtest_scenario,
     fit,
     goals_against_results,
+    match_cold_flow,
     net_of_lag,
     pseudonymise,
     pseudonyms,
     record_names,
     records_with_ids,
-    simulated_stage_means,
     skeleton,
     skeleton_text,
+    stage_means,
 )
 from optimizer import back_calculate
 from sim import Problem, ScenarioError, TeamsimError, simulate
@@ -45,9 +47,9 @@ from teamsim.io import read_scenario_bytes
 from teamsim.records_io import parse_mapping, read_mapping_file, read_records
 
 PSEUDONYM_KEY_ENV = "TEAMSIM_PSEUDONYM_KEY"
-# Rounds of matching the simulated stage times to the observed ones: the lag grows a
-# little with the delay (longer stages meet more absences), so one subtraction leaves
-# about a day on a two-week stage; the second round leaves a tenth of that.
+# Rounds of matching the simulated stage times (and cold lists' leads) to the observed:
+# the lag grows a little with the delay (longer stages meet more absences), so one
+# subtraction leaves about a day on a two-week stage; the second round a tenth of that.
 LAG_ROUNDS = 2
 
 
@@ -242,8 +244,11 @@ def calibrate_files(
     observed = calibration
     for _ in range(LAG_ROUNDS):
         placed = backtest_scenario(scenario, observed.period)
-        simulated = simulated_stage_means(placed, workers=request.workers)
-        calibration = net_of_lag(observed, scenario, simulated)
+        run = simulate(placed, LAG_REPLICATIONS, workers=request.workers)
+        calibration = net_of_lag(observed, scenario, stage_means(run))
+        # With deals alone, a cold list's flow is matched the same way (its dials are
+        # the simulated team's).
+        calibration = match_cold_flow(calibration, base, scenario, run, records)
         text = apply_fits(base_text, calibration, inputs=inputs)
         scenario = _parsed(text, label)
     needs = needs_frame(back_calculate(scenario).rows, scenario=scenario)
