@@ -65,9 +65,13 @@ def simulated_leads_a_month(result: SimResult, channel: str) -> float:
 
 
 def match_cold_flow(
-    calibration: Calibration, base: Scenario, current: Scenario, result: SimResult,
+    calibration: Calibration,
+    *,
+    base: Scenario,
+    current: Scenario,
+    result: SimResult,
     records: Records,
-) -> Calibration:  # fmt: skip
+) -> Calibration:
     """The fits plus each unmeasured cold channel's booking rate, matched to the records.
 
     ``calibration`` and ``base``: the fits as first made and the scenario they were made

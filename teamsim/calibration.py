@@ -248,7 +248,9 @@ def calibrate_files(
         calibration = net_of_lag(observed, scenario, stage_means(run))
         # With deals alone, a cold list's flow is matched the same way (its dials are
         # the simulated team's).
-        calibration = match_cold_flow(calibration, base, scenario, run, records)
+        calibration = match_cold_flow(
+            calibration, base=base, current=scenario, result=run, records=records
+        )
         text = apply_fits(base_text, calibration, inputs=inputs)
         scenario = _parsed(text, label)
     needs = needs_frame(back_calculate(scenario).rows, scenario=scenario)
