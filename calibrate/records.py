@@ -313,6 +313,9 @@ def parse_number(text: str) -> float:
     it is not a number.
     """
     cleaned = re.sub(r"[^\d,.\-+]", "", text.replace("\u2212", "-"))
+    # A separator with no digit after it belongs to an abbreviation ("руб.", "Fr."), not
+    # to the number: "20 000,00 руб." is 20000.
+    cleaned = re.sub(r"[,.]+$", "", cleaned)
     if not re.search(r"\d", cleaned) or re.search(r"[a-zA-Z]{4,}|\d[a-zA-Z]+\d", text):
         return float("nan")
     commas, dots = cleaned.count(","), cleaned.count(".")

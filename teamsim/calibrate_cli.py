@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from calibrate import Calibration, Records
+from sim import TeamsimError
 from teamsim.calibrate_view import print_report, write_excel
 from teamsim.calibration import (
     CalibrateRequest,
@@ -73,6 +74,21 @@ def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
     )
 
 
+def check_outputs(request: CalibrateRequest, keep: list[Path]) -> None:
+    """Refuse, before any work, outputs that would overwrite an input or each other."""
+    assert request.out_path is not None
+    inputs = {p.resolve() for p in keep}
+    if request.out_path.resolve() in inputs:
+        raise TeamsimError(f"-o {request.out_path}: is one of the inputs; choose another file")
+    if request.excel is not None:
+        if request.excel.suffix.lower() != ".xlsx":
+            raise TeamsimError(f"--excel {request.excel}: expected a .xlsx file name")
+        if request.excel.resolve() in inputs | {request.out_path.resolve()}:
+            raise TeamsimError(
+                f"--excel {request.excel}: is one of the inputs or the scenario; choose another"
+            )
+
+
 def run_calibration(request: CalibrateRequest) -> int:
     """The command: calibrate, write the scenario, print; the exit code (0 when written)."""
     assert request.out_path is not None  # the command's -o is required
@@ -80,6 +96,7 @@ def run_calibration(request: CalibrateRequest) -> int:
     if request.base:
         keep.append(request.base)
     with user_errors():
+        check_outputs(request, keep)
         if request.backtest:
             with replication_progress("back-test", request.replications) as advance:
                 outcome = calibrate_files(request, progress=advance)

@@ -282,6 +282,10 @@ def write_text(path: Path, text: str, *, keep: Sequence[Path] = ()) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".teamsim-", suffix=".yaml", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        # mkstemp makes the file private (0600); a scenario is for colleagues to read.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except OSError as exc:
         raise TeamsimError(f"-o {path}: cannot be written: {exc.strerror}") from None

@@ -113,8 +113,30 @@ def _decode(data: bytes) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if _looks_cp1251(data):
+        return data.decode("cp1251", errors="replace")
     best = charset_normalizer.from_bytes(data).best()
     return None if best is None else str(best)
+
+
+_CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8}  # А-я, Ё, ё
+
+
+def _looks_cp1251(data: bytes) -> bool:
+    """Whether the non-ASCII bytes read as Russian words in cp1251.
+
+    A mostly-Latin export with a few Cyrillic names is too little for charset-normalizer,
+    which then picks another single-byte code page and garbles the names. Cyrillic words
+    are runs of high bytes; a Western code page's accents (ä, é, ß) mostly stand alone
+    among ASCII letters. So: at least 70 % of the high letters have a high neighbour.
+    """
+    sample = data[: _SAMPLE_BYTES * 4]
+    high = [i for i, b in enumerate(sample) if b in _CP1251_LETTERS]
+    if len(high) < 3:
+        return False
+    marks = set(high)
+    paired = sum(1 for i in high if i - 1 in marks or i + 1 in marks)
+    return paired >= 0.7 * len(high)
 
 
 def _delimiter(text: str) -> str:

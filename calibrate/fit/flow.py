@@ -33,6 +33,11 @@ def _leads_per_contact(base: Scenario, cid: str) -> float:
     return dial.leads / dial.connects if dial.connects > 0 else 0.0
 
 
+def _sole_feeder(base: Scenario, cid: str) -> bool:
+    """Whether the channel alone feeds some segment (its deals need no channel column)."""
+    return any(seg.channels == [cid] for seg in base.segments.values())
+
+
 def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: bool) -> None:
     """Each channel's lead flow from the deals created in it."""
     for cid, ch in base.channels.items():
@@ -49,6 +54,11 @@ def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: 
             continue
         if deals is None:
             out.keep(path, "no deals file")
+            continue
+        if deals.table["channel"].isna().all() and not _sole_feeder(base, cid):
+            # No channel in the records: only a channel that alone feeds a segment can be
+            # told from its deals; a flow of 0 for the others would be a guess.
+            out.keep(path, "the deals name no channel of the base: map one with --column channel=")
             continue
         first, last = deals.table["created"].min(), deals.last_date
         days = (last - first).days + 1
