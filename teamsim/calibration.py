@@ -7,6 +7,7 @@ The file-system and terminal side of :mod:`calibrate` (which is pure): the comma
 
 from __future__ import annotations
 
+import difflib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -180,10 +181,26 @@ def _key(request: CalibrateRequest) -> str:
     return request.out_path.name if request.out_path else "teamsim"
 
 
+def _check_stage_targets(stage_map: dict[str, str], known: set[str] | None) -> None:
+    """Each --stage target is won, lost or a stage of the base (when there is one)."""
+    if known is None:
+        return
+    allowed = sorted(known | {"won", "lost"})
+    for crm, target in stage_map.items():
+        if target not in allowed:
+            close = difflib.get_close_matches(target, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TeamsimError(
+                f"--stage {crm}={target}: {target!r} is not a stage of the base scenario "
+                f"({', '.join(allowed)}){hint}"
+            )
+
+
 def read_team_records(request: CalibrateRequest, base: Scenario | None) -> Records:
     """The request's files as Records; RecordsError when a given file cannot be used."""
     inputs = _inputs(request)
     columns, stage_map = _mappings(request)
+    _check_stage_targets(stage_map, _known_stages(base))
     records = read_records(
         **inputs,
         columns=columns,

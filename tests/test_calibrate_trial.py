@@ -69,3 +69,14 @@ def test_deals_without_a_channel_keep_the_flows_and_the_file_is_readable(tmp_pat
     assert "leads_per_week: 0 " not in text and "requests_per_day: 0 " not in text
     assert "the deals name no channel of the base" in text
     assert out.stat().st_mode & stat.S_IRGRP  # not private: a scenario is for colleagues
+
+
+def test_a_stage_target_the_base_does_not_have_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["calibrate", "--deals", str(CRM / "deals.csv"), "--base", str(BASE),
+         "--stage", "Negotiation=proposl", "-o", str(tmp_path / "x.yaml")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "did you mean 'proposal'" in result.output
+    assert not (tmp_path / "x.yaml").exists()
