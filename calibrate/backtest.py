@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import Records, Status
+from calibrate.contract import MINUTES_A_DAY, Records, Status
 from calibrate.observed import records_period
 from sim import Scenario, SimResult, TeamsimError
 
@@ -41,7 +41,6 @@ _MAX_HORIZON_DAYS = 2000  # sim.scenario.Calendar.horizon_days' bound
 _MAX_WARMUP_DAYS = 500  # two years of working days: longer cycles are not a pipeline to fill
 _MIN_WARMUP_DAYS = 20  # about a working month: the first counted month starts with deals in flight
 _WARMUP_CYCLES = 1.5  # the slower half of deals (lognormal delays) outlasts one mean cycle
-_MINUTES_PER_DAY = 24 * 60
 
 
 def _cycle_working_days(scenario: Scenario) -> float:
@@ -192,8 +191,8 @@ def _simulated(result: SimResult, months: list[str]) -> pd.DataFrame:
     start = pd.Timestamp(result.scenario.calendar.start)
     closed = deals.loc[deals["outcome"].isin([Status.WON, Status.LOST])]
     # Times are minutes from midnight of calendar.start; whole days give the date.
-    closed_day = (closed["closed_min"] // _MINUTES_PER_DAY).astype("int64")
-    created_day = (closed["created_min"] // _MINUTES_PER_DAY).astype("int64")
+    closed_day = (closed["closed_min"] // MINUTES_A_DAY).astype("int64")
+    created_day = (closed["created_min"] // MINUTES_A_DAY).astype("int64")
     dates = start + pd.to_timedelta(closed_day, unit="D")
     frame = pd.DataFrame(
         {

@@ -216,3 +216,10 @@ def record_dates(records: Records) -> pd.Series:
         return pd.Series([], dtype="datetime64[ns]")
     joined: pd.Series = pd.concat(parts, ignore_index=True)
     return joined
+
+
+# The package's units: the simulator's times are minutes from midnight of
+# calendar.start (sim.model.clock), so a date is start + minutes // MINUTES_A_DAY days;
+# a month of records or of tenure is an average calendar month.
+MINUTES_A_DAY = 1440.0
+DAYS_A_MONTH = 365.25 / 12.0

@@ -49,20 +49,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import COLUMNS, ROW, ActivityKind, Kind, Status
+from calibrate.contract import COLUMNS, DAYS_A_MONTH, MINUTES_A_DAY, ROW, ActivityKind, Kind, Status
 from sim import Scenario, SimResult
 from sim.rules import TimeUse
 
 __all__ = ["CALLBACK", "FOLLOW_UP", "PROPOSAL_NAMES", "export_crm", "start_date"]
 
-DAY_MIN = 1440.0
 CALLBACK = "callback"  # outcome of a call-back conversation (no dial or connect of its own)
 FOLLOW_UP = "follow_up"  # outcome of the "other" row: conversations asking for a call-back
 # A desk stage whose name holds one of these words is where a proposal is sent.
 PROPOSAL_NAMES = re.compile(r"proposal|offer|quote", re.IGNORECASE)
-# Average calendar days in a month: a month of tenure is Calendar.working_days_per_month
-# working days, that is one twelfth of a year (sim.rules.people.ramp_productivity).
-MONTH_DAYS = 365.25 / 12.0
 # Months a fully ramped person has been in the seat beyond the ramp: 6 to 17, by person
 # number, so that tenures differ as in a real team (any figure above the ramp would do).
 TENURE_MONTHS = 6
@@ -142,7 +138,7 @@ def start_date(scenario: Scenario, role_id: str, productivity: float, number: in
         months = shares.index(productivity) + 0.5
     else:
         months = len(shares) + TENURE_MONTHS + (number - 1) % TENURE_SPREAD
-    return scenario.calendar.start - dt.timedelta(days=round(months * MONTH_DAYS))
+    return scenario.calendar.start - dt.timedelta(days=round(months * DAYS_A_MONTH))
 
 
 # --- the tables --------------------------------------------------------------------------
@@ -150,7 +146,7 @@ def start_date(scenario: Scenario, role_id: str, productivity: float, number: in
 
 def _date_of_min(scenario: Scenario, minutes: pd.Series[float]) -> pd.Series[Any]:
     """Calendar dates of wall minutes (NaT where the minute is NaN or negative)."""
-    days = np.floor(minutes.to_numpy(dtype=np.float64) / DAY_MIN)
+    days = np.floor(minutes.to_numpy(dtype=np.float64) / MINUTES_A_DAY)
     days = np.where(days >= 0, days, np.nan)
     start = pd.Timestamp(scenario.calendar.start)
     return pd.Series(start + pd.to_timedelta(days, unit="D"), index=minutes.index)

@@ -19,11 +19,10 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import Calibration, Fit
+from calibrate.contract import MINUTES_A_DAY, Calibration, Fit
 from calibrate.fit.cycle import survival_mean
 from sim import Scenario, SimResult, simulate
 
-DAY_MIN = 1440.0
 SHORTEST_DELAY = 0.1  # days: an exponential needs a positive mean
 DELAY_FIELD = "client_delay_days"
 LAG_REPLICATIONS = 2  # the lag is a mean over hundreds of stage passages; two runs hold it
@@ -31,7 +30,7 @@ LAG_REPLICATIONS = 2  # the lag is a mean over hundreds of stage passages; two r
 
 def _horizon_end_min(scenario: Scenario) -> float:
     cal = scenario.calendar
-    return ((cal.working_dates()[-1] - cal.start).days + 1) * DAY_MIN
+    return ((cal.working_dates()[-1] - cal.start).days + 1) * MINUTES_A_DAY
 
 
 def simulated_stage_means(
@@ -56,7 +55,7 @@ def stage_means(result: SimResult) -> dict[tuple[str, str], float]:
     end = _horizon_end_min(scenario)
     observed = spells["left"].notna().to_numpy()
     stop = spells["left"].fillna(end).to_numpy()
-    days = (stop - spells["entered"].to_numpy()) / DAY_MIN
+    days = (stop - spells["entered"].to_numpy()) / MINUTES_A_DAY
     means: dict[tuple[str, str], float] = {}
     index = spells.index.to_frame(index=False)
     keys_of = list(zip(index["segment"].astype(str), index["stage_name"].astype(str), strict=True))

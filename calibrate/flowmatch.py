@@ -18,12 +18,10 @@ import dataclasses
 
 import pandas as pd
 
-from calibrate.contract import Calibration, Fit, Records
+from calibrate.contract import DAYS_A_MONTH, MINUTES_A_DAY, Calibration, Fit, Records
 from sim import Scenario, SimResult
 from sim.rules import dial_economics
 
-DAY_MIN = 1440.0
-DAYS_A_MONTH = 365.25 / 12
 FIELD = "lead_given_conversation"
 _CONNECT = "connect_rate"
 _NO_LEADS_RATE = 1e-4  # a rate the loader accepts for a list that booked nothing
@@ -58,7 +56,7 @@ def simulated_leads_a_month(result: SimResult, channel: str) -> float:
     counted_from = pd.Timestamp(dates[min(sc.calendar.warmup_days, len(dates) - 1)])
     start = pd.Timestamp(sc.calendar.start)
     deals = result.frames.deals
-    created = start + pd.to_timedelta(deals["created_min"] // DAY_MIN, unit="D")
+    created = start + pd.to_timedelta(deals["created_min"] // MINUTES_A_DAY, unit="D")
     mine = (deals["channel"] == channel) & ~deals["repeat"] & (created >= counted_from)
     months = ((pd.Timestamp(dates[-1]) - counted_from).days + 1) / DAYS_A_MONTH
     return float(mine.sum()) / (months * result.replications) if months > 0 else 0.0

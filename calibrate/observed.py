@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import ActivityKind, Records, Status, record_dates
+from calibrate.contract import DAYS_A_MONTH, ActivityKind, Records, Status, record_dates
 
 __all__ = [
     "MEAN",
@@ -61,8 +61,6 @@ PROPOSAL_LIKE = re.compile(r"(?:^|[^a-z])(?:proposal|offer|quote|quotation|bid|s
 # Weekdays at each end of a month that the records may miss and the month still count
 # whole (Period).
 _SLACK_WEEKDAYS = 2
-# A month without whole-month data is scaled by calendar days: 365.25 / 12.
-_DAYS_PER_MONTH = 365.25 / 12.0
 
 
 @dataclass(frozen=True)
@@ -261,7 +259,7 @@ def observed_funnel(
     else:
         days = (period.last - period.first).days + 1
         mean = table.groupby("who", sort=True)[list(MEASURES[:-1])].sum()
-        mean = mean * _DAYS_PER_MONTH / days
+        mean = mean * DAYS_A_MONTH / days
         mean_whole = False
     mean = mean.reindex(who).reset_index()
     mean.insert(1, "month", MEAN)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate import defaults as d
-from calibrate.contract import ActivityKind, Records, Status, record_dates
+from calibrate.contract import DAYS_A_MONTH, ActivityKind, Records, Status, record_dates
 from sim.scenario import Level
 
 __all__ = ["Sources", "identifier", "records_with_ids", "skeleton"]
@@ -42,7 +42,6 @@ _UNNAMED_DIALS = "cold_list"
 _CLOSED_STAGE_NAMES = frozenset({s.value for s in Status} | {"closed", "closed_won", "closed_lost"})
 _MIN_CLOSED = 5  # fewer closed deals than this and the win rate is the published one
 _MIN_WON = 3  # fewer won deals with dates than this and the cycle is the published one
-_DAYS_A_MONTH = 365.25 / 12.0
 _SELLERS = "seller"
 _TEAM_LEAD = "team_lead"
 
@@ -623,7 +622,7 @@ def _plan(
             raise ValueError(f"plan_per_month must be above 0, got {plan_per_month}")
         sources[("plan", "revenue_per_month")] = "given: the plan a month"
         return {"revenue_per_month": round(plan_per_month), "confidence": confidence}
-    months = max(1, (last - first).days + 1) / _DAYS_A_MONTH
+    months = max(1, (last - first).days + 1) / DAYS_A_MONTH
     revenue = 0.0
     deals = records.deals
     if deals is not None and not deals.empty:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from calibrate.contract import PEOPLE_COLUMNS, Status
+from calibrate.contract import DAYS_A_MONTH, PEOPLE_COLUMNS, Status
 from calibrate.fit.common import Deals, Findings, fmt, share_interval
 from calibrate.fit.speed import Speed
 from sim import Scenario
@@ -39,7 +39,6 @@ _THREE_GROUPS, _TWO_GROUPS = 6, 4
 _NO_SPREAD = 0.02
 _LOG_CONCENTRATION = (math.log(0.5), math.log(1e6))
 NO_SPEED = "no activity minutes: speed not measured"
-_DAYS_A_MONTH = 365.25 / 12
 
 
 def beta_prior(won: np.ndarray, closed: np.ndarray) -> tuple[float, float]:
@@ -151,7 +150,7 @@ def person_table(
     )
     closed = won + lost
     post, team = _shrunk_by_role(won, closed, roles)
-    months = max(((deals.last_date - deals.first_date).days + 1) / _DAYS_A_MONTH, 1e-9)
+    months = max(((deals.last_date - deals.first_date).days + 1) / DAYS_A_MONTH, 1e-9)
     revenue = t["value"].where(t["status"] == Status.WON.value, 0.0).fillna(0.0)
     revenue = revenue.groupby(t["owner"]).sum().reindex(people, fill_value=0.0) / months
     rows = []

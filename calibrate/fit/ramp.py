@@ -31,13 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from calibrate.contract import Status
+from calibrate.contract import DAYS_A_MONTH, Status
 from calibrate.fit.common import CONFIDENCE, Deals, Findings, fmt
 from sim import Scenario
 
 __all__ = ["MIN_DEALS", "RampMonth", "fit_ramp", "ramp_months"]
 
-MONTH_DAYS = 365.25 / 12.0  # a month of tenure in calendar days (calibrate.crm.MONTH_DAYS)
 MIN_DEALS = 20  # decided deals each month of tenure (and the ramped people) must have
 _FLOOR = 0.01  # productivity_by_month must be above 0
 
@@ -100,7 +99,7 @@ def ramp_months(
     mask, what = _decided(table, base)
     table = table[mask]
     start = table["owner"].map(starts)
-    month = np.floor((table["created"] - start).dt.days.to_numpy(float) / MONTH_DAYS)
+    month = np.floor((table["created"] - start).dt.days.to_numpy(float) / DAYS_A_MONTH)
     keep = month >= 0
     table, month = table[keep], np.minimum(month[keep], months).astype(int)
     won = (table["status"] == Status.WON.value).to_numpy(bool)
