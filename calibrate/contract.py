@@ -15,9 +15,11 @@ Dates are ``datetime64[ns]`` at day resolution (NaT where empty); text columns a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 
@@ -223,3 +225,13 @@ def record_dates(records: Records) -> pd.Series:
 # a month of records or of tenure is an average calendar month.
 MINUTES_A_DAY = 1440.0
 DAYS_A_MONTH = 365.25 / 12.0
+
+
+def dates_of_minutes(start: dt.date, minutes: pd.Series) -> pd.Series:
+    """Calendar dates of the simulator's wall minutes from midnight of ``start``.
+
+    NaT where a minute is NaN or negative (an open deal's ``closed_min`` of -1).
+    """
+    days = np.floor(minutes.to_numpy(dtype=np.float64) / MINUTES_A_DAY)
+    days = np.where(days >= 0, days, np.nan)
+    return pd.Series(pd.Timestamp(start) + pd.to_timedelta(days, unit="D"), index=minutes.index)

@@ -49,7 +49,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import COLUMNS, DAYS_A_MONTH, MINUTES_A_DAY, ROW, ActivityKind, Kind, Status
+from calibrate.contract import (
+    COLUMNS,
+    DAYS_A_MONTH,
+    ROW,
+    ActivityKind,
+    Kind,
+    Status,
+    dates_of_minutes,
+)
 from sim import Scenario, SimResult
 from sim.rules import TimeUse
 
@@ -144,14 +152,6 @@ def start_date(scenario: Scenario, role_id: str, productivity: float, number: in
 # --- the tables --------------------------------------------------------------------------
 
 
-def _date_of_min(scenario: Scenario, minutes: pd.Series[float]) -> pd.Series[Any]:
-    """Calendar dates of wall minutes (NaT where the minute is NaN or negative)."""
-    days = np.floor(minutes.to_numpy(dtype=np.float64) / MINUTES_A_DAY)
-    days = np.where(days >= 0, days, np.nan)
-    start = pd.Timestamp(scenario.calendar.start)
-    return pd.Series(start + pd.to_timedelta(days, unit="D"), index=minutes.index)
-
-
 def _date_of_day(scenario: Scenario, days: pd.Series[int]) -> pd.Series[Any]:
     """Calendar dates of working-day indices."""
     dates = np.array(scenario.calendar.dates, dtype="datetime64[ns]")
@@ -173,8 +173,8 @@ def _deals(scenario: Scenario, deals: pd.DataFrame, funnel: pd.DataFrame) -> pd.
         {
             "deal_id": _deal_id(deals["deal"]),
             "owner": deals["owner"],
-            "created": _date_of_min(scenario, deals["created_min"]),
-            "closed": _date_of_min(scenario, closed),
+            "created": dates_of_minutes(scenario.calendar.start, deals["created_min"]),
+            "closed": dates_of_minutes(scenario.calendar.start, closed),
             "status": deals["outcome"],
             "stage": deals["deal"].map(last),
             "value": deals["value"].where(won, deals["segment"].map(values)),
@@ -192,7 +192,7 @@ def _stages(scenario: Scenario, funnel: pd.DataFrame) -> pd.DataFrame:
         {
             "deal_id": _deal_id(entered["deal"]),
             "stage": entered["stage_name"],
-            "entered": _date_of_min(scenario, entered["time_min"]),
+            "entered": dates_of_minutes(scenario.calendar.start, entered["time_min"]),
         }
     )
 

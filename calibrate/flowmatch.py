@@ -18,7 +18,13 @@ import dataclasses
 
 import pandas as pd
 
-from calibrate.contract import DAYS_A_MONTH, MINUTES_A_DAY, Calibration, Fit, Records
+from calibrate.contract import (
+    DAYS_A_MONTH,
+    Calibration,
+    Fit,
+    Records,
+    dates_of_minutes,
+)
 from sim import Scenario, SimResult
 from sim.rules import dial_economics
 
@@ -54,9 +60,8 @@ def simulated_leads_a_month(result: SimResult, channel: str) -> float:
     sc = result.scenario
     dates = sc.calendar.working_dates()
     counted_from = pd.Timestamp(dates[min(sc.calendar.warmup_days, len(dates) - 1)])
-    start = pd.Timestamp(sc.calendar.start)
     deals = result.frames.deals
-    created = start + pd.to_timedelta(deals["created_min"] // MINUTES_A_DAY, unit="D")
+    created = dates_of_minutes(sc.calendar.start, deals["created_min"])
     mine = (deals["channel"] == channel) & ~deals["repeat"] & (created >= counted_from)
     months = ((pd.Timestamp(dates[-1]) - counted_from).days + 1) / DAYS_A_MONTH
     return float(mine.sum()) / (months * result.replications) if months > 0 else 0.0
