@@ -413,13 +413,14 @@ def _deals(
     closing = status.isin(WON_LOST).to_numpy()
     closed = t.dates("closed", order, required=closing)
     if "closed" not in t.mapping and (closing & ~t.drop).any():
-        # One message for the file rather than one a row: the column is missing.
+        # Fatal, not a warning: without close dates every closed deal would be left out,
+        # and a win rate and cycle time from open deals alone are not the team's.
         n = int((closing & ~t.drop).sum())
         message = (
-            f"no column for 'closed', so the {n} won or lost deals cannot be used (left "
-            "out); map it with --column closed=<column>"
+            f"no column for 'closed' (the date a deal was won or lost), so the {n} won or "
+            "lost deals cannot be used; map it with --column closed=<column>"
         )
-        t.problems.append(RowProblem(t.source, None, None, message))
+        t.problems.append(RowProblem(t.source, None, None, message, fatal=True))
         t.drop |= closing
     no_close = closing & (t.text("closed") == "").to_numpy()
     t.row_problem(

@@ -210,8 +210,9 @@ CASES: dict[str, Case] = {
             "deals.csv": "Deal ID,Owner,Created,Stage\nD1,Ivan Petrov,2026-01-05,Closed Won\n"
             "D2,Ivan Petrov,2026-01-05,Closed Lost\nD3,Ivan Petrov,2026-01-05,Proposal\n"
         },
-        "deals.csv: no column for 'closed', so the 2 won or lost deals cannot be used (left "
-        "out); map it with --column closed=<column>",
+        "deals.csv: no column for 'closed' (the date a deal was won or lost), so the 2 won "
+        "or lost deals cannot be used; map it with --column closed=<column>",
+        fatal=True,
     ),
     "negative activity count": Case(
         {"activities.csv": "User,Date,Type,Count\nIvan Petrov,2026-01-05,call,-3\n"},
