@@ -296,7 +296,7 @@ def _iteration(
     met = met_per_replication(result)
     met = met[~pd.isna(met)]
     p = float(met.mean()) if len(met) else 0.0
-    low, high = wilson_interval(round(float(met.sum())), len(met)) if len(met) else (0.0, 1.0)
+    low, high = wilson_interval(float(met.sum()), len(met)) if len(met) else (0.0, 1.0)
     measures = tuple(measure_roles(result, plan))
     return Iteration(
         number=number,

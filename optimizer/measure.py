@@ -14,6 +14,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from optimizer.result import Plan
+from sim.plan_met import judged_attainment
 from sim.rules.people import daily_dials, dial_cap
 from sim.runner import SimResult
 from sim.scenario import Scenario
@@ -91,8 +92,12 @@ def measure_roles(result: SimResult, plan: Plan) -> list[RoleMeasure]:
 
 
 def attainment_quantile(result: SimResult, share: float) -> float:
-    """The attainment that a share of the replications stays below (NaN if unmeasured)."""
-    values = result.kpi_replications["attainment"].to_numpy(dtype=float)
+    """The attainment that a share of the judged units stays below (NaN if unmeasured).
+
+    The units are those "plan met" is judged on (months, quarters, replications:
+    ``plan.judged_on``, sim.plan_met), so the margin answers the question asked.
+    """
+    values = judged_attainment(result.frames.attainment_month, result.scenario)
     values = values[np.isfinite(values)]
     return float(np.quantile(values, share)) if len(values) else math.nan
 

@@ -8,6 +8,7 @@ the modules behind them.
 from sim.errors import Problem, ScenarioError, TeamsimError
 from sim.kpis import KPIS, kpi_value
 from sim.mode import SimMode
+from sim.plan_met import judged_attainment, met_by_replication, plan_met_definition
 from sim.results import counted_months
 from sim.runner import (
     Executor,
@@ -34,7 +35,10 @@ __all__ = [
     "SimResult",
     "TeamsimError",
     "counted_months",
+    "judged_attainment",
     "kpi_value",
+    "met_by_replication",
+    "plan_met_definition",
     "scenario_hash",
     "simulate",
     "spread",

@@ -9,9 +9,13 @@ Definitions (per replication):
 
 - ``revenue_per_month``: mean over counted months of the revenue won (closed) in it.
 - ``attainment``: mean over counted months of revenue / plan target of the month.
-- ``plan_met``: 1 when ``attainment >= 1``, else 0. Its mean over replications is
-  **P(plan met)**: the share of replications whose mean monthly attainment reaches the
-  plan. Its interval is the Wilson score interval (the t interval fails at 0 and 1).
+- ``plan_met``: the replication's share of judged units (months, quarters or the
+  horizon, as ``plan.judged_on`` says; :mod:`sim.plan_met`) that meet their plan. Its
+  mean over replications is **P(plan met)**. Beside it, whatever the scenario judges on:
+  ``month_met`` (its mean: P(a month meets its plan)) and ``every_month_met`` (1 when
+  every counted month meets its plan: its mean is P(every month met)). Their interval is
+  the Wilson score interval with the replications as the sample (the t interval fails at
+  0 and 1; months of one replication move together, so they are not independent draws).
 - ``deals_won_per_month``: mean over counted months of the deals won in it.
 - ``win_rate``: deals won / deals closed (won or lost), for deals closed after warm-up.
 - ``cycle_time_days``: mean calendar days from creation to close of those won deals.
@@ -52,9 +56,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.plan_met import met_by_replication
 from sim.results import Frames
 from sim.rules.activities import TimeUse
-from sim.scenario import Level, Scenario
+from sim.scenario import JudgedOn, Level, Scenario
 from sim.stats import spread
 
 __all__ = ["KPIS", "Kpi", "kpi_table", "kpi_value", "per_replication", "summarise"]
@@ -78,6 +83,14 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("revenue_per_month", "Revenue a month", "currency"),
     Kpi("attainment", "Plan attainment", "share"),
     Kpi("plan_met", "P(plan met)", "share", share=True, bounds=_PROPORTION),
+    Kpi("month_met", "P(a month meets its plan)", "share", share=True, bounds=_PROPORTION),
+    Kpi(
+        "every_month_met",
+        "P(every month meets its plan)",
+        "share",
+        share=True,
+        bounds=_PROPORTION,
+    ),
     Kpi("deals_won_per_month", "Deals won a month", "deals"),
     Kpi("win_rate", "Win rate (won / closed)", "share", bounds=_PROPORTION),
     Kpi("cycle_time_days", "Cycle time of won deals", "days"),
@@ -112,11 +125,21 @@ def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:
     months = frames.attainment_month.groupby("replication")
     out["revenue_per_month"] = months["revenue"].mean()
     out["attainment"] = months["attainment"].mean()
-    out["plan_met"] = np.where(out["attainment"].isna(), np.nan, out["attainment"] >= 1.0)
+    monthly = frames.attainment_month
+    out["plan_met"] = met_by_replication(monthly, scenario, reps)
+    out["month_met"] = met_by_replication(monthly, scenario, reps, JudgedOn.MONTH)
+    out["every_month_met"] = met_by_replication(monthly, scenario, reps, JudgedOn.EVERY_MONTH)
     out["deals_won_per_month"] = months["deals_won"].mean()
     if not scenario.segments:
         # Nothing is sold (an inbound-only desk): its plan is nominal, not missed.
-        sales = ["revenue_per_month", "attainment", "plan_met", "deals_won_per_month"]
+        sales = [
+            "revenue_per_month",
+            "attainment",
+            "plan_met",
+            "month_met",
+            "every_month_met",
+            "deals_won_per_month",
+        ]
         out[sales] = np.nan
 
     deals = frames.deals

@@ -85,8 +85,14 @@ def _check_df(df: int) -> None:
         raise ValueError(f"degrees of freedom must be a whole number >= 1, got {df!r}")
 
 
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a share; sensible at 0 and n, unlike the t interval."""
+def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a share; sensible at 0 and n, unlike the t interval.
+
+    ``successes`` may be fractional: n units each met in a share of their parts (a
+    replication's share of months met) count as n trials with that many successes in
+    all, an effective sample of n (the parts of one unit are not independent).
+    Source: E. B. Wilson (1927), JASA 22(158), 209-212.
+    """
     if n <= 0:
         return math.nan, math.nan
     z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
@@ -115,7 +121,8 @@ def spread(values: Sequence[float], confidence: float = 0.95, *, share: bool = F
 
     Non-finite values (a KPI undefined in a replication) are left out. The interval is
     mean +- t(1 - alpha/2, n - 1) sd / sqrt(n); with ``share=True`` the values are 0/1
-    outcomes and the Wilson score interval is used instead. Percentiles interpolate
+    outcomes (or shares of outcomes, one a replication) and the Wilson score interval is
+    used instead, with the replications as the sample. Percentiles interpolate
     linearly between order statistics (numpy's default).
     """
     x = np.asarray(values, dtype=np.float64)
@@ -128,7 +135,7 @@ def spread(values: Sequence[float], confidence: float = 0.95, *, share: bool = F
     sd = float(x.std(ddof=1)) if n > 1 else math.nan
     p10, p50, p90 = (float(q) for q in np.quantile(x, [0.1, 0.5, 0.9]))
     if share:
-        low, high = wilson_interval(round(float(x.sum())), n, confidence)
+        low, high = wilson_interval(float(x.sum()), n, confidence)
     elif n > 1:
         half = t_quantile(0.5 + confidence / 2.0, n - 1) * sd / math.sqrt(n)
         low, high = mean - half, mean + half

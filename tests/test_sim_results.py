@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.kpis import KPIS, per_replication, summarise
 from sim.model import RunRecords
+from sim.plan_met import judged_attainment, met_by_replication
 from sim.records import (
     AbsenceRecord,
     CallDayRecord,
@@ -21,7 +23,7 @@ from sim.records import (
     WaitRecord,
 )
 from sim.results import build_frames, counted_months, to_columns
-from sim.scenario import Scenario
+from sim.scenario import JudgedOn, Scenario
 from sim.stats import spread, t_cdf, t_quantile, wilson_interval
 from teamsim.io import load_scenario
 
@@ -178,7 +180,21 @@ def test_months_without_wins_count_as_zero(scenario: Scenario) -> None:
     ]
     per_rep = per_replication(frames, sc)
     assert per_rep["attainment"].to_list() == [0.0, 1.0]
-    assert per_rep["plan_met"].to_list() == [0.0, 1.0]
+    # Judged by month (the default): replication 1 meets February, not March.
+    assert sc.plan.judged_on is JudgedOn.MONTH
+    assert per_rep["plan_met"].to_list() == [0.0, 0.5]
+    assert per_rep["month_met"].to_list() == [0.0, 0.5]
+    assert per_rep["every_month_met"].to_list() == [0.0, 0.0]
+    reps = pd.Index([0, 1])
+    # February and March are one quarter: 2 + 0 against 1 + 1 meets it; so does the horizon.
+    for rule, expected in [(JudgedOn.QUARTER, [0.0, 1.0]), (JudgedOn.HORIZON, [0.0, 1.0])]:
+        assert met_by_replication(att, sc, reps, rule).to_list() == expected
+    assert sorted(judged_attainment(att, sc, JudgedOn.EVERY_MONTH)) == [0.0, 0.0]
+    assert sorted(judged_attainment(att, sc)) == [0.0, 0.0, 0.0, 2.0]
+    horizon = load_scenario(
+        ROOT / "scenarios/retail_bank.yaml", ["calendar.horizon_days=60", "plan.judged_on=horizon"]
+    )
+    assert per_replication(frames, horizon)["plan_met"].to_list() == [0.0, 1.0]
 
 
 def test_attainment_reads_each_months_plan_by_calendar_month() -> None:

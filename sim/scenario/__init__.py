@@ -11,13 +11,14 @@ from sim.scenario.loader import MAX_SCENARIO_BYTES, parse_scenario, place_proble
 from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
 from sim.scenario.model import SCHEMA_VERSION, Scenario
 from sim.scenario.overrides import apply_overrides
-from sim.scenario.work import SalesPlan
+from sim.scenario.work import JudgedOn, SalesPlan
 
 __all__ = [
     "MAX_SCENARIO_BYTES",
     "SCHEMA_VERSION",
     "Distribution",
     "InboundChannel",
+    "JudgedOn",
     "Level",
     "PathPart",
     "ReferralChannel",

@@ -56,6 +56,15 @@ class Duty(Frozen):
     )
 
 
+class JudgedOn(StrEnum):
+    """What "plan met" means: the unit of time a plan is judged on (sim.plan_met)."""
+
+    MONTH = "month"
+    EVERY_MONTH = "every_month"
+    QUARTER = "quarter"
+    HORIZON = "horizon"
+
+
 # What the team must sell; the optimiser's answer is another thing, ``optimizer.Plan``.
 class SalesPlan(Frozen):
     """The sales plan and how sure the team must be of meeting it."""
@@ -71,7 +80,23 @@ class SalesPlan(Frozen):
         ),
     )
     confidence: float = Field(
-        0.8, gt=0.0, lt=1.0, description="Probability of meeting the plan that is wanted."
+        0.8,
+        gt=0.0,
+        lt=1.0,
+        description=(
+            "Probability of meeting the plan that is wanted, as judged_on says; write 0.8 for 80 %."
+        ),
+    )
+    judged_on: JudgedOn = Field(
+        JudgedOn.MONTH,
+        description=(
+            "What 'plan met' means. month (default, how a head reads a monthly plan): the "
+            "chance that a month meets its plan, the share of simulated months that do. "
+            "every_month: the chance that every counted month of the horizon meets its "
+            "plan. quarter: the chance that a calendar quarter meets its plan (its months' "
+            "revenue against their plans summed). horizon: the revenue of all counted "
+            "months against their plans summed."
+        ),
     )
 
     @field_validator("revenue_per_month")

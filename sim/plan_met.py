@@ -1,0 +1,113 @@
+"""What "plan met" means, in one place: the units a plan is judged on and their attainment.
+
+A head with a monthly plan reads "P(plan met) = 90 %" as "nine months in ten meet their
+plan". The mean over the horizon reaching the plan is another, easier event (a weak
+month is carried by a strong one). The scenario states its choice, ``plan.judged_on``:
+
+- ``month``: each counted month is a unit; its attainment is its revenue over its plan.
+- ``every_month``: each replication is a unit; its attainment is its weakest month's, so
+  the unit is met when every counted month is.
+- ``quarter``: each calendar quarter with a counted month is a unit; its attainment is
+  the revenue of its counted months over their plans summed (a quarter cut by the
+  horizon or the warm-up is judged on the months it has).
+- ``horizon``: each replication is a unit; its attainment is the revenue of every
+  counted month over their plans summed.
+
+A unit is met when its attainment is at least 1. A replication's share of its units met
+is its value of the ``plan_met`` KPI; P(plan met) is the mean over replications, which
+for ``month`` and ``quarter`` is the share of all simulated months (quarters) that meet
+their plan, since each replication has the same months. The verify loop
+(``optimizer.loop``) raises the plan until that share reaches the confidence asked for,
+and takes its margin from the same units' attainment (:func:`judged_attainment`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from sim.scenario import JudgedOn, Scenario
+
+__all__ = ["MET", "judged_attainment", "met_by_replication", "plan_met_definition"]
+
+# A unit's attainment at or above this meets its plan.
+MET = 1.0
+
+_DEFINITIONS = {
+    JudgedOn.MONTH: "the chance that a month meets its plan (share of simulated months)",
+    JudgedOn.EVERY_MONTH: "the chance that every counted month meets its plan",
+    JudgedOn.QUARTER: "the chance that a calendar quarter meets its plan (share of quarters)",
+    JudgedOn.HORIZON: "the chance that the revenue of the counted months reaches their plan",
+}
+
+
+def plan_met_definition(scenario: Scenario) -> str:
+    """One line saying what P(plan met) means for this scenario (``plan.judged_on``)."""
+    return f"P(plan met): {_DEFINITIONS[scenario.plan.judged_on]}"
+
+
+def _units(months: pd.DataFrame, scenario: Scenario, judged_on: JudgedOn) -> pd.DataFrame:
+    """The judged units: columns replication, unit, revenue, target, attainment."""
+    frame = months[["replication", "month", "revenue", "target"]]
+    if judged_on is JudgedOn.MONTH:
+        units = frame.rename(columns={"month": "unit"})
+    elif judged_on is JudgedOn.QUARTER:
+        quarter = {m: _quarter(scenario.calendar_month(int(m))) for m in pd.unique(frame["month"])}
+        units = (
+            frame.assign(unit=frame["month"].map(quarter))
+            .groupby(["replication", "unit"], as_index=False)[["revenue", "target"]]
+            .sum()
+        )
+    elif judged_on is JudgedOn.HORIZON:
+        units = frame.groupby("replication", as_index=False)[["revenue", "target"]].sum()
+        units["unit"] = 0
+    else:  # every month: the weakest month stands for the replication
+        weakest = frame.assign(attainment=frame["revenue"] / frame["target"])
+        weakest = weakest.sort_values(["replication", "attainment", "month"])
+        units = weakest.groupby("replication", as_index=False).first()
+        units = units.rename(columns={"month": "unit"})
+    units = units.reset_index(drop=True)
+    units["attainment"] = units["revenue"] / units["target"]
+    return units[["replication", "unit", "revenue", "target", "attainment"]]
+
+
+def _quarter(year_month: tuple[int, int]) -> int:
+    year, month = year_month
+    return year * 4 + (month - 1) // 3
+
+
+def judged_attainment(
+    months: pd.DataFrame, scenario: Scenario, judged_on: JudgedOn | None = None
+) -> NDArray[np.float64]:
+    """The attainment of every judged unit of every replication, shape (units,).
+
+    Args:
+        months: ``Frames.attainment_month`` (replication, month, revenue, target).
+        scenario: Its calendar places months in quarters.
+        judged_on: The meaning of "plan met"; default the scenario's ``plan.judged_on``.
+    """
+    rule = scenario.plan.judged_on if judged_on is None else judged_on
+    if months.empty:
+        return np.array([], dtype=np.float64)
+    return _units(months, scenario, rule)["attainment"].to_numpy(dtype=np.float64)
+
+
+def met_by_replication(
+    months: pd.DataFrame,
+    scenario: Scenario,
+    replications: pd.Index[int],
+    judged_on: JudgedOn | None = None,
+) -> pd.Series[float]:
+    """Each replication's share of its judged units that meet their plan (0..1).
+
+    For ``every_month`` and ``horizon`` a replication has one unit, so the share is 0 or 1.
+    NaN for a replication with no counted month (nothing is judged).
+    """
+    rule = scenario.plan.judged_on if judged_on is None else judged_on
+    if months.empty:
+        return pd.Series(np.nan, index=replications, dtype=np.float64)
+    units = _units(months, scenario, rule)
+    met = (units["attainment"] >= MET).astype(np.float64)
+    share = met.groupby(units["replication"]).mean()
+    return share.reindex(replications).astype(np.float64)
