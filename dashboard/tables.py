@@ -150,7 +150,7 @@ def overview_with_intervals(result: Comparison) -> pd.DataFrame:
     lows, highs = [], []
     for side in result.sides:
         met = side.kpi_replications.get("plan_met", pd.Series(dtype=float)).dropna()
-        low, high = wilson_interval(int(met.sum()), len(met), result.confidence)
+        low, high = wilson_interval(float(met.sum()), len(met), result.confidence)
         lows.append(low)
         highs.append(high)
     return overview.assign(p_low=lows, p_high=highs)

@@ -8,7 +8,12 @@ the modules behind them.
 from sim.errors import Problem, ScenarioError, TeamsimError
 from sim.kpis import KPIS, kpi_value
 from sim.mode import SimMode
-from sim.plan_met import judged_attainment, met_by_replication, plan_met_definition
+from sim.plan_met import (
+    attainment_by_month,
+    judged_attainment,
+    met_by_replication,
+    plan_met_definition,
+)
 from sim.results import counted_months
 from sim.runner import (
     Executor,
@@ -34,6 +39,7 @@ __all__ = [
     "SimMode",
     "SimResult",
     "TeamsimError",
+    "attainment_by_month",
     "counted_months",
     "judged_attainment",
     "kpi_value",

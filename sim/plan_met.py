@@ -29,7 +29,13 @@ from numpy.typing import NDArray
 
 from sim.scenario import JudgedOn, Scenario
 
-__all__ = ["MET", "judged_attainment", "met_by_replication", "plan_met_definition"]
+__all__ = [
+    "MET",
+    "attainment_by_month",
+    "judged_attainment",
+    "met_by_replication",
+    "plan_met_definition",
+]
 
 # A unit's attainment at or above this meets its plan.
 MET = 1.0
@@ -111,3 +117,36 @@ def met_by_replication(
     met = (units["attainment"] >= MET).astype(np.float64)
     share = met.groupby(units["replication"]).mean()
     return share.reindex(replications).astype(np.float64)
+
+
+def attainment_by_month(months: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Attainment of each counted calendar month over the replications.
+
+    Args:
+        months: ``Frames.attainment_month``.
+        scenario: For the months' labels.
+
+    Returns:
+        One row per counted month, in order: ``month`` (0-based index), ``label``
+        (YYYY-MM), ``plan`` (scenario currency), ``revenue`` (mean over replications),
+        ``attainment`` (mean), ``p10``, ``p50``, ``p90`` (attainment percentiles over
+        replications, numpy's linear interpolation) and ``p_met`` (share of replications
+        in which the month meets its plan). Empty when nothing was counted.
+    """
+    columns = ["month", "label", "plan", "revenue", "attainment", "p10", "p50", "p90", "p_met"]
+    if months.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = months.groupby("month")["attainment"]
+    out = pd.DataFrame(
+        {
+            "plan": months.groupby("month")["target"].first(),
+            "revenue": months.groupby("month")["revenue"].mean(),
+            "attainment": grouped.mean(),
+            "p10": grouped.quantile(0.1),
+            "p50": grouped.quantile(0.5),
+            "p90": grouped.quantile(0.9),
+            "p_met": (months["attainment"] >= MET).groupby(months["month"]).mean(),
+        }
+    ).reset_index()
+    out.insert(1, "label", [scenario.month_label(int(m)) for m in out["month"]])
+    return out[columns]

@@ -179,8 +179,8 @@ def _newcombe(x: np.ndarray, y: np.ndarray, confidence: float) -> tuple[float, f
     if not len(x) or not len(y):
         return math.nan, math.nan, math.nan
     p1, p2 = float(x.mean()), float(y.mean())
-    l1, u1 = wilson_interval(round(float(x.sum())), len(x), confidence)
-    l2, u2 = wilson_interval(round(float(y.sum())), len(y), confidence)
+    l1, u1 = wilson_interval(float(x.sum()), len(x), confidence)
+    l2, u2 = wilson_interval(float(y.sum()), len(y), confidence)
     diff = p2 - p1
     return (
         diff,

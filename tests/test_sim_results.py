@@ -13,7 +13,7 @@ import pytest
 
 from sim.kpis import KPIS, per_replication, summarise
 from sim.model import RunRecords
-from sim.plan_met import judged_attainment, met_by_replication
+from sim.plan_met import attainment_by_month, judged_attainment, met_by_replication
 from sim.records import (
     AbsenceRecord,
     CallDayRecord,
@@ -195,6 +195,14 @@ def test_months_without_wins_count_as_zero(scenario: Scenario) -> None:
         ROOT / "scenarios/retail_bank.yaml", ["calendar.horizon_days=60", "plan.judged_on=horizon"]
     )
     assert per_replication(frames, horizon)["plan_met"].to_list() == [0.0, 1.0]
+    by_month = attainment_by_month(att, sc)
+    assert by_month["month"].to_list() == [1, 2]
+    assert by_month["label"].to_list() == [sc.month_label(1), sc.month_label(2)]
+    assert by_month["attainment"].to_list() == [1.0, 0.0]
+    assert by_month["p10"].to_list() == pytest.approx([0.2, 0.0])
+    assert by_month["p90"].to_list() == pytest.approx([1.8, 0.0])
+    assert by_month["p_met"].to_list() == [0.5, 0.0]
+    assert by_month["revenue"].iloc[0] == pytest.approx(30e6)
 
 
 def test_attainment_reads_each_months_plan_by_calendar_month() -> None:
