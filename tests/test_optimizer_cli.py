@@ -32,7 +32,7 @@ def test_allocation_with_highs_lists_people() -> None:
 def test_json() -> None:
     result = runner.invoke(app, ["plan", RETAIL, "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["mode"] == "sizing"
     assert data["levels"]["line"] >= 1
 
@@ -69,7 +69,7 @@ def test_a_desk_plan_shows_its_load_seats_and_roster() -> None:
 def test_a_desk_plan_as_json_carries_the_roster() -> None:
     result = runner.invoke(app, ["plan", DESK, "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     [service] = data["services"]
     assert service["roster"] == 13 and service["seats_present"] == 12
     assert service["offered_load_erlangs"] == pytest.approx(8.0)
@@ -80,7 +80,7 @@ def test_a_desk_plan_as_json_carries_the_roster() -> None:
 def test_a_selling_plan_shows_its_expected_attainment() -> None:
     result = runner.invoke(app, ["plan", RETAIL])
     assert result.exit_code == 0, result.output
-    data = json.loads(runner.invoke(app, ["plan", RETAIL, "--json"]).output)
+    data = json.loads(runner.invoke(app, ["plan", RETAIL, "--json"]).stdout)
     share = f"{100 * data['expected_attainment']:.1f} %"
     assert f"Expected attainment {share} of plan, mean over the counted months" in result.output
     # The bank answers website requests too: their table is shown beside the plan.
@@ -90,7 +90,7 @@ def test_a_selling_plan_shows_its_expected_attainment() -> None:
 def test_allocation_mode_is_the_optimisers_vocabulary() -> None:
     result = runner.invoke(app, ["plan", RETAIL, "--mode", "allocation", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["mode"] == PlanMode.ALLOCATION.value
+    assert json.loads(result.stdout)["mode"] == PlanMode.ALLOCATION.value
     bad = runner.invoke(app, ["plan", RETAIL, "--mode", "optimal"])
     assert bad.exit_code == 2
     assert all(m.value in bad.output for m in PlanMode)

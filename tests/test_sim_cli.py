@@ -58,7 +58,7 @@ def test_out_writes_every_table(tmp_path: Path) -> None:
 def test_json_output() -> None:
     result = runner.invoke(app, ["simulate", SCENARIO, "-n", "2", *SHORT, "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     kpis = {k["kpi"]: k for k in data["kpis"]}
     assert kpis["attainment"]["n"] == 2
     assert data["scenario_hash"] and data["mode"] == "block"
@@ -92,7 +92,7 @@ def test_stored_scenario_hash_is_the_one_simulate_reports(tmp_path: Path) -> Non
         args = ["simulate", SCENARIO, "-n", "1", *SHORT, "--json", "--store", str(store)]
         result = runner.invoke(app, [*args, "--set", f"policies.call_quota_per_day={quota}"])
         assert result.exit_code == 0, result.output
-        data = json.loads(result.output)
+        data = json.loads(result.stdout)
         reported[quota] = (data["run_id"], data["scenario_hash"])
     meta = {q: Store(store).run_meta(run_id) for q, (run_id, _) in reported.items()}
     for quota, (_, digest) in reported.items():

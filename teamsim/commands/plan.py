@@ -23,7 +23,7 @@ from teamsim.commands.options import (
     SetOption,
     StoreOption,
 )
-from teamsim.console import out, print_json, user_errors
+from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.format import (
     SERVICE_CAPTION,
@@ -33,6 +33,7 @@ from teamsim.format import (
     service_rows,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
 from teamsim.progress import replication_progress
 from teamsim.store import Store
 from teamsim.verify_view import render_verified, save_verified
@@ -143,6 +144,10 @@ def _verify(
     run_id = save_verified(
         Store(store), verified, scenario_text=text, overrides=overrides, started_at=started
     )
+    final = verified.final.result
+    warning = few_replications_warning(final)
+    if warning:
+        err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
     if as_json:
         print_json(
             {
@@ -152,11 +157,15 @@ def _verify(
                 "plan": verified.final.plan.to_dict(),
                 "iterations": verified.iterations_table().to_dict(orient="records"),
                 "quotas": verified.quotas_table().to_dict(orient="records"),
+                **plan_met_json(final),
             }
         )
     else:
         out.print(render(verified.final.plan))
         out.print(render_verified(verified))
+        shown = render_plan_met(final)
+        if shown is not None:
+            out.print(shown)
         out.print(f"stored as run {run_id} in {Store(store).path} (teamsim runs show {run_id})")
     if not verified.met:
         raise typer.Exit(3)

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from calibrate import export_crm
-from sim import Executor, SimMode, SimResult, TeamsimError, simulate
+from sim import KPIS, Executor, SimMode, SimResult, TeamsimError, simulate
 from teamsim.commands.options import (
     ExecutorOption,
     JsonOption,
@@ -29,6 +29,7 @@ from teamsim.crm_io import check_folder, write_crm
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_tables
 from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
 from teamsim.store import Store
@@ -125,6 +126,9 @@ def simulate_command(
             )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
         crm = _export_crm(result, crm_dir, file=file, set_=set_ or ()) if crm_dir else []
+    warning = few_replications_warning(result)
+    if warning:
+        err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
     if json_:
         extra = {"crm_files": [str(p) for p in crm]} if crm_dir is not None else {}
         print_json({**_as_json(result, written), "run_id": run_id, **extra})
@@ -147,6 +151,9 @@ def _show(
 ) -> None:
     out.print(_header(result, elapsed))
     out.print(kpi_table(result))
+    shown = render_plan_met(result)
+    if shown is not None:
+        out.print(shown)
     if not result.frames.window.counted_months:
         out.print(
             "[yellow]note:[/] no whole calendar month after the warm-up, so attainment "
@@ -191,6 +198,9 @@ def _label(label: str, unit: str, currency: str) -> str:
     return f"{label}, {shown[unit]}" if unit in shown else label
 
 
+_CHANCE_KPIS = frozenset(k.name for k in KPIS if k.share)
+
+
 def kpi_table(result: SimResult) -> Table:
     """The KPI summary as a rich table: mean, 95 % CI of the mean, P10/P50/P90."""
     table = Table(title="KPIs over replications", title_justify="left", padding=(0, 1))
@@ -202,6 +212,9 @@ def kpi_table(result: SimResult) -> Table:
             continue
         unit = str(row["unit"])
         f = {k: _fmt(row[k], unit) for k in ("mean", "ci_low", "ci_high", "p10", "p50", "p90")}
+        if row["kpi"] in _CHANCE_KPIS:
+            # A yes/no outcome a replication: its percentiles are 0 or 100, meaningless.
+            f.update(p10="", p50="", p90="")
         ci = f"{f['ci_low']}-{f['ci_high']}" if row["ci_low"] is not None else "-"
         label = _label(str(row["label"]), unit, result.scenario.currency)
         table.add_row(label, f["mean"], ci, f["p10"], f["p50"], f["p90"])
@@ -266,6 +279,7 @@ def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
     return {
         **_meta(result),
         "kpis": _records(result.kpis),
+        **plan_met_json(result),
         "files": [str(p) for p in written],
     }
 

@@ -1,0 +1,117 @@
+"""P(plan met) as a head reads it: its meaning, the month-level chances, month by month.
+
+Every output that shows P(plan met) shows it through here (the terminal, JSON and the
+Excel export), so the definition, P(a month meets its plan), P(every month meets its
+plan) and the attainment of each calendar month always stand beside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from rich.console import Group
+from rich.table import Table
+
+from sim import SimResult, attainment_by_month, kpi_value, plan_met_definition
+from teamsim.format import fmt_value
+
+# Below this many replications a probability's 95 % interval is wider than about
+# +-20 points at 50 % (Wilson): too wide to read as a number.
+FEW_REPLICATIONS = 20
+
+_CHANCES = (
+    ("plan_met", "P(plan met)"),
+    ("month_met", "P(a month meets its plan)"),
+    ("every_month_met", "P(every month meets its plan)"),
+)
+
+
+def sells(result: SimResult) -> bool:
+    """Whether the run has a sales plan to judge (an inbound-only desk has none)."""
+    return bool(result.scenario.segments) and bool(result.frames.window.counted_months)
+
+
+def few_replications_warning(result: SimResult) -> str | None:
+    """A warning when P(plan met) rests on fewer than 20 replications, else None."""
+    n = result.replications
+    if not sells(result) or n >= FEW_REPLICATIONS:
+        return None
+    return (
+        f"P(plan met) rests on {n} replication{'s' if n != 1 else ''}: its 95 % interval "
+        f"is wide; run {FEW_REPLICATIONS} or more (-n) to read it as a number"
+    )
+
+
+def chances(result: SimResult) -> list[dict[str, Any]]:
+    """P(plan met) and the month-level chances: label, mean and 95 % interval (0..1)."""
+    rows = []
+    for name, label in _CHANCES:
+        rows.append(
+            {
+                "kpi": name,
+                "label": label,
+                "mean": kpi_value(result.kpis, name),
+                "ci_low": kpi_value(result.kpis, name, "ci_low"),
+                "ci_high": kpi_value(result.kpis, name, "ci_high"),
+            }
+        )
+    return rows
+
+
+def monthly(result: SimResult) -> pd.DataFrame:
+    """Attainment by calendar month (sim.attainment_by_month)."""
+    return attainment_by_month(result.frames.attainment_month, result.scenario)
+
+
+def plan_met_json(result: SimResult) -> dict[str, Any]:
+    """The JSON fields: definition, chances, months, and the warning (or null)."""
+    if not sells(result):
+        return {}
+    return {
+        "plan_met_definition": plan_met_definition(result.scenario),
+        "judged_on": result.scenario.plan.judged_on.value,
+        "plan_met_chances": chances(result),
+        "attainment_by_month": monthly(result).to_dict(orient="records"),
+        "warning": few_replications_warning(result),
+    }
+
+
+def _pct(value: float) -> str:
+    return fmt_value(value, "share", "")
+
+
+def render_plan_met(result: SimResult) -> Group | None:
+    """The definition, the three chances and the month table; None with no sales plan."""
+    if not sells(result):
+        return None
+    lines = [plan_met_definition(result.scenario)]
+    for row in chances(result):
+        lines.append(
+            f"  {row['label']}: {_pct(row['mean'])} "
+            f"(95 % interval {_pct(row['ci_low'])} to {_pct(row['ci_high'])})"
+        )
+    return Group("\n".join(lines), _month_table(result))
+
+
+def _month_table(result: SimResult) -> Table:
+    currency = result.scenario.currency
+    table = Table(
+        title="Attainment by calendar month, over the replications",
+        title_justify="left",
+        caption="P10-P90: 8 replications in 10 fall between; P(met): the share whose "
+        "month meets its plan",
+        caption_justify="left",
+    )
+    for col in ("month", "plan", "revenue, mean", "attainment", "P10-P90", "P(met)"):
+        table.add_column(col, justify="left" if col == "month" else "right", no_wrap=True)
+    for row in monthly(result).to_dict(orient="records"):
+        table.add_row(
+            str(row["label"]),
+            fmt_value(float(row["plan"]), "currency", currency),
+            fmt_value(float(row["revenue"]), "currency", currency),
+            _pct(float(row["attainment"])),
+            f"{_pct(float(row['p10']))} to {_pct(float(row['p90']))}",
+            _pct(float(row["p_met"])),
+        )
+    return table
