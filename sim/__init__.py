@@ -13,6 +13,7 @@ from sim.plan_met import (
     judged_attainment,
     met_by_replication,
     plan_met_definition,
+    plan_met_table,
 )
 from sim.results import counted_months
 from sim.runner import (
@@ -45,6 +46,7 @@ __all__ = [
     "kpi_value",
     "met_by_replication",
     "plan_met_definition",
+    "plan_met_table",
     "scenario_hash",
     "simulate",
     "spread",

@@ -30,11 +30,13 @@ from numpy.typing import NDArray
 from sim.scenario import JudgedOn, Scenario
 
 __all__ = [
+    "CHANCES",
     "MET",
     "attainment_by_month",
     "judged_attainment",
     "met_by_replication",
     "plan_met_definition",
+    "plan_met_table",
 ]
 
 # A unit's attainment at or above this meets its plan.
@@ -46,6 +48,57 @@ _DEFINITIONS = {
     JudgedOn.QUARTER: "the chance that a calendar quarter meets its plan (share of quarters)",
     JudgedOn.HORIZON: "the chance that the revenue of the counted months reaches their plan",
 }
+
+
+# The KPI columns (sim.kpis) always shown together, with what each means.
+CHANCES = (
+    ("plan_met", "P(plan met)", ""),
+    (
+        "month_met",
+        "P(a month meets its plan)",
+        "share of simulated months (all replications) that meet their plan",
+    ),
+    (
+        "every_month_met",
+        "P(every month meets its plan)",
+        "share of replications in which every counted month meets its plan",
+    ),
+)
+
+
+def plan_met_table(kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """P(plan met) and the month-level chances, each with its 95 % interval and meaning.
+
+    Args:
+        kpis: The KPI summary (``SimResult.kpis``: kpi, mean, ci_low, ci_high, n).
+        scenario: Its ``plan.judged_on`` gives P(plan met) its meaning.
+
+    Returns:
+        Three rows (plan_met, month_met, every_month_met): ``kpi``, ``label``, ``mean``,
+        ``ci_low``, ``ci_high`` (0..1; NaN when unmeasured), ``replications`` and
+        ``meaning`` (one line). Empty when the scenario sells nothing.
+    """
+    columns = ["kpi", "label", "mean", "ci_low", "ci_high", "replications", "meaning"]
+    if not scenario.segments:
+        return pd.DataFrame(columns=columns)
+    rows = [
+        {
+            "kpi": name,
+            "label": label,
+            **{stat: _stat(kpis, name, stat) for stat in ("mean", "ci_low", "ci_high")},
+            "replications": int(_stat(kpis, name, "n", missing=0.0)),
+            "meaning": meaning or _DEFINITIONS[scenario.plan.judged_on],
+        }
+        for name, label, meaning in CHANCES
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _stat(kpis: pd.DataFrame, name: str, column: str, missing: float = np.nan) -> float:
+    row = kpis.loc[kpis["kpi"] == name] if "kpi" in kpis else kpis.iloc[0:0]
+    if row.empty or int(row["n"].iloc[0]) == 0:
+        return missing
+    return float(row[column].iloc[0])
 
 
 def plan_met_definition(scenario: Scenario) -> str:

@@ -28,6 +28,7 @@ import pandas as pd
 from sim.errors import TeamsimError
 from sim.kpis import per_replication, summarise
 from sim.mode import SimMode
+from sim.plan_met import attainment_by_month, plan_met_table
 from sim.results import Frames, ReplicationColumns, build_frames, to_columns
 from sim.scenario import Scenario
 
@@ -187,6 +188,8 @@ class SimResult:
             **self.frames.tables(),
             "kpi_replications": self.kpi_replications,
             "kpis": self.kpis,
+            "plan_met": plan_met_table(self.kpis, self.scenario),
+            "attainment_by_month": attainment_by_month(self.frames.attainment_month, self.scenario),
         }
 
 

@@ -13,18 +13,12 @@ import pandas as pd
 from rich.console import Group
 from rich.table import Table
 
-from sim import SimResult, attainment_by_month, kpi_value, plan_met_definition
+from sim import SimResult, attainment_by_month, plan_met_definition, plan_met_table
 from teamsim.format import fmt_value
 
 # Below this many replications a probability's 95 % interval is wider than about
 # +-20 points at 50 % (Wilson): too wide to read as a number.
 FEW_REPLICATIONS = 20
-
-_CHANCES = (
-    ("plan_met", "P(plan met)"),
-    ("month_met", "P(a month meets its plan)"),
-    ("every_month_met", "P(every month meets its plan)"),
-)
 
 
 def sells(result: SimResult) -> bool:
@@ -44,19 +38,9 @@ def few_replications_warning(result: SimResult) -> str | None:
 
 
 def chances(result: SimResult) -> list[dict[str, Any]]:
-    """P(plan met) and the month-level chances: label, mean and 95 % interval (0..1)."""
-    rows = []
-    for name, label in _CHANCES:
-        rows.append(
-            {
-                "kpi": name,
-                "label": label,
-                "mean": kpi_value(result.kpis, name),
-                "ci_low": kpi_value(result.kpis, name, "ci_low"),
-                "ci_high": kpi_value(result.kpis, name, "ci_high"),
-            }
-        )
-    return rows
+    """P(plan met) and the month-level chances (sim.plan_met_table) as records."""
+    table = plan_met_table(result.kpis, result.scenario)
+    return [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]
 
 
 def monthly(result: SimResult) -> pd.DataFrame:
