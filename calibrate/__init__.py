@@ -6,7 +6,7 @@ modules behind it.
 """
 
 from calibrate.backtest import BACKTEST_MEASURES, Backtest, backtest, backtest_scenario
-from calibrate.columns import unknown_user_columns
+from calibrate.columns import header_row, unknown_user_columns, unused_columns
 from calibrate.contract import (
     ROW,
     Calibration,
@@ -50,6 +50,7 @@ __all__ = [
     "export_crm",
     "fit",
     "goals_against_results",
+    "header_row",
     "match_cold_flow",
     "net_of_lag",
     "normalise",
@@ -63,4 +64,5 @@ __all__ = [
     "skeleton_text",
     "stage_means",
     "unknown_user_columns",
+    "unused_columns",
 ]
