@@ -25,6 +25,7 @@ from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, r
 from calibrate.records import combine, normalise
 from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
 from calibrate.skeleton import records_with_ids, skeleton
+from calibrate.words import counted
 from calibrate.writer import apply_fits, skeleton_text
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "backtest",
     "backtest_scenario",
     "combine",
+    "counted",
     "export_crm",
     "fit",
     "goals_against_results",
