@@ -21,6 +21,9 @@ from teamsim.console import err, out, user_errors
 from teamsim.progress import replication_progress
 
 SHOWN_PROBLEMS = 20  # the rest are counted here and listed in full by --excel
+# The scenario is YAML whatever -o says: another suffix (.xlsx, .json) would mislead
+# whoever opens it next.
+SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -75,11 +78,21 @@ def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
 
 
 def check_outputs(request: CalibrateRequest, keep: list[Path]) -> None:
-    """Refuse, before any work, outputs that would overwrite an input or each other."""
+    """Refuse, before any work, outputs that would overwrite an input or each other.
+
+    Also a scenario name not ending in .yaml or .yml (a ``-o team.xlsx`` meant for the
+    workbook would get YAML in a file Excel cannot open).
+    """
     assert request.out_path is not None
     inputs = {p.resolve() for p in keep}
     if request.out_path.resolve() in inputs:
         raise TeamsimError(f"-o {request.out_path}: is one of the inputs; choose another file")
+    suffix = request.out_path.suffix.lower()
+    if suffix not in SCENARIO_SUFFIXES:
+        hint = f" (the workbook is --excel {request.out_path})" if suffix == ".xlsx" else ""
+        raise TeamsimError(
+            f"-o {request.out_path}: the scenario is written as YAML; name it .yaml{hint}"
+        )
     if request.excel is not None:
         if request.excel.suffix.lower() != ".xlsx":
             raise TeamsimError(f"--excel {request.excel}: expected a .xlsx file name")
