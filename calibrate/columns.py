@@ -760,9 +760,9 @@ def header_row(
         The index of the header row in ``rows`` (0 when the first row has them all, or no
         row has more).
     """
+    if not rows or _required_found(kind, rows[0], columns) == len(REQUIRED[kind]):
+        return 0  # the usual case, decided without looking further
     scores = [_required_found(kind, row, columns) for row in rows[: HEADER_SEARCH_ROWS + 1]]
-    if not scores or scores[0] == len(REQUIRED[kind]):
-        return 0
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     return best if scores[best] > scores[0] and scores[best] >= 2 else 0
 
