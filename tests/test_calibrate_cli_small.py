@@ -235,15 +235,7 @@ def test_validate_counts_one_person() -> None:
 
 # 5. Flags in the help -----------------------------------------------------------------
 
-_TYPER = tuple(int(p) for p in typer.__version__.split(".")[:2])
 
-
-@pytest.mark.xfail(
-    _TYPER >= (0, 29),
-    strict=True,
-    reason="typer 0.29 prints a type for every option, <bool> for flags; pyproject.toml "
-    "must pin typer<0.29 (0.28 leaves flags' types out)",
-)
 def test_flags_show_as_flags_in_the_help() -> None:
     for command in ("calibrate", "simulate", "validate"):
         code, output = _run(command, "--help")
