@@ -160,8 +160,13 @@ def _known_stages(base: Scenario | None) -> list[str] | None:
     return list(dict.fromkeys(st.name for seg in base.segments.values() for st in seg.stages))
 
 
-def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scenario]:
-    """No --base: a scenario from the records and the published defaults."""
+def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scenario, Records]:
+    """No --base: a scenario from the records and the published defaults.
+
+    The records come back with a warning for each segment whose stage order was inferred
+    from the deals alone (the skeleton's comment on its stages), so that the terminal and
+    the report say it too, not only the written file.
+    """
     name = request.name or (request.out_path.stem if request.out_path else "calibrated team")
     doc, sources = skeleton(
         records, name=name, currency=request.currency, plan_per_month=request.plan
@@ -171,7 +176,16 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
         sources=sources,
         header="Built by teamsim calibrate from the team's records and published defaults.",
     )
-    return text, parse_scenario(text.encode(), "<scenario built from the records>")
+    notes = []
+    for sid, seg in doc["segments"].items():
+        how = sources.get(("segments", sid, "stages"))
+        if how is not None and records.deals is not None:
+            order = ", ".join(st["name"] for st in seg["stages"])
+            source = str(records.deals.attrs.get("source", "deals"))
+            column = str(records.deals.attrs.get("columns", {}).get("stage", "stage"))
+            notes.append(RowProblem(source, None, column, f"segment {sid}: {order}: {how}"))
+    records = replace(records, problems=(*notes, *records.problems))
+    return text, parse_scenario(text.encode(), "<scenario built from the records>"), records
 
 
 def _key(request: CalibrateRequest) -> str:
@@ -286,7 +300,7 @@ def calibrate_files(
     given = _base(request)
     records = read_team_records(request, given[1] if given else None)
     if given is None:
-        base_text, base = _built_base(records, request)
+        base_text, base, records = _built_base(records, request)
         # The built scenario names segments, channels and roles as identifiers.
         records = records_with_ids(records)
     else:

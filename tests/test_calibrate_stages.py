@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from calibrate import Fit, Kind, Records, normalise
 from calibrate.fit import fit
+from calibrate.skeleton import _stage_names, skeleton
 from sim.scenario import Scenario, parse_scenario
 from teamsim.calibration import CalibrateRequest, RecordsError, read_team_records
+from teamsim.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 CRM = ROOT / "examples" / "synthetic_crm"
@@ -81,8 +84,8 @@ def test_a_stage_mapped_to_nothing_does_not_tilt_the_conversions(
     assert product == pytest.approx(427 / 4056, abs=2e-4)
     assert got["contract"].note.startswith(
         "fitted: 427 won of 4056 closed, 95 % 0.0962-0.115; 601 deals went on into stages "
-        "that map to no stage of the scenario ('Vertrag'; map them with --stage 'CRM "
-        "name=stage'), so the stages from proposal on are scaled alike"
+        "this segment does not have ('Vertrag'; map them with --stage 'CRM name=stage'), "
+        "so the stages from proposal on are scaled alike"
     )
 
 
@@ -192,3 +195,70 @@ def test_a_misspelt_target_with_a_base_is_fatal_once_for_every_file(
         "(discovery, demo, proposal, contract, onsite_demo, account_review) nor won or "
         "lost; did you mean 'proposal'?"
     ]
+
+
+def test_deals_alone_give_each_segment_its_own_stages_in_order(base: Scenario) -> None:
+    # Open deals in order of appearance used to give the stages backwards, every segment
+    # every stage, and account_review (where expansion deals are lost, never open) none.
+    records = read_team_records(CalibrateRequest(deals=CRM / "deals.csv"), None)
+    doc, sources = skeleton(records, name="deals alone")
+    for sid, seg in base.segments.items():
+        assert [st["name"] for st in doc["segments"][sid]["stages"]] == [
+            st.name for st in seg.stages
+        ]
+        assert sources[("segments", sid, "stages")] == (
+            "stage order inferred from the median age of deals at each stage; check it or "
+            "give --base / a stages file"
+        )
+
+
+def _numbered_deals(stages: dict[str, int]) -> Records:
+    """Open deals at each stage, the given age in days on 2026-03-01, and one lost deal."""
+    rows = ["deal_id,owner,created,closed,status,stage"]
+    for i, (stage, age) in enumerate(stages.items()):
+        created = (pd.Timestamp("2026-03-01") - pd.Timedelta(days=age)).date()
+        rows += [f"D{i}{j},Ivan Petrov,{created},,open,{stage}" for j in range(3)]
+    rows.append("L1,Ivan Petrov,2026-01-01,2026-01-04,lost,1 Qualification")
+    raw = pd.DataFrame([r.split(",") for r in rows[1:]], columns=rows[0].split(","))
+    table, problems, _ = normalise(Kind.DEALS, raw, source="deals.csv")
+    assert table is not None and not problems
+    return Records(deals=table)
+
+
+def test_numbered_stage_names_are_ordered_by_their_numbers_over_age() -> None:
+    # Young deals at the contract (a quick close) would put it first by age; the CRM's
+    # numbers say where it goes.
+    records = _numbered_deals({"3 Contract": 2, "02-Proposal": 30, "1 Qualification": 9})
+    names, how = _stage_names(records, None)
+    assert names == ["x1_qualification", "x02_proposal", "x3_contract"]
+    assert how == (
+        "stage order inferred from the number each CRM stage name starts with; check it or "
+        "give --base / a stages file"
+    )
+    # One name without a number: the median age decides (2, 9 (of 9, 9, 9 and the lost
+    # deal's 3) and 30 days).
+    records = _numbered_deals({"Contract": 2, "02-Proposal": 30, "1 Qualification": 9})
+    names, how = _stage_names(records, None)
+    assert names == ["contract", "x1_qualification", "x02_proposal"]
+    assert how is not None and how.startswith("stage order inferred from the median age")
+
+
+@pytest.mark.xdist_group("calibrate_cli")
+def test_the_inferred_order_is_said_in_the_terminal_and_the_file(tmp_path: Path) -> None:
+    deals = pd.read_csv(CRM / "deals.csv", dtype=str, keep_default_na=False)
+    path = tmp_path / "deals.csv"
+    deals[deals["segment"] == "smb_expansion"].to_csv(path, index=False)
+    out = tmp_path / "team.yaml"
+    result = CliRunner().invoke(app, ["calibrate", "--deals", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    said = (
+        f"warning: {path}: stage: segment smb_expansion: account_review, proposal, "
+        "contract: stage order inferred from the median age of deals at each stage; check "
+        "it or give --base / a stages file"
+    )
+    assert said in " ".join(result.output.split())
+    stages = next(ln for ln in out.read_text().splitlines() if ln.strip().startswith("stages:"))
+    assert stages.split("# ")[1] == (
+        "stage order inferred from the median age of deals at each stage; check it or give "
+        "--base / a stages file"
+    )

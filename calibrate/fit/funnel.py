@@ -93,7 +93,7 @@ def _unplaced(mine: pd.DataFrame) -> str:
     if len(named):
         names = ", ".join(f"'{n}'" for n in sorted(set(named)))
         why.append(
-            f"{len(named)} deals went on into stages that map to no stage of the scenario "
+            f"{len(named)} deals went on into stages this segment does not have "
             f"({names}; map them with --stage 'CRM name=stage')"
         )
     if len(ends) > len(named):
