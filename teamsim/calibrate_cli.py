@@ -6,11 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from rich.markup import escape
-from rich.table import Table
 
-from calibrate import Calibration, Records
+from calibrate import Records, counted
 from sim import TeamsimError
-from teamsim.calibrate_view import print_report, write_excel
+from teamsim.calibrate_view import print_fits, print_report, write_excel
 from teamsim.calibration import (
     CalibrateRequest,
     CalibrationOutcome,
@@ -26,10 +25,6 @@ SHOWN_PROBLEMS = 20  # the rest are counted here and listed in full by --excel
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
-def _dotted(path: tuple[str | int, ...]) -> str:
-    return ".".join(str(p) for p in path)
-
-
 def print_problems(records: Records) -> None:
     """Rows not used and warnings, on stderr: the first few, then a count."""
     problems = records.problems
@@ -42,36 +37,24 @@ def print_problems(records: Records) -> None:
         err.print(f"... and {more} more (all of them: --excel FILE, sheet problems)")
     dropped = {k: v for k, v in records.dropped.items() if v}
     if dropped:
-        text = ", ".join(f"{v} {k} row(s)" for k, v in dropped.items())
+        text = ", ".join(f"{counted(v, k + ' row')}" for k, v in dropped.items())
         err.print(f"not used: {text} (the fits rest on the other rows)")
-
-
-def fits_table(calibration: Calibration) -> Table:
-    """Each fitted value with its note (sample and interval)."""
-    table = Table(title="Fitted from the records", title_justify="left")
-    table.add_column("field")
-    table.add_column("value", justify="right")
-    table.add_column("sample and 95 % interval")
-    for f in calibration.fits:
-        value = f.value if not isinstance(f.value, float) else f"{f.value:.4g}"
-        table.add_row(escape(_dotted(f.path)), escape(str(value)), escape(f.note))
-    return table
 
 
 def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
     """The fits, then what was kept and what could not be written, then where it went."""
     cal = outcome.calibration
-    out.print(fits_table(cal))
+    print_fits(out, cal, currency=outcome.scenario.currency)
     if cal.kept:
         why = Counter(k.why for k in cal.kept)
-        out.print(f"not calibrated: assumption kept: {len(cal.kept)} value(s)")
+        out.print(f"not calibrated: assumption kept: {counted(len(cal.kept), 'value')}")
         for reason, count in why.most_common():
             out.print(f"  {count} x {escape(reason)}")
     for item in cal.unwritten:
         out.print(f"not written: {escape(item.why)}: {escape(item.what)}: {escape(item.fit)}")
     first, last = (t.date() for t in cal.period)
     out.print(
-        f"[green]wrote[/] {escape(str(out_path))}: {len(cal.fits)} value(s) fitted from "
+        f"[green]wrote[/] {escape(str(out_path))}: {counted(len(cal.fits), 'value')} fitted from "
         f"the records of {first} to {last}; check it with: teamsim validate {out_path}",
         soft_wrap=True,
     )
