@@ -30,8 +30,9 @@ from calibrate.contract import (
 from calibrate.dates import DateOrder, parse_dates
 from sim.scenario import Level
 
-# Status words of common CRMs (Salesforce, HubSpot, Pipedrive, amoCRM, Bitrix24), compared
-# through column_key; the user's --stage mapping is read first and wins.
+# Status words of common CRMs (Salesforce, HubSpot, Pipedrive, amoCRM, Bitrix24) in English,
+# Russian, German and French, compared through column_key; the user's --stage mapping is
+# read first and wins.
 _WON = (
     "won",
     "closed won",
@@ -48,6 +49,12 @@ _WON = (
     "успех",
     "реализовано",
     "оплачено",
+    "gewonnen",
+    "abgeschlossen gewonnen",
+    "auftrag erhalten",
+    "gagné",
+    "gagnée",
+    "affaire gagnée",
 )
 _LOST = (
     "lost",
@@ -64,8 +71,25 @@ _LOST = (
     "провал",
     "потеряна",
     "сделка провалена",
+    "verloren",
+    "abgeschlossen verloren",
+    "perdu",
+    "perdue",
+    "affaire perdue",
 )
-_OPEN = ("open", "in progress", "active", "открыта", "открыто", "в работе")
+_OPEN = (
+    "open",
+    "in progress",
+    "active",
+    "открыта",
+    "открыто",
+    "в работе",
+    "offen",
+    "in bearbeitung",
+    "ouvert",
+    "ouverte",
+    "en cours",
+)
 STATUS_WORDS: dict[str, Status] = {
     **{column_key(w): Status.WON for w in _WON},
     **{column_key(w): Status.LOST for w in _LOST},

@@ -115,6 +115,23 @@ def test_a_german_export_is_read_whole(tmp_path: Path) -> None:
     assert list(records.deals["account"]) == ["Acme", "Beta"]
 
 
+@pytest.mark.parametrize(
+    ("won", "lost", "open_"),
+    [("Gewonnen", "Verloren", "Offen"), ("Gagnée", "Perdue", "En cours")],
+)
+def test_german_and_french_statuses(tmp_path: Path, won: str, lost: str, open_: str) -> None:
+    text = (
+        "Deal ID,Owner,Created,Closed,Status\n"
+        f"1,Ivan Petrov,2026-01-05,2026-01-20,{won}\n"
+        f"2,Ivan Petrov,2026-01-05,2026-01-21,{lost}\n"
+        f"3,Ivan Petrov,2026-01-05,,{open_}\n"
+    )
+    records = read_records(deals=_write(tmp_path, "deals.csv", text))
+    assert records.problems == ()
+    assert records.deals is not None
+    assert list(records.deals["status"]) == ["won", "lost", "open"]
+
+
 def test_the_shipped_example_gives_no_note(tmp_path: Path) -> None:
     for name in ("deals.csv", "stages.csv", "activities.csv", "team.csv"):
         shutil.copy(CRM / name, tmp_path / name)
