@@ -8,6 +8,7 @@ The file-system and terminal side of :mod:`calibrate` (which is pure): the comma
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -46,9 +47,9 @@ from sim import Problem, ScenarioError, TeamsimError, simulate
 from sim.scenario import Scenario, parse_scenario
 from teamsim.calibrate_view import needs_frame
 from teamsim.io import read_scenario_bytes
+from teamsim.pseudonym_key import resolve_pseudonym_key
 from teamsim.records_io import parse_mapping, read_mapping_file, read_records
 
-PSEUDONYM_KEY_ENV = "TEAMSIM_PSEUDONYM_KEY"
 # Rounds of matching the simulated stage times (and cold lists' leads) to the observed:
 # the lag grows a little with the delay (longer stages meet more absences), so one
 # subtraction leaves about a day on a two-week stage; the second round a tenth of that.
@@ -122,6 +123,11 @@ def _inputs(request: CalibrateRequest) -> dict[str, Path]:
             "nothing to calibrate from: give at least one of --deals, --stages, "
             "--activities, --team (CSV or .xlsx)"
         )
+    if request.plan is not None and not (math.isfinite(request.plan) and request.plan > 0):
+        raise TeamsimError(
+            f"--plan {request.plan:g}: expected a revenue a month above 0, in the "
+            "scenario's currency (leave it out to take the base's plan or the records')"
+        )
     return found
 
 
@@ -189,12 +195,8 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
 
 
 def _key(request: CalibrateRequest) -> str:
-    if request.key:
-        return request.key
-    env = os.environ.get(PSEUDONYM_KEY_ENV)
-    if env:
-        return env
-    return request.out_path.name if request.out_path else "teamsim"
+    # One rule for every front end: --key, the environment, else the per-user key file.
+    return resolve_pseudonym_key(request.key)[0]
 
 
 # Over this share of the closed deals at stages that map to nothing, the funnel would rest

@@ -14,10 +14,10 @@ import secrets
 from pathlib import Path
 
 from sim import TeamsimError
-from teamsim.calibration import PSEUDONYM_KEY_ENV
 
 __all__ = ["KEY_BYTES", "PSEUDONYM_KEY_ENV", "pseudonym_key_file", "resolve_pseudonym_key"]
 
+PSEUDONYM_KEY_ENV = "TEAMSIM_PSEUDONYM_KEY"
 # 256 bits: the size of HMAC-SHA256's block output; more adds nothing (RFC 2104, sec. 3).
 KEY_BYTES = 32
 

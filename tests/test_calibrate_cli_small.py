@@ -21,9 +21,9 @@ from calibrate.fit.common import Findings
 from calibrate.fit.team import fit_team
 from sim import TeamsimError
 from sim.scenario import parse_scenario
-from teamsim.calibration import PSEUDONYM_KEY_ENV, CalibrateRequest, read_team_records
+from teamsim.calibration import CalibrateRequest, read_team_records
 from teamsim.cli import app
-from teamsim.pseudonym_key import pseudonym_key_file, resolve_pseudonym_key
+from teamsim.pseudonym_key import PSEUDONYM_KEY_ENV, pseudonym_key_file, resolve_pseudonym_key
 
 ROOT = Path(__file__).resolve().parents[1]
 CRM = ROOT / "examples" / "synthetic_crm"
@@ -105,6 +105,18 @@ def test_two_outputs_give_the_same_pseudonyms(config: Path, tmp_path: Path) -> N
     assert seen[0]["person"].tolist() == seen[1]["person"].tolist()
     mapping = pseudonyms(names, key=key)
     assert sorted(seen[0]["person"]) == sorted(mapping.values())
+
+
+def test_a_request_without_a_key_uses_the_key_file(config: Path) -> None:
+    # The dashboard's request has no key and no output: it gets the per-user key file's
+    # pseudonyms (it used to get the fixed word "teamsim", which anyone could reverse).
+    request = CalibrateRequest(team=CRM / "team.csv", pseudonymise=True)
+    team = read_team_records(request, None).team
+    assert team is not None
+    key = (config / "teamsim" / "pseudonym.key").read_text().strip()
+    names = set(pd.read_csv(CRM / "team.csv")["person"])
+    assert sorted(team["person"]) == sorted(pseudonyms(names, key=key).values())
+    assert sorted(team["person"]) != sorted(pseudonyms(names, key="teamsim").values())
 
 
 @pytest.mark.slow
@@ -248,3 +260,14 @@ def test_the_key_help_names_the_key_file() -> None:
     text = _help("calibrate", "key")
     assert "$XDG_CONFIG_HOME/teamsim/pseudonym.key" in text
     assert "output file's name" not in text
+
+
+@pytest.mark.parametrize("plan", ["-5", "0", "nan"])
+def test_a_plan_that_is_not_above_zero_is_refused(tmp_path: Path, plan: str) -> None:
+    code, output = _run(
+        "calibrate", "--deals", str(CRM / "deals.csv"), "--plan", plan, "-o",
+        str(tmp_path / "p.yaml"),
+    )  # fmt: skip
+    assert code == 2
+    assert f"--plan {float(plan):g}: expected a revenue a month above 0" in output
+    assert not (tmp_path / "p.yaml").exists()

@@ -47,6 +47,7 @@ from teamsim.calibration import (
     calibrate_files,
 )
 from teamsim.format import fmt_value
+from teamsim.pseudonym_key import PSEUDONYM_KEY_ENV, pseudonym_key_file
 
 __all__ = [
     "KINDS",
@@ -345,7 +346,8 @@ def _options() -> CalibrateOptions | None:
             "Replace people's names by stable pseudonyms",
             key="calibrate_pseudonymise",
             help="In the scenario, the tables and the workbook: for a consultant who must "
-            "not carry names out.",
+            f"not carry names out. Keyed by ${PSEUDONYM_KEY_ENV} or else the key file "
+            f"{pseudonym_key_file()}, as teamsim calibrate: the same key, the same pseudonyms.",
         )
         backtest = st.checkbox(
             "Back-test: simulate the calibrated scenario over the records' period",

@@ -58,7 +58,8 @@ def calibrate(
     column: Annotated[
         list[str] | None,
         typer.Option(
-            help="Map a column: canonical=file column, e.g. owner=Responsible. Repeatable.",
+            help="Map a column: name teamsim reads=file column, e.g. owner=Responsible. "
+            "Repeatable.",
             show_default=False,
         ),
     ] = None,
