@@ -6,7 +6,7 @@ modules behind it.
 """
 
 from calibrate.backtest import BACKTEST_MEASURES, Backtest, backtest, backtest_scenario
-from calibrate.columns import unknown_user_columns
+from calibrate.columns import header_row, unknown_user_columns, unused_columns
 from calibrate.contract import (
     ROW,
     Calibration,
@@ -25,6 +25,7 @@ from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, r
 from calibrate.records import combine, normalise
 from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
 from calibrate.skeleton import records_with_ids, skeleton
+from calibrate.words import counted
 from calibrate.writer import apply_fits, skeleton_text
 
 __all__ = [
@@ -47,9 +48,11 @@ __all__ = [
     "backtest",
     "backtest_scenario",
     "combine",
+    "counted",
     "export_crm",
     "fit",
     "goals_against_results",
+    "header_row",
     "match_cold_flow",
     "net_of_lag",
     "normalise",
@@ -63,4 +66,5 @@ __all__ = [
     "skeleton_text",
     "stage_means",
     "unknown_user_columns",
+    "unused_columns",
 ]

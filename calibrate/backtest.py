@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 # Measures compared, in display order: won deals a month, revenue won a month (scenario
-# currency), won / closed that month, mean calendar days from created to won.
+# currency), won / closed that month, mean calendar days from created to won. Their words
+# for people ("Won deals", "Cycle time (days)") are calibrate.report.LABELS, the one table
+# the terminal, the workbook and the dashboard read.
 BACKTEST_MEASURES: tuple[str, ...] = ("won", "revenue", "win_rate", "cycle_days")
 _COLUMNS = ["month", "measure", "observed", "mean", "p10", "p90", "inside"]
 _MAX_HORIZON_DAYS = 2000  # sim.scenario.Calendar.horizon_days' bound

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from collections.abc import Iterable, Mapping, Sequence
 
 from calibrate.contract import COLUMNS, REQUIRED, Kind, RowProblem
@@ -30,6 +31,15 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "номер сделки",
             "номер",
             "сделка",
+            "nr",
+            "nummer",
+            "deal nr",
+            "vorgangsnummer",
+            "id affaire",
+            "numéro",
+            "numero",
+            "n affaire",
+            "id opportunité",
         ),
         "owner": (
             "owner",
@@ -48,6 +58,19 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "менеджер",
             "ответственный менеджер",
             "продавец",
+            "verantwortlich",
+            "verantwortlicher",
+            "zuständig",
+            "besitzer",
+            "betreuer",
+            "vertriebsmitarbeiter",
+            "verkäufer",
+            "propriétaire",
+            "responsable",
+            "commercial",
+            "vendeur",
+            "владелец",
+            "исполнитель",
         ),
         "created": (
             "created",
@@ -65,6 +88,16 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "создана",
             "создано",
             "дата открытия",
+            "erstellt",
+            "erstellt am",
+            "erstellungsdatum",
+            "angelegt",
+            "angelegt am",
+            "date de création",
+            "date création",
+            "créé le",
+            "créée le",
+            "date d'ouverture",
         ),
         "closed": (
             "closed",
@@ -77,6 +110,16 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "дата закрытия",
             "закрыта",
             "закрыто",
+            "geschlossen",
+            "geschlossen am",
+            "abgeschlossen",
+            "abgeschlossen am",
+            "abschlussdatum",
+            "date de clôture",
+            "clôturé le",
+            "clôturée le",
+            "date de fermeture",
+            "fermé le",
         ),
         "status": (
             "status",
@@ -87,6 +130,11 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "статус",
             "состояние",
             "результат",
+            "zustand",
+            "ergebnis",
+            "statut",
+            "état",
+            "résultat",
         ),
         "stage": (
             "stage",
@@ -98,6 +146,12 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "стадия",
             "этап сделки",
             "стадия сделки",
+            "phase",
+            "stufe",
+            "verkaufsphase",
+            "étape",
+            "phase de vente",
+            "stade",
         ),
         "value": (
             "value",
@@ -114,6 +168,17 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "сумма сделки",
             "выручка",
             "стоимость",
+            "wert",
+            "betrag",
+            "umsatz",
+            "volumen",
+            "auftragswert",
+            "summe",
+            "preis",
+            "montant",
+            "valeur",
+            "chiffre d'affaires",
+            "prix",
         ),
         "segment": (
             "segment",
@@ -125,6 +190,12 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "продукт",
             "тип сделки",
             "направление",
+            "produkt",
+            "sparte",
+            "typ",
+            "produit",
+            "gamme",
+            "type d'affaire",
         ),
         "channel": (
             "channel",
@@ -135,6 +206,14 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "канал",
             "источник",
             "источник сделки",
+            "kanal",
+            "quelle",
+            "lead quelle",
+            "herkunft",
+            "vertriebskanal",
+            "canal",
+            "origine",
+            "source du lead",
         ),
         "account": (
             "account",
@@ -148,6 +227,14 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "клиент",
             "контрагент",
             "организация",
+            "firma",
+            "unternehmen",
+            "kunde",
+            "konto",
+            "entreprise",
+            "société",
+            "societe",
+            "compte",
         ),
     },
     Kind.STAGES: {
@@ -160,6 +247,9 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "сделка",
             "id сделки",
             "номер сделки",
+            "nr",
+            "affaire",
+            "id affaire",
         ),
         "stage": (
             "stage",
@@ -171,6 +261,10 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "стадия",
             "новый этап",
             "статус",
+            "phase",
+            "stufe",
+            "étape",
+            "stade",
         ),
         "entered": (
             "entered",
@@ -187,6 +281,12 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "дата перехода",
             "дата изменения",
             "дата входа",
+            "datum",
+            "geändert am",
+            "eingetreten",
+            "eingetreten am",
+            "date d'entrée",
+            "modifié le",
         ),
     },
     Kind.ACTIVITIES: {
@@ -205,6 +305,12 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "ответственный",
             "менеджер",
             "пользователь",
+            "mitarbeiter",
+            "benutzer",
+            "verantwortlich",
+            "employé",
+            "utilisateur",
+            "commercial",
         ),
         "date": (
             "date",
@@ -218,6 +324,9 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "дата",
             "день",
             "дата активности",
+            "datum",
+            "tag",
+            "jour",
         ),
         "kind": (
             "kind",
@@ -231,8 +340,14 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "вид",
             "тип активности",
             "действие",
+            "typ",
+            "art",
+            "aktivität",
+            "aktivitätstyp",
+            "activité",
+            "type d'activité",
         ),
-        "channel": ("channel", "source", "канал", "источник"),
+        "channel": ("channel", "source", "канал", "источник", "kanal", "quelle", "canal"),
         "count": (
             "count",
             "qty",
@@ -243,6 +358,10 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "количество",
             "кол во",
             "число",
+            "anzahl",
+            "menge",
+            "nombre",
+            "quantité",
         ),
         "minutes": (
             "minutes",
@@ -255,8 +374,21 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "минут",
             "длительность",
             "продолжительность",
+            "minuten",
+            "dauer",
+            "durée",
+            "temps",
         ),
-        "outcome": ("outcome", "result", "disposition", "status", "результат", "итог"),
+        "outcome": (
+            "outcome",
+            "result",
+            "disposition",
+            "status",
+            "результат",
+            "итог",
+            "ergebnis",
+            "résultat",
+        ),
     },
     Kind.TEAM: {
         "person": (
@@ -270,8 +402,24 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "фио",
             "имя",
             "работник",
+            "mitarbeiter",
+            "nom",
+            "employé",
         ),
-        "role": ("role", "title", "job title", "position", "должность", "роль"),
+        "role": (
+            "role",
+            "title",
+            "job title",
+            "position",
+            "должность",
+            "роль",
+            "funktion",
+            "titel",
+            "stelle",
+            "poste",
+            "fonction",
+            "titre",
+        ),
         "manager": (
             "manager",
             "reports to",
@@ -282,6 +430,11 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "руководитель",
             "начальник",
             "подчиняется",
+            "vorgesetzter",
+            "führungskraft",
+            "chef",
+            "supérieur",
+            "responsable",
         ),
         "unit": (
             "unit",
@@ -295,6 +448,14 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "филиал",
             "подразделение",
             "регион",
+            "abteilung",
+            "filiale",
+            "büro",
+            "standort",
+            "service",
+            "agence",
+            "bureau",
+            "région",
         ),
         "start": (
             "start",
@@ -307,6 +468,11 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "дата приема",
             "дата приёма",
             "дата найма",
+            "eintritt",
+            "eintrittsdatum",
+            "date d'embauche",
+            "date d'entrée",
+            "embauché le",
         ),
         "days_away": (
             "days away",
@@ -318,13 +484,21 @@ SPELLINGS: dict[Kind, dict[str, tuple[str, ...]]] = {
             "дней отсутствия",
             "отсутствие",
             "дни отсутствия",
+            "fehltage",
+            "abwesenheit",
+            "abwesenheitstage",
+            "urlaubstage",
+            "jours d'absence",
+            "absences",
         ),
-        "level": ("level", "grade", "уровень"),
+        "level": ("level", "grade", "уровень", "stufe", "ebene", "niveau"),
     },
 }
 
 # How close a found column must be to a spelling to be suggested (difflib's ratio).
 _SUGGEST_CUTOFF = 0.6
+# How close a name the user typed must be to be taken for a typo of a canonical column.
+_TYPO_CUTOFF = 0.75
 
 
 def column_key(name: str) -> str:
@@ -332,17 +506,86 @@ def column_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold().replace("ё", "е"))
 
 
+def _known_names() -> list[str]:
+    return sorted({c for cols in COLUMNS.values() for c in cols})
+
+
+def canonical_like(name: str) -> list[str]:
+    """The canonical columns a name the user typed most likely means, best first (at most 2).
+
+    In order, the first step that finds any: the name is a canonical name written another
+    way ("Deal ID"); a recognised spelling of one or more of them ("id" -> deal_id, "rep"
+    -> owner, person); a word of one ("away" -> days_away) or containing one
+    ("owner_name" -> owner); else difflib at 0.75 on the names and their spellings (a
+    typo). Difflib alone on the names is not enough: it takes "id" for "kind".
+    """
+    key = column_key(name)
+    if not key:
+        return []
+    known = _known_names()
+    same = [c for c in known if column_key(c) == key]
+    if same:
+        return same
+    # Deals' columns first: most mappings are for the deals export.
+    ordered = list(dict.fromkeys(c for kind in Kind for c in COLUMNS[kind]))
+    spelt = [c for c in ordered if any(key in _spelling_keys(k, c) for k in Kind)]
+    if spelt:
+        return spelt[:2]
+    words = [
+        c
+        for c in ordered
+        if key in c.split("_") or (len(column_key(c)) >= 4 and column_key(c) in key)
+    ]
+    if words:
+        return words[:2]
+    # A typo of a canonical name itself first: "ownr" is owner, though it is also near
+    # the activities' spelling "owner" of person.
+    names = {c: {column_key(c)} for c in ordered}
+    spellings = {c: set().union(*(_spelling_keys(k, c) for k in Kind)) for c in ordered}
+    for keys in (names, spellings):
+        scores = {
+            c: max((difflib.SequenceMatcher(None, key, k).ratio() for k in keys[c]), default=0.0)
+            for c in ordered
+        }
+        best = max(scores.values())
+        if best >= _TYPO_CUTOFF:
+            return [c for c in ordered if scores[c] >= best - 0.02][:2]
+    return []
+
+
+def _spelling_keys(kind: Kind, canonical: str) -> set[str]:
+    if canonical not in SPELLINGS[kind]:
+        return set()
+    return {column_key(s) for s in (canonical, *SPELLINGS[kind][canonical])}
+
+
+def _mapping_item(canonical: str, column: str) -> str:
+    """``--column canonical=column`` as a shell takes it (quoted when it has spaces)."""
+    return f"--column {shlex.quote(f'{canonical}={column}')}"
+
+
 def unknown_user_columns(columns: Mapping[str, str]) -> list[str]:
-    """The canonical names of a ``--column`` mapping that no table has, each with a hint."""
-    known = sorted({c for cols in COLUMNS.values() for c in cols})
+    """A message per item of a ``--column`` mapping whose name no table has, with a hint.
+
+    The hint is the canonical column the name most likely means (``canonical_like``), or,
+    when the item is written the wrong way round (``Responsible=owner``), the item turned
+    round; every message ends with the names teamsim reads.
+    """
+    known = _known_names()
     out = []
-    for canonical in columns:
-        if canonical not in known:
-            close = difflib.get_close_matches(canonical, known, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            out.append(
-                f"'{canonical}' is not a column teamsim reads ({hint}known: {', '.join(known)})"
-            )
+    for canonical, column in columns.items():
+        if canonical in known:
+            continue
+        item = _mapping_item(canonical, column)
+        if column in known:
+            hint = f"; the name teamsim reads comes first: {_mapping_item(column, canonical)}"
+        else:
+            like = canonical_like(canonical)
+            hint = f"; did you mean {' or '.join(repr(c) for c in like)}?" if like else ""
+        out.append(
+            f"{item}: '{canonical}' is not a column teamsim reads{hint} "
+            f"(it reads: {', '.join(known)})"
+        )
     return out
 
 
@@ -432,3 +675,102 @@ def _closest(spellings: Iterable[str], found: Sequence[str]) -> list[str]:
         if best >= _SUGGEST_CUTOFF:
             scores[name] = best
     return sorted(scores, key=lambda n: -scores[n])[:3]
+
+
+# At most this many unused columns are named (a CRM export may have fifty).
+_UNUSED_SHOWN = 12
+# pandas' name for a header cell left empty: nothing a user could map.
+_UNNAMED = re.compile(r"^Unnamed: \d+$")
+
+
+def unused_columns(
+    kind: Kind, found: Sequence[str], *, source: str, columns: Mapping[str, str] = {}
+) -> RowProblem | None:
+    """One non-fatal note naming the file's columns teamsim does not read (None: all read).
+
+    A column the user expected to be read (a channel called "Lead-Kanal") would otherwise
+    be ignored without a word. Each unused column close to a canonical column of ``kind``
+    that the file does not have yet is named with it ("'Lead-Kanal' may be channel") and
+    the ``--column`` that maps it. Close: a spelling of it is part of the name ("Amount
+    (net)" -> value) or difflib's ratio to a spelling is at least 0.75; a canonical
+    column already found is never suggested, so "Created By" beside "Created" is not.
+    Header cells left empty are not named.
+    """
+    mapping, _ = match_columns(kind, found, source=source, columns=columns)
+    used = set(mapping.values())
+    unused = [c for c in found if c not in used and c.strip() and not _UNNAMED.match(c)]
+    if not unused:
+        return None
+    free = [c for c in COLUMNS[kind] if c not in mapping]
+    if kind is Kind.DEALS and "stage" in mapping:
+        free = [c for c in free if c != "status"]  # read from the stage column
+    likely: dict[str, str] = {}
+    for name in unused:
+        canonical = _likely(kind, name, [c for c in free if c not in likely.values()])
+        if canonical is not None:
+            likely[name] = canonical
+    shown = ", ".join(unused[:_UNUSED_SHOWN])
+    if len(unused) > _UNUSED_SHOWN:
+        shown += f" and {len(unused) - _UNUSED_SHOWN} more"
+    if likely:
+        guesses = ", ".join(f"'{n}' may be {c}" for n, c in likely.items())
+        first = next(iter(likely))
+        example = _mapping_item(likely[first], first)
+        how = "map it with" if len(likely) == 1 else "map each with --column, e.g."
+        advice = f"{guesses}: {how} {example}"
+    elif free:
+        advice = f"to read one, map it with --column <name>=<column> (names: {', '.join(free)})"
+    else:
+        advice = "every column teamsim reads was found"
+    return RowProblem(source, None, None, f"columns not used: {shown}; {advice}")
+
+
+def _likely(kind: Kind, name: str, free: Sequence[str]) -> str | None:
+    """The free canonical column an unused column is most likely, or None."""
+    key = column_key(name)
+    if not key:
+        return None
+    best, best_score = None, _TYPO_CUTOFF
+    for canonical in free:
+        for spelling in _spelling_keys(kind, canonical):
+            score = difflib.SequenceMatcher(None, key, spelling).ratio()
+            if len(spelling) >= 4 and spelling in key:
+                score = max(score, 0.9)  # "Lead-Kanal" holds "kanal"
+            if score > best_score:
+                best, best_score = canonical, score
+    return best
+
+
+# How far below the first row a header is looked for (a title, a date, a blank line).
+HEADER_SEARCH_ROWS = 10
+
+
+def header_row(
+    kind: Kind, rows: Sequence[Sequence[str]], *, columns: Mapping[str, str] = {}
+) -> int:
+    """Which of a file's first rows is its header: 0 unless a later one is clearly better.
+
+    Exports often start with a title ("Deals report, exported 2027-10-01") and a blank
+    line. ``rows`` are the file's first rows (cells as str, the first
+    ``HEADER_SEARCH_ROWS + 1`` are looked at). A later row is the header when it has more
+    of ``REQUIRED[kind]`` than the first row and at least two of them (a data cell that
+    happens to be a column's name is one at most); the first such row with the most wins.
+
+    Returns:
+        The index of the header row in ``rows`` (0 when the first row has them all, or no
+        row has more).
+    """
+    if not rows or _required_found(kind, rows[0], columns) == len(REQUIRED[kind]):
+        return 0  # the usual case, decided without looking further
+    scores = [_required_found(kind, row, columns) for row in rows[: HEADER_SEARCH_ROWS + 1]]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    return best if scores[best] > scores[0] and scores[best] >= 2 else 0
+
+
+def _required_found(kind: Kind, row: Sequence[str], columns: Mapping[str, str]) -> int:
+    cells = [str(c).strip() for c in row if str(c).strip()]
+    mapping, _ = match_columns(kind, cells, source="", columns=columns)
+    present = set(mapping)
+    if kind is Kind.DEALS and "stage" in present:
+        present.add("status")
+    return len(present & set(REQUIRED[kind]))

@@ -57,7 +57,9 @@ COLUMNS: dict[Kind, tuple[str, ...]] = {
     # deal_id: unique; owner: person id; created: when it entered the first stage;
     # closed: NaT while open; status: won, lost, open; stage: the open deal's current
     # stage, or the stage a lost deal was lost at (the scenario's stage name once
-    # mapped; None if unknown); value: revenue when won (NaN if unknown).
+    # mapped; the CRM's own name where it maps to no stage of the scenario, so that the
+    # funnel can tell an unknown stage from none; None if empty); value: revenue when
+    # won (NaN if unknown).
     Kind.DEALS: (
         "deal_id",
         "owner",
@@ -70,7 +72,8 @@ COLUMNS: dict[Kind, tuple[str, ...]] = {
         "channel",
         "account",
     ),
-    # One row per deal and stage it entered, with the date it entered it.
+    # One row per deal and stage it entered, with the date it entered it (a stage that
+    # maps to no stage of the scenario keeps the CRM's name, as in deals).
     Kind.STAGES: ("deal_id", "stage", "entered"),
     # One row per activity (count 1) or per person, day and kind (count n); minutes is
     # the time spent on them all (NaN if not recorded); outcome is free text.

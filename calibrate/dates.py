@@ -3,7 +3,8 @@
 The order of day and month in a slash-separated column is decided for the column as a
 whole, from its values: a first part above 12 proves day-first, a second part above 12
 proves month-first. A column where nothing decides is reported, never guessed: the user
-says ``date_order`` ("dmy" or "mdy"; ``--dates`` on the command line).
+says which (``--dates dmy`` or ``--dates mdy`` on the command line, passed here as
+``order``).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def _order_of(
         examples = " and ".join(f"'{t}'" for t in undecided)
         message = (
             f"dates such as {examples} can be read day-first or month-first and no value "
-            'decides; pass date_order "dmy" or "mdy" (--dates dmy|mdy)'
+            "decides; say which with --dates dmy (day first) or --dates mdy (month first)"
         )
         return None, RowProblem(source, None, column, message, fatal=True)
     return None, None

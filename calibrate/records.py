@@ -8,6 +8,7 @@ not use: every row left out has a RowProblem naming its row and column, and is c
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -29,8 +30,9 @@ from calibrate.contract import (
 from calibrate.dates import DateOrder, parse_dates
 from sim.scenario import Level
 
-# Status words of common CRMs (Salesforce, HubSpot, Pipedrive, amoCRM, Bitrix24), compared
-# through column_key; the user's --stage mapping is read first and wins.
+# Status words of common CRMs (Salesforce, HubSpot, Pipedrive, amoCRM, Bitrix24) in English,
+# Russian, German and French, compared through column_key; the user's --stage mapping is
+# read first and wins.
 _WON = (
     "won",
     "closed won",
@@ -47,6 +49,12 @@ _WON = (
     "успех",
     "реализовано",
     "оплачено",
+    "gewonnen",
+    "abgeschlossen gewonnen",
+    "auftrag erhalten",
+    "gagné",
+    "gagnée",
+    "affaire gagnée",
 )
 _LOST = (
     "lost",
@@ -63,8 +71,25 @@ _LOST = (
     "провал",
     "потеряна",
     "сделка провалена",
+    "verloren",
+    "abgeschlossen verloren",
+    "perdu",
+    "perdue",
+    "affaire perdue",
 )
-_OPEN = ("open", "in progress", "active", "открыта", "открыто", "в работе")
+_OPEN = (
+    "open",
+    "in progress",
+    "active",
+    "открыта",
+    "открыто",
+    "в работе",
+    "offen",
+    "in bearbeitung",
+    "ouvert",
+    "ouverte",
+    "en cours",
+)
 STATUS_WORDS: dict[str, Status] = {
     **{column_key(w): Status.WON for w in _WON},
     **{column_key(w): Status.LOST for w in _LOST},
@@ -336,7 +361,16 @@ def parse_number(text: str) -> float:
 
 
 def _stage_lookup(stage_map: Mapping[str, str]) -> dict[str, str]:
-    return {column_key(k): v.strip() for k, v in stage_map.items()}
+    """CRM stage key -> the user's target, a won/lost word as "won" or "lost".
+
+    "Closed Won", "выиграна" as a target mean won: a closing stage, never a stage named so.
+    """
+    lookup = {}
+    for crm, target in stage_map.items():
+        word = STATUS_WORDS.get(column_key(target))
+        closing = word is Status.WON or word is Status.LOST
+        lookup[column_key(crm)] = word.value if word is not None and closing else target.strip()
+    return lookup
 
 
 def _known(known_stages: Collection[str] | None) -> dict[str, str] | None:
@@ -354,30 +388,43 @@ def _map_stages(
 ) -> tuple[pd.Series, np.ndarray]:
     """Stage names mapped (user's map, then won/lost words); unknown ones reported once.
 
-    Returns the mapped names ("won"/"lost" for closing stages, None where empty or
-    unmapped) and the mask of rows whose stage maps to nothing.
+    Returns the mapped names ("won"/"lost" for closing stages, None where empty) and the
+    mask of rows whose stage maps to nothing. A name that maps to no stage of the scenario
+    keeps the CRM's spelling, so that the funnel can tell a deal of unknown stage (whose
+    place in the funnel nobody knows) from a deal with no stage at all. A ``--stage``
+    target that is no stage of the scenario (nor won or lost) is fatal; without a
+    scenario, a target that no row of the file names makes a new stage, with a warning.
     """
     lookup, known = _stage_lookup(stage_map), _known(known_stages)
+    seen = {column_key(n) for n in pd.unique(names) if n}
     mapped: dict[str, str | None] = {}
     unmapped: list[str] = []
     for name in pd.unique(names):
+        target = lookup.get(column_key(name)) if name else None
         if not name:
             mapped[name] = None
-            continue
-        target = lookup.get(column_key(name))
-        if target is None:
+        elif target is None:  # no --stage for it: a won/lost word, a stage, or unknown
             word = STATUS_WORDS.get(column_key(name))
-            target = word.value if word in (Status.WON, Status.LOST) else name
-        key = column_key(target)
-        if target.casefold() in WON_LOST:
-            mapped[name] = target.casefold()
+            if word is Status.WON or word is Status.LOST:
+                mapped[name] = word.value
+            elif known is None or column_key(name) in known:
+                mapped[name] = name if known is None else known[column_key(name)]
+            else:
+                mapped[name] = name
+                unmapped.append(name)
+        elif target in WON_LOST:
+            mapped[name] = target
         elif known is None:
             mapped[name] = target
-        elif key in known:
-            mapped[name] = known[key]
+            if column_key(target) not in seen:
+                _new_stage(t, names, name=name, target=target, canonical=canonical)
+        elif column_key(target) in known:
+            mapped[name] = known[column_key(target)]
         else:
-            mapped[name] = None
-            unmapped.append(name)
+            mapped[name] = None  # a fatal problem below, whether the file names it or not
+    if known is not None:
+        for crm in stage_map:
+            _check_target(t, crm=crm, target=lookup[column_key(crm)], known=known)
     bad = names.isin(unmapped).to_numpy()
     stages = ", ".join(known_stages or ())
     for name in unmapped:
@@ -389,6 +436,35 @@ def _map_stages(
         first = int(t.rows[where][0])
         t.problems.append(RowProblem(t.source, first, t.name(canonical), message))
     return names.map(mapped).astype(object), bad
+
+
+def _new_stage(t: _Table, names: pd.Series, *, name: str, target: str, canonical: str) -> None:
+    """Warn that ``--stage name=target`` (no scenario, no such stage in the file) adds a stage."""
+    where = (names == name).to_numpy()
+    message = (
+        f"--stage '{name}={target}': no stage '{target}' in {t.source}, so a new stage "
+        f"'{target}' is created ({_rows(where)}); closing stages are spelt won or lost "
+        f"(--stage '{name}=won' or '{name}=lost')"
+    )
+    t.problems.append(RowProblem(t.source, int(t.rows[where][0]), t.name(canonical), message))
+
+
+def _check_target(t: _Table, *, crm: str, target: str, known: Mapping[str, str]) -> None:
+    """Fatal: ``--stage crm=target`` names no stage of the scenario (a misspelt target).
+
+    Every file that maps stages checks every item, so the problem names the option, not
+    a file, and the reader keeps one copy.
+    """
+    if target in WON_LOST or column_key(target) in known:
+        return
+    stages = list(dict.fromkeys(known.values()))
+    close = difflib.get_close_matches(target, [*stages, *sorted(WON_LOST)], n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    message = (
+        f"'{crm}={target}': '{target}' is neither a stage of the scenario "
+        f"({', '.join(stages)}) nor won or lost{hint}"
+    )
+    t.problems.append(RowProblem("--stage", None, None, message, fatal=True))
 
 
 def _deals(
@@ -499,15 +575,16 @@ def _stages(
     ids = t.required_text("deal_id", "deal id")
     names = t.text("stage")
     t.row_problem((names == "").to_numpy(), "stage", "no stage", leave_out=True)
-    stage, bad = _map_stages(
+    # Rows of an unknown stage are kept (with the CRM's name): the funnel must see that
+    # the deal went on into a stage it cannot place, or its conversions would be biased.
+    stage, _ = _map_stages(
         t,
         names,
         stage_map=stage_map,
         known_stages=known_stages,
         canonical="stage",
-        unmapped_ending="left out",
+        unmapped_ending="kept with no stage",
     )
-    t.drop |= bad
     return {"deal_id": ids, "stage": stage, "entered": t.dates("entered", order, required=True)}
 
 

@@ -40,13 +40,18 @@ __all__ = [
 
 # The rows of the report, in funnel order.
 FUNNEL: tuple[str, ...] = ("dials", "conversations", "first_stage", "proposals", "won", "revenue")
+# The field's words for every measure the report and the back-test show (the report's
+# stages, then calibrate.backtest.BACKTEST_MEASURES): the terminal, the workbook and the
+# dashboard all read them here, so the three never name a measure differently.
 LABELS: dict[str, str] = {
-    "dials": "dials",
-    "conversations": "conversations",
-    "first_stage": "meetings / first stage",
-    "proposals": "proposals",
-    "won": "deals won",
-    "revenue": "revenue",
+    "dials": "Dials",
+    "conversations": "Conversations",
+    "first_stage": "Meetings / first stage",
+    "proposals": "Proposals",
+    "won": "Won deals",
+    "revenue": "Revenue",
+    "win_rate": "Win rate",
+    "cycle_days": "Cycle time (days)",
 }
 # The needs frame: one row per month, segment and channel (optimizer.funnel.FunnelRow),
 # these columns, then one column per stage named as the scenario names it (entries into
@@ -96,11 +101,6 @@ class GoalsReport:
     rows_not_used: int  # Records.dropped, summed over the tables
     problems: tuple[RowProblem, ...]
     revenue_interval: str = REVENUE_INTERVAL
-
-    @property
-    def not_used_note(self) -> str:
-        """The rows the report does not rest on, in words."""
-        return f"{self.rows_not_used} rows not used: see problems ({len(self.problems)})"
 
 
 # --- the plan's needs -----------------------------------------------------------------
@@ -465,10 +465,11 @@ _FURTHEST = [
 
 
 def _furthest(table: pd.DataFrame) -> pd.DataFrame:
+    """The selling people below plan, furthest short first (someone above is no gap)."""
     if table.empty:
         return pd.DataFrame(columns=_FURTHEST)
-    selling = table.loc[(table["share"] > 0) & table["ratio"].notna()]
-    ordered = selling.sort_values(["ratio", "person"], kind="stable")
+    short = table.loc[(table["share"] > 0) & (table["ratio"] < 1.0)]
+    ordered = short.sort_values(["ratio", "person"], kind="stable")
     return ordered[_FURTHEST].reset_index(drop=True)
 
 
@@ -503,7 +504,7 @@ def goals_against_results(
         ``win_rate`` over every deal the person closed in the records, its 95 % Wilson
         interval ``win_low``-``win_high``, ``months`` and ``revenue_low``-``revenue_high``
         (:data:`REVENUE_INTERVAL`), ``ratio`` (revenue now / share of needed revenue) with
-        ``ratio_low``-``ratio_high``; and those furthest from plan.
+        ``ratio_low``-``ratio_high``; and those below plan, furthest short first.
 
     Raises:
         ValueError: If ``needs`` lacks a column the report reads.
@@ -531,8 +532,8 @@ def goals_against_results(
             }
         )
     team = pd.DataFrame(rows)
-    finite = team.loc[team["ratio"].notna()]
-    largest = None if finite.empty else str(finite.loc[finite["ratio"].idxmin(), "stage"])
+    short = team.loc[team["ratio"] < 1.0]  # NaN compares False: unmeasured is no gap
+    largest = None if short.empty else str(short.loc[short["ratio"].idxmin(), "stage"])
     table = _people_table(
         records, scenario, needed=needed, needs=needs, sources=sources, people=people
     )

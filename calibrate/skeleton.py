@@ -92,17 +92,12 @@ def skeleton(
     roles = _roles(records, sources)
     channels, segment_channels = _channels(records, first, last, sources, roles)
     has_lower = any(r["level"] == Level.LOWER for r in roles.values())
-    segments = {
-        sid: _segment(
-            records,
-            sid,
-            chans,
-            _stage_names(records, stage_names, _segment_deals(records, sid)),
-            sources=sources,
-            escalate=has_lower,
-        )
-        for sid, chans in segment_channels.items()
-    }
+    segments = {}
+    for sid, chans in segment_channels.items():
+        names, how = _stage_names(records, stage_names, _segment_deals(records, sid))
+        segments[sid] = _segment(records, sid, chans, names, sources=sources, escalate=has_lower)
+        if how is not None:
+            sources[("segments", sid, "stages")] = how
     outbound = any(c["kind"] == "cold" for c in channels.values())
     doc: dict[str, Any] = {
         "schema_version": 1,
@@ -439,16 +434,32 @@ def _cold(path: tuple[str, ...], dials: float, sources: Sources) -> dict[str, An
     }
 
 
+# Comments on a segment's stages when their order is read from the deals alone.
+STAGE_ORDER_BY_AGE = (
+    "stage order inferred from the median age of deals at each stage; check it or give "
+    "--base / a stages file"
+)
+STAGE_ORDER_BY_NUMBER = (
+    "stage order inferred from the number each CRM stage name starts with; check it or "
+    "give --base / a stages file"
+)
+_LEADING_NUMBER = re.compile(r"^\s*(\d+)")
+
+
 def _stage_names(
     records: Records, given: Sequence[str] | None, deals: pd.DataFrame | None = None
-) -> list[str]:
-    """Stage history's stages (by their usual order in a deal), ``given``, open stages, or one.
+) -> tuple[list[str], str | None]:
+    """A segment's stages in order, and how the order was inferred (None: not inferred).
 
-    ``deals`` (a segment's) restricts the history to their deals: segments have funnels
-    of their own, and a union of every segment's stages would put stages into a deal's
-    path that it never enters.
+    From the stage history (by their usual order in a deal), else ``given``, else the
+    stages the deals are at (:func:`_order_by_age`), else one stage. ``deals`` (a
+    segment's; None: every deal) restricts them to their deals: segments have funnels of
+    their own, and a union of every segment's stages would put stages into a deal's path
+    that it never enters.
     """
+    deals = records.deals if deals is None else deals
     names: list[str] = []
+    how: str | None = None
     stages = records.stages
     if stages is not None and deals is not None and "deal_id" in deals and not deals.empty:
         mine = stages[stages["deal_id"].isin(deals["deal_id"])]
@@ -462,11 +473,38 @@ def _stage_names(
         names = list(order.sort_values(["rank", "first"]).index)
     elif given:
         names = [identifier(n, fallback=_FALLBACK_STAGE) for n in given]
-    elif records.deals is not None and "stage" in records.deals:
-        open_deals = records.deals[records.deals["status"] == Status.OPEN.value]
-        names = [identifier(n, fallback=_FALLBACK_STAGE) for n in open_deals["stage"].dropna()]
+    elif deals is not None and "stage" in deals and not deals.empty:
+        names, how = _order_by_age(deals, record_dates(records).max())
     unique = [n for n in dict.fromkeys(names) if n not in _CLOSED_STAGE_NAMES]
-    return unique or [_FALLBACK_STAGE]
+    return (unique, how) if unique else ([_FALLBACK_STAGE], None)
+
+
+def _order_by_age(deals: pd.DataFrame, last: pd.Timestamp) -> tuple[list[str], str | None]:
+    """The stages open and lost deals are at, ordered by the median age of their deals.
+
+    A deal further down the funnel has been in it longer: an open deal's age is the
+    records' last date less its created date, a lost deal's its closed less its created
+    date (a lost deal's stage is where it was lost, so a stage only lost deals show still
+    counts). Ties go by name. When every stage name starts with a number ("1
+    Qualification", "02-Proposal"), the numbers give the order instead: the CRM's own.
+    """
+    status = deals["status"]
+    at = deals[status.isin([Status.OPEN.value, Status.LOST.value]) & deals["stage"].notna()]
+    if at.empty:
+        return [], None
+    end = at["closed"].where(at["status"] == Status.LOST.value, last)
+    age = (end - at["created"]).dt.days.astype(float)
+    keys = at["stage"].map(lambda v: identifier(v, fallback=_FALLBACK_STAGE))
+    numbers = at["stage"].astype(str).str.extract(_LEADING_NUMBER)[0].astype(float)
+    table = pd.DataFrame({"key": keys, "age": age, "number": numbers})
+    table = table[~table["key"].isin(_CLOSED_STAGE_NAMES)]
+    if table.empty:
+        return [], None
+    by = table.groupby("key").agg(age=("age", "median"), number=("number", "min"))
+    by["name"] = by.index
+    if by["number"].notna().all():
+        return list(by.sort_values(["number", "name"]).index), STAGE_ORDER_BY_NUMBER
+    return list(by.sort_values(["age", "name"]).index), STAGE_ORDER_BY_AGE
 
 
 def _segment(

@@ -6,11 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from rich.markup import escape
-from rich.table import Table
 
-from calibrate import Calibration, Records
+from calibrate import Records, counted
 from sim import TeamsimError
-from teamsim.calibrate_view import print_report, write_excel
+from teamsim.calibrate_view import print_fits, print_report, write_excel
 from teamsim.calibration import (
     CalibrateRequest,
     CalibrationOutcome,
@@ -21,10 +20,9 @@ from teamsim.console import err, out, user_errors
 from teamsim.progress import replication_progress
 
 SHOWN_PROBLEMS = 20  # the rest are counted here and listed in full by --excel
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    return ".".join(str(p) for p in path)
+# The scenario is YAML whatever -o says: another suffix (.xlsx, .json) would mislead
+# whoever opens it next.
+SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 def print_problems(records: Records) -> None:
@@ -39,47 +37,45 @@ def print_problems(records: Records) -> None:
         err.print(f"... and {more} more (all of them: --excel FILE, sheet problems)")
     dropped = {k: v for k, v in records.dropped.items() if v}
     if dropped:
-        text = ", ".join(f"{v} {k} row(s)" for k, v in dropped.items())
+        text = ", ".join(f"{counted(v, k + ' row')}" for k, v in dropped.items())
         err.print(f"not used: {text} (the fits rest on the other rows)")
-
-
-def fits_table(calibration: Calibration) -> Table:
-    """Each fitted value with its note (sample and interval)."""
-    table = Table(title="Fitted from the records", title_justify="left")
-    table.add_column("field")
-    table.add_column("value", justify="right")
-    table.add_column("sample and 95 % interval")
-    for f in calibration.fits:
-        value = f.value if not isinstance(f.value, float) else f"{f.value:.4g}"
-        table.add_row(escape(_dotted(f.path)), escape(str(value)), escape(f.note))
-    return table
 
 
 def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
     """The fits, then what was kept and what could not be written, then where it went."""
     cal = outcome.calibration
-    out.print(fits_table(cal))
+    print_fits(out, cal, currency=outcome.scenario.currency)
     if cal.kept:
         why = Counter(k.why for k in cal.kept)
-        out.print(f"not calibrated: assumption kept: {len(cal.kept)} value(s)")
+        out.print(f"not calibrated: assumption kept: {counted(len(cal.kept), 'value')}")
         for reason, count in why.most_common():
             out.print(f"  {count} x {escape(reason)}")
     for item in cal.unwritten:
         out.print(f"not written: {escape(item.why)}: {escape(item.what)}: {escape(item.fit)}")
     first, last = (t.date() for t in cal.period)
     out.print(
-        f"[green]wrote[/] {escape(str(out_path))}: {len(cal.fits)} value(s) fitted from "
+        f"[green]wrote[/] {escape(str(out_path))}: {counted(len(cal.fits), 'value')} fitted from "
         f"the records of {first} to {last}; check it with: teamsim validate {out_path}",
         soft_wrap=True,
     )
 
 
 def check_outputs(request: CalibrateRequest, keep: list[Path]) -> None:
-    """Refuse, before any work, outputs that would overwrite an input or each other."""
+    """Refuse, before any work, outputs that would overwrite an input or each other.
+
+    Also a scenario name not ending in .yaml or .yml (a ``-o team.xlsx`` meant for the
+    workbook would get YAML in a file Excel cannot open).
+    """
     assert request.out_path is not None
     inputs = {p.resolve() for p in keep}
     if request.out_path.resolve() in inputs:
         raise TeamsimError(f"-o {request.out_path}: is one of the inputs; choose another file")
+    suffix = request.out_path.suffix.lower()
+    if suffix not in SCENARIO_SUFFIXES:
+        hint = f" (the workbook is --excel {request.out_path})" if suffix == ".xlsx" else ""
+        raise TeamsimError(
+            f"-o {request.out_path}: the scenario is written as YAML; name it .yaml{hint}"
+        )
     if request.excel is not None:
         if request.excel.suffix.lower() != ".xlsx":
             raise TeamsimError(f"--excel {request.excel}: expected a .xlsx file name")

@@ -1,19 +1,26 @@
 """Goals against current results and the back-test: in the terminal and in an Excel file.
 
 The printing and file side of :mod:`calibrate.report` and :mod:`calibrate.backtest`
-(which are pure). Numbers read as everywhere else in teamsim (:mod:`teamsim.format`).
+(which are pure). Numbers read as everywhere else in teamsim (:mod:`teamsim.format`);
+measures are named by :data:`calibrate.LABELS`, the one table the terminal, the workbook
+and the dashboard share. Every table wraps its cells (never an ellipsis) and keeps its
+first column, a name or a month, whole whenever the terminal is wide enough for it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from calibrate import (
     BACKTEST_MEASURES,
@@ -23,6 +30,7 @@ from calibrate import (
     Backtest,
     Calibration,
     GoalsReport,
+    counted,
 )
 from sim import TeamsimError
 from sim.scenario import Scenario, dotted
@@ -31,11 +39,21 @@ from teamsim.format import fmt_value
 
 __all__ = [
     "BAND_NOTE",
+    "SHEETS",
+    "against_plan",
+    "expected_text",
+    "fit_unit",
+    "fit_value",
+    "gap_note",
     "interval",
     "needs_frame",
     "person_cell",
+    "print_fits",
     "print_report",
     "report_sheets",
+    "rows_note",
+    "sentences",
+    "stage_header",
     "win_cell",
     "write_excel",
 ]
@@ -44,12 +62,69 @@ BAND_NOTE = (
     "band: simulated P10-P90 over the replications; a correct model puts about 80 % of "
     "the observed months inside it"
 )
-_MEASURE_LABELS = {
-    "won": "deals won",
-    "revenue": "revenue",
-    "win_rate": "win rate",
-    "cycle_days": "cycle, days",
-}
+# The width a table's first column (a person, a stage, a month) may take whole; the
+# other columns wrap around it. Wider names fold rather than squeeze the figures away.
+_KEY_MAX = 32
+
+
+# --- words ----------------------------------------------------------------------------
+
+
+def sentences(parts: Sequence[str]) -> str:
+    """Parts joined as sentences: each begins with a capital and ends with a full stop.
+
+    Empty parts are skipped, so an optional clause never leaves ". ." behind.
+    """
+    done = []
+    for part in (p.strip() for p in parts):
+        if part:
+            part = part[0].upper() + part[1:]
+            done.append(part if part[-1] in ".!?" else f"{part}.")
+    return " ".join(done)
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: "Won deals" -> "won deals"."""
+    return label[:1].lower() + label[1:]
+
+
+def rows_note(report: GoalsReport) -> str:
+    """The rows the report does not rest on, in words.
+
+    "all rows used; no warnings", "all rows used; 7 warnings (see problems)",
+    "2 rows not used; 1 warning (see problems)"; "problems" for the fatal ones.
+    """
+    used = (
+        "all rows used"
+        if report.rows_not_used == 0
+        else f"{counted(report.rows_not_used, 'row')} not used"
+    )
+    fatal = sum(p.fatal for p in report.problems)
+    warnings = len(report.problems) - fatal
+    said = [counted(warnings, "warning")] if warnings else []
+    said += [counted(fatal, "problem")] if fatal else []
+    if not said:
+        return f"{used}; no warnings"
+    return f"{used}; {' and '.join(said)} (see problems)"
+
+
+def gap_note(report: GoalsReport) -> str:
+    """The stage furthest short of the plan, in words; or that none is short.
+
+    "largest gap: revenue, 99.2 % of plan (5,400 USD short a month)"; "no shortfall:
+    every stage measured is at or above plan"; "no gap to show: no stage is both
+    needed and measured".
+    """
+    team = report.team
+    if report.largest_gap is not None:
+        row = team.loc[team["stage"] == report.largest_gap].iloc[0]
+        stage = str(row["stage"])
+        short = _amount(stage, float(row["gap"]), report.currency)
+        ratio = _share(float(row["ratio"]))
+        return f"largest gap: {_lower(LABELS[stage])}, {ratio} of plan ({short} short a month)"
+    if team["ratio"].notna().any():
+        return "no shortfall: every stage measured is at or above plan"
+    return "no gap to show: no stage is both needed and measured"
 
 
 # --- the plan's needs -----------------------------------------------------------------
@@ -99,6 +174,15 @@ def _share(value: float) -> str:
     return fmt_value(value, "share", "")
 
 
+def _figure(stage: str, value: float) -> str:
+    """A person's figure a month, its unit in the column's header: whole from 100 up."""
+    if not math.isfinite(value):
+        return "-"
+    if stage == "revenue" and abs(value) >= 1e5:
+        return fmt_value(value, "currency", "").strip()  # "1.25 M"
+    return f"{value:,.0f}" if stage == "revenue" or abs(value) >= 100 else f"{value:,.1f}"
+
+
 def interval(low: float, high: float) -> str:
     """A share's interval in whole percent: "[8-19 %]"."""
     if not (math.isfinite(low) and math.isfinite(high)):
@@ -108,122 +192,299 @@ def interval(low: float, high: float) -> str:
 
 def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
     """A win rate with its 95 % interval and sample: "11.1 % [8-14 %] of 432"."""
-    return f"{_share(rate)} {interval(low, high)} of {closed}".replace("  ", " ")
+    return f"{_share(rate)} {interval(low, high)} of {closed:,}".replace("  ", " ")
+
+
+def person_cell(stage: str, now: float, needed: float) -> str:
+    """A person's stage a month: "925 / 483", "17.8 / 22.0"; "-": not their role's stage.
+
+    Revenue is a bare amount (the column's header names the currency).
+    """
+    if not math.isfinite(needed):
+        return "-"
+    return f"{_figure(stage, now)} / {_figure(stage, needed)}"
 
 
 def _months(months: Sequence[str]) -> str:
     if not months:
         return "none"
-    return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]} ({len(months)})"
+    if len(months) == 1:
+        return months[0]
+    return f"{months[0]} to {months[-1]} ({counted(len(months), 'month')})"
+
+
+# The scenario's fields by unit, read from the last part of a fit's path.
+_MONEY_FIELDS = ("deal_value", "monthly_cost", "revenue_per_month", "value")
+_SHARE_FIELDS = ("convert", "rate", "share", "given", "probability")
+
+
+def fit_unit(path: str) -> str:
+    """A fitted field's unit from its path: "currency", "share", "days", "min" or ""."""
+    field = path.rsplit(".", 1)[-1]
+    if field in _MONEY_FIELDS:
+        return "currency"
+    if any(word in field for word in _SHARE_FIELDS):
+        return "share"
+    if field.endswith("_days"):
+        return "days"
+    return "min" if field.endswith("_min") else ""
+
+
+def _plain(value: float) -> str:
+    """A plain number: whole with thousands separators, else 3 significant digits."""
+    if not math.isfinite(value):
+        return "-"
+    if float(value).is_integer() or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
+
+
+def _number(value: float, unit: str, currency: str) -> str:
+    """A number in its unit ("4.0 days", "71.0 %", "20,000 USD"), or plain without one."""
+    return fmt_value(value, unit, currency) if unit else _plain(value)
+
+
+def _distribution(spec: Mapping[str, Any], unit: str, currency: str) -> str:
+    """A distribution as a planner reads it: "exponential, mean 4.0 days".
+
+    A range names its unit once: "uniform, 1.0 to 7.0 days".
+    """
+
+    def num(key: str) -> str:
+        return _number(float(spec[key]), unit, currency)
+
+    def bare(key: str) -> str:  # the low end of a range: its unit follows the high end
+        if unit in ("days", "min"):
+            return fmt_value(float(spec[key]), "", currency)
+        return num(key)
+
+    kind = str(spec["kind"])
+    if kind == "fixed":
+        return f"{num('value')} (fixed)"
+    if kind == "exponential":
+        return f"exponential, mean {num('mean')}"
+    if kind == "lognormal":
+        return f"lognormal, mean {num('mean')}, sd {num('sd')}"
+    if kind == "triangular":
+        return f"triangular, {bare('low')} to {num('high')}, most often {num('mode')}"
+    if kind == "uniform":
+        return f"uniform, {bare('low')} to {num('high')}"
+    rest = ", ".join(f"{k} {v}" for k, v in spec.items() if k != "kind")
+    return f"{kind}, {rest}"
+
+
+def fit_value(path: str, value: object, currency: str) -> str:
+    """A fitted value in words, by its field (:func:`fit_unit`).
+
+    A number in its unit ("71.0 %", "20,000 USD", "3.2 days"); a distribution as
+    "exponential, mean 3.2 days"; a persona's multipliers as "conversion x0.91,
+    duration x1.06"; a persona mix as "low 40.0 %, mid 30.0 %"; "" for nothing.
+    """
+    unit = fit_unit(path)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, Mapping):
+        if "kind" in value:
+            return _distribution(value, unit, currency)
+        if all(str(k).endswith("_x") for k in value):
+            return ", ".join(f"{str(k)[:-2]} x{float(v):.2f}" for k, v in value.items())
+        if path.endswith("personas"):
+            return ", ".join(f"{k} {_share(float(v))}" for k, v in value.items())
+        return ", ".join(f"{k} {fit_value(str(k), v, currency)}" for k, v in value.items())
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return _number(float(value), unit, currency)
 
 
 # --- the terminal ---------------------------------------------------------------------
 
 
+def _key_column(table: Table, header: str, values: Sequence[str], *, whole: bool = True) -> None:
+    """The first column (names, months): whole while it fits, folded beyond.
+
+    ``whole`` False: words that may wrap at their spaces (the stages' labels), so the
+    figures beside them keep their room.
+    """
+    longest = max((len(v) for v in [header, *values]), default=0)
+    keep = whole and longest <= _KEY_MAX
+    # No min_width: rich restores it after shrinking the table, which then overflows.
+    table.add_column(header, no_wrap=keep, overflow="fold")
+
+
+def _columns(table: Table, headers: Sequence[str]) -> None:
+    for header in headers:
+        table.add_column(header, justify="right", overflow="fold")
+
+
 def _team_table(report: GoalsReport) -> Table:
-    table = Table(title="Goals against current results: the team, a month", title_justify="left")
-    for col in ("stage", "now", "needed", "gap", "now / needed", "now from"):
-        table.add_column(col, justify="left" if col in ("stage", "now from") else "right")
     cur = report.currency
-    for row in report.team.to_dict(orient="records"):
+    partial = (
+        f"partial months left out: {', '.join(report.partial_months)}"
+        if report.partial_months
+        else ""
+    )
+    caption = sentences(
+        [
+            f"now: mean of the whole months {_months(report.months_now)}",
+            partial,
+            f"needed: mean of the plan's months {_months(report.plan_months)}",
+            _sources_note(report),
+            gap_note(report),
+            rows_note(report),
+        ]
+    )
+    table = Table(
+        title="Goals against current results: the team, a month",
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+    )
+    rows = report.team.to_dict(orient="records")
+    _key_column(table, "stage", [LABELS[str(r["stage"])] for r in rows])
+    _columns(table, ("now", "needed", "short / surplus", "now / needed"))
+    for row in rows:
         stage = str(row["stage"])
-        style = "bold red" if stage == report.largest_gap else None
         table.add_row(
-            str(row["label"]),
+            LABELS[stage],
             _amount(stage, row["now"], cur),
             _amount(stage, row["needed"], cur),
-            _amount(stage, row["gap"], cur),
+            against_plan(stage, float(row["gap"]), cur),
             _share(row["ratio"]),
-            str(row["source"]),
-            style=style,
+            style="bold red" if stage == report.largest_gap else None,
         )
-    largest = LABELS.get(report.largest_gap or "", "none (nothing both needed and measured)")
-    partial = f"; partial months left out: {', '.join(report.partial_months)}"
-    table.caption = (
-        f"now: mean of the whole months {_months(report.months_now)}"
-        f"{partial if report.partial_months else ''}; needed: mean of the plan's months "
-        f"{_months(report.plan_months)}. Largest gap: {largest}. {report.not_used_note}"
-    )
-    table.caption_justify = "left"
     return table
 
 
-def person_cell(stage: str, now: float, needed: float, currency: str) -> str:
-    """A person's stage: now / needed, or "-" for a stage their role does not do."""
-    if not math.isfinite(needed):
+def _sources_note(report: GoalsReport) -> str:
+    """Where each stage's "now" comes from, in one sentence (a column would not fit)."""
+    by_source: dict[str, list[str]] = {}
+    for stage, source in zip(report.team["stage"], report.team["source"], strict=True):
+        by_source.setdefault(str(source), []).append(_lower(LABELS[str(stage)]))
+    parts = [
+        f"{'not in the records' if s == 'not in the records' else 'from the ' + s}: "
+        f"{', '.join(stages)}"
+        for s, stages in by_source.items()
+    ]
+    return f"now {'; '.join(parts)}"
+
+
+def against_plan(stage: str, gap: float, currency: str) -> str:
+    """The gap (needed - now) as a planner says it: "5,400 USD short", "1,842.3 surplus"."""
+    if not math.isfinite(gap):
         return "-"
-    return f"{_amount(stage, now, currency)} / {_amount(stage, needed, currency)}"
+    if gap == 0:
+        return "on plan"
+    word = "short" if gap > 0 else "surplus"
+    return f"{_amount(stage, abs(gap), currency)} {word}"
 
 
-def _people_table(report: GoalsReport) -> Table:
-    table = Table(title="Each person: a month now / their share of the need", title_justify="left")
-    table.add_column("person")
-    table.add_column("role")
-    table.add_column("share", justify="right")
-    for stage in FUNNEL:
-        table.add_column(LABELS[stage], justify="right")
-    table.add_column("win rate [95 %]", justify="right")
+def _by_role(people: pd.DataFrame) -> list[tuple[str, list[dict[Any, Any]]]]:
+    """The people grouped by role, in the report's order of first appearance."""
+    groups: dict[str, list[dict[Any, Any]]] = {}
+    for row in people.to_dict(orient="records"):
+        role = str(row["role"]) if isinstance(row["role"], str) and row["role"] else ""
+        groups.setdefault(role or "role not in the team file", []).append(row)
+    return list(groups.items())
+
+
+def _people_tables(report: GoalsReport) -> list[Table]:
+    """Each person, a month: calls and meetings; then the deals and the win rate.
+
+    Two tables of five columns rather than one of ten, so that at 80 columns every name
+    stays whole and every figure readable; both grouped by role (a role's line heads
+    its people).
+    """
     cur = report.currency
-    for row in report.people.to_dict(orient="records"):
-        cells = [person_cell(s, row[f"{s}_now"], row[f"{s}_needed"], cur) for s in FUNNEL]
-        table.add_row(
-            str(row["person"]),
-            str(row["role"] or ""),
-            _share(row["share"]),
-            *cells,
-            win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"]),
-        )
-    table.caption = (
-        "need: each segment's and channel's need shared among the people whose role works "
-        "it, by selling share (dials and conversations among those who dial the channel, "
-        "the deal stages among those who sell the segment; an unknown role as a line "
-        "seller who does all); -: a stage the person's role does not do; share: of the "
-        "team's revenue need; win rate: won of closed, 95 % Wilson interval"
+    need = (
+        "a month now / the person's share of the need: each segment's and channel's need "
+        "shared among the people whose role works it, by selling share (dials and "
+        "conversations among those who dial the channel, the deal stages among those who "
+        "sell the segment; an unknown role as a line seller who does all); -: a stage the "
+        "person's role does not do"
     )
-    table.caption_justify = "left"
-    return table
+    calls = ("dials", "conversations", "first_stage")
+    deals = ("proposals", "won", "revenue")
+    first = Table(
+        title="Each person, a month now / needed: calls and meetings",
+        title_justify="left",
+        caption=sentences([need, "share: of the team's revenue need"]),
+        caption_justify="left",
+    )
+    second = Table(
+        title="Each person, a month now / needed: deals",
+        title_justify="left",
+        caption=sentences(["win rate: won of closed, 95 % Wilson interval"]),
+        caption_justify="left",
+    )
+    groups = _by_role(report.people)
+    names = [escape(str(p)) for p in report.people["person"]] + [role for role, _ in groups]
+    for table in (first, second):
+        _key_column(table, "person", names)
+    _columns(first, ["share", *(LABELS[s] for s in calls)])
+    _columns(second, [*(stage_header(s, cur) for s in deals), "win rate [95 %]"])
+    for role, rows in groups:
+        for table in (first, second):
+            table.add_row(Text(role, style="bold"), end_section=False)
+        for row in rows:
+            person = escape(str(row["person"]))
+            cells = {s: person_cell(s, row[f"{s}_now"], row[f"{s}_needed"]) for s in FUNNEL}
+            first.add_row(person, _share(row["share"]), *(cells[s] for s in calls))
+            win = win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"])
+            second.add_row(person, *(cells[s] for s in deals), win)
+    return [first, second]
+
+
+def stage_header(stage: str, currency: str) -> str:
+    """A measure's column header: its label, with the currency for revenue."""
+    return f"{LABELS[stage]} ({currency})" if stage == "revenue" else LABELS[stage]
 
 
 def _furthest_table(report: GoalsReport, top: int) -> Table:
-    table = Table(title="Furthest from plan", title_justify="left")
-    for col in ("person", "revenue now [95 %]", "needed", "now / needed [95 %]", "won / closed"):
-        table.add_column(col, justify="left" if col == "person" else "right")
     cur = report.currency
-    for row in report.furthest.head(top).to_dict(orient="records"):
+    shown = report.furthest.head(top).to_dict(orient="records")
+    table = Table(
+        title="Below plan, furthest short first",
+        title_justify="left",
+        caption=sentences([f"revenue interval: {report.revenue_interval}"]),
+        caption_justify="left",
+    )
+    _key_column(table, "person", [escape(str(r["person"])) for r in shown])
+    _columns(
+        table,
+        (f"revenue now ({cur}) [95 %]", f"needed ({cur})", "now / needed [95 %]", "won / closed"),
+    )
+    for row in shown:
         low, high = row["revenue_low"], row["revenue_high"]
-        revenue = fmt_value(row["revenue_now"], "currency", cur)
         band = (
-            f" [{fmt_value(low, 'currency', cur)}-{fmt_value(high, 'currency', cur)}]"
+            f" [{_figure('revenue', low)} to {_figure('revenue', high)}]"
             if math.isfinite(low) and math.isfinite(high)
             else ""
         )
-        ratio = _share(row["ratio"]) + " " + interval(row["ratio_low"], row["ratio_high"])
+        ratio = f"{_share(row['ratio'])} {interval(row['ratio_low'], row['ratio_high'])}"
         table.add_row(
-            str(row["person"]),
-            revenue + band,
-            fmt_value(row["revenue_needed"], "currency", cur),
+            escape(str(row["person"])),
+            _figure("revenue", row["revenue_now"]) + band,
+            _figure("revenue", row["revenue_needed"]),
             ratio.strip(),
-            f"{row['won_total']} / {row['closed']}",
+            f"{row['won_total']:,} / {row['closed']:,}",
         )
-    table.caption = f"revenue interval: {report.revenue_interval}"
-    table.caption_justify = "left"
     return table
 
 
-def _bt_value(measure: str, value: float, currency: str) -> str:
+def _bt_value(measure: str, value: float) -> str:
     if measure == "revenue":
-        return fmt_value(value, "currency", currency)
+        return _figure("revenue", value)
     if measure == "win_rate":
         return _share(value)
     return fmt_value(value, "", "")
 
 
-def _bt_cell(row: dict[Any, Any], measure: str, currency: str) -> str:
+def _bt_cell(row: dict[Any, Any], measure: str) -> str:
     if not math.isfinite(row["observed"]):
         return "-"
-    observed, p10, p90 = (_bt_value(measure, row[k], currency) for k in ("observed", "p10", "p90"))
+    observed, p10, p90 = (_bt_value(measure, row[k]) for k in ("observed", "p10", "p90"))
     mark = "[green]in[/]" if row["inside"] else "[red]out[/]"
-    return f"{observed} ({p10}-{p90}) {mark}"
+    return f"{observed} ({p10} to {p90}) {mark}"
 
 
 def expected_text(bt: Backtest, measure: str) -> str:
@@ -235,77 +496,232 @@ def expected_text(bt: Backtest, measure: str) -> str:
 
 
 def _backtest_table(bt: Backtest) -> Table:
-    table = Table(
-        title=f"Back-test: observed (simulated P10-P90, {bt.replications} replications)",
-        title_justify="left",
-    )
-    table.add_column("month")
-    for measure in BACKTEST_MEASURES:
-        table.add_column(_MEASURE_LABELS[measure], justify="right")
-    by_month = {m: bt.table.loc[bt.table["month"] == m] for m in bt.months}
-    for month, part in by_month.items():
-        cells = {r["measure"]: r for r in part.to_dict(orient="records")}
-        table.add_row(month, *(_bt_cell(cells[m], m, bt.currency) for m in BACKTEST_MEASURES))
     inside = ", ".join(
-        f"{_MEASURE_LABELS[m]} {i} of {n}{expected_text(bt, m)}" for m, (i, n) in bt.inside.items()
+        f"{_lower(LABELS[m])} {i} of {n}{expected_text(bt, m)}" for m, (i, n) in bt.inside.items()
     )
     filling = (
-        f" Left out, within one mean cycle of the records' first date (the pipeline "
-        f"before it may be missing): {', '.join(bt.filling)}."
+        "left out, within one mean cycle of the records' first date (the pipeline before "
+        f"it may be missing): {', '.join(bt.filling)}"
         if bt.filling
         else ""
     )
-    table.caption = f"inside the band: {inside}. {BAND_NOTE}{filling}"
-    table.caption_justify = "left"
+    table = Table(
+        title=(
+            f"Back-test: observed (simulated P10 to P90, {counted(bt.replications, 'replication')})"
+        ),
+        title_justify="left",
+        caption=sentences([f"inside the band: {inside}", BAND_NOTE, filling]),
+        caption_justify="left",
+    )
+    _key_column(table, "month", list(bt.months))
+    _columns(table, [stage_header(m, bt.currency) for m in BACKTEST_MEASURES])
+    for month in bt.months:
+        part = bt.table.loc[bt.table["month"] == month]
+        cells = {r["measure"]: r for r in part.to_dict(orient="records")}
+        table.add_row(month, *(_bt_cell(cells[m], m) for m in BACKTEST_MEASURES))
     return table
 
 
 def print_report(
     console: Console, report: GoalsReport, backtest: Backtest | None, *, top: int = 5
 ) -> None:
-    """Print the team's stages, each person, the ``top`` furthest from plan, the back-test."""
+    """Print the team's stages, each person, the ``top`` furthest below plan, the back-test.
+
+    When nobody is below plan, a line says so (with how many people were compared).
+    """
     console.print(_team_table(report))
     if not report.people.empty:
-        console.print(_people_table(report))
-    if not report.furthest.empty:
-        console.print(_furthest_table(report, top))
+        for table in _people_tables(report):
+            console.print(table)
+        if report.furthest.empty:
+            compared = int((report.people["share"] > 0).sum())
+            console.print(
+                f"Below plan: nobody ({counted(compared, 'person')} with a revenue need "
+                "compared; each at or above their share)."
+            )
+        else:
+            console.print(_furthest_table(report, top))
     if backtest is not None:
         if backtest.months:
             console.print(_backtest_table(backtest))
         else:
             console.print(
-                "back-test: no whole month of the records lies inside the simulated period"
+                "Back-test: no whole month of the records lies inside the simulated period."
             )
+
+
+def print_fits(console: Console, calibration: Calibration, *, currency: str) -> None:
+    """Each fitted value on its own line, its field path whole, the note indented below.
+
+    Not a table: a scenario path is up to about 60 characters, which a three-column
+    table at 80 columns would cut. "segments.x.stages.demo.client_delay_days:
+    exponential, mean 4.0 days", then "    fitted: 911 passed of 1283 decided, ...".
+    """
+    fits = calibration.fits
+    console.print(Text(f"Fitted from the records: {counted(len(fits), 'value')}", style="bold"))
+    for f in fits:
+        path = dotted(f.path)
+        value = fit_value(path, f.value, currency)
+        if len(path) + 2 + len(value) <= console.width:
+            console.print(Text.assemble((path, "bold"), ": ", value), overflow="fold")
+        else:  # the value on its own line rather than broken after the path
+            console.print(Text(f"{path}:", style="bold", overflow="fold"))
+            console.print(Padding(Text(value, overflow="fold"), (0, 0, 0, 2)))
+        console.print(Padding(Text(f.note, overflow="fold"), (0, 0, 0, 4)))
 
 
 # --- the workbook ---------------------------------------------------------------------
 
+# What each sheet holds, for the about sheet.
+SHEETS: dict[str, str] = {
+    "team funnel": "the team a month: now (the records' whole months) against what the plan "
+    "needs, stage by stage, short of plan or in surplus",
+    "people": "each person a month: now and their share of the need, stage by stage; win "
+    "rate and monthly revenue with 95 % intervals",
+    "furthest from plan": "the people below plan, furthest short first, with 95 % intervals",
+    "back-test": "observed months against the simulated P10-P90 band, measure by measure",
+    "fits": "each fitted value with its sample size and 95 % interval",
+    "kept": "values the records cannot tell: the base scenario's assumption stays",
+    "not written": "fits the scenario has no field for yet",
+    "problems": "rows not used and warnings: file, row, column and what was expected",
+}
+_PERCENT = "0.0%"
+_DECIMAL = "#,##0.0"
+_WHOLE = "#,##0"
+_SHARES = {"share", "win_rate", "win_low", "win_high", "ratio", "ratio_low", "ratio_high"}
+_MONEY = {"revenue_now", "revenue_needed", "revenue_low", "revenue_high"}
+_WHOLES = {"closed", "won_total", "months"}
+_PEOPLE_HEADERS = {
+    "person": "Person",
+    "role": "Role",
+    "share": "Share of the revenue need",
+    "closed": "Deals closed",
+    "won_total": "Deals won",
+    "win_rate": "Win rate",
+    "win_low": "Win rate, 95 % low",
+    "win_high": "Win rate, 95 % high",
+    "months": "Whole months",
+    "revenue_low": "Revenue a month, 95 % low",
+    "revenue_high": "Revenue a month, 95 % high",
+    "ratio": "Revenue now / needed",
+    "ratio_low": "Now / needed, 95 % low",
+    "ratio_high": "Now / needed, 95 % high",
+}
+# A cell's number format: one for the column, or one for each row (by the row's measure).
+_Formats = dict[str, str | list[str]]
 
-def _scalar(value: object) -> object:
-    return value if isinstance(value, int | float | str | bool) or value is None else str(value)
+
+def _money(currency: str) -> str:
+    return f'#,##0 "{currency}"' if currency else _WHOLE
 
 
-def report_sheets(
-    report: GoalsReport, backtest: Backtest | None, calibration: Calibration | None
-) -> dict[str, pd.DataFrame]:
-    """Sheet name -> table: the report, the back-test, the fits and the problems."""
-    fits = pd.DataFrame(
-        [
-            {
-                "path": dotted(f.path),
-                "value": _scalar(f.value),
-                "n": f.n,
-                "low": f.low,
-                "high": f.high,
-                "note": f.note,
-            }
-            for f in (calibration.fits if calibration else ())
-        ],
-        columns=["path", "value", "n", "low", "high", "note"],
+def _unit_format(unit: str, currency: str) -> str:
+    return {"share": _PERCENT, "currency": _money(currency), "": "General"}.get(unit, _DECIMAL)
+
+
+def _person_header(column: str) -> str:
+    for suffix, word in (("_now", "now"), ("_needed", "needed")):
+        stage = column.removesuffix(suffix)
+        if column.endswith(suffix) and stage in LABELS:
+            return f"{LABELS[stage]}, {word}"
+    return _PEOPLE_HEADERS.get(column, column)
+
+
+def _person_format(column: str, currency: str) -> str:
+    if column in _SHARES:
+        return _PERCENT
+    if column in _MONEY:
+        return _money(currency)
+    return _WHOLE if column in _WHOLES else _DECIMAL
+
+
+def _people_sheet(frame: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, _Formats]:
+    formats: _Formats = {
+        _person_header(str(c)): _person_format(str(c), currency)
+        for c in frame.columns
+        if c not in ("person", "role")
+    }
+    return frame.rename(columns=_person_header), formats
+
+
+def _team_sheet(report: GoalsReport) -> tuple[pd.DataFrame, _Formats]:
+    team = report.team
+    gap = team["gap"].astype(float)
+    frame = pd.DataFrame(
+        {
+            "Stage": [LABELS[str(s)] for s in team["stage"]],
+            "Now, a month": team["now"],
+            "Needed, a month": team["needed"],
+            "Short of plan": gap.clip(lower=0.0),
+            "Surplus": (-gap).clip(lower=0.0),
+            "Now / needed": team["ratio"],
+            "Now from": team["source"],
+        }
     )
+    by_row = [_money(report.currency) if s == "revenue" else _DECIMAL for s in team["stage"]]
+    columns = ("Now, a month", "Needed, a month", "Short of plan", "Surplus")
+    formats: _Formats = {c: by_row for c in columns}
+    formats["Now / needed"] = _PERCENT
+    return frame, formats
+
+
+def _backtest_sheet(bt: Backtest | None) -> tuple[pd.DataFrame, _Formats]:
+    names = ["Month", "Measure", "Observed", "Simulated mean", "Simulated P10", "Simulated P90"]
+    if bt is None:
+        return pd.DataFrame(columns=[*names, "Inside the band"]), {}
+    table = bt.table
+    frame = pd.DataFrame(
+        {
+            "Month": table["month"],
+            "Measure": [LABELS[str(m)] for m in table["measure"]],
+            "Observed": table["observed"],
+            "Simulated mean": table["mean"],
+            "Simulated P10": table["p10"],
+            "Simulated P90": table["p90"],
+            "Inside the band": ["yes" if i else "no" for i in table["inside"]],
+        }
+    )
+    unit = {"won": _DECIMAL, "revenue": _money(bt.currency), "win_rate": _PERCENT}
+    by_row = [unit.get(str(m), _DECIMAL) for m in table["measure"]]
+    return frame, {c: by_row for c in names[2:]}
+
+
+def _fits_sheet(calibration: Calibration | None, currency: str) -> tuple[pd.DataFrame, _Formats]:
+    fits = calibration.fits if calibration else ()
+    paths = [dotted(f.path) for f in fits]
+
+    def cell(path: str, value: object) -> object:
+        # A number stays a number (formatted by its unit); a distribution or mix, words.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return round(value, 4)  # a width export can measure; Excel shows the format
+        return fit_value(path, value, currency)
+
+    frame = pd.DataFrame(
+        {
+            "field": paths,
+            "value": [cell(p, f.value) for p, f in zip(paths, fits, strict=True)],
+            "sample (n)": [f.n for f in fits],
+            "95 % low": [f.low for f in fits],
+            "95 % high": [f.high for f in fits],
+            "note": [f.note for f in fits],
+        },
+        columns=["field", "value", "sample (n)", "95 % low", "95 % high", "note"],
+    )
+    by_row = [_unit_format(fit_unit(p), currency) for p in paths]
+    return frame, {"value": by_row, "sample (n)": _WHOLE, "95 % low": by_row, "95 % high": by_row}
+
+
+def _sheets(
+    report: GoalsReport, backtest: Backtest | None, calibration: Calibration | None
+) -> dict[str, tuple[pd.DataFrame, _Formats]]:
+    """Sheet name -> (table, number formats by column)."""
+    cur = report.currency
     kept = pd.DataFrame(
-        [{"path": dotted(k.path), "why": k.why} for k in (calibration.kept if calibration else ())],
-        columns=["path", "why"],
+        [
+            {"field": dotted(k.path), "why": k.why}
+            for k in (calibration.kept if calibration else ())
+        ],
+        columns=["field", "why"],
     )
     unwritten = pd.DataFrame(
         [
@@ -321,23 +737,69 @@ def report_sheets(
                 "row": p.row,
                 "column": p.column,
                 "message": p.message,
-                "fatal": p.fatal,
+                "fatal": "yes" if p.fatal else "no",
             }
             for p in report.problems
         ],
         columns=["file", "row", "column", "message", "fatal"],
     )
-    bt = backtest.table if backtest is not None else pd.DataFrame(columns=["month", "measure"])
     return {
-        "team funnel": report.team,
-        "people": report.people,
-        "furthest from plan": report.furthest,
-        "back-test": bt,
-        "fits": fits,
-        "kept": kept,
-        "not written": unwritten,
-        "problems": problems,
+        "team funnel": _team_sheet(report),
+        "people": _people_sheet(report.people, cur),
+        "furthest from plan": _people_sheet(report.furthest, cur),
+        "back-test": _backtest_sheet(backtest),
+        "fits": _fits_sheet(calibration, cur),
+        "kept": (kept, {}),
+        "not written": (unwritten, {}),
+        "problems": (problems, {"row": "0"}),
     }
+
+
+def report_sheets(
+    report: GoalsReport, backtest: Backtest | None, calibration: Calibration | None
+) -> dict[str, pd.DataFrame]:
+    """Sheet name -> table: the report, the back-test, the fits and the problems.
+
+    Headers in words; measures by :data:`calibrate.LABELS`; the fits' ``value`` a number
+    where the fit is one, else its words (:func:`fit_value`).
+    """
+    return {name: frame for name, (frame, _) in _sheets(report, backtest, calibration).items()}
+
+
+def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
+    about: dict[str, object] = {f"sheet: {name}": text for name, text in SHEETS.items()}
+    about.update(
+        {
+            "now: whole months": _months(report.months_now),
+            "partial months left out": ", ".join(report.partial_months) or "none",
+            "needed: plan's months": _months(report.plan_months),
+            "largest gap": gap_note(report),
+            "rows": rows_note(report),
+            "revenue interval": report.revenue_interval,
+            "currency": report.currency,
+        }
+    )
+    if backtest is not None:
+        about["back-test"] = ", ".join(
+            f"{_lower(LABELS[m])} {i} of {n} inside" for m, (i, n) in backtest.inside.items()
+        )
+        about["band"] = BAND_NOTE
+    return about
+
+
+def _format_cells(path: Path, formats: Mapping[str, _Formats]) -> None:
+    """Set each column's number format in the written workbook (by header, row by row)."""
+    book = openpyxl.load_workbook(path)
+    for name, by_column in formats.items():
+        sheet = book[name]
+        headers = {str(cell.value): cell.column for cell in sheet[1]}
+        for header, fmt in by_column.items():
+            column = headers[header]
+            cells = [row[0] for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column)]
+            each = [fmt] * len(cells) if isinstance(fmt, str) else fmt
+            for cell, number_format in zip(cells, each, strict=True):
+                cell.number_format = number_format
+    book.save(path)
 
 
 def write_excel(
@@ -348,9 +810,11 @@ def write_excel(
 ) -> None:
     """Write the report, the back-test, the fits and the problems to an .xlsx workbook.
 
-    Sheets: about (months, the largest gap, rows not used, the back-test's count),
-    team funnel, people, furthest from plan, back-test, fits, kept, not written,
-    problems.
+    Sheets: about (what each sheet holds; the months, the largest gap, the rows used,
+    the back-test's count), team funnel, people, furthest from plan, back-test, fits,
+    kept, not written, problems. Each with a bold, frozen header and fitted widths
+    (:func:`teamsim.export.write_workbook`); shares formatted as percentages, money
+    with thousands separators and the currency, counts and days with one decimal.
 
     Raises:
         teamsim.export.ExportError: If the file cannot be written (a TeamsimError).
@@ -358,18 +822,8 @@ def write_excel(
     """
     if path.suffix.lower() != ".xlsx":
         raise TeamsimError(f"cannot write {path}: expected a .xlsx file name")
-    about: dict[str, object] = {
-        "now: whole months": _months(report.months_now),
-        "partial months left out": ", ".join(report.partial_months) or "none",
-        "needed: plan's months": _months(report.plan_months),
-        "largest gap": LABELS.get(report.largest_gap or "", "none"),
-        "rows not used": report.not_used_note,
-        "revenue interval": report.revenue_interval,
-        "currency": report.currency,
-    }
-    if backtest is not None:
-        about["back-test"] = ", ".join(
-            f"{m} {i} of {n} inside" for m, (i, n) in backtest.inside.items()
-        )
-        about["band"] = BAND_NOTE
-    write_workbook(path, report_sheets(report, backtest, calibration), about)
+    sheets = _sheets(report, backtest, calibration)
+    # Rounded so the widths export measures from the values fit what Excel shows.
+    tables = {name: frame.round(4) for name, (frame, _) in sheets.items()}
+    write_workbook(path, tables, _about(report, backtest))
+    _format_cells(path, {name: formats for name, (_, formats) in sheets.items()})

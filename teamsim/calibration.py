@@ -8,6 +8,7 @@ The file-system and terminal side of :mod:`calibrate` (which is pure): the comma
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from calibrate import (
@@ -45,9 +47,9 @@ from sim import Problem, ScenarioError, TeamsimError, simulate
 from sim.scenario import Scenario, parse_scenario
 from teamsim.calibrate_view import needs_frame
 from teamsim.io import read_scenario_bytes
+from teamsim.pseudonym_key import resolve_pseudonym_key
 from teamsim.records_io import parse_mapping, read_mapping_file, read_records
 
-PSEUDONYM_KEY_ENV = "TEAMSIM_PSEUDONYM_KEY"
 # Rounds of matching the simulated stage times (and cold lists' leads) to the observed:
 # the lag grows a little with the delay (longer stages meet more absences), so one
 # subtraction leaves about a day on a two-week stage; the second round a tenth of that.
@@ -121,6 +123,11 @@ def _inputs(request: CalibrateRequest) -> dict[str, Path]:
             "nothing to calibrate from: give at least one of --deals, --stages, "
             "--activities, --team (CSV or .xlsx)"
         )
+    if request.plan is not None and not (math.isfinite(request.plan) and request.plan > 0):
+        raise TeamsimError(
+            f"--plan {request.plan:g}: expected a revenue a month above 0, in the "
+            "scenario's currency (leave it out to take the base's plan or the records')"
+        )
     return found
 
 
@@ -152,14 +159,20 @@ def _base(request: CalibrateRequest) -> tuple[str, Scenario] | None:
     return data.decode("utf-8-sig"), scenario
 
 
-def _known_stages(base: Scenario | None) -> set[str] | None:
+def _known_stages(base: Scenario | None) -> list[str] | None:
+    """The base's stage names in the order its segments list them (None: no base)."""
     if base is None:
         return None
-    return {st.name for seg in base.segments.values() for st in seg.stages}
+    return list(dict.fromkeys(st.name for seg in base.segments.values() for st in seg.stages))
 
 
-def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scenario]:
-    """No --base: a scenario from the records and the published defaults."""
+def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scenario, Records]:
+    """No --base: a scenario from the records and the published defaults.
+
+    The records come back with a warning for each segment whose stage order was inferred
+    from the deals alone (the skeleton's comment on its stages), so that the terminal and
+    the report say it too, not only the written file.
+    """
     name = request.name or (request.out_path.stem if request.out_path else "calibrated team")
     doc, sources = skeleton(
         records, name=name, currency=request.currency, plan_per_month=request.plan
@@ -169,46 +182,97 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
         sources=sources,
         header="Built by teamsim calibrate from the team's records and published defaults.",
     )
-    return text, parse_scenario(text.encode(), "<scenario built from the records>")
+    notes = []
+    for sid, seg in doc["segments"].items():
+        how = sources.get(("segments", sid, "stages"))
+        if how is not None and records.deals is not None:
+            order = ", ".join(st["name"] for st in seg["stages"])
+            source = str(records.deals.attrs.get("source", "deals"))
+            column = str(records.deals.attrs.get("columns", {}).get("stage", "stage"))
+            notes.append(RowProblem(source, None, column, f"segment {sid}: {order}: {how}"))
+    records = replace(records, problems=(*notes, *records.problems))
+    return text, parse_scenario(text.encode(), "<scenario built from the records>"), records
 
 
 def _key(request: CalibrateRequest) -> str:
-    if request.key:
-        return request.key
-    env = os.environ.get(PSEUDONYM_KEY_ENV)
-    if env:
-        return env
-    return request.out_path.name if request.out_path else "teamsim"
+    # One rule for every front end: --key, the environment, else the per-user key file.
+    return resolve_pseudonym_key(request.key)[0]
 
 
-def _check_stage_targets(stage_map: dict[str, str], known: set[str] | None) -> None:
-    """Each --stage target is won, lost or a stage of the base (when there is one)."""
-    if known is None:
-        return
-    allowed = sorted(known | {"won", "lost"})
-    for crm, target in stage_map.items():
-        if target not in allowed:
-            close = difflib.get_close_matches(target, allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise TeamsimError(
-                f"--stage {crm}={target}: {target!r} is not a stage of the base scenario "
-                f"({', '.join(allowed)}){hint}"
-            )
+# Over this share of the closed deals at stages that map to nothing, the funnel would rest
+# on a minority of the deals: the user's mapping is missing, not a few stray rows.
+UNMAPPED_FATAL_SHARE = 0.5
+
+
+def _check_unmapped_stages(records: Records, known: Sequence[str] | None) -> RowProblem | None:
+    """One fatal problem when most deals' stages map to no stage of the base (None: fine).
+
+    --stage targets are checked where the names are mapped (calibrate.records: a target
+    that is no stage of the base, nor won or lost, is fatal there); this looks at the
+    names that no --stage and no won/lost word maps. A deal counts when its own stage or
+    any of its stage-history rows is such a name; closed deals are weighed (an open
+    deal's stage is where it is now), and every deal when none is closed (a status column
+    of won/lost words in another language reads as open stages).
+    """
+    deals = records.deals
+    if known is None or deals is None or deals.empty:
+        return None
+    fine = {*known, "won", "lost"}
+    own = deals["stage"].map(lambda v: isinstance(v, str) and v not in fine)
+    bad = own.copy()
+    hist = records.stages
+    hist_bad = pd.Series(False, index=[] if hist is None else hist.index)
+    if hist is not None and not hist.empty:
+        hist_bad = hist["stage"].map(lambda v: isinstance(v, str) and v not in fine)
+        bad |= deals["deal_id"].isin(set(hist.loc[hist_bad, "deal_id"]))
+    closed = deals["status"].isin(["won", "lost"])
+    weighed = closed if closed.any() else pd.Series(True, index=deals.index)
+    n_bad, n = int((bad & weighed).sum()), int(weighed.sum())
+    if n_bad == 0 or n_bad <= UNMAPPED_FATAL_SHARE * n:
+        return None
+    source = str(deals.attrs.get("source", "deals"))
+    counts: dict[str, dict[str, int]] = {}
+    for name, k in deals.loc[own, "stage"].value_counts().items():
+        counts.setdefault(str(name), {})[source] = int(k)
+    if hist is not None and hist_bad.any():
+        hsource = str(hist.attrs.get("source", "stages"))
+        for name, k in hist.loc[hist_bad, "stage"].value_counts().items():
+            counts.setdefault(str(name), {})[hsource] = int(k)
+    listed = []
+    first_fix = ""
+    for name in sorted(counts, key=lambda x: (-sum(counts[x].values()), x)):
+        rows = ", ".join(f"{k} rows in {where}" for where, k in counts[name].items())
+        closest = difflib.get_close_matches(name.casefold(), list(known), n=1, cutoff=0.0)
+        near = closest[0] if closest else known[0]
+        listed.append(f"'{name}' ({rows}; closest: {near})")
+        first_fix = first_fix or f"--stage '{name}={near}'"
+    what = "closed deals" if closed.any() else "deals"
+    message = (
+        f"the stages of {n_bad} of {n} {what} map to no stage of the scenario, so the "
+        f"funnel cannot be fitted: {'; '.join(listed)}. The scenario's stages: "
+        f"{', '.join(known)}. Map each CRM stage with --stage 'CRM name=stage' (e.g. "
+        f"{first_fix}; a closing stage with --stage 'CRM name=won' or 'CRM name=lost')"
+    )
+    return RowProblem(source, None, None, message, fatal=True)
 
 
 def read_team_records(request: CalibrateRequest, base: Scenario | None) -> Records:
     """The request's files as Records; RecordsError when a given file cannot be used."""
     inputs = _inputs(request)
     columns, stage_map = _mappings(request)
-    _check_stage_targets(stage_map, _known_stages(base))
+    known = _known_stages(base)
     records = read_records(
         **inputs,
         columns=columns,
         stage_map=stage_map,
-        known_stages=_known_stages(base),
+        known_stages=known,
         date_order=request.date_order.value if request.date_order else None,
     )
-    fatal = [p for p in records.problems if p.fatal]
+    # A --stage problem is found by every file that maps stages: said once.
+    fatal = list(dict.fromkeys(p for p in records.problems if p.fatal))
+    unmapped = None if fatal else _check_unmapped_stages(records, known)
+    if unmapped is not None:
+        fatal.append(unmapped)
     if fatal:
         raise RecordsError(fatal)
     if request.pseudonymise:
@@ -238,7 +302,7 @@ def calibrate_files(
     given = _base(request)
     records = read_team_records(request, given[1] if given else None)
     if given is None:
-        base_text, base = _built_base(records, request)
+        base_text, base, records = _built_base(records, request)
         # The built scenario names segments, channels and roles as identifiers.
         records = records_with_ids(records)
     else:

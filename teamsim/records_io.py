@@ -8,10 +8,12 @@ calibrate.records as strings; a user's bad file becomes a RowProblem, never a tr
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import warnings
 import zipfile
-from collections.abc import Collection, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import charset_normalizer
@@ -19,7 +21,16 @@ import pandas as pd
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from calibrate import Kind, Records, RowProblem, combine, normalise, unknown_user_columns
+from calibrate import (
+    Kind,
+    Records,
+    RowProblem,
+    combine,
+    header_row,
+    normalise,
+    unknown_user_columns,
+    unused_columns,
+)
 from sim import TeamsimError
 
 # How much of a file the delimiter is sniffed from and binary content looked for.
@@ -28,6 +39,9 @@ _DELIMITERS = ",;\t"
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) container
 _BINARY = "is not a CSV or Excel file (looks binary)"
+# The first rows looked at for a header below a title (calibrate.header_row looks at as
+# many), and for the delimiter when the sniffer gives up.
+_HEAD_ROWS = 11
 
 
 class MappingError(TeamsimError, ValueError):
@@ -38,6 +52,16 @@ def _fatal(path: Path, message: str) -> tuple[pd.DataFrame, list[RowProblem]]:
     return pd.DataFrame(), [RowProblem(str(path), None, None, message, fatal=True)]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Loaded:
+    """A file's content before it is split into a frame: CSV text, or an Excel sheet."""
+
+    text: str | None = None  # CSV
+    delimiter: str = ","
+    book: pd.ExcelFile | None = None  # .xlsx
+    sheet: str | int = 0
+
+
 def read_raw(path: Path, *, sheet: str | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
     """A CSV or .xlsx file's cells, all as str ("" where empty), nothing parsed yet.
 
@@ -45,59 +69,111 @@ def read_raw(path: Path, *, sheet: str | None = None) -> tuple[pd.DataFrame, lis
     (cp1251 included; UTF-16 by its BOM); the delimiter is sniffed among comma, semicolon
     and tab; quoted fields as in RFC 4180. Excel .xlsx: the named sheet, or the first.
     The header row gives the column names (stripped); record i is file row i + 1.
+    (``read_records`` also finds a header below a title row; this function does not.)
 
     Returns:
         The cells, and problems: a fatal one (and an empty frame) when the file is
         missing, empty, has only a header, is binary, or cannot be split into rows.
     """
-    source = str(path)
+    loaded = _load(path, sheet=sheet)
+    if isinstance(loaded, list):
+        return pd.DataFrame(), loaded
+    return _frame(loaded, source=str(path), skip=0)
+
+
+def _load(path: Path, *, sheet: str | None) -> _Loaded | list[RowProblem]:
+    """The file decoded (a CSV's text and delimiter) or opened (a workbook's sheet)."""
     if not path.exists():
-        return _fatal(path, "no such file")
+        return _fatal(path, "no such file")[1]
     if path.is_dir():
-        return _fatal(path, "is a directory; expected a CSV or Excel file")
+        return _fatal(path, "is a directory; expected a CSV or Excel file")[1]
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return _fatal(path, f"cannot be read: {exc.strerror or exc}")
+        return _fatal(path, f"cannot be read: {exc.strerror or exc}")[1]
     if not data.strip():
-        return _fatal(path, "is empty; expected a header row and at least one record")
+        return _fatal(path, "is empty; expected a header row and at least one record")[1]
     if data.startswith(_ZIP):
-        frame, problems = _read_xlsx(data, source=source, sheet=sheet)
-    elif data.startswith(_OLE):
-        return _fatal(path, "is an old Excel .xls workbook; save it as .xlsx or CSV")
+        return _open_xlsx(data, source=str(path), sheet=sheet)
+    if data.startswith(_OLE):
+        return _fatal(path, "is an old Excel .xls workbook; save it as .xlsx or CSV")[1]
+    text = _decode(data)
+    if text is None:
+        return _fatal(path, _BINARY)[1]
+    return _Loaded(text=text, delimiter=_delimiter(text))
+
+
+def _frame(loaded: _Loaded, *, source: str, skip: int) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """The cells below the header, which is the file's line ``skip + 1``."""
+    if loaded.book is not None:
+        frame, problems = _read_xlsx(loaded.book, source=source, sheet=loaded.sheet, skip=skip)
     else:
-        text = _decode(data)
-        if text is None:
-            return _fatal(path, _BINARY)
-        frame, problems = _read_csv(text, source=source)
+        assert loaded.text is not None
+        frame, problems = _read_csv(
+            loaded.text, source=source, delimiter=loaded.delimiter, skip=skip
+        )
     if problems:
         return frame, problems
     frame.columns = pd.Index([str(c).strip() for c in frame.columns])
     if frame.empty:
-        return _fatal(path, "has a header row but no records")
+        return _fatal(Path(source), "has a header row but no records")
     return frame, []
 
 
-def _read_xlsx(
-    data: bytes, *, source: str, sheet: str | None
-) -> tuple[pd.DataFrame, list[RowProblem]]:
+def _open_xlsx(data: bytes, *, source: str, sheet: str | None) -> _Loaded | list[RowProblem]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
-                return _fatal(Path(source), _BINARY)
+                return _fatal(Path(source), _BINARY)[1]
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        names = [str(n) for n in book.sheet_names]
-        if sheet is not None and sheet not in names:
-            listed = ", ".join(f"'{n}'" for n in names)
-            return _fatal(Path(source), f"has no sheet '{sheet}' (sheets: {listed})")
-        frame = book.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False)
     except zipfile.BadZipFile:
-        return _fatal(Path(source), _BINARY)
+        return _fatal(Path(source), _BINARY)[1]
+    except (KeyError, OSError, ValueError) as exc:
+        return _fatal(Path(source), f"cannot be read as an Excel workbook: {exc}")[1]
+    names = [str(n) for n in book.sheet_names]
+    if sheet is not None and sheet not in names:
+        listed = ", ".join(f"'{n}'" for n in names)
+        return _fatal(Path(source), f"has no sheet '{sheet}' (sheets: {listed})")[1]
+    return _Loaded(book=book, sheet=sheet if sheet is not None else 0)
+
+
+def _read_xlsx(
+    book: pd.ExcelFile, *, source: str, sheet: str | int, skip: int
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    try:
+        frame = book.parse(sheet, header=skip, dtype=str, keep_default_na=False)
     except (KeyError, OSError, ValueError) as exc:
         return _fatal(Path(source), f"cannot be read as an Excel workbook: {exc}")
     if len(frame.columns) == 0:
         return _fatal(Path(source), "is empty; expected a header row and at least one record")
     return frame, []
+
+
+def _head(loaded: _Loaded) -> list[tuple[int, list[str]]]:
+    """The file's first rows, each with its 1-based line (a CSV's physical line)."""
+    wanted = _HEAD_ROWS
+    if loaded.book is not None:
+        try:
+            top = loaded.book.parse(
+                loaded.sheet, header=None, nrows=wanted, dtype=str, keep_default_na=False
+            )
+        except (KeyError, OSError, ValueError):
+            return []
+        return [(i + 1, [str(c) for c in row]) for i, row in enumerate(top.itertuples(False))]
+    assert loaded.text is not None
+    # The top only: a StringIO of a whole 100 MB export would be a copy four times its size.
+    reader = csv.reader(io.StringIO(loaded.text[:_SAMPLE_BYTES]), delimiter=loaded.delimiter)
+    rows = []
+    try:
+        for _ in range(wanted):
+            line = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                break
+            rows.append((line, row))
+    except csv.Error:
+        pass  # a broken quote: the frame's reading says where
+    return rows
 
 
 def _decode(data: bytes) -> str | None:
@@ -144,22 +220,31 @@ def _delimiter(text: str) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        # The sniffer gives up on short or irregular files: take the header's most
-        # frequent delimiter, comma when it has none.
-        header = sample.splitlines()[0] if sample else ""
-        counts = {d: header.count(d) for d in _DELIMITERS}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
+        # The sniffer gives up on short or irregular files (a title line above the
+        # header): take the delimiter most lines of the top have most of, comma when
+        # none has any. A title's one comma does not outvote a header's five semicolons.
+        lines = [line for line in sample.splitlines()[: _HEAD_ROWS + 1] if line.strip()]
+        usual = {d: _usual_count(line.count(d) for line in lines) for d in _DELIMITERS}
+        best = max(usual, key=lambda d: usual[d])
+        return best if usual[best] else ","
 
 
-def _read_csv(text: str, *, source: str) -> tuple[pd.DataFrame, list[RowProblem]]:
-    delimiter = _delimiter(text)
+def _usual_count(counts: Iterable[int]) -> int:
+    """The most frequent count (the larger one on a tie)."""
+    tally = Counter(counts)
+    return max(tally, key=lambda n: (tally[n], n)) if tally else 0
+
+
+def _read_csv(
+    text: str, *, source: str, delimiter: str, skip: int
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    body = _after_lines(text, skip)
     try:
         with warnings.catch_warnings():
             # A first record longer than the header comes as a warning (data lost).
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                io.StringIO(text),
+                io.StringIO(body),
                 sep=delimiter,
                 dtype=str,
                 keep_default_na=False,
@@ -170,11 +255,22 @@ def _read_csv(text: str, *, source: str) -> tuple[pd.DataFrame, list[RowProblem]
     except pd.errors.EmptyDataError:
         return _fatal(Path(source), "is empty; expected a header row and at least one record")
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
-        return _fatal(Path(source), _too_long(text, delimiter))
+        return _fatal(Path(source), _too_long(body, delimiter, skip=skip))
     return frame, []
 
 
-def _too_long(text: str, delimiter: str) -> str:
+def _after_lines(text: str, skip: int) -> str:
+    """The text from its line ``skip + 1`` on."""
+    position = 0
+    for _ in range(skip):
+        found = text.find("\n", position)
+        if found < 0:
+            return ""
+        position = found + 1
+    return text[position:]
+
+
+def _too_long(text: str, delimiter: str, *, skip: int = 0) -> str:
     """Say which row has more fields than the header (read again, row by row, to find it)."""
     shown = "tab" if delimiter == "\t" else repr(delimiter)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -183,32 +279,48 @@ def _too_long(text: str, delimiter: str) -> str:
         if len(row) > width:
             return (
                 f"cannot be split into columns with the delimiter {shown}: row "
-                f"{reader.line_num} has {len(row)} fields, the header {width} "
+                f"{reader.line_num + skip} has {len(row)} fields, the header {width} "
                 "(a delimiter inside a value that is not quoted?)"
             )
     return f"cannot be split into columns with the delimiter {shown}"
 
 
+# How each option's items are written, with an example, for the message on a bad item.
+_MAPPING_FORMS: dict[str, tuple[str, str]] = {
+    "--column": ("--column 'name teamsim reads=file column'", "--column owner=Responsible"),
+    "--stage": ("--stage 'CRM name=stage'", "--stage 'Closed Won=won'"),
+}
+
+
 def parse_mapping(items: Sequence[str], *, option: str) -> dict[str, str]:
     """``NAME=VALUE`` items (``--column owner=Responsible``) as a dict, split at the first =.
+
+    Args:
+        items: the items as typed.
+        option: the option they came with, "--column" or "--stage" (its form and an
+            example are in the message on a bad item).
 
     Raises:
         MappingError: an item without "=", with an empty side, or a name given twice with
             different values; the message names ``option`` and the item.
     """
     out: dict[str, str] = {}
+    form, example = _MAPPING_FORMS.get(option, (f"{option} NAME=VALUE", f"{option} a=b"))
     for item in items:
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
             raise MappingError(
-                f"{option} {item!r}: expected NAME=VALUE with both sides given "
-                f"(e.g. {option} owner=Responsible)"
+                f"{option} {item!r}: expected {form} with both sides given, e.g. {example}"
             )
-        if out.get(name, value) != value:
-            raise MappingError(f"{option} {item!r}: '{name}' is already mapped to '{out[name]}'")
-        out[name] = value
+        _add(out, name, value, where=f"{option} {item!r}")
     return out
+
+
+def _add(out: dict[str, str], name: str, value: str, *, where: str) -> None:
+    if out.get(name, value) != value:
+        raise MappingError(f"{where}: '{name}' is already mapped to '{out[name]}'")
+    out[name] = value
 
 
 def read_mapping_file(path: Path) -> dict[str, str]:
@@ -254,16 +366,17 @@ _MAPPING_HEADERS = {"key", "name", "from", "canonical", "crm", "column", "stage"
 
 
 def _mapping_csv(text: str, path: Path) -> dict[str, str]:
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=_delimiter(text)) if any(r)]
-    if rows and rows[0][0].strip().casefold() in _MAPPING_HEADERS:
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    rows = [(reader.line_num, r) for r in reader if any(r)]  # the file's own line numbers
+    if rows and rows[0][1][0].strip().casefold() in _MAPPING_HEADERS:
         rows = rows[1:]
-    items = []
-    for number, row in enumerate(rows, start=1):
+    out: dict[str, str] = {}
+    for number, row in rows:
         cells = [c.strip() for c in row if c.strip()]
         if len(cells) != 2:
             raise MappingError(f"{path}: row {number}: expected two values, found {len(cells)}")
-        items.append(f"{cells[0]}={cells[1]}")
-    return parse_mapping(items, option=str(path))
+        _add(out, cells[0], cells[1], where=f"{path}: row {number}")
+    return out
 
 
 def read_records(
@@ -299,7 +412,7 @@ def read_records(
     """
     wrong = unknown_user_columns(columns)
     if wrong:
-        raise MappingError("--column " + "; ".join(wrong))
+        raise MappingError("\n".join(wrong))
     if date_order is not None and date_order not in ("dmy", "mdy"):
         raise MappingError(f'--dates {date_order!r}: expected "dmy" or "mdy"')
     given = {Kind.DEALS: deals, Kind.STAGES: stages, Kind.ACTIVITIES: activities, Kind.TEAM: team}
@@ -311,11 +424,11 @@ def read_records(
         if path is None:
             continue
         sources[kind] = str(path)
-        raw, found = read_raw(path)
-        problems += found
-        if any(p.fatal for p in found):
+        raw, found, line = _read_below_title(kind, path, columns=columns)
+        if any(p.fatal for p in found):  # a note on a skipped title is part of why
+            problems += [dataclasses.replace(p, fatal=True) for p in found]
             continue
-        table, found, left_out = normalise(
+        table, normalised, left_out = normalise(
             kind,
             raw,
             source=str(path),
@@ -323,9 +436,52 @@ def read_records(
             stage_map=stage_map,
             known_stages=known_stages,
             date_order=date_order,
+            first_row=line + 1,
         )
-        problems += found
+        if table is None:  # unusable: a note on a skipped title is part of why
+            found = [dataclasses.replace(p, fatal=True) for p in found]
+        else:
+            unused = unused_columns(kind, list(raw.columns), source=str(path), columns=columns)
+            found += [unused] if unused is not None else []
+        problems += found + normalised
         dropped[kind.value] = left_out
         if table is not None:
             tables[kind] = table
     return combine(tables, problems, dropped, sources=sources)
+
+
+# A title line is quoted in the note up to this many characters.
+_QUOTED = 60
+
+
+def _read_below_title(
+    kind: Kind, path: Path, *, columns: Mapping[str, str]
+) -> tuple[pd.DataFrame, list[RowProblem], int]:
+    """A file's cells below its header, which may sit below a title (calibrate.header_row).
+
+    Returns:
+        The cells, the problems (fatal: the file cannot be read; else at most a note
+        naming the lines skipped above the header), and the header's 1-based line.
+    """
+    loaded = _load(path, sheet=None)
+    if isinstance(loaded, list):
+        return pd.DataFrame(), loaded, 1
+    head = _head(loaded)
+    index = header_row(kind, [cells for _, cells in head], columns=columns)
+    line = head[index][0] if index else 1
+    raw, problems = _frame(loaded, source=str(path), skip=line - 1)
+    if line == 1:
+        return raw, problems, line
+    above = [cells for _, cells in head[:index]]
+    joiner = ", " if loaded.book is not None else loaded.delimiter
+    texts = [joiner.join(c for c in cells if c.strip()).strip() for cells in above]
+    said = next((t for t in texts if t), "")
+    lines = "line 1 above it is" if line == 2 else f"lines 1-{line - 1} above it are"
+    if said:
+        first = texts.index(said) + 1
+        quoted = said if len(said) <= _QUOTED else said[: _QUOTED - 3] + "..."
+        what = f"line {first} reads {quoted!r}"
+    else:
+        what = "empty"
+    message = f"the header is on line {line}: {lines} skipped ({what})"
+    return raw, [RowProblem(str(path), None, None, message), *problems], line

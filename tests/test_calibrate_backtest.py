@@ -127,7 +127,7 @@ def test_the_history_of_the_scenario_falls_inside_its_band(
     buffer = io.StringIO()
     print_report(Console(file=buffer, width=250), report, bt)
     i, n = bt.inside["won"]
-    assert f"inside the band: deals won {i} of {n}" in buffer.getvalue()
+    assert f"Inside the band: won deals {i} of {n}" in buffer.getvalue()
     write_excel(tmp_path / "bt.xlsx", report, bt, None)
     sheet = openpyxl.load_workbook(tmp_path / "bt.xlsx")["back-test"]
     assert sheet.max_row == 1 + len(bt.months) * len(BACKTEST_MEASURES)

@@ -72,8 +72,8 @@ CASES: dict[str, Case] = {
             )
         },
         "deals.csv: Created: dates such as '03/01/2026' and '04/02/2026' can be read "
-        'day-first or month-first and no value decides; pass date_order "dmy" or "mdy" '
-        "(--dates dmy|mdy)",
+        "day-first or month-first and no value decides; say which with --dates dmy (day "
+        "first) or --dates mdy (month first)",
         fatal=True,
     ),
     "both date orders proven": Case(

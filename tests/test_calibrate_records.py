@@ -255,12 +255,15 @@ def test_parse_mapping_splits_at_the_first_equals_sign() -> None:
     }
 
 
+_FORM = "expected --column 'name teamsim reads=file column' with both sides given"
+
+
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ("owner", "--column 'owner': expected NAME=VALUE with both sides given"),
-        ("=Responsible", "--column '=Responsible': expected NAME=VALUE"),
-        ("owner=", "--column 'owner=': expected NAME=VALUE"),
+        ("owner", f"--column 'owner': {_FORM}, e.g. --column owner=Responsible"),
+        ("=Responsible", f"--column '=Responsible': {_FORM}"),
+        ("owner=", f"--column 'owner=': {_FORM}"),
     ],
 )
 def test_a_bad_mapping_item_names_the_option_and_item(item: str, message: str) -> None:
@@ -286,7 +289,9 @@ def test_mapping_files_in_yaml_and_csv(tmp_path: Path) -> None:
 
 
 def test_an_unknown_canonical_column_is_a_mapping_error(files: dict[str, Path]) -> None:
-    with pytest.raises(MappingError, match="'ownr' is not a column teamsim reads \\(did you "):
+    with pytest.raises(
+        MappingError, match="'ownr' is not a column teamsim reads; did you mean 'owner'\\? "
+    ):
         read_records(deals=files["deals"], columns={"ownr": "Responsible"})
 
 

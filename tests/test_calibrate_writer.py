@@ -415,9 +415,11 @@ def test_a_skeleton_from_deals_alone_validates_and_runs() -> None:
     assert sc.roles["seller"].headcount.current == 6  # the distinct owners
     assert sc.roles["seller"].reports_to == "team_lead"
     assert sc.roles["team_lead"].headcount.current == 1  # one lead per 8 sellers
-    # No dials logged: every channel is a referral; stages from the open deals.
+    # No dials logged: every channel is a referral; stages from each segment's own open
+    # and lost deals (every open deal is Mid Market's; SMB's lost deals have no stage).
     assert {c.kind for c in sc.channels.values()} == {"referral"}
-    assert [s.name for s in sc.segments["smb"].stages] == ["proposal"]
+    assert [s.name for s in sc.segments["mid_market"].stages] == ["proposal"]
+    assert [s.name for s in sc.segments["smb"].stages] == ["deal"]
     assert sc.calls is None and sc.policies.max_calls_per_day == 0
     # Observed revenue: 12 won x 5000 over the period of the records, a month.
     days = (deals_last() - pd.Timestamp("2025-01-06")).days + 1

@@ -96,15 +96,17 @@ def test_the_example_against_the_current_scenario_through_the_page(at: AppTest) 
     downloads = [getattr(b, "label", None) for b in at.get("download_button")]
     assert downloads == ["Download the calibrated scenario (YAML)", "Download the report (Excel)"]
     frames = [d.value for d in at.dataframe]
-    fits = next(f for f in frames if list(f.columns) == ["path", "value", "n", "low", "high",
-                                                         "note"])  # fmt: skip
+    fits_columns = ["field", "value", "sample (n)", "95 % low", "95 % high", "note"]
+    fits = next(f for f in frames if list(f.columns) == fits_columns)
     # The team file gives the SDRs' headcount exactly.
-    sdr = fits[fits["path"] == "roles.sdr.headcount.current"]
+    sdr = fits[fits["field"] == "roles.sdr.headcount.current"]
     assert sdr["value"].tolist() == ["10"]
-    # The back-test's counts, one a measure, each out of the months compared.
+    # The back-test's counts, one a measure, each out of the months compared, in the
+    # field's words (calibrate.LABELS, as the terminal and the workbook name them).
     metrics = {m.label: m.value for m in at.metric}
-    assert set(metrics) == {"won: months inside", "revenue: months inside",
-                            "win_rate: months inside", "cycle_days: months inside"}  # fmt: skip
+    assert set(metrics) == {"Won deals: months inside", "Revenue: months inside",
+                            "Win rate: months inside",
+                            "Cycle time (days): months inside"}  # fmt: skip
     assert all(v.endswith(" of 12") for v in metrics.values()), metrics
     assert len(at.get("plotly_chart")) == 2
     # Every table reads as the other pages: text, money with the currency and thousands
@@ -115,14 +117,27 @@ def test_the_example_against_the_current_scenario_through_the_page(at: AppTest) 
         assert not [c for c in cells if c in ("None", "nan")], frame.columns
     people = next(f for f in frames if "revenue a month [95 %]" in f.columns)
     assert people.loc[0, "person"] == "account_executive.01"
-    assert re.fullmatch(r"\d{2},\d{3} USD / \d{2},\d{3} USD", people.loc[0, "revenue"])
-    assert people.loc[0, "dials"] == "-"  # account executives do not dial in b2b_smb
-    assert re.fullmatch(r"\d+\.\d %", people.loc[0, "share"])
-    assert sdr["n"].tolist() == ["10"]  # a count, whole
-    deal_value = fits[fits["path"] == "segments.smb_core.deal_value"]
+    assert re.fullmatch(r"\d{2},\d{3} / \d{2},\d{3}", str(people.loc[0, "Revenue (USD)"]))
+    assert people.loc[0, "Dials"] == "-"  # account executives do not dial in b2b_smb
+    assert re.fullmatch(r"\d+\.\d %", str(people.loc[0, "share"]))
+    assert sdr["sample (n)"].tolist() == ["10"]  # a count, whole
+    deal_value = fits[fits["field"] == "segments.smb_core.deal_value"]
     assert re.fullmatch(r"\d{2},\d{3} USD", deal_value["value"].iloc[0])
-    convert = fits[fits["path"] == "segments.smb_core.stages.proposal.convert"]
-    assert re.fullmatch(r"\d+\.\d %", convert["low"].iloc[0])
+    convert = fits[fits["field"] == "segments.smb_core.stages.proposal.convert"]
+    assert re.fullmatch(r"\d+\.\d %", convert["95 % low"].iloc[0])
+    # A stage's delay as a planner reads it, never a raw {'kind': ...} dict.
+    delay = fits[fits["field"] == "segments.smb_core.stages.proposal.client_delay_days"]
+    assert re.fullmatch(r"exponential, mean \d+\.\d days", delay["value"].iloc[0])
+    backtest = next(f for f in frames if "simulated mean" in f.columns)
+    assert list(backtest["measure"].unique()) == ["Won deals", "Revenue", "Win rate",
+                                                  "Cycle time (days)"]  # fmt: skip
+    team = next(f for f in frames if "short / surplus" in f.columns)
+    assert team["stage"].tolist()[-1] == "Revenue"
+    assert all(re.fullmatch(r"-|on plan|.+ (short|surplus)", c) for c in team["short / surplus"])
+    # The gap in words: a shortfall named, or none; the rows used with plurals right.
+    [note] = [m.value for m in at.markdown if "rows" in m.value]
+    assert re.fullmatch(r"(Largest gap: .+ short a month\)|No shortfall: .+)\. All rows used; "
+                        r"(no warnings|\d+ warnings? \(see problems\))\.", note), note  # fmt: skip
 
 
 def test_a_binary_file_as_deals_is_said_not_raised(at: AppTest) -> None:

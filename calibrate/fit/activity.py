@@ -23,6 +23,7 @@ import pandas as pd
 
 from calibrate.contract import ActivityKind
 from calibrate.fit.common import Findings, fmt, mean_interval, share_interval, span
+from calibrate.words import counted
 from sim import Scenario
 
 _MIN_ROWS = 5
@@ -170,7 +171,7 @@ def _durations(acts: pd.DataFrame, out: Findings) -> None:
         path = ("calls", name)
         rows = acts[(acts["kind"] == kind.value) & acts["minutes"].notna() & (acts["n"] > 0)]
         if len(rows) < _MIN_ROWS:
-            out.keep(path, f"{len(rows)} {kind.value} rows with minutes (fewer than 5)")
+            out.keep(path, f"{counted(len(rows), kind.value + ' row')} with minutes (fewer than 5)")
             continue
         each = (rows["minutes"] / rows["n"]).to_numpy(float)
         mean = float(rows["minutes"].sum() / rows["n"].sum())
@@ -180,7 +181,8 @@ def _durations(acts: pd.DataFrame, out: Findings) -> None:
             calls = int(rows["n"].sum())
             out.keep(
                 path,
-                f"minutes are totals over {calls} calls on {len(rows)} lines: "
+                f"minutes are totals over {counted(calls, 'call')} "
+                f"on {counted(len(rows), 'line')}: "
                 f"{fmt(mean)} minutes a {kind.value} of any outcome",
             )
             continue
@@ -190,7 +192,7 @@ def _durations(acts: pd.DataFrame, out: Findings) -> None:
             "mean": round(mean, 3),
             "sd": round(float(np.std(each, ddof=1)), 3),
         }
-        how = f"lognormal of {len(each)} calls"
+        how = f"lognormal of {counted(len(each), 'call')}"
         out.fit(
             path,
             value,
@@ -222,7 +224,10 @@ def _quotas(
         interval = mean_interval(per_day) if len(people) > 1 else (math.nan, math.nan)
         rate = total / n_days
         path = ("roles", rid, "call_quota_per_day")
-        figure = f"{fmt(rate)} dials a person-day ({int(total)} dials, {len(people)} people)"
+        figure = (
+            f"{fmt(rate)} dials a person-day "
+            f"({counted(int(total), 'dial')}, {counted(len(people), 'person')})"
+        )
         if base.roles[rid].call_quota_per_day is None:
             out.keep(path, f"observed {figure}; the role takes the policy's quota")
             continue

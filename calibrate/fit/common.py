@@ -53,10 +53,14 @@ class Findings:
 class Deals:
     """The deals table resolved against the base scenario.
 
-    ``table`` is the canonical deals table (rows of no base segment left out) with three
-    more columns: ``seg`` (the base segment id), ``chan`` (the base channel id or None) and
+    ``table`` is the canonical deals table (rows of no base segment left out) with more
+    columns: ``seg`` (the base segment id), ``chan`` (the base channel id or None),
     ``last`` (index of the deepest stage reached in the segment, -1 when unknown; a won
-    deal's is the last stage). ``history`` maps deal id -> {stage index: date entered}.
+    deal's is the last stage), ``known_to`` (how many of the segment's first stages the
+    deal's outcome is known at: all of them, unless its path goes on into a stage the
+    segment does not have) and ``unknown_end`` (that stage's CRM name, "" for a lost deal
+    with no stage, None when the path is known). ``history`` maps deal id -> {stage
+    index: date entered}.
     ``unplaced`` counts deals of no base segment.
     """
 

@@ -64,62 +64,107 @@ def _win_interval(counts: list[tuple[int, int, int]]) -> tuple[float, float]:
 
 
 def fit_funnel(deals: Deals | None, base: Scenario, out: Findings) -> None:
-    """Each segment's stage conversions (or the win rate alone, spread over the stages)."""
+    """Each segment's stage conversions; where the records cannot place deals, the win rate.
+
+    A stage's conversion is fitted from the deals only while every deal's outcome there
+    is known (prepare's ``known_to``): a deal that went on into a stage of no known place
+    (a CRM stage mapped to nothing), or a lost deal with no stage, may have been decided
+    at any later stage, and leaving it out would tilt the conversion of the stage where
+    it was decided (lost deals gone, won ones kept: 427 passed of 427 decided). From the
+    first such stage on, the stages are scaled alike (their base converts times one
+    factor) to the part of the win rate of every closed deal the stages before leave.
+    """
     for sid, seg in base.segments.items():
         paths = [("segments", sid, "stages", st.name, "convert") for st in seg.stages]
         mine = deals.table[deals.table["seg"] == sid] if deals is not None else None
-        won, closed = closed_win_rate(mine) if mine is not None else (0, 0)
+        _, closed = closed_win_rate(mine) if mine is not None else (0, 0)
         if mine is None or closed < MIN_CLOSED:
             for path in paths:
                 out.keep(path, f"{closed} closed deals of {sid} (fewer than {MIN_CLOSED})")
             continue
-        lost = mine[mine["status"] == Status.LOST.value]
-        if (lost["last"] >= 0).any() or lost.empty:
-            _by_stage(mine, sid, base, out)
-        else:
-            _scaled(won, closed, sid, base, out)
+        _by_stage(mine, sid, base, out)
+
+
+def _unplaced(mine: pd.DataFrame) -> str:
+    """Why some deals cannot be placed in the funnel ("" when all can)."""
+    ends = mine["unknown_end"].dropna()
+    named = ends[ends != ""]
+    why = []
+    if len(named):
+        names = ", ".join(f"'{n}'" for n in sorted(set(named)))
+        why.append(
+            f"{len(named)} deals went on into stages this segment does not have "
+            f"({names}; map them with --stage 'CRM name=stage')"
+        )
+    if len(ends) > len(named):
+        why.append(f"{len(ends) - len(named)} lost deals have no stage")
+    return " and ".join(why)
 
 
 def _by_stage(mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> None:
     seg = base.segments[sid]
-    known = mine[mine["last"] >= 0]
-    counts = stage_counts(known, len(seg.stages))
-    unknown = len(mine) - len(known)
-    aside = f"; {unknown} deals of no known stage left out" if unknown else ""
-    for k, (stage, (passed, decided, still)) in enumerate(zip(seg.stages, counts, strict=True)):
+    n = len(seg.stages)
+    # Stages before ``known`` have every deal's outcome; from it on, some deals' are unknown.
+    known = min(n, int(mine["known_to"].min()))
+    counts = stage_counts(mine, n)
+    why = _unplaced(mine)
+    aside = f"; stages after cannot be told: {why}" if why else ""
+    for k in range(known):
+        stage, (passed, decided, still) = seg.stages[k], counts[k]
         path = ("segments", sid, "stages", stage.name, "convert")
         if decided < MIN_CLOSED:
             out.keep(path, f"{decided} deals decided at {stage.name} (fewer than {MIN_CLOSED})")
             continue
-        rate = passed / decided
         interval = share_interval(passed, decided)
         note = (
             f"fitted: {passed} passed of {decided} decided, {still} open there censored, "
-            f"{span(interval)}{aside}"
+            f"{span(interval)}{aside if k == known - 1 else ''}"
         )
-        if k == len(seg.stages) - 1:
+        if k == n - 1:
             win = _win_interval(counts)
             product = float(np.prod([p / d if d else 1.0 for p, d, _ in counts]))
             note += f"; win rate {fmt(product)}, {span(win)} (open deals censored)"
-        out.fit(path, round(rate, 4), n=decided, interval=interval, note=note)
+        out.fit(path, round(passed / decided, 4), n=decided, interval=interval, note=note)
+    if known < n:
+        _scaled(mine, sid, base, out, first=known, why=why)
 
 
-def _scaled(won: int, closed: int, sid: str, base: Scenario, out: Findings) -> None:
-    """No stage of the lost deals: every convert scaled alike to the closed deals' win rate."""
+def _scaled(
+    mine: pd.DataFrame, sid: str, base: Scenario, out: Findings, *, first: int, why: str
+) -> None:
+    """Stages from ``first`` on scaled alike to what the win rate leaves them.
+
+    The win rate is won / closed over every closed deal; the stages before ``first``
+    (fitted, or the base's where too few were decided) take their part of it.
+    """
     seg = base.segments[sid]
+    won, closed = closed_win_rate(mine)
+    counts = stage_counts(mine, len(seg.stages))
+    before = 1.0
+    for k in range(first):
+        passed, decided, _ = counts[k]
+        before *= passed / decided if decided >= MIN_CLOSED else seg.stages[k].convert
     rate = won / closed
     low, high = share_interval(won, closed)
-    scaled = [scale_converts([st.convert for st in seg.stages], w) for w in (rate, low, high)]
-    for k, stage in enumerate(seg.stages):
-        note = (
-            f"fitted: {won} won of {closed} closed, {span((low, high))}; the lost deals' "
-            "stage is unknown, so every stage is scaled alike to that win rate"
+    rest = [st.convert for st in seg.stages[first:]]
+    scaled = [
+        scale_converts(rest, min(1.0, w / before)) if before > 0 else rest
+        for w in (rate, low, high)
+    ]
+    if first == 0:
+        how = "every stage is scaled alike to that win rate"
+    else:
+        how = (
+            f"the stages from {seg.stages[first].name} on are scaled alike to the part of "
+            f"it the stages before leave (their product {fmt(before)})"
         )
+    note = f"fitted: {won} won of {closed} closed, {span((low, high))}; {why}, so {how}"
+    for j, stage in enumerate(seg.stages[first:]):
         out.fit(
             ("segments", sid, "stages", stage.name, "convert"),
-            round(scaled[0][k], 4),
+            round(scaled[0][j], 4),
             n=closed,
-            interval=(scaled[1][k], scaled[2][k]),
+            interval=(scaled[1][j], scaled[2][j]),
             note=note,
         )
 

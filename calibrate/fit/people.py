@@ -31,6 +31,7 @@ from scipy import optimize, stats
 from calibrate.contract import DAYS_A_MONTH, PEOPLE_COLUMNS, Status
 from calibrate.fit.common import Deals, Findings, fmt, share_interval
 from calibrate.fit.speed import Speed
+from calibrate.words import counted
 from sim import Scenario
 
 # A role's people split in three groups from this many people, in two from half as many.
@@ -275,8 +276,8 @@ def fit_personas(
             }
             closed = int(rows["closed"].sum())
             note = (
-                f"fitted: {len(rows)} of {n} {rid}, {closed} closed deals; win x{fmt(win_x)} "
-                f"over {stages} stages (shrunk towards the team); "
+                f"fitted: {len(rows)} of {n} {rid}, {counted(closed, 'closed deal')}; "
+                f"win x{fmt(win_x)} over {counted(stages, 'stage')} (shrunk towards the team); "
                 + _speed_note(rows["person"].tolist(), speed, cycles)
             )
             out.fit(("personas", name), value, n=closed, interval=None, note=note)
@@ -290,7 +291,7 @@ def fit_personas(
             mix,
             n=n,
             interval=None,
-            note=f"fitted: {n} people with closed deals, split by shrunk win rate",
+            note=f"fitted: {counted(n, 'person')} with closed deals, split by shrunk win rate",
         )
     return table
 
@@ -307,8 +308,8 @@ def _speed_note(people: list[str], speed: dict[str, Speed], cycles: dict[str, fl
     ks = {s.k for s in timed}
     k = "inf, no spread between people" if ks == {math.inf} else "/".join(fmt(x) for x in ks)
     return (
-        f"duration_x from activity minutes of {len(timed)} of {len(people)} people, "
-        f"{sum(s.rows for s in timed)} timed days, shrunk towards 1 with k = {k}" + tail
+        f"duration_x from activity minutes of {len(timed)} of {counted(len(people), 'person')}, "
+        f"{counted(sum(s.rows for s in timed), 'timed day')}, shrunk towards 1 with k = {k}" + tail
     )
 
 

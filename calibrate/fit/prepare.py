@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from calibrate.columns import column_key
 from calibrate.contract import Records, Status, record_dates
 from calibrate.fit.common import Deals, Findings
+from calibrate.records import STATUS_WORDS
 from sim import Scenario
 
 
@@ -28,15 +30,22 @@ def _channel_of(base: Scenario, segment: str, channel: object) -> str | None:
     return feeds[0] if len(feeds) == 1 else None
 
 
+# A deal's history as the base sees it: {stage index: date entered} of the stages of its
+# segment, and the latest entry into a stage the segment does not have (name, date).
+History = dict[object, dict[int, pd.Timestamp]]
+Unknown = dict[object, tuple[str, pd.Timestamp]]
+
+
 def _history(
     records: Records, table: pd.DataFrame, base: Scenario, out: Findings
-) -> dict[object, dict[int, pd.Timestamp]]:
-    """Deal id -> {stage index: date entered}, for stages of the deal's segment only."""
+) -> tuple[History, Unknown]:
+    """Deal id -> {stage index: date entered}, and deal id -> its latest unknown stage."""
     if records.stages is None or records.stages.empty:
-        return {}
+        return {}, {}
     seg_of = dict(zip(table["deal_id"], table["seg"], strict=True))
     index = {s: {st.name: i for i, st in enumerate(seg.stages)} for s, seg in base.segments.items()}
-    found: dict[object, dict[int, pd.Timestamp]] = {}
+    found: History = {}
+    strange: Unknown = {}
     unknown = 0
     for deal, stage, entered in records.stages[["deal_id", "stage", "entered"]].itertuples(
         index=False
@@ -45,6 +54,9 @@ def _history(
         k = index[seg].get(stage) if seg is not None else None
         if k is None or pd.isna(entered):
             unknown += 1
+            later = pd.notna(entered) and (deal not in strange or entered >= strange[deal][1])
+            if seg is not None and isinstance(stage, str) and not _closing(stage) and later:
+                strange[deal] = (stage, entered)
             continue
         mine = found.setdefault(deal, {})
         # A stage entered twice (a deal sent back): the first entry starts its time.
@@ -55,24 +67,51 @@ def _history(
             f"{unknown} rows of a deal or stage the base does not have were left out",
             why="no stage of the base to put them in",
         )
-    return found
+    return found, strange
+
+
+def _closing(stage: str) -> bool:
+    """A won or lost row of a stage history ("Closed Won", "closed_lost"): not a stage."""
+    return STATUS_WORDS.get(column_key(stage)) in (Status.WON, Status.LOST) or stage == "closed"
 
 
 def _last_stage(
-    table: pd.DataFrame, base: Scenario, history: dict[object, dict[int, pd.Timestamp]]
-) -> np.ndarray:
+    table: pd.DataFrame, base: Scenario, history: History, strange: Unknown
+) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Each deal's deepest stage, its count of leading stages known, its unknown end.
+
+    The unknown end is the stage of no known place that ends the deal's known path (None:
+    the path is known; "": a lost deal with no stage). The count of leading stages known
+    is the segment's count of stages for a deal whose path is known.
+
+    A deal that went on from its deepest known stage into a stage its segment does not
+    have (a CRM name mapped to nothing), or whose own stage is such a name, or a lost
+    deal with no stage at all, may have been decided at any later stage: only the stages
+    before its deepest known one are known to have passed it. Won and lost alike, so that
+    neither the deals lost at an unknown stage nor the deals won through one tilt a
+    conversion.
+    """
     last = np.full(len(table), -1, dtype=np.int64)
+    known_to = np.zeros(len(table), dtype=np.int64)
+    ends: list[str | None] = []
     cols = ("deal_id", "seg", "status", "stage")
     for i, (deal, seg, status, stage) in enumerate(table[list(cols)].itertuples(index=False)):
-        stages = base.segments[seg].stages
-        names = [st.name for st in stages]
-        if status == Status.WON.value:
-            last[i] = len(stages) - 1
-        elif deal in history:
-            last[i] = max(history[deal])
-        elif isinstance(stage, str) and stage in names:
-            last[i] = names.index(stage)
-    return last
+        names = [st.name for st in base.segments[seg].stages]
+        entered = history.get(deal, {})
+        reach = max(entered) if entered else -1
+        if isinstance(stage, str) and stage in names:
+            reach = max(reach, names.index(stage))
+        end: str | None = None
+        if isinstance(stage, str) and stage not in names and not _closing(stage):
+            end = stage
+        elif deal in strange and (not entered or strange[deal][1] >= entered[max(entered)]):
+            end = strange[deal][0]
+        elif status == Status.LOST.value and reach < 0:
+            end = ""  # lost, and nothing says where
+        last[i] = len(names) - 1 if status == Status.WON.value else reach
+        known_to[i] = len(names) if end is None else max(reach, 0)
+        ends.append(end)
+    return last, known_to, ends
 
 
 def prepare(records: Records, base: Scenario, out: Findings) -> Deals | None:
@@ -98,8 +137,10 @@ def prepare(records: Records, base: Scenario, out: Findings) -> Deals | None:
         )
     if table.empty:
         return None
-    history = _history(records, table, base, out)
-    table["last"] = _last_stage(table, base, history)
+    history, strange = _history(records, table, base, out)
+    table["last"], table["known_to"], table["unknown_end"] = _last_stage(
+        table, base, history, strange
+    )
     return Deals(
         table=table.reset_index(drop=True),
         history=history,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from calibrate.fit.common import Findings, fmt, mean_interval, poisson_interval, span
+from calibrate.words import counted
 from sim import Scenario
 
 _DAYS_A_YEAR = 365.25
@@ -34,7 +35,7 @@ def fit_team(
         if role not in base.roles:
             out.unwrite(
                 f"role {role}",
-                f"{n} people, not in the base scenario",
+                f"{counted(n, 'person')}, not in the base scenario",
                 why="no role of the base to put them in",
             )
     for rid, role in base.roles.items():
@@ -44,7 +45,7 @@ def fit_team(
             continue
         n = len(mine)
         hc = role.headcount
-        note = f"fitted: {n} people in the team file"
+        note = f"fitted: {counted(n, 'person')} in the team file"
         if hc.fixed:
             # A fixed headcount is written as one number in scenario files: replace it whole.
             out.fit(("roles", rid, "headcount"), n, n=n, interval=None, note=note)
@@ -73,12 +74,13 @@ def fit_team(
     _tree(team, base, out)
     if team["unit"].notna().any():
         units = team.groupby("unit").size()
-        out.unwrite("units", ", ".join(f"{u}: {c} people" for u, c in units.items()))
+        out.unwrite("units", ", ".join(f"{u}: {counted(c, 'person')}" for u, c in units.items()))
     starts = team["start"].dropna()
     if not starts.empty:
         out.unwrite(
             "start dates",
-            f"{len(starts)} people, from {starts.min():%Y-%m-%d} to {starts.max():%Y-%m-%d}",
+            f"{counted(len(starts), 'person')}, "
+            f"from {starts.min():%Y-%m-%d} to {starts.max():%Y-%m-%d}",
         )
 
 
@@ -94,7 +96,7 @@ def _absence(mine: pd.DataFrame, rid: str, base: Scenario, out: Findings) -> Non
     total = absence.vacation_days + absence.sick_days
     vac_share = absence.vacation_days / total if total > 0 else 1.0
     note = (
-        f"fitted: {len(away)} people, {fmt(mean)} days away a year in all, "
+        f"fitted: {counted(len(away), 'person')}, {fmt(mean)} days away a year in all, "
         f"split as the base's vacation and sick days"
     )
     interval = None if len(away) < 2 else (low * vac_share, high * vac_share)
@@ -143,7 +145,7 @@ def _tree(team: pd.DataFrame, base: Scenario, out: Findings) -> None:
     for boss, n in spans.items():
         by_role.setdefault(str(role_of.get(boss, "?")), []).append(int(n))
     text = "; ".join(
-        f"{r}: max {max(v)}, mean {fmt(sum(v) / len(v))} reports ({len(v)} managers)"
+        f"{r}: max {max(v)}, mean {fmt(sum(v) / len(v))} reports ({counted(len(v), 'manager')})"
         for r, v in by_role.items()
     )
     out.unwrite("span of control", text)

@@ -21,15 +21,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calibrate import FUNNEL, LABELS, Backtest, GoalsReport, RowProblem
+from calibrate import FUNNEL, LABELS, Backtest, GoalsReport, RowProblem, counted
 from dashboard import levers, state, ui
 from sim import Problem, ScenarioError, TeamsimError
 from teamsim.calibrate_view import (
     BAND_NOTE,
+    against_plan,
     expected_text,
+    fit_value,
+    gap_note,
     interval,
     person_cell,
     report_sheets,
+    rows_note,
+    sentences,
+    stage_header,
     win_cell,
     write_excel,
 )
@@ -41,6 +47,7 @@ from teamsim.calibration import (
     calibrate_files,
 )
 from teamsim.format import fmt_value
+from teamsim.pseudonym_key import PSEUDONYM_KEY_ENV, pseudonym_key_file
 
 __all__ = [
     "KINDS",
@@ -305,7 +312,7 @@ def _options() -> CalibrateOptions | None:
     edits = state.overrides()
     left, right = st.columns(2)
     with left:
-        label = source.label + (f" with {len(edits)} edit(s)" if edits else "")
+        label = source.label + (f" with {counted(len(edits), 'edit')}" if edits else "")
         base = st.radio(
             "Base scenario",
             BASES,
@@ -339,7 +346,8 @@ def _options() -> CalibrateOptions | None:
             "Replace people's names by stable pseudonyms",
             key="calibrate_pseudonymise",
             help="In the scenario, the tables and the workbook: for a consultant who must "
-            "not carry names out.",
+            f"not carry names out. Keyed by ${PSEUDONYM_KEY_ENV} or else the key file "
+            f"{pseudonym_key_file()}, as teamsim calibrate: the same key, the same pseudonyms.",
         )
         backtest = st.checkbox(
             "Back-test: simulate the calibrated scenario over the records' period",
@@ -419,7 +427,7 @@ def _results(result: CalibratePageResult) -> None:
     st.caption("From " + "; ".join(result.files))
     warnings = [p for p in outcome.records.problems if not p.fatal]
     if warnings:
-        with st.expander(f"{len(warnings)} warning(s): rows not used or read with care"):
+        with st.expander(f"{counted(len(warnings), 'warning')}: rows not used or read with care"):
             st.dataframe(_table(_problems(warnings)), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left:
@@ -458,44 +466,18 @@ def _results(result: CalibratePageResult) -> None:
         _backtest(outcome.backtest)
 
 
-# -- numbers as the other pages show them (teamsim.format) --------------------------------
-# A fit's unit, read from the last part of its path: the scenario's money fields, its
-# probabilities and shares, and its day counts; anything else is a plain number.
-_MONEY_FIELDS = ("deal_value", "monthly_cost", "revenue_per_month", "value")
-_SHARE_FIELDS = ("convert", "rate", "share", "given", "probability")
-
-
-def _number(value: float) -> str:
-    """A plain number: whole with thousands separators, else 3 significant digits."""
-    if not math.isfinite(value):
-        return "-"
-    if float(value).is_integer() or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
-
-
-def _unit(path: str) -> str:
-    field = path.rsplit(".", 1)[-1]
-    if field in _MONEY_FIELDS:
-        return "currency"
-    if any(word in field for word in _SHARE_FIELDS):
-        return "share"
-    return "days" if field.endswith("_days") else ""
+# -- numbers as the other pages show them (teamsim.format, teamsim.calibrate_view) -------
 
 
 def _fmt(value: object, unit: str, currency: str) -> str:
     """A cell: "" for nothing, a number by its unit (fmt_value), anything else as text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, Mapping):  # a distribution or a mix: "exponential, mean 3.97"
-        kind = [str(value["kind"])] if "kind" in value else []
-        rest = [f"{k} {_fmt(v, '', currency)}" for k, v in value.items() if k != "kind"]
-        return ", ".join([*kind, *rest])
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if unit:
         return fmt_value(float(value), unit, currency)
-    return _number(float(value))
+    return fit_value("", value, currency)  # a plain number, as the fits show one
 
 
 def _amount(stage: str, value: float, currency: str) -> str:
@@ -509,25 +491,26 @@ def _money_band(low: float, high: float, currency: str) -> str:
 
 
 def team_display(report: GoalsReport) -> pd.DataFrame:
-    """The team's stages as text: a month now, needed, the gap, now / needed, the source.
+    """The team's stages as text: a month now, needed, short or surplus, now / needed, source.
 
     Revenue in the report's currency, the other stages as counts a month (one decimal:
     they are means over months), the ratio as a percentage; "-" where there is none.
+    The stages by :data:`calibrate.LABELS`, as the terminal and the workbook name them.
     """
     cur = report.currency
     return pd.DataFrame(
         [
             {
-                "stage": str(r["label"]),
+                "stage": LABELS[str(r["stage"])],
                 "now": _amount(str(r["stage"]), float(r["now"]), cur),
                 "needed": _amount(str(r["stage"]), float(r["needed"]), cur),
-                "gap": _amount(str(r["stage"]), float(r["gap"]), cur),
+                "short / surplus": against_plan(str(r["stage"]), float(r["gap"]), cur),
                 "now / needed": fmt_value(float(r["ratio"]), "share", cur),
                 "now from": str(r["source"]),
             }
             for r in report.team.to_dict(orient="records")
         ],
-        columns=["stage", "now", "needed", "gap", "now / needed", "now from"],
+        columns=["stage", "now", "needed", "short / surplus", "now / needed", "now from"],
     )
 
 
@@ -539,7 +522,8 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
     95 % interval of the monthly revenue.
     """
     cur = report.currency
-    columns = ["person", "role", "share", *(LABELS[s] for s in FUNNEL), "win rate [95 %]",
+    stages = {s: stage_header(s, cur) for s in FUNNEL}
+    columns = ["person", "role", "share", *stages.values(), "win rate [95 %]",
                "whole months", "revenue a month [95 %]"]  # fmt: skip
     rows = []
     for r in report.people.to_dict(orient="records"):
@@ -550,7 +534,7 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
         }
         for stage in FUNNEL:
             now, needed = float(r[f"{stage}_now"]), float(r[f"{stage}_needed"])
-            row[LABELS[stage]] = person_cell(stage, now, needed, cur)
+            row[stages[stage]] = person_cell(stage, now, needed)
         row["win rate [95 %]"] = win_cell(
             float(r["win_rate"]), float(r["win_low"]), float(r["win_high"]), closed=r["closed"]
         )
@@ -563,7 +547,7 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
 
 
 def furthest_display(report: GoalsReport) -> pd.DataFrame:
-    """The people furthest from plan as text: revenue now and needed, the ratio, intervals."""
+    """The people below plan as text, furthest short first: revenue now and needed, ratio."""
     cur = report.currency
     columns = ["person", "role", "revenue now", "revenue now [95 %]", "needed",
                "now / needed", "now / needed [95 %]", "won / closed"]  # fmt: skip
@@ -599,7 +583,7 @@ def backtest_display(bt: Backtest) -> pd.DataFrame:
         rows.append(
             {
                 "month": str(r["month"]),
-                "measure": str(r["measure"]),
+                "measure": LABELS[str(r["measure"])],
                 "observed": shown["observed"],
                 "simulated mean": shown["mean"],
                 "P10": shown["p10"],
@@ -611,13 +595,20 @@ def backtest_display(bt: Backtest) -> pd.DataFrame:
 
 
 def fits_display(fits: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """The fits sheet as text: value and interval by the field's unit, n whole, "" empty."""
-    units = [_unit(str(p)) for p in fits["path"]]
+    """The fits sheet as text: value and interval in the field's unit, n whole, "" empty.
+
+    A distribution reads "exponential, mean 4.0 days", as the terminal prints it
+    (:func:`teamsim.calibrate_view.fit_value`).
+    """
+    paths = [str(p) for p in fits["field"]]
     cells: dict[str, list[str]] = {}
     for column in fits.columns:
-        # The value and its interval in the field's unit; n and the rest as they are.
-        mine = units if column in ("value", "low", "high") else [""] * len(units)
-        cells[str(column)] = [_fmt(v, u, currency) for v, u in zip(fits[column], mine, strict=True)]
+        if column in ("value", "95 % low", "95 % high"):
+            cells[str(column)] = [
+                fit_value(p, v, currency) for p, v in zip(paths, fits[column], strict=True)
+            ]
+        else:
+            cells[str(column)] = [_fmt(v, "", currency) for v in fits[column]]
     return pd.DataFrame(cells, columns=list(fits.columns))
 
 
@@ -640,9 +631,8 @@ def _problems(problems: Sequence[RowProblem]) -> pd.DataFrame:
 def _goals(outcome: CalibrationOutcome) -> None:
     report = outcome.report
     st.subheader("Goals against current results, stage by stage")
-    if report.largest_gap:
-        st.markdown(f"Largest gap: **{report.largest_gap}**. {report.not_used_note}.")
-    team, people, furthest = st.tabs(["Team", "People", "Furthest from plan"])
+    st.markdown(_escape(sentences([gap_note(report), rows_note(report)])))
+    team, people, furthest = st.tabs(["Team", "People", "Below plan"])
     with team:
         st.dataframe(team_display(report), hide_index=True, width="stretch")
         st.caption("A month: now (the records' whole months) next to what the plan needs.")
@@ -654,24 +644,31 @@ def _goals(outcome: CalibrationOutcome) -> None:
             "person's role does not do. Win rate: won of closed, 95 % Wilson interval."
         )
     with furthest:
-        st.dataframe(furthest_display(report), hide_index=True, width="stretch")
-        st.caption(report.revenue_interval)
+        if report.furthest.empty:
+            st.markdown("Nobody is below plan: each person is at or above their share.")
+        else:
+            st.dataframe(furthest_display(report), hide_index=True, width="stretch")
+            st.caption(sentences(["furthest short first", report.revenue_interval]))
 
 
 def _backtest(bt: Backtest) -> None:
     st.subheader("Back-test: the records against the calibrated scenario")
     cols = st.columns(max(len(bt.inside), 1))
     for col, (measure, (inside, total)) in zip(cols, bt.inside.items(), strict=False):
-        col.metric(f"{measure}: months inside", f"{inside} of {total}")
+        col.metric(f"{LABELS[measure]}: months inside", f"{inside} of {total}")
         col.caption(expected_text(bt, measure).strip(" ()"))
     st.caption(
-        f"{bt.replications} replications; {BAND_NOTE}. A correct model: each simulated "
-        "replication played against the others' band (the months of one history move "
-        "together, so the range is wide)."
+        sentences(
+            [
+                f"{counted(bt.replications, 'replication')}; {BAND_NOTE}",
+                "a correct model: each simulated replication played against the others' "
+                "band (the months of one history move together, so the range is wide)",
+            ]
+        )
     )
     for measure, title in (
-        ("won", "Deals won a month"),
-        ("revenue", f"Revenue a month, {bt.currency}"),
+        ("won", f"{LABELS['won']} a month"),
+        ("revenue", f"{LABELS['revenue']} a month, {bt.currency}"),
     ):
         if (bt.table["measure"] == measure).any():
             ui.chart(backtest_chart(bt, measure, title),

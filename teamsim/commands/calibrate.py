@@ -6,10 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from teamsim.calibrate_cli import run_calibration
 from teamsim.calibration import CalibrateRequest, DateOrder
 from teamsim.commands.options import SetOption
+from teamsim.console import err, user_errors
+from teamsim.pseudonym_key import resolve_pseudonym_key
 
 _FILE = {"show_default": False, "dir_okay": False}
 
@@ -55,7 +58,8 @@ def calibrate(
     column: Annotated[
         list[str] | None,
         typer.Option(
-            help="Map a column: canonical=file column, e.g. owner=Responsible. Repeatable.",
+            help="Map a column: name teamsim reads=file column, e.g. owner=Responsible. "
+            "Repeatable.",
             show_default=False,
         ),
     ] = None,
@@ -97,13 +101,20 @@ def calibrate(
     key: Annotated[
         str | None,
         typer.Option(
-            help="Key of the pseudonyms (same key, same pseudonyms; default: "
-            "$TEAMSIM_PSEUDONYM_KEY or the output file's name).",
+            help="Secret key of the pseudonyms (same key, same pseudonyms; whoever has it "
+            "can recover the names). Default: $TEAMSIM_PSEUDONYM_KEY, else a random key "
+            "kept in $XDG_CONFIG_HOME/teamsim/pseudonym.key (~/.config when unset), made "
+            "on first use.",
             show_default=False,
         ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Processes for the back-test.", show_default=False)
+        int | None,
+        typer.Option(
+            min=1,
+            help="Local processes for the back-test (default: every core, as teamsim simulate).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Fit a scenario to the team's records; print what was fitted, kept and not written.
@@ -112,6 +123,10 @@ def calibrate(
     written with its sample and 95 % interval as a comment; values the records cannot
     tell keep the base's value. Exit 2 on unusable input, with the file, row and column.
     """
+    if pseudonymise:
+        with user_errors():
+            key, source = resolve_pseudonym_key(key)
+        err.print(f"pseudonym key: {escape(source)}", soft_wrap=True)
     request = CalibrateRequest(
         out_path=out_path,
         deals=deals,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from calibrate import counted
 from sim import ScenarioError
 from teamsim.commands.options import SetOption
 from teamsim.console import err, out, report_error
@@ -33,13 +34,14 @@ def validate(
             failed += 1
             continue
         people = sum(r.headcount.current for r in sc.roles.values())
-        out.print(f"[green]ok[/] {path}: {sc.name} ({len(sc.roles)} roles, {people} people)")
+        roles = counted(len(sc.roles), "role")
+        out.print(f"[green]ok[/] {path}: {sc.name} ({roles}, {counted(people, 'person')})")
         for line in scenario_warnings(sc, path, set_ or ()):
             err.print(line, soft_wrap=True)
         if summary:
             out.print(scenario_summary(sc))
     if failed:
-        out.print(f"{failed} of {len(files)} file(s) invalid")
+        out.print(f"{failed} of {counted(len(files), 'file')} invalid")
         raise typer.Exit(2)
 
 
