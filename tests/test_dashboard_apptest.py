@@ -76,6 +76,20 @@ def test_every_page_renders(at: AppTest) -> None:
         _go(at, page)
 
 
+def test_simulate_says_what_p_plan_met_means_beside_the_months(at: AppTest) -> None:
+    metrics = _simulate(at)
+    labels = [m.label for m in at.metric]
+    assert labels[-3:] == [
+        "P(plan met)",
+        "P(a month meets its plan)",
+        "P(every month meets its plan)",
+    ]
+    assert len(metrics) == 7
+    text = "\n".join(m.value for m in at.markdown)
+    assert "P(plan met): the chance that a month meets its plan" in text
+    assert "P(plan met) rests on 2 replications" in "\n".join(w.value for w in at.warning)
+
+
 def test_scenario_levers_come_from_the_scenario(at: AppTest) -> None:
     assert _lever(at, "roles.client_manager.headcount.current").value == 14
     assert _lever(at, "policies.call_quota_per_day").value == 30
@@ -102,7 +116,7 @@ def test_changing_a_headcount_changes_the_numbers(at: AppTest, store_path: Path)
         'roles.client_manager.headcount={"current": 6, "min": 6, "max": 30}',
     )
     after = _simulate(at)
-    assert len(before) == len(after) == 4
+    assert len(before) == len(after) == 7  # four headline KPIs, three chances of the plan
     assert before != after
     assert len(Store(store_path).list_runs()) == 2  # both kept, as asked by the checkbox
     # The edited scenario downloads as YAML that says what was changed.

@@ -82,3 +82,20 @@ def test_percentiles_of_a_yes_no_outcome_are_not_shown() -> None:
     line = next(x for x in result.stdout.splitlines() if "P(every month meets its plan), %" in x)
     cells = [c.strip() for c in line.split("│") if c.strip()]
     assert len(cells) == 3  # label, mean and interval; no P10, P50, P90
+
+
+def test_the_dashboard_chart_draws_each_month_with_its_p10_p90_bar() -> None:
+    from dashboard.plan_met import monthly_attainment_chart
+
+    sc = load_scenario(SCENARIO, ["calendar.horizon_days=90"])
+    result = sim.simulate(sc, 5, workers=1)
+    months = result.frames.attainment_month.groupby("month")["attainment"]
+    [trace] = monthly_attainment_chart(result).data
+    assert list(trace.x) == [sc.month_label(int(m)) for m in months.mean().index]
+    assert list(trace.y) == pytest.approx((100 * months.mean()).to_list())
+    assert list(trace.error_y.array) == pytest.approx(
+        (100 * (months.quantile(0.9) - months.mean())).to_list()
+    )
+    assert list(trace.error_y.arrayminus) == pytest.approx(
+        (100 * (months.mean() - months.quantile(0.1))).to_list()
+    )

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
+from dashboard.plan_met import show_plan_met
 from optimizer import InfeasiblePlanError, Plan, PlanMode, outcome_label, sells
 from teamsim.format import SERVICE_CAPTION, SERVICE_TITLE, expected_outcome, fmt_value
 from teamsim.store import scenario_text_hash
@@ -203,6 +204,7 @@ def _verified_results(verified: VerifiedPlan) -> None:
     cols[2].metric("Cost a month", fmt_value(final.plan.cost_per_month, "currency", currency))
     cols[3].metric("People", sum(final.plan.levels.values()))
     st.caption("By level: " + ", ".join(f"{lv} {n}" for lv, n in final.plan.levels.items()))
+    show_plan_met(final.result, key="verified_months")
     quotas = verified.quotas_table()
     if not quotas.empty:
         ui.chart(charts.quotas(pd.DataFrame({

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
+from dashboard.plan_met import show_plan_met
 from dashboard.state import MAX_SEED
 from sim import SimResult, TeamsimError
 from teamsim.format import fmt_value
@@ -89,6 +90,7 @@ def _results(result: SimResult) -> None:
         low = fmt_value(float(row["ci_low"]), unit, currency)
         high = fmt_value(float(row["ci_high"]), unit, currency)
         col.caption(f"95 % CI {low} to {high}")
+    show_plan_met(result, key="simulate_months")
     st.subheader(f"KPIs over {result.replications} replications (seed {result.seed})")
     st.dataframe(tables.kpi_table(result.kpis, currency), hide_index=True, width="stretch")
     st.caption("Mean over replications; the middle 80 % of replications shows how much one "
