@@ -19,7 +19,7 @@ from sim.scenario.distributions import Distribution
 
 
 class Persona(Frozen):
-    """A working style as multipliers on durations and conversions (docs/glossary.md#persona)."""
+    """A working style: multipliers on durations, conversions ([glossary](glossary.md#persona))."""
 
     duration_x: PositiveFloat = Field(1.0, description="Multiplier on activity durations.")
     conversion_x: PositiveFloat = Field(1.0, description="Multiplier on stage conversions.")

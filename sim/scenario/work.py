@@ -182,7 +182,7 @@ class Policies(Frozen):
         ChannelOrder.WARM_FIRST,
         description=(
             "warm_first: warm pools first (in the order listed), cold lists last, in turn "
-            "(cold is the last resort, docs/glossary.md#warm-and-cold-channels); in_turn: "
+            "(cold is the last resort: [glossary](glossary.md#warm-and-cold-channels)); in_turn: "
             "every outbound channel in turn."
         ),
     )
