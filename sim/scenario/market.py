@@ -97,13 +97,21 @@ class Calls(Frozen):
         default_factory=lambda: fixed(0.5),
         description="A connect that ends before a conversation (gatekeeper, hang-up), minutes.",
     )
-    conversation_min: Distribution = Field(description="A conversation with no booking, minutes.")
-    booking_call_min: Distribution = Field(description="A conversation that books, minutes.")
+    conversation_min: Distribution = Field(
+        description="A conversation with no booking, minutes (about 3-3.5; Gong Labs 3:14)."
+    )
+    booking_call_min: Distribution = Field(
+        description="A conversation that books, minutes (4.5-7.5; Gong Labs 5:50)."
+    )
     conversation_given_connect: Probability = Field(
-        0.58, description="Share of connects that become a conversation."
+        0.58, description="Share of connects that become a conversation (0.40-0.70; Belkins 2025)."
     )
     lead_given_conversation: Probability = Field(
-        0.33, description="Share of conversations that book the first stage (a lead)."
+        0.33,
+        description=(
+            "Share of conversations that book the first stage, a lead (0.05-0.50; 0.33: three "
+            "conversations a meeting, Vorsight)."
+        ),
     )
     follow_up_given_conversation: Probability = Field(
         0.2, description="Share of conversations that ask to be called back."
