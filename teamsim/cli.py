@@ -8,6 +8,7 @@ from teamsim.commands import (
     calibrate,
     compare,
     dashboard,
+    new,
     plan,
     runs,
     simulate,
@@ -30,7 +31,7 @@ def _root() -> None:
 
 
 # Each module adds its command; new commands add themselves to this tuple.
-for _module in (validate, simulate, plan, compare, sweep, runs, calibrate, dashboard):
+for _module in (new, validate, simulate, plan, compare, sweep, runs, calibrate, dashboard):
     _module.register(app)
 
 

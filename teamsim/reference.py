@@ -37,6 +37,7 @@ def reference_markdown() -> str:
         "a number (fixed) or a mapping with a `kind`: `fixed` (value), `exponential` (mean),",
         "`lognormal` (mean, sd of the value itself), `triangular` (low, mode, high) or",
         "`uniform` (low, high). Editors can check files against `scenarios/schema.json`.",
+        "Terms: [glossary.md](glossary.md); typical values: [sources.md](sources.md).",
         "",
     ]
     for model in _models_in_order():

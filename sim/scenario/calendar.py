@@ -80,7 +80,9 @@ _WEEKDAYS = [Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI]
 class Calendar(Frozen):
     """The horizon in working days, the working week, holidays and the warm-up."""
 
-    start: dt.date = Field(description="First calendar day of the horizon.")
+    start: dt.date = Field(
+        description="First calendar day of the horizon, YYYY-MM-DD (e.g. 2027-03-01)."
+    )
     horizon_days: int = Field(ge=1, le=2000, description="Working days simulated.")
     warmup_days: NonNegInt = Field(
         0, description="Working days at the start that fill the pipeline and are not counted."
@@ -88,7 +90,10 @@ class Calendar(Frozen):
     weekdays: list[Weekday] = Field(
         default_factory=lambda: list(_WEEKDAYS), min_length=1, description="Days worked."
     )
-    holidays: list[dt.date] = Field(default_factory=list, description="Public holidays.")
+    holidays: list[dt.date] = Field(
+        default_factory=list,
+        description="Public holidays, each YYYY-MM-DD: [2027-01-01, 2027-12-25].",
+    )
     workday: Workday = Field(default_factory=Workday, description="The working day.")
 
     @field_validator("weekdays")

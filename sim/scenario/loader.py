@@ -5,7 +5,10 @@ Pure: the caller reads the file (``teamsim`` does) and passes its bytes or text.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -168,8 +171,60 @@ def _message(err: dict[str, Any]) -> str:
     msg = str(err["msg"])
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    value = err.get("input")
+    if kind in _DATE_KINDS and not (isinstance(value, str) and _ISO_DATE.match(value)):
+        # pydantic's reason ("invalid character in year") is about ISO parsing, which
+        # the user did not know was meant; the form to write is what helps.
+        return f"expected a date, got {_short(value)}; {_date_hint(value)}"
     msg = msg.replace("Input should be", "expected").replace("String should", "expected to")
-    return f"{msg}, got {_short(err.get('input'))}"
+    return f"{msg}, got {_short(value)}{_share_hint(kind, ctx, value)}"
+
+
+# Date errors of pydantic for a date field, whatever form the input took.
+_DATE_KINDS = frozenset(
+    ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact")
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def _date_hint(value: Any) -> str:
+    """What to write instead of a date in another form.
+
+    A dotted date is day first (01.03.2027 is 1 March) wherever it is used, so the
+    example is that date; a slashed one is read day-first in some countries and
+    month-first in others, so the example stays a neutral one.
+    """
+    example = "2027-03-01"
+    match = _DOTTED_DATE.match(value) if isinstance(value, str) else None
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        with contextlib.suppress(ValueError):
+            example = dt.date(year, month, day).isoformat()
+    return f"write YYYY-MM-DD, e.g. {example}"
+
+
+def _share_hint(kind: str, ctx: dict[str, Any], value: Any) -> str:
+    """The hint for a share written as a percentage (35 or "35 %" where 0.35 is meant).
+
+    A number above a bound of 1 is taken for a percentage when it is at most 100; a
+    number written with a percent sign always is.
+    """
+    percent: float | None = None
+    if isinstance(value, str) and (match := _PERCENT.match(value)):
+        percent = float(match.group(1))
+    elif (
+        kind in ("less_than", "less_than_equal")
+        and float(ctx.get("lt", ctx.get("le", 0))) == 1.0
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 1 < value <= 100
+    ):
+        percent = float(value)
+    if percent is None:
+        return ""
+    return f"; write {percent / 100:g} for {percent:g} %"
 
 
 def _short(value: Any) -> str:

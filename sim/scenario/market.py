@@ -20,7 +20,12 @@ from sim.scenario.distributions import Distribution, fixed
 
 
 class _Outbound(Frozen):
-    connect_rate: Probability = Field(description="Share of dials that reach a live person.")
+    connect_rate: Probability = Field(
+        description=(
+            "Share of dials that reach a live person, 0 to 1 (write 0.06 for 6 %; cold "
+            "calls 0.05-0.13, Gong Labs 2024)."
+        )
+    )
     conversation_given_connect: Probability | None = Field(
         None, description="Overrides calls.conversation_given_connect for this channel."
     )
@@ -92,13 +97,21 @@ class Calls(Frozen):
         default_factory=lambda: fixed(0.5),
         description="A connect that ends before a conversation (gatekeeper, hang-up), minutes.",
     )
-    conversation_min: Distribution = Field(description="A conversation with no booking, minutes.")
-    booking_call_min: Distribution = Field(description="A conversation that books, minutes.")
+    conversation_min: Distribution = Field(
+        description="A conversation with no booking, minutes (about 3-3.5; Gong Labs 3:14)."
+    )
+    booking_call_min: Distribution = Field(
+        description="A conversation that books, minutes (4.5-7.5; Gong Labs 5:50)."
+    )
     conversation_given_connect: Probability = Field(
-        0.58, description="Share of connects that become a conversation."
+        0.58, description="Share of connects that become a conversation (0.40-0.70; Belkins 2025)."
     )
     lead_given_conversation: Probability = Field(
-        0.33, description="Share of conversations that book the first stage (a lead)."
+        0.33,
+        description=(
+            "Share of conversations that book the first stage, a lead (0.05-0.50; 0.33: three "
+            "conversations a meeting, Vorsight)."
+        ),
     )
     follow_up_given_conversation: Probability = Field(
         0.2, description="Share of conversations that ask to be called back."
@@ -118,7 +131,7 @@ class Calls(Frozen):
 
 
 class SegmentType(StrEnum):
-    """Deal types of DOMAIN.md."""
+    """Deal types (docs/glossary.md#segment)."""
 
     B2C_SHORT = "b2c_short"
     B2C_LONG = "b2c_long"
@@ -138,8 +151,17 @@ class Stage(Frozen):
         default_factory=lambda: fixed(0.0),
         description="Client's calendar days before the stage can be worked.",
     )
-    convert: Probability = Field(description="Share of deals that pass the stage.")
-    approval: Level | None = Field(None, description="Level that must approve to pass.")
+    convert: Probability = Field(
+        description="Share of deals that pass the stage, 0 to 1 (write 0.5 for 50 %)."
+    )
+    approval: Level | None = Field(
+        None,
+        description=(
+            "Level that must approve before the deal passes (discount, non-standard terms): "
+            "the owner's nearest manager at that level or above does, taking the minutes of "
+            "the duties with per: approval that list that level, while the deal waits."
+        ),
+    )
 
 
 class AfterSale(Frozen):
@@ -167,7 +189,14 @@ class Segment(Frozen):
     deal_value: PositiveFloat = Field(description="Revenue of a won deal, scenario currency.")
     channels: list[Identifier] = Field(min_length=1, description="Channels that feed it.")
     lead_weight: PositiveFloat = Field(
-        1.0, description="Relative share of a shared channel's leads that go to this segment."
+        1.0,
+        description=(
+            "How a channel that feeds several segments splits its leads between them: each "
+            "segment gets its lead_weight over the sum of the weights of the segments the "
+            "channel feeds (among those the lead's owner sells). A weight, not a share: 3 "
+            "and 1 send three leads in four to the first segment. Only matters when a "
+            "channel is listed in more than one segment."
+        ),
     )
     stages: list[Stage] = Field(min_length=1, description="The funnel, in order.")
     escalation_rate: Probability = Field(

@@ -19,7 +19,7 @@ from sim.scenario.distributions import Distribution
 
 
 class Persona(Frozen):
-    """A working style as multipliers on durations and conversions (DOMAIN.md, Personas)."""
+    """A working style: multipliers on durations, conversions ([glossary](glossary.md#persona))."""
 
     duration_x: PositiveFloat = Field(1.0, description="Multiplier on activity durations.")
     conversion_x: PositiveFloat = Field(1.0, description="Multiplier on stage conversions.")
@@ -68,8 +68,12 @@ HeadcountField = Annotated[
 class Absence(Frozen):
     """Whole days away a year; kept apart from in-day shrinkage so neither is counted twice."""
 
-    vacation_days: NonNegFloat = Field(0.0, le=250, description="Working days of leave a year.")
-    sick_days: NonNegFloat = Field(0.0, le=250, description="Working days of sickness a year.")
+    vacation_days: NonNegFloat = Field(
+        0.0, le=250, description="Working days of paid leave a year (EU: 20 or more; US: 11)."
+    )
+    sick_days: NonNegFloat = Field(
+        0.0, le=250, description="Working days of sickness a year (UK: 6-8; Germany: 15-20)."
+    )
     trip_days: NonNegFloat = Field(
         0.0, le=250, description="Working days a year away on trips (no desk work)."
     )
@@ -103,15 +107,23 @@ class Role(Frozen):
     reports_to: Identifier | None = Field(None, description="Role id of the manager above.")
     deputy: Identifier | None = Field(None, description="Role id that takes over when absent.")
     max_span: int | None = Field(
-        None, ge=1, description="Most direct reports one person in this role can manage."
+        None,
+        ge=1,
+        description=(
+            "Most direct reports one person in this role can manage (span of control: "
+            "6-10 for a front-line sales manager, Gartner 2019)."
+        ),
     )
     selling_share: Probability | None = Field(
         None,
         description=(
-            "Share of a line seller's selling carried (default 1 for line roles, 0 else): "
-            "at most selling_share x policies.max_calls_per_day dials a day (the quota "
-            "defaults to selling_share x policies.call_quota_per_day), and leads that "
-            "arrive by themselves (referrals) in proportion to it."
+            "How much of a full line seller's selling one person here does, 0 to 1 "
+            "(write 0.3 for 30 %; default 1 for line roles, 0 for managers). A team lead "
+            "who sells a third of the time has 0.33. It scales three things: the most "
+            "dials a day (selling_share x policies.max_calls_per_day), the default quota "
+            "(selling_share x policies.call_quota_per_day) and the person's part of the "
+            "leads that arrive by themselves (referrals), drawn in proportion "
+            "to it. 0: the role sells nothing and only manages."
         ),
     )
     call_quota_per_day: NonNegInt | None = Field(
@@ -128,7 +140,8 @@ class Role(Frozen):
         None, description="Channels this role works (default: all its segments' channels)."
     )
     personas: dict[Identifier, PositiveFloat] = Field(
-        default_factory=dict, description="Persona mix: persona id -> share, shares sum to 1."
+        default_factory=dict,
+        description="Persona mix: persona id -> share of the role's people; shares sum to 1.",
     )
     absence: Absence = Field(default_factory=Absence, description="Days away a year.")
     ramp: Ramp | None = Field(None, description="Ramp-up of new hires.")

@@ -48,8 +48,22 @@ EVENT_SCALES = (DutyScale.DEAL, DutyScale.APPROVAL, DutyScale.ESCALATION)
 class Duty(Frozen):
     """A recurring duty: its minutes, the levels allowed to do it and how it scales."""
 
-    minutes: PositiveFloat = Field(description="Minutes each time (per head, report, event...).")
-    per: DutyScale = Field(description="What the minutes are counted per.")
+    minutes: PositiveFloat = Field(
+        description="Minutes each time: per person, report or event, as per says."
+    )
+    per: DutyScale = Field(
+        description=(
+            "What the minutes are counted per. head_per_day / head_per_week / "
+            "head_per_month: each person of an eligible role, on days at work. "
+            "report_per_week: each direct report of the person, a week (coaching). "
+            "fixed_per_week / fixed_per_month: once for the team, by one person. deal: "
+            "each deal the person's role opens. approval: each approval a stage with "
+            "approval: <level> asks for; done by the deal owner's nearest manager at that "
+            "level or above, while the deal waits (every such duty listing the level is "
+            "summed). escalation: each difficult client (a segment's escalation_rate), "
+            "handled at its escalation_level."
+        )
+    )
     levels: list[Level] = Field(min_length=1, description="Levels allowed to do it.")
     roles: list[Identifier] | None = Field(
         None, description="Restrict to these roles (default: every role of those levels)."
@@ -84,7 +98,8 @@ class SalesPlan(Frozen):
         gt=0.0,
         lt=1.0,
         description=(
-            "Probability of meeting the plan that is wanted, as judged_on says; write 0.8 for 80 %."
+            "Probability of meeting the plan that is wanted, as judged_on says, 0 to 1: "
+            "write 0.8 for 80 %."
         ),
     )
     judged_on: JudgedOn = Field(
@@ -147,10 +162,18 @@ class ChannelOrder(StrEnum):
 class Policies(Frozen):
     """Rules of the working day: quotas, caps and the order of priorities."""
 
-    call_quota_per_day: NonNegInt = Field(description="Outbound dials a seller aims for a day.")
+    call_quota_per_day: NonNegInt = Field(
+        description="Outbound dials a full line seller aims for a day (SDRs: 46-52)."
+    )
     max_calls_per_day: NonNegInt = Field(description="Most dials a person may make a day.")
     occupancy_cap: float = Field(
-        0.85, gt=0.0, le=1.0, description="Most of the available time that may be planned busy."
+        0.85,
+        gt=0.0,
+        le=1.0,
+        description=(
+            "Most of the available time that may be planned busy, 0 to 1 (0.75-0.90; 0.85 "
+            "is the usual planning cap)."
+        ),
     )
     overtime_max_min_per_day: NonNegFloat = Field(
         0.0, le=240, description="Overtime allowed to finish started work, minutes a day."
@@ -159,7 +182,8 @@ class Policies(Frozen):
         ChannelOrder.WARM_FIRST,
         description=(
             "warm_first: warm pools first (in the order listed), cold lists last, in turn "
-            "(DOMAIN.md: cold is the last resort); in_turn: every outbound channel in turn."
+            "(cold is the last resort: [glossary](glossary.md#warm-and-cold-channels)); in_turn: "
+            "every outbound channel in turn."
         ),
     )
     priorities: list[Activity] = Field(
