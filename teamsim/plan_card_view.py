@@ -134,6 +134,37 @@ def render_plan_card(card: PlanCard) -> Group | None:
     return Group(*parts)  # type: ignore[arg-type]
 
 
+def role_rows(card: PlanCard, role: str) -> pd.DataFrame:
+    """One role's card as display text: what, a month, a day at work, a week, how."""
+    rows = []
+    for line in (x for x in card.lines if x.role == role):
+        rows.append(
+            {
+                "what": line_label(line) + (" *" if line.target else ""),
+                "a month": _figure(line.per_month, line.unit, card.currency),
+                "a day at work": _figure(line.per_person_day, line.unit, card.currency),
+                "a week": _figure(line.per_person_week, line.unit, card.currency),
+                "how": line_text(line, card.currency),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def quota_rows(card: PlanCard) -> pd.DataFrame:
+    """The call quotas as display text: role, today, recommended, why."""
+    return pd.DataFrame(
+        [
+            {
+                "role": q.role,
+                "today": q.today,
+                "recommended": q.recommended,
+                "why": f"{_why(q)}; {held_text(q)}" if q.held_by_cap else _why(q),
+            }
+            for q in card.quotas
+        ]
+    )
+
+
 def _quotas(card: PlanCard) -> Table:
     table = Table(title="Call quota: dials a day at work, per person", title_justify="left")
     for col in ("role", "today", "recommended", "why"):

@@ -203,3 +203,26 @@ def test_verify_json_and_store_carry_the_card(tmp_path: Path) -> None:
     stored = Store(store).load_table(data["run_id"], "plan_card")
     assert stored["step"].iloc[0] == "plan" and stored["text"].iloc[0] == header
     assert len(stored) == 1 + len(data["plan_card"]["lines"]) + 2 * len(data["plan_card"]["quotas"])
+
+
+def test_dashboard_plan_page_shows_the_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TEAMSIM_STORE", str(tmp_path / "store.duckdb"))
+    at = AppTest.from_file(ROOT / "dashboard" / "app.py", default_timeout=180)
+    at.session_state["workers"] = 1
+    at.run()
+    at.switch_page("views/plan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Plan card" in [s.value for s in at.subheader]
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    card = plan_card(plan(sc), sc)
+    assert any(header_text(card) in m.value for m in at.markdown)
+    frames = [d.value for d in at.dataframe]
+    hows = [f for f in frames if "how" in f.columns]
+    assert len(hows) == len(card.roles)
+    assert any(str(t).startswith("won deals, consumer_loan ") for t in hows[-1]["how"])
+    quotas = next(f for f in frames if "recommended" in f.columns)
+    assert list(quotas["recommended"]) == [q.recommended for q in card.quotas]
