@@ -5,6 +5,7 @@ simulated and recalibrated until it holds); nothing is printed or written. The f
 the package: front ends import from here, never from the modules behind it.
 """
 
+from optimizer.card import CardLine, PlanCard, QuotaLine, plan_card
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
 from optimizer.loop import VerifiedPlan, verify
@@ -15,18 +16,22 @@ from optimizer.result import Marginal, Plan, RoleLine
 from optimizer.solvers import make_solver
 
 __all__ = [
+    "CardLine",
     "Funnel",
     "InfeasiblePlanError",
     "Marginal",
     "Plan",
+    "PlanCard",
     "PlanError",
     "PlanMode",
+    "QuotaLine",
     "RoleLine",
     "VerifiedPlan",
     "back_calculate",
     "make_solver",
     "outcome_label",
     "plan",
+    "plan_card",
     "sells",
     "verify",
 ]

@@ -14,7 +14,9 @@ from optimizer.result import (
     Marginal,
     PersonLine,
     Plan,
+    RoleChannelLine,
     RoleLine,
+    RoleSegmentLine,
     SegmentLine,
     ServiceLine,
 )
@@ -98,6 +100,8 @@ def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...]
         limits=binding_limits(model, solver),
         marginals=marginals,
         notes=tuple(model.notes),
+        role_channels=_role_channels(model),
+        role_segments=_role_segments(model),
     )
 
 
@@ -230,6 +234,85 @@ def _segments(model: Model) -> tuple[SegmentLine, ...]:
                 revenue += value(var) * e.revenue
         m = r.per_month
         lines.append(SegmentLine(sid, deals * m, won * m, revenue * m))
+    return tuple(lines)
+
+
+def _role_leads(model: Model) -> dict[tuple[str, str], float]:
+    """(role, channel) -> leads a day the role's people receive, from the lead balances.
+
+    Each balance ``leads_<unit>_<segment>`` reads deals = the leads the unit receives:
+    terms in dial variables (the channel dialled), in answer variables (the inbound
+    channel answered, by the unit or by others who pass their leads on), and a constant
+    (referrals, which arrive by themselves: named by the referral channels feeding
+    the segment). Read back here, not worked out again.
+    """
+    sc = model.scenario
+    channel_of = {id(v): c for (_, c), v in [*model.dials.items(), *model.answers.items()]}
+    leads: dict[tuple[str, str], float] = defaultdict(float)
+    for (uid, sid), deals in model.deals.items():
+        role = model.unit(uid).role
+        row = model.constraints[f"leads_{uid}_{sid}"]
+        for var, coef in row.items():
+            if var is not deals:
+                leads[role, channel_of[id(var)]] += -coef * value(var)
+        if row.constant:
+            fed = sc.segments[sid].channels
+            referral = "+".join(c for c in fed if model.channels[c].fixed_leads_per_day > 0)
+            leads[role, referral] -= row.constant  # PuLP keeps the row as lhs - rhs
+    return leads
+
+
+def _role_channels(model: Model) -> tuple[RoleChannelLine, ...]:
+    """Per role and channel: dials, their outcomes and the leads received, a month."""
+    m = model.rates.per_month
+    dials: dict[tuple[str, str], float] = defaultdict(float)
+    for (uid, cid), var in model.dials.items():
+        dials[model.unit(uid).role, cid] += value(var)
+    leads = _role_leads(model)
+    lines = []
+    for rid in model.scenario.roles:
+        for cid in dict.fromkeys(c for r, c in [*dials, *leads] if r == rid):
+            ch = model.channels.get(cid)
+            d = dials.get((rid, cid), 0.0)
+            if d <= 1e-9 and leads.get((rid, cid), 0.0) <= 1e-9:
+                continue
+            lines.append(
+                RoleChannelLine(
+                    role=rid,
+                    channel=cid,
+                    kind=ch.kind if ch is not None else "referral",
+                    dials_per_month=d * m,
+                    connects_per_month=d * ch.connects_per_dial * m if ch else 0.0,
+                    conversations_per_month=d * ch.conversations_per_dial * m if ch else 0.0,
+                    leads_per_month=leads.get((rid, cid), 0.0) * m,
+                )
+            )
+    return tuple(lines)
+
+
+def _role_segments(model: Model) -> tuple[RoleSegmentLine, ...]:
+    """Per role and segment: deals entering, won, revenue and stage entries, a month."""
+    m = model.rates.per_month
+    sums: dict[tuple[str, str], list[float]] = {}
+    for (uid, sid), var in model.deals.items():
+        e, v = model.econ[uid, sid], value(var)
+        row = sums.setdefault((model.unit(uid).role, sid), [0.0] * (3 + len(e.reach)))
+        for i, x in enumerate((v, v * e.won, v * e.revenue, *(v * p for p in e.reach))):
+            row[i] += x
+    lines = []
+    for (rid, sid), row in sums.items():
+        if row[0] <= 1e-9:
+            continue
+        lines.append(
+            RoleSegmentLine(
+                role=rid,
+                segment=sid,
+                deals_per_month=row[0] * m,
+                won_per_month=row[1] * m,
+                revenue_per_month=row[2] * m,
+                stage_entries_per_month=tuple(x * m for x in row[3:]),
+            )
+        )
     return tuple(lines)
 
 

@@ -29,12 +29,23 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Scenario:
         role = data["roles"][line.role]
         role["headcount"] = {**role["headcount"], "current": line.headcount}
         if scenario.roles[line.role].sells > 0:
-            # Round up: a quota a person can meet on most days is a whole number of dials.
-            cap = math.floor(dial_cap(scenario, line.role) + 1e-9)
-            role["call_quota_per_day"] = min(cap, math.ceil(line.dials_per_day - 1e-6))
+            role["call_quota_per_day"] = recommended_quota(scenario, line.role, line.dials_per_day)
             if dialled:
                 role["channels"] = _role_channels(scenario, line.role, dialled)
     return Scenario.model_validate(data)
+
+
+def quota_cap(scenario: Scenario, role_id: str) -> int:
+    """The most a whole-number quota may be: ``dial_cap`` rounded down (dials a day)."""
+    return math.floor(dial_cap(scenario, role_id) + 1e-9)
+
+
+def recommended_quota(scenario: Scenario, role_id: str, dials_per_day: float) -> int:
+    """The quota a plan sets: its dials a day at work rounded up, never above the cap.
+
+    Round up: a quota a person can meet on most days is a whole number of dials.
+    """
+    return min(quota_cap(scenario, role_id), math.ceil(dials_per_day - 1e-6))
 
 
 def _dialled_channels(plan: Plan) -> set[str]:

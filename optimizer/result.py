@@ -100,6 +100,43 @@ class SegmentLine:
 
 
 @dataclass(frozen=True)
+class RoleChannelLine:
+    """What one role's people together get from one channel, an average month.
+
+    Read from the solved model: dials are the model's variables, connects and
+    conversations their expected outcomes (sim.rules.calls.dial_economics), leads the
+    terms of the model's lead balances (``leads_<unit>_<segment>``) that come from the
+    channel, so they add up to the deals the role works.
+    """
+
+    role: str
+    channel: str  # a channel id; referrals of several channels into one row: "a+b"
+    kind: str  # warm, cold, referral, inbound
+    dials_per_month: float  # the role's people together
+    connects_per_month: float
+    conversations_per_month: float  # first conversations and call-backs
+    leads_per_month: float  # deals that enter the role's funnel from this channel
+
+
+@dataclass(frozen=True)
+class RoleSegmentLine:
+    """Deals one role's people together work in one segment, an average month.
+
+    Deals are the model's variables (fresh leads entering the first stage); won deals,
+    revenue and stage entries are their expected outcomes for the role's people
+    (optimizer.economics.lead_economics: ramp and repeat sales in the won deals, stage
+    entries of the fresh leads before ramp).
+    """
+
+    role: str
+    segment: str
+    deals_per_month: float  # fresh leads entering the funnel
+    won_per_month: float
+    revenue_per_month: float
+    stage_entries_per_month: tuple[float, ...]  # by stage, in the segment's order
+
+
+@dataclass(frozen=True)
 class Limit:
     """A constraint that binds (no room left), and what relaxing it is worth."""
 
@@ -151,6 +188,9 @@ class Plan:
     limits: tuple[Limit, ...]
     marginals: tuple[Marginal, ...]
     notes: tuple[str, ...]
+    # Per role and channel, per role and segment: what the plan card traces (optimizer.card).
+    role_channels: tuple[RoleChannelLine, ...] = ()
+    role_segments: tuple[RoleSegmentLine, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""

@@ -10,10 +10,11 @@ import pandas as pd
 from rich.console import Group
 from rich.table import Table
 
-from optimizer import VerifiedPlan, outcome_label
+from optimizer import PlanCard, VerifiedPlan, outcome_label, plan_card
 from sim import scenario_hash
 from teamsim import __version__
 from teamsim.format import fmt_value
+from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
 
 
@@ -97,10 +98,17 @@ def _iterations(verified: VerifiedPlan) -> Table:
     return table
 
 
+def verified_card(verified: VerifiedPlan) -> PlanCard:
+    """The final plan's card: for the scenario as given, with the margin it was sized with."""
+    final = verified.final
+    return plan_card(final.plan, verified.scenario, final.plan_factor)
+
+
 def verified_tables(verified: VerifiedPlan) -> dict[str, pd.DataFrame]:
-    """What a verify run stores: the final simulation, the plan, quotas and iterations."""
+    """What a verify run stores: the final simulation, the plan, its card, quotas, iterations."""
     plan = verified.final.plan
     tables = dict(verified.final.result.tables())
+    tables["plan_card"] = plan_card_frame(verified_card(verified))
     tables["iterations"] = verified.iterations_table()
     tables["quotas"] = verified.quotas_table()
     tables["plan_roles"] = pd.DataFrame([dataclasses.asdict(r) for r in plan.roles])

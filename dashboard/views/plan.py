@@ -9,8 +9,16 @@ import streamlit as st
 
 from dashboard import charts, state, tables, ui
 from dashboard.plan_met import show_plan_met
-from optimizer import InfeasiblePlanError, Plan, PlanMode, outcome_label, sells
+from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card, sells
 from teamsim.format import SERVICE_CAPTION, SERVICE_TITLE, expected_outcome, fmt_value
+from teamsim.plan_card_view import (
+    PER_PERSON_NOTE,
+    PLAN_CARD_TITLE,
+    header_text,
+    money,
+    quota_rows,
+    role_rows,
+)
 from teamsim.store import scenario_text_hash
 
 if TYPE_CHECKING:
@@ -41,6 +49,7 @@ def render() -> None:
         st.error(f"**No plan is possible:** {exc}", icon=":material/block:")
     else:
         _plan(plan)
+        _card(plan_card(plan, scenario), key="plan")
     st.divider()
     _verified(source, edits, scenario.plan.confidence, scenario.seed)
 
@@ -187,6 +196,28 @@ def _verified(source: state.Source, edits: tuple[str, ...], confidence: float, s
     if state.recall("verify", key) is None:
         st.warning("This verified plan is for an earlier version: press **Verify the plan**.")
     _verified_results(verified)
+    final = verified.final
+    _card(plan_card(final.plan, verified.scenario, final.plan_factor), key="verified")
+
+
+def _card(card: PlanCard, key: str) -> None:
+    """The plan card: per selling role, revenue traced back to dials, and the quotas."""
+    if not card.lines:
+        return
+    st.subheader(PLAN_CARD_TITLE)
+    st.markdown(
+        f"Design month {card.month}: {header_text(card)}; expected revenue "
+        f"{money(card.revenue_per_month, card.currency)}."
+    )
+    for rc in card.roles:
+        st.markdown(f"**{rc.title}**: {rc.people} people, {rc.presence:.0%} of days at work")
+        st.dataframe(role_rows(card, rc.role), hide_index=True, width="stretch",
+                     key=f"card_{key}_{rc.role}")  # fmt: skip
+    if card.quotas:
+        st.markdown("**Call quota**: dials a day at work, per person")
+        st.dataframe(quota_rows(card), hide_index=True, width="stretch",
+                     key=f"card_{key}_quotas")  # fmt: skip
+    st.caption(f"{PER_PERSON_NOTE} (* a target)")
 
 
 def _verified_results(verified: VerifiedPlan) -> None:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Group
 from rich.table import Table
 
-from optimizer import Marginal, Plan, PlanMode, RoleLine, plan, verify
+from optimizer import Marginal, Plan, PlanCard, PlanMode, RoleLine, plan, plan_card, verify
 from sim import Executor
 from sim.scenario import Scenario
 from teamsim.commands.options import (
@@ -33,10 +33,11 @@ from teamsim.format import (
     service_rows,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.plan_card_view import header_text, plan_card_json, render_plan_card
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
 from teamsim.progress import replication_progress
 from teamsim.store import Store
-from teamsim.verify_view import render_verified, save_verified
+from teamsim.verify_view import render_verified, save_verified, verified_card
 
 
 class SolverName(StrEnum):
@@ -145,6 +146,7 @@ def _verify(
         Store(store), verified, scenario_text=text, overrides=overrides, started_at=started
     )
     final = verified.final.result
+    card = verified_card(verified)
     warning = few_replications_warning(final)
     if warning:
         err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
@@ -157,11 +159,13 @@ def _verify(
                 "plan": verified.final.plan.to_dict(),
                 "iterations": verified.iterations_table().to_dict(orient="records"),
                 "quotas": verified.quotas_table().to_dict(orient="records"),
+                "plan_card": plan_card_json(card),
                 **plan_met_json(final),
             }
         )
     else:
-        out.print(render(verified.final.plan))
+        out.print(render(verified.final.plan, card))
+        _print_card(card)
         out.print(render_verified(verified))
         shown = render_plan_met(final)
         if shown is not None:
@@ -173,15 +177,23 @@ def _verify(
 
 def show(sc: Scenario, result: Plan, as_json: bool) -> None:
     """Print a plan as JSON or as tables."""
+    card = plan_card(result, sc)
     if as_json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), "plan_card": plan_card_json(card)})
         return
-    out.print(render(result))
+    out.print(render(result, card))
+    _print_card(card)
 
 
-def render(result: Plan) -> Group:
-    """The plan as terminal tables."""
-    parts: list[object] = [_head(result), _levels(result), _roles(result), _duties(result)]
+def _print_card(card: PlanCard) -> None:
+    shown = render_plan_card(card)
+    if shown is not None:
+        out.print(shown)
+
+
+def render(result: Plan, card: PlanCard | None = None) -> Group:
+    """The plan as terminal tables; with its card, the header shows the plan and the margin."""
+    parts: list[object] = [_head(result, card), _levels(result), _roles(result), _duties(result)]
     if result.persons:
         parts.append(_persons(result))
     parts.append(_channels(result))
@@ -196,11 +208,12 @@ def _money(x: float, cur: str) -> str:
     return fmt_value(x, "currency", cur)
 
 
-def _head(result: Plan) -> str:
+def _head(result: Plan, card: PlanCard | None = None) -> str:
     """Who was planned and how; the design month and what the plan expects to deliver.
 
     A team that sells nothing has a nominal plan (0 here): it is never quoted, the
-    header names its service targets instead.
+    header names its service targets instead. With the plan's card, the plan is the
+    scenario's and the margin it was sized with is said apart.
     """
     cur = result.currency
     cost = f"team cost {_money(result.cost_per_month, cur)} a month" + (
@@ -212,9 +225,9 @@ def _head(result: Plan) -> str:
     if result.expected_attainment is None:
         lines.append(f"{_sentence(expected_outcome(result))}; {cost}")
     else:
+        said = f"plan {_money(result.plan_per_month, cur)}" if card is None else header_text(card)
         lines.append(
-            f"Design month {result.month} (the highest plan): plan "
-            f"{_money(result.plan_per_month, cur)}, expected revenue "
+            f"Design month {result.month} (the highest plan): {said}; expected revenue "
             f"{_money(result.revenue_per_month, cur)}, {cost}"
         )
         lines.append(_sentence(expected_outcome(result)))

@@ -1,0 +1,255 @@
+"""The plan card in the terminal, in JSON and as a stored table (optimizer.card).
+
+Each line reads as the arithmetic a head can redo by hand ("won deals 4.2 = revenue
+126,000 RUB / deal value 30,000 RUB"); the same texts go to the terminal, the JSON
+output, the run store (and so every export) and the dashboard.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pandas as pd
+from rich.console import Group
+from rich.table import Table
+
+from optimizer import CardLine, PlanCard, QuotaLine
+from teamsim.format import fmt_value
+
+PLAN_CARD_TITLE = "Plan card"
+PER_PERSON_NOTE = (
+    "A month: the role's people together, an average month. Per person a day at work: "
+    "a month / people / working days a month / share of days at work; a week: a day at "
+    "work x working days a week. Stage entries and dials are targets in their own right."
+)
+
+
+def money(value: float, currency: str) -> str:
+    """Money on the card: the one place that formats it (teamsim.format.fmt_value)."""
+    return fmt_value(value, "currency", currency)
+
+
+def _count(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _share(value: float) -> str:
+    # Three significant digits: enough to redo a division by hand within rounding.
+    return f"{100 * value:.3g} %"
+
+
+def _figure(value: float, unit: str, currency: str) -> str:
+    if unit == "currency":
+        return money(value, currency)
+    return _share(value) if unit == "share" else _count(value)
+
+
+def header_text(card: PlanCard) -> str:
+    """The plan and, apart, the margin it was sized with.
+
+    "plan 30.00 M RUB" or "plan 30.00 M RUB; sized for 35.73 M RUB with a +19 % margin
+    for the spread of attainment".
+    """
+    text = f"plan {money(card.plan_per_month, card.currency)}"
+    if abs(card.margin) > 1e-9:
+        text += (
+            f"; sized for {money(card.sized_for, card.currency)} with a {100 * card.margin:+.0f} % "
+            "margin for the spread of attainment"
+        )
+    return text
+
+
+def line_label(line: CardLine) -> str:
+    """What a line counts: "won deals (consumer_loan)", "meeting (in person)", ..."""
+    where = ", ".join(x for x in (line.segment, line.channel) if x)
+    label = f"{line.name}, {where}" if where else line.name
+    if line.step == "stage":
+        label = f"{line.name} entries, {line.segment}"
+    return label + (" (in person)" if line.in_person else "")
+
+
+def line_text(line: CardLine, currency: str) -> str:
+    """A line's arithmetic, a month: "won deals 4.2 = revenue 126,000 RUB / deal value ..."."""
+    text = f"{line_label(line)} {_figure(line.per_month, line.unit, currency)}"
+    if not line.op:
+        return text
+    parts = [f"{t.name} {_figure(t.value, t.unit, currency)}" for t in line.terms]
+    return f"{text} = " + f" {line.op} ".join(parts)
+
+
+def quota_text(q: QuotaLine) -> str:
+    """Today's quota beside the plan's, and whether the cap holds it."""
+    text = f"today {q.today} ({q.today_source}); recommended {q.recommended} ({_why(q)})"
+    return text + (f"; {held_text(q)}" if q.held_by_cap else "")
+
+
+def _why(q: QuotaLine) -> str:
+    if q.planned <= 0:
+        return "the plan needs no dials of this role"
+    return f"the plan's {q.planned:.1f} rounded up"
+
+
+def held_text(q: QuotaLine) -> str:
+    """Why a quota is where it is when the cap sets it: "held by your cap of 70, not by the day"."""
+    if q.recommended >= q.cap:
+        return f"held by your cap of {q.cap}, not by the day"
+    return (
+        f"held by your cap of {q.cap} (a plan asks at most {q.planned_cap:.1f} of it, "
+        "the occupancy cap's share), not by the day"
+    )
+
+
+def render_plan_card(card: PlanCard) -> Group | None:
+    """One table per selling role and the call quotas; None when nobody sells."""
+    if not card.lines:
+        return None
+    parts: list[object] = [
+        f"[bold]{PLAN_CARD_TITLE}[/], design month {card.month}: {header_text(card)}; "
+        f"expected revenue {money(card.revenue_per_month, card.currency)}"
+    ]
+    for rc in card.roles:
+        table = Table(
+            title=f"{rc.title}: {rc.people} people, {_share(rc.presence)} of days at work",
+            title_justify="left",
+        )
+        for col in ("", "a month", "a day at work", "a week", "how"):
+            table.add_column(col, justify="right" if col.startswith("a ") else "left")
+        for line in (x for x in card.lines if x.role == rc.role):
+            how = line_text(line, card.currency).partition(" = ")[2]
+            table.add_row(
+                line_label(line) + (" *" if line.target else ""),
+                _figure(line.per_month, line.unit, card.currency),
+                _figure(line.per_person_day, line.unit, card.currency),
+                _figure(line.per_person_week, line.unit, card.currency),
+                f"= {how}" if how else "",
+            )
+        parts.append(table)
+    if card.quotas:
+        parts.append(_quotas(card))
+    parts.append(
+        f"[dim]{PER_PERSON_NOTE} (* a target; {card.days_per_month:.1f} working days a "
+        f"month, {card.days_per_week:.0f} a week)[/]"
+    )
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def role_rows(card: PlanCard, role: str) -> pd.DataFrame:
+    """One role's card as display text: what, a month, a day at work, a week, how."""
+    rows = []
+    for line in (x for x in card.lines if x.role == role):
+        rows.append(
+            {
+                "what": line_label(line) + (" *" if line.target else ""),
+                "a month": _figure(line.per_month, line.unit, card.currency),
+                "a day at work": _figure(line.per_person_day, line.unit, card.currency),
+                "a week": _figure(line.per_person_week, line.unit, card.currency),
+                "how": line_text(line, card.currency),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def quota_rows(card: PlanCard) -> pd.DataFrame:
+    """The call quotas as display text: role, today, recommended, why."""
+    return pd.DataFrame(
+        [
+            {
+                "role": q.role,
+                "today": q.today,
+                "recommended": q.recommended,
+                "why": f"{_why(q)}; {held_text(q)}" if q.held_by_cap else _why(q),
+            }
+            for q in card.quotas
+        ]
+    )
+
+
+def _quotas(card: PlanCard) -> Table:
+    table = Table(title="Call quota: dials a day at work, per person", title_justify="left")
+    for col in ("role", "today", "recommended", "why"):
+        table.add_column(col, justify="right" if col in ("today", "recommended") else "left")
+    for q in card.quotas:
+        why = _why(q)
+        table.add_row(
+            q.role,
+            str(q.today),
+            str(q.recommended),
+            f"{why}; {held_text(q)}" if q.held_by_cap else why,
+        )
+    return table
+
+
+def plan_card_json(card: PlanCard) -> dict[str, Any]:
+    """The card as plain data, each line and quota with its text."""
+    data = dataclasses.asdict(card)
+    data["header"] = header_text(card)
+    for row, line in zip(data["lines"], card.lines, strict=True):
+        row["text"] = line_text(line, card.currency)
+    for row, q in zip(data["quotas"], card.quotas, strict=True):
+        row["text"] = quota_text(q)
+    return data
+
+
+CARD_COLUMNS = (
+    "role",
+    "step",
+    "name",
+    "segment",
+    "channel",
+    "in_person",
+    "target",
+    "per_month",
+    "per_person_day",
+    "per_person_week",
+    "text",
+)
+
+
+def plan_card_frame(card: PlanCard) -> pd.DataFrame:
+    """The card as one tidy table (stored with a run, so every export carries it).
+
+    The first row is the plan (step "plan", the header's text); then a row per line;
+    then two rows per quota (step "quota": today's and the recommended, dials a day at
+    work in ``per_person_day``).
+    """
+    rows: list[dict[str, Any]] = [
+        _row(
+            role="", step="plan", name="plan", per_month=card.plan_per_month, text=header_text(card)
+        )
+    ]
+    for line in card.lines:
+        rows.append(
+            {
+                **{k: getattr(line, k) for k in CARD_COLUMNS if k != "text"},
+                "text": line_text(line, card.currency),
+            }
+        )
+    for q in card.quotas:
+        rows.append(_row(q.role, "quota", "call quota today", day=q.today, text=quota_text(q)))
+        held = held_text(q) if q.held_by_cap else ""
+        rows.append(_row(q.role, "quota", "call quota recommended", day=q.recommended, text=held))
+    return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
+
+
+def _row(
+    role: str,
+    step: str,
+    name: str,
+    per_month: float = float("nan"),
+    day: float = float("nan"),
+    text: str = "",
+) -> dict[str, Any]:
+    return {
+        "role": role,
+        "step": step,
+        "name": name,
+        "segment": "",
+        "channel": "",
+        "in_person": False,
+        "target": step == "quota",
+        "per_month": per_month,
+        "per_person_day": day,
+        "per_person_week": float("nan"),
+        "text": text,
+    }

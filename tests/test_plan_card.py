@@ -1,0 +1,228 @@
+"""The plan card: its arithmetic closes on the optimiser's own solution, and by hand.
+
+The card traces a plan back from revenue to dials (optimizer.card); every line is a
+division, product or sum of figures the plan and the rules give, so a head can redo it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from optimizer import CardLine, PlanCard, plan, plan_card
+from optimizer.measure import apply_plan
+from teamsim.cli import app
+from teamsim.io import load_scenario
+from teamsim.plan_card_view import header_text, line_text, plan_card_frame, quota_text
+from teamsim.store import Store
+from tests.optimizer_helpers import MONTH_DAYS, merge, scenario, tiny
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _closes(line: CardLine) -> float:
+    """What the line's arithmetic gives."""
+    values = [t.value for t in line.terms]
+    if line.op == "/":
+        return values[0] / values[1]
+    if line.op == "x":
+        return values[0] * values[1]
+    return sum(values)
+
+
+@pytest.mark.parametrize("name", ["retail_bank", "b2b_smb"])
+def test_card_arithmetic_closes_on_bundled_scenarios(name: str) -> None:
+    sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    solved = plan(sc)
+    card = plan_card(solved, sc)
+    revenue = sum(x.per_month for x in card.lines if x.step == "revenue")
+    assert revenue == pytest.approx(solved.revenue_per_month, rel=1e-6)
+    for line in card.lines:
+        if line.op:
+            assert _closes(line) == pytest.approx(line.per_month, rel=1e-5, abs=1e-6), line
+    roles = {r.role: r for r in solved.roles}
+    for rc in card.roles:
+        mine = [x for x in card.lines if x.role == rc.role]
+        dials = [x for x in mine if x.step == "dials" and not x.channel]
+        if dials:  # dials per person a day at work are the plan's call target
+            assert dials[0].per_person_day == pytest.approx(roles[rc.role].dials_per_day, rel=1e-9)
+        won = [x for x in mine if x.step == "won"]
+        for x in won:  # won deals x deal value = revenue of the segment
+            value = sc.segments[x.segment].deal_value
+            assert x.per_month * value == pytest.approx(x.terms[0].value, rel=1e-9)
+        total = next(x for x in mine if x.step == "leads" and not x.channel)
+        by_channel = sum(x.per_month for x in mine if x.step == "leads" and x.channel)
+        assert by_channel == pytest.approx(total.per_month, rel=1e-6)
+        assert total.per_month == pytest.approx(_closes(total), rel=1e-6)
+    applied = apply_plan(sc, solved)
+    for q in card.quotas:  # the recommended quota is the one the verify loop sets
+        assert q.recommended == applied.roles[q.role].call_quota_per_day
+
+
+def _two_stages() -> dict[str, object]:
+    """tiny(), with a desk stage then an in-person one.
+
+    By hand (optimizer_helpers.tiny): a dial takes 1.5 min, brings 0.5 conversations and
+    0.25 leads; a lead is qualified (20 min, half pass) and half of them are visited
+    (60 min, 40 % win): 20 + 0.5 x 60 = 50 min, won 0.5 x 0.4 = 0.2, revenue 200.
+    """
+    stages = [
+        {"name": "qualify", "work_min": 20, "convert": 0.5},
+        {"name": "visit", "work_min": 60, "meeting": True, "convert": 0.4},
+    ]
+    return merge(tiny(), {"segments.deal.stages": stages, "currency": "EUR"})
+
+
+def test_hand_solved_card() -> None:
+    sc = scenario(_two_stages())
+    card = plan_card(plan(sc), sc)
+    # The plan is 5,000 a day: 25 deals entering, 5 won, 12.5 visits, 50 conversations
+    # and 100 dials a day; 100 x 1.5 + 25 x 50 = 1,400 minutes, 3 people of 480.
+    people = math.ceil((100 * 1.5 + 25 * 50) / 480)
+    assert people == 3
+    m = MONTH_DAYS
+    want = {
+        ("revenue", "revenue", ""): 5000 * m,
+        ("won", "won deals", ""): 5 * m,
+        ("deals", "deals entering", ""): 25 * m,
+        ("stage", "qualify", ""): 25 * m,
+        ("stage", "visit", ""): 12.5 * m,
+        ("leads", "leads", ""): 25 * m,
+        ("leads", "leads", "cold"): 25 * m,
+        ("conversations", "conversations", "cold"): 50 * m,
+        ("dials", "dials", "cold"): 100 * m,
+        ("dials", "dials", ""): 100 * m,
+    }
+    got = {(x.step, x.name, x.channel): x for x in card.lines}
+    assert list(got) == list(want)
+    for key, per_month in want.items():
+        line = got[key]
+        assert line.per_month == pytest.approx(per_month, rel=1e-9), key
+        # No absence: a day at work is a month / people / working days a month.
+        assert line.per_person_day == pytest.approx(per_month / people / m, rel=1e-9)
+        assert line.per_person_week == pytest.approx(per_month / people / m * 5, rel=1e-9)
+    visit = got["stage", "visit", ""]
+    assert visit.in_person and visit.target
+    assert not got["stage", "qualify", ""].in_person
+    assert [t.value for t in visit.terms] == pytest.approx([25 * m, 0.5])
+    assert [t.value for t in got["won", "won deals", ""].terms] == pytest.approx([5000 * m, 1000])
+    assert [t.value for t in got["deals", "deals entering", ""].terms] == pytest.approx(
+        [5 * m, 0.2]
+    )
+    conv = got["conversations", "conversations", "cold"]
+    assert [t.value for t in conv.terms] == pytest.approx([25 * m, 0.5])
+    dials = got["dials", "dials", "cold"]
+    assert [t.value for t in dials.terms] == pytest.approx([50 * m, 0.5])
+    (q,) = card.quotas
+    # Today: policies.call_quota_per_day 30 x selling share 1; the plan's 100 / 3 = 33.3
+    # rounded up; the cap 100 x 1 is far: the day holds the quota, not the cap.
+    assert (q.today, q.recommended, q.cap, q.held_by_cap) == (30, 34, 100, False)
+    assert card.plan_per_month == pytest.approx(5000 * m)
+    assert card.margin == 0.0
+    assert header_text(card) == f"plan {5000 * m / 1e6:,.2f} M EUR"
+    assert line_text(got["won", "won deals", ""], "EUR") == (
+        f"won deals, deal {5 * m:,.1f} = revenue {5000 * m / 1e6:,.2f} M EUR / deal value 1,000 EUR"
+    )
+    assert line_text(visit, "EUR") == (
+        f"visit entries, deal (in person) {12.5 * m:,.1f} = deals entering {25 * m:,.1f} x "
+        "reach it 50 %"
+    )
+
+
+def test_quota_held_by_the_cap_and_margin_in_the_header() -> None:
+    # A cap of 20 dials a day: the plan needs more, so the cap sets the quota.
+    data = merge(
+        _two_stages(), {"policies.max_calls_per_day": 20, "policies.call_quota_per_day": 15}
+    )
+    sc = scenario(data)
+    solved = plan(sc)
+    card = plan_card(solved, sc, plan_factor=1.19)
+    (q,) = card.quotas
+    assert (q.recommended, q.cap, q.held_by_cap) == (20, 20, True)
+    assert quota_text(q).endswith("; held by your cap of 20, not by the day")
+    plan_money = card.plan_per_month / 1e6
+    assert header_text(card) == (
+        f"plan {plan_money:,.2f} M EUR; sized for {solved.plan_per_month / 1e6:,.2f} M EUR "
+        "with a +19 % margin for the spread of attainment"
+    )
+
+
+def test_plan_json_and_terminal_show_the_card(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump(_two_stages()))
+    runner = CliRunner()
+    result = runner.invoke(app, ["plan", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    card = data["plan_card"]
+    assert card["header"] == header_text(_card_of(path))
+    texts = [line["text"] for line in card["lines"]]
+    assert any(t.startswith("visit entries, deal (in person) ") for t in texts)
+    assert card["quotas"][0]["recommended"] == 34
+    assert data["role_segments"][0]["segment"] == "deal"  # the new Plan lines in JSON
+    shown = runner.invoke(app, ["plan", str(path)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "Plan card, design month" in shown.stdout
+    assert "Call quota: dials a day at work, per person" in shown.stdout
+
+
+def _card_of(path: Path) -> PlanCard:
+    sc = load_scenario(path)
+    return plan_card(plan(sc), sc)
+
+
+def test_card_table_holds_plan_lines_and_quotas() -> None:
+    sc = scenario(_two_stages())
+    frame = plan_card_frame(plan_card(plan(sc), sc))
+    assert frame["step"].iloc[0] == "plan"
+    quotas = frame[frame["step"] == "quota"]
+    assert list(quotas["name"]) == ["call quota today", "call quota recommended"]
+    assert list(quotas["per_person_day"]) == [30, 34]
+    assert frame["text"].str.len().gt(0).sum() >= len(frame) - 1
+
+
+def test_verify_json_and_store_carry_the_card(tmp_path: Path) -> None:
+    store = tmp_path / "runs.duckdb"
+    args = ["plan", str(ROOT / "scenarios" / "retail_bank.yaml"), "--verify", "--json"]
+    args += ["--replications", "3", "--iterations", "2", "--workers", "1"]
+    args += ["--store", str(store), "--set", "calendar.horizon_days=65"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code in (0, 3), result.output
+    data = json.loads(result.stdout)
+    header = data["plan_card"]["header"]
+    # The header keeps the scenario's plan; the margin, if any, is said apart.
+    assert header.startswith("plan 30.00 M RUB")
+    margin = data["plan_card"]["margin"]
+    if abs(margin) > 1e-9:
+        assert f"with a {100 * margin:+.0f} % margin for the spread of attainment" in header
+    stored = Store(store).load_table(data["run_id"], "plan_card")
+    assert stored["step"].iloc[0] == "plan" and stored["text"].iloc[0] == header
+    assert len(stored) == 1 + len(data["plan_card"]["lines"]) + 2 * len(data["plan_card"]["quotas"])
+
+
+def test_dashboard_plan_page_shows_the_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TEAMSIM_STORE", str(tmp_path / "store.duckdb"))
+    at = AppTest.from_file(ROOT / "dashboard" / "app.py", default_timeout=180)
+    at.session_state["workers"] = 1
+    at.run()
+    at.switch_page("views/plan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Plan card" in [s.value for s in at.subheader]
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    card = plan_card(plan(sc), sc)
+    assert any(header_text(card) in m.value for m in at.markdown)
+    frames = [d.value for d in at.dataframe]
+    hows = [f for f in frames if "how" in f.columns]
+    assert len(hows) == len(card.roles)
+    assert any(str(t).startswith("won deals, consumer_loan ") for t in hows[-1]["how"])
+    quotas = next(f for f in frames if "recommended" in f.columns)
+    assert list(quotas["recommended"]) == [q.recommended for q in card.quotas]
