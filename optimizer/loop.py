@@ -414,9 +414,6 @@ def _bottleneck(it: Iteration, scenario: Scenario) -> tuple[Diagnosis, ...]:
                     f"take duties off the role or add people (roles.{m.role}.headcount)",
                 )
             )
-    # Long waits and idle levels, with their causes (sim.diagnose).
-    result = it.result
-    found += diagnose(result.frames, result.kpis, result.scenario)
     for line in it.plan.roles:
         if line.headcount >= line.max and line.max > line.min:
             found.append(
@@ -426,6 +423,8 @@ def _bottleneck(it: Iteration, scenario: Scenario) -> tuple[Diagnosis, ...]:
                 )
             )
     if not found:
+        # No limit of the plan's own binds: the spread of outcomes is what keeps the
+        # chance down (the run's long waits and idle levels follow as context).
         what = (
             "the spread of attainment is too wide for the plan"
             if sells(scenario)
@@ -434,6 +433,9 @@ def _bottleneck(it: Iteration, scenario: Scenario) -> tuple[Diagnosis, ...]:
         found.append(
             Diagnosis(what, "ask for less confidence (plan.confidence) or allow more iterations")
         )
+    # Long waits and idle levels, with their causes (sim.diagnose).
+    result = it.result
+    found += diagnose(result.frames, result.kpis, result.scenario)
     return tuple(found)
 
 
