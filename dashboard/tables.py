@@ -8,9 +8,16 @@ from typing import Any
 import pandas as pd
 
 from optimizer import Plan
-from sim import wilson_interval
+from sim import KPIS, wilson_interval
+from sim.scenario import Scenario
 from teamsim.compare import Comparison
-from teamsim.format import fmt_value, service_rows
+from teamsim.format import (
+    MoneyScale,
+    fmt_value,
+    format_money_column,
+    money_scale,
+    service_rows,
+)
 
 __all__ = [
     "comparison_table",
@@ -23,47 +30,69 @@ __all__ = [
 ]
 
 
-def kpi_table(kpis: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """One row per KPI: mean, the middle 80 % of replications and the 95 % CI of the mean."""
+def kpi_table(kpis: pd.DataFrame, currency: str, locale: str | None = None) -> pd.DataFrame:
+    """One row per KPI: mean, the middle 80 % of replications and the 95 % CI of the mean.
+
+    Money in one scale per row, in ``locale`` (``Scenario.money_locale``; default the
+    currency's usual one). A yes/no outcome (``Kpi.share``: P(plan met), ...) is a
+    probability with its interval: its replications are 0 or 1, so it has no middle 80 %.
+    """
     rows = []
     for r in _records(kpis):
         if not math.isfinite(float(r["mean"])):
             continue
         unit = str(r["unit"])
+        stats = ("mean", "p10", "p90", "ci_low", "ci_high")
+        money = (
+            money_scale([float(r[k]) for k in stats], locale or Scenario.default_locale(currency))
+            if unit == "currency"
+            else None
+        )
+
+        f = {k: fmt_value(float(r[k]), unit, currency, locale=locale, scale=money) for k in stats}
+        middle = "–" if str(r["kpi"]) in _CHANCES else _range(f["p10"], f["p90"])
         rows.append(
             {
                 "KPI": r["label"],
-                "mean": fmt_value(float(r["mean"]), unit, currency),
-                "80 % of replications": _range(float(r["p10"]), float(r["p90"]), unit, currency),
-                "95 % CI of the mean": _range(
-                    float(r["ci_low"]), float(r["ci_high"]), unit, currency
-                ),
+                "mean": f["mean"],
+                "80 % of replications": middle,
+                "95 % CI of the mean": _range(f["ci_low"], f["ci_high"]),
                 "replications": int(r["n"]),
             }
         )
     return pd.DataFrame(rows)
 
 
+_CHANCES = frozenset(k.name for k in KPIS if k.share)
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def _range(low: float, high: float, unit: str, currency: str) -> str:
-    if not (math.isfinite(low) and math.isfinite(high)):
+def _range(low: str, high: str) -> str:
+    if "-" in (low, high):
         return "-"
-    return f"{fmt_value(low, unit, currency)} to {fmt_value(high, unit, currency)}"
+    return f"{low} to {high}"
 
 
 def comparison_table(result: Comparison) -> pd.DataFrame:
-    """KPI rows; a column per side, then each side's difference from the first, with its CI."""
+    """KPI rows; a column per side, then each side's difference from the first, with its CI.
+
+    A money row is written in one scale, in the first side's locale.
+    """
     base = result.sides[0].label
     currency = result.sides[0].scenario.currency
+    locale = result.sides[0].scenario.money_locale
     rows = []
     for _, part in result.table.groupby("kpi", sort=False):
         unit = str(part["unit"].iloc[0])
         row: dict[str, str] = {"KPI": str(part["label"].iloc[0])}
+        values = [float(v) for c in ("mean", "diff", "ci_low", "ci_high") for v in part[c]]
+        scale = money_scale(values, locale) if unit == "currency" else None
         for r in _records(part):
-            row[str(r["side"])] = _cell(fmt_value(float(r["mean"]), unit, currency))
+            mean = fmt_value(float(r["mean"]), unit, currency, locale=locale, scale=scale)
+            row[str(r["side"])] = _cell(mean)
         for r in _records(part.iloc[1:]):
             row[f"{r['side']} - {base}"] = _diff(
                 float(r["diff"]),
@@ -71,6 +100,8 @@ def comparison_table(result: Comparison) -> pd.DataFrame:
                 high=float(r["ci_high"]),
                 unit=unit,
                 currency=currency,
+                locale=locale,
+                scale=scale,
             )
         rows.append(row)
     return pd.DataFrame(rows)
@@ -94,21 +125,34 @@ def _cell(text: str) -> str:
     return "–" if text == "-" else text
 
 
-def _diff(diff: float, low: float, high: float, unit: str, currency: str) -> str:
+def _diff(
+    diff: float,
+    low: float,
+    high: float,
+    unit: str,
+    currency: str,
+    locale: str | None = None,
+    scale: MoneyScale | None = None,
+) -> str:
     if not math.isfinite(diff):
         return "–"
-    text = fmt_value(diff, unit, currency, signed=True)
+
+    def cell(value: float, signed: bool = False) -> str:
+        return fmt_value(value, unit, currency, signed=signed, locale=locale, scale=scale)
+
+    text = cell(diff, signed=True)
     if math.isfinite(low) and math.isfinite(high):
-        return f"{text} [{fmt_value(low, unit, currency)}, {fmt_value(high, unit, currency)}]"
+        return f"{text} [{cell(low)}, {cell(high)}]"
     return text
 
 
-def overview_table(overview: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """Cost, people by level and P(plan met) of each side, formatted."""
+def overview_table(
+    overview: pd.DataFrame, currency: str, locale: str | None = None
+) -> pd.DataFrame:
+    """Cost, people by level and P(plan met) of each side, formatted (money in one scale)."""
     shown = pd.DataFrame({"side": overview["side"]})
-    shown["cost a month"] = [
-        fmt_value(float(v), "currency", currency) for v in overview["cost_per_month"]
-    ]
+    costs = [float(v) for v in overview["cost_per_month"]]
+    shown["cost a month"] = format_money_column(costs, currency, locale)
     for column in [c for c in overview.columns if str(c).startswith("headcount_")]:
         if overview[column].sum() > 0:
             shown[str(column).replace("headcount_", "people, ")] = overview[column]
@@ -116,7 +160,7 @@ def overview_table(overview: pd.DataFrame, currency: str) -> pd.DataFrame:
     return shown
 
 
-def plan_roles(roles: pd.DataFrame, currency: str) -> pd.DataFrame:
+def plan_roles(roles: pd.DataFrame, currency: str, locale: str | None = None) -> pd.DataFrame:
     """The plan's roles for people: headcount now and planned, cost, load and quotas."""
     return pd.DataFrame(
         {
@@ -125,9 +169,9 @@ def plan_roles(roles: pd.DataFrame, currency: str) -> pd.DataFrame:
             "now": roles["current"],
             "planned": roles["headcount"],
             "range": [f"{r['min']}-{r['max']}" for r in _records(roles)],
-            "cost a month": [
-                fmt_value(float(v), "currency", currency) for v in roles["cost_per_month"]
-            ],
+            "cost a month": format_money_column(
+                [float(v) for v in roles["cost_per_month"]], currency, locale
+            ),
             "utilisation": [fmt_value(float(v), "share", currency) for v in roles["utilisation"]],
             "busy hours a week": roles["hours_per_week"].round(1),
             "dials a day (realistic)": roles["dials_per_day"].round(1),

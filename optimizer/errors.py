@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sim.diagnose import Diagnosis
 from sim.errors import TeamsimError
 
 
@@ -37,6 +38,17 @@ class InfeasiblePlanError(PlanError):
             lines.append("Any one of these would make it feasible:")
             lines.extend(f"  - {r.text}" for r in self.relaxations)
         super().__init__("\n".join(lines))
+
+    @property
+    def causes(self) -> tuple[Diagnosis, ...]:
+        """The reason as one flat list: the cause, with each relaxation as a remedy.
+
+        One line per way out ("cause; remedy"); with none found, the cause alone with
+        the remedy "no single limit moved makes it feasible".
+        """
+        if not self.relaxations:
+            return (Diagnosis(self.reason.rstrip("."), "no single limit moved makes it feasible"),)
+        return tuple(Diagnosis(self.reason.rstrip("."), r.text) for r in self.relaxations)
 
 
 class UnboundedPlanError(PlanError):

@@ -37,6 +37,7 @@ from optimizer.measure import (
 )
 from optimizer.planner import plan as optimise
 from optimizer.result import Plan
+from sim.diagnose import Diagnosis, diagnose
 from sim.kpis import kpi_value
 from sim.results import counted_months
 from sim.rules.service import desks
@@ -90,6 +91,9 @@ class VerifiedPlan:
     met: bool
     reason: str
     iterations: list[Iteration] = field(default_factory=list)
+    # Why a plan is not verified, one flat list of cause and remedy; ``reason`` is the
+    # verdict followed by these lines ("- cause; remedy"). Empty when met.
+    causes: tuple[Diagnosis, ...] = ()
 
     @property
     def final(self) -> Iteration:
@@ -209,7 +213,8 @@ def verify(
             if not done:
                 raise
             done[-1] = _explained(scenario, done[-1], solver)
-            return _stop(scenario, target, done, _cannot_staff(plan_factor, exc))
+            head, causes = _cannot_staff(plan_factor, exc)
+            return _stop(scenario, target, done, head, causes=causes)
         applied = apply_plan(scenario, plan)
         if done and applied == done[-1].scenario:
             # The same team and quotas on the same seed give the same days: no need to
@@ -238,8 +243,8 @@ def verify(
         done.append(_with_change(it, change))
         capacity, plan_factor = new_capacity, new_factor
     last = done[-1] = _explained(scenario, done[-1], solver)
-    reason = f"stopped after {max_iterations} iterations. " + _bottleneck(last, scenario)
-    return _stop(scenario, target, done, reason)
+    head = f"stopped after {max_iterations} iterations: " + _below(last, scenario)
+    return _stop(scenario, target, done, head, causes=_bottleneck(last, scenario))
 
 
 def _check_measurable(scenario: Scenario) -> None:
@@ -381,43 +386,74 @@ def _met(it: Iteration, target: float) -> str:
     )
 
 
-def _cannot_staff(factor: float, exc: InfeasiblePlanError) -> str:
-    return (
+def _cannot_staff(factor: float, exc: InfeasiblePlanError) -> tuple[str, tuple[Diagnosis, ...]]:
+    head = (
         f"the plan with the {factor - 1:+.0%} margin that the spread of attainment needs "
-        f"cannot be staffed within the scenario's limits: {exc}"
+        "cannot be staffed within the scenario's limits"
     )
+    return head, exc.causes
 
 
-def _bottleneck(it: Iteration, scenario: Scenario) -> str:
-    """Say what limits the plan, from the last simulation."""
-    reasons = []
-    for m in it.measures:
-        if m.planned_dials > 0 and m.ratio < CALLS_ON_PLAN:
-            reasons.append(
-                f"{m.role} made {m.realised_dials:.0f} of {m.planned_dials:.0f} planned dials "
-                "a day: the day does not hold more"
-            )
-    wait = kpi_value(it.result.kpis, "approval_wait_min")
-    if math.isfinite(wait) and wait > 240:
-        reasons.append(f"approvals are the bottleneck: deals wait {wait / 60:.1f} h on average")
-    for line in it.plan.roles:
-        if line.headcount >= line.max and line.max > line.min:
-            reasons.append(f"{line.role} is at its maximum headcount ({line.max})")
-    detail = "; ".join(reasons) or (
-        "the spread of attainment is too wide for the plan"
-        if sells(scenario)
-        else "inbound requests wait too long for the service target"
-    )
+def _below(it: Iteration, scenario: Scenario) -> str:
     return (
         f"{outcome_label(scenario)} {it.p_plan_met:.0%} "
         f"(95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
-        f"is below the {scenario.plan.confidence:.0%} asked for: {detail}"
+        f"is below the {scenario.plan.confidence:.0%} asked for"
     )
 
 
+def _bottleneck(it: Iteration, scenario: Scenario) -> tuple[Diagnosis, ...]:
+    """What limits the plan, from the last simulation: causes with their remedies."""
+    found = []
+    for m in it.measures:
+        if m.planned_dials > 0 and m.ratio < CALLS_ON_PLAN:
+            found.append(
+                Diagnosis(
+                    f"{m.role} made {m.realised_dials:.0f} of {m.planned_dials:.0f} planned "
+                    "dials a day: the day does not hold more",
+                    f"take duties off the role or add people (roles.{m.role}.headcount)",
+                )
+            )
+    for line in it.plan.roles:
+        if line.headcount >= line.max and line.max > line.min:
+            found.append(
+                Diagnosis(
+                    f"{line.role} is at its maximum headcount ({line.max})",
+                    f"raise roles.{line.role}.headcount.max",
+                )
+            )
+    if not found:
+        # No limit of the plan's own binds: the spread of outcomes is what keeps the
+        # chance down (the run's long waits and idle levels follow as context).
+        what = (
+            "the spread of attainment is too wide for the plan"
+            if sells(scenario)
+            else "inbound requests wait too long for the service target"
+        )
+        found.append(
+            Diagnosis(what, "ask for less confidence (plan.confidence) or allow more iterations")
+        )
+    # Long waits and idle levels, with their causes (sim.diagnose).
+    result = it.result
+    found += diagnose(result.frames, result.kpis, result.scenario)
+    return tuple(found)
+
+
 def _stop(
-    scenario: Scenario, target: float, done: list[Iteration], reason: str, met: bool = False
+    scenario: Scenario,
+    target: float,
+    done: list[Iteration],
+    reason: str,
+    met: bool = False,
+    causes: tuple[Diagnosis, ...] = (),
 ) -> VerifiedPlan:
+    """The loop's outcome; ``reason`` is the verdict, then one line per cause."""
+    text = "\n".join([reason, *(f"- {c.line}" for c in causes)])
     return VerifiedPlan(
-        scenario=scenario, confidence=target, met=met, reason=reason, iterations=done
+        scenario=scenario,
+        confidence=target,
+        met=met,
+        reason=text,
+        iterations=done,
+        causes=causes,
     )

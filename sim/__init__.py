@@ -5,6 +5,8 @@ scenario language) and from :mod:`sim.rules` (the rules of the working day), nev
 the modules behind them.
 """
 
+from sim.diagnose import Diagnosis, diagnose
+from sim.dials import dials_by_role
 from sim.errors import Problem, ScenarioError, TeamsimError
 from sim.kpis import KPIS, kpi_value
 from sim.mode import SimMode
@@ -30,6 +32,7 @@ from sim.stats import spread, t_quantile, wilson_interval
 
 __all__ = [
     "KPIS",
+    "Diagnosis",
     "Executor",
     "InlineExecutor",
     "Interrupted",
@@ -42,6 +45,8 @@ __all__ = [
     "TeamsimError",
     "attainment_by_month",
     "counted_months",
+    "diagnose",
+    "dials_by_role",
     "judged_attainment",
     "kpi_value",
     "met_by_replication",

@@ -20,7 +20,9 @@ Definitions (per replication):
 - ``win_rate``: deals won / deals closed (won or lost), for deals closed after warm-up.
 - ``cycle_time_days``: mean calendar days from creation to close of those won deals.
 - ``dials_per_caller_day``: dials / person-days present, over the people who dialled
-  at least once in the replication (so non-callers do not dilute the quota figure).
+  at least once in the replication (so non-callers do not dilute the quota figure). It
+  mixes roles (a supervisor who sells a little) and counts days present without a dial:
+  :func:`sim.dials.dials_by_role` gives dials a day by role over the days dialled.
 - ``conversations_per_day``, ``meetings_booked_per_day``: team totals from outbound
   calls per working day (a booked meeting is a call that produced a lead).
 - ``meetings_per_month``: deals entering an in-person stage, per counted month.
@@ -80,8 +82,8 @@ class Kpi:
 _PROPORTION = (0.0, 1.0)
 
 KPIS: tuple[Kpi, ...] = (
-    Kpi("revenue_per_month", "Revenue a month", "currency"),
-    Kpi("attainment", "Plan attainment", "share"),
+    Kpi("revenue_per_month", "Revenue a month (mean over counted months)", "currency"),
+    Kpi("attainment", "Plan attainment (revenue / plan)", "share"),
     Kpi("plan_met", "P(plan met)", "share", share=True, bounds=_PROPORTION),
     Kpi("month_met", "P(a month meets its plan)", "share", share=True, bounds=_PROPORTION),
     Kpi(
@@ -93,24 +95,31 @@ KPIS: tuple[Kpi, ...] = (
     ),
     Kpi("deals_won_per_month", "Deals won a month", "deals"),
     Kpi("win_rate", "Win rate (won / closed)", "share", bounds=_PROPORTION),
-    Kpi("cycle_time_days", "Cycle time of won deals", "days"),
-    Kpi("dials_per_caller_day", "Dials per caller a day", "dials"),
+    Kpi("cycle_time_days", "Cycle time of won deals (mean, calendar days)", "days"),
+    Kpi(
+        "dials_per_caller_day",
+        "Dials a day per person who dials (all roles, days present)",
+        "dials",
+    ),
     Kpi("conversations_per_day", "Conversations a day (team)", "calls"),
     Kpi("meetings_booked_per_day", "Meetings booked a day (team)", "meetings"),
     Kpi("meetings_per_month", "In-person meetings a month", "meetings"),
-    *(Kpi(f"utilisation_{lv.value}", f"Utilisation, {lv.value} level", "share") for lv in Level),
-    Kpi("approval_wait_min", "Approval wait, mean", "min"),
-    Kpi("escalation_wait_min", "Escalation wait, mean", "min"),
+    *(
+        Kpi(f"utilisation_{lv.value}", f"Utilisation, {lv.value} level (busy / available)", "share")
+        for lv in Level
+    ),
+    Kpi("approval_wait_min", "Approval wait (mean, minutes)", "min"),
+    Kpi("escalation_wait_min", "Escalation wait (mean, minutes)", "min"),
     Kpi("inbound_service_level", "Inbound answered within target", "share", bounds=_PROPORTION),
     Kpi("inbound_wait_share", "Inbound requests that waited", "share", bounds=_PROPORTION),
-    Kpi("inbound_asa_min", "Inbound speed of answer, same day, mean", "min"),
+    Kpi("inbound_asa_min", "Inbound speed of answer, same day (mean, minutes)", "min"),
     Kpi(
         "inbound_carried_share",
         "Inbound carried to a later day or unanswered",
         "share",
         bounds=_PROPORTION,
     ),
-    Kpi("inbound_carried_wait_min", "Inbound carried over: wait, mean", "min"),
+    Kpi("inbound_carried_wait_min", "Inbound carried over: wait (mean, minutes)", "min"),
 )
 _BY_NAME = {k.name: k for k in KPIS}
 

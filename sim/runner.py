@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
+from sim.dials import dials_by_role
 from sim.errors import TeamsimError
 from sim.kpis import per_replication, summarise
 from sim.mode import SimMode
@@ -190,6 +191,7 @@ class SimResult:
             "kpis": self.kpis,
             "plan_met": plan_met_table(self.kpis, self.scenario),
             "attainment_by_month": attainment_by_month(self.frames.attainment_month, self.scenario),
+            "dials_by_role": dials_by_role(self.frames, self.scenario),
         }
 
 

@@ -13,7 +13,8 @@ from rich.table import Table
 from optimizer import PlanCard, VerifiedPlan, outcome_label, plan_card
 from sim import scenario_hash
 from teamsim import __version__
-from teamsim.format import fmt_value
+from teamsim.diagnose_view import render_diagnoses, run_diagnoses
+from teamsim.format import fmt_value, format_money, format_money_column
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
 
@@ -27,12 +28,22 @@ def render_verified(verified: VerifiedPlan) -> Group:
         f"[bold {colour}]{verdict}[/]: {verified.reason}\n"
         f"Final team: "
         + ", ".join(f"{n} {lv}" for lv, n in final.plan.levels.items())
-        + f"; cost {fmt_value(final.plan.cost_per_month, 'currency', final.plan.currency)} a month"
+        + f"; cost {_cost(verified)} a month"
     )
     parts: list[str | Table] = [head]
     if not verified.quotas_table().empty:  # a desk that makes no calls has no quotas
         parts.append(_quotas(verified))
-    return Group(*parts, _iterations(verified))
+    parts.append(_iterations(verified))
+    # An unverified plan's reason already lists the run's diagnoses among its causes.
+    found = render_diagnoses(run_diagnoses(final.result)) if verified.met else None
+    if found is not None:
+        parts.append(found)
+    return Group(*parts)
+
+
+def _cost(verified: VerifiedPlan) -> str:
+    sc = verified.scenario
+    return format_money(verified.final.plan.cost_per_month, sc.currency, sc.money_locale)
 
 
 def _quotas(verified: VerifiedPlan) -> Table:
@@ -76,7 +87,12 @@ def _iterations(verified: VerifiedPlan) -> Table:
     table.caption, table.caption_justify = ITERATIONS_NOTE, "left"
     currency = verified.scenario.currency
     rows = verified.iterations_table().to_dict(orient="records")
-    for it, row in zip(verified.iterations, rows, strict=True):
+    costs = format_money_column(
+        [it.plan.cost_per_month for it in verified.iterations],
+        currency,
+        verified.scenario.money_locale,
+    )
+    for it, row, cost in zip(verified.iterations, rows, costs, strict=True):
         team = " / ".join(str(n) for n in it.plan.levels.values())
         simulated, expected = (
             (row["attainment"], row["expected_attainment"])
@@ -86,7 +102,7 @@ def _iterations(verified: VerifiedPlan) -> Table:
         table.add_row(
             str(it.number),
             f"{team} ({'/'.join(it.plan.levels)})",
-            fmt_value(it.plan.cost_per_month, "currency", currency),
+            cost,
             f"{it.plan_factor - 1:+.0%}",
             str(row["capacity_factor"]) or "no calls planned",
             str(row["days_held"]) or "-",

@@ -99,9 +99,13 @@ def test_compare_charts(result: SimResult) -> None:
 
 def test_kpi_table_formats_by_unit(result: SimResult) -> None:
     shown = tables.kpi_table(result.kpis, "RUB").set_index("KPI")
-    assert shown.loc["Revenue a month", "mean"].endswith("M RUB")
+    revenue = shown.loc["Revenue a month (mean over counted months)"]
+    # Babel in ru_RU (RUB's usual locale), the row in one scale
+    assert revenue["mean"].endswith("\xa0млн\xa0₽")
+    assert revenue["95 % CI of the mean"].count("млн") == 2
     assert shown.loc["P(plan met)", "mean"].endswith("%")
-    assert "Utilisation, top level" not in shown.index  # no one at the top: left out
+    assert shown.loc["P(plan met)", "80 % of replications"] == "–"  # a yes/no outcome
+    assert "Utilisation, top level (busy / available)" not in shown.index  # nobody at the top
 
 
 def test_levers_become_overrides_the_loader_accepts() -> None:

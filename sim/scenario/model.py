@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from babel import Locale, UnknownLocaleError
+from pydantic import Field, field_validator, model_validator
 
 from sim.errors import ScenarioError
 from sim.scenario.base import Frozen, Identifier, Level
@@ -13,6 +14,18 @@ from sim.scenario.work import Duty, Policies, SalesPlan
 
 SCHEMA_VERSION = 1
 
+# The locale money is written in when the scenario names none: one that suits the
+# currency. The euro is used by many countries; en_IE (Ireland) writes it in English, as
+# the rest of teamsim's output is, and CLDR gives it a compact thousands form ("€72K"),
+# which de_DE lacks (it prints "71632 €"). Any other currency: en_US.
+DEFAULT_LOCALES: dict[str, str] = {
+    "RUB": "ru_RU",
+    "EUR": "en_IE",
+    "USD": "en_US",
+    "GBP": "en_GB",
+}
+FALLBACK_LOCALE = "en_US"
+
 
 class Scenario(Frozen):
     """A team, its market, its duties, its plan and its policies: everything a run needs."""
@@ -21,6 +34,15 @@ class Scenario(Frozen):
     name: str = Field(min_length=1, description="Scenario name shown in reports.")
     description: str = Field("", description="What the scenario represents and its sources.")
     currency: str = Field("RUB", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
+    locale: str | None = Field(
+        None,
+        description=(
+            "How money is written, as a CLDR locale such as ru_RU, en_US, en_GB or de_DE "
+            "(digit grouping, decimal mark, the currency's symbol and the words for "
+            "thousands and millions). Default: one that suits the currency (RUB ru_RU, "
+            "EUR en_IE, USD en_US, GBP en_GB; any other en_US)."
+        ),
+    )
     seed: int = Field(0, ge=0, description="Seed of all randomness in a run.")
     calendar: Calendar = Field(description="Horizon, working week and working day.")
     personas: dict[Identifier, Persona] = Field(
@@ -37,6 +59,35 @@ class Scenario(Frozen):
     duties: dict[Identifier, Duty] = Field(default_factory=dict, description="Duties, by id.")
     plan: SalesPlan = Field(description="The sales plan.")
     policies: Policies = Field(description="Quotas, caps and priorities.")
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            if not value.strip():
+                raise ValueError(value)
+            Locale.parse(value)
+        except (ValueError, UnknownLocaleError):
+            raise ValueError(
+                f"unknown locale {value!r}: write a CLDR locale such as ru_RU, en_US, en_GB "
+                "or de_DE, or leave the field out for the currency's usual one"
+            ) from None
+        return value
+
+    @staticmethod
+    def default_locale(currency: str) -> str:
+        """The locale money in ``currency`` (ISO 4217) is written in when none is named.
+
+        RUB ru_RU, EUR en_IE, USD en_US, GBP en_GB, any other en_US (``DEFAULT_LOCALES``).
+        """
+        return DEFAULT_LOCALES.get(currency, FALLBACK_LOCALE)
+
+    @property
+    def money_locale(self) -> str:
+        """The locale money is written in: ``locale``, else the currency's usual one."""
+        return self.locale or self.default_locale(self.currency)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -26,8 +26,16 @@ from teamsim.commands.options import (
 )
 from teamsim.console import err, json_text, out, print_json, user_errors
 from teamsim.crm_io import check_folder, write_crm
+from teamsim.diagnose_view import (
+    diagnoses_json,
+    dials_json,
+    render_diagnoses,
+    render_dials,
+    run_diagnoses,
+)
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_tables
+from teamsim.format import MoneyScale, format_money, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
 from teamsim.progress import replication_progress
@@ -151,6 +159,12 @@ def _show(
 ) -> None:
     out.print(_header(result, elapsed))
     out.print(kpi_table(result))
+    dials = render_dials(result)
+    if dials is not None:
+        out.print(dials)
+    found = render_diagnoses(run_diagnoses(result))
+    if found is not None:
+        out.print(found)
     shown = render_plan_met(result)
     if shown is not None:
         out.print(shown)
@@ -183,26 +197,33 @@ def _header(result: SimResult, elapsed: float) -> str:
     )
 
 
-def _fmt(value: float | None, unit: str) -> str:
+def _fmt(value: float | None, unit: str, money: MoneyScale | None, result: SimResult) -> str:
     if value is None or not math.isfinite(value):
         return "-"
     if unit == "share":
         return f"{100 * value:.1f}"
     if unit == "currency":
-        return f"{value / 1e6:,.2f}"
+        sc = result.scenario
+        return format_money(value, sc.currency, sc.money_locale, scale=money)
     return f"{value:,.1f}"
 
 
-def _label(label: str, unit: str, currency: str) -> str:
-    shown = {"share": "%", "currency": f"M {currency}", "min": "min", "days": "days"}
-    return f"{label}, {shown[unit]}" if unit in shown else label
+def _label(label: str, unit: str) -> str:
+    # Units other than shares are in the label as words (sim.kpis.KPIS); money cells
+    # carry their currency.
+    return f"{label}, %" if unit == "share" else label
 
 
 _CHANCE_KPIS = frozenset(k.name for k in KPIS if k.share)
+_STATS = ("mean", "ci_low", "ci_high", "p10", "p50", "p90")
 
 
 def kpi_table(result: SimResult) -> Table:
-    """The KPI summary as a rich table: mean, 95 % CI of the mean, P10/P50/P90."""
+    """The KPI summary as a rich table: mean, 95 % CI of the mean, P10/P50/P90.
+
+    A yes/no outcome (``Kpi.share``) shows its mean (a probability) and its interval,
+    no percentiles; a money row is written in one scale (``teamsim.format``).
+    """
     table = Table(title="KPIs over replications", title_justify="left", padding=(0, 1))
     table.add_column("KPI", ratio=1)
     for name in ("mean", "95 % CI", "P10", "P50", "P90"):
@@ -211,12 +232,17 @@ def kpi_table(result: SimResult) -> Table:
         if row["n"] == 0:
             continue
         unit = str(row["unit"])
-        f = {k: _fmt(row[k], unit) for k in ("mean", "ci_low", "ci_high", "p10", "p50", "p90")}
+        money = (
+            money_scale([row[k] for k in _STATS], result.scenario.money_locale)
+            if unit == "currency"
+            else None
+        )
+        f = {k: _fmt(row[k], unit, money, result) for k in _STATS}
         if row["kpi"] in _CHANCE_KPIS:
             # A yes/no outcome a replication: its percentiles are 0 or 100, meaningless.
             f.update(p10="", p50="", p90="")
         ci = f"{f['ci_low']}-{f['ci_high']}" if row["ci_low"] is not None else "-"
-        label = _label(str(row["label"]), unit, result.scenario.currency)
+        label = _label(str(row["label"]), unit)
         table.add_row(label, f["mean"], ci, f["p10"], f["p50"], f["p90"])
     return table
 
@@ -280,6 +306,8 @@ def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
         **_meta(result),
         "kpis": _records(result.kpis),
         **plan_met_json(result),
+        "dials_by_role": dials_json(result),
+        "diagnoses": diagnoses_json(run_diagnoses(result)),
         "files": [str(p) for p in written],
     }
 

@@ -1,0 +1,70 @@
+"""What a run's diagnoses and its dials by role look like in the terminal and in JSON."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich.table import Table
+
+from sim import Diagnosis, SimResult, diagnose, dials_by_role
+
+__all__ = ["diagnoses_json", "dials_json", "render_diagnoses", "render_dials", "run_diagnoses"]
+
+
+def run_diagnoses(result: SimResult) -> tuple[Diagnosis, ...]:
+    """The diagnoses of a run (``sim.diagnose`` over its frames, KPIs and scenario)."""
+    return diagnose(result.frames, result.kpis, result.scenario)
+
+
+def render_diagnoses(found: tuple[Diagnosis, ...]) -> str | None:
+    """One flat list, a finding a line: "- cause; remedy". None when nothing was found."""
+    if not found:
+        return None
+    return "\n".join(["[bold]Diagnoses[/]", *(f"  - {d.line}" for d in found)])
+
+
+def diagnoses_json(found: tuple[Diagnosis, ...]) -> list[dict[str, str]]:
+    """The diagnoses as JSON records: cause, remedy."""
+    return [{"cause": d.cause, "remedy": d.remedy} for d in found]
+
+
+def render_dials(result: SimResult) -> Table | None:
+    """Dials a day by role over the days each person dialled (``sim.dials_by_role``)."""
+    table = dials_by_role(result.frames, result.scenario)
+    if table.empty:
+        return None
+    shown = Table(
+        title="Dials a day by role, over the days each person dialled",
+        title_justify="left",
+        padding=(0, 1),
+    )
+    shown.add_column("role", ratio=1)
+    for name in ("people dialling", "days dialled", "dials a day dialled", "P10", "P90"):
+        shown.add_column(name, justify="right", no_wrap=True)
+    for r in table.to_dict(orient="records"):
+        shown.add_row(
+            f"{r['title']} ({r['level']})",
+            f"{r['people_dialling']:.1f}",
+            f"{100 * r['days_dialled_share']:.0f} %",
+            _num(r["dials_per_day_dialled"]),
+            _num(r["p10"]),
+            _num(r["p90"]),
+        )
+    return shown
+
+
+def dials_json(result: SimResult) -> list[dict[str, Any]]:
+    """The dials-by-role table as JSON records (NaN as null)."""
+    table = dials_by_role(result.frames, result.scenario)
+    return [
+        {
+            str(k): (None if isinstance(v, float) and not math.isfinite(v) else v)
+            for k, v in r.items()
+        }
+        for r in table.to_dict(orient="records")
+    ]
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}" if math.isfinite(value) else "-"
