@@ -15,6 +15,7 @@ from teamsim.commands import (
     sweep,
     validate,
 )
+from teamsim.console import follow_columns
 
 app = typer.Typer(
     name="teamsim",
@@ -28,6 +29,7 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Plan sales and client-management teams: simulate the working days, size the team."""
+    follow_columns()
 
 
 # Each module adds its command; new commands add themselves to this tuple.

@@ -29,6 +29,20 @@ out = Console(highlight=False, width=_WIDTH)
 err = Console(stderr=True, highlight=False, width=_WIDTH)
 
 
+def follow_columns() -> None:
+    """Take the consoles' width as each command starts, not when this module is imported.
+
+    Rich reads $COLUMNS once, when a console is made; a command run in the same process
+    later (typer's CliRunner with ``env={"COLUMNS": ...}``, the dashboard's process)
+    would keep the width of the import. $COLUMNS wins; off a terminal without it, 140;
+    on a terminal without it, rich measures the terminal.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else None if sys.stdout.isatty() else 140
+    if width is not None:
+        out.width = err.width = width
+
+
 def report_error(exc: TeamsimError) -> None:
     """Print a user error, one line per problem, without a traceback."""
     lines = [str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else [str(exc)]

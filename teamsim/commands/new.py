@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from sim import TeamsimError
 from sim.scenario import parse_scenario
@@ -70,7 +71,11 @@ def new(
             file.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise TeamsimError(f"cannot write {file}: {exc.strerror or exc}") from None
-    out.print(f"[green]wrote[/] {file}: fill it in, then run: teamsim validate {file}")
+    # soft_wrap: the terminal folds a long line, Rich would cut the path mid-name.
+    shown = escape(str(file))
+    out.print(
+        f"[green]wrote[/] {shown}: fill it in, then run: teamsim validate {shown}", soft_wrap=True
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from calibrate import counted
 from sim import ScenarioError
@@ -35,7 +36,12 @@ def validate(
             continue
         people = sum(r.headcount.current for r in sc.roles.values())
         roles = counted(len(sc.roles), "role")
-        out.print(f"[green]ok[/] {path}: {sc.name} ({roles}, {counted(people, 'person')})")
+        # soft_wrap: the terminal folds a long line, Rich would cut the path mid-name.
+        out.print(
+            f"[green]ok[/] {escape(str(path))}: {escape(sc.name)} "
+            f"({roles}, {counted(people, 'person')})",
+            soft_wrap=True,
+        )
         for line in scenario_warnings(sc, path, set_ or ()):
             err.print(line, soft_wrap=True)
         if summary:
