@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.table import Table
 
 from sim import SimResult, attainment_by_month, plan_met_definition, plan_met_table
-from teamsim.format import fmt_value
+from teamsim.format import fmt_value, format_money, money_scale
 
 # Below this many replications a probability's 95 % interval is wider than about
 # +-20 points at 50 % (Wilson): too wide to read as a number.
@@ -89,11 +89,16 @@ def _month_table(result: SimResult) -> Table:
     )
     for col in ("month", "plan", "revenue, mean", "attainment", "P10-P90", "P(met)"):
         table.add_column(col, justify="left" if col == "month" else "right", no_wrap=True)
-    for row in monthly(result).to_dict(orient="records"):
+    rows = monthly(result).to_dict(orient="records")
+    # One scale for every amount of the table, in the scenario's locale: plan and
+    # revenue side by side, month under month, read in the same units.
+    locale = result.scenario.money_locale
+    scale = money_scale([float(r[k]) for r in rows for k in ("plan", "revenue")], locale)
+    for row in rows:
         table.add_row(
             str(row["label"]),
-            fmt_value(float(row["plan"]), "currency", currency),
-            fmt_value(float(row["revenue"]), "currency", currency),
+            format_money(float(row["plan"]), currency, locale, scale=scale),
+            format_money(float(row["revenue"]), currency, locale, scale=scale),
             _pct(float(row["attainment"])),
             f"{_pct(float(row['p10']))} to {_pct(float(row['p90']))}",
             _pct(float(row["p_met"])),

@@ -92,3 +92,7 @@ def test_simulate_writes_money_in_the_scenario_locale_and_dials_by_role() -> Non
     revenue = next(line for line in shown.output.splitlines() if "Revenue a month" in line)
     # en_US writes RUB by its code; mean, both ends of the CI and P10/P50/P90 in millions
     assert len(re.findall(r"RUB\d+(\.\d+)?M", revenue)) == 6
+    # The attainment-by-month table too: the plan of 30 M RUB in en_US, no ru_RU "млн ₽".
+    month = next(line for line in shown.output.splitlines() if line.startswith("│ 2027-03"))
+    assert [c.strip() for c in month.split("│")][2] == "RUB30M"
+    assert "₽" not in shown.output
