@@ -103,6 +103,8 @@ class PlanCard:
     roles: tuple[RoleCard, ...]
     lines: tuple[CardLine, ...]
     quotas: tuple[QuotaLine, ...]
+    # Money's locale (Scenario.money_locale): the card is written as the scenario asks.
+    locale: str = ""
 
 
 def plan_card(plan: Plan, scenario: Scenario, plan_factor: float = 1.0) -> PlanCard:
@@ -140,6 +142,7 @@ def plan_card(plan: Plan, scenario: Scenario, plan_factor: float = 1.0) -> PlanC
         roles=roles,
         lines=tuple(lines),
         quotas=tuple(q for q in quotas if q is not None),
+        locale=scenario.money_locale,
     )
 
 

@@ -15,7 +15,8 @@ from rich.console import Group
 from rich.table import Table
 
 from optimizer import CardLine, PlanCard, QuotaLine
-from teamsim.format import fmt_value
+from sim.scenario import Scenario
+from teamsim.format import MoneyScale, fmt_value, money_scale
 
 PLAN_CARD_TITLE = "Plan card"
 PER_PERSON_NOTE = (
@@ -25,9 +26,13 @@ PER_PERSON_NOTE = (
 )
 
 
-def money(value: float, currency: str) -> str:
-    """Money on the card: the one place that formats it (teamsim.format.fmt_value)."""
-    return fmt_value(value, "currency", currency)
+def money(value: float, currency: str, locale: str = "", scale: MoneyScale | None = None) -> str:
+    """Money on the card: the one place that formats it (teamsim.format.fmt_value).
+
+    ``locale``: the scenario's (``PlanCard.locale``); "" the currency's usual one.
+    ``scale``: the set's when the amount is one of several shown together.
+    """
+    return fmt_value(value, "currency", currency, locale=locale or None, scale=scale)
 
 
 def _count(value: float) -> str:
@@ -39,9 +44,11 @@ def _share(value: float) -> str:
     return f"{100 * value:.3g} %"
 
 
-def _figure(value: float, unit: str, currency: str) -> str:
+def _figure(
+    value: float, unit: str, currency: str, locale: str = "", scale: MoneyScale | None = None
+) -> str:
     if unit == "currency":
-        return money(value, currency)
+        return money(value, currency, locale, scale)
     return _share(value) if unit == "share" else _count(value)
 
 
@@ -51,10 +58,13 @@ def header_text(card: PlanCard) -> str:
     "plan 30.00 M RUB" or "plan 30.00 M RUB; sized for 35.73 M RUB with a +19 % margin
     for the spread of attainment".
     """
-    text = f"plan {money(card.plan_per_month, card.currency)}"
+    # One scale for the two amounts of the sentence.
+    scale = money_scale([card.plan_per_month, card.sized_for], card.locale or _default(card))
+    text = f"plan {money(card.plan_per_month, card.currency, card.locale, scale)}"
     if abs(card.margin) > 1e-9:
+        sized = money(card.sized_for, card.currency, card.locale, scale)
         text += (
-            f"; sized for {money(card.sized_for, card.currency)} with a {100 * card.margin:+.0f} % "
+            f"; sized for {sized} with a {100 * card.margin:+.0f} % "
             "margin for the spread of attainment"
         )
     return text
@@ -69,12 +79,12 @@ def line_label(line: CardLine) -> str:
     return label + (" (in person)" if line.in_person else "")
 
 
-def line_text(line: CardLine, currency: str) -> str:
+def line_text(line: CardLine, currency: str, locale: str = "") -> str:
     """A line's arithmetic, a month: "won deals 4.2 = revenue 126,000 RUB / deal value ..."."""
-    text = f"{line_label(line)} {_figure(line.per_month, line.unit, currency)}"
+    text = f"{line_label(line)} {_figure(line.per_month, line.unit, currency, locale)}"
     if not line.op:
         return text
-    parts = [f"{t.name} {_figure(t.value, t.unit, currency)}" for t in line.terms]
+    parts = [f"{t.name} {_figure(t.value, t.unit, currency, locale)}" for t in line.terms]
     return f"{text} = " + f" {line.op} ".join(parts)
 
 
@@ -106,7 +116,7 @@ def render_plan_card(card: PlanCard) -> Group | None:
         return None
     parts: list[object] = [
         f"[bold]{PLAN_CARD_TITLE}[/], design month {card.month}: {header_text(card)}; "
-        f"expected revenue {money(card.revenue_per_month, card.currency)}"
+        f"expected revenue {money(card.revenue_per_month, card.currency, card.locale)}"
     ]
     for rc in card.roles:
         table = Table(
@@ -116,12 +126,10 @@ def render_plan_card(card: PlanCard) -> Group | None:
         for col in ("", "a month", "a day at work", "a week", "how"):
             table.add_column(col, justify="right" if col.startswith("a ") else "left")
         for line in (x for x in card.lines if x.role == rc.role):
-            how = line_text(line, card.currency).partition(" = ")[2]
+            how = line_text(line, card.currency, card.locale).partition(" = ")[2]
             table.add_row(
                 line_label(line) + (" *" if line.target else ""),
-                _figure(line.per_month, line.unit, card.currency),
-                _figure(line.per_person_day, line.unit, card.currency),
-                _figure(line.per_person_week, line.unit, card.currency),
+                *_figures(line, card),
                 f"= {how}" if how else "",
             )
         parts.append(table)
@@ -134,6 +142,20 @@ def render_plan_card(card: PlanCard) -> Group | None:
     return Group(*parts)  # type: ignore[arg-type]
 
 
+def _default(card: PlanCard) -> str:
+    return Scenario.default_locale(card.currency)
+
+
+def _figures(line: CardLine, card: PlanCard) -> tuple[str, str, str]:
+    """A line a month, a day at work and a week; money in one scale across the row."""
+    values = (line.per_month, line.per_person_day, line.per_person_week)
+    scale = None
+    if line.unit == "currency":
+        scale = money_scale(values, card.locale or _default(card))
+    a, b, c = (_figure(v, line.unit, card.currency, card.locale, scale) for v in values)
+    return a, b, c
+
+
 def role_rows(card: PlanCard, role: str) -> pd.DataFrame:
     """One role's card as display text: what, a month, a day at work, a week, how."""
     rows = []
@@ -141,10 +163,10 @@ def role_rows(card: PlanCard, role: str) -> pd.DataFrame:
         rows.append(
             {
                 "what": line_label(line) + (" *" if line.target else ""),
-                "a month": _figure(line.per_month, line.unit, card.currency),
-                "a day at work": _figure(line.per_person_day, line.unit, card.currency),
-                "a week": _figure(line.per_person_week, line.unit, card.currency),
-                "how": line_text(line, card.currency),
+                **dict(
+                    zip(("a month", "a day at work", "a week"), _figures(line, card), strict=True)
+                ),
+                "how": line_text(line, card.currency, card.locale),
             }
         )
     return pd.DataFrame(rows)
@@ -185,7 +207,7 @@ def plan_card_json(card: PlanCard) -> dict[str, Any]:
     data = dataclasses.asdict(card)
     data["header"] = header_text(card)
     for row, line in zip(data["lines"], card.lines, strict=True):
-        row["text"] = line_text(line, card.currency)
+        row["text"] = line_text(line, card.currency, card.locale)
     for row, q in zip(data["quotas"], card.quotas, strict=True):
         row["text"] = quota_text(q)
     return data
@@ -222,7 +244,7 @@ def plan_card_frame(card: PlanCard) -> pd.DataFrame:
         rows.append(
             {
                 **{k: getattr(line, k) for k in CARD_COLUMNS if k != "text"},
-                "text": line_text(line, card.currency),
+                "text": line_text(line, card.currency, card.locale),
             }
         )
     for q in card.quotas:

@@ -18,7 +18,13 @@ from optimizer import CardLine, PlanCard, plan, plan_card
 from optimizer.measure import apply_plan
 from teamsim.cli import app
 from teamsim.io import load_scenario
-from teamsim.plan_card_view import header_text, line_text, plan_card_frame, quota_text
+from teamsim.plan_card_view import (
+    header_text,
+    line_text,
+    plan_card_frame,
+    quota_text,
+    role_rows,
+)
 from teamsim.store import Store
 from tests.optimizer_helpers import MONTH_DAYS, merge, scenario, tiny
 
@@ -124,13 +130,28 @@ def test_hand_solved_card() -> None:
     assert (q.today, q.recommended, q.cap, q.held_by_cap) == (30, 34, 100, False)
     assert card.plan_per_month == pytest.approx(5000 * m)
     assert card.margin == 0.0
-    assert header_text(card) == f"plan {5000 * m / 1e6:,.2f} M EUR"
+    # Money by Babel in EUR's usual locale (en_IE), compact: 108,696 is "€109K".
+    assert header_text(card) == f"plan €{5000 * m / 1e3:.0f}K" == "plan €109K"
     assert line_text(got["won", "won deals", ""], "EUR") == (
-        f"won deals, deal {5 * m:,.1f} = revenue {5000 * m / 1e6:,.2f} M EUR / deal value 1,000 EUR"
+        f"won deals, deal {5 * m:,.1f} = revenue €{5000 * m / 1e3:.0f}K / deal value €1K"
     )
     assert line_text(visit, "EUR") == (
         f"visit entries, deal (in person) {12.5 * m:,.1f} = deals entering {25 * m:,.1f} x "
         "reach it 50 %"
+    )
+
+
+def test_the_card_writes_money_in_the_scenario_locale() -> None:
+    # de_DE has no compact thousands: the full amount, its grouping and its sign after.
+    sc = scenario(merge(_two_stages(), {"locale": "de_DE"}))
+    card = plan_card(plan(sc), sc)
+    whole = f"{round(5000 * MONTH_DAYS):,}".replace(",", ".")
+    assert header_text(card) == f"plan {whole}\xa0€"
+    revenue = role_rows(card, "seller").iloc[0]
+    assert revenue["a month"] == f"{whole}\xa0€"
+    assert (
+        revenue["a day at work"]
+        == f"{round(5000 * MONTH_DAYS / 3 / MONTH_DAYS):,}".replace(",", ".") + "\xa0€"
     )
 
 
@@ -145,9 +166,9 @@ def test_quota_held_by_the_cap_and_margin_in_the_header() -> None:
     (q,) = card.quotas
     assert (q.recommended, q.cap, q.held_by_cap) == (20, 20, True)
     assert quota_text(q).endswith("; held by your cap of 20, not by the day")
-    plan_money = card.plan_per_month / 1e6
+    plan_money = card.plan_per_month / 1e3
     assert header_text(card) == (
-        f"plan {plan_money:,.2f} M EUR; sized for {solved.plan_per_month / 1e6:,.2f} M EUR "
+        f"plan €{plan_money:.0f}K; sized for €{solved.plan_per_month / 1e3:.0f}K "
         "with a +19 % margin for the spread of attainment"
     )
 
@@ -196,7 +217,8 @@ def test_verify_json_and_store_carry_the_card(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     header = data["plan_card"]["header"]
     # The header keeps the scenario's plan; the margin, if any, is said apart.
-    assert header.startswith("plan 30.00 M RUB")
+    # RUB in its usual locale, ru_RU: "30 млн ₽" (no-break spaces, CLDR's compact form).
+    assert header.split(";")[0] == "plan 30\xa0млн\xa0₽"
     margin = data["plan_card"]["margin"]
     if abs(margin) > 1e-9:
         assert f"with a {100 * margin:+.0f} % margin for the spread of attainment" in header

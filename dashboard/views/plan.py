@@ -207,7 +207,7 @@ def _card(card: PlanCard, key: str) -> None:
     st.subheader(PLAN_CARD_TITLE)
     st.markdown(
         f"Design month {card.month}: {header_text(card)}; expected revenue "
-        f"{money(card.revenue_per_month, card.currency)}."
+        f"{money(card.revenue_per_month, card.currency, card.locale)}."
     )
     for rc in card.roles:
         st.markdown(f"**{rc.title}**: {rc.people} people, {rc.presence:.0%} of days at work")

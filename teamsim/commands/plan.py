@@ -204,8 +204,8 @@ def render(result: Plan, card: PlanCard | None = None) -> Group:
     return Group(*parts)  # type: ignore[arg-type]
 
 
-def _money(x: float, cur: str) -> str:
-    return fmt_value(x, "currency", cur)
+def _money(x: float, cur: str, locale: str = "") -> str:
+    return fmt_value(x, "currency", cur, locale=locale or None)
 
 
 def _head(result: Plan, card: PlanCard | None = None) -> str:
@@ -216,8 +216,9 @@ def _head(result: Plan, card: PlanCard | None = None) -> str:
     scenario's and the margin it was sized with is said apart.
     """
     cur = result.currency
-    cost = f"team cost {_money(result.cost_per_month, cur)} a month" + (
-        f" (budget {_money(result.budget, cur)})" if result.budget is not None else ""
+    loc = card.locale if card is not None else ""  # the scenario's, when the card is there
+    cost = f"team cost {_money(result.cost_per_month, cur, loc)} a month" + (
+        f" (budget {_money(result.budget, cur, loc)})" if result.budget is not None else ""
     )
     lines = [
         f"[bold]{result.scenario}[/]: {result.mode} ({result.objective}), solver {result.solver}"
@@ -228,7 +229,7 @@ def _head(result: Plan, card: PlanCard | None = None) -> str:
         said = f"plan {_money(result.plan_per_month, cur)}" if card is None else header_text(card)
         lines.append(
             f"Design month {result.month} (the highest plan): {said}; expected revenue "
-            f"{_money(result.revenue_per_month, cur)}, {cost}"
+            f"{_money(result.revenue_per_month, cur, loc)}, {cost}"
         )
         lines.append(_sentence(expected_outcome(result)))
     return "\n".join(lines)
