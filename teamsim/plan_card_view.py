@@ -152,7 +152,7 @@ def _figures(line: CardLine, card: PlanCard) -> tuple[str, str, str]:
     scale = None
     if line.unit == "currency":
         scale = money_scale(values, card.locale or _default(card))
-    a, b, c = (_figure(v, line.unit, card.currency, card.locale, scale) for v in values)
+    a, b, c = (_figure(v, line.unit, card.currency, card.locale, scale=scale) for v in values)
     return a, b, c
 
 
