@@ -35,7 +35,7 @@ from calibrate import (
 from sim import TeamsimError
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
-from teamsim.format import fmt_value
+from teamsim.format import MoneyScale, fmt_value, money_scale
 
 __all__ = [
     "BAND_NOTE",
@@ -54,6 +54,7 @@ __all__ = [
     "rows_note",
     "sentences",
     "stage_header",
+    "team_cells",
     "win_cell",
     "write_excel",
 ]
@@ -166,8 +167,26 @@ def needs_frame(rows: Sequence[object], *, scenario: Scenario | None = None) -> 
 # --- numbers --------------------------------------------------------------------------
 
 
-def _amount(stage: str, value: float, currency: str) -> str:
-    return fmt_value(value, "currency" if stage == "revenue" else "", currency)
+def _amount(stage: str, value: float, currency: str, scale: MoneyScale | None = None) -> str:
+    return fmt_value(value, "currency" if stage == "revenue" else "", currency, scale=scale)
+
+
+def team_cells(row: Mapping[Any, Any], currency: str) -> tuple[str, str, str]:
+    """A stage of the team's table: now, needed and short / surplus.
+
+    The terminal and the dashboard show these; revenue's three amounts in one scale
+    (never "2.33K" beside "333"), in the currency's usual locale.
+    """
+    stage, gap = str(row["stage"]), float(row["gap"])
+    scale = None
+    if stage == "revenue":
+        amounts = [float(row["now"]), float(row["needed"]), abs(gap)]
+        scale = money_scale(amounts, Scenario.default_locale(currency))
+    return (
+        _amount(stage, float(row["now"]), currency, scale),
+        _amount(stage, float(row["needed"]), currency, scale),
+        against_plan(stage, gap, currency, scale),
+    )
 
 
 def _share(value: float) -> str:
@@ -346,9 +365,7 @@ def _team_table(report: GoalsReport) -> Table:
         stage = str(row["stage"])
         table.add_row(
             LABELS[stage],
-            _amount(stage, row["now"], cur),
-            _amount(stage, row["needed"], cur),
-            against_plan(stage, float(row["gap"]), cur),
+            *team_cells(row, cur),
             _share(row["ratio"]),
             style="bold red" if stage == report.largest_gap else None,
         )
@@ -368,14 +385,17 @@ def _sources_note(report: GoalsReport) -> str:
     return f"now {'; '.join(parts)}"
 
 
-def against_plan(stage: str, gap: float, currency: str) -> str:
-    """The gap (needed - now) as a planner says it: "5,400 USD short", "1,842.3 surplus"."""
+def against_plan(stage: str, gap: float, currency: str, scale: MoneyScale | None = None) -> str:
+    """The gap (needed - now) as a planner says it: "$5.4K short", "1,842.3 surplus".
+
+    ``scale``: the row's money scale (:func:`team_cells`); by default the gap's own.
+    """
     if not math.isfinite(gap):
         return "-"
     if gap == 0:
         return "on plan"
     word = "short" if gap > 0 else "surplus"
-    return f"{_amount(stage, abs(gap), currency)} {word}"
+    return f"{_amount(stage, abs(gap), currency, scale)} {word}"
 
 
 def _by_role(people: pd.DataFrame) -> list[tuple[str, list[dict[Any, Any]]]]:

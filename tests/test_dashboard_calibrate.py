@@ -122,7 +122,8 @@ def test_the_example_against_the_current_scenario_through_the_page(at: AppTest) 
     assert re.fullmatch(r"\d+\.\d %", str(people.loc[0, "share"]))
     assert sdr["sample (n)"].tolist() == ["10"]  # a count, whole
     deal_value = fits[fits["field"] == "segments.smb_core.deal_value"]
-    assert re.fullmatch(r"\d{2},\d{3} USD", deal_value["value"].iloc[0])
+    # USD in en_US, compact: "$20K" (two significant digits at least, one scale).
+    assert re.fullmatch(r"\$\d{2}(\.\d{1,2})?K", deal_value["value"].iloc[0])
     convert = fits[fits["field"] == "segments.smb_core.stages.proposal.convert"]
     assert re.fullmatch(r"\d+\.\d %", convert["95 % low"].iloc[0])
     # A stage's delay as a planner reads it, never a raw {'kind': ...} dict.

@@ -26,7 +26,6 @@ from dashboard import levers, state, ui
 from sim import Problem, ScenarioError, TeamsimError
 from teamsim.calibrate_view import (
     BAND_NOTE,
-    against_plan,
     expected_text,
     fit_value,
     gap_note,
@@ -36,6 +35,7 @@ from teamsim.calibrate_view import (
     rows_note,
     sentences,
     stage_header,
+    team_cells,
     win_cell,
     write_excel,
 )
@@ -480,10 +480,6 @@ def _fmt(value: object, unit: str, currency: str) -> str:
     return fit_value("", value, currency)  # a plain number, as the fits show one
 
 
-def _amount(stage: str, value: float, currency: str) -> str:
-    return fmt_value(value, "currency" if stage == "revenue" else "", currency)
-
-
 def _money_band(low: float, high: float, currency: str) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
@@ -502,9 +498,7 @@ def team_display(report: GoalsReport) -> pd.DataFrame:
         [
             {
                 "stage": LABELS[str(r["stage"])],
-                "now": _amount(str(r["stage"]), float(r["now"]), cur),
-                "needed": _amount(str(r["stage"]), float(r["needed"]), cur),
-                "short / surplus": against_plan(str(r["stage"]), float(r["gap"]), cur),
+                **dict(zip(("now", "needed", "short / surplus"), team_cells(r, cur), strict=True)),
                 "now / needed": fmt_value(float(r["ratio"]), "share", cur),
                 "now from": str(r["source"]),
             }
