@@ -39,9 +39,9 @@ def render_dials(result: SimResult) -> Table | None:
         title_justify="left",
         padding=(0, 1),
     )
-    shown.add_column("role", ratio=1)
+    shown.add_column("role", ratio=1, overflow="fold")
     for name in ("people dialling", "days dialled", "dials a day dialled", "P10", "P90"):
-        shown.add_column(name, justify="right", no_wrap=True)
+        shown.add_column(name, justify="right", overflow="fold")
     for r in table.to_dict(orient="records"):
         shown.add_row(
             f"{r['title']} ({r['level']})",

@@ -88,7 +88,7 @@ def _month_table(result: SimResult) -> Table:
         caption_justify="left",
     )
     for col in ("month", "plan", "revenue, mean", "attainment", "P10-P90", "P(met)"):
-        table.add_column(col, justify="left" if col == "month" else "right", no_wrap=True)
+        table.add_column(col, justify="left" if col == "month" else "right", overflow="fold")
     rows = monthly(result).to_dict(orient="records")
     # One scale for every amount of the table, in the scenario's locale: plan and
     # revenue side by side, month under month, read in the same units.

@@ -142,3 +142,18 @@ def test_a_span_set_on_the_command_line_names_the_set() -> None:
     assert result.exit_code == 0, result.output
     line = _span_warning(result.output)
     assert line.startswith("warning: --set roles.team_lead.max_span=5: roles.team_lead.max_span:")
+
+
+def test_at_80_columns_no_label_or_figure_is_cut() -> None:
+    result = runner.invoke(
+        app, ["simulate", SCENARIO, "-n", "3", *SHORT, "--no-save"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    table = lines[lines.index(next(x for x in lines if "KPIs over replications" in x)) :]
+    assert "P10 to P90" in table[2] and "P50" not in table[2]
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in result.stdout
+    # Every row ends with its right border: the last column is drawn, not cropped.
+    rows = [x for x in table[4:] if x.startswith("│")]
+    assert rows and all(x.rstrip().endswith("│") for x in rows)

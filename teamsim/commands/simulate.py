@@ -218,16 +218,25 @@ _CHANCE_KPIS = frozenset(k.name for k in KPIS if k.share)
 _STATS = ("mean", "ci_low", "ci_high", "p10", "p50", "p90")
 
 
-def kpi_table(result: SimResult) -> Table:
+# Below this many columns the six columns of figures do not fit beside a readable label:
+# the percentiles are shown as one "P10 to P90" column and P50 is left out.
+WIDE_KPI_TABLE = 120
+
+
+def kpi_table(result: SimResult, width: int | None = None) -> Table:
     """The KPI summary as a rich table: mean, 95 % CI of the mean, P10/P50/P90.
 
     A yes/no outcome (``Kpi.share``) shows its mean (a probability) and its interval,
-    no percentiles; a money row is written in one scale (``teamsim.format``).
+    no percentiles; a money row is written in one scale (``teamsim.format``). Narrower
+    than ``WIDE_KPI_TABLE`` columns (``width``, default the console's), P10 and P90 share
+    one column and P50 is left out, so that no label or figure is cut.
     """
+    wide = (out.size.width if width is None else width) >= WIDE_KPI_TABLE
     table = Table(title="KPIs over replications", title_justify="left", padding=(0, 1))
-    table.add_column("KPI", ratio=1)
-    for name in ("mean", "95 % CI", "P10", "P50", "P90"):
-        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("KPI", ratio=1, overflow="fold")
+    heads = ("mean", "95 % CI", "P10", "P50", "P90") if wide else ("mean", "95 % CI", "P10 to P90")
+    for name in heads:
+        table.add_column(name, justify="right", overflow="fold")
     for row in _records(result.kpis):
         if row["n"] == 0:
             continue
@@ -242,8 +251,14 @@ def kpi_table(result: SimResult) -> Table:
             # A yes/no outcome a replication: its percentiles are 0 or 100, meaningless.
             f.update(p10="", p50="", p90="")
         ci = f"{f['ci_low']}-{f['ci_high']}" if row["ci_low"] is not None else "-"
-        label = _label(str(row["label"]), unit)
-        table.add_row(label, f["mean"], ci, f["p10"], f["p50"], f["p90"])
+        spread = f"{f['p10']} to {f['p90']}" if f["p10"] else ""
+        cells = [f["mean"], ci, f["p10"], f["p50"], f["p90"]] if wide else [f["mean"], ci, spread]
+        # Babel joins amount and unit with no-break spaces; a narrow terminal must be
+        # able to wrap there rather than crop the last column.
+        table.add_row(
+            _label(str(row["label"]), unit),
+            *(c.replace("\xa0", " ").replace("\u202f", " ") for c in cells),
+        )
     return table
 
 
