@@ -85,6 +85,9 @@ def skeleton(
         ``(doc, sources)``: the document, which ``sim.scenario.parse_scenario`` accepts,
         and a comment for each field path that holds a default or a figure read from the
         records ("default: <source>", "assumption: ...", "records: ...").
+
+    Raises:
+        ValueError: ``plan_per_month`` is not a finite number above 0.
     """
     sources: Sources = {}
     first, last = _period(records)
@@ -555,7 +558,16 @@ def _segment(
 def _segment_deals(records: Records, sid: str) -> pd.DataFrame:
     deals = records.deals
     if deals is None or deals.empty:
-        return pd.DataFrame(columns=["status", "created", "closed", "value"])
+        # Typed as the deals table is (calibrate.contract), so that date arithmetic on
+        # no deals gives no days rather than an error.
+        return pd.DataFrame(
+            {
+                "status": pd.Series(dtype=object),
+                "created": pd.Series(dtype="datetime64[ns]"),
+                "closed": pd.Series(dtype="datetime64[ns]"),
+                "value": pd.Series(dtype=float),
+            }
+        )
     return deals[_deal_keys(deals, "segment", _FALLBACK_SEGMENT) == sid]
 
 
@@ -571,12 +583,12 @@ def _win_rate(deals: pd.DataFrame) -> tuple[float, str]:
 
 def _cycle_days(deals: pd.DataFrame) -> tuple[float, str]:
     won = deals[(deals["status"] == Status.WON.value)].dropna(subset=["created", "closed"])
-    days = (won["closed"] - won["created"]).dt.days
-    if len(days) < _MIN_WON:
+    if len(won) < _MIN_WON:
         return float(d.SALES_CYCLE_DAYS.value), d.SALES_CYCLE_DAYS.comment
-    return float(
-        days.mean()
-    ), f"records: mean cycle {days.mean():.1f} days of {len(days)} won deals"
+    days = (pd.to_datetime(won["closed"]) - pd.to_datetime(won["created"])).dt.days
+    # Won the day they came in: the cycle is at least a day, as a stage delay must be > 0.
+    mean = max(1.0, float(days.mean()))
+    return mean, f"records: mean cycle {days.mean():.1f} days of {len(days)} won deals"
 
 
 def _deal_value(deals: pd.DataFrame, path: tuple[str, ...], sources: Sources) -> float:
@@ -656,8 +668,11 @@ def _plan(
 ) -> dict[str, Any]:
     confidence = _cite(sources, ("plan", "confidence"), d.PLAN_CONFIDENCE)
     if plan_per_month is not None:
-        if not plan_per_month > 0:
-            raise ValueError(f"plan_per_month must be above 0, got {plan_per_month}")
+        if not (math.isfinite(plan_per_month) and plan_per_month > 0):
+            raise ValueError(
+                f"plan_per_month {plan_per_month:g}: expected a revenue a month above 0, "
+                "in the scenario's currency"
+            )
         sources[("plan", "revenue_per_month")] = "given: the plan a month"
         return {"revenue_per_month": round(plan_per_month), "confidence": confidence}
     months = max(1, (last - first).days + 1) / DAYS_A_MONTH

@@ -26,7 +26,23 @@ _TINY = 1e-6
 
 
 def survival_mean(durations: np.ndarray, observed: np.ndarray) -> tuple[float, float, float]:
-    """(mean, low, high) of an exponential with right-censoring (lifelines, 95 % interval)."""
+    """(mean, low, high) of an exponential with right-censoring (lifelines, 95 % interval).
+
+    ``durations`` (days) and ``observed`` (True: the spell ended) are 1-D arrays of one
+    length. The maximum-likelihood mean is the time at risk over the ended spells; a
+    single spell (which lifelines cannot take: it squeezes it to a scalar) gets that
+    closed form with lifelines' Wald interval, mean +- 1.96 mean / sqrt(ended).
+
+    Raises:
+        ValueError: no spell ended (the mean is unbounded) or the arrays are empty.
+    """
+    ended = int(np.count_nonzero(observed))
+    if ended == 0:
+        raise ValueError(f"no spell ended among {len(durations)}: the mean is unbounded")
+    if len(durations) < 2:
+        mean = float(np.maximum(durations, _TINY).sum()) / ended
+        half = 1.96 * mean / math.sqrt(ended)
+        return mean, max(mean - half, 0.0), mean + half
     fitter = ExponentialFitter().fit(np.maximum(durations, _TINY), observed.astype(bool))
     row = fitter.summary.loc["lambda_"]
     low = max(float(row["coef lower 95%"]), 0.0)
