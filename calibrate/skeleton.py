@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from anyascii import anyascii
 
 from calibrate import defaults as d
 from calibrate.contract import DAYS_A_MONTH, ActivityKind, Records, Status, record_dates
@@ -45,18 +46,28 @@ _MIN_WON = 3  # fewer won deals with dates than this and the cycle is the publis
 _SELLERS = "seller"
 _TEAM_LEAD = "team_lead"
 
-_TOP_WORDS = frozenset({"chief", "ceo", "cso", "cro", "president", "founder"})
-_MIDDLE_WORDS = frozenset({"head", "director", "vp"})
-_LOWER_WORDS = frozenset({"lead", "leader", "supervisor", "manager"})
+_TOP_WORDS = frozenset({"chief", "ceo", "cso", "cro", "president", "founder", "generalnyy"})
+_MIDDLE_WORDS = frozenset({"head", "director", "vp", "nachalnik", "direktor"})
+# With the Russian titles as anyascii writes them ("Руководитель группы" ->
+# "rukovoditel gruppy", "Начальник отдела" -> "nachalnik otdela").
+_LOWER_WORDS = frozenset({"lead", "leader", "supervisor", "manager", "rukovoditel"})
+
+
+def _latin(text: object) -> str:
+    # anyascii writes the soft sign as an apostrophe ("Nachal'nik"): drop it, or the word
+    # would split in two.
+    return anyascii(str(text)).replace("'", "").lower()
 
 
 def identifier(text: object, *, fallback: str) -> str:
     """A scenario id (``[a-z][a-z0-9_]*``, at most 64 characters) made from free text.
 
-    "Account Executive" -> "account_executive", "2nd line" -> "x2nd_line"; text with no
-    letters or digits gives ``fallback``.
+    "Account Executive" -> "account_executive", "2nd line" -> "x2nd_line"; other scripts
+    are transliterated first (anyascii: "Договор" -> "dogovor", "Erstgespräch" ->
+    "erstgesprach"), so that names in Cyrillic or with accents neither vanish into the
+    fallback nor merge; text with no letters or digits gives ``fallback``.
     """
-    words = re.findall(r"[a-z0-9]+", str(text).lower())
+    words = re.findall(r"[a-z0-9]+", _latin(text))
     ident = "_".join(words)[:64].rstrip("_")
     if not ident:
         return fallback
@@ -229,7 +240,7 @@ def _role(title: str, level: Level, count: int, *, sources: Sources, rid: str) -
 
 def _guess_level(title: str, *, manages: bool, at_root: bool) -> Level:
     """A level from a title: head/director -> middle; the tree's top -> top; leads -> lower."""
-    words = set(re.findall(r"[a-z]+", title.lower()))
+    words = set(re.findall(r"[a-z]+", _latin(title)))
     if words & _TOP_WORDS:
         return Level.TOP
     if words & _MIDDLE_WORDS:

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from calibrate import Fit, Kind, Records, normalise
 from calibrate.fit import fit
 from calibrate.skeleton import _stage_names, skeleton
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario import Level, Scenario, parse_scenario
 from teamsim.calibration import CalibrateRequest, RecordsError, read_team_records
 from teamsim.cli import app
 
@@ -262,3 +262,24 @@ def test_the_inferred_order_is_said_in_the_terminal_and_the_file(tmp_path: Path)
         "stage order inferred from the median age of deals at each stage; check it or give "
         "--base / a stages file"
     )
+
+
+def test_names_in_other_scripts_are_transliterated_not_merged() -> None:
+    from calibrate.skeleton import _guess_level, identifier
+
+    russian = ["Выявление потребностей", "Демонстрация", "Коммерческое предложение", "Договор"]
+    ids = [identifier(n, fallback="deal") for n in russian]
+    # They used to become "deal", all four: one stage with the win rate as its convert.
+    assert ids == [
+        "vyyavlenie_potrebnostey",
+        "demonstratsiya",
+        "kommercheskoe_predlozhenie",
+        "dogovor",
+    ]
+    assert identifier("Erstgespräch", fallback="deal") == "erstgesprach"
+    assert identifier("Vorführung", fallback="deal") == "vorfuhrung"
+    assert identifier("!!!", fallback="deal") == "deal"
+    # A Russian team lead leads; a sales manager sells (as "account manager" does).
+    assert _guess_level("Руководитель группы", manages=False, at_root=False) is Level.LOWER
+    assert _guess_level("Менеджер по продажам", manages=False, at_root=False) is Level.LINE
+    assert _guess_level("Начальник отдела продаж", manages=False, at_root=False) is Level.MIDDLE
