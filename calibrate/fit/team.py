@@ -16,6 +16,9 @@ from sim import Scenario
 
 _DAYS_A_YEAR = 365.25
 _MAX_DAYS_AWAY = 250.0
+# Under four weeks of records (a team file alone has none: its period is one day), one
+# start scales to dozens of hires a year: a rate the records cannot tell.
+_MIN_HIRE_DAYS = 28
 
 
 def fit_team(
@@ -119,12 +122,17 @@ def _hires(
         out.keep(path, "no start dates in the team file")
         return
     first, last = period
-    years = ((last - first).days + 1) / _DAYS_A_YEAR
+    days = (last - first).days + 1
+    years = days / _DAYS_A_YEAR
     hired = int(((starts >= first) & (starts <= last)).sum())
     low, high = poisson_interval(hired)
-    figure = f"{hired} of {len(mine)} started within {fmt(years)} years of records"
+    within = f"{fmt(years)} years" if days >= _MIN_HIRE_DAYS else counted(days, "day")
+    figure = f"{hired} of {len(mine)} started within {within} of records"
     if base.roles[rid].ramp is None:
         out.unwrite(f"new hires of {rid}", figure, why="the base role has no ramp")
+        return
+    if days < _MIN_HIRE_DAYS:
+        out.keep(path, f"{figure}: fewer than {_MIN_HIRE_DAYS} days to count hires a year by")
         return
     out.fit(
         path,
