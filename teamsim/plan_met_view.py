@@ -14,6 +14,7 @@ from rich.console import Group
 from rich.table import Table
 
 from sim import SimResult, attainment_by_month, plan_met_definition, plan_met_table
+from sim.scenario import Scenario
 from teamsim.format import fmt_value
 
 # Below this many replications a probability's 95 % interval is wider than about
@@ -69,17 +70,23 @@ def render_plan_met(result: SimResult) -> Group | None:
     """The definition, the three chances and the month table; None with no sales plan."""
     if not sells(result):
         return None
-    lines = [plan_met_definition(result.scenario)]
-    for row in chances(result):
+    return render_plan_met_tables(result.scenario, chances(result), monthly(result))
+
+
+def render_plan_met_tables(
+    scenario: Scenario, rows: list[dict[str, Any]], months: pd.DataFrame
+) -> Group:
+    """The same block from the tables a run stores (``plan_met``, ``attainment_by_month``)."""
+    lines = [plan_met_definition(scenario)]
+    for row in rows:
         lines.append(
             f"  {row['label']}: {_pct(row['mean'])} "
             f"(95 % interval {_pct(row['ci_low'])} to {_pct(row['ci_high'])})"
         )
-    return Group("\n".join(lines), _month_table(result))
+    return Group("\n".join(lines), _month_table(months, scenario.currency))
 
 
-def _month_table(result: SimResult) -> Table:
-    currency = result.scenario.currency
+def _month_table(months: pd.DataFrame, currency: str) -> Table:
     table = Table(
         title="Attainment by calendar month, over the replications",
         title_justify="left",
@@ -89,7 +96,7 @@ def _month_table(result: SimResult) -> Table:
     )
     for col in ("month", "plan", "revenue, mean", "attainment", "P10-P90", "P(met)"):
         table.add_column(col, justify="left" if col == "month" else "right", no_wrap=True)
-    for row in monthly(result).to_dict(orient="records"):
+    for row in months.to_dict(orient="records"):
         table.add_row(
             str(row["label"]),
             fmt_value(float(row["plan"]), "currency", currency),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +16,9 @@ from rich.table import Table
 
 from calibrate import export_crm
 from sim import KPIS, Executor, SimMode, SimResult, TeamsimError, simulate
+from sim.scenario import Scenario
 from teamsim.commands.options import (
+    DetailOption,
     ExecutorOption,
     JsonOption,
     ScenarioPath,
@@ -79,6 +82,7 @@ def simulate_command(
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
     save: Annotated[bool, typer.Option(help="Keep the run in the run store.")] = True,
+    detail: DetailOption = False,
     label: Annotated[str, typer.Option(help="A name for the stored run.")] = "",
     crm_dir: Annotated[
         Path | None,
@@ -123,6 +127,7 @@ def simulate_command(
                 started_at=started_at,
                 status="complete" if result.complete else "partial",
                 params={"overrides": list(set_ or ()), "executor": str(executor)},
+                detail=detail,
             )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
         crm = _export_crm(result, crm_dir, file=file, set_=set_ or ()) if crm_dir else []
@@ -201,8 +206,21 @@ def _label(label: str, unit: str, currency: str) -> str:
 _CHANCE_KPIS = frozenset(k.name for k in KPIS if k.share)
 
 
+@dataclass(frozen=True)
+class _KpiSource:
+    # What the KPI table reads of a result; a stored run has these too.
+    kpis: pd.DataFrame
+    scenario: Scenario
+
+
 def kpi_table(result: SimResult) -> Table:
     """The KPI summary as a rich table: mean, 95 % CI of the mean, P10/P50/P90."""
+    return kpi_table_of(result.kpis, result.scenario)
+
+
+def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario) -> Table:
+    """:func:`kpi_table` from a KPI table (``SimResult.kpis``, or a stored run's ``kpis``)."""
+    result = _KpiSource(kpis, scenario)
     table = Table(title="KPIs over replications", title_justify="left", padding=(0, 1))
     table.add_column("KPI", ratio=1)
     for name in ("mean", "95 % CI", "P10", "P50", "P90"):
