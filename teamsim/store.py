@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from sim import TeamsimError
+from sim import SimMode, TeamsimError
 from teamsim import store_schema
 from teamsim.store_schema import META_TABLE, SCHEMA_VERSION
 
@@ -268,7 +268,7 @@ class Store:
         ]
         for run_id in same["run_id"]:
             meta = self.run_meta(str(run_id))
-            if meta["params"].get("mode", "block") == mode and "kpi_replications" in meta["tables"]:
+            if meta["params"].get("mode", SimMode.BLOCK.value) == mode and "kpi_replications" in meta["tables"]:
                 return str(run_id)
         return None
 
