@@ -124,6 +124,7 @@ def _about_table(meta: Mapping[str, Any]) -> Table:
     table.add_row("started", f"{meta['started_at']:%Y-%m-%d %H:%M:%S}")
     table.add_row("code_version", str(meta.get("code_version", "")))
     table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
+    table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
     for key, value in meta["params"].items():
         if key not in ("reason", LEFT_OUT_PARAM):
             table.add_row(f"param: {key}", str(value))
