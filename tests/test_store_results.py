@@ -289,3 +289,17 @@ def test_no_save_stores_nothing(tmp_path: Path) -> None:
 
 def test_version() -> None:
     assert _run(["--version"]).strip() == f"teamsim {__version__}"
+
+
+def test_plan_verify_no_save_and_runs_show_of_a_verify_run(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    verify = ["plan", DESK, "--verify", "--replications", "2", "--iterations", "1"]
+    verify += ["--set", "calendar.horizon_days=40", "--workers", "1", "--store", str(path)]
+    doc = json.loads(_run([*verify, "--no-save", "--json"]))
+    assert doc["run_id"] == "" and not path.exists()
+    _run(verify)
+    run_id = str(Store(path).list_runs()["run_id"].iloc[0])
+    shown = _run(["runs", "show", run_id, "--store", str(path)])
+    assert "plan verified" in shown or "plan NOT verified" in shown
+    assert "KPIs over replications" in shown and "Iterations" in shown
+    assert "Plan by role" in shown
