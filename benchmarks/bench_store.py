@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "retail_bank.yaml"
 RUNS = 10
 REPLICATIONS = 20
+FILES = {"with --detail": "detail.duckdb", "default": "default.duckdb"}
 
 
 def size_mb(path: Path) -> float:
@@ -64,7 +65,7 @@ def main() -> None:
         seconds: dict[str, float] = {}
         last: dict[str, str] = {}
         for label, detail in (("with --detail", True), ("default", False)):
-            path = folder / f"{label.strip('-').replace(' ', '_')}.duckdb"
+            path = folder / FILES[label]
             store = Store(path)
             store.check_writable()
             empty = size_mb(path)
@@ -87,7 +88,7 @@ def main() -> None:
         ratio = sizes["with --detail"][-1] / max(sizes["default"][-1], 1e-9)
         print(f"{'ratio':>16} {'':>8} {ratio:7.1f}x   (target: default 10 runs <= 20 MB)")
 
-        detail_path = folder / "with_detail.duckdb"
+        detail_path = folder / FILES["with --detail"]
         before = detail_path.stat().st_size / 1e6
         runner = CliRunner()
         t0 = time.perf_counter()
@@ -105,7 +106,7 @@ def main() -> None:
             ("--detail", "with --detail", ["--detail"]),
         ):
             out = folder / f"export-{label.strip('-')}"
-            store_path = folder / f"{store_label.strip('-').replace(' ', '_')}.duckdb"
+            store_path = folder / FILES[store_label]
             t0 = time.perf_counter()
             args = ["runs", "export", last[store_label], "--to", str(out), "--store"]
             done = runner.invoke(app, [*args, str(store_path), *extra])
