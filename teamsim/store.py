@@ -268,7 +268,10 @@ class Store:
         ]
         for run_id in same["run_id"]:
             meta = self.run_meta(str(run_id))
-            if meta["params"].get("mode", SimMode.BLOCK.value) == mode and "kpi_replications" in meta["tables"]:
+            if (
+                meta["params"].get("mode", SimMode.BLOCK.value) == mode
+                and "kpi_replications" in meta["tables"]
+            ):
                 return str(run_id)
         return None
 
