@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,117 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sim import TeamsimError
+from sim.scenario import Scenario
+from teamsim.store import DETAIL_TABLES
 
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 FORMATS = ("csv", "parquet", "xlsx")
+
+# What a reader opens first, in this order, after the 'about' sheet; every other summary
+# table follows in its stored order, then the raw event tables (with --detail).
+# plan_card: a plan's traceable arithmetic per role, when a run stores one.
+SUMMARY_FIRST = (
+    "kpis",
+    "plan_card",
+    "plan_met",
+    "attainment_by_month",
+    "iterations",
+    "quotas",
+    "sweep_summary",
+)
+
+# Called after each table is written: tables done so far, and the table's name.
+Progress = Callable[[int, str], None]
+
+# Columns of the tables (sim.results) that place a row in time, and the column added
+# beside each: a working-day index (0-based, the horizon's working days), a week index
+# (0-based Monday-to-Sunday weeks from the first working day's), a horizon month index
+# (0-based, as sim.Scenario.months), or minutes since midnight of the calendar's start.
+_DAY_COLUMNS = {
+    "day": "date",
+    "created_day": "created_date",
+    "closed_day": "closed_date",
+    "started_day": "started_date",
+}
+_WEEK_COLUMNS = {"week": "week_from"}
+_MONTH_COLUMNS = {"month": "month_name", "close_month": "close_month_name"}
+_MINUTE_COLUMNS = {
+    "created_min": "created_at",
+    "closed_min": "closed_at",
+    "time_min": "time_at",
+    "arrived_min": "arrived_at",
+    "started_min": "started_at",
+}
+
+
+def month_name(scenario: Scenario, month_index: int) -> str:
+    """The n-th (0-based) month of the horizon as a reader writes it: 'March 2027'.
+
+    English month names, whatever the machine's locale (:data:`calendar.month_name`
+    follows the C locale, which Python starts with).
+    """
+    year, month = scenario.calendar_month(month_index)
+    return f"{calendar.month_name[month]} {year}"
+
+
+def with_dates(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """A table with a calendar column beside each day, week, month and minute column.
+
+    The one conversion from the simulator's offsets to dates, from the scenario's
+    calendar (:meth:`sim.scenario.Calendar.working_dates`, :meth:`Scenario.calendar_month`):
+    ``day`` 3 gets ``date`` (the fourth working day), ``week`` gets ``week_from`` (its
+    Monday), ``month`` 2 gets ``month_name`` ('March 2027'), ``closed_min`` gets
+    ``closed_at`` (a date and time). The original columns stay, for tools that join on
+    them. Durations (``wait_min``, ``cycle_min``, ``minutes``) are left as they are.
+    Offsets outside the horizon (a deal still open: NaN) give an empty cell.
+    """
+    columns = set(frame.columns)
+    if not columns & {*_DAY_COLUMNS, *_WEEK_COLUMNS, *_MONTH_COLUMNS, *_MINUTE_COLUMNS}:
+        return frame
+    dates = scenario.calendar.working_dates()
+    first_monday = dates[0] - dt.timedelta(days=dates[0].weekday())
+    midnight = dt.datetime.combine(scenario.calendar.start, dt.time())
+    out = frame.copy()
+
+    def day(i: Any) -> dt.date | None:
+        return dates[int(i)] if pd.notna(i) and 0 <= int(i) < len(dates) else None
+
+    def week(i: Any) -> dt.date | None:
+        return first_monday + dt.timedelta(weeks=int(i)) if pd.notna(i) else None
+
+    def month(i: Any) -> str | None:
+        return month_name(scenario, int(i)) if pd.notna(i) else None
+
+    converters: list[tuple[dict[str, str], Callable[[Any], Any]]] = [
+        (_DAY_COLUMNS, day),
+        (_WEEK_COLUMNS, week),
+        (_MONTH_COLUMNS, month),
+    ]
+    for names, convert in converters:
+        for source, target in names.items():
+            if source in columns and target not in columns:
+                values = out[source]
+                # Few distinct offsets (days, months): convert each once.
+                mapping = {v: convert(v) for v in pd.unique(values)}
+                _insert_after(out, source, target, values.map(mapping))
+    for source, target in _MINUTE_COLUMNS.items():
+        if source in columns and target not in columns:
+            minutes = pd.to_numeric(out[source], errors="coerce")
+            stamps = pd.Timestamp(midnight) + pd.to_timedelta(minutes, unit="min")
+            _insert_after(out, source, target, stamps.dt.floor("s"))
+    return out
+
+
+def _insert_after(frame: pd.DataFrame, source: str, name: str, values: Any) -> None:
+    frame.insert(list(frame.columns).index(source) + 1, name, values)
+
+
+def ordered(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Tables in reading order: :data:`SUMMARY_FIRST`, other summaries, then raw tables."""
+    first = [n for n in SUMMARY_FIRST if n in tables]
+    rest = [n for n in tables if n not in first and n not in DETAIL_TABLES]
+    raw = [n for n in tables if n in DETAIL_TABLES]
+    return {n: tables[n] for n in (*first, *rest, *raw)}
 
 
 class ExportError(TeamsimError):
@@ -31,33 +141,46 @@ def _writing(where: Path) -> Iterator[None]:
 
 
 def write_tables(
-    tables: Mapping[str, pd.DataFrame], folder: Path, formats: tuple[str, ...] = ("parquet",)
+    tables: Mapping[str, pd.DataFrame],
+    folder: Path,
+    formats: tuple[str, ...] = ("parquet",),
+    progress: Progress | None = None,
 ) -> list[Path]:
     """Write each table as ``folder/NAME.csv`` / ``.parquet``; return the files written."""
     written: list[Path] = []
     with _writing(folder):
         folder.mkdir(parents=True, exist_ok=True)
-        for name, frame in tables.items():
+        for k, (name, frame) in enumerate(tables.items(), start=1):
             if "csv" in formats:
                 written.append(folder / f"{name}.csv")
                 frame.to_csv(written[-1], index=False)
             if "parquet" in formats:
                 written.append(folder / f"{name}.parquet")
                 frame.to_parquet(written[-1], index=False)
+            if progress is not None:
+                progress(k, name)
     return written
 
 
 def write_workbook(
-    path: Path, tables: Mapping[str, pd.DataFrame], about: Mapping[str, Any] | None = None
+    path: Path,
+    tables: Mapping[str, pd.DataFrame],
+    about: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """An Excel workbook a person can read: an 'about' sheet, then one sheet per table."""
     with _writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        _workbook(path, tables, dict(about or {}))
+        _workbook(path, tables, dict(about or {}), progress)
     return path
 
 
-def _workbook(path: Path, tables: Mapping[str, pd.DataFrame], notes: dict[str, Any]) -> None:
+def _workbook(
+    path: Path,
+    tables: Mapping[str, pd.DataFrame],
+    notes: dict[str, Any],
+    progress: Progress | None,
+) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         clipped = {}
         for name, frame in tables.items():
@@ -74,11 +197,13 @@ def _workbook(path: Path, tables: Mapping[str, pd.DataFrame], notes: dict[str, A
             )
             about_frame.to_excel(writer, sheet_name="about", index=False)
             _style(writer.sheets["about"], about_frame)
-        for name, frame in tables.items():
+        for k, (name, frame) in enumerate(tables.items(), start=1):
             sheet = _sheet_name(name, set(writer.sheets))
             shown = frame.head(EXCEL_MAX_ROWS)
             shown.to_excel(writer, sheet_name=sheet, index=False)
             _style(writer.sheets[sheet], shown)
+            if progress is not None:
+                progress(k, name)
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:

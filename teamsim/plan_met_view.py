@@ -14,6 +14,7 @@ from rich.console import Group
 from rich.table import Table
 
 from sim import SimResult, attainment_by_month, plan_met_definition, plan_met_table
+from sim.scenario import Scenario
 from teamsim.format import fmt_value, format_money, money_scale
 
 # Below this many replications a probability's 95 % interval is wider than about
@@ -69,17 +70,23 @@ def render_plan_met(result: SimResult) -> Group | None:
     """The definition, the three chances and the month table; None with no sales plan."""
     if not sells(result):
         return None
-    lines = [plan_met_definition(result.scenario)]
-    for row in chances(result):
+    return render_plan_met_tables(result.scenario, chances(result), monthly(result))
+
+
+def render_plan_met_tables(
+    scenario: Scenario, rows: list[dict[str, Any]], months: pd.DataFrame
+) -> Group:
+    """The same block from the tables a run stores (``plan_met``, ``attainment_by_month``)."""
+    lines = [plan_met_definition(scenario)]
+    for row in rows:
         lines.append(
             f"  {row['label']}: {_pct(row['mean'])} "
             f"(95 % interval {_pct(row['ci_low'])} to {_pct(row['ci_high'])})"
         )
-    return Group("\n".join(lines), _month_table(result))
+    return Group("\n".join(lines), _month_table(months, scenario.currency, scenario.money_locale))
 
 
-def _month_table(result: SimResult) -> Table:
-    currency = result.scenario.currency
+def _month_table(months: pd.DataFrame, currency: str, locale: str) -> Table:
     table = Table(
         title="Attainment by calendar month, over the replications",
         title_justify="left",
@@ -89,10 +96,9 @@ def _month_table(result: SimResult) -> Table:
     )
     for col in ("month", "plan", "revenue, mean", "attainment", "P10-P90", "P(met)"):
         table.add_column(col, justify="left" if col == "month" else "right", overflow="fold")
-    rows = monthly(result).to_dict(orient="records")
+    rows = months.to_dict(orient="records")
     # One scale for every amount of the table, in the scenario's locale: plan and
     # revenue side by side, month under month, read in the same units.
-    locale = result.scenario.money_locale
     scale = money_scale([float(r[k]) for r in rows for k in ("plan", "revenue")], locale)
     for row in rows:
         table.add_row(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim import SimResult
-from sim.scenario import parse_scenario
+from sim.scenario import Scenario, parse_scenario
 from teamsim import __version__
 from teamsim.compare import Side
 from teamsim.store import RunMeta, Store, StoreError
@@ -23,11 +23,13 @@ def save_result(
     params: Mapping[str, Any] | None = None,
     started_at: dt.datetime | None = None,
     status: str = "complete",
+    detail: bool = False,
 ) -> str:
     """Store a simulation with its scenario text, seed and tidy tables; return the run id.
 
     ``scenario_text`` and the ``overrides`` in ``params`` must give ``result.scenario``:
-    its hash is stored as the run's ``scenario_hash``.
+    its hash is stored as the run's ``scenario_hash``. Without ``detail`` the raw event
+    tables (:data:`teamsim.store.DETAIL_TABLES`) are left out, and the run says so.
     """
     meta = RunMeta(
         kind=kind,
@@ -42,7 +44,7 @@ def save_result(
         params={"mode": result.mode, **dict(params or {})},
         scenario_hash=result.scenario_hash,
     )
-    return store.save_run(meta, result.tables())
+    return store.save_run(meta, result.tables(), detail=detail)
 
 
 def side_from_run(store: Store, run: str, label: str | None = None) -> Side:
@@ -51,11 +53,37 @@ def side_from_run(store: Store, run: str, label: str | None = None) -> Side:
     meta = store.run_meta(run_id)
     if "kpi_replications" not in meta["tables"]:
         raise StoreError(f"run {run_id} ({meta['kind']}) has no simulation KPIs to compare")
-    overrides = meta["params"].get("overrides", [])
-    scenario = parse_scenario(meta["scenario_text"], f"run {run_id}", overrides)
+    scenario = stored_scenario(meta)
     return Side(
         label or meta.get("label") or run_id,
         scenario,
         int(meta["seed"]),
         store.load_table(run_id, "kpi_replications"),
+    )
+
+
+def stored_scenario(meta: Mapping[str, Any]) -> Scenario:
+    """A stored run's scenario, rebuilt from its text and overrides (``Store.run_meta``).
+
+    Raises:
+        ScenarioError: The stored text no longer validates (a run from an older teamsim).
+    """
+    overrides = meta["params"].get("overrides", [])
+    if not isinstance(overrides, list):
+        overrides = []
+    return parse_scenario(meta["scenario_text"], f"run {meta['run_id']}", overrides)
+
+
+def reuse_identical(store: Store, result_like: Mapping[str, Any]) -> str | None:
+    """The id of a stored complete run identical to the one described, or None.
+
+    ``result_like`` holds ``scenario_hash``, ``seed``, ``replications`` and ``mode``;
+    the code version is this teamsim's (:data:`teamsim.__version__`).
+    """
+    return store.find_identical(
+        scenario_hash=str(result_like["scenario_hash"]),
+        seed=int(result_like["seed"]),
+        replications=int(result_like["replications"]),
+        mode=str(result_like["mode"]),
+        code_version=__version__,
     )

@@ -12,6 +12,7 @@ SHA-256 of the scenario file's text as stored.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -19,7 +20,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +29,22 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from sim import TeamsimError
+from sim import SimMode, TeamsimError
 from teamsim import store_schema
 from teamsim.store_schema import META_TABLE, SCHEMA_VERSION
 
 DEFAULT_STORE = "teamsim.duckdb"
 STORE_ENV = "TEAMSIM_STORE"
 _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# The raw event tables: one row per person-day, call day, stage event, deal, wait or day
+# away. Measured on the default scenario with 20 replications (benchmarks/bench_store.py),
+# they are 96 % of a run's rows and about 11 of its 12 MB in the store; a run keeps them
+# only when asked (--detail). Every other table (KPIs, per-person and per-month tables,
+# plan tables, iterations) is what users read back, and is always kept.
+DETAIL_TABLES = ("time_use", "calls", "funnel", "deals", "waits", "utilisation_day", "absences")
+# A run's params say which tables it left out (absent in runs stored with every table).
+LEFT_OUT_PARAM = "detail_left_out"
 
 
 class StoreError(TeamsimError):
@@ -89,11 +99,18 @@ def new_run_id(now: dt.datetime | None = None) -> str:
 
 
 class Store:
-    """A run store file. Connections are short-lived so that other processes can use it."""
+    """A run store file. Connections are short-lived so that other processes can use it.
 
-    def __init__(self, path: Path | str | None = None, lock_timeout_s: float = 30.0) -> None:
+    ``detail`` is what :meth:`save_run` does when not told: keep every table given
+    (True) or leave out the raw event tables (False, what the commands do by default).
+    """
+
+    def __init__(
+        self, path: Path | str | None = None, lock_timeout_s: float = 30.0, *, detail: bool = True
+    ) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.lock_timeout_s = lock_timeout_s
+        self.detail = detail
 
     # -- writing ---------------------------------------------------------------------------
     def check_writable(self) -> None:
@@ -109,9 +126,22 @@ class Store:
         with self._connect(write=True):
             pass
 
-    def save_run(self, meta: RunMeta, tables: Mapping[str, pd.DataFrame]) -> str:
-        """Write a run and its tables in one transaction; return its id."""
+    def save_run(
+        self, meta: RunMeta, tables: Mapping[str, pd.DataFrame], *, detail: bool | None = None
+    ) -> str:
+        """Write a run and its tables in one transaction; return its id.
+
+        ``detail=False`` (None: the store's ``detail``) leaves out the raw event tables
+        (:data:`DETAIL_TABLES`) and records their names in the run's params
+        (``detail_left_out``), so that ``runs show`` and ``runs export`` can say so.
+        """
         run_id = meta.run_id or new_run_id(meta.started_at)
+        if not (self.detail if detail is None else detail):
+            left_out = [name for name in tables if name in DETAIL_TABLES]
+            tables = {k: v for k, v in tables.items() if k not in DETAIL_TABLES}
+            if left_out:
+                params = {**dict(meta.params), LEFT_OUT_PARAM: left_out}
+                meta = dataclasses.replace(meta, params=params)
         for name, frame in tables.items():
             if not _TABLE_NAME.match(name):
                 raise ValueError(f"table name {name!r} must be lower_snake_case")
@@ -132,20 +162,118 @@ class Store:
 
     def delete_run(self, run_id: str) -> None:
         """Remove a run and its tables."""
+        self.delete_runs([run_id])
+
+    def delete_runs(self, run_ids: Sequence[str]) -> None:
+        """Remove runs and their tables in one transaction (all or none).
+
+        The file keeps its size (DuckDB reuses the freed blocks for later runs);
+        :meth:`compact` gives the space back.
+
+        Raises:
+            StoreError: One of the runs is not in the store (nothing is deleted).
+        """
         with self._connect(write=True) as con:
-            self._require_run(con, run_id)
+            for run_id in run_ids:
+                self._require_run(con, run_id)
             con.begin()
-            names = [
-                r[0]
-                for r in con.execute(
-                    "SELECT name FROM run_tables WHERE run_id = ?", [run_id]
-                ).fetchall()
-            ]
-            for name in names:
-                con.execute(f'DELETE FROM "t_{name}" WHERE run_id = ?', [run_id])
-            con.execute("DELETE FROM run_tables WHERE run_id = ?", [run_id])
-            con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
-            con.commit()
+            try:
+                for run_id in run_ids:
+                    _delete(con, run_id)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+
+    def compact(self) -> tuple[int, int]:
+        """Rewrite the file without its free space; return its size before and after, bytes.
+
+        DuckDB neither shrinks a file on CHECKPOINT nor on VACUUM (measured with DuckDB
+        1.5: deleting half the runs of a 120 MB store left it at 120 MB), so the store is
+        copied into a new file (``COPY FROM DATABASE``) that then replaces the old one.
+        The copy is made while this process holds the store's write lock.
+
+        Raises:
+            StoreError: The store is missing, busy or cannot be rewritten.
+        """
+        if not self.path.exists():
+            raise StoreError(f"no store at {self.path} yet: nothing has been saved")
+        before = self.path.stat().st_size
+        fresh = self.path.with_name(f".{self.path.name}.compact-{uuid.uuid4().hex[:6]}")
+        try:
+            with self._connect(write=True) as con:
+                con.execute("CHECKPOINT")
+                name = con.execute("SELECT current_database()").fetchone()
+                con.execute(f"ATTACH '{fresh}' AS teamsim_compact")
+                con.execute(
+                    f'COPY FROM DATABASE "{name[0] if name else "main"}" TO teamsim_compact'
+                )
+                con.execute("DETACH teamsim_compact")
+            os.replace(fresh, self.path)
+        except (OSError, duckdb.Error) as exc:
+            raise StoreError(f"cannot compact {self.path}: {exc}") from None
+        finally:
+            for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+                if leftover.exists():
+                    leftover.unlink()
+        return before, self.path.stat().st_size
+
+    def select_prune(
+        self,
+        *,
+        older_than_days: float | None = None,
+        kind: str | None = None,
+        keep: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[str]:
+        """The runs ``runs prune`` would delete, newest first.
+
+        A run goes when it matches every filter given: started more than
+        ``older_than_days`` days before ``now``, of ``kind``, and not among the ``keep``
+        newest runs of that selection (of ``kind``, or of all kinds). No filter: none.
+        """
+        runs = self.list_runs()
+        if runs.empty or (older_than_days is None and kind is None and keep is None):
+            return []
+        if kind is not None:
+            runs = runs[runs["kind"] == kind]
+        if keep is not None:
+            runs = runs.iloc[keep:]  # list_runs is newest first
+        if older_than_days is not None:
+            cutoff = (now or dt.datetime.now()) - dt.timedelta(days=older_than_days)
+            runs = runs[pd.to_datetime(runs["started_at"]) < cutoff]
+        return [str(r) for r in runs["run_id"]]
+
+    def find_identical(
+        self, *, scenario_hash: str, seed: int, replications: int, mode: str, code_version: str
+    ) -> str | None:
+        """The newest complete stored simulation of exactly this, or None.
+
+        Identical: the same validated scenario (:func:`sim.scenario_hash`, so overrides
+        included), seed, replications, simulation mode and teamsim version, status
+        complete, with its KPI replications stored (kinds simulate and sweep-point).
+        """
+        if not self.path.exists():
+            return None
+        runs = self.list_runs()
+        if runs.empty:
+            return None
+        same = runs[
+            (runs["scenario_hash"] == scenario_hash)
+            & (runs["seed"] == seed)
+            & (runs["replications"] == replications)
+            & (runs["code_version"] == code_version)
+            & (runs["status"] == "complete")
+            & runs["kind"].isin(["simulate", "sweep-point"])
+        ]
+        for run_id in same["run_id"]:
+            meta = self.run_meta(str(run_id))
+            if (
+                meta["params"].get("mode", SimMode.BLOCK.value) == mode
+                and "kpi_replications" in meta["tables"]
+            ):
+                return str(run_id)
+        return None
 
     # -- reading ---------------------------------------------------------------------------
     def list_runs(self) -> pd.DataFrame:
@@ -330,6 +458,19 @@ class Store:
                 json.dumps(dict(meta.params), sort_keys=True, default=str),
             ],
         )
+
+
+def _delete(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    names = [
+        r[0]
+        for r in con.execute("SELECT name FROM run_tables WHERE run_id = ?", [run_id]).fetchall()
+    ]
+    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    for name in names:
+        if f"t_{name}" in present:  # an empty table was never created
+            con.execute(f'DELETE FROM "t_{name}" WHERE run_id = ?', [run_id])
+    con.execute("DELETE FROM run_tables WHERE run_id = ?", [run_id])
+    con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
 
 
 def _append_table(

@@ -168,7 +168,8 @@ def test_cli_verify_stores_the_run_and_prints_the_iterations(tmp_path: Path) -> 
     assert runs["kind"].tolist() == ["verify"]
     run_id = str(runs["run_id"].iloc[0])
     tables = Store(store).run_meta(run_id)["tables"]
-    assert {"iterations", "quotas", "plan_roles", "kpis", "time_use"} <= set(tables)
+    assert {"iterations", "quotas", "plan_roles", "kpis", "attainment_by_month"} <= set(tables)
+    assert "time_use" not in tables  # raw event tables only with --detail (issue 11)
     assert Store(store).run_meta(run_id)["params"]["overrides"] == ["calendar.horizon_days=65"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import multiprocessing as mp
+import re
 from pathlib import Path
 
 import duckdb
@@ -211,10 +212,14 @@ def test_runs_cli_list_show_export_delete(tmp_path: Path) -> None:
     run_id = Store(path).save_run(meta(), tables())
     result = runner.invoke(app, ["runs", "list", "--store", str(path)])
     assert result.exit_code == 0 and run_id in result.output
-    result = runner.invoke(app, ["runs", "show", run_id[:12], "--store", str(path)])
-    assert result.exit_code == 0 and "time_use" in result.output and "2 rows" in result.output
+    # Row counts only under --tables (issue 11: show prints results, not row counts).
+    result = runner.invoke(app, ["runs", "show", run_id[:12], "--tables", "--store", str(path)])
+    assert result.exit_code == 0
+    assert re.search(r"time_use\s*│\s*2\s*│", result.output), result.output
+    # Raw event tables (time_use) only with --detail (issue 11: summary sheets first).
     result = runner.invoke(
-        app, ["runs", "export", run_id, "--to", str(tmp_path / "x"), "--store", str(path)]
+        app,
+        ["runs", "export", run_id, "--detail", "--to", str(tmp_path / "x"), "--store", str(path)],
     )
     assert result.exit_code == 0, result.output
     folder = tmp_path / "x" / run_id

@@ -143,7 +143,8 @@ def test_compare_needs_two_to_four(tmp_path: Path) -> None:
 def test_compare_uses_the_scenario_seed(tmp_path: Path) -> None:
     store = tmp_path / "runs.duckdb"
     desk = "scenarios/support_desk.yaml"
-    args = ["compare", desk, desk, "--replications", "2", "--workers", "1"]
+    # --fresh: without it the second, identical item reuses the first's stored run.
+    args = ["compare", desk, desk, "--replications", "2", "--workers", "1", "--fresh"]
     result = runner.invoke(app, [*args, "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert Store(store).list_runs()["seed"].tolist() == [20270104, 20270104]
@@ -173,4 +174,6 @@ def test_compare_simulates_every_file_on_the_first_items_seed(tmp_path: Path) ->
     assert seeds(str(first), str(second), "--seed", "5") == [5, 5]
     # A stored run first: the files are simulated on its random numbers.
     run_id = str(Store(store).list_runs().sort_values("started_at")["run_id"].iloc[0])
-    assert seeds(run_id, str(second)) == [7]
+    # second.yaml on seed 7 is stored (the first call): reused, unless --fresh.
+    assert seeds(run_id, str(second)) == []
+    assert seeds(run_id, str(second), "--fresh") == [7]

@@ -36,6 +36,7 @@ WAIT_KINDS = {TimeUse.APPROVAL.value, TimeUse.ESCALATION.value, TimeUse.INBOUND.
 OTHER_VOCABULARIES = {
     ("sim/kpis.py", "calls"): "the unit of a KPI (a count of calls)",
     ("sim/results.py", "calls"): "the table of call-day records",
+    ("teamsim/store.py", "calls"): "the stored table of call-day records (DETAIL_TABLES)",
     ("sim/scenario/consistency.py", "calls"): "a field path of the scenario",
     ("sim/scenario/consistency.py", "approval"): "a field path of the scenario",
     ("sim/rules/checks.py", "approval"): "a field path of the scenario",

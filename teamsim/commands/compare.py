@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from sim import Executor, simulate
-from teamsim.commands.options import ExecutorOption, SchedulerOption, SetOption, StoreOption
+from sim import Executor, SimMode, scenario_hash, simulate
+from sim.scenario import Scenario
+from teamsim.commands.options import (
+    DetailOption,
+    ExecutorOption,
+    SchedulerOption,
+    SetOption,
+    StoreOption,
+)
 from teamsim.compare import Comparison, Side, compare, comparison_sheets, side_from_result
 from teamsim.console import out, user_errors
 from teamsim.executors import ExecutorKind, make_executor
@@ -19,7 +27,7 @@ from teamsim.export import write_workbook
 from teamsim.format import fmt_value
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.progress import replication_progress
-from teamsim.runs_io import save_result, side_from_run
+from teamsim.runs_io import reuse_identical, save_result, side_from_run
 from teamsim.store import Store, StoreError
 
 CompareSeedOption = Annotated[
@@ -45,6 +53,15 @@ def compare_command(
         Path | None, typer.Option("--excel", help="Also write the comparison to this .xlsx file.")
     ] = None,
     save: Annotated[bool, typer.Option(help="Store the simulated scenarios as runs.")] = True,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Simulate every scenario file again, even when an identical complete run "
+            "(same validated scenario, seed, replications, mode and teamsim version) is stored.",
+        ),
+    ] = False,
+    detail: DetailOption = False,
     workers: Annotated[int | None, typer.Option(help="Local processes.")] = None,
     executor: ExecutorOption = ExecutorKind.LOCAL,
     scheduler: SchedulerOption = None,
@@ -55,7 +72,8 @@ def compare_command(
     Every scenario file is simulated with one seed (--seed, else the first item's), so
     the sides share their random numbers. Differences are against the first item, with
     95 % confidence intervals: paired by replication when the runs share their seed,
-    Welch's interval otherwise.
+    Welch's interval otherwise. Every item is checked before anything is simulated; a
+    scenario file whose identical run is stored reuses it (--fresh to simulate again).
     """
     with user_errors():
         if not 2 <= len(items) <= 4:
@@ -63,22 +81,28 @@ def compare_command(
         st = Store(store)
         if save:
             st.check_writable()  # said now, not after the first file's replications
+        inputs = [_checked(item, overrides=set_ or [], store=st) for item in items]
+        # Common random numbers need one seed: the first item's serves every file.
+        first = inputs[0]
+        root = seed if seed is not None else (first.seed if first.seed is not None else 0)
         sides: list[Side] = []
-        root = seed
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
-            for item in items:
-                side = _side(
-                    item,
-                    replications,
-                    seed=root,
-                    overrides=set_ or [],
-                    runner=runner,
-                    save_to=st if save else None,
-                    store_path=store,
+            for item in inputs:
+                if item.side is not None:
+                    sides.append(item.side)
+                    continue
+                sides.append(
+                    _simulated(
+                        item,
+                        replications,
+                        seed=root,
+                        runner=runner,
+                        store=st,
+                        save=save,
+                        reuse=not fresh,
+                        detail=detail,
+                    )
                 )
-                # Common random numbers need one seed: the first item's serves every file.
-                root = side.seed if root is None else root
-                sides.append(side)
         result = compare(_unique_labels(sides))
         out.print(comparison_table(result))
         out.print(overview_table(result))
@@ -87,39 +111,78 @@ def compare_command(
             out.print(f"wrote {excel}")
 
 
-def _side(
-    item: str,
-    replications: int,
-    seed: int | None,
-    overrides: list[str],
-    runner: Executor,
-    save_to: Store | None,
-    store_path: Path | None,
-) -> Side:
+@dataclass(frozen=True)
+class _Input:
+    """One item, checked: a stored run's side, or a scenario file to simulate."""
+
+    item: str
+    side: Side | None = None
+    path: Path | None = None
+    scenario: Scenario | None = None
+    overrides: tuple[str, ...] = ()
+
+    @property
+    def seed(self) -> int | None:
+        """The seed the item brings: its run's, or its scenario's."""
+        if self.side is not None:
+            return self.side.seed
+        return self.scenario.seed if self.scenario is not None else None
+
+
+def _checked(item: str, overrides: list[str], store: Store) -> _Input:
+    """Read and validate one item before anything is simulated (errors name the item)."""
     path = Path(item)
     if not path.exists() and not item.endswith((".yaml", ".yml")):
         try:
-            return side_from_run(Store(store_path), item)
+            return _Input(item, side=side_from_run(store, item))
         except StoreError as exc:
             raise StoreError(f"{item!r} is not a scenario file, and {exc}") from None
     scenario = load_scenario(path, overrides)
+    return _Input(item, path=path, scenario=scenario, overrides=tuple(overrides))
+
+
+def _simulated(
+    item: _Input,
+    replications: int,
+    seed: int,
+    runner: Executor,
+    store: Store,
+    save: bool,
+    reuse: bool,
+    detail: bool,
+) -> Side:
+    assert item.path is not None and item.scenario is not None  # a file, checked
+    label = item.path.stem
+    if reuse:
+        found = reuse_identical(
+            store,
+            {
+                "scenario_hash": scenario_hash(item.scenario),
+                "seed": seed,
+                "replications": replications,
+                "mode": SimMode.BLOCK.value,
+            },
+        )
+        if found is not None:
+            out.print(f"reused run {found} for {item.path} (identical; --fresh to simulate again)")
+            return Side(label, item.scenario, seed, store.load_table(found, "kpi_replications"))
     started = dt.datetime.now()
-    with replication_progress(f"simulating {path.name}", replications) as advance:
-        # seed None: the scenario's own (this file is the first item).
-        result = simulate(scenario, replications, seed, executor=runner, progress=advance)
-    label = path.stem
-    if save_to is not None:
-        text = read_scenario_bytes(path).decode("utf-8-sig")
+    with replication_progress(f"simulating {item.path.name}", replications) as advance:
+        result = simulate(item.scenario, replications, seed, executor=runner, progress=advance)
+    if save:
+        text = read_scenario_bytes(item.path).decode("utf-8-sig")
         run_id = save_result(
-            save_to,
+            store,
             result,
             text,
             kind="simulate",
             label=label,
-            params={"overrides": overrides},
+            params={"overrides": list(item.overrides)},
             started_at=started,
+            status="complete" if result.complete else "partial",
+            detail=detail,
         )
-        out.print(f"stored {path} as run {run_id}")
+        out.print(f"stored {item.path} as run {run_id}")
     return side_from_result(label, result)
 
 

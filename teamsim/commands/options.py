@@ -44,3 +44,12 @@ StoreOption = Annotated[
         show_default=False,
     ),
 ]
+DetailOption = Annotated[
+    bool,
+    typer.Option(
+        "--detail",
+        help="Also store the raw event tables (time use, calls, funnel, deals, waits, "
+        "days away, utilisation by day): about 11 MB a default run of 20 replications; "
+        "without it the run keeps its KPIs and its per-person and per-month tables.",
+    ),
+]

@@ -15,6 +15,7 @@ from optimizer import Marginal, Plan, PlanCard, PlanMode, RoleLine, plan, plan_c
 from sim import Executor
 from sim.scenario import Scenario
 from teamsim.commands.options import (
+    DetailOption,
     ExecutorOption,
     JsonOption,
     ScenarioPath,
@@ -85,6 +86,10 @@ def plan_command(
     executor: ExecutorOption = ExecutorKind.LOCAL,
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
+    save: Annotated[
+        bool, typer.Option(help="--verify: keep the verify run in the run store.")
+    ] = True,
+    detail: DetailOption = False,
 ) -> None:
     """Plan the team: headcount by level, duties, call targets, cost, and what binds.
 
@@ -96,7 +101,8 @@ def plan_command(
         if verify_:
             if mode is not PlanMode.SIZING or budget is not None:
                 raise typer.BadParameter("--verify sizes the team: no --mode allocation/--budget")
-            Store(store).check_writable()  # said now, not after the replications
+            if save:
+                Store(store).check_writable()  # said now, not after the replications
             with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
                 _verify(
                     file,
@@ -108,7 +114,7 @@ def plan_command(
                     seed=seed,
                     runner=runner,
                     solver=solver.value,
-                    store=store,
+                    store=Store(store, detail=detail) if save else None,
                     as_json=json_,
                 )
             return
@@ -126,7 +132,7 @@ def _verify(
     seed: int | None,
     runner: Executor,
     solver: str,
-    store: Path | None,
+    store: Store | None,
     as_json: bool,
 ) -> None:
     started = dt.datetime.now()
@@ -141,10 +147,12 @@ def _verify(
             executor=runner,
             progress=lambda what, done, _total: advance(done, what),
         )
-    text = read_scenario_bytes(file).decode("utf-8-sig")
-    run_id = save_verified(
-        Store(store), verified, scenario_text=text, overrides=overrides, started_at=started
-    )
+    run_id = ""
+    if store is not None:
+        text = read_scenario_bytes(file).decode("utf-8-sig")
+        run_id = save_verified(
+            store, verified, scenario_text=text, overrides=overrides, started_at=started
+        )
     final = verified.final.result
     card = verified_card(verified)
     warning = few_replications_warning(final)
@@ -170,7 +178,8 @@ def _verify(
         shown = render_plan_met(final)
         if shown is not None:
             out.print(shown)
-        out.print(f"stored as run {run_id} in {Store(store).path} (teamsim runs show {run_id})")
+        if store is not None:
+            out.print(f"stored as run {run_id} in {store.path} (teamsim runs show {run_id})")
     if not verified.met:
         raise typer.Exit(3)
 

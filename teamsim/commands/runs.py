@@ -1,21 +1,36 @@
-"""``teamsim runs list|show|delete|export``: the run store from the command line."""
+"""``teamsim runs list|show|delete|prune|export``: the run store from the command line."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
+from rich import box
 from rich.table import Table
 
-from teamsim.commands.options import StoreOption
-from teamsim.console import out, user_errors
-from teamsim.export import FORMATS, write_tables, write_workbook
-from teamsim.store import Store
+from sim import TeamsimError, attainment_by_month, plan_met_table
+from sim.scenario import Scenario
+from teamsim.commands.options import JsonOption, StoreOption
+from teamsim.commands.simulate import kpi_table_of
+from teamsim.commands.sweep import summary_table
+from teamsim.console import err, out, print_json, user_errors
+from teamsim.export import FORMATS, ordered, with_dates, write_tables, write_workbook
+from teamsim.grid import grid
+from teamsim.plan_met_view import render_plan_met_tables
+from teamsim.progress import replication_progress
+from teamsim.runs_io import stored_scenario
+from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, Store
 
-runs_app = typer.Typer(help="List, show, delete and export stored runs.", no_args_is_help=True)
+runs_app = typer.Typer(
+    help="List, show, delete, prune and export stored runs.", no_args_is_help=True
+)
 
 RunId = Annotated[str, typer.Argument(help="Run id, or enough of its start to be unique.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")]
 
 # A run whose stored text and overrides do not validate (say, stored by an older
 # teamsim, before scenario_hash meant the validated scenario) has no scenario to hash.
@@ -23,66 +38,201 @@ _NO_HASH = "- (unknown: the stored scenario does not validate with this teamsim)
 
 
 @runs_app.command("list")
-def list_runs(store: StoreOption = None) -> None:
-    """List stored runs, newest first."""
+def list_runs(store: StoreOption = None, json_: JsonOption = False) -> None:
+    """List stored runs, newest first (the id starts with the date and time it began)."""
     with user_errors():
         st = Store(store)
-        runs = st.list_runs()
+        runs = st.list_runs() if st.path.exists() or not json_ else pd.DataFrame()
+        if json_:
+            print_json({"store": str(st.path), "runs": runs})
+            return
         if runs.empty:
             out.print(f"no runs in {st.path}")
             return
-        table = Table(title=f"Runs in {st.path}", title_justify="left")
-        for col in ("run", "kind", "scenario", "label", "status", "seed", "reps", "started"):
-            # Ids are copied from here: never wrap them.
-            table.add_column(col, no_wrap=col in ("run", "started"))
-        for row in runs.itertuples():
-            table.add_row(
-                str(row.run_id),
-                str(row.kind),
-                str(row.scenario_name),
-                str(row.label or ""),
-                str(row.status),
-                _opt(row.seed),
-                _opt(row.replications),
-                f"{row.started_at:%Y-%m-%d %H:%M:%S}",
-            )
-        out.print(table)
+        out.print(runs_table(runs, str(st.path)))
+
+
+def runs_table(runs: pd.DataFrame, where: str) -> Table:
+    """The runs as a table that fits 80 columns.
+
+    The start time is left out (the id begins with it: r20261128-142001-...); a status
+    other than complete is shown beside the kind; scenario and label wrap, ids and
+    seeds never do.
+    """
+    table = Table(
+        title=f"Runs in {where}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    table.add_column("run", no_wrap=True)  # ids are copied from here
+    table.add_column("kind", no_wrap=True)
+    table.add_column("scenario", ratio=3, min_width=8, overflow="fold")
+    table.add_column("label", ratio=2, min_width=6, overflow="fold")
+    table.add_column("seed", no_wrap=True, justify="right")
+    table.add_column("reps", no_wrap=True, justify="right")
+    for row in runs.itertuples():
+        kind = str(row.kind)
+        if str(row.status) != "complete":
+            kind = f"{kind} ({row.status})"
+        table.add_row(
+            str(row.run_id),
+            kind,
+            str(row.scenario_name),
+            str(row.label or ""),
+            _opt(row.seed),
+            _opt(row.replications),
+        )
+    return table
 
 
 @runs_app.command("show")
-def show(run: RunId, store: StoreOption = None) -> None:
-    """Show a run: what was run, on what, and its tables."""
+def show(
+    run: RunId,
+    store: StoreOption = None,
+    tables: Annotated[
+        bool, typer.Option("--tables", help="Also list the stored tables and their rows.")
+    ] = False,
+) -> None:
+    """Show a run's results as the command that made it showed them, and what it was."""
     with user_errors():
         st = Store(store)
-        meta = st.run_meta(st.resolve(run))
-        table = Table(show_header=False, title=f"Run {meta['run_id']}", title_justify="left")
-        for key in (
-            "kind",
-            "scenario_name",
-            "label",
-            "status",
-            "seed",
-            "replications",
-            "code_version",
-            "started_at",
-            "finished_at",
-        ):
-            table.add_row(key, str(meta.get(key, "")))
-        table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
-        table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
-        for key, value in meta["params"].items():
+        run_id = st.resolve(run)
+        meta = st.run_meta(run_id)
+        out.print(_about_table(meta))
+        for part in results(st, meta):
+            out.print(part)
+        note = detail_note(meta)
+        if note:
+            out.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+        if tables:
+            listing = Table(title="Stored tables", title_justify="left")
+            listing.add_column("table")
+            listing.add_column("rows", justify="right")
+            for name, rows in meta["tables"].items():
+                listing.add_row(name, f"{rows:,}")
+            out.print(listing)
+        else:
+            out.print(f"{len(meta['tables'])} tables stored (--tables lists them)")
+
+
+def _about_table(meta: Mapping[str, Any]) -> Table:
+    table = Table(show_header=False, title=f"Run {meta['run_id']}", title_justify="left")
+    for key in ("kind", "scenario_name", "label", "status", "seed", "replications"):
+        table.add_row(key, str(meta.get(key, "")))
+    table.add_row("started", f"{meta['started_at']:%Y-%m-%d %H:%M:%S}")
+    table.add_row("code_version", str(meta.get("code_version", "")))
+    table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
+    table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
+    for key, value in meta["params"].items():
+        if key not in ("reason", LEFT_OUT_PARAM):
             table.add_row(f"param: {key}", str(value))
-        for name, rows in meta["tables"].items():
-            table.add_row(f"table: {name}", f"{rows:,} rows")
-        out.print(table)
+    return table
+
+
+def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
+    """What ``runs show`` prints for a run's results, from its stored tables, in order.
+
+    KPIs, a plan card (any table named ``plan_card``), P(plan met) with its meaning and
+    the month table, a verify run's verdict, quotas and iterations, a sweep's summary.
+    The scenario is rebuilt from the stored text; a run whose scenario no longer
+    validates is shown as plain tables.
+    """
+    run_id, stored = str(meta["run_id"]), meta["tables"]
+    try:
+        scenario: Scenario | None = stored_scenario(meta)
+    except TeamsimError:
+        scenario = None
+    parts: list[Any] = []
+    if meta["kind"] == "verify":
+        params = meta["params"]
+        verdict = "plan verified" if params.get("met") else "plan NOT verified"
+        colour = "green" if params.get("met") else "yellow"
+        parts.append(f"[bold {colour}]{verdict}[/]: {params.get('reason', '')}")
+    if "kpis" in stored:
+        kpis = st.load_table(run_id, "kpis")
+        if scenario is not None and {"kpi", "unit", "n"} <= set(kpis.columns):
+            parts.append(kpi_table_of(kpis, scenario))
+        else:
+            parts.append(frame_table("KPIs", kpis))
+    if "plan_card" in stored:
+        parts.append(frame_table("Plan card", st.load_table(run_id, "plan_card")))
+    chances = _plan_met(st, run_id, stored, scenario)
+    if chances is not None:
+        parts.append(chances)
+    for name, title in (("plan_roles", "Plan by role"), ("quotas", "Call quotas")):
+        if name in stored:
+            parts.append(frame_table(title, st.load_table(run_id, name)))
+    if "iterations" in stored:
+        parts.append(frame_table("Iterations", st.load_table(run_id, "iterations")))
+    if "sweep_summary" in stored:
+        summary = st.load_table(run_id, "sweep_summary")
+        try:
+            axes = grid(list(meta["params"].get("axes", [])))[0]
+            currency = scenario.currency if scenario is not None else ""
+            parts.append(summary_table(summary, axes, currency))
+        except (TeamsimError, KeyError):
+            parts.append(frame_table("Sweep", summary))
+    return parts
+
+
+def _plan_met(
+    st: Store, run_id: str, stored: Mapping[str, int], scenario: Scenario | None
+) -> Any | None:
+    """P(plan met) as simulate showed it: from the stored tables, or (older runs) rebuilt."""
+    if scenario is None or not scenario.segments:
+        return None
+    if stored.get("plan_met") and stored.get("attainment_by_month"):
+        chances = st.load_table(run_id, "plan_met")
+        months = st.load_table(run_id, "attainment_by_month")
+    elif stored.get("kpis") and stored.get("attainment_month"):
+        # A run stored before these tables: the same functions over what it kept.
+        chances = plan_met_table(st.load_table(run_id, "kpis"), scenario)
+        months = attainment_by_month(st.load_table(run_id, "attainment_month"), scenario)
+    else:
+        return None
+    if months.empty:
+        return None
+    rows = [{str(k): v for k, v in r.items()} for r in chances.to_dict(orient="records")]
+    return render_plan_met_tables(scenario, rows, months)
+
+
+def detail_note(meta: Mapping[str, Any]) -> str | None:
+    """What a run stored without detail lacks, and how to get it; None if it has all."""
+    left_out = meta["params"].get(LEFT_OUT_PARAM) or []
+    if not left_out:
+        return None
+    again = f"seed {meta['seed']}, {meta['replications']} replications"
+    return (
+        f"stored without detail: the raw event tables ({', '.join(left_out)}) are not in "
+        f"the store; to have them, run the command again with --detail ({again})"
+    )
+
+
+def frame_table(title: str, frame: pd.DataFrame) -> Table:
+    """A stored table as it is, numbers rounded for reading."""
+    table = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(str(column).replace("_", " "), justify="right" if numeric else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "-"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    return "" if value is None else str(value)
 
 
 @runs_app.command("delete")
-def delete(
-    run: RunId,
-    store: StoreOption = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
-) -> None:
+def delete(run: RunId, store: StoreOption = None, yes: YesOption = False) -> None:
     """Delete a run and its tables."""
     with user_errors():
         st = Store(store)
@@ -93,6 +243,58 @@ def delete(
         out.print(f"deleted {run_id}")
 
 
+@runs_app.command("prune")
+def prune(
+    older_than: Annotated[
+        float | None,
+        typer.Option(
+            "--older-than", min=0, help="Runs started more than DAYS days ago.", metavar="DAYS"
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Runs of this kind: simulate, verify, sweep, sweep-point.",
+            metavar="KIND",
+        ),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            "--keep", min=0, help="Keep the newest N runs (of --kind, if given).", metavar="N"
+        ),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Delete them (without it: a dry run).")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Delete the runs matching every filter given, then shrink the file.
+
+    Without --yes, only lists what would go. Example: --kind sweep-point --older-than 30.
+    """
+    with user_errors():
+        if older_than is None and kind is None and keep is None:
+            raise typer.BadParameter("say which runs: --older-than DAYS, --kind KIND or --keep N")
+        st = Store(store)
+        going = st.select_prune(older_than_days=older_than, kind=kind, keep=keep)
+        if not going:
+            out.print(f"no run in {st.path} matches: nothing to prune")
+            return
+        runs = st.list_runs().set_index("run_id").loc[going].reset_index()
+        out.print(runs_table(runs, f"{st.path}: {len(going)} run(s) to delete"))
+        if not yes:
+            out.print("dry run: nothing deleted; add --yes to delete them")
+            return
+        st.delete_runs(going)
+        before, after = st.compact()
+        out.print(
+            f"deleted {len(going)} run(s); {st.path} went from {before / 1e6:.1f} MB "
+            f"to {after / 1e6:.1f} MB"
+        )
+
+
 @runs_app.command("export")
 def export(
     run: RunId,
@@ -101,9 +303,22 @@ def export(
         list[str] | None,
         typer.Option("--format", help=f"One or more of {', '.join(FORMATS)} (default: all)."),
     ] = None,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail",
+            help="Also export the raw event tables (time use, calls, funnel, deals, waits), "
+            "when the run stored them.",
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Export a run's tables: CSV and Parquet files, and an Excel workbook (a sheet a table)."""
+    """Export a run: summary tables first (KPIs, plan, months), raw tables with --detail.
+
+    CSV and Parquet files, and an Excel workbook (an 'about' sheet, then a sheet a
+    table). Tables that count working days, weeks, months or minutes get a date column
+    beside each (date, week_from, month_name, closed_at...).
+    """
     with user_errors():
         formats = tuple(fmt or FORMATS)
         unknown = [f for f in formats if f not in FORMATS]
@@ -111,28 +326,66 @@ def export(
             raise typer.BadParameter(f"unknown format {unknown[0]!r}; expected one of {FORMATS}")
         st = Store(store)
         run_id = st.resolve(run)
-        tables = st.load_tables(run_id)
+        meta = st.run_meta(run_id)
+        names = [n for n in meta["tables"] if detail or n not in DETAIL_TABLES]
+        tables = ordered({n: st.load_table(run_id, n) for n in names})
+        try:
+            scenario: Scenario | None = stored_scenario(meta)
+        except TeamsimError:
+            scenario = None
+        if scenario is not None:
+            tables = {n: with_dates(f, scenario) for n, f in tables.items()}
+        notes = _export_notes(meta, detail)
         folder = to / run_id
-        written = write_tables(tables, folder, formats)
-        if "xlsx" in formats:
-            meta = st.run_meta(run_id)
-            about = {
-                k: meta[k]
-                for k in (
-                    "run_id",
-                    "kind",
-                    "scenario_name",
-                    "status",
-                    "seed",
-                    "replications",
-                    "started_at",
-                    "code_version",
-                    "scenario_hash",
-                    "scenario_text_hash",
+        files = [f for f in formats if f != "xlsx"]
+        total = len(tables) * (len(files) + ("xlsx" in formats))
+        with replication_progress(f"exporting {run_id}", total) as advance:
+            written = write_tables(
+                tables, folder, tuple(files), progress=lambda k, name: advance(k, name)
+            )
+            done = len(tables) if files else 0
+            if "xlsx" in formats:
+                about = {k: meta[k] for k in _ABOUT}
+                about.update(notes)
+                written.append(
+                    write_workbook(
+                        folder / f"{run_id}.xlsx",
+                        tables,
+                        about,
+                        progress=lambda k, name: advance(done + k, f"workbook: {name}"),
+                    )
                 )
-            }
-            written.append(write_workbook(folder / f"{run_id}.xlsx", tables, about))
+        for note in notes.values():
+            err.print(f"[yellow]note:[/] {note}", soft_wrap=True)
         out.print(f"wrote {len(written)} file(s) to {folder}")
+
+
+_ABOUT = (
+    "run_id",
+    "kind",
+    "scenario_name",
+    "status",
+    "seed",
+    "replications",
+    "started_at",
+    "code_version",
+    "scenario_hash",
+    "scenario_text_hash",
+)
+
+
+def _export_notes(meta: Mapping[str, Any], detail: bool) -> dict[str, str]:
+    """Notes for the 'about' sheet and the terminal: which raw tables are not exported."""
+    notes: dict[str, str] = {}
+    missing = detail_note(meta)
+    if missing:
+        notes["detail"] = missing
+    stored_raw = [n for n in meta["tables"] if n in DETAIL_TABLES]
+    if stored_raw and not detail:
+        notes["raw tables"] = (
+            f"left out of this export: {', '.join(stored_raw)}; add --detail to export them"
+        )
+    return notes
 
 
 def _opt(value: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +16,9 @@ from rich.table import Table
 
 from calibrate import export_crm
 from sim import KPIS, Executor, SimMode, SimResult, TeamsimError, simulate
+from sim.scenario import Scenario
 from teamsim.commands.options import (
+    DetailOption,
     ExecutorOption,
     JsonOption,
     ScenarioPath,
@@ -87,6 +90,7 @@ def simulate_command(
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
     save: Annotated[bool, typer.Option(help="Keep the run in the run store.")] = True,
+    detail: DetailOption = False,
     label: Annotated[str, typer.Option(help="A name for the stored run.")] = "",
     crm_dir: Annotated[
         Path | None,
@@ -131,6 +135,7 @@ def simulate_command(
                 started_at=started_at,
                 status="complete" if result.complete else "partial",
                 params={"overrides": list(set_ or ()), "executor": str(executor)},
+                detail=detail,
             )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
         crm = _export_crm(result, crm_dir, file=file, set_=set_ or ()) if crm_dir else []
@@ -197,7 +202,9 @@ def _header(result: SimResult, elapsed: float) -> str:
     )
 
 
-def _fmt(value: float | None, unit: str, money: MoneyScale | None, result: SimResult) -> str:
+def _fmt(
+    value: float | None, unit: str, money: MoneyScale | None, result: SimResult | _KpiSource
+) -> str:
     if value is None or not math.isfinite(value):
         return "-"
     if unit == "share":
@@ -223,6 +230,13 @@ _STATS = ("mean", "ci_low", "ci_high", "p10", "p50", "p90")
 WIDE_KPI_TABLE = 120
 
 
+@dataclass(frozen=True)
+class _KpiSource:
+    # What the KPI table reads of a result; a stored run has these too.
+    kpis: pd.DataFrame
+    scenario: Scenario
+
+
 def kpi_table(result: SimResult, width: int | None = None) -> Table:
     """The KPI summary as a rich table: mean, 95 % CI of the mean, P10/P50/P90.
 
@@ -231,6 +245,12 @@ def kpi_table(result: SimResult, width: int | None = None) -> Table:
     than ``WIDE_KPI_TABLE`` columns (``width``, default the console's), P10 and P90 share
     one column and P50 is left out, so that no label or figure is cut.
     """
+    return kpi_table_of(result.kpis, result.scenario, width)
+
+
+def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = None) -> Table:
+    """:func:`kpi_table` from a KPI table (``SimResult.kpis``, or a stored run's ``kpis``)."""
+    result = _KpiSource(kpis, scenario)
     wide = (out.size.width if width is None else width) >= WIDE_KPI_TABLE
     table = Table(title="KPIs over replications", title_justify="left", padding=(0, 1))
     table.add_column("KPI", ratio=1, overflow="fold")

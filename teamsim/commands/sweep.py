@@ -15,6 +15,7 @@ from sim import Problem, ScenarioError, SimResult, kpi_value, simulate
 from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.commands.options import (
+    DetailOption,
     ExecutorOption,
     ScenarioPath,
     SchedulerOption,
@@ -60,6 +61,8 @@ def sweep_command(
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
     excel: Annotated[Path | None, typer.Option(help="Also write the summary to .xlsx.")] = None,
+    save: Annotated[bool, typer.Option(help="Store each point and the summary as runs.")] = True,
+    detail: DetailOption = False,
 ) -> None:
     """Simulate every point of a what-if grid on common random numbers; store each point.
 
@@ -72,7 +75,8 @@ def sweep_command(
         scenarios = _validate_all(file, points)
         text = read_scenario_bytes(file).decode("utf-8-sig")
         st = Store(store)
-        st.check_writable()  # said now, not after the sweep's points
+        if save:
+            st.check_writable()  # said now, not after the sweep's points
         sweep_id = new_run_id()
         root = seed if seed is not None else scenarios[0].seed
         rows: list[dict[str, Any]] = []
@@ -83,31 +87,36 @@ def sweep_command(
             for k, (point, sc) in enumerate(zip(points, scenarios, strict=True), start=1):
                 started = dt.datetime.now()
                 result = simulate(sc, replications, root, executor=runner)
-                run_id = save_result(
-                    st,
-                    result,
-                    text,
-                    kind="sweep-point",
-                    label=f"{sweep_id} #{k}",
-                    started_at=started,
-                    status="complete" if result.complete else "partial",
-                    params={"overrides": point, "sweep": sweep_id},
-                )
+                run_id = ""
+                if save:
+                    run_id = save_result(
+                        st,
+                        result,
+                        text,
+                        kind="sweep-point",
+                        label=point_label(axis_list, point),
+                        started_at=started,
+                        status="complete" if result.complete else "partial",
+                        params={"overrides": point, "sweep": sweep_id, "point": k},
+                        detail=detail,
+                    )
                 rows.append(_summary_row(axis_list, point, result, run_id))
                 advance(k)
         summary = pd.DataFrame(rows)
-        _store_summary(
-            st,
-            sweep_id,
-            file=file,
-            text=text,
-            summary=summary,
-            axes=axes,
-            seed=root,
-            replications=replications,
-        )
-        out.print(_summary_table(summary, axis_list, scenarios[0]))
-        out.print(f"stored {len(points)} point runs and the summary as run {sweep_id}")
+        if save:
+            _store_summary(
+                st,
+                sweep_id,
+                file=file,
+                text=text,
+                summary=summary,
+                axes=axes,
+                seed=root,
+                replications=replications,
+            )
+        out.print(summary_table(summary, axis_list, scenarios[0].currency))
+        if save:
+            out.print(f"stored {len(points)} point runs and the summary as run {sweep_id}")
         if excel is not None:
             write_workbook(excel, {"sweep": summary}, {"sweep": sweep_id, "file": str(file)})
             out.print(f"wrote {excel}")
@@ -128,6 +137,20 @@ def _validate_all(file: Path, points: list[list[str]]) -> list[Scenario]:
     if problems:
         raise ScenarioError(problems)
     return scenarios
+
+
+def point_label(axes: list[Axis], point: list[str]) -> str:
+    """A sweep point named by its values: each axis path less its section, and its value.
+
+    Example: ``client_manager.headcount.current=12, call_quota_per_day=40`` for the axes
+    ``roles.client_manager.headcount.current`` and ``policies.call_quota_per_day``; the
+    run's params keep the full ``--set`` overrides.
+    """
+    parts = []
+    for axis, value in zip(axes, point, strict=True):
+        path = axis.path.split(".", 1)[-1]  # "roles.", "policies.": the same for every point
+        parts.append(f"{path}={value.split('=', 1)[1]}")
+    return ", ".join(parts)
 
 
 def _summary_row(
@@ -170,7 +193,8 @@ def _store_summary(
     st.save_run(meta, {"sweep_summary": summary})
 
 
-def _summary_table(summary: pd.DataFrame, axes: list[Axis], first: Scenario) -> Table:
+def summary_table(summary: pd.DataFrame, axes: list[Axis], currency: str) -> Table:
+    """The sweep summary, a row per point: its values, KPIs and P(plan met)."""
     table = Table(title="Sweep (common random numbers across points)", title_justify="left")
     for axis in axes:
         table.add_column(axis.path)
@@ -184,7 +208,7 @@ def _summary_table(summary: pd.DataFrame, axes: list[Axis], first: Scenario) -> 
     for label, _ in labels.values():
         table.add_column(label, justify="right")
     table.add_column("P(plan met) [95 %]", justify="right")
-    cur = first.currency
+    cur = currency
     for row in summary.to_dict(orient="records"):
         cells = [str(row[a.path]) for a in axes]
         cells += [fmt_value(_num(row[k]), unit, cur) for k, (_, unit) in labels.items()]

@@ -1,0 +1,305 @@
+"""Results that can be found again (issue 11, item 5): what the store keeps, runs show,
+runs list, runs prune, compare's reuse, exports with dates, --no-save and --version."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from teamsim import __version__
+from teamsim.cli import app
+from teamsim.export import month_name, ordered, with_dates
+from teamsim.io import load_scenario
+from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, RunMeta, Store
+
+runner = CliRunner()
+BANK = "scenarios/retail_bank.yaml"
+DESK = "scenarios/support_desk.yaml"
+SHORT = ["--set", "calendar.horizon_days=60", "--workers", "1"]
+
+
+def _run(args: list[str]) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def bank_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A store with one short retail-bank run of 2 replications, stored by default."""
+    path = tmp_path_factory.mktemp("bank") / "runs.duckdb"
+    _run(["simulate", BANK, "-n", "2", *SHORT, "--store", str(path)])
+    return path, str(Store(path).list_runs()["run_id"].iloc[0])
+
+
+def test_a_run_keeps_its_summaries_and_says_what_it_left_out(bank_store: tuple[Path, str]) -> None:
+    path, run_id = bank_store
+    meta = Store(path).run_meta(run_id)
+    kept = set(meta["tables"])
+    assert not kept & set(DETAIL_TABLES)
+    want = {"kpis", "kpi_replications", "plan_met", "attainment_by_month", "attainment_month"}
+    assert want | {"attainment_person", "people", "utilisation_week"} <= kept
+    assert set(meta["params"][LEFT_OUT_PARAM]) == set(DETAIL_TABLES)
+
+
+def test_detail_keeps_the_raw_tables(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    _run(["simulate", DESK, "-n", "2", *SHORT, "--detail", "--store", str(path)])
+    meta = Store(path).run_meta(str(Store(path).list_runs()["run_id"].iloc[0]))
+    assert {"time_use", "calls", "waits"} <= set(meta["tables"])
+    assert LEFT_OUT_PARAM not in meta["params"]
+
+
+def test_runs_show_prints_the_results_not_row_counts(bank_store: tuple[Path, str]) -> None:
+    path, run_id = bank_store
+    shown = _run(["runs", "show", run_id[:10], "--store", str(path)])
+    assert "KPIs over replications" in shown and "Revenue a month" in shown
+    assert "P(plan met): the chance that a month meets its plan" in shown
+    assert "Attainment by calendar month" in shown
+    assert "stored without detail" in shown and "--detail" in shown
+    assert " rows" not in shown and "time_use" in shown  # named as left out, not counted
+    listed = _run(["runs", "show", run_id, "--tables", "--store", str(path)])
+    assert re.search(r"kpis\s*│\s*\d+\s*│", listed)
+
+
+def test_runs_list_fits_80_columns_and_keeps_the_seed(bank_store: tuple[Path, str]) -> None:
+    path, run_id = bank_store
+    # A real process: the console takes its width from $COLUMNS when it starts.
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(Path.cwd())}
+    cmd = [sys.executable, "-m", "teamsim", "runs", "list", "--store", str(path)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    shown = done.stdout
+    lines = shown.splitlines()
+    assert all(len(line) <= 80 for line in lines), shown
+    header = next(line for line in lines if line.lstrip().startswith("run "))
+    assert header.split() == ["run", "kind", "scenario", "label", "seed", "reps"]
+    row = next(line for line in lines if run_id in line)
+    seed = Store(path).run_meta(run_id)["seed"]
+    assert str(seed) in row.split() and "2" in row.split()
+
+
+def test_runs_list_json(bank_store: tuple[Path, str]) -> None:
+    path, run_id = bank_store
+    doc = json.loads(_run(["runs", "list", "--json", "--store", str(path)]))
+    assert doc["store"] == str(path)
+    assert [r["run_id"] for r in doc["runs"]] == [run_id]
+    assert doc["runs"][0]["replications"] == 2 and doc["runs"][0]["kind"] == "simulate"
+
+
+def test_export_reads_in_order_with_dates(bank_store: tuple[Path, str], tmp_path: Path) -> None:
+    path, run_id = bank_store
+    out = _run(["runs", "export", run_id, "--to", str(tmp_path), "--store", str(path)])
+    folder = tmp_path / run_id
+    book = openpyxl.load_workbook(folder / f"{run_id}.xlsx", read_only=True)
+    assert book.sheetnames[:4] == ["about", "kpis", "plan_met", "attainment_by_month"]
+    assert "people" in book.sheetnames[4:]
+    assert not set(book.sheetnames) & set(DETAIL_TABLES)
+    about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
+    assert "run the command again with --detail" in str(about["detail"])
+    months = pd.read_csv(folder / "attainment_by_month.csv")
+    scenario = load_scenario(BANK, ["calendar.horizon_days=60"])
+    assert months["month_name"].tolist() == [month_name(scenario, m) for m in months["month"]]
+    assert re.fullmatch(r"[A-Z][a-z]+ 2027", months["month_name"].iloc[0])
+    weeks = pd.read_csv(folder / "utilisation_week.csv")
+    assert weeks["week_from"].iloc[0] == "2027-01-11"  # the Monday of the first working day
+    assert out.strip().endswith(str(folder))
+
+
+def test_export_detail_of_a_run_without_detail_says_so(
+    bank_store: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, run_id = bank_store
+    result = runner.invoke(
+        app,
+        [
+            "runs",
+            "export",
+            run_id,
+            "--detail",
+            "--format",
+            "csv",
+            "--to",
+            str(tmp_path),
+            "--store",
+            str(path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "run the command again with --detail" in result.output
+    assert not (tmp_path / run_id / "time_use.csv").exists()
+
+
+def test_with_dates_hand_solved() -> None:
+    scenario = load_scenario(BANK, ["calendar.horizon_days=60"])
+    first = scenario.calendar.working_dates()[0]
+    assert first == dt.date(2027, 1, 11)  # a Monday: Russia's New Year holidays end on the 8th
+    frame = pd.DataFrame(
+        {"day": [0, 1], "week": [0, 1], "month": [0, 2], "closed_min": [2 * 1440 + 600.0, None]}
+    )
+    got = with_dates(frame, scenario)
+    assert list(got.columns) == [
+        "day",
+        "date",
+        "week",
+        "week_from",
+        "month",
+        "month_name",
+        "closed_min",
+        "closed_at",
+    ]
+    assert got["date"].tolist() == [dt.date(2027, 1, 11), dt.date(2027, 1, 12)]
+    assert got["week_from"].tolist() == [dt.date(2027, 1, 11), dt.date(2027, 1, 18)]
+    assert got["month_name"].tolist() == ["January 2027", "March 2027"]
+    assert got["closed_at"].iloc[0] == pd.Timestamp("2027-01-13 10:00:00")
+    assert pd.isna(got["closed_at"].iloc[1])
+
+
+def test_plan_card_goes_right_after_the_kpis() -> None:
+    names = ["time_use", "iterations", "people", "plan_card", "kpis", "plan_met"]
+    tables = {n: pd.DataFrame({"x": [1]}) for n in names}
+    want = ["kpis", "plan_card", "plan_met", "iterations", "people", "time_use"]
+    assert list(ordered(tables)) == want
+
+
+def _meta(started: dt.datetime, kind: str = "simulate") -> RunMeta:
+    return RunMeta(
+        kind=kind,
+        scenario_name="x",
+        scenario_text="name: x\n",
+        seed=1,
+        replications=2,
+        code_version="0",
+        started_at=started,
+        scenario_hash="h",
+    )
+
+
+def _size_after_checkpoint(path: Path) -> int:
+    con = duckdb.connect(str(path))
+    con.execute("CHECKPOINT")
+    con.close()
+    return path.stat().st_size
+
+
+def test_runs_prune_dry_run_then_deletes_and_shrinks_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    store = Store(path)
+    now = dt.datetime.now().replace(microsecond=0)
+    big = pd.DataFrame({"person": [f"p{i % 97}" for i in range(200_000)], "v": range(200_000)})
+    ids = {}
+    for age, kind in ((40, "simulate"), (20, "sweep-point"), (10, "simulate"), (1, "simulate")):
+        started = now - dt.timedelta(days=age)
+        run_id = f"r{started:%Y%m%d-%H%M%S}-{age:04d}"
+        meta = dataclasses.replace(_meta(started, kind), run_id=run_id)
+        ids[age] = store.save_run(meta, {"kpis": pd.DataFrame({"k": [age]}), "big": big})
+    before = _size_after_checkpoint(path)
+
+    dry = _run(["runs", "prune", "--older-than", "15", "--store", str(path)])
+    assert "dry run" in dry and ids[40] in dry and ids[20] in dry and ids[10] not in dry
+    assert len(store.list_runs()) == 4
+
+    _run(["runs", "prune", "--older-than", "15", "--yes", "--store", str(path)])
+    assert set(store.list_runs()["run_id"]) == {ids[10], ids[1]}
+    after = path.stat().st_size
+    assert after < 0.75 * before, (before, after)
+    assert store.load_table(ids[1], "big")["v"].sum() == sum(range(200_000))
+
+    _run(["runs", "prune", "--kind", "simulate", "--keep", "1", "--yes", "--store", str(path)])
+    assert store.list_runs()["run_id"].tolist() == [ids[1]]
+
+
+def test_runs_prune_needs_a_filter(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["runs", "prune", "--store", str(tmp_path / "x.duckdb")])
+    assert result.exit_code == 2 and "--older-than" in result.output
+
+
+def test_compare_reuses_an_identical_stored_run(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    args = ["--replications", "2", *SHORT, "--store", str(path)]
+    # The same scenario as the stored run: the simulate default mode is block, as compare's.
+    _run(["simulate", DESK, "-n", "2", "--seed", "20270104", *SHORT, "--store", str(path)])
+    stored = str(Store(path).list_runs()["run_id"].iloc[0])
+    other = tmp_path / "other.yaml"
+    other.write_text(Path(DESK).read_text(encoding="utf-8"), encoding="utf-8")
+    shown = _run(["compare", DESK, str(other), *args])
+    assert f"reused run {stored}" in shown
+    # other.yaml is the same validated scenario (another file, same hash): reused too.
+    assert shown.count("reused run") == 2 and len(Store(path).list_runs()) == 1
+    fresh = _run(["compare", DESK, str(other), "--fresh", *args])
+    assert "reused" not in fresh and len(Store(path).list_runs()) == 3
+
+
+def test_compare_checks_every_input_before_simulating(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    result = runner.invoke(
+        app, ["compare", DESK, str(tmp_path / "missing.yaml"), *SHORT, "--store", str(path)]
+    )
+    assert result.exit_code == 2 and "missing.yaml" in result.output
+    assert "stored" not in result.output
+    assert Store(path).list_runs().empty
+
+
+def test_sweep_points_are_labelled_by_their_values(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    axis = "roles.agent.headcount.current=11,12"
+    _run(
+        [
+            "sweep",
+            DESK,
+            "--set",
+            axis,
+            "--set",
+            "calendar.horizon_days=40",
+            "-n",
+            "2",
+            "--workers",
+            "1",
+            "--store",
+            str(path),
+        ]
+    )
+    runs = Store(path).list_runs()
+    points = runs[runs["kind"] == "sweep-point"]
+    assert sorted(points["label"]) == [
+        "agent.headcount.current=11, horizon_days=40",
+        "agent.headcount.current=12, horizon_days=40",
+    ]
+    sweep_id = str(runs[runs["kind"] == "sweep"]["run_id"].iloc[0])
+    shown = _run(["runs", "show", sweep_id, "--store", str(path)])
+    assert "Sweep (common random numbers across points)" in shown
+
+
+def test_no_save_stores_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    _run(["simulate", DESK, "-n", "2", *SHORT, "--no-save", "--store", str(path)])
+    assert not path.exists()
+
+
+def test_version() -> None:
+    assert _run(["--version"]).strip() == f"teamsim {__version__}"
+
+
+def test_plan_verify_no_save_and_runs_show_of_a_verify_run(tmp_path: Path) -> None:
+    path = tmp_path / "runs.duckdb"
+    verify = ["plan", DESK, "--verify", "--replications", "2", "--iterations", "1"]
+    verify += ["--set", "calendar.horizon_days=40", "--workers", "1", "--store", str(path)]
+    doc = json.loads(_run([*verify, "--no-save", "--json"]))
+    assert doc["run_id"] == "" and not path.exists()
+    _run(verify)
+    run_id = str(Store(path).list_runs()["run_id"].iloc[0])
+    shown = _run(["runs", "show", run_id, "--store", str(path)])
+    assert "plan verified" in shown or "plan NOT verified" in shown
+    assert "KPIs over replications" in shown and "Iterations" in shown
+    assert "Plan by role" in shown
