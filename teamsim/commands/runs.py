@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from sim import TeamsimError, attainment_by_month, plan_met_table
@@ -357,7 +358,8 @@ def export(
                 )
         for note in notes.values():
             err.print(f"[yellow]note:[/] {note}", soft_wrap=True)
-        out.print(f"wrote {len(written)} file(s) to {folder}")
+        # soft_wrap: a path is never cut mid-name, whatever the terminal's width.
+        out.print(f"wrote {len(written)} file(s) to {escape(str(folder))}", soft_wrap=True)
 
 
 _ABOUT = (
