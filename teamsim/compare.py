@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim import KPIS, SimResult, spread, t_quantile, wilson_interval
 from sim.scenario import Level, Scenario
+from teamsim.plan_met_view import definition
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,14 +135,25 @@ def compare(sides: Sequence[Side], confidence: float = 0.95) -> Comparison:
     return Comparison(list(sides), pd.DataFrame(rows), confidence)
 
 
+def team_frame(result: Comparison) -> pd.DataFrame:
+    """:meth:`Comparison.overview` with the meaning of each side's P(plan met) beside it.
+
+    ``plan_met_definition``: the one line of ``teamsim.plan_met_view.definition`` ("" for
+    a side that sells nothing).
+    """
+    frame = result.overview()
+    frame["plan_met_definition"] = [definition(s.scenario) for s in result.sides]
+    return frame
+
+
 def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
-    """The sheets of the comparison workbook."""
+    """The sheets of the comparison workbook (the team sheet defines P(plan met))."""
     wide = result.wide()
     for col in [c for c in wide.columns if c.endswith(" CI")]:
         wide[col.replace(" CI", " CI low")] = [v[0] for v in wide[col]]
         wide[col.replace(" CI", " CI high")] = [v[1] for v in wide[col]]
         wide = wide.drop(columns=[col])
-    sheets = {"comparison": wide, "team": result.overview()}
+    sheets = {"comparison": wide, "team": team_frame(result)}
     for side in result.sides:
         sheets[f"replications {side.label}"[:31]] = side.kpi_replications
     return sheets

@@ -110,6 +110,12 @@ def _full_pattern(locale: str) -> NumberPattern:
     return parse_pattern(re.sub(r"\.0+", "", standard))
 
 
+def _full(value: float, currency: str, locale: str) -> str:
+    number = decimal.Decimal(round(value))
+    full = _full_pattern(locale).apply(number, locale, currency=currency, currency_digits=False)
+    return str(full)
+
+
 def format_money(
     value: float | None,
     currency: str,
@@ -122,21 +128,29 @@ def format_money(
 
     ``scale`` (:func:`money_scale`) is the set's when the amount is one of several shown
     together; by default the amount's own. ``locale`` defaults to the currency's usual
-    one (``Scenario.default_locale``). NaN or None: "-".
+    one (``Scenario.default_locale``). NaN or None: "-". A zero is written in full ("$0")
+    whatever the scale; an amount that the scale rounds to zero is written as below its
+    smallest step ("<$0.01B"), so no cell of a column reads "$0M" for a non-zero amount.
     """
     if value is None or not math.isfinite(value):
         return "-"
     loc = locale or Scenario.default_locale(currency)
     scale = scale or money_scale([value], loc)
     sign = "+" if signed and value > 0 else ""
-    if scale.magnitude == 1:
-        number = decimal.Decimal(round(value))
-        full = _full_pattern(loc).apply(number, loc, currency=currency, currency_digits=False)
-        return sign + str(full)
+    if scale.magnitude == 1 or value == 0:
+        # An exact zero is written in full ("RUB0", "0 ₽", "€0") in any column: "RUB0M"
+        # reads as an amount rounded to zero millions, which a zero is not.
+        return sign + _full(value, currency, loc)
     compact = _compact(loc)
     key = str(scale.magnitude)
     pattern = compact["other"][key]
-    number = round(decimal.Decimal(str(value)) / _divisor(scale.magnitude, pattern), scale.digits)
+    divisor = _divisor(scale.magnitude, pattern)
+    number = round(decimal.Decimal(str(value)) / divisor, scale.digits)
+    if number == 0:
+        # Too small for the column's scale (1,500 among billions): not a zero, so the
+        # smallest step the column writes, "<€0.01B" (">-€0.01B" below zero).
+        step = format_money(10.0**-scale.digits * divisor, currency, loc, scale=scale)
+        return f"<{step}" if value > 0 else f">-{step}"
     plural = _locale(loc).plural_form(abs(number).normalize())
     if plural in compact and key in compact[plural]:
         pattern = compact[plural][key]

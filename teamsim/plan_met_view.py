@@ -7,6 +7,7 @@ plan) and the attainment of each calendar month always stand beside it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -25,6 +26,29 @@ FEW_REPLICATIONS = 20
 def sells(result: SimResult) -> bool:
     """Whether the run has a sales plan to judge (an inbound-only desk has none)."""
     return bool(result.scenario.segments) and bool(result.frames.window.counted_months)
+
+
+def definition(scenario: Scenario) -> str:
+    """The one-line meaning of P(plan met) for ``scenario``; "" when it sells nothing.
+
+    The text is ``sim.plan_met_definition``'s ("P(plan met): the chance that a month
+    meets its plan (share of simulated months)"); a team with no sales plan has no
+    P(plan met) to define.
+    """
+    return plan_met_definition(scenario) if scenario.segments else ""
+
+
+def definition_lines(labelled: Sequence[tuple[str, Scenario]]) -> list[str]:
+    """The lines that define P(plan met) where several runs are shown side by side.
+
+    One line when every run that sells judges its plan alike; else one line per run,
+    "<label>: P(plan met): ...". ``labelled``: (label, scenario) per run, in order.
+    """
+    found = [(label, definition(sc)) for label, sc in labelled]
+    found = [(label, text) for label, text in found if text]
+    if len({text for _, text in found}) <= 1:
+        return [text for _, text in found[:1]]
+    return [f"{label}: {text}" for label, text in found]
 
 
 def few_replications_warning(result: SimResult) -> str | None:

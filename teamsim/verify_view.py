@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import math
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from rich.console import Group
 from rich.table import Table
 
-from optimizer import PlanCard, VerifiedPlan, outcome_label, plan_card
-from sim import scenario_hash
+from optimizer import Plan, PlanCard, PlanMode, VerifiedPlan, outcome_label, plan_card
+from sim import Diagnosis, scenario_hash
+from sim.scenario import Scenario
 from teamsim import __version__
-from teamsim.diagnose_view import render_diagnoses, run_diagnoses
+from teamsim.diagnose_view import diagnoses_json, render_diagnoses, run_diagnoses
 from teamsim.format import fmt_value, format_money, format_money_column
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
@@ -21,36 +27,67 @@ from teamsim.store import RunMeta, Store
 
 def render_verified(verified: VerifiedPlan) -> Group:
     """Verdict, quotas realistic against naive, and the iterations."""
-    final = verified.final
-    colour = "green" if verified.met else "yellow"
-    verdict = "plan verified" if verified.met else "plan NOT verified"
+    # An unverified plan's reason already lists the run's diagnoses among its causes.
+    found = run_diagnoses(verified.final.result) if verified.met else ()
+    return render_verified_tables(
+        verified.scenario,
+        met=verified.met,
+        reason=verified.reason,
+        iterations=verified.iterations_table(),
+        quotas=verified.quotas_table(),
+        diagnoses=found,
+    )
+
+
+def render_verified_tables(
+    scenario: Scenario,
+    *,
+    met: bool,
+    reason: str,
+    iterations: pd.DataFrame,
+    quotas: pd.DataFrame,
+    diagnoses: Sequence[Diagnosis] = (),
+) -> Group:
+    """The same view from the tables a verify run stores (``iterations``, ``quotas``).
+
+    ``iterations``: ``VerifiedPlan.iterations_table()`` (a ``headcount_<level>`` column
+    per level, ``cost_per_month``, ``plan_factor``, ``p_plan_met``...); ``quotas``:
+    ``VerifiedPlan.quotas_table()``; ``diagnoses``: the final run's, shown when met.
+    ``plan --verify`` and ``runs show`` both print through here.
+    """
+    colour = "green" if met else "yellow"
+    verdict = "plan verified" if met else "plan NOT verified"
+    last = iterations.iloc[-1]
+    levels = _levels(iterations)
+    cost = format_money(float(last["cost_per_month"]), scenario.currency, scenario.money_locale)
     head = (
-        f"[bold {colour}]{verdict}[/]: {verified.reason}\n"
+        f"[bold {colour}]{verdict}[/]: {reason}\n"
         f"Final team: "
-        + ", ".join(f"{n} {lv}" for lv, n in final.plan.levels.items())
-        + f"; cost {_cost(verified)} a month"
+        + ", ".join(f"{int(last[f'headcount_{lv}'])} {lv}" for lv in levels)
+        + f"; cost {cost} a month"
     )
     parts: list[str | Table] = [head]
-    if not verified.quotas_table().empty:  # a desk that makes no calls has no quotas
-        parts.append(_quotas(verified))
-    parts.append(_iterations(verified))
-    # An unverified plan's reason already lists the run's diagnoses among its causes.
-    found = render_diagnoses(run_diagnoses(final.result)) if verified.met else None
+    if not quotas.empty:  # a desk that makes no calls has no quotas
+        parts.append(_quotas(quotas))
+    parts.append(_iterations(scenario, iterations))
+    found = render_diagnoses(tuple(diagnoses)) if met else None
     if found is not None:
         parts.append(found)
     return Group(*parts)
 
 
-def _cost(verified: VerifiedPlan) -> str:
-    sc = verified.scenario
-    return format_money(verified.final.plan.cost_per_month, sc.currency, sc.money_locale)
+def _levels(iterations: pd.DataFrame) -> list[str]:
+    """The levels of the team, in the plan's order (``headcount_<level>`` columns)."""
+    return [
+        str(c).removeprefix("headcount_") for c in iterations if str(c).startswith("headcount_")
+    ]
 
 
-def _quotas(verified: VerifiedPlan) -> Table:
+def _quotas(quotas: pd.DataFrame) -> Table:
     table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
     for col in ("role", "people", "naive", "optimiser", "quota set", "simulated", "utilisation"):
         table.add_column(col, justify="left" if col == "role" else "right")
-    for row in verified.quotas_table().to_dict(orient="records"):
+    for row in quotas.to_dict(orient="records"):
         table.add_row(
             str(row["role"]),
             str(row["people"]),
@@ -74,44 +111,106 @@ ITERATIONS_NOTE = (
 )
 
 
-def _iterations(verified: VerifiedPlan) -> Table:
+def _iterations(scenario: Scenario, frame: pd.DataFrame) -> Table:
     """Each iteration's team, capacity factors and outcome, simulated beside expected."""
     table = Table(title="Iterations: optimise -> simulate -> recalibrate", title_justify="left")
-    selling = bool(verified.scenario.segments)
+    selling = bool(scenario.segments)
     outcome = "attainment" if selling else "service level"
-    label = outcome_label(verified.scenario)
+    label = outcome_label(scenario)
     cols = ("#", "team", "cost / month", "margin", "capacity factor", "days held")
     for col in (*cols, outcome, "expected", f"{label} [95 %]", "then"):
         left = col in ("team", "capacity factor", "days held", "then")
         table.add_column(col, justify="left" if left else "right")
     table.caption, table.caption_justify = ITERATIONS_NOTE, "left"
-    currency = verified.scenario.currency
-    rows = verified.iterations_table().to_dict(orient="records")
+    currency = scenario.currency
+    rows = frame.to_dict(orient="records")
     costs = format_money_column(
-        [it.plan.cost_per_month for it in verified.iterations],
-        currency,
-        verified.scenario.money_locale,
+        [float(row["cost_per_month"]) for row in rows], currency, scenario.money_locale
     )
-    for it, row, cost in zip(verified.iterations, rows, costs, strict=True):
-        team = " / ".join(str(n) for n in it.plan.levels.values())
+    levels = _levels(frame)
+    for row, cost in zip(rows, costs, strict=True):
+        team = " / ".join(str(int(row[f"headcount_{lv}"])) for lv in levels)
         simulated, expected = (
             (row["attainment"], row["expected_attainment"])
             if selling
             else (row["service_level"], row["expected_service_level"])
         )
         table.add_row(
-            str(it.number),
-            f"{team} ({'/'.join(it.plan.levels)})",
+            str(row["iteration"]),
+            f"{team} ({'/'.join(levels)})",
             cost,
-            f"{it.plan_factor - 1:+.0%}",
-            str(row["capacity_factor"]) or "no calls planned",
-            str(row["days_held"]) or "-",
+            f"{float(row['plan_factor']) - 1:+.0%}",
+            str(row["capacity_factor"] or "") or "no calls planned",
+            str(row["days_held"] or "") or "-",
             fmt_value(float(simulated), "share", currency),
             fmt_value(float(expected), "share", currency),
-            f"{it.p_plan_met:.0%} [{it.p_low:.0%}-{it.p_high:.0%}]",
-            it.change,
+            f"{float(row['p_plan_met']):.0%} "
+            f"[{float(row['p_low']):.0%}-{float(row['p_high']):.0%}]",
+            str(row["change"] or ""),
         )
     return table
+
+
+# The params of a verify run that hold its final plan and diagnoses (not shown as params).
+PLAN_PARAM = "final_plan"
+DIAGNOSES_PARAM = "diagnoses"
+
+
+def _plan_data(plan: Plan) -> dict[str, Any]:
+    """``plan.to_dict()`` for the params; levels as pairs, since the store sorts JSON keys."""
+    data = plan.to_dict()
+    data["levels"] = [[level, n] for level, n in plan.levels.items()]
+    return data
+
+
+def stored_plan(params: Mapping[str, Any]) -> Plan | None:
+    """The final plan a verify run stored in its params; None for a run stored without it.
+
+    The inverse of ``Plan.to_dict`` (a JSON round trip): nested records, tuples and the
+    mode are rebuilt from the dataclasses' own field types. A plan that no longer fits
+    this teamsim's ``Plan`` (a run from another version) gives None.
+    """
+    data = params.get(PLAN_PARAM)
+    if not isinstance(data, dict):
+        return None
+    try:
+        plan = _build(Plan, data)
+    except (TypeError, ValueError, KeyError, NameError):
+        return None
+    return plan if isinstance(plan, Plan) else None
+
+
+def _build(kind: Any, value: Any) -> Any:
+    """``value`` (plain JSON data) as an instance of the annotated type ``kind``."""
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        # Plan's module names PlanMode for type checkers only: give it here.
+        hints = typing.get_type_hints(kind, localns={"PlanMode": PlanMode})
+        return kind(
+            **{
+                f.name: _build(hints[f.name], value[f.name])
+                for f in dataclasses.fields(kind)
+                if f.name in value
+            }
+        )
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        return tuple(_build(typing.get_args(kind)[0], v) for v in value)
+    if origin is dict:
+        return dict(value)  # a mapping, or (key, value) pairs in their order
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _build(inner[0], value) if len(inner) == 1 else value
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(value)
+    return value
+
+
+def stored_diagnoses(params: Mapping[str, Any]) -> tuple[Diagnosis, ...]:
+    """The final run's diagnoses a verify run stored (none for a run stored without them)."""
+    found = params.get(DIAGNOSES_PARAM) or []
+    return tuple(Diagnosis(str(d["cause"]), str(d["remedy"])) for d in found)
 
 
 def verified_card(verified: VerifiedPlan) -> PlanCard:
@@ -164,6 +263,10 @@ def save_verified(
             "plan_factor": final.plan_factor,
             "capacity_factor": final.capacity_factor,
             "p_plan_met": final.p_plan_met if math.isfinite(final.p_plan_met) else None,
+            # What `runs show` needs to print the run as `plan --verify` did: the final
+            # plan (its tables and card) and the final run's diagnoses.
+            PLAN_PARAM: _plan_data(final.plan),
+            DIAGNOSES_PARAM: diagnoses_json(run_diagnoses(final.result)) if verified.met else [],
         },
         # The scenario asked about (text and overrides), not the final plan's team.
         scenario_hash=scenario_hash(verified.scenario),

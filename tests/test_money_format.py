@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -91,8 +92,108 @@ def test_simulate_writes_money_in_the_scenario_locale_and_dials_by_role() -> Non
     assert "Approval wait (mean, minutes)" in shown.output
     revenue = next(line for line in shown.output.splitlines() if "Revenue a month" in line)
     # en_US writes RUB by its code; mean, both ends of the CI and P10/P50/P90 in millions
-    assert len(re.findall(r"RUB\d+(\.\d+)?M", revenue)) == 6
+    # (a zero, the CI's low end clamped at 0, in full: "RUB0")
+    assert len(re.findall(r"RUB(\d+(\.\d+)?M|0(?![\d.]))", revenue)) == 6
     # The attainment-by-month table too: the plan of 30 M RUB in en_US, no ru_RU "млн ₽".
     month = next(line for line in shown.output.splitlines() if line.startswith("│ 2027-03"))
     assert [c.strip() for c in month.split("│")][2] == "RUB30M"
     assert "₽" not in shown.output
+
+
+SIZES = (0, 1, 999, 1_000, 12_345, 999_999, 1_000_000, 35_730_000, 1e9)
+
+
+@pytest.mark.parametrize(
+    ("currency", "locale", "written"),
+    [
+        (
+            "RUB",
+            "ru_RU",
+            [
+                *("0 ₽", "1 ₽", "999 ₽", "1 тыс. ₽", "12,3 тыс. ₽"),
+                *("1 млн ₽", "1 млн ₽", "35,7 млн ₽", "1 млрд ₽"),
+            ],
+        ),
+        ("EUR", "en_IE", ["€0", "€1", "€999", "€1K", "€12.3K", "€1M", "€1M", "€35.7M", "€1B"]),
+        ("USD", "en_US", ["$0", "$1", "$999", "$1K", "$12.3K", "$1M", "$1M", "$35.7M", "$1B"]),
+    ],
+)
+def test_one_amount_at_every_size_from_zero_to_a_billion(
+    currency: str, locale: str, written: list[str]
+) -> None:
+    shown = [format_money(v, currency, locale).replace(NBSP, " ") for v in SIZES]
+    assert shown == written
+
+
+@pytest.mark.parametrize(
+    ("currency", "locale", "zero", "column"),
+    [
+        ("RUB", "ru_RU", "0 ₽", ["0,09 млн ₽", "35,73 млн ₽", "-2 млн ₽"]),
+        ("RUB", "en_US", "RUB0", ["RUB0.09M", "RUB35.73M", "-RUB2M"]),
+        ("EUR", "en_IE", "€0", ["€0.09M", "€35.73M", "-€2M"]),
+        ("USD", "en_US", "$0", ["$0.09M", "$35.73M", "-$2M"]),
+    ],
+)
+def test_a_zero_in_a_scaled_column_is_written_in_full(
+    currency: str, locale: str, zero: str, column: list[str]
+) -> None:
+    # "RUB0M" before: it read as an amount rounded to zero millions. A zero is a zero:
+    # the full form, with the column's currency sign where the locale puts it.
+    shown = format_money_column([0, 86_438, 35_730_000, -2e6], currency, locale)
+    assert [s.replace(NBSP, " ") for s in shown] == [zero, *column]
+    assert format_money_column([0.0, 0.0], currency, locale)[0].replace(NBSP, " ") == zero
+
+
+def test_an_amount_the_columns_scale_rounds_away_says_so() -> None:
+    # 1,500 among billions is not zero: below the smallest step the column writes.
+    assert format_money_column([0, 1_500, -1_500, 2e9], "EUR", "en_IE") == [
+        "€0",
+        "<€0.01B",
+        ">-€0.01B",
+        "€2B",
+    ]
+    shown = format_money_column([1_500, 2e9], "RUB", "ru_RU")
+    assert [s.replace(NBSP, " ") for s in shown] == ["<0,01 млрд ₽", "2 млрд ₽"]
+
+
+def test_plan_writes_its_money_in_the_scenario_locale() -> None:
+    # The plan's tables, card or not: roles' cost a month in one scale, the header, and
+    # one more / one fewer person as a change of cost (retail bank, en_US).
+    args = ["plan", str(RETAIL), "--set", "locale=en_US"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any("plan RUB30M; expected revenue RUB30M, team cost RUB1.42M" in x for x in lines)
+    cost = {
+        c[1].strip(): c[5].strip()
+        for c in (x.split("│") for x in lines)
+        if len(c) > 6 and c[1].strip() in ("head_of_unit", "supervisor", "client_manager")
+    }
+    assert cost == {"head_of_unit": "RUB260K", "supervisor": "RUB300K", "client_manager": "RUB855K"}
+    assert any("│ +RUB150K │" in x.replace("   ", " ").replace("  ", " ") for x in lines)
+    assert "₽" not in result.output
+
+
+def test_sweep_money_columns_are_in_the_scenario_locale_and_one_scale() -> None:
+    from teamsim.commands.sweep import summary_table
+    from teamsim.grid import parse_axis
+
+    summary = pd.DataFrame(
+        {
+            "policies.call_quota_per_day": ["20", "40"],
+            "revenue_per_month": [0.0, 35_730_000.0],
+            "attainment": [0.0, 1.19],
+            "cost_per_month": [86_438.0, 1_890_000.0],
+            "utilisation_line": [0.5, 0.8],
+            "dials_per_caller_day": [20.0, 31.4],
+            "p_plan_met": [0.0, 1.0],
+            "p_low": [0.0, 0.34],
+            "p_high": [0.66, 1.0],
+        }
+    )
+    table = summary_table(
+        summary, [parse_axis("policies.call_quota_per_day=20,40")], "EUR", "en_IE"
+    )
+    columns = {str(c.header): [str(x) for x in c.cells] for c in table.columns}
+    assert columns["revenue a month"] == ["€0", "€35.7M"]
+    assert columns["cost a month"] == ["€0.09M", "€1.89M"]

@@ -302,4 +302,6 @@ def test_plan_verify_no_save_and_runs_show_of_a_verify_run(tmp_path: Path) -> No
     shown = _run(["runs", "show", run_id, "--store", str(path)])
     assert "plan verified" in shown or "plan NOT verified" in shown
     assert "KPIs over replications" in shown and "Iterations" in shown
-    assert "Plan by role" in shown
+    # As plan --verify printed it: the final plan's own tables (teamsim.commands.plan.render).
+    assert "Roles and call targets (dials a day at work)" in shown
+    assert "Plan by role" not in shown

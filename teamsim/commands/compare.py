@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -16,16 +17,25 @@ from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
     ExecutorOption,
+    JsonOption,
     SchedulerOption,
     SetOption,
     StoreOption,
 )
-from teamsim.compare import Comparison, Side, compare, comparison_sheets, side_from_result
-from teamsim.console import out, user_errors
+from teamsim.compare import (
+    Comparison,
+    Side,
+    compare,
+    comparison_sheets,
+    side_from_result,
+    team_frame,
+)
+from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_workbook
-from teamsim.format import fmt_value
+from teamsim.format import MoneyScale, fmt_value, format_money_column, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.plan_met_view import definition_lines
 from teamsim.progress import replication_progress
 from teamsim.runs_io import reuse_identical, save_result, side_from_run
 from teamsim.store import Store, StoreError
@@ -66,6 +76,7 @@ def compare_command(
     executor: ExecutorOption = ExecutorKind.LOCAL,
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Compare scenarios (simulated on common random numbers) or stored runs.
 
@@ -101,14 +112,24 @@ def compare_command(
                         save=save,
                         reuse=not fresh,
                         detail=detail,
+                        say=(err if json_ else out).print,
                     )
                 )
         result = compare(_unique_labels(sides))
-        out.print(comparison_table(result))
-        out.print(overview_table(result))
+        defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
-            write_workbook(excel, comparison_sheets(result), {"compared": ", ".join(items)})
-            out.print(f"wrote {excel}")
+            about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
+            write_workbook(excel, comparison_sheets(result), about)
+        if json_:
+            print_json(comparison_json(result))
+        else:
+            out.print(comparison_table(result))
+            out.print(overview_table(result))
+            # Unwrapped: the meaning stays one line, whatever the terminal's width.
+            for line in defined:
+                out.print(line, soft_wrap=True)
+        if excel is not None:
+            (err if json_ else out).print(f"wrote {excel}")
 
 
 @dataclass(frozen=True)
@@ -150,6 +171,7 @@ def _simulated(
     save: bool,
     reuse: bool,
     detail: bool,
+    say: Callable[..., None],
 ) -> Side:
     assert item.path is not None and item.scenario is not None  # a file, checked
     label = item.path.stem
@@ -164,7 +186,7 @@ def _simulated(
             },
         )
         if found is not None:
-            out.print(f"reused run {found} for {item.path} (identical; --fresh to simulate again)")
+            say(f"reused run {found} for {item.path} (identical; --fresh to simulate again)")
             return Side(label, item.scenario, seed, store.load_table(found, "kpi_replications"))
     started = dt.datetime.now()
     with replication_progress(f"simulating {item.path.name}", replications) as advance:
@@ -182,7 +204,7 @@ def _simulated(
             status="complete" if result.complete else "partial",
             detail=detail,
         )
-        out.print(f"stored {item.path} as run {run_id}")
+        say(f"stored {item.path} as run {run_id}")
     return side_from_result(label, result)
 
 
@@ -198,7 +220,12 @@ def _unique_labels(sides: list[Side]) -> list[Side]:
 
 
 def comparison_table(result: Comparison) -> Table:
-    """KPI rows; a column per side, then each difference with its interval."""
+    """KPI rows; a column per side, then each difference with its interval.
+
+    Money is in the first side's currency and locale: the row's means in one scale, its
+    differences and their intervals in another (``teamsim.format.money_scale``), so no
+    row and no interval mixes units.
+    """
     base = result.sides[0].label
     table = Table(
         title="Comparison (differences against " + base + ", 95 % CI)", title_justify="left"
@@ -208,42 +235,78 @@ def comparison_table(result: Comparison) -> Table:
         table.add_column(side.label, justify="right")
     for side in result.sides[1:]:
         table.add_column(f"{side.label} - {base}", justify="right")
-    currency = result.sides[0].scenario.currency
+    sc = result.sides[0].scenario
     for _, part in result.table.groupby("kpi", sort=False):
         unit = str(part["unit"].iloc[0])
-        cells = [fmt_value(float(m), unit, currency) for m in part["mean"]]
+        means = [float(m) for m in part["mean"]]
         diffs = part.iloc[1:][["diff", "ci_low", "ci_high"]].to_numpy(dtype=float)
+        money = unit == "currency"
+        same = money_scale(means, sc.money_locale) if money else None
+        apart = money_scale(diffs.ravel().tolist(), sc.money_locale) if money else None
+        cells = [fmt_value(m, unit, sc.currency, locale=sc.money_locale, scale=same) for m in means]
         cells += [
-            _diff_cell(d, low=lo, high=hi, unit=unit, currency=currency) for d, lo, hi in diffs
+            _diff_cell(d, low=lo, high=hi, unit=unit, scenario=sc, scale=apart)
+            for d, lo, hi in diffs
         ]
         table.add_row(str(part["label"].iloc[0]), *cells)
     return table
 
 
-def _diff_cell(diff: float, low: float, high: float, unit: str, currency: str) -> str:
+def _diff_cell(
+    diff: float, low: float, high: float, unit: str, scenario: Scenario, scale: MoneyScale | None
+) -> str:
     if math.isnan(diff):
         return "-"
-    text = fmt_value(diff, unit, currency, signed=True)
+
+    def cell(value: float, signed: bool = False) -> str:
+        return fmt_value(
+            value,
+            unit,
+            scenario.currency,
+            signed=signed,
+            locale=scenario.money_locale,
+            scale=scale,
+        )
+
+    text = cell(diff, signed=True)
     if math.isfinite(low) and math.isfinite(high):
         sure = low > 0 or high < 0
-        interval = f"[{fmt_value(low, unit, currency)}, {fmt_value(high, unit, currency)}]"
+        interval = f"[{cell(low)}, {cell(high)}]"
         return f"[bold]{text}[/] {interval}" if sure else f"{text} {interval}"
     return text
 
 
 def overview_table(result: Comparison) -> Table:
-    """Cost, people by level and P(plan met) per side."""
+    """Cost, people by level and P(plan met) per side (costs in one scale)."""
     frame = result.overview()
     table = Table(title="Team and plan", title_justify="left")
     for col in frame.columns:
         table.add_column(col.replace("_", " "), justify="left" if col == "side" else "right")
-    currency = result.sides[0].scenario.currency
-    for values in frame.to_dict(orient="records"):
-        cells = [str(values["side"]), fmt_value(values["cost_per_month"], "currency", currency)]
+    sc = result.sides[0].scenario
+    costs = format_money_column(
+        [float(v) for v in frame["cost_per_month"]], sc.currency, sc.money_locale
+    )
+    for values, cost in zip(frame.to_dict(orient="records"), costs, strict=True):
+        cells = [str(values["side"]), cost]
         cells += [str(values[c]) for c in frame.columns if str(c).startswith("headcount_")]
-        cells.append(fmt_value(values["p_plan_met"], "share", currency))
+        cells.append(fmt_value(values["p_plan_met"], "share", sc.currency))
         table.add_row(*cells)
     return table
+
+
+def comparison_json(result: Comparison) -> dict[str, Any]:
+    """The comparison as JSON: the KPI table, each side's team, what P(plan met) means.
+
+    ``plan_met_definition``: its lines (:func:`definition_lines`); each ``team`` row
+    carries its side's own.
+    """
+    return {
+        "sides": [{"label": s.label, "seed": s.seed} for s in result.sides],
+        "confidence": result.confidence,
+        "comparison": result.table.to_dict(orient="records"),
+        "team": team_frame(result).to_dict(orient="records"),
+        "plan_met_definition": definition_lines([(s.label, s.scenario) for s in result.sides]),
+    }
 
 
 def register(app: typer.Typer) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 
 from optimizer import Marginal, Plan, PlanCard, PlanMode, RoleLine, plan, plan_card, verify
@@ -31,6 +33,9 @@ from teamsim.format import (
     SERVICE_TITLE,
     expected_outcome,
     fmt_value,
+    format_money,
+    format_money_column,
+    money_scale,
     service_rows,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
@@ -172,14 +177,19 @@ def _verify(
             }
         )
     else:
-        out.print(render(verified.final.plan, card))
+        out.print(render(verified.final.plan, card, sc.money_locale))
         _print_card(card)
         out.print(render_verified(verified))
         shown = render_plan_met(final)
         if shown is not None:
             out.print(shown)
         if store is not None:
-            out.print(f"stored as run {run_id} in {store.path} (teamsim runs show {run_id})")
+            # soft_wrap: the id and the path are never cut, whatever the terminal's width.
+            out.print(
+                f"stored as run {run_id} in {escape(str(store.path))} "
+                f"(teamsim runs show {run_id})",
+                soft_wrap=True,
+            )
     if not verified.met:
         raise typer.Exit(3)
 
@@ -190,7 +200,7 @@ def show(sc: Scenario, result: Plan, as_json: bool) -> None:
     if as_json:
         print_json({**result.to_dict(), "plan_card": plan_card_json(card)})
         return
-    out.print(render(result, card))
+    out.print(render(result, card, sc.money_locale))
     _print_card(card)
 
 
@@ -200,15 +210,25 @@ def _print_card(card: PlanCard) -> None:
         out.print(shown)
 
 
-def render(result: Plan, card: PlanCard | None = None) -> Group:
-    """The plan as terminal tables; with its card, the header shows the plan and the margin."""
-    parts: list[object] = [_head(result, card), _levels(result), _roles(result), _duties(result)]
+def render(result: Plan, card: PlanCard | None = None, locale: str = "") -> Group:
+    """The plan as terminal tables; with its card, the header shows the plan and the margin.
+
+    Money is written for ``locale`` (the scenario's ``money_locale``; by default the
+    card's, else the currency's usual one), a column in one scale.
+    """
+    loc = locale or (card.locale if card is not None else "")
+    parts: list[object] = [
+        _head(result, card, loc),
+        _levels(result),
+        _roles(result, loc),
+        _duties(result),
+    ]
     if result.persons:
         parts.append(_persons(result))
     parts.append(_channels(result))
     if result.services:
         parts += [_services(result), f"[dim]{SERVICE_CAPTION}[/]"]
-    parts += [_limits(result), _marginals(result)]
+    parts += [_limits(result), _marginals(result, loc)]
     parts += [f"[dim]{note}[/]" for note in result.notes]
     return Group(*parts)  # type: ignore[arg-type]
 
@@ -217,7 +237,7 @@ def _money(x: float, cur: str, locale: str = "") -> str:
     return fmt_value(x, "currency", cur, locale=locale or None)
 
 
-def _head(result: Plan, card: PlanCard | None = None) -> str:
+def _head(result: Plan, card: PlanCard | None = None, loc: str = "") -> str:
     """Who was planned and how; the design month and what the plan expects to deliver.
 
     A team that sells nothing has a nominal plan (0 here): it is never quoted, the
@@ -225,7 +245,6 @@ def _head(result: Plan, card: PlanCard | None = None) -> str:
     scenario's and the margin it was sized with is said apart.
     """
     cur = result.currency
-    loc = card.locale if card is not None else ""  # the scenario's, when the card is there
     cost = f"team cost {_money(result.cost_per_month, cur, loc)} a month" + (
         f" (budget {_money(result.budget, cur, loc)})" if result.budget is not None else ""
     )
@@ -235,7 +254,9 @@ def _head(result: Plan, card: PlanCard | None = None) -> str:
     if result.expected_attainment is None:
         lines.append(f"{_sentence(expected_outcome(result))}; {cost}")
     else:
-        said = f"plan {_money(result.plan_per_month, cur)}" if card is None else header_text(card)
+        said = (
+            f"plan {_money(result.plan_per_month, cur, loc)}" if card is None else header_text(card)
+        )
         lines.append(
             f"Design month {result.month} (the highest plan): {said}; expected revenue "
             f"{_money(result.revenue_per_month, cur, loc)}, {cost}"
@@ -257,18 +278,21 @@ def _levels(result: Plan) -> Table:
     return table
 
 
-def _roles(result: Plan) -> Table:
+def _roles(result: Plan, loc: str = "") -> Table:
     table = Table(title="Roles and call targets (dials a day at work)", title_justify="left")
-    cols = ("role", "level", "people", "now", f"{result.currency}/month", "busy h/wk", "util.")
+    cols = ("role", "level", "people", "now", "cost a month", "busy h/wk", "util.")
     for col in (*cols, "realistic", "naive"):
         table.add_column(col, justify="left" if col in ("role", "level") else "right")
-    for r in result.roles:
+    costs = format_money_column(
+        [r.cost_per_month for r in result.roles], result.currency, loc or None
+    )
+    for r, cost in zip(result.roles, costs, strict=True):
         table.add_row(
             r.role,
             r.level,
             str(r.headcount),
             str(r.current),
-            f"{r.cost_per_month:,.0f}",
+            cost,
             f"{r.hours_per_week:.1f}",
             f"{r.utilisation:.0%}",
             f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
@@ -351,30 +375,42 @@ def _limits(result: Plan) -> Table:
     return table
 
 
-def _marginals(result: Plan) -> Table:
+def _marginals(result: Plan, loc: str = "") -> Table:
     method = result.marginals[0].method if result.marginals else ""
     unit = result.marginals[0].unit if result.marginals else ""
     table = Table(title=f"One more / one fewer person ({method}; {unit})", title_justify="left")
     for col in ("role", "level", "one more", "one fewer"):
         table.add_column(col, justify="left" if col in ("role", "level") else "right")
     lines = {line.role: line for line in result.roles}
+    # Changes in money ("RUB/month of cost") read in the scenario's locale, in one scale.
+    money = unit.startswith(f"{result.currency}/")
+    values = [v for m in result.marginals for v in (m.one_more, m.one_fewer)]
+    scale = money_scale(values, loc or Scenario.default_locale(result.currency))
+
+    def change(value: float) -> str:
+        if not money:
+            return f"{value:+,.0f}"
+        return format_money(value, result.currency, loc or None, scale=scale, signed=True)
+
     for m in result.marginals:
-        table.add_row(m.role, m.level, *_one_more_fewer(m, lines.get(m.role)))
+        table.add_row(m.role, m.level, *_one_more_fewer(m, lines.get(m.role), change))
     return table
 
 
-def _one_more_fewer(m: Marginal, line: RoleLine | None) -> tuple[str, str]:
+def _one_more_fewer(
+    m: Marginal, line: RoleLine | None, change: Callable[[float], str]
+) -> tuple[str, str]:
     """The two cells of a role: the change, or why there is none (a limit, no plan)."""
     resolved = m.method == "re-solve"
     at_max = line is not None and line.headcount >= line.max
     at_min = line is not None and line.headcount <= line.min
     more = (
-        f"{m.one_more:+,.0f}"
+        change(m.one_more)
         if m.one_more is not None
         else ("at its max" if resolved and at_max else ("infeasible" if resolved else ""))
     )
     fewer = (
-        f"{m.one_fewer:+,.0f}"
+        change(m.one_fewer)
         if m.one_fewer is not None
         else ("at its min" if resolved and at_min else ("infeasible" if resolved else ""))
     )

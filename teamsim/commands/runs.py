@@ -13,18 +13,28 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from optimizer import plan_card
 from sim import TeamsimError, attainment_by_month, plan_met_table
 from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
+from teamsim.commands.plan import render as render_plan
 from teamsim.commands.simulate import kpi_table_of
-from teamsim.commands.sweep import summary_table
+from teamsim.commands.sweep import summary_definitions, summary_table
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.export import FORMATS, ordered, with_dates, write_tables, write_workbook
 from teamsim.grid import grid
-from teamsim.plan_met_view import render_plan_met_tables
+from teamsim.plan_card_view import render_plan_card
+from teamsim.plan_met_view import definition, render_plan_met_tables
 from teamsim.progress import replication_progress
 from teamsim.runs_io import stored_scenario
 from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, Store
+from teamsim.verify_view import (
+    DIAGNOSES_PARAM,
+    PLAN_PARAM,
+    render_verified_tables,
+    stored_diagnoses,
+    stored_plan,
+)
 
 runs_app = typer.Typer(
     help="List, show, delete, prune and export stored runs.", no_args_is_help=True
@@ -103,7 +113,8 @@ def show(
         meta = st.run_meta(run_id)
         out.print(_about_table(meta))
         for part in results(st, meta):
-            out.print(part)
+            # A line of text (a verdict, P(plan met)'s meaning) is never cut: soft wrap.
+            out.print(part, soft_wrap=isinstance(part, str))
         note = detail_note(meta)
         if note:
             out.print(f"[yellow]note:[/] {note}", soft_wrap=True)
@@ -127,7 +138,7 @@ def _about_table(meta: Mapping[str, Any]) -> Table:
     table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
     table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
     for key, value in meta["params"].items():
-        if key not in ("reason", LEFT_OUT_PARAM):
+        if key not in ("reason", LEFT_OUT_PARAM, PLAN_PARAM, DIAGNOSES_PARAM):
             table.add_row(f"param: {key}", str(value))
     return table
 
@@ -135,28 +146,26 @@ def _about_table(meta: Mapping[str, Any]) -> Table:
 def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
     """What ``runs show`` prints for a run's results, from its stored tables, in order.
 
-    KPIs, a plan card (any table named ``plan_card``), P(plan met) with its meaning and
-    the month table, a verify run's verdict, quotas and iterations, a sweep's summary.
-    The scenario is rebuilt from the stored text; a run whose scenario no longer
-    validates is shown as plain tables.
+    A verify run as ``plan --verify`` printed it (:func:`verify_results`); else KPIs, a
+    plan card (any table named ``plan_card``), P(plan met) with its meaning and the month
+    table, a sweep's summary with the meaning of its P(plan met). The scenario is rebuilt
+    from the stored text; a run whose scenario no longer validates is shown as plain
+    tables.
     """
     run_id, stored = str(meta["run_id"]), meta["tables"]
     try:
         scenario: Scenario | None = stored_scenario(meta)
     except TeamsimError:
         scenario = None
+    if meta["kind"] == "verify" and scenario is not None and stored.get("iterations"):
+        return verify_results(st, meta, scenario)
     parts: list[Any] = []
     if meta["kind"] == "verify":
         params = meta["params"]
         verdict = "plan verified" if params.get("met") else "plan NOT verified"
         colour = "green" if params.get("met") else "yellow"
         parts.append(f"[bold {colour}]{verdict}[/]: {params.get('reason', '')}")
-    if "kpis" in stored:
-        kpis = st.load_table(run_id, "kpis")
-        if scenario is not None and {"kpi", "unit", "n"} <= set(kpis.columns):
-            parts.append(kpi_table_of(kpis, scenario))
-        else:
-            parts.append(frame_table("KPIs", kpis))
+    parts += _kpis(st, meta, scenario)
     if "plan_card" in stored:
         parts.append(frame_table("Plan card", st.load_table(run_id, "plan_card")))
     chances = _plan_met(st, run_id, stored, scenario)
@@ -168,14 +177,70 @@ def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
     if "iterations" in stored:
         parts.append(frame_table("Iterations", st.load_table(run_id, "iterations")))
     if "sweep_summary" in stored:
-        summary = st.load_table(run_id, "sweep_summary")
-        try:
-            axes = grid(list(meta["params"].get("axes", [])))[0]
-            currency = scenario.currency if scenario is not None else ""
-            parts.append(summary_table(summary, axes, currency))
-        except (TeamsimError, KeyError):
-            parts.append(frame_table("Sweep", summary))
+        parts += _sweep(st.load_table(run_id, "sweep_summary"), meta, scenario)
     return parts
+
+
+def verify_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> list[Any]:
+    """A verify run as ``plan --verify`` printed it, through the same view functions.
+
+    The final plan's tables and its card (``plan.render``, ``render_plan_card``, from the
+    plan the run stored in its params), the verdict, quotas and iterations
+    (``render_verified_tables``), P(plan met) with its meaning and month table; then the
+    KPIs. A run stored before its plan was kept shows its stored card as a table.
+    """
+    run_id, stored, params = str(meta["run_id"]), meta["tables"], meta["params"]
+    parts: list[Any] = []
+    final = stored_plan(params)
+    if final is not None:
+        card = plan_card(final, scenario, float(params.get("plan_factor") or 1.0))
+        parts.append(render_plan(final, card, scenario.money_locale))
+        shown = render_plan_card(card)
+        if shown is not None:
+            parts.append(shown)
+    elif "plan_card" in stored:
+        parts.append(frame_table("Plan card", st.load_table(run_id, "plan_card")))
+    quotas = st.load_table(run_id, "quotas") if stored.get("quotas") else pd.DataFrame()
+    parts.append(
+        render_verified_tables(
+            scenario,
+            met=bool(params.get("met")),
+            reason=str(params.get("reason", "")),
+            iterations=st.load_table(run_id, "iterations"),
+            quotas=quotas,
+            diagnoses=stored_diagnoses(params),
+        )
+    )
+    chances = _plan_met(st, run_id, stored, scenario)
+    if chances is not None:
+        parts.append(chances)
+    return parts + _kpis(st, meta, scenario)
+
+
+def _kpis(st: Store, meta: Mapping[str, Any], scenario: Scenario | None) -> list[Any]:
+    if "kpis" not in meta["tables"]:
+        return []
+    kpis = st.load_table(str(meta["run_id"]), "kpis")
+    if scenario is not None and {"kpi", "unit", "n"} <= set(kpis.columns):
+        return [kpi_table_of(kpis, scenario)]
+    return [frame_table("KPIs", kpis)]
+
+
+def _sweep(summary: pd.DataFrame, meta: Mapping[str, Any], scenario: Scenario | None) -> list[Any]:
+    """A sweep's summary as ``sweep`` printed it, with the meaning of its P(plan met)."""
+    try:
+        axes = grid(list(meta["params"].get("axes", [])))[0]
+    except TeamsimError:
+        return [frame_table("Sweep", summary)]
+    if not all(a.path in summary for a in axes):
+        return [frame_table("Sweep", summary)]
+    currency = scenario.currency if scenario is not None else ""
+    locale = scenario.money_locale if scenario is not None else None
+    lines = summary_definitions(summary)
+    if not lines and scenario is not None:
+        # A summary stored before its points carried their meaning: the file's.
+        lines = [line for line in [definition(scenario)] if line]
+    return [summary_table(summary, axes, currency, locale), *lines]
 
 
 def _plan_met(

@@ -17,18 +17,20 @@ from teamsim import __version__
 from teamsim.commands.options import (
     DetailOption,
     ExecutorOption,
+    JsonOption,
     ScenarioPath,
     SchedulerOption,
     SeedOption,
     StoreOption,
 )
 from teamsim.compare import Side
-from teamsim.console import out, user_errors
+from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_workbook
-from teamsim.format import fmt_value
+from teamsim.format import fmt_value, format_money_column
 from teamsim.grid import Axis, grid
 from teamsim.io import load_scenario, read_scenario_bytes
+from teamsim.plan_met_view import definition
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
 from teamsim.store import RunMeta, Store, new_run_id
@@ -63,6 +65,7 @@ def sweep_command(
     excel: Annotated[Path | None, typer.Option(help="Also write the summary to .xlsx.")] = None,
     save: Annotated[bool, typer.Option(help="Store each point and the summary as runs.")] = True,
     detail: DetailOption = False,
+    json_: JsonOption = False,
 ) -> None:
     """Simulate every point of a what-if grid on common random numbers; store each point.
 
@@ -114,12 +117,24 @@ def sweep_command(
                 seed=root,
                 replications=replications,
             )
-        out.print(summary_table(summary, axis_list, scenarios[0].currency))
+        if json_:
+            print_json(sweep_json(sweep_id, summary, stored=save))
+        else:
+            first = scenarios[0]
+            out.print(summary_table(summary, axis_list, first.currency, first.money_locale))
+            for line in summary_definitions(summary):
+                out.print(line, soft_wrap=True)  # one line, whatever the terminal's width
+        say = (err if json_ else out).print
         if save:
-            out.print(f"stored {len(points)} point runs and the summary as run {sweep_id}")
+            say(f"stored {len(points)} point runs and the summary as run {sweep_id}")
         if excel is not None:
-            write_workbook(excel, {"sweep": summary}, {"sweep": sweep_id, "file": str(file)})
-            out.print(f"wrote {excel}")
+            about = {
+                "sweep": sweep_id,
+                "file": str(file),
+                "plan_met_definition": "; ".join(summary_definitions(summary)),
+            }
+            write_workbook(excel, {"sweep": summary}, about)
+            say(f"wrote {excel}")
 
 
 def _validate_all(file: Path, points: list[list[str]]) -> list[Scenario]:
@@ -165,6 +180,7 @@ def _summary_row(
     side = Side("x", result.scenario, result.seed, result.kpi_replications)
     row["cost_per_month"] = side.cost_per_month
     row["point_run"] = run_id
+    row["plan_met_definition"] = definition(result.scenario)
     return row
 
 
@@ -193,8 +209,14 @@ def _store_summary(
     st.save_run(meta, {"sweep_summary": summary})
 
 
-def summary_table(summary: pd.DataFrame, axes: list[Axis], currency: str) -> Table:
-    """The sweep summary, a row per point: its values, KPIs and P(plan met)."""
+def summary_table(
+    summary: pd.DataFrame, axes: list[Axis], currency: str, locale: str | None = None
+) -> Table:
+    """The sweep summary, a row per point: its values, KPIs and P(plan met).
+
+    Money in ``currency`` and ``locale`` (default: the currency's usual one), each money
+    column in one scale (``teamsim.format.format_money_column``).
+    """
     table = Table(title="Sweep (common random numbers across points)", title_justify="left")
     for axis in axes:
         table.add_column(axis.path)
@@ -209,9 +231,16 @@ def summary_table(summary: pd.DataFrame, axes: list[Axis], currency: str) -> Tab
         table.add_column(label, justify="right")
     table.add_column("P(plan met) [95 %]", justify="right")
     cur = currency
-    for row in summary.to_dict(orient="records"):
+    records = summary.to_dict(orient="records")
+    columns = {
+        k: format_money_column([_num(r[k]) for r in records], cur, locale)
+        if unit == "currency"
+        else [fmt_value(_num(r[k]), unit, cur) for r in records]
+        for k, (_, unit) in labels.items()
+    }
+    for i, row in enumerate(records):
         cells = [str(row[a.path]) for a in axes]
-        cells += [fmt_value(_num(row[k]), unit, cur) for k, (_, unit) in labels.items()]
+        cells += [columns[k][i] for k in labels]
         cells.append(
             f"{fmt_value(row['p_plan_met'], 'share', cur)} "
             f"[{fmt_value(row['p_low'], 'share', cur)}-"
@@ -219,6 +248,30 @@ def summary_table(summary: pd.DataFrame, axes: list[Axis], currency: str) -> Tab
         )
         table.add_row(*cells)
     return table
+
+
+def summary_definitions(summary: pd.DataFrame) -> list[str]:
+    """The meaning of the summary's P(plan met), a line per distinct one (points that sell).
+
+    Empty for a summary stored before points carried ``plan_met_definition``.
+    """
+    if "plan_met_definition" not in summary:
+        return []
+    texts = [str(t) for t in summary["plan_met_definition"] if isinstance(t, str) and t]
+    return list(dict.fromkeys(texts))
+
+
+def sweep_json(sweep_id: str, summary: pd.DataFrame, stored: bool) -> dict[str, Any]:
+    """The sweep as JSON: a record per point and the meanings of its P(plan met).
+
+    Each point carries its ``plan_met_definition``; the top-level one lists the distinct
+    lines (:func:`summary_definitions`).
+    """
+    return {
+        "sweep_id": sweep_id if stored else None,
+        "points": summary.to_dict(orient="records"),
+        "plan_met_definition": summary_definitions(summary),
+    }
 
 
 def _num(value: object) -> float:
