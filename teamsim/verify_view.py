@@ -18,14 +18,23 @@ from teamsim.format import fmt_value, format_money, format_money_column
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
 
+# Replications per iteration and most iterations of a verified plan: the defaults of
+# `plan --verify` and of the dashboard's Verify, so both give the same team.
+VERIFY_REPLICATIONS = 20
+VERIFY_ITERATIONS = 6
+
+
+def verdict(verified: VerifiedPlan) -> str:
+    """The verdict's words, in the terminal and the dashboard: met only when verified."""
+    return "plan verified" if verified.met else "plan NOT verified"
+
 
 def render_verified(verified: VerifiedPlan) -> Group:
     """Verdict, quotas realistic against naive, and the iterations."""
     final = verified.final
     colour = "green" if verified.met else "yellow"
-    verdict = "plan verified" if verified.met else "plan NOT verified"
     head = (
-        f"[bold {colour}]{verdict}[/]: {verified.reason}\n"
+        f"[bold {colour}]{verdict(verified)}[/]: {verified.reason}\n"
         f"Final team: "
         + ", ".join(f"{n} {lv}" for lv, n in final.plan.levels.items())
         + f"; cost {_cost(verified)} a month"
