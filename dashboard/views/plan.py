@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
-from dashboard.names import title
+from dashboard.names import humane, title
 from dashboard.plan_met import show_plan_met
 from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card, sells
 from sim import TeamsimError
@@ -248,8 +248,10 @@ def _card(card: PlanCard, key: str) -> None:
                      key=f"card_{key}_{rc.role}")  # fmt: skip
     if card.quotas:
         st.markdown("**Call quota**: dials a day at work, per person")
-        st.dataframe(quota_rows(card), hide_index=True, width="stretch",
-                     key=f"card_{key}_quotas")  # fmt: skip
+        titles = {rc.role: rc.title for rc in card.roles}
+        rows = quota_rows(card)
+        rows["role"] = [titles.get(str(r)) or humane(str(r)) for r in rows["role"]]
+        st.dataframe(rows, hide_index=True, width="stretch", key=f"card_{key}_quotas")
     st.caption(f"{PER_PERSON_NOTE} (* a target)")
 
 
