@@ -5,15 +5,19 @@ Every figure has a title with its unit and large type, so that it reads on a pro
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import names
 from sim.rules import DUTY_PREFIX, TimeUse
-from sim.scenario import Level
+from sim.scenario import Level, Scenario
+from teamsim.format import format_money_column
 
 __all__ = [
     "activity_group",
@@ -35,38 +39,24 @@ _FONT = {"size": 16}
 FLOOR_MIN = 0.1  # waits shorter than this are drawn at it on the log axis
 _HEIGHT = 460
 
-# Activities grouped for a readable legend; every duty:<id> is a duty.
-_GROUPS: dict[str, str] = {
-    TimeUse.CALLS: "Calls",
-    TimeUse.STAGE_WORK: "Deal work",
-    TimeUse.MEETING: "Meetings",
-    TimeUse.TRAVEL: "Travel",
-    TimeUse.AFTER_SALE: "After sale",
-    TimeUse.INBOUND: "Inbound requests",
-    TimeUse.APPROVAL: "Approvals and escalations",
-    TimeUse.ESCALATION: "Approvals and escalations",
-    TimeUse.OVERTIME: "Overtime",
-    TimeUse.IDLE: "Idle",
-}
-# The kinds of waits, in the order they are drawn.
-_WAIT_NAMES = {
-    TimeUse.APPROVAL: "Approvals",
-    TimeUse.ESCALATION: "Escalations",
-    TimeUse.INBOUND: "Inbound requests",
-}
-_GROUP_ORDER = (
-    "Calls",
-    "Deal work",
-    "Meetings",
-    "Travel",
-    "After sale",
-    "Inbound requests",
-    "Approvals and escalations",
-    "Coaching",
-    "Duties",
-    "Overtime",
-    "Idle",
+# The waits drawn, in order: each is an activity (its title and colour from names).
+_WAITS = (TimeUse.APPROVAL, TimeUse.ESCALATION, TimeUse.INBOUND)
+# The stacking order of the time-use chart: selling first, not working last.
+_ACTIVITY_ORDER = (
+    TimeUse.CALLS,
+    TimeUse.STAGE_WORK,
+    TimeUse.MEETING,
+    TimeUse.TRAVEL,
+    TimeUse.AFTER_SALE,
+    TimeUse.INBOUND,
+    TimeUse.APPROVAL,
+    TimeUse.ESCALATION,
+    DUTY_PREFIX,
+    TimeUse.OVERTIME,
+    TimeUse.IDLE,
 )
+# A count axis has at most this many ticks, at whole numbers.
+_MOST_TICKS = 8
 
 
 def _layout(fig: go.Figure, title: str, **extra: object) -> go.Figure:
@@ -103,10 +93,33 @@ def _bins(values: pd.Series) -> dict[str, float]:
 
 
 def activity_group(activity: str) -> str:
-    """The legend group of an activity of the time-use table."""
+    """The legend entry of an activity of the time-use table: its title; duties together."""
     if activity.startswith(DUTY_PREFIX):
-        return "Duties"
-    return _GROUPS.get(activity, activity.replace("_", " ").capitalize())
+        return names.DUTIES
+    return names.activity_title(activity)
+
+
+def count_axis(top: float) -> dict[str, Any]:
+    """Axis settings for a count whose largest value is ``top``: ticks at whole numbers.
+
+    The step is the smallest of 1, 2, 5, 10, 20, ... that leaves at most eight ticks, so
+    a count of two replications is not ticked at 0.5 and 1.5.
+    """
+    step = 1
+    for k in range(0, 12):
+        step = next((s * 10**k for s in (1, 2, 5) if top / (s * 10**k) <= _MOST_TICKS), 0)
+        if step:
+            break
+    return {"tick0": 0, "dtick": max(step, 1), "tickformat": ",d", "rangemode": "tozero"}
+
+
+def _histogram_top(values: pd.Series, bins: dict[str, float]) -> int:
+    """The tallest bar of a histogram with these bins (as plotly bins them: left-closed)."""
+    if values.empty:
+        return 0
+    edges = np.arange(bins["start"], bins["end"] + bins["size"], bins["size"])
+    counts, _ = np.histogram(values.to_numpy(dtype=float), bins=edges)
+    return int(counts.max()) if len(counts) else len(values)
 
 
 def attainment_distribution(kpi_replications: pd.DataFrame) -> go.Figure:
@@ -119,7 +132,7 @@ def attainment_distribution(kpi_replications: pd.DataFrame) -> go.Figure:
     fig.add_vline(x=100, line={"color": "#c23b3b", "width": 3, "dash": "dash"})
     fig.add_annotation(x=100, y=1, yref="paper", text="plan", showarrow=False, yanchor="bottom")
     fig.update_xaxes(title="attainment, % of plan", ticksuffix=" %")
-    fig.update_yaxes(title="replications")
+    fig.update_yaxes(title="replications", **count_axis(_histogram_top(values, _bins(values))))
     return _layout(fig, title, bargap=0.05, showlegend=False)
 
 
@@ -132,16 +145,16 @@ def attainment_overlay(kpi_replications: Mapping[str, pd.DataFrame]) -> go.Figur
         for label, frame in kpi_replications.items()
     }
     series = {label: values for label, values in series.items() if not values.empty}
-    if series:
-        bins = _bins(pd.concat(list(series.values())))
-    for label, values in series.items():
-        # One bin grid for every side, so the bars line up.
-        fig.add_trace(go.Histogram(x=values, name=label, opacity=0.6, xbins=bins))
-    if not fig.data:
+    if not series:
         return _empty(title, "No sales plan to attain")
+    # One bin grid for every side, so the bars line up.
+    bins = _bins(pd.concat(list(series.values())))
+    for label, values in series.items():
+        fig.add_trace(go.Histogram(x=values, name=label, opacity=0.6, xbins=bins))
     fig.add_vline(x=100, line={"color": "#333", "width": 3, "dash": "dash"})
     fig.update_xaxes(title="attainment, % of plan", ticksuffix=" %")
-    fig.update_yaxes(title="replications")
+    top = max(_histogram_top(values, bins) for values in series.values())
+    fig.update_yaxes(title="replications", **count_axis(top))
     return _layout(fig, title, barmode="overlay", bargap=0.05)
 
 
@@ -162,9 +175,10 @@ def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
     )
     levels = [lv for lv in LEVELS if lv in set(grouped["level"])]
     fig = go.Figure()
-    for group in [g for g in _GROUP_ORDER if g in set(grouped["group"])] + sorted(
-        set(grouped["group"]) - set(_GROUP_ORDER)
-    ):
+    # Each legend entry in its activity's colour (names.ACTIVITY_COLOURS), in a fixed order.
+    order = {activity_group(str(a)): str(a) for a in _ACTIVITY_ORDER}
+    present = set(grouped["group"])
+    for group in [g for g in order if g in present] + sorted(present - set(order)):
         part = grouped[grouped["group"] == group].set_index("level").reindex(levels)
         fig.add_trace(
             go.Bar(
@@ -172,6 +186,7 @@ def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
                 x=part["share"].fillna(0.0),
                 name=group,
                 orientation="h",
+                marker={"color": names.activity_colour(order[group]) if group in order else "#999"},
                 hovertemplate="%{y}: %{x:.1f} %<extra>" + group + "</extra>",
             )
         )
@@ -180,8 +195,13 @@ def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
     return _layout(fig, title, barmode="stack", legend_traceorder="normal")
 
 
-def utilisation_heatmap(utilisation_week: pd.DataFrame) -> go.Figure:
-    """Busy share of each person's available time, week by week (mean over replications)."""
+def utilisation_heatmap(
+    utilisation_week: pd.DataFrame, scenario: Scenario | None = None
+) -> go.Figure:
+    """Busy share of each person's available time, week by week (mean over replications).
+
+    People are named by their role's title and number (:func:`dashboard.names.title`).
+    """
     title = "Utilisation per person and week (% of available time)"
     if utilisation_week.empty:
         return _empty(title, "No time recorded")
@@ -194,7 +214,7 @@ def utilisation_heatmap(utilisation_week: pd.DataFrame) -> go.Figure:
         go.Heatmap(
             z=grid.to_numpy(),
             x=[int(w) + 1 for w in grid.columns],
-            y=list(grid.index),
+            y=[names.title(str(p), scenario) for p in grid.index],
             zmin=0,
             zmax=100,
             colorscale="YlOrRd",
@@ -209,7 +229,7 @@ def utilisation_heatmap(utilisation_week: pd.DataFrame) -> go.Figure:
 
 
 def funnel_by_segment(funnel: pd.DataFrame, replications: int) -> go.Figure:
-    """Deals entering each stage a replication, one funnel per segment."""
+    """Deals entering each stage a replication, one funnel per segment (ids in words)."""
     title = "Funnel by segment (deals entering each stage, per replication)"
     entered = funnel[funnel["event"] == "entered"]
     if entered.empty:
@@ -221,14 +241,15 @@ def funnel_by_segment(funnel: pd.DataFrame, replications: int) -> go.Figure:
         .reset_index(name="deals")
     )
     segments = sorted(counts["segment"].unique())
-    fig = make_subplots(rows=1, cols=len(segments), subplot_titles=segments)
+    titles = [names.humane(str(s)) for s in segments]
+    fig = make_subplots(rows=1, cols=len(segments), subplot_titles=titles)
     for i, segment in enumerate(segments, start=1):
         part = counts[counts["segment"] == segment].sort_values("stage")
         fig.add_trace(
             go.Funnel(
-                y=part["stage_name"],
+                y=[names.humane(str(n)) for n in part["stage_name"]],
                 x=part["deals"],
-                name=segment,
+                name=names.humane(str(segment)),
                 textinfo="value+percent initial",
                 texttemplate="%{value:,.0f} (%{percentInitial:.0%})",
                 marker={"color": PALETTE[(i - 1) % len(PALETTE)]},
@@ -245,12 +266,20 @@ def waits(waits_frame: pd.DataFrame) -> go.Figure:
     if waits_frame.empty:
         return _empty(title, "Nothing waited")
     fig = go.Figure()
-    for kind, name in _WAIT_NAMES.items():
+    for kind in _WAITS:
         # A log axis has no zero: waits under FLOOR_MIN are drawn at it.
         values = waits_frame.loc[waits_frame["kind"] == kind.value, "wait_min"]
         values = values.clip(lower=FLOOR_MIN)
         if not values.empty:
-            fig.add_trace(go.Box(x=values, name=name, boxpoints=False, boxmean=True))
+            fig.add_trace(
+                go.Box(
+                    x=values,
+                    name=names.activity_title(kind.value),
+                    boxpoints=False,
+                    boxmean=True,
+                    marker={"color": names.activity_colour(kind.value)},
+                )
+            )
     fig.update_xaxes(
         title=f"minutes from request to start (log scale; under {FLOOR_MIN:g} min drawn at it)",
         type="log",
@@ -258,10 +287,44 @@ def waits(waits_frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, title, showlegend=False)
 
 
-def cost_vs_plan(overview: pd.DataFrame, currency: str) -> go.Figure:
-    """Each side's cost a month against its probability of meeting the plan."""
+_SYMBOLS = ("circle", "diamond", "square", "triangle-up")
+
+
+def money_axis(low: float, high: float, currency: str, locale: str | None = None) -> dict[str, Any]:
+    """Axis settings for amounts from ``low`` to ``high``: about five round ticks.
+
+    The ticks are written in ``currency`` and ``locale`` in one scale (teamsim.format,
+    as the tables write money).
+
+    ``currency`` that is not one ISO 4217 code (sides in several currencies, "EUR/RUB")
+    gives plain numbers: no one currency symbol is right for them.
+    """
+    span = max(high - low, abs(high) * 0.1, 1.0)
+    raw = span / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    ticks = [float(v) for v in np.arange(math.floor(low / step) * step, high + step, step)]
+    ticks = [t for t in ticks if low <= t <= high] or [low]
+    if len(currency) != 3 or not currency.isalpha():
+        return {"tickvals": ticks, "ticktext": [f"{t:,.0f}" for t in ticks]}
+    return {"tickvals": ticks, "ticktext": format_money_column(ticks, currency, locale)}
+
+
+def cost_vs_plan(overview: pd.DataFrame, currency: str, locale: str | None = None) -> go.Figure:
+    """Each side's cost a month against its probability of meeting the plan.
+
+    Sides are told apart by colour and marker in the legend and named on hover, never by
+    text beside the points: points close together would print their labels over each
+    other. The cost axis is in ``currency`` and ``locale`` (:func:`money_axis`).
+    """
     title = f"Cost a month ({currency}) against P(plan met)"
     fig = go.Figure()
+    costs = overview["cost_per_month"].astype(float)
+    shown = (
+        format_money_column([float(c) for c in costs], currency, locale)
+        if (len(currency) == 3 and currency.isalpha())
+        else [f"{c:,.0f}" for c in costs]
+    )
     for i, row in enumerate(_records(overview)):
         p = float(row["p_plan_met"])
         error = None
@@ -273,27 +336,40 @@ def cost_vs_plan(overview: pd.DataFrame, currency: str) -> go.Figure:
                 "arrayminus": [100 * (p - float(row["p_low"]))],
                 "thickness": 2,
             }
+        side = str(row["side"])
         fig.add_trace(
             go.Scatter(
                 x=[float(row["cost_per_month"])],
                 y=[100 * p],
                 error_y=error,
-                mode="markers+text",
-                text=[str(row["side"])],
-                textposition="top center",
-                marker={"size": 18, "color": PALETTE[i % len(PALETTE)]},
-                name=str(row["side"]),
+                mode="markers",
+                marker={
+                    "size": 18,
+                    "color": PALETTE[i % len(PALETTE)],
+                    "symbol": _SYMBOLS[i % len(_SYMBOLS)],
+                    "line": {"width": 1, "color": "#fff"},
+                },
+                name=side,
+                customdata=[shown[i]],
+                hovertemplate=f"<b>{side}</b><br>%{{customdata}} a month<br>"
+                "P(plan met) %{y:.0f} %<extra></extra>",
             )
         )
-    costs = overview["cost_per_month"].astype(float)
     pad = max(0.15 * (costs.max() - costs.min()), 0.1 * costs.max(), 1.0)
+    low, high = float(costs.min() - pad), float(costs.max() + pad)
     fig.update_xaxes(
         title=f"people cost a month, {currency}",
-        tickformat=",.0f",
-        range=[costs.min() - pad, costs.max() + pad],
+        range=[low, high],
+        **money_axis(low, high, currency, locale),
     )
     fig.update_yaxes(title="P(plan met), %", range=[-5, 110], ticksuffix=" %")
-    return _layout(fig, title, showlegend=False)
+    return _layout(
+        fig,
+        title,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.22, "font": {"size": 15}},
+        margin={"t": 70, "l": 70, "r": 30, "b": 110},
+    )
 
 
 def headcount_by_level(overview: pd.DataFrame) -> go.Figure:
@@ -313,7 +389,8 @@ def headcount_by_level(overview: pd.DataFrame) -> go.Figure:
             )
         )
     fig.update_xaxes(title="level")
-    fig.update_yaxes(title="people")
+    top = max((float(overview[f"headcount_{lv}"].max()) for lv in levels), default=0.0)
+    fig.update_yaxes(title="people", **count_axis(top * 1.15))  # room for the labels
     return _layout(fig, title, barmode="group")
 
 
@@ -325,7 +402,8 @@ def plan_headcount(roles: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Bar(x=labels, y=roles["current"], name="now", text=roles["current"]))
     fig.add_trace(go.Bar(x=labels, y=roles["headcount"], name="planned", text=roles["headcount"]))
     fig.update_traces(textposition="outside")
-    fig.update_yaxes(title="people")
+    top = max([float(roles["current"].max()), float(roles["headcount"].max())], default=0.0)
+    fig.update_yaxes(title="people", **count_axis(top * 1.15))  # room for the labels
     return _layout(fig, title, barmode="group")
 
 

@@ -17,17 +17,20 @@ import streamlit as st
 
 import optimizer
 from optimizer import Plan, PlanMode, VerifiedPlan
-from sim import Problem, ScenarioError, SimResult
+from sim import Problem, ScenarioError, SimResult, TeamsimError
 from sim import simulate as run_simulation
 from sim.scenario import Scenario, parse_scenario
 from teamsim.io import read_scenario_bytes
 from teamsim.store import Store, default_store_path
+from teamsim.verify_view import VERIFY_ITERATIONS, VERIFY_REPLICATIONS
 
 __all__ = [
     "DEFAULT_SCENARIO",
     "MAX_SEED",
     "MAX_UPLOAD_BYTES",
     "MAX_UPLOAD_MB",
+    "VERIFY_ITERATIONS",
+    "VERIFY_REPLICATIONS",
     "Source",
     "bundled",
     "bundled_source",
@@ -45,6 +48,7 @@ __all__ = [
     "simulate",
     "store",
     "try_parse",
+    "variant_source",
     "variants",
     "verify",
     "workers",
@@ -83,21 +87,32 @@ def bundled_source(name: str) -> Source:
     return Source(name, read_scenario_bytes(path).decode("utf-8-sig"), path.name)
 
 
-def read_upload(name: str, data: bytes) -> Source:
-    """An uploaded file as a source, or a ScenarioError saying what is wrong with it.
+def read_upload(name: str, data: bytes) -> tuple[Source | None, list[Problem]]:
+    """An uploaded file as a source, and the loader's problems with it (none: it is valid).
+
+    A file that is text but not a valid scenario is still a source: it becomes the
+    scenario being edited, with its problems shown, instead of the page going back to
+    another scenario. A file too large, or not text, is no source (None).
 
     The bytes are only ever read as YAML by the project's loader (a safe loader): nothing
     in an uploaded file is executed.
     """
     origin = f"upload {name}"
+    label = Path(name).stem or name
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ScenarioError(
-            [Problem((), f"is {len(data):,} bytes; uploads are at most {MAX_UPLOAD_MB} MB", origin)]
-        )
-    scenario = parse_scenario(data, origin)  # raises with every problem, line by line
-    text = data.decode("utf-8-sig")
-    label = Path(name).stem or scenario.name
-    return Source(label, text, origin, kind="upload")
+        size = f"is {len(data):,} bytes; uploads are at most {MAX_UPLOAD_MB} MB"
+        return None, [Problem((), size, origin)]
+    try:
+        parse_scenario(data, origin)  # raises with every problem, line by line
+    except ScenarioError as exc:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, exc.problems
+        if "\x00" in text:  # binary: nothing a person could fix in place
+            return None, exc.problems
+        return Source(label, text, origin, kind="upload"), exc.problems
+    return Source(label, data.decode("utf-8-sig"), origin, kind="upload"), []
 
 
 # -- the scenario being edited -----------------------------------------------------------
@@ -136,14 +151,39 @@ def set_edits(values: dict[str, Any], edits: Sequence[str]) -> None:
     st.session_state["overrides"] = tuple(edits)
 
 
+def variant_source(name: str, text: str) -> Source:
+    """A saved variant as a source."""
+    return Source(name, text, f"variant {name}", kind="variant")
+
+
 def variants() -> dict[str, Source]:
-    """Scenarios saved under a name in this session."""
-    return dict(st.session_state.get("variants", {}))
+    """Scenarios saved under a name: in the run store, so they outlive the session.
+
+    Those the store could not keep (busy, not writable) are kept in the session and
+    listed too, after the stored ones.
+    """
+    try:
+        stored = {v.name: variant_source(v.name, v.scenario_text) for v in store().variants()}
+    except TeamsimError:
+        stored = {}
+    return {**stored, **dict(st.session_state.get("variants", {}))}
 
 
-def save_variant(source: Source) -> None:
-    """Keep an edited scenario under its label, for Compare and for picking again."""
-    st.session_state["variants"] = {**variants(), source.label: source}
+def save_variant(source: Source, origin: str = "") -> None:
+    """Keep an edited scenario under its label in the run store, for Compare and later.
+
+    Raises:
+        StoreError: The store cannot be written; the variant is then kept in this session
+            only, and the caller says so.
+    """
+    kept = dict(st.session_state.get("variants", {}))
+    kept.pop(source.label, None)
+    try:
+        store().save_variant(source.label, source.text, origin=origin)
+    except TeamsimError:
+        st.session_state["variants"] = {**kept, source.label: source}
+        raise
+    st.session_state["variants"] = kept
 
 
 def workers() -> int | None:
@@ -153,8 +193,11 @@ def workers() -> int | None:
 
 
 def store() -> Store:
-    """The run store: ``$TEAMSIM_STORE`` (set by ``teamsim dashboard --store``) or the default."""
-    return Store(default_store_path())
+    """The run store: ``$TEAMSIM_STORE`` (set by ``teamsim dashboard --store``) or the default.
+
+    Runs keep their summaries, not the raw event tables, as the commands do by default.
+    """
+    return Store(default_store_path(), detail=False)
 
 
 # -- results that survive a rerun --------------------------------------------------------

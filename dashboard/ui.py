@@ -11,7 +11,7 @@ from dashboard import state
 from sim import Problem
 from sim.scenario import Scenario
 
-__all__ = ["chart", "current_scenario", "header", "show_problems"]
+__all__ = ["chart", "current_scenario", "escape", "header", "show_problems"]
 
 
 def header(title: str, explanation: str) -> None:
@@ -33,12 +33,12 @@ def show_problems(
 
     ``brief`` leaves out where the problem is: for a message shown next to its field.
     """
-    lines = [f"- {_escape(p.message if brief else str(p))}" for p in problems]
+    lines = [f"- {escape(p.message if brief else str(p))}" for p in problems]
     st.error(f"**{what}:**\n" + "\n".join(lines), icon=":material/error:")
 
 
-def _escape(text: str) -> str:
-    # Messages quote YAML; Markdown would read its stars, underscores and dollars.
+def escape(text: str) -> str:
+    """Text shown as itself in Markdown (messages quote YAML: stars, underscores, dollars)."""
     for char in "\\`*_$[]":
         text = text.replace(char, "\\" + char)
     return text

@@ -31,7 +31,7 @@ import pandas as pd
 
 from sim import SimMode, TeamsimError
 from teamsim import store_schema
-from teamsim.store_schema import META_TABLE, SCHEMA_VERSION
+from teamsim.store_schema import META_TABLE, SCHEMA_VERSION, VARIANTS_TABLE
 
 DEFAULT_STORE = "teamsim.duckdb"
 STORE_ENV = "TEAMSIM_STORE"
@@ -90,6 +90,16 @@ class RunMeta:
     def scenario_text_hash(self) -> str:
         """SHA-256 of the scenario text as stored."""
         return scenario_text_hash(self.scenario_text)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A scenario saved under a name (the dashboard's saved variants)."""
+
+    name: str
+    scenario_text: str
+    origin: str  # where its text came from: "retail_bank.yaml edited", "upload x.yaml"
+    saved_at: dt.datetime
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -274,6 +284,53 @@ class Store:
             ):
                 return str(run_id)
         return None
+
+    # -- saved variants --------------------------------------------------------------------
+    def save_variant(self, name: str, scenario_text: str, origin: str = "") -> None:
+        """Keep a scenario's text under a name; a variant of that name is replaced.
+
+        The text is kept as given: it is checked by whoever saves it (the dashboard
+        parses it first), and again by the loader whenever it is used.
+
+        Raises:
+            ValueError: An empty name.
+            StoreError: The store cannot be written.
+        """
+        if not name.strip():
+            raise ValueError("a variant needs a name")
+        with self._connect(write=True) as con:
+            con.execute(
+                f"INSERT OR REPLACE INTO {VARIANTS_TABLE} VALUES (?, ?, ?, ?)",
+                [name.strip(), scenario_text, origin, dt.datetime.now()],
+            )
+
+    def variants(self) -> list[Variant]:
+        """The saved variants, oldest first; none from a store not yet made or not migrated.
+
+        A store of an older version is read as it is (it has no variants yet).
+        """
+        if not self.path.exists():
+            return []
+        with self._connect(write=False) as con:
+            if self._version(con) < 4:
+                return []
+            rows = con.execute(
+                f"SELECT name, scenario_text, origin, saved_at FROM {VARIANTS_TABLE} "
+                "ORDER BY saved_at, name"
+            ).fetchall()
+        return [Variant(*row) for row in rows]
+
+    def delete_variant(self, name: str) -> None:
+        """Forget a saved variant.
+
+        Raises:
+            StoreError: No variant of that name (or the store cannot be written).
+        """
+        with self._connect(write=True) as con:
+            found = con.execute(f"SELECT 1 FROM {VARIANTS_TABLE} WHERE name = ?", [name]).fetchone()
+            if found is None:
+                raise StoreError(f"no saved variant {name!r} in {self.path}")
+            con.execute(f"DELETE FROM {VARIANTS_TABLE} WHERE name = ?", [name])
 
     # -- reading ---------------------------------------------------------------------------
     def list_runs(self) -> pd.DataFrame:

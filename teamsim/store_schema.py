@@ -4,7 +4,9 @@ Version 1 was the first layout (runs without labels or parameters); version 2 ad
 them. Up to version 2, ``runs.scenario_hash`` held the SHA-256 of the scenario file's
 *text*; version 3 gives the name its one meaning, the SHA-256 of the *validated*
 scenario with its overrides applied (:func:`sim.scenario_hash`, the hash a
-simulation reports), and keeps the text's hash as ``scenario_text_hash``.
+simulation reports), and keeps the text's hash as ``scenario_text_hash``. Version 4
+adds the ``variants`` table: scenarios saved under a name in the dashboard, so that they
+outlive the browser session.
 
 A file at an older version is migrated when it is next opened for writing. Until
 then it is read as it is, presented in the current layout (:func:`runs_select`), so
@@ -23,7 +25,7 @@ import duckdb
 from sim import TeamsimError, scenario_hash
 from sim.scenario import parse_scenario
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_TABLE = "teamsim_store"
 
 V1_DDL = f"""
@@ -72,10 +74,25 @@ def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany("UPDATE runs SET scenario_hash = ? WHERE run_id = ?", hashes)
 
 
+VARIANTS_TABLE = "variants"
+
+
+def _v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
+    """Named scenario variants: the scenario's text, where it came from, when it was saved."""
+    con.execute(
+        f"CREATE TABLE {VARIANTS_TABLE} ("
+        "name VARCHAR PRIMARY KEY, "
+        "scenario_text VARCHAR NOT NULL, "
+        "origin VARCHAR NOT NULL DEFAULT '', "
+        "saved_at TIMESTAMP NOT NULL)"
+    )
+
+
 # MIGRATIONS[v] takes a store from version v to v + 1.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
+    3: _v3_to_v4,
 }
 
 # The runs table of an older file in the current layout (see runs_select): columns

@@ -24,6 +24,21 @@ from teamsim.format import fmt_value, format_money, format_money_column
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
 
+# Replications per iteration and most iterations of a verified plan: the defaults of
+# `plan --verify` and of the dashboard's Verify, so both give the same team.
+VERIFY_REPLICATIONS = 20
+VERIFY_ITERATIONS = 6
+
+
+def verdict_words(met: bool) -> str:
+    """The verdict's words, in the terminal and the dashboard: met only when verified."""
+    return "plan verified" if met else "plan NOT verified"
+
+
+def verdict(verified: VerifiedPlan) -> str:
+    """``verdict_words`` of a verified plan."""
+    return verdict_words(verified.met)
+
 
 def render_verified(verified: VerifiedPlan) -> Group:
     """Verdict, quotas realistic against naive, and the iterations."""
@@ -56,12 +71,11 @@ def render_verified_tables(
     ``plan --verify`` and ``runs show`` both print through here.
     """
     colour = "green" if met else "yellow"
-    verdict = "plan verified" if met else "plan NOT verified"
     last = iterations.iloc[-1]
     levels = _levels(iterations)
     cost = format_money(float(last["cost_per_month"]), scenario.currency, scenario.money_locale)
     head = (
-        f"[bold {colour}]{verdict}[/]: {reason}\n"
+        f"[bold {colour}]{verdict_words(met)}[/]: {reason}\n"
         f"Final team: "
         + ", ".join(f"{int(last[f'headcount_{lv}'])} {lv}" for lv in levels)
         + f"; cost {cost} a month"

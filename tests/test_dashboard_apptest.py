@@ -132,14 +132,31 @@ def test_undo_brings_the_scenario_back(at: AppTest) -> None:
     assert _lever(at, "policies.call_quota_per_day").value == 30
 
 
-def test_a_bad_upload_shows_the_loaders_messages(at: AppTest) -> None:
+def test_a_bad_upload_stays_the_scenario_with_its_messages(at: AppTest) -> None:
     at.radio[0].set_value("Upload a file").run()
     uploader = at.file_uploader(key="upload")
-    uploader.upload("broken.yaml", b"name: x\nroles: [1, 2\n", "application/x-yaml").run()
+    broken = b"name: x\nroles: [1, 2\n"
+    uploader.upload("broken.yaml", broken, "application/x-yaml").run()
     _ok(at)
     assert "broken.yaml cannot be used" in _errors(at)
     assert "not valid YAML" in _errors(at)
-    assert at.session_state["source"].label == "retail_bank"  # the good scenario stays
+    # The upload is the scenario being edited, not the bundled one the page started with.
+    source = at.session_state["source"]
+    assert (source.label, source.kind, source.text) == ("broken", "upload", broken.decode())
+    assert at.radio[0].value == "Upload a file"
+    # The other pages refuse it with its messages, not with results of another scenario.
+    _go(at, "simulate")
+    assert "not valid YAML" in _errors(at)
+    assert not at.get("plotly_chart")
+    # Corrected in place, it becomes a valid scenario.
+    _go(at, "scenario")
+    at.text_area[0].set_value(RETAIL.replace("Retail bank, direct sales unit", "Fixed bank"))
+    [check] = [b for b in at.button if b.label == "Check again"]
+    check.click().run()
+    _ok(at)
+    assert not at.error, _errors(at)
+    assert "Fixed bank" in [s.value for s in at.subheader]
+    assert at.session_state["source"].label == "broken"
 
 
 @pytest.mark.parametrize(

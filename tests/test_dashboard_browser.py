@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from teamsim.commands.dashboard import streamlit_command
 
@@ -74,38 +74,107 @@ def dashboard_url(tmp_path: Path) -> Iterator[str]:
             process.wait()
 
 
+# Where the screenshots go: $TEAMSIM_TEST_ARTEFACTS when set (CI keeps them), else tmp_path.
+ARTEFACTS_ENV = "TEAMSIM_TEST_ARTEFACTS"
+# Plotly charts whose figure has no trace drawn: the traces' SVG groups and heatmap images.
+_UNDRAWN = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .map((gd, i) => [i, (gd.data || []).length,
+                     gd.querySelectorAll('g.trace, g.hm, image').length])
+    .filter(([, traces, drawn]) => traces === 0 || drawn === 0)"""
+
+
+def _artefacts(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get(ARTEFACTS_ENV) or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _check_page(page: Page, name: str, charts: int, folder: Path) -> None:
+    """No Streamlit error on the page, ``charts`` charts each with a drawn trace, a screenshot."""
+    plots = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+    expect(plots).to_have_count(charts, timeout=WORK_MS)
+    page.wait_for_timeout(500)  # plotly draws after the element appears
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    errors = page.locator("[data-testid='stAlertContentError']")
+    assert errors.count() == 0, f"{name}: " + " | ".join(errors.all_inner_texts())
+    assert page.evaluate(_UNDRAWN) == [], f"{name}: a chart draws no trace"
+    shot = folder / f"{name}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+
+def _open(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=30_000)
+
+
+def _fill(page: Page, label: str, value: str) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(value)
+    field.press("Tab")
+
+
 @pytest.mark.browser
-def test_compare_two_bundled_scenarios_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
+@pytest.mark.slow  # every page, with a simulation, a verified plan and a comparison
+def test_every_page_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the browser test drives Debian's Chromium; run "
             "`make chromium` (it installs it when it can), or as root: "
             "apt-get update && apt-get install -y chromium"
         )
+    folder = _artefacts(tmp_path)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 2600})
+            # Tall: Streamlit scrolls inside the page, so a screenshot holds one viewport.
+            page = browser.new_page(viewport={"width": 1600, "height": 4000})
+            page.goto(dashboard_url)
+            expect(page.get_by_role("heading", name="Scenario", exact=True)).to_be_visible(
+                timeout=30_000
+            )
+            _check_page(page, "scenario", 0, folder)
+
+            _open(page, "Simulate")
+            _fill(page, "Replications", "3")
+            page.get_by_role("button", name="Run the simulation").click()
+            # P(plan met) by month, attainment, time use, utilisation, funnel, waits.
+            _check_page(page, "simulate", 6, folder)
+            expect(page.get_by_text("Stored as run")).to_be_visible()
+
+            _open(page, "Plan")
+            _check_page(page, "plan", 2, folder)  # headcount by role, quotas
+            _fill(page, "Replications per iteration", "3")
+            _fill(page, "Most iterations", "1")
+            page.get_by_role("button", name="Verify the plan").click()
+            # ... then the verified plan's months, quotas and attainment.
+            _check_page(page, "plan_verified", 5, folder)
+            # The command's verdict words, never "Plan met" (issue 11).
+            alerts = page.locator("[data-testid='stAlertContainer']").all_inner_texts()
+            assert any("Plan verified:" in t or "Plan NOT verified:" in t for t in alerts), alerts
+            assert not any("Plan met:" in t for t in alerts), alerts
+
+            _open(page, "Runs")
+            _check_page(page, "runs", 1, folder)  # the opened run's attainment
+
+            _open(page, "Calibrate")
+            _check_page(page, "calibrate", 0, folder)
+            expect(page.get_by_role("button", name="Calibrate", exact=True)).to_be_disabled()
+
             page.goto(f"{dashboard_url}/compare?scenarios=retail_bank,auto_credit_partners")
             expect(page.get_by_role("heading", name="Compare")).to_be_visible(timeout=30_000)
-            replications = page.get_by_label("Replications per scenario")
-            replications.fill("3")
-            replications.press("Tab")
+            _fill(page, "Replications per scenario", "3")
             page.get_by_role("button", name="Compare", exact=True).click()
-
             table = page.locator("[data-testid='stTable']").first
             expect(table).to_be_visible(timeout=WORK_MS)
             expect(table).to_contain_text("P(plan met)")
             expect(table).to_contain_text("auto_credit_partners - retail_bank")
-            charts = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
-            expect(charts).to_have_count(3, timeout=60_000)
-            expect(charts.first).to_contain_text("P(plan met)")
+            _check_page(page, "compare", 3, folder)
+            plots = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+            expect(plots.first).to_contain_text("P(plan met)")
             expect(
                 page.get_by_role("button", name="Download the comparison (Excel)")
             ).to_be_visible()
-            shot = tmp_path / "compare.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
         finally:
             browser.close()
 

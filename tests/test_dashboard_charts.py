@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import charts, exports, levers, tables
+from dashboard import charts, exports, levers, names, tables
 from sim import SimResult, simulate
+from sim.rules import DUTY_PREFIX, TimeUse
 from sim.scenario.loader import parse_scenario
 from teamsim.compare import compare, side_from_result
 
@@ -52,23 +53,87 @@ def test_time_use_by_level_stacks_to_the_whole_day(result: SimResult) -> None:
 
 def test_activity_groups() -> None:
     assert charts.activity_group("duty:planning") == "Duties"
-    assert charts.activity_group("escalation") == charts.activity_group("approval")
+    assert charts.activity_group("escalation") == "Escalations"
+    assert charts.activity_group("approval") == "Approvals"
     assert charts.activity_group("something_new") == "Something new"
 
 
+def test_every_activity_has_its_own_colour() -> None:
+    activities = [a.value for a in TimeUse] + [DUTY_PREFIX]
+    colours = {a: names.activity_colour(a) for a in activities}
+    assert set(names.ACTIVITY_COLOURS) == set(activities)  # every activity has one
+    assert len(set(colours.values())) == len(colours)  # no two share one
+    assert names.activity_colour("duty:coaching") == names.activity_colour(DUTY_PREFIX)
+    assert set(names.ACTIVITY_TITLES) == {a.value for a in TimeUse}
+    assert len(set(names.ACTIVITY_TITLES.values())) == len(names.ACTIVITY_TITLES)
+
+
+def test_time_use_draws_each_activity_in_its_colour(result: SimResult) -> None:
+    fig = charts.time_use_by_level(result.frames.time_use)
+    colours = {bar.name: bar.marker.color for bar in fig.data}
+    # The bug of issue 11: Idle drawn in Deal work's colour, Calls in the duties'.
+    assert colours["Idle"] == names.ACTIVITY_COLOURS["idle"] == "#c9c9c9"
+    assert colours["Deal work"] == names.ACTIVITY_COLOURS["stage_work"]
+    assert colours["Calls"] == names.ACTIVITY_COLOURS["calls"]
+    assert colours["Duties"] == names.ACTIVITY_COLOURS[DUTY_PREFIX]
+    assert len(set(colours.values())) == len(colours)
+    waits = charts.waits(result.frames.waits)
+    assert {t.name: t.marker.color for t in waits.data} == {
+        "Approvals": "#7d5ba6",
+        "Escalations": "#c23b3b",
+        "Inbound requests": "#6cb6e8",
+    }
+
+
+def test_ids_become_titles() -> None:
+    scenario = parse_scenario(RETAIL, "retail_bank.yaml")
+    assert names.title("duty:coaching", scenario) == "Coaching"
+    assert names.title("duty:coordination_with_departments") == "Coordination with departments"
+    assert names.title("stage_work", scenario) == "Deal work"
+    assert names.title("head_of_unit", scenario) == "Head of direct sales"
+    assert names.title("client_manager.03", scenario) == "Client manager 3"
+    assert names.title("consumer_loan", scenario) == "Consumer loan"
+
+
+@pytest.mark.parametrize(
+    ("top", "dtick"), [(0, 1), (1, 1), (2, 1), (8, 1), (9, 2), (16, 2), (17, 5), (41, 10)]
+)
+def test_count_axes_tick_whole_numbers(top: int, dtick: int) -> None:
+    axis = charts.count_axis(top)
+    assert axis["dtick"] == dtick and axis["tick0"] == 0 and axis["tickformat"] == ",d"
+
+
+def test_a_histogram_of_two_replications_has_no_half_ticks(result: SimResult) -> None:
+    fig = charts.attainment_distribution(result.kpi_replications)
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
+
+
+def test_money_axis_in_the_currency_and_locale() -> None:
+    axis = charts.money_axis(0.0, 3_000_000.0, "EUR", "de_DE")
+    assert axis["tickvals"] == [0.0, 1_000_000.0, 2_000_000.0, 3_000_000.0]
+    assert axis["ticktext"][1] == "1\xa0Mio.\xa0€"
+    usd = charts.money_axis(40_000.0, 90_000.0, "USD")
+    assert usd["ticktext"] == ["$40K", "$50K", "$60K", "$70K", "$80K", "$90K"]
+    rub = charts.money_axis(2_400_000.0, 3_100_000.0, "RUB", "ru_RU")
+    assert rub["ticktext"][:2] == ["2,4\xa0млн\xa0₽", "2,6\xa0млн\xa0₽"]
+    mixed = charts.money_axis(0.0, 3_000_000.0, "EUR/RUB")
+    assert mixed["ticktext"][1] == "1,000,000"
+
+
 def test_utilisation_heatmap_rows_are_people(result: SimResult) -> None:
-    fig = charts.utilisation_heatmap(result.frames.utilisation_week)
+    fig = charts.utilisation_heatmap(result.frames.utilisation_week, result.scenario)
     [heat] = fig.data
     people = set(result.frames.utilisation_week["person"])
-    assert set(heat.y) == people
+    assert set(heat.y) == {names.title(p, result.scenario) for p in people}
+    assert "Client manager 1" in set(heat.y)
     assert heat.zmin == 0 and heat.zmax == 100
 
 
 def test_funnel_has_a_panel_per_segment(result: SimResult) -> None:
     fig = charts.funnel_by_segment(result.frames.funnel, result.replications)
-    assert [t.name for t in fig.data] == ["consumer_loan", "payroll_project"]
+    assert [t.name for t in fig.data] == ["Consumer loan", "Payroll project"]
     first = fig.data[0]
-    assert list(first.y) == ["consultation", "meeting", "application", "contract"]
+    assert list(first.y) == ["Consultation", "Meeting", "Application", "Contract"]
     assert list(first.x) == sorted(first.x, reverse=True)  # a funnel narrows
 
 
@@ -84,11 +149,17 @@ def test_compare_charts(result: SimResult) -> None:
     comparison = compare([side_from_result("base", result), side_from_result("more", other)])
     overview = tables.overview_with_intervals(comparison)
     assert (overview["p_low"] <= overview["p_plan_met"]).all()
-    cost = charts.cost_vs_plan(overview, "RUB")
+    cost = charts.cost_vs_plan(overview, "RUB", "ru_RU")
     assert [t.name for t in cost.data] == ["base", "more"]
     assert cost.data[1].x[0] - cost.data[0].x[0] == 6 * 95000
+    # No labels printed beside the points (they overprint when close): legend and hover.
+    assert all(t.mode == "markers" and t.text is None for t in cost.data)
+    assert cost.layout.showlegend and "base" in cost.data[0].hovertemplate
+    assert len({t.marker.symbol for t in cost.data}) == 2
+    assert all(text.endswith("\xa0₽") for text in cost.layout.xaxis.ticktext)
     heads = charts.headcount_by_level(overview)
     assert [list(t.y) for t in heads.data] == [[1, 2, 14], [1, 2, 20]]
+    assert heads.layout.yaxis.dtick == 5 and heads.layout.yaxis.tickformat == ",d"
     overlay = charts.attainment_overlay({s.label: s.kpi_replications for s in comparison.sides})
     assert overlay.layout.barmode == "overlay" and len(overlay.data) == 2
     shown = tables.comparison_table(comparison)

@@ -408,7 +408,7 @@ def test_a_store_written_before_the_change_opens_lists_shows_and_exports(tmp_pat
 
     # The next write migrates: the old text hash moves, the scenario hash is recomputed.
     new = Store(path).save_run(meta(scenario_text=BASE, params={"overrides": OVERRIDES}), tables())
-    assert _version(path) == store_schema.SCHEMA_VERSION == 3
+    assert _version(path) == store_schema.SCHEMA_VERSION == 4
     con = duckdb.connect(str(path), read_only=True)
     stored = con.execute(
         "SELECT run_id, scenario_hash, scenario_text_hash FROM runs ORDER BY run_id"

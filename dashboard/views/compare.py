@@ -171,10 +171,12 @@ def _results(result: Comparison) -> None:
                    "differences of money are only meaningful within one currency.")  # fmt: skip
     overview = tables.overview_with_intervals(result)
     st.subheader("Team and plan")
-    st.table(tables.overview_table(overview, currency).set_index("side"))
+    locale = result.sides[0].scenario.money_locale
+    st.table(tables.overview_table(overview, currency, locale).set_index("side"))
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.cost_vs_plan(overview, "/".join(sorted(currencies))),
+        ui.chart(charts.cost_vs_plan(overview, "/".join(sorted(currencies)),
+                                     result.sides[0].scenario.money_locale),
                  "Up and to the left is better: more certainty of meeting the plan for less "
                  "money; bars are 95 % intervals.")  # fmt: skip
     with right:

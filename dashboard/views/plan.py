@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
+from dashboard.names import humane, title
 from dashboard.plan_met import show_plan_met
 from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card, sells
+from sim import TeamsimError
+from sim.scenario import Scenario
 from teamsim.format import SERVICE_CAPTION, SERVICE_TITLE, expected_outcome, fmt_value
 from teamsim.plan_card_view import (
     PER_PERSON_NOTE,
@@ -20,6 +24,7 @@ from teamsim.plan_card_view import (
     role_rows,
 )
 from teamsim.store import scenario_text_hash
+from teamsim.verify_view import save_verified, verdict
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -48,24 +53,25 @@ def render() -> None:
     except InfeasiblePlanError as exc:
         st.error(f"**No plan is possible:** {exc}", icon=":material/block:")
     else:
-        _plan(plan)
+        _plan(plan, scenario)
         _card(plan_card(plan, scenario), key="plan")
     st.divider()
-    _verified(source, edits, scenario.plan.confidence, scenario.seed)
+    _verified(source, edits, scenario)
 
 
-def _plan(plan: Plan) -> None:
+def _plan(plan: Plan, scenario: Scenario) -> None:
     _outcome(plan)
     roles = pd.DataFrame([r.__dict__ for r in plan.roles])
     ui.chart(charts.plan_headcount(roles),
              "People in each role today and in the plan; the plan stays within each "
              "role's range on the Scenario page.")  # fmt: skip
     st.subheader("Roles")
-    st.dataframe(tables.plan_roles(roles, plan.currency), hide_index=True, width="stretch")
+    st.dataframe(tables.plan_roles(roles, plan.currency, scenario.money_locale),
+                 hide_index=True, width="stretch")  # fmt: skip
     selling = roles[roles["naive_dials_per_day"] > 0]
     if not selling.empty:
         quotas = pd.DataFrame({
-            "role": selling["role"],
+            "role": [title(str(r), scenario) for r in selling["role"]],
             "naive": selling["naive_dials_per_day"],
             "realistic (optimiser)": selling["dials_per_day"],
         })  # fmt: skip
@@ -80,10 +86,12 @@ def _plan(plan: Plan) -> None:
     st.subheader("Hours a week by duty and role (all people of the role)")
     duties = pd.DataFrame([d.__dict__ for d in plan.duties])
     if not duties.empty:
+        duties["activity"] = [title(str(a), scenario) for a in duties["activity"]]
+        duties["role"] = [title(str(r), scenario) for r in duties["role"]]
         grid = duties.pivot_table(index="activity", columns="role", values="hours_per_week",
                                   aggfunc="sum", fill_value=0.0).round(1)  # fmt: skip
-        st.dataframe(grid, width="stretch")
-    _limits(plan)
+        st.dataframe(grid.rename_axis(index="work", columns=None), width="stretch")
+    _limits(plan, scenario)
     for note in plan.notes:
         st.caption(note)
 
@@ -128,7 +136,7 @@ def _outcome(plan: Plan) -> None:
     )  # fmt: skip
 
 
-def _limits(plan: Plan) -> None:
+def _limits(plan: Plan, scenario: Scenario) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("What limits the plan")
@@ -147,7 +155,7 @@ def _limits(plan: Plan) -> None:
         st.subheader("One more person, per role")
         if plan.marginals:
             st.dataframe(pd.DataFrame({
-                "role": [m.role for m in plan.marginals],
+                "role": [title(m.role, scenario) for m in plan.marginals],
                 "level": [m.level for m in plan.marginals],
                 "one more": [_signed(m.one_more) for m in plan.marginals],
                 "one fewer": [_signed(m.one_fewer, "impossible") for m in plan.marginals],
@@ -160,19 +168,29 @@ def _signed(value: float | None, missing: str = "-") -> str:
     return missing if value is None else f"{value:+,.0f}"
 
 
-def _verified(source: state.Source, edits: tuple[str, ...], confidence: float, seed: int) -> None:
+def _verified(source: state.Source, edits: tuple[str, ...], scenario: Scenario) -> None:
     st.header("Verified plan")
-    st.markdown("Optimise, simulate the plan, learn what the days really allowed, and "
-                "optimise again, until P(plan met) reaches the confidence wanted.")  # fmt: skip
+    st.markdown(
+        "Optimise, simulate the plan, learn what the days really allowed, and optimise "
+        "again, until P(plan met) reaches the confidence wanted. The settings start at "
+        "`teamsim plan --verify`'s, so both give the same team for the same file and seed; "
+        "the run is stored as the command stores it."
+    )
     with st.form("verify"):
-        a, b, c = st.columns(3)
-        reps = int(a.number_input("Replications per iteration", 2, 200, 10, step=1))
-        iterations = int(b.number_input("Most iterations", 1, 12, 4, step=1))
-        wanted = float(c.number_input("Wanted P(plan met)", 0.05, 0.99, confidence, step=0.05,
+        a, b, c, d = st.columns(4)
+        reps = int(a.number_input("Replications per iteration", 2, 200,
+                                  state.VERIFY_REPLICATIONS, step=1))  # fmt: skip
+        iterations = int(b.number_input("Most iterations", 1, 12, state.VERIFY_ITERATIONS,
+                                        step=1))  # fmt: skip
+        wanted = float(c.number_input("Wanted P(plan met)", 0.05, 0.99,
+                                      scenario.plan.confidence, step=0.05,
                                       format="%.2f"))  # fmt: skip
+        seed = int(d.number_input("Seed", 0, state.MAX_SEED, scenario.seed, step=1,
+                                  help="The scenario's seed, as the command uses it."))  # fmt: skip
         run = st.form_submit_button("Verify the plan", type="primary")
     key = (scenario_text_hash(source.text), edits, reps, iterations, wanted, seed)
     if run:
+        started = dt.datetime.now()
         try:
             verified = state.verify(
                 source.text,
@@ -187,17 +205,32 @@ def _verified(source: state.Source, edits: tuple[str, ...], confidence: float, s
         except InfeasiblePlanError as exc:
             st.error(f"**No plan is possible:** {exc}", icon=":material/block:")
             return
-        state.remember("verify", key, verified)
-    verified = state.recall("verify")
-    if verified is None:
+        state.remember("verify", key, (verified, _keep(source, edits, verified, started)))
+    kept = state.recall("verify")
+    if kept is None:
         st.info("Press **Verify the plan**: each iteration simulates the team, so this takes "
                 "a while.")  # fmt: skip
         return
     if state.recall("verify", key) is None:
         st.warning("This verified plan is for an earlier version: press **Verify the plan**.")
+    verified, run_id = kept
     _verified_results(verified)
+    if run_id:
+        st.caption(f"Stored as run `{run_id}` (Runs page; `teamsim runs show {run_id}`).")
     final = verified.final
     _card(plan_card(final.plan, verified.scenario, final.plan_factor), key="verified")
+
+
+def _keep(
+    source: state.Source, edits: tuple[str, ...], verified: VerifiedPlan, started: dt.datetime
+) -> str | None:
+    """Store the verify run as ``teamsim plan --verify`` does (teamsim.verify_view)."""
+    try:
+        return save_verified(state.store(), verified, scenario_text=source.text,
+                             overrides=list(edits), started_at=started)  # fmt: skip
+    except TeamsimError as exc:
+        st.error(f"The verify run was not stored: {exc}")
+        return None
 
 
 def _card(card: PlanCard, key: str) -> None:
@@ -215,18 +248,24 @@ def _card(card: PlanCard, key: str) -> None:
                      key=f"card_{key}_{rc.role}")  # fmt: skip
     if card.quotas:
         st.markdown("**Call quota**: dials a day at work, per person")
-        st.dataframe(quota_rows(card), hide_index=True, width="stretch",
-                     key=f"card_{key}_quotas")  # fmt: skip
+        titles = {rc.role: rc.title for rc in card.roles}
+        rows = quota_rows(card)
+        rows["role"] = [titles.get(str(r)) or humane(str(r)) for r in rows["role"]]
+        st.dataframe(rows, hide_index=True, width="stretch", key=f"card_{key}_quotas")
     st.caption(f"{PER_PERSON_NOTE} (* a target)")
 
 
 def _verified_results(verified: VerifiedPlan) -> None:
     final = verified.final
     currency = final.plan.currency
+    # The command's verdict and reason (teamsim.verify_view): the reason gives P(plan met)
+    # with its 95 % interval, so a wide interval is read beside the verdict.
+    head = verdict(verified)
+    head = f"**{head[:1].upper()}{head[1:]}:** {ui.escape(verified.reason)}"
     if verified.met:
-        st.success(f"**Plan met:** {verified.reason}", icon=":material/check_circle:")
+        st.success(head.replace("\n", "\n\n"), icon=":material/check_circle:")
     else:
-        st.warning(f"**Not met:** {verified.reason}", icon=":material/warning:")
+        st.warning(head.replace("\n", "\n\n"), icon=":material/warning:")
     cols = st.columns(4)
     cols[0].metric(outcome_label(verified.scenario), fmt_value(final.p_plan_met, "share", currency))
     cols[0].caption(f"95 % CI {fmt_value(final.p_low, 'share', currency)} to "
@@ -239,7 +278,7 @@ def _verified_results(verified: VerifiedPlan) -> None:
     quotas = verified.quotas_table()
     if not quotas.empty:
         ui.chart(charts.quotas(pd.DataFrame({
-            "role": quotas["role"],
+            "role": [title(str(r), verified.scenario) for r in quotas["role"]],
             "naive": quotas["naive_dials_per_day"],
             "optimiser": quotas["planned_dials_per_day"],
             "simulated": quotas["simulated_dials_per_day"],

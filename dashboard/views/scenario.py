@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import levers, state, ui
 from dashboard.levers import Lever
-from sim import ScenarioError
+from sim import ScenarioError, TeamsimError
 from sim.scenario import Scenario
 from teamsim.store import scenario_text_hash
 
@@ -27,7 +27,8 @@ def render() -> None:
     source = state.current()
     original, problems = state.try_parse(source.text, source.origin)
     if original is None:
-        ui.show_problems(problems)
+        ui.show_problems(problems, f"{_file_name(source)} cannot be used")
+        _fix_in_place(source)
         return
     _summary(original, source)
     all_levers = levers.levers(original)
@@ -75,6 +76,15 @@ def _pick_source() -> None:
         name = st.selectbox("Saved variant", names, index=index, key="pick_variant")
         if name is not None and (source.kind != "variant" or name != source.label):
             state.set_current(saved[name])
+        st.caption(f"Saved variants are kept in the run store, `{state.store_path_text()}`.")
+        if name is not None and st.button("Delete this variant"):
+            try:
+                state.store().delete_variant(name)
+            except TeamsimError as exc:
+                st.error(str(exc))
+                return
+            state.set_current(state.bundled_source(state.DEFAULT_SCENARIO))
+            st.rerun()
 
 
 def _upload() -> None:
@@ -87,15 +97,34 @@ def _upload() -> None:
     )
     if upload is None:
         return
-    try:
-        source = state.read_upload(upload.name, upload.getvalue())
-    except ScenarioError as exc:
-        ui.show_problems(exc.problems, f"{upload.name} cannot be used")
+    source, problems = state.read_upload(upload.name, upload.getvalue())
+    if source is None:
+        ui.show_problems(problems, f"{upload.name} cannot be used")
         return
     if st.session_state.get("upload_id") != upload.file_id:
+        # A new file becomes the scenario being edited, valid or not: its problems are
+        # then shown below, and it can be fixed here or uploaded again.
         st.session_state["upload_id"] = upload.file_id
         state.set_current(source)
-    st.success(f"Using {upload.name}.")
+    if not problems:
+        st.success(f"Using {upload.name}.")
+
+
+def _file_name(source: state.Source) -> str:
+    return source.origin.removeprefix("upload ") if source.kind == "upload" else source.label
+
+
+def _fix_in_place(source: state.Source) -> None:
+    """The scenario's text, to correct here and check again (the file on disk is untouched)."""
+    with st.form("fix_text"):
+        text = st.text_area(
+            "The scenario's text: correct it here, or fix the file and upload it again",
+            source.text,
+            height=360,
+        )
+        if st.form_submit_button("Check again") and text != source.text:
+            state.set_current(state.Source(source.label, text, source.origin, kind=source.kind))
+            st.rerun()
 
 
 def _summary(scenario: Scenario, source: state.Source) -> None:
@@ -195,18 +224,25 @@ def _edits_and_export(source: state.Source, edits: list[str], edited: Scenario |
     with right:
         name = st.text_input("Save as a named variant", placeholder="e.g. more supervisors")
         if st.button("Save variant", disabled=not name.strip()):
-            _save_variant(name.strip(), text)
+            origin = source.origin + (" edited" if edits else "")
+            _save_variant(name.strip(), text, origin)
 
 
-def _save_variant(name: str, text: str) -> None:
-    variant = state.Source(name, text, f"variant {name}", kind="variant")
+def _save_variant(name: str, text: str, origin: str) -> None:
+    variant = state.variant_source(name, text)
     try:
         state.parse(variant.text, variant.origin)
     except ScenarioError as exc:
         ui.show_problems(exc.problems)
         return
-    state.save_variant(variant)
-    st.success(f"Saved as {name!r}: pick it on Compare, or here under 'Saved variant'.")
+    try:
+        state.save_variant(variant, origin)
+    except TeamsimError as exc:
+        st.warning(f"Saved as {name!r} for this session only: the run store cannot keep it "
+                   f"({exc}).")  # fmt: skip
+        return
+    st.success(f"Saved as {name!r} in the run store: pick it on Compare, or here under "
+               "'Saved variant'; it is kept when the dashboard restarts.")  # fmt: skip
 
 
 if __name__ == "__main__":

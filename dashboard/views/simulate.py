@@ -102,7 +102,7 @@ def _results(result: SimResult) -> None:
     ui.chart(charts.time_use_by_level(frames.time_use),
              "Where the working time goes at each level, absences left out: selling, "
              "duties, managing, and idle time.")  # fmt: skip
-    ui.chart(charts.utilisation_heatmap(frames.utilisation_week),
+    ui.chart(charts.utilisation_heatmap(frames.utilisation_week, result.scenario),
              "Busy share of each person's available time per week, averaged over "
              "replications: red rows are overloaded people, pale ones have room.")  # fmt: skip
     ui.chart(charts.funnel_by_segment(frames.funnel, result.replications),

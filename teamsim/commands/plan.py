@@ -43,7 +43,13 @@ from teamsim.plan_card_view import header_text, plan_card_json, render_plan_card
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
 from teamsim.progress import replication_progress
 from teamsim.store import Store
-from teamsim.verify_view import render_verified, save_verified, verified_card
+from teamsim.verify_view import (
+    VERIFY_ITERATIONS,
+    VERIFY_REPLICATIONS,
+    render_verified,
+    save_verified,
+    verified_card,
+)
 
 
 class SolverName(StrEnum):
@@ -84,8 +90,10 @@ def plan_command(
     ] = None,
     replications: Annotated[
         int, typer.Option(help="--verify: replications per iteration.", min=2)
-    ] = 20,
-    iterations: Annotated[int, typer.Option(help="--verify: most iterations.", min=1)] = 6,
+    ] = VERIFY_REPLICATIONS,
+    iterations: Annotated[
+        int, typer.Option(help="--verify: most iterations.", min=1)
+    ] = VERIFY_ITERATIONS,
     seed: SeedOption = None,
     workers: Annotated[int | None, typer.Option(help="--verify: local processes.", min=1)] = None,
     executor: ExecutorOption = ExecutorKind.LOCAL,
@@ -186,8 +194,7 @@ def _verify(
         if store is not None:
             # soft_wrap: the id and the path are never cut, whatever the terminal's width.
             out.print(
-                f"stored as run {run_id} in {escape(str(store.path))} "
-                f"(teamsim runs show {run_id})",
+                f"stored as run {run_id} in {escape(str(store.path))} (teamsim runs show {run_id})",
                 soft_wrap=True,
             )
     if not verified.met:
