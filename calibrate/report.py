@@ -204,8 +204,8 @@ def _on_months(needs: pd.DataFrame, scenario: Scenario, months: Sequence[str]) -
 
 
 # A ratio this close under 1 is on plan: the plan written from the records' own revenue is
-# rounded to the cent.
-_ON_PLAN = 1e-6
+# a whole amount (under one unit of a plan of 10,000 or more).
+_ON_PLAN = 1e-4
 
 
 def _not_fitted(records: Records, scenario: Scenario, kept: Sequence[Kept]) -> str:

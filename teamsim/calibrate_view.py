@@ -458,12 +458,12 @@ def against_plan(
     """The gap (needed - now) as a planner says it: "$5.4K short", "1,842.3 surplus".
 
     ``scale``: the row's money scale (:func:`team_cells`); by default the gap's own.
-    Under a cent (revenue) or a tenth (counts) the stage is "on plan": the plan written
-    from the records' own revenue is rounded to the cent.
+    Under one unit of money (revenue) or a twentieth (counts) the stage is "on plan":
+    the plan written from the records' own revenue is a whole amount.
     """
     if not math.isfinite(gap):
         return "-"
-    if abs(gap) < (0.01 if stage == "revenue" else 0.05):
+    if abs(gap) < (1.0 if stage == "revenue" else 0.05):
         return "on plan"
     word = "short" if gap > 0 else "surplus"
     return f"{_amount(stage, abs(gap), currency, scale, locale=locale)} {word}"
