@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import ActivityKind, Records, RowProblem, Status
+from calibrate.contract import ActivityKind, Kept, Records, RowProblem, Status
 from calibrate.observed import (
     MEAN,
     PROPOSAL_LIKE,
@@ -101,6 +101,13 @@ class GoalsReport:
     rows_not_used: int  # Records.dropped, summed over the tables
     problems: tuple[RowProblem, ...]
     revenue_interval: str = REVENUE_INTERVAL
+    locale: str = ""  # how money is written (Scenario.money_locale); "" the currency's usual
+    months_whole: bool = True  # False: no whole month, "now" is the period scaled to a month
+    # Why the stages before revenue have no need ("" when they have one): the win rate is
+    # not fitted (no closed deal), so a need derived from it would rest on nothing.
+    not_fitted: str = ""
+    # False: no deals, so revenue against the plan cannot be judged (nobody is "below").
+    revenue_judged: bool = True
 
 
 # --- the plan's needs -----------------------------------------------------------------
@@ -139,21 +146,92 @@ def _proposal_needs(needs: pd.DataFrame, scenario: Scenario) -> tuple[pd.Series,
     return values, found
 
 
-def _needed(needs: pd.DataFrame, scenario: Scenario) -> tuple[dict[str, float], tuple[str, ...]]:
-    """Stage -> needed a month (mean over the plan's months), and those months."""
-    read = ("month", "dials", "conversations", "leads", "won", "revenue")
-    missing = [c for c in read if c not in needs.columns]
-    if missing:
-        raise ValueError(f"the needs frame has no column {', '.join(missing)}")
+def _needed(needs: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """Stage -> needed a month: the mean over the months of ``needs`` (see :func:`_on_months`)."""
     if needs.empty:
-        return {s: math.nan for s in FUNNEL}, ()
+        return {s: math.nan for s in FUNNEL}
     proposals, any_proposal = _proposal_needs(needs, scenario)
     frame = needs.assign(first_stage=needs["leads"], proposals=proposals)
-    monthly = frame.groupby("month", sort=True)[list(FUNNEL)].sum()
+    monthly = frame.groupby("month", sort=True)[list(FUNNEL)].sum(min_count=1)
     mean = {s: float(monthly[s].mean()) for s in FUNNEL}
     if not any_proposal:
         mean["proposals"] = math.nan  # the scenario has no proposal stage to need
-    return mean, tuple(str(m) for m in monthly.index)
+    return mean
+
+
+def plan_target(scenario: Scenario, month: str) -> float:
+    """The plan of a calendar month "YYYY-MM" as the scenario writes it (``Plan``'s rule)."""
+    return scenario.plan.for_calendar_month(int(month[5:7]))
+
+
+def _on_months(needs: pd.DataFrame, scenario: Scenario, months: Sequence[str]) -> pd.DataFrame:
+    """The plan's needs on the given months: the funnel's shape times each month's plan.
+
+    ``needs`` is the back-calculation over the scenario's own months; its rows are scaled
+    so that their revenue is the plan written in the scenario (the back-calculation also
+    counts every lead a referral or inbound channel brings, which may be more than the
+    plan needs), pooled into one shape a unit of revenue (per segment and channel), and
+    laid on each month of ``months`` times that month's plan
+    (``Plan.for_calendar_month``). So "needed" rests on one number, the plan, and
+    averages over the same months as "now". With no revenue in ``needs`` (nothing sells)
+    only the revenue is needed.
+    """
+    keys = [c for c in ("segment", "channel") if c in needs.columns]
+    numeric = [c for c in needs.columns if c not in ("month", *keys)]
+    total = float(needs["revenue"].astype(float).sum()) if not needs.empty else 0.0
+    rows: list[pd.DataFrame] = []
+    if total > 0 and math.isfinite(total):
+        grouped = needs.groupby(keys, sort=False, dropna=False) if keys else None
+        shape = (
+            grouped[numeric].sum(min_count=1).reset_index()
+            if grouped is not None
+            else needs[numeric].sum(min_count=1).to_frame().T
+        )
+        shape[numeric] = shape[numeric].astype(float) / total
+        for month in months:
+            part = shape.copy()
+            part[numeric] = part[numeric] * plan_target(scenario, month)
+            part.insert(0, "month", month)
+            rows.append(part)
+    else:
+        for month in months:
+            row: dict[str, object] = {c: math.nan for c in needs.columns}
+            row.update(month=month, segment="", channel="", revenue=plan_target(scenario, month))
+            rows.append(pd.DataFrame([row]))
+    if not rows:
+        return needs.iloc[0:0]
+    return pd.concat(rows, ignore_index=True)[list(needs.columns)]
+
+
+# A ratio this close under 1 is on plan: the plan written from the records' own revenue is
+# a whole amount (under one unit of a plan of 10,000 or more).
+_ON_PLAN = 1e-4
+
+
+def _not_fitted(records: Records, scenario: Scenario, kept: Sequence[Kept]) -> str:
+    """Why the needs before revenue are not derived ("": the win rate is fitted).
+
+    The stages a plan needs before revenue come from the win rate; with no closed deal
+    in the records the win rate is the base's assumption, so a need derived from it
+    would rest on nothing the team did.
+    """
+    deals = records.deals
+    closed = 0 if deals is None else int(deals["status"].isin([Status.WON, Status.LOST]).sum())
+    if closed:
+        return ""
+    fields = [".".join(str(p) for p in k.path) for k in kept if k.path[-1:] == ("convert",)]
+    if not fields:
+        fields = [
+            f"segments.{sid}.stages.{st.name}.convert"
+            for sid, seg in scenario.segments.items()
+            for st in seg.stages
+        ]
+    shown = ", ".join(fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
+    what = "no deals in the records" if deals is None or deals.empty else "no closed deal"
+    return (
+        f"{what}, so the win rate is not fitted (assumption kept: {shown}); what the plan "
+        "needs before revenue is not derived from it"
+    )
 
 
 # --- what the records can tell --------------------------------------------------------
@@ -291,15 +369,55 @@ class _Worker:
         return self.sells if mine else 0.0
 
 
-def _worker(role: str | None, scenario: Scenario) -> _Worker:
+def _worker(role: str | None, scenario: Scenario, *, calls: bool | None = None) -> _Worker:
+    """What a person's role does; ``calls`` False: they dial nothing, whatever the role.
+
+    ``calls`` None: the records cannot tell (no activities), the role's rule stands.
+    """
     rid = _role_id(role, scenario)
     if rid is None:
-        return _Worker(sells=1.0, channels=None, segments=None)
+        channels: frozenset[str] | None = None if calls is not False else frozenset()
+        return _Worker(sells=1.0, channels=channels, segments=None)
     return _Worker(
         sells=scenario.roles[rid].sells,
-        channels=_dialled(scenario, rid),
+        channels=_dialled(scenario, rid) if calls is not False else frozenset(),
         segments=frozenset(_segments(scenario, rid)),
     )
+
+
+# The role of a person the team file does not list, from what their records show.
+CALLER = "dials in the records"
+NOT_CALLER = "no dials in the records"
+
+
+def _calls(
+    records: Records, who: Sequence[str], team_roles: Mapping[str, str]
+) -> dict[str, bool | None]:
+    """Person -> whether they dial: the records' word (None: no activities to tell).
+
+    A person who logged dials dials; one who logged activities but no dial does not (an
+    account executive holding meetings is no caller, whatever the role's channels). A
+    person with no activity of their own takes their team-file role's: it dials when
+    someone of it logged dials.
+    """
+    acts = records.activities
+    if acts is None or acts.empty:
+        return {p: None for p in who}
+    count = acts["count"].fillna(1.0).astype(float)
+    dials = count.where(acts["kind"] == ActivityKind.DIAL.value, 0.0).groupby(acts["person"])
+    per_person = dials.sum()
+    dialers = {str(p) for p, n in per_person.items() if n > 0}
+    logged = {str(p) for p in per_person.index}
+    calling_roles = {team_roles[p] for p in dialers if p in team_roles}
+    out: dict[str, bool | None] = {}
+    for p in who:
+        if p in logged:
+            out[p] = p in dialers
+        elif p in team_roles:
+            out[p] = team_roles[p] in calling_roles
+        else:
+            out[p] = None
+    return out
 
 
 def _known(name: str, known: Mapping[str, object]) -> str:
@@ -355,6 +473,24 @@ def _person_needs(
     return out
 
 
+def _role_label(
+    person: str,
+    team_roles: Mapping[str, str],
+    roles: Mapping[str, str],
+    calls: bool | None,
+) -> str | None:
+    """The role the report groups a person under: the team file's, else their records'.
+
+    Without a team file the scenario's role is the fits' guess (every seller alike), so
+    the records say what the person does: dials, or none (meetings, proposals, deals).
+    """
+    if person in team_roles:
+        return team_roles[person]
+    if calls is not None:
+        return CALLER if calls else NOT_CALLER
+    return roles.get(person)
+
+
 def _team_sellers(records: Records, roles: Mapping[str, str], scenario: Scenario) -> list[str]:
     """People in the team file whose role sells: listed even with no records."""
     team = records.team
@@ -398,6 +534,7 @@ def _people_table(
     people: pd.DataFrame | None,
 ) -> pd.DataFrame:
     roles = _roles(records, people)
+    team_roles = _roles(records, None)
     extra = _team_sellers(records, roles, scenario)
     by_person = observed_funnel(records, by="person", people=extra)
     if by_person.empty:
@@ -405,7 +542,8 @@ def _people_table(
     means = by_person.loc[by_person["month"] == MEAN].set_index("person")
     monthly = by_person.loc[(by_person["month"] != MEAN) & by_person["whole"]]
     who = [str(p) for p in means.index]
-    workers = {p: _worker(roles.get(p), scenario) for p in who}
+    calls = _calls(records, who, team_roles)
+    workers = {p: _worker(roles.get(p), scenario, calls=calls[p]) for p in who}
     person_needs = _person_needs(who, workers, needs=needs, scenario=scenario, needed=needed)
     revenue_need = needed["revenue"]
     closed, won = _closed_counts(records)
@@ -413,7 +551,7 @@ def _people_table(
     for person in who:
         row: dict[str, object] = {
             "person": person,
-            "role": roles.get(person),
+            "role": _role_label(person, team_roles, roles, calls[person]),
             "share": (
                 person_needs[person]["revenue"] / revenue_need
                 if revenue_need > 0 and workers[person].does("revenue")
@@ -424,6 +562,8 @@ def _people_table(
             column = _now_column(stage, sources[stage])
             now = means[column].astype(float)
             row[f"{stage}_now"] = float(now[person]) if sources[stage] else math.nan
+            if stage in CALL_STAGES and not workers[person].does(stage):
+                row[f"{stage}_now"] = math.nan  # no caller: "-", never "0 / -" or "200 / -"
             row[f"{stage}_needed"] = person_needs[person][stage]
         n_closed, n_won = int(closed.get(person, 0)), int(won.get(person, 0))
         low, high = wilson_interval(n_won, n_closed)
@@ -482,6 +622,7 @@ def goals_against_results(
     needs: pd.DataFrame,
     *,
     people: pd.DataFrame | None = None,
+    kept: Sequence[Kept] = (),
 ) -> GoalsReport:
     """Goals against current results, stage by stage, for the team and each person.
 
@@ -492,6 +633,8 @@ def goals_against_results(
             there): what ``optimizer.funnel.back_calculate`` says each month needs.
         people: Optional per-person frame with ``person`` and ``role`` (e.g.
             ``Calibration.people``); it names roles the team file does not.
+        kept: The values the records could not tell (``Calibration.kept``): the win
+            rate's fields among them are named when it is not fitted.
 
     Returns:
         The team's stages now against needed; ``people`` with, per person, ``role``,
@@ -500,16 +643,39 @@ def goals_against_results(
         the people whose role does that stage there by selling share: dials and
         conversations among those who dial the row's channel, the deal stages among those
         who sell its segment; NaN where the person's role does not do the stage at all,
-        see :func:`_person_needs`), ``closed``, ``won_total`` and
+        see :func:`_person_needs`; someone whose activities hold no dial is no caller,
+        whatever the role: dials and conversations NaN, now and needed), ``closed``,
+        ``won_total`` and
         ``win_rate`` over every deal the person closed in the records, its 95 % Wilson
         interval ``win_low``-``win_high``, ``months`` and ``revenue_low``-``revenue_high``
         (:data:`REVENUE_INTERVAL`), ``ratio`` (revenue now / share of needed revenue) with
         ``ratio_low``-``ratio_high``; and those below plan, furthest short first.
 
+        "Now" and "needed" average over the same months: the records' whole months (all
+        the months they touch when none is whole, the plan's months with no dated
+        record); "needed" is the plan written in the scenario on those months, through
+        the funnel of ``needs`` (:func:`_on_months`). With no closed deal the win rate is
+        not fitted: only the revenue is needed (``not_fitted`` says why). With no deals
+        revenue against the plan cannot be judged: ``furthest`` is empty and
+        ``revenue_judged`` False.
+
     Raises:
         ValueError: If ``needs`` lacks a column the report reads.
     """
-    needed, plan_months = _needed(needs, scenario)
+    read = ("month", "dials", "conversations", "leads", "won", "revenue")
+    missing = [c for c in read if c not in needs.columns]
+    if missing:
+        raise ValueError(f"the needs frame has no column {', '.join(missing)}")
+    period = records_period(records)
+    if period is not None:
+        months = period.whole or period.months
+    else:  # no dated records: the plan's own months
+        months = tuple(sorted(str(m) for m in needs["month"].unique()))
+    not_fitted = _not_fitted(records, scenario, kept)
+    placed = _on_months(needs, scenario, months)
+    needed = _needed(placed, scenario)
+    if not_fitted:
+        needed = {s: (v if s == "revenue" else math.nan) for s, v in needed.items()}
     sources = _sources(records)
     team_now = observed_funnel(records)
     mean = team_now.loc[team_now["month"] == MEAN]
@@ -532,21 +698,26 @@ def goals_against_results(
             }
         )
     team = pd.DataFrame(rows)
-    short = team.loc[team["ratio"] < 1.0]  # NaN compares False: unmeasured is no gap
+    # NaN compares False: unmeasured is no gap; a rounding hair under 1 is on plan.
+    short = team.loc[team["ratio"] < 1.0 - _ON_PLAN]
     largest = None if short.empty else str(short.loc[short["ratio"].idxmin(), "stage"])
     table = _people_table(
-        records, scenario, needed=needed, needs=needs, sources=sources, people=people
+        records, scenario, needed=needed, needs=placed, sources=sources, people=people
     )
-    period = records_period(records)
+    judged = bool(sources["revenue"])
     return GoalsReport(
         team=team,
         largest_gap=largest,
         people=table,
-        furthest=_furthest(table),
+        furthest=_furthest(table) if judged else _furthest(pd.DataFrame()),
         months_now=() if period is None else period.whole,
         partial_months=() if period is None else period.partial,
-        plan_months=plan_months,
+        plan_months=tuple(months),
         currency=scenario.currency,
         rows_not_used=sum(records.dropped.values()),
         problems=records.problems,
+        locale=scenario.money_locale,
+        months_whole=period is None or bool(period.whole),
+        not_fitted=not_fitted,
+        revenue_judged=judged,
     )

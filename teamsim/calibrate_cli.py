@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from rich.markup import escape
 
 from calibrate import Records, counted
 from sim import TeamsimError
-from teamsim.calibrate_view import print_fits, print_report, write_excel
+from teamsim.calibrate_view import print_fits, print_kept, print_report, write_excel
 from teamsim.calibration import (
     CalibrateRequest,
     CalibrationOutcome,
@@ -44,12 +43,9 @@ def print_problems(records: Records) -> None:
 def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
     """The fits, then what was kept and what could not be written, then where it went."""
     cal = outcome.calibration
-    print_fits(out, cal, currency=outcome.scenario.currency)
-    if cal.kept:
-        why = Counter(k.why for k in cal.kept)
-        out.print(f"not calibrated: assumption kept: {counted(len(cal.kept), 'value')}")
-        for reason, count in why.most_common():
-            out.print(f"  {count} x {escape(reason)}")
+    sc = outcome.scenario
+    print_fits(out, cal, currency=sc.currency, locale=sc.money_locale)
+    print_kept(out, cal)
     for item in cal.unwritten:
         out.print(f"not written: {escape(item.why)}: {escape(item.what)}: {escape(item.fit)}")
     first, last = (t.date() for t in cal.period)

@@ -35,20 +35,29 @@ from calibrate import (
 from sim import TeamsimError
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
-from teamsim.format import MoneyScale, fmt_value, money_scale
+from teamsim.format import (
+    MoneyScale,
+    fmt_value,
+    format_money,
+    format_money_range,
+    money_scale,
+)
 
 __all__ = [
     "BAND_NOTE",
     "SHEETS",
     "against_plan",
     "expected_text",
+    "fit_interval",
     "fit_unit",
     "fit_value",
     "gap_note",
     "interval",
+    "months_note",
     "needs_frame",
     "person_cell",
     "print_fits",
+    "print_kept",
     "print_report",
     "report_sheets",
     "rows_note",
@@ -120,7 +129,7 @@ def gap_note(report: GoalsReport) -> str:
     if report.largest_gap is not None:
         row = team.loc[team["stage"] == report.largest_gap].iloc[0]
         stage = str(row["stage"])
-        short = _amount(stage, float(row["gap"]), report.currency)
+        short = _amount(stage, float(row["gap"]), report.currency, locale=report.locale or None)
         ratio = _share(float(row["ratio"]))
         return f"largest gap: {_lower(LABELS[stage])}, {ratio} of plan ({short} short a month)"
     if team["ratio"].notna().any():
@@ -167,25 +176,37 @@ def needs_frame(rows: Sequence[object], *, scenario: Scenario | None = None) -> 
 # --- numbers --------------------------------------------------------------------------
 
 
-def _amount(stage: str, value: float, currency: str, scale: MoneyScale | None = None) -> str:
-    return fmt_value(value, "currency" if stage == "revenue" else "", currency, scale=scale)
+def _amount(
+    stage: str,
+    value: float,
+    currency: str,
+    scale: MoneyScale | None = None,
+    *,
+    locale: str | None = None,
+) -> str:
+    unit = "currency" if stage == "revenue" else ""
+    return fmt_value(value, unit, currency, scale=scale, locale=locale)
 
 
-def team_cells(row: Mapping[Any, Any], currency: str) -> tuple[str, str, str]:
+def team_cells(
+    row: Mapping[Any, Any], currency: str, *, locale: str | None = None
+) -> tuple[str, str, str]:
     """A stage of the team's table: now, needed and short / surplus.
 
     The terminal and the dashboard show these; revenue's three amounts in one scale
-    (never "2.33K" beside "333"), in the currency's usual locale.
+    (never "2.33K" beside "333"), in ``locale`` (the scenario's ``money_locale``; by
+    default the currency's usual one).
     """
     stage, gap = str(row["stage"]), float(row["gap"])
+    where = locale or Scenario.default_locale(currency)
     scale = None
     if stage == "revenue":
         amounts = [float(row["now"]), float(row["needed"]), abs(gap)]
-        scale = money_scale(amounts, Scenario.default_locale(currency))
+        scale = money_scale(amounts, where)
     return (
-        _amount(stage, float(row["now"]), currency, scale),
-        _amount(stage, float(row["needed"]), currency, scale),
-        against_plan(stage, gap, currency, scale),
+        _amount(stage, float(row["now"]), currency, scale, locale=where),
+        _amount(stage, float(row["needed"]), currency, scale, locale=where),
+        against_plan(stage, gap, currency, scale, locale=where),
     )
 
 
@@ -193,13 +214,18 @@ def _share(value: float) -> str:
     return fmt_value(value, "share", "")
 
 
-def _figure(stage: str, value: float) -> str:
-    """A person's figure a month, its unit in the column's header: whole from 100 up."""
+def _figure(stage: str, value: float, locale: str | None = None) -> str:
+    """A person's figure a month, its unit in the column's header: whole from 100 up.
+
+    Large revenue in the compact form of ``locale`` (the scenario's ``money_locale``).
+    """
     if not math.isfinite(value):
         return "-"
-    if stage == "revenue" and abs(value) >= 1e5:
-        return fmt_value(value, "currency", "").strip()  # "1.25 M"
-    return f"{value:,.0f}" if stage == "revenue" or abs(value) >= 100 else f"{value:,.1f}"
+    if stage == "revenue":
+        # Bare (the header names the currency): "1.25M", "62,500"; de_DE "62.500".
+        whole = None if abs(value) >= 1e5 else MoneyScale(1, 0)
+        return format_money(value, "", locale, scale=whole).strip()
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
 
 def interval(low: float, high: float) -> str:
@@ -214,22 +240,59 @@ def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
     return f"{_share(rate)} {interval(low, high)} of {closed:,}".replace("  ", " ")
 
 
-def person_cell(stage: str, now: float, needed: float) -> str:
+def person_cell(stage: str, now: float, needed: float, *, locale: str | None = None) -> str:
     """A person's stage a month: "925 / 483", "17.8 / 22.0"; "-": not their role's stage.
+
+    "925 / -": the stage is theirs but its need is not derived (the win rate is not
+    fitted, :attr:`calibrate.GoalsReport.not_fitted`).
 
     Revenue is a bare amount (the column's header names the currency).
     """
-    if not math.isfinite(needed):
+    if not math.isfinite(needed) and not math.isfinite(now):
         return "-"
-    return f"{_figure(stage, now)} / {_figure(stage, needed)}"
+    return f"{_figure(stage, now, locale)} / {_figure(stage, needed, locale)}"
 
 
 def _months(months: Sequence[str]) -> str:
+    """Months in words: "2027-01 to 2028-02 (14 months)", "2027-01", "no month"."""
     if not months:
-        return "none"
+        return "no month"
     if len(months) == 1:
         return months[0]
     return f"{months[0]} to {months[-1]} ({counted(len(months), 'month')})"
+
+
+def _span(months: Sequence[str]) -> str:
+    """The first and last of some months: "2027-01 to 2028-02", or "2027-01" alone."""
+    return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+
+
+def months_note(report: GoalsReport) -> str:
+    """The months "now" and "needed" both average over, and what "needed" rests on.
+
+    "a month, over the 14 whole months of the records, 2027-01 to 2028-02 (partial
+    months left out: 2028-03): now, the records' mean; needed, the plan written in the
+    scenario (plan.revenue_per_month) on the same months".
+    """
+    months = report.plan_months
+    if not months:
+        where = "no month to average over: the records hold no date and the plan no month"
+    elif report.months_now:
+        where = f"a month, over the {counted(len(months), 'whole month')} of the records, "
+        where += _span(months)
+    elif report.months_whole:  # no dated record: the plan's months
+        where = f"a month, over the plan's {counted(len(months), 'month')}, {_span(months)}"
+    else:
+        where = (
+            f"a month, over the records' {counted(len(months), 'month')}, {_span(months)} "
+            "(no whole month: the period's totals scaled to a month)"
+        )
+    if report.partial_months:
+        where += f" (partial months left out: {', '.join(report.partial_months)})"
+    return (
+        f"{where}: now, the records' mean; needed, the plan written in the scenario "
+        "(plan.revenue_per_month) on the same months, through its funnel"
+    )
 
 
 # The scenario's fields by unit, read from the last part of a fit's path.
@@ -258,19 +321,21 @@ def _plain(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
 
 
-def _number(value: float, unit: str, currency: str) -> str:
+def _number(value: float, unit: str, currency: str, locale: str | None = None) -> str:
     """A number in its unit ("4.0 days", "71.0 %", "20,000 USD"), or plain without one."""
-    return fmt_value(value, unit, currency) if unit else _plain(value)
+    return fmt_value(value, unit, currency, locale=locale) if unit else _plain(value)
 
 
-def _distribution(spec: Mapping[str, Any], unit: str, currency: str) -> str:
+def _distribution(
+    spec: Mapping[str, Any], unit: str, currency: str, locale: str | None = None
+) -> str:
     """A distribution as a planner reads it: "exponential, mean 4.0 days".
 
     A range names its unit once: "uniform, 1.0 to 7.0 days".
     """
 
     def num(key: str) -> str:
-        return _number(float(spec[key]), unit, currency)
+        return _number(float(spec[key]), unit, currency, locale)
 
     def bare(key: str) -> str:  # the low end of a range: its unit follows the high end
         if unit in ("days", "min"):
@@ -292,27 +357,30 @@ def _distribution(spec: Mapping[str, Any], unit: str, currency: str) -> str:
     return f"{kind}, {rest}"
 
 
-def fit_value(path: str, value: object, currency: str) -> str:
+def fit_value(path: str, value: object, currency: str, *, locale: str | None = None) -> str:
     """A fitted value in words, by its field (:func:`fit_unit`).
 
     A number in its unit ("71.0 %", "20,000 USD", "3.2 days"); a distribution as
     "exponential, mean 3.2 days"; a persona's multipliers as "conversion x0.91,
-    duration x1.06"; a persona mix as "low 40.0 %, mid 30.0 %"; "" for nothing.
+    duration x1.06"; a persona mix as "low 40.0 %, mid 30.0 %"; "" for nothing. Money
+    in ``locale`` (by default the currency's usual one).
     """
     unit = fit_unit(path)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, Mapping):
         if "kind" in value:
-            return _distribution(value, unit, currency)
+            return _distribution(value, unit, currency, locale)
         if all(str(k).endswith("_x") for k in value):
             return ", ".join(f"{str(k)[:-2]} x{float(v):.2f}" for k, v in value.items())
         if path.endswith("personas"):
             return ", ".join(f"{k} {_share(float(v))}" for k, v in value.items())
-        return ", ".join(f"{k} {fit_value(str(k), v, currency)}" for k, v in value.items())
+        return ", ".join(
+            f"{k} {fit_value(str(k), v, currency, locale=locale)}" for k, v in value.items()
+        )
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    return _number(float(value), unit, currency)
+    return _number(float(value), unit, currency, locale)
 
 
 # --- the terminal ---------------------------------------------------------------------
@@ -337,16 +405,10 @@ def _columns(table: Table, headers: Sequence[str]) -> None:
 
 def _team_table(report: GoalsReport) -> Table:
     cur = report.currency
-    partial = (
-        f"partial months left out: {', '.join(report.partial_months)}"
-        if report.partial_months
-        else ""
-    )
     caption = sentences(
         [
-            f"now: mean of the whole months {_months(report.months_now)}",
-            partial,
-            f"needed: mean of the plan's months {_months(report.plan_months)}",
+            months_note(report),
+            report.not_fitted,
             _sources_note(report),
             gap_note(report),
             rows_note(report),
@@ -365,7 +427,7 @@ def _team_table(report: GoalsReport) -> Table:
         stage = str(row["stage"])
         table.add_row(
             LABELS[stage],
-            *team_cells(row, cur),
+            *team_cells(row, cur, locale=report.locale or None),
             _share(row["ratio"]),
             style="bold red" if stage == report.largest_gap else None,
         )
@@ -385,17 +447,26 @@ def _sources_note(report: GoalsReport) -> str:
     return f"now {'; '.join(parts)}"
 
 
-def against_plan(stage: str, gap: float, currency: str, scale: MoneyScale | None = None) -> str:
+def against_plan(
+    stage: str,
+    gap: float,
+    currency: str,
+    scale: MoneyScale | None = None,
+    *,
+    locale: str | None = None,
+) -> str:
     """The gap (needed - now) as a planner says it: "$5.4K short", "1,842.3 surplus".
 
     ``scale``: the row's money scale (:func:`team_cells`); by default the gap's own.
+    Under one unit of money (revenue) or a twentieth (counts) the stage is "on plan":
+    the plan written from the records' own revenue is a whole amount.
     """
     if not math.isfinite(gap):
         return "-"
-    if gap == 0:
+    if abs(gap) < (1.0 if stage == "revenue" else 0.05):
         return "on plan"
     word = "short" if gap > 0 else "surplus"
-    return f"{_amount(stage, abs(gap), currency, scale)} {word}"
+    return f"{_amount(stage, abs(gap), currency, scale, locale=locale)} {word}"
 
 
 def _by_role(people: pd.DataFrame) -> list[tuple[str, list[dict[Any, Any]]]]:
@@ -415,6 +486,7 @@ def _people_tables(report: GoalsReport) -> list[Table]:
     its people).
     """
     cur = report.currency
+    loc = report.locale or None
     need = (
         "a month now / the person's share of the need: each segment's and channel's need "
         "shared among the people whose role works it, by selling share (dials and "
@@ -447,7 +519,9 @@ def _people_tables(report: GoalsReport) -> list[Table]:
             table.add_row(Text(role, style="bold"), end_section=False)
         for row in rows:
             person = escape(str(row["person"]))
-            cells = {s: person_cell(s, row[f"{s}_now"], row[f"{s}_needed"]) for s in FUNNEL}
+            cells = {
+                s: person_cell(s, row[f"{s}_now"], row[f"{s}_needed"], locale=loc) for s in FUNNEL
+            }
             first.add_row(person, _share(row["share"]), *(cells[s] for s in calls))
             win = win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"])
             second.add_row(person, *(cells[s] for s in deals), win)
@@ -461,11 +535,16 @@ def stage_header(stage: str, currency: str) -> str:
 
 def _furthest_table(report: GoalsReport, top: int) -> Table:
     cur = report.currency
+    loc = report.locale or None
     shown = report.furthest.head(top).to_dict(orient="records")
+    total = len(report.furthest)
+    cut = f"{top} of {total} shown, furthest short first; all of them: --excel FILE"
     table = Table(
         title="Below plan, furthest short first",
         title_justify="left",
-        caption=sentences([f"revenue interval: {report.revenue_interval}"]),
+        caption=sentences(
+            [cut if total > top else "", f"revenue interval: {report.revenue_interval}"]
+        ),
         caption_justify="left",
     )
     _key_column(table, "person", [escape(str(r["person"])) for r in shown])
@@ -476,15 +555,15 @@ def _furthest_table(report: GoalsReport, top: int) -> Table:
     for row in shown:
         low, high = row["revenue_low"], row["revenue_high"]
         band = (
-            f" [{_figure('revenue', low)} to {_figure('revenue', high)}]"
+            f" [{_figure('revenue', low, loc)} to {_figure('revenue', high, loc)}]"
             if math.isfinite(low) and math.isfinite(high)
             else ""
         )
         ratio = f"{_share(row['ratio'])} {interval(row['ratio_low'], row['ratio_high'])}"
         table.add_row(
             escape(str(row["person"])),
-            _figure("revenue", row["revenue_now"]) + band,
-            _figure("revenue", row["revenue_needed"]),
+            _figure("revenue", row["revenue_now"], loc) + band,
+            _figure("revenue", row["revenue_needed"], loc),
             ratio.strip(),
             f"{row['won_total']:,} / {row['closed']:,}",
         )
@@ -547,13 +626,20 @@ def print_report(
 ) -> None:
     """Print the team's stages, each person, the ``top`` furthest below plan, the back-test.
 
-    When nobody is below plan, a line says so (with how many people were compared).
+    When nobody is below plan, a line says so (with how many people were compared);
+    without deals, that revenue against the plan cannot be judged. More than ``top``
+    below plan: the caption says how many are shown and where the rest are.
     """
     console.print(_team_table(report))
     if not report.people.empty:
         for table in _people_tables(report):
             console.print(table)
-        if report.furthest.empty:
+        if not report.revenue_judged:
+            console.print(
+                "Below plan: cannot be judged: revenue against the plan needs deals, and the "
+                "records hold none."
+            )
+        elif report.furthest.empty:
             compared = int((report.people["share"] > 0).sum())
             console.print(
                 f"Below plan: nobody ({counted(compared, 'person')} with a revenue need "
@@ -570,24 +656,85 @@ def print_report(
             )
 
 
-def print_fits(console: Console, calibration: Calibration, *, currency: str) -> None:
+def fit_interval(
+    path: str,
+    low: float | None,
+    high: float | None,
+    currency: str,
+    *,
+    locale: str | None = None,
+) -> str:
+    """A fit's 95 % interval in the value's own unit: "95 % 2.2–10 %"; "" without one.
+
+    A share in percent (3 significant digits at most: "2.2–10 %", "13–13.4 %"), money in
+    the currency, days and minutes with their unit, a plain number plain: never a
+    fraction beside a percentage.
+    """
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    unit = fit_unit(path)
+    if unit == "share":
+        return f"95 % {_percent(low)}–{_percent(high)} %"
+    if unit == "currency":
+        return f"95 % {format_money_range(low, high, currency, locale, joiner='–')}"
+    if unit in ("days", "min"):
+        return f"95 % {_plain(low)}–{_plain(high)} {unit}"
+    return f"95 % {_plain(low)}–{_plain(high)}"
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage to 3 significant digits, no trailing zeros: 2.2, 10, 13.4."""
+    value = 100 * share
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def print_fits(
+    console: Console,
+    calibration: Calibration,
+    *,
+    currency: str,
+    locale: str | None = None,
+) -> None:
     """Each fitted value on its own line, its field path whole, the note indented below.
 
     Not a table: a scenario path is up to about 60 characters, which a three-column
-    table at 80 columns would cut. "segments.x.stages.demo.client_delay_days:
-    exponential, mean 4.0 days", then "    fitted: 911 passed of 1283 decided, ...".
+    table at 80 columns would cut. "channels.cold.connect_rate: 4.8 %, 95 % 2.2–10 %"
+    (the interval in the value's unit, :func:`fit_interval`), then "    fitted: 6
+    connects a dial of 126, ...". Money in ``locale`` (the scenario's ``money_locale``).
     """
     fits = calibration.fits
     console.print(Text(f"Fitted from the records: {counted(len(fits), 'value')}", style="bold"))
     for f in fits:
         path = dotted(f.path)
-        value = fit_value(path, f.value, currency)
+        value = fit_value(path, f.value, currency, locale=locale)
+        number = isinstance(f.value, int | float) and not isinstance(f.value, bool)
+        span = fit_interval(path, f.low, f.high, currency, locale=locale) if number else ""
+        value = f"{value}, {span}" if span and value else value
         if len(path) + 2 + len(value) <= console.width:
             console.print(Text.assemble((path, "bold"), ": ", value), overflow="fold")
         else:  # the value on its own line rather than broken after the path
             console.print(Text(f"{path}:", style="bold", overflow="fold"))
             console.print(Padding(Text(value, overflow="fold"), (0, 0, 0, 2)))
         console.print(Padding(Text(f.note, overflow="fold"), (0, 0, 0, 4)))
+
+
+def print_kept(console: Console, calibration: Calibration) -> None:
+    """The values the records cannot tell, each by its scenario field, grouped by why.
+
+    "not calibrated: assumption kept: 5 values", then "  no team file:" and each field
+    ("    roles.seller.headcount.current") on a line of its own, whole at any width.
+    """
+    kept = calibration.kept
+    if not kept:
+        return
+    console.print(f"not calibrated: assumption kept: {counted(len(kept), 'value')}")
+    by_why: dict[str, list[str]] = {}
+    for k in kept:
+        by_why.setdefault(k.why, []).append(dotted(k.path))
+    for why, fields in by_why.items():
+        console.print(Padding(Text(f"{why}:", overflow="fold"), (0, 0, 0, 2)))
+        for field in fields:
+            console.print(Padding(Text(field, overflow="fold"), (0, 0, 0, 4)))
 
 
 # --- the workbook ---------------------------------------------------------------------
@@ -792,7 +939,8 @@ def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
         {
             "now: whole months": _months(report.months_now),
             "partial months left out": ", ".join(report.partial_months) or "none",
-            "needed: plan's months": _months(report.plan_months),
+            "now and needed: the months": months_note(report),
+            "win rate": report.not_fitted or "fitted from the closed deals",
             "largest gap": gap_note(report),
             "rows": rows_note(report),
             "revenue interval": report.revenue_interval,

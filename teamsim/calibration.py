@@ -30,6 +30,7 @@ from calibrate import (
     apply_fits,
     backtest,
     backtest_scenario,
+    counted,
     fit,
     goals_against_results,
     match_cold_flow,
@@ -194,6 +195,31 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
     return text, parse_scenario(text.encode(), "<scenario built from the records>"), records
 
 
+def _own_revenue_plan(records: Records, base: Scenario) -> Fit | None:
+    """No plan given nor a base's: the plan is the revenue the report's "now" shows.
+
+    The report's own mean (the records' whole months), so that a plan that is the team's
+    own revenue reads "on plan", not short of itself by how the months were counted.
+    None when the records hold no revenue (the built scenario's assumption stays).
+    """
+    report = goals_against_results(records, base, needs_frame([]))
+    team = report.team
+    now = float(team.loc[team["stage"] == "revenue", "now"].iloc[0])
+    if not (math.isfinite(now) and now > 0):
+        return None
+    months = report.plan_months
+    span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+    which = (
+        f"the {counted(len(months), 'whole month')} of the records, {span}"
+        if report.months_now
+        else f"the records' {counted(len(months), 'month')}, {span}, scaled to a month"
+    )
+    note = f"records: no plan given; the revenue won a month, mean over {which}"
+    return Fit(
+        ("plan", "revenue_per_month"), round(now, 2), n=len(months), low=None, high=None, note=note
+    )
+
+
 def _key(request: CalibrateRequest) -> str:
     # One rule for every front end: --key, the environment, else the per-user key file.
     return resolve_pseudonym_key(request.key)[0]
@@ -314,6 +340,9 @@ def calibrate_files(
             ("plan", "revenue_per_month"), request.plan, n=0, low=None, high=None, note="--plan"
         )
         extra = (plan_fit, *extra)
+    if request.plan is None and given is None:
+        own = _own_revenue_plan(records, base)
+        extra = extra if own is None else (own, *extra)
     calibration = replace(calibration, fits=(*calibration.fits, *extra))
     inputs = [f"{k}: {v.name}" for k, v in _inputs(request).items()]
     text = apply_fits(base_text, calibration, inputs=inputs)
@@ -335,7 +364,9 @@ def calibrate_files(
         text = apply_fits(base_text, calibration, inputs=inputs)
         scenario = _parsed(text, label)
     needs = needs_frame(back_calculate(scenario).rows, scenario=scenario)
-    report = goals_against_results(records, scenario, needs, people=calibration.people)
+    report = goals_against_results(
+        records, scenario, needs, people=calibration.people, kept=calibration.kept
+    )
     result = None
     if request.backtest:
         placed = backtest_scenario(scenario, calibration.period)

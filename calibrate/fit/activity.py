@@ -53,8 +53,21 @@ def _rate(
         round(hits / tries, 4),
         n=tries,
         interval=interval,
-        note=f"fitted: {hits} {what} of {tries}, {span(interval)}{extra}",
+        note=f"fitted: {hits} {what} of {tries}, {share_span(interval)}{extra}",
     )
+
+
+def _percent(share: float) -> str:
+    """A share in percent, 3 significant digits, no trailing zeros: 2.2, 10, 13.4."""
+    return f"{100 * share:.3g}"
+
+
+def share_span(interval: tuple[float, float]) -> str:
+    """A share's 95 % interval in percent, the unit the share is read in: "95 % 2.2–10 %".
+
+    Never a fraction beside a percentage ("4.8 %, 95 % 0.022-0.1").
+    """
+    return f"95 % {_percent(interval[0])}–{_percent(interval[1])} %"
 
 
 def fit_activities(
@@ -213,20 +226,29 @@ def _quotas(
     by_role: dict[str, list[str]] = {}
     for person in days.index:
         by_role.setdefault(roles.get(str(person), ""), []).append(person)
-    for rid, people in by_role.items():
+    for rid, everyone in by_role.items():
         if rid not in base.roles:
+            continue
+        # A person who logged activities but never a dial is no caller (an account
+        # executive's meetings): their days would dilute the callers' rate.
+        people = [p for p in everyone if dials.get(p, 0.0) > 0]
+        if not people:
             continue
         n_days = int(days[people].sum())
         total = float(dials.reindex(people, fill_value=0.0).sum())
-        if total <= 0:
-            continue
         per_day = np.asarray([dials.get(p, 0.0) / days[p] for p in people], dtype=float)
         interval = mean_interval(per_day) if len(people) > 1 else (math.nan, math.nan)
         rate = total / n_days
         path = ("roles", rid, "call_quota_per_day")
+        others = len(everyone) - len(people)
+        left_out = (
+            f"; {counted(others, 'person')} of {rid} logged no dial: not callers, left out"
+            if others
+            else ""
+        )
         figure = (
             f"{fmt(rate)} dials a person-day "
-            f"({counted(int(total), 'dial')}, {counted(len(people), 'person')})"
+            f"({counted(int(total), 'dial')}, {counted(len(people), 'caller')}{left_out})"
         )
         if base.roles[rid].call_quota_per_day is None:
             out.keep(path, f"observed {figure}; the role takes the policy's quota")
@@ -254,7 +276,12 @@ def _time(acts: pd.DataFrame, days: pd.Series, base: Scenario, out: Findings) ->
         return
     day_min = base.calendar.workday.available_min * person_days
     shares = timed.groupby("kind")["minutes"].sum() / day_min
-    text = ", ".join(
-        f"{k} {fmt(100 * v)} %" for k, v in shares.sort_values(ascending=False).items()
-    )
+    parts = [f"{k} {100 * v:.1f} %" for k, v in shares.sort_values(ascending=False).items()]
+    # The shares of a day add to 100 %: what the records do not time is said, not lost.
+    rest = 1.0 - float(shares.sum())
+    if rest >= 0:
+        parts.append(f"not logged {100 * rest:.1f} %")
+    else:
+        parts.append(f"logged minutes exceed the working day by {-100 * rest:.1f} %")
+    text = ", ".join(parts) + f" (of {counted(person_days, 'person-day')} at work)"
     out.unwrite("share of the day by activity", text)
