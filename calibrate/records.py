@@ -425,17 +425,85 @@ def _map_stages(
     if known is not None:
         for crm in stage_map:
             _check_target(t, crm=crm, target=lookup[column_key(crm)], known=known)
+    else:
+        _misspelt_stages(t, names, mapped, canonical=canonical)
     bad = names.isin(unmapped).to_numpy()
     stages = ", ".join(known_stages or ())
+    # Names that do map to a stage of the scenario, for the closest one to a name that
+    # does not: the scenario's own, and the CRM's names mapped onto them.
+    targets = {s: s for s in known_stages or ()}
+    targets |= {str(n): str(m) for n, m in mapped.items() if n and m and m not in WON_LOST}
+    for crm, target in stage_map.items():
+        if known and column_key(target) in known:
+            targets[crm] = known[column_key(target)]
     for name in unmapped:
         where = (names == name).to_numpy()
-        message = (
-            f"stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
-            f"with --stage '{name}=<stage>' ({_rows(where)}; {unmapped_ending})"
-        )
+        close = lookalike(name, [n for n in targets if n not in unmapped])
+        if close is None:
+            message = (
+                f"stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
+                f"with --stage '{name}=<stage>' ({_rows(where)}; {unmapped_ending})"
+            )
+        else:
+            stage = targets[close]
+            like = f"'{close}'" if close == stage else f"'{close}' (mapped to {stage})"
+            message = (
+                f"stage '{name}' maps to no stage of the scenario; it looks like {like}: "
+                f'map it with --stage "{name}={stage}" ({_rows(where)}; {unmapped_ending})'
+            )
         first = int(t.rows[where][0])
         t.problems.append(RowProblem(t.source, first, t.name(canonical), message))
     return names.map(mapped).astype(object), bad
+
+
+# A stage name at least this alike another (difflib's ratio of their column keys) is taken
+# for a misspelling of it: "Angbeot" and "Angebot" are 0.86 alike, "Qualified" and
+# "Qualifying" 0.74, "Discovery" and "Demo" 0.31.
+LOOKALIKE_RATIO = 0.8
+_DIGITS = re.compile(r"\d+")
+
+
+def lookalike(name: str, others: Collection[str]) -> str | None:
+    """The one of ``others`` that ``name`` looks like a misspelling of (None: none close).
+
+    Compared through column_key, at LOOKALIKE_RATIO or more; names that differ in a
+    number ("Stage 1", "Stage 2") or are the same key are never taken for each other.
+    """
+    key = column_key(name)
+    best: tuple[float, str] | None = None
+    for other in others:
+        okey = column_key(other)
+        if not okey or okey == key or _DIGITS.findall(okey) != _DIGITS.findall(key):
+            continue
+        ratio = difflib.SequenceMatcher(None, key, okey).ratio()
+        if ratio >= LOOKALIKE_RATIO and (best is None or ratio > best[0]):
+            best = (ratio, other)
+    return None if best is None else best[1]
+
+
+def _misspelt_stages(
+    t: _Table, names: pd.Series, mapped: Mapping[str, str | None], *, canonical: str
+) -> None:
+    """Warn of a stage name that looks like a more common one of the file (no scenario).
+
+    Without a scenario every CRM name is a stage, so a misspelt one ("Angbeot" in 31 rows
+    beside "Angebot" in 194) would become a stage of its own; the rarer name is said to
+    look like the commoner, with the --stage that merges them.
+    """
+    counts = names[names.map(lambda n: bool(n) and mapped.get(n) not in (None, *WON_LOST))]
+    counts = counts.value_counts()
+    for name, n in counts.items():
+        commoner = [str(o) for o, m in counts.items() if m > n]
+        close = lookalike(str(name), commoner)
+        if close is None:
+            continue
+        where = (names == name).to_numpy()
+        message = (
+            f"stage '{name}' looks like '{close}' ({_rows(where)} against "
+            f"{int(counts[close])}): if they are one stage, map it with "
+            f'--stage "{name}={close}"; as it is, it becomes a stage of its own'
+        )
+        t.problems.append(RowProblem(t.source, int(t.rows[where][0]), t.name(canonical), message))
 
 
 def _new_stage(t: _Table, names: pd.Series, *, name: str, target: str, canonical: str) -> None:
