@@ -20,12 +20,14 @@ import pandas as pd
 from calibrate.columns import column_key, match_columns
 from calibrate.contract import (
     COLUMNS,
+    DAYS_A_MONTH,
     ROW,
     ActivityKind,
     Kind,
     Records,
     RowProblem,
     Status,
+    record_dates,
 )
 from calibrate.dates import DateOrder, parse_dates
 from sim.scenario import Level
@@ -425,17 +427,85 @@ def _map_stages(
     if known is not None:
         for crm in stage_map:
             _check_target(t, crm=crm, target=lookup[column_key(crm)], known=known)
+    else:
+        _misspelt_stages(t, names, mapped, canonical=canonical)
     bad = names.isin(unmapped).to_numpy()
     stages = ", ".join(known_stages or ())
+    # Names that do map to a stage of the scenario, for the closest one to a name that
+    # does not: the scenario's own, and the CRM's names mapped onto them.
+    targets = {s: s for s in known_stages or ()}
+    targets |= {str(n): str(m) for n, m in mapped.items() if n and m and m not in WON_LOST}
+    for crm, target in stage_map.items():
+        if known and column_key(target) in known:
+            targets[crm] = known[column_key(target)]
     for name in unmapped:
         where = (names == name).to_numpy()
-        message = (
-            f"stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
-            f"with --stage '{name}=<stage>' ({_rows(where)}; {unmapped_ending})"
-        )
+        close = lookalike(name, [n for n in targets if n not in unmapped])
+        if close is None:
+            message = (
+                f"stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
+                f"with --stage '{name}=<stage>' ({_rows(where)}; {unmapped_ending})"
+            )
+        else:
+            stage = targets[close]
+            like = f"'{close}'" if close == stage else f"'{close}' (mapped to {stage})"
+            message = (
+                f"stage '{name}' maps to no stage of the scenario; it looks like {like}: "
+                f'map it with --stage "{name}={stage}" ({_rows(where)}; {unmapped_ending})'
+            )
         first = int(t.rows[where][0])
         t.problems.append(RowProblem(t.source, first, t.name(canonical), message))
     return names.map(mapped).astype(object), bad
+
+
+# A stage name at least this alike another (difflib's ratio of their column keys) is taken
+# for a misspelling of it: "Angbeot" and "Angebot" are 0.86 alike, "Qualified" and
+# "Qualifying" 0.74, "Discovery" and "Demo" 0.31.
+LOOKALIKE_RATIO = 0.8
+_DIGITS = re.compile(r"\d+")
+
+
+def lookalike(name: str, others: Collection[str]) -> str | None:
+    """The one of ``others`` that ``name`` looks like a misspelling of (None: none close).
+
+    Compared through column_key, at LOOKALIKE_RATIO or more; names that differ in a
+    number ("Stage 1", "Stage 2") or are the same key are never taken for each other.
+    """
+    key = column_key(name)
+    best: tuple[float, str] | None = None
+    for other in others:
+        okey = column_key(other)
+        if not okey or okey == key or _DIGITS.findall(okey) != _DIGITS.findall(key):
+            continue
+        ratio = difflib.SequenceMatcher(None, key, okey).ratio()
+        if ratio >= LOOKALIKE_RATIO and (best is None or ratio > best[0]):
+            best = (ratio, other)
+    return None if best is None else best[1]
+
+
+def _misspelt_stages(
+    t: _Table, names: pd.Series, mapped: Mapping[str, str | None], *, canonical: str
+) -> None:
+    """Warn of a stage name that looks like a more common one of the file (no scenario).
+
+    Without a scenario every CRM name is a stage, so a misspelt one ("Angbeot" in 31 rows
+    beside "Angebot" in 194) would become a stage of its own; the rarer name is said to
+    look like the commoner, with the --stage that merges them.
+    """
+    counts = names[names.map(lambda n: bool(n) and mapped.get(n) not in (None, *WON_LOST))]
+    counts = counts.value_counts()
+    for name, n in counts.items():
+        commoner = [str(o) for o, m in counts.items() if m > n]
+        close = lookalike(str(name), commoner)
+        if close is None:
+            continue
+        where = (names == name).to_numpy()
+        message = (
+            f"stage '{name}' looks like '{close}' ({_rows(where)} against "
+            f"{int(counts[close])}): if they are one stage, map it with "
+            f'--stage "{name}={close}"; as it is, it becomes a stage of its own'
+        )
+        t.problems.append(RowProblem(t.source, int(t.rows[where][0]), t.name(canonical), message))
 
 
 def _new_stage(t: _Table, names: pd.Series, *, name: str, target: str, canonical: str) -> None:
@@ -752,8 +822,9 @@ def combine(
     Checks (each a warning RowProblem, never fatal): one person spelled several ways
     (person_key equal) is renamed to the team file's spelling, or else to the most
     frequent one, and the renaming is reported; owners and activity people not in the
-    team file, and managers not in it, once per name with their count of rows; stage
-    history of deals not in the deals file (those rows are left out and counted).
+    team file, and managers not in it, once per name with their count of rows; closed
+    deals all won or all lost (one_sided); stage history of deals not in the deals file
+    (those rows are left out and counted).
     """
     out = {kind: table.copy() for kind, table in tables.items()}
     for kind, table in tables.items():
@@ -763,6 +834,8 @@ def combine(
     found += _one_spelling(out, sources)
     if Kind.TEAM in out:
         found += _not_in_team(out, sources)
+    if Kind.DEALS in out:
+        found += _outcomes(out[Kind.DEALS], sources[Kind.DEALS])
     if Kind.STAGES in out and Kind.DEALS in out:
         stages, more = _unjoined_stages(out[Kind.STAGES], out[Kind.DEALS], sources)
         left[Kind.STAGES.value] = left.get(Kind.STAGES.value, 0) + len(out[Kind.STAGES])
@@ -777,6 +850,67 @@ def combine(
         problems=tuple(found),
         dropped=left,
     )
+
+
+# Fewer closed deals than this and a rate keeps the base's value (an interval that wide
+# says nothing the assumption does not); the fits and the skeleton read it from here.
+MIN_CLOSED = 5
+
+
+def one_sided(won: int, lost: int) -> str | None:
+    """Why a win rate cannot be fitted from closed deals all of one outcome (None: both seen).
+
+    A file of won deals only (or lost only) is an export filtered by status far more
+    often than a team that never loses (or never wins): its win rate of 100 % (or 0 %)
+    would be the filter's, so the fits keep the assumption and say why.
+    """
+    closed = won + lost
+    if closed and not lost:
+        return (
+            f"no lost deals among {closed} closed: is this a won-only export? win rate not "
+            "fitted, assumption kept"
+        )
+    if closed and not won:
+        return (
+            f"no won deals among {closed} closed: is this a lost-only export? win rate not "
+            "fitted, assumption kept"
+        )
+    return None
+
+
+# The plan (revenue a month) is taken from the records only with at least this many won
+# deals over at least this many months: one deal in a fortnight is no monthly revenue.
+MIN_PLAN_WON = 5
+MIN_PLAN_MONTHS = 1.0
+
+
+def record_months(records: Records) -> float:
+    """Months the records cover (contract.record_dates, first to last day inclusive; 0: none)."""
+    dates = record_dates(records)
+    if dates.empty:
+        return 0.0
+    return float(((dates.max() - dates.min()).days + 1) / DAYS_A_MONTH)
+
+
+def plan_basis(won: int, months: float) -> str | None:
+    """Why the won deals are too few to take a plan from (None: enough), in words."""
+    if won >= MIN_PLAN_WON and months >= MIN_PLAN_MONTHS:
+        return None
+    deals = "won deal" if won == 1 else "won deals"
+    return (
+        f"{won} {deals} over {months:.1f} months (a plan is taken from at least "
+        f"{MIN_PLAN_WON} won deals over {MIN_PLAN_MONTHS:g} month or more)"
+    )
+
+
+def _outcomes(deals: pd.DataFrame, source: str) -> list[RowProblem]:
+    """A warning when every closed deal of the file (MIN_CLOSED or more) is won, or lost."""
+    status = deals["status"]
+    won, lost = int((status == Status.WON.value).sum()), int((status == Status.LOST.value).sum())
+    why = one_sided(won, lost)
+    if why is None or won + lost < MIN_CLOSED:
+        return []
+    return [RowProblem(source, None, _file_column(deals, "status"), why)]
 
 
 def _file_column(table: pd.DataFrame, canonical: str) -> str:

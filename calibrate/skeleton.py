@@ -25,6 +25,7 @@ from anyascii import anyascii
 
 from calibrate import defaults as d
 from calibrate.contract import DAYS_A_MONTH, ActivityKind, Records, Status, record_dates
+from calibrate.records import MIN_CLOSED, one_sided, plan_basis, record_months
 from sim.scenario import Level
 
 __all__ = ["Sources", "identifier", "records_with_ids", "skeleton"]
@@ -41,7 +42,7 @@ _FALLBACK_SEGMENT = "main"
 _FALLBACK_STAGE = "deal"
 _UNNAMED_DIALS = "cold_list"
 _CLOSED_STAGE_NAMES = frozenset({s.value for s in Status} | {"closed", "closed_won", "closed_lost"})
-_MIN_CLOSED = 5  # fewer closed deals than this and the win rate is the published one
+_MIN_CLOSED = MIN_CLOSED  # fewer closed deals than this and the win rate is the published one
 _MIN_WON = 3  # fewer won deals with dates than this and the cycle is the published one
 _SELLERS = "seller"
 _TEAM_LEAD = "team_lead"
@@ -130,7 +131,7 @@ def skeleton(
         doc["calls"] = _calls(sources)
     doc["segments"] = segments
     doc["duties"] = _duties({Level(r["level"]) for r in roles.values()}, sources)
-    doc["plan"] = _plan(records, segments, first, last, plan_per_month, sources)
+    doc["plan"] = _plan(records, segments, plan_per_month=plan_per_month, sources=sources)
     doc["policies"] = _policies(outbound, sources)
     return doc, sources
 
@@ -458,6 +459,13 @@ STAGE_ORDER_BY_NUMBER = (
     "give --base / a stages file"
 )
 _LEADING_NUMBER = re.compile(r"^\s*(\d+)")
+# Fewer open or lost deals at a stage than this (or none lost) and no order is inferred.
+MIN_ORDER_DEALS = 20
+STAGE_ORDER_REFUSED = (
+    "stage order not inferred: {why}; the funnel is one stage until the order is given: "
+    "--base SCENARIO (with --stage 'CRM name=stage') or --stages FILE (the stage "
+    "history); the stages seen: {stages}"
+)
 
 
 def _stage_names(
@@ -490,7 +498,79 @@ def _stage_names(
     elif deals is not None and "stage" in deals and not deals.empty:
         names, how = _order_by_age(deals, record_dates(records).max())
     unique = [n for n in dict.fromkeys(names) if n not in _CLOSED_STAGE_NAMES]
-    return (unique, how) if unique else ([_FALLBACK_STAGE], None)
+    if not unique:
+        return [_FALLBACK_STAGE], how
+    paths = separate_paths(stages, deals, unique)
+    if len(paths) > 1:
+        shown = "; ".join(" > ".join(p) for p in paths)
+        split = STAGE_PATHS.format(n=len(paths), paths=shown)
+        how = split if how is None else f"{split}; {how}"
+    return unique, how
+
+
+# Deals follow separate stage paths (segments the file does not name); the one chain of
+# all their stages that the skeleton builds is said to be a guess.
+STAGE_PATHS = (
+    "deals follow {n} separate stage paths ({paths}): add a segment column or "
+    "--column segment=<column>; one chain of all their stages puts every deal through "
+    "stages it never enters"
+)
+# A stage is placed on a path when at least this many deals (with a stage history) or,
+# from the deals file alone, deals of one channel show it: a stray row links nothing.
+_MIN_PATH_DEALS = 2
+# More stages than this and the paths are not looked for (the cliques would take long).
+_MAX_PATH_STAGES = 30
+
+
+def separate_paths(
+    stages: pd.DataFrame | None, deals: pd.DataFrame | None, names: Sequence[str]
+) -> list[list[str]]:
+    """The separate stage paths the deals follow, each in the order of ``names``.
+
+    Two stages are on one path when some deal's stage history holds both (or, with no
+    history, some channel's deals are at both, ``_MIN_PATH_DEALS`` deals each); the paths
+    are the maximal groups of stages all on one path with each other (maximal cliques,
+    Bron and Kerbosch 1973). One funnel gives one path (a deal lost early holds fewer
+    stages, but the deals that went on hold them all); three segments mixed in one file
+    give three: "demo" and "onsite_demo" never meet on a deal. Stage ids as
+    :func:`identifier` makes them; a single path (or none to tell) gives ``[names]``.
+    """
+    keys = list(names)
+    if len(keys) < 2 or len(keys) > _MAX_PATH_STAGES:
+        return [keys]
+    groups: list[set[str]] = []
+    if stages is not None and not stages.empty:
+        hist = stages.dropna(subset=["stage"])
+        ids = hist["stage"].map(lambda v: identifier(v, fallback=_FALLBACK_STAGE))
+        groups = [set(g) for _, g in ids.groupby(hist["deal_id"])]
+    elif deals is not None and "channel" in deals and deals["channel"].notna().any():
+        staged = deals.dropna(subset=["stage", "channel"])
+        ids = staged["stage"].map(lambda v: identifier(v, fallback=_FALLBACK_STAGE))
+        pairs = pd.DataFrame({"channel": staged["channel"], "stage": ids})
+        counts = pairs.value_counts()
+        for _, g in counts[counts >= _MIN_PATH_DEALS].reset_index().groupby("channel"):
+            groups.append(set(g["stage"]))
+    seen = {k for g in groups for k in g}
+    if not groups or not set(keys) <= seen:
+        return [keys]
+    meets: dict[str, set[str]] = {k: set() for k in keys}
+    for group in groups:
+        for k in group & set(keys):
+            meets[k] |= group - {k}
+    cliques: list[set[str]] = []
+
+    def grow(inside: set[str], maybe: set[str], done: set[str]) -> None:
+        if not maybe and not done:
+            cliques.append(inside)
+            return
+        for k in sorted(maybe):
+            grow(inside | {k}, maybe & meets[k], done & meets[k])
+            maybe = maybe - {k}
+            done = done | {k}
+
+    grow(set(), set(keys), set())
+    paths = [[k for k in keys if k in c] for c in cliques]
+    return sorted(paths, key=lambda p: [keys.index(k) for k in p]) if len(paths) > 1 else [keys]
 
 
 def _order_by_age(deals: pd.DataFrame, last: pd.Timestamp) -> tuple[list[str], str | None]:
@@ -501,6 +581,12 @@ def _order_by_age(deals: pd.DataFrame, last: pd.Timestamp) -> tuple[list[str], s
     date (a lost deal's stage is where it was lost, so a stage only lost deals show still
     counts). Ties go by name. When every stage name starts with a number ("1
     Qualification", "02-Proposal"), the numbers give the order instead: the CRM's own.
+
+    The ages are only read with at least MIN_ORDER_DEALS (20) open or lost deals at a
+    stage and at least one of them lost: three deals order nothing, and open deals alone
+    are as old as the day they came in, whatever their stage. Below that no order is
+    inferred (an empty list, and why: the funnel is then one stage until ``--base`` or a
+    stage history gives the order).
     """
     status = deals["status"]
     at = deals[status.isin([Status.OPEN.value, Status.LOST.value]) & deals["stage"].notna()]
@@ -518,6 +604,15 @@ def _order_by_age(deals: pd.DataFrame, last: pd.Timestamp) -> tuple[list[str], s
     by["name"] = by.index
     if by["number"].notna().all():
         return list(by.sort_values(["number", "name"]).index), STAGE_ORDER_BY_NUMBER
+    if len(by) == 1:
+        return list(by.index), None
+    lost = int((at.loc[table.index, "status"] == Status.LOST.value).sum())
+    if len(table) < MIN_ORDER_DEALS:
+        why = f"only {len(table)} open or lost deals at a stage (at least {MIN_ORDER_DEALS})"
+        return [], STAGE_ORDER_REFUSED.format(why=why, stages=", ".join(by.index))
+    if lost == 0:
+        why = "no lost deal to order them by (an open deal's age tells when it came in)"
+        return [], STAGE_ORDER_REFUSED.format(why=why, stages=", ".join(by.index))
     return list(by.sort_values(["age", "name"]).index), STAGE_ORDER_BY_AGE
 
 
@@ -587,6 +682,9 @@ def _win_rate(deals: pd.DataFrame) -> tuple[float, str]:
     closed = won + int((deals["status"] == Status.LOST.value).sum())
     if closed < _MIN_CLOSED:
         return float(d.WIN_RATE.value), d.WIN_RATE.comment
+    why = one_sided(won, closed - won)
+    if why is not None:
+        return float(d.WIN_RATE.value), f"{d.WIN_RATE.comment}; closed deals all of one outcome"
     # Kept off 0 and 1 so that every stage still passes some deals and loses some.
     rate = min(max(won / closed, 0.01), 0.99)
     return rate, f"records: {won} won of {closed} closed (open deals not counted)"
@@ -672,11 +770,14 @@ def _duties(present: set[Level], sources: Sources) -> dict[str, dict[str, Any]]:
 def _plan(
     records: Records,
     segments: dict[str, dict[str, Any]],
-    first: dt.date,
-    last: dt.date,
+    *,
     plan_per_month: float | None,
     sources: Sources,
 ) -> dict[str, Any]:
+    """The plan: ``plan_per_month``, else the revenue won a month, else a deal a month a segment.
+
+    The revenue won a month is taken only from enough won deals (records.plan_basis).
+    """
     confidence = _cite(sources, ("plan", "confidence"), d.PLAN_CONFIDENCE)
     if plan_per_month is not None:
         if not (math.isfinite(plan_per_month) and plan_per_month > 0):
@@ -686,21 +787,24 @@ def _plan(
             )
         sources[("plan", "revenue_per_month")] = "given: the plan a month"
         return {"revenue_per_month": round(plan_per_month), "confidence": confidence}
-    months = max(1, (last - first).days + 1) / DAYS_A_MONTH
+    months = record_months(records) or 1 / DAYS_A_MONTH
     revenue = 0.0
     deals = records.deals
+    won = pd.DataFrame()
     if deals is not None and not deals.empty:
         won = deals[deals["status"] == Status.WON.value]
         segs = _deal_keys(won, "segment", _FALLBACK_SEGMENT)
         fill = segs.map(lambda s: segments[s]["deal_value"] if s in segments else 0.0)
         revenue = float(won["value"].where(won["value"] > 0).fillna(fill).sum())
-    if revenue > 0:
+    thin = plan_basis(len(won), months)
+    if revenue > 0 and thin is None:
         sources[("plan", "revenue_per_month")] = (
             f"records: no plan given; the revenue won a month over {months:.1f} months"
         )
         return {"revenue_per_month": round(revenue / months), "confidence": confidence}
+    why = thin if revenue > 0 and thin is not None else "no revenue in the records"
     sources[("plan", "revenue_per_month")] = (
-        "assumption: no plan given and no revenue in the records; a deal a month a segment"
+        f"assumption: no plan given and {why}: a deal a month a segment (give --plan)"
     )
     total = sum(float(s["deal_value"]) for s in segments.values())
     return {"revenue_per_month": round(total), "confidence": confidence}

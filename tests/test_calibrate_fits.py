@@ -517,7 +517,15 @@ def test_deals_of_no_segment_are_kept_aside_not_a_crash() -> None:
     deals["channel"] = None
     cal = fit(Records(deals=deals), bank)
     assert [k.why for k in cal.kept if k.path == ("segments",)] == [
-        "50 deals name no segment of the base (consumer_loan, payroll_project) and no "
+        "all 50 deals left out of the segment fits: the deals have no segment column and "
+        "the base has 2 segments (consumer_loan, payroll_project); map the file's with "
+        "--column segment=<column> (or give a channel column whose channels each feed one "
+        "segment)"
+    ]
+    deals.loc[:9, "segment"] = "nonesuch"
+    cal = fit(Records(deals=deals), bank)
+    assert [k.why for k in cal.kept if k.path == ("segments",)] == [
+        "all 50 deals name no segment of the base (consumer_loan, payroll_project) and no "
         "channel that feeds only one: left out of the segment fits"
     ]
 

@@ -213,11 +213,14 @@ def test_deals_alone_give_each_segment_its_own_stages_in_order(base: Scenario) -
 
 
 def _numbered_deals(stages: dict[str, int]) -> Records:
-    """Open deals at each stage, the given age in days on 2026-03-01, and one lost deal."""
+    """Seven open deals at each stage, the given age in days on 2026-03-01, one lost deal.
+
+    Seven a stage: the median age orders stages only from 20 open or lost deals on.
+    """
     rows = ["deal_id,owner,created,closed,status,stage"]
     for i, (stage, age) in enumerate(stages.items()):
         created = (pd.Timestamp("2026-03-01") - pd.Timedelta(days=age)).date()
-        rows += [f"D{i}{j},Ivan Petrov,{created},,open,{stage}" for j in range(3)]
+        rows += [f"D{i}{j},Ivan Petrov,{created},,open,{stage}" for j in range(7)]
     rows.append("L1,Ivan Petrov,2026-01-01,2026-01-04,lost,1 Qualification")
     raw = pd.DataFrame([r.split(",") for r in rows[1:]], columns=rows[0].split(","))
     table, problems, _ = normalise(Kind.DEALS, raw, source="deals.csv")
@@ -235,7 +238,7 @@ def test_numbered_stage_names_are_ordered_by_their_numbers_over_age() -> None:
         "stage order inferred from the number each CRM stage name starts with; check it or "
         "give --base / a stages file"
     )
-    # One name without a number: the median age decides (2, 9 (of 9, 9, 9 and the lost
+    # One name without a number: the median age decides (2, 9 (of seven 9s and the lost
     # deal's 3) and 30 days).
     records = _numbered_deals({"Contract": 2, "02-Proposal": 30, "1 Qualification": 9})
     names, how = _stage_names(records, None)

@@ -16,13 +16,11 @@ import pandas as pd
 from scipy import stats
 
 from calibrate.contract import Fit, Kept, Status, Unwritten
+from calibrate.records import MIN_CLOSED as MIN_CLOSED  # the fits' minimum, said once
 from sim import Scenario, wilson_interval
 
 Path = tuple[str | int, ...]
 CONFIDENCE = 0.95
-# Fewer closed deals than this and a rate keeps the base's value (an interval that wide
-# says nothing the assumption does not).
-MIN_CLOSED = 5
 
 
 @dataclass
@@ -32,6 +30,9 @@ class Findings:
     fits: list[Fit] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
     unwritten: list[Unwritten] = field(default_factory=list)
+    # Why no deal can be fitted when there are none to fit (prepare says why when a deals
+    # file was given but none of its deals fit the base).
+    no_deals: str = "no deals file"
 
     def fit(
         self, path: Path, value: object, *, n: int, interval: tuple[float, float] | None, note: str

@@ -106,8 +106,9 @@ def fit_cycle(deals: Deals | None, base: Scenario, out: Findings) -> None:
         paths = [("segments", sid, "stages", st.name, "client_delay_days") for st in seg.stages]
         mine = deals.table[deals.table["seg"] == sid] if deals is not None else None
         if deals is None or mine is None or mine.empty:
+            why = out.no_deals if deals is None else f"no deals of {sid}"
             for path in paths:
-                out.keep(path, f"no deals of {sid}")
+                out.keep(path, why)
             continue
         if any(d in deals.history for d in mine["deal_id"]):
             for k, path in enumerate(paths):

@@ -13,6 +13,8 @@ the team had. By the channel's kind (sim.scenario.market, sim.rules.calls):
 - cold: the dials decide the flow (with an activities file, connect_rate is fitted).
 
 Intervals: the exact Poisson interval of the count (Garwood), divided like the count.
+A channel of the base no deal of the file comes from gets a flow of 0 when the file names
+channels (the note says so), and keeps the base's when it names none.
 """
 
 from __future__ import annotations
@@ -38,6 +40,25 @@ def _sole_feeder(base: Scenario, cid: str) -> bool:
     return any(seg.channels == [cid] for seg in base.segments.values())
 
 
+def _no_flow_kept(deals: Deals, base: Scenario, cid: str) -> str | None:
+    """Why a channel no deal comes from keeps the base's flow (None: its flow is 0).
+
+    A flow of 0 is fitted only when the file names channels and every one it names is a
+    channel of the base: a channel named otherwise may be this one spelt another way.
+    """
+    named = deals.table["channel"].dropna()
+    if named.empty:
+        return f"no deals from channel {cid} and the file has no channel column"
+    other = sorted({str(c) for c in named if c not in base.channels})
+    if other:
+        listed = ", ".join(f"'{c}'" for c in other[:5]) + (", ..." if len(other) > 5 else "")
+        return (
+            f"no deals from channel {cid}, but the file names channels the base does not have "
+            f"({listed}): name them as the base does ({', '.join(base.channels)}) in the file"
+        )
+    return None
+
+
 def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: bool) -> None:
     """Each channel's lead flow from the deals created in it."""
     for cid, ch in base.channels.items():
@@ -53,7 +74,7 @@ def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: 
                 out.keep(path, "a cold channel's leads follow from dials: give an activities file")
             continue
         if deals is None:
-            out.keep(path, "no deals file")
+            out.keep(path, out.no_deals)
             continue
         if deals.table["channel"].isna().all() and not _sole_feeder(base, cid):
             # No channel in the records: only a channel that alone feeds a segment can be
@@ -65,6 +86,12 @@ def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: 
         count = int((deals.table["chan"] == cid).sum())
         low, high = poisson_interval(count)
         what = f"{count} deals created in {days} days"
+        if count == 0:
+            why = _no_flow_kept(deals, base, cid)
+            if why is not None:
+                out.keep(path, why)
+                continue
+            what = f"no deals from channel {cid} in the file: flow 0 fitted, 0 in {days} days"
         if ch.kind == "referral":
             weeks = days / 7.0
             rate, interval = count / weeks, (low / weeks, high / weeks)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from calibrate.contract import Status
 from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, share_interval, span
+from calibrate.records import one_sided
 from sim import Scenario
 
 # Draws from the stages' Beta posteriors for the interval of their product (a fixed seed:
@@ -73,14 +74,26 @@ def fit_funnel(deals: Deals | None, base: Scenario, out: Findings) -> None:
     it was decided (lost deals gone, won ones kept: 427 passed of 427 decided). From the
     first such stage on, the stages are scaled alike (their base converts times one
     factor) to the part of the win rate of every closed deal the stages before leave.
+
+    Closed deals all won or all lost (calibrate.records.one_sided: a file filtered by
+    status) keep every conversion of the segment, as do fewer than MIN_CLOSED.
     """
     for sid, seg in base.segments.items():
         paths = [("segments", sid, "stages", st.name, "convert") for st in seg.stages]
         mine = deals.table[deals.table["seg"] == sid] if deals is not None else None
-        _, closed = closed_win_rate(mine) if mine is not None else (0, 0)
-        if mine is None or closed < MIN_CLOSED:
+        if mine is None:
+            for path in paths:
+                out.keep(path, out.no_deals)
+            continue
+        won, closed = closed_win_rate(mine)
+        if closed < MIN_CLOSED:
             for path in paths:
                 out.keep(path, f"{closed} closed deals of {sid} (fewer than {MIN_CLOSED})")
+            continue
+        why = one_sided(won, closed - won)
+        if why is not None:
+            for path in paths:
+                out.keep(path, f"{sid}: {why}")
             continue
         _by_stage(mine, sid, base, out)
 

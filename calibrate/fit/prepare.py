@@ -114,8 +114,32 @@ def _last_stage(
     return last, known_to, ends
 
 
+def _unplaced_why(raw: pd.DataFrame, base: Scenario, unplaced: int) -> str:
+    """Why ``unplaced`` deals are of no base segment, in words that say what to do."""
+    names = ", ".join(base.segments)
+    every = f"all {unplaced}" if unplaced == len(raw) else f"{unplaced} of {len(raw)}"
+    if raw["segment"].isna().all():
+        # The file has no segment column (or it is empty): a base of several segments
+        # cannot tell whose deal is whose unless a channel feeds only one of them.
+        return (
+            f"{every} deals left out of the segment fits: the deals have no "
+            f"segment column and the base has {len(base.segments)} segments ({names}); "
+            "map the file's with --column segment=<column> (or give a channel column "
+            "whose channels each feed one segment)"
+        )
+    return (
+        f"{every} deals name no segment of the base ({names}) and no channel that feeds "
+        "only one: left out of the segment fits"
+    )
+
+
 def prepare(records: Records, base: Scenario, out: Findings) -> Deals | None:
-    """The deals of base segments with their channel and deepest stage (None: no deals)."""
+    """The deals of base segments with their channel and deepest stage (None: no deals).
+
+    A deal's segment is its own, else the base's only one, else the only one its channel
+    feeds; a deal of none is left out and counted. When none is left (``None``),
+    ``out.no_deals`` says why, so that every fit keeps its value for the true reason.
+    """
     dates = record_dates(records)
     if records.deals is None or records.deals.empty or dates.empty:
         return None
@@ -129,13 +153,9 @@ def prepare(records: Records, base: Scenario, out: Findings) -> Deals | None:
     ]
     unplaced = int((~placed).sum())
     if unplaced:
-        names = ", ".join(base.segments)
-        out.keep(
-            ("segments",),
-            f"{unplaced} deals name no segment of the base ({names}) and no channel that "
-            "feeds only one: left out of the segment fits",
-        )
+        out.keep(("segments",), _unplaced_why(raw, base, unplaced))
     if table.empty:
+        out.no_deals = _unplaced_why(raw, base, unplaced)
         return None
     history, strange = _history(records, table, base, out)
     table["last"], table["known_to"], table["unknown_end"] = _last_stage(

@@ -140,7 +140,7 @@ def fit_ramp(deals: Deals | None, team: pd.DataFrame | None, base: Scenario, out
             out.keep(path, f"no start dates of people in {rid} in the team file")
             continue
         if deals is None or deals.table.empty:
-            out.keep(path, "no deals file")
+            out.keep(path, out.no_deals)
             continue
         starts = {
             str(p): pd.Timestamp(s) for p, s in zip(mine["person"], mine["start"], strict=True)

@@ -33,7 +33,7 @@ def seasonality(deals: Deals) -> dict[int, float] | None:
 def fit_season(deals: Deals | None, out: Findings) -> None:
     """The seasonality index as a figure not written (the scenario has no field for it)."""
     if deals is None:
-        out.unwrite("seasonality", "no deals file", why="twelve months of won deals are needed")
+        out.unwrite("seasonality", out.no_deals, why="twelve months of won deals are needed")
         return
     index = seasonality(deals)
     if index is None:

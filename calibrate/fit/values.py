@@ -47,7 +47,7 @@ def fit_values(deals: Deals | None, base: Scenario, out: Findings) -> None:
     for sid in base.segments:
         path = ("segments", sid, "deal_value")
         if deals is None:
-            out.keep(path, "no deals file")
+            out.keep(path, out.no_deals)
             continue
         mine = deals.table[
             (deals.table["seg"] == sid) & (deals.table["status"] == Status.WON.value)
