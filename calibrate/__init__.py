@@ -21,6 +21,7 @@ from calibrate.crm import export_crm
 from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
 from calibrate.fit import fit
 from calibrate.flowmatch import match_cold_flow
+from calibrate.own_plan import own_revenue_plan
 from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, record_names
 from calibrate.records import combine, normalise
 from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
@@ -56,6 +57,7 @@ __all__ = [
     "match_cold_flow",
     "net_of_lag",
     "normalise",
+    "own_revenue_plan",
     "pseudonymise",
     "pseudonymise_frame",
     "pseudonyms",

@@ -106,8 +106,10 @@ class GoalsReport:
     # Why the stages before revenue have no need ("" when they have one): the win rate is
     # not fitted (no closed deal), so a need derived from it would rest on nothing.
     not_fitted: str = ""
-    # False: no deals, so revenue against the plan cannot be judged (nobody is "below").
+    # False: no deals, or no closed deal, so revenue against the plan cannot be judged
+    # (nobody is "below"); ``not_judged`` says why in words.
     revenue_judged: bool = True
+    not_judged: str = ""
 
 
 # --- the plan's needs -----------------------------------------------------------------
@@ -232,6 +234,20 @@ def _not_fitted(records: Records, scenario: Scenario, kept: Sequence[Kept]) -> s
         f"{what}, so the win rate is not fitted (assumption kept: {shown}); what the plan "
         "needs before revenue is not derived from it"
     )
+
+
+def _not_judged(records: Records, sources: Mapping[str, str]) -> str:
+    """Why revenue against the plan cannot be judged, in words ("": it can)."""
+    if not sources["revenue"]:
+        return "revenue against the plan needs deals, and the records hold none"
+    deals = records.deals
+    closed = 0 if deals is None else int(deals["status"].isin([Status.WON, Status.LOST]).sum())
+    if closed == 0:
+        return (
+            "no deal in the records is closed (an export of open deals only?), so the "
+            "revenue won now is not measured"
+        )
+    return ""
 
 
 # --- what the records can tell --------------------------------------------------------
@@ -677,6 +693,11 @@ def goals_against_results(
     if not_fitted:
         needed = {s: (v if s == "revenue" else math.nan) for s, v in needed.items()}
     sources = _sources(records)
+    not_judged = _not_judged(records, sources)
+    if not_judged and sources["revenue"]:
+        # Open deals alone measure no closing: a won count or revenue of 0 would read as
+        # the team's result, when the export most likely holds open deals only.
+        sources = {**sources, "won": "", "revenue": ""}
     team_now = observed_funnel(records)
     mean = team_now.loc[team_now["month"] == MEAN]
     rows = []
@@ -704,7 +725,7 @@ def goals_against_results(
     table = _people_table(
         records, scenario, needed=needed, needs=placed, sources=sources, people=people
     )
-    judged = bool(sources["revenue"])
+    judged = not not_judged
     return GoalsReport(
         team=team,
         largest_gap=largest,
@@ -720,4 +741,5 @@ def goals_against_results(
         months_whole=period is None or bool(period.whole),
         not_fitted=not_fitted,
         revenue_judged=judged,
+        not_judged=not_judged,
     )

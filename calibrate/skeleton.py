@@ -24,8 +24,9 @@ import pandas as pd
 from anyascii import anyascii
 
 from calibrate import defaults as d
-from calibrate.contract import DAYS_A_MONTH, ActivityKind, Records, Status, record_dates
-from calibrate.records import MIN_CLOSED, one_sided, plan_basis, record_months
+from calibrate.contract import ActivityKind, Records, Status, record_dates
+from calibrate.records import MIN_CLOSED, one_sided
+from calibrate.words import counted
 from sim.scenario import Level
 
 __all__ = ["Sources", "identifier", "records_with_ids", "skeleton"]
@@ -234,7 +235,7 @@ def _role(title: str, level: Level, count: int, *, sources: Sources, rid: str) -
         }
         sources[(*path, "ramp", "productivity_by_month")] = d.RAMP_PRODUCTIVITY_BY_MONTH.comment
         sources[(*path, "ramp", "new_hires_per_year")] = (
-            f"{d.RAMP_ATTRITION_PER_YEAR.comment}, of {count} people"
+            f"{d.RAMP_ATTRITION_PER_YEAR.comment}, of {counted(count, 'person')}"
         )
     return role
 
@@ -419,7 +420,7 @@ def _channels(
                     "assumption: deals come from it and no dials are logged on it"
                 )
                 sources[(*path, "leads_per_week")] = (
-                    f"records: {n} deals created in {weeks:.1f} weeks"
+                    f"records: {counted(n, 'deal')} created in {weeks:.1f} weeks"
                 )
     else:
         feeds[_FALLBACK_SEGMENT] = []
@@ -697,7 +698,7 @@ def _cycle_days(deals: pd.DataFrame) -> tuple[float, str]:
     days = (pd.to_datetime(won["closed"]) - pd.to_datetime(won["created"])).dt.days
     # Won the day they came in: the cycle is at least a day, as a stage delay must be > 0.
     mean = max(1.0, float(days.mean()))
-    return mean, f"records: mean cycle {days.mean():.1f} days of {len(days)} won deals"
+    return mean, f"records: mean cycle {days.mean():.1f} days of {counted(len(days), 'won deal')}"
 
 
 def _deal_value(deals: pd.DataFrame, path: tuple[str, ...], sources: Sources) -> float:
@@ -774,10 +775,12 @@ def _plan(
     plan_per_month: float | None,
     sources: Sources,
 ) -> dict[str, Any]:
-    """The plan: ``plan_per_month``, else the revenue won a month, else a deal a month a segment.
+    """The plan: ``plan_per_month``, else a deal a month a segment as a placeholder.
 
-    The revenue won a month is taken only from enough won deals (records.plan_basis).
+    The records' own revenue replaces the placeholder as a fit (calibrate.own_plan, the one
+    rule shared with the report's "now"), when they hold enough won deals.
     """
+    del records  # the records' revenue is calibrate.own_plan's, not a second copy here
     confidence = _cite(sources, ("plan", "confidence"), d.PLAN_CONFIDENCE)
     if plan_per_month is not None:
         if not (math.isfinite(plan_per_month) and plan_per_month > 0):
@@ -787,24 +790,8 @@ def _plan(
             )
         sources[("plan", "revenue_per_month")] = "given: the plan a month"
         return {"revenue_per_month": round(plan_per_month), "confidence": confidence}
-    months = record_months(records) or 1 / DAYS_A_MONTH
-    revenue = 0.0
-    deals = records.deals
-    won = pd.DataFrame()
-    if deals is not None and not deals.empty:
-        won = deals[deals["status"] == Status.WON.value]
-        segs = _deal_keys(won, "segment", _FALLBACK_SEGMENT)
-        fill = segs.map(lambda s: segments[s]["deal_value"] if s in segments else 0.0)
-        revenue = float(won["value"].where(won["value"] > 0).fillna(fill).sum())
-    thin = plan_basis(len(won), months)
-    if revenue > 0 and thin is None:
-        sources[("plan", "revenue_per_month")] = (
-            f"records: no plan given; the revenue won a month over {months:.1f} months"
-        )
-        return {"revenue_per_month": round(revenue / months), "confidence": confidence}
-    why = thin if revenue > 0 and thin is not None else "no revenue in the records"
     sources[("plan", "revenue_per_month")] = (
-        f"assumption: no plan given and {why}: a deal a month a segment (give --plan)"
+        "assumption: no plan given: a deal a month a segment (give --plan)"
     )
     total = sum(float(s["deal_value"]) for s in segments.values())
     return {"revenue_per_month": round(total), "confidence": confidence}

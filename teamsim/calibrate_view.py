@@ -635,10 +635,7 @@ def print_report(
         for table in _people_tables(report):
             console.print(table)
         if not report.revenue_judged:
-            console.print(
-                "Below plan: cannot be judged: revenue against the plan needs deals, and the "
-                "records hold none."
-            )
+            console.print(f"Below plan: cannot be judged: {report.not_judged}.")
         elif report.furthest.empty:
             compared = int((report.people["share"] > 0).sum())
             console.print(

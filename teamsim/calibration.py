@@ -30,11 +30,11 @@ from calibrate import (
     apply_fits,
     backtest,
     backtest_scenario,
-    counted,
     fit,
     goals_against_results,
     match_cold_flow,
     net_of_lag,
+    own_revenue_plan,
     pseudonymise,
     pseudonyms,
     record_names,
@@ -195,31 +195,6 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
     return text, parse_scenario(text.encode(), "<scenario built from the records>"), records
 
 
-def _own_revenue_plan(records: Records, base: Scenario) -> Fit | None:
-    """No plan given nor a base's: the plan is the revenue the report's "now" shows.
-
-    The report's own mean (the records' whole months), so that a plan that is the team's
-    own revenue reads "on plan", not short of itself by how the months were counted.
-    None when the records hold no revenue (the built scenario's assumption stays).
-    """
-    report = goals_against_results(records, base, needs_frame([]))
-    team = report.team
-    now = float(team.loc[team["stage"] == "revenue", "now"].iloc[0])
-    if not (math.isfinite(now) and now > 0):
-        return None
-    months = report.plan_months
-    span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
-    which = (
-        f"the {counted(len(months), 'whole month')} of the records, {span}"
-        if report.months_now
-        else f"the records' {counted(len(months), 'month')}, {span}, scaled to a month"
-    )
-    note = f"records: no plan given; the revenue won a month, mean over {which}"
-    return Fit(
-        ("plan", "revenue_per_month"), round(now, 2), n=len(months), low=None, high=None, note=note
-    )
-
-
 def _key(request: CalibrateRequest) -> str:
     # One rule for every front end: --key, the environment, else the per-user key file.
     return resolve_pseudonym_key(request.key)[0]
@@ -268,10 +243,11 @@ def _check_unmapped_stages(records: Records, known: Sequence[str] | None) -> Row
     first_fix = ""
     for name in sorted(counts, key=lambda x: (-sum(counts[x].values()), x)):
         rows = ", ".join(f"{k} rows in {where}" for where, k in counts[name].items())
-        closest = difflib.get_close_matches(name.casefold(), list(known), n=1, cutoff=0.0)
-        near = closest[0] if closest else known[0]
-        listed.append(f"'{name}' ({rows}; closest: {near})")
-        first_fix = first_fix or f"--stage '{name}={near}'"
+        # Only a name that is alike is offered: a forced nearest would suggest a wrong map.
+        closest = difflib.get_close_matches(name.casefold(), list(known), n=1, cutoff=0.6)
+        near = f"; looks like {closest[0]}" if closest else ""
+        listed.append(f"'{name}' ({rows}{near})")
+        first_fix = first_fix or f"--stage '{name}={closest[0] if closest else known[0]}'"
     what = "closed deals" if closed.any() else "deals"
     message = (
         f"the stages of {n_bad} of {n} {what} map to no stage of the scenario, so the "
@@ -340,10 +316,14 @@ def calibrate_files(
             ("plan", "revenue_per_month"), request.plan, n=0, low=None, high=None, note="--plan"
         )
         extra = (plan_fit, *extra)
+    kept = calibration.kept
     if request.plan is None and given is None:
-        own = _own_revenue_plan(records, base)
-        extra = extra if own is None else (own, *extra)
-    calibration = replace(calibration, fits=(*calibration.fits, *extra))
+        own = own_revenue_plan(records, base)
+        if isinstance(own, Fit):
+            extra = (own, *extra)
+        else:
+            kept = (*kept, own)
+    calibration = replace(calibration, fits=(*calibration.fits, *extra), kept=kept)
     inputs = [f"{k}: {v.name}" for k, v in _inputs(request).items()]
     text = apply_fits(base_text, calibration, inputs=inputs)
     label = str(request.out_path) if request.out_path else "<calibrated scenario>"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from calibrate import records_with_ids, skeleton, skeleton_text
+from calibrate import Fit, Kept, own_revenue_plan, records_with_ids, skeleton, skeleton_text
 from calibrate.columns import match_columns
 from calibrate.contract import Calibration, Kind, Records
 from calibrate.fit import fit
@@ -179,7 +179,12 @@ def test_three_deals_order_no_stages(tmp_path: Path) -> None:
     # The plan is not one deal's 12,000 over 17 days (21,000 a month): a deal a month.
     plan_line = next(line for line in text.splitlines() if "revenue_per_month" in line)
     assert base.plan.revenue_per_month == [12000.0]
-    assert "1 won deal over 0.6 months (a plan is taken from at least 5 won deals" in plan_line
+    assert "assumption: no plan given: a deal a month a segment (give --plan)" in plan_line
+    kept = own_revenue_plan(records_with_ids(records), base)
+    assert isinstance(kept, Kept) and kept.path == ("plan", "revenue_per_month")
+    assert kept.why.startswith(
+        "no plan given and 1 won deal over 0.6 months (a plan is taken from at least 5 won deals"
+    )
 
 
 def test_open_deals_alone_order_no_stages(tmp_path: Path) -> None:
@@ -202,8 +207,16 @@ def test_a_given_plan_stands_and_enough_won_deals_give_one(tmp_path: Path) -> No
     rows = _deals(40, "won", "", days=3) + _deals(20, "lost", "", start=40)
     records = read_records(deals=_csv(tmp_path / "deals.csv", rows))
     base, _, _ = _built(records)
-    # 40 won deals of 12,000 over 2027-01-04 to 2027-03-07 (63 days, 2.07 months).
-    assert base.plan.revenue_per_month == [round(40 * 12000 / (63 / (365.25 / 12)))]
+    # The skeleton holds a deal a month; the records' own plan is one fit (own_plan), the
+    # report's "now": 40 won deals of 12,000 closed 2027-01-07 to 2027-02-15 (25 in
+    # January, 15 in February), the mean over the two whole months.
+    assert base.plan.revenue_per_month == [12000.0]
+    own = own_revenue_plan(records_with_ids(records), base)
+    assert isinstance(own, Fit) and own.value == 40 * 12000 / 2 and own.n == 2
+    assert own.note == (
+        "records: no plan given; the revenue won a month, mean over the 2 whole months of "
+        "the records, 2027-01 to 2027-02"
+    )
     base, _, _ = _built(records, plan=5000.0)
     assert base.plan.revenue_per_month == [5000.0]
 

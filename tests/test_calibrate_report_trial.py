@@ -147,6 +147,15 @@ def test_all_deals_open_needs_the_written_plan_and_says_the_win_rate_is_not_fitt
     # A seller's first stage: their deals created now, no need derived ("/ -").
     assert outcome.report.people["first_stage_needed"].isna().all()
     assert " / - " in text
+    # Open deals alone measure no closing: no revenue "now" of 0, nobody "below plan".
+    assert math.isnan(_team_row(outcome, "revenue")["now"])
+    assert math.isnan(_team_row(outcome, "won")["now"])
+    report = outcome.report
+    assert not report.revenue_judged and report.furthest.empty
+    assert (
+        "Below plan: cannot be judged: no deal in the records is closed (an export of open "
+        "deals only?), so the revenue won now is not measured." in " ".join(text.split())
+    )
 
 
 def test_activities_alone_judge_no_revenue_and_tell_callers_from_the_records(

@@ -113,15 +113,15 @@ def test_most_deals_at_stages_mapping_to_nothing_is_one_fatal_message(
     assert [str(p) for p in caught.value.problems] == [
         f"{CRM / 'deals.csv'}: the stages of 5588 of 5588 closed deals map to no stage of "
         "the scenario, so the funnel cannot be fitted: "
-        f"'Erstgespräch' (5549 rows in {where}; closest: onsite_demo); "
-        f"'Vorführung' (2478 rows in {where}; closest: account_review); "
-        f"'Angebot' (1957 rows in {where}; closest: demo); "
-        f"'Vertrag' (950 rows in {where}; closest: contract); "
-        f"'Vor-Ort-Demo' (911 rows in {where}; closest: onsite_demo); "
-        f"'Kontoprüfung' (302 rows in {where}; closest: contract). "
+        f"'Erstgespräch' (5549 rows in {where}); "
+        f"'Vorführung' (2478 rows in {where}); "
+        f"'Angebot' (1957 rows in {where}); "
+        f"'Vertrag' (950 rows in {where}); "
+        f"'Vor-Ort-Demo' (911 rows in {where}); "
+        f"'Kontoprüfung' (302 rows in {where}). "
         "The scenario's stages: discovery, demo, proposal, contract, onsite_demo, "
         "account_review. Map each CRM stage with --stage 'CRM name=stage' (e.g. --stage "
-        "'Erstgespräch=onsite_demo'; a closing stage with --stage 'CRM name=won' or "
+        "'Erstgespräch=discovery'; a closing stage with --stage 'CRM name=won' or "
         "'CRM name=lost')"
     ]
     assert all(p.fatal for p in caught.value.problems)

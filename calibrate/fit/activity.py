@@ -89,7 +89,7 @@ def fit_activities(
     if other.any():
         out.unwrite(
             "other activities",
-            f"{int(other.sum())} rows of kind other not read",
+            f"{counted(int(other.sum()), 'row')} of kind other not read",
             why="no activity of the model for them",
         )
     acts = acts[~other]

@@ -18,6 +18,7 @@ from lifelines import ExponentialFitter, KaplanMeierFitter
 
 from calibrate.contract import Status
 from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, span
+from calibrate.words import counted
 from sim import Scenario
 
 # lifelines refuses zero durations; a deal that passed a stage on the day it entered it
@@ -114,7 +115,8 @@ def fit_cycle(deals: Deals | None, base: Scenario, out: Findings) -> None:
             for k, path in enumerate(paths):
                 days, ended = stage_spells(deals, sid, k)
                 if ended.sum() < MIN_CLOSED:
-                    out.keep(path, f"{int(ended.sum())} deals left the stage (fewer than 5)")
+                    left = counted(int(ended.sum()), "deal")
+                    out.keep(path, f"{left} left the stage (fewer than {MIN_CLOSED})")
                 else:
                     _write(out, path, days, ended, "from the stage history")
             continue

@@ -20,6 +20,7 @@ channels (the note says so), and keeps the base's when it names none.
 from __future__ import annotations
 
 from calibrate.fit.common import Deals, Findings, fmt, poisson_interval, span, working_days
+from calibrate.words import counted
 from sim import Scenario
 from sim.rules import dial_economics
 
@@ -85,13 +86,16 @@ def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: 
         days = (last - first).days + 1
         count = int((deals.table["chan"] == cid).sum())
         low, high = poisson_interval(count)
-        what = f"{count} deals created in {days} days"
+        what = f"{counted(count, 'deal')} created in {counted(days, 'day')}"
         if count == 0:
             why = _no_flow_kept(deals, base, cid)
             if why is not None:
                 out.keep(path, why)
                 continue
-            what = f"no deals from channel {cid} in the file: flow 0 fitted, 0 in {days} days"
+            what = (
+                f"no deals from channel {cid} in the file: flow 0 fitted, "
+                f"0 in {counted(days, 'day')}"
+            )
         if ch.kind == "referral":
             weeks = days / 7.0
             rate, interval = count / weeks, (low / weeks, high / weeks)

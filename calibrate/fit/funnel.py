@@ -15,6 +15,7 @@ import pandas as pd
 from calibrate.contract import Status
 from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, share_interval, span
 from calibrate.records import one_sided
+from calibrate.words import counted
 from sim import Scenario
 
 # Draws from the stages' Beta posteriors for the interval of their product (a fixed seed:
@@ -106,7 +107,7 @@ def _unplaced(mine: pd.DataFrame) -> str:
     if len(named):
         names = ", ".join(f"'{n}'" for n in sorted(set(named)))
         why.append(
-            f"{len(named)} deals went on into stages this segment does not have "
+            f"{counted(len(named), 'deal')} went on into stages this segment does not have "
             f"({names}; map them with --stage 'CRM name=stage')"
         )
     if len(ends) > len(named):
@@ -126,7 +127,8 @@ def _by_stage(mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> No
         stage, (passed, decided, still) = seg.stages[k], counts[k]
         path = ("segments", sid, "stages", stage.name, "convert")
         if decided < MIN_CLOSED:
-            out.keep(path, f"{decided} deals decided at {stage.name} (fewer than {MIN_CLOSED})")
+            few = counted(decided, "deal")
+            out.keep(path, f"{few} decided at {stage.name} (fewer than {MIN_CLOSED})")
             continue
         interval = share_interval(passed, decided)
         note = (

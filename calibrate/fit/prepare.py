@@ -9,6 +9,7 @@ from calibrate.columns import column_key
 from calibrate.contract import Records, Status, record_dates
 from calibrate.fit.common import Deals, Findings
 from calibrate.records import STATUS_WORDS
+from calibrate.words import counted
 from sim import Scenario
 
 
@@ -64,7 +65,7 @@ def _history(
     if unknown:
         out.unwrite(
             "stage history",
-            f"{unknown} rows of a deal or stage the base does not have were left out",
+            f"{counted(unknown, 'row')} of a deal or stage the base does not have were left out",
             why="no stage of the base to put them in",
         )
     return found, strange
@@ -117,19 +118,22 @@ def _last_stage(
 def _unplaced_why(raw: pd.DataFrame, base: Scenario, unplaced: int) -> str:
     """Why ``unplaced`` deals are of no base segment, in words that say what to do."""
     names = ", ".join(base.segments)
-    every = f"all {unplaced}" if unplaced == len(raw) else f"{unplaced} of {len(raw)}"
+    noun = "deal" if unplaced == 1 and len(raw) == 1 else "deals"
+    every = f"all {unplaced} {noun}" if unplaced == len(raw) else f"{unplaced} of {len(raw)} deals"
+    if unplaced == 1 and len(raw) == 1:
+        every = "the 1 deal"
     if raw["segment"].isna().all():
         # The file has no segment column (or it is empty): a base of several segments
         # cannot tell whose deal is whose unless a channel feeds only one of them.
         return (
-            f"{every} deals left out of the segment fits: the deals have no "
+            f"{every} left out of the segment fits: the deals have no "
             f"segment column and the base has {len(base.segments)} segments ({names}); "
             "map the file's with --column segment=<column> (or give a channel column "
             "whose channels each feed one segment)"
         )
     return (
-        f"{every} deals name no segment of the base ({names}) and no channel that feeds "
-        "only one: left out of the segment fits"
+        f"{every} name no segment of the base ({names}) and no channel that feeds only "
+        "one: left out of the segment fits"
     )
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from calibrate.contract import Status
 from calibrate.fit.common import Deals, Findings
+from calibrate.words import counted
 
 MONTHS_A_YEAR = 12
 
@@ -40,7 +41,7 @@ def fit_season(deals: Deals | None, out: Findings) -> None:
         months = len(pd.period_range(deals.first_date, deals.last_date, freq="M"))
         out.unwrite(
             "seasonality",
-            f"{months} months of records",
+            f"{counted(months, 'month')} of records",
             why="twelve months of won deals are needed",
         )
         return

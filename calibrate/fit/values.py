@@ -14,6 +14,7 @@ from scipy import stats
 
 from calibrate.contract import Status
 from calibrate.fit.common import CONFIDENCE, Deals, Findings, fmt, span
+from calibrate.words import counted
 from sim import Scenario
 
 # Fewer won deals with a value than this and deal_value stays the base's.
@@ -56,7 +57,8 @@ def fit_values(deals: Deals | None, base: Scenario, out: Findings) -> None:
         values = values[np.isfinite(values)]
         usable = values[values > 0]
         if len(usable) < MIN_VALUES:
-            out.keep(path, f"{len(usable)} won deals of {sid} with a value (fewer than 3)")
+            few = counted(len(usable), "won deal")
+            out.keep(path, f"{few} of {sid} with a value (fewer than {MIN_VALUES})")
             continue
         mean, low, high, sd = lognormal_mean(usable)
         aside = (

@@ -1,0 +1,55 @@
+"""The plan a month when none is given: the team's own revenue, as the report reads it.
+
+One rule for the written plan and the report's "now": the revenue won a month, the mean
+over the records' whole months (calibrate.report.goals_against_results), taken only from
+enough won deals (calibrate.records.plan_basis). A plan that is the team's own revenue
+then reads "on plan" in the report, not short of itself by how the months were counted.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from calibrate.contract import Fit, Kept, Records, Status
+from calibrate.records import plan_basis, record_months
+from calibrate.report import NEEDS_COLUMNS, goals_against_results
+from calibrate.words import counted
+from sim.scenario import Scenario
+
+PLAN_PATH: tuple[str, ...] = ("plan", "revenue_per_month")
+
+
+def own_revenue_plan(records: Records, base: Scenario) -> Fit | Kept:
+    """The plan a month from the records' revenue won, or why it is not taken.
+
+    Args:
+        records: The canonical tables; only won deals and the records' dates are read.
+        base: The scenario the report reads (stage names, currency).
+
+    Returns:
+        A :class:`Fit` of ``plan.revenue_per_month`` (currency a month, the records'
+        whole-month mean; ``n`` the months averaged), or a :class:`Kept` naming why the
+        base's plan stays: no revenue in the records, or too few won deals or months
+        (``plan_basis``: at least ``MIN_PLAN_WON`` won deals over ``MIN_PLAN_MONTHS``).
+    """
+    deals = records.deals
+    won = 0 if deals is None else int((deals["status"] == Status.WON.value).sum())
+    thin = plan_basis(won, record_months(records))
+    if thin is not None:
+        return Kept(PLAN_PATH, f"no plan given and {thin}: give --plan")
+    report = goals_against_results(records, base, pd.DataFrame(columns=list(NEEDS_COLUMNS)))
+    team = report.team
+    now = float(team.loc[team["stage"] == "revenue", "now"].iloc[0])
+    if not (math.isfinite(now) and now > 0):
+        return Kept(PLAN_PATH, "no plan given and no revenue won in the records: give --plan")
+    months = report.plan_months
+    span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+    which = (
+        f"the {counted(len(months), 'whole month')} of the records, {span}"
+        if report.months_now
+        else f"the records' {counted(len(months), 'month')}, {span}, scaled to a month"
+    )
+    note = f"records: no plan given; the revenue won a month, mean over {which}"
+    return Fit(PLAN_PATH, round(now, 2), n=len(months), low=None, high=None, note=note)
