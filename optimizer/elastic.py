@@ -19,6 +19,7 @@ from optimizer.model import Model, PlanMode, build, value
 from optimizer.rates import Rates
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.team import Unit
+from sim.money import format_money, format_money_column
 from sim.rules.service import desks
 from sim.scenario import Scenario
 
@@ -72,9 +73,9 @@ def explain_infeasible(
         if together:
             alternatives.append(_join(together, "all of: "))
     if budget is not None and mode == PlanMode.SIZING:
-        what = f"the budget of {budget:,.0f} {sc.currency} a month"
+        what = f"the budget of {_money(sc, budget)} a month"
     elif sells:
-        what = f"the plan of {r.design.target:,.0f} {sc.currency} a month ({r.design.label})"
+        what = f"the plan of {_money(sc, r.design.target)} a month ({r.design.label})"
     else:
         what = "the work and the service targets of the inbound requests"
     people = (
@@ -213,6 +214,11 @@ def _join(found: list[Relaxation], prefix: str = "") -> Relaxation:
     )
 
 
+def _money(sc: Scenario, amount: float) -> str:
+    """An amount in the scenario's currency and locale (sim.money), as every report writes it."""
+    return format_money(amount, sc.currency, sc.money_locale)
+
+
 def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxation | None:
     sc, r = model.scenario, model.rates
     if amount <= _TOL * max(1.0, _size(model, group, subject)):
@@ -223,8 +229,8 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         reach = max(r.plan_per_day - amount, 0.0) * r.per_month
         share = reach / r.design.target
         text = (
-            f"lower the plan to {reach:,.0f} {cur} a month ({share:.1%} of "
-            f"{r.design.target:,.0f}): the most this team can be expected to sell"
+            f"lower the plan to {_money(sc, reach)} a month ({share:.1%} of "
+            f"{_money(sc, r.design.target)}): the most this team can be expected to sell"
         )
         if reach < 0.5:
             text = (
@@ -281,8 +287,10 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
                 "(it has none)"
             )
         return Relaxation(kind="pool", subject=subject, amount=extra, unit="contacts", text=text)
-    text = f"a budget {amount:,.0f} {cur} a month larger ({model.budget or 0:,.0f} -> "
-    text += f"{(model.budget or 0) + amount:,.0f})"
+    was, now = format_money_column(
+        [model.budget or 0.0, (model.budget or 0.0) + amount], sc.currency, sc.money_locale
+    )
+    text = f"a budget {_money(sc, amount)} a month larger ({was} -> {now})"
     return Relaxation(
         kind="budget", subject="budget", amount=amount, unit=f"{cur}/month", text=text
     )

@@ -23,6 +23,7 @@ from optimizer.result import (
 from optimizer.solve import dual, slack
 from optimizer.solvers import solver_name
 from optimizer.team import Unit
+from sim.money import format_money
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
 from sim.scenario.market import InboundChannel
@@ -434,7 +435,7 @@ def _limit(
             "",
         ),
         "plan": (
-            f"the sales plan ({r.design.target:,.0f} {cur} a month)",
+            f"the sales plan ({format_money(r.design.target, cur, sc.money_locale)} a month)",
             1.0,
             f"{cur} of objective per {cur} of plan",
         ),
@@ -448,7 +449,11 @@ def _limit(
             1.0,
             "",
         ),
-        "budget": (f"the budget ({model.budget or 0:,.0f} {cur} a month)", 1.0, ""),
+        "budget": (
+            f"the budget ({format_money(model.budget or 0.0, cur, sc.money_locale)} a month)",
+            1.0,
+            "",
+        ),
     }
     text, scale, unit = texts.get(family, (f"{family} {subject}", 1.0, ""))
     marginal = None if pi is None else pi * scale

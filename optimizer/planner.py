@@ -18,6 +18,7 @@ from optimizer.rates import Rates, rates
 from optimizer.result import Marginal, Plan
 from optimizer.solve import Infeasible, dual, solve
 from optimizer.solvers import make_solver
+from sim.money import format_money_column
 from sim.scenario import Scenario
 
 # Sizing evaluates the rules that depend on the team (ramp share, referral split) at the
@@ -168,10 +169,12 @@ def _check_team(sc: Scenario, budget: float | None) -> None:
             )
     cost = sum(role.headcount.current * role.monthly_cost for role in sc.roles.values())
     if budget is not None and cost > budget:
-        text = f"a budget {cost - budget:,.0f} {sc.currency} a month larger"
+        cost_text, budget_text, over = format_money_column(
+            [cost, budget, cost - budget], sc.currency, sc.money_locale
+        )
+        text = f"a budget {over} a month larger"
         raise InfeasiblePlanError(
-            f"The current team costs {cost:,.0f} {sc.currency} a month, over the budget "
-            f"of {budget:,.0f}.",
+            f"The current team costs {cost_text} a month, over the budget of {budget_text}.",
             [
                 Relaxation(
                     kind="budget",

@@ -10,6 +10,13 @@ from sim.dials import dials_by_role
 from sim.errors import Problem, ScenarioError, TeamsimError
 from sim.kpis import KPIS, kpi_value
 from sim.mode import SimMode
+from sim.money import (
+    MoneyScale,
+    format_money,
+    format_money_column,
+    format_money_range,
+    money_scale,
+)
 from sim.plan_met import (
     attainment_by_month,
     judged_attainment,
@@ -36,6 +43,7 @@ __all__ = [
     "Executor",
     "InlineExecutor",
     "Interrupted",
+    "MoneyScale",
     "Problem",
     "ProcessExecutor",
     "Scenario",
@@ -47,9 +55,13 @@ __all__ = [
     "counted_months",
     "diagnose",
     "dials_by_role",
+    "format_money",
+    "format_money_column",
+    "format_money_range",
     "judged_attainment",
     "kpi_value",
     "met_by_replication",
+    "money_scale",
     "plan_met_definition",
     "plan_met_table",
     "scenario_hash",
