@@ -11,6 +11,7 @@ from optimizer.model import build
 from optimizer.rates import rates
 from optimizer.solve import solve
 from optimizer.solvers import make_solver
+from sim import format_money
 from teamsim.io import load_scenario
 from tests.optimizer_helpers import MONTH_DAYS, scenario, tiny, with_manager
 
@@ -96,7 +97,11 @@ def test_impossible_plan_is_explained() -> None:
     # One seller sells at most 480/66 leads a day.
     reach = 480 / LEAD_MIN * LEAD_VALUE * MONTH_DAYS
     assert kinds["plan"].amount == pytest.approx(5000 * MONTH_DAYS - reach, rel=1e-6)
-    assert f"{reach:,.0f}" in str(err)
+    # Written as every report writes money (sim.money, the scenario's locale).
+    sc = scenario(data)
+    assert f"lower the plan to {format_money(reach, sc.currency, sc.money_locale)} a month" in str(
+        err
+    )
 
 
 def test_impossible_allocation_names_the_missing_hours() -> None:
