@@ -17,6 +17,7 @@ from sim.money import (
     format_money_range,
     money_scale,
 )
+from sim.names import ACTIVITY_TITLES, DUTIES, activity_title, humane, title
 from sim.plan_met import (
     attainment_by_month,
     judged_attainment,
@@ -38,6 +39,8 @@ from sim.scenario import Scenario
 from sim.stats import spread, t_quantile, wilson_interval
 
 __all__ = [
+    "ACTIVITY_TITLES",
+    "DUTIES",
     "KPIS",
     "Diagnosis",
     "Executor",
@@ -51,6 +54,7 @@ __all__ = [
     "SimMode",
     "SimResult",
     "TeamsimError",
+    "activity_title",
     "attainment_by_month",
     "counted_months",
     "diagnose",
@@ -58,6 +62,7 @@ __all__ = [
     "format_money",
     "format_money_column",
     "format_money_range",
+    "humane",
     "judged_attainment",
     "kpi_value",
     "met_by_replication",
@@ -68,5 +73,6 @@ __all__ = [
     "simulate",
     "spread",
     "t_quantile",
+    "title",
     "wilson_interval",
 ]

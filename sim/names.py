@@ -1,0 +1,69 @@
+"""What reports call things: one title per id, as a head reads them.
+
+The simulator and the scenario speak in ids (``stage_work``, ``duty:coaching``,
+``head_of_unit``, ``client_manager.03``); a department head reads titles. The terminal,
+the exports and the dashboard map ids through :func:`title` here, so a thing has one
+name everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sim.rules import DUTY_PREFIX, TimeUse
+from sim.scenario import Scenario
+
+__all__ = ["ACTIVITY_TITLES", "DUTIES", "activity_title", "humane", "title"]
+
+DUTIES = "Duties"
+"""The title every ``duty:<id>`` activity is drawn under when duties are summed."""
+
+# Titles of the time-use activities (sim.rules.TimeUse), as a head reads them.
+ACTIVITY_TITLES: dict[str, str] = {
+    TimeUse.CALLS.value: "Calls",
+    TimeUse.INBOUND.value: "Inbound requests",
+    TimeUse.STAGE_WORK.value: "Deal work",  # a deal's stage worked at the desk
+    TimeUse.MEETING.value: "Meetings",
+    TimeUse.TRAVEL.value: "Travel",
+    TimeUse.AFTER_SALE.value: "After sale",
+    TimeUse.APPROVAL.value: "Approvals",
+    TimeUse.ESCALATION.value: "Escalations",
+    TimeUse.IDLE.value: "Idle",
+    TimeUse.OVERTIME.value: "Overtime",
+    TimeUse.ABSENT.value: "Days away",
+}
+
+
+def humane(name: str) -> str:
+    """An id as words: ``consumer_loan`` -> "Consumer loan" (for ids with no title)."""
+    words = re.sub(r"[_\s]+", " ", name).strip()
+    return words[:1].upper() + words[1:]
+
+
+def activity_title(activity: str) -> str:
+    """The title of a time-use activity; a duty (``duty:<id>``) by its id in words.
+
+    Duties have no title field in the scenario: their id is what names them.
+    """
+    if activity.startswith(DUTY_PREFIX):
+        return humane(activity.removeprefix(DUTY_PREFIX))
+    return ACTIVITY_TITLES.get(activity, humane(activity))
+
+
+def title(name: str, scenario: Scenario | None = None) -> str:
+    """The title of an id, for any table or chart.
+
+    - a time-use activity or ``duty:<id>``: :func:`activity_title`;
+    - a role id: the role's ``title`` in the scenario (its id in words if it has none);
+    - a person id ``<role>.<n>`` (``client_manager.03``): the role's title and the number;
+    - a segment, channel, stage or anything else: the id in words.
+    """
+    if name.startswith(DUTY_PREFIX) or name in ACTIVITY_TITLES:
+        return activity_title(name)
+    if scenario is not None:
+        if name in scenario.roles:
+            return scenario.roles[name].title or humane(name)
+        role, _, number = name.rpartition(".")
+        if role in scenario.roles and number.isdigit():
+            return f"{title(role, scenario)} {int(number)}"
+    return humane(name)
