@@ -163,14 +163,18 @@ def value_currency(
     where: dict[str, list[int]] = {}
     shown: dict[str, str] = {}
     row_of = np.asarray(rows)
-    for mark in pd.unique(marks[marks != ""]):
-        at = row_of[(marks == mark).to_numpy()]
+    values = marks.to_numpy(dtype=object)
+    marked = np.flatnonzero(values != "")
+    # One pass: positions by mark (a column of free text has as many marks as rows).
+    groups = pd.Series(marked).groupby(values[marked], sort=False).indices
+    for mark, positions in groups.items():
+        at = row_of[marked[positions]]
         for code in sorted(currencies_in(str(mark))):
             where.setdefault(code, []).extend(int(r) for r in at)
             shown.setdefault(code, str(mark))
     in_header = currencies_in(header)
     codes = sorted(
-        in_header | set(where), key=lambda c: (c not in in_header, -len(where.get(c, [])))
+        in_header | set(where), key=lambda c: (c not in in_header, -len(where.get(c, [])), c)
     )
     if not codes:
         return None

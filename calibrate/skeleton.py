@@ -212,8 +212,7 @@ def _roles_from_owners(records: Records, sources: Sources) -> dict[str, dict[str
     seller = _role("Seller", Level.LINE, sellers, sources=sources, rid=_SELLERS)
     seller["reports_to"] = _TEAM_LEAD
     sources[("roles", _SELLERS, "headcount")] = (
-        f"records: {counted(sellers, 'distinct person', 'distinct people')} own deals "
-        "(no team file)"
+        f"records: {counted(sellers, 'distinct owner')} of deals (no team file)"
     )
     lead = _role("Team lead", Level.LOWER, leads, sources=sources, rid=_TEAM_LEAD)
     lead["headcount"] = {"current": leads, "min": 1, "max": math.ceil(2 * sellers / per_lead)}
