@@ -18,6 +18,7 @@ from calibrate.contract import (
     Unwritten,
 )
 from calibrate.crm import export_crm
+from calibrate.currency import FoundCurrency, value_currency
 from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
 from calibrate.fit import fit
 from calibrate.flowmatch import match_cold_flow
@@ -25,7 +26,7 @@ from calibrate.own_plan import own_revenue_plan
 from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, record_names
 from calibrate.records import combine, normalise
 from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
-from calibrate.skeleton import records_with_ids, skeleton
+from calibrate.skeleton import records_with_ids, skeleton, unsplit_paths
 from calibrate.words import counted
 from calibrate.writer import apply_fits, skeleton_text
 
@@ -39,6 +40,7 @@ __all__ = [
     "Backtest",
     "Calibration",
     "Fit",
+    "FoundCurrency",
     "GoalsReport",
     "Kept",
     "Kind",
@@ -68,5 +70,7 @@ __all__ = [
     "skeleton_text",
     "stage_means",
     "unknown_user_columns",
+    "unsplit_paths",
     "unused_columns",
+    "value_currency",
 ]

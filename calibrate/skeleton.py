@@ -24,12 +24,12 @@ import pandas as pd
 from anyascii import anyascii
 
 from calibrate import defaults as d
-from calibrate.contract import ActivityKind, Records, Status, record_dates
+from calibrate.contract import ActivityKind, Records, RowProblem, Status, record_dates
 from calibrate.records import MIN_CLOSED, one_sided
 from calibrate.words import counted
 from sim.scenario import Level
 
-__all__ = ["Sources", "identifier", "records_with_ids", "skeleton"]
+__all__ = ["Sources", "identifier", "records_with_ids", "skeleton", "unsplit_paths"]
 
 T = TypeVar("T")
 
@@ -45,6 +45,8 @@ _UNNAMED_DIALS = "cold_list"
 _CLOSED_STAGE_NAMES = frozenset({s.value for s in Status} | {"closed", "closed_won", "closed_lost"})
 _MIN_CLOSED = MIN_CLOSED  # fewer closed deals than this and the win rate is the published one
 _MIN_WON = 3  # fewer won deals with dates than this and the cycle is the published one
+_DEFAULTS_CURRENCY = "USD"  # calibrate.defaults' money
+_MONEY_DEFAULTS = frozenset({"monthly_cost", "deal_value"})
 _SELLERS = "seller"
 _TEAM_LEAD = "team_lead"
 
@@ -114,6 +116,11 @@ def skeleton(
         segments[sid] = _segment(records, sid, chans, names, sources=sources, escalate=has_lower)
         if how is not None:
             sources[("segments", sid, "stages")] = how
+    for sid, weight in _lead_weights(records, segment_channels, sources).items():
+        # Beside the channels it weighs, as docs/scenarios.md lists the fields.
+        at = list(segments[sid]).index("channels") + 1
+        items = list(segments[sid].items())
+        segments[sid] = dict([*items[:at], ("lead_weight", weight), *items[at:]])
     outbound = any(c["kind"] == "cold" for c in channels.values())
     doc: dict[str, Any] = {
         "schema_version": 1,
@@ -134,6 +141,11 @@ def skeleton(
     doc["duties"] = _duties({Level(r["level"]) for r in roles.values()}, sources)
     doc["plan"] = _plan(records, segments, plan_per_month=plan_per_month, sources=sources)
     doc["policies"] = _policies(outbound, sources)
+    if currency != _DEFAULTS_CURRENCY:
+        # The published costs and values are dollars: written as they are, not converted.
+        for path, text in sources.items():
+            if path[-1] in _MONEY_DEFAULTS and not text.startswith("records"):
+                sources[path] = f"{text}; not converted to {currency}: give the team's own"
     return doc, sources
 
 
@@ -200,13 +212,13 @@ def _roles_from_owners(records: Records, sources: Sources) -> dict[str, dict[str
     seller = _role("Seller", Level.LINE, sellers, sources=sources, rid=_SELLERS)
     seller["reports_to"] = _TEAM_LEAD
     sources[("roles", _SELLERS, "headcount")] = (
-        f"records: {sellers} distinct people own deals (no team file)"
+        f"records: {counted(sellers, 'distinct owner')} of deals (no team file)"
     )
     lead = _role("Team lead", Level.LOWER, leads, sources=sources, rid=_TEAM_LEAD)
     lead["headcount"] = {"current": leads, "min": 1, "max": math.ceil(2 * sellers / per_lead)}
     lead["max_span"] = _cite(sources, ("roles", _TEAM_LEAD, "max_span"), d.TEAM_LEAD_MAX_SPAN)
     sources[("roles", _TEAM_LEAD, "headcount")] = (
-        f"{d.REPORTS_PER_TEAM_LEAD.comment}: one lead per {per_lead} sellers"
+        f"{d.REPORTS_PER_TEAM_LEAD.comment}: one lead per {counted(per_lead, 'seller')}"
     )
     return {_SELLERS: seller, _TEAM_LEAD: lead}
 
@@ -278,7 +290,9 @@ def _roles_from_team(team: pd.DataFrame, sources: Sources) -> dict[str, dict[str
     for rid in sorted(counts, key=lambda r: (-levels[r].rank, r)):
         role = _role(title_of[rid], levels[rid], counts[rid], sources=sources, rid=rid)
         sources[("roles", rid, "level")] = _level_source(people, role_of, rid)
-        sources[("roles", rid, "headcount")] = f"records: {counts[rid]} in the team file"
+        sources[("roles", rid, "headcount")] = (
+            f"records: {counted(counts[rid], 'person')} in the team file"
+        )
         if bosses.get(rid):
             role["reports_to"] = bosses[rid]
         if levels[rid] is not Level.LINE:
@@ -364,7 +378,9 @@ def _span(
     default = int(published.value)
     widest = max((n for p, n in reports.items() if role_of.get(p) == rid), default=0)
     if widest > default:
-        sources[("roles", rid, "max_span")] = f"records: up to {widest} direct reports a person"
+        sources[("roles", rid, "max_span")] = (
+            f"records: up to {counted(widest, 'direct report')} a person"
+        )
         return widest
     sources[("roles", rid, "max_span")] = published.comment
     return default
@@ -442,8 +458,40 @@ def _channels(
     return channels, feeds
 
 
+def _lead_weights(
+    records: Records, feeds: dict[str, list[str]], sources: Sources
+) -> dict[str, int]:
+    """Each segment's ``lead_weight``: its deals created, when a channel feeds several.
+
+    A channel that feeds several segments splits its leads by the segments' weights
+    (sim.scenario's ``lead_weight``: a segment's weight over the sum of those the channel
+    feeds); left at 1 they split evenly, whatever the records show. The weight is the
+    count of deals created in the segment, so a shared channel splits its leads in the
+    records' mix (one weight a segment: with several shared channels of different mixes,
+    the mix of all of them). Empty when no channel feeds more than one segment.
+    """
+    deals = records.deals
+    feeding = Counter(c for chans in feeds.values() for c in set(chans))
+    if deals is None or deals.empty or not any(n > 1 for n in feeding.values()):
+        return {}
+    counts = _deal_keys(deals, "segment", _FALLBACK_SEGMENT).value_counts()
+    total = int(counts.sum())
+    weights: dict[str, int] = {}
+    for sid in feeds:
+        n = int(counts.get(sid, 0))
+        if n == 0:
+            continue  # no deals of its own: the default weight of 1
+        weights[sid] = n
+        sources[("segments", sid, "lead_weight")] = (
+            f"records: {counted(n, 'deal')} created in it of {total} "
+            f"({100.0 * n / total:.1f} %); a channel it shares splits its leads in this mix"
+        )
+    return weights
+
+
 def _cold(path: tuple[str, ...], dials: float, sources: Sources) -> dict[str, Any]:
-    sources[(*path, "kind")] = f"records: {dials:,.0f} dials logged on it"
+    logged = f"{dials:,.0f} {'dial' if round(dials) == 1 else 'dials'}"  # with a thousands comma
+    sources[(*path, "kind")] = f"records: {logged} logged on it"
     return {
         "kind": "cold",
         "connect_rate": _cite(sources, (*path, "connect_rate"), d.COLD_CONNECT_RATE),
@@ -516,6 +564,46 @@ STAGE_PATHS = (
     "--column segment=<column>; one chain of all their stages puts every deal through "
     "stages it never enters"
 )
+UNSPLIT_PATHS = (
+    "deals follow {n} separate stage paths ({paths}) and {no_segment}: "
+    "one chain of all their stages would put every deal through stages it never enters, "
+    "so no scenario is built; name the column that tells them apart with "
+    "--column segment=<column> (a product, pipeline or deal type), or give --base"
+)
+
+
+def unsplit_paths(records: Records) -> RowProblem | None:
+    """A fatal problem when deals with no segment follow separate stage paths (else None).
+
+    A scenario built from the records (no ``--base``) has one funnel a segment; with no
+    segment in the records every deal is in one, and when their stage paths are separate
+    (:func:`separate_paths`: three products mixed in one file) its one chain of all the
+    stages would be fitted and written as if every deal passed through every stage. The
+    problem names the deals file and its stage column (the stage history's when the deals
+    have none).
+    """
+    deals = records.deals
+    if deals is None or deals.empty or deals["segment"].notna().any():
+        return None
+    names, _ = _stage_names(records, None, deals)
+    paths = separate_paths(records.stages, deals, names)
+    if len(paths) < 2:
+        return None
+    shown = "; ".join(" > ".join(p) for p in paths)
+    source = str(deals.attrs.get("source", "deals"))
+    column = deals.attrs.get("columns", {}).get("stage")
+    if column is None and records.stages is not None:
+        column = records.stages.attrs.get("columns", {}).get("stage")
+    segment = deals.attrs.get("columns", {}).get("segment")
+    no_segment = (
+        "the file has no segment column"
+        if segment is None
+        else f"its column '{segment}' (the segment) is empty"
+    )
+    message = UNSPLIT_PATHS.format(n=len(paths), paths=shown, no_segment=no_segment)
+    return RowProblem(source, None, None if column is None else str(column), message, fatal=True)
+
+
 # A stage is placed on a path when at least this many deals (with a stage history) or,
 # from the deals file alone, deals of one channel show it: a stray row links nothing.
 _MIN_PATH_DEALS = 2
@@ -650,8 +738,8 @@ def _segment(
                 "convert": convert,
             }
         )
-        sources[(*spath, "client_delay_days")] = f"{cycle_source}, over {n} stages"
-        sources[(*spath, "convert")] = f"{win_source}, spread evenly over {n} stages"
+        sources[(*spath, "client_delay_days")] = f"{cycle_source}, over {counted(n, 'stage')}"
+        sources[(*spath, "convert")] = f"{win_source}, spread evenly over {counted(n, 'stage')}"
     if escalate:
         seg["escalation_rate"] = _cite(sources, (*path, "escalation_rate"), d.ESCALATION_RATE)
     seg["after_sale"] = {
@@ -706,7 +794,7 @@ def _deal_value(deals: pd.DataFrame, path: tuple[str, ...], sources: Sources) ->
     values = values[values > 0]
     if values.empty:
         return float(_cite(sources, (*path, "deal_value"), d.DEAL_VALUE))
-    sources[(*path, "deal_value")] = f"records: mean value of {len(values)} won deals"
+    sources[(*path, "deal_value")] = f"records: mean value of {counted(len(values), 'won deal')}"
     return float(round(values.mean()))
 
 

@@ -42,6 +42,7 @@ from calibrate import (
     skeleton,
     skeleton_text,
     stage_means,
+    unsplit_paths,
 )
 from optimizer import back_calculate
 from sim import Problem, ScenarioError, TeamsimError, simulate
@@ -89,7 +90,7 @@ class CalibrateRequest:
     stage_map: tuple[str, ...] = ()
     date_order: DateOrder | None = None
     name: str | None = None
-    currency: str = "USD"
+    currency: str | None = None  # None: the values' own (calibrate.value_currency), else USD
     report: bool = False
     excel: Path | None = None
     backtest: bool = False
@@ -170,14 +171,20 @@ def _known_stages(base: Scenario | None) -> list[str] | None:
 def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scenario, Records]:
     """No --base: a scenario from the records and the published defaults.
 
+    Raises RecordsError when deals with no segment follow separate stage paths
+    (calibrate.unsplit_paths): the one funnel built for them would be wrong.
+
     The records come back with a warning for each segment whose stage order was inferred
     from the deals alone (the skeleton's comment on its stages), so that the terminal and
     the report say it too, not only the written file.
     """
+    unsplit = unsplit_paths(records)
+    if unsplit is not None:
+        raise RecordsError([unsplit])
     name = request.name or (request.out_path.stem if request.out_path else "calibrated team")
-    doc, sources = skeleton(
-        records, name=name, currency=request.currency, plan_per_month=request.plan
-    )
+    currency, note, said = _built_currency(records, request.currency)
+    doc, sources = skeleton(records, name=name, currency=currency, plan_per_month=request.plan)
+    sources[("currency",)] = note
     text = skeleton_text(
         doc,
         sources=sources,
@@ -191,8 +198,63 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
             source = str(records.deals.attrs.get("source", "deals"))
             column = str(records.deals.attrs.get("columns", {}).get("stage", "stage"))
             notes.append(RowProblem(source, None, column, f"segment {sid}: {order}: {how}"))
-    records = replace(records, problems=(*notes, *records.problems))
+    records = replace(records, problems=(*said, *notes, *records.problems))
     return text, parse_scenario(text.encode(), "<scenario built from the records>"), records
+
+
+# The currency of a scenario built when neither --currency nor the values name one.
+DEFAULT_CURRENCY = "USD"
+
+
+def _values_currency(records: Records) -> tuple[str | None, str, str, str | None]:
+    """The deals' currency (None: not named), what showed it, the file and value column."""
+    deals = records.deals
+    if deals is None:
+        return None, "", "deals", None
+    code = deals.attrs.get("currency")
+    column = deals.attrs.get("columns", {}).get("value")
+    source = str(deals.attrs.get("source", "deals"))
+    evidence = str(deals.attrs.get("currency_found", ""))
+    return (None if code is None else str(code)), evidence, source, column
+
+
+def _built_currency(records: Records, given: str | None) -> tuple[str, str, tuple[RowProblem, ...]]:
+    """A built scenario's currency, the comment beside it, and a warning when at odds.
+
+    ``--currency`` wins; else the currency the values name (their header or marks);
+    else US dollars, said to be an assumption.
+    """
+    found, evidence, source, column = _values_currency(records)
+    if given is not None:
+        code = given.strip().upper()
+        if found is not None and found != code:
+            message = (
+                f"the values are in {found} ({evidence}), --currency {code} given: the "
+                f"scenario is written in {code}, with the amounts as they are"
+            )
+            return code, "given: --currency", (RowProblem(source, None, column, message),)
+        return code, "given: --currency", ()
+    if found is not None:
+        return found, f"records: {evidence}", ()
+    why = (
+        f"assumption: the records name no currency; {DEFAULT_CURRENCY} unless --currency "
+        "gives another"
+    )
+    return DEFAULT_CURRENCY, why, ()
+
+
+def _base_currency(records: Records, base: Scenario) -> Records:
+    """The records with a warning when their values' currency is not the base's."""
+    found, evidence, source, column = _values_currency(records)
+    if found is None or found == base.currency:
+        return records
+    message = (
+        f"the values are in {found} ({evidence}), the base scenario's currency is "
+        f"{base.currency}: deal values and revenue are written as they are, in "
+        f"{base.currency}; convert them, or give a base in {found}"
+    )
+    warning = RowProblem(source, None, column, message)
+    return replace(records, problems=(warning, *records.problems))
 
 
 def _key(request: CalibrateRequest) -> str:
@@ -309,6 +371,7 @@ def calibrate_files(
         records = records_with_ids(records)
     else:
         base_text, base = given
+        records = _base_currency(records, base)
     calibration = fit(records, base)
     extra = _override_fits(request.overrides)
     if request.plan is not None and given is not None:

@@ -30,6 +30,7 @@ from calibrate import (
     normalise,
     unknown_user_columns,
     unused_columns,
+    value_currency,
 )
 from sim import TeamsimError
 
@@ -39,6 +40,13 @@ _DELIMITERS = ",;\t"
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) container
 _BINARY = "is not a CSV or Excel file (looks binary)"
+_WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+
+
+def _not_workbook(reason: str) -> str:
+    return f"is not a valid .xlsx workbook (could not be opened: {reason})"
+
+
 # The first rows looked at for a header below a title (calibrate.header_row looks at as
 # many), and for the delimiter when the sniffer gives up.
 _HEAD_ROWS = 11
@@ -98,6 +106,9 @@ def _load(path: Path, *, sheet: str | None) -> _Loaded | list[RowProblem]:
     if data.startswith(_OLE):
         return _fatal(path, "is an old Excel .xls workbook; save it as .xlsx or CSV")[1]
     text = _decode(data)
+    if text is None and path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        # Every workbook is binary: say why this one does not open, not that it is binary.
+        return _open_xlsx(data, source=str(path), sheet=sheet)
     if text is None:
         return _fatal(path, _BINARY)[1]
     return _Loaded(text=text, delimiter=_delimiter(text))
@@ -121,15 +132,22 @@ def _frame(loaded: _Loaded, *, source: str, skip: int) -> tuple[pd.DataFrame, li
 
 
 def _open_xlsx(data: bytes, *, source: str, sheet: str | None) -> _Loaded | list[RowProblem]:
+    """A workbook's sheet; a file that is no workbook is a fatal problem saying why.
+
+    A file named .xlsx that cannot be opened is "not a valid .xlsx workbook" with the
+    reason; another name (a ZIP archive given as a CSV) is "not a CSV or Excel file".
+    """
+    named = Path(source).suffix.lower() in _WORKBOOK_SUFFIXES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
-                return _fatal(Path(source), _BINARY)[1]
+                why = "a ZIP archive with no xl/workbook.xml in it"
+                return _fatal(Path(source), _not_workbook(why) if named else _BINARY)[1]
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-    except zipfile.BadZipFile:
-        return _fatal(Path(source), _BINARY)[1]
+    except zipfile.BadZipFile as exc:
+        return _fatal(Path(source), _not_workbook(str(exc)) if named else _BINARY)[1]
     except (KeyError, OSError, ValueError) as exc:
-        return _fatal(Path(source), f"cannot be read as an Excel workbook: {exc}")[1]
+        return _fatal(Path(source), _not_workbook(str(exc)))[1]
     names = [str(n) for n in book.sheet_names]
     if sheet is not None and sheet not in names:
         listed = ", ".join(f"'{n}'" for n in names)
@@ -443,11 +461,33 @@ def read_records(
         else:
             unused = unused_columns(kind, list(raw.columns), source=str(path), columns=columns)
             found += [unused] if unused is not None else []
+            found += _currency(table, raw, source=str(path), first_row=line + 1)
         problems += found + normalised
         dropped[kind.value] = left_out
         if table is not None:
             tables[kind] = table
     return combine(tables, problems, dropped, sources=sources)
+
+
+def _currency(
+    table: pd.DataFrame, raw: pd.DataFrame, *, source: str, first_row: int
+) -> list[RowProblem]:
+    """Note the value column's currency on the table (attrs "currency", "currency_found").
+
+    The currency is read from the raw cells (calibrate.value_currency): the normalised
+    values have lost their marks. Returns the fatal problem when they name several.
+    """
+    column = table.attrs.get("columns", {}).get("value")
+    if column is None or column not in raw.columns:
+        return []
+    rows = range(first_row, first_row + len(raw))
+    found = value_currency(str(column), raw[column], rows, source=source)
+    if isinstance(found, RowProblem):
+        return [found]
+    if found is not None:
+        table.attrs["currency"] = found.code
+        table.attrs["currency_found"] = found.evidence
+    return []
 
 
 # A title line is quoted in the note up to this many characters.

@@ -182,7 +182,7 @@ CASES: dict[str, Case] = {
     ),
     "a zip that is not a workbook": Case(
         {"deals.xlsx": b"PK\x03\x04" + bytes(64)},
-        "deals.xlsx: is not a CSV or Excel file (looks binary)",
+        "deals.xlsx: is not a valid .xlsx workbook (could not be opened: File is not a zip file)",
         fatal=True,
     ),
     "missing file": Case(
@@ -250,7 +250,8 @@ CASES: dict[str, Case] = {
     ),
     "a zip archive of other files": Case(
         {"deals.xlsx": _zip_of_text()},
-        "deals.xlsx: is not a CSV or Excel file (looks binary)",
+        "deals.xlsx: is not a valid .xlsx workbook (could not be opened: a ZIP archive with "
+        "no xl/workbook.xml in it)",
         fatal=True,
     ),
     "old xls workbook": Case(

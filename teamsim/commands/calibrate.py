@@ -81,7 +81,14 @@ def calibrate(
     name: Annotated[
         str | None, typer.Option(help="Scenario name (without --base).", show_default=False)
     ] = None,
-    currency: Annotated[str, typer.Option(help="ISO 4217 currency (without --base).")] = "USD",
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            help="ISO 4217 currency (without --base); default: the one the value column's "
+            "header or values name (€, EUR, руб ...), else USD.",
+            show_default=False,
+        ),
+    ] = None,
     report: Annotated[
         bool, typer.Option("--report", help="Print goals against current results.")
     ] = False,
