@@ -633,11 +633,11 @@ def _bt_cell(row: dict[Any, Any], measure: str) -> str:
 
 
 def expected_text(bt: Backtest, measure: str) -> str:
-    """What a correct model gives here, as " (a correct model: 7 to 11)"; "" if unmeasured."""
+    """What a correct model gives here, as " (a correct model: 7–11)"; "" if unmeasured."""
     if measure not in bt.expected:
         return ""
     low, high = bt.expected[measure]
-    return f" (a correct model: {low} to {high})"
+    return f" (a correct model: {low}{JOINER}{high})"
 
 
 def _backtest_grid(bt: Backtest) -> Grid:
