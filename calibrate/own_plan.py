@@ -13,12 +13,28 @@ import math
 import pandas as pd
 
 from calibrate.contract import Fit, Kept, Records, Status
+from calibrate.observed import records_period
 from calibrate.records import plan_basis, record_months
-from calibrate.report import NEEDS_COLUMNS, goals_against_results
+from calibrate.report import NEEDS_COLUMNS, PLAN_PATH, goals_against_results
 from calibrate.words import counted
 from sim.scenario import Scenario
 
-PLAN_PATH: tuple[str, ...] = ("plan", "revenue_per_month")
+__all__ = ["PLAN_PATH", "own_revenue_plan", "plan_months"]
+
+
+def plan_months(records: Records) -> float:
+    """The months the plan would be taken from: the report's whole months, as it counts them.
+
+    The records' whole calendar months (calibrate.observed.Period, the months the report's
+    "now" averages over) when there are any, else the records' span in months
+    (calibrate.records.record_months). So the reason a plan is not taken ("1 won deal
+    over 1.0 months") counts the months as the report does ("the 1 whole month of the
+    records, 2027-01"), not 26 days as 0.9 months beside it.
+    """
+    period = records_period(records)
+    if period is not None and period.whole:
+        return float(len(period.whole))
+    return record_months(records)
 
 
 def own_revenue_plan(records: Records, base: Scenario) -> Fit | Kept:
@@ -32,11 +48,12 @@ def own_revenue_plan(records: Records, base: Scenario) -> Fit | Kept:
         A :class:`Fit` of ``plan.revenue_per_month`` (currency a month, the records'
         whole-month mean; ``n`` the months averaged), or a :class:`Kept` naming why the
         base's plan stays: no revenue in the records, or too few won deals or months
-        (``plan_basis``: at least ``MIN_PLAN_WON`` won deals over ``MIN_PLAN_MONTHS``).
+        (``plan_basis``: at least ``MIN_PLAN_WON`` won deals over ``MIN_PLAN_MONTHS``,
+        the months counted by :func:`plan_months`).
     """
     deals = records.deals
     won = 0 if deals is None else int((deals["status"] == Status.WON.value).sum())
-    thin = plan_basis(won, record_months(records))
+    thin = plan_basis(won, plan_months(records))
     if thin is not None:
         return Kept(PLAN_PATH, f"no plan given and {thin}: give --plan")
     report = goals_against_results(records, base, pd.DataFrame(columns=list(NEEDS_COLUMNS)))

@@ -33,6 +33,8 @@ __all__ = [
     "FUNNEL",
     "LABELS",
     "NEEDS_COLUMNS",
+    "NO_PLAN",
+    "PLAN_PATH",
     "REVENUE_INTERVAL",
     "GoalsReport",
     "goals_against_results",
@@ -68,6 +70,11 @@ NEEDS_COLUMNS: tuple[str, ...] = (
     "won",
     "revenue",
 )
+# The scenario field of the plan a month: a Kept of it (Calibration.kept) says the plan is
+# an assumption teamsim wrote (no --plan, no base, too few won deals to take it from the
+# records: "a deal a month a segment"), nothing to measure the team against.
+PLAN_PATH: tuple[str, ...] = ("plan", "revenue_per_month")
+NO_PLAN = "no plan given: give --plan AMOUNT to compare"
 REVENUE_INTERVAL = (
     "95 % t interval of the mean over the person's whole months of revenue "
     "(mean +- t(0.975, n-1) sd / sqrt n, floored at 0; none with fewer than 2 months)"
@@ -110,6 +117,14 @@ class GoalsReport:
     # (nobody is "below"); ``not_judged`` says why in words.
     revenue_judged: bool = True
     not_judged: str = ""
+    # True: the plan is an assumption (a Kept of PLAN_PATH), so nothing is "needed" and
+    # no stage is short of it; ``not_judged`` is then :data:`NO_PLAN`.
+    plan_assumed: bool = False
+
+    @property
+    def no_plan(self) -> str:
+        """What to do when the plan is an assumption (:data:`NO_PLAN`); "" with a plan."""
+        return NO_PLAN if self.plan_assumed else ""
 
 
 # --- the plan's needs -----------------------------------------------------------------
@@ -301,6 +316,25 @@ def _now_column(stage: str, source: str) -> str:
             source, "meetings"
         )
     return stage
+
+
+# The first stage's sources that are activities: a person's own first stage is then what
+# they log of it (_first_stage_column).
+_ACTIVITY_FIRST = ("bookings (activities)", "meetings (activities)")
+
+
+def _first_stage_column(means: pd.DataFrame, person: str) -> str:
+    """A person's first stage when it comes from activities: bookings, else meetings held.
+
+    An SDR books first meetings, an account executive holds them: each logs the first
+    stage in their own kind, and a person who logged no booking is measured by the
+    meetings they held (the team's row counts bookings only: each booked meeting is one
+    entry into the first stage, counted once).
+    """
+    if "bookings" not in means.columns:
+        return "meetings"
+    booked = float(means["bookings"].astype(float)[person])
+    return "bookings" if booked > 0 else "meetings"
 
 
 # --- the people -----------------------------------------------------------------------
@@ -576,6 +610,8 @@ def _people_table(
         }
         for stage in FUNNEL:
             column = _now_column(stage, sources[stage])
+            if stage == "first_stage" and sources[stage] in _ACTIVITY_FIRST:
+                column = _first_stage_column(means, person)
             now = means[column].astype(float)
             row[f"{stage}_now"] = float(now[person]) if sources[stage] else math.nan
             if stage in CALL_STAGES and not workers[person].does(stage):
@@ -650,7 +686,8 @@ def goals_against_results(
         people: Optional per-person frame with ``person`` and ``role`` (e.g.
             ``Calibration.people``); it names roles the team file does not.
         kept: The values the records could not tell (``Calibration.kept``): the win
-            rate's fields among them are named when it is not fitted.
+            rate's fields among them are named when it is not fitted; one of
+            :data:`PLAN_PATH` says the plan is an assumption (nothing is then needed).
 
     Returns:
         The team's stages now against needed; ``people`` with, per person, ``role``,
@@ -673,7 +710,11 @@ def goals_against_results(
         the funnel of ``needs`` (:func:`_on_months`). With no closed deal the win rate is
         not fitted: only the revenue is needed (``not_fitted`` says why). With no deals
         revenue against the plan cannot be judged: ``furthest`` is empty and
-        ``revenue_judged`` False.
+        ``revenue_judged`` False; so too when the plan is an assumption (``kept`` holds
+        :data:`PLAN_PATH`): then nothing is needed, ``plan_assumed`` is True and
+        ``not_judged`` is :data:`NO_PLAN`. A person's first stage, when it comes from
+        activities, is their bookings, or the meetings they held when they logged no
+        booking (:func:`_first_stage_column`).
 
     Raises:
         ValueError: If ``needs`` lacks a column the report reads.
@@ -688,9 +729,12 @@ def goals_against_results(
     else:  # no dated records: the plan's own months
         months = tuple(sorted(str(m) for m in needs["month"].unique()))
     not_fitted = _not_fitted(records, scenario, kept)
+    plan_assumed = any(tuple(k.path) == PLAN_PATH for k in kept)
     placed = _on_months(needs, scenario, months)
     needed = _needed(placed, scenario)
-    if not_fitted:
+    if plan_assumed:  # a plan teamsim made up needs nothing of the team
+        needed = {s: math.nan for s in needed}
+    elif not_fitted:
         needed = {s: (v if s == "revenue" else math.nan) for s, v in needed.items()}
     sources = _sources(records)
     not_judged = _not_judged(records, sources)
@@ -725,7 +769,7 @@ def goals_against_results(
     table = _people_table(
         records, scenario, needed=needed, needs=placed, sources=sources, people=people
     )
-    judged = not not_judged
+    judged = not (not_judged or plan_assumed)
     return GoalsReport(
         team=team,
         largest_gap=largest,
@@ -741,5 +785,6 @@ def goals_against_results(
         months_whole=period is None or bool(period.whole),
         not_fitted=not_fitted,
         revenue_judged=judged,
-        not_judged=not_judged,
+        not_judged=NO_PLAN if plan_assumed and not not_judged else not_judged,
+        plan_assumed=plan_assumed,
     )

@@ -144,7 +144,8 @@ def _wait_cause(
             f"name a deputy (roles.{rid}.deputy) or add a second {title} (roles.{rid}.headcount)"
         )
         return Diagnosis(cause, remedy)
-    cover = f"covered by {role.deputy}" if role.deputy else "with no deputy"
+    deputy = f"another {title}" if role.deputy == rid else role.deputy  # peers cover
+    cover = f"covered by {deputy}" if role.deputy else "with no deputy"
     load = (
         f"busy {100 * busy:.0f} % of its available time, away {days_away:.0f} days a year, {cover}"
     )

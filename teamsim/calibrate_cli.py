@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.markup import escape
+from rich.text import Text
 
 from calibrate import Records, counted
 from sim import TeamsimError
-from teamsim.calibrate_view import print_fits, print_kept, print_report, write_excel
+from teamsim.calibrate_view import (
+    SHOWN_PROBLEMS,
+    print_fits,
+    print_kept,
+    print_report,
+    write_excel,
+)
 from teamsim.calibration import (
     CalibrateRequest,
     CalibrationOutcome,
@@ -16,9 +23,18 @@ from teamsim.calibration import (
     write_text,
 )
 from teamsim.console import err, out, user_errors
+from teamsim.figure_tables import show
+from teamsim.plan_met_view import FEW_REPLICATIONS
 from teamsim.progress import replication_progress
 
-SHOWN_PROBLEMS = 20  # the rest are counted here and listed in full by --excel
+__all__ = [
+    "SHOWN_PROBLEMS",
+    "backtest_warning",
+    "check_outputs",
+    "print_problems",
+    "print_summary",
+    "run_calibration",
+]
 # The scenario is YAML whatever -o says: another suffix (.xlsx, .json) would mislead
 # whoever opens it next.
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -47,12 +63,28 @@ def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
     print_fits(out, cal, currency=sc.currency, locale=sc.money_locale)
     print_kept(out, cal)
     for item in cal.unwritten:
-        out.print(f"not written: {escape(item.why)}: {escape(item.what)}: {escape(item.fit)}")
+        show(out, Text(f"not written: {item.why}: {item.what}: {item.fit}"))
     first, last = (t.date() for t in cal.period)
     out.print(
         f"[green]wrote[/] {escape(str(out_path))}: {counted(len(cal.fits), 'value')} fitted from "
         f"the records of {first} to {last}; check it with: teamsim validate {out_path}",
         soft_wrap=True,
+    )
+
+
+def backtest_warning(replications: int) -> str | None:
+    """A warning when the back-test's bands rest on fewer than 20 replications, else None.
+
+    The rule of ``teamsim simulate``'s P(plan met) (teamsim.plan_met_view.FEW_REPLICATIONS):
+    below it a P10-P90 band is a few values apart, so a month inside or outside it says
+    little.
+    """
+    if replications >= FEW_REPLICATIONS:
+        return None
+    return (
+        f"the back-test's P10-P90 bands rest on {counted(replications, 'replication')}: "
+        f"they are wide and uncertain; run {FEW_REPLICATIONS} or more (--replications) to "
+        "read the months inside them as a number"
     )
 
 
@@ -97,6 +129,9 @@ def run_calibration(request: CalibrateRequest) -> int:
         print_problems(outcome.records)
         write_text(request.out_path, outcome.text, keep=keep)
         print_summary(outcome, request.out_path)
+        warning = backtest_warning(request.replications) if request.backtest else None
+        if warning:
+            err.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
         if request.report or request.backtest:
             print_report(out, outcome.report, outcome.backtest)
         if request.excel:

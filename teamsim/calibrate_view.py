@@ -19,7 +19,6 @@ import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from calibrate import (
@@ -35,6 +34,7 @@ from calibrate import (
 from sim import TeamsimError
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
+from teamsim.figure_tables import Grid, print_grid, show
 from teamsim.format import (
     MoneyScale,
     fmt_value,
@@ -45,7 +45,9 @@ from teamsim.format import (
 
 __all__ = [
     "BAND_NOTE",
+    "JOINER",
     "SHEETS",
+    "SHOWN_PROBLEMS",
     "against_plan",
     "expected_text",
     "fit_interval",
@@ -60,6 +62,7 @@ __all__ = [
     "print_kept",
     "print_report",
     "report_sheets",
+    "report_where",
     "rows_note",
     "sentences",
     "stage_header",
@@ -72,9 +75,13 @@ BAND_NOTE = (
     "band: simulated P10-P90 over the replications; a correct model puts about 80 % of "
     "the observed months inside it"
 )
-# The width a table's first column (a person, a stage, a month) may take whole; the
-# other columns wrap around it. Wider names fold rather than squeeze the figures away.
-_KEY_MAX = 32
+# The one joiner of an interval's ends in the report, as a fit's interval writes it
+# (fit_interval, teamsim.format.format_money_range's joiner there): "[20–31 %]",
+# "[13,916–34,655]", "(56.5–68.4)".
+JOINER = "\u2013"
+# Problems printed on stderr before the scenario; the rest are counted there and listed
+# in full by --excel.
+SHOWN_PROBLEMS = 20
 
 
 # --- words ----------------------------------------------------------------------------
@@ -98,11 +105,13 @@ def _lower(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def rows_note(report: GoalsReport) -> str:
-    """The rows the report does not rest on, in words.
+def rows_note(report: GoalsReport, *, where: str = "see problems") -> str:
+    """The rows the report does not rest on, in words, and ``where`` the problems are.
 
     "all rows used; no warnings", "all rows used; 7 warnings (see problems)",
-    "2 rows not used; 1 warning (see problems)"; "problems" for the fatal ones.
+    "2 rows not used; 1 warning (printed above)"; "problems" for the fatal ones.
+    ``where``: the terminal's :func:`report_where`, the workbook's "see sheet problems",
+    the dashboard's default "see problems" (its own table of them).
     """
     used = (
         "all rows used"
@@ -115,7 +124,7 @@ def rows_note(report: GoalsReport) -> str:
     said += [counted(fatal, "problem")] if fatal else []
     if not said:
         return f"{used}; no warnings"
-    return f"{used}; {' and '.join(said)} (see problems)"
+    return f"{used}; {' and '.join(said)} ({where})"
 
 
 def gap_note(report: GoalsReport) -> str:
@@ -123,8 +132,11 @@ def gap_note(report: GoalsReport) -> str:
 
     "largest gap: revenue, 99.2 % of plan (5,400 USD short a month)"; "no shortfall:
     every stage measured is at or above plan"; "no gap to show: no stage is both
-    needed and measured".
+    needed and measured"; with a plan teamsim assumed (no --plan, no base, too few won
+    deals to take it from), "no plan given: give --plan AMOUNT to compare".
     """
+    if report.plan_assumed:
+        return report.no_plan
     team = report.team
     if report.largest_gap is not None:
         row = team.loc[team["stage"] == report.largest_gap].iloc[0]
@@ -195,13 +207,16 @@ def team_cells(
 
     The terminal and the dashboard show these; revenue's three amounts in one scale
     (never "2.33K" beside "333"), in ``locale`` (the scenario's ``money_locale``; by
-    default the currency's usual one).
+    default the currency's usual one). A gap "on plan" (under one unit) is words, not an
+    amount: it does not set the scale, so the plan reads as everywhere ("$653K", not
+    "$652.71K" beside a gap of cents).
     """
     stage, gap = str(row["stage"]), float(row["gap"])
     where = locale or Scenario.default_locale(currency)
     scale = None
     if stage == "revenue":
-        amounts = [float(row["now"]), float(row["needed"]), abs(gap)]
+        amounts = [float(row["now"]), float(row["needed"])]
+        amounts += [] if _on_plan(stage, gap) else [abs(gap)]
         scale = money_scale(amounts, where)
     return (
         _amount(stage, float(row["now"]), currency, scale, locale=where),
@@ -229,14 +244,19 @@ def _figure(stage: str, value: float, locale: str | None = None) -> str:
 
 
 def interval(low: float, high: float) -> str:
-    """A share's interval in whole percent: "[8-19 %]"."""
+    """A share's interval in whole percent: "[8–19 %]" (the report's :data:`JOINER`)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return f"[{100 * low:.0f}-{100 * high:.0f} %]"
+    return f"[{100 * low:.0f}{JOINER}{100 * high:.0f} %]"
 
 
 def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
-    """A win rate with its 95 % interval and sample: "11.1 % [8-14 %] of 432"."""
+    """A win rate with its 95 % interval and sample: "11.1 % [8–14 %] of 432".
+
+    "-" when the person closed no deal (no rate to show, not "- of 0").
+    """
+    if not closed:
+        return "-"
     return f"{_share(rate)} {interval(low, high)} of {closed:,}".replace("  ", " ")
 
 
@@ -289,6 +309,8 @@ def months_note(report: GoalsReport) -> str:
         )
     if report.partial_months:
         where += f" (partial months left out: {', '.join(report.partial_months)})"
+    if report.plan_assumed:
+        return f"{where}: now, the records' mean"
     return (
         f"{where}: now, the records' mean; needed, the plan written in the scenario "
         "(plan.revenue_per_month) on the same months, through its funnel"
@@ -386,52 +408,41 @@ def fit_value(path: str, value: object, currency: str, *, locale: str | None = N
 # --- the terminal ---------------------------------------------------------------------
 
 
-def _key_column(table: Table, header: str, values: Sequence[str], *, whole: bool = True) -> None:
-    """The first column (names, months): whole while it fits, folded beyond.
-
-    ``whole`` False: words that may wrap at their spaces (the stages' labels), so the
-    figures beside them keep their room.
-    """
-    longest = max((len(v) for v in [header, *values]), default=0)
-    keep = whole and longest <= _KEY_MAX
-    # No min_width: rich restores it after shrinking the table, which then overflows.
-    table.add_column(header, no_wrap=keep, overflow="fold")
-
-
-def _columns(table: Table, headers: Sequence[str]) -> None:
-    for header in headers:
-        table.add_column(header, justify="right", overflow="fold")
-
-
-def _team_table(report: GoalsReport) -> Table:
+def _team_grid(report: GoalsReport) -> Grid:
     cur = report.currency
-    caption = sentences(
-        [
-            months_note(report),
-            report.not_fitted,
-            _sources_note(report),
-            gap_note(report),
-            rows_note(report),
-        ]
-    )
-    table = Table(
+    grid = Grid(
         title="Goals against current results: the team, a month",
-        title_justify="left",
-        caption=caption,
-        caption_justify="left",
+        key="stage",
+        columns={h: [] for h in ("now", "needed", "short / surplus", "now / needed")},
+        caption=sentences(
+            [
+                months_note(report),
+                report.not_fitted,
+                _sources_note(report),
+                gap_note(report),
+                rows_note(report, where=report_where(report)),
+            ]
+        ),
     )
-    rows = report.team.to_dict(orient="records")
-    _key_column(table, "stage", [LABELS[str(r["stage"])] for r in rows])
-    _columns(table, ("now", "needed", "short / surplus", "now / needed"))
-    for row in rows:
+    for row in report.team.to_dict(orient="records"):
         stage = str(row["stage"])
-        table.add_row(
+        grid.add_row(
             LABELS[stage],
-            *team_cells(row, cur, locale=report.locale or None),
-            _share(row["ratio"]),
+            [*team_cells(row, cur, locale=report.locale or None), _share(row["ratio"])],
             style="bold red" if stage == report.largest_gap else None,
         )
-    return table
+    return grid
+
+
+def report_where(report: GoalsReport) -> str:
+    """Where the terminal's problems are: above (stderr), and in full in the workbook.
+
+    "printed above" when every problem is (teamsim.calibrate_cli.SHOWN_PROBLEMS);
+    else "the first 20 printed above; all: --excel FILE, sheet problems".
+    """
+    if len(report.problems) <= SHOWN_PROBLEMS:
+        return "printed above"
+    return f"the first {SHOWN_PROBLEMS} printed above; all: --excel FILE, sheet problems"
 
 
 def _sources_note(report: GoalsReport) -> str:
@@ -463,10 +474,15 @@ def against_plan(
     """
     if not math.isfinite(gap):
         return "-"
-    if abs(gap) < (1.0 if stage == "revenue" else 0.05):
+    if _on_plan(stage, gap):
         return "on plan"
     word = "short" if gap > 0 else "surplus"
     return f"{_amount(stage, abs(gap), currency, scale, locale=locale)} {word}"
+
+
+def _on_plan(stage: str, gap: float) -> bool:
+    """A gap too small to show: under one unit of money, or a twentieth of a count."""
+    return abs(gap) < (1.0 if stage == "revenue" else 0.05)
 
 
 def _by_role(people: pd.DataFrame) -> list[tuple[str, list[dict[Any, Any]]]]:
@@ -478,54 +494,82 @@ def _by_role(people: pd.DataFrame) -> list[tuple[str, list[dict[Any, Any]]]]:
     return list(groups.items())
 
 
-def _people_tables(report: GoalsReport) -> list[Table]:
-    """Each person, a month: calls and meetings; then the deals and the win rate.
+_NEED_NOTE = (
+    "a month now / the person's share of the need: each segment's and channel's need "
+    "shared among the people whose role works it, by selling share (dials and "
+    "conversations among those who dial the channel, the deal stages among those who "
+    "sell the segment; an unknown role as a line seller who does all); -: a stage the "
+    "person's role does not do, or a need not derived"
+)
+_FIRST_STAGE_NOTE = (
+    "meetings / first stage: the meetings a person booked, or held when they booked none"
+)
 
-    Two tables of five columns rather than one of ten, so that at 80 columns every name
-    stays whole and every figure readable; both grouped by role (a role's line heads
-    its people).
+
+def _people_grids(report: GoalsReport) -> list[Grid]:
+    """Each person: calls and meetings; deals; their share of the need and win rate.
+
+    Three narrow tables rather than one of nine columns, so that at 80 columns a name of
+    30 characters stays whole and no figure is broken; each grouped by role (a role's
+    line heads its people).
     """
     cur = report.currency
     loc = report.locale or None
-    need = (
-        "a month now / the person's share of the need: each segment's and channel's need "
-        "shared among the people whose role works it, by selling share (dials and "
-        "conversations among those who dial the channel, the deal stages among those who "
-        "sell the segment; an unknown role as a line seller who does all); -: a stage the "
-        "person's role does not do"
-    )
     calls = ("dials", "conversations", "first_stage")
     deals = ("proposals", "won", "revenue")
-    first = Table(
+    sources = dict(zip(report.team["stage"], report.team["source"], strict=True))
+    first = Grid(
         title="Each person, a month now / needed: calls and meetings",
-        title_justify="left",
-        caption=sentences([need, "share: of the team's revenue need"]),
-        caption_justify="left",
+        key="person",
+        columns={LABELS[s]: [] for s in calls},
+        caption=sentences(
+            [
+                _NEED_NOTE,
+                _FIRST_STAGE_NOTE
+                if str(sources.get("first_stage")).endswith("(activities)")
+                else "",
+            ]
+        ),
     )
-    second = Table(
+    second = Grid(
         title="Each person, a month now / needed: deals",
-        title_justify="left",
-        caption=sentences(["win rate: won of closed, 95 % Wilson interval"]),
-        caption_justify="left",
+        key="person",
+        columns={stage_header(s, cur): [] for s in deals},
     )
-    groups = _by_role(report.people)
-    names = [escape(str(p)) for p in report.people["person"]] + [role for role, _ in groups]
-    for table in (first, second):
-        _key_column(table, "person", names)
-    _columns(first, ["share", *(LABELS[s] for s in calls)])
-    _columns(second, [*(stage_header(s, cur) for s in deals), "win rate [95 %]"])
-    for role, rows in groups:
-        for table in (first, second):
-            table.add_row(Text(role, style="bold"), end_section=False)
+    # The share only with a need to share, the win rate only with a deal closed: a
+    # column of "-" (or "- of 0") says nothing.
+    shares = bool(report.people["share"].notna().any())
+    rates = int(report.people["closed"].fillna(0).astype(int).sum()) > 0
+    win = Grid(
+        title="Each person: "
+        + " and ".join(
+            (["share of the revenue need"] if shares else [])
+            + (["win rate over the records"] if rates else [])
+        ),
+        key="person",
+        columns={h: [] for h in (["share"] if shares else []) + (["win rate"] if rates else [])},
+        caption=sentences(
+            [
+                "share: of the team's revenue need" if shares else "",
+                "win rate: in brackets, the 95 % Wilson interval" if rates else "",
+            ]
+        ),
+    )
+    for role, rows in _by_role(report.people):
+        for grid in (first, second, win):
+            grid.add_row(Text(role, style="bold"), [""] * len(grid.columns))
         for row in rows:
             person = escape(str(row["person"]))
             cells = {
                 s: person_cell(s, row[f"{s}_now"], row[f"{s}_needed"], locale=loc) for s in FUNNEL
             }
-            first.add_row(person, _share(row["share"]), *(cells[s] for s in calls))
-            win = win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"])
-            second.add_row(person, *(cells[s] for s in deals), win)
-    return [first, second]
+            first.add_row(person, [cells[s] for s in calls])
+            second.add_row(person, [cells[s] for s in deals])
+            rate = win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"])
+            win.add_row(
+                person, ([_share(row["share"])] if shares else []) + ([rate] if rates else [])
+            )
+    return [first, second] + ([win] if win.columns else [])
 
 
 def stage_header(stage: str, currency: str) -> str:
@@ -533,41 +577,40 @@ def stage_header(stage: str, currency: str) -> str:
     return f"{LABELS[stage]} ({currency})" if stage == "revenue" else LABELS[stage]
 
 
-def _furthest_table(report: GoalsReport, top: int) -> Table:
+def _furthest_grid(report: GoalsReport, top: int) -> Grid:
     cur = report.currency
     loc = report.locale or None
     shown = report.furthest.head(top).to_dict(orient="records")
     total = len(report.furthest)
     cut = f"{top} of {total} shown, furthest short first; all of them: --excel FILE"
-    table = Table(
+    grid = Grid(
         title="Below plan, furthest short first",
-        title_justify="left",
+        key="person",
+        columns={h: [] for h in (f"revenue now ({cur})", f"needed ({cur})", "now / needed")},
         caption=sentences(
-            [cut if total > top else "", f"revenue interval: {report.revenue_interval}"]
+            [
+                cut if total > top else "",
+                f"revenue now: in brackets, {report.revenue_interval}",
+            ]
         ),
-        caption_justify="left",
-    )
-    _key_column(table, "person", [escape(str(r["person"])) for r in shown])
-    _columns(
-        table,
-        (f"revenue now ({cur}) [95 %]", f"needed ({cur})", "now / needed [95 %]", "won / closed"),
     )
     for row in shown:
         low, high = row["revenue_low"], row["revenue_high"]
         band = (
-            f" [{_figure('revenue', low, loc)} to {_figure('revenue', high, loc)}]"
+            f" [{_figure('revenue', low, loc)}{JOINER}{_figure('revenue', high, loc)}]"
             if math.isfinite(low) and math.isfinite(high)
             else ""
         )
-        ratio = f"{_share(row['ratio'])} {interval(row['ratio_low'], row['ratio_high'])}"
-        table.add_row(
+        # The ratio's interval is the revenue's over the need: shown once, on the revenue.
+        grid.add_row(
             escape(str(row["person"])),
-            _figure("revenue", row["revenue_now"], loc) + band,
-            _figure("revenue", row["revenue_needed"], loc),
-            ratio.strip(),
-            f"{row['won_total']:,} / {row['closed']:,}",
+            [
+                _figure("revenue", row["revenue_now"], loc) + band,
+                _figure("revenue", row["revenue_needed"], loc),
+                _share(row["ratio"]),
+            ],
         )
-    return table
+    return grid
 
 
 def _bt_value(measure: str, value: float) -> str:
@@ -579,22 +622,25 @@ def _bt_value(measure: str, value: float) -> str:
 
 
 def _bt_cell(row: dict[Any, Any], measure: str) -> str:
+    """Observed, the simulated P10–P90 band, inside or not: "58.0 (56.5–68.4) in"."""
     if not math.isfinite(row["observed"]):
         return "-"
     observed, p10, p90 = (_bt_value(measure, row[k]) for k in ("observed", "p10", "p90"))
+    if measure == "win_rate":  # the unit once, as a share's interval: "11.8–12.9 %"
+        p10 = p10.removesuffix(" %")
     mark = "[green]in[/]" if row["inside"] else "[red]out[/]"
-    return f"{observed} ({p10} to {p90}) {mark}"
+    return f"{observed} ({p10}{JOINER}{p90}) {mark}"
 
 
 def expected_text(bt: Backtest, measure: str) -> str:
-    """What a correct model gives here, as " (a correct model: 7 to 11)"; "" if unmeasured."""
+    """What a correct model gives here, as " (a correct model: 7–11)"; "" if unmeasured."""
     if measure not in bt.expected:
         return ""
     low, high = bt.expected[measure]
-    return f" (a correct model: {low} to {high})"
+    return f" (a correct model: {low}{JOINER}{high})"
 
 
-def _backtest_table(bt: Backtest) -> Table:
+def _backtest_grid(bt: Backtest) -> Grid:
     inside = ", ".join(
         f"{_lower(LABELS[m])} {i} of {n}{expected_text(bt, m)}" for m, (i, n) in bt.inside.items()
     )
@@ -604,21 +650,19 @@ def _backtest_table(bt: Backtest) -> Table:
         if bt.filling
         else ""
     )
-    table = Table(
+    grid = Grid(
         title=(
             f"Back-test: observed (simulated P10 to P90, {counted(bt.replications, 'replication')})"
         ),
-        title_justify="left",
+        key="month",
+        columns={stage_header(m, bt.currency): [] for m in BACKTEST_MEASURES},
         caption=sentences([f"inside the band: {inside}", BAND_NOTE, filling]),
-        caption_justify="left",
     )
-    _key_column(table, "month", list(bt.months))
-    _columns(table, [stage_header(m, bt.currency) for m in BACKTEST_MEASURES])
     for month in bt.months:
         part = bt.table.loc[bt.table["month"] == month]
         cells = {r["measure"]: r for r in part.to_dict(orient="records")}
-        table.add_row(month, *(_bt_cell(cells[m], m) for m in BACKTEST_MEASURES))
-    return table
+        grid.add_row(month, [_bt_cell(cells[m], m) for m in BACKTEST_MEASURES])
+    return grid
 
 
 def print_report(
@@ -626,30 +670,39 @@ def print_report(
 ) -> None:
     """Print the team's stages, each person, the ``top`` furthest below plan, the back-test.
 
-    When nobody is below plan, a line says so (with how many people were compared);
-    without deals, that revenue against the plan cannot be judged. More than ``top``
-    below plan: the caption says how many are shown and where the rest are.
+    Every table fits the console's width (:func:`teamsim.figure_tables.print_grid`: split
+    rather than broken inside a figure); no line ends in spaces. When nobody is below
+    plan, a line says so (with how many people were compared); without deals, that
+    revenue against the plan cannot be judged; with no plan given and nothing else in
+    the way, nothing (the team's caption says to give one). More than ``top`` below
+    plan: the caption says how many are shown and where the rest are.
     """
-    console.print(_team_table(report))
+    print_grid(console, _team_grid(report))
     if not report.people.empty:
-        for table in _people_tables(report):
-            console.print(table)
-        if not report.revenue_judged:
-            console.print(f"Below plan: cannot be judged: {report.not_judged}.")
+        for grid in _people_grids(report):
+            print_grid(console, grid)
+        if report.not_judged and report.not_judged == report.no_plan:
+            pass  # the team's caption says it: "no plan given: give --plan AMOUNT ..."
+        elif not report.revenue_judged:
+            show(console, Text(f"Below plan: cannot be judged: {report.not_judged}."))
         elif report.furthest.empty:
             compared = int((report.people["share"] > 0).sum())
-            console.print(
-                f"Below plan: nobody ({counted(compared, 'person')} with a revenue need "
-                "compared; each at or above their share)."
+            show(
+                console,
+                Text(
+                    f"Below plan: nobody ({counted(compared, 'person')} with a revenue need "
+                    "compared; each at or above their share)."
+                ),
             )
         else:
-            console.print(_furthest_table(report, top))
+            print_grid(console, _furthest_grid(report, top))
     if backtest is not None:
         if backtest.months:
-            console.print(_backtest_table(backtest))
+            print_grid(console, _backtest_grid(backtest))
         else:
-            console.print(
-                "Back-test: no whole month of the records lies inside the simulated period."
+            show(
+                console,
+                Text("Back-test: no whole month of the records lies inside the simulated period."),
             )
 
 
@@ -700,7 +753,7 @@ def print_fits(
     connects a dial of 126, ...". Money in ``locale`` (the scenario's ``money_locale``).
     """
     fits = calibration.fits
-    console.print(Text(f"Fitted from the records: {counted(len(fits), 'value')}", style="bold"))
+    show(console, Text(f"Fitted from the records: {counted(len(fits), 'value')}", style="bold"))
     for f in fits:
         path = dotted(f.path)
         value = fit_value(path, f.value, currency, locale=locale)
@@ -708,11 +761,11 @@ def print_fits(
         span = fit_interval(path, f.low, f.high, currency, locale=locale) if number else ""
         value = f"{value}, {span}" if span and value else value
         if len(path) + 2 + len(value) <= console.width:
-            console.print(Text.assemble((path, "bold"), ": ", value), overflow="fold")
+            show(console, Text.assemble((path, "bold"), ": ", value, overflow="fold"))
         else:  # the value on its own line rather than broken after the path
-            console.print(Text(f"{path}:", style="bold", overflow="fold"))
-            console.print(Padding(Text(value, overflow="fold"), (0, 0, 0, 2)))
-        console.print(Padding(Text(f.note, overflow="fold"), (0, 0, 0, 4)))
+            show(console, Text(f"{path}:", style="bold", overflow="fold"))
+            show(console, Padding(Text(value, overflow="fold"), (0, 0, 0, 2)))
+        show(console, Padding(Text(f.note, overflow="fold"), (0, 0, 0, 4)))
 
 
 def print_kept(console: Console, calibration: Calibration) -> None:
@@ -724,14 +777,14 @@ def print_kept(console: Console, calibration: Calibration) -> None:
     kept = calibration.kept
     if not kept:
         return
-    console.print(f"not calibrated: assumption kept: {counted(len(kept), 'value')}")
+    show(console, Text(f"not calibrated: assumption kept: {counted(len(kept), 'value')}"))
     by_why: dict[str, list[str]] = {}
     for k in kept:
         by_why.setdefault(k.why, []).append(dotted(k.path))
     for why, fields in by_why.items():
-        console.print(Padding(Text(f"{why}:", overflow="fold"), (0, 0, 0, 2)))
+        show(console, Padding(Text(f"{why}:", overflow="fold"), (0, 0, 0, 2)))
         for field in fields:
-            console.print(Padding(Text(field, overflow="fold"), (0, 0, 0, 4)))
+            show(console, Padding(Text(field, overflow="fold"), (0, 0, 0, 4)))
 
 
 # --- the workbook ---------------------------------------------------------------------
@@ -829,10 +882,16 @@ def _team_sheet(report: GoalsReport) -> tuple[pd.DataFrame, _Formats]:
     return frame, formats
 
 
+# The back-test sheet when there is nothing to compare: one line that says why.
+BACKTEST_NOT_RUN = "not run: add --backtest"
+BACKTEST_NO_MONTH = "no whole month of the records lies inside the simulated period"
+
+
 def _backtest_sheet(bt: Backtest | None) -> tuple[pd.DataFrame, _Formats]:
     names = ["Month", "Measure", "Observed", "Simulated mean", "Simulated P10", "Simulated P90"]
-    if bt is None:
-        return pd.DataFrame(columns=[*names, "Inside the band"]), {}
+    if bt is None or not bt.months:
+        note = BACKTEST_NOT_RUN if bt is None else BACKTEST_NO_MONTH
+        return pd.DataFrame({"Back-test": [note]}), {}
     table = bt.table
     frame = pd.DataFrame(
         {
@@ -939,12 +998,14 @@ def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
             "now and needed: the months": months_note(report),
             "win rate": report.not_fitted or "fitted from the closed deals",
             "largest gap": gap_note(report),
-            "rows": rows_note(report),
+            "rows": rows_note(report, where="see sheet problems"),
             "revenue interval": report.revenue_interval,
             "currency": report.currency,
         }
     )
-    if backtest is not None:
+    if backtest is None:
+        about["back-test"] = BACKTEST_NOT_RUN
+    else:
         about["back-test"] = ", ".join(
             f"{_lower(LABELS[m])} {i} of {n} inside" for m, (i, n) in backtest.inside.items()
         )

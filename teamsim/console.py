@@ -47,8 +47,11 @@ def report_error(exc: TeamsimError) -> None:
     """Print a user error, one line per problem, without a traceback."""
     lines = [str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else [str(exc)]
     for line in lines:
-        # The message may hold [brackets] (a list the user wrote): not Rich markup.
-        err.print(f"[bold red]error:[/] {escape(line)}", soft_wrap=True, markup=True)
+        # A message of several lines (RecordsError: one a problem) is several errors: each
+        # line its own "error:", so that none reads as a stray line of the one before.
+        for part in line.splitlines() or [""]:
+            # The message may hold [brackets] (a list the user wrote): not Rich markup.
+            err.print(f"[bold red]error:[/] {escape(part)}", soft_wrap=True, markup=True)
 
 
 @contextmanager

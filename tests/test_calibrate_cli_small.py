@@ -258,7 +258,9 @@ def test_flags_show_as_flags_in_the_help() -> None:
 
 def test_the_key_help_names_the_key_file() -> None:
     text = _help("calibrate", "key")
-    assert "$XDG_CONFIG_HOME/teamsim/pseudonym.key" in text
+    # Not "$XDG_CONFIG_HOME/teamsim/pseudonym.key": one token that long is cut ("…") in
+    # the help's column at 80.
+    assert "teamsim/pseudonym.key under $XDG_CONFIG_HOME (~/.config when unset)" in text
     assert "output file's name" not in text
 
 

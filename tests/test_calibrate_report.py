@@ -426,6 +426,6 @@ def test_each_person_shares_only_the_stages_and_segments_their_role_works() -> N
     # The terminal shows "-" where the role does not do the stage, never "0.0 / x".
     lines = [line for line in _rendered(report).splitlines() if BORIS in line]
     cells = [c.strip() for c in lines[0].split("│")]
-    # person, share, dials, conversations, meetings / first stage
-    assert cells[3:5] == ["-", "-"]  # dials, conversations: his 200 dials need none
-    assert cells[5] == "5.0 / 6.0"  # 5 deals created a month against his 6
+    # person, dials, conversations, meetings / first stage
+    assert cells[2:4] == ["-", "-"]  # dials, conversations: his 200 dials need none
+    assert cells[4] == "5.0 / 6.0"  # 5 deals created a month against his 6

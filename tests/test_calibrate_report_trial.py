@@ -135,8 +135,15 @@ def _team_row(outcome: CalibrationOutcome, stage: str) -> pd.Series:
 def test_all_deals_open_needs_the_written_plan_and_says_the_win_rate_is_not_fitted(
     tmp_path: Path,
 ) -> None:
-    outcome = _calibrate(tmp_path, deals=_deals(tmp_path / "deals.csv", closed=False))
+    # A plan given: without one the plan is an assumption, and nothing is needed of it
+    # (test_calibrate_report_words).
+    outcome = _calibrate(
+        tmp_path,
+        deals=_deals(tmp_path / "deals.csv", closed=False),
+        plan=36000.0,  # type: ignore[arg-type]
+    )
     plan = outcome.scenario.plan.revenue_per_month[0]
+    assert plan == 36000.0
     # The one number: the plan written into the scenario is what the report needs.
     assert _team_row(outcome, "revenue")["needed"] == pytest.approx(plan)
     for stage in ("dials", "conversations", "first_stage", "proposals", "won"):

@@ -99,8 +99,8 @@ def test_names_and_paths_are_whole_at_a_normal_terminal_width(width: int) -> Non
     assert all(len(line) <= width for line in text.splitlines())
     lines = text.splitlines()
     for name in (LONG, CODE):
-        # Whole on a line in each of the two people tables and in "below plan".
-        assert sum(name in line for line in lines) == 3, name
+        # Whole on a line in each of the three people tables and in "below plan".
+        assert sum(name in line for line in lines) == 4, name
     assert DELAY in text
     assert "exponential, mean 4.1 days" in text
 
@@ -202,7 +202,7 @@ def test_joined_sentences_each_end_with_a_full_stop() -> None:
     text = " ".join(_printed(100).split())
     assert "a correct model puts about 80 % of the observed months inside it. Left out" in text
     assert (
-        "Inside the band: won deals 1 of 1 (a correct model: 0 to 1), revenue 0 of 1, "
+        "Inside the band: won deals 1 of 1 (a correct model: 0–1), revenue 0 of 1, "
         "win rate 0 of 1, cycle time (days) 1 of 1." in text
     )
     assert "(simulated P10 to P90, 1 replication)" in text
@@ -221,7 +221,7 @@ def test_the_workbook_is_formatted_for_reading(tmp_path: Path) -> None:
     assert about["sheet: back-test"] == (
         "observed months against the simulated P10-P90 band, measure by measure"
     )
-    assert about["rows"] == "2 rows not used; 1 warning (see problems)"
+    assert about["rows"] == "2 rows not used; 1 warning (see sheet problems)"
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert all(c.font.bold for c in sheet[1] if c.value is not None), sheet.title

@@ -15,6 +15,15 @@ from teamsim.console import err, user_errors
 from teamsim.pseudonym_key import resolve_pseudonym_key
 
 _FILE = {"show_default": False, "dir_okay": False}
+# Typer prints a help paragraph after the first with the line breaks of its source: each
+# paragraph here is one string, so it wraps at the terminal's width and nowhere else.
+HELP = (
+    "Fit a scenario to the team's records; print what was fitted, kept and not written."
+    "\n\n"
+    "At least one of --deals, --stages, --activities, --team. Each fitted value is written "
+    "with its sample and 95 % interval as a comment; values the records cannot tell keep "
+    "the base's value. Exit 2 on unusable input, with the file, row and column."
+)
 
 
 def calibrate(
@@ -108,10 +117,12 @@ def calibrate(
     key: Annotated[
         str | None,
         typer.Option(
-            help="Secret key of the pseudonyms (same key, same pseudonyms; whoever has it "
-            "can recover the names). Default: $TEAMSIM_PSEUDONYM_KEY, else a random key "
-            "kept in $XDG_CONFIG_HOME/teamsim/pseudonym.key (~/.config when unset), made "
-            "on first use.",
+            help="Secret key of the pseudonyms: the same key gives the same pseudonyms. "
+            "Without it a pseudonym cannot be turned back into a name; with it, anyone who "
+            "can guess the names (a team list) can match them to their pseudonyms, so keep "
+            "it apart from the reports. Default: $TEAMSIM_PSEUDONYM_KEY, else a random key "
+            "made on first use in teamsim/pseudonym.key under $XDG_CONFIG_HOME "
+            "(~/.config when unset).",
             show_default=False,
         ),
     ] = None,
@@ -126,9 +137,7 @@ def calibrate(
 ) -> None:
     """Fit a scenario to the team's records; print what was fitted, kept and not written.
 
-    At least one of --deals, --stages, --activities, --team. Each fitted value is
-    written with its sample and 95 % interval as a comment; values the records cannot
-    tell keep the base's value. Exit 2 on unusable input, with the file, row and column.
+    The command's help is :data:`HELP` (one paragraph, so that typer wraps it whole).
     """
     if pseudonymise:
         with user_errors():
@@ -162,4 +171,4 @@ def calibrate(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command()(calibrate)
+    app.command(help=HELP)(calibrate)

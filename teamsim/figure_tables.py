@@ -1,0 +1,140 @@
+"""Tables of figures that fit the terminal: no figure broken, no trailing spaces.
+
+Rich shrinks a table that is too wide by folding its cells wherever the width falls:
+"9.3 % [6-14 ⏎ %]", "[13,916 to ⏎ 34,655]". Here each figure column is as wide as its
+widest cell (its header wraps between words, never inside one), the first column (a
+name, a stage, a month) is the only one rich may fold, and a table wider than the
+console is split into tables of fewer columns, each with the first column again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["Grid", "print_grid", "show", "tables"]
+
+# A bordered table's columns each take a padding of one space on either side and one
+# rule; the table one rule more (rich's box with show_edge).
+_PADDING = 2
+_RULE = 1
+
+
+@dataclass
+class Grid:
+    """A table before it is laid out: a first column, then columns of figures.
+
+    ``keys``: the first column's cell of each row (markup, or a Text such as a bold
+    group line); ``columns``: header -> one cell a row (markup; "" for none);
+    ``styles``: a row's style (None: plain). :func:`print_grid` prints the title
+    above and the caption under the tables.
+    """
+
+    title: str
+    key: str
+    keys: list[str | Text] = field(default_factory=list)
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    styles: list[str | None] = field(default_factory=list)
+    caption: str = ""
+
+    def add_row(self, key: str | Text, cells: Sequence[str], style: str | None = None) -> None:
+        """One row: the first column's cell, then a cell for each of ``columns``, in order.
+
+        Raises:
+            ValueError: If ``cells`` are not one a column.
+        """
+        self.keys.append(key)
+        for cells_of, cell in zip(self.columns.values(), cells, strict=True):
+            cells_of.append(cell)
+        self.styles.append(style)
+
+
+def _width(cell: str | Text) -> int:
+    """The cells a markup string or a Text takes on screen (its longest line)."""
+    text = cell if isinstance(cell, Text) else Text.from_markup(cell)
+    return max((Text(line).cell_len for line in text.plain.split("\n")), default=0)
+
+
+def _column_width(header: str, cells: Sequence[str]) -> int:
+    """A figure column: its widest cell, or its header's longest word when wider."""
+    longest_word = max((len(w) for w in header.split()), default=0)
+    return max([longest_word, *(_width(c) for c in cells)])
+
+
+def tables(grid: Grid, width: int) -> list[Table]:
+    """The grid as tables no wider than ``width``, each holding as many columns as fit.
+
+    Figure cells never wrap (``no_wrap``; a column is at least as wide as its widest
+    cell); room left over widens the columns, left to right, up to their headers' width,
+    so a header wraps between its words only when the console is narrow. The first
+    column folds only when it and a single figure column are wider than the console.
+    Titles and the caption are :func:`print_grid`'s.
+    """
+    key_width = max([_width(grid.key), *(_width(k) for k in grid.keys)])
+    least = {h: _column_width(h, cells) for h, cells in grid.columns.items()}
+
+    def span(widths: Sequence[int]) -> int:
+        return key_width + sum(widths) + (len(widths) + 1) * (_PADDING + _RULE) + _RULE
+
+    chunks: list[list[str]] = []
+    for header in grid.columns:
+        if chunks and span([least[h] for h in [*chunks[-1], header]]) <= width:
+            chunks[-1].append(header)
+        else:
+            chunks.append([header])
+    out = []
+    for chunk in chunks:
+        widths = [least[h] for h in chunk]
+        room = width - span(widths)
+        for i, header in enumerate(chunk):
+            grow = max(0, min(room, _width(header) - widths[i]))
+            widths[i] += grow
+            room -= grow
+        table = Table()
+        table.add_column(grid.key, overflow="fold")
+        for header, column_width in zip(chunk, widths, strict=True):
+            table.add_column(
+                Text(header, no_wrap=False, overflow="fold"),
+                justify="right",
+                no_wrap=True,
+                overflow="fold",
+                width=column_width,
+            )
+        for r, key in enumerate(grid.keys):
+            table.add_row(key, *(grid.columns[h][r] for h in chunk), style=grid.styles[r])
+        out.append(table)
+    return out
+
+
+def print_grid(console: Console, grid: Grid) -> None:
+    """The grid's title, its tables at the console's width, then its caption.
+
+    Title and caption are paragraphs at the console's width (not the table's, which may
+    be narrow); a table split for width repeats the title with "(continued)".
+    """
+    for i, table in enumerate(tables(grid, console.width)):
+        title = grid.title if i == 0 else f"{grid.title} (continued)"
+        show(console, Text(title, style="italic"))
+        show(console, table)
+    if grid.caption:
+        show(console, Text(grid.caption))
+
+
+def show(console: Console, renderable: RenderableType) -> None:
+    """Print ``renderable`` at the console's width with no trailing spaces on any line.
+
+    Rich pads a wrapped paragraph, a title or a caption to the full width with spaces;
+    in a file or a pipe those are trailing spaces on every line. Each rendered line is
+    printed with its styles, stripped at the right.
+    """
+    for line in console.render_lines(renderable, console.options, pad=False):
+        text = Text(end="\n")
+        for segment in line:
+            if not segment.control:
+                text.append(segment.text, segment.style)
+        text.rstrip()
+        console.print(text, soft_wrap=True, crop=False, overflow="ignore")
