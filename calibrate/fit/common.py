@@ -100,14 +100,23 @@ def poisson_interval(count: int) -> tuple[float, float]:
 
 
 def mean_interval(values: np.ndarray) -> tuple[float, float]:
-    """95 % t interval of a mean (NaN, NaN with fewer than two values)."""
+    """95 % t interval of a mean (NaN, NaN with fewer than two values).
+
+    When no value is negative (days away, dials, minutes: quantities that cannot go
+    below 0) the low end is floored at 0: the symmetric t interval of a skewed sample
+    (one person away 40 days, the rest 5) can reach below 0, and a mean of such a
+    quantity cannot.
+    """
     n = len(values)
     if n < 2:
         return math.nan, math.nan
     half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * float(np.std(values, ddof=1))
     half /= math.sqrt(n)
     mean = float(np.mean(values))
-    return mean - half, mean + half
+    low = mean - half
+    if bool((np.asarray(values) >= 0).all()):
+        low = max(low, 0.0)
+    return low, mean + half
 
 
 def working_days(base: Scenario, first: pd.Timestamp, last: pd.Timestamp) -> int:
