@@ -952,9 +952,10 @@ def _outcomes(deals: pd.DataFrame, source: str) -> list[RowProblem]:
     question = filtered_export(won, lost, len(deals) - won - lost)
     if question is None:
         return []
-    if won + lost:
-        why = one_sided(won, lost)  # the same question, and what it means for the win rate
-    else:
+    # Closed deals: one_sided's words (the same question, and what it means for the win
+    # rate); none closed: neither the win rate nor the flow can be told.
+    why = one_sided(won, lost) if won + lost else None
+    if why is None:
         why = f"{question} win rate and flow of new deals not fitted, assumptions kept"
     return [RowProblem(source, None, _file_column(deals, "status"), why)]
 
