@@ -60,8 +60,9 @@ class Deals:
     deal's is the last stage), ``known_to`` (how many of the segment's first stages the
     deal's outcome is known at: all of them, unless its path goes on into a stage the
     segment does not have) and ``unknown_end`` (that stage's CRM name, "" for a lost deal
-    with no stage, None when the path is known). ``history`` maps deal id -> {stage
-    index: date entered}.
+    with no stage, None when the path is known) and ``looks_like`` (the segment's stage
+    that unknown end looks like a misspelling of, calibrate.records.lookalike; None when
+    it looks like none). ``history`` maps deal id -> {stage index: date entered}.
     ``unplaced`` counts deals of no base segment.
     """
 
