@@ -473,7 +473,7 @@ _WORDS = re.compile(r"[\W_]+")
 def _abbreviates(name: str, other: str) -> bool:
     """Whether ``name`` is a prefix ("disco") or a whole word ("review") of ``other``."""
     key, okey = column_key(name), column_key(other)
-    if len(key) < _SHORTEST_ABBREVIATION or key == okey:
+    if len(key) < _SHORTEST_ABBREVIATION:
         return False
     words = [column_key(w) for w in _WORDS.split(other.casefold()) if w]
     return okey.startswith(key) or key in words
@@ -491,9 +491,13 @@ def lookalike(name: str, others: Collection[str], *, abbreviations: bool = True)
     beside "Onsite Demo" is a stage of its own, not a short name.
     """
     key = column_key(name)
+    # The name itself among them counts as one it starts: "demo" is no short "onsite_demo"
+    # where "demo" is a stage too.
     short = {column_key(o): o for o in others if abbreviations and _abbreviates(name, o)}
-    if len(short) == 1 and _DIGITS.findall(next(iter(short))) == _DIGITS.findall(key):
-        return next(iter(short.values()))
+    if len(short) == 1:
+        okey, other = next(iter(short.items()))
+        if okey != key and _DIGITS.findall(okey) == _DIGITS.findall(key):
+            return other
     best: tuple[float, str] | None = None
     for other in others:
         okey = column_key(other)
