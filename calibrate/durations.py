@@ -109,4 +109,7 @@ def _shifted(fit: Fit, lag: float) -> Fit:
         f"{fit.note}; less {lag:.1f} days the simulated team takes to get to the work "
         "(weekends, a busy day, approvals)"
     )
+    if mean - lag < SHORTEST_DELAY:
+        # The note's arithmetic must add up to the value written beside it.
+        note += f", floored at {SHORTEST_DELAY:g} days (an exponential needs a positive mean)"
     return dataclasses.replace(fit, value=value, low=low, high=high, note=note)

@@ -37,6 +37,7 @@ def unmeasured_cold_channels(calibration: Calibration, base: Scenario) -> list[s
     """Cold channels whose dialling rates the records could not measure (no activities)."""
     measured = {f.path[1] for f in calibration.fits if f.path[:1] == ("channels",)}
     measured |= {str(f.path[1]) for f in calibration.fits if f.path[-1:] == (_CONNECT,)}
+    measured |= {str(k.path[1]) for k in calibration.kept if k.path[-1:] == (FIELD,)}  # filtered
     return [
         cid
         for cid, ch in base.channels.items()

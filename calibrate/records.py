@@ -465,13 +465,39 @@ LOOKALIKE_RATIO = 0.8
 _DIGITS = re.compile(r"\d+")
 
 
-def lookalike(name: str, others: Collection[str]) -> str | None:
+# An abbreviation is at least this long: "de" could be anything that starts so.
+_SHORTEST_ABBREVIATION = 3
+_WORDS = re.compile(r"[\W_]+")
+
+
+def _abbreviates(name: str, other: str) -> bool:
+    """Whether ``name`` is a prefix ("disco") or a whole word ("review") of ``other``."""
+    key, okey = column_key(name), column_key(other)
+    if len(key) < _SHORTEST_ABBREVIATION:
+        return False
+    words = [column_key(w) for w in _WORDS.split(other.casefold()) if w]
+    return okey.startswith(key) or key in words
+
+
+def lookalike(name: str, others: Collection[str], *, abbreviations: bool = True) -> str | None:
     """The one of ``others`` that ``name`` looks like a misspelling of (None: none close).
 
     Compared through column_key, at LOOKALIKE_RATIO or more; names that differ in a
     number ("Stage 1", "Stage 2") or are the same key are never taken for each other.
+    An abbreviation counts too: a name of three characters or more that is the start
+    ("disco": discovery) or a whole word ("review": account_review; "onsite":
+    onsite_demo) of exactly one of ``others``; of two or more it tells nothing.
+    ``abbreviations`` False leaves them out: among a file's own stage names, "Demo"
+    beside "Onsite Demo" is a stage of its own, not a short name.
     """
     key = column_key(name)
+    # The name itself among them counts as one it starts: "demo" is no short "onsite_demo"
+    # where "demo" is a stage too.
+    short = {column_key(o): o for o in others if abbreviations and _abbreviates(name, o)}
+    if len(short) == 1:
+        okey, other = next(iter(short.items()))
+        if okey != key and _DIGITS.findall(okey) == _DIGITS.findall(key):
+            return other
     best: tuple[float, str] | None = None
     for other in others:
         okey = column_key(other)
@@ -496,7 +522,7 @@ def _misspelt_stages(
     counts = counts.value_counts()
     for name, n in counts.items():
         commoner = [str(o) for o, m in counts.items() if m > n]
-        close = lookalike(str(name), commoner)
+        close = lookalike(str(name), commoner, abbreviations=False)
         if close is None:
             continue
         where = (names == name).to_numpy()
@@ -857,6 +883,16 @@ def combine(
 MIN_CLOSED = 5
 
 
+def _one_side(won: int, lost: int) -> str | None:
+    """The question closed deals all of one outcome raise (None: both outcomes seen)."""
+    closed = won + lost
+    if closed and not lost:
+        return f"no lost deals among {closed} closed: is this a won-only export?"
+    if closed and not won:
+        return f"no won deals among {closed} closed: is this a lost-only export?"
+    return None
+
+
 def one_sided(won: int, lost: int) -> str | None:
     """Why a win rate cannot be fitted from closed deals all of one outcome (None: both seen).
 
@@ -864,17 +900,23 @@ def one_sided(won: int, lost: int) -> str | None:
     often than a team that never loses (or never wins): its win rate of 100 % (or 0 %)
     would be the filter's, so the fits keep the assumption and say why.
     """
-    closed = won + lost
-    if closed and not lost:
-        return (
-            f"no lost deals among {closed} closed: is this a won-only export? win rate not "
-            "fitted, assumption kept"
-        )
-    if closed and not won:
-        return (
-            f"no won deals among {closed} closed: is this a lost-only export? win rate not "
-            "fitted, assumption kept"
-        )
+    question = _one_side(won, lost)
+    return None if question is None else f"{question} win rate not fitted, assumption kept"
+
+
+def filtered_export(won: int, lost: int, still_open: int) -> str | None:
+    """The question deals that look filtered by status raise (None: they look whole).
+
+    Closed deals (MIN_CLOSED or more) all won or all lost (one_sided), or MIN_CLOSED or
+    more deals none of which is closed (an export of open deals only). Such a file does
+    not hold every deal that came in, so the deals created in it are not the flow of new
+    deals (calibrate.fit.flow keeps the assumption): 702 won deals in 61 weeks are 6.9 a
+    week, where the whole file had 47.7 leads a week.
+    """
+    if won + lost >= MIN_CLOSED:
+        return _one_side(won, lost)
+    if won + lost == 0 and still_open >= MIN_CLOSED:
+        return f"no closed deal among {still_open}: is this an export of open deals only?"
     return None
 
 
@@ -904,12 +946,21 @@ def plan_basis(won: int, months: float) -> str | None:
 
 
 def _outcomes(deals: pd.DataFrame, source: str) -> list[RowProblem]:
-    """A warning when every closed deal of the file (MIN_CLOSED or more) is won, or lost."""
+    """A warning when the file looks filtered by status (filtered_export).
+
+    Closed deals (MIN_CLOSED or more) all won or all lost, or MIN_CLOSED or more deals
+    and none closed.
+    """
     status = deals["status"]
     won, lost = int((status == Status.WON.value).sum()), int((status == Status.LOST.value).sum())
-    why = one_sided(won, lost)
-    if why is None or won + lost < MIN_CLOSED:
+    question = filtered_export(won, lost, len(deals) - won - lost)
+    if question is None:
         return []
+    # Closed deals: one_sided's words (the same question, and what it means for the win
+    # rate); none closed: neither the win rate nor the flow can be told.
+    why = one_sided(won, lost) if won + lost else None
+    if why is None:
+        why = f"{question} win rate and flow of new deals not fitted, assumptions kept"
     return [RowProblem(source, None, _file_column(deals, "status"), why)]
 
 

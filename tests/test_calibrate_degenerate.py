@@ -306,7 +306,9 @@ def test_deals_without_a_segment_give_the_true_reason(tmp_path: Path, smb: Scena
 def test_a_channel_with_no_deals_is_fitted_0_only_when_the_file_names_channels(
     tmp_path: Path, smb: Scenario
 ) -> None:
-    rows = [r + ",smb_core,demo_requests" for r in _deals(20, "won", "")]
+    # Won and lost: a won-only file fits no flow at all (test_calibrate_exports).
+    both = _deals(15, "won", "") + _deals(5, "lost", "", start=15)
+    rows = [r + ",smb_core,demo_requests" for r in both]
     header = HEADER + ",segment,channel"
     cal = fit(read_records(deals=_csv(tmp_path / "a.csv", rows, header)), smb)
     partner = ("channels", "partner_referrals", "leads_per_week")
@@ -316,7 +318,7 @@ def test_a_channel_with_no_deals_is_fitted_0_only_when_the_file_names_channels(
         "fitted: no deals from channel partner_referrals in the file: flow 0 fitted"
     )
     # No channel column: the sole feeder of a segment with no deals keeps the base's flow.
-    rows = [r + ",smb_core" for r in _deals(20, "won", "")]
+    rows = [r + ",smb_core" for r in both]
     cal = fit(read_records(deals=_csv(tmp_path / "b.csv", rows, HEADER + ",segment")), smb)
     path = ("channels", "customer_success_referrals", "leads_per_week")
     assert path not in {f.path for f in cal.fits}
@@ -324,7 +326,7 @@ def test_a_channel_with_no_deals_is_fitted_0_only_when_the_file_names_channels(
         "no deals from channel customer_success_referrals and the file has no channel column"
     )
     # Channels the base does not have: maybe this one spelt otherwise, so not 0.
-    rows = [r + ",smb_expansion,Empfehlung" for r in _deals(20, "won", "")]
+    rows = [r + ",smb_expansion,Empfehlung" for r in both]
     cal = fit(read_records(deals=_csv(tmp_path / "c.csv", rows, header)), smb)
     assert partner not in {f.path for f in cal.fits}
 

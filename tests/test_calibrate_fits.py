@@ -374,12 +374,16 @@ def test_referral_and_inbound_flows_recovered(smb: Scenario) -> None:
         inbound = rng.poisson(10.0 * 0.35) if working else 0
         for channel, count in (("partner_referrals", referrals), ("demo_requests", inbound)):
             for _ in range(count):
+                # Open, won and lost (closed the day they came in, so the period is the
+                # year): deals none of which is closed would be an open-only export.
+                status = ("open", "won", "lost")[len(rows) % 3]
                 rows.append(
                     {
                         "deal_id": f"d{len(rows)}",
                         "owner": "ae1",
                         "created": day,
-                        "status": "open",
+                        "closed": None if status == "open" else day,
+                        "status": status,
                         "segment": SEGMENT,
                         "channel": channel,
                     }

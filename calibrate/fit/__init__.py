@@ -32,11 +32,11 @@ from sim import Scenario
 __all__ = ["fit", "naive_win_rate"]
 
 
-def _period(records: Records, base: Scenario) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _period(records: Records) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The records' first and last dated deal or activity (None: nothing dated)."""
     dates = record_dates(records)
     if dates.empty:
-        start = pd.Timestamp(base.calendar.start)
-        return start, start
+        return None
     return pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
 
 
@@ -62,7 +62,7 @@ def fit(records: Records, base: Scenario) -> Calibration:
         not written, the per-person table (PEOPLE_COLUMNS) and the records' period.
     """
     out = Findings()
-    period = _period(records, base)
+    period = _period(records)
     deals = prepare(records, base, out)
     fit_funnel(deals, base, out)
     fit_cycle(deals, base, out)
@@ -74,6 +74,11 @@ def fit(records: Records, base: Scenario) -> Calibration:
     speed = speed_multipliers(records.activities, roles)
     people = fit_personas(person_table(deals, roles, dials, speed), deals, base, out, speed=speed)
     fit_team(records.team, base, period, out)
+    if period is None:
+        # Nothing dated (a team file alone): Calibration.period must be dates, so the
+        # base's first day stands in; calibrate.contract.record_dates tells it is none.
+        start = pd.Timestamp(base.calendar.start)
+        period = start, start
     fit_ramp(deals, records.team, base, out)
     fit_season(deals, out)
     return Calibration(

@@ -60,8 +60,9 @@ class Deals:
     deal's is the last stage), ``known_to`` (how many of the segment's first stages the
     deal's outcome is known at: all of them, unless its path goes on into a stage the
     segment does not have) and ``unknown_end`` (that stage's CRM name, "" for a lost deal
-    with no stage, None when the path is known). ``history`` maps deal id -> {stage
-    index: date entered}.
+    with no stage, None when the path is known) and ``looks_like`` (the segment's stage
+    that unknown end looks like a misspelling of, calibrate.records.lookalike; None when
+    it looks like none). ``history`` maps deal id -> {stage index: date entered}.
     ``unplaced`` counts deals of no base segment.
     """
 
@@ -100,14 +101,23 @@ def poisson_interval(count: int) -> tuple[float, float]:
 
 
 def mean_interval(values: np.ndarray) -> tuple[float, float]:
-    """95 % t interval of a mean (NaN, NaN with fewer than two values)."""
+    """95 % t interval of a mean (NaN, NaN with fewer than two values).
+
+    When no value is negative (days away, dials, minutes: quantities that cannot go
+    below 0) the low end is floored at 0: the symmetric t interval of a skewed sample
+    (one person away 40 days, the rest 5) can reach below 0, and a mean of such a
+    quantity cannot.
+    """
     n = len(values)
     if n < 2:
         return math.nan, math.nan
     half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * float(np.std(values, ddof=1))
     half /= math.sqrt(n)
     mean = float(np.mean(values))
-    return mean - half, mean + half
+    low = mean - half
+    if bool((np.asarray(values) >= 0).all()):
+        low = max(low, 0.0)
+    return low, mean + half
 
 
 def working_days(base: Scenario, first: pd.Timestamp, last: pd.Timestamp) -> int:

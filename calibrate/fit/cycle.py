@@ -6,11 +6,23 @@ date of the records. The mean of an exponential (the simulator's ``client_delay_
 is fitted by lifelines' ExponentialFitter (its maximum likelihood with censoring: time at
 risk / events); the Kaplan-Meier median goes in the note. Our own work inside a stage is
 minutes, negligible in days, so the whole stage time is written as the client's delay.
+
+Without a stage history only the whole cycle (created to closed) is known. A won deal
+passes every stage (sim.model.deals.run_deal), so the stages' delays must add up to the
+WON deals' mean cycle; lost deals only tell where deals stop (the funnel's conversions),
+and their shorter cycles would make every simulated won cycle too short (the trial: 38.5
+days recorded, 18.5-24 simulated). The won cycle is a survival fit: won deals' cycles
+ended, open deals censored at their age on the records' last date, each weighted by its
+chance to be won from the stage it is at (the product of the stage conversions from
+there, calibrate.fit.funnel.stage_counts; 1 where none was decided), since only an open
+deal that will be won is at risk of a won cycle. The mean is spread over the stages as
+the base's delays are (cycle_weights).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -18,6 +30,7 @@ from lifelines import ExponentialFitter, KaplanMeierFitter
 
 from calibrate.contract import Status
 from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, span
+from calibrate.fit.funnel import stage_counts
 from calibrate.words import counted
 from sim import Scenario
 
@@ -26,13 +39,16 @@ from sim import Scenario
 _TINY = 1e-6
 
 
-def survival_mean(durations: np.ndarray, observed: np.ndarray) -> tuple[float, float, float]:
+def survival_mean(
+    durations: np.ndarray, observed: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[float, float, float]:
     """(mean, low, high) of an exponential with right-censoring (lifelines, 95 % interval).
 
     ``durations`` (days) and ``observed`` (True: the spell ended) are 1-D arrays of one
-    length. The maximum-likelihood mean is the time at risk over the ended spells; a
-    single spell (which lifelines cannot take: it squeezes it to a scalar) gets that
-    closed form with lifelines' Wald interval, mean +- 1.96 mean / sqrt(ended).
+    length; ``weights`` (default 1 each) weigh each spell's time at risk and event. The
+    maximum-likelihood mean is the (weighted) time at risk over the (weighted) ended
+    spells; a single spell (which lifelines cannot take: it squeezes it to a scalar) gets
+    that closed form with lifelines' Wald interval, mean +- 1.96 mean / sqrt(ended).
 
     Raises:
         ValueError: no spell ended (the mean is unbounded) or the arrays are empty.
@@ -44,15 +60,22 @@ def survival_mean(durations: np.ndarray, observed: np.ndarray) -> tuple[float, f
         mean = float(np.maximum(durations, _TINY).sum()) / ended
         half = 1.96 * mean / math.sqrt(ended)
         return mean, max(mean - half, 0.0), mean + half
-    fitter = ExponentialFitter().fit(np.maximum(durations, _TINY), observed.astype(bool))
+    fitter = ExponentialFitter().fit(
+        np.maximum(durations, _TINY), observed.astype(bool), weights=weights
+    )
     row = fitter.summary.loc["lambda_"]
     low = max(float(row["coef lower 95%"]), 0.0)
     return float(fitter.lambda_), low, float(row["coef upper 95%"])
 
 
-def km_median(durations: np.ndarray, observed: np.ndarray) -> float:
-    """Kaplan-Meier median (inf when fewer than half the deals have ended)."""
-    fitter = KaplanMeierFitter().fit(durations, observed.astype(bool))
+def km_median(
+    durations: np.ndarray, observed: np.ndarray, weights: np.ndarray | None = None
+) -> float:
+    """Kaplan-Meier median (inf when fewer than half the deals have ended), weighted."""
+    with warnings.catch_warnings():
+        # Weights that are chances, not counts: the median needs no variance.
+        warnings.simplefilter("ignore")
+        fitter = KaplanMeierFitter().fit(durations, observed.astype(bool), weights=weights)
     return float(fitter.median_survival_time_)
 
 
@@ -88,14 +111,17 @@ def _write(
     ended: np.ndarray,
     how: str,
     scale: float = 1.0,
+    weights: np.ndarray | None = None,
 ) -> None:
-    mean, low, high = survival_mean(days, ended)
-    median = km_median(days, ended)
+    mean, low, high = survival_mean(days, ended, weights)
+    median = km_median(days, ended, weights)
     censored = int((~ended).sum())
+    weighed = " (each weighted by its chance to be won)" if weights is not None else ""
     note = (
         f"fitted: exponential mean {fmt(mean * scale)} days of {int(ended.sum())} ended, "
-        f"{censored} open censored, {span((low * scale, high * scale))}; Kaplan-Meier median "
-        f"{fmt(median * scale)}; {how}; our work inside the stage is minutes, left out"
+        f"{censored} open censored{weighed}, {span((low * scale, high * scale))}; "
+        f"Kaplan-Meier median {fmt(median * scale)}; {how}; our work inside the stage is "
+        "minutes, left out"
     )
     value = {"kind": "exponential", "mean": round(max(mean * scale, 0.01), 3)}
     out.fit(path, value, n=len(days), interval=(low * scale, high * scale), note=note)
@@ -130,36 +156,60 @@ def cycle_weights(base: Scenario, sid: str) -> np.ndarray:
     return means / total if total > 0 else np.full(len(means), 1.0 / len(means))
 
 
-def _whole_cycle(deals: Deals, mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> None:
-    """No stage history: created -> closed, spread over the stages like the base's delays.
+def win_chances(mine: pd.DataFrame, stages: int) -> np.ndarray:
+    """Each deal's chance to be won from the stage it is at (its ``last``; -1: the first).
 
-    A deal lost (or still open) at stage k has lived only through stages 0..k: its time is
-    divided by those stages' share of the cycle, a full-cycle equivalent.
+    The product of the stage conversions from that stage on, each passed / decided
+    (calibrate.fit.funnel.stage_counts; 1 where none was decided there).
     """
+    rates = [p / d if d else 1.0 for p, d, _ in stage_counts(mine, stages)]
+    from_stage = np.cumprod(rates[::-1])[::-1]  # from_stage[k]: the product of k..end
+    last = np.clip(mine["last"].to_numpy(), 0, stages - 1)
+    chances: np.ndarray = from_stage[last]
+    return chances
+
+
+def _whole_cycle(deals: Deals, mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> None:
+    """No stage history: the won deals' cycle (created to closed) spread over the stages.
+
+    See the module's rule: the delays add up to the won deals' mean cycle, open deals
+    censored at their age (weighted by their chance to be won), lost deals left out.
+    """
+    stages = base.segments[sid].stages
     weights = cycle_weights(base, sid)
-    reach = np.cumsum(weights)
-    last = mine["last"].to_numpy()
-    share = np.where(last >= 0, reach[np.clip(last, 0, None)], 1.0)
     is_open = (mine["status"] == Status.OPEN.value).to_numpy()
+    is_won = (mine["status"] == Status.WON.value).to_numpy()
     end = mine["closed"].where(~is_open, deals.last_date)
     days = (end - mine["created"]).dt.days.to_numpy(dtype=float)
-    usable = np.isfinite(days) & (share > 0)
-    if (~is_open & usable).sum() < MIN_CLOSED:
-        for st in base.segments[sid].stages:
+    usable = np.isfinite(days) & (is_open | is_won)
+    if (is_won & usable).sum() < MIN_CLOSED:
+        for st in stages:
             out.keep(
                 ("segments", sid, "stages", st.name, "client_delay_days"),
-                f"fewer than {MIN_CLOSED} closed deals of {sid} with dates",
+                f"fewer than {MIN_CLOSED} won deals of {sid} with dates",
             )
         return
-    full = np.maximum(days[usable], 0.0) / share[usable]
-    ended = ~is_open[usable]
+    chance = np.where(is_won, 1.0, win_chances(mine, len(stages)))
+    usable &= chance > 0  # open at a stage nobody passed: no chance of a won cycle
+    chance = chance[usable]
+    cycle = np.maximum(days[usable], 0.0)
+    ended = is_won[usable]
     how = (
-        "no stage history: the whole cycle (created to closed) spread over the stages "
-        "as the base's delays are"
+        "no stage history: the won deals' cycle (created to closed) spread over the stages "
+        "as the base's delays are (a won deal passes every stage, so they add up to it; "
+        "lost deals only tell where deals stop)"
     )
-    for st, w in zip(base.segments[sid].stages, weights, strict=True):
+    for st, w in zip(stages, weights, strict=True):
         path = ("segments", sid, "stages", st.name, "client_delay_days")
         if w <= 0 or not math.isfinite(w):
             out.keep(path, "the base has no client delay here to spread the cycle onto")
             continue
-        _write(out, path, full, ended, f"{fmt(w * 100)} % of the cycle; {how}", scale=float(w))
+        _write(
+            out,
+            path,
+            cycle,
+            ended,
+            f"{fmt(w * 100)} % of the won deals' cycle; {how}",
+            scale=float(w),
+            weights=chance if (~ended).any() else None,
+        )

@@ -15,11 +15,18 @@ the team had. By the channel's kind (sim.scenario.market, sim.rules.calls):
 Intervals: the exact Poisson interval of the count (Garwood), divided like the count.
 A channel of the base no deal of the file comes from gets a flow of 0 when the file names
 channels (the note says so), and keeps the base's when it names none.
+
+Deals that look filtered by status (calibrate.records.filtered_export: closed deals all
+won or all lost, or none closed among MIN_CLOSED or more) are not every deal that came
+in: their count is the filter's, not the flow (702 won deals in 61 weeks are 6.9 a week
+where the whole export had 47.7), so every flow keeps the base's value and says why.
 """
 
 from __future__ import annotations
 
+from calibrate.contract import Status
 from calibrate.fit.common import Deals, Findings, fmt, poisson_interval, span, working_days
+from calibrate.records import filtered_export
 from calibrate.words import counted
 from sim import Scenario
 from sim.rules import dial_economics
@@ -60,8 +67,20 @@ def _no_flow_kept(deals: Deals, base: Scenario, cid: str) -> str | None:
     return None
 
 
+def filtered(deals: Deals) -> str | None:
+    """Why the deals created are not the flow of new deals (None: they are), in words."""
+    status = deals.table["status"]
+    won = int((status == Status.WON.value).sum())
+    lost = int((status == Status.LOST.value).sum())
+    question = filtered_export(won, lost, len(status) - won - lost)
+    if question is None:
+        return None
+    return f"{question} Its deals are not every lead that came in: flow not fitted, assumption kept"
+
+
 def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: bool) -> None:
-    """Each channel's lead flow from the deals created in it."""
+    """Each channel's lead flow from the deals created in it (see the module's rules)."""
+    one_sided = None if deals is None else filtered(deals)
     for cid, ch in base.channels.items():
         field = {
             "referral": "leads_per_week",
@@ -71,11 +90,17 @@ def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: 
         }[ch.kind]
         path = ("channels", cid, field)
         if ch.kind == "cold":
-            if not activities:
+            if not activities and one_sided is not None:
+                # Nor is the flow matched by simulation to these deals (calibrate.flowmatch).
+                out.keep(("channels", cid, "lead_given_conversation"), one_sided)
+            elif not activities:
                 out.keep(path, "a cold channel's leads follow from dials: give an activities file")
             continue
         if deals is None:
             out.keep(path, out.no_deals)
+            continue
+        if one_sided is not None:
+            out.keep(path, one_sided)
             continue
         if deals.table["channel"].isna().all() and not _sole_feeder(base, cid):
             # No channel in the records: only a channel that alone feeds a segment can be

@@ -43,14 +43,22 @@ def closed_win_rate(deals: pd.DataFrame) -> tuple[int, int]:
 
 
 def stage_counts(mine: pd.DataFrame, stages: int) -> list[tuple[int, int, int]]:
-    """(passed, decided, open there) of each stage, from the deepest stage each deal reached."""
+    """(passed, decided, open there) of each stage, from the deepest stage each deal reached.
+
+    A deal counts at stage k only while its path is known there (``known_to`` > k, when
+    the table has that column): past that, whether it passed k is not known.
+    """
     last = mine["last"].to_numpy()
     status = mine["status"].to_numpy()
+    known_to = mine["known_to"].to_numpy() if "known_to" in mine else np.full(len(mine), stages)
     counts = []
     for k in range(stages):
-        passed = int((last > k).sum() + ((last == k) & (status == Status.WON.value)).sum())
-        lost = int(((last == k) & (status == Status.LOST.value)).sum())
-        still = int(((last == k) & (status == Status.OPEN.value)).sum())
+        at = known_to > k
+        passed = int(
+            ((last > k) & at).sum() + ((last == k) & at & (status == Status.WON.value)).sum()
+        )
+        lost = int(((last == k) & at & (status == Status.LOST.value)).sum())
+        still = int(((last == k) & at & (status == Status.OPEN.value)).sum())
         counts.append((passed, passed + lost, still))
     return counts
 
@@ -76,6 +84,13 @@ def fit_funnel(deals: Deals | None, base: Scenario, out: Findings) -> None:
     first such stage on, the stages are scaled alike (their base converts times one
     factor) to the part of the win rate of every closed deal the stages before leave.
 
+    A misspelt stage ('propsal', which looks like the segment's 'proposal': prepare's
+    ``looks_like``) is a few rows typed wrong, not a stage deals pass through: its deals
+    are left out of the stages where their path is unknown (from their ``known_to`` on)
+    and every stage is still fitted stage by stage; the notes say which name looks like
+    which. Left out at random, they tilt no conversion; a stage the segment lacks (a CRM
+    name mapped to nothing, 'Vertrag') holds every deal that passes there and would.
+
     Closed deals all won or all lost (calibrate.records.one_sided: a file filtered by
     status) keep every conversion of the segment, as do fewer than MIN_CLOSED.
     """
@@ -99,9 +114,22 @@ def fit_funnel(deals: Deals | None, base: Scenario, out: Findings) -> None:
         _by_stage(mine, sid, base, out)
 
 
+def _misspelt(mine: pd.DataFrame) -> str:
+    """The misspelt stages whose deals are left out where their path is unknown ("": none)."""
+    typo = mine[mine["looks_like"].notna()]
+    parts = []
+    for name, like in sorted(set(zip(typo["unknown_end"], typo["looks_like"], strict=True))):
+        n = int(((typo["unknown_end"] == name) & (typo["looks_like"] == like)).sum())
+        parts.append(
+            f"'{name}' looks like '{like}': its {counted(n, 'deal')} left out of the stages "
+            f'their path is unknown at (map it with --stage "{name}={like}")'
+        )
+    return "; ".join(parts)
+
+
 def _unplaced(mine: pd.DataFrame) -> str:
-    """Why some deals cannot be placed in the funnel ("" when all can)."""
-    ends = mine["unknown_end"].dropna()
+    """Why some deals cannot be placed in the funnel ("" when all can); misspellings aside."""
+    ends = mine.loc[mine["looks_like"].isna(), "unknown_end"].dropna()
     named = ends[ends != ""]
     why = []
     if len(named):
@@ -118,11 +146,15 @@ def _unplaced(mine: pd.DataFrame) -> str:
 def _by_stage(mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> None:
     seg = base.segments[sid]
     n = len(seg.stages)
-    # Stages before ``known`` have every deal's outcome; from it on, some deals' are unknown.
-    known = min(n, int(mine["known_to"].min()))
+    # Stages before ``known`` have every deal's outcome (misspelt ones left out where
+    # theirs is unknown); from it on, some deals' are unknown.
+    placed = mine["looks_like"].isna()
+    known = min(n, int(mine.loc[placed, "known_to"].min())) if placed.any() else n
     counts = stage_counts(mine, n)
     why = _unplaced(mine)
     aside = f"; stages after cannot be told: {why}" if why else ""
+    typo = _misspelt(mine)
+    typo_from = int(mine.loc[~placed, "known_to"].min()) if (~placed).any() else n
     for k in range(known):
         stage, (passed, decided, still) = seg.stages[k], counts[k]
         path = ("segments", sid, "stages", stage.name, "convert")
@@ -135,6 +167,8 @@ def _by_stage(mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> No
             f"fitted: {passed} passed of {decided} decided, {still} open there censored, "
             f"{span(interval)}{aside if k == known - 1 else ''}"
         )
+        if k >= typo_from:
+            note += f"; {typo}"
         if k == n - 1:
             win = _win_interval(counts)
             product = float(np.prod([p / d if d else 1.0 for p, d, _ in counts]))

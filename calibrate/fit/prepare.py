@@ -8,7 +8,7 @@ import pandas as pd
 from calibrate.columns import column_key
 from calibrate.contract import Records, Status, record_dates
 from calibrate.fit.common import Deals, Findings
-from calibrate.records import STATUS_WORDS
+from calibrate.records import STATUS_WORDS, lookalike
 from calibrate.words import counted
 from sim import Scenario
 
@@ -78,8 +78,11 @@ def _closing(stage: str) -> bool:
 
 def _last_stage(
     table: pd.DataFrame, base: Scenario, history: History, strange: Unknown
-) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    """Each deal's deepest stage, its count of leading stages known, its unknown end.
+) -> tuple[np.ndarray, np.ndarray, list[str | None], list[str | None]]:
+    """Each deal's deepest stage, leading stages known, unknown end, and what it looks like.
+
+    What the end looks like is the segment's stage it is a misspelling of
+    (calibrate.records.lookalike; None: none).
 
     The unknown end is the stage of no known place that ends the deal's known path (None:
     the path is known; "": a lost deal with no stage). The count of leading stages known
@@ -90,11 +93,14 @@ def _last_stage(
     deal with no stage at all, may have been decided at any later stage: only the stages
     before its deepest known one are known to have passed it. Won and lost alike, so that
     neither the deals lost at an unknown stage nor the deals won through one tilt a
-    conversion.
+    conversion. An end that looks like a stage of the segment ('propsal': proposal) is a
+    misspelling in a few rows, not a stage of its own (the funnel leaves those deals out
+    of the stages their path is unknown at, rather than scaling the stages).
     """
     last = np.full(len(table), -1, dtype=np.int64)
     known_to = np.zeros(len(table), dtype=np.int64)
     ends: list[str | None] = []
+    looks: list[str | None] = []
     cols = ("deal_id", "seg", "status", "stage")
     for i, (deal, seg, status, stage) in enumerate(table[list(cols)].itertuples(index=False)):
         names = [st.name for st in base.segments[seg].stages]
@@ -112,7 +118,8 @@ def _last_stage(
         last[i] = len(names) - 1 if status == Status.WON.value else reach
         known_to[i] = len(names) if end is None else max(reach, 0)
         ends.append(end)
-    return last, known_to, ends
+        looks.append(lookalike(end, names) if end else None)
+    return last, known_to, ends, looks
 
 
 def _unplaced_why(raw: pd.DataFrame, base: Scenario, unplaced: int) -> str:
@@ -162,9 +169,12 @@ def prepare(records: Records, base: Scenario, out: Findings) -> Deals | None:
         out.no_deals = _unplaced_why(raw, base, unplaced)
         return None
     history, strange = _history(records, table, base, out)
-    table["last"], table["known_to"], table["unknown_end"] = _last_stage(
-        table, base, history, strange
-    )
+    (
+        table["last"],
+        table["known_to"],
+        table["unknown_end"],
+        table["looks_like"],
+    ) = _last_stage(table, base, history, strange)
     return Deals(
         table=table.reset_index(drop=True),
         history=history,

@@ -3,7 +3,9 @@
 Days away are a year's total: the base's split between vacation and sickness is kept and
 both are scaled so that they sum to the people's mean (trips are left as they are).
 People who started within the records' period are new hires: ``new_hires_per_year`` of
-their role is their count over the period's years.
+their role is their count over the period's years. A team file alone has no period (no
+dated deals or activities; its start dates are when people joined, not records of
+activity), so no hires a year are fitted from it.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ _MIN_HIRE_DAYS = 28
 def fit_team(
     team: pd.DataFrame | None,
     base: Scenario,
-    period: tuple[pd.Timestamp, pd.Timestamp],
+    period: tuple[pd.Timestamp, pd.Timestamp] | None,
     out: Findings,
 ) -> None:
-    """Headcount, absence and new hires per role; span, units and start dates as notes."""
+    """Headcount, absence and new hires per role; span, units and start dates as notes.
+
+    ``period``: the records' first and last dated deal or activity (None: none dated).
+    """
     if team is None or team.empty:
         for rid in base.roles:
             out.keep(("roles", rid, "headcount", "current"), "no team file")
@@ -113,13 +118,17 @@ def _hires(
     mine: pd.DataFrame,
     rid: str,
     base: Scenario,
-    period: tuple[pd.Timestamp, pd.Timestamp],
+    period: tuple[pd.Timestamp, pd.Timestamp] | None,
     out: Findings,
 ) -> None:
     path = ("roles", rid, "ramp", "new_hires_per_year")
     starts = mine["start"].dropna()
     if starts.empty:
         out.keep(path, "no start dates in the team file")
+        return
+    if period is None:  # no figure to write, nor to say is not written (a role with no ramp)
+        if base.roles[rid].ramp is not None:
+            out.keep(path, "no dated deals or activities: no period to count hires a year in")
         return
     first, last = period
     days = (last - first).days + 1
