@@ -191,7 +191,9 @@ class Calibration:
     ``fits`` are applied onto the base scenario by path (calibrate.writer); ``kept`` lists
     the base's values the records cannot tell; ``unwritten`` the fits the scenario
     language cannot hold yet. ``people`` has PEOPLE_COLUMNS. ``period`` is the first and
-    last date the records cover (the back-test's horizon).
+    last date the records cover (the back-test's horizon); ``dated`` is False when the
+    records hold no dated deal or activity (a team file alone): ``period`` is then the
+    base's first day standing in, and reports say there is no period.
     """
 
     fits: tuple[Fit, ...]
@@ -199,6 +201,14 @@ class Calibration:
     unwritten: tuple[Unwritten, ...]
     people: pd.DataFrame
     period: tuple[pd.Timestamp, pd.Timestamp]
+    dated: bool = True
+
+    def period_words(self) -> str:
+        """The period in words: "the records of 2027-01-04 to 2027-06-04", or none."""
+        if not self.dated:
+            return "the records (no dated deal or activity: no period)"
+        first, last = (pd.Timestamp(t).date() for t in self.period)
+        return f"the records of {first} to {last}"
 
 
 def record_dates(records: Records) -> pd.Series:

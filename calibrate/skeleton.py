@@ -25,7 +25,7 @@ from anyascii import anyascii
 
 from calibrate import defaults as d
 from calibrate.contract import ActivityKind, Records, RowProblem, Status, record_dates
-from calibrate.records import MIN_CLOSED, one_sided
+from calibrate.records import MIN_CLOSED, filtered_export, one_sided
 from calibrate.words import counted
 from sim.scenario import Level
 
@@ -408,6 +408,25 @@ def _dials_by_channel(records: Records) -> dict[str, float]:
     return {str(k): float(v) for k, v in counts.groupby(keys).sum().items()}
 
 
+def _leads_a_deal(deals: pd.DataFrame) -> tuple[float, str]:
+    """Leads each deal of the file stands for, and why, when the file looks filtered.
+
+    A won-only export holds the deals that were won, each of which stood for 1 / win rate
+    leads (the published win rate, defaults.WIN_RATE); an open-only or lost-only export is
+    a lower bound kept as it is, and said to be one (calibrate.records.filtered_export).
+    """
+    status = deals["status"]
+    won = int((status == Status.WON.value).sum())
+    lost = int((status == Status.LOST.value).sum())
+    question = filtered_export(won, lost, len(status) - won - lost)
+    if question is None:
+        return 1.0, ""
+    if won and not lost:
+        rate = d.WIN_RATE.value
+        return 1.0 / rate, f", each won deal taken as 1 / {rate:.2f} leads (the published win rate)"
+    return 1.0, ", a lower bound: the file looks filtered by status"
+
+
 def _channels(
     records: Records,
     first: dt.date,
@@ -426,17 +445,19 @@ def _channels(
         chans = _deal_keys(deals, "channel", _FALLBACK_CHANNEL)
         for (sid, cid), _ in chans.groupby([segs, chans]):
             feeds.setdefault(str(sid), []).append(str(cid))
+        per_deal, why = _leads_a_deal(deals)
         for cid, n in chans.value_counts().sort_index().items():
             path = ("channels", str(cid))
             if cid in dials:
                 channels[str(cid)] = _cold(path, dials[str(cid)], sources)
             else:
-                channels[str(cid)] = {"kind": "referral", "leads_per_week": round(n / weeks, 2)}
+                weekly = round(n / weeks * per_deal, 2)
+                channels[str(cid)] = {"kind": "referral", "leads_per_week": weekly}
                 sources[(*path, "kind")] = (
                     "assumption: deals come from it and no dials are logged on it"
                 )
                 sources[(*path, "leads_per_week")] = (
-                    f"records: {counted(n, 'deal')} created in {weeks:.1f} weeks"
+                    f"records: {counted(n, 'deal')} created in {weeks:.1f} weeks{why}"
                 )
     else:
         feeds[_FALLBACK_SEGMENT] = []

@@ -381,10 +381,11 @@ def _prepend_header(doc: CommentedMap, lines: Sequence[str]) -> None:
 
 
 def _header(calibration: Calibration, inputs: Sequence[str]) -> list[str]:
-    first, last = (pd.Timestamp(t).date() for t in calibration.period)
     source = ", ".join(inputs) if inputs else "the team's records"
+    first, last = (pd.Timestamp(t).date() for t in calibration.period)
+    when = f"{first} to {last}" if calibration.dated else "no dated deal or activity"
     lines = [
-        f"Calibrated by teamsim from {source}, {first} to {last}:",
+        f"Calibrated by teamsim from {source}, {when}:",
         f"{len(calibration.fits)} values fitted (each marked beside it), "
         f"{len(calibration.kept)} assumptions kept, "
         f"{len(calibration.unwritten)} fits not written.",

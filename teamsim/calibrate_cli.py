@@ -64,10 +64,9 @@ def print_summary(outcome: CalibrationOutcome, out_path: Path) -> None:
     print_kept(out, cal)
     for item in cal.unwritten:
         show(out, Text(f"not written: {item.why}: {item.what}: {item.fit}"))
-    first, last = (t.date() for t in cal.period)
     out.print(
         f"[green]wrote[/] {escape(str(out_path))}: {counted(len(cal.fits), 'value')} fitted from "
-        f"the records of {first} to {last}; check it with: teamsim validate {out_path}",
+        f"{cal.period_words()}; check it with: teamsim validate {out_path}",
         soft_wrap=True,
     )
 

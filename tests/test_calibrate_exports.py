@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from calibrate import Fit, net_of_lag
+from calibrate import Fit, net_of_lag, skeleton
 from calibrate.contract import Calibration
 from calibrate.fit import fit
 from calibrate.fit.common import mean_interval
@@ -295,3 +295,29 @@ def test_a_team_file_alone_fits_no_hires_a_year(tmp_path: Path, smb: Scenario) -
     assert path not in _fits(cal)
     assert _kept(cal)[path] == "no dated deals or activities: no period to count hires a year in"
     assert not [u for u in cal.unwritten if "started within" in u.fit]
+
+
+# Without a base: the built scenario's flow from a filtered export, and a team file alone.
+
+
+def test_a_won_only_export_without_a_base_stands_for_its_leads(tmp_path: Path) -> None:
+    # 21 won deals over 3 weeks (2027-01-04 to 2027-01-24): 7 a week, each 1 / 0.21 leads.
+    rows = [
+        f"W{i:03d},rep.{i % 3},{START + dt.timedelta(days=i)},"
+        f"{START + dt.timedelta(days=i)},won,contract,5000,smb,web"
+        for i in range(21)
+    ]
+    records = read_records(deals=_csv(tmp_path / "deals.csv", rows))
+    doc, sources = skeleton(records, name="won only")
+    assert doc["channels"]["web"]["leads_per_week"] == pytest.approx(round(7 / 0.21, 2))
+    assert sources[("channels", "web", "leads_per_week")] == (
+        "records: 21 deals created in 3.0 weeks, each won deal taken as 1 / 0.21 leads "
+        "(the published win rate)"
+    )
+
+
+def test_a_team_file_alone_has_no_period(smb: Scenario) -> None:
+    team = ROOT / "examples" / "synthetic_crm" / "team.csv"
+    cal = fit(read_records(team=team), smb)
+    assert not cal.dated
+    assert cal.period_words() == "the records (no dated deal or activity: no period)"

@@ -74,6 +74,7 @@ def fit(records: Records, base: Scenario) -> Calibration:
     speed = speed_multipliers(records.activities, roles)
     people = fit_personas(person_table(deals, roles, dials, speed), deals, base, out, speed=speed)
     fit_team(records.team, base, period, out)
+    dated = period is not None
     if period is None:
         # Nothing dated (a team file alone): Calibration.period must be dates, so the
         # base's first day stands in; calibrate.contract.record_dates tells it is none.
@@ -87,4 +88,5 @@ def fit(records: Records, base: Scenario) -> Calibration:
         unwritten=tuple(out.unwritten),
         people=people,
         period=period,
+        dated=dated,
     )
