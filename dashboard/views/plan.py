@@ -348,8 +348,8 @@ def show_verified(
             st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale),
                          hide_index=True, width="stretch")  # fmt: skip
     if plan is not None:
-        with st.expander("The final plan, as the optimiser sized it"):
-            _plan(plan, scenario, key=f"{key}_plan")
+        st.subheader("The final plan, as the optimiser sized it")
+        _plan(plan, scenario, key=f"{key}_plan")
         _card(plan_card(plan, scenario, plan_factor))
 
 
