@@ -241,7 +241,7 @@ def _one_more_person_in_the_commands_words(at: AppTest) -> None:
     cells = marginal_cells(plan, parse_scenario(RETAIL).money_locale)
     expected = [c if c != "-" else "\u2013" for pair in cells for c in pair]
     assert [c for row in marginals[["one more", "one fewer"]].to_numpy() for c in row] == expected
-    assert "impossible" not in marginals.to_numpy().tolist()
+    assert "impossible" not in marginals.to_numpy().ravel().tolist()
     assert "at its min" in marginals["one fewer"].tolist()  # as `teamsim plan` says it
     captions = "\n".join(c.value for c in at.caption)
     assert f"Change of the objective ({plan.marginals[0].unit}) if the role" in captions
