@@ -5,6 +5,7 @@ Every figure has a title with its unit and large type, so that it reads on a pro
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "cost_vs_plan",
     "funnel_by_segment",
     "headcount_by_level",
+    "partial_weeks",
     "plan_headcount",
     "quotas",
     "time_use_by_level",
@@ -201,6 +203,10 @@ def utilisation_heatmap(
     """Busy share of each person's available time, week by week (mean over replications).
 
     People are named by their role's title and number (:func:`dashboard.names.title`).
+    A week the horizon cuts (it starts or ends inside the week: the last week may hold
+    one Monday) is left out when ``scenario`` is given and a whole week is drawn: a day or
+    two is not a week's load, and a busy Monday alone would read as overload. The title
+    says which weeks were left out.
     """
     title = "Utilisation per person and week (% of available time)"
     if utilisation_week.empty:
@@ -210,6 +216,20 @@ def utilisation_heatmap(
     ].sum()
     share = 100 * sums["busy_min"] / sums["available_min"].where(sums["available_min"] > 0)
     grid = share.unstack("week").sort_index(ascending=False)
+    cut = partial_weeks(scenario) if scenario is not None else {}
+    whole = [w for w in grid.columns if int(w) not in cut]
+    if whole and len(whole) < len(grid.columns):
+        left = [w for w in grid.columns if int(w) in cut]
+        grid = grid[whole]
+        title += (
+            "<br><sup>"
+            + "; ".join(
+                f"week {int(w) + 1} left out: {cut[int(w)][0]} of its {cut[int(w)][1]} working "
+                "days in the horizon"
+                for w in left
+            )
+            + "</sup>"
+        )
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
@@ -226,6 +246,31 @@ def utilisation_heatmap(
     fig.update_yaxes(title="", tickfont={"size": 12})
     height = max(_HEIGHT, 18 * len(grid.index) + 140)
     return _layout(fig, title, height=height)
+
+
+def partial_weeks(scenario: Scenario) -> dict[int, tuple[int, int]]:
+    """Weeks the horizon cuts: week index -> (working days inside, working days of the week).
+
+    Weeks are Monday to Sunday, numbered from the horizon's first week as the run's
+    tables number them (``sim.results``: ``week``); a week's working days are the
+    calendar's (holidays and weekdays off left out), inside the horizon or not.
+    """
+    cal = scenario.calendar
+    dates = cal.working_dates()
+    if not dates:
+        return {}
+    monday = dates[0] - dt.timedelta(days=dates[0].weekday())
+    inside: dict[int, int] = {}
+    for day in dates:
+        week = (day - monday).days // 7
+        inside[week] = inside.get(week, 0) + 1
+    cut = {}
+    for week in (min(inside), max(inside)):  # only the ends can be cut by the horizon
+        start = monday + dt.timedelta(days=7 * week)
+        days = sum(cal.is_working_day(start + dt.timedelta(days=i)) for i in range(7))
+        if inside[week] < days:
+            cut[week] = (inside[week], days)
+    return cut
 
 
 def funnel_by_segment(funnel: pd.DataFrame, replications: int) -> go.Figure:

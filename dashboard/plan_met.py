@@ -6,21 +6,32 @@ shows P(plan met) without them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from sim import SimResult, plan_met_definition
+from sim.scenario import Scenario
 from teamsim.format import fmt_value
-from teamsim.plan_met_view import chances, few_replications_warning, monthly, sells
+from teamsim.plan_met_view import FEW_REPLICATIONS, chances, monthly, sells
 
-__all__ = ["monthly_attainment_chart", "show_plan_met"]
+__all__ = ["few_replications_text", "monthly_attainment_chart", "show_plan_met",
+           "show_plan_met_tables"]  # fmt: skip
 
 _FONT = {"size": 16}
 
 
-def monthly_attainment_chart(result: SimResult) -> go.Figure:
-    """Attainment of each calendar month: mean, P10-P90 band, and the plan at 100 %."""
-    months = monthly(result)
+def monthly_attainment_chart(months: SimResult | pd.DataFrame) -> go.Figure:
+    """Attainment of each calendar month: mean, P10-P90 band, and the plan at 100 %.
+
+    ``months``: ``sim.attainment_by_month``'s table (a run's ``attainment_by_month``), or
+    a result to take it from.
+    """
+    if isinstance(months, SimResult):
+        months = monthly(months)
     labels = months["label"].tolist()
     mean = (100 * months["attainment"]).tolist()
     fig = go.Figure()
@@ -53,22 +64,67 @@ def monthly_attainment_chart(result: SimResult) -> go.Figure:
     return fig
 
 
-def show_plan_met(result: SimResult, *, key: str) -> None:
-    """The definition, the three chances as metrics and the month chart (nothing if no plan)."""
+def few_replications_text(replications: int, control: str) -> str | None:
+    """The warning under P(plan met) when it rests on few replications, else None.
+
+    The terminal's rule (``teamsim.plan_met_view.FEW_REPLICATIONS``: fewer than 20), in a
+    page's words: ``control`` says what to change there ("set **Replications** to 20 or
+    more"), where the terminal says "-n".
+    """
+    n = replications
+    if n >= FEW_REPLICATIONS:
+        return None
+    return (
+        f"P(plan met) rests on {n} replication{'s' if n != 1 else ''}: its 95 % interval "
+        f"is wide; {control} to read it as a number."
+    )
+
+
+def show_plan_met(result: SimResult, *, key: str, control: str) -> None:
+    """The definition, the three chances as metrics and the month chart (nothing if no plan).
+
+    ``control``: what to change on the page for more replications (see
+    :func:`few_replications_text`).
+    """
     if not sells(result):
         return
-    st.markdown(f"**{plan_met_definition(result.scenario)}**")
-    shown = chances(result)
-    cols = st.columns(len(shown))
-    for col, row in zip(cols, shown, strict=True):
+    show_plan_met_tables(
+        result.scenario,
+        chances(result),
+        monthly(result),
+        replications=result.replications,
+        key=key,
+        control=control,
+    )
+
+
+def show_plan_met_tables(
+    scenario: Scenario,
+    rows: Sequence[dict[str, Any]],
+    months: pd.DataFrame,
+    *,
+    replications: int,
+    key: str,
+    control: str,
+) -> None:
+    """The same block from the tables a run stores (``plan_met``, ``attainment_by_month``).
+
+    ``rows``: ``sim.plan_met_table`` as records (label, mean, ci_low, ci_high); ``months``:
+    ``sim.attainment_by_month``. Nothing for a team with no sales plan or no counted month.
+    """
+    if not scenario.segments or months.empty:
+        return
+    st.markdown(f"**{plan_met_definition(scenario)}**")
+    cols = st.columns(len(rows))
+    for col, row in zip(cols, rows, strict=True):
         col.metric(str(row["label"]), fmt_value(float(row["mean"]), "share", ""))
         low = fmt_value(float(row["ci_low"]), "share", "")
         high = fmt_value(float(row["ci_high"]), "share", "")
         col.caption(f"95 % interval {low} to {high}")
-    warning = few_replications_warning(result)
+    warning = few_replications_text(replications, control)
     if warning:
         st.warning(warning)
-    st.plotly_chart(monthly_attainment_chart(result), width="stretch", theme=None, key=key)
+    st.plotly_chart(monthly_attainment_chart(months), width="stretch", theme=None, key=key)
     st.caption(
         "Each point is a calendar month's mean attainment over the replications; its bar "
         "holds 8 replications in 10. Hover for the share of replications that met the month."

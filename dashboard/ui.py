@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import state
 from sim import Problem
 from sim.scenario import Scenario
 
-__all__ = ["chart", "current_scenario", "escape", "header", "show_problems"]
+__all__ = ["chart", "current_scenario", "escape", "header", "show_problems", "text_table"]
 
 
 def header(title: str, explanation: str) -> None:
@@ -24,6 +25,17 @@ def chart(figure: Any, explanation: str, key: str | None = None) -> None:
     """A plotly figure across the page, with a one-line explanation under it."""
     st.plotly_chart(figure, width="stretch", theme=None, key=key)
     st.caption(explanation)
+
+
+def text_table(frame: pd.DataFrame) -> None:
+    """A table of words shown whole: every row and every text at full length, wrapped.
+
+    For tables read as text (a plan card, what limits the plan): a scrolling grid cuts
+    long cells ("EUR/month of cost (char...") and hides rows behind an inner scroll.
+    """
+    # A lone "-" reads as a Markdown list bullet in st.table: an en dash reads the same.
+    shown = frame.map(lambda v: "\u2013" if isinstance(v, str) and v == "-" else v)
+    st.table(shown, hide_index=True)
 
 
 def show_problems(

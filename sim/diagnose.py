@@ -9,7 +9,9 @@ Read from the run's frames and KPIs, never from a second model of the day:
 - a level busy less than ``LOW_UTILISATION`` of its available time asks whether work is
   missing from the scenario or the team is larger than its work.
 
-Each diagnosis is a cause and a remedy naming the scenario fields to change.
+Each diagnosis is a cause and a remedy naming the scenario fields to change. Roles and
+people are named by their titles (``sim.names.title``), as every report names them; the
+fields to change keep their ids, since that is what the file holds.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.kpis import kpi_value
+from sim.names import title as title_of
 from sim.results import Frames
 from sim.rules.activities import TimeUse
 from sim.scenario import Level, Scenario
@@ -79,7 +82,7 @@ def diagnose(frames: Frames, kpis: pd.DataFrame, scenario: Scenario) -> tuple[Di
     for lv in Level:
         util = kpi_value(kpis, f"utilisation_{lv.value}")
         if math.isfinite(util) and util < LOW_UTILISATION:
-            found.append(_idle(lv, util))
+            found.append(_idle(lv, util, scenario))
     return tuple(found)
 
 
@@ -121,7 +124,7 @@ def _wait_cause(
     frames: Frames, scenario: Scenario, kind: TimeUse, *, rid: str, mean_min: float
 ) -> Diagnosis:
     role = scenario.roles[rid]
-    title = role.title or rid
+    title = title_of(rid, scenario)
     reps = max(len(frames.replications), 1)
     mine = frames.people.loc[frames.people["role"] == rid, ["replication", "person"]]
     n = len(mine) / reps
@@ -144,8 +147,10 @@ def _wait_cause(
             f"name a deputy (roles.{rid}.deputy) or add a second {title} (roles.{rid}.headcount)"
         )
         return Diagnosis(cause, remedy)
-    deputy = f"another {title}" if role.deputy == rid else role.deputy  # peers cover
-    cover = f"covered by {deputy}" if role.deputy else "with no deputy"
+    cover = "with no deputy"
+    if role.deputy is not None:  # a role that is its own deputy: its peers cover
+        deputy = f"another {title}" if role.deputy == rid else title_of(role.deputy, scenario)
+        cover = f"covered by {deputy}"
     load = (
         f"busy {100 * busy:.0f} % of its available time, away {days_away:.0f} days a year, {cover}"
     )
@@ -164,11 +169,14 @@ def _wait_cause(
     return Diagnosis(cause, remedy)
 
 
-def _idle(level: Level, util: float) -> Diagnosis:
+def _idle(level: Level, util: float, scenario: Scenario) -> Diagnosis:
     who = _LEVEL_WORDS[level]
     cause = f"{who} are busy {100 * util:.0f} % of their available time"
+    roles = "; ".join(
+        f"{title_of(rid, scenario)}: roles.{rid}.headcount" for rid in scenario.roles_at(level)
+    )
     remedy = (
         "is work missing from the scenario (admin, travel, training: duties, travel_min)? "
-        f"or is the team larger than its work (roles at level {level.value}: headcount)?"
+        f"or is the team larger than its work ({roles or f'roles at level {level.value}'})?"
     )
     return Diagnosis(cause, remedy)

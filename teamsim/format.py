@@ -11,13 +11,15 @@ here.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
-from optimizer import Plan
+from optimizer import Marginal, Plan, RoleLine
 from sim import MoneyScale as MoneyScale
 from sim import format_money as format_money
 from sim import format_money_column as format_money_column
 from sim import format_money_range as format_money_range
 from sim import money_scale as money_scale
+from sim.scenario import Scenario
 
 SERVICE_TITLE = "Inbound requests: load, seats and roster"
 SERVICE_CAPTION = (
@@ -118,3 +120,45 @@ def service_rows(plan: Plan) -> list[dict[str, str]]:
         }
         for s in plan.services
     ]
+
+
+def marginal_cells(result: Plan, loc: str = "") -> list[tuple[str, str]]:
+    """Per ``result.marginals``: the "one more" and "one fewer" cells, as people read them.
+
+    A change of the objective (money in the scenario's locale ``loc``, in one scale, when
+    the unit is money), or why there is none: "at its max" / "at its min" (the role's
+    range), "infeasible", or "" (not computed: first-order duals). ``teamsim plan`` and
+    the dashboard's Plan page both write the table through here.
+    """
+    unit = result.marginals[0].unit if result.marginals else ""
+    money = unit.startswith(f"{result.currency}/")
+    values = [v for m in result.marginals for v in (m.one_more, m.one_fewer)]
+    scale = money_scale(values, loc or Scenario.default_locale(result.currency))
+
+    def change(value: float) -> str:
+        if not money:
+            return f"{value:+,.0f}"
+        return format_money(value, result.currency, loc or None, scale=scale, signed=True)
+
+    lines = {line.role: line for line in result.roles}
+    return [one_more_fewer(m, lines.get(m.role), change) for m in result.marginals]
+
+
+def one_more_fewer(
+    m: Marginal, line: RoleLine | None, change: Callable[[float], str]
+) -> tuple[str, str]:
+    """The two cells of a role: the change, or why there is none (a limit, no plan)."""
+    resolved = m.method == "re-solve"
+    at_max = line is not None and line.headcount >= line.max
+    at_min = line is not None and line.headcount <= line.min
+    more = (
+        change(m.one_more)
+        if m.one_more is not None
+        else ("at its max" if resolved and at_max else ("infeasible" if resolved else ""))
+    )
+    fewer = (
+        change(m.one_fewer)
+        if m.one_fewer is not None
+        else ("at its min" if resolved and at_min else ("infeasible" if resolved else ""))
+    )
+    return more, fewer

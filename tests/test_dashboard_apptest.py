@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +12,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizer
+from optimizer import plan_card
 from sim.scenario.loader import parse_scenario
+from teamsim.format import marginal_cells
+from teamsim.plan_card_view import role_rows
 from teamsim.store import Store, scenario_text_hash
+from teamsim.verify_view import save_verified
+from tests.scenario_texts import BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -87,7 +94,15 @@ def test_simulate_says_what_p_plan_met_means_beside_the_months(at: AppTest) -> N
     assert len(metrics) == 7
     text = "\n".join(m.value for m in at.markdown)
     assert "P(plan met): the chance that a month meets its plan" in text
-    assert "P(plan met) rests on 2 replications" in "\n".join(w.value for w in at.warning)
+    assert [w.value for w in at.warning] == [
+        "P(plan met) rests on 2 replications: its 95 % interval is wide; set "
+        "**Replications** to 20 or more to read it as a number."
+    ]
+    # A long KPI label is not cut in a quarter of the page: its words in brackets go under.
+    assert labels[:4] == ["P(plan met)", "Revenue a month", "Plan attainment",
+                          "Utilisation, line level"]  # fmt: skip
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("mean over counted months; 95 % CI ") for c in captions)
 
 
 def test_scenario_levers_come_from_the_scenario(at: AppTest) -> None:
@@ -204,6 +219,7 @@ def test_plan_page_plans_and_verifies(at: AppTest) -> None:
     services = _table_with(at, "roster needed")
     assert list(services["channel"]) == ["website_requests"]
     assert "Inbound requests: load, seats and roster" in [s.value for s in at.subheader]
+    _one_more_person_in_the_commands_words(at)
     verify = next(n for n in at.number_input if n.label == "Replications per iteration")
     verify.set_value(REPS)
     next(n for n in at.number_input if n.label == "Most iterations").set_value(1)
@@ -215,6 +231,90 @@ def test_plan_page_plans_and_verifies(at: AppTest) -> None:
     # The first plan counts on the plan's own day: every calling role at 1.00.
     assert "client_manager 1.00" in str(iterations["capacity factor"].iloc[0])
     assert "client_manager " in str(iterations["days held"].iloc[0])
+
+
+def _one_more_person_in_the_commands_words(at: AppTest) -> None:
+    """The Plan page's tables of words: whole, in the terminal's words (teamsim plan)."""
+    plan = optimizer.plan(parse_scenario(RETAIL))
+    [marginals] = [t.value for t in at.table if "one fewer" in t.value.columns]
+    assert list(marginals.columns) == ["role", "level", "one more", "one fewer"]  # no unit
+    cells = marginal_cells(plan, parse_scenario(RETAIL).money_locale)
+    expected = [c if c != "-" else "\u2013" for pair in cells for c in pair]
+    assert [c for row in marginals[["one more", "one fewer"]].to_numpy() for c in row] == expected
+    assert "impossible" not in marginals.to_numpy().ravel().tolist()
+    assert "at its min" in marginals["one fewer"].tolist()  # as `teamsim plan` says it
+    captions = "\n".join(c.value for c in at.caption)
+    assert f"Change of the objective ({plan.marginals[0].unit}) if the role" in captions
+    [limits] = [t.value for t in at.table if "limit" in t.value.columns]
+    assert list(limits.columns) == ["limit", "worth of one unit more"]  # no id of a kind
+    assert limits["limit"].tolist() == [lim.text for lim in plan.limits]
+    # The plan card: every line of each role's card, the targets (*) included, no scroll.
+    card = plan_card(plan, parse_scenario(RETAIL))
+    for rc in card.roles:
+        rows = role_rows(card, rc.role)
+        assert any(t.value.equals(rows) for t in at.table), rc.role
+        assert any(str(w).endswith(" *") for w in rows["what"])
+
+
+def test_a_stored_simulation_opens_as_the_simulate_page_showed_it(
+    at: AppTest, store_path: Path
+) -> None:
+    shown = _simulate(at)
+    on_simulate = [m.label for m in at.metric]
+    [run_id] = Store(store_path).list_runs()["run_id"].tolist()
+    _go(at, "runs")
+    assert at.selectbox[0].value == run_id
+    assert [m.value for m in at.metric] == shown  # the same values, formatted alike
+    assert [m.label for m in at.metric] == on_simulate
+    text = "\n".join(m.value for m in at.markdown)
+    assert "P(plan met): the chance that a month meets its plan" in text
+    assert [w.value for w in at.warning] == [
+        "P(plan met) rests on 2 replications: its 95 % interval is wide; run it again "
+        "with 20 or more replications to read it as a number."
+    ]
+    # The month chart, the attainment histogram and the heatmap; the raw tables' charts
+    # are not stored, and the page says so.
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert titles[0].startswith("Attainment by calendar month")
+    assert len(titles) == 3
+    assert (
+        "Not stored with this run, so not drawn: time use, funnel, waits (the raw tables; "
+        "a run kept with --detail has them)." in [c.value for c in at.caption]
+    )
+    seed = parse_scenario(RETAIL).seed
+    assert f"KPIs over {REPS} replications (seed {seed})" in [s.value for s in at.subheader]
+
+
+def test_a_stored_verify_run_opens_as_the_plan_page_showed_it(
+    at: AppTest, store_path: Path
+) -> None:
+    sc = parse_scenario(BASE, "tiny.yaml")
+    verified = optimizer.verify(sc, replications=REPS, max_iterations=1, workers=1)
+    run_id = save_verified(Store(store_path), verified, scenario_text=BASE, overrides=[],
+                           started_at=dt.datetime(2027, 1, 4, 9, 0))  # fmt: skip
+    _go(at, "runs")
+    assert at.selectbox[0].value == run_id
+    assert not at.error, _errors(at)
+    heads = [s.value for s in at.subheader]
+    assert heads[0] == ("verified (verify)" if verified.met else "not verified (verify)")
+    for part in ("Iterations", "Roles", "What limits the plan", "One more person, per role",
+                 "Plan card"):  # fmt: skip
+        assert part in heads
+    labels = [m.label for m in at.metric]
+    for label in ("P(plan met)", "Wanted", "Cost a month", "People",
+                  "P(a month meets its plan)", "P(every month meets its plan)"):  # fmt: skip
+        assert label in labels
+    last = verified.iterations_table().iloc[-1]
+    [p] = [m.value for m in at.metric if m.label == "P(plan met)"][:1]
+    assert p == f"{100 * float(last['p_plan_met']):.1f} %"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "P(plan met): the chance that a month meets its plan" in text
+    iterations = _table_with(at, "capacity factor")
+    assert len(iterations) == 1
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert any(t.startswith("Attainment by calendar month") for t in titles)
+    verdict = (at.success or at.warning)[0].value
+    assert verdict.startswith("**Plan verified:**" if verified.met else "**Plan NOT verified:**")
 
 
 def test_compare_shows_the_differences(at: AppTest) -> None:

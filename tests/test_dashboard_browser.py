@@ -147,15 +147,23 @@ def test_every_page_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
             _fill(page, "Replications per iteration", "3")
             _fill(page, "Most iterations", "1")
             page.get_by_role("button", name="Verify the plan").click()
-            # ... then the verified plan's months, quotas and attainment.
-            _check_page(page, "plan_verified", 5, folder)
+            # ... then the verified plan's months, quotas and attainment, and the final
+            # plan's headcount and quotas.
+            _check_page(page, "plan_verified", 7, folder)
             # The command's verdict words, never "Plan met" (issue 11).
             alerts = page.locator("[data-testid='stAlertContainer']").all_inner_texts()
             assert any("Plan verified:" in t or "Plan NOT verified:" in t for t in alerts), alerts
             assert not any("Plan met:" in t for t in alerts), alerts
 
             _open(page, "Runs")
-            _check_page(page, "runs", 1, folder)  # the opened run's attainment
+            # The newest run, the verify run, opens as the Plan page showed it: its months,
+            # quotas, attainment, the final plan's headcount and quotas, and its card.
+            _check_page(page, "runs", 5, folder)
+            expect(
+                page.get_by_text("P(plan met): the chance that a month meets its plan")
+            ).to_be_visible()
+            expect(page.get_by_role("heading", name="Plan card", exact=True)).to_be_visible()
+            expect(page.get_by_role("heading", name="Iterations", exact=True)).to_be_visible()
 
             _open(page, "Calibrate")
             _check_page(page, "calibrate", 0, folder)

@@ -254,3 +254,43 @@ def test_dashboard_command_line() -> None:
     assert flags["--server.maxUploadSize"] == "1"
     result = CliRunner().invoke(app, ["dashboard", "--help"])
     assert result.exit_code == 0 and "--store" in result.output
+
+
+def _tiny(start: str, days: int) -> SimResult:
+    from tests.scenario_texts import BASE
+
+    text = BASE.replace("start: 2027-01-04", f"start: {start}").replace(
+        "horizon_days: 40", f"horizon_days: {days}"
+    )
+    return simulate(parse_scenario(text, "tiny.yaml"), 1, 3, workers=1)
+
+
+def test_a_week_the_horizon_cuts_is_left_out_not_drawn_as_overload() -> None:
+    # Monday 4 January 2027, 41 working days (Monday to Friday, no holidays): eight whole
+    # weeks, then one Monday alone in week 9.
+    tiny = _tiny("2027-01-04", 41)
+    assert charts.partial_weeks(tiny.scenario) == {8: (1, 5)}
+    util = tiny.frames.utilisation_week
+    assert sorted(set(util["week"])) == list(range(9))
+    fig = charts.utilisation_heatmap(util, tiny.scenario)
+    [heat] = fig.data
+    assert list(heat.x) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert "week 9 left out: 1 of its 5 working days in the horizon" in fig.layout.title.text
+    # The weeks drawn are each person's busy over available minutes of that week.
+    row = util[(util["person"] == "seller.01") & (util["week"] == 3)]
+    expected = 100 * row["busy_min"].sum() / row["available_min"].sum()
+    y = list(heat.y).index(names.title("seller.01", tiny.scenario))
+    assert heat.z[y][3] == pytest.approx(expected)
+
+
+def test_a_horizon_cut_at_both_ends() -> None:
+    # Wednesday 6 January: Wednesday to Friday, seven whole weeks, Monday to Wednesday.
+    tiny = _tiny("2027-01-06", 41)
+    assert charts.partial_weeks(tiny.scenario) == {0: (3, 5), 8: (3, 5)}
+    [heat] = charts.utilisation_heatmap(tiny.frames.utilisation_week, tiny.scenario).data
+    assert list(heat.x) == [2, 3, 4, 5, 6, 7, 8]
+    # Twelve days from a Wednesday: 3 days, one whole week, then Monday to Thursday.
+    short = _tiny("2027-01-06", 12)
+    assert charts.partial_weeks(short.scenario) == {0: (3, 5), 2: (4, 5)}
+    [heat] = charts.utilisation_heatmap(short.frames.utilisation_week, short.scenario).data
+    assert list(heat.x) == [2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -10,11 +11,17 @@ import streamlit as st
 
 from dashboard import charts, state, tables, ui
 from dashboard.names import humane, title
-from dashboard.plan_met import show_plan_met
+from dashboard.plan_met import show_plan_met_tables
 from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card, sells
 from sim import TeamsimError
 from sim.scenario import Scenario
-from teamsim.format import SERVICE_CAPTION, SERVICE_TITLE, expected_outcome, fmt_value
+from teamsim.format import (
+    SERVICE_CAPTION,
+    SERVICE_TITLE,
+    expected_outcome,
+    fmt_value,
+    marginal_cells,
+)
 from teamsim.plan_card_view import (
     PER_PERSON_NOTE,
     PLAN_CARD_TITLE,
@@ -24,7 +31,7 @@ from teamsim.plan_card_view import (
     role_rows,
 )
 from teamsim.store import scenario_text_hash
-from teamsim.verify_view import save_verified, verdict
+from teamsim.verify_view import save_verified, verdict_words
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -54,20 +61,21 @@ def render() -> None:
         st.error(f"**No plan is possible:** {exc}", icon=":material/block:")
     else:
         _plan(plan, scenario)
-        _card(plan_card(plan, scenario), key="plan")
+        _card(plan_card(plan, scenario))
     st.divider()
     _verified(source, edits, scenario)
 
 
-def _plan(plan: Plan, scenario: Scenario) -> None:
+def _plan(plan: Plan, scenario: Scenario, key: str = "plan") -> None:
+    """The plan's outcome, roles, quotas, duties and limits; ``key`` keeps element keys apart."""
     _outcome(plan)
     roles = pd.DataFrame([r.__dict__ for r in plan.roles])
     ui.chart(charts.plan_headcount(roles),
              "People in each role today and in the plan; the plan stays within each "
-             "role's range on the Scenario page.")  # fmt: skip
+             "role's range on the Scenario page.", key=f"{key}_headcount")  # fmt: skip
     st.subheader("Roles")
     st.dataframe(tables.plan_roles(roles, plan.currency, scenario.money_locale),
-                 hide_index=True, width="stretch")  # fmt: skip
+                 hide_index=True, width="stretch", key=f"{key}_roles")  # fmt: skip
     selling = roles[roles["naive_dials_per_day"] > 0]
     if not selling.empty:
         quotas = pd.DataFrame({
@@ -78,10 +86,11 @@ def _plan(plan: Plan, scenario: Scenario) -> None:
         ui.chart(charts.quotas(quotas),
                  "Naive: the hours left divided by a call's length, as quotas are often "
                  "set. Realistic: what fits beside meetings, deal work, duties and "
-                 "absences.")  # fmt: skip
+                 "absences.", key=f"{key}_quotas")  # fmt: skip
     if plan.services:
         st.subheader(SERVICE_TITLE)
-        st.dataframe(tables.plan_services(plan), hide_index=True, width="stretch")
+        st.dataframe(tables.plan_services(plan), hide_index=True, width="stretch",
+                     key=f"{key}_services")  # fmt: skip
         st.caption(SERVICE_CAPTION)
     st.subheader("Hours a week by duty and role (all people of the role)")
     duties = pd.DataFrame([d.__dict__ for d in plan.duties])
@@ -90,7 +99,8 @@ def _plan(plan: Plan, scenario: Scenario) -> None:
         duties["role"] = [title(str(r), scenario) for r in duties["role"]]
         grid = duties.pivot_table(index="activity", columns="role", values="hours_per_week",
                                   aggfunc="sum", fill_value=0.0).round(1)  # fmt: skip
-        st.dataframe(grid.rename_axis(index="work", columns=None), width="stretch")
+        st.dataframe(grid.rename_axis(index="work", columns=None), width="stretch",
+                     key=f"{key}_duties")  # fmt: skip
     _limits(plan, scenario)
     for note in plan.notes:
         st.caption(note)
@@ -137,35 +147,37 @@ def _outcome(plan: Plan) -> None:
 
 
 def _limits(plan: Plan, scenario: Scenario) -> None:
+    """What binds, and one more or fewer person a role: whole texts, never cut (st.table)."""
     left, right = st.columns(2)
     with left:
         st.subheader("What limits the plan")
         if plan.limits:
-            st.dataframe(pd.DataFrame({
+            ui.text_table(pd.DataFrame({
                 "limit": [lim.text for lim in plan.limits],
-                "kind": [lim.family for lim in plan.limits],
                 "worth of one unit more": [
                     "-" if lim.marginal is None else f"{lim.marginal:,.2f} {lim.marginal_unit}"
                     for lim in plan.limits
                 ],
-            }), hide_index=True, width="stretch")  # fmt: skip
+            }))  # fmt: skip
         else:
             st.caption("No limit binds: there is room everywhere.")
     with right:
         st.subheader("One more person, per role")
         if plan.marginals:
-            st.dataframe(pd.DataFrame({
+            # The command's words (teamsim.format.marginal_cells): "at its max", ...
+            cells = marginal_cells(plan, scenario.money_locale)
+            ui.text_table(pd.DataFrame({
                 "role": [title(m.role, scenario) for m in plan.marginals],
                 "level": [m.level for m in plan.marginals],
-                "one more": [_signed(m.one_more) for m in plan.marginals],
-                "one fewer": [_signed(m.one_fewer, "impossible") for m in plan.marginals],
-                "unit": [m.unit for m in plan.marginals],
-            }), hide_index=True, width="stretch")  # fmt: skip
-            st.caption("Change of the objective if the role had one person more or fewer.")
-
-
-def _signed(value: float | None, missing: str = "-") -> str:
-    return missing if value is None else f"{value:+,.0f}"
+                "one more": [more for more, _ in cells],
+                "one fewer": [fewer for _, fewer in cells],
+            }))  # fmt: skip
+            first = plan.marginals[0]
+            st.caption(
+                f"Change of the objective ({first.unit}) if the role had one person more or "
+                f"fewer ({first.method}); at its max / at its min: the role's range on the "
+                "Scenario page allows no more / no fewer."
+            )
 
 
 def _verified(source: state.Source, edits: tuple[str, ...], scenario: Scenario) -> None:
@@ -214,11 +226,22 @@ def _verified(source: state.Source, edits: tuple[str, ...], scenario: Scenario) 
     if state.recall("verify", key) is None:
         st.warning("This verified plan is for an earlier version: press **Verify the plan**.")
     verified, run_id = kept
-    _verified_results(verified)
     if run_id:
         st.caption(f"Stored as run `{run_id}` (Runs page; `teamsim runs show {run_id}`).")
     final = verified.final
-    _card(plan_card(final.plan, verified.scenario, final.plan_factor), key="verified")
+    show_verified(
+        verified.scenario,
+        final.plan,
+        plan_factor=final.plan_factor,
+        met=verified.met,
+        reason=verified.reason,
+        confidence=verified.confidence,
+        iterations=verified.iterations_table(),
+        quotas=verified.quotas_table(),
+        frames=final.result.tables(),
+        replications=final.result.replications,
+        key="verified",
+    )
 
 
 def _keep(
@@ -233,7 +256,7 @@ def _keep(
         return None
 
 
-def _card(card: PlanCard, key: str) -> None:
+def _card(card: PlanCard) -> None:
     """The plan card: per selling role, revenue traced back to dials, and the quotas."""
     if not card.lines:
         return
@@ -244,53 +267,90 @@ def _card(card: PlanCard, key: str) -> None:
     )
     for rc in card.roles:
         st.markdown(f"**{rc.title}**: {rc.people} people, {rc.presence:.0%} of days at work")
-        st.dataframe(role_rows(card, rc.role), hide_index=True, width="stretch",
-                     key=f"card_{key}_{rc.role}")  # fmt: skip
+        ui.text_table(role_rows(card, rc.role))
     if card.quotas:
         st.markdown("**Call quota**: dials a day at work, per person")
         titles = {rc.role: rc.title for rc in card.roles}
         rows = quota_rows(card)
         rows["role"] = [titles.get(str(r)) or humane(str(r)) for r in rows["role"]]
-        st.dataframe(rows, hide_index=True, width="stretch", key=f"card_{key}_quotas")
+        ui.text_table(rows)
     st.caption(f"{PER_PERSON_NOTE} (* a target)")
 
 
-def _verified_results(verified: VerifiedPlan) -> None:
-    final = verified.final
-    currency = final.plan.currency
+VERIFY_CONTROL = "set **Replications per iteration** to 20 or more"
+
+
+def show_verified(
+    scenario: Scenario,
+    plan: Plan | None,
+    *,
+    plan_factor: float,
+    met: bool,
+    reason: str,
+    confidence: float,
+    iterations: pd.DataFrame,
+    quotas: pd.DataFrame,
+    frames: Mapping[str, pd.DataFrame],
+    replications: int,
+    key: str,
+    control: str = VERIFY_CONTROL,
+) -> None:
+    """A verified plan: verdict, P(plan met) by month, quotas, iterations, the plan and card.
+
+    From the tables a verify run stores (``teamsim.verify_view.verified_tables``): the
+    Plan page shows a fresh verify through here and the Runs page a stored one.
+    ``iterations``: ``VerifiedPlan.iterations_table()`` (its last row is the final
+    plan's); ``quotas``: ``VerifiedPlan.quotas_table()``; ``frames``: the final
+    simulation's tables (``SimResult.tables()``) over ``replications``; ``plan``: the
+    final plan (None: a run stored without it); ``plan_factor``: its margin.
+    """
+    currency = scenario.currency
+    last = iterations.iloc[-1]
+    levels = [str(c).removeprefix("headcount_") for c in iterations
+              if str(c).startswith("headcount_")]  # fmt: skip
     # The command's verdict and reason (teamsim.verify_view): the reason gives P(plan met)
     # with its 95 % interval, so a wide interval is read beside the verdict.
-    head = verdict(verified)
-    head = f"**{head[:1].upper()}{head[1:]}:** {ui.escape(verified.reason)}"
-    if verified.met:
+    head = verdict_words(met)
+    head = f"**{head[:1].upper()}{head[1:]}:** {ui.escape(reason)}"
+    if met:
         st.success(head.replace("\n", "\n\n"), icon=":material/check_circle:")
     else:
         st.warning(head.replace("\n", "\n\n"), icon=":material/warning:")
     cols = st.columns(4)
-    cols[0].metric(outcome_label(verified.scenario), fmt_value(final.p_plan_met, "share", currency))
-    cols[0].caption(f"95 % CI {fmt_value(final.p_low, 'share', currency)} to "
-                    f"{fmt_value(final.p_high, 'share', currency)}")  # fmt: skip
-    cols[1].metric("Wanted", fmt_value(verified.confidence, "share", currency))
-    cols[2].metric("Cost a month", fmt_value(final.plan.cost_per_month, "currency", currency))
-    cols[3].metric("People", sum(final.plan.levels.values()))
-    st.caption("By level: " + ", ".join(f"{lv} {n}" for lv, n in final.plan.levels.items()))
-    show_plan_met(final.result, key="verified_months")
-    quotas = verified.quotas_table()
+    cols[0].metric(outcome_label(scenario), fmt_value(float(last["p_plan_met"]), "share", currency))
+    cols[0].caption(f"95 % CI {fmt_value(float(last['p_low']), 'share', currency)} to "
+                    f"{fmt_value(float(last['p_high']), 'share', currency)}")  # fmt: skip
+    cols[1].metric("Wanted", fmt_value(confidence, "share", currency))
+    cols[2].metric("Cost a month", fmt_value(float(last["cost_per_month"]), "currency", currency))
+    cols[3].metric("People", sum(int(last[f"headcount_{lv}"]) for lv in levels))
+    st.caption("By level: " + ", ".join(f"{lv} {int(last[f'headcount_{lv}'])}" for lv in levels))
+    if "plan_met" in frames and "attainment_by_month" in frames:
+        rows = [{str(k): v for k, v in r.items()} for r in frames["plan_met"].to_dict("records")]
+        show_plan_met_tables(scenario, rows, frames["attainment_by_month"],
+                             replications=replications, key=f"{key}_months",
+                             control=control)  # fmt: skip
     if not quotas.empty:
         ui.chart(charts.quotas(pd.DataFrame({
-            "role": [title(str(r), verified.scenario) for r in quotas["role"]],
+            "role": [title(str(r), scenario) for r in quotas["role"]],
             "naive": quotas["naive_dials_per_day"],
             "optimiser": quotas["planned_dials_per_day"],
             "simulated": quotas["simulated_dials_per_day"],
         })), "Dials a day per person: the naive quota, the optimiser's, and what the "
-             "simulated days allowed.", key="verified_quotas")  # fmt: skip
+             "simulated days allowed.", key=f"{key}_quotas")  # fmt: skip
     st.subheader("Iterations")
-    st.dataframe(_iterations(verified.iterations_table(), currency), hide_index=True,
-                 width="stretch")  # fmt: skip
-    if sells(verified.scenario):  # a desk that sells nothing has no attainment to show
-        ui.chart(charts.attainment_distribution(final.result.kpi_replications),
+    st.dataframe(_iterations(iterations, currency), hide_index=True, width="stretch")
+    if sells(scenario) and "kpi_replications" in frames:  # a desk has no attainment
+        ui.chart(charts.attainment_distribution(frames["kpi_replications"]),
                  "The final plan's attainment per replication; right of the dashed line the "
-                 "plan was met.", key="verified_attainment")  # fmt: skip
+                 "plan was met.", key=f"{key}_attainment")  # fmt: skip
+    if "kpis" in frames:
+        with st.expander("KPIs of the final plan's simulation"):
+            st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale),
+                         hide_index=True, width="stretch")  # fmt: skip
+    if plan is not None:
+        st.subheader("The final plan, as the optimiser sized it")
+        _plan(plan, scenario, key=f"{key}_plan")
+        _card(plan_card(plan, scenario, plan_factor))
 
 
 def _iterations(frame: pd.DataFrame, currency: str) -> pd.DataFrame:

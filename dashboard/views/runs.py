@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import charts, exports, state, tables, ui
+from dashboard import exports, state, tables, ui
+from dashboard.views.plan import show_verified
+from dashboard.views.simulate import show_results
 from sim import TeamsimError
+from teamsim.runs_io import stored_scenario
 from teamsim.store import Store
+from teamsim.verify_view import stored_plan
 
 ABOUT = ("run_id", "kind", "scenario_name", "label", "status", "seed", "replications",
          "started_at", "code_version")  # fmt: skip
@@ -55,26 +61,80 @@ def _run(store: Store, run_id: str) -> None:
         f"{meta['started_at']:%Y-%m-%d %H:%M}, code {meta['code_version']}"
         + (f"; edits: {', '.join(overrides)}" if overrides else "")
     )
+    _results(store, meta)
     names = meta["tables"]
-    if "kpis" in names:
-        kpis = store.load_table(run_id, "kpis")
-        currency = _currency(meta)
-        st.dataframe(tables.kpi_table(kpis, currency), hide_index=True, width="stretch")
-    if "kpi_replications" in names:
-        ui.chart(charts.attainment_distribution(store.load_table(run_id, "kpi_replications")),
-                 "Each bar counts replications by their mean monthly attainment; right of the "
-                 "dashed line the plan was met.")  # fmt: skip
     st.caption("Tables: " + ", ".join(f"{n} ({rows:,} rows)" for n, rows in names.items()))
     _export_and_delete(store, run_id, about)
 
 
-def _currency(meta: dict[str, Any]) -> str:
+class _Stored(Mapping[str, pd.DataFrame]):
+    """A stored run's tables by name, each read from the store when first asked for."""
+
+    def __init__(self, store: Store, run_id: str, names: Mapping[str, int]) -> None:
+        self._store, self._run_id, self._names = store, run_id, list(names)
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._read:
+            self._read[name] = self._store.load_table(self._run_id, name)
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+# What a stored run's reader can do for a probability from few replications.
+AGAIN = "run it again with 20 or more replications"
+
+
+def _results(store: Store, meta: dict[str, Any]) -> None:
+    """The run's results as the page that made it showed them, through the same functions.
+
+    A verify run as the Plan page's verified plan (``show_verified``, its final plan from
+    the run's params), a simulation as the Simulate page's results (``show_results``).
+    The scenario is rebuilt from the stored text; a run whose scenario no longer validates
+    shows its KPIs as stored.
+    """
+    run_id = str(meta["run_id"])
+    frames = _Stored(store, run_id, meta["tables"])
     try:
-        scenario = state.parse(str(meta["scenario_text"]), f"run {meta['run_id']}",
-                               tuple(meta["params"].get("overrides") or ()))  # fmt: skip
-    except TeamsimError:
-        return ""
-    return scenario.currency
+        scenario = stored_scenario(meta)
+    except TeamsimError as exc:
+        st.warning(f"This run's scenario no longer validates, so its results are shown as "
+                   f"stored: {exc}")  # fmt: skip
+        if "kpis" in frames:
+            st.dataframe(tables.kpi_table(frames["kpis"], ""), hide_index=True, width="stretch")
+        return
+    params = meta["params"]
+    if meta["kind"] == "verify" and "iterations" in frames:
+        show_verified(
+            scenario,
+            stored_plan(params),
+            plan_factor=float(params.get("plan_factor") or 1.0),
+            met=bool(params.get("met")),
+            reason=str(params.get("reason", "")),
+            confidence=float(params.get("confidence") or scenario.plan.confidence),
+            iterations=frames["iterations"],
+            quotas=frames["quotas"] if "quotas" in frames else pd.DataFrame(),
+            frames=frames,
+            replications=int(meta["replications"]),
+            key=f"run_{run_id}",
+            control=AGAIN,
+        )
+    elif "kpis" in frames:
+        show_results(
+            scenario,
+            frames,
+            replications=int(meta["replications"]),
+            seed=int(meta["seed"]),
+            key=f"run_{run_id}",
+            control=AGAIN,
+        )
 
 
 def _export_and_delete(store: Store, run_id: str, about: dict[str, Any]) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
-from dashboard.plan_met import show_plan_met
+from dashboard.plan_met import show_plan_met_tables
 from dashboard.state import MAX_SEED
 from sim import SimResult, TeamsimError
+from sim.scenario import Scenario
 from teamsim.format import fmt_value
 from teamsim.runs_io import save_result
 from teamsim.store import scenario_text_hash
@@ -77,44 +79,91 @@ def _keep(
         return None
 
 
+# The tables a stored run keeps only with --detail (teamsim.store.DETAIL_TABLES): their
+# charts are left out of a run opened from the store without them.
+RAW_CHARTS = ("time_use", "funnel", "waits")
+CONTROL = "set **Replications** to 20 or more"
+
+
 def _results(result: SimResult) -> None:
-    currency = result.scenario.currency
-    kpis = {str(r["kpi"]): r for r in result.kpis.to_dict(orient="records")}
+    show_results(
+        result.scenario,
+        result.tables(),
+        replications=result.replications,
+        seed=result.seed,
+        key="simulate",
+        control=CONTROL,
+    )
+
+
+def show_results(
+    scenario: Scenario,
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    replications: int,
+    seed: int,
+    key: str,
+    control: str,
+) -> None:
+    """A simulation's results: headline KPIs, P(plan met) by month, KPI table and charts.
+
+    ``frames``: a run's tables by name (``SimResult.tables()``, or a stored run's: the
+    Runs page shows a stored run through here). ``kpis`` is needed; a chart whose table
+    is missing (raw tables not stored) is left out and said so. ``key`` keeps element
+    keys apart; ``control``: what to change for more replications.
+    """
+    currency = scenario.currency
+    kpis_frame = frames["kpis"]
+    kpis = {str(r["kpi"]): r for r in kpis_frame.to_dict(orient="records")}
     cols = st.columns(len(HEADLINE))
     for col, name in zip(cols, HEADLINE, strict=True):
         row = kpis.get(name)
         if row is None or not math.isfinite(float(row["mean"])):
             continue
         unit = str(row["unit"])
-        col.metric(str(row["label"]), fmt_value(float(row["mean"]), unit, currency))
+        # A long label is cut in a quarter of the page: its words in brackets go under it.
+        label, _, detail = str(row["label"]).partition(" (")
+        col.metric(label, fmt_value(float(row["mean"]), unit, currency))
         low = fmt_value(float(row["ci_low"]), unit, currency)
         high = fmt_value(float(row["ci_high"]), unit, currency)
-        col.caption(f"95 % CI {low} to {high}")
-    show_plan_met(result, key="simulate_months")
-    st.subheader(f"KPIs over {result.replications} replications (seed {result.seed})")
-    st.dataframe(tables.kpi_table(result.kpis, currency), hide_index=True, width="stretch")
+        said = f"{detail.removesuffix(')')}; " if detail else ""
+        col.caption(f"{said}95 % CI {low} to {high}")
+    if "plan_met" in frames and "attainment_by_month" in frames:
+        rows = [{str(k): v for k, v in r.items()} for r in frames["plan_met"].to_dict("records")]
+        show_plan_met_tables(scenario, rows, frames["attainment_by_month"],
+                             replications=replications, key=f"{key}_months",
+                             control=control)  # fmt: skip
+    st.subheader(f"KPIs over {replications} replications (seed {seed})")
+    st.dataframe(tables.kpi_table(kpis_frame, currency), hide_index=True, width="stretch")
     st.caption("Mean over replications; the middle 80 % of replications shows how much one "
                "half-year can differ from another; the CI is how sure the mean is.")  # fmt: skip
-    frames = result.frames
-    ui.chart(charts.attainment_distribution(result.kpi_replications),
-             "Each bar counts replications by their mean monthly attainment; right of the "
-             "dashed line the plan was met.")  # fmt: skip
-    ui.chart(charts.time_use_by_level(frames.time_use),
-             "Where the working time goes at each level, absences left out: selling, "
-             "duties, managing, and idle time.")  # fmt: skip
-    ui.chart(charts.utilisation_heatmap(frames.utilisation_week, result.scenario),
-             "Busy share of each person's available time per week, averaged over "
-             "replications: red rows are overloaded people, pale ones have room.")  # fmt: skip
-    ui.chart(charts.funnel_by_segment(frames.funnel, result.replications),
-             "Deals entering each stage in one replication (the whole horizon); the share "
-             "is of the deals that entered the first stage.")  # fmt: skip
-    ui.chart(charts.waits(_after_warmup(frames.waits, result)),
-             "How long requests wait for someone to start on them, after the warm-up; "
-             "the box holds the middle half, the dashed line is the mean.")  # fmt: skip
-
-
-def _after_warmup(waits: pd.DataFrame, result: SimResult) -> pd.DataFrame:
-    return waits[waits["day"] >= result.scenario.calendar.warmup_days]
+    if "kpi_replications" in frames:
+        ui.chart(charts.attainment_distribution(frames["kpi_replications"]),
+                 "Each bar counts replications by their mean monthly attainment; right of the "
+                 "dashed line the plan was met.", key=f"{key}_attainment")  # fmt: skip
+    if "time_use" in frames:
+        ui.chart(charts.time_use_by_level(frames["time_use"]),
+                 "Where the working time goes at each level, absences left out: selling, "
+                 "duties, managing, and idle time.", key=f"{key}_time_use")  # fmt: skip
+    if "utilisation_week" in frames:
+        ui.chart(charts.utilisation_heatmap(frames["utilisation_week"], scenario),
+                 "Busy share of each person's available time per week, averaged over "
+                 "replications: red rows are overloaded people, pale ones have room.",
+                 key=f"{key}_utilisation")  # fmt: skip
+    if "funnel" in frames:
+        ui.chart(charts.funnel_by_segment(frames["funnel"], replications),
+                 "Deals entering each stage in one replication (the whole horizon); the share "
+                 "is of the deals that entered the first stage.", key=f"{key}_funnel")  # fmt: skip
+    if "waits" in frames:
+        waits = frames["waits"]
+        ui.chart(charts.waits(waits[waits["day"] >= scenario.calendar.warmup_days]),
+                 "How long requests wait for someone to start on them, after the warm-up; "
+                 "the box holds the middle half, the dashed line is the mean.",
+                 key=f"{key}_waits")  # fmt: skip
+    missing = [name.replace("_", " ") for name in RAW_CHARTS if name not in frames]
+    if missing:
+        st.caption(f"Not stored with this run, so not drawn: {', '.join(missing)} (the raw "
+                   "tables; a run kept with --detail has them).")  # fmt: skip
 
 
 if __name__ == "__main__":

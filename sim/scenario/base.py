@@ -12,7 +12,8 @@ NonNegFloat = Annotated[float, Field(ge=0.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0)]
 NonNegInt = Annotated[int, Field(ge=0)]
 # Ids appear in --set paths and in reports, so they stay simple.
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"  # an id: lower-case words joined by underscores
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 
 
 class Frozen(BaseModel):

@@ -6,11 +6,12 @@ point at the line in the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sim.errors import Problem
-from sim.scenario.base import Level
+from sim.scenario.base import ID_PATTERN, Level
 from sim.scenario.market import OUTBOUND_KINDS, InboundChannel
 from sim.scenario.work import PER_HEAD_SCALES, DutyScale
 
@@ -34,6 +35,66 @@ def check_all(sc: Scenario) -> list[Problem]:
         _someone_sells,
     )
     return [problem for check in checks for problem in check(sc)]
+
+
+def raw_references(data: dict[str, Any]) -> list[Problem]:
+    """The reference checks of :func:`check_all`, on a raw mapping whose fields failed.
+
+    When a field is invalid the typed model is never built, so the cross-field checks
+    cannot run on it; these read the raw YAML mapping instead, so that an unknown role,
+    segment, channel or persona is reported together with the field errors ("every
+    problem at once"). Parts that are not the expected shape (a role that is not a
+    mapping, a reference that is not text) are skipped: their field errors say why.
+    Same paths and messages as the typed checks.
+    """
+    roles, channels, segments, personas = (
+        _mapping(data.get(k)) for k in ("roles", "channels", "segments", "personas")
+    )
+    found: list[Problem] = []
+    for rid, role in roles.items():
+        if not isinstance(role, dict):
+            continue
+        path = ("roles", rid)
+        for field in ("reports_to", "deputy"):
+            ref = role.get(field)
+            if _is_id(ref) and ref not in roles:
+                found.append(Problem((*path, field), _unknown("role", ref, list(roles))))
+        for field, known, kind in (("segments", segments, "segment"),
+                                   ("channels", channels, "channel")):  # fmt: skip
+            refs = role.get(field)
+            for i, ref in enumerate(refs if isinstance(refs, list) else []):
+                if _is_id(ref) and ref not in known:
+                    found.append(Problem((*path, field, i), _unknown(kind, ref, list(known))))
+        shares = role.get("personas")
+        for pid in shares if isinstance(shares, dict) else {}:
+            if _is_id(pid) and pid not in personas:
+                found.append(
+                    Problem((*path, "personas", pid), _unknown("persona", pid, list(personas)))
+                )
+    for sid, seg in segments.items():
+        refs = seg.get("channels") if isinstance(seg, dict) else None
+        for i, ref in enumerate(refs if isinstance(refs, list) else []):
+            if _is_id(ref) and ref not in channels:
+                found.append(
+                    Problem(
+                        ("segments", sid, "channels", i), _unknown("channel", ref, list(channels))
+                    )
+                )
+    return found
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A raw section's entries with valid ids (an absent or misshapen section: empty).
+
+    An entry whose id is not one has its own field error; it is no target to refer to.
+    """
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if _is_id(k)}
+
+
+def _is_id(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and re.fullmatch(ID_PATTERN, value) is not None
 
 
 def _unknown(kind: str, value: str, known: list[str]) -> str:

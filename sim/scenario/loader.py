@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import PathPart, Problem, ScenarioError
+from sim.scenario.consistency import raw_references
 from sim.scenario.model import Scenario
 from sim.scenario.overrides import Override, apply_overrides
 from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes
@@ -63,12 +64,32 @@ def validate(
         return Scenario.model_validate(data)
     except ValidationError as exc:
         problems = _merge(_from_pydantic(exc.errors(), node, source, applied))
+        # A field error stops the model before its cross-field checks: the references
+        # are checked on the raw mapping, so every problem is still reported at once.
+        problems += _references(data, problems, node=node, source=source, applied=applied)
     except ScenarioError as exc:
         problems = [
             _place(p.path, p.message, node=node, source=source, applied=applied)
             for p in exc.problems
         ]
     raise ScenarioError(problems) from None
+
+
+def _references(
+    data: dict[str, Any],
+    found: Sequence[Problem],
+    *,
+    node: yaml.Node | None,
+    source: str,
+    applied: Sequence[Override],
+) -> list[Problem]:
+    """Unknown references in the raw data, placed; none for a field already reported."""
+    seen = {p.path for p in found}
+    placed = [
+        _place(p.path, p.message, node=node, source=source, applied=applied)
+        for p in raw_references(data)
+    ]
+    return [p for p in placed if p.path not in seen]
 
 
 def place_problem(

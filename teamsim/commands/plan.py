@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +12,7 @@ from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from optimizer import Marginal, Plan, PlanCard, PlanMode, RoleLine, plan, plan_card, verify
+from optimizer import Plan, PlanCard, PlanMode, plan, plan_card, verify
 from sim import Executor
 from sim.scenario import Scenario
 from teamsim.commands.options import (
@@ -33,9 +32,8 @@ from teamsim.format import (
     SERVICE_TITLE,
     expected_outcome,
     fmt_value,
-    format_money,
     format_money_column,
-    money_scale,
+    marginal_cells,
     service_rows,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
@@ -388,40 +386,10 @@ def _marginals(result: Plan, loc: str = "") -> Table:
     table = Table(title=f"One more / one fewer person ({method}; {unit})", title_justify="left")
     for col in ("role", "level", "one more", "one fewer"):
         table.add_column(col, justify="left" if col in ("role", "level") else "right")
-    lines = {line.role: line for line in result.roles}
-    # Changes in money ("RUB/month of cost") read in the scenario's locale, in one scale.
-    money = unit.startswith(f"{result.currency}/")
-    values = [v for m in result.marginals for v in (m.one_more, m.one_fewer)]
-    scale = money_scale(values, loc or Scenario.default_locale(result.currency))
-
-    def change(value: float) -> str:
-        if not money:
-            return f"{value:+,.0f}"
-        return format_money(value, result.currency, loc or None, scale=scale, signed=True)
-
-    for m in result.marginals:
-        table.add_row(m.role, m.level, *_one_more_fewer(m, lines.get(m.role), change))
+    cells = marginal_cells(result, loc)  # one wording with the dashboard's
+    for m, (more, fewer) in zip(result.marginals, cells, strict=True):
+        table.add_row(m.role, m.level, more, fewer)
     return table
-
-
-def _one_more_fewer(
-    m: Marginal, line: RoleLine | None, change: Callable[[float], str]
-) -> tuple[str, str]:
-    """The two cells of a role: the change, or why there is none (a limit, no plan)."""
-    resolved = m.method == "re-solve"
-    at_max = line is not None and line.headcount >= line.max
-    at_min = line is not None and line.headcount <= line.min
-    more = (
-        change(m.one_more)
-        if m.one_more is not None
-        else ("at its max" if resolved and at_max else ("infeasible" if resolved else ""))
-    )
-    fewer = (
-        change(m.one_fewer)
-        if m.one_fewer is not None
-        else ("at its min" if resolved and at_min else ("infeasible" if resolved else ""))
-    )
-    return more, fewer
 
 
 def register(app: typer.Typer) -> None:
