@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim import Executor, SimMode, scenario_hash, simulate
+from sim import Executor, SimMode, TeamsimError, scenario_hash, simulate
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -93,6 +93,7 @@ def compare_command(
         if save:
             st.check_writable()  # said now, not after the first file's replications
         inputs = [_checked(item, overrides=set_ or [], store=st) for item in items]
+        _one_currency(inputs)
         # Common random numbers need one seed: the first item's serves every file.
         first = inputs[0]
         root = seed if seed is not None else (first.seed if first.seed is not None else 0)
@@ -143,11 +144,37 @@ class _Input:
     overrides: tuple[str, ...] = ()
 
     @property
+    def currency(self) -> str:
+        """The ISO 4217 code of the item's amounts."""
+        if self.side is not None:
+            return self.side.scenario.currency
+        assert self.scenario is not None  # a file, checked
+        return self.scenario.currency
+
+    @property
     def seed(self) -> int | None:
         """The seed the item brings: its run's, or its scenario's."""
         if self.side is not None:
             return self.side.seed
         return self.scenario.seed if self.scenario is not None else None
+
+
+def _one_currency(inputs: list[_Input]) -> None:
+    """Refuse sides in different currencies, before anything is simulated.
+
+    A difference of 120,000 USD and 150,000 EUR is no amount in either currency, and
+    teamsim holds no exchange rates (nor should it guess one): the user converts a side.
+
+    Raises:
+        TeamsimError: naming each item and its currency (exit 2).
+    """
+    currencies = {item.item: item.currency for item in inputs}
+    if len(set(currencies.values())) > 1:
+        each = ", ".join(f"{item} in {cur}" for item, cur in currencies.items())
+        raise TeamsimError(
+            f"cannot compare amounts in different currencies ({each}); "
+            "write every side in one currency"
+        )
 
 
 def _checked(item: str, overrides: list[str], store: Store) -> _Input:
