@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from optimizer import Plan
+from optimizer import Plan, PlanCard
 from sim import MoneyScale as MoneyScale
 from sim import format_money as format_money
 from sim import format_money_column as format_money_column
@@ -71,15 +71,19 @@ def fmt_gross_up(factor: float) -> str:
     return f"x{factor:.2f}"
 
 
-def expected_outcome(plan: Plan) -> str:
+def expected_outcome(plan: Plan, card: PlanCard | None = None) -> str:
     """What the plan expects to deliver, in one sentence.
 
     A team that sells: its expected attainment (mean over the counted months of expected
-    revenue / plan). A team that sells nothing has no plan to quote (its plan is
-    nominal): its service targets and the service level expected with its answerers.
+    revenue / plan), against the scenario's own plan: with the plan's ``card``, the plan
+    before the verify loop's margin (``PlanCard.expected_attainment``, 117 % for a plan
+    sized +17 % above it), so the header and the iterations table say one number. A team
+    that sells nothing has no plan to quote (its plan is nominal): its service targets
+    and the service level expected with its answerers.
     """
-    if plan.expected_attainment is not None:
-        share = fmt_value(plan.expected_attainment, "share", plan.currency)
+    expected = plan.expected_attainment if card is None else card.expected_attainment
+    if expected is not None:
+        share = fmt_value(expected, "share", plan.currency)
         return f"expected attainment {share} of plan, mean over the counted months"
     if plan.plan_per_month > 0:
         return "attainment not measured: no whole calendar month lies after the warm-up"
