@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+from rich.console import Console
 from typer.testing import CliRunner
 
+from sim.scenario import parse_scenario
 from teamsim.cli import app
 from teamsim.commands.new import starter_text
+from teamsim.format import format_money_column
+from teamsim.plan_met_view import render_plan_met_tables
 from teamsim.store import Store
 
 runner = CliRunner()
@@ -70,3 +75,30 @@ def test_verify_states_expected_attainment_against_the_real_plan(tmp_path: Path)
     assert "Expected attainment 150.0 % of plan, mean over the counted months" in flat
     final = next(line for line in text.splitlines() if line.startswith("│ 2 │"))
     assert [cell.strip() for cell in final.split("│")][8] == "150.0 %"
+
+
+def test_a_money_column_that_spans_widely_gives_each_amount_its_own_scale() -> None:
+    # One scale for €900 and €2M writes the first "<€0.01M"; one for $152K and $1.5B
+    # writes "<$0.01B": each amount then says its own unit.
+    assert format_money_column([900.0, 2_000_000.0], "EUR") == ["€900", "€2M"]
+    assert format_money_column([152_000.0, 1_500_000_000.0], "USD") == ["$152K", "$1.5B"]
+    # Amounts of one size keep one scale (no "€86,438" above "€0.10M").
+    assert format_money_column([86_438.0, 100_000.0], "EUR") == ["€86K", "€100K"]
+    assert format_money_column([1_200_000.0, 35_730_000.0], "EUR") == ["€1.2M", "€35.7M"]
+
+
+def test_the_monthly_table_scales_each_money_column_by_itself() -> None:
+    months = pd.DataFrame(
+        [
+            {"label": "2027-03", "plan": 900.0, "revenue": 152_000.0},
+            {"label": "2027-04", "plan": 2_000_000.0, "revenue": 1_500_000_000.0},
+        ]
+    ).assign(attainment=1.0, p10=0.9, p90=1.1, p_met=0.5)
+    console = Console(width=80, record=True)
+    scenario = parse_scenario(starter_text(), source="s.yaml")
+    console.print(render_plan_met_tables(scenario, [], months))
+    rows = [line.split("│") for line in console.export_text().splitlines() if "2027-0" in line]
+    assert [[cell.strip() for cell in row[1:4]] for row in rows] == [
+        ["2027-03", "€900", "€152K"],
+        ["2027-04", "€2M", "€1.5B"],
+    ]
