@@ -102,3 +102,25 @@ def test_the_monthly_table_scales_each_money_column_by_itself() -> None:
         ["2027-03", "€900", "€152K"],
         ["2027-04", "€2M", "€1.5B"],
     ]
+
+
+def test_runs_show_prints_a_simulate_run_as_simulate_did(tmp_path: Path) -> None:
+    scenario = _starter(tmp_path / "team.yaml", "North team")
+    store = ["--store", str(tmp_path / "runs.duckdb")]
+    code, simulated = _cli("simulate", str(scenario), "-n", "2", "--workers", "1", *SHORT, *store)
+    assert code == 0, simulated
+    run_id = simulated.split("teamsim runs show ")[1].split(")")[0]
+    code, shown = _cli("runs", "show", run_id, *store)
+    assert code == 0, shown
+    # From the counted window to the month table, what simulate printed, in its order:
+    # "counted: ...", the KPIs, dials a day by role, the diagnoses, P(plan met).
+    block = simulated[simulated.index("counted:") : simulated.index("stored as run")]
+    for part in (
+        "counted: 65 working days after 5 days of warm-up, 2 whole month(s)",
+        "Dials a day by role",
+        "Diagnoses",
+        "Attainment by calendar month",
+    ):
+        assert part in block
+    assert " ".join(block.split()) in " ".join(shown.split())
+    assert "param: window" not in shown and "param: diagnoses" not in shown
