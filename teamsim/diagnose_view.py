@@ -31,14 +31,11 @@ def diagnoses_json(found: tuple[Diagnosis, ...]) -> list[dict[str, str]]:
 
 
 def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
-    """Dials a day by role over the days each person dialled (``sim.dials_by_role``, or
-    the ``dials_by_role`` table a run stored).
-    """
-    table = (
-        result
-        if isinstance(result, pd.DataFrame)
-        else dials_by_role(result.frames, result.scenario)
-    )
+    """Dials a day by role over the days dialled (``sim.dials_by_role``, or as stored)."""
+    if isinstance(result, pd.DataFrame):
+        table = result
+    else:
+        table = dials_by_role(result.frames, result.scenario)
     if table.empty:
         return None
     shown = Table(
