@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 from rich.console import Console
 from typer.testing import CliRunner
@@ -124,3 +125,59 @@ def test_runs_show_prints_a_simulate_run_as_simulate_did(tmp_path: Path) -> None
         assert part in block
     assert " ".join(block.split()) in " ".join(shown.split())
     assert "param: window" not in shown and "param: diagnoses" not in shown
+
+
+def _sheet(path: Path, name: str) -> list[list[tuple[object, str]]]:
+    rows = openpyxl.load_workbook(path)[name].iter_rows()
+    return [[(cell.value, cell.number_format) for cell in row] for row in rows]
+
+
+def test_workbooks_name_the_currency_and_format_money_and_shares(tmp_path: Path) -> None:
+    scenario = _starter(tmp_path / "team.yaml", "North team")
+    store = ["--store", str(tmp_path / "runs.duckdb")]
+    code, text = _cli("simulate", str(scenario), "-n", "2", "--workers", "1", *SHORT, *store)
+    assert code == 0, text
+    run_id = text.split("teamsim runs show ")[1].split(")")[0]
+    code, text = _cli("runs", "export", run_id, "--to", str(tmp_path), "--format", "xlsx", *store)
+    assert code == 0, text
+    book = tmp_path / run_id / f"{run_id}.xlsx"
+    about = {row[0][0]: row[1][0] for row in _sheet(book, "about")}
+    assert about["currency"] == "EUR: every amount of money in this workbook"
+    kpis = {row[0][0]: row for row in _sheet(book, "kpis")}
+    head = [value for value, _ in kpis["kpi"]]
+    revenue, attainment = kpis["revenue_per_month"], kpis["attainment"]
+    assert revenue[head.index("unit")][0] == "EUR"
+    assert revenue[head.index("mean")][1] == '#,##0 "EUR"'
+    assert attainment[head.index("mean")][1] == "0.0%"
+    # Months by name, not the horizon's 0-based index (1 and 2 for February and March).
+    months = _sheet(book, "attainment_by_month")
+    head = [value for value, _ in months[0]]
+    assert [row[head.index("month")][0] for row in months[1:]] == ["February 2027", "March 2027"]
+    assert {row[head.index("plan")][1] for row in months[1:]} == {'#,##0 "EUR"'}
+    assert {row[head.index("p_met")][1] for row in months[1:]} == {"0.0%"}
+
+
+def test_a_sweep_stores_numeric_axis_values_as_numbers(tmp_path: Path) -> None:
+    scenario = _starter(tmp_path / "team.yaml", "North team")
+    excel = tmp_path / "s.xlsx"
+    axis = "policies.call_quota_per_day=30,40"
+    code, text = _cli(
+        "sweep",
+        str(scenario),
+        "--set",
+        axis,
+        "-n",
+        "2",
+        "--workers",
+        "1",
+        *SHORT,
+        "--no-save",
+        "--excel",
+        str(excel),
+    )
+    assert code == 0, text
+    rows = _sheet(excel, "sweep")
+    head = [value for value, _ in rows[0]]
+    assert [row[head.index("policies.call_quota_per_day")][0] for row in rows[1:]] == [30, 40]
+    assert rows[1][head.index("cost_per_month")][1] == '#,##0 "EUR"'
+    assert rows[1][head.index("p_plan_met")][1] == "0.0%"

@@ -120,7 +120,8 @@ def compare_command(
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
             about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
-            write_workbook(excel, comparison_sheets(result), about)
+            currency = result.sides[0].scenario.currency  # one for every side (checked)
+            write_workbook(excel, comparison_sheets(result), about, currency=currency)
         if json_:
             print_json(comparison_json(result))
         else:

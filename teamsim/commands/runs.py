@@ -450,6 +450,7 @@ def export(
                         tables,
                         about,
                         progress=lambda k, name: advance(done + k, f"workbook: {name}"),
+                        currency=scenario.currency if scenario is not None else None,
                     )
                 )
         for note in notes.values():

@@ -105,7 +105,7 @@ def sweep_command(
                     )
                 rows.append(_summary_row(axis_list, point, result, run_id))
                 advance(k)
-        summary = pd.DataFrame(rows)
+        summary = _numeric_axes(pd.DataFrame(rows), axis_list)
         if save:
             _store_summary(
                 st,
@@ -133,7 +133,7 @@ def sweep_command(
                 "file": str(file),
                 "plan_met_definition": "; ".join(summary_definitions(summary)),
             }
-            write_workbook(excel, {"sweep": summary}, about)
+            write_workbook(excel, {"sweep": summary}, about, currency=scenarios[0].currency)
             say(f"wrote {excel}")
 
 
@@ -166,6 +166,15 @@ def point_label(axes: list[Axis], point: list[str]) -> str:
         path = axis.path.split(".", 1)[-1]  # "roles.", "policies.": the same for every point
         parts.append(f"{path}={value.split('=', 1)[1]}")
     return ", ".join(parts)
+
+
+def _numeric_axes(summary: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
+    """Axis columns whose every value is a number stored as numbers (4, 40), not text."""
+    for axis in axes:
+        values = pd.to_numeric(summary[axis.path], errors="coerce")
+        if values.notna().all():
+            summary[axis.path] = values
+    return summary
 
 
 def _summary_row(
@@ -239,7 +248,7 @@ def summary_table(
         for k, (_, unit) in labels.items()
     }
     for i, row in enumerate(records):
-        cells = [str(row[a.path]) for a in axes]
+        cells = [_axis_cell(row[a.path]) for a in axes]
         cells += [columns[k][i] for k in labels]
         cells.append(
             f"{fmt_value(row['p_plan_met'], 'share', cur)} "
@@ -272,6 +281,13 @@ def sweep_json(sweep_id: str, summary: pd.DataFrame, stored: bool) -> dict[str, 
         "points": summary.to_dict(orient="records"),
         "plan_met_definition": summary_definitions(summary),
     }
+
+
+def _axis_cell(value: object) -> str:
+    # A numeric axis is stored as numbers: 40 is shown "40", not "40.0".
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _num(value: object) -> float:
