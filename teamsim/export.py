@@ -233,7 +233,7 @@ def write_workbook(
     )
     with _writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        _workbook(path, shown, notes, progress, formats)
+        _workbook(path, shown, notes, progress=progress, formats=formats)
     return path
 
 
