@@ -54,6 +54,17 @@ def fmt_value(
     return f"{sign}{value:,.1f}"
 
 
+def fmt_points(value: float | None, *, signed: bool = False) -> str:
+    """A difference of two shares in percentage points: "+50.0 pp" (0.5 -> 50 points).
+
+    44.4 % to 94.4 % is +50.0 points, not "+50.0 %" (which reads as a relative change).
+    """
+    if value is None or not math.isfinite(value):
+        return "-"
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{100 * value:.1f} pp"
+
+
 def fmt_answer_time(minutes: float) -> str:
     """An answer time as a desk states it: seconds below a minute ("20 s"), else minutes."""
     if minutes < 1:

@@ -53,8 +53,16 @@ def definition_lines(labelled: Sequence[tuple[str, Scenario]]) -> list[str]:
 
 def few_replications_warning(result: SimResult) -> str | None:
     """A warning when P(plan met) rests on fewer than 20 replications, else None."""
-    n = result.replications
-    if not sells(result) or n >= FEW_REPLICATIONS:
+    return few_replications_text(result.replications, sold=sells(result))
+
+
+def few_replications_text(n: int, *, sold: bool = True) -> str | None:
+    """The warning for a P(plan met) of ``n`` replications (None from 20 on, or unsold).
+
+    The one rule for every command that shows P(plan met): simulate, plan --verify,
+    compare (the fewest replications of its sides) and sweep.
+    """
+    if not sold or n >= FEW_REPLICATIONS:
         return None
     return (
         f"P(plan met) rests on {n} replication{'s' if n != 1 else ''}: its 95 % interval "

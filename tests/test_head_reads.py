@@ -56,7 +56,7 @@ def _verify(scenario: Path, *extra: str, columns: int = 145) -> tuple[int, str]:
         "--no-save",
         "--workers",
         "1",
-        "--replications",
+        "-n",  # as simulate, sweep and compare take it
         "4",
         "--iterations",
         "2",
@@ -176,8 +176,54 @@ def test_a_sweep_stores_numeric_axis_values_as_numbers(tmp_path: Path) -> None:
         str(excel),
     )
     assert code == 0, text
+    assert "warning: P(plan met) rests on 2 replications" in text
     rows = _sheet(excel, "sweep")
     head = [value for value, _ in rows[0]]
     assert [row[head.index("policies.call_quota_per_day")][0] for row in rows[1:]] == [30, 40]
     assert rows[1][head.index("cost_per_month")][1] == '#,##0 "EUR"'
     assert rows[1][head.index("p_plan_met")][1] == "0.0%"
+
+
+def test_compare_reads_as_a_head_reads_it(tmp_path: Path) -> None:
+    north = _starter(tmp_path / "team.yaml", "North team")
+    lower = tmp_path / "lower.yaml"
+    lower.write_text(
+        starter_text(name="North team, lower plan").replace(
+            "revenue_per_month: 120000", "revenue_per_month: 100000"
+        ),
+        encoding="utf-8",
+    )
+    excel = tmp_path / "cmp.xlsx"
+    args = [str(north), str(lower), "-n", "2", "--workers", "1", "--no-save"]
+    code, text = _cli("compare", *args, *SHORT, "--excel", str(excel))
+    assert code == 0, text
+    lines = text.splitlines()
+    # Sides by the scenarios' names; -n as simulate and sweep take it.
+    assert "Comparison (differences against North team, 95 % CI)" in text
+    # Differences of shares in percentage points: 96.7 % -> 116.0 % is +19.3 points.
+    row = next(line for line in lines if line.startswith("│ Plan attainment"))
+    assert [c.strip() for c in row.split("│")][2:5] == [
+        "96.7 %",
+        "116.0 %",
+        "+19.3 pp [10.9 pp, 27.8 pp]",
+    ]
+    assert "P(plan met)" in next(line for line in lines if "cost a month" in line)
+    assert (
+        "warning: P(plan met) rests on 2 replications: its 95 % interval is wide; run 20 or "
+        "more (-n) to read it as a number"
+    ) in " ".join(text.split())
+    rows = _sheet(excel, "comparison")
+    head = [value for value, _ in rows[0]]
+    revenue = next(r for r in rows if r[0][0] == "revenue_per_month")
+    assert revenue[head.index("unit")][0] == "EUR"
+    assert revenue[head.index("North team")][1] == '#,##0 "EUR"'
+
+
+def test_compare_labels_by_file_stem_only_when_names_clash(tmp_path: Path) -> None:
+    a = _starter(tmp_path / "team.yaml", "North team")
+    b = _starter(tmp_path / "variant.yaml", "North team")
+    args = [str(a), str(b), "-n", "2", "--workers", "1", "--no-save", *SHORT]
+    code, text = _cli("compare", *args)
+    assert code == 0, text
+    assert "Comparison (differences against team, 95 % CI)" in text
+    assert "variant - team" in text

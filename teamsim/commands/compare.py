@@ -33,9 +33,15 @@ from teamsim.compare import (
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_workbook
-from teamsim.format import MoneyScale, fmt_value, format_money_column, money_scale
+from teamsim.format import (
+    MoneyScale,
+    fmt_points,
+    fmt_value,
+    format_money_column,
+    money_scale,
+)
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import definition_lines
+from teamsim.plan_met_view import definition_lines, few_replications_text
 from teamsim.progress import replication_progress
 from teamsim.runs_io import reuse_identical, save_result, side_from_run
 from teamsim.store import Store, StoreError
@@ -56,7 +62,10 @@ def compare_command(
         list[str],
         typer.Argument(help="2 to 4 scenario files or stored run ids.", show_default=False),
     ],
-    replications: Annotated[int, typer.Option(help="Replications per scenario file.", min=1)] = 20,
+    replications: Annotated[
+        int,
+        typer.Option("--replications", "-n", help="Replications per scenario file.", min=1),
+    ] = 20,
     seed: CompareSeedOption = None,
     set_: SetOption = None,
     excel: Annotated[
@@ -97,16 +106,18 @@ def compare_command(
         # Common random numbers need one seed: the first item's serves every file.
         first = inputs[0]
         root = seed if seed is not None else (first.seed if first.seed is not None else 0)
+        labels = _labels(inputs)
         sides: list[Side] = []
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
-            for item in inputs:
+            for item, label in zip(inputs, labels, strict=True):
                 if item.side is not None:
                     sides.append(item.side)
                     continue
                 sides.append(
                     _simulated(
                         item,
-                        replications,
+                        label=label,
+                        replications=replications,
                         seed=root,
                         runner=runner,
                         store=st,
@@ -117,6 +128,11 @@ def compare_command(
                     )
                 )
         result = compare(_unique_labels(sides))
+        fewest = min(len(s.kpi_replications) for s in result.sides)
+        warning = few_replications_text(fewest, sold=any(s.scenario.segments for s in sides))
+        if warning:
+            # On stderr, as simulate's: --json output stays one JSON document.
+            err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
             about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
@@ -190,8 +206,27 @@ def _checked(item: str, overrides: list[str], store: Store) -> _Input:
     return _Input(item, path=path, scenario=scenario, overrides=tuple(overrides))
 
 
+def _labels(inputs: list[_Input]) -> list[str]:
+    """Each side's label: a file's scenario name (its file stem where names clash), a run's.
+
+    A head knows the team by the name the scenario gives it ("North team"), not by the
+    file; two files of one name are told apart by their stems ("team", "variant").
+    """
+    names = [item.scenario.name if item.scenario is not None else "" for item in inputs]
+    labels = []
+    for item, name in zip(inputs, names, strict=True):
+        if item.side is not None:
+            labels.append(item.side.label)
+        elif names.count(name) > 1 and item.path is not None:
+            labels.append(item.path.stem)
+        else:
+            labels.append(name)
+    return labels
+
+
 def _simulated(
     item: _Input,
+    label: str,
     replications: int,
     seed: int,
     runner: Executor,
@@ -202,7 +237,6 @@ def _simulated(
     say: Callable[..., None],
 ) -> Side:
     assert item.path is not None and item.scenario is not None  # a file, checked
-    label = item.path.stem
     if reuse:
         found = reuse_identical(
             store,
@@ -287,6 +321,8 @@ def _diff_cell(
         return "-"
 
     def cell(value: float, signed: bool = False) -> str:
+        if unit == "share":  # a difference of shares is in percentage points
+            return fmt_points(value, signed=signed)
         return fmt_value(
             value,
             unit,
@@ -304,12 +340,16 @@ def _diff_cell(
     return text
 
 
+_OVERVIEW_TITLES = {"cost_per_month": "cost a month", "p_plan_met": "P(plan met)"}
+
+
 def overview_table(result: Comparison) -> Table:
     """Cost, people by level and P(plan met) per side (costs in one scale)."""
     frame = result.overview()
     table = Table(title="Team and plan", title_justify="left")
     for col in frame.columns:
-        table.add_column(col.replace("_", " "), justify="left" if col == "side" else "right")
+        title = _OVERVIEW_TITLES.get(str(col), str(col).replace("_", " "))
+        table.add_column(title, justify="left" if col == "side" else "right")
     sc = result.sides[0].scenario
     costs = format_money_column(
         [float(v) for v in frame["cost_per_month"]], sc.currency, sc.money_locale

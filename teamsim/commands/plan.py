@@ -89,7 +89,8 @@ def plan_command(
         ),
     ] = None,
     replications: Annotated[
-        int, typer.Option(help="--verify: replications per iteration.", min=2)
+        int,
+        typer.Option("--replications", "-n", help="--verify: replications per iteration.", min=2),
     ] = VERIFY_REPLICATIONS,
     iterations: Annotated[
         int, typer.Option(help="--verify: most iterations.", min=1)
