@@ -227,3 +227,18 @@ def test_compare_labels_by_file_stem_only_when_names_clash(tmp_path: Path) -> No
     assert code == 0, text
     assert "Comparison (differences against team, 95 % CI)" in text
     assert "variant - team" in text
+
+
+def test_a_percentage_hint_suggests_only_a_share_the_field_takes(tmp_path: Path) -> None:
+    scenario = str(_starter(tmp_path / "team.yaml", "North team"))
+    code, text = _cli("validate", scenario, "--set", "plan.confidence=2")
+    assert code == 2
+    # Not "write 0.02 for 2 %": a confidence of 2 % is no confidence; the range instead.
+    assert (
+        "error: --set plan.confidence=2: plan.confidence: expected less than or equal to "
+        "0.99, got 2; write a share from 0.5 to 0.99"
+    ) in " ".join(text.split())
+    code, text = _cli("validate", scenario, "--set", "plan.confidence=90")
+    assert code == 2 and "got 90; write 0.9 for 90 %" in text
+    code, text = _cli("validate", scenario, "--set", "roles.seller.selling_share=30")
+    assert code == 2 and "got 30; write 0.3 for 30 %" in text
