@@ -242,3 +242,22 @@ def test_a_percentage_hint_suggests_only_a_share_the_field_takes(tmp_path: Path)
     assert code == 2 and "got 90; write 0.9 for 90 %" in text
     code, text = _cli("validate", scenario, "--set", "roles.seller.selling_share=30")
     assert code == 2 and "got 30; write 0.3 for 30 %" in text
+
+
+def test_a_plan_card_counts_one_person_in_the_singular(tmp_path: Path) -> None:
+    _code, text = _verify(_starter(tmp_path / "team.yaml", "North team"))
+    assert "Team lead: 1 person, " in text and "1 people" not in text
+
+
+def test_a_sweep_run_has_one_name_and_one_clock_reading(tmp_path: Path) -> None:
+    scenario = _starter(tmp_path / "team.yaml", "North team")
+    path = tmp_path / "runs.duckdb"
+    axis = "policies.call_quota_per_day=30,40"
+    args = ["sweep", str(scenario), "--set", axis, "-n", "2", "--workers", "1", *SHORT]
+    code, text = _cli(*args, "--store", str(path))
+    assert code == 0, text
+    runs = Store(path).list_runs()
+    sweep = runs.loc[runs["kind"] == "sweep"].iloc[0]
+    assert set(runs["scenario_name"]) == {"North team"}  # not "team.yaml" for the sweep
+    # r20270104-035026-52e5 was started at 03:50:26, not seconds later.
+    assert str(sweep["run_id"])[1:16] == f"{sweep['started_at']:%Y%m%d-%H%M%S}"

@@ -80,7 +80,9 @@ def sweep_command(
         st = Store(store)
         if save:
             st.check_writable()  # said now, not after the sweep's points
-        sweep_id = new_run_id()
+        # One clock reading for the sweep's id and its started time.
+        sweep_started = dt.datetime.now()
+        sweep_id = new_run_id(sweep_started)
         root = seed if seed is not None else scenarios[0].seed
         rows: list[dict[str, Any]] = []
         with (
@@ -116,6 +118,8 @@ def sweep_command(
                 axes=axes,
                 seed=root,
                 replications=replications,
+                name=scenarios[0].name,
+                started=sweep_started,
             )
         warning = few_replications_text(replications, sold=bool(scenarios[0].segments))
         if warning:
@@ -206,15 +210,18 @@ def _store_summary(
     axes: list[str],
     seed: int,
     replications: int,
+    name: str,
+    started: dt.datetime,
 ) -> None:
+    # The scenario's name, as its points carry it (the file is in the run's text).
     meta = RunMeta(
         kind="sweep",
-        scenario_name=str(file),
+        scenario_name=name,
         scenario_text=text,
         seed=seed,
         replications=replications,
         code_version=__version__,
-        started_at=dt.datetime.now(),
+        started_at=started,
         label=f"{len(summary)} points",
         params={"axes": axes},
         run_id=sweep_id,
