@@ -105,6 +105,21 @@ class PlanCard:
     quotas: tuple[QuotaLine, ...]
     # Money's locale (Scenario.money_locale): the card is written as the scenario asks.
     locale: str = ""
+    # The optimiser's expected attainment of the scenario's own plan (expected_attainment);
+    # None: the team sells nothing or no month is counted.
+    expected_attainment: float | None = None
+
+
+def expected_attainment(plan: Plan, plan_factor: float = 1.0) -> float | None:
+    """The optimiser's expected attainment of the real plan: a share (1.17: 117 %), or None.
+
+    ``plan.expected_attainment`` is against the plan the optimiser was given, the real one
+    raised by the verify loop's margin (``plan_factor``); attainment is revenue over plan
+    month by month, so against the real plan it is that expectation x ``plan_factor``.
+    None when the plan has no expectation (a team that sells nothing, no counted month).
+    """
+    expected = plan.expected_attainment
+    return None if expected is None else expected * plan_factor
 
 
 def plan_card(plan: Plan, scenario: Scenario, plan_factor: float = 1.0) -> PlanCard:
@@ -143,6 +158,7 @@ def plan_card(plan: Plan, scenario: Scenario, plan_factor: float = 1.0) -> PlanC
         lines=tuple(lines),
         quotas=tuple(q for q in quotas if q is not None),
         locale=scenario.money_locale,
+        expected_attainment=expected_attainment(plan, plan_factor),
     )
 
 

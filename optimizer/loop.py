@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from optimizer.card import expected_attainment
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.measure import (
     RoleMeasure,
@@ -156,8 +157,8 @@ def _expected_attainment(it: Iteration) -> float:
     The optimiser expects it of the plan raised by the margin; attainment is revenue over
     plan month by month, so against the real plan it is that expectation x the margin.
     """
-    expected = it.plan.expected_attainment
-    return math.nan if expected is None else expected * it.plan_factor
+    expected = expected_attainment(it.plan, it.plan_factor)
+    return math.nan if expected is None else expected
 
 
 def _expected_service_level(scenario: Scenario, plan: Plan) -> float:

@@ -3,7 +3,15 @@
 ``Scenario.money_locale`` says how: "35,7 млн ₽", "€72K", "$1.2M". A set of amounts shown
 together (a column, an interval) gets one scale, chosen by its largest amount, so no
 column reads "86,438 EUR" above "0.10 M EUR": :func:`format_money_column` and
-:func:`format_money_range`. Pure (no files, no printing): the optimiser's messages and
+:func:`format_money_range`.
+
+A column whose amounts span too widely (a March plan of €900 beside €2M, $152K beside
+$1.5B) has no one scale that reads: the largest's writes the smallest as "<€0.01M", and
+digits enough for the smallest ("€0.0009M") read no better. The choice: a set keeps one
+scale while its smallest non-zero amount is at least :data:`SMALLEST_STEP` of the
+scale's unit (0.05M: written to two decimals, within 10 %; "$0.09M" beside "$35.73M"
+stays); below that each amount gets its own scale ("€900" beside "€2M"), every cell
+saying its unit, so none is misread. Pure (no files, no printing): the optimiser's messages and
 every front end write money through here, one way.
 """
 
@@ -22,12 +30,19 @@ from babel.numbers import NumberPattern, parse_pattern
 from sim.scenario import Scenario
 
 __all__ = [
+    "SMALLEST_STEP",
     "MoneyScale",
     "format_money",
     "format_money_column",
     "format_money_range",
     "money_scale",
+    "spans_widely",
 ]
+
+
+# The least share of a scale's unit that its two decimals write within 10 % (0.05M):
+# a set whose smallest non-zero amount is below it gives each amount its own scale.
+SMALLEST_STEP = 0.05
 
 
 @dataclass(frozen=True)
@@ -159,10 +174,31 @@ def format_money(
 def format_money_column(
     values: Sequence[float | None], currency: str, locale: str | None = None
 ) -> list[str]:
-    """Amounts shown in one column (or one row of a chart's axis), all in one scale."""
+    """Amounts shown in one column (or one row of a chart's axis): one scale, if one reads.
+
+    One scale (:func:`money_scale`) for the set; when it spans too widely
+    (:func:`spans_widely`), each amount in its own scale ("€900" beside "€2M", not
+    "<€0.01M" beside "€2M"). Returns one text per value.
+    """
     loc = locale or Scenario.default_locale(currency)
+    if spans_widely(values, loc):
+        return [format_money(v, currency, loc) for v in values]
     scale = money_scale(values, loc)
     return [format_money(v, currency, loc, scale=scale) for v in values]
+
+
+def spans_widely(values: Iterable[float | None], locale: str) -> bool:
+    """Whether no one scale reads the set (900 among millions).
+
+    True when its smallest non-zero amount, in the scale of :func:`money_scale`, is
+    below :data:`SMALLEST_STEP` of the scale's unit.
+    """
+    sizes = [abs(v) for v in _finite(values) if v != 0]
+    scale = money_scale(sizes, locale)
+    if not sizes or scale.magnitude == 1:
+        return False
+    divisor = _divisor(scale.magnitude, _compact(locale)["other"][str(scale.magnitude)])
+    return min(sizes) / divisor < SMALLEST_STEP
 
 
 def format_money_range(

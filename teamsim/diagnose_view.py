@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
 from rich.table import Table
 
 from sim import Diagnosis, SimResult, diagnose, dials_by_role
@@ -29,9 +30,12 @@ def diagnoses_json(found: tuple[Diagnosis, ...]) -> list[dict[str, str]]:
     return [{"cause": d.cause, "remedy": d.remedy} for d in found]
 
 
-def render_dials(result: SimResult) -> Table | None:
-    """Dials a day by role over the days each person dialled (``sim.dials_by_role``)."""
-    table = dials_by_role(result.frames, result.scenario)
+def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
+    """Dials a day by role over the days dialled (``sim.dials_by_role``, or as stored)."""
+    if isinstance(result, pd.DataFrame):
+        table = result
+    else:
+        table = dials_by_role(result.frames, result.scenario)
     if table.empty:
         return None
     shown = Table(

@@ -14,11 +14,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sim import TeamsimError
+from sim import KPIS, TeamsimError
 from sim.scenario import Scenario
 from teamsim.store import DETAIL_TABLES
 
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
+# Sheets longer than this keep Excel's general format: the summaries are far shorter.
+_FORMATTED_ROWS = 100_000
 FORMATS = ("csv", "parquet", "xlsx")
 
 # What a reader opens first, in this order, after the 'about' sheet; every other summary
@@ -33,6 +35,43 @@ SUMMARY_FIRST = (
     "quotas",
     "sweep_summary",
 )
+
+# Excel number formats: shares as percentages, money with separators and its currency.
+PERCENT_FORMAT = "0.0%"
+
+
+def money_format(currency: str) -> str:
+    """The Excel number format of an amount in ``currency``: '#,##0 "EUR"' (150,000 EUR)."""
+    return f'#,##0 "{currency}"'
+
+
+# The unit of a column, wherever it appears: the KPIs' (sim.KPIS, in kpi_replications,
+# sweep summaries, comparison teams) and the tables' own money and share columns.
+_COLUMN_UNITS: dict[str, str] = {
+    **{k.name: k.unit for k in KPIS},
+    **dict.fromkeys(
+        ("revenue", "plan", "target", "cost_per_month", "monthly_cost", "budget"), "currency"
+    ),
+    **dict.fromkeys(
+        (
+            "p_met",
+            "p_plan_met",
+            "p_low",
+            "p_high",
+            "expected_attainment",
+            "service_level",
+            "expected_service_level",
+            "simulated_utilisation",
+            "days_dialled_share",
+        ),
+        "share",
+    ),
+}
+# Columns whose unit is their table's: attainment's percentiles, P(plan met)'s interval.
+_TABLE_UNITS: dict[str, dict[str, str]] = {
+    "attainment_by_month": dict.fromkeys(("p10", "p50", "p90"), "share"),
+    "plan_met": dict.fromkeys(("mean", "ci_low", "ci_high"), "share"),
+}
 
 # Called after each table is written: tables done so far, and the table's name.
 Progress = Callable[[int, str], None]
@@ -167,12 +206,74 @@ def write_workbook(
     tables: Mapping[str, pd.DataFrame],
     about: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    currency: str | None = None,
 ) -> Path:
-    """An Excel workbook a person can read: an 'about' sheet, then one sheet per table."""
+    """An Excel workbook a person can read: an 'about' sheet, then one sheet per table.
+
+    With ``currency`` (ISO 4217, the tables' money), shares are formatted as percentages
+    and money as '150,000 EUR', the 'about' sheet names the currency and a ``unit`` column
+    says "EUR" where the tables say "currency"; without it the caller formats its own
+    sheets. A month index beside its name (``month`` and
+    ``month_name``) gives way to the name ("March 2027"): the CSV and Parquet files keep
+    both, for tools that join on the index.
+    """
+    notes = dict(about or {})
+    if currency:
+        notes["currency"] = f"{currency}: every amount of money in this workbook"
+    shown = {n: _for_people(f, currency) for n, f in tables.items()}
+    # Without a currency the caller formats its own sheets (calibrate's workbook does).
+    formats = (
+        {
+            "share": PERCENT_FORMAT,
+            "currency": money_format(currency),
+            currency: money_format(currency),
+        }
+        if currency
+        else {}
+    )
     with _writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        _workbook(path, tables, dict(about or {}), progress)
+        _workbook(path, shown, notes, progress=progress, formats=formats)
     return path
+
+
+def _for_people(frame: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    """A table as a sheet shows it: month names for month indexes, the currency named."""
+    shown = frame
+    for index, name in _MONTH_COLUMNS.items():
+        if index in shown.columns and name in shown.columns:
+            shown = shown.drop(columns=[index]).rename(columns={name: index})
+    if currency and "unit" in shown.columns:
+        shown = shown.assign(unit=shown["unit"].replace({"currency": currency}))
+    return shown
+
+
+def _unit_of(table: str, column: str) -> str | None:
+    return _TABLE_UNITS.get(table, {}).get(column) or _COLUMN_UNITS.get(column)
+
+
+def _number_formats(
+    sheet: Worksheet, name: str, frame: pd.DataFrame, formats: Mapping[str, str]
+) -> None:
+    """Percent and money formats on a sheet's figures, by column, or by a row's ``unit``.
+
+    ``formats``: unit ("share", "currency", the currency's code) -> Excel number format.
+    """
+    if not formats or len(frame) > _FORMATTED_ROWS:
+        return  # a raw event table: formatting a million cells costs minutes
+    by_row = "unit" in frame.columns
+    units = [str(u) for u in frame["unit"]] if by_row else []
+    for i, header in enumerate(frame.columns, start=1):
+        fixed = _unit_of(name, str(header))
+        if not pd.api.types.is_numeric_dtype(frame[header]) or header == "n":
+            continue
+        if fixed is None and not by_row:
+            continue
+        cells = sheet.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=i, max_col=i)
+        for k, (cell,) in enumerate(cells):
+            number_format = formats.get(fixed or units[k])
+            if number_format is not None:
+                cell.number_format = number_format
 
 
 def _workbook(
@@ -180,6 +281,7 @@ def _workbook(
     tables: Mapping[str, pd.DataFrame],
     notes: dict[str, Any],
     progress: Progress | None,
+    formats: Mapping[str, str],
 ) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         clipped = {}
@@ -202,6 +304,7 @@ def _workbook(
             shown = frame.head(EXCEL_MAX_ROWS)
             shown.to_excel(writer, sheet_name=sheet, index=False)
             _style(writer.sheets[sheet], shown)
+            _number_formats(writer.sheets[sheet], name, shown, formats)
             if progress is not None:
                 progress(k, name)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from optimizer import Marginal, Plan, RoleLine
+from optimizer import Marginal, Plan, PlanCard, RoleLine
 from sim import MoneyScale as MoneyScale
 from sim import format_money as format_money
 from sim import format_money_column as format_money_column
@@ -56,6 +56,17 @@ def fmt_value(
     return f"{sign}{value:,.1f}"
 
 
+def fmt_points(value: float | None, *, signed: bool = False) -> str:
+    """A difference of two shares in percentage points: "+50.0 pp" (0.5 -> 50 points).
+
+    44.4 % to 94.4 % is +50.0 points, not "+50.0 %" (which reads as a relative change).
+    """
+    if value is None or not math.isfinite(value):
+        return "-"
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{100 * value:.1f} pp"
+
+
 def fmt_answer_time(minutes: float) -> str:
     """An answer time as a desk states it: seconds below a minute ("20 s"), else minutes."""
     if minutes < 1:
@@ -73,15 +84,19 @@ def fmt_gross_up(factor: float) -> str:
     return f"x{factor:.2f}"
 
 
-def expected_outcome(plan: Plan) -> str:
+def expected_outcome(plan: Plan, card: PlanCard | None = None) -> str:
     """What the plan expects to deliver, in one sentence.
 
     A team that sells: its expected attainment (mean over the counted months of expected
-    revenue / plan). A team that sells nothing has no plan to quote (its plan is
-    nominal): its service targets and the service level expected with its answerers.
+    revenue / plan), against the scenario's own plan: with the plan's ``card``, the plan
+    before the verify loop's margin (``PlanCard.expected_attainment``, 117 % for a plan
+    sized +17 % above it), so the header and the iterations table say one number. A team
+    that sells nothing has no plan to quote (its plan is nominal): its service targets
+    and the service level expected with its answerers.
     """
-    if plan.expected_attainment is not None:
-        share = fmt_value(plan.expected_attainment, "share", plan.currency)
+    expected = plan.expected_attainment if card is None else card.expected_attainment
+    if expected is not None:
+        share = fmt_value(expected, "share", plan.currency)
         return f"expected attainment {share} of plan, mean over the counted months"
     if plan.plan_per_month > 0:
         return "attainment not measured: no whole calendar month lies after the warm-up"

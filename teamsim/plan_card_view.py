@@ -14,6 +14,7 @@ import pandas as pd
 from rich.console import Group
 from rich.table import Table
 
+from calibrate import counted
 from optimizer import CardLine, PlanCard, QuotaLine
 from sim.scenario import Scenario
 from teamsim.format import MoneyScale, fmt_value, money_scale
@@ -120,7 +121,9 @@ def render_plan_card(card: PlanCard) -> Group | None:
     ]
     for rc in card.roles:
         table = Table(
-            title=f"{rc.title}: {rc.people} people, {_share(rc.presence)} of days at work",
+            title=(
+                f"{rc.title}: {counted(rc.people, 'person')}, {_share(rc.presence)} of days at work"
+            ),
             title_justify="left",
         )
         for col in ("", "a month", "a day at work", "a week", "how"):

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from sim import SimResult, attainment_by_month, plan_met_definition, plan_met_table
 from sim.scenario import Scenario
-from teamsim.format import fmt_value, format_money, money_scale
+from teamsim.format import fmt_value, format_money_column
 
 # Below this many replications a probability's 95 % interval is wider than about
 # +-20 points at 50 % (Wilson): too wide to read as a number.
@@ -53,8 +53,16 @@ def definition_lines(labelled: Sequence[tuple[str, Scenario]]) -> list[str]:
 
 def few_replications_warning(result: SimResult) -> str | None:
     """A warning when P(plan met) rests on fewer than 20 replications, else None."""
-    n = result.replications
-    if not sells(result) or n >= FEW_REPLICATIONS:
+    return few_replications_text(result.replications, sold=sells(result))
+
+
+def few_replications_text(n: int, *, sold: bool = True) -> str | None:
+    """The warning for a P(plan met) of ``n`` replications (None from 20 on, or unsold).
+
+    The one rule for every command that shows P(plan met): simulate, plan --verify,
+    compare (the fewest replications of its sides) and sweep.
+    """
+    if not sold or n >= FEW_REPLICATIONS:
         return None
     return (
         f"P(plan met) rests on {n} replication{'s' if n != 1 else ''}: its 95 % interval "
@@ -121,14 +129,15 @@ def _month_table(months: pd.DataFrame, currency: str, locale: str) -> Table:
     for col in ("month", "plan", "revenue, mean", "attainment", "P10-P90", "P(met)"):
         table.add_column(col, justify="left" if col == "month" else "right", overflow="fold")
     rows = months.to_dict(orient="records")
-    # One scale for every amount of the table, in the scenario's locale: plan and
-    # revenue side by side, month under month, read in the same units.
-    scale = money_scale([float(r[k]) for r in rows for k in ("plan", "revenue")], locale)
-    for row in rows:
+    # One scale per column, in the scenario's locale (sim.money's rule: each cell its own
+    # when a column spans too widely, a plan of 900 in one month and 2M in another).
+    plans = format_money_column([float(r["plan"]) for r in rows], currency, locale)
+    revenues = format_money_column([float(r["revenue"]) for r in rows], currency, locale)
+    for row, plan, revenue in zip(rows, plans, revenues, strict=True):
         table.add_row(
             str(row["label"]),
-            format_money(float(row["plan"]), currency, locale, scale=scale),
-            format_money(float(row["revenue"]), currency, locale, scale=scale),
+            plan,
+            revenue,
             _pct(float(row["attainment"])),
             f"{_pct(float(row['p10']))} to {_pct(float(row['p90']))}",
             _pct(float(row["p_met"])),

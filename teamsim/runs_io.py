@@ -10,7 +10,13 @@ from sim import SimResult
 from sim.scenario import Scenario, parse_scenario
 from teamsim import __version__
 from teamsim.compare import Side
+from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.store import RunMeta, Store, StoreError
+from teamsim.verify_view import DIAGNOSES_PARAM
+
+# The params key of a run's counted window: working days counted, days of warm-up,
+# counted months (sim.results.Window), as simulate's header states them.
+WINDOW_PARAM = "window"
 
 
 def save_result(
@@ -30,7 +36,19 @@ def save_result(
     ``scenario_text`` and the ``overrides`` in ``params`` must give ``result.scenario``:
     its hash is stored as the run's ``scenario_hash``. Without ``detail`` the raw event
     tables (:data:`teamsim.store.DETAIL_TABLES`) are left out, and the run says so.
+    The params also keep what ``simulate`` printed beside its tables, so that ``runs
+    show`` prints it again: the counted window (:data:`WINDOW_PARAM`) and the diagnoses
+    (``teamsim.verify_view.DIAGNOSES_PARAM``).
     """
+    window = result.frames.window
+    shown = {
+        WINDOW_PARAM: {
+            "counted_days": window.counted_days,
+            "warmup_days": window.warmup_days,
+            "counted_months": list(window.counted_months),
+        },
+        DIAGNOSES_PARAM: diagnoses_json(run_diagnoses(result)),
+    }
     meta = RunMeta(
         kind=kind,
         scenario_name=result.scenario.name,
@@ -41,7 +59,7 @@ def save_result(
         started_at=started_at or dt.datetime.now(),
         status=status,
         label=label,
-        params={"mode": result.mode, **dict(params or {})},
+        params={"mode": result.mode, **shown, **dict(params or {})},
         scenario_hash=result.scenario_hash,
     )
     return store.save_run(meta, result.tables(), detail=detail)

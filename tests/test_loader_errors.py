@@ -235,7 +235,7 @@ CASES = [
         "revenue_per_month: 100000",
         "revenue_per_month: 100000\n  confidence: 1.5",
         "plan.confidence",
-        "less than 1",
+        "less than or equal to 0.99",
         "confidence: 1.5",
     ),
     (
@@ -420,7 +420,11 @@ def test_cli_set_override_reported_by_its_flag(tmp_path: Path) -> None:
     good.write_text(BASE, encoding="utf-8")
     result = runner.invoke(app, ["validate", str(good), "--set", "plan.confidence=2"])
     assert result.exit_code == 2
-    assert "--set plan.confidence=2: plan.confidence: expected less than 1" in result.output
+    assert (
+        "--set plan.confidence=2: plan.confidence: expected less than or equal to 0.99, "
+        "got 2; write a share from 0.5 to 0.99"
+        in result.output
+    )
 
 
 def test_set_naming_a_stage_is_reported_by_its_flag(tmp_path: Path) -> None:

@@ -145,15 +145,19 @@ def test_a_zero_in_a_scaled_column_is_written_in_full(
 
 
 def test_an_amount_the_columns_scale_rounds_away_says_so() -> None:
-    # 1,500 among billions is not zero: below the smallest step the column writes.
+    # 1,500 in a scale of billions is not zero: below the smallest step the scale writes.
+    scale = money_scale([1_500, 2e9], "en_IE")
+    shown = [format_money(v, "EUR", "en_IE", scale=scale) for v in (0, 1_500, -1_500, 2e9)]
+    assert shown == ["€0", "<€0.01B", ">-€0.01B", "€2B"]
+    ru = money_scale([1_500, 2e9], "ru_RU")
+    assert format_money(1_500, "RUB", "ru_RU", scale=ru).replace(NBSP, " ") == "<0,01 млрд ₽"
+    # A column that spans so widely gives each amount its own scale (issue 11).
     assert format_money_column([0, 1_500, -1_500, 2e9], "EUR", "en_IE") == [
         "€0",
-        "<€0.01B",
-        ">-€0.01B",
+        "€1.5K",
+        "-€1.5K",
         "€2B",
     ]
-    shown = format_money_column([1_500, 2e9], "RUB", "ru_RU")
-    assert [s.replace(NBSP, " ") for s in shown] == ["<0,01 млрд ₽", "2 млрд ₽"]
 
 
 def test_plan_writes_its_money_in_the_scenario_locale() -> None:

@@ -126,7 +126,7 @@ def test_every_number_in_the_starter_has_a_comment_beside_or_above() -> None:
         (
             "revenue_per_month: 100000",
             "revenue_per_month: 100000\n  confidence: 80",
-            "plan.confidence: expected less than 1, got 80; write 0.8 for 80 %",
+            "plan.confidence: expected less than or equal to 0.99, got 80; write 0.8 for 80 %",
         ),
         (
             "connect_rate: 0.06",

@@ -44,16 +44,16 @@ def test_sweep_stores_every_point_and_a_summary(tmp_path: Path) -> None:
     sweep_id = str(runs.loc[runs["kind"] == "sweep", "run_id"].iloc[0])
     summary = Store(store).load_table(sweep_id, "sweep_summary")
     assert len(summary) == 4
-    assert set(summary["roles.client_manager.headcount.current"]) == {"8", "12"}
+    assert set(summary["roles.client_manager.headcount.current"]) == {8, 12}  # numbers
     # Each summary row is its point run's KPIs.
     for row in summary.itertuples():
         kpis = Store(store).load_table(str(row.point_run), "kpis").set_index("kpi")
         assert row.dials_per_caller_day == pytest.approx(kpis.loc["dials_per_caller_day", "mean"])
     # More sellers at the same quota make at least as many calls (common random numbers).
-    for quota in ("20", "40"):
+    for quota in (20, 40):
         part = summary.loc[summary["policies.call_quota_per_day"] == quota]
         by_heads = part.set_index("roles.client_manager.headcount.current")["cost_per_month"]
-        assert by_heads["12"] > by_heads["8"]
+        assert by_heads[12] > by_heads[8]
     book = openpyxl.load_workbook(tmp_path / "s.xlsx")
     assert "sweep" in book.sheetnames
 

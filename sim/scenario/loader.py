@@ -198,7 +198,7 @@ def _message(err: dict[str, Any]) -> str:
         # the user did not know was meant; the form to write is what helps.
         return f"expected a date, got {_short(value)}; {_date_hint(value)}"
     msg = msg.replace("Input should be", "expected").replace("String should", "expected to")
-    return f"{msg}, got {_short(value)}{_share_hint(kind, ctx, value)}"
+    return f"{msg}, got {_short(value)}{_share_hint(kind, ctx, value, err['loc'])}"
 
 
 # Date errors of pydantic for a date field, whatever form the input took.
@@ -226,18 +226,20 @@ def _date_hint(value: Any) -> str:
     return f"write YYYY-MM-DD, e.g. {example}"
 
 
-def _share_hint(kind: str, ctx: dict[str, Any], value: Any) -> str:
+def _share_hint(kind: str, ctx: dict[str, Any], value: Any, loc: Sequence[Any] = ()) -> str:
     """The hint for a share written as a percentage (35 or "35 %" where 0.35 is meant).
 
-    A number above a bound of 1 is taken for a percentage when it is at most 100; a
-    number written with a percent sign always is.
+    A number above an upper bound of at most 1 is taken for a percentage when it is at
+    most 100; a number written with a percent sign always is. "write 0.9 for 90 %" only
+    when that share is one the field takes; else the field's range ("a share from 0.5 to
+    0.99"): a confidence of 2 is no 2 %.
     """
     percent: float | None = None
     if isinstance(value, str) and (match := _PERCENT.match(value)):
         percent = float(match.group(1))
     elif (
         kind in ("less_than", "less_than_equal")
-        and float(ctx.get("lt", ctx.get("le", 0))) == 1.0
+        and float(ctx.get("lt", ctx.get("le", 2))) <= 1.0
         and isinstance(value, int | float)
         and not isinstance(value, bool)
         and 1 < value <= 100
@@ -245,7 +247,26 @@ def _share_hint(kind: str, ctx: dict[str, Any], value: Any) -> str:
         percent = float(value)
     if percent is None:
         return ""
-    return f"; write {percent / 100:g} for {percent:g} %"
+    low, high = _bounds(loc)
+    if low <= percent / 100 <= high:
+        return f"; write {percent / 100:g} for {percent:g} %"
+    return f"; write a share from {low:g} to {high:g}"
+
+
+def _bounds(loc: Sequence[Any]) -> tuple[float, float]:
+    """The bounds a share field declares (ge/gt, le/lt), found by its path; else 0 and 1."""
+    model: Any = Scenario
+    low, high = 0.0, 1.0
+    for part in loc:
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            continue  # a dict key or list index, or a variant's name: its value's model
+        info = fields[part]
+        for rule in info.metadata:
+            low = float(getattr(rule, "ge", getattr(rule, "gt", low)))
+            high = float(getattr(rule, "le", getattr(rule, "lt", high)))
+        model = info.annotation
+    return low, high
 
 
 def _short(value: Any) -> str:

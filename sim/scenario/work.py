@@ -95,11 +95,11 @@ class SalesPlan(Frozen):
     )
     confidence: float = Field(
         0.8,
-        gt=0.0,
-        lt=1.0,
+        ge=0.5,  # as plan --confidence: below even odds there is no plan to verify
+        le=0.99,
         description=(
-            "Probability of meeting the plan that is wanted, as judged_on says, 0 to 1: "
-            "write 0.8 for 80 %."
+            "Probability of meeting the plan that is wanted, as judged_on says, 0.5 to "
+            "0.99: write 0.8 for 80 %."
         ),
     )
     judged_on: JudgedOn = Field(

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim import Executor, SimMode, scenario_hash, simulate
+from sim import Executor, SimMode, TeamsimError, scenario_hash, simulate
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -33,9 +33,15 @@ from teamsim.compare import (
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_workbook
-from teamsim.format import MoneyScale, fmt_value, format_money_column, money_scale
+from teamsim.format import (
+    MoneyScale,
+    fmt_points,
+    fmt_value,
+    format_money_column,
+    money_scale,
+)
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import definition_lines
+from teamsim.plan_met_view import definition_lines, few_replications_text
 from teamsim.progress import replication_progress
 from teamsim.runs_io import reuse_identical, save_result, side_from_run
 from teamsim.store import Store, StoreError
@@ -56,7 +62,10 @@ def compare_command(
         list[str],
         typer.Argument(help="2 to 4 scenario files or stored run ids.", show_default=False),
     ],
-    replications: Annotated[int, typer.Option(help="Replications per scenario file.", min=1)] = 20,
+    replications: Annotated[
+        int,
+        typer.Option("--replications", "-n", help="Replications per scenario file.", min=1),
+    ] = 20,
     seed: CompareSeedOption = None,
     set_: SetOption = None,
     excel: Annotated[
@@ -93,19 +102,22 @@ def compare_command(
         if save:
             st.check_writable()  # said now, not after the first file's replications
         inputs = [_checked(item, overrides=set_ or [], store=st) for item in items]
+        _one_currency(inputs)
         # Common random numbers need one seed: the first item's serves every file.
         first = inputs[0]
         root = seed if seed is not None else (first.seed if first.seed is not None else 0)
+        labels = _labels(inputs)
         sides: list[Side] = []
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
-            for item in inputs:
+            for item, label in zip(inputs, labels, strict=True):
                 if item.side is not None:
                     sides.append(item.side)
                     continue
                 sides.append(
                     _simulated(
                         item,
-                        replications,
+                        label=label,
+                        replications=replications,
                         seed=root,
                         runner=runner,
                         store=st,
@@ -116,10 +128,16 @@ def compare_command(
                     )
                 )
         result = compare(_unique_labels(sides))
+        fewest = min(len(s.kpi_replications) for s in result.sides)
+        warning = few_replications_text(fewest, sold=any(s.scenario.segments for s in sides))
+        if warning:
+            # On stderr, as simulate's: --json output stays one JSON document.
+            err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
             about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
-            write_workbook(excel, comparison_sheets(result), about)
+            currency = result.sides[0].scenario.currency  # one for every side (checked)
+            write_workbook(excel, comparison_sheets(result), about, currency=currency)
         if json_:
             print_json(comparison_json(result))
         else:
@@ -143,11 +161,37 @@ class _Input:
     overrides: tuple[str, ...] = ()
 
     @property
+    def currency(self) -> str:
+        """The ISO 4217 code of the item's amounts."""
+        if self.side is not None:
+            return self.side.scenario.currency
+        assert self.scenario is not None  # a file, checked
+        return self.scenario.currency
+
+    @property
     def seed(self) -> int | None:
         """The seed the item brings: its run's, or its scenario's."""
         if self.side is not None:
             return self.side.seed
         return self.scenario.seed if self.scenario is not None else None
+
+
+def _one_currency(inputs: list[_Input]) -> None:
+    """Refuse sides in different currencies, before anything is simulated.
+
+    A difference of 120,000 USD and 150,000 EUR is no amount in either currency, and
+    teamsim holds no exchange rates (nor should it guess one): the user converts a side.
+
+    Raises:
+        TeamsimError: naming each item and its currency (exit 2).
+    """
+    currencies = {item.item: item.currency for item in inputs}
+    if len(set(currencies.values())) > 1:
+        each = ", ".join(f"{item} in {cur}" for item, cur in currencies.items())
+        raise TeamsimError(
+            f"cannot compare amounts in different currencies ({each}); "
+            "write every side in one currency"
+        )
 
 
 def _checked(item: str, overrides: list[str], store: Store) -> _Input:
@@ -162,8 +206,27 @@ def _checked(item: str, overrides: list[str], store: Store) -> _Input:
     return _Input(item, path=path, scenario=scenario, overrides=tuple(overrides))
 
 
+def _labels(inputs: list[_Input]) -> list[str]:
+    """Each side's label: a file's scenario name (its file stem where names clash), a run's.
+
+    A head knows the team by the name the scenario gives it ("North team"), not by the
+    file; two files of one name are told apart by their stems ("team", "variant").
+    """
+    names = [item.scenario.name if item.scenario is not None else "" for item in inputs]
+    labels = []
+    for item, name in zip(inputs, names, strict=True):
+        if item.side is not None:
+            labels.append(item.side.label)
+        elif names.count(name) > 1 and item.path is not None:
+            labels.append(item.path.stem)
+        else:
+            labels.append(name)
+    return labels
+
+
 def _simulated(
     item: _Input,
+    label: str,
     replications: int,
     seed: int,
     runner: Executor,
@@ -174,7 +237,6 @@ def _simulated(
     say: Callable[..., None],
 ) -> Side:
     assert item.path is not None and item.scenario is not None  # a file, checked
-    label = item.path.stem
     if reuse:
         found = reuse_identical(
             store,
@@ -259,6 +321,8 @@ def _diff_cell(
         return "-"
 
     def cell(value: float, signed: bool = False) -> str:
+        if unit == "share":  # a difference of shares is in percentage points
+            return fmt_points(value, signed=signed)
         return fmt_value(
             value,
             unit,
@@ -276,12 +340,16 @@ def _diff_cell(
     return text
 
 
+_OVERVIEW_TITLES = {"cost_per_month": "cost a month", "p_plan_met": "P(plan met)"}
+
+
 def overview_table(result: Comparison) -> Table:
     """Cost, people by level and P(plan met) per side (costs in one scale)."""
     frame = result.overview()
     table = Table(title="Team and plan", title_justify="left")
     for col in frame.columns:
-        table.add_column(col.replace("_", " "), justify="left" if col == "side" else "right")
+        title = _OVERVIEW_TITLES.get(str(col), str(col).replace("_", " "))
+        table.add_column(title, justify="left" if col == "side" else "right")
     sc = result.sides[0].scenario
     costs = format_money_column(
         [float(v) for v in frame["cost_per_month"]], sc.currency, sc.money_locale

@@ -87,7 +87,8 @@ def plan_command(
         ),
     ] = None,
     replications: Annotated[
-        int, typer.Option(help="--verify: replications per iteration.", min=2)
+        int,
+        typer.Option("--replications", "-n", help="--verify: replications per iteration.", min=2),
     ] = VERIFY_REPLICATIONS,
     iterations: Annotated[
         int, typer.Option(help="--verify: most iterations.", min=1)
@@ -257,7 +258,7 @@ def _head(result: Plan, card: PlanCard | None = None, loc: str = "") -> str:
         f"[bold]{result.scenario}[/]: {result.mode} ({result.objective}), solver {result.solver}"
     ]
     if result.expected_attainment is None:
-        lines.append(f"{_sentence(expected_outcome(result))}; {cost}")
+        lines.append(f"{_sentence(expected_outcome(result, card))}; {cost}")
     else:
         said = (
             f"plan {_money(result.plan_per_month, cur, loc)}" if card is None else header_text(card)
@@ -266,7 +267,7 @@ def _head(result: Plan, card: PlanCard | None = None, loc: str = "") -> str:
             f"Design month {result.month} (the highest plan): {said}; expected revenue "
             f"{_money(result.revenue_per_month, cur, loc)}, {cost}"
         )
-        lines.append(_sentence(expected_outcome(result)))
+        lines.append(_sentence(expected_outcome(result, card)))
     return "\n".join(lines)
 
 

@@ -18,15 +18,16 @@ from sim import TeamsimError, attainment_by_month, plan_met_table
 from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
 from teamsim.commands.plan import render as render_plan
-from teamsim.commands.simulate import kpi_table_of
+from teamsim.commands.simulate import counted_line, kpi_table_of
 from teamsim.commands.sweep import summary_definitions, summary_table
 from teamsim.console import err, out, print_json, user_errors
+from teamsim.diagnose_view import render_diagnoses, render_dials
 from teamsim.export import FORMATS, ordered, with_dates, write_tables, write_workbook
 from teamsim.grid import grid
 from teamsim.plan_card_view import render_plan_card
 from teamsim.plan_met_view import definition, render_plan_met_tables
 from teamsim.progress import replication_progress
-from teamsim.runs_io import stored_scenario
+from teamsim.runs_io import WINDOW_PARAM, stored_scenario
 from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, Store
 from teamsim.verify_view import (
     DIAGNOSES_PARAM,
@@ -138,7 +139,7 @@ def _about_table(meta: Mapping[str, Any]) -> Table:
     table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
     table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
     for key, value in meta["params"].items():
-        if key not in ("reason", LEFT_OUT_PARAM, PLAN_PARAM, DIAGNOSES_PARAM):
+        if key not in ("reason", LEFT_OUT_PARAM, PLAN_PARAM, DIAGNOSES_PARAM, WINDOW_PARAM):
             table.add_row(f"param: {key}", str(value))
     return table
 
@@ -165,7 +166,9 @@ def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
         verdict = "plan verified" if params.get("met") else "plan NOT verified"
         colour = "green" if params.get("met") else "yellow"
         parts.append(f"[bold {colour}]{verdict}[/]: {params.get('reason', '')}")
+    parts += _counted(meta)
     parts += _kpis(st, meta, scenario)
+    parts += _dials_and_diagnoses(st, meta)
     if "plan_card" in stored:
         parts.append(frame_table("Plan card", st.load_table(run_id, "plan_card")))
     chances = _plan_met(st, run_id, stored, scenario)
@@ -215,6 +218,34 @@ def verify_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> li
     if chances is not None:
         parts.append(chances)
     return parts + _kpis(st, meta, scenario)
+
+
+def _counted(meta: Mapping[str, Any]) -> list[Any]:
+    """Simulate's "counted: ..." line, from the window the run stored (none before it did)."""
+    window = meta["params"].get(WINDOW_PARAM)
+    if not isinstance(window, dict):
+        return []
+    return [
+        counted_line(
+            counted_days=int(window["counted_days"]),
+            warmup_days=int(window["warmup_days"]),
+            months=len(window["counted_months"]),
+            scenario_hash=str(meta.get("scenario_hash") or ""),
+        )
+    ]
+
+
+def _dials_and_diagnoses(st: Store, meta: Mapping[str, Any]) -> list[Any]:
+    """Dials a day by role and the diagnoses, as simulate printed them (same views)."""
+    parts: list[Any] = []
+    if meta["tables"].get("dials_by_role"):
+        dials = render_dials(st.load_table(str(meta["run_id"]), "dials_by_role"))
+        if dials is not None:
+            parts.append(dials)
+    found = render_diagnoses(stored_diagnoses(meta["params"]))
+    if found is not None:
+        parts.append(found)
+    return parts
 
 
 def _kpis(st: Store, meta: Mapping[str, Any], scenario: Scenario | None) -> list[Any]:
@@ -419,6 +450,7 @@ def export(
                         tables,
                         about,
                         progress=lambda k, name: advance(done + k, f"workbook: {name}"),
+                        currency=scenario.currency if scenario is not None else None,
                     )
                 )
         for note in notes.values():

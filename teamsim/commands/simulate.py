@@ -192,13 +192,28 @@ def _run(
 
 
 def _header(result: SimResult, elapsed: float) -> str:
-    months = len(result.frames.window.counted_months)
+    window = result.frames.window
     return (
         f"[bold]{result.scenario.name}[/]: {result.replications} replications, "
         f"seed {result.seed}, {result.mode} mode, {elapsed:.1f} s\n"
-        f"counted: {result.frames.window.counted_days} working days after "
-        f"{result.frames.window.warmup_days} days of warm-up, {months} whole month(s); "
-        f"scenario {result.scenario_hash[:12]}"
+        + counted_line(
+            counted_days=window.counted_days,
+            warmup_days=window.warmup_days,
+            months=len(window.counted_months),
+            scenario_hash=result.scenario_hash,
+        )
+    )
+
+
+def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_hash: str) -> str:
+    """What the KPIs count, one line; ``runs show`` prints a stored run's the same way.
+
+    "counted: 90 working days after 30 days of warm-up, 3 whole month(s); scenario
+    310c57e92da8".
+    """
+    return (
+        f"counted: {counted_days} working days after {warmup_days} days of warm-up, "
+        f"{months} whole month(s); scenario {scenario_hash[:12]}"
     )
 
 

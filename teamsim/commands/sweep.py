@@ -30,7 +30,7 @@ from teamsim.export import write_workbook
 from teamsim.format import fmt_value, format_money_column
 from teamsim.grid import Axis, grid
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import definition
+from teamsim.plan_met_view import definition, few_replications_text
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
 from teamsim.store import RunMeta, Store, new_run_id
@@ -80,7 +80,9 @@ def sweep_command(
         st = Store(store)
         if save:
             st.check_writable()  # said now, not after the sweep's points
-        sweep_id = new_run_id()
+        # One clock reading for the sweep's id and its started time.
+        sweep_started = dt.datetime.now()
+        sweep_id = new_run_id(sweep_started)
         root = seed if seed is not None else scenarios[0].seed
         rows: list[dict[str, Any]] = []
         with (
@@ -105,7 +107,7 @@ def sweep_command(
                     )
                 rows.append(_summary_row(axis_list, point, result, run_id))
                 advance(k)
-        summary = pd.DataFrame(rows)
+        summary = _numeric_axes(pd.DataFrame(rows), axis_list)
         if save:
             _store_summary(
                 st,
@@ -116,7 +118,13 @@ def sweep_command(
                 axes=axes,
                 seed=root,
                 replications=replications,
+                name=scenarios[0].name,
+                started=sweep_started,
             )
+        warning = few_replications_text(replications, sold=bool(scenarios[0].segments))
+        if warning:
+            # On stderr, as simulate's: --json output stays one JSON document.
+            err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
         if json_:
             print_json(sweep_json(sweep_id, summary, stored=save))
         else:
@@ -133,7 +141,7 @@ def sweep_command(
                 "file": str(file),
                 "plan_met_definition": "; ".join(summary_definitions(summary)),
             }
-            write_workbook(excel, {"sweep": summary}, about)
+            write_workbook(excel, {"sweep": summary}, about, currency=scenarios[0].currency)
             say(f"wrote {excel}")
 
 
@@ -168,6 +176,15 @@ def point_label(axes: list[Axis], point: list[str]) -> str:
     return ", ".join(parts)
 
 
+def _numeric_axes(summary: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
+    """Axis columns whose every value is a number stored as numbers (4, 40), not text."""
+    for axis in axes:
+        values = pd.to_numeric(summary[axis.path], errors="coerce")
+        if values.notna().all():
+            summary[axis.path] = values
+    return summary
+
+
 def _summary_row(
     axes: list[Axis], point: list[str], result: SimResult, run_id: str
 ) -> dict[str, Any]:
@@ -193,15 +210,18 @@ def _store_summary(
     axes: list[str],
     seed: int,
     replications: int,
+    name: str,
+    started: dt.datetime,
 ) -> None:
+    # The scenario's name, as its points carry it (the file is in the run's text).
     meta = RunMeta(
         kind="sweep",
-        scenario_name=str(file),
+        scenario_name=name,
         scenario_text=text,
         seed=seed,
         replications=replications,
         code_version=__version__,
-        started_at=dt.datetime.now(),
+        started_at=started,
         label=f"{len(summary)} points",
         params={"axes": axes},
         run_id=sweep_id,
@@ -239,7 +259,7 @@ def summary_table(
         for k, (_, unit) in labels.items()
     }
     for i, row in enumerate(records):
-        cells = [str(row[a.path]) for a in axes]
+        cells = [_axis_cell(row[a.path]) for a in axes]
         cells += [columns[k][i] for k in labels]
         cells.append(
             f"{fmt_value(row['p_plan_met'], 'share', cur)} "
@@ -272,6 +292,13 @@ def sweep_json(sweep_id: str, summary: pd.DataFrame, stored: bool) -> dict[str, 
         "points": summary.to_dict(orient="records"),
         "plan_met_definition": summary_definitions(summary),
     }
+
+
+def _axis_cell(value: object) -> str:
+    # A numeric axis is stored as numbers: 40 is shown "40", not "40.0".
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _num(value: object) -> float:
