@@ -242,7 +242,8 @@ def test_dashboard_plan_page_shows_the_card(
     sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
     card = plan_card(plan(sc), sc)
     assert any(header_text(card) in m.value for m in at.markdown)
-    frames = [d.value for d in at.dataframe]
+    # The card's tables are shown whole (dashboard.ui.text_table), not in a scrolling grid.
+    frames = [d.value for d in at.dataframe] + [t.value for t in at.table]
     hows = [f for f in frames if "how" in f.columns]
     assert len(hows) == len(card.roles)
     assert any(str(t).startswith("won deals, consumer_loan ") for t in hows[-1]["how"])
