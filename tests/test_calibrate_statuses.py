@@ -1,0 +1,140 @@
+"""Status words of the big CRMs, and deals of a status word teamsim does not know (issue 10).
+
+A deal whose status is not a won, lost or open word yet has a close date has ended: it is
+never silently open. Small files in tmp_path; values counted by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from calibrate import normalise
+from teamsim.cli import app
+
+runner = CliRunner()
+
+
+def _deals(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """Deals as a CRM file's cells: id, status, created, closed; one owner, one stage."""
+    return pd.DataFrame(
+        [
+            {
+                "deal_id": f"D{i}",
+                "owner": "ann",
+                "created": created,
+                "closed": closed,
+                "status": status,
+                "stage": stage,
+                "value": "1000",
+            }
+            for i, (status, stage, created, closed) in enumerate(rows, start=1)
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [
+        ("Провалена", "lost"),
+        ("Сделка провалена", "lost"),
+        ("Успешна", "won"),
+        ("Сделка успешна", "won"),
+        ("Успешно реализовано", "won"),
+        ("Закрыто и не реализовано", "lost"),
+        ("Closed Won", "won"),
+        ("Closed Lost", "lost"),
+        ("closedwon", "won"),
+        ("closedlost", "lost"),
+        ("Dead", "lost"),
+        ("Disqualified", "lost"),
+        ("Abandoned", "lost"),
+        ("Cancelled", "lost"),
+        ("Signed", "won"),
+        ("Verloren", "lost"),
+        ("Gewonnen", "won"),
+        ("Abgesagt", "lost"),
+        ("Perdu", "lost"),
+        ("Gagné", "won"),
+        ("Abandonné", "lost"),
+    ],
+)
+def test_crm_status_words_are_won_or_lost(word: str, status: str) -> None:
+    raw = _deals([(word, "demo", "2027-01-04", "2027-01-20"), ("open", "demo", "2027-01-05", "")])
+    table, problems, left_out = normalise("deals", raw, source="d.csv")
+    assert table is not None and problems == [] and left_out == 0
+    assert list(table["status"]) == [status, "open"]
+    assert table["closed"].iloc[0] == pd.Timestamp("2027-01-20")
+
+
+def test_unknown_status_with_close_date_is_left_out_and_named() -> None:
+    # 3 won, 1 lost, 2 'Kaput' with a close date (a minority of the 6 closed), 1 'Kaput'
+    # without one (open, as a status word not known and no close date always was).
+    raw = _deals(
+        [
+            ("won", "demo", "2027-01-04", "2027-01-10"),
+            ("won", "demo", "2027-01-04", "2027-01-11"),
+            ("Kaput", "demo", "2027-01-04", "2027-01-12"),
+            ("won", "demo", "2027-01-04", "2027-01-13"),
+            ("lost", "demo", "2027-01-04", "2027-01-14"),
+            ("Kaput", "demo", "2027-01-04", "2027-01-15"),
+            ("Kaput", "demo", "2027-01-04", ""),
+        ]
+    )
+    table, problems, left_out = normalise("deals", raw, source="d.csv")
+    assert table is not None and left_out == 2
+    assert [(p.row, p.column, p.fatal) for p in problems] == [(4, "status", False)]
+    assert problems[0].message == (
+        "status 'Kaput' is not a won, lost or open word teamsim knows, yet 2 rows have a "
+        'closed date (first at row 4); map it with --stage "Kaput=lost" or '
+        '--stage "Kaput=won"; the rows are left out'
+    )
+    assert list(table["deal_id"]) == ["D1", "D2", "D4", "D5", "D7"]
+    assert list(table["status"]) == ["won", "won", "won", "lost", "open"]
+
+
+def test_unknown_status_of_most_closed_deals_stops() -> None:
+    # 2 'Kaput' with a close date against 1 won: most of the 3 closed deals.
+    raw = _deals(
+        [
+            ("Kaput", "demo", "2027-01-04", "2027-01-12"),
+            ("won", "demo", "2027-01-04", "2027-01-13"),
+            ("Kaput", "demo", "2027-01-04", "2027-01-15"),
+        ]
+    )
+    table, problems, left_out = normalise("deals", raw, source="d.csv")
+    assert table is None and left_out == 3
+    assert [(p.row, p.fatal) for p in problems] == [(2, True)]
+    assert problems[0].message.endswith(
+        "; they are 2 of the 3 deals with a closed date, so no win rate or cycle can be "
+        "fitted without them"
+    )
+
+
+def test_stage_maps_an_unknown_status(tmp_path: Path) -> None:
+    raw = _deals(
+        [
+            ("Kaput", "demo", "2027-01-04", "2027-01-12"),
+            ("won", "demo", "2027-01-04", "2027-01-13"),
+        ]
+    )
+    table, problems, _ = normalise("deals", raw, source="d.csv", stage_map={"Kaput": "lost"})
+    assert table is not None and problems == []
+    assert list(table["status"]) == ["lost", "won"]
+
+
+def test_cli_stops_with_exit_2_on_unknown_status(tmp_path: Path) -> None:
+    rows = [("Kaput", "demo", "2027-01-04", f"2027-02-{d:02d}") for d in range(1, 21)]
+    rows += [("won", "demo", "2027-01-04", f"2027-03-{d:02d}") for d in range(1, 11)]
+    path = tmp_path / "deals.csv"
+    _deals(rows).to_csv(path, index=False)
+    out = tmp_path / "s.yaml"
+    result = runner.invoke(app, ["calibrate", "--deals", str(path), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "status 'Kaput' is not a won, lost or open word teamsim knows, yet 20 rows" in (
+        " ".join(result.output.split())
+    )
+    assert not out.exists()
