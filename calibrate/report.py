@@ -26,6 +26,7 @@ from calibrate.observed import (
     observed_funnel,
     records_period,
 )
+from calibrate.records import filtered_export
 from sim import Scenario, t_quantile, wilson_interval
 from sim.rules import dialled_channels
 
@@ -173,6 +174,10 @@ def _needed(needs: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     mean = {s: float(monthly[s].mean()) for s in FUNNEL}
     if not any_proposal:
         mean["proposals"] = math.nan  # the scenario has no proposal stage to need
+    if not any(_dialled(scenario, rid) for rid in scenario.roles):
+        # No role dials a channel: the scenario has no call stages, so nothing is needed
+        # of them (shown "-", not a need of 0 beside a "now" of "-").
+        mean["dials"] = mean["conversations"] = math.nan
     return mean
 
 
@@ -282,17 +287,37 @@ def _stages_like(records: Records, like: re.Pattern[str]) -> bool:
     return bool(stages["stage"].fillna("").astype(str).str.contains(like).any())
 
 
+def _won_only(records: Records) -> bool:
+    """The deals look filtered to won ones (calibrate.records.filtered_export, no lost).
+
+    Such a file holds only the deals that got to the end: the deals created in it, and
+    the stages they passed, are not every deal that entered the funnel, so the stages
+    before won are not measured by it (a false gap at the first stage otherwise).
+    """
+    deals = records.deals
+    if deals is None or deals.empty:
+        return False
+    status = deals["status"]
+    won = int((status == Status.WON.value).sum())
+    lost = int((status == Status.LOST.value).sum())
+    return won > 0 and lost == 0 and filtered_export(won, lost, len(status) - won) is not None
+
+
 def _sources(records: Records) -> dict[str, str]:
-    """Stage -> where its "now" comes from ("" when the records cannot tell)."""
+    """Stage -> where its "now" comes from ("" when the records cannot tell).
+
+    Deals filtered to won ones (:func:`_won_only`) measure no stage before won.
+    """
     kinds = _kinds_logged(records)
     deals = records.deals is not None and not records.deals.empty
+    whole = deals and not _won_only(records)
     src = {
         "dials": "activities" if ActivityKind.DIAL in kinds else "",
         "conversations": "activities" if ActivityKind.CONVERSATION in kinds else "",
         "won": "deals" if deals else "",
         "revenue": "deals" if deals else "",
     }
-    if deals:
+    if whole:
         src["first_stage"] = "deals created"
     elif ActivityKind.BOOKING in kinds:
         src["first_stage"] = "bookings (activities)"
@@ -302,7 +327,7 @@ def _sources(records: Records) -> dict[str, str]:
         src["first_stage"] = ""
     if ActivityKind.PROPOSAL in kinds:
         src["proposals"] = "activities"
-    elif deals and _stages_like(records, PROPOSAL_LIKE):
+    elif whole and _stages_like(records, PROPOSAL_LIKE):
         src["proposals"] = "stage history"
     else:
         src["proposals"] = ""

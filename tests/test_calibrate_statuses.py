@@ -138,3 +138,34 @@ def test_cli_stops_with_exit_2_on_unknown_status(tmp_path: Path) -> None:
         " ".join(result.output.split())
     )
     assert not out.exists()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+CRM = ROOT / "examples" / "synthetic_crm"
+
+
+def _report(*args: str) -> str:
+    result = runner.invoke(app, ["calibrate", *args, "--report"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _team_row(output: str, label: str) -> list[str]:
+    line = next(ln for ln in output.splitlines() if ln.startswith(f"│ {label} "))
+    return [c.strip() for c in line.strip("│").split("│")]
+
+
+def test_a_won_only_export_measures_no_stage_before_won(tmp_path: Path) -> None:
+    deals = pd.read_csv(CRM / "deals.csv", dtype=str, keep_default_na=False)
+    won = deals.loc[deals["status"] == "won"]
+    path = tmp_path / "won.csv"
+    won.to_csv(path, index=False)
+    out = _report("--deals", str(path), "-o", str(tmp_path / "s.yaml"))
+    # Deals created in a file of won deals are the won deals again, not every deal
+    # that entered the funnel: no "now" there, so no gap.
+    first = _team_row(out, "Meetings / first stage")
+    assert first[1] == "-" and first[3:] == ["-", "-"]
+    assert "Largest gap: meetings" not in " ".join(out.split())
+    # The scenario built from deals alone dials no channel: no call stage is needed.
+    assert _team_row(out, "Dials")[1:] == ["-", "-", "-", "-"]
+    assert _team_row(out, "Conversations")[1:] == ["-", "-", "-", "-"]
