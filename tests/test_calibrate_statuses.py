@@ -169,3 +169,64 @@ def test_a_won_only_export_measures_no_stage_before_won(tmp_path: Path) -> None:
     # The scenario built from deals alone dials no channel: no call stage is needed.
     assert _team_row(out, "Dials")[1:] == ["-", "-", "-", "-"]
     assert _team_row(out, "Conversations")[1:] == ["-", "-", "-", "-"]
+
+
+def test_the_team_first_stage_is_the_sum_of_the_peoples(tmp_path: Path) -> None:
+    # January-March 2027 whole (from Monday the 4th): 20, 20 and 23 working days = 63.
+    # sdr.01 books 1 a day on marketing_leads; ae.01 holds 2 a day on demo_requests (a
+    # channel nobody books: inbound first meetings) and 1 a day on marketing_leads (the
+    # booked ones again, counted by their booking).
+    days = pd.bdate_range("2027-01-04", "2027-03-31")
+    rows = []
+    for day in days:
+        date = f"{day:%Y-%m-%d}"
+        rows += [
+            {
+                "person": "sdr.01",
+                "date": date,
+                "kind": "booking",
+                "channel": "marketing_leads",
+                "count": 1,
+            },
+            {
+                "person": "ae.01",
+                "date": date,
+                "kind": "meeting",
+                "channel": "demo_requests",
+                "count": 2,
+            },
+            {
+                "person": "ae.01",
+                "date": date,
+                "kind": "meeting",
+                "channel": "marketing_leads",
+                "count": 1,
+            },
+        ]
+    path = tmp_path / "acts.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    out = _report("--activities", str(path), "-o", str(tmp_path / "s.yaml"))
+    assert _team_row(out, "ae.01")[3] == "42.0 / -"  # 2 x 63 / 3
+    assert _team_row(out, "sdr.01")[3] == "21.0 / -"  # 63 / 3
+    assert _team_row(out, "Meetings / first stage")[1] == "63.0"  # 42 + 21
+
+
+def test_meetings_a_week_is_one_figure_with_or_without_a_base(tmp_path: Path) -> None:
+    # ae.01 holds 1 meeting on each of the 20 working days from 4 to 29 January 2027, and
+    # logs a dial-free day on each: 20 held over 20 person-days, a week of 5 days: 5.
+    # The base's holidays do not enter: the person-days are days worked already.
+    days = pd.bdate_range("2027-01-04", "2027-01-29")
+    rows = [
+        {"person": "ae.01", "date": f"{d:%Y-%m-%d}", "kind": "meeting", "count": 1} for d in days
+    ]
+    path = tmp_path / "acts.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    figure = "meetings a week: 5 a person (20 held over 20 person-days)"
+    for base in ([], ["--base", str(ROOT / "scenarios" / "b2b_smb.yaml")]):
+        result = runner.invoke(
+            app,
+            ["calibrate", "--activities", str(path), *base, "-o", str(tmp_path / "s.yaml")],
+            env={"COLUMNS": "200"},
+        )
+        assert result.exit_code == 0, result.output
+        assert figure in " ".join(result.output.split()), base
