@@ -230,3 +230,13 @@ def test_meetings_a_week_is_one_figure_with_or_without_a_base(tmp_path: Path) ->
         )
         assert result.exit_code == 0, result.output
         assert figure in " ".join(result.output.split()), base
+
+
+def test_a_team_file_alone_asks_for_a_plan_in_plain_words(tmp_path: Path) -> None:
+    out = " ".join(_report("--team", str(CRM / "team.csv"), "-o", str(tmp_path / "s.yaml")).split())
+    assert "no deals: give --plan: plan.revenue_per_month" in out
+    assert "won deals over 0.0 months" not in out
+    # No plan and no dated record: no month of a plan to speak of.
+    assert "A month: the records hold no dated event to measure now by." in out
+    assert "over the plan's" not in out
+    assert "No plan given: give --plan AMOUNT to compare." in out
