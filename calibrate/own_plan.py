@@ -52,7 +52,9 @@ def own_revenue_plan(records: Records, base: Scenario) -> Fit | Kept:
         the months counted by :func:`plan_months`).
     """
     deals = records.deals
-    won = 0 if deals is None else int((deals["status"] == Status.WON.value).sum())
+    if deals is None or deals.empty:  # nothing to count: the numbers would say nothing
+        return Kept(PLAN_PATH, "no deals: give --plan")
+    won = int((deals["status"] == Status.WON.value).sum())
     thin = plan_basis(won, plan_months(records))
     if thin is not None:
         return Kept(PLAN_PATH, f"no plan given and {thin}: give --plan")

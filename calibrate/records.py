@@ -32,12 +32,16 @@ from calibrate.contract import (
 from calibrate.dates import DateOrder, parse_dates
 from sim.scenario import Level
 
-# Status words of common CRMs (Salesforce, HubSpot, Pipedrive, amoCRM, Bitrix24) in English,
-# Russian, German and French, compared through column_key; the user's --stage mapping is
-# read first and wins.
+# Status words of common CRMs (Salesforce "Closed Won", HubSpot "closedwon", Pipedrive
+# "won"/"lost", amoCRM "Успешно реализовано", Bitrix24 "Сделка успешна"/"Успешна") in English,
+# Russian, German and French, compared through column_key (so "closedwon" is "Closed Won");
+# the user's --stage mapping is read first and wins. Pipedrive's "deleted" is no outcome of
+# a sale: it is left unrecognised, so a deleted deal with a close date is reported.
 _WON = (
     "won",
     "closed won",
+    "signed",
+    "успешна",
     "win",
     "success",
     "successful",
@@ -61,6 +65,15 @@ _WON = (
 _LOST = (
     "lost",
     "closed lost",
+    "dead",
+    "disqualified",
+    "abandoned",
+    "cancelled",
+    "canceled",
+    "провалена",
+    "abgesagt",
+    "abandonné",
+    "abandonnée",
     "lose",
     "loss",
     "failed",
@@ -581,9 +594,10 @@ def _deals(
         t.drop |= duplicated.to_numpy()
     owner = t.required_text("owner", "owner")
     created = t.dates("created", order, required=True)
-    status, stage = _statuses(t, stage_map=stage_map, known_stages=known_stages)
+    status, stage, unknown = _statuses(t, stage_map=stage_map, known_stages=known_stages)
     closing = status.isin(WON_LOST).to_numpy()
     closed = t.dates("closed", order, required=closing)
+    _unknown_closed(t, unknown & (t.text("closed") != "").to_numpy(), closing=closing)
     if "closed" not in t.mapping and (closing & ~t.drop).any():
         # Fatal, not a warning: without close dates every closed deal would be left out,
         # and a win rate and cycle time from open deals alone are not the team's.
@@ -623,10 +637,46 @@ def _deals(
     }
 
 
+def _unknown_closed(t: _Table, mask: np.ndarray, *, closing: np.ndarray) -> None:
+    """Deals of a status word not known, yet with a close date: never silently open.
+
+    Such a deal has ended (a CRM's own lost word, "Dead", "Провалена"), and counted as
+    open it would stretch the cycle and hide the lost deals. Each word is named once with
+    its rows and the --stage that maps it. When they are most of the closed deals the
+    file is unusable (fatal, as an unmapped stage is); otherwise their rows are left out.
+    """
+    mask = mask & ~t.drop
+    if not mask.any():
+        return
+    n, known = int(mask.sum()), int((closing & ~t.drop).sum())
+    fatal = n > known
+    cells = t.text("status")
+    for word in pd.unique(cells[mask]):
+        where = mask & (cells == word).to_numpy()
+        first = int(t.rows[where][0])
+        ending = (
+            f"they are {n} of the {n + known} deals with a closed date, so no win rate "
+            "or cycle can be fitted without them"
+            if fatal
+            else "the rows are left out"
+        )
+        message = (
+            f"status '{word}' is not a won, lost or open word teamsim knows, yet "
+            f"{_rows(where)} have a closed date (first at row {first}); map it with "
+            f'--stage "{word}=lost" or --stage "{word}=won"; {ending}'
+        )
+        t.problems.append(RowProblem(t.source, first, t.name("status"), message, fatal=fatal))
+    t.drop |= mask
+
+
 def _statuses(
     t: _Table, *, stage_map: Mapping[str, str], known_stages: Collection[str] | None
-) -> tuple[pd.Series, pd.Series]:
-    """Status and stage of each deal, from a status column, a stage column, or both."""
+) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Status and stage of each deal, from a status column, a stage column, or both.
+
+    Also the mask of rows whose status column (one apart from the stage column) holds a
+    word that is neither won, lost nor open, nor mapped by --stage: read as open here.
+    """
     status_col = "status" if "status" in t.mapping else "stage"
     cells = t.required_text(status_col, "status or stage").fillna("")
     lookup = _stage_lookup(stage_map)
@@ -638,7 +688,13 @@ def _statuses(
         word = STATUS_WORDS.get(column_key(target))
         return word.value if word is not None else Status.OPEN.value
 
+    def known_word(text: str) -> bool:
+        return not text or column_key(text) in lookup or column_key(text) in STATUS_WORDS
+
     status = cells.map({v: status_of(v) for v in pd.unique(cells)}).astype(object)
+    unknown = np.zeros(len(cells), dtype=bool)
+    if "status" in t.mapping and "stage" in t.mapping:  # alone, its cells name stages
+        unknown = ~cells.map({v: known_word(v) for v in pd.unique(cells)}).to_numpy(dtype=bool)
     if "status" in t.mapping and "stage" in t.mapping:
         names = t.text("stage")
         ending = "kept with no stage"
@@ -658,7 +714,7 @@ def _statuses(
         unmapped_ending=ending,
     )
     stage = _none_where(stage, stage.isin(WON_LOST))
-    return status, stage
+    return status, stage, unknown
 
 
 def _stages(

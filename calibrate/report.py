@@ -26,6 +26,7 @@ from calibrate.observed import (
     observed_funnel,
     records_period,
 )
+from calibrate.records import filtered_export
 from sim import Scenario, t_quantile, wilson_interval
 from sim.rules import dialled_channels
 
@@ -173,6 +174,10 @@ def _needed(needs: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     mean = {s: float(monthly[s].mean()) for s in FUNNEL}
     if not any_proposal:
         mean["proposals"] = math.nan  # the scenario has no proposal stage to need
+    if not any(_dialled(scenario, rid) for rid in scenario.roles):
+        # No role dials a channel: the scenario has no call stages, so nothing is needed
+        # of them (shown "-", not a need of 0 beside a "now" of "-").
+        mean["dials"] = mean["conversations"] = math.nan
     return mean
 
 
@@ -282,18 +287,40 @@ def _stages_like(records: Records, like: re.Pattern[str]) -> bool:
     return bool(stages["stage"].fillna("").astype(str).str.contains(like).any())
 
 
+def _won_only(records: Records) -> bool:
+    """The deals look filtered to won ones (calibrate.records.filtered_export, no lost).
+
+    Such a file holds only the deals that got to the end: the deals created in it, and
+    the stages they passed, are not every deal that entered the funnel, so the stages
+    before won are not measured by it (a false gap at the first stage otherwise).
+    """
+    deals = records.deals
+    if deals is None or deals.empty:
+        return False
+    status = deals["status"]
+    won = int((status == Status.WON.value).sum())
+    lost = int((status == Status.LOST.value).sum())
+    return won > 0 and lost == 0 and filtered_export(won, lost, len(status) - won) is not None
+
+
 def _sources(records: Records) -> dict[str, str]:
-    """Stage -> where its "now" comes from ("" when the records cannot tell)."""
+    """Stage -> where its "now" comes from ("" when the records cannot tell).
+
+    Deals filtered to won ones (:func:`_won_only`) measure no stage before won.
+    """
     kinds = _kinds_logged(records)
     deals = records.deals is not None and not records.deals.empty
+    whole = deals and not _won_only(records)
     src = {
         "dials": "activities" if ActivityKind.DIAL in kinds else "",
         "conversations": "activities" if ActivityKind.CONVERSATION in kinds else "",
         "won": "deals" if deals else "",
         "revenue": "deals" if deals else "",
     }
-    if deals:
+    if whole:
         src["first_stage"] = "deals created"
+    elif ActivityKind.BOOKING in kinds and ActivityKind.MEETING in kinds:
+        src["first_stage"] = _BOOKED_AND_HELD
     elif ActivityKind.BOOKING in kinds:
         src["first_stage"] = "bookings (activities)"
     elif ActivityKind.MEETING in kinds:
@@ -302,7 +329,7 @@ def _sources(records: Records) -> dict[str, str]:
         src["first_stage"] = ""
     if ActivityKind.PROPOSAL in kinds:
         src["proposals"] = "activities"
-    elif deals and _stages_like(records, PROPOSAL_LIKE):
+    elif whole and _stages_like(records, PROPOSAL_LIKE):
         src["proposals"] = "stage history"
     else:
         src["proposals"] = ""
@@ -312,29 +339,40 @@ def _sources(records: Records) -> dict[str, str]:
 def _now_column(stage: str, source: str) -> str:
     """The observed_funnel column behind a report stage."""
     if stage == "first_stage":
-        return {"deals created": "created", "bookings (activities)": "bookings"}.get(
-            source, "meetings"
-        )
+        columns = {"deals created": "created", "bookings (activities)": "bookings"}
+        return columns.get(source, "bookings" if source == _BOOKED_AND_HELD else "meetings")
     return stage
 
 
 # The first stage's sources that are activities: a person's own first stage is then what
-# they log of it (_first_stage_column).
-_ACTIVITY_FIRST = ("bookings (activities)", "meetings (activities)")
+# they log of it (_first_stage_entries).
+_BOOKED_AND_HELD = "bookings and meetings held on channels not booked (activities)"
+_ACTIVITY_FIRST = ("bookings (activities)", _BOOKED_AND_HELD, "meetings (activities)")
 
 
-def _first_stage_column(means: pd.DataFrame, person: str) -> str:
-    """A person's first stage when it comes from activities: bookings, else meetings held.
+def _first_stage_entries(records: Records, people: Sequence[str]) -> pd.Series:
+    """Person -> entries into the first stage a month, from activities (one rule).
 
-    An SDR books first meetings, an account executive holds them: each logs the first
-    stage in their own kind, and a person who logged no booking is measured by the
-    meetings they held (the team's row counts bookings only: each booked meeting is one
-    entry into the first stage, counted once).
+    An SDR books first meetings, an account executive holds them: a booking is one entry
+    into the first stage, and so is a meeting held on a channel where nobody logs a
+    booking (an inbound demo request); a meeting held on a channel where bookings are
+    logged (or with no channel, beside bookings with none) is a booked meeting again,
+    counted once, by its booking. Each person's figure is the mean a month of their own
+    bookings and such meetings (``observed_funnel``), and the team's is the sum over the
+    people, so the team row and the people's cells measure the same thing.
     """
-    if "bookings" not in means.columns:
-        return "meetings"
-    booked = float(means["bookings"].astype(float)[person])
-    return "bookings" if booked > 0 else "meetings"
+    acts = records.activities
+    assert acts is not None  # the first stage comes from activities only when logged
+    channel = acts["channel"].fillna("").astype(str)
+    booked = set(channel[acts["kind"] == ActivityKind.BOOKING])
+    again = (acts["kind"] == ActivityKind.MEETING) & channel.isin(booked)
+    period = records_period(records)
+    span = None if period is None else (period.first, period.last)
+    own = Records(activities=acts.loc[~again.to_numpy()])
+    by_person = observed_funnel(own, by="person", people=people, span=span)
+    means = by_person.loc[by_person["month"] == MEAN].set_index("person")
+    entries = means["bookings"].astype(float) + means["meetings"].astype(float)
+    return entries.rename(index=str)
 
 
 # --- the people -----------------------------------------------------------------------
@@ -597,6 +635,11 @@ def _people_table(
     person_needs = _person_needs(who, workers, needs=needs, scenario=scenario, needed=needed)
     revenue_need = needed["revenue"]
     closed, won = _closed_counts(records)
+    first_entries = (
+        _first_stage_entries(records, extra)
+        if sources["first_stage"] in _ACTIVITY_FIRST
+        else pd.Series(dtype=float)
+    )
     rows = []
     for person in who:
         row: dict[str, object] = {
@@ -610,10 +653,10 @@ def _people_table(
         }
         for stage in FUNNEL:
             column = _now_column(stage, sources[stage])
-            if stage == "first_stage" and sources[stage] in _ACTIVITY_FIRST:
-                column = _first_stage_column(means, person)
             now = means[column].astype(float)
-            row[f"{stage}_now"] = float(now[person]) if sources[stage] else math.nan
+            if stage == "first_stage" and sources[stage] in _ACTIVITY_FIRST:
+                now = first_entries
+            row[f"{stage}_now"] = float(now.get(person, 0.0)) if sources[stage] else math.nan
             if stage in CALL_STAGES and not workers[person].does(stage):
                 row[f"{stage}_now"] = math.nan  # no caller: "-", never "0 / -" or "200 / -"
             row[f"{stage}_needed"] = person_needs[person][stage]
@@ -713,8 +756,9 @@ def goals_against_results(
         ``revenue_judged`` False; so too when the plan is an assumption (``kept`` holds
         :data:`PLAN_PATH`): then nothing is needed, ``plan_assumed`` is True and
         ``not_judged`` is :data:`NO_PLAN`. A person's first stage, when it comes from
-        activities, is their bookings, or the meetings they held when they logged no
-        booking (:func:`_first_stage_column`).
+        activities, is their bookings and the meetings they held on a channel where no
+        booking is logged, and the team's is the sum over the people
+        (:func:`_first_stage_entries`).
 
     Raises:
         ValueError: If ``needs`` lacks a column the report reads.
@@ -744,11 +788,17 @@ def goals_against_results(
         sources = {**sources, "won": "", "revenue": ""}
     team_now = observed_funnel(records)
     mean = team_now.loc[team_now["month"] == MEAN]
+    table = _people_table(
+        records, scenario, needed=needed, needs=placed, sources=sources, people=people
+    )
     rows = []
     for stage in FUNNEL:
         source = sources[stage]
         column = _now_column(stage, source)
         now = float(mean[column].iloc[0]) if source and not mean.empty else math.nan
+        if source in _ACTIVITY_FIRST and not table.empty:
+            # The team's first stage is the sum of the people's (_first_stage_entries).
+            now = float(table["first_stage_now"].astype(float).sum())
         need = needed[stage]
         ratio = now / need if need > 0 else math.nan
         rows.append(
@@ -766,9 +816,6 @@ def goals_against_results(
     # NaN compares False: unmeasured is no gap; a rounding hair under 1 is on plan.
     short = team.loc[team["ratio"] < 1.0 - _ON_PLAN]
     largest = None if short.empty else str(short.loc[short["ratio"].idxmin(), "stage"])
-    table = _people_table(
-        records, scenario, needed=needed, needs=placed, sources=sources, people=people
-    )
     judged = not (not_judged or plan_assumed)
     return GoalsReport(
         team=team,

@@ -300,6 +300,8 @@ def months_note(report: GoalsReport) -> str:
     elif report.months_now:
         where = f"a month, over the {counted(len(months), 'whole month')} of the records, "
         where += _span(months)
+    elif report.months_whole and report.plan_assumed:  # no dated record and no plan
+        return "a month: the records hold no dated event to measure now by"
     elif report.months_whole:  # no dated record: the plan's months
         where = f"a month, over the plan's {counted(len(months), 'month')}, {_span(months)}"
     else:

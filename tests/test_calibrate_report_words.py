@@ -123,17 +123,21 @@ def test_an_account_executives_meetings_are_their_first_stage(tmp_path: Path) ->
     outcome = _calibrate(tmp_path, activities=_activities(tmp_path / "acts.csv"))
     people = outcome.report.people.set_index("person")
     # Whole months January to March 2027 (from Monday the 4th): 20, 20 and 23 working days.
-    assert people.loc["ae.01", "first_stage_now"] == pytest.approx(2 * 63 / 3)  # 42.0
+    # No channel on any row: the account executive's meetings are the SDRs' bookings
+    # held, counted once, by their booking (calibrate.report._first_stage_entries).
+    assert people.loc["ae.01", "first_stage_now"] == 0.0
     assert people.loc["sdr.01", "first_stage_now"] == pytest.approx(63 / 3)  # 21.0
-    # The team's first stage counts each booked meeting once: the bookings.
+    # The team's first stage is the sum of the people's: each booked meeting once.
     team = outcome.report.team.set_index("stage")
     assert team.loc["first_stage", "now"] == pytest.approx(2 * 63 / 3)
-    assert team.loc["first_stage", "source"] == "bookings (activities)"
+    assert team.loc["first_stage", "source"] == (
+        "bookings and meetings held on channels not booked (activities)"
+    )
     buffer = io.StringIO()
     print_report(Console(file=buffer, width=80), outcome.report, None)
     text = buffer.getvalue()
     ae = next(line for line in text.splitlines() if "ae.01" in line)
-    assert [c.strip() for c in ae.split("│")][1:-1] == ["ae.01", "-", "-", "42.0 / -"]
+    assert [c.strip() for c in ae.split("│")][1:-1] == ["ae.01", "-", "-", "0.0 / -"]
     # No deal closed: no win rate column, never "- of 0".
     assert "of 0" not in text
     assert not any("win rate" in line for line in text.splitlines() if line.startswith("┃"))

@@ -264,7 +264,10 @@ def _quotas(
 
 def _time(acts: pd.DataFrame, days: pd.Series, base: Scenario, out: Findings) -> None:
     person_days = int(days.sum())
-    weeks = person_days / max(base.calendar.working_days_per_week, 1e-9)
+    # A person-day is a day someone logged work, so holidays are already out of them: a
+    # week is the calendar's working weekdays (5), not working_days_per_week (which takes
+    # the holidays out again, and so would make the figure hang on the base's holidays).
+    weeks = person_days / max(len(base.calendar.weekdays), 1)
     meetings = _sum(acts, ActivityKind.MEETING)
     if meetings and weeks > 0:
         out.unwrite(
