@@ -141,7 +141,7 @@ class Backtest:
     replications: int
     currency: str
     # Whole months of the records left out because they lie within one mean cycle of
-    # the records' first date (see :func:`backtest`).
+    # the records' first date (calibrate.observed.Period.filling).
     filling: tuple[str, ...] = ()
     # measure -> (P10, P90) of the months inside the band when a simulated replication
     # plays the observed history against the band of the others (see :func:`expected_inside`):
@@ -242,16 +242,6 @@ def expected_inside(sims: pd.DataFrame, measure: str) -> tuple[int, int]:
     return (math.floor(p10), math.ceil(p90))
 
 
-def _filled_from(records: Records, scenario: Scenario) -> pd.Timestamp:
-    """The records' first date plus one mean cycle in calendar days."""
-    period = records_period(records)
-    if period is None:
-        return pd.Timestamp.min
-    per_calendar_day = scenario.calendar.working_days_per_week / 7.0
-    cycle = _cycle_working_days(scenario) / per_calendar_day
-    return pd.Timestamp(period.first) + pd.Timedelta(days=math.ceil(cycle))
-
-
 def _simulated_months(result: SimResult) -> list[str]:
     sc = result.scenario
     return [sc.month_label(m) for m in result.frames.window.counted_months]
@@ -275,14 +265,15 @@ def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtes
     """
     period = records_period(records)
     whole = set(period.whole) if period is not None else set()
-    covered = [m for m in _simulated_months(result) if m in whole]
+    still = set(period.filling) if period is not None else set()
+    simulated = _simulated_months(result)
     # An export may hold only the deals created since its first date (a new CRM, a
     # filtered export): its pipeline then starts empty and its first cycle wins too
-    # little, whatever the model. Months that start within one mean cycle of the first
-    # date are shown as filling and not compared.
-    filled = _filled_from(records, scenario)
-    filling = tuple(m for m in covered if pd.Timestamp(f"{m}-01") < filled)
-    months = [m for m in covered if m not in filling]
+    # little, whatever the model. The months within one mean cycle of the first date
+    # are shown as filling and not compared: the rule of calibrate.observed.Period, the
+    # one the report's "now" and the plan taken from the records leave them out by.
+    filling = tuple(m for m in simulated if m in still)
+    months = [m for m in simulated if m in whole]
     observed = _observed(records).set_index("month").reindex(months)
     sims = _simulated(result, months)
     rows = []

@@ -9,6 +9,7 @@ the plan's needs.
 from __future__ import annotations
 
 import calendar as _calendar
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ __all__ = [
     "MEETING_LIKE",
     "PROPOSAL_LIKE",
     "Period",
+    "filled_from",
+    "filling_note",
+    "mean_cycle_days",
     "observed_funnel",
     "records_period",
 ]
@@ -61,6 +65,13 @@ PROPOSAL_LIKE = re.compile(r"(?:^|[^a-z])(?:proposal|offer|quote|quotation|bid|s
 # Weekdays at each end of a month that the records may miss and the month still count
 # whole (Period).
 _SLACK_WEEKDAYS = 2
+# Fewer won deals with both dates than this and the mean cycle is not read: no month is
+# taken as still filling (as calibrate.skeleton reads a cycle from 3 won deals).
+_MIN_CYCLE_WON = 3
+# Fewer steady whole months than this would be left and no month is taken as filling: a
+# mean over one or two months swings more with one month's luck than the filling biases
+# it (a quarter's months at least, as plans are reviewed).
+_MIN_STEADY_MONTHS = 3
 
 
 @dataclass(frozen=True)
@@ -73,17 +84,63 @@ class Period:
     (few deals a day). The slack of two weekdays at each end costs at most about 10 %
     of one month's counts (2 of ~21 days) when a month really was cut short. A partial
     first or last month is shown by month but left out of the monthly mean.
+
+    A month covered whole that starts within one mean cycle of the records' first date
+    (:func:`filled_from`) is still filling: an export that holds only the deals created
+    since its first date starts with an empty pipeline, so its first cycle wins too
+    little, whatever the team. Such months are in ``filling``, not in ``whole``: the
+    report's "now", the plan taken from the records (calibrate.own_plan) and the
+    back-test (calibrate.backtest) all leave them out. They are only left out when at
+    least three steady whole months remain (``_MIN_STEADY_MONTHS``).
     """
 
     first: pd.Timestamp
     last: pd.Timestamp
     months: tuple[str, ...]  # every calendar month touched, "YYYY-MM"
-    whole: tuple[str, ...]  # those covered whole
+    whole: tuple[str, ...]  # those covered whole and past the filling months
+    filling: tuple[str, ...] = ()  # covered whole but within one mean cycle of the start
+    cycle_days: float = float("nan")  # the mean cycle that ``filling`` was read with
 
     @property
     def partial(self) -> tuple[str, ...]:
-        """Months touched but not covered whole (left out of the mean)."""
-        return tuple(m for m in self.months if m not in self.whole)
+        """Months touched but not covered whole (left out of the mean); not the filling."""
+        return tuple(m for m in self.months if m not in self.whole and m not in self.filling)
+
+
+def mean_cycle_days(records: Records) -> float:
+    """Mean calendar days from created to closed of the won deals (NaN: fewer than 3)."""
+    deals = records.deals
+    if deals is None or deals.empty:
+        return float("nan")
+    won = deals.loc[deals["status"] == Status.WON.value].dropna(subset=["created", "closed"])
+    if len(won) < _MIN_CYCLE_WON:
+        return float("nan")
+    return float((won["closed"] - won["created"]).dt.days.mean())
+
+
+def filling_note(period: Period | None) -> str:
+    """Which months are left out as still filling, and why, in words ("" when none).
+
+    "months still filling left out: 2027-01, 2027-02, which start within one mean
+    cycle, 36 days, of the records' first date, 2027-01-04": the report's months caption.
+    """
+    if period is None or not period.filling:
+        return ""
+    return (
+        f"months still filling left out: {', '.join(period.filling)}, which start within "
+        f"one mean cycle, {period.cycle_days:.0f} days, of the records' first date, "
+        f"{period.first.date()}"
+    )
+
+
+def filled_from(first: pd.Timestamp, cycle_days: float) -> pd.Timestamp:
+    """The first date past the filling: ``first`` plus one mean cycle, whole days up.
+
+    A month that starts before it is still filling (:class:`Period`). NaN cycle: ``first``.
+    """
+    if not math.isfinite(cycle_days):
+        return pd.Timestamp(first)
+    return pd.Timestamp(first) + pd.Timedelta(days=math.ceil(cycle_days))
 
 
 def _weekdays(year: int, month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -97,11 +154,13 @@ def _weekdays(year: int, month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
 def records_period(
     records: Records, span: tuple[pd.Timestamp, pd.Timestamp] | None = None
 ) -> Period | None:
-    """The period of the records and its whole months (None: no dates at all).
+    """The period of the records, its whole months and its filling months (None: no dates).
 
     ``span`` (first, last date) when the caller knows it (``Calibration.period``);
     otherwise the first and last date of the deals, stage history and activities. The
-    team file's start dates are not records of work and do not widen the period.
+    team file's start dates are not records of work and do not widen the period. The
+    filling months are the whole months that start before :func:`filled_from` (the first
+    date plus :func:`mean_cycle_days` of the won deals), while three steady ones remain.
     """
     if span is not None:
         first, last = pd.Timestamp(span[0]).normalize(), pd.Timestamp(span[1]).normalize()
@@ -119,7 +178,19 @@ def records_period(
         start, end = _weekdays(stamp.year, stamp.month)
         if first <= start and last >= end:
             whole.append(label)
-    return Period(first=first, last=last, months=tuple(months), whole=tuple(whole))
+    cycle = mean_cycle_days(records)
+    filled = filled_from(first, cycle)
+    filling = [m for m in whole if pd.Timestamp(f"{m}-01") < filled]
+    if len(whole) - len(filling) < _MIN_STEADY_MONTHS:
+        filling = []  # too little steady to take instead: all the months are kept
+    return Period(
+        first=first,
+        last=last,
+        months=tuple(months),
+        whole=tuple(m for m in whole if m not in filling),
+        filling=tuple(filling),
+        cycle_days=cycle,
+    )
 
 
 def _label(dates: pd.Series) -> pd.Series:
@@ -230,10 +301,11 @@ def observed_funnel(
     Returns:
         Columns ``[person,] month, whole`` then :data:`MEASURES`. ``month`` is "YYYY-MM"
         for each month the records touch (``whole`` False for a partial first or last
-        month, see :class:`Period`), and :data:`MEAN` for the monthly mean over the
-        whole months (win rate: all won over all closed in them). With no whole month,
-        the mean row is the period's totals scaled to a month (x 30.44 / calendar days
-        covered) and its ``whole`` is False. Empty records give an empty frame.
+        month and for a month still filling, see :class:`Period`), and :data:`MEAN` for
+        the monthly mean over the whole months (win rate: all won over all closed in
+        them). With no whole month, the mean row is the period's totals scaled to a
+        month (x 30.44 / calendar days covered) and its ``whole`` is False. Empty
+        records give an empty frame.
     """
     keys = ["person"] if by == "person" else []
     columns = [*keys, "month", "whole", *MEASURES]

@@ -23,6 +23,7 @@ from calibrate.contract import ActivityKind, Kept, Records, RowProblem, Status
 from calibrate.observed import (
     MEAN,
     PROPOSAL_LIKE,
+    filling_note,
     observed_funnel,
     records_period,
 )
@@ -121,6 +122,8 @@ class GoalsReport:
     # True: the plan is an assumption (a Kept of PLAN_PATH), so nothing is "needed" and
     # no stage is short of it; ``not_judged`` is then :data:`NO_PLAN`.
     plan_assumed: bool = False
+    # Whole months left out as still filling, and why (calibrate.observed.filling_note).
+    filling_note: str = ""
 
     @property
     def no_plan(self) -> str:
@@ -824,6 +827,7 @@ def goals_against_results(
         furthest=_furthest(table) if judged else _furthest(pd.DataFrame()),
         months_now=() if period is None else period.whole,
         partial_months=() if period is None else period.partial,
+        filling_note=filling_note(period),
         plan_months=tuple(months),
         currency=scenario.currency,
         rows_not_used=sum(records.dropped.values()),

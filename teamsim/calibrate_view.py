@@ -311,6 +311,8 @@ def months_note(report: GoalsReport) -> str:
         )
     if report.partial_months:
         where += f" (partial months left out: {', '.join(report.partial_months)})"
+    if report.filling_note:
+        where += f" ({report.filling_note})"
     if report.plan_assumed:
         return f"{where}: now, the records' mean"
     return (
