@@ -197,7 +197,7 @@ def verify_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> li
     final = stored_plan(params)
     if final is not None:
         card = plan_card(final, scenario, float(params.get("plan_factor") or 1.0))
-        parts.append(render_plan(final, card, scenario.money_locale))
+        parts.append(render_plan(final, card, scenario.money_locale, scenario=scenario))
         shown = render_plan_card(card)
         if shown is not None:
             parts.append(shown)
