@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["Grid", "print_grid", "show", "tables"]
+__all__ = ["FittedGrid", "Grid", "print_grid", "show", "tables"]
 
 # A bordered table's columns each take a padding of one space on either side and one
 # rule; the table one rule more (rich's box with show_edge).
@@ -122,6 +122,26 @@ def print_grid(console: Console, grid: Grid) -> None:
         show(console, table)
     if grid.caption:
         show(console, Text(grid.caption))
+
+
+@dataclass
+class FittedGrid:
+    """A grid laid out when it is printed, at the width it is printed at (a renderable).
+
+    For views that build their output before the console is known (a ``Group`` printed
+    by ``plan --verify`` and by ``runs show``): :func:`tables` at ``options.max_width``,
+    the title above each table, the caption (a paragraph) under the last.
+    """
+
+    grid: Grid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for i, table in enumerate(tables(self.grid, options.max_width)):
+            title = self.grid.title if i == 0 else f"{self.grid.title} (continued)"
+            yield Text(title, style="italic")
+            yield table
+        if self.grid.caption:
+            yield Text(self.grid.caption)
 
 
 def show(console: Console, renderable: RenderableType) -> None:

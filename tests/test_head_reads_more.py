@@ -84,3 +84,28 @@ def test_help_paragraphs_are_wrapped_by_the_terminal_and_usage_names_arguments()
     for command in ("plan", "sweep", "simulate", "new"):
         code, text = _cli(command, "--help", columns=80)
         assert f"{command} [OPTIONS] FILE" in text and "{file}" not in text
+
+
+def test_a_verify_run_reads_whole_at_80_and_145_columns_without_internal_params(
+    tmp_path: Path,
+) -> None:
+    sc = _starter(tmp_path / "team.yaml")
+    store = str(tmp_path / "runs.duckdb")
+    args = ["plan", str(sc), "--verify", "-n", "3", "--iterations", "1", "--workers", "1"]
+    code, text = _cli(*args, *SIX, *SHORT, "--store", store, columns=80)
+    assert code == 3, text  # not met in one iteration of three replications
+    run_id = re.findall(r"stored as run (\S+)", text)[0]
+    for columns in (80, 145):
+        code, shown = _cli("runs", "show", run_id, "--store", store, columns=columns)
+        assert code == 0, shown
+        for internal in ("capacity_factor", "param: met", "p_plan_met", "plan_factor"):
+            assert internal not in shown, internal
+        assert re.search(r"│ param: confidence +│ 0\.8 +│", shown)
+        # The iteration's team and figures each whole on one line, cut nowhere.
+        row = re.search(r"│ 1\. 1 middle, 1 lower, 3 line │ +€\d+K │ +\+0% │ +\d+\.\d % │", shown)
+        assert row, shown
+        assert re.search(r"│ +\d+% \[\d+%-\d+%\] │", shown), shown
+        assert "…" not in shown.split("Iterations")[1]  # (a hash may end in one)
+        assert "1. capacity factor Team lead 1.00" in shown or (
+            "1. capacity factor team_lead 1.00" in shown
+        )

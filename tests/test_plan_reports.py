@@ -150,7 +150,7 @@ def test_a_desks_iterations_show_expected_beside_simulated_service_level() -> No
     text = _text(render_verified(verified))
     assert "no calls planned" in text
     simulated = f"{100 * float(row['service_level']):.1f} %"
-    line = next(x for x in text.splitlines() if x.startswith("│ 1 "))
+    line = next(x for x in text.splitlines() if x.startswith("│ 1. "))
     # Simulated, then the optimiser's expectation, side by side.
     assert f"{simulated} │ {100 * expected:.1f} %" in " ".join(line.split())
 

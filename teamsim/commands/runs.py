@@ -139,9 +139,27 @@ def _about_table(meta: Mapping[str, Any]) -> Table:
     table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
     table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
     for key, value in meta["params"].items():
-        if key not in ("reason", LEFT_OUT_PARAM, PLAN_PARAM, DIAGNOSES_PARAM, WINDOW_PARAM):
+        if key not in _SHOWN_IN_RESULTS:
             table.add_row(f"param: {key}", str(value))
     return table
+
+
+# Params the results below print in words (the verdict and its reason, P(plan met), the
+# iterations' margin and capacity factors, the counted window, the diagnoses, the plan):
+# listed raw beside them they read as internals ("param: capacity_factor {}").
+_SHOWN_IN_RESULTS = frozenset(
+    {
+        "reason",
+        "met",
+        "p_plan_met",
+        "plan_factor",
+        "capacity_factor",
+        LEFT_OUT_PARAM,
+        PLAN_PARAM,
+        DIAGNOSES_PARAM,
+        WINDOW_PARAM,
+    }
+)
 
 
 def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
