@@ -109,3 +109,26 @@ def test_a_verify_run_reads_whole_at_80_and_145_columns_without_internal_params(
         assert "1. capacity factor Team lead 1.00" in shown or (
             "1. capacity factor team_lead 1.00" in shown
         )
+
+
+def test_a_sweep_names_long_axes_in_a_legend_and_breaks_no_interval(tmp_path: Path) -> None:
+    sc = _starter(tmp_path / "team.yaml")
+    store = str(tmp_path / "runs.duckdb")
+    axes = [
+        "--set",
+        "roles.seller.headcount.current=4,6",
+        "--set",
+        "policies.call_quota_per_day=30,50",
+    ]
+    args = ["sweep", str(sc), *axes, *SHORT, "-n", "2", "--workers", "1", "--store", store]
+    for columns in (80, 145):
+        code, text = _cli(*args, columns=columns)
+        assert code == 0, text
+        assert "A: roles.seller.headcount.current\n" in text
+        assert "B: policies.call_quota_per_day\n" in text
+        assert "C: calendar.horizon_days\n" in text and "D: calendar.warmup_days\n" in text
+        assert "…" not in text and "roles.seller.hea" not in text.split("A: ")[0]
+        # Every interval whole on its row: four points, four "x % [y %-z %]" cells.
+        intervals = re.findall(r"│ +\d+\.\d % \[\d+\.\d %-\d+\.\d %\] │", text)
+        assert len(intervals) == 4, text
+        assert re.search(r"│ 4 +│ 6 │ 50 │ 60 │ 5 │ +€\d+K │", text), text

@@ -23,6 +23,7 @@ from teamsim.commands.sweep import summary_definitions, summary_table
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.diagnose_view import render_diagnoses, render_dials
 from teamsim.export import FORMATS, ordered, with_dates, write_tables, write_workbook
+from teamsim.figure_tables import FittedGrid
 from teamsim.grid import grid
 from teamsim.plan_card_view import render_plan_card
 from teamsim.plan_met_view import definition, render_plan_met_tables
@@ -289,7 +290,7 @@ def _sweep(summary: pd.DataFrame, meta: Mapping[str, Any], scenario: Scenario | 
     if not lines and scenario is not None:
         # A summary stored before its points carried their meaning: the file's.
         lines = [line for line in [definition(scenario)] if line]
-    return [summary_table(summary, axes, currency, locale), *lines]
+    return [FittedGrid(summary_table(summary, axes, currency, locale)), *lines]
 
 
 def _plan_met(
