@@ -132,3 +132,51 @@ def test_a_sweep_names_long_axes_in_a_legend_and_breaks_no_interval(tmp_path: Pa
         intervals = re.findall(r"│ +\d+\.\d % \[\d+\.\d %-\d+\.\d %\] │", text)
         assert len(intervals) == 4, text
         assert re.search(r"│ 4 +│ 6 │ 50 │ 60 │ 5 │ +€\d+K │", text), text
+
+
+def test_runs_list_wraps_labels_only_after_separators_at_80_columns(tmp_path: Path) -> None:
+    from teamsim.figure_tables import Separated
+
+    assert Separated("seller.headcount.current=6, x").pieces() == [
+        "seller.",
+        "headcount.",
+        "current=",
+        "6, ",
+        "x",
+    ]
+    sc = _starter(tmp_path / "team.yaml")
+    store = str(tmp_path / "runs.duckdb")
+    axes = [
+        "--set",
+        "roles.seller.headcount.current=4,6",
+        "--set",
+        "policies.call_quota_per_day=40",
+    ]
+    args = ["sweep", str(sc), *axes, *SHORT, "-n", "2", "--workers", "1", "--store", store]
+    assert _cli(*args)[0] == 0
+    label = "seller.headcount.current=6, call_quota_per_day=40, horizon_days=60, warmup_days=5"
+    pieces = re.findall(r".+?(?:[ .,=/_]+|$)", label)
+    for columns in (80, 145):
+        code, text = _cli("runs", "list", "--store", store, columns=columns)
+        assert code == 0, text
+        lines = text.splitlines()
+        assert all(len(line) <= columns for line in lines)
+        header = next(line for line in lines if line.lstrip().startswith("run "))
+        assert header.split() == ["run", "kind", "scenario", "label", "seed", "reps"]
+        # Each piece between separators is whole on some line: nothing cut inside one.
+        for piece in pieces:
+            assert piece.strip() in text, (piece, text)
+        assert "headc\n" not in text and "…" not in text
+
+
+def test_simulate_keeps_the_scenario_hash_beside_its_name(tmp_path: Path) -> None:
+    sc = _starter(tmp_path / "team.yaml")
+    code, text = _cli(
+        "simulate", str(sc), *SIX, *SHORT, "-n", "2", "--workers", "1", "--no-save", columns=80
+    )
+    assert code == 0, text
+    assert re.search(
+        r"\ncounted: 55 working days after 5 days of warm-up, \d whole month\(s\)\n"
+        r"scenario [0-9a-f]{12}\n",
+        text,
+    ), text
