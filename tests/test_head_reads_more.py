@@ -36,8 +36,8 @@ def test_plan_tables_name_roles_duties_channels_and_limits_by_title(tmp_path: Pa
     code, text = _cli("plan", str(sc), *SIX)
     assert code == 0, text
     # The starter's seller role is titled "Sales manager", as the plan card says.
-    assert re.search(r"│ Sales manager +│ line +│ +4 │ +6 │", text), text
-    assert "│ Head of sales │ middle │" in text and "│ Team lead     │ lower  │" in text
+    assert re.search(r"│ Sales manager +│ +line │ +4 │ +6 │", text), text
+    assert "│ Head of sales │ middle │" in text and "│ Team lead     │  lower │" in text
     assert "┃ duty            ┃ Head of sales ┃ Team lead ┃ Sales manager ┃" in text
     assert "│ Pipeline review │" in text and "│ Client referrals │ warm │" in text
     assert "│ Team lead: at most 13.6 (85% of 20% selling share of 80) dials a day │" in text

@@ -27,6 +27,7 @@ from teamsim.commands.options import (
 )
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
+from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     SERVICE_CAPTION,
     SERVICE_TITLE,
@@ -292,27 +293,35 @@ def _levels(result: Plan) -> Table:
     return table
 
 
-def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> Table:
-    table = Table(title="Roles and call targets (dials a day at work)", title_justify="left")
-    cols = ("role", "level", "people", "now", "cost a month", "busy h/wk", "util.")
-    for col in (*cols, "realistic", "naive"):
-        table.add_column(col, justify="left" if col in ("role", "level") else "right")
+def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGrid:
+    """A row per role: level, people, cost, hours, utilisation and call targets.
+
+    A :class:`FittedGrid`: no figure or header word is cut at a narrow terminal.
+    """
     costs = format_money_column(
         [r.cost_per_month for r in result.roles], result.currency, loc or None
     )
+    heads = ("level", "people", "now", "cost a month", "busy h/wk", "util.", "realistic", "naive")
+    grid = Grid(
+        title="Roles and call targets (dials a day at work)",
+        key="role",
+        columns={h: [] for h in heads},
+    )
     for r, cost in zip(result.roles, costs, strict=True):
-        table.add_row(
+        grid.add_row(
             title(r.role, sc),
-            r.level,
-            str(r.headcount),
-            str(r.current),
-            cost,
-            f"{r.hours_per_week:.1f}",
-            f"{r.utilisation:.0%}",
-            f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
-            f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
+            [
+                r.level,
+                str(r.headcount),
+                str(r.current),
+                cost,
+                f"{r.hours_per_week:.1f}",
+                f"{r.utilisation:.0%}",
+                f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
+                f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
+            ],
         )
-    return table
+    return FittedGrid(grid)
 
 
 def _duties(result: Plan, sc: Scenario | None = None) -> Table:
