@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import enum
 import math
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -167,8 +168,8 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
                 f"[{float(row['p_low']):.0%}-{float(row['p_high']):.0%}]",
             ],
         )
-        factor = str(row["capacity_factor"] or "") or "no calls planned"
-        held = str(row["days_held"] or "") or "-"
+        factor = _titled(str(row["capacity_factor"] or ""), scenario) or "no calls planned"
+        held = _titled(str(row["days_held"] or ""), scenario) or "-"
         then = str(row["change"] or "")
         words.append(
             f"{row['iteration']}. capacity factor {factor}; days held {held}"
@@ -176,6 +177,15 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
         )
     grid.caption = "\n".join([*words, ITERATIONS_NOTE])
     return FittedGrid(grid)
+
+
+def _titled(text: str, scenario: Scenario) -> str:
+    """Role ids followed by a figure ("team_lead 1.03") as their titles ("Team lead 1.03")."""
+    return re.sub(
+        r"\b([a-z][a-z0-9_]*)(?= [0-9])",
+        lambda m: title(m.group(1), scenario) if m.group(1) in scenario.roles else m.group(1),
+        text,
+    )
 
 
 # The params of a verify run that hold its final plan and diagnoses (not shown as params).

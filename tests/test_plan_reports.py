@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from optimizer import Plan, plan
 from optimizer.loop import VerifiedPlan, verify
+from sim import title
 from sim.scenario import Scenario
 from teamsim.cli import app
 from teamsim.commands.plan import render
@@ -132,7 +133,14 @@ def test_iterations_show_capacity_factors_and_days_held(smb_verified: VerifiedPl
         assert column in table.columns
     text = _text(render_verified(smb_verified))
     assert "capacity factor" in text and "days held" in text
-    assert str(table["days_held"].iloc[0]) in text
+    # Said with the roles' titles (issue 11): "SDR 0.97, ..." for "sdr 0.97, ...".
+    first = smb_verified.iterations[0]
+    held = ", ".join(
+        f"{title(m.role, smb_verified.scenario)} {m.ratio:.2f}"
+        for m in first.measures
+        if m.planned_dials > 0
+    )
+    assert held in " ".join(text.split())
 
 
 def _desk_verified(sc: Scenario) -> VerifiedPlan:
