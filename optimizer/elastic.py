@@ -219,6 +219,16 @@ def _money(sc: Scenario, amount: float) -> str:
     return format_money(amount, sc.currency, sc.money_locale)
 
 
+def _share(share: float) -> str:
+    """A share to one decimal ("12.5 %"); one above 0 but under 0.05 % is "<0.1 %".
+
+    At one decimal such a share would read "0.0 %", as if the team sold nothing.
+    """
+    if 0.0 < share < 0.0005:
+        return "<0.1 %"
+    return f"{share * 100:.1f} %"
+
+
 def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxation | None:
     sc, r = model.scenario, model.rates
     if amount <= _TOL * max(1.0, _size(model, group, subject)):
@@ -229,7 +239,7 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         reach = max(r.plan_per_day - amount, 0.0) * r.per_month
         share = reach / r.design.target
         text = (
-            f"lower the plan to {_money(sc, reach)} a month ({share:.1%} of "
+            f"lower the plan to {_money(sc, reach)} a month ({_share(share)} of "
             f"{_money(sc, r.design.target)}): the most this team can be expected to sell"
         )
         if reach < 0.5:

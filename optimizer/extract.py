@@ -24,6 +24,7 @@ from optimizer.solve import dual, slack
 from optimizer.solvers import solver_name
 from optimizer.team import Unit
 from sim.money import format_money
+from sim.names import title
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
 from sim.scenario.market import InboundChannel
@@ -374,7 +375,10 @@ def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
                     name=f"headcount_max_{rid}",
                     family="headcount_max",
                     subject=rid,
-                    text=f"{rid}: at its maximum headcount of {role.headcount.max}",
+                    text=(
+                        f"{title(rid, model.scenario)}: at its maximum headcount of "
+                        f"{role.headcount.max}"
+                    ),
                     slack=0.0,
                     marginal=None,
                     marginal_unit="",
@@ -410,27 +414,29 @@ def _limit(
         total = sum(1 for u in model.units if u.role == subject)
         people = f" ({len(rows)} of {total} people)"
     hour = 60.0 / r.days_per_week * r.per_month  # min/day per extra hour a week, a month
+    # The ids stay in ``name`` (and --json); the text is read by people: titles.
+    named = title(subject, sc)
     texts = {
         "capacity": (
-            f"working time of {subject}{people} after absence, breaks and the "
+            f"working time of {named}{people} after absence, breaks and the "
             f"{sc.policies.occupancy_cap:.0%} occupancy cap",
             hour,
             f"{cur}/month per extra hour a week per person",
         ),
         "calls_cap": (
-            f"{subject}{people}: at most {_dial_cap_text(model, subject)} dials a day",
+            f"{named}{people}: at most {_dial_cap_text(model, subject)} dials a day",
             r.per_month * (rows[0][2].presence if rows[0][2] else 1.0),
             f"{cur}/month per extra dial a day",
         ),
         "pool": (
-            f"{sc.channels[subject].kind} pool {subject} used up"
+            f"{sc.channels[subject].kind} pool {named} used up"
             if subject in sc.channels
             else subject,
             r.per_month / r.horizon_days,
             f"{cur}/month per extra contact",
         ),
         "warm_first": (
-            f"warm pool {subject} is used up before colder channels are dialled",
+            f"warm pool {named} is used up before colder channels are dialled",
             1.0,
             "",
         ),
@@ -440,12 +446,12 @@ def _limit(
             f"{cur} of objective per {cur} of plan",
         ),
         "span": (
-            f"span of control of {subject}: at most {_span(model, subject)} reports each",
+            f"span of control of {named}: at most {_span(model, subject)} reports each",
             1.0,
             "",
         ),
         "service": (
-            f"people answering {subject.replace('_', ' ')}: the roster its service target needs",
+            f"people answering {named}: the roster its service target needs",
             1.0,
             "",
         ),

@@ -9,14 +9,16 @@ console is split into tables of fewer columns, each with the first column again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["Grid", "print_grid", "show", "tables"]
+__all__ = ["FittedGrid", "Grid", "Separated", "print_grid", "show", "tables"]
 
 # A bordered table's columns each take a padding of one space on either side and one
 # rule; the table one rule more (rich's box with show_edge).
@@ -122,6 +124,65 @@ def print_grid(console: Console, grid: Grid) -> None:
         show(console, table)
     if grid.caption:
         show(console, Text(grid.caption))
+
+
+@dataclass
+class FittedGrid:
+    """A grid laid out when it is printed, at the width it is printed at (a renderable).
+
+    For views that build their output before the console is known (a ``Group`` printed
+    by ``plan --verify`` and by ``runs show``): :func:`tables` at ``options.max_width``,
+    the title above each table, the caption (a paragraph) under the last.
+    """
+
+    grid: Grid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for i, table in enumerate(tables(self.grid, options.max_width)):
+            title = self.grid.title if i == 0 else f"{self.grid.title} (continued)"
+            yield Text(title, style="italic")
+            yield table
+        if self.grid.caption:
+            yield Text(self.grid.caption)
+
+
+# A piece ends after its run of separators: "seller." "headcount." "current=" "6, ".
+_PIECE = re.compile(r".+?(?:[ .,=/_]+|$)")
+
+
+@dataclass
+class Separated:
+    """A cell of words and field paths that wraps only after a separator (space . , = / _).
+
+    Rich wraps a cell at spaces and folds a longer word wherever the width falls
+    ("seller.headc / ount.current"). This cell asks the table for at least its longest
+    piece between separators and breaks a line only after one
+    ("seller.headcount. / current=6,"); a single piece wider than the column still folds.
+    """
+
+    text: str
+
+    def pieces(self) -> list[str]:
+        """The text cut after each run of separators (their concatenation is the text)."""
+        return _PIECE.findall(self.text)
+
+    def least(self) -> int:
+        """The width of its longest piece (separators at a line's end not counted)."""
+        return max((len(p.rstrip()) for p in self.pieces()), default=0)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        least = self.least()
+        return Measurement(least, max(least, len(self.text))).clamp(max_width=options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        lines = [""]
+        for piece in self.pieces():
+            if lines[-1] and len((lines[-1] + piece).rstrip()) > width:
+                lines[-1] = lines[-1].rstrip()
+                lines.append("")
+            lines[-1] += piece
+        yield Text("\n".join(line.rstrip() for line in lines), overflow="fold")
 
 
 def show(console: Console, renderable: RenderableType) -> None:

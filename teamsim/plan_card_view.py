@@ -194,10 +194,11 @@ def _quotas(card: PlanCard) -> Table:
     table = Table(title="Call quota: dials a day at work, per person", title_justify="left")
     for col in ("role", "today", "recommended", "why"):
         table.add_column(col, justify="right" if col in ("today", "recommended") else "left")
+    titles = {rc.role: rc.title for rc in card.roles}  # the card's own titles, as above
     for q in card.quotas:
         why = _why(q)
         table.add_row(
-            q.role,
+            titles.get(q.role, q.role),
             str(q.today),
             str(q.recommended),
             f"{why}; {held_text(q)}" if q.held_by_cap else why,

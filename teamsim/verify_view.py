@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import enum
 import math
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -16,10 +17,11 @@ from rich.console import Group
 from rich.table import Table
 
 from optimizer import Plan, PlanCard, PlanMode, VerifiedPlan, outcome_label, plan_card
-from sim import Diagnosis, scenario_hash
+from sim import Diagnosis, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.diagnose_view import diagnoses_json, render_diagnoses, run_diagnoses
+from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import fmt_value, format_money, format_money_column
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
@@ -80,9 +82,9 @@ def render_verified_tables(
         + ", ".join(f"{int(last[f'headcount_{lv}'])} {lv}" for lv in levels)
         + f"; cost {cost} a month"
     )
-    parts: list[str | Table] = [head]
+    parts: list[str | Table | FittedGrid] = [head]
     if not quotas.empty:  # a desk that makes no calls has no quotas
-        parts.append(_quotas(quotas))
+        parts.append(_quotas(quotas, scenario))
     parts.append(_iterations(scenario, iterations))
     found = render_diagnoses(tuple(diagnoses)) if met else None
     if found is not None:
@@ -97,13 +99,13 @@ def _levels(iterations: pd.DataFrame) -> list[str]:
     ]
 
 
-def _quotas(quotas: pd.DataFrame) -> Table:
+def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
     table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
     for col in ("role", "people", "naive", "optimiser", "quota set", "simulated", "utilisation"):
         table.add_column(col, justify="left" if col == "role" else "right")
     for row in quotas.to_dict(orient="records"):
         table.add_row(
-            str(row["role"]),
+            title(str(row["role"]), scenario),
             str(row["people"]),
             f"{row['naive_dials_per_day']:.0f}",
             f"{row['planned_dials_per_day']:.1f}",
@@ -125,44 +127,65 @@ ITERATIONS_NOTE = (
 )
 
 
-def _iterations(scenario: Scenario, frame: pd.DataFrame) -> Table:
-    """Each iteration's team, capacity factors and outcome, simulated beside expected."""
-    table = Table(title="Iterations: optimise -> simulate -> recalibrate", title_justify="left")
+def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
+    """Each iteration's team and outcome, simulated beside expected; then what it changed.
+
+    The figures are a :class:`FittedGrid` (never cut, split at a narrow terminal); the
+    capacity factors, days held and the next step are worded, a line per iteration under
+    the table, wrapped between words.
+    """
     selling = bool(scenario.segments)
     outcome = "attainment" if selling else "service level"
     label = outcome_label(scenario)
-    cols = ("#", "team", "cost / month", "margin", "capacity factor", "days held")
-    for col in (*cols, outcome, "expected", f"{label} [95 %]", "then"):
-        left = col in ("team", "capacity factor", "days held", "then")
-        table.add_column(col, justify="left" if left else "right")
-    table.caption, table.caption_justify = ITERATIONS_NOTE, "left"
-    currency = scenario.currency
     rows = frame.to_dict(orient="records")
     costs = format_money_column(
-        [float(row["cost_per_month"]) for row in rows], currency, scenario.money_locale
+        [float(row["cost_per_month"]) for row in rows], scenario.currency, scenario.money_locale
     )
     levels = _levels(frame)
+    header = ("cost / month", "margin", outcome, "expected", f"{label} [95 %]")
+    grid = Grid(
+        title="Iterations: optimise -> simulate -> recalibrate",
+        key="# team",
+        columns={h: [] for h in header},
+    )
+    words = []
     for row, cost in zip(rows, costs, strict=True):
-        team = " / ".join(str(int(row[f"headcount_{lv}"])) for lv in levels)
+        # "1 middle, 1 lower, 4 line": wraps between levels, never inside a name.
+        team = ", ".join(f"{int(row[f'headcount_{lv}'])} {lv}" for lv in levels)
         simulated, expected = (
             (row["attainment"], row["expected_attainment"])
             if selling
             else (row["service_level"], row["expected_service_level"])
         )
-        table.add_row(
-            str(row["iteration"]),
-            f"{team} ({'/'.join(levels)})",
-            cost,
-            f"{float(row['plan_factor']) - 1:+.0%}",
-            str(row["capacity_factor"] or "") or "no calls planned",
-            str(row["days_held"] or "") or "-",
-            fmt_value(float(simulated), "share", currency),
-            fmt_value(float(expected), "share", currency),
-            f"{float(row['p_plan_met']):.0%} "
-            f"[{float(row['p_low']):.0%}-{float(row['p_high']):.0%}]",
-            str(row["change"] or ""),
+        grid.add_row(
+            f"{row['iteration']}. {team}",
+            [
+                cost,
+                f"{float(row['plan_factor']) - 1:+.0%}",
+                fmt_value(float(simulated), "share", scenario.currency),
+                fmt_value(float(expected), "share", scenario.currency),
+                f"{float(row['p_plan_met']):.0%} "
+                f"[{float(row['p_low']):.0%}-{float(row['p_high']):.0%}]",
+            ],
         )
-    return table
+        factor = _titled(str(row["capacity_factor"] or ""), scenario) or "no calls planned"
+        held = _titled(str(row["days_held"] or ""), scenario) or "-"
+        then = str(row["change"] or "")
+        words.append(
+            f"{row['iteration']}. capacity factor {factor}; days held {held}"
+            + (f"; then {then}" if then else "")
+        )
+    grid.caption = "\n".join([*words, ITERATIONS_NOTE])
+    return FittedGrid(grid)
+
+
+def _titled(text: str, scenario: Scenario) -> str:
+    """Role ids followed by a figure ("team_lead 1.03") as their titles ("Team lead 1.03")."""
+    return re.sub(
+        r"\b([a-z][a-z0-9_]*)(?= [0-9])",
+        lambda m: title(m.group(1), scenario) if m.group(1) in scenario.roles else m.group(1),
+        text,
+    )
 
 
 # The params of a verify run that hold its final plan and diagnoses (not shown as params).

@@ -26,7 +26,7 @@ def test_allocation_with_highs_lists_people() -> None:
     result = runner.invoke(app, ["plan", RETAIL, "--mode", "allocation", "--solver", "highs"])
     assert result.exit_code == 0, result.output
     assert "Call targets per person" in result.output
-    assert "client_manager.01" in result.output
+    assert "Client manager 1 " in result.output  # titles, not ids (issue 11)
 
 
 def test_json() -> None:

@@ -136,6 +136,6 @@ def test_runs_show_prints_a_verify_run_as_plan_verify_did(tmp_path: Path) -> Non
     assert again[start : start + len(original)] == original
     for needed in ("Design month", "Plan card", "Final team", MONTH, "Iterations"):
         assert needed in shown.stdout
-    assert "P(plan met): " in "\n".join(original) and "│ 2 │" in shown.stdout
+    assert "P(plan met): " in "\n".join(original) and "│ 2. " in shown.stdout
     # The stored plan is not shown as a param.
     assert "param: final_plan" not in shown.stdout

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from optimizer import Plan, PlanCard, PlanMode, plan, plan_card, verify
-from sim import Executor
+from sim import Executor, title
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -27,6 +27,7 @@ from teamsim.commands.options import (
 )
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
+from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     SERVICE_CAPTION,
     SERVICE_TITLE,
@@ -184,7 +185,7 @@ def _verify(
             }
         )
     else:
-        out.print(render(verified.final.plan, card, sc.money_locale))
+        out.print(render(verified.final.plan, card, sc.money_locale, scenario=sc))
         _print_card(card)
         out.print(render_verified(verified))
         shown = render_plan_met(final)
@@ -206,7 +207,7 @@ def show(sc: Scenario, result: Plan, as_json: bool) -> None:
     if as_json:
         print_json({**result.to_dict(), "plan_card": plan_card_json(card)})
         return
-    out.print(render(result, card, sc.money_locale))
+    out.print(render(result, card, sc.money_locale, scenario=sc))
     _print_card(card)
 
 
@@ -216,25 +217,33 @@ def _print_card(card: PlanCard) -> None:
         out.print(shown)
 
 
-def render(result: Plan, card: PlanCard | None = None, locale: str = "") -> Group:
+def render(
+    result: Plan,
+    card: PlanCard | None = None,
+    locale: str = "",
+    *,
+    scenario: Scenario | None = None,
+) -> Group:
     """The plan as terminal tables; with its card, the header shows the plan and the margin.
 
     Money is written for ``locale`` (the scenario's ``money_locale``; by default the
-    card's, else the currency's usual one), a column in one scale.
+    card's, else the currency's usual one), a column in one scale. Roles, persons, duties,
+    activities and channels are named by their titles in ``scenario``
+    (:func:`sim.title`, as the card names them); ids are --json's.
     """
     loc = locale or (card.locale if card is not None else "")
     parts: list[object] = [
         _head(result, card, loc),
         _levels(result),
-        _roles(result, loc),
-        _duties(result),
+        _roles(result, loc, scenario),
+        _duties(result, scenario),
     ]
     if result.persons:
-        parts.append(_persons(result))
-    parts.append(_channels(result))
+        parts.append(_persons(result, scenario))
+    parts.append(_channels(result, scenario))
     if result.services:
         parts += [_services(result), f"[dim]{SERVICE_CAPTION}[/]"]
-    parts += [_limits(result), _marginals(result, loc)]
+    parts += [_limits(result), _marginals(result, loc, scenario)]
     parts += [f"[dim]{note}[/]" for note in result.notes]
     return Group(*parts)  # type: ignore[arg-type]
 
@@ -284,47 +293,55 @@ def _levels(result: Plan) -> Table:
     return table
 
 
-def _roles(result: Plan, loc: str = "") -> Table:
-    table = Table(title="Roles and call targets (dials a day at work)", title_justify="left")
-    cols = ("role", "level", "people", "now", "cost a month", "busy h/wk", "util.")
-    for col in (*cols, "realistic", "naive"):
-        table.add_column(col, justify="left" if col in ("role", "level") else "right")
+def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGrid:
+    """A row per role: level, people, cost, hours, utilisation and call targets.
+
+    A :class:`FittedGrid`: no figure or header word is cut at a narrow terminal.
+    """
     costs = format_money_column(
         [r.cost_per_month for r in result.roles], result.currency, loc or None
     )
+    heads = ("level", "people", "now", "cost a month", "busy h/wk", "util.", "realistic", "naive")
+    grid = Grid(
+        title="Roles and call targets (dials a day at work)",
+        key="role",
+        columns={h: [] for h in heads},
+    )
     for r, cost in zip(result.roles, costs, strict=True):
-        table.add_row(
-            r.role,
-            r.level,
-            str(r.headcount),
-            str(r.current),
-            cost,
-            f"{r.hours_per_week:.1f}",
-            f"{r.utilisation:.0%}",
-            f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
-            f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
+        grid.add_row(
+            title(r.role, sc),
+            [
+                r.level,
+                str(r.headcount),
+                str(r.current),
+                cost,
+                f"{r.hours_per_week:.1f}",
+                f"{r.utilisation:.0%}",
+                f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
+                f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
+            ],
         )
-    return table
+    return FittedGrid(grid)
 
 
-def _duties(result: Plan) -> Table:
+def _duties(result: Plan, sc: Scenario | None = None) -> Table:
     roles = [r.role for r in result.roles]
     table = Table(title="Duty allocation (hours a week, whole role)", title_justify="left")
     table.add_column("duty")
     for rid in roles:
-        table.add_column(rid, justify="right")
+        table.add_column(title(rid, sc), justify="right")
     hours: dict[str, dict[str, float]] = {}
     for d in result.duties:
         hours.setdefault(d.activity, {})[d.role] = d.hours_per_week
     for activity, row in hours.items():
-        table.add_row(activity, *(f"{row[r]:.1f}" if r in row else "" for r in roles))
+        table.add_row(title(activity, sc), *(f"{row[r]:.1f}" if r in row else "" for r in roles))
     return table
 
 
-def _persons(result: Plan) -> Table:
+def _persons(result: Plan, sc: Scenario | None = None) -> Table:
     table = Table(title="Call targets per person", title_justify="left")
     left = ("person", "persona", "manager")
-    width = max((len(p.person) for p in result.persons), default=6)
+    width = max((len(title(p.person, sc)) for p in result.persons), default=6)
     table.add_column("person", min_width=width, no_wrap=True)
     for col in (*left[1:], "ramp", "dials/day", "deals/month", "util."):
         table.add_column(col, justify="left" if col in left else "right")
@@ -332,9 +349,9 @@ def _persons(result: Plan) -> Table:
         if not p.dials_per_day and not p.deals_per_month:
             continue
         table.add_row(
-            p.person,
+            title(p.person, sc),
             p.persona,
-            p.manager,
+            title(p.manager, sc) if p.manager else "",
             f"{p.productivity:.0%}",
             f"{p.dials_per_day:.1f}",
             f"{p.deals_per_month:.1f}",
@@ -343,13 +360,13 @@ def _persons(result: Plan) -> Table:
     return table
 
 
-def _channels(result: Plan) -> Table:
+def _channels(result: Plan, sc: Scenario | None = None) -> Table:
     table = Table(title="Channels (a month)", title_justify="left")
     for col in ("channel", "kind", "dials", "connects", "leads", "pool used"):
         table.add_column(col, justify="left" if col in ("channel", "kind") else "right")
     for c in result.channels:
         table.add_row(
-            c.channel,
+            title(c.channel, sc),
             c.kind,
             f"{c.dials_per_month:,.0f}",
             f"{c.connects_per_month:,.0f}",
@@ -372,16 +389,17 @@ def _services(result: Plan) -> Table:
 
 
 def _limits(result: Plan) -> Table:
+    """Each binding limit by its readable text (``Limit.text``); its id is --json's."""
     table = Table(title="Binding limits", title_justify="left")
-    for col in ("limit", "what", "marginal value"):
-        table.add_column(col)
+    table.add_column("limit")
+    table.add_column("marginal value", justify="right", no_wrap=True)
     for lim in result.limits:
         worth = "" if lim.marginal is None else f"{lim.marginal:,.0f} {lim.marginal_unit}"
-        table.add_row(lim.name, lim.text, worth)
+        table.add_row(lim.text, worth)
     return table
 
 
-def _marginals(result: Plan, loc: str = "") -> Table:
+def _marginals(result: Plan, loc: str = "", sc: Scenario | None = None) -> Table:
     method = result.marginals[0].method if result.marginals else ""
     unit = result.marginals[0].unit if result.marginals else ""
     table = Table(title=f"One more / one fewer person ({method}; {unit})", title_justify="left")
@@ -389,7 +407,7 @@ def _marginals(result: Plan, loc: str = "") -> Table:
         table.add_column(col, justify="left" if col in ("role", "level") else "right")
     cells = marginal_cells(result, loc)  # one wording with the dashboard's
     for m, (more, fewer) in zip(result.marginals, cells, strict=True):
-        table.add_row(m.role, m.level, more, fewer)
+        table.add_row(title(m.role, sc), m.level, more, fewer)
     return table
 
 

@@ -23,6 +23,7 @@ from teamsim.commands.sweep import summary_definitions, summary_table
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.diagnose_view import render_diagnoses, render_dials
 from teamsim.export import FORMATS, ordered, with_dates, write_tables, write_workbook
+from teamsim.figure_tables import FittedGrid, Separated
 from teamsim.grid import grid
 from teamsim.plan_card_view import render_plan_card
 from teamsim.plan_met_view import definition, render_plan_met_tables
@@ -64,7 +65,7 @@ def list_runs(store: StoreOption = None, json_: JsonOption = False) -> None:
         out.print(runs_table(runs, str(st.path)))
 
 
-def runs_table(runs: pd.DataFrame, where: str) -> Table:
+def runs_table(runs: pd.DataFrame, where: str, width: int | None = None) -> Table:
     """The runs as a table that fits 80 columns.
 
     The start time is left out (the id begins with it: r20261128-142001-...); a status
@@ -80,23 +81,64 @@ def runs_table(runs: pd.DataFrame, where: str) -> Table:
     )
     table.add_column("run", no_wrap=True)  # ids are copied from here
     table.add_column("kind", no_wrap=True)
-    table.add_column("scenario", ratio=3, min_width=8, overflow="fold")
-    table.add_column("label", ratio=2, min_width=6, overflow="fold")
+    # Scenario and label wrap only after a separator (figure_tables.Separated); rich
+    # would squeeze them below their longest piece, so their widths are set here.
+    names = [Separated(str(x)) for x in runs["scenario_name"]]
+    labels = [Separated(str(x or "")) for x in runs["label"]]
+    name_width, label_width = _shared_widths(runs, names, labels, width or out.width)
+    table.add_column("scenario", width=name_width)
+    table.add_column("label", width=label_width)
     table.add_column("seed", no_wrap=True, justify="right")
     table.add_column("reps", no_wrap=True, justify="right")
-    for row in runs.itertuples():
+    for row, name, label in zip(runs.itertuples(), names, labels, strict=True):
         kind = str(row.kind)
         if str(row.status) != "complete":
             kind = f"{kind} ({row.status})"
         table.add_row(
             str(row.run_id),
             kind,
-            str(row.scenario_name),
-            str(row.label or ""),
+            name,
+            label,
             _opt(row.seed),
             _opt(row.replications),
         )
     return table
+
+
+def _shared_widths(
+    runs: pd.DataFrame, names: list[Separated], labels: list[Separated], width: int
+) -> tuple[int, int]:
+    """The scenario and label columns' widths, each at least its longest piece.
+
+    All they need when it fits; else the room the other columns leave, a third of it to
+    the scenario.
+    """
+    fixed = sum(
+        max(len(header), *(len(x) for x in cells))
+        for header, cells in (
+            ("run", [str(x) for x in runs["run_id"]]),
+            (
+                "kind",
+                [
+                    f"{k} ({s})" if s != "complete" else str(k)
+                    for k, s in zip(runs["kind"], runs["status"], strict=True)
+                ],
+            ),
+            ("seed", [_opt(x) for x in runs["seed"]]),
+            ("reps", [_opt(x) for x in runs["replications"]]),
+        )
+    )
+    # Six columns: a space of padding either side of each but the outer two, and the
+    # box's seven (blank) rules.
+    room = width - fixed - 10 - 7
+    name_need = max(len("scenario"), *(len(n.text) for n in names))
+    label_need = max(len("label"), *(len(x.text) for x in labels))
+    if name_need + label_need <= room:
+        return name_need, label_need
+    name_least = max(len("scenario"), *(n.least() for n in names))
+    label_least = max(len("label"), *(x.least() for x in labels))
+    name_width = max(name_least, min(name_need, room // 3))
+    return name_width, max(label_least, room - name_width)
 
 
 @runs_app.command("show")
@@ -139,9 +181,27 @@ def _about_table(meta: Mapping[str, Any]) -> Table:
     table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
     table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
     for key, value in meta["params"].items():
-        if key not in ("reason", LEFT_OUT_PARAM, PLAN_PARAM, DIAGNOSES_PARAM, WINDOW_PARAM):
+        if key not in _SHOWN_IN_RESULTS:
             table.add_row(f"param: {key}", str(value))
     return table
+
+
+# Params the results below print in words (the verdict and its reason, P(plan met), the
+# iterations' margin and capacity factors, the counted window, the diagnoses, the plan):
+# listed raw beside them they read as internals ("param: capacity_factor {}").
+_SHOWN_IN_RESULTS = frozenset(
+    {
+        "reason",
+        "met",
+        "p_plan_met",
+        "plan_factor",
+        "capacity_factor",
+        LEFT_OUT_PARAM,
+        PLAN_PARAM,
+        DIAGNOSES_PARAM,
+        WINDOW_PARAM,
+    }
+)
 
 
 def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
@@ -197,7 +257,7 @@ def verify_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> li
     final = stored_plan(params)
     if final is not None:
         card = plan_card(final, scenario, float(params.get("plan_factor") or 1.0))
-        parts.append(render_plan(final, card, scenario.money_locale))
+        parts.append(render_plan(final, card, scenario.money_locale, scenario=scenario))
         shown = render_plan_card(card)
         if shown is not None:
             parts.append(shown)
@@ -271,7 +331,7 @@ def _sweep(summary: pd.DataFrame, meta: Mapping[str, Any], scenario: Scenario | 
     if not lines and scenario is not None:
         # A summary stored before its points carried their meaning: the file's.
         lines = [line for line in [definition(scenario)] if line]
-    return [summary_table(summary, axes, currency, locale), *lines]
+    return [FittedGrid(summary_table(summary, axes, currency, locale)), *lines]
 
 
 def _plan_met(

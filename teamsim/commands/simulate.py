@@ -206,14 +206,15 @@ def _header(result: SimResult, elapsed: float) -> str:
 
 
 def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_hash: str) -> str:
-    """What the KPIs count, one line; ``runs show`` prints a stored run's the same way.
+    """What the KPIs count, then the scenario's hash on a line of its own.
 
-    "counted: 90 working days after 30 days of warm-up, 3 whole month(s); scenario
-    310c57e92da8".
+    "counted: 90 working days after 30 days of warm-up, 3 whole month(s)" and
+    "scenario 310c57e92da8": apart, so that no terminal width leaves the hash on a line
+    without its name. ``runs show`` prints a stored run's the same way.
     """
     return (
         f"counted: {counted_days} working days after {warmup_days} days of warm-up, "
-        f"{months} whole month(s); scenario {scenario_hash[:12]}"
+        f"{months} whole month(s)\nscenario {scenario_hash[:12]}"
     )
 
 

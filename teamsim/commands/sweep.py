@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from sim import Problem, ScenarioError, SimResult, kpi_value, simulate
 from sim.scenario import Scenario
@@ -27,6 +26,7 @@ from teamsim.compare import Side
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import write_workbook
+from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import fmt_value, format_money_column
 from teamsim.grid import Axis, grid
 from teamsim.io import load_scenario, read_scenario_bytes
@@ -129,7 +129,9 @@ def sweep_command(
             print_json(sweep_json(sweep_id, summary, stored=save))
         else:
             first = scenarios[0]
-            out.print(summary_table(summary, axis_list, first.currency, first.money_locale))
+            out.print(
+                FittedGrid(summary_table(summary, axis_list, first.currency, first.money_locale))
+            )
             for line in summary_definitions(summary):
                 out.print(line, soft_wrap=True)  # one line, whatever the terminal's width
         say = (err if json_ else out).print
@@ -231,15 +233,17 @@ def _store_summary(
 
 def summary_table(
     summary: pd.DataFrame, axes: list[Axis], currency: str, locale: str | None = None
-) -> Table:
+) -> Grid:
     """The sweep summary, a row per point: its values, KPIs and P(plan met).
 
-    Money in ``currency`` and ``locale`` (default: the currency's usual one), each money
-    column in one scale (``teamsim.format.format_money_column``).
+    The axes are headed by letters (A, B, ...) and named in full in the caption
+    ("A: roles.seller.headcount.current"): a field path is too long for a column head and
+    would be cut. Print it with :class:`teamsim.figure_tables.FittedGrid`: no figure or
+    interval is ever broken, a narrow terminal splits the table. Money in ``currency``
+    and ``locale`` (default: the currency's usual one), each money column in one scale
+    (``teamsim.format.format_money_column``).
     """
-    table = Table(title="Sweep (common random numbers across points)", title_justify="left")
-    for axis in axes:
-        table.add_column(axis.path)
+    letters = [_letter(i) for i in range(len(axes))]
     labels = {
         "revenue_per_month": ("revenue a month", "currency"),
         "attainment": ("attainment", "share"),
@@ -247,27 +251,36 @@ def summary_table(
         "utilisation_line": ("line utilisation", "share"),
         "dials_per_caller_day": ("dials a day", "count"),
     }
-    for label, _ in labels.values():
-        table.add_column(label, justify="right")
-    table.add_column("P(plan met) [95 %]", justify="right")
     cur = currency
     records = summary.to_dict(orient="records")
-    columns = {
-        k: format_money_column([_num(r[k]) for r in records], cur, locale)
-        if unit == "currency"
-        else [fmt_value(_num(r[k]), unit, cur) for r in records]
-        for k, (_, unit) in labels.items()
+    columns: dict[str, list[str]] = {
+        letter: [_axis_cell(r[a.path]) for r in records]
+        for letter, a in zip(letters, axes, strict=True)
     }
-    for i, row in enumerate(records):
-        cells = [_axis_cell(row[a.path]) for a in axes]
-        cells += [columns[k][i] for k in labels]
-        cells.append(
-            f"{fmt_value(row['p_plan_met'], 'share', cur)} "
-            f"[{fmt_value(row['p_low'], 'share', cur)}-"
-            f"{fmt_value(row['p_high'], 'share', cur)}]"
+    for k, (label, unit) in labels.items():
+        columns[label] = (
+            format_money_column([_num(r[k]) for r in records], cur, locale)
+            if unit == "currency"
+            else [fmt_value(_num(r[k]), unit, cur) for r in records]
         )
-        table.add_row(*cells)
-    return table
+    columns["P(plan met) [95 %]"] = [
+        f"{fmt_value(r['p_plan_met'], 'share', cur)} "
+        f"[{fmt_value(r['p_low'], 'share', cur)}-{fmt_value(r['p_high'], 'share', cur)}]"
+        for r in records
+    ]
+    return Grid(
+        title="Sweep (common random numbers across points)",
+        key="point",
+        keys=[str(i + 1) for i in range(len(records))],
+        columns=columns,
+        styles=[None] * len(records),
+        caption="\n".join(f"{x}: {a.path}" for x, a in zip(letters, axes, strict=True)),
+    )
+
+
+def _letter(i: int) -> str:
+    """A, B, ..., Z, then AA, AB, ...: an axis's short column head."""
+    return ("" if i < 26 else _letter(i // 26 - 1)) + chr(ord("A") + i % 26)
 
 
 def summary_definitions(summary: pd.DataFrame) -> list[str]:
