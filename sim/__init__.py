@@ -17,7 +17,7 @@ from sim.money import (
     format_money_range,
     money_scale,
 )
-from sim.names import ACTIVITY_TITLES, DUTIES, activity_title, humane, title
+from sim.names import ACTIVITY_TITLES, DUTIES, activity_title, humane, id_words, title
 from sim.plan_met import (
     attainment_by_month,
     judged_attainment,
@@ -63,6 +63,7 @@ __all__ = [
     "format_money_column",
     "format_money_range",
     "humane",
+    "id_words",
     "judged_attainment",
     "kpi_value",
     "met_by_replication",

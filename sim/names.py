@@ -13,7 +13,7 @@ import re
 from sim.rules import DUTY_PREFIX, TimeUse
 from sim.scenario import Scenario
 
-__all__ = ["ACTIVITY_TITLES", "DUTIES", "activity_title", "humane", "title"]
+__all__ = ["ACTIVITY_TITLES", "DUTIES", "activity_title", "humane", "id_words", "title"]
 
 DUTIES = "Duties"
 """The title every ``duty:<id>`` activity is drawn under when duties are summed."""
@@ -34,9 +34,14 @@ ACTIVITY_TITLES: dict[str, str] = {
 }
 
 
+def id_words(name: str) -> str:
+    """An id as words inside a sentence: ``consumer_loan`` -> "consumer loan"."""
+    return re.sub(r"[_\s]+", " ", name).strip()
+
+
 def humane(name: str) -> str:
     """An id as words: ``consumer_loan`` -> "Consumer loan" (for ids with no title)."""
-    words = re.sub(r"[_\s]+", " ", name).strip()
+    words = id_words(name)
     return words[:1].upper() + words[1:]
 
 

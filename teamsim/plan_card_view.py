@@ -16,6 +16,7 @@ from rich.table import Table
 
 from calibrate import counted
 from optimizer import CardLine, PlanCard, QuotaLine
+from sim import id_words
 from sim.scenario import Scenario
 from teamsim.format import MoneyScale, fmt_value, money_scale
 
@@ -72,11 +73,14 @@ def header_text(card: PlanCard) -> str:
 
 
 def line_label(line: CardLine) -> str:
-    """What a line counts: "won deals (consumer_loan)", "meeting (in person)", ..."""
-    where = ", ".join(x for x in (line.segment, line.channel) if x)
+    """What a line counts, in words: "won deals, consumer loan", "visit entries, deal"...
+
+    The card holds the scenario's ids (segments, channels, stages); a head reads words.
+    """
+    where = ", ".join(id_words(x) for x in (line.segment, line.channel) if x)
     label = f"{line.name}, {where}" if where else line.name
     if line.step == "stage":
-        label = f"{line.name} entries, {line.segment}"
+        label = f"{id_words(line.name)} entries, {id_words(line.segment or '')}"
     return label + (" (in person)" if line.in_person else "")
 
 
@@ -85,7 +89,7 @@ def line_text(line: CardLine, currency: str, locale: str = "") -> str:
     text = f"{line_label(line)} {_figure(line.per_month, line.unit, currency, locale)}"
     if not line.op:
         return text
-    parts = [f"{t.name} {_figure(t.value, t.unit, currency, locale)}" for t in line.terms]
+    parts = [f"{id_words(t.name)} {_figure(t.value, t.unit, currency, locale)}" for t in line.terms]
     return f"{text} = " + f" {line.op} ".join(parts)
 
 

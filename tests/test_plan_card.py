@@ -246,6 +246,18 @@ def test_dashboard_plan_page_shows_the_card(
     frames = [d.value for d in at.dataframe] + [t.value for t in at.table]
     hows = [f for f in frames if "how" in f.columns]
     assert len(hows) == len(card.roles)
-    assert any(str(t).startswith("won deals, consumer_loan ") for t in hows[-1]["how"])
+    assert any(str(t).startswith("won deals, consumer loan ") for t in hows[-1]["how"])
     quotas = next(f for f in frames if "recommended" in f.columns)
     assert list(quotas["recommended"]) == [q.recommended for q in card.quotas]
+
+
+def test_card_lines_name_segments_channels_and_stages_in_words() -> None:
+    from sim import id_words
+    from teamsim.plan_card_view import line_label
+
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    card = plan_card(plan(sc), sc)
+    labels = [line_label(x) for x in card.lines]
+    assert labels and not any("_" in label for label in labels), labels
+    assert "won deals, consumer loan" in labels
+    assert id_words("first_meeting") == "first meeting"
