@@ -139,7 +139,7 @@ def skeleton(
         doc["calls"] = _calls(sources)
     doc["segments"] = segments
     doc["duties"] = _duties({Level(r["level"]) for r in roles.values()}, sources)
-    doc["plan"] = _plan(records, segments, plan_per_month=plan_per_month, sources=sources)
+    doc["plan"] = _plan(segments, plan_per_month=plan_per_month, sources=sources)
     doc["policies"] = _policies(outbound, sources)
     if currency != _DEFAULTS_CURRENCY:
         # The published costs and values are dollars: written as they are, not converted.
@@ -878,7 +878,6 @@ def _duties(present: set[Level], sources: Sources) -> dict[str, dict[str, Any]]:
 
 
 def _plan(
-    records: Records,
     segments: dict[str, dict[str, Any]],
     *,
     plan_per_month: float | None,
@@ -889,7 +888,6 @@ def _plan(
     The records' own revenue replaces the placeholder as a fit (calibrate.own_plan, the one
     rule shared with the report's "now"), when they hold enough won deals.
     """
-    del records  # the records' revenue is calibrate.own_plan's, not a second copy here
     confidence = _cite(sources, ("plan", "confidence"), d.PLAN_CONFIDENCE)
     if plan_per_month is not None:
         if not (math.isfinite(plan_per_month) and plan_per_month > 0):
