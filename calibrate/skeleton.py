@@ -109,6 +109,7 @@ def skeleton(
     calendar = _calendar(first, last, sources)
     roles = _roles(records, sources)
     channels, segment_channels = _channels(records, first, last, sources, roles)
+    _limit_roles(records, roles, channels, segment_channels, sources)
     has_lower = any(r["level"] == Level.LOWER for r in roles.values())
     segments = {}
     for sid, chans in segment_channels.items():
@@ -267,7 +268,8 @@ def _guess_level(title: str, *, manages: bool, at_root: bool) -> Level:
     return Level.LINE
 
 
-def _roles_from_team(team: pd.DataFrame, sources: Sources) -> dict[str, dict[str, Any]]:
+def _team_roles(team: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """The team file's people (one row each), person -> role id and role id -> title."""
     people = team.dropna(subset=["person"]).drop_duplicates("person")
     title_of: dict[str, str] = {}
     role_of: dict[str, str] = {}
@@ -276,6 +278,11 @@ def _roles_from_team(team: pd.DataFrame, sources: Sources) -> dict[str, dict[str
         rid = identifier(text, fallback="staff")  # as records_with_ids names it
         role_of[str(person)] = rid
         title_of.setdefault(rid, text)
+    return people, role_of, title_of
+
+
+def _roles_from_team(team: pd.DataFrame, sources: Sources) -> dict[str, dict[str, Any]]:
+    people, role_of, title_of = _team_roles(team)
     manager_of = {
         str(p): str(m)
         for p, m in zip(people["person"], people["manager"], strict=True)
@@ -384,6 +391,89 @@ def _span(
         return widest
     sources[("roles", rid, "max_span")] = published.comment
     return default
+
+
+def _listed(counts: Counter[str], unit: str) -> str:
+    # With a thousands comma, as _cold writes a channel's dials.
+    return ", ".join(
+        f"{k} {n:,.0f} {unit if round(n) == 1 else unit + 's'}" for k, n in sorted(counts.items())
+    )
+
+
+def _limit_roles(
+    records: Records,
+    roles: dict[str, dict[str, Any]],
+    channels: dict[str, dict[str, Any]],
+    feeds: dict[str, list[str]],
+    sources: Sources,
+) -> None:
+    """Give each team-file role the segments and channels its people's records show.
+
+    Without it every role sells every segment and dials every outbound channel: account
+    executives who log no dial would dial a full quota. A role's ``segments`` are those
+    its people own deals in (with no deal, those its dialled channels feed); its
+    ``channels`` are those its people dial and the inbound-style (referral) channels
+    their deals came from. An outbound channel a role's deals came from but that it does
+    not dial stays off its list: the dials were someone else's (an SDR's hand-off). A
+    selling role (a line role, or one given a selling share) that shows neither deals nor
+    dials dials nothing (its outbound channels are left off) and keeps every segment;
+    managers who sell nothing are left as they are. Modifies ``roles`` and ``sources`` in place;
+    nothing to do without a team file (one seller role sells everything).
+    """
+    team = records.team
+    if team is None or team.empty:
+        return
+    _, role_of, _ = _team_roles(team)
+    outbound = {c for c, ch in channels.items() if ch["kind"] in ("cold", "warm")}
+    if not outbound and (records.deals is None or records.deals.empty):
+        return
+    owned: dict[str, Counter[str]] = {}
+    received: dict[str, Counter[str]] = {}
+    deals = records.deals
+    if deals is not None and not deals.empty:
+        segs = _deal_keys(deals, "segment", _FALLBACK_SEGMENT)
+        chans = _deal_keys(deals, "channel", _FALLBACK_CHANNEL)
+        for owner, sid, cid in zip(deals["owner"], segs, chans, strict=True):
+            rid = role_of.get(str(owner)) if owner is not None and not pd.isna(owner) else None
+            if rid is not None:
+                owned.setdefault(rid, Counter())[str(sid)] += 1
+                received.setdefault(rid, Counter())[str(cid)] += 1
+    dialled: dict[str, Counter[str]] = {}
+    acts = records.activities
+    if acts is not None and not acts.empty:
+        dials = acts[acts["kind"] == ActivityKind.DIAL.value]
+        counts = dials["count"].fillna(1.0) if "count" in dials else pd.Series(1.0, dials.index)
+        keys = _deal_keys(dials, "channel", _UNNAMED_DIALS)
+        for person, cid, n in zip(dials["person"], keys, counts, strict=True):
+            rid = role_of.get(str(person))
+            if rid is not None:
+                dialled.setdefault(rid, Counter())[str(cid)] += round(float(n))
+    every = list(dict.fromkeys(c for chans in feeds.values() for c in chans))
+    for rid, role in roles.items():
+        path = ("roles", rid)
+        mine = owned.get(rid, Counter())
+        dials_of = dialled.get(rid, Counter())
+        kept = Counter({c: n for c, n in received.get(rid, Counter()).items() if c not in outbound})
+        if not mine and not dials_of:
+            sells = role["level"] == Level.LINE.value or role.get("selling_share", 0) > 0
+            if sells and outbound & set(every):
+                role["channels"] = [c for c in every if c not in outbound]
+                sources[(*path, "channels")] = "records: no deal owned and no dial logged"
+            continue
+        segments = list(mine) or [s for s, chans in feeds.items() if set(chans) & set(dials_of)]
+        role["segments"] = [s for s in feeds if s in segments]
+        sources[(*path, "segments")] = (
+            f"records: {_listed(mine, 'deal')} owned"
+            if mine
+            else "records: no deal owned; the segments its dials feed"
+        )
+        works = set(dials_of) | set(kept)
+        fed = [c for s in role["segments"] for c in feeds[s]]
+        role["channels"] = [c for c in dict.fromkeys(fed) if c in works]
+        said = [f"{_listed(dials_of, 'dial')} logged" if dials_of else "no dial logged"]
+        if kept:
+            said.append(f"deals received: {_listed(kept, 'deal')}")
+        sources[(*path, "channels")] = "records: " + "; ".join(said)
 
 
 # --- Channels, stages and segments -----------------------------------------------------------
