@@ -400,6 +400,70 @@ def _listed(counts: Counter[str], unit: str) -> str:
     )
 
 
+def nearest_turn(dials: Counter[str]) -> tuple[list[str], list[str]]:
+    """The channels to dial in turn whose equal mix is nearest the recorded one, and the rest.
+
+    The simulator and the optimiser give a role's cold channels equal dials each
+    (sim.rules.calls.dial_order, ``in_turn``). Of a role's recorded dials by channel, the
+    k most dialled channels dialled equally are the mix nearest the records' in total
+    variation (half the L1 distance between the shares); the k with the least distance
+    is kept, ties to the larger k. Dials of 99.9 % and 0.1 % keep one channel (0.1 % of
+    the dials misplaced instead of 49.9 %); 2/3 and 1/3 keep both (1/6 against 1/3).
+    Shapes: channel -> dials in; (kept, left out) channel lists out, most dialled first.
+    """
+    ranked = [c for c, n in sorted(dials.items(), key=lambda kv: (-kv[1], kv[0])) if n > 0]
+    total = sum(dials[c] for c in ranked)
+    if total <= 0:
+        return [], []
+    shares = [dials[c] / total for c in ranked]
+
+    def distance(k: int) -> float:
+        return 0.5 * sum(abs(s - (1 / k if i < k else 0.0)) for i, s in enumerate(shares))
+
+    best = min(range(len(ranked), 0, -1), key=distance)
+    return ranked[:best], ranked[best:]
+
+
+def _dials_by(records: Records, group: str | None) -> dict[str, Counter[str]]:
+    """Dials logged, by the activities' ``group`` column value (one key when None) and channel."""
+    acts = records.activities
+    out: dict[str, Counter[str]] = {}
+    if acts is None or acts.empty:
+        return out
+    dials = acts[acts["kind"] == ActivityKind.DIAL.value]
+    counts = dials["count"].fillna(1.0) if "count" in dials else pd.Series(1.0, dials.index)
+    keys = _deal_keys(dials, "channel", _UNNAMED_DIALS)
+    who = dials[group] if group is not None else pd.Series("", dials.index)
+    for person, cid, n in zip(who, keys, counts, strict=True):
+        out.setdefault(str(person), Counter())[str(cid)] += round(float(n))
+    return out
+
+
+def _limit_sellers(
+    records: Records,
+    roles: dict[str, dict[str, Any]],
+    channels: dict[str, dict[str, Any]],
+    sources: Sources,
+) -> None:
+    """The one seller role of a team-less scenario dials the nearest equal mix of channels."""
+    dials = _dials_by(records, None).get("", Counter())
+    _, dropped = nearest_turn(dials)
+    if not dropped or _SELLERS not in roles:
+        return
+    # Every channel but those left out: deals-only channels stay (referrals, inbound).
+    roles[_SELLERS]["channels"] = [c for c in channels if c not in dropped]
+    sources[("roles", _SELLERS, "channels")] = (
+        f"records: {_listed(dials, 'dial')} logged; {_left_out(dropped)}"
+    )
+
+
+def _left_out(dropped: list[str]) -> str:
+    return (
+        f"{', '.join(sorted(dropped))} left out: channels are dialled in turn, equal dials "
+        "each, and the mix nearest the records' leaves it out"
+    )
+
+
 def _limit_roles(
     records: Records,
     roles: dict[str, dict[str, Any]],
@@ -417,11 +481,14 @@ def _limit_roles(
     not dial stays off its list: the dials were someone else's (an SDR's hand-off). A
     selling role (a line role, or one given a selling share) that shows neither deals nor
     dials dials nothing (its outbound channels are left off) and keeps every segment;
-    managers who sell nothing are left as they are. Modifies ``roles`` and ``sources`` in place;
-    nothing to do without a team file (one seller role sells everything).
+    managers who sell nothing are left as they are. Of the dialled channels, those
+    :func:`nearest_turn` leaves out are left off. Without a team file the one seller role
+    sells everything, and only that rule applies to the team's dials. Modifies ``roles``
+    and ``sources`` in place.
     """
     team = records.team
     if team is None or team.empty:
+        _limit_sellers(records, roles, channels, sources)
         return
     _, role_of, _ = _team_roles(team)
     outbound = {c for c, ch in channels.items() if ch["kind"] in ("cold", "warm")}
@@ -439,15 +506,10 @@ def _limit_roles(
                 owned.setdefault(rid, Counter())[str(sid)] += 1
                 received.setdefault(rid, Counter())[str(cid)] += 1
     dialled: dict[str, Counter[str]] = {}
-    acts = records.activities
-    if acts is not None and not acts.empty:
-        dials = acts[acts["kind"] == ActivityKind.DIAL.value]
-        counts = dials["count"].fillna(1.0) if "count" in dials else pd.Series(1.0, dials.index)
-        keys = _deal_keys(dials, "channel", _UNNAMED_DIALS)
-        for person, cid, n in zip(dials["person"], keys, counts, strict=True):
-            rid = role_of.get(str(person))
-            if rid is not None:
-                dialled.setdefault(rid, Counter())[str(cid)] += round(float(n))
+    for person, counts in _dials_by(records, "person").items():
+        rid = role_of.get(person)
+        if rid is not None:
+            dialled.setdefault(rid, Counter()).update(counts)
     every = list(dict.fromkeys(c for chans in feeds.values() for c in chans))
     for rid, role in roles.items():
         path = ("roles", rid)
@@ -467,10 +529,13 @@ def _limit_roles(
             if mine
             else "records: no deal owned; the segments its dials feed"
         )
-        works = set(dials_of) | set(kept)
+        turn, dropped = nearest_turn(dials_of)
+        works = set(turn) | set(kept)
         fed = [c for s in role["segments"] for c in feeds[s]]
         role["channels"] = [c for c in dict.fromkeys(fed) if c in works]
         said = [f"{_listed(dials_of, 'dial')} logged" if dials_of else "no dial logged"]
+        if dropped:
+            said.append(_left_out(dropped))
         if kept:
             said.append(f"deals received: {_listed(kept, 'deal')}")
         sources[(*path, "channels")] = "records: " + "; ".join(said)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 import yaml
 
 from calibrate.contract import COLUMNS, ROW, Kind, Records
-from calibrate.skeleton import skeleton
+from calibrate.skeleton import nearest_turn, skeleton
 from calibrate.writer import skeleton_text
 from sim.rules import dialled_channels
 from sim.scenario import parse_scenario
@@ -139,9 +140,60 @@ def test_on_the_shipped_export_account_executives_dial_nothing(tmp_path: Path) -
     )  # fmt: skip
     roles = yaml.safe_load(out.read_text())["roles"]
     assert roles["sdr"]["segments"] == ["smb_new_business"]
-    assert roles["sdr"]["channels"] == ["cold_list", "marketing_leads"]
+    # 126 cold-list dials beside 137,227 on marketing leads: dialled in turn, both channels
+    # would get half the dials (the back-test's won deals fell to 44 a month against 54).
+    assert roles["sdr"]["channels"] == ["marketing_leads"]
     assert roles["account_executive"]["segments"] == ["smb_core", "smb_expansion"]
     sc = parse_scenario(out.read_text(), str(out))
     # The simulator's people dial what this rule gives them (sim.model.people).
     assert dialled_channels(sc, "account_executive") == ([], 0)
-    assert set(dialled_channels(sc, "sdr")[0]) == {"cold_list", "marketing_leads"}
+    assert dialled_channels(sc, "sdr") == (["marketing_leads"], 0)
+    assert "cold_list left out: channels are dialled in turn" in out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("dials", "kept", "left"),
+    [
+        # 0.1 % misplaced with one channel, 49.9 % with both.
+        ({"cold": 126, "warm": 137_227}, ["warm"], ["cold"]),
+        # Both: 1/6 misplaced against 1/3 with the larger alone.
+        ({"a": 200, "b": 100}, ["a", "b"], []),
+        # Three: 0.6/0.3/0.1. One: 0.4; two: 0.15; three: 0.2667. Two kept.
+        ({"a": 60, "b": 30, "c": 10}, ["a", "b"], ["c"]),
+        # A tie (one: 0.5, two: 0.5 at 3/4 and 1/4) keeps the larger set.
+        ({"a": 75, "b": 25}, ["a", "b"], []),
+        ({"a": 5, "z": 0}, ["a"], []),
+        ({}, [], []),
+    ],
+)
+def test_the_channels_dialled_in_turn_are_the_nearest_equal_mix(
+    dials: dict[str, int], kept: list[str], left: list[str]
+) -> None:
+    assert nearest_turn(Counter(dials)) == (kept, left)
+
+
+def test_without_a_team_file_the_sellers_leave_out_a_channel_they_hardly_dial() -> None:
+    base = _records()
+    acts = base.activities
+    assert acts is not None
+    # 200 marketing-lead dials beside 2 on the cold list: dialled in turn, half would go cold.
+    acts = acts[acts["kind"] != "dial"]
+    extra = _frame(
+        Kind.ACTIVITIES,
+        [
+            ("sdr1", "2025-03-03", "dial", "Marketing leads", 200.0, None, None),
+            ("sdr2", "2025-03-03", "dial", "Cold list", 2.0, None, None),
+        ],
+    )
+    records = Records(deals=base.deals, activities=pd.concat([acts, extra], ignore_index=True))
+    doc, sources = skeleton(records, name="No team", plan_per_month=50000)
+    sellers = doc["roles"]["seller"]
+    assert "cold_list" not in sellers["channels"]
+    assert {"marketing_leads", "demo_requests", "partners"} <= set(sellers["channels"])
+    assert sources[("roles", "seller", "channels")] == (
+        "records: cold_list 2 dials, marketing_leads 200 dials logged; cold_list left out: "
+        "channels are dialled in turn, equal dials each, and the mix nearest the records' "
+        "leaves it out"
+    )
+    sc = parse_scenario(skeleton_text(doc, sources=sources), "built.yaml")
+    assert dialled_channels(sc, "seller") == (["marketing_leads"], 0)
