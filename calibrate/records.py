@@ -453,19 +453,28 @@ def _map_stages(
             targets[crm] = known[column_key(target)]
     for name in unmapped:
         close = lookalike(name, [n for n in targets if n not in unmapped])
+        stage = "" if close is None else targets[close]
         if close is None:
             message = (
-                f"stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
-                f"with --stage '{name}=<stage>' ({{rows}}; {unmapped_ending})"
+                "stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
+                "with --stage '{name}=<stage>' ({rows}; {ending})"
             )
         else:
-            stage = targets[close]
-            like = f"'{close}'" if close == stage else f"'{close}' (mapped to {stage})"
             message = (
-                f"stage '{name}' maps to no stage of the scenario; it looks like {like}: "
-                f'map it with --stage "{name}={stage}" ({{rows}}; {unmapped_ending})'
+                "stage '{name}' maps to no stage of the scenario; it looks like {like}: "
+                'map it with --stage "{name}={stage}" ({rows}; {ending})'
             )
-        _stage_warning(t, names, name=name, canonical=canonical, message=message)
+        _stage_warning(
+            t,
+            names,
+            name=name,
+            canonical=canonical,
+            message=message,
+            stages=stages,
+            stage=stage,
+            like=f"'{close}'" if close == stage else f"'{close}' (mapped to {stage})",
+            ending=unmapped_ending,
+        )
     return names.map(mapped).astype(object), bad
 
 
@@ -478,19 +487,21 @@ def _stage_warning(
     message: str,
     mask: np.ndarray | None = None,
     fatal: bool = False,
+    **values: object,
 ) -> np.ndarray:
     """One problem for the rows whose cell in ``names`` is ``name``, at the first of them.
 
-    ``message`` may hold ``{rows}``: replaced by their count ("31 rows"), not by
-    str.format, so braces in a CRM's name stay as they are. ``mask`` narrows the rows
-    (e.g. those with a close date); ``canonical`` names the column (as the file does).
-    Returns the rows' mask.
+    ``message`` is a str.format template that holds no file's text: ``{name}``,
+    ``{rows}`` (their count, "31 rows"), ``{first}`` (the first row's number) and the
+    ``values``; what a file wrote goes in as a value, so braces in a CRM's name stay as
+    written. ``mask`` narrows the rows (e.g. those with a close date); ``canonical`` names
+    the column (as the file does). Returns the rows' mask.
     """
     where = (names == name).to_numpy()
     if mask is not None:
         where = where & mask
-    text = message.replace("{rows}", _rows(where))
     first = int(t.rows[where][0])
+    text = message.format(name=name, rows=_rows(where), first=first, **values)
     t.problems.append(RowProblem(t.source, first, t.name(canonical), text, fatal=fatal))
     return where
 
@@ -563,21 +574,31 @@ def _misspelt_stages(
         if close is None:
             continue
         message = (
-            f"stage '{name}' looks like '{close}' ({{rows}} against "
-            f"{int(counts[close])}): if they are one stage, map it with "
-            f'--stage "{name}={close}"; as it is, it becomes a stage of its own'
+            "stage '{name}' looks like '{close}' ({rows} against {n}): if they are one "
+            'stage, map it with --stage "{name}={close}"; as it is, it becomes a stage of '
+            "its own"
         )
-        _stage_warning(t, names, name=str(name), canonical=canonical, message=message)
+        _stage_warning(
+            t,
+            names,
+            name=str(name),
+            canonical=canonical,
+            message=message,
+            close=close,
+            n=int(counts[close]),
+        )
 
 
 def _new_stage(t: _Table, names: pd.Series, *, name: str, target: str, canonical: str) -> None:
     """Warn that ``--stage name=target`` (no scenario, no such stage in the file) adds a stage."""
     message = (
-        f"--stage '{name}={target}': no stage '{target}' in {t.source}, so a new stage "
-        f"'{target}' is created ({{rows}}); closing stages are spelt won or lost "
-        f"(--stage '{name}=won' or '{name}=lost')"
+        "--stage '{name}={target}': no stage '{target}' in {source}, so a new stage "
+        "'{target}' is created ({rows}); closing stages are spelt won or lost "
+        "(--stage '{name}=won' or '{name}=lost')"
     )
-    _stage_warning(t, names, name=name, canonical=canonical, message=message)
+    _stage_warning(
+        t, names, name=name, canonical=canonical, message=message, target=target, source=t.source
+    )
 
 
 def _check_target(t: _Table, *, crm: str, target: str, known: Mapping[str, str]) -> None:
@@ -683,22 +704,29 @@ def _unknown_closed(
     n, known = int(mask.sum()), int((closing & ~t.drop).sum())
     fatal = n > known
     cells = t.text(column)
+    ending = (
+        f"they are {n} of the {n + known} deals with a closed date, so no win rate "
+        "or cycle can be fitted without them"
+        if fatal
+        else "the rows are left out"
+    )
+    message = (
+        "{column} '{name}' is not a won, lost or open word teamsim knows, yet {rows} have a "
+        'closed date (first at row {first}); map it with --stage "{name}=lost" or '
+        '--stage "{name}=won"{stage}; {ending}'
+    )
     for word in pd.unique(cells[mask]):
-        first = int(t.rows[mask & (cells == word).to_numpy()][0])
-        ending = (
-            f"they are {n} of the {n + known} deals with a closed date, so no win rate "
-            "or cycle can be fitted without them"
-            if fatal
-            else "the rows are left out"
-        )
-        stage = f' (an open stage: --stage "{word}=<stage>")' if one_column else ""
-        message = (
-            f"{column} '{word}' is not a won, lost or open word teamsim knows, yet "
-            f"{{rows}} have a closed date (first at row {first}); map it with "
-            f'--stage "{word}=lost" or --stage "{word}=won"{stage}; {ending}'
-        )
         _stage_warning(
-            t, cells, name=word, canonical=column, message=message, mask=mask, fatal=fatal
+            t,
+            cells,
+            name=word,
+            canonical=column,
+            message=message,
+            mask=mask,
+            fatal=fatal,
+            column=column,
+            stage=f' (an open stage: --stage "{word}=<stage>")' if one_column else "",
+            ending=ending,
         )
     t.drop |= mask
 
@@ -796,9 +824,15 @@ def _activities(t: _Table, *, order: DateOrder | None, **_: object) -> dict[str,
     allowed = ", ".join(k.value for k in ActivityKind if k is not ActivityKind.OTHER)
     for value, k in kinds.items():
         if k is ActivityKind.OTHER and column_key(value) != ActivityKind.OTHER.value:
-            shown = f"'{value}'" if value else "an empty kind"
-            message = f"activity kind {shown} is none of {allowed}; counted as other ({{rows}})"
-            _stage_warning(t, cells, name=value, canonical="kind", message=message)
+            _stage_warning(
+                t,
+                cells,
+                name=value,
+                canonical="kind",
+                message="activity kind {shown} is none of {allowed}; counted as other ({rows})",
+                shown=f"'{value}'" if value else "an empty kind",
+                allowed=allowed,
+            )
     count = t.numbers("count", negative_drops=True).fillna(1.0)
     return {
         "person": person,
