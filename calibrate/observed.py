@@ -160,7 +160,8 @@ def records_period(
     otherwise the first and last date of the deals, stage history and activities. The
     team file's start dates are not records of work and do not widen the period. The
     filling months are the whole months that start before :func:`filled_from` (the first
-    date plus :func:`mean_cycle_days` of the won deals), while three steady ones remain.
+    date plus :func:`mean_cycle_days` of the won deals), while three steady ones remain;
+    none without a mean cycle.
     """
     if span is not None:
         first, last = pd.Timestamp(span[0]).normalize(), pd.Timestamp(span[1]).normalize()
@@ -180,7 +181,9 @@ def records_period(
             whole.append(label)
     cycle = mean_cycle_days(records)
     filled = filled_from(first, cycle)
-    filling = [m for m in whole if pd.Timestamp(f"{m}-01") < filled]
+    # No mean cycle (fewer than 3 won deals): nothing says a month is still filling,
+    # not even a first month that starts a day or two before the first record.
+    filling = [m for m in whole if pd.Timestamp(f"{m}-01") < filled and math.isfinite(cycle)]
     if len(whole) - len(filling) < _MIN_STEADY_MONTHS:
         filling = []  # too little steady to take instead: all the months are kept
     return Period(

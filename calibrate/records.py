@@ -452,23 +452,58 @@ def _map_stages(
         if known and column_key(target) in known:
             targets[crm] = known[column_key(target)]
     for name in unmapped:
-        where = (names == name).to_numpy()
         close = lookalike(name, [n for n in targets if n not in unmapped])
+        stage = "" if close is None else targets[close]
         if close is None:
             message = (
-                f"stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
-                f"with --stage '{name}=<stage>' ({_rows(where)}; {unmapped_ending})"
+                "stage '{name}' maps to no stage of the scenario (stages: {stages}); map it "
+                "with --stage '{name}=<stage>' ({rows}; {ending})"
             )
         else:
-            stage = targets[close]
-            like = f"'{close}'" if close == stage else f"'{close}' (mapped to {stage})"
             message = (
-                f"stage '{name}' maps to no stage of the scenario; it looks like {like}: "
-                f'map it with --stage "{name}={stage}" ({_rows(where)}; {unmapped_ending})'
+                "stage '{name}' maps to no stage of the scenario; it looks like {like}: "
+                'map it with --stage "{name}={stage}" ({rows}; {ending})'
             )
-        first = int(t.rows[where][0])
-        t.problems.append(RowProblem(t.source, first, t.name(canonical), message))
+        _stage_warning(
+            t,
+            names,
+            name=name,
+            canonical=canonical,
+            message=message,
+            stages=stages,
+            stage=stage,
+            like=f"'{close}'" if close == stage else f"'{close}' (mapped to {stage})",
+            ending=unmapped_ending,
+        )
     return names.map(mapped).astype(object), bad
+
+
+def _stage_warning(
+    t: _Table,
+    names: pd.Series,
+    *,
+    name: str,
+    canonical: str,
+    message: str,
+    mask: np.ndarray | None = None,
+    fatal: bool = False,
+    **values: object,
+) -> np.ndarray:
+    """One problem for the rows whose cell in ``names`` is ``name``, at the first of them.
+
+    ``message`` is a str.format template that holds no file's text: ``{name}``,
+    ``{rows}`` (their count, "31 rows"), ``{first}`` (the first row's number) and the
+    ``values``; what a file wrote goes in as a value, so braces in a CRM's name stay as
+    written. ``mask`` narrows the rows (e.g. those with a close date); ``canonical`` names
+    the column (as the file does). Returns the rows' mask.
+    """
+    where = (names == name).to_numpy()
+    if mask is not None:
+        where = where & mask
+    first = int(t.rows[where][0])
+    text = message.format(name=name, rows=_rows(where), first=first, **values)
+    t.problems.append(RowProblem(t.source, first, t.name(canonical), text, fatal=fatal))
+    return where
 
 
 # A stage name at least this alike another (difflib's ratio of their column keys) is taken
@@ -538,24 +573,32 @@ def _misspelt_stages(
         close = lookalike(str(name), commoner, abbreviations=False)
         if close is None:
             continue
-        where = (names == name).to_numpy()
         message = (
-            f"stage '{name}' looks like '{close}' ({_rows(where)} against "
-            f"{int(counts[close])}): if they are one stage, map it with "
-            f'--stage "{name}={close}"; as it is, it becomes a stage of its own'
+            "stage '{name}' looks like '{close}' ({rows} against {n}): if they are one "
+            'stage, map it with --stage "{name}={close}"; as it is, it becomes a stage of '
+            "its own"
         )
-        t.problems.append(RowProblem(t.source, int(t.rows[where][0]), t.name(canonical), message))
+        _stage_warning(
+            t,
+            names,
+            name=str(name),
+            canonical=canonical,
+            message=message,
+            close=close,
+            n=int(counts[close]),
+        )
 
 
 def _new_stage(t: _Table, names: pd.Series, *, name: str, target: str, canonical: str) -> None:
     """Warn that ``--stage name=target`` (no scenario, no such stage in the file) adds a stage."""
-    where = (names == name).to_numpy()
     message = (
-        f"--stage '{name}={target}': no stage '{target}' in {t.source}, so a new stage "
-        f"'{target}' is created ({_rows(where)}); closing stages are spelt won or lost "
-        f"(--stage '{name}=won' or '{name}=lost')"
+        "--stage '{name}={target}': no stage '{target}' in {source}, so a new stage "
+        "'{target}' is created ({rows}); closing stages are spelt won or lost "
+        "(--stage '{name}=won' or '{name}=lost')"
     )
-    t.problems.append(RowProblem(t.source, int(t.rows[where][0]), t.name(canonical), message))
+    _stage_warning(
+        t, names, name=name, canonical=canonical, message=message, target=target, source=t.source
+    )
 
 
 def _check_target(t: _Table, *, crm: str, target: str, known: Mapping[str, str]) -> None:
@@ -597,7 +640,13 @@ def _deals(
     status, stage, unknown = _statuses(t, stage_map=stage_map, known_stages=known_stages)
     closing = status.isin(WON_LOST).to_numpy()
     closed = t.dates("closed", order, required=closing)
-    _unknown_closed(t, unknown & (t.text("closed") != "").to_numpy(), closing=closing)
+    _unknown_closed(
+        t,
+        unknown & (t.text("closed") != "").to_numpy(),
+        closing=closing,
+        column="status" if "status" in t.mapping else "stage",
+        one_column=not ("status" in t.mapping and "stage" in t.mapping),
+    )
     if "closed" not in t.mapping and (closing & ~t.drop).any():
         # Fatal, not a warning: without close dates every closed deal would be left out,
         # and a win rate and cycle time from open deals alone are not the team's.
@@ -637,35 +686,48 @@ def _deals(
     }
 
 
-def _unknown_closed(t: _Table, mask: np.ndarray, *, closing: np.ndarray) -> None:
+def _unknown_closed(
+    t: _Table, mask: np.ndarray, *, closing: np.ndarray, column: str, one_column: bool
+) -> None:
     """Deals of a status word not known, yet with a close date: never silently open.
 
     Such a deal has ended (a CRM's own lost word, "Dead", "Провалена"), and counted as
     open it would stretch the cycle and hide the lost deals. Each word is named once with
     its rows and the --stage that maps it. When they are most of the closed deals the
     file is unusable (fatal, as an unmapped stage is); otherwise their rows are left out.
+    ``column``: the canonical column the word is in; ``one_column``: it holds the
+    stages too (its words may then be open stages: the message says how to map one so).
     """
     mask = mask & ~t.drop
     if not mask.any():
         return
     n, known = int(mask.sum()), int((closing & ~t.drop).sum())
     fatal = n > known
-    cells = t.text("status")
+    cells = t.text(column)
+    ending = (
+        f"they are {n} of the {n + known} deals with a closed date, so no win rate "
+        "or cycle can be fitted without them"
+        if fatal
+        else "the rows are left out"
+    )
+    message = (
+        "{column} '{name}' is not a won, lost or open word teamsim knows, yet {rows} have a "
+        'closed date (first at row {first}); map it with --stage "{name}=lost" or '
+        '--stage "{name}=won"{stage}; {ending}'
+    )
     for word in pd.unique(cells[mask]):
-        where = mask & (cells == word).to_numpy()
-        first = int(t.rows[where][0])
-        ending = (
-            f"they are {n} of the {n + known} deals with a closed date, so no win rate "
-            "or cycle can be fitted without them"
-            if fatal
-            else "the rows are left out"
+        _stage_warning(
+            t,
+            cells,
+            name=word,
+            canonical=column,
+            message=message,
+            mask=mask,
+            fatal=fatal,
+            column=column,
+            stage=f' (an open stage: --stage "{word}=<stage>")' if one_column else "",
+            ending=ending,
         )
-        message = (
-            f"status '{word}' is not a won, lost or open word teamsim knows, yet "
-            f"{_rows(where)} have a closed date (first at row {first}); map it with "
-            f'--stage "{word}=lost" or --stage "{word}=won"; {ending}'
-        )
-        t.problems.append(RowProblem(t.source, first, t.name("status"), message, fatal=fatal))
     t.drop |= mask
 
 
@@ -674,12 +736,22 @@ def _statuses(
 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """Status and stage of each deal, from a status column, a stage column, or both.
 
-    Also the mask of rows whose status column (one apart from the stage column) holds a
-    word that is neither won, lost nor open, nor mapped by --stage: read as open here.
+    Also the mask of rows whose word is neither won, lost nor open, nor mapped by
+    --stage (read as open here; :func:`_unknown_closed` judges those with a close date).
+    With a status column apart from the stage column, every such status word. With one
+    column of both (a Bitrix24 or amoCRM "stage"), the won and lost words are read as
+    such (:data:`STATUS_WORDS`) and every other word is an open deal's stage; a word
+    that is no stage of the scenario (any word, without one) is such a row only where
+    the deal has a close date and the file leaves open deals undated (some deal read as
+    open has no close date): where every open deal is dated, the dates are expected
+    close dates (Salesforce's CloseDate) and tell nothing. A row without a close date
+    stays an open deal at that stage.
     """
     status_col = "status" if "status" in t.mapping else "stage"
+    one = not ("status" in t.mapping and "stage" in t.mapping)  # one column of both
     cells = t.required_text(status_col, "status or stage").fillna("")
     lookup = _stage_lookup(stage_map)
+    known = _known(known_stages) or {}
 
     def status_of(text: str) -> str:
         target = lookup.get(column_key(text), text)
@@ -689,17 +761,20 @@ def _statuses(
         return word.value if word is not None else Status.OPEN.value
 
     def known_word(text: str) -> bool:
-        return not text or column_key(text) in lookup or column_key(text) in STATUS_WORDS
+        key = column_key(text)
+        return not text or key in lookup or key in STATUS_WORDS or (one and key in known)
 
     status = cells.map({v: status_of(v) for v in pd.unique(cells)}).astype(object)
-    unknown = np.zeros(len(cells), dtype=bool)
-    if "status" in t.mapping and "stage" in t.mapping:  # alone, its cells name stages
-        unknown = ~cells.map({v: known_word(v) for v in pd.unique(cells)}).to_numpy(dtype=bool)
-    if "status" in t.mapping and "stage" in t.mapping:
+    not_known = ~cells.map({v: known_word(v) for v in pd.unique(cells)}).to_numpy(dtype=bool)
+    if not one:  # the status column alone: its cells name no stages
+        unknown = not_known
         names = t.text("stage")
         ending = "kept with no stage"
     else:  # one column: an open deal's stage is its status cell
-        names = cells.where(status == Status.OPEN.value, "")
+        dated = (t.text("closed") != "").to_numpy()
+        undated_open = ((status == Status.OPEN.value).to_numpy() & ~dated & ~t.drop).any()
+        unknown = not_known & dated if undated_open else np.zeros(len(cells), dtype=bool)
+        names = cells.where((status == Status.OPEN.value).to_numpy() & ~unknown, "")
         names = names.where(
             ~names.map(column_key).isin([k for k, s in STATUS_WORDS.items() if s is Status.OPEN]),
             "",
@@ -749,12 +824,15 @@ def _activities(t: _Table, *, order: DateOrder | None, **_: object) -> dict[str,
     allowed = ", ".join(k.value for k in ActivityKind if k is not ActivityKind.OTHER)
     for value, k in kinds.items():
         if k is ActivityKind.OTHER and column_key(value) != ActivityKind.OTHER.value:
-            where = (cells == value).to_numpy()
-            shown = f"'{value}'" if value else "an empty kind"
-            message = (
-                f"activity kind {shown} is none of {allowed}; counted as other ({_rows(where)})"
+            _stage_warning(
+                t,
+                cells,
+                name=value,
+                canonical="kind",
+                message="activity kind {shown} is none of {allowed}; counted as other ({rows})",
+                shown=f"'{value}'" if value else "an empty kind",
+                allowed=allowed,
             )
-            t.problems.append(RowProblem(t.source, int(t.rows[where][0]), t.name("kind"), message))
     count = t.numbers("count", negative_drops=True).fillna(1.0)
     return {
         "person": person,

@@ -35,6 +35,7 @@ __all__ = [
     "FUNNEL",
     "LABELS",
     "NEEDS_COLUMNS",
+    "NOT_JUDGED",
     "NO_PLAN",
     "PLAN_PATH",
     "REVENUE_INTERVAL",
@@ -81,6 +82,9 @@ REVENUE_INTERVAL = (
     "95 % t interval of the mean over the person's whole months of revenue "
     "(mean +- t(0.975, n-1) sd / sqrt n, floored at 0; none with fewer than 2 months)"
 )
+# The source of a stage whose "now" the records hold but cannot judge (GoalsReport's
+# ``not_judged`` says why): won deals and revenue of an export of open or lost deals only.
+NOT_JUDGED = "not judged"
 _POSITIONAL = re.compile(r"^stage_(\d+)$")
 
 
@@ -91,9 +95,12 @@ class GoalsReport:
     ``team``: one row per :data:`FUNNEL` stage: ``stage``, ``label``, ``now`` (a month,
     mean over the records' whole months; NaN where the records cannot tell), ``needed``
     (a month, mean over the plan's months), ``gap`` (needed - now), ``ratio`` (now /
-    needed, NaN when nothing is needed) and ``source`` (where "now" comes from).
-    ``largest_gap``: the stage with the lowest ratio (largest gap relative to the need),
-    None when no stage has both figures. ``people``: one row per person (see
+    needed, NaN when nothing is needed), ``source`` (where "now" comes from) and
+    ``now_low``-``now_high`` (95 % t interval of "now" over the whole months, NaN with
+    fewer than 2). ``largest_gap``: of the stages short of plan beyond rounding and
+    beyond the interval of their "now" (:func:`_largest_gap`), the one with the lowest
+    ratio; None when none is; ``within_noise``: the stages under plan only within that
+    interval. ``people``: one row per person (see
     :func:`goals_against_results`); ``furthest``: the selling people, lowest ratio of
     revenue now over their share of the needed revenue first, with the 95 % interval of
     their monthly revenue (:data:`REVENUE_INTERVAL`) and of the ratio.
@@ -124,6 +131,11 @@ class GoalsReport:
     plan_assumed: bool = False
     # Whole months left out as still filling, and why (calibrate.observed.filling_note).
     filling_note: str = ""
+    # Stages under plan only within the 95 % interval of their "now": no gap named.
+    within_noise: tuple[str, ...] = ()
+    # Stages whose "now" the records hold but cannot judge (source NOT_JUDGED; the
+    # reason is ``not_judged``): won deals and revenue of open-only or lost-only deals.
+    unjudged: tuple[str, ...] = ()
 
     @property
     def no_plan(self) -> str:
@@ -237,12 +249,16 @@ def _not_fitted(records: Records, scenario: Scenario, kept: Sequence[Kept]) -> s
     """Why the needs before revenue are not derived ("": the win rate is fitted).
 
     The stages a plan needs before revenue come from the win rate; with no closed deal
-    in the records the win rate is the base's assumption, so a need derived from it
-    would rest on nothing the team did.
+    in the records, or closed deals all of one outcome in a file that looks filtered by
+    status (calibrate.records.filtered_export: MIN_CLOSED or more, all won or all lost,
+    where the fits keep the win rate too), the win rate is the base's assumption, so a
+    need derived from it would rest on nothing the team did. Won deals rest on the deal
+    values, not on the win rate: with closed deals all of one outcome their need stays.
     """
     deals = records.deals
-    closed = 0 if deals is None else int(deals["status"].isin([Status.WON, Status.LOST]).sum())
-    if closed:
+    won, lost, _ = _outcome_counts(records)
+    one_side = _one_sided(records)
+    if won + lost and not one_side:
         return ""
     fields = [".".join(str(p) for p in k.path) for k in kept if k.path[-1:] == ("convert",)]
     if not fields:
@@ -253,23 +269,32 @@ def _not_fitted(records: Records, scenario: Scenario, kept: Sequence[Kept]) -> s
         ]
     shown = ", ".join(fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
     what = "no deals in the records" if deals is None or deals.empty else "no closed deal"
+    before = "revenue"
+    if one_side:
+        what, before = _all_one_side(won, lost), "won deals"
     return (
         f"{what}, so the win rate is not fitted (assumption kept: {shown}); what the plan "
-        "needs before revenue is not derived from it"
+        f"needs before {before} is not derived from it"
     )
 
 
 def _not_judged(records: Records, sources: Mapping[str, str]) -> str:
-    """Why revenue against the plan cannot be judged, in words ("": it can)."""
+    """Why revenue against the plan cannot be judged, in words ("": it can).
+
+    No deals; no closed deal (an export of open deals only?); or closed deals all lost
+    in a file that looks filtered by status (:func:`_one_sided`): the won deals and the
+    revenue of 0 would be the filter's, not the team's.
+    """
     if not sources["revenue"]:
         return "revenue against the plan needs deals, and the records hold none"
-    deals = records.deals
-    closed = 0 if deals is None else int(deals["status"].isin([Status.WON, Status.LOST]).sum())
-    if closed == 0:
+    won, lost, _ = _outcome_counts(records)
+    if won + lost == 0:
         return (
             "no deal in the records is closed (an export of open deals only?), so the "
             "revenue won now is not measured"
         )
+    if _one_sided(records) and not won:  # the filter's 0, not the team's
+        return f"{_all_one_side(won, lost)}, so the deals won and the revenue now are not measured"
     return ""
 
 
@@ -290,30 +315,54 @@ def _stages_like(records: Records, like: re.Pattern[str]) -> bool:
     return bool(stages["stage"].fillna("").astype(str).str.contains(like).any())
 
 
-def _won_only(records: Records) -> bool:
-    """The deals look filtered to won ones (calibrate.records.filtered_export, no lost).
-
-    Such a file holds only the deals that got to the end: the deals created in it, and
-    the stages they passed, are not every deal that entered the funnel, so the stages
-    before won are not measured by it (a false gap at the first stage otherwise).
-    """
+def _outcome_counts(records: Records) -> tuple[int, int, int]:
+    """Deals won, lost and still open in the records (zeros without deals)."""
     deals = records.deals
     if deals is None or deals.empty:
-        return False
+        return 0, 0, 0
     status = deals["status"]
     won = int((status == Status.WON.value).sum())
     lost = int((status == Status.LOST.value).sum())
-    return won > 0 and lost == 0 and filtered_export(won, lost, len(status) - won) is not None
+    return won, lost, len(status) - won - lost
+
+
+def _filtered(records: Records) -> str | None:
+    """The question deals filtered by status raise (calibrate.records.filtered_export)."""
+    won, lost, still_open = _outcome_counts(records)
+    return filtered_export(won, lost, still_open) if won + lost + still_open else None
+
+
+def _all_one_side(won: int, lost: int) -> str:
+    """Closed deals all of one outcome, in words.
+
+    "702 closed deals, all won (a won-only export?)".
+    """
+    side = "won" if won else "lost"
+    return f"{won + lost} closed deals, all {side} (a {side}-only export?)"
+
+
+def _one_sided(records: Records) -> bool:
+    """Closed deals all won or all lost, in a file that looks filtered by status.
+
+    Such a file holds only the deals that got to one end, so the deals created in it,
+    and the stages they passed, are not every deal that entered the funnel (a false gap,
+    or a false surplus, at the first stage otherwise); its win rate is the filter's.
+    """
+    won, lost, _ = _outcome_counts(records)
+    return _filtered(records) is not None and (won + lost) > 0 and not (won and lost)
 
 
 def _sources(records: Records) -> dict[str, str]:
     """Stage -> where its "now" comes from ("" when the records cannot tell).
 
-    Deals filtered to won ones (:func:`_won_only`) measure no stage before won.
+    Closed deals all won or all lost in a file filtered by status (:func:`_one_sided`)
+    measure no stage before won: the deals created in it are not every deal that entered
+    the funnel. (Open deals alone still measure the first stage: most deals created in
+    the last months are still open.)
     """
     kinds = _kinds_logged(records)
     deals = records.deals is not None and not records.deals.empty
-    whole = deals and not _won_only(records)
+    whole = deals and not _one_sided(records)
     src = {
         "dials": "activities" if ActivityKind.DIAL in kinds else "",
         "conversations": "activities" if ActivityKind.CONVERSATION in kinds else "",
@@ -353,6 +402,24 @@ _BOOKED_AND_HELD = "bookings and meetings held on channels not booked (activitie
 _ACTIVITY_FIRST = ("bookings (activities)", _BOOKED_AND_HELD, "meetings (activities)")
 
 
+def _own_first_stage(
+    records: Records,
+) -> tuple[Records, tuple[pd.Timestamp, pd.Timestamp] | None]:
+    """The activities that are entries into the first stage, and the records' span.
+
+    Bookings, and meetings held on a channel where no booking is logged (see
+    :func:`_first_stage_entries`).
+    """
+    acts = records.activities
+    assert acts is not None  # the first stage comes from activities only when logged
+    channel = acts["channel"].fillna("").astype(str)
+    booked = set(channel[acts["kind"] == ActivityKind.BOOKING])
+    again = (acts["kind"] == ActivityKind.MEETING) & channel.isin(booked)
+    period = records_period(records)
+    span = None if period is None else (period.first, period.last)
+    return Records(activities=acts.loc[~again.to_numpy()]), span
+
+
 def _first_stage_entries(records: Records, people: Sequence[str]) -> pd.Series:
     """Person -> entries into the first stage a month, from activities (one rule).
 
@@ -364,14 +431,7 @@ def _first_stage_entries(records: Records, people: Sequence[str]) -> pd.Series:
     bookings and such meetings (``observed_funnel``), and the team's is the sum over the
     people, so the team row and the people's cells measure the same thing.
     """
-    acts = records.activities
-    assert acts is not None  # the first stage comes from activities only when logged
-    channel = acts["channel"].fillna("").astype(str)
-    booked = set(channel[acts["kind"] == ActivityKind.BOOKING])
-    again = (acts["kind"] == ActivityKind.MEETING) & channel.isin(booked)
-    period = records_period(records)
-    span = None if period is None else (period.first, period.last)
-    own = Records(activities=acts.loc[~again.to_numpy()])
+    own, span = _own_first_stage(records)
     by_person = observed_funnel(own, by="person", people=people, span=span)
     means = by_person.loc[by_person["month"] == MEAN].set_index("person")
     entries = means["bookings"].astype(float) + means["meetings"].astype(float)
@@ -595,7 +655,8 @@ def _team_sellers(records: Records, roles: Mapping[str, str], scenario: Scenario
     return out
 
 
-def _revenue_interval(values: np.ndarray) -> tuple[float, float]:
+def _mean_interval(values: np.ndarray) -> tuple[float, float]:
+    """95 % t interval of the mean of monthly values (:data:`REVENUE_INTERVAL`'s rule)."""
     n = len(values)
     if n < 2:
         return math.nan, math.nan
@@ -674,7 +735,7 @@ def _people_table(
         )
         revenue = monthly.loc[monthly["person"] == person, "revenue"].to_numpy(dtype=float)
         row["months"] = len(revenue)
-        row["revenue_low"], row["revenue_high"] = _revenue_interval(revenue)
+        row["revenue_low"], row["revenue_high"] = _mean_interval(revenue)
         rows.append(row)
     table = pd.DataFrame(rows)
     need = table["revenue_needed"].to_numpy(dtype=float)
@@ -709,6 +770,35 @@ def _furthest(table: pd.DataFrame) -> pd.DataFrame:
     short = table.loc[(table["share"] > 0) & (table["ratio"] < 1.0)]
     ordered = short.sort_values(["ratio", "person"], kind="stable")
     return ordered[_FURTHEST].reset_index(drop=True)
+
+
+def _largest_gap(team: pd.DataFrame) -> tuple[str | None, tuple[str, ...]]:
+    """The stage with the largest gap, and the stages short of plan only within noise.
+
+    A stage is short when its ratio (now / needed) is under 1 by more than rounding
+    (:data:`_ON_PLAN`) and, where its "now" has a 95 % interval (``now_low``-``now_high``:
+    the t interval of the mean over the whole months, :data:`REVENUE_INTERVAL`'s rule;
+    none with fewer than 2 whole months), the need lies above the interval's high end:
+    a need inside it is a shortfall the months' own spread could make (won deals 54.1 a
+    month against 54.4 needed, over months of 40 to 70, is no gap). A stage not measured
+    or not needed (ratio NaN: not in the records, not judged, not derived) is never
+    short. Of the short stages, the lowest ratio is the largest gap (None: none short);
+    the stages under plan only within their interval are returned in funnel order.
+    """
+    under = team["ratio"] < 1.0 - _ON_PLAN  # NaN compares False: unmeasured is no gap
+    beyond = ~(team["now_high"] >= team["needed"])  # NaN (no interval): the ratio decides
+    short = team.loc[under & beyond]
+    largest = None if short.empty else str(short.loc[short["ratio"].idxmin(), "stage"])
+    noise = tuple(str(s) for s in team.loc[under & ~beyond, "stage"])
+    return largest, noise
+
+
+def _first_stage_months(records: Records) -> np.ndarray:
+    """The team's whole months of first-stage entries from activities (a month each)."""
+    own, span = _own_first_stage(records)
+    months = observed_funnel(own, span=span)
+    whole = months.loc[(months["month"] != MEAN) & months["whole"]]
+    return (whole["bookings"].astype(float) + whole["meetings"].astype(float)).to_numpy()
 
 
 # --- the report -----------------------------------------------------------------------
@@ -754,9 +844,13 @@ def goals_against_results(
         the months they touch when none is whole, the plan's months with no dated
         record); "needed" is the plan written in the scenario on those months, through
         the funnel of ``needs`` (:func:`_on_months`). With no closed deal the win rate is
-        not fitted: only the revenue is needed (``not_fitted`` says why). With no deals
-        revenue against the plan cannot be judged: ``furthest`` is empty and
-        ``revenue_judged`` False; so too when the plan is an assumption (``kept`` holds
+        not fitted: only the revenue is needed (``not_fitted`` says why); with closed
+        deals all won or all lost in a file filtered by status, only won deals and
+        revenue. With no deals revenue against the plan cannot be judged: ``furthest`` is
+        empty and ``revenue_judged`` False; so too with no closed deal, or closed deals
+        all lost (the won deals and revenue, source :data:`NOT_JUDGED`, are then in
+        ``unjudged``, their "now" NaN, and ``not_judged`` says why); and when the plan is
+        an assumption (``kept`` holds
         :data:`PLAN_PATH`): then nothing is needed, ``plan_assumed`` is True and
         ``not_judged`` is :data:`NO_PLAN`. A person's first stage, when it comes from
         activities, is their bookings and the meetings they held on a channel where no
@@ -782,15 +876,22 @@ def goals_against_results(
     if plan_assumed:  # a plan teamsim made up needs nothing of the team
         needed = {s: math.nan for s in needed}
     elif not_fitted:
-        needed = {s: (v if s == "revenue" else math.nan) for s, v in needed.items()}
+        # Won deals rest on the deal values, not on the win rate: kept where those were
+        # fitted (closed deals all won); with no won deal neither is.
+        kept_stages = ("won", "revenue") if _one_sided(records) else ("revenue",)
+        needed = {s: (v if s in kept_stages else math.nan) for s, v in needed.items()}
     sources = _sources(records)
     not_judged = _not_judged(records, sources)
+    unjudged: tuple[str, ...] = ()
     if not_judged and sources["revenue"]:
-        # Open deals alone measure no closing: a won count or revenue of 0 would read as
-        # the team's result, when the export most likely holds open deals only.
+        # Open deals alone, or lost deals alone, measure no closing: a won count or
+        # revenue of 0 would read as the team's result, when the export most likely
+        # holds open (or lost) deals only.
         sources = {**sources, "won": "", "revenue": ""}
+        unjudged = ("won", "revenue")
     team_now = observed_funnel(records)
     mean = team_now.loc[team_now["month"] == MEAN]
+    monthly = team_now.loc[(team_now["month"] != MEAN) & team_now["whole"]]
     table = _people_table(
         records, scenario, needed=needed, needs=placed, sources=sources, people=people
     )
@@ -799,9 +900,13 @@ def goals_against_results(
         source = sources[stage]
         column = _now_column(stage, source)
         now = float(mean[column].iloc[0]) if source and not mean.empty else math.nan
-        if source in _ACTIVITY_FIRST and not table.empty:
+        months_now = monthly[column].to_numpy(dtype=float) if source else np.array([])
+        if source in _ACTIVITY_FIRST:
             # The team's first stage is the sum of the people's (_first_stage_entries).
-            now = float(table["first_stage_now"].astype(float).sum())
+            months_now = _first_stage_months(records)
+            if not table.empty:
+                now = float(table["first_stage_now"].astype(float).sum())
+        low, high = _mean_interval(months_now)
         need = needed[stage]
         ratio = now / need if need > 0 else math.nan
         rows.append(
@@ -812,13 +917,13 @@ def goals_against_results(
                 "needed": need,
                 "gap": need - now,
                 "ratio": ratio,
-                "source": source or "not in the records",
+                "source": (NOT_JUDGED if stage in unjudged else (source or "not in the records")),
+                "now_low": low,
+                "now_high": high,
             }
         )
     team = pd.DataFrame(rows)
-    # NaN compares False: unmeasured is no gap; a rounding hair under 1 is on plan.
-    short = team.loc[team["ratio"] < 1.0 - _ON_PLAN]
-    largest = None if short.empty else str(short.loc[short["ratio"].idxmin(), "stage"])
+    largest, within_noise = _largest_gap(team)
     judged = not (not_judged or plan_assumed)
     return GoalsReport(
         team=team,
@@ -838,4 +943,6 @@ def goals_against_results(
         revenue_judged=judged,
         not_judged=NO_PLAN if plan_assumed and not not_judged else not_judged,
         plan_assumed=plan_assumed,
+        within_noise=within_noise,
+        unjudged=unjudged,
     )

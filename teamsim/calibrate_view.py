@@ -55,6 +55,7 @@ __all__ = [
     "fit_value",
     "gap_note",
     "interval",
+    "judged_note",
     "months_note",
     "needs_frame",
     "person_cell",
@@ -130,10 +131,13 @@ def rows_note(report: GoalsReport, *, where: str = "see problems") -> str:
 def gap_note(report: GoalsReport) -> str:
     """The stage furthest short of the plan, in words; or that none is short.
 
-    "largest gap: revenue, 99.2 % of plan (5,400 USD short a month)"; "no shortfall:
-    every stage measured is at or above plan"; "no gap to show: no stage is both
-    needed and measured"; with a plan teamsim assumed (no --plan, no base, too few won
-    deals to take it from), "no plan given: give --plan AMOUNT to compare".
+    "largest gap: revenue, 92.4 % of plan (5,400 USD short a month)"; "no gap beyond
+    the months' spread: won deals 99.5 % of plan, the need inside the 95 % interval of
+    now (49.8–58.4)" (a stage under plan only within the interval of its "now",
+    :attr:`calibrate.GoalsReport.within_noise`); "no shortfall: every stage measured is
+    at or above plan"; "no gap to show: no stage is both needed and measured"; with a
+    plan teamsim assumed (no --plan, no base, too few won deals to take it from), "no
+    plan given: give --plan AMOUNT to compare".
     """
     if report.plan_assumed:
         return report.no_plan
@@ -144,9 +148,43 @@ def gap_note(report: GoalsReport) -> str:
         short = _amount(stage, float(row["gap"]), report.currency, locale=report.locale or None)
         ratio = _share(float(row["ratio"]))
         return f"largest gap: {_lower(LABELS[stage])}, {ratio} of plan ({short} short a month)"
+    if report.within_noise:
+        return "no gap beyond the months' spread: " + "; ".join(
+            _within_noise(report, stage) for stage in report.within_noise
+        )
     if team["ratio"].notna().any():
         return "no shortfall: every stage measured is at or above plan"
     return "no gap to show: no stage is both needed and measured"
+
+
+def _within_noise(report: GoalsReport, stage: str) -> str:
+    """A stage under plan only within the interval of its "now", in words.
+
+    "won deals 99.5 % of plan, the need inside the 95 % interval of now (51.0–57.2)".
+    """
+    row = report.team.loc[report.team["stage"] == stage].iloc[0]
+    where = report.locale or None
+    low, high = float(row["now_low"]), float(row["now_high"])
+    if stage == "revenue":
+        span = format_money_range(low, high, report.currency, where, joiner=JOINER)
+    else:
+        span = f"{_amount(stage, low, '')}{JOINER}{_amount(stage, high, '')}"
+    return (
+        f"{_lower(LABELS[stage])} {_share(float(row['ratio']))} of plan, the need inside "
+        f"the 95 % interval of now ({span})"
+    )
+
+
+def judged_note(report: GoalsReport) -> str:
+    """The stages the records hold but cannot judge, and why ("" when none).
+
+    "won deals and revenue not judged: 4886 closed deals, all lost (a lost-only
+    export?), so the deals won and the revenue now are not measured".
+    """
+    if not report.unjudged:
+        return ""
+    labels = " and ".join(_lower(LABELS[s]) for s in report.unjudged)
+    return f"{labels} not judged: {report.not_judged}"
 
 
 # --- the plan's needs -----------------------------------------------------------------
@@ -423,6 +461,7 @@ def _team_grid(report: GoalsReport) -> Grid:
                 months_note(report),
                 report.not_fitted,
                 _sources_note(report),
+                judged_note(report),
                 gap_note(report),
                 rows_note(report, where=report_where(report)),
             ]
@@ -453,13 +492,15 @@ def _sources_note(report: GoalsReport) -> str:
     """Where each stage's "now" comes from, in one sentence (a column would not fit)."""
     by_source: dict[str, list[str]] = {}
     for stage, source in zip(report.team["stage"], report.team["source"], strict=True):
+        if stage in report.unjudged:
+            continue  # judged_note names them, with why
         by_source.setdefault(str(source), []).append(_lower(LABELS[str(stage)]))
     parts = [
         f"{'not in the records' if s == 'not in the records' else 'from the ' + s}: "
         f"{', '.join(stages)}"
         for s, stages in by_source.items()
     ]
-    return f"now {'; '.join(parts)}"
+    return f"now {'; '.join(parts)}" if parts else ""
 
 
 def against_plan(
@@ -1002,6 +1043,7 @@ def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
             "now and needed: the months": months_note(report),
             "win rate": report.not_fitted or "fitted from the closed deals",
             "largest gap": gap_note(report),
+            "not judged": judged_note(report) or "none",
             "rows": rows_note(report, where="see sheet problems"),
             "revenue interval": report.revenue_interval,
             "currency": report.currency,
