@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sim import KPIS, TeamsimError
 from sim.scenario import Scenario
-from teamsim.store import DETAIL_TABLES
+from teamsim.runs_io import stored_scenario
+from teamsim.store import DETAIL_TABLES, Store
 
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 # Sheets longer than this keep Excel's general format: the summaries are far shorter.
@@ -165,6 +167,54 @@ def ordered(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     rest = [n for n in tables if n not in first and n not in DETAIL_TABLES]
     raw = [n for n in tables if n in DETAIL_TABLES]
     return {n: tables[n] for n in (*first, *rest, *raw)}
+
+
+def workbook_currency(scenarios: Iterable[Scenario | None]) -> str | None:
+    """The currency a workbook's money is formatted in: its scenarios' one currency.
+
+    The one rule every export follows (``teamsim runs export``, ``compare --excel``,
+    ``sweep --excel`` and the dashboard's downloads). None when a scenario is unknown
+    (a stored text that no longer validates) or the scenarios differ: then no money
+    format is claimed, rather than a wrong currency.
+    """
+    found = {None if s is None else s.currency for s in scenarios}
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """A stored run's tables as they are exported, and the scenario they came from."""
+
+    tables: dict[str, pd.DataFrame]  # reading order (:func:`ordered`), dates beside offsets
+    scenario: Scenario | None  # None: the stored scenario no longer validates
+
+    @property
+    def currency(self) -> str | None:
+        """The money's currency (:func:`workbook_currency`); None when unknown."""
+        return workbook_currency([self.scenario])
+
+
+def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTables:
+    """A stored run's tables for export: summaries, and the raw tables with ``detail``.
+
+    ``meta``: the run's :meth:`Store.run_meta`. In reading order (:func:`ordered`), with
+    dates beside the day, week, month and minute columns (:func:`with_dates`) when the
+    run's scenario still validates. The CLI's ``runs export`` and the dashboard's Runs
+    page both export through here, so their workbooks agree.
+
+    Raises:
+        StoreError: a table cannot be read.
+    """
+    names = [n for n in meta["tables"] if detail or n not in DETAIL_TABLES]
+    run_id = str(meta["run_id"])
+    tables = ordered({n: store.load_table(run_id, n) for n in names})
+    try:
+        scenario: Scenario | None = stored_scenario(meta)
+    except TeamsimError:
+        scenario = None
+    if scenario is not None:
+        tables = {n: with_dates(f, scenario) for n, f in tables.items()}
+    return RunTables(tables, scenario)
 
 
 class ExportError(TeamsimError):

@@ -1,0 +1,162 @@
+"""Issue 11, things a head noticed: the dashboard's workbooks in the run's currency, titles
+that read naturally mid-sentence, diagnoses that wrap under their own text, one home for
+the choice of executor, and a workbook written as fast as it can be, unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+import sim
+from dashboard import exports
+from sim import in_sentence
+from teamsim.cli import app
+from teamsim.commands.new import starter_text
+from teamsim.compare import compare, side_from_result
+from teamsim.executors import make_executor
+from teamsim.export import workbook_currency
+from teamsim.io import load_scenario
+from teamsim.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+# A short GBP run: the bundled support desk, three weeks, two replications.
+SHORT = ("--set", "calendar.horizon_days=21", "-n", "2", "--workers", "1")
+
+
+def _cli(*args: str, columns: int = 80) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": str(columns)})
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, str]:
+    """A store holding one short run of the support desk (GBP), with its raw tables."""
+    path = tmp_path_factory.mktemp("store") / "runs.duckdb"
+    scenario = str(ROOT / "scenarios" / "support_desk.yaml")
+    code, text = _cli("simulate", scenario, *SHORT, "--detail", "--store", str(path))
+    assert code == 0, text
+    store = Store(path)
+    return store, str(store.list_runs()["run_id"].iloc[0])
+
+
+def _formats(book: openpyxl.Workbook) -> dict[str, list[list[Any]]]:
+    """Every sheet's (value, number format) cells, row by row."""
+    return {
+        ws.title: [[(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+        for ws in book.worksheets
+    }
+
+
+def _money_cells(book: openpyxl.Workbook, sheet: str) -> list[str]:
+    """The number formats of the 'mean' cells of a sheet's rows in GBP."""
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    unit, mean = header.index("unit"), header.index("mean")
+    return [row[mean].number_format for row in ws.iter_rows(min_row=2) if row[unit].value == "GBP"]
+
+
+# 1. The dashboard's workbooks carry the currency the CLI's export names.
+
+
+def test_the_dashboard_run_workbook_is_the_cli_export_in_the_runs_currency(
+    stored: tuple[Store, str], tmp_path: Path
+) -> None:
+    store, run_id = stored
+    dashboard_book = openpyxl.load_workbook(
+        io.BytesIO(exports.run_workbook_bytes(store, run_id, {"run_id": run_id}))
+    )
+    money = _money_cells(dashboard_book, "kpis")
+    assert money and set(money) == {'#,##0 "GBP"'}  # before: General, no currency
+    code, text = _cli(
+        "runs", "export", run_id, "--to", str(tmp_path), "--format", "xlsx", "--detail",
+        "--store", str(store.path),
+    )  # fmt: skip
+    assert code == 0, text
+    cli_book = openpyxl.load_workbook(tmp_path / run_id / f"{run_id}.xlsx")
+    assert dashboard_book.sheetnames == cli_book.sheetnames
+    dash, cli = _formats(dashboard_book), _formats(cli_book)
+    for sheet in cli_book.sheetnames[1:]:  # the 'about' sheets say different things
+        assert dash[sheet] == cli[sheet], sheet
+
+
+def test_the_dashboard_comparison_workbook_formats_money_in_the_sides_currency() -> None:
+    scenario = load_scenario(
+        ROOT / "scenarios" / "b2b_smb.yaml", ["calendar.horizon_days=45", "calendar.warmup_days=5"]
+    )
+    a = sim.simulate(scenario, 2, seed=1, workers=1)
+    b = sim.simulate(scenario, 2, seed=2, workers=1)
+    result = compare([side_from_result("a", a), side_from_result("b", b)])
+    book = openpyxl.load_workbook(io.BytesIO(exports.comparison_workbook_bytes(result, {})))
+    about = {r[0].value: r[1].value for r in book["about"].iter_rows(min_row=2)}
+    assert about["currency"] == "USD: every amount of money in this workbook"
+    ws = book["comparison"]
+    header = [c.value for c in ws[1]]
+    money = [
+        r[header.index("a")].number_format
+        for r in ws.iter_rows(min_row=2)
+        if r[header.index("unit")].value == "USD"
+    ]
+    assert money and set(money) == {'#,##0 "USD"'}  # before: General
+
+
+def test_a_workbooks_currency_is_its_scenarios_one_currency_or_none() -> None:
+    gbp = load_scenario(ROOT / "scenarios" / "support_desk.yaml")
+    usd = load_scenario(ROOT / "scenarios" / "b2b_smb.yaml")
+    assert workbook_currency([gbp, gbp]) == "GBP"
+    assert workbook_currency([gbp, usd]) is None  # no amount is in both
+    assert workbook_currency([gbp, None]) is None  # a run whose scenario no longer loads
+    assert workbook_currency([]) is None
+
+
+# 2. Names mid-sentence.
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("Team lead", "team lead"),
+        ("Client referrals", "client referrals"),
+        ("Sales manager 3", "sales manager 3"),
+        ("Head of Sales", "Head of Sales"),  # capitals the user wrote: a name as written
+        ("CEO", "CEO"),
+        ("KAM team", "KAM team"),
+        ("team lead", "team lead"),
+        ("", ""),
+    ],
+)
+def test_a_title_in_a_sentence(title: str, said: str) -> None:
+    assert in_sentence(title) == said
+
+
+def test_the_plans_limits_name_a_pool_in_quotes_and_a_role_in_lower_case(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(starter_text(name="North team", currency="EUR"), encoding="utf-8")
+    six = ("--set", "roles.seller.headcount={current: 6, min: 3, max: 10}")
+    code, text = _cli("plan", str(team), *six, columns=200)
+    assert code == 0, text
+    assert '│ the warm pool "Client referrals" is used up ' in text
+    assert "warm pool Client referrals" not in text
+    # A title mid-sentence in any limit or diagnosis would read "of Sales manager".
+    assert not re.search(r"(of|at the|by|another|second) (Sales manager|Team lead|Head of)", text)
+
+
+# 4. The executor: sim chooses, teamsim reads the choice.
+
+
+def test_the_local_executor_is_sims_choice() -> None:
+    with make_executor("local", workers=1) as one:
+        assert isinstance(one, sim.InlineExecutor)
+    with make_executor("local", workers=2) as two:
+        assert isinstance(two, sim.ProcessExecutor) and two.workers == 2
+    assert isinstance(sim.local_executor(1), sim.InlineExecutor)
+    assert isinstance(sim.local_executor(None), sim.ProcessExecutor)
+    # One home for the rule: teamsim names neither executor class.
+    text = (ROOT / "teamsim" / "executors.py").read_text()
+    assert "InlineExecutor" not in text and "ProcessExecutor" not in text
