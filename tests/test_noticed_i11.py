@@ -6,6 +6,7 @@ the choice of executor, and a workbook written as fast as it can be, unchanged.
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,57 @@ def test_the_local_executor_is_sims_choice() -> None:
     # One home for the rule: teamsim names neither executor class.
     text = (ROOT / "teamsim" / "executors.py").read_text()
     assert "InlineExecutor" not in text and "ProcessExecutor" not in text
+
+
+# 3. Diagnoses wrap under their own text.
+
+B2B_SHORT = (
+    str(ROOT / "scenarios" / "b2b_smb.yaml"),
+    "-n", "2", "--workers", "1", "--no-save", "--seed", "5",
+    "--set", "calendar.horizon_days=45", "--set", "calendar.warmup_days=5",
+)  # fmt: skip
+
+
+def _items(block: list[str]) -> list[str]:
+    """The findings of a printed list: each item's lines joined, as one sentence."""
+    items: list[str] = []
+    for line in block:
+        if line.startswith("  - "):
+            items.append(line[4:].strip())
+        else:
+            assert re.match(r"^    \S", line), f"a continuation at the margin: {line!r}"
+            items[-1] += " " + line.strip()
+    return items
+
+
+def test_simulate_hangs_a_diagnosis_under_its_text_at_80_columns() -> None:
+    code, text = _cli("simulate", *B2B_SHORT, columns=80)
+    assert code == 0, text
+    lines = text.splitlines()
+    start = lines.index(next(x for x in lines if x.rstrip() == "Diagnoses")) + 1
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("  "):
+            break
+        block.append(line)
+    assert len(block) > 4  # long findings, wrapped: the case that went wrong
+    assert all(len(x.rstrip()) <= 80 for x in block)
+    ran = CliRunner().invoke(app, ["simulate", *B2B_SHORT, "--json"], env={"COLUMNS": "80"})
+    assert ran.exit_code == 0, ran.output
+    found = json.loads(ran.stdout)["diagnoses"]
+    # Joined back, the lines are the findings word for word: no word cut or lost.
+    assert _items(block) == [f"{d['cause']}; {d['remedy']}" for d in found]
+
+
+def test_a_long_word_and_brackets_in_a_diagnosis_are_kept_as_written() -> None:
+    from rich.console import Console
+
+    from sim import Diagnosis
+    from teamsim.diagnose_view import render_diagnoses
+
+    console = Console(width=40, record=True, color_system=None)
+    finding = Diagnosis("a [bold] cause " + "word " * 12, "change roles.team_lead.headcount")
+    console.print(render_diagnoses((finding,)))
+    lines = console.export_text().splitlines()
+    assert lines[0].rstrip() == "Diagnoses"
+    assert _items(lines[1:]) == [finding.line.replace("  ", " ").strip()]
