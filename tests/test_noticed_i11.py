@@ -5,13 +5,16 @@ the choice of executor, and a workbook written as fast as it can be, unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -22,7 +25,7 @@ from teamsim.cli import app
 from teamsim.commands.new import starter_text
 from teamsim.compare import compare, side_from_result
 from teamsim.executors import make_executor
-from teamsim.export import workbook_currency
+from teamsim.export import workbook_currency, write_workbook
 from teamsim.io import load_scenario
 from teamsim.store import Store
 
@@ -215,3 +218,86 @@ def test_a_long_word_and_brackets_in_a_diagnosis_are_kept_as_written() -> None:
     lines = console.export_text().splitlines()
     assert lines[0].rstrip() == "Diagnoses"
     assert _items(lines[1:]) == [finding.line.replace("  ", " ").strip()]
+
+
+# 5. The workbook, written in openpyxl's write-only mode, holds what it held.
+
+TINY = {
+    # A KPI table: money and shares by the row's unit; "n" and text stay General.
+    "kpis": pd.DataFrame(
+        {
+            "kpi": ["revenue_per_month", "utilisation_line", "calls_per_day", "empty"],
+            "unit": ["currency", "share", "calls", "currency"],
+            "mean": [150_000.5, 0.8125, 31.0, math.nan],
+            "n": [20, 20, 20, 0],
+        }
+    ),
+    # A raw table: dates, times, a missing date, text, ints, bools, infinities.
+    "deals": pd.DataFrame(
+        {
+            "deal": ["d1", "d2", "d3"],
+            "created_date": [dt.date(2027, 3, 1), dt.date(2027, 3, 2), None],
+            "closed_at": [
+                pd.Timestamp("2027-03-05 10:30"),
+                pd.NaT,
+                pd.Timestamp("2027-03-09 17:00"),
+            ],
+            "value": [1_000.0, math.inf, -math.inf],
+            "won": [True, False, True],
+            "cycle_min": [10, 20, 30],
+            "revenue": [500.0, math.nan, 0.0],  # money by the column's name
+        }
+    ),
+}
+
+
+def _cells(book: openpyxl.Workbook, sheet: str) -> list[list[tuple[Any, str]]]:
+    rows = book[sheet].iter_rows()
+    return [[(c.value, c.number_format) for c in row] for row in rows]
+
+
+def test_a_tiny_workbook_has_the_values_and_number_formats_it_always_had(
+    tmp_path: Path,
+) -> None:
+    path = write_workbook(tmp_path / "tiny.xlsx", TINY, {"run": "r1"}, currency="EUR")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["about", "kpis", "deals"]
+    money, share = '#,##0 "EUR"', "0.0%"
+    assert _cells(book, "about") == [
+        [("item", "General"), ("value", "General")],
+        [("run", "General"), ("r1", "General")],
+        [("currency", "General"), ("EUR: every amount of money in this workbook", "General")],
+    ]
+    assert _cells(book, "kpis") == [
+        [("kpi", "General"), ("unit", "General"), ("mean", "General"), ("n", "General")],
+        [("revenue_per_month", "General"), ("EUR", "General"), (150000.5, money), (20, "General")],
+        [("utilisation_line", "General"), ("share", "General"), (0.8125, share), (20, "General")],
+        [("calls_per_day", "General"), ("calls", "General"), (31, "General"), (20, "General")],
+        [("empty", "General"), ("EUR", "General"), (None, money), (0, "General")],
+    ]
+    day, stamp = "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS"
+    assert _cells(book, "deals")[1:] == [
+        [("d1", "General"), (dt.datetime(2027, 3, 1), day),
+         (dt.datetime(2027, 3, 5, 10, 30), stamp),
+         (1000, "General"), (True, "General"), (10, "General"), (500, money)],
+        [("d2", "General"), (dt.datetime(2027, 3, 2), day), (None, "General"), ("inf", "General"),
+         (False, "General"), (20, "General"), (None, money)],
+        [("d3", "General"), (None, "General"), (dt.datetime(2027, 3, 9, 17), stamp),
+         ("-inf", "General"), (True, "General"), (30, "General"), (0, money)],
+    ]  # fmt: skip
+    for ws in book.worksheets:  # a bold, boxed, centred header; the top row frozen
+        assert ws.freeze_panes == "A2"
+        for cell in ws[1]:
+            assert cell.font.b and cell.border.left.style == "thin"
+            assert cell.alignment.horizontal == "center"
+    assert book["deals"].column_dimensions["B"].width == 14  # "created_date" + 2
+
+
+def test_the_values_are_the_ones_pandas_writes(tmp_path: Path) -> None:
+    """pandas' own ``to_excel`` is the reference for how each kind of value is written."""
+    path = write_workbook(tmp_path / "ours.xlsx", {"deals": TINY["deals"]})
+    reference = tmp_path / "pandas.xlsx"
+    TINY["deals"].to_excel(reference, sheet_name="deals", index=False)
+    ours = _cells(openpyxl.load_workbook(path), "deals")
+    theirs = _cells(openpyxl.load_workbook(reference), "deals")
+    assert ours == theirs
