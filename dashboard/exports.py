@@ -1,4 +1,9 @@
-"""Downloads: Excel workbooks and zipped CSV files as bytes for ``st.download_button``."""
+"""Downloads: Excel workbooks and zipped CSV files as bytes for ``st.download_button``.
+
+The workbooks are the ones ``teamsim`` writes (:mod:`teamsim.export`): the same tables in
+the same order, money formatted in the currency the CLI's export names
+(:func:`teamsim.export.workbook_currency`).
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,40 @@ from typing import Any
 
 import pandas as pd
 
-from teamsim.export import write_workbook
+from teamsim.compare import Comparison, comparison_sheets
+from teamsim.export import run_tables, workbook_currency, write_workbook
+from teamsim.store import Store
 
-__all__ = ["csv_zip", "workbook_bytes"]
+__all__ = ["comparison_workbook_bytes", "csv_zip", "run_workbook_bytes", "workbook_bytes"]
 
 
-def workbook_bytes(tables: Mapping[str, pd.DataFrame], about: Mapping[str, Any]) -> bytes:
-    """The workbook ``teamsim`` writes (an about sheet, a sheet a table), as bytes."""
+def workbook_bytes(
+    tables: Mapping[str, pd.DataFrame], about: Mapping[str, Any], *, currency: str | None
+) -> bytes:
+    """The workbook ``teamsim`` writes (an about sheet, a sheet a table), as bytes.
+
+    ``currency``: the tables' money (ISO 4217, :func:`teamsim.export.workbook_currency`);
+    None writes no number formats. Asked for by keyword so that no caller forgets it.
+    """
     with tempfile.TemporaryDirectory(prefix="teamsim-") as folder:
-        return write_workbook(Path(folder) / "export.xlsx", tables, about).read_bytes()
+        path = write_workbook(Path(folder) / "export.xlsx", tables, about, currency=currency)
+        return path.read_bytes()
+
+
+def run_workbook_bytes(store: Store, run_id: str, about: Mapping[str, Any]) -> bytes:
+    """A stored run's workbook, as ``teamsim runs export --detail`` writes it.
+
+    Every stored table (the raw ones too: the page offers no choice), in reading order,
+    with dates beside offsets and money in the run's currency (:func:`teamsim.export.run_tables`).
+    """
+    exported = run_tables(store, store.run_meta(run_id), detail=True)
+    return workbook_bytes(exported.tables, about, currency=exported.currency)
+
+
+def comparison_workbook_bytes(result: Comparison, about: Mapping[str, Any]) -> bytes:
+    """A comparison's workbook, as ``teamsim compare --excel`` writes it."""
+    currency = workbook_currency(s.scenario for s in result.sides)
+    return workbook_bytes(comparison_sheets(result), about, currency=currency)
 
 
 def csv_zip(tables: Mapping[str, pd.DataFrame]) -> bytes:

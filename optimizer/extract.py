@@ -24,7 +24,7 @@ from optimizer.solve import dual, slack
 from optimizer.solvers import solver_name
 from optimizer.team import Unit
 from sim.money import format_money
-from sim.names import title
+from sim.names import in_sentence, title
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
 from sim.scenario.market import InboundChannel
@@ -416,9 +416,12 @@ def _limit(
     hour = 60.0 / r.days_per_week * r.per_month  # min/day per extra hour a week, a month
     # The ids stay in ``name`` (and --json); the text is read by people: titles.
     named = title(subject, sc)
+    # Mid-sentence a role reads in lower case ("working time of sales manager"), a
+    # channel's name in quotes ('the warm pool "Client referrals"'): sim.names.in_sentence.
+    said = in_sentence(named)
     texts = {
         "capacity": (
-            f"working time of {named}{people} after absence, breaks and the "
+            f"working time of {said}{people} after absence, breaks and the "
             f"{sc.policies.occupancy_cap:.0%} occupancy cap",
             hour,
             f"{cur}/month per extra hour a week per person",
@@ -429,14 +432,14 @@ def _limit(
             f"{cur}/month per extra dial a day",
         ),
         "pool": (
-            f"{sc.channels[subject].kind} pool {named} used up"
+            f'the {sc.channels[subject].kind} pool "{named}" is used up'
             if subject in sc.channels
             else subject,
             r.per_month / r.horizon_days,
             f"{cur}/month per extra contact",
         ),
         "warm_first": (
-            f"warm pool {named} is used up before colder channels are dialled",
+            f'the warm pool "{named}" is used up before colder channels are dialled',
             1.0,
             "",
         ),
@@ -446,12 +449,12 @@ def _limit(
             f"{cur} of objective per {cur} of plan",
         ),
         "span": (
-            f"span of control of {named}: at most {_span(model, subject)} reports each",
+            f"span of control of {said}: at most {_span(model, subject)} reports each",
             1.0,
             "",
         ),
         "service": (
-            f"people answering {named}: the roster its service target needs",
+            f'people answering "{named}": the roster its service target needs',
             1.0,
             "",
         ),

@@ -17,7 +17,15 @@ from sim.money import (
     format_money_range,
     money_scale,
 )
-from sim.names import ACTIVITY_TITLES, DUTIES, activity_title, humane, id_words, title
+from sim.names import (
+    ACTIVITY_TITLES,
+    DUTIES,
+    activity_title,
+    humane,
+    id_words,
+    in_sentence,
+    title,
+)
 from sim.plan_met import (
     attainment_by_month,
     judged_attainment,
@@ -32,6 +40,7 @@ from sim.runner import (
     Interrupted,
     ProcessExecutor,
     SimResult,
+    local_executor,
     scenario_hash,
     simulate,
 )
@@ -64,8 +73,10 @@ __all__ = [
     "format_money_range",
     "humane",
     "id_words",
+    "in_sentence",
     "judged_attainment",
     "kpi_value",
+    "local_executor",
     "met_by_replication",
     "money_scale",
     "plan_met_definition",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.kpis import kpi_value
+from sim.names import in_sentence
 from sim.names import title as title_of
 from sim.results import Frames
 from sim.rules.activities import TimeUse
@@ -124,7 +125,7 @@ def _wait_cause(
     frames: Frames, scenario: Scenario, kind: TimeUse, *, rid: str, mean_min: float
 ) -> Diagnosis:
     role = scenario.roles[rid]
-    title = title_of(rid, scenario)
+    title = in_sentence(title_of(rid, scenario))  # said mid-sentence: "at the team lead"
     reps = max(len(frames.replications), 1)
     mine = frames.people.loc[frames.people["role"] == rid, ["replication", "person"]]
     n = len(mine) / reps
@@ -149,7 +150,11 @@ def _wait_cause(
         return Diagnosis(cause, remedy)
     cover = "with no deputy"
     if role.deputy is not None:  # a role that is its own deputy: its peers cover
-        deputy = f"another {title}" if role.deputy == rid else title_of(role.deputy, scenario)
+        deputy = (
+            f"another {title}"
+            if role.deputy == rid
+            else in_sentence(title_of(role.deputy, scenario))
+        )
         cover = f"covered by {deputy}"
     load = (
         f"busy {100 * busy:.0f} % of its available time, away {days_away:.0f} days a year, {cover}"

@@ -13,7 +13,15 @@ import re
 from sim.rules import DUTY_PREFIX, TimeUse
 from sim.scenario import Scenario
 
-__all__ = ["ACTIVITY_TITLES", "DUTIES", "activity_title", "humane", "id_words", "title"]
+__all__ = [
+    "ACTIVITY_TITLES",
+    "DUTIES",
+    "activity_title",
+    "humane",
+    "id_words",
+    "in_sentence",
+    "title",
+]
 
 DUTIES = "Duties"
 """The title every ``duty:<id>`` activity is drawn under when duties are summed."""
@@ -43,6 +51,19 @@ def humane(name: str) -> str:
     """An id as words: ``consumer_loan`` -> "Consumer loan" (for ids with no title)."""
     words = id_words(name)
     return words[:1].upper() + words[1:]
+
+
+def in_sentence(name: str) -> str:
+    """A title as it reads inside a sentence: "Team lead" -> "team lead".
+
+    English writes a job title or a list's name in lower case mid-sentence ("approvals at
+    the team lead wait"). Only a title in sentence case (one capital, first) is lowered:
+    one a user wrote with other capitals ("Head of Sales", "CEO", "KAM team") is a name
+    as written and is kept.
+    """
+    if not name[:1].isupper() or any(c.isupper() for c in name[1:]):
+        return name
+    return name[:1].lower() + name[1:]
 
 
 def activity_title(activity: str) -> str:

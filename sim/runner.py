@@ -41,6 +41,7 @@ __all__ = [
     "ReplicationTask",
     "SimResult",
     "SimulationStopped",
+    "local_executor",
     "run_task",
     "scenario_hash",
     "simulate",
@@ -158,6 +159,15 @@ class ProcessExecutor:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
+def local_executor(workers: int | None = None) -> Executor:
+    """The executor a run uses on this machine: inline for one worker, else processes.
+
+    ``workers``: 1 runs every replication in this process (no start-up cost, easy to
+    debug); None or more than 1 a :class:`ProcessExecutor` (None: one per CPU).
+    """
+    return InlineExecutor() if workers == 1 else ProcessExecutor(workers)
+
+
 def _finished(futures: Sequence[Future[R]]) -> dict[int, R]:
     """Results of the futures that completed, by index; the rest are lost with the run."""
     return {
@@ -244,7 +254,7 @@ def simulate(
     root = scenario.seed if seed is None else seed
     tasks = [ReplicationTask(scenario, r, root, sim_mode) for r in range(replications)]
     if executor is None:
-        executor = InlineExecutor() if workers == 1 else ProcessExecutor(workers)
+        executor = local_executor(workers)
     try:
         parts = executor.map(run_task, tasks, progress)
         stopped_by = ""

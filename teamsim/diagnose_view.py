@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 from rich.table import Table
+from rich.text import Text
 
 from sim import Diagnosis, SimResult, diagnose, dials_by_role
 
@@ -18,11 +19,25 @@ def run_diagnoses(result: SimResult) -> tuple[Diagnosis, ...]:
     return diagnose(result.frames, result.kpis, result.scenario)
 
 
-def render_diagnoses(found: tuple[Diagnosis, ...]) -> str | None:
-    """One flat list, a finding a line: "- cause; remedy". None when nothing was found."""
+def render_diagnoses(found: tuple[Diagnosis, ...]) -> Table | None:
+    """One flat list, a finding an item: "- cause; remedy". None when nothing was found.
+
+    A grid of two columns, the dash and the text, so that a finding longer than the
+    terminal wraps between words with its continuation lines hung under its text, not
+    at the margin (rich wraps each cell at the width left to it).
+    """
     if not found:
         return None
-    return "\n".join(["[bold]Diagnoses[/]", *(f"  - {d.line}" for d in found)])
+    grid = Table.grid(padding=0)
+    grid.title = "Diagnoses"
+    grid.title_style = "bold"
+    grid.title_justify = "left"
+    grid.add_column(no_wrap=True)  # "  - "
+    grid.add_column(ratio=1, overflow="fold")  # fold: only a word wider than the line
+    for d in found:
+        # Text, not markup: a cause may hold brackets ("[...]") that are no style.
+        grid.add_row("  - ", Text(d.line))
+    return grid
 
 
 def diagnoses_json(found: tuple[Diagnosis, ...]) -> list[dict[str, str]]:

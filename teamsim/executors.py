@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sim import Executor, InlineExecutor, Interrupted, ProcessExecutor, TeamsimError
+from sim import Executor, Interrupted, TeamsimError, local_executor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -69,7 +69,7 @@ def make_executor(
     """An executor for the duration of a command; clusters it started are shut down after."""
     kind = ExecutorKind(kind)
     if kind is ExecutorKind.LOCAL:
-        yield InlineExecutor() if workers == 1 else ProcessExecutor(workers)
+        yield local_executor(workers)  # sim's choice, the one simulate() makes
         return
     from distributed import Client, LocalCluster
 

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from openpyxl.styles import Font
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from sim import KPIS, TeamsimError
 from sim.scenario import Scenario
-from teamsim.store import DETAIL_TABLES
+from teamsim.runs_io import stored_scenario
+from teamsim.store import DETAIL_TABLES, Store
 
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 # Sheets longer than this keep Excel's general format: the summaries are far shorter.
@@ -167,6 +172,54 @@ def ordered(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {n: tables[n] for n in (*first, *rest, *raw)}
 
 
+def workbook_currency(scenarios: Iterable[Scenario | None]) -> str | None:
+    """The currency a workbook's money is formatted in: its scenarios' one currency.
+
+    The one rule every export follows (``teamsim runs export``, ``compare --excel``,
+    ``sweep --excel`` and the dashboard's downloads). None when a scenario is unknown
+    (a stored text that no longer validates) or the scenarios differ: then no money
+    format is claimed, rather than a wrong currency.
+    """
+    found = {None if s is None else s.currency for s in scenarios}
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """A stored run's tables as they are exported, and the scenario they came from."""
+
+    tables: dict[str, pd.DataFrame]  # reading order (:func:`ordered`), dates beside offsets
+    scenario: Scenario | None  # None: the stored scenario no longer validates
+
+    @property
+    def currency(self) -> str | None:
+        """The money's currency (:func:`workbook_currency`); None when unknown."""
+        return workbook_currency([self.scenario])
+
+
+def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTables:
+    """A stored run's tables for export: summaries, and the raw tables with ``detail``.
+
+    ``meta``: the run's :meth:`Store.run_meta`. In reading order (:func:`ordered`), with
+    dates beside the day, week, month and minute columns (:func:`with_dates`) when the
+    run's scenario still validates. The CLI's ``runs export`` and the dashboard's Runs
+    page both export through here, so their workbooks agree.
+
+    Raises:
+        StoreError: a table cannot be read.
+    """
+    names = [n for n in meta["tables"] if detail or n not in DETAIL_TABLES]
+    run_id = str(meta["run_id"])
+    tables = ordered({n: store.load_table(run_id, n) for n in names})
+    try:
+        scenario: Scenario | None = stored_scenario(meta)
+    except TeamsimError:
+        scenario = None
+    if scenario is not None:
+        tables = {n: with_dates(f, scenario) for n, f in tables.items()}
+    return RunTables(tables, scenario)
+
+
 class ExportError(TeamsimError):
     """A file could not be written (a read-only folder, a full disk)."""
 
@@ -252,28 +305,121 @@ def _unit_of(table: str, column: str) -> str | None:
     return _TABLE_UNITS.get(table, {}).get(column) or _COLUMN_UNITS.get(column)
 
 
-def _number_formats(
-    sheet: Worksheet, name: str, frame: pd.DataFrame, formats: Mapping[str, str]
-) -> None:
-    """Percent and money formats on a sheet's figures, by column, or by a row's ``unit``.
+# How pandas' ``to_excel`` writes values (pandas.io.excel, ExcelWriter._value_with_fmt and
+# ExcelFormatter): the workbook was written by it before write-only mode, and keeps its
+# cells: a missing value as an empty cell, an infinity as "inf", dates and times with
+# these number formats, the header bold, boxed and centred.
+_NA, _INF = "", "inf"
+_DATE_FORMAT, _DATETIME_FORMAT = "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS"
+_THIN = Side(style="thin")
+_HEADER_FONT = Font(bold=True)
+_HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="top")
 
-    ``formats``: unit ("share", "currency", the currency's code) -> Excel number format.
+
+def _column_formats(name: str, frame: pd.DataFrame, formats: Mapping[str, str]) -> list[Any]:
+    """Each column's number format: None, one for the column, or a list (one per row).
+
+    Percent and money formats by a column's unit (:func:`_unit_of`) or by a row's
+    ``unit``; ``formats``: unit ("share", "currency", the currency's code) -> Excel
+    number format.
     """
+    found: list[Any] = [None] * len(frame.columns)
     if not formats or len(frame) > _FORMATTED_ROWS:
-        return  # a raw event table: formatting a million cells costs minutes
-    by_row = "unit" in frame.columns
-    units = [str(u) for u in frame["unit"]] if by_row else []
-    for i, header in enumerate(frame.columns, start=1):
+        return found  # a raw event table: formatting a million cells costs minutes
+    units = [str(u) for u in frame["unit"]] if "unit" in frame.columns else None
+    for i, header in enumerate(frame.columns):
         fixed = _unit_of(name, str(header))
         if not pd.api.types.is_numeric_dtype(frame[header]) or header == "n":
             continue
-        if fixed is None and not by_row:
-            continue
-        cells = sheet.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=i, max_col=i)
-        for k, (cell,) in enumerate(cells):
-            number_format = formats.get(fixed or units[k])
-            if number_format is not None:
-                cell.number_format = number_format
+        if fixed is not None:
+            found[i] = formats.get(fixed)
+        elif units is not None:
+            found[i] = [formats.get(u) for u in units]
+    return found
+
+
+def _excel_value(value: Any) -> tuple[Any, str | None]:
+    """A value as pandas writes it to a cell, with the number format it gives it."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return _NA, None
+    if pd.api.types.is_bool(value):
+        return bool(value), None
+    if pd.api.types.is_integer(value):
+        return int(value), None
+    if pd.api.types.is_float(value):
+        if math.isinf(value):
+            return (_INF if value > 0 else f"-{_INF}"), None
+        return float(value), None
+    if isinstance(value, dt.datetime):
+        return value, _DATETIME_FORMAT
+    if isinstance(value, dt.date):
+        return value, _DATE_FORMAT
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400, "0"
+    return str(value), None
+
+
+def _column_values(column: pd.Series) -> tuple[list[Any], list[str | None] | None]:
+    """A column's cell values (:func:`_excel_value`) and their formats (None: none)."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biu":
+        return column.tolist(), None  # Python ints and bools: written as they are
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = column.tolist()
+        # Fast path of _excel_value for plain floats: NaN empty, infinities as text.
+        return [
+            (_NA if v != v else (_INF if v > 0 else f"-{_INF}") if math.isinf(v) else v)
+            for v in values
+        ], None
+    pairs = [_excel_value(v) for v in column.tolist()]
+    formats = [f for _, f in pairs]
+    return [v for v, _ in pairs], (formats if any(formats) else None)
+
+
+def _write_sheet(
+    book: Workbook, title: str, *, name: str, frame: pd.DataFrame, formats: Mapping[str, str]
+) -> None:
+    """One sheet, row by row (openpyxl's write-only mode: no cell kept in memory).
+
+    A cell object only where a cell has a number format; every other value is written
+    as it is, which is what makes a raw table of a million cells fast to write.
+    """
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for i, column in enumerate(frame.columns, start=1):
+        sample = frame[column].head(200).astype(str).map(len)
+        width = max([len(str(column)), *sample.tolist()]) if len(sample) else len(str(column))
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+    header = []
+    for column in frame.columns:
+        cell = WriteOnlyCell(sheet, value=_excel_value(column)[0])
+        cell.font, cell.border = _HEADER_FONT, _HEADER_BORDER
+        cell.alignment = _HEADER_ALIGNMENT
+        header.append(cell)
+    sheet.append(header)
+    columns: list[list[Any]] = []
+    for column, unit_format in zip(
+        frame.columns, _column_formats(name, frame, formats), strict=True
+    ):
+        values, kinds = _column_values(frame[column])
+        if isinstance(unit_format, str):
+            kinds = [unit_format] * len(values)
+        elif isinstance(unit_format, list):
+            kinds = unit_format
+        if kinds is not None:
+            values = [_styled(sheet, v, f) for v, f in zip(values, kinds, strict=True)]
+        columns.append(values)
+    for row in zip(*columns, strict=True):
+        sheet.append(row)
+
+
+def _styled(sheet: Any, value: Any, number_format: str | None) -> Any:
+    if number_format is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _workbook(
@@ -283,30 +429,28 @@ def _workbook(
     progress: Progress | None,
     formats: Mapping[str, str],
 ) -> None:
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        clipped = {}
-        for name, frame in tables.items():
-            if len(frame) > EXCEL_MAX_ROWS:
-                clipped[name] = len(frame)
-        for name, rows in clipped.items():
+    # Write-only: rows go to the file as they are appended; a normal workbook keeps a
+    # cell object per value and serialises them all at the end (3x the time, measured
+    # on a run's raw tables).
+    book = Workbook(write_only=True)
+    for name, frame in tables.items():
+        if len(frame) > EXCEL_MAX_ROWS:
             notes[f"note: {name}"] = (
-                f"{rows:,} rows; the sheet holds the first {EXCEL_MAX_ROWS:,} "
+                f"{len(frame):,} rows; the sheet holds the first {EXCEL_MAX_ROWS:,} "
                 "(CSV and Parquet exports hold all)"
             )
-        if notes:
-            about_frame = pd.DataFrame(
-                {"item": list(notes), "value": [str(v) for v in notes.values()]}
-            )
-            about_frame.to_excel(writer, sheet_name="about", index=False)
-            _style(writer.sheets["about"], about_frame)
-        for k, (name, frame) in enumerate(tables.items(), start=1):
-            sheet = _sheet_name(name, set(writer.sheets))
-            shown = frame.head(EXCEL_MAX_ROWS)
-            shown.to_excel(writer, sheet_name=sheet, index=False)
-            _style(writer.sheets[sheet], shown)
-            _number_formats(writer.sheets[sheet], name, shown, formats)
-            if progress is not None:
-                progress(k, name)
+    taken: set[str] = set()
+    if notes:
+        about_frame = pd.DataFrame({"item": list(notes), "value": [str(v) for v in notes.values()]})
+        _write_sheet(book, "about", name="about", frame=about_frame, formats={})
+        taken.add("about")
+    for k, (name, frame) in enumerate(tables.items(), start=1):
+        sheet = _sheet_name(name, taken)
+        taken.add(sheet)
+        _write_sheet(book, sheet, name=name, frame=frame.head(EXCEL_MAX_ROWS), formats=formats)
+        if progress is not None:
+            progress(k, name)
+    book.save(path)
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -316,14 +460,3 @@ def _sheet_name(name: str, taken: set[str]) -> str:
         candidate = f"{base[:28]}_{n}"
         n += 1
     return candidate
-
-
-def _style(sheet: Worksheet, frame: pd.DataFrame) -> None:
-    """Bold header, frozen top row, columns wide enough to read."""
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for i, column in enumerate(frame.columns, start=1):
-        sample = frame[column].head(200).astype(str).map(len)
-        width = max([len(str(column)), *sample.tolist()]) if len(sample) else len(str(column))
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)

@@ -231,7 +231,7 @@ def test_problems_are_matched_to_their_lever() -> None:
 
 
 def test_exports(result: SimResult) -> None:
-    data = exports.workbook_bytes({"kpis": result.kpis}, {"run": "test"})
+    data = exports.workbook_bytes({"kpis": result.kpis}, {"run": "test"}, currency="EUR")
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["about", "kpis"]
     archive = zipfile.ZipFile(io.BytesIO(exports.csv_zip({"kpis": result.kpis, "x": result.kpis})))

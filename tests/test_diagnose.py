@@ -38,9 +38,9 @@ def test_a_long_approval_wait_names_the_approver_away_with_no_deputy(away: SimRe
     hours = _approval_waits(away)["wait_min"].mean() / 60  # every approval is the lead's
     found = diagnose(away.frames, away.kpis, sc)
     assert found[0] == Diagnosis(
-        f"approvals at the Lead wait {hours:.1f} h on average: the role (1 person) is away "
+        f"approvals at the lead wait {hours:.1f} h on average: the role (1 person) is away "
         f"{per_year:.0f} days a year and nobody else may approve",
-        "name a deputy (roles.lead.deputy) or add a second Lead (roles.lead.headcount)",
+        "name a deputy (roles.lead.deputy) or add a second lead (roles.lead.headcount)",
     )
     assert found[0].line == f"{found[0].cause}; {found[0].remedy}"
 

@@ -41,7 +41,7 @@ def test_plan_tables_name_roles_duties_channels_and_limits_by_title(tmp_path: Pa
     assert "┃ duty            ┃ Head of sales ┃ Team lead ┃ Sales manager ┃" in text
     assert "│ Pipeline review │" in text and "│ Client referrals │ warm │" in text
     assert "│ Team lead: at most 13.6 (85% of 20% selling share of 80) dials a day │" in text
-    assert "│ warm pool Client referrals used up " in text
+    assert '│ the warm pool "Client referrals" is used up ' in text
     for raw in ("duty:", "head_of_sales", "team_lead", "calls_cap_", "pool_client", "│ seller"):
         assert raw not in text, raw
     # The ids stay in --json.

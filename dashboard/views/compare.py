@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import charts, exports, state, tables, ui
 from dashboard.state import MAX_SEED
 from sim import ScenarioError, TeamsimError
-from teamsim.compare import Comparison, Side, compare, comparison_sheets, side_from_result
+from teamsim.compare import Comparison, Side, compare, side_from_result
 from teamsim.runs_io import save_result, side_from_run
 from teamsim.store import scenario_text_hash
 
@@ -198,7 +198,7 @@ def _downloads(result: Comparison) -> None:
     with left:
         st.download_button(
             "Download the comparison (Excel)",
-            lambda: exports.workbook_bytes(comparison_sheets(result), about),
+            lambda: exports.comparison_workbook_bytes(result, about),
             file_name="comparison.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             type="primary",

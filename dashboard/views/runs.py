@@ -142,7 +142,7 @@ def _export_and_delete(store: Store, run_id: str, about: dict[str, Any]) -> None
     with a:
         st.download_button(
             "Export to Excel",
-            lambda: exports.workbook_bytes(store.load_tables(run_id), about),
+            lambda: exports.run_workbook_bytes(store, run_id, about),
             file_name=f"{run_id}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             help="An about sheet, then a sheet a table (large tables are cut at Excel's limit).",

@@ -32,7 +32,7 @@ from teamsim.compare import (
 )
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import write_workbook
+from teamsim.export import workbook_currency, write_workbook
 from teamsim.format import (
     MoneyScale,
     fmt_points,
@@ -136,7 +136,7 @@ def compare_command(
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
             about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
-            currency = result.sides[0].scenario.currency  # one for every side (checked)
+            currency = workbook_currency(s.scenario for s in result.sides)
             write_workbook(excel, comparison_sheets(result), about, currency=currency)
         if json_:
             print_json(comparison_json(result))

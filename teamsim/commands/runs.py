@@ -22,7 +22,7 @@ from teamsim.commands.simulate import counted_line, kpi_table_of
 from teamsim.commands.sweep import summary_definitions, summary_table
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.diagnose_view import render_diagnoses, render_dials
-from teamsim.export import FORMATS, ordered, with_dates, write_tables, write_workbook
+from teamsim.export import FORMATS, run_tables, write_tables, write_workbook
 from teamsim.figure_tables import FittedGrid, Separated
 from teamsim.grid import grid
 from teamsim.plan_card_view import render_plan_card
@@ -484,14 +484,8 @@ def export(
         st = Store(store)
         run_id = st.resolve(run)
         meta = st.run_meta(run_id)
-        names = [n for n in meta["tables"] if detail or n not in DETAIL_TABLES]
-        tables = ordered({n: st.load_table(run_id, n) for n in names})
-        try:
-            scenario: Scenario | None = stored_scenario(meta)
-        except TeamsimError:
-            scenario = None
-        if scenario is not None:
-            tables = {n: with_dates(f, scenario) for n, f in tables.items()}
+        exported = run_tables(st, meta, detail=detail)
+        tables = exported.tables
         notes = _export_notes(meta, detail)
         folder = to / run_id
         files = [f for f in formats if f != "xlsx"]
@@ -510,7 +504,7 @@ def export(
                         tables,
                         about,
                         progress=lambda k, name: advance(done + k, f"workbook: {name}"),
-                        currency=scenario.currency if scenario is not None else None,
+                        currency=exported.currency,
                     )
                 )
         for note in notes.values():

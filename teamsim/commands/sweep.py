@@ -25,7 +25,7 @@ from teamsim.commands.options import (
 from teamsim.compare import Side
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import write_workbook
+from teamsim.export import workbook_currency, write_workbook
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import fmt_value, format_money_column
 from teamsim.grid import Axis, grid
@@ -143,7 +143,7 @@ def sweep_command(
                 "file": str(file),
                 "plan_met_definition": "; ".join(summary_definitions(summary)),
             }
-            write_workbook(excel, {"sweep": summary}, about, currency=scenarios[0].currency)
+            write_workbook(excel, {"sweep": summary}, about, currency=workbook_currency(scenarios))
             say(f"wrote {excel}")
 
 
