@@ -155,6 +155,14 @@ def _segments(sc: Scenario) -> Iterator[Problem]:
                 ("segments", sid, "escalation_level"),
                 f"no role at level {seg.escalation_level.value} to handle escalations",
             )
+        if isinstance(seg.lead_weight, dict):
+            for cid in seg.lead_weight:
+                if cid not in seg.channels:
+                    yield Problem(
+                        ("segments", sid, "lead_weight", cid),
+                        f"'{cid}' is not one of this segment's channels "
+                        f"({', '.join(seg.channels)}): a weight by channel names them",
+                    )
         for i, stage in enumerate(seg.stages):
             if stage.approval is not None and not sc.roles_at(stage.approval):
                 yield Problem(
