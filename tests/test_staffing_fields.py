@@ -159,6 +159,27 @@ CASES = [
         "successor: head.01",
     ),
     (
+        "successor_role_sells_nothing",
+        "    staff:\n      - successor: head\n",
+        "roles.seller.staff.0.successor",
+        "head sells none of seller's segments (loan)",
+        "successor: head",
+    ),
+    (
+        "handover_sells_nothing",
+        "    handover: head\n",
+        "roles.seller.handover",
+        "head sells none of seller's segments (loan)",
+        "handover: head",
+    ),
+    (
+        "successor_is_the_leaver",
+        "    staff:\n      - leaves: 2027-01-29\n        successor: seller.01\n",
+        "roles.seller.staff.0.successor",
+        "seller.01 is this person: name someone else, or a role",
+        "successor: seller.01",
+    ),
+    (
         "handover_unknown",
         "    handover: nobody\n",
         "roles.seller.handover",

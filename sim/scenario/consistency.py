@@ -394,7 +394,8 @@ def _successors(sc: Scenario, role_id: str) -> Iterator[Problem]:
 
     role = sc.roles[role_id]
     own = staffing.seats(sc, role_id)
-    for i, member in enumerate(role.staff[: len(own)]):
+    # Entries past headcount.current are no one's (reported by _staffing).
+    for i, member in enumerate(role.staff[: role.headcount.current]):
         ref = member.successor
         if ref is None:
             continue
