@@ -240,12 +240,10 @@ def test_a_ramp_of_24_months_is_accepted() -> None:
     [
         ("    joiners:\n      - start: 2027-02-01\n", ["roles.seller.joiners"]),
         ("    staff:\n      - start: 2026-05-01\n", ["roles.seller.staff"]),
-        ("    attrition: {rate_per_year: 0.2}\n", ["roles.seller.attrition"]),
-        ("    attrition: {leavers_per_year: 1}\n", ["roles.seller.attrition"]),
         ("    attrition: {time_to_fill_days: 30}\n", ["roles.seller.attrition"]),
         ("    handover: seller\n", ["roles.seller.handover"]),
     ],
-    ids=["joiners", "staff_dates", "rate", "count", "time_to_fill", "handover"],
+    ids=["joiners", "staff_dates", "time_to_fill", "handover"],
 )
 def test_fields_the_engines_do_not_play_yet_are_refused(lines: str, paths: list[str]) -> None:
     found = problems_of(with_seller(lines))

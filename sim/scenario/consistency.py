@@ -494,12 +494,10 @@ def _not_played_yet(sc: Scenario) -> Iterator[Problem]:
             yield Problem((*path, "staff"), NOT_PLAYED_YET)
         if role.joiners:
             yield Problem((*path, "joiners"), NOT_PLAYED_YET)
+        # Leavers with no vacancy are played (stage S2): both engines read them through
+        # sim.rules.staffing.leavers_per_year, as the older ramp.new_hires_per_year.
         attrition = role.attrition
-        if attrition is not None and (
-            attrition.rate_per_year is not None
-            or attrition.leavers_per_year is not None
-            or attrition.time_to_fill_days > 0
-        ):
+        if attrition is not None and attrition.time_to_fill_days > 0:
             yield Problem((*path, "attrition"), NOT_PLAYED_YET)
         if role.handover is not None:
             yield Problem((*path, "handover"), NOT_PLAYED_YET)
