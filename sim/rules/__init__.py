@@ -15,6 +15,8 @@ and the reports divide by them; no other module computes any of them again.
 - :mod:`sim.rules.service`: offered load, seats present, the roster, expected service
   level;
 - :mod:`sim.rules.lag`: the lag from a lead to its stages' work and its close, by month;
+- :mod:`sim.rules.staffing`: person ids and seats, attrition (leavers, vacancies, their
+  expected cost in output), the roster and ramp by month, the start of a month's hires;
 - :mod:`sim.rules.activities`: the time-use vocabulary.
 """
 
@@ -23,15 +25,19 @@ from sim.rules.calls import dial_economics, dialled_channels
 from sim.rules.checks import rule_warnings
 from sim.rules.lag import StageMonths, stage_months
 from sim.rules.people import span_warnings
+from sim.rules.staffing import RoleMonth, hire_date, role_month
 
 __all__ = [
     "DUTY_PREFIX",
     "NOT_BUSY",
+    "RoleMonth",
     "StageMonths",
     "TimeUse",
     "dial_economics",
     "dialled_channels",
     "duty_activity",
+    "hire_date",
+    "role_month",
     "rule_warnings",
     "span_warnings",
     "stage_months",
