@@ -67,8 +67,18 @@ def minutes(model: Model, unit: Unit, activity: str | None = None) -> float:
     return total
 
 
-def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...] = ()) -> Plan:
-    """The plan in the solution of a solved model."""
+def extract(
+    model: Model,
+    solver: pulp.LpSolver,
+    marginals: tuple[Marginal, ...] = (),
+    *,
+    plan_factor: float = 1.0,
+) -> Plan:
+    """The plan in the solution of a solved model.
+
+    ``plan_factor``: the verify loop's margin on the plan the model was given (1.0: none);
+    texts then call the model's plan "the sales plan with its +25 % margin", never "plan".
+    """
     sc, r = model.scenario, model.rates
     per_month = r.per_month
     heads = {u.id: model.headcount(u) for u in model.units}
@@ -99,7 +109,7 @@ def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...]
         channels=_channels(model),
         segments=_segments(model),
         services=_services(model, roles),
-        limits=binding_limits(model, solver),
+        limits=binding_limits(model, solver, plan_factor=plan_factor),
         marginals=marginals,
         notes=tuple(model.notes),
         role_channels=_role_channels(model),
@@ -350,8 +360,13 @@ def _services(model: Model, roles: tuple[RoleLine, ...]) -> tuple[ServiceLine, .
     return tuple(lines)
 
 
-def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
-    """The limits with no room left, people of one role taken together."""
+def binding_limits(
+    model: Model, solver: pulp.LpSolver, *, plan_factor: float = 1.0
+) -> tuple[Limit, ...]:
+    """The limits with no room left, people of one role taken together.
+
+    ``plan_factor``: the margin on the model's plan (extract), named in the plan's limit.
+    """
     integer = model.mode != PlanMode.ALLOCATION
     groups: dict[tuple[str, str], list[tuple[float, float | None, Unit | None]]] = defaultdict(list)
     unit_of = {u.id: u for u in model.units}
@@ -366,7 +381,10 @@ def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
         unit = unit_of.get(subject)
         key = (family, unit.role if unit is not None else subject)
         groups[key].append((room, pi, unit))
-    limits = [_limit(model, family, subject, rows) for (family, subject), rows in groups.items()]
+    limits = [
+        _limit(model, family, subject, rows, plan_factor=plan_factor)
+        for (family, subject), rows in groups.items()
+    ]
     for rid, var in model.count.items():
         role = model.scenario.roles[rid]
         if not role.headcount.fixed and round(value(var)) == role.headcount.max:
@@ -402,8 +420,26 @@ def _span(model: Model, role: str) -> str:
     return "" if span is None else str(span)
 
 
+def sized_plan_text(amount: float, plan_factor: float, currency: str, locale: str) -> str:
+    """The plan a model was given, in words: "the sales plan (30 M RUB a month)".
+
+    With the verify loop's margin (``plan_factor`` != 1) it is not the plan but the plan
+    raised: "the sales plan with its +23 % margin (36.8 M RUB a month)" (issue 11: "plan"
+    always means the scenario's own plan).
+    """
+    money = format_money(amount, currency, locale)
+    if abs(plan_factor - 1.0) < 1e-9:
+        return f"the sales plan ({money} a month)"
+    return f"the sales plan with its {100 * (plan_factor - 1):+.0f} % margin ({money} a month)"
+
+
 def _limit(
-    model: Model, family: str, subject: str, rows: list[tuple[float, float | None, Unit | None]]
+    model: Model,
+    family: str,
+    subject: str,
+    rows: list[tuple[float, float | None, Unit | None]],
+    *,
+    plan_factor: float = 1.0,
 ) -> Limit:
     sc, r = model.scenario, model.rates
     cur = sc.currency
@@ -444,7 +480,7 @@ def _limit(
             "",
         ),
         "plan": (
-            f"the sales plan ({format_money(r.design.target, cur, sc.money_locale)} a month)",
+            sized_plan_text(r.design.target, plan_factor, cur, sc.money_locale),
             1.0,
             f"{cur} of objective per {cur} of plan",
         ),

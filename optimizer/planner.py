@@ -36,6 +36,7 @@ def plan(
     fairness: float = 0.01,
     marginals: bool = True,
     capacity_factor: Mapping[str, float] | None = None,
+    plan_factor: float = 1.0,
 ) -> Plan:
     """The optimal plan of a scenario.
 
@@ -52,6 +53,8 @@ def plan(
         marginals: Compute what one more person is worth (re-solves when sizing).
         capacity_factor: Per role, the share of the modelled working time that simulated
             days really allowed (the verify loop's calibration); 1.0 where absent.
+        plan_factor: The verify loop's margin already in ``scenario``'s plan (1.0: none),
+            so that texts name the raised plan as such (optimizer.extract).
 
     Raises:
         InfeasiblePlanError: No plan within the limits; it says what would make one.
@@ -74,7 +77,7 @@ def plan(
     found: tuple[Marginal, ...] = ()
     if marginals and plan_mode is PlanMode.ALLOCATION:
         found = _dual_values(model, lp_solver)
-    result = extract(model, lp_solver, found)
+    result = extract(model, lp_solver, found, plan_factor=plan_factor)
     if marginals and plan_mode is PlanMode.SIZING:
         heads = {line.role: line.headcount for line in result.roles}
         found = _resolve_values(

@@ -256,6 +256,21 @@ def verified_card(verified: VerifiedPlan) -> PlanCard:
     return plan_card(final.plan, verified.scenario, final.plan_factor)
 
 
+def verified_plan_json(plan: Plan, card: PlanCard) -> dict[str, Any]:
+    """The final plan as JSON, its "plan" the scenario's own and the raised one apart.
+
+    The optimiser was given the plan raised by the verify loop's margin; here
+    ``plan_per_month`` is the scenario's plan (as ``plan_card.plan_per_month``),
+    ``sized_for_per_month`` the raised one (as ``plan_card.sized_for``) and
+    ``expected_attainment`` is against the scenario's plan (issue 11).
+    """
+    data = plan.to_dict()
+    data["sized_for_per_month"] = plan.plan_per_month
+    data["plan_per_month"] = card.plan_per_month
+    data["expected_attainment"] = card.expected_attainment
+    return data
+
+
 def verified_tables(verified: VerifiedPlan) -> dict[str, pd.DataFrame]:
     """What a verify run stores: the final simulation, the plan, its card, quotas, iterations."""
     plan = verified.final.plan

@@ -48,6 +48,7 @@ from teamsim.verify_view import (
     render_verified,
     save_verified,
     verified_card,
+    verified_plan_json,
 )
 
 
@@ -177,7 +178,7 @@ def _verify(
                 "met": verified.met,
                 "reason": verified.reason,
                 "run_id": run_id,
-                "plan": verified.final.plan.to_dict(),
+                "plan": verified_plan_json(verified.final.plan, card),
                 "iterations": verified.iterations_table().to_dict(orient="records"),
                 "quotas": verified.quotas_table().to_dict(orient="records"),
                 "plan_card": plan_card_json(card),
