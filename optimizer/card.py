@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from optimizer.extract import dial_cap_source
 from optimizer.measure import quota_cap, recommended_quota
 from optimizer.rates import rates
 from optimizer.result import Plan, RoleChannelLine, RoleLine, RoleSegmentLine
@@ -72,10 +73,17 @@ class QuotaLine:
     today: int  # sim.rules.people.daily_dials of the scenario as given
     today_source: str  # the scenario field it comes from
     planned: float  # the plan's dials a day at work (RoleLine.dials_per_day)
-    recommended: int  # the plan's rounded as the verify loop sets it (measure.recommended_quota)
+    # The plan's rounded as the verify loop sets it (measure.recommended_quota): up, or
+    # down where up would pass ``planned_cap``.
+    recommended: int
     cap: int  # max_calls_per_day x selling share, rounded down (measure.quota_cap)
     planned_cap: float  # the most a plan may ask: occupancy_cap x the cap
     held_by_cap: bool  # the cap, not the working day, sets the recommended quota
+    # The fields the caps come from, as the user wrote them (extract.dial_cap_source):
+    # "policies.max_calls_per_day 60 x selling share 20 %" for ``cap``, the occupancy cap
+    # before it for ``planned_cap``.
+    cap_source: str = ""
+    planned_cap_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -338,4 +346,6 @@ def _quota(plan: Plan, sc: Scenario, line: RoleLine) -> QuotaLine | None:
         cap=cap,
         planned_cap=planned_dials_cap(sc, line.role),
         held_by_cap=binds or recommended >= cap,
+        cap_source=dial_cap_source(sc, line.role, planned=False),
+        planned_cap_source=dial_cap_source(sc, line.role, planned=True),
     )

@@ -27,6 +27,7 @@ from sim.money import format_money
 from sim.names import in_sentence, title
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
+from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 
 # Families that are definitions or balances, always tight, not limits worth showing.
@@ -405,14 +406,29 @@ def binding_limits(
     return tuple(limits)
 
 
+def dial_cap_source(sc: Scenario, role: str, *, planned: bool) -> str:
+    """The fields a role's dial cap comes from, as the user wrote them.
+
+    ``planned=False``: the day's cap, ``dial_cap`` ("policies.max_calls_per_day 60 x
+    selling share 20 %"); True: the most a plan may ask, ``planned_dials_cap``, the
+    occupancy cap on top ("policies.occupancy_cap 85 % x policies.max_calls_per_day 60 x
+    selling share 20 %"). The selling share is left out where it is 1.
+    """
+    sells = sc.roles[role].sells
+    text = f"policies.max_calls_per_day {sc.policies.max_calls_per_day}"
+    if sells < 1.0:
+        text += f" x selling share {100 * sells:.3g} %"
+    if planned:
+        text = f"policies.occupancy_cap {100 * sc.policies.occupancy_cap:.3g} % x {text}"
+    return text
+
+
 def _dial_cap_text(model: Model, role: str) -> str:
     sc = model.scenario
     if role not in sc.roles:
         return ""
-    cap, sells = sc.policies.max_calls_per_day, sc.roles[role].sells
     planned = planned_dials_cap(sc, role)
-    share = "" if sells >= 1.0 else f"{sells:.0%} selling share of "
-    return f"{planned:.1f} ({sc.policies.occupancy_cap:.0%} of {share}{cap})"
+    return f"{planned:.1f} ({dial_cap_source(sc, role, planned=True)})"
 
 
 def _span(model: Model, role: str) -> str:
@@ -463,7 +479,7 @@ def _limit(
             f"{cur}/month per extra hour a week per person",
         ),
         "calls_cap": (
-            f"{named}{people}: at most {_dial_cap_text(model, subject)} dials a day",
+            f"{named}{people}: at most {_dial_cap_text(model, subject)} dials a day on average",
             r.per_month * (rows[0][2].presence if rows[0][2] else 1.0),
             f"{cur}/month per extra dial a day",
         ),

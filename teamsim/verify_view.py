@@ -43,7 +43,7 @@ def verdict(verified: VerifiedPlan) -> str:
 
 
 def render_verified(verified: VerifiedPlan) -> Group:
-    """Verdict, quotas realistic against naive, and the iterations."""
+    """Verdict, quotas planned and set against naive, and the iterations."""
     # An unverified plan's reason already lists the run's diagnoses among its causes.
     found = run_diagnoses(verified.final.result) if verified.met else ()
     return render_verified_tables(
@@ -101,7 +101,7 @@ def _levels(iterations: pd.DataFrame) -> list[str]:
 
 def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
     table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
-    for col in ("role", "people", "naive", "optimiser", "quota set", "simulated", "utilisation"):
+    for col in ("role", "people", "naive", "planned", "call quota", "simulated", "utilisation"):
         table.add_column(col, justify="left" if col == "role" else "right")
     for row in quotas.to_dict(orient="records"):
         table.add_row(
@@ -114,8 +114,9 @@ def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
             fmt_value(float(row["simulated_utilisation"]), "share", ""),
         )
     table.caption = (
-        "naive: available hours / average conversation, as practitioners do; optimiser: "
-        "what the plan needs; simulated: what the days allowed"
+        "naive: available hours / average conversation, as practitioners do; planned: "
+        "what the plan needs; call quota: the one set (call_quota_per_day); simulated: "
+        "what the days allowed"
     )
     return table
 

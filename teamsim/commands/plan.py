@@ -302,7 +302,7 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
     costs = format_money_column(
         [r.cost_per_month for r in result.roles], result.currency, loc or None
     )
-    heads = ("level", "people", "now", "cost a month", "busy h/wk", "util.", "realistic", "naive")
+    heads = ("level", "people", "now", "cost a month", "busy h/wk", "util.", "planned", "naive")
     grid = Grid(
         title="Roles and call targets (dials a day at work)",
         key="role",
