@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from optimizer.extract import dial_cap_source
 from optimizer.measure import quota_cap, recommended_quota
-from optimizer.rates import rates
+from optimizer.rates import Rates, rates
 from optimizer.result import Plan, RoleChannelLine, RoleLine, RoleSegmentLine
 from sim.rules.calls import dial_economics, dial_outcomes
 from sim.rules.day import presence
@@ -116,6 +116,20 @@ class PlanCard:
     # The optimiser's expected attainment of the scenario's own plan (expected_attainment);
     # None: the team sells nothing or no month is counted.
     expected_attainment: float | None = None
+    # Why the design month: "the month with the highest plan" or "every month's plan is the
+    # same" (design_words).
+    design: str = ""
+
+
+def design_words(r: Rates) -> str:
+    """Why the design month is the one sized for, in words (optimizer.rates.rates).
+
+    "the month with the highest plan", or "every month's plan is the same" (then the first
+    counted month is the design month).
+    """
+    if len({m.target for m in r.months}) <= 1:
+        return "every month's plan is the same"
+    return "the month with the highest plan"
 
 
 def expected_attainment(plan: Plan, plan_factor: float = 1.0) -> float | None:
@@ -167,6 +181,7 @@ def plan_card(plan: Plan, scenario: Scenario, plan_factor: float = 1.0) -> PlanC
         quotas=tuple(q for q in quotas if q is not None),
         locale=scenario.money_locale,
         expected_attainment=expected_attainment(plan, plan_factor),
+        design=design_words(rates(scenario)),
     )
 
 

@@ -25,6 +25,7 @@ from optimizer.solvers import solver_name
 from optimizer.team import Unit
 from sim.money import format_money
 from sim.names import in_sentence, title
+from sim.rules.calls import dialled_channels
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
 from sim.scenario import Scenario
@@ -165,7 +166,11 @@ def _role_line(model: Model, rid: str, units: list[Unit], heads: dict[str, float
         utilisation=busy / (available * at_work) if at_work else 0.0,
         hours_per_week=busy / n * r.days_per_week / 60.0 if n else 0.0,
         dials_per_day=dials / at_work if at_work else 0.0,
-        naive_dials_per_day=available / conversation if conversation and role.sells else 0.0,
+        # Practitioners' naive quota, for the role's selling share of the day, and only
+        # for a role that dials at all (issue 11).
+        naive_dials_per_day=available / conversation * role.sells
+        if conversation and dialled_channels(sc, rid)[0]
+        else 0.0,
         deals_per_month=deals / n * r.per_month if n else 0.0,
     )
 

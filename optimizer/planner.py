@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pulp
 
+from optimizer.card import design_words
 from optimizer.elastic import explain_infeasible
 from optimizer.errors import InfeasiblePlanError, Relaxation
 from optimizer.extract import extract
@@ -195,9 +196,9 @@ def _notes(model: Model) -> list[str]:
     notes = []
     if model.revenue:
         notes.append(
-            f"Sized for {r.design.label}, the month with the highest plan, at an average "
-            f"month's {r.per_month:.1f} working days; expected values, the simulator checks "
-            "the spread."
+            f"Sized for {r.design.label}, {design_words(r)}, at an average month's "
+            f"{r.per_month:.1f} working days ({r.design.label} has {r.design.working_days}); expected "
+            "values, the simulator checks the spread."
         )
     if model.mode == PlanMode.SIZING and costs_missing(sc):
         notes.append(

@@ -101,7 +101,7 @@ def _levels(iterations: pd.DataFrame) -> list[str]:
 
 def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
     table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
-    for col in ("role", "people", "naive", "planned", "call quota", "simulated", "utilisation"):
+    for col in ("role", "people", "naive", "planned", "call quota", "simulated", "simulated util."):
         table.add_column(col, justify="left" if col == "role" else "right")
     for row in quotas.to_dict(orient="records"):
         table.add_row(
@@ -111,7 +111,8 @@ def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
             f"{row['planned_dials_per_day']:.1f}",
             str(row["quota_set"]),
             f"{row['simulated_dials_per_day']:.1f}",
-            fmt_value(float(row["simulated_utilisation"]), "share", ""),
+            # One figure with the diagnoses' "busy 46 %": whole percent.
+            f"{100 * float(row['simulated_utilisation']):.0f} %",
         )
     table.caption = (
         "naive: available hours / average conversation, as practitioners do; planned: "

@@ -140,3 +140,23 @@ def test_a_week_is_a_day_times_the_factor_the_note_states() -> None:
     assert days_note(card).startswith(f"{card.days_per_month:.1f} working days a month, ")
     for line in card.lines:
         assert line.per_person_week == pytest.approx(line.per_person_day * card.days_per_week)
+
+
+def test_naive_quota_only_where_a_role_dials_and_for_its_selling_share() -> None:
+    sc = load_scenario(ROOT / "scenarios" / "b2b_smb.yaml")
+    roles = {r.role: r for r in plan(sc, marginals=False).roles}
+    assert roles["account_executive"].naive_dials_per_day == 0.0  # dials nothing
+    data = merge(tiny(), {"roles.seller.selling_share": 0.2})
+    seller = plan(scenario(data), marginals=False).roles[0]
+    # 480 available minutes / a 2-minute conversation x 20 % selling share = 48.
+    assert seller.naive_dials_per_day == pytest.approx(480 / 2 * 0.2)
+
+
+def test_design_month_says_when_every_month_has_the_same_plan() -> None:
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    card = plan_card(plan(sc, marginals=False), sc)
+    assert card.design == "every month's plan is the same"
+    data = merge(tiny(), {"calendar.horizon_days": 80})
+    data = merge(data, {"plan.revenue_per_month": [100.0 * (i + 1) for i in range(12)]})
+    sc2 = scenario(data)
+    assert plan_card(plan(sc2, marginals=False), sc2).design == "the month with the highest plan"
