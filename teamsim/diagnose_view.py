@@ -14,9 +14,12 @@ from sim import Diagnosis, SimResult, diagnose, dials_by_role
 __all__ = ["diagnoses_json", "dials_json", "render_diagnoses", "render_dials", "run_diagnoses"]
 
 
-def run_diagnoses(result: SimResult) -> tuple[Diagnosis, ...]:
-    """The diagnoses of a run (``sim.diagnose`` over its frames, KPIs and scenario)."""
-    return diagnose(result.frames, result.kpis, result.scenario)
+def run_diagnoses(result: SimResult, *, sized: bool = False) -> tuple[Diagnosis, ...]:
+    """The diagnoses of a run (``sim.diagnose`` over its frames, KPIs and scenario).
+
+    ``sized``: the team was sized by the optimiser for the plan (``plan --verify``).
+    """
+    return diagnose(result.frames, result.kpis, result.scenario, sized=sized)
 
 
 def render_diagnoses(found: tuple[Diagnosis, ...]) -> Table | None:

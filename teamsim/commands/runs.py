@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from optimizer import plan_card
-from sim import TeamsimError, attainment_by_month, plan_met_table
+from sim import TeamsimError, attainment_by_month, attainment_by_unit, plan_met_table
 from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
 from teamsim.commands.plan import render as render_plan
@@ -352,7 +352,13 @@ def _plan_met(
     if months.empty:
         return None
     rows = [{str(k): v for k, v in r.items()} for r in chances.to_dict(orient="records")]
-    return render_plan_met_tables(scenario, rows, months)
+    if stored.get("attainment_by_unit"):
+        units = st.load_table(run_id, "attainment_by_unit")
+    elif stored.get("attainment_month"):
+        units = attainment_by_unit(st.load_table(run_id, "attainment_month"), scenario)
+    else:
+        units = None
+    return render_plan_met_tables(scenario, rows, months, units)
 
 
 def detail_note(meta: Mapping[str, Any]) -> str | None:

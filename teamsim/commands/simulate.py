@@ -15,7 +15,15 @@ import typer
 from rich.table import Table
 
 from calibrate import export_crm
-from sim import KPIS, Executor, SimMode, SimResult, TeamsimError, simulate
+from sim import (
+    KPIS,
+    Executor,
+    SimMode,
+    SimResult,
+    TeamsimError,
+    service_level_target,
+    simulate,
+)
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -291,8 +299,13 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         cells = [f["mean"], ci, f["p10"], f["p50"], f["p90"]] if wide else [f["mean"], ci, spread]
         # Babel joins amount and unit with no-break spaces; a narrow terminal must be
         # able to wrap there rather than crop the last column.
+        label = _label(str(row["label"]), unit)
+        target = service_level_target(result.scenario)
+        if row["kpi"] == "inbound_service_level" and target is not None:
+            # The number is read against its target: show them side by side.
+            label += f" (target {100 * target:.0f})"
         table.add_row(
-            _label(str(row["label"]), unit),
+            label,
             *(c.replace("\xa0", " ").replace("\u202f", " ") for c in cells),
         )
     return table
