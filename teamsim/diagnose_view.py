@@ -48,6 +48,11 @@ def diagnoses_json(found: tuple[Diagnosis, ...]) -> list[dict[str, str]]:
     return [{"cause": d.cause, "remedy": d.remedy} for d in found]
 
 
+def _people(n: float) -> str:
+    """A count of people: whole ("14"), or a mean over replications ("13.6 on average")."""
+    return f"{n:.0f}" if abs(n - round(n)) < 0.05 else f"{n:.1f} on average"
+
+
 def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
     """Dials a day by role over the days dialled (``sim.dials_by_role``, or as stored)."""
     if isinstance(result, pd.DataFrame):
@@ -67,7 +72,7 @@ def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
     for r in table.to_dict(orient="records"):
         shown.add_row(
             f"{r['title']} ({r['level']})",
-            f"{r['people_dialling']:.1f}",
+            _people(float(r["people_dialling"])),
             f"{100 * r['days_dialled_share']:.0f} %",
             _num(r["dials_per_day_dialled"]),
             _num(r["p10"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -107,3 +108,48 @@ def test_a_team_the_optimiser_sized_is_not_called_larger_than_its_work(tmp_path:
     # A level of fixed headcounts the optimiser did not choose keeps the question.
     fixed = [k for k in sized if k != "line staff" and not k.startswith(("approvals", "escal"))]
     assert all("larger than its work" in sized[k] for k in fixed)
+
+
+# --- D: --out writes dates, as runs export does ------------------------------------------
+
+
+def test_out_csv_has_dates_beside_indices(tmp_path: Path) -> None:
+    args = ["simulate", BANK, "-n", "1", *SHORT, "--out", str(tmp_path), "--format", "csv"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "attainment_month.csv")
+    columns = list(table.columns)
+    assert columns[columns.index("month") + 1] == "month_name"
+    # The first counted month of this run is March 2027, written beside its index.
+    assert table["month_name"].iloc[0] == "March 2027"
+    assert table["month_name"].iloc[1] == "April 2027"
+
+
+# --- F, H: wording, and a sweep's summary goes with its points -------------------------------
+
+
+def test_prune_of_all_points_takes_the_sweep_summary(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.duckdb")
+    sweep = [
+        "sweep",
+        BANK,
+        "--set",
+        "roles.client_manager.headcount.current=6,7",
+        "-n",
+        "2",
+        "--set",
+        "calendar.horizon_days=60",
+        "--workers",
+        "1",
+        "--store",
+        store,
+    ]
+    made = runner.invoke(app, sweep)
+    assert made.exit_code == 0, made.output
+    dry = runner.invoke(app, ["runs", "prune", "--kind", "sweep-point", "--store", store])
+    assert "3 run(s) to delete" in dry.stdout.replace("\n", " ")
+    assert "with them 1 sweep summary run(s) whose points all go" in dry.stdout.replace("\n", " ")
+    gone = runner.invoke(app, ["runs", "prune", "--kind", "sweep-point", "--yes", "--store", store])
+    assert gone.exit_code == 0, gone.output
+    listed = runner.invoke(app, ["runs", "list", "--json", "--store", store])
+    assert json.loads(listed.stdout)["runs"] == []

@@ -169,7 +169,8 @@ def show(
                 listing.add_row(name, f"{rows:,}")
             out.print(listing)
         else:
-            out.print(f"{len(meta['tables'])} tables stored (--tables lists them)")
+            count = len(meta["tables"])
+            out.print(f"{count} table{'s' if count != 1 else ''} stored (--tables lists them)")
 
 
 def _about_table(meta: Mapping[str, Any]) -> Table:
@@ -445,8 +446,15 @@ def prune(
         if not going:
             out.print(f"no run in {st.path} matches: nothing to prune")
             return
+        orphans = _orphaned_sweeps(st, going)
+        going += orphans
         runs = st.list_runs().set_index("run_id").loc[going].reset_index()
         out.print(runs_table(runs, f"{st.path}: {len(going)} run(s) to delete"))
+        if orphans:
+            out.print(
+                f"with them {len(orphans)} sweep summary run(s) whose points all go: "
+                "a summary without its points cannot be shown or compared"
+            )
         if not yes:
             out.print("dry run: nothing deleted; add --yes to delete them")
             return
@@ -456,6 +464,26 @@ def prune(
             f"deleted {len(going)} run(s); {st.path} went from {before / 1e6:.1f} MB "
             f"to {after / 1e6:.1f} MB"
         )
+
+
+def _orphaned_sweeps(st: Store, going: list[str]) -> list[str]:
+    """Sweep summaries (kind sweep) none of whose points (kind sweep-point) would be left.
+
+    A point names its sweep in ``params["sweep"]`` (``teamsim sweep``).
+    """
+    runs = st.list_runs()
+    if runs.empty:
+        return []
+    gone = set(going)
+    sweeps = {str(r) for r in runs.loc[runs["kind"] == "sweep", "run_id"]} - gone
+    if not sweeps:
+        return []
+    kept: set[str] = set()
+    pruned: set[str] = set()
+    for run_id in runs.loc[runs["kind"] == "sweep-point", "run_id"]:
+        parent = str(st.run_meta(str(run_id))["params"].get("sweep", ""))
+        (pruned if run_id in gone else kept).add(parent)
+    return sorted((pruned & sweeps) - kept)
 
 
 @runs_app.command("export")

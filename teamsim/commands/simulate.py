@@ -45,7 +45,7 @@ from teamsim.diagnose_view import (
     run_diagnoses,
 )
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import write_tables
+from teamsim.export import with_dates, write_tables
 from teamsim.format import MoneyScale, format_money, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
@@ -216,13 +216,13 @@ def _header(result: SimResult, elapsed: float) -> str:
 def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_hash: str) -> str:
     """What the KPIs count, then the scenario's hash on a line of its own.
 
-    "counted: 90 working days after 30 days of warm-up, 3 whole month(s)" and
+    "counted: 90 working days after 30 days of warm-up, 3 whole months" and
     "scenario 310c57e92da8": apart, so that no terminal width leaves the hash on a line
     without its name. ``runs show`` prints a stored run's the same way.
     """
     return (
         f"counted: {counted_days} working days after {warmup_days} days of warm-up, "
-        f"{months} whole month(s)\nscenario {scenario_hash[:12]}"
+        f"{months} whole month{'s' if months != 1 else ''}\nscenario {scenario_hash[:12]}"
     )
 
 
@@ -312,7 +312,9 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
 
 
 def _write(result: SimResult, out_dir: Path, fmt: FormatChoice) -> list[Path]:
-    written = write_tables(result.tables(), out_dir, (fmt.value,))
+    # Dates beside the day, week, month and minute columns, as `runs export` writes them.
+    tables = {n: with_dates(f, result.scenario) for n, f in result.tables().items()}
+    written = write_tables(tables, out_dir, (fmt.value,))
     meta = out_dir / "run.json"
     try:
         meta.write_text(json_text(_meta(result), indent=2) + "\n")
