@@ -79,11 +79,10 @@ def explain_infeasible(
     else:
         what = "the work and the service targets of the inbound requests"
     people = (
-        "the current team"
-        if mode == PlanMode.ALLOCATION
-        else "any team within the headcount limits"
+        "the current team" if mode == PlanMode.ALLOCATION else "no team within the headcount limits"
     )
-    reason = f"The plan is impossible: {people} cannot meet {what}."
+    meets = "cannot meet" if mode == PlanMode.ALLOCATION else "meets"
+    reason = f"The plan is impossible: {people} {meets} {what}."
     if not alternatives:
         reason += " No relaxation of the plan, headcount, spans, hours or pools makes it feasible."
     return InfeasiblePlanError(reason, alternatives)

@@ -5,7 +5,7 @@ scenario language) and from :mod:`sim.rules` (the rules of the working day), nev
 the modules behind them.
 """
 
-from sim.diagnose import Diagnosis, diagnose
+from sim.diagnose import Diagnosis, diagnose, service_level_target
 from sim.dials import dials_by_role
 from sim.errors import Problem, ScenarioError, TeamsimError
 from sim.kpis import KPIS, kpi_value
@@ -28,6 +28,7 @@ from sim.names import (
 )
 from sim.plan_met import (
     attainment_by_month,
+    attainment_by_unit,
     judged_attainment,
     met_by_replication,
     plan_met_definition,
@@ -65,6 +66,7 @@ __all__ = [
     "TeamsimError",
     "activity_title",
     "attainment_by_month",
+    "attainment_by_unit",
     "counted_months",
     "diagnose",
     "dials_by_role",
@@ -82,6 +84,7 @@ __all__ = [
     "plan_met_definition",
     "plan_met_table",
     "scenario_hash",
+    "service_level_target",
     "simulate",
     "spread",
     "t_quantile",

@@ -26,9 +26,17 @@ from sim.names import in_sentence
 from sim.names import title as title_of
 from sim.results import Frames
 from sim.rules.activities import TimeUse
-from sim.scenario import Level, Scenario
+from sim.scenario import InboundChannel, Level, Scenario
 
-__all__ = ["LONG_WAIT_MIN", "LOW_UTILISATION", "Diagnosis", "diagnose"]
+__all__ = [
+    "AWAY_SHARE",
+    "BUSY_SINGLE",
+    "LONG_WAIT_MIN",
+    "LOW_UTILISATION",
+    "Diagnosis",
+    "diagnose",
+    "service_level_target",
+]
 
 # Assumption (no published figure): a request not taken up within two hours holds a
 # deal for a visible part of the client's day.
@@ -39,6 +47,14 @@ LOW_UTILISATION = 0.60
 # At or above the planning cap on occupancy (REFERENCE.md: 85 %), a role's queue grows
 # from its load alone.
 BUSY = 0.85
+
+# A single approver is a queue of one server: its mean wait is rho / (1 - rho) service
+# times (M/M/1, Kleinrock 1975, Queueing Systems vol. 1, 3.2), 2.3 at 70 % busy, so its
+# load alone explains a long wait well below the team cap of 85 %.
+BUSY_SINGLE = 0.70
+# When requests that arrive on a day their approver is away carry at least this share of
+# the role's waiting, the days away explain the wait even if a deputy is named.
+AWAY_SHARE = 0.40
 
 _WAIT_WORDS = {TimeUse.APPROVAL: "approvals", TimeUse.ESCALATION: "escalations"}
 _VERB = {TimeUse.APPROVAL: "approve", TimeUse.ESCALATION: "take escalations"}
@@ -63,13 +79,18 @@ class Diagnosis:
         return f"{self.cause}; {self.remedy}"
 
 
-def diagnose(frames: Frames, kpis: pd.DataFrame, scenario: Scenario) -> tuple[Diagnosis, ...]:
+def diagnose(
+    frames: Frames, kpis: pd.DataFrame, scenario: Scenario, *, sized: bool = False
+) -> tuple[Diagnosis, ...]:
     """The run's long waits with their causes, then its under-used levels.
 
     Args:
         frames: the run's tables (``SimResult.frames``).
         kpis: its KPI summary (``SimResult.kpis``): the waits and utilisations judged.
         scenario: the scenario simulated.
+        sized: True when the optimiser sized the team for the plan (``plan --verify``):
+            an under-used level whose roles it sized is then not called larger than its
+            work; its slack is whole people and minimum headcounts.
 
     Returns:
         Diagnoses, waits first (approvals, escalations; per role, longest total wait
@@ -80,10 +101,13 @@ def diagnose(frames: Frames, kpis: pd.DataFrame, scenario: Scenario) -> tuple[Di
         mean = kpi_value(kpis, f"{kind.value}_wait_min")
         if math.isfinite(mean) and mean >= LONG_WAIT_MIN:
             found += _waits(frames, kpis, scenario, kind)
+    missed = _missed_service_level(kpis, scenario)
+    if missed is not None:
+        found.append(missed)
     for lv in Level:
         util = kpi_value(kpis, f"utilisation_{lv.value}")
         if math.isfinite(util) and util < LOW_UTILISATION:
-            found.append(_idle(lv, util, scenario))
+            found.append(_idle(lv, util, scenario, sized=sized))
     return tuple(found)
 
 
@@ -124,7 +148,6 @@ def _waits(
 def _wait_cause(
     frames: Frames, scenario: Scenario, kind: TimeUse, *, rid: str, mean_min: float
 ) -> Diagnosis:
-    role = scenario.roles[rid]
     title = in_sentence(title_of(rid, scenario))  # said mid-sentence: "at the team lead"
     reps = max(len(frames.replications), 1)
     mine = frames.people.loc[frames.people["role"] == rid, ["replication", "person"]]
@@ -148,19 +171,34 @@ def _wait_cause(
             f"name a deputy (roles.{rid}.deputy) or add a second {title} (roles.{rid}.headcount)"
         )
         return Diagnosis(cause, remedy)
-    cover = "with no deputy"
-    if role.deputy is not None:  # a role that is its own deputy: its peers cover
-        deputy = (
-            f"another {title}"
-            if role.deputy == rid
-            else in_sentence(title_of(role.deputy, scenario))
+    waited = _waited_for_absent(frames, kind, away, mine)
+    if days_away >= 1 and waited >= AWAY_SHARE:
+        deputy = _deputy_words(scenario, rid, title)
+        though = f", though {deputy} covers its days away" if deputy else ""
+        cause = (
+            f"{head} is away {days_away:.0f} days a year, and requests that arrive while "
+            f"it is away carry {100 * waited:.0f} % of the waiting: they wait for its "
+            f"return{though}"
         )
-        cover = f"covered by {deputy}"
+        first = (
+            f"let {deputy} {_VERB[kind]} in its place (roles.{rid}.deputy)"
+            if deputy
+            else f"name a deputy who takes them (roles.{rid}.deputy)"
+        )
+        remedy = (
+            f"{first}, add a second {title} (roles.{rid}.headcount), "
+            f"or let another level {_VERB[kind]}"
+        )
+        return Diagnosis(cause, remedy)
+    deputy = _deputy_words(scenario, rid, title)
+    cover = f"covered by {deputy}" if deputy else "with no deputy"
     load = (
         f"busy {100 * busy:.0f} % of its available time, away {days_away:.0f} days a year, {cover}"
     )
-    if busy >= BUSY:
-        cause = f"{head} is {load}"
+    if busy >= BUSY or (n < 1.5 and busy >= BUSY_SINGLE):
+        cause = f"{head} is {load}" + (
+            ": one person this busy makes requests queue" if busy < BUSY else ""
+        )
         remedy = (
             f"add a {title} (roles.{rid}.headcount), take duties off the role "
             f"(duties.*.levels), or let another level {_VERB[kind]}"
@@ -174,14 +212,97 @@ def _wait_cause(
     return Diagnosis(cause, remedy)
 
 
-def _idle(level: Level, util: float, scenario: Scenario) -> Diagnosis:
+def _deputy_words(scenario: Scenario, rid: str, title: str) -> str:
+    """Who covers the role's days away, said mid-sentence; "" when nobody does."""
+    deputy = scenario.roles[rid].deputy
+    if deputy is None:
+        return ""
+    # A role that is its own deputy: its peers cover.
+    return f"another {title}" if deputy == rid else f"the {in_sentence(title_of(deputy, scenario))}"
+
+
+def _waited_for_absent(
+    frames: Frames, kind: TimeUse, away: pd.DataFrame, mine: pd.DataFrame
+) -> float:
+    """Share (0..1) of the role's wait minutes whose requests found their server away.
+
+    A request counts when it arrived on a day its server, a person of the role, was away,
+    so it waited for the return.
+    """
+    w = frames.window
+    waits = frames.waits.loc[
+        (frames.waits["day"] >= w.warmup_days) & (frames.waits["kind"] == kind.value)
+    ]
+    served = waits.merge(
+        mine, left_on=["replication", "server"], right_on=["replication", "person"]
+    )
+    total = float(served["wait_min"].sum())
+    if total <= 0 or away.empty:
+        return 0.0
+    days = away[["replication", "person", "day"]].drop_duplicates()
+    absent = served.merge(days, on=["replication", "person", "day"])
+    return float(absent["wait_min"].sum()) / total
+
+
+def service_level_target(scenario: Scenario) -> float | None:
+    """The inbound service-level target, 0..1; None when the scenario has no inbound.
+
+    The ``inbound_service_level`` KPI pools every inbound channel's requests, so its
+    target is the channels' ``service_level_target`` weighted by ``requests_per_day``
+    (one channel: its own target).
+    """
+    inbound = [c for c in scenario.channels.values() if isinstance(c, InboundChannel)]
+    weight = sum(c.requests_per_day for c in inbound)
+    if not inbound or weight <= 0:
+        return None
+    return sum(c.service_level_target * c.requests_per_day for c in inbound) / weight
+
+
+def _missed_service_level(kpis: pd.DataFrame, scenario: Scenario) -> Diagnosis | None:
+    target = service_level_target(scenario)
+    level = kpi_value(kpis, "inbound_service_level")
+    if target is None or not math.isfinite(level) or level >= target:
+        return None
+    high = kpi_value(kpis, "inbound_service_level", "ci_high")
+    sure = "" if math.isfinite(high) and high < target else " (its 95 % interval reaches it)"
+    answer = [rid for rid, r in scenario.roles.items() if r.answers_inbound]
+    who = "; ".join(f"{title_of(rid, scenario)}: roles.{rid}.headcount" for rid in answer)
+    cause = (
+        f"inbound requests are answered within target {100 * level:.1f} % of the time "
+        f"against a target of {100 * target:.0f} %{sure}: too few people free to answer"
+    )
+    remedy = (
+        f"add people who answer ({who or 'roles with handles_inbound'}), take duties off "
+        "them (duties.*.levels), or let `teamsim plan` size the team for the target"
+    )
+    return Diagnosis(cause, remedy)
+
+
+def _idle(level: Level, util: float, scenario: Scenario, *, sized: bool) -> Diagnosis:
     who = _LEVEL_WORDS[level]
     cause = f"{who} are busy {100 * util:.0f} % of their available time"
     roles = "; ".join(
         f"{title_of(rid, scenario)}: roles.{rid}.headcount" for rid in scenario.roles_at(level)
     )
-    remedy = (
-        "is work missing from the scenario (admin, travel, training: duties, travel_min)? "
-        f"or is the team larger than its work ({roles or f'roles at level {level.value}'})?"
-    )
+    missing = "is work missing from the scenario (admin, travel, training: duties, travel_min)?"
+    planned = [rid for rid in scenario.roles_at(level) if not scenario.roles[rid].headcount.fixed]
+    if sized and planned:
+        # The optimiser chose these headcounts for the plan: calling the team larger than
+        # its work would contradict the plan just shown.
+        floors = [
+            f"{title_of(rid, scenario)} at its minimum of {scenario.roles[rid].headcount.min} "
+            f"(roles.{rid}.headcount.min)"
+            for rid in planned
+            if scenario.roles[rid].headcount.current <= scenario.roles[rid].headcount.min
+        ]
+        why = "whole people" + (
+            f" and {'; '.join(floors)}" if floors else " and minimum headcounts"
+        )
+        remedy = (
+            f"the optimiser sized them for the plan, so the slack comes from rounding to {why}; "
+            + missing
+        )
+        return Diagnosis(cause, remedy)
+    fields = roles or f"roles at level {level.value}"
+    remedy = f"{missing} or is the team larger than its work ({fields})?"
     return Diagnosis(cause, remedy)

@@ -33,6 +33,7 @@ __all__ = [
     "CHANCES",
     "MET",
     "attainment_by_month",
+    "attainment_by_unit",
     "judged_attainment",
     "met_by_replication",
     "plan_met_definition",
@@ -203,3 +204,68 @@ def attainment_by_month(months: pd.DataFrame, scenario: Scenario) -> pd.DataFram
     ).reset_index()
     out.insert(1, "label", [scenario.month_label(int(m)) for m in out["month"]])
     return out[columns]
+
+
+def attainment_by_unit(
+    months: pd.DataFrame, scenario: Scenario, judged_on: JudgedOn | None = None
+) -> pd.DataFrame:
+    """Attainment of each judged unit over the replications, for ``quarter`` and ``horizon``.
+
+    The units are the ones P(plan met) counts (:func:`met_by_replication`), so the table
+    traces it: the mean of ``p_met`` over the units is P(plan met).
+
+    Args:
+        months: ``Frames.attainment_month`` (replication, month, revenue, target).
+        scenario: Its calendar places months in quarters.
+        judged_on: Default the scenario's ``plan.judged_on``.
+
+    Returns:
+        One row per unit, in order: ``unit`` ("2028 Q4" or "horizon"), ``first`` and
+        ``last`` (YYYY-MM of its first and last counted month), ``months`` (counted months
+        in it), ``of_months`` (calendar months it spans: 3 for a quarter, the counted months
+        for the horizon), ``plan`` and ``revenue`` (mean over replications, scenario
+        currency), ``attainment`` (mean), ``p10``, ``p50``, ``p90`` (numpy's linear
+        interpolation over replications) and ``p_met`` (share of replications in which the
+        unit meets its plan). Empty for ``month`` and ``every_month`` (the month table
+        is the trace) or when nothing was counted.
+    """
+    columns = [
+        "unit", "first", "last", "months", "of_months",
+        "plan", "revenue", "attainment", "p10", "p50", "p90", "p_met",
+    ]  # fmt: skip
+    rule = scenario.plan.judged_on if judged_on is None else judged_on
+    if months.empty or rule not in (JudgedOn.QUARTER, JudgedOn.HORIZON):
+        return pd.DataFrame(columns=columns)
+    units = _units(months, scenario, rule)
+    counted = sorted(int(m) for m in pd.unique(months["month"]))
+    if rule is JudgedOn.QUARTER:
+        member = {m: _quarter(scenario.calendar_month(m)) for m in counted}
+    else:
+        member = dict.fromkeys(counted, 0)
+    rows = []
+    for unit_key, group in units.groupby("unit", sort=True):
+        key = int(str(unit_key))
+        inside = [m for m in counted if member[m] == key]
+        attainment = group["attainment"]
+        rows.append(
+            {
+                "unit": _quarter_label(key) if rule is JudgedOn.QUARTER else "horizon",
+                "first": scenario.month_label(inside[0]),
+                "last": scenario.month_label(inside[-1]),
+                "months": len(inside),
+                "of_months": 3 if rule is JudgedOn.QUARTER else len(inside),
+                "plan": float(group["target"].mean()),
+                "revenue": float(group["revenue"].mean()),
+                "attainment": float(attainment.mean()),
+                "p10": float(attainment.quantile(0.1)),
+                "p50": float(attainment.quantile(0.5)),
+                "p90": float(attainment.quantile(0.9)),
+                "p_met": float((attainment >= MET).mean()),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _quarter_label(key: int) -> str:
+    year, quarter = divmod(key, 4)
+    return f"{year} Q{quarter + 1}"

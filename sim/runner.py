@@ -29,7 +29,7 @@ from sim.dials import dials_by_role
 from sim.errors import TeamsimError
 from sim.kpis import per_replication, summarise
 from sim.mode import SimMode
-from sim.plan_met import attainment_by_month, plan_met_table
+from sim.plan_met import attainment_by_month, attainment_by_unit, plan_met_table
 from sim.results import Frames, ReplicationColumns, build_frames, to_columns
 from sim.scenario import Scenario
 
@@ -201,6 +201,7 @@ class SimResult:
             "kpis": self.kpis,
             "plan_met": plan_met_table(self.kpis, self.scenario),
             "attainment_by_month": attainment_by_month(self.frames.attainment_month, self.scenario),
+            "attainment_by_unit": attainment_by_unit(self.frames.attainment_month, self.scenario),
             "dials_by_role": dials_by_role(self.frames, self.scenario),
         }
 

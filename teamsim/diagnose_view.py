@@ -14,9 +14,12 @@ from sim import Diagnosis, SimResult, diagnose, dials_by_role
 __all__ = ["diagnoses_json", "dials_json", "render_diagnoses", "render_dials", "run_diagnoses"]
 
 
-def run_diagnoses(result: SimResult) -> tuple[Diagnosis, ...]:
-    """The diagnoses of a run (``sim.diagnose`` over its frames, KPIs and scenario)."""
-    return diagnose(result.frames, result.kpis, result.scenario)
+def run_diagnoses(result: SimResult, *, sized: bool = False) -> tuple[Diagnosis, ...]:
+    """The diagnoses of a run (``sim.diagnose`` over its frames, KPIs and scenario).
+
+    ``sized``: the team was sized by the optimiser for the plan (``plan --verify``).
+    """
+    return diagnose(result.frames, result.kpis, result.scenario, sized=sized)
 
 
 def render_diagnoses(found: tuple[Diagnosis, ...]) -> Table | None:
@@ -45,6 +48,11 @@ def diagnoses_json(found: tuple[Diagnosis, ...]) -> list[dict[str, str]]:
     return [{"cause": d.cause, "remedy": d.remedy} for d in found]
 
 
+def _people(n: float) -> str:
+    """A count of people: whole ("14"), or a mean over replications ("13.6 on average")."""
+    return f"{n:.0f}" if abs(n - round(n)) < 0.05 else f"{n:.1f} on average"
+
+
 def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
     """Dials a day by role over the days dialled (``sim.dials_by_role``, or as stored)."""
     if isinstance(result, pd.DataFrame):
@@ -64,7 +72,7 @@ def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
     for r in table.to_dict(orient="records"):
         shown.add_row(
             f"{r['title']} ({r['level']})",
-            f"{r['people_dialling']:.1f}",
+            _people(float(r["people_dialling"])),
             f"{100 * r['days_dialled_share']:.0f} %",
             _num(r["dials_per_day_dialled"]),
             _num(r["p10"]),

@@ -36,6 +36,7 @@ SUMMARY_FIRST = (
     "plan_card",
     "plan_met",
     "attainment_by_month",
+    "attainment_by_unit",
     "iterations",
     "quotas",
     "sweep_summary",
@@ -75,6 +76,7 @@ _COLUMN_UNITS: dict[str, str] = {
 # Columns whose unit is their table's: attainment's percentiles, P(plan met)'s interval.
 _TABLE_UNITS: dict[str, dict[str, str]] = {
     "attainment_by_month": dict.fromkeys(("p10", "p50", "p90"), "share"),
+    "attainment_by_unit": dict.fromkeys(("attainment", "p10", "p50", "p90"), "share"),
     "plan_met": dict.fromkeys(("mean", "ci_low", "ci_high"), "share"),
 }
 

@@ -7,6 +7,7 @@ plan) and the attainment of each calendar month always stand beside it.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,13 @@ import pandas as pd
 from rich.console import Group
 from rich.table import Table
 
-from sim import SimResult, attainment_by_month, plan_met_definition, plan_met_table
+from sim import (
+    SimResult,
+    attainment_by_month,
+    attainment_by_unit,
+    plan_met_definition,
+    plan_met_table,
+)
 from sim.scenario import Scenario
 from teamsim.format import fmt_value, format_money_column
 
@@ -81,6 +88,11 @@ def monthly(result: SimResult) -> pd.DataFrame:
     return attainment_by_month(result.frames.attainment_month, result.scenario)
 
 
+def judged_units(result: SimResult) -> pd.DataFrame:
+    """Attainment by judged unit (quarter or horizon; sim.attainment_by_unit), else empty."""
+    return attainment_by_unit(result.frames.attainment_month, result.scenario)
+
+
 def plan_met_json(result: SimResult) -> dict[str, Any]:
     """The JSON fields: definition, chances, months, and the warning (or null)."""
     if not sells(result):
@@ -90,6 +102,7 @@ def plan_met_json(result: SimResult) -> dict[str, Any]:
         "judged_on": result.scenario.plan.judged_on.value,
         "plan_met_chances": chances(result),
         "attainment_by_month": monthly(result).to_dict(orient="records"),
+        "attainment_by_unit": judged_units(result).to_dict(orient="records"),
         "warning": few_replications_warning(result),
     }
 
@@ -102,20 +115,87 @@ def render_plan_met(result: SimResult) -> Group | None:
     """The definition, the three chances and the month table; None with no sales plan."""
     if not sells(result):
         return None
-    return render_plan_met_tables(result.scenario, chances(result), monthly(result))
+    return render_plan_met_tables(
+        result.scenario, chances(result), monthly(result), judged_units(result)
+    )
 
 
 def render_plan_met_tables(
-    scenario: Scenario, rows: list[dict[str, Any]], months: pd.DataFrame
+    scenario: Scenario,
+    rows: list[dict[str, Any]],
+    months: pd.DataFrame,
+    units: pd.DataFrame | None = None,
 ) -> Group:
-    """The same block from the tables a run stores (``plan_met``, ``attainment_by_month``)."""
+    """The same block from the tables a run stores (``plan_met``, ``attainment_by_month``).
+
+    ``units``: attainment by judged unit (sim.attainment_by_unit); its table is shown
+    after the month table when the plan is judged by quarter or over the horizon.
+    """
     lines = [plan_met_definition(scenario)]
     for row in rows:
         lines.append(
             f"  {row['label']}: {_pct(row['mean'])} "
             f"(95 % interval {_pct(row['ci_low'])} to {_pct(row['ci_high'])})"
         )
-    return Group("\n".join(lines), _month_table(months, scenario.currency, scenario.money_locale))
+    tables: list[Table] = [_month_table(months, scenario.currency, scenario.money_locale)]
+    if units is not None and not units.empty:
+        tables.append(_unit_table(units, scenario.currency, scenario.money_locale))
+    return Group("\n".join(lines), *tables)
+
+
+def months_in_unit(row: dict[str, Any]) -> str:
+    """The months a judged unit covers, one short line each (fits 80 columns).
+
+    A quarter: "Oct-Nov" then "2 of 3 months" when the horizon or the warm-up cuts it
+    ("3 months" when whole); the horizon: "Jan 2028 to", "Nov 2028", "11 months".
+    """
+    first, last = _month_name(str(row["first"])), _month_name(str(row["last"]))
+    counted, spans = int(row["months"]), int(row["of_months"])
+    plural = "s" if spans != 1 else ""
+    if str(row["unit"]) == "horizon":
+        span = first if first == last else f"{first} to\n{last}"
+        return f"{span}\n{counted} month{plural}"
+    span = first[:3] if first == last else f"{first[:3]}-{last[:3]}"
+    count = f"{counted} of {spans} months" if counted < spans else f"{counted} month{plural}"
+    return f"{span}\n{count}"
+
+
+def _month_name(label: str) -> str:
+    """A YYYY-MM label as "Oct 2028" (English abbreviations, as the month tables')."""
+    year, month = label.split("-")
+    return f"{calendar.month_abbr[int(month)]} {year}"
+
+
+def _unit_table(units: pd.DataFrame, currency: str, locale: str) -> Table:
+    rows = [{str(k): v for k, v in r.items()} for r in units.to_dict(orient="records")]
+    quarter = any(str(r["unit"]) != "horizon" for r in rows)
+    table = Table(
+        title="Attainment by quarter (the units P(plan met) judges)"
+        if quarter
+        else "Attainment over the horizon (the unit P(plan met) judges)",
+        title_justify="left",
+        caption="P(met): the share of replications whose "
+        + ("quarter" if quarter else "horizon")
+        + " meets its plan; P(plan met) is its mean over the "
+        + ("quarters" if quarter else "replications"),
+        caption_justify="left",
+    )
+    first = "quarter" if quarter else "unit"
+    for col in (first, "months", "plan", "attainment", "P10-P90", "P(met)"):
+        table.add_column(
+            col, justify="left" if col in (first, "months") else "right", overflow="fold"
+        )
+    plans = format_money_column([float(r["plan"]) for r in rows], currency, locale)
+    for row, plan in zip(rows, plans, strict=True):
+        table.add_row(
+            str(row["unit"]),
+            months_in_unit(row),
+            plan,
+            _pct(float(row["attainment"])),
+            f"{_pct(float(row['p10']))} to {_pct(float(row['p90']))}",
+            _pct(float(row["p_met"])),
+        )
+    return table
 
 
 def _month_table(months: pd.DataFrame, currency: str, locale: str) -> Table:

@@ -70,6 +70,12 @@ def side_from_run(store: Store, run: str, label: str | None = None) -> Side:
     run_id = store.resolve(run)
     meta = store.run_meta(run_id)
     if "kpi_replications" not in meta["tables"]:
+        if meta["kind"] == "sweep":
+            raise StoreError(
+                f"run {run_id} is a sweep's summary and holds no simulation of its own: "
+                f"compare the runs of two of its points (`teamsim runs show {run_id}` lists "
+                "them), or run the sweep again if its points were pruned"
+            )
         raise StoreError(f"run {run_id} ({meta['kind']}) has no simulation KPIs to compare")
     scenario = stored_scenario(meta)
     return Side(

@@ -45,7 +45,7 @@ def verdict(verified: VerifiedPlan) -> str:
 def render_verified(verified: VerifiedPlan) -> Group:
     """Verdict, quotas planned and set against naive, and the iterations."""
     # An unverified plan's reason already lists the run's diagnoses among its causes.
-    found = run_diagnoses(verified.final.result) if verified.met else ()
+    found = run_diagnoses(verified.final.result, sized=True) if verified.met else ()
     return render_verified_tables(
         verified.scenario,
         met=verified.met,
@@ -320,7 +320,9 @@ def save_verified(
             # What `runs show` needs to print the run as `plan --verify` did: the final
             # plan (its tables and card) and the final run's diagnoses.
             PLAN_PARAM: _plan_data(final.plan),
-            DIAGNOSES_PARAM: diagnoses_json(run_diagnoses(final.result)) if verified.met else [],
+            DIAGNOSES_PARAM: diagnoses_json(run_diagnoses(final.result, sized=True))
+            if verified.met
+            else [],
         },
         # The scenario asked about (text and overrides), not the final plan's team.
         scenario_hash=scenario_hash(verified.scenario),

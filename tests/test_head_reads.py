@@ -117,7 +117,7 @@ def test_runs_show_prints_a_simulate_run_as_simulate_did(tmp_path: Path) -> None
     # "counted: ...", the KPIs, dials a day by role, the diagnoses, P(plan met).
     block = simulated[simulated.index("counted:") : simulated.index("stored as run")]
     for part in (
-        "counted: 65 working days after 5 days of warm-up, 2 whole month(s)",
+        "counted: 65 working days after 5 days of warm-up, 2 whole months",
         "Dials a day by role",
         "Diagnoses",
         "Attainment by calendar month",

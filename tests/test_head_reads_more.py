@@ -180,7 +180,7 @@ def test_simulate_keeps_the_scenario_hash_beside_its_name(tmp_path: Path) -> Non
     )
     assert code == 0, text
     assert re.search(
-        r"\ncounted: 55 working days after 5 days of warm-up, \d whole month\(s\)\n"
+        r"\ncounted: 55 working days after 5 days of warm-up, \d whole months?\n"
         r"scenario [0-9a-f]{12}\n",
         text,
     ), text

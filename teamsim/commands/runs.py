@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from optimizer import plan_card
-from sim import TeamsimError, attainment_by_month, plan_met_table
+from sim import TeamsimError, attainment_by_month, attainment_by_unit, plan_met_table
 from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
 from teamsim.commands.plan import render as render_plan
@@ -169,7 +169,8 @@ def show(
                 listing.add_row(name, f"{rows:,}")
             out.print(listing)
         else:
-            out.print(f"{len(meta['tables'])} tables stored (--tables lists them)")
+            count = len(meta["tables"])
+            out.print(f"{count} table{'s' if count != 1 else ''} stored (--tables lists them)")
 
 
 def _about_table(meta: Mapping[str, Any]) -> Table:
@@ -352,7 +353,13 @@ def _plan_met(
     if months.empty:
         return None
     rows = [{str(k): v for k, v in r.items()} for r in chances.to_dict(orient="records")]
-    return render_plan_met_tables(scenario, rows, months)
+    if stored.get("attainment_by_unit"):
+        units = st.load_table(run_id, "attainment_by_unit")
+    elif stored.get("attainment_month"):
+        units = attainment_by_unit(st.load_table(run_id, "attainment_month"), scenario)
+    else:
+        units = None
+    return render_plan_met_tables(scenario, rows, months, units)
 
 
 def detail_note(meta: Mapping[str, Any]) -> str | None:
@@ -439,8 +446,15 @@ def prune(
         if not going:
             out.print(f"no run in {st.path} matches: nothing to prune")
             return
+        orphans = _orphaned_sweeps(st, going)
+        going += orphans
         runs = st.list_runs().set_index("run_id").loc[going].reset_index()
         out.print(runs_table(runs, f"{st.path}: {len(going)} run(s) to delete"))
+        if orphans:
+            out.print(
+                f"with them {len(orphans)} sweep summary run(s) whose points all go: "
+                "a summary without its points cannot be shown or compared"
+            )
         if not yes:
             out.print("dry run: nothing deleted; add --yes to delete them")
             return
@@ -450,6 +464,26 @@ def prune(
             f"deleted {len(going)} run(s); {st.path} went from {before / 1e6:.1f} MB "
             f"to {after / 1e6:.1f} MB"
         )
+
+
+def _orphaned_sweeps(st: Store, going: list[str]) -> list[str]:
+    """Sweep summaries (kind sweep) none of whose points (kind sweep-point) would be left.
+
+    A point names its sweep in ``params["sweep"]`` (``teamsim sweep``).
+    """
+    runs = st.list_runs()
+    if runs.empty:
+        return []
+    gone = set(going)
+    sweeps = {str(r) for r in runs.loc[runs["kind"] == "sweep", "run_id"]} - gone
+    if not sweeps:
+        return []
+    kept: set[str] = set()
+    pruned: set[str] = set()
+    for run_id in runs.loc[runs["kind"] == "sweep-point", "run_id"]:
+        parent = str(st.run_meta(str(run_id))["params"].get("sweep", ""))
+        (pruned if run_id in gone else kept).add(parent)
+    return sorted((pruned & sweeps) - kept)
 
 
 @runs_app.command("export")

@@ -15,7 +15,15 @@ import typer
 from rich.table import Table
 
 from calibrate import export_crm
-from sim import KPIS, Executor, SimMode, SimResult, TeamsimError, simulate
+from sim import (
+    KPIS,
+    Executor,
+    SimMode,
+    SimResult,
+    TeamsimError,
+    service_level_target,
+    simulate,
+)
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -37,7 +45,7 @@ from teamsim.diagnose_view import (
     run_diagnoses,
 )
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import write_tables
+from teamsim.export import with_dates, write_tables
 from teamsim.format import MoneyScale, format_money, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
@@ -208,13 +216,13 @@ def _header(result: SimResult, elapsed: float) -> str:
 def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_hash: str) -> str:
     """What the KPIs count, then the scenario's hash on a line of its own.
 
-    "counted: 90 working days after 30 days of warm-up, 3 whole month(s)" and
+    "counted: 90 working days after 30 days of warm-up, 3 whole months" and
     "scenario 310c57e92da8": apart, so that no terminal width leaves the hash on a line
     without its name. ``runs show`` prints a stored run's the same way.
     """
     return (
         f"counted: {counted_days} working days after {warmup_days} days of warm-up, "
-        f"{months} whole month(s)\nscenario {scenario_hash[:12]}"
+        f"{months} whole month{'s' if months != 1 else ''}\nscenario {scenario_hash[:12]}"
     )
 
 
@@ -291,15 +299,22 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         cells = [f["mean"], ci, f["p10"], f["p50"], f["p90"]] if wide else [f["mean"], ci, spread]
         # Babel joins amount and unit with no-break spaces; a narrow terminal must be
         # able to wrap there rather than crop the last column.
+        label = _label(str(row["label"]), unit)
+        target = service_level_target(result.scenario)
+        if row["kpi"] == "inbound_service_level" and target is not None:
+            # The number is read against its target: show them side by side.
+            label += f" (target {100 * target:.0f})"
         table.add_row(
-            _label(str(row["label"]), unit),
+            label,
             *(c.replace("\xa0", " ").replace("\u202f", " ") for c in cells),
         )
     return table
 
 
 def _write(result: SimResult, out_dir: Path, fmt: FormatChoice) -> list[Path]:
-    written = write_tables(result.tables(), out_dir, (fmt.value,))
+    # Dates beside the day, week, month and minute columns, as `runs export` writes them.
+    tables = {n: with_dates(f, result.scenario) for n, f in result.tables().items()}
+    written = write_tables(tables, out_dir, (fmt.value,))
     meta = out_dir / "run.json"
     try:
         meta.write_text(json_text(_meta(result), indent=2) + "\n")
