@@ -183,8 +183,10 @@ def _results(result: Comparison) -> None:
         ui.chart(charts.headcount_by_level(overview),
                  "People at each level in each scenario (current headcounts).")  # fmt: skip
     ui.chart(charts.attainment_overlay({s.label: s.kpi_replications for s in result.sides}),
-             "Each scenario's replications by mean monthly attainment; more of a colour right "
-             "of the dashed line, more often the plan is met.")  # fmt: skip
+             "Each scenario's replications by their mean monthly attainment (revenue over "
+             "plan, averaged over the counted months). This is not P(plan met): here a "
+             "weak month is carried by a strong one; P(plan met) is in the tables above.",
+             )  # fmt: skip
     _downloads(result)
 
 

@@ -11,8 +11,8 @@ import streamlit as st
 
 from dashboard import charts, state, tables, ui
 from dashboard.names import humane, title
-from dashboard.plan_met import show_plan_met_tables
-from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card, sells
+from dashboard.plan_met import show_attainment, show_plan_met_tables
+from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card
 from sim import TeamsimError
 from sim.scenario import Scenario
 from teamsim.format import (
@@ -339,10 +339,7 @@ def show_verified(
              "simulated days allowed.", key=f"{key}_quotas")  # fmt: skip
     st.subheader("Iterations")
     st.dataframe(_iterations(iterations, currency), hide_index=True, width="stretch")
-    if sells(scenario) and "kpi_replications" in frames:  # a desk has no attainment
-        ui.chart(charts.attainment_distribution(frames["kpi_replications"]),
-                 "The final plan's attainment per replication; right of the dashed line the "
-                 "plan was met.", key=f"{key}_attainment")  # fmt: skip
+    show_attainment(scenario, frames, key=key)
     if "kpis" in frames:
         with st.expander("KPIs of the final plan's simulation"):
             st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale),

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
-from dashboard.plan_met import show_plan_met_tables
+from dashboard.plan_met import show_attainment, show_plan_met_tables
 from dashboard.state import MAX_SEED
 from sim import SimResult, TeamsimError
 from sim.scenario import Scenario
@@ -137,10 +137,7 @@ def show_results(
     st.dataframe(tables.kpi_table(kpis_frame, currency), hide_index=True, width="stretch")
     st.caption("Mean over replications; the middle 80 % of replications shows how much one "
                "half-year can differ from another; the CI is how sure the mean is.")  # fmt: skip
-    if "kpi_replications" in frames:
-        ui.chart(charts.attainment_distribution(frames["kpi_replications"]),
-                 "Each bar counts replications by their mean monthly attainment; right of the "
-                 "dashed line the plan was met.", key=f"{key}_attainment")  # fmt: skip
+    show_attainment(scenario, frames, key=key)
     if "time_use" in frames:
         ui.chart(charts.time_use_by_level(frames["time_use"]),
                  "Where the working time goes at each level, absences left out: selling, "

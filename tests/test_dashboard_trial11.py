@@ -1,0 +1,116 @@
+"""Issue 11's dashboard trial: what each number on a page is, read as a head reads it."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import charts
+from dashboard.plan_met import attainment_caption
+from sim import SimResult, kpi_value, simulate
+from sim.scenario import JudgedOn
+from sim.scenario.loader import parse_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+RETAIL = (ROOT / "scenarios" / "retail_bank.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[JudgedOn, SimResult]:
+    """The bank's first half-year (4 replications) under each meaning of "plan met"."""
+    out = {}
+    for rule in JudgedOn:
+        text = RETAIL.replace("judged_on: month", f"judged_on: {rule.value}")
+        scenario = parse_scenario(text, "retail_bank.yaml")
+        out[rule] = simulate(scenario, 4, 3, workers=1)
+    return out
+
+
+@pytest.mark.parametrize("rule", list(JudgedOn))
+def test_the_histogram_counts_what_p_plan_met_counts(
+    results: dict[JudgedOn, SimResult], rule: JudgedOn
+) -> None:
+    result = results[rule]
+    fig = charts.attainment_distribution(result.frames.attainment_month, result.scenario)
+    [hist] = fig.data
+    values = np.asarray(hist.x, dtype=float)
+    months = result.frames.attainment_month
+    per_replication = months["month"].nunique()
+    expected_units = {
+        JudgedOn.MONTH: 4 * per_replication,
+        JudgedOn.EVERY_MONTH: 4,
+        JudgedOn.HORIZON: 4,
+    }
+    if rule in expected_units:
+        assert len(values) == expected_units[rule]
+    # The share at or right of the dashed line is P(plan met), the KPI's mean.
+    assert np.mean(values >= 100) == pytest.approx(kpi_value(result.kpis, "plan_met"))
+    # A bin edge sits on the line, so no bar straddles it.
+    bins = hist.xbins
+    assert ((100 - bins.start) / bins.size) == pytest.approx(round((100 - bins.start) / bins.size))
+
+
+def test_the_caption_names_the_units_and_quotes_p_plan_met(
+    results: dict[JudgedOn, SimResult],
+) -> None:
+    scenario = results[JudgedOn.MONTH].scenario
+    assert attainment_caption(scenario, 0.833) == (
+        "Each bar counts simulated months of all replications by their attainment (revenue "
+        "over plan), the units P(plan met) judges; the share of them at or right of the "
+        "dashed line is P(plan met) (83.3 %)."
+    )
+    every = results[JudgedOn.EVERY_MONTH].scenario
+    assert "Each bar counts replications of all" in attainment_caption(every, None)
+
+
+@pytest.fixture
+def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("TEAMSIM_STORE", str(tmp_path / "store.duckdb"))
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.session_state["workers"] = 1
+    return app.run()
+
+
+def _go(app: AppTest, page: str) -> AppTest:
+    app.switch_page(f"views/{page}.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _click(app: AppTest, label: str) -> None:
+    [button] = [b for b in app.button if b.label == label]
+    button.click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def _figures(app: AppTest) -> dict[str, go.Figure]:
+    figures = [pio.from_json(c.proto.spec) for c in app.get("plotly_chart")]
+    return {str(f.layout.title.text): f for f in figures}
+
+
+def _array(data: object) -> np.ndarray:
+    """A trace's array as plotly's JSON holds it: a list, or typed base64 ("bdata")."""
+    if isinstance(data, dict):
+        raw = base64.b64decode(data["bdata"])
+        return np.frombuffer(raw, dtype=np.dtype(data["dtype"])).astype(float)
+    return np.asarray(data, dtype=float)
+
+
+def test_simulate_draws_the_months_p_plan_met_counts(at: AppTest) -> None:
+    _go(at, "simulate")
+    at.number_input[0].set_value(3)
+    _click(at, "Run the simulation")
+    figure = _figures(at)["Plan attainment of each simulated month (% of plan)"]
+    values = _array(figure.data[0].x)
+    shown = {m.label: m.value for m in at.metric}["P(plan met)"]
+    assert f"{100 * np.mean(values >= 100):.1f} %" == shown
+    captions = [c.value for c in at.caption]
+    assert any(c.endswith(f"is P(plan met) ({shown}).") for c in captions)
+    assert not any("right of the dashed line the plan was met" in c for c in captions)
