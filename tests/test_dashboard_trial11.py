@@ -16,6 +16,7 @@ from dashboard.plan_met import attainment_caption
 from sim import SimResult, kpi_value, simulate
 from sim.scenario import JudgedOn
 from sim.scenario.loader import parse_scenario
+from teamsim.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -114,3 +115,31 @@ def test_simulate_draws_the_months_p_plan_met_counts(at: AppTest) -> None:
     captions = [c.value for c in at.caption]
     assert any(c.endswith(f"is P(plan met) ({shown}).") for c in captions)
     assert not any("right of the dashed line the plan was met" in c for c in captions)
+
+
+def test_compare_reads_the_commands_rules(at: AppTest, tmp_path: Path) -> None:
+    _go(at, "compare")
+    at.multiselect(key="compare_picks").set_value(
+        ["bundled:retail_bank", "bundled:auto_credit_partners"]
+    ).run()
+    seed = at.number_input[1]
+    assert seed.label == "Seed (the same for all)"
+    assert seed.value == 20261128  # the first scenario's seed, as teamsim compare's
+    assert at.checkbox[0].label == "Keep simulated scenarios in the store"
+    assert at.checkbox[0].value is True  # teamsim compare stores by default
+    at.number_input[0].set_value(3)
+    _click(at, "Compare")
+    assert not at.error, [e.value for e in at.error]
+    assert [w.value for w in at.warning] == [
+        "P(plan met) rests on 3 replications: its 95 % interval is wide; set "
+        "**Replications per scenario** to 20 or more to read it as a number."
+    ]
+    kpis = at.table[0].value
+    base = "Retail bank, direct sales unit"
+    difference = f"Bank auto-credit partner department - {base}"
+    assert list(kpis.columns)[:3] == [base, "Bank auto-credit partner department", difference]
+    cell = str(kpis.loc["P(plan met)", difference])
+    assert cell.endswith(" pp]") and " pp [" in cell and "%" not in cell
+    assert at.table[1].value.index.tolist() == [base, "Bank auto-credit partner department"]
+    stored = Store(tmp_path / "store.duckdb").list_runs()
+    assert len(stored) == 2
