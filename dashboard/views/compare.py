@@ -72,8 +72,9 @@ def _choices() -> dict[str, Choice]:
     source, edits = state.current(), state.overrides()
     if edits or source.kind != "bundled":
         name, seed = _named(source, edits)
-        found[CURRENT] = Choice(CURRENT, name + (" (edited)" if edits else ""), source, edits,
-                                seed)  # fmt: skip
+        found[CURRENT] = Choice(
+            CURRENT, name + (" (edited)" if edits else ""), source, edits, seed=seed
+        )
     for name in state.bundled():
         bundled = state.bundled_source(name)
         title, seed = _named(bundled)
