@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
 from dashboard.plan_met import attainment_caption
+from optimizer import plan_card
 from sim import SimResult, kpi_value, simulate
 from sim.scenario import JudgedOn
 from sim.scenario.loader import parse_scenario
@@ -143,3 +144,27 @@ def test_compare_reads_the_commands_rules(at: AppTest, tmp_path: Path) -> None:
     assert at.table[1].value.index.tolist() == [base, "Bank auto-credit partner department"]
     stored = Store(tmp_path / "store.duckdb").list_runs()
     assert len(stored) == 2
+
+
+def test_a_verified_plan_is_not_read_as_the_first_one(at: AppTest) -> None:
+    _go(at, "plan")
+    next(n for n in at.number_input if n.label == "Replications per iteration").set_value(2)
+    next(n for n in at.number_input if n.label == "Most iterations").set_value(2)
+    _click(at, "Verify the plan")
+    kept = at.session_state["result:verify"][1][0]
+    final = kept.final
+    [top] = [i.value for i in at.info if i.value.startswith("**The verified plan")]
+    assert f"{sum(final.plan.levels.values())} people" in top
+    assert "the optimiser's first plan, before the simulation checked it" in top
+    subheaders = [s.value for s in at.subheader]
+    assert "Before verification: the optimiser's plan from expected values" in subheaders
+    # "Plan a month" is the scenario's plan in both blocks; the margin is said apart.
+    plans = [m.value for m in at.metric if m.label == "Plan a month"]
+    assert len(plans) == 2 and plans[0] == plans[1]
+    expected = [m.value for m in at.metric if m.label == "Expected attainment"][-1]
+    card = plan_card(final.plan, kept.scenario, final.plan_factor)
+    assert card.expected_attainment is not None
+    assert expected == f"{100 * card.expected_attainment:.1f} %"
+    if abs(final.plan_factor - 1) > 1e-9:
+        margin = f"{100 * card.margin:+.0f} % margin"
+        assert any(c.value.startswith("Sized for ") and margin in c.value for c in at.caption)

@@ -80,8 +80,9 @@ def _choices() -> dict[str, Choice]:
         title, seed = _named(bundled)
         found[f"bundled:{name}"] = Choice(f"bundled:{name}", title, bundled, seed=seed)
     for name, variant in state.variants().items():
-        title, seed = _named(variant)
-        found[f"variant:{name}"] = Choice(f"variant:{name}", title, variant, seed=seed)
+        # A variant is named by its user when saved: that name tells it from its scenario.
+        _, seed = _named(variant)
+        found[f"variant:{name}"] = Choice(f"variant:{name}", name, variant, seed=seed)
     try:
         runs = state.store().list_runs()
     except TeamsimError as exc:
