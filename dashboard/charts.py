@@ -258,6 +258,10 @@ def utilisation_heatmap(
     says which weeks were left out.
     """
     title = "Utilisation per person and week (% of available time)"
+    # Red only above the scenario's occupancy cap (policies.occupancy_cap: the load a
+    # person can hold), not at an absolute level; with no scenario no cap is known, and
+    # only a full week is red.
+    cap = scenario.policies.occupancy_cap if scenario is not None else 1.0
     if utilisation_week.empty:
         return _empty(title, "No time recorded")
     sums = utilisation_week.groupby(["person", "week"], observed=True)[
@@ -286,8 +290,16 @@ def utilisation_heatmap(
             y=[names.title(str(p), scenario) for p in grid.index],
             zmin=0,
             zmax=100,
-            colorscale="YlOrRd",
-            colorbar={"title": "%", "ticksuffix": " %"},
+            colorscale=_load_scale(cap),
+            colorbar={
+                "title": "%",
+                "ticksuffix": " %",
+                "tickvals": sorted({0, 50, 100, 100 * cap}),
+                "ticktext": [
+                    f"{v:.0f} %" + (" cap" if v == 100 * cap else "")
+                    for v in sorted({0, 50, 100, 100 * cap})
+                ],
+            },
             hovertemplate="%{y}, week %{x}: %{z:.0f} %<extra></extra>",
         )
     )
@@ -295,6 +307,13 @@ def utilisation_heatmap(
     fig.update_yaxes(title="", tickfont={"size": 12})
     height = max(_HEIGHT, 18 * len(grid.index) + 140)
     return _layout(fig, title, height=height)
+
+
+def _load_scale(cap: float) -> list[list[Any]]:
+    """Blue below the occupancy cap, yellow at it, red above it (``cap``: 0..1)."""
+    cap = min(max(cap, 0.01), 0.99)
+    return [[0.0, "#deebf7"], [cap * 0.6, "#9ecae1"], [cap, "#fee391"],
+            [min(cap + 0.02, 1.0), "#fc8d59"], [1.0, "#b30000"]]  # fmt: skip
 
 
 def partial_weeks(scenario: Scenario) -> dict[int, tuple[int, int]]:

@@ -345,7 +345,7 @@ def test_runs_page_opens_and_deletes_a_run(at: AppTest, store_path: Path) -> Non
     [run_id] = Store(store_path).list_runs()["run_id"].tolist()
     _go(at, "runs")
     assert at.selectbox[0].value == run_id
-    assert len(at.dataframe) == 2  # the runs, the opened run's KPIs
+    assert len(at.dataframe) == 3  # the runs, the opened run's dials by role and KPIs
     assert len(at.get("download_button")) == 2  # Excel, CSV
     at.checkbox(key=f"confirm:{run_id}").check().run()
     _button(at, "Delete the run")

@@ -168,3 +168,21 @@ def test_a_verified_plan_is_not_read_as_the_first_one(at: AppTest) -> None:
     if abs(final.plan_factor - 1) > 1e-9:
         margin = f"{100 * card.margin:+.0f} % margin"
         assert any(c.value.startswith("Sized for ") and margin in c.value for c in at.caption)
+
+
+def test_simulate_shows_the_commands_diagnoses_dials_and_load_scale(at: AppTest) -> None:
+    _go(at, "simulate")
+    at.number_input[0].set_value(2)
+    _click(at, "Run the simulation")
+    subheaders = [s.value for s in at.subheader]
+    assert "Dials a day by role, over the days each person dialled" in subheaders
+    [dials] = [d.value for d in at.dataframe if "dials a day dialled" in d.value.columns]
+    assert list(dials.columns) == ["role", "people dialling", "days dialled",
+                                   "dials a day dialled", "P10", "P90"]  # fmt: skip
+    assert any(str(r).startswith("Client manager") for r in dials["role"])
+    captions = [c.value for c in at.caption]
+    assert any("red above the occupancy cap of 85.0 %" in c for c in captions)
+    figure = next(f for t, f in _figures(at).items() if t.startswith("Utilisation per person"))
+    scale = figure.data[0].colorscale
+    # Yellow at the cap (0.85 of the 0-100 % axis), red only above it.
+    assert [float(stop[0]) for stop in scale][2] == pytest.approx(0.85)
