@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import names
+from sim import judged_attainment
 from sim.rules import DUTY_PREFIX, TimeUse
-from sim.scenario import Level, Scenario
+from sim.scenario import JudgedOn, Level, Scenario
 from teamsim.format import format_money_column
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "cost_vs_plan",
     "funnel_by_segment",
     "headcount_by_level",
+    "judged_unit",
     "partial_weeks",
     "plan_headcount",
     "quotas",
@@ -124,23 +126,70 @@ def _histogram_top(values: pd.Series, bins: dict[str, float]) -> int:
     return int(counts.max()) if len(counts) else len(values)
 
 
-def attainment_distribution(kpi_replications: pd.DataFrame) -> go.Figure:
-    """Histogram of each replication's plan attainment, with the plan at 100 %."""
-    title = "Plan attainment per replication (% of plan)"
-    values = 100 * kpi_replications.get("attainment", pd.Series(dtype=float)).dropna()
-    if values.empty:
+def _bins_at_plan(values: pd.Series) -> dict[str, float]:
+    """About twenty bins over the values' range with an edge at 100 %, the plan.
+
+    Plotly's bins are left-closed, so a unit at exactly 100 % (met: ``sim.plan_met.MET``)
+    falls in the first bar right of the dashed line, and no bar straddles it: the share
+    of the count right of the line is the share of units that meet their plan.
+    """
+    low, high = float(values.min()), float(values.max())
+    size = max((high - low) / 20.0, 1.0)
+    start = 100.0 - size * math.ceil((100.0 - min(low, 100.0)) / size + 1e-9)
+    end = 100.0 + size * (math.floor((max(high, 100.0) - 100.0) / size + 1e-9) + 1)
+    return {"start": start, "end": end, "size": size}
+
+
+def attainment_distribution(months: pd.DataFrame, scenario: Scenario) -> go.Figure:
+    """Histogram of the attainment of every judged unit, with the plan at 100 %.
+
+    The units are the ones P(plan met) counts (``sim.judged_attainment`` under the
+    scenario's ``plan.judged_on``): each replication's counted months for ``month``, its
+    quarters for ``quarter``, its weakest month for ``every_month``, its whole counted
+    horizon for ``horizon``. So the share of the count at or right of the dashed line
+    is P(plan met).
+
+    Args:
+        months: ``Frames.attainment_month`` (a run's ``attainment_month`` table).
+        scenario: Its ``plan.judged_on`` and calendar.
+    """
+    unit = judged_unit(scenario)
+    title = f"Plan attainment of each {unit[0]} (% of plan)"
+    values = pd.Series(100 * judged_attainment(months, scenario), dtype=float)
+    values = values[np.isfinite(values)]
+    if values.empty or not scenario.segments:
         return _empty(title, "No sales plan to attain")
-    fig = go.Figure(go.Histogram(x=values, xbins=_bins(values), name="runs"))
+    bins = _bins_at_plan(values)
+    fig = go.Figure(go.Histogram(x=values, xbins=bins, name=unit[1]))
     fig.add_vline(x=100, line={"color": "#c23b3b", "width": 3, "dash": "dash"})
     fig.add_annotation(x=100, y=1, yref="paper", text="plan", showarrow=False, yanchor="bottom")
     fig.update_xaxes(title="attainment, % of plan", ticksuffix=" %")
-    fig.update_yaxes(title="replications", **count_axis(_histogram_top(values, _bins(values))))
+    fig.update_yaxes(title=unit[1], **count_axis(_histogram_top(values, bins)))
     return _layout(fig, title, bargap=0.05, showlegend=False)
 
 
+# What one judged unit is called, singular and plural, under each plan.judged_on.
+_UNITS: dict[JudgedOn, tuple[str, str]] = {
+    JudgedOn.MONTH: ("simulated month", "simulated months"),
+    JudgedOn.EVERY_MONTH: ("replication's weakest month", "replications"),
+    JudgedOn.QUARTER: ("simulated quarter", "simulated quarters"),
+    JudgedOn.HORIZON: ("replication's counted months together", "replications"),
+}
+
+
+def judged_unit(scenario: Scenario) -> tuple[str, str]:
+    """What a unit P(plan met) judges is called (singular, plural), by ``plan.judged_on``."""
+    return _UNITS[scenario.plan.judged_on]
+
+
 def attainment_overlay(kpi_replications: Mapping[str, pd.DataFrame]) -> go.Figure:
-    """Each side's per-replication attainment as overlaid, translucent histograms."""
-    title = "Plan attainment per replication, side by side (% of plan)"
+    """Each side's per-replication attainment as overlaid, translucent histograms.
+
+    A replication's attainment is the ``attainment`` KPI: its mean over the counted months
+    of revenue over plan. It is not what P(plan met) counts (a weak month is carried by a
+    strong one), and the caption under the chart must say so.
+    """
+    title = "Mean monthly attainment per replication, side by side (% of plan)"
     fig = go.Figure()
     series = {
         label: 100 * frame.get("attainment", pd.Series(dtype=float)).dropna()
@@ -209,6 +258,10 @@ def utilisation_heatmap(
     says which weeks were left out.
     """
     title = "Utilisation per person and week (% of available time)"
+    # Red only above the scenario's occupancy cap (policies.occupancy_cap: the load a
+    # person can hold), not at an absolute level; with no scenario no cap is known, and
+    # only a full week is red.
+    cap = scenario.policies.occupancy_cap if scenario is not None else 1.0
     if utilisation_week.empty:
         return _empty(title, "No time recorded")
     sums = utilisation_week.groupby(["person", "week"], observed=True)[
@@ -237,8 +290,16 @@ def utilisation_heatmap(
             y=[names.title(str(p), scenario) for p in grid.index],
             zmin=0,
             zmax=100,
-            colorscale="YlOrRd",
-            colorbar={"title": "%", "ticksuffix": " %"},
+            colorscale=_load_scale(cap),
+            colorbar={
+                "title": "%",
+                "ticksuffix": " %",
+                "tickvals": sorted({0, 50, 100, 100 * cap}),
+                "ticktext": [
+                    f"{v:.0f} %" + (" cap" if v == 100 * cap else "")
+                    for v in sorted({0, 50, 100, 100 * cap})
+                ],
+            },
             hovertemplate="%{y}, week %{x}: %{z:.0f} %<extra></extra>",
         )
     )
@@ -246,6 +307,13 @@ def utilisation_heatmap(
     fig.update_yaxes(title="", tickfont={"size": 12})
     height = max(_HEIGHT, 18 * len(grid.index) + 140)
     return _layout(fig, title, height=height)
+
+
+def _load_scale(cap: float) -> list[list[Any]]:
+    """Blue below the occupancy cap, yellow at it, red above it (``cap``: 0..1)."""
+    cap = min(max(cap, 0.01), 0.99)
+    return [[0.0, "#deebf7"], [cap * 0.6, "#9ecae1"], [cap, "#fee391"],
+            [min(cap + 0.02, 1.0), "#fc8d59"], [1.0, "#b30000"]]  # fmt: skip
 
 
 def partial_weeks(scenario: Scenario) -> dict[int, tuple[int, int]]:

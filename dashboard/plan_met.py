@@ -6,20 +6,21 @@ shows P(plan met) without them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import charts, ui
 from sim import SimResult, plan_met_definition
 from sim.scenario import Scenario
 from teamsim.format import fmt_value
 from teamsim.plan_met_view import FEW_REPLICATIONS, chances, monthly, sells
 
-__all__ = ["few_replications_text", "monthly_attainment_chart", "show_plan_met",
-           "show_plan_met_tables"]  # fmt: skip
+__all__ = ["attainment_caption", "few_replications_text", "monthly_attainment_chart",
+           "show_attainment", "show_plan_met", "show_plan_met_tables"]  # fmt: skip
 
 _FONT = {"size": 16}
 
@@ -128,4 +129,38 @@ def show_plan_met_tables(
     st.caption(
         "Each point is a calendar month's mean attainment over the replications; its bar "
         "holds 8 replications in 10. Hover for the share of replications that met the month."
+    )
+
+
+def attainment_caption(scenario: Scenario, plan_met: float | None) -> str:
+    """The attainment histogram's caption: what its bars are, and that P(plan met) is right.
+
+    ``plan_met``: the KPI's mean (0..1), quoted in the caption; None or NaN: not quoted.
+    """
+    _, units = charts.judged_unit(scenario)
+    said = ""
+    if plan_met is not None and plan_met == plan_met:
+        said = f" ({fmt_value(plan_met, 'share', '')})"
+    return (
+        f"Each bar counts {units} of all replications by their attainment (revenue over "
+        f"plan), the units P(plan met) judges; the share of them at or right of the dashed "
+        f"line is P(plan met){said}."
+    )
+
+
+def show_attainment(scenario: Scenario, frames: Mapping[str, pd.DataFrame], *, key: str) -> None:
+    """The attainment histogram of what P(plan met) counts, with its caption.
+
+    ``frames``: a run's tables (``attainment_month`` and ``kpis`` needed; nothing drawn
+    without ``attainment_month`` or a sales plan).
+    """
+    if not scenario.segments or "attainment_month" not in frames:
+        return
+    kpis = frames["kpis"] if "kpis" in frames else pd.DataFrame()
+    row = kpis.loc[kpis["kpi"] == "plan_met"] if "kpi" in kpis else kpis
+    plan_met = float(row["mean"].iloc[0]) if len(row) else None
+    ui.chart(
+        charts.attainment_distribution(frames["attainment_month"], scenario),
+        attainment_caption(scenario, plan_met),
+        key=f"{key}_attainment",
     )

@@ -13,6 +13,7 @@ from sim.scenario import Scenario
 from teamsim.compare import Comparison
 from teamsim.format import (
     MoneyScale,
+    fmt_points,
     fmt_value,
     format_money_column,
     money_scale,
@@ -138,6 +139,8 @@ def _diff(
         return "–"
 
     def cell(value: float, signed: bool = False) -> str:
+        if unit == "share":  # a difference of shares is in percentage points, as the CLI's
+            return fmt_points(value, signed=signed)
         return fmt_value(value, unit, currency, signed=signed, locale=locale, scale=scale)
 
     text = cell(diff, signed=True)

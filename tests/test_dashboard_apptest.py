@@ -326,13 +326,13 @@ def test_compare_shows_the_differences(at: AppTest) -> None:
     _button(at, "Compare")
     assert not at.error, _errors(at)
     kpis = at.table[0].value
-    difference = "retail_bank (edited) - retail_bank"
+    difference = "Retail bank, direct sales unit (edited) - Retail bank, direct sales unit"
     assert difference in kpis.columns
     # 20 client managers instead of 14 dial more: a sure difference, with its interval.
     dials = kpis.loc["Conversations a day (team)", difference]
     assert dials.startswith("+") and "[" in dials
     team = at.table[1].value
-    assert team.loc["retail_bank (edited)", "people, line"] == 20
+    assert team.loc["Retail bank, direct sales unit (edited)", "people, line"] == 20
     assert len(at.get("plotly_chart")) == 3
     assert [b.label for b in at.get("download_button")] == [
         "Download the comparison (Excel)",
@@ -345,7 +345,7 @@ def test_runs_page_opens_and_deletes_a_run(at: AppTest, store_path: Path) -> Non
     [run_id] = Store(store_path).list_runs()["run_id"].tolist()
     _go(at, "runs")
     assert at.selectbox[0].value == run_id
-    assert len(at.dataframe) == 2  # the runs, the opened run's KPIs
+    assert len(at.dataframe) == 3  # the runs, the opened run's dials by role and KPIs
     assert len(at.get("download_button")) == 2  # Excel, CSV
     at.checkbox(key=f"confirm:{run_id}").check().run()
     _button(at, "Delete the run")

