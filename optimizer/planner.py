@@ -197,8 +197,8 @@ def _notes(model: Model) -> list[str]:
     if model.revenue:
         notes.append(
             f"Sized for {r.design.label}, {design_words(r)}, at an average month's "
-            f"{r.per_month:.1f} working days ({r.design.label} has {r.design.working_days}); expected "
-            "values, the simulator checks the spread."
+            f"{r.per_month:.1f} working days ({r.design.label} has "
+            f"{r.design.working_days}); expected values, the simulator checks the spread."
         )
     if model.mode == PlanMode.SIZING and costs_missing(sc):
         notes.append(

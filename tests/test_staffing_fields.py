@@ -1,7 +1,8 @@
 """A role's staffing fields (issue 12, stage S1): their checks, the person-id rule, defaults.
 
 The engines do not play staff dates, joiners, a vacancy's time to fill or handover yet
-(attrition without a vacancy is played, stage S2), so a scenario using them is refused with a "not played yet" line beside the field's own problems;
+(attrition without a vacancy is played, stage S2), so a scenario using them is refused
+with a "not played yet" line beside the field's own problems;
 the checks' messages are asserted through the loader (file, path, line, exact text)
 with that line set aside. Messages: docs/dev/hiring_plan.md, section 2.1.
 """
