@@ -686,6 +686,11 @@ def _deals(
     }
 
 
+# The most the win rate may be left unsure by deals of unknown closing words: one
+# percentage point, the precision the report writes a win rate to.
+UNKNOWN_CLOSED_SPAN = 0.01
+
+
 def _unknown_closed(
     t: _Table, mask: np.ndarray, *, closing: np.ndarray, column: str, one_column: bool
 ) -> None:
@@ -693,8 +698,12 @@ def _unknown_closed(
 
     Such a deal has ended (a CRM's own lost word, "Dead", "Провалена"), and counted as
     open it would stretch the cycle and hide the lost deals. Each word is named once with
-    its rows and the --stage that maps it. When they are most of the closed deals the
-    file is unusable (fatal, as an unmapped stage is); otherwise their rows are left out.
+    its rows and the --stage that maps it. Each such deal was won or lost, so leaving it
+    out tilts the win rate unless the left-out deals happen to share the mix: with n of
+    them beside k known closed deals the true win rate may lie anywhere in a span of
+    n / (n + k). Above one percentage point (``UNKNOWN_CLOSED_SPAN``) calibrate stops
+    (fatal, as an unmapped stage is) and asks for the mapping; below, the rows are left
+    out with a warning.
     ``column``: the canonical column the word is in; ``one_column``: it holds the
     stages too (its words may then be open stages: the message says how to map one so).
     """
@@ -702,11 +711,12 @@ def _unknown_closed(
     if not mask.any():
         return
     n, known = int(mask.sum()), int((closing & ~t.drop).sum())
-    fatal = n > known
+    span = n / (n + known)
+    fatal = span > UNKNOWN_CLOSED_SPAN
     cells = t.text(column)
     ending = (
-        f"they are {n} of the {n + known} deals with a closed date, so no win rate "
-        "or cycle can be fitted without them"
+        f"they are {n} of the {n + known} deals with a closed date, so the win rate "
+        f"could be anywhere in a span of {100 * span:.1f} percentage points without them"
         if fatal
         else "the rows are left out"
     )

@@ -82,6 +82,9 @@ def test_unknown_status_with_close_date_is_left_out_and_named() -> None:
             ("lost", "demo", "2027-01-04", "2027-01-14"),
             ("Kaput", "demo", "2027-01-04", "2027-01-15"),
             ("Kaput", "demo", "2027-01-04", ""),
+            # 400 more closed deals: 2 unknown of 406 leave the win rate unsure by at most
+            # 0.49 percentage points, under calibrate's one point (UNKNOWN_CLOSED_SPAN).
+            *[(("won", "lost")[i % 2], "demo", "2027-01-04", "2027-01-20") for i in range(400)],
         ]
     )
     table, problems, left_out = normalise("deals", raw, source="d.csv")
@@ -92,8 +95,8 @@ def test_unknown_status_with_close_date_is_left_out_and_named() -> None:
         'closed date (first at row 4); map it with --stage "Kaput=lost" or '
         '--stage "Kaput=won"; the rows are left out'
     )
-    assert list(table["deal_id"]) == ["D1", "D2", "D4", "D5", "D7"]
-    assert list(table["status"]) == ["won", "won", "won", "lost", "open"]
+    assert list(table["deal_id"])[:5] == ["D1", "D2", "D4", "D5", "D7"]
+    assert list(table["status"])[:5] == ["won", "won", "won", "lost", "open"]
 
 
 def test_unknown_status_of_most_closed_deals_stops() -> None:
@@ -109,8 +112,22 @@ def test_unknown_status_of_most_closed_deals_stops() -> None:
     assert table is None and left_out == 3
     assert [(p.row, p.fatal) for p in problems] == [(2, True)]
     assert problems[0].message.endswith(
-        "; they are 2 of the 3 deals with a closed date, so no win rate or cycle can be "
-        "fitted without them"
+        "; they are 2 of the 3 deals with a closed date, so the win rate could be anywhere "
+        "in a span of 66.7 percentage points without them"
+    )
+
+
+def test_unknown_status_of_a_few_closed_deals_stops_when_it_leaves_the_win_rate_unsure() -> None:
+    # The trial's case: the unknown word is a minority (2 of 42 closed), yet every one of
+    # them was lost or won; left out, the win rate could be off by up to 4.8 points.
+    rows = [("Kaput", "demo", "2027-01-04", "2027-01-12")] * 2
+    rows += [(("won", "lost")[i % 2], "demo", "2027-01-04", "2027-01-13") for i in range(40)]
+    table, problems, _ = normalise("deals", _deals(rows), source="d.csv")
+    assert table is None
+    assert [(p.row, p.fatal) for p in problems] == [(2, True)]
+    assert problems[0].message.endswith(
+        "; they are 2 of the 42 deals with a closed date, so the win rate could be anywhere "
+        "in a span of 4.8 percentage points without them"
     )
 
 

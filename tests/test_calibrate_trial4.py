@@ -205,6 +205,9 @@ def test_one_column_unknown_word_with_a_close_date_is_named_and_left_out() -> No
             ("Kaput", ""),
             ("Proposal", ""),
             ("Proposal", "2027-01-15"),
+            # 400 more closed deals: 3 unknown of 406 closed leave the win rate unsure by
+            # under one percentage point (UNKNOWN_CLOSED_SPAN), so they are left out.
+            *[(("Won", "Closed Lost")[i % 2], "2027-01-20") for i in range(400)],
         ]
     )
     table, problems, left_out = normalise(Kind.DEALS, raw, source="d.csv")
@@ -220,10 +223,10 @@ def test_one_column_unknown_word_with_a_close_date_is_named_and_left_out() -> No
     )
     assert problems[1].message.startswith("stage 'Proposal' is not a won, lost or open word")
     assert "yet 1 row have a closed date (first at row 9)" in problems[1].message
-    assert list(table["deal_id"]) == ["D1", "D2", "D4", "D6", "D7"]
-    assert list(table["status"]) == ["won", "lost", "lost", "open", "open"]
+    assert list(table["deal_id"])[:5] == ["D1", "D2", "D4", "D6", "D7"]
+    assert list(table["status"])[:5] == ["won", "lost", "lost", "open", "open"]
     # Without a close date a word is an open deal's stage, as it always was.
-    assert list(table["stage"]) == [None, None, None, "Kaput", "Proposal"]
+    assert list(table["stage"])[:5] == [None, None, None, "Kaput", "Proposal"]
 
 
 def test_one_column_stage_maps_the_word() -> None:
@@ -271,8 +274,8 @@ def test_one_column_unknown_words_of_most_closed_deals_stop(tmp_path: Path) -> N
     assert table is None and left_out == 6
     assert [(p.row, p.fatal) for p in problems] == [(2, True)]
     assert problems[0].message.endswith(
-        "; they are 3 of the 5 deals with a closed date, so no win rate or cycle can be "
-        "fitted without them"
+        "; they are 3 of the 5 deals with a closed date, so the win rate could be anywhere "
+        "in a span of 60.0 percentage points without them"
     )
     path = tmp_path / "deals.csv"
     raw.to_csv(path, index=False)
