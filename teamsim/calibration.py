@@ -243,18 +243,32 @@ def _built_currency(records: Records, given: str | None) -> tuple[str, str, tupl
     return DEFAULT_CURRENCY, why, ()
 
 
-def _base_currency(records: Records, base: Scenario) -> Records:
-    """The records with a warning when their values' currency is not the base's."""
+def _base_currency(records: Records, base: Scenario, given: str | None) -> Records:
+    """The records, checked against the base's currency.
+
+    Values in another currency than the base's would be written as the base's amounts
+    and set against its plan: a revenue "surplus" of 830 % from roubles read as dollars.
+    That stops calibrate (RecordsError), unless ``--currency`` names the base's currency:
+    the user's word that the amounts are in it, kept as a warning.
+    """
     found, evidence, source, column = _values_currency(records)
     if found is None or found == base.currency:
         return records
+    taken = given is not None and given.strip().upper() == base.currency
     message = (
         f"the values are in {found} ({evidence}), the base scenario's currency is "
-        f"{base.currency}: deal values and revenue are written as they are, in "
-        f"{base.currency}; convert them, or give a base in {found}"
+        f"{base.currency}: "
+        + (
+            f"--currency {base.currency} given, so the amounts are taken as {base.currency}"
+            if taken
+            else f"convert them, give a base in {found}, or calibrate without --base; "
+            f"--currency {base.currency} takes the amounts as {base.currency}"
+        )
     )
-    warning = RowProblem(source, None, column, message)
-    return replace(records, problems=(warning, *records.problems))
+    problem = RowProblem(source, None, column, message, fatal=not taken)
+    if problem.fatal:
+        raise RecordsError([problem])
+    return replace(records, problems=(problem, *records.problems))
 
 
 def _key(request: CalibrateRequest) -> str:
@@ -371,7 +385,7 @@ def calibrate_files(
         records = records_with_ids(records)
     else:
         base_text, base = given
-        records = _base_currency(records, base)
+        records = _base_currency(records, base, request.currency)
     calibration = fit(records, base)
     extra = _override_fits(request.overrides)
     if request.plan is not None and given is not None:

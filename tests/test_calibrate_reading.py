@@ -357,16 +357,34 @@ def test_values_with_no_currency_are_dollars_said_to_be_assumed(tmp_path: Path) 
     assert "not converted to" not in text
 
 
-def test_a_base_in_another_currency_is_warned_of(tmp_path: Path) -> None:
+def test_a_base_in_another_currency_stops_calibrate(tmp_path: Path) -> None:
+    # Euros read as the base's dollars would be set against its plan (the trial's
+    # roubles showed an 830 % revenue "surplus"): exit 2, nothing written.
     deals = _french(tmp_path / "fr.csv")
     out = tmp_path / "out.yaml"
     code, output = _calibrate("--deals", str(deals), "--base", str(BASE), "-o", str(out))
+    assert code == 2, output
+    assert (
+        f"{deals}: Montant (€): the values are in EUR (the value column's header "
+        "'Montant (€)'), the base scenario's currency is USD: convert them, give a base in "
+        "EUR, or calibrate without --base; --currency USD takes the amounts as USD"
+    ) in output
+    assert not out.exists()
+
+
+def test_currency_naming_the_bases_takes_the_amounts_as_it(tmp_path: Path) -> None:
+    deals = _french(tmp_path / "fr.csv")
+    out = tmp_path / "out.yaml"
+    code, output = _calibrate(
+        "--deals", str(deals), "--base", str(BASE), "--currency", "usd", "-o", str(out)
+    )
     assert code == 0, output
     assert (
         f"warning: {deals}: Montant (€): the values are in EUR (the value column's header "
-        "'Montant (€)'), the base scenario's currency is USD: deal values and revenue are "
-        "written as they are, in USD; convert them, or give a base in EUR"
+        "'Montant (€)'), the base scenario's currency is USD: --currency USD given, so the "
+        "amounts are taken as USD"
     ) in output
+    assert out.exists()
 
 
 # 4. Ids in French, German, Spanish and Russian ----------------------------------------------
