@@ -41,8 +41,24 @@ def _sum(acts: pd.DataFrame, kind: ActivityKind) -> int:
 
 
 def _rate(
-    out: Findings, path: tuple[str | int, ...], hits: int, tries: int, what: str, extra: str = ""
+    out: Findings,
+    path: tuple[str | int, ...],
+    hits: int,
+    tries: int,
+    what: str,
+    extra: str = "",
+    *,
+    logged: str | None = None,
 ) -> None:
+    """Fit hits / tries at ``path`` (Wilson interval), or keep the base's value and say why.
+
+    ``logged``: the activity kind the hits are, when the file has no row of it at all.
+    A log that does not record bookings (or connects, or conversations) says nothing of
+    their rate: 0 of 12,987 would switch the channel off, so the base's value is kept.
+    """
+    if logged is not None:
+        out.keep(path, f"no {logged} rows in the activities: the log does not record them")
+        return
     if tries < _MIN_ROWS or hits > tries:
         why = f"{hits} {what} of {tries}" + (" (more than tried)" if hits > tries else "")
         out.keep(path, why)
@@ -57,9 +73,18 @@ def _rate(
     )
 
 
+def _unlogged(acts: pd.DataFrame, kind: ActivityKind) -> str | None:
+    """``kind``'s name when the activities hold no row of it at all (the log omits it)."""
+    return None if (acts["kind"] == kind.value).any() else kind.value
+
+
 def _percent(share: float) -> str:
-    """A share in percent, 3 significant digits, no trailing zeros: 2.2, 10, 13.4."""
-    return f"{100 * share:.3g}"
+    """A share in percent, 3 significant digits, no trailing zeros: 2.2, 10, 13.4.
+
+    Under 0.001 % it is 0: a Wilson bound of 2.7e-20 reads as none, not in exponents.
+    """
+    percent = 100 * share
+    return "0" if abs(percent) < 0.001 else f"{percent:.3g}"
 
 
 def share_span(interval: tuple[float, float]) -> str:
@@ -106,6 +131,7 @@ def fit_activities(
             _sum(mine, ActivityKind.DIAL),
             "connects a dial",
             extra,
+            logged=_unlogged(acts, ActivityKind.CONNECT),
         )
     if base.calls is not None:
         _call_rates(acts, outbound, base, out)
@@ -160,7 +186,16 @@ def _call_rates(acts: pd.DataFrame, outbound: list[str], base: Scenario, out: Fi
             if name == "conversation_given_connect"
             else (books, talks, "bookings a conversation")
         )
-        _rate(out, ("channels", c, name), hits, tries, what, f"; {c}'s own rate")
+        kind = ActivityKind.CONVERSATION if name == _CALL_RATES[0] else ActivityKind.BOOKING
+        _rate(
+            out,
+            ("channels", c, name),
+            hits,
+            tries,
+            what,
+            f"; {c}'s own rate",
+            logged=_unlogged(acts, kind),
+        )
     for name in _CALL_RATES:
         mine = {c for c, n in own if n == name}
         pooled = acts[~acts["channel"].isin(mine)]
@@ -174,9 +209,25 @@ def _call_rates(acts: pd.DataFrame, outbound: list[str], base: Scenario, out: Fi
             extra = f"; channels without their own rate ({', '.join(sorted(mine))} has one)"
         connects, first, talks, books = _call_counts(pooled)
         if name == "conversation_given_connect":
-            _rate(out, ("calls", name), first, connects, "conversations a connect", extra)
+            _rate(
+                out,
+                ("calls", name),
+                first,
+                connects,
+                "conversations a connect",
+                extra,
+                logged=_unlogged(acts, ActivityKind.CONVERSATION),
+            )
         else:
-            _rate(out, ("calls", name), books, talks, "bookings a conversation", extra)
+            _rate(
+                out,
+                ("calls", name),
+                books,
+                talks,
+                "bookings a conversation",
+                extra,
+                logged=_unlogged(acts, ActivityKind.BOOKING),
+            )
 
 
 def _durations(acts: pd.DataFrame, out: Findings) -> None:
