@@ -86,8 +86,3 @@ class Seasonality(Frozen):
         """The factors stated for ``kind``: 1 value (every month) or 12 (January first)."""
         values: list[float] = getattr(self, SeasonKind(kind).value)
         return values
-
-    @property
-    def is_neutral(self) -> bool:
-        """Whether every factor is 1 (the scenario runs as if it had no seasonality)."""
-        return all(f == 1.0 for kind in SeasonKind for f in self.factors(kind))
