@@ -15,6 +15,7 @@ from sim.rules.activities import TimeUse
 from sim.rules.calls import contacts_per_day, dial_economics
 from sim.rules.deals import deal_economics, lead_segments
 from sim.rules.duties import deal_duties
+from sim.rules.season import SeasonKind, factor
 from sim.scenario import Level, Scenario
 from sim.scenario.market import InboundChannel, ReferralChannel
 
@@ -46,24 +47,34 @@ class ChannelEconomics:
         return self.kind in ("warm", "cold")
 
 
-def channel_economics(sc: Scenario, r: Rates) -> dict[str, ChannelEconomics]:
-    """The economics of every channel of the scenario."""
+def channel_economics(
+    sc: Scenario, r: Rates, month: int | None = None
+) -> dict[str, ChannelEconomics]:
+    """The economics of every channel of the scenario.
+
+    ``month``: the 0-based month of the horizon, whose seasonal factors apply
+    (sim.rules.season): ``lead_volume`` to referral leads and inbound requests,
+    ``connect_rate`` to dials (sim.rules.calls.dial_economics), a pool's release of that
+    month (sim.rules.calls.contacts_per_day). None: no seasonal factor, the horizon's
+    average release (what plain ``plan`` reads).
+    """
+    volume = 1.0 if month is None else factor(sc, SeasonKind.LEAD_VOLUME, month)
     result: dict[str, ChannelEconomics] = {}
     for cid, ch in sc.channels.items():
         if isinstance(ch, ReferralChannel):
-            leads = ch.leads_per_week / r.days_per_week
+            leads = ch.leads_per_week / r.days_per_week * volume
             result[cid] = ChannelEconomics(cid, ch.kind, fixed_leads_per_day=leads)
         elif isinstance(ch, InboundChannel):
             fed = any(cid in seg.channels for seg in sc.segments.values())
             result[cid] = ChannelEconomics(
                 cid,
                 ch.kind,
-                requests_per_day=ch.requests_per_day,
+                requests_per_day=ch.requests_per_day * volume,
                 handle_min=ch.handle_min.expected_value(),
                 lead_share=ch.lead_share if fed else 0.0,
             )
         else:
-            d = dial_economics(sc, cid)
+            d = dial_economics(sc, cid, month)
             result[cid] = ChannelEconomics(
                 cid,
                 ch.kind,
@@ -71,7 +82,7 @@ def channel_economics(sc: Scenario, r: Rates) -> dict[str, ChannelEconomics]:
                 conversations_per_dial=d.conversations,
                 leads_per_dial=d.leads,
                 minutes_per_dial=d.minutes,
-                contacts_per_day=contacts_per_day(sc, cid),
+                contacts_per_day=contacts_per_day(sc, cid, month),
             )
     return result
 

@@ -11,9 +11,10 @@ and the reports divide by them; no other module computes any of them again.
   who approves, who does fixed duties;
 - :mod:`sim.rules.people`: personas, ramp, selling share, quotas, the reporting tree;
 - :mod:`sim.rules.calls`: a dial's outcomes and worth, the channel policy, pool pacing;
-- :mod:`sim.rules.deals`: a deal's expected course, work by activity, exposure;
+- :mod:`sim.rules.deals`: a deal's expected course, work by activity, exposure, margin;
 - :mod:`sim.rules.service`: offered load, seats present, the roster, expected service
   level;
+- :mod:`sim.rules.season`: seasonal factors by month of the horizon and by working day;
 - :mod:`sim.rules.lag`: the lag from a lead to its stages' work and its close, by month;
 - :mod:`sim.rules.staffing`: person ids and seats, attrition (leavers, vacancies, their
   expected cost in output), the roster and ramp by month, the start of a month's hires;
@@ -23,20 +24,25 @@ and the reports divide by them; no other module computes any of them again.
 from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, TimeUse, duty_activity
 from sim.rules.calls import dial_economics, dialled_channels
 from sim.rules.checks import rule_warnings
+from sim.rules.deals import margin_share
 from sim.rules.lag import StageMonths, stage_months
 from sim.rules.people import span_warnings
+from sim.rules.season import SeasonKind, day_factors
 from sim.rules.staffing import RoleMonth, hire_date, role_month
 
 __all__ = [
     "DUTY_PREFIX",
     "NOT_BUSY",
     "RoleMonth",
+    "SeasonKind",
     "StageMonths",
     "TimeUse",
+    "day_factors",
     "dial_economics",
     "dialled_channels",
     "duty_activity",
     "hire_date",
+    "margin_share",
     "role_month",
     "rule_warnings",
     "span_warnings",

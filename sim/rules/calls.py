@@ -19,12 +19,19 @@ unused contacts carry over to the next day, and a contact is used up when it is 
 (a connect); a dial nobody answers leaves it in the pool. The release is shared among
 the people who dial the pool in proportion to their selling share (``pool_shares``):
 each works their own share of it first, then the channels after it.
+
+Seasonality (``Scenario.seasonality``, read through :mod:`sim.rules.season`): a dial in a
+month of the horizon connects at the channel's rate times that month's ``connect_rate``
+factor, and a warm pool's refill of a month is ``refill_per_month`` times that month's
+``lead_volume`` factor. Without a month (``month=None``) the functions answer as without
+seasonality: the unseasonal figures plain ``plan`` reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.rules.season import SeasonKind, factor, month_factors
 from sim.scenario import Scenario
 from sim.scenario.market import ColdChannel, WarmChannel
 from sim.scenario.work import ChannelOrder
@@ -47,16 +54,24 @@ class DialOutcomes:
         return [q0, q1, q1 + talk * self.lead, q1 + talk * (self.lead + self.follow_up)]
 
 
-def dial_outcomes(sc: Scenario, channel_id: str) -> DialOutcomes:
-    """A channel's dial outcomes: its own rates, else the ``calls`` section's."""
+def dial_outcomes(sc: Scenario, channel_id: str, month: int | None = None) -> DialOutcomes:
+    """A channel's dial outcomes: its own rates, else the ``calls`` section's.
+
+    ``month``: the 0-based month of the horizon the dial is made in; its ``connect_rate``
+    seasonal factor multiplies the connect rate (validation keeps the product at most 1).
+    None: no seasonal factor.
+    """
     ch = sc.channels[channel_id]
     calls = sc.calls
     assert calls is not None and isinstance(ch, WarmChannel | ColdChannel)
     v = ch.conversation_given_connect
     lead = ch.lead_given_conversation
     lead = calls.lead_given_conversation if lead is None else lead
+    connect = ch.connect_rate
+    if month is not None:
+        connect *= factor(sc, SeasonKind.CONNECT_RATE, month)
     return DialOutcomes(
-        connect=ch.connect_rate,
+        connect=connect,
         conversation=calls.conversation_given_connect if v is None else v,
         lead=lead,
         follow_up=min(calls.follow_up_given_conversation, 1.0 - lead),
@@ -74,9 +89,12 @@ class DialEconomics:
     minutes: float  # working minutes at duration multiplier 1, call-backs included
 
 
-def dial_economics(sc: Scenario, channel_id: str) -> DialEconomics:
-    """Expected outcome and minutes of one dial (call-backs within the horizon assumed)."""
-    o = dial_outcomes(sc, channel_id)
+def dial_economics(sc: Scenario, channel_id: str, month: int | None = None) -> DialEconomics:
+    """Expected outcome and minutes of one dial (call-backs within the horizon assumed).
+
+    ``month``: as :func:`dial_outcomes` (a call-back is counted at the first dial's month).
+    """
+    o = dial_outcomes(sc, channel_id, month)
     calls = sc.calls
     assert calls is not None
     first = o.connect * o.conversation
@@ -137,32 +155,60 @@ def pool_total(sc: Scenario, channel_id: str) -> float | None:
     """Contacts a channel offers over the horizon: its pool and each monthly refill.
 
     None for an unlimited cold list. Refills come at the start of every calendar month
-    after the first that the horizon reaches.
+    after the first that the horizon reaches, each ``refill_per_month`` times its month's
+    ``lead_volume`` factor.
     """
     ch = sc.channels[channel_id]
     if isinstance(ch, WarmChannel):
-        return ch.pool + ch.refill_per_month * sc.months[-1]
+        return ch.pool + ch.refill_per_month * _refills(sc, sc.months[-1])
     if isinstance(ch, ColdChannel) and ch.pool is not None:
         return float(ch.pool)
     return None
+
+
+def _refills(sc: Scenario, through: int) -> float:
+    """Refills (in units of ``refill_per_month``) come by horizon month ``through``.
+
+    One a month from month 1 on, each weighted by its month's ``lead_volume`` factor;
+    without seasonality exactly ``through`` (the sum of ones is exact in floats).
+    """
+    if sc.seasonality is None:
+        return float(through)
+    return float(sum(month_factors(sc, SeasonKind.LEAD_VOLUME)[1 : through + 1]))
 
 
 def released_by(sc: Scenario, channel_id: str, day: int) -> float:
     """Contacts of a finite pool released up to the end of working day ``day``.
 
     An even share of the horizon's contacts a day, never more than the pool and the
-    refills that have come by then.
+    refills that have come by then (seasonal refills included, :func:`pool_total`).
     """
     total = pool_total(sc, channel_id)
     assert total is not None
     ch = sc.channels[channel_id]
     arrived = total
     if isinstance(ch, WarmChannel):
-        arrived = ch.pool + ch.refill_per_month * sc.months[day]
+        arrived = ch.pool + ch.refill_per_month * _refills(sc, sc.months[day])
     return min(total * (day + 1) / sc.calendar.horizon_days, arrived)
 
 
-def contacts_per_day(sc: Scenario, channel_id: str) -> float | None:
-    """Contacts a finite pool releases a working day on average (None: unlimited)."""
+def contacts_per_day(sc: Scenario, channel_id: str, month: int | None = None) -> float | None:
+    """Contacts a finite pool releases a working day (None: unlimited).
+
+    ``month`` None: on average over the horizon, its contacts over its working days.
+    ``month`` m (0-based month of the horizon): what :func:`released_by` releases in
+    month m's working days of the horizon, a working day; this is below the average in
+    a month the release waits for refills that have not come yet.
+
+    Raises ValueError for a month the horizon does not reach.
+    """
     total = pool_total(sc, channel_id)
-    return None if total is None else total / sc.calendar.horizon_days
+    if total is None:
+        return None
+    if month is None:
+        return total / sc.calendar.horizon_days
+    days = [d for d, m in enumerate(sc.months) if m == month]
+    if not days:
+        raise ValueError(f"expected a month of the horizon, 0..{sc.months[-1]}, got {month}")
+    before = released_by(sc, channel_id, days[0] - 1) if days[0] > 0 else 0.0
+    return (released_by(sc, channel_id, days[-1]) - before) / len(days)

@@ -102,6 +102,16 @@ def deal_economics(sc: Scenario, segment_id: str, p: Persona) -> DealEconomics:
     )
 
 
+def margin_share(sc: Scenario, segment_id: str) -> float:
+    """Share of a won deal's revenue kept as gross margin, 0 to 1.
+
+    The segment's ``gross_margin``; 1.0 when it states none, so that a margin equals the
+    revenue (issue 12, docs/dev/hiring_plan.md, section 2.3).
+    """
+    margin = sc.segments[segment_id].gross_margin
+    return 1.0 if margin is None else margin
+
+
 def cycle_days(sc: Scenario, segment_id: str) -> float:
     """Working days from a lead to its win, on average: the client's delays of every stage."""
     seg = sc.segments[segment_id]

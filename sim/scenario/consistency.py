@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from sim.errors import Problem
+from sim.errors import Problem, dotted
 from sim.scenario.base import ID_PATTERN, Level
-from sim.scenario.market import OUTBOUND_KINDS, InboundChannel
+from sim.scenario.market import OUTBOUND_KINDS, ColdChannel, InboundChannel, WarmChannel
+from sim.scenario.season import MONTH_ABBR, SeasonKind
 from sim.scenario.work import PER_HEAD_SCALES, DutyScale
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _quotas,
         _someone_sells,
         _staffing,
+        _seasonal_connect_within_one,
         _not_played_yet,
     )
     return [problem for check in checks for problem in check(sc)]
@@ -489,6 +491,31 @@ def _joiners_within_max(sc: Scenario, role_id: str) -> Iterator[Problem]:
             return
 
 
+def _seasonal_connect_within_one(sc: Scenario) -> Iterator[Problem]:
+    """Every outbound channel's connect rate x the largest connect factor is at most 1.
+
+    A connect rate is a probability: the seasonal factor of a month may raise it, not past
+    one (docs/dev/hiring_plan.md, section 2.2).
+    """
+    if sc.seasonality is None:
+        return
+    factors = sc.seasonality.factors(SeasonKind.CONNECT_RATE)
+    most = max(factors)
+    index = factors.index(most)
+    month = "every month" if len(factors) == 1 else MONTH_ABBR[index]
+    path = ("seasonality", SeasonKind.CONNECT_RATE.value)
+    for cid, ch in sc.channels.items():
+        if not isinstance(ch, WarmChannel | ColdChannel):
+            continue
+        rate = ch.connect_rate
+        if rate * most > 1.0:
+            yield Problem(
+                path if len(factors) == 1 else (*path, index),
+                f"channels.{cid}.connect_rate {rate!r} x {dotted(path)} ({month}) {most!r} "
+                f"= {rate * most:.6g} exceeds 1",
+            )
+
+
 # What the engines do not play yet (issue 12 is built in stages; docs/dev/hiring_plan.md,
 # section 10): a scenario using these fields must not run as if they were absent. Each
 # later stage deletes the entries it plays.
@@ -509,3 +536,9 @@ def _not_played_yet(sc: Scenario) -> Iterator[Problem]:
             yield Problem((*path, "attrition"), NOT_PLAYED_YET)
         if role.handover is not None:
             yield Problem((*path, "handover"), NOT_PLAYED_YET)
+    # Factors of 1 change nothing, so a neutral seasonality is played (as absent); the
+    # simulator plays the others from stage S8.
+    if sc.seasonality is not None:
+        for kind in SeasonKind:
+            if any(f != 1.0 for f in sc.seasonality.factors(kind)):
+                yield Problem(("seasonality", kind.value), NOT_PLAYED_YET)

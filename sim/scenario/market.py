@@ -206,6 +206,15 @@ class Segment(Frozen):
     )
     escalation_level: Level = Field(Level.LOWER, description="Level that handles escalations.")
     after_sale: AfterSale = Field(default_factory=AfterSale, description="After the win.")
+    gross_margin: Probability | None = Field(
+        None,
+        description=(
+            "Share of a won deal's revenue kept as gross margin, 0 to 1 (write 0.35 for "
+            "35 %). Read by the hiring mode's margin objective (coming: a hire weighed "
+            "against the profit it brings); changes no other result. Default: not stated, "
+            "margin objectives refuse."
+        ),
+    )
 
     @field_validator("stages")
     @classmethod

@@ -9,6 +9,7 @@ from sim.errors import ScenarioError
 from sim.scenario.base import Frozen, Identifier, Level
 from sim.scenario.calendar import Calendar
 from sim.scenario.market import Calls, Channel, Segment
+from sim.scenario.season import Seasonality
 from sim.scenario.team import Persona, Role
 from sim.scenario.work import Duty, Policies, SalesPlan
 
@@ -59,6 +60,14 @@ class Scenario(Frozen):
     duties: dict[Identifier, Duty] = Field(default_factory=dict, description="Duties, by id.")
     plan: SalesPlan = Field(description="The sales plan.")
     policies: Policies = Field(description="Quotas, caps and priorities.")
+    seasonality: Seasonality | None = Field(
+        None,
+        description=(
+            "Factors by calendar month for lead volumes, connect rates and client delays "
+            "(summer, year end). Default: none, every month alike. Until the simulator "
+            "plays them (issue 12, in progress), factors other than 1 are refused."
+        ),
+    )
 
     @field_validator("locale")
     @classmethod

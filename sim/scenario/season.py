@@ -1,0 +1,88 @@
+"""Seasonality: factors by calendar month for lead volumes, connect rates and client delays.
+
+The scenario states the factors; the rule that reads them by horizon month or by working
+day is :mod:`sim.rules.season` (issue 12, docs/dev/hiring_plan.md, section 2.2).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, field_validator
+
+from sim.scenario.base import Frozen, PositiveFloat, scalar_to_list
+
+MONTHS_A_YEAR = 12
+# Calendar months by number (1 = January), as messages name them; English whatever the
+# machine's locale, like the rest of teamsim's output.
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class SeasonKind(StrEnum):
+    """What a seasonal factor multiplies; each value is a field of :class:`Seasonality`."""
+
+    LEAD_VOLUME = "lead_volume"
+    CONNECT_RATE = "connect_rate"
+    CLIENT_DELAY = "client_delay"
+
+
+# What a list of factors may be written as, for editors checking a file against the schema.
+FactorsInput = (
+    PositiveFloat
+    | Annotated[list[PositiveFloat], Field(min_length=1, max_length=1)]
+    | Annotated[list[PositiveFloat], Field(min_length=MONTHS_A_YEAR, max_length=MONTHS_A_YEAR)]
+)
+Factors = Annotated[
+    list[PositiveFloat], BeforeValidator(scalar_to_list, json_schema_input_type=FactorsInput)
+]
+
+_EVERY_MONTH = (
+    "one value for every month, or twelve, January to December (repeated on horizons "
+    "longer than a year), whatever month the horizon starts in; 1 = no change"
+)
+
+
+class Seasonality(Frozen):
+    """Factors by calendar month: 1 is an ordinary month, 0.5 half, 1.5 half as much again."""
+
+    lead_volume: Factors = Field(
+        default_factory=lambda: [1.0],
+        description=(
+            "Multiplies the leads and requests that come by themselves in a month: "
+            "referral channels' leads_per_week, inbound channels' requests_per_day and "
+            f"warm channels' refill_per_month; {_EVERY_MONTH}."
+        ),
+    )
+    connect_rate: Factors = Field(
+        default_factory=lambda: [1.0],
+        description=(
+            "Multiplies every outbound (warm, cold) channel's connect_rate in a month "
+            "(summer, year end: fewer clients answer); a channel's rate times the largest "
+            f"factor must stay at most 1; {_EVERY_MONTH}."
+        ),
+    )
+    client_delay: Factors = Field(
+        default_factory=lambda: [1.0],
+        description=(
+            "Multiplies a stage's client_delay_days drawn when the stage starts in that "
+            f"month (clients on holiday answer later); {_EVERY_MONTH}."
+        ),
+    )
+
+    @field_validator("lead_volume", "connect_rate", "client_delay")
+    @classmethod
+    def _every_month_or_twelve(cls, value: list[float]) -> list[float]:
+        # The length rule of SalesPlan.revenue_per_month, with its words: any other length
+        # would have to be cycled from some month, and no month is the natural first.
+        if len(value) not in (1, MONTHS_A_YEAR):
+            raise ValueError(
+                f"expected 1 value (every month) or {MONTHS_A_YEAR} (January to December), "
+                f"got {len(value)} values"
+            )
+        return value
+
+    def factors(self, kind: SeasonKind) -> list[float]:
+        """The factors stated for ``kind``: 1 value (every month) or 12 (January first)."""
+        values: list[float] = getattr(self, SeasonKind(kind).value)
+        return values
