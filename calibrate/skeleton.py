@@ -447,7 +447,9 @@ def _limit_sellers(
 ) -> None:
     """The one seller role of a team-less scenario dials the nearest equal mix of channels."""
     dials = _dials_by(records, None).get("", Counter())
-    _, dropped = nearest_turn(dials)
+    turn, dropped = nearest_turn(dials)
+    if turn and _SELLERS in roles:
+        _dialler(roles[_SELLERS], ("roles", _SELLERS), sources)
     if not dropped or _SELLERS not in roles:
         return
     # Every channel but those left out: deals-only channels stay (referrals, inbound).
@@ -455,6 +457,16 @@ def _limit_sellers(
     sources[("roles", _SELLERS, "channels")] = (
         f"records: {_listed(dials, 'dial')} logged; {_left_out(dropped)}"
     )
+
+
+def _dialler(role: dict[str, Any], path: tuple[str, ...], sources: Sources) -> None:
+    """A role whose people log dials gets its own call quota, for the records to set.
+
+    Its value here is the published default; calibrate.fit.activity writes the role's own
+    dials a person-day over it. A role with no quota of its own would take the policy's
+    (a manager's choice in a user's base, not a fact about this team).
+    """
+    role["call_quota_per_day"] = _cite(sources, (*path, "call_quota_per_day"), d.CALL_QUOTA_PER_DAY)
 
 
 def _left_out(dropped: list[str]) -> str:
@@ -530,6 +542,8 @@ def _limit_roles(
             else "records: no deal owned; the segments its dials feed"
         )
         turn, dropped = nearest_turn(dials_of)
+        if turn:
+            _dialler(role, path, sources)
         works = set(turn) | set(kept)
         fed = [c for s in role["segments"] for c in feeds[s]]
         role["channels"] = [c for c in dict.fromkeys(fed) if c in works]

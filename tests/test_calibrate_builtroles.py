@@ -77,6 +77,10 @@ def test_each_built_role_has_the_segments_and_channels_of_its_records() -> None:
     assert roles["sdr"]["channels"] == ["cold_list", "marketing_leads"]
     assert roles["account_executive"]["segments"] == ["core", "expansion"]
     assert roles["account_executive"]["channels"] == ["demo_requests", "partners"]
+    # Those who dial get a quota of their own for the records to set (the default here;
+    # calibrate.fit.activity writes their dials a person-day over it); the others none.
+    assert roles["sdr"]["call_quota_per_day"] == 50
+    assert "call_quota_per_day" not in roles["account_executive"]
     # A manager who sells nothing is left as it was.
     assert "segments" not in roles["team_lead"] and "channels" not in roles["team_lead"]
     # The counts behind them, in the comment.
@@ -149,6 +153,10 @@ def test_on_the_shipped_export_account_executives_dial_nothing(tmp_path: Path) -
     assert dialled_channels(sc, "account_executive") == ([], 0)
     assert dialled_channels(sc, "sdr") == (["marketing_leads"], 0)
     assert "cold_list left out: channels are dialled in turn" in out.read_text()
+    # The SDRs' own 50.6 dials a person-day, not the policy's 50 (the 4th trial: 60.1
+    # observed, the simulation dialled the default).
+    assert roles["sdr"]["call_quota_per_day"] == 51
+    assert "# fitted: 50.6 dials a person-day (137353 dials, 10 callers)" in out.read_text()
 
 
 @pytest.mark.parametrize(
