@@ -200,13 +200,14 @@ class FittedGrid:
             yield Text(self.grid.caption)
 
 
-# A piece ends after its run of separators: "seller." "headcount." "current=" "6, ".
-_PIECE = re.compile(r".+?(?:[ .,=/_]+|$)")
+# A piece ends after its run of separators: "seller." "headcount." "current=" "6, ";
+# not after "_", which is inside an identifier ("client_manager").
+_PIECE = re.compile(r".+?(?:[ .,=/]+|$)")
 
 
 @dataclass
 class Separated:
-    """A cell of words and field paths that wraps only after a separator (space . , = / _).
+    """A cell of words and field paths that wraps only after a separator (space . , = /).
 
     Rich wraps a cell at spaces and folds a longer word wherever the width falls
     ("seller.headc / ount.current"). This cell asks the table for at least its longest

@@ -105,3 +105,32 @@ def test_simulate_at_80_columns_cuts_no_figure() -> None:
 
 def test_fmt_value_money_goes_through_sim_money() -> None:
     assert fmt_value(2_500_000, "currency", "EUR", locale="de_DE") == f"2,5{NBSP}Mio.{NBSP}€"
+
+
+def test_runs_list_takes_one_or_two_lines_a_run_at_80_columns() -> None:
+    import pandas as pd
+
+    from teamsim.commands.runs import runs_table
+
+    runs = pd.DataFrame(
+        {
+            "run_id": ["r20261201-034708-8ab2", "r20261201-034709-8ab3"],
+            "kind": ["simulate", "sweep-point"],
+            "status": ["complete", "complete"],
+            "scenario_name": ["Retail bank, direct sales unit"] * 2,
+            "label": ["", "roles.client_manager.headcount.current=18"],
+            "seed": [20261128, 5],
+            "replications": [20, 2],
+        }
+    )
+    console = Console(width=80, record=True, color_system=None)
+    console.print(runs_table(runs, "s.duckdb", 80))
+    lines = [x.rstrip() for x in console.export_text().splitlines()]
+    first = lines.index(next(x for x in lines if "r20261201-034708" in x))
+    second = lines.index(next(x for x in lines if "r20261201-034709" in x))
+    assert second - first == 1  # one line for the first run
+    # the name, then the label wrapped after its separators
+    assert len([x for x in lines[second:] if x.strip()]) <= 3
+    shown = "\n".join(lines[second:])
+    assert "client_manager." in shown and "current=18" in shown  # identifiers whole
+    assert "20261128" in lines[first]  # the seed column kept
