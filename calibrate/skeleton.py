@@ -636,33 +636,46 @@ def _channels(
 
 def _lead_weights(
     records: Records, feeds: dict[str, list[str]], sources: Sources
-) -> dict[str, int]:
-    """Each segment's ``lead_weight``: its deals created, when a channel feeds several.
+) -> dict[str, int | dict[str, int]]:
+    """Each segment's ``lead_weight``: its deals created from each channel it shares.
 
     A channel that feeds several segments splits its leads by the segments' weights
-    (sim.scenario's ``lead_weight``: a segment's weight over the sum of those the channel
-    feeds); left at 1 they split evenly, whatever the records show. The weight is the
-    count of deals created in the segment, so a shared channel splits its leads in the
-    records' mix (one weight a segment: with several shared channels of different mixes,
-    the mix of all of them). Empty when no channel feeds more than one segment.
+    for that channel (sim.scenario's ``lead_weight``, ``Segment.weight_of``); left at 1
+    they split evenly, whatever the records show. The weight of a segment for a shared
+    channel is the count of deals created in the segment from that channel, so each
+    shared channel splits its leads in its own records' mix. One number when a segment
+    shares one channel, a weight by channel when it shares several. Empty when no
+    channel feeds more than one segment; a segment with no deal from a shared channel
+    keeps the default weight of 1 for it.
     """
     deals = records.deals
     feeding = Counter(c for chans in feeds.values() for c in set(chans))
-    if deals is None or deals.empty or not any(n > 1 for n in feeding.values()):
+    shared = {c for c, n in feeding.items() if n > 1}
+    if deals is None or deals.empty or not shared:
         return {}
-    counts = _deal_keys(deals, "segment", _FALLBACK_SEGMENT).value_counts()
-    total = int(counts.sum())
-    weights: dict[str, int] = {}
-    for sid in feeds:
-        n = int(counts.get(sid, 0))
-        if n == 0:
-            continue  # no deals of its own: the default weight of 1
-        weights[sid] = n
+    keys = pd.DataFrame(
+        {
+            "segment": _deal_keys(deals, "segment", _FALLBACK_SEGMENT),
+            "channel": _deal_keys(deals, "channel", _FALLBACK_CHANNEL),
+        }
+    )
+    counts = keys.value_counts()
+    weights: dict[str, int | dict[str, int]] = {}
+    for sid, chans in feeds.items():
+        mine = {c: int(counts.get((sid, c), 0)) for c in chans if c in shared}
+        mine = {c: n for c, n in mine.items() if n > 0}
+        if not mine:
+            continue  # no deals from a shared channel: the default weight of 1
+        weights[sid] = next(iter(mine.values())) if len(mine) == 1 else mine
+        said = "; ".join(_share_of(n, int(keys["channel"].eq(c).sum()), c) for c, n in mine.items())
         sources[("segments", sid, "lead_weight")] = (
-            f"records: {counted(n, 'deal')} created in it of {total} "
-            f"({100.0 * n / total:.1f} %); a channel it shares splits its leads in this mix"
+            f"records: {said} created in it; a shared channel splits its leads in its records' mix"
         )
     return weights
+
+
+def _share_of(n: int, total: int, channel: str) -> str:
+    return f"{counted(n, 'deal')} of {total} from {channel} ({100.0 * n / total:.1f} %)"
 
 
 def _cold(path: tuple[str, ...], dials: float, sources: Sources) -> dict[str, Any]:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from optimizer.extract import dial_cap_source
 from optimizer.measure import quota_cap, recommended_quota
-from optimizer.rates import rates
+from optimizer.rates import Rates, rates
 from optimizer.result import Plan, RoleChannelLine, RoleLine, RoleSegmentLine
 from sim.rules.calls import dial_economics, dial_outcomes
 from sim.rules.day import presence
@@ -72,10 +73,17 @@ class QuotaLine:
     today: int  # sim.rules.people.daily_dials of the scenario as given
     today_source: str  # the scenario field it comes from
     planned: float  # the plan's dials a day at work (RoleLine.dials_per_day)
-    recommended: int  # the plan's rounded as the verify loop sets it (measure.recommended_quota)
+    # The plan's rounded as the verify loop sets it (measure.recommended_quota): up, or
+    # down where up would pass ``planned_cap``.
+    recommended: int
     cap: int  # max_calls_per_day x selling share, rounded down (measure.quota_cap)
     planned_cap: float  # the most a plan may ask: occupancy_cap x the cap
     held_by_cap: bool  # the cap, not the working day, sets the recommended quota
+    # The fields the caps come from, as the user wrote them (extract.dial_cap_source):
+    # "policies.max_calls_per_day 60 x selling share 20 %" for ``cap``, the occupancy cap
+    # before it for ``planned_cap``.
+    cap_source: str = ""
+    planned_cap_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,20 @@ class PlanCard:
     # The optimiser's expected attainment of the scenario's own plan (expected_attainment);
     # None: the team sells nothing or no month is counted.
     expected_attainment: float | None = None
+    # Why the design month: "the month with the highest plan" or "every month's plan is the
+    # same" (design_words).
+    design: str = ""
+
+
+def design_words(r: Rates) -> str:
+    """Why the design month is the one sized for, in words (optimizer.rates.rates).
+
+    "the month with the highest plan", or "every month's plan is the same" (then the first
+    counted month is the design month).
+    """
+    if len({m.target for m in r.months}) <= 1:
+        return "every month's plan is the same"
+    return "the month with the highest plan"
 
 
 def expected_attainment(plan: Plan, plan_factor: float = 1.0) -> float | None:
@@ -159,6 +181,7 @@ def plan_card(plan: Plan, scenario: Scenario, plan_factor: float = 1.0) -> PlanC
         quotas=tuple(q for q in quotas if q is not None),
         locale=scenario.money_locale,
         expected_attainment=expected_attainment(plan, plan_factor),
+        design=design_words(rates(scenario)),
     )
 
 
@@ -338,4 +361,6 @@ def _quota(plan: Plan, sc: Scenario, line: RoleLine) -> QuotaLine | None:
         cap=cap,
         planned_cap=planned_dials_cap(sc, line.role),
         held_by_cap=binds or recommended >= cap,
+        cap_source=dial_cap_source(sc, line.role, planned=False),
+        planned_cap_source=dial_cap_source(sc, line.role, planned=True),
     )

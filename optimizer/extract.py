@@ -25,8 +25,10 @@ from optimizer.solvers import solver_name
 from optimizer.team import Unit
 from sim.money import format_money
 from sim.names import in_sentence, title
+from sim.rules.calls import dialled_channels
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
+from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 
 # Families that are definitions or balances, always tight, not limits worth showing.
@@ -67,8 +69,18 @@ def minutes(model: Model, unit: Unit, activity: str | None = None) -> float:
     return total
 
 
-def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...] = ()) -> Plan:
-    """The plan in the solution of a solved model."""
+def extract(
+    model: Model,
+    solver: pulp.LpSolver,
+    marginals: tuple[Marginal, ...] = (),
+    *,
+    plan_factor: float = 1.0,
+) -> Plan:
+    """The plan in the solution of a solved model.
+
+    ``plan_factor``: the verify loop's margin on the plan the model was given (1.0: none);
+    texts then call the model's plan "the sales plan with its +25 % margin", never "plan".
+    """
     sc, r = model.scenario, model.rates
     per_month = r.per_month
     heads = {u.id: model.headcount(u) for u in model.units}
@@ -99,7 +111,7 @@ def extract(model: Model, solver: pulp.LpSolver, marginals: tuple[Marginal, ...]
         channels=_channels(model),
         segments=_segments(model),
         services=_services(model, roles),
-        limits=binding_limits(model, solver),
+        limits=binding_limits(model, solver, plan_factor=plan_factor),
         marginals=marginals,
         notes=tuple(model.notes),
         role_channels=_role_channels(model),
@@ -154,7 +166,11 @@ def _role_line(model: Model, rid: str, units: list[Unit], heads: dict[str, float
         utilisation=busy / (available * at_work) if at_work else 0.0,
         hours_per_week=busy / n * r.days_per_week / 60.0 if n else 0.0,
         dials_per_day=dials / at_work if at_work else 0.0,
-        naive_dials_per_day=available / conversation if conversation and role.sells else 0.0,
+        # Practitioners' naive quota, for the role's selling share of the day, and only
+        # for a role that dials at all (issue 11).
+        naive_dials_per_day=available / conversation * role.sells
+        if conversation and dialled_channels(sc, rid)[0]
+        else 0.0,
         deals_per_month=deals / n * r.per_month if n else 0.0,
     )
 
@@ -350,8 +366,13 @@ def _services(model: Model, roles: tuple[RoleLine, ...]) -> tuple[ServiceLine, .
     return tuple(lines)
 
 
-def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
-    """The limits with no room left, people of one role taken together."""
+def binding_limits(
+    model: Model, solver: pulp.LpSolver, *, plan_factor: float = 1.0
+) -> tuple[Limit, ...]:
+    """The limits with no room left, people of one role taken together.
+
+    ``plan_factor``: the margin on the model's plan (extract), named in the plan's limit.
+    """
     integer = model.mode != PlanMode.ALLOCATION
     groups: dict[tuple[str, str], list[tuple[float, float | None, Unit | None]]] = defaultdict(list)
     unit_of = {u.id: u for u in model.units}
@@ -366,7 +387,10 @@ def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
         unit = unit_of.get(subject)
         key = (family, unit.role if unit is not None else subject)
         groups[key].append((room, pi, unit))
-    limits = [_limit(model, family, subject, rows) for (family, subject), rows in groups.items()]
+    limits = [
+        _limit(model, family, subject, rows, plan_factor=plan_factor)
+        for (family, subject), rows in groups.items()
+    ]
     for rid, var in model.count.items():
         role = model.scenario.roles[rid]
         if not role.headcount.fixed and round(value(var)) == role.headcount.max:
@@ -387,14 +411,29 @@ def binding_limits(model: Model, solver: pulp.LpSolver) -> tuple[Limit, ...]:
     return tuple(limits)
 
 
+def dial_cap_source(sc: Scenario, role: str, *, planned: bool) -> str:
+    """The fields a role's dial cap comes from, as the user wrote them.
+
+    ``planned=False``: the day's cap, ``dial_cap`` ("policies.max_calls_per_day 60 x
+    selling share 20 %"); True: the most a plan may ask, ``planned_dials_cap``, the
+    occupancy cap on top ("policies.occupancy_cap 85 % x policies.max_calls_per_day 60 x
+    selling share 20 %"). The selling share is left out where it is 1.
+    """
+    sells = sc.roles[role].sells
+    text = f"policies.max_calls_per_day {sc.policies.max_calls_per_day}"
+    if sells < 1.0:
+        text += f" x selling share {100 * sells:.3g} %"
+    if planned:
+        text = f"policies.occupancy_cap {100 * sc.policies.occupancy_cap:.3g} % x {text}"
+    return text
+
+
 def _dial_cap_text(model: Model, role: str) -> str:
     sc = model.scenario
     if role not in sc.roles:
         return ""
-    cap, sells = sc.policies.max_calls_per_day, sc.roles[role].sells
     planned = planned_dials_cap(sc, role)
-    share = "" if sells >= 1.0 else f"{sells:.0%} selling share of "
-    return f"{planned:.1f} ({sc.policies.occupancy_cap:.0%} of {share}{cap})"
+    return f"{planned:.1f} ({dial_cap_source(sc, role, planned=True)})"
 
 
 def _span(model: Model, role: str) -> str:
@@ -402,8 +441,26 @@ def _span(model: Model, role: str) -> str:
     return "" if span is None else str(span)
 
 
+def sized_plan_text(amount: float, plan_factor: float, currency: str, locale: str) -> str:
+    """The plan a model was given, in words: "the sales plan (30 M RUB a month)".
+
+    With the verify loop's margin (``plan_factor`` != 1) it is not the plan but the plan
+    raised: "the sales plan with its +23 % margin (36.8 M RUB a month)" (issue 11: "plan"
+    always means the scenario's own plan).
+    """
+    money = format_money(amount, currency, locale)
+    if abs(plan_factor - 1.0) < 1e-9:
+        return f"the sales plan ({money} a month)"
+    return f"the sales plan with its {100 * (plan_factor - 1):+.0f} % margin ({money} a month)"
+
+
 def _limit(
-    model: Model, family: str, subject: str, rows: list[tuple[float, float | None, Unit | None]]
+    model: Model,
+    family: str,
+    subject: str,
+    rows: list[tuple[float, float | None, Unit | None]],
+    *,
+    plan_factor: float = 1.0,
 ) -> Limit:
     sc, r = model.scenario, model.rates
     cur = sc.currency
@@ -427,7 +484,7 @@ def _limit(
             f"{cur}/month per extra hour a week per person",
         ),
         "calls_cap": (
-            f"{named}{people}: at most {_dial_cap_text(model, subject)} dials a day",
+            f"{named}{people}: at most {_dial_cap_text(model, subject)} dials a day on average",
             r.per_month * (rows[0][2].presence if rows[0][2] else 1.0),
             f"{cur}/month per extra dial a day",
         ),
@@ -444,7 +501,7 @@ def _limit(
             "",
         ),
         "plan": (
-            f"the sales plan ({format_money(r.design.target, cur, sc.money_locale)} a month)",
+            sized_plan_text(r.design.target, plan_factor, cur, sc.money_locale),
             1.0,
             f"{cur} of objective per {cur} of plan",
         ),

@@ -209,6 +209,7 @@ def verify(
                 solver=solver,
                 marginals=False,
                 capacity_factor=capacity,
+                plan_factor=plan_factor,
             )
         except InfeasiblePlanError as exc:
             if not done:
@@ -329,6 +330,7 @@ def _explained(scenario: Scenario, it: Iteration, solver: str | None) -> Iterati
         solver=solver,
         marginals=True,
         capacity_factor=it.capacity_factor,
+        plan_factor=it.plan_factor,
     )
     return replace(it, plan=plan)
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pulp
 
+from optimizer.card import design_words
 from optimizer.elastic import explain_infeasible
 from optimizer.errors import InfeasiblePlanError, Relaxation
 from optimizer.extract import extract
@@ -36,6 +37,7 @@ def plan(
     fairness: float = 0.01,
     marginals: bool = True,
     capacity_factor: Mapping[str, float] | None = None,
+    plan_factor: float = 1.0,
 ) -> Plan:
     """The optimal plan of a scenario.
 
@@ -52,6 +54,8 @@ def plan(
         marginals: Compute what one more person is worth (re-solves when sizing).
         capacity_factor: Per role, the share of the modelled working time that simulated
             days really allowed (the verify loop's calibration); 1.0 where absent.
+        plan_factor: The verify loop's margin already in ``scenario``'s plan (1.0: none),
+            so that texts name the raised plan as such (optimizer.extract).
 
     Raises:
         InfeasiblePlanError: No plan within the limits; it says what would make one.
@@ -74,7 +78,7 @@ def plan(
     found: tuple[Marginal, ...] = ()
     if marginals and plan_mode is PlanMode.ALLOCATION:
         found = _dual_values(model, lp_solver)
-    result = extract(model, lp_solver, found)
+    result = extract(model, lp_solver, found, plan_factor=plan_factor)
     if marginals and plan_mode is PlanMode.SIZING:
         heads = {line.role: line.headcount for line in result.roles}
         found = _resolve_values(
@@ -192,9 +196,9 @@ def _notes(model: Model) -> list[str]:
     notes = []
     if model.revenue:
         notes.append(
-            f"Sized for {r.design.label}, the month with the highest plan, at an average "
-            f"month's {r.per_month:.1f} working days; expected values, the simulator checks "
-            "the spread."
+            f"Sized for {r.design.label}, {design_words(r)}, at an average month's "
+            f"{r.per_month:.1f} working days ({r.design.label} has {r.design.working_days}); expected "
+            "values, the simulator checks the spread."
         )
     if model.mode == PlanMode.SIZING and costs_missing(sc):
         notes.append(

@@ -12,12 +12,12 @@ from optimizer.rates import Rates
 from sim.rules.day import available_min, presence
 from sim.rules.people import (
     assign_personas,
-    expected_productivity,
     link_managers,
     person_id,
     persona,
     planned_dials_cap,
 )
+from sim.rules.staffing import attrition_productivity
 from sim.scenario import Level, Scenario
 from sim.scenario.team import Persona
 
@@ -39,7 +39,7 @@ class Unit:
     mix: Mix  # (share, persona) the unit's deals are worked with
     duration_x: float  # the mix's mean duration multiplier
     travel_min: float  # one way, to an in-person meeting
-    productivity: float  # expected ramp share: scales deals won (sim.rules.people)
+    productivity: float  # expected ramp share: scales deals won (sim.rules.staffing)
     presence: float  # share of working days at work
     capacity_min: float  # minutes a working day that may be planned busy, per person
     dials_max: float  # most dials a plan may ask a working day, per person, over absences
@@ -77,7 +77,7 @@ def _unit(
         mix=mix,
         duration_x=sum(share * p.duration_x for share, p in mix),
         travel_min=travel,
-        productivity=expected_productivity(role, people),
+        productivity=attrition_productivity(sc, rid, people),
         presence=pres,
         capacity_min=_capacity(sc, pres, r.capacity_of(rid)),
         dials_max=planned_dials_cap(sc, rid) * pres,

@@ -84,12 +84,49 @@ def line_label(line: CardLine) -> str:
     return label + (" (in person)" if line.in_person else "")
 
 
+def sum_scale(total: float, terms: list[float], locale: str) -> MoneyScale:
+    """One scale for a sum and its terms, with the decimals that make them add up.
+
+    teamsim.format's scale for the set, given up to two more decimals until the terms as
+    written add up to the total as written ("$324.4K = $289.5K + $34.9K", not "$324K =
+    $290K + $35K"); a full form (whole units) is kept as it is.
+    """
+    base = money_scale([total, *terms], locale)
+    if base.magnitude == 1:
+        return base
+    return MoneyScale(base.magnitude, _adding_digits(total, terms, base.magnitude, base.digits))
+
+
+def _adding_digits(total: float, terms: list[float], divisor: float, digits: int) -> int:
+    """The fewest decimals from ``digits`` (at most two more) at which the terms add up."""
+    for d in range(digits, digits + 3):
+        scaled = [round(v / divisor, d) for v in (total, *terms)]
+        if abs(sum(scaled[1:]) - scaled[0]) < 0.5 * 10.0**-d:
+            return d
+    return digits + 2
+
+
 def line_text(line: CardLine, currency: str, locale: str = "") -> str:
-    """A line's arithmetic, a month: "won deals 4.2 = revenue 126,000 RUB / deal value ..."."""
-    text = f"{line_label(line)} {_figure(line.per_month, line.unit, currency, locale)}"
+    """A line's arithmetic, a month: "won deals 4.2 = revenue 126,000 RUB / deal value ...".
+
+    A sum of money is written in one scale for the total and its terms, so that it adds up.
+    """
+    scale, digits = None, 1
+    if line.op == "+" and line.unit == "currency":
+        loc = locale or Scenario.default_locale(currency)
+        scale = sum_scale(line.per_month, [t.value for t in line.terms], loc)
+    elif line.op == "+":  # a sum of counts: decimals that add up too
+        digits = _adding_digits(line.per_month, [t.value for t in line.terms], 1.0, 1)
+
+    def figure(value: float, unit: str) -> str:
+        if unit == "count":
+            return f"{value:,.{digits}f}"
+        return _figure(value, unit, currency, locale, scale=scale)
+
+    text = f"{line_label(line)} {figure(line.per_month, line.unit)}"
     if not line.op:
         return text
-    parts = [f"{id_words(t.name)} {_figure(t.value, t.unit, currency, locale)}" for t in line.terms]
+    parts = [f"{id_words(t.name)} {figure(t.value, t.unit)}" for t in line.terms]
     return f"{text} = " + f" {line.op} ".join(parts)
 
 
@@ -106,12 +143,24 @@ def _why(q: QuotaLine) -> str:
 
 
 def held_text(q: QuotaLine) -> str:
-    """Why a quota is where it is when the cap sets it: "held by your cap of 70, not by the day"."""
+    """Why a quota is where it is when a cap sets it, the cap named as the user wrote it.
+
+    "held by your policies.max_calls_per_day 70, not by the day"; with a selling share,
+    "... x selling share 20 % = 12"; under the occupancy cap, "held by the most a plan may
+    ask on average, 10.2 = policies.occupancy_cap 85 % x ..., not by the day; a day's quota
+    of 11 stays within your ... = 12" (a quota is a day's ceiling, the plan an average).
+    """
     if q.recommended >= q.cap:
-        return f"held by your cap of {q.cap}, not by the day"
+        said = q.cap_source or f"cap of {q.cap}"
+        if " x " in said:
+            said += f" = {q.cap}"
+        return f"held by your {said}, not by the day"
+    said = q.planned_cap_source or "the occupancy cap's share of the cap"
+    cap = q.cap_source or f"cap of {q.cap}"
+    cap += f" = {q.cap}" if " x " in cap else ""
     return (
-        f"held by your cap of {q.cap} (a plan asks at most {q.planned_cap:.1f} of it, "
-        "the occupancy cap's share), not by the day"
+        f"held by the most a plan may ask on average, {q.planned_cap:.1f} = {said}, not by "
+        f"the day; a day's quota of {q.recommended} stays within your {cap}"
     )
 
 
@@ -142,11 +191,20 @@ def render_plan_card(card: PlanCard) -> Group | None:
         parts.append(table)
     if card.quotas:
         parts.append(_quotas(card))
-    parts.append(
-        f"[dim]{PER_PERSON_NOTE} (* a target; {card.days_per_month:.1f} working days a "
-        f"month, {card.days_per_week:.0f} a week)[/]"
-    )
+    parts.append(f"[dim]{PER_PERSON_NOTE} (* a target; {days_note(card)})[/]")
     return Group(*parts)  # type: ignore[arg-type]
+
+
+def days_note(card: PlanCard) -> str:
+    """The working days the card divides and multiplies by, as it uses them.
+
+    "21.4 working days a month, 4.92 a week: the calendar's working days a year / 12 and
+    / 52.18 weeks" (sim.scenario.Calendar), so that a week is a day x the factor shown.
+    """
+    return (
+        f"{card.days_per_month:.1f} working days a month, {card.days_per_week:.2f} a week: "
+        "the calendar's working days a year / 12 and / 52.18 weeks"
+    )
 
 
 def _default(card: PlanCard) -> str:

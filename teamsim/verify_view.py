@@ -43,7 +43,7 @@ def verdict(verified: VerifiedPlan) -> str:
 
 
 def render_verified(verified: VerifiedPlan) -> Group:
-    """Verdict, quotas realistic against naive, and the iterations."""
+    """Verdict, quotas planned and set against naive, and the iterations."""
     # An unverified plan's reason already lists the run's diagnoses among its causes.
     found = run_diagnoses(verified.final.result) if verified.met else ()
     return render_verified_tables(
@@ -101,7 +101,7 @@ def _levels(iterations: pd.DataFrame) -> list[str]:
 
 def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
     table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
-    for col in ("role", "people", "naive", "optimiser", "quota set", "simulated", "utilisation"):
+    for col in ("role", "people", "naive", "planned", "call quota", "simulated", "simulated util."):
         table.add_column(col, justify="left" if col == "role" else "right")
     for row in quotas.to_dict(orient="records"):
         table.add_row(
@@ -111,11 +111,13 @@ def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
             f"{row['planned_dials_per_day']:.1f}",
             str(row["quota_set"]),
             f"{row['simulated_dials_per_day']:.1f}",
-            fmt_value(float(row["simulated_utilisation"]), "share", ""),
+            # One figure with the diagnoses' "busy 46 %": whole percent.
+            f"{100 * float(row['simulated_utilisation']):.0f} %",
         )
     table.caption = (
-        "naive: available hours / average conversation, as practitioners do; optimiser: "
-        "what the plan needs; simulated: what the days allowed"
+        "naive: available hours / average conversation, as practitioners do; planned: "
+        "what the plan needs; call quota: the one set (call_quota_per_day); simulated: "
+        "what the days allowed"
     )
     return table
 
@@ -254,6 +256,21 @@ def verified_card(verified: VerifiedPlan) -> PlanCard:
     """The final plan's card: for the scenario as given, with the margin it was sized with."""
     final = verified.final
     return plan_card(final.plan, verified.scenario, final.plan_factor)
+
+
+def verified_plan_json(plan: Plan, card: PlanCard) -> dict[str, Any]:
+    """The final plan as JSON, its "plan" the scenario's own and the raised one apart.
+
+    The optimiser was given the plan raised by the verify loop's margin; here
+    ``plan_per_month`` is the scenario's plan (as ``plan_card.plan_per_month``),
+    ``sized_for_per_month`` the raised one (as ``plan_card.sized_for``) and
+    ``expected_attainment`` is against the scenario's plan (issue 11).
+    """
+    data = plan.to_dict()
+    data["sized_for_per_month"] = plan.plan_per_month
+    data["plan_per_month"] = card.plan_per_month
+    data["expected_attainment"] = card.expected_attainment
+    return data
 
 
 def verified_tables(verified: VerifiedPlan) -> dict[str, pd.DataFrame]:

@@ -201,3 +201,34 @@ def test_long_calls_name_their_arguments() -> None:
                 if callee.rpartition(".")[2] not in POSITIONAL_ALLOWED:
                     wrong.append(f"{rel}:{node.lineno}: {callee} with {len(node.args)} positional")
     assert not wrong, "calls to write with keywords:\n" + "\n".join(wrong)
+
+
+# The legacy attrition field has one reader (docs/dev/hiring_plan.md, section 2.1): the
+# staffing rule that maps it to leavers a year; its model declares it. Calibration writes
+# the YAML key (a string in a field path or a mapping), which is not an attribute read,
+# so only ``.new_hires_per_year`` on an object counts.
+LEGACY_ATTRITION = "new_hires_per_year"
+LEGACY_ATTRITION_HOMES = {"sim/scenario/team.py", "sim/rules/staffing.py"}
+
+
+def _attribute_reads(path: Path, attr: str) -> list[int]:
+    """Lines of a file that read ``<object>.<attr>``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == attr
+    ]
+
+
+def test_legacy_attrition_is_read_only_by_the_staffing_rule() -> None:
+    reads = {
+        path.relative_to(ROOT).as_posix(): lines
+        for package in (*PACKAGES, "calibrate", "benchmarks")
+        for path in _sources(package)
+        if (lines := _attribute_reads(path, LEGACY_ATTRITION))
+    }
+    wrong = [f"{f}:{lines}" for f, lines in reads.items() if f not in LEGACY_ATTRITION_HOMES]
+    assert not wrong, "read staffing.leavers_per_year instead:\n" + "\n".join(wrong)
+    # The check sees attribute reads at all: the rule itself reads the field.
+    assert "sim/rules/staffing.py" in reads

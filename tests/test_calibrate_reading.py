@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from calibrate import FoundCurrency, Kind, RowProblem, skeleton, unsplit_paths, value_currency
 from calibrate.columns import match_columns
 from calibrate.currency import currencies_in
+from calibrate.writer import skeleton_text
+from sim.rules.deals import lead_segments
 from sim.scenario import parse_scenario
 from teamsim.cli import app
 from teamsim.records_io import read_raw, read_records
@@ -73,8 +75,8 @@ def test_one_channel_feeding_three_segments_splits_its_leads_as_the_records(
     # 28 / 40 = 70.0 %, 8 / 40 = 20.0 %, 4 / 40 = 10.0 %.
     for n, share in ((28, "70.0"), (8, "20.0"), (4, "10.0")):
         assert (
-            f"# records: {n} deals created in it of 40 ({share} %); a channel it shares "
-            "splits its leads in this mix"
+            f"# records: {n} deals of 40 from leads ({share} %) created in it; a shared "
+            "channel splits its leads in its records' mix"
         ) in text
 
 
@@ -101,9 +103,34 @@ def test_a_one_deal_segment_is_counted_in_words(tmp_path: Path) -> None:
     doc, sources = skeleton(records, name="t")
     assert doc["segments"]["small"]["lead_weight"] == 1
     assert sources[("segments", "small", "lead_weight")] == (
-        "records: 1 deal created in it of 4 (25.0 %); a channel it shares splits its leads "
-        "in this mix"
+        "records: 1 deal of 4 from leads (25.0 %) created in it; a shared channel splits "
+        "its leads in its records' mix"
     )
+
+
+def test_two_shared_channels_of_different_mixes_each_split_in_their_own(
+    tmp_path: Path,
+) -> None:
+    # web: 30 deals to a, 10 to b (3:1); partners: 5 to a, 15 to b (1:3).
+    plan = [("a", "web")] * 30 + [("b", "web")] * 10 + [("a", "partners")] * 5
+    plan += [("b", "partners")] * 15
+    rows = ["deal_id,owner,created,closed,status,value,segment,channel"]
+    for i, (seg, chan) in enumerate(plan):
+        day = dt.date(2027, 1, 4) + dt.timedelta(days=i)
+        closed = day + dt.timedelta(days=10)
+        rows.append(f"D{i},rep,{day},{closed},{('won', 'lost')[i % 2]},100,{seg},{chan}")
+    records = read_records(deals=_write(tmp_path / "deals.csv", rows))
+    doc, sources = skeleton(records, name="t")
+    assert doc["segments"]["a"]["lead_weight"] == {"web": 30, "partners": 5}
+    assert doc["segments"]["b"]["lead_weight"] == {"web": 10, "partners": 15}
+    assert sources[("segments", "a", "lead_weight")] == (
+        "records: 5 deals of 20 from partners (25.0 %); 30 deals of 40 from web (75.0 %) "
+        "created in it; a shared channel splits its leads in its records' mix"
+    )
+    sc = parse_scenario(skeleton_text(doc, sources=sources).encode(), "t.yaml")
+    # The simulator's and the optimiser's one rule of the split.
+    assert lead_segments(sc, "web", ["a", "b"]) == {"a": 0.75, "b": 0.25}
+    assert lead_segments(sc, "partners", ["a", "b"]) == {"a": 0.25, "b": 0.75}
 
 
 # 2. Separate stage paths with no segment column; pipelines read as segments --------------

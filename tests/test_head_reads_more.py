@@ -40,7 +40,7 @@ def test_plan_tables_name_roles_duties_channels_and_limits_by_title(tmp_path: Pa
     assert "│ Head of sales │ middle │" in text and "│ Team lead     │  lower │" in text
     assert "┃ duty            ┃ Head of sales ┃ Team lead ┃ Sales manager ┃" in text
     assert "│ Pipeline review │" in text and "│ Client referrals │ warm │" in text
-    assert "│ Team lead: at most 13.6 (85% of 20% selling share of 80) dials a day │" in text
+    assert "│ Team lead: at most 13.6 (policies.occupancy_cap 85 % x" in text
     assert '│ the warm pool "Client referrals" is used up ' in text
     for raw in ("duty:", "head_of_sales", "team_lead", "calls_cap_", "pool_client", "│ seller"):
         assert raw not in text, raw
@@ -48,6 +48,11 @@ def test_plan_tables_name_roles_duties_channels_and_limits_by_title(tmp_path: Pa
     code, out = _cli("plan", str(sc), *SIX, "--json")
     names = {lim["name"] for lim in json.loads(out)["limits"]}
     assert {"calls_cap_team_lead", "pool_client_referrals"} <= names
+    texts = {lim["name"]: lim["text"] for lim in json.loads(out)["limits"]}
+    assert texts["calls_cap_team_lead"] == (
+        "Team lead: at most 13.6 (policies.occupancy_cap 85 % x policies.max_calls_per_day 80"
+        " x selling share 20 %) dials a day on average"
+    )
 
 
 def test_a_share_under_a_tenth_of_a_percent_is_not_said_as_zero(tmp_path: Path) -> None:

@@ -295,6 +295,14 @@ CASES = [
         "cold_list:",
     ),
     (
+        "lead_weight_names_a_channel_the_segment_lacks",
+        "channels: [warm_list, cold_list]",
+        "channels: [warm_list, cold_list]\n    lead_weight: {warm_list: 2, web: 1}",
+        "segments.loan.lead_weight.web",
+        "'web' is not one of this segment's channels (warm_list, cold_list)",
+        "lead_weight: {warm_list: 2, web: 1}",
+    ),
+    (
         "yaml_syntax",
         "channels: [warm_list, cold_list]",
         "channels: [warm_list, cold_list",

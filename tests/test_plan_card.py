@@ -165,7 +165,7 @@ def test_quota_held_by_the_cap_and_margin_in_the_header() -> None:
     card = plan_card(solved, sc, plan_factor=1.19)
     (q,) = card.quotas
     assert (q.recommended, q.cap, q.held_by_cap) == (20, 20, True)
-    assert quota_text(q).endswith("; held by your cap of 20, not by the day")
+    assert quota_text(q).endswith("; held by your policies.max_calls_per_day 20, not by the day")
     plan_money = card.plan_per_month / 1e3
     assert header_text(card) == (
         f"plan €{plan_money:.0f}K; sized for €{solved.plan_per_month / 1e3:.0f}K "

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.scenario.team import Absence, Ramp
+from sim.rules.staffing import leavers_per_year
+from sim.scenario.team import Absence, Role
 
 # Vacations this long or longer are split in two blocks, as most people take them.
 SPLIT_VACATION_DAYS = 10
@@ -88,7 +89,7 @@ def _vacation(
 
 
 def draw_hires(
-    ramp: Ramp | None,
+    role: Role,
     headcount: int,
     days: int,
     days_per_year: float,
@@ -97,16 +98,19 @@ def draw_hires(
 ) -> list[tuple[int, int]]:
     """(person index, day) of each replacement in a role: that seat starts its ramp again.
 
-    Replacements come at ``new_hires_per_year`` a year (Poisson) on random seats and
-    days, from ``before`` days before the horizon (the ramp's length), so that the team
-    starts in the steady state: some seats are mid-ramp on day 0, as they would be on any
-    day. Days before the horizon are negative.
+    Replacements of leavers come at ``sim.rules.staffing.leavers_per_year`` a year
+    (Poisson) on random seats and days, from ``before`` days before the horizon (the
+    ramp's length), so that the team starts in the steady state: some seats are mid-ramp
+    on day 0, as they would be on any day. Days before the horizon are negative. The
+    seat is never empty (no vacancy). Without a ramp a replacement changes nothing and
+    none is drawn.
     """
-    if ramp is None or ramp.new_hires_per_year <= 0 or headcount == 0:
+    per_year = leavers_per_year(role, headcount)
+    if role.ramp is None or per_year <= 0 or headcount == 0:
         return []
     first = -int(np.ceil(before))
     span = days - first
-    count = int(rng.poisson(ramp.new_hires_per_year * span / days_per_year))
+    count = int(rng.poisson(per_year * span / days_per_year))
     who = rng.integers(headcount, size=count)
     when = rng.integers(first, days, size=count)
     return sorted(((int(w), int(d)) for w, d in zip(who, when, strict=True)), key=lambda x: x[1])

@@ -14,10 +14,16 @@ import bisect
 import math
 from dataclasses import dataclass, field
 
-from sim.rules.day import available_min, pause_min
+from sim.rules.day import (
+    DAY_MIN,
+    available_min,
+    day_starts,
+    morning_min,
+    next_working_minute,
+    pause_min,
+)
 from sim.scenario import Scenario
 
-DAY_MIN = 1440.0
 NEVER = math.inf
 
 
@@ -46,16 +52,12 @@ class Clock:
     @classmethod
     def of(cls, scenario: Scenario) -> Clock:
         """The clock of a scenario's calendar and policies."""
-        cal = scenario.calendar
-        day = cal.workday
-        starts = [(d - cal.start).days * DAY_MIN + day.start_min for d in cal.working_dates()]
-        available = available_min(scenario)
         return cls(
-            starts=starts,
-            available=available,
-            half=available / 2.0,
+            starts=day_starts(scenario),
+            available=available_min(scenario),
+            half=morning_min(scenario),
             pause=pause_min(scenario),
-            span=day.span_min,
+            span=scenario.calendar.workday.span_min,
             overtime=scenario.policies.overtime_max_min_per_day,
         )
 
@@ -109,12 +111,11 @@ class Clock:
         return bisect.bisect_right(self.starts, t) - 1
 
     def workable(self, t: float) -> float:
-        """The first working minute at or after ``t``; ``NEVER`` past the horizon."""
-        d = self.day_of(t)
-        if d >= 0 and t < self.ends[d]:
-            noon = self.noons[d]
-            return noon + self.pause if noon < t < noon + self.pause else t
-        return self.starts[d + 1] if d + 1 < self.days else NEVER
+        """The first working minute at or after ``t``; ``NEVER`` past the horizon.
+
+        The rule is ``sim.rules.day.next_working_minute``, which the lag kernel reads too.
+        """
+        return next_working_minute(t, self.starts, span=self.span, half=self.half, pause=self.pause)
 
     def after_days(self, t: float, days: float) -> float:
         """First working minute once ``days`` of the client's calendar days have passed."""

@@ -137,7 +137,7 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
         rkey = key_of(rid)
         n = role.headcount.current
         hires = draw_hires(
-            role.ramp,
+            role,
             n,
             days=days,
             days_per_year=sc.calendar.working_days_per_year,

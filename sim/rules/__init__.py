@@ -3,7 +3,8 @@
 The simulator draws from these rules, the optimiser plans with their expected values,
 and the reports divide by them; no other module computes any of them again.
 
-- :mod:`sim.rules.day`: available minutes, the pause, arrival minutes, presence;
+- :mod:`sim.rules.day`: available minutes, the pause, arrival minutes, presence, the
+  working days on the wall clock and the next working minute;
 - calendar facts (working days a year, a week, a month) live on
   :class:`sim.scenario.calendar.Calendar`;
 - :mod:`sim.rules.duties`: a duty's minutes per day for every scaling, event minutes,
@@ -13,21 +14,31 @@ and the reports divide by them; no other module computes any of them again.
 - :mod:`sim.rules.deals`: a deal's expected course, work by activity, exposure;
 - :mod:`sim.rules.service`: offered load, seats present, the roster, expected service
   level;
+- :mod:`sim.rules.lag`: the lag from a lead to its stages' work and its close, by month;
+- :mod:`sim.rules.staffing`: person ids and seats, attrition (leavers, vacancies, their
+  expected cost in output), the roster and ramp by month, the start of a month's hires;
 - :mod:`sim.rules.activities`: the time-use vocabulary.
 """
 
 from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, TimeUse, duty_activity
 from sim.rules.calls import dial_economics, dialled_channels
 from sim.rules.checks import rule_warnings
+from sim.rules.lag import StageMonths, stage_months
 from sim.rules.people import span_warnings
+from sim.rules.staffing import RoleMonth, hire_date, role_month
 
 __all__ = [
     "DUTY_PREFIX",
     "NOT_BUSY",
+    "RoleMonth",
+    "StageMonths",
     "TimeUse",
     "dial_economics",
     "dialled_channels",
     "duty_activity",
+    "hire_date",
+    "role_month",
     "rule_warnings",
     "span_warnings",
+    "stage_months",
 ]

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from sim.errors import PathPart
 from sim.rules.people import span_warnings
+from sim.rules.staffing import staffing_warnings
 from sim.scenario import Level, Scenario
 
 Warning = tuple[tuple[PathPart, ...], str]
 
 
 def rule_warnings(sc: Scenario) -> list[Warning]:
-    """Every warning of a scenario: spans, approvers missing, nothing counted."""
-    return [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
+    """Every warning of a scenario: spans, approvers missing, nothing counted, late joiners."""
+    found = [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
+    return found + staffing_warnings(sc)
 
 
 def approver_warnings(sc: Scenario) -> list[Warning]:

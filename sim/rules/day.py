@@ -2,12 +2,25 @@
 
 Both engines read these: the simulator lays its clock out with them, the optimiser
 plans capacity with them, the reports divide by them.
+
+The wall clock counts minutes from midnight of ``calendar.start``. A working day ``d``
+starts at ``day_starts(sc)[d]`` and runs ``span_min`` wall minutes: ``morning_min``
+working minutes, the common pause of ``pause_min``, then the rest of ``available_min``.
+``next_working_minute`` is the one rule of where a wall-clock instant lands on that clock
+(the simulator's ``Clock.workable`` and ``Clock.after_days``, the lag kernel
+``sim.rules.lag``).
 """
 
 from __future__ import annotations
 
+import bisect
+import math
+from collections.abc import Sequence
+
 from sim.scenario import Scenario
 from sim.scenario.team import Role
+
+DAY_MIN = 1440.0  # wall minutes in a calendar day
 
 
 def available_min(sc: Scenario) -> float:
@@ -19,6 +32,47 @@ def pause_min(sc: Scenario) -> float:
     """Minutes of the midday pause: lunch and the day's breaks, taken together by everyone."""
     day = sc.calendar.workday
     return day.lunch_min + day.breaks_min
+
+
+def morning_min(sc: Scenario) -> float:
+    """Working minutes of a day before the common pause: half of ``available_min``.
+
+    The pause sits in the middle of the working minutes, so a day is ``available/2``
+    working minutes, the pause, then ``available/2`` more.
+    """
+    return available_min(sc) / 2.0
+
+
+def day_starts(sc: Scenario) -> list[float]:
+    """Wall minute at which each working day of the horizon starts, one per working day.
+
+    Minutes from midnight of ``calendar.start``: ``calendar days since the start x 1440 +
+    the day's start time``. Length ``calendar.horizon_days``, increasing.
+    """
+    cal = sc.calendar
+    first = cal.workday.start_min
+    return [(d - cal.start).days * DAY_MIN + first for d in cal.dates]
+
+
+def next_working_minute(
+    t: float, starts: Sequence[float], *, span: float, half: float, pause: float
+) -> float:
+    """The first working minute at or after wall minute ``t``; ``math.inf`` past the horizon.
+
+    ``starts`` are the working days' starts on the wall clock (``day_starts``), each day
+    ``span`` wall minutes long with a pause of ``pause`` minutes after ``half`` working
+    minutes (``morning_min``). A minute inside a working day's hours is itself, one inside
+    the pause is the pause's end, one before a day's start or after its end is the next
+    working day's start. This is where a calendar delay ends: a client answering on a
+    Sunday, or at 20:00, is worked at the next working minute.
+    """
+    d = bisect.bisect_right(starts, t) - 1
+    if d >= 0:
+        start = starts[d]
+        if t < start + span:
+            noon = start + half
+            return noon + pause if noon < t < noon + pause else t
+    return starts[d + 1] if d + 1 < len(starts) else math.inf
 
 
 def arrival_min_per_day(sc: Scenario) -> float:

@@ -156,9 +156,10 @@ def lead_segments(sc: Scenario, channel_id: str, segments: list[str]) -> dict[st
     """Segment -> share of a channel's leads, for an owner who sells ``segments``.
 
     Among the segments the channel feeds that the owner sells (all it feeds if none),
-    in proportion to their ``lead_weight``.
+    in proportion to their ``lead_weight`` for this channel (``Segment.weight_of``).
     """
     fed = [s for s, seg in sc.segments.items() if channel_id in seg.channels]
     mine = [s for s in fed if s in segments] or fed
-    total = sum(sc.segments[s].lead_weight for s in mine)
-    return {s: sc.segments[s].lead_weight / total for s in mine} if total else {}
+    weights = {s: sc.segments[s].weight_of(channel_id) for s in mine}
+    total = sum(weights.values())
+    return {s: w / total for s, w in weights.items()} if total else {}

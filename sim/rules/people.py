@@ -8,9 +8,10 @@
   (a month is ``Calendar.working_days_per_month``), 1 after the list. Ramp scales the
   deals a person wins, once: a deal of a seller at 40 % that would be won is won with
   probability 0.4 (lost at its last stage otherwise). It does not slow the work.
-  Replacements (``new_hires_per_year``, a role's count a year) land on random seats at
-  random days, so a role of n loses ``replacements x shortfall months / 12 / n`` of its
-  output on average (``expected_productivity``).
+  Replacements of leavers (``sim.rules.staffing.leavers_per_year``, a role's count a
+  year) land on random seats at random days, so a role of n loses ``replacements x
+  shortfall months / 12 / n`` of its output on average
+  (``sim.rules.staffing.attrition_productivity``).
 - Selling share ``s``: a person dials at most ``s x max_calls_per_day`` a day (their quota
   defaults to ``s x call_quota_per_day``); the dials a busy day could not hold are made
   on the following days at work, never more than the cap a day.
@@ -92,15 +93,10 @@ def shortfall_months(ramp: Ramp | None) -> float:
 
 
 def expected_productivity(role: Role, headcount: float) -> float:
-    """A person's average ramp share when the role has ``headcount`` people.
+    """A person's average ramp share: ``sim.rules.staffing.role_attrition_productivity``."""
+    from sim.rules.staffing import role_attrition_productivity  # staffing reads this module
 
-    ``1 - replacements a year x shortfall months / 12 / headcount``: 3 replacements of a
-    25/50/75/100 % ramp lose 4.5 seat-months a year, 2.7 % of 14 people's output.
-    """
-    if role.ramp is None or headcount <= 0:
-        return 1.0
-    lost = role.ramp.new_hires_per_year * shortfall_months(role.ramp) / 12.0
-    return max(0.0, 1.0 - lost / headcount)
+    return role_attrition_productivity(role, headcount)
 
 
 def dial_cap(sc: Scenario, role_id: str) -> float:

@@ -133,6 +133,22 @@ class Calendar(Frozen):
         """For each working day, the 0-based index of its calendar month in the horizon."""
         return _months(self._key)
 
+    def day_index(self, day: dt.date) -> int:
+        """The working-day index of a date: working days from ``start`` to it.
+
+        The index of ``day`` in :attr:`dates` when it is a working day of the horizon;
+        for any other date, the index its next working day has or would have, counted on
+        this calendar past either end: negative before ``start`` (the working day before
+        the first is -1), ``horizon_days`` or more after the horizon. So a seat taken on a
+        Saturday is taken on the Monday, and tenure from a date before the horizon is a
+        negative day. Issue 12 (docs/dev/hiring_plan.md, section 3).
+        """
+        key = self._key
+        first = _dates(key)[0]
+        if day >= first:
+            return _working_between(first, day, key[2], key[3])
+        return -_working_between(day, first, key[2], key[3])
+
     def working_dates(self) -> list[dt.date]:
         """The dates of the working days of the horizon, in order."""
         return list(self.dates)
@@ -177,6 +193,16 @@ _CalendarKey = tuple[dt.date, int, frozenset[int], frozenset[dt.date]]
 
 def _is_working(day: dt.date, worked: frozenset[int], holidays: frozenset[dt.date]) -> bool:
     return day.weekday() in worked and day not in holidays
+
+
+def _working_between(
+    first: dt.date, last: dt.date, worked: frozenset[int], holidays: frozenset[dt.date]
+) -> int:
+    """Working days in ``[first, last)``: whole weeks by count, the rest day by day."""
+    weeks, rest = divmod((last - first).days, 7)
+    tail = (first + dt.timedelta(days=weeks * 7 + i) for i in range(rest))
+    count = weeks * len(worked) + sum(1 for d in tail if d.weekday() in worked)
+    return count - sum(1 for h in holidays if first <= h < last and h.weekday() in worked)
 
 
 @lru_cache(maxsize=256)

@@ -33,6 +33,8 @@ def check_all(sc: Scenario) -> list[Problem]:
         _days_away,
         _quotas,
         _someone_sells,
+        _staffing,
+        _not_played_yet,
     )
     return [problem for check in checks for problem in check(sc)]
 
@@ -71,6 +73,7 @@ def raw_references(data: dict[str, Any]) -> list[Problem]:
                 found.append(
                     Problem((*path, "personas", pid), _unknown("persona", pid, list(personas)))
                 )
+        found += _raw_staffing_references(role, path, roles, personas)
     for sid, seg in segments.items():
         refs = seg.get("channels") if isinstance(seg, dict) else None
         for i, ref in enumerate(refs if isinstance(refs, list) else []):
@@ -81,6 +84,46 @@ def raw_references(data: dict[str, Any]) -> list[Problem]:
                     )
                 )
     return found
+
+
+def _raw_staffing_references(
+    role: dict[str, Any], path: tuple[str, str], roles: dict[str, Any], personas: dict[str, Any]
+) -> list[Problem]:
+    """The raw twin of :func:`_staffing`'s references: handover, successors' roles, personas.
+
+    Whether a successor's number exists needs the typed headcounts and joiners, so only
+    the role part of a successor is checked here.
+    """
+    found: list[Problem] = []
+    ref = role.get("handover")
+    if _is_id(ref) and ref not in roles:
+        found.append(Problem((*path, "handover"), _unknown("role", ref, list(roles))))
+    staff = role.get("staff")
+    for i, member in enumerate(staff if isinstance(staff, list) else []):
+        if not isinstance(member, dict):
+            continue
+        successor = member.get("successor")
+        if isinstance(successor, str) and (msg := _successor_role(successor, list(roles))):
+            found.append(Problem((*path, "staff", i, "successor"), msg))
+        pid = member.get("persona")
+        if _is_id(pid) and pid not in personas:
+            found.append(
+                Problem((*path, "staff", i, "persona"), _unknown("persona", pid, list(personas)))
+            )
+    return found
+
+
+def _successor_role(ref: str, roles: list[str]) -> str | None:
+    """The problem with a successor's role part (a role id, or a person id's prefix)."""
+    role_id, dot, number = ref.rpartition(".")
+    if not dot:
+        if _is_id(ref) and ref not in roles:
+            example = f"{roles[0]}.01" if roles else "client_manager.03"
+            return f"{_unknown('role', ref, roles)}; or a person id such as {example}"
+        return None
+    if _is_id(role_id) and number.isdigit() and role_id not in roles:
+        return f"no person {ref!r}: {_unknown('role', role_id, roles)}"
+    return None
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -155,6 +198,14 @@ def _segments(sc: Scenario) -> Iterator[Problem]:
                 ("segments", sid, "escalation_level"),
                 f"no role at level {seg.escalation_level.value} to handle escalations",
             )
+        if isinstance(seg.lead_weight, dict):
+            for cid in seg.lead_weight:
+                if cid not in seg.channels:
+                    yield Problem(
+                        ("segments", sid, "lead_weight", cid),
+                        f"'{cid}' is not one of this segment's channels "
+                        f"({', '.join(seg.channels)}): a weight by channel names them",
+                    )
         for i, stage in enumerate(seg.stages):
             if stage.approval is not None and not sc.roles_at(stage.approval):
                 yield Problem(
@@ -263,3 +314,198 @@ def _someone_sells(sc: Scenario) -> Iterator[Problem]:
         r.answers_inbound for r in sc.roles.values()
     ):
         yield Problem(("roles",), "there are inbound requests but no role answers them")
+
+
+def _staffing(sc: Scenario) -> Iterator[Problem]:
+    """A role's staff, joiners, attrition and handover: each date, count and reference.
+
+    Person ids and seats are ``sim.rules.staffing.seats`` (one rule, read here and by
+    the engines). Messages: docs/dev/hiring_plan.md, section 2.1.
+    """
+    from sim.rules import staffing  # the rules read the finished model
+
+    start = sc.calendar.start
+    for rid, role in sc.roles.items():
+        path = ("roles", rid)
+        attrition = role.attrition
+        if attrition is not None:
+            if attrition.rate_per_year is not None and attrition.leavers_per_year is not None:
+                yield Problem(
+                    (*path, "attrition"),
+                    "give rate_per_year (a share of the people) or leavers_per_year "
+                    "(a count), not both",
+                )
+            if role.ramp is not None and "new_hires_per_year" in role.ramp.model_fields_set:
+                yield Problem(
+                    (*path, "ramp", "new_hires_per_year"),
+                    "attrition is given: drop ramp.new_hires_per_year (older files' name "
+                    "for attrition.leavers_per_year with no vacancy)",
+                )
+            fill = staffing.fill_days(sc, rid)
+            horizon = sc.calendar.horizon_days
+            if fill > horizon:
+                yield Problem(
+                    (*path, "attrition", "time_to_fill_days"),
+                    f"{attrition.time_to_fill_days:g} calendar days (about {fill:.0f} working "
+                    f"days) is longer than the horizon ({horizon} working days): a seat left "
+                    "would never be filled; shorten it or lengthen calendar.horizon_days",
+                )
+        current = role.headcount.current
+        if len(role.staff) > current:
+            yield Problem(
+                (*path, "staff"),
+                f"{len(role.staff)} people listed; headcount.current is {current}: list at "
+                "most the people in seat now",
+            )
+        for i, member in enumerate(role.staff):
+            here = (*path, "staff", i)
+            if member.start is not None and member.start > start:
+                yield Problem(
+                    (*here, "start"),
+                    f"{member.start} is after calendar.start {start}: a person in seat now "
+                    f"started on or before it; a later start is a joiner (roles.{rid}.joiners)",
+                )
+            if member.leaves is not None:
+                if member.start is not None and member.leaves < member.start:
+                    yield Problem((*here, "leaves"), _leaves_first(member.leaves, member.start))
+                elif member.leaves < start:
+                    yield Problem(
+                        (*here, "leaves"),
+                        f"leaves {member.leaves} before calendar.start {start}: a person in "
+                        "seat now leaves on or after it",
+                    )
+            if member.persona is not None and member.persona not in sc.personas:
+                yield Problem(
+                    (*here, "persona"), _unknown("persona", member.persona, list(sc.personas))
+                )
+        for i, joiner in enumerate(role.joiners):
+            if joiner.leaves is not None and joiner.leaves < joiner.start:
+                yield Problem(
+                    (*path, "joiners", i, "leaves"), _leaves_first(joiner.leaves, joiner.start)
+                )
+        if role.handover is not None:
+            if role.handover not in sc.roles:
+                yield Problem((*path, "handover"), _unknown("role", role.handover, list(sc.roles)))
+            elif none := _sells_none(sc, role.handover, rid):
+                yield Problem((*path, "handover"), none)
+        yield from _successors(sc, rid)
+        yield from _joiners_within_max(sc, rid)
+
+
+def _leaves_first(leaves: object, starts: object) -> str:
+    return f"leaves {leaves} before starting {starts}: a person leaves after joining"
+
+
+def _successors(sc: Scenario, role_id: str) -> Iterator[Problem]:
+    """Each named successor exists, is in seat on the leaver's last day, and sells alike."""
+    from sim.rules import staffing
+
+    role = sc.roles[role_id]
+    own = staffing.seats(sc, role_id)
+    # Entries past headcount.current are no one's (reported by _staffing).
+    for i, member in enumerate(role.staff[: role.headcount.current]):
+        ref = member.successor
+        if ref is None:
+            continue
+        where = ("roles", role_id, "staff", i, "successor")
+        if problem := _successor_role(ref, list(sc.roles)):
+            yield Problem(where, problem)
+            continue
+        if "." not in ref:  # a role: whoever of it is in seat
+            if none := _sells_none(sc, ref, role_id):
+                yield Problem(where, none)
+            continue
+        seat = staffing.find_seat(sc, ref)
+        if seat is None:
+            other = ref.rpartition(".")[0]
+            ids = staffing.person_ids(sc, other)
+            has = f"{ids[0]} to {ids[-1]}" if ids else "nobody"
+            yield Problem(
+                where,
+                f"no person {ref!r}: {other} has {has} (joiners included); name a person id "
+                "or a role id",
+            )
+            continue
+        me = own[i]
+        if seat.person == me.person:
+            yield Problem(where, f"{ref} is this person: name someone else, or a role")
+            continue
+        leaves = member.leaves
+        if leaves is not None and seat.first_day > leaves:
+            yield Problem(
+                where,
+                f"{ref} joins {seat.first_day}, after {me.person} leaves {leaves}: name "
+                "someone in seat that day, or a role",
+            )
+        elif leaves is not None and seat.last_day is not None and seat.last_day < leaves:
+            yield Problem(
+                where,
+                f"{ref} leaves {seat.last_day}, before {me.person} leaves {leaves}: name "
+                "someone in seat that day, or a role",
+            )
+        elif none := _sells_none(sc, ref.rpartition(".")[0], role_id, who=ref):
+            yield Problem(where, none)
+
+
+def _sells_none(sc: Scenario, taker: str, role_id: str, who: str = "") -> str | None:
+    """Why role ``taker`` cannot take ``role_id``'s deals (None when it can).
+
+    It sells none of them when it sells nothing (selling share 0) or when its segments
+    and the role's have none in common.
+    """
+    mine = _segments_sold(sc, role_id)
+    theirs = set(_segments_sold(sc, taker)) if sc.roles[taker].sells > 0 else set()
+    if not mine or theirs & set(mine):
+        return None
+    return f"{who or taker} sells none of {role_id}'s segments ({', '.join(mine)})"
+
+
+def _segments_sold(sc: Scenario, role_id: str) -> list[str]:
+    segments = sc.roles[role_id].segments
+    return list(sc.segments) if segments is None else list(segments)
+
+
+def _joiners_within_max(sc: Scenario, role_id: str) -> Iterator[Problem]:
+    """On no joiner's first day are more people in seat than ``headcount.max``."""
+    from sim.rules import staffing
+
+    role = sc.roles[role_id]
+    if not role.joiners:
+        return
+    current, most = role.headcount.current, role.headcount.max
+    every = staffing.seats(sc, role_id)
+    for day in sorted({j.start for j in role.joiners}):
+        present = [
+            s for s in every if s.first_day <= day and (s.last_day is None or s.last_day >= day)
+        ]
+        in_seat = sum(1 for s in present if s.index < current)
+        joining = len(present) - in_seat
+        if len(present) > most:
+            yield Problem(
+                ("roles", role_id, "joiners"),
+                f"{in_seat} in seat + {joining} joining by {day:%Y-%m} exceeds "
+                f"headcount.max {most}",
+            )
+            return
+
+
+# What the engines do not play yet (issue 12 is built in stages; docs/dev/hiring_plan.md,
+# section 10): a scenario using these fields must not run as if they were absent. Each
+# later stage deletes the entries it plays.
+NOT_PLAYED_YET = "not played yet by this version (issue 12, in progress)"
+
+
+def _not_played_yet(sc: Scenario) -> Iterator[Problem]:
+    for rid, role in sc.roles.items():
+        path = ("roles", rid)
+        if any(m.model_fields_set for m in role.staff):
+            yield Problem((*path, "staff"), NOT_PLAYED_YET)
+        if role.joiners:
+            yield Problem((*path, "joiners"), NOT_PLAYED_YET)
+        # Leavers with no vacancy are played (stage S2): both engines read them through
+        # sim.rules.staffing.leavers_per_year, as the older ramp.new_hires_per_year.
+        attrition = role.attrition
+        if attrition is not None and attrition.time_to_fill_days > 0:
+            yield Problem((*path, "attrition"), NOT_PLAYED_YET)
+        if role.handover is not None:
+            yield Problem((*path, "handover"), NOT_PLAYED_YET)

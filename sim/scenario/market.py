@@ -188,13 +188,15 @@ class Segment(Frozen):
     type: SegmentType = Field(description="b2c_short, b2c_long, b2b_smb, b2b_large, b2g or b2p.")
     deal_value: PositiveFloat = Field(description="Revenue of a won deal, scenario currency.")
     channels: list[Identifier] = Field(min_length=1, description="Channels that feed it.")
-    lead_weight: PositiveFloat = Field(
+    lead_weight: PositiveFloat | dict[Identifier, PositiveFloat] = Field(
         1.0,
         description=(
             "How a channel that feeds several segments splits its leads between them: each "
             "segment gets its lead_weight over the sum of the weights of the segments the "
             "channel feeds (among those the lead's owner sells). A weight, not a share: 3 "
-            "and 1 send three leads in four to the first segment. Only matters when a "
+            "and 1 send three leads in four to the first segment. One number for every "
+            "channel, or a weight by channel ({web: 3, partners: 1}; a channel not named "
+            "weighs 1) when shared channels split in different mixes. Only matters when a "
             "channel is listed in more than one segment."
         ),
     )
@@ -213,6 +215,12 @@ class Segment(Frozen):
         if dupes:
             raise ValueError(f"stage names must be unique, repeated: {', '.join(dupes)}")
         return stages
+
+    def weight_of(self, channel_id: str) -> float:
+        """The segment's ``lead_weight`` for leads of ``channel_id`` (1 when not named)."""
+        if isinstance(self.lead_weight, dict):
+            return self.lead_weight.get(channel_id, 1.0)
+        return self.lead_weight
 
     def win_probability(self) -> float:
         """Chance that a lead entering the first stage is won."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from sim.scenario.base import (
     Frozen,
@@ -84,14 +85,120 @@ class Absence(Frozen):
         return self.vacation_days + self.sick_days + self.trip_days
 
 
+# The longest ramp a role may state. Published ramps are 3-12 months (GitLab's handbook:
+# about 5 for an account executive; Bridge Group 2024 SaaS AE report: 5.7 on average), so
+# a list past two years is a mistake (months typed as days, say), not a slow hire.
+MAX_RAMP_MONTHS = 24
+
+
 class Ramp(Frozen):
     """Ramp-up of new hires: share of full productivity in each month of tenure."""
 
     productivity_by_month: list[Annotated[float, Field(gt=0.0, le=1.0)]] = Field(
-        min_length=1, description="Share of full productivity in months 1, 2, ... of tenure."
+        min_length=1,
+        description=(
+            "Share of full productivity in months 1, 2, ... of tenure; at most "
+            f"{MAX_RAMP_MONTHS} months (3-12 is usual: GitLab, Bridge Group 2024)."
+        ),
+        json_schema_extra={"maxItems": MAX_RAMP_MONTHS},
     )
     new_hires_per_year: NonNegFloat = Field(
-        0.0, description="People replaced a year (attrition), each starting the ramp again."
+        0.0,
+        description=(
+            "People replaced a year (attrition), each starting the ramp again. Older "
+            "files' name for attrition.leavers_per_year with no vacancy; give one or the "
+            "other."
+        ),
+    )
+
+    @field_validator("productivity_by_month")
+    @classmethod
+    def _at_most_two_years(cls, value: list[float]) -> list[float]:
+        # A validator, not max_length: the message says what is usual, not only the cap.
+        if len(value) > MAX_RAMP_MONTHS:
+            raise ValueError(
+                f"{len(value)} months of ramp; at most {MAX_RAMP_MONTHS} "
+                "(3-12 is usual: GitLab, Bridge Group 2024)"
+            )
+        return value
+
+
+# A person's id is "<role id>.<two digits or more>" (client_manager.03); a role id alone
+# names whoever of that role is in seat (sim.rules.staffing.person_ids).
+PERSON_OR_ROLE_PATTERN = r"^[a-z][a-z0-9_]*(\.[0-9]+)?$"
+PersonOrRole = Annotated[str, StringConstraints(pattern=PERSON_OR_ROLE_PATTERN, max_length=80)]
+
+
+class StaffMember(Frozen):
+    """One person in seat at ``calendar.start``, in the order of the role's person ids.
+
+    The n-th entry is person ``<role>.0n`` ([glossary](glossary.md#tenure)). Every field
+    is optional: an entry without a start is fully ramped, as an unlisted person is.
+    """
+
+    start: dt.date | None = Field(
+        None,
+        description=(
+            "First day in the job, YYYY-MM-DD, on or before calendar.start: tenure (and so "
+            "ramp) counts from it. Default: fully ramped."
+        ),
+    )
+    leaves: dt.date | None = Field(
+        None, description="Last working day in seat of a planned leaver, YYYY-MM-DD."
+    )
+    successor: PersonOrRole | None = Field(
+        None,
+        description=(
+            "Who takes over this person's open deals on leaving: a person id "
+            "(client_manager.03) or a role id (whoever of it is in seat). Default: the "
+            "role's handover."
+        ),
+    )
+    persona: Identifier | None = Field(
+        None, description="This person's persona. Default: the role's mix, by largest remainder."
+    )
+
+
+class Joiner(Frozen):
+    """Planned joiners, each taking a seat on a date ([glossary](glossary.md#joiner-and-leaver)).
+
+    A joiner of ``count`` n is n people, numbered after the people in seat now and the
+    joiners listed before it.
+    """
+
+    start: dt.date = Field(description="First day in seat, YYYY-MM-DD; tenure counts from it.")
+    count: Annotated[int, Field(ge=1)] = Field(1, description="People joining that day.")
+    leaves: dt.date | None = Field(
+        None, description="Last working day in seat (a fixed-term contract), YYYY-MM-DD."
+    )
+    note: str = Field("", description="Free text, e.g. 'hiring plan 2027-03'.")
+
+
+class Attrition(Frozen):
+    """Random leavers and their empty seats ([glossary](glossary.md#attrition)).
+
+    The one home of replacements: each leaver is replaced after the vacancy, and the
+    replacement starts the ramp again.
+    """
+
+    rate_per_year: float | None = Field(
+        None,
+        ge=0.0,
+        le=3.0,
+        description=(
+            "Share of the role's people leaving a year, 0 to 3 (write 0.2 for 20 %; "
+            "sales roles: 20-35 %, ContactBabel)."
+        ),
+    )
+    leavers_per_year: NonNegFloat | None = Field(
+        None, description="Or a count of leavers a year for the role (not both)."
+    )
+    time_to_fill_days: NonNegFloat = Field(
+        0.0,
+        description=(
+            "Calendar days a seat stays empty before its replacement starts "
+            "([time to fill](glossary.md#time-to-fill-and-vacancy)). Default 0."
+        ),
     )
 
 
@@ -145,6 +252,30 @@ class Role(Frozen):
     )
     absence: Absence = Field(default_factory=Absence, description="Days away a year.")
     ramp: Ramp | None = Field(None, description="Ramp-up of new hires.")
+    staff: list[StaffMember] = Field(
+        default_factory=list,
+        description=(
+            "The people in seat now, in order (person ids: the role id and .01, .02, ...): "
+            "their start dates, planned leaving dates, successors. At most "
+            "headcount.current entries; the rest are fully ramped. Default: none listed."
+        ),
+    )
+    joiners: list[Joiner] = Field(
+        default_factory=list,
+        description=(
+            "Planned joiners; their ids follow the people in seat, in list order. Default: none."
+        ),
+    )
+    attrition: Attrition | None = Field(
+        None, description="Random leavers and the time to fill their seats. Default: none."
+    )
+    handover: Identifier | None = Field(
+        None,
+        description=(
+            "Role id whose person in seat takes a leaver's open deals when no successor is "
+            "named. Default: the role itself."
+        ),
+    )
     travel_min: Distribution | None = Field(
         None, description="One-way travel to an in-person meeting, minutes."
     )

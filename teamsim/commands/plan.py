@@ -48,6 +48,7 @@ from teamsim.verify_view import (
     render_verified,
     save_verified,
     verified_card,
+    verified_plan_json,
 )
 
 
@@ -177,7 +178,7 @@ def _verify(
                 "met": verified.met,
                 "reason": verified.reason,
                 "run_id": run_id,
-                "plan": verified.final.plan.to_dict(),
+                "plan": verified_plan_json(verified.final.plan, card),
                 "iterations": verified.iterations_table().to_dict(orient="records"),
                 "quotas": verified.quotas_table().to_dict(orient="records"),
                 "plan_card": plan_card_json(card),
@@ -272,8 +273,9 @@ def _head(result: Plan, card: PlanCard | None = None, loc: str = "") -> str:
         said = (
             f"plan {_money(result.plan_per_month, cur, loc)}" if card is None else header_text(card)
         )
+        design = card.design if card is not None and card.design else "the highest plan"
         lines.append(
-            f"Design month {result.month} (the highest plan): {said}; expected revenue "
+            f"Design month {result.month} ({design}): {said}; expected revenue "
             f"{_money(result.revenue_per_month, cur, loc)}, {cost}"
         )
         lines.append(_sentence(expected_outcome(result, card)))
@@ -301,7 +303,16 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
     costs = format_money_column(
         [r.cost_per_month for r in result.roles], result.currency, loc or None
     )
-    heads = ("level", "people", "now", "cost a month", "busy h/wk", "util.", "realistic", "naive")
+    heads = (
+        "level",
+        "people",
+        "now",
+        "cost a month",
+        "busy h/wk",
+        "planned util.",
+        "planned",
+        "naive",
+    )
     grid = Grid(
         title="Roles and call targets (dials a day at work)",
         key="role",
@@ -316,7 +327,7 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
                 str(r.current),
                 cost,
                 f"{r.hours_per_week:.1f}",
-                f"{r.utilisation:.0%}",
+                f"{100 * r.utilisation:.0f} %",
                 f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
                 f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
             ],

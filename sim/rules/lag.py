@@ -1,0 +1,167 @@
+"""The lag from a lead to its work and its revenue, by calendar month: the stage months kernel.
+
+A lead created in month ``t'`` has its stages worked, and closes, in ``t'`` or later. The
+kernel gives, for each month ``t'`` of the horizon, the share of its leads whose stage
+``i`` work starts in month ``t`` and the share that close in month ``t``. The hiring
+plan's optimiser reads it to put a month's leads' work and revenue into the months where
+they fall (docs/dev/hiring_plan.md, sections 3 and 5.3); the simulator plays the same
+course one deal at a time (``sim.model.deals.run_deal``).
+
+The course of one lead, as in the simulator:
+
+* it is created at a working minute of a working day of ``t'``: days uniform over the
+  month's working days in the horizon, the time uniform over the day's working minutes;
+* stage ``i`` starts when the previous one is done (the first at creation); the client's
+  calendar delay passes (``client_delay_days``, calendar days), then the work starts at
+  the next working minute (``sim.rules.day.next_working_minute``, the rule the
+  simulator's ``Clock.after_days`` follows) and takes the stage's expected
+  ``work_min`` in working minutes, across the pause and into the next days if need be;
+* the lead closes when its last stage's work is done.
+
+Delays are the fixed-seed quadrature draws of the simulator's own distributions
+(``sim.rules.deals._delay_draws``), each stage's draws in a fixed-seed order of their
+own so that stages are independent. What the kernel cannot know is the time a stage
+waits for its owner (a queue of follow-ups, a busy approver, a meeting booked later,
+a persona's pace, travel to a meeting): ``extra_days`` adds that, measured by the verify
+loop, as calendar days spread evenly over the stages. Seasonal client delays (stage S3
+of the hiring plan) are not applied yet.
+
+Months are the horizon's calendar months as the rest of the project counts them
+(``Scenario.months``: month 0 is the month of the first working day); a close is in the
+month of the working day in which it falls (``sim.results`` does the same for the
+simulated deals).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.rules.day import (
+    DAY_MIN,
+    available_min,
+    day_starts,
+    morning_min,
+    next_working_minute,
+    pause_min,
+)
+from sim.rules.deals import _delay_draws
+from sim.scenario import Scenario
+
+# The order in which each stage's delay draws meet the creation points: a fixed seed,
+# so that the kernel is a pure function of the scenario.
+_ORDER_SEED = 20270412
+
+
+@dataclass(frozen=True)
+class StageMonths:
+    """Where the work and the close of a segment's leads fall, by month of creation.
+
+    ``T`` is the number of calendar months the horizon touches (``max(Scenario.months) +
+    1``), ``S`` the segment's number of stages. Every share is of the leads created in
+    month ``t'`` (a row) **that reach** the stage, or the close: conversion is applied
+    apart (``sim.rules.deals.deal_economics``: ``reach`` and ``win``). So each row of a
+    stage's ``work`` plus its ``work_beyond`` is 1, and so is each row of ``close`` plus
+    ``close_beyond``; a month with no working day in the horizon has a zero row.
+
+    Rows and columns are every month of the horizon, counted or not: a counted month's
+    revenue comes from the leads of earlier months, warm-up included. Plan rows pick the
+    counted ones (``sim.results.counted_months``). Shares are fractions of leads (no unit);
+    ``cycle_days`` is in calendar days.
+    """
+
+    segment: str
+    work: NDArray[np.float64]  # (S, T, T): [i, t', t] stage i's work starts in month t
+    close: NDArray[np.float64]  # (T, T): [t', t] the lead closes in month t
+    work_beyond: NDArray[np.float64]  # (S, T): [i, t'] stage i starts after the horizon
+    close_beyond: NDArray[np.float64]  # (T,): [t'] the lead closes after the horizon
+    cycle_days: float  # mean calendar days from creation to close, closes in the horizon
+
+
+def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> StageMonths:
+    """The stage months kernel of a segment (see the module's docstring for the course).
+
+    Args:
+        sc: The scenario; its calendar, working day and the segment's stages are read.
+        segment_id: A segment of ``sc``.
+        extra_days: Calendar days a lead waits on top of the client's delays from creation
+            to close (the verify loop's measured correction), spread evenly over the
+            stages; a negative value shortens the delays, never below 0.
+
+    Returns:
+        The shares by month of creation and month of work or close (``StageMonths``).
+        Deterministic: quadrature draws in a fixed order, every working day of a month
+        weighted alike, times of day at the midpoints of equal slices of the day's
+        working minutes.
+
+    Raises:
+        KeyError: If ``segment_id`` is not a segment of ``sc``.
+    """
+    stages = sc.segments[segment_id].stages
+    starts = day_starts(sc)
+    first = np.asarray(starts, dtype=np.float64)
+    months = np.asarray(sc.months, dtype=np.int64)
+    horizon, n_months, n_stages = len(starts), int(months.max()) + 1, len(stages)
+    available, half, pause = available_min(sc), morning_min(sc), pause_min(sc)
+    span = sc.calendar.workday.span_min
+    shift = extra_days / n_stages
+    delays = []
+    for i, stage in enumerate(stages):
+        draws = np.maximum(_delay_draws(stage.client_delay_days) + shift, 0.0)
+        order = np.random.default_rng((_ORDER_SEED, i)).permutation(len(draws))
+        delays.append(draws[order])
+    works = [stage.work_min.expected_value() for stage in stages]
+
+    def wall(day: NDArray[np.int64], offset: NDArray[np.float64]) -> NDArray[np.float64]:
+        # As Clock.wall and Clock.after: a minute up to the pause is before it.
+        return first[day] + offset + np.where(offset <= half, 0.0, pause)
+
+    work = np.zeros((n_stages, n_months, n_months))
+    close = np.zeros((n_months, n_months))
+    work_beyond = np.zeros((n_stages, n_months))
+    close_beyond = np.zeros(n_months)
+    cycle_sum, cycle_weight = 0.0, 0.0
+    for m in range(n_months):
+        days = np.flatnonzero(months == m)
+        if not len(days):
+            continue
+        per_day = math.ceil(len(delays[0]) / len(days))
+        paths = per_day * len(days)
+        day = np.repeat(days, per_day)
+        created = wall(day, np.tile((np.arange(per_day) + 0.5) / per_day * available, len(days)))
+        t = created
+        for i in range(n_stages):
+            draws = delays[i][np.arange(paths) % len(delays[i])]
+            ready = (t + draws * DAY_MIN).tolist()
+            due = np.array(
+                [next_working_minute(x, starts, span=span, half=half, pause=pause) for x in ready]
+            )
+            inside = np.isfinite(due)
+            d = np.where(inside, np.searchsorted(first, np.where(inside, due, 0.0), "right") - 1, 0)
+            np.add.at(work[i, m], months[d[inside]], 1.0 / paths)
+            work_beyond[i, m] = float((~inside).sum()) / paths
+            # The work's end in working minutes of the day it starts, then whole days on.
+            offset = np.where(inside, due - first[d], 0.0)
+            total = np.where(offset > half, offset - pause, offset) + works[i]
+            more = np.maximum(np.ceil(total / available) - 1.0, 0.0).astype(np.int64)
+            end_day = d + more
+            inside &= end_day < horizon
+            end_day = np.where(inside, end_day, 0)
+            t = np.where(inside, wall(end_day, total - more * available), math.inf)
+        done = np.isfinite(t)
+        ends = np.searchsorted(first, np.where(done, t, 0.0), "right") - 1
+        np.add.at(close[m], months[ends[done]], 1.0 / paths)
+        close_beyond[m] = float((~done).sum()) / paths
+        cycle_sum += float((t[done] - created[done]).sum()) / DAY_MIN / per_day
+        cycle_weight += float(done.sum()) / per_day
+    return StageMonths(
+        segment=segment_id,
+        work=work,
+        close=close,
+        work_beyond=work_beyond,
+        close_beyond=close_beyond,
+        cycle_days=cycle_sum / cycle_weight if cycle_weight else math.nan,
+    )
