@@ -1,25 +1,36 @@
 """Money written by Babel (CLDR data) in a scenario's currency and locale.
 
-``Scenario.money_locale`` says how: "35,7 млн ₽", "€72K", "$1.2M". A set of amounts shown
-together (a column, an interval) gets one scale, chosen by its largest amount, so no
-column reads "86,438 EUR" above "0.10 M EUR": :func:`format_money_column` and
-:func:`format_money_range`.
+``Scenario.money_locale`` says how. teamsim's reports are English, so by default every
+currency is written in English number style ("RUB 1.33M", "€72K", "$1.2M"); a scenario
+that names a ``locale`` gets that locale's ("1,33 млн ₽" for ru_RU), one style per output
+either way. A currency whose symbol is letters (RUB, CHF) is parted from its digits by a
+no-break space (CLDR's currencySpacing), as is every unit a locale writes apart
+("35,7 млн ₽"): a figure never breaks at a line's end.
 
-A column whose amounts span too widely (a March plan of €900 beside €2M, $152K beside
-$1.5B) has no one scale that reads: the largest's writes the smallest as "<€0.01M", and
-digits enough for the smallest ("€0.0009M") read no better. The choice: a set keeps one
-scale while its smallest non-zero amount is at least :data:`SMALLEST_STEP` of the
-scale's unit (0.05M: written to two decimals, within 10 %; "$0.09M" beside "$35.73M"
-stays); below that each amount gets its own scale ("€900" beside "€2M"), every cell
-saying its unit, so none is misread. Pure (no files, no printing): the optimiser's messages and
-every front end write money through here, one way.
+The rule for digits, one for every amount shown:
+
+- an amount below a thousand is written in full ("RUB 100", "€370"), whatever the set;
+- otherwise in a compact scale (K, M, B) with three significant digits: "€4.60M",
+  "€27.6M", "€276M"; a set of amounts shown together (a column, a row, an interval, a
+  message) shares one scale and one number of decimals, chosen by its largest amount
+  (three significant digits) and its smallest in that scale (at least two, at most two
+  decimals), less the decimals that are zero in every amount: "€4.60M" beside
+  "€2.76M", "RUB 0.30M" beside "RUB 0.26M", "€2M" beside "€3M", "€4.6M" alone;
+- an amount below :data:`SMALLEST_STEP` of the set's unit (RUB 35K among millions would
+  read "RUB 0.03M", one digit) is written in its own scale ("RUB 35K"); the amounts of
+  a column written in one own scale share their decimals too (:func:`format_money_column`).
+
+Pure (no files, no printing): the optimiser's messages and every front end write money
+through here, one way.
 """
 
 from __future__ import annotations
 
+import copy
 import decimal
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +41,7 @@ from babel.numbers import NumberPattern, parse_pattern
 from sim.scenario import Scenario
 
 __all__ = [
+    "NBSP",
     "SMALLEST_STEP",
     "MoneyScale",
     "format_money",
@@ -39,10 +51,15 @@ __all__ = [
     "spans_widely",
 ]
 
+NBSP = "\u00a0"
 
-# The least share of a scale's unit that its two decimals write within 10 % (0.05M):
-# a set whose smallest non-zero amount is below it gives each amount its own scale.
-SMALLEST_STEP = 0.05
+# The least share of a scale's unit an amount may be and keep the set's scale: 0.10 is
+# two significant digits at two decimals; below it ("0.03M") each such amount takes its
+# own scale.
+SMALLEST_STEP = 0.1
+
+# Amounts below this are written in full, never compact ("RUB 100", not "RUB 0.1K").
+FULL_BELOW = 1000.0
 
 
 @dataclass(frozen=True)
@@ -77,41 +94,63 @@ def _divisor(magnitude: int, pattern: NumberPattern) -> int:
     return int(magnitude // 10 ** (zeros - 1))
 
 
-def money_scale(values: Iterable[float | None], locale: str) -> MoneyScale:
-    """The one scale for a set of amounts: that of the largest, to three significant digits.
+def _magnitude(top: float, locale: str) -> int:
+    """The compact magnitude (a divisor: 1000, 1000000, ...) of an amount, or 1 (in full).
 
-    The magnitude is the largest CLDR compact magnitude at or below the largest absolute
-    amount, rounded first to three significant digits (so 999,999 reads "1M", not
-    "1000K"); a locale whose pattern there does not divide ("0", de_DE's thousands)
-    keeps the full form. The decimals give the largest amount three significant
-    digits and the smallest two, at most two decimals (35.7M; 0.09M beside 35.73M).
+    The largest CLDR compact magnitude at or below ``top`` rounded to three significant
+    digits (999,999 reads "1M", not "1000K"); a locale whose pattern there does not
+    divide ("0", de_DE's thousands) and any amount below :data:`FULL_BELOW` keep the
+    full form.
     """
-    finite = [abs(v) for v in _finite(values)]
-    top = max(finite, default=0.0)
-    if top == 0:
-        return MoneyScale(1, 0)
+    if top < FULL_BELOW:
+        return 1
     top = float(f"{top:.3g}")
     formats = _compact(locale)["other"]
-    magnitude = 1
     for key in sorted((int(k) for k in formats), reverse=True):
         if top >= key:
             pattern = formats[str(key)]
-            if "0" in pattern.pattern and pattern.pattern.strip("0") != "":
-                magnitude = key
-            break
+            if "0" not in pattern.pattern or pattern.pattern.strip("0") == "":
+                return 1
+            # "¤00K" at 10000 and "¤0K" at 1000 divide alike; the one-digit pattern also
+            # writes the smaller amounts of the set (0.1M, not 00.1M).
+            divisor = _divisor(key, pattern)
+            return divisor if str(divisor) in formats else key
+    return 1
+
+
+def money_scale(values: Iterable[float | None], locale: str) -> MoneyScale:
+    """The one scale for a set of amounts: that of the largest, to three significant digits.
+
+    The magnitude is :func:`_magnitude` of the largest absolute amount. The decimals
+    give the largest amount three significant digits and the smallest that keeps the
+    scale (at least :data:`SMALLEST_STEP` of its unit) two, at most two decimals
+    (35.7M; 0.26M beside 35.73M; 4.60M beside 2.76M), less the decimals zero in all.
+    """
+    finite = [abs(v) for v in _finite(values)]
+    top = max(finite, default=0.0)
+    magnitude = _magnitude(top, locale)
     if magnitude == 1:
         return MoneyScale(1, 0)
-    # "¤00K" at 10000 and "¤0K" at 1000 divide alike; the one-digit pattern also writes
-    # the smaller amounts of the set (0.1M, not 00.1M).
-    divisor = _divisor(magnitude, formats[str(magnitude)])
-    magnitude = divisor if str(divisor) in formats else magnitude
-    scaled = top / divisor
+    scaled = float(f"{top:.3g}") / magnitude
     digits = 0 if scaled >= 100 else 1 if scaled >= 10 else 2
-    # The smallest amount keeps two significant digits too, within two decimals.
-    low = min(v for v in finite if v > 0) / divisor
+    whole = MoneyScale(magnitude, 0)
+    kept = [v / magnitude for v in finite if _keeps(v, whole)]
+    low = min(kept, default=scaled)
     if low < 10:
         digits = max(digits, min(2, 1 - math.floor(math.log10(low))))
+    # Decimals that are zero in every amount of the set go ("€2M" beside "€3M", "€1M"
+    # alone), those one amount needs stay for all ("€4.60M" beside "€2.76M").
+    while digits > 0 and all(round(v, digits) == round(v, digits - 1) for v in kept):
+        digits -= 1
     return MoneyScale(magnitude, digits)
+
+
+def _keeps(value: float, scale: MoneyScale) -> bool:
+    """Whether ``value`` is written in ``scale`` (else in full or in its own scale)."""
+    size = abs(value)
+    if scale.magnitude == 1:
+        return True
+    return size >= FULL_BELOW and size / scale.magnitude >= SMALLEST_STEP
 
 
 @cache
@@ -121,10 +160,25 @@ def _full_pattern(locale: str) -> NumberPattern:
     return parse_pattern(re.sub(r"\.0+", "", standard))
 
 
+def _spaced(text: str, currency: str, locale: str) -> str:
+    """CLDR's currencySpacing: a symbol of letters ("RUB") parted from digits by a NBSP.
+
+    Babel's pattern ``apply`` leaves "RUB1.33M"; CLDR inserts U+00A0 between a currency
+    symbol that is not a symbol character (category S) and a digit. Every space of the
+    result is made a no-break one, so no terminal breaks a figure.
+    """
+    symbol = _locale(locale).currency_symbols.get(currency, currency)
+    if symbol and unicodedata.category(symbol[-1])[0] not in "SZ":
+        text = re.sub(rf"({re.escape(symbol)})(?=\d)", rf"\1{NBSP}", text)
+    if symbol and unicodedata.category(symbol[0])[0] not in "SZ":
+        text = re.sub(rf"(?<=\d)({re.escape(symbol)})", rf"{NBSP}\1", text)
+    return text.replace(" ", NBSP).replace("\u202f", NBSP)
+
+
 def _full(value: float, currency: str, locale: str) -> str:
     number = decimal.Decimal(round(value))
     full = _full_pattern(locale).apply(number, locale, currency=currency, currency_digits=False)
-    return str(full)
+    return _spaced(str(full), currency, locale)
 
 
 def format_money(
@@ -139,66 +193,65 @@ def format_money(
 
     ``scale`` (:func:`money_scale`) is the set's when the amount is one of several shown
     together; by default the amount's own. ``locale`` defaults to the currency's usual
-    one (``Scenario.default_locale``). NaN or None: "-". A zero is written in full ("$0")
-    whatever the scale; an amount that the scale rounds to zero is written as below its
-    smallest step ("<$0.01B"), so no cell of a column reads "$0M" for a non-zero amount.
+    one (``Scenario.default_locale``). NaN or None: "-". An amount below a thousand
+    (a zero too) is written in full ("RUB 100", "$0") whatever the scale; one below
+    :data:`SMALLEST_STEP` of the scale's unit in its own scale ("RUB 35K" among
+    millions), so no cell reads "RUB 0.03M" or "$0M" for an amount that is not zero.
     """
     if value is None or not math.isfinite(value):
         return "-"
     loc = locale or Scenario.default_locale(currency)
-    scale = scale or money_scale([value], loc)
+    if scale is None or not _keeps(value, scale):
+        scale = money_scale([value], loc)
     sign = "+" if signed and value > 0 else ""
-    if scale.magnitude == 1 or value == 0:
-        # An exact zero is written in full ("RUB0", "0 ₽", "€0") in any column: "RUB0M"
-        # reads as an amount rounded to zero millions, which a zero is not.
+    if scale.magnitude == 1:
         return sign + _full(value, currency, loc)
     compact = _compact(loc)
     key = str(scale.magnitude)
-    pattern = compact["other"][key]
-    divisor = _divisor(scale.magnitude, pattern)
-    number = round(decimal.Decimal(str(value)) / divisor, scale.digits)
-    if number == 0:
-        # Too small for the column's scale (1,500 among billions): not a zero, so the
-        # smallest step the column writes, "<€0.01B" (">-€0.01B" below zero).
-        step = format_money(10.0**-scale.digits * divisor, currency, loc, scale=scale)
-        return f"<{step}" if value > 0 else f">-{step}"
+    number = round(decimal.Decimal(str(value)) / scale.magnitude, scale.digits)
     plural = _locale(loc).plural_form(abs(number).normalize())
-    if plural in compact and key in compact[plural]:
-        pattern = compact[plural][key]
-    text = pattern.apply(
-        number, loc, currency=currency, currency_digits=False, decimal_quantization=False
-    )
-    return sign + str(text)
+    pattern = compact.get(plural, compact["other"]).get(key, compact["other"][key])
+    fixed = copy.copy(pattern)
+    fixed.frac_prec = (scale.digits, scale.digits)  # trailing zeros kept: 4.60M, 2.76M
+    text = fixed.apply(number, loc, currency=currency, currency_digits=False)
+    return sign + _spaced(str(text), currency, loc)
 
 
 def format_money_column(
     values: Sequence[float | None], currency: str, locale: str | None = None
 ) -> list[str]:
-    """Amounts shown in one column (or one row of a chart's axis): one scale, if one reads.
+    """Amounts shown in one column (or one row, a message, an axis): one scale, if one reads.
 
-    One scale (:func:`money_scale`) for the set; when it spans too widely
-    (:func:`spans_widely`), each amount in its own scale ("€900" beside "€2M", not
-    "<€0.01M" beside "€2M"). Returns one text per value.
+    One scale (:func:`money_scale`) for the set; an amount that cannot keep it (below a
+    thousand, or below :data:`SMALLEST_STEP` of its unit: "€900" beside "€2M", not
+    "€0.00M") is written in its own scale, and the amounts written in one own scale
+    share their decimals ("€35.0K" beside "€12.5K"). Returns one text per value.
     """
     loc = locale or Scenario.default_locale(currency)
-    if spans_widely(values, loc):
-        return [format_money(v, currency, loc) for v in values]
-    scale = money_scale(values, loc)
-    return [format_money(v, currency, loc, scale=scale) for v in values]
+    main = money_scale(values, loc)
+    apart = [v for v in _finite(values) if not _keeps(v, main)]
+    groups: dict[int, list[float]] = {}
+    for amount in apart:
+        groups.setdefault(_magnitude(abs(amount), loc), []).append(amount)
+    own = {m: money_scale(group, loc) for m, group in groups.items()}
+    out = []
+    for v in values:
+        if v is None or not math.isfinite(v) or _keeps(v, main):
+            out.append(format_money(v, currency, loc, scale=main))
+        else:
+            out.append(format_money(v, currency, loc, scale=own[_magnitude(abs(v), loc)]))
+    return out
 
 
 def spans_widely(values: Iterable[float | None], locale: str) -> bool:
     """Whether no one scale reads the set (900 among millions).
 
-    True when its smallest non-zero amount, in the scale of :func:`money_scale`, is
-    below :data:`SMALLEST_STEP` of the scale's unit.
+    True when some non-zero amount cannot keep the scale of :func:`money_scale` (below a
+    thousand, or below :data:`SMALLEST_STEP` of the scale's unit).
     """
     sizes = [abs(v) for v in _finite(values) if v != 0]
     scale = money_scale(sizes, locale)
-    if not sizes or scale.magnitude == 1:
-        return False
-    divisor = _divisor(scale.magnitude, _compact(locale)["other"][str(scale.magnitude)])
-    return min(sizes) / divisor < SMALLEST_STEP
+    return scale.magnitude != 1 and any(not _keeps(v, scale) for v in sizes)
 
 
 def format_money_range(
@@ -209,6 +262,6 @@ def format_money_range(
     *,
     joiner: str = " to ",
 ) -> str:
-    """An interval of amounts in one scale: "€72K to €100K"."""
+    """An interval of amounts in one scale: "€72.0K to €100K"."""
     first, second = format_money_column([low, high], currency, locale)
     return f"{first}{joiner}{second}"

@@ -38,7 +38,7 @@ from teamsim.figure_tables import Grid, print_grid, show
 from teamsim.format import (
     MoneyScale,
     fmt_value,
-    format_money,
+    format_money_column,
     format_money_range,
     money_scale,
 )
@@ -243,8 +243,9 @@ def team_cells(
 ) -> tuple[str, str, str]:
     """A stage of the team's table: now, needed and short / surplus.
 
-    The terminal and the dashboard show these; revenue's three amounts in one scale
-    (never "2.33K" beside "333"), in ``locale`` (the scenario's ``money_locale``; by
+    The terminal and the dashboard show these; revenue's three amounts as one set
+    (sim.money's rule: "RUB 2.33K" beside "RUB 2.00K"; "RUB 333", under a thousand, in
+    full), in ``locale`` (the scenario's ``money_locale``; by
     default the currency's usual one). A gap "on plan" (under one unit) is words, not an
     amount: it does not set the scale, so the plan reads as everywhere ("$653K", not
     "$652.71K" beside a gap of cents).
@@ -270,15 +271,24 @@ def _share(value: float) -> str:
 def _figure(stage: str, value: float, locale: str | None = None) -> str:
     """A person's figure a month, its unit in the column's header: whole from 100 up.
 
-    Large revenue in the compact form of ``locale`` (the scenario's ``money_locale``).
+    Revenue as money is written everywhere (:mod:`sim.money`), bare: "1.25M", "62.5K".
     """
-    if not math.isfinite(value):
-        return "-"
+    return _figures(stage, [value], locale)[0]
+
+
+def _figures(stage: str, values: Sequence[float], locale: str | None = None) -> list[str]:
+    """Figures shown together (a pair, a row, an interval): revenue in one scale.
+
+    Bare (the header names the currency), in ``locale`` (the scenario's
+    ``money_locale``): "62.5K / 120K" never "62,500 / 120K" (sim.money's rule).
+    """
     if stage == "revenue":
-        # Bare (the header names the currency): "1.25M", "62,500"; de_DE "62.500".
-        whole = None if abs(value) >= 1e5 else MoneyScale(1, 0)
-        return format_money(value, "", locale, scale=whole).strip()
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+        shown = format_money_column(list(values), "", locale)
+        return [s.strip() if s != "-" else s for s in shown]
+    return [
+        "-" if not math.isfinite(v) else f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+        for v in values
+    ]
 
 
 def interval(low: float, high: float) -> str:
@@ -308,7 +318,8 @@ def person_cell(stage: str, now: float, needed: float, *, locale: str | None = N
     """
     if not math.isfinite(needed) and not math.isfinite(now):
         return "-"
-    return f"{_figure(stage, now, locale)} / {_figure(stage, needed, locale)}"
+    first, second = _figures(stage, [now, needed], locale)
+    return f"{first} / {second}"
 
 
 def _months(months: Sequence[str]) -> str:
@@ -641,36 +652,29 @@ def _furthest_grid(report: GoalsReport, top: int) -> Grid:
     )
     for row in shown:
         low, high = row["revenue_low"], row["revenue_high"]
-        band = (
-            f" [{_figure('revenue', low, loc)}{JOINER}{_figure('revenue', high, loc)}]"
-            if math.isfinite(low) and math.isfinite(high)
-            else ""
+        # A row's amounts in one scale: now, its interval and the need.
+        now, low_s, high_s, needed = _figures(
+            "revenue", [row["revenue_now"], low, high, row["revenue_needed"]], loc
         )
+        band = f" [{low_s}{JOINER}{high_s}]" if math.isfinite(low) and math.isfinite(high) else ""
         # The ratio's interval is the revenue's over the need: shown once, on the revenue.
-        grid.add_row(
-            escape(str(row["person"])),
-            [
-                _figure("revenue", row["revenue_now"], loc) + band,
-                _figure("revenue", row["revenue_needed"], loc),
-                _share(row["ratio"]),
-            ],
-        )
+        grid.add_row(escape(str(row["person"])), [now + band, needed, _share(row["ratio"])])
     return grid
 
 
-def _bt_value(measure: str, value: float) -> str:
+def _bt_values(measure: str, values: Sequence[float]) -> list[str]:
     if measure == "revenue":
-        return _figure("revenue", value)
+        return _figures("revenue", values)  # observed and its band in one scale
     if measure == "win_rate":
-        return _share(value)
-    return fmt_value(value, "", "")
+        return [_share(v) for v in values]
+    return [fmt_value(v, "", "") for v in values]
 
 
 def _bt_cell(row: dict[Any, Any], measure: str) -> str:
     """Observed, the simulated P10–P90 band, inside or not: "58.0 (56.5–68.4) in"."""
     if not math.isfinite(row["observed"]):
         return "-"
-    observed, p10, p90 = (_bt_value(measure, row[k]) for k in ("observed", "p10", "p90"))
+    observed, p10, p90 = _bt_values(measure, [row[k] for k in ("observed", "p10", "p90")])
     if measure == "win_rate":  # the unit once, as a share's interval: "11.8–12.9 %"
         p10 = p10.removesuffix(" %")
     mark = "[green]in[/]" if row["inside"] else "[red]out[/]"

@@ -13,12 +13,55 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import rich._wrap
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["FittedGrid", "Grid", "Separated", "print_grid", "show", "tables"]
+__all__ = [
+    "FittedGrid",
+    "Grid",
+    "Separated",
+    "keep_figures_whole",
+    "print_grid",
+    "show",
+    "tables",
+]
+
+# No-break spaces (U+00A0, U+202F, U+2007): inside a figure, never a place to break.
+_NO_BREAK = "\u00a0\u202f\u2007"
+# A space between a number and its unit: "23 %", "+9.0 pp", "128.2 min", "10.1 days".
+_UNIT = r"(?:(?<=\d) (?=(?:%|pp|min|days|h|s)(?!\w)))"
+# A word as rich wraps it: spaces that may break around a run of non-spaces, no-break
+# spaces and spaces before a unit (one figure, as "23\u00a0%" is).
+_WORD = re.compile(rf"[^\S{_NO_BREAK}]*(?:[\S{_NO_BREAK}]|{_UNIT})+[^\S{_NO_BREAK}]*")
+
+
+def _measure(self: Text, console: Console, options: ConsoleOptions) -> Measurement:
+    """Rich's ``Text`` measure with words as :data:`_WORD` cuts them (a figure is one)."""
+    lines = self.plain.splitlines()
+    widest = max((cell_len(line) for line in lines), default=0)
+    words = [w.strip() for line in lines for w in _WORD.findall(line)]
+    least = max((cell_len(w) for w in words if w), default=widest)
+    return Measurement(least, widest)
+
+
+def keep_figures_whole() -> None:
+    r"""Make rich wrap text only where a line may break (Unicode UAX #14, for spaces).
+
+    rich (14.x) cuts words at any ``\s``, which in Python includes the no-break space
+    (Textualize/rich#3545, open): "34.6 M / ₽" and "163.3 / %" at 80 columns, whatever
+    the formatter wrote. This sets rich's word pattern and ``Text``'s measure to treat
+    U+00A0, U+202F and U+2007 as letters and a space before "%" as part of the figure.
+    Idempotent; called when this module is imported, so every teamsim output has it.
+    """
+    rich._wrap.re_word = _WORD
+    Text.__rich_measure__ = _measure  # type: ignore[method-assign]
+
+
+keep_figures_whole()
 
 # A bordered table's columns each take a padding of one space on either side and one
 # rule; the table one rule more (rich's box with show_edge).
@@ -61,6 +104,11 @@ def _width(cell: str | Text) -> int:
     return max((Text(line).cell_len for line in text.plain.split("\n")), default=0)
 
 
+def _words(cell: str | Text) -> list[str]:
+    text = cell if isinstance(cell, Text) else Text.from_markup(cell)
+    return text.plain.split()
+
+
 def _column_width(header: str, cells: Sequence[str]) -> int:
     """A figure column: its widest cell, or its header's longest word when wider."""
     longest_word = max((len(w) for w in header.split()), default=0)
@@ -76,8 +124,14 @@ def tables(grid: Grid, width: int) -> list[Table]:
     column folds only when it and a single figure column are wider than the console.
     Titles and the caption are :func:`print_grid`'s.
     """
-    key_width = max([_width(grid.key), *(_width(k) for k in grid.keys)])
     least = {h: _column_width(h, cells) for h, cells in grid.columns.items()}
+    key_width = max([_width(grid.key), *(_width(k) for k in grid.keys)])
+    # A long first column (a KPI's label) folds between its words before the figures are
+    # split into tables: to the room they leave (at least 16), else a third of the width.
+    longest_word = max((len(w) for k in [grid.key, *grid.keys] for w in _words(k)), default=0)
+    room = width - sum(least.values()) - (len(least) + 1) * (_PADDING + _RULE) - _RULE
+    if key_width > room:
+        key_width = min(key_width, max(longest_word, room if room >= 16 else width // 3))
 
     def span(widths: Sequence[int]) -> int:
         return key_width + sum(widths) + (len(widths) + 1) * (_PADDING + _RULE) + _RULE
@@ -97,7 +151,7 @@ def tables(grid: Grid, width: int) -> list[Table]:
             widths[i] += grow
             room -= grow
         table = Table()
-        table.add_column(grid.key, overflow="fold")
+        table.add_column(grid.key, overflow="fold", max_width=key_width)
         for header, column_width in zip(chunk, widths, strict=True):
             table.add_column(
                 Text(header, no_wrap=False, overflow="fold"),
@@ -146,13 +200,14 @@ class FittedGrid:
             yield Text(self.grid.caption)
 
 
-# A piece ends after its run of separators: "seller." "headcount." "current=" "6, ".
-_PIECE = re.compile(r".+?(?:[ .,=/_]+|$)")
+# A piece ends after its run of separators: "seller." "headcount." "current=" "6, ";
+# not after "_", which is inside an identifier ("client_manager").
+_PIECE = re.compile(r".+?(?:[ .,=/]+|$)")
 
 
 @dataclass
 class Separated:
-    """A cell of words and field paths that wraps only after a separator (space . , = / _).
+    """A cell of words and field paths that wraps only after a separator (space . , = /).
 
     Rich wraps a cell at spaces and folds a longer word wherever the width falls
     ("seller.headc / ount.current"). This cell asks the table for at least its longest

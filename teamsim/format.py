@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import teamsim.figure_tables  # noqa: F401  (on import: rich keeps figures whole)
 from optimizer import Marginal, Plan, PlanCard, RoleLine
 from sim import MoneyScale as MoneyScale
 from sim import format_money as format_money

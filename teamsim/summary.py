@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from sim import counted_months
+from sim import counted_months, format_money
 from sim.rules import rule_warnings
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
 from teamsim.io import read_scenario_bytes
@@ -78,7 +78,7 @@ def _team(sc: Scenario) -> Table:
             r.level.value,
             size,
             r.reports_to or "",
-            f"{r.monthly_cost:,.0f} {sc.currency}",
+            format_money(r.monthly_cost, sc.currency, sc.money_locale),
             f"{r.sells:.0%}",
         )
     return table
@@ -111,7 +111,7 @@ def _segments(sc: Scenario) -> Table:
         table.add_row(
             sid,
             seg.type.value,
-            f"{seg.deal_value:,.0f} {sc.currency}",
+            format_money(seg.deal_value, sc.currency, sc.money_locale),
             " > ".join(s.name for s in seg.stages),
             f"{seg.win_probability():.1%}",
         )
@@ -122,7 +122,7 @@ def _plan(sc: Scenario) -> str:
     plan, pol = sc.plan, sc.policies
     values = plan.revenue_per_month
     revenue = (
-        f"{values[0]:,.0f} {sc.currency} a month"
+        f"{format_money(values[0], sc.currency, sc.money_locale)} a month"
         if len(values) == 1
         else f"by calendar month, January to December ({sc.currency})"
     )

@@ -167,7 +167,9 @@ def test_tables_break_no_figure_and_end_no_line_in_spaces(width: int) -> None:
         rate = win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"])
         assert any(name in line and rate in line for line in body), rate
     assert "40.0 % [20–64 %] of 15" in text
-    assert "333 [0–1\xa0768]" in text  # revenue now [95 %], one joiner (ru_RU's spaces)
+    # Revenue now [95 %], one joiner, in one scale (under a thousand in full, sim.money).
+    assert "333 [0–1.77K]" in text
+    assert "7K (8K–10K) out" in text  # the back-test's revenue and its band, one scale
     assert "7.0 (5.0–8.0) in" in text and "35.0 % (15.0–25.0 %) out" in text
     # One joiner in every interval: no "to" or hyphen between two figures in brackets.
     assert not re.search(r"[\[(][^\])]*\d( to |-)\d", text)

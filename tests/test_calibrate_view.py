@@ -127,8 +127,9 @@ def test_a_fit_reads_as_a_planner_says_it() -> None:
     assert fit_value("personas.low", multipliers, "RUB") == "conversion x0.91, duration x1.06"
     mix = {"sdr_low": 0.4, "sdr_high": 0.6}
     assert fit_value("roles.sdr.personas", mix, "RUB") == "sdr_low 40.0 %, sdr_high 60.0 %"
-    # Money by Babel in RUB's usual locale, ru_RU (the scenario's `locale` can change it).
-    assert fit_value("segments.s.deal_value", 20000.0, "RUB") == "20\xa0тыс.\xa0₽"
+    # Money by Babel, RUB in English number style by default (the scenario's `locale` can
+    # change it): the code parted from the digits by a no-break space.
+    assert fit_value("segments.s.deal_value", 20000.0, "RUB") == "RUB\xa020K"
     assert fit_value("segments.s.stages.meeting.convert", 0.7101, "RUB") == "71.0 %"
     assert fit_value("roles.sdr.headcount.current", 10, "RUB") == "10"
     assert fit_value("channels.web.leads_per_week", 4.905, "RUB") == "4.9"
@@ -151,10 +152,10 @@ def test_a_surplus_is_no_gap_and_the_largest_gap_is_the_furthest_short() -> None
     assert [c.strip() for c in dials.split("│")][1:-1] == [
         "Dials", "500.0", "250.0", "250.0 surplus", "200.0 %"]  # fmt: skip
     revenue = next(line for line in text.splitlines() if "Revenue" in line)
-    # Now, needed and the surplus in one scale (never "2,33 тыс. ₽" beside "333 ₽").
+    # Now and needed in one scale and decimals ("2.00K" beside "2.33K", not "2K"); the
+    # surplus, under a thousand, in full (sim.money's rule), never "0.33K".
     assert [c.strip() for c in revenue.split("│")][1:-1] == [
-        "Revenue", "2,33\xa0тыс.\xa0₽", "2\xa0тыс.\xa0₽", "0,33\xa0тыс.\xa0₽ surplus",
-        "116.7 %"]  # fmt: skip
+        "Revenue", "RUB\xa02.33K", "RUB\xa02.00K", "RUB\xa0333 surplus", "116.7 %"]  # fmt: skip
     assert "Largest gap: won deals, 58.3 % of plan (1.7 short a month)." in " ".join(text.split())
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -217,10 +218,13 @@ def test_verify_json_and_store_carry_the_card(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     header = data["plan_card"]["header"]
     # The header keeps the scenario's plan; the margin, if any, is said apart.
-    # RUB in its usual locale, ru_RU: "30 млн ₽" (no-break spaces, CLDR's compact form).
-    assert header.split(";")[0] == "plan 30\xa0млн\xa0₽"
+    # RUB in English number style by default: its code, a no-break space, CLDR's compact
+    # form; the plan shares its decimals with the amount it is sized for ("RUB 30.0M"
+    # beside "RUB 39.7M"), "RUB 30M" with no margin.
+    assert re.fullmatch(r"plan RUB\xa030(\.0)?M", header.split(";")[0])
     margin = data["plan_card"]["margin"]
     if abs(margin) > 1e-9:
+        assert re.search(r"; sized for RUB\xa0\d+\.\dM with a", header)
         assert f"with a {100 * margin:+.0f} % margin for the spread of attainment" in header
     stored = Store(store).load_table(data["run_id"], "plan_card")
     assert stored["step"].iloc[0] == "plan" and stored["text"].iloc[0] == header

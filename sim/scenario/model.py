@@ -15,12 +15,11 @@ from sim.scenario.work import Duty, Policies, SalesPlan
 
 SCHEMA_VERSION = 1
 
-# The locale money is written in when the scenario names none: one that suits the
-# currency. The euro is used by many countries; en_IE (Ireland) writes it in English, as
-# the rest of teamsim's output is, and CLDR gives it a compact thousands form ("€72K"),
-# which de_DE lacks (it prints "71632 €"). Any other currency: en_US.
+# The locale money is written in when the scenario names none: English, as the rest of
+# teamsim's output is, so one output never mixes "1,33 млн ₽" with "2,333.5" (issue 11).
+# The euro: en_IE (Ireland) writes "€72K" (de_DE has no compact thousands form). RUB and
+# any other currency: en_US ("RUB 1.33M"). A scenario's ``locale`` field overrides it.
 DEFAULT_LOCALES: dict[str, str] = {
-    "RUB": "ru_RU",
     "EUR": "en_IE",
     "USD": "en_US",
     "GBP": "en_GB",
@@ -40,8 +39,8 @@ class Scenario(Frozen):
         description=(
             "How money is written, as a CLDR locale such as ru_RU, en_US, en_GB or de_DE "
             "(digit grouping, decimal mark, the currency's symbol and the words for "
-            "thousands and millions). Default: one that suits the currency (RUB ru_RU, "
-            "EUR en_IE, USD en_US, GBP en_GB; any other en_US)."
+            "thousands and millions). Default: English, as the rest of the output (EUR "
+            "en_IE, USD en_US, GBP en_GB; RUB and any other en_US: RUB 1.33M)."
         ),
     )
     seed: int = Field(0, ge=0, description="Seed of all randomness in a run.")
@@ -89,7 +88,7 @@ class Scenario(Frozen):
     def default_locale(currency: str) -> str:
         """The locale money in ``currency`` (ISO 4217) is written in when none is named.
 
-        RUB ru_RU, EUR en_IE, USD en_US, GBP en_GB, any other en_US (``DEFAULT_LOCALES``).
+        EUR en_IE, USD en_US, GBP en_GB, RUB and any other en_US (``DEFAULT_LOCALES``).
         """
         return DEFAULT_LOCALES.get(currency, FALLBACK_LOCALE)
 

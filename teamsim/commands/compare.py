@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from sim import Executor, SimMode, TeamsimError, scenario_hash, simulate
 from sim.scenario import Scenario
@@ -33,6 +33,7 @@ from teamsim.compare import (
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import workbook_currency, write_workbook
+from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     MoneyScale,
     fmt_points,
@@ -281,22 +282,21 @@ def _unique_labels(sides: list[Side]) -> list[Side]:
     return unique
 
 
-def comparison_table(result: Comparison) -> Table:
-    """KPI rows; a column per side, then each difference with its interval.
+def comparison_table(result: Comparison) -> FittedGrid:
+    """KPI rows; a column per side, then each difference with its interval under it.
 
     Money is in the first side's currency and locale: the row's means in one scale, its
     differences and their intervals in another (``teamsim.format.money_scale``), so no
-    row and no interval mixes units.
+    row and no interval mixes units. Laid out by :mod:`teamsim.figure_tables`: no figure
+    is cut at the console's width, no header shortened.
     """
     base = result.sides[0].label
-    table = Table(
-        title="Comparison (differences against " + base + ", 95 % CI)", title_justify="left"
+    columns = [s.label for s in result.sides] + [f"{s.label} - {base}" for s in result.sides[1:]]
+    grid = Grid(
+        title="Comparison (differences against " + base + ", 95 % CI)",
+        key="KPI",
+        columns={c: [] for c in columns},
     )
-    table.add_column("KPI")
-    for side in result.sides:
-        table.add_column(side.label, justify="right")
-    for side in result.sides[1:]:
-        table.add_column(f"{side.label} - {base}", justify="right")
     sc = result.sides[0].scenario
     for _, part in result.table.groupby("kpi", sort=False):
         unit = str(part["unit"].iloc[0])
@@ -310,8 +310,8 @@ def comparison_table(result: Comparison) -> Table:
             _diff_cell(d, low=lo, high=hi, unit=unit, scenario=sc, scale=apart)
             for d, lo, hi in diffs
         ]
-        table.add_row(str(part["label"].iloc[0]), *cells)
-    return table
+        grid.add_row(escape(str(part["label"].iloc[0])), cells)
+    return FittedGrid(grid)
 
 
 def _diff_cell(
@@ -335,31 +335,35 @@ def _diff_cell(
     text = cell(diff, signed=True)
     if math.isfinite(low) and math.isfinite(high):
         sure = low > 0 or high < 0
-        interval = f"[{cell(low)}, {cell(high)}]"
-        return f"[bold]{text}[/] {interval}" if sure else f"{text} {interval}"
+        # The interval on a line of its own: the column is as wide as the wider of the two.
+        interval = escape(f"[{cell(low)}, {cell(high)}]")
+        return f"[bold]{text}[/]\n{interval}" if sure else f"{text}\n{interval}"
     return text
 
 
 _OVERVIEW_TITLES = {"cost_per_month": "cost a month", "p_plan_met": "P(plan met)"}
 
 
-def overview_table(result: Comparison) -> Table:
-    """Cost, people by level and P(plan met) per side (costs in one scale)."""
+def overview_table(result: Comparison) -> FittedGrid:
+    """Cost, people by level and P(plan met) per side (costs in one scale), headers whole."""
     frame = result.overview()
-    table = Table(title="Team and plan", title_justify="left")
-    for col in frame.columns:
-        title = _OVERVIEW_TITLES.get(str(col), str(col).replace("_", " "))
-        table.add_column(title, justify="left" if col == "side" else "right")
+    titles = [
+        # "people, line" (not "headcount line"): short words, so the table fits 80 columns
+        _OVERVIEW_TITLES.get(str(col), str(col).replace("headcount_", "people, "))
+        for col in frame.columns
+        if col != "side"
+    ]
+    grid = Grid(title="Team and plan", key="side", columns={t: [] for t in titles})
     sc = result.sides[0].scenario
     costs = format_money_column(
         [float(v) for v in frame["cost_per_month"]], sc.currency, sc.money_locale
     )
     for values, cost in zip(frame.to_dict(orient="records"), costs, strict=True):
-        cells = [str(values["side"]), cost]
+        cells = [cost]
         cells += [str(values[c]) for c in frame.columns if str(c).startswith("headcount_")]
         cells.append(fmt_value(values["p_plan_met"], "share", sc.currency))
-        table.add_row(*cells)
-    return table
+        grid.add_row(escape(str(values["side"])), cells)
+    return FittedGrid(grid)
 
 
 def comparison_json(result: Comparison) -> dict[str, Any]:

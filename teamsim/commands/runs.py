@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich import box
+from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from optimizer import plan_card
 from sim import TeamsimError, attainment_by_month, attainment_by_unit, plan_met_table
@@ -69,8 +71,8 @@ def runs_table(runs: pd.DataFrame, where: str, width: int | None = None) -> Tabl
     """The runs as a table that fits 80 columns.
 
     The start time is left out (the id begins with it: r20261128-142001-...); a status
-    other than complete is shown beside the kind; scenario and label wrap, ids and
-    seeds never do.
+    other than complete is shown beside the kind; a long scenario name is cut with an
+    ellipsis (one line a run), a label wraps only after a separator; ids and seeds never.
     """
     table = Table(
         title=f"Runs in {where}",
@@ -81,64 +83,24 @@ def runs_table(runs: pd.DataFrame, where: str, width: int | None = None) -> Tabl
     )
     table.add_column("run", no_wrap=True)  # ids are copied from here
     table.add_column("kind", no_wrap=True)
-    # Scenario and label wrap only after a separator (figure_tables.Separated); rich
-    # would squeeze them below their longest piece, so their widths are set here.
-    names = [Separated(str(x)) for x in runs["scenario_name"]]
-    labels = [Separated(str(x or "")) for x in runs["label"]]
-    name_width, label_width = _shared_widths(runs, names, labels, width or out.width)
-    table.add_column("scenario", width=name_width)
-    table.add_column("label", width=label_width)
+    # One column for the scenario's name (cut with an ellipsis) and, on a second line,
+    # the run's label (sweep values), which wraps only after a separator: a run takes
+    # one line, two with a label. Replications are dropped first when the room is short.
+    wide = (width or out.width) >= 100
+    table.add_column("scenario / label", overflow="ellipsis")
     table.add_column("seed", no_wrap=True, justify="right")
-    table.add_column("reps", no_wrap=True, justify="right")
-    for row, name, label in zip(runs.itertuples(), names, labels, strict=True):
+    if wide:
+        table.add_column("reps", no_wrap=True, justify="right")
+    for row in runs.itertuples():
         kind = str(row.kind)
         if str(row.status) != "complete":
             kind = f"{kind} ({row.status})"
-        table.add_row(
-            str(row.run_id),
-            kind,
-            name,
-            label,
-            _opt(row.seed),
-            _opt(row.replications),
-        )
+        name = Text(str(row.scenario_name), no_wrap=True, overflow="ellipsis")
+        label = str(row.label or "")
+        cell = Group(name, Separated(label)) if label else name
+        cells = [str(row.run_id), kind, cell, _opt(row.seed)]
+        table.add_row(*cells, *([_opt(row.replications)] if wide else []))
     return table
-
-
-def _shared_widths(
-    runs: pd.DataFrame, names: list[Separated], labels: list[Separated], width: int
-) -> tuple[int, int]:
-    """The scenario and label columns' widths, each at least its longest piece.
-
-    All they need when it fits; else the room the other columns leave, a third of it to
-    the scenario.
-    """
-    fixed = sum(
-        max(len(header), *(len(x) for x in cells))
-        for header, cells in (
-            ("run", [str(x) for x in runs["run_id"]]),
-            (
-                "kind",
-                [
-                    f"{k} ({s})" if s != "complete" else str(k)
-                    for k, s in zip(runs["kind"], runs["status"], strict=True)
-                ],
-            ),
-            ("seed", [_opt(x) for x in runs["seed"]]),
-            ("reps", [_opt(x) for x in runs["replications"]]),
-        )
-    )
-    # Six columns: a space of padding either side of each but the outer two, and the
-    # box's seven (blank) rules.
-    room = width - fixed - 10 - 7
-    name_need = max(len("scenario"), *(len(n.text) for n in names))
-    label_need = max(len("label"), *(len(x.text) for x in labels))
-    if name_need + label_need <= room:
-        return name_need, label_need
-    name_least = max(len("scenario"), *(n.least() for n in names))
-    label_least = max(len("label"), *(x.least() for x in labels))
-    name_width = max(name_least, min(name_need, room // 3))
-    return name_width, max(label_least, room - name_width)
 
 
 @runs_app.command("show")

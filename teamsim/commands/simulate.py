@@ -297,17 +297,14 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         ci = f"{f['ci_low']}-{f['ci_high']}" if row["ci_low"] is not None else "-"
         spread = f"{f['p10']} to {f['p90']}" if f["p10"] else ""
         cells = [f["mean"], ci, f["p10"], f["p50"], f["p90"]] if wide else [f["mean"], ci, spread]
-        # Babel joins amount and unit with no-break spaces; a narrow terminal must be
-        # able to wrap there rather than crop the last column.
+        # Babel's no-break spaces kept: figure_tables makes rich wrap between figures
+        # ("RUB 39.6M to / RUB 46.1M"), never inside one ("RUB / 46.1M").
         label = _label(str(row["label"]), unit)
         target = service_level_target(result.scenario)
         if row["kpi"] == "inbound_service_level" and target is not None:
             # The number is read against its target: show them side by side.
             label += f" (target {100 * target:.0f})"
-        table.add_row(
-            label,
-            *(c.replace("\xa0", " ").replace("\u202f", " ") for c in cells),
-        )
+        table.add_row(label, *cells)
     return table
 
 
