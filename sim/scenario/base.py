@@ -39,6 +39,24 @@ class Level(StrEnum):
         return list(Level).index(self)
 
 
+MONTHS_A_YEAR = 12
+
+
+def every_month_or_twelve(value: list[float]) -> list[float]:
+    """A by-month list's length rule: 1 value (every month) or 12 (January to December).
+
+    Any other length would have to be cycled from some month, and no month is the natural
+    first (a plan cycled from the horizon's start once put a July peak on September).
+    Shared by the sales plan and the seasonal factors. Raises ValueError otherwise.
+    """
+    if len(value) not in (1, MONTHS_A_YEAR):
+        raise ValueError(
+            f"expected 1 value (every month) or {MONTHS_A_YEAR} (January to December), "
+            f"got {len(value)} values"
+        )
+    return value
+
+
 def scalar_to_list(value: Any) -> Any:
     """Accept a single value where a list is expected (a plan that is the same every month)."""
     if isinstance(value, int | float) and not isinstance(value, bool):

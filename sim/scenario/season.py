@@ -11,9 +11,14 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from sim.scenario.base import Frozen, PositiveFloat, scalar_to_list
+from sim.scenario.base import (
+    MONTHS_A_YEAR,
+    Frozen,
+    PositiveFloat,
+    every_month_or_twelve,
+    scalar_to_list,
+)
 
-MONTHS_A_YEAR = 12
 # Calendar months by number (1 = January), as messages name them; English whatever the
 # machine's locale, like the rest of teamsim's output.
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -73,14 +78,7 @@ class Seasonality(Frozen):
     @field_validator("lead_volume", "connect_rate", "client_delay")
     @classmethod
     def _every_month_or_twelve(cls, value: list[float]) -> list[float]:
-        # The length rule of SalesPlan.revenue_per_month, with its words: any other length
-        # would have to be cycled from some month, and no month is the natural first.
-        if len(value) not in (1, MONTHS_A_YEAR):
-            raise ValueError(
-                f"expected 1 value (every month) or {MONTHS_A_YEAR} (January to December), "
-                f"got {len(value)} values"
-            )
-        return value
+        return every_month_or_twelve(value)
 
     def factors(self, kind: SeasonKind) -> list[float]:
         """The factors stated for ``kind``: 1 value (every month) or 12 (January first)."""

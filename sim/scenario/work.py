@@ -8,12 +8,14 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from sim.scenario.base import (
+    MONTHS_A_YEAR,
     Frozen,
     Identifier,
     Level,
     NonNegFloat,
     NonNegInt,
     PositiveFloat,
+    every_month_or_twelve,
     scalar_to_list,
 )
 
@@ -31,8 +33,6 @@ class DutyScale(StrEnum):
     FIXED_PER_WEEK = "fixed_per_week"
     FIXED_PER_MONTH = "fixed_per_month"
 
-
-MONTHS_A_YEAR = 12
 
 # What a plan may be written as, for editors checking a file against the JSON schema.
 PlanInput = (
@@ -117,14 +117,7 @@ class SalesPlan(Frozen):
     @field_validator("revenue_per_month")
     @classmethod
     def _every_month_or_twelve(cls, value: list[float]) -> list[float]:
-        # Any other length used to be cycled from the horizon's first month, which put a
-        # July peak on September when the horizon started in March, without a word.
-        if len(value) not in (1, MONTHS_A_YEAR):
-            raise ValueError(
-                f"expected 1 value (every month) or {MONTHS_A_YEAR} (January to December), "
-                f"got {len(value)} values"
-            )
-        return value
+        return every_month_or_twelve(value)
 
     def for_calendar_month(self, month: int) -> float:
         """The plan of a calendar month (1 = January ... 12 = December), scenario currency.
