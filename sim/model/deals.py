@@ -76,6 +76,12 @@ class Deal:
         self.owner.open_deals -= 1
         w.out.deals.append(self.record(t, outcome, value))
 
+    def pass_to(self, owner: Person) -> None:
+        """Give the open deal to a new owner (a leaver's peer): their stage work from now."""
+        self.owner.open_deals -= 1
+        self.owner = owner
+        owner.open_deals += 1
+
     def record(self, closed: float, outcome: str, value: float) -> DealRecord:
         """The deal's row."""
         # Positional for speed: a record appended in the hot loop (keywords double its cost).
@@ -226,6 +232,9 @@ def _win(w: World, deal: Deal) -> None:
 
 def _repeat(w: World, deal: Deal, start: float) -> Generator[Any, Any, None]:
     yield w.env.timeout(start - w.env.now)
+    owner, day = deal.owner, w.day_for(start)
+    if not owner.in_seat(day):  # the seller has left: the client comes back to a peer
+        owner = w.peer(owner, day) or owner
     create_deal(
-        w, deal.owner, channel=deal.channel, t=start, keys=(*deal.keys, REPEAT_KEY), repeat_of=deal
+        w, owner, channel=deal.channel, t=start, keys=(*deal.keys, REPEAT_KEY), repeat_of=deal
     )

@@ -112,15 +112,17 @@ def sellers_for(w: World, channel: str) -> list[Person]:
 def assign(w: World, channel: str, t: float, u: float) -> Person | None:
     """The owner of a lead that arrived by itself (a referral, say).
 
-    A seller present on the day, drawn with probability in proportion to their selling
-    share (sim.rules.people.lead_weight) by the lead's uniform ``u``; with nobody
-    present, among all the sellers.
+    A seller at work on the day, drawn with probability in proportion to their selling
+    share (sim.rules.people.lead_weight) by the lead's uniform ``u``; with nobody at
+    work, among the sellers in seat (away that day); with nobody in seat, None (nobody
+    has joined yet, or all have left).
     """
     d = w.day_for(t)
     sellers = sellers_for(w, channel)
     day, present, cum = w.desk.present.get(channel, (-1, [], []))
     if day != d:  # who is present changes by the day only
-        present = [p for p in sellers if d not in p.absent] or sellers
+        seated = [p for p in sellers if p.in_seat(d)]
+        present = [p for p in seated if d not in p.absent] or seated
         cum = list(accumulate(lead_weight(p.role) for p in present))
         w.desk.present[channel] = (d, present, cum)
     if not present:

@@ -1,9 +1,13 @@
-"""People: each role's headcount expanded into persons, the org tree, personas, ramp.
+"""People: each role's seats expanded into persons, the org tree, personas, ramp.
 
-A person is ``"<role>.NN"`` (1-based). The tree, the personas and the ramp follow
-:mod:`sim.rules.people`: managers in turn among the people of the nearest staffed role
-up the chain (a too-wide span then shows as approvals waiting at each manager, not as
-an assumption), personas by largest remainder of the role's mix.
+A person is ``"<role>.NN"`` (1-based), one per seat of :func:`sim.rules.staffing.seats`:
+the people in seat now, then the planned joiners (issue 12, stage S5). Each is in seat
+on the working days of their spell (first day, last day), so nobody works before joining
+or after leaving; tenure (the ramp) counts from the seat's tenure start, or from a
+replacement's start. The tree, the personas and the ramp follow :mod:`sim.rules.people`:
+managers in turn among the people of the nearest staffed role up the chain (a too-wide
+span then shows as approvals waiting at each manager, not as an assumption), personas by
+largest remainder of the role's mix.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from sim.rules.people import (
     ramp_days,
     ramp_productivity,
 )
+from sim.rules.staffing import Seat, seat_window, seats
 from sim.scenario import Level, Scenario
 from sim.scenario.team import Role
 
@@ -63,8 +68,11 @@ class Person:
     outbound: list[str]  # outbound channels: those dialled first, then those in turn
     first: int  # how many of ``outbound`` are dialled first (sim.rules.calls.dial_order)
     absent: dict[int, str]
-    hires: list[int]
+    hires: list[int]  # days tenure (the ramp) restarts, ascending; may be negative
     month_days: float  # working days in a month of tenure
+    # In-seat spells, (first day, last day) inclusive, in working-day indices: nobody
+    # works outside them (a joiner before their start, a leaver after their last day).
+    spells: list[tuple[int, int]] = field(default_factory=list)
     manager: Person | None = None
     reports: list[Person] = field(default_factory=list)
     duties: list[tuple[str, float]] = field(default_factory=list)  # activity, minutes a day
@@ -100,6 +108,14 @@ class Person:
         """Share of a line seller's selling load."""
         return self.role.sells
 
+    def in_seat(self, day: int) -> bool:
+        """Whether the person holds their seat on working day ``day`` (absent or not)."""
+        return any(first <= day <= last for first, last in self.spells)
+
+    def at_work(self, day: int) -> bool:
+        """Whether the person works on ``day``: in seat and not away."""
+        return day not in self.absent and self.in_seat(day)
+
     def productivity(self, day: int) -> float:
         """Ramp share of full productivity on a day (1 with no hire at or before it)."""
         if not self.hires:
@@ -122,17 +138,25 @@ class Person:
             level=self.level.value,
             persona=self.persona,
             manager=boss,
-            start_productivity=self.productivity(0),
+            # On their first day in the horizon: a joiner's share when they start.
+            start_productivity=self.productivity(max(0, self.spells[0][0]) if self.spells else 0),
         )
 
 
 def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
-    """Every person of the team, in role order, with managers and reports linked."""
+    """Every person of the team, in role order, with managers and reports linked.
+
+    One person per seat of :func:`sim.rules.staffing.seats` (people in seat now, then
+    joiners). Random streams are keyed by (role, seat index) as before seats existed, and
+    the older role-level replacements (``draw_hires``) are drawn over the people in seat
+    now only, so a scenario without staff dates or joiners draws exactly as before.
+    """
     days = sc.calendar.horizon_days
     years = horizon_years(sc)
     month = sc.calendar.working_days_per_month
     people: list[Person] = []
     by_id: dict[str, Person] = {}
+    staffed: dict[str, int] = {}
     for rid, role in sc.roles.items():
         rkey = key_of(rid)
         n = role.headcount.current
@@ -146,13 +170,16 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
         )
         segments = role.segments if role.segments is not None else list(sc.segments)
         outbound, first = dialled_channels(sc, rid)
-        for i, name in enumerate(assign_personas(role.personas, n)):
+        roster = seats(sc, rid)
+        staffed[rid] = len(roster)
+        for seat, name in zip(roster, _personas(role, roster), strict=True):
+            i = seat.index
             p = persona(sc, name)
             absent = draw_absences(
                 role.absence, days, years, stream(seed, replication, Purpose.ABSENCES, rkey, i)
             )
             person = Person(
-                pid=f"{rid}.{i + 1:02d}",
+                pid=seat.person,
                 role_id=rid,
                 role=role,
                 index=i,
@@ -164,13 +191,53 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
                 outbound=outbound,
                 first=first,
                 absent=absent,
-                hires=[d for w, d in hires if w == i],
+                hires=_tenure_starts(sc, seat, [d for w, d in hires if w == i]),
                 month_days=month,
+                spells=[_spell(sc, seat)],
             )
             by_id[person.pid] = person
             people.append(person)
-    staffed = {rid: role.headcount.current for rid, role in sc.roles.items()}
     for pid, boss in link_managers(sc, staffed).items():
         by_id[pid].manager = by_id[boss]
         by_id[boss].reports.append(by_id[pid])
     return people
+
+
+def _spell(sc: Scenario, seat: Seat) -> tuple[int, int]:
+    """A seat's days in seat within the horizon's indices (a stayer: to the last day)."""
+    first, last = seat_window(sc, seat)
+    return first, sc.calendar.horizon_days - 1 if last is None else last
+
+
+def _tenure_starts(sc: Scenario, seat: Seat, replacements: list[int]) -> list[int]:
+    """Days the seat's tenure restarts: its tenure start (if dated), then replacements.
+
+    A replacement drawn before the dated start is earlier in time, so the later start
+    wins in ``Person.productivity`` (the latest start on or before a day).
+    """
+    if seat.tenure_from is None:
+        return replacements
+    return sorted([sc.calendar.day_index(seat.tenure_from), *replacements])
+
+
+def _personas(role: Role, roster: tuple[Seat, ...]) -> list[str]:
+    """Each seat's persona: the people in seat now by largest remainder, as before seats.
+
+    Joiners then take, one by one, the persona furthest below its share of the grown
+    team (ties to the first listed), so that adding a joiner never changes anyone
+    else's persona (common random numbers between calendars). A staff entry's
+    ``persona`` pins that person's.
+    """
+    n = role.headcount.current
+    names = assign_personas(role.personas, n)
+    mix = role.personas
+    for k in range(n, len(roster)):
+        if not mix:
+            names.append("")
+            continue
+        held = {name: names.count(name) for name in mix}
+        names.append(max(mix, key=lambda name: mix[name] * (k + 1) - held[name]))
+    for i, member in enumerate(role.staff[:n]):
+        if member.persona is not None:
+            names[i] = member.persona
+    return names

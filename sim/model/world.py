@@ -111,7 +111,7 @@ class World:
     def give_approval(self, p: Person, task: Task) -> None:
         """Queue an approval or escalation at ``p``, or at their deputy when ``p`` is away."""
         d = self.day_for(self.env.now)
-        if d in p.absent:
+        if not p.at_work(d):
             p = self.deputy(p, d) or p
         p.approvals.append(task)
         if p.state is State.IDLE:
@@ -127,9 +127,20 @@ class World:
         first = p.index + 1 if p.role.deputy == p.role_id else 0
         for k in range(n):
             q = peers[(first + k) % n]
-            if q is not p and day not in q.absent:
+            if q is not p and q.at_work(day):
                 return q
         return None
+
+    def peer(self, p: Person, day: int) -> Person | None:
+        """Who takes over a leaver's open deals on ``day``: a peer of the same role.
+
+        The role's person at work that day with the fewest open deals, ties to the
+        lowest index; else one in seat (away that day) by the same rule; None with
+        nobody else in seat (issue 12, stage S5: docs/dev/hiring_plan.md, section 4.4).
+        """
+        peers = [q for q in self.by_role.get(p.role_id, []) if q is not p and q.in_seat(day)]
+        here = [q for q in peers if day not in q.absent] or peers
+        return min(here, key=lambda q: (q.open_deals, q.index), default=None)
 
     def approver(self, owner: Person, level: Level) -> Person:
         """Who approves at ``level`` for a deal of ``owner`` (sim.rules.duties.nearest_approver)."""

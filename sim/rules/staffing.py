@@ -306,6 +306,11 @@ def month_productivity(
     return sum(shares) / len(days)
 
 
+def seat_window(sc: Scenario, seat: Seat) -> tuple[int, int | None]:
+    """Working-day indices of a seat's first and last day in seat (None: stays)."""
+    return _window(sc, seat)
+
+
 def _window(sc: Scenario, seat: Seat) -> tuple[int, int | None]:
     """Working-day indices of a seat's first and last day in seat (None: stays)."""
     cal = sc.calendar
