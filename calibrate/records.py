@@ -128,6 +128,11 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "исходящий",
         "набор",
         "холодный звонок",
+        "наборы",
+        "anruf",
+        "anrufe",
+        "appel",
+        "appels",
     ),
     ActivityKind.CONNECT: (
         "answered",
@@ -137,6 +142,12 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "reached",
         "дозвон",
         "дозвонился",
+        "дозвоны",
+        "дозвонов",
+        "verbindungen",
+        "erreicht",
+        "connexions",
+        "joints",
         "отвечен",
         "соединение",
     ),
@@ -147,6 +158,9 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "разговор",
         "разговоры",
         "беседа",
+        "беседы",
+        "gespräch",
+        "gespräche",
     ),
     ActivityKind.BOOKING: (
         "booked",
@@ -156,6 +170,12 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "назначена встреча",
         "встреча назначена",
         "запись",
+        "bookings",
+        "meetings booked",
+        "назначено встреч",
+        "назначенные встречи",
+        "termine vereinbart",
+        "rendez vous pris",
     ),
     ActivityKind.MEETING: (
         ActivityKind.MEETING.value,
@@ -167,6 +187,12 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "встречи",
         "визит",
         "демонстрация",
+        "termin",
+        "termine",
+        "réunion",
+        "réunions",
+        "rendez vous",
+        "rdv",
     ),
     ActivityKind.PROPOSAL: (
         "proposal",
@@ -177,6 +203,11 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "коммерческое предложение",
         "предложение",
         "счет",
+        "кп отправлено",
+        "angebot",
+        "angebote",
+        "devis",
+        "propositions",
     ),
 }
 KIND_WORDS: dict[str, ActivityKind] = {
@@ -932,12 +963,23 @@ def normalise(
     )
     found = [str(c) for c in raw.columns]
     mapping, problems = match_columns(kind, found, source=source, columns=columns)
-    if problems:
-        return None, problems, len(raw)
     blank = _blank_rows(raw)
     rows = np.arange(first_row, first_row + len(raw))[~blank]
     raw = raw.loc[~blank].reset_index(drop=True)
+    notes: list[RowProblem] = []
+    card_columns: list[str] = []
+    if kind is Kind.ACTIVITIES and "kind" not in mapping:
+        cards = _cards(raw, rows, mapping, source=source)
+        if cards is None:
+            problems = [_wide_hint(p) if "'kind'" in p.message else p for p in problems]
+        else:
+            raw, rows, note, card_columns = cards
+            mapping, problems = match_columns(kind, list(raw.columns), source=source)
+            notes.append(note)
+    if problems:
+        return None, problems, len(raw)
     t = _Table(kind, raw, source, mapping, rows, drop=np.zeros(len(raw), dtype=bool))
+    t.problems += notes
     cols = _BUILDERS[kind](t, stage_map=stage_map, known_stages=known_stages, order=order)
     if any(p.fatal for p in t.problems):
         return None, t.problems, len(raw)
@@ -946,7 +988,98 @@ def normalise(
     table = table.loc[~t.drop].reset_index(drop=True)
     table.attrs["source"] = source
     table.attrs["columns"] = dict(mapping)
+    if card_columns:  # the file's kind columns, read as work-day cards (none is unused)
+        table.attrs["card_columns"] = card_columns
     return table, _in_row_order(t.problems), int(t.drop.sum())
+
+
+# The long form's column names a melted work-day card gets (canonical, so they match).
+_CARD_COLUMNS = ("person", "date", "kind", "count", "minutes", "channel", "outcome")
+
+
+def _cards(
+    raw: pd.DataFrame, rows: np.ndarray, mapping: Mapping[str, str], *, source: str
+) -> tuple[pd.DataFrame, np.ndarray, RowProblem, list[str]] | None:
+    """Wide work-day cards (one column per activity kind) melted to the long form.
+
+    A card is one row per person and day with a count per kind ("Сотрудник; Дата;
+    Звонки; Дозвоны; Разговоры; Встречи; Минуты"). Its columns that name an activity
+    kind (:data:`KIND_WORDS`, compared through column_key, as column names are) become
+    rows (person, date, kind, count), one per kind and card; an empty cell is no
+    activity of that kind (no row), "0" a row of count 0 (the day was logged). The
+    card's minutes are the day's call minutes, so they sit on the dial row, as the long
+    form's rules say (contract.COLUMNS: minutes are the time spent on the row's
+    activities; calibrate.crm writes call minutes on the dial row); without a dial
+    column they are left out, and the note says so. Channel and outcome columns are
+    copied to every row of their card.
+
+    Returns the long table (every cell a str, the canonical column names), the file row
+    of each of its rows, and a note (a warning RowProblem) naming the kind columns, or
+    None when no column names a kind.
+    """
+    taken = set(mapping.values())
+    kinds = {
+        str(c): KIND_WORDS[column_key(str(c))]
+        for c in raw.columns
+        if str(c) not in taken and column_key(str(c)) in KIND_WORDS
+    }
+    if not kinds:
+        return None
+    parts: list[pd.DataFrame] = []
+    part_rows: list[np.ndarray] = []
+    minutes_column = mapping.get("minutes")
+    dial_column = next((c for c, k in kinds.items() if k is ActivityKind.DIAL), None)
+    for column, kind in kinds.items():
+        cells = raw[column].astype(str).str.strip()
+        filled = (cells != "").to_numpy()
+        part = pd.DataFrame(
+            {
+                name: (
+                    raw[mapping[name]].astype(str)
+                    if name in mapping and name not in ("count", "minutes")
+                    else pd.Series("", index=raw.index, dtype=object)
+                )
+                for name in _CARD_COLUMNS
+            }
+        )
+        part["kind"] = kind.value
+        part["count"] = cells
+        if column == dial_column and minutes_column is not None:
+            part["minutes"] = raw[minutes_column].astype(str)
+        parts.append(part.loc[filled])
+        part_rows.append(rows[filled])
+    table = pd.concat(parts, ignore_index=False)
+    file_rows = np.concatenate(part_rows)
+    order = np.argsort(file_rows, kind="stable")  # the cards' order, a card's kinds together
+    table = table.iloc[order].reset_index(drop=True)
+    named = ", ".join(f"{c}={k.value}" for c, k in kinds.items())
+    if minutes_column is None:
+        minutes = ""
+    elif dial_column is None:
+        minutes = (
+            f"; {minutes_column} left out (call minutes go on the dial row, and no column is dials)"
+        )
+    else:
+        minutes = f"; {minutes_column} as the day's call minutes, on the dial row"
+    note = RowProblem(
+        source,
+        None,
+        None,
+        f"read as work-day cards (one row per person and day, one column per kind): "
+        f"{named}{minutes}",
+    )
+    return table, file_rows[order], note, list(kinds)
+
+
+def _wide_hint(problem: RowProblem) -> RowProblem:
+    """The missing kind column's message, with the wide form named (no column names a kind)."""
+    message = (
+        f"{problem.message}; or, for work-day cards (one row per person and day, a count "
+        "column per kind), name each count column after its kind: dials, connects, "
+        "conversations, bookings, meetings, proposals (or Звонки, Дозвоны, Разговоры, "
+        "Встречи, КП), and minutes"
+    )
+    return RowProblem(problem.source, problem.row, problem.column, message, fatal=problem.fatal)
 
 
 def _in_row_order(problems: Sequence[RowProblem]) -> list[RowProblem]:

@@ -138,3 +138,106 @@ def test_trial_file_with_a_2027_close_is_fitted_over_its_own_period(tmp_path: Pa
     text = _words(result.output)
     assert "deals.csv:7: closed: closed 2027-06-15 is after the export's end 2024-10-24" in text
     assert "fitted from the records of 2024-01-01 to 2024-11-03" in text
+
+
+def test_wide_work_day_cards_are_melted_to_the_long_form() -> None:
+    raw = pd.DataFrame(
+        {
+            "Сотрудник": ["Иванов Иван", "Петрова Мария"],
+            "Дата": ["02.01.2023", "02.01.2023"],
+            "Звонки": ["63", "57"],
+            "Дозвоны": ["10", ""],  # empty: no row of that kind
+            "Разговоры": ["6", "0"],
+            "Встречи": ["1", "0"],
+            "Минуты": ["118", "86"],
+        },
+        dtype=str,
+    )
+    table, problems, dropped = normalise(Kind.ACTIVITIES, raw, source="cards.csv")
+    assert table is not None and dropped == 0
+    assert [str(p) for p in problems] == [
+        "cards.csv: read as work-day cards (one row per person and day, one column per "
+        "kind): Звонки=dial, Дозвоны=connect, Разговоры=conversation, Встречи=meeting; "
+        "Минуты as the day's call minutes, on the dial row"
+    ]
+    got = [
+        (r.person, r.kind, r.count, None if pd.isna(r.minutes) else r.minutes, r.row)
+        for r in table.itertuples()
+    ]
+    assert got == [
+        ("Иванов Иван", "dial", 63.0, 118.0, 2),
+        ("Иванов Иван", "connect", 10.0, None, 2),
+        ("Иванов Иван", "conversation", 6.0, None, 2),
+        ("Иванов Иван", "meeting", 1.0, None, 2),
+        ("Петрова Мария", "dial", 57.0, 86.0, 3),
+        ("Петрова Мария", "conversation", 0.0, None, 3),
+        ("Петрова Мария", "meeting", 0.0, None, 3),
+    ]
+    assert table.attrs["card_columns"] == ["Звонки", "Дозвоны", "Разговоры", "Встречи"]
+
+
+def test_wide_cards_in_german_with_a_bad_count_name_the_file_row() -> None:
+    raw = pd.DataFrame(
+        {"Mitarbeiter": ["Anna"], "Datum": ["2024-03-04"], "Anrufe": ["x"], "Termine": ["2"]},
+        dtype=str,
+    )
+    table, problems, dropped = normalise(
+        Kind.ACTIVITIES, raw, source="karten.csv", columns={"person": "Mitarbeiter"}
+    )
+    assert table is not None
+    assert list(zip(table["kind"], table["count"], strict=True)) == [("meeting", 2.0)]
+    assert dropped == 1
+    assert any(p.row == 2 and "'x' is not a number" in p.message for p in problems)
+
+
+def test_no_kind_and_no_kind_columns_names_the_wide_form() -> None:
+    raw = pd.DataFrame({"Person": ["Ann"], "Date": ["2024-01-02"], "Notes": ["5"]}, dtype=str)
+    table, problems, _ = normalise(Kind.ACTIVITIES, raw, source="acts.csv")
+    assert table is None
+    assert problems[0].message.endswith(
+        "map it with --column kind=<column>; or, for work-day cards (one row per person and "
+        "day, a count column per kind), name each count column after its kind: dials, "
+        "connects, conversations, bookings, meetings, proposals (or Звонки, Дозвоны, "
+        "Разговоры, Встречи, КП), and minutes"
+    )
+
+
+def test_trial_wide_cards_fit_the_generators_rates(tmp_path: Path) -> None:
+    lines = ["Сотрудник;Дата;Звонки;Дозвоны;Разговоры;Встречи;Минуты"]
+    for day in range(1, 29):
+        for who in ("Иванов Иван", "Петрова Мария"):
+            lines.append(f"{who};{day:02d}.02.2024;60;15;5;1;120")
+    path = tmp_path / "cards.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["calibrate", "--activities", str(path), "-o", str(tmp_path / "o.yaml")],
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 0, result.output
+    text = _words(result.output)
+    assert "columns not used" not in text
+    assert "read as work-day cards" in text
+    assert "fitted: 840 connects a dial of 3360" in text  # 15/60 over 56 cards
+    assert "fitted: 280 conversations a connect of 840" in text
+
+
+def test_lost_deals_without_a_stage_are_named_as_what_is_missing(tmp_path: Path) -> None:
+    lines = ["id,owner,created,closed,status,stage"]
+    for i in range(30):  # open deals at two stages, lost deals with no stage
+        lines.append(f"O{i},Ann,2024-0{1 + i % 6}-01,,open,{'Demo' if i % 2 else 'Angebot'}")
+    for i in range(7):
+        lines.append(f"L{i},Bob,2024-01-0{1 + i},2024-02-0{1 + i},lost,")
+    path = tmp_path / "deals.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["calibrate", "--deals", str(path), "-o", str(tmp_path / "o.yaml")],
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "stage order not inferred: no lost deal to order them by: 7 lost deals, none with a "
+        "stage (an open deal's age tells when it came in; a lost deal's stage, where deals "
+        "stop)"
+    ) in _words(result.output)
