@@ -241,3 +241,20 @@ def test_lost_deals_without_a_stage_are_named_as_what_is_missing(tmp_path: Path)
         "stage (an open deal's age tells when it came in; a lost deal's stage, where deals "
         "stop)"
     ) in _words(result.output)
+
+
+def test_a_won_only_export_fits_no_personas(tmp_path: Path) -> None:
+    deals = pd.read_csv(CRM / "deals.csv", dtype=str, keep_default_na=False)
+    path = tmp_path / "won.csv"
+    deals.loc[deals["status"] == "won"].to_csv(path, index=False)
+    out = tmp_path / "o.yaml"
+    result = runner.invoke(
+        app, ["calibrate", "--deals", str(path), "-o", str(out), "--report"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    text = _words(result.output)
+    assert "personas.fitted" not in text
+    assert (
+        "win rate not fitted, assumption kept; no win rate from a one-sided export, so no "
+        "personas either: the default personas kept: roles.seller.personas"
+    ) in text
