@@ -128,6 +128,11 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "исходящий",
         "набор",
         "холодный звонок",
+        "наборы",
+        "anruf",
+        "anrufe",
+        "appel",
+        "appels",
     ),
     ActivityKind.CONNECT: (
         "answered",
@@ -137,6 +142,12 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "reached",
         "дозвон",
         "дозвонился",
+        "дозвоны",
+        "дозвонов",
+        "verbindungen",
+        "erreicht",
+        "connexions",
+        "joints",
         "отвечен",
         "соединение",
     ),
@@ -147,6 +158,9 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "разговор",
         "разговоры",
         "беседа",
+        "беседы",
+        "gespräch",
+        "gespräche",
     ),
     ActivityKind.BOOKING: (
         "booked",
@@ -156,6 +170,12 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "назначена встреча",
         "встреча назначена",
         "запись",
+        "bookings",
+        "meetings booked",
+        "назначено встреч",
+        "назначенные встречи",
+        "termine vereinbart",
+        "rendez vous pris",
     ),
     ActivityKind.MEETING: (
         ActivityKind.MEETING.value,
@@ -167,6 +187,12 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "встречи",
         "визит",
         "демонстрация",
+        "termin",
+        "termine",
+        "réunion",
+        "réunions",
+        "rendez vous",
+        "rdv",
     ),
     ActivityKind.PROPOSAL: (
         "proposal",
@@ -177,6 +203,11 @@ _KIND_SPELLINGS: dict[ActivityKind, tuple[str, ...]] = {
         "коммерческое предложение",
         "предложение",
         "счет",
+        "кп отправлено",
+        "angebot",
+        "angebote",
+        "devis",
+        "propositions",
     ),
 }
 KIND_WORDS: dict[str, ActivityKind] = {
@@ -932,12 +963,23 @@ def normalise(
     )
     found = [str(c) for c in raw.columns]
     mapping, problems = match_columns(kind, found, source=source, columns=columns)
-    if problems:
-        return None, problems, len(raw)
     blank = _blank_rows(raw)
     rows = np.arange(first_row, first_row + len(raw))[~blank]
     raw = raw.loc[~blank].reset_index(drop=True)
+    notes: list[RowProblem] = []
+    card_columns: list[str] = []
+    if kind is Kind.ACTIVITIES and "kind" not in mapping:
+        cards = _cards(raw, rows, mapping, source=source)
+        if cards is None:
+            problems = [_wide_hint(p) if "'kind'" in p.message else p for p in problems]
+        else:
+            raw, rows, note, card_columns = cards
+            mapping, problems = match_columns(kind, list(raw.columns), source=source)
+            notes.append(note)
+    if problems:
+        return None, problems, len(raw)
     t = _Table(kind, raw, source, mapping, rows, drop=np.zeros(len(raw), dtype=bool))
+    t.problems += notes
     cols = _BUILDERS[kind](t, stage_map=stage_map, known_stages=known_stages, order=order)
     if any(p.fatal for p in t.problems):
         return None, t.problems, len(raw)
@@ -946,7 +988,98 @@ def normalise(
     table = table.loc[~t.drop].reset_index(drop=True)
     table.attrs["source"] = source
     table.attrs["columns"] = dict(mapping)
+    if card_columns:  # the file's kind columns, read as work-day cards (none is unused)
+        table.attrs["card_columns"] = card_columns
     return table, _in_row_order(t.problems), int(t.drop.sum())
+
+
+# The long form's column names a melted work-day card gets (canonical, so they match).
+_CARD_COLUMNS = ("person", "date", "kind", "count", "minutes", "channel", "outcome")
+
+
+def _cards(
+    raw: pd.DataFrame, rows: np.ndarray, mapping: Mapping[str, str], *, source: str
+) -> tuple[pd.DataFrame, np.ndarray, RowProblem, list[str]] | None:
+    """Wide work-day cards (one column per activity kind) melted to the long form.
+
+    A card is one row per person and day with a count per kind ("Сотрудник; Дата;
+    Звонки; Дозвоны; Разговоры; Встречи; Минуты"). Its columns that name an activity
+    kind (:data:`KIND_WORDS`, compared through column_key, as column names are) become
+    rows (person, date, kind, count), one per kind and card; an empty cell is no
+    activity of that kind (no row), "0" a row of count 0 (the day was logged). The
+    card's minutes are the day's call minutes, so they sit on the dial row, as the long
+    form's rules say (contract.COLUMNS: minutes are the time spent on the row's
+    activities; calibrate.crm writes call minutes on the dial row); without a dial
+    column they are left out, and the note says so. Channel and outcome columns are
+    copied to every row of their card.
+
+    Returns the long table (every cell a str, the canonical column names), the file row
+    of each of its rows, and a note (a warning RowProblem) naming the kind columns, or
+    None when no column names a kind.
+    """
+    taken = set(mapping.values())
+    kinds = {
+        str(c): KIND_WORDS[column_key(str(c))]
+        for c in raw.columns
+        if str(c) not in taken and column_key(str(c)) in KIND_WORDS
+    }
+    if not kinds:
+        return None
+    parts: list[pd.DataFrame] = []
+    part_rows: list[np.ndarray] = []
+    minutes_column = mapping.get("minutes")
+    dial_column = next((c for c, k in kinds.items() if k is ActivityKind.DIAL), None)
+    for column, kind in kinds.items():
+        cells = raw[column].astype(str).str.strip()
+        filled = (cells != "").to_numpy()
+        part = pd.DataFrame(
+            {
+                name: (
+                    raw[mapping[name]].astype(str)
+                    if name in mapping and name not in ("count", "minutes")
+                    else pd.Series("", index=raw.index, dtype=object)
+                )
+                for name in _CARD_COLUMNS
+            }
+        )
+        part["kind"] = kind.value
+        part["count"] = cells
+        if column == dial_column and minutes_column is not None:
+            part["minutes"] = raw[minutes_column].astype(str)
+        parts.append(part.loc[filled])
+        part_rows.append(rows[filled])
+    table = pd.concat(parts, ignore_index=False)
+    file_rows = np.concatenate(part_rows)
+    order = np.argsort(file_rows, kind="stable")  # the cards' order, a card's kinds together
+    table = table.iloc[order].reset_index(drop=True)
+    named = ", ".join(f"{c}={k.value}" for c, k in kinds.items())
+    if minutes_column is None:
+        minutes = ""
+    elif dial_column is None:
+        minutes = (
+            f"; {minutes_column} left out (call minutes go on the dial row, and no column is dials)"
+        )
+    else:
+        minutes = f"; {minutes_column} as the day's call minutes, on the dial row"
+    note = RowProblem(
+        source,
+        None,
+        None,
+        f"read as work-day cards (one row per person and day, one column per kind): "
+        f"{named}{minutes}",
+    )
+    return table, file_rows[order], note, list(kinds)
+
+
+def _wide_hint(problem: RowProblem) -> RowProblem:
+    """The missing kind column's message, with the wide form named (no column names a kind)."""
+    message = (
+        f"{problem.message}; or, for work-day cards (one row per person and day, a count "
+        "column per kind), name each count column after its kind: dials, connects, "
+        "conversations, bookings, meetings, proposals (or Звонки, Дозвоны, Разговоры, "
+        "Встречи, КП), and minutes"
+    )
+    return RowProblem(problem.source, problem.row, problem.column, message, fatal=problem.fatal)
 
 
 def _in_row_order(problems: Sequence[RowProblem]) -> list[RowProblem]:
@@ -994,7 +1127,9 @@ def combine(
     frequent one, and the renaming is reported; owners and activity people not in the
     team file, and managers not in it, once per name with their count of rows; closed
     deals all won or all lost (one_sided); stage history of deals not in the deals file
-    (those rows are left out and counted).
+    (those rows are left out and counted). Dates no snapshot can hold (a stray created,
+    entered or activity date far from every other record, a closed date far after the
+    export's end) are left out and counted (:func:`_outside_the_export`).
     """
     out = {kind: table.copy() for kind, table in tables.items()}
     for kind, table in tables.items():
@@ -1002,6 +1137,7 @@ def combine(
     found: list[RowProblem] = list(problems)
     left = dict(dropped)
     found += _one_spelling(out, sources)
+    found += _outside_the_export(out, left, sources)
     if Kind.TEAM in out:
         found += _not_in_team(out, sources)
     if Kind.DEALS in out:
@@ -1217,3 +1353,150 @@ def _unjoined_stages(
     kept = stages.loc[~outside].reset_index(drop=True)
     kept.attrs = dict(stages.attrs)
     return kept, problems
+
+
+# Where a record is created or logged: the dates that tell when the export was taken.
+_LOGGED = ((Kind.DEALS, "created"), (Kind.STAGES, "entered"), (Kind.ACTIVITIES, "date"))
+# A month: the shortest gap, and the shortest margin after the export's end, read as
+# impossible. A team's records with no new record for a month are rare; a close date a
+# month after the export is a plausible expected date only when cycles are that long.
+STRAY_GAP_DAYS = 31
+# A stray date's gap is larger than twice every other gap between the records.
+STRAY_GAP_FACTOR = 2.0
+# At most this share of the logged records (and at least one) can be one stray group.
+STRAY_SHARE = 0.01
+# With fewer logged records than this, gaps say nothing: no date is judged stray.
+STRAY_MIN_RECORDS = 20
+# The longest plausible cycle: this quantile of the file's own cycles (closed - created).
+CYCLE_QUANTILE = 0.99
+
+
+def _stray_tail(days: np.ndarray) -> int:
+    """How many of the latest ``days`` (sorted, int) are stray: 0 when none is.
+
+    The last k records are stray when the gap before them is longer than
+    STRAY_GAP_DAYS and than STRAY_GAP_FACTOR times every gap between the records
+    before them, and k is at most STRAY_SHARE of the records (the largest such k).
+    """
+    n = len(days)
+    if n < STRAY_MIN_RECORDS:
+        return 0
+    gaps = np.diff(days)  # gaps[i] = days[i + 1] - days[i]
+    body_max = np.maximum.accumulate(np.concatenate([[0], gaps]))  # body_max[i]: gaps[:i]
+    most = max(1, int(n * STRAY_SHARE))
+    best = 0
+    for k in range(1, min(most, n - 2) + 1):
+        gap = gaps[n - k - 1]
+        if gap > STRAY_GAP_DAYS and gap > STRAY_GAP_FACTOR * body_max[n - k - 1]:
+            best = k
+    return best
+
+
+def _outside_the_export(
+    tables: dict[Kind, pd.DataFrame], left: dict[str, int], sources: Mapping[Kind, str]
+) -> list[RowProblem]:
+    """Leave out the dates no snapshot of a CRM can hold; one problem per row.
+
+    The records are a snapshot taken on one day, and calibrate reads no clock (an
+    export may be dated after today, as the shipped synthetic one is), so the
+    snapshot's day is told from the records themselves:
+
+    - a stray date: the dates a record is created or logged on (deals' created, stage
+      history's entered, activities' date) come steadily while a team works. The
+      latest (or earliest) few of them (at most STRAY_SHARE, at least one) apart from
+      all the others by a gap longer than STRAY_GAP_DAYS and than STRAY_GAP_FACTOR
+      times every gap among the others are a typing slip (2027 for 2024), not records:
+      one such row would stretch the records' period, halving the flow of new deals
+      and the plan a month. Judged with STRAY_MIN_RECORDS records or more.
+    - the export's end is the latest of the remaining created or logged dates. A deal
+      closes after it only while the export is being taken, or by an expected close
+      date; a closed date later than the end plus the longest plausible cycle (the
+      larger of STRAY_GAP_DAYS and the CYCLE_QUANTILE of the cycles of deals closed
+      by the end) cannot be in the snapshot, and would stretch the period and the
+      cycle times.
+
+    Rows left out are removed from ``tables`` and counted in ``left`` (by kind).
+    """
+    logged = [(k, c) for k, c in _LOGGED if k in tables and len(tables[k])]
+    if not logged:
+        return []
+    stamps = np.concatenate(
+        [tables[k][c].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") for k, c in logged]
+    )
+    owner = np.concatenate([np.full(len(tables[k]), i) for i, (k, _) in enumerate(logged)])
+    index = np.concatenate([np.arange(len(tables[k])) for k, _ in logged])
+    valid = ~np.isnat(stamps)
+    stamps, owner, index = stamps[valid], owner[valid], index[valid]
+    order = np.argsort(stamps, kind="stable")
+    days = stamps[order].astype(np.int64)
+    late, early = _stray_tail(days), _stray_tail(-days[::-1])
+    stray = np.zeros(len(days), dtype=bool)
+    stray[len(days) - late :] = True
+    stray[:early] = True
+    problems: list[RowProblem] = []
+    drop = {k: np.zeros(len(tables[k]), dtype=bool) for k in tables}
+    if stray.any():
+        body = days[~stray]
+        first = np.datetime64(int(body.min()), "D")
+        last = np.datetime64(int(body.max()), "D")
+        longest = int(np.diff(body).max()) if len(body) > 1 else 0
+        for i in np.flatnonzero(stray):
+            kind, column = logged[int(owner[order[i]])]
+            row = int(index[order[i]])
+            when = np.datetime64(int(days[i]), "D")
+            after = bool(when > last)
+            side = f"after the latest other, {last}" if after else f"before the earliest, {first}"
+            apart = abs(int(days[i]) - int(body.max() if after else body.min()))
+            message = (
+                f"{column} {when} is {apart} days {side}, where no other gap between the "
+                f"records' created or logged dates is longer than {longest} days: a date "
+                "no export holds (a slip of the year?); the row is left out"
+            )
+            problems.append(_problem(tables[kind], row, column, message, sources, kind))
+            drop[kind][row] = True
+        end: np.datetime64 = last
+    else:
+        end = np.datetime64(int(days.max()), "D")
+    if Kind.DEALS in tables and tables[Kind.DEALS]["closed"].notna().any():
+        deals = tables[Kind.DEALS]
+        closed = deals["closed"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        created = deals["created"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        inside = ~np.isnat(closed) & (closed <= end) & ~drop[Kind.DEALS]
+        cycles = (closed[inside] - created[inside]).astype(np.int64)
+        quantile = float(np.quantile(cycles, CYCLE_QUANTILE)) if len(cycles) else 0.0
+        margin = max(STRAY_GAP_DAYS, int(np.ceil(quantile)))
+        beyond = ~np.isnat(closed) & (closed > end + np.timedelta64(margin, "D"))
+        for late_row in np.flatnonzero(beyond & ~drop[Kind.DEALS]):
+            message = (
+                f"closed {closed[late_row]} is after the export's end {end} (the latest date a "
+                f"record was created or logged) by more than the longest plausible cycle, "
+                f"{margin} days (the larger of {STRAY_GAP_DAYS} days and the 99th "
+                "percentile of the file's cycles): impossible in a snapshot; the row is "
+                "left out"
+            )
+            problems.append(_problem(deals, int(late_row), "closed", message, sources, Kind.DEALS))
+            drop[Kind.DEALS][late_row] = True
+    for kind, mask in drop.items():
+        if mask.any():
+            kept = tables[kind].loc[~mask].reset_index(drop=True)
+            kept.attrs = dict(tables[kind].attrs)
+            tables[kind] = kept
+            left[kind.value] = left.get(kind.value, 0) + int(mask.sum())
+    return _in_row_order(problems)
+
+
+def _problem(
+    table: pd.DataFrame,
+    row: int,
+    column: str,
+    message: str,
+    sources: Mapping[Kind, str],
+    kind: Kind,
+) -> RowProblem:
+    """A problem at ``row`` (position in ``table``) of its file, the column as the file names it."""
+    return RowProblem(
+        sources.get(kind, kind.value),
+        int(table[ROW].to_numpy()[row]),
+        _file_column(table, column),
+        message,
+    )

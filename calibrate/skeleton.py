@@ -903,7 +903,13 @@ def _order_by_age(deals: pd.DataFrame, last: pd.Timestamp) -> tuple[list[str], s
         why = f"only {len(table)} open or lost deals at a stage (at least {MIN_ORDER_DEALS})"
         return [], STAGE_ORDER_REFUSED.format(why=why, stages=", ".join(by.index))
     if lost == 0:
-        why = "no lost deal to order them by (an open deal's age tells when it came in)"
+        unstaged = int((status == Status.LOST.value).sum())
+        # Say what is missing: lost deals there may be, but none says where it stopped.
+        none = f": {counted(unstaged, 'lost deal')}, none with a stage" if unstaged else ""
+        why = (
+            f"no lost deal to order them by{none} (an open deal's age tells when it came "
+            "in; a lost deal's stage, where deals stop)"
+        )
         return [], STAGE_ORDER_REFUSED.format(why=why, stages=", ".join(by.index))
     return list(by.sort_values(["age", "name"]).index), STAGE_ORDER_BY_AGE
 

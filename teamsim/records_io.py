@@ -459,7 +459,9 @@ def read_records(
         if table is None:  # unusable: a note on a skipped title is part of why
             found = [dataclasses.replace(p, fatal=True) for p in found]
         else:
-            unused = unused_columns(kind, list(raw.columns), source=str(path), columns=columns)
+            # Columns read as work-day cards' kinds (calibrate.records) are used.
+            read = [c for c in raw.columns if c not in table.attrs.get("card_columns", ())]
+            unused = unused_columns(kind, read, source=str(path), columns=columns)
             found += [unused] if unused is not None else []
             found += _currency(table, raw, source=str(path), first_row=line + 1)
         problems += found + normalised

@@ -31,6 +31,7 @@ from scipy import optimize, stats
 from calibrate.contract import DAYS_A_MONTH, PEOPLE_COLUMNS, Status
 from calibrate.fit.common import Deals, Findings, fmt, share_interval
 from calibrate.fit.speed import Speed
+from calibrate.records import one_sided
 from calibrate.words import counted
 from sim import Scenario
 
@@ -244,7 +245,9 @@ def fit_personas(
 
     ``table`` is person_table's; ``speed`` says who was timed (calibrate.fit.speed): a
     persona's ``duration_x`` is its people's mean speed multiplier, 1.0 with the note "no
-    activity minutes: speed not measured" when none of them was timed.
+    activity minutes: speed not measured" when none of them was timed. Closed deals all
+    won or all lost (calibrate.records.one_sided) give every person the team's 100 % (or
+    0 %): no spread of win rates, so the personas are not fitted and the base's are kept.
     """
     speed = speed or {}
     roles_by_person = dict(zip(table["person"], table["role"], strict=True))
@@ -255,6 +258,18 @@ def fit_personas(
     for rid in base.roles:
         if rid not in roles and base.roles[rid].sells > 0:
             out.keep(("roles", rid, "personas"), f"no closed deals of people in {rid}")
+    if deals is not None:
+        status = deals.table["status"]
+        won = int((status == Status.WON.value).sum())
+        why = one_sided(won, int((status == Status.LOST.value).sum()))
+        if why is not None:
+            for rid in roles:
+                out.keep(
+                    ("roles", rid, "personas"),
+                    f"{why}; no win rate from a one-sided export, so no personas either: "
+                    "the default personas kept",
+                )
+            return table
     for rid in roles:
         mine = judged[judged["role"] == rid].sort_values("conversion_x")
         spread = float(mine["conversion_x"].max() - mine["conversion_x"].min())
