@@ -11,7 +11,7 @@ import difflib
 import math
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -198,8 +198,30 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
             source = str(records.deals.attrs.get("source", "deals"))
             column = str(records.deals.attrs.get("columns", {}).get("stage", "stage"))
             notes.append(RowProblem(source, None, column, f"segment {sid}: {order}: {how}"))
+    unconverted = _unconverted(sources, currency)
+    if unconverted is not None:
+        notes.append(unconverted)
     records = replace(records, problems=(*said, *notes, *records.problems))
     return text, parse_scenario(text.encode(), "<scenario built from the records>"), records
+
+
+def _unconverted(sources: Mapping[tuple[str, ...], str], currency: str) -> RowProblem | None:
+    """A warning naming the published dollar amounts a built scenario in ``currency`` keeps.
+
+    The skeleton writes them as they are (calibrate.skeleton: "not converted to ...") and
+    says so beside each value; a seller at "6,500 RUB a month" would otherwise reach the
+    plan's costs with the word only in a YAML comment.
+    """
+    paths = [p for p, text in sources.items() if f"not converted to {currency}" in text]
+    if not paths:
+        return None
+    fields = ", ".join(".".join(p) for p in paths)
+    message = (
+        f"published US-dollar amounts are written as they are in this {currency} scenario, "
+        f"not converted: {fields}; replace them with the team's own in {currency} (the "
+        "plan's costs read monthly_cost)"
+    )
+    return RowProblem("the scenario built", None, None, message)
 
 
 # The currency of a scenario built when neither --currency nor the values name one.

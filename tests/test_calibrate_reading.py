@@ -459,3 +459,18 @@ def test_one_stage_and_one_owner_are_counted_in_words(tmp_path: Path) -> None:
         "records: 1 distinct owner of deals (no team file)"
     )
     assert sources[("segments", "main", "deal_value")] == "records: mean value of 6 won deals"
+
+
+def test_a_built_scenario_in_another_currency_warns_of_the_dollar_costs(tmp_path: Path) -> None:
+    # The 4th trial: a seller at "6500 # ... not converted to RUB" reached the plan's costs
+    # with the word only in a YAML comment.
+    out = tmp_path / "out.yaml"
+    code, output = _calibrate("--deals", str(_french(tmp_path / "fr.csv")), "-o", str(out))
+    assert code == 0, output
+    assert (
+        "warning: the scenario built: published US-dollar amounts are written as they are in "
+        "this EUR scenario, not converted: roles.seller.monthly_cost, "
+        # Gamma's 2 won deals are too few for a value of its own: the default stands.
+        "roles.team_lead.monthly_cost, segments.gamma.deal_value; replace them with the team's own in EUR (the plan's "
+        "costs read monthly_cost)"
+    ) in output
