@@ -124,7 +124,7 @@ def _plan(plan: Plan, scenario: Scenario, key: str = "plan", card: PlanCard | No
                  "absences.", key=f"{key}_quotas")  # fmt: skip
     if plan.services:
         st.subheader(SERVICE_TITLE)
-        st.dataframe(tables.plan_services(plan), hide_index=True, width="stretch",
+        st.dataframe(tables.plan_services(plan, scenario), hide_index=True, width="stretch",
                      key=f"{key}_services")  # fmt: skip
         st.caption(SERVICE_CAPTION)
     st.subheader("Hours a week by duty and role (all people of the role)")
