@@ -217,7 +217,7 @@ def test_plan_page_plans_and_verifies(at: AppTest) -> None:
     assert len(at.get("plotly_chart")) >= 2  # headcount by role, quotas
     # The bank answers website requests: their load, seats and roster are shown.
     services = _table_with(at, "roster needed")
-    assert list(services["channel"]) == ["website_requests"]
+    assert list(services["channel"]) == ["Website requests"]
     assert "Inbound requests: load, seats and roster" in [s.value for s in at.subheader]
     _one_more_person_in_the_commands_words(at)
     verify = next(n for n in at.number_input if n.label == "Replications per iteration")
