@@ -313,7 +313,7 @@ def axis_words(path: str, scenario: Scenario | None = None) -> str:
     if len(parts) > 1 and parts[0] in ("roles", "segments", "channels"):
         words.append(title(parts[1], scenario))
         i = 2
-    elif len(parts) > 1 and parts[0] in ("policies", "plan", "calls", "calendar"):
+    elif len(parts) > 1 and parts[0] in Scenario.model_fields:
         i = 1  # the section is implied by the field's own name
     while i < len(parts):
         part = parts[i]
