@@ -31,8 +31,9 @@ def main() -> None:
     # After the page: the Scenario page may just have changed the scenario or its edits.
     with st.sidebar:
         source = state.current()
-        st.caption(f"Scenario: **{source.label}**")
         edits = state.overrides()
+        scenario, _ = state.try_parse(source.text, source.origin, edits)
+        st.caption(f"Scenario: **{state.scenario_title(source, scenario)}**")
         if edits:
             st.caption(f"{len(edits)} edit(s) on the Scenario page")
         st.caption(f"Run store: `{state.store_path_text()}`")

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from sim import Problem
+from sim import Problem, humane, title
 from sim.scenario import PathPart, Scenario, apply_overrides, dotted
 
 __all__ = [
@@ -137,8 +137,8 @@ def levers(scenario: Scenario) -> list[Lever]:
             found.append(
                 Lever(
                     path=("segments", seg_id, "stages", i, "convert"),
-                    group=f"Conversions: {seg_id}",
-                    label=stage.name,
+                    group=f"Conversions: {title(seg_id, scenario)}",
+                    label=humane(stage.name),
                     kind="share",
                     value=stage.convert,
                     help="share of deals that pass the stage",

@@ -236,6 +236,17 @@ def try_parse(
         return None, exc.problems
 
 
+def scenario_title(source: Source, scenario: Scenario | None) -> str:
+    """What the pages call a scenario: a saved variant by its name, a file by its ``name``.
+
+    A head reads "Retail bank, direct sales unit", not the file's stem "retail_bank"; a
+    file that does not parse has no name yet and is called by its file.
+    """
+    if source.kind == "variant" or scenario is None:
+        return source.label
+    return scenario.name
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def simulate(
     text: str,

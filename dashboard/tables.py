@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer import Plan
-from sim import KPIS, wilson_interval
+from sim import KPIS, title, wilson_interval
 from sim.scenario import Scenario
 from teamsim.compare import Comparison
 from teamsim.format import (
@@ -183,12 +183,16 @@ def plan_roles(roles: pd.DataFrame, currency: str, locale: str | None = None) ->
     )
 
 
-def plan_services(plan: Plan) -> pd.DataFrame:
+def plan_services(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
     """Per inbound channel: offered load, seats present, gross-ups, roster, service level.
 
-    The same columns as ``teamsim plan`` shows (``teamsim.format.service_rows``).
+    The same columns as ``teamsim plan`` shows (``teamsim.format.service_rows``); each
+    channel by its title in ``scenario`` (``sim.title``).
     """
-    return pd.DataFrame(service_rows(plan))
+    rows = service_rows(plan)
+    for row in rows:
+        row["channel"] = title(row["channel"], scenario)
+    return pd.DataFrame(rows)
 
 
 def overview_with_intervals(result: Comparison) -> pd.DataFrame:

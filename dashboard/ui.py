@@ -61,8 +61,12 @@ def current_scenario() -> tuple[state.Source, tuple[str, ...], Scenario | None]:
     source = state.current()
     edits = state.overrides()
     scenario, problems = state.try_parse(source.text, source.origin, edits)
-    label = source.label + (f" with {len(edits)} edit(s)" if edits else "")
-    st.markdown(f"Scenario: **{label}**" + (f" — {scenario.name}" if scenario else ""))
+    label = state.scenario_title(source, scenario)
+    st.markdown(
+        f"Scenario: **{escape(label)}**"
+        + (f" with {len(edits)} edit(s)" if edits else "")
+        + (f" ({escape(source.origin)})" if source.kind != "variant" else "")
+    )
     if problems:
         show_problems(problems, "Fix the scenario on the Scenario page first")
     return source, edits, scenario

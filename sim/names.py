@@ -77,19 +77,32 @@ def activity_title(activity: str) -> str:
 
 
 def title(name: str, scenario: Scenario | None = None) -> str:
-    """The title of an id, for any table or chart.
+    """The title of an id, for any table, chart or sentence a reader reads.
 
     - a time-use activity or ``duty:<id>``: :func:`activity_title`;
-    - a role id: the role's ``title`` in the scenario (its id in words if it has none);
+    - a role, segment or channel id: its ``title`` in the scenario, or, when it has none
+      (or no scenario is given), its id in words (:func:`humane`: ``consumer_loan`` ->
+      "Consumer loan");
     - a person id ``<role>.<n>`` (``client_manager.03``): the role's title and the number;
-    - a segment, channel, stage or anything else: the id in words.
+    - a stage or anything else: the id in words.
+
+    Ids stay in ``--json`` keys and id columns; this is the one rule for words.
     """
     if name.startswith(DUTY_PREFIX) or name in ACTIVITY_TITLES:
         return activity_title(name)
     if scenario is not None:
-        if name in scenario.roles:
-            return scenario.roles[name].title or humane(name)
+        given = _given_title(name, scenario)
+        if given is not None:
+            return given or humane(name)
         role, _, number = name.rpartition(".")
         if role in scenario.roles and number.isdigit():
             return f"{title(role, scenario)} {int(number)}"
     return humane(name)
+
+
+def _given_title(name: str, scenario: Scenario) -> str | None:
+    """The ``title`` a scenario gives a role, segment or channel ("" if none); None: no such id."""
+    for things in (scenario.roles, scenario.segments, scenario.channels):
+        if name in things:
+            return things[name].title
+    return None

@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from sim import counted_months, format_money
+from sim import counted_months, format_money, id_words, title
 from sim.rules import rule_warnings
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
 from teamsim.io import read_scenario_bytes
@@ -42,7 +42,8 @@ def scenario_summary(sc: Scenario) -> Group:
     dates = sc.calendar.working_dates()
     head = (
         f"[bold]{sc.name}[/]  {sc.calendar.horizon_days} working days "
-        f"({dates[0]} to {dates[-1]}), warm-up {sc.calendar.warmup_days}, seed {sc.seed}"
+        f"({dates[0]} to {dates[-1]}), warm-up {sc.calendar.warmup_days} working days, "
+        f"seed {sc.seed}"
     )
     if not sc.segments:
         # A team that sells nothing is planned for its work and service targets; its
@@ -53,9 +54,9 @@ def scenario_summary(sc: Scenario) -> Group:
 
 def _no_sales(sc: Scenario) -> str:
     targets = [
-        f"{cid} {ch.service_level_target:.0%} within {ch.answer_within_min * 60:g} s"
+        f"{title(cid, sc)} {ch.service_level_target:.0%} within {ch.answer_within_min * 60:g} s"
         if ch.answer_within_min < 1
-        else f"{cid} {ch.service_level_target:.0%} within {ch.answer_within_min:g} min"
+        else f"{title(cid, sc)} {ch.service_level_target:.0%} within {ch.answer_within_min:g} min"
         for cid, ch in sc.channels.items()
         if isinstance(ch, InboundChannel)
     ]
@@ -69,15 +70,19 @@ def _no_sales(sc: Scenario) -> str:
 def _team(sc: Scenario) -> Table:
     table = Table(title="Team", title_justify="left")
     for col in ("role", "level", "headcount", "reports to", "cost / month", "sells"):
-        table.add_column(col, justify="right" if col in ("cost / month", "sells") else "left")
+        table.add_column(
+            col,
+            justify="right" if col in ("cost / month", "sells") else "left",
+            no_wrap=col == "role",  # a title is read whole, never cut
+        )
     for rid, r in sc.roles.items():
         hc = r.headcount
         size = str(hc.current) if hc.fixed else f"{hc.current} ({hc.min}..{hc.max})"
         table.add_row(
-            rid,
+            title(rid, sc),
             r.level.value,
             size,
-            r.reports_to or "",
+            title(r.reports_to, sc) if r.reports_to else "",
             format_money(r.monthly_cost, sc.currency, sc.money_locale),
             f"{r.sells:.0%}",
         )
@@ -87,7 +92,7 @@ def _team(sc: Scenario) -> Table:
 def _channels(sc: Scenario) -> Table:
     table = Table(title="Channels", title_justify="left")
     for col in ("channel", "kind", "volume", "connect"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col == "channel")
     for cid, ch in sc.channels.items():
         if isinstance(ch, InboundChannel):
             volume, connect = f"{ch.requests_per_day:g} requests/day", ""
@@ -99,20 +104,20 @@ def _channels(sc: Scenario) -> Table:
             if isinstance(ch, WarmChannel) and ch.refill_per_month:
                 volume += f" +{ch.refill_per_month:g}/month"
             connect = f"{ch.connect_rate:.0%}"
-        table.add_row(cid, ch.kind, volume, connect)
+        table.add_row(title(cid, sc), ch.kind, volume, connect)
     return table
 
 
 def _segments(sc: Scenario) -> Table:
     table = Table(title="Segments", title_justify="left")
     for col in ("segment", "type", "deal value", "stages", "win rate of a lead"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col == "segment")
     for sid, seg in sc.segments.items():
         table.add_row(
-            sid,
+            title(sid, sc),
             seg.type.value,
             format_money(seg.deal_value, sc.currency, sc.money_locale),
-            " > ".join(s.name for s in seg.stages),
+            " > ".join(id_words(s.name) for s in seg.stages),
             f"{seg.win_probability():.1%}",
         )
     return table

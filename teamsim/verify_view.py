@@ -170,8 +170,8 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
                 f"[{float(row['p_low']):.0%}-{float(row['p_high']):.0%}]",
             ],
         )
-        factor = _titled(str(row["capacity_factor"] or ""), scenario) or "no calls planned"
-        held = _titled(str(row["days_held"] or ""), scenario) or "-"
+        factor = titled_roles(str(row["capacity_factor"] or ""), scenario) or "no calls planned"
+        held = titled_roles(str(row["days_held"] or ""), scenario) or "-"
         then = str(row["change"] or "")
         words.append(
             f"{row['iteration']}. capacity factor {factor}; days held {held}"
@@ -181,7 +181,7 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
     return FittedGrid(grid)
 
 
-def _titled(text: str, scenario: Scenario) -> str:
+def titled_roles(text: str, scenario: Scenario) -> str:
     """Role ids followed by a figure ("team_lead 1.03") as their titles ("Team lead 1.03")."""
     return re.sub(
         r"\b([a-z][a-z0-9_]*)(?= [0-9])",

@@ -217,7 +217,7 @@ def test_plan_page_plans_and_verifies(at: AppTest) -> None:
     assert len(at.get("plotly_chart")) >= 2  # headcount by role, quotas
     # The bank answers website requests: their load, seats and roster are shown.
     services = _table_with(at, "roster needed")
-    assert list(services["channel"]) == ["website_requests"]
+    assert list(services["channel"]) == ["Website requests"]
     assert "Inbound requests: load, seats and roster" in [s.value for s in at.subheader]
     _one_more_person_in_the_commands_words(at)
     verify = next(n for n in at.number_input if n.label == "Replications per iteration")
@@ -226,11 +226,13 @@ def test_plan_page_plans_and_verifies(at: AppTest) -> None:
     _button(at, "Verify the plan")
     assert "P(plan met)" in [m.label for m in at.metric]
     assert any(s.value == "Iterations" for s in at.subheader)
-    iterations = _table_with(at, "capacity factor")
-    assert {"days held", "attainment", "expected attainment"} <= set(iterations.columns)
-    # The first plan counts on the plan's own day: every calling role at 1.00.
-    assert "client_manager 1.00" in str(iterations["capacity factor"].iloc[0])
-    assert "client_manager " in str(iterations["days held"].iloc[0])
+    iterations = _table_with(at, "Capacity factor")
+    assert {"Days held", "Attainment", "Expected attainment", "P(plan met)"} <= set(
+        iterations.columns
+    )
+    # The first plan counts on the plan's own day: every calling role at 1.00, by title.
+    assert "Client manager 1.00" in str(iterations["Capacity factor"].iloc[0])
+    assert "Client manager " in str(iterations["Days held"].iloc[0])
 
 
 def _one_more_person_in_the_commands_words(at: AppTest) -> None:
@@ -309,7 +311,7 @@ def test_a_stored_verify_run_opens_as_the_plan_page_showed_it(
     assert p == f"{100 * float(last['p_plan_met']):.1f} %"
     text = "\n".join(m.value for m in at.markdown)
     assert "P(plan met): the chance that a month meets its plan" in text
-    iterations = _table_with(at, "capacity factor")
+    iterations = _table_with(at, "Capacity factor")
     assert len(iterations) == 1
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert any(t.startswith("Attainment by calendar month") for t in titles)
@@ -372,9 +374,9 @@ def test_plan_page_verifies_a_desk_on_its_service_target(at: AppTest) -> None:
     _button(at, "Verify the plan")
     labels = [m.label for m in at.metric]
     assert "P(service target met)" in labels and "P(plan met)" not in labels
-    [row] = _table_with(at, "capacity factor").to_dict(orient="records")
-    assert row["service level"].endswith(" %") and row["expected service level"].endswith(" %")
-    assert row["capacity factor"] == ""  # a desk plans no calls
+    [row] = _table_with(at, "Capacity factor").to_dict(orient="records")
+    assert row["Service level"].endswith(" %") and row["Expected service level"].endswith(" %")
+    assert row["Capacity factor"] == ""  # a desk plans no calls
 
 
 def _metric(app: AppTest, label: str) -> str:

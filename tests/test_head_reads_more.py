@@ -105,7 +105,7 @@ def test_a_verify_run_reads_whole_at_80_and_145_columns_without_internal_params(
         assert code == 0, shown
         for internal in ("capacity_factor", "param: met", "p_plan_met", "plan_factor"):
             assert internal not in shown, internal
-        assert re.search(r"│ param: confidence +│ 0\.8 +│", shown)
+        assert re.search(r"│ Confidence +│ 0\.8 +│", shown)
         # The iteration's figures each whole on one line, cut nowhere; the team whole at 145
         # columns, at 80 wrapped between its words (figure_tables gives figures the room).
         team = r"1\. 1 middle, 1 lower, 3 line" if columns == 145 else r"1\. 1 middle, 1 lower,"
@@ -132,9 +132,9 @@ def test_a_sweep_names_long_axes_in_a_legend_and_breaks_no_interval(tmp_path: Pa
     for columns in (80, 145):
         code, text = _cli(*args, columns=columns)
         assert code == 0, text
-        assert "A: roles.seller.headcount.current\n" in text
-        assert "B: policies.call_quota_per_day\n" in text
-        assert "C: calendar.horizon_days\n" in text and "D: calendar.warmup_days\n" in text
+        assert "A: Sales manager, headcount\n" in text
+        assert "B: Call quota per day\n" in text
+        assert "C: Horizon days\n" in text and "D: Warmup days\n" in text
         assert "…" not in text and "roles.seller.hea" not in text.split("A: ")[0]
         # Every interval whole on its row: four points, four "x % [y %-z %]" cells.
         intervals = re.findall(r"│ +\d+\.\d % \[\d+\.\d %-\d+\.\d %\] │", text)

@@ -169,5 +169,5 @@ def test_validate_summary_of_a_desk_names_its_targets_not_a_plan() -> None:
     )
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "No sales plan" in text and "support_requests 80% within 20 s" in text
+    assert "No sales plan" in text and "Support requests 80% within 20 s" in text
     assert "Plan: 1 GBP" not in text and "Plan by month" not in text

@@ -31,7 +31,7 @@ from teamsim.plan_card_view import (
     role_rows,
 )
 from teamsim.store import scenario_text_hash
-from teamsim.verify_view import save_verified, verdict_words
+from teamsim.verify_view import save_verified, titled_roles, verdict_words
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -124,7 +124,7 @@ def _plan(plan: Plan, scenario: Scenario, key: str = "plan", card: PlanCard | No
                  "absences.", key=f"{key}_quotas")  # fmt: skip
     if plan.services:
         st.subheader(SERVICE_TITLE)
-        st.dataframe(tables.plan_services(plan), hide_index=True, width="stretch",
+        st.dataframe(tables.plan_services(plan, scenario), hide_index=True, width="stretch",
                      key=f"{key}_services")  # fmt: skip
         st.caption(SERVICE_CAPTION)
     st.subheader("Hours a week by duty and role (all people of the role)")
@@ -382,7 +382,7 @@ def show_verified(
         })), "Dials a day per person: the naive quota, the optimiser's, and what the "
              "simulated days allowed.", key=f"{key}_quotas")  # fmt: skip
     st.subheader("Iterations")
-    st.dataframe(_iterations(iterations, currency), hide_index=True, width="stretch")
+    st.dataframe(_iterations(iterations, scenario), hide_index=True, width="stretch")
     show_attainment(scenario, frames, key=key)
     if "kpis" in frames:
         with st.expander("KPIs of the final plan's simulation"):
@@ -395,15 +395,40 @@ def show_verified(
         _card(card)
 
 
-def _iterations(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
-    shown = frame.copy()
-    shown["cost_per_month"] = [
-        fmt_value(float(v), "currency", currency) for v in shown["cost_per_month"]
+def _iterations(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Each iteration in words: the team by level, cost, margin, P(plan met), what changed.
+
+    The columns of ``VerifiedPlan.iterations_table()`` with a reader's headings, and its
+    per-role cells ("client_manager 0.97") with the roles' titles ("Client manager 0.97").
+    """
+    currency = scenario.currency
+
+    def share(column: str) -> list[str]:
+        return [fmt_value(float(v), "share", currency) for v in frame[column]]
+
+    levels = [str(c).removeprefix("headcount_") for c in frame
+              if str(c).startswith("headcount_")]  # fmt: skip
+    shown: dict[str, object] = {"Iteration": frame["iteration"]}
+    for lv in levels:
+        shown[f"People, {lv} level"] = frame[f"headcount_{lv}"]
+    shown["Cost a month"] = [fmt_value(float(v), "currency", currency)
+                             for v in frame["cost_per_month"]]  # fmt: skip
+    shown["Margin on the plan"] = [f"{float(v) - 1:+.0%}" for v in frame["plan_factor"]]
+    shown[outcome_label(scenario)] = share("p_plan_met")
+    shown["95 % interval"] = [
+        f"{lo} to {hi}" for lo, hi in zip(share("p_low"), share("p_high"), strict=True)
     ]
-    shares = ("attainment", "expected_attainment", "service_level", "expected_service_level")
-    for column in (*shares, "p_plan_met", "p_low", "p_high"):
-        shown[column] = [fmt_value(float(v), "share", currency) for v in shown[column]]
-    return shown.rename(columns=lambda c: str(c).replace("_", " "))
+    if scenario.segments:
+        shown["Attainment"] = share("attainment")
+        shown["Expected attainment"] = share("expected_attainment")
+    else:
+        shown["Service level"] = share("service_level")
+        shown["Expected service level"] = share("expected_service_level")
+    shown["Capacity factor"] = [titled_roles(str(v or ""), scenario)
+                                for v in frame["capacity_factor"]]  # fmt: skip
+    shown["Days held"] = [titled_roles(str(v or ""), scenario) for v in frame["days_held"]]
+    shown["Then"] = [str(v or "") for v in frame["change"]]
+    return pd.DataFrame(shown)
 
 
 if __name__ == "__main__":

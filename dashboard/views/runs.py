@@ -16,6 +16,17 @@ from teamsim.runs_io import stored_scenario
 from teamsim.store import Store
 from teamsim.verify_view import DIAGNOSES_PARAM, stored_plan
 
+# The store's columns a head reads, in words (the store and --json keep the ids).
+RUN_COLUMNS = {
+    "run_id": "Run",
+    "kind": "Kind",
+    "label": "Label",
+    "scenario_name": "Scenario",
+    "status": "Status",
+    "seed": "Seed",
+    "replications": "Replications",
+    "started_at": "Started",
+}
 ABOUT = ("run_id", "kind", "scenario_name", "label", "status", "seed", "replications",
          "started_at", "code_version")  # fmt: skip
 
@@ -37,9 +48,8 @@ def render() -> None:
     if runs.empty:
         st.info("No runs stored yet: run a simulation with **Keep the run in the store**.")
         return
-    shown = [c for c in ("run_id", "kind", "label", "scenario_name", "status", "seed",
-                         "replications", "started_at") if c in runs.columns]  # fmt: skip
-    st.dataframe(runs[shown], hide_index=True, width="stretch")
+    shown = [c for c in RUN_COLUMNS if c in runs.columns]
+    st.dataframe(runs[shown].rename(columns=RUN_COLUMNS), hide_index=True, width="stretch")
     ids = runs["run_id"].astype(str).tolist()
     labels = dict(zip(ids, runs["label"].fillna("").astype(str), strict=True))
     run_id = st.selectbox("Open a run", ids, format_func=lambda r: f"{r}  {labels[r]}".strip())

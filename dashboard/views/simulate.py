@@ -71,7 +71,8 @@ def render() -> None:
 def _keep(
     source: state.Source, edits: tuple[str, ...], result: SimResult, started: dt.datetime
 ) -> str | None:
-    label = source.label + (" (edited)" if edits else "")
+    # Labelled as the pages call the scenario: its name, a variant's name.
+    label = state.scenario_title(source, result.scenario) + (" (edited)" if edits else "")
     try:
         return save_result(state.store(), result, source.text, label=label,
                            params={"overrides": list(edits)}, started_at=started)  # fmt: skip

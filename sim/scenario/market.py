@@ -19,7 +19,18 @@ from sim.scenario.base import (
 from sim.scenario.distributions import Distribution, fixed
 
 
-class _Outbound(Frozen):
+class _Titled(Frozen):
+    """A channel's title, shown in reports in place of its id (sim.names.title)."""
+
+    title: str = Field(
+        "",
+        description=(
+            'What a report calls the channel ("Website requests"); empty: its id in words.'
+        ),
+    )
+
+
+class _Outbound(_Titled):
     connect_rate: Probability = Field(
         description=(
             "Share of dials that reach a live person, 0 to 1 (write 0.06 for 6 %; cold "
@@ -49,14 +60,14 @@ class ColdChannel(_Outbound):
     pool: NonNegInt | None = Field(None, description="Contacts available (empty: unlimited).")
 
 
-class ReferralChannel(Frozen):
+class ReferralChannel(_Titled):
     """Leads handed over by partners (dealers, agents): no dialling needed."""
 
     kind: Literal["referral"]
     leads_per_week: NonNegFloat = Field(description="Leads arriving a week (Poisson).")
 
 
-class InboundChannel(Frozen):
+class InboundChannel(_Titled):
     """Requests that arrive by themselves and must be answered promptly (Poisson arrivals)."""
 
     kind: Literal["inbound"]
@@ -185,6 +196,10 @@ class AfterSale(Frozen):
 class Segment(Frozen):
     """A deal type with its funnel."""
 
+    title: str = Field(
+        "",
+        description=('What a report calls the segment ("Consumer loans"); empty: its id in words.'),
+    )
     type: SegmentType = Field(description="b2c_short, b2c_long, b2b_smb, b2b_large, b2g or b2p.")
     deal_value: PositiveFloat = Field(description="Revenue of a won deal, scenario currency.")
     channels: list[Identifier] = Field(min_length=1, description="Channels that feed it.")

@@ -243,7 +243,7 @@ def render(
         parts.append(_persons(result, scenario))
     parts.append(_channels(result, scenario))
     if result.services:
-        parts += [_services(result), f"[dim]{SERVICE_CAPTION}[/]"]
+        parts += [_services(result, scenario), f"[dim]{SERVICE_CAPTION}[/]"]
     parts += [_limits(result), _marginals(result, loc, scenario)]
     parts += [f"[dim]{note}[/]" for note in result.notes]
     return Group(*parts)  # type: ignore[arg-type]
@@ -387,13 +387,13 @@ def _channels(result: Plan, sc: Scenario | None = None) -> Table:
     return table
 
 
-def _services(result: Plan) -> Table:
-    """One column per inbound channel, one row per figure: twelve columns would not fit."""
+def _services(result: Plan, sc: Scenario | None = None) -> Table:
+    """One column per inbound channel (headed by its title), one row per figure."""
     rows = service_rows(result)
     table = Table(title=SERVICE_TITLE, title_justify="left")
     table.add_column("")
     for row in rows:
-        table.add_column(row["channel"], justify="right")
+        table.add_column(title(row["channel"], sc), justify="right")
     for figure in list(rows[0])[1:]:
         table.add_row(figure, *(row[figure] for row in rows))
     return table

@@ -16,7 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer import plan_card
-from sim import TeamsimError, attainment_by_month, attainment_by_unit, plan_met_table
+from sim import (
+    TeamsimError,
+    attainment_by_month,
+    attainment_by_unit,
+    humane,
+    plan_met_table,
+)
 from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
 from teamsim.commands.plan import render as render_plan
@@ -138,15 +144,29 @@ def show(
 def _about_table(meta: Mapping[str, Any]) -> Table:
     table = Table(show_header=False, title=f"Run {meta['run_id']}", title_justify="left")
     for key in ("kind", "scenario_name", "label", "status", "seed", "replications"):
-        table.add_row(key, str(meta.get(key, "")))
-    table.add_row("started", f"{meta['started_at']:%Y-%m-%d %H:%M:%S}")
-    table.add_row("code_version", str(meta.get("code_version", "")))
-    table.add_row("scenario_hash", meta.get("scenario_hash") or _NO_HASH)
-    table.add_row("scenario_text_hash", str(meta.get("scenario_text_hash") or ""))
+        table.add_row(_ABOUT_WORDS[key], str(meta.get(key, "")))
+    table.add_row("Started", f"{meta['started_at']:%Y-%m-%d %H:%M:%S}")
+    table.add_row("Code version", str(meta.get("code_version", "")))
+    table.add_row("Scenario hash", meta.get("scenario_hash") or _NO_HASH)
+    table.add_row("Scenario text hash", str(meta.get("scenario_text_hash") or ""))
     for key, value in meta["params"].items():
-        if key not in _SHOWN_IN_RESULTS:
-            table.add_row(f"param: {key}", str(value))
+        # An empty param ("overrides []") says nothing: left out.
+        if key not in _SHOWN_IN_RESULTS and value not in (None, "", [], {}):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            table.add_row(_PARAM_WORDS.get(key, humane(key)), shown)
     return table
+
+
+# The run's facts in words (the store and --json keep the keys).
+_ABOUT_WORDS = {
+    "kind": "Kind",
+    "scenario_name": "Scenario",
+    "label": "Label",
+    "status": "Status",
+    "seed": "Seed",
+    "replications": "Replications",
+}
+_PARAM_WORDS = {"overrides": "Changes (--set)", "axes": "Swept (--set)"}
 
 
 # Params the results below print in words (the verdict and its reason, P(plan met), the
@@ -294,7 +314,7 @@ def _sweep(summary: pd.DataFrame, meta: Mapping[str, Any], scenario: Scenario | 
     if not lines and scenario is not None:
         # A summary stored before its points carried their meaning: the file's.
         lines = [line for line in [definition(scenario)] if line]
-    return [FittedGrid(summary_table(summary, axes, currency, locale)), *lines]
+    return [FittedGrid(summary_table(summary, axes, currency, locale, scenario=scenario)), *lines]
 
 
 def _plan_met(

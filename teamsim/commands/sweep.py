@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from sim import Problem, ScenarioError, SimResult, kpi_value, simulate
+from sim import Problem, ScenarioError, SimResult, id_words, kpi_value, simulate, title
 from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.commands.options import (
@@ -130,7 +130,15 @@ def sweep_command(
         else:
             first = scenarios[0]
             out.print(
-                FittedGrid(summary_table(summary, axis_list, first.currency, first.money_locale))
+                FittedGrid(
+                    summary_table(
+                        summary,
+                        axis_list,
+                        first.currency,
+                        first.money_locale,
+                        scenario=first,
+                    )
+                )
             )
             for line in summary_definitions(summary):
                 out.print(line, soft_wrap=True)  # one line, whatever the terminal's width
@@ -232,13 +240,18 @@ def _store_summary(
 
 
 def summary_table(
-    summary: pd.DataFrame, axes: list[Axis], currency: str, locale: str | None = None
+    summary: pd.DataFrame,
+    axes: list[Axis],
+    currency: str,
+    locale: str | None = None,
+    scenario: Scenario | None = None,
 ) -> Grid:
     """The sweep summary, a row per point: its values, KPIs and P(plan met).
 
     The axes are headed by letters (A, B, ...) and named in full in the caption
-    ("A: roles.seller.headcount.current"): a field path is too long for a column head and
-    would be cut. Print it with :class:`teamsim.figure_tables.FittedGrid`: no figure or
+    in words ("A: Seller, headcount" for ``roles.seller.headcount.current``,
+    :func:`axis_words` with ``scenario``'s titles): a field path is too long for a column
+    head and would be cut. Print it with :class:`teamsim.figure_tables.FittedGrid`: no figure or
     interval is ever broken, a narrow terminal splits the table. Money in ``currency``
     and ``locale`` (default: the currency's usual one), each money column in one scale
     (``teamsim.format.format_money_column``).
@@ -274,8 +287,53 @@ def summary_table(
         keys=[str(i + 1) for i in range(len(records))],
         columns=columns,
         styles=[None] * len(records),
-        caption="\n".join(f"{x}: {a.path}" for x, a in zip(letters, axes, strict=True)),
+        caption="\n".join(
+            f"{x}: {axis_words(a.path, scenario)}" for x, a in zip(letters, axes, strict=True)
+        ),
     )
+
+
+# A path's last part that says nothing a head reads: "headcount.current" is the headcount.
+_SILENT_PARTS = frozenset({"current"})
+
+
+def axis_words(path: str, scenario: Scenario | None = None) -> str:
+    """A swept field's path in words, for the sweep's legend.
+
+    ``roles.client_manager.headcount.current`` -> "Client manager, headcount";
+    ``policies.call_quota_per_day`` -> "Call quota per day".
+
+    A role, segment or channel is named by its title (``sim.title``), a stage by its
+    name in words; the other parts are the fields' names in words, the word "current"
+    of a headcount left out.
+    """
+    parts = path.split(".")
+    words: list[str] = []
+    i = 0
+    if len(parts) > 1 and parts[0] in ("roles", "segments", "channels"):
+        words.append(title(parts[1], scenario))
+        i = 2
+    elif len(parts) > 1 and parts[0] in Scenario.model_fields:
+        i = 1  # the section is implied by the field's own name
+    while i < len(parts):
+        part = parts[i]
+        if part == "stages" and i + 1 < len(parts):
+            words.append(_stage_words(parts[1], parts[i + 1], scenario))
+            i += 2
+            continue
+        if part not in _SILENT_PARTS:
+            words.append(id_words(part))
+        i += 1
+    text = ", ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _stage_words(segment: str, stage: str, scenario: Scenario | None) -> str:
+    """A stage of a path (by index or name) in words: "stage meeting"."""
+    seg = scenario.segments.get(segment) if scenario is not None else None
+    if seg is not None and stage.isdigit() and int(stage) < len(seg.stages):
+        stage = seg.stages[int(stage)].name
+    return f"stage {id_words(stage)}"
 
 
 def _letter(i: int) -> str:
