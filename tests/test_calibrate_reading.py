@@ -471,6 +471,6 @@ def test_a_built_scenario_in_another_currency_warns_of_the_dollar_costs(tmp_path
         "warning: the scenario built: published US-dollar amounts are written as they are in "
         "this EUR scenario, not converted: roles.seller.monthly_cost, "
         # Gamma's 2 won deals are too few for a value of its own: the default stands.
-        "roles.team_lead.monthly_cost, segments.gamma.deal_value; replace them with the team's own in EUR (the plan's "
-        "costs read monthly_cost)"
+        "roles.team_lead.monthly_cost, segments.gamma.deal_value; replace them with the "
+        "team's own in EUR (the plan's costs read monthly_cost)"
     ) in output
