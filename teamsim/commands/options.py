@@ -14,7 +14,8 @@ SetOption = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
-        help="Override a field: path=value (e.g. roles.seller.headcount=12). Repeatable.",
+        # An example short enough for the help's column at 80: a path is never cut.
+        help="Override a field: path=value, as in plan.confidence=0.9; repeatable.",
         show_default=False,
     ),
 ]
