@@ -50,7 +50,8 @@ DetailOption = Annotated[
     typer.Option(
         "--detail",
         help="Also store the raw event tables (time use, calls, funnel, deals, waits, "
-        "days away, utilisation by day): about 11 MB a default run of 20 replications; "
+        "days away, utilisation by day): about 11 MB more for a default run of 20 "
+        "replications (benchmarks/bench_store.py); "
         "without it the run keeps its KPIs and its per-person and per-month tables.",
     ),
 ]
