@@ -51,7 +51,7 @@ DetailOption = Annotated[
         "--detail",
         help="Also store the raw event tables (time use, calls, funnel, deals, waits, "
         "days away, utilisation by day): about 11 MB more for a default run of 20 "
-        "replications (benchmarks/bench_store.py); "
+        "replications (measured: make bench); "
         "without it the run keeps its KPIs and its per-person and per-month tables.",
     ),
 ]
