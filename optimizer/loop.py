@@ -381,11 +381,27 @@ def _describe(
     return "; ".join(parts) or "no change"
 
 
+def _chance(p: float) -> str:
+    """A probability as every report of P(plan met) writes it: "83.3 %".
+
+    The terminal's verify view writes P(plan met) through ``teamsim.format.fmt_value``
+    (one decimal, a space before "%"), which a pure package cannot import; this is that
+    format, so the reason and the view beside it say one number.
+    """
+    return f"{100 * p:.1f} %"
+
+
+def _p_with_interval(it: Iteration, label: str) -> str:
+    return (
+        f"{label} {_chance(it.p_plan_met)} "
+        f"(95 % interval {_chance(it.p_low)} to {_chance(it.p_high)})"
+    )
+
+
 def _met(it: Iteration, target: float) -> str:
     return (
-        f"{outcome_label(it.scenario)} {it.p_plan_met:.0%} "
-        f"(95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
-        f"reaches the {target:.0%} asked for, with a plan margin of {it.plan_factor - 1:+.0%}"
+        f"{_p_with_interval(it, outcome_label(it.scenario))} reaches the {_chance(target)} "
+        f"asked for, with a plan margin of {it.plan_factor - 1:+.0%}"
     )
 
 
@@ -399,9 +415,8 @@ def _cannot_staff(factor: float, exc: InfeasiblePlanError) -> tuple[str, tuple[D
 
 def _below(it: Iteration, scenario: Scenario) -> str:
     return (
-        f"{outcome_label(scenario)} {it.p_plan_met:.0%} "
-        f"(95 % interval {it.p_low:.0%}-{it.p_high:.0%}) "
-        f"is below the {scenario.plan.confidence:.0%} asked for"
+        f"{_p_with_interval(it, outcome_label(scenario))} "
+        f"is below the {_chance(scenario.plan.confidence)} asked for"
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim import KPIS, SimResult, spread, t_quantile, wilson_interval
 from sim.scenario import Level, Scenario
+from teamsim.format import ROW_UNITS, in_points
 from teamsim.plan_met_view import definition
 
 
@@ -147,12 +148,41 @@ def team_frame(result: Comparison) -> pd.DataFrame:
 
 
 def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
-    """The sheets of the comparison workbook (the team sheet defines P(plan met))."""
+    """The sheets of the comparison workbook (the team sheet defines P(plan met)).
+
+    The comparison sheet: a row per KPI, each side's mean in the KPI's ``unit``, then
+    each difference from the first side with its interval in ``difference_unit``: a
+    difference of shares in percentage points (``teamsim.format.in_points``: 0.09 is
+    9.0 pp, as the terminal shows it, not "9.0 %"), any other in the KPI's unit. The
+    frame's ``attrs[ROW_UNITS]`` tells the workbook which columns those are.
+    """
     wide = result.wide()
     for col in [c for c in wide.columns if c.endswith(" CI")]:
         wide[col.replace(" CI", " CI low")] = [v[0] for v in wide[col]]
         wide[col.replace(" CI", " CI high")] = [v[1] for v in wide[col]]
         wide = wide.drop(columns=[col])
+    base = result.sides[0].label
+    differences = [
+        c
+        for s in result.sides[1:]
+        for c in (
+            f"{s.label} - {base}",
+            f"{s.label} - {base} CI low",
+            f"{s.label} - {base} CI high",
+        )
+        if c in wide.columns
+    ]
+    if "unit" in wide.columns:
+        shares = wide["unit"] == "share"
+        for col in differences:
+            values = wide[col].astype(float)
+            wide[col] = values.mask(shares, values.map(in_points))
+        wide.insert(
+            list(wide.columns).index("unit") + 1,
+            "difference_unit",
+            wide["unit"].mask(shares, "points"),
+        )
+        wide.attrs[ROW_UNITS] = dict.fromkeys(differences, "difference_unit")
     sheets = {"comparison": wide, "team": team_frame(result)}
     for side in result.sides:
         sheets[f"replications {side.label}"[:31]] = side.kpi_replications

@@ -20,8 +20,10 @@ from openpyxl.utils import get_column_letter
 
 from sim import KPIS, TeamsimError
 from sim.scenario import Scenario
+from teamsim.format import ROW_UNITS
 from teamsim.runs_io import stored_scenario
 from teamsim.store import DETAIL_TABLES, Store
+from teamsim.verify_view import _titled as titled_roles
 
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 # Sheets longer than this keep Excel's general format: the summaries are far shorter.
@@ -42,8 +44,12 @@ SUMMARY_FIRST = (
     "sweep_summary",
 )
 
-# Excel number formats: shares as percentages, money with separators and its currency.
+# Excel number formats: shares as percentages, money with separators and its currency,
+# counts with separators and a decimal (a plan card's 13.3 deals a month), differences of
+# shares in percentage points (values in points, teamsim.format.in_points).
 PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0.0"
+POINTS_FORMAT = '0.0 "pp"'
 
 
 def money_format(currency: str) -> str:
@@ -79,6 +85,11 @@ _TABLE_UNITS: dict[str, dict[str, str]] = {
     "attainment_by_unit": dict.fromkeys(("attainment", "p10", "p50", "p90"), "share"),
     "plan_met": dict.fromkeys(("mean", "ci_low", "ci_high"), "share"),
 }
+
+# Yes/no outcomes a replication (sim.Kpi.share: plan met or not): their percentiles are 0
+# or 1 and say nothing, so the kpis sheet leaves them empty, as the terminal's KPI table does.
+_CHANCE_KPIS = frozenset(k.name for k in KPIS if k.share)
+_PERCENTILES = ("p10", "p50", "p90")
 
 # Called after each table is written: tables done so far, and the table's name.
 Progress = Callable[[int, str], None]
@@ -204,7 +215,8 @@ def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTab
 
     ``meta``: the run's :meth:`Store.run_meta`. In reading order (:func:`ordered`), with
     dates beside the day, week, month and minute columns (:func:`with_dates`) when the
-    run's scenario still validates. The CLI's ``runs export`` and the dashboard's Runs
+    run's scenario still validates, and role titles for ids in the iterations' capacity
+    factors and days held. The CLI's ``runs export`` and the dashboard's Runs
     page both export through here, so their workbooks agree.
 
     Raises:
@@ -219,7 +231,26 @@ def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTab
         scenario = None
     if scenario is not None:
         tables = {n: with_dates(f, scenario) for n, f in tables.items()}
+        if "iterations" in tables:
+            tables["iterations"] = _iterations_titled(tables["iterations"], scenario)
     return RunTables(tables, scenario)
+
+
+# The iterations' worded columns that name roles ("client_manager 1.00, ...").
+_ROLE_WORDED = ("capacity_factor", "days_held")
+
+
+def _iterations_titled(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The iterations with role titles for ids: "Client manager 1.00".
+
+    As the terminal's verify iterations table words them (``teamsim.verify_view``).
+    """
+    out = frame.copy()
+    for column in (c for c in _ROLE_WORDED if c in out.columns):
+        out[column] = [
+            v if not isinstance(v, str) else titled_roles(v, scenario) for v in out[column]
+        ]
+    return out
 
 
 class ExportError(TeamsimError):
@@ -275,11 +306,13 @@ def write_workbook(
     notes = dict(about or {})
     if currency:
         notes["currency"] = f"{currency}: every amount of money in this workbook"
-    shown = {n: _for_people(f, currency) for n, f in tables.items()}
+    shown = {n: _for_people(n, f, currency) for n, f in tables.items()}
     # Without a currency the caller formats its own sheets (calibrate's workbook does).
     formats = (
         {
             "share": PERCENT_FORMAT,
+            "points": POINTS_FORMAT,
+            "count": COUNT_FORMAT,
             "currency": money_format(currency),
             currency: money_format(currency),
         }
@@ -292,15 +325,39 @@ def write_workbook(
     return path
 
 
-def _for_people(frame: pd.DataFrame, currency: str | None) -> pd.DataFrame:
-    """A table as a sheet shows it: month names for month indexes, the currency named."""
+def _for_people(name: str, frame: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    """A table as a sheet shows it: month names for month indexes, the currency named.
+
+    A plan card gets a ``unit`` a row (:func:`_plan_card_units`), so each row is formatted
+    as what it counts; the KPIs' yes/no outcomes lose their percentiles (0 or 1).
+    """
     shown = frame
-    for index, name in _MONTH_COLUMNS.items():
-        if index in shown.columns and name in shown.columns:
-            shown = shown.drop(columns=[index]).rename(columns={name: index})
-    if currency and "unit" in shown.columns:
-        shown = shown.assign(unit=shown["unit"].replace({"currency": currency}))
+    for index, month in _MONTH_COLUMNS.items():
+        if index in shown.columns and month in shown.columns:
+            shown = shown.drop(columns=[index]).rename(columns={month: index})
+    if name == "plan_card" and "unit" not in shown.columns and "step" in shown.columns:
+        shown = shown.copy()
+        _insert_after(shown, "name", "unit", _plan_card_units(shown["step"]))
+    if name == "kpis" and "kpi" in shown.columns:
+        chance = shown["kpi"].isin(_CHANCE_KPIS)
+        shown = shown.copy()
+        for column in (c for c in _PERCENTILES if c in shown.columns):
+            shown[column] = shown[column].astype(float).mask(chance)
+    if currency:
+        for column in ("unit", *shown.attrs.get(ROW_UNITS, {}).values()):
+            if column in shown.columns:
+                shown = shown.assign(**{column: shown[column].replace({"currency": currency})})
     return shown
+
+
+def _plan_card_units(steps: pd.Series) -> list[str]:
+    """Each plan card row's unit: "currency" for the plan and revenue rows, else "count".
+
+    As :class:`optimizer.CardLine` sets ``unit`` (a revenue line is money, every other line
+    a number of deals, entries, leads, conversations or dials); the plan row is the plan's
+    money, the quota rows dials a day.
+    """
+    return ["currency" if s in ("plan", "revenue") else "count" for s in steps]
 
 
 def _unit_of(table: str, column: str) -> str | None:
@@ -322,22 +379,29 @@ _HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="top")
 def _column_formats(name: str, frame: pd.DataFrame, formats: Mapping[str, str]) -> list[Any]:
     """Each column's number format: None, one for the column, or a list (one per row).
 
-    Percent and money formats by a column's unit (:func:`_unit_of`) or by a row's
-    ``unit``; ``formats``: unit ("share", "currency", the currency's code) -> Excel
-    number format.
+    Percent and money formats by the column the frame's ``attrs[ROW_UNITS]`` names for a
+    column, else by a column's own unit (:func:`_unit_of`), else by the row's ``unit``;
+    ``formats``: unit ("share", "currency", the currency's code,
+    "count", "points") -> Excel number format. Yes/no columns stay TRUE/FALSE.
     """
     found: list[Any] = [None] * len(frame.columns)
     if not formats or len(frame) > _FORMATTED_ROWS:
         return found  # a raw event table: formatting a million cells costs minutes
-    units = [str(u) for u in frame["unit"]] if "unit" in frame.columns else None
+    row_units: Mapping[str, str] = frame.attrs.get(ROW_UNITS, {})
     for i, header in enumerate(frame.columns):
-        fixed = _unit_of(name, str(header))
-        if not pd.api.types.is_numeric_dtype(frame[header]) or header == "n":
+        column = frame[header]
+        if (
+            not pd.api.types.is_numeric_dtype(column)
+            or pd.api.types.is_bool_dtype(column)
+            or header == "n"
+        ):
             continue
-        if fixed is not None:
+        fixed = _unit_of(name, str(header))
+        units = row_units.get(str(header), "unit")
+        if str(header) in row_units or (fixed is None and units in frame.columns):
+            found[i] = [formats.get(str(u)) for u in frame[units]]
+        elif fixed is not None:
             found[i] = formats.get(fixed)
-        elif units is not None:
-            found[i] = [formats.get(u) for u in units]
     return found
 
 

@@ -43,18 +43,28 @@ def fmt_value(
     """Format a KPI value by its unit (share, currency, min, days, or a count).
 
     Money goes through :func:`format_money` (in ``locale``, by default the currency's
-    usual one, and in ``scale`` when the value is one of a set shown together).
+    usual one, and in ``scale`` when the value is one of a set shown together). With
+    ``signed``, a difference: "+" before a positive figure, and one that rounds to zero
+    reads "0.0" (never "-0.0", nor "+0.0").
     """
     if value is None or not math.isfinite(value):
         return "-"
-    sign = "+" if signed and value > 0 else ""
     if unit == "share":
-        return f"{sign}{100 * value:.1f} %"
+        return f"{_signed(100 * value, signed, grouped=False)} %"
     if unit == "currency":
         return format_money(value, currency, locale, scale=scale, signed=signed)
     if unit in ("min", "days"):
-        return f"{sign}{value:,.1f} {unit}"
-    return f"{sign}{value:,.1f}"
+        return f"{_signed(value, signed)} {unit}"
+    return _signed(value, signed)
+
+
+def in_points(share_difference: float) -> float:
+    """A difference of two shares in percentage points: 0.5 -> 50.0 (the one rule).
+
+    :func:`fmt_points` writes it for the terminal; the comparison workbook stores it with
+    the number format '0.0 "pp"'.
+    """
+    return 100 * share_difference
 
 
 def fmt_points(value: float | None, *, signed: bool = False) -> str:
@@ -64,8 +74,23 @@ def fmt_points(value: float | None, *, signed: bool = False) -> str:
     """
     if value is None or not math.isfinite(value):
         return "-"
-    sign = "+" if signed and value > 0 else ""
-    return f"{sign}{100 * value:.1f} pp"
+    return f"{_signed(in_points(value), signed, grouped=False)} pp"
+
+
+def _signed(value: float, signed: bool, *, grouped: bool = True) -> str:
+    """A figure to one decimal (``grouped``: with separators); signed: "+1.5", "-1.5", "0.0".
+
+    Rounded first, so -0.04 is "0.0": a difference too small to show has no sign.
+    """
+    shown = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    sign = "+" if signed and shown > 0 else ""
+    return f"{sign}{shown:,.1f}" if grouped else f"{sign}{shown:.1f}"
+
+
+# A frame's attrs entry (pandas DataFrame.attrs) naming, per column, the column that holds
+# that column's unit row by row; without it a sheet formats a row by its ``unit`` column.
+# The comparison workbook's differences of shares are in points (teamsim.export reads it).
+ROW_UNITS = "row_units"
 
 
 def fmt_answer_time(minutes: float) -> str:

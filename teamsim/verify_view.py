@@ -166,8 +166,9 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
                 f"{float(row['plan_factor']) - 1:+.0%}",
                 fmt_value(float(simulated), "share", scenario.currency),
                 fmt_value(float(expected), "share", scenario.currency),
-                f"{float(row['p_plan_met']):.0%} "
-                f"[{float(row['p_low']):.0%}-{float(row['p_high']):.0%}]",
+                f"{fmt_value(float(row['p_plan_met']), 'share', '')} "
+                f"[{fmt_value(float(row['p_low']), 'share', '')}-"
+                f"{fmt_value(float(row['p_high']), 'share', '')}]",
             ],
         )
         factor = titled_roles(str(row["capacity_factor"] or ""), scenario) or "no calls planned"
