@@ -23,7 +23,7 @@ from sim.scenario import Scenario
 from teamsim.format import ROW_UNITS
 from teamsim.runs_io import stored_scenario
 from teamsim.store import DETAIL_TABLES, Store
-from teamsim.verify_view import _titled as titled_roles
+from teamsim.verify_view import titled_roles
 
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 # Sheets longer than this keep Excel's general format: the summaries are far shorter.
