@@ -1413,7 +1413,8 @@ def _outside_the_export(
       date; a closed date later than the end plus the longest plausible cycle (the
       larger of STRAY_GAP_DAYS and the CYCLE_QUANTILE of the cycles of deals closed
       by the end) cannot be in the snapshot, and would stretch the period and the
-      cycle times.
+      cycle times. Judged with STRAY_MIN_RECORDS closed deals or more: a small file
+      (ten deals created on one day) says too little of its own cycles.
 
     Rows left out are removed from ``tables`` and counted in ``left`` (by kind).
     """
@@ -1457,7 +1458,7 @@ def _outside_the_export(
         end: np.datetime64 = last
     else:
         end = np.datetime64(int(days.max()), "D")
-    if Kind.DEALS in tables and tables[Kind.DEALS]["closed"].notna().any():
+    if Kind.DEALS in tables and tables[Kind.DEALS]["closed"].notna().sum() >= STRAY_MIN_RECORDS:
         deals = tables[Kind.DEALS]
         closed = deals["closed"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
         created = deals["created"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")

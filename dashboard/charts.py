@@ -341,8 +341,10 @@ def partial_weeks(scenario: Scenario) -> dict[int, tuple[int, int]]:
     return cut
 
 
-def funnel_by_segment(funnel: pd.DataFrame, replications: int) -> go.Figure:
-    """Deals entering each stage a replication, one funnel per segment (ids in words)."""
+def funnel_by_segment(
+    funnel: pd.DataFrame, replications: int, scenario: Scenario | None = None
+) -> go.Figure:
+    """Deals entering each stage a replication, one funnel per segment (by its title)."""
     title = "Funnel by segment (deals entering each stage, per replication)"
     entered = funnel[funnel["event"] == "entered"]
     if entered.empty:
@@ -354,7 +356,7 @@ def funnel_by_segment(funnel: pd.DataFrame, replications: int) -> go.Figure:
         .reset_index(name="deals")
     )
     segments = sorted(counts["segment"].unique())
-    titles = [names.humane(str(s)) for s in segments]
+    titles = [names.title(str(s), scenario) for s in segments]
     fig = make_subplots(rows=1, cols=len(segments), subplot_titles=titles)
     for i, segment in enumerate(segments, start=1):
         part = counts[counts["segment"] == segment].sort_values("stage")
@@ -362,7 +364,7 @@ def funnel_by_segment(funnel: pd.DataFrame, replications: int) -> go.Figure:
             go.Funnel(
                 y=[names.humane(str(n)) for n in part["stage_name"]],
                 x=part["deals"],
-                name=names.humane(str(segment)),
+                name=names.title(str(segment), scenario),
                 textinfo="value+percent initial",
                 texttemplate="%{value:,.0f} (%{percentInitial:.0%})",
                 marker={"color": PALETTE[(i - 1) % len(PALETTE)]},

@@ -95,7 +95,8 @@ def test_ids_become_titles() -> None:
     assert names.title("stage_work", scenario) == "Deal work"
     assert names.title("head_of_unit", scenario) == "Head of direct sales"
     assert names.title("client_manager.03", scenario) == "Client manager 3"
-    assert names.title("consumer_loan", scenario) == "Consumer loan"
+    assert names.title("consumer_loan", scenario) == "Consumer loans"  # its title
+    assert names.title("consumer_loan") == "Consumer loan"  # no scenario: the id in words
 
 
 @pytest.mark.parametrize(
@@ -133,8 +134,8 @@ def test_utilisation_heatmap_rows_are_people(result: SimResult) -> None:
 
 
 def test_funnel_has_a_panel_per_segment(result: SimResult) -> None:
-    fig = charts.funnel_by_segment(result.frames.funnel, result.replications)
-    assert [t.name for t in fig.data] == ["Consumer loan", "Payroll project"]
+    fig = charts.funnel_by_segment(result.frames.funnel, result.replications, result.scenario)
+    assert [t.name for t in fig.data] == ["Consumer loans", "Payroll projects"]
     first = fig.data[0]
     assert list(first.y) == ["Consultation", "Meeting", "Application", "Contract"]
     assert list(first.x) == sorted(first.x, reverse=True)  # a funnel narrows
@@ -190,7 +191,7 @@ def test_levers_become_overrides_the_loader_accepts() -> None:
     assert head.kind == "people" and head.value == 1
     managers = found["roles.client_manager.headcount"]
     assert managers.value == {"current": 14, "min": 6, "max": 30}
-    assert found["segments.consumer_loan.stages.1.convert"].label == "meeting"
+    assert found["segments.consumer_loan.stages.1.convert"].label == "Meeting"
     values = {
         managers.key: {"current": 12, "min": 6, "max": 30},
         "policies.occupancy_cap": 0.85,  # unchanged: no override

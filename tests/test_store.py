@@ -383,12 +383,13 @@ def test_a_store_written_before_the_change_opens_lists_shows_and_exports(tmp_pat
         assert listed.exit_code == 0, listed.output
         assert "r1-valid" in listed.output and "r2-stale" in listed.output
         valid = _show(path, "r1-valid")
-        assert _shows(valid["scenario_hash"], valid_hash)
-        assert _shows(valid["scenario_text_hash"], valid_text_hash)
-        assert valid["label"] == "old run" and valid["param: overrides"] == str(OVERRIDES)
+        assert _shows(valid["Scenario hash"], valid_hash)
+        assert _shows(valid["Scenario text hash"], valid_text_hash)
+        # runs show words its keys; a list param is written as its items.
+        assert valid["Label"] == "old run" and valid["Changes (--set)"] == ", ".join(OVERRIDES)
         stale = _show(path, "r2-stale")
-        assert stale["scenario_hash"].startswith("- (unknown")
-        assert _shows(stale["scenario_text_hash"], stale_text_hash)
+        assert stale["Scenario hash"].startswith("- (unknown")
+        assert _shows(stale["Scenario text hash"], stale_text_hash)
         for run_id, means in (("r1-valid", [1.5, 2.0]), ("r2-stale", [3.5, 4.0])):
             out = tmp_path / folder
             exported = runner.invoke(

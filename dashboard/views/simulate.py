@@ -163,7 +163,7 @@ def show_results(
                  "policies.occupancy_cap), yellow at it, blue below it.",
                  key=f"{key}_utilisation")  # fmt: skip
     if "funnel" in frames:
-        ui.chart(charts.funnel_by_segment(frames["funnel"], replications),
+        ui.chart(charts.funnel_by_segment(frames["funnel"], replications, scenario),
                  "Deals entering each stage in one replication (the whole horizon); the share "
                  "is of the deals that entered the first stage.", key=f"{key}_funnel")  # fmt: skip
     if "waits" in frames:
