@@ -42,6 +42,15 @@ class Level(StrEnum):
 MONTHS_A_YEAR = 12
 
 
+# What a by-month list may be written as (one number, one value or twelve), for editors
+# checking a file against the JSON schema: the sales plan and the seasonal factors.
+ByMonthInput = (
+    PositiveFloat
+    | Annotated[list[PositiveFloat], Field(min_length=1, max_length=1)]
+    | Annotated[list[PositiveFloat], Field(min_length=MONTHS_A_YEAR, max_length=MONTHS_A_YEAR)]
+)
+
+
 def every_month_or_twelve(value: list[float]) -> list[float]:
     """A by-month list's length rule: 1 value (every month) or 12 (January to December).
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator
 
 from sim.scenario.base import (
-    MONTHS_A_YEAR,
+    ByMonthInput,
     Frozen,
     PositiveFloat,
     every_month_or_twelve,
@@ -32,14 +32,8 @@ class SeasonKind(StrEnum):
     CLIENT_DELAY = "client_delay"
 
 
-# What a list of factors may be written as, for editors checking a file against the schema.
-FactorsInput = (
-    PositiveFloat
-    | Annotated[list[PositiveFloat], Field(min_length=1, max_length=1)]
-    | Annotated[list[PositiveFloat], Field(min_length=MONTHS_A_YEAR, max_length=MONTHS_A_YEAR)]
-)
 Factors = Annotated[
-    list[PositiveFloat], BeforeValidator(scalar_to_list, json_schema_input_type=FactorsInput)
+    list[PositiveFloat], BeforeValidator(scalar_to_list, json_schema_input_type=ByMonthInput)
 ]
 
 _EVERY_MONTH = (

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from sim.scenario.base import (
     MONTHS_A_YEAR,
+    ByMonthInput,
     Frozen,
     Identifier,
     Level,
@@ -33,13 +34,6 @@ class DutyScale(StrEnum):
     FIXED_PER_WEEK = "fixed_per_week"
     FIXED_PER_MONTH = "fixed_per_month"
 
-
-# What a plan may be written as, for editors checking a file against the JSON schema.
-PlanInput = (
-    PositiveFloat
-    | Annotated[list[PositiveFloat], Field(min_length=1, max_length=1)]
-    | Annotated[list[PositiveFloat], Field(min_length=MONTHS_A_YEAR, max_length=MONTHS_A_YEAR)]
-)
 
 PER_HEAD_SCALES = (DutyScale.HEAD_PER_DAY, DutyScale.HEAD_PER_WEEK, DutyScale.HEAD_PER_MONTH)
 EVENT_SCALES = (DutyScale.DEAL, DutyScale.APPROVAL, DutyScale.ESCALATION)
@@ -85,7 +79,7 @@ class SalesPlan(Frozen):
 
     revenue_per_month: Annotated[
         list[PositiveFloat],
-        BeforeValidator(scalar_to_list, json_schema_input_type=PlanInput),
+        BeforeValidator(scalar_to_list, json_schema_input_type=ByMonthInput),
     ] = Field(
         description=(
             "Revenue a calendar month, scenario currency: one value for every month, or "
