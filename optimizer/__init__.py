@@ -5,7 +5,7 @@ simulated and recalibrated until it holds); nothing is printed or written. The f
 the package: front ends import from here, never from the modules behind it.
 """
 
-from optimizer.card import CardLine, PlanCard, QuotaLine, plan_card
+from optimizer.card import CardLine, PlanCard, QuotaLine, plan_card, step_unit
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
 from optimizer.loop import VerifiedPlan, verify
@@ -33,5 +33,6 @@ __all__ = [
     "plan",
     "plan_card",
     "sells",
+    "step_unit",
     "verify",
 ]

@@ -31,6 +31,16 @@ from sim.scenario import Scenario
 STEPS = ("revenue", "won", "deals", "stage", "leads", "conversations", "dials")
 
 
+def step_unit(step: str) -> str:
+    """A plan card row's unit: "currency" for the plan and revenue, else "count".
+
+    A revenue line is money; every other line a number of deals, entries, leads,
+    conversations or dials (quota rows dials a day). The one rule for the card's lines and
+    for the stored card's rows (teamsim.export formats each row by it).
+    """
+    return "currency" if step in ("plan", "revenue") else "count"
+
+
 @dataclass(frozen=True)
 class Term:
     """One operand of a card line's arithmetic: a named figure and its unit."""
@@ -219,7 +229,7 @@ class _Lines:
                 channel=channel,
                 in_person=in_person,
                 target=target,
-                unit="currency" if step == "revenue" else "count",
+                unit=step_unit(step),
                 per_month=per_month,
                 per_person_day=day,
                 per_person_week=day * self.days_per_week,

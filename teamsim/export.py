@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from optimizer import step_unit
 from sim import KPIS, TeamsimError
 from sim.scenario import Scenario
 from teamsim.format import ROW_UNITS
@@ -351,13 +352,8 @@ def _for_people(name: str, frame: pd.DataFrame, currency: str | None) -> pd.Data
 
 
 def _plan_card_units(steps: pd.Series) -> list[str]:
-    """Each plan card row's unit: "currency" for the plan and revenue rows, else "count".
-
-    As :class:`optimizer.CardLine` sets ``unit`` (a revenue line is money, every other line
-    a number of deals, entries, leads, conversations or dials); the plan row is the plan's
-    money, the quota rows dials a day.
-    """
-    return ["currency" if s in ("plan", "revenue") else "count" for s in steps]
+    """Each stored plan card row's unit, by the card's own rule (optimizer.step_unit)."""
+    return [step_unit(str(s)) for s in steps]
 
 
 def _unit_of(table: str, column: str) -> str | None:
