@@ -13,7 +13,7 @@ from optimizer.rates import Rates
 from optimizer.team import Unit
 from sim.rules.activities import TimeUse
 from sim.rules.calls import contacts_per_day, dial_economics
-from sim.rules.deals import deal_economics, lead_segments
+from sim.rules.deals import deal_economics, lead_segments, segments_sold
 from sim.rules.duties import deal_duties
 from sim.rules.season import SeasonKind, factor
 from sim.scenario import Level, Scenario
@@ -161,7 +161,10 @@ def lead_economics(sc: Scenario, r: Rates, unit: Unit, segment: str) -> LeadEcon
 
 
 def unit_lead_segments(sc: Scenario, unit: Unit, channel: str) -> dict[str, float]:
-    """Segment -> share of a channel's leads that this unit's people work."""
-    role = sc.roles[unit.role]
-    segments = role.segments if role.segments is not None else list(sc.segments)
-    return lead_segments(sc, channel, segments)
+    """Segment -> share of the leads this unit's people book by dialling ``channel``.
+
+    Owner first (sim.rules.deals.lead_segments): the channel's mix over the segments
+    they sell. Leads that arrive by themselves go segment first: ``lead_segments(sc,
+    channel)``, then to the segment's sellers (optimizer.model).
+    """
+    return lead_segments(sc, channel, segments_sold(sc, unit.role))

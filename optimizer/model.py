@@ -8,9 +8,10 @@ built in one loop and named from its indices, so ``problem.writeLP`` reads as th
 Every coefficient is an expected value of a rule the simulator draws from (sim.rules):
 the model only decides the volumes (dials per channel, requests answered, headcount)
 and reads what they cost and bring. Leads are worked by whoever got them, as in the
-simulated days: a dialled lead by the dialler, an inbound lead by the person who
-answered (when they sell its segment), a referral by a seller drawn in proportion to
-selling share (``split``, for the team ``team``).
+simulated days: a dialled lead by the dialler, of a segment they sell; a lead that
+arrives by itself is of a segment in the channel's mix first (sim.rules.deals.
+lead_segments), then the answerer's when they sell that segment, else (and a referral)
+a seller's of it drawn in proportion to selling share (``split``, for the team ``team``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from optimizer.team import Unit, allocation_units, sizing_units
 from sim.rules import duties as duty_rule
 from sim.rules.activities import TimeUse
 from sim.rules.calls import dial_order, dialled_channels, pool_shares
+from sim.rules.deals import lead_segments, segments_sold
 from sim.rules.people import lead_weight, person_id
 from sim.rules.service import Desk, answering_roles, desks
 from sim.scenario import Level, Scenario
@@ -379,23 +381,18 @@ def _plan(model: Model, relax: frozenset[str]) -> None:
         )
 
 
-def _owns_inbound(sc: Scenario, role_id: str, channel: str) -> bool:
-    """Whether people of a role own the inbound leads they answer (they sell its segment)."""
-    role = sc.roles[role_id]
-    segments = role.segments if role.segments is not None else list(sc.segments)
-    return role.sells > 0 and any(channel in sc.segments[s].channels for s in segments)
+def _split(model: Model, segment: str) -> dict[str, float]:
+    """Unit -> share of the leads of ``segment`` that come to its sellers by themselves.
 
-
-def _split(model: Model, channel: str) -> dict[str, float]:
-    """Unit -> share of the leads of ``channel`` that arrive by themselves (referrals).
-
-    In proportion to people x selling share x presence among the sellers of a segment
-    the channel feeds (sim.model.inbound.assign draws among those present).
+    Referrals, and inbound requests answered by someone who does not sell the segment:
+    in proportion to people x selling share x presence among the sellers of the
+    segment (sim.rules.deals.segments_sold; sim.model.inbound.assign draws among those
+    present).
     """
     sc = model.scenario
     weights: dict[str, float] = {}
     for u in model.units:
-        if _owns_inbound(sc, u.role, channel):
+        if segment in segments_sold(sc, u.role):
             people = model.team.get(u.role, 0) if model.mode == PlanMode.SIZING else 1
             weights[u.id] = people * lead_weight(sc.roles[u.role]) * u.presence
     total = sum(weights.values())
@@ -403,38 +400,51 @@ def _split(model: Model, channel: str) -> dict[str, float]:
 
 
 def _leads(model: Model) -> None:
-    """Every lead is worked by the one who got it: deals = the leads a unit receives."""
+    """Every lead is worked by the one who got it: deals = the leads a unit receives.
+
+    A dialled lead is the dialler's, of a segment they sell (owner first); a lead that
+    arrives by itself is of a segment in the channel's mix, then the answerer's if they
+    sell it, else its sellers' by ``_split`` (segment first; sim.rules.deals.lead_segments).
+    """
     sc = model.scenario
     dials, answers = _by_first(model.dials), _by_second(model.answers)
     received: dict[tuple[str, str], tuple[Terms, float]] = {k: ({}, 0.0) for k in model.deals}
     units = {u.id: u for u in model.units}
 
-    def give(uid: str, channel: str, var: pulp.LpVariable | None, amount: float) -> None:
-        for sid, share in unit_lead_segments(sc, units[uid], channel).items():
-            if (uid, sid) not in received:
-                continue
-            terms, const = received[uid, sid]
-            if var is None:
-                const += amount * share
-            else:
-                _add(terms, var, amount * share)
-            received[uid, sid] = (terms, const)
+    def receive(uid: str, sid: str, var: pulp.LpVariable | None, amount: float) -> None:
+        if (uid, sid) not in received:
+            return
+        terms, const = received[uid, sid]
+        if var is None:
+            const += amount
+        else:
+            _add(terms, var, amount)
+        received[uid, sid] = (terms, const)
 
     for uid, rows in dials.items():
         for cid, var in rows:
-            give(uid, cid, var, model.channels[cid].leads_per_dial)
+            per_dial = model.channels[cid].leads_per_dial
+            for sid, share in unit_lead_segments(sc, units[uid], cid).items():
+                receive(uid, sid, var, per_dial * share)
     for cid, ch in model.channels.items():
-        split = _split(model, cid)
+        if ch.fixed_leads_per_day <= 0 and ch.lead_share <= 0:
+            continue
+        mix = lead_segments(sc, cid)  # segment first
+        splits = {sid: _split(model, sid) for sid in mix}
         if ch.fixed_leads_per_day > 0:
-            for uid, share in split.items():
-                give(uid, cid, None, ch.fixed_leads_per_day * share)
-        if ch.lead_share > 0:
-            for uid, var in answers[cid]:
-                if _owns_inbound(sc, units[uid].role, cid):
-                    give(uid, cid, var, ch.lead_share)
+            for sid, share in mix.items():
+                for uid, part in splits[sid].items():
+                    receive(uid, sid, None, ch.fixed_leads_per_day * part * share)
+        if ch.lead_share <= 0:
+            continue
+        for uid, var in answers[cid]:
+            mine = segments_sold(sc, units[uid].role)
+            for sid, share in mix.items():
+                if sid in mine:
+                    receive(uid, sid, var, ch.lead_share * share)
                 else:
-                    for owner, share in split.items():
-                        give(owner, cid, var, ch.lead_share * share)
+                    for owner, part in splits[sid].items():
+                        receive(owner, sid, var, ch.lead_share * part * share)
     for (uid, sid), var in model.deals.items():
         terms, const = received[uid, sid]
         row = {var: 1.0, **{v: -c for v, c in terms.items()}}

@@ -99,11 +99,37 @@ class Deal:
         )
 
 
-def _segment(w: World, owner: Person, channel: str, u: float) -> str:
-    """The segment a lead of ``channel`` goes to (sim.rules.deals.lead_segments)."""
-    key = (channel, owner.role_id)
+@dataclass(frozen=True, slots=True)
+class Draws:
+    """A new deal's stream, keyed by where it came from, and its first three uniforms."""
+
+    keys: tuple[int, ...]  # (purpose, *keys) of its stream
+    rng: np.random.Generator
+    segment: float  # draws its segment (sim.rules.deals.lead_segments)
+    escalate: float  # whether the deal is escalated once
+    stage: float  # and at which stage
+
+
+def draws(w: World, keys: tuple[int, ...]) -> Draws:
+    """The stream of a deal keyed ``keys`` and its first draws, before its owner is known.
+
+    A lead that arrives by itself draws its segment before its owner (segment first,
+    sim.rules.deals.lead_segments), from the same uniform a dialled lead draws it by.
+    """
+    rng = stream(w.seed, w.replication, Purpose(keys[0]), *keys[1:])
+    u_segment, u_escalate, u_stage = rng.random(3).tolist()
+    return Draws(keys, rng, u_segment, u_escalate, u_stage)
+
+
+def lead_segment(w: World, channel: str, u: float, owner: Person | None = None) -> str:
+    """The segment of a lead of ``channel`` (sim.rules.deals.lead_segments).
+
+    ``owner`` None: a lead that arrives by itself, in the channel's mix over every
+    segment it feeds; else a lead booked by ``owner``, among the segments they sell.
+    """
+    key = (channel, owner.role_id if owner is not None else None)
     if key not in w.segment_weights:
-        shares = lead_segments(w.sc, channel, owner.segments)
+        shares = lead_segments(w.sc, channel, owner.segments if owner is not None else None)
         w.segment_weights[key] = (list(shares), list(accumulate(shares.values())))
     mine, weights = w.segment_weights[key]
     return mine[min(bisect_right(weights, u * weights[-1]), len(mine) - 1)]
@@ -112,27 +138,25 @@ def _segment(w: World, owner: Person, channel: str, u: float) -> str:
 def create_deal(
     w: World,
     owner: Person,
+    lead: Draws,
+    *,
     channel: str,
     t: float,
-    keys: tuple[int, ...],
-    *,
+    segment: str,
     repeat_of: Deal | None = None,
 ) -> Deal:
-    """A new deal entering its first stage at ``t``; starts its process."""
-    rng = stream(w.seed, w.replication, Purpose(keys[0]), *keys[1:])
-    u_segment, u_escalate, u_stage = rng.random(3).tolist()
-    sid = repeat_of.segment_id if repeat_of else _segment(w, owner, channel, u_segment)
-    seg = w.sc.segments[sid]
-    escalate = int(u_stage * len(seg.stages)) if u_escalate < seg.escalation_rate else -1
+    """A new deal of ``segment`` entering its first stage at ``t``; starts its process."""
+    seg = w.sc.segments[segment]
+    escalate = int(lead.stage * len(seg.stages)) if lead.escalate < seg.escalation_rate else -1
     deal = Deal(
         id=w.new_deal_id(),
-        segment_id=sid,
+        segment_id=segment,
         seg=seg,
         channel=channel,
         owner=owner,
         created=t,
-        keys=keys,
-        rng=rng,
+        keys=lead.keys,
+        rng=lead.rng,
         repeat=repeat_of is not None,
         conversion_x=owner.conversion_x,
         productivity=owner.productivity(max(0, w.clock.day_of(t))),
@@ -235,6 +259,7 @@ def _repeat(w: World, deal: Deal, start: float) -> Generator[Any, Any, None]:
     owner, day = deal.owner, w.day_for(start)
     if not owner.in_seat(day):  # the seller has left: the client comes back to a peer
         owner = w.peer(owner, day) or owner
+    lead = draws(w, (*deal.keys, REPEAT_KEY))
     create_deal(
-        w, owner, channel=deal.channel, t=start, keys=(*deal.keys, REPEAT_KEY), repeat_of=deal
+        w, owner, lead, channel=deal.channel, t=start, segment=deal.segment_id, repeat_of=deal
     )

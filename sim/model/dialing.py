@@ -31,7 +31,7 @@ from sim.model.calls import (
     draw_one,
 )
 from sim.model.clock import NEVER
-from sim.model.deals import create_deal
+from sim.model.deals import create_deal, draws, lead_segment
 from sim.model.people import Person, State
 from sim.model.streams import Purpose, key_of
 from sim.model.tasks import Task
@@ -153,7 +153,10 @@ def new_lead(w: World, p: Person, channel: str, t: float) -> None:
     """A lead booked by ``p``: a deal they own, on a stream keyed by them and a counter."""
     keys = (Purpose.DEALS, key_of(p.role_id), p.index, p.deals_made)
     p.deals_made += 1
-    create_deal(w, p, channel=channel, t=t, keys=keys)
+    # Owner first: the dialler books a lead of a segment they sell (sim.rules.deals).
+    lead = draws(w, keys)
+    segment = lead_segment(w, channel, lead.segment, owner=p)
+    create_deal(w, p, lead, channel=channel, t=t, segment=segment)
 
 
 def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> None:

@@ -19,13 +19,14 @@ from numpy.typing import NDArray
 
 from sim.mode import SimMode
 from sim.model.clock import NEVER, Clock
-from sim.model.deals import create_deal
+from sim.model.deals import create_deal, draws, lead_segment
 from sim.model.people import Person, State
 from sim.model.streams import Purpose, key_of, stream
 from sim.model.tasks import Task
 from sim.model.world import World
 from sim.rules.activities import TimeUse
 from sim.rules.day import arrival_min_per_day
+from sim.rules.deals import segments_sold
 from sim.rules.people import lead_weight
 from sim.scenario.market import InboundChannel, ReferralChannel
 
@@ -45,9 +46,9 @@ class Desk:
     idle: list[int] = field(default_factory=list)
     calling: list[int] = field(default_factory=list)  # likewise, those in a run of calls
     working: list[int] = field(default_factory=list)  # likewise, in work a request outranks
-    sellers: dict[str, list[Person]] = field(default_factory=dict)  # by channel, cached
+    sellers: dict[str, list[Person]] = field(default_factory=dict)  # by segment, cached
     seller_sets: dict[str, set[Person]] = field(default_factory=dict)
-    # by channel: the day, the sellers present and their cumulative lead weights
+    # by segment: the day, the sellers present and their cumulative lead weights
     present: dict[str, tuple[int, list[Person], list[float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -100,31 +101,32 @@ def arrival_times(
     return np.sort(wall)
 
 
-def sellers_for(w: World, channel: str) -> list[Person]:
-    """Sellers with a segment fed by ``channel``."""
-    if channel not in w.desk.sellers:
-        fed = {s for s, seg in w.sc.segments.items() if channel in seg.channels}
-        w.desk.sellers[channel] = [p for p in w.people if p.sells > 0 and fed & set(p.segments)]
-        w.desk.seller_sets[channel] = set(w.desk.sellers[channel])
-    return w.desk.sellers[channel]
+def sellers_for(w: World, segment: str) -> list[Person]:
+    """The people who own leads of ``segment`` (sim.rules.deals.segments_sold)."""
+    if segment not in w.desk.sellers:
+        roles = {rid for rid in w.sc.roles if segment in segments_sold(w.sc, rid)}
+        w.desk.sellers[segment] = [p for p in w.people if p.role_id in roles]
+        w.desk.seller_sets[segment] = set(w.desk.sellers[segment])
+    return w.desk.sellers[segment]
 
 
-def assign(w: World, channel: str, t: float, u: float) -> Person | None:
-    """The owner of a lead that arrived by itself (a referral, say).
+def assign(w: World, segment: str, t: float, u: float) -> Person | None:
+    """The owner of a lead of ``segment`` that arrived by itself (a referral, say).
 
-    A seller at work on the day, drawn with probability in proportion to their selling
-    share (sim.rules.people.lead_weight) by the lead's uniform ``u``; with nobody at
-    work, among the sellers in seat (away that day); with nobody in seat, None (nobody
-    has joined yet, or all have left).
+    Segment first (sim.rules.deals.lead_segments): the lead's segment is drawn, then its
+    owner among the sellers of that segment: a seller at work on the day, drawn with
+    probability in proportion to their selling share (sim.rules.people.lead_weight) by
+    the lead's uniform ``u``; with nobody at work, among the sellers in seat (away that
+    day); with nobody in seat, None (nobody has joined yet, or all have left).
     """
     d = w.day_for(t)
-    sellers = sellers_for(w, channel)
-    day, present, cum = w.desk.present.get(channel, (-1, [], []))
+    sellers = sellers_for(w, segment)
+    day, present, cum = w.desk.present.get(segment, (-1, [], []))
     if day != d:  # who is present changes by the day only
         seated = [p for p in sellers if p.in_seat(d)]
         present = [p for p in seated if d not in p.absent] or seated
         cum = list(accumulate(lead_weight(p.role) for p in present))
-        w.desk.present[channel] = (d, present, cum)
+        w.desk.present[segment] = (d, present, cum)
     if not present:
         return None
     return present[min(bisect_right(cum, u * cum[-1]), len(present) - 1)]
@@ -198,11 +200,13 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
 
 def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...], u: float) -> Any:
     def on_done(p: Person, t: float) -> None:
-        sellers_for(w, cid)
+        lead = draws(w, keys)
+        segment = lead_segment(w, cid, lead.segment)  # segment first (sim.rules.deals)
+        sellers_for(w, segment)
         # Whoever answered owns the lead if they sell its segment (sim.rules.people).
-        owner = p if p in w.desk.seller_sets[cid] else assign(w, cid, t, u)
+        owner = p if p in w.desk.seller_sets[segment] else assign(w, segment, t, u)
         if owner is not None:
-            create_deal(w, owner, channel=cid, t=t, keys=keys)
+            create_deal(w, owner, lead, channel=cid, t=t, segment=segment)
 
     return on_done
 
@@ -216,6 +220,8 @@ def referrals(w: World, cid: str, ch: ReferralChannel) -> Generator[Any, Any, No
     picks = rng.random(len(times)).tolist()
     for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)
-        owner = assign(w, cid, t, picks[k])
+        lead = draws(w, (Purpose.DEALS, ck, k, 1))
+        segment = lead_segment(w, cid, lead.segment)  # segment first (sim.rules.deals)
+        owner = assign(w, segment, t, picks[k])
         if owner is not None:
-            create_deal(w, owner, channel=cid, t=t, keys=(Purpose.DEALS, ck, k, 1))
+            create_deal(w, owner, lead, channel=cid, t=t, segment=segment)

@@ -43,8 +43,9 @@ class World:
     open_deals: dict[int, Any] = field(default_factory=dict)  # deal id -> deals.Deal
     deal_duties: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     inbound_first: bool = field(init=False, default=True)
-    # (channel, owner's role) -> the owner's segments fed by the channel, cumulative weights
-    segment_weights: dict[tuple[str, str], tuple[list[str], list[float]]] = field(
+    # (channel, dialler's role or None) -> the segments a lead of the channel may be of
+    # (sim.rules.deals.lead_segments) and their cumulative weights
+    segment_weights: dict[tuple[str, str | None], tuple[list[str], list[float]]] = field(
         default_factory=dict
     )
     _event_min: dict[tuple[DutyScale, Level], float] = field(default_factory=dict)

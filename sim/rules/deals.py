@@ -22,6 +22,7 @@ the counted days.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 
@@ -162,14 +163,43 @@ def exposure(sc: Scenario, segment_id: str) -> Exposure:
     return Exposure(support, opened, closed)
 
 
-def lead_segments(sc: Scenario, channel_id: str, segments: list[str]) -> dict[str, float]:
-    """Segment -> share of a channel's leads, for an owner who sells ``segments``.
+def segments_sold(sc: Scenario, role_id: str) -> list[str]:
+    """The segments whose leads a role's people own: ``Role.segments`` (every segment
+    when it names none), none when the role sells nothing (selling share 0)."""
+    role = sc.roles[role_id]
+    if role.sells <= 0:
+        return []
+    return list(sc.segments) if role.segments is None else list(role.segments)
 
-    Among the segments the channel feeds that the owner sells (all it feeds if none),
-    in proportion to their ``lead_weight`` for this channel (``Segment.weight_of``).
+
+def lead_segments(
+    sc: Scenario, channel_id: str, segments: Collection[str] | None = None
+) -> dict[str, float]:
+    """Segment -> share of a channel's leads, in proportion to ``lead_weight``.
+
+    The one rule of a lead's segment (``Segment.weight_of``: the records' mix, which
+    calibration reads from the deals' segment and channel columns), read by the
+    simulator (sim.model.deals, sim.model.inbound) and the optimiser (optimizer.model,
+    optimizer.funnel). Two kinds of lead, each under one rule:
+
+    - A lead that arrives by itself (a referral, an inbound request that becomes a
+      lead): segment first. ``segments`` None: every segment the channel feeds. Its
+      owner comes after, among the sellers of that segment (:func:`segments_sold`;
+      sim.model.inbound.assign). The segment is the client's, not the seller's: drawn
+      among the segments of whoever got the lead, a channel's mix would drift towards
+      the segments sold by more roles (web feeds a and b alike, x sells a, y sells a
+      and b: x's leads would all be a, the team's some 75 % a).
+    - A lead booked by a dialler (warm, cold): owner first. ``segments``: the
+      dialler's; the channel's mix restricted to them. The dialler owns what they book
+      and books only clients of segments they sell: they dial the channel for their
+      own segments (sim.rules.calls.dialled_channels), and a dial's chance of a lead is
+      the chance of one they can sell. A segment of the channel that no dialler sells
+      gets no dialled leads; none is lost.
+
+    Empty when the channel feeds none of ``segments``.
     """
     fed = [s for s, seg in sc.segments.items() if channel_id in seg.channels]
-    mine = [s for s in fed if s in segments] or fed
+    mine = fed if segments is None else [s for s in fed if s in segments]
     weights = {s: sc.segments[s].weight_of(channel_id) for s in mine}
     total = sum(weights.values())
     return {s: w / total for s, w in weights.items()} if total else {}
