@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from optimizer.economics import ChannelEconomics, LeadEconomics, channel_economics, lead_economics
 from optimizer.rates import MonthPlan, rates
 from optimizer.team import sizing_units
-from sim.rules.deals import lead_segments
+from sim.rules.calls import dialled_channels
+from sim.rules.deals import lead_segments, segments_sold
 from sim.scenario import Scenario
+from sim.scenario.market import ColdChannel, WarmChannel
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def back_calculate(sc: Scenario) -> Funnel:
     r = rates(sc)
     channels = channel_economics(sc, r)
     segs = average_seller(sc)
-    shares = {cid: lead_segments(sc, cid, list(sc.segments)) for cid in channels}
+    shares = {cid: _segment_mix(sc, cid) for cid in channels}
     rpl = {
         cid: sum(share * segs[sid].revenue for sid, share in shares[cid].items() if sid in segs)
         for cid in channels
@@ -130,6 +132,21 @@ def back_calculate(sc: Scenario) -> Funnel:
                     leads = per_day.get(cid, 0.0) * share * days
                     rows.append(_row(month, sid, ch=ch, seg=segs[sid], leads=leads))
     return Funnel(tuple(rows), shortfall)
+
+
+def _segment_mix(sc: Scenario, cid: str) -> dict[str, float]:
+    """Segment -> share of a channel's leads (sim.rules.deals.lead_segments).
+
+    A lead that arrives by itself: the channel's mix (segment first). A dialled lead
+    is of a segment its dialler sells (owner first): the channel's mix over the segments
+    of the roles that dial it; how those roles share the dials is the optimiser's answer.
+    """
+    if not isinstance(sc.channels[cid], WarmChannel | ColdChannel):
+        return lead_segments(sc, cid)
+    sold = {
+        s for rid in sc.roles if cid in dialled_channels(sc, rid)[0] for s in segments_sold(sc, rid)
+    }
+    return lead_segments(sc, cid, sold)
 
 
 def _row(

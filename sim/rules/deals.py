@@ -164,8 +164,12 @@ def exposure(sc: Scenario, segment_id: str) -> Exposure:
 
 
 def segments_sold(sc: Scenario, role_id: str) -> list[str]:
-    """The segments whose leads a role's people own: ``Role.segments`` (every segment
-    when it names none), none when the role sells nothing (selling share 0)."""
+    """The segments whose leads a role's people own.
+
+    ``Role.segments`` (every segment when it names none); none when the role sells
+    nothing (selling share 0). Read by the simulator (who may own a lead) and the
+    optimiser (whose lead balances a segment's leads enter).
+    """
     role = sc.roles[role_id]
     if role.sells <= 0:
         return []

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sim.errors import Problem, dotted
 from sim.scenario.base import ID_PATTERN, Level
-from sim.scenario.market import OUTBOUND_KINDS, ColdChannel, InboundChannel, WarmChannel
+from sim.scenario.market import (
+    OUTBOUND_KINDS,
+    ColdChannel,
+    InboundChannel,
+    ReferralChannel,
+    WarmChannel,
+)
 from sim.scenario.season import MONTH_ABBR, SeasonKind
 from sim.scenario.work import PER_HEAD_SCALES, DutyScale
 
@@ -34,6 +40,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _days_away,
         _quotas,
         _someone_sells,
+        _arriving_leads_owned,
         _staffing,
         _seasonal_connect_within_one,
         _not_played_yet,
@@ -316,6 +323,42 @@ def _someone_sells(sc: Scenario) -> Iterator[Problem]:
         r.answers_inbound for r in sc.roles.values()
     ):
         yield Problem(("roles",), "there are inbound requests but no role answers them")
+
+
+def _arriving_leads_owned(sc: Scenario) -> Iterator[Problem]:
+    """Every segment fed by a channel whose leads arrive by themselves has a seller.
+
+    Such a lead's segment is drawn first, in the channel's mix, and its owner among the
+    sellers of that segment (sim.rules.deals.lead_segments): a segment no role sells
+    would lose its share of the channel's leads. A dialled lead is of a segment its
+    dialler sells, so an outbound channel loses none.
+    """
+    from sim.rules.deals import segments_sold  # the rules read the finished model
+
+    sold = {rid: segments_sold(sc, rid) for rid in sc.roles}
+    for cid, ch in sc.channels.items():
+        brings = ch.leads_per_week if isinstance(ch, ReferralChannel) else 0.0
+        if isinstance(ch, InboundChannel):
+            brings = ch.requests_per_day * ch.lead_share
+        if brings <= 0:
+            continue
+        fed = [sid for sid, seg in sc.segments.items() if cid in seg.channels]
+        sellers = [
+            f"{rid} ({', '.join(s for s in mine if s in fed)})"
+            for rid, mine in sold.items()
+            if any(s in fed for s in mine)
+        ]
+        for sid in fed:
+            if any(sid in mine for mine in sold.values()):
+                continue
+            yield Problem(
+                ("segments", sid, "channels", sc.segments[sid].channels.index(cid)),
+                f"no role sells {sid!r}, but {cid!r} ({ch.kind}) feeds it: a {ch.kind} "
+                f"lead's segment is drawn first, by lead_weight, then its owner among the "
+                f"segment's sellers, so its {sid!r} leads would be lost (the roles selling "
+                f"{cid!r}'s segments: {', '.join(sellers) or 'none'}); add {sid!r} to a "
+                f"selling role's segments, or remove {cid!r} from this list",
+            )
 
 
 def _staffing(sc: Scenario) -> Iterator[Problem]:

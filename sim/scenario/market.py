@@ -208,7 +208,9 @@ class Segment(Frozen):
         description=(
             "How a channel that feeds several segments splits its leads between them: each "
             "segment gets its lead_weight over the sum of the weights of the segments the "
-            "channel feeds (among those the lead's owner sells). A weight, not a share: 3 "
+            "channel feeds. A referral or inbound lead is drawn in this mix first and then "
+            "goes to a seller of its segment; a dialled lead is of a segment its dialler "
+            "sells (this mix over those). A weight, not a share: 3 "
             "and 1 send three leads in four to the first segment. One number for every "
             "channel, or a weight by channel ({web: 3, partners: 1}; a channel not named "
             "weighs 1) when shared channels split in different mixes. Only matters when a "
