@@ -118,7 +118,7 @@ def draws(w: World, keys: tuple[int, ...]) -> Draws:
     """
     rng = stream(w.seed, w.replication, Purpose(keys[0]), *keys[1:])
     u_segment, u_escalate, u_stage = rng.random(3).tolist()
-    return Draws(keys, rng, u_segment, u_escalate, u_stage)
+    return Draws(keys, rng, segment=u_segment, escalate=u_escalate, stage=u_stage)
 
 
 def lead_segment(w: World, channel: str, u: float, owner: Person | None = None) -> str:
