@@ -8,7 +8,10 @@ every stage's conversion; their ramp share scales the last one only, so that a s
 won deal leaves after-sale work and support with its owner and may come back as a
 repeat sale.
 Every draw of a deal comes from its own stream, keyed by where the deal came from, so
-its fate does not depend on what else happened in the run.
+its fate does not depend on what else happened in the run. Its first uniform draws its
+segment (sim.rules.deals.lead_segments): before its owner for a lead that arrives by
+itself (sim.model.inbound), among the dialler's segments for a dialled one
+(sim.model.dialing).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from sim.model.tasks import Task
 from sim.model.world import World
 from sim.records import DealRecord, FunnelRecord
 from sim.rules.activities import TimeUse
-from sim.rules.deals import lead_segments
+from sim.rules.deals import lead_segments, segments_sold
 from sim.rules.people import stage_conversion
 from sim.scenario import Level
 from sim.scenario.market import Segment, Stage
@@ -129,10 +132,11 @@ def lead_segment(w: World, channel: str, u: float, owner: Person | None = None) 
     """
     key = (channel, owner.role_id if owner is not None else None)
     if key not in w.segment_weights:
-        shares = lead_segments(w.sc, channel, owner.segments if owner is not None else None)
+        mine = segments_sold(w.sc, owner.role_id) if owner is not None else None
+        shares = lead_segments(w.sc, channel, mine)
         w.segment_weights[key] = (list(shares), list(accumulate(shares.values())))
-    mine, weights = w.segment_weights[key]
-    return mine[min(bisect_right(weights, u * weights[-1]), len(mine) - 1)]
+    segments, weights = w.segment_weights[key]
+    return segments[min(bisect_right(weights, u * weights[-1]), len(segments) - 1)]
 
 
 def create_deal(
