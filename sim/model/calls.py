@@ -1,8 +1,9 @@
 """Outbound calls: a day's dials drawn up front and settled when they are made.
 
 A call is attempt -> connect -> conversation -> outcome (sim.rules.calls). One uniform
-per dial picks the outcome against cumulative thresholds of its channel, the channel
-being the first with contacts left in the dialling order; durations are then drawn per
+per dial picks the outcome against cumulative thresholds of its channel in the day's
+month (the seasonal connect factor, sim.rules.calls.dial_outcomes), the channel being
+the first with contacts left in the dialling order; durations are then drawn per
 outcome. Both modes use the same drawn plan, so they consume random numbers
 identically; they differ only in how the clock advances (see ``worker.call_run``).
 """
@@ -122,7 +123,10 @@ class Dialer:
     """A seller's calling: channels, outcome thresholds, random streams, today's tallies."""
 
     channels: list[str]
-    thresholds: NDArray[np.float64]  # (channel, 4) cumulative outcome probabilities
+    # (month of the horizon, channel, 4) cumulative outcome probabilities: a dial is
+    # drawn against its day's month (the seasonal connect factor)
+    thresholds: NDArray[np.float64]
+    months: tuple[int, ...]  # per working day, its month of the horizon (Scenario.months)
     lead_p: list[float]  # lead given conversation, by channel (call-backs use it)
     follow_p: list[float]  # follow-up given conversation, by channel (call-backs use it)
     # Each day's dials come from the person's stream jumped by the day's index, so that a
@@ -146,7 +150,7 @@ class Dialer:
     _day_rng: np.random.Generator = field(init=False)
     _table: list[float] = field(init=False)  # per outcome code: the fixed minutes (or 0)
     _drawn: list[tuple[tuple[int, ...], Distribution, float]] = field(init=False)
-    _thresholds: list[list[float]] = field(init=False)
+    _thresholds: list[list[list[float]]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._table = [0.0 if fixed is None else fixed for _, fixed in self.durations]
@@ -185,7 +189,12 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
     if p.sells <= 0 or not p.outbound or sc.calls is None:
         return None
     calls: Calls = sc.calls
-    outcomes = [dial_outcomes(sc, cid) for cid in p.outbound]
+    # The outcome thresholds of every month of the horizon (sim.rules.calls reads the
+    # seasonal connect factor); lead and follow-up shares of a conversation have none.
+    by_month = [
+        [dial_outcomes(sc, cid, month) for cid in p.outbound] for month in range(sc.months[-1] + 1)
+    ]
+    outcomes = by_month[0]
     keys = (key_of(p.role_id), p.index)
     dists = (
         calls.no_answer_min,
@@ -197,7 +206,8 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
     n = len(p.outbound)
     return Dialer(
         channels=list(p.outbound),
-        thresholds=np.array([o.thresholds() for o in outcomes]),
+        thresholds=np.array([[o.thresholds() for o in month] for month in by_month]),
+        months=sc.months,
         lead_p=[o.lead for o in outcomes],
         follow_p=[o.follow_up for o in outcomes],
         base=bits(seed, replication, Purpose.CALLS, *keys),
@@ -232,12 +242,13 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
     """Draw day ``day``'s ``n`` dials (fewer when pools run dry): channels, outcomes, minutes.
 
     A dial goes to the first channel with contacts left (sim.rules.calls.dial_order);
-    its outcome is drawn against that channel's thresholds, and a dial that reaches
-    someone uses a contact of a finite pool.
+    its outcome is drawn against that channel's thresholds in the day's month, and a
+    dial that reaches someone uses a contact of a finite pool.
     """
     rng = dialer.day_rng(day)
     u = rng.random(n).tolist()
-    thresholds, channels, finite = dialer._thresholds, dialer.channels, dialer.finite
+    thresholds = dialer._thresholds[dialer.months[day]]
+    channels, finite = dialer.channels, dialer.finite
     ch: list[int] = []
     codes: list[int] = []
     took: list[int] = []

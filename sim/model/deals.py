@@ -1,8 +1,9 @@
 """Deals: one SimPy process per deal, moving through its segment's stages.
 
-Each stage: the client's calendar delay first, then the owner's work (a follow-up, or a
-booked meeting with travel), then an escalation or approval when one is due (queued at
-the owner's manager at that level), then the conversion draw. The owner's persona scales
+Each stage: the client's calendar delay first (times the seasonal ``client_delay``
+factor of the month the stage starts in, sim.rules.season), then the owner's work (a
+follow-up, or a booked meeting with travel), then an escalation or approval when one is
+due (queued at the owner's manager at that level), then the conversion draw. The owner's persona scales
 every stage's conversion; their ramp share scales the last one only, so that a seller at
 40 % wins 40 % of the deals a tenured one would (sim.rules.people, sim.rules.deals). A
 won deal leaves after-sale work and support with its owner and may come back as a
@@ -217,7 +218,9 @@ def run_deal(w: World, deal: Deal) -> Generator[Any, Any, None]:
     last = len(deal.seg.stages) - 1
     for i, stage in enumerate(deal.seg.stages):
         deal.funnel(w, i, "entered", t)
-        delay = draw_one(stage.client_delay_days, deal.rng)
+        # The client's delay times the seasonal factor of the month the stage starts in
+        # (the month of the working day begun last at t, as the lag kernel counts).
+        delay = draw_one(stage.client_delay_days, deal.rng) * w.delay_x[max(0, w.clock.day_of(t))]
         due = w.clock.after_days(t, delay)
         done = _stage_task(w, deal, stage=stage, t=t, due=due) if due < NEVER else None
         if done is None:

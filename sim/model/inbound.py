@@ -3,6 +3,9 @@
 Arrival times (Poisson counts a day, uniform over the day's working minutes), handling
 minutes and lead draws are all drawn up front from streams keyed by the channel, so
 they do not change with the team: common random numbers across staffing scenarios.
+A day's expected count is the channel's rate times the day's seasonal ``lead_volume``
+factor (sim.rules.season.day_factors, the rule the optimiser's channel economics read by
+month); with every factor 1 the draws are those of a constant rate, bit for bit.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sim.rules.activities import TimeUse
 from sim.rules.day import arrival_min_per_day
 from sim.rules.deals import segments_sold
 from sim.rules.people import lead_weight
+from sim.rules.season import SeasonKind, day_factors
 from sim.scenario.market import InboundChannel, ReferralChannel
 
 INBOUND = TimeUse.INBOUND.value
@@ -87,18 +91,33 @@ class Desk:
 
 
 def arrival_times(
-    clock: Clock, rng: np.random.Generator, per_day: float, minutes: float
+    clock: Clock, rng: np.random.Generator, per_day: NDArray[np.float64], minutes: float
 ) -> NDArray[np.float64]:
     """Poisson arrivals over the first ``minutes`` working minutes of every day, sorted.
 
-    ``minutes`` is :func:`sim.rules.day.arrival_min_per_day` (the day's working minutes).
+    ``per_day`` holds each working day's expected arrivals, shape ``(clock.days,)``
+    (:func:`day_rates`); ``minutes`` is :func:`sim.rules.day.arrival_min_per_day` (the
+    day's working minutes). numpy draws one Poisson count per day from the same stream
+    whether the rate is an array or one number, so equal rates draw what a constant
+    rate would.
     """
-    counts = rng.poisson(per_day, clock.days)
+    if per_day.shape != (clock.days,):
+        raise ValueError(f"expected {clock.days} daily rates, got shape {per_day.shape}")
+    counts = rng.poisson(per_day)
     offsets = rng.uniform(0.0, minutes, int(counts.sum()))
     day = np.repeat(np.arange(clock.days), counts)
     starts = np.asarray(clock.starts)[day]
     wall = starts + offsets + np.where(offsets >= clock.half, clock.pause, 0.0)
     return np.sort(wall)
+
+
+def day_rates(w: World, per_day: float) -> NDArray[np.float64]:
+    """A channel's expected arrivals on each working day: ``per_day`` x the day's factor.
+
+    The factor is the seasonal ``lead_volume`` of the day's month (sim.rules.season).
+    """
+    rates: NDArray[np.float64] = per_day * day_factors(w.sc, SeasonKind.LEAD_VOLUME)
+    return rates
 
 
 def sellers_for(w: World, segment: str) -> list[Person]:
@@ -172,7 +191,7 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
     times = arrival_times(
         w.clock,
         stream(w.seed, w.replication, Purpose.ARRIVALS, ck),
-        ch.requests_per_day,
+        day_rates(w, ch.requests_per_day),
         arrival_min_per_day(w.sc),
     )
     work = stream(w.seed, w.replication, Purpose.INBOUND_WORK, ck)
@@ -216,7 +235,7 @@ def referrals(w: World, cid: str, ch: ReferralChannel) -> Generator[Any, Any, No
     ck = key_of(cid)
     per_day = ch.leads_per_week / w.sc.calendar.working_days_per_week
     rng = stream(w.seed, w.replication, Purpose.REFERRALS, ck)
-    times = arrival_times(w.clock, rng, per_day, arrival_min_per_day(w.sc))
+    times = arrival_times(w.clock, rng, day_rates(w, per_day), arrival_min_per_day(w.sc))
     picks = rng.random(len(times)).tolist()
     for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)

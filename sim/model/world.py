@@ -14,6 +14,7 @@ from sim.model.people import Person, State
 from sim.model.tasks import Task
 from sim.rules.activities import TimeUse
 from sim.rules.duties import event_minutes, nearest_approver
+from sim.rules.season import SeasonKind, day_factors
 from sim.scenario import Level, Scenario
 from sim.scenario.work import Activity, DutyScale
 
@@ -48,6 +49,8 @@ class World:
     segment_weights: dict[tuple[str, str | None], tuple[list[str], list[float]]] = field(
         default_factory=dict
     )
+    # per working day, the seasonal client-delay factor of its month (sim.rules.season)
+    delay_x: list[float] = field(init=False, default_factory=list)
     _event_min: dict[tuple[DutyScale, Level], float] = field(default_factory=dict)
     _seq: int = 0
     _deal: int = 0
@@ -58,6 +61,7 @@ class World:
         order = self.sc.policies.priorities
         # Inbound cuts a run of calls short only when it ranks above calls.
         self.inbound_first = order.index(Activity.INBOUND) < order.index(Activity.CALLS)
+        self.delay_x = day_factors(self.sc, SeasonKind.CLIENT_DELAY).tolist()
 
     def finish(self, d: int, t: float, work: float) -> float:
         """When ``work`` begun at ``t`` on day ``d`` ends, cut at the overtime cap."""
