@@ -3,11 +3,11 @@
 Each stage: the client's calendar delay first (times the seasonal ``client_delay``
 factor of the month the stage starts in, sim.rules.season), then the owner's work (a
 follow-up, or a booked meeting with travel), then an escalation or approval when one is
-due (queued at the owner's manager at that level), then the conversion draw. The owner's persona scales
-every stage's conversion; their ramp share scales the last one only, so that a seller at
-40 % wins 40 % of the deals a tenured one would (sim.rules.people, sim.rules.deals). A
-won deal leaves after-sale work and support with its owner and may come back as a
-repeat sale.
+due (queued at the owner's manager at that level), then the conversion draw. The
+owner's persona scales every stage's conversion; their ramp share scales the last one
+only, so that a seller at 40 % wins 40 % of the deals a tenured one would
+(sim.rules.people, sim.rules.deals). A won deal leaves after-sale work and support with
+its owner and may come back as a repeat sale.
 Every draw of a deal comes from its own stream, keyed by where the deal came from, so
 its fate does not depend on what else happened in the run. Its first uniform draws its
 segment (sim.rules.deals.lead_segments): before its owner for a lead that arrives by
