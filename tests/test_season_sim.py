@@ -11,7 +11,7 @@ The cases are the tiny scenario of ``model_helpers`` moved to a horizon that sta
 Tuesday 1 June 2027 (Monday to Friday: 22 working days in each of June, July and August
 2027), with the factors set on the typed model: the file gate still refuses factors other
 than 1 until the optimiser plays them too (stage S10,
-``sim.scenario.consistency._not_played_yet``). Counts are of one seeded run; each
+``sim.scenario.consistency._not_played_yet``). Counts are of seeded runs; each
 tolerance is four standard deviations of the count's sampling law, stated next to it.
 """
 
