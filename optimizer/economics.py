@@ -15,7 +15,7 @@ from sim.rules.activities import TimeUse
 from sim.rules.calls import contacts_per_day, dial_economics
 from sim.rules.deals import deal_economics, lead_segments, segments_sold
 from sim.rules.duties import deal_duties
-from sim.rules.season import SeasonKind, factor
+from sim.rules.season import arrivals_per_day
 from sim.scenario import Level, Scenario
 from sim.scenario.market import InboundChannel, ReferralChannel
 
@@ -47,9 +47,7 @@ class ChannelEconomics:
         return self.kind in ("warm", "cold")
 
 
-def channel_economics(
-    sc: Scenario, r: Rates, month: int | None = None
-) -> dict[str, ChannelEconomics]:
+def channel_economics(sc: Scenario, month: int | None = None) -> dict[str, ChannelEconomics]:
     """The economics of every channel of the scenario.
 
     ``month``: the 0-based month of the horizon, whose seasonal factors apply
@@ -58,18 +56,17 @@ def channel_economics(
     month (sim.rules.calls.contacts_per_day). None: no seasonal factor, the horizon's
     average release (what plain ``plan`` reads).
     """
-    volume = 1.0 if month is None else factor(sc, SeasonKind.LEAD_VOLUME, month)
     result: dict[str, ChannelEconomics] = {}
     for cid, ch in sc.channels.items():
         if isinstance(ch, ReferralChannel):
-            leads = ch.leads_per_week / r.days_per_week * volume
+            leads = arrivals_per_day(sc, cid, month)
             result[cid] = ChannelEconomics(cid, ch.kind, fixed_leads_per_day=leads)
         elif isinstance(ch, InboundChannel):
             fed = any(cid in seg.channels for seg in sc.segments.values())
             result[cid] = ChannelEconomics(
                 cid,
                 ch.kind,
-                requests_per_day=ch.requests_per_day * volume,
+                requests_per_day=arrivals_per_day(sc, cid, month),
                 handle_min=ch.handle_min.expected_value(),
                 lead_share=ch.lead_share if fed else 0.0,
             )

@@ -111,7 +111,7 @@ def leads_per_day(
 def back_calculate(sc: Scenario) -> Funnel:
     """The plan of every counted month as volumes per segment and channel."""
     r = rates(sc)
-    channels = channel_economics(sc, r)
+    channels = channel_economics(sc)
     segs = average_seller(sc)
     shares = {cid: _segment_mix(sc, cid) for cid in channels}
     rpl = {

@@ -189,7 +189,7 @@ def build(
         rates=r,
         mode=plan_mode,
         units=units,
-        channels=channel_economics(sc, r),
+        channels=channel_economics(sc),
         budget=budget,
         team=staffed,
     )

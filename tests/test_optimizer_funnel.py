@@ -25,7 +25,7 @@ def test_calendar_of_the_tiny_scenario() -> None:
 
 def test_dial_economics_by_hand() -> None:
     sc = scenario(tiny())
-    ch = channel_economics(sc, rates(sc))["cold"]
+    ch = channel_economics(sc)["cold"]
     assert ch.connects_per_dial == pytest.approx(0.5)
     assert ch.conversations_per_dial == pytest.approx(0.5)
     assert ch.leads_per_dial == pytest.approx(0.25)
@@ -38,7 +38,7 @@ def test_call_backs_bring_conversations_and_leads() -> None:
     # A conversation asks to be called back 20 % of the time, and a call-back is a
     # conversation again: 1 / (1 - 0.2) conversations and 0.5 / 0.8 leads per conversation.
     sc = scenario(tiny(**{"calls.follow_up_given_conversation": 0.2}))
-    ch = channel_economics(sc, rates(sc))["cold"]
+    ch = channel_economics(sc)["cold"]
     assert ch.conversations_per_dial == pytest.approx(0.5 / 0.8)
     assert ch.leads_per_dial == pytest.approx(0.25 / 0.8)
     # 0.5 unanswered + 0.3125 booking calls of 2 + 0.3125 other conversations of 2

@@ -30,7 +30,6 @@ from model_helpers import tiny
 from pandas.util import hash_pandas_object
 
 from optimizer.economics import channel_economics
-from optimizer.rates import rates
 from sim import SimResult, simulate
 from sim.model import RunRecords, run_replication
 from sim.model.calls import make_dialer
@@ -194,14 +193,14 @@ def test_leads_by_month_are_the_optimisers_expectation() -> None:
         leads.update(month_of(sc, d.created_min) for d in rec.deals if d.channel == "partners")
         requests.update({m: len(t) for m, t in requests_by_month(sc, rec).items()})
     for month in (JUNE, JULY, AUGUST):
-        economics = channel_economics(sc, rates(sc), month)
+        economics = channel_economics(sc, month)
         days = days_in(sc, month) * reps
         for counted, expected in (
             (leads[month], economics["partners"].fixed_leads_per_day * days),
             (requests[month], economics["web"].requests_per_day * days),
         ):
             assert abs(counted - expected) <= 4 * math.sqrt(expected)  # Poisson
-    august = channel_economics(sc, rates(sc), AUGUST)["partners"].fixed_leads_per_day
+    august = channel_economics(sc, AUGUST)["partners"].fixed_leads_per_day
     assert august == pytest.approx(20 / 5 * 2.0, rel=1e-12)
 
 

@@ -242,10 +242,10 @@ def test_channel_economics_of_a_month_scale_volumes_and_connects() -> None:
     sc = seasonal(base, lead_volume=[1.0, 2.0] + [1.0] * 10, connect_rate=[0.5] + [1.0] * 11)
     r = rates(base)
     # No month: no factor, but the pool's total counts its seasonal refill (100 + 2 x 50).
-    plain, average = channel_economics(base, r), channel_economics(sc, r)
+    plain, average = channel_economics(base), channel_economics(sc)
     assert average["warm"].contacts_per_day == pytest.approx(40)
     assert {**average, "warm": plain["warm"]} == plain
-    jan, feb = channel_economics(sc, r, 0), channel_economics(sc, r, 1)
+    jan, feb = channel_economics(sc, 0), channel_economics(sc, 1)
     per_week = r.days_per_week
     assert feb["partners"].fixed_leads_per_day == pytest.approx(2 * 5 / per_week)
     assert jan["partners"].fixed_leads_per_day == pytest.approx(5 / per_week)

@@ -31,7 +31,7 @@ from sim.rules.activities import TimeUse
 from sim.rules.day import arrival_min_per_day
 from sim.rules.deals import segments_sold
 from sim.rules.people import lead_weight
-from sim.rules.season import SeasonKind, day_factors
+from sim.rules.season import SeasonKind, arrivals_per_day, day_factors
 from sim.scenario.market import InboundChannel, ReferralChannel
 
 INBOUND = TimeUse.INBOUND.value
@@ -111,11 +111,13 @@ def arrival_times(
     return np.sort(wall)
 
 
-def day_rates(w: World, per_day: float) -> NDArray[np.float64]:
-    """A channel's expected arrivals on each working day: ``per_day`` x the day's factor.
+def day_rates(w: World, cid: str) -> NDArray[np.float64]:
+    """A channel's expected arrivals on each working day: its base rate x the day's factor.
 
-    The factor is the seasonal ``lead_volume`` of the day's month (sim.rules.season).
+    Both from sim.rules.season: ``arrivals_per_day`` (the rate the optimiser reads too) and
+    the seasonal ``lead_volume`` of the day's month.
     """
+    per_day = arrivals_per_day(w.sc, cid)
     rates: NDArray[np.float64] = per_day * day_factors(w.sc, SeasonKind.LEAD_VOLUME)
     return rates
 
@@ -191,7 +193,7 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
     times = arrival_times(
         w.clock,
         stream(w.seed, w.replication, Purpose.ARRIVALS, ck),
-        day_rates(w, ch.requests_per_day),
+        day_rates(w, cid),
         arrival_min_per_day(w.sc),
     )
     work = stream(w.seed, w.replication, Purpose.INBOUND_WORK, ck)
@@ -233,9 +235,8 @@ def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...], u: float) -> Any:
 def referrals(w: World, cid: str, ch: ReferralChannel) -> Generator[Any, Any, None]:
     """Process: partner leads of one channel arriving as deals, no dialling needed."""
     ck = key_of(cid)
-    per_day = ch.leads_per_week / w.sc.calendar.working_days_per_week
     rng = stream(w.seed, w.replication, Purpose.REFERRALS, ck)
-    times = arrival_times(w.clock, rng, day_rates(w, per_day), arrival_min_per_day(w.sc))
+    times = arrival_times(w.clock, rng, day_rates(w, cid), arrival_min_per_day(w.sc))
     picks = rng.random(len(times)).tolist()
     for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)

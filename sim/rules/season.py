@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.scenario import Scenario
+from sim.scenario import InboundChannel, ReferralChannel, Scenario
 from sim.scenario.season import SeasonKind
 
-__all__ = ["SeasonKind", "day_factors", "factor", "month_factors"]
+__all__ = ["SeasonKind", "arrivals_per_day", "day_factors", "factor", "month_factors"]
 
 
 def factor(sc: Scenario, kind: SeasonKind, month_index: int) -> float:
@@ -47,3 +47,22 @@ def day_factors(sc: Scenario, kind: SeasonKind) -> np.ndarray:
     by_month = np.asarray(month_factors(sc, kind), dtype=float)
     days: np.ndarray = by_month[np.asarray(sc.months, dtype=int)]
     return days
+
+
+def arrivals_per_day(sc: Scenario, cid: str, month_index: int | None = None) -> float:
+    """What arrives on channel ``cid`` by itself a working day: the one rule of the rate.
+
+    A referral channel's leads (``leads_per_week`` over the calendar's working days a
+    week), an inbound channel's requests (``requests_per_day``); 0 for a dialled channel.
+    ``month_index``: the 0-based horizon month whose ``lead_volume`` factor applies; None:
+    the base rate, before any seasonal factor (the simulator applies :func:`day_factors`
+    day by day, the optimiser :func:`factor` of its month).
+    """
+    ch = sc.channels[cid]
+    if isinstance(ch, ReferralChannel):
+        base = ch.leads_per_week / sc.calendar.working_days_per_week
+    elif isinstance(ch, InboundChannel):
+        base = ch.requests_per_day
+    else:
+        return 0.0
+    return base if month_index is None else base * factor(sc, SeasonKind.LEAD_VOLUME, month_index)
