@@ -146,7 +146,8 @@ def _moves(people: pd.DataFrame, spells: pd.DataFrame, months: NDArray[np.int64]
     # A spell after a person's first began with a replacement; one before their last
     # ended with a leaver replaced.
     by_person = spells.groupby(["replication", "person"])
-    add(spells.loc[spells["first_day"] > by_person["first_day"].transform("min")], "first_day", "join")
-    add(spells.loc[spells["last_day"] < by_person["last_day"].transform("max")], "last_day", "leave")
+    replaced = spells["last_day"] < by_person["last_day"].transform("max")
+    replacing = spells["first_day"] > by_person["first_day"].transform("min")
+    add(spells.loc[replacing], "first_day", "join")
+    add(spells.loc[replaced], "last_day", "leave")
     return pd.concat(parts, ignore_index=True)
-

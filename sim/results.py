@@ -19,12 +19,13 @@ Definitions used downstream (KPIs, the dashboard):
   and after the warm-up, so that a month's revenue is compared with a whole month's
   plan;
 - **attainment** of a month: revenue of the deals won (closed) in that month over
-  ``plan.target_for_month(month)``; its **margin** is the sum of those deals' value x
-  their segment's ``sim.rules.deals.margin_share`` (the revenue when no segment states a
-  gross margin); ``revenue_month`` has the same figures for every month of the horizon,
-  counted or not (the lead-in of a month-by-month chart); of a person: their won revenue in the counted
+  ``plan.target_for_month(month)``; of a person: their won revenue in the counted
   months over their share of the counted plan, the share being their role's
   ``sells`` over the sum of ``sells`` of everyone in the team;
+- **margin** of a month: the sum of its won deals' value x their segment's
+  ``sim.rules.deals.margin_share`` (the revenue when no segment states a gross margin);
+  ``revenue_month`` has deals won, revenue and margin for every month of the horizon,
+  counted or not (the lead-in of a month-by-month chart);
 - **headcount** by month and role (``headcount_month``): people in seat, present,
   ramping and ramped, their summed ramp shares, joiners and leavers, from the ``spells``
   (:mod:`sim.headcount`).

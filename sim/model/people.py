@@ -215,7 +215,9 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
                 hires=_tenure_starts(sc, seat, [d for w, d in hires if w == i]),
                 month_days=month,
                 spells=[_spell(sc, seat)],
-                **_planned_moves(sc, seat, joiner=i >= role.headcount.current),
+            )
+            person.joined_day, person.left_day = _planned_moves(
+                sc, seat, joiner=i >= role.headcount.current
             )
             by_id[person.pid] = person
             people.append(person)
@@ -231,14 +233,14 @@ def _spell(sc: Scenario, seat: Seat) -> tuple[int, int]:
     return first, sc.calendar.horizon_days - 1 if last is None else last
 
 
-def _planned_moves(sc: Scenario, seat: Seat, *, joiner: bool) -> dict[str, int]:
-    """A seat's ``joined_day`` and ``left_day``: in the horizon, else -1 (as ``role_month``)."""
+def _planned_moves(sc: Scenario, seat: Seat, *, joiner: bool) -> tuple[int, int]:
+    """A seat's joined and left day in the horizon, else -1 (as ``staffing.role_month``)."""
     first, last = seat_window(sc, seat)
     days = range(sc.calendar.horizon_days)
-    return {
-        "joined_day": first if joiner and first in days else -1,
-        "left_day": last if last is not None and last in days else -1,
-    }
+    return (
+        first if joiner and first in days else -1,
+        last if last is not None and last in days else -1,
+    )
 
 
 def _tenure_starts(sc: Scenario, seat: Seat, replacements: list[int]) -> list[int]:
