@@ -8,6 +8,10 @@ replication (no inbound channel, no approvals) is NaN there and left out of its 
 Definitions (per replication):
 
 - ``revenue_per_month``: mean over counted months of the revenue won (closed) in it.
+- ``margin_per_month``: mean over counted months of the gross margin of the deals won
+  in it (``attainment_month.margin``: value x the segment's
+  ``sim.rules.deals.margin_share``). NaN when no segment states a ``gross_margin``: it
+  would only repeat the revenue.
 - ``attainment``: mean over counted months of revenue / plan target of the month.
 - ``plan_met``: the replication's share of judged units (months, quarters or the
   horizon, as ``plan.judged_on`` says; :mod:`sim.plan_met`) that meet their plan. Its
@@ -26,6 +30,9 @@ Definitions (per replication):
 - ``conversations_per_day``, ``meetings_booked_per_day``: team totals from outbound
   calls per working day (a booked meeting is a call that produced a lead).
 - ``meetings_per_month``: deals entering an in-person stage, per counted month.
+- ``headcount_mean``: people in seat (every role, away or not), mean over the working
+  days after the warm-up, from the run's ``spells``; ``headcount_month`` has it by
+  month and role, with the people present, ramping and ramped.
 - ``utilisation_<level>``: busy minutes / available minutes over every person-day of
   the level (time-weighted; see :mod:`sim.results`).
 - ``approval_wait_min``, ``escalation_wait_min``: mean minutes from the request to
@@ -83,6 +90,7 @@ _PROPORTION = (0.0, 1.0)
 
 KPIS: tuple[Kpi, ...] = (
     Kpi("revenue_per_month", "Revenue a month (mean over counted months)", "currency"),
+    Kpi("margin_per_month", "Gross margin a month (mean over counted months)", "currency"),
     Kpi("attainment", "Plan attainment (revenue / plan)", "share"),
     Kpi("plan_met", "P(plan met)", "share", share=True, bounds=_PROPORTION),
     Kpi("month_met", "P(a month meets its plan)", "share", share=True, bounds=_PROPORTION),
@@ -104,6 +112,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("conversations_per_day", "Conversations a day (team)", "calls"),
     Kpi("meetings_booked_per_day", "Meetings booked a day (team)", "meetings"),
     Kpi("meetings_per_month", "In-person meetings a month", "meetings"),
+    Kpi("headcount_mean", "People in seat (mean a working day)", "people"),
     *(
         Kpi(f"utilisation_{lv.value}", f"Utilisation, {lv.value} level (busy / available)", "share")
         for lv in Level
@@ -133,6 +142,8 @@ def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:
 
     months = frames.attainment_month.groupby("replication")
     out["revenue_per_month"] = months["revenue"].mean()
+    stated = any(seg.gross_margin is not None for seg in scenario.segments.values())
+    out["margin_per_month"] = months["margin"].mean() if stated else np.nan
     out["attainment"] = months["attainment"].mean()
     monthly = frames.attainment_month
     out["plan_met"] = met_by_replication(monthly, scenario, reps)
@@ -143,6 +154,7 @@ def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:
         # Nothing is sold (an inbound-only desk): its plan is nominal, not missed.
         sales = [
             "revenue_per_month",
+            "margin_per_month",
             "attainment",
             "plan_met",
             "month_met",
@@ -176,6 +188,8 @@ def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:
         meetings.reindex(reps, fill_value=0) / n_months if n_months else np.nan
     )
 
+    out["headcount_mean"] = _headcount_mean(frames, reps)
+
     util = frames.utilisation_day.loc[frames.utilisation_day["day"] >= w.warmup_days]
     by_level = util.groupby(["replication", "level"])[["busy_min", "available_min"]].sum()
     for lv in Level:
@@ -193,6 +207,14 @@ def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:
 def _has(frame: pd.DataFrame, reps: pd.Index[int]) -> pd.Series[bool]:
     present = set(frame["replication"].unique())
     return pd.Series([r in present for r in reps], index=reps)
+
+
+def _headcount_mean(frames: Frames, reps: pd.Index[int]) -> pd.Series[float]:
+    w = frames.window
+    spells = frames.spells
+    days = spells["last_day"] - np.maximum(spells["first_day"], w.warmup_days) + 1
+    held = days.clip(lower=0).groupby(spells["replication"]).sum()
+    return held.reindex(reps, fill_value=0) / max(w.counted_days, 1)
 
 
 def _calls(out: pd.DataFrame, frames: Frames) -> None:

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+# ``SpellRecord.tenure_from`` of a spell with no dated start (fully ramped): so many
+# working days before the horizon that every ramp is over, so the ramp rule
+# (``sim.rules.people.ramp_productivity``) reads 1 without a case of its own.
+UNDATED_TENURE = -1_000_000_000
+
 
 class PersonRecord(NamedTuple):
-    """Who was in the team: one row per person."""
+    """Who was in the team: one row per person (a seat of ``sim.rules.staffing.seats``)."""
 
     person: str  # e.g. "client_manager.03"
     role: str
@@ -20,6 +25,25 @@ class PersonRecord(NamedTuple):
     persona: str  # "" when the role has no persona mix
     manager: str  # person id of the direct manager, "" for the top of the tree
     start_productivity: float  # ramp share on day 0 (1.0 for a fully ramped person)
+    # A planned joiner's first working day in seat (-1: in seat from the horizon's first
+    # day, or never in it); a planned leaver's last working day in seat (-1: stays, or
+    # leaves after the horizon).
+    joined_day: int = -1
+    left_day: int = -1
+
+
+class SpellRecord(NamedTuple):
+    """A stretch of working days one occupant held a person's seat, within the horizon.
+
+    The seat's in-seat spell, cut where tenure restarts (a leaver replaced the same day:
+    the older ``ramp.new_hires_per_year``), so that every day of a spell reads its ramp
+    share from one ``tenure_from``: ``ramp_productivity(ramp, day - tenure_from, ...)``.
+    """
+
+    person: str
+    first_day: int  # first working day in seat (>= 0)
+    last_day: int  # last working day in seat (<= the horizon's last), inclusive
+    tenure_from: int  # working day tenure counts from (negative: before the horizon)
 
 
 class TimeUseRecord(NamedTuple):

@@ -21,7 +21,14 @@ Definitions used downstream (KPIs, the dashboard):
 - **attainment** of a month: revenue of the deals won (closed) in that month over
   ``plan.target_for_month(month)``; of a person: their won revenue in the counted
   months over their share of the counted plan, the share being their role's
-  ``sells`` over the sum of ``sells`` of everyone in the team.
+  ``sells`` over the sum of ``sells`` of everyone in the team;
+- **margin** of a month: the sum of its won deals' value x their segment's
+  ``sim.rules.deals.margin_share`` (the revenue when no segment states a gross margin);
+  ``revenue_month`` has deals won, revenue and margin for every month of the horizon,
+  counted or not (the lead-in of a month-by-month chart);
+- **headcount** by month and role (``headcount_month``): people in seat, present,
+  ramping and ramped, their summed ramp shares, joiners and leavers, from the ``spells``
+  (:mod:`sim.headcount`).
 """
 
 from __future__ import annotations
@@ -35,16 +42,19 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from sim.headcount import headcount_month
 from sim.records import (
     AbsenceRecord,
     CallDayRecord,
     DealRecord,
     FunnelRecord,
     PersonRecord,
+    SpellRecord,
     TimeUseRecord,
     WaitRecord,
 )
 from sim.rules.activities import NOT_BUSY, TimeUse
+from sim.rules.deals import margin_share
 from sim.scenario import Scenario
 
 __all__ = [
@@ -61,6 +71,7 @@ __all__ = [
 
 RECORD_TYPES: dict[str, type[NamedTuple]] = {
     "people": PersonRecord,
+    "spells": SpellRecord,
     "time_use": TimeUseRecord,
     "calls": CallDayRecord,
     "funnel": FunnelRecord,
@@ -83,6 +94,8 @@ class Records(Protocol):
 
     @property
     def people(self) -> Sequence[PersonRecord]: ...  # noqa: D102
+    @property
+    def spells(self) -> Sequence[SpellRecord]: ...  # noqa: D102
     @property
     def time_use(self) -> Sequence[TimeUseRecord]: ...  # noqa: D102
     @property
@@ -158,6 +171,7 @@ class Frames:
     """The tidy tables of a set of replications."""
 
     people: pd.DataFrame
+    spells: pd.DataFrame
     time_use: pd.DataFrame
     calls: pd.DataFrame
     funnel: pd.DataFrame
@@ -168,6 +182,8 @@ class Frames:
     utilisation_week: pd.DataFrame
     attainment_month: pd.DataFrame
     attainment_person: pd.DataFrame
+    headcount_month: pd.DataFrame
+    revenue_month: pd.DataFrame
     window: Window
     replications: tuple[int, ...]
     seeds: tuple[int, ...]
@@ -175,7 +191,7 @@ class Frames:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name, in a stable order (for writing them out)."""
         names = [*RECORD_TYPES, "utilisation_day", "utilisation_week"]
-        names += ["attainment_month", "attainment_person"]
+        names += ["attainment_month", "attainment_person", "headcount_month", "revenue_month"]
         return {n: getattr(self, n) for n in names}
 
 
@@ -292,8 +308,10 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
     absences.insert(6, "month", months[absences["day"].to_numpy()])
 
     util_day = _utilisation_day(time_use, absences, window.available_min_per_day)
+    seeds = {p.replication: p.seed for p in parts}
     return Frames(
         people=people,
+        spells=raw["spells"],
         time_use=time_use,
         calls=calls,
         funnel=funnel,
@@ -304,6 +322,15 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
         utilisation_week=_utilisation_week(util_day),
         attainment_month=_attainment_month(scenario, deals, parts, window),
         attainment_person=_attainment_person(scenario, deals, people, window),
+        headcount_month=headcount_month(
+            scenario,
+            people=people,
+            spells=raw["spells"],
+            absences=absences,
+            months=months,
+            seeds=seeds,
+        ),
+        revenue_month=_revenue_month(scenario, deals, seeds, window),
         window=window,
         replications=tuple(p.replication for p in parts),
         seeds=tuple(p.seed for p in parts),
@@ -365,28 +392,59 @@ def _won_in_counted(deals: pd.DataFrame, window: Window) -> pd.DataFrame:
     return deals.loc[won]
 
 
-def _attainment_month(
-    scenario: Scenario, deals: pd.DataFrame, parts: Sequence[ReplicationColumns], window: Window
-) -> pd.DataFrame:
-    """Revenue and attainment for every replication and counted month (zeros included)."""
-    won = _won_in_counted(deals, window)
-    revenue = won.groupby(["replication", "close_month"])["value"].sum()
-    deals_won = won.groupby(["replication", "close_month"]).size()
-    grid = pd.MultiIndex.from_product(
-        [[p.replication for p in parts], list(window.counted_months)],
-        names=["replication", "month"],
+def _won_by_month(scenario: Scenario, won: pd.DataFrame) -> pd.DataFrame:
+    """Deals won, revenue and margin of won deals by (replication, close month)."""
+    shares = {sid: margin_share(scenario, sid) for sid in scenario.segments}
+    margin = won["value"] * won["segment"].map(shares).astype(np.float64)
+    grouped = won.assign(margin=margin).groupby(["replication", "close_month"])
+    return pd.DataFrame(
+        {
+            "deals_won": grouped.size(),
+            "revenue": grouped["value"].sum(),
+            "margin": grouped["margin"].sum(),
+        }
     )
-    seeds = {p.replication: p.seed for p in parts}
+
+
+def _month_grid(
+    scenario: Scenario, seeds: dict[int, int], months: Sequence[int], won: pd.DataFrame
+) -> pd.DataFrame:
+    """Keys, month, deals_won and revenue for every replication and month (zeros included)."""
+    grid = pd.MultiIndex.from_product([list(seeds), list(months)], names=["replication", "month"])
     frame = pd.DataFrame(index=grid).reset_index()
     frame.insert(0, "scenario", scenario.name)
     frame.insert(2, "seed", frame["replication"].map(seeds).astype(np.int64))
     pairs = pd.MultiIndex.from_frame(frame[["replication", "month"]])
-    frame["deals_won"] = deals_won.reindex(pairs, fill_value=0).to_numpy()
-    frame["revenue"] = revenue.reindex(pairs, fill_value=0.0).to_numpy(dtype=np.float64)
+    by_month = _won_by_month(scenario, won).reindex(pairs)
+    frame["deals_won"] = by_month["deals_won"].fillna(0).to_numpy(dtype=np.int64)
+    frame["revenue"] = by_month["revenue"].fillna(0.0).to_numpy(dtype=np.float64)
+    frame["margin"] = by_month["margin"].fillna(0.0).to_numpy(dtype=np.float64)
+    return frame
+
+
+def _attainment_month(
+    scenario: Scenario, deals: pd.DataFrame, parts: Sequence[ReplicationColumns], window: Window
+) -> pd.DataFrame:
+    """Revenue, attainment and margin for every replication and counted month (zeros too)."""
+    seeds = {p.replication: p.seed for p in parts}
+    frame = _month_grid(scenario, seeds, window.counted_months, _won_in_counted(deals, window))
+    margin = frame.pop("margin")
     # Once per month, not per row: a month's plan is the same in every replication.
     targets = {m: scenario.plan_target(m) for m in window.counted_months}
     frame["target"] = frame["month"].map(targets).to_numpy(dtype=np.float64)
     frame["attainment"] = frame["revenue"] / frame["target"]
+    frame["margin"] = margin
+    return frame
+
+
+def _revenue_month(
+    scenario: Scenario, deals: pd.DataFrame, seeds: dict[int, int], window: Window
+) -> pd.DataFrame:
+    """Deals won, revenue and margin of every month of the horizon, counted or not."""
+    months = range(max(window.month_of_day) + 1)
+    frame = _month_grid(scenario, seeds, months, deals.loc[deals["outcome"] == "won"])
+    frame.insert(4, "label", [scenario.month_label(m) for m in frame["month"]])
+    frame.insert(5, "counted", frame["month"].isin(window.counted_months))
     return frame
 
 

@@ -63,7 +63,8 @@ def money_format(currency: str) -> str:
 _COLUMN_UNITS: dict[str, str] = {
     **{k.name: k.unit for k in KPIS},
     **dict.fromkeys(
-        ("revenue", "plan", "target", "cost_per_month", "monthly_cost", "budget"), "currency"
+        ("revenue", "margin", "plan", "target", "cost_per_month", "monthly_cost", "budget"),
+        "currency",
     ),
     **dict.fromkeys(
         (

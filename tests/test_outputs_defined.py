@@ -68,7 +68,10 @@ def test_compare_defines_p_plan_met_in_the_terminal_json_and_excel(tmp_path: Pat
     assert data["plan_met_definition"] == [f"month: {MONTH}", f"horizon: {HORIZON}"]
     assert [t["plan_met_definition"] for t in data["team"]] == [MONTH, HORIZON]
     assert [t["side"] for t in data["team"]] == ["month", "horizon"]
-    assert {r["kpi"] for r in data["comparison"]} >= {"plan_met", "revenue_per_month"}
+    compared = {r["kpi"] for r in data["comparison"]}
+    assert compared >= {"plan_met", "revenue_per_month", "headcount_mean"}
+    # No segment of the bank states a gross margin: no margin KPI to compare (issue 12).
+    assert "margin_per_month" not in compared
 
 
 def test_sweep_defines_p_plan_met_in_the_terminal_json_excel_and_runs_show(

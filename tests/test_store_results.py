@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
+import hashlib
 import json
 import os
 import re
@@ -18,11 +20,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from teamsim import __version__
+from sim import simulate
+from teamsim import __version__, store_schema
 from teamsim.cli import app
 from teamsim.export import month_name, ordered, with_dates
 from teamsim.io import load_scenario
-from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, RunMeta, Store
+from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, RunMeta, Store, StoreError
 
 runner = CliRunner()
 BANK = "scenarios/retail_bank.yaml"
@@ -51,6 +54,9 @@ def test_a_run_keeps_its_summaries_and_says_what_it_left_out(bank_store: tuple[P
     assert not kept & set(DETAIL_TABLES)
     want = {"kpis", "kpi_replications", "plan_met", "attainment_by_month", "attainment_month"}
     assert want | {"attainment_person", "people", "utilisation_week"} <= kept
+    # Issue 12 (S9): the month-by-month tables and the spells are always kept.
+    assert {"headcount_month", "revenue_month", "spells"} <= kept
+    assert not {"headcount_month", "revenue_month", "spells"} & set(DETAIL_TABLES)
     assert set(meta["params"][LEFT_OUT_PARAM]) == set(DETAIL_TABLES)
 
 
@@ -60,6 +66,67 @@ def test_detail_keeps_the_raw_tables(tmp_path: Path) -> None:
     meta = Store(path).run_meta(str(Store(path).list_runs()["run_id"].iloc[0]))
     assert {"time_use", "calls", "waits"} <= set(meta["tables"])
     assert LEFT_OUT_PARAM not in meta["params"]
+
+
+def test_the_month_tables_read_back_as_simulated(bank_store: tuple[Path, str]) -> None:
+    path, run_id = bank_store
+    store = Store(path)
+    seed = store.run_meta(run_id)["seed"]
+    scenario = load_scenario(BANK, ["calendar.horizon_days=60"])
+    fresh = simulate(scenario, 2, seed=seed, workers=1).tables()
+    for name in ("headcount_month", "revenue_month", "spells", "attainment_month", "people"):
+        stored = store.load_table(run_id, name)
+        pd.testing.assert_frame_equal(stored, fresh[name], check_dtype=False, obj=name)
+    months = store.load_table(run_id, "headcount_month")
+    # Every month the horizon touches (11 January to April), every role, both replications.
+    assert len(months) == 2 * 4 * len(scenario.roles) and set(months["month"]) == {0, 1, 2, 3}
+    assert set(months["role"]) == set(scenario.roles) and months["in_seat"].gt(0).all()
+    revenue = store.load_table(run_id, "revenue_month")
+    assert revenue["counted"].tolist() == [False, False, True, False] * 2
+    kpis = store.load_table(run_id, "kpis").set_index("kpi")
+    assert kpis.loc["headcount_mean", "n"] == 2  # no gross margin stated: no margin KPI
+    assert kpis.loc["margin_per_month", "n"] == 0
+
+
+OLD_STORE = Path(__file__).parent / "data" / "store_before_s9.duckdb.gz"
+
+
+def test_a_store_written_before_the_month_tables_opens_and_takes_new_runs(
+    tmp_path: Path,
+) -> None:
+    """A store main's code wrote (retail bank, 60 days, 2 replications, seed 11) before S9.
+
+    New tables and columns need no migration: the store creates and widens them as runs
+    bring them (``teamsim.store._append_table``), so the layout version stays.
+    """
+    path = tmp_path / "old.duckdb"
+    path.write_bytes(gzip.decompress(OLD_STORE.read_bytes()))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    store = Store(path)
+    (old,) = store.list_runs()["run_id"].tolist()
+    assert {"headcount_month", "revenue_month", "spells"}.isdisjoint(store.run_meta(old)["tables"])
+    before = store.load_table(old, "attainment_month")
+    assert "margin" not in before.columns
+    with pytest.raises(StoreError, match="has no table 'headcount_month'"):
+        store.load_table(old, "headcount_month")
+    shown = _run(["runs", "show", old, "--store", str(path)])
+    assert "KPIs over replications" in shown and "Attainment by calendar month" in shown
+    _run(["runs", "export", old, "--to", str(tmp_path / "out"), "--store", str(path)])
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest  # reading changed nothing
+
+    _run(["simulate", BANK, "-n", "2", "--seed", "11", *SHORT, "--store", str(path)])
+    new = next(r for r in store.list_runs()["run_id"] if r != old)
+    assert store.load_table(new, "headcount_month")["in_seat"].gt(0).all()
+    after = store.load_table(old, "attainment_month")
+    # The old run's rows as they were; the column added for the new run is empty in them.
+    pd.testing.assert_frame_equal(after.drop(columns="margin"), before)
+    assert after["margin"].isna().all()
+    assert store.load_table(new, "attainment_month")["margin"].notna().all()
+    con = duckdb.connect(str(path), read_only=True)
+    version = con.execute("SELECT value FROM teamsim_store WHERE key = 'schema_version'")
+    assert int(version.fetchone()[0]) == store_schema.SCHEMA_VERSION == 4  # type: ignore[index]
+    con.close()
+    _run(["runs", "show", old, "--store", str(path)])
 
 
 def test_runs_show_prints_the_results_not_row_counts(bank_store: tuple[Path, str]) -> None:

@@ -10,6 +10,7 @@ from sim.records import (
     DealRecord,
     FunnelRecord,
     PersonRecord,
+    SpellRecord,
     TimeUseRecord,
     WaitRecord,
 )
@@ -28,6 +29,7 @@ class RunRecords:
     day_starts_min: list[float]
     warmup_days: int
     people: list[PersonRecord] = field(default_factory=list)
+    spells: list[SpellRecord] = field(default_factory=list)
     time_use: list[TimeUseRecord] = field(default_factory=list)
     calls: list[CallDayRecord] = field(default_factory=list)
     funnel: list[FunnelRecord] = field(default_factory=list)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.model.absences import draw_absences, draw_hires
 from sim.model.streams import Purpose, key_of, stream
-from sim.records import PersonRecord
+from sim.records import UNDATED_TENURE, PersonRecord, SpellRecord
 from sim.rules.calls import dialled_channels
 from sim.rules.day import horizon_years
 from sim.rules.people import (
@@ -73,6 +73,8 @@ class Person:
     # In-seat spells, (first day, last day) inclusive, in working-day indices: nobody
     # works outside them (a joiner before their start, a leaver after their last day).
     spells: list[tuple[int, int]] = field(default_factory=list)
+    joined_day: int = -1  # a planned joiner's first day in seat in the horizon, else -1
+    left_day: int = -1  # a planned leaver's last day in seat in the horizon, else -1
     manager: Person | None = None
     reports: list[Person] = field(default_factory=list)
     duties: list[tuple[str, float]] = field(default_factory=list)  # activity, minutes a day
@@ -140,7 +142,26 @@ class Person:
             manager=boss,
             # On their first day in the horizon: a joiner's share when they start.
             start_productivity=self.productivity(max(0, self.spells[0][0]) if self.spells else 0),
+            joined_day=self.joined_day,
+            left_day=self.left_day,
         )
+
+    def spell_records(self, horizon_days: int) -> list[SpellRecord]:
+        """The person's spells in seat within the horizon, cut where tenure restarts.
+
+        Each piece reads its ramp share from one tenure start, the latest of ``hires`` on
+        or before its first day, as :meth:`productivity` does (``UNDATED_TENURE``: none).
+        """
+        found = []
+        for spell_first, spell_last in self.spells:
+            first, last = max(spell_first, 0), min(spell_last, horizon_days - 1)
+            cuts = sorted({h for h in self.hires if first < h <= last})
+            for start, end in zip([first, *cuts], [c - 1 for c in cuts] + [last], strict=True):
+                if start > end:
+                    continue
+                tenure = max((h for h in self.hires if h <= start), default=UNDATED_TENURE)
+                found.append(SpellRecord(self.pid, start, end, tenure))
+        return found
 
 
 def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
@@ -195,6 +216,9 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
                 month_days=month,
                 spells=[_spell(sc, seat)],
             )
+            person.joined_day, person.left_day = _planned_moves(
+                sc, seat, joiner=i >= role.headcount.current
+            )
             by_id[person.pid] = person
             people.append(person)
     for pid, boss in link_managers(sc, staffed).items():
@@ -207,6 +231,16 @@ def _spell(sc: Scenario, seat: Seat) -> tuple[int, int]:
     """A seat's days in seat within the horizon's indices (a stayer: to the last day)."""
     first, last = seat_window(sc, seat)
     return first, sc.calendar.horizon_days - 1 if last is None else last
+
+
+def _planned_moves(sc: Scenario, seat: Seat, *, joiner: bool) -> tuple[int, int]:
+    """A seat's joined and left day in the horizon, else -1 (as ``staffing.role_month``)."""
+    first, last = seat_window(sc, seat)
+    days = range(sc.calendar.horizon_days)
+    return (
+        first if joiner and first in days else -1,
+        last if last is not None and last in days else -1,
+    )
 
 
 def _tenure_starts(sc: Scenario, seat: Seat, replacements: list[int]) -> list[int]:

@@ -61,6 +61,7 @@ def run_replication(
     for p in people:
         p.proc = env.process(person_process(w, p))
         out.people.append(p.record())
+        out.spells += p.spell_records(scenario.calendar.horizon_days)
     for cid, ch in scenario.channels.items():
         if isinstance(ch, InboundChannel):
             env.process(requests(w, cid, ch))
