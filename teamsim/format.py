@@ -3,9 +3,9 @@
 The terminal and the dashboard both read a plan's figures through here, so a service
 target or an expected attainment reads the same in both.
 
-Money is written by ``sim.money`` (Babel, in the scenario's currency and locale), the
-one place the optimiser's messages and the front ends share; its names are re-exported
-here.
+Money is written by ``sim.money`` (Babel, in the scenario's currency and locale) and a
+share by ``sim.percent`` ("83.3 %"), the places the optimiser's messages and the front
+ends share; their names are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from sim import MoneyScale as MoneyScale
 from sim import format_money as format_money
 from sim import format_money_column as format_money_column
 from sim import format_money_range as format_money_range
+from sim import format_percent as format_percent
+from sim import format_percent_range as format_percent_range
 from sim import money_scale as money_scale
+from sim import title
 from sim.scenario import Scenario
 
 SERVICE_TITLE = "Inbound requests: load, seats and roster"
@@ -43,14 +46,15 @@ def fmt_value(
     """Format a KPI value by its unit (share, currency, min, days, or a count).
 
     Money goes through :func:`format_money` (in ``locale``, by default the currency's
-    usual one, and in ``scale`` when the value is one of a set shown together). With
+    usual one, and in ``scale`` when the value is one of a set shown together), a share
+    through :func:`format_percent` ("83.3 %"). With
     ``signed``, a difference: "+" before a positive figure, and one that rounds to zero
     reads "0.0" (never "-0.0", nor "+0.0").
     """
     if value is None or not math.isfinite(value):
         return "-"
     if unit == "share":
-        return f"{_signed(100 * value, signed, grouped=False)} %"
+        return format_percent(value, signed=signed)
     if unit == "currency":
         return format_money(value, currency, locale, scale=scale, signed=signed)
     if unit in ("min", "days"):
@@ -65,6 +69,15 @@ def in_points(share_difference: float) -> float:
     the number format '0.0 "pp"'.
     """
     return 100 * share_difference
+
+
+def fmt_margin(plan_factor: float) -> str:
+    """The verify loop's margin on the plan: a plan factor of 1.19 reads "+19 %".
+
+    Whole percent, signed (``sim.format_percent``): the header of the plan card, the
+    iterations and the dashboard say the margin alike.
+    """
+    return format_percent(plan_factor - 1, digits=0, signed=True)
 
 
 def fmt_points(value: float | None, *, signed: bool = False) -> str:
@@ -110,7 +123,9 @@ def fmt_gross_up(factor: float) -> str:
     return f"x{factor:.2f}"
 
 
-def expected_outcome(plan: Plan, card: PlanCard | None = None) -> str:
+def expected_outcome(
+    plan: Plan, card: PlanCard | None = None, scenario: Scenario | None = None
+) -> str:
     """What the plan expects to deliver, in one sentence.
 
     A team that sells: its expected attainment (mean over the counted months of expected
@@ -118,7 +133,8 @@ def expected_outcome(plan: Plan, card: PlanCard | None = None) -> str:
     before the verify loop's margin (``PlanCard.expected_attainment``, 117 % for a plan
     sized +17 % above it), so the header and the iterations table say one number. A team
     that sells nothing has no plan to quote (its plan is nominal): its service targets
-    and the service level expected with its answerers.
+    and the service level expected with its answerers, each channel by its title in
+    ``scenario`` (``sim.title``; without one, its id in words).
     """
     expected = plan.expected_attainment if card is None else card.expected_attainment
     if expected is not None:
@@ -129,7 +145,8 @@ def expected_outcome(plan: Plan, card: PlanCard | None = None) -> str:
     if not plan.services:
         return "no sales plan and no service target: sized for its duties"
     targets = [
-        f"{s.channel} {fmt_service_target(s.service_level_target, s.answer_within_min)}, "
+        f"{title(s.channel, scenario)} "
+        f"{fmt_service_target(s.service_level_target, s.answer_within_min)}, "
         f"expected {fmt_value(s.expected_service_level, 'share', plan.currency)}"
         for s in plan.services
     ]
