@@ -378,26 +378,42 @@ def show_verified(
         show_plan_met_tables(scenario, rows, frames["attainment_by_month"],
                              replications=replications, key=f"{key}_months",
                              control=control)  # fmt: skip
-    if not quotas.empty:
+    dialling = _dialling(quotas)
+    if not dialling.empty:
         ui.chart(charts.quotas(pd.DataFrame({
-            "role": [title(str(r), scenario) for r in quotas["role"]],
-            "naive": quotas["naive_dials_per_day"],
-            "optimiser": quotas["planned_dials_per_day"],
-            "simulated": quotas["simulated_dials_per_day"],
-        })), "Dials a day per person: the naive quota, the optimiser's, and what the "
-             "simulated days allowed.", key=f"{key}_quotas")  # fmt: skip
+            "role": [title(str(r), scenario) for r in dialling["role"]],
+            "naive": dialling["naive_dials_per_day"],
+            "optimiser": dialling["planned_dials_per_day"],
+            "simulated": dialling["simulated_dials_per_day"],
+        })), "Dials a day per person of each role that dials (roles that never dial left "
+             "out): the naive quota, the optimiser's, and what the simulated days allowed.",
+             key=f"{key}_quotas")  # fmt: skip
     st.subheader("Iterations")
     st.dataframe(_iterations(iterations, scenario), hide_index=True, width="stretch")
     show_attainment(scenario, frames, key=key)
     if "kpis" in frames:
         with st.expander("KPIs of the final plan's simulation"):
-            st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale),
+            dials = frames.get("dials_by_role")
+            st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale,
+                                          dials=dials),
                          hide_index=True, width="stretch")  # fmt: skip
     if plan is not None:
         st.subheader("The final plan, as the optimiser sized it")
         card = plan_card(plan, scenario, plan_factor)
         _plan(plan, scenario, key=f"{key}_plan", card=card)
         _card(card)
+
+
+def _dialling(quotas: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``VerifiedPlan.quotas_table()`` of roles that dial in some estimate.
+
+    A role that sells by meetings (account executives) has 0 naive, planned and
+    simulated dials: drawn beside the callers it reads as a quota of 0.
+    """
+    if quotas.empty:
+        return quotas
+    estimates = ["naive_dials_per_day", "planned_dials_per_day", "simulated_dials_per_day"]
+    return quotas.loc[quotas[estimates].gt(0).any(axis=1)]
 
 
 def _iterations(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
