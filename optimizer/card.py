@@ -42,6 +42,15 @@ def step_unit(step: str) -> str:
     return "currency" if step in ("plan", "revenue") else "count"
 
 
+def _channel_titles(channel: str, scenario: Scenario) -> str:
+    """A card line's channel by its title; referrals of several channels ("a+b") by each.
+
+    ``Plan.role_channels`` rows referrals of several channels into one ("partners+web"):
+    "Partners + Website requests".
+    """
+    return " + ".join(title(c, scenario) for c in channel.split("+"))
+
+
 @dataclass(frozen=True)
 class Term:
     """One operand of a card line's arithmetic: a named figure and its unit.
@@ -246,7 +255,7 @@ class _Lines:
                 op=op,
                 terms=terms,
                 segment_title=title(segment, self.scenario) if segment else "",
-                channel_title=title(channel, self.scenario) if channel else "",
+                channel_title=_channel_titles(channel, self.scenario) if channel else "",
             )
         )
 
@@ -289,7 +298,8 @@ def _role_lines(plan: Plan, sc: Scenario, rc: RoleCard) -> list[CardLine]:
             target=True,
             op="+",
             terms=tuple(
-                Term(f"dials {title(c.channel, sc)}", c.dials_per_month, "count") for c in dialled
+                Term(f"dials {_channel_titles(c.channel, sc)}", c.dials_per_month, "count")
+                for c in dialled
             ),
         )
     return b.lines
