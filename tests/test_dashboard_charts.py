@@ -310,6 +310,7 @@ def test_funnel_labels_are_the_size_of_every_charts_labels(result: SimResult) ->
     assert fig.layout.uniformtext.minsize == size and fig.layout.uniformtext.mode == "show"
     for trace in fig.data:
         assert trace.textfont.size == size and trace.textposition == "auto"
+        assert trace.cliponaxis is False  # a label beside a narrow bar is drawn whole
         assert trace.customdata[0] == "100 %"  # the first stage is the whole of the share
         deals = list(trace.x)
         shares = [round(100 * d / deals[0]) for d in deals]
