@@ -90,14 +90,15 @@ def fmt_points(value: float | None, *, signed: bool = False) -> str:
     return f"{_signed(in_points(value), signed, grouped=False)} pp"
 
 
-def _signed(value: float, signed: bool, *, grouped: bool = True) -> str:
-    """A figure to one decimal (``grouped``: with separators); signed: "+1.5", "-1.5", "0.0".
+def _signed(value: float, signed: bool, *, grouped: bool = True, digits: int = 1) -> str:
+    """A figure to ``digits`` decimals (``grouped``: with separators); signed: "+1.5", "0.0".
 
-    Rounded first, so -0.04 is "0.0": a difference too small to show has no sign.
+    Rounded first, so -0.04 is "0.0" (and -0.4 at no decimals "0"): a difference too small
+    to show has no sign.
     """
-    shown = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    shown = round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
     sign = "+" if signed and shown > 0 else ""
-    return f"{sign}{shown:,.1f}" if grouped else f"{sign}{shown:.1f}"
+    return f"{sign}{shown:,.{digits}f}" if grouped else f"{sign}{shown:.{digits}f}"
 
 
 # A frame's attrs entry (pandas DataFrame.attrs) naming, per column, the column that holds
@@ -195,7 +196,7 @@ def marginal_cells(result: Plan, loc: str = "") -> list[tuple[str, str]]:
 
     def change(value: float) -> str:
         if not money:
-            return f"{value:+,.0f}"
+            return _signed(value, True, digits=0)
         return format_money(value, result.currency, loc or None, scale=scale, signed=True)
 
     lines = {line.role: line for line in result.roles}

@@ -24,7 +24,7 @@ from sim import (
     title,
 )
 from sim.scenario import Scenario
-from teamsim.format import expected_outcome, fmt_margin, fmt_value
+from teamsim.format import expected_outcome, fmt_margin, fmt_points, fmt_value
 from teamsim.io import load_scenario
 from teamsim.plan_card_view import line_label, line_text, plan_card_frame, plan_card_json
 from teamsim.verify_view import render_verified_tables
@@ -68,6 +68,14 @@ def test_money_that_rounds_to_zero_has_no_sign(value: float) -> None:
     assert format_money(value, "RUB", signed=True) == "RUB\xa00"
     assert format_money(value, "EUR", signed=True) == "€0"
     assert fmt_value(value, "currency", "RUB", signed=True) == "RUB\xa00"
+
+
+@pytest.mark.parametrize("value", [0.0004, -0.0004, 0.0])
+def test_teamsims_signed_helpers_give_a_zero_no_sign(value: float) -> None:
+    assert fmt_value(value, "count", "", signed=True) == "0.0"
+    assert fmt_value(value, "min", "", signed=True) == "0.0 min"
+    assert fmt_points(value, signed=True) == "0.0 pp"
+    assert fmt_value(0.3, "count", "", signed=True) == "+0.3"
 
 
 def test_money_that_does_not_round_to_zero_keeps_its_sign() -> None:
