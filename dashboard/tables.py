@@ -22,6 +22,7 @@ from teamsim.format import (
 
 __all__ = [
     "comparison_table",
+    "dial_rows",
     "kpi_table",
     "overview_table",
     "overview_with_intervals",
@@ -31,16 +32,33 @@ __all__ = [
 ]
 
 
-def kpi_table(kpis: pd.DataFrame, currency: str, locale: str | None = None) -> pd.DataFrame:
+# The KPI that divides every dial by the days present of everyone who dialled, whatever
+# their role (sim.kpis): shown per dialling role instead where the run's table is at hand.
+MIXED_DIALS = "dials_per_caller_day"
+
+
+def kpi_table(
+    kpis: pd.DataFrame,
+    currency: str,
+    locale: str | None = None,
+    *,
+    dials: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per KPI: mean, the middle 80 % of replications and the 95 % CI of the mean.
 
     Money in one scale per row, in ``locale`` (``Scenario.money_locale``; default the
     currency's usual one). A yes/no outcome (``Kpi.share``: P(plan met), ...) is a
     probability with its interval: its replications are 0 or 1, so it has no middle 80 %.
+    ``dials``: the run's dials by role (``sim.dials_by_role``); given, the dials KPI that
+    mixes every dialling role (a supervisor who dials a little beside the sellers) is
+    shown as one row per dialling role, over the days each person dialled (:func:`dial_rows`).
     """
     rows = []
     for r in _records(kpis):
         if not math.isfinite(float(r["mean"])):
+            continue
+        if str(r["kpi"]) == MIXED_DIALS and dials is not None and not dials.empty:
+            rows += dial_rows(dials)
             continue
         unit = str(r["unit"])
         stats = ("mean", "p10", "p90", "ci_low", "ci_high")
@@ -65,6 +83,26 @@ def kpi_table(kpis: pd.DataFrame, currency: str, locale: str | None = None) -> p
 
 
 _CHANCES = frozenset(k.name for k in KPIS if k.share)
+
+
+def dial_rows(dials: pd.DataFrame) -> list[dict[str, object]]:
+    """The KPI table's dials rows: one per dialling role, over the days a person dialled.
+
+    From ``sim.dials_by_role``: the mean over replications of the role's dials / the
+    person-days with a dial, its P10 to P90 over replications; the label names the role
+    and says what is counted, so no role that never dials (nor a day without a dial)
+    pulls the figure down.
+    """
+    return [
+        {
+            "KPI": f"Dials a day, {r['title']} (its people who dial, days they dialled)",
+            "mean": f"{float(r['dials_per_day_dialled']):,.1f}",
+            "80 % of replications": f"{float(r['p10']):,.1f} to {float(r['p90']):,.1f}",
+            "95 % CI of the mean": "–",
+            "replications": int(r["replications"]),
+        }
+        for r in _records(dials)
+    ]
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

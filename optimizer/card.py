@@ -22,6 +22,7 @@ from optimizer.extract import dial_cap_source
 from optimizer.measure import quota_cap, recommended_quota
 from optimizer.rates import Rates, rates
 from optimizer.result import Plan, RoleChannelLine, RoleLine, RoleSegmentLine
+from sim.names import title
 from sim.rules.calls import dial_economics, dial_outcomes
 from sim.rules.day import presence
 from sim.rules.people import daily_dials, planned_dials_cap
@@ -41,9 +42,22 @@ def step_unit(step: str) -> str:
     return "currency" if step in ("plan", "revenue") else "count"
 
 
+def _channel_titles(channel: str, scenario: Scenario) -> str:
+    """A card line's channel by its title; referrals of several channels ("a+b") by each.
+
+    ``Plan.role_channels`` rows referrals of several channels into one ("partners+web"):
+    "Partners + Website requests".
+    """
+    return " + ".join(title(c, scenario) for c in channel.split("+"))
+
+
 @dataclass(frozen=True)
 class Term:
-    """One operand of a card line's arithmetic: a named figure and its unit."""
+    """One operand of a card line's arithmetic: a named figure and its unit.
+
+    The name is words a head reads: a segment or channel in it by its title
+    (sim.names.title), "revenue SMB core deals", "dials Marketing leads".
+    """
 
     name: str  # "revenue", "deal value", "won per deal entering", ...
     value: float
@@ -73,6 +87,10 @@ class CardLine:
     per_person_week: float  # per person, a week at work
     op: str  # "/", "x", "+" or ""
     terms: tuple[Term, ...]
+    # The segment's and the channel's titles (sim.names.title), for the line's words;
+    # the ids above stay for keys and id columns.
+    segment_title: str = ""
+    channel_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,6 +218,7 @@ class _Lines:
 
     def __init__(self, scenario: Scenario, rc: RoleCard) -> None:
         self.rc = rc
+        self.scenario = scenario
         self.days_per_month = scenario.calendar.working_days_per_month
         self.days_per_week = scenario.calendar.working_days_per_week
         self.lines: list[CardLine] = []
@@ -235,6 +254,8 @@ class _Lines:
                 per_person_week=day * self.days_per_week,
                 op=op,
                 terms=terms,
+                segment_title=title(segment, self.scenario) if segment else "",
+                channel_title=_channel_titles(channel, self.scenario) if channel else "",
             )
         )
 
@@ -249,7 +270,9 @@ def _role_lines(plan: Plan, sc: Scenario, rc: RoleCard) -> list[CardLine]:
         "revenue",
         revenue,
         op="+" if len(segs) > 1 else "",
-        terms=tuple(Term(f"revenue {s.segment}", s.revenue_per_month, "currency") for s in segs)
+        terms=tuple(
+            Term(f"revenue {title(s.segment, sc)}", s.revenue_per_month, "currency") for s in segs
+        )
         if len(segs) > 1
         else (),
     )
@@ -260,7 +283,9 @@ def _role_lines(plan: Plan, sc: Scenario, rc: RoleCard) -> list[CardLine]:
         "leads",
         sum(c.leads_per_month for c in chans),
         op="+",
-        terms=tuple(Term(f"deals entering {s.segment}", s.deals_per_month, "count") for s in segs),
+        terms=tuple(
+            Term(f"deals entering {title(s.segment, sc)}", s.deals_per_month, "count") for s in segs
+        ),
     )
     for c in chans:
         _channel_lines(b, sc, c)
@@ -272,7 +297,10 @@ def _role_lines(plan: Plan, sc: Scenario, rc: RoleCard) -> list[CardLine]:
             sum(c.dials_per_month for c in dialled),
             target=True,
             op="+",
-            terms=tuple(Term(f"dials {c.channel}", c.dials_per_month, "count") for c in dialled),
+            terms=tuple(
+                Term(f"dials {_channel_titles(c.channel, sc)}", c.dials_per_month, "count")
+                for c in dialled
+            ),
         )
     return b.lines
 

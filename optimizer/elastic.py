@@ -20,6 +20,7 @@ from optimizer.rates import Rates
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.team import Unit
 from sim.money import format_money, format_money_column
+from sim.percent import format_percent
 from sim.rules.service import desks
 from sim.scenario import Scenario
 
@@ -225,7 +226,7 @@ def _share(share: float) -> str:
     """
     if 0.0 < share < 0.0005:
         return "<0.1 %"
-    return f"{share * 100:.1f} %"
+    return format_percent(share)
 
 
 def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxation | None:
@@ -287,7 +288,8 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         total = (ch.contacts_per_day or 0.0) * r.horizon_days
         extra = amount * r.horizon_days
         text = (
-            f"a {ch.kind} pool {subject} {extra / max(total, 1e-9):.0%} larger "
+            f"a {ch.kind} pool {subject} "
+            f"{format_percent(extra / max(total, 1e-9), digits=0)} larger "
             f"({total:,.0f} -> {total + extra:,.0f} contacts over the horizon)"
         )
         if total < 0.5:

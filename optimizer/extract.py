@@ -25,6 +25,7 @@ from optimizer.solvers import solver_name
 from optimizer.team import Unit
 from sim.money import format_money
 from sim.names import in_sentence, title
+from sim.percent import format_percent
 from sim.rules.calls import dialled_channels
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
@@ -422,9 +423,10 @@ def dial_cap_source(sc: Scenario, role: str, *, planned: bool) -> str:
     sells = sc.roles[role].sells
     text = f"policies.max_calls_per_day {sc.policies.max_calls_per_day}"
     if sells < 1.0:
-        text += f" x selling share {100 * sells:.3g} %"
+        text += f" x selling share {format_percent(sells, significant=3)}"
     if planned:
-        text = f"policies.occupancy_cap {100 * sc.policies.occupancy_cap:.3g} % x {text}"
+        cap = format_percent(sc.policies.occupancy_cap, significant=3)
+        text = f"policies.occupancy_cap {cap} x {text}"
     return text
 
 
@@ -451,7 +453,8 @@ def sized_plan_text(amount: float, plan_factor: float, currency: str, locale: st
     money = format_money(amount, currency, locale)
     if abs(plan_factor - 1.0) < 1e-9:
         return f"the sales plan ({money} a month)"
-    return f"the sales plan with its {100 * (plan_factor - 1):+.0f} % margin ({money} a month)"
+    margin = format_percent(plan_factor - 1, digits=0, signed=True)
+    return f"the sales plan with its {margin} margin ({money} a month)"
 
 
 def _limit(
@@ -479,7 +482,7 @@ def _limit(
     texts = {
         "capacity": (
             f"working time of {said}{people} after absence, breaks and the "
-            f"{sc.policies.occupancy_cap:.0%} occupancy cap",
+            f"{format_percent(sc.policies.occupancy_cap, digits=0)} occupancy cap",
             hour,
             f"{cur}/month per extra hour a week per person",
         ),

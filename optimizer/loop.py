@@ -40,6 +40,7 @@ from optimizer.planner import plan as optimise
 from optimizer.result import Plan
 from sim.diagnose import Diagnosis, diagnose
 from sim.kpis import kpi_value
+from sim.percent import format_chance, format_percent
 from sim.results import counted_months
 from sim.rules.service import desks
 from sim.runner import Executor, SimResult, simulate
@@ -373,41 +374,37 @@ def _describe(
     old: float,
     new: float,
 ) -> str:
-    held = [f"{role} {f:.0%}" for role, f in sorted(new_cap.items()) if old_cap.get(role) != f]
+    held = [
+        f"{role} {format_percent(f, digits=0)}"
+        for role, f in sorted(new_cap.items())
+        if old_cap.get(role) != f
+    ]
     parts = [f"days held planned calling time: {', '.join(held)}"] if held else []
     if new != old:
         what = "attainment spread" if sells(scenario) else "service level spread"
-        parts.append(f"margin {new - 1:+.0%} for the {what}")
+        parts.append(f"margin {_margin(new)} for the {what}")
     return "; ".join(parts) or "no change"
 
 
-def _chance(p: float) -> str:
-    """A probability as every report of P(plan met) writes it: "83.3 %".
-
-    The terminal's verify view writes P(plan met) through ``teamsim.format.fmt_value``
-    (one decimal, a space before "%"), which a pure package cannot import; this is that
-    format, so the reason and the view beside it say one number.
-    """
-    return f"{100 * p:.1f} %"
+def _margin(factor: float) -> str:
+    """A plan factor as the margin it adds: 1.19 -> "+19 %" (sim.percent's rule)."""
+    return format_percent(factor - 1, digits=0, signed=True)
 
 
 def _p_with_interval(it: Iteration, label: str) -> str:
-    return (
-        f"{label} {_chance(it.p_plan_met)} "
-        f"(95 % interval {_chance(it.p_low)} to {_chance(it.p_high)})"
-    )
+    return f"{label} {format_chance(it.p_plan_met, it.p_low, it.p_high)}"
 
 
 def _met(it: Iteration, target: float) -> str:
     return (
-        f"{_p_with_interval(it, outcome_label(it.scenario))} reaches the {_chance(target)} "
-        f"asked for, with a plan margin of {it.plan_factor - 1:+.0%}"
+        f"{_p_with_interval(it, outcome_label(it.scenario))} reaches the {format_percent(target)} "
+        f"asked for, with a plan margin of {_margin(it.plan_factor)}"
     )
 
 
 def _cannot_staff(factor: float, exc: InfeasiblePlanError) -> tuple[str, tuple[Diagnosis, ...]]:
     head = (
-        f"the plan with the {factor - 1:+.0%} margin that the spread of attainment needs "
+        f"the plan with the {_margin(factor)} margin that the spread of attainment needs "
         "cannot be staffed within the scenario's limits"
     )
     return head, exc.causes
@@ -416,7 +413,7 @@ def _cannot_staff(factor: float, exc: InfeasiblePlanError) -> tuple[str, tuple[D
 def _below(it: Iteration, scenario: Scenario) -> str:
     return (
         f"{_p_with_interval(it, outcome_label(scenario))} "
-        f"is below the {_chance(scenario.plan.confidence)} asked for"
+        f"is below the {format_percent(scenario.plan.confidence)} asked for"
     )
 
 

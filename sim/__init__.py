@@ -26,6 +26,7 @@ from sim.names import (
     in_sentence,
     title,
 )
+from sim.percent import format_chance, format_percent, format_percent_range
 from sim.plan_met import (
     attainment_by_month,
     attainment_by_unit,
@@ -70,9 +71,12 @@ __all__ = [
     "counted_months",
     "diagnose",
     "dials_by_role",
+    "format_chance",
     "format_money",
     "format_money_column",
     "format_money_range",
+    "format_percent",
+    "format_percent_range",
     "humane",
     "id_words",
     "in_sentence",

@@ -24,6 +24,7 @@ import pandas as pd
 from sim.kpis import kpi_value
 from sim.names import in_sentence
 from sim.names import title as title_of
+from sim.percent import format_percent
 from sim.results import Frames
 from sim.rules.activities import TimeUse
 from sim.scenario import InboundChannel, Level, Scenario
@@ -164,7 +165,7 @@ def _wait_cause(
         nobody = (
             "nobody else may"
             if uncovered >= 0.999
-            else f"on {100 * uncovered:.0f} % of those days nobody else may"
+            else f"on {format_percent(uncovered, digits=0)} of those days nobody else may"
         )
         cause = f"{head} is away {days_away:.0f} days a year and {nobody} {_VERB[kind]}"
         remedy = (
@@ -177,8 +178,8 @@ def _wait_cause(
         though = f", though {deputy} covers its days away" if deputy else ""
         cause = (
             f"{head} is away {days_away:.0f} days a year, and requests that arrive while "
-            f"it is away carry {100 * waited:.0f} % of the waiting: they wait for its "
-            f"return{though}"
+            f"it is away carry {format_percent(waited, digits=0)} of the waiting: they wait "
+            f"for its return{though}"
         )
         first = (
             f"let {deputy} {_VERB[kind]} in its place (roles.{rid}.deputy)"
@@ -193,7 +194,8 @@ def _wait_cause(
     deputy = _deputy_words(scenario, rid, title)
     cover = f"covered by {deputy}" if deputy else "with no deputy"
     load = (
-        f"busy {100 * busy:.0f} % of its available time, away {days_away:.0f} days a year, {cover}"
+        f"busy {format_percent(busy, digits=0)} of its available time, "
+        f"away {days_away:.0f} days a year, {cover}"
     )
     if busy >= BUSY or (n < 1.5 and busy >= BUSY_SINGLE):
         cause = f"{head} is {load}" + (
@@ -268,8 +270,9 @@ def _missed_service_level(kpis: pd.DataFrame, scenario: Scenario) -> Diagnosis |
     answer = [rid for rid, r in scenario.roles.items() if r.answers_inbound]
     who = "; ".join(f"{title_of(rid, scenario)}: roles.{rid}.headcount" for rid in answer)
     cause = (
-        f"inbound requests are answered within target {100 * level:.1f} % of the time "
-        f"against a target of {100 * target:.0f} %{sure}: too few people free to answer"
+        f"inbound requests are answered within target {format_percent(level)} of the time "
+        f"against a target of {format_percent(target, digits=0)}{sure}: too few people free "
+        "to answer"
     )
     remedy = (
         f"add people who answer ({who or 'roles with handles_inbound'}), take duties off "
@@ -280,7 +283,7 @@ def _missed_service_level(kpis: pd.DataFrame, scenario: Scenario) -> Diagnosis |
 
 def _idle(level: Level, util: float, scenario: Scenario, *, sized: bool) -> Diagnosis:
     who = _LEVEL_WORDS[level]
-    cause = f"{who} are busy {100 * util:.0f} % of their available time"
+    cause = f"{who} are busy {format_percent(util, digits=0)} of their available time"
     roles = "; ".join(
         f"{title_of(rid, scenario)}: roles.{rid}.headcount" for rid in scenario.roles_at(level)
     )

@@ -197,18 +197,22 @@ def format_money(
     (a zero too) is written in full ("RUB 100", "$0") whatever the scale; one below
     :data:`SMALLEST_STEP` of the scale's unit in its own scale ("RUB 35K" among
     millions), so no cell reads "RUB 0.03M" or "$0M" for an amount that is not zero.
+    ``signed``: a difference, "+" before a positive amount; one that rounds to zero as
+    written has no sign ("RUB 0", never "+RUB 0" nor "-RUB 0").
     """
     if value is None or not math.isfinite(value):
         return "-"
     loc = locale or Scenario.default_locale(currency)
     if scale is None or not _keeps(value, scale):
         scale = money_scale([value], loc)
-    sign = "+" if signed and value > 0 else ""
     if scale.magnitude == 1:
+        # A sign only on an amount that is not zero as written: 0.3 is "RUB 0", not "+RUB 0".
+        sign = "+" if signed and round(value) > 0 else ""
         return sign + _full(value, currency, loc)
     compact = _compact(loc)
     key = str(scale.magnitude)
     number = round(decimal.Decimal(str(value)) / scale.magnitude, scale.digits)
+    sign = "+" if signed and number > 0 else ""
     plural = _locale(loc).plural_form(abs(number).normalize())
     pattern = compact.get(plural, compact["other"]).get(key, compact["other"][key])
     fixed = copy.copy(pattern)

@@ -9,7 +9,7 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
-from sim import Diagnosis, SimResult, diagnose, dials_by_role
+from sim import Diagnosis, SimResult, diagnose, dials_by_role, format_percent
 
 __all__ = ["diagnoses_json", "dials_json", "render_diagnoses", "render_dials", "run_diagnoses"]
 
@@ -73,7 +73,7 @@ def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
         shown.add_row(
             f"{r['title']} ({r['level']})",
             _people(float(r["people_dialling"])),
-            f"{100 * r['days_dialled_share']:.0f} %",
+            format_percent(float(r["days_dialled_share"]), digits=0),
             _num(r["dials_per_day_dialled"]),
             _num(r["p10"]),
             _num(r["p90"]),

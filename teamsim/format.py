@@ -3,9 +3,9 @@
 The terminal and the dashboard both read a plan's figures through here, so a service
 target or an expected attainment reads the same in both.
 
-Money is written by ``sim.money`` (Babel, in the scenario's currency and locale), the
-one place the optimiser's messages and the front ends share; its names are re-exported
-here.
+Money is written by ``sim.money`` (Babel, in the scenario's currency and locale) and a
+share by ``sim.percent`` ("83.3 %"), the places the optimiser's messages and the front
+ends share; their names are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from sim import MoneyScale as MoneyScale
 from sim import format_money as format_money
 from sim import format_money_column as format_money_column
 from sim import format_money_range as format_money_range
+from sim import format_percent as format_percent
+from sim import format_percent_range as format_percent_range
 from sim import money_scale as money_scale
+from sim import title
 from sim.scenario import Scenario
 
 SERVICE_TITLE = "Inbound requests: load, seats and roster"
@@ -43,14 +46,15 @@ def fmt_value(
     """Format a KPI value by its unit (share, currency, min, days, or a count).
 
     Money goes through :func:`format_money` (in ``locale``, by default the currency's
-    usual one, and in ``scale`` when the value is one of a set shown together). With
+    usual one, and in ``scale`` when the value is one of a set shown together), a share
+    through :func:`format_percent` ("83.3 %"). With
     ``signed``, a difference: "+" before a positive figure, and one that rounds to zero
     reads "0.0" (never "-0.0", nor "+0.0").
     """
     if value is None or not math.isfinite(value):
         return "-"
     if unit == "share":
-        return f"{_signed(100 * value, signed, grouped=False)} %"
+        return format_percent(value, signed=signed)
     if unit == "currency":
         return format_money(value, currency, locale, scale=scale, signed=signed)
     if unit in ("min", "days"):
@@ -67,6 +71,15 @@ def in_points(share_difference: float) -> float:
     return 100 * share_difference
 
 
+def fmt_margin(plan_factor: float) -> str:
+    """The verify loop's margin on the plan: a plan factor of 1.19 reads "+19 %".
+
+    Whole percent, signed (``sim.format_percent``): the header of the plan card, the
+    iterations and the dashboard say the margin alike.
+    """
+    return format_percent(plan_factor - 1, digits=0, signed=True)
+
+
 def fmt_points(value: float | None, *, signed: bool = False) -> str:
     """A difference of two shares in percentage points: "+50.0 pp" (0.5 -> 50 points).
 
@@ -77,14 +90,15 @@ def fmt_points(value: float | None, *, signed: bool = False) -> str:
     return f"{_signed(in_points(value), signed, grouped=False)} pp"
 
 
-def _signed(value: float, signed: bool, *, grouped: bool = True) -> str:
-    """A figure to one decimal (``grouped``: with separators); signed: "+1.5", "-1.5", "0.0".
+def _signed(value: float, signed: bool, *, grouped: bool = True, digits: int = 1) -> str:
+    """A figure to ``digits`` decimals (``grouped``: with separators); signed: "+1.5", "0.0".
 
-    Rounded first, so -0.04 is "0.0": a difference too small to show has no sign.
+    Rounded first, so -0.04 is "0.0" (and -0.4 at no decimals "0"): a difference too small
+    to show has no sign.
     """
-    shown = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    shown = round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
     sign = "+" if signed and shown > 0 else ""
-    return f"{sign}{shown:,.1f}" if grouped else f"{sign}{shown:.1f}"
+    return f"{sign}{shown:,.{digits}f}" if grouped else f"{sign}{shown:.{digits}f}"
 
 
 # A frame's attrs entry (pandas DataFrame.attrs) naming, per column, the column that holds
@@ -110,7 +124,9 @@ def fmt_gross_up(factor: float) -> str:
     return f"x{factor:.2f}"
 
 
-def expected_outcome(plan: Plan, card: PlanCard | None = None) -> str:
+def expected_outcome(
+    plan: Plan, card: PlanCard | None = None, scenario: Scenario | None = None
+) -> str:
     """What the plan expects to deliver, in one sentence.
 
     A team that sells: its expected attainment (mean over the counted months of expected
@@ -118,7 +134,8 @@ def expected_outcome(plan: Plan, card: PlanCard | None = None) -> str:
     before the verify loop's margin (``PlanCard.expected_attainment``, 117 % for a plan
     sized +17 % above it), so the header and the iterations table say one number. A team
     that sells nothing has no plan to quote (its plan is nominal): its service targets
-    and the service level expected with its answerers.
+    and the service level expected with its answerers, each channel by its title in
+    ``scenario`` (``sim.title``; without one, its id in words).
     """
     expected = plan.expected_attainment if card is None else card.expected_attainment
     if expected is not None:
@@ -129,7 +146,8 @@ def expected_outcome(plan: Plan, card: PlanCard | None = None) -> str:
     if not plan.services:
         return "no sales plan and no service target: sized for its duties"
     targets = [
-        f"{s.channel} {fmt_service_target(s.service_level_target, s.answer_within_min)}, "
+        f"{title(s.channel, scenario)} "
+        f"{fmt_service_target(s.service_level_target, s.answer_within_min)}, "
         f"expected {fmt_value(s.expected_service_level, 'share', plan.currency)}"
         for s in plan.services
     ]
@@ -178,7 +196,7 @@ def marginal_cells(result: Plan, loc: str = "") -> list[tuple[str, str]]:
 
     def change(value: float) -> str:
         if not money:
-            return f"{value:+,.0f}"
+            return _signed(value, True, digits=0)
         return format_money(value, result.currency, loc or None, scale=scale, signed=True)
 
     lines = {line.role: line for line in result.roles}

@@ -16,9 +16,9 @@ from rich.table import Table
 
 from calibrate import counted
 from optimizer import CardLine, PlanCard, QuotaLine
-from sim import id_words
+from sim import format_percent, id_words
 from sim.scenario import Scenario
-from teamsim.format import MoneyScale, fmt_value, money_scale
+from teamsim.format import MoneyScale, fmt_margin, fmt_value, money_scale
 
 PLAN_CARD_TITLE = "Plan card"
 PER_PERSON_NOTE = (
@@ -43,7 +43,7 @@ def _count(value: float) -> str:
 
 def _share(value: float) -> str:
     # Three significant digits: enough to redo a division by hand within rounding.
-    return f"{100 * value:.3g} %"
+    return format_percent(value, significant=3)
 
 
 def _figure(
@@ -66,21 +66,25 @@ def header_text(card: PlanCard) -> str:
     if abs(card.margin) > 1e-9:
         sized = money(card.sized_for, card.currency, card.locale, scale)
         text += (
-            f"; sized for {sized} with a {100 * card.margin:+.0f} % "
+            f"; sized for {sized} with a {fmt_margin(1 + card.margin)} "
             "margin for the spread of attainment"
         )
     return text
 
 
 def line_label(line: CardLine) -> str:
-    """What a line counts, in words: "won deals, consumer loan", "visit entries, deal"...
+    """What a line counts, in words: "won deals, Consumer loans", "visit entries, Deals"...
 
-    The card holds the scenario's ids (segments, channels, stages); a head reads words.
+    The card keeps the scenario's ids (segments, channels, stages) for keys; a head reads
+    the titles the card carries (sim.names.title: the scenario's ``title``, else the id
+    in words). A stage has no title: its id in words, as sim.names.title writes it.
     """
-    where = ", ".join(id_words(x) for x in (line.segment, line.channel) if x)
+    segment = line.segment_title or (id_words(line.segment) if line.segment else "")
+    channel = line.channel_title or (id_words(line.channel) if line.channel else "")
+    where = ", ".join(x for x in (segment, channel) if x)
     label = f"{line.name}, {where}" if where else line.name
     if line.step == "stage":
-        label = f"{id_words(line.name)} entries, {id_words(line.segment or '')}"
+        label = f"{id_words(line.name)} entries, {segment}"
     return label + (" (in person)" if line.in_person else "")
 
 
@@ -126,7 +130,7 @@ def line_text(line: CardLine, currency: str, locale: str = "") -> str:
     text = f"{line_label(line)} {figure(line.per_month, line.unit)}"
     if not line.op:
         return text
-    parts = [f"{id_words(t.name)} {figure(t.value, t.unit)}" for t in line.terms]
+    parts = [f"{t.name} {figure(t.value, t.unit)}" for t in line.terms]
     return f"{text} = " + f" {line.op} ".join(parts)
 
 

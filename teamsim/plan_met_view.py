@@ -19,6 +19,8 @@ from sim import (
     SimResult,
     attainment_by_month,
     attainment_by_unit,
+    format_chance,
+    format_percent_range,
     plan_met_definition,
     plan_met_table,
 )
@@ -134,8 +136,7 @@ def render_plan_met_tables(
     lines = [plan_met_definition(scenario)]
     for row in rows:
         lines.append(
-            f"  {row['label']}: {_pct(row['mean'])} "
-            f"(95 % interval {_pct(row['ci_low'])} to {_pct(row['ci_high'])})"
+            f"  {row['label']}: {format_chance(row['mean'], row['ci_low'], row['ci_high'])}"
         )
     tables: list[Table] = [_month_table(months, scenario.currency, scenario.money_locale)]
     if units is not None and not units.empty:
@@ -192,7 +193,7 @@ def _unit_table(units: pd.DataFrame, currency: str, locale: str) -> Table:
             months_in_unit(row),
             plan,
             _pct(float(row["attainment"])),
-            f"{_pct(float(row['p10']))} to {_pct(float(row['p90']))}",
+            format_percent_range(float(row["p10"]), float(row["p90"])),
             _pct(float(row["p_met"])),
         )
     return table
@@ -219,7 +220,7 @@ def _month_table(months: pd.DataFrame, currency: str, locale: str) -> Table:
             plan,
             revenue,
             _pct(float(row["attainment"])),
-            f"{_pct(float(row['p10']))} to {_pct(float(row['p90']))}",
+            format_percent_range(float(row["p10"]), float(row["p90"])),
             _pct(float(row["p_met"])),
         )
     return table

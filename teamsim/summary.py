@@ -10,9 +10,10 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from sim import counted_months, format_money, id_words, title
+from sim import counted_months, format_money, format_percent, id_words, title
 from sim.rules import rule_warnings
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
+from teamsim.format import fmt_service_target
 from teamsim.io import read_scenario_bytes
 
 
@@ -54,16 +55,14 @@ def scenario_summary(sc: Scenario) -> Group:
 
 def _no_sales(sc: Scenario) -> str:
     targets = [
-        f"{title(cid, sc)} {ch.service_level_target:.0%} within {ch.answer_within_min * 60:g} s"
-        if ch.answer_within_min < 1
-        else f"{title(cid, sc)} {ch.service_level_target:.0%} within {ch.answer_within_min:g} min"
+        f"{title(cid, sc)} {fmt_service_target(ch.service_level_target, ch.answer_within_min)}"
         for cid, ch in sc.channels.items()
         if isinstance(ch, InboundChannel)
     ]
     return (
         "No sales plan: the team sells nothing, so it is sized for its work and its "
         f"service targets ({'; '.join(targets) or 'none'}), wanted with "
-        f"{sc.plan.confidence:.0%} confidence."
+        f"{format_percent(sc.plan.confidence, digits=0)} confidence."
     )
 
 
@@ -84,7 +83,7 @@ def _team(sc: Scenario) -> Table:
             size,
             title(r.reports_to, sc) if r.reports_to else "",
             format_money(r.monthly_cost, sc.currency, sc.money_locale),
-            f"{r.sells:.0%}",
+            format_percent(r.sells, digits=0),
         )
     return table
 
@@ -103,7 +102,7 @@ def _channels(sc: Scenario) -> Table:
             volume = "unlimited" if pool is None else f"pool {pool:,}"
             if isinstance(ch, WarmChannel) and ch.refill_per_month:
                 volume += f" +{ch.refill_per_month:g}/month"
-            connect = f"{ch.connect_rate:.0%}"
+            connect = format_percent(ch.connect_rate, digits=0)
         table.add_row(title(cid, sc), ch.kind, volume, connect)
     return table
 
@@ -118,7 +117,7 @@ def _segments(sc: Scenario) -> Table:
             seg.type.value,
             format_money(seg.deal_value, sc.currency, sc.money_locale),
             " > ".join(id_words(s.name) for s in seg.stages),
-            f"{seg.win_probability():.1%}",
+            format_percent(seg.win_probability()),
         )
     return table
 
@@ -132,9 +131,9 @@ def _plan(sc: Scenario) -> str:
         else f"by calendar month, January to December ({sc.currency})"
     )
     return (
-        f"Plan: {revenue}, wanted with {plan.confidence:.0%} confidence. "
+        f"Plan: {revenue}, wanted with {format_percent(plan.confidence, digits=0)} confidence. "
         f"Call quota {pol.call_quota_per_day}/day (max {pol.max_calls_per_day}), "
-        f"occupancy cap {pol.occupancy_cap:.0%}."
+        f"occupancy cap {format_percent(pol.occupancy_cap, digits=0)}."
     )
 
 

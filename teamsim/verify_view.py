@@ -17,12 +17,12 @@ from rich.console import Group
 from rich.table import Table
 
 from optimizer import Plan, PlanCard, PlanMode, VerifiedPlan, outcome_label, plan_card
-from sim import Diagnosis, scenario_hash, title
+from sim import Diagnosis, format_chance, format_percent, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.diagnose_view import diagnoses_json, render_diagnoses, run_diagnoses
 from teamsim.figure_tables import FittedGrid, Grid
-from teamsim.format import fmt_value, format_money, format_money_column
+from teamsim.format import fmt_margin, fmt_value, format_money, format_money_column
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
 
@@ -112,7 +112,7 @@ def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
             str(row["quota_set"]),
             f"{row['simulated_dials_per_day']:.1f}",
             # One figure with the diagnoses' "busy 46 %": whole percent.
-            f"{100 * float(row['simulated_utilisation']):.0f} %",
+            format_percent(float(row["simulated_utilisation"]), digits=0),
         )
     table.caption = (
         "naive: available hours / average conversation, as practitioners do; planned: "
@@ -144,7 +144,7 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
         [float(row["cost_per_month"]) for row in rows], scenario.currency, scenario.money_locale
     )
     levels = _levels(frame)
-    header = ("cost / month", "margin", outcome, "expected", f"{label} [95 %]")
+    header = ("cost / month", "margin", outcome, "expected", f"{label} (95 % interval)")
     grid = Grid(
         title="Iterations: optimise -> simulate -> recalibrate",
         key="# team",
@@ -163,12 +163,15 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
             f"{row['iteration']}. {team}",
             [
                 cost,
-                f"{float(row['plan_factor']) - 1:+.0%}",
+                fmt_margin(float(row["plan_factor"])),
                 fmt_value(float(simulated), "share", scenario.currency),
                 fmt_value(float(expected), "share", scenario.currency),
-                f"{fmt_value(float(row['p_plan_met']), 'share', '')} "
-                f"[{fmt_value(float(row['p_low']), 'share', '')}-"
-                f"{fmt_value(float(row['p_high']), 'share', '')}]",
+                format_chance(
+                    float(row["p_plan_met"]),
+                    float(row["p_low"]),
+                    float(row["p_high"]),
+                    labelled=False,
+                ),
             ],
         )
         factor = titled_roles(str(row["capacity_factor"] or ""), scenario) or "no calls planned"

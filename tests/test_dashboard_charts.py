@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard import charts, exports, levers, names, tables
-from sim import SimResult, simulate
+from sim import KPIS, SimResult, simulate
 from sim.rules import DUTY_PREFIX, TimeUse
 from sim.scenario.loader import parse_scenario
 from teamsim.compare import compare, side_from_result
@@ -299,3 +299,43 @@ def test_a_horizon_cut_at_both_ends() -> None:
     assert charts.partial_weeks(short.scenario) == {0: (3, 5), 2: (4, 5)}
     [heat] = charts.utilisation_heatmap(short.frames.utilisation_week, short.scenario).data
     assert list(heat.x) == [2]
+
+
+def test_funnel_labels_are_the_size_of_every_charts_labels(result: SimResult) -> None:
+    # Issue 11: plotly shrank a label to fit its bar, unreadable in a narrow one; the label
+    # keeps the layout's font size (never below it) and writes its share as reports do.
+    fig = charts.funnel_by_segment(result.frames.funnel, result.replications, result.scenario)
+    size = fig.layout.font.size
+    assert size == 16
+    assert fig.layout.uniformtext.minsize == size and fig.layout.uniformtext.mode == "show"
+    for trace in fig.data:
+        assert trace.textfont.size == size and trace.textposition == "auto"
+        assert trace.cliponaxis is False  # a label beside a narrow bar is drawn whole
+        assert trace.customdata[0] == "100 %"  # the first stage is the whole of the share
+        deals = list(trace.x)
+        shares = [round(100 * d / deals[0]) for d in deals]
+        assert list(trace.customdata) == [f"{s} %" for s in shares]
+        assert "%{customdata}" in trace.texttemplate
+
+
+def test_the_dials_kpi_is_shown_per_dialling_role(result: SimResult) -> None:
+    # Issue 11: one "dials a day" over every dialling role mixed a supervisor who dials a
+    # little with the client managers; with the run's dials by role the KPI table shows a
+    # row per dialling role, over the days its people dialled, and says so.
+    dials = result.tables()["dials_by_role"]
+    assert not dials.empty
+    mixed = next(k.label for k in KPIS if k.name == "dials_per_caller_day")
+    shown = tables.kpi_table(result.kpis, "RUB", dials=dials).set_index("KPI")
+    assert mixed not in shown.index
+    for row in dials.to_dict(orient="records"):
+        label = f"Dials a day, {row['title']} (its people who dial, days they dialled)"
+        assert shown.loc[label, "mean"] == f"{row['dials_per_day_dialled']:,.1f}"
+        assert shown.loc[label, "80 % of replications"] == (
+            f"{row['p10']:,.1f} to {row['p90']:,.1f}"
+        )
+    assert any(label.startswith("Dials a day, Client manager") for label in shown.index)
+    # Roles that never dial get no row: only the roles in the dials table.
+    rows = [label for label in shown.index if label.startswith("Dials a day, ")]
+    assert len(rows) == len(dials)
+    # Without the table (a comparison) the mixed KPI stays, its label saying what it mixes.
+    assert mixed in tables.kpi_table(result.kpis, "RUB").set_index("KPI").index

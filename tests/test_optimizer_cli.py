@@ -63,7 +63,7 @@ def test_a_desk_plan_shows_its_load_seats_and_roster() -> None:
     # (Words joined again: the terminal's width may fold the header anywhere.)
     head = " ".join(result.output.split("Headcount by level")[0].split())
     assert "plan 0" not in head and "expected attainment" not in head.lower()
-    assert f"support_requests 80.0 % within 20 s, expected {expected}" in head
+    assert f"Support requests 80.0 % within 20 s, expected {expected}" in head
 
 
 def test_a_desk_plan_as_json_carries_the_roster() -> None:

@@ -134,10 +134,10 @@ def test_hand_solved_card() -> None:
     # Money by Babel in EUR's usual locale (en_IE), compact: 108,696 is "€109K".
     assert header_text(card) == f"plan €{5000 * m / 1e3:.0f}K" == "plan €109K"
     assert line_text(got["won", "won deals", ""], "EUR") == (
-        f"won deals, deal {5 * m:,.1f} = revenue €{5000 * m / 1e3:.0f}K / deal value €1K"
+        f"won deals, Deal {5 * m:,.1f} = revenue €{5000 * m / 1e3:.0f}K / deal value €1K"
     )
     assert line_text(visit, "EUR") == (
-        f"visit entries, deal (in person) {12.5 * m:,.1f} = deals entering {25 * m:,.1f} x "
+        f"visit entries, Deal (in person) {12.5 * m:,.1f} = deals entering {25 * m:,.1f} x "
         "reach it 50 %"
     )
 
@@ -184,7 +184,7 @@ def test_plan_json_and_terminal_show_the_card(tmp_path: Path) -> None:
     card = data["plan_card"]
     assert card["header"] == header_text(_card_of(path))
     texts = [line["text"] for line in card["lines"]]
-    assert any(t.startswith("visit entries, deal (in person) ") for t in texts)
+    assert any(t.startswith("visit entries, Deal (in person) ") for t in texts)
     assert card["quotas"][0]["recommended"] == 34
     assert data["role_segments"][0]["segment"] == "deal"  # the new Plan lines in JSON
     shown = runner.invoke(app, ["plan", str(path)], env={"COLUMNS": "200"})
@@ -250,7 +250,7 @@ def test_dashboard_plan_page_shows_the_card(
     frames = [d.value for d in at.dataframe] + [t.value for t in at.table]
     hows = [f for f in frames if "how" in f.columns]
     assert len(hows) == len(card.roles)
-    assert any(str(t).startswith("won deals, consumer loan ") for t in hows[-1]["how"])
+    assert any(str(t).startswith("won deals, Consumer loans ") for t in hows[-1]["how"])
     quotas = next(f for f in frames if "recommended" in f.columns)
     assert list(quotas["recommended"]) == [q.recommended for q in card.quotas]
 
@@ -263,5 +263,9 @@ def test_card_lines_name_segments_channels_and_stages_in_words() -> None:
     card = plan_card(plan(sc), sc)
     labels = [line_label(x) for x in card.lines]
     assert labels and not any("_" in label for label in labels), labels
-    assert "won deals, consumer loan" in labels
+    # Segments and channels by their titles in the scenario (sim.names.title), stages in words.
+    assert "won deals, Consumer loans" in labels
+    assert "leads, Website requests" in labels
+    assert "meeting entries, Consumer loans (in person)" in labels
+    assert not any("consumer loan," in label or label.endswith("consumer loan") for label in labels)
     assert id_words("first_meeting") == "first meeting"

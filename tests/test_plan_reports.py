@@ -81,7 +81,14 @@ def test_a_desk_is_described_by_its_service_target_not_its_nominal_plan(
 ) -> None:
     assert desk_plan.expected_attainment is None
     text = expected_outcome(desk_plan)
-    assert text.startswith("no sales plan; service targets: support_requests 80.0 % within 20 s")
+    # The channel by its title ("Support requests"), not its id (issue 11).
+    assert text.startswith("no sales plan; service targets: Support requests 80.0 % within 20 s")
+    sc = load_scenario(DESK)
+    channel = sc.channels["support_requests"].model_copy(update={"title": "Help line"})
+    titled = sc.model_copy(update={"channels": {**sc.channels, "support_requests": channel}})
+    assert expected_outcome(desk_plan, scenario=titled).startswith(
+        "no sales plan; service targets: Help line 80.0 % within 20 s, expected "
+    )
     head = _text(render(desk_plan)).split("Headcount by level")[0]
     assert "plan 0" not in head and "attainment" not in head and "Design month" not in head
     assert "service targets" in head
@@ -169,5 +176,5 @@ def test_validate_summary_of_a_desk_names_its_targets_not_a_plan() -> None:
     )
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "No sales plan" in text and "Support requests 80% within 20 s" in text
+    assert "No sales plan" in text and "Support requests 80.0 % within 20 s" in text
     assert "Plan: 1 GBP" not in text and "Plan by month" not in text

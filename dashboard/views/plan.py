@@ -19,7 +19,10 @@ from teamsim.format import (
     SERVICE_CAPTION,
     SERVICE_TITLE,
     expected_outcome,
+    fmt_margin,
     fmt_value,
+    format_percent,
+    format_percent_range,
     marginal_cells,
 )
 from teamsim.plan_card_view import (
@@ -103,7 +106,7 @@ def _plan(plan: Plan, scenario: Scenario, key: str = "plan", card: PlanCard | No
     ``card``: the plan's card, for a plan sized with a margin (the verify loop's): the
     outcome then shows the scenario's plan, the margin apart, and attainment against it.
     """
-    _outcome(plan, card)
+    _outcome(plan, scenario, card)
     roles = pd.DataFrame([r.__dict__ for r in plan.roles])
     ui.chart(charts.plan_headcount(roles),
              "People in each role today and in the plan; the plan stays within each "
@@ -141,7 +144,7 @@ def _plan(plan: Plan, scenario: Scenario, key: str = "plan", card: PlanCard | No
         st.caption(note)
 
 
-def _outcome(plan: Plan, card: PlanCard | None = None) -> None:
+def _outcome(plan: Plan, scenario: Scenario, card: PlanCard | None = None) -> None:
     """Cost, people and what the plan expects to deliver: attainment, or a desk's service.
 
     A team that sells nothing has a nominal plan: it is never shown, its service
@@ -163,7 +166,7 @@ def _outcome(plan: Plan, card: PlanCard | None = None) -> None:
         cols[2].metric("Plan a month", fmt_value(real, "currency", currency))
         if card is not None and abs(card.margin) > 1e-9:
             cols[2].caption(f"Sized for {fmt_value(card.sized_for, 'currency', currency)}: "
-                            f"the plan with a {100 * card.margin:+.0f} % margin for the "
+                            f"the plan with a {fmt_margin(1 + card.margin)} margin for the "
                             "spread of attainment")  # fmt: skip
         cols[3].metric(
             "Expected attainment",
@@ -182,7 +185,7 @@ def _outcome(plan: Plan, card: PlanCard | None = None) -> None:
         month = ""
     cols[0].metric("Cost a month", fmt_value(plan.cost_per_month, "currency", currency))
     cols[-1].metric("People", people)
-    outcome = expected_outcome(plan)
+    outcome = expected_outcome(plan, card, scenario)
     st.caption(
         "By level: " + ", ".join(f"{lv} {n}" for lv, n in plan.levels.items())
         + f". {plan.objective} ({month}solver {plan.solver}). "
@@ -310,7 +313,9 @@ def _card(card: PlanCard) -> None:
         f"{money(card.revenue_per_month, card.currency, card.locale)}."
     )
     for rc in card.roles:
-        st.markdown(f"**{rc.title}**: {rc.people} people, {rc.presence:.0%} of days at work")
+        st.markdown(
+            f"**{rc.title}**: {rc.people} people, {format_percent(rc.presence)} of days at work"
+        )
         ui.text_table(role_rows(card, rc.role))
     if card.quotas:
         st.markdown("**Call quota**: dials a day at work, per person")
@@ -362,8 +367,8 @@ def show_verified(
         st.warning(head.replace("\n", "\n\n"), icon=":material/warning:")
     cols = st.columns(4)
     cols[0].metric(outcome_label(scenario), fmt_value(float(last["p_plan_met"]), "share", currency))
-    cols[0].caption(f"95 % CI {fmt_value(float(last['p_low']), 'share', currency)} to "
-                    f"{fmt_value(float(last['p_high']), 'share', currency)}")  # fmt: skip
+    interval = format_percent_range(float(last["p_low"]), float(last["p_high"]))
+    cols[0].caption(f"95 % interval {interval}")
     cols[1].metric("Wanted", fmt_value(confidence, "share", currency))
     cols[2].metric("Cost a month", fmt_value(float(last["cost_per_month"]), "currency", currency))
     cols[3].metric("People", sum(int(last[f"headcount_{lv}"]) for lv in levels))
@@ -373,26 +378,42 @@ def show_verified(
         show_plan_met_tables(scenario, rows, frames["attainment_by_month"],
                              replications=replications, key=f"{key}_months",
                              control=control)  # fmt: skip
-    if not quotas.empty:
+    dialling = _dialling(quotas)
+    if not dialling.empty:
         ui.chart(charts.quotas(pd.DataFrame({
-            "role": [title(str(r), scenario) for r in quotas["role"]],
-            "naive": quotas["naive_dials_per_day"],
-            "optimiser": quotas["planned_dials_per_day"],
-            "simulated": quotas["simulated_dials_per_day"],
-        })), "Dials a day per person: the naive quota, the optimiser's, and what the "
-             "simulated days allowed.", key=f"{key}_quotas")  # fmt: skip
+            "role": [title(str(r), scenario) for r in dialling["role"]],
+            "naive": dialling["naive_dials_per_day"],
+            "optimiser": dialling["planned_dials_per_day"],
+            "simulated": dialling["simulated_dials_per_day"],
+        })), "Dials a day per person of each role that dials (roles that never dial left "
+             "out): the naive quota, the optimiser's, and what the simulated days allowed.",
+             key=f"{key}_quotas")  # fmt: skip
     st.subheader("Iterations")
     st.dataframe(_iterations(iterations, scenario), hide_index=True, width="stretch")
     show_attainment(scenario, frames, key=key)
     if "kpis" in frames:
         with st.expander("KPIs of the final plan's simulation"):
-            st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale),
+            dials = frames.get("dials_by_role")
+            st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale,
+                                          dials=dials),
                          hide_index=True, width="stretch")  # fmt: skip
     if plan is not None:
         st.subheader("The final plan, as the optimiser sized it")
         card = plan_card(plan, scenario, plan_factor)
         _plan(plan, scenario, key=f"{key}_plan", card=card)
         _card(card)
+
+
+def _dialling(quotas: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``VerifiedPlan.quotas_table()`` of roles that dial in some estimate.
+
+    A role that sells by meetings (account executives) has 0 naive, planned and
+    simulated dials: drawn beside the callers it reads as a quota of 0.
+    """
+    if quotas.empty:
+        return quotas
+    estimates = ["naive_dials_per_day", "planned_dials_per_day", "simulated_dials_per_day"]
+    return quotas.loc[quotas[estimates].gt(0).any(axis=1)]
 
 
 def _iterations(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -413,10 +434,11 @@ def _iterations(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         shown[f"People, {lv} level"] = frame[f"headcount_{lv}"]
     shown["Cost a month"] = [fmt_value(float(v), "currency", currency)
                              for v in frame["cost_per_month"]]  # fmt: skip
-    shown["Margin on the plan"] = [f"{float(v) - 1:+.0%}" for v in frame["plan_factor"]]
+    shown["Margin on the plan"] = [fmt_margin(float(v)) for v in frame["plan_factor"]]
     shown[outcome_label(scenario)] = share("p_plan_met")
     shown["95 % interval"] = [
-        f"{lo} to {hi}" for lo, hi in zip(share("p_low"), share("p_high"), strict=True)
+        format_percent_range(float(lo), float(hi))
+        for lo, hi in zip(frame["p_low"], frame["p_high"], strict=True)
     ]
     if scenario.segments:
         shown["Attainment"] = share("attainment")

@@ -118,7 +118,8 @@ def _results(store: Store, meta: dict[str, Any]) -> None:
         st.warning(f"This run's scenario no longer validates, so its results are shown as "
                    f"stored: {exc}")  # fmt: skip
         if "kpis" in frames:
-            st.dataframe(tables.kpi_table(frames["kpis"], ""), hide_index=True, width="stretch")
+            shown = tables.kpi_table(frames["kpis"], "", dials=frames.get("dials_by_role"))
+            st.dataframe(shown, hide_index=True, width="stretch")
         return
     params = meta["params"]
     if meta["kind"] == "verify" and "iterations" in frames:

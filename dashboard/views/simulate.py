@@ -147,7 +147,8 @@ def show_results(
         st.subheader("Dials a day by role, over the days each person dialled")
         st.dataframe(_dials(frames["dials_by_role"]), hide_index=True, width="stretch")
     st.subheader(f"KPIs over {replications} replications (seed {seed})")
-    st.dataframe(tables.kpi_table(kpis_frame, currency), hide_index=True, width="stretch")
+    shown = tables.kpi_table(kpis_frame, currency, dials=frames.get("dials_by_role"))
+    st.dataframe(shown, hide_index=True, width="stretch")
     st.caption("Mean over replications; the middle 80 % of replications shows how much one "
                "half-year can differ from another; the CI is how sure the mean is.")  # fmt: skip
     show_attainment(scenario, frames, key=key)

@@ -27,6 +27,7 @@ import numpy as np
 
 from sim.analytic import agents_for_service_level
 from sim.errors import TeamsimError
+from sim.percent import format_percent
 from sim.rules.day import arrival_min_per_day, pause_gross_up, presence
 from sim.rules.people import mean_duration_x
 from sim.scenario import Scenario
@@ -140,7 +141,7 @@ def _roster(sc: Scenario, desk: Desk) -> int:
     raise TeamsimError(
         f"no roster of up to {MAX_ROSTER:,} people meets the service target of "
         f"{', '.join(desk.channels)} ({desk.load_erlangs:,.1f} Erlangs, presence "
-        f"{desk.presence:.0%})"
+        f"{format_percent(desk.presence, digits=0)})"
     )
 
 

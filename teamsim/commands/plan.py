@@ -34,6 +34,7 @@ from teamsim.format import (
     expected_outcome,
     fmt_value,
     format_money_column,
+    format_percent,
     marginal_cells,
     service_rows,
 )
@@ -234,7 +235,7 @@ def render(
     """
     loc = locale or (card.locale if card is not None else "")
     parts: list[object] = [
-        _head(result, card, loc),
+        _head(result, card, loc, scenario),
         _levels(result),
         _roles(result, loc, scenario),
         _duties(result, scenario),
@@ -253,7 +254,9 @@ def _money(x: float, cur: str, locale: str = "") -> str:
     return fmt_value(x, "currency", cur, locale=locale or None)
 
 
-def _head(result: Plan, card: PlanCard | None = None, loc: str = "") -> str:
+def _head(
+    result: Plan, card: PlanCard | None = None, loc: str = "", sc: Scenario | None = None
+) -> str:
     """Who was planned and how; the design month and what the plan expects to deliver.
 
     A team that sells nothing has a nominal plan (0 here): it is never quoted, the
@@ -268,7 +271,7 @@ def _head(result: Plan, card: PlanCard | None = None, loc: str = "") -> str:
         f"[bold]{result.scenario}[/]: {result.mode} ({result.objective}), solver {result.solver}"
     ]
     if result.expected_attainment is None:
-        lines.append(f"{_sentence(expected_outcome(result, card))}; {cost}")
+        lines.append(f"{_sentence(expected_outcome(result, card, sc))}; {cost}")
     else:
         said = (
             f"plan {_money(result.plan_per_month, cur, loc)}" if card is None else header_text(card)
@@ -278,7 +281,7 @@ def _head(result: Plan, card: PlanCard | None = None, loc: str = "") -> str:
             f"Design month {result.month} ({design}): {said}; expected revenue "
             f"{_money(result.revenue_per_month, cur, loc)}, {cost}"
         )
-        lines.append(_sentence(expected_outcome(result, card)))
+        lines.append(_sentence(expected_outcome(result, card, sc)))
     return "\n".join(lines)
 
 
@@ -327,7 +330,7 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
                 str(r.current),
                 cost,
                 f"{r.hours_per_week:.1f}",
-                f"{100 * r.utilisation:.0f} %",
+                format_percent(r.utilisation, digits=0),
                 f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
                 f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
             ],
@@ -363,10 +366,10 @@ def _persons(result: Plan, sc: Scenario | None = None) -> Table:
             title(p.person, sc),
             p.persona,
             title(p.manager, sc) if p.manager else "",
-            f"{p.productivity:.0%}",
+            format_percent(p.productivity, digits=0),
             f"{p.dials_per_day:.1f}",
             f"{p.deals_per_month:.1f}",
-            f"{p.utilisation:.0%}",
+            format_percent(p.utilisation, digits=0),
         )
     return table
 
@@ -382,7 +385,7 @@ def _channels(result: Plan, sc: Scenario | None = None) -> Table:
             f"{c.dials_per_month:,.0f}",
             f"{c.connects_per_month:,.0f}",
             f"{c.leads_per_month:,.1f}",
-            "" if c.pool_used is None else f"{c.pool_used:.0%}",
+            "" if c.pool_used is None else format_percent(c.pool_used, digits=0),
         )
     return table
 
