@@ -26,7 +26,7 @@ from sim.names import (
     in_sentence,
     title,
 )
-from sim.percent import format_chance, format_percent, format_percent_range
+from sim.percent import INTERVAL_JOINER, format_chance, format_percent, format_percent_range
 from sim.plan_met import (
     attainment_by_month,
     attainment_by_unit,
@@ -52,6 +52,7 @@ from sim.stats import spread, t_quantile, wilson_interval
 __all__ = [
     "ACTIVITY_TITLES",
     "DUTIES",
+    "INTERVAL_JOINER",
     "KPIS",
     "Diagnosis",
     "Executor",

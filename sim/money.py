@@ -38,6 +38,7 @@ from functools import cache
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 
+from sim.percent import INTERVAL_JOINER
 from sim.scenario import Scenario
 
 __all__ = [
@@ -264,8 +265,8 @@ def format_money_range(
     currency: str,
     locale: str | None = None,
     *,
-    joiner: str = " to ",
+    joiner: str = INTERVAL_JOINER,
 ) -> str:
-    """An interval of amounts in one scale: "€72.0K to €100K"."""
+    """An interval of amounts in one scale: "€72.0K to €100K" (sim.percent's joiner)."""
     first, second = format_money_column([low, high], currency, locale)
     return f"{first}{joiner}{second}"

@@ -22,7 +22,8 @@ __all__ = [
     "format_percent_range",
 ]
 
-# Between the two ends of an interval, as sim.money.format_money_range writes amounts.
+# Between the two ends of an interval: the one joiner of every interval a report writes,
+# shares here and amounts in sim.money.format_money_range.
 INTERVAL_JOINER = " to "
 
 

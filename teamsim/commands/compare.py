@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from sim import Executor, SimMode, TeamsimError, scenario_hash, simulate
+from sim import INTERVAL_JOINER, Executor, SimMode, TeamsimError, scenario_hash, simulate
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -336,7 +336,7 @@ def _diff_cell(
     if math.isfinite(low) and math.isfinite(high):
         sure = low > 0 or high < 0
         # The interval on a line of its own: the column is as wide as the wider of the two.
-        interval = escape(f"[{cell(low)}, {cell(high)}]")
+        interval = escape(f"{cell(low)}{INTERVAL_JOINER}{cell(high)}")
         return f"[bold]{text}[/]\n{interval}" if sure else f"{text}\n{interval}"
     return text
 

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from calibrate import export_crm
 from sim import (
+    INTERVAL_JOINER,
     KPIS,
     Executor,
     SimMode,
@@ -294,8 +295,8 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         if row["kpi"] in _CHANCE_KPIS:
             # A yes/no outcome a replication: its percentiles are 0 or 100, meaningless.
             f.update(p10="", p50="", p90="")
-        ci = f"{f['ci_low']}-{f['ci_high']}" if row["ci_low"] is not None else "-"
-        spread = f"{f['p10']} to {f['p90']}" if f["p10"] else ""
+        ci = f"{f['ci_low']}{INTERVAL_JOINER}{f['ci_high']}" if row["ci_low"] is not None else "-"
+        spread = f"{f['p10']}{INTERVAL_JOINER}{f['p90']}" if f["p10"] else ""
         cells = [f["mean"], ci, f["p10"], f["p50"], f["p90"]] if wide else [f["mean"], ci, spread]
         # Babel's no-break spaces kept: figure_tables makes rich wrap between figures
         # ("RUB 39.6M to / RUB 46.1M"), never inside one ("RUB / 46.1M").

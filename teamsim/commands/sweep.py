@@ -10,7 +10,16 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from sim import Problem, ScenarioError, SimResult, id_words, kpi_value, simulate, title
+from sim import (
+    Problem,
+    ScenarioError,
+    SimResult,
+    format_chance,
+    id_words,
+    kpi_value,
+    simulate,
+    title,
+)
 from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.commands.options import (
@@ -276,10 +285,8 @@ def summary_table(
             if unit == "currency"
             else [fmt_value(_num(r[k]), unit, cur) for r in records]
         )
-    columns["P(plan met) [95 %]"] = [
-        f"{fmt_value(r['p_plan_met'], 'share', cur)} "
-        f"[{fmt_value(r['p_low'], 'share', cur)}-{fmt_value(r['p_high'], 'share', cur)}]"
-        for r in records
+    columns["P(plan met) (95 % interval)"] = [
+        format_chance(r["p_plan_met"], r["p_low"], r["p_high"], labelled=False) for r in records
     ]
     return Grid(
         title="Sweep (common random numbers across points)",
