@@ -20,6 +20,7 @@ from optimizer.rates import Rates
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.team import Unit
 from sim.money import format_money, format_money_column
+from sim.names import title
 from sim.percent import format_percent
 from sim.rules.service import desks
 from sim.scenario import Scenario
@@ -97,10 +98,10 @@ def service_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> Infeasib
         if desk.roster > most:
             roles = " and ".join(desk.roles)
             text = (
-                f"{', '.join(desk.channels)}: {desk.load_erlangs:.1f} Erlangs need "
-                f"{desk.seats} {roles} present for the service target, {desk.roster} on the "
-                f"roster with days away: allow {desk.roster - most} more (max {most} -> "
-                f"{desk.roster})"
+                f"{', '.join(title(c, sc) for c in desk.channels)}: {desk.load_erlangs:.1f} "
+                f"Erlangs need {desk.seats} {_titles(desk.roles, sc)} present for the service "
+                f"target, {desk.roster} on the roster with days away: allow "
+                f"{desk.roster - most} more (max {most} -> {desk.roster})"
             )
             found.append(
                 Relaxation(
@@ -120,6 +121,11 @@ def service_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> Infeasib
     )
 
 
+def _titles(ids: list[str] | tuple[str, ...], sc: Scenario) -> str:
+    """Roles or channels by their titles, joined: "Support agent and Team lead"."""
+    return " and ".join(title(x, sc) for x in ids)
+
+
 def span_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasiblePlanError | None:
     """Spans of control that no headcount within the limits can give, named.
 
@@ -137,10 +143,10 @@ def span_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasibleP
         need = math.ceil(reports / role.max_span - 1e-9)
         if need > most:
             wider = math.ceil(reports / most - 1e-9) if most else reports
-            names = " and ".join(below)
             text = (
-                f"{need} {rid} are needed for {reports} {names} at a span of "
-                f"{role.max_span}: allow {need} (max {most} -> {need}), or a span of {wider}"
+                f"{need} {title(rid, sc)} are needed for {reports} {_titles(below, sc)} at a "
+                f"span of {role.max_span}: allow {need} (max {most} -> {need}), or a span of "
+                f"{wider}"
             )
             found.append(
                 Relaxation(
@@ -150,7 +156,8 @@ def span_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasibleP
     if not found:
         return None
     reason = "The plan is impossible: span of control. " + "; ".join(
-        f"{f.subject} can manage at most {sc.roles[f.subject].max_span} reports each" for f in found
+        f"{title(f.subject, sc)} can manage at most {sc.roles[f.subject].max_span} reports each"
+        for f in found
     )
     return InfeasiblePlanError(reason + ".", found)
 
@@ -189,7 +196,7 @@ def _capacity_by_level(model: Model, extra: dict[str, float]) -> list[Relaxation
     for level, rows in by_level.items():
         hours = sum(a for _, a in rows) * r.days_per_week / 60.0
         per_person = rows[0][0].capacity_min * r.days_per_week / 60.0
-        roles = sorted({u.role for u, _ in rows})
+        roles = sorted({title(u.role, model.scenario) for u, _ in rows})
         text = (
             f"the work of the plan needs {hours:,.0f} more {level}-level hours a week than "
             f"the current team has ({len(rows)} {'person' if len(rows) == 1 else 'people'} "
@@ -257,14 +264,15 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         hours = amount * unit.capacity_min * week
         text = (
             f"the plan needs {hours:,.0f} more {role.level.value}-level hours a week than "
-            f"the maximum headcount of {subject} allows: allow {people} more "
+            f"the maximum headcount of {title(subject, sc)} allows: allow {people} more "
             f"(max {role.headcount.max} -> {role.headcount.max + people})"
         )
         bound = _span_bound(model, subject)
         if bound is not None:
             reports, need = bound
             text = (
-                f"span of control of {subject}: {reports:,.0f} reports need {need} {subject} "
+                f"span of control of {title(subject, sc)}: {reports:,.0f} reports need {need} "
+                f"{title(subject, sc)} "
                 f"at a span of {role.max_span}: allow {people} more "
                 f"(max {role.headcount.max} -> {role.headcount.max + people}), or a span of "
                 f"{math.ceil(reports / max(role.headcount.max, 1) - 1e-6)}"
@@ -278,9 +286,9 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         managers = max(round(value(model.count[subject])), 1)
         wider = math.ceil(span + amount / managers - 1e-6)
         text = (
-            f"span of control of {subject}: the plan needs {amount:,.1f} more reports "
-            f"than {managers} {subject} at a span of {span} may have: allow a span of "
-            f"{wider}, or more {subject}"
+            f"span of control of {title(subject, sc)}: the plan needs {amount:,.1f} more "
+            f"reports than {managers} {title(subject, sc)} at a span of {span} may have: allow "
+            f"a span of {wider}, or more {title(subject, sc)}"
         )
         return Relaxation(kind="span", subject=subject, amount=amount, unit="reports", text=text)
     if group == "pool":
@@ -288,14 +296,14 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         total = (ch.contacts_per_day or 0.0) * r.horizon_days
         extra = amount * r.horizon_days
         text = (
-            f"a {ch.kind} pool {subject} "
+            f"a {ch.kind} pool {title(subject, sc)} "
             f"{format_percent(extra / max(total, 1e-9), digits=0)} larger "
             f"({total:,.0f} -> {total + extra:,.0f} contacts over the horizon)"
         )
         if total < 0.5:
             text = (
-                f"{extra:,.0f} contacts in the {ch.kind} pool {subject} over the horizon "
-                "(it has none)"
+                f"{extra:,.0f} contacts in the {ch.kind} pool {title(subject, sc)} over the "
+                "horizon (it has none)"
             )
         return Relaxation(kind="pool", subject=subject, amount=extra, unit="contacts", text=text)
     was, now = format_money_column(

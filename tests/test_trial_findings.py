@@ -125,7 +125,7 @@ def test_a_desk_whose_answerers_need_more_leads_names_the_span() -> None:
     with pytest.raises(InfeasiblePlanError) as caught:
         plan(sc)
     text = str(caught.value)
-    assert "span of control of team_lead" in text and "hours" not in text
+    assert "span of control of Support team lead" in text and "hours" not in text
     assert "or a span of 27" in text
 
 
