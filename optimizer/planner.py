@@ -21,7 +21,7 @@ from optimizer.solve import Infeasible, dual, solve
 from optimizer.solvers import make_solver
 from optimizer.team import dated, design_month
 from sim.money import format_money_column
-from sim.rules.season import SeasonKind, factor
+from sim.rules import season
 from sim.scenario import Scenario
 
 # Sizing evaluates the rules that depend on the team (ramp share, referral split) at the
@@ -260,8 +260,8 @@ def _design_month_note(model: Model) -> str:
             share = (m.productive - m.ramped) / m.ramping
             words.append(f"{m.ramping:.3g} ramping (productivity {share:.2f})")
         parts.append(", ".join(words))
-    for kind in SeasonKind:
-        f = factor(sc, kind, r.design.index)
+    for kind in season.SeasonKind:
+        f = season.factor(sc, kind, r.design.index)
         if f != 1.0:
             parts.append(f"{kind.value.replace('_', ' ')} x{f:g}")
     if not parts:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from optimizer.rates import Rates
 from sim.rules.day import available_min, presence
 from sim.rules.people import (
-    assign_personas,
     link_managers,
     person_id,
     persona,
     planned_dials_cap,
+    staff_personas,
 )
 from sim.rules.staffing import RoleMonth, attrition_productivity, role_month, seat_month, seats
 from sim.scenario import Level, Scenario
@@ -66,8 +66,8 @@ def _unit(
     role = sc.roles[rid]
     if name is None:
         # The personas the role's people really have (largest remainder for this many
-        # people, sim.rules.people.assign_personas), not the mix's shares.
-        names = assign_personas(role.personas, max(round(people), 1))
+        # people and the staff's pins, sim.rules.people.staff_personas), not the mix's.
+        names = staff_personas(role, max(round(people), 1))
         mix: Mix = tuple(
             (names.count(p) / len(names), persona(sc, p)) for p in dict.fromkeys(names)
         )
@@ -149,7 +149,7 @@ def allocation_units(sc: Scenario, r: Rates) -> list[Unit]:
     units = []
     for rid, role in sc.roles.items():
         n = role.headcount.current
-        for i, name in enumerate(assign_personas(role.personas, n), start=1):
+        for i, name in enumerate(staff_personas(role, n), start=1):
             pid = person_id(rid, i)
             extra = {"manager": managers.get(pid, ""), "reports": reports.get(pid, 0)}
             units.append(_unit(sc, r, uid=pid, rid=rid, name=name, people=n, **extra))
