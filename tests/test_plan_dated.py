@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from optimizer import plan
 from optimizer.economics import channel_economics
@@ -28,6 +29,7 @@ from optimizer.solvers import make_solver
 from sim.rules.season import arrivals_per_day
 from sim.rules.service import desks
 from sim.scenario import Scenario, parse_scenario
+from teamsim.cli import app
 from teamsim.io import load_scenario
 from tests.optimizer_helpers import MONTH_DAYS, scenario, tiny
 
@@ -153,7 +155,7 @@ def test_neutral_dates_and_factors_write_the_same_lp(tmp_path: Path) -> None:
 REPLICATIONS = 64
 VARIANTS = {
     # An account executive joining on 1 March, the month before the design month
-    # (2027-04): at 0.2 then 0.4 of the ramp in April.
+    # (2027-04): at 0.2 of the ramp in March, 0.4 then 0.6 in April (0.42 on average).
     "joiner": ("roles.account_executive.joiners=[{start: 2027-03-01}]", None),
     # Lead volume x1.3 from January to the design month April: the plain plan has no lag
     # (revenue lands at the steady rate of its month's leads), so the months whose leads
@@ -184,3 +186,17 @@ def test_the_first_plan_keeps_its_promise_in_the_design_month(name: str) -> None
     promised = p.revenue_per_month / p.plan_per_month
     # The test_first_plan tolerance: 2.58 standard errors plus 3 points.
     assert abs(mean - promised) <= 2.58 * se + 0.03, (mean, promised, se)
+
+
+def test_the_plan_header_says_what_makes_the_design_month_unlike_a_plain_one() -> None:
+    joiner = "roles.account_executive.joiners=[{start: 2027-03-01}]"
+    path = str(ROOT / "scenarios" / "b2b_smb.yaml")
+    result = CliRunner().invoke(app, ["plan", path, "--set", joiner, "--no-save"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[3] == (
+        "Design month 2027-04: account_executive 5 in seat, 1 ramping (productivity 0.42)."
+    )
+    assert result.output.count("Design month 2027-04: ") == 1  # in the header, not again
+    plain = CliRunner().invoke(app, ["plan", path, "--no-save"])
+    assert "Design month 2027-04: " not in plain.output
