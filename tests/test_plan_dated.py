@@ -200,3 +200,18 @@ def test_the_plan_header_says_what_makes_the_design_month_unlike_a_plain_one() -
     assert result.output.count("Design month 2027-04: ") == 1  # in the header, not again
     plain = CliRunner().invoke(app, ["plan", path, "--no-save"])
     assert "Design month 2027-04: " not in plain.output
+
+
+def test_allocation_plans_each_person_at_their_design_month() -> None:
+    # Two people in seat now: .01 started on 1 March (0.5 all March), .02 leaves on
+    # 12 March (in seat 10 of March's 20 working days in the horizon).
+    sc = _seller(
+        5000.0,
+        headcount={"current": 2, "min": 0, "max": 10},
+        staff=[{"start": "2027-03-01"}, {"leaves": "2027-03-12"}],
+    )
+    model = build(sc, rates(sc), "allocation")
+    first, second = model.units
+    assert (first.id, first.productivity, first.presence) == ("seller.01", 0.5, 1.0)
+    assert (second.id, second.productivity, second.presence) == ("seller.02", 1.0, 0.5)
+    assert second.capacity_min == pytest.approx(240.0, rel=1e-12)
