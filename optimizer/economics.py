@@ -47,14 +47,18 @@ class ChannelEconomics:
         return self.kind in ("warm", "cold")
 
 
-def channel_economics(sc: Scenario, month: int | None = None) -> dict[str, ChannelEconomics]:
+def channel_economics(
+    sc: Scenario, month: int | None = None, *, average_release: bool = False
+) -> dict[str, ChannelEconomics]:
     """The economics of every channel of the scenario.
 
     ``month``: the 0-based month of the horizon, whose seasonal factors apply
     (sim.rules.season): ``lead_volume`` to referral leads and inbound requests,
     ``connect_rate`` to dials (sim.rules.calls.dial_economics), a pool's release of that
     month (sim.rules.calls.contacts_per_day). None: no seasonal factor, the horizon's
-    average release (what plain ``plan`` reads).
+    average release. ``average_release``: a finite pool's release at the horizon's
+    average a day whatever the month (what plain ``plan`` reads at its design month:
+    the simulator releases a pool evenly over the horizon, seasonal refills included).
     """
     result: dict[str, ChannelEconomics] = {}
     for cid, ch in sc.channels.items():
@@ -79,7 +83,7 @@ def channel_economics(sc: Scenario, month: int | None = None) -> dict[str, Chann
                 conversations_per_dial=d.conversations,
                 leads_per_dial=d.leads,
                 minutes_per_dial=d.minutes,
-                contacts_per_day=contacts_per_day(sc, cid, month),
+                contacts_per_day=contacts_per_day(sc, cid, None if average_release else month),
             )
     return result
 

@@ -39,7 +39,7 @@ def explain_infeasible(
 ) -> InfeasiblePlanError:
     """The error that says why the plan is impossible and what would make it possible."""
     if mode == PlanMode.SIZING:
-        named = span_limits(sc, bounds or {}) or service_limits(sc, bounds or {})
+        named = span_limits(sc, bounds or {}) or service_limits(sc, bounds or {}, r.design.index)
         if named:
             return named
     sells = bool(sc.segments)
@@ -90,10 +90,12 @@ def explain_infeasible(
     return InfeasiblePlanError(reason, alternatives)
 
 
-def service_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasiblePlanError | None:
-    """Inbound desks whose service target needs more people than the roles may have."""
+def service_limits(
+    sc: Scenario, bounds: dict[str, tuple[int, int]], month: int | None = None
+) -> InfeasiblePlanError | None:
+    """Inbound desks whose service target (of the design ``month``) needs more people."""
     found = []
-    for desk in desks(sc):
+    for desk in desks(sc, month):
         most = sum(bounds.get(rid, (0, sc.roles[rid].headcount.max))[1] for rid in desk.roles)
         if desk.roster > most:
             roles = " and ".join(desk.roles)

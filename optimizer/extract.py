@@ -150,7 +150,8 @@ def _role_line(model: Model, rid: str, units: list[Unit], heads: dict[str, float
     role = sc.roles[rid]
     n = sum(heads[u.id] for u in units)
     busy = sum(minutes(model, u) for u in units)
-    at_work = sum(heads[u.id] * u.presence for u in units)
+    # The design month's joiners and leavers are in seat beside the people planned.
+    at_work = sum((heads[u.id] + u.extra_people) * u.presence for u in units)
     available = sc.calendar.workday.available_min
     dials = sum(value(v) for (uid, _), v in model.dials.items() if uid in {u.id for u in units})
     deals = sum(value(v) for (uid, _), v in model.deals.items() if uid in {u.id for u in units})
@@ -349,7 +350,7 @@ def _services(model: Model, roles: tuple[RoleLine, ...]) -> tuple[ServiceLine, .
             lines.append(
                 ServiceLine(
                     channel=cid,
-                    requests_per_day=ch.requests_per_day,
+                    requests_per_day=model.channels[cid].requests_per_day,  # design month's
                     arrival_min_per_day=arrival_min_per_day(sc),
                     handle_min=desk.handle_min,
                     offered_load_erlangs=desk.load_erlangs,

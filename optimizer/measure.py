@@ -28,6 +28,7 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Scenario:
     for line in plan.roles:
         role = data["roles"][line.role]
         role["headcount"] = {**role["headcount"], "current": line.headcount}
+        role["staff"] = role["staff"][: line.headcount]  # the first people stay (staffing.seats)
         if scenario.roles[line.role].sells > 0:
             role["call_quota_per_day"] = recommended_quota(scenario, line.role, line.dials_per_day)
             if dialled:

@@ -97,6 +97,10 @@ class Model:
     pool_shares: dict[str, dict[str, float]] = field(default_factory=dict)  # channel -> unit
     notes: list[str] = field(default_factory=list)
 
+    def seated(self, unit: Unit) -> float:
+        """Sizing: people of a unit in seat in the design month, for the team ``team``."""
+        return self.team.get(unit.role, 0) + unit.extra_people
+
     def headcount(self, unit: Unit) -> float:
         """People in a unit in the current solution."""
         if self.mode == PlanMode.ALLOCATION:
@@ -189,11 +193,13 @@ def build(
         rates=r,
         mode=plan_mode,
         units=units,
-        channels=channel_economics(sc),
+        # The design month's channels and desk: its seasonal factors (sim.rules.season),
+        # a finite pool at the horizon's even release (the simulator paces it so).
+        channels=channel_economics(sc, r.design.index, average_release=True),
         budget=budget,
         team=staffed,
     )
-    model.desks = desks(sc)
+    model.desks = desks(sc, r.design.index)
     _variables(model, dict(bounds or {}), relax, integer)
     _work(model)
     _constraints(model, relax)
@@ -331,6 +337,8 @@ def _recurring(model: Model) -> None:
             else:
                 n = model.count.get(u.id)
                 _put(model.load[u.id], act, n, daily * u.presence)
+                if u.extra_people:
+                    _put(model.load[u.id], act, None, daily * u.presence * u.extra_people)
 
 
 def _per_day(sc: Scenario, duty: Duty) -> float:
@@ -346,6 +354,9 @@ def _per_report(model: Model, u: Unit, act: str, minutes: float) -> None:
     for rid in sc.roles:
         if duty_rule.manager_role(sc, rid, model.team) == u.role:
             _put(model.load[u.id], act, model.count[rid], minutes)
+            extra = model.by_id[rid].extra_people
+            if extra:
+                _put(model.load[u.id], act, None, minutes * extra)
 
 
 # --- constraints -------------------------------------------------------------------------
@@ -393,7 +404,7 @@ def _split(model: Model, segment: str) -> dict[str, float]:
     weights: dict[str, float] = {}
     for u in model.units:
         if segment in segments_sold(sc, u.role):
-            people = model.team.get(u.role, 0) if model.mode == PlanMode.SIZING else 1
+            people = model.seated(u) if model.mode == PlanMode.SIZING else 1
             weights[u.id] = people * lead_weight(sc.roles[u.role]) * u.presence
     total = sum(weights.values())
     return {uid: w / total for uid, w in weights.items()} if total > 0 else {}
@@ -480,7 +491,8 @@ def _capacity(model: Model, relax: frozenset[str]) -> None:
         _constrain(model, f"busy_{u.id}", terms=terms, sense=pulp.LpConstraintEQ, rhs=const)
         cap = {busy: 1.0}
         cap.update({v: -c for v, c in _elastic(model, "capacity", u.id, relax).items()})
-        rhs = u.capacity_min if n is None else 0.0
+        # Sizing: n people decided now, and the design month's joiners and leavers.
+        rhs = u.capacity_min if n is None else u.capacity_min * u.extra_people
         if n is not None:
             cap[n] = -u.capacity_min
         _constrain(model, f"capacity_{u.id}", terms=cap, sense=pulp.LpConstraintLE, rhs=rhs)
@@ -489,7 +501,7 @@ def _capacity(model: Model, relax: frozenset[str]) -> None:
             # A person dials at most selling_share x max_calls_per_day a day at work.
             if n is not None:
                 dials[n] = -u.dials_max
-            rhs = u.dials_max if n is None else 0.0
+            rhs = u.dials_max if n is None else u.dials_max * u.extra_people
             _constrain(model, f"calls_cap_{u.id}", terms=dials, sense=pulp.LpConstraintLE, rhs=rhs)
 
 
@@ -557,9 +569,9 @@ def _pool_share(model: Model, channel: str) -> dict[str, float]:
         weights = {}
         for uid, c in model.dials:
             if c == channel:
-                role = model.unit(uid).role
-                people = model.team.get(role, 0) if model.mode == PlanMode.SIZING else 1
-                weights[uid] = people * sc.roles[role].sells
+                u = model.unit(uid)
+                people = model.seated(u) if model.mode == PlanMode.SIZING else 1
+                weights[uid] = people * sc.roles[u.role].sells
         model.pool_shares[channel] = pool_shares(weights)
     return model.pool_shares[channel]
 
@@ -569,7 +581,8 @@ def _most(model: Model, u: Unit) -> float:
     if model.mode == PlanMode.ALLOCATION:
         return 1.0
     ub = model.count[u.id].upBound
-    return float(ub) if ub is not None else float(model.scenario.roles[u.role].headcount.max)
+    most = float(ub) if ub is not None else float(model.scenario.roles[u.role].headcount.max)
+    return most + max(u.extra_people, 0.0)
 
 
 def _team(model: Model, relax: frozenset[str]) -> None:
@@ -578,6 +591,7 @@ def _team(model: Model, relax: frozenset[str]) -> None:
         return
     sc = model.scenario
     n = model.count
+    extra = {u.role: u.extra_people for u in model.units}
     if "headcount" in relax:
         for rid, role in sc.roles.items():
             terms = {n[rid]: 1.0}
@@ -593,11 +607,14 @@ def _team(model: Model, relax: frozenset[str]) -> None:
             terms = {n[x]: 1.0 for x in below}
             _add(terms, n[rid], -float(role.max_span))
             terms.update({v: -1.0 for v in _elastic(model, "span", rid, relax)})
-            _constrain(model, f"span_{rid}", terms=terms, sense=pulp.LpConstraintLE, rhs=0.0)
+            # The design month's joiners and leavers are people in seat as well.
+            fixed = role.max_span * extra[rid] - sum(extra[x] for x in below)
+            _constrain(model, f"span_{rid}", terms=terms, sense=pulp.LpConstraintLE, rhs=fixed)
     for desk in model.desks:
         terms = {n[rid]: 1.0 for rid in desk.roles}
         name = "service_" + "_".join(desk.channels)
-        _constrain(model, name, terms=terms, sense=pulp.LpConstraintGE, rhs=float(desk.roster))
+        rhs = desk.roster - sum(extra[rid] for rid in desk.roles)
+        _constrain(model, name, terms=terms, sense=pulp.LpConstraintGE, rhs=float(rhs))
     if model.budget is not None:
         terms = {n[rid]: role.monthly_cost for rid, role in sc.roles.items()}
         terms.update({v: -1.0 for v in _elastic(model, "budget", "budget", relax)})

@@ -19,7 +19,9 @@ from optimizer.rates import Rates, rates
 from optimizer.result import Marginal, Plan
 from optimizer.solve import Infeasible, dual, solve
 from optimizer.solvers import make_solver
+from optimizer.team import dated, design_month
 from sim.money import format_money_column
+from sim.rules import season
 from sim.scenario import Scenario
 
 # Sizing evaluates the rules that depend on the team (ramp share, referral split) at the
@@ -97,13 +99,14 @@ def _solved(
     mode: PlanMode,
     team: dict[str, int] | None = None,
     fairness: float = 0.0,  # read by allocation only, which always gives it
+    bounds: dict[str, tuple[int, int]] | None = None,
 ) -> Model:
-    model = build(sc, r, mode, budget=budget, fairness=fairness, team=team)
+    model = build(sc, r, mode, budget=budget, fairness=fairness, team=team, bounds=bounds)
     try:
         solve(model.problem, solver)
     except Infeasible:
         raise explain_infeasible(
-            sc, r, mode=mode, solver=solver, budget=budget, team=team
+            sc, r, mode=mode, solver=solver, budget=budget, team=team, bounds=bounds
         ) from None
     return model
 
@@ -122,10 +125,18 @@ def _sizing(sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None)
         if heads == team:
             return model
         if heads in seen:
-            # A cycle (n, n+1, n, ...): the larger team, whose rules are the safer side.
+            # A cycle (n, n+1, n, ...): n is too few at its own rules, yet enough at n+1's
+            # (a ramp or attrition share that grows with the team). The larger team, and
+            # (least cost) no fewer people than it, so the plan is the team its rules are for.
             cycle = [*seen[seen.index(heads) :], team]
             team = {rid: max(t[rid] for t in cycle) for rid in team}
-            return _solved(sc, r, solver, budget, mode=PlanMode.SIZING, team=team)
+            floor = None
+            if budget is None:
+                floor = {
+                    rid: (max(role.headcount.min, team[rid]), role.headcount.max)
+                    for rid, role in sc.roles.items()
+                }
+            return _solved(sc, r, solver, budget, mode=PlanMode.SIZING, team=team, bounds=floor)
         seen.append(team)
         team = heads
     return _solved(sc, r, solver, budget, mode=PlanMode.SIZING, team=team)
@@ -200,6 +211,9 @@ def _notes(model: Model) -> list[str]:
             f"{r.per_month:.1f} working days ({r.design.label} has "
             f"{r.design.working_days}); expected values, the simulator checks the spread."
         )
+    design = _design_month_note(model)
+    if design:
+        notes.append(design)
     if model.mode == PlanMode.SIZING and costs_missing(sc):
         notes.append(
             "No role has a monthly_cost: the plan is the fewest people that meet it; "
@@ -221,6 +235,38 @@ def _notes(model: Model) -> list[str]:
                     f"target needs {desk.roster} on the roster ({desk.seats} present)"
                 )
     return notes
+
+
+def _design_month_note(model: Model) -> str:
+    """One line on what makes the design month unlike a plain one: its people, its season.
+
+    "Design month 2027-04: seller 5 in seat, 1 joining, 1 ramping (productivity 0.50);
+    lead volume x1.3". Empty when the roles have no dates and every factor is 1.
+    """
+    sc, r = model.scenario, model.rates
+    parts = []
+    for rid in sc.roles:
+        if not dated(sc, rid):
+            continue
+        people = model.team[rid]  # allocation: the current team
+        m = design_month(sc, r, rid, people)
+        if not (m.joiners or m.leavers or m.ramping or m.in_seat != people):
+            continue
+        words = [f"{rid} {m.in_seat:.3g} in seat"]
+        words += [f"{m.joiners} joining"] if m.joiners else []
+        words += [f"{m.leavers} leaving"] if m.leavers else []
+        if m.ramping:
+            # The ramping people's mean share (the ramped ones are at 1).
+            share = (m.productive - m.ramped) / m.ramping
+            words.append(f"{m.ramping:.3g} ramping (productivity {share:.2f})")
+        parts.append(", ".join(words))
+    for kind in season.SeasonKind:
+        f = season.factor(sc, kind, r.design.index)
+        if f != 1.0:
+            parts.append(f"{kind.value.replace('_', ' ')} x{f:g}")
+    if not parts:
+        return ""
+    return f"Design month {r.design.label}: {'; '.join(parts)}."
 
 
 def _dual_values(model: Model, solver: pulp.LpSolver) -> tuple[Marginal, ...]:

@@ -1,7 +1,10 @@
 """The units the model plans for: whole roles (sizing) or named people (allocation).
 
 Every per-person figure comes from the rules (sim.rules): presence, persona multipliers,
-the expected ramp share, the dial cap, the reporting tree.
+the expected ramp share, the dial cap, the reporting tree. A role whose people have
+dates (``staff``, ``joiners``) is planned as it stands in the design month
+(sim.rules.staffing): the people in seat then and their mean ramp share, so that the
+plan's people and output in that month are the simulator's.
 """
 
 from __future__ import annotations
@@ -11,13 +14,13 @@ from dataclasses import dataclass
 from optimizer.rates import Rates
 from sim.rules.day import available_min, presence
 from sim.rules.people import (
-    assign_personas,
     link_managers,
     person_id,
     persona,
     planned_dials_cap,
+    staff_personas,
 )
-from sim.rules.staffing import attrition_productivity
+from sim.rules.staffing import RoleMonth, attrition_productivity, role_month, seat_month, seats
 from sim.scenario import Level, Scenario
 from sim.scenario.team import Persona
 
@@ -45,6 +48,9 @@ class Unit:
     dials_max: float  # most dials a plan may ask a working day, per person, over absences
     manager: str = ""  # allocation: the manager's person id
     reports: int = 0  # allocation: people reporting to this person
+    # Sizing: people in seat in the design month beyond the headcount decided (joiners
+    # in, planned leavers out; a mean over the month's working days).
+    extra_people: float = 0.0
 
 
 def _capacity(sc: Scenario, pres: float, factor: float) -> float:
@@ -60,8 +66,8 @@ def _unit(
     role = sc.roles[rid]
     if name is None:
         # The personas the role's people really have (largest remainder for this many
-        # people, sim.rules.people.assign_personas), not the mix's shares.
-        names = assign_personas(role.personas, max(round(people), 1))
+        # people and the staff's pins, sim.rules.people.staff_personas), not the mix's.
+        names = staff_personas(role, max(round(people), 1))
         mix: Mix = tuple(
             (names.count(p) / len(names), persona(sc, p)) for p in dict.fromkeys(names)
         )
@@ -69,6 +75,16 @@ def _unit(
         mix = ((1.0, persona(sc, name)),)
     pres = presence(role, sc)
     travel = role.travel_min.expected_value() if role.travel_min is not None else 0.0
+    productivity = attrition_productivity(sc, rid, people)
+    if dated(sc, rid):
+        if name is None:
+            in_seat, productive = design_roster(sc, r, rid, round(people))
+            extra["extra_people"] = in_seat - people
+        else:
+            # A person in seat part of the month is at work that part of it.
+            in_seat, productive = seat_month(sc, seats(sc, rid)[_index(uid)], r.design.index)
+            pres *= in_seat
+        productivity *= productive / in_seat if in_seat > 0 else 1.0
     return Unit(
         id=uid,
         role=rid,
@@ -77,12 +93,42 @@ def _unit(
         mix=mix,
         duration_x=sum(share * p.duration_x for share, p in mix),
         travel_min=travel,
-        productivity=attrition_productivity(sc, rid, people),
+        productivity=productivity,
         presence=pres,
         capacity_min=_capacity(sc, pres, r.capacity_of(rid)),
         dials_max=planned_dials_cap(sc, rid) * pres,
         **extra,  # type: ignore[arg-type]
     )
+
+
+def dated(sc: Scenario, role_id: str) -> bool:
+    """Whether a role's people have dates (``staff`` entries, ``joiners``) to plan with."""
+    role = sc.roles[role_id]
+    return bool(role.staff or role.joiners)
+
+
+def design_month(sc: Scenario, r: Rates, role_id: str, people: int) -> RoleMonth:
+    """The role in the design month with ``people`` in seat now (sim.rules.staffing).
+
+    ``role_month`` of the role with ``people`` in seat now: the first of them follow
+    ``staff`` (start dates, leaving dates), the rest are fully ramped, as the simulator
+    builds a plan's team (optimizer.measure.apply_plan); then ``joiners``.
+    """
+    role = sc.roles[role_id]
+    now = role.headcount.model_copy(update={"current": people})
+    roles = {**sc.roles, role_id: role.model_copy(update={"headcount": now})}
+    return role_month(sc.model_copy(update={"roles": roles}), role_id, r.design.index)
+
+
+def design_roster(sc: Scenario, r: Rates, role_id: str, people: int) -> tuple[float, float]:
+    """People in seat in the design month and their summed ramp shares, ``people`` now."""
+    month = design_month(sc, r, role_id, people)
+    return month.in_seat, month.productive
+
+
+def _index(person: str) -> int:
+    """0-based index of a person id (``seller.03`` -> 2)."""
+    return int(person.rpartition(".")[2]) - 1
 
 
 def sizing_units(sc: Scenario, r: Rates, team: dict[str, int]) -> list[Unit]:
@@ -103,7 +149,7 @@ def allocation_units(sc: Scenario, r: Rates) -> list[Unit]:
     units = []
     for rid, role in sc.roles.items():
         n = role.headcount.current
-        for i, name in enumerate(assign_personas(role.personas, n), start=1):
+        for i, name in enumerate(staff_personas(role, n), start=1):
             pid = person_id(rid, i)
             extra = {"manager": managers.get(pid, ""), "reports": reports.get(pid, 0)}
             units.append(_unit(sc, r, uid=pid, rid=rid, name=name, people=n, **extra))

@@ -4,10 +4,10 @@ The factors are by calendar month: a horizon month is mapped to its calendar mon
 ``Scenario.calendar_month``, so a horizon starting in July takes July's factor first and
 January's again after December. Hand-solved cases run on a five-day calendar that starts
 on Wednesday 27 January 2027 (working days 0-2 in January, 3-4 on 1 and 2 February).
-The simulator does not play factors other than 1 yet (stage S8), so a file using them is
-refused with a "not played yet" line; the rules are tested on unchecked copies
-(``model_copy``), as the later stages will read them. A neutral seasonality and a stated
-gross margin change no result (docs/dev/hiring_plan.md, sections 2.2, 2.3, 3).
+Both engines play the factors (the simulator from stage S8, plain ``plan`` at its design
+month from stage S10), so a file may state them; the rules are tested on unchecked
+copies (``model_copy``) too. A neutral seasonality and a stated gross margin change no
+result (docs/dev/hiring_plan.md, sections 2.2, 2.3, 3).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from sim.rules import SeasonKind, day_factors, margin_share
 from sim.rules.calls import contacts_per_day, dial_economics, dial_outcomes, released_by
 from sim.rules.season import factor, month_factors
 from sim.scenario import Scenario, parse_scenario
-from sim.scenario.consistency import NOT_PLAYED_YET
 from sim.scenario.season import Seasonality
 from teamsim.cli import app
 from tests.optimizer_golden import summary
@@ -118,7 +117,6 @@ def test_connect_rate_times_the_largest_factor_is_capped_at_one() -> None:
             "channels.warm_list.connect_rate 0.3 x seasonality.connect_rate (Dec) 3.5 = 1.05 "
             "exceeds 1",
         ),
-        ("seasonality.connect_rate", NOT_PLAYED_YET),
     }
     every = BASE + "seasonality:\n  connect_rate: 4\n"
     assert (
@@ -126,29 +124,22 @@ def test_connect_rate_times_the_largest_factor_is_capped_at_one() -> None:
         "channels.warm_list.connect_rate 0.3 x seasonality.connect_rate (every month) 4.0 "
         "= 1.2 exceeds 1",
     ) in found(every)
-    # Exactly 1 is a probability still: refused only by the gate.
-    assert found(BASE + "seasonality:\n  connect_rate: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "
-                 "3.3333]\n") == {("seasonality.connect_rate", NOT_PLAYED_YET)}  # fmt: skip
+    # Exactly 1 is a probability still.
+    exact = BASE + "seasonality:\n  connect_rate: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3.3333]\n"
+    assert parse_scenario(exact, "exact.yaml").seasonality is not None
 
 
-def test_factors_other_than_one_are_not_played_yet(tmp_path: Path) -> None:
+def test_factors_other_than_one_are_played(tmp_path: Path) -> None:
     text = (
         BASE
         + "seasonality:\n  lead_volume: 1.2\n  client_delay: [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1]\n"
     )
-    assert found(text) == {
-        ("seasonality.lead_volume", NOT_PLAYED_YET),
-        ("seasonality.client_delay", NOT_PLAYED_YET),
-    }
-    bad = tmp_path / "summer.yaml"
-    bad.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(bad)])
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
-    assert (
-        f"{bad}:{line_of(text, '  lead_volume:')}: seasonality.lead_volume: not played yet "
-        "by this version (issue 12, in progress)"
-    ) in " ".join(result.output.split())
+    sc = parse_scenario(text, "summer.yaml")
+    assert sc.seasonality is not None
+    ok = tmp_path / "summer.yaml"
+    ok.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(ok)])
+    assert result.exit_code == 0, result.output
 
 
 def test_gross_margin_is_a_share() -> None:

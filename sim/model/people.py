@@ -29,6 +29,7 @@ from sim.rules.people import (
     persona,
     ramp_days,
     ramp_productivity,
+    staff_personas,
 )
 from sim.rules.staffing import Seat, seat_window, seats
 from sim.scenario import Level, Scenario
@@ -271,7 +272,4 @@ def _personas(role: Role, roster: tuple[Seat, ...]) -> list[str]:
             continue
         held = {name: names.count(name) for name in mix}
         names.append(max(mix, key=lambda name: mix[name] * (k + 1) - held[name]))
-    for i, member in enumerate(role.staff[:n]):
-        if member.persona is not None:
-            names[i] = member.persona
-    return names
+    return [*staff_personas(role, n), *names[n:]]

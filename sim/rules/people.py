@@ -50,6 +50,20 @@ def assign_personas(mix: dict[str, float], n: int) -> list[str]:
     return [p for p in order for _ in range(counts[p])]
 
 
+def staff_personas(role: Role, n: int) -> list[str]:
+    """Personas of a role's first ``n`` people: :func:`assign_personas`, then the pins.
+
+    A ``staff`` entry's ``persona`` pins that person's (issue 12); the others keep the
+    largest-remainder persona of their place. The simulator's people and the optimiser's
+    units read it here.
+    """
+    names = assign_personas(role.personas, n)
+    for i, member in enumerate(role.staff[:n]):
+        if member.persona is not None:
+            names[i] = member.persona
+    return names
+
+
 def persona(sc: Scenario, name: str) -> Persona:
     """The persona of that name ("" is the neutral persona, all multipliers 1)."""
     return sc.personas[name] if name else NO_PERSONA

@@ -30,6 +30,7 @@ from sim.errors import TeamsimError
 from sim.percent import format_percent
 from sim.rules.day import arrival_min_per_day, pause_gross_up, presence
 from sim.rules.people import mean_duration_x
+from sim.rules.season import arrivals_per_day
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 
@@ -145,15 +146,20 @@ def _roster(sc: Scenario, desk: Desk) -> int:
     )
 
 
-def desks(sc: Scenario) -> list[Desk]:
-    """The scenario's inbound channels grouped by who answers them, each sized."""
+def desks(sc: Scenario, month: int | None = None) -> list[Desk]:
+    """The scenario's inbound channels grouped by who answers them, each sized.
+
+    ``month``: the 0-based month of the horizon whose load is sized, its requests a day
+    times the month's ``lead_volume`` factor (sim.rules.season.arrivals_per_day, the
+    rate the simulator draws that month); None: the base rate, no seasonal factor.
+    """
     groups: dict[tuple[str, ...], list[str]] = {}
     for cid, ch in sc.channels.items():
         if isinstance(ch, InboundChannel) and ch.requests_per_day > 0:
             roles = tuple(answering_roles(sc, cid))
             if roles:
                 groups.setdefault(roles, []).append(cid)
-    return [_desk(sc, roles, tuple(cids)) for roles, cids in groups.items()]
+    return [_desk(sc, roles, tuple(cids), month) for roles, cids in groups.items()]
 
 
 def answering_roles(sc: Scenario, channel_id: str) -> list[str]:
@@ -162,7 +168,9 @@ def answering_roles(sc: Scenario, channel_id: str) -> list[str]:
     return [rid for rid, r in sc.roles.items() if r.answers_inbound]
 
 
-def _desk(sc: Scenario, roles: tuple[str, ...], channels: tuple[str, ...]) -> Desk:
+def _desk(
+    sc: Scenario, roles: tuple[str, ...], channels: tuple[str, ...], month: int | None
+) -> Desk:
     minutes = arrival_min_per_day(sc)
     heads = {rid: max(sc.roles[rid].headcount.current, 1) for rid in roles}
     total = sum(heads.values())
@@ -172,8 +180,9 @@ def _desk(sc: Scenario, roles: tuple[str, ...], channels: tuple[str, ...]) -> De
     for cid in channels:
         ch = sc.channels[cid]
         assert isinstance(ch, InboundChannel)
-        rate += ch.requests_per_day / minutes
-        handled += ch.requests_per_day / minutes * ch.handle_min.expected_value()
+        per_day = arrivals_per_day(sc, cid, month)
+        rate += per_day / minutes
+        handled += per_day / minutes * ch.handle_min.expected_value()
     handle = handled / rate * dur
     load = rate * handle
     seats = max(math.ceil(load / sc.policies.occupancy_cap - 1e-9), 1)

@@ -321,6 +321,23 @@ def _window(sc: Scenario, seat: Seat) -> tuple[int, int | None]:
     return first, cal.day_index(seat.last_day + dt.timedelta(days=1)) - 1
 
 
+def seat_month(sc: Scenario, seat: Seat, month: int) -> tuple[float, float]:
+    """A seat's share of month ``month``'s working days in seat, and its mean ramp share.
+
+    Both are means over the month's working days in the horizon (0 on days out of
+    seat), so a person in seat all month at half output is ``(1.0, 0.5)``: the one
+    person's part of :func:`role_month`. Raises ValueError for a month the horizon does
+    not touch.
+    """
+    days = days_of_month(sc, month)
+    window = _window(sc, seat)
+    tenure = None if seat.tenure_from is None else sc.calendar.day_index(seat.tenure_from)
+    role = sc.roles[seat.person.rpartition(".")[0]]
+    shares = _shares(sc, role, window, tenure_from=tenure, days=days)
+    present = sum(1 for d in days if d >= window[0] and (window[1] is None or d <= window[1]))
+    return present / len(days), sum(shares) / len(days)
+
+
 def role_month(sc: Scenario, role_id: str, month: int, hires: Sequence[Joiner] = ()) -> RoleMonth:
     """The role's deterministic roster in month ``month`` (see :class:`RoleMonth`).
 

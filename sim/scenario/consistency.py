@@ -561,27 +561,34 @@ def _seasonal_connect_within_one(sc: Scenario) -> Iterator[Problem]:
 
 # What the engines do not play yet (issue 12 is built in stages; docs/dev/hiring_plan.md,
 # section 10): a scenario using these fields must not run as if they were absent. Each
-# later stage deletes the entries it plays.
-NOT_PLAYED_YET = "not played yet by this version (issue 12, in progress)"
+# later stage deletes the entries it plays; the message names the stage that will.
+NOT_PLAYED_YET = "not played yet by this version"
+
+
+def not_played_yet(stage: str, what: str) -> str:
+    """The gate's message for a field that stage ``stage`` of issue 12 will play."""
+    return f"{NOT_PLAYED_YET} (issue 12, stage {stage}: {what})"
 
 
 def _not_played_yet(sc: Scenario) -> Iterator[Problem]:
+    # Played by both engines (stage S10): staff start and leaving dates, persona pins,
+    # joiners, leavers with no vacancy (sim.rules.staffing), seasonal factors
+    # (sim.rules.season). A leaver's deals pass to a peer of the role (stage S5's rule);
+    # a named successor or another role's handover waits for stage S7.
     for rid, role in sc.roles.items():
         path = ("roles", rid)
-        if any(m.model_fields_set for m in role.staff):
-            yield Problem((*path, "staff"), NOT_PLAYED_YET)
-        if role.joiners:
-            yield Problem((*path, "joiners"), NOT_PLAYED_YET)
-        # Leavers with no vacancy are played (stage S2): both engines read them through
-        # sim.rules.staffing.leavers_per_year, as the older ramp.new_hires_per_year.
+        for i, member in enumerate(role.staff):
+            if member.successor is not None:
+                yield Problem(
+                    (*path, "staff", i, "successor"), not_played_yet("S7", "a named successor")
+                )
         attrition = role.attrition
         if attrition is not None and attrition.time_to_fill_days > 0:
-            yield Problem((*path, "attrition"), NOT_PLAYED_YET)
+            yield Problem(
+                (*path, "attrition", "time_to_fill_days"),
+                not_played_yet("S6", "a seat left empty until its replacement starts"),
+            )
         if role.handover is not None:
-            yield Problem((*path, "handover"), NOT_PLAYED_YET)
-    # Factors of 1 change nothing, so a neutral seasonality is played (as absent); the
-    # simulator plays the others from stage S8.
-    if sc.seasonality is not None:
-        for kind in SeasonKind:
-            if any(f != 1.0 for f in sc.seasonality.factors(kind)):
-                yield Problem(("seasonality", kind.value), NOT_PLAYED_YET)
+            yield Problem(
+                (*path, "handover"), not_played_yet("S7", "a leaver's deals to another role")
+            )

@@ -63,8 +63,8 @@ class Scenario(Frozen):
         None,
         description=(
             "Factors by calendar month for lead volumes, connect rates and client delays "
-            "(summer, year end). Default: none, every month alike. Until the simulator "
-            "plays them (issue 12, in progress), factors other than 1 are refused."
+            "(summer, year end). Default: none, every month alike. The simulator plays "
+            "them month by month; plain plan sizes the team with its design month's."
         ),
     )
 

@@ -246,7 +246,7 @@ def render(
     if result.services:
         parts += [_services(result, scenario), f"[dim]{SERVICE_CAPTION}[/]"]
     parts += [_limits(result), _marginals(result, loc, scenario)]
-    parts += [f"[dim]{note}[/]" for note in result.notes]
+    parts += [f"[dim]{note}[/]" for note in result.notes if not _design_note(result, note)]
     return Group(*parts)  # type: ignore[arg-type]
 
 
@@ -282,7 +282,13 @@ def _head(
             f"{_money(result.revenue_per_month, cur, loc)}, {cost}"
         )
         lines.append(_sentence(expected_outcome(result, card, sc)))
+    # The design month's people and season, when unlike a plain month (issue 12).
+    lines += [note for note in result.notes if _design_note(result, note)]
     return "\n".join(lines)
+
+
+def _design_note(result: Plan, note: str) -> bool:
+    return note.startswith(f"Design month {result.month}: ")
 
 
 def _sentence(text: str) -> str:
