@@ -21,6 +21,7 @@ from optimizer.solve import Infeasible, dual, solve
 from optimizer.solvers import make_solver
 from optimizer.team import dated, design_month
 from sim.money import format_money_column
+from sim.names import title
 from sim.rules import season
 from sim.scenario import Scenario
 
@@ -240,7 +241,7 @@ def _notes(model: Model) -> list[str]:
 def _design_month_note(model: Model) -> str:
     """One line on what makes the design month unlike a plain one: its people, its season.
 
-    "Design month 2027-04: seller 5 in seat, 1 joining, 1 ramping (productivity 0.50);
+    "Design month 2027-04: Seller 5 in seat, 1 joining, 1 ramping (productivity 0.50);
     lead volume x1.3". Empty when the roles have no dates and every factor is 1.
     """
     sc, r = model.scenario, model.rates
@@ -252,7 +253,7 @@ def _design_month_note(model: Model) -> str:
         m = design_month(sc, r, rid, people)
         if not (m.joiners or m.leavers or m.ramping or m.in_seat != people):
             continue
-        words = [f"{rid} {m.in_seat:.3g} in seat"]
+        words = [f"{title(rid, sc)} {m.in_seat:.3g} in seat"]
         words += [f"{m.joiners} joining"] if m.joiners else []
         words += [f"{m.leavers} leaving"] if m.leavers else []
         if m.ramping:
