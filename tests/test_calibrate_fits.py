@@ -530,7 +530,8 @@ def test_deals_of_no_segment_are_kept_aside_not_a_crash() -> None:
     cal = fit(Records(deals=deals), bank)
     assert [k.why for k in cal.kept if k.path == ("segments",)] == [
         "all 50 deals name no segment of the base (consumer_loan, payroll_project) and no "
-        "channel that feeds only one: left out of the segment fits"
+        "channel that feeds only one: left out of the segment fits; map the records' names "
+        "with --segment 'NAME=<segment>'"
     ]
 
 

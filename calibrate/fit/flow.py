@@ -54,6 +54,13 @@ def _no_flow_kept(deals: Deals, base: Scenario, cid: str) -> str | None:
     A flow of 0 is fitted only when the file names channels and every one it names is a
     channel of the base: a channel named otherwise may be this one spelt another way.
     """
+    if deals.unplaced:
+        # Deals of no base segment are not in the table: this channel's may be among them.
+        return (
+            f"no deals from channel {cid} among the deals placed in a segment, but "
+            f"{counted(deals.unplaced, 'deal')} of no base segment may be: map their segment "
+            "with --segment 'NAME=<segment>'"
+        )
     named = deals.table["channel"].dropna()
     if named.empty:
         return f"no deals from channel {cid} and the file has no channel column"
@@ -62,7 +69,8 @@ def _no_flow_kept(deals: Deals, base: Scenario, cid: str) -> str | None:
         listed = ", ".join(f"'{c}'" for c in other[:5]) + (", ..." if len(other) > 5 else "")
         return (
             f"no deals from channel {cid}, but the file names channels the base does not have "
-            f"({listed}): name them as the base does ({', '.join(base.channels)}) in the file"
+            f"({listed}): map them onto the base's ({', '.join(base.channels)}) with --channel "
+            "'NAME=<channel>'"
         )
     return None
 
