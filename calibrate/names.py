@@ -33,11 +33,6 @@ NAME_OPTIONS: dict[str, str] = {
     "roles": "--role",
     "channels": "--channel",
 }
-_EXAMPLES = {
-    "segments": "'SMB=<segment>'",
-    "roles": "'AE=<role>'",
-    "channels": "'Web=<channel>'",
-}
 _SHOWN = 5  # names listed in a message before "..."
 
 
@@ -125,7 +120,7 @@ def _unmatched(kind: str, what: str, names: list[str], base: Scenario) -> str:
         return f"{what}: none named (the base's {kind}: {valid})"
     return (
         f"{what} {_listed(names)} match none of the base's {kind} ({valid}): map them with "
-        f"{option} {_EXAMPLES[kind]}"
+        f"{option} '{names[0]}=<{kind[:-1]}>' (repeatable)"
     )
 
 
@@ -142,8 +137,7 @@ def nothing_matched(records: Records, base: Scenario) -> str | None:
     deals, acts, team = records.deals, records.activities, records.team
     if deals is not None and not deals.empty:
         placed = [
-            segment_of(base, s, c)
-            for s, c in zip(deals["segment"], deals["channel"], strict=True)
+            segment_of(base, s, c) for s, c in zip(deals["segment"], deals["channel"], strict=True)
         ]
         if any(p is not None for p in placed):
             return None

@@ -423,11 +423,6 @@ def read_team_records(request: CalibrateRequest, base: Scenario | None) -> Recor
     if fatal:
         raise RecordsError(fatal)
     records = map_names(records, names)
-    if base is not None:
-        unmatched = nothing_matched(records, base)
-        if unmatched is not None:
-            where = f"--base {request.base}" if request.base else "the base scenario"
-            raise RecordsError([RowProblem(where, None, None, unmatched, fatal=True)])
     if request.pseudonymise:
         records = pseudonymise(records, pseudonyms(record_names(records), key=_key(request)))
     return records
@@ -461,7 +456,15 @@ def calibrate_files(
     else:
         base_text, base = given
         records = _base_currency(records, base, request.currency)
+        unmatched = nothing_matched(records, base)
+        if unmatched is not None:
+            # Every fit would keep the base's value: the file written would be the base.
+            raise RecordsError(
+                [RowProblem(f"--base {request.base}", None, None, unmatched, fatal=True)]
+            )
     calibration = fit(records, base)
+    # What the fits warn of is said where the records' problems are (terminal, report).
+    records = replace(records, problems=(*records.problems, *calibration.warnings))
     extra = _override_fits(request.overrides)
     if request.plan is not None and given is not None:
         plan_fit = Fit(

@@ -138,7 +138,7 @@ def test_deal_value_is_the_lognormal_mean(recovered: Calibration) -> None:
 
 def test_the_win_rate_is_in_the_last_stage_note(recovered: Calibration) -> None:
     note = found(recovered, "segments", SEGMENT, "stages", "contract", "convert").note
-    assert "; win rate 0.1" in note  # 0.7 x 0.55 x 0.5 x 0.76 = 0.146
+    assert "; win rate 14.6 %, 95 % " in note  # 0.7 x 0.55 x 0.5 x 0.76 = 0.146
 
 
 def test_open_deals_are_censored_not_lost(smb: Scenario) -> None:

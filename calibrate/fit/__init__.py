@@ -70,7 +70,7 @@ def fit(records: Records, base: Scenario) -> Calibration:
     has_acts = records.activities is not None and not records.activities.empty
     fit_flow(deals, base, out, activities=has_acts)
     roles = roles_of(deals, records.team, _people(records), base)
-    dials = fit_activities(records.activities, roles, base, out)
+    dials = fit_activities(records.activities, roles, base, out, deals=deals)
     speed = speed_multipliers(records.activities, roles)
     people = fit_personas(person_table(deals, roles, dials, speed), deals, base, out, speed=speed)
     fit_team(records.team, base, period, out)
@@ -89,4 +89,5 @@ def fit(records: Records, base: Scenario) -> Calibration:
         people=people,
         period=period,
         dated=dated,
+        warnings=tuple(out.warnings),
     )

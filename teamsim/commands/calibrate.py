@@ -90,8 +90,7 @@ def calibrate(
     segment: Annotated[
         list[str] | None,
         typer.Option(
-            help='Map a segment name of the records onto the base\'s: "SMB=smb_core". '
-            "Repeatable.",
+            help='Map a segment name of the records onto the base\'s: "SMB=smb_core". Repeatable.',
             show_default=False,
         ),
     ] = None,
