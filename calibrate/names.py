@@ -49,7 +49,9 @@ class NameMaps:
 
 
 def _ids(base: Scenario, kind: str) -> list[str]:
-    return list({"segments": base.segments, "roles": base.roles, "channels": base.channels}[kind])
+    if kind == "segments":
+        return list(base.segments)
+    return list(base.roles) if kind == "roles" else list(base.channels)
 
 
 def name_map_errors(maps: NameMaps, base: Scenario) -> list[str]:

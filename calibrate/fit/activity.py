@@ -205,10 +205,10 @@ def _call_rates(
         )
         kind = ActivityKind.CONVERSATION if name == _CALL_RATES[0] else ActivityKind.BOOKING
         if kind is ActivityKind.BOOKING:
-            mine = acts[acts["channel"] == c]
+            rows = acts[acts["channel"] == c]
             own_note = f"; {c}'s own rate"
             path = ("channels", c, name)
-            _booking_rate(out, path, mine, [c], own_note, check, logged=acts)
+            _booking_rate(out, path, rows, [c], own_note, check, logged=acts)
             continue
         _rate(
             out,
