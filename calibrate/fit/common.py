@@ -44,6 +44,13 @@ class Findings:
         low, high = interval if interval is not None else (None, None)
         self.fits.append(Fit(path=path, value=value, n=n, low=low, high=high, note=note))
 
+    def extend(self, other: Findings) -> None:
+        """Add another collector's findings after these, in their order."""
+        self.fits += other.fits
+        self.kept += other.kept
+        self.unwritten += other.unwritten
+        self.warnings += other.warnings
+
     def keep(self, path: Path, why: str) -> None:
         """The base's value stays: the records cannot tell it."""
         self.kept.append(Kept(path=path, why=why))
