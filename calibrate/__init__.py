@@ -21,6 +21,7 @@ from calibrate.crm import export_crm
 from calibrate.currency import FoundCurrency, value_currency
 from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
 from calibrate.fit import fit
+from calibrate.fit.common import interval_text
 from calibrate.flowmatch import match_cold_flow
 from calibrate.names import NAME_OPTIONS, NameMaps, map_names, name_map_errors, nothing_matched
 from calibrate.own_plan import own_revenue_plan
@@ -59,6 +60,7 @@ __all__ = [
     "fit",
     "goals_against_results",
     "header_row",
+    "interval_text",
     "map_names",
     "match_cold_flow",
     "name_map_errors",

@@ -30,6 +30,7 @@ from calibrate import (
     Calibration,
     GoalsReport,
     counted,
+    interval_text,
 )
 from sim import TeamsimError
 from sim.scenario import Scenario, dotted
@@ -292,25 +293,15 @@ def _figures(stage: str, values: Sequence[float], locale: str | None = None) -> 
     ]
 
 
-def _percent_number(share: float) -> str:
-    """A share in the project's percent style, without the sign: 0.578 -> "57.8".
-
-    Through :func:`teamsim.format.fmt_value` (one decimal, a space before "%"), the rule
-    every report reads until it lives in ``sim``; calibrate's notes write the same
-    (calibrate.fit.common.percent_number).
-    """
-    return fmt_value(share, "share", "").removesuffix(" %")
-
-
 def interval(low: float, high: float) -> str:
     """A share's 95 % interval in a table cell: "[8.4–19.2 %]" (the report's :data:`JOINER`).
 
-    The numbers as :func:`fit_interval` writes them; brackets because the column's header
-    or caption says "95 %".
+    The ends as every interval is written (calibrate.interval_text, as :func:`fit_interval`
+    and the notes); brackets because the column's header or caption says "95 %".
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return f"[{_percent_number(low)}{JOINER}{_share(high)}]"
+    return f"[{interval_text((low, high), 'share')}]"
 
 
 def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
@@ -788,13 +779,7 @@ def fit_interval(
     if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
         return ""
     unit = fit_unit(path)
-    if unit == "share":
-        return f"95 % {_percent_number(low)}{JOINER}{_share(high)}"
-    if unit == "currency":
-        return f"95 % {format_money_range(low, high, currency, locale, joiner=JOINER)}"
-    if unit in ("days", "min"):
-        return f"95 % {_plain(low)}{JOINER}{_plain(high)} {unit}"
-    return f"95 % {_plain(low)}{JOINER}{_plain(high)}"
+    return f"95 % {interval_text((low, high), unit, currency=currency, locale=locale)}"
 
 
 def print_fits(

@@ -21,9 +21,12 @@ import pytest
 from typer.testing import CliRunner
 
 from calibrate import NameMaps, fit, map_names, name_map_errors, nothing_matched
+from calibrate.fit.common import money_span, percent, share_span, span
 from sim import wilson_interval
 from sim.scenario import Scenario
+from teamsim.calibrate_view import fit_interval, interval
 from teamsim.cli import app
+from teamsim.format import fmt_value
 from teamsim.io import load_scenario
 from teamsim.records_io import read_mapping_sections, read_records
 
@@ -317,3 +320,24 @@ def test_every_interval_is_written_in_one_style(tmp_path: Path) -> None:
     assert "95 % $12K–$12K, sd $0" in value
     assert "segments.smb_new_business.deal_value: $12K, 95 % $12K–$12K" in output
     assert "win rate 33.3 %, 95 % " in text
+
+
+def test_the_report_and_the_notes_write_an_interval_alike() -> None:
+    # The percent rule is teamsim.format's (one decimal, a space before "%"); calibrate
+    # keeps a copy until sim holds it, so the two must agree.
+    for share in (0.0, 0.0004, 0.0476, 0.1249, 0.578, 0.99951, 1.0):
+        assert percent(share) == fmt_value(share, "share", "")
+    # The terminal's value line and the note below it: the same interval, word for word.
+    assert fit_interval("channels.demo_requests.requests_per_day", 9.52, 10.83, "USD") == (
+        span((9.52, 10.83))
+    )
+    assert span((9.52, 10.83)) == "95 % 9.52–10.8"
+    assert fit_interval("calls.lead_given_conversation", 0.098, 0.158, "USD") == (
+        share_span((0.098, 0.158))
+    )
+    assert share_span((0.098, 0.158)) == "95 % 9.8–15.8 %"
+    days = "segments.s.stages.a.client_delay_days"
+    assert fit_interval(days, 4.93, 5.24, "USD") == "95 % 4.93–5.24 days"
+    money = fit_interval("segments.s.deal_value", 11800.0, 12600.0, "USD")
+    assert money == money_span((11800.0, 12600.0), "USD") == "95 % $11.8K–$12.6K"
+    assert interval(0.198, 0.643) == "[19.8–64.3 %]"

@@ -327,7 +327,7 @@ def _warn_apart(out: Findings, path: tuple[str | int, ...], source: str, why: st
 def _deals_a_conversation(
     rows: pd.DataFrame, channels: list[str], deals: Deals | None
 ) -> tuple[int, int] | None:
-    """(deals created on ``channels``, conversations logged in ``rows``) over common days.
+    """(deals created on ``channels``, conversations logged on them) over the common days.
 
     None when there is nothing to check against: no deals, deals that name no channel
     (none resolves to these), no conversation logged, or no day both files cover.
@@ -338,7 +338,10 @@ def _deals_a_conversation(
     mine = table["chan"].isin(channels)
     if not mine.any() and table["channel"].isna().all():
         return None  # the deals cannot be told by channel
-    talk = rows[rows["kind"] == ActivityKind.CONVERSATION.value]
+    # Conversations on these channels (or on none named): another channel's talks
+    # (an inbound line's, a name the base does not have) book no deal counted here.
+    ours = rows["channel"].isin(channels) | rows["channel"].isna()
+    talk = rows[ours & (rows["kind"] == ActivityKind.CONVERSATION.value)]
     if talk.empty or talk["date"].isna().all():
         return None
     first = max(talk["date"].min(), table["created"].min())

@@ -111,14 +111,36 @@ def percent(share: float) -> str:
     return f"{percent_number(share)} %"
 
 
+def interval_text(
+    interval: tuple[float, float],
+    unit: str = "",
+    *,
+    currency: str = "",
+    locale: str | None = None,
+) -> str:
+    """An interval's ends in the one style, without "95 %": "57.8–60.8 %", "$11.8K–$12.6K".
+
+    ``unit``: "share" (percent), "currency" (money in ``currency`` and ``locale``, by
+    sim.money), "days" or "min" (after the high end), or "" (a plain count or rate).
+    The notes and the report (teamsim.calibrate_view) both write intervals through here.
+    """
+    low, high = interval
+    if unit == "share":
+        return f"{percent_number(low)}{DASH}{percent(high)}"
+    if unit == "currency":
+        return format_money_range(low, high, currency, locale, joiner=DASH)
+    tail = f" {unit}" if unit else ""
+    return f"{fmt(low)}{DASH}{fmt(high)}{tail}"
+
+
 def share_span(interval: tuple[float, float]) -> str:
     """A share's 95 % interval in percent: "95 % 2.2–10.0 %"."""
-    return f"95 % {percent_number(interval[0])}{DASH}{percent(interval[1])}"
+    return f"95 % {interval_text(interval, 'share')}"
 
 
 def money_span(interval: tuple[float, float], currency: str, locale: str | None = None) -> str:
     """An amount's 95 % interval, by sim.money in one scale: "95 % $11.8K–$12.6K"."""
-    return f"95 % {format_money_range(interval[0], interval[1], currency, locale, joiner=DASH)}"
+    return f"95 % {interval_text(interval, 'currency', currency=currency, locale=locale)}"
 
 
 def fmt(x: float) -> str:
@@ -136,8 +158,7 @@ def span(interval: tuple[float, float], unit: str = "") -> str:
     ``unit`` (days, min) follows the high end. A share is :func:`share_span`'s, money
     :func:`money_span`'s.
     """
-    tail = f" {unit}" if unit else ""
-    return f"95 % {fmt(interval[0])}{DASH}{fmt(interval[1])}{tail}"
+    return f"95 % {interval_text(interval, unit)}"
 
 
 def share_interval(successes: int, n: int) -> tuple[float, float]:
