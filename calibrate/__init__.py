@@ -21,7 +21,9 @@ from calibrate.crm import export_crm
 from calibrate.currency import FoundCurrency, value_currency
 from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
 from calibrate.fit import fit
+from calibrate.fit.common import interval_text
 from calibrate.flowmatch import match_cold_flow
+from calibrate.names import NAME_OPTIONS, NameMaps, map_names, name_map_errors, nothing_matched
 from calibrate.own_plan import own_revenue_plan
 from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, record_names
 from calibrate.records import combine, normalise
@@ -35,6 +37,7 @@ __all__ = [
     "FUNNEL",
     "LABELS",
     "LAG_REPLICATIONS",
+    "NAME_OPTIONS",
     "NEEDS_COLUMNS",
     "ROW",
     "Backtest",
@@ -44,6 +47,7 @@ __all__ = [
     "GoalsReport",
     "Kept",
     "Kind",
+    "NameMaps",
     "Records",
     "RowProblem",
     "Unwritten",
@@ -56,9 +60,13 @@ __all__ = [
     "fit",
     "goals_against_results",
     "header_row",
+    "interval_text",
+    "map_names",
     "match_cold_flow",
+    "name_map_errors",
     "net_of_lag",
     "normalise",
+    "nothing_matched",
     "own_revenue_plan",
     "pseudonymise",
     "pseudonymise_frame",

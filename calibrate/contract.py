@@ -190,7 +190,8 @@ class Calibration:
 
     ``fits`` are applied onto the base scenario by path (calibrate.writer); ``kept`` lists
     the base's values the records cannot tell; ``unwritten`` the fits the scenario
-    language cannot hold yet. ``people`` has PEOPLE_COLUMNS. ``period`` is the first and
+    language cannot hold yet. ``people`` has PEOPLE_COLUMNS; ``warnings`` what a front
+    end must say beside them. ``period`` is the first and
     last date the records cover (the back-test's horizon); ``dated`` is False when the
     records hold no dated deal or activity (a team file alone): ``period`` is then the
     base's first day standing in, and reports say there is no period.
@@ -202,6 +203,9 @@ class Calibration:
     people: pd.DataFrame
     period: tuple[pd.Timestamp, pd.Timestamp]
     dated: bool = True
+    # Warnings the fits raise (two measures of one value that disagree): the front ends
+    # add them to the records' problems, so that the terminal and the report say them.
+    warnings: tuple[RowProblem, ...] = ()
 
     def period_words(self) -> str:
         """The period in words: "the records of 2027-01-04 to 2027-06-04", or none."""

@@ -25,6 +25,7 @@ from calibrate.contract import (
     Records,
     dates_of_minutes,
 )
+from calibrate.fit.common import percent
 from sim import Scenario, SimResult
 from sim.rules import dial_economics
 
@@ -95,7 +96,7 @@ def match_cold_flow(
         matched = min(1.0, max(_NO_LEADS_RATE, rate * observed / simulated))
         note = (
             f"matched: {count} deals created in {months:.1f} months ({observed:.1f} a month) "
-            f"against {simulated:.1f} simulated at a booking rate of {rate:.3g}; the booking "
+            f"against {simulated:.1f} simulated at a booking rate of {percent(rate)}; the booking "
             "rate takes the difference (no activities file: dials and connects not measured)"
         )
         fits.append(Fit(("channels", cid, FIELD), matched, n=count, low=None, high=None, note=note))

@@ -198,28 +198,43 @@ def _roles(records: Records, sources: Sources) -> dict[str, dict[str, Any]]:
     return _roles_from_team(team, sources)
 
 
-def _sellers_seen(records: Records) -> int:
+def _people_seen(records: Records) -> tuple[int, str]:
+    """People seen in the records (deal owners and people logging activities), in words.
+
+    The sellers of a scenario built without a team file: the count and its sample
+    ("16 people seen in the records: 16 owners of deals, 16 logging activities").
+    """
+    owners: set[str] = set()
+    loggers: set[str] = set()
     if records.deals is not None and not records.deals.empty:
-        return int(records.deals["owner"].dropna().nunique())
+        owners = {str(p) for p in records.deals["owner"].dropna()}
     if records.activities is not None and not records.activities.empty:
-        return int(records.activities["person"].dropna().nunique())
-    return 1
+        loggers = {str(p) for p in records.activities["person"].dropna()}
+    seen = len(owners | loggers)
+    parts = [counted(len(owners), "owner") + " of deals"] if owners else []
+    parts += [f"{len(loggers)} logging activities"] if loggers else []
+    people = "person" if seen == 1 else "people"
+    return seen, f"{seen} {people} seen in the records: {', '.join(parts)}" if parts else ""
 
 
 def _roles_from_owners(records: Records, sources: Sources) -> dict[str, dict[str, Any]]:
-    sellers = max(1, _sellers_seen(records))
+    seen, words = _people_seen(records)
+    sellers = max(1, seen)
     per_lead = int(d.REPORTS_PER_TEAM_LEAD.value)
     leads = math.ceil(sellers / per_lead)
     seller = _role("Seller", Level.LINE, sellers, sources=sources, rid=_SELLERS)
     seller["reports_to"] = _TEAM_LEAD
+    # The one comment on the headcount: where the figure comes from, with its sample
+    # (teamsim.calibration leaves out the "no team file" kept beside it).
     sources[("roles", _SELLERS, "headcount")] = (
-        f"records: {counted(sellers, 'distinct owner')} of deals (no team file)"
+        f"records: {words}; no team file" if words else "assumption: one seller; no team file"
     )
     lead = _role("Team lead", Level.LOWER, leads, sources=sources, rid=_TEAM_LEAD)
     lead["headcount"] = {"current": leads, "min": 1, "max": math.ceil(2 * sellers / per_lead)}
     lead["max_span"] = _cite(sources, ("roles", _TEAM_LEAD, "max_span"), d.TEAM_LEAD_MAX_SPAN)
     sources[("roles", _TEAM_LEAD, "headcount")] = (
-        f"{d.REPORTS_PER_TEAM_LEAD.comment}: one lead per {counted(per_lead, 'seller')}"
+        f"{d.REPORTS_PER_TEAM_LEAD.comment}: one lead per {counted(per_lead, 'seller')}; "
+        "no team file"
     )
     return {_SELLERS: seller, _TEAM_LEAD: lead}
 

@@ -30,6 +30,7 @@ from calibrate import (
     Calibration,
     GoalsReport,
     counted,
+    interval_text,
 )
 from sim import TeamsimError
 from sim.scenario import Scenario, dotted
@@ -160,7 +161,8 @@ def gap_note(report: GoalsReport) -> str:
 def _within_noise(report: GoalsReport, stage: str) -> str:
     """A stage under plan only within the interval of its "now", in words.
 
-    "won deals 99.5 % of plan, the need inside the 95 % interval of now (51.0–57.2)".
+    "won deals 99.5 % of plan, the need inside now's 95 % 51.0–57.2" (the interval in
+    the report's one style, :func:`fit_interval`'s).
     """
     row = report.team.loc[report.team["stage"] == stage].iloc[0]
     where = report.locale or None
@@ -171,7 +173,7 @@ def _within_noise(report: GoalsReport, stage: str) -> str:
         span = f"{_amount(stage, low, '')}{JOINER}{_amount(stage, high, '')}"
     return (
         f"{_lower(LABELS[stage])} {_share(float(row['ratio']))} of plan, the need inside "
-        f"the 95 % interval of now ({span})"
+        f"now's 95 % {span}"
     )
 
 
@@ -292,14 +294,18 @@ def _figures(stage: str, values: Sequence[float], locale: str | None = None) -> 
 
 
 def interval(low: float, high: float) -> str:
-    """A share's interval in whole percent: "[8–19 %]" (the report's :data:`JOINER`)."""
+    """A share's 95 % interval in a table cell: "[8.4–19.2 %]" (the report's :data:`JOINER`).
+
+    The ends as every interval is written (calibrate.interval_text, as :func:`fit_interval`
+    and the notes); brackets because the column's header or caption says "95 %".
+    """
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return f"[{100 * low:.0f}{JOINER}{100 * high:.0f} %]"
+    return f"[{interval_text((low, high), 'share')}]"
 
 
 def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
-    """A win rate with its 95 % interval and sample: "11.1 % [8–14 %] of 432".
+    """A win rate with its 95 % interval and sample: "11.1 % [8.5–14.3 %] of 432".
 
     "-" when the person closed no deal (no rate to show, not "- of 0").
     """
@@ -763,28 +769,17 @@ def fit_interval(
     *,
     locale: str | None = None,
 ) -> str:
-    """A fit's 95 % interval in the value's own unit: "95 % 2.2–10 %"; "" without one.
+    """A fit's 95 % interval in the value's own unit: "95 % 2.2–10.0 %"; "" without one.
 
-    A share in percent (3 significant digits at most: "2.2–10 %", "13–13.4 %"), money in
-    the currency, days and minutes with their unit, a plain number plain: never a
-    fraction beside a percentage.
+    The one style of an interval (calibrate.fit.common's, which the notes follow): a
+    share in percent at one decimal ("95 % 13.0–13.4 %"), money by sim.money in one
+    scale, days and minutes with their unit, a plain number plain; never a fraction
+    beside a percentage.
     """
     if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
         return ""
     unit = fit_unit(path)
-    if unit == "share":
-        return f"95 % {_percent(low)}–{_percent(high)} %"
-    if unit == "currency":
-        return f"95 % {format_money_range(low, high, currency, locale, joiner='–')}"
-    if unit in ("days", "min"):
-        return f"95 % {_plain(low)}–{_plain(high)} {unit}"
-    return f"95 % {_plain(low)}–{_plain(high)}"
-
-
-def _percent(share: float) -> str:
-    """A share as a percentage to 3 significant digits, no trailing zeros: 2.2, 10, 13.4."""
-    value = 100 * share
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"95 % {interval_text((low, high), unit, currency=currency, locale=locale)}"
 
 
 def print_fits(
@@ -797,7 +792,7 @@ def print_fits(
     """Each fitted value on its own line, its field path whole, the note indented below.
 
     Not a table: a scenario path is up to about 60 characters, which a three-column
-    table at 80 columns would cut. "channels.cold.connect_rate: 4.8 %, 95 % 2.2–10 %"
+    table at 80 columns would cut. "channels.cold.connect_rate: 4.8 %, 95 % 2.2–10.0 %"
     (the interval in the value's unit, :func:`fit_interval`), then "    fitted: 6
     connects a dial of 126, ...". Money in ``locale`` (the scenario's ``money_locale``).
     """

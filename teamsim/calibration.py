@@ -25,6 +25,8 @@ from calibrate import (
     Calibration,
     Fit,
     GoalsReport,
+    Kept,
+    NameMaps,
     Records,
     RowProblem,
     apply_fits,
@@ -32,8 +34,11 @@ from calibrate import (
     backtest_scenario,
     fit,
     goals_against_results,
+    map_names,
     match_cold_flow,
+    name_map_errors,
     net_of_lag,
+    nothing_matched,
     own_revenue_plan,
     pseudonymise,
     pseudonyms,
@@ -50,7 +55,13 @@ from sim.scenario import Scenario, parse_scenario
 from teamsim.calibrate_view import needs_frame
 from teamsim.io import read_scenario_bytes
 from teamsim.pseudonym_key import resolve_pseudonym_key
-from teamsim.records_io import parse_mapping, read_mapping_file, read_records
+from teamsim.records_io import (
+    MAPPING_SECTIONS,
+    MappingError,
+    parse_mapping,
+    read_mapping_sections,
+    read_records,
+)
 
 # Rounds of matching the simulated stage times (and cold lists' leads) to the observed:
 # the lag grows a little with the delay (longer stages meet more absences), so one
@@ -88,6 +99,9 @@ class CalibrateRequest:
     columns: tuple[str, ...] = ()
     columns_file: Path | None = None
     stage_map: tuple[str, ...] = ()
+    segment_map: tuple[str, ...] = ()  # --segment "records' name=base segment id"
+    role_map: tuple[str, ...] = ()  # --role "records' title=base role id"
+    channel_map: tuple[str, ...] = ()  # --channel "records' name=base channel id"
     date_order: DateOrder | None = None
     name: str | None = None
     currency: str | None = None  # None: the values' own (calibrate.value_currency), else USD
@@ -133,11 +147,40 @@ def _inputs(request: CalibrateRequest) -> dict[str, Path]:
     return found
 
 
-def _mappings(request: CalibrateRequest) -> tuple[dict[str, str], dict[str, str]]:
-    """Column and stage mappings: the file's first, the command line's over them."""
-    columns = read_mapping_file(request.columns_file) if request.columns_file else {}
-    columns |= parse_mapping(request.columns, option="--column")
-    return columns, parse_mapping(request.stage_map, option="--stage")
+def _mappings(request: CalibrateRequest) -> tuple[dict[str, str], dict[str, str], NameMaps]:
+    """Column, stage and name mappings: the file's first, the command line's over them.
+
+    The mapping file (``--columns-file``) holds column pairs, and in YAML sections of
+    stages, segments, roles and channels (teamsim.records_io.read_mapping_sections).
+    """
+    empty: dict[str, dict[str, str]] = {k: {} for k in MAPPING_SECTIONS}
+    found = read_mapping_sections(request.columns_file) if request.columns_file else empty
+    given = {
+        "columns": request.columns,
+        "stages": request.stage_map,
+        "segments": request.segment_map,
+        "roles": request.role_map,
+        "channels": request.channel_map,
+    }
+    maps = {
+        section: found[section] | parse_mapping(given[section], option=option)
+        for section, option in MAPPING_SECTIONS.items()
+    }
+    names = NameMaps(segments=maps["segments"], roles=maps["roles"], channels=maps["channels"])
+    return maps["columns"], maps["stages"], names
+
+
+def _built_headcounts_said(kept: Sequence[Kept]) -> tuple[Kept, ...]:
+    """The kept values less a built scenario's headcounts, which its own comment explains.
+
+    Without a team file, the scenario built from the records takes its sellers from the
+    people seen in them and its leads from a published span (calibrate.skeleton, the
+    comment beside each headcount, with its sample): a second comment, "not calibrated:
+    assumption kept (no team file)", under it would contradict the first.
+    """
+    return tuple(
+        k for k in kept if not (k.path[:1] == ("roles",) and k.path[2:] == ("headcount", "current"))
+    )
 
 
 def _override_fits(overrides: Sequence[str]) -> tuple[Fit, ...]:
@@ -359,7 +402,11 @@ def _check_unmapped_stages(records: Records, known: Sequence[str] | None) -> Row
 def read_team_records(request: CalibrateRequest, base: Scenario | None) -> Records:
     """The request's files as Records; RecordsError when a given file cannot be used."""
     inputs = _inputs(request)
-    columns, stage_map = _mappings(request)
+    columns, stage_map, names = _mappings(request)
+    if base is not None:
+        wrong = name_map_errors(names, base)
+        if wrong:
+            raise MappingError("\n".join(wrong))
     known = _known_stages(base)
     records = read_records(
         **inputs,
@@ -375,6 +422,7 @@ def read_team_records(request: CalibrateRequest, base: Scenario | None) -> Recor
         fatal.append(unmapped)
     if fatal:
         raise RecordsError(fatal)
+    records = map_names(records, names)
     if request.pseudonymise:
         records = pseudonymise(records, pseudonyms(record_names(records), key=_key(request)))
     return records
@@ -408,7 +456,15 @@ def calibrate_files(
     else:
         base_text, base = given
         records = _base_currency(records, base, request.currency)
+        unmatched = nothing_matched(records, base)
+        if unmatched is not None:
+            # Every fit would keep the base's value: the file written would be the base.
+            raise RecordsError(
+                [RowProblem(f"--base {request.base}", None, None, unmatched, fatal=True)]
+            )
     calibration = fit(records, base)
+    # What the fits warn of is said where the records' problems are (terminal, report).
+    records = replace(records, problems=(*records.problems, *calibration.warnings))
     extra = _override_fits(request.overrides)
     if request.plan is not None and given is not None:
         plan_fit = Fit(
@@ -416,6 +472,8 @@ def calibrate_files(
         )
         extra = (plan_fit, *extra)
     kept = calibration.kept
+    if given is None:
+        kept = _built_headcounts_said(kept)
     if request.plan is None and given is None:
         own = own_revenue_plan(records, base)
         if isinstance(own, Fit):

@@ -307,6 +307,18 @@ def _too_long(text: str, delimiter: str, *, skip: int = 0) -> str:
 _MAPPING_FORMS: dict[str, tuple[str, str]] = {
     "--column": ("--column 'name teamsim reads=file column'", "--column owner=Responsible"),
     "--stage": ("--stage 'CRM name=stage'", "--stage 'Closed Won=won'"),
+    "--segment": ("--segment 'records' name=segment id'", "--segment 'SMB=smb_core'"),
+    "--role": ("--role 'records' title=role id'", "--role 'AE=account_executive'"),
+    "--channel": ("--channel 'records' name=channel id'", "--channel 'Web=marketing_leads'"),
+}
+# A YAML mapping file's sections beside its flat column pairs (which are "columns"): each
+# the items of the option named, e.g. "segments: {SMB: smb_core}" as --segment SMB=smb_core.
+MAPPING_SECTIONS: dict[str, str] = {
+    "columns": "--column",
+    "stages": "--stage",
+    "segments": "--segment",
+    "roles": "--role",
+    "channels": "--channel",
 }
 
 
@@ -342,9 +354,18 @@ def _add(out: dict[str, str], name: str, value: str, *, where: str) -> None:
 
 
 def read_mapping_file(path: Path) -> dict[str, str]:
+    """A mapping file's column mappings (:func:`read_mapping_sections`' "columns")."""
+    return read_mapping_sections(path)["columns"]
+
+
+def read_mapping_sections(path: Path) -> dict[str, dict[str, str]]:
     """A small mapping file: YAML (``key: value`` lines) or CSV (two columns, one pair a row).
 
-    A CSV's first row is skipped when it is a header (its first cell one of key, name,
+    Returns each of :data:`MAPPING_SECTIONS` (empty when the file has none). A YAML
+    file's flat ``key: value`` lines are column mappings; a section (``stages:``,
+    ``segments:``, ``roles:``, ``channels:``, ``columns:``) holds the pairs its option
+    would take, as in ``roles: {AE: account_executive}``. A CSV holds column mappings
+    only; its first row is skipped when it is a header (its first cell one of key, name,
     from, canonical, crm, column, stage).
 
     Raises:
@@ -358,12 +379,13 @@ def read_mapping_file(path: Path) -> dict[str, str]:
     text = _decode(data)
     if text is None:
         raise MappingError(f"{path}: {_BINARY}")
+    sections: dict[str, dict[str, str]] = {k: {} for k in MAPPING_SECTIONS}
     if path.suffix.lower() in (".yaml", ".yml"):
-        return _mapping_yaml(text, path)
-    return _mapping_csv(text, path)
+        return sections | _mapping_yaml(text, path)
+    return sections | {"columns": _mapping_csv(text, path)}
 
 
-def _mapping_yaml(text: str, path: Path) -> dict[str, str]:
+def _mapping_yaml(text: str, path: Path) -> dict[str, dict[str, str]]:
     try:
         loaded = YAML(typ="safe", pure=True).load(text)
     except YAMLError as exc:
@@ -372,11 +394,26 @@ def _mapping_yaml(text: str, path: Path) -> dict[str, str]:
         return {}
     if not isinstance(loaded, dict):
         raise MappingError(f"{path}: expected 'name: value' lines, one mapping a line")
-    out = {}
+    out: dict[str, dict[str, str]] = {"columns": {}}
     for key, value in loaded.items():
+        name = str(key).strip()
+        if isinstance(value, dict) and name in MAPPING_SECTIONS:
+            section = out.setdefault(name, {})
+            for k, v in value.items():
+                if isinstance(v, dict | list) or v is None or str(v).strip() == "":
+                    raise MappingError(
+                        f"{path}: {name}: '{k}': expected one value, as in "
+                        f"{_MAPPING_FORMS[MAPPING_SECTIONS[name]][1]}"
+                    )
+                _add(section, str(k).strip(), str(v).strip(), where=f"{path}: {name}")
+            continue
         if isinstance(value, dict | list) or value is None or str(value).strip() == "":
-            raise MappingError(f"{path}: '{key}': expected one value, as in 'owner: Responsible'")
-        out[str(key).strip()] = str(value).strip()
+            sections = ", ".join(MAPPING_SECTIONS)
+            raise MappingError(
+                f"{path}: '{key}': expected one value, as in 'owner: Responsible' (or a "
+                f"section of pairs: {sections})"
+            )
+        _add(out["columns"], name, str(value).strip(), where=str(path))
     return out
 
 

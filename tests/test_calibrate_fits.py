@@ -138,7 +138,7 @@ def test_deal_value_is_the_lognormal_mean(recovered: Calibration) -> None:
 
 def test_the_win_rate_is_in_the_last_stage_note(recovered: Calibration) -> None:
     note = found(recovered, "segments", SEGMENT, "stages", "contract", "convert").note
-    assert "; win rate 0.1" in note  # 0.7 x 0.55 x 0.5 x 0.76 = 0.146
+    assert "; win rate 14.6 %, 95 % " in note  # 0.7 x 0.55 x 0.5 x 0.76 = 0.146
 
 
 def test_open_deals_are_censored_not_lost(smb: Scenario) -> None:
@@ -530,7 +530,8 @@ def test_deals_of_no_segment_are_kept_aside_not_a_crash() -> None:
     cal = fit(Records(deals=deals), bank)
     assert [k.why for k in cal.kept if k.path == ("segments",)] == [
         "all 50 deals name no segment of the base (consumer_loan, payroll_project) and no "
-        "channel that feeds only one: left out of the segment fits"
+        "channel that feeds only one: left out of the segment fits; map the records' names "
+        "with --segment 'NAME=<segment>'"
     ]
 
 

@@ -375,8 +375,18 @@ def test_a_base_in_another_currency_stops_calibrate(tmp_path: Path) -> None:
 def test_currency_naming_the_bases_takes_the_amounts_as_it(tmp_path: Path) -> None:
     deals = _french(tmp_path / "fr.csv")
     out = tmp_path / "out.yaml"
+    # A segment mapped: records that match nothing of the base stop calibrate (issue 10).
     code, output = _calibrate(
-        "--deals", str(deals), "--base", str(BASE), "--currency", "usd", "-o", str(out)
+        "--deals",
+        str(deals),
+        "--base",
+        str(BASE),
+        "--currency",
+        "usd",
+        "--segment",
+        "Alpha=smb_core",
+        "-o",
+        str(out),
     )
     assert code == 0, output
     assert (
@@ -456,7 +466,7 @@ def test_one_stage_and_one_owner_are_counted_in_words(tmp_path: Path) -> None:
         "records: mean cycle 10.0 days of 6 won deals, over 1 stage"
     )
     assert sources[("roles", "seller", "headcount")] == (
-        "records: 1 distinct owner of deals (no team file)"
+        "records: 1 person seen in the records: 1 owner of deals; no team file"
     )
     assert sources[("segments", "main", "deal_value")] == "records: mean value of 6 won deals"
 

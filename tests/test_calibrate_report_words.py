@@ -166,7 +166,7 @@ def test_tables_break_no_figure_and_end_no_line_in_spaces(width: int) -> None:
         row = report.people.set_index("person").loc[name]
         rate = win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"])
         assert any(name in line and rate in line for line in body), rate
-    assert "40.0 % [20–64 %] of 15" in text
+    assert "40.0 % [19.8–64.3 %] of 15" in text  # one decimal, as the rates (issue 10)
     # Revenue now [95 %], one joiner, in one scale (under a thousand in full, sim.money).
     assert "333 [0–1.77K]" in text
     assert "7K (8K–10K) out" in text  # the back-test's revenue and its band, one scale

@@ -14,7 +14,7 @@ import pytest
 
 from calibrate.contract import COLUMNS, Kind, Records
 from calibrate.fit import fit
-from calibrate.fit.activity import share_span
+from calibrate.fit.common import share_span
 from sim import Scenario
 from teamsim.io import load_scenario
 
@@ -77,5 +77,6 @@ def test_a_logged_zero_is_still_a_fit(smb: Scenario) -> None:
 
 
 def test_a_tiny_bound_reads_as_zero_not_in_exponents() -> None:
-    assert share_span((2.71e-20, 0.000296)) == "95 % 0–0.0296 %"
-    assert share_span((0.022, 0.1)) == "95 % 2.2–10 %"
+    # The project's percent style, one decimal and a space before "%" (issue 10).
+    assert share_span((2.71e-20, 0.000296)) == "95 % 0.0–0.0 %"
+    assert share_span((0.022, 0.1)) == "95 % 2.2–10.0 %"

@@ -18,7 +18,7 @@ from calibrate.contract import Calibration, Records, record_dates
 from calibrate.fit.activity import fit_activities
 from calibrate.fit.common import Findings
 from calibrate.fit.cycle import fit_cycle
-from calibrate.fit.flow import fit_flow
+from calibrate.fit.flow import fit_flow, with_call_rates
 from calibrate.fit.funnel import fit_funnel, naive_win_rate
 from calibrate.fit.people import fit_personas, person_table, roles_of
 from calibrate.fit.prepare import prepare
@@ -68,9 +68,13 @@ def fit(records: Records, base: Scenario) -> Calibration:
     fit_cycle(deals, base, out)
     fit_values(deals, base, out)
     has_acts = records.activities is not None and not records.activities.empty
-    fit_flow(deals, base, out, activities=has_acts)
     roles = roles_of(deals, records.team, _people(records), base)
-    dials = fit_activities(records.activities, roles, base, out)
+    # The activities first: a warm pool's refill is read at the call rates they fit
+    # (fit.flow.with_call_rates); their findings follow the flow's, as they are read.
+    calls = Findings()
+    dials = fit_activities(records.activities, roles, base, calls, deals=deals)
+    fit_flow(deals, with_call_rates(base, calls.fits), out, activities=has_acts)
+    out.extend(calls)
     speed = speed_multipliers(records.activities, roles)
     people = fit_personas(person_table(deals, roles, dials, speed), deals, base, out, speed=speed)
     fit_team(records.team, base, period, out)
@@ -89,4 +93,5 @@ def fit(records: Records, base: Scenario) -> Calibration:
         people=people,
         period=period,
         dated=dated,
+        warnings=tuple(out.warnings),
     )

@@ -12,6 +12,13 @@ when no channel has its own rate, since they may belong to any). Dials per
 person-day count the days a person logged any activity. Call durations are minutes per
 activity by kind: a dial's to ``no_answer_min``, a conversation's to ``conversation_min``,
 a booking's to ``booking_call_min``.
+
+A booking rate logged is checked against the deals: the deals created from the same
+channels per conversation logged on them, over the days both files cover. The funnel's
+lead flow is the deals created, so when the two disagree beyond their 95 % intervals
+(bookings logged without a deal in the CRM, or deals whose booking was never logged)
+the deals' rate is written, with the reason in its comment and a warning naming both
+figures and their samples (``Findings.warnings``).
 """
 
 from __future__ import annotations
@@ -21,8 +28,18 @@ import math
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import ActivityKind
-from calibrate.fit.common import Findings, fmt, mean_interval, share_interval, span
+from calibrate.contract import ActivityKind, RowProblem
+from calibrate.fit.common import (
+    Deals,
+    Findings,
+    fmt,
+    mean_interval,
+    percent,
+    share_interval,
+    share_span,
+    span,
+)
+from calibrate.fit.flow import filtered
 from calibrate.words import counted
 from sim import Scenario
 
@@ -78,27 +95,19 @@ def _unlogged(acts: pd.DataFrame, kind: ActivityKind) -> str | None:
     return None if (acts["kind"] == kind.value).any() else kind.value
 
 
-def _percent(share: float) -> str:
-    """A share in percent, 3 significant digits, no trailing zeros: 2.2, 10, 13.4.
-
-    Under 0.001 % it is 0: a Wilson bound of 2.7e-20 reads as none, not in exponents.
-    """
-    percent = 100 * share
-    return "0" if abs(percent) < 0.001 else f"{percent:.3g}"
-
-
-def share_span(interval: tuple[float, float]) -> str:
-    """A share's 95 % interval in percent, the unit the share is read in: "95 % 2.2–10 %".
-
-    Never a fraction beside a percentage ("4.8 %, 95 % 0.022-0.1").
-    """
-    return f"95 % {_percent(interval[0])}–{_percent(interval[1])} %"
-
-
 def fit_activities(
-    acts_in: pd.DataFrame | None, roles: dict[str, str], base: Scenario, out: Findings
+    acts_in: pd.DataFrame | None,
+    roles: dict[str, str],
+    base: Scenario,
+    out: Findings,
+    *,
+    deals: Deals | None = None,
 ) -> dict[str, float]:
-    """Write the activity fits; return person -> dials per person-day."""
+    """Write the activity fits; return person -> dials per person-day.
+
+    ``deals``: the deals as the base sees them, to check the booking rate against the
+    deals created on the same channels (the module's rule); None: not checked.
+    """
     outbound = [c for c, ch in base.channels.items() if ch.kind in ("warm", "cold")]
     if acts_in is None or acts_in.empty:
         for c in outbound:
@@ -134,7 +143,8 @@ def fit_activities(
             logged=_unlogged(acts, ActivityKind.CONNECT),
         )
     if base.calls is not None:
-        _call_rates(acts, outbound, base, out)
+        source = str(acts_in.attrs.get("source", "activities"))
+        _call_rates(acts, outbound, base, out, check=_DealsCheck(deals, source))
         _durations(acts, out)
     days = acts.groupby("person")["date"].nunique()
     dials = acts[acts["kind"] == ActivityKind.DIAL.value].groupby("person")["n"].sum()
@@ -172,7 +182,14 @@ def _call_counts(acts: pd.DataFrame) -> tuple[int, int, int, int]:
     )
 
 
-def _call_rates(acts: pd.DataFrame, outbound: list[str], base: Scenario, out: Findings) -> None:
+def _call_rates(
+    acts: pd.DataFrame,
+    outbound: list[str],
+    base: Scenario,
+    out: Findings,
+    *,
+    check: _DealsCheck,
+) -> None:
     """Conversations a connect and bookings a conversation, where the simulator reads them.
 
     A channel's own rate (the base sets it) is fitted on that channel's rows; ``calls``'
@@ -187,6 +204,12 @@ def _call_rates(acts: pd.DataFrame, outbound: list[str], base: Scenario, out: Fi
             else (books, talks, "bookings a conversation")
         )
         kind = ActivityKind.CONVERSATION if name == _CALL_RATES[0] else ActivityKind.BOOKING
+        if kind is ActivityKind.BOOKING:
+            rows = acts[acts["channel"] == c]
+            own_note = f"; {c}'s own rate"
+            path = ("channels", c, name)
+            _booking_rate(out, path, rows, [c], own_note, check, logged=acts)
+            continue
         _rate(
             out,
             ("channels", c, name),
@@ -219,15 +242,126 @@ def _call_rates(acts: pd.DataFrame, outbound: list[str], base: Scenario, out: Fi
                 logged=_unlogged(acts, ActivityKind.CONVERSATION),
             )
         else:
-            _rate(
-                out,
-                ("calls", name),
-                books,
-                talks,
-                "bookings a conversation",
-                extra,
-                logged=_unlogged(acts, ActivityKind.BOOKING),
+            chans = [c for c in outbound if c not in mine]
+            _booking_rate(out, ("calls", name), pooled, chans, extra, check, logged=acts)
+
+
+class _DealsCheck:
+    """The deals a booking rate is checked against, and the activities file's name."""
+
+    def __init__(self, deals: Deals | None, source: str) -> None:
+        # Deals filtered by status (won only, say) are not every lead: no check.
+        self.deals = None if deals is None or filtered(deals) is not None else deals
+        self.source = source
+
+
+def _booking_rate(
+    out: Findings,
+    path: tuple[str | int, ...],
+    rows: pd.DataFrame,
+    channels: list[str],
+    extra: str,
+    check: _DealsCheck,
+    *,
+    logged: pd.DataFrame | None = None,
+) -> None:
+    """Bookings a conversation on ``rows``, checked against the deals created (the module's rule).
+
+    ``logged``: the rows that tell whether the log records bookings at all (all of them;
+    by default ``rows``).
+    """
+    _, _, talks, books = _call_counts(rows)
+    unlogged = _unlogged(rows if logged is None else logged, ActivityKind.BOOKING)
+    by_deals = None if unlogged else _deals_a_conversation(rows, channels, check.deals)
+    disagree = by_deals is not None and _apart(books, talks, *by_deals)
+    if by_deals is None or not disagree:
+        agree = ""
+        if by_deals is not None:
+            made, held = by_deals
+            agree = (
+                f"; the deals created agree: {made} a conversation of {held}, "
+                f"{share_span(share_interval(made, held))}"
             )
+        _rate(out, path, books, talks, "bookings a conversation", extra + agree, logged=unlogged)
+        return
+    assert by_deals is not None
+    made, held = by_deals
+    where = ", ".join(channels)
+    if made > held:
+        why = (
+            f"{made} deals created on {where} outnumber the {held} conversations logged "
+            "there: the log misses calls, or the deals come from elsewhere; the bookings' "
+            "rate is written"
+        )
+        _rate(out, path, books, talks, "bookings a conversation", f"{extra}; {why}")
+        _warn_apart(out, path, check.source, why)
+        return
+    interval = share_interval(made, held)
+    booked = share_interval(books, talks) if talks else (math.nan, math.nan)
+    said = (
+        f"the activities' bookings say {percent(books / talks) if talks else 'n/a'} "
+        f"({books} of {talks} conversations, {share_span(booked)})"
+    )
+    note = (
+        f"fitted: {made} deals created on {where} a conversation of {held} logged there, "
+        f"{share_span(interval)}{extra}; {said}: the two disagree beyond their 95 % "
+        "intervals and the funnel's lead flow is the deals created, so theirs is written"
+    )
+    out.fit(path, round(made / held, 4), n=held, interval=interval, note=note)
+    why = (
+        f"the deals created on {where} say {percent(made / held)} of conversations book a "
+        f"deal ({made} deals of {held} conversations, {share_span(interval)}); {said}. They "
+        "disagree beyond their 95 % intervals: written the deals created's "
+        f"{percent(made / held)} (the funnel needs the deals created; bookings logged "
+        "without a deal in the CRM, or deals whose booking was not logged, make the "
+        "difference)"
+    )
+    _warn_apart(out, path, check.source, why)
+
+
+def _warn_apart(out: Findings, path: tuple[str | int, ...], source: str, why: str) -> None:
+    field = ".".join(str(p) for p in path)
+    out.warnings.append(RowProblem(source, None, None, f"{field}: {why}"))
+
+
+def _deals_a_conversation(
+    rows: pd.DataFrame, channels: list[str], deals: Deals | None
+) -> tuple[int, int] | None:
+    """(deals created on ``channels``, conversations logged on them) over the common days.
+
+    None when there is nothing to check against: no deals, deals that name no channel
+    (none resolves to these), no conversation logged, or no day both files cover.
+    """
+    if deals is None or deals.table.empty or not channels:
+        return None
+    table = deals.table
+    mine = table["chan"].isin(channels)
+    if not mine.any() and table["channel"].isna().all():
+        return None  # the deals cannot be told by channel
+    # Conversations on these channels (or on none named): another channel's talks
+    # (an inbound line's, a name the base does not have) book no deal counted here.
+    ours = rows["channel"].isin(channels) | rows["channel"].isna()
+    talk = rows[ours & (rows["kind"] == ActivityKind.CONVERSATION.value)]
+    if talk.empty or talk["date"].isna().all():
+        return None
+    first = max(talk["date"].min(), table["created"].min())
+    last = min(talk["date"].max(), deals.last_date)
+    if pd.isna(first) or pd.isna(last) or first > last:
+        return None
+    held = int(talk.loc[talk["date"].between(first, last), "n"].sum())
+    made = int((mine & table["created"].between(first, last)).sum())
+    return (made, held) if held > 0 else None
+
+
+def _apart(books: int, talks: int, made: int, held: int) -> bool:
+    """Whether two shares' 95 % Wilson intervals do not overlap (deals above the talks do not)."""
+    if talks <= 0 or books > talks:
+        return False
+    if made > held:
+        return True
+    low, high = share_interval(books, talks)
+    d_low, d_high = share_interval(made, held)
+    return high < d_low or d_high < low
 
 
 def _durations(acts: pd.DataFrame, out: Findings) -> None:
@@ -262,7 +396,7 @@ def _durations(acts: pd.DataFrame, out: Findings) -> None:
             value,
             n=int(rows["n"].sum()),
             interval=interval,
-            note=f"fitted: {how}, {span(interval)} minutes",
+            note=f"fitted: {how}, {span(interval, 'min')}",
         )
 
 

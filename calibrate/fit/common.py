@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from calibrate.contract import Fit, Kept, Status, Unwritten
+from calibrate.contract import Fit, Kept, RowProblem, Status, Unwritten
 from calibrate.records import MIN_CLOSED as MIN_CLOSED  # the fits' minimum, said once
-from sim import Scenario, wilson_interval
+from sim import Scenario, format_money_range, wilson_interval
 
 Path = tuple[str | int, ...]
 CONFIDENCE = 0.95
@@ -30,6 +30,9 @@ class Findings:
     fits: list[Fit] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
     unwritten: list[Unwritten] = field(default_factory=list)
+    # Warnings on what was written (two measures of one value that disagree), said on the
+    # terminal and in the report's problems, not only in the scenario's comment.
+    warnings: list[RowProblem] = field(default_factory=list)
     # Why no deal can be fitted when there are none to fit (prepare says why when a deals
     # file was given but none of its deals fit the base).
     no_deals: str = "no deals file"
@@ -40,6 +43,13 @@ class Findings:
         """Add a fitted value with its sample size and 95 % interval (None: no interval)."""
         low, high = interval if interval is not None else (None, None)
         self.fits.append(Fit(path=path, value=value, n=n, low=low, high=high, note=note))
+
+    def extend(self, other: Findings) -> None:
+        """Add another collector's findings after these, in their order."""
+        self.fits += other.fits
+        self.kept += other.kept
+        self.unwritten += other.unwritten
+        self.warnings += other.warnings
 
     def keep(self, path: Path, why: str) -> None:
         """The base's value stays: the records cannot tell it."""
@@ -73,6 +83,66 @@ class Deals:
     first_date: pd.Timestamp
 
 
+# The one style of an interval in calibrate's notes (the scenario's comments, the terminal's
+# fits, the workbook's notes) and the report built on them (teamsim.calibrate_view):
+# "95 % <low>–<high> <unit>", the ends joined by an en dash, the unit once after the high
+# end. A share is in percent at one decimal with a space before "%" ("95 % 57.8–60.8 %",
+# never a fraction beside a percentage); money is written by sim.money in one scale
+# ("95 % $11.8K–$12.6K"); days and minutes carry their unit ("95 % 4.93–5.24 days");
+# counts and rates are plain, three significant digits ("95 % 1,215–1,291").
+DASH = "\u2013"
+
+
+def percent_number(share: float) -> str:
+    """A share in percent at one decimal, without the sign: 0.578 -> "57.8".
+
+    The project's percent rule (teamsim.format.fmt_value's "share": one decimal, a space
+    before "%"), written here until it lives in ``sim``, which calibrate may import
+    (calibrate must not import teamsim).
+    """
+    if not math.isfinite(share):
+        return "n/a"
+    shown = round(100 * share, 1) + 0.0  # + 0.0: -0.0 reads 0.0
+    return f"{shown:.1f}"
+
+
+def percent(share: float) -> str:
+    """A share in percent, the project's style: 0.578 -> "57.8 %"."""
+    return f"{percent_number(share)} %"
+
+
+def interval_text(
+    interval: tuple[float, float],
+    unit: str = "",
+    *,
+    currency: str = "",
+    locale: str | None = None,
+) -> str:
+    """An interval's ends in the one style, without "95 %": "57.8–60.8 %", "$11.8K–$12.6K".
+
+    ``unit``: "share" (percent), "currency" (money in ``currency`` and ``locale``, by
+    sim.money), "days" or "min" (after the high end), or "" (a plain count or rate).
+    The notes and the report (teamsim.calibrate_view) both write intervals through here.
+    """
+    low, high = interval
+    if unit == "share":
+        return f"{percent_number(low)}{DASH}{percent(high)}"
+    if unit == "currency":
+        return format_money_range(low, high, currency, locale, joiner=DASH)
+    tail = f" {unit}" if unit else ""
+    return f"{fmt(low)}{DASH}{fmt(high)}{tail}"
+
+
+def share_span(interval: tuple[float, float]) -> str:
+    """A share's 95 % interval in percent: "95 % 2.2–10.0 %"."""
+    return f"95 % {interval_text(interval, 'share')}"
+
+
+def money_span(interval: tuple[float, float], currency: str, locale: str | None = None) -> str:
+    """An amount's 95 % interval, by sim.money in one scale: "95 % $11.8K–$12.6K"."""
+    return f"95 % {interval_text(interval, 'currency', currency=currency, locale=locale)}"
+
+
 def fmt(x: float) -> str:
     """A figure to three significant digits, as written in notes (0.412, 6.2, 1,250)."""
     if not math.isfinite(x):
@@ -82,9 +152,13 @@ def fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
-def span(interval: tuple[float, float]) -> str:
-    """``95 % low-high`` for a note."""
-    return f"95 % {fmt(interval[0])}-{fmt(interval[1])}"
+def span(interval: tuple[float, float], unit: str = "") -> str:
+    """A count's or rate's 95 % interval for a note: "95 % 1,215–1,291", "95 % 4.93–5.24 days".
+
+    ``unit`` (days, min) follows the high end. A share is :func:`share_span`'s, money
+    :func:`money_span`'s.
+    """
+    return f"95 % {interval_text(interval, unit)}"
 
 
 def share_interval(successes: int, n: int) -> tuple[float, float]:

@@ -29,7 +29,7 @@ import pandas as pd
 from lifelines import ExponentialFitter, KaplanMeierFitter
 
 from calibrate.contract import Status
-from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, span
+from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, percent, span
 from calibrate.fit.funnel import stage_counts
 from calibrate.words import counted
 from sim import Scenario
@@ -119,7 +119,7 @@ def _write(
     weighed = " (each weighted by its chance to be won)" if weights is not None else ""
     note = (
         f"fitted: exponential mean {fmt(mean * scale)} days of {int(ended.sum())} ended, "
-        f"{censored} open censored{weighed}, {span((low * scale, high * scale))}; "
+        f"{censored} open censored{weighed}, {span((low * scale, high * scale), 'days')}; "
         f"Kaplan-Meier median {fmt(median * scale)}; {how}; our work inside the stage is "
         "minutes, left out"
     )
@@ -209,7 +209,7 @@ def _whole_cycle(deals: Deals, mine: pd.DataFrame, sid: str, base: Scenario, out
             path,
             cycle,
             ended,
-            f"{fmt(w * 100)} % of the won deals' cycle; {how}",
+            f"{percent(w)} of the won deals' cycle; {how}",
             scale=float(w),
             weights=chance if (~ended).any() else None,
         )

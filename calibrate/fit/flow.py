@@ -24,7 +24,9 @@ where the whole export had 47.7), so every flow keeps the base's value and says 
 
 from __future__ import annotations
 
-from calibrate.contract import Status
+from collections.abc import Sequence
+
+from calibrate.contract import Fit, Status
 from calibrate.fit.common import Deals, Findings, fmt, poisson_interval, span, working_days
 from calibrate.records import filtered_export
 from calibrate.words import counted
@@ -54,6 +56,13 @@ def _no_flow_kept(deals: Deals, base: Scenario, cid: str) -> str | None:
     A flow of 0 is fitted only when the file names channels and every one it names is a
     channel of the base: a channel named otherwise may be this one spelt another way.
     """
+    if deals.unplaced:
+        # Deals of no base segment are not in the table: this channel's may be among them.
+        return (
+            f"no deals from channel {cid} among the deals placed in a segment, but "
+            f"{counted(deals.unplaced, 'deal')} of no base segment may be: map their segment "
+            "with --segment 'NAME=<segment>'"
+        )
     named = deals.table["channel"].dropna()
     if named.empty:
         return f"no deals from channel {cid} and the file has no channel column"
@@ -62,7 +71,8 @@ def _no_flow_kept(deals: Deals, base: Scenario, cid: str) -> str | None:
         listed = ", ".join(f"'{c}'" for c in other[:5]) + (", ..." if len(other) > 5 else "")
         return (
             f"no deals from channel {cid}, but the file names channels the base does not have "
-            f"({listed}): name them as the base does ({', '.join(base.channels)}) in the file"
+            f"({listed}): map them onto the base's ({', '.join(base.channels)}) with --channel "
+            "'NAME=<channel>'"
         )
     return None
 
@@ -78,8 +88,42 @@ def filtered(deals: Deals) -> str | None:
     return f"{question} Its deals are not every lead that came in: flow not fitted, assumption kept"
 
 
+_BOOKING_RATES = ("conversation_given_connect", "lead_given_conversation")
+
+
+def with_call_rates(base: Scenario, fits: Sequence[Fit]) -> Scenario:
+    """The base with the call rates fitted (``calls``' and a channel's own) put in.
+
+    A warm pool's refill is the deals a month over the leads a contact used brings, at the
+    rates the calibrated scenario will dial with: those written, not the base's, so that
+    the simulated pool brings in the deals the records show.
+    """
+    calls = {f.path[1]: f.value for f in fits if len(f.path) == 2 and f.path[0] == "calls"}
+    own: dict[str, dict[str, object]] = {}
+    for f in fits:
+        if len(f.path) == 3 and f.path[0] == "channels" and f.path[2] in _BOOKING_RATES:
+            own.setdefault(str(f.path[1]), {})[str(f.path[2])] = f.value
+    rates = {k: v for k, v in calls.items() if k in _BOOKING_RATES}
+    if not rates and not own:
+        return base
+    update: dict[str, object] = {}
+    if rates and base.calls is not None:
+        update["calls"] = base.calls.model_copy(update=rates)
+    if own:
+        channels = dict(base.channels)
+        for cid, values in own.items():
+            if cid in channels:
+                channels[cid] = channels[cid].model_copy(update=values)
+        update["channels"] = channels
+    return base.model_copy(update=update)
+
+
 def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: bool) -> None:
-    """Each channel's lead flow from the deals created in it (see the module's rules)."""
+    """Each channel's lead flow from the deals created in it (see the module's rules).
+
+    ``base``: the base scenario, with the call rates fitted from the activities put in
+    (:func:`with_call_rates`), which a warm pool's leads a contact used are read at.
+    """
     one_sided = None if deals is None else filtered(deals)
     for cid, ch in base.channels.items():
         field = {

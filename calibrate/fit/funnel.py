@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 
 from calibrate.contract import Status
-from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, share_interval, span
+from calibrate.fit.common import (
+    MIN_CLOSED,
+    Deals,
+    Findings,
+    fmt,
+    percent,
+    share_interval,
+    share_span,
+)
 from calibrate.records import one_sided
 from calibrate.words import counted
 from sim import Scenario
@@ -165,14 +173,14 @@ def _by_stage(mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> No
         interval = share_interval(passed, decided)
         note = (
             f"fitted: {passed} passed of {decided} decided, {still} open there censored, "
-            f"{span(interval)}{aside if k == known - 1 else ''}"
+            f"{share_span(interval)}{aside if k == known - 1 else ''}"
         )
         if k >= typo_from:
             note += f"; {typo}"
         if k == n - 1:
             win = _win_interval(counts)
             product = float(np.prod([p / d if d else 1.0 for p, d, _ in counts]))
-            note += f"; win rate {fmt(product)}, {span(win)} (open deals censored)"
+            note += f"; win rate {percent(product)}, {share_span(win)} (open deals censored)"
         out.fit(path, round(passed / decided, 4), n=decided, interval=interval, note=note)
     if known < n:
         _scaled(mine, sid, base, out, first=known, why=why)
@@ -207,7 +215,7 @@ def _scaled(
             f"the stages from {seg.stages[first].name} on are scaled alike to the part of "
             f"it the stages before leave (their product {fmt(before)})"
         )
-    note = f"fitted: {won} won of {closed} closed, {span((low, high))}; {why}, so {how}"
+    note = f"fitted: {won} won of {closed} closed, {share_span((low, high))}; {why}, so {how}"
     for j, stage in enumerate(seg.stages[first:]):
         out.fit(
             ("segments", sid, "stages", stage.name, "convert"),

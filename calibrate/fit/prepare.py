@@ -13,7 +13,7 @@ from calibrate.words import counted
 from sim import Scenario
 
 
-def _segment_of(base: Scenario, segment: object, channel: object) -> str | None:
+def segment_of(base: Scenario, segment: object, channel: object) -> str | None:
     """The base segment of a deal: its own, the only one, or the only one its channel feeds."""
     if isinstance(segment, str) and segment in base.segments:
         return segment
@@ -140,7 +140,8 @@ def _unplaced_why(raw: pd.DataFrame, base: Scenario, unplaced: int) -> str:
         )
     return (
         f"{every} name no segment of the base ({names}) and no channel that feeds only "
-        "one: left out of the segment fits"
+        "one: left out of the segment fits; map the records' names with --segment "
+        "'NAME=<segment>'"
     )
 
 
@@ -155,7 +156,7 @@ def prepare(records: Records, base: Scenario, out: Findings) -> Deals | None:
     if records.deals is None or records.deals.empty or dates.empty:
         return None
     raw = records.deals
-    seg = [_segment_of(base, s, c) for s, c in zip(raw["segment"], raw["channel"], strict=True)]
+    seg = [segment_of(base, s, c) for s, c in zip(raw["segment"], raw["channel"], strict=True)]
     placed = np.array([s is not None for s in seg], dtype=bool)
     table = raw.loc[placed].copy()
     table["seg"] = [s for s in seg if s is not None]

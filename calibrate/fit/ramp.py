@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from calibrate.contract import DAYS_A_MONTH, Status
-from calibrate.fit.common import CONFIDENCE, Deals, Findings, fmt
+from calibrate.fit.common import CONFIDENCE, Deals, Findings, span
 from sim import Scenario
 
 __all__ = ["MIN_DEALS", "RampMonth", "fit_ramp", "ramp_months"]
@@ -155,9 +155,7 @@ def fit_ramp(deals: Deals | None, team: pd.DataFrame | None, base: Scenario, out
                 f"decided deals by month of tenure: {counts} (at least {MIN_DEALS} each needed)",
             )
             continue
-        each = "; ".join(
-            f"{m.month}: {m.won} of {m.n}, 95 % {fmt(m.low)}-{fmt(m.high)}" for m in months
-        )
+        each = "; ".join(f"{m.month}: {m.won} of {m.n}, {span((m.low, m.high))}" for m in months)
         out.fit(
             path,
             [round(m.ratio, 4) for m in months],

@@ -43,7 +43,8 @@ def fit_team(
         if role not in base.roles:
             out.unwrite(
                 f"role {role}",
-                f"{counted(n, 'person')}, not in the base scenario",
+                f"{counted(n, 'person')}, not in the base scenario (map the title with "
+                f"--role '{role}=<role>')",
                 why="no role of the base to put them in",
             )
     for rid, role in base.roles.items():

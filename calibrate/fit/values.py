@@ -13,9 +13,9 @@ import numpy as np
 from scipy import stats
 
 from calibrate.contract import Status
-from calibrate.fit.common import CONFIDENCE, Deals, Findings, fmt, span
+from calibrate.fit.common import CONFIDENCE, Deals, Findings, money_span
 from calibrate.words import counted
-from sim import Scenario
+from sim import Scenario, format_money
 
 # Fewer won deals with a value than this and deal_value stays the base's.
 MIN_VALUES = 3
@@ -66,12 +66,14 @@ def fit_values(deals: Deals | None, base: Scenario, out: Findings) -> None:
             if len(usable) < len(values)
             else ""
         )
+        cur, loc = base.currency, base.money_locale
         note = (
-            f"fitted: lognormal mean of {len(usable)} won deals, {span((low, high))}, "
-            f"sd {fmt(sd)}{aside}"
+            f"fitted: lognormal mean of {len(usable)} won deals, "
+            f"{money_span((low, high), cur, loc)}, sd {format_money(sd, cur, loc)}{aside}"
         )
         out.fit(path, round(mean, 2), n=len(usable), interval=(low, high), note=note)
         out.unwrite(
             f"deal values of {sid}",
-            f"lognormal mean {fmt(mean)} sd {fmt(sd)} ({len(usable)} won deals)",
+            f"lognormal mean {format_money(mean, cur, loc)} sd {format_money(sd, cur, loc)} "
+            f"({len(usable)} won deals)",
         )

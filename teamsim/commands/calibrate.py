@@ -74,12 +74,39 @@ def calibrate(
     ] = None,
     columns_file: Annotated[
         Path | None,
-        typer.Option(help="Column mapping file (YAML or two-column CSV).", **_FILE),
+        typer.Option(
+            help="Mapping file: YAML (column pairs, and sections stages:, segments:, roles:, "
+            "channels:) or a two-column CSV of columns.",
+            **_FILE,
+        ),
     ] = None,
     stage: Annotated[
         list[str] | None,
         typer.Option(
             help='Map a CRM stage: "CRM name=stage" (a scenario stage, won or lost). Repeatable.',
+            show_default=False,
+        ),
+    ] = None,
+    segment: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='Map a segment name of the records onto the base\'s: "SMB=smb_core". Repeatable.',
+            show_default=False,
+        ),
+    ] = None,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='Map a title of the team file onto a role of the base: "AE=account_executive". '
+            "Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    channel: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='Map a channel name of the records onto the base\'s: "Web=marketing_leads". '
+            "Repeatable.",
             show_default=False,
         ),
     ] = None,
@@ -155,6 +182,9 @@ def calibrate(
         columns=tuple(column or ()),
         columns_file=columns_file,
         stage_map=tuple(stage or ()),
+        segment_map=tuple(segment or ()),
+        role_map=tuple(role or ()),
+        channel_map=tuple(channel or ()),
         date_order=dates,
         name=name,
         currency=currency,
