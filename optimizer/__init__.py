@@ -8,6 +8,7 @@ the package: front ends import from here, never from the modules behind it.
 from optimizer.card import CardLine, PlanCard, QuotaLine, plan_card, step_unit
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
+from optimizer.hiring import HiringPlan, plan_hiring
 from optimizer.loop import VerifiedPlan, verify
 from optimizer.measure import outcome_label, sells
 from optimizer.model import PlanMode
@@ -18,6 +19,7 @@ from optimizer.solvers import make_solver
 __all__ = [
     "CardLine",
     "Funnel",
+    "HiringPlan",
     "InfeasiblePlanError",
     "Marginal",
     "Plan",
@@ -32,6 +34,7 @@ __all__ = [
     "outcome_label",
     "plan",
     "plan_card",
+    "plan_hiring",
     "sells",
     "step_unit",
     "verify",

@@ -96,6 +96,9 @@ class Model:
     desks: list[Desk] = field(default_factory=list)
     pool_shares: dict[str, dict[str, float]] = field(default_factory=dict)  # channel -> unit
     notes: list[str] = field(default_factory=list)
+    # A month's copy of the families (optimizer.hiring_model): "_m03" after every
+    # variable and constraint name; "" for the plain plan, whose names stay as they are.
+    suffix: str = ""
 
     def seated(self, unit: Unit) -> float:
         """Sizing: people of a unit in seat in the design month, for the team ``team``."""
@@ -142,6 +145,7 @@ def _add(terms: Terms, var: pulp.LpVariable, coef: float) -> None:
 
 
 def _constrain(model: Model, name: str, terms: Terms, sense: int, rhs: float) -> pulp.LpConstraint:
+    name += model.suffix
     constraint = pulp.LpConstraint(pulp.LpAffineExpression(terms), sense, name, rhs)
     model.problem.addConstraint(constraint)
     # Kept here too: reading problem.constraints as a mapping is deprecated in PuLP 3.3.
@@ -220,8 +224,14 @@ def _variables(
 ) -> None:
     sc = model.scenario
     cat = pulp.LpInteger if integer else pulp.LpContinuous
-    add = model.problem.add_variable
-    if model.mode == PlanMode.SIZING:
+
+    def add(
+        name: str, lo: float | None, up: float | None = None, kind: str = pulp.LpContinuous
+    ) -> pulp.LpVariable:
+        return model.problem.add_variable(name + model.suffix, lo, up, kind)
+
+    # A month of the hiring model brings its headcounts (seats) made already.
+    if model.mode == PlanMode.SIZING and not model.count:
         for rid, role in sc.roles.items():
             lo, hi = bounds.get(rid, (role.headcount.min, role.headcount.max))
             # With the maximum relaxed, the bound moves into a named, elastic constraint.
@@ -375,7 +385,7 @@ def _constraints(model: Model, relax: frozenset[str]) -> None:
 def _elastic(model: Model, group: str, subject: str, relax: frozenset[str]) -> Terms:
     if group not in relax:
         return {}
-    var = model.problem.add_variable(f"relax_{group}_{subject}", 0)
+    var = model.problem.add_variable(f"relax_{group}_{subject}{model.suffix}", 0)
     model.relax[group, subject] = var
     return {var: 1.0}
 
@@ -519,7 +529,8 @@ def _channel_policy(model: Model) -> None:
 
     def gate(role: str, channel: str) -> pulp.LpVariable:
         if (role, channel) not in gates:
-            var = model.problem.add_variable(f"gate_{role}_{channel}", 0, 1, pulp.LpInteger)
+            name = f"gate_{role}_{channel}{model.suffix}"
+            var = model.problem.add_variable(name, 0, 1, pulp.LpInteger)
             gates[role, channel] = model.gates[f"{role}_{channel}"] = var
         return gates[role, channel]
 
