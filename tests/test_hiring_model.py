@@ -90,6 +90,9 @@ def test_with_a_one_month_cycle_the_hire_comes_a_month_before_the_revenue() -> N
     assert [p.headcount["seller", m] for m in MONTHS] == pytest.approx([1, 1, 1, 2, 2])
     assert p.total_cost == pytest.approx(700.0)
     assert p.revenue["2027-07"] >= 6000.0 * 22 * (1 - 1e-7)  # the solver's tolerance
+    # Without the month's cycle (a lead closes when it is worked) the hire waits for July.
+    same = plan_hiring(_seller({3: 3000.0, 4: 3000.0, 5: 3000.0, 6: 3000.0, 7: 6000.0}))
+    assert same.hires == {("seller", "2027-07"): 1}
 
 
 def test_a_flat_scenario_hires_what_plain_plan_adds_and_keeps_its_headcount() -> None:
