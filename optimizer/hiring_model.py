@@ -48,7 +48,6 @@ from optimizer.model import (
 from optimizer.rates import Rates, rates
 from optimizer.team import Unit, sizing_units
 from sim.rules.deals import lead_segments
-from sim.rules.season import SeasonKind, month_factors
 from sim.rules.service import desks
 from sim.scenario import Scenario
 
@@ -116,12 +115,6 @@ def build_hiring(
         _team(model, frozenset())
         _pools(model, frozenset())
         hm.constraints.update(model.constraints)
-    if any(f != 1.0 for f in month_factors(sc, SeasonKind.CLIENT_DELAY)):
-        # sim.rules.lag does not apply the seasonal client delay yet (the simulator does).
-        hm.notes.append(
-            "Seasonal client delays are not in the lag from a lead to its close yet: closes "
-            "are planned at the year's usual delays."
-        )
     _seats(hm)
     _wins(hm, prev)
     _plan(hm)

@@ -20,6 +20,7 @@ from sim.model.clock import Clock
 from sim.rules.day import DAY_MIN, day_starts, morning_min, next_working_minute, pause_min
 from sim.rules.lag import stage_months
 from sim.scenario import Scenario
+from sim.scenario.season import Seasonality
 
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS = EVERY_DAY[:5]
@@ -107,6 +108,17 @@ def test_a_30_day_delay_moves_each_lead_by_30_dates() -> None:
     np.testing.assert_allclose(k.work[0], expected, atol=1e-12)
     np.testing.assert_allclose(k.work_beyond[0], k.close_beyond, atol=1e-12)
     assert k.cycle_days == pytest.approx(30.0, abs=1e-9)
+
+
+def test_a_seasonal_client_delay_stretches_the_delays_begun_in_its_month() -> None:
+    # client_delay x2 in March only: a March lead's 15 days become 30 (the 30-day case's
+    # March row); April's stay 15: 1-15 April close in April, 16-30 April in May.
+    plain = one_stage(15)
+    season = Seasonality(client_delay=[1.0, 1.0, 2.0] + [1.0] * 9)
+    k = stage_months(plain.model_copy(update={"seasonality": season}), "s")
+    np.testing.assert_allclose(k.close[0], [1 / 31, 30 / 31, 0.0], atol=1e-12)
+    np.testing.assert_allclose(k.close[1], [0.0, 15 / 30, 15 / 30], atol=1e-12)
+    np.testing.assert_allclose(k.close[1:], stage_months(plain, "s").close[1:], atol=1e-12)
 
 
 def test_a_zero_delay_closes_in_the_month_of_the_lead() -> None:

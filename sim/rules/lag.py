@@ -23,8 +23,9 @@ Delays are the fixed-seed quadrature draws of the simulator's own distributions
 own so that stages are independent. What the kernel cannot know is the time a stage
 waits for its owner (a queue of follow-ups, a busy approver, a meeting booked later,
 a persona's pace, travel to a meeting): ``extra_days`` adds that, measured by the verify
-loop, as calendar days spread evenly over the stages. Seasonal client delays (stage S3
-of the hiring plan) are not applied yet.
+loop, as calendar days spread evenly over the stages. A stage's client delay is
+multiplied by the seasonal ``client_delay`` factor of the working day begun last when
+the stage starts (``sim.rules.season.day_factors``), as the simulator does.
 
 Months are the horizon's calendar months as the rest of the project counts them
 (``Scenario.months``: month 0 is the month of the first working day); a close is in the
@@ -49,6 +50,7 @@ from sim.rules.day import (
     pause_min,
 )
 from sim.rules.deals import _delay_draws
+from sim.rules.season import SeasonKind, day_factors
 from sim.scenario import Scenario
 
 # The order in which each stage's delay draws meet the creation points: a fixed seed,
@@ -110,9 +112,10 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
     shift = extra_days / n_stages
     delays = []
     for i, stage in enumerate(stages):
-        draws = np.maximum(_delay_draws(stage.client_delay_days) + shift, 0.0)
+        draws = _delay_draws(stage.client_delay_days)
         order = np.random.default_rng((_ORDER_SEED, i)).permutation(len(draws))
         delays.append(draws[order])
+    season = day_factors(sc, SeasonKind.CLIENT_DELAY)
     works = [stage.work_min.expected_value() for stage in stages]
 
     def wall(day: NDArray[np.int64], offset: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -134,7 +137,10 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
         created = wall(day, np.tile((np.arange(per_day) + 0.5) / per_day * available, len(days)))
         t = created
         for i in range(n_stages):
-            draws = delays[i][np.arange(paths) % len(delays[i])]
+            # The seasonal factor of the day the stage starts (the simulator's Clock.day_of).
+            begun = np.searchsorted(first, np.where(np.isfinite(t), t, 0.0), "right") - 1
+            factor = season[np.clip(begun, 0, horizon - 1)]
+            draws = np.maximum(delays[i][np.arange(paths) % len(delays[i])] * factor + shift, 0.0)
             ready = (t + draws * DAY_MIN).tolist()
             due = np.array(
                 [next_working_minute(x, starts, span=span, half=half, pause=pause) for x in ready]
