@@ -27,6 +27,7 @@ from calibrate import defaults as d
 from calibrate.contract import ActivityKind, Records, RowProblem, Status, record_dates
 from calibrate.records import MIN_CLOSED, filtered_export, one_sided
 from calibrate.words import counted
+from sim import format_percent
 from sim.scenario import Level
 
 __all__ = ["Sources", "identifier", "records_with_ids", "skeleton", "unsplit_paths"]
@@ -704,7 +705,7 @@ def _lead_weights(
 
 
 def _share_of(n: int, total: int, channel: str) -> str:
-    return f"{counted(n, 'deal')} of {total} from {channel} ({100.0 * n / total:.1f} %)"
+    return f"{counted(n, 'deal')} of {total} from {channel} ({format_percent(n / total)})"
 
 
 def _cold(path: tuple[str, ...], dials: float, sources: Sources) -> dict[str, Any]:

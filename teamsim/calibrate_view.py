@@ -32,7 +32,7 @@ from calibrate import (
     counted,
     interval_text,
 )
-from sim import TeamsimError
+from sim import INTERVAL_JOINER, TeamsimError
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
 from teamsim.figure_tables import Grid, print_grid, show
@@ -46,7 +46,6 @@ from teamsim.format import (
 
 __all__ = [
     "BAND_NOTE",
-    "JOINER",
     "SHEETS",
     "SHOWN_PROBLEMS",
     "against_plan",
@@ -77,10 +76,6 @@ BAND_NOTE = (
     "band: simulated P10-P90 over the replications; a correct model puts about 80 % of "
     "the observed months inside it"
 )
-# The one joiner of an interval's ends in the report, as a fit's interval writes it
-# (fit_interval, teamsim.format.format_money_range's joiner there): "[20–31 %]",
-# "[13,916–34,655]", "(56.5–68.4)".
-JOINER = "\u2013"
 # Problems printed on stderr before the scenario; the rest are counted there and listed
 # in full by --excel.
 SHOWN_PROBLEMS = 20
@@ -134,7 +129,7 @@ def gap_note(report: GoalsReport) -> str:
 
     "largest gap: revenue, 92.4 % of plan (5,400 USD short a month)"; "no gap beyond
     the months' spread: won deals 99.5 % of plan, the need inside the 95 % interval of
-    now (49.8–58.4)" (a stage under plan only within the interval of its "now",
+    now (49.8 to 58.4)" (a stage under plan only within the interval of its "now",
     :attr:`calibrate.GoalsReport.within_noise`); "no shortfall: every stage measured is
     at or above plan"; "no gap to show: no stage is both needed and measured"; with a
     plan teamsim assumed (no --plan, no base, too few won deals to take it from), "no
@@ -161,16 +156,16 @@ def gap_note(report: GoalsReport) -> str:
 def _within_noise(report: GoalsReport, stage: str) -> str:
     """A stage under plan only within the interval of its "now", in words.
 
-    "won deals 99.5 % of plan, the need inside now's 95 % 51.0–57.2" (the interval in
+    "won deals 99.5 % of plan, the need inside now's 95 % 51.0 to 57.2" (the interval in
     the report's one style, :func:`fit_interval`'s).
     """
     row = report.team.loc[report.team["stage"] == stage].iloc[0]
     where = report.locale or None
     low, high = float(row["now_low"]), float(row["now_high"])
     if stage == "revenue":
-        span = format_money_range(low, high, report.currency, where, joiner=JOINER)
+        span = format_money_range(low, high, report.currency, where)
     else:
-        span = f"{_amount(stage, low, '')}{JOINER}{_amount(stage, high, '')}"
+        span = f"{_amount(stage, low, '')}{INTERVAL_JOINER}{_amount(stage, high, '')}"
     return (
         f"{_lower(LABELS[stage])} {_share(float(row['ratio']))} of plan, the need inside "
         f"now's 95 % {span}"
@@ -294,24 +289,28 @@ def _figures(stage: str, values: Sequence[float], locale: str | None = None) -> 
 
 
 def interval(low: float, high: float) -> str:
-    """A share's 95 % interval in a table cell: "[8.4–19.2 %]" (the report's :data:`JOINER`).
+    """A share's 95 % interval in a table cell: "8.4 % to 19.2 %"; "" without one.
 
-    The ends as every interval is written (calibrate.interval_text, as :func:`fit_interval`
-    and the notes); brackets because the column's header or caption says "95 %".
+    The ends as every interval is written (sim.format_percent_range, through
+    calibrate.interval_text, as :func:`fit_interval` and the notes); bare, because the
+    column's header or the table's caption says "95 % interval".
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return f"[{interval_text((low, high), 'share')}]"
+    return interval_text((low, high), "share")
 
 
 def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
-    """A win rate with its 95 % interval and sample: "11.1 % [8.5–14.3 %] of 432".
+    """A win rate with its 95 % interval and sample: "11.1 % (8.5 % to 14.3 %) of 432".
 
+    The rate and its interval as a chance in a cell reads (sim.format_chance, unlabelled:
+    the header or caption says "95 % interval"); without an interval "11.1 % of 432".
     "-" when the person closed no deal (no rate to show, not "- of 0").
     """
     if not closed:
         return "-"
-    return f"{_share(rate)} {interval(low, high)} of {closed:,}".replace("  ", " ")
+    band = interval(low, high)
+    return f"{_share(rate)} ({band}) of {closed:,}" if band else f"{_share(rate)} of {closed:,}"
 
 
 def person_cell(stage: str, now: float, needed: float, *, locale: str | None = None) -> str:
@@ -613,7 +612,7 @@ def _people_grids(report: GoalsReport) -> list[Grid]:
         caption=sentences(
             [
                 "share: of the team's revenue need" if shares else "",
-                "win rate: in brackets, the 95 % Wilson interval" if rates else "",
+                "win rate: in parentheses, the 95 % Wilson interval" if rates else "",
             ]
         ),
     )
@@ -652,7 +651,7 @@ def _furthest_grid(report: GoalsReport, top: int) -> Grid:
         caption=sentences(
             [
                 cut if total > top else "",
-                f"revenue now: in brackets, {report.revenue_interval}",
+                f"revenue now: in parentheses, {report.revenue_interval}",
             ]
         ),
     )
@@ -662,7 +661,11 @@ def _furthest_grid(report: GoalsReport, top: int) -> Grid:
         now, low_s, high_s, needed = _figures(
             "revenue", [row["revenue_now"], low, high, row["revenue_needed"]], loc
         )
-        band = f" [{low_s}{JOINER}{high_s}]" if math.isfinite(low) and math.isfinite(high) else ""
+        band = (
+            f" ({low_s}{INTERVAL_JOINER}{high_s})"
+            if math.isfinite(low) and math.isfinite(high)
+            else ""
+        )
         # The ratio's interval is the revenue's over the need: shown once, on the revenue.
         grid.add_row(escape(str(row["person"])), [now + band, needed, _share(row["ratio"])])
     return grid
@@ -677,22 +680,23 @@ def _bt_values(measure: str, values: Sequence[float]) -> list[str]:
 
 
 def _bt_cell(row: dict[Any, Any], measure: str) -> str:
-    """Observed, the simulated P10–P90 band, inside or not: "58.0 (56.5–68.4) in"."""
+    """Observed, the simulated P10 to P90 band, inside or not: "58.0 (56.5 to 68.4) in".
+
+    A win rate's band as every share interval reads: "35.0 % (15.0 % to 25.0 %) out".
+    """
     if not math.isfinite(row["observed"]):
         return "-"
     observed, p10, p90 = _bt_values(measure, [row[k] for k in ("observed", "p10", "p90")])
-    if measure == "win_rate":  # the unit once, as a share's interval: "11.8–12.9 %"
-        p10 = p10.removesuffix(" %")
     mark = "[green]in[/]" if row["inside"] else "[red]out[/]"
-    return f"{observed} ({p10}{JOINER}{p90}) {mark}"
+    return f"{observed} ({p10}{INTERVAL_JOINER}{p90}) {mark}"
 
 
 def expected_text(bt: Backtest, measure: str) -> str:
-    """What a correct model gives here, as " (a correct model: 7–11)"; "" if unmeasured."""
+    """What a correct model gives here, as " (a correct model: 7 to 11)"; "" if unmeasured."""
     if measure not in bt.expected:
         return ""
     low, high = bt.expected[measure]
-    return f" (a correct model: {low}{JOINER}{high})"
+    return f" (a correct model: {low}{INTERVAL_JOINER}{high})"
 
 
 def _backtest_grid(bt: Backtest) -> Grid:
@@ -769,10 +773,10 @@ def fit_interval(
     *,
     locale: str | None = None,
 ) -> str:
-    """A fit's 95 % interval in the value's own unit: "95 % 2.2–10.0 %"; "" without one.
+    """A fit's 95 % interval in the value's own unit: "95 % 2.2 % to 10.0 %"; "" without one.
 
     The one style of an interval (calibrate.fit.common's, which the notes follow): a
-    share in percent at one decimal ("95 % 13.0–13.4 %"), money by sim.money in one
+    share in percent at one decimal ("95 % 13.0 % to 13.4 %"), money by sim.money in one
     scale, days and minutes with their unit, a plain number plain; never a fraction
     beside a percentage.
     """
@@ -792,7 +796,7 @@ def print_fits(
     """Each fitted value on its own line, its field path whole, the note indented below.
 
     Not a table: a scenario path is up to about 60 characters, which a three-column
-    table at 80 columns would cut. "channels.cold.connect_rate: 4.8 %, 95 % 2.2–10.0 %"
+    table at 80 columns would cut. "channels.cold.connect_rate: 4.8 %, 95 % 2.2 % to 10.0 %"
     (the interval in the value's unit, :func:`fit_interval`), then "    fitted: 6
     connects a dial of 126, ...". Money in ``locale`` (the scenario's ``money_locale``).
     """

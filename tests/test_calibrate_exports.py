@@ -200,7 +200,7 @@ def test_a_misspelt_stage_leaves_its_deals_out_and_fits_every_stage(
         "contract": (round(10 / 15, 4), 15),
     }
     assert converts["proposal"].note == (
-        "fitted: 15 passed of 25 decided, 0 open there censored, 95 % 40.7–76.6 %; "
+        "fitted: 15 passed of 25 decided, 0 open there censored, 95 % 40.7 % to 76.6 %; "
         "'propsal' looks like 'proposal': its 3 deals left out of the stages their path is "
         'unknown at (map it with --stage "propsal=proposal")'
     )

@@ -285,8 +285,8 @@ def test_kept_values_name_their_field_and_intervals_keep_the_unit() -> None:
         "  no team file:",
         "    roles.ae.headcount.current",
     ]
-    assert "channels.cold.connect_rate: 4.8 %, 95 % 2.2–10.0 %" in lines
-    assert fit_interval("segments.s.deal_value", 9000.0, 11000.0, "USD") == "95 % $9K–$11K"
+    assert "channels.cold.connect_rate: 4.8 %, 95 % 2.2 % to 10.0 %" in lines
+    assert fit_interval("segments.s.deal_value", 9000.0, 11000.0, "USD") == "95 % $9K to $11K"
 
 
 def test_money_follows_the_scenario_locale(tmp_path: Path) -> None:

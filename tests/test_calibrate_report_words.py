@@ -166,13 +166,15 @@ def test_tables_break_no_figure_and_end_no_line_in_spaces(width: int) -> None:
         row = report.people.set_index("person").loc[name]
         rate = win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"])
         assert any(name in line and rate in line for line in body), rate
-    assert "40.0 % [19.8–64.3 %] of 15" in text  # one decimal, as the rates (issue 10)
-    # Revenue now [95 %], one joiner, in one scale (under a thousand in full, sim.money).
-    assert "333 [0–1.77K]" in text
-    assert "7K (8K–10K) out" in text  # the back-test's revenue and its band, one scale
-    assert "7.0 (5.0–8.0) in" in text and "35.0 % (15.0–25.0 %) out" in text
-    # One joiner in every interval: no "to" or hyphen between two figures in brackets.
-    assert not re.search(r"[\[(][^\])]*\d( to |-)\d", text)
+    assert "40.0 % (19.8 % to 64.3 %) of 15" in text  # one decimal, as the rates (issue 10)
+    # Revenue now (95 % interval), one joiner, in one scale (under a thousand in full, sim.money).
+    assert "333 (0 to 1.77K)" in text
+    assert "7K (8K to 10K) out" in text  # the back-test's revenue and its band, one scale
+    assert "7.0 (5.0 to 8.0) in" in text and "35.0 % (15.0 % to 25.0 %) out" in text
+    # One joiner in every interval, sim.INTERVAL_JOINER's " to": no dash or hyphen
+    # between two figures in brackets, and no square bracket around an interval.
+    assert not re.search(r"[\[(][^\])]*\d(\u2013|-)\d", text)
+    assert not re.search(r"\[[^\]]*\d to \d", text)
     # Headers carry no bracket to break ("win rate [95 ⏎ %]").
     headers = [line for line in lines if line.startswith("┃")]
     assert not any("[" in line for line in headers)

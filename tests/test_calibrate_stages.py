@@ -83,7 +83,7 @@ def test_a_stage_mapped_to_nothing_does_not_tilt_the_conversions(
     product = 0.5928 * 0.5362 * 0.4668 * 0.7095
     assert product == pytest.approx(427 / 4056, abs=2e-4)
     assert got["contract"].note.startswith(
-        "fitted: 427 won of 4056 closed, 95 % 9.6–11.5 %; 601 deals went on into stages "
+        "fitted: 427 won of 4056 closed, 95 % 9.6 % to 11.5 %; 601 deals went on into stages "
         "this segment does not have ('Vertrag'; map them with --stage 'CRM name=stage'), "
         "so the stages from proposal on are scaled alike"
     )

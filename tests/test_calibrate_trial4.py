@@ -104,7 +104,7 @@ def test_a_won_only_export_names_no_gap_within_the_months_spread(tmp_path: Path)
     assert won[1:] == ["54.1", "54.4", "0.3 short", "99.5 %"]
     assert (
         "No gap beyond the months' spread: won deals 99.5 % of plan, the need inside "
-        "now's 95 % 51.0–57.2." in text
+        "now's 95 % 51.0 to 57.2." in text
     )
     # Closed deals all won: the win rate is the filter's, so nothing before won deals is
     # needed (meetings would be needed of an assumed win rate otherwise).

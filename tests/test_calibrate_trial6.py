@@ -127,8 +127,9 @@ def test_bookings_that_disagree_with_the_deals_created_give_way_to_them(
     assert warning.source == str(paths["activities"])
     assert warning.message.startswith(
         "calls.lead_given_conversation: the deals created on cold_list, marketing_leads say "
-        "12.5 % of conversations book a deal (60 deals of 480 conversations, 95 % 9.8–15.8 %); "
-        "the activities' bookings say 6.2 % (30 of 480 conversations, 95 % 4.4–8.8 %). "
+        "12.5 % of conversations book a deal (60 deals of 480 conversations, "
+        "95 % 9.8 % to 15.8 %); "
+        "the activities' bookings say 6.2 % (30 of 480 conversations, 95 % 4.4 % to 8.8 %). "
         "They disagree beyond their 95 % intervals: written the deals created's 12.5 %"
     )
 
@@ -139,7 +140,7 @@ def test_bookings_that_agree_with_the_deals_are_written_and_say_so(
     # One booking every other person-day is 60 of 480: the deals' own 12.5 %.
     found, cal = _fitted(_write(tmp_path, booked_every=2), smb)
     assert found.value == pytest.approx(0.125)
-    assert found.note.startswith("fitted: 60 bookings a conversation of 480, 95 % 9.8–15.8 %")
+    assert found.note.startswith("fitted: 60 bookings a conversation of 480, 95 % 9.8 % to 15.8 %")
     assert "the deals created agree: 60 a conversation of 480" in found.note
     assert not [w for w in cal.warnings if "lead_given_conversation" in w.message]
 
@@ -315,29 +316,29 @@ def test_every_interval_is_written_in_one_style(tmp_path: Path) -> None:
         assert not re.search(r"\d%", where)
     # Shares at one decimal, a space before "%"; money in sim.money's style.
     convert = next(x for x in text.splitlines() if "convert: 0.3333" in x)
-    assert convert.endswith("95 % 22.7–45.9 %")
+    assert convert.endswith("95 % 22.7 % to 45.9 %")
     value = next(x for x in text.splitlines() if "deal_value:" in x and "fitted" in x)
-    assert "95 % $12K–$12K, sd $0" in value
-    assert "segments.smb_new_business.deal_value: $12K, 95 % $12K–$12K" in output
+    assert "95 % $12K to $12K, sd $0" in value
+    assert "segments.smb_new_business.deal_value: $12K, 95 % $12K to $12K" in output
     assert "win rate 33.3 %, 95 % " in text
 
 
 def test_the_report_and_the_notes_write_an_interval_alike() -> None:
-    # The percent rule is teamsim.format's (one decimal, a space before "%"); calibrate
-    # keeps a copy until sim holds it, so the two must agree.
+    # The percent rule is sim.percent's (one decimal, a space before "%"): calibrate
+    # and teamsim.format both write a share through it, so the two must agree.
     for share in (0.0, 0.0004, 0.0476, 0.1249, 0.578, 0.99951, 1.0):
         assert percent(share) == fmt_value(share, "share", "")
     # The terminal's value line and the note below it: the same interval, word for word.
     assert fit_interval("channels.demo_requests.requests_per_day", 9.52, 10.83, "USD") == (
         span((9.52, 10.83))
     )
-    assert span((9.52, 10.83)) == "95 % 9.52–10.8"
+    assert span((9.52, 10.83)) == "95 % 9.52 to 10.8"
     assert fit_interval("calls.lead_given_conversation", 0.098, 0.158, "USD") == (
         share_span((0.098, 0.158))
     )
-    assert share_span((0.098, 0.158)) == "95 % 9.8–15.8 %"
+    assert share_span((0.098, 0.158)) == "95 % 9.8 % to 15.8 %"
     days = "segments.s.stages.a.client_delay_days"
-    assert fit_interval(days, 4.93, 5.24, "USD") == "95 % 4.93–5.24 days"
+    assert fit_interval(days, 4.93, 5.24, "USD") == "95 % 4.93 to 5.24 days"
     money = fit_interval("segments.s.deal_value", 11800.0, 12600.0, "USD")
-    assert money == money_span((11800.0, 12600.0), "USD") == "95 % $11.8K–$12.6K"
-    assert interval(0.198, 0.643) == "[19.8–64.3 %]"
+    assert money == money_span((11800.0, 12600.0), "USD") == "95 % $11.8K to $12.6K"
+    assert interval(0.198, 0.643) == "19.8 % to 64.3 %"

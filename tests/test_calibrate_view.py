@@ -203,7 +203,7 @@ def test_joined_sentences_each_end_with_a_full_stop() -> None:
     text = " ".join(_printed(100).split())
     assert "a correct model puts about 80 % of the observed months inside it. Left out" in text
     assert (
-        "Inside the band: won deals 1 of 1 (a correct model: 0–1), revenue 0 of 1, "
+        "Inside the band: won deals 1 of 1 (a correct model: 0 to 1), revenue 0 of 1, "
         "win rate 0 of 1, cycle time (days) 1 of 1." in text
     )
     assert "(simulated P10 to P90, 1 replication)" in text

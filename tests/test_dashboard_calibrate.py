@@ -115,7 +115,7 @@ def test_the_example_against_the_current_scenario_through_the_page(at: AppTest) 
         cells = [str(c) for c in frame.to_numpy().ravel()]
         assert all(frame[c].dtype == object for c in frame.columns), frame.dtypes
         assert not [c for c in cells if c in ("None", "nan")], frame.columns
-    people = next(f for f in frames if "revenue a month [95 %]" in f.columns)
+    people = next(f for f in frames if "revenue a month (95 % interval)" in f.columns)
     assert people.loc[0, "person"] == "account_executive.01"
     # Now / needed as money is written everywhere: one scale, three significant digits.
     assert re.fullmatch(r"\d+(\.\d+)?K / \d+(\.\d+)?K", str(people.loc[0, "Revenue (USD)"]))

@@ -464,12 +464,12 @@ def _time(acts: pd.DataFrame, days: pd.Series, base: Scenario, out: Findings) ->
         return
     day_min = base.calendar.workday.available_min * person_days
     shares = timed.groupby("kind")["minutes"].sum() / day_min
-    parts = [f"{k} {100 * v:.1f} %" for k, v in shares.sort_values(ascending=False).items()]
+    parts = [f"{k} {percent(v)}" for k, v in shares.sort_values(ascending=False).items()]
     # The shares of a day add to 100 %: what the records do not time is said, not lost.
     rest = 1.0 - float(shares.sum())
     if rest >= 0:
-        parts.append(f"not logged {100 * rest:.1f} %")
+        parts.append(f"not logged {percent(rest)}")
     else:
-        parts.append(f"logged minutes exceed the working day by {-100 * rest:.1f} %")
+        parts.append(f"logged minutes exceed the working day by {percent(-rest)}")
     text = ", ".join(parts) + f" (of {counted(person_days, 'person-day')} at work)"
     out.unwrite("share of the day by activity", text)

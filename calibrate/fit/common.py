@@ -17,7 +17,14 @@ from scipy import stats
 
 from calibrate.contract import Fit, Kept, RowProblem, Status, Unwritten
 from calibrate.records import MIN_CLOSED as MIN_CLOSED  # the fits' minimum, said once
-from sim import Scenario, format_money_range, wilson_interval
+from sim import (
+    INTERVAL_JOINER,
+    Scenario,
+    format_money_range,
+    format_percent,
+    format_percent_range,
+    wilson_interval,
+)
 
 Path = tuple[str | int, ...]
 CONFIDENCE = 0.95
@@ -84,31 +91,17 @@ class Deals:
 
 
 # The one style of an interval in calibrate's notes (the scenario's comments, the terminal's
-# fits, the workbook's notes) and the report built on them (teamsim.calibrate_view):
-# "95 % <low>–<high> <unit>", the ends joined by an en dash, the unit once after the high
-# end. A share is in percent at one decimal with a space before "%" ("95 % 57.8–60.8 %",
-# never a fraction beside a percentage); money is written by sim.money in one scale
-# ("95 % $11.8K–$12.6K"); days and minutes carry their unit ("95 % 4.93–5.24 days");
-# counts and rates are plain, three significant digits ("95 % 1,215–1,291").
-DASH = "\u2013"
-
-
-def percent_number(share: float) -> str:
-    """A share in percent at one decimal, without the sign: 0.578 -> "57.8".
-
-    The project's percent rule (teamsim.format.fmt_value's "share": one decimal, a space
-    before "%"), written here until it lives in ``sim``, which calibrate may import
-    (calibrate must not import teamsim).
-    """
-    if not math.isfinite(share):
-        return "n/a"
-    shown = round(100 * share, 1) + 0.0  # + 0.0: -0.0 reads 0.0
-    return f"{shown:.1f}"
+# fits, the workbook's notes) and the report built on them (teamsim.calibrate_view) is the
+# project's (sim.percent, sim.money): "95 % <low> to <high>". A share is a percent at each
+# end ("95 % 57.8 % to 60.8 %", sim.percent.format_percent_range, never a fraction beside a
+# percentage); money is written by sim.money in one scale ("95 % $11.8K to $12.6K");
+# days and minutes carry their unit once, after the high end ("95 % 4.93 to 5.24 days");
+# counts and rates are plain, three significant digits ("95 % 1,215 to 1,291").
 
 
 def percent(share: float) -> str:
-    """A share in percent, the project's style: 0.578 -> "57.8 %"."""
-    return f"{percent_number(share)} %"
+    """A share in percent, the project's style (sim.format_percent): 0.578 -> "57.8 %"."""
+    return format_percent(share)
 
 
 def interval_text(
@@ -118,28 +111,30 @@ def interval_text(
     currency: str = "",
     locale: str | None = None,
 ) -> str:
-    """An interval's ends in the one style, without "95 %": "57.8–60.8 %", "$11.8K–$12.6K".
+    """An interval's ends in the one style, without "95 %": "57.8 % to 60.8 %", "$11.8K to $12.6K".
 
-    ``unit``: "share" (percent), "currency" (money in ``currency`` and ``locale``, by
-    sim.money), "days" or "min" (after the high end), or "" (a plain count or rate).
-    The notes and the report (teamsim.calibrate_view) both write intervals through here.
+    ``unit``: "share" (percent, sim.format_percent_range), "currency" (money in
+    ``currency`` and ``locale``, sim.format_money_range), "days" or "min" (once, after the
+    high end), or "" (a plain count or rate). The ends are joined by sim's
+    INTERVAL_JOINER, as every report writes an interval; the notes and the report
+    (teamsim.calibrate_view) both write intervals through here.
     """
     low, high = interval
     if unit == "share":
-        return f"{percent_number(low)}{DASH}{percent(high)}"
+        return format_percent_range(low, high)
     if unit == "currency":
-        return format_money_range(low, high, currency, locale, joiner=DASH)
+        return format_money_range(low, high, currency, locale)
     tail = f" {unit}" if unit else ""
-    return f"{fmt(low)}{DASH}{fmt(high)}{tail}"
+    return f"{fmt(low)}{INTERVAL_JOINER}{fmt(high)}{tail}"
 
 
 def share_span(interval: tuple[float, float]) -> str:
-    """A share's 95 % interval in percent: "95 % 2.2–10.0 %"."""
+    """A share's 95 % interval in percent: "95 % 2.2 % to 10.0 %"."""
     return f"95 % {interval_text(interval, 'share')}"
 
 
 def money_span(interval: tuple[float, float], currency: str, locale: str | None = None) -> str:
-    """An amount's 95 % interval, by sim.money in one scale: "95 % $11.8K–$12.6K"."""
+    """An amount's 95 % interval, by sim.money in one scale: "95 % $11.8K to $12.6K"."""
     return f"95 % {interval_text(interval, 'currency', currency=currency, locale=locale)}"
 
 
@@ -153,10 +148,10 @@ def fmt(x: float) -> str:
 
 
 def span(interval: tuple[float, float], unit: str = "") -> str:
-    """A count's or rate's 95 % interval for a note: "95 % 1,215–1,291", "95 % 4.93–5.24 days".
+    """A count's or rate's 95 % interval for a note: "95 % 1,215 to 1,291".
 
-    ``unit`` (days, min) follows the high end. A share is :func:`share_span`'s, money
-    :func:`money_span`'s.
+    ``unit`` (days, min) follows the high end: "95 % 4.93 to 5.24 days". A share is
+    :func:`share_span`'s, money :func:`money_span`'s.
     """
     return f"95 % {interval_text(interval, unit)}"
 

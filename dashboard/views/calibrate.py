@@ -23,7 +23,7 @@ import streamlit as st
 
 from calibrate import FUNNEL, LABELS, Backtest, GoalsReport, RowProblem, counted
 from dashboard import levers, state, ui
-from sim import Problem, ScenarioError, TeamsimError
+from sim import Problem, ScenarioError, TeamsimError, format_money_range
 from teamsim.calibrate_view import (
     BAND_NOTE,
     expected_text,
@@ -452,7 +452,8 @@ def _results(result: CalibratePageResult) -> None:
     with fits:
         st.dataframe(fits_display(sheets["fits"], currency), hide_index=True, width="stretch")
         st.caption(
-            f"Each fit with its sample size (n) and 95 % interval (low-high); money in "
+            f"Each fit with its sample size (n) and 95 % interval (its low and high end); "
+            f"money in "
             f"{currency}, probabilities as percentages."
         )
     with kept:
@@ -481,9 +482,10 @@ def _fmt(value: object, unit: str, currency: str) -> str:
 
 
 def _money_band(low: float, high: float, currency: str) -> str:
+    """An amount's 95 % interval in a cell, one scale: "$11.8K to $12.6K" (sim.money)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return f"{fmt_value(low, 'currency', currency)} to {fmt_value(high, 'currency', currency)}"
+    return format_money_range(low, high, currency)
 
 
 def team_display(report: GoalsReport) -> pd.DataFrame:
@@ -517,8 +519,8 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
     """
     cur = report.currency
     stages = {s: stage_header(s, cur) for s in FUNNEL}
-    columns = ["person", "role", "share", *stages.values(), "win rate [95 %]",
-               "whole months", "revenue a month [95 %]"]  # fmt: skip
+    columns = ["person", "role", "share", *stages.values(), "win rate (95 % interval)",
+               "whole months", "revenue a month (95 % interval)"]  # fmt: skip
     rows = []
     for r in report.people.to_dict(orient="records"):
         row: dict[str, str] = {
@@ -529,11 +531,11 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
         for stage in FUNNEL:
             now, needed = float(r[f"{stage}_now"]), float(r[f"{stage}_needed"])
             row[stages[stage]] = person_cell(stage, now, needed)
-        row["win rate [95 %]"] = win_cell(
+        row["win rate (95 % interval)"] = win_cell(
             float(r["win_rate"]), float(r["win_low"]), float(r["win_high"]), closed=r["closed"]
         )
         row["whole months"] = f"{int(r['months']):,}"
-        row["revenue a month [95 %]"] = _money_band(
+        row["revenue a month (95 % interval)"] = _money_band(
             float(r["revenue_low"]), float(r["revenue_high"]), cur
         )
         rows.append(row)
@@ -543,19 +545,19 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
 def furthest_display(report: GoalsReport) -> pd.DataFrame:
     """The people below plan as text, furthest short first: revenue now and needed, ratio."""
     cur = report.currency
-    columns = ["person", "role", "revenue now", "revenue now [95 %]", "needed",
-               "now / needed", "now / needed [95 %]", "won / closed"]  # fmt: skip
+    columns = ["person", "role", "revenue now", "revenue now (95 % interval)", "needed",
+               "now / needed", "now / needed (95 % interval)", "won / closed"]  # fmt: skip
     rows = [
         {
             "person": str(r["person"]),
             "role": str(r["role"] or ""),
             "revenue now": fmt_value(float(r["revenue_now"]), "currency", cur),
-            "revenue now [95 %]": _money_band(
+            "revenue now (95 % interval)": _money_band(
                 float(r["revenue_low"]), float(r["revenue_high"]), cur
             ),
             "needed": fmt_value(float(r["revenue_needed"]), "currency", cur),
             "now / needed": fmt_value(float(r["ratio"]), "share", cur),
-            "now / needed [95 %]": interval(float(r["ratio_low"]), float(r["ratio_high"])),
+            "now / needed (95 % interval)": interval(float(r["ratio_low"]), float(r["ratio_high"])),
             "won / closed": f"{int(r['won_total']):,} / {int(r['closed']):,}",
         }
         for r in report.furthest.to_dict(orient="records")
