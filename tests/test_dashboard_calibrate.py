@@ -6,6 +6,7 @@ its work, :func:`dashboard.views.calibrate.run_calibration_from_uploads`, called
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ from dashboard.views.calibrate import (
     MAX_RECORDS_BYTES,
     CalibrateOptions,
     mapping_lines,
+    name_lines,
     run_calibration_from_uploads,
     workbook_bytes,
 )
@@ -190,3 +192,40 @@ def test_a_base_that_does_not_validate_names_the_scenario_not_the_copy() -> None
 def test_mapping_lines_skip_blanks_and_comments() -> None:
     text = "owner=Responsible\n\n  # the CRM's amount\n value = Summe \n"
     assert mapping_lines(text) == ("owner=Responsible", "value = Summe")
+
+
+def test_name_lines_sort_the_mapping_by_kind_and_name_the_lines_of_none() -> None:
+    text = "segment: Core SMB=smb_core\n# a comment\nRole: AE=account_executive\nSMB=smb\n"
+    found, wrong = name_lines(text)
+    assert found == {"segment": ("Core SMB=smb_core",), "role": ("AE=account_executive",),
+                     "channel": ()}  # fmt: skip
+    assert wrong == ["SMB=smb"]
+
+
+def test_a_segment_and_channel_renamed_in_the_records_are_mapped_back_through_the_page() -> None:
+    # The records call smb_core "Core SMB" and demo_requests "Demo form" (1,063 deals):
+    # unmapped, those deals fall in no base segment; mapped, the calibration is the original's.
+    files = _files("deals", "stages", "team")
+    data = files["deals"][1].replace(b",smb_core,demo_requests,", b",Core SMB,Demo form,")
+    renamed = dict(files, deals=("deals.csv", data))
+    options = CalibrateOptions(base_text=BASE.read_text(encoding="utf-8"),
+                               base_name="b2b_smb.yaml", workers=1)  # fmt: skip
+    original = run_calibration_from_uploads(files, options).text
+    assert run_calibration_from_uploads(renamed, options).text != original
+    mapped = dataclasses.replace(
+        options, segment_map=("Core SMB=smb_core",), channel_map=("demo form=demo_requests",)
+    )
+    assert run_calibration_from_uploads(renamed, mapped).text == original
+
+
+def test_a_names_line_of_no_kind_is_said_on_the_page(at: AppTest) -> None:
+    _calibrate_page(at)
+    at.text_area(key="calibrate_names").set_value("SMB=smb_core").run()
+    _upload(at, "deals", *_files("deals")["deals"])
+    at.run()
+    _ok(at)
+    assert not [b for b in at.button if b.label == "Calibrate"]  # nothing to run yet
+    assert [e.value for e in at.error] == [
+        "Names mapping: 'SMB=smb_core' should start with segment:, role: or channel: "
+        "(e.g. 'segment: SMB=smb_core')."
+    ]

@@ -95,7 +95,9 @@ class CalibrateOptions:
 
     ``base_text``: the base scenario's YAML (None: build one from the records and the
     published defaults); ``base_name``: its file name in messages. ``columns`` and
-    ``stage_map``: "canonical=file column" and "CRM name=stage" lines. ``plan``: revenue
+    ``stage_map``: "canonical=file column" and "CRM name=stage" lines; ``segment_map``,
+    ``role_map``, ``channel_map``: "records' name=base id" lines (the command's
+    ``--segment``, ``--role``, ``--channel``; see :func:`name_lines`). ``plan``: revenue
     a month in the scenario's currency (None: the base's plan). ``replications``: of the
     back-test, when ``backtest``; ``workers``: local processes (None: every core).
     """
@@ -104,6 +106,9 @@ class CalibrateOptions:
     base_name: str = "base.yaml"
     columns: tuple[str, ...] = ()
     stage_map: tuple[str, ...] = ()
+    segment_map: tuple[str, ...] = ()
+    role_map: tuple[str, ...] = ()
+    channel_map: tuple[str, ...] = ()
     date_order: DateOrder | None = None
     pseudonymise: bool = False
     plan: float | None = None
@@ -125,6 +130,28 @@ def mapping_lines(text: str) -> tuple[str, ...]:
     """A text area's non-empty lines, stripped; lines starting with # are comments."""
     lines = (line.strip() for line in text.splitlines())
     return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+# What a line of the name mapping starts with, and the command's option it stands for.
+NAME_KINDS = {"segment": "--segment", "role": "--role", "channel": "--channel"}
+
+
+def name_lines(text: str) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """The name mapping's lines by kind, and the lines that name no kind.
+
+    A line reads "segment: SMB=smb_core", "role: AE=account_executive" or "channel:
+    Web=marketing_leads" (the command's ``--segment``, ``--role``, ``--channel``); blank
+    lines and lines starting with # are skipped (:func:`mapping_lines`).
+    """
+    found: dict[str, list[str]] = {kind: [] for kind in NAME_KINDS}
+    wrong = []
+    for line in mapping_lines(text):
+        kind, colon, pair = line.partition(":")
+        if colon and kind.strip().lower() in found:
+            found[kind.strip().lower()].append(pair.strip())
+        else:
+            wrong.append(line)
+    return {kind: tuple(pairs) for kind, pairs in found.items()}, wrong
 
 
 def _safe_name(name: str, kind: str) -> str:
@@ -210,6 +237,9 @@ def run_calibration_from_uploads(
             plan=options.plan,
             columns=options.columns,
             stage_map=options.stage_map,
+            segment_map=options.segment_map,
+            role_map=options.role_map,
+            channel_map=options.channel_map,
             date_order=options.date_order,
             backtest=options.backtest,
             replications=options.replications,
@@ -332,6 +362,15 @@ def _options() -> CalibrateOptions | None:
             placeholder="Closed Won=won\nClosed Lost=lost",
             key="calibrate_stages",
         )
+        names = st.text_area(
+            "Names mapping, with a base scenario: segment:, role: or channel:, then "
+            "records' name=base id",
+            placeholder="segment: SMB=smb_core\nrole: AE=account_executive\n"
+            "channel: Web=marketing_leads",
+            key="calibrate_names",
+            help="The records' segments, role titles and channels onto the base scenario's "
+            "ids, as the command's --segment, --role and --channel.",
+        )
     with right:
         order = st.selectbox("Slash dates (03/04/2026)", list(DATE_ORDERS), key="calibrate_dates")
         plan = st.number_input(
@@ -363,6 +402,15 @@ def _options() -> CalibrateOptions | None:
             key="calibrate_replications",
             disabled=not backtest,
         )
+    named, wrong = name_lines(names)
+    if wrong:
+        lines = "; ".join(f"'{line}'" for line in wrong)
+        st.error(
+            f"Names mapping: {lines} should start with segment:, role: or channel: "
+            "(e.g. 'segment: SMB=smb_core').",
+            icon=":material/error:",
+        )
+        return None
     base_text: str | None = None
     if base == BASES[0]:
         _, problems = state.try_parse(source.text, source.origin, edits)
@@ -375,6 +423,9 @@ def _options() -> CalibrateOptions | None:
         base_name=f"{source.label}.yaml",
         columns=mapping_lines(columns),
         stage_map=mapping_lines(stages),
+        segment_map=named["segment"],
+        role_map=named["role"],
+        channel_map=named["channel"],
         date_order=DATE_ORDERS[order] if order is not None else None,
         pseudonymise=hide,
         plan=float(plan) if plan is not None else None,
