@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.kpis import kpi_value
+from sim.kpis import kpi_value, mean_wait_min
 from sim.names import in_sentence
 from sim.names import title as title_of
 from sim.percent import format_percent
@@ -135,20 +135,30 @@ def _waits(
     # Never served: the request waited for a role of the level it asked for.
     by_level = {lv.value: (scenario.roles_at(lv) or [""])[0] for lv in Level}
     served["role"] = served["role"].fillna(served["level"].map(by_level))
-    totals = (
-        served.groupby("role")["wait_min"].agg(["sum", "mean"]).sort_values("sum", ascending=False)
-    )
+    totals = served.groupby("role")["wait_min"].sum().sort_values(ascending=False)
+    team = kpi_value(kpis, f"{kind.value}_wait_min")
+    # The KPI's figure when one role serves every request; else the role's own, beside it.
+    beside = "" if len(totals) == 1 else f" (all {_WAIT_WORDS[kind]}: {_hours(team)})"
     out = []
-    for rid, row in totals.iterrows():
-        if rid not in scenario.roles or float(row["mean"]) < LONG_WAIT_MIN:
+    for rid in totals.index:
+        part = served.loc[served["role"] == rid]
+        mean = float(mean_wait_min(part).mean())  # the KPI's rule, over this role's requests
+        if rid not in scenario.roles or mean < LONG_WAIT_MIN:
             continue
-        out.append(_wait_cause(frames, scenario, kind, rid=str(rid), mean_min=float(row["mean"])))
+        out.append(_wait_cause(frames, scenario, kind, rid=str(rid), mean_min=mean, beside=beside))
     return out
 
 
 def _wait_cause(
-    frames: Frames, scenario: Scenario, kind: TimeUse, *, rid: str, mean_min: float
+    frames: Frames,
+    scenario: Scenario,
+    kind: TimeUse,
+    *,
+    rid: str,
+    mean_min: float,
+    beside: str = "",
 ) -> Diagnosis:
+    """The cause of a role's long wait and its remedy (``beside``: the team's wait, said)."""
     title = in_sentence(title_of(rid, scenario))  # said mid-sentence: "at the team lead"
     reps = max(len(frames.replications), 1)
     mine = frames.people.loc[frames.people["role"] == rid, ["replication", "person"]]
@@ -160,38 +170,38 @@ def _wait_cause(
     util = frames.utilisation_day.merge(mine, on=["replication", "person"])
     busy = float(util["busy_min"].sum() / util["available_min"].sum()) if len(util) else math.nan
     what = _WAIT_WORDS[kind]
-    head = f"{what} at the {title} wait {_hours(mean_min)} on average: the role ({_people(n)})"
+    head = (
+        f"{what} at the {title} wait {_hours(mean_min)} on average{beside}: the role ({_people(n)})"
+    )
+    deputy = _deputy_words(scenario, rid, title)
     if days_away >= 1 and uncovered >= 0.5:
-        nobody = (
-            "nobody else may"
-            if uncovered >= 0.999
-            else f"on {format_percent(uncovered, digits=0)} of those days nobody else may"
+        share = (
+            "" if uncovered >= 0.999 else f"on {format_percent(uncovered, digits=0)} of those days "
         )
+        if deputy:
+            cause = (
+                f"{head} is away {days_away:.0f} days a year and {share}{_nobody_in(scenario, rid)}"
+            )
+            return Diagnosis(cause, _cover_remedy(frames, scenario, kind, rid=rid))
+        nobody = "nobody else may" if not share else f"{share}nobody else may"
         cause = f"{head} is away {days_away:.0f} days a year and {nobody} {_VERB[kind]}"
-        remedy = (
-            f"name a deputy (roles.{rid}.deputy) or add a second {title} (roles.{rid}.headcount)"
-        )
+        remedy = f"name a deputy (roles.{rid}.deputy) or {_add_one(scenario, rid)}"
         return Diagnosis(cause, remedy)
     waited = _waited_for_absent(frames, kind, away, mine)
     if days_away >= 1 and waited >= AWAY_SHARE:
-        deputy = _deputy_words(scenario, rid, title)
-        though = f", though {deputy} covers its days away" if deputy else ""
         cause = (
             f"{head} is away {days_away:.0f} days a year, and requests that arrive while "
             f"it is away carry {format_percent(waited, digits=0)} of the waiting: they wait "
-            f"for its return{though}"
+            "for its return"
         )
-        first = (
-            f"let {deputy} {_VERB[kind]} in its place (roles.{rid}.deputy)"
-            if deputy
-            else f"name a deputy who takes them (roles.{rid}.deputy)"
-        )
+        if deputy:
+            cause += _why_deputy_failed(frames, scenario, kind, rid=rid, away=away, mine=mine)
+            return Diagnosis(cause, _cover_remedy(frames, scenario, kind, rid=rid))
         remedy = (
-            f"{first}, add a second {title} (roles.{rid}.headcount), "
+            f"name a deputy who takes them (roles.{rid}.deputy), {_add_one(scenario, rid)}, "
             f"or let another level {_VERB[kind]}"
         )
         return Diagnosis(cause, remedy)
-    deputy = _deputy_words(scenario, rid, title)
     cover = f"covered by {deputy}" if deputy else "with no deputy"
     load = (
         f"busy {format_percent(busy, digits=0)} of its available time, "
@@ -202,7 +212,7 @@ def _wait_cause(
             ": one person this busy makes requests queue" if busy < BUSY else ""
         )
         remedy = (
-            f"add a {title} (roles.{rid}.headcount), take duties off the role "
+            f"{_add_one(scenario, rid)}, take duties off the role "
             f"(duties.*.levels), or let another level {_VERB[kind]}"
         )
         return Diagnosis(cause, remedy)
@@ -212,6 +222,77 @@ def _wait_cause(
     )
     remedy = f"put {_WAIT_WORDS[kind]} earlier in policies.priorities"
     return Diagnosis(cause, remedy)
+
+
+def _add_one(scenario: Scenario, rid: str) -> str:
+    """Adding a person to a role, in words: "a second" only to a role of one."""
+    title = in_sentence(title_of(rid, scenario))
+    now = scenario.roles[rid].headcount.current
+    if now <= 1:
+        return f"add a second {title} (roles.{rid}.headcount)"
+    return f"add a {title} (roles.{rid}.headcount, now {now})"
+
+
+def _nobody_in(scenario: Scenario, rid: str) -> str:
+    """Nobody of the role's deputy role at work, said as the end of a sentence."""
+    dep = scenario.roles[rid].deputy or rid
+    other = "other " if dep == rid else ""
+    return f"no {other}{in_sentence(title_of(dep, scenario))} was at work"
+
+
+def _why_deputy_failed(
+    frames: Frames,
+    scenario: Scenario,
+    kind: TimeUse,
+    *,
+    rid: str,
+    away: pd.DataFrame,
+    mine: pd.DataFrame,
+) -> str:
+    """Why requests waited though the role has a deputy, from the absence records.
+
+    A request that found its approver away and was not handed on arrived on a day whose
+    absence record names no deputy (``""``): every person of the deputy role was away
+    too. Otherwise the deputy covered and the wait is its queue: said with its load.
+    """
+    title = in_sentence(title_of(rid, scenario))
+    deputy = _deputy_words(scenario, rid, title)
+    dep = scenario.roles[rid].deputy
+    if (
+        not away.empty
+        and _waited_for_absent(frames, kind, away.loc[away["deputy"] == ""], mine) > 0
+    ):
+        return f", though {deputy} covers its days away: on those days {_nobody_in(scenario, rid)}"
+    theirs = frames.people.loc[frames.people["role"] == dep, ["replication", "person"]]
+    util = frames.utilisation_day.merge(theirs, on=["replication", "person"])
+    busy = float(util["busy_min"].sum() / util["available_min"].sum()) if len(util) else math.nan
+    return (
+        f", though {deputy} covers its days away: it is busy "
+        f"{format_percent(busy, digits=0)} of its available time"
+    )
+
+
+def _cover_remedy(frames: Frames, scenario: Scenario, kind: TimeUse, *, rid: str) -> str:
+    """What helps when the role's deputy is set but the requests still wait.
+
+    A deputy from another role who is seldom away on the same days (the role it reports
+    to, else another role of its level), or one more person in the deputy's role, so
+    that somebody of it is present; never the deputy already named.
+    """
+    role = scenario.roles[rid]
+    dep = role.deputy or rid
+    same_level = [r for r in scenario.roles_at(role.level) if r not in (rid, dep)]
+    options = [r for r in (role.reports_to, *same_level) if r is not None and r not in (rid, dep)]
+    parts = []
+    if options:
+        alt = options[0]
+        parts.append(
+            f"name a deputy from another role, e.g. the "
+            f"{in_sentence(title_of(alt, scenario))} (roles.{rid}.deputy: {alt})"
+        )
+    parts.append(_add_one(scenario, dep))
+    parts.append(f"or let another level {_VERB[kind]}")
+    return ", ".join(parts)
 
 
 def _deputy_words(scenario: Scenario, rid: str, title: str) -> str:
