@@ -6,7 +6,7 @@ the modules behind them.
 """
 
 from sim.diagnose import Diagnosis, diagnose, service_level_target
-from sim.dials import dials_by_role
+from sim.dials import DIALS_BY_ROLE_NOTE, dials_by_role
 from sim.errors import Problem, ScenarioError, TeamsimError
 from sim.kpis import KPIS, kpi_value
 from sim.mode import SimMode
@@ -51,6 +51,7 @@ from sim.stats import spread, t_quantile, wilson_interval
 
 __all__ = [
     "ACTIVITY_TITLES",
+    "DIALS_BY_ROLE_NOTE",
     "DUTIES",
     "INTERVAL_JOINER",
     "KPIS",

@@ -14,7 +14,18 @@ from sim.results import Frames
 from sim.scenario import Scenario
 from sim.stats import spread
 
-__all__ = ["DIALS_BY_ROLE_COLUMNS", "dials_by_role"]
+__all__ = ["DIALS_BY_ROLE_COLUMNS", "DIALS_BY_ROLE_NOTE", "dials_by_role"]
+
+# What the table's "dials a day dialled" is, said wherever it is shown (the terminal's
+# table, the dashboard's caption, the export's 'about' sheet). Its second half is the
+# rule of sim.rules.people (selling share): the dials a busy day could not hold are made
+# on the following days at work, up to the cap a day, so a day dialled passes the quota.
+DIALS_BY_ROLE_NOTE = (
+    "Dials a day dialled: a role's dials over the days its people dialled at all; it can "
+    "pass the call quota, since the dials a busy day could not hold are made on the "
+    "following days at work (up to the cap a day: policies.max_calls_per_day x the "
+    "role's selling share)."
+)
 
 DIALS_BY_ROLE_COLUMNS = (
     "role",

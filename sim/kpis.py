@@ -92,6 +92,14 @@ class Kpi:
     share: bool = False  # a 0/1 outcome per replication: Wilson interval
     # The values the KPI can take; summaries clip its interval to them.
     bounds: tuple[float, float] = (0.0, math.inf)
+    # A column head for tables of many KPIs side by side (``teamsim sweep``); "" reads
+    # as the label. It keeps what the label says the figure counts.
+    short: str = ""
+
+    @property
+    def column(self) -> str:
+        """The KPI's column head: ``short``, else its label."""
+        return self.short or self.label
 
 
 _PROPORTION = (0.0, 1.0)
@@ -116,6 +124,7 @@ KPIS: tuple[Kpi, ...] = (
         "dials_per_caller_day",
         "Dials a day per person who dials (all roles, days present)",
         "dials",
+        short="dials a day (all roles, days present)",
     ),
     Kpi("conversations_per_day", "Conversations a day (team)", "calls"),
     Kpi("meetings_booked_per_day", "Meetings booked a day (team)", "meetings"),

@@ -9,7 +9,14 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
-from sim import Diagnosis, SimResult, diagnose, dials_by_role, format_percent
+from sim import (
+    DIALS_BY_ROLE_NOTE,
+    Diagnosis,
+    SimResult,
+    diagnose,
+    dials_by_role,
+    format_percent,
+)
 
 __all__ = ["diagnoses_json", "dials_json", "render_diagnoses", "render_dials", "run_diagnoses"]
 
@@ -64,6 +71,8 @@ def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
     shown = Table(
         title="Dials a day by role, over the days each person dialled",
         title_justify="left",
+        caption=DIALS_BY_ROLE_NOTE,
+        caption_justify="left",
         padding=(0, 1),
     )
     shown.add_column("role", ratio=1, overflow="fold")

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from rich.console import Console
 
-from sim import SimResult, diagnose, simulate
+from sim import DIALS_BY_ROLE_NOTE, SimResult, diagnose, dials_by_role, simulate
 from sim.kpis import kpi_value
+from sim.rules.people import daily_dials, dial_cap
 from sim.scenario import parse_scenario
 from teamsim.commands.new import starter_text
+from teamsim.commands.sweep import summary_table
+from teamsim.diagnose_view import render_dials
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,3 +110,37 @@ def test_a_role_of_several_serving_an_approval_says_the_team_figure_beside(
     [(cause, _)] = _waits(b2b, "approvals at the sales team lead")
     team = kpi_value(b2b.kpis, "approval_wait_min") / 60
     assert f"on average (all approvals: {team:.1f} h):" in cause
+
+
+# --- dials a day dialled above the quota, said where the figure is shown -------------------
+
+
+def test_dials_a_day_dialled_passes_the_quota_and_the_table_says_why(b2b: SimResult) -> None:
+    sc = b2b.scenario
+    table = dials_by_role(b2b.frames, sc).set_index("role")
+    sdr = float(table.loc["sdr", "dials_per_day_dialled"])
+    # The behaviour the note explains: above the SDR's quota of 50, within the cap.
+    assert daily_dials(sc, "sdr") == 50
+    assert 50 < sdr <= dial_cap(sc, "sdr")
+    shown = render_dials(b2b)
+    assert shown is not None and shown.caption == DIALS_BY_ROLE_NOTE
+    console = Console(width=100, record=True)
+    console.print(shown)
+    text = " ".join(console.export_text().split())
+    assert "made on the following days at work" in text
+
+
+def test_the_sweep_heads_the_pooled_dials_kpi_as_all_roles_days_present() -> None:
+    row = {
+        "revenue_per_month": 1000.0,
+        "attainment": 1.0,
+        "cost_per_month": 500.0,
+        "utilisation_line": 0.8,
+        "dials_per_caller_day": 24.2,
+        "p_plan_met": 0.5,
+        "p_low": 0.3,
+        "p_high": 0.7,
+    }
+    grid = summary_table(pd.DataFrame([row]), [], "EUR")
+    assert grid.columns["dials a day (all roles, days present)"] == ["24.2"]
+    assert "dials a day" not in grid.columns

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import charts, state, tables, ui
 from dashboard.plan_met import show_attainment, show_plan_met_tables
 from dashboard.state import MAX_SEED
-from sim import SimResult, TeamsimError
+from sim import DIALS_BY_ROLE_NOTE, SimResult, TeamsimError
 from sim.scenario import Scenario
 from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.format import fmt_value
@@ -146,6 +146,7 @@ def show_results(
     if "dials_by_role" in frames and not frames["dials_by_role"].empty:
         st.subheader("Dials a day by role, over the days each person dialled")
         st.dataframe(_dials(frames["dials_by_role"]), hide_index=True, width="stretch")
+        st.caption(DIALS_BY_ROLE_NOTE)
     st.subheader(f"KPIs over {replications} replications (seed {seed})")
     shown = tables.kpi_table(kpis_frame, currency, dials=frames.get("dials_by_role"))
     st.dataframe(shown, hide_index=True, width="stretch")

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from optimizer import plan_card
 from sim import (
+    DIALS_BY_ROLE_NOTE,
     TeamsimError,
     attainment_by_month,
     attainment_by_unit,
@@ -513,6 +514,8 @@ def export(
             done = len(tables) if files else 0
             if "xlsx" in formats:
                 about = {k: meta[k] for k in _ABOUT}
+                if "dials_by_role" in tables:
+                    about["dials_by_role"] = DIALS_BY_ROLE_NOTE
                 about.update(notes)
                 written.append(
                     write_workbook(
