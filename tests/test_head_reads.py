@@ -204,7 +204,7 @@ def test_compare_reads_as_a_head_reads_it(tmp_path: Path) -> None:
     # The difference's interval sits on the line under it (figure_tables' layout).
     at = next(i for i, line in enumerate(lines) if line.startswith("│ Plan attainment"))
     assert [c.strip() for c in lines[at].split("│")][2:5] == ["96.7 %", "116.0 %", "+19.3 pp"]
-    assert [c.strip() for c in lines[at + 1].split("│")][2:5] == ["", "", "[10.9 pp, 27.8 pp]"]
+    assert [c.strip() for c in lines[at + 1].split("│")][2:5] == ["", "", "10.9 pp to 27.8 pp"]
     assert "P(plan met)" in next(line for line in lines if "cost a month" in line)
     assert (
         "warning: P(plan met) rests on 2 replications: its 95 % interval is wide; run 20 or "
