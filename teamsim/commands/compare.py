@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -137,6 +137,7 @@ def compare_command(
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
             about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
+            about.update({f"{label} (side)": text for label, text in partial_sides(result).items()})
             currency = workbook_currency(s.scenario for s in result.sides)
             write_workbook(excel, comparison_sheets(result), about, currency=currency)
         if json_:
@@ -254,6 +255,7 @@ def _simulated(
     started = dt.datetime.now()
     with replication_progress(f"simulating {item.path.name}", replications) as advance:
         result = simulate(item.scenario, replications, seed, executor=runner, progress=advance)
+    run_id = ""
     if save:
         text = read_scenario_bytes(item.path).decode("utf-8-sig")
         run_id = save_result(
@@ -262,12 +264,23 @@ def _simulated(
             text,
             kind="simulate",
             label=label,
-            params={"overrides": list(item.overrides)},
+            params={"overrides": list(item.overrides), "requested_replications": replications},
             started_at=started,
             status="complete" if result.complete else "partial",
             detail=detail,
         )
         say(f"stored {item.path} as run {run_id}")
+    if not result.complete:
+        # As simulate: an interrupt stops the command; what finished is kept, and said.
+        # Comparing a stopped side against a whole one would be a comparison nobody asked for.
+        err.print(
+            f"[yellow]{result.stopped_by}:[/] kept the {result.replications} of {replications} "
+            f"replications of {item.path} that finished"
+            + (f" as partial run {run_id}" if run_id else "")
+            + "; nothing compared",
+            soft_wrap=True,
+        )
+        raise typer.Exit(130)
     return side_from_result(label, result)
 
 
@@ -278,7 +291,7 @@ def _unique_labels(sides: list[Side]) -> list[Side]:
         n = seen.get(side.label, 0)
         seen[side.label] = n + 1
         label = side.label if n == 0 else f"{side.label}#{n + 1}"
-        unique.append(Side(label, side.scenario, side.seed, side.kpi_replications))
+        unique.append(replace(side, label=label))
     return unique
 
 
@@ -293,7 +306,7 @@ def comparison_table(result: Comparison) -> FittedGrid:
     base = result.sides[0].label
     columns = [s.label for s in result.sides] + [f"{s.label} - {base}" for s in result.sides[1:]]
     grid = Grid(
-        title="Comparison (differences against " + base + ", 95 % CI)",
+        title="Comparison (differences against " + base + ", 95 % CI)" + partial_note(result),
         key="KPI",
         columns={c: [] for c in columns},
     )
@@ -312,6 +325,17 @@ def comparison_table(result: Comparison) -> FittedGrid:
         ]
         grid.add_row(escape(str(part["label"].iloc[0])), cells)
     return FittedGrid(grid)
+
+
+def partial_note(result: Comparison) -> str:
+    """Names the sides stopped before their end: "; North: partial (6 of 20 replications)"."""
+    named = partial_sides(result)
+    return "; " + "; ".join(f"{label}: {text}" for label, text in named.items()) if named else ""
+
+
+def partial_sides(result: Comparison) -> dict[str, str]:
+    """Each side stored partial, by label: "partial (6 of 20 replications)"."""
+    return {s.label: s.partial for s in result.sides if s.partial}
 
 
 def _diff_cell(
@@ -373,7 +397,9 @@ def comparison_json(result: Comparison) -> dict[str, Any]:
     carries its side's own.
     """
     return {
-        "sides": [{"label": s.label, "seed": s.seed} for s in result.sides],
+        "sides": [
+            {"label": s.label, "seed": s.seed, "partial": s.partial or None} for s in result.sides
+        ],
         "confidence": result.confidence,
         "comparison": result.table.to_dict(orient="records"),
         "team": team_frame(result).to_dict(orient="records"),

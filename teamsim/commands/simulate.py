@@ -143,7 +143,11 @@ def simulate_command(
                 label=label,
                 started_at=started_at,
                 status="complete" if result.complete else "partial",
-                params={"overrides": list(set_ or ()), "executor": str(executor)},
+                params={
+                    "overrides": list(set_ or ()),
+                    "executor": str(executor),
+                    "requested_replications": replications,
+                },
                 detail=detail,
             )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
