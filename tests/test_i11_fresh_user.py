@@ -64,3 +64,41 @@ def test_simulate_writes_a_wait_of_days_in_days(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     [row] = [x for x in result.output.splitlines() if "carried over: wait" in x]
     assert "days" in row and "," not in row.split("│")[2]
+
+
+def _errors(*args: str) -> list[str]:
+    result = runner.invoke(app, ["validate", *args])
+    assert result.exit_code == 2, result.output
+    return [x for x in result.output.splitlines() if x.startswith("error:")]
+
+
+def test_an_empty_team_says_it_needs_a_role(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("name: x\nroles: {}\n", encoding="utf-8")
+    lines = _errors(str(empty))
+    assert f"error: {empty}:2: roles: a team needs at least one role" in lines
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [("rubles", "; did you mean 'RUB'?"), ("usd", "; did you mean 'USD'?"), ("R$", "")],
+)
+def test_a_currency_not_a_code_says_what_a_code_is(written: str, hint: str) -> None:
+    [line] = _errors("scenarios/b2b_smb.yaml", "--set", f"currency={written}")
+    assert line == (
+        f"error: --set currency={written}: currency: expected a three-letter ISO 4217 code "
+        f"such as RUB, USD, EUR, got '{written}'{hint}"
+    )
+
+
+def test_a_workbook_under_a_file_names_the_file(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from teamsim.export import ExportError, write_workbook
+
+    blocker = tmp_path / "f.duckdb"
+    blocker.write_bytes(b"")
+    target = blocker / "x.xlsx"
+    with pytest.raises(ExportError) as info:
+        write_workbook(target, {"t": pd.DataFrame({"a": [1]})}, {})
+    assert str(info.value) == f"cannot write {target}: {blocker} is a file, not a folder"
