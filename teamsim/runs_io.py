@@ -80,7 +80,8 @@ def side_from_run(store: Store, run: str, label: str | None = None) -> Side:
     scenario = stored_scenario(meta)
     partial = meta.get("status") == "partial"
     return Side(
-        label or meta.get("label") or run_id,
+        # A head knows the team by its scenario's name, not by a run id.
+        label or meta.get("label") or scenario.name,
         scenario,
         int(meta["seed"]),
         store.load_table(run_id, "kpi_replications"),

@@ -102,3 +102,22 @@ def test_a_workbook_under_a_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ExportError) as info:
         write_workbook(target, {"t": pd.DataFrame({"a": [1]})}, {})
     assert str(info.value) == f"cannot write {target}: {blocker} is a file, not a folder"
+
+
+def test_stored_runs_are_named_by_their_scenario_and_told_apart_by_id(tmp_path: Path) -> None:
+    from teamsim.store import Store
+
+    store = str(tmp_path / "runs.duckdb")
+    run = ["simulate", "scenarios/retail_bank.yaml", "-n", "1", "--workers", "1",
+           "--store", store, "--set", "calendar.horizon_days=45"]  # fmt: skip
+    for seed in ("1", "2"):
+        assert runner.invoke(app, [*run, "--seed", seed]).exit_code == 0
+    ids = [str(x) for x in Store(store).list_runs()["run_id"]]
+    done = runner.invoke(app, ["compare", *ids, "--store", store, "--json"])
+    assert done.exit_code == 0, done.output
+    import json
+
+    sides = json.loads(done.stdout)["sides"]
+    name = "Retail bank, direct sales unit"  # the scenario's name, not "r3f..." alone
+    assert [s["label"] for s in sides] == [f"{name} [{i}]" for i in ids]
+    assert [s["partial"] for s in sides] == [None, None]

@@ -112,7 +112,7 @@ def compare_command(
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
             for item, label in zip(inputs, labels, strict=True):
                 if item.side is not None:
-                    sides.append(item.side)
+                    sides.append(replace(item.side, label=label))
                     continue
                 sides.append(
                     _simulated(
@@ -209,16 +209,21 @@ def _checked(item: str, overrides: list[str], store: Store) -> _Input:
 
 
 def _labels(inputs: list[_Input]) -> list[str]:
-    """Each side's label: a file's scenario name (its file stem where names clash), a run's.
+    """Each side's label: a file's or run's scenario name, told apart where names clash.
+
+    A file by its stem, a run by its id; a run's own label, if it was given one.
 
     A head knows the team by the name the scenario gives it ("North team"), not by the
     file; two files of one name are told apart by their stems ("team", "variant").
     """
     names = [item.scenario.name if item.scenario is not None else "" for item in inputs]
     labels = []
+    runs = [item.side.label for item in inputs if item.side is not None]
     for item, name in zip(inputs, names, strict=True):
         if item.side is not None:
-            labels.append(item.side.label)
+            # Two runs of one scenario are told apart by their ids.
+            clash = runs.count(item.side.label) > 1 or item.side.label in names
+            labels.append(f"{item.side.label} [{item.item}]" if clash else item.side.label)
         elif names.count(name) > 1 and item.path is not None:
             labels.append(item.path.stem)
         else:
