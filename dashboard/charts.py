@@ -203,10 +203,12 @@ def attainment_overlay(kpi_replications: Mapping[str, pd.DataFrame]) -> go.Figur
     for label, values in series.items():
         fig.add_trace(go.Histogram(x=values, name=label, opacity=0.6, xbins=bins))
     fig.add_vline(x=100, line={"color": "#333", "width": 3, "dash": "dash"})
-    fig.update_xaxes(title="attainment, % of plan", ticksuffix=" %")
+    # Tick labels held off the axes: an x tick at the left edge ("100 %") would
+    # otherwise run into the y axis's "0" in the corner.
+    fig.update_xaxes(title="attainment, % of plan", ticksuffix=" %", ticklabelstandoff=12)
     top = max(_histogram_top(values, bins) for values in series.values())
-    fig.update_yaxes(title="replications", **count_axis(top))
-    return _layout(fig, title, barmode="overlay", bargap=0.05)
+    fig.update_yaxes(title="replications", ticklabelstandoff=8, **count_axis(top))
+    return _layout(fig, title, barmode="overlay", bargap=0.05, **compare_layout())
 
 
 def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
@@ -496,13 +498,7 @@ def cost_vs_plan(overview: pd.DataFrame, currency: str, locale: str | None = Non
         **money_axis(low, high, currency, locale),
     )
     fig.update_yaxes(title="P(plan met), %", range=[-5, 110], ticksuffix=" %")
-    return _layout(
-        fig,
-        title,
-        showlegend=True,
-        legend={"orientation": "h", "y": -0.22, "font": {"size": 15}},
-        margin={"t": 70, "l": 70, "r": 30, "b": 110},
-    )
+    return _layout(fig, title, showlegend=True, **compare_layout())
 
 
 def headcount_by_level(overview: pd.DataFrame) -> go.Figure:
@@ -519,12 +515,41 @@ def headcount_by_level(overview: pd.DataFrame) -> go.Figure:
                 name=str(row["side"]),
                 text=[row[f"headcount_{lv}"] for lv in levels],
                 textposition="outside",
+                # Each bar's count is its own: the hover names the side too.
+                hovertemplate=f"<b>{row['side']}</b><br>%{{x}}: %{{y}} people<extra></extra>",
             )
         )
     fig.update_xaxes(title="level")
     top = max((float(overview[f"headcount_{lv}"].max()) for lv in levels), default=0.0)
     fig.update_yaxes(title="people", **count_axis(top * 1.15))  # room for the labels
-    return _layout(fig, title, barmode="group")
+    return _layout(fig, title, barmode="group", **compare_layout())
+
+
+TOOLBAR_PX = 36  # the height of plotly's toolbar row at the top right of a chart
+
+
+def compare_layout() -> dict[str, Any]:
+    """The Compare page's charts: title left of the toolbar, legend under the plot.
+
+    Plotly's toolbar (the modebar) sits at the top right, where a long title runs under
+    it: the title is put left, on a row below the toolbar's. A legend at the right
+    covers the plot of a half-width chart: it goes under the plot. A count printed over
+    a bar that is too narrow for it is hidden (``uniformtext``), not run
+    into its neighbour's ("1 1"); the axis and the hover still give it.
+    """
+    return {
+        # Left, and under the toolbar's row (36 px): a half-width chart's title is as
+        # wide as the space left of the toolbar.
+        "title_x": 0.01,
+        "title_xanchor": "left",
+        "title_yref": "container",
+        "title_y": 1,
+        "title_yanchor": "top",
+        "title_pad_t": TOOLBAR_PX,
+        "legend": {"orientation": "h", "y": -0.22, "x": 0, "font": {"size": 15}},
+        "margin": {"t": 70 + TOOLBAR_PX, "l": 70, "r": 30, "b": 110},
+        "uniformtext": {"mode": "hide", "minsize": 14},
+    }
 
 
 def plan_headcount(roles: pd.DataFrame) -> go.Figure:

@@ -29,6 +29,19 @@ class Side:
     scenario: Scenario
     seed: int
     kpi_replications: pd.DataFrame  # one row per replication, a column per KPI
+    # Of a run stopped before its end: how many replications ran of how many asked for
+    # (``requested`` 0 where the store does not say). A partial side is named as such.
+    partial_of: int | None = None
+
+    @property
+    def partial(self) -> str:
+        """Of a run stopped before its end "partial (6 of 20 replications)", else empty."""
+        if self.partial_of is None:
+            return ""
+        kept = len(self.kpi_replications)
+        if self.partial_of > kept:
+            return f"partial ({kept} of {self.partial_of} replications)"
+        return f"partial ({kept} replications)"
 
     @property
     def cost_per_month(self) -> float:

@@ -264,7 +264,10 @@ def _writing(where: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise ExportError(f"cannot write {where}: {exc.strerror or exc}") from None
+        # "File exists" or "Not a directory" when a folder on the way is a file: say which.
+        blocker = next((p for p in where.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker else exc.strerror or exc
+        raise ExportError(f"cannot write {where}: {reason}") from None
 
 
 def write_tables(

@@ -57,9 +57,29 @@ def fmt_value(
         return format_percent(value, signed=signed)
     if unit == "currency":
         return format_money(value, currency, locale, scale=scale, signed=signed)
-    if unit in ("min", "days"):
+    if unit == "min":
+        return fmt_minutes(value, signed=signed)
+    if unit == "days":
         return f"{_signed(value, signed)} {unit}"
     return _signed(value, signed)
+
+
+MINUTES_A_DAY = 24 * 60  # a calendar day: a wait carried over nights and weekends counts them
+
+
+def fmt_minutes(minutes: float, *, signed: bool = False, unit: bool = True) -> str:
+    """A duration in minutes as a person reads it: minutes up to a day, days beyond.
+
+    "45.0 min", but "102.4 days" rather than "147,507.2 min". Without ``unit`` (a table
+    row whose label says minutes) a duration under a day is the bare figure; one of a
+    day or more always names its days, so it is never read as minutes.
+    """
+    if not math.isfinite(minutes):
+        return "-"
+    if abs(minutes) >= MINUTES_A_DAY:
+        return f"{_signed(minutes / MINUTES_A_DAY, signed)} days"
+    figure = _signed(minutes, signed)
+    return f"{figure} min" if unit else figure
 
 
 def in_points(share_difference: float) -> float:

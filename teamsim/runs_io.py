@@ -78,11 +78,14 @@ def side_from_run(store: Store, run: str, label: str | None = None) -> Side:
             )
         raise StoreError(f"run {run_id} ({meta['kind']}) has no simulation KPIs to compare")
     scenario = stored_scenario(meta)
+    partial = meta.get("status") == "partial"
     return Side(
-        label or meta.get("label") or run_id,
+        # A head knows the team by its scenario's name, not by a run id.
+        label or meta.get("label") or scenario.name,
         scenario,
         int(meta["seed"]),
         store.load_table(run_id, "kpi_replications"),
+        partial_of=int(meta["params"].get("requested_replications", 0)) if partial else None,
     )
 
 

@@ -339,3 +339,28 @@ def test_the_dials_kpi_is_shown_per_dialling_role(result: SimResult) -> None:
     assert len(rows) == len(dials)
     # Without the table (a comparison) the mixed KPI stays, its label saying what it mixes.
     assert mixed in tables.kpi_table(result.kpis, "RUB").set_index("KPI").index
+
+
+def test_compare_charts_keep_title_legend_and_labels_apart(result: SimResult) -> None:
+    more = parse_scenario(RETAIL, "x", ["roles.client_manager.headcount.current=20"])
+    other = simulate(more, 2, 7, workers=1)
+    comparison = compare([side_from_result("base", result), side_from_result("more", other)])
+    overview = tables.overview_with_intervals(comparison)
+    kpis = {s.label: s.kpi_replications for s in comparison.sides}
+    figures = [charts.headcount_by_level(overview), charts.cost_vs_plan(overview, "RUB"),
+               charts.attainment_overlay(kpis)]  # fmt: skip
+    for fig in figures:
+        # The legend under the plot, not over a half-width chart's bars or ticks.
+        assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
+        # The title left, on a row of its own under plotly's toolbar (top right).
+        assert fig.layout.title.x == 0.01 and fig.layout.title.xanchor == "left"
+        assert fig.layout.title.pad.t == charts.TOOLBAR_PX
+        assert fig.layout.margin.t >= 70 + charts.TOOLBAR_PX
+    heads = figures[0]
+    # A count too wide for its narrow bar is hidden, not run into its neighbour's ("1 1").
+    assert heads.layout.uniformtext.mode == "hide"
+    assert all(t.textposition == "outside" for t in heads.data)
+    assert "base" in heads.data[0].hovertemplate  # the hover still names side and count
+    overlay = figures[2]
+    # "100 %" at the left edge kept off the y axis's "0" in the corner.
+    assert overlay.layout.xaxis.ticklabelstandoff >= 10

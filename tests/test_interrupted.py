@@ -123,3 +123,45 @@ def _earlier_run() -> tuple[Any, dict[str, pd.DataFrame]]:
         started_at=dt.datetime.now(),
     )
     return meta, {"kpis": pd.DataFrame({"a": [1]})}
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_compare_stops_it_and_a_partial_side_is_named(tmp_path: Path) -> None:
+    store = tmp_path / "runs.duckdb"
+    short = ["--set", "calendar.horizon_days=45"]
+    cmd = [sys.executable, "-m", "teamsim", "compare", "scenarios/retail_bank.yaml",
+           "scenarios/retail_bank.yaml", "-n", "400", "--workers", "1", "--store", str(store),
+           *short]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(12)
+    assert proc.poll() is None, "the first side finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    # Stopped as simulate stops: the first side kept and said, the second never simulated.
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert "nothing compared" in stderr and "partial run" in stderr
+    assert "Comparison" not in stdout
+    runs = Store(store).list_runs()
+    assert list(runs["status"]) == ["partial"]
+    kept = int(runs["replications"].iloc[0])
+    assert 1 <= kept < 400
+    run_id = str(runs["run_id"].iloc[0])
+
+    # Given the stored partial run, compare names it partial in its table and workbook.
+    from typer.testing import CliRunner
+
+    from teamsim.cli import app
+
+    book = tmp_path / "c.xlsx"
+    args = ["compare", run_id, "scenarios/retail_bank.yaml", "-n", "2", "--workers", "1",
+            "--store", str(store), "--no-save", "--excel", str(book), *short]  # fmt: skip
+    done = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    named = f"partial ({kept} of 400 replications)"
+    assert named in " ".join(done.output.split())
+    import openpyxl
+
+    about = openpyxl.load_workbook(book)["about"]
+    cells = [str(c.value) for row in about.iter_rows() for c in row if c.value is not None]
+    assert named in cells

@@ -219,7 +219,7 @@ CASES = [
         "currency: EUR",
         "currency: eur",
         "currency",
-        "pattern",
+        "ISO 4217 code such as RUB, USD, EUR, got 'eur'; did you mean 'EUR'?",
         "currency: eur",
     ),
     (

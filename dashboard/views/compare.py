@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -177,7 +177,7 @@ def _unique(sides: list[Side]) -> list[Side]:
     for side in sides:
         n = seen[side.label] = seen.get(side.label, 0) + 1
         label = side.label if n == 1 else f"{side.label} #{n}"
-        unique.append(Side(label, side.scenario, side.seed, side.kpi_replications))
+        unique.append(replace(side, label=label))
     return unique
 
 

@@ -17,7 +17,37 @@ Warning = tuple[tuple[PathPart, ...], str]
 def rule_warnings(sc: Scenario) -> list[Warning]:
     """Every warning of a scenario: spans, approvers missing, nothing counted, late joiners."""
     found = [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
-    return found + staffing_warnings(sc)
+    return found + seller_warnings(sc) + staffing_warnings(sc)
+
+
+def seller_warnings(sc: Scenario) -> list[Warning]:
+    """Segments and a sales plan, but every role that sells them has nobody in seat.
+
+    A team that only serves is legal (no segments); one with segments to sell and nobody
+    to sell them simulates no revenue at all, which a scenario rarely means. A joiner
+    takes a seat later, so a role with joiners counts as staffed.
+    """
+    from sim.rules.deals import segments_sold  # deals reads the finished model
+
+    if not sc.segments:
+        return []
+    sellers = {rid: segments_sold(sc, rid) for rid in sc.roles}
+    sellers = {rid: segs for rid, segs in sellers.items() if segs}
+    staffed = [r for r in sellers if sc.roles[r].headcount.current > 0 or sc.roles[r].joiners]
+    if staffed:
+        return []
+    each = "; ".join(
+        f"{sid!r} by {', '.join(r for r, segs in sellers.items() if sid in segs) or 'no role'}"
+        for sid in sc.segments
+    )
+    return [
+        (
+            ("roles",),
+            f"nobody can sell: every role that sells the segments is at headcount 0 "
+            f"({each}), so no deal is won against the sales plan; give a selling role "
+            "people, or remove the segments for a service-only team",
+        )
+    ]
 
 
 def approver_warnings(sc: Scenario) -> list[Warning]:

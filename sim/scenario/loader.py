@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import PathPart, Problem, ScenarioError
 from sim.scenario.consistency import raw_references
-from sim.scenario.model import Scenario
+from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
 from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes
 
@@ -189,6 +189,14 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "union_tag_not_found":
         name = str(ctx.get("discriminator", "kind")).strip("'")
         return f"needs a '{name}' field saying which variant it is"
+    if kind == "too_short" and tuple(err["loc"]) == ("roles",):
+        return "a team needs at least one role"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == CURRENCY_PATTERN:
+        value = err.get("input")
+        return (
+            "expected a three-letter ISO 4217 code such as RUB, USD, EUR, "
+            f"got {_short(value)}{_currency_hint(value)}"
+        )
     msg = str(err["msg"])
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
@@ -267,6 +275,20 @@ def _bounds(loc: Sequence[Any]) -> tuple[float, float]:
             high = float(getattr(rule, "le", getattr(rule, "lt", high)))
         model = info.annotation
     return low, high
+
+
+# Currency names a user may write for their code: the code is what the field takes.
+_CURRENCY_WORDS = {
+    "ruble": "RUB", "rouble": "RUB", "dollar": "USD", "euro": "EUR", "pound": "GBP",
+    "yen": "JPY", "franc": "CHF", "yuan": "CNY", "rupee": "INR",
+}  # fmt: skip
+
+
+def _currency_hint(value: Any) -> str:
+    """The code meant by a currency's name or a lower-case code ("rubles", "rub"), if any."""
+    word = value.strip().lower() if isinstance(value, str) else ""
+    code = _CURRENCY_WORDS.get(word.removesuffix("s")) or (word.upper() if len(word) == 3 else "")
+    return f"; did you mean {code!r}?" if code.isalpha() and code.isascii() else ""
 
 
 def _short(value: Any) -> str:

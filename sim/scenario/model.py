@@ -25,6 +25,7 @@ DEFAULT_LOCALES: dict[str, str] = {
     "GBP": "en_GB",
 }
 FALLBACK_LOCALE = "en_US"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code; the loader says so in words
 
 
 class Scenario(Frozen):
@@ -33,7 +34,7 @@ class Scenario(Frozen):
     schema_version: int = Field(SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION, description="Format.")
     name: str = Field(min_length=1, description="Scenario name shown in reports.")
     description: str = Field("", description="What the scenario represents and its sources.")
-    currency: str = Field("RUB", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
+    currency: str = Field("RUB", pattern=CURRENCY_PATTERN, description="ISO 4217 code.")
     locale: str | None = Field(
         None,
         description=(

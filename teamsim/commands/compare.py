@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -112,7 +112,7 @@ def compare_command(
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
             for item, label in zip(inputs, labels, strict=True):
                 if item.side is not None:
-                    sides.append(item.side)
+                    sides.append(replace(item.side, label=label))
                     continue
                 sides.append(
                     _simulated(
@@ -137,6 +137,7 @@ def compare_command(
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
             about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
+            about.update({f"{label} (side)": text for label, text in partial_sides(result).items()})
             currency = workbook_currency(s.scenario for s in result.sides)
             write_workbook(excel, comparison_sheets(result), about, currency=currency)
         if json_:
@@ -208,16 +209,21 @@ def _checked(item: str, overrides: list[str], store: Store) -> _Input:
 
 
 def _labels(inputs: list[_Input]) -> list[str]:
-    """Each side's label: a file's scenario name (its file stem where names clash), a run's.
+    """Each side's label: a file's or run's scenario name, told apart where names clash.
+
+    A file by its stem, a run by its id; a run's own label, if it was given one.
 
     A head knows the team by the name the scenario gives it ("North team"), not by the
     file; two files of one name are told apart by their stems ("team", "variant").
     """
     names = [item.scenario.name if item.scenario is not None else "" for item in inputs]
     labels = []
+    runs = [item.side.label for item in inputs if item.side is not None]
     for item, name in zip(inputs, names, strict=True):
         if item.side is not None:
-            labels.append(item.side.label)
+            # Two runs of one scenario are told apart by their ids.
+            clash = runs.count(item.side.label) > 1 or item.side.label in names
+            labels.append(f"{item.side.label} [{item.item}]" if clash else item.side.label)
         elif names.count(name) > 1 and item.path is not None:
             labels.append(item.path.stem)
         else:
@@ -254,6 +260,7 @@ def _simulated(
     started = dt.datetime.now()
     with replication_progress(f"simulating {item.path.name}", replications) as advance:
         result = simulate(item.scenario, replications, seed, executor=runner, progress=advance)
+    run_id = ""
     if save:
         text = read_scenario_bytes(item.path).decode("utf-8-sig")
         run_id = save_result(
@@ -262,12 +269,23 @@ def _simulated(
             text,
             kind="simulate",
             label=label,
-            params={"overrides": list(item.overrides)},
+            params={"overrides": list(item.overrides), "requested_replications": replications},
             started_at=started,
             status="complete" if result.complete else "partial",
             detail=detail,
         )
         say(f"stored {item.path} as run {run_id}")
+    if not result.complete:
+        # As simulate: an interrupt stops the command; what finished is kept, and said.
+        # Comparing a stopped side against a whole one would be a comparison nobody asked for.
+        err.print(
+            f"[yellow]{result.stopped_by}:[/] kept the {result.replications} of {replications} "
+            f"replications of {item.path} that finished"
+            + (f" as partial run {run_id}" if run_id else "")
+            + "; nothing compared",
+            soft_wrap=True,
+        )
+        raise typer.Exit(130)
     return side_from_result(label, result)
 
 
@@ -278,7 +296,7 @@ def _unique_labels(sides: list[Side]) -> list[Side]:
         n = seen.get(side.label, 0)
         seen[side.label] = n + 1
         label = side.label if n == 0 else f"{side.label}#{n + 1}"
-        unique.append(Side(label, side.scenario, side.seed, side.kpi_replications))
+        unique.append(replace(side, label=label))
     return unique
 
 
@@ -293,7 +311,7 @@ def comparison_table(result: Comparison) -> FittedGrid:
     base = result.sides[0].label
     columns = [s.label for s in result.sides] + [f"{s.label} - {base}" for s in result.sides[1:]]
     grid = Grid(
-        title="Comparison (differences against " + base + ", 95 % CI)",
+        title="Comparison (differences against " + base + ", 95 % CI)" + partial_note(result),
         key="KPI",
         columns={c: [] for c in columns},
     )
@@ -312,6 +330,17 @@ def comparison_table(result: Comparison) -> FittedGrid:
         ]
         grid.add_row(escape(str(part["label"].iloc[0])), cells)
     return FittedGrid(grid)
+
+
+def partial_note(result: Comparison) -> str:
+    """Names the sides stopped before their end: "; North: partial (6 of 20 replications)"."""
+    named = partial_sides(result)
+    return "; " + "; ".join(f"{label}: {text}" for label, text in named.items()) if named else ""
+
+
+def partial_sides(result: Comparison) -> dict[str, str]:
+    """Each side stored partial, by label: "partial (6 of 20 replications)"."""
+    return {s.label: s.partial for s in result.sides if s.partial}
 
 
 def _diff_cell(
@@ -373,7 +402,9 @@ def comparison_json(result: Comparison) -> dict[str, Any]:
     carries its side's own.
     """
     return {
-        "sides": [{"label": s.label, "seed": s.seed} for s in result.sides],
+        "sides": [
+            {"label": s.label, "seed": s.seed, "partial": s.partial or None} for s in result.sides
+        ],
         "confidence": result.confidence,
         "comparison": result.table.to_dict(orient="records"),
         "team": team_frame(result).to_dict(orient="records"),

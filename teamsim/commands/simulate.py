@@ -47,7 +47,7 @@ from teamsim.diagnose_view import (
 )
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import with_dates, write_tables
-from teamsim.format import MoneyScale, format_money, money_scale
+from teamsim.format import MoneyScale, fmt_minutes, format_money, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
 from teamsim.progress import replication_progress
@@ -143,7 +143,11 @@ def simulate_command(
                 label=label,
                 started_at=started_at,
                 status="complete" if result.complete else "partial",
-                params={"overrides": list(set_ or ()), "executor": str(executor)},
+                params={
+                    "overrides": list(set_ or ()),
+                    "executor": str(executor),
+                    "requested_replications": replications,
+                },
                 detail=detail,
             )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
@@ -237,6 +241,8 @@ def _fmt(
     if unit == "currency":
         sc = result.scenario
         return format_money(value, sc.currency, sc.money_locale, scale=money)
+    if unit == "min":  # the label says minutes; a wait of days says days (teamsim.format)
+        return fmt_minutes(value, unit=False)
     return f"{value:,.1f}"
 
 
