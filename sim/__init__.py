@@ -16,6 +16,8 @@ from sim.money import (
     format_money_column,
     format_money_range,
     money_scale,
+    scale_of,
+    shown_amount,
 )
 from sim.names import (
     ACTIVITY_TITLES,
@@ -88,8 +90,10 @@ __all__ = [
     "money_scale",
     "plan_met_definition",
     "plan_met_table",
+    "scale_of",
     "scenario_hash",
     "service_level_target",
+    "shown_amount",
     "simulate",
     "spread",
     "t_quantile",

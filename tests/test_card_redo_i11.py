@@ -1,0 +1,98 @@
+"""The plan card redone by hand from its own text (issue 11, fresh-user trial c).
+
+Every sum's terms as written add up to its total as written; every division of money as
+written gives its result as written; a figure reads the same in its row's month column
+and in any how that uses it; a dial's conversations are shown as their factors.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from optimizer import plan, plan_card
+from teamsim.io import load_scenario
+from teamsim.plan_card_view import role_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALE = {"K": 1e3, "M": 1e6, "B": 1e9}
+AMOUNT = re.compile(r"(?:RUB\xa0|\$|€)([\d,]+(?:\.\d+)?)([KMB]?)")
+
+
+def _unit(text: str) -> float:
+    """The last digit's worth of a figure as written: "RUB 28.52M" 10,000; "342.925" 0.001."""
+    money = AMOUNT.fullmatch(text)
+    digits = _number(text)[1]
+    return 10.0**-digits * (SCALE.get(money.group(2), 1.0) if money else 1.0)
+
+
+def _number(text: str) -> tuple[float, int]:
+    """A figure as written: its value and its decimals ("RUB 217.6M": 217.6e6, 1)."""
+    money = AMOUNT.fullmatch(text)
+    digits_text = money.group(1) if money else text
+    value = float(digits_text.replace(",", ""))
+    digits = len(digits_text.partition(".")[2])
+    if money:
+        value *= SCALE.get(money.group(2), 1.0)
+    return value, digits
+
+
+@pytest.fixture(scope="module", params=["retail_bank", "auto_credit_partners", "b2b_smb"])
+def card_rows(request: pytest.FixtureRequest) -> list[tuple[object, object]]:
+    sc = load_scenario(ROOT / "scenarios" / f"{request.param}.yaml")
+    card = plan_card(plan(sc, marginals=False), sc)
+    return [(rc, role_rows(card, rc.role)) for rc in card.roles]
+
+
+def test_sums_add_up_and_money_divisions_give_their_result_as_written(card_rows) -> None:
+    checked = 0
+    for _rc, rows in card_rows:
+        for _, row in rows.iterrows():
+            how = row["how"]
+            if " = " not in how:
+                continue
+            left, _, right = how.partition(" = ")
+            result, digits = _number(row["a month"])
+            # The how repeats the row's month figure as the month column writes it.
+            assert left.endswith(" " + row["a month"]), how
+            if " + " in right:
+                parts = [_number(p.rsplit(" ", 1)[1]) for p in right.split(" + ")]
+                unit = _unit(row["a month"])
+                assert abs(sum(v for v, _ in parts) - result) < 0.5 * unit + 1e-9 * result, how
+                checked += 1
+            elif " / deal value " in right:
+                revenue, deal_value = (_number(p.rsplit(" ", 1)[1])[0] for p in right.split(" / "))
+                assert round(revenue / deal_value, digits) == result, how
+                checked += 1
+    assert checked
+
+
+def test_a_figure_reads_the_same_in_its_row_and_in_a_how(card_rows) -> None:
+    for _rc, rows in card_rows:
+        month = dict(zip(rows["what"].str.rstrip(" *"), rows["a month"], strict=True))
+        for _, row in rows.iterrows():
+            how = row["how"]
+            if "= deals entering " in how and " + " in how:  # leads: sum of deals entering
+                for part in how.partition(" = ")[2].split(" + "):
+                    name, figure = part.removeprefix("deals entering ").rsplit(" ", 1)
+                    assert month[f"deals entering, {name}"] == figure, how
+            if row["what"].startswith("won deals, "):
+                segment = row["what"].removeprefix("won deals, ")
+                revenue = how.partition("= revenue ")[2].partition(" / ")[0]
+                totals = rows.loc[rows["what"] == "revenue", "how"].tolist()
+                if totals and totals[0].count(" + "):
+                    assert f"revenue {segment} {revenue}" in totals[0], (how, totals)
+
+
+def test_conversations_per_dial_shown_as_its_factors() -> None:
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    card = plan_card(plan(sc, marginals=False), sc)
+    rows = role_rows(card, "client_manager")
+    how = rows.loc[rows["what"] == "dials, Payroll clients' staff", "how"].item()
+    # 0.35 connects x 0.58 conversations x 1 / (1 - 0.2) call-backs = 25.4 % a dial.
+    assert "/ connects per dial 35 % / conversations per connect 58 % / call-backs 1.25" in how
+    conversations = _number(how.partition("= conversations ")[2].split(" ")[0])[0]
+    dials = _number(rows.loc[rows["what"] == "dials, Payroll clients' staff", "a month"].item())[0]
+    assert round(conversations / 0.35 / 0.58 / 1.25, 0) == round(dials, 0)
