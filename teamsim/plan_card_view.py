@@ -17,7 +17,14 @@ from rich.console import Group
 from rich.table import Table
 
 from calibrate import counted
-from optimizer import CardLine, PlanCard, QuotaLine
+from optimizer import (
+    PLANNED_DIALS,
+    RECOMMENDED_QUOTA,
+    TODAYS_QUOTA,
+    CardLine,
+    PlanCard,
+    QuotaLine,
+)
 from sim import format_percent, id_words, scale_of, shown_amount
 from sim.scenario import Scenario
 from teamsim.format import MoneyScale, fmt_margin, fmt_value, money_scale
@@ -248,14 +255,17 @@ def line_text(
 
 def quota_text(q: QuotaLine) -> str:
     """Today's quota beside the plan's, and whether the cap holds it."""
-    text = f"today {q.today} ({q.today_source}); recommended {q.recommended} ({_why(q)})"
+    text = (
+        f"{TODAYS_QUOTA} {q.today} ({q.today_source}); "
+        f"{RECOMMENDED_QUOTA} {q.recommended} ({_why(q)})"
+    )
     return text + (f"; {held_text(q)}" if q.held_by_cap else "")
 
 
 def _why(q: QuotaLine) -> str:
     if q.planned <= 0:
         return "the plan needs no dials of this role"
-    return f"the plan's {q.planned:.1f} rounded up"
+    return f"the {PLANNED_DIALS} {q.planned:.1f} rounded up"
 
 
 def held_text(q: QuotaLine) -> str:
@@ -370,13 +380,15 @@ def role_rows(card: PlanCard, role: str) -> pd.DataFrame:
 
 
 def quota_rows(card: PlanCard) -> pd.DataFrame:
-    """The call quotas as display text: role, today, recommended, why."""
+    """The call quotas as display text: role, today's quota, recommended quota, why."""
+    titles = {rc.role: rc.title for rc in card.roles}
     return pd.DataFrame(
         [
             {
-                "role": q.role,
-                "today": q.today,
-                "recommended": q.recommended,
+                "role": titles.get(q.role, q.role),
+                PLANNED_DIALS: f"{q.planned:.1f}",
+                RECOMMENDED_QUOTA: q.recommended,
+                TODAYS_QUOTA: q.today,
                 "why": f"{_why(q)}; {held_text(q)}" if q.held_by_cap else _why(q),
             }
             for q in card.quotas
@@ -386,15 +398,16 @@ def quota_rows(card: PlanCard) -> pd.DataFrame:
 
 def _quotas(card: PlanCard) -> Table:
     table = Table(title="Call quota: dials a day at work, per person", title_justify="left")
-    for col in ("role", "today", "recommended", "why"):
-        table.add_column(col, justify="right" if col in ("today", "recommended") else "left")
+    for col in ("role", PLANNED_DIALS, RECOMMENDED_QUOTA, TODAYS_QUOTA, "why"):
+        table.add_column(col, justify="left" if col in ("role", "why") else "right")
     titles = {rc.role: rc.title for rc in card.roles}  # the card's own titles, as above
     for q in card.quotas:
         why = _why(q)
         table.add_row(
             titles.get(q.role, q.role),
-            str(q.today),
+            f"{q.planned:.1f}",
             str(q.recommended),
+            str(q.today),
             f"{why}; {held_text(q)}" if q.held_by_cap else why,
         )
     return table
@@ -446,9 +459,9 @@ def plan_card_frame(card: PlanCard) -> pd.DataFrame:
             }
         )
     for q in card.quotas:
-        rows.append(_row(q.role, "quota", "call quota today", day=q.today, text=quota_text(q)))
+        rows.append(_row(q.role, "quota", TODAYS_QUOTA, day=q.today, text=quota_text(q)))
         held = held_text(q) if q.held_by_cap else ""
-        rows.append(_row(q.role, "quota", "call quota recommended", day=q.recommended, text=held))
+        rows.append(_row(q.role, "quota", RECOMMENDED_QUOTA, day=q.recommended, text=held))
     return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
 
 

@@ -96,3 +96,53 @@ def test_conversations_per_dial_shown_as_its_factors() -> None:
     conversations = _number(how.partition("= conversations ")[2].split(" ")[0])[0]
     dials = _number(rows.loc[rows["what"] == "dials, Payroll clients' staff", "a month"].item())[0]
     assert round(conversations / 0.35 / 0.58 / 1.25, 0) == round(dials, 0)
+
+
+def test_the_call_quota_has_one_name_per_figure_and_one_rounding() -> None:
+    import math
+
+    from rich.console import Console
+
+    from optimizer import (
+        NAIVE_DIALS,
+        PLANNED_DIALS,
+        RECOMMENDED_QUOTA,
+        TODAYS_QUOTA,
+        call_quotas,
+    )
+    from teamsim.commands.plan import _roles
+    from teamsim.plan_card_view import quota_rows, quota_text
+
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    solved = plan(sc, marginals=False)
+    quotas = call_quotas(solved, sc)
+    planned = {r.role: r.dials_per_day for r in solved.roles}
+    # The recommended quota is the planned dials a day rounded up; today's the scenario's.
+    assert {r: (q.recommended, q.today) for r, q in quotas.items()} == {
+        "supervisor": (math.ceil(planned["supervisor"]), 6),
+        "client_manager": (math.ceil(planned["client_manager"]), 30),
+    }
+    card = plan_card(solved, sc)
+    rows = quota_rows(card)
+    assert list(rows.columns) == ["role", PLANNED_DIALS, RECOMMENDED_QUOTA, TODAYS_QUOTA, "why"]
+    assert list(rows[TODAYS_QUOTA]) == [6, 30]
+    assert quota_text(card.quotas[1]).startswith(
+        "today's quota 30 (policies.call_quota_per_day x selling share); "
+        f"recommended quota "
+        f"{quotas['client_manager'].recommended} (the planned dials a day "
+        f"{planned['client_manager']:.1f} rounded up)"
+    )
+    console = Console(width=250, record=True)
+    console.print(_roles(solved, sc.money_locale, sc))
+    text = console.export_text()
+    for name in (PLANNED_DIALS, RECOMMENDED_QUOTA, TODAYS_QUOTA, NAIVE_DIALS):
+        assert name in text.replace("\n", " ") or all(w in text for w in name.split()), name
+    naive = next(r.naive_dials_per_day for r in solved.roles if r.role == "client_manager")
+    line = next(x for x in text.splitlines() if "Client manager" in x)
+    cells = [c.strip() for c in line.split("│") if c.strip()]
+    assert cells[-4:] == [
+        f"{planned['client_manager']:.1f}",
+        str(quotas["client_manager"].recommended),
+        "30",
+        f"{naive:.1f}",
+    ]

@@ -211,7 +211,7 @@ def test_card_table_holds_plan_lines_and_quotas() -> None:
     frame = plan_card_frame(plan_card(plan(sc), sc))
     assert frame["step"].iloc[0] == "plan"
     quotas = frame[frame["step"] == "quota"]
-    assert list(quotas["name"]) == ["call quota today", "call quota recommended"]
+    assert list(quotas["name"]) == ["today's quota", "recommended quota"]
     assert list(quotas["per_person_day"]) == [30, 34]
     assert frame["text"].str.len().gt(0).sum() >= len(frame) - 1
 
@@ -259,8 +259,9 @@ def test_dashboard_plan_page_shows_the_card(
     hows = [f for f in frames if "how" in f.columns]
     assert len(hows) == len(card.roles)
     assert any(str(t).startswith("won deals, Consumer loans ") for t in hows[-1]["how"])
-    quotas = next(f for f in frames if "recommended" in f.columns)
-    assert list(quotas["recommended"]) == [q.recommended for q in card.quotas]
+    quotas = next(f for f in frames if {"recommended quota", "why"} <= set(f.columns))
+    assert list(quotas["recommended quota"]) == [q.recommended for q in card.quotas]
+    assert list(quotas["today's quota"]) == [q.today for q in card.quotas]
 
 
 def test_card_lines_name_segments_channels_and_stages_in_words() -> None:

@@ -12,7 +12,20 @@ from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from optimizer import Plan, PlanCard, PlanMode, plan, plan_card, verify
+from optimizer import (
+    DIALS_DIGITS,
+    NAIVE_DIALS,
+    PLANNED_DIALS,
+    RECOMMENDED_QUOTA,
+    TODAYS_QUOTA,
+    Plan,
+    PlanCard,
+    PlanMode,
+    call_quotas,
+    plan,
+    plan_card,
+    verify,
+)
 from sim import Executor, title
 from sim.scenario import Scenario
 from teamsim.commands.options import (
@@ -319,9 +332,12 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
         "cost a month",
         "busy h/wk",
         "planned util.",
-        "planned",
-        "naive",
+        PLANNED_DIALS,
+        RECOMMENDED_QUOTA,
+        TODAYS_QUOTA,
+        NAIVE_DIALS,
     )
+    quotas = call_quotas(result, sc) if sc is not None else {}
     grid = Grid(
         title="Roles and call targets (dials a day at work)",
         key="role",
@@ -337,8 +353,10 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
                 cost,
                 f"{r.hours_per_week:.1f}",
                 format_percent(r.utilisation, digits=0),
-                f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
-                f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
+                f"{r.dials_per_day:.{DIALS_DIGITS}f}" if r.naive_dials_per_day else "",
+                str(quotas[r.role].recommended) if r.role in quotas else "",
+                str(quotas[r.role].today) if r.role in quotas else "",
+                f"{r.naive_dials_per_day:.{DIALS_DIGITS}f}" if r.naive_dials_per_day else "",
             ],
         )
     return FittedGrid(grid)
