@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from optimizer import step_unit
-from sim import KPIS, TeamsimError
+from sim import KPIS, TeamsimError, title
 from sim.scenario import Scenario
 from teamsim.format import ROW_UNITS
 from teamsim.runs_io import stored_scenario
@@ -175,6 +175,40 @@ def with_dates(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return out
 
 
+# Id columns a person reads by title: each gets ``<column>_title`` beside it
+# (sim.names.title); the ids stay, for tools that join on them.
+TITLED_COLUMNS = ("role", "segment", "channel", "duty", "activity", "person")
+
+
+def _titles(value: Any, scenario: Scenario) -> Any:
+    if not isinstance(value, str) or not value:
+        return value
+    # The card's referrals of several channels ("partners+web"): each by its title.
+    return " + ".join(title(part, scenario) for part in value.split("+"))
+
+
+def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """A table with a title column beside each id column (:data:`TITLED_COLUMNS`).
+
+    ``role`` "supervisor" gets ``role_title`` "Sales supervisor", ``duty``
+    "duty:competitor_review" gets ``duty_title`` "Competitor review" (sim.names.title,
+    the terminal's words). The id columns stay as they are.
+    """
+    columns = [c for c in TITLED_COLUMNS if c in frame.columns and f"{c}_title" not in frame]
+    if not columns:
+        return frame
+    out = frame.copy()
+    for column in columns:
+        mapping = {v: _titles(v, scenario) for v in pd.unique(out[column])}
+        _insert_after(out, column, f"{column}_title", out[column].map(mapping))
+    return out
+
+
+def exported(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """A table as every export writes it: dates beside offsets, titles beside ids."""
+    return with_titles(with_dates(frame, scenario), scenario)
+
+
 def _insert_after(frame: pd.DataFrame, source: str, name: str, values: Any) -> None:
     frame.insert(list(frame.columns).index(source) + 1, name, values)
 
@@ -232,9 +266,9 @@ def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTab
     except TeamsimError:
         scenario = None
     if scenario is not None:
-        tables = {n: with_dates(f, scenario) for n, f in tables.items()}
+        tables = {n: exported(f, scenario) for n, f in tables.items()}
         if "iterations" in tables:
-            tables["iterations"] = _iterations_titled(tables["iterations"], scenario)
+            tables["iterations"] = iterations_titled(tables["iterations"], scenario)
     return RunTables(tables, scenario)
 
 
@@ -242,7 +276,7 @@ def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTab
 _ROLE_WORDED = ("capacity_factor", "days_held")
 
 
-def _iterations_titled(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def iterations_titled(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """The iterations with role titles for ids: "Client manager 1.00".
 
     As the terminal's verify iterations table words them (``teamsim.verify_view``).

@@ -146,3 +146,32 @@ def test_the_call_quota_has_one_name_per_figure_and_one_rounding() -> None:
         "30",
         f"{naive:.1f}",
     ]
+
+
+def test_exported_tables_carry_a_title_beside_each_id() -> None:
+    import pandas as pd
+
+    from teamsim.export import exported, iterations_titled
+
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    duties = pd.DataFrame(
+        {
+            "role": ["supervisor", "head_of_unit"],
+            "duty": ["duty:competitor_review", "approval"],
+            "hours": [1.0, 2.0],
+        }
+    )
+    got = exported(duties, sc)
+    # Ids stay; the title sits beside each, as sim.names.title words it.
+    assert list(got.columns) == ["role", "role_title", "duty", "duty_title", "hours"]
+    assert list(got["role"]) == ["supervisor", "head_of_unit"]
+    assert list(got["role_title"]) == ["Sales supervisor", "Head of direct sales"]
+    assert got["duty_title"].iloc[0] == "Competitor review"
+    card = pd.DataFrame({"role": ["client_manager"], "channel": ["partners+website_requests"]})
+    assert exported(card, sc)["channel_title"].item() == " + ".join(
+        sc.channels[c].title or c for c in ("partners", "website_requests")
+    )
+    iterations = pd.DataFrame({"capacity_factor": ["supervisor 1.00, client_manager 1.00"]})
+    assert iterations_titled(iterations, sc)["capacity_factor"].item() == (
+        "Sales supervisor 1.00, Client manager 1.00"
+    )

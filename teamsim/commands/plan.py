@@ -40,6 +40,7 @@ from teamsim.commands.options import (
 )
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
+from teamsim.export import iterations_titled
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     SERVICE_CAPTION,
@@ -193,7 +194,10 @@ def _verify(
                 "reason": verified.reason,
                 "run_id": run_id,
                 "plan": verified_plan_json(verified.final.plan, card),
-                "iterations": verified.iterations_table().to_dict(orient="records"),
+                # Role titles in the worded columns, as the terminal and the store read.
+                "iterations": iterations_titled(verified.iterations_table(), sc).to_dict(
+                    orient="records"
+                ),
                 "quotas": verified.quotas_table().to_dict(orient="records"),
                 "plan_card": plan_card_json(card),
                 **plan_met_json(final),
