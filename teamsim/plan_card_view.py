@@ -63,14 +63,25 @@ def _figure(
     return _share(value) if unit == "share" else _count(value)
 
 
-def header_text(card: PlanCard) -> str:
+def header_scale(card: PlanCard, *more: float) -> MoneyScale:
+    """One scale for the amounts said with the card's plan in one sentence.
+
+    The plan, the plan sized for, the expected revenue and ``more`` (a team cost, a
+    budget): "plan RUB 30.0M; ... expected revenue RUB 35.4M" reads in one scale
+    (an amount far below it, in its own: sim.money).
+    """
+    amounts = [card.plan_per_month, card.sized_for, card.revenue_per_month, *more]
+    return money_scale(amounts, card.locale or _default(card))
+
+
+def header_text(card: PlanCard, scale: MoneyScale | None = None) -> str:
     """The plan and, apart, the margin it was sized with.
 
     "plan 30.00 M RUB" or "plan 30.00 M RUB; sized for 35.73 M RUB with a +19 % margin
     for the spread of attainment".
     """
-    # One scale for the two amounts of the sentence.
-    scale = money_scale([card.plan_per_month, card.sized_for], card.locale or _default(card))
+    # One scale for the amounts of the sentence (the expected revenue said after it too).
+    scale = scale or header_scale(card)
     text = f"plan {money(card.plan_per_month, card.currency, card.locale, scale)}"
     if abs(card.margin) > 1e-9:
         sized = money(card.sized_for, card.currency, card.locale, scale)
@@ -296,7 +307,8 @@ def render_plan_card(card: PlanCard) -> Group | None:
         return None
     parts: list[object] = [
         f"[bold]{PLAN_CARD_TITLE}[/], design month {card.month}: {header_text(card)}; "
-        f"expected revenue {money(card.revenue_per_month, card.currency, card.locale)}"
+        "expected revenue "
+        f"{money(card.revenue_per_month, card.currency, card.locale, header_scale(card))}"
     ]
     for rc in card.roles:
         table = Table(

@@ -175,3 +175,20 @@ def test_exported_tables_carry_a_title_beside_each_id() -> None:
     assert iterations_titled(iterations, sc)["capacity_factor"].item() == (
         "Sales supervisor 1.00, Client manager 1.00"
     )
+
+
+def test_the_plan_and_its_expected_revenue_read_in_one_scale() -> None:
+    from rich.console import Console
+
+    from teamsim.commands.plan import _head
+    from teamsim.plan_card_view import render_plan_card
+
+    sc = load_scenario(ROOT / "scenarios" / "b2g_tenders.yaml")
+    solved = plan(sc, marginals=False)
+    card = plan_card(solved, sc)
+    console = Console(width=250, record=True)
+    console.print(render_plan_card(card))
+    first = console.export_text().splitlines()[0]
+    # b2g: plan €2.2M beside €2.44M read in one scale, €2.20M; the summary says the same.
+    assert "plan €2.20M; expected revenue €2.44M" in first
+    assert "plan €2.20M; expected revenue €2.44M" in _head(solved, card, sc.money_locale, sc)

@@ -45,15 +45,17 @@ from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     SERVICE_CAPTION,
     SERVICE_TITLE,
+    MoneyScale,
     expected_outcome,
     fmt_value,
     format_money_column,
     format_percent,
     marginal_cells,
+    money_scale,
     service_rows,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_card_view import header_text, plan_card_json, render_plan_card
+from teamsim.plan_card_view import header_scale, header_text, plan_card_json, render_plan_card
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
 from teamsim.progress import replication_progress
 from teamsim.store import Store
@@ -267,8 +269,8 @@ def render(
     return Group(*parts)  # type: ignore[arg-type]
 
 
-def _money(x: float, cur: str, locale: str = "") -> str:
-    return fmt_value(x, "currency", cur, locale=locale or None)
+def _money(x: float, cur: str, locale: str = "", scale: MoneyScale | None = None) -> str:
+    return fmt_value(x, "currency", cur, locale=locale or None, scale=scale)
 
 
 def _head(
@@ -281,6 +283,14 @@ def _head(
     scenario's and the margin it was sized with is said apart.
     """
     cur = result.currency
+    # The plan and the expected revenue in one scale, the card header's (header_scale);
+    # the team cost, a clause of its own, in its own.
+    said_amounts = [result.plan_per_month, result.revenue_per_month]
+    one = (
+        header_scale(card)
+        if card is not None
+        else money_scale(said_amounts, loc or Scenario.default_locale(cur))
+    )
     cost = f"team cost {_money(result.cost_per_month, cur, loc)} a month" + (
         f" (budget {_money(result.budget, cur, loc)})" if result.budget is not None else ""
     )
@@ -291,12 +301,14 @@ def _head(
         lines.append(f"{_sentence(expected_outcome(result, card, sc))}; {cost}")
     else:
         said = (
-            f"plan {_money(result.plan_per_month, cur, loc)}" if card is None else header_text(card)
+            f"plan {_money(result.plan_per_month, cur, loc, one)}"
+            if card is None
+            else header_text(card, one)
         )
         design = card.design if card is not None and card.design else "the highest plan"
         lines.append(
             f"Design month {result.month} ({design}): {said}; expected revenue "
-            f"{_money(result.revenue_per_month, cur, loc)}, {cost}"
+            f"{_money(result.revenue_per_month, cur, loc, one)}, {cost}"
         )
         lines.append(_sentence(expected_outcome(result, card, sc)))
     # The design month's people and season, when unlike a plain month (issue 12).
