@@ -204,9 +204,31 @@ def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return out
 
 
+def kpis_reported(kpis: pd.DataFrame) -> pd.DataFrame:
+    """A KPI table as every output reports it: no percentiles for a yes/no KPI.
+
+    A yes/no outcome a replication (``sim.Kpi.share``: plan met or not) has percentiles
+    of 0 or 1 that say nothing: they are empty (NaN; null in JSON) in the CSV, Parquet,
+    Excel and ``--json`` outputs alike, as the terminal's KPI table leaves them out.
+    """
+    if "kpi" not in kpis.columns:
+        return kpis
+    chance = kpis["kpi"].isin(_CHANCE_KPIS)
+    columns = [c for c in _PERCENTILES if c in kpis.columns]
+    if not columns or not chance.any():
+        return kpis
+    out = kpis.copy()
+    for column in columns:
+        out[column] = out[column].astype(float).mask(chance)
+    return out
+
+
 def exported(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """A table as every export writes it: dates beside offsets, titles beside ids."""
-    return with_titles(with_dates(frame, scenario), scenario)
+    """A table as every export writes it: dates beside offsets, titles beside ids.
+
+    A KPI table's yes/no KPIs without percentiles (:func:`kpis_reported`).
+    """
+    return kpis_reported(with_titles(with_dates(frame, scenario), scenario))
 
 
 def _insert_after(frame: pd.DataFrame, source: str, name: str, values: Any) -> None:
@@ -374,11 +396,8 @@ def _for_people(name: str, frame: pd.DataFrame, currency: str | None) -> pd.Data
     if name == "plan_card" and "unit" not in shown.columns and "step" in shown.columns:
         shown = shown.copy()
         _insert_after(shown, "name", "unit", _plan_card_units(shown["step"]))
-    if name == "kpis" and "kpi" in shown.columns:
-        chance = shown["kpi"].isin(_CHANCE_KPIS)
-        shown = shown.copy()
-        for column in (c for c in _PERCENTILES if c in shown.columns):
-            shown[column] = shown[column].astype(float).mask(chance)
+    if name == "kpis":
+        shown = kpis_reported(shown)
     if currency:
         for column in ("unit", *shown.attrs.get(ROW_UNITS, {}).values()):
             if column in shown.columns:

@@ -192,3 +192,27 @@ def test_the_plan_and_its_expected_revenue_read_in_one_scale() -> None:
     # b2g: plan €2.2M beside €2.44M read in one scale, €2.20M; the summary says the same.
     assert "plan €2.20M; expected revenue €2.44M" in first
     assert "plan €2.20M; expected revenue €2.44M" in _head(solved, card, sc.money_locale, sc)
+
+
+def test_a_yes_no_kpi_has_no_percentiles_in_any_export() -> None:
+    import math
+
+    import pandas as pd
+
+    from teamsim.export import exported, kpis_reported
+
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    kpis = pd.DataFrame(
+        {
+            "kpi": ["plan_met", "attainment"],
+            "mean": [0.9, 1.02],
+            "p10": [0.667, 0.95],
+            "p50": [1.0, 1.01],
+            "p90": [1.0, 1.1],
+        }
+    )
+    for got in (kpis_reported(kpis), exported(kpis, sc)):
+        row = got.set_index("kpi")
+        assert all(math.isnan(row.loc["plan_met", c]) for c in ("p10", "p50", "p90"))
+        assert list(row.loc["attainment", ["p10", "p50", "p90"]]) == [0.95, 1.01, 1.1]
+        assert row.loc["plan_met", "mean"] == 0.9

@@ -46,7 +46,7 @@ from teamsim.diagnose_view import (
     run_diagnoses,
 )
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import exported, write_tables
+from teamsim.export import exported, kpis_reported, write_tables
 from teamsim.format import MoneyScale, format_money, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
@@ -368,7 +368,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
     return {
         **_meta(result),
-        "kpis": _records(result.kpis),
+        "kpis": _records(kpis_reported(result.kpis)),
         **plan_met_json(result),
         "dials_by_role": dials_json(result),
         "diagnoses": diagnoses_json(run_diagnoses(result)),
