@@ -37,6 +37,7 @@ from sim.plan_met import (
     plan_met_definition,
     plan_met_table,
 )
+from sim.records import UNDATED_TENURE
 from sim.results import counted_months
 from sim.runner import (
     Executor,
@@ -56,6 +57,7 @@ __all__ = [
     "DUTIES",
     "INTERVAL_JOINER",
     "KPIS",
+    "UNDATED_TENURE",
     "Diagnosis",
     "Executor",
     "InlineExecutor",

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from optimizer import step_unit
-from sim import KPIS, TeamsimError, title
+from sim import KPIS, UNDATED_TENURE, TeamsimError, title
 from sim.scenario import Scenario
 from teamsim.format import ROW_UNITS
 from teamsim.runs_io import stored_scenario
@@ -226,9 +226,18 @@ def kpis_reported(kpis: pd.DataFrame) -> pd.DataFrame:
 def exported(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """A table as every export writes it: dates beside offsets, titles beside ids.
 
-    A KPI table's yes/no KPIs without percentiles (:func:`kpis_reported`).
+    A KPI table's yes/no KPIs without percentiles (:func:`kpis_reported`). "None" in a
+    day column: -1 where a day is never negative (``closed_day``, ``started_day``,
+    ``close_month``: not closed, never started), its date column empty; an empty cell
+    (NaN) in ``tenure_from``, whose negative days are real (before the horizon), for a
+    spell with no dated start (the simulator's ``UNDATED_TENURE``).
     """
-    return kpis_reported(with_titles(with_dates(frame, scenario), scenario))
+    out = kpis_reported(with_titles(with_dates(frame, scenario), scenario))
+    if "tenure_from" in out.columns:
+        out = out.assign(
+            tenure_from=out["tenure_from"].astype(float).mask(out["tenure_from"] == UNDATED_TENURE)
+        )
+    return out
 
 
 def _insert_after(frame: pd.DataFrame, source: str, name: str, values: Any) -> None:

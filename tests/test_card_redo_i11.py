@@ -216,3 +216,21 @@ def test_a_yes_no_kpi_has_no_percentiles_in_any_export() -> None:
         assert all(math.isnan(row.loc["plan_met", c]) for c in ("p10", "p50", "p90"))
         assert list(row.loc["attainment", ["p10", "p50", "p90"]]) == [0.95, 1.01, 1.1]
         assert row.loc["plan_met", "mean"] == 0.9
+
+
+def test_an_undated_tenure_is_an_empty_cell_in_exports() -> None:
+    import math
+
+    import pandas as pd
+
+    from sim import UNDATED_TENURE
+    from teamsim.export import exported
+
+    sc = load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    spells = pd.DataFrame(
+        {"person": ["client_manager.01"] * 2, "tenure_from": [UNDATED_TENURE, -20]}
+    )
+    got = exported(spells, sc)
+    assert math.isnan(got["tenure_from"].iloc[0])
+    assert got["tenure_from"].iloc[1] == -20  # a real day before the horizon stays
+    assert got["person_title"].iloc[0] == "Client manager 1"
