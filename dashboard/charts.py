@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import names
+from optimizer import DIALS_DIGITS
 from sim import judged_attainment
 from sim.rules import DUTY_PREFIX, TimeUse
 from sim.scenario import JudgedOn, Level, Scenario
@@ -567,7 +568,7 @@ def plan_headcount(roles: pd.DataFrame) -> go.Figure:
 
 def quotas(frame: pd.DataFrame) -> go.Figure:
     """Dials a day per person and role, one bar per estimate (naive, planned, simulated)."""
-    title = "Call quota per person: naive against realistic (dials a day)"
+    title = "Call quota per person: naive, planned and set (dials a day)"
     estimates = [c for c in frame.columns if c != "role"]
     fig = go.Figure()
     for column in estimates:
@@ -576,7 +577,11 @@ def quotas(frame: pd.DataFrame) -> go.Figure:
                 x=frame["role"],
                 y=frame[column],
                 name=column,
-                text=[f"{v:.0f}" for v in frame[column].fillna(0.0)],
+                # Quotas are whole dials, estimates at optimizer.DIALS_DIGITS decimals.
+                text=[
+                    f"{v:.0f}" if "quota" in column else f"{v:.{DIALS_DIGITS}f}"
+                    for v in frame[column].fillna(0.0)
+                ],
                 textposition="outside",
             )
         )

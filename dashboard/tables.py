@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from optimizer import Plan
+from optimizer import (
+    DIALS_DIGITS,
+    NAIVE_DIALS,
+    PLANNED_DIALS,
+    RECOMMENDED_QUOTA,
+    TODAYS_QUOTA,
+    Plan,
+    QuotaLine,
+)
 from sim import KPIS, title, wilson_interval
 from sim.scenario import Scenario
 from teamsim.compare import Comparison
@@ -201,7 +210,12 @@ def overview_table(
     return shown
 
 
-def plan_roles(roles: pd.DataFrame, currency: str, locale: str | None = None) -> pd.DataFrame:
+def plan_roles(
+    roles: pd.DataFrame,
+    currency: str,
+    locale: str | None = None,
+    quotas: Mapping[str, QuotaLine] | None = None,
+) -> pd.DataFrame:
     """The plan's roles for people: headcount now and planned, cost, load and quotas."""
     return pd.DataFrame(
         {
@@ -215,10 +229,18 @@ def plan_roles(roles: pd.DataFrame, currency: str, locale: str | None = None) ->
             ),
             "utilisation": [fmt_value(float(v), "share", currency) for v in roles["utilisation"]],
             "busy hours a week": roles["hours_per_week"].round(1),
-            "dials a day (realistic)": roles["dials_per_day"].round(1),
-            "dials a day (naive)": roles["naive_dials_per_day"].round(1),
+            PLANNED_DIALS: roles["dials_per_day"].round(DIALS_DIGITS),
+            RECOMMENDED_QUOTA: [_quota(quotas, str(r), "recommended") for r in roles["role"]],
+            TODAYS_QUOTA: [_quota(quotas, str(r), "today") for r in roles["role"]],
+            NAIVE_DIALS: roles["naive_dials_per_day"].round(DIALS_DIGITS),
         }
     )
+
+
+def _quota(quotas: Mapping[str, QuotaLine] | None, role: str, which: str) -> int | None:
+    """A role's quota of optimizer.call_quotas (None: the role does not dial)."""
+    line = (quotas or {}).get(role)
+    return None if line is None else int(getattr(line, which))
 
 
 def plan_services(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:

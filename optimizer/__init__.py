@@ -5,7 +5,19 @@ simulated and recalibrated until it holds); nothing is printed or written. The f
 the package: front ends import from here, never from the modules behind it.
 """
 
-from optimizer.card import CardLine, PlanCard, QuotaLine, plan_card, step_unit
+from optimizer.card import (
+    DIALS_DIGITS,
+    NAIVE_DIALS,
+    PLANNED_DIALS,
+    RECOMMENDED_QUOTA,
+    TODAYS_QUOTA,
+    CardLine,
+    PlanCard,
+    QuotaLine,
+    call_quotas,
+    plan_card,
+    step_unit,
+)
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
 from optimizer.hiring import HiringPlan, plan_hiring
@@ -17,6 +29,11 @@ from optimizer.result import Marginal, Plan, RoleLine
 from optimizer.solvers import make_solver
 
 __all__ = [
+    "DIALS_DIGITS",
+    "NAIVE_DIALS",
+    "PLANNED_DIALS",
+    "RECOMMENDED_QUOTA",
+    "TODAYS_QUOTA",
     "CardLine",
     "Funnel",
     "HiringPlan",
@@ -30,6 +47,7 @@ __all__ = [
     "RoleLine",
     "VerifiedPlan",
     "back_calculate",
+    "call_quotas",
     "make_solver",
     "outcome_label",
     "plan",

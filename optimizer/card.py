@@ -28,6 +28,16 @@ from sim.rules.day import presence
 from sim.rules.people import daily_dials, planned_dials_cap
 from sim.scenario import Scenario
 
+# The call quota's figures, one name each wherever they are shown (terminal, JSON texts,
+# the card, exports, the dashboard), dials a day at work per person:
+PLANNED_DIALS = "planned dials a day"  # the optimiser's (RoleLine.dials_per_day), 1 decimal
+RECOMMENDED_QUOTA = "recommended quota"  # the planned rounded up (measure.recommended_quota)
+TODAYS_QUOTA = "today's quota"  # the scenario's (sim.rules.people.daily_dials)
+NAIVE_DIALS = "naive dials a day"  # hours left / a call's length (RoleLine), 1 decimal
+# Dials a day that are estimates (planned, naive, simulated) are written with this many
+# decimals everywhere; quotas are whole dials.
+DIALS_DIGITS = 1
+
 # Steps of the card, in the order a line is traced back from revenue.
 STEPS = ("revenue", "won", "deals", "stage", "leads", "conversations", "dials")
 
@@ -61,7 +71,8 @@ class Term:
 
     name: str  # "revenue", "deal value", "won per deal entering", ...
     value: float
-    unit: str  # "currency", "share" (0-1) or "count"
+    unit: str  # "currency", "share" (0-1), "count" or "factor" (x1.25: conversations per
+    # first conversation, call-backs included)
 
 
 @dataclass(frozen=True)
@@ -363,7 +374,12 @@ def _channel_lines(b: _Lines, sc: Scenario, c: RoleChannelLine) -> None:
             Term("of conversations book a lead", booking, "share"),
         ),
     )
+    # A dial's conversations (sim.rules.calls.dial_economics) as its three factors, each
+    # shown: connects per dial x conversations per connect x the call-backs' 1 / (1 -
+    # follow_up), so that 0.35 x 0.58 x 1.25 = 25.4 % is redone by hand.
+    o = dial_outcomes(sc, c.channel)
     per_dial = dial_economics(sc, c.channel).conversations
+    first = o.connect * o.conversation
     b.add(
         "dials",
         "dials",
@@ -372,9 +388,23 @@ def _channel_lines(b: _Lines, sc: Scenario, c: RoleChannelLine) -> None:
         op="/",
         terms=(
             Term("conversations", c.conversations_per_month, "count"),
-            Term("conversations per dial", per_dial, "share"),
+            Term("connects per dial", o.connect, "share"),
+            Term("conversations per connect", o.conversation, "share"),
+            Term("call-backs", per_dial / first if first else 1.0, "factor"),
         ),
     )
+
+
+def call_quotas(plan: Plan, scenario: Scenario) -> dict[str, QuotaLine]:
+    """Today's and the recommended quota of every role of ``plan`` that dials, by role id.
+
+    The card's quota lines (one rule, :func:`_quota`) for the front ends that show the
+    quotas beside the plan's roles.
+    """
+    if scenario.calls is None:
+        return {}
+    quotas = (_quota(plan, scenario, r) for r in plan.roles)
+    return {q.role: q for q in quotas if q is not None}
 
 
 def _quota(plan: Plan, sc: Scenario, line: RoleLine) -> QuotaLine | None:

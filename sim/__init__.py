@@ -16,6 +16,8 @@ from sim.money import (
     format_money_column,
     format_money_range,
     money_scale,
+    scale_of,
+    shown_amount,
 )
 from sim.names import (
     ACTIVITY_TITLES,
@@ -35,6 +37,7 @@ from sim.plan_met import (
     plan_met_definition,
     plan_met_table,
 )
+from sim.records import UNDATED_TENURE
 from sim.results import counted_months
 from sim.runner import (
     Executor,
@@ -55,6 +58,7 @@ __all__ = [
     "DUTIES",
     "INTERVAL_JOINER",
     "KPIS",
+    "UNDATED_TENURE",
     "Diagnosis",
     "Executor",
     "InlineExecutor",
@@ -89,8 +93,10 @@ __all__ = [
     "money_scale",
     "plan_met_definition",
     "plan_met_table",
+    "scale_of",
     "scenario_hash",
     "service_level_target",
+    "shown_amount",
     "simulate",
     "spread",
     "t_quantile",

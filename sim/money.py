@@ -49,6 +49,8 @@ __all__ = [
     "format_money_column",
     "format_money_range",
     "money_scale",
+    "scale_of",
+    "shown_amount",
     "spans_widely",
 ]
 
@@ -220,6 +222,31 @@ def format_money(
     fixed.frac_prec = (scale.digits, scale.digits)  # trailing zeros kept: 4.60M, 2.76M
     text = fixed.apply(number, loc, currency=currency, currency_digits=False)
     return sign + _spaced(str(text), currency, loc)
+
+
+def scale_of(value: float, scale: MoneyScale | None, locale: str) -> MoneyScale:
+    """The scale :func:`format_money` writes ``value`` in, given a set's ``scale``.
+
+    The set's if the amount keeps it, else the amount's own (:func:`money_scale`).
+    """
+    if scale is None or not _keeps(value, scale):
+        return money_scale([value], locale)
+    return scale
+
+
+def shown_amount(value: float, scale: MoneyScale | None, locale: str) -> float:
+    """The amount as :func:`format_money` writes it in ``scale``.
+
+    217,953,000 at "M" with one decimal is 218.0M, so 218,000,000. For redoing a card's
+    arithmetic as written (a sum that adds up, a division that gives its result); NaN
+    stays NaN.
+    """
+    if not math.isfinite(value):
+        return value
+    scale = scale_of(value, scale, locale)
+    if scale.magnitude == 1:
+        return float(round(value))
+    return round(value / scale.magnitude, scale.digits) * scale.magnitude
 
 
 def format_money_column(

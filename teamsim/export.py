@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from optimizer import step_unit
-from sim import KPIS, TeamsimError
+from sim import KPIS, UNDATED_TENURE, TeamsimError, title
 from sim.scenario import Scenario
 from teamsim.format import ROW_UNITS
 from teamsim.runs_io import stored_scenario
@@ -175,6 +175,71 @@ def with_dates(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return out
 
 
+# Id columns a person reads by title: each gets ``<column>_title`` beside it
+# (sim.names.title); the ids stay, for tools that join on them.
+TITLED_COLUMNS = ("role", "segment", "channel", "duty", "activity", "person")
+
+
+def _titles(value: Any, scenario: Scenario) -> Any:
+    if not isinstance(value, str) or not value:
+        return value
+    # The card's referrals of several channels ("partners+web"): each by its title.
+    return " + ".join(title(part, scenario) for part in value.split("+"))
+
+
+def with_titles(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """A table with a title column beside each id column (:data:`TITLED_COLUMNS`).
+
+    ``role`` "supervisor" gets ``role_title`` "Sales supervisor", ``duty``
+    "duty:competitor_review" gets ``duty_title`` "Competitor review" (sim.names.title,
+    the terminal's words). The id columns stay as they are.
+    """
+    columns = [c for c in TITLED_COLUMNS if c in frame.columns and f"{c}_title" not in frame]
+    if not columns:
+        return frame
+    out = frame.copy()
+    for column in columns:
+        mapping = {v: _titles(v, scenario) for v in pd.unique(out[column])}
+        _insert_after(out, column, f"{column}_title", out[column].map(mapping))
+    return out
+
+
+def kpis_reported(kpis: pd.DataFrame) -> pd.DataFrame:
+    """A KPI table as every output reports it: no percentiles for a yes/no KPI.
+
+    A yes/no outcome a replication (``sim.Kpi.share``: plan met or not) has percentiles
+    of 0 or 1 that say nothing: they are empty (NaN; null in JSON) in the CSV, Parquet,
+    Excel and ``--json`` outputs alike, as the terminal's KPI table leaves them out.
+    """
+    if "kpi" not in kpis.columns:
+        return kpis
+    chance = kpis["kpi"].isin(_CHANCE_KPIS)
+    columns = [c for c in _PERCENTILES if c in kpis.columns]
+    if not columns or not chance.any():
+        return kpis
+    out = kpis.copy()
+    for column in columns:
+        out[column] = out[column].astype(float).mask(chance)
+    return out
+
+
+def exported(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """A table as every export writes it: dates beside offsets, titles beside ids.
+
+    A KPI table's yes/no KPIs without percentiles (:func:`kpis_reported`). "None" in a
+    day column: -1 where a day is never negative (``closed_day``, ``started_day``,
+    ``close_month``: not closed, never started), its date column empty; an empty cell
+    (NaN) in ``tenure_from``, whose negative days are real (before the horizon), for a
+    spell with no dated start (the simulator's ``UNDATED_TENURE``).
+    """
+    out = kpis_reported(with_titles(with_dates(frame, scenario), scenario))
+    if "tenure_from" in out.columns:
+        out = out.assign(
+            tenure_from=out["tenure_from"].astype(float).mask(out["tenure_from"] == UNDATED_TENURE)
+        )
+    return out
+
+
 def _insert_after(frame: pd.DataFrame, source: str, name: str, values: Any) -> None:
     frame.insert(list(frame.columns).index(source) + 1, name, values)
 
@@ -232,9 +297,9 @@ def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTab
     except TeamsimError:
         scenario = None
     if scenario is not None:
-        tables = {n: with_dates(f, scenario) for n, f in tables.items()}
+        tables = {n: exported(f, scenario) for n, f in tables.items()}
         if "iterations" in tables:
-            tables["iterations"] = _iterations_titled(tables["iterations"], scenario)
+            tables["iterations"] = iterations_titled(tables["iterations"], scenario)
     return RunTables(tables, scenario)
 
 
@@ -242,7 +307,7 @@ def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTab
 _ROLE_WORDED = ("capacity_factor", "days_held")
 
 
-def _iterations_titled(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def iterations_titled(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """The iterations with role titles for ids: "Client manager 1.00".
 
     As the terminal's verify iterations table words them (``teamsim.verify_view``).
@@ -343,11 +408,8 @@ def _for_people(name: str, frame: pd.DataFrame, currency: str | None) -> pd.Data
     if name == "plan_card" and "unit" not in shown.columns and "step" in shown.columns:
         shown = shown.copy()
         _insert_after(shown, "name", "unit", _plan_card_units(shown["step"]))
-    if name == "kpis" and "kpi" in shown.columns:
-        chance = shown["kpi"].isin(_CHANCE_KPIS)
-        shown = shown.copy()
-        for column in (c for c in _PERCENTILES if c in shown.columns):
-            shown[column] = shown[column].astype(float).mask(chance)
+    if name == "kpis":
+        shown = kpis_reported(shown)
     if currency:
         for column in ("unit", *shown.attrs.get(ROW_UNITS, {}).values()):
             if column in shown.columns:

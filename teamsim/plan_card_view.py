@@ -8,6 +8,8 @@ output, the run store (and so every export) and the dashboard.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,8 +17,15 @@ from rich.console import Group
 from rich.table import Table
 
 from calibrate import counted
-from optimizer import CardLine, PlanCard, QuotaLine
-from sim import format_percent, id_words
+from optimizer import (
+    PLANNED_DIALS,
+    RECOMMENDED_QUOTA,
+    TODAYS_QUOTA,
+    CardLine,
+    PlanCard,
+    QuotaLine,
+)
+from sim import format_percent, id_words, scale_of, shown_amount
 from sim.scenario import Scenario
 from teamsim.format import MoneyScale, fmt_margin, fmt_value, money_scale
 
@@ -54,14 +63,25 @@ def _figure(
     return _share(value) if unit == "share" else _count(value)
 
 
-def header_text(card: PlanCard) -> str:
+def header_scale(card: PlanCard, *more: float) -> MoneyScale:
+    """One scale for the amounts said with the card's plan in one sentence.
+
+    The plan, the plan sized for, the expected revenue and ``more`` (a team cost, a
+    budget): "plan RUB 30.0M; ... expected revenue RUB 35.4M" reads in one scale
+    (an amount far below it, in its own: sim.money).
+    """
+    amounts = [card.plan_per_month, card.sized_for, card.revenue_per_month, *more]
+    return money_scale(amounts, card.locale or _default(card))
+
+
+def header_text(card: PlanCard, scale: MoneyScale | None = None) -> str:
     """The plan and, apart, the margin it was sized with.
 
     "plan 30.00 M RUB" or "plan 30.00 M RUB; sized for 35.73 M RUB with a +19 % margin
     for the spread of attainment".
     """
-    # One scale for the two amounts of the sentence.
-    scale = money_scale([card.plan_per_month, card.sized_for], card.locale or _default(card))
+    # One scale for the amounts of the sentence (the expected revenue said after it too).
+    scale = scale or header_scale(card)
     text = f"plan {money(card.plan_per_month, card.currency, card.locale, scale)}"
     if abs(card.margin) > 1e-9:
         sized = money(card.sized_for, card.currency, card.locale, scale)
@@ -110,22 +130,132 @@ def _adding_digits(total: float, terms: list[float], divisor: float, digits: int
     return digits + 2
 
 
-def line_text(line: CardLine, currency: str, locale: str = "") -> str:
+# At most this many decimals more than a figure's own to make a sum add up or a division
+# give its result as written.
+MORE_DIGITS = 3
+
+
+@dataclass(frozen=True)
+class RoleStyle:
+    """How one role's table writes its figures a month, in the month column and the how.
+
+    A quantity (a figure a month) reads the same wherever it appears in the role's table:
+    "deals entering 10.372" in its row's month column and in the leads' sum. ``money``:
+    an amount's scale (the role's one scale, with the decimals its sums and divisions
+    need); ``counts``: a count's decimals (1, more where a sum needs them to add up).
+    Amounts and counts not listed take the role's scale and one decimal.
+    """
+
+    scale: MoneyScale | None
+    money: dict[float, MoneyScale]
+    counts: dict[float, int]
+
+    def money_of(self, value: float) -> MoneyScale | None:
+        """The scale an amount a month is written in."""
+        return self.money.get(value, self.scale)
+
+    def digits_of(self, value: float) -> int:
+        """The decimals a count a month is written with."""
+        return self.counts.get(value, 1)
+
+
+def _shown_count(value: float, digits: int) -> float:
+    return round(value, digits)
+
+
+def role_style(lines: Sequence[CardLine], locale: str) -> RoleStyle:
+    """The style of a role's lines (all of one role, or one line alone).
+
+    Decimals are added (at most :data:`MORE_DIGITS`) until every sum's terms as written
+    add up to its total as written ("$324.4K = $289.5K + $34.9K", "14.726 = 10.372 +
+    4.354") and every division of money gives its result as written ("won deals 114.5 =
+    revenue RUB 218.0M / deal value RUB 1.904M").
+    """
+    amounts = [x.per_month for x in lines if x.unit == "currency"]
+    amounts += [t.value for x in lines for t in x.terms if t.unit == "currency"]
+    scale = money_scale(amounts, locale) if amounts else None
+    money = {v: scale_of(v, scale, locale) for v in amounts}
+    counts: dict[float, int] = {}
+
+    def more(value: float, extra: int, unit: str) -> None:
+        if unit == "currency":
+            s = scale_of(value, scale, locale)
+            if s.magnitude != 1:
+                digits = max(money[value].digits, s.digits + extra)
+                money[value] = MoneyScale(s.magnitude, digits)
+        else:
+            counts[value] = max(counts.get(value, 1), 1 + extra)
+
+    def shown(value: float, unit: str) -> float:
+        if unit == "currency":
+            return shown_amount(value, money[value], locale)
+        return _shown_count(value, counts.get(value, 1))
+
+    def sum_adds(line: CardLine) -> bool:
+        total = shown(line.per_month, line.unit)
+        parts = sum(shown(t.value, t.unit) for t in line.terms)
+        if line.unit == "currency":
+            s = money[line.per_month]
+            unit = 1.0 if s.magnitude == 1 else s.magnitude * 10.0**-s.digits
+        else:
+            unit = 10.0 ** -counts.get(line.per_month, 1)
+        return abs(parts - total) < 0.5 * unit + 1e-9 * abs(total)
+
+    def divides(line: CardLine) -> bool:
+        top, bottom = (shown(t.value, t.unit) for t in line.terms[:2])
+        digits = counts.get(line.per_month, 1)
+        return bool(bottom) and round(top / bottom, digits) == round(line.per_month, digits)
+
+    for _ in range(2):  # a division's decimals may ask a sum for more, once
+        for line in (x for x in lines if x.op == "+" and x.terms):
+            for extra in range(MORE_DIGITS + 1):
+                for v in (line.per_month, *(t.value for t in line.terms)):
+                    more(v, extra, line.unit)
+                if sum_adds(line):
+                    break
+        for line in lines:
+            if line.op != "/" or len(line.terms) != 2 or line.terms[1].unit != "currency":
+                continue
+            top, bottom = line.terms
+            before = {top.value: money[top.value], bottom.value: money[bottom.value]}
+            # The fewest decimals more, the divisor's first: it is in no sum.
+            for up, down in sorted(
+                ((u, d) for u in range(MORE_DIGITS + 1) for d in range(MORE_DIGITS + 1)),
+                key=lambda x: (x[0] + x[1], x[0]),
+            ):
+                money.update(before)
+                more(top.value, up, top.unit)
+                more(bottom.value, down, bottom.unit)
+                if divides(line):
+                    break
+            else:
+                money.update(before)
+    return RoleStyle(scale, money, counts)
+
+
+def card_style(card: PlanCard, role: str) -> RoleStyle:
+    """:func:`role_style` of one role of the card, in the card's locale."""
+    return role_style([x for x in card.lines if x.role == role], card.locale or _default(card))
+
+
+def line_text(
+    line: CardLine, currency: str, locale: str = "", style: RoleStyle | None = None
+) -> str:
     """A line's arithmetic, a month: "won deals 4.2 = revenue 126,000 RUB / deal value ...".
 
-    A sum of money is written in one scale for the total and its terms, so that it adds up.
+    ``style``: the role's (:func:`card_style`), so that a figure reads as in the month
+    column; by default the line's own. A sum is written with the decimals that make it
+    add up, a division of money with those that give its result.
     """
-    scale, digits = None, 1
-    if line.op == "+" and line.unit == "currency":
-        loc = locale or Scenario.default_locale(currency)
-        scale = sum_scale(line.per_month, [t.value for t in line.terms], loc)
-    elif line.op == "+":  # a sum of counts: decimals that add up too
-        digits = _adding_digits(line.per_month, [t.value for t in line.terms], 1.0, 1)
+    loc = locale or Scenario.default_locale(currency)
+    style = style or role_style([line], loc)
 
     def figure(value: float, unit: str) -> str:
         if unit == "count":
-            return f"{value:,.{digits}f}"
-        return _figure(value, unit, currency, locale, scale=scale)
+            return f"{value:,.{style.digits_of(value)}f}"
+        if unit == "factor":
+            return f"{value:.3g}"
+        return _figure(value, unit, currency, locale, scale=style.money_of(value))
 
     text = f"{line_label(line)} {figure(line.per_month, line.unit)}"
     if not line.op:
@@ -136,14 +266,17 @@ def line_text(line: CardLine, currency: str, locale: str = "") -> str:
 
 def quota_text(q: QuotaLine) -> str:
     """Today's quota beside the plan's, and whether the cap holds it."""
-    text = f"today {q.today} ({q.today_source}); recommended {q.recommended} ({_why(q)})"
+    text = (
+        f"{TODAYS_QUOTA} {q.today} ({q.today_source}); "
+        f"{RECOMMENDED_QUOTA} {q.recommended} ({_why(q)})"
+    )
     return text + (f"; {held_text(q)}" if q.held_by_cap else "")
 
 
 def _why(q: QuotaLine) -> str:
     if q.planned <= 0:
         return "the plan needs no dials of this role"
-    return f"the plan's {q.planned:.1f} rounded up"
+    return f"the {PLANNED_DIALS} {q.planned:.1f} rounded up"
 
 
 def held_text(q: QuotaLine) -> str:
@@ -174,7 +307,8 @@ def render_plan_card(card: PlanCard) -> Group | None:
         return None
     parts: list[object] = [
         f"[bold]{PLAN_CARD_TITLE}[/], design month {card.month}: {header_text(card)}; "
-        f"expected revenue {money(card.revenue_per_month, card.currency, card.locale)}"
+        "expected revenue "
+        f"{money(card.revenue_per_month, card.currency, card.locale, header_scale(card))}"
     ]
     for rc in card.roles:
         table = Table(
@@ -185,11 +319,12 @@ def render_plan_card(card: PlanCard) -> Group | None:
         )
         for col in ("", "a month", "a day at work", "a week", "how"):
             table.add_column(col, justify="right" if col.startswith("a ") else "left")
+        style = card_style(card, rc.role)
         for line in (x for x in card.lines if x.role == rc.role):
-            how = line_text(line, card.currency, card.locale).partition(" = ")[2]
+            how = line_text(line, card.currency, card.locale, style).partition(" = ")[2]
             table.add_row(
                 line_label(line) + (" *" if line.target else ""),
-                *_figures(line, card),
+                *_figures(line, card, style),
                 f"= {how}" if how else "",
             )
         parts.append(table)
@@ -215,40 +350,57 @@ def _default(card: PlanCard) -> str:
     return Scenario.default_locale(card.currency)
 
 
-def _figures(line: CardLine, card: PlanCard) -> tuple[str, str, str]:
-    """A line a month, a day at work and a week; money in one scale across the row."""
-    values = (line.per_month, line.per_person_day, line.per_person_week)
-    scale = None
+def _figures(line: CardLine, card: PlanCard, style: RoleStyle) -> tuple[str, str, str]:
+    """A line a month, a day at work and a week.
+
+    A month as the role's style writes it (the how column repeats it so); money a day
+    and a week each in its own scale (one amount of money in each of those columns).
+    """
     if line.unit == "currency":
-        scale = money_scale(values, card.locale or _default(card))
-    a, b, c = (_figure(v, line.unit, card.currency, card.locale, scale=scale) for v in values)
-    return a, b, c
+        month = style.money_of(line.per_month)
+        return (
+            _figure(line.per_month, line.unit, card.currency, card.locale, scale=month),
+            _figure(line.per_person_day, line.unit, card.currency, card.locale),
+            _figure(line.per_person_week, line.unit, card.currency, card.locale),
+        )
+    return (
+        f"{line.per_month:,.{style.digits_of(line.per_month)}f}",
+        _count(line.per_person_day),
+        _count(line.per_person_week),
+    )
 
 
 def role_rows(card: PlanCard, role: str) -> pd.DataFrame:
     """One role's card as display text: what, a month, a day at work, a week, how."""
     rows = []
+    style = card_style(card, role)
     for line in (x for x in card.lines if x.role == role):
         rows.append(
             {
                 "what": line_label(line) + (" *" if line.target else ""),
                 **dict(
-                    zip(("a month", "a day at work", "a week"), _figures(line, card), strict=True)
+                    zip(
+                        ("a month", "a day at work", "a week"),
+                        _figures(line, card, style),
+                        strict=True,
+                    )
                 ),
-                "how": line_text(line, card.currency, card.locale),
+                "how": line_text(line, card.currency, card.locale, style),
             }
         )
     return pd.DataFrame(rows)
 
 
 def quota_rows(card: PlanCard) -> pd.DataFrame:
-    """The call quotas as display text: role, today, recommended, why."""
+    """The call quotas as display text: role, today's quota, recommended quota, why."""
+    titles = {rc.role: rc.title for rc in card.roles}
     return pd.DataFrame(
         [
             {
-                "role": q.role,
-                "today": q.today,
-                "recommended": q.recommended,
+                "role": titles.get(q.role, q.role),
+                PLANNED_DIALS: f"{q.planned:.1f}",
+                RECOMMENDED_QUOTA: q.recommended,
+                TODAYS_QUOTA: q.today,
                 "why": f"{_why(q)}; {held_text(q)}" if q.held_by_cap else _why(q),
             }
             for q in card.quotas
@@ -258,15 +410,16 @@ def quota_rows(card: PlanCard) -> pd.DataFrame:
 
 def _quotas(card: PlanCard) -> Table:
     table = Table(title="Call quota: dials a day at work, per person", title_justify="left")
-    for col in ("role", "today", "recommended", "why"):
-        table.add_column(col, justify="right" if col in ("today", "recommended") else "left")
+    for col in ("role", PLANNED_DIALS, RECOMMENDED_QUOTA, TODAYS_QUOTA, "why"):
+        table.add_column(col, justify="left" if col in ("role", "why") else "right")
     titles = {rc.role: rc.title for rc in card.roles}  # the card's own titles, as above
     for q in card.quotas:
         why = _why(q)
         table.add_row(
             titles.get(q.role, q.role),
-            str(q.today),
+            f"{q.planned:.1f}",
             str(q.recommended),
+            str(q.today),
             f"{why}; {held_text(q)}" if q.held_by_cap else why,
         )
     return table
@@ -277,7 +430,7 @@ def plan_card_json(card: PlanCard) -> dict[str, Any]:
     data = dataclasses.asdict(card)
     data["header"] = header_text(card)
     for row, line in zip(data["lines"], card.lines, strict=True):
-        row["text"] = line_text(line, card.currency, card.locale)
+        row["text"] = line_text(line, card.currency, card.locale, card_style(card, line.role))
     for row, q in zip(data["quotas"], card.quotas, strict=True):
         row["text"] = quota_text(q)
     return data
@@ -314,13 +467,13 @@ def plan_card_frame(card: PlanCard) -> pd.DataFrame:
         rows.append(
             {
                 **{k: getattr(line, k) for k in CARD_COLUMNS if k != "text"},
-                "text": line_text(line, card.currency, card.locale),
+                "text": line_text(line, card.currency, card.locale, card_style(card, line.role)),
             }
         )
     for q in card.quotas:
-        rows.append(_row(q.role, "quota", "call quota today", day=q.today, text=quota_text(q)))
+        rows.append(_row(q.role, "quota", TODAYS_QUOTA, day=q.today, text=quota_text(q)))
         held = held_text(q) if q.held_by_cap else ""
-        rows.append(_row(q.role, "quota", "call quota recommended", day=q.recommended, text=held))
+        rows.append(_row(q.role, "quota", RECOMMENDED_QUOTA, day=q.recommended, text=held))
     return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
 
 

@@ -16,7 +16,18 @@ import pandas as pd
 from rich.console import Group
 from rich.table import Table
 
-from optimizer import Plan, PlanCard, PlanMode, VerifiedPlan, outcome_label, plan_card
+from optimizer import (
+    DIALS_DIGITS,
+    NAIVE_DIALS,
+    PLANNED_DIALS,
+    RECOMMENDED_QUOTA,
+    Plan,
+    PlanCard,
+    PlanMode,
+    VerifiedPlan,
+    outcome_label,
+    plan_card,
+)
 from sim import Diagnosis, format_chance, format_percent, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
@@ -101,23 +112,33 @@ def _levels(iterations: pd.DataFrame) -> list[str]:
 
 def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
     table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
-    for col in ("role", "people", "naive", "planned", "call quota", "simulated", "simulated util."):
+    cols = (
+        "role",
+        "people",
+        NAIVE_DIALS,
+        PLANNED_DIALS,
+        RECOMMENDED_QUOTA,
+        "simulated dials a day",
+        "simulated util.",
+    )
+    for col in cols:
         table.add_column(col, justify="left" if col == "role" else "right")
     for row in quotas.to_dict(orient="records"):
         table.add_row(
             title(str(row["role"]), scenario),
             str(row["people"]),
-            f"{row['naive_dials_per_day']:.0f}",
-            f"{row['planned_dials_per_day']:.1f}",
+            f"{row['naive_dials_per_day']:.{DIALS_DIGITS}f}",
+            f"{row['planned_dials_per_day']:.{DIALS_DIGITS}f}",
             str(row["quota_set"]),
-            f"{row['simulated_dials_per_day']:.1f}",
+            f"{row['simulated_dials_per_day']:.{DIALS_DIGITS}f}",
             # One figure with the diagnoses' "busy 46 %": whole percent.
             format_percent(float(row["simulated_utilisation"]), digits=0),
         )
     table.caption = (
-        "naive: available hours / average conversation, as practitioners do; planned: "
-        "what the plan needs; call quota: the one set (call_quota_per_day); simulated: "
-        "what the days allowed"
+        f"{NAIVE_DIALS}: available hours / average conversation, as practitioners do; "
+        f"{PLANNED_DIALS}: what the plan needs; {RECOMMENDED_QUOTA}: the {PLANNED_DIALS} "
+        "rounded up, the quota the verify loop set and simulated (the scenario's "
+        "call_quota_per_day is today's quota); simulated dials a day: what the days allowed"
     )
     return table
 

@@ -18,7 +18,9 @@ RETAIL = Path("scenarios/retail_bank.yaml")
 NBSP = "\xa0"
 # A line that ends inside a figure: a number, its unit on the next line ("163.3 / %",
 # "RUB / 1.33M", "1.33 / M").
-CUT = re.compile(r"(\d[\d.,]*\s*│?\s*\n[│ ]*(%|pp\b|min\b|days\b(?! present)|[KMB]\b|₽|млн|тыс))|RUB\s*\n")
+CUT = re.compile(
+    r"(\d[\d.,]*\s*│?\s*\n[│ ]*(%|pp\b|min\b|days\b(?! present)|[KMB]\b|₽|млн|тыс))|RUB\s*\n"
+)
 
 
 def _plain(text: str) -> str:

@@ -35,8 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def _closes(line: CardLine) -> float:
     """What the line's arithmetic gives."""
     values = [t.value for t in line.terms]
-    if line.op == "/":
-        return values[0] / values[1]
+    if line.op == "/":  # a / b / c ...: dials = conversations / each factor of a dial
+        out = values[0]
+        for v in values[1:]:
+            out /= v
+        return out
     if line.op == "x":
         return values[0] * values[1]
     return sum(values)
@@ -124,7 +127,10 @@ def test_hand_solved_card() -> None:
     conv = got["conversations", "conversations", "cold"]
     assert [t.value for t in conv.terms] == pytest.approx([25 * m, 0.5])
     dials = got["dials", "dials", "cold"]
-    assert [t.value for t in dials.terms] == pytest.approx([50 * m, 0.5])
+    # Conversations per dial 0.5 as its factors: connect x conversation x call-backs.
+    assert dials.terms[0].value == pytest.approx(50 * m)
+    connect, talk, backs = (t.value for t in dials.terms[1:])
+    assert connect * talk * backs == pytest.approx(0.5)
     (q,) = card.quotas
     # Today: policies.call_quota_per_day 30 x selling share 1; the plan's 100 / 3 = 33.3
     # rounded up; the cap 100 x 1 is far: the day holds the quota, not the cap.
@@ -133,8 +139,10 @@ def test_hand_solved_card() -> None:
     assert card.margin == 0.0
     # Money by Babel in EUR's usual locale (en_IE), compact: 108,696 is "€109K".
     assert header_text(card) == f"plan €{5000 * m / 1e3:.0f}K" == "plan €109K"
+    # One scale for the line's amounts, with the decimals that give its result as written:
+    # €108.7K / €1.0K = 108.7 (at €109K / €1K it would read 109.0).
     assert line_text(got["won", "won deals", ""], "EUR") == (
-        f"won deals, Deal {5 * m:,.1f} = revenue €{5000 * m / 1e3:.0f}K / deal value €1K"
+        f"won deals, Deal {5 * m:,.1f} = revenue €{5000 * m / 1e3:.1f}K / deal value €1.0K"
     )
     assert line_text(visit, "EUR") == (
         f"visit entries, Deal (in person) {12.5 * m:,.1f} = deals entering {25 * m:,.1f} x "
@@ -203,7 +211,7 @@ def test_card_table_holds_plan_lines_and_quotas() -> None:
     frame = plan_card_frame(plan_card(plan(sc), sc))
     assert frame["step"].iloc[0] == "plan"
     quotas = frame[frame["step"] == "quota"]
-    assert list(quotas["name"]) == ["call quota today", "call quota recommended"]
+    assert list(quotas["name"]) == ["today's quota", "recommended quota"]
     assert list(quotas["per_person_day"]) == [30, 34]
     assert frame["text"].str.len().gt(0).sum() >= len(frame) - 1
 
@@ -251,8 +259,9 @@ def test_dashboard_plan_page_shows_the_card(
     hows = [f for f in frames if "how" in f.columns]
     assert len(hows) == len(card.roles)
     assert any(str(t).startswith("won deals, Consumer loans ") for t in hows[-1]["how"])
-    quotas = next(f for f in frames if "recommended" in f.columns)
-    assert list(quotas["recommended"]) == [q.recommended for q in card.quotas]
+    quotas = next(f for f in frames if {"recommended quota", "why"} <= set(f.columns))
+    assert list(quotas["recommended quota"]) == [q.recommended for q in card.quotas]
+    assert list(quotas["today's quota"]) == [q.today for q in card.quotas]
 
 
 def test_card_lines_name_segments_channels_and_stages_in_words() -> None:

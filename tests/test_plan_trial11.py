@@ -85,8 +85,9 @@ def test_a_cap_is_named_as_the_user_wrote_it() -> None:
         ),
     )
     assert quota_text(q) == (
-        "today 6 (policies.call_quota_per_day x selling share); recommended 11 (the plan's "
-        "10.2 rounded up); held by the most a plan may ask on average, 10.2 = "
+        "today's quota 6 (policies.call_quota_per_day x selling share); recommended quota "
+        "11 (the planned dials a day 10.2 rounded up); held by the most a plan may ask on "
+        "average, 10.2 = "
         "policies.occupancy_cap 85 % x policies.max_calls_per_day 60 x selling share 20 %, "
         "not by the day; a day's quota of 11 stays within your policies.max_calls_per_day 60 "
         "x selling share 20 % = 12"

@@ -12,7 +12,19 @@ import streamlit as st
 from dashboard import charts, state, tables, ui
 from dashboard.names import humane, title
 from dashboard.plan_met import show_attainment, show_plan_met_tables
-from optimizer import InfeasiblePlanError, Plan, PlanCard, PlanMode, outcome_label, plan_card
+from optimizer import (
+    NAIVE_DIALS,
+    PLANNED_DIALS,
+    RECOMMENDED_QUOTA,
+    TODAYS_QUOTA,
+    InfeasiblePlanError,
+    Plan,
+    PlanCard,
+    PlanMode,
+    call_quotas,
+    outcome_label,
+    plan_card,
+)
 from sim import TeamsimError
 from sim.scenario import Scenario
 from teamsim.format import (
@@ -112,19 +124,25 @@ def _plan(plan: Plan, scenario: Scenario, key: str = "plan", card: PlanCard | No
              "People in each role today and in the plan; the plan stays within each "
              "role's range on the Scenario page.", key=f"{key}_headcount")  # fmt: skip
     st.subheader("Roles")
-    st.dataframe(tables.plan_roles(roles, plan.currency, scenario.money_locale),
+    set_quotas = call_quotas(plan, scenario)
+    st.dataframe(tables.plan_roles(roles, plan.currency, scenario.money_locale, set_quotas),
                  hide_index=True, width="stretch", key=f"{key}_roles")  # fmt: skip
     selling = roles[roles["naive_dials_per_day"] > 0]
     if not selling.empty:
         quotas = pd.DataFrame({
             "role": [title(str(r), scenario) for r in selling["role"]],
-            "naive": selling["naive_dials_per_day"],
-            "realistic (optimiser)": selling["dials_per_day"],
+            NAIVE_DIALS: selling["naive_dials_per_day"],
+            PLANNED_DIALS: selling["dials_per_day"],
+            RECOMMENDED_QUOTA: [set_quotas[r].recommended if r in set_quotas else None
+                                for r in selling["role"]],
+            TODAYS_QUOTA: [set_quotas[r].today if r in set_quotas else None
+                           for r in selling["role"]],
         })  # fmt: skip
         ui.chart(charts.quotas(quotas),
-                 "Naive: the hours left divided by a call's length, as quotas are often "
-                 "set. Realistic: what fits beside meetings, deal work, duties and "
-                 "absences.", key=f"{key}_quotas")  # fmt: skip
+                 f"{NAIVE_DIALS}: the hours left divided by a call's length, as quotas are "
+                 f"often set. {PLANNED_DIALS}: what fits beside meetings, deal work, duties "
+                 f"and absences; {RECOMMENDED_QUOTA}: that rounded up; {TODAYS_QUOTA}: the "
+                 "scenario's call_quota_per_day.", key=f"{key}_quotas")  # fmt: skip
     if plan.services:
         st.subheader(SERVICE_TITLE)
         st.dataframe(tables.plan_services(plan, scenario), hide_index=True, width="stretch",
@@ -382,11 +400,13 @@ def show_verified(
     if not dialling.empty:
         ui.chart(charts.quotas(pd.DataFrame({
             "role": [title(str(r), scenario) for r in dialling["role"]],
-            "naive": dialling["naive_dials_per_day"],
-            "optimiser": dialling["planned_dials_per_day"],
-            "simulated": dialling["simulated_dials_per_day"],
+            NAIVE_DIALS: dialling["naive_dials_per_day"],
+            PLANNED_DIALS: dialling["planned_dials_per_day"],
+            RECOMMENDED_QUOTA: dialling["quota_set"],
+            "simulated dials a day": dialling["simulated_dials_per_day"],
         })), "Dials a day per person of each role that dials (roles that never dial left "
-             "out): the naive quota, the optimiser's, and what the simulated days allowed.",
+             "out): the naive estimate, the plan's, the quota set and what the simulated "
+             "days allowed.",
              key=f"{key}_quotas")  # fmt: skip
     st.subheader("Iterations")
     st.dataframe(_iterations(iterations, scenario), hide_index=True, width="stretch")

@@ -12,7 +12,20 @@ from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from optimizer import Plan, PlanCard, PlanMode, plan, plan_card, verify
+from optimizer import (
+    DIALS_DIGITS,
+    NAIVE_DIALS,
+    PLANNED_DIALS,
+    RECOMMENDED_QUOTA,
+    TODAYS_QUOTA,
+    Plan,
+    PlanCard,
+    PlanMode,
+    call_quotas,
+    plan,
+    plan_card,
+    verify,
+)
 from sim import Executor, title
 from sim.scenario import Scenario
 from teamsim.commands.options import (
@@ -27,19 +40,22 @@ from teamsim.commands.options import (
 )
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
+from teamsim.export import iterations_titled
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     SERVICE_CAPTION,
     SERVICE_TITLE,
+    MoneyScale,
     expected_outcome,
     fmt_value,
     format_money_column,
     format_percent,
     marginal_cells,
+    money_scale,
     service_rows,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_card_view import header_text, plan_card_json, render_plan_card
+from teamsim.plan_card_view import header_scale, header_text, plan_card_json, render_plan_card
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
 from teamsim.progress import replication_progress
 from teamsim.store import Store
@@ -180,7 +196,10 @@ def _verify(
                 "reason": verified.reason,
                 "run_id": run_id,
                 "plan": verified_plan_json(verified.final.plan, card),
-                "iterations": verified.iterations_table().to_dict(orient="records"),
+                # Role titles in the worded columns, as the terminal and the store read.
+                "iterations": iterations_titled(verified.iterations_table(), sc).to_dict(
+                    orient="records"
+                ),
                 "quotas": verified.quotas_table().to_dict(orient="records"),
                 "plan_card": plan_card_json(card),
                 **plan_met_json(final),
@@ -250,8 +269,8 @@ def render(
     return Group(*parts)  # type: ignore[arg-type]
 
 
-def _money(x: float, cur: str, locale: str = "") -> str:
-    return fmt_value(x, "currency", cur, locale=locale or None)
+def _money(x: float, cur: str, locale: str = "", scale: MoneyScale | None = None) -> str:
+    return fmt_value(x, "currency", cur, locale=locale or None, scale=scale)
 
 
 def _head(
@@ -264,6 +283,14 @@ def _head(
     scenario's and the margin it was sized with is said apart.
     """
     cur = result.currency
+    # The plan and the expected revenue in one scale, the card header's (header_scale);
+    # the team cost, a clause of its own, in its own.
+    said_amounts = [result.plan_per_month, result.revenue_per_month]
+    one = (
+        header_scale(card)
+        if card is not None
+        else money_scale(said_amounts, loc or Scenario.default_locale(cur))
+    )
     cost = f"team cost {_money(result.cost_per_month, cur, loc)} a month" + (
         f" (budget {_money(result.budget, cur, loc)})" if result.budget is not None else ""
     )
@@ -274,12 +301,14 @@ def _head(
         lines.append(f"{_sentence(expected_outcome(result, card, sc))}; {cost}")
     else:
         said = (
-            f"plan {_money(result.plan_per_month, cur, loc)}" if card is None else header_text(card)
+            f"plan {_money(result.plan_per_month, cur, loc, one)}"
+            if card is None
+            else header_text(card, one)
         )
         design = card.design if card is not None and card.design else "the highest plan"
         lines.append(
             f"Design month {result.month} ({design}): {said}; expected revenue "
-            f"{_money(result.revenue_per_month, cur, loc)}, {cost}"
+            f"{_money(result.revenue_per_month, cur, loc, one)}, {cost}"
         )
         lines.append(_sentence(expected_outcome(result, card, sc)))
     # The design month's people and season, when unlike a plain month (issue 12).
@@ -319,9 +348,12 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
         "cost a month",
         "busy h/wk",
         "planned util.",
-        "planned",
-        "naive",
+        PLANNED_DIALS,
+        RECOMMENDED_QUOTA,
+        TODAYS_QUOTA,
+        NAIVE_DIALS,
     )
+    quotas = call_quotas(result, sc) if sc is not None else {}
     grid = Grid(
         title="Roles and call targets (dials a day at work)",
         key="role",
@@ -337,8 +369,10 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
                 cost,
                 f"{r.hours_per_week:.1f}",
                 format_percent(r.utilisation, digits=0),
-                f"{r.dials_per_day:.1f}" if r.naive_dials_per_day else "",
-                f"{r.naive_dials_per_day:.0f}" if r.naive_dials_per_day else "",
+                f"{r.dials_per_day:.{DIALS_DIGITS}f}" if r.naive_dials_per_day else "",
+                str(quotas[r.role].recommended) if r.role in quotas else "",
+                str(quotas[r.role].today) if r.role in quotas else "",
+                f"{r.naive_dials_per_day:.{DIALS_DIGITS}f}" if r.naive_dials_per_day else "",
             ],
         )
     return FittedGrid(grid)

@@ -46,7 +46,7 @@ from teamsim.diagnose_view import (
     run_diagnoses,
 )
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import with_dates, write_tables
+from teamsim.export import exported, kpis_reported, write_tables
 from teamsim.format import MoneyScale, fmt_minutes, format_money, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
@@ -317,7 +317,7 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
 
 def _write(result: SimResult, out_dir: Path, fmt: FormatChoice) -> list[Path]:
     # Dates beside the day, week, month and minute columns, as `runs export` writes them.
-    tables = {n: with_dates(f, result.scenario) for n, f in result.tables().items()}
+    tables = {n: exported(f, result.scenario) for n, f in result.tables().items()}
     written = write_tables(tables, out_dir, (fmt.value,))
     meta = out_dir / "run.json"
     try:
@@ -374,7 +374,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
     return {
         **_meta(result),
-        "kpis": _records(result.kpis),
+        "kpis": _records(kpis_reported(result.kpis)),
         **plan_met_json(result),
         "dials_by_role": dials_json(result),
         "diagnoses": diagnoses_json(run_diagnoses(result)),
