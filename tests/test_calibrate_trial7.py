@@ -92,3 +92,36 @@ def test_the_flow_of_a_quarter_is_counted_over_its_created_dates(tmp_path: Path)
     flow = scenario["channels"]["demo_requests"]
     assert list(flow) and "leads_per_week" in flow
     assert abs(flow["leads_per_week"] - 7.0) < 1e-9
+
+
+def test_a_partial_export_keeps_the_flow_of_the_segments_it_does_not_cover(
+    tmp_path: Path,
+) -> None:
+    raw = _quarter()
+    raw["segment"] = "smb_new_business"
+    raw["channel"] = "marketing_leads"
+    path = tmp_path / "deals.csv"
+    raw.to_csv(path, index=False)
+    out = tmp_path / "out.yaml"
+    base_path = ROOT / "scenarios" / "b2b_smb.yaml"
+    result = runner.invoke(
+        app,
+        ["calibrate", "--deals", str(path), "--base", str(base_path), "-o", str(out)],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    text = _words(result.output)
+    warning = (
+        "the file has no deals of smb_core, smb_expansion (only of smb_new_business): those "
+        "segments' flows and conversions keep the base's values"
+    )
+    assert text.count(warning) == 1
+    base = yaml.safe_load(base_path.read_text())["channels"]
+    written = out.read_text()
+    scenario = yaml.safe_load(written)["channels"]
+    # demo_requests feeds smb_core only: its flow is the base's, not 0
+    demo = scenario["demo_requests"]["requests_per_day"]
+    assert demo == base["demo_requests"]["requests_per_day"] and demo > 0
+    assert "flow 0 fitted" not in written
+    assert "not calibrated: assumption kept (no deals of smb_core in the file)" in written
+    assert "(no deals of smb_expansion in the file)" in written
