@@ -125,3 +125,54 @@ def test_a_partial_export_keeps_the_flow_of_the_segments_it_does_not_cover(
     assert "flow 0 fitted" not in written
     assert "not calibrated: assumption kept (no deals of smb_core in the file)" in written
     assert "(no deals of smb_expansion in the file)" in written
+
+
+def test_the_booking_check_names_the_channel_whose_bookings_join_no_deal(
+    tmp_path: Path,
+) -> None:
+    deals = _quarter()
+    deals["segment"] = "smb_new_business"
+    deals["channel"] = "marketing_leads"
+    deals.loc[0, "channel"] = "cold_list"  # one deal of the cold list
+    rows = []
+    for i in range(91):
+        day = (dt.date(2027, 1, 4) + dt.timedelta(days=i)).isoformat()
+        for channel in ("marketing_leads", "cold_list"):
+            for kind, count in (("dial", 40), ("connect", 10), ("conversation", 3), ("booking", 1)):
+                rows.append(
+                    {
+                        "person": "sdr.01",
+                        "date": day,
+                        "kind": kind,
+                        "channel": channel,
+                        "count": count,
+                    }
+                )
+    deals_path, acts_path = tmp_path / "deals.csv", tmp_path / "activities.csv"
+    deals.to_csv(deals_path, index=False)
+    pd.DataFrame(rows).to_csv(acts_path, index=False)
+    result = runner.invoke(
+        app,
+        [
+            "calibrate",
+            "--deals",
+            str(deals_path),
+            "--activities",
+            str(acts_path),
+            "--base",
+            str(ROOT / "scenarios" / "b2b_smb.yaml"),
+            "-o",
+            str(tmp_path / "o.yaml"),
+        ],
+        env={"COLUMNS": "400"},
+    )
+    assert result.exit_code == 0, result.output
+    text = _words(result.output)
+    # cold_list: 91 bookings of 273 conversations (33.3 %), but 1 deal (0.4 %)
+    assert (
+        "calls.lead_given_conversation: on channel cold_list, 91 bookings of 273 "
+        "conversations logged (33.3 %" in text
+    )
+    assert "but 1 deal created from cold_list for its 273 conversations (0.4 %" in text
+    # marketing_leads: 91 bookings and 90 deals of 273 conversations agree
+    assert "on channel marketing_leads" not in text
