@@ -312,7 +312,8 @@ class _Table:
         self.cells_problem(
             bad,
             canonical,
-            f"'{{value}}' is not a number ({_NUMBER_EXPECTED})",
+            f"'{{value}}' is not a number ({_NUMBER_EXPECTED})"
+            + ("" if negative_drops else "; the row is kept without a value"),
             leave_out=negative_drops,
         )
         negative = (values < 0).to_numpy()

@@ -176,3 +176,15 @@ def test_the_booking_check_names_the_channel_whose_bookings_join_no_deal(
     assert "but 1 deal created from cold_list for its 273 conversations (0.4 %" in text
     # marketing_leads: 91 bookings and 90 deals of 273 conversations agree
     assert "on channel marketing_leads" not in text
+
+
+def test_an_amount_that_is_not_a_number_says_the_row_is_kept() -> None:
+    raw = _quarter(3)
+    raw.loc[1, "value"] = "n/a"  # file row 3
+    table, problems, dropped = normalise(Kind.DEALS, raw, source="deals.csv")
+    assert table is not None and len(table) == 3 and dropped == 0
+    assert [f"{p.source}:{p.row}: {p.column}: {p.message}" for p in problems] == [
+        "deals.csv:3: value: 'n/a' is not a number (expected a number such as 12000.50, "
+        "12 000,50, 12,000.50 or $1,200); the row is kept without a value"
+    ]
+    assert pd.isna(table["value"][1])
