@@ -94,10 +94,14 @@ def match_cold_flow(
         dial = dial_economics(current, cid)
         rate = dial.leads / dial.conversations if dial.conversations > 0 else 0.0
         matched = min(1.0, max(_NO_LEADS_RATE, rate * observed / simulated))
+        own = getattr(current.channels[cid], "lead_given_conversation", None) is not None
+        source = f"channels.{cid}" if own else "calls"
         note = (
             f"matched: {count} deals created in {months:.1f} months ({observed:.1f} a month) "
-            f"against {simulated:.1f} simulated at a booking rate of {percent(rate)}; the booking "
-            "rate takes the difference (no activities file: dials and connects not measured)"
+            f"against {simulated:.1f} deals a month simulated at a booking rate of "
+            f"{percent(rate)} (the simulated scenario's {source}.lead_given_conversation: "
+            "leads a conversation); the booking rate takes the difference (no activities "
+            "file: dials and connects not measured)"
         )
         fits.append(Fit(("channels", cid, FIELD), matched, n=count, low=None, high=None, note=note))
     return dataclasses.replace(calibration, fits=tuple(fits))

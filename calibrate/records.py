@@ -312,7 +312,8 @@ class _Table:
         self.cells_problem(
             bad,
             canonical,
-            f"'{{value}}' is not a number ({_NUMBER_EXPECTED})",
+            f"'{{value}}' is not a number ({_NUMBER_EXPECTED})"
+            + ("" if negative_drops else "; the row is kept without a value"),
             leave_out=negative_drops,
         )
         negative = (values < 0).to_numpy()
@@ -1392,6 +1393,35 @@ def _stray_tail(days: np.ndarray) -> int:
     return best
 
 
+def _apart_from_the_rest(closed: np.ndarray, end: np.datetime64) -> np.ndarray:
+    """Which closed dates lie in a stray tail after the file's other dates (:func:`_stray_tail`).
+
+    An export filtered by created date (deals created in one quarter, with their real
+    closed dates) holds closed dates well after its latest created date: they come
+    steadily, a few a week, as the quarter's deals close, and are legitimate. Only a
+    closed date apart from every earlier date of the file (the created or logged dates up
+    to ``end`` and the other closed dates) by a stray gap is a slip.
+    """
+    valid = ~np.isnat(closed)
+    later = closed[valid & (closed > end)].astype(np.int64)
+    out = np.zeros(len(closed), dtype=bool)
+    if not len(later):
+        return out
+    days = np.sort(np.concatenate([[int(end.astype(np.int64))], later]))
+    # the end stands for the body before it: its gaps are judged against the later ones
+    gaps = np.diff(days)
+    cut = None
+    for i, gap in enumerate(gaps):
+        before = gaps[:i].max() if i else 0
+        if gap > STRAY_GAP_DAYS and gap > STRAY_GAP_FACTOR * before:
+            cut = days[i + 1]
+            break
+    if cut is None:
+        return out
+    out[valid] = closed[valid].astype(np.int64) >= cut
+    return out
+
+
 def _outside_the_export(
     tables: dict[Kind, pd.DataFrame], left: dict[str, int], sources: Mapping[Kind, str]
 ) -> list[RowProblem]:
@@ -1467,6 +1497,7 @@ def _outside_the_export(
         quantile = float(np.quantile(cycles, CYCLE_QUANTILE)) if len(cycles) else 0.0
         margin = max(STRAY_GAP_DAYS, int(np.ceil(quantile)))
         beyond = ~np.isnat(closed) & (closed > end + np.timedelta64(margin, "D"))
+        beyond &= _apart_from_the_rest(closed, end)
         for late_row in np.flatnonzero(beyond & ~drop[Kind.DEALS]):
             message = (
                 f"closed {closed[late_row]} is after the export's end {end} (the latest date a "

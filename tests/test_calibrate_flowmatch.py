@@ -42,6 +42,10 @@ def test_a_cold_list_books_as_many_leads_as_the_records(tmp_path: Path) -> None:
     matched = [f for f in outcome.calibration.fits if f.path == ("channels", "cold_list",
                "lead_given_conversation")]  # fmt: skip
     assert len(matched) == 1 and matched[0].note.startswith("matched: ")
+    assert " deals a month simulated at a booking rate of " in matched[0].note
+    assert "(the simulated scenario's channels.cold_list.lead_given_conversation: leads a" in (
+        matched[0].note
+    )
     # The list connects at a third of the truth, so the booking rate must rise about
     # threefold over the scenario's (0.33 in calls) to bring in the records' leads.
     assert matched[0].value > 0.6

@@ -1,8 +1,9 @@
 """The flow of new deals: leads a week, a working day or a month per channel of the base.
 
-Counted from the deals created over the records' period (first created to the last date
-seen), so that a scenario calibrated from a deals export alone brings in as many leads as
-the team had. By the channel's kind (sim.scenario.market, sim.rules.calls):
+Counted from the deals created over the days they were created in (first created date to
+the last, :func:`creation_window`), so that a scenario calibrated from a deals export alone
+brings in as many leads as the team had. By the channel's kind (sim.scenario.market,
+sim.rules.calls):
 
 - referral: ``leads_per_week`` = deals / weeks;
 - inbound: ``requests_per_day`` = deals a working day / ``lead_share`` (the share of
@@ -14,7 +15,8 @@ the team had. By the channel's kind (sim.scenario.market, sim.rules.calls):
 
 Intervals: the exact Poisson interval of the count (Garwood), divided like the count.
 A channel of the base no deal of the file comes from gets a flow of 0 when the file names
-channels (the note says so), and keeps the base's when it names none.
+channels (the note says so), and keeps the base's when it names none, or when no deal of
+the file is of a segment it feeds (a partial export: warned once, naming the segments).
 
 Deals that look filtered by status (calibrate.records.filtered_export: closed deals all
 won or all lost, or none closed among MIN_CLOSED or more) are not every deal that came
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from calibrate.contract import Fit, Status
+import pandas as pd
+
+from calibrate.contract import Fit, RowProblem, Status
 from calibrate.fit.common import Deals, Findings, fmt, poisson_interval, span, working_days
 from calibrate.records import filtered_export
 from calibrate.words import counted
@@ -77,6 +81,40 @@ def _no_flow_kept(deals: Deals, base: Scenario, cid: str) -> str | None:
     return None
 
 
+def creation_window(deals: Deals) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The days the deals were created over: the first created date to the last.
+
+    A count of deals created is a flow over the days they were created in, not over the
+    records' whole period: an export filtered by created date (deals created in Q1 with
+    their real closed dates, some in June) would otherwise spread a quarter's deals over
+    half a year. A snapshot's last created date is its last working day's.
+    """
+    created = deals.table["created"]
+    return pd.Timestamp(created.min()), pd.Timestamp(created.max())
+
+
+def _uncovered(deals: Deals, base: Scenario, out: Findings) -> list[str]:
+    """The base's segments no deal of the file is of, warned once (a partial export).
+
+    Their channels' flows are not fitted (a flow of 0 would close them): the base's stay.
+    """
+    covered = set(deals.table["seg"])
+    missing = [sid for sid in base.segments if sid not in covered]
+    if missing and covered:
+        source = str(deals.table.attrs.get("source", "deals"))
+        out.warnings.append(
+            RowProblem(
+                source,
+                None,
+                None,
+                f"the file has no deals of {', '.join(missing)} (only of "
+                f"{', '.join(sid for sid in base.segments if sid in covered)}): those "
+                "segments' flows and conversions keep the base's values",
+            )
+        )
+    return missing
+
+
 def filtered(deals: Deals) -> str | None:
     """Why the deals created are not the flow of new deals (None: they are), in words."""
     status = deals.table["status"]
@@ -125,6 +163,7 @@ def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: 
     (:func:`with_call_rates`), which a warm pool's leads a contact used are read at.
     """
     one_sided = None if deals is None else filtered(deals)
+    uncovered = [] if deals is None else _uncovered(deals, base, out)
     for cid, ch in base.channels.items():
         field = {
             "referral": "leads_per_week",
@@ -151,12 +190,18 @@ def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: 
             # told from its deals; a flow of 0 for the others would be a guess.
             out.keep(path, "the deals name no channel of the base: map one with --column channel=")
             continue
-        first, last = deals.table["created"].min(), deals.last_date
+        first, last = creation_window(deals)
         days = (last - first).days + 1
         count = int((deals.table["chan"] == cid).sum())
         low, high = poisson_interval(count)
         what = f"{counted(count, 'deal')} created in {counted(days, 'day')}"
         if count == 0:
+            fed = [sid for sid, seg in base.segments.items() if cid in seg.channels]
+            bare = [sid for sid in fed if sid not in uncovered]
+            if fed and not bare:
+                # A partial export (some segments only) says nothing of the others' flow.
+                out.keep(path, f"no deals of {' or '.join(fed)} in the file")
+                continue
             why = _no_flow_kept(deals, base, cid)
             if why is not None:
                 out.keep(path, why)
