@@ -1,23 +1,67 @@
-"""``optimizer.plan_hiring``: who to hire in which month, least cost meeting every month's plan.
+"""``optimizer.plan_hiring``: who to hire in which month, and what each month then brings.
 
-Issue 12, stage S11 (docs/dev/hiring_plan.md, section 5): one round of the hiring model
-(optimizer.hiring_model), solved and read back. The fixed point over the team-dependent
-coefficients, budgets, the revenue and margin objectives and the explanation of an
-infeasible calendar by month come in stage S12.
+Issue 12, stages S11 and S12 (docs/dev/hiring_plan.md, section 5). The hiring model
+(optimizer.hiring_model) evaluates the team-dependent coefficients (a lead's ramp share,
+referral splits, pool shares) at a calendar; ``plan_hiring`` solves it round after round
+at the previous round's calendar until the calendar repeats, as plain plan's sizing does
+(optimizer.planner._sizing). On a cycle it keeps the element-wise larger calendar and no
+fewer hires than it, then checks that calendar at its own coefficients. An impossible
+plan is explained by month (optimizer.hiring_elastic).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulp
 
-from optimizer.errors import InfeasiblePlanError
-from optimizer.hiring_model import HiringModel, build_hiring
+from optimizer.extract import _limit, family_of
+from optimizer.hiring_elastic import explain_hiring
+from optimizer.hiring_model import (
+    BUDGET_PERIODS,
+    OBJECTIVES,
+    Calendar,
+    HiringModel,
+    build_hiring,
+    suffix,
+)
+from optimizer.hiring_rates import HiringRates, hiring_rates
 from optimizer.model import value
-from optimizer.solve import Infeasible, solve
+from optimizer.solve import Infeasible, slack, solve
 from optimizer.solvers import make_solver, solver_name
+from optimizer.team import Unit
+from sim.money import format_money
+from sim.names import title
 from sim.scenario import Scenario
+
+# Rounds of the fixed point over the calendar, as plain plan's sizing (planner.MAX_ROUNDS).
+MAX_ROUNDS = 6
+
+# Rows that are definitions or balances, always tight: not limits worth showing.
+_BALANCES = (
+    "busy",
+    "leads",
+    "inbound",
+    "seats",
+    "ramp_share",
+    "in_turn",
+    "warm_first",
+    "pool_used",
+    "fair_hi",
+    "fair_lo",
+)
+
+
+@dataclass(frozen=True)
+class HiringLimit:
+    """A limit with no room left, in the months where it binds."""
+
+    family: str  # plan, budget, capacity, calls_cap, headcount_max, ramp, span, pool, ...
+    subject: str  # the role, channel, or "plan" / "budget" / a year
+    months: tuple[str, ...]  # month labels where it binds
+    text: str
 
 
 @dataclass(frozen=True)
@@ -26,9 +70,10 @@ class HiringPlan:
 
     ``hires``: (role, month label) -> people starting on that month's hire date (only
     months with a hire). ``headcount``: (role, month label) -> people in seat, a mean over
-    the month's working days in the horizon. ``revenue`` and ``cost``: month label ->
-    expected revenue closed in the month and the team's cost (scenario currency).
-    ``plan``: the counted months' revenue plans.
+    the month's working days in the horizon. ``revenue``, ``margin`` and ``cost``: month
+    label -> expected revenue and gross margin closed in the month and the team's cost
+    (scenario currency). ``plan``: the counted months' revenue plans. ``rounds``: solves
+    of the fixed point. ``limits``: what binds, by month.
     """
 
     months: tuple[str, ...]
@@ -40,47 +85,209 @@ class HiringPlan:
     hire_dates: dict[str, str]  # month label -> ISO date a hire of that month starts
     solver: str
     notes: tuple[str, ...] = ()
+    margin: dict[str, float] | None = None
+    objective: str = "cost"
+    budget: float | None = None
+    budget_period: str = "month"
+    rounds: int = 1
+    limits: tuple[HiringLimit, ...] = ()
 
     @property
     def total_cost(self) -> float:
         """The team's cost over the horizon."""
         return sum(self.cost.values())
 
+    @property
+    def counted_revenue(self) -> float:
+        """Expected revenue closed in the counted months (what the revenue objective maximises)."""
+        return sum(self.revenue[m] for m in self.plan)
+
     def hires_of(self, role: str) -> dict[str, int]:
         """A role's hires by month label."""
         return {m: n for (r, m), n in self.hires.items() if r == role}
 
 
-def plan_hiring(scenario: Scenario, *, solver: str | None = None) -> HiringPlan:
-    """The least-cost hiring calendar that meets every counted month's plan (one round).
+def plan_hiring(
+    scenario: Scenario,
+    *,
+    objective: str = "cost",
+    budget: float | None = None,
+    budget_period: str = "month",
+    solver: str | None = None,
+    explain: bool = True,
+) -> HiringPlan:
+    """The hiring calendar of a scenario.
+
+    Args:
+        scenario: The scenario.
+        objective: "cost": least cost meeting every counted month's plan; "revenue" or
+            "margin": most revenue (gross margin) closed in the counted months within
+            ``budget``, which they need.
+        budget: Most team cost a month or a calendar year (``budget_period``), scenario
+            currency; pro rata for a partial month or year inside the horizon.
+        budget_period: "month" or "year".
+        solver: "cbc" (default) or "highs".
+        explain: Explain an impossible plan by month (a few more LP solves).
 
     Raises:
-        InfeasiblePlanError: No calendar within the headcount ranges meets the plan.
+        ValueError: An unknown objective or period, a budget not above 0, a revenue or
+            margin objective without a budget, or a margin objective on a segment with
+            no ``gross_margin``.
+        InfeasiblePlanError: No calendar within the limits; it says which month and limit.
         PlanError: The solver found no optimal calendar.
     """
+    _check(scenario, objective, budget, budget_period)
     lp_solver = make_solver(solver)
-    hm = build_hiring(scenario)
+    hr = hiring_rates(scenario)
+    options = Options(objective, budget, budget_period)
+
+    leads: dict[tuple[str, str, int], float] = {}
+
+    def solved(prev: Calendar, floor: Calendar | None = None) -> HiringModel:
+        hm = options.build(scenario, hr, prev, floor=floor, deals_prev=leads)
+        try:
+            solve(hm.problem, lp_solver)
+        except Infeasible:
+            raise explain_hiring(
+                scenario,
+                hr,
+                lp_solver,
+                prev,
+                objective=objective,
+                budget=budget,
+                budget_period=budget_period,
+                brief=not explain,
+            ) from None
+        return hm
+
+    prev: Calendar = {}
+    seen: list[Calendar] = []
+    rounds = 0
+    notes: list[str] = []
+    while True:
+        hm = solved(prev)
+        rounds += 1
+        found = calendar_of(hm)
+        if found == prev:
+            break
+        if found in seen or rounds >= MAX_ROUNDS:
+            cycle = [*seen[seen.index(found) :], prev] if found in seen else [prev, found]
+            larger = larger_calendar(cycle)
+            # As plain plan: the larger calendar's rules, and (least cost, no budget to
+            # keep) no fewer hires than it, so the calendar is the one its rules are for.
+            floor = larger if objective == "cost" and budget is None else None
+            hm = solved(larger, floor)
+            rounds += 1
+            found = calendar_of(hm)
+            if found != larger and not meets(scenario, hr, found, lp_solver, options):
+                hm = solved(found, found if floor is not None else None)
+                rounds += 1
+                notes.append(
+                    f"The calendar did not settle in {rounds - 1} rounds; one more round at "
+                    "its own ramp shares."
+                )
+            what = "a cycle" if found in seen else f"no repeat in {MAX_ROUNDS} rounds"
+            notes.append(
+                f"The calendar's ramp shares came to {what}; the larger calendar's were kept."
+            )
+            break
+        seen.append(prev)
+        prev = found
+        leads = {key: value(var) for key, var in hm.deals.items()}
+    hm.notes.extend(notes)
+    return extract_hiring(hm, lp_solver, rounds=rounds)
+
+
+def _check(sc: Scenario, objective: str, budget: float | None, period: str) -> None:
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
+    if period not in BUDGET_PERIODS:
+        raise ValueError(
+            f"budget_period must be one of {', '.join(BUDGET_PERIODS)}, got {period!r}"
+        )
+    if budget is not None and not budget > 0:
+        raise ValueError(f"budget must be above 0 ({sc.currency} a {period}), got {budget}")
+    if objective != "cost" and budget is None:
+        raise ValueError(
+            f"objective {objective!r} is the most {objective} within a budget: give a budget "
+            f"({sc.currency} a month or a year)"
+        )
+    if objective == "margin":
+        missing = [sid for sid, seg in sc.segments.items() if seg.gross_margin is None]
+        if missing:
+            fields = ", ".join(f"segments.{sid}.gross_margin" for sid in missing)
+            raise ValueError(f"objective 'margin' needs {fields}")
+
+
+def calendar_of(hm: HiringModel) -> dict[tuple[str, int], int]:
+    """The hires of a solved model: (role, month index) -> people, months with a hire only."""
+    return {key: round(value(h)) for key, h in hm.hires.items() if round(value(h))}
+
+
+def larger_calendar(calendars: list[Calendar]) -> dict[tuple[str, int], int]:
+    """The element-wise larger of calendars: most hires of each role in each month."""
+    out: dict[tuple[str, int], int] = {}
+    for cal in calendars:
+        for key, n in cal.items():
+            out[key] = max(out.get(key, 0), n)
+    return {k: n for k, n in out.items() if n}
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a hiring plan is asked for: its objective and budget."""
+
+    objective: str
+    budget: float | None
+    budget_period: str
+
+    def build(
+        self,
+        sc: Scenario,
+        hr: HiringRates,
+        prev: Calendar,
+        *,
+        floor: Calendar | None = None,
+        fixed: Calendar | None = None,
+        deals_prev: Mapping[tuple[str, str, int], float] | None = None,
+    ) -> HiringModel:
+        """The hiring model for these options at a calendar."""
+        return build_hiring(
+            sc,
+            hr,
+            calendar_prev=prev,
+            deals_prev=deals_prev,
+            floor=floor,
+            fixed=fixed,
+            objective=self.objective,
+            budget=self.budget,
+            budget_period=self.budget_period,
+        )
+
+
+def meets(
+    sc: Scenario, hr: HiringRates, calendar: Calendar, solver: pulp.LpSolver, options: Options
+) -> bool:
+    """Whether a calendar, at its own ramp shares, meets every limit (plan rows included)."""
+    hm = options.build(sc, hr, calendar, fixed=calendar)
     try:
-        solve(hm.problem, lp_solver)
+        solve(hm.problem, solver)
     except Infeasible:
-        raise InfeasiblePlanError(
-            "No hiring calendar within the headcount ranges meets every counted month's "
-            "plan; the explanation by month comes with the next stage (issue 12, S12).",
-            (),
-        ) from None
-    return extract_hiring(hm, lp_solver)
+        return False
+    return True
 
 
 def _money(terms: dict[pulp.LpVariable, float]) -> float:
     return float(sum(c * value(v) for v, c in terms.items()))
 
 
-def extract_hiring(hm: HiringModel, solver: pulp.LpSolver) -> HiringPlan:
+def extract_hiring(hm: HiringModel, solver: pulp.LpSolver, *, rounds: int = 1) -> HiringPlan:
     """Read a solved hiring model back as a :class:`HiringPlan`."""
     labels = tuple(m.label for m in hm.hr.months)
     hires = {
         (rid, labels[t]): round(value(h)) for (rid, t), h in hm.hires.items() if round(value(h))
     }
+    margins = any(seg.gross_margin is not None for seg in hm.scenario.segments.values())
     return HiringPlan(
         months=labels,
         hires=hires,
@@ -91,4 +298,85 @@ def extract_hiring(hm: HiringModel, solver: pulp.LpSolver) -> HiringPlan:
         hire_dates={m.label: m.hire_date.isoformat() for m in hm.hr.months},
         solver=solver_name(solver),
         notes=tuple(hm.notes),
+        margin=(
+            {labels[t]: _money(hm.margin.get(t, {})) for t in range(len(labels))}
+            if margins
+            else None
+        ),
+        objective=hm.objective,
+        budget=hm.budget,
+        budget_period=hm.budget_period,
+        rounds=rounds,
+        limits=hiring_limits(hm),
     )
+
+
+def _split(name: str) -> tuple[str, str, int]:
+    """A row name as (family, subject, month index); month -1 for a year's budget."""
+    if name.startswith("budget_y"):
+        return "budget", name[len("budget_y") :], -1
+    base, _, month = name.rpartition("_m")
+    t = int(month)
+    if base == "plan":
+        return "plan", "plan", t
+    for family in ("ramp_share", "ramp", "seats", "headcount_max", "headcount_min"):
+        if base.startswith(family + "_"):
+            return family, base[len(family) + 1 :], t
+    family, subject = family_of(base)
+    return family, subject, t
+
+
+def hiring_limits(hm: HiringModel) -> tuple[HiringLimit, ...]:
+    """The limits with no room left, a role's people together, with the months they bind in."""
+    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for name, row in hm.constraints.items():
+        family, subject, t = _split(name)
+        if family in _BALANCES or slack(row) > 1e-6 * max(1.0, abs(row.constant)):
+            continue
+        if family in ("capacity", "calls_cap"):
+            subject = hm.months[t].unit(subject).role
+        if t not in found[family, subject]:
+            found[family, subject].append(t)
+    labels = [m.label for m in hm.hr.months]
+    out = []
+    for (family, subject), months in found.items():
+        said = tuple(labels[t] for t in sorted(months) if t >= 0)
+        out.append(HiringLimit(family, subject, said, _text(hm, family, subject, months)))
+    return tuple(out)
+
+
+def _text(hm: HiringModel, family: str, subject: str, months: list[int]) -> str:
+    """A binding limit in words, plain plan's (optimizer.extract) where it has one."""
+    sc = hm.scenario
+
+    def money(amount: float) -> str:
+        return format_money(amount, sc.currency, sc.money_locale)
+
+    if family == "plan":
+        return "the sales plan of the month"
+    if family == "budget" and months == [-1]:
+        rhs = hm.budget_rhs.get(f"budget_y{subject}", 0.0)
+        return f"the {subject} budget ({money(rhs)} for its months in the horizon)"
+    if family == "budget":
+        return f"the budget ({money(hm.budget or 0.0)} a month)"
+    if family == "headcount_max":
+        return (
+            f"{title(subject, sc)}: at its maximum headcount of {sc.roles[subject].headcount.max}"
+        )
+    if family == "headcount_min":
+        return (
+            f"{title(subject, sc)}: at its minimum headcount of {sc.roles[subject].headcount.min}"
+        )
+    if family == "ramp":
+        return (
+            f"{title(subject, sc)}: the wins its people can make at their ramp shares "
+            "(new hires not yet fully productive)"
+        )
+    t = months[0]
+    model = hm.months[t]
+    name = f"{family}_{subject}{suffix(t)}"
+    row = model.constraints.get(name)
+    rows: list[tuple[float, float | None, Unit | None]] = [
+        (0.0 if row is None else slack(row), None, None)
+    ]
+    return _limit(model, family, subject, rows).text

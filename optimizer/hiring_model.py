@@ -1,6 +1,7 @@
 """The hiring plan as one PuLP MILP over the horizon's months (built here, solved in hiring).
 
-Issue 12, stage S11 (docs/dev/hiring_plan.md, section 5.2), cost objective, one round.
+Issue 12, stages S11 and S12 (docs/dev/hiring_plan.md, section 5.2): one round of the
+fixed point (optimizer.hiring runs the rounds), with its objective and budget.
 Each month has its own copy of the plain plan's families (optimizer.model: the work of
 a day, leads, inbound, capacity, dialling order, spans, desks, pools), named with
 ``_m<NN>``, over that month's seats ``n_<role>_m<NN>``; no rule is computed a second time.
@@ -18,7 +19,15 @@ What the months add:
   a seat's most revenue a day), so a hire counts at its ramp share by tenure month;
 - the plan of each counted month (``plan_m<NN>``) reached by the wins of earlier months
   through the close kernel, in the month's real working days;
-- least cost: each seat paid for its month, pro rata for a partial month.
+- budgets (S12): ``budget_m<NN>`` caps a month's cost at the monthly budget,
+  ``budget_y<YYYY>`` a calendar year's cost at the yearly budget, each pro rata for
+  the working days of the month or year inside the horizon (the cost is pro rata too);
+- objectives (S12): least cost meeting every counted month's plan; or most revenue
+  (or gross margin, ``sim.rules.deals.margin_share``) closed in the counted months
+  within a budget, with no plan rows, as plain plan's budget mode;
+- for an explanation (optimizer.hiring_elastic), any of the groups ``plan``,
+  ``headcount``, ``span``, ``pool``, ``budget`` relaxed by month, headcount limits
+  lifted, hires fixed.
 """
 
 from __future__ import annotations
@@ -38,20 +47,25 @@ from optimizer.model import (
     _capacity,
     _channel_policy,
     _constrain,
+    _elastic,
     _inbound,
     _leads,
     _pools,
+    _scale,
     _team,
     _variables,
     _work,
 )
 from optimizer.rates import Rates, rates
 from optimizer.team import Unit, sizing_units
-from sim.rules.deals import lead_segments
+from sim.rules.deals import lead_segments, margin_share
 from sim.rules.service import desks
 from sim.scenario import Scenario
 
 Calendar = Mapping[tuple[str, int], int]  # (role, hire month) -> people hired
+
+OBJECTIVES = ("cost", "revenue", "margin")
+BUDGET_PERIODS = ("month", "year")
 
 
 @dataclass
@@ -66,10 +80,18 @@ class HiringModel:
     hires: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     seats: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     wins: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    deals: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     revenue: dict[int, Terms] = field(default_factory=dict)  # month -> revenue closed in it
+    margin: dict[int, Terms] = field(default_factory=dict)  # month -> gross margin closed in it
     cost: dict[int, Terms] = field(default_factory=dict)  # month -> team cost
     constraints: dict[str, pulp.LpConstraint] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    objective: str = "cost"
+    budget: float | None = None
+    budget_period: str = "month"
+    # (group, subject, month) -> slack of a relaxed limit; month -1 for a year's budget.
+    relax: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    budget_rhs: dict[str, float] = field(default_factory=dict)  # budget row -> its limit
 
 
 def suffix(month: int) -> str:
@@ -78,15 +100,40 @@ def suffix(month: int) -> str:
 
 
 def build_hiring(
-    sc: Scenario, hr: HiringRates | None = None, *, calendar_prev: Calendar | None = None
+    sc: Scenario,
+    hr: HiringRates | None = None,
+    *,
+    calendar_prev: Calendar | None = None,
+    deals_prev: Mapping[tuple[str, str, int], float] | None = None,
+    objective: str = "cost",
+    budget: float | None = None,
+    budget_period: str = "month",
+    relax: frozenset[str] = frozenset(),
+    integer: bool = True,
+    floor: Calendar | None = None,
+    fixed: Calendar | None = None,
+    unlimited: bool = False,
 ) -> HiringModel:
-    """Build the hiring model of a scenario (cost objective).
+    """Build the hiring model of a scenario.
 
     Args:
         sc: The scenario.
         hr: Its per-month facts (default: :func:`optimizer.hiring_rates.hiring_rates`).
         calendar_prev: The calendar the team-dependent coefficients are evaluated at (ramp
             share of a lead, referral split, pool shares, approvers); default no hire.
+        deals_prev: The leads a day by (role, segment, month) of the round solved at
+            ``calendar_prev``, where a lead's ramp share is taken to first order.
+        objective: "cost" (least cost meeting every counted month's plan), "revenue" or
+            "margin" (most of it closed in the counted months, within ``budget``).
+        budget: Most team cost a month (``budget_period`` "month") or a calendar year
+            ("year"), scenario currency.
+        budget_period: "month" or "year".
+        relax: Groups of limits given a penalised slack by month (plan, headcount, span,
+            pool, budget); the objective becomes the smallest relative relaxation.
+        integer: Whole hires (False: the LP relaxation, for explanations).
+        floor: Fewest hires per (role, month): the fixed point's larger calendar.
+        fixed: Hires per (role, month) fixed, others 0 (the calendar evaluated).
+        unlimited: No headcount maximum (what no number of people can do).
     """
     hr = hr or hiring_rates(sc)
     prev = dict(calendar_prev or {})
@@ -97,28 +144,48 @@ def build_hiring(
         hr=hr,
         rates=r,
         months=[],
+        objective=objective,
+        budget=budget,
+        budget_period=budget_period,
     )
+    kind = pulp.LpInteger if integer else pulp.LpContinuous
     for rid, role in sc.roles.items():
         for m in hr.months:
             name = f"h_{rid}{suffix(m.index)}"
-            hm.hires[rid, m.index] = hm.problem.add_variable(
-                name, 0, role.headcount.max, pulp.LpInteger
-            )
+            low = float((floor or {}).get((rid, m.index), 0))
+            high: float | None = None if unlimited else float(role.headcount.max)
+            if fixed is not None:
+                low = high = float(fixed.get((rid, m.index), 0))
+            hm.hires[rid, m.index] = hm.problem.add_variable(name, low, high, kind)
     for m in hr.months:
-        hm.months.append(_month(hm, m.index, _team_at(hm, prev, m.index)))
+        hm.months.append(_month(hm, m.index, _team_at(hm, prev, m.index), integer))
     _lag_work(hm)
     for model in hm.months:
         _leads(model)
         _inbound(model)
         _capacity(model, frozenset())
         _channel_policy(model)
-        _team(model, frozenset())
-        _pools(model, frozenset())
+        # Headcount limits are the seats rows' (_seats), by month.
+        _team(model, relax - {"headcount"})
+        _pools(model, relax)
         hm.constraints.update(model.constraints)
-    _seats(hm)
-    _wins(hm, prev)
-    _plan(hm)
-    _objective(hm)
+        for (group, subject), var in model.relax.items():
+            hm.relax[group, subject, hm.months.index(model)] = var
+    _seats(hm, relax, unlimited=unlimited)
+    _wins(hm, prev, deals_prev or {})
+    if objective == "cost":
+        _plan(hm, relax)
+    else:
+        _revenue(hm)
+    _costs(hm)
+    if budget is not None:
+        _budget(hm, relax)
+    if relax:
+        _smallest_relaxation(hm)
+    elif objective == "cost":
+        _objective(hm)
+    else:
+        _most(hm)
     return hm
 
 
@@ -130,7 +197,7 @@ def _team_at(hm: HiringModel, calendar: Calendar, month: int) -> dict[str, float
     }
 
 
-def _month(hm: HiringModel, t: int, team: dict[str, float]) -> Model:
+def _month(hm: HiringModel, t: int, team: dict[str, float], integer: bool) -> Model:
     """Month t's copy of the plain families' variables and the work of its days."""
     sc = hm.scenario
     heads = {rid: max(round(n), 0) for rid, n in team.items()}
@@ -150,7 +217,7 @@ def _month(hm: HiringModel, t: int, team: dict[str, float]) -> Model:
     for rid in sc.roles:
         model.count[rid] = hm.problem.add_variable(f"n_{rid}{suffix(t)}", 0)
         hm.seats[rid, t] = model.count[rid]
-    _variables(model, {}, frozenset(), integer=True)
+    _variables(model, {}, frozenset(), integer=integer)
     _work(model)
     return model
 
@@ -197,8 +264,8 @@ def _lag_work(hm: HiringModel) -> None:
                 load[act] = (terms, const)
 
 
-def _seats(hm: HiringModel) -> None:
-    """Seats by month, and the headcount range in each counted month."""
+def _seats(hm: HiringModel, relax: frozenset[str], *, unlimited: bool) -> None:
+    """Seats by month, and the headcount range in each (the maximum may be relaxed)."""
     sc = hm.scenario
     for (rid, t), n in hm.seats.items():
         model = hm.months[t]
@@ -208,9 +275,15 @@ def _seats(hm: HiringModel) -> None:
         base = hm.hr.roles[rid].seats[t]
         _constrain(model, f"seats_{rid}", terms=terms, sense=pulp.LpConstraintEQ, rhs=base)
         limits = sc.roles[rid].headcount
-        # Hires only add: people in seat above the maximum are not a reason to fail.
-        top = max(float(limits.max), base)
-        _constrain(model, f"headcount_max_{rid}", terms={n: 1.0}, sense=-1, rhs=top)
+        if not unlimited:
+            # Hires only add: people in seat above the maximum are not a reason to fail.
+            top = max(float(limits.max), base)
+            row = {n: 1.0}
+            extra = _elastic(model, "headcount", rid, relax)
+            row.update({v: -1.0 for v in extra})
+            for v in extra:
+                hm.relax["headcount", rid, t] = v
+            _constrain(model, f"headcount_max_{rid}", terms=row, sense=-1, rhs=top)
         if hm.hr.months[t].counted and limits.min > 0:
             _constrain(model, f"headcount_min_{rid}", terms={n: 1.0}, sense=1, rhs=limits.min)
         hm.constraints.update(model.constraints)
@@ -224,6 +297,24 @@ def _ramp_share(hm: HiringModel, calendar: Calendar, rid: str, t: int) -> float:
         return rr.attrition
     hired = sum(rr.ramp[k][t] * n for (x, k), n in calendar.items() if x == rid and k <= t)
     return rr.attrition * (rr.productive[t] + hired) / seats
+
+
+def _share_slopes(hm: HiringModel, calendar: Calendar, rid: str, t: int) -> dict[int, float]:
+    """How a lead's ramp share in month t moves with one more hire of month k, at a calendar.
+
+    The secant ``P(calendar + one hire in k) - P(calendar)``: exact for the next whole
+    person (the tangent is not: the share is a ratio, convex in a hire that ramps more
+    slowly than the team, and would reject a calendar that meets the plan).
+    """
+    share = _ramp_share(hm, calendar, rid, t)
+    slopes = {}
+    for k in range(t + 1):
+        more = dict(calendar)
+        more[rid, k] = more.get((rid, k), 0) + 1
+        slope = _ramp_share(hm, more, rid, t) - share
+        if abs(slope) > 1e-12:
+            slopes[k] = slope
+    return slopes
 
 
 def _minutes_per_revenue(model: Model, u: Unit, sid: str) -> float:
@@ -252,8 +343,19 @@ def _minutes_per_revenue(model: Model, u: Unit, sid: str) -> float:
     return (own + fastest) / e.revenue if e.revenue > 0 else 0.0
 
 
-def _wins(hm: HiringModel, calendar: Calendar) -> None:
-    """Wins of each month's leads: at the ramp share of ``calendar`` and of the seats."""
+def _wins(
+    hm: HiringModel, calendar: Calendar, deals_prev: Mapping[tuple[str, str, int], float]
+) -> None:
+    """Wins of each month's leads: at the ramp share of ``calendar`` and of the seats.
+
+    A lead's ramp share ``P = alpha (Pi0 + sum_k rho_k h_k) / (B + sum_k h_k)`` is a ratio
+    of the hires, and its product with the leads is not linear: the row takes it at the
+    previous round's calendar and leads (``deals_prev``) to first order in both,
+    ``P0 deals + D0 sum_k dP_k (h_k - h0_k)`` (dP_k: the share's change with one more
+    hire of month k, ``_share_slopes``), exact at that calendar, so the rounds
+    end on a calendar whose rows are its own ramp shares; and a round can move a hire
+    earlier where it raises the share (a fixed flow of leads, shared by presence).
+    """
     sc = hm.scenario
     for t, model in enumerate(hm.months):
         per_role: dict[str, Terms] = {}
@@ -263,9 +365,15 @@ def _wins(hm: HiringModel, calendar: Calendar) -> None:
                 continue
             w = hm.problem.add_variable(f"wins_{uid}_{sid}{suffix(t)}", 0)
             hm.wins[uid, sid, t] = w
+            hm.deals[uid, sid, t] = deals
             share = _ramp_share(hm, calendar, uid, t)
             row = {w: 1.0, deals: -share * e.revenue}
-            _constrain(model, f"ramp_share_{uid}_{sid}", terms=row, sense=-1, rhs=0.0)
+            rhs = 0.0
+            before = deals_prev.get((uid, sid, t), 0.0)
+            for k, slope in _share_slopes(hm, calendar, uid, t).items() if before > 0 else ():
+                _add(row, hm.hires[uid, k], -e.revenue * before * slope)
+                rhs -= e.revenue * before * slope * calendar.get((uid, k), 0)
+            _constrain(model, f"ramp_share_{uid}_{sid}", terms=row, sense=-1, rhs=rhs)
             _add(per_role.setdefault(uid, {}), w, _minutes_per_revenue(model, model.unit(uid), sid))
         for rid, terms in per_role.items():
             rr = hm.hr.roles[rid]
@@ -280,22 +388,96 @@ def _wins(hm: HiringModel, calendar: Calendar) -> None:
         hm.constraints.update(model.constraints)
 
 
-def _plan(hm: HiringModel) -> None:
-    """Each counted month's plan, met by the wins of leads that close in it."""
+def _closed(hm: HiringModel) -> dict[tuple[str, int], Terms]:
+    """Revenue closed in each month by segment: earlier months' wins through the close kernel."""
     days = [m.days for m in hm.hr.months]
+    closed: dict[tuple[str, int], Terms] = {}
     for (_, sid, t0), w in hm.wins.items():
         close = hm.hr.kernels[sid].close[t0]
         for t in range(t0, len(days)):
             if close[t] > 0:
-                _add(hm.revenue.setdefault(t, {}), w, days[t0] * close[t])
+                _add(closed.setdefault((sid, t), {}), w, days[t0] * close[t])
+    for (sid, t), terms in closed.items():
+        keep = margin_share(hm.scenario, sid)
+        for var, coef in terms.items():
+            _add(hm.revenue.setdefault(t, {}), var, coef)
+            _add(hm.margin.setdefault(t, {}), var, coef * keep)
+    return closed
+
+
+def _plan(hm: HiringModel, relax: frozenset[str] = frozenset()) -> None:
+    """Each counted month's plan, met by the wins of leads that close in it."""
+    _closed(hm)
     if not hm.wins:
         hm.notes.append("No sales segments: the team is sized for its work, not a plan.")
         return
     for m in hm.hr.counted:
-        terms = hm.revenue.get(m.index, {})
+        terms = dict(hm.revenue.get(m.index, {}))
         model = hm.months[m.index]
-        _constrain(model, "plan", terms=dict(terms), sense=pulp.LpConstraintGE, rhs=m.target)
+        extra = _elastic(model, "plan", "plan", relax)
+        terms.update(extra)
+        for v in extra:
+            hm.relax["plan", "plan", m.index] = v
+        _constrain(model, "plan", terms=terms, sense=pulp.LpConstraintGE, rhs=m.target)
         hm.constraints.update(model.constraints)
+
+
+def _revenue(hm: HiringModel) -> None:
+    """The revenue and margin objectives: no plan rows, only what closes when."""
+    _closed(hm)
+    if not hm.wins:
+        hm.notes.append("No sales segments: the team is sized for its work, not a plan.")
+
+
+def _costs(hm: HiringModel) -> None:
+    """The team's cost by month: seats paid pro rata for a partial month, vacancies unpaid."""
+    sc = hm.scenario
+    for (rid, t), n in hm.seats.items():
+        m = hm.hr.months[t]
+        paid = hm.hr.roles[rid].in_seat * m.days / m.month_days
+        _add(hm.cost.setdefault(t, {}), n, sc.roles[rid].monthly_cost * paid)
+
+
+def year_share(hm: HiringModel, year: int) -> float:
+    """Share of a calendar year's working days inside the horizon (its budget's pro rata)."""
+    cal = hm.scenario.calendar
+    whole = sum(cal.month_working_days(year, mo) for mo in range(1, 13))
+    inside = sum(m.days for m in hm.hr.months if m.hire_date.year == year)
+    return inside / max(whole, 1)
+
+
+def _budget(hm: HiringModel, relax: frozenset[str]) -> None:
+    """The budget: each month's cost (``budget_m<NN>``) or each year's (``budget_y<YYYY>``)."""
+    assert hm.budget is not None
+    if hm.budget_period == "month":
+        for m in hm.hr.months:
+            model = hm.months[m.index]
+            row = dict(hm.cost.get(m.index, {}))
+            extra = _elastic(model, "budget", "budget", relax)
+            row.update({v: -1.0 for v in extra})
+            for v in extra:
+                hm.relax["budget", "budget", m.index] = v
+            rhs = hm.budget * m.days / m.month_days
+            hm.budget_rhs["budget" + suffix(m.index)] = rhs
+            _constrain(model, "budget", terms=row, sense=pulp.LpConstraintLE, rhs=rhs)
+            hm.constraints.update(model.constraints)
+        return
+    for year in sorted({m.hire_date.year for m in hm.hr.months}):
+        terms: Terms = {}
+        for m in hm.hr.months:
+            if m.hire_date.year == year:
+                for var, coef in hm.cost.get(m.index, {}).items():
+                    _add(terms, var, coef)
+        if "budget" in relax:
+            var = hm.problem.add_variable(f"relax_budget_y{year}", 0)
+            hm.relax["budget", str(year), -1] = var
+            terms[var] = -1.0
+        name = f"budget_y{year}"
+        rhs = hm.budget * year_share(hm, year)
+        hm.budget_rhs[name] = rhs
+        row = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, name, rhs)
+        hm.problem.addConstraint(row)
+        hm.constraints[name] = row
 
 
 def _objective(hm: HiringModel) -> None:
@@ -311,18 +493,57 @@ def _objective(hm: HiringModel) -> None:
     for (rid, t), n in hm.seats.items():
         m = hm.hr.months[t]
         paid = hm.hr.roles[rid].in_seat * m.days / m.month_days
-        role_cost = sc.roles[rid].monthly_cost
-        _add(hm.cost.setdefault(t, {}), n, role_cost * paid)
-        _add(terms, n, (role_cost + per_head) * paid)
+        _add(terms, n, (sc.roles[rid].monthly_cost + per_head) * paid)
+    for var, coef in _busy_tie_break(hm, per_head).items():
+        _add(terms, var, coef)
+    hm.problem.setObjective(pulp.LpAffineExpression(terms))
+
+
+def _busy_tie_break(hm: HiringModel, per_head: float) -> Terms:
+    """Far below one person's cost, as plain plan's: among equal calendars, the least busy."""
+    sc = hm.scenario
     per_minute = [
         (sc.roles[u.role].monthly_cost + per_head) / (hm.rates.per_month * u.capacity_min)
         for u in hm.months[0].units
         if u.capacity_min > 0
     ]
-    # Far below one person's cost, as plain plan's: among equally cheap calendars, the
-    # least busy one.
     weight = 1e-3 * min(per_minute, default=1e-3)
+    terms: Terms = {}
     for model in hm.months:
         for var in model.busy.values():
             _add(terms, var, weight)
+    return terms
+
+
+def _most(hm: HiringModel) -> None:
+    """Most revenue (or margin) closed in the counted months, within the budget.
+
+    Tie-breaks: among calendars bringing as much, the cheaper (a hire that adds nothing
+    is not made), then the least busy, each far below a unit of revenue.
+    """
+    gain = hm.margin if hm.objective == "margin" else hm.revenue
+    terms: Terms = {}
+    for m in hm.hr.counted:
+        for var, coef in gain.get(m.index, {}).items():
+            _add(terms, var, coef)
+    for cost in hm.cost.values():
+        for var, coef in cost.items():
+            _add(terms, var, -1e-4 * coef)
+    for var, coef in _busy_tie_break(hm, 0.0).items():
+        _add(terms, var, -1e-3 * coef)
+    hm.problem.sense = pulp.LpMaximize
+    hm.problem.setObjective(pulp.LpAffineExpression(terms))
+
+
+def _smallest_relaxation(hm: HiringModel) -> None:
+    """The smallest relaxation, each slack measured against the limit it moves."""
+    terms: Terms = {}
+    for (group, subject, t), var in hm.relax.items():
+        if group == "plan":
+            scale = hm.hr.months[t].target
+        elif group == "budget":
+            scale = hm.budget or 1.0
+        else:
+            scale = _scale(hm.months[max(t, 0)], group, subject)
+        _add(terms, var, 1.0 / max(scale, 1e-9))
     hm.problem.setObjective(pulp.LpAffineExpression(terms))
