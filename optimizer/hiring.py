@@ -172,6 +172,19 @@ def plan_hiring(
             break
         if found in seen or rounds >= MAX_ROUNDS:
             cycle = [*seen[seen.index(found) :], prev] if found in seen else [prev, found]
+            what = "a cycle" if found in seen else f"no repeat in {rounds} rounds"
+            # The cycle's calendars that meet every limit at their own ramp shares; the
+            # least costly of them (the most revenue within a budget) is the answer.
+            checked = [meets(scenario, hr, cal, solver=lp_solver, options=options) for cal in cycle]
+            rounds += len(cycle)
+            good = [m for m in checked if m is not None]
+            if good:
+                hm = min(good, key=lambda m: (_score(m), sorted(calendar_of(m).items())))
+                notes.append(
+                    f"The calendar's ramp shares came to {what}; the best of its calendars "
+                    "that meet every month at their own ramp shares was kept."
+                )
+                break
             larger = larger_calendar(cycle)
             # As plain plan: the larger calendar's rules, and (least cost, no budget to
             # keep) no fewer hires than it, so the calendar is the one its rules are for.
@@ -179,14 +192,16 @@ def plan_hiring(
             hm = solved(larger, floor)
             rounds += 1
             found = calendar_of(hm)
-            if found != larger and not meets(scenario, hr, found, lp_solver, options):
+            if (
+                found != larger
+                and meets(scenario, hr, found, solver=lp_solver, options=options) is None
+            ):
                 hm = solved(found, found if floor is not None else None)
-                rounds += 1
+                rounds += 2
                 notes.append(
-                    f"The calendar did not settle in {rounds - 1} rounds; one more round at "
+                    f"The calendar did not settle in {rounds - 2} rounds; one more round at "
                     "its own ramp shares."
                 )
-            what = "a cycle" if found in seen else f"no repeat in {MAX_ROUNDS} rounds"
             notes.append(
                 f"The calendar's ramp shares came to {what}; the larger calendar's were kept."
             )
@@ -266,15 +281,23 @@ class Options:
 
 
 def meets(
-    sc: Scenario, hr: HiringRates, calendar: Calendar, solver: pulp.LpSolver, options: Options
-) -> bool:
-    """Whether a calendar, at its own ramp shares, meets every limit (plan rows included)."""
+    sc: Scenario, hr: HiringRates, calendar: Calendar, *, solver: pulp.LpSolver, options: Options
+) -> HiringModel | None:
+    """A calendar solved at its own ramp shares, hires fixed; None when it breaks a limit."""
     hm = options.build(sc, hr, calendar, fixed=calendar)
     try:
         solve(hm.problem, solver)
     except Infeasible:
-        return False
-    return True
+        return None
+    return hm
+
+
+def _score(hm: HiringModel) -> float:
+    """What the objective prefers less of: the cost, or the revenue (margin) given up."""
+    if hm.objective == "cost":
+        return sum(_money(terms) for terms in hm.cost.values())
+    gain = hm.margin if hm.objective == "margin" else hm.revenue
+    return -sum(_money(gain.get(m.index, {})) for m in hm.hr.counted)
 
 
 def _money(terms: dict[pulp.LpVariable, float]) -> float:
@@ -331,7 +354,11 @@ def hiring_limits(hm: HiringModel) -> tuple[HiringLimit, ...]:
     found: dict[tuple[str, str], list[int]] = defaultdict(list)
     for name, row in hm.constraints.items():
         family, subject, t = _split(name)
-        if family in _BALANCES or slack(row) > 1e-6 * max(1.0, abs(row.constant)):
+        room = 1e-6 * max(1.0, abs(row.constant))
+        if family == "budget":
+            # Whole people: a budget binds when it has no room for one more seat-month.
+            room = min((c for c in row.values() if c > 0), default=room)
+        if family in _BALANCES or slack(row) > room:
             continue
         if family in ("capacity", "calls_cap"):
             subject = hm.months[t].unit(subject).role

@@ -5,7 +5,7 @@ optimizer.elastic does for plain plan: limits that need no solver first (a span 
 control, a desk's roster in some month); then, when some month's plan cannot be met by
 any number of people, why (a ``lead_time`` relaxation: the plan of a month cannot be
 met before the horizon, since its deals close from leads made before it, or before a
-hire could ramp); else the hiring model rebuilt as an LP with a penalised slack on one
+hire could ramp); else the hiring model rebuilt with a penalised slack on one
 group of limits at a time, by month (the budget, the plans, the headcount maxima, the
 spans, the pools), each group that makes the calendar possible on its own being one
 alternative, said with its month.
@@ -71,13 +71,17 @@ def explain_hiring(
     groups += ["headcount", "span", "pool"]
     alternatives = []
     for group in groups:
-        relaxed = _relaxed(sc, hr, solver, calendar_prev, frozenset({group}), budget, opts)
+        relaxed = _relaxed(
+            sc, hr, solver, calendar_prev, groups=frozenset({group}), budget=budget, opts=opts
+        )
         if relaxed is not None:
             said = _said(relaxed)
             if said:
                 alternatives.append(_join(said))
     if not alternatives:
-        relaxed = _relaxed(sc, hr, solver, calendar_prev, frozenset(groups), budget, opts)
+        relaxed = _relaxed(
+            sc, hr, solver, calendar_prev, groups=frozenset(groups), budget=budget, opts=opts
+        )
         said = _said(relaxed) if relaxed is not None else []
         if said:
             alternatives.append(_join(said, "all of: "))
@@ -98,20 +102,22 @@ def _relaxed(
     hr: HiringRates,
     solver: pulp.LpSolver,
     prev: Calendar,
+    *,
     groups: frozenset[str],
     budget: float | None,
     opts: dict[str, str],
-    *,
     unlimited: bool = False,
 ) -> HiringModel | None:
-    """The hiring LP with slack on ``groups`` by month, solved; None when still impossible."""
+    """The hiring model with slack on ``groups`` by month, solved; None when still impossible."""
     hm = build_hiring(
         sc,
         hr,
         calendar_prev=prev,
         budget=budget,
         relax=groups,
-        integer=False,
+        # Whole hires where the limits stand (a budget buys whole people); any number of
+        # people is the LP's.
+        integer=not unlimited,
         unlimited=unlimited,
         objective=opts["objective"],
         budget_period=opts["budget_period"],
@@ -165,14 +171,30 @@ def _said(hm: HiringModel) -> list[Relaxation]:
                 f"allow {people} more {title(subject, sc)} from {label} "
                 f"(max {role.headcount.max} -> {role.headcount.max + people})"
             )
-            out.append(Relaxation("headcount", subject, float(people), "people", text))
+            out.append(
+                Relaxation(
+                    kind="headcount",
+                    subject=subject,
+                    amount=float(people),
+                    unit="people",
+                    text=text,
+                )
+            )
         elif group == "budget" and t < 0:
             yearly = amount / max(year_share(hm, int(subject)), 1e-9)
             was, now = format_money_column(
                 [hm.budget or 0.0, (hm.budget or 0.0) + yearly], sc.currency, sc.money_locale
             )
             text = f"a {subject} budget {money(yearly)} larger ({was} -> {now} a year)"
-            out.append(Relaxation("budget", subject, yearly, f"{sc.currency}/year", text))
+            out.append(
+                Relaxation(
+                    kind="budget",
+                    subject=subject,
+                    amount=yearly,
+                    unit=f"{sc.currency}/year",
+                    text=text,
+                )
+            )
         elif group == "budget":
             m = hm.hr.months[t]
             monthly = amount * m.month_days / m.days
@@ -180,7 +202,15 @@ def _said(hm: HiringModel) -> list[Relaxation]:
                 [hm.budget or 0.0, (hm.budget or 0.0) + monthly], sc.currency, sc.money_locale
             )
             text = f"a budget {money(monthly)} a month larger from {label} ({was} -> {now})"
-            out.append(Relaxation("budget", "budget", monthly, f"{sc.currency}/month", text))
+            out.append(
+                Relaxation(
+                    kind="budget",
+                    subject="budget",
+                    amount=monthly,
+                    unit=f"{sc.currency}/month",
+                    text=text,
+                )
+            )
         else:
             found = _describe(hm.months[t], group, subject, amount)
             if found is not None:
@@ -239,7 +269,7 @@ def _lead_time(
     plans = frozenset({"plan"})
 
     def short(rates: HiringRates) -> dict[int, float]:
-        hm = _relaxed(sc, rates, solver, prev, plans, None, opts, unlimited=True)
+        hm = _relaxed(sc, rates, solver, prev, groups=plans, budget=None, opts=opts, unlimited=True)
         return _shortfalls(hm)
 
     found = short(hr)
@@ -279,7 +309,9 @@ def _lead_time(
                 "volumes and connect rates)"
             )
             kind = "plan"
-        said.append(Relaxation(kind, m.label, amount, sc.currency, text))
+        said.append(
+            Relaxation(kind=kind, subject=m.label, amount=amount, unit=sc.currency, text=text)
+        )
     months = " and ".join(hr.months[t].label for t in sorted(found))
     reason = (
         f"The hiring plan is impossible: no number of people hired from "
