@@ -360,6 +360,8 @@ def hiring_limits(hm: HiringModel) -> tuple[HiringLimit, ...]:
             room = min((c for c in row.values() if c > 0), default=room)
         if family in _BALANCES or slack(row) > room:
             continue
+        if family.startswith("headcount") and hm.scenario.roles[subject].headcount.fixed:
+            continue  # a role of fixed size is at its limits by definition
         if family in ("capacity", "calls_cap"):
             subject = hm.months[t].unit(subject).role
         if t not in found[family, subject]:
@@ -380,7 +382,7 @@ def _text(hm: HiringModel, family: str, subject: str, months: list[int]) -> str:
         return format_money(amount, sc.currency, sc.money_locale)
 
     if family == "plan":
-        return "the sales plan of the month"
+        return "the sales plan of each month named"
     if family == "budget" and months == [-1]:
         rhs = hm.budget_rhs.get(f"budget_y{subject}", 0.0)
         return f"the {subject} budget ({money(rhs)} for its months in the horizon)"
