@@ -4,9 +4,10 @@ Issue 12, stages S11 and S12 (docs/dev/hiring_plan.md, section 5). The hiring mo
 (optimizer.hiring_model) evaluates the team-dependent coefficients (a lead's ramp share,
 referral splits, pool shares) at a calendar; ``plan_hiring`` solves it round after round
 at the previous round's calendar until the calendar repeats, as plain plan's sizing does
-(optimizer.planner._sizing). On a cycle it keeps the element-wise larger calendar and no
-fewer hires than it, then checks that calendar at its own coefficients. An impossible
-plan is explained by month (optimizer.hiring_elastic).
+(optimizer.planner._sizing). On a cycle it solves the cycle's calendars at their own
+coefficients and keeps the best that meets every month; if none does, plain plan's rule:
+the element-wise larger calendar and no fewer hires than it, checked at its own
+coefficients. An impossible plan is explained by month (optimizer.hiring_elastic).
 """
 
 from __future__ import annotations
@@ -153,6 +154,7 @@ def plan_hiring(
                 hr,
                 lp_solver,
                 prev,
+                deals_prev=leads,
                 objective=objective,
                 budget=budget,
                 budget_period=budget_period,

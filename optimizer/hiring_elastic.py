@@ -14,7 +14,7 @@ alternative, said with its month.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -40,6 +40,7 @@ def explain_hiring(
     solver: pulp.LpSolver,
     calendar_prev: Calendar,
     *,
+    deals_prev: Mapping[tuple[str, str, int], float] | None = None,
     objective: str,
     budget: float | None,
     budget_period: str,
@@ -62,8 +63,9 @@ def explain_hiring(
     if brief:
         return InfeasiblePlanError(reason)
     opts = {"objective": objective, "budget_period": budget_period}
+    leads = dict(deals_prev or {})
     if objective == "cost" and sc.segments:
-        timed = _lead_time(sc, hr, solver, calendar_prev)
+        timed = _lead_time(sc, hr, solver, calendar_prev, leads)
         if timed is not None:
             return timed
     groups = ["budget"] if budget is not None else []
@@ -72,7 +74,13 @@ def explain_hiring(
     alternatives = []
     for group in groups:
         relaxed = _relaxed(
-            sc, hr, solver, calendar_prev, groups=frozenset({group}), budget=budget, opts=opts
+            sc,
+            hr,
+            solver,
+            (calendar_prev, leads),
+            groups=frozenset({group}),
+            budget=budget,
+            opts=opts,
         )
         if relaxed is not None:
             said = _said(relaxed)
@@ -80,7 +88,13 @@ def explain_hiring(
                 alternatives.append(_join(said))
     if not alternatives:
         relaxed = _relaxed(
-            sc, hr, solver, calendar_prev, groups=frozenset(groups), budget=budget, opts=opts
+            sc,
+            hr,
+            solver,
+            (calendar_prev, leads),
+            groups=frozenset(groups),
+            budget=budget,
+            opts=opts,
         )
         said = _said(relaxed) if relaxed is not None else []
         if said:
@@ -101,18 +115,22 @@ def _relaxed(
     sc: Scenario,
     hr: HiringRates,
     solver: pulp.LpSolver,
-    prev: Calendar,
+    at: tuple[Calendar, Mapping[tuple[str, str, int], float]],
     *,
     groups: frozenset[str],
     budget: float | None,
     opts: dict[str, str],
     unlimited: bool = False,
 ) -> HiringModel | None:
-    """The hiring model with slack on ``groups`` by month, solved; None when still impossible."""
+    """The hiring model with slack on ``groups`` by month, solved; None when still impossible.
+
+    ``at``: the calendar and leads of the round that failed, where the ramp shares are taken.
+    """
     hm = build_hiring(
         sc,
         hr,
-        calendar_prev=prev,
+        calendar_prev=at[0],
+        deals_prev=at[1],
         budget=budget,
         relax=groups,
         # Whole hires where the limits stand (a budget buys whole people); any number of
@@ -256,7 +274,11 @@ def without_lag(hr: HiringRates) -> HiringRates:
 
 
 def _lead_time(
-    sc: Scenario, hr: HiringRates, solver: pulp.LpSolver, prev: Calendar
+    sc: Scenario,
+    hr: HiringRates,
+    solver: pulp.LpSolver,
+    prev: Calendar,
+    leads: Mapping[tuple[str, str, int], float],
 ) -> InfeasiblePlanError | None:
     """Months whose plan no number of people can meet, and why: the lag, the ramp, the leads.
 
@@ -269,7 +291,9 @@ def _lead_time(
     plans = frozenset({"plan"})
 
     def short(rates: HiringRates) -> dict[int, float]:
-        hm = _relaxed(sc, rates, solver, prev, groups=plans, budget=None, opts=opts, unlimited=True)
+        hm = _relaxed(
+            sc, rates, solver, (prev, leads), groups=plans, budget=None, opts=opts, unlimited=True
+        )
         return _shortfalls(hm)
 
     found = short(hr)
