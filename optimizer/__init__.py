@@ -20,7 +20,9 @@ from optimizer.card import (
 )
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
-from optimizer.hiring import HiringPlan, plan_hiring
+from optimizer.hiring import plan_hiring
+from optimizer.hiring_result import CalendarValue, Delay, HireLine, HiringPlan
+from optimizer.hiring_value import apply_hiring, delay_cost, evaluate_calendar, payback_month
 from optimizer.loop import VerifiedPlan, verify
 from optimizer.measure import outcome_label, sells
 from optimizer.model import PlanMode
@@ -34,8 +36,11 @@ __all__ = [
     "PLANNED_DIALS",
     "RECOMMENDED_QUOTA",
     "TODAYS_QUOTA",
+    "CalendarValue",
     "CardLine",
+    "Delay",
     "Funnel",
+    "HireLine",
     "HiringPlan",
     "InfeasiblePlanError",
     "Marginal",
@@ -46,10 +51,14 @@ __all__ = [
     "QuotaLine",
     "RoleLine",
     "VerifiedPlan",
+    "apply_hiring",
     "back_calculate",
     "call_quotas",
+    "delay_cost",
+    "evaluate_calendar",
     "make_solver",
     "outcome_label",
+    "payback_month",
     "plan",
     "plan_card",
     "plan_hiring",

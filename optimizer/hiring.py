@@ -29,6 +29,8 @@ from optimizer.hiring_model import (
     suffix,
 )
 from optimizer.hiring_rates import HiringRates, hiring_rates
+from optimizer.hiring_result import HiringLimit, HiringPlan
+from optimizer.hiring_value import hire_lines, money, month_lines, role_months
 from optimizer.model import value
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.solvers import make_solver, solver_name
@@ -55,59 +57,6 @@ _BALANCES = (
 )
 
 
-@dataclass(frozen=True)
-class HiringLimit:
-    """A limit with no room left, in the months where it binds."""
-
-    family: str  # plan, budget, capacity, calls_cap, headcount_max, ramp, span, pool, ...
-    subject: str  # the role, channel, or "plan" / "budget" / a year
-    months: tuple[str, ...]  # month labels where it binds
-    text: str
-
-
-@dataclass(frozen=True)
-class HiringPlan:
-    """A hiring calendar and what it gives month by month.
-
-    ``hires``: (role, month label) -> people starting on that month's hire date (only
-    months with a hire). ``headcount``: (role, month label) -> people in seat, a mean over
-    the month's working days in the horizon. ``revenue``, ``margin`` and ``cost``: month
-    label -> expected revenue and gross margin closed in the month and the team's cost
-    (scenario currency). ``plan``: the counted months' revenue plans. ``rounds``: solves
-    of the fixed point. ``limits``: what binds, by month.
-    """
-
-    months: tuple[str, ...]
-    hires: dict[tuple[str, str], int]
-    headcount: dict[tuple[str, str], float]
-    revenue: dict[str, float]
-    cost: dict[str, float]
-    plan: dict[str, float]
-    hire_dates: dict[str, str]  # month label -> ISO date a hire of that month starts
-    solver: str
-    notes: tuple[str, ...] = ()
-    margin: dict[str, float] | None = None
-    objective: str = "cost"
-    budget: float | None = None
-    budget_period: str = "month"
-    rounds: int = 1
-    limits: tuple[HiringLimit, ...] = ()
-
-    @property
-    def total_cost(self) -> float:
-        """The team's cost over the horizon."""
-        return sum(self.cost.values())
-
-    @property
-    def counted_revenue(self) -> float:
-        """Expected revenue closed in the counted months (what the revenue objective maximises)."""
-        return sum(self.revenue[m] for m in self.plan)
-
-    def hires_of(self, role: str) -> dict[str, int]:
-        """A role's hires by month label."""
-        return {m: n for (r, m), n in self.hires.items() if r == role}
-
-
 def plan_hiring(
     scenario: Scenario,
     *,
@@ -116,6 +65,7 @@ def plan_hiring(
     budget_period: str = "month",
     solver: str | None = None,
     explain: bool = True,
+    appraise: bool = True,
 ) -> HiringPlan:
     """The hiring calendar of a scenario.
 
@@ -129,6 +79,9 @@ def plan_hiring(
         budget_period: "month" or "year".
         solver: "cbc" (default) or "highs".
         explain: Explain an impossible plan by month (a few more LP solves).
+        appraise: Give each calendar line what a month's delay of one of its people
+            costs and when its last person pays back (optimizer.hiring_value: one
+            evaluation of the calendar, then up to two a line; False: none).
 
     Raises:
         ValueError: An unknown objective or period, a budget not above 0, a revenue or
@@ -212,7 +165,7 @@ def plan_hiring(
         prev = found
         leads = {key: value(var) for key, var in hm.deals.items()}
     hm.notes.extend(notes)
-    return extract_hiring(hm, lp_solver, rounds=rounds)
+    return extract_hiring(hm, lp_solver, rounds=rounds, appraise=appraise)
 
 
 def _check(sc: Scenario, objective: str, budget: float | None, period: str) -> None:
@@ -297,18 +250,26 @@ def meets(
 def _score(hm: HiringModel) -> float:
     """What the objective prefers less of: the cost, or the revenue (margin) given up."""
     if hm.objective == "cost":
-        return sum(_money(terms) for terms in hm.cost.values())
+        return sum(money(terms) for terms in hm.cost.values())
     gain = hm.margin if hm.objective == "margin" else hm.revenue
-    return -sum(_money(gain.get(m.index, {})) for m in hm.hr.counted)
+    return -sum(money(gain.get(m.index, {})) for m in hm.hr.counted)
 
 
-def _money(terms: dict[pulp.LpVariable, float]) -> float:
-    return float(sum(c * value(v) for v, c in terms.items()))
+def extract_hiring(
+    hm: HiringModel, solver: pulp.LpSolver, *, rounds: int = 1, appraise: bool = False
+) -> HiringPlan:
+    """Read a solved hiring model back as a :class:`HiringPlan`.
 
-
-def extract_hiring(hm: HiringModel, solver: pulp.LpSolver, *, rounds: int = 1) -> HiringPlan:
-    """Read a solved hiring model back as a :class:`HiringPlan`."""
+    With ``appraise``, each calendar line gets its delay cost and payback
+    (optimizer.hiring_value.hire_lines: more LP solves), else lines without them.
+    """
+    sc = hm.scenario
     labels = tuple(m.label for m in hm.hr.months)
+    cal = calendar_of(hm)
+    if appraise:
+        lines = hire_lines(sc, hm.hr, cal, solver, objective=hm.objective)
+    else:
+        lines = hire_lines(sc, hm.hr, cal, solver, objective=hm.objective, evaluate=False)
     hires = {
         (rid, labels[t]): round(value(h)) for (rid, t), h in hm.hires.items() if round(value(h))
     }
@@ -317,14 +278,14 @@ def extract_hiring(hm: HiringModel, solver: pulp.LpSolver, *, rounds: int = 1) -
         months=labels,
         hires=hires,
         headcount={(rid, labels[t]): value(n) for (rid, t), n in hm.seats.items()},
-        revenue={labels[t]: _money(hm.revenue.get(t, {})) for t in range(len(labels))},
-        cost={labels[t]: _money(hm.cost.get(t, {})) for t in range(len(labels))},
+        revenue={labels[t]: money(hm.revenue.get(t, {})) for t in range(len(labels))},
+        cost={labels[t]: money(hm.cost.get(t, {})) for t in range(len(labels))},
         plan={m.label: m.target for m in hm.hr.counted},
         hire_dates={m.label: m.hire_date.isoformat() for m in hm.hr.months},
         solver=solver_name(solver),
         notes=tuple(hm.notes),
         margin=(
-            {labels[t]: _money(hm.margin.get(t, {})) for t in range(len(labels))}
+            {labels[t]: money(hm.margin.get(t, {})) for t in range(len(labels))}
             if margins
             else None
         ),
@@ -333,6 +294,11 @@ def extract_hiring(hm: HiringModel, solver: pulp.LpSolver, *, rounds: int = 1) -
         budget_period=hm.budget_period,
         rounds=rounds,
         limits=hiring_limits(hm),
+        calendar=lines,
+        month_lines=month_lines(hm),
+        role_months=role_months(hm, cal),
+        scenario=sc.name,
+        currency=sc.currency,
     )
 
 
@@ -380,16 +346,16 @@ def _text(hm: HiringModel, family: str, subject: str, months: list[int]) -> str:
     """A binding limit in words, plain plan's (optimizer.extract) where it has one."""
     sc = hm.scenario
 
-    def money(amount: float) -> str:
+    def cash(amount: float) -> str:
         return format_money(amount, sc.currency, sc.money_locale)
 
     if family == "plan":
         return "the sales plan of each month named"
     if family == "budget" and months == [-1]:
         rhs = hm.budget_rhs.get(f"budget_y{subject}", 0.0)
-        return f"the {subject} budget ({money(rhs)} for its months in the horizon)"
+        return f"the {subject} budget ({cash(rhs)} for its months in the horizon)"
     if family == "budget":
-        return f"the budget ({money(hm.budget or 0.0)} a month)"
+        return f"the budget ({cash(hm.budget or 0.0)} a month)"
     if family == "headcount_max":
         return (
             f"{title(subject, sc)}: at its maximum headcount of {sc.roles[subject].headcount.max}"
