@@ -65,7 +65,7 @@ def explain_hiring(
     opts = {"objective": objective, "budget_period": budget_period}
     leads = dict(deals_prev or {})
     if objective == "cost" and sc.segments:
-        timed = _lead_time(sc, hr, solver, calendar_prev, leads)
+        timed = _lead_time(sc, hr, solver, calendar_prev, leads=leads)
         if timed is not None:
             return timed
     groups = ["budget"] if budget is not None else []
@@ -278,6 +278,7 @@ def _lead_time(
     hr: HiringRates,
     solver: pulp.LpSolver,
     prev: Calendar,
+    *,
     leads: Mapping[tuple[str, str, int], float],
 ) -> InfeasiblePlanError | None:
     """Months whose plan no number of people can meet, and why: the lag, the ramp, the leads.

@@ -77,7 +77,8 @@ def evaluate_calendar(
     """
     hr = hiring_rates(scenario)
     cal = indexed(scenario, hr, calendar)
-    return _evaluated(scenario, hr, cal, _check_objective(objective), make_solver(solver))
+    obj, lp = _check_objective(objective), make_solver(solver)
+    return _evaluated(scenario, hr, cal, objective=obj, solver=lp)
 
 
 def delay_cost(
@@ -101,11 +102,12 @@ def delay_cost(
     """
     hr = hiring_rates(scenario)
     cal = indexed(scenario, hr, calendar)
-    k = _line(scenario, hr, cal, role, month)
+    k = _line(scenario, hr, cal, (role, month))
     lp = make_solver(solver)
     obj = _check_objective(objective)
-    base = _evaluated(scenario, hr, cal, obj, lp)
-    return _delay(base, _evaluated(scenario, hr, delayed(hr, cal, role, k), obj, lp))
+    base = _evaluated(scenario, hr, cal, objective=obj, solver=lp)
+    later = _evaluated(scenario, hr, delayed(hr, cal, role, k), objective=obj, solver=lp)
+    return _delay(base, later)
 
 
 def payback_month(
@@ -128,11 +130,12 @@ def payback_month(
     """
     hr = hiring_rates(scenario)
     cal = indexed(scenario, hr, calendar)
-    k = _line(scenario, hr, cal, role, month)
+    k = _line(scenario, hr, cal, (role, month))
     lp = make_solver(solver)
     obj = _basis(scenario)
-    base = _evaluated(scenario, hr, cal, obj, lp)
-    return _payback(base, _evaluated(scenario, hr, without(cal, role, k), obj, lp), k)
+    base = _evaluated(scenario, hr, cal, objective=obj, solver=lp)
+    less = _evaluated(scenario, hr, without(cal, role, k), objective=obj, solver=lp)
+    return _payback(base, less, k)
 
 
 def apply_hiring(scenario: Scenario, calendar: CalendarLike) -> Scenario:
@@ -194,9 +197,10 @@ def without(cal: Calendar, role: str, k: int) -> dict[tuple[str, int], int]:
     return {key: n for key, n in out.items() if n}
 
 
-def _line(sc: Scenario, hr: HiringRates, cal: Calendar, role: str, month: int | str) -> int:
-    """The month index of a line of the calendar (ValueError when it has no such line)."""
-    one: dict[tuple[str, int | str], int] = {(role, month): 1}
+def _line(sc: Scenario, hr: HiringRates, cal: Calendar, line: tuple[str, int | str]) -> int:
+    """The month index of a line (role, month) of the calendar (ValueError: no such line)."""
+    role = line[0]
+    one: dict[tuple[str, int | str], int] = {line: 1}
     k = next(iter(indexed(sc, hr, one)))[1]  # type: ignore[arg-type]
     if not cal.get((role, k)):
         raise ValueError(f"calendar: no hire of {role} in {hr.months[k].label}")
@@ -222,7 +226,7 @@ def _has_margin(sc: Scenario) -> bool:
 
 
 def solved_calendar(
-    sc: Scenario, hr: HiringRates, cal: Calendar, objective: str, solver: pulp.LpSolver
+    sc: Scenario, hr: HiringRates, cal: Calendar, *, objective: str, solver: pulp.LpSolver
 ) -> HiringModel:
     """The hiring model with the calendar's hires fixed, at its own shares, solved."""
     hm = build_hiring(sc, hr, calendar_prev=cal, fixed=cal, objective=objective)
@@ -234,9 +238,9 @@ def solved_calendar(
 
 
 def _evaluated(
-    sc: Scenario, hr: HiringRates, cal: Calendar, objective: str, solver: pulp.LpSolver
+    sc: Scenario, hr: HiringRates, cal: Calendar, *, objective: str, solver: pulp.LpSolver
 ) -> CalendarValue:
-    hm = solved_calendar(sc, hr, cal, objective, solver)
+    hm = solved_calendar(sc, hr, cal, objective=objective, solver=solver)
     labels = [m.label for m in hr.months]
     return CalendarValue(
         hires={(rid, labels[k]): n for (rid, k), n in sorted(cal.items())},
@@ -255,12 +259,12 @@ def _broken(sc: Scenario, hr: HiringRates, cal: Calendar) -> str:
             seats = rr.seats[m.index] + hired
             if seats > max(limits.max, rr.seats[m.index]) + 1e-9:
                 return (
-                    f"The calendar puts {seats:g} {title(rid, sc)} in seat in {m.label}, above "
+                    f"The calendar puts {people(sc, rid, seats)} in seat in {m.label}, above "
                     f"roles.{rid}.headcount.max {limits.max}: hire fewer or later."
                 )
             if m.counted and seats < limits.min - 1e-9:
                 return (
-                    f"The calendar leaves {seats:g} {title(rid, sc)} in seat in {m.label}, below "
+                    f"The calendar leaves {people(sc, rid, seats)} in seat in {m.label}, below "
                     f"roles.{rid}.headcount.min {limits.min}: hire more or earlier."
                 )
     return (
@@ -381,7 +385,7 @@ def hire_lines(
         key = (obj, frozenset(c.items()))
         if key not in seen:
             try:
-                seen[key] = _evaluated(sc, hr, c, obj, solver)
+                seen[key] = _evaluated(sc, hr, c, objective=obj, solver=solver)
             except InfeasiblePlanError:
                 seen[key] = None
         return seen[key]
@@ -411,7 +415,12 @@ def hire_lines(
 
 def hire_text(sc: Scenario, rid: str, n: int, start: dt.date) -> str:
     """A calendar line in words: "hire 3 client managers to start by 1 March 2027"."""
+    return f"hire {people(sc, rid, n)} to start by {start.day} {start:%B %Y}"
+
+
+def people(sc: Scenario, rid: str, n: float) -> str:
+    """A number of a role's people in words: "1 seller", "3 client managers"."""
     noun = in_sentence(title(rid, sc))
-    if n > 1 and not noun.endswith("s"):
+    if n != 1 and not noun.endswith("s"):
         noun += "s"
-    return f"hire {n} {noun} to start by {start.day} {start:%B %Y}"
+    return f"{n:g} {noun}"
