@@ -8,6 +8,8 @@ at the previous round's calendar until the calendar repeats, as plain plan's siz
 coefficients and keeps the best that meets every month; if none does, plain plan's rule:
 the element-wise larger calendar and no fewer hires than it, checked at its own
 coefficients. An impossible plan is explained by month (optimizer.hiring_elastic).
+Stage S13: the answer's calendar lines are appraised (a month's delay, payback) and its
+tables filled by optimizer.hiring_value; the records live in optimizer.hiring_result.
 """
 
 from __future__ import annotations
