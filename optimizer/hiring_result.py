@@ -136,14 +136,17 @@ class RoleMonthLine:
     """A role in a month: its seats and their ramp (sim.rules.staffing.role_month), its hours.
 
     ``seats``, ``ramping``, ``ramped`` and ``productive`` are means over the month's
-    working days (before attrition); ``capacity_hours`` and ``busy_hours`` the month's
-    total; ``backfills`` the expected replacements of random leavers.
+    working days (before attrition); ``present`` the seats expected at work (seats x the
+    share of the time a seat is filled x presence); ``capacity_hours`` and
+    ``busy_hours`` the month's total; ``backfills`` the expected replacements of random
+    leavers.
     """
 
     role: str
     index: int
     label: str
     seats: float
+    present: float
     hires: int
     ramping: float
     ramped: float
@@ -164,6 +167,7 @@ class RoleMonthLine:
             "month": self.index,
             "label": self.label,
             "seats": _num(self.seats),
+            "present": _num(self.present),
             "hires": self.hires,
             "ramping": _num(self.ramping),
             "ramped": _num(self.ramped),

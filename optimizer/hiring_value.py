@@ -45,6 +45,7 @@ from optimizer.model import value
 from optimizer.solve import Infeasible, solve
 from optimizer.solvers import make_solver
 from sim.names import in_sentence, title
+from sim.rules.day import presence
 from sim.rules.staffing import backfills, role_month
 from sim.scenario import Scenario
 from sim.scenario.team import Joiner
@@ -305,6 +306,7 @@ def role_months(hm: HiringModel, cal: Calendar) -> tuple[RoleMonthLine, ...]:
             for (x, k), n in sorted(cal.items(), key=lambda item: item[0][1])
             if x == rid
         ]
+        at_work = presence(sc.roles[rid], sc)
         for m in hm.hr.months:
             roster = role_month(sc, rid, m.index, hires)
             model = hm.months[m.index]
@@ -318,6 +320,7 @@ def role_months(hm: HiringModel, cal: Calendar) -> tuple[RoleMonthLine, ...]:
                     index=m.index,
                     label=m.label,
                     seats=roster.in_seat,
+                    present=roster.in_seat * hm.hr.roles[rid].in_seat * at_work,
                     hires=cal.get((rid, m.index), 0),
                     ramping=roster.ramping,
                     ramped=roster.ramped,

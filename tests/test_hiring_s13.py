@@ -253,6 +253,8 @@ def test_to_dict_is_strict_json_with_the_keys_of_the_design() -> None:
         0.4 * d["months"][0]["expected_revenue"]
     )
     assert {r["label"] for r in d["role_months"]} == set(MONTHS)
+    # No absence, no attrition in tiny: everyone in seat is at work.
+    assert [r["present"] for r in d["role_months"]] == pytest.approx([1, 1, 1, 2, 2])
     # A plan with no hire, not appraised, and a calendar evaluated: strict too.
     bare = plan_hiring(_ramped(FLAT), appraise=False)
     assert isinstance(bare, HiringPlan) and _strict(bare.to_dict())["calendar"] == []
