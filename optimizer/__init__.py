@@ -21,6 +21,7 @@ from optimizer.card import (
 from optimizer.errors import InfeasiblePlanError, PlanError
 from optimizer.funnel import Funnel, back_calculate
 from optimizer.hiring import plan_hiring
+from optimizer.hiring_loop import VerifiedHiring, months_simulated, verify_hiring
 from optimizer.hiring_result import CalendarValue, Delay, HireLine, HiringPlan
 from optimizer.hiring_value import apply_hiring, delay_cost, evaluate_calendar, payback_month
 from optimizer.loop import VerifiedPlan, verify
@@ -50,6 +51,7 @@ __all__ = [
     "PlanMode",
     "QuotaLine",
     "RoleLine",
+    "VerifiedHiring",
     "VerifiedPlan",
     "apply_hiring",
     "back_calculate",
@@ -57,6 +59,7 @@ __all__ = [
     "delay_cost",
     "evaluate_calendar",
     "make_solver",
+    "months_simulated",
     "outcome_label",
     "payback_month",
     "plan",
@@ -65,4 +68,5 @@ __all__ = [
     "sells",
     "step_unit",
     "verify",
+    "verify_hiring",
 ]

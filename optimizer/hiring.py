@@ -68,6 +68,8 @@ def plan_hiring(
     solver: str | None = None,
     explain: bool = True,
     appraise: bool = True,
+    margins: Mapping[int, float] | None = None,
+    lag_extra_days: Mapping[str, float] | None = None,
 ) -> HiringPlan:
     """The hiring calendar of a scenario.
 
@@ -84,6 +86,11 @@ def plan_hiring(
         appraise: Give each calendar line what a month's delay of one of its people
             costs and when its last person pays back (optimizer.hiring_value: one
             evaluation of the calendar, then up to two a line; False: none).
+        margins: The verify loop's plan factor by counted month index
+            (optimizer.hiring_loop): the month's plan row asks for its plan times it, and
+            the answer's ``plan`` is the raised one; 1 where absent.
+        lag_extra_days: The verify loop's lag correction by segment (calendar days added
+            to a lead's course, sim.rules.lag.stage_months); 0 where absent.
 
     Raises:
         ValueError: An unknown objective or period, a budget not above 0, a revenue or
@@ -94,7 +101,7 @@ def plan_hiring(
     """
     _check(scenario, objective, budget, budget_period)
     lp_solver = make_solver(solver)
-    hr = hiring_rates(scenario)
+    hr = hiring_rates(scenario, margins=margins, lag_extra_days=lag_extra_days)
     options = Options(objective, budget, budget_period)
 
     leads: dict[tuple[str, str, int], float] = {}

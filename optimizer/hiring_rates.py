@@ -14,6 +14,7 @@ last included, since the months before a counted one are where its revenue is pr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,14 +116,35 @@ def role_rates(sc: Scenario, role_id: str, months: int) -> RoleRates:
     )
 
 
-def hiring_rates(sc: Scenario) -> HiringRates:
-    """The per-month facts of a scenario's hiring plan."""
+def hiring_rates(
+    sc: Scenario,
+    *,
+    margins: Mapping[int, float] | None = None,
+    lag_extra_days: Mapping[str, float] | None = None,
+) -> HiringRates:
+    """The per-month facts of a scenario's hiring plan.
+
+    Args:
+        sc: The scenario.
+        margins: The verify loop's plan factor by month index (stage S14): a counted
+            month's target is its plan times it; 1 where absent.
+        lag_extra_days: The verify loop's lag correction by segment, calendar days a lead
+            waits for its owner on top of the client's delays (``stage_months``); 0 where
+            absent.
+
+    Raises:
+        ValueError: A margin of a month that is not counted or not above 0, or a lag
+            correction of an unknown segment.
+    """
     n = sc.months[-1] + 1
     counted = set(counted_months(sc, sc.calendar.warmup_days))
     if not counted:
         # A horizon too short for a whole month counts every month with a day after the
         # warm-up, as plain plan does (optimizer.rates).
         counted = set(sc.months[sc.calendar.warmup_days :])
+    raised = dict(margins or {})
+    extra = dict(lag_extra_days or {})
+    _check_corrections(sc, counted, raised, extra)
     months = []
     for t in range(n):
         year, month = sc.calendar_month(t)
@@ -133,12 +155,25 @@ def hiring_rates(sc: Scenario) -> HiringRates:
                 days=len(days_of_month(sc, t)),
                 month_days=sc.calendar.month_working_days(year, month),
                 counted=t in counted,
-                target=sc.plan_target(t),
+                target=sc.plan_target(t) * raised.get(t, 1.0),
                 hire_date=hire_date(sc, t),
             )
         )
     return HiringRates(
         months=tuple(months),
         roles={rid: role_rates(sc, rid, n) for rid in sc.roles},
-        kernels={sid: kernel(sc, sid) for sid in sc.segments},
+        kernels={sid: kernel(sc, sid, extra.get(sid, 0.0)) for sid in sc.segments},
     )
+
+
+def _check_corrections(
+    sc: Scenario, counted: set[int], margins: dict[int, float], extra: dict[str, float]
+) -> None:
+    for t, factor in margins.items():
+        if t not in counted or not factor > 0:
+            raise ValueError(
+                f"margins[{t}] must be a counted month's plan factor above 0, got {factor}"
+            )
+    for sid in extra:
+        if sid not in sc.segments:
+            raise ValueError(f"lag_extra_days names no segment {sid!r}")
