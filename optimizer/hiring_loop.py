@@ -39,7 +39,7 @@ import pandas as pd
 from optimizer.errors import InfeasiblePlanError
 from optimizer.hiring import plan_hiring
 from optimizer.hiring_result import HiringPlan
-from optimizer.hiring_value import apply_hiring
+from optimizer.hiring_value import apply_hiring, evaluate_calendar
 from optimizer.loop import (
     MAX_MARGIN_STEP,
     MIN_MARGIN_STEP,
@@ -106,7 +106,7 @@ class MonthCheck:
     label: str
     plan: float  # the month's plan (scenario currency), not raised
     margin: float  # the factor its plan row was raised by
-    expected: float  # the hiring plan's revenue of the month
+    expected: float  # the most the calendar's team can close in it (evaluate_calendar)
     simulated: float  # mean revenue over replications
     p10: float  # revenue a tenth of the replications stay below
     p90: float
@@ -124,6 +124,7 @@ class HiringIteration:
     plan: HiringPlan
     scenario: Scenario  # the scenario with the plan's hires as joiners
     simulated: MonthsSimulated
+    expected: dict[str, float]  # month label -> the calendar's most revenue (evaluate_calendar)
     margins: dict[int, float]  # month index -> plan factor (1 where absent)
     lag_extra_days: dict[str, float]  # segment -> days added to the lag kernel
     months: tuple[MonthCheck, ...]
@@ -280,7 +281,7 @@ def verify_hiring(
     lag: dict[str, float] = {}
     done: list[HiringIteration] = []
 
-    def planned(appraise: bool) -> HiringPlan:
+    def planned(margins: dict[int, float], lag: dict[str, float], appraise: bool) -> HiringPlan:
         return plan_hiring(
             scenario,
             objective=objective,
@@ -292,49 +293,61 @@ def verify_hiring(
             lag_extra_days=lag or None,
         )
 
+    def appraised(it: HiringIteration, change: str) -> HiringIteration:
+        # The answer's calendar again, its lines appraised (a month's delay, payback).
+        return replace(it, plan=planned(it.margins, it.lag_extra_days, True), change=change)
+
+    def play(applied: Scenario, number: int) -> MonthsSimulated:
+        if simulator is not None:
+            return simulator(applied)
+        result = simulate(
+            applied,
+            replications,
+            seed,
+            workers=workers,
+            executor=executor,
+            progress=_reps(progress, number, replications),
+        )
+        return months_simulated(result)
+
     for number in range(1, max_iterations + 1):
         try:
-            plan = planned(appraise=False)
+            plan = planned(margins, lag, appraise=False)
         except InfeasiblePlanError as exc:
             if not done:
                 raise
             head = (
-                f"the calendar with the margins the months' spread needs ({_margins(done[-1])}) "
+                f"the calendar with the margins the months' spread needs "
+                f"({_margins(done[-1], margins)}) "
                 "cannot be staffed within the scenario's limits"
             )
             return _stop(scenario, target, done, head, causes=exc.causes)
         applied = apply_hiring(scenario, plan)
         if done and applied == done[-1].scenario:
             # The same calendar on the same seed gives the same days: only margins move on.
-            simulated = done[-1].simulated
-        elif simulator is not None:
-            simulated = simulator(applied)
+            simulated, expected = done[-1].simulated, done[-1].expected
         else:
-            result = simulate(
-                applied,
-                replications,
-                seed,
-                workers=workers,
-                executor=executor,
-                progress=_reps(progress, number, replications),
-            )
-            simulated = months_simulated(result)
+            simulated = play(applied, number)
+            # What the simulated team can sell: its days are not capped at the least
+            # revenue that meets the plan, as the least-cost solve's are.
+            expected = evaluate_calendar(scenario, plan, solver=solver).revenue
         it = _iteration(
             number,
             plan,
             applied=applied,
             simulated=simulated,
+            expected=expected,
             corrections=(margins, lag),
             target=target,
         )
         if it.met:
-            done.append(replace(it, plan=planned(appraise=True), change="target reached"))
+            done.append(appraised(it, "target reached"))
             return _stop(scenario, target, done, _reached(it, target), met=True)
         stalled = len(done) >= STALL_ITERATIONS and all(
             d.scenario == applied for d in done[-STALL_ITERATIONS:]
         )
         if stalled:
-            done.append(replace(it, plan=planned(appraise=True), change="no progress"))
+            done.append(appraised(it, "no progress"))
             head = (
                 f"the calendar stopped changing: {STALL_ITERATIONS} raises of the months "
                 f"below {format_percent(target)} moved no hire; " + _below(it, target)
@@ -344,7 +357,7 @@ def verify_hiring(
         new_lag = _next_lag(scenario, lag, simulated.cycle_days)
         done.append(replace(it, change=_describe(it, new_margins, lag, new_lag)))
         margins, lag = new_margins, new_lag
-    last = done[-1] = replace(done[-1], plan=planned(appraise=True))
+    last = done[-1] = appraised(done[-1], done[-1].change)
     head = f"stopped after {max_iterations} iterations: " + _below(last, target)
     return _stop(scenario, target, done, head, causes=_shortfalls(last, stalled=False))
 
@@ -355,12 +368,13 @@ def _iteration(
     *,
     applied: Scenario,
     simulated: MonthsSimulated,
+    expected: dict[str, float],
     corrections: tuple[dict[int, float], dict[str, float]],
     target: float,
 ) -> HiringIteration:
     """An iteration's months and its verdict under the scenario's ``plan.judged_on``."""
     margins, lag = corrections
-    months = _months(applied, plan, simulated, margins)
+    months = _months(applied, expected, simulated, margins)
     frame = simulated.attainment
     reps = pd.Index(sorted(pd.unique(frame["replication"])), dtype=np.int64)
     share = met_by_replication(frame, applied, reps).dropna()
@@ -375,6 +389,7 @@ def _iteration(
         plan=plan,
         scenario=applied,
         simulated=simulated,
+        expected=expected,
         margins=dict(margins),
         lag_extra_days=dict(lag),
         months=months,
@@ -387,7 +402,10 @@ def _iteration(
 
 
 def _months(
-    sc: Scenario, plan: HiringPlan, simulated: MonthsSimulated, margins: Mapping[int, float]
+    sc: Scenario,
+    expected: Mapping[str, float],
+    simulated: MonthsSimulated,
+    margins: Mapping[int, float],
 ) -> tuple[MonthCheck, ...]:
     """Each counted month's plan, expectation and simulated outcome, with P(met)."""
     frame = simulated.attainment
@@ -406,7 +424,7 @@ def _months(
                 label=label,
                 plan=plan_t,
                 margin=margins.get(t, 1.0),
-                expected=plan.revenue.get(label, math.nan),
+                expected=expected.get(label, math.nan),
                 simulated=float(att.mean()) * plan_t if len(att) else math.nan,
                 p10=float(np.quantile(att, 0.1)) * plan_t if len(att) else math.nan,
                 p90=float(np.quantile(att, 0.9)) * plan_t if len(att) else math.nan,
@@ -481,9 +499,9 @@ def _describe(
     return "; ".join(parts) or "no change"
 
 
-def _margins(it: HiringIteration) -> str:
+def _margins(it: HiringIteration, margins: dict[int, float]) -> str:
     labels = {m.index: m.label for m in it.months}
-    raised = [f"{labels[t]} {_margin(f)}" for t, f in sorted(it.margins.items())]
+    raised = [f"{labels[t]} {_margin(f)}" for t, f in sorted(margins.items())]
     return ", ".join(raised) or "none"
 
 
@@ -504,7 +522,7 @@ def _reached(it: HiringIteration, target: float) -> str:
 def _below(it: HiringIteration, target: float) -> str:
     if it.scenario.plan.judged_on is JudgedOn.MONTH:
         short = ", ".join(m.label for m in it.short)
-        return f"{len(it.short)} months below the {format_percent(target)} asked for ({short})"
+        return f"P(month met) of {short} below the {format_percent(target)} asked for"
     return (
         f"P(plan met) {format_chance(it.p_plan_met, it.p_low, it.p_high)} is below the "
         f"{format_percent(target)} asked for"
