@@ -94,8 +94,9 @@ def plan_hiring(
 
     Raises:
         ValueError: An unknown objective or period, a budget not above 0, a revenue or
-            margin objective without a budget, or a margin objective on a segment with
-            no ``gross_margin``.
+            margin objective without a budget, a margin objective on a segment with
+            no ``gross_margin``, a margin of a month not counted (or not above 0), or a
+            lag correction of an unknown segment.
         InfeasiblePlanError: No calendar within the limits; it says which month and limit.
         PlanError: The solver found no optimal calendar.
     """
