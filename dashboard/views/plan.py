@@ -40,6 +40,7 @@ from teamsim.format import (
 from teamsim.plan_card_view import (
     PER_PERSON_NOTE,
     PLAN_CARD_TITLE,
+    ROUNDING_NOTE,
     header_text,
     money,
     quota_rows,
@@ -341,7 +342,7 @@ def _card(card: PlanCard) -> None:
         rows = quota_rows(card)
         rows["role"] = [titles.get(str(r)) or humane(str(r)) for r in rows["role"]]
         ui.text_table(rows)
-    st.caption(f"{PER_PERSON_NOTE} (* a target)")
+    st.caption(f"{PER_PERSON_NOTE} {ROUNDING_NOTE} (* a target)")
 
 
 VERIFY_CONTROL = "set **Replications per iteration** to 20 or more"
