@@ -47,14 +47,21 @@ def render() -> None:
         a, b, c = st.columns(3)
         replications = int(a.number_input("Replications per scenario", 2, 500, 20, step=1))
         # teamsim compare's rule: one seed for all (common random numbers), by default the
-        # first item's.
+        # first item's. Nothing picked (or a first that does not validate): no seed yet, an
+        # empty box, never a "0" no run will use.
         first = choices[picked[0]].seed if picked else None
-        seed = int(b.number_input("Seed (the same for all)", 0, MAX_SEED, first or 0, step=1,
-                                  help=SEED_HELP))  # fmt: skip
+        asked = b.number_input("Seed (the same for all)", 0, MAX_SEED, first, step=1,
+                               placeholder="the first pick's seed", help=SEED_HELP)  # fmt: skip
         keep = c.checkbox("Keep simulated scenarios in the store", value=True, help=KEEP_HELP)
         run = st.form_submit_button("Compare", type="primary", disabled=not 2 <= len(picked) <= 4)
+    seed = int(asked) if asked is not None else first
+    said = seed_text([choices[p] for p in picked], seed)
+    if said:
+        st.caption(said)
     key = (tuple(_content_key(choices[p]) for p in picked), replications, seed)
-    if run:
+    if run and seed is None:
+        st.error("No seed: the first pick's scenario does not validate; set a seed.")
+    elif run:
         comparison = _compare([choices[p] for p in picked], replications, seed, keep)
         if comparison is not None:
             state.remember("compare", key, comparison)
@@ -93,6 +100,31 @@ def _choices() -> dict[str, Choice]:
         found[f"run:{run.run_id}"] = Choice(f"run:{run.run_id}", f"{label} [{run.run_id}]",
                                             seed=int(str(run.seed)))  # fmt: skip
     return found
+
+
+def seed_text(picked: list[Choice], seed: int | None) -> str:
+    """Which seed each pick runs with, as the comparison will use it.
+
+    "Seed 20261128 (the scenario seed of Retail bank) for the scenarios simulated here; a
+    stored run keeps the seed it was made with: Retail bank [r...] 777." A scenario is
+    simulated with the seed asked; a stored run is read as it was made.
+    """
+    if seed is None or not picked:
+        return ""
+    first = picked[0]
+    whose = (
+        f"the {'seed' if first.key.startswith('run:') else 'scenario seed'} of {first.label}"
+        if seed == first.seed
+        else "set here"
+    )
+    runs = [c for c in picked if c.key.startswith("run:")]
+    simulated = [c for c in picked if not c.key.startswith("run:")]
+    text = f"Seed {seed} ({whose})"
+    text += " for the scenarios simulated here" if simulated else ""
+    own = [f"{c.label} {c.seed}" for c in runs if c.seed != seed]
+    if own:
+        text += "; a stored run keeps the seed it was made with: " + ", ".join(own)
+    return text + "."
 
 
 def _named(source: state.Source, edits: tuple[str, ...] = ()) -> tuple[str, int | None]:
@@ -205,7 +237,9 @@ def _results(result: Comparison) -> None:
     overview = tables.overview_with_intervals(result)
     st.subheader("Team and plan")
     locale = result.sides[0].scenario.money_locale
-    st.table(tables.overview_table(overview, currency, locale).set_index("side"))
+    # Each side's seed as it ran (a stored run's own), beside its team.
+    seeds = overview.assign(seed=[s.seed for s in result.sides])
+    st.table(tables.overview_table(seeds, currency, locale).set_index("side"))
     left, right = st.columns(2)
     with left:
         ui.chart(charts.cost_vs_plan(overview, "/".join(sorted(currencies)),
