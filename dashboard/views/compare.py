@@ -13,7 +13,7 @@ from dashboard.plan_met import few_replications_text
 from dashboard.state import MAX_SEED
 from sim import ScenarioError, TeamsimError
 from teamsim.compare import Comparison, Side, compare, side_from_result
-from teamsim.runs_io import save_result, side_from_run
+from teamsim.runs_io import run_statuses, save_result, side_from_run
 from teamsim.store import scenario_text_hash
 
 CURRENT = "current"
@@ -31,6 +31,7 @@ class Choice:
     source: state.Source | None = None
     edits: tuple[str, ...] = ()
     seed: int | None = None  # the seed it brings: its scenario's, or the stored run's
+    status: str = ""  # a stored run stopped before its end: "partial (6 of 20 replications)"
 
 
 def render() -> None:
@@ -95,10 +96,16 @@ def _choices() -> dict[str, Choice]:
     except TeamsimError as exc:
         st.warning(f"Stored runs are not available: {exc}")
         runs = pd.DataFrame(columns=["run_id", "kind"])
-    for run in runs[runs["kind"] == "simulate"].itertuples():
+    simulated = runs[runs["kind"] == "simulate"]
+    statuses = run_statuses(state.store(), simulated) if not simulated.empty else []
+    for run, status in zip(simulated.itertuples(), statuses, strict=True):
         label = str(getattr(run, "label", "") or run.scenario_name)
-        found[f"run:{run.run_id}"] = Choice(f"run:{run.run_id}", f"{label} [{run.run_id}]",
-                                            seed=int(str(run.seed)))  # fmt: skip
+        found[f"run:{run.run_id}"] = Choice(
+            f"run:{run.run_id}",
+            f"{label} [{run.run_id}]",
+            seed=int(str(run.seed)),
+            status="" if status == "complete" else status,
+        )
     return found
 
 
@@ -146,7 +153,7 @@ def _describe(key: str, choices: dict[str, Choice]) -> str:
         CURRENT: f"Scenario page: {choice.label}",
         "bundled": f"Bundled: {choice.label}",
         "variant": f"Variant: {choice.label}",
-        "run": f"Stored run: {choice.label}",
+        "run": f"Stored run: {choice.label}" + (f", {choice.status}" if choice.status else ""),
     }[kind]
 
 
