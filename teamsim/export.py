@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -333,6 +334,34 @@ def _writing(where: Path) -> Iterator[None]:
         blocker = next((p for p in where.parents if p.exists() and not p.is_dir()), None)
         reason = f"{blocker} is a file, not a folder" if blocker else exc.strerror or exc
         raise ExportError(f"cannot write {where}: {reason}") from None
+
+
+def check_workbook_path(path: Path, option: str = "--excel") -> None:
+    """Refuse a workbook path that cannot be written, before any work starts.
+
+    The folder it goes in must exist (a mistyped folder is not made: nothing is written
+    where nobody looks) and be a folder one may write in; the path must name a .xlsx
+    file, not a folder. Said with the option, the path and what to do.
+
+    Raises:
+        ExportError: Naming ``option``, the path and why (exit code 2).
+    """
+    said = f"{option} {path}"
+    if path.is_dir():
+        raise ExportError(f"{said}: is a folder; give a file name ending .xlsx in it")
+    if path.suffix.lower() != ".xlsx":
+        raise ExportError(f"{said}: expected a file name ending .xlsx")
+    folder = path.parent
+    blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise ExportError(f"{said}: {blocker} is a file, not a folder")
+    if not folder.exists():
+        raise ExportError(
+            f"{said}: the folder {folder} does not exist; create it first or give a path "
+            "in an existing folder"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ExportError(f"{said}: the folder {folder} cannot be written to")
 
 
 def write_tables(
