@@ -231,8 +231,6 @@ def test_a_yes_no_kpi_has_no_percentiles_in_any_export() -> None:
 
 
 def test_an_undated_tenure_is_an_empty_cell_in_exports() -> None:
-    import math
-
     import pandas as pd
 
     from sim import UNDATED_TENURE
@@ -243,6 +241,6 @@ def test_an_undated_tenure_is_an_empty_cell_in_exports() -> None:
         {"person": ["client_manager.01"] * 2, "tenure_from": [UNDATED_TENURE, -20]}
     )
     got = exported(spells, sc)
-    assert math.isnan(got["tenure_from"].iloc[0])
+    assert pd.isna(got["tenure_from"].iloc[0])  # an empty cell (<NA>, issue 11 trial d)
     assert got["tenure_from"].iloc[1] == -20  # a real day before the horizon stays
     assert got["person_title"].iloc[0] == "Client manager 1"
