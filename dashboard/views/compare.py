@@ -62,7 +62,7 @@ def render() -> None:
     key = (tuple(_content_key(choices[p]) for p in picked), replications, seed)
     if run and seed is None:
         st.error("No seed: the first pick's scenario does not validate; set a seed.")
-    elif run:
+    elif run and seed is not None:
         comparison = _compare([choices[p] for p in picked], replications, seed, keep)
         if comparison is not None:
             state.remember("compare", key, comparison)
