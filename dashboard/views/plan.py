@@ -42,6 +42,7 @@ from teamsim.plan_card_view import (
     PER_PERSON_NOTE,
     PLAN_CARD_TITLE,
     ROUNDING_NOTE,
+    header_scale,
     header_text,
     money,
     quota_rows,
@@ -355,8 +356,9 @@ def _card(card: PlanCard) -> None:
         return
     st.subheader(PLAN_CARD_TITLE)
     st.markdown(
+        # One scale for the sentence's amounts, as the terminal's card (header_scale).
         f"Design month {card.month}: {header_text(card)}; expected revenue "
-        f"{money(card.revenue_per_month, card.currency, card.locale)}."
+        f"{money(card.revenue_per_month, card.currency, card.locale, header_scale(card))}."
     )
     for rc in card.roles:
         st.markdown(
