@@ -257,7 +257,7 @@ def render(
     """
     loc = locale or (card.locale if card is not None else "")
     parts: list[object] = [
-        _head(result, card, loc, scenario, cost_scale),
+        _head(result, card, loc, scenario, cost_scale=cost_scale),
         _levels(result),
         _roles(result, loc, scenario),
         _duties(result, scenario),
