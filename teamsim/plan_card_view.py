@@ -167,11 +167,6 @@ class RoleStyle:
         """The scale an amount a month is written in."""
         return self.money.get(value, self.scale)
 
-    @staticmethod
-    def digits_of(value: float) -> int:
-        """The decimals a count is written with (teamsim.format.count_digits)."""
-        return count_digits(value)
-
 
 def role_style(lines: Sequence[CardLine], locale: str) -> RoleStyle:
     """The style of a role's lines (all of one role, or one line alone).
