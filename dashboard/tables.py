@@ -207,6 +207,8 @@ def overview_table(
         if overview[column].sum() > 0:
             shown[str(column).replace("headcount_", "people, ")] = overview[column]
     shown["P(plan met)"] = [fmt_value(float(v), "share", currency) for v in overview["p_plan_met"]]
+    if "seed" in overview.columns:  # the seed each side ran with, as a number to read
+        shown["seed"] = [str(int(v)) for v in overview["seed"]]
     return shown
 
 

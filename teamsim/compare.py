@@ -38,10 +38,7 @@ class Side:
         """Of a run stopped before its end "partial (6 of 20 replications)", else empty."""
         if self.partial_of is None:
             return ""
-        kept = len(self.kpi_replications)
-        if self.partial_of > kept:
-            return f"partial ({kept} of {self.partial_of} replications)"
-        return f"partial ({kept} replications)"
+        return partial_words(len(self.kpi_replications), self.partial_of)
 
     @property
     def cost_per_month(self) -> float:
@@ -97,6 +94,17 @@ class Comparison:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def partial_words(kept: int, requested: int | None) -> str:
+    """A run stopped before its end, in words: "partial (6 of 20 replications)".
+
+    The one wording of a partial run (compare's table and workbook, the dashboard's runs
+    list); ``requested`` 0 or None where the store does not say how many were asked for.
+    """
+    if requested and requested > kept:
+        return f"partial ({kept} of {requested} replications)"
+    return f"partial ({kept} replications)"
 
 
 def side_from_result(label: str, result: SimResult) -> Side:

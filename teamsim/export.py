@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -223,21 +224,45 @@ def kpis_reported(kpis: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# The day and month columns of the simulator's tables (sim.results, sim.records) that
+# may say "none", and the value that says it there: -1 where a day is never negative (a
+# deal not closed, a wait never started, nobody joining or leaving in the horizon), the
+# simulator's UNDATED_TENURE in ``tenure_from`` (whose negative days are real, before the
+# horizon: a spell with no dated start).
+NONE_DAYS: dict[str, int] = {
+    "closed_day": -1,
+    "close_month": -1,
+    "started_day": -1,
+    "joined_day": -1,
+    "left_day": -1,
+    "tenure_from": UNDATED_TENURE,
+}
+
+
+def none_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every day column's "none" as one thing: an empty cell (:data:`NONE_DAYS`).
+
+    The column stays whole numbers (pandas' nullable Int64): 12, an empty cell, -20;
+    never 12.0 nor -1 nor -1000000000. CSV writes nothing, Parquet null, Excel an empty
+    cell, and the date or month name beside it is empty too (:func:`with_dates`).
+    """
+    found = [c for c in NONE_DAYS if c in frame.columns]
+    if not found:
+        return frame
+    out = frame.copy()
+    for column in found:
+        values = out[column].astype("Int64")
+        out[column] = values.mask(values == NONE_DAYS[column])
+    return out
+
+
 def exported(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """A table as every export writes it: dates beside offsets, titles beside ids.
 
-    A KPI table's yes/no KPIs without percentiles (:func:`kpis_reported`). "None" in a
-    day column: -1 where a day is never negative (``closed_day``, ``started_day``,
-    ``close_month``: not closed, never started), its date column empty; an empty cell
-    (NaN) in ``tenure_from``, whose negative days are real (before the horizon), for a
-    spell with no dated start (the simulator's ``UNDATED_TENURE``).
+    A KPI table's yes/no KPIs without percentiles (:func:`kpis_reported`); "none" in a
+    day column an empty cell, and so its date (:func:`none_days`).
     """
-    out = kpis_reported(with_titles(with_dates(frame, scenario), scenario))
-    if "tenure_from" in out.columns:
-        out = out.assign(
-            tenure_from=out["tenure_from"].astype(float).mask(out["tenure_from"] == UNDATED_TENURE)
-        )
-    return out
+    return kpis_reported(with_titles(with_dates(none_days(frame), scenario), scenario))
 
 
 def _insert_after(frame: pd.DataFrame, source: str, name: str, values: Any) -> None:
@@ -333,6 +358,34 @@ def _writing(where: Path) -> Iterator[None]:
         blocker = next((p for p in where.parents if p.exists() and not p.is_dir()), None)
         reason = f"{blocker} is a file, not a folder" if blocker else exc.strerror or exc
         raise ExportError(f"cannot write {where}: {reason}") from None
+
+
+def check_workbook_path(path: Path, option: str = "--excel") -> None:
+    """Refuse a workbook path that cannot be written, before any work starts.
+
+    The folder it goes in must exist (a mistyped folder is not made: nothing is written
+    where nobody looks) and be a folder one may write in; the path must name a .xlsx
+    file, not a folder. Said with the option, the path and what to do.
+
+    Raises:
+        ExportError: Naming ``option``, the path and why (exit code 2).
+    """
+    said = f"{option} {path}"
+    if path.is_dir():
+        raise ExportError(f"{said}: is a folder; give a file name ending .xlsx in it")
+    if path.suffix.lower() != ".xlsx":
+        raise ExportError(f"{said}: expected a file name ending .xlsx")
+    folder = path.parent
+    blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise ExportError(f"{said}: {blocker} is a file, not a folder")
+    if not folder.exists():
+        raise ExportError(
+            f"{said}: the folder {folder} does not exist; create it first or give a path "
+            "in an existing folder"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ExportError(f"{said}: the folder {folder} cannot be written to")
 
 
 def write_tables(

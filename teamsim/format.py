@@ -64,6 +64,34 @@ def fmt_value(
     return _signed(value, signed)
 
 
+# A count on the plan card (deals, stage entries, leads, conversations, dials): three
+# significant digits, as money (sim.money); a whole part is never rounded (2,315, not
+# 2,320) and a small count keeps at most two decimals (0.03, not 0.0265).
+COUNT_SIGNIFICANT = 3
+COUNT_MOST_DECIMALS = 2
+
+
+def count_digits(value: float) -> int:
+    """The decimals a count is written with: 285.673 -> 0, 48.35 -> 1, 4.64 -> 2, 0.4 -> 2.
+
+    Three significant digits (:data:`COUNT_SIGNIFICANT`), none below the units, at most
+    :data:`COUNT_MOST_DECIMALS`; zero (and a count that is not a number) takes none.
+    """
+    if not math.isfinite(value) or value == 0:
+        return 0
+    # Of the value at three significant digits: 99.96 reads "100", not "100.0".
+    leading = math.floor(math.log10(abs(float(f"{value:.{COUNT_SIGNIFICANT}g}"))))
+    return max(0, min(COUNT_MOST_DECIMALS, COUNT_SIGNIFICANT - 1 - leading))
+
+
+def fmt_count(value: float) -> str:
+    """A count by the one rule (:func:`count_digits`): "2,315", "286", "48.4", "4.64"."""
+    if not math.isfinite(value):
+        return "-"
+    digits = count_digits(value)
+    return f"{round(value, digits) + 0.0:,.{digits}f}"
+
+
 MINUTES_A_DAY = 24 * 60  # a calendar day: a wait carried over nights and weekends counts them
 
 

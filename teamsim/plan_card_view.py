@@ -27,13 +27,26 @@ from optimizer import (
 )
 from sim import format_percent, id_words, scale_of, shown_amount
 from sim.scenario import Scenario
-from teamsim.format import MoneyScale, fmt_margin, fmt_value, money_scale
+from teamsim.format import (
+    MoneyScale,
+    count_digits,
+    fmt_count,
+    fmt_margin,
+    fmt_value,
+    money_scale,
+)
 
 PLAN_CARD_TITLE = "Plan card"
 PER_PERSON_NOTE = (
     "A month: the role's people together, an average month. Per person a day at work: "
     "a month / people / working days a month / share of days at work; a week: a day at "
     "work x working days a week. Stage entries and dials are targets in their own right."
+)
+# The card's one rule for counts (teamsim.format.count_digits), said where it is shown.
+ROUNDING_NOTE = (
+    "Counts are written to three significant digits (whole numbers from 100); each is "
+    "worked out from the unrounded figures, so rounded parts may not add up to their "
+    "total in the last digit."
 )
 
 
@@ -47,7 +60,7 @@ def money(value: float, currency: str, locale: str = "", scale: MoneyScale | Non
 
 
 def _count(value: float) -> str:
-    return f"{value:,.1f}"
+    return fmt_count(value)
 
 
 def _share(value: float) -> str:
@@ -130,8 +143,9 @@ def _adding_digits(total: float, terms: list[float], divisor: float, digits: int
     return digits + 2
 
 
-# At most this many decimals more than a figure's own to make a sum add up or a division
-# give its result as written.
+# At most this many decimals more than an amount's own to make a sum of money add up or a
+# division of money give its result as written. Counts take none: teamsim.format's one
+# rule (three significant digits), with ROUNDING_NOTE.
 MORE_DIGITS = 3
 
 
@@ -140,77 +154,60 @@ class RoleStyle:
     """How one role's table writes its figures a month, in the month column and the how.
 
     A quantity (a figure a month) reads the same wherever it appears in the role's table:
-    "deals entering 10.372" in its row's month column and in the leads' sum. ``money``:
+    "deals entering 286" in its row's month column and in the leads' sum. ``money``:
     an amount's scale (the role's one scale, with the decimals its sums and divisions
-    need); ``counts``: a count's decimals (1, more where a sum needs them to add up).
-    Amounts and counts not listed take the role's scale and one decimal.
+    need); amounts not listed take the role's scale. A count is written by the card's
+    one rule (teamsim.format.count_digits) wherever it appears.
     """
 
     scale: MoneyScale | None
     money: dict[float, MoneyScale]
-    counts: dict[float, int]
 
     def money_of(self, value: float) -> MoneyScale | None:
         """The scale an amount a month is written in."""
         return self.money.get(value, self.scale)
 
-    def digits_of(self, value: float) -> int:
-        """The decimals a count a month is written with."""
-        return self.counts.get(value, 1)
-
-
-def _shown_count(value: float, digits: int) -> float:
-    return round(value, digits)
-
 
 def role_style(lines: Sequence[CardLine], locale: str) -> RoleStyle:
     """The style of a role's lines (all of one role, or one line alone).
 
-    Decimals are added (at most :data:`MORE_DIGITS`) until every sum's terms as written
-    add up to its total as written ("$324.4K = $289.5K + $34.9K", "14.726 = 10.372 +
-    4.354") and every division of money gives its result as written ("won deals 114.5 =
-    revenue RUB 218.0M / deal value RUB 1.904M").
+    Decimals are added to amounts (at most :data:`MORE_DIGITS`) until every sum of money's
+    terms as written add up to its total as written ("$324.4K = $289.5K + $34.9K") and
+    every division of money gives its result as written ("won deals 114 = revenue RUB
+    218.0M / deal value RUB 1.904M"). Counts keep the one rule (:func:`count_digits`):
+    "leads 343 = 286 + 57.3" may miss by rounding, which :data:`ROUNDING_NOTE` says.
     """
     amounts = [x.per_month for x in lines if x.unit == "currency"]
     amounts += [t.value for x in lines for t in x.terms if t.unit == "currency"]
     scale = money_scale(amounts, locale) if amounts else None
     money = {v: scale_of(v, scale, locale) for v in amounts}
-    counts: dict[float, int] = {}
 
-    def more(value: float, extra: int, unit: str) -> None:
-        if unit == "currency":
-            s = scale_of(value, scale, locale)
-            if s.magnitude != 1:
-                digits = max(money[value].digits, s.digits + extra)
-                money[value] = MoneyScale(s.magnitude, digits)
-        else:
-            counts[value] = max(counts.get(value, 1), 1 + extra)
+    def more(value: float, extra: int) -> None:
+        s = scale_of(value, scale, locale)
+        if s.magnitude != 1:
+            digits = max(money[value].digits, s.digits + extra)
+            money[value] = MoneyScale(s.magnitude, digits)
 
-    def shown(value: float, unit: str) -> float:
-        if unit == "currency":
-            return shown_amount(value, money[value], locale)
-        return _shown_count(value, counts.get(value, 1))
+    def shown(value: float) -> float:
+        return shown_amount(value, money[value], locale)
 
     def sum_adds(line: CardLine) -> bool:
-        total = shown(line.per_month, line.unit)
-        parts = sum(shown(t.value, t.unit) for t in line.terms)
-        if line.unit == "currency":
-            s = money[line.per_month]
-            unit = 1.0 if s.magnitude == 1 else s.magnitude * 10.0**-s.digits
-        else:
-            unit = 10.0 ** -counts.get(line.per_month, 1)
+        total = shown(line.per_month)
+        parts = sum(shown(t.value) for t in line.terms)
+        s = money[line.per_month]
+        unit = 1.0 if s.magnitude == 1 else s.magnitude * 10.0**-s.digits
         return abs(parts - total) < 0.5 * unit + 1e-9 * abs(total)
 
     def divides(line: CardLine) -> bool:
-        top, bottom = (shown(t.value, t.unit) for t in line.terms[:2])
-        digits = counts.get(line.per_month, 1)
+        top, bottom = (shown(t.value) for t in line.terms[:2])
+        digits = count_digits(line.per_month)
         return bool(bottom) and round(top / bottom, digits) == round(line.per_month, digits)
 
     for _ in range(2):  # a division's decimals may ask a sum for more, once
-        for line in (x for x in lines if x.op == "+" and x.terms):
+        for line in (x for x in lines if x.op == "+" and x.terms and x.unit == "currency"):
             for extra in range(MORE_DIGITS + 1):
                 for v in (line.per_month, *(t.value for t in line.terms)):
-                    more(v, extra, line.unit)
+                    more(v, extra)
                 if sum_adds(line):
                     break
         for line in lines:
@@ -224,13 +221,13 @@ def role_style(lines: Sequence[CardLine], locale: str) -> RoleStyle:
                 key=lambda x: (x[0] + x[1], x[0]),
             ):
                 money.update(before)
-                more(top.value, up, top.unit)
-                more(bottom.value, down, bottom.unit)
+                more(top.value, up)
+                more(bottom.value, down)
                 if divides(line):
                     break
             else:
                 money.update(before)
-    return RoleStyle(scale, money, counts)
+    return RoleStyle(scale, money)
 
 
 def card_style(card: PlanCard, role: str) -> RoleStyle:
@@ -252,7 +249,7 @@ def line_text(
 
     def figure(value: float, unit: str) -> str:
         if unit == "count":
-            return f"{value:,.{style.digits_of(value)}f}"
+            return fmt_count(value)
         if unit == "factor":
             return f"{value:.3g}"
         return _figure(value, unit, currency, locale, scale=style.money_of(value))
@@ -330,7 +327,7 @@ def render_plan_card(card: PlanCard) -> Group | None:
         parts.append(table)
     if card.quotas:
         parts.append(_quotas(card))
-    parts.append(f"[dim]{PER_PERSON_NOTE} (* a target; {days_note(card)})[/]")
+    parts.append(f"[dim]{PER_PERSON_NOTE} {ROUNDING_NOTE} (* a target; {days_note(card)})[/]")
     return Group(*parts)  # type: ignore[arg-type]
 
 
@@ -364,7 +361,7 @@ def _figures(line: CardLine, card: PlanCard, style: RoleStyle) -> tuple[str, str
             _figure(line.per_person_week, line.unit, card.currency, card.locale),
         )
     return (
-        f"{line.per_month:,.{style.digits_of(line.per_month)}f}",
+        fmt_count(line.per_month),
         _count(line.per_person_day),
         _count(line.per_person_week),
     )
@@ -429,6 +426,7 @@ def plan_card_json(card: PlanCard) -> dict[str, Any]:
     """The card as plain data, each line and quota with its text."""
     data = dataclasses.asdict(card)
     data["header"] = header_text(card)
+    data["note"] = ROUNDING_NOTE
     for row, line in zip(data["lines"], card.lines, strict=True):
         row["text"] = line_text(line, card.currency, card.locale, card_style(card, line.role))
     for row, q in zip(data["quotas"], card.quotas, strict=True):

@@ -210,10 +210,14 @@ def _month_table(months: pd.DataFrame, currency: str, locale: str) -> Table:
     for col in ("month", "plan", "revenue, mean", "attainment", "P10-P90", "P(met)"):
         table.add_column(col, justify="left" if col == "month" else "right", overflow="fold")
     rows = months.to_dict(orient="records")
-    # One scale per column, in the scenario's locale (sim.money's rule: each cell its own
-    # when a column spans too widely, a plan of 900 in one month and 2M in another).
-    plans = format_money_column([float(r["plan"]) for r in rows], currency, locale)
-    revenues = format_money_column([float(r["revenue"]) for r in rows], currency, locale)
+    # The plans and the revenues are amounts of one kind read side by side: one scale for
+    # both columns, as the plan's header writes the plan beside the expected revenue
+    # ("RUB 30.0M" beside "RUB 34.3M", never "RUB 30M"), in the scenario's locale
+    # (sim.money's rule: a cell its own when the set spans too widely).
+    both = format_money_column(
+        [float(r[c]) for c in ("plan", "revenue") for r in rows], currency, locale
+    )
+    plans, revenues = both[: len(rows)], both[len(rows) :]
     for row, plan, revenue in zip(rows, plans, revenues, strict=True):
         table.add_row(
             str(row["label"]),

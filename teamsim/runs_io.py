@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from sim import SimResult
 from sim.scenario import Scenario, parse_scenario
 from teamsim import __version__
-from teamsim.compare import Side
+from teamsim.compare import Side, partial_words
 from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.store import RunMeta, Store, StoreError
 from teamsim.verify_view import DIAGNOSES_PARAM
@@ -63,6 +65,32 @@ def save_result(
         scenario_hash=result.scenario_hash,
     )
     return store.save_run(meta, result.tables(), detail=detail)
+
+
+def status_words(status: object, replications: object, params: Mapping[str, Any]) -> str:
+    """A stored run's status in words: "complete", or "partial (6 of 20 replications)".
+
+    A run stopped before its end is named by teamsim.compare.partial_words.
+
+    ``replications``: those the run kept (the store's column); ``params``: the run's
+    (``Store.run_meta``), which hold the replications asked for.
+    """
+    if str(status) != "partial":
+        return str(status)
+    requested = params.get("requested_replications")
+    return partial_words(int(str(replications)), int(requested) if requested else None)
+
+
+def run_statuses(store: Store, runs: pd.DataFrame) -> list[str]:
+    """Each run of ``Store.list_runs`` by :func:`status_words`, in its order.
+
+    Only a partial run's params are read (they hold the replications asked for).
+    """
+    out = []
+    for row in runs.itertuples():
+        params = store.run_meta(str(row.run_id))["params"] if row.status == "partial" else {}
+        out.append(status_words(row.status, row.replications, params))
+    return out
 
 
 def side_from_run(store: Store, run: str, label: str | None = None) -> Side:

@@ -33,7 +33,7 @@ from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.diagnose_view import diagnoses_json, render_diagnoses, run_diagnoses
 from teamsim.figure_tables import FittedGrid, Grid
-from teamsim.format import fmt_margin, fmt_value, format_money, format_money_column
+from teamsim.format import MoneyScale, fmt_margin, fmt_value, format_money, money_scale
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
 
@@ -86,7 +86,10 @@ def render_verified_tables(
     colour = "green" if met else "yellow"
     last = iterations.iloc[-1]
     levels = _levels(iterations)
-    cost = format_money(float(last["cost_per_month"]), scenario.currency, scenario.money_locale)
+    # The final team's cost as the iterations' column writes its last row.
+    cost = team_cost(
+        float(last["cost_per_month"]), scenario, iterations_cost_scale(iterations, scenario)
+    )
     head = (
         f"[bold {colour}]{verdict_words(met)}[/]: {reason}\n"
         f"Final team: "
@@ -101,6 +104,23 @@ def render_verified_tables(
     if found is not None:
         parts.append(found)
     return Group(*parts)
+
+
+def iterations_cost_scale(iterations: pd.DataFrame, scenario: Scenario) -> MoneyScale:
+    """One scale for the team costs a verify output says: every iteration's, the final's.
+
+    The first plan's cost (iteration 1) and the final team's (the last row, the header's
+    "team cost", the "Final team" line, the dashboard's) are different numbers of one kind:
+    in one scale they read alike ("RUB 1.42M" ... "RUB 1.60M", never "RUB 1.6M" beside
+    "RUB 1.60M").
+    """
+    costs = [float(v) for v in iterations["cost_per_month"]]
+    return money_scale(costs, scenario.money_locale)
+
+
+def team_cost(value: float, scenario: Scenario, scale: MoneyScale | None) -> str:
+    """A team's cost a month in the scale of the costs shown with it (sim.money)."""
+    return format_money(value, scenario.currency, scenario.money_locale, scale=scale)
 
 
 def _levels(iterations: pd.DataFrame) -> list[str]:
@@ -144,6 +164,8 @@ def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
 
 
 ITERATIONS_NOTE = (
+    "Iteration 1 is the optimiser's first plan, from expected values; the last is the "
+    "final team, whose cost the header and the final team's line give. "
     "capacity factor: the share of each calling role's planned working time that the plan "
     "counted on (1.00: the plan's own day); days held: the role's simulated dials over its "
     "planned dials. expected: what the optimiser expected of the same plan"
@@ -161,9 +183,8 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
     outcome = "attainment" if selling else "service level"
     label = outcome_label(scenario)
     rows = frame.to_dict(orient="records")
-    costs = format_money_column(
-        [float(row["cost_per_month"]) for row in rows], scenario.currency, scenario.money_locale
-    )
+    scale = iterations_cost_scale(frame, scenario)
+    costs = [team_cost(float(row["cost_per_month"]), scenario, scale) for row in rows]
     levels = _levels(frame)
     header = ("cost / month", "margin", outcome, "expected", f"{label} (95 % interval)")
     grid = Grid(

@@ -58,9 +58,18 @@ def test_sums_add_up_and_money_divisions_give_their_result_as_written(card_rows)
             # The how repeats the row's month figure as the month column writes it.
             assert left.endswith(" " + row["a month"]), how
             if " + " in right:
-                parts = [_number(p.rsplit(" ", 1)[1]) for p in right.split(" + ")]
+                written = [p.rsplit(" ", 1)[1] for p in right.split(" + ")]
+                parts = [_number(p) for p in written]
                 unit = _unit(row["a month"])
-                assert abs(sum(v for v, _ in parts) - result) < 0.5 * unit + 1e-9 * result, how
+                if AMOUNT.fullmatch(row["a month"]):
+                    # Money: the terms as written add up to the total as written.
+                    bound = 0.5 * unit + 1e-9 * result
+                else:
+                    # Counts (issue 11, trial d): three significant digits each, worked out
+                    # unrounded; as written they miss by no more than their rounding (the
+                    # card's note says so): 392 = 103 + 145 + 145.
+                    bound = 0.5 * (unit + sum(_unit(p) for p in written)) + 1e-9 * result
+                assert abs(sum(v for v, _ in parts) - result) <= bound, how
                 checked += 1
             elif " / deal value " in right:
                 revenue, deal_value = (_number(p.rsplit(" ", 1)[1])[0] for p in right.split(" / "))
@@ -95,7 +104,10 @@ def test_conversations_per_dial_shown_as_its_factors() -> None:
     assert "/ connects per dial 35 % / conversations per connect 58 % / call-backs 1.25" in how
     conversations = _number(how.partition("= conversations ")[2].split(" ")[0])[0]
     dials = _number(rows.loc[rows["what"] == "dials, Payroll clients' staff", "a month"].item())[0]
-    assert round(conversations / 0.35 / 0.58 / 1.25, 0) == round(dials, 0)
+    # Both written to three significant digits (issue 11, trial d): 588 conversations
+    # give 2,317 dials against 2,315 written, within the rounding of 588 (0.5 / 0.254)
+    # and of 2,315 (0.5).
+    assert abs(conversations / 0.35 / 0.58 / 1.25 - dials) <= 0.5 / (0.35 * 0.58 * 1.25) + 0.5
 
 
 def test_the_call_quota_has_one_name_per_figure_and_one_rounding() -> None:
@@ -219,8 +231,6 @@ def test_a_yes_no_kpi_has_no_percentiles_in_any_export() -> None:
 
 
 def test_an_undated_tenure_is_an_empty_cell_in_exports() -> None:
-    import math
-
     import pandas as pd
 
     from sim import UNDATED_TENURE
@@ -231,6 +241,6 @@ def test_an_undated_tenure_is_an_empty_cell_in_exports() -> None:
         {"person": ["client_manager.01"] * 2, "tenure_from": [UNDATED_TENURE, -20]}
     )
     got = exported(spells, sc)
-    assert math.isnan(got["tenure_from"].iloc[0])
+    assert pd.isna(got["tenure_from"].iloc[0])  # an empty cell (<NA>, issue 11 trial d)
     assert got["tenure_from"].iloc[1] == -20  # a real day before the horizon stays
     assert got["person_title"].iloc[0] == "Client manager 1"

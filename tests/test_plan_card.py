@@ -139,13 +139,13 @@ def test_hand_solved_card() -> None:
     assert card.margin == 0.0
     # Money by Babel in EUR's usual locale (en_IE), compact: 108,696 is "€109K".
     assert header_text(card) == f"plan €{5000 * m / 1e3:.0f}K" == "plan €109K"
-    # One scale for the line's amounts, with the decimals that give its result as written:
-    # €108.7K / €1.0K = 108.7 (at €109K / €1K it would read 109.0).
+    # One scale for the line's amounts; the count at three significant digits (issue 11,
+    # trial d): €108.7K / €1.0K = 108.7, written 109.
     assert line_text(got["won", "won deals", ""], "EUR") == (
-        f"won deals, Deal {5 * m:,.1f} = revenue €{5000 * m / 1e3:.1f}K / deal value €1.0K"
+        f"won deals, Deal {5 * m:,.0f} = revenue €{5000 * m / 1e3:.1f}K / deal value €1.0K"
     )
     assert line_text(visit, "EUR") == (
-        f"visit entries, Deal (in person) {12.5 * m:,.1f} = deals entering {25 * m:,.1f} x "
+        f"visit entries, Deal (in person) {12.5 * m:,.0f} = deals entering {25 * m:,.0f} x "
         "reach it 50 %"
     )
 

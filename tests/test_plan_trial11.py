@@ -123,12 +123,12 @@ def test_a_sum_is_written_at_a_precision_that_adds_up() -> None:
     assert line_text(money, "USD") == (
         "revenue $324.4K = revenue smb core $289.5K + revenue smb expansion $34.9K"
     )
-    # Counts: 392.05 = 84.94 + 153.56 + 153.55 reads 392.1 = 84.9 + 153.6 + 153.6 at one
-    # decimal (392.1 is right by luck); 112.77 = 91.03 + 21.74 at one decimal is 112.8 =
-    # 91.0 + 21.7 (112.7): two decimals.
+    # Counts keep the card's one rule, three significant digits, each worked out from the
+    # unrounded figures (issue 11, trial d): 112.77 = 91.03 + 21.74 reads 113 = 91.0 +
+    # 21.7, no decimals added to make it add up (the card's note says parts may miss).
     counts = _sum_line(112.77, [91.03, 21.74], "count")
     assert line_text(counts, "USD") == (
-        "leads 112.77 = revenue smb core 91.03 + revenue smb expansion 21.74"
+        "leads 113 = revenue smb core 91.0 + revenue smb expansion 21.7"
     )
 
 

@@ -13,7 +13,7 @@ from dashboard.plan_met import few_replications_text
 from dashboard.state import MAX_SEED
 from sim import ScenarioError, TeamsimError
 from teamsim.compare import Comparison, Side, compare, side_from_result
-from teamsim.runs_io import save_result, side_from_run
+from teamsim.runs_io import run_statuses, save_result, side_from_run
 from teamsim.store import scenario_text_hash
 
 CURRENT = "current"
@@ -31,6 +31,7 @@ class Choice:
     source: state.Source | None = None
     edits: tuple[str, ...] = ()
     seed: int | None = None  # the seed it brings: its scenario's, or the stored run's
+    status: str = ""  # a stored run stopped before its end: "partial (6 of 20 replications)"
 
 
 def render() -> None:
@@ -47,14 +48,21 @@ def render() -> None:
         a, b, c = st.columns(3)
         replications = int(a.number_input("Replications per scenario", 2, 500, 20, step=1))
         # teamsim compare's rule: one seed for all (common random numbers), by default the
-        # first item's.
+        # first item's. Nothing picked (or a first that does not validate): no seed yet, an
+        # empty box, never a "0" no run will use.
         first = choices[picked[0]].seed if picked else None
-        seed = int(b.number_input("Seed (the same for all)", 0, MAX_SEED, first or 0, step=1,
-                                  help=SEED_HELP))  # fmt: skip
+        asked = b.number_input("Seed (the same for all)", 0, MAX_SEED, first, step=1,
+                               placeholder="the first pick's seed", help=SEED_HELP)  # fmt: skip
         keep = c.checkbox("Keep simulated scenarios in the store", value=True, help=KEEP_HELP)
         run = st.form_submit_button("Compare", type="primary", disabled=not 2 <= len(picked) <= 4)
+    seed = int(asked) if asked is not None else first
+    said = seed_text([choices[p] for p in picked], seed)
+    if said:
+        st.caption(said)
     key = (tuple(_content_key(choices[p]) for p in picked), replications, seed)
-    if run:
+    if run and seed is None:
+        st.error("No seed: the first pick's scenario does not validate; set a seed.")
+    elif run and seed is not None:
         comparison = _compare([choices[p] for p in picked], replications, seed, keep)
         if comparison is not None:
             state.remember("compare", key, comparison)
@@ -88,11 +96,42 @@ def _choices() -> dict[str, Choice]:
     except TeamsimError as exc:
         st.warning(f"Stored runs are not available: {exc}")
         runs = pd.DataFrame(columns=["run_id", "kind"])
-    for run in runs[runs["kind"] == "simulate"].itertuples():
+    simulated = runs[runs["kind"] == "simulate"]
+    statuses = run_statuses(state.store(), simulated) if not simulated.empty else []
+    for run, status in zip(simulated.itertuples(), statuses, strict=True):
         label = str(getattr(run, "label", "") or run.scenario_name)
-        found[f"run:{run.run_id}"] = Choice(f"run:{run.run_id}", f"{label} [{run.run_id}]",
-                                            seed=int(str(run.seed)))  # fmt: skip
+        found[f"run:{run.run_id}"] = Choice(
+            f"run:{run.run_id}",
+            f"{label} [{run.run_id}]",
+            seed=int(str(run.seed)),
+            status="" if status == "complete" else status,
+        )
     return found
+
+
+def seed_text(picked: list[Choice], seed: int | None) -> str:
+    """Which seed each pick runs with, as the comparison will use it.
+
+    "Seed 20261128 (the scenario seed of Retail bank) for the scenarios simulated here; a
+    stored run keeps the seed it was made with: Retail bank [r...] 777." A scenario is
+    simulated with the seed asked; a stored run is read as it was made.
+    """
+    if seed is None or not picked:
+        return ""
+    first = picked[0]
+    whose = (
+        f"the {'seed' if first.key.startswith('run:') else 'scenario seed'} of {first.label}"
+        if seed == first.seed
+        else "set here"
+    )
+    runs = [c for c in picked if c.key.startswith("run:")]
+    simulated = [c for c in picked if not c.key.startswith("run:")]
+    text = f"Seed {seed} ({whose})"
+    text += " for the scenarios simulated here" if simulated else ""
+    own = [f"{c.label} {c.seed}" for c in runs if c.seed != seed]
+    if own:
+        text += "; a stored run keeps the seed it was made with: " + ", ".join(own)
+    return text + "."
 
 
 def _named(source: state.Source, edits: tuple[str, ...] = ()) -> tuple[str, int | None]:
@@ -114,7 +153,7 @@ def _describe(key: str, choices: dict[str, Choice]) -> str:
         CURRENT: f"Scenario page: {choice.label}",
         "bundled": f"Bundled: {choice.label}",
         "variant": f"Variant: {choice.label}",
-        "run": f"Stored run: {choice.label}",
+        "run": f"Stored run: {choice.label}" + (f", {choice.status}" if choice.status else ""),
     }[kind]
 
 
@@ -205,7 +244,9 @@ def _results(result: Comparison) -> None:
     overview = tables.overview_with_intervals(result)
     st.subheader("Team and plan")
     locale = result.sides[0].scenario.money_locale
-    st.table(tables.overview_table(overview, currency, locale).set_index("side"))
+    # Each side's seed as it ran (a stored run's own), beside its team.
+    seeds = overview.assign(seed=[s.seed for s in result.sides])
+    st.table(tables.overview_table(seeds, currency, locale).set_index("side"))
     left, right = st.columns(2)
     with left:
         ui.chart(charts.cost_vs_plan(overview, "/".join(sorted(currencies)),

@@ -30,6 +30,7 @@ from sim.scenario import Scenario
 from teamsim.format import (
     SERVICE_CAPTION,
     SERVICE_TITLE,
+    MoneyScale,
     expected_outcome,
     fmt_margin,
     fmt_value,
@@ -40,13 +41,21 @@ from teamsim.format import (
 from teamsim.plan_card_view import (
     PER_PERSON_NOTE,
     PLAN_CARD_TITLE,
+    ROUNDING_NOTE,
+    header_scale,
     header_text,
     money,
     quota_rows,
     role_rows,
 )
 from teamsim.store import scenario_text_hash
-from teamsim.verify_view import save_verified, titled_roles, verdict_words
+from teamsim.verify_view import (
+    iterations_cost_scale,
+    save_verified,
+    team_cost,
+    titled_roles,
+    verdict_words,
+)
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -77,7 +86,11 @@ def render() -> None:
     except InfeasiblePlanError as exc:
         st.error(f"**No plan is possible:** {exc}", icon=":material/block:")
     else:
-        _plan(plan, scenario)
+        # The first plan's cost in the scale of the verified plan's iterations, if any
+        # (it is their first row).
+        kept = _verified_here(source, edits)
+        costs = None if kept is None else iterations_cost_scale(kept.iterations_table(), scenario)
+        _plan(plan, scenario, cost_scale=costs)
         _card(plan_card(plan, scenario))
     st.divider()
     _verified(source, edits, scenario)
@@ -100,25 +113,35 @@ def _verified_here(source: state.Source, edits: tuple[str, ...]) -> VerifiedPlan
 def _verified_headline(verified: VerifiedPlan) -> None:
     """At the top, once verified: the verified team, so the page's first plan is not read as it."""
     final = verified.final.plan
-    currency = final.currency
+    scenario = verified.scenario
+    # In the scale of the iterations' costs, as the Iterations table writes its last row.
+    cost = team_cost(
+        final.cost_per_month, scenario, iterations_cost_scale(verified.iterations_table(), scenario)
+    )
     levels = ", ".join(f"{lv} {n}" for lv, n in final.levels.items())
     said = verdict_words(verified.met)
     st.info(
         f"**The verified plan ({said}):** {sum(final.levels.values())} people ({levels}), "
-        f"cost a month {fmt_value(final.cost_per_month, 'currency', currency)}; see "
+        f"cost a month {cost}; see "
         "**Verified plan** below. The figures that follow are the optimiser's first plan, "
         "before the simulation checked it.",
         icon=":material/verified:",
     )
 
 
-def _plan(plan: Plan, scenario: Scenario, key: str = "plan", card: PlanCard | None = None) -> None:
+def _plan(
+    plan: Plan,
+    scenario: Scenario,
+    key: str = "plan",
+    card: PlanCard | None = None,
+    cost_scale: MoneyScale | None = None,
+) -> None:
     """The plan's outcome, roles, quotas, duties and limits; ``key`` keeps element keys apart.
 
     ``card``: the plan's card, for a plan sized with a margin (the verify loop's): the
     outcome then shows the scenario's plan, the margin apart, and attainment against it.
     """
-    _outcome(plan, scenario, card)
+    _outcome(plan, scenario, card, cost_scale)
     roles = pd.DataFrame([r.__dict__ for r in plan.roles])
     ui.chart(charts.plan_headcount(roles),
              "People in each role today and in the plan; the plan stays within each "
@@ -162,7 +185,12 @@ def _plan(plan: Plan, scenario: Scenario, key: str = "plan", card: PlanCard | No
         st.caption(note)
 
 
-def _outcome(plan: Plan, scenario: Scenario, card: PlanCard | None = None) -> None:
+def _outcome(
+    plan: Plan,
+    scenario: Scenario,
+    card: PlanCard | None = None,
+    cost_scale: MoneyScale | None = None,
+) -> None:
     """Cost, people and what the plan expects to deliver: attainment, or a desk's service.
 
     A team that sells nothing has a nominal plan: it is never shown, its service
@@ -201,7 +229,8 @@ def _outcome(plan: Plan, scenario: Scenario, card: PlanCard | None = None) -> No
             help="The lowest over the inbound channels, with the plan's answerers.",
         )
         month = ""
-    cols[0].metric("Cost a month", fmt_value(plan.cost_per_month, "currency", currency))
+    # ``cost_scale``: with a verified plan, its iterations' (the costs shown with it).
+    cols[0].metric("Cost a month", team_cost(plan.cost_per_month, scenario, cost_scale))
     cols[-1].metric("People", people)
     outcome = expected_outcome(plan, card, scenario)
     st.caption(
@@ -327,8 +356,9 @@ def _card(card: PlanCard) -> None:
         return
     st.subheader(PLAN_CARD_TITLE)
     st.markdown(
+        # One scale for the sentence's amounts, as the terminal's card (header_scale).
         f"Design month {card.month}: {header_text(card)}; expected revenue "
-        f"{money(card.revenue_per_month, card.currency, card.locale)}."
+        f"{money(card.revenue_per_month, card.currency, card.locale, header_scale(card))}."
     )
     for rc in card.roles:
         st.markdown(
@@ -341,7 +371,7 @@ def _card(card: PlanCard) -> None:
         rows = quota_rows(card)
         rows["role"] = [titles.get(str(r)) or humane(str(r)) for r in rows["role"]]
         ui.text_table(rows)
-    st.caption(f"{PER_PERSON_NOTE} (* a target)")
+    st.caption(f"{PER_PERSON_NOTE} {ROUNDING_NOTE} (* a target)")
 
 
 VERIFY_CONTROL = "set **Replications per iteration** to 20 or more"
@@ -388,7 +418,10 @@ def show_verified(
     interval = format_percent_range(float(last["p_low"]), float(last["p_high"]))
     cols[0].caption(f"95 % interval {interval}")
     cols[1].metric("Wanted", fmt_value(confidence, "share", currency))
-    cols[2].metric("Cost a month", fmt_value(float(last["cost_per_month"]), "currency", currency))
+    costs = iterations_cost_scale(iterations, scenario)
+    cols[2].metric(
+        "Cost a month, final team", team_cost(float(last["cost_per_month"]), scenario, costs)
+    )
     cols[3].metric("People", sum(int(last[f"headcount_{lv}"]) for lv in levels))
     st.caption("By level: " + ", ".join(f"{lv} {int(last[f'headcount_{lv}'])}" for lv in levels))
     if "plan_met" in frames and "attainment_by_month" in frames:
@@ -420,7 +453,7 @@ def show_verified(
     if plan is not None:
         st.subheader("The final plan, as the optimiser sized it")
         card = plan_card(plan, scenario, plan_factor)
-        _plan(plan, scenario, key=f"{key}_plan", card=card)
+        _plan(plan, scenario, key=f"{key}_plan", card=card, cost_scale=costs)
         _card(card)
 
 
@@ -452,7 +485,8 @@ def _iterations(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     shown: dict[str, object] = {"Iteration": frame["iteration"]}
     for lv in levels:
         shown[f"People, {lv} level"] = frame[f"headcount_{lv}"]
-    shown["Cost a month"] = [fmt_value(float(v), "currency", currency)
+    costs = iterations_cost_scale(frame, scenario)  # one scale: the column, the metric
+    shown["Cost a month"] = [team_cost(float(v), scenario, costs)
                              for v in frame["cost_per_month"]]  # fmt: skip
     shown["Margin on the plan"] = [fmt_margin(float(v)) for v in frame["plan_factor"]]
     shown[outcome_label(scenario)] = share("p_plan_met")

@@ -12,7 +12,7 @@ from dashboard import exports, state, tables, ui
 from dashboard.views.plan import show_verified
 from dashboard.views.simulate import show_results
 from sim import TeamsimError
-from teamsim.runs_io import stored_scenario
+from teamsim.runs_io import run_statuses, status_words, stored_scenario
 from teamsim.store import Store
 from teamsim.verify_view import DIAGNOSES_PARAM, stored_plan
 
@@ -48,10 +48,15 @@ def render() -> None:
     if runs.empty:
         st.info("No runs stored yet: run a simulation with **Keep the run in the store**.")
         return
+    runs = runs.assign(status=run_statuses(store, runs))
     shown = [c for c in RUN_COLUMNS if c in runs.columns]
     st.dataframe(runs[shown].rename(columns=RUN_COLUMNS), hide_index=True, width="stretch")
     ids = runs["run_id"].astype(str).tolist()
     labels = dict(zip(ids, runs["label"].fillna("").astype(str), strict=True))
+    # A run stopped before its end is named so wherever it is picked (as the CLI names it).
+    for rid, status in zip(ids, runs["status"], strict=True):
+        if status != "complete":
+            labels[rid] = f"{labels[rid]}  {status}".strip()
     run_id = st.selectbox("Open a run", ids, format_func=lambda r: f"{r}  {labels[r]}".strip())
     if run_id is not None:
         _run(store, run_id)
@@ -63,7 +68,9 @@ def _run(store: Store, run_id: str) -> None:
     except TeamsimError as exc:
         st.error(str(exc))
         return
-    st.subheader(f"{meta['label'] or meta['scenario_name']} ({meta['kind']})")
+    status = status_words(meta["status"], meta["replications"], meta["params"])
+    kind = meta["kind"] if status == "complete" else f"{meta['kind']}, {status}"
+    st.subheader(f"{meta['label'] or meta['scenario_name']} ({kind})")
     about = {k: meta.get(k) for k in ABOUT}
     overrides = meta["params"].get("overrides") or []
     st.caption(

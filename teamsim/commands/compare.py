@@ -32,7 +32,7 @@ from teamsim.compare import (
 )
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import workbook_currency, write_workbook
+from teamsim.export import check_workbook_path, workbook_currency, write_workbook
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     MoneyScale,
@@ -99,6 +99,8 @@ def compare_command(
     with user_errors():
         if not 2 <= len(items) <= 4:
             raise typer.BadParameter(f"give 2 to 4 scenarios or runs, got {len(items)}")
+        if excel is not None:
+            check_workbook_path(excel)  # said now, not after every side's replications
         st = Store(store)
         if save:
             st.check_writable()  # said now, not after the first file's replications

@@ -62,6 +62,7 @@ from teamsim.store import Store
 from teamsim.verify_view import (
     VERIFY_ITERATIONS,
     VERIFY_REPLICATIONS,
+    iterations_cost_scale,
     render_verified,
     save_verified,
     verified_card,
@@ -206,7 +207,8 @@ def _verify(
             }
         )
     else:
-        out.print(render(verified.final.plan, card, sc.money_locale, scenario=sc))
+        costs = iterations_cost_scale(verified.iterations_table(), sc)
+        out.print(render(verified.final.plan, card, sc.money_locale, scenario=sc, cost_scale=costs))
         _print_card(card)
         out.print(render_verified(verified))
         shown = render_plan_met(final)
@@ -244,6 +246,7 @@ def render(
     locale: str = "",
     *,
     scenario: Scenario | None = None,
+    cost_scale: MoneyScale | None = None,
 ) -> Group:
     """The plan as terminal tables; with its card, the header shows the plan and the margin.
 
@@ -254,7 +257,7 @@ def render(
     """
     loc = locale or (card.locale if card is not None else "")
     parts: list[object] = [
-        _head(result, card, loc, scenario),
+        _head(result, card, loc, scenario, cost_scale=cost_scale),
         _levels(result),
         _roles(result, loc, scenario),
         _duties(result, scenario),
@@ -274,13 +277,19 @@ def _money(x: float, cur: str, locale: str = "", scale: MoneyScale | None = None
 
 
 def _head(
-    result: Plan, card: PlanCard | None = None, loc: str = "", sc: Scenario | None = None
+    result: Plan,
+    card: PlanCard | None = None,
+    loc: str = "",
+    sc: Scenario | None = None,
+    cost_scale: MoneyScale | None = None,
 ) -> str:
     """Who was planned and how; the design month and what the plan expects to deliver.
 
     A team that sells nothing has a nominal plan (0 here): it is never quoted, the
     header names its service targets instead. With the plan's card, the plan is the
-    scenario's and the margin it was sized with is said apart.
+    scenario's and the margin it was sized with is said apart. ``cost_scale``: the scale
+    of the team costs said with it (a verify output's iterations:
+    teamsim.verify_view.iterations_cost_scale), so the team cost reads as they do.
     """
     cur = result.currency
     # The plan and the expected revenue in one scale, the card header's (header_scale);
@@ -291,7 +300,7 @@ def _head(
         if card is not None
         else money_scale(said_amounts, loc or Scenario.default_locale(cur))
     )
-    cost = f"team cost {_money(result.cost_per_month, cur, loc)} a month" + (
+    cost = f"team cost {_money(result.cost_per_month, cur, loc, cost_scale)} a month" + (
         f" (budget {_money(result.budget, cur, loc)})" if result.budget is not None else ""
     )
     lines = [

@@ -42,6 +42,7 @@ from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, Store
 from teamsim.verify_view import (
     DIAGNOSES_PARAM,
     PLAN_PARAM,
+    iterations_cost_scale,
     render_verified_tables,
     stored_diagnoses,
     stored_plan,
@@ -239,9 +240,13 @@ def verify_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> li
     run_id, stored, params = str(meta["run_id"]), meta["tables"], meta["params"]
     parts: list[Any] = []
     final = stored_plan(params)
+    iterations = st.load_table(run_id, "iterations")
     if final is not None:
         card = plan_card(final, scenario, float(params.get("plan_factor") or 1.0))
-        parts.append(render_plan(final, card, scenario.money_locale, scenario=scenario))
+        costs = iterations_cost_scale(iterations, scenario)
+        parts.append(
+            render_plan(final, card, scenario.money_locale, scenario=scenario, cost_scale=costs)
+        )
         shown = render_plan_card(card)
         if shown is not None:
             parts.append(shown)
@@ -253,7 +258,7 @@ def verify_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> li
             scenario,
             met=bool(params.get("met")),
             reason=str(params.get("reason", "")),
-            iterations=st.load_table(run_id, "iterations"),
+            iterations=iterations,
             quotas=quotas,
             diagnoses=stored_diagnoses(params),
         )

@@ -35,7 +35,7 @@ from teamsim.commands.options import (
 from teamsim.compare import Side
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import workbook_currency, write_workbook
+from teamsim.export import check_workbook_path, workbook_currency, write_workbook
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import fmt_value, format_money_column
 from teamsim.grid import Axis, grid
@@ -84,6 +84,8 @@ def sweep_command(
     runs. Points finished before a Ctrl-C stay stored.
     """
     with user_errors():
+        if excel is not None:
+            check_workbook_path(excel)  # said now, not after every point's replications
         axis_list, points = grid(axes)
         scenarios = _validate_all(file, points)
         text = read_scenario_bytes(file).decode("utf-8-sig")
