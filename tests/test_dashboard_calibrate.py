@@ -26,7 +26,7 @@ from dashboard.views.calibrate import (
 )
 from sim import ScenarioError
 from sim.scenario import parse_scenario
-from teamsim.calibration import RecordsError
+from teamsim.calibration import CalibrationOutcome, RecordsError
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -158,10 +158,26 @@ def test_a_binary_file_as_deals_is_said_not_raised(at: AppTest) -> None:
     assert not at.get("download_button")
 
 
-def test_run_from_uploads_gives_the_same_scenario_as_the_command() -> None:
-    options = CalibrateOptions(base_text=BASE.read_text(encoding="utf-8"),
-                               base_name="b2b_smb.yaml", workers=1)  # fmt: skip
-    outcome = run_calibration_from_uploads(_files("deals", "stages", "team"), options)
+# One calibration of the example against b2b_smb (about 40 s), shared by the tests that
+# read it; they run on one worker so the module fixture is computed once.
+SHARED = pytest.mark.xdist_group("dashboard_calibrate_example")
+
+
+def _base_options() -> CalibrateOptions:
+    return CalibrateOptions(base_text=BASE.read_text(encoding="utf-8"),
+                            base_name="b2b_smb.yaml", workers=1)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def example() -> CalibrationOutcome:
+    return run_calibration_from_uploads(_files("deals", "stages", "team"), _base_options())
+
+
+@SHARED
+def test_run_from_uploads_gives_the_same_scenario_as_the_command(
+    example: CalibrationOutcome,
+) -> None:
+    outcome = example
     scenario = parse_scenario(outcome.text.encode(), "calibrated.yaml")
     assert scenario.roles["sdr"].headcount.current == 10
     assert "# fitted:" in outcome.text
@@ -202,15 +218,17 @@ def test_name_lines_sort_the_mapping_by_kind_and_name_the_lines_of_none() -> Non
     assert wrong == ["SMB=smb"]
 
 
-def test_a_segment_and_channel_renamed_in_the_records_are_mapped_back_through_the_page() -> None:
+@SHARED
+def test_a_segment_and_channel_renamed_in_the_records_are_mapped_back_through_the_page(
+    example: CalibrationOutcome,
+) -> None:
     # The records call smb_core "Core SMB" and demo_requests "Demo form" (1,063 deals):
     # unmapped, those deals fall in no base segment; mapped, the calibration is the original's.
     files = _files("deals", "stages", "team")
     data = files["deals"][1].replace(b",smb_core,demo_requests,", b",Core SMB,Demo form,")
     renamed = dict(files, deals=("deals.csv", data))
-    options = CalibrateOptions(base_text=BASE.read_text(encoding="utf-8"),
-                               base_name="b2b_smb.yaml", workers=1)  # fmt: skip
-    original = run_calibration_from_uploads(files, options).text
+    options = _base_options()
+    original = example.text
     assert run_calibration_from_uploads(renamed, options).text != original
     mapped = dataclasses.replace(
         options, segment_map=("Core SMB=smb_core",), channel_map=("demo form=demo_requests",)

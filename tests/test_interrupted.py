@@ -93,19 +93,27 @@ def test_ctrl_c_on_the_command_keeps_a_partial_run(tmp_path: Path) -> None:
         "--set",
         "calendar.horizon_days=45",
     ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(12)
-    assert proc.poll() is None, "the run finished before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 130, stderr
-    assert "Traceback" not in stderr
+    _, stderr = _interrupted(cmd)
     runs = Store(store).list_runs().set_index("kind")
     assert runs.loc["simulate", "status"] == "partial"
     kept = int(runs.loc["simulate", "replications"])
     assert 1 <= kept < 20000
     assert "kept the" in stderr and "partial run" in stderr
     assert "earlier" in set(Store(store).list_runs()["kind"])
+
+
+def _interrupted(cmd: list[str]) -> tuple[str, str]:
+    """Run ``cmd``, press Ctrl-C 12 s in (a few replications done, most not), and return
+    its stdout and stderr after checking it stopped as an interrupted command should:
+    exit 130 and no traceback."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(12)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    return stdout, stderr
 
 
 def _earlier_run() -> tuple[Any, dict[str, pd.DataFrame]]:
@@ -132,14 +140,8 @@ def test_ctrl_c_on_compare_stops_it_and_a_partial_side_is_named(tmp_path: Path) 
     cmd = [sys.executable, "-m", "teamsim", "compare", "scenarios/retail_bank.yaml",
            "scenarios/retail_bank.yaml", "-n", "400", "--workers", "1", "--store", str(store),
            *short]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(12)
-    assert proc.poll() is None, "the first side finished before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=120)
     # Stopped as simulate stops: the first side kept and said, the second never simulated.
-    assert proc.returncode == 130, stderr
-    assert "Traceback" not in stderr
+    stdout, stderr = _interrupted(cmd)
     assert "nothing compared" in stderr and "partial run" in stderr
     assert "Comparison" not in stdout
     runs = Store(store).list_runs()

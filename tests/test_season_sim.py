@@ -111,12 +111,14 @@ def test_bundled_scenarios_with_factors_of_one_give_identical_frames(path: Path,
     # what the simulator drew before stage S8: the 170 tables of these runs hash alike
     # before and after it, docs/dev/hiring_plan.md, section 10, row S8).
     sc = parse_scenario(
-        path.read_bytes(), str(path), ["calendar.horizon_days=60", "calendar.warmup_days=0"]
+        path.read_bytes(), str(path), ["calendar.horizon_days=45", "calendar.warmup_days=0"]
     )
     ones = [1.0] * 12
     neutral = seasonal(sc, lead_volume=ones, connect_rate=ones, client_delay=ones)
-    plain = simulate(sc, 2, seed=SEED, workers=1, mode=mode)
-    assert _digest(simulate(neutral, 2, seed=SEED, workers=1, mode=mode)) == _digest(plain)
+    # One replication over 45 days (a month's turn included): the draws of one replication
+    # are what a second one repeats on other streams, so a second adds run time, not cover.
+    plain = simulate(sc, 1, seed=SEED, workers=1, mode=mode)
+    assert _digest(simulate(neutral, 1, seed=SEED, workers=1, mode=mode)) == _digest(plain)
 
 
 # --- lead volume --------------------------------------------------------------------------
