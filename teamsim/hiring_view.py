@@ -23,6 +23,7 @@ from teamsim import __version__
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import format_money, format_money_column, money_scale
 from teamsim.store import RunMeta, Store
+from teamsim.verify_view import titled_roles
 
 # The run's params that hold the plan (``HiringPlan.to_dict()``): not shown as params.
 HIRING_PARAM = "hiring_plan"
@@ -75,7 +76,7 @@ def render_hiring(
     parts.append(_months(data, cur, loc, check))
     parts.append(_limits(data))
     if check is not None:
-        parts.append(_iterations(check, cur, loc))
+        parts.append(_iterations(check, scenario, cur, loc))
     parts += [f"[dim]{note}[/]" for note in data.get("notes", [])]
     return Group(*parts)
 
@@ -213,7 +214,7 @@ def _limits(data: Mapping[str, Any]) -> Any:
     return FittedGrid(grid)
 
 
-def _iterations(check: HiringCheck, cur: str, loc: str) -> FittedGrid:
+def _iterations(check: HiringCheck, scenario: Scenario, cur: str, loc: str) -> FittedGrid:
     rows = _records(check.iterations)
     costs = format_money_column([float(r["cost"]) for r in rows], cur, loc)
     heads = ("hires", "cost", "margins", "months below", "P(plan met) (95 % interval)")
@@ -231,7 +232,7 @@ def _iterations(check: HiringCheck, cur: str, loc: str) -> FittedGrid:
         grid.add_row(
             str(row["iteration"]),
             [
-                str(row["hires"]),
+                titled_roles(str(row["hires"]), scenario),
                 cost,
                 margins,
                 str(row["months_below"] or "-"),
