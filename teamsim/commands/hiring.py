@@ -136,10 +136,10 @@ def budget_of(args: HiringArgs) -> tuple[float | None, str]:
         if amount is not None and amount <= 0:
             raise typer.BadParameter(f"{flag} must be above 0, got {amount:g}")
     objective = (args.objective or Objective.COST).value
+    budget: float | None = args.budget_per_month
+    period = "month"
     if args.budget_per_year is not None:
         budget, period = args.budget_per_year, "year"
-    else:
-        budget, period = args.budget_per_month, "month"
     if objective != "cost" and budget is None:
         raise typer.BadParameter(
             f"--objective {objective} is the most {objective} within a budget: "
@@ -170,7 +170,7 @@ def run_hiring(
     try:
         if args.verify:
             with runner() as executor:
-                verified = _verified(sc, args, budget, period, executor)
+                verified = _verified(sc, args, budget=budget, period=period, runner=executor)
             plan = verified.final.plan
         else:
             plan = plan_hiring(
@@ -202,7 +202,7 @@ def run_hiring(
 
 
 def _verified(
-    sc: Scenario, args: HiringArgs, budget: float | None, period: str, runner: Executor
+    sc: Scenario, args: HiringArgs, *, budget: float | None, period: str, runner: Executor
 ) -> VerifiedHiring:
     total = args.replications or HIRING_REPLICATIONS
     with replication_progress("verifying the hiring plan", total) as advance:
