@@ -89,8 +89,10 @@ _TABLE_UNITS: dict[str, dict[str, str]] = {
 }
 # A hiring plan's tables (issue 12; plan --hiring --excel's sheets and the stored run's):
 # its revenue percentiles are money, its margins plan factors (no format).
-_HIRING_MONEY = ("expected_revenue", "expected_margin", "cost", "simulated_revenue", "p10")
-_HIRING_MONEY += ("p90", "delay_cost", "delay_revenue", "delay_margin", "delay_saving")
+_HIRING_MONEY = (
+    *("expected_revenue", "expected_margin", "cost", "simulated_revenue", "p10", "p90"),
+    *("delay_cost", "delay_revenue", "delay_margin", "delay_saving"),
+)
 for _name in ("calendar", "months", "months_verified", "iterations"):
     _TABLE_UNITS[_name] = _TABLE_UNITS[f"hiring_{_name}"] = dict.fromkeys(_HIRING_MONEY, "currency")
 

@@ -135,6 +135,11 @@ def test_excel_writes_the_calendar_and_month_sheets(stored: dict[str, Any]) -> N
     assert [r[head.index("count")] for r in rows[1:]] == [2, 3]
     months = list(book["months"].iter_rows(values_only=True))
     assert len(months) == 1 + 6  # January to June 2027
+    # Money in the scenario's currency, attainment as a percentage.
+    cells = next(book["months"].iter_rows(min_row=4, max_row=4))
+    formats = {str(h): c.number_format for h, c in zip(months[0], cells, strict=True)}
+    assert "RUB" in formats["plan"] and "RUB" in formats["cost"]
+    assert formats["expected_attainment"] == "0.0%"
 
 
 def test_json_is_strict_and_the_plans_dict(scenario: Path) -> None:

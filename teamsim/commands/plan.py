@@ -97,7 +97,11 @@ def plan_command(
     ] = SolverName.CBC,
     budget: Annotated[
         float | None,
-        typer.Option("--budget", help="Most team cost a month (sizing): maximise revenue.", min=0),
+        typer.Option(
+            "--budget",
+            help="Most team cost a month (sizing, --hiring): maximise revenue within it.",
+            min=0,
+        ),
     ] = None,
     json_: JsonOption = False,
     set_: SetOption = None,
@@ -146,7 +150,8 @@ def plan_command(
     """Plan the team: headcount by level, duties, call targets, cost, and what binds.
 
     With --verify, the plan's quotas are checked by simulating the working days and the
-    optimiser is recalibrated until the plan is met with the confidence asked for.
+    optimiser is recalibrated until the plan is met with the confidence asked for. With
+    --hiring, the team is planned month by month: who to hire, and when they start.
     """
     wanted = HiringArgs(
         objective=objective,

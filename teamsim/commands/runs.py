@@ -187,6 +187,7 @@ _SHOWN_IN_RESULTS = frozenset(
         WINDOW_PARAM,
         HIRING_PARAM,
         "margins",
+        "lag_extra_days",
     }
 )
 
