@@ -285,8 +285,13 @@ def hiring_json(plan: HiringPlan, check: HiringCheck | None, run_id: str = "") -
 
 def hiring_tables(data: Mapping[str, Any], check: HiringCheck | None) -> dict[str, pd.DataFrame]:
     """The plan's tables (calendar, months, role_months, limits) and the loop's."""
+    # A table's "month" is a month index, as every stored table's (the exports date it);
+    # the calendar's month label goes under "label", as in hiring_months.
     calendar = [
-        {**line, "delay_short_months": ", ".join(line.get("delay_short_months") or [])}
+        {
+            **{("label" if k == "month" else k): v for k, v in line.items()},
+            "delay_short_months": ", ".join(line.get("delay_short_months") or []),
+        }
         for line in data.get("calendar", [])
     ]
     limits = [{**lim, "months": ", ".join(lim.get("months") or [])} for lim in data["limits"]]
@@ -308,7 +313,7 @@ _CALENDAR_COLUMNS = [
     "level",
     "count",
     "start",
-    "month",
+    "label",
     "text",
     "delay_cost",
     "delay_cost_unit",

@@ -124,6 +124,13 @@ def test_the_run_is_stored_as_hiring_and_runs_show_prints_it(stored: dict[str, A
     assert FIRST in again and "Month by month" in again
     # The plan is printed from the stored plan, as plan --hiring printed it.
     assert again.count("RUB 30.0M") == stored["output"].count("RUB 30.0M") > 0
+    # runs export dates a "month" index: the calendar keeps its label apart.
+    folder = stored["store"].parent / "export"
+    export = ["runs", "export", run_id, "--store", str(stored["store"]), "--to", str(folder)]
+    done = runner.invoke(app, [*export, "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    written = {p.name for p in (folder / run_id).iterdir()}
+    assert {"hiring_calendar.csv", "hiring_months.csv"} <= written
 
 
 def test_excel_writes_the_calendar_and_month_sheets(stored: dict[str, Any]) -> None:
