@@ -88,6 +88,14 @@ _TABLE_UNITS: dict[str, dict[str, str]] = {
     "attainment_by_unit": dict.fromkeys(("attainment", "p10", "p50", "p90"), "share"),
     "plan_met": dict.fromkeys(("mean", "ci_low", "ci_high"), "share"),
 }
+# A hiring plan's tables (issue 12; plan --hiring --excel's sheets and the stored run's):
+# its revenue percentiles are money, its margins plan factors (no format).
+_HIRING_MONEY = (
+    *("expected_revenue", "expected_margin", "cost", "simulated_revenue", "p10", "p90"),
+    *("delay_cost", "delay_revenue", "delay_margin", "delay_saving"),
+)
+for _name in ("calendar", "months", "months_verified", "iterations"):
+    _TABLE_UNITS[_name] = _TABLE_UNITS[f"hiring_{_name}"] = dict.fromkeys(_HIRING_MONEY, "currency")
 
 # Yes/no outcomes a replication (sim.Kpi.share: plan met or not): their percentiles are 0
 # or 1 and say nothing, so the kpis sheet leaves them empty, as the terminal's KPI table does.

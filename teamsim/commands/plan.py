@@ -28,6 +28,16 @@ from optimizer import (
 )
 from sim import Executor, title
 from sim.scenario import Scenario
+from teamsim.commands.hiring import (
+    HIRING_REPLICATIONS,
+    BudgetPerYearOption,
+    ExcelOption,
+    HiringArgs,
+    HiringOption,
+    ObjectiveOption,
+    refuse_hiring,
+    run_hiring,
+)
 from teamsim.commands.options import (
     DetailOption,
     ExecutorOption,
@@ -88,7 +98,11 @@ def plan_command(
     ] = SolverName.CBC,
     budget: Annotated[
         float | None,
-        typer.Option("--budget", help="Most team cost a month (sizing): maximise revenue.", min=0),
+        typer.Option(
+            "--budget",
+            help="Most team cost a month (sizing, --hiring): maximise revenue within it.",
+            min=0,
+        ),
     ] = None,
     json_: JsonOption = False,
     set_: SetOption = None,
@@ -107,9 +121,16 @@ def plan_command(
         ),
     ] = None,
     replications: Annotated[
-        int,
-        typer.Option("--replications", "-n", help="--verify: replications per iteration.", min=2),
-    ] = VERIFY_REPLICATIONS,
+        int | None,
+        typer.Option(
+            "--replications",
+            "-n",
+            help=f"--verify: replications per iteration [default: {VERIFY_REPLICATIONS}; "
+            f"{HIRING_REPLICATIONS} with --hiring].",
+            min=2,
+            show_default=False,
+        ),
+    ] = None,
     iterations: Annotated[
         int, typer.Option(help="--verify: most iterations.", min=1)
     ] = VERIFY_ITERATIONS,
@@ -119,17 +140,46 @@ def plan_command(
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
     save: Annotated[
-        bool, typer.Option(help="--verify: keep the verify run in the run store.")
+        bool, typer.Option(help="--verify, --hiring: keep the run in the run store.")
     ] = True,
     detail: DetailOption = False,
+    hiring: HiringOption = False,
+    objective: ObjectiveOption = None,
+    budget_per_year: BudgetPerYearOption = None,
+    excel: ExcelOption = None,
 ) -> None:
     """Plan the team: headcount by level, duties, call targets, cost, and what binds.
 
     With --verify, the plan's quotas are checked by simulating the working days and the
-    optimiser is recalibrated until the plan is met with the confidence asked for.
+    optimiser is recalibrated until the plan is met with the confidence asked for. With
+    --hiring, the team is planned month by month: who to hire, and when they start.
     """
+    wanted = HiringArgs(
+        objective=objective,
+        budget_per_month=budget,
+        budget_per_year=budget_per_year,
+        excel=excel,
+        verify=verify_,
+        confidence=confidence,
+        replications=replications,
+        iterations=iterations,
+        seed=seed,
+        solver=solver.value,
+        as_json=json_,
+    )
     with user_errors():
+        refuse_hiring(wanted, hiring=hiring, sizing=mode is PlanMode.SIZING)
         sc = load_scenario(file, set_ or ())
+        if hiring:  # issue 12: the hiring plan over the year (teamsim/commands/hiring.py)
+            run_hiring(
+                file,
+                sc,
+                wanted,
+                overrides=set_ or [],
+                runner=lambda: make_executor(executor, scheduler=scheduler, workers=workers),
+                store=Store(store, detail=detail) if save else None,
+            )
+            return
         if verify_:
             if mode is not PlanMode.SIZING or budget is not None:
                 raise typer.BadParameter("--verify sizes the team: no --mode allocation/--budget")
@@ -141,7 +191,7 @@ def plan_command(
                     sc,
                     overrides=set_ or [],
                     confidence=confidence,
-                    replications=replications,
+                    replications=replications or VERIFY_REPLICATIONS,
                     iterations=iterations,
                     seed=seed,
                     runner=runner,

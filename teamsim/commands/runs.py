@@ -34,6 +34,7 @@ from teamsim.diagnose_view import render_diagnoses, render_dials
 from teamsim.export import FORMATS, run_tables, write_tables, write_workbook
 from teamsim.figure_tables import FittedGrid, Separated
 from teamsim.grid import grid
+from teamsim.hiring_view import HIRING_PARAM, RUN_KIND, hiring_results
 from teamsim.plan_card_view import render_plan_card
 from teamsim.plan_met_view import definition, render_plan_met_tables
 from teamsim.progress import replication_progress
@@ -185,6 +186,9 @@ _SHOWN_IN_RESULTS = frozenset(
         PLAN_PARAM,
         DIAGNOSES_PARAM,
         WINDOW_PARAM,
+        HIRING_PARAM,
+        "margins",
+        "lag_extra_days",
     }
 )
 
@@ -205,6 +209,8 @@ def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
         scenario = None
     if meta["kind"] == "verify" and scenario is not None and stored.get("iterations"):
         return verify_results(st, meta, scenario)
+    if meta["kind"] == RUN_KIND and scenario is not None:  # issue 12: plan --hiring
+        return hiring_results(st, meta, scenario) + _kpis(st, meta, scenario)
     parts: list[Any] = []
     if meta["kind"] == "verify":
         params = meta["params"]

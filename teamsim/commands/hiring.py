@@ -1,0 +1,267 @@
+"""``teamsim plan FILE --hiring``: who to hire in which month, and what each month then brings.
+
+Issue 12, stage S15 (docs/dev/hiring_plan.md, section 7.1). ``plan`` takes the options
+defined here and hands a hiring run to :func:`run_hiring`; the plan's view, JSON, store
+and workbook live in :mod:`teamsim.hiring_view`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from optimizer import HiringPlan, VerifiedHiring, plan_hiring, verify_hiring
+from sim import Executor
+from sim.scenario import Scenario
+from teamsim.console import err, out, print_json
+from teamsim.export import write_workbook
+from teamsim.hiring_view import (
+    HiringCheck,
+    check_of,
+    hiring_json,
+    render_hiring,
+    save_hiring,
+    workbook_tables,
+)
+from teamsim.io import read_scenario_bytes
+from teamsim.progress import replication_progress
+from teamsim.store import Store
+
+# The hiring loop's own default (40: a month's P(met) needs more than plain verify's 20).
+HIRING_REPLICATIONS: int = inspect.signature(verify_hiring).parameters["replications"].default
+
+
+class Objective(StrEnum):
+    """What a hiring plan optimises."""
+
+    COST = "cost"
+    REVENUE = "revenue"
+    MARGIN = "margin"
+
+
+HiringOption = Annotated[
+    bool,
+    typer.Option(
+        "--hiring",
+        help="Plan hires month by month over the horizon (who, how many, when they start); "
+        "the run is stored.",
+    ),
+]
+ObjectiveOption = Annotated[
+    Objective | None,
+    typer.Option(
+        "--objective",
+        help="--hiring: cost (least cost meeting every month's plan, the default), revenue "
+        "or margin (the most within --budget or --budget-per-year).",
+        show_default=False,
+    ),
+]
+BudgetPerYearOption = Annotated[
+    float | None,
+    typer.Option(
+        "--budget-per-year",
+        help="--hiring: most team cost a calendar year (pro rata for a part year).",
+        min=0,
+        show_default=False,
+    ),
+]
+ExcelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--excel",
+        help="--hiring: also write the calendar and month tables to this .xlsx file.",
+        show_default=False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class HiringArgs:
+    """What ``plan --hiring`` was asked for."""
+
+    objective: Objective | None
+    budget_per_month: float | None
+    budget_per_year: float | None
+    excel: Path | None
+    verify: bool
+    confidence: float | None
+    replications: int | None  # None: the hiring loop's default
+    iterations: int
+    seed: int | None
+    solver: str
+    as_json: bool
+
+
+def refuse_hiring(args: HiringArgs, *, hiring: bool, sizing: bool) -> None:
+    """Options that do not go together with or without ``--hiring``: usage errors (exit 2)."""
+    if hiring and not sizing:
+        raise typer.BadParameter(
+            "--hiring plans the team over months; it sizes roles (no --mode allocation)"
+        )
+    if hiring:
+        budget_of(args)
+        return
+    given = [
+        name
+        for name, value in (
+            ("--objective", args.objective),
+            ("--budget-per-year", args.budget_per_year),
+            ("--excel", args.excel),
+        )
+        if value is not None
+    ]
+    if given:
+        raise typer.BadParameter(f"{', '.join(given)}: only with --hiring")
+
+
+def budget_of(args: HiringArgs) -> tuple[float | None, str]:
+    """The budget and its period, checked against the objective (usage errors: exit 2)."""
+    if args.budget_per_month is not None and args.budget_per_year is not None:
+        raise typer.BadParameter(
+            "--hiring takes one budget: --budget (a month) or --budget-per-year, not both"
+        )
+    for flag, amount in (
+        ("--budget", args.budget_per_month),
+        ("--budget-per-year", args.budget_per_year),
+    ):
+        if amount is not None and amount <= 0:
+            raise typer.BadParameter(f"{flag} must be above 0, got {amount:g}")
+    objective = (args.objective or Objective.COST).value
+    budget: float | None = args.budget_per_month
+    period = "month"
+    if args.budget_per_year is not None:
+        budget, period = args.budget_per_year, "year"
+    if objective != "cost" and budget is None:
+        raise typer.BadParameter(
+            f"--objective {objective} is the most {objective} within a budget: "
+            "give --budget (a month) or --budget-per-year"
+        )
+    return budget, period
+
+
+def run_hiring(
+    file: Path,
+    sc: Scenario,
+    args: HiringArgs,
+    *,
+    overrides: list[str],
+    runner: Callable[[], AbstractContextManager[Executor]],
+    store: Store | None,
+) -> None:
+    """Plan (and with ``verify``, simulate) the hiring calendar; print, store, export.
+
+    ``runner`` makes the executor the simulations run on (only with ``verify``).
+    """
+    budget, period = budget_of(args)
+    if store is not None:
+        store.check_writable()  # said now, not after the solves and replications
+    objective = (args.objective or Objective.COST).value
+    started = dt.datetime.now()
+    verified: VerifiedHiring | None = None
+    try:
+        if args.verify:
+            with runner() as executor:
+                verified = _verified(sc, args, budget=budget, period=period, runner=executor)
+            plan = verified.final.plan
+        else:
+            plan = plan_hiring(
+                sc, objective=objective, budget=budget, budget_period=period, solver=args.solver
+            )
+    except ValueError as exc:
+        # plan_hiring's refusals of what it was asked (a margin objective on a segment
+        # with no gross_margin, ...): a usage error, said without a traceback.
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    check = check_of(verified) if verified is not None else None
+    run_id = ""
+    if store is not None:
+        text = read_scenario_bytes(file).decode("utf-8-sig")
+        run_id = save_hiring(
+            store,
+            plan,
+            sc,
+            verified=verified,
+            scenario_text=text,
+            overrides=overrides,
+            started_at=started,
+        )
+    if args.excel is not None:
+        _workbook(args.excel, plan, sc, check)
+    _show(plan, sc, check, run_id=run_id, store=store, args=args)
+    if check is not None and not check.met:
+        raise typer.Exit(3)
+
+
+def _verified(
+    sc: Scenario, args: HiringArgs, *, budget: float | None, period: str, runner: Executor
+) -> VerifiedHiring:
+    total = args.replications or HIRING_REPLICATIONS
+    with replication_progress("verifying the hiring plan", total) as advance:
+        return verify_hiring(
+            sc,
+            confidence=args.confidence,
+            replications=total,
+            seed=args.seed,
+            max_iterations=args.iterations,
+            objective=(args.objective or Objective.COST).value,
+            budget=budget,
+            budget_period=period,
+            solver=args.solver,
+            executor=runner,
+            progress=lambda what, done, _total: advance(done, what),
+        )
+
+
+def _workbook(path: Path, plan: HiringPlan, sc: Scenario, check: HiringCheck | None) -> None:
+    about = {
+        "scenario": sc.name,
+        "what": "hiring plan over the year (teamsim plan --hiring)",
+        "objective": plan.objective,
+        "budget": "none" if plan.budget is None else f"{plan.budget:,.0f} a {plan.budget_period}",
+    }
+    if check is not None:
+        about["verified"] = ("met: " if check.met else "not met: ") + check.reason
+    write_workbook(path, workbook_tables(plan.to_dict(), check), about, currency=sc.currency)
+
+
+def _show(
+    plan: HiringPlan,
+    sc: Scenario,
+    check: HiringCheck | None,
+    *,
+    run_id: str,
+    store: Store | None,
+    args: HiringArgs,
+) -> None:
+    if args.as_json:
+        print_json(hiring_json(plan, check, run_id))
+        return
+    out.print(render_hiring(plan.to_dict(), sc, check))
+    if args.excel is not None:
+        out.print(f"wrote {escape(str(args.excel))}", soft_wrap=True)
+    if store is not None:
+        out.print(
+            f"stored as run {run_id} in {escape(str(store.path))} (teamsim runs show {run_id})",
+            soft_wrap=True,
+        )
+
+
+__all__ = [
+    "BudgetPerYearOption",
+    "ExcelOption",
+    "HiringArgs",
+    "HiringOption",
+    "Objective",
+    "ObjectiveOption",
+    "refuse_hiring",
+    "run_hiring",
+]

@@ -1,0 +1,411 @@
+"""The hiring plan over the year in the terminal, in JSON, in the run store and in Excel.
+
+Issue 12, stage S15 (docs/dev/hiring_plan.md, section 7.1). Everything here reads a
+hiring plan as ``HiringPlan.to_dict()`` (section 7.1's keys) and the verify loop's two
+tables (``months_table``, ``iterations_table``), so ``plan --hiring`` and ``runs show``
+print a run through the same functions, from the live plan or from what the store kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from rich.console import Group
+
+from optimizer import HiringPlan, VerifiedHiring
+from sim import format_chance, format_percent, scenario_hash, title
+from sim.scenario import Scenario
+from teamsim import __version__
+from teamsim.figure_tables import FittedGrid, Grid
+from teamsim.format import format_money, format_money_column, money_scale
+from teamsim.store import RunMeta, Store
+from teamsim.verify_view import titled_roles
+
+# The run's params that hold the plan (``HiringPlan.to_dict()``): not shown as params.
+HIRING_PARAM = "hiring_plan"
+RUN_KIND = "hiring"
+
+
+@dataclass(frozen=True)
+class HiringCheck:
+    """What the verify loop said of the final calendar (from the loop or the store)."""
+
+    met: bool
+    reason: str
+    confidence: float
+    months: pd.DataFrame  # VerifiedHiring.months_table()
+    iterations: pd.DataFrame  # VerifiedHiring.iterations_table()
+
+
+def check_of(verified: VerifiedHiring) -> HiringCheck:
+    """The loop's verdict and tables."""
+    return HiringCheck(
+        met=verified.met,
+        reason=verified.reason,
+        confidence=verified.confidence,
+        months=verified.months_table(),
+        iterations=verified.iterations_table(),
+    )
+
+
+# -- terminal ---------------------------------------------------------------------------
+
+
+def render_hiring(
+    data: Mapping[str, Any], scenario: Scenario, check: HiringCheck | None = None
+) -> Group:
+    """Header, calendar, month by month, limits by month, notes; verdict and iterations.
+
+    ``data``: ``HiringPlan.to_dict()``; ``check``: the verify loop's, when verified.
+    """
+    loc = scenario.money_locale
+    cur = str(data.get("currency") or scenario.currency)
+    parts: list[Any] = [_head(data, scenario, cur, loc)]
+    if check is not None:
+        colour = "green" if check.met else "yellow"
+        words = "hiring plan verified" if check.met else "hiring plan NOT verified"
+        parts.append(f"[bold {colour}]{words}[/]: {check.reason}")
+    parts.append(_calendar(data, scenario, cur, loc))
+    backfills = _backfills(data, scenario)
+    if backfills:
+        parts.append(f"[dim]{backfills}[/]")
+    parts.append(_months(data, cur, loc, check))
+    parts.append(_limits(data))
+    if check is not None:
+        parts.append(_iterations(check, scenario, cur, loc))
+    parts += [f"[dim]{note}[/]" for note in data.get("notes", [])]
+    return Group(*parts)
+
+
+def _head(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -> str:
+    months = data.get("months", [])
+    counted = [m["label"] for m in months if m["counted"]]
+    span = f"{months[0]['label']} to {counted[-1]}" if months and counted else "-"
+    budget = data.get("budget")
+    said = (
+        f"; budget {format_money(budget, cur, loc)} a {data.get('budget_period', 'month')}"
+        if budget is not None
+        else ""
+    )
+    objective = {
+        "cost": "least cost meeting every month's plan",
+        "revenue": "most revenue within the budget",
+        "margin": "most gross margin within the budget",
+    }.get(str(data.get("objective")), str(data.get("objective")))
+    return (
+        f"[bold]{data.get('scenario') or scenario.name}[/]: hiring plan ({objective}), "
+        f"solver {data.get('solver')}, {data.get('rounds')} round(s)\n"
+        f"Months {span} ({len(counted)} counted); team cost over the horizon "
+        f"{format_money(data.get('total_cost'), cur, loc)}{said}; expected revenue in the "
+        f"counted months {format_money(data.get('counted_revenue'), cur, loc)}"
+    )
+
+
+def _calendar(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -> Any:
+    lines = data.get("calendar", [])
+    if not lines:
+        return (
+            "[bold]Hiring calendar[/]: no hire. The people in seat (with the joiners and "
+            "leavers the scenario lists) meet every counted month's plan."
+        )
+    costs = format_money_column([line["delay_cost"] for line in lines], cur, loc)
+    grid = Grid(
+        title="Hiring calendar",
+        key="hire",
+        columns={h: [] for h in ("a month later loses", "misses", "pays back by")},
+    )
+    for line, cost in zip(lines, costs, strict=True):
+        unit = "margin" if "margin" in str(line.get("delay_cost_unit")) else "revenue"
+        appraised = bool(line.get("appraised"))
+        grid.add_row(
+            str(line["text"]),
+            [
+                f"{cost} of {unit}" if line["delay_cost"] is not None else "-",
+                ", ".join(line.get("delay_short_months") or []) or "-",
+                line.get("payback_month") or ("after the horizon" if appraised else "-"),
+            ],
+        )
+    grid.caption = (
+        "a month later: one of the line's people starting a month later, revenue (margin) "
+        "lost in the counted months; misses: months whose plan it then misses; pays back "
+        "by: the month the margin that person adds (revenue when no segment states one), "
+        "summed, reaches their cost summed"
+    )
+    return FittedGrid(grid)
+
+
+def _backfills(data: Mapping[str, Any], scenario: Scenario) -> str:
+    total: dict[str, float] = {}
+    for row in data.get("role_months", []):
+        total[row["role"]] = total.get(row["role"], 0.0) + float(row.get("backfills") or 0.0)
+    said = [f"{n:.1f} {title(rid, scenario)}" for rid, n in total.items() if n >= 0.05]
+    if not said:
+        return ""
+    return "Plus expected backfills of random leavers over the horizon: " + ", ".join(said)
+
+
+def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | None) -> FittedGrid:
+    months = list(data.get("months", []))
+    seats: dict[int, list[float]] = {}
+    for row in data.get("role_months", []):
+        got = seats.setdefault(int(row["month"]), [0.0, 0.0, 0.0])
+        got[0] += float(row.get("seats") or 0.0)
+        got[1] += float(row.get("ramping") or 0.0)
+        got[2] += float(row.get("hires") or 0)
+    verified = {} if check is None else {int(r["month"]): r for r in _records(check.months)}
+    money = [m["plan"] for m in months] + [m["expected_revenue"] for m in months]
+    one = money_scale(money, loc)
+    heads = ["plan", "expected revenue", "attainment", "cost", "seats", "ramping", "hires"]
+    if check is not None:
+        heads += ["simulated revenue", "P10-P90", "P(month met) (95 % interval)"]
+    grid = Grid(title="Month by month", key="month", columns={h: [] for h in heads})
+    costs = format_money_column([m["cost"] for m in months], cur, loc)
+    for m, cost in zip(months, costs, strict=True):
+        index = int(m["month"])
+        seat, ramping, hires = seats.get(index, [0.0, 0.0, 0.0])
+        cells = [
+            format_money(m["plan"], cur, loc, scale=one) if m["counted"] else "lead-in",
+            format_money(m["expected_revenue"], cur, loc, scale=one),
+            format_percent(m["expected_attainment"]) if m["counted"] else "",
+            cost,
+            f"{seat:.1f}",
+            f"{ramping:.1f}",
+            str(int(hires)) if hires else "",
+        ]
+        if check is not None:
+            v = verified.get(index)
+            cells += (
+                [
+                    format_money(v["simulated_revenue"], cur, loc, scale=one),
+                    format_money(v["p10"], cur, loc, scale=one)
+                    + " to "
+                    + format_money(v["p90"], cur, loc, scale=one),
+                    format_chance(v["p_met"], v["p_low"], v["p_high"], labelled=False),
+                ]
+                if v is not None
+                else ["", "", ""]
+            )
+        grid.add_row(str(m["label"]), cells, style=None if m["counted"] else "dim")
+    grid.caption = (
+        "lead-in: a month the plan does not count (warm-up, or partly outside the "
+        "horizon), where hires start and leads are made; seats and ramping: people in "
+        "seat and those still ramping, all roles, means over the month's working days"
+        + (
+            f"; P(month met): the share of replications whose month meets its plan, "
+            f"asked: {format_percent(check.confidence)}"
+            if check is not None
+            else ""
+        )
+    )
+    return FittedGrid(grid)
+
+
+def _limits(data: Mapping[str, Any]) -> Any:
+    limits = data.get("limits", [])
+    if not limits:
+        return "[bold]Binding limits[/]: none"
+    grid = Grid(title="Binding limits by month", key="limit", columns={"months": []})
+    for lim in limits:
+        grid.add_row(str(lim["text"]), [", ".join(lim.get("months") or [])])
+    return FittedGrid(grid)
+
+
+def _iterations(check: HiringCheck, scenario: Scenario, cur: str, loc: str) -> FittedGrid:
+    rows = _records(check.iterations)
+    costs = format_money_column([float(r["cost"]) for r in rows], cur, loc)
+    heads = ("hires", "cost", "margins", "months below", "P(plan met) (95 % interval)")
+    grid = Grid(
+        title="Iterations: plan the calendar -> simulate -> raise the short months",
+        key="#",
+        columns={h: [] for h in heads},
+    )
+    words = []
+    for row, cost in zip(rows, costs, strict=True):
+        low, high = float(row["min_margin"]) - 1, float(row["max_margin"]) - 1
+        margins = format_percent(low, digits=0, signed=True)
+        if round(high, 2) != round(low, 2):
+            margins += " to " + format_percent(high, digits=0, signed=True)
+        grid.add_row(
+            str(row["iteration"]),
+            [
+                titled_roles(str(row["hires"]), scenario),
+                cost,
+                margins,
+                str(row["months_below"] or "-"),
+                format_chance(row["p_plan_met"], row["p_low"], row["p_high"], labelled=False),
+            ],
+        )
+        lag = str(row.get("lag_extra_days") or "")
+        then = str(row.get("change") or "")
+        if lag or then:
+            words.append(
+                f"{row['iteration']}. "
+                + "; ".join(
+                    ([f"lag correction (days) {lag}"] if lag else [])
+                    + ([f"then {then}"] if then else [])
+                )
+            )
+    grid.caption = "\n".join(words)
+    return FittedGrid(grid)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+# -- JSON -------------------------------------------------------------------------------
+
+
+def hiring_json(plan: HiringPlan, check: HiringCheck | None, run_id: str = "") -> dict[str, Any]:
+    """``plan.to_dict()``; verified: plus met, reason, run_id, iterations, months_verified.
+
+    Goes through ``teamsim.console.print_json``, which writes NaN as null.
+    """
+    data = plan.to_dict()
+    if check is not None:
+        data.update(
+            met=check.met,
+            reason=check.reason,
+            confidence=check.confidence,
+            run_id=run_id,
+            iterations=check.iterations.to_dict(orient="records"),
+            months_verified=check.months.to_dict(orient="records"),
+        )
+    elif run_id:
+        data["run_id"] = run_id
+    return data
+
+
+# -- tables: the store and Excel ----------------------------------------------------------
+
+
+def hiring_tables(data: Mapping[str, Any], check: HiringCheck | None) -> dict[str, pd.DataFrame]:
+    """The plan's tables (calendar, months, role_months, limits) and the loop's."""
+    # A table's "month" is a month index, as every stored table's (the exports date it);
+    # the calendar's month label goes under "label", as in hiring_months.
+    calendar = [
+        {
+            **{("label" if k == "month" else k): v for k, v in line.items()},
+            "delay_short_months": ", ".join(line.get("delay_short_months") or []),
+        }
+        for line in data.get("calendar", [])
+    ]
+    limits = [{**lim, "months": ", ".join(lim.get("months") or [])} for lim in data["limits"]]
+    tables = {
+        "hiring_calendar": pd.DataFrame(calendar, columns=_CALENDAR_COLUMNS),
+        "hiring_months": pd.DataFrame(data.get("months", [])),
+        "hiring_role_months": pd.DataFrame(data.get("role_months", [])),
+        "hiring_limits": pd.DataFrame(limits, columns=["family", "subject", "months", "text"]),
+    }
+    if check is not None:
+        tables["hiring_months_verified"] = check.months
+        tables["hiring_iterations"] = check.iterations
+    return tables
+
+
+_CALENDAR_COLUMNS = [
+    "role",
+    "title",
+    "level",
+    "count",
+    "start",
+    "label",
+    "text",
+    "delay_cost",
+    "delay_cost_unit",
+    "delay_revenue",
+    "delay_margin",
+    "delay_saving",
+    "delay_short_months",
+    "payback_month",
+    "appraised",
+]
+
+
+def workbook_tables(data: Mapping[str, Any], check: HiringCheck | None) -> dict[str, pd.DataFrame]:
+    """The sheets of ``--excel``: calendar, months, role_months (and the loop's)."""
+    tables = hiring_tables(data, check)
+    return {name.removeprefix("hiring_"): frame for name, frame in tables.items()}
+
+
+def save_hiring(
+    store: Store,
+    plan: HiringPlan,
+    scenario: Scenario,
+    *,
+    verified: VerifiedHiring | None,
+    scenario_text: str,
+    overrides: Sequence[str],
+    started_at: dt.datetime,
+) -> str:
+    """Store a hiring run (kind ``hiring``): the plan, its tables, and the loop's run."""
+    check = check_of(verified) if verified is not None else None
+    data = plan.to_dict()
+    tables = hiring_tables(data, check)
+    result = verified.final.simulated.result if verified is not None else None
+    if result is not None:
+        tables = {**dict(result.tables()), **tables}
+    label = "planned" if check is None else "verified" if check.met else "not verified"
+    params: dict[str, Any] = {
+        "overrides": list(overrides),
+        "objective": plan.objective,
+        "budget": plan.budget,
+        "budget_period": plan.budget_period,
+        HIRING_PARAM: data,
+    }
+    if verified is not None:
+        params.update(
+            confidence=verified.confidence,
+            met=verified.met,
+            reason=verified.reason,
+            margins={str(k): v for k, v in verified.final.margins.items()},
+            lag_extra_days=dict(verified.final.lag_extra_days),
+        )
+    meta = RunMeta(
+        kind=RUN_KIND,
+        scenario_name=scenario.name,
+        scenario_text=scenario_text,
+        seed=None if result is None else result.seed,
+        replications=None if result is None else result.replications,
+        code_version=__version__,
+        started_at=started_at,
+        status="complete",
+        label=label,
+        params=params,
+        scenario_hash=scenario_hash(scenario),
+    )
+    return store.save_run(meta, tables)
+
+
+def stored_hiring(
+    params: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+) -> tuple[dict[str, Any] | None, HiringCheck | None]:
+    """The plan and the loop's verdict a hiring run stored (None: not stored)."""
+    data = params.get(HIRING_PARAM)
+    if not isinstance(data, dict):
+        return None, None
+    if "hiring_months_verified" not in tables or "hiring_iterations" not in tables:
+        return data, None
+    check = HiringCheck(
+        met=bool(params.get("met")),
+        reason=str(params.get("reason", "")),
+        confidence=float(params.get("confidence") or 0.0),
+        months=tables["hiring_months_verified"],
+        iterations=tables["hiring_iterations"],
+    )
+    return data, check
+
+
+def hiring_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> list[Any]:
+    """A hiring run as ``plan --hiring`` printed it (``runs show``), from what it stored."""
+    run_id, stored = str(meta["run_id"]), meta["tables"]
+    names = ("hiring_months_verified", "hiring_iterations")
+    tables = {name: st.load_table(run_id, name) for name in names if stored.get(name)}
+    data, check = stored_hiring(meta["params"], tables)
+    if data is None:
+        return []
+    return [render_hiring(data, scenario, check)]
