@@ -33,7 +33,7 @@ from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 
 # Families that are definitions or balances, always tight, not limits worth showing.
-_BALANCES = ("busy", "leads", "inbound", "fair_hi", "fair_lo", "in_turn", "warm_first", "pool_used")
+BALANCES = ("busy", "leads", "inbound", "fair_hi", "fair_lo", "in_turn", "warm_first", "pool_used")
 _PER_UNIT = ("capacity", "calls_cap")
 _FAMILIES = (
     *_PER_UNIT,
@@ -380,7 +380,7 @@ def binding_limits(
     unit_of = {u.id: u for u in model.units}
     for name, c in model.constraints.items():
         family, subject = family_of(name)
-        if family in _BALANCES:
+        if family in BALANCES:
             continue
         room = slack(c)
         if room > 1e-6 * max(1.0, abs(c.constant)):

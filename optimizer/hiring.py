@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pulp
 
-from optimizer.extract import _limit, family_of
+from optimizer.extract import BALANCES, _limit, family_of
 from optimizer.hiring_elastic import explain_hiring
 from optimizer.hiring_model import (
     BUDGET_PERIODS,
@@ -44,19 +44,9 @@ from sim.scenario import Scenario
 # Rounds of the fixed point over the calendar, as plain plan's sizing (planner.MAX_ROUNDS).
 MAX_ROUNDS = 6
 
-# Rows that are definitions or balances, always tight: not limits worth showing.
-_BALANCES = (
-    "busy",
-    "leads",
-    "inbound",
-    "seats",
-    "ramp_share",
-    "in_turn",
-    "warm_first",
-    "pool_used",
-    "fair_hi",
-    "fair_lo",
-)
+# Rows that are definitions or balances, always tight: not limits worth showing. Plain
+# plan's families (one list, in extract) and the months' own seat and ramp-share rows.
+_BALANCES = (*BALANCES, "seats", "ramp_share")
 
 
 def plan_hiring(
