@@ -22,6 +22,7 @@ def main() -> None:
         st.Page(VIEWS / "scenario.py", title="Scenario", icon=":material/edit_note:", default=True),
         st.Page(VIEWS / "simulate.py", title="Simulate", icon=":material/play_circle:"),
         st.Page(VIEWS / "plan.py", title="Plan", icon=":material/groups:"),
+        st.Page(VIEWS / "hiring.py", title="Hiring", icon=":material/calendar_month:"),
         st.Page(VIEWS / "compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page(VIEWS / "calibrate.py", title="Calibrate", icon=":material/tune:"),
         st.Page(VIEWS / "runs.py", title="Runs", icon=":material/inventory_2:"),

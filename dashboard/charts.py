@@ -29,6 +29,8 @@ __all__ = [
     "cost_vs_plan",
     "funnel_by_segment",
     "headcount_by_level",
+    "hiring_headcount",
+    "hiring_revenue",
     "judged_unit",
     "partial_weeks",
     "plan_headcount",
@@ -587,3 +589,143 @@ def quotas(frame: pd.DataFrame) -> go.Figure:
         )
     fig.update_yaxes(title="dials a day")
     return _layout(fig, title, barmode="group")
+
+
+# -- the hiring plan over the year (issue 12, docs/dev/hiring_plan.md section 7.2) --------
+
+_LEAD_IN_SHADE = "rgba(95, 107, 115, 0.12)"
+
+
+def _lead_in(fig: go.Figure, months: pd.DataFrame) -> None:
+    """Shade the months the plan does not count (warm-up, or partly outside the horizon)."""
+    for row in _records(months):
+        if not bool(row["counted"]):
+            fig.add_vrect(
+                x0=int(row["month"]) - 0.5,
+                x1=int(row["month"]) + 0.5,
+                fillcolor=_LEAD_IN_SHADE,
+                line_width=0,
+                layer="below",
+            )
+
+
+def _month_axis(months: pd.DataFrame) -> dict[str, Any]:
+    """An x axis of month indexes written as their labels ("2027-03")."""
+    return {
+        "tickvals": [int(m) for m in months["month"]],
+        "ticktext": [str(label) for label in months["label"]],
+        "title": "month (shaded: lead-in, not counted)",
+    }
+
+
+def hiring_headcount(
+    role_months: pd.DataFrame, months: pd.DataFrame, scenario: Scenario
+) -> go.Figure:
+    """People in seat by month: ramped and ramping by level (stacked), seats and productive seats.
+
+    ``role_months`` and ``months``: ``HiringPlan.to_dict()``'s tables of the same name.
+    Productive seats: people in seat weighted by their ramp share (a new hire at 40 %
+    counts 0.4), all roles.
+    """
+    title = "People by month: ramped, ramping and productive (people)"
+    if role_months.empty:
+        return _empty(title, "no month in the horizon")
+    frame = role_months.assign(
+        level=[Level(scenario.roles[str(r)].level).value for r in role_months["role"]]
+    )
+    fig = go.Figure()
+    levels = [lv for lv in LEVELS if lv in set(frame["level"])]
+    for i, level in enumerate(levels):
+        of = frame[frame["level"] == level].groupby("month")[["ramped", "ramping"]].sum()
+        colour = PALETTE[i % len(PALETTE)]
+        for column, pattern in (("ramped", ""), ("ramping", "/")):
+            fig.add_trace(
+                go.Bar(
+                    x=list(of.index),
+                    y=of[column],
+                    name=f"{names.humane(level)}: {column}",
+                    marker={"color": colour, "pattern": {"shape": pattern}},
+                    opacity=1.0 if column == "ramped" else 0.55,
+                    hovertemplate=f"{names.humane(level)}, {column}: %{{y:.1f}} people"
+                    "<extra></extra>",
+                )
+            )
+    total = frame.groupby("month")[["seats", "productive"]].sum()
+    for column, name, dash in (
+        ("seats", "seats", "solid"),
+        ("productive", "productive seats", "dot"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=list(total.index),
+                y=total[column],
+                name=name,
+                mode="lines+markers",
+                line={"color": "#222", "dash": dash, "width": 3},
+                hovertemplate=f"{name}: %{{y:.1f}} people<extra></extra>",
+            )
+        )
+    _lead_in(fig, months)
+    fig.update_xaxes(**_month_axis(months))
+    fig.update_yaxes(title="people", **count_axis(float(total["seats"].max()) * 1.1))
+    return _layout(fig, title, barmode="stack")
+
+
+def hiring_revenue(
+    months: pd.DataFrame,
+    currency: str,
+    locale: str | None = None,
+    moved: pd.DataFrame | None = None,
+    moved_name: str = "calendar moved",
+) -> go.Figure:
+    """Each month's plan (steps) against the revenue the calendar is expected to close.
+
+    ``months``: ``HiringPlan.to_dict()["months"]`` (``month``, ``label``, ``counted``,
+    ``plan``, ``expected_revenue``); ``moved``: the same columns for another calendar
+    (a hire moved by a month), drawn over it.
+    """
+    title = f"Plan against expected revenue by month ({currency})"
+    if months.empty:
+        return _empty(title, "no month in the horizon")
+    fig = go.Figure()
+    counted = months[months["counted"].astype(bool)]
+    fig.add_trace(
+        go.Scatter(
+            x=list(counted["month"]),
+            y=counted["plan"],
+            name="plan",
+            mode="lines+markers",
+            line={"shape": "hvh", "color": "#5f6b73", "width": 3},
+            hovertemplate="plan %{customdata}<extra></extra>",
+            customdata=format_money_column([float(v) for v in counted["plan"]], currency, locale),
+        )
+    )
+    lines = [(months, "expected revenue", PALETTE[0], "solid")]
+    if moved is not None:
+        lines.append((moved, moved_name, PALETTE[1], "dash"))
+    for frame, name, colour, dash in lines:
+        fig.add_trace(
+            go.Scatter(
+                x=list(frame["month"]),
+                y=frame["expected_revenue"],
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "dash": dash, "width": 3},
+                customdata=format_money_column(
+                    [float(v) for v in frame["expected_revenue"]], currency, locale
+                ),
+                hovertemplate=f"{name} %{{customdata}}<extra></extra>",
+            )
+        )
+    values = [float(v) for v in months["expected_revenue"]] + [float(v) for v in counted["plan"]]
+    if moved is not None:
+        values += [float(v) for v in moved["expected_revenue"]]
+    high = max(values, default=1.0) * 1.1
+    _lead_in(fig, months)
+    fig.update_xaxes(**_month_axis(months))
+    fig.update_yaxes(
+        title=f"revenue closed in the month, {currency}",
+        range=[0, high],
+        **money_axis(0.0, high, currency, locale),
+    )
+    return _layout(fig, title)

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 import optimizer
-from optimizer import Plan, PlanMode, VerifiedPlan
+from optimizer import CalendarValue, HiringPlan, Plan, PlanMode, VerifiedPlan
 from sim import Problem, ScenarioError, SimResult, TeamsimError
 from sim import simulate as run_simulation
 from sim.scenario import Scenario, parse_scenario
@@ -35,10 +35,12 @@ __all__ = [
     "bundled",
     "bundled_source",
     "current",
+    "evaluate_calendar",
     "lever_values",
     "overrides",
     "parse",
     "plan",
+    "plan_hiring",
     "read_upload",
     "recall",
     "remember",
@@ -276,6 +278,36 @@ def simulate(
 def plan(text: str, origin: str, edits: tuple[str, ...], mode: PlanMode) -> Plan:
     """The optimiser's plan (raises InfeasiblePlanError with its explanation)."""
     return optimizer.plan(parse_scenario(text, origin, list(edits)), mode=mode)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def plan_hiring(
+    text: str,
+    origin: str,
+    edits: tuple[str, ...],
+    objective: str,
+    budget: float | None,
+    period: str,
+) -> HiringPlan:
+    """The hiring calendar (raises InfeasiblePlanError with its causes, ValueError)."""
+    return optimizer.plan_hiring(
+        parse_scenario(text, origin, list(edits)),
+        objective=objective,
+        budget=budget,
+        budget_period=period,
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def evaluate_calendar(
+    text: str,
+    origin: str,
+    edits: tuple[str, ...],
+    hires: tuple[tuple[str, str, int], ...],
+) -> CalendarValue:
+    """A calendar's months (``hires``: role, month label, people): what the team can sell."""
+    calendar = {(role, month): count for role, month, count in hires}
+    return optimizer.evaluate_calendar(parse_scenario(text, origin, list(edits)), calendar)
 
 
 def store_path_text() -> str:

@@ -1,0 +1,315 @@
+"""Hiring: who to hire in which month over the horizon, and when the revenue follows.
+
+Issue 12, stage S17 (docs/dev/hiring_plan.md, section 7.2). The plan's tables come from
+``HiringPlan.to_dict()`` through :func:`teamsim.hiring_view.hiring_tables`, as
+``teamsim plan --hiring`` stores and exports them; the workbook is the one its
+``--excel`` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, exports, state, ui
+from optimizer import CalendarValue, HireLine, HiringPlan, InfeasiblePlanError
+from sim import format_money, format_money_column, format_percent
+from sim.scenario import Scenario
+from teamsim.hiring_view import hiring_tables, workbook_tables
+from teamsim.store import scenario_text_hash
+
+OBJECTIVES = {
+    "Least cost meeting every month's plan": "cost",
+    "Most revenue within a budget": "revenue",
+    "Most gross margin within a budget": "margin",
+}
+PERIODS = {"a month": "month", "a year": "year"}
+MOVES = {"a month earlier": -1, "a month later": 1}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def render() -> None:
+    """The page."""
+    ui.header(
+        "Hiring",
+        "Who to hire in which month so that every month's plan is met (or the most revenue "
+        "within a budget): new people ramp up, and a lead's revenue comes weeks after it.",
+    )
+    source, edits, scenario = ui.current_scenario()
+    if scenario is None:
+        return
+    with st.form("hiring"):
+        objective = st.radio("Objective", list(OBJECTIVES), horizontal=True, key="hiring_objective")
+        left, right = st.columns(2)
+        budget = left.number_input(
+            f"Budget, {scenario.currency} (0: none)",
+            min_value=0.0,
+            value=0.0,
+            step=100_000.0,
+            format="%.0f",
+            key="hiring_budget",
+        )
+        period = right.radio(
+            "The budget is for", list(PERIODS), horizontal=True, key="hiring_period"
+        )
+        asked = st.form_submit_button("Plan the year", type="primary")
+    here = (scenario_text_hash(source.text), edits)
+    if asked:
+        state.remember("hiring", here, (OBJECTIVES[objective], budget or None, PERIODS[period]))
+    kept = state.recall("hiring", here)
+    if kept is None:
+        st.info("Choose an objective (and a budget for revenue or margin), then **Plan the year**.")
+        return
+    goal, amount, per = kept
+    with st.spinner("Planning hires month by month"):
+        try:
+            plan = state.plan_hiring(source.text, source.origin, edits, goal, amount, per)
+        except InfeasiblePlanError as exc:
+            impossible(exc, "No hiring plan is possible")
+            return
+        except ValueError as exc:  # a margin objective with no gross margin, no budget, ...
+            st.error(f"**The hiring plan cannot be asked so:** {ui.escape(str(exc))}")
+            return
+    _plan(plan, scenario)
+    _move(plan, scenario, source, edits)
+
+
+def impossible(exc: InfeasiblePlanError, what: str) -> None:
+    """An impossible calendar: the reason and each way out, as an error box (no traceback)."""
+    ways = [f"- {ui.escape(c.remedy)}" for c in exc.causes]
+    st.error(
+        f"**{what}:** {ui.escape(exc.reason)}\n\nAny one of these would make it feasible:\n"
+        + "\n".join(ways),
+        icon=":material/block:",
+    )
+
+
+def _plan(plan: HiringPlan, scenario: Scenario) -> None:
+    data = plan.to_dict()
+    tables = hiring_tables(data, None)
+    cur, loc = plan.currency or scenario.currency, scenario.money_locale
+    hires = sum(plan.hires.values())
+    cols = st.columns(3)
+    cols[0].metric("People to hire", hires)
+    cols[1].metric("Team cost over the horizon", format_money(plan.total_cost, cur, loc))
+    cols[2].metric("Expected revenue, counted months", format_money(plan.counted_revenue, cur, loc))
+    st.subheader("Hiring calendar")
+    if not plan.calendar:
+        st.success(
+            "No hire: the people in seat (with the joiners and leavers the scenario lists) "
+            "meet every counted month's plan."
+        )
+    else:
+        ui.text_table(calendar_table(tables["hiring_calendar"], cur, loc))
+        st.caption(
+            "A month later: one of the line's people starting a month later, revenue (margin) "
+            "lost in the counted months, and the months whose plan it then misses; pays back "
+            "by: the month the margin that person adds (revenue when no segment states one), "
+            "summed, reaches their cost summed."
+        )
+    months = tables["hiring_months"]
+    role_months = tables["hiring_role_months"]
+    ui.chart(charts.hiring_headcount(role_months, months, scenario),
+             "People in seat by month, all roles: ramped and still ramping (hatched) by "
+             "level; productive seats weigh each person by their ramp share.",
+             key="hiring_headcount")  # fmt: skip
+    ui.chart(charts.hiring_revenue(months, cur, loc),
+             "Each counted month's plan against the revenue the calendar's team is expected "
+             "to close in it; lead-in months are shaded.", key="hiring_revenue")  # fmt: skip
+    st.subheader("Month by month")
+    st.dataframe(months_table(months, role_months, cur, loc), hide_index=True, width="stretch",
+                 key="hiring_months")  # fmt: skip
+    st.subheader("Limits by month")
+    limits = tables["hiring_limits"]
+    if limits.empty:
+        st.caption("No limit binds.")
+    else:
+        ui.text_table(limits[["text", "months"]].rename(columns={"text": "limit"}))
+    for note in plan.notes:
+        st.caption(note)
+    about = {
+        "scenario": scenario.name,
+        "what": "hiring plan over the year (dashboard Hiring page)",
+        "objective": plan.objective,
+        "budget": "none" if plan.budget is None else f"{plan.budget:,.0f} a {plan.budget_period}",
+    }
+    st.download_button(
+        "Download the plan (Excel)",
+        lambda: exports.workbook_bytes(workbook_tables(data, None), about, currency=cur),
+        file_name="hiring_plan.xlsx",
+        mime=XLSX,
+        on_click="ignore",
+    )
+
+
+def calendar_table(calendar: pd.DataFrame, cur: str, loc: str) -> pd.DataFrame:
+    """The calendar lines with a month's delay cost, the months it misses and the payback."""
+    costs = format_money_column([_num(v) for v in calendar["delay_cost"]], cur, loc)
+    rows = []
+    for line, cost in zip(_records(calendar), costs, strict=True):
+        unit = "margin" if "margin" in str(line.get("delay_cost_unit")) else "revenue"
+        appraised = bool(line.get("appraised"))
+        rows.append({
+            "hire": str(line["text"]),
+            "a month later loses": f"{cost} of {unit}" if _num(line["delay_cost"]) is not None
+            else "-",
+            "then misses": str(line.get("delay_short_months") or "") or "-",
+            "pays back by": str(line.get("payback_month") or "")
+            or ("after the horizon" if appraised else "-"),
+        })  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["hire", "a month later loses", "then misses", "pays back by"]
+    )
+
+
+def months_table(
+    months: pd.DataFrame, role_months: pd.DataFrame, cur: str, loc: str
+) -> pd.DataFrame:
+    """Month by month: plan (or lead-in), expected revenue, attainment, cost and people."""
+    people = role_months.groupby("month")[["seats", "productive", "ramping", "hires"]].sum()
+    rows = _records(months)
+    plans = format_money_column([_num(r["plan"]) for r in rows], cur, loc)
+    revenue = format_money_column([float(r["expected_revenue"]) for r in rows], cur, loc)
+    costs = format_money_column([float(r["cost"]) for r in rows], cur, loc)
+    shown = []
+    for r, p, rev, cost in zip(rows, plans, revenue, costs, strict=True):
+        seat = people.loc[int(r["month"])] if int(r["month"]) in people.index else None
+        shown.append({
+            "month": str(r["label"]),
+            "plan": p if bool(r["counted"]) else "lead-in",
+            "expected revenue": rev,
+            "attainment": format_percent(_num(r["expected_attainment"]))
+            if bool(r["counted"]) else "",
+            "cost": cost,
+            "seats": None if seat is None else round(float(seat["seats"]), 1),
+            "productive seats": None if seat is None else round(float(seat["productive"]), 1),
+            "ramping": None if seat is None else round(float(seat["ramping"]), 1),
+            "hires": None if seat is None else int(seat["hires"]),
+        })  # fmt: skip
+    return pd.DataFrame(shown)
+
+
+# -- move a hire ------------------------------------------------------------------------
+
+
+def moved_calendar(
+    plan: HiringPlan, line: HireLine, shift: int
+) -> tuple[dict[tuple[str, str], int] | None, str]:
+    """The plan's hires with a calendar line moved by ``shift`` months, and what it says.
+
+    A line moved past the last month leaves the horizon (its people are not hired in it);
+    a line cannot move before the first month (None, and why).
+    """
+    at = plan.months.index(line.month) + shift
+    if at < 0:
+        return None, f"{line.text}: the horizon has no earlier month."
+    edited = dict(plan.hires)
+    edited.pop((line.role, line.month))
+    if at >= len(plan.months):
+        return edited, f"{line.text} after the horizon rather than {_month_name(plan, line.month)}"
+    month = plan.months[at]
+    edited[(line.role, month)] = edited.get((line.role, month), 0) + line.count
+    when = f"{_month_name(plan, month)} rather than {_month_name(plan, line.month)}"
+    return edited, f"hire {line.count} {line.title.lower()} in {when}"
+
+
+def _month_name(plan: HiringPlan, label: str) -> str:
+    start = plan.hire_dates.get(label)
+    return f"{dt.date.fromisoformat(start):%B %Y}" if start else label
+
+
+def _move(
+    plan: HiringPlan, scenario: Scenario, source: state.Source, edits: tuple[str, ...]
+) -> None:
+    st.subheader("Move a hire")
+    if not plan.calendar:
+        st.caption("No hire to move.")
+        return
+    texts = [line.text for line in plan.calendar]
+    left, right = st.columns([3, 2])
+    picked = left.selectbox("Calendar line", texts, key="hiring_move_line")
+    way = right.radio("Move it", list(MOVES), horizontal=True, key="hiring_move_way")
+    line = plan.calendar[texts.index(picked)]
+    edited, said = moved_calendar(plan, line, MOVES[way])
+    if edited is None:
+        st.info(said)
+        return
+    with st.spinner("Evaluating both calendars"):
+        try:
+            base = state.evaluate_calendar(source.text, source.origin, edits, _hires(plan.hires))
+            other = state.evaluate_calendar(source.text, source.origin, edits, _hires(edited))
+        except InfeasiblePlanError as exc:
+            impossible(exc, "The moved calendar breaks a limit")
+            return
+    cur, loc = plan.currency or scenario.currency, scenario.money_locale
+    st.markdown(f"**{ui.escape(said[0].upper() + said[1:])}**")
+    ui.text_table(value_table(base, other, cur, loc))
+    st.dataframe(moved_months(base, other, cur, loc), hide_index=True, width="stretch",
+                 key="hiring_moved_months")  # fmt: skip
+    ui.chart(charts.hiring_revenue(_frame(base), cur, loc, moved=_frame(other)),
+             "Both calendars at their most: what each team can close in each month (the "
+             "plan's calendar as the optimiser planned it, and with the line moved).",
+             key="hiring_moved_revenue")  # fmt: skip
+
+
+def value_table(base: CalendarValue, other: CalendarValue, cur: str, loc: str) -> pd.DataFrame:
+    """Revenue of the counted months, cost and months missed: the plan's calendar and the moved."""
+    revenue = format_money_column([base.counted_revenue, other.counted_revenue], cur, loc)
+    cost = format_money_column([base.total_cost, other.total_cost], cur, loc)
+    change = format_money_column(
+        [other.counted_revenue - base.counted_revenue, other.total_cost - base.total_cost],
+        cur,
+        loc,
+    )
+    return pd.DataFrame({
+        "": ["expected revenue, counted months", "team cost over the horizon", "months missed"],
+        "the plan's calendar": [revenue[0], cost[0], ", ".join(base.short) or "none"],
+        "moved": [revenue[1], cost[1], ", ".join(other.short) or "none"],
+        "change": [_signed(change[0]), _signed(change[1]), ""],
+    })  # fmt: skip
+
+
+def moved_months(base: CalendarValue, other: CalendarValue, cur: str, loc: str) -> pd.DataFrame:
+    """Month by month: the plan, both calendars' revenue and the change."""
+    plans = format_money_column([m.plan for m in base.months], cur, loc)
+    first = format_money_column([m.revenue for m in base.months], cur, loc)
+    then = format_money_column([m.revenue for m in other.months], cur, loc)
+    delta = format_money_column(
+        [o.revenue - b.revenue for o, b in zip(other.months, base.months, strict=True)], cur, loc
+    )
+    return pd.DataFrame({
+        "month": [m.label for m in base.months],
+        "plan": [p if m.counted else "lead-in" for m, p in zip(base.months, plans, strict=True)],
+        "the plan's calendar": first,
+        "moved": then,
+        "change": [_signed(d) for d in delta],
+    })  # fmt: skip
+
+
+def _signed(text: str) -> str:
+    return text if text.startswith(("-", "\u2212")) or text == "" else f"+{text}"
+
+
+def _frame(value: CalendarValue) -> pd.DataFrame:
+    return pd.DataFrame([m.to_dict() for m in value.months])
+
+
+def _hires(hires: dict[tuple[str, str], int]) -> tuple[tuple[str, str, int], ...]:
+    return tuple(sorted((role, month, n) for (role, month), n in hires.items() if n))
+
+
+def _num(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return float(value)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+if __name__ == "__main__":
+    render()
