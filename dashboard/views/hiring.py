@@ -206,14 +206,16 @@ def moved_calendar(
     at = plan.months.index(line.month) + shift
     if at < 0:
         return None, f"{line.text}: the horizon has no earlier month."
+    # The line's own words ("hire 2 client managers"), without its start date.
+    who = line.text.split(" to start by ")[0]
+    was = _month_name(plan, line.month)
     edited = dict(plan.hires)
     edited.pop((line.role, line.month))
     if at >= len(plan.months):
-        return edited, f"{line.text} after the horizon rather than {_month_name(plan, line.month)}"
+        return edited, f"{who} after the horizon rather than in {was}"
     month = plan.months[at]
     edited[(line.role, month)] = edited.get((line.role, month), 0) + line.count
-    when = f"{_month_name(plan, month)} rather than {_month_name(plan, line.month)}"
-    return edited, f"hire {line.count} {line.title.lower()} in {when}"
+    return edited, f"{who} in {_month_name(plan, month)} rather than {was}"
 
 
 def _month_name(plan: HiringPlan, label: str) -> str:

@@ -1,0 +1,151 @@
+"""The dashboard's Hiring page through Streamlit's AppTest (issue 12, stage S17).
+
+The case is the CLI's (tests/test_hiring_cli.py): retail_bank with 6 client managers
+over 120 days plans 2 client managers from 11 January and 3 from 1 February 2027.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optimizer import evaluate_calendar
+from sim import format_money_column
+from sim.scenario import parse_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+RETAIL = (ROOT / "scenarios" / "retail_bank.yaml").read_text(encoding="utf-8")
+SMALL = ("roles.client_manager.headcount.current=6", "calendar.horizon_days=120")
+CM = "client_manager"
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "store.duckdb"
+    monkeypatch.setenv("TEAMSIM_STORE", str(path))
+    return path
+
+
+def _hiring(edits: tuple[str, ...]) -> AppTest:
+    """The Hiring page of the bundled retail bank with ``edits``, planned (least cost)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["workers"] = 1
+    at.run()
+    at.session_state["overrides"] = edits
+    at.switch_page("views/hiring.py").run()
+    _ok(at)
+    assert [t.value for t in at.title] == ["Hiring"]
+    assert not at.get("plotly_chart")  # nothing planned before the button
+    assert any("Plan the year" in i.value for i in at.info)
+    [button] = [b for b in at.button if b.label == "Plan the year"]
+    button.click().run()
+    _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _figures(at: AppTest) -> dict[str, dict[str, Any]]:
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return {s["layout"]["title"]["text"]: s for s in specs}
+
+
+def _trace(figure: dict[str, Any], name: str) -> dict[str, Any]:
+    [trace] = [t for t in figure["data"] if t.get("name") == name]
+    return trace
+
+
+def _y(figure: dict[str, Any], name: str) -> list[float]:
+    """A trace's y values (plotly writes an array as base64 bytes with its dtype)."""
+    y = _trace(figure, name)["y"]
+    if isinstance(y, dict):
+        return [float(v) for v in np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])]
+    return [float(v) for v in y]
+
+
+def test_the_page_plans_the_calendar_and_moves_a_hire(store_path: Path) -> None:
+    at = _hiring(SMALL)
+    assert not at.error, [e.value for e in at.error]
+
+    # The calendar: the plan's lines in words, a month's delay misses March, payback March.
+    calendar = next(t.value for t in at.table if "hire" in t.value.columns)
+    assert list(calendar["hire"]) == [
+        "hire 2 client managers to start by 11 January 2027",
+        "hire 3 client managers to start by 1 February 2027",
+    ]
+    assert list(calendar["then misses"]) == ["2027-03", "2027-03"]
+    assert list(calendar["pays back by"]) == ["2027-03", "2027-03"]
+    assert list(calendar["a month later loses"]) == [
+        "RUB\xa01.51M of revenue",
+        "RUB\xa02.34M of revenue",
+    ]
+    assert [m.value for m in at.metric][:2] == ["5", "RUB\xa08.89M"]
+
+    # Charts: month labels on the axis, the plan of the three counted months, seats
+    # from 11 in January (two hires on the 11th) to 14 once the five are in seat.
+    figures = _figures(at)
+    people = figures["People by month: ramped, ramping and productive (people)"]
+    revenue = figures["Plan against expected revenue by month (RUB)"]
+    labels = ["2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06"]
+    assert people["layout"]["xaxis"]["ticktext"] == labels
+    assert people["layout"]["yaxis"]["tickformat"] == ",d"  # whole people
+    seats = _y(people, "seats")
+    assert len(seats) == 6 and seats[0] == pytest.approx(11.0, abs=0.05)
+    assert seats[-1] == pytest.approx(14.0, abs=0.05)
+    assert all(a <= b + 1e-9 for a, b in itertools.pairwise(seats))
+    productive = _y(people, "productive seats")
+    assert all(p <= s + 1e-9 for p, s in zip(productive, seats, strict=True))
+    assert any("ramping" in str(t.get("name")) for t in people["data"])
+    assert _y(revenue, "plan") == [3e7, 3e7, 3e7]
+    assert len(_y(revenue, "expected revenue")) == 6
+
+    # The limits by month, and the workbook to download.
+    limits = next(t.value for t in at.table if "limit" in t.value.columns)
+    assert "2027-03, 2027-05" in list(limits["months"])
+    assert [b.proto.label for b in at.get("download_button")] == ["Download the plan (Excel)"]
+
+    # Move the January line a month later: all five start in February.
+    at.selectbox(key="hiring_move_line").set_value(
+        "hire 2 client managers to start by 11 January 2027"
+    ).run()
+    at.radio(key="hiring_move_way").set_value("a month later").run()
+    _ok(at)
+    assert not at.error, [e.value for e in at.error]
+    sc = parse_scenario(RETAIL, "retail_bank.yaml", list(SMALL))
+    planned = evaluate_calendar(sc, {(CM, "2027-01"): 2, (CM, "2027-02"): 3})
+    moved = evaluate_calendar(sc, {(CM, "2027-02"): 5})
+    assert moved.counted_revenue < planned.counted_revenue  # a hire later never sells more
+    assert moved.short == ("2027-03",) and planned.short == ()
+    said = [m.value for m in at.markdown]
+    assert "**Hire 2 client managers in February 2027 rather than January 2027**" in said
+    value = next(t.value for t in at.table if "moved" in t.value.columns)
+    revenue_row = value.iloc[0]
+    assert list(revenue_row[["the plan's calendar", "moved"]]) == format_money_column(
+        [planned.counted_revenue, moved.counted_revenue], "RUB", sc.money_locale
+    )
+    assert list(revenue_row[["the plan's calendar", "moved"]]) == ["RUB\xa098.7M", "RUB\xa095.6M"]
+    assert list(value.iloc[2][["the plan's calendar", "moved"]]) == ["none", "2027-03"]
+    # Both calendars drawn month by month, as evaluate_calendar gives them.
+    overlay = _figures(at)["Plan against expected revenue by month (RUB)"]
+    assert _y(overlay, "calendar moved") == pytest.approx([m.revenue for m in moved.months])
+    assert _y(overlay, "expected revenue") == pytest.approx([m.revenue for m in planned.months])
+
+
+def test_an_impossible_plan_is_an_error_naming_the_month(store_path: Path) -> None:
+    at = _hiring((*SMALL, "roles.client_manager.headcount.max=7"))
+    [error] = [e.value for e in at.error]
+    assert error.startswith("**No hiring plan is possible:** The hiring plan is impossible")
+    assert "lower the plan of 2027-03" in error
+    assert "allow 2 more Client manager from 2027-02 (max 7 -> 9)" in error
+    assert "Traceback" not in error
+    assert not at.get("plotly_chart")
