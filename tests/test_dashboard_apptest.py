@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 RETAIL = (ROOT / "scenarios" / "retail_bank.yaml").read_text(encoding="utf-8")
 DIGEST = scenario_text_hash(RETAIL)[:12]
-PAGES = {"scenario": "Scenario", "simulate": "Simulate", "plan": "Plan", "compare": "Compare",
-         "runs": "Runs"}  # fmt: skip
+PAGES = {"scenario": "Scenario", "simulate": "Simulate", "plan": "Plan", "hiring": "Hiring",
+         "compare": "Compare", "runs": "Runs"}  # fmt: skip
 REPS = 2
 
 

@@ -165,6 +165,13 @@ def test_every_page_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
             expect(page.get_by_role("heading", name="Plan card", exact=True)).to_be_visible()
             expect(page.get_by_role("heading", name="Iterations", exact=True)).to_be_visible()
 
+            _open(page, "Hiring")
+            page.get_by_role("button", name="Plan the year").click()
+            # People by month and plan against expected revenue by month (issue 12, S17).
+            _check_page(page, "hiring", 2, folder)
+            expect(page.get_by_role("heading", name="Hiring calendar", exact=True)).to_be_visible()
+            expect(page.get_by_role("button", name="Download the plan (Excel)")).to_be_visible()
+
             _open(page, "Calibrate")
             _check_page(page, "calibrate", 0, folder)
             expect(page.get_by_role("button", name="Calibrate", exact=True)).to_be_disabled()

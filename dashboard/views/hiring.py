@@ -66,7 +66,9 @@ def render() -> None:
     goal, amount, per = kept
     with st.spinner("Planning hires month by month"):
         try:
-            plan = state.plan_hiring(source.text, source.origin, edits, goal, amount, per)
+            plan = state.plan_hiring(
+                source.text, source.origin, edits, objective=goal, budget=amount, period=per
+            )
         except InfeasiblePlanError as exc:
             impossible(exc, "No hiring plan is possible")
             return
