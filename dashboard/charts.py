@@ -677,12 +677,14 @@ def hiring_revenue(
     locale: str | None = None,
     moved: pd.DataFrame | None = None,
     moved_name: str = "calendar moved",
+    verified: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Each month's plan (steps) against the revenue the calendar is expected to close.
 
     ``months``: ``HiringPlan.to_dict()["months"]`` (``month``, ``label``, ``counted``,
     ``plan``, ``expected_revenue``); ``moved``: the same columns for another calendar
-    (a hire moved by a month), drawn over it.
+    (a hire moved by a month), drawn over it; ``verified``: the verify loop's months
+    (``VerifiedHiring.months_table()``), the simulated mean with its P10-P90 band.
     """
     title = f"Plan against expected revenue by month ({currency})"
     if months.empty:
@@ -720,6 +722,9 @@ def hiring_revenue(
     values = [float(v) for v in months["expected_revenue"]] + [float(v) for v in counted["plan"]]
     if moved is not None:
         values += [float(v) for v in moved["expected_revenue"]]
+    if verified is not None and not verified.empty:
+        _simulated_band(fig, verified, currency, locale)
+        values += [float(v) for v in verified["p90"]]
     high = max(values, default=1.0) * 1.1
     _lead_in(fig, months)
     fig.update_xaxes(**_month_axis(months))
@@ -729,3 +734,34 @@ def hiring_revenue(
         **money_axis(0.0, high, currency, locale),
     )
     return _layout(fig, title)
+
+
+def _simulated_band(
+    fig: go.Figure, verified: pd.DataFrame, currency: str, locale: str | None
+) -> None:
+    """The simulated mean revenue by month with its P10-P90 band (the verify loop's)."""
+    x = [int(m) for m in verified["month"]]
+    fig.add_trace(
+        go.Scatter(
+            x=x + x[::-1],
+            y=[float(v) for v in verified["p90"]] + [float(v) for v in verified["p10"]][::-1],
+            fill="toself",
+            fillcolor="rgba(46, 158, 91, 0.18)",
+            line={"width": 0},
+            name="simulated P10-P90",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=verified["simulated_revenue"],
+            name="simulated mean",
+            mode="lines+markers",
+            line={"color": PALETTE[2], "width": 3},
+            customdata=format_money_column(
+                [float(v) for v in verified["simulated_revenue"]], currency, locale
+            ),
+            hovertemplate="simulated mean %{customdata}<extra></extra>",
+        )
+    )

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 import optimizer
-from optimizer import CalendarValue, HiringPlan, Plan, PlanMode, VerifiedPlan
+from optimizer import CalendarValue, HiringPlan, Plan, PlanMode, VerifiedHiring, VerifiedPlan
 from sim import Problem, ScenarioError, SimResult, TeamsimError
 from sim import simulate as run_simulation
 from sim.scenario import Scenario, parse_scenario
@@ -53,6 +53,7 @@ __all__ = [
     "variant_source",
     "variants",
     "verify",
+    "verify_hiring",
     "workers",
 ]
 
@@ -343,6 +344,43 @@ def verify(
         replications=replications,
         seed=seed,
         max_iterations=max_iterations,
+        workers=workers,
+        progress=advance,
+    )
+    bar.empty()
+    return verified
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def verify_hiring(
+    text: str,
+    origin: str,
+    edits: tuple[str, ...],
+    *,
+    objective: str,
+    budget: float | None,
+    period: str,
+    replications: int,
+    max_iterations: int,
+    workers: int | None,
+) -> VerifiedHiring:
+    """The hiring calendar simulated and raised until each month holds (the scenario's seed).
+
+    A resource cache, as :func:`verify`: the result holds the final simulation.
+    """
+    scenario = parse_scenario(text, origin, list(edits))
+    bar = st.progress(0.0, text="Planning the calendar and simulating it")
+
+    def advance(what: str, done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"{what}: {done} of {total} replications")
+
+    verified = optimizer.verify_hiring(
+        scenario,
+        replications=replications,
+        max_iterations=max_iterations,
+        objective=objective,
+        budget=budget,
+        budget_period=period,
         workers=workers,
         progress=advance,
     )

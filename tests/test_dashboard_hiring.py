@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimizer import evaluate_calendar
+from optimizer import evaluate_calendar, verify_hiring
 from sim import format_money_column
 from sim.scenario import parse_scenario
 
@@ -149,3 +149,30 @@ def test_an_impossible_plan_is_an_error_naming_the_month(store_path: Path) -> No
     assert "allow 2 more Client manager from 2027-02 (max 7 -> 9)" in error
     assert "Traceback" not in error
     assert not at.get("plotly_chart")
+
+
+def test_verify_simulates_the_calendar_as_verify_hiring_does(store_path: Path) -> None:
+    at = _hiring(SMALL)
+    at.number_input(key="hiring_reps").set_value(2)
+    at.number_input(key="hiring_iterations").set_value(1)
+    [button] = [b for b in at.button if b.label == "Verify the hiring plan"]
+    button.click().run()
+    _ok(at)
+    assert not at.error, [e.value for e in at.error]
+    sc = parse_scenario(RETAIL, "retail_bank.yaml", list(SMALL))
+    verified = verify_hiring(sc, replications=2, max_iterations=1, workers=1)
+    words = "**Hiring plan verified:**" if verified.met else "**Hiring plan NOT verified:**"
+    [verdict] = [a.value for a in (*at.success, *at.warning) if "Hiring plan" in a.value]
+    assert verdict.startswith(words)
+    expected = verified.months_table()
+    months = next(d.value for d in at.dataframe if "simulated revenue" in d.value.columns)
+    assert list(months["month"]) == ["2027-03", "2027-04", "2027-05"]
+    assert list(months["simulated revenue"]) == format_money_column(
+        list(expected["simulated_revenue"]), "RUB", sc.money_locale
+    )
+    # Two replications: a month is met in none, one or both.
+    chances = [str(c).split(" ")[0] for c in months["P(month met) (95 % interval)"]]
+    assert chances == [f"{100 * p:.1f}" for p in expected["p_met"]]
+    assert set(chances) <= {"0.0", "50.0", "100.0"}
+    band = _figures(at)["Plan against expected revenue by month (RUB)"]
+    assert _y(band, "simulated mean") == pytest.approx(list(expected["simulated_revenue"]))

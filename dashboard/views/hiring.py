@@ -15,11 +15,19 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, exports, state, ui
-from optimizer import CalendarValue, HireLine, HiringPlan, InfeasiblePlanError
-from sim import format_money, format_money_column, format_percent
+from optimizer import (
+    CalendarValue,
+    HireLine,
+    HiringPlan,
+    InfeasiblePlanError,
+    PlanError,
+    VerifiedHiring,
+)
+from sim import format_chance, format_money, format_money_column, format_percent
 from sim.scenario import Scenario
 from teamsim.hiring_view import hiring_tables, workbook_tables
 from teamsim.store import scenario_text_hash
+from teamsim.verify_view import titled_roles
 
 OBJECTIVES = {
     "Least cost meeting every month's plan": "cost",
@@ -28,6 +36,10 @@ OBJECTIVES = {
 }
 PERIODS = {"a month": "month", "a year": "year"}
 MOVES = {"a month earlier": -1, "a month later": 1}
+# Verify on the page: a few replications and iterations, so that it answers in a minute
+# (the command's default is verify_hiring's 40 replications and 6 iterations).
+VERIFY_REPLICATIONS = 5
+VERIFY_ITERATIONS = 2
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -77,6 +89,8 @@ def render() -> None:
             return
     _plan(plan, scenario)
     _move(plan, scenario, source, edits)
+    st.divider()
+    _verify(scenario, source, edits, kept)
 
 
 def impossible(exc: InfeasiblePlanError, what: str) -> None:
@@ -291,6 +305,125 @@ def moved_months(base: CalendarValue, other: CalendarValue, cur: str, loc: str) 
         "moved": then,
         "change": [_signed(d) for d in delta],
     })  # fmt: skip
+
+
+# -- verify by simulation ----------------------------------------------------------------
+
+
+def _verify(
+    scenario: Scenario,
+    source: state.Source,
+    edits: tuple[str, ...],
+    asked: tuple[str, float | None, str],
+) -> None:
+    st.subheader("Verify by simulation")
+    st.markdown(
+        "Simulate the calendar (the scenario's seed) and raise the months that fall short, "
+        "as `teamsim plan --hiring --verify` does; a few replications give a first reading."
+    )
+    with st.form("hiring_verify"):
+        left, right = st.columns(2)
+        reps = left.number_input(
+            "Replications per iteration",
+            min_value=2,
+            max_value=200,
+            value=VERIFY_REPLICATIONS,
+            step=1,
+            key="hiring_reps",
+        )
+        most = right.number_input(
+            "Most iterations",
+            min_value=1,
+            max_value=6,
+            value=VERIFY_ITERATIONS,
+            step=1,
+            key="hiring_iterations",
+        )
+        run = st.form_submit_button("Verify the hiring plan")
+    key = (scenario_text_hash(source.text), edits, asked)
+    if run:
+        goal, amount, per = asked
+        try:
+            verified = state.verify_hiring(
+                source.text,
+                source.origin,
+                edits,
+                objective=goal,
+                budget=amount,
+                period=per,
+                replications=int(reps),
+                max_iterations=int(most),
+                workers=state.workers(),
+            )
+        except InfeasiblePlanError as exc:
+            impossible(exc, "The verified calendar is impossible")
+            return
+        except (PlanError, ValueError) as exc:
+            st.error(f"**The hiring plan cannot be verified:** {ui.escape(str(exc))}")
+            return
+        state.remember("hiring_verify", key, verified)
+    kept: VerifiedHiring | None = state.recall("hiring_verify", key)
+    if kept is not None:
+        _verified(kept, scenario)
+
+
+def _verified(verified: VerifiedHiring, scenario: Scenario) -> None:
+    """The loop's verdict, the final calendar, its months simulated and the iterations."""
+    said = f"{ui.escape(verified.reason)}"
+    if verified.met:
+        st.success(f"**Hiring plan verified:** {said}", icon=":material/verified:")
+    else:
+        st.warning(f"**Hiring plan NOT verified:** {said}", icon=":material/warning:")
+    final = verified.final.plan
+    lines = [f"- {ui.escape(line.text)}" for line in final.calendar] or ["- no hire"]
+    st.markdown("**The calendar simulated last:**\n" + "\n".join(lines))
+    cur, loc = final.currency or scenario.currency, scenario.money_locale
+    months = verified.months_table()
+    ui.chart(charts.hiring_revenue(_frame_of(final), cur, loc, verified=months),
+             "The final calendar's plan and expected revenue, with the simulated mean and "
+             "its P10-P90 band over the replications.", key="hiring_verified_revenue")  # fmt: skip
+    st.dataframe(verified_months(months, cur, loc), hide_index=True, width="stretch",
+                 key="hiring_verified_months")  # fmt: skip
+    st.caption(
+        f"P(month met): the share of replications whose month meets its plan, asked: "
+        f"{format_percent(verified.confidence)}; with few replications its interval is wide."
+    )
+    rows = _records(verified.iterations_table())
+    costs = format_money_column([float(r["cost"]) for r in rows], cur, loc)
+    st.dataframe(pd.DataFrame({
+        "iteration": [int(r["iteration"]) for r in rows],
+        "hires": [titled_roles(str(r["hires"]), scenario) for r in rows],
+        "cost": costs,
+        "months below": [str(r["months_below"] or "-") for r in rows],
+        "P(plan met) (95 % interval)": [
+            format_chance(r["p_plan_met"], r["p_low"], r["p_high"], labelled=False) for r in rows
+        ],
+        "then": [str(r["change"] or "") for r in rows],
+    }), hide_index=True, width="stretch", key="hiring_iterations_table")  # fmt: skip
+
+
+def verified_months(months: pd.DataFrame, cur: str, loc: str) -> pd.DataFrame:
+    """The final calendar's counted months: plan, expected, simulated, P10-P90, P(month met)."""
+    rows = _records(months)
+    money = {
+        column: format_money_column([_num(r[column]) for r in rows], cur, loc)
+        for column in ("plan", "expected_revenue", "simulated_revenue", "p10", "p90")
+    }
+    return pd.DataFrame({
+        "month": [str(r["label"]) for r in rows],
+        "plan": money["plan"],
+        "expected revenue": money["expected_revenue"],
+        "simulated revenue": money["simulated_revenue"],
+        "P10-P90": [f"{a} to {b}" for a, b in zip(money["p10"], money["p90"], strict=True)],
+        "P(month met) (95 % interval)": [
+            format_chance(r["p_met"], r["p_low"], r["p_high"], labelled=False) for r in rows
+        ],
+        "seats simulated": [round(float(r["seats"]), 1) for r in rows],
+    })  # fmt: skip
+
+
+def _frame_of(plan: HiringPlan) -> pd.DataFrame:
+    return pd.DataFrame([m.to_dict() for m in plan.month_lines])
 
 
 def _signed(text: str) -> str:
