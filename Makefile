@@ -35,7 +35,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test chromium
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25
 
 # Installs Chromium when it is missing and can be: apt-get, as root or with sudo that asks
 # no password. Otherwise it says what to run and goes on, so the other tests still run
