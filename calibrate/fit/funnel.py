@@ -216,6 +216,8 @@ def _one_stage(
 def win_rate_text(win: EventualWin) -> str:
     """The eventual win rate's figures for a note: what it read and the rate it replaces."""
     decided = win.won + win.lost
+    if win.open == 0:  # nothing censored: the eventual rate is won / closed
+        return f"{win.won} won of {decided} closed, none open, {share_span((win.low, win.high))}"
     return (
         f"eventual win rate {percent(win.rate)} of {win.won} won, {win.lost} lost and "
         f"{win.open} open (Aalen-Johansen: won and lost compete, open deals censored at "
