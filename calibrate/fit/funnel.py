@@ -105,11 +105,11 @@ def fit_funnel(deals: Deals | None, base: Scenario, out: Findings) -> None:
     """
     for sid, seg in base.segments.items():
         paths = [("segments", sid, "stages", st.name, "convert") for st in seg.stages]
-        mine = deals.table[deals.table["seg"] == sid] if deals is not None else None
-        if mine is None:
+        if deals is None:
             for path in paths:
                 out.keep(path, out.no_deals)
             continue
+        mine = deals.table[deals.table["seg"] == sid]
         won, closed = closed_win_rate(mine)
         if closed < MIN_CLOSED:
             for path in paths:
