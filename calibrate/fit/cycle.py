@@ -118,10 +118,15 @@ def _write(
     days: np.ndarray,
     ended: np.ndarray,
     how: str,
-    scale: float = 1.0,
+    scale: tuple[float, float, float] = (1.0, 1.0, 1.0),
     scaled: str = "",
 ) -> None:
-    """A stage's delay from its spells; ``scale`` (said by ``scaled``) multiplies it."""
+    """A stage's delay from its spells; ``scale`` (said by ``scaled``) multiplies it.
+
+    ``scale``: the factor and its 95 % interval's ends, which widen the stage's interval
+    (the stage's ends times the factor's), so that it holds both uncertainties.
+    """
+    factor, f_low, f_high = scale
     mean, low, high = survival_mean(days, ended)
     median = km_median(days, ended)
     censored = int((~ended).sum())
@@ -130,14 +135,15 @@ def _write(
         f"{censored} open censored, {span((low, high), 'days')}; Kaplan-Meier median "
         f"{fmt(median)}; {how}"
     )
+    interval = (low * f_low, high * f_high)
     if scaled:
         note += (
-            f"; x{scale:.3f}: {fmt(mean * scale)} days, "
-            f"{span((low * scale, high * scale), 'days')}, {scaled}"
+            f"; x{factor:.3f} (95 % {f_low:.3f} to {f_high:.3f}): {fmt(mean * factor)} days, "
+            f"{span(interval, 'days')}, {scaled}"
         )
     note += "; our work inside the stage is minutes, left out"
-    value = {"kind": "exponential", "mean": round(max(mean * scale, 0.01), 3)}
-    out.fit(path, value, n=len(days), interval=(low * scale, high * scale), note=note)
+    value = {"kind": "exponential", "mean": round(max(mean * factor, 0.01), 3)}
+    out.fit(path, value, n=len(days), interval=interval, note=note)
 
 
 def fit_cycle(deals: Deals | None, base: Scenario, out: Findings) -> None:
@@ -167,7 +173,7 @@ def fit_cycle(deals: Deals | None, base: Scenario, out: Findings) -> None:
 
 def _won_scale(
     deals: Deals, mine: pd.DataFrame, spells: list[tuple[np.ndarray, np.ndarray]]
-) -> tuple[float, str]:
+) -> tuple[tuple[float, float, float], str]:
     """The factor that makes the stages add up to the won deals' mean cycle, and its words.
 
     Each stage's mean is every deal's time there, lost ones too; the simulator draws one
@@ -176,16 +182,18 @@ def _won_scale(
     stages' 37.0), the stages' means add up to less than the won cycle, and the simulated
     won cycle comes out short. So the stages are scaled alike to the won deals' mean
     cycle (calibrate.fit.censored: Aalen-Johansen, open deals censored at their age),
-    keeping the history's shares among them. 1 and "" when a stage has too few spells or
-    too few deals were won to say.
+    keeping the history's shares among them. The factor comes with the 95 % interval of
+    the won cycle over the stages' sum. (1, 1, 1) and "" when a stage has too few spells
+    or too few deals were won to say.
     """
+    none = (1.0, 1.0, 1.0), ""
     if any(ended.sum() < MIN_CLOSED for _, ended in spells):
-        return 1.0, ""
+        return none
     total = sum(survival_mean(days, ended)[0] for days, ended in spells)
     win = eventual_win(mine, deals.last_date)
     if win is None or win.won < MIN_CLOSED or total <= 0:
-        return 1.0, ""
-    scale = win.cycle / total
+        return none
+    scale = win.cycle / total, win.cycle_low / total, win.cycle_high / total
     said = (
         "so that the stages add up to the won deals' mean cycle "
         f"{fmt(win.cycle)} days of {win.won} won (Aalen-Johansen, open deals censored; the "
