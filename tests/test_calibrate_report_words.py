@@ -97,7 +97,7 @@ def test_a_plan_teamsim_assumed_is_no_plan_to_be_short_of(tmp_path: Path) -> Non
     about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
     assert about["back-test"] == "not run: add --backtest"
     assert about["largest gap"] == "no plan given: give --plan AMOUNT to compare"
-    assert about["rows"] == "all rows used; 1 warning (see sheet problems)"
+    assert about["rows"] == "all rows used; 3 warnings (see sheet problems)"
 
 
 def test_a_given_plan_is_compared(tmp_path: Path) -> None:
