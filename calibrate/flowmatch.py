@@ -25,7 +25,7 @@ from calibrate.contract import (
     Records,
     dates_of_minutes,
 )
-from calibrate.fit.common import percent
+from calibrate.fit.common import creation_window, months_in, percent
 from sim import Scenario, SimResult
 from sim.rules import dial_economics
 
@@ -47,14 +47,14 @@ def unmeasured_cold_channels(calibration: Calibration, base: Scenario) -> list[s
 
 
 def observed_leads(records: Records, channel: str) -> tuple[int, float]:
-    """(deals created on the channel, calendar months from the first created to the end)."""
+    """(deals created on the channel, calendar months they were created over).
+
+    The months are the window every flow is counted over (calibrate.fit.common.creation_window).
+    """
     deals = records.deals
-    if deals is None or deals.empty:
+    if deals is None or deals.empty or deals["created"].isna().all():
         return 0, 0.0
-    first = deals["created"].min()
-    last = max(d for d in (deals["created"].max(), deals["closed"].max()) if pd.notna(d))
-    months = ((last - first).days + 1) / DAYS_A_MONTH
-    return int((deals["channel"] == channel).sum()), months
+    return int((deals["channel"] == channel).sum()), months_in(creation_window(deals))
 
 
 def simulated_leads_a_month(result: SimResult, channel: str) -> float:

@@ -317,6 +317,8 @@ def observed_funnel(
         return pd.DataFrame(columns=columns)
     events = _events(records, period)
     if by == "person":
+        # A deal with no owner counts for the team, not for any person.
+        events = events.loc[events["who"].notna()]
         who = sorted({*events["who"].astype(str), *people})
     else:
         events["who"] = "team"

@@ -667,7 +667,16 @@ def _deals(
             message = f"deal id '{ids.iloc[i]}' again (first at row {first}); the row is left out"
             t.problems.append(RowProblem(t.source, int(t.rows[i]), t.name("deal_id"), message))
         t.drop |= duplicated.to_numpy()
-    owner = t.required_text("owner", "owner")
+    # A deal with no owner is still a deal the team had: it counts for the team's flow,
+    # win rate and cycle, only not for any person's (their figures group by owner).
+    owners = t.text("owner")
+    t.row_problem(
+        (owners == "").to_numpy(),
+        "owner",
+        "no owner: the deal counts for the team's flow, win rate and cycle, not for any person's",
+        leave_out=False,
+    )
+    owner = _none_if_empty(owners)
     created = t.dates("created", order, required=True)
     status, stage, unknown = _statuses(t, stage_map=stage_map, known_stages=known_stages)
     closing = status.isin(WON_LOST).to_numpy()

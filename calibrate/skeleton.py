@@ -25,6 +25,7 @@ from anyascii import anyascii
 
 from calibrate import defaults as d
 from calibrate.contract import ActivityKind, Records, RowProblem, Status, record_dates
+from calibrate.fit.common import creation_window
 from calibrate.records import MIN_CLOSED, filtered_export, one_sided
 from calibrate.words import counted
 from sim import format_percent
@@ -623,6 +624,10 @@ def _channels(
     dials = _dials_by_channel(records)
     weeks = max(1, (last - first).days + 1) / 7.0
     deals = records.deals
+    if deals is not None and deals["created"].notna().any():
+        # The deals' flow is over the days they were created in (the one window rule).
+        c_first, c_last = creation_window(deals)
+        weeks = max(1, (c_last - c_first).days + 1) / 7.0
     channels: dict[str, dict[str, Any]] = {}
     feeds: dict[str, list[str]] = {}
     if deals is not None and not deals.empty:
@@ -639,7 +644,9 @@ def _channels(
                 weekly = round(n / weeks * per_deal, 2)
                 channels[str(cid)] = {"kind": "referral", "leads_per_week": weekly}
                 sources[(*path, "kind")] = (
-                    "assumption: deals come from it and no dials are logged on it"
+                    "assumption: deals come from it and no dials are logged on it, so its "
+                    "leads arrive by themselves at a rate (referral, leads_per_week); an "
+                    "inbound desk or a warm list of contacts needs --base to say so"
                 )
                 sources[(*path, "leads_per_week")] = (
                     f"records: {counted(n, 'deal')} created in {weeks:.1f} weeks{why}"
@@ -710,7 +717,10 @@ def _share_of(n: int, total: int, channel: str) -> str:
 
 def _cold(path: tuple[str, ...], dials: float, sources: Sources) -> dict[str, Any]:
     logged = f"{dials:,.0f} {'dial' if round(dials) == 1 else 'dials'}"  # with a thousands comma
-    sources[(*path, "kind")] = f"records: {logged} logged on it"
+    sources[(*path, "kind")] = (
+        f"records: {logged} logged on it, so its leads come from dialling (cold: the dials "
+        "and the call rates make them)"
+    )
     return {
         "kind": "cold",
         "connect_rate": _cite(sources, (*path, "connect_rate"), d.COLD_CONNECT_RATE),

@@ -241,6 +241,12 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
             source = str(records.deals.attrs.get("source", "deals"))
             column = str(records.deals.attrs.get("columns", {}).get("stage", "stage"))
             notes.append(RowProblem(source, None, column, f"segment {sid}: {order}: {how}"))
+    for cid, channel in doc["channels"].items():  # why each channel is of its kind
+        why = sources.get(("channels", cid, "kind"))
+        if why is not None:
+            table = records.activities if channel["kind"] == "cold" else records.deals
+            src = "records" if table is None else str(table.attrs.get("source", "records"))
+            notes.append(RowProblem(src, None, None, f"channel {cid} is {channel['kind']}: {why}"))
     unconverted = _unconverted(sources, currency)
     if unconverted is not None:
         notes.append(unconverted)

@@ -76,14 +76,18 @@ def test_a_stage_mapped_to_nothing_does_not_tilt_the_conversions(
     # The stages before the unknown one are the fully mapped fit's, to the deal.
     assert got["discovery"] == truth["discovery"]
     assert got["demo"].value == truth["demo"].value == 0.5362
-    # From the proposal on, the stages share the rest of the win rate of every closed
-    # deal (427 won of 4056 closed): near the mapped fit, not 1.
-    assert (got["proposal"].value, got["contract"].value) == (0.4668, 0.7095)
+    # From the proposal on, the stages share the rest of the eventual win rate (11.3 %:
+    # 427 won, 3629 lost and 190 open, open deals censored; calibrate.fit.censored): near
+    # the mapped fit (its product 0.1140), not 1. Before the censored rate they shared
+    # won / closed (427 of 4056, 10.5 %): 0.4668 and 0.7095.
+    assert (got["proposal"].value, got["contract"].value) == (0.484, 0.7356)
     assert (truth["proposal"].value, truth["contract"].value) == (0.4736, 0.7571)
-    product = 0.5928 * 0.5362 * 0.4668 * 0.7095
-    assert product == pytest.approx(427 / 4056, abs=2e-4)
+    product = 0.5928 * 0.5362 * 0.484 * 0.7356
+    assert product == pytest.approx(0.1132, abs=2e-4)
     assert got["contract"].note.startswith(
-        "fitted: 427 won of 4056 closed, 95 % 9.6 % to 11.5 %; 601 deals went on into stages "
+        "fitted: eventual win rate 11.3 % of 427 won, 3629 lost and 190 open (Aalen-Johansen: "
+        "won and lost compete, open deals censored at their age; won / closed 10.5 % counts "
+        "the quicker losses first), 95 % 10.3 % to 12.3 %; 601 deals went on into stages "
         "this segment does not have ('Vertrag'; map them with --stage 'CRM name=stage'), "
         "so the stages from proposal on are scaled alike"
     )
@@ -93,13 +97,14 @@ def test_without_a_stage_history_an_unknown_lost_stage_scales_every_stage(
     tmp_path: Path, base: Scenario
 ) -> None:
     # Deals alone: where the 137 deals lost at 'Vertrag' were lost is unknown, so no stage
-    # can be fitted on its own; every stage is scaled to won / closed.
+    # can be fitted on its own; every stage is scaled to the eventual win rate (it was
+    # won / closed, 427 of 4056: 0.1053).
     request = CalibrateRequest(deals=_german(tmp_path, "deals.csv"), stage_map=ALL_BUT_CONTRACT)
     got = _converts(read_team_records(request, base), base, "smb_new_business")
     assert list(got) == ["discovery", "demo", "proposal", "contract"]
     product = math.prod(float(str(f.value)) for f in got.values())
-    assert product == pytest.approx(427 / 4056, rel=1e-3)
-    assert all(f.n == 4056 for f in got.values())
+    assert product == pytest.approx(0.1132, rel=1e-3)
+    assert all(f.n == 4056 + 190 for f in got.values())  # the 190 open deals censored
     assert "so every stage is scaled alike to that win rate" in got["contract"].note
 
 

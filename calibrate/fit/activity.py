@@ -384,8 +384,9 @@ def _deals_a_conversation(
     talk = rows[ours & (rows["kind"] == ActivityKind.CONVERSATION.value)]
     if talk.empty or talk["date"].isna().all():
         return None
-    first = max(talk["date"].min(), table["created"].min())
-    last = min(talk["date"].max(), deals.last_date)
+    created_from, created_to = deals.window
+    first = max(talk["date"].min(), created_from)
+    last = min(talk["date"].max(), created_to)
     if pd.isna(first) or pd.isna(last) or first > last:
         return None
     held = int(talk.loc[talk["date"].between(first, last), "n"].sum())

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from calibrate.contract import Fit, Kept, RowProblem, Status, Unwritten
+from calibrate.contract import DAYS_A_MONTH, Fit, Kept, RowProblem, Status, Unwritten
 from calibrate.records import MIN_CLOSED as MIN_CLOSED  # the fits' minimum, said once
 from sim import (
     INTERVAL_JOINER,
@@ -88,6 +88,33 @@ class Deals:
     unplaced: int
     last_date: pd.Timestamp
     first_date: pd.Timestamp
+
+    @property
+    def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The days the deals were created over: every fit's span (:func:`creation_window`)."""
+        return creation_window(self.table)
+
+
+def creation_window(deals: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The days the deals were created over: the first created date to the last.
+
+    The one window of every fit that divides by a span of time (the lead flow, people's
+    revenue a month, seasonality, the booking cross-check's days, a cold channel's matched
+    flow): a count of deals created, or of the wins they bring, is a flow over the days
+    they were created in, not over the records' whole period. An export filtered by
+    created date (deals created in Q1 with their real closed dates, some in June) would
+    otherwise spread a quarter's deals over half a year. A snapshot's last created date is
+    its last working day's. ``deals``: a table with a ``created`` column of dates (rows
+    without one are not read).
+    """
+    created = deals["created"].dropna()
+    return pd.Timestamp(created.min()), pd.Timestamp(created.max())
+
+
+def months_in(window: tuple[pd.Timestamp, pd.Timestamp]) -> float:
+    """Calendar months of a window, its first and last day included (DAYS_A_MONTH each)."""
+    first, last = window
+    return ((last - first).days + 1) / DAYS_A_MONTH
 
 
 # The one style of an interval in calibrate's notes (the scenario's comments, the terminal's

@@ -6,17 +6,25 @@ date of the records. The mean of an exponential (the simulator's ``client_delay_
 is fitted by lifelines' ExponentialFitter (its maximum likelihood with censoring: time at
 risk / events); the Kaplan-Meier median goes in the note. Our own work inside a stage is
 minutes, negligible in days, so the whole stage time is written as the client's delay.
+Each stage's mean is every deal's time there, lost ones too, and the simulator draws one
+delay whether the deal will pass or not; where won deals spend longer at the stages than
+the deals lost there, the stages are scaled alike so that they add up to the won deals'
+mean cycle (_won_scale; the example: x1.042 for smb_new_business, 37.0 to 38.6 days),
+which is the cycle the back-test compares.
 
 Without a stage history only the whole cycle (created to closed) is known. A won deal
 passes every stage (sim.model.deals.run_deal), so the stages' delays must add up to the
 WON deals' mean cycle; lost deals only tell where deals stop (the funnel's conversions),
 and their shorter cycles would make every simulated won cycle too short (the trial: 38.5
-days recorded, 18.5-24 simulated). The won cycle is a survival fit: won deals' cycles
-ended, open deals censored at their age on the records' last date, each weighted by its
-chance to be won from the stage it is at (the product of the stage conversions from
-there, calibrate.fit.funnel.stage_counts; 1 where none was decided), since only an open
-deal that will be won is at risk of a won cycle. The mean is spread over the stages as
-the base's delays are (cycle_weights).
+days recorded, 18.5-24 simulated). The won cycle is read from the competing-risks fit of
+calibrate.fit.censored (won against lost, open deals censored at their age on the
+records' last date), the same fit as the eventual win rate's: the distribution of the
+age at a win among the deals that will be won, whatever its shape. An exponential fit of
+the won cycles with open deals censored (each weighted by its chance to be won) came out
+about 20 % long: a cycle of several stages is not memoryless, the young open deals'
+time at risk has fewer wins than an exponential expects, and without the stage each
+lost deal was lost at, the chances were read too high. The mean is spread over the
+stages as the base's delays are (cycle_weights).
 """
 
 from __future__ import annotations
@@ -29,8 +37,8 @@ import pandas as pd
 from lifelines import ExponentialFitter, KaplanMeierFitter
 
 from calibrate.contract import Status
+from calibrate.fit.censored import eventual_win
 from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, percent, span
-from calibrate.fit.funnel import stage_counts
 from calibrate.words import counted
 from sim import Scenario
 
@@ -110,21 +118,32 @@ def _write(
     days: np.ndarray,
     ended: np.ndarray,
     how: str,
-    scale: float = 1.0,
-    weights: np.ndarray | None = None,
+    scale: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    scaled: str = "",
 ) -> None:
-    mean, low, high = survival_mean(days, ended, weights)
-    median = km_median(days, ended, weights)
+    """A stage's delay from its spells; ``scale`` (said by ``scaled``) multiplies it.
+
+    ``scale``: the factor and its 95 % interval's ends, which widen the stage's interval
+    (the stage's ends times the factor's), so that it holds both uncertainties.
+    """
+    factor, f_low, f_high = scale
+    mean, low, high = survival_mean(days, ended)
+    median = km_median(days, ended)
     censored = int((~ended).sum())
-    weighed = " (each weighted by its chance to be won)" if weights is not None else ""
     note = (
-        f"fitted: exponential mean {fmt(mean * scale)} days of {int(ended.sum())} ended, "
-        f"{censored} open censored{weighed}, {span((low * scale, high * scale), 'days')}; "
-        f"Kaplan-Meier median {fmt(median * scale)}; {how}; our work inside the stage is "
-        "minutes, left out"
+        f"fitted: exponential mean {fmt(mean)} days of {int(ended.sum())} ended, "
+        f"{censored} open censored, {span((low, high), 'days')}; Kaplan-Meier median "
+        f"{fmt(median)}; {how}"
     )
-    value = {"kind": "exponential", "mean": round(max(mean * scale, 0.01), 3)}
-    out.fit(path, value, n=len(days), interval=(low * scale, high * scale), note=note)
+    interval = (low * f_low, high * f_high)
+    if scaled:
+        note += (
+            f"; x{factor:.3f} (95 % {f_low:.3f} to {f_high:.3f}): {fmt(mean * factor)} days, "
+            f"{span(interval, 'days')}, {scaled}"
+        )
+    note += "; our work inside the stage is minutes, left out"
+    value = {"kind": "exponential", "mean": round(max(mean * factor, 0.01), 3)}
+    out.fit(path, value, n=len(days), interval=interval, note=note)
 
 
 def fit_cycle(deals: Deals | None, base: Scenario, out: Findings) -> None:
@@ -138,15 +157,50 @@ def fit_cycle(deals: Deals | None, base: Scenario, out: Findings) -> None:
                 out.keep(path, why)
             continue
         if any(d in deals.history for d in mine["deal_id"]):
-            for k, path in enumerate(paths):
-                days, ended = stage_spells(deals, sid, k)
+            spells = [stage_spells(deals, sid, k) for k in range(len(paths))]
+            scale, said = _won_scale(deals, mine, spells)
+            for path, (days, ended) in zip(paths, spells, strict=True):
                 if ended.sum() < MIN_CLOSED:
                     left = counted(int(ended.sum()), "deal")
                     out.keep(path, f"{left} left the stage (fewer than {MIN_CLOSED})")
                 else:
-                    _write(out, path, days, ended, "from the stage history")
+                    _write(
+                        out, path, days, ended, "from the stage history", scale=scale, scaled=said
+                    )
             continue
         _whole_cycle(deals, mine, sid, base, out)
+
+
+def _won_scale(
+    deals: Deals, mine: pd.DataFrame, spells: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[tuple[float, float, float], str]:
+    """The factor that makes the stages add up to the won deals' mean cycle, and its words.
+
+    Each stage's mean is every deal's time there, lost ones too; the simulator draws one
+    delay for a deal that will pass and one that will not. Where won deals spend longer
+    at the stages than the deals lost there (in the example, 37.7 days won against the
+    stages' 37.0), the stages' means add up to less than the won cycle, and the simulated
+    won cycle comes out short. So the stages are scaled alike to the won deals' mean
+    cycle (calibrate.fit.censored: Aalen-Johansen, open deals censored at their age),
+    keeping the history's shares among them. The factor comes with the 95 % interval of
+    the won cycle over the stages' sum. (1, 1, 1) and "" when a stage has too few spells
+    or too few deals were won to say.
+    """
+    none = (1.0, 1.0, 1.0), ""
+    if any(ended.sum() < MIN_CLOSED for _, ended in spells):
+        return none
+    total = sum(survival_mean(days, ended)[0] for days, ended in spells)
+    win = eventual_win(mine, deals.last_date)
+    if win is None or win.won < MIN_CLOSED or total <= 0:
+        return none
+    scale = win.cycle / total, win.cycle_low / total, win.cycle_high / total
+    said = (
+        "so that the stages add up to the won deals' mean cycle "
+        f"{fmt(win.cycle)} days of {win.won} won (Aalen-Johansen, open deals censored; the "
+        f"stages' means add up to {fmt(total)}): won deals spend longer at the stages than "
+        "the deals lost there, and one delay is drawn for both"
+    )
+    return scale, said
 
 
 def cycle_weights(base: Scenario, sid: str) -> np.ndarray:
@@ -156,44 +210,23 @@ def cycle_weights(base: Scenario, sid: str) -> np.ndarray:
     return means / total if total > 0 else np.full(len(means), 1.0 / len(means))
 
 
-def win_chances(mine: pd.DataFrame, stages: int) -> np.ndarray:
-    """Each deal's chance to be won from the stage it is at (its ``last``; -1: the first).
-
-    The product of the stage conversions from that stage on, each passed / decided
-    (calibrate.fit.funnel.stage_counts; 1 where none was decided there).
-    """
-    rates = [p / d if d else 1.0 for p, d, _ in stage_counts(mine, stages)]
-    from_stage = np.cumprod(rates[::-1])[::-1]  # from_stage[k]: the product of k..end
-    last = np.clip(mine["last"].to_numpy(), 0, stages - 1)
-    chances: np.ndarray = from_stage[last]
-    return chances
-
-
 def _whole_cycle(deals: Deals, mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> None:
-    """No stage history: the won deals' cycle (created to closed) spread over the stages.
+    """No stage history: the won deals' mean cycle (created to won) spread over the stages.
 
-    See the module's rule: the delays add up to the won deals' mean cycle, open deals
-    censored at their age (weighted by their chance to be won), lost deals left out.
+    See the module's rule: the delays add up to the won deals' mean cycle, from the
+    Aalen-Johansen fit of won against lost with open deals censored at their age
+    (calibrate.fit.censored, the eventual win rate's own fit).
     """
     stages = base.segments[sid].stages
     weights = cycle_weights(base, sid)
-    is_open = (mine["status"] == Status.OPEN.value).to_numpy()
-    is_won = (mine["status"] == Status.WON.value).to_numpy()
-    end = mine["closed"].where(~is_open, deals.last_date)
-    days = (end - mine["created"]).dt.days.to_numpy(dtype=float)
-    usable = np.isfinite(days) & (is_open | is_won)
-    if (is_won & usable).sum() < MIN_CLOSED:
+    win = eventual_win(mine, deals.last_date)
+    if win is None or win.won < MIN_CLOSED:
         for st in stages:
             out.keep(
                 ("segments", sid, "stages", st.name, "client_delay_days"),
                 f"fewer than {MIN_CLOSED} won deals of {sid} with dates",
             )
         return
-    chance = np.where(is_won, 1.0, win_chances(mine, len(stages)))
-    usable &= chance > 0  # open at a stage nobody passed: no chance of a won cycle
-    chance = chance[usable]
-    cycle = np.maximum(days[usable], 0.0)
-    ended = is_won[usable]
     how = (
         "no stage history: the won deals' cycle (created to closed) spread over the stages "
         "as the base's delays are (a won deal passes every stage, so they add up to it; "
@@ -204,12 +237,13 @@ def _whole_cycle(deals: Deals, mine: pd.DataFrame, sid: str, base: Scenario, out
         if w <= 0 or not math.isfinite(w):
             out.keep(path, "the base has no client delay here to spread the cycle onto")
             continue
-        _write(
-            out,
-            path,
-            cycle,
-            ended,
-            f"{percent(w)} of the won deals' cycle; {how}",
-            scale=float(w),
-            weights=chance if (~ended).any() else None,
+        low, high = win.cycle_low * w, win.cycle_high * w
+        note = (
+            f"fitted: the won deals' mean cycle {fmt(win.cycle)} days of {win.won} won, "
+            f"{win.lost} lost and {win.open} open (Aalen-Johansen: won and lost compete, open "
+            f"deals censored at their age), median {fmt(win.median)}; {percent(w)} of it, "
+            f"{span((low, high), 'days')}; {how}; our work inside the stage is minutes, "
+            "left out"
         )
+        value = {"kind": "exponential", "mean": round(max(float(win.cycle * w), 0.01), 3)}
+        out.fit(path, value, n=win.won + win.lost + win.open, interval=(low, high), note=note)

@@ -1,9 +1,9 @@
 """The flow of new deals: leads a week, a working day or a month per channel of the base.
 
 Counted from the deals created over the days they were created in (first created date to
-the last, :func:`creation_window`), so that a scenario calibrated from a deals export alone
-brings in as many leads as the team had. By the channel's kind (sim.scenario.market,
-sim.rules.calls):
+the last, calibrate.fit.common.creation_window: the one window of every fit), so that a
+scenario calibrated from a deals export alone brings in as many leads as the team had. By
+the channel's kind (sim.scenario.market, sim.rules.calls):
 
 - referral: ``leads_per_week`` = deals / weeks;
 - inbound: ``requests_per_day`` = deals a working day / ``lead_share`` (the share of
@@ -27,8 +27,6 @@ where the whole export had 47.7), so every flow keeps the base's value and says 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import pandas as pd
 
 from calibrate.contract import Fit, RowProblem, Status
 from calibrate.fit.common import Deals, Findings, fmt, poisson_interval, span, working_days
@@ -79,18 +77,6 @@ def _no_flow_kept(deals: Deals, base: Scenario, cid: str) -> str | None:
             "'NAME=<channel>'"
         )
     return None
-
-
-def creation_window(deals: Deals) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The days the deals were created over: the first created date to the last.
-
-    A count of deals created is a flow over the days they were created in, not over the
-    records' whole period: an export filtered by created date (deals created in Q1 with
-    their real closed dates, some in June) would otherwise spread a quarter's deals over
-    half a year. A snapshot's last created date is its last working day's.
-    """
-    created = deals.table["created"]
-    return pd.Timestamp(created.min()), pd.Timestamp(created.max())
 
 
 def _uncovered(deals: Deals, base: Scenario, out: Findings) -> list[str]:
@@ -190,7 +176,7 @@ def fit_flow(deals: Deals | None, base: Scenario, out: Findings, *, activities: 
             # told from its deals; a flow of 0 for the others would be a guess.
             out.keep(path, "the deals name no channel of the base: map one with --column channel=")
             continue
-        first, last = creation_window(deals)
+        first, last = deals.window
         days = (last - first).days + 1
         count = int((deals.table["chan"] == cid).sum())
         low, high = poisson_interval(count)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate.contract import Status
+from calibrate.fit.censored import EventualWin, eventual_win
 from calibrate.fit.common import (
     MIN_CLOSED,
     Deals,
@@ -104,11 +105,11 @@ def fit_funnel(deals: Deals | None, base: Scenario, out: Findings) -> None:
     """
     for sid, seg in base.segments.items():
         paths = [("segments", sid, "stages", st.name, "convert") for st in seg.stages]
-        mine = deals.table[deals.table["seg"] == sid] if deals is not None else None
-        if mine is None:
+        if deals is None:
             for path in paths:
                 out.keep(path, out.no_deals)
             continue
+        mine = deals.table[deals.table["seg"] == sid]
         won, closed = closed_win_rate(mine)
         if closed < MIN_CLOSED:
             for path in paths:
@@ -119,7 +120,7 @@ def fit_funnel(deals: Deals | None, base: Scenario, out: Findings) -> None:
             for path in paths:
                 out.keep(path, f"{sid}: {why}")
             continue
-        _by_stage(mine, sid, base, out)
+        _by_stage(mine, sid, base, out, last_date=deals.last_date)
 
 
 def _misspelt(mine: pd.DataFrame) -> str:
@@ -151,7 +152,9 @@ def _unplaced(mine: pd.DataFrame) -> str:
     return " and ".join(why)
 
 
-def _by_stage(mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> None:
+def _by_stage(
+    mine: pd.DataFrame, sid: str, base: Scenario, out: Findings, *, last_date: pd.Timestamp
+) -> None:
     seg = base.segments[sid]
     n = len(seg.stages)
     # Stages before ``known`` have every deal's outcome (misspelt ones left out where
@@ -163,6 +166,8 @@ def _by_stage(mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> No
     aside = f"; stages after cannot be told: {why}" if why else ""
     typo = _misspelt(mine)
     typo_from = int(mine.loc[~placed, "known_to"].min()) if (~placed).any() else n
+    if n == 1 and known == 1 and _one_stage(mine, sid, base, out, last_date=last_date):
+        return
     for k in range(known):
         stage, (passed, decided, still) = seg.stages[k], counts[k]
         path = ("segments", sid, "stages", stage.name, "convert")
@@ -183,16 +188,60 @@ def _by_stage(mine: pd.DataFrame, sid: str, base: Scenario, out: Findings) -> No
             note += f"; win rate {percent(product)}, {share_span(win)} (open deals censored)"
         out.fit(path, round(passed / decided, 4), n=decided, interval=interval, note=note)
     if known < n:
-        _scaled(mine, sid, base, out, first=known, why=why)
+        _scaled(mine, sid, base, out, first=known, why=why, last_date=last_date)
+
+
+def _one_stage(
+    mine: pd.DataFrame, sid: str, base: Scenario, out: Findings, *, last_date: pd.Timestamp
+) -> bool:
+    """A funnel of one stage: its conversion is the eventual win rate (False: too few dated).
+
+    Passed / decided at the one stage leaves the open deals out, and the deals decided so
+    far are the quicker losses first (calibrate.fit.censored).
+    """
+    win = eventual_win(mine, last_date)
+    if win is None or win.won + win.lost < MIN_CLOSED:
+        return False
+    stage = base.segments[sid].stages[0]
+    out.fit(
+        ("segments", sid, "stages", stage.name, "convert"),
+        round(win.rate, 4),
+        n=win.won + win.lost + win.open,
+        interval=(win.low, win.high),
+        note=f"fitted: {win_rate_text(win)}; one stage: its conversion is the win rate",
+    )
+    return True
+
+
+def win_rate_text(win: EventualWin) -> str:
+    """The eventual win rate's figures for a note: what it read and the rate it replaces."""
+    decided = win.won + win.lost
+    if win.open == 0:  # nothing censored: the eventual rate is won / closed
+        return f"{win.won} won of {decided} closed, none open, {share_span((win.low, win.high))}"
+    return (
+        f"eventual win rate {percent(win.rate)} of {win.won} won, {win.lost} lost and "
+        f"{win.open} open (Aalen-Johansen: won and lost compete, open deals censored at "
+        f"their age; won / closed {percent(win.won / decided)} counts the quicker losses "
+        f"first), {share_span((win.low, win.high))}"
+    )
 
 
 def _scaled(
-    mine: pd.DataFrame, sid: str, base: Scenario, out: Findings, *, first: int, why: str
+    mine: pd.DataFrame,
+    sid: str,
+    base: Scenario,
+    out: Findings,
+    *,
+    first: int,
+    why: str,
+    last_date: pd.Timestamp,
 ) -> None:
     """Stages from ``first`` on scaled alike to what the win rate leaves them.
 
-    The win rate is won / closed over every closed deal; the stages before ``first``
-    (fitted, or the base's where too few were decided) take their part of it.
+    The win rate is the eventual one (calibrate.fit.censored: open deals censored, not
+    left out, since lost deals are decided sooner than won ones); the stages before
+    ``first`` (fitted, or the base's where too few were decided) take their part of it.
+    Without the deals' dates it is won / closed over every closed deal.
     """
     seg = base.segments[sid]
     won, closed = closed_win_rate(mine)
@@ -201,8 +250,13 @@ def _scaled(
     for k in range(first):
         passed, decided, _ = counts[k]
         before *= passed / decided if decided >= MIN_CLOSED else seg.stages[k].convert
-    rate = won / closed
-    low, high = share_interval(won, closed)
+    win = eventual_win(mine, last_date)
+    if win is not None and win.won + win.lost >= MIN_CLOSED:
+        rate, low, high = win.rate, win.low, win.high
+        figures, n = win_rate_text(win), win.won + win.lost + win.open
+    else:
+        rate, (low, high) = won / closed, share_interval(won, closed)
+        figures, n = f"{won} won of {closed} closed, {share_span((low, high))}", closed
     rest = [st.convert for st in seg.stages[first:]]
     scaled = [
         scale_converts(rest, min(1.0, w / before)) if before > 0 else rest
@@ -215,12 +269,12 @@ def _scaled(
             f"the stages from {seg.stages[first].name} on are scaled alike to the part of "
             f"it the stages before leave (their product {fmt(before)})"
         )
-    note = f"fitted: {won} won of {closed} closed, {share_span((low, high))}; {why}, so {how}"
+    note = f"fitted: {figures}; {why}, so {how}"
     for j, stage in enumerate(seg.stages[first:]):
         out.fit(
             ("segments", sid, "stages", stage.name, "convert"),
             round(scaled[0][j], 4),
-            n=closed,
+            n=n,
             interval=(scaled[1][j], scaled[2][j]),
             note=note,
         )

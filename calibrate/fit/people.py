@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from calibrate.contract import DAYS_A_MONTH, PEOPLE_COLUMNS, Status
-from calibrate.fit.common import Deals, Findings, fmt, share_interval
+from calibrate.contract import PEOPLE_COLUMNS, Status
+from calibrate.fit.common import Deals, Findings, fmt, months_in, share_interval
 from calibrate.fit.speed import Speed
 from calibrate.records import one_sided
 from calibrate.words import counted
@@ -152,7 +152,8 @@ def person_table(
     )
     closed = won + lost
     post, team = _shrunk_by_role(won, closed, roles)
-    months = max(((deals.last_date - deals.first_date).days + 1) / DAYS_A_MONTH, 1e-9)
+    # Won revenue of the deals created in the window, a month of it (the one window rule).
+    months = max(months_in(deals.window), 1e-9)
     revenue = t["value"].where(t["status"] == Status.WON.value, 0.0).fillna(0.0)
     revenue = revenue.groupby(t["owner"]).sum().reindex(people, fill_value=0.0) / months
     rows = []

@@ -16,11 +16,13 @@ MONTHS_A_YEAR = 12
 def seasonality(deals: Deals) -> dict[int, float] | None:
     """Calendar month (1-12) -> won that month / the mean month (None: under twelve months).
 
-    Every month of the period counts, a month with no win as 0; a calendar month seen in
-    several years is their mean.
+    Every month of the window the deals were created over counts (Deals.window, the one
+    window rule: an export filtered by created date has fewer wins after it, from its
+    cohort alone), a month with no win as 0; a calendar month seen in several years is
+    their mean.
     """
     won = deals.table[deals.table["status"] == Status.WON.value]
-    months = pd.period_range(deals.first_date, deals.last_date, freq="M")
+    months = pd.period_range(*deals.window, freq="M")
     if len(months) < MONTHS_A_YEAR:
         return None
     per = won["closed"].dt.to_period("M").value_counts().reindex(months, fill_value=0)
@@ -38,10 +40,10 @@ def fit_season(deals: Deals | None, out: Findings) -> None:
         return
     index = seasonality(deals)
     if index is None:
-        months = len(pd.period_range(deals.first_date, deals.last_date, freq="M"))
+        months = len(pd.period_range(*deals.window, freq="M"))
         out.unwrite(
             "seasonality",
-            f"{counted(months, 'month')} of records",
+            f"{counted(months, 'month')} of deals created",
             why="twelve months of won deals are needed",
         )
         return
