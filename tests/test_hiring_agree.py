@@ -52,7 +52,7 @@ def test_apply_hiring_hands_the_simulator_the_planned_dials() -> None:
 
 
 def test_the_first_hiring_plan_simulated_meets_each_months_expected_revenue() -> None:
-    """Each counted month's simulated mean is the calendar's expected revenue within 2.58 SE + 3 %."""
+    """Each counted month simulated is the expected revenue within 2.58 SE + 3 %."""
     sc = _low_quota()
     reps = 8
     v = verify_hiring(sc, replications=reps, seed=20270104, max_iterations=1, workers=1)
