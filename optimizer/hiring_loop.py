@@ -322,7 +322,7 @@ def verify_hiring(
                 "cannot be staffed within the scenario's limits"
             )
             return _stop(scenario, target, done, head, causes=exc.causes)
-        applied = apply_hiring(scenario, plan)
+        applied = apply_hiring(scenario, plan, solver=solver)
         if done and applied == done[-1].scenario:
             # The same calendar on the same seed gives the same days: only margins move on.
             simulated, expected = done[-1].simulated, done[-1].expected

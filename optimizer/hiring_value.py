@@ -41,6 +41,7 @@ from optimizer.hiring_result import (
     MonthLine,
     RoleMonthLine,
 )
+from optimizer.measure import _role_channels, recommended_quota
 from optimizer.model import value
 from optimizer.solve import Infeasible, solve
 from optimizer.solvers import make_solver
@@ -139,13 +140,26 @@ def payback_month(
     return _payback(base, less, k)
 
 
-def apply_hiring(scenario: Scenario, calendar: CalendarLike) -> Scenario:
-    """The scenario with the calendar's hires as joiners, for the simulator to play the plan.
+def apply_hiring(
+    scenario: Scenario, calendar: CalendarLike, *, solver: str | None = None
+) -> Scenario:
+    """The scenario with the calendar's hires as joiners and its dials as quotas, to simulate.
 
     Each (role, month) with people appends ``Joiner(start=<the month's hire date>,
     count=<people>, note="hiring plan <month>")`` to the role's ``joiners``, after those
     listed already (so no one is renumbered; staffing.seats), in month order. The
     scenario is validated again (a headcount maximum the joiners exceed is an error).
+
+    Each selling role is given the calls the calendar's months were planned with, as plain
+    plan's verify does (``optimizer.measure.apply_plan``): the quota is
+    ``recommended_quota`` of the most dials a day at work any month of the calendar asks
+    (the calendar evaluated as ``evaluate_calendar`` does, the expectation the simulated
+    months are held to), and its outbound channels are those the months dial. Without it
+    the simulated people dial the scenario's quota, not the plan's (issue 12: retail_bank
+    planned 51 dials a day in February and dialled 30).
+
+    Raises:
+        InfeasiblePlanError: The calendar breaks a limit in some month (evaluate_calendar).
     """
     hr = hiring_rates(scenario)
     cal = indexed(scenario, hr, calendar)
@@ -157,7 +171,41 @@ def apply_hiring(scenario: Scenario, calendar: CalendarLike) -> Scenario:
             *data["roles"][rid]["joiners"],
             joiner.model_dump(mode="python"),
         ]
+    Scenario.model_validate(data)  # the joiners' own errors first, in the scenario's words
+    hm = solved_calendar(scenario, hr, cal, objective="revenue", solver=make_solver(solver))
+    most, dialled = planned_dials(hm)
+    for rid, dials in most.items():
+        if scenario.roles[rid].sells > 0:
+            role = data["roles"][rid]
+            role["call_quota_per_day"] = recommended_quota(scenario, rid, dials)
+            if dialled:
+                role["channels"] = _role_channels(scenario, rid, dialled)
     return Scenario.model_validate(data)
+
+
+def planned_dials(hm: HiringModel) -> tuple[dict[str, float], set[str]]:
+    """The most dials a day at work of each role over a solved model's months; the channels dialled.
+
+    A month's dials a day at work are its dials over its seats at work (seats x the share
+    of the time a seat is filled x presence), as plain plan's ``RoleLine.dials_per_day``.
+    """
+    sc = hm.scenario
+    most: dict[str, float] = {rid: 0.0 for rid in sc.roles}
+    dialled: set[str] = set()
+    for t, model in enumerate(hm.months):
+        dials: dict[str, float] = {}
+        for (uid, cid), var in model.dials.items():
+            made = value(var)
+            if made > 1e-6:
+                dialled.add(cid)
+            rid = model.unit(uid).role
+            dials[rid] = dials.get(rid, 0.0) + made
+        for rid, made in dials.items():
+            at_work = value(hm.seats[rid, t]) * hm.hr.roles[rid].in_seat
+            at_work *= presence(sc.roles[rid], sc)
+            if at_work > 0:
+                most[rid] = max(most[rid], made / at_work)
+    return most, dialled
 
 
 # --- calendars ------------------------------------------------------------------------------

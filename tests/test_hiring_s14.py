@@ -232,13 +232,13 @@ def test_the_first_hiring_plan_simulated_delivers_each_months_plan() -> None:
 
     The plan (2 x STEP: 6000 a day to May, 12,000 from June) hires one seller in May, as
     in the hand case. Simulated (8 replications): every month reaches its plan, so the
-    loop stops at its first iteration. Before the hire (March, April) each month's mean
-    revenue is what the team can close (``evaluate_calendar``) within 2.58 standard
-    errors + 2 %, and so is the sum over the months. Month by month after the hire the
-    simulated seller dials a day's quota of leads at once and works them over the next
-    days: a lead waits for its owner, which the lag kernel does not know (the loop's lag
-    correction measures it: the simulated cycle is days longer than the kernel's), so the
-    leads a hire makes at 0.5 late in May close in June (May above, June below by 5-8 %).
+    loop stops at its first iteration. The simulated seller dials the plan's 8 a day
+    (``apply_hiring``: 480 / 62 = 7.74 dials rounded up), not the scenario's 30, so a
+    lead is worked the day it is booked: the simulated cycle is the kernel's within a
+    day (at 30 dials the leads of a day waited 7.8 days for their owner and June came
+    7.7 % short). Each month's mean revenue is what the team can close
+    (``evaluate_calendar``) within 2.58 standard errors + 5 %, and so is the sum: measured
+    +3.3 % to +4.8 %, the simulator finishing a stage cut at the day's end (R6).
     """
     sc = _certain({m: 2 * v for m, v in STEP.items()})
     v = verify_hiring(sc, replications=8, seed=20270104, max_iterations=1, workers=1)
@@ -249,13 +249,14 @@ def test_the_first_hiring_plan_simulated_delivers_each_months_plan() -> None:
     assert (table["simulated_revenue"] >= table["plan"]).all()
     assert (table["p_met"] == 1.0).all()
     frame = it.simulated.attainment
-    for t in (0, 1):
+    for t in range(5):
         values = frame.loc[frame["month"] == t, "revenue"].to_numpy(dtype=np.float64)
         se = float(values.std(ddof=1)) / np.sqrt(len(values))
         row = table.iloc[t]
         gap = abs(row["simulated_revenue"] - row["expected_revenue"])
-        assert gap <= 2.58 * se + 0.02 * row["expected_revenue"], row["label"]
+        assert gap <= 2.58 * se + 0.05 * row["expected_revenue"], row["label"]
     total, expected = table["simulated_revenue"].sum(), table["expected_revenue"].sum()
-    assert abs(total - expected) <= 0.02 * expected
+    assert abs(total - expected) <= 0.05 * expected
+    assert it.scenario.roles["seller"].call_quota_per_day == 8
     kernel = stage_months(sc, "deal").cycle_days
-    assert it.simulated.cycle_days["deal"] > kernel + LAG_STEP_DAYS
+    assert abs(it.simulated.cycle_days["deal"] - kernel) < LAG_STEP_DAYS
