@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from teamsim.cli import app as cli
-from teamsim.commands.plan import plan_command
+from teamsim.commands.plan import plan_command, verify_replications
 from teamsim.store import Store
 from teamsim.verify_view import VERIFY_ITERATIONS, VERIFY_REPLICATIONS
 
@@ -47,7 +47,10 @@ def _number(app: AppTest, label: str) -> float:
 
 def test_the_commands_defaults_are_the_dashboards() -> None:
     params = inspect.signature(plan_command).parameters
-    assert params["replications"].default == VERIFY_REPLICATIONS == 20
+    # -n has no default of its own (--hiring has another): an absent -n is the dashboard's.
+    assert params["replications"].default is None
+    assert verify_replications(None) == VERIFY_REPLICATIONS == 20
+    assert verify_replications(7) == 7
     assert params["iterations"].default == VERIFY_ITERATIONS == 6
 
 

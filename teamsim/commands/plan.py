@@ -87,6 +87,15 @@ class SolverName(StrEnum):
     HIGHS = "highs"
 
 
+def verify_replications(given: int | None) -> int:
+    """Replications per iteration of plain ``plan --verify``.
+
+    ``-n`` when given, else the dashboard's default (VERIFY_REPLICATIONS); ``--hiring``
+    has its loop's own (teamsim.commands.hiring).
+    """
+    return VERIFY_REPLICATIONS if given is None else given
+
+
 def plan_command(
     file: ScenarioPath,
     mode: Annotated[
@@ -191,7 +200,7 @@ def plan_command(
                     sc,
                     overrides=set_ or [],
                     confidence=confidence,
-                    replications=replications or VERIFY_REPLICATIONS,
+                    replications=verify_replications(replications),
                     iterations=iterations,
                     seed=seed,
                     runner=runner,
