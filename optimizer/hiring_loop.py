@@ -47,6 +47,7 @@ from optimizer.loop import (
     _check_measurable,
     _margin,
     _reps,
+    verdict_text,
 )
 from sim.diagnose import Diagnosis
 from sim.percent import format_chance, format_percent
@@ -556,12 +557,11 @@ def _stop(
     causes: tuple[Diagnosis, ...] = (),
 ) -> VerifiedHiring:
     """The loop's outcome; ``reason`` is the verdict, then one line per cause."""
-    text = "\n".join([reason, *(f"- {c.line}" for c in causes)])
     return VerifiedHiring(
         scenario=scenario,
         confidence=target,
         met=met,
-        reason=text,
+        reason=verdict_text(reason, causes),
         iterations=done,
         causes=causes,
     )

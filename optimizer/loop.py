@@ -454,6 +454,11 @@ def _bottleneck(it: Iteration, scenario: Scenario) -> tuple[Diagnosis, ...]:
     return tuple(found)
 
 
+def verdict_text(reason: str, causes: tuple[Diagnosis, ...]) -> str:
+    """A verify loop's verdict: the reason, then one flat line per cause (issue 11)."""
+    return "\n".join([reason, *(f"- {c.line}" for c in causes)])
+
+
 def _stop(
     scenario: Scenario,
     target: float,
@@ -463,12 +468,11 @@ def _stop(
     causes: tuple[Diagnosis, ...] = (),
 ) -> VerifiedPlan:
     """The loop's outcome; ``reason`` is the verdict, then one line per cause."""
-    text = "\n".join([reason, *(f"- {c.line}" for c in causes)])
     return VerifiedPlan(
         scenario=scenario,
         confidence=target,
         met=met,
-        reason=text,
+        reason=verdict_text(reason, causes),
         iterations=done,
         causes=causes,
     )
