@@ -8,7 +8,7 @@ the same content gives the same cache entry whichever page asks.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,6 +250,16 @@ def scenario_title(source: Source, scenario: Scenario | None) -> str:
     return scenario.name
 
 
+def _replications_bar(text: str) -> tuple[Any, Callable[[str, int, int], None]]:
+    """A progress bar and the verify loops' progress callback that moves it."""
+    bar = st.progress(0.0, text=text)
+
+    def advance(what: str, done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"{what}: {done} of {total} replications")
+
+    return bar, advance
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def simulate(
     text: str,
@@ -333,10 +343,7 @@ def verify(
     too big to copy on every hit; it is never changed after it is made.
     """
     scenario = parse_scenario(text, origin, list(edits))
-    bar = st.progress(0.0, text="Optimising and simulating")
-
-    def advance(what: str, done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"{what}: {done} of {total} replications")
+    bar, advance = _replications_bar("Optimising and simulating")
 
     verified = optimizer.verify(
         scenario,
@@ -369,10 +376,7 @@ def verify_hiring(
     A resource cache, as :func:`verify`: the result holds the final simulation.
     """
     scenario = parse_scenario(text, origin, list(edits))
-    bar = st.progress(0.0, text="Planning the calendar and simulating it")
-
-    def advance(what: str, done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"{what}: {done} of {total} replications")
+    bar, advance = _replications_bar("Planning the calendar and simulating it")
 
     verified = optimizer.verify_hiring(
         scenario,
