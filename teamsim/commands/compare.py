@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from sim import INTERVAL_JOINER, Executor, SimMode, TeamsimError, scenario_hash, simulate
+from sim import INTERVAL_JOINER, Executor, SimMode, scenario_hash, simulate
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -25,6 +25,7 @@ from teamsim.commands.options import (
 from teamsim.compare import (
     Comparison,
     Side,
+    check_one_currency,
     compare,
     comparison_sheets,
     side_from_result,
@@ -183,19 +184,10 @@ class _Input:
 def _one_currency(inputs: list[_Input]) -> None:
     """Refuse sides in different currencies, before anything is simulated.
 
-    A difference of 120,000 USD and 150,000 EUR is no amount in either currency, and
-    teamsim holds no exchange rates (nor should it guess one): the user converts a side.
-
     Raises:
         TeamsimError: naming each item and its currency (exit 2).
     """
-    currencies = {item.item: item.currency for item in inputs}
-    if len(set(currencies.values())) > 1:
-        each = ", ".join(f"{item} in {cur}" for item, cur in currencies.items())
-        raise TeamsimError(
-            f"cannot compare amounts in different currencies ({each}); "
-            "write every side in one currency"
-        )
+    check_one_currency({item.item: item.currency for item in inputs})
 
 
 def _checked(item: str, overrides: list[str], store: Store) -> _Input:
