@@ -25,6 +25,7 @@ from teamsim.format import (
     fmt_points,
     fmt_value,
     format_money_column,
+    minutes_in_days,
     money_scale,
     service_rows,
 )
@@ -188,8 +189,10 @@ def _diff(
     def cell(value: float, signed: bool = False) -> str:
         if unit == "share":  # a difference of shares is in percentage points, as the CLI's
             return fmt_points(value, signed=signed)
-        return fmt_value(value, unit, currency, signed=signed, locale=locale, scale=scale)
+        return fmt_value(value, unit, currency, signed=signed, locale=locale, scale=scale,
+                         days=days)  # fmt: skip
 
+    days = minutes_in_days((diff, low, high))  # one unit for the interval's three numbers
     text = cell(diff, signed=True)
     if math.isfinite(low) and math.isfinite(high):
         return f"{text} [{cell(low)}, {cell(high)}]"

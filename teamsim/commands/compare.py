@@ -40,6 +40,7 @@ from teamsim.format import (
     fmt_points,
     fmt_value,
     format_money_column,
+    minutes_in_days,
     money_scale,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
@@ -353,8 +354,10 @@ def _diff_cell(
             signed=signed,
             locale=scenario.money_locale,
             scale=scale,
+            days=days,
         )
 
+    days = minutes_in_days((diff, low, high))  # one unit for the interval's three numbers
     text = cell(diff, signed=True)
     if math.isfinite(low) and math.isfinite(high):
         sure = low > 0 or high < 0
