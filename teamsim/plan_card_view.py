@@ -36,10 +36,17 @@ from teamsim.format import (
 )
 
 PLAN_CARD_TITLE = "Plan card"
+# A dial's "call-backs" factor (sim.rules.calls.dial_economics), said where it is shown.
+CALL_BACKS_NOTE = (
+    "A dial's call-backs factor is 1 / (1 - the share of conversations that ask to be "
+    "called back, calls.follow_up_given_conversation): each call-back is one more "
+    "conversation, so 20 % asking back gives 1.25 conversations for each first one."
+)
 PER_PERSON_NOTE = (
     "A month: the role's people together, an average month. Per person a day at work: "
     "a month / people / working days a month / share of days at work; a week: a day at "
-    "work x working days a week. Stage entries and dials are targets in their own right."
+    "work x working days a week. Stage entries and dials are targets in their own right. "
+    + CALL_BACKS_NOTE
 )
 # The card's one rule for counts (teamsim.format.count_digits), said where it is shown.
 ROUNDING_NOTE = (
