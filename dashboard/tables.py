@@ -70,22 +70,14 @@ def kpi_table(
         if str(r["kpi"]) == MIXED_DIALS and dials is not None and not dials.empty:
             rows += dial_rows(dials)
             continue
-        unit = str(r["unit"])
-        stats = ("mean", "p10", "p90", "ci_low", "ci_high")
-        money = (
-            money_scale([float(r[k]) for k in stats], locale or Scenario.default_locale(currency))
-            if unit == "currency"
-            else None
-        )
-
-        f = {k: fmt_value(float(r[k]), unit, currency, locale=locale, scale=money) for k in stats}
+        f = kpi_texts(r, currency, locale)
         middle = "–" if str(r["kpi"]) in _CHANCES else _range(f["p10"], f["p90"])
         rows.append(
             {
                 "KPI": r["label"],
                 "mean": f["mean"],
                 "80 % of replications": middle,
-                "95 % CI of the mean": _range(f["ci_low"], f["ci_high"]),
+                "95 % CI of the mean": ci_text(f),
                 "replications": int(r["n"]),
             }
         )
@@ -93,6 +85,30 @@ def kpi_table(
 
 
 _CHANCES = frozenset(k.name for k in KPIS if k.share)
+KPI_STATS = ("mean", "p10", "p90", "ci_low", "ci_high")
+
+
+def kpi_texts(row: Mapping[str, Any], currency: str, locale: str | None = None) -> dict[str, str]:
+    """A KPI row's mean, P10, P90 and 95 % CI as the KPI table writes them (one rule).
+
+    Money in one scale for the row (:func:`money_scale`); the Simulate page's headline
+    tiles read the same texts, so a tile's "95 % CI" is the table's, figure for figure.
+    Add :func:`ci_text` for the interval.
+    """
+    unit = str(row["unit"])
+    money = (
+        money_scale([float(row[k]) for k in KPI_STATS], locale or Scenario.default_locale(currency))
+        if unit == "currency"
+        else None
+    )
+    return {
+        k: fmt_value(float(row[k]), unit, currency, locale=locale, scale=money) for k in KPI_STATS
+    }
+
+
+def ci_text(texts: Mapping[str, str]) -> str:
+    """The 95 % CI of :func:`kpi_texts`: "RUB 28.0M to RUB 45.8M" (or "-")."""
+    return _range(texts["ci_low"], texts["ci_high"])
 
 
 def dial_rows(dials: pd.DataFrame) -> list[dict[str, object]]:
