@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from optimizer import step_unit
 from sim import KPIS, UNDATED_TENURE, TeamsimError, title
 from sim.scenario import Scenario
-from teamsim.format import ROW_UNITS
+from teamsim.format import ROW_UNITS, count_digits
 from teamsim.runs_io import stored_scenario
 from teamsim.store import DETAIL_TABLES, Store
 from teamsim.verify_view import titled_roles
@@ -52,6 +52,16 @@ SUMMARY_FIRST = (
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0.0"
 POINTS_FORMAT = '0.0 "pp"'
+
+
+def count_format(value: float) -> str:
+    """A plan card count's Excel number format, by the CLI's one rule (count_digits).
+
+    Three significant digits: 0.0385 -> "#,##0.00" (0.04, not 0.0), 48.35 -> "#,##0.0",
+    2,315.2 -> "#,##0"; the cell keeps its unrounded value.
+    """
+    digits = count_digits(value)
+    return "#,##0" + ("." + "0" * digits if digits else "")
 
 
 def money_format(currency: str) -> str:
@@ -596,6 +606,12 @@ def _write_sheet(
             kinds = [unit_format] * len(values)
         elif isinstance(unit_format, list):
             kinds = unit_format
+        if kinds is not None and name == "plan_card":
+            # A plan card's counts read as the CLI writes them (three significant digits).
+            kinds = [
+                count_format(v) if f == COUNT_FORMAT and isinstance(v, float) else f
+                for v, f in zip(values, kinds, strict=True)
+            ]
         if kinds is not None:
             values = [_styled(sheet, v, f) for v, f in zip(values, kinds, strict=True)]
         columns.append(values)
