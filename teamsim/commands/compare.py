@@ -44,7 +44,7 @@ from teamsim.format import (
     money_scale,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import definition_lines, few_replications_text
+from teamsim.plan_met_view import definition_lines, warn_few_replications
 from teamsim.progress import replication_progress
 from teamsim.runs_io import reuse_identical, save_result, side_from_run
 from teamsim.store import Store, StoreError
@@ -134,10 +134,7 @@ def compare_command(
                 )
         result = compare(_unique_labels(sides))
         fewest = min(len(s.kpi_replications) for s in result.sides)
-        warning = few_replications_text(fewest, sold=any(s.scenario.segments for s in sides))
-        if warning:
-            # On stderr, as simulate's: --json output stays one JSON document.
-            err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+        warn_few_replications(fewest, sold=any(s.scenario.segments for s in sides))
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
             about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
