@@ -541,7 +541,7 @@ def export(
             )
             done = len(tables) if files else 0
             if "xlsx" in formats:
-                about = {k: meta[k] for k in _ABOUT}
+                about = {k: meta[k] for k in _ABOUT} | exported.about
                 if "dials_by_role" in tables:
                     about["dials_by_role"] = DIALS_BY_ROLE_NOTE
                 about.update(notes)
