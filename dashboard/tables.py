@@ -250,18 +250,39 @@ def plan_roles(
             ),
             "utilisation": [fmt_value(float(v), "share", currency) for v in roles["utilisation"]],
             "busy hours a week": roles["hours_per_week"].round(1),
-            PLANNED_DIALS: roles["dials_per_day"].round(DIALS_DIGITS),
+            # A role that does not dial: blanks, as teamsim plan's table leaves them.
+            PLANNED_DIALS: _dials(roles, "dials_per_day"),
             RECOMMENDED_QUOTA: [_quota(quotas, str(r), "recommended") for r in roles["role"]],
             TODAYS_QUOTA: [_quota(quotas, str(r), "today") for r in roles["role"]],
-            NAIVE_DIALS: roles["naive_dials_per_day"].round(DIALS_DIGITS),
+            NAIVE_DIALS: _dials(roles, "naive_dials_per_day"),
         }
     )
 
 
-def _quota(quotas: Mapping[str, QuotaLine] | None, role: str, which: str) -> int | None:
-    """A role's quota of optimizer.call_quotas (None: the role does not dial)."""
+def _dials(roles: pd.DataFrame, column: str) -> list[str]:
+    """Dials a day as ``teamsim plan`` writes them: blank for a role that does not dial."""
+    return [
+        f"{float(r[column]):.{DIALS_DIGITS}f}" if r["naive_dials_per_day"] else ""
+        for r in _records(roles)
+    ]
+
+
+def _quota(quotas: Mapping[str, QuotaLine] | None, role: str, which: str) -> str:
+    """A role's quota of optimizer.call_quotas ("": the role does not dial)."""
     line = (quotas or {}).get(role)
-    return None if line is None else int(getattr(line, which))
+    return "" if line is None else str(int(getattr(line, which)))
+
+
+def duty_hours(duties: pd.DataFrame) -> pd.DataFrame:
+    """Hours a week by work (rows) and role (columns), as ``teamsim plan`` shows them.
+
+    ``duties``: the plan's duty lines (activity, role, hours_per_week), titled. A role
+    with no such work is a blank cell, not 0 (a 0.0 is a duty planned at no hours).
+    """
+    grid = duties.pivot_table(index="activity", columns="role", values="hours_per_week",
+                              aggfunc="sum", sort=False)  # fmt: skip
+    shown = grid.map(lambda v: "" if pd.isna(v) else f"{float(v):.1f}")
+    return shown.rename_axis(index="work", columns=None)
 
 
 def plan_services(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:

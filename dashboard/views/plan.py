@@ -177,10 +177,7 @@ def _plan(
     if not duties.empty:
         duties["activity"] = [title(str(a), scenario) for a in duties["activity"]]
         duties["role"] = [title(str(r), scenario) for r in duties["role"]]
-        grid = duties.pivot_table(index="activity", columns="role", values="hours_per_week",
-                                  aggfunc="sum", fill_value=0.0).round(1)  # fmt: skip
-        st.dataframe(grid.rename_axis(index="work", columns=None), width="stretch",
-                     key=f"{key}_duties")  # fmt: skip
+        st.dataframe(tables.duty_hours(duties), width="stretch", key=f"{key}_duties")
     _limits(plan, scenario)
     for note in plan.notes:
         st.caption(note)
