@@ -122,13 +122,18 @@ def _magnitude(top: float, locale: str) -> int:
     return 1
 
 
-def money_scale(values: Iterable[float | None], locale: str) -> MoneyScale:
+def money_scale(
+    values: Iterable[float | None], locale: str, *, keep_zeros: bool = False
+) -> MoneyScale:
     """The one scale for a set of amounts: that of the largest, to three significant digits.
 
     The magnitude is :func:`_magnitude` of the largest absolute amount. The decimals
     give the largest amount three significant digits and the smallest that keeps the
     scale (at least :data:`SMALLEST_STEP` of its unit) two, at most two decimals
-    (35.7M; 0.26M beside 35.73M; 4.60M beside 2.76M), less the decimals zero in all.
+    (35.7M; 0.26M beside 35.73M; 4.60M beside 2.76M), less the decimals zero in all;
+    with ``keep_zeros`` those stay too (a headline that reads "RUB 30.0M" whether or
+    not a figure beside it needs the decimal: the plan's header, with or without its
+    margin's "sized for RUB 35.7M").
     """
     finite = [abs(v) for v in _finite(values)]
     top = max(finite, default=0.0)
@@ -144,7 +149,11 @@ def money_scale(values: Iterable[float | None], locale: str) -> MoneyScale:
         digits = max(digits, min(2, 1 - math.floor(math.log10(low))))
     # Decimals that are zero in every amount of the set go ("€2M" beside "€3M", "€1M"
     # alone), those one amount needs stay for all ("€4.60M" beside "€2.76M").
-    while digits > 0 and all(round(v, digits) == round(v, digits - 1) for v in kept):
+    while (
+        not keep_zeros
+        and digits > 0
+        and all(round(v, digits) == round(v, digits - 1) for v in kept)
+    ):
         digits -= 1
     return MoneyScale(magnitude, digits)
 

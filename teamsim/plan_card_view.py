@@ -90,7 +90,9 @@ def header_scale(card: PlanCard, *more: float) -> MoneyScale:
     (an amount far below it, in its own: sim.money).
     """
     amounts = [card.plan_per_month, card.sized_for, card.revenue_per_month, *more]
-    return money_scale(amounts, card.locale or _default(card))
+    # One style with or without a margin: "plan RUB 30.0M" in both (three significant
+    # digits kept, not "RUB 30M" where no figure beside it needs the decimal).
+    return money_scale(amounts, card.locale or _default(card), keep_zeros=True)
 
 
 def header_text(card: PlanCard, scale: MoneyScale | None = None) -> str:
