@@ -88,7 +88,7 @@ _CHANCES = frozenset(k.name for k in KPIS if k.share)
 KPI_STATS = ("mean", "p10", "p90", "ci_low", "ci_high")
 
 
-def kpi_texts(row: Mapping[str, Any], currency: str, locale: str | None = None) -> dict[str, str]:
+def kpi_texts(row: Mapping[Any, Any], currency: str, locale: str | None = None) -> dict[str, str]:
     """A KPI row's mean, P10, P90 and 95 % CI as the KPI table writes them (one rule).
 
     Money in one scale for the row (:func:`money_scale`); the Simulate page's headline
