@@ -43,7 +43,7 @@ def run_workbook_bytes(store: Store, run_id: str, about: Mapping[str, Any]) -> b
     with dates beside offsets and money in the run's currency (:func:`teamsim.export.run_tables`).
     """
     exported = run_tables(store, store.run_meta(run_id), detail=True)
-    return workbook_bytes(exported.tables, about, currency=exported.currency)
+    return workbook_bytes(exported.tables, {**about, **exported.about}, currency=exported.currency)
 
 
 def comparison_workbook_bytes(result: Comparison, about: Mapping[str, Any]) -> bytes:

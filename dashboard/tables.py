@@ -25,6 +25,7 @@ from teamsim.format import (
     fmt_points,
     fmt_value,
     format_money_column,
+    minutes_in_days,
     money_scale,
     service_rows,
 )
@@ -69,22 +70,14 @@ def kpi_table(
         if str(r["kpi"]) == MIXED_DIALS and dials is not None and not dials.empty:
             rows += dial_rows(dials)
             continue
-        unit = str(r["unit"])
-        stats = ("mean", "p10", "p90", "ci_low", "ci_high")
-        money = (
-            money_scale([float(r[k]) for k in stats], locale or Scenario.default_locale(currency))
-            if unit == "currency"
-            else None
-        )
-
-        f = {k: fmt_value(float(r[k]), unit, currency, locale=locale, scale=money) for k in stats}
+        f = kpi_texts(r, currency, locale)
         middle = "–" if str(r["kpi"]) in _CHANCES else _range(f["p10"], f["p90"])
         rows.append(
             {
                 "KPI": r["label"],
                 "mean": f["mean"],
                 "80 % of replications": middle,
-                "95 % CI of the mean": _range(f["ci_low"], f["ci_high"]),
+                "95 % CI of the mean": ci_text(f),
                 "replications": int(r["n"]),
             }
         )
@@ -92,6 +85,30 @@ def kpi_table(
 
 
 _CHANCES = frozenset(k.name for k in KPIS if k.share)
+KPI_STATS = ("mean", "p10", "p90", "ci_low", "ci_high")
+
+
+def kpi_texts(row: Mapping[Any, Any], currency: str, locale: str | None = None) -> dict[str, str]:
+    """A KPI row's mean, P10, P90 and 95 % CI as the KPI table writes them (one rule).
+
+    Money in one scale for the row (:func:`money_scale`); the Simulate page's headline
+    tiles read the same texts, so a tile's "95 % CI" is the table's, figure for figure.
+    Add :func:`ci_text` for the interval.
+    """
+    unit = str(row["unit"])
+    money = (
+        money_scale([float(row[k]) for k in KPI_STATS], locale or Scenario.default_locale(currency))
+        if unit == "currency"
+        else None
+    )
+    return {
+        k: fmt_value(float(row[k]), unit, currency, locale=locale, scale=money) for k in KPI_STATS
+    }
+
+
+def ci_text(texts: Mapping[str, str]) -> str:
+    """The 95 % CI of :func:`kpi_texts`: "RUB 28.0M to RUB 45.8M" (or "-")."""
+    return _range(texts["ci_low"], texts["ci_high"])
 
 
 def dial_rows(dials: pd.DataFrame) -> list[dict[str, object]]:
@@ -188,8 +205,10 @@ def _diff(
     def cell(value: float, signed: bool = False) -> str:
         if unit == "share":  # a difference of shares is in percentage points, as the CLI's
             return fmt_points(value, signed=signed)
-        return fmt_value(value, unit, currency, signed=signed, locale=locale, scale=scale)
+        return fmt_value(value, unit, currency, signed=signed, locale=locale, scale=scale,
+                         days=days)  # fmt: skip
 
+    days = minutes_in_days((diff, low, high))  # one unit for the interval's three numbers
     text = cell(diff, signed=True)
     if math.isfinite(low) and math.isfinite(high):
         return f"{text} [{cell(low)}, {cell(high)}]"
@@ -231,18 +250,39 @@ def plan_roles(
             ),
             "utilisation": [fmt_value(float(v), "share", currency) for v in roles["utilisation"]],
             "busy hours a week": roles["hours_per_week"].round(1),
-            PLANNED_DIALS: roles["dials_per_day"].round(DIALS_DIGITS),
+            # A role that does not dial: blanks, as teamsim plan's table leaves them.
+            PLANNED_DIALS: _dials(roles, "dials_per_day"),
             RECOMMENDED_QUOTA: [_quota(quotas, str(r), "recommended") for r in roles["role"]],
             TODAYS_QUOTA: [_quota(quotas, str(r), "today") for r in roles["role"]],
-            NAIVE_DIALS: roles["naive_dials_per_day"].round(DIALS_DIGITS),
+            NAIVE_DIALS: _dials(roles, "naive_dials_per_day"),
         }
     )
 
 
-def _quota(quotas: Mapping[str, QuotaLine] | None, role: str, which: str) -> int | None:
-    """A role's quota of optimizer.call_quotas (None: the role does not dial)."""
+def _dials(roles: pd.DataFrame, column: str) -> list[str]:
+    """Dials a day as ``teamsim plan`` writes them: blank for a role that does not dial."""
+    return [
+        f"{float(r[column]):.{DIALS_DIGITS}f}" if r["naive_dials_per_day"] else ""
+        for r in _records(roles)
+    ]
+
+
+def _quota(quotas: Mapping[str, QuotaLine] | None, role: str, which: str) -> str:
+    """A role's quota of optimizer.call_quotas ("": the role does not dial)."""
     line = (quotas or {}).get(role)
-    return None if line is None else int(getattr(line, which))
+    return "" if line is None else str(int(getattr(line, which)))
+
+
+def duty_hours(duties: pd.DataFrame) -> pd.DataFrame:
+    """Hours a week by work (rows) and role (columns), as ``teamsim plan`` shows them.
+
+    ``duties``: the plan's duty lines (activity, role, hours_per_week), titled. A role
+    with no such work is a blank cell, not 0 (a 0.0 is a duty planned at no hours).
+    """
+    grid = duties.pivot_table(index="activity", columns="role", values="hours_per_week",
+                              aggfunc="sum", sort=False)  # fmt: skip
+    shown = grid.map(lambda v: "" if pd.isna(v) else f"{float(v):.1f}")
+    return shown.rename_axis(index="work", columns=None)
 
 
 def plan_services(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from sim.money import (
     format_money_column,
     format_money_range,
     money_scale,
+    money_scales,
     scale_of,
     shown_amount,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "local_executor",
     "met_by_replication",
     "money_scale",
+    "money_scales",
     "plan_met_definition",
     "plan_met_table",
     "scale_of",

@@ -49,6 +49,7 @@ __all__ = [
     "format_money_column",
     "format_money_range",
     "money_scale",
+    "money_scales",
     "scale_of",
     "shown_amount",
     "spans_widely",
@@ -121,13 +122,18 @@ def _magnitude(top: float, locale: str) -> int:
     return 1
 
 
-def money_scale(values: Iterable[float | None], locale: str) -> MoneyScale:
+def money_scale(
+    values: Iterable[float | None], locale: str, *, keep_zeros: bool = False
+) -> MoneyScale:
     """The one scale for a set of amounts: that of the largest, to three significant digits.
 
     The magnitude is :func:`_magnitude` of the largest absolute amount. The decimals
     give the largest amount three significant digits and the smallest that keeps the
     scale (at least :data:`SMALLEST_STEP` of its unit) two, at most two decimals
-    (35.7M; 0.26M beside 35.73M; 4.60M beside 2.76M), less the decimals zero in all.
+    (35.7M; 0.26M beside 35.73M; 4.60M beside 2.76M), less the decimals zero in all;
+    with ``keep_zeros`` those stay too (a headline that reads "RUB 30.0M" whether or
+    not a figure beside it needs the decimal: the plan's header, with or without its
+    margin's "sized for RUB 35.7M").
     """
     finite = [abs(v) for v in _finite(values)]
     top = max(finite, default=0.0)
@@ -143,7 +149,11 @@ def money_scale(values: Iterable[float | None], locale: str) -> MoneyScale:
         digits = max(digits, min(2, 1 - math.floor(math.log10(low))))
     # Decimals that are zero in every amount of the set go ("€2M" beside "€3M", "€1M"
     # alone), those one amount needs stay for all ("€4.60M" beside "€2.76M").
-    while digits > 0 and all(round(v, digits) == round(v, digits - 1) for v in kept):
+    while (
+        not keep_zeros
+        and digits > 0
+        and all(round(v, digits) == round(v, digits - 1) for v in kept)
+    ):
         digits -= 1
     return MoneyScale(magnitude, digits)
 
@@ -260,19 +270,33 @@ def format_money_column(
     share their decimals ("€35.0K" beside "€12.5K"). Returns one text per value.
     """
     loc = locale or Scenario.default_locale(currency)
-    main = money_scale(values, loc)
+    return [
+        format_money(v, currency, loc, scale=s)
+        for v, s in zip(values, money_scales(values, loc), strict=True)
+    ]
+
+
+def money_scales(values: Sequence[float | None], locale: str) -> list[MoneyScale]:
+    """The scale each of a set of amounts shown together is written in (one per value).
+
+    The set's one scale (:func:`money_scale`) for every amount that keeps it; those that
+    cannot ("€900" beside "€2M") take their own scale, the amounts of one own scale
+    sharing their decimals ("€35.0K" beside "€12.5K"). The rule of
+    :func:`format_money_column`, for a set written in several places (a plan card's
+    month column and its sums).
+    """
+    main = money_scale(values, locale)
     apart = [v for v in _finite(values) if not _keeps(v, main)]
     groups: dict[int, list[float]] = {}
     for amount in apart:
-        groups.setdefault(_magnitude(abs(amount), loc), []).append(amount)
-    own = {m: money_scale(group, loc) for m, group in groups.items()}
-    out = []
-    for v in values:
-        if v is None or not math.isfinite(v) or _keeps(v, main):
-            out.append(format_money(v, currency, loc, scale=main))
-        else:
-            out.append(format_money(v, currency, loc, scale=own[_magnitude(abs(v), loc)]))
-    return out
+        groups.setdefault(_magnitude(abs(amount), locale), []).append(amount)
+    own = {m: money_scale(group, locale) for m, group in groups.items()}
+    return [
+        main
+        if v is None or not math.isfinite(v) or _keeps(v, main)
+        else own[_magnitude(abs(v), locale)]
+        for v in values
+    ]
 
 
 def spans_widely(values: Iterable[float | None], locale: str) -> bool:

@@ -9,16 +9,36 @@ than comparing two means. Runs that do not pair are compared with Welch's interv
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from sim import KPIS, SimResult, spread, t_quantile, wilson_interval
+from sim import KPIS, SimResult, TeamsimError, spread, t_quantile, wilson_interval
 from sim.scenario import Level, Scenario
 from teamsim.format import ROW_UNITS, in_points
 from teamsim.plan_met_view import definition
+
+
+def check_one_currency(currencies: Mapping[str, str]) -> None:
+    """Refuse sides in different currencies (the rule of the CLI and the dashboard).
+
+    A difference of 120,000 USD and 150,000 EUR is no amount in either currency, and
+    teamsim holds no exchange rates (nor should it guess one): the user converts a side.
+
+    Args:
+        currencies: each side's name (an item, a label) and its ISO 4217 code.
+
+    Raises:
+        TeamsimError: naming each side and its currency (exit 2 in the CLI).
+    """
+    if len(set(currencies.values())) > 1:
+        each = ", ".join(f"{item} in {cur}" for item, cur in currencies.items())
+        raise TeamsimError(
+            f"cannot compare amounts in different currencies ({each}); "
+            "write every side in one currency"
+        )
 
 
 @dataclass(frozen=True, eq=False)

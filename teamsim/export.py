@@ -21,8 +21,10 @@ from openpyxl.utils import get_column_letter
 
 from optimizer import step_unit
 from sim import KPIS, UNDATED_TENURE, TeamsimError, title
+from sim.rules import daily_dials
 from sim.scenario import Scenario
-from teamsim.format import ROW_UNITS
+from teamsim.format import ROW_UNITS, count_digits
+from teamsim.plan_met_view import definition
 from teamsim.runs_io import stored_scenario
 from teamsim.store import DETAIL_TABLES, Store
 from teamsim.verify_view import titled_roles
@@ -52,6 +54,16 @@ SUMMARY_FIRST = (
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0.0"
 POINTS_FORMAT = '0.0 "pp"'
+
+
+def count_format(value: float) -> str:
+    """A plan card count's Excel number format, by the CLI's one rule (count_digits).
+
+    Three significant digits: 0.0385 -> "#,##0.00" (0.04, not 0.0), 48.35 -> "#,##0.0",
+    2,315.2 -> "#,##0"; the cell keeps its unrounded value.
+    """
+    digits = count_digits(value)
+    return "#,##0" + ("." + "0" * digits if digits else "")
 
 
 def money_format(currency: str) -> str:
@@ -297,12 +309,58 @@ def workbook_currency(scenarios: Iterable[Scenario | None]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def kpis_defined(kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """A KPI table with a ``definition`` column: P(plan met)'s one line on its row.
+
+    The line every output shows beside P(plan met) (teamsim.plan_met_view.definition);
+    empty on the other rows, whose labels say what they are.
+    """
+    text = definition(scenario)
+    if "kpi" not in kpis.columns or not text or "definition" in kpis.columns:
+        return kpis
+    out = kpis.copy()
+    out["definition"] = ["" if k != "plan_met" else text for k in out["kpi"]]
+    return out
+
+
+# The quotas table's stored key for the quota the verify loop set and simulated; exports
+# name it as every view does (optimizer.RECOMMENDED_QUOTA), today's quota beside it.
+_STORED_QUOTA = "quota_set"
+
+
+def quotas_reported(quotas: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The verify loop's quotas as exported: ``recommended_quota`` with ``todays_quota``.
+
+    A stored run keeps its key ``quota_set`` (the store is read back as written); its
+    export names the column as the terminal titles it ("recommended quota") and puts
+    today's quota beside it (sim.rules.people.daily_dials of the run's own scenario,
+    the quota the plan card calls today's).
+    """
+    if _STORED_QUOTA not in quotas.columns or "role" not in quotas.columns:
+        return quotas
+    out = quotas.rename(columns={_STORED_QUOTA: "recommended_quota"})
+    today = [
+        daily_dials(scenario, str(r)) if str(r) in scenario.roles else None for r in out["role"]
+    ]
+    _insert_after(out, "recommended_quota", "todays_quota", today)
+    return out
+
+
 @dataclass(frozen=True)
 class RunTables:
     """A stored run's tables as they are exported, and the scenario they came from."""
 
     tables: dict[str, pd.DataFrame]  # reading order (:func:`ordered`), dates beside offsets
     scenario: Scenario | None  # None: the stored scenario no longer validates
+
+    @property
+    def about(self) -> dict[str, str]:
+        """Lines for the 'about' sheet: P(plan met)'s definition where the KPIs have it."""
+        kpis = self.tables.get("kpis")
+        if self.scenario is None or kpis is None or "kpi" not in kpis.columns:
+            return {}
+        text = definition(self.scenario)
+        return {"plan_met_definition": text} if text and (kpis["kpi"] == "plan_met").any() else {}
 
     @property
     def currency(self) -> str | None:
@@ -331,6 +389,10 @@ def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTab
         scenario = None
     if scenario is not None:
         tables = {n: exported(f, scenario) for n, f in tables.items()}
+        if "kpis" in tables:
+            tables["kpis"] = kpis_defined(tables["kpis"], scenario)
+        if "quotas" in tables:
+            tables["quotas"] = quotas_reported(tables["quotas"], scenario)
         if "iterations" in tables:
             tables["iterations"] = iterations_titled(tables["iterations"], scenario)
     return RunTables(tables, scenario)
@@ -596,6 +658,12 @@ def _write_sheet(
             kinds = [unit_format] * len(values)
         elif isinstance(unit_format, list):
             kinds = unit_format
+        if kinds is not None and name == "plan_card":
+            # A plan card's counts read as the CLI writes them (three significant digits).
+            kinds = [
+                count_format(v) if f == COUNT_FORMAT and isinstance(v, float) else f
+                for v, f in zip(values, kinds, strict=True)
+            ]
         if kinds is not None:
             values = [_styled(sheet, v, f) for v, f in zip(values, kinds, strict=True)]
         columns.append(values)

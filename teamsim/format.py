@@ -11,7 +11,7 @@ ends share; their names are re-exported here.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import teamsim.figure_tables  # noqa: F401  (on import: rich keeps figures whole)
 from optimizer import Marginal, Plan, PlanCard, RoleLine
@@ -42,6 +42,7 @@ def fmt_value(
     signed: bool = False,
     locale: str | None = None,
     scale: MoneyScale | None = None,
+    days: bool | None = None,
 ) -> str:
     """Format a KPI value by its unit (share, currency, min, days, or a count).
 
@@ -49,7 +50,8 @@ def fmt_value(
     usual one, and in ``scale`` when the value is one of a set shown together), a share
     through :func:`format_percent` ("83.3 %"). With
     ``signed``, a difference: "+" before a positive figure, and one that rounds to zero
-    reads "0.0" (never "-0.0", nor "+0.0").
+    reads "0.0" (never "-0.0", nor "+0.0"). ``days`` is a duration's unit chosen for a set
+    shown together (:func:`minutes_in_days`), by default the value's own.
     """
     if value is None or not math.isfinite(value):
         return "-"
@@ -58,7 +60,7 @@ def fmt_value(
     if unit == "currency":
         return format_money(value, currency, locale, scale=scale, signed=signed)
     if unit == "min":
-        return fmt_minutes(value, signed=signed)
+        return fmt_minutes(value, signed=signed, days=days)
     if unit == "days":
         return f"{_signed(value, signed)} {unit}"
     return _signed(value, signed)
@@ -95,16 +97,30 @@ def fmt_count(value: float) -> str:
 MINUTES_A_DAY = 24 * 60  # a calendar day: a wait carried over nights and weekends counts them
 
 
-def fmt_minutes(minutes: float, *, signed: bool = False, unit: bool = True) -> str:
+def minutes_in_days(values: Iterable[float]) -> bool:
+    """Whether durations shown together (an interval and its difference) read in days.
+
+    The one unit is chosen once, from the largest magnitude (a day or more), the same for
+    all the numbers.
+    """
+    finite = [abs(v) for v in values if math.isfinite(v)]
+    return bool(finite) and max(finite) >= MINUTES_A_DAY
+
+
+def fmt_minutes(
+    minutes: float, *, signed: bool = False, unit: bool = True, days: bool | None = None
+) -> str:
     """A duration in minutes as a person reads it: minutes up to a day, days beyond.
 
     "45.0 min", but "102.4 days" rather than "147,507.2 min". Without ``unit`` (a table
     row whose label says minutes) a duration under a day is the bare figure; one of a
-    day or more always names its days, so it is never read as minutes.
+    day or more always names its days, so it is never read as minutes. ``days`` chooses
+    the unit for a set shown together (:func:`minutes_in_days`): "-0.2 days" beside
+    "0.7 days", never "-309.1 min" beside "-1.2 days".
     """
     if not math.isfinite(minutes):
         return "-"
-    if abs(minutes) >= MINUTES_A_DAY:
+    if days if days is not None else abs(minutes) >= MINUTES_A_DAY:
         return f"{_signed(minutes / MINUTES_A_DAY, signed)} days"
     figure = _signed(minutes, signed)
     return f"{figure} min" if unit else figure

@@ -25,11 +25,10 @@ from optimizer import (
     PlanCard,
     QuotaLine,
 )
-from sim import format_percent, id_words, scale_of, shown_amount
+from sim import format_percent, id_words, money_scales
 from sim.scenario import Scenario
 from teamsim.format import (
     MoneyScale,
-    count_digits,
     fmt_count,
     fmt_margin,
     fmt_value,
@@ -37,16 +36,23 @@ from teamsim.format import (
 )
 
 PLAN_CARD_TITLE = "Plan card"
+# A dial's "call-backs" factor (sim.rules.calls.dial_economics), said where it is shown.
+CALL_BACKS_NOTE = (
+    "A dial's call-backs factor is 1 / (1 - the share of conversations that ask to be "
+    "called back, calls.follow_up_given_conversation): each call-back is one more "
+    "conversation, so 20 % asking back gives 1.25 conversations for each first one."
+)
 PER_PERSON_NOTE = (
     "A month: the role's people together, an average month. Per person a day at work: "
     "a month / people / working days a month / share of days at work; a week: a day at "
-    "work x working days a week. Stage entries and dials are targets in their own right."
+    "work x working days a week. Stage entries and dials are targets in their own right. "
+    + CALL_BACKS_NOTE
 )
 # The card's one rule for counts (teamsim.format.count_digits), said where it is shown.
 ROUNDING_NOTE = (
-    "Counts are written to three significant digits (whole numbers from 100); each is "
-    "worked out from the unrounded figures, so rounded parts may not add up to their "
-    "total in the last digit."
+    "Counts and amounts are written to three significant digits (counts whole from 100, "
+    "the card's amounts a month in one scale); each is worked out from the unrounded figures, so "
+    "rounded parts may not add up to their total in the last digit."
 )
 
 
@@ -84,7 +90,9 @@ def header_scale(card: PlanCard, *more: float) -> MoneyScale:
     (an amount far below it, in its own: sim.money).
     """
     amounts = [card.plan_per_month, card.sized_for, card.revenue_per_month, *more]
-    return money_scale(amounts, card.locale or _default(card))
+    # One style with or without a margin: "plan RUB 30.0M" in both (three significant
+    # digits kept, not "RUB 30M" where no figure beside it needs the decimal).
+    return money_scale(amounts, card.locale or _default(card), keep_zeros=True)
 
 
 def header_text(card: PlanCard, scale: MoneyScale | None = None) -> str:
@@ -121,43 +129,15 @@ def line_label(line: CardLine) -> str:
     return label + (" (in person)" if line.in_person else "")
 
 
-def sum_scale(total: float, terms: list[float], locale: str) -> MoneyScale:
-    """One scale for a sum and its terms, with the decimals that make them add up.
-
-    teamsim.format's scale for the set, given up to two more decimals until the terms as
-    written add up to the total as written ("$324.4K = $289.5K + $34.9K", not "$324K =
-    $290K + $35K"); a full form (whole units) is kept as it is.
-    """
-    base = money_scale([total, *terms], locale)
-    if base.magnitude == 1:
-        return base
-    return MoneyScale(base.magnitude, _adding_digits(total, terms, base.magnitude, base.digits))
-
-
-def _adding_digits(total: float, terms: list[float], divisor: float, digits: int) -> int:
-    """The fewest decimals from ``digits`` (at most two more) at which the terms add up."""
-    for d in range(digits, digits + 3):
-        scaled = [round(v / divisor, d) for v in (total, *terms)]
-        if abs(sum(scaled[1:]) - scaled[0]) < 0.5 * 10.0**-d:
-            return d
-    return digits + 2
-
-
-# At most this many decimals more than an amount's own to make a sum of money add up or a
-# division of money give its result as written. Counts take none: teamsim.format's one
-# rule (three significant digits), with ROUNDING_NOTE.
-MORE_DIGITS = 3
-
-
 @dataclass(frozen=True)
 class RoleStyle:
     """How one role's table writes its figures a month, in the month column and the how.
 
     A quantity (a figure a month) reads the same wherever it appears in the role's table:
     "deals entering 286" in its row's month column and in the leads' sum. ``money``:
-    an amount's scale (the role's one scale, with the decimals its sums and divisions
-    need); amounts not listed take the role's scale. A count is written by the card's
-    one rule (teamsim.format.count_digits) wherever it appears.
+    each amount's scale, one for the role's amounts shown together (``sim.money_scales``:
+    three significant digits at a shared scale); amounts not listed take the role's
+    scale. A count is written by the card's one rule (teamsim.format.count_digits).
     """
 
     scale: MoneyScale | None
@@ -171,68 +151,30 @@ class RoleStyle:
 def role_style(lines: Sequence[CardLine], locale: str) -> RoleStyle:
     """The style of a role's lines (all of one role, or one line alone).
 
-    Decimals are added to amounts (at most :data:`MORE_DIGITS`) until every sum of money's
-    terms as written add up to its total as written ("$324.4K = $289.5K + $34.9K") and
-    every division of money gives its result as written ("won deals 114 = revenue RUB
-    218.0M / deal value RUB 1.904M"). Counts keep the one rule (:func:`count_digits`):
-    "leads 343 = 286 + 57.3" may miss by rounding, which :data:`ROUNDING_NOTE` says.
+    Money follows the rule counts follow: every amount of the role a month (its month
+    column and its sums and divisions) at the set's one scale (``sim.money_scales``), and
+    a sum's total or a division's result worked out from the unrounded figures, so that
+    rounded parts may miss it in the last digit (:data:`ROUNDING_NOTE` says so): "RUB
+    1.48M = RUB 0.61M + RUB 0.87M", never decimals added to one amount to make it add up.
     """
     amounts = [x.per_month for x in lines if x.unit == "currency"]
     amounts += [t.value for x in lines for t in x.terms if t.unit == "currency"]
-    scale = money_scale(amounts, locale) if amounts else None
-    money = {v: scale_of(v, scale, locale) for v in amounts}
-
-    def more(value: float, extra: int) -> None:
-        s = scale_of(value, scale, locale)
-        if s.magnitude != 1:
-            digits = max(money[value].digits, s.digits + extra)
-            money[value] = MoneyScale(s.magnitude, digits)
-
-    def shown(value: float) -> float:
-        return shown_amount(value, money[value], locale)
-
-    def sum_adds(line: CardLine) -> bool:
-        total = shown(line.per_month)
-        parts = sum(shown(t.value) for t in line.terms)
-        s = money[line.per_month]
-        unit = 1.0 if s.magnitude == 1 else s.magnitude * 10.0**-s.digits
-        return abs(parts - total) < 0.5 * unit + 1e-9 * abs(total)
-
-    def divides(line: CardLine) -> bool:
-        top, bottom = (shown(t.value) for t in line.terms[:2])
-        digits = count_digits(line.per_month)
-        return bool(bottom) and round(top / bottom, digits) == round(line.per_month, digits)
-
-    for _ in range(2):  # a division's decimals may ask a sum for more, once
-        for line in (x for x in lines if x.op == "+" and x.terms and x.unit == "currency"):
-            for extra in range(MORE_DIGITS + 1):
-                for v in (line.per_month, *(t.value for t in line.terms)):
-                    more(v, extra)
-                if sum_adds(line):
-                    break
-        for line in lines:
-            if line.op != "/" or len(line.terms) != 2 or line.terms[1].unit != "currency":
-                continue
-            top, bottom = line.terms
-            before = {top.value: money[top.value], bottom.value: money[bottom.value]}
-            # The fewest decimals more, the divisor's first: it is in no sum.
-            for up, down in sorted(
-                ((u, d) for u in range(MORE_DIGITS + 1) for d in range(MORE_DIGITS + 1)),
-                key=lambda x: (x[0] + x[1], x[0]),
-            ):
-                money.update(before)
-                more(top.value, up)
-                more(bottom.value, down)
-                if divides(line):
-                    break
-            else:
-                money.update(before)
-    return RoleStyle(scale, money)
+    if not amounts:
+        return RoleStyle(None, {})
+    return RoleStyle(
+        money_scale(amounts, locale), dict(zip(amounts, money_scales(amounts, locale), strict=True))
+    )
 
 
-def card_style(card: PlanCard, role: str) -> RoleStyle:
-    """:func:`role_style` of one role of the card, in the card's locale."""
-    return role_style([x for x in card.lines if x.role == role], card.locale or _default(card))
+def card_style(card: PlanCard, role: str = "") -> RoleStyle:
+    """:func:`role_style` of the card's amounts a month, in the card's locale.
+
+    One set for the whole card (its roles' tables are read together): a deal value reads
+    "$12.0K" in one role's table as "$20.0K" does in the next. ``role`` is kept for
+    callers that style one role's table; every role of a card shares the style.
+    """
+    del role
+    return role_style(card.lines, card.locale or _default(card))
 
 
 def line_text(
@@ -241,8 +183,8 @@ def line_text(
     """A line's arithmetic, a month: "won deals 4.2 = revenue 126,000 RUB / deal value ...".
 
     ``style``: the role's (:func:`card_style`), so that a figure reads as in the month
-    column; by default the line's own. A sum is written with the decimals that make it
-    add up, a division of money with those that give its result.
+    column; by default the line's own. A sum's total and a division's result are worked
+    out from the unrounded figures (:data:`ROUNDING_NOTE`).
     """
     loc = locale or Scenario.default_locale(currency)
     style = style or role_style([line], loc)

@@ -25,6 +25,7 @@ from sim import (
     plan_met_table,
 )
 from sim.scenario import Scenario
+from teamsim.console import err
 from teamsim.format import fmt_value, format_money_column
 
 # Below this many replications a probability's 95 % interval is wider than about
@@ -77,6 +78,18 @@ def few_replications_text(n: int, *, sold: bool = True) -> str | None:
         f"P(plan met) rests on {n} replication{'s' if n != 1 else ''}: its 95 % interval "
         f"is wide; run {FEW_REPLICATIONS} or more (-n) to read it as a number"
     )
+
+
+def warn_few_replications(n: int, *, sold: bool = True) -> None:
+    """Say :func:`few_replications_text` on stderr, if it has anything to say.
+
+    The one way every command prints it (simulate, plan --verify, compare, sweep, and
+    ``runs show`` of a run they stored): on stderr, so --json output stays one JSON
+    document.
+    """
+    warning = few_replications_text(n, sold=sold)
+    if warning:
+        err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
 
 
 def chances(result: SimResult) -> list[dict[str, Any]]:

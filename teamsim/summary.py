@@ -13,7 +13,7 @@ from rich.text import Text
 from sim import counted_months, format_money, format_percent, id_words, title
 from sim.rules import rule_warnings
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
-from teamsim.format import fmt_service_target
+from teamsim.format import fmt_service_target, format_money_column
 from teamsim.io import read_scenario_bytes
 
 
@@ -111,11 +111,15 @@ def _segments(sc: Scenario) -> Table:
     table = Table(title="Segments", title_justify="left")
     for col in ("segment", "type", "deal value", "stages", "win rate of a lead"):
         table.add_column(col, no_wrap=col == "segment")
-    for sid, seg in sc.segments.items():
+    # One scale for the column (sim.money): "RUB 0.35M" beside "RUB 2.50M".
+    values = format_money_column(
+        [seg.deal_value for seg in sc.segments.values()], sc.currency, sc.money_locale
+    )
+    for (sid, seg), value in zip(sc.segments.items(), values, strict=True):
         table.add_row(
             title(sid, sc),
             seg.type.value,
-            format_money(seg.deal_value, sc.currency, sc.money_locale),
+            value,
             " > ".join(id_words(s.name) for s in seg.stages),
             format_percent(seg.win_probability()),
         )

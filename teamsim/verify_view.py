@@ -97,7 +97,7 @@ def render_verified_tables(
         + f"; cost {cost} a month"
     )
     parts: list[str | Table | FittedGrid] = [head]
-    if not quotas.empty:  # a desk that makes no calls has no quotas
+    if not dialling_quotas(quotas).empty:  # a desk that makes no calls has no quotas
         parts.append(_quotas(quotas, scenario))
     parts.append(_iterations(scenario, iterations))
     found = render_diagnoses(tuple(diagnoses)) if met else None
@@ -130,6 +130,19 @@ def _levels(iterations: pd.DataFrame) -> list[str]:
     ]
 
 
+def dialling_quotas(quotas: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``VerifiedPlan.quotas_table()`` of roles that dial in some estimate.
+
+    A role that sells by meetings (account executives) has 0 naive, planned and
+    simulated dials: listed beside the callers it reads as a quota of 0. The one rule of
+    the terminal's quota table and the dashboard's chart.
+    """
+    if quotas.empty:
+        return quotas
+    estimates = ["naive_dials_per_day", "planned_dials_per_day", "simulated_dials_per_day"]
+    return quotas.loc[quotas[estimates].gt(0).any(axis=1)]
+
+
 def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
     table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
     cols = (
@@ -143,7 +156,7 @@ def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
     )
     for col in cols:
         table.add_column(col, justify="left" if col == "role" else "right")
-    for row in quotas.to_dict(orient="records"):
+    for row in dialling_quotas(quotas).to_dict(orient="records"):
         table.add_row(
             title(str(row["role"]), scenario),
             str(row["people"]),

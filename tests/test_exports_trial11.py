@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from teamsim.cli import app
 from teamsim.commands.new import starter_text
 from teamsim.compare import Side, compare, comparison_sheets
-from teamsim.export import write_workbook
+from teamsim.export import count_format, write_workbook
 from teamsim.format import fmt_points, fmt_value
 from teamsim.io import load_scenario
 from teamsim.store import Store
@@ -78,7 +78,8 @@ def test_a_verified_plans_workbook_reads_by_row_unit_and_title(tmp_path: Path) -
     assert all(r["per_person_day"][1] == money for r in revenue)
     dials = [r for r in card if r["step"][0] == "dials"]
     assert dials and all(r["unit"][0] == "count" for r in dials)
-    assert all(r["per_month"][1] == "#,##0.0" for r in dials)
+    # Counts by the CLI's rule, three significant digits a cell (issue 11, trial e).
+    assert all(r["per_month"][1] == count_format(r["per_month"][0]) for r in dials)
     # A yes/no column is TRUE/FALSE, never money.
     assert {r["target"][0] for r in card} == {True, False}
     assert all(r["target"][1] == "General" for r in card)

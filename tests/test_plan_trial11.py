@@ -117,11 +117,14 @@ def _sum_line(per_month: float, terms: list[float], unit: str) -> CardLine:
     )
 
 
-def test_a_sum_is_written_at_a_precision_that_adds_up() -> None:
-    # The trial's b2b card: $324.4K = $290K + $34.9K did not add up (324.9).
+def test_a_sum_is_written_by_the_one_rule_for_its_figures() -> None:
+    # The trial's b2b card: $324.4K = $290K + $34.9K mixed decimals in one sum. Money
+    # follows the rule counts follow (issue 11, trial e): three significant digits at the
+    # sum's one scale, the total from the unrounded figures; the card's note says rounded
+    # parts may miss it in the last digit (324 against 290 + 35 = 325).
     money = _sum_line(324_400.0, [289_500.0, 34_900.0], "currency")
     assert line_text(money, "USD") == (
-        "revenue $324.4K = revenue smb core $289.5K + revenue smb expansion $34.9K"
+        "revenue $324K = revenue smb core $290K + revenue smb expansion $35K"
     )
     # Counts keep the card's one rule, three significant digits, each worked out from the
     # unrounded figures (issue 11, trial d): 112.77 = 91.03 + 21.74 reads 113 = 91.0 +

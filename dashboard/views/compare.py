@@ -12,8 +12,8 @@ from dashboard import charts, exports, state, tables, ui
 from dashboard.plan_met import few_replications_text
 from dashboard.state import MAX_SEED
 from sim import ScenarioError, TeamsimError
-from teamsim.compare import Comparison, Side, compare, side_from_result
-from teamsim.runs_io import run_statuses, save_result, side_from_run
+from teamsim.compare import Comparison, Side, check_one_currency, compare, side_from_result
+from teamsim.runs_io import run_statuses, save_result, side_from_run, stored_scenario
 from teamsim.store import scenario_text_hash
 
 CURRENT = "current"
@@ -64,8 +64,9 @@ def render() -> None:
         st.error("No seed: the first pick's scenario does not validate; set a seed.")
     elif run and seed is not None:
         comparison = _compare([choices[p] for p in picked], replications, seed, keep)
-        if comparison is not None:
-            state.remember("compare", key, comparison)
+        if comparison is None:
+            return  # refused (its message is shown): no earlier comparison drawn under it
+        state.remember("compare", key, comparison)
     comparison = state.recall("compare")
     if comparison is None:
         st.info("Pick two to four scenarios or runs and press **Compare**.")
@@ -182,6 +183,8 @@ def _content_key(choice: Choice) -> tuple[str, ...]:
 
 def _compare(picked: list[Choice], replications: int, seed: int, keep: bool) -> Comparison | None:
     try:
+        # teamsim compare's rule, before anything is simulated: one currency for all.
+        check_one_currency({c.label: _currency(c) for c in picked})
         sides = [_side(choice, replications, seed, keep) for choice in picked]
         return compare(_unique(sides))
     except ScenarioError as exc:
@@ -189,6 +192,19 @@ def _compare(picked: list[Choice], replications: int, seed: int, keep: bool) -> 
     except TeamsimError as exc:
         st.error(str(exc))
     return None
+
+
+def _currency(choice: Choice) -> str:
+    """The ISO 4217 code of a pick's amounts: its scenario's, or its stored run's."""
+    if choice.key.startswith("run:"):
+        store = state.store()
+        meta = store.run_meta(store.resolve(choice.key.removeprefix("run:")))
+        return stored_scenario(meta).currency
+    source = choice.source or state.bundled_source(choice.key.removeprefix("bundled:"))
+    scenario, problems = state.try_parse(source.text, source.origin, choice.edits)
+    if scenario is None:
+        raise ScenarioError(problems)
+    return scenario.currency
 
 
 def _side(choice: Choice, replications: int, seed: int, keep: bool) -> Side:
@@ -222,7 +238,7 @@ def _unique(sides: list[Side]) -> list[Side]:
 
 def _results(result: Comparison) -> None:
     currency = result.sides[0].scenario.currency
-    currencies = {s.scenario.currency for s in result.sides}
+    # One currency: sides in different currencies are refused (check_one_currency).
     # teamsim compare's warning, on the fewest replications of the sides.
     fewest = min(len(s.kpi_replications) for s in result.sides)
     warning = few_replications_text(fewest, CONTROL)
@@ -238,9 +254,6 @@ def _results(result: Comparison) -> None:
         return ["font-weight: 700" if s else "color: #666" for s in sure[column.name]]
 
     st.table(table.set_index("KPI").style.apply(lambda c: bold(c.reset_index(drop=True))))
-    if len(currencies) > 1:
-        st.caption(f"Money is in each scenario's own currency ({', '.join(sorted(currencies))}); "
-                   "differences of money are only meaningful within one currency.")  # fmt: skip
     overview = tables.overview_with_intervals(result)
     st.subheader("Team and plan")
     locale = result.sides[0].scenario.money_locale
@@ -249,7 +262,7 @@ def _results(result: Comparison) -> None:
     st.table(tables.overview_table(seeds, currency, locale).set_index("side"))
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.cost_vs_plan(overview, "/".join(sorted(currencies)),
+        ui.chart(charts.cost_vs_plan(overview, currency,
                                      result.sides[0].scenario.money_locale),
                  "Up and to the left is better: more certainty of meeting the plan for less "
                  "money; bars are 95 % intervals.")  # fmt: skip

@@ -50,6 +50,7 @@ from teamsim.plan_card_view import (
 )
 from teamsim.store import scenario_text_hash
 from teamsim.verify_view import (
+    dialling_quotas,
     iterations_cost_scale,
     save_verified,
     team_cost,
@@ -176,10 +177,7 @@ def _plan(
     if not duties.empty:
         duties["activity"] = [title(str(a), scenario) for a in duties["activity"]]
         duties["role"] = [title(str(r), scenario) for r in duties["role"]]
-        grid = duties.pivot_table(index="activity", columns="role", values="hours_per_week",
-                                  aggfunc="sum", fill_value=0.0).round(1)  # fmt: skip
-        st.dataframe(grid.rename_axis(index="work", columns=None), width="stretch",
-                     key=f"{key}_duties")  # fmt: skip
+        st.dataframe(tables.duty_hours(duties), width="stretch", key=f"{key}_duties")
     _limits(plan, scenario)
     for note in plan.notes:
         st.caption(note)
@@ -429,7 +427,7 @@ def show_verified(
         show_plan_met_tables(scenario, rows, frames["attainment_by_month"],
                              replications=replications, key=f"{key}_months",
                              control=control)  # fmt: skip
-    dialling = _dialling(quotas)
+    dialling = dialling_quotas(quotas)  # teamsim's rule: roles that never dial left out
     if not dialling.empty:
         ui.chart(charts.quotas(pd.DataFrame({
             "role": [title(str(r), scenario) for r in dialling["role"]],
@@ -455,18 +453,6 @@ def show_verified(
         card = plan_card(plan, scenario, plan_factor)
         _plan(plan, scenario, key=f"{key}_plan", card=card, cost_scale=costs)
         _card(card)
-
-
-def _dialling(quotas: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``VerifiedPlan.quotas_table()`` of roles that dial in some estimate.
-
-    A role that sells by meetings (account executives) has 0 naive, planned and
-    simulated dials: drawn beside the callers it reads as a quota of 0.
-    """
-    if quotas.empty:
-        return quotas
-    estimates = ["naive_dials_per_day", "planned_dials_per_day", "simulated_dials_per_day"]
-    return quotas.loc[quotas[estimates].gt(0).any(axis=1)]
 
 
 def _iterations(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

@@ -126,14 +126,13 @@ def show_results(
         row = kpis.get(name)
         if row is None or not math.isfinite(float(row["mean"])):
             continue
-        unit = str(row["unit"])
         # A long label is cut in a quarter of the page: its words in brackets go under it.
         label, _, detail = str(row["label"]).partition(" (")
-        col.metric(label, fmt_value(float(row["mean"]), unit, currency))
-        low = fmt_value(float(row["ci_low"]), unit, currency)
-        high = fmt_value(float(row["ci_high"]), unit, currency)
+        # The KPI table's texts for the row (tables.kpi_texts): one scale, one range rule.
+        texts = tables.kpi_texts(row, currency, scenario.money_locale)
+        col.metric(label, texts["mean"])
         said = f"{detail.removesuffix(')')}; " if detail else ""
-        col.caption(f"{said}95 % CI {low} to {high}")
+        col.caption(f"{said}95 % CI {tables.ci_text(texts)}")
     if "plan_met" in frames and "attainment_by_month" in frames:
         rows = [{str(k): v for k, v in r.items()} for r in frames["plan_met"].to_dict("records")]
         show_plan_met_tables(scenario, rows, frames["attainment_by_month"],
@@ -148,7 +147,8 @@ def show_results(
         st.dataframe(_dials(frames["dials_by_role"]), hide_index=True, width="stretch")
         st.caption(DIALS_BY_ROLE_NOTE)
     st.subheader(f"KPIs over {replications} replications (seed {seed})")
-    shown = tables.kpi_table(kpis_frame, currency, dials=frames.get("dials_by_role"))
+    shown = tables.kpi_table(kpis_frame, currency, scenario.money_locale,
+                             dials=frames.get("dials_by_role"))  # fmt: skip
     st.dataframe(shown, hide_index=True, width="stretch")
     st.caption("Mean over replications; the middle 80 % of replications shows how much one "
                "half-year can differ from another; the CI is how sure the mean is.")  # fmt: skip

@@ -26,7 +26,7 @@ from sim.rules.calls import dial_economics, dialled_channels
 from sim.rules.checks import rule_warnings
 from sim.rules.deals import margin_share
 from sim.rules.lag import StageMonths, stage_months
-from sim.rules.people import span_warnings
+from sim.rules.people import daily_dials, span_warnings
 from sim.rules.season import SeasonKind, day_factors
 from sim.rules.staffing import RoleMonth, hire_date, role_month
 
@@ -37,6 +37,7 @@ __all__ = [
     "SeasonKind",
     "StageMonths",
     "TimeUse",
+    "daily_dials",
     "day_factors",
     "dial_economics",
     "dialled_channels",

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from sim import INTERVAL_JOINER, Executor, SimMode, TeamsimError, scenario_hash, simulate
+from sim import INTERVAL_JOINER, Executor, SimMode, scenario_hash, simulate
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -25,6 +25,7 @@ from teamsim.commands.options import (
 from teamsim.compare import (
     Comparison,
     Side,
+    check_one_currency,
     compare,
     comparison_sheets,
     side_from_result,
@@ -39,10 +40,11 @@ from teamsim.format import (
     fmt_points,
     fmt_value,
     format_money_column,
+    minutes_in_days,
     money_scale,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import definition_lines, few_replications_text
+from teamsim.plan_met_view import definition_lines, warn_few_replications
 from teamsim.progress import replication_progress
 from teamsim.runs_io import reuse_identical, save_result, side_from_run
 from teamsim.store import Store, StoreError
@@ -132,10 +134,7 @@ def compare_command(
                 )
         result = compare(_unique_labels(sides))
         fewest = min(len(s.kpi_replications) for s in result.sides)
-        warning = few_replications_text(fewest, sold=any(s.scenario.segments for s in sides))
-        if warning:
-            # On stderr, as simulate's: --json output stays one JSON document.
-            err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+        warn_few_replications(fewest, sold=any(s.scenario.segments for s in sides))
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
             about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
@@ -183,19 +182,10 @@ class _Input:
 def _one_currency(inputs: list[_Input]) -> None:
     """Refuse sides in different currencies, before anything is simulated.
 
-    A difference of 120,000 USD and 150,000 EUR is no amount in either currency, and
-    teamsim holds no exchange rates (nor should it guess one): the user converts a side.
-
     Raises:
         TeamsimError: naming each item and its currency (exit 2).
     """
-    currencies = {item.item: item.currency for item in inputs}
-    if len(set(currencies.values())) > 1:
-        each = ", ".join(f"{item} in {cur}" for item, cur in currencies.items())
-        raise TeamsimError(
-            f"cannot compare amounts in different currencies ({each}); "
-            "write every side in one currency"
-        )
+    check_one_currency({item.item: item.currency for item in inputs})
 
 
 def _checked(item: str, overrides: list[str], store: Store) -> _Input:
@@ -361,8 +351,10 @@ def _diff_cell(
             signed=signed,
             locale=scenario.money_locale,
             scale=scale,
+            days=days,
         )
 
+    days = minutes_in_days((diff, low, high))  # one unit for the interval's three numbers
     text = cell(diff, signed=True)
     if math.isfinite(low) and math.isfinite(high):
         sure = low > 0 or high < 0

@@ -48,7 +48,7 @@ from teamsim.commands.options import (
     SetOption,
     StoreOption,
 )
-from teamsim.console import err, out, print_json, user_errors
+from teamsim.console import out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import iterations_titled
 from teamsim.figure_tables import FittedGrid, Grid
@@ -66,7 +66,7 @@ from teamsim.format import (
 )
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.plan_card_view import header_scale, header_text, plan_card_json, render_plan_card
-from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
+from teamsim.plan_met_view import plan_met_json, render_plan_met, sells, warn_few_replications
 from teamsim.progress import replication_progress
 from teamsim.store import Store
 from teamsim.verify_view import (
@@ -246,9 +246,7 @@ def _verify(
         )
     final = verified.final.result
     card = verified_card(verified)
-    warning = few_replications_warning(final)
-    if warning:
-        err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+    warn_few_replications(final.replications, sold=sells(final))
     if as_json:
         print_json(
             {

@@ -36,7 +36,7 @@ from teamsim.figure_tables import FittedGrid, Separated
 from teamsim.grid import grid
 from teamsim.hiring_view import HIRING_PARAM, RUN_KIND, hiring_results
 from teamsim.plan_card_view import render_plan_card
-from teamsim.plan_met_view import definition, render_plan_met_tables
+from teamsim.plan_met_view import definition, render_plan_met_tables, warn_few_replications
 from teamsim.progress import replication_progress
 from teamsim.runs_io import WINDOW_PARAM, stored_scenario
 from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, Store
@@ -129,6 +129,7 @@ def show(
         for part in results(st, meta):
             # A line of text (a verdict, P(plan met)'s meaning) is never cut: soft wrap.
             out.print(part, soft_wrap=isinstance(part, str))
+        _warn_few(meta)
         note = detail_note(meta)
         if note:
             out.print(f"[yellow]note:[/] {note}", soft_wrap=True)
@@ -191,6 +192,22 @@ _SHOWN_IN_RESULTS = frozenset(
         "lag_extra_days",
     }
 )
+
+
+# The runs whose P(plan met) rests on their replications: the warning their command gave.
+_WARNED_KINDS = frozenset({"simulate", "verify", "sweep", "sweep-point"})
+
+
+def _warn_few(meta: Mapping[str, Any]) -> None:
+    """The small-sample warning the run's command printed, on stderr, as it printed it."""
+    n = meta.get("replications")
+    if meta["kind"] not in _WARNED_KINDS or n is None or pd.isna(n):
+        return
+    try:
+        sold = bool(stored_scenario(meta).segments)
+    except TeamsimError:
+        sold = True
+    warn_few_replications(int(n), sold=sold)
 
 
 def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
@@ -524,7 +541,7 @@ def export(
             )
             done = len(tables) if files else 0
             if "xlsx" in formats:
-                about = {k: meta[k] for k in _ABOUT}
+                about = {k: meta[k] for k in _ABOUT} | exported.about
                 if "dials_by_role" in tables:
                     about["dials_by_role"] = DIALS_BY_ROLE_NOTE
                 about.update(notes)

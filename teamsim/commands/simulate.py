@@ -49,7 +49,7 @@ from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import exported, kpis_reported, write_tables
 from teamsim.format import MoneyScale, fmt_minutes, format_money, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import few_replications_warning, plan_met_json, render_plan_met
+from teamsim.plan_met_view import plan_met_json, render_plan_met, sells, warn_few_replications
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
 from teamsim.store import Store
@@ -152,9 +152,7 @@ def simulate_command(
             )
         written = _write(result, out_dir, fmt) if out_dir is not None else []
         crm = _export_crm(result, crm_dir, file=file, set_=set_ or ()) if crm_dir else []
-    warning = few_replications_warning(result)
-    if warning:
-        err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+    warn_few_replications(result.replications, sold=sells(result))
     if json_:
         extra = {"crm_files": [str(p) for p in crm]} if crm_dir is not None else {}
         print_json({**_as_json(result, written), "run_id": run_id, **extra})

@@ -40,7 +40,7 @@ from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import fmt_value, format_money_column
 from teamsim.grid import Axis, grid
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import definition, few_replications_text
+from teamsim.plan_met_view import definition, warn_few_replications
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
 from teamsim.store import RunMeta, Store, new_run_id
@@ -133,10 +133,7 @@ def sweep_command(
                 name=scenarios[0].name,
                 started=sweep_started,
             )
-        warning = few_replications_text(replications, sold=bool(scenarios[0].segments))
-        if warning:
-            # On stderr, as simulate's: --json output stays one JSON document.
-            err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+        warn_few_replications(replications, sold=bool(scenarios[0].segments))
         if json_:
             print_json(sweep_json(sweep_id, summary, stored=save))
         else:
