@@ -17,7 +17,8 @@ from dashboard import charts, ui
 from sim import SimResult, plan_met_definition
 from sim.scenario import Scenario
 from teamsim.format import fmt_value
-from teamsim.plan_met_view import FEW_REPLICATIONS, chances, monthly, sells
+from teamsim.plan_met_view import chances, monthly, sells
+from teamsim.plan_met_view import few_replications_text as terminal_text
 
 __all__ = ["attainment_caption", "few_replications_text", "monthly_attainment_chart",
            "show_attainment", "show_plan_met", "show_plan_met_tables"]  # fmt: skip
@@ -72,13 +73,8 @@ def few_replications_text(replications: int, control: str) -> str | None:
     page's words: ``control`` says what to change there ("set **Replications** to 20 or
     more"), where the terminal says "-n".
     """
-    n = replications
-    if n >= FEW_REPLICATIONS:
-        return None
-    return (
-        f"P(plan met) rests on {n} replication{'s' if n != 1 else ''}: its 95 % interval "
-        f"is wide; {control} to read it as a number."
-    )
+    text = terminal_text(replications, control=control)
+    return None if text is None else text + "."
 
 
 def show_plan_met(result: SimResult, *, key: str, control: str) -> None:

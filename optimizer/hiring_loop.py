@@ -57,6 +57,7 @@ from sim.rules.lag import stage_months
 from sim.runner import Executor, SimResult, simulate
 from sim.scenario import JudgedOn, Scenario
 from sim.stats import wilson_interval
+from sim.words import counted
 
 # Replications a hiring plan is verified with: a month's P(met) from 20 has a +-18 pt
 # interval, too wide to ask every counted month for the confidence (design, risk R5).
@@ -359,7 +360,7 @@ def verify_hiring(
         done.append(replace(it, change=_describe(it, new_margins, lag, new_lag)))
         margins, lag = new_margins, new_lag
     last = done[-1] = appraised(done[-1], done[-1].change)
-    head = f"stopped after {max_iterations} iterations: " + _below(last, target)
+    head = f"stopped after {counted(max_iterations, 'iteration')}: " + _below(last, target)
     return _stop(scenario, target, done, head, causes=_shortfalls(last, stalled=False))
 
 

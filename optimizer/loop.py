@@ -47,6 +47,7 @@ from sim.runner import Executor, SimResult, simulate
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 from sim.stats import wilson_interval
+from sim.words import counted
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -246,7 +247,7 @@ def verify(
         done.append(_with_change(it, change))
         capacity, plan_factor = new_capacity, new_factor
     last = done[-1] = _explained(scenario, done[-1], solver)
-    head = f"stopped after {max_iterations} iterations: " + _below(last, scenario)
+    head = f"stopped after {counted(max_iterations, 'iteration')}: " + _below(last, scenario)
     return _stop(scenario, target, done, head, causes=_bottleneck(last, scenario))
 
 

@@ -52,6 +52,7 @@ from sim.runner import (
 )
 from sim.scenario import Scenario
 from sim.stats import spread, t_quantile, wilson_interval
+from sim.words import counted
 
 __all__ = [
     "ACTIVITY_TITLES",
@@ -75,6 +76,7 @@ __all__ = [
     "activity_title",
     "attainment_by_month",
     "attainment_by_unit",
+    "counted",
     "counted_months",
     "diagnose",
     "dials_by_role",

@@ -19,6 +19,7 @@ from sim import (
     SimResult,
     attainment_by_month,
     attainment_by_unit,
+    counted,
     format_chance,
     format_percent_range,
     plan_met_definition,
@@ -66,17 +67,20 @@ def few_replications_warning(result: SimResult) -> str | None:
     return few_replications_text(result.replications, sold=sells(result))
 
 
-def few_replications_text(n: int, *, sold: bool = True) -> str | None:
+def few_replications_text(n: int, *, sold: bool = True, control: str = "") -> str | None:
     """The warning for a P(plan met) of ``n`` replications (None from 20 on, or unsold).
 
     The one rule for every command that shows P(plan met): simulate, plan --verify,
-    compare (the fewest replications of its sides) and sweep.
+    compare (the fewest replications of its sides) and sweep, and for the dashboard's
+    pages, whose ``control`` says what to change there ("set **Replications** to 20 or
+    more") where the terminal says "-n".
     """
     if not sold or n >= FEW_REPLICATIONS:
         return None
+    control = control or f"run {FEW_REPLICATIONS} or more (-n)"
     return (
-        f"P(plan met) rests on {n} replication{'s' if n != 1 else ''}: its 95 % interval "
-        f"is wide; run {FEW_REPLICATIONS} or more (-n) to read it as a number"
+        f"P(plan met) rests on {counted(n, 'replication')}: its 95 % interval "
+        f"is wide; {control} to read it as a number"
     )
 
 

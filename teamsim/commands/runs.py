@@ -21,6 +21,7 @@ from sim import (
     TeamsimError,
     attainment_by_month,
     attainment_by_unit,
+    counted,
     humane,
     plan_met_table,
 )
@@ -142,7 +143,7 @@ def show(
             out.print(listing)
         else:
             count = len(meta["tables"])
-            out.print(f"{count} table{'s' if count != 1 else ''} stored (--tables lists them)")
+            out.print(f"{counted(count, 'table')} stored (--tables lists them)")
 
 
 def _about_table(meta: Mapping[str, Any]) -> Table:

@@ -22,6 +22,7 @@ from sim import (
     SimMode,
     SimResult,
     TeamsimError,
+    counted,
     service_level_target,
     simulate,
 )
@@ -225,7 +226,7 @@ def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_h
     """
     return (
         f"counted: {counted_days} working days after {warmup_days} days of warm-up, "
-        f"{months} whole month{'s' if months != 1 else ''}\nscenario {scenario_hash[:12]}"
+        f"{counted(months, 'whole month')}\nscenario {scenario_hash[:12]}"
     )
 
 
