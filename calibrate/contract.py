@@ -101,6 +101,9 @@ class RowProblem:
     column: str | None  # the column as the file names it
     message: str
     fatal: bool = False  # True: the file cannot be used at all (no rows are read)
+    # True: not a problem but an explanation of what was assumed (why a built scenario's
+    # channel is of its kind): shown as a note, never counted among the warnings.
+    note: bool = False
 
     def __str__(self) -> str:
         where = self.source if self.row is None else f"{self.source}:{self.row}"

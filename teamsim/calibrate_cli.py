@@ -41,12 +41,13 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 def print_problems(records: Records) -> None:
-    """Rows not used and warnings, on stderr: the first few, then a count."""
+    """Rows not used, warnings and notes, on stderr: the first few, then a count."""
     problems = records.problems
     if not problems:
         return
     for problem in problems[:SHOWN_PROBLEMS]:
-        err.print(f"[yellow]warning:[/] {escape(str(problem))}", soft_wrap=True)
+        said = "[cyan]note:[/]" if problem.note and not problem.fatal else "[yellow]warning:[/]"
+        err.print(f"{said} {escape(str(problem))}", soft_wrap=True)
     if len(problems) > SHOWN_PROBLEMS:
         more = len(problems) - SHOWN_PROBLEMS
         err.print(f"... and {more} more (all of them: --excel FILE, sheet problems)")

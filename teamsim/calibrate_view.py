@@ -106,7 +106,8 @@ def rows_note(report: GoalsReport, *, where: str = "see problems") -> str:
     """The rows the report does not rest on, in words, and ``where`` the problems are.
 
     "all rows used; no warnings", "all rows used; 7 warnings (see problems)",
-    "2 rows not used; 1 warning (printed above)"; "problems" for the fatal ones.
+    "2 rows not used; 1 warning (printed above)"; "problems" for the fatal ones; "notes"
+    for what explains an assumption (RowProblem.note), never counted as warnings.
     ``where``: the terminal's :func:`report_where`, the workbook's "see sheet problems",
     the dashboard's default "see problems" (its own table of them).
     """
@@ -116,11 +117,13 @@ def rows_note(report: GoalsReport, *, where: str = "see problems") -> str:
         else f"{counted(report.rows_not_used, 'row')} not used"
     )
     fatal = sum(p.fatal for p in report.problems)
-    warnings = len(report.problems) - fatal
+    notes = sum(p.note and not p.fatal for p in report.problems)
+    warnings = len(report.problems) - fatal - notes
     said = [counted(warnings, "warning")] if warnings else []
     said += [counted(fatal, "problem")] if fatal else []
-    if not said:
+    if not notes and not said:
         return f"{used}; no warnings"
+    said = (said or ["no warnings"]) + ([counted(notes, "note")] if notes else [])
     return f"{used}; {' and '.join(said)} ({where})"
 
 
@@ -1009,10 +1012,11 @@ def _sheets(
                 "column": p.column,
                 "message": p.message,
                 "fatal": "yes" if p.fatal else "no",
+                "kind": "problem" if p.fatal else "note" if p.note else "warning",
             }
             for p in report.problems
         ],
-        columns=["file", "row", "column", "message", "fatal"],
+        columns=["file", "row", "column", "message", "fatal", "kind"],
     )
     return {
         "team funnel": _team_sheet(report),

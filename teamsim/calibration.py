@@ -246,7 +246,8 @@ def _built_base(records: Records, request: CalibrateRequest) -> tuple[str, Scena
         if why is not None:
             table = records.activities if channel["kind"] == "cold" else records.deals
             src = "records" if table is None else str(table.attrs.get("source", "records"))
-            notes.append(RowProblem(src, None, None, f"channel {cid} is {channel['kind']}: {why}"))
+            said_kind = f"channel {cid} is {channel['kind']}: {why}"
+            notes.append(RowProblem(src, None, None, said_kind, note=True))
     unconverted = _unconverted(sources, currency)
     if unconverted is not None:
         notes.append(unconverted)

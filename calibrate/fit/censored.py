@@ -47,7 +47,10 @@ class EventualWin:
     ``won``, ``lost`` and ``open`` count the dated deals the fit read; ``rate`` is the
     eventual win rate with its 95 % interval ``low`` to ``high``; ``cycle`` the mean days
     from created to won of the deals that will be won, ``cycle_low`` to ``cycle_high``
-    its 95 % interval; ``median`` that distribution's median.
+    its 95 % interval; ``median`` that distribution's median. ``undecided``: the open
+    deals older than every win; the fit's cumulative incidences stop at the last age seen,
+    so these are counted neither won nor lost (their share of the deals is left out of
+    the rate, which is a floor for them).
     """
 
     won: int
@@ -60,6 +63,7 @@ class EventualWin:
     cycle_low: float
     cycle_high: float
     median: float
+    undecided: int = 0
 
 
 def ages(mine: pd.DataFrame, last_date: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
@@ -117,6 +121,7 @@ def eventual_win(mine: pd.DataFrame, last_date: pd.Timestamp) -> EventualWin | N
         cycle_low=max(cycle - half, 0.0),
         cycle_high=cycle + half,
         median=median,
+        undecided=int(((event == 0) & (days > days[event == _WON].max())).sum()),
     )
 
 

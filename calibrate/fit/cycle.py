@@ -88,7 +88,14 @@ def km_median(
 
 
 def stage_spells(deals: Deals, sid: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(days, ended) of every deal of the segment at stage k, from the stage history."""
+    """(days, ended) of every deal of the segment at stage k, from the stage history.
+
+    The funnel's rule (calibrate.fit.funnel.stage_counts): a deal that reached a later
+    stage passed k. So its time at k ends when it entered the next stage it reached, not
+    only the very next one; a stage its history skips (discovery -> proposal) it passed
+    the day it entered that next stage, a spell of 0 days. A deal whose last stage is k
+    ends it at its closed date, or is censored at the records' last date while open.
+    """
     table = deals.table[(deals.table["seg"] == sid) & (deals.table["last"] >= k)]
     days: list[float] = []
     ended: list[bool] = []
@@ -96,17 +103,20 @@ def stage_spells(deals: Deals, sid: str, k: int) -> tuple[np.ndarray, np.ndarray
         ["deal_id", "created", "closed", "status", "last"]
     ].itertuples(index=False):
         entered = deals.history.get(deal, {})
+        later = [entered[j] for j in sorted(entered) if j > k and not pd.isna(entered[j])]
         start = entered.get(k, created if k == 0 else None)
+        if (start is None or pd.isna(start)) and entered and later:
+            start = later[0]  # skipped in its history: passed the day it entered the next
         if start is None or pd.isna(start):
-            continue  # a skipped stage, or no history of this deal
-        if k + 1 in entered:
-            end, done = entered[k + 1], True
+            continue  # no history of this deal
+        if later:
+            end, done = later[0], True
         elif last == k and status != Status.OPEN.value and not pd.isna(closed):
             end, done = closed, True
         elif last == k and status == Status.OPEN.value:
             end, done = deals.last_date, False
         else:
-            continue  # went on without a date for the next stage
+            continue  # went on without a date for a later stage
         days.append(max((end - start).days, 0))
         ended.append(done)
     return np.asarray(days, dtype=float), np.asarray(ended, dtype=bool)

@@ -218,12 +218,19 @@ def win_rate_text(win: EventualWin) -> str:
     decided = win.won + win.lost
     if win.open == 0:  # nothing censored: the eventual rate is won / closed
         return f"{win.won} won of {decided} closed, none open, {share_span((win.low, win.high))}"
-    return (
+    said = (
         f"eventual win rate {percent(win.rate)} of {win.won} won, {win.lost} lost and "
         f"{win.open} open (Aalen-Johansen: won and lost compete, open deals censored at "
         f"their age; won / closed {percent(win.won / decided)} counts the quicker losses "
         f"first), {share_span((win.low, win.high))}"
     )
+    if win.undecided:
+        share = percent(win.undecided / (decided + win.open))
+        said += (
+            f"; {counted(win.undecided, 'open deal')} ({share} of the deals) older than "
+            "every win are left undecided (counted neither won nor lost)"
+        )
+    return said
 
 
 def _scaled(
