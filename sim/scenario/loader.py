@@ -198,6 +198,14 @@ def _message(err: dict[str, Any]) -> str:
             f"got {_short(value)}{_currency_hint(value)}"
         )
     msg = str(err["msg"])
+    if kind == "int_from_float":
+        return f"expected a whole number, got {_short(err.get('input'))}"
+    if kind == "model_type" and ctx.get("class_name") == "Headcount":
+        # A headcount is a number or its mapping (sim.scenario.team._int_to_headcount).
+        return (
+            f"expected a number of people (e.g. 5) or {{current: 5, min: 3, max: 8}}, "
+            f"got {_short(err.get('input'))}"
+        )
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     value = err.get("input")
