@@ -62,3 +62,15 @@ def test_compare_and_sweep_refuse_it_before_simulating(tmp_path: Path, command: 
     # Nothing ran (20 replications of the bank take far longer), nothing was written.
     assert elapsed < 10
     assert not book.parent.exists() and not store.exists()
+
+
+def test_compare_with_a_missing_item_leaves_no_new_store_file(tmp_path: Path) -> None:
+    # The fifth trial: a wrong second item left an empty 0.8 MB store behind.
+    store = tmp_path / "new.duckdb"
+    scenario = str(ROOT / "scenarios" / "retail_bank.yaml")
+    result = runner.invoke(
+        app, ["compare", scenario, str(tmp_path / "nosuch.yaml"), "-n", "2", "--store", str(store)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "nosuch.yaml: no such file" in " ".join(result.output.split())
+    assert not store.exists()

@@ -104,10 +104,10 @@ def compare_command(
         if excel is not None:
             check_workbook_path(excel)  # said now, not after every side's replications
         st = Store(store)
-        if save:
-            st.check_writable()  # said now, not after the first file's replications
         inputs = [_checked(item, overrides=set_ or [], store=st) for item in items]
         _one_currency(inputs)
+        if save:  # after the items, so a wrong item leaves no new store file behind
+            st.check_writable()  # said now, not after the first file's replications
         # Common random numbers need one seed: the first item's serves every file.
         first = inputs[0]
         root = seed if seed is not None else (first.seed if first.seed is not None else 0)
