@@ -93,7 +93,7 @@ def test_an_unverified_plan_gives_its_causes_one_a_line() -> None:
     verified = verify(sc, replications=2, max_iterations=1, workers=1)
     assert not verified.met and verified.causes
     first, *rest = verified.reason.splitlines()
-    assert first.startswith("stopped after 1 iterations: P(plan met) ")
+    assert first.startswith("stopped after 1 iteration: P(plan met) ")
     assert first.endswith("is below the 99.0 % asked for")
     assert rest == [f"- {c.line}" for c in verified.causes]
     assert any("nobody else may approve" in c.cause for c in verified.causes)
