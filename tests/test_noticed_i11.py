@@ -32,7 +32,10 @@ from teamsim.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 # A short GBP run: the bundled support desk, two days and one replication (every sheet
 # of a detailed run, with few rows: the test compares the formats of every cell).
-SHORT = ("--set", "calendar.horizon_days=2", "--set", "calendar.warmup_days=0", "-n", "1", "--workers", "1")
+SHORT = (
+    "--set", "calendar.horizon_days=2", "--set", "calendar.warmup_days=0",
+    "-n", "1", "--workers", "1",
+)  # fmt: skip
 
 
 def _cli(*args: str, columns: int = 80) -> tuple[int, str]:
