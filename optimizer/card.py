@@ -298,8 +298,10 @@ def _role_lines(plan: Plan, sc: Scenario, rc: RoleCard) -> list[CardLine]:
             Term(f"deals entering {title(s.segment, sc)}", s.deals_per_month, "count") for s in segs
         ),
     )
+    team_leads = {c.channel: c.leads_per_month for c in plan.channels}
     for c in chans:
-        _channel_lines(b, sc, c)
+        whole = sum(team_leads.get(cid, 0.0) for cid in c.channel.split("+"))
+        _channel_lines(b, sc, c, whole)
     dialled = [c for c in chans if c.dials_per_month > 0]
     if dialled:
         b.add(
@@ -358,8 +360,37 @@ def _segment_lines(b: _Lines, sc: Scenario, s: RoleSegmentLine) -> None:
         )
 
 
-def _channel_lines(b: _Lines, sc: Scenario, c: RoleChannelLine) -> None:
-    b.add("leads", "leads", c.leads_per_month, channel=c.channel)
+def _channel_lines(b: _Lines, sc: Scenario, c: RoleChannelLine, whole: float) -> None:
+    """A channel's lines of one role: its leads, and for a dialled channel the
+    conversations and dials that book them.
+
+    ``whole``: the channel's leads a month, all roles (Plan.channels; the sum of the
+    merged channels of an "a+b" row), of which this role's share is shown: a referral's
+    or a desk's leads are traced to what arrives as a dialled channel's are to its dials.
+    """
+    share = c.leads_per_month / whole if whole > 0 else 0.0
+    titles = _channel_titles(c.channel, sc)
+    # Dialled leads are booked by the roles that dial, a desk's come from the requests it
+    # answers, referrals arrive by themselves.
+    if c.dials_per_month > 0:
+        source = f"leads {titles}, all roles"
+    elif c.kind == "inbound":
+        source = f"leads from {titles}, all roles"
+    else:
+        source = f"{titles} arriving"
+    b.add(
+        "leads",
+        "leads",
+        c.leads_per_month,
+        channel=c.channel,
+        op="x" if whole > 0 else "",
+        terms=(
+            Term(source, whole, "count"),
+            Term("to this role", share, "share"),
+        )
+        if whole > 0
+        else (),
+    )
     if c.dials_per_month <= 0:
         return
     booking = dial_outcomes(sc, c.channel).lead

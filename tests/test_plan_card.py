@@ -69,6 +69,13 @@ def test_card_arithmetic_closes_on_bundled_scenarios(name: str) -> None:
         by_channel = sum(x.per_month for x in mine if x.step == "leads" and x.channel)
         assert by_channel == pytest.approx(total.per_month, rel=1e-6)
         assert total.per_month == pytest.approx(_closes(total), rel=1e-6)
+    # Every channel's leads are traced to the channel: the roles' shares of its leads,
+    # all roles, add up to the whole (issue 11: the rows had no how).
+    channel_lines = [x for x in card.lines if x.step == "leads" and x.channel]
+    assert channel_lines and all(x.op == "x" for x in channel_lines)
+    for cid in {x.channel for x in channel_lines}:
+        mine = [x for x in channel_lines if x.channel == cid]
+        assert sum(x.terms[1].value for x in mine) == pytest.approx(1.0, rel=1e-6), cid
     applied = apply_plan(sc, solved)
     for q in card.quotas:  # the recommended quota is the one the verify loop sets
         assert q.recommended == applied.roles[q.role].call_quota_per_day
@@ -124,6 +131,9 @@ def test_hand_solved_card() -> None:
     assert [t.value for t in got["deals", "deals entering", ""].terms] == pytest.approx(
         [5 * m, 0.2]
     )
+    # The one role dials the one channel: all its leads, 100 % to this role.
+    cold = got["leads", "leads", "cold"]
+    assert cold.op == "x" and [t.value for t in cold.terms] == pytest.approx([25 * m, 1.0])
     conv = got["conversations", "conversations", "cold"]
     assert [t.value for t in conv.terms] == pytest.approx([25 * m, 0.5])
     dials = got["dials", "dials", "cold"]
