@@ -361,8 +361,7 @@ def _segment_lines(b: _Lines, sc: Scenario, s: RoleSegmentLine) -> None:
 
 
 def _channel_lines(b: _Lines, sc: Scenario, c: RoleChannelLine, whole: float) -> None:
-    """A channel's lines of one role: its leads, and for a dialled channel the
-    conversations and dials that book them.
+    """A channel's lines of one role: its leads, and the conversations and dials that book them.
 
     ``whole``: the channel's leads a month, all roles (Plan.channels; the sum of the
     merged channels of an "a+b" row), of which this role's share is shown: a referral's
