@@ -52,13 +52,13 @@ def step_unit(step: str) -> str:
     return "currency" if step in ("plan", "revenue") else "count"
 
 
-def _channel_titles(channel: str, scenario: Scenario) -> str:
+def _channel_titles(channel: str, scenario: Scenario, joiner: str = " + ") -> str:
     """A card line's channel by its title; referrals of several channels ("a+b") by each.
 
     ``Plan.role_channels`` rows referrals of several channels into one ("partners+web"):
-    "Partners + Website requests".
+    "Partners + Website requests"; inside a how, where " + " is a sum, ``joiner`` " and ".
     """
-    return " + ".join(title(c, scenario) for c in channel.split("+"))
+    return joiner.join(title(c, scenario) for c in channel.split("+"))
 
 
 @dataclass(frozen=True)
@@ -368,7 +368,7 @@ def _channel_lines(b: _Lines, sc: Scenario, c: RoleChannelLine, whole: float) ->
     or a desk's leads are traced to what arrives as a dialled channel's are to its dials.
     """
     share = c.leads_per_month / whole if whole > 0 else 0.0
-    titles = _channel_titles(c.channel, sc)
+    titles = _channel_titles(c.channel, sc, " and ")
     # Dialled leads are booked by the roles that dial, a desk's come from the requests it
     # answers, referrals arrive by themselves.
     if c.dials_per_month > 0:
