@@ -17,11 +17,18 @@ from dashboard import charts, ui
 from sim import SimResult, plan_met_definition
 from sim.scenario import Scenario
 from teamsim.format import fmt_value
-from teamsim.plan_met_view import chances, monthly, sells
+from teamsim.plan_met_view import (
+    chances,
+    chances_side_by_side,
+    definition_lines,
+    monthly,
+    sells,
+)
 from teamsim.plan_met_view import few_replications_text as terminal_text
 
-__all__ = ["attainment_caption", "few_replications_text", "monthly_attainment_chart",
-           "show_attainment", "show_plan_met", "show_plan_met_tables"]  # fmt: skip
+__all__ = ["attainment_caption", "chances_frame", "few_replications_text",
+           "monthly_attainment_chart", "show_attainment", "show_plan_met",
+           "show_plan_met_side_by_side", "show_plan_met_tables"]  # fmt: skip
 
 _FONT = {"size": 16}
 
@@ -34,31 +41,47 @@ def monthly_attainment_chart(months: SimResult | pd.DataFrame) -> go.Figure:
     """
     if isinstance(months, SimResult):
         months = monthly(months)
-    labels = months["label"].tolist()
-    mean = (100 * months["attainment"]).tolist()
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=labels,
-            y=mean,
-            mode="lines+markers",
-            name="mean",
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (100 * (months["p90"] - months["attainment"])).tolist(),
-                "arrayminus": (100 * (months["attainment"] - months["p10"])).tolist(),
-            },
-            customdata=(100 * months["p_met"]).tolist(),
-            hovertemplate="%{x}: mean %{y:.1f} %, P(met) %{customdata:.0f} %<extra></extra>",
-        )
+    return _months_figure([_month_trace(months, "mean")], legend=False)
+
+
+def sides_attainment_chart(runs: Sequence[tuple[str, pd.DataFrame]]) -> go.Figure:
+    """Attainment of each calendar month, a line per run (a comparison's sides).
+
+    ``runs``: (name, ``sim.attainment_by_month``) per run; each point is the run's mean
+    attainment of the month, its bar the P10-P90 over the run's replications.
+    """
+    return _months_figure([_month_trace(months, name) for name, months in runs], legend=True)
+
+
+def _month_trace(months: pd.DataFrame, name: str) -> go.Scatter:
+    """One run's months: mean attainment, % (x: YYYY-MM), with its P10-P90 bar."""
+    return go.Scatter(
+        x=months["label"].tolist(),
+        y=(100 * months["attainment"]).tolist(),
+        mode="lines+markers",
+        name=name,
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": (100 * (months["p90"] - months["attainment"])).tolist(),
+            "arrayminus": (100 * (months["attainment"] - months["p10"])).tolist(),
+        },
+        customdata=(100 * months["p_met"]).tolist(),
+        hovertemplate=f"{name}, " + "%{x}: mean %{y:.1f} %, P(met) %{customdata:.0f} %"
+        "<extra></extra>",
     )
+
+
+def _months_figure(traces: Sequence[go.Scatter], *, legend: bool) -> go.Figure:
+    fig = go.Figure()
+    for trace in traces:
+        fig.add_trace(trace)
     fig.add_hline(y=100, line_dash="dash", annotation_text="plan", annotation_position="right")
     fig.update_layout(
         title="Attainment by calendar month, % (bars: P10-P90 over the replications)",
         font=_FONT,
         height=420,
-        showlegend=False,
+        showlegend=legend,
         margin={"r": 60},
     )
     fig.update_xaxes(title="month", type="category")
@@ -160,3 +183,38 @@ def show_attainment(scenario: Scenario, frames: Mapping[str, pd.DataFrame], *, k
         attainment_caption(scenario, plan_met),
         key=f"{key}_attainment",
     )
+
+
+def chances_frame(runs: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> pd.DataFrame:
+    """P(plan met) and the month-level chances of several runs, a column per run.
+
+    The terminal's table (``teamsim.plan_met_view.chances_side_by_side``): a row per
+    chance, each cell "83.3 % (62.1 % to 93.9 %)"; ``runs``: (name, chances records).
+    """
+    grid = chances_side_by_side(runs)
+    return pd.DataFrame({grid.key: [str(k) for k in grid.keys], **grid.columns})
+
+
+def show_plan_met_side_by_side(
+    runs: Sequence[tuple[str, Scenario, Sequence[Mapping[str, Any]], pd.DataFrame]], *, key: str
+) -> None:
+    """What P(plan met) means, the chances beside it and the months of each run.
+
+    ``runs``: (name, scenario, chances records, ``sim.attainment_by_month``) per run that
+    sells; nothing shown for none. The chances as one table (a column per run), the months
+    as one chart (a line per run).
+    """
+    if not runs:
+        return
+    for line in definition_lines([(name, scenario) for name, scenario, _, _ in runs]):
+        st.markdown(f"**{line}**")
+    ui.text_table(chances_frame([(name, rows) for name, _, rows, _ in runs]))
+    drawn = [(name, months) for name, _, _, months in runs if not months.empty]
+    if drawn:
+        ui.chart(
+            sides_attainment_chart(drawn),
+            "Each point is a calendar month's mean attainment over a scenario's "
+            "replications; its bar holds 8 replications in 10. Hover for the share of "
+            "replications that met the month.",
+            key=key,
+        )

@@ -15,10 +15,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim import KPIS, SimResult, TeamsimError, spread, t_quantile, wilson_interval
+from sim import (
+    KPIS,
+    SimResult,
+    TeamsimError,
+    attainment_by_month,
+    plan_met_table,
+    spread,
+    t_quantile,
+    wilson_interval,
+)
 from sim.scenario import Level, Scenario
 from teamsim.format import ROW_UNITS, in_points
-from teamsim.plan_met_view import definition
+from teamsim.plan_met_view import CHANCE_COLUMNS, definition, months_long, records
 
 
 def check_one_currency(currencies: Mapping[str, str]) -> None:
@@ -52,6 +61,11 @@ class Side:
     # Of a run stopped before its end: how many replications ran of how many asked for
     # (``requested`` 0 where the store does not say). A partial side is named as such.
     partial_of: int | None = None
+    # P(plan met) beside the month-level chances, each with its 95 % interval
+    # (sim.plan_met_table), and attainment by calendar month (sim.attainment_by_month), as
+    # simulate shows them; None where unknown (a side built from KPIs alone).
+    chances: pd.DataFrame | None = None
+    months: pd.DataFrame | None = None
 
     @property
     def partial(self) -> str:
@@ -99,20 +113,24 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def overview(self) -> pd.DataFrame:
-        """Cost, headcount by level and P(plan met) of each side."""
+        """Cost, headcount by level, P(plan met) and the month-level chances of each side.
+
+        The chances are the means over the replications of the KPIs plan_met, month_met
+        and every_month_met (``p_plan_met``, ``p_month_met``, ``p_every_month_met``).
+        """
         rows = []
         for side in self.sides:
-            met = side.kpi_replications.get("plan_met", pd.Series(dtype=float))
-            measured = met.to_numpy(dtype=float)
-            measured = measured[np.isfinite(measured)]
-            rows.append(
-                {
-                    "side": side.label,
-                    "cost_per_month": side.cost_per_month,
-                    **{f"headcount_{k}": v for k, v in side.headcount_by_level().items()},
-                    "p_plan_met": float(measured.mean()) if len(measured) else math.nan,
-                }
-            )
+            row: dict[str, object] = {
+                "side": side.label,
+                "cost_per_month": side.cost_per_month,
+                **{f"headcount_{k}": v for k, v in side.headcount_by_level().items()},
+            }
+            for kpi, (column, _, _) in CHANCE_COLUMNS.items():
+                met = side.kpi_replications.get(kpi, pd.Series(dtype=float))
+                measured = met.to_numpy(dtype=float)
+                measured = measured[np.isfinite(measured)]
+                row[column] = float(measured.mean()) if len(measured) else math.nan
+            rows.append(row)
         return pd.DataFrame(rows)
 
 
@@ -128,8 +146,50 @@ def partial_words(kept: int, requested: int | None) -> str:
 
 
 def side_from_result(label: str, result: SimResult) -> Side:
-    """A side from a simulation just run."""
-    return Side(label, result.scenario, result.seed, result.kpi_replications)
+    """A side from a simulation just run, with its chances and months as simulate's."""
+    return Side(
+        label,
+        result.scenario,
+        result.seed,
+        result.kpi_replications,
+        chances=plan_met_table(result.kpis, result.scenario),
+        months=attainment_by_month(result.frames.attainment_month, result.scenario),
+    )
+
+
+def side_chances(side: Side) -> list[dict[str, object]]:
+    """A side's P(plan met) and month-level chances as records (none if unknown)."""
+    return records(side.chances)
+
+
+def side_months(side: Side) -> pd.DataFrame:
+    """A side's attainment by calendar month (sim.attainment_by_month).
+
+    Empty where unknown, and for a team with no sales plan (an inbound desk): its months
+    have nothing to attain.
+    """
+    if side.months is None or not side.scenario.segments:
+        return attainment_by_month(pd.DataFrame(), side.scenario)
+    return side.months
+
+
+def months_by_side(result: Comparison) -> pd.DataFrame:
+    """Attainment by calendar month of every side, a row per side and month.
+
+    ``teamsim.plan_met_view.months_long`` with a ``side`` column: the comparison
+    workbook's ``attainment_by_month`` sheet.
+    """
+    return months_long([(s.label, side_months(s)) for s in result.sides], "side")
+
+
+def chances_by_side(result: Comparison) -> pd.DataFrame:
+    """P(plan met) and the month-level chances of every side, a row per side and chance.
+
+    sim.plan_met_table's columns with a ``side`` column first: the comparison
+    workbook's ``plan_met`` sheet.
+    """
+    rows = [{"side": s.label, **row} for s in result.sides for row in side_chances(s)]
+    return pd.DataFrame(rows)
 
 
 def compare(sides: Sequence[Side], confidence: float = 0.95) -> Comparison:
@@ -191,6 +251,10 @@ def team_frame(result: Comparison) -> pd.DataFrame:
 def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
     """The sheets of the comparison workbook (the team sheet defines P(plan met)).
 
+    After the team: each side's P(plan met) beside its month-level chances with their
+    intervals (``plan_met``, :func:`chances_by_side`) and its attainment by calendar
+    month (``attainment_by_month``, :func:`months_by_side`), as simulate's workbook.
+
     The comparison sheet: a row per KPI, each side's mean in the KPI's ``unit``, then
     each difference from the first side with its interval in ``difference_unit``: a
     difference of shares in percentage points (``teamsim.format.in_points``: 0.09 is
@@ -224,7 +288,12 @@ def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
             wide["unit"].mask(shares, "points"),
         )
         wide.attrs[ROW_UNITS] = dict.fromkeys(differences, "difference_unit")
-    sheets = {"comparison": wide, "team": team_frame(result)}
+    sheets = {
+        "comparison": wide,
+        "team": team_frame(result),
+        "plan_met": chances_by_side(result),
+        "attainment_by_month": months_by_side(result),
+    }
     for side in result.sides:
         sheets[f"replications {side.label}"[:31]] = side.kpi_replications
     return sheets

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import os
@@ -24,7 +23,8 @@ from sim import KPIS, UNDATED_TENURE, TeamsimError, title
 from sim.rules import daily_dials
 from sim.scenario import Scenario
 from teamsim.format import ROW_UNITS, count_digits
-from teamsim.plan_met_view import definition
+from teamsim.plan_met_view import CHANCE_COLUMNS, definition
+from teamsim.plan_met_view import month_name as month_name_of
 from teamsim.runs_io import stored_scenario
 from teamsim.store import DETAIL_TABLES, Store
 from teamsim.verify_view import titled_roles
@@ -82,9 +82,7 @@ _COLUMN_UNITS: dict[str, str] = {
     **dict.fromkeys(
         (
             "p_met",
-            "p_plan_met",
-            "p_low",
-            "p_high",
+            *(name for names in CHANCE_COLUMNS.values() for name in names),
             "expected_attainment",
             "service_level",
             "expected_service_level",
@@ -144,8 +142,7 @@ def month_name(scenario: Scenario, month_index: int) -> str:
     English month names, whatever the machine's locale (:data:`calendar.month_name`
     follows the C locale, which Python starts with).
     """
-    year, month = scenario.calendar_month(month_index)
-    return f"{calendar.month_name[month]} {year}"
+    return month_name_of(scenario.month_label(month_index))
 
 
 def with_dates(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

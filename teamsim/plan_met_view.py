@@ -8,7 +8,8 @@ plan) and the attainment of each calendar month always stand beside it.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ from rich.console import Group
 from rich.table import Table
 
 from sim import (
+    KPIS,
     SimResult,
     attainment_by_month,
     attainment_by_unit,
@@ -27,6 +29,7 @@ from sim import (
 )
 from sim.scenario import Scenario
 from teamsim.console import err
+from teamsim.figure_tables import Grid
 from teamsim.format import fmt_value, format_money_column
 
 # Below this many replications a probability's 95 % interval is wider than about
@@ -98,8 +101,14 @@ def warn_few_replications(n: int, *, sold: bool = True) -> None:
 
 def chances(result: SimResult) -> list[dict[str, Any]]:
     """P(plan met) and the month-level chances (sim.plan_met_table) as records."""
-    table = plan_met_table(result.kpis, result.scenario)
-    return [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]
+    return records(plan_met_table(result.kpis, result.scenario))
+
+
+def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """A table's rows as records with text keys (none for None)."""
+    if frame is None:
+        return []
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def monthly(result: SimResult) -> pd.DataFrame:
@@ -245,3 +254,143 @@ def _month_table(months: pd.DataFrame, currency: str, locale: str) -> Table:
             _pct(float(row["p_met"])),
         )
     return table
+
+
+# --- several runs side by side: a comparison's sides, a sweep's points ------------------
+
+# A table with a row per run: the columns of each chance of sim.plan_met_table (by its
+# kpi), its mean and the ends of its 95 % interval. P(plan met)'s keep the names sweep
+# summaries were stored with before the month-level chances stood beside it.
+CHANCE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "plan_met": ("p_plan_met", "p_low", "p_high"),
+    "month_met": ("p_month_met", "p_month_met_low", "p_month_met_high"),
+    "every_month_met": ("p_every_month_met", "p_every_month_met_low", "p_every_month_met_high"),
+}
+_CHANCE_LABELS = {k.name: k.label for k in KPIS if k.name in CHANCE_COLUMNS}
+
+
+def chance_cells(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """A run's chances (:func:`chances` records) as :data:`CHANCE_COLUMNS` name them.
+
+    NaN for a chance not measured (a team with no sales plan has none).
+    """
+    found = {str(r["kpi"]): r for r in rows}
+    cells: dict[str, float] = {}
+    for kpi, names in CHANCE_COLUMNS.items():
+        row = found.get(kpi, {})
+        for name, stat in zip(names, ("mean", "ci_low", "ci_high"), strict=True):
+            cells[name] = float(row.get(stat, math.nan))
+    return cells
+
+
+def chance_columns(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The chances of rows a run, as a grid's columns: head -> a cell a row.
+
+    "P(plan met) (95 % interval)" -> "83.3 % (62.1 % to 93.9 %)" (sim.format_chance,
+    as simulate writes it), then P(a month meets its plan) and P(every month meets its
+    plan) beside it; "-" for a run that measured none. A chance's column only where
+    every row holds it (:data:`CHANCE_COLUMNS`: a sweep stored before the month-level
+    chances has P(plan met) alone).
+    """
+    columns: dict[str, list[str]] = {}
+    for kpi, (mean, low, high) in CHANCE_COLUMNS.items():
+        if not rows or not all(mean in r for r in rows):
+            continue
+        columns[f"{_CHANCE_LABELS[kpi]} (95 % interval)"] = [
+            format_chance(float(r[mean]), float(r[low]), float(r[high]), labelled=False)
+            if _finite(r[mean])
+            else "-"
+            for r in rows
+        ]
+    return columns
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def month_name(label: str) -> str:
+    """A YYYY-MM label as a reader writes it: "March 2027" (English, as every sheet)."""
+    year, month = label.split("-")
+    return f"{calendar.month_name[int(month)]} {year}"
+
+
+def months_side_by_side(
+    runs: Sequence[tuple[str, pd.DataFrame]], *, title: str, key: str = "month"
+) -> Grid:
+    """Attainment by calendar month of several runs, a column group per run.
+
+    ``runs``: (name, ``sim.attainment_by_month``) per run, in order. A row per calendar
+    month any run counted ("Mar 2027"); per run a cell of its median attainment over the
+    replications and its P10 to P90 (sim.format_percent_range, as simulate's month
+    table): "123.5 % (96.7 % to 155.4 %)"; "-" where a run did not count the month.
+    """
+    found = {str(m) for _, months in runs for m in months["label"]}
+    labels = sorted(found)
+    columns: dict[str, list[str]] = {}
+    for name, months in runs:
+        by_label = {str(r["label"]): r for r in records(months)}
+        columns[f"{name}: P50 (P10-P90)"] = [
+            _median_and_range(by_label[label]) if label in by_label else "-" for label in labels
+        ]
+    return Grid(
+        title=title,
+        key=key,
+        keys=[_month_name(label) for label in labels],
+        columns=columns,
+        styles=[None] * len(labels),
+        caption="Attainment: a month's revenue over its plan. P50: the median over the "
+        "replications; P10-P90: 8 replications in 10 fall between",
+    )
+
+
+def _median_and_range(row: Mapping[str, Any]) -> str:
+    """A month's attainment in a cell: "123.5 % (96.7 % to 155.4 %)" (P50, P10 to P90)."""
+    return (
+        f"{_pct(float(row['p50']))} ({format_percent_range(float(row['p10']), float(row['p90']))})"
+    )
+
+
+def months_long(runs: Sequence[tuple[str, pd.DataFrame]], key: str) -> pd.DataFrame:
+    """Attainment by calendar month of several runs as one table (a sheet, a JSON list).
+
+    ``runs``: (name, ``sim.attainment_by_month``) per run. A row per run and month:
+    ``key`` (the run's name), ``month`` ("March 2027", :func:`month_name`), then
+    sim.attainment_by_month's columns less its horizon month index (which counts from
+    each run's own start): ``label`` (YYYY-MM), ``plan``, ``revenue``, ``attainment``,
+    ``p10``, ``p50``, ``p90``, ``p_met``.
+    """
+    columns = [key, "month", "label", "plan", "revenue", "attainment", "p10", "p50", "p90", "p_met"]
+    parts = [
+        months.drop(columns=["month"]).assign(
+            **{key: name, "month": [month_name(str(m)) for m in months["label"]]}
+        )[columns]
+        for name, months in runs
+        if not months.empty
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def chances_side_by_side(runs: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> Grid:
+    """P(plan met) and the month-level chances of several runs, a column per run.
+
+    ``runs``: (name, :func:`chances` records) per run. A row per chance of
+    sim.plan_met_table; its cells as simulate writes them (sim.format_chance: "83.3 %
+    (62.1 % to 93.9 %)"), "-" for a run that measured none (no sales plan).
+    """
+    columns: dict[str, list[str]] = {}
+    for name, rows in runs:
+        cells = chance_cells(rows)
+        columns[name] = [
+            format_chance(cells[mean], cells[low], cells[high], labelled=False)
+            if math.isfinite(cells[mean])
+            else "-"
+            for mean, low, high in CHANCE_COLUMNS.values()
+        ]
+    return Grid(
+        title="P(plan met) beside the month-level chances (95 % interval)",
+        key="chance",
+        keys=[_CHANCE_LABELS[kpi] for kpi in CHANCE_COLUMNS],
+        columns=columns,
+        styles=[None] * len(CHANCE_COLUMNS),
+    )

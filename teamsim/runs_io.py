@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import SimResult
+from sim import SimResult, attainment_by_month, plan_met_table
 from sim.scenario import Scenario, parse_scenario
 from teamsim import __version__
 from teamsim.compare import Side, partial_words
@@ -107,6 +107,7 @@ def side_from_run(store: Store, run: str, label: str | None = None) -> Side:
         raise StoreError(f"run {run_id} ({meta['kind']}) has no simulation KPIs to compare")
     scenario = stored_scenario(meta)
     partial = meta.get("status") == "partial"
+    chances, months = stored_plan_met(store, run_id, scenario)
     return Side(
         # A head knows the team by its scenario's name, not by a run id.
         label or meta.get("label") or scenario.name,
@@ -114,7 +115,33 @@ def side_from_run(store: Store, run: str, label: str | None = None) -> Side:
         int(meta["seed"]),
         store.load_table(run_id, "kpi_replications"),
         partial_of=int(meta["params"].get("requested_replications", 0)) if partial else None,
+        chances=chances,
+        months=months,
     )
+
+
+def stored_plan_met(
+    store: Store, run_id: str, scenario: Scenario
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A stored run's P(plan met) chances and its attainment by calendar month.
+
+    The tables the run stored (``plan_met``: sim.plan_met_table; ``attainment_by_month``:
+    sim.attainment_by_month); for a run stored before them, the same functions over what
+    it kept (``kpis``, ``attainment_month``); empty tables where it kept neither.
+    """
+    stored = store.run_meta(run_id)["tables"]
+    if stored.get("plan_met"):
+        chances = store.load_table(run_id, "plan_met")
+    else:
+        kpis = store.load_table(run_id, "kpis") if stored.get("kpis") else pd.DataFrame()
+        chances = plan_met_table(kpis, scenario)
+    if stored.get("attainment_by_month"):
+        months = store.load_table(run_id, "attainment_by_month")
+    else:
+        kept = stored.get("attainment_month")
+        frame = store.load_table(run_id, "attainment_month") if kept else pd.DataFrame()
+        months = attainment_by_month(frame, scenario)
+    return chances, months
 
 
 def stored_scenario(meta: Mapping[str, Any]) -> Scenario:

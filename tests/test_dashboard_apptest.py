@@ -335,7 +335,8 @@ def test_compare_shows_the_differences(at: AppTest) -> None:
     assert dials.startswith("+") and "[" in dials
     team = at.table[1].value
     assert team.loc["Retail bank, direct sales unit (edited)", "people, line"] == 20
-    assert len(at.get("plotly_chart")) == 3
+    # Cost against P(plan met), people by level, the months beside P(plan met), attainment.
+    assert len(at.get("plotly_chart")) == 4
     assert [b.label for b in at.get("download_button")] == [
         "Download the comparison (Excel)",
         "Download the KPI table (CSV)",

@@ -141,9 +141,10 @@ def test_a_sweep_names_long_axes_in_a_legend_and_breaks_no_interval(tmp_path: Pa
         assert "B: Call quota per day\n" in text
         assert "C: Horizon days\n" in text and "D: Warmup days\n" in text
         assert "…" not in text and "roles.seller.hea" not in text.split("A: ")[0]
-        # Every interval whole on its row: four points, four "x % (y % to z %)" cells.
-        intervals = re.findall(r"│ +\d+\.\d % \(\d+\.\d % to \d+\.\d %\) │", text)
-        assert len(intervals) == 4, text
+        # Every interval whole on its row: four points, each with P(plan met), P(a month
+        # meets its plan) and P(every month meets its plan), "x % (y % to z %)" cells.
+        intervals = re.findall(r"(?<=│) +\d+\.\d % \(\d+\.\d % to \d+\.\d %\) (?=│)", text)
+        assert len(intervals) == 4 * 3, text
         assert re.search(r"│ 4 +│ 6 │ 50 │ 60 │ 5 │ +€\d+K │", text), text
 
 

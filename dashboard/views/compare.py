@@ -9,10 +9,18 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, exports, state, tables, ui
-from dashboard.plan_met import few_replications_text
+from dashboard.plan_met import few_replications_text, show_plan_met_side_by_side
 from dashboard.state import MAX_SEED
 from sim import ScenarioError, TeamsimError
-from teamsim.compare import Comparison, Side, check_one_currency, compare, side_from_result
+from teamsim.compare import (
+    Comparison,
+    Side,
+    check_one_currency,
+    compare,
+    side_chances,
+    side_from_result,
+    side_months,
+)
 from teamsim.runs_io import run_statuses, save_result, side_from_run, stored_scenario
 from teamsim.store import scenario_text_hash
 
@@ -260,6 +268,14 @@ def _results(result: Comparison) -> None:
     # Each side's seed as it ran (a stored run's own), beside its team.
     seeds = overview.assign(seed=[s.seed for s in result.sides])
     st.table(tables.overview_table(seeds, currency, locale).set_index("side"))
+    # As teamsim compare: beside P(plan met), the month-level chances and the months.
+    sold = [s for s in result.sides if s.scenario.segments]
+    if sold:
+        st.subheader("P(plan met), the month-level chances and the months")
+        show_plan_met_side_by_side(
+            [(s.label, s.scenario, side_chances(s), side_months(s)) for s in sold],
+            key="compare_months",
+        )
     left, right = st.columns(2)
     with left:
         ui.chart(charts.cost_vs_plan(overview, currency,

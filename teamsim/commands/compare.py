@@ -28,7 +28,9 @@ from teamsim.compare import (
     check_one_currency,
     compare,
     comparison_sheets,
+    side_chances,
     side_from_result,
+    side_months,
     team_frame,
 )
 from teamsim.console import err, out, print_json, user_errors
@@ -44,9 +46,14 @@ from teamsim.format import (
     money_scale,
 )
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import definition_lines, warn_few_replications
+from teamsim.plan_met_view import (
+    chances_side_by_side,
+    definition_lines,
+    months_side_by_side,
+    warn_few_replications,
+)
 from teamsim.progress import replication_progress
-from teamsim.runs_io import reuse_identical, save_result, side_from_run
+from teamsim.runs_io import reuse_identical, save_result, side_from_run, stored_plan_met
 from teamsim.store import Store, StoreError
 
 CompareSeedOption = Annotated[
@@ -146,9 +153,16 @@ def compare_command(
         else:
             out.print(comparison_table(result))
             out.print(overview_table(result))
+            sold = [s for s in result.sides if s.scenario.segments]
+            if sold:
+                out.print(
+                    FittedGrid(chances_side_by_side([(s.label, side_chances(s)) for s in sold]))
+                )
             # Unwrapped: the meaning stays one line, whatever the terminal's width.
             for line in defined:
                 out.print(line, soft_wrap=True)
+            if any(not side_months(s).empty for s in sold):
+                out.print(FittedGrid(months_grid(result)))
         if excel is not None:
             (err if json_ else out).print(f"wrote {excel}")
 
@@ -248,7 +262,11 @@ def _simulated(
         )
         if found is not None:
             say(f"reused run {found} for {item.path} (identical; --fresh to simulate again)")
-            return Side(label, item.scenario, seed, store.load_table(found, "kpi_replications"))
+            chances, months = stored_plan_met(store, found, item.scenario)
+            replications_kept = store.load_table(found, "kpi_replications")
+            return Side(
+                label, item.scenario, seed, replications_kept, chances=chances, months=months
+            )
     started = dt.datetime.now()
     with replication_progress(f"simulating {item.path.name}", replications) as advance:
         result = simulate(item.scenario, replications, seed, executor=runner, progress=advance)
@@ -367,14 +385,22 @@ def _diff_cell(
 _OVERVIEW_TITLES = {"cost_per_month": "cost a month", "p_plan_met": "P(plan met)"}
 
 
+def months_grid(result: Comparison) -> Grid:
+    """Attainment by calendar month, a column group per side that sells (P50, P10-P90)."""
+    return months_side_by_side(
+        [(s.label, side_months(s)) for s in result.sides if s.scenario.segments],
+        title="Attainment by calendar month, each side over its replications",
+    )
+
+
 def overview_table(result: Comparison) -> FittedGrid:
     """Cost, people by level and P(plan met) per side (costs in one scale), headers whole."""
     frame = result.overview()
+    shown = ["cost_per_month", *(c for c in frame.columns if str(c).startswith("headcount_"))]
     titles = [
         # "people, line" (not "headcount line"): short words, so the table fits 80 columns
         _OVERVIEW_TITLES.get(str(col), str(col).replace("headcount_", "people, "))
-        for col in frame.columns
-        if col != "side"
+        for col in [*shown, "p_plan_met"]
     ]
     grid = Grid(title="Team and plan", key="side", columns={t: [] for t in titles})
     sc = result.sides[0].scenario
@@ -393,11 +419,20 @@ def comparison_json(result: Comparison) -> dict[str, Any]:
     """The comparison as JSON: the KPI table, each side's team, what P(plan met) means.
 
     ``plan_met_definition``: its lines (:func:`definition_lines`); each ``team`` row
-    carries its side's own.
+    carries its side's own. Each side carries its ``plan_met_chances`` (P(plan met), P(a
+    month meets its plan), P(every month meets its plan) with their intervals) and its
+    ``attainment_by_month``, as ``simulate --json`` writes them ([] with no sales plan).
     """
     return {
         "sides": [
-            {"label": s.label, "seed": s.seed, "partial": s.partial or None} for s in result.sides
+            {
+                "label": s.label,
+                "seed": s.seed,
+                "partial": s.partial or None,
+                "plan_met_chances": side_chances(s),
+                "attainment_by_month": side_months(s).to_dict(orient="records"),
+            }
+            for s in result.sides
         ],
         "confidence": result.confidence,
         "comparison": result.table.to_dict(orient="records"),

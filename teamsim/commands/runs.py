@@ -19,11 +19,9 @@ from optimizer import plan_card
 from sim import (
     DIALS_BY_ROLE_NOTE,
     TeamsimError,
-    attainment_by_month,
     attainment_by_unit,
     counted,
     humane,
-    plan_met_table,
 )
 from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
@@ -39,7 +37,7 @@ from teamsim.hiring_view import HIRING_PARAM, RUN_KIND, hiring_results
 from teamsim.plan_card_view import render_plan_card
 from teamsim.plan_met_view import definition, render_plan_met_tables, warn_few_replications
 from teamsim.progress import replication_progress
-from teamsim.runs_io import WINDOW_PARAM, stored_scenario
+from teamsim.runs_io import WINDOW_PARAM, stored_plan_met, stored_scenario
 from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, Store
 from teamsim.verify_view import (
     DIAGNOSES_PARAM,
@@ -353,15 +351,7 @@ def _plan_met(
     """P(plan met) as simulate showed it: from the stored tables, or (older runs) rebuilt."""
     if scenario is None or not scenario.segments:
         return None
-    if stored.get("plan_met") and stored.get("attainment_by_month"):
-        chances = st.load_table(run_id, "plan_met")
-        months = st.load_table(run_id, "attainment_by_month")
-    elif stored.get("kpis") and stored.get("attainment_month"):
-        # A run stored before these tables: the same functions over what it kept.
-        chances = plan_met_table(st.load_table(run_id, "kpis"), scenario)
-        months = attainment_by_month(st.load_table(run_id, "attainment_month"), scenario)
-    else:
-        return None
+    chances, months = stored_plan_met(st, run_id, scenario)
     if months.empty:
         return None
     rows = [{str(k): v for k, v in r.items()} for r in chances.to_dict(orient="records")]

@@ -15,7 +15,6 @@ from sim import (
     Problem,
     ScenarioError,
     SimResult,
-    format_chance,
     id_words,
     kpi_value,
     simulate,
@@ -40,10 +39,22 @@ from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import fmt_value, format_money_column
 from teamsim.grid import Axis, grid
 from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import definition, warn_few_replications
+from teamsim.plan_met_view import (
+    chance_cells,
+    chance_columns,
+    chances,
+    definition,
+    monthly,
+    months_long,
+    sells,
+    warn_few_replications,
+)
 from teamsim.progress import replication_progress
 from teamsim.runs_io import save_result
 from teamsim.store import RunMeta, Store, new_run_id
+
+# The column naming a sweep point (point_label) in its attainment by month.
+POINT_KEY = "point_label"
 
 SUMMARY_KPIS = (
     "revenue_per_month",
@@ -97,6 +108,7 @@ def sweep_command(
         sweep_id = new_run_id(sweep_started)
         root = seed if seed is not None else scenarios[0].seed
         rows: list[dict[str, Any]] = []
+        months: list[tuple[str, pd.DataFrame]] = []  # attainment by month, by point label
         with (
             make_executor(executor, scheduler=scheduler, workers=workers) as runner,
             replication_progress("sweep points", len(points)) as advance,
@@ -118,8 +130,11 @@ def sweep_command(
                         detail=detail,
                     )
                 rows.append(_summary_row(axis_list, point, result, run_id))
+                if sells(result):
+                    months.append((point_label(axis_list, point), monthly(result)))
                 advance(k)
         summary = _numeric_axes(pd.DataFrame(rows), axis_list)
+        by_month = months_long(months, POINT_KEY)
         if save:
             _store_summary(
                 st,
@@ -135,7 +150,7 @@ def sweep_command(
             )
         warn_few_replications(replications, sold=bool(scenarios[0].segments))
         if json_:
-            print_json(sweep_json(sweep_id, summary, stored=save))
+            print_json(sweep_json(sweep_id, summary, stored=save, months=by_month))
         else:
             first = scenarios[0]
             out.print(
@@ -160,7 +175,8 @@ def sweep_command(
                 "file": str(file),
                 "plan_met_definition": "; ".join(summary_definitions(summary)),
             }
-            write_workbook(excel, {"sweep": summary}, about, currency=workbook_currency(scenarios))
+            sheets = {"sweep": summary, "attainment_by_month": by_month}
+            write_workbook(excel, sheets, about, currency=workbook_currency(scenarios))
             say(f"wrote {excel}")
 
 
@@ -210,9 +226,9 @@ def _summary_row(
     row: dict[str, Any] = {a.path: v.split("=", 1)[1] for a, v in zip(axes, point, strict=True)}
     for name in SUMMARY_KPIS:
         row[name] = kpi_value(result.kpis, name)
-    row["p_plan_met"] = kpi_value(result.kpis, "plan_met")
-    row["p_low"] = kpi_value(result.kpis, "plan_met", "ci_low")
-    row["p_high"] = kpi_value(result.kpis, "plan_met", "ci_high")
+    # P(plan met), P(a month meets its plan), P(every month meets its plan): each with
+    # the ends of its 95 % interval (teamsim.plan_met_view.CHANCE_COLUMNS).
+    row.update(chance_cells(chances(result)))
     side = Side("x", result.scenario, result.seed, result.kpi_replications)
     row["cost_per_month"] = side.cost_per_month
     row["point_run"] = run_id
@@ -286,9 +302,9 @@ def summary_table(
             if unit == "currency"
             else [fmt_value(_num(r[k]), unit, cur) for r in records]
         )
-    columns["P(plan met) (95 % interval)"] = [
-        format_chance(r["p_plan_met"], r["p_low"], r["p_high"], labelled=False) for r in records
-    ]
+    # P(plan met) and beside it the month-level chances (a summary stored before them:
+    # P(plan met) alone).
+    columns.update(chance_columns([{str(k): v for k, v in r.items()} for r in records]))
     return Grid(
         title="Sweep (common random numbers across points)",
         key="point",
@@ -362,16 +378,22 @@ def summary_definitions(summary: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def sweep_json(sweep_id: str, summary: pd.DataFrame, stored: bool) -> dict[str, Any]:
+def sweep_json(
+    sweep_id: str, summary: pd.DataFrame, stored: bool, months: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """The sweep as JSON: a record per point and the meanings of its P(plan met).
 
-    Each point carries its ``plan_met_definition``; the top-level one lists the distinct
-    lines (:func:`summary_definitions`).
+    Each point carries its ``plan_met_definition`` and, beside ``p_plan_met``, its
+    month-level chances with their intervals (``p_month_met``, ``p_every_month_met``,
+    ``..._low``, ``..._high``); the top-level ``plan_met_definition`` lists the distinct
+    lines (:func:`summary_definitions`); ``attainment_by_month`` a record per point
+    (its ``point_label``) and calendar month (``teamsim.plan_met_view.months_long``).
     """
     return {
         "sweep_id": sweep_id if stored else None,
         "points": summary.to_dict(orient="records"),
         "plan_met_definition": summary_definitions(summary),
+        "attainment_by_month": [] if months is None else months.to_dict(orient="records"),
     }
 
 
