@@ -269,9 +269,12 @@ def _leaves(
 
 
 def _held(sc: Scenario, seat: Seat) -> Held:
-    """When a seat's holder may leave at random: from their start (None: always), to
-    their planned last day (None: stays)."""
-    first, last = seat_window(sc, seat)
+    """When a seat's holder may leave at random: from their start to their last day.
+
+    A person in seat now with no start date holds the seat from before any draw (None);
+    a stayer to the end (None).
+    """
+    _, last = seat_window(sc, seat)
     tenure = None if seat.tenure_from is None else sc.calendar.day_index(seat.tenure_from)
     return Held(first=tenure, last=last)
 
