@@ -56,6 +56,7 @@ def draw_leaves(
     last: int,
     days_per_year: float,
     fill_days: float,
+    in_seat: float = 1.0,
     rng: np.random.Generator,
 ) -> list[list[Leave]]:
     """Each seat's leaves, in day order, for a group of seats sharing one stream.
@@ -66,6 +67,12 @@ def draw_leaves(
     starts in the steady state (some seats mid-ramp or empty on day 0). A vacancy lasts
     ``fill_days`` on average: its whole part, plus one day with the probability of its
     fraction.
+
+    A seat held since before the draws (``Held.first`` None) starts them as the steady
+    state has it: empty with probability ``1 - in_seat`` (``staffing.in_seat_share``),
+    for the rest of a vacancy (uniform), as if its holder had left on day ``first``.
+    Starting every seat held would leave too many empty at first, and the excess fades
+    only over years.
     """
     found: list[list[Leave]] = [[] for _ in seats]
     if per_year <= 0 or not seats or last <= first:
@@ -75,10 +82,16 @@ def draw_leaves(
     when = rng.integers(first, last, size=count)
     whole = math.floor(fill_days)
     vacancy = [whole] * count
+    since: list[int | None] = [held.first for held in seats]
     if fill_days > 0:
         extra = rng.random(count) < fill_days - whole
         vacancy = [whole + int(x) for x in extra]
-    since: list[int | None] = [held.first for held in seats]
+        empty, rest = rng.random(len(seats)), rng.random(len(seats))
+        for i, held in enumerate(seats):
+            if held.first is None and empty[i] >= in_seat:
+                back = first + max(1, math.ceil(rest[i] * fill_days))
+                found[i].append((first, back))
+                since[i] = back
     for k in sorted(range(count), key=lambda k: int(when[k])):  # stable: draw order on a day
         i, day = int(who[k]), int(when[k])
         held, start = seats[i], since[i]

@@ -33,7 +33,14 @@ from sim.rules.people import (
     ramp_productivity,
     staff_personas,
 )
-from sim.rules.staffing import Seat, fill_days, leavers_per_year, seat_window, seats
+from sim.rules.staffing import (
+    Seat,
+    fill_days,
+    in_seat_share,
+    leavers_per_year,
+    seat_window,
+    seats,
+)
 from sim.scenario import Level, Scenario
 from sim.scenario.team import Role
 
@@ -189,7 +196,7 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
         outbound, first = dialled_channels(sc, rid)
         roster = seats(sc, rid)
         staffed[rid] = len(roster)
-        leaves = _leaves(sc, rid, roster, seed, replication)
+        leaves = _leaves(sc, rid, roster, seed=seed, replication=replication)
         for seat, name, left in zip(roster, _personas(role, roster), leaves, strict=True):
             i = seat.index
             p = persona(sc, name)
@@ -225,7 +232,7 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
 
 
 def _leaves(
-    sc: Scenario, rid: str, roster: tuple[Seat, ...], seed: int, replication: int
+    sc: Scenario, rid: str, roster: tuple[Seat, ...], *, seed: int, replication: int
 ) -> list[list[Leave]]:
     """Each seat's random leaves (sim.model.attrition), one list per seat of ``roster``.
 
@@ -261,6 +268,7 @@ def _leaves(
             last=cal.horizon_days,
             days_per_year=cal.working_days_per_year,
             fill_days=fill,
+            in_seat=in_seat_share(sc, rid, max(n, 1)),
             rng=rng,
         )
         for seat, mine in zip(group, left, strict=True):
