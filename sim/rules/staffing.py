@@ -28,7 +28,11 @@ with (sections 2.1 and 3):
   then empty v), a seat is occupied ``in_seat_share = 1 / (1 + lambda v)`` of the time,
   and a person in seat is on average at ``attrition_productivity = 1 - lambda S m`` of
   full output (S the ramp's shortfall months, m the working days of a month of tenure):
-  each spell in seat loses S months of output once.
+  each spell in seat loses S months of output once. ``at_work_share`` is a seat's share
+  of working days at work: ``sim.rules.day.presence x in_seat_share``. The simulator
+  draws the leaves and vacancies (``sim.model.attrition``, stage S6); the optimiser
+  plans a role's working time, dials and leads at ``at_work_share`` and its wins at
+  ``attrition_productivity``, with lambda from the people in seat now.
 - The deterministic roster (``role_month``) is the seats of :func:`seats` by day, with
   no random leaver: means over a month's working days of the people in seat, ramping,
   ramped and their summed ramp share (``month_productivity``).
