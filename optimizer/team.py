@@ -187,6 +187,7 @@ def allocation_units(sc: Scenario, r: Rates) -> list[Unit]:
         n = role.headcount.current
         for i, name in enumerate(staff_personas(role, n), start=1):
             pid = person_id(rid, i)
-            extra = {"manager": managers.get(pid, ""), "reports": reports.get(pid, 0)}
-            units.append(_unit(sc, r, uid=pid, rid=rid, name=name, people=n, **extra))
+            boss, below = managers.get(pid, ""), reports.get(pid, 0)
+            unit = _unit(sc, r, uid=pid, rid=rid, name=name, people=n, manager=boss, reports=below)
+            units.append(unit)
     return units
