@@ -24,8 +24,8 @@ from optimizer.rates import Rates, rates
 from optimizer.result import Plan, RoleChannelLine, RoleLine, RoleSegmentLine
 from sim.names import title
 from sim.rules.calls import dial_economics, dial_outcomes
-from sim.rules.day import presence
 from sim.rules.people import daily_dials, planned_dials_cap
+from sim.rules.staffing import at_work_share
 from sim.scenario import Scenario
 
 # The call quota's figures, one name each wherever they are shown (terminal, JSON texts,
@@ -132,7 +132,7 @@ class RoleCard:
     role: str
     title: str
     people: int
-    presence: float  # share of working days at work (sim.rules.day.presence)
+    presence: float  # share of a seat's working days at work (staffing.at_work_share)
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def plan_card(plan: Plan, scenario: Scenario, plan_factor: float = 1.0) -> PlanC
     cal = scenario.calendar
     sellers = {s.role for s in plan.role_segments}
     roles = tuple(
-        RoleCard(r.role, r.title, r.headcount, presence(scenario.roles[r.role], scenario))
+        RoleCard(r.role, r.title, r.headcount, at_work_share(scenario, r.role, r.headcount))
         for r in plan.roles
         if r.role in sellers and r.headcount > 0
     )

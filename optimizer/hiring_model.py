@@ -201,7 +201,8 @@ def _month(hm: HiringModel, t: int, team: dict[str, float], integer: bool) -> Mo
     """Month t's copy of the plain families' variables and the work of its days."""
     sc = hm.scenario
     heads = {rid: max(round(n), 0) for rid, n in team.items()}
-    units = [_month_unit(hm, u) for u in sizing_units(sc, hm.rates, heads)]
+    now = {rid: role.headcount.current for rid, role in sc.roles.items()}
+    units = [_month_unit(u) for u in sizing_units(sc, hm.rates, heads, now)]
     model = Model(
         problem=hm.problem,
         scenario=sc,
@@ -222,20 +223,14 @@ def _month(hm: HiringModel, t: int, team: dict[str, float], integer: bool) -> Mo
     return model
 
 
-def _month_unit(hm: HiringModel, u: Unit) -> Unit:
-    """A role in a month: a lead's full wins, every seat counted by ``n``, phi of the time.
+def _month_unit(u: Unit) -> Unit:
+    """A role in a month: a lead's full wins, every seat counted by ``n``.
 
-    The ramp is on the wins (``_wins``); no extra people (the seats row holds them); a
-    seat works the share of the time it is filled (``in_seat_share``).
+    The ramp is on the wins (``_wins``); no extra people (the seats row holds them). A
+    seat works the share of the time it is filled (``in_seat_share``), which the unit's
+    presence holds (``sim.rules.staffing.at_work_share`` of the people in seat now).
     """
-    phi = hm.hr.roles[u.role].in_seat
-    return replace(
-        u,
-        productivity=1.0,
-        extra_people=0.0,
-        capacity_min=u.capacity_min * phi,
-        dials_max=u.dials_max * phi,
-    )
+    return replace(u, productivity=1.0, extra_people=0.0)
 
 
 def _lag_work(hm: HiringModel) -> None:

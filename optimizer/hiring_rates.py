@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from sim.results import counted_months
 from sim.rules.lag import stage_months
 from sim.rules.staffing import (
+    at_work_share,
     attrition_productivity,
     days_of_month,
     hire_date,
@@ -54,6 +55,7 @@ class RoleRates:
     productive: tuple[float, ...]  # Pi0_t: their summed ramp shares
     ramp: tuple[tuple[float, ...], ...]  # rho[k][t]: ramp share in t of a hire of month k
     in_seat: float  # phi: share of the time a seat is occupied (vacancies)
+    at_work: float  # phi x presence: share of a seat's working days at work
     attrition: float  # alpha: a person in seat's share of output under attrition
 
 
@@ -112,6 +114,7 @@ def role_rates(sc: Scenario, role_id: str, months: int) -> RoleRates:
         productive=tuple(m.productive for m in rosters),
         ramp=ramp,
         in_seat=in_seat_share(sc, role_id, max(now, 1)),
+        at_work=at_work_share(sc, role_id, max(now, 1)),
         attrition=attrition_productivity(sc, role_id, max(now, 1)),
     )
 

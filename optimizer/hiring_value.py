@@ -46,7 +46,6 @@ from optimizer.model import value
 from optimizer.solve import Infeasible, solve
 from optimizer.solvers import make_solver
 from sim.names import in_sentence, title
-from sim.rules.day import presence
 from sim.rules.staffing import backfills, role_month
 from sim.scenario import Scenario
 from sim.scenario.team import Joiner
@@ -201,8 +200,7 @@ def planned_dials(hm: HiringModel) -> tuple[dict[str, float], set[str]]:
             rid = model.unit(uid).role
             dials[rid] = dials.get(rid, 0.0) + made
         for rid, made in dials.items():
-            at_work = value(hm.seats[rid, t]) * hm.hr.roles[rid].in_seat
-            at_work *= presence(sc.roles[rid], sc)
+            at_work = value(hm.seats[rid, t]) * hm.hr.roles[rid].at_work
             if at_work > 0:
                 most[rid] = max(most[rid], made / at_work)
     return most, dialled
@@ -354,7 +352,6 @@ def role_months(hm: HiringModel, cal: Calendar) -> tuple[RoleMonthLine, ...]:
             for (x, k), n in sorted(cal.items(), key=lambda item: item[0][1])
             if x == rid
         ]
-        at_work = presence(sc.roles[rid], sc)
         for m in hm.hr.months:
             roster = role_month(sc, rid, m.index, hires)
             model = hm.months[m.index]
@@ -368,7 +365,7 @@ def role_months(hm: HiringModel, cal: Calendar) -> tuple[RoleMonthLine, ...]:
                     index=m.index,
                     label=m.label,
                     seats=roster.in_seat,
-                    present=roster.in_seat * hm.hr.roles[rid].in_seat * at_work,
+                    present=roster.in_seat * hm.hr.roles[rid].at_work,
                     hires=cal.get((rid, m.index), 0),
                     ramping=roster.ramping,
                     ramped=roster.ramped,

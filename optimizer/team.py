@@ -9,10 +9,11 @@ plan's people and output in that month are the simulator's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from optimizer.rates import Rates
-from sim.rules.day import available_min, presence
+from sim.rules.day import available_min
 from sim.rules.people import (
     link_managers,
     person_id,
@@ -20,7 +21,14 @@ from sim.rules.people import (
     planned_dials_cap,
     staff_personas,
 )
-from sim.rules.staffing import RoleMonth, attrition_productivity, role_month, seat_month, seats
+from sim.rules.staffing import (
+    RoleMonth,
+    at_work_share,
+    attrition_productivity,
+    role_month,
+    seat_month,
+    seats,
+)
 from sim.scenario import Level, Scenario
 from sim.scenario.team import Persona
 
@@ -43,7 +51,7 @@ class Unit:
     duration_x: float  # the mix's mean duration multiplier
     travel_min: float  # one way, to an in-person meeting
     productivity: float  # expected ramp share: scales deals won (sim.rules.staffing)
-    presence: float  # share of working days at work
+    presence: float  # share of a seat's working days at work: absences and vacancies
     capacity_min: float  # minutes a working day that may be planned busy, per person
     dials_max: float  # most dials a plan may ask a working day, per person, over absences
     manager: str = ""  # allocation: the manager's person id
@@ -54,16 +62,26 @@ class Unit:
 
 
 def _capacity(sc: Scenario, pres: float, factor: float) -> float:
-    # Breaks are in-day shrinkage (available_min); absence is whole days (presence);
+    # Breaks are in-day shrinkage (available_min); absence and vacancies are whole days
+    # (presence, sim.rules.staffing.at_work_share);
     # the occupancy cap keeps headroom on what remains. Each counted once. The factor
     # is the verify loop's calibration: the share of this time the simulated days held.
     return available_min(sc) * pres * sc.policies.occupancy_cap * factor
 
 
 def _unit(
-    sc: Scenario, r: Rates, uid: str, rid: str, name: str | None, people: float, **extra: object
+    sc: Scenario,
+    r: Rates,
+    uid: str,
+    rid: str,
+    name: str | None,
+    people: float,
+    now: float | None = None,
+    **extra: object,
 ) -> Unit:
+    """A unit of ``people`` of role ``rid``; attrition spread over ``now`` (default: them)."""
     role = sc.roles[rid]
+    now = people if now is None else now
     if name is None:
         # The personas the role's people really have (largest remainder for this many
         # people and the staff's pins, sim.rules.people.staff_personas), not the mix's.
@@ -73,9 +91,11 @@ def _unit(
         )
     else:
         mix = ((1.0, persona(sc, name)),)
-    pres = presence(role, sc)
+    # At work: days away and the days a seat stands empty between a leaver and the
+    # replacement (issue 12, stage S6), both from the rules.
+    pres = at_work_share(sc, rid, now)
     travel = role.travel_min.expected_value() if role.travel_min is not None else 0.0
-    productivity = attrition_productivity(sc, rid, people)
+    productivity = attrition_productivity(sc, rid, now)
     if dated(sc, rid):
         if name is None:
             in_seat, productive = design_roster(sc, r, rid, round(people))
@@ -131,10 +151,26 @@ def _index(person: str) -> int:
     return int(person.rpartition(".")[2]) - 1
 
 
-def sizing_units(sc: Scenario, r: Rates, team: dict[str, int]) -> list[Unit]:
-    """One unit per role, with its persona mix; ``team`` is the headcount the ramp is for."""
+def sizing_units(
+    sc: Scenario, r: Rates, team: dict[str, int], now: Mapping[str, int] | None = None
+) -> list[Unit]:
+    """One unit per role, with its persona mix; ``team`` is the headcount the ramp is for.
+
+    ``now``: the people in seat now, whom a count of leavers a year is spread over
+    (``sim.rules.staffing.leave_rate_per_day``); default ``team``, which a plain plan's
+    team becomes in the simulator (``optimizer.measure.apply_plan``). A hiring plan keeps
+    today's people in seat and adds its hires as joiners.
+    """
     return [
-        _unit(sc, r, uid=rid, rid=rid, name=None, people=max(team.get(rid, 0), 1))
+        _unit(
+            sc,
+            r,
+            uid=rid,
+            rid=rid,
+            name=None,
+            people=max(team.get(rid, 0), 1),
+            now=None if now is None else max(now.get(rid, 0), 1),
+        )
         for rid in sc.roles
     ]
 
@@ -151,6 +187,7 @@ def allocation_units(sc: Scenario, r: Rates) -> list[Unit]:
         n = role.headcount.current
         for i, name in enumerate(staff_personas(role, n), start=1):
             pid = person_id(rid, i)
-            extra = {"manager": managers.get(pid, ""), "reports": reports.get(pid, 0)}
-            units.append(_unit(sc, r, uid=pid, rid=rid, name=name, people=n, **extra))
+            boss, below = managers.get(pid, ""), reports.get(pid, 0)
+            unit = _unit(sc, r, uid=pid, rid=rid, name=name, people=n, manager=boss, reports=below)
+            units.append(unit)
     return units

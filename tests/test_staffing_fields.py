@@ -240,11 +240,6 @@ def test_a_ramp_of_24_months_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("lines", "path", "stage"),
     [
-        (
-            "    attrition: {time_to_fill_days: 30}\n",
-            "roles.seller.attrition.time_to_fill_days",
-            "S6: a seat left empty until its replacement starts",
-        ),
         ("    handover: seller\n", "roles.seller.handover", "S7: a leaver's deals to another role"),
         (
             "    staff:\n      - {leaves: 2027-03-31, successor: seller}\n",
@@ -252,7 +247,7 @@ def test_a_ramp_of_24_months_is_accepted() -> None:
             "S7: a named successor",
         ),
     ],
-    ids=["time_to_fill", "handover", "successor"],
+    ids=["handover", "successor"],
 )
 def test_fields_the_engines_do_not_play_yet_are_refused(lines: str, path: str, stage: str) -> None:
     found = problems_of(with_seller(lines))
@@ -267,8 +262,9 @@ def test_fields_the_engines_do_not_play_yet_are_refused(lines: str, path: str, s
         "    joiners:\n      - start: 2027-02-01\n",
         "    staff:\n      - start: 2026-05-01\n      - {start: 2026-11-02, leaves: 2027-06-30}\n",
         "    staff:\n      - persona: slow\n",
+        "    attrition: {leavers_per_year: 1, time_to_fill_days: 30}\n",
     ],
-    ids=["joiners", "staff_dates_and_leaver", "persona_pin"],
+    ids=["joiners", "staff_dates_and_leaver", "persona_pin", "vacancy"],
 )
 def test_fields_both_engines_play_are_accepted(lines: str) -> None:
     parse_scenario(with_seller(lines), "ok.yaml")
@@ -407,14 +403,14 @@ def test_set_of_the_legacy_attrition_still_works(tmp_path: Path) -> None:
 
 
 def test_cli_names_the_field_not_played_yet(tmp_path: Path) -> None:
-    bad = tmp_path / "vacancy.yaml"
-    text = with_seller("    attrition:\n      time_to_fill_days: 30\n")
+    bad = tmp_path / "handover.yaml"
+    text = with_seller("    handover: seller\n")
     bad.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", str(bad)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    line = line_of(text, "      time_to_fill_days:")
+    line = line_of(text, "    handover: seller")
     assert (
-        f"{bad}:{line}: roles.seller.attrition.time_to_fill_days: not played yet by this "
-        "version (issue 12, stage S6: a seat left empty until its replacement starts)"
+        f"{bad}:{line}: roles.seller.handover: not played yet by this "
+        "version (issue 12, stage S7: a leaver's deals to another role)"
     ) in " ".join(result.output.split())

@@ -1,4 +1,4 @@
-"""Days away: vacation in one or two blocks, sick and trip days scattered; and new hires.
+"""Days away: vacation in one or two blocks, sick and trip days scattered.
 
 Rates in the scenario are days a year; they are scaled to the horizon by
 ``sim.rules.day.horizon_years`` (the calendar's working days a year). Vacation is a
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules.staffing import leavers_per_year
-from sim.scenario.team import Absence, Role
+from sim.scenario.team import Absence
 
 # Vacations this long or longer are split in two blocks, as most people take them.
 SPLIT_VACATION_DAYS = 10
@@ -86,31 +85,3 @@ def _vacation(
         for day in _place_block(window, size, rng):
             away[first + day] = "vacation"
             window[day] = False
-
-
-def draw_hires(
-    role: Role,
-    headcount: int,
-    days: int,
-    days_per_year: float,
-    before: float,
-    rng: np.random.Generator,
-) -> list[tuple[int, int]]:
-    """(person index, day) of each replacement in a role: that seat starts its ramp again.
-
-    Replacements of leavers come at ``sim.rules.staffing.leavers_per_year`` a year
-    (Poisson) on random seats and days, from ``before`` days before the horizon (the
-    ramp's length), so that the team starts in the steady state: some seats are mid-ramp
-    on day 0, as they would be on any day. Days before the horizon are negative. The
-    seat is never empty (no vacancy). Without a ramp a replacement changes nothing and
-    none is drawn.
-    """
-    per_year = leavers_per_year(role, headcount)
-    if role.ramp is None or per_year <= 0 or headcount == 0:
-        return []
-    first = -int(np.ceil(before))
-    span = days - first
-    count = int(rng.poisson(per_year * span / days_per_year))
-    who = rng.integers(headcount, size=count)
-    when = rng.integers(first, days, size=count)
-    return sorted(((int(w), int(d)) for w, d in zip(who, when, strict=True)), key=lambda x: x[1])

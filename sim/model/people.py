@@ -13,12 +13,14 @@ largest remainder of the role's mix.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from sim.model.absences import draw_absences, draw_hires
+from sim.model.absences import draw_absences
+from sim.model.attrition import Held, Leave, draw_leaves, spells
 from sim.model.streams import Purpose, key_of, stream
 from sim.records import UNDATED_TENURE, PersonRecord, SpellRecord
 from sim.rules.calls import dialled_channels
@@ -31,7 +33,14 @@ from sim.rules.people import (
     ramp_productivity,
     staff_personas,
 )
-from sim.rules.staffing import Seat, seat_window, seats
+from sim.rules.staffing import (
+    Seat,
+    fill_days,
+    in_seat_share,
+    leavers_per_year,
+    seat_window,
+    seats,
+)
 from sim.scenario import Level, Scenario
 from sim.scenario.team import Role
 
@@ -169,9 +178,11 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
     """Every person of the team, in role order, with managers and reports linked.
 
     One person per seat of :func:`sim.rules.staffing.seats` (people in seat now, then
-    joiners). Random streams are keyed by (role, seat index) as before seats existed, and
-    the older role-level replacements (``draw_hires``) are drawn over the people in seat
-    now only, so a scenario without staff dates or joiners draws exactly as before.
+    joiners). Random streams are keyed by (role, seat index) as before seats existed;
+    attrition (:mod:`sim.model.attrition`) draws the people in seat now as one group on
+    the role's stream, as the older role-level replacements did, so a scenario with no
+    vacancy, staff dates or joiners draws exactly as before, and each joiner on a stream
+    of its own.
     """
     days = sc.calendar.horizon_days
     years = horizon_years(sc)
@@ -181,20 +192,12 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
     staffed: dict[str, int] = {}
     for rid, role in sc.roles.items():
         rkey = key_of(rid)
-        n = role.headcount.current
-        hires = draw_hires(
-            role,
-            n,
-            days=days,
-            days_per_year=sc.calendar.working_days_per_year,
-            before=ramp_days(role.ramp, month),
-            rng=stream(seed, replication, Purpose.RAMP, rkey),
-        )
         segments = role.segments if role.segments is not None else list(sc.segments)
         outbound, first = dialled_channels(sc, rid)
         roster = seats(sc, rid)
         staffed[rid] = len(roster)
-        for seat, name in zip(roster, _personas(role, roster), strict=True):
+        leaves = _leaves(sc, rid, roster, seed=seed, replication=replication)
+        for seat, name, left in zip(roster, _personas(role, roster), leaves, strict=True):
             i = seat.index
             p = persona(sc, name)
             absent = draw_absences(
@@ -213,9 +216,9 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
                 outbound=outbound,
                 first=first,
                 absent=absent,
-                hires=_tenure_starts(sc, seat, [d for w, d in hires if w == i]),
+                hires=_tenure_starts(sc, seat, [back for _, back in left]),
                 month_days=month,
-                spells=[_spell(sc, seat)],
+                spells=_spells(sc, seat, left),
             )
             person.joined_day, person.left_day = _planned_moves(
                 sc, seat, joiner=i >= role.headcount.current
@@ -228,10 +231,74 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
     return people
 
 
+def _leaves(
+    sc: Scenario, rid: str, roster: tuple[Seat, ...], *, seed: int, replication: int
+) -> list[list[Leave]]:
+    """Each seat's random leaves (sim.model.attrition), one list per seat of ``roster``.
+
+    The rate per person is ``sim.rules.staffing.leavers_per_year`` of the people in seat
+    now (at least one) spread over them, as the optimiser expects it
+    (``leave_rate_per_day``). Draws start the ramp and the vacancy before the horizon
+    (the steady state). Without a ramp and a vacancy a leave changes nothing, and none
+    is drawn.
+    """
+    role = sc.roles[rid]
+    fill = fill_days(sc, rid)
+    found: list[list[Leave]] = [[] for _ in roster]
+    if role.ramp is None and fill <= 0:
+        return found
+    cal = sc.calendar
+    n = role.headcount.current
+    per_year = leavers_per_year(role, max(n, 1))
+    first = -math.ceil(ramp_days(role.ramp, cal.working_days_per_month) + fill)
+    rkey = key_of(rid)
+    # (stream, seats, first day of the draws): the people in seat now as one group, then
+    # each joiner from their start.
+    groups = [(stream(seed, replication, Purpose.RAMP, rkey), roster[:n], first)]
+    for seat in roster[n:]:
+        rng = stream(seed, replication, Purpose.ATTRITION, rkey, seat.index)
+        groups.append((rng, (seat,), max(first, cal.day_index(seat.first_day))))
+    for rng, group, start in groups:
+        left = draw_leaves(
+            [_held(sc, seat) for seat in group],
+            # The group's share of the role's leavers (all of them for the people in seat
+            # now: written so, older files draw to the bit as before).
+            per_year * (len(group) / max(n, 1)),
+            first=start,
+            last=cal.horizon_days,
+            days_per_year=cal.working_days_per_year,
+            fill_days=fill,
+            in_seat=in_seat_share(sc, rid, max(n, 1)),
+            rng=rng,
+        )
+        for seat, mine in zip(group, left, strict=True):
+            found[seat.index] = mine
+    return found
+
+
+def _held(sc: Scenario, seat: Seat) -> Held:
+    """When a seat's holder may leave at random: from their start to their last day.
+
+    A person in seat now with no start date holds the seat from before any draw (None);
+    a stayer to the end (None).
+    """
+    _, last = seat_window(sc, seat)
+    tenure = None if seat.tenure_from is None else sc.calendar.day_index(seat.tenure_from)
+    return Held(first=tenure, last=last)
+
+
 def _spell(sc: Scenario, seat: Seat) -> tuple[int, int]:
     """A seat's days in seat within the horizon's indices (a stayer: to the last day)."""
     first, last = seat_window(sc, seat)
     return first, sc.calendar.horizon_days - 1 if last is None else last
+
+
+def _spells(sc: Scenario, seat: Seat, leaves: list[Leave]) -> list[tuple[int, int]]:
+    """A seat's spells in seat: its window (``_spell``) less the vacancies of its leaves."""
+    first, last = _spell(sc, seat)
+    if all(back == out for out, back in leaves):
+        return [(first, last)]
+    return spells(first, last, leaves)
 
 
 def _planned_moves(sc: Scenario, seat: Seat, *, joiner: bool) -> tuple[int, int]:

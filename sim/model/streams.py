@@ -25,7 +25,8 @@ class Purpose(IntEnum):
     DEALS = 6  # a deal's stage durations, delays and conversions
     ABSENCES = 7  # a person's vacation, sick and trip days
     PEOPLE = 8  # a person's persona
-    RAMP = 9  # a role's replacements of people (new hires)
+    RAMP = 9  # a role's random leavers among its people in seat now (sim.model.attrition)
+    ATTRITION = 10  # a joiner's random leaves (sim.model.attrition), per role and seat
 
 
 def key_of(name: str) -> int:

@@ -7,13 +7,14 @@ over the channels, sim.model.inbound), so their load is pooled. The rules:
   minutes x the answerers' mean duration multiplier;
 - seats needed present = the Erlang C agents for every channel's target (service level
   within its answer time) and enough that occupancy ``A / c`` stays under the cap;
-- the roster: each answerer is at work with probability ``presence`` (days away are
-  independent), so ``k`` of ``N`` are present with a binomial probability; the expected
-  service level is ``sum_k P(k) x SL(k)`` (requests are spread evenly over days), and
-  the roster is the least ``N`` whose expected service level meets every target and
-  whose expected seats present meet the occupancy cap. With 8 Erlangs, 6-minute
-  requests, 80 % in 20 s and 27.8 days away in a 252-day year, 12 seats are needed
-  present and 14 people on the roster;
+- the roster: each answerer is at work with probability ``presence`` (days away and
+  empty seats, ``sim.rules.staffing.at_work_share``, are independent), so ``k`` of
+  ``N`` are present with a binomial probability; the expected service level is
+  ``sum_k P(k) x SL(k)`` (requests are spread evenly over days), and the roster is the
+  least ``N`` whose expected service level meets every target and whose expected seats
+  present meet the occupancy cap. With 8 Erlangs, 6-minute requests, 80 % in 20 s and
+  27.8 days away in a 252-day year, 12 seats are needed present and 14 people on the
+  roster;
 - pauses: everyone pauses together and no request arrives during the pause, so the
   pause takes nobody away from an arrival (``sim.rules.day.pause_gross_up`` = 1).
 """
@@ -28,9 +29,10 @@ import numpy as np
 from sim.analytic import agents_for_service_level
 from sim.errors import TeamsimError
 from sim.percent import format_percent
-from sim.rules.day import arrival_min_per_day, pause_gross_up, presence
+from sim.rules.day import arrival_min_per_day, pause_gross_up
 from sim.rules.people import mean_duration_x
 from sim.rules.season import arrivals_per_day
+from sim.rules.staffing import at_work_share
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 
@@ -175,7 +177,7 @@ def _desk(
     heads = {rid: max(sc.roles[rid].headcount.current, 1) for rid in roles}
     total = sum(heads.values())
     dur = sum(heads[r] * mean_duration_x(sc, r) for r in roles) / total
-    pres = sum(heads[r] * presence(sc.roles[r], sc) for r in roles) / total
+    pres = sum(heads[r] * at_work_share(sc, r, heads[r]) for r in roles) / total
     rate = handled = 0.0
     for cid in channels:
         ch = sc.channels[cid]

@@ -28,7 +28,11 @@ with (sections 2.1 and 3):
   then empty v), a seat is occupied ``in_seat_share = 1 / (1 + lambda v)`` of the time,
   and a person in seat is on average at ``attrition_productivity = 1 - lambda S m`` of
   full output (S the ramp's shortfall months, m the working days of a month of tenure):
-  each spell in seat loses S months of output once.
+  each spell in seat loses S months of output once. ``at_work_share`` is a seat's share
+  of working days at work: ``sim.rules.day.presence x in_seat_share``. The simulator
+  draws the leaves and vacancies (``sim.model.attrition``, stage S6); the optimiser
+  plans a role's working time, dials and leads at ``at_work_share`` and its wins at
+  ``attrition_productivity``, with lambda from the people in seat now.
 - The deterministic roster (``role_month``) is the seats of :func:`seats` by day, with
   no random leaver: means over a month's working days of the people in seat, ramping,
   ramped and their summed ramp share (``month_productivity``).
@@ -44,6 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.errors import PathPart
+from sim.rules.day import presence
 from sim.rules.deals import working_days
 from sim.rules.people import ramp_productivity, shortfall_months
 from sim.scenario import Scenario
@@ -193,6 +198,20 @@ def in_seat_share(sc: Scenario, role_id: str, headcount: float) -> float:
     """
     rate = leave_rate_per_day(sc, role_id, headcount)
     return 1.0 / (1.0 + rate * fill_days(sc, role_id))
+
+
+def at_work_share(sc: Scenario, role_id: str, headcount: float) -> float:
+    """Share of a seat's working days its holder is at work, in [0, 1].
+
+    ``sim.rules.day.presence`` (days away) times :func:`in_seat_share` (vacancies): a seat
+    is held ``in_seat_share`` of the days and its holder away on ``1 - presence`` of
+    those, independently (the simulator draws days away over the whole horizon, and a
+    day away that falls in a vacancy is simply not taken). What the optimiser plans a
+    role's working time, dials and leads on, for a role of ``headcount`` people in seat
+    now.
+    """
+    role = sc.roles[role_id]
+    return presence(role, sc) * in_seat_share(sc, role_id, headcount)
 
 
 def role_attrition_productivity(role: Role, headcount: float) -> float:

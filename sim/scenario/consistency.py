@@ -572,9 +572,9 @@ def not_played_yet(stage: str, what: str) -> str:
 
 def _not_played_yet(sc: Scenario) -> Iterator[Problem]:
     # Played by both engines (stage S10): staff start and leaving dates, persona pins,
-    # joiners, leavers with no vacancy (sim.rules.staffing), seasonal factors
-    # (sim.rules.season). A leaver's deals pass to a peer of the role (stage S5's rule);
-    # a named successor or another role's handover waits for stage S7.
+    # joiners, leavers, random leavers and their vacancies (sim.rules.staffing, stage S6),
+    # seasonal factors (sim.rules.season). A leaver's deals pass to a peer of the role
+    # (stage S5's rule); a named successor or another role's handover waits for stage S7.
     for rid, role in sc.roles.items():
         path = ("roles", rid)
         for i, member in enumerate(role.staff):
@@ -582,12 +582,6 @@ def _not_played_yet(sc: Scenario) -> Iterator[Problem]:
                 yield Problem(
                     (*path, "staff", i, "successor"), not_played_yet("S7", "a named successor")
                 )
-        attrition = role.attrition
-        if attrition is not None and attrition.time_to_fill_days > 0:
-            yield Problem(
-                (*path, "attrition", "time_to_fill_days"),
-                not_played_yet("S6", "a seat left empty until its replacement starts"),
-            )
         if role.handover is not None:
             yield Problem(
                 (*path, "handover"), not_played_yet("S7", "a leaver's deals to another role")

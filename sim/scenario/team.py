@@ -196,7 +196,8 @@ class Attrition(Frozen):
     time_to_fill_days: NonNegFloat = Field(
         0.0,
         description=(
-            "Calendar days a seat stays empty before its replacement starts "
+            "Calendar days a seat stays empty before its replacement starts at tenure 0; "
+            "the leaver's open deals pass to a peer of the role "
             "([time to fill](glossary.md#time-to-fill-and-vacancy)). Default 0."
         ),
     )
