@@ -365,7 +365,12 @@ def test_fill_days_are_working_days_of_the_calendar() -> None:
     assert fill_days(sc2, "seller") == pytest.approx(73.05 * 5 / 7)
 
 
-@pytest.mark.parametrize("scenario", sorted((ROOT / "scenarios").glob("*.yaml")), ids=str)
+# The bundled scenarios written before issue 12's fields; retail_bank_growth is the one
+# that states them (attrition with a vacancy), as the hiring plan's demonstration.
+LEGACY = [p for p in sorted((ROOT / "scenarios").glob("*.yaml")) if p.stem != "retail_bank_growth"]
+
+
+@pytest.mark.parametrize("scenario", LEGACY, ids=str)
 def test_bundled_scenarios_use_no_staffing_field_and_keep_their_ramps(scenario: Path) -> None:
     text = scenario.read_text(encoding="utf-8")
     sc = parse_scenario(text, scenario.name)

@@ -33,6 +33,9 @@ from sim.scenario.team import Attrition, Joiner, Role, StaffMember
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
+# The bundled scenarios written before issue 12's fields: their older replacements
+# (ramp.new_hires_per_year) must plan as they did. retail_bank_growth states attrition.
+LEGACY = [p for p in BUNDLED if p.stem != "retail_bank_growth"]
 YEAR = 5 * 365.25 / 7  # working days a year of the toy calendar
 RAMP = {"productivity_by_month": [0.25, 0.5]}
 
@@ -164,7 +167,7 @@ def _former_expected_productivity(role: Role, headcount: float) -> float:
     return max(0.0, 1.0 - lost / headcount)
 
 
-@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+@pytest.mark.parametrize("path", LEGACY, ids=[p.stem for p in LEGACY])
 def test_attrition_productivity_is_the_former_rule_to_the_bit(path: Path) -> None:
     sc = parse_scenario(path.read_text(encoding="utf-8"), path.name)
     ramped = 0

@@ -23,6 +23,7 @@ from model_helpers import tiny as tiny_model
 
 from optimizer import plan, plan_hiring
 from optimizer.loop import verify
+from optimizer.measure import apply_plan
 from sim import simulate
 from sim.errors import ScenarioError
 from sim.model.people import build_people
@@ -281,3 +282,18 @@ def test_the_first_plan_with_vacancies_simulated_as_it_stands_keeps_its_promise(
     assert promised is not None
     assert abs(mean - promised) <= 2.58 * se + 0.03, (mean, promised, se)
     assert 2.58 * se + 0.03 < 0.2  # tight enough to tell it from the blind plan's 0.73
+
+
+def test_a_planned_scenario_with_attrition_validates_again() -> None:
+    # apply_plan dumps the scenario and validates the copy, which sets every field: the
+    # legacy ramp.new_hires_per_year 0 beside attrition was refused (plan --verify exit 2
+    # on scenarios/retail_bank_growth.yaml). Only a count beside attrition is.
+    data = planned(20.0).model_dump(exclude_unset=True)
+    data["roles"]["seller"]["ramp"] = {"productivity_by_month": [0.5, 1.0]}
+    sc = scenario(data)
+    assert apply_plan(sc, plan(sc, "sizing", marginals=False)).roles["seller"].attrition
+    data = tiny_plan(**{"plan.revenue_per_month": 20000.0 * MONTH_DAYS})
+    data["roles"]["seller"]["attrition"] = {"rate_per_year": 3.0}
+    data["roles"]["seller"]["ramp"] = {"productivity_by_month": [0.5], "new_hires_per_year": 2}
+    with pytest.raises(ScenarioError, match=r"attrition is given: drop ramp\.new_hires_per_year"):
+        scenario(data)

@@ -380,7 +380,9 @@ def _staffing(sc: Scenario) -> Iterator[Problem]:
                     "give rate_per_year (a share of the people) or leavers_per_year "
                     "(a count), not both",
                 )
-            if role.ramp is not None and "new_hires_per_year" in role.ramp.model_fields_set:
+            # A count, not the field's presence: a scenario dumped and validated again
+            # (apply_plan, the verify loop's copies) sets every field, 0 included.
+            if role.ramp is not None and role.ramp.new_hires_per_year > 0:
                 yield Problem(
                     (*path, "ramp", "new_hires_per_year"),
                     "attrition is given: drop ramp.new_hires_per_year (older files' name "
