@@ -71,9 +71,7 @@ def _approval(overtime: float) -> Scenario:
         duties={"approval": {"levels": ["lower"], "minutes": 100, "per": "approval"}},
         policies={"call_quota_per_day": 1, "overtime_max_min_per_day": overtime},
         segments={
-            "s": {
-                "stages": [{"name": "big", "work_min": 400, "convert": 1.0, "approval": "lower"}]
-            }
+            "s": {"stages": [{"name": "big", "work_min": 400, "convert": 1.0, "approval": "lower"}]}
         },
     )
 
