@@ -233,12 +233,12 @@ def test_the_first_hiring_plan_simulated_delivers_each_months_plan() -> None:
     The plan (2 x STEP: 6000 a day to May, 12,000 from June) hires one seller in May, as
     in the hand case. Simulated (8 replications): every month reaches its plan, so the
     loop stops at its first iteration. The simulated seller dials the plan's 8 a day
-    (``apply_hiring``: 480 / 62 = 7.74 dials rounded up), not the scenario's 30, so a
-    lead is worked the day it is booked: the simulated cycle is the kernel's within a
-    day (at 30 dials the leads of a day waited 7.8 days for their owner and June came
-    7.7 % short). Each month's mean revenue is what the team can close
-    (``evaluate_calendar``) within 2.58 standard errors + 5 %, and so is the sum: measured
-    +3.3 % to +4.8 %, the simulator finishing a stage cut at the day's end (R6).
+    (``apply_hiring``: 480 / 62 = 7.74 dials rounded up), not the scenario's 30 (at 30 the
+    leads of a day waited 7.8 days for their owner and June came 7.7 % short). Each
+    month's mean revenue is what the team can close (``evaluate_calendar``) within 2.58
+    standard errors + 3 %, and so is the sum: measured -1.0 % to +1.0 %, the sum +0.0 %.
+    Before issue 12's fix the simulator completed a stage cut at the day's end, its
+    missing minutes free: +3.3 % to +4.8 %, held by a 5 % margin now tightened to 3 %.
     """
     sc = _certain({m: 2 * v for m, v in STEP.items()})
     v = verify_hiring(sc, replications=8, seed=20270104, max_iterations=1, workers=1)
@@ -254,9 +254,17 @@ def test_the_first_hiring_plan_simulated_delivers_each_months_plan() -> None:
         se = float(values.std(ddof=1)) / np.sqrt(len(values))
         row = table.iloc[t]
         gap = abs(row["simulated_revenue"] - row["expected_revenue"])
-        assert gap <= 2.58 * se + 0.05 * row["expected_revenue"], row["label"]
+        assert gap <= 2.58 * se + 0.03 * row["expected_revenue"], row["label"]
     total, expected = table["simulated_revenue"].sum(), table["expected_revenue"].sum()
-    assert abs(total - expected) <= 0.05 * expected
+    assert abs(total - expected) <= 0.03 * expected
     assert it.scenario.roles["seller"].call_quota_per_day == 8
     kernel = stage_months(sc, "deal").cycle_days
-    assert abs(it.simulated.cycle_days["deal"] - kernel) < LAG_STEP_DAYS
+    assert kernel == pytest.approx(0.1701, abs=1e-4)
+    # Re-pinned (issue 12, free minutes removed): 8 dials a day are 8 x 62 = 496 minutes
+    # of a 480-minute day, so the 16 minutes over are carried to the next day and the
+    # stage work queues, a queue that grows through the horizon (the simulated seller
+    # works 464 minutes of stages a day, 7.73 leads: the plan's 7.74). The simulated cycle
+    # is 1.55 days, the kernel's (which ignores queueing, R6) plus 1.38: more than the
+    # loop's lag step. It was 0.22 while the minutes cut at 18:00 were free.
+    assert it.simulated.cycle_days["deal"] == pytest.approx(1.5532, abs=1e-4)
+    assert it.simulated.cycle_days["deal"] - kernel > LAG_STEP_DAYS

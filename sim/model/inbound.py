@@ -89,6 +89,14 @@ class Desk:
         self.waiting -= 1
         return queue.popleft()
 
+    def put_back(self, task: Task) -> None:
+        """Return a request begun but not finished to the front of its channel's queue.
+
+        It is the longest-waiting request there, so it is taken first again.
+        """
+        self.queues[task.channel].appendleft(task)
+        self.waiting += 1
+
 
 def arrival_times(
     clock: Clock, rng: np.random.Generator, per_day: NDArray[np.float64], minutes: float
@@ -213,6 +221,7 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
                 kind=INBOUND,
                 late_after=ch.answer_within_min,
                 on_done=on_done,
+                channel=cid,
             )
         )
         w.desk.waiting += 1

@@ -89,4 +89,5 @@ def _flush_open(w: World) -> None:
     waiting = [t for p in w.people for t in p.approvals]
     waiting += [t for q in w.desk.queues.values() for t in q]
     for task in waiting:
-        w.out.waits.append(task.wait_record("", end))
+        if task.started < 0:  # (one begun and cut at a day's end has its wait recorded)
+            w.out.waits.append(task.wait_record("", end))

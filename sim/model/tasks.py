@@ -23,7 +23,9 @@ class Task:
 
     ``kind`` (``TimeUse`` approval, escalation or inbound) marks work whose wait is recorded
     when it starts. A splittable task may be done in chunks across the day (and days);
-    one that is not runs to the end once begun, into overtime if it must.
+    one that is not runs to the end once begun, into overtime up to the day's cap. Either
+    is complete only when all its minutes are worked: what the cap cuts off waits for the
+    next working day.
     """
 
     activity: str
@@ -37,6 +39,7 @@ class Task:
     started: float = -1.0
     parts: tuple[tuple[str, float], ...] = ()  # meetings: travel, meeting, travel
     on_done: OnDone | None = None
+    channel: str = ""  # inbound: the channel whose desk queue it waits in
 
     def wait_record(self, server: str, now: float) -> WaitRecord:
         """The wait of this task, started by ``server`` at ``now`` (or never: server "")."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
@@ -205,12 +205,13 @@ def _next_step(w: World, p: Person, d: int, order: list[int]) -> Steps | None:
         elif code == _INBOUND:
             if w.desk.waiting:
                 task = w.desk.take()
-                task.minutes *= p.duration_x
-                task.level = p.level.value
-                return _whole(w, p, d, task)
+                if task.started < 0:  # (a request resumed keeps its first answerer's minutes)
+                    task.minutes *= p.duration_x
+                    task.level = p.level.value
+                return _whole(w, p, d, task=task, back=w.desk.put_back)
         elif code == _APPROVALS:
             if p.approvals:
-                return _whole(w, p, d, p.approvals.popleft())
+                return _whole(w, p, d, task=p.approvals.popleft(), back=p.approvals.appendleft)
         elif code == _FOLLOW_UPS:
             if p.followups and p.followups[0][0] <= now:
                 return _followup(w, p, d)
@@ -262,13 +263,34 @@ def _complete(p: Person, task: Task, t: float) -> None:
         task.on_done(p, t)
 
 
-def _whole(w: World, p: Person, d: int, task: Task) -> Steps:
-    """Work that runs to its end once begun (into overtime up to the cap)."""
+def _worked(w: World, d: int, work: float, t0: float, t1: float) -> float:
+    """Minutes of ``work`` begun at ``t0`` done by ``t1``, its end or the overtime cap.
+
+    ``World.finish`` stops work at the day's cap; only the minutes up to it are done
+    (issue 12: work cut there was completed whole, its missing minutes free, while the
+    optimiser counts every one of them).
+    """
+    if t1 < w.clock.caps[d]:
+        return work
+    return min(work, w.clock.worked(d, t0, t1))
+
+
+def _whole(w: World, p: Person, d: int, task: Task, back: Callable[[Task], None]) -> Steps:
+    """Work that runs to its end once begun, into overtime up to the cap.
+
+    What the cap cuts off is left for the next working day: the task keeps its minutes
+    left and goes ``back`` to the front of the queue it came from, so that it is resumed
+    first; it is complete only when all its minutes are worked.
+    """
     _begin(w, p, task)
     t0 = w.env.now
     t1 = w.finish(d, t0, task.minutes)
     yield w.env.timeout(t1 - t0)
     w.account(p, d, activity=task.activity, t0=t0, t1=t1)
+    task.minutes -= _worked(w, d, work=task.minutes, t0=t0, t1=t1)
+    if task.minutes > EPS:
+        back(task)
+        return
     _complete(p, task, t1)
 
 
@@ -279,6 +301,8 @@ def _meeting(w: World, p: Person, d: int, task: Task) -> Steps:
     per part would have: each part begins at ``now + (t1 - now)``, SimPy's sum, and a
     single timeout from ``start`` reaches the last end exactly when the difference is
     exact (Sterbenz: ``end <= 2 * start``, true of every day but a midnight first one).
+    The agenda books a meeting inside a day; one begun late (after work that ran to its
+    end across the booked start) is cut at the overtime cap, never carried to a later day.
     """
     start = t0 = w.env.now
     spans = []
@@ -339,7 +363,11 @@ def _until(w: World, p: Person, t1: float, stoppable: bool) -> Generator[Any, An
 def _piece(
     w: World, p: Person, d: int, task: Task, stoppable: bool = False
 ) -> Generator[Any, Any, bool]:
-    """Do a chunk of a splittable task; True when the task is finished."""
+    """Do a chunk of a splittable task (all of one that is not); True when it is finished.
+
+    Work the overtime cap cuts off is not done: the task keeps those minutes (its
+    caller queues it again) and is finished only when all its minutes are worked.
+    """
     work = _chunk(w, p, d, task.minutes) if task.splittable else task.minutes
     _begin(w, p, task)
     t0 = w.env.now
@@ -347,9 +375,11 @@ def _piece(
     stopped = yield from _until(w, p, t1, stoppable and task.splittable)
     if stopped < t1:
         t1, work = stopped, w.clock.worked(d, t0, stopped)
+    else:
+        work = _worked(w, d, work=work, t0=t0, t1=t1)
     w.account(p, d, activity=task.activity, t0=t0, t1=t1)
     task.minutes -= work
-    if task.minutes > EPS and task.splittable and t1 < w.clock.caps[d]:
+    if task.minutes > EPS:
         return False
     _complete(p, task, t1)
     return True
