@@ -334,3 +334,60 @@ def test_the_deals_made_by_the_leave_close_as_they_would_have() -> None:
         moved = go[go.deal.isin(made["go"]) & (go.closed_day > 9)]
         assert "seller.01" not in set(moved.owner) and len(moved) > 0
         assert (go.outcome == "won").sum() < (stay.outcome == "won").sum()
+
+
+# --- the hiring model -----------------------------------------------------------------
+
+
+def _two_roles(handover: str | None) -> Scenario:
+    """tests.optimizer_helpers.tiny over March to July 2027 with a senior role beside the
+    sellers; seller.01 leaves on Friday 30 April (April's last working day). A lead's
+    second stage (30 minutes) starts 30 calendar days after the first, mostly the next
+    month."""
+    from tests.optimizer_helpers import scenario
+    from tests.optimizer_helpers import tiny as tiny_plan
+
+    data = tiny_plan(**{"calendar.horizon_days": 110})
+    seller = data["roles"]["seller"]
+    data["roles"]["senior"] = {**seller, "headcount": {"current": 1, "min": 0, "max": 10}}
+    seller["staff"] = [{"leaves": "2027-04-30"}]
+    if handover is not None:
+        seller["handover"] = handover
+    data["segments"]["deal"]["stages"] = [
+        {"name": "pitch", "work_min": 60, "convert": 0.5},
+        {"name": "sign", "work_min": 30, "convert": 1.0, "client_delay_days": 30},
+    ]
+    return scenario(data)
+
+
+def test_the_hiring_model_gives_the_leavers_work_after_the_leave_to_the_taking_role() -> None:
+    """With ``handover: senior`` the senior role's work rows (``busy_<role>_m<NN>``, which
+    its capacity rows cap) take the leaver's share of the sellers' lead work that falls
+    after the leave; nothing else changes.
+
+    seller.01 is in seat all of March and April, one of the 2 sellers: half of March's
+    and April's seller leads are theirs. Work of those leads falling in May and later
+    moves to ``busy_senior``; April's own stays (the leave is its last day); the sum
+    over both roles is the same; seller leads of May on (seller.01 gone) do not move.
+    """
+    from optimizer.hiring_model import build_hiring
+    from sim.rules.staffing import handovers
+
+    (h,) = handovers(_two_roles("senior"))
+    assert (h.role, h.seat.person, h.taker) == ("seller", "seller.01", "senior")
+    plain, handed = build_hiring(_two_roles(None)), build_hiring(_two_roles("senior"))
+
+    def coef(hm: Any, row: str, t0: int) -> float:
+        var = hm.months[t0].deals["seller", "deal"]
+        return float(hm.constraints[row].get(var, 0.0))  # minutes a day, negated
+
+    for t0 in range(5):
+        for t in range(t0, 5):
+            rows = (f"busy_seller_m{t:02d}", f"busy_senior_m{t:02d}")
+            before = [coef(plain, row, t0) for row in rows]
+            after = [coef(handed, row, t0) for row in rows]
+            assert sum(after) == pytest.approx(sum(before), rel=1e-12)
+            moved = 0.5 if t0 <= 1 < t else 0.0
+            assert after[1] == pytest.approx(before[1] + moved * before[0], abs=1e-12)
+            assert after[0] == pytest.approx((1 - moved) * before[0], abs=1e-12)
+    assert coef(plain, "busy_seller_m02", 1) < 0  # April's leads have May work

@@ -15,6 +15,7 @@ from sim.model.tasks import Task
 from sim.rules.activities import TimeUse
 from sim.rules.duties import event_minutes, nearest_approver
 from sim.rules.season import SeasonKind, day_factors
+from sim.rules.staffing import taker_roles
 from sim.scenario import Level, Scenario
 from sim.scenario.work import Activity, DutyScale
 
@@ -140,19 +141,19 @@ class World:
         """Who takes over a leaver's open deals on ``day`` (the first day out of seat).
 
         The one rule of a handover (docs/dev/hiring_plan.md, section 4.4): the person's
-        named ``successor`` when in seat that day, else the named person's role or the
-        named role, else the role's ``handover`` role, else the role itself; in a role,
-        its person at work that day with the fewest open deals, ties to the lowest index,
-        else one in seat (away that day) by the same rule. None with nobody in seat.
+        named ``successor`` when in seat that day, else the first role of
+        ``sim.rules.staffing.taker_roles`` (the named person's role or the named role,
+        the role's ``handover``, the role itself) with someone in seat: its person at
+        work that day with the fewest open deals, ties to the lowest index, else one in
+        seat (away that day) by the same rule. None with nobody in seat.
         """
         ref = p.successor
         if ref is not None and "." in ref:
-            role_id = ref.rpartition(".")[0]
-            named = next((q for q in self.by_role.get(role_id, []) if q.pid == ref), None)
+            mates = self.by_role.get(ref.rpartition(".")[0], [])
+            named = next((q for q in mates if q.pid == ref), None)
             if named is not None and named is not p and named.in_seat(day):
                 return named
-            ref = role_id
-        for rid in dict.fromkeys(r for r in (ref, p.role.handover, p.role_id) if r is not None):
+        for rid in taker_roles(self.sc, p.role_id, ref):
             taker = self._fewest_open(rid, p, day)
             if taker is not None:
                 return taker
