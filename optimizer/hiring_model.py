@@ -60,6 +60,7 @@ from optimizer.rates import Rates, rates
 from optimizer.team import Unit, sizing_units
 from sim.rules.deals import lead_segments, margin_share
 from sim.rules.service import desks
+from sim.rules.staffing import days_of_month, handovers, seat_month
 from sim.scenario import Scenario
 
 Calendar = Mapping[tuple[str, int], int]  # (role, hire month) -> people hired
@@ -241,8 +242,10 @@ def _lag_work(hm: HiringModel) -> None:
     later ones, per working day of the month they fall in. Dials stay where they are made.
     """
     days = [m.days for m in hm.hr.months]
+    handed = _handed(hm)
     for t0, model in enumerate(hm.months):
         segment = {var: sid for (_, sid), var in model.deals.items()}
+        owner = {var: uid for (uid, _), var in model.deals.items()}
         for uid, load in model.load.items():
             for act, (terms, const) in list(load.items()):
                 moved = {v: c for v, c in terms.items() if v in segment}
@@ -250,13 +253,61 @@ def _lag_work(hm: HiringModel) -> None:
                     del terms[var]
                 for var, coef in moved.items():
                     work = hm.hr.kernels[segment[var]].work[t0]
+                    away = handed.get(uid, []) if owner[var] == uid else []
                     for t in range(t0, len(days)):
-                        if work[t] > 0:
-                            later = hm.months[t].load[uid]
-                            acts, c = later.get(act, ({}, 0.0))
-                            _add(acts, var, coef * work[t] * days[t0] / days[t])
-                            later[act] = (acts, c)
+                        if work[t] <= 0:
+                            continue
+                        minutes = coef * work[t] * days[t0] / days[t]
+                        for taker, share in away:
+                            _put_later(hm.months[t].load[taker], act, var, minutes * share[t0][t])
+                        if away:
+                            minutes *= 1.0 - sum(share[t0][t] for _, share in away)
+                        later = hm.months[t].load[uid]
+                        acts, c = later.get(act, ({}, 0.0))
+                        _add(acts, var, minutes)
+                        later[act] = (acts, c)
                 load[act] = (terms, const)
+
+
+def _put_later(
+    load: dict[str, tuple[Terms, float]], act: str, var: pulp.LpVariable, x: float
+) -> None:
+    if x > 0:
+        acts, c = load.get(act, ({}, 0.0))
+        _add(acts, var, x)
+        load[act] = (acts, c)
+
+
+def _handed(hm: HiringModel) -> dict[str, list[tuple[str, list[list[float]]]]]:
+    """Role -> (taker role, share[t0][t]): a leaver's in-flight work another role takes.
+
+    Issue 12, stage S7: a planned leaver's open deals pass to the role of
+    ``sim.rules.staffing.handovers`` (the simulator: ``sim.model.handover``), so that
+    role's capacity takes the work of those deals after the leave. The leaver made a
+    share of the role's leads of month t0, their days in seat over the role's seats that
+    month (at the calendar the round is evaluated at); of that work, what falls after
+    the last day moves: all of a later month's, the share of the leave month's working
+    days after it. A role with no such leaver is not in the map, so its rows are as
+    before.
+    """
+    sc = hm.scenario
+    months = range(len(hm.months))
+    found: dict[str, list[tuple[str, list[list[float]]]]] = {}
+    for h in handovers(sc):
+        if h.taker not in hm.months[0].load:
+            continue
+        after = []
+        for t in months:
+            span = days_of_month(sc, t)
+            after.append(sum(1 for d in span if d > h.last) / len(span))
+        share = [
+            [seat_month(sc, h.seat, t0)[0] / heads * after[t] if t >= t0 else 0.0 for t in months]
+            if (heads := hm.months[t0].team.get(h.role, 0)) > 0
+            else [0.0] * len(months)
+            for t0 in months
+        ]
+        found.setdefault(h.role, []).append((h.taker, share))
+    return found
 
 
 def _seats(hm: HiringModel, relax: frozenset[str], *, unlimited: bool) -> None:

@@ -69,6 +69,9 @@ class CallDayRecord(NamedTuple):
     # Call-backs of earlier conversations made that day; they are counted in
     # ``conversations`` (and their bookings in ``leads``) but not in dials or connects.
     callbacks: int = 0
+    # Call-backs a leaver's successor could not make (they do not dial the channel),
+    # dropped at the handover: the leaver's row on their first day out of seat.
+    callbacks_lost: int = 0
 
 
 class FunnelRecord(NamedTuple):

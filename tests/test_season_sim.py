@@ -9,9 +9,8 @@ simulator draws exactly what it drew before.
 
 The cases are the tiny scenario of ``model_helpers`` moved to a horizon that starts on
 Tuesday 1 June 2027 (Monday to Friday: 22 working days in each of June, July and August
-2027), with the factors set on the typed model: the file gate still refuses factors other
-than 1 until the optimiser plays them too (stage S10,
-``sim.scenario.consistency._not_played_yet``). Counts are of seeded runs; each
+2027), with the factors set on the typed model (the file gate refused factors other than
+1 until the optimiser played them too, stage S10). Counts are of seeded runs; each
 tolerance is four standard deviations of the count's sampling law, stated next to it.
 """
 

@@ -1,11 +1,9 @@
 """A role's staffing fields (issue 12, stage S1): their checks, the person-id rule, defaults.
 
-Both engines play staff dates, joiners and attrition without a vacancy (stage S10);
-a vacancy's time to fill, a named successor and handover to a role are not played yet,
-so a scenario using them is refused with a "not played yet" line naming the stage,
-beside the field's own problems;
-the checks' messages are asserted through the loader (file, path, line, exact text)
-with that line set aside. Messages: docs/dev/hiring_plan.md, section 2.1.
+Both engines play every staffing field (staff dates, joiners and attrition: stage S10;
+a vacancy's time to fill: S6; a named successor and handover to a role: S7), so none
+is refused for being unplayed; the checks' messages are asserted through the loader
+(file, path, line, exact text). Messages: docs/dev/hiring_plan.md, section 2.1.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from sim.errors import Problem, ScenarioError, dotted
 from sim.rules import rule_warnings
 from sim.rules.staffing import fill_days, person_ids, seats
 from sim.scenario import Scenario, parse_scenario
-from sim.scenario.consistency import NOT_PLAYED_YET
 from sim.scenario.team import Attrition, Joiner, StaffMember
 from teamsim.cli import app
 from tests.scenario_texts import BASE
@@ -224,7 +221,7 @@ def test_each_staffing_problem_names_file_line_field_and_what_to_do(
     lines: str, path: str, message: str, needle: str
 ) -> None:
     text = with_seller(lines)
-    found = [p for p in problems_of(text) if not p.message.startswith(NOT_PLAYED_YET)]
+    found = problems_of(text)
     assert [(dotted(p.path), p.message) for p in found] == [(path, message)]
     assert found[0].source == "bad.yaml"
     assert found[0].line == line_of(text, needle), str(found[0])
@@ -238,33 +235,16 @@ def test_a_ramp_of_24_months_is_accepted() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lines", "path", "stage"),
-    [
-        ("    handover: seller\n", "roles.seller.handover", "S7: a leaver's deals to another role"),
-        (
-            "    staff:\n      - {leaves: 2027-03-31, successor: seller}\n",
-            "roles.seller.staff.0.successor",
-            "S7: a named successor",
-        ),
-    ],
-    ids=["handover", "successor"],
-)
-def test_fields_the_engines_do_not_play_yet_are_refused(lines: str, path: str, stage: str) -> None:
-    found = problems_of(with_seller(lines))
-    assert [(dotted(p.path), p.message) for p in found] == [
-        (path, f"not played yet by this version (issue 12, stage {stage})")
-    ]
-
-
-@pytest.mark.parametrize(
     "lines",
     [
         "    joiners:\n      - start: 2027-02-01\n",
         "    staff:\n      - start: 2026-05-01\n      - {start: 2026-11-02, leaves: 2027-06-30}\n",
         "    staff:\n      - persona: slow\n",
         "    attrition: {leavers_per_year: 1, time_to_fill_days: 30}\n",
+        "    handover: seller\n",
+        "    staff:\n      - {leaves: 2027-03-31, successor: seller}\n",
     ],
-    ids=["joiners", "staff_dates_and_leaver", "persona_pin", "vacancy"],
+    ids=["joiners", "staff_dates_and_leaver", "persona_pin", "vacancy", "handover", "successor"],
 )
 def test_fields_both_engines_play_are_accepted(lines: str) -> None:
     parse_scenario(with_seller(lines), "ok.yaml")
@@ -407,15 +387,8 @@ def test_set_of_the_legacy_attrition_still_works(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_cli_names_the_field_not_played_yet(tmp_path: Path) -> None:
-    bad = tmp_path / "handover.yaml"
-    text = with_seller("    handover: seller\n")
-    bad.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(bad)])
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
-    line = line_of(text, "    handover: seller")
-    assert (
-        f"{bad}:{line}: roles.seller.handover: not played yet by this "
-        "version (issue 12, stage S7: a leaver's deals to another role)"
-    ) in " ".join(result.output.split())
+def test_cli_validates_a_handover(tmp_path: Path) -> None:
+    ok = tmp_path / "handover.yaml"
+    ok.write_text(with_seller("    handover: seller\n"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(ok)])
+    assert result.exit_code == 0, result.output

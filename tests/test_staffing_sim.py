@@ -4,8 +4,8 @@ docs/dev/hiring_plan.md, section 4: one person per seat of ``sim.rules.staffing.
 nobody works before joining or after leaving; a leaver's open deals pass to a peer of
 the role; the ramp counts from the seat's tenure start. The scenarios are the tiny one
 of ``model_helpers`` (one seller, a Monday 11 January 2027 start, Monday to Friday, no
-absence), with the staffing fields set on the typed model (the file gate still refuses
-them until the optimiser plays them too: ``sim.scenario.consistency._not_played_yet``).
+absence), with the staffing fields set on the typed model (the file gate refused them
+until the optimiser played them too, stage S10).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ Days are working-day indices (negative before the horizon). A leave on day ``e``
 leaver's first day out; the replacement starts on ``e + v`` (``v`` a whole number of days
 drawn so that its mean is ``fill_days``). With ``v = 0`` the replacement starts the same
 day and the seat keeps its open deals; with ``v > 0`` the seat is out of seat from ``e``
-and its deals pass to a peer (``sim.model.worker.hand_over``).
+and its deals pass to a successor (``sim.model.handover.hand_over``).
 """
 
 from __future__ import annotations

@@ -81,7 +81,11 @@ class Deal:
         w.out.deals.append(self.record(t, outcome, value))
 
     def pass_to(self, owner: Person) -> None:
-        """Give the open deal to a new owner (a leaver's peer): their stage work from now."""
+        """Give the open deal to a new owner (a leaver's successor): their work from now.
+
+        The deal's ramp share (``productivity``) and persona multiplier stay as drawn when
+        it began.
+        """
         self.owner.open_deals -= 1
         self.owner = owner
         owner.open_deals += 1
@@ -264,8 +268,8 @@ def _win(w: World, deal: Deal) -> None:
 def _repeat(w: World, deal: Deal, start: float) -> Generator[Any, Any, None]:
     yield w.env.timeout(start - w.env.now)
     owner, day = deal.owner, w.day_for(start)
-    if not owner.in_seat(day):  # the seller has left: the client comes back to a peer
-        owner = w.peer(owner, day) or owner
+    if not owner.in_seat(day):  # the seller has left: the client comes back to a successor
+        owner = w.successor(owner, day) or owner
     lead = draws(w, (*deal.keys, REPEAT_KEY))
     create_deal(
         w, owner, lead, channel=deal.channel, t=start, segment=deal.segment_id, repeat_of=deal

@@ -173,17 +173,43 @@ def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> 
     due = w.clock.after_days(t, days)
     if due == NEVER:
         return
-
-    def on_done(q: Person, t_done: float) -> None:
-        row = dialer.counts[k]
-        row[CONVERSATIONS] += 1
-        row[CALLBACKS] += 1
-        if lead:
-            row[LEADS] += 1
-            new_lead(w, q, dialer.channels[k], t_done)
-        elif again:
-            row[FOLLOW_UPS] += 1
-            schedule_callback(w, q, dialer=dialer, k=k, t=t_done)
-
+    on_done = CallBack(w, dialer, k, lead=lead, again=again)
     task = Task(CALLS, minutes, due, splittable=False, on_done=on_done)
     w.give_followup(p, due, task, since=t)
+
+
+@dataclass(eq=False, slots=True)
+class CallBack:
+    """What a call-back does when made: its tallies, the lead it books, the next call-back.
+
+    The call-back's draws come from the dialer that first reached the client (``dialer``,
+    channel index ``k``), whoever makes it; its tallies go to the maker's dialer, which
+    differs after a handover (``sim.model.handover``: a successor who dials the channel).
+    """
+
+    w: World
+    dialer: Dialer
+    k: int
+    lead: bool
+    again: bool
+
+    @property
+    def channel(self) -> str:
+        """The channel the client was first reached on."""
+        return self.dialer.channels[self.k]
+
+    def __call__(self, q: Person, t_done: float) -> None:
+        """Tally the call-back at its maker ``q`` and book what it brought."""
+        mine = q.calls
+        k = self.k
+        if mine is not None and mine is not self.dialer:
+            k = mine.channels.index(self.channel)
+        row = (mine or self.dialer).counts[k]
+        row[CONVERSATIONS] += 1
+        row[CALLBACKS] += 1
+        if self.lead:
+            row[LEADS] += 1
+            new_lead(self.w, q, self.channel, t_done)
+        elif self.again:
+            row[FOLLOW_UPS] += 1
+            schedule_callback(self.w, q, dialer=self.dialer, k=self.k, t=t_done)

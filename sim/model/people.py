@@ -85,6 +85,9 @@ class Person:
     spells: list[tuple[int, int]] = field(default_factory=list)
     joined_day: int = -1  # a planned joiner's first day in seat in the horizon, else -1
     left_day: int = -1  # a planned leaver's last day in seat in the horizon, else -1
+    # Who takes over the person's open deals on leaving: a person or role id, None for
+    # the role's handover (World.successor).
+    successor: str | None = None
     manager: Person | None = None
     reports: list[Person] = field(default_factory=list)
     duties: list[tuple[str, float]] = field(default_factory=list)  # activity, minutes a day
@@ -219,6 +222,7 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
                 hires=_tenure_starts(sc, seat, [back for _, back in left]),
                 month_days=month,
                 spells=_spells(sc, seat, left),
+                successor=seat.successor,
             )
             person.joined_day, person.left_day = _planned_moves(
                 sc, seat, joiner=i >= role.headcount.current

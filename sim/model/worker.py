@@ -18,10 +18,10 @@ from typing import Any
 
 import simpy
 
-from sim.model.agenda import book
 from sim.model.calls import draw_plan, return_unused, tally_day
 from sim.model.clock import NEVER
 from sim.model.dialing import call_run, dials_today, quota
+from sim.model.handover import hand_over
 from sim.model.people import Person, State
 from sim.model.tasks import Task
 from sim.model.world import World
@@ -104,8 +104,8 @@ def _out_of_seat(w: World, p: Person, d: int) -> None:
     """A day out of seat (before joining, after leaving): no time use, no absence.
 
     On the first day after a spell in seat the person's open deals and queued work pass
-    to a peer (:func:`hand_over`); approvals queued at them go to their deputy, as on a
-    day away (work moves or waits: DOMAIN.md).
+    to their successor (:func:`sim.model.handover.hand_over`); approvals queued at them
+    go to their deputy, as on a day away (work moves or waits: DOMAIN.md).
     """
     if d > 0 and p.in_seat(d - 1):
         hand_over(w, p, d)
@@ -115,32 +115,6 @@ def _out_of_seat(w: World, p: Person, d: int) -> None:
             deputy.approvals.extend(p.approvals)
             p.approvals.clear()
             w.wake(deputy)
-
-
-def hand_over(w: World, p: Person, d: int) -> None:
-    """Pass a leaver's open deals, follow-ups and meetings to a peer (``World.peer``).
-
-    Issue 12, stage S5's simple rule (docs/dev/hiring_plan.md, section 4.4): the role's
-    person at work that day with the fewest open deals. Each open deal changes owner
-    (its ramp share stays as drawn when it began); queued follow-ups keep their due time
-    and meetings are booked again in the peer's agenda from their booked start (one no
-    day can hold is never held, and its deal stays open). With nobody in seat the work
-    waits with the leaver. Named successors, call-backs, support and fixed duties move
-    in stage S7.
-    """
-    peer = w.peer(p, d)
-    if peer is None:
-        return
-    for deal in list(w.open_deals.values()):
-        if deal.owner is p:
-            deal.pass_to(peer)
-    queued, p.followups = p.followups, []
-    for due, since, _, task in sorted(queued, key=lambda e: e[:3]):
-        w.give_followup(peer, due, task, since=since)
-    meetings, p.agenda = p.agenda, []
-    p.booked.clear()
-    for start, _, task in sorted(meetings, key=lambda e: e[:2]):
-        book(w, peer, start, task)
 
 
 def _start_day(w: World, p: Person, d: int) -> None:

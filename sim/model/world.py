@@ -15,6 +15,7 @@ from sim.model.tasks import Task
 from sim.rules.activities import TimeUse
 from sim.rules.duties import event_minutes, nearest_approver
 from sim.rules.season import SeasonKind, day_factors
+from sim.rules.staffing import taker_roles
 from sim.scenario import Level, Scenario
 from sim.scenario.work import Activity, DutyScale
 
@@ -136,15 +137,35 @@ class World:
                 return q
         return None
 
-    def peer(self, p: Person, day: int) -> Person | None:
-        """Who takes over a leaver's open deals on ``day``: a peer of the same role.
+    def successor(self, p: Person, day: int) -> Person | None:
+        """Who takes over a leaver's open deals on ``day`` (the first day out of seat).
 
-        The role's person at work that day with the fewest open deals, ties to the
-        lowest index; else one in seat (away that day) by the same rule; None with
-        nobody else in seat (issue 12, stage S5: docs/dev/hiring_plan.md, section 4.4).
+        The one rule of a handover (docs/dev/hiring_plan.md, section 4.4): the person's
+        named ``successor`` when in seat that day, else the first role of
+        ``sim.rules.staffing.taker_roles`` (the named person's role or the named role,
+        the role's ``handover``, the role itself) with someone in seat: its person at
+        work that day with the fewest open deals, ties to the lowest index, else one in
+        seat (away that day) by the same rule. None with nobody in seat.
         """
-        peers = [q for q in self.by_role.get(p.role_id, []) if q is not p and q.in_seat(day)]
-        here = [q for q in peers if day not in q.absent] or peers
+        ref = p.successor
+        if ref is not None and "." in ref:
+            mates = self.by_role.get(ref.rpartition(".")[0], [])
+            named = next((q for q in mates if q.pid == ref), None)
+            if named is not None and named is not p and named.in_seat(day):
+                return named
+        for rid in taker_roles(self.sc, p.role_id, ref):
+            taker = self._fewest_open(rid, p, day)
+            if taker is not None:
+                return taker
+        return None
+
+    def _fewest_open(self, role_id: str, p: Person, day: int) -> Person | None:
+        """The role's person (not ``p``) at work on ``day`` with the fewest open deals.
+
+        Ties to the lowest index; with nobody at work, one in seat by the same rule.
+        """
+        seated = [q for q in self.by_role.get(role_id, []) if q is not p and q.in_seat(day)]
+        here = [q for q in seated if day not in q.absent] or seated
         return min(here, key=lambda q: (q.open_deals, q.index), default=None)
 
     def approver(self, owner: Person, level: Level) -> Person:

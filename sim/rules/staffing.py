@@ -130,6 +130,43 @@ def find_seat(sc: Scenario, person: str) -> Seat | None:
     return next((s for s in seats(sc, role_id) if s.person == person), None)
 
 
+def taker_roles(sc: Scenario, role_id: str, successor: str | None) -> tuple[str, ...]:
+    """The roles searched, in order, for who takes over a leaver's open deals.
+
+    Issue 12, stage S7 (docs/dev/hiring_plan.md, section 4.4): the named successor's role
+    (a person id's role, or the role id named), then the role's ``handover``, then the
+    role itself, each once. The simulator (``sim.model.world.World.successor``) first
+    tries a named person in seat that day, then the first of these roles with someone in
+    seat; the optimiser expects the first.
+    """
+    named = successor.rpartition(".")[0] if successor and "." in successor else successor
+    return tuple(dict.fromkeys(r for r in (named, sc.roles[role_id].handover, role_id) if r))
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A planned leaver in the horizon whose open deals another role is to take over."""
+
+    role: str  # the leaver's role
+    seat: Seat
+    taker: str  # the role expected to take over (the first of :func:`taker_roles`)
+    last: int  # working-day index of the leaver's last day in seat
+
+
+def handovers(sc: Scenario) -> list[Handover]:
+    """Planned leavers (staff and joiners) whose deals go to another role, in role order."""
+    found = []
+    for rid in sc.roles:
+        for seat in seats(sc, rid):
+            _, last = _window(sc, seat)
+            if last is None or not 0 <= last < sc.calendar.horizon_days - 1:
+                continue
+            taker = taker_roles(sc, rid, seat.successor)[0]
+            if taker != rid:
+                found.append(Handover(rid, seat, taker, last))
+    return found
+
+
 def fill_days(sc: Scenario, role_id: str) -> float:
     """Working days a seat left by a leaver stays empty (0 without attrition).
 

@@ -43,7 +43,6 @@ def check_all(sc: Scenario) -> list[Problem]:
         _arriving_leads_owned,
         _staffing,
         _seasonal_connect_within_one,
-        _not_played_yet,
     )
     return [problem for check in checks for problem in check(sc)]
 
@@ -558,33 +557,4 @@ def _seasonal_connect_within_one(sc: Scenario) -> Iterator[Problem]:
                 path if len(factors) == 1 else (*path, index),
                 f"channels.{cid}.connect_rate {rate!r} x {dotted(path)} ({month}) {most!r} "
                 f"= {rate * most:.6g} exceeds 1",
-            )
-
-
-# What the engines do not play yet (issue 12 is built in stages; docs/dev/hiring_plan.md,
-# section 10): a scenario using these fields must not run as if they were absent. Each
-# later stage deletes the entries it plays; the message names the stage that will.
-NOT_PLAYED_YET = "not played yet by this version"
-
-
-def not_played_yet(stage: str, what: str) -> str:
-    """The gate's message for a field that stage ``stage`` of issue 12 will play."""
-    return f"{NOT_PLAYED_YET} (issue 12, stage {stage}: {what})"
-
-
-def _not_played_yet(sc: Scenario) -> Iterator[Problem]:
-    # Played by both engines (stage S10): staff start and leaving dates, persona pins,
-    # joiners, leavers, random leavers and their vacancies (sim.rules.staffing, stage S6),
-    # seasonal factors (sim.rules.season). A leaver's deals pass to a peer of the role
-    # (stage S5's rule); a named successor or another role's handover waits for stage S7.
-    for rid, role in sc.roles.items():
-        path = ("roles", rid)
-        for i, member in enumerate(role.staff):
-            if member.successor is not None:
-                yield Problem(
-                    (*path, "staff", i, "successor"), not_played_yet("S7", "a named successor")
-                )
-        if role.handover is not None:
-            yield Problem(
-                (*path, "handover"), not_played_yet("S7", "a leaver's deals to another role")
             )

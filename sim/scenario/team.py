@@ -149,9 +149,11 @@ class StaffMember(Frozen):
     successor: PersonOrRole | None = Field(
         None,
         description=(
-            "Who takes over this person's open deals on leaving: a person id "
-            "(client_manager.03) or a role id (whoever of it is in seat). Default: the "
-            "role's handover."
+            "Who takes over this person's open deals, queued work, booked meetings and "
+            "call-backs (those of channels they dial) on leaving: a person id "
+            "(client_manager.03; when not in seat that day, their role) or a role id (its "
+            "person at work with the fewest open deals). Deals keep the ramp share they "
+            "began at. Default: the role's handover."
         ),
     )
     persona: Identifier | None = Field(
@@ -273,8 +275,8 @@ class Role(Frozen):
     handover: Identifier | None = Field(
         None,
         description=(
-            "Role id whose person in seat takes a leaver's open deals when no successor is "
-            "named. Default: the role itself."
+            "Role id whose person at work with the fewest open deals takes a leaver's open "
+            "deals and queued work when no successor is named. Default: the role itself."
         ),
     )
     travel_min: Distribution | None = Field(
