@@ -211,6 +211,15 @@ def leavers_per_year(role: Role, headcount: float) -> float:
         return attrition.leavers_per_year
     if attrition is not None and attrition.rate_per_year is not None:
         return attrition.rate_per_year * headcount
+    return legacy_leavers_per_year(role)
+
+
+def legacy_leavers_per_year(role: Role) -> float:
+    """The older files' ``ramp.new_hires_per_year`` (0 when not given).
+
+    Validation refuses a count here beside ``attrition`` (two homes of one rate); a 0 is
+    what every scenario dumped and validated again carries, so it is no second home.
+    """
     return role.ramp.new_hires_per_year if role.ramp is not None else 0.0
 
 

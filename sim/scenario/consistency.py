@@ -381,7 +381,7 @@ def _staffing(sc: Scenario) -> Iterator[Problem]:
                 )
             # A count, not the field's presence: a scenario dumped and validated again
             # (apply_plan, the verify loop's copies) sets every field, 0 included.
-            if role.ramp is not None and role.ramp.new_hires_per_year > 0:
+            if staffing.legacy_leavers_per_year(role) > 0:
                 yield Problem(
                     (*path, "ramp", "new_hires_per_year"),
                     "attrition is given: drop ramp.new_hires_per_year (older files' name "
