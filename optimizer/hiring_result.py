@@ -99,7 +99,10 @@ class MonthLine:
     """One month of the horizon under a calendar.
 
     ``plan`` and ``attainment`` are None for a month that is not counted (the lead-in);
-    ``margin`` None when no segment states ``gross_margin``.
+    ``margin`` None when no segment states ``gross_margin``. ``plan`` is the scenario's
+    (``Scenario.plan_target``); ``sized_for`` the plan the calendar was sized for when the
+    verify loop raised it by a margin (None otherwise), so that a head reads the plan as
+    theirs and the margin apart (issue 11's rule for plain plan's header).
     """
 
     index: int
@@ -109,6 +112,7 @@ class MonthLine:
     revenue: float
     margin: float | None
     cost: float
+    sized_for: float | None = None
 
     @property
     def attainment(self) -> float | None:
@@ -124,6 +128,7 @@ class MonthLine:
             "label": self.label,
             "counted": self.counted,
             "plan": _num(self.plan),
+            "sized_for": _num(self.sized_for),
             "expected_revenue": _num(self.revenue),
             "expected_margin": _num(self.margin),
             "expected_attainment": _num(self.attainment),

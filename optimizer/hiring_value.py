@@ -328,18 +328,25 @@ def money(terms: dict[pulp.LpVariable, float]) -> float:
 def month_lines(hm: HiringModel) -> tuple[MonthLine, ...]:
     """Each month of a solved hiring model: plan, revenue, margin, cost."""
     margins = _has_margin(hm.scenario)
+    plans = {m.index: hm.scenario.plan_target(m.index) for m in hm.hr.months if m.counted}
     return tuple(
         MonthLine(
             index=m.index,
             label=m.label,
             counted=m.counted,
-            plan=m.target if m.counted else None,
+            plan=plans.get(m.index),
+            sized_for=_raised(m.target, plans[m.index]) if m.counted else None,
             revenue=money(hm.revenue.get(m.index, {})),
             margin=money(hm.margin.get(m.index, {})) if margins else None,
             cost=money(hm.cost.get(m.index, {})),
         )
         for m in hm.hr.months
     )
+
+
+def _raised(target: float, plan: float) -> float | None:
+    """The month's row target when the verify loop raised it above the plan, else None."""
+    return target if abs(target - plan) > 1e-9 * max(1.0, abs(plan)) else None
 
 
 def role_months(hm: HiringModel, cal: Calendar) -> tuple[RoleMonthLine, ...]:

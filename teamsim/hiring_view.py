@@ -157,9 +157,13 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
         got[1] += float(row.get("ramping") or 0.0)
         got[2] += float(row.get("hires") or 0)
     verified = {} if check is None else {int(r["month"]): r for r in _records(check.months)}
+    # A plan the verify loop raised stands apart from the plan (issue 11): "sized for".
+    raised = any(m.get("sized_for") is not None for m in months)
     money = [m["plan"] for m in months] + [m["expected_revenue"] for m in months]
+    money += [m.get("sized_for") for m in months if m.get("sized_for") is not None]
     one = money_scale(money, loc)
-    heads = ["plan", "expected revenue", "attainment", "cost", "seats", "ramping", "hires"]
+    heads = ["plan", *(["sized for"] if raised else []), "expected revenue", "attainment"]
+    heads += ["cost", "seats", "ramping", "hires"]
     if check is not None:
         heads += ["simulated revenue", "P10-P90", "P(month met) (95 % interval)"]
     grid = Grid(title="Month by month", key="month", columns={h: [] for h in heads})
@@ -167,8 +171,10 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
     for m, cost in zip(months, costs, strict=True):
         index = int(m["month"])
         seat, ramping, hires = seats.get(index, [0.0, 0.0, 0.0])
+        sized = m.get("sized_for")
         cells = [
             format_money(m["plan"], cur, loc, scale=one) if m["counted"] else "lead-in",
+            *([format_money(sized, cur, loc, scale=one) if sized else ""] if raised else []),
             format_money(m["expected_revenue"], cur, loc, scale=one),
             format_percent(m["expected_attainment"]) if m["counted"] else "",
             cost,
@@ -194,6 +200,12 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
         "lead-in: a month the plan does not count (warm-up, or partly outside the "
         "horizon), where hires start and leads are made; seats and ramping: people in "
         "seat and those still ramping, all roles, means over the month's working days"
+        + (
+            "; sized for: the plan raised by the verify loop's margin for the spread "
+            "(attainment is against the plan)"
+            if raised
+            else ""
+        )
         + (
             f"; P(month met): the share of replications whose month meets its plan, "
             f"asked: {format_percent(check.confidence)}"

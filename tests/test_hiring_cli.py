@@ -15,9 +15,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from optimizer import plan_hiring
 from teamsim.cli import app
+from teamsim.hiring_view import render_hiring
+from teamsim.io import load_scenario
 from teamsim.store import Store
 
 runner = CliRunner()
@@ -28,6 +32,7 @@ HIRES = [
     "--set",
     "calendar.horizon_days=120",
 ]
+MONTHS = ("2027-03", "2027-04")
 FIRST = "hire 2 client managers to start by 11 January 2027"
 SECOND = "hire 3 client managers to start by 1 February 2027"
 # Plain `plan --json`'s keys (main at 78b4030): --hiring must leave them as they are.
@@ -237,3 +242,24 @@ def test_verify_adds_the_months_chances_and_is_stored(scenario: Path) -> None:
     shown = runner.invoke(app, ["runs", "show", data["run_id"], "--store", str(store)], env=WIDE)
     assert shown.exit_code == 0, shown.output
     assert "P(month met)" in shown.output and "hiring plan" in shown.output
+
+
+def test_a_raised_plan_stands_apart_as_sized_for() -> None:
+    # The verify loop raises a month's plan by a margin; the month still reads the
+    # scenario's plan, with the raised one as "sized for" and attainment against the plan
+    # (issue 11's rule: the plan is the head's, the margin apart). March is month 2.
+    sc = load_scenario(Path("scenarios/retail_bank.yaml"), HIRES[1::2])
+    hired = plan_hiring(sc, margins={2: 1.2}, appraise=False)
+    march, april = (next(m for m in hired.month_lines if m.label == x) for x in MONTHS)
+    assert march.plan == april.plan == 30_000_000.0
+    assert march.sized_for == pytest.approx(36_000_000.0) and april.sized_for is None
+    assert march.revenue >= 36_000_000.0 * (1 - 1e-6)
+    assert march.attainment == pytest.approx(march.revenue / 30_000_000.0)
+    assert hired.to_dict()["months"][2]["sized_for"] == pytest.approx(36_000_000.0)
+    console = Console(width=200, record=True)
+    console.print(render_hiring(hired.to_dict(), sc))
+    rows = _plain(console.export_text()).splitlines()
+    assert any("sized for" in r for r in rows)
+    # plan, then sized for, then expected revenue, attainment against the plan.
+    march_row = ["2027-03", "RUB", "30.0M", "RUB", "36.0M", "RUB", "36.0M", "120.0", "%"]
+    assert march_row in [r.replace("│", " ").split()[:9] for r in rows], rows

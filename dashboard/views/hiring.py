@@ -188,14 +188,19 @@ def months_table(
     people = role_months.groupby("month")[["seats", "productive", "ramping", "hires"]].sum()
     rows = _records(months)
     plans = format_money_column([_num(r["plan"]) for r in rows], cur, loc)
+    # The plan the verify loop raised by its margin, apart from the plan (issue 11).
+    raised = [_num(r.get("sized_for")) for r in rows]
+    sized = format_money_column(raised, cur, loc)
     revenue = format_money_column([float(r["expected_revenue"]) for r in rows], cur, loc)
     costs = format_money_column([float(r["cost"]) for r in rows], cur, loc)
     shown = []
-    for r, p, rev, cost in zip(rows, plans, revenue, costs, strict=True):
+    for r, p, up, rev, cost in zip(rows, plans, sized, revenue, costs, strict=True):
         seat = people.loc[int(r["month"])] if int(r["month"]) in people.index else None
         shown.append({
             "month": str(r["label"]),
             "plan": p if bool(r["counted"]) else "lead-in",
+            **({"sized for": up if _num(r.get("sized_for")) else ""}
+               if any(x for x in raised) else {}),
             "expected revenue": rev,
             "attainment": format_percent(_num(r["expected_attainment"]))
             if bool(r["counted"]) else "",
