@@ -315,8 +315,11 @@ def _difference(
     y = b.kpi_replications[column].to_numpy(dtype=float)
     if share:
         # 0/1 outcomes (plan met or not): a t interval can leave [-1, 1] or collapse to a
-        # point on a few replications; Newcombe's score interval cannot.
-        return (*_newcombe(x[np.isfinite(x)], y[np.isfinite(y)], confidence), _pairs(a, b))
+        # point on a few replications; Newcombe's score intervals cannot. Paired by
+        # replication when the runs share their seed, as the other KPIs are.
+        if _pairs(a, b):
+            return (*_newcombe_paired(x, y, confidence), True)
+        return (*_newcombe(x[np.isfinite(x)], y[np.isfinite(y)], confidence), False)
     if _pairs(a, b):
         s = spread((y - x).tolist(), confidence)
         return s.mean, s.ci_low, s.ci_high, True
@@ -339,6 +342,39 @@ def _newcombe(x: np.ndarray, y: np.ndarray, confidence: float) -> tuple[float, f
         diff - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
         diff + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
     )
+
+
+def _newcombe_paired(x: np.ndarray, y: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """Difference of two paired proportions (y - x), Newcombe's paired score interval.
+
+    ``x`` and ``y``: one value in [0, 1] per replication, the same replications in the
+    same order (the runs share their seed). Source: R. G. Newcombe (1998), "Improved
+    confidence intervals for the difference between binomial proportions based on
+    paired data", Statistics in Medicine 17, 2635-2650, method 10: the two Wilson
+    intervals joined with the phi correlation of the 2 x 2 table of pairs. A share of
+    months met counts as that share of a success (``sim.stats.wilson_interval``); its
+    table cells are the sums of x y, x (1 - y), (1 - x) y and (1 - x)(1 - y). With phi 0
+    (runs no more alike than chance) it is the unpaired interval (:func:`_newcombe`).
+    """
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    n = len(x)
+    if not n:
+        return math.nan, math.nan, math.nan
+    both, x_only = float((x * y).sum()), float((x * (1 - y)).sum())
+    y_only, neither = float(((1 - x) * y).sum()), float(((1 - x) * (1 - y)).sum())
+    p1, p2 = float(y.mean()), float(x.mean())
+    l1, u1 = wilson_interval(float(y.sum()), n, confidence)
+    l2, u2 = wilson_interval(float(x.sum()), n, confidence)
+    margins = (both + x_only) * (y_only + neither) * (both + y_only) * (x_only + neither)
+    # phi's numerator as Newcombe corrects it: less n/2 when positive, 0 below that.
+    cross = both * neither - x_only * y_only
+    cross = cross - n / 2 if cross > n / 2 else min(cross, 0.0)
+    phi = cross / math.sqrt(margins) if margins > 0 else 0.0
+    down = (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2
+    up = (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2
+    diff = p1 - p2
+    return diff, diff - math.sqrt(max(down, 0.0)), diff + math.sqrt(max(up, 0.0))
 
 
 def _welch(x: np.ndarray, y: np.ndarray, confidence: float) -> tuple[float, float, float]:

@@ -112,3 +112,29 @@ def test_difference_of_proportions_stays_within_plus_minus_one() -> None:
     # Unbounded KPIs keep their t interval: the revenue difference is 0 with no spread.
     revenue = compare([a, b]).table.set_index(["kpi", "side"]).loc[("revenue_per_month", "b")]
     assert (revenue["ci_low"], revenue["ci_high"]) == (0.0, 0.0)
+
+
+def test_plan_met_difference_is_paired_when_the_runs_share_their_seed() -> None:
+    # Identical runs meeting 5 plans of 10: Wilson (5 of 10) is 0.5 +- h, h = 0.263405
+    # (z 1.959964: z / (1 + z^2 / 10) x sqrt(0.025 + z^2 / 400)). Unpaired (Newcombe 1998a)
+    # the difference is 0 +- h sqrt(2); paired (Newcombe 1998b, method 10), phi's numerator
+    # 5 x 5 - 0 less n / 2 = 20 over sqrt(5^4) = 25: phi 0.8, so 0 +- h sqrt(2 - 1.6).
+    met = [1.0] * 5 + [0.0] * 5
+    h = 1.959964 / (1 + 1.959964**2 / 10) * math.sqrt(0.025 + 1.959964**2 / 400)
+    paired = compare([side("a", [1.0] * 10, met), side("b", [1.0] * 10, met)]).table
+    row = paired.set_index(["kpi", "side"]).loc[("plan_met", "b")]
+    assert bool(row["paired"]) and row["diff"] == 0.0
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((-h * 0.4**0.5, h * 0.4**0.5))
+    apart = compare([side("a", [1.0] * 10, met), side("b", [1.0] * 10, met, seed=2)]).table
+    row = apart.set_index(["kpi", "side"]).loc[("plan_met", "b")]
+    assert not bool(row["paired"])
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((-h * 2**0.5, h * 2**0.5))
+    # The trial's case: one replication of ten flips; pairing narrows the interval.
+    x = [1.0] * 8 + [0.0] * 2
+    y = [1.0] * 4 + [0.0] + [1.0] * 3 + [0.0] * 2
+    flips = compare([side("a", [1.0] * 10, x), side("b", [1.0] * 10, y)]).table
+    one = flips.set_index(["kpi", "side"]).loc[("plan_met", "b")]
+    wide = compare([side("a", [1.0] * 10, x), side("b", [1.0] * 10, y, seed=2)]).table
+    two = wide.set_index(["kpi", "side"]).loc[("plan_met", "b")]
+    assert one["diff"] == two["diff"] == pytest.approx(-0.1)
+    assert two["ci_low"] < one["ci_low"] < -0.1 < one["ci_high"] < two["ci_high"]
