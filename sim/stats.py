@@ -99,7 +99,11 @@ def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple
     share = successes / n
     centre = (share + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 (or n) successes the bound is exactly 0 (or 1); centre - half leaves a rounding
+    # error (2.8e-17) that an export would print.
+    low = 0.0 if successes <= 0 else max(0.0, centre - half)
+    high = 1.0 if successes >= n else min(1.0, centre + half)
+    return low, high
 
 
 @dataclass(frozen=True)

@@ -346,3 +346,13 @@ def test_a_desk_that_sells_nothing_has_no_sales_kpis() -> None:
     for name in ("revenue_per_month", "attainment", "plan_met", "deals_won_per_month"):
         assert kpis.loc[name, "n"] == 0
     assert kpis.loc["inbound_service_level", "n"] == 2
+
+
+def test_wilson_bounds_at_none_and_all_met_are_exact() -> None:
+    # centre - half at 0 successes is 2.8e-17 in floating point: an export printed it.
+    for n in (1, 7, 10, 40):
+        low, high = wilson_interval(0, n)
+        assert low == 0.0 and 0.0 < high < 1.0
+        low, high = wilson_interval(n, n)
+        assert high == 1.0 and 0.0 < low < 1.0
+    assert wilson_interval(0, 10)[1] == pytest.approx(1 - wilson_interval(10, 10)[0])

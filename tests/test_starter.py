@@ -102,6 +102,8 @@ def test_the_starter_explains_the_fields_new_users_found_unclear() -> None:
         "write 0.8 for 80 %",
         "YYYY-MM-DD",
         "docs/sources.md",
+        # A segment named in words: without a title reports write "Smb" (trial 11).
+        'title: Small business the name reports and charts use (else "Smb", from the id)',
     ):
         assert words in _one_line(text.replace("#", " ")), words
 

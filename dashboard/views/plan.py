@@ -25,7 +25,7 @@ from optimizer import (
     outcome_label,
     plan_card,
 )
-from sim import TeamsimError
+from sim import TeamsimError, counted
 from sim.scenario import Scenario
 from teamsim.format import (
     SERVICE_CAPTION,
@@ -360,7 +360,8 @@ def _card(card: PlanCard) -> None:
     )
     for rc in card.roles:
         st.markdown(
-            f"**{rc.title}**: {rc.people} people, {format_percent(rc.presence)} of days at work"
+            f"**{rc.title}**: {counted(rc.people, 'person')}, "
+            f"{format_percent(rc.presence)} of days at work"
         )
         ui.text_table(role_rows(card, rc.role))
     if card.quotas:

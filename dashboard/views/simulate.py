@@ -150,8 +150,9 @@ def show_results(
     shown = tables.kpi_table(kpis_frame, currency, scenario.money_locale,
                              dials=frames.get("dials_by_role"))  # fmt: skip
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.caption("Mean over replications; the middle 80 % of replications shows how much one "
-               "half-year can differ from another; the CI is how sure the mean is.")  # fmt: skip
+    st.caption("Mean over replications; the middle 80 % of replications (P10 to P90) shows "
+               "how much one run of the horizon can differ from another; the CI is how sure "
+               "the mean is.")  # fmt: skip
     show_attainment(scenario, frames, key=key)
     if "time_use" in frames:
         ui.chart(charts.time_use_by_level(frames["time_use"]),
