@@ -52,6 +52,8 @@ def test_card_arithmetic_closes_on_bundled_scenarios(name: str) -> None:
     card = plan_card(solved, sc)
     revenue = sum(x.per_month for x in card.lines if x.step == "revenue")
     assert revenue == pytest.approx(solved.revenue_per_month, rel=1e-6)
+    # Every role's revenue has its source: its segments' sum, or its share of all roles'.
+    assert all(x.op in ("+", "x") for x in card.lines if x.step == "revenue")
     for line in card.lines:
         if line.op:
             assert _closes(line) == pytest.approx(line.per_month, rel=1e-5, abs=1e-6), line
