@@ -349,13 +349,16 @@ def quota_rows(card: PlanCard) -> pd.DataFrame:
 
 def _quotas(card: PlanCard) -> Table:
     table = Table(title="Call quota: dials a day at work, per person", title_justify="left")
-    for col in ("role", PLANNED_DIALS, RECOMMENDED_QUOTA, TODAYS_QUOTA, "why"):
+    # The people the quota is for: the plan's team, which may differ from today's.
+    for col in ("role", "people", PLANNED_DIALS, RECOMMENDED_QUOTA, TODAYS_QUOTA, "why"):
         table.add_column(col, justify="left" if col in ("role", "why") else "right")
     titles = {rc.role: rc.title for rc in card.roles}  # the card's own titles, as above
+    people = {rc.role: rc.people for rc in card.roles}
     for q in card.quotas:
         why = _why(q)
         table.add_row(
             titles.get(q.role, q.role),
+            str(people.get(q.role, "")),
             f"{q.planned:.1f}",
             str(q.recommended),
             str(q.today),

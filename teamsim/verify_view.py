@@ -144,7 +144,10 @@ def dialling_quotas(quotas: pd.DataFrame) -> pd.DataFrame:
 
 
 def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
-    table = Table(title="Call quotas: dials a day at work, per person", title_justify="left")
+    table = Table(
+        title="Call quotas as the final team simulated them: dials a day at work, per person",
+        title_justify="left",
+    )
     cols = (
         "role",
         "people",

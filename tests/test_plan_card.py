@@ -211,6 +211,10 @@ def test_plan_json_and_terminal_show_the_card(tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert "Plan card, design month" in shown.stdout
     assert "Call quota: dials a day at work, per person" in shown.stdout
+    # The quota is for the plan's team: its people stand beside it (3 sellers by hand).
+    quotas = shown.stdout.partition("Call quota: dials a day at work, per person")[2]
+    quota_row = next(r for r in quotas.splitlines() if "34" in r and "│" in r)
+    assert quota_row.replace("│", " ").split()[1:5] == ["3", "33.3", "34", "30"], quota_row
 
 
 def _card_of(path: Path) -> PlanCard:
