@@ -174,9 +174,7 @@ def _calendar(
     # Every holiday the records show, before the last year too: the back-test places the
     # scenario over the whole period (calibrate.backtest.backtest_scenario).
     holidays = [] if records is None else quiet_weekdays(records, frozenset(range(5)))
-    horizon = max(
-        1, int(np.busday_count(start, last + dt.timedelta(days=1), holidays=holidays))
-    )
+    horizon = max(1, int(np.busday_count(start, last + dt.timedelta(days=1), holidays=holidays)))
     warmup = min(int(d.WARMUP_DAYS.value), horizon // 3)
     sources[("calendar", "start")] = f"records: the period {first} to {last} (its last year)"
     sources[("calendar", "horizon_days")] = f"records: working days from {start} to {last}"

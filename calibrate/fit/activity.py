@@ -183,7 +183,7 @@ def days_at_work(
     away = {}
     if team is not None and "days_away" in team:
         known = team.dropna(subset=["days_away"])
-        away = dict(zip(known["person"].astype(str), known["days_away"].astype(float)))
+        away = dict(zip(known["person"].astype(str), known["days_away"].astype(float), strict=True))
     dates = pd.to_datetime(acts["date"])
     span = dates.groupby(acts["person"]).agg(["min", "max", "nunique"])
     found: dict[str, float] = {}
