@@ -41,7 +41,7 @@ def quiet_weekdays(records: Records, weekdays: frozenset[int]) -> list[dt.date]:
     loggers = acts.groupby(dates)["person"].nunique()
     if loggers.empty or float(loggers.median()) < MIN_PEOPLE:
         return []
-    busy = {d.date() for d in pd.to_datetime(record_dates(records)).dt.normalize()}
+    busy = {d.date() for d in pd.to_datetime(record_dates(records)).dt.normalize().unique()}
     first, last = loggers.index.min().date(), loggers.index.max().date()
     days = (first + dt.timedelta(days=k) for k in range((last - first).days + 1))
     found: list[dt.date] = []
