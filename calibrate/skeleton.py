@@ -26,6 +26,7 @@ from anyascii import anyascii
 from calibrate import defaults as d
 from calibrate.contract import ActivityKind, Records, RowProblem, Status, record_dates
 from calibrate.fit.common import creation_window
+from calibrate.holidays import quiet_weekdays
 from calibrate.records import MIN_CLOSED, filtered_export, one_sided
 from calibrate.words import counted
 from sim import format_percent
@@ -108,7 +109,7 @@ def skeleton(
     """
     sources: Sources = {}
     first, last = _period(records)
-    calendar = _calendar(first, last, sources)
+    calendar = _calendar(first, last, sources, records)
     roles = _roles(records, sources)
     channels, segment_channels = _channels(records, first, last, sources, roles)
     _limit_roles(records, roles, channels, segment_channels, sources)
@@ -165,22 +166,32 @@ def _period(records: Records) -> tuple[dt.date, dt.date]:
     return found.min().date(), found.max().date()
 
 
-def _calendar(first: dt.date, last: dt.date, sources: Sources) -> dict[str, Any]:
+def _calendar(
+    first: dt.date, last: dt.date, sources: Sources, records: Records | None = None
+) -> dict[str, Any]:
     # The last twelve months of a longer history: recent enough to describe the team now.
     start = max(first, last - dt.timedelta(days=364))
-    horizon = max(1, int(np.busday_count(start, last + dt.timedelta(days=1))))
+    # Every holiday the records show, before the last year too: the back-test places the
+    # scenario over the whole period (calibrate.backtest.backtest_scenario).
+    holidays = [] if records is None else quiet_weekdays(records, frozenset(range(5)))
+    horizon = max(1, int(np.busday_count(start, last + dt.timedelta(days=1), holidays=holidays)))
     warmup = min(int(d.WARMUP_DAYS.value), horizon // 3)
     sources[("calendar", "start")] = f"records: the period {first} to {last} (its last year)"
     sources[("calendar", "horizon_days")] = f"records: working days from {start} to {last}"
     sources[("calendar", "warmup_days")] = d.WARMUP_DAYS.comment
-    sources[("calendar", "holidays")] = "assumption: no public holidays; add the country's"
+    sources[("calendar", "holidays")] = (
+        f"records: {counted(len(holidays), 'weekday')} on which nobody logged an activity "
+        "and no deal moved (calibrate.holidays); add the country's others"
+        if holidays
+        else "assumption: no public holidays; add the country's"
+    )
     sources[("calendar", "workday")] = "assumption: a common office day (start, hours, lunch)"
     return {
         "start": start,
         "horizon_days": horizon,
         "warmup_days": warmup,
         "weekdays": ["mon", "tue", "wed", "thu", "fri"],
-        "holidays": [],
+        "holidays": holidays,
         "workday": {
             "start": d.WORKDAY_START.value,
             "hours": d.WORKDAY_HOURS.value,

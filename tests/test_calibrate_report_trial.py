@@ -185,11 +185,11 @@ def test_activities_alone_judge_no_revenue_and_tell_callers_from_the_records(
     assert math.isnan(_at(people, "ae.01", "dials_now"))  # no caller: "-", never "0 / x"
     assert math.isnan(_at(people, "ae.01", "dials_needed"))
     assert _at(people, "sdr.01", "dials_now") > 0
-    # The callers' rate: 40 dials a person-day over the two SDRs, not diluted by the AE.
+    # The callers' rate: 40 dials a day at work over the two SDRs, not diluted by the AE.
     # The built role that dials has a quota of its own, which the records set.
     quota = [f for f in outcome.calibration.fits if f.path[-1] == "call_quota_per_day"]
     assert quota and quota[0].value == 40
-    assert quota[0].note.startswith("fitted: 40 dials a person-day (")
+    assert quota[0].note.startswith("fitted: 40 dials a day at work (")
     assert "2 callers; 1 person of seller logged no dial: not callers, left out" in quota[0].note
     # Shares of the day add to 100 %: the rest is said to be not logged. An SDR's day
     # holds 120 minutes of calls, the AE's 180 of meetings: over 3 person-days a day.

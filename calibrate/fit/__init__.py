@@ -72,7 +72,7 @@ def fit(records: Records, base: Scenario) -> Calibration:
     # The activities first: a warm pool's refill is read at the call rates they fit
     # (fit.flow.with_call_rates); their findings follow the flow's, as they are read.
     calls = Findings()
-    dials = fit_activities(records.activities, roles, base, calls, deals=deals)
+    dials = fit_activities(records.activities, roles, base, calls, deals=deals, team=records.team)
     fit_flow(deals, with_call_rates(base, calls.fits), out, activities=has_acts)
     out.extend(calls)
     speed = speed_multipliers(records.activities, roles)

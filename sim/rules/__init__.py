@@ -24,6 +24,7 @@ and the reports divide by them; no other module computes any of them again.
 from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, TimeUse, duty_activity
 from sim.rules.calls import dial_economics, dialled_channels
 from sim.rules.checks import rule_warnings
+from sim.rules.day import present_share
 from sim.rules.deals import margin_share
 from sim.rules.lag import StageMonths, stage_months
 from sim.rules.people import daily_dials, span_warnings
@@ -44,6 +45,7 @@ __all__ = [
     "duty_activity",
     "hire_date",
     "margin_share",
+    "present_share",
     "role_month",
     "rule_warnings",
     "span_warnings",

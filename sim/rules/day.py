@@ -100,7 +100,16 @@ def presence(role: Role, sc: Scenario) -> float:
     ``1 - days away a year / working days a year``: 27.8 days away in a 252.4-day year
     leave 0.89. The simulator draws exactly that many days away on average.
     """
-    return max(0.0, 1.0 - role.absence.total_days / sc.calendar.working_days_per_year)
+    return present_share(role.absence.total_days, sc)
+
+
+def present_share(days_away_a_year: float, sc: Scenario) -> float:
+    """Share of the calendar's working days at work for so many days away a year.
+
+    The rule of :func:`presence` for any count of days away (one person's, from a team
+    file): ``max(0, 1 - days_away_a_year / calendar.working_days_per_year)``.
+    """
+    return max(0.0, 1.0 - days_away_a_year / sc.calendar.working_days_per_year)
 
 
 def horizon_years(sc: Scenario) -> float:
