@@ -248,7 +248,10 @@ def _one_more_person_in_the_commands_words(at: AppTest) -> None:
     captions = "\n".join(c.value for c in at.caption)
     assert f"Change of the objective ({plan.marginals[0].unit}) if the role" in captions
     [limits] = [t.value for t in at.table if "limit" in t.value.columns]
-    assert list(limits.columns) == ["limit", "worth of one unit more"]  # no id of a kind
+    # No id of a kind; a sizing plan is whole numbers, with no dual values: no column of
+    # dashes (the one-more-person table says what a person is worth).
+    assert all(lim.marginal is None for lim in plan.limits)
+    assert list(limits.columns) == ["limit"]
     assert limits["limit"].tolist() == [lim.text for lim in plan.limits]
     # The plan card: every line of each role's card, the targets (*) included, no scroll.
     card = plan_card(plan, parse_scenario(RETAIL))

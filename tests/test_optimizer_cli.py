@@ -20,6 +20,18 @@ def test_plan_prints_the_tables() -> None:
     assert result.exit_code == 0, result.output
     for title in ("Headcount by level", "Duty allocation", "call targets", "Binding limits"):
         assert title in result.output
+    # Sizing is whole numbers: no dual values, so no "marginal value" column of blanks.
+    assert "marginal value" not in result.output
+
+
+def test_allocation_limits_carry_their_marginal_value() -> None:
+    # Allocation is a linear programme of the team as it is: each binding limit's dual.
+    result = runner.invoke(app, ["plan", RETAIL, "--mode", "allocation"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    limits = result.output.partition("Binding limits")[2]
+    assert "marginal value" in limits
+    row = next(r for r in limits.splitlines() if "Client manager (14 of 14" in r)
+    assert row.rstrip(" │").endswith("RUB/month per extra dial a day"), row
 
 
 def test_allocation_with_highs_lists_people() -> None:

@@ -244,13 +244,15 @@ def _limits(plan: Plan, scenario: Scenario) -> None:
     with left:
         st.subheader("What limits the plan")
         if plan.limits:
-            ui.text_table(pd.DataFrame({
-                "limit": [lim.text for lim in plan.limits],
-                "worth of one unit more": [
+            shown = {"limit": [lim.text for lim in plan.limits]}
+            # A whole-number plan (sizing) has no dual values: the column would be all
+            # dashes; what a person more is worth is beside, re-solved.
+            if any(lim.marginal is not None for lim in plan.limits):
+                shown["worth of one unit more"] = [
                     "-" if lim.marginal is None else f"{lim.marginal:,.2f} {lim.marginal_unit}"
                     for lim in plan.limits
-                ],
-            }))  # fmt: skip
+                ]
+            ui.text_table(pd.DataFrame(shown))
         else:
             st.caption("No limit binds: there is room everywhere.")
     with right:

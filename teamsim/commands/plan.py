@@ -512,10 +512,14 @@ def _limits(result: Plan) -> Table:
     """Each binding limit by its readable text (``Limit.text``); its id is --json's."""
     table = Table(title="Binding limits", title_justify="left")
     table.add_column("limit")
-    table.add_column("marginal value", justify="right", no_wrap=True)
+    # A whole-number plan (sizing) has no dual values: no column of blanks; what one
+    # person more or fewer is worth is the re-solved table that follows.
+    valued = any(lim.marginal is not None for lim in result.limits)
+    if valued:
+        table.add_column("marginal value", justify="right", no_wrap=True)
     for lim in result.limits:
         worth = "" if lim.marginal is None else f"{lim.marginal:,.0f} {lim.marginal_unit}"
-        table.add_row(lim.text, worth)
+        table.add_row(lim.text, *([worth] if valued else []))
     return table
 
 
