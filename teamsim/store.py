@@ -450,8 +450,9 @@ class Store:
     def _foreign(self, exc: Exception) -> StoreError:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return StoreError(
-            f"{self.path} is not a teamsim store (DuckDB could not open it: {first}); "
-            f"give another --store path or move the file away"
+            f"{self.path} is not a teamsim store, or a damaged one (DuckDB could not open "
+            f"it: {first}); its runs cannot be read. Give another --store path or move the "
+            f"file away; a copy from before the damage (a backup) is the way to the runs"
         )
 
     def _check_layout(self, con: duckdb.DuckDBPyConnection, write: bool) -> None:
