@@ -19,6 +19,10 @@ What the months add:
   a seat's most revenue a day), so a hire counts at its ramp share by tenure month;
 - the plan of each counted month (``plan_m<NN>``) reached by the wins of earlier months
   through the close kernel, in the month's real working days;
+- after the close (S16): the support of the clients won by each month, and the repeat
+  sales' work and revenue by the repeat kernel (``repeat_after_days`` after the win,
+  then the stages again), all from ``sim.rules.lag``, instead of plain plan's horizon
+  averages (``sim.rules.deals.exposure``);
 - budgets (S12): ``budget_m<NN>`` caps a month's cost at the monthly budget,
   ``budget_y<YYYY>`` a calendar year's cost at the yearly budget, each pro rata for
   the working days of the month or year inside the horizon (the cost is pro rata too);
