@@ -360,7 +360,13 @@ def _after_close(model: Model, u: Unit, sid: str) -> _AfterClose:
             minutes[act] = minutes.get(act, 0.0) + share * e.win * back * m
         again_support += share * e.win * back * e.win * e.support_min_per_day_won * u.presence
         again_wins += share * e.win * back * e.win
-    return _AfterClose(support, leads, minutes, again_support, again_wins)
+    return _AfterClose(
+        support=support,
+        repeat_leads=leads,
+        repeat_minutes=minutes,
+        repeat_support=again_support,
+        repeat_wins=again_wins,
+    )
 
 
 def _after_close_work(hm: HiringModel, calendar: Calendar) -> None:
@@ -372,9 +378,11 @@ def _after_close_work(hm: HiringModel, calendar: Calendar) -> None:
     leads are clients already won on an average day. A won client comes back with
     ``repeat_probability`` after ``repeat_after_days`` and its repeat sale's stage work
     falls by the repeat kernel (``sim.rules.lag``); a repeat's ramp share is a tenured
-    seat's under attrition.
+    seat's under attrition. A planned leaver's clients, and so their support and repeat
+    sales, pass to the taker role after the leave, as their open deals (``_handed``).
     """
     days = [m.days for m in hm.hr.months]
+    handed = _handed(hm)
     for t0, model in enumerate(hm.months):
         for (uid, sid), deals in model.deals.items():
             after = _after_close(model, model.unit(uid), sid)
@@ -392,11 +400,13 @@ def _after_close_work(hm: HiringModel, calendar: Calendar) -> None:
                 acts = {AFTER_SALE: support * share}
                 for act, m in after.repeat_minutes.items():
                     acts[act] = acts.get(act, 0.0) + m * k.repeat_work[t0, t] * per_day
+                # A planned leaver's clients go with their open deals (S7's handover).
+                away = [(taker, share[t0][t]) for taker, share in handed.get(uid, [])]
+                kept = 1.0 - sum(x for _, x in away)
                 for act, coef in acts.items():
-                    if coef > 0:
-                        terms, c = load.get(act, ({}, 0.0))
-                        _add(terms, deals, coef)
-                        load[act] = (terms, c)
+                    for taker, x in away:
+                        _put_later(hm.months[t].load[taker], act, deals, coef * x)
+                    _put_later(load, act, deals, coef * kept)
 
 
 def _repeat_sales(hm: HiringModel, closed: dict[tuple[str, int], Terms]) -> None:
