@@ -390,18 +390,19 @@ def _after_close_work(hm: HiringModel, calendar: Calendar) -> None:
                 continue
             k = hm.hr.kernels[sid]
             role = hm.hr.roles[model.unit(uid).role]
-            share = _ramp_share(hm, calendar, model.unit(uid).role, t0) * days[t0]
+            # Leads of month t' won, per lead a day (ramp share times its working days).
+            won = _ramp_share(hm, calendar, model.unit(uid).role, t0) * days[t0]
             for t in range(t0, len(days)):
                 load = hm.months[t].load[uid]
-                per_day = share / max(days[t], 1)
+                per_day = won / max(days[t], 1)
                 support = after.support * k.supported[t0, t] + (
                     role.attrition * after.repeat_support * k.repeat_supported[t0, t]
                 )
-                acts = {AFTER_SALE: support * share}
+                acts = {AFTER_SALE: support * won}
                 for act, m in after.repeat_minutes.items():
                     acts[act] = acts.get(act, 0.0) + m * k.repeat_work[t0, t] * per_day
                 # A planned leaver's clients go with their open deals (S7's handover).
-                away = [(taker, share[t0][t]) for taker, share in handed.get(uid, [])]
+                away = [(taker, part[t0][t]) for taker, part in handed.get(uid, [])]
                 kept = 1.0 - sum(x for _, x in away)
                 for act, coef in acts.items():
                     for taker, x in away:
