@@ -23,7 +23,7 @@ import pulp
 from optimizer.elastic import _describe, _join, service_limits, span_limits
 from optimizer.errors import InfeasiblePlanError, Relaxation
 from optimizer.hiring_model import Calendar, HiringModel, build_hiring, year_share
-from optimizer.hiring_rates import HiringRates, Kernel
+from optimizer.hiring_rates import HiringRates
 from optimizer.model import value
 from optimizer.solve import Infeasible, solve
 from sim.money import format_money, format_money_column
@@ -267,10 +267,13 @@ def without_ramp(hr: HiringRates) -> HiringRates:
 
 
 def without_lag(hr: HiringRates) -> HiringRates:
-    """The same months with every lead worked and closed in the month it is made."""
-    n = len(hr.months)
-    eye = np.eye(n)
-    return replace(hr, kernels={sid: Kernel(close=eye, work=eye) for sid in hr.kernels})
+    """The same months with every lead worked and closed in the month it is made.
+
+    Support and repeat sales keep their kernels (what comes after a close is not the lag).
+    """
+    eye = np.eye(len(hr.months))
+    kernels = {sid: replace(k, close=eye, work=eye) for sid, k in hr.kernels.items()}
+    return replace(hr, kernels=kernels)
 
 
 def _lead_time(

@@ -19,6 +19,10 @@ What the months add:
   a seat's most revenue a day), so a hire counts at its ramp share by tenure month;
 - the plan of each counted month (``plan_m<NN>``) reached by the wins of earlier months
   through the close kernel, in the month's real working days;
+- after the close (S16): the support of the clients won by each month, and the repeat
+  sales' work and revenue by the repeat kernel (``repeat_after_days`` after the win,
+  then the stages again), all from ``sim.rules.lag``, instead of plain plan's horizon
+  averages (``sim.rules.deals.exposure``);
 - budgets (S12): ``budget_m<NN>`` caps a month's cost at the monthly budget,
   ``budget_y<YYYY>`` a calendar year's cost at the yearly budget, each pro rata for
   the working days of the month or year inside the horizon (the cost is pro rata too);
@@ -37,7 +41,12 @@ from dataclasses import dataclass, field, replace
 
 import pulp
 
-from optimizer.economics import channel_economics, unit_lead_segments
+from optimizer.economics import (
+    AFTER_SALE,
+    channel_economics,
+    lead_economics,
+    unit_lead_segments,
+)
 from optimizer.hiring_rates import HiringRates, hiring_rates
 from optimizer.model import (
     Model,
@@ -58,7 +67,7 @@ from optimizer.model import (
 )
 from optimizer.rates import Rates, rates
 from optimizer.team import Unit, sizing_units
-from sim.rules.deals import lead_segments, margin_share
+from sim.rules.deals import Exposure, deal_economics, lead_segments, margin_share
 from sim.rules.service import desks
 from sim.rules.staffing import days_of_month, handovers, seat_month
 from sim.scenario import Scenario
@@ -138,7 +147,7 @@ def build_hiring(
     """
     hr = hr or hiring_rates(sc)
     prev = dict(calendar_prev or {})
-    r = rates(sc)
+    r = after_close_by_month(rates(sc))
     hm = HiringModel(
         problem=pulp.LpProblem("teamsim_hiring", pulp.LpMinimize),
         scenario=sc,
@@ -161,6 +170,7 @@ def build_hiring(
     for m in hr.months:
         hm.months.append(_month(hm, m.index, _team_at(hm, prev, m.index), integer))
     _lag_work(hm)
+    _after_close_work(hm, prev)
     for model in hm.months:
         _leads(model)
         _inbound(model)
@@ -310,6 +320,119 @@ def _handed(hm: HiringModel) -> dict[str, list[tuple[str, list[list[float]]]]]:
     return found
 
 
+def after_close_by_month(r: Rates) -> Rates:
+    """Plain plan's rates with no support or repeat sale in a lead's own economics.
+
+    Plain plan averages them over the counted days (``sim.rules.deals.exposure``); the
+    hiring model puts them in their months instead (stage S16): support from the clients
+    won by each month (``_after_close_work``), repeat sales through the repeat kernel
+    (``_repeat_sales``), both from ``sim.rules.lag``.
+    """
+    return replace(r, exposure={sid: Exposure(0.0, 0.0, 0.0) for sid in r.exposure})
+
+
+@dataclass(frozen=True)
+class _AfterClose:
+    """Per lead of a unit and segment, before ramp: what its won client brings later."""
+
+    support: float  # support minutes a working day of the clients won
+    repeat_leads: float  # repeat sales entering stage 1
+    repeat_minutes: dict[str, float]  # the repeat sales' own minutes by activity
+    repeat_support: float  # support minutes a working day of the repeat sales won
+    repeat_wins: float  # repeat sales won (at full productivity)
+
+
+def _after_close(model: Model, u: Unit, sid: str) -> _AfterClose:
+    """A unit's lead of a segment after its close, persona by persona (sim.rules.deals)."""
+    sc = model.scenario
+    back = sc.segments[sid].after_sale.repeat_probability
+    support = leads = again_support = again_wins = 0.0
+    minutes: dict[str, float] = {}
+    for share, p in u.mix:
+        e = deal_economics(sc, sid, p)
+        # Support is done on the days at work, like a recurring duty.
+        support += share * e.win * e.support_min_per_day_won * u.presence
+        if back <= 0:
+            continue
+        leads += share * e.win * back
+        alone = lead_economics(sc, model.rates, replace(u, mix=((1.0, p),)), sid)
+        for act, m in alone.minutes.items():
+            minutes[act] = minutes.get(act, 0.0) + share * e.win * back * m
+        again_support += share * e.win * back * e.win * e.support_min_per_day_won * u.presence
+        again_wins += share * e.win * back * e.win
+    return _AfterClose(
+        support=support,
+        repeat_leads=leads,
+        repeat_minutes=minutes,
+        repeat_support=again_support,
+        repeat_wins=again_wins,
+    )
+
+
+def _after_close_work(hm: HiringModel, calendar: Calendar) -> None:
+    """Support of the clients won by each month, and the repeat sales' work, as load.
+
+    A lead of month t' is won at the ramp share of ``calendar`` (the fixed point's, as
+    ``ramp_share_*``); its client is supported every day at work after the win (the
+    simulator's ``_win`` and start of a day): in month t, ``supported[t', t]`` of the
+    leads are clients already won on an average day. A won client comes back with
+    ``repeat_probability`` after ``repeat_after_days`` and its repeat sale's stage work
+    falls by the repeat kernel (``sim.rules.lag``); a repeat's ramp share is a tenured
+    seat's under attrition. A planned leaver's clients, and so their support and repeat
+    sales, pass to the taker role after the leave, as their open deals (``_handed``).
+    """
+    days = [m.days for m in hm.hr.months]
+    handed = _handed(hm)
+    for t0, model in enumerate(hm.months):
+        for (uid, sid), deals in model.deals.items():
+            after = _after_close(model, model.unit(uid), sid)
+            if after.support <= 0 and after.repeat_leads <= 0:
+                continue
+            k = hm.hr.kernels[sid]
+            role = hm.hr.roles[model.unit(uid).role]
+            # Leads of month t' won, per lead a day (ramp share times its working days).
+            won = _ramp_share(hm, calendar, model.unit(uid).role, t0) * days[t0]
+            for t in range(t0, len(days)):
+                load = hm.months[t].load[uid]
+                per_day = won / max(days[t], 1)
+                support = after.support * k.supported[t0, t] + (
+                    role.attrition * after.repeat_support * k.repeat_supported[t0, t]
+                )
+                acts = {AFTER_SALE: support * won}
+                for act, m in after.repeat_minutes.items():
+                    acts[act] = acts.get(act, 0.0) + m * k.repeat_work[t0, t] * per_day
+                # A planned leaver's clients go with their open deals (S7's handover).
+                away = [(taker, part[t0][t]) for taker, part in handed.get(uid, [])]
+                kept = 1.0 - sum(x for _, x in away)
+                for act, coef in acts.items():
+                    for taker, x in away:
+                        _put_later(hm.months[t].load[taker], act, deals, coef * x)
+                    _put_later(load, act, deals, coef * kept)
+
+
+def _repeat_sales(hm: HiringModel, closed: dict[tuple[str, int], Terms]) -> None:
+    """Repeat sales' revenue by month: each month's wins through the repeat kernel.
+
+    A won client comes back with ``repeat_probability`` after ``repeat_after_days``; the
+    repeat sale runs the stages again and closes in month t with ``repeat_close[t', t]``
+    (``sim.rules.lag``), won at its own conversion and a tenured seat's ramp share under
+    attrition.
+    """
+    days = [m.days for m in hm.hr.months]
+    for (uid, sid, t0), w in hm.wins.items():
+        model = hm.months[t0]
+        after = _after_close(model, model.unit(uid), sid)
+        won = model.econ[uid, sid].won
+        if after.repeat_wins <= 0 or won <= 0:
+            continue
+        # w is revenue a day of the first sales; repeats per first sale won:
+        again = after.repeat_wins / won * hm.hr.roles[model.unit(uid).role].attrition
+        close = hm.hr.kernels[sid].repeat_close[t0]
+        for t in range(t0, len(days)):
+            if close[t] > 0:
+                _add(closed.setdefault((sid, t), {}), w, days[t0] * again * close[t])
+
+
 def _seats(hm: HiringModel, relax: frozenset[str], *, unlimited: bool) -> None:
     """Seats by month, and the headcount range in each (the maximum may be relaxed)."""
     sc = hm.scenario
@@ -443,6 +566,7 @@ def _closed(hm: HiringModel) -> dict[tuple[str, int], Terms]:
         for t in range(t0, len(days)):
             if close[t] > 0:
                 _add(closed.setdefault((sid, t), {}), w, days[t0] * close[t])
+    _repeat_sales(hm, closed)
     for (sid, t), terms in closed.items():
         keep = margin_share(hm.scenario, sid)
         for var, coef in terms.items():

@@ -65,6 +65,11 @@ class Kernel:
 
     close: NDArray[np.float64]  # (T, T): share of leads that close in t
     work: NDArray[np.float64]  # (T, T): share of a lead's work done in t (stage-weighted)
+    # After the close (stage S16): won clients supported in t, and the client's repeat sale.
+    supported: NDArray[np.float64]  # (T, T): share closed before a day of t, mean over its days
+    repeat_work: NDArray[np.float64]  # (T, T): share of a repeat's work done in t (as work)
+    repeat_close: NDArray[np.float64]  # (T, T): share whose repeat closes in t
+    repeat_supported: NDArray[np.float64]  # (T, T): share whose repeat closed before a day of t
 
 
 @dataclass(frozen=True)
@@ -92,9 +97,17 @@ def kernel(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Kernel:
     weights = np.array([s.work_min.expected_value() for s in sc.segments[segment_id].stages])
     if weights.sum() > 0:
         work = np.tensordot(weights / weights.sum(), found.work, axes=1)
+        again = np.tensordot(weights / weights.sum(), found.repeat_work, axes=1)
     else:
-        work = found.close
-    return Kernel(close=found.close, work=work)
+        work, again = found.close, found.repeat_close
+    return Kernel(
+        close=found.close,
+        work=work,
+        supported=found.supported,
+        repeat_work=again,
+        repeat_close=found.repeat_close,
+        repeat_supported=found.repeat_supported,
+    )
 
 
 def role_rates(sc: Scenario, role_id: str, months: int) -> RoleRates:

@@ -1,9 +1,11 @@
 """``teamsim plan FILE --hiring`` through typer's runner (issue 12, stage S15).
 
 The case: retail_bank with 6 client managers in seat (14 today, 9 needed) over 120
-working days, so the calendar hires: 2 client managers from 11 January and 3 from
-1 February 2027 (the plan S13 measured on this case's 300-day twin hires from January
-too), three counted months (2027-03 to 2027-05) of RUB 30M each.
+working days, so the calendar hires: 3 client managers from 11 January and 1 from
+1 February 2027 (2 and 3 before S16, when every lead carried the horizon's average
+support of its client from January on; now support grows with the clients won by each
+month; the plan S13 measured on this case's 300-day twin hires from January too), three
+counted months (2027-03 to 2027-05) of RUB 30M each.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ HIRES = [
     "calendar.horizon_days=120",
 ]
 MONTHS = ("2027-03", "2027-04")
-FIRST = "hire 2 client managers to start by 11 January 2027"
-SECOND = "hire 3 client managers to start by 1 February 2027"
+FIRST = "hire 3 client managers to start by 11 January 2027"
+SECOND = "hire 1 client manager to start by 1 February 2027"
 # Plain `plan --json`'s keys (main at 78b4030): --hiring must leave them as they are.
 PLAIN_KEYS = {
     "budget",
@@ -103,9 +105,9 @@ def test_the_view_prints_the_calendar_the_months_and_the_limits(stored: dict[str
     # to May carry the RUB 30M plan, June is partly outside the horizon.
     assert "RUB 30.0M" in rows["2027-03"] and "100.0 %" in rows["2027-03"]
     assert "lead-in" in rows["2027-01"] and "lead-in" in rows["2027-06"]
-    # seats: 11 in January (6 client managers + 2 hired + the unit's 3 others), 14 from
+    # seats: 12 in January (6 client managers + 3 hired + the unit's 3 others), 13 from
     # February; the hires column.
-    assert "11.0" in rows["2027-01"] and "14.0" in rows["2027-02"]
+    assert "12.0" in rows["2027-01"] and "13.0" in rows["2027-02"]
     assert "Binding limits by month" in shown
     assert "the sales plan of each month named" in shown
     assert "Traceback" not in shown
@@ -144,7 +146,7 @@ def test_excel_writes_the_calendar_and_month_sheets(stored: dict[str, Any]) -> N
     rows = list(book["calendar"].iter_rows(values_only=True))
     head = list(rows[0])
     assert [r[head.index("text")] for r in rows[1:]] == [FIRST, SECOND]
-    assert [r[head.index("count")] for r in rows[1:]] == [2, 3]
+    assert [r[head.index("count")] for r in rows[1:]] == [3, 1]
     months = list(book["months"].iter_rows(values_only=True))
     assert len(months) == 1 + 6  # January to June 2027
     # Money in the scenario's currency, attainment as a percentage.
@@ -161,8 +163,8 @@ def test_json_is_strict_and_the_plans_dict(scenario: Path) -> None:
     data = _strict(result.stdout)
     assert data["mode"] == "hiring" and data["objective"] == "cost"
     assert [(c["role"], c["month"], c["count"]) for c in data["calendar"]] == [
-        ("client_manager", "2027-01", 2),
-        ("client_manager", "2027-02", 3),
+        ("client_manager", "2027-01", 3),
+        ("client_manager", "2027-02", 1),
     ]
     counted = [m for m in data["months"] if m["counted"]]
     assert [m["label"] for m in counted] == ["2027-03", "2027-04", "2027-05"]

@@ -15,7 +15,8 @@ and the reports divide by them; no other module computes any of them again.
 - :mod:`sim.rules.service`: offered load, seats present, the roster, expected service
   level;
 - :mod:`sim.rules.season`: seasonal factors by month of the horizon and by working day;
-- :mod:`sim.rules.lag`: the lag from a lead to its stages' work and its close, by month;
+- :mod:`sim.rules.lag`: the lag from a lead to its stages' work and its close, by month,
+  and after the close its client's support and repeat sale;
 - :mod:`sim.rules.staffing`: person ids and seats, attrition (leavers, vacancies, their
   expected cost in output), the roster and ramp by month, the start of a month's hires;
 - :mod:`sim.rules.activities`: the time-use vocabulary.

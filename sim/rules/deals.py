@@ -17,7 +17,8 @@ of a given persona: the simulator draws each deal from the same rules (sim.model
 Support and repeat sales depend on when a deal is won, so their per-deal figures are
 averages over the counted working days (``Exposure``): support of a won client costs its
 minutes on every counted day after its win, a repeat sale counts when it closes inside
-the counted days.
+the counted days. That is plain plan's steady month; the hiring plan puts both in their
+months from the lag kernel instead (``sim.rules.lag``: ``supported``, ``repeat_close``).
 """
 
 from __future__ import annotations

@@ -52,10 +52,18 @@ from sim.rules.day import (
 from sim.rules.deals import _delay_draws
 from sim.rules.season import SeasonKind, day_factors
 from sim.scenario import Scenario
+from sim.scenario.distributions import Distribution
 
 # The order in which each stage's delay draws meet the creation points: a fixed seed,
 # so that the kernel is a pure function of the scenario.
 _ORDER_SEED = 20270412
+_REPEAT = 1000  # the order streams of a repeat sale: its wait, then its stages
+
+
+def _ordered(dist: Distribution, stream: int) -> NDArray[np.float64]:
+    """A distribution's quadrature draws in the fixed order of one stream."""
+    draws = _delay_draws(dist)
+    return draws[np.random.default_rng((_ORDER_SEED, stream)).permutation(len(draws))]
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,12 @@ class StageMonths:
     work_beyond: NDArray[np.float64]  # (S, T): [i, t'] stage i starts after the horizon
     close_beyond: NDArray[np.float64]  # (T,): [t'] the lead closes after the horizon
     cycle_days: float  # mean calendar days from creation to close, closes in the horizon
+    # Won clients and repeat sales (stage S16), shares of the leads created in t' as above
+    # (the client's coming back and the repeat's conversion apart):
+    supported: NDArray[np.float64]  # (T, T): [t', t] closed before a day of t, mean over t's days
+    repeat_work: NDArray[np.float64]  # (S, T, T): a repeat's stage i work starts in month t
+    repeat_close: NDArray[np.float64]  # (T, T): the repeat closes in month t
+    repeat_supported: NDArray[np.float64]  # (T, T): the repeat closed before a day of t
 
 
 def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> StageMonths:
@@ -110,11 +124,11 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
     available, half, pause = available_min(sc), morning_min(sc), pause_min(sc)
     span = sc.calendar.workday.span_min
     shift = extra_days / n_stages
-    delays = []
-    for i, stage in enumerate(stages):
-        draws = _delay_draws(stage.client_delay_days)
-        order = np.random.default_rng((_ORDER_SEED, i)).permutation(len(draws))
-        delays.append(draws[order])
+    delays = [_ordered(stage.client_delay_days, i) for i, stage in enumerate(stages)]
+    # A repeat's stages draw in orders of their own: independent of the first sale's.
+    repeat_delays = [
+        _ordered(stage.client_delay_days, _REPEAT + i) for i, stage in enumerate(stages)
+    ]
     season = day_factors(sc, SeasonKind.CLIENT_DELAY)
     works = [stage.work_min.expected_value() for stage in stages]
 
@@ -126,29 +140,39 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
     close = np.zeros((n_months, n_months))
     work_beyond = np.zeros((n_stages, n_months))
     close_beyond = np.zeros(n_months)
+    supported = np.zeros((n_months, n_months))
+    repeat_work = np.zeros((n_stages, n_months, n_months))
+    repeat_close = np.zeros((n_months, n_months))
+    repeat_supported = np.zeros((n_months, n_months))
+    days_in = np.bincount(months, minlength=n_months).astype(np.float64)
+    after = sc.segments[segment_id].after_sale
+    again = _ordered(after.repeat_after_days, _REPEAT - 1) if after.repeat_probability > 0 else None
     cycle_sum, cycle_weight = 0.0, 0.0
-    for m in range(n_months):
-        days = np.flatnonzero(months == m)
-        if not len(days):
-            continue
-        per_day = math.ceil(len(delays[0]) / len(days))
-        paths = per_day * len(days)
-        day = np.repeat(days, per_day)
-        created = wall(day, np.tile((np.arange(per_day) + 0.5) / per_day * available, len(days)))
-        t = created
+
+    def course(
+        t: NDArray[np.float64],
+        draws_of: list[NDArray[np.float64]],
+        into: NDArray[np.float64],
+        beyond: NDArray[np.float64],
+    ) -> NDArray[np.float64]:
+        # Every stage from wall minutes t (inf: never begun): adds where the work starts to
+        # ``into`` (S, T), the share never started to ``beyond`` (S,), and returns when the
+        # last stage is done (inf: after the horizon).
+        paths = len(t)
         for i in range(n_stages):
             # The seasonal factor of the day the stage starts (the simulator's Clock.day_of).
             begun = np.searchsorted(first, np.where(np.isfinite(t), t, 0.0), "right") - 1
             factor = season[np.clip(begun, 0, horizon - 1)]
-            draws = np.maximum(delays[i][np.arange(paths) % len(delays[i])] * factor + shift, 0.0)
+            drawn = draws_of[i][np.arange(paths) % len(draws_of[i])]
+            draws = np.maximum(drawn * factor + shift, 0.0)
             ready = (t + draws * DAY_MIN).tolist()
             due = np.array(
                 [next_working_minute(x, starts, span=span, half=half, pause=pause) for x in ready]
             )
             inside = np.isfinite(due)
             d = np.where(inside, np.searchsorted(first, np.where(inside, due, 0.0), "right") - 1, 0)
-            np.add.at(work[i, m], months[d[inside]], 1.0 / paths)
-            work_beyond[i, m] = float((~inside).sum()) / paths
+            np.add.at(into[i], months[d[inside]], 1.0 / paths)
+            beyond[i] += float((~inside).sum()) / paths
             # The work's end in working minutes of the day it starts, then whole days on.
             offset = np.where(inside, due - first[d], 0.0)
             total = np.where(offset > half, offset - pause, offset) + works[i]
@@ -157,12 +181,47 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
             inside &= end_day < horizon
             end_day = np.where(inside, end_day, 0)
             t = np.where(inside, wall(end_day, total - more * available), math.inf)
+        return t
+
+    def won_before(t: NDArray[np.float64], into: NDArray[np.float64]) -> None:
+        # Clients won before each working day (supported from the next day at work, as the
+        # simulator's start of a day), averaged over each month's working days.
+        done = np.isfinite(t)
+        ends = np.searchsorted(first, np.where(done, t, 0.0), "right") - 1
+        by_day = np.bincount(ends[done], minlength=horizon)[:horizon] / len(t)
+        before = np.concatenate(([0.0], np.cumsum(by_day)[:-1]))
+        np.add.at(into, months, before)
+        into /= np.maximum(days_in, 1.0)
+
+    for m in range(n_months):
+        days = np.flatnonzero(months == m)
+        if not len(days):
+            continue
+        per_day = math.ceil(len(delays[0]) / len(days))
+        paths = per_day * len(days)
+        day = np.repeat(days, per_day)
+        created = wall(day, np.tile((np.arange(per_day) + 0.5) / per_day * available, len(days)))
+        t = course(created, delays, work[:, m], work_beyond[:, m])
         done = np.isfinite(t)
         ends = np.searchsorted(first, np.where(done, t, 0.0), "right") - 1
         np.add.at(close[m], months[ends[done]], 1.0 / paths)
         close_beyond[m] = float((~done).sum()) / paths
         cycle_sum += float((t[done] - created[done]).sum()) / DAY_MIN / per_day
         cycle_weight += float(done.sum()) / per_day
+        won_before(t, supported[m])
+        if again is None:
+            continue
+        # The client comes back ``repeat_after_days`` after the win (the simulator's _win:
+        # Clock.after_days, no seasonal factor) and the repeat runs the stages again.
+        back = (t + again[np.arange(paths) % len(again)] * DAY_MIN).tolist()
+        opened = np.array(
+            [next_working_minute(x, starts, span=span, half=half, pause=pause) for x in back]
+        )
+        t_again = course(opened, repeat_delays, repeat_work[:, m], np.zeros(n_stages))
+        done = np.isfinite(t_again)
+        ends = np.searchsorted(first, np.where(done, t_again, 0.0), "right") - 1
+        np.add.at(repeat_close[m], months[ends[done]], 1.0 / paths)
+        won_before(t_again, repeat_supported[m])
     return StageMonths(
         segment=segment_id,
         work=work,
@@ -170,4 +229,8 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
         work_beyond=work_beyond,
         close_beyond=close_beyond,
         cycle_days=cycle_sum / cycle_weight if cycle_weight else math.nan,
+        supported=supported,
+        repeat_work=repeat_work,
+        repeat_close=repeat_close,
+        repeat_supported=repeat_supported,
     )
