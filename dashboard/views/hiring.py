@@ -194,7 +194,8 @@ def months_table(
     revenue = format_money_column([float(r["expected_revenue"]) for r in rows], cur, loc)
     costs = format_money_column([float(r["cost"]) for r in rows], cur, loc)
     shown = []
-    for r, p, up, rev, cost in zip(rows, plans, sized, revenue, costs, strict=True):
+    for i, r in enumerate(rows):
+        p, up, rev, cost = plans[i], sized[i], revenue[i], costs[i]
         seat = people.loc[int(r["month"])] if int(r["month"]) in people.index else None
         shown.append({
             "month": str(r["label"]),
