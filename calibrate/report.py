@@ -295,7 +295,23 @@ def _not_judged(records: Records, sources: Mapping[str, str]) -> str:
         )
     if _one_sided(records) and not won:  # the filter's 0, not the team's
         return f"{_all_one_side(won, lost)}, so the deals won and the revenue now are not measured"
+    if won and not _won_with_value(records):
+        # No amount read (the file's amount column under a name not recognised): a
+        # revenue of 0 would be the reading's, not the team's.
+        return (
+            f"none of the {won:,} won deals has an amount (map the file's amount column: "
+            "value=<its name>), so the revenue now is not measured"
+        )
     return ""
+
+
+def _won_with_value(records: Records) -> int:
+    """Won deals whose value was read (a number, 0 included)."""
+    deals = records.deals
+    if deals is None or "value" not in deals:
+        return 0
+    won = deals["status"] == Status.WON.value
+    return int(pd.to_numeric(deals.loc[won, "value"], errors="coerce").notna().sum())
 
 
 # --- what the records can tell --------------------------------------------------------

@@ -298,3 +298,19 @@ def test_money_follows_the_scenario_locale(tmp_path: Path) -> None:
     buffer = io.StringIO()
     print_report(Console(file=buffer, width=120), report, None)
     assert "€" in buffer.getvalue() and "€33" not in buffer.getvalue()
+
+
+def test_won_deals_without_an_amount_judge_no_revenue(tmp_path: Path) -> None:
+    # A deals file whose amount column is under a name not recognised (trial 10: "Netto")
+    # read as won deals of no value: revenue now $0, "largest gap: revenue". Now the
+    # revenue is not measured and nobody is "below plan".
+    path = _deals(tmp_path / "deals.csv", closed=True)
+    frame = pd.read_csv(path).rename(columns={"value": "Netto"})
+    frame.to_csv(path, index=False)
+    outcome = _calibrate(tmp_path, deals=path, plan=36000.0)  # type: ignore[arg-type]
+    assert math.isnan(_team_row(outcome, "revenue")["now"])
+    report = outcome.report
+    assert not report.revenue_judged and report.furthest.empty
+    won = int((pd.read_csv(path)["status"] == "won").sum())
+    text = " ".join(_printed(outcome).split())
+    assert f"none of the {won:,} won deals has an amount (map the file's amount column" in text
