@@ -247,3 +247,17 @@ def test_a_names_line_of_no_kind_is_said_on_the_page(at: AppTest) -> None:
         "Names mapping: 'SMB=smb_core' should start with segment:, role: or channel: "
         "(e.g. 'segment: SMB=smb_core')."
     ]
+
+
+def test_a_problem_citing_another_upload_names_it_as_uploaded() -> None:
+    # The example against the bank's scenario: its stages map to none of the bank's. The
+    # message counted rows "in /tmp/teamsim-calibrate-.../deals/deals.csv" (trial 10).
+    bank = ROOT / "scenarios" / "retail_bank.yaml"
+    options = CalibrateOptions(base_text=bank.read_text(encoding="utf-8"),
+                               base_name="retail_bank.yaml", workers=1)  # fmt: skip
+    with pytest.raises(RecordsError) as caught:
+        run_calibration_from_uploads(_files("deals", "stages", "team"), options)
+    texts = [f"{p.source}: {p.message}" for p in caught.value.problems]
+    assert any("map to no stage of the scenario" in t for t in texts), texts
+    assert not [t for t in texts if "teamsim-calibrate-" in t], texts
+    assert any(re.search(r"\d+ rows in deals\.csv", t) for t in texts), texts

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -168,10 +169,18 @@ def _too_big(name: str, data: bytes) -> RowProblem | None:
 
 
 def _shown(problem: _P, folder: str) -> _P:
-    """The problem naming the file as uploaded, not the temporary copy's path."""
-    if not problem.source.startswith(folder):
+    """The problem naming the file as uploaded, not the temporary copy's path.
+
+    In its source and in its words: a message may cite another upload ("2160 rows in
+    <folder>/deals/deals.csv" becomes "2160 rows in deals.csv").
+    """
+    sep = re.escape(os.sep)
+    copies = re.compile(re.escape(folder + os.sep) + "[^" + sep + "]+" + sep)
+    message = copies.sub("", problem.message)
+    source = Path(problem.source).name if problem.source.startswith(folder) else problem.source
+    if (source, message) == (problem.source, problem.message):
         return problem
-    return dataclasses.replace(problem, source=Path(problem.source).name)
+    return dataclasses.replace(problem, source=source, message=message)
 
 
 def _shown_outcome(outcome: CalibrationOutcome, folder: str) -> CalibrationOutcome:
