@@ -26,7 +26,7 @@ from sim.names import title
 from sim.rules.calls import dial_economics, dial_outcomes
 from sim.rules.people import daily_dials, planned_dials_cap
 from sim.rules.staffing import at_work_share
-from sim.scenario import Scenario
+from sim.scenario import InboundChannel, Scenario
 
 # The call quota's figures, one name each wherever they are shown (terminal, JSON texts,
 # the card, exports, the dashboard), dials a day at work per person:
@@ -381,7 +381,7 @@ def _channel_lines(b: _Lines, sc: Scenario, c: RoleChannelLine, whole: float) ->
     # answers, referrals arrive by themselves.
     if c.dials_per_month > 0:
         source = f"leads {titles}, all roles"
-    elif c.kind == "inbound":
+    elif all(isinstance(sc.channels.get(cid), InboundChannel) for cid in c.channel.split("+")):
         source = f"leads from {titles}, all roles"
     else:
         source = f"{titles} arriving"

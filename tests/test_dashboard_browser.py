@@ -186,9 +186,11 @@ def test_every_page_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
             expect(table).to_contain_text(
                 "Bank auto-credit partner department - Retail bank, direct sales unit"
             )
-            _check_page(page, "compare", 3, folder)
+            _check_page(page, "compare", 4, folder)  # + attainment by calendar month
             plots = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
-            expect(plots.first).to_contain_text("P(plan met)")
+            # The month chart comes first (under "Team and plan"); one chart is P(plan met)'s.
+            expect(plots.filter(has_text="P(plan met)")).to_have_count(1)
+            expect(plots.filter(has_text="Attainment by calendar month")).to_have_count(1)
             expect(
                 page.get_by_role("button", name="Download the comparison (Excel)")
             ).to_be_visible()
