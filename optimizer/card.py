@@ -278,21 +278,21 @@ def _role_lines(plan: Plan, sc: Scenario, rc: RoleCard) -> list[CardLine]:
     revenue = sum(s.revenue_per_month for s in segs)
     # Several segments: their sum; one: this role's share of all roles' expected revenue,
     # the optimiser's split of the plan, so that the card's first figure has its source.
-    whole = sum(s.revenue_per_month for s in plan.role_segments)
+    all_roles = sum(s.revenue_per_month for s in plan.role_segments)
     b.add(
         "revenue",
         "revenue",
         revenue,
-        op="+" if len(segs) > 1 else "x" if whole > 0 else "",
+        op="+" if len(segs) > 1 else "x" if all_roles > 0 else "",
         terms=tuple(
             Term(f"revenue {title(s.segment, sc)}", s.revenue_per_month, "currency") for s in segs
         )
         if len(segs) > 1
         else (
-            Term("expected revenue, all roles", whole, "currency"),
-            Term("this role's share", revenue / whole, "share"),
+            Term("expected revenue, all roles", all_roles, "currency"),
+            Term("this role's share", revenue / all_roles, "share"),
         )
-        if whole > 0
+        if all_roles > 0
         else (),
     )
     for s in segs:

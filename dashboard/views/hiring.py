@@ -200,8 +200,7 @@ def months_table(
         shown.append({
             "month": str(r["label"]),
             "plan": p if bool(r["counted"]) else "lead-in",
-            **({"sized for": up if _num(r.get("sized_for")) else ""}
-               if any(x for x in raised) else {}),
+            **({"sized for": up if raised[i] else ""} if any(raised) else {}),
             "expected revenue": rev,
             "attainment": format_percent(_num(r["expected_attainment"]))
             if bool(r["counted"]) else "",
