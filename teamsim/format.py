@@ -245,6 +245,15 @@ def service_rows(plan: Plan) -> list[dict[str, str]]:
     ]
 
 
+def limits_valued(result: Plan) -> bool:
+    """Whether any binding limit has a marginal (dual) value to show.
+
+    A whole-number plan (sizing) has none: its tables leave the column out rather than
+    print one of blanks (what one person more is worth is the re-solved marginals).
+    """
+    return any(lim.marginal is not None for lim in result.limits)
+
+
 def marginal_cells(result: Plan, loc: str = "") -> list[tuple[str, str]]:
     """Per ``result.marginals``: the "one more" and "one fewer" cells, as people read them.
 

@@ -36,6 +36,7 @@ from teamsim.format import (
     fmt_value,
     format_percent,
     format_percent_range,
+    limits_valued,
     marginal_cells,
 )
 from teamsim.plan_card_view import (
@@ -245,9 +246,7 @@ def _limits(plan: Plan, scenario: Scenario) -> None:
         st.subheader("What limits the plan")
         if plan.limits:
             shown = {"limit": [lim.text for lim in plan.limits]}
-            # A whole-number plan (sizing) has no dual values: the column would be all
-            # dashes; what a person more is worth is beside, re-solved.
-            if any(lim.marginal is not None for lim in plan.limits):
+            if limits_valued(plan):
                 shown["worth of one unit more"] = [
                     "-" if lim.marginal is None else f"{lim.marginal:,.2f} {lim.marginal_unit}"
                     for lim in plan.limits

@@ -60,6 +60,7 @@ from teamsim.format import (
     fmt_value,
     format_money_column,
     format_percent,
+    limits_valued,
     marginal_cells,
     money_scale,
     service_rows,
@@ -512,9 +513,7 @@ def _limits(result: Plan) -> Table:
     """Each binding limit by its readable text (``Limit.text``); its id is --json's."""
     table = Table(title="Binding limits", title_justify="left")
     table.add_column("limit")
-    # A whole-number plan (sizing) has no dual values: no column of blanks; what one
-    # person more or fewer is worth is the re-solved table that follows.
-    valued = any(lim.marginal is not None for lim in result.limits)
+    valued = limits_valued(result)
     if valued:
         table.add_column("marginal value", justify="right", no_wrap=True)
     for lim in result.limits:
