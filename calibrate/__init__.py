@@ -5,7 +5,14 @@ Pure: DataFrames in, fits and a scenario out; file reading and the command live 
 modules behind it.
 """
 
-from calibrate.backtest import BACKTEST_MEASURES, Backtest, backtest, backtest_scenario
+from calibrate.backtest import (
+    BACKTEST_MEASURES,
+    Backtest,
+    backtest,
+    backtest_scenario,
+    band_holds,
+    band_ranks,
+)
 from calibrate.columns import header_row, unknown_user_columns, unused_columns
 from calibrate.contract import (
     ROW,
@@ -54,6 +61,8 @@ __all__ = [
     "apply_fits",
     "backtest",
     "backtest_scenario",
+    "band_holds",
+    "band_ranks",
     "combine",
     "counted",
     "export_crm",

@@ -1,9 +1,18 @@
 """The back-test: the calibrated scenario simulated over the records' period, side by side.
 
 For each whole calendar month of the period: observed and simulated won deals, revenue,
-win rate and the mean cycle time of the deals won that month, with the simulated P10-P90
-over the replications, and whether the observed month falls inside that band. A model
-that is right puts about 80 % of the observed months inside its P10-P90 band.
+win rate and the mean cycle time of the deals won that month, with the simulated 80 %
+band over the replications, and whether the observed month falls inside that band. A
+model that is right puts about 80 % of the observed months inside its band.
+
+The band is a distribution-free prediction interval, not the replications' P10-P90: of
+n replications sorted, the k-th and the (n+1-k)-th with k = floor(0.1 (n+1)) (at least
+1). A new draw from the same model falls between the k-th and j-th of n with probability
+(j-k)/(n+1) (Wilks 1941; Hahn, Meeker & Escobar, *Statistical Intervals*, 2nd ed. 2017,
+section 5.4), so the band holds at least 80 % of the months a correct model gives
+whenever n >= 9: 9 of 11 with 10 replications, 25 of 31 with 30. numpy's P10 and P90
+of 10 replications sit at order statistics 1.9 and 9.1 and hold only (9.1-1.9)/11, about
+65 %, which made a correct calibration read as wrong with few replications.
 
 Pure: :func:`backtest_scenario` places the scenario over the period (the caller simulates
 it), :func:`backtest` compares the records with the replications.
@@ -14,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +38,9 @@ __all__ = [
     "BacktestError",
     "backtest",
     "backtest_scenario",
+    "band_holds",
+    "band_ranks",
+    "prediction_band",
     "warmup_days",
 ]
 
@@ -38,7 +49,8 @@ __all__ = [
 # for people ("Won deals", "Cycle time (days)") are calibrate.report.LABELS, the one table
 # the terminal, the workbook and the dashboard read.
 BACKTEST_MEASURES: tuple[str, ...] = ("won", "revenue", "win_rate", "cycle_days")
-_COLUMNS = ["month", "measure", "observed", "mean", "p10", "p90", "inside"]
+_COLUMNS = ["month", "measure", "observed", "mean", "p10", "p90", "low", "high", "inside"]
+BAND_COVERAGE = 0.8  # the share of months a correct model puts inside the band
 _MAX_HORIZON_DAYS = 2000  # sim.scenario.Calendar.horizon_days' bound
 _MAX_WARMUP_DAYS = 500  # two years of working days: longer cycles are not a pipeline to fill
 _MIN_WARMUP_DAYS = 20  # about a working month: the first counted month starts with deals in flight
@@ -129,9 +141,10 @@ class Backtest:
 
     ``table``: one row per month and measure (:data:`BACKTEST_MEASURES`): ``month``
     ("YYYY-MM"), ``measure``, ``observed``, the simulated ``mean``, ``p10`` and ``p90``
-    over the replications, ``inside`` (p10 <= observed <= p90; False where either is
-    missing). ``inside`` (the field): measure -> (months inside, months with an observed
-    value). ``months``: the whole months of the records' period that the simulation
+    over the replications (numpy's linear percentiles, for reading), the band ``low``
+    and ``high`` (:func:`prediction_band`), ``inside`` (low <= observed <= high; False
+    where either is missing). ``inside`` (the field): measure -> (months inside, months
+    with an observed value). ``months``: the whole months of the records' period that the simulation
     covers after its warm-up.
     """
 
@@ -215,12 +228,40 @@ def _simulated(result: SimResult, months: list[str]) -> pd.DataFrame:
     return table.reset_index()
 
 
+def prediction_band(values: np.ndarray) -> tuple[float, float]:
+    """The 80 % distribution-free prediction band of ``values`` (the finite ones).
+
+    The k-th and (n+1-k)-th smallest of the n values, k = floor(0.1 (n+1)) and at least
+    1: a new draw of the same distribution falls between them with probability
+    (n+1-2k)/(n+1), at least 80 % once n >= 9 (Wilks 1941; Hahn, Meeker & Escobar 2017,
+    section 5.4). Fewer values give the widest band they can, min to max ((n-1)/(n+1)).
+    (NaN, NaN) for no value.
+    """
+    finite = np.sort(values[np.isfinite(values)])
+    if len(finite) == 0:
+        return (math.nan, math.nan)
+    k, j = band_ranks(len(finite))
+    return (float(finite[k - 1]), float(finite[j - 1]))
+
+
+def band_ranks(replications: int) -> tuple[int, int]:
+    """The ranks (1-based, ascending) :func:`prediction_band` takes of ``replications``."""
+    k = max(1, math.floor((1.0 - BAND_COVERAGE) / 2.0 * (replications + 1) + 1e-9))
+    return (k, max(k, replications + 1 - k))
+
+
+def band_holds(replications: int) -> float:
+    """The chance a new draw falls inside the band of ``replications`` values, (j-k)/(n+1)."""
+    k, j = band_ranks(replications)
+    return (j - k) / (replications + 1)
+
+
 def expected_inside(sims: pd.DataFrame, measure: str) -> tuple[int, int]:
     """P10 and P90 of the months inside the band when the model itself is observed.
 
     Each simulated replication in turn plays the observed history, against the
-    P10-P90 band of the other replications. The months of one history move together
-    (a slow quarter, a long absence), so even a correct model puts anything from about
+    band (:func:`prediction_band`) of the other replications. The months of one history
+    move together (a slow quarter, a long absence), so even a correct model puts anything from about
     half to all of them inside; this range says what a correct model gives here, and
     an observed count inside it is no evidence against the calibration. ``sims`` is
     :func:`_simulated`'s table (replication, month, the measures).
@@ -232,9 +273,9 @@ def expected_inside(sims: pd.DataFrame, measure: str) -> tuple[int, int]:
     counts = []
     for i in range(values.shape[0]):
         others = np.delete(values, i, axis=0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a month no other rep closed
-            low, high = np.nanpercentile(others, [10, 90], axis=0)
+        bands = [prediction_band(others[:, m]) for m in range(others.shape[1])]
+        low = np.array([b[0] for b in bands])
+        high = np.array([b[1] for b in bands])
         mine = values[i]
         seen = np.isfinite(mine)
         counts.append(int(((mine >= low) & (mine <= high) & seen).sum()))
@@ -260,8 +301,9 @@ def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtes
     Returns:
         Only whole months of the records' period (see ``calibrate.observed.Period``)
         that the simulation counts (after its warm-up, wholly inside its horizon).
-        The band is P10-P90 over replications (numpy's linear percentiles; for win rate
-        and cycle, over the replications that closed or won a deal that month).
+        The band is :func:`prediction_band` over replications (for win rate and cycle,
+        over the replications that closed or won a deal that month); P10 and P90 are
+        numpy's linear percentiles, shown for reading.
     """
     period = records_period(records)
     whole = set(period.whole) if period is not None else set()
@@ -290,8 +332,9 @@ def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtes
                 mean = float(values.mean())
             else:
                 p10 = p90 = mean = math.nan
-            inside = bool(np.isfinite(obs) and p10 <= obs <= p90)
-            rows.append([month, measure, obs, mean, p10, p90, inside])
+            low, high = prediction_band(values)
+            inside = bool(np.isfinite(obs) and low <= obs <= high)
+            rows.append([month, measure, obs, mean, p10, p90, low, high, inside])
     table = pd.DataFrame(rows, columns=_COLUMNS)
     expected = {m: expected_inside(sims, m) for m in BACKTEST_MEASURES}
     counts = {}

@@ -76,13 +76,13 @@ def backtest_warning(replications: int) -> str | None:
     """A warning when the back-test's bands rest on fewer than 20 replications, else None.
 
     The rule of ``teamsim simulate``'s P(plan met) (teamsim.plan_met_view.FEW_REPLICATIONS):
-    below it a P10-P90 band is a few values apart, so a month inside or outside it says
+    below it the band is a few values apart, so a month inside or outside it says
     little.
     """
     if replications >= FEW_REPLICATIONS:
         return None
     return (
-        f"the back-test's P10-P90 bands rest on {counted(replications, 'replication')}: "
+        f"the back-test's bands rest on {counted(replications, 'replication')}: "
         f"they are wide and uncertain; run {FEW_REPLICATIONS} or more (--replications) to "
         "read the months inside them as a number"
     )

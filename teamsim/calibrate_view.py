@@ -29,6 +29,8 @@ from calibrate import (
     Backtest,
     Calibration,
     GoalsReport,
+    band_holds,
+    band_ranks,
     counted,
     interval_text,
 )
@@ -45,10 +47,10 @@ from teamsim.format import (
 )
 
 __all__ = [
-    "BAND_NOTE",
     "SHEETS",
     "SHOWN_PROBLEMS",
     "against_plan",
+    "band_note",
     "expected_text",
     "fit_interval",
     "fit_unit",
@@ -72,10 +74,25 @@ __all__ = [
     "write_excel",
 ]
 
-BAND_NOTE = (
-    "band: simulated P10-P90 over the replications; a correct model puts about 80 % of "
-    "the observed months inside it"
-)
+
+def band_note(replications: int) -> str:
+    """What the back-test's band is, for ``replications``: ranks taken and what it holds."""
+    k, j = band_ranks(replications)
+    return (
+        f"band: the {ordinal(k)} to {ordinal(j)} of {counted(replications, 'replication')} "
+        "sorted, "
+        f"a prediction band that holds a month of a correct model with probability "
+        f"{band_holds(replications):.0%} (Wilks 1941), so about that share of the "
+        "observed months falls inside it"
+    )
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 # Problems printed on stderr before the scenario; the rest are counted there and listed
 # in full by --excel.
 SHOWN_PROBLEMS = 20
@@ -683,15 +700,15 @@ def _bt_values(measure: str, values: Sequence[float]) -> list[str]:
 
 
 def _bt_cell(row: dict[Any, Any], measure: str) -> str:
-    """Observed, the simulated P10 to P90 band, inside or not: "58.0 (56.5 to 68.4) in".
+    """Observed, the simulated band, inside or not: "58.0 (56.5 to 68.4) in".
 
     A win rate's band as every share interval reads: "35.0 % (15.0 % to 25.0 %) out".
     """
     if not math.isfinite(row["observed"]):
         return "-"
-    observed, p10, p90 = _bt_values(measure, [row[k] for k in ("observed", "p10", "p90")])
+    observed, low, high = _bt_values(measure, [row[k] for k in ("observed", "low", "high")])
     mark = "[green]in[/]" if row["inside"] else "[red]out[/]"
-    return f"{observed} ({p10}{INTERVAL_JOINER}{p90}) {mark}"
+    return f"{observed} ({low}{INTERVAL_JOINER}{high}) {mark}"
 
 
 def expected_text(bt: Backtest, measure: str) -> str:
@@ -714,11 +731,11 @@ def _backtest_grid(bt: Backtest) -> Grid:
     )
     grid = Grid(
         title=(
-            f"Back-test: observed (simulated P10 to P90, {counted(bt.replications, 'replication')})"
+            f"Back-test: observed (simulated 80 % band, {counted(bt.replications, 'replication')})"
         ),
         key="month",
         columns={stage_header(m, bt.currency): [] for m in BACKTEST_MEASURES},
-        caption=sentences([f"inside the band: {inside}", BAND_NOTE, filling]),
+        caption=sentences([f"inside the band: {inside}", band_note(bt.replications), filling]),
     )
     for month in bt.months:
         part = bt.table.loc[bt.table["month"] == month]
@@ -847,7 +864,7 @@ SHEETS: dict[str, str] = {
     "people": "each person a month: now and their share of the need, stage by stage; win "
     "rate and monthly revenue with 95 % intervals",
     "furthest from plan": "the people below plan, furthest short first, with 95 % intervals",
-    "back-test": "observed months against the simulated P10-P90 band, measure by measure",
+    "back-test": "observed months against the simulated 80 % band, measure by measure",
     "fits": "each fitted value with its sample size and 95 % interval",
     "kept": "values the records cannot tell: the base scenario's assumption stays",
     "not written": "fits the scenario has no field for yet",
@@ -939,7 +956,8 @@ BACKTEST_NO_MONTH = "no whole month of the records lies inside the simulated per
 
 
 def _backtest_sheet(bt: Backtest | None) -> tuple[pd.DataFrame, _Formats]:
-    names = ["Month", "Measure", "Observed", "Simulated mean", "Simulated P10", "Simulated P90"]
+    names = ["Month", "Measure", "Observed", "Simulated mean", "Band low", "Band high"]
+    names += ["Simulated P10", "Simulated P90"]
     if bt is None or not bt.months:
         note = BACKTEST_NOT_RUN if bt is None else BACKTEST_NO_MONTH
         return pd.DataFrame({"Back-test": [note]}), {}
@@ -950,9 +968,11 @@ def _backtest_sheet(bt: Backtest | None) -> tuple[pd.DataFrame, _Formats]:
             "Measure": [LABELS[str(m)] for m in table["measure"]],
             "Observed": table["observed"],
             "Simulated mean": table["mean"],
+            "Band low": table["low"],
+            "Band high": table["high"],
+            "Inside the band": ["yes" if i else "no" for i in table["inside"]],
             "Simulated P10": table["p10"],
             "Simulated P90": table["p90"],
-            "Inside the band": ["yes" if i else "no" for i in table["inside"]],
         }
     )
     unit = {"won": _DECIMAL, "revenue": _money(bt.currency), "win_rate": _PERCENT}
@@ -1062,7 +1082,7 @@ def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
         about["back-test"] = ", ".join(
             f"{_lower(LABELS[m])} {i} of {n} inside" for m, (i, n) in backtest.inside.items()
         )
-        about["band"] = BAND_NOTE
+        about["band"] = band_note(backtest.replications)
     return about
 
 

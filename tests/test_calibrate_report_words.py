@@ -110,13 +110,13 @@ def test_a_given_plan_is_compared(tmp_path: Path) -> None:
 
 def test_few_back_test_replications_are_warned_of(tmp_path: Path) -> None:
     assert backtest_warning(4) == (
-        "the back-test's P10-P90 bands rest on 4 replications: they are wide and "
+        "the back-test's bands rest on 4 replications: they are wide and "
         "uncertain; run 20 or more (--replications) to read the months inside them as a "
         "number"
     )
     assert backtest_warning(20) is None
     out = _words(_handful(tmp_path, "--backtest", "--replications", "4"))
-    assert "warning: the back-test's P10-P90 bands rest on 4 replications" in out
+    assert "warning: the back-test's bands rest on 4 replications" in out
     out = _words(_handful(tmp_path, "--backtest", "--replications", "20"))
     assert "bands rest on" not in out
 

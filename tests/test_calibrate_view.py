@@ -59,9 +59,11 @@ def _backtest() -> Backtest:
         ("2025-03", "win_rate", 0.35, 0.2, 0.15, 0.25, False),
         ("2025-03", "cycle_days", 30.5, 31.0, 28.0, 33.0, True),
     ]
-    table = pd.DataFrame(
-        rows, columns=["month", "measure", "observed", "mean", "p10", "p90", "inside"]
-    )
+    columns = ["month", "measure", "observed", "mean", "p10", "p90", "inside"]
+    table = pd.DataFrame(rows, columns=columns)
+    # The band is the replications' 80 % prediction band; here it is set to the P10-P90.
+    table.insert(6, "low", table["p10"])
+    table.insert(7, "high", table["p90"])
     return Backtest(
         table=table,
         inside={"won": (1, 1), "revenue": (0, 1), "win_rate": (0, 1), "cycle_days": (1, 1)},
@@ -201,12 +203,16 @@ def test_joined_sentences_each_end_with_a_full_stop() -> None:
         "Inside the band: 3 of 4. Band: P10-P90. Left out: x."
     )
     text = " ".join(_printed(100).split())
-    assert "a correct model puts about 80 % of the observed months inside it. Left out" in text
+    assert (
+        "Band: the 1st to 1st of 1 replication sorted, a prediction band that holds a month "
+        "of a correct model with probability 0% (Wilks 1941), so about that share of the "
+        "observed months falls inside it. Left out" in text
+    )
     assert (
         "Inside the band: won deals 1 of 1 (a correct model: 0 to 1), revenue 0 of 1, "
         "win rate 0 of 1, cycle time (days) 1 of 1." in text
     )
-    assert "(simulated P10 to P90, 1 replication)" in text
+    assert "(simulated 80 % band, 1 replication)" in text
     assert "Fitted from the records: 3 values" in text
     # The back-test's columns in the field's words, from the one table of labels.
     for measure in ("Won deals", "Revenue (RUB)", "Win rate", "Cycle time (days)"):
@@ -220,7 +226,7 @@ def test_the_workbook_is_formatted_for_reading(tmp_path: Path) -> None:
     assert book.sheetnames[0] == "about"
     about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
     assert about["sheet: back-test"] == (
-        "observed months against the simulated P10-P90 band, measure by measure"
+        "observed months against the simulated 80 % band, measure by measure"
     )
     assert about["rows"] == "2 rows not used; 1 warning (see sheet problems)"
     for sheet in book.worksheets:

@@ -26,7 +26,7 @@ from calibrate import FUNNEL, LABELS, Backtest, GoalsReport, RowProblem, counted
 from dashboard import levers, state, ui
 from sim import Problem, ScenarioError, TeamsimError, format_money_range
 from teamsim.calibrate_view import (
-    BAND_NOTE,
+    band_note,
     expected_text,
     fit_value,
     gap_note,
@@ -284,15 +284,15 @@ def workbook_bytes(outcome: CalibrationOutcome) -> bytes:
 
 
 def backtest_chart(bt: Backtest, measure: str, title: str) -> go.Figure:
-    """Observed months against the simulated P10-P90 band and mean, for one measure."""
+    """Observed months against the simulated 80 % band and mean, for one measure."""
     rows = bt.table[bt.table["measure"] == measure].sort_values("month")
     months = rows["month"].astype(str).tolist()
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=months, y=rows["p90"], mode="lines", line={"width": 0},
+    fig.add_trace(go.Scatter(x=months, y=rows["high"], mode="lines", line={"width": 0},
                              showlegend=False, hoverinfo="skip"))  # fmt: skip
-    fig.add_trace(go.Scatter(x=months, y=rows["p10"], mode="lines", line={"width": 0},
+    fig.add_trace(go.Scatter(x=months, y=rows["low"], mode="lines", line={"width": 0},
                              fill="tonexty", fillcolor="rgba(31,95,168,0.2)",
-                             name="simulated P10-P90"))  # fmt: skip
+                             name="simulated 80 % band"))  # fmt: skip
     fig.add_trace(go.Scatter(x=months, y=rows["mean"], mode="lines", name="simulated mean",
                              line={"color": "#1f5fa8", "dash": "dash"}))  # fmt: skip
     fig.add_trace(go.Scatter(x=months, y=rows["observed"], mode="lines+markers",
@@ -629,12 +629,12 @@ _BT_UNITS = {"revenue": "currency", "win_rate": "share", "cycle_days": "days", "
 
 
 def backtest_display(bt: Backtest) -> pd.DataFrame:
-    """The back-test's months as text: observed, simulated mean and P10-P90, inside or not."""
-    columns = ["month", "measure", "observed", "simulated mean", "P10", "P90", "inside"]
+    """The back-test's months as text: observed, simulated mean and 80 % band, inside or not."""
+    columns = ["month", "measure", "observed", "simulated mean", "band low", "band high", "inside"]
     rows = []
     for r in bt.table.to_dict(orient="records"):
         unit = _BT_UNITS.get(str(r["measure"]), "")
-        keys = ("observed", "mean", "p10", "p90")
+        keys = ("observed", "mean", "low", "high")
         shown = {k: _fmt(float(r[k]), unit, bt.currency) or "-" for k in keys}
         rows.append(
             {
@@ -642,8 +642,8 @@ def backtest_display(bt: Backtest) -> pd.DataFrame:
                 "measure": LABELS[str(r["measure"])],
                 "observed": shown["observed"],
                 "simulated mean": shown["mean"],
-                "P10": shown["p10"],
-                "P90": shown["p90"],
+                "band low": shown["low"],
+                "band high": shown["high"],
                 "inside": "yes" if r["inside"] else "no",
             }
         )
@@ -716,7 +716,7 @@ def _backtest(bt: Backtest) -> None:
     st.caption(
         sentences(
             [
-                f"{counted(bt.replications, 'replication')}; {BAND_NOTE}",
+                f"{counted(bt.replications, 'replication')}; {band_note(bt.replications)}",
                 "a correct model: each simulated replication played against the others' "
                 "band (the months of one history move together, so the range is wide)",
             ]
