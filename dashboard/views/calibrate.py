@@ -52,9 +52,9 @@ from teamsim.pseudonym_key import PSEUDONYM_KEY_ENV, pseudonym_key_file
 
 __all__ = [
     "KINDS",
-    "PAGE_OPTIONS",
     "MAX_RECORDS_BYTES",
     "MAX_RECORDS_MB",
+    "PAGE_OPTIONS",
     "CalibrateOptions",
     "CalibratePageResult",
     "backtest_display",
