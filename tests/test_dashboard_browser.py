@@ -212,5 +212,7 @@ def test_the_calibrate_page_is_in_the_navigation(dashboard_url: str) -> None:
             link.click()
             expect(page.get_by_role("heading", name="Calibrate")).to_be_visible(timeout=30_000)
             expect(page.get_by_role("button", name="Calibrate", exact=True)).to_be_disabled()
+            # The README's example needs no base: building from the records is the default.
+            expect(page.get_by_role("radio", name="Build from the records")).to_be_checked()
         finally:
             browser.close()

@@ -6,6 +6,7 @@ its work, :func:`dashboard.views.calibrate.run_calibration_from_uploads`, called
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import io
 import re
@@ -18,9 +19,11 @@ from streamlit.testing.v1 import AppTest
 from calibrate import RowProblem
 from dashboard.views.calibrate import (
     MAX_RECORDS_BYTES,
+    PAGE_OPTIONS,
     CalibrateOptions,
     mapping_lines,
     name_lines,
+    page_words,
     run_calibration_from_uploads,
     workbook_bytes,
 )
@@ -87,6 +90,7 @@ def test_the_example_against_the_current_scenario_through_the_page(at: AppTest) 
     at.selectbox(key="pick_bundled").set_value("b2b_smb").run()
     _ok(at)
     _calibrate_page(at)
+    at.radio(key="calibrate_base").set_value("The current scenario")
     for kind in ("deals", "stages", "team"):
         _upload(at, kind, *_files(kind)[kind])
     at.number_input(key="calibrate_replications").set_value(3)
@@ -146,7 +150,6 @@ def test_the_example_against_the_current_scenario_through_the_page(at: AppTest) 
 
 def test_a_binary_file_as_deals_is_said_not_raised(at: AppTest) -> None:
     _calibrate_page(at)
-    at.radio(key="calibrate_base").set_value("Build from the records")
     _upload(at, "deals", "deals.csv", BINARY)
     at.run()
     _click_calibrate(at)
@@ -261,3 +264,154 @@ def test_a_problem_citing_another_upload_names_it_as_uploaded() -> None:
     assert any("map to no stage of the scenario" in t for t in texts), texts
     assert not [t for t in texts if "teamsim-calibrate-" in t], texts
     assert any(re.search(r"\d+ rows in deals\.csv", t) for t in texts), texts
+
+
+# -- the README's example with the page's defaults; the page's words ---------------------
+# What the page shows as text: every message, caption, label and table cell.
+_TEXTS = ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success")
+_LABELLED = ("radio", "text_area", "text_input", "selectbox", "checkbox", "number_input",
+             "button", "file_uploader", "expander", "tab", "metric")  # fmt: skip
+
+
+def _page_texts(app: AppTest) -> list[str]:
+    texts = [str(e.value) for kind in _TEXTS for e in app.get(kind)]
+    for kind in _LABELLED:
+        for e in app.get(kind):
+            texts += [str(getattr(e, "label", "")), str(getattr(e, "help", "") or "")]
+    for frame in (d.value for d in app.dataframe):
+        texts += [str(c) for c in frame.columns] + [str(c) for c in frame.to_numpy().ravel()]
+    return texts
+
+
+def _no_option_of_the_command(app: AppTest) -> None:
+    said = [t for t in _page_texts(app) if "--" in t]
+    assert not said, said
+
+
+def test_the_readme_example_calibrates_with_the_pages_defaults(at: AppTest) -> None:
+    # A new user uploads the README's example and clicks Calibrate: no base to pick, no
+    # stage to map (trial: the default base was the bundled bank, whose stages the
+    # example's do not match). Only the back-test is left out, to keep the test short.
+    _calibrate_page(at)
+    assert at.radio(key="calibrate_base").value == "Build from the records"
+    for kind in ("deals", "stages", "team"):
+        _upload(at, kind, *_files(kind)[kind])
+    at.checkbox(key="calibrate_backtest").uncheck()
+    at.run()
+    _click_calibrate(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "Calibrated: calibrated team" in [s.value for s in at.subheader]
+    _, result = at.session_state["result:calibrate"]
+    scenario = parse_scenario(result.outcome.text.encode(), "calibrated_team.yaml")
+    # As `teamsim calibrate --deals examples/synthetic_crm/deals.csv --stages ...stages.csv
+    # --team ...team.csv -o x.yaml` (no --base) writes them: "convert: 0.5928  # fitted:
+    # 2478 passed of 4180 decided", and the three stages after it.
+    stages = scenario.segments["smb_new_business"].stages
+    assert [(s.name, s.convert) for s in stages] == [
+        ("discovery", pytest.approx(0.5928)), ("demo", pytest.approx(0.5362)),
+        ("proposal", pytest.approx(0.4736)), ("contract", pytest.approx(0.7571)),
+    ]  # fmt: skip
+    assert "# fitted: 2478 passed of 4180 decided" in result.outcome.text
+    # The warnings name the page's control where the command's words named --base.
+    warnings = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert any(m.endswith("needs a Base scenario to say so") for m in warnings["message"])
+    _no_option_of_the_command(at)
+
+
+def test_a_base_whose_stages_do_not_match_leads_to_the_stage_mapping(at: AppTest) -> None:
+    _calibrate_page(at)
+    at.radio(key="calibrate_base").set_value("A bundled scenario").run()
+    assert at.selectbox(key="calibrate_bundled").value == "retail_bank"
+    for kind in ("deals", "stages", "team"):
+        _upload(at, kind, *_files(kind)[kind])
+    at.run()
+    _click_calibrate(at)
+    [error] = [e.value for e in at.error]
+    assert "map to no stage of the scenario" in error
+    assert (
+        "Map each CRM stage with a Stage mapping line 'CRM name=stage' (e.g. a Stage mapping "
+        "line 'discovery=consultation'; a closing stage with a Stage mapping line 'CRM "
+        "name=won' or 'CRM name=lost')"
+    ) in error.replace("\\", "")  # Markdown's escapes out
+    # The control it names is on the page, and the way without a base is said beside it.
+    stage_areas = [a for a in at.text_area if a.label.startswith("Stage mapping,")]
+    assert [a.key for a in stage_areas] == ["calibrate_stages"]
+    [info] = [i.value for i in at.info]
+    assert "Stage mapping" in info and "'Build from the records'" in info
+    _no_option_of_the_command(at)
+
+
+# The modules whose messages the page shows (the package's, and the command's own work).
+_MESSAGE_SOURCES = (
+    *sorted((ROOT / "calibrate").rglob("*.py")),
+    *(ROOT / "teamsim" / f"{m}.py" for m in ("calibration", "calibrate_view", "crm_io",
+                                             "records_io", "pseudonym_key")),
+)  # fmt: skip
+_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
+
+
+def _message_strings() -> list[str]:
+    """Every string constant of the message modules (f-string parts too), docstrings not."""
+    found = []
+    for path in _MESSAGE_SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        found += [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docs
+        ]  # fmt: skip
+    return found
+
+
+def test_every_option_the_messages_name_has_the_pages_words() -> None:
+    # A new option in a message (grep: every string of calibrate/ and the command's work)
+    # fails here until page_words names the page's control for it.
+    strings = [s for s in _message_strings() if _OPTION.search(s)]
+    named = {m for s in strings for m in _OPTION.findall(s)}
+    assert {"--stage", "--column", "--base", "--plan", "--currency"} <= named  # the scan works
+    assert named <= PAGE_OPTIONS, sorted(named - PAGE_OPTIONS)
+    left = [(s, page_words(s)) for s in strings if "--" in page_words(s)]
+    assert not left, left
+
+
+@pytest.mark.parametrize(
+    ("command", "page"),
+    [
+        ("map it with --stage \"Lost=lost\" or --stage \"Lost=won\"",
+         "map it with a Stage mapping line \"Lost=lost\" or a Stage mapping line \"Lost=won\""),
+        ("--stage 'Won': expected --stage 'CRM name=stage' with both sides given",
+         "a Stage mapping line 'Won': expected a Stage mapping line 'CRM name=stage' with "
+         "both sides given"),
+        ("map it with --column closed=<column>",
+         "map it with a Column mapping line closed=<column>"),
+        ("--segment 'SMB smb': expected --segment 'records' name=segment id' with both",
+         "a Names mapping line 'segment: SMB smb': expected a Names mapping line 'segment: "
+         "records' name=segment id' with both"),
+        ("--role 'AE=ae': 'ae' is no role", "a Names mapping line 'role: AE=ae': 'ae' is no role"),
+        ("check it or give --base / a stages file",
+         "check it or give a Base scenario / a stages file"),
+        ("--base mine.yaml: no deal matched", "Base scenario mine.yaml: no deal matched"),
+        ("convert them, give a base in EUR, or calibrate without --base; --currency USD takes",
+         "convert them, give a base in EUR, or choose 'Build from the records' as the Base "
+         "scenario; Currency USD takes"),
+        ("no plan given: give --plan AMOUNT to compare", "no plan given: give a Plan to compare"),
+        ("--plan 0: expected a revenue", "Plan 0: expected a revenue"),
+        ("say which with --dates dmy (day first)",
+         "say which with Slash dates: day first (day first)"),
+        ("give --deals, --stages FILE or --team",
+         "give Deals (opportunities), a Stage history file or The team"),
+        ("all: --excel FILE, sheet problems", "all: 'Download the report (Excel)', sheet problems"),
+        ("not run: add --backtest", "not run: add a Back-test"),
+        ("no option here - or -- there", "no option here - or -- there"),
+    ],
+)  # fmt: skip
+def test_page_words_name_the_pages_controls(command: str, page: str) -> None:
+    assert page_words(command) == page

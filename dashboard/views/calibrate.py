@@ -54,12 +54,14 @@ __all__ = [
     "KINDS",
     "MAX_RECORDS_BYTES",
     "MAX_RECORDS_MB",
+    "PAGE_OPTIONS",
     "CalibrateOptions",
     "CalibratePageResult",
     "backtest_display",
     "error_lines",
     "fits_display",
     "furthest_display",
+    "page_words",
     "people_display",
     "run_calibration_from_uploads",
     "team_display",
@@ -80,13 +82,31 @@ KINDS: dict[str, str] = {
     "activities": "Activities or work-day cards",
     "team": "The team",
 }
-BASES = ("The current scenario", "Build from the records")
+# The base scenario's choices, the default first: the records and the published defaults
+# need no base, so the README's example calibrates as the page opens (a base's stage names
+# must match the records', or be mapped in the Stage mapping).
+BUILD = "Build from the records"
+CURRENT = "The current scenario"
+BUNDLED = "A bundled scenario"
+BASES = (BUILD, CURRENT, BUNDLED)
 DATE_ORDERS: dict[str, DateOrder | None] = {
     "auto (an ambiguous file is reported)": None,
     "day first (d/m/Y)": DateOrder.DMY,
     "month first (m/d/Y)": DateOrder.MDY,
 }
 RESULT = "calibrate"  # the name the result is remembered under (state.remember)
+
+# The page's controls, as their labels begin: the widgets and page_words name them alike.
+BASE_CONTROL = "Base scenario"
+COLUMN_CONTROL = "Column mapping"
+STAGE_CONTROL = "Stage mapping"
+NAMES_CONTROL = "Names mapping"
+DATES_CONTROL = "Slash dates"
+PLAN_CONTROL = "Plan"
+CURRENCY_CONTROL = "Currency"
+PSEUDONYMS_CONTROL = "Replace people's names by stable pseudonyms"
+BACKTEST_CONTROL = "Back-test"
+EXCEL_CONTROL = "Download the report (Excel)"
 _P = TypeVar("_P", RowProblem, Problem)
 
 
@@ -99,7 +119,9 @@ class CalibrateOptions:
     ``stage_map``: "canonical=file column" and "CRM name=stage" lines; ``segment_map``,
     ``role_map``, ``channel_map``: "records' name=base id" lines (the command's
     ``--segment``, ``--role``, ``--channel``; see :func:`name_lines`). ``plan``: revenue
-    a month in the scenario's currency (None: the base's plan). ``replications``: of the
+    a month in the scenario's currency (None: the base's plan). ``currency``: of the
+    amounts (None: the values' own, else USD; with a base, its own takes them as in it).
+    ``replications``: of the
     back-test, when ``backtest``; ``workers``: local processes (None: every core).
     """
 
@@ -113,6 +135,7 @@ class CalibrateOptions:
     date_order: DateOrder | None = None
     pseudonymise: bool = False
     plan: float | None = None
+    currency: str | None = None
     backtest: bool = False
     replications: int = 30
     workers: int | None = None
@@ -155,6 +178,83 @@ def name_lines(text: str) -> tuple[dict[str, tuple[str, ...]], list[str]]:
     return {kind: tuple(pairs) for kind, pairs in found.items()}, wrong
 
 
+# -- the command's words in the page's --------------------------------------------------
+# The calibrate messages are written once, for the command, and name its options ("map it
+# with --stage 'Won=won'"). The page shows them naming its own controls instead ("map it
+# with a Stage mapping line 'Won=won'"). Every option the messages name has its words here
+# (a test reads them all from the sources, so a new one is caught): first with the value a
+# message gives it ({v}; {inner}: the value without its quotes), then alone.
+_QUOTED = r"'(?:records' )?[^'\n]*'" + r'|"[^"\n]*"'  # "'records' name=segment id'" is one
+_PHRASES: dict[str, str] = {
+    "calibrate without --base": f"choose '{BUILD}' as the {BASE_CONTROL}",
+    "set by --set": "set by hand",
+    f"with --key or ${PSEUDONYM_KEY_ENV}": f"in ${PSEUDONYM_KEY_ENV} where the dashboard runs",
+}
+_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--stage", _QUOTED, f"a {STAGE_CONTROL} line {{v}}"),
+    ("--stage", "", f"the {STAGE_CONTROL}"),
+    ("--column", rf"{_QUOTED}|[^\s=;,()]*=[^\s;,()]*", f"a {COLUMN_CONTROL} line {{inner}}"),
+    ("--column", "", f"a {COLUMN_CONTROL} line"),
+    *(
+        (f"--{kind}", form, words)
+        for kind in NAME_KINDS
+        for form, words in (
+            (_QUOTED, f"a {NAMES_CONTROL} line '{kind}: {{inner}}'"),
+            ("", f"a {NAMES_CONTROL} line {kind}:"),
+        )
+    ),
+    ("--base", "SCENARIO", f"a {BASE_CONTROL}"),
+    ("--base", r"\S+\.ya?ml", f"{BASE_CONTROL} {{v}}"),
+    ("--base", "", f"a {BASE_CONTROL}"),
+    ("--plan", "AMOUNT", f"a {PLAN_CONTROL}"),
+    ("--plan", r"[-+]?\d[\d.,eE+-]*", f"{PLAN_CONTROL} {{v}}"),
+    ("--plan", "", f"a {PLAN_CONTROL}"),
+    ("--currency", "[A-Z]{3}", f"{CURRENCY_CONTROL} {{v}}"),
+    ("--currency", "", f"a {CURRENCY_CONTROL}"),
+    ("--dates", "dmy", f"{DATES_CONTROL}: day first"),
+    ("--dates", "mdy", f"{DATES_CONTROL}: month first"),
+    ("--dates", "", DATES_CONTROL),
+    *(
+        (f"--{kind}", form, words)
+        for kind, label in KINDS.items()
+        for form, words in (("FILE", f"a {label} file"), ("", label))
+    ),
+    ("--excel", "FILE", f"'{EXCEL_CONTROL}'"),
+    ("--excel", "", f"'{EXCEL_CONTROL}'"),
+    ("--backtest", "", f"a {BACKTEST_CONTROL}"),
+    ("--pseudonymise", "", f"'{PSEUDONYMS_CONTROL}'"),
+    ("--set", "", "an override"),
+    ("--key", "", "a key"),
+)
+_OPTION_PATTERNS = tuple(
+    (re.compile(rf"(?<![\w-]){re.escape(flag)}(?![\w-])" + (rf"\s+(?P<v>{form})" if form else "")),
+     words)
+    for flag, form, words in _OPTIONS
+)  # fmt: skip
+PAGE_OPTIONS = frozenset(flag for flag, _, _ in _OPTIONS)  # every option page_words knows
+
+
+def page_words(text: str) -> str:
+    """A calibrate message with the command's options named by the page's controls.
+
+    "map it with --stage 'Closed Won=won'" reads "map it with a Stage mapping line 'Closed
+    Won=won'"; "give --plan AMOUNT" reads "give a Plan". The messages stay the command's
+    (one wording for both); only the names of what fixes them change.
+    """
+    if "--" not in text:
+        return text
+    for phrase, words in _PHRASES.items():
+        text = text.replace(phrase, words)
+    for pattern, words in _OPTION_PATTERNS:
+
+        def said(match: re.Match[str], words: str = words) -> str:
+            value = match.groupdict().get("v") or ""
+            return words.format(v=value, inner=value.strip("'\""))
+
+        text = pattern.sub(said, text)
+    return text
+
+
 def _safe_name(name: str, kind: str) -> str:
     # Only the last part of an uploaded name: a name cannot point outside the folder.
     base = Path(name.replace("\\", "/")).name
@@ -177,7 +277,9 @@ def _shown(problem: _P, folder: str) -> _P:
     sep = re.escape(os.sep)
     copies = re.compile(re.escape(folder + os.sep) + "[^" + sep + "]+" + sep)
     message = copies.sub("", problem.message)
-    source = Path(problem.source).name if problem.source.startswith(folder) else problem.source
+    # A source may cite the base's copy too: "--base <folder>/base/mine.yaml".
+    source = problem.source
+    source = Path(source).name if source.startswith(folder) else copies.sub("", source)
     if (source, message) == (problem.source, problem.message):
         return problem
     return dataclasses.replace(problem, source=source, message=message)
@@ -244,6 +346,7 @@ def run_calibration_from_uploads(
             team=paths.get("team"),
             base=base,
             plan=options.plan,
+            currency=options.currency,
             columns=options.columns,
             stage_map=options.stage_map,
             segment_map=options.segment_map,
@@ -267,12 +370,12 @@ def run_calibration_from_uploads(
 
 
 def error_lines(exc: TeamsimError) -> list[str]:
-    """A user's mistake as lines to show, one per problem."""
-    if isinstance(exc, RecordsError):
-        return [str(p) for p in exc.problems]
-    if isinstance(exc, ScenarioError):
-        return [str(p) for p in exc.problems]
-    return [line for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+    """A user's mistake as lines to show, one per problem, naming the page's controls."""
+    if isinstance(exc, RecordsError | ScenarioError):
+        lines = [str(p) for p in exc.problems]
+    else:
+        lines = [line for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+    return [page_words(line) for line in lines]
 
 
 def workbook_bytes(outcome: CalibrationOutcome) -> bytes:
@@ -347,63 +450,63 @@ def _uploads() -> dict[str, tuple[str, bytes]]:
 
 def _options() -> CalibrateOptions | None:
     st.subheader("How to read them")
-    source = state.current()
-    edits = state.overrides()
     left, right = st.columns(2)
     with left:
-        label = source.label + (f" with {counted(len(edits), 'edit')}" if edits else "")
-        base = st.radio(
-            "Base scenario",
-            BASES,
-            horizontal=True,
-            key="calibrate_base",
-            help=f"The current scenario is {label} (pick it on the Scenario page). What the "
-            "records cannot tell keeps its value. Built from the records: published defaults "
-            "fill the rest.",
-        )
+        base = _base()
         columns = st.text_area(
-            "Column mapping, one a line: canonical=file column",
+            f"{COLUMN_CONTROL}, one a line: canonical=file column",
             placeholder="owner=Responsible\nvalue=Amount",
             key="calibrate_columns",
         )
         stages = st.text_area(
-            "Stage mapping, one a line: CRM name=stage",
+            f"{STAGE_CONTROL}, one a line: CRM name=stage",
             placeholder="Closed Won=won\nClosed Lost=lost",
             key="calibrate_stages",
+            help="The records' stage names onto the base scenario's stages, or won or lost. "
+            "Built from the records, each segment's funnel has the stages its deals show.",
         )
         names = st.text_area(
-            "Names mapping, with a base scenario: segment:, role: or channel:, then "
+            f"{NAMES_CONTROL}, with a base scenario: segment:, role: or channel:, then "
             "records' name=base id",
             placeholder="segment: SMB=smb_core\nrole: AE=account_executive\n"
             "channel: Web=marketing_leads",
             key="calibrate_names",
-            help="The records' segments, role titles and channels onto the base scenario's "
-            "ids, as the command's --segment, --role and --channel.",
+            help="The records' segments, role titles and channels onto the base scenario's ids.",
         )
     with right:
-        order = st.selectbox("Slash dates (03/04/2026)", list(DATE_ORDERS), key="calibrate_dates")
+        order = st.selectbox(
+            f"{DATES_CONTROL} (03/04/2026)", list(DATE_ORDERS), key="calibrate_dates"
+        )
         plan = st.number_input(
-            "Plan: revenue a month (optional; else the base scenario's)",
+            f"{PLAN_CONTROL}: revenue a month (optional; else the base scenario's, or the "
+            "records' own)",
             min_value=0.0,
             value=None,
             step=100_000.0,
             format="%.0f",
             key="calibrate_plan",
         )
+        currency = st.text_input(
+            f"{CURRENCY_CONTROL} of the amounts (optional: an ISO code such as EUR)",
+            key="calibrate_currency",
+            help="Else the one the value column's header or values name (€, EUR, руб ...), "
+            "or USD. A base scenario in another currency: give its code to take the amounts "
+            "as in it.",
+        )
         hide = st.checkbox(
-            "Replace people's names by stable pseudonyms",
+            PSEUDONYMS_CONTROL,
             key="calibrate_pseudonymise",
             help="In the scenario, the tables and the workbook: for a consultant who must "
             f"not carry names out. Keyed by ${PSEUDONYM_KEY_ENV} or else the key file "
             f"{pseudonym_key_file()}, as teamsim calibrate: the same key, the same pseudonyms.",
         )
         backtest = st.checkbox(
-            "Back-test: simulate the calibrated scenario over the records' period",
+            f"{BACKTEST_CONTROL}: simulate the calibrated scenario over the records' period",
             value=True,
             key="calibrate_backtest",
         )
         replications = st.number_input(
-            "Back-test replications",
+            f"{BACKTEST_CONTROL} replications",
             min_value=2,
             max_value=500,
             value=30,
@@ -415,21 +518,16 @@ def _options() -> CalibrateOptions | None:
     if wrong:
         lines = "; ".join(f"'{line}'" for line in wrong)
         st.error(
-            f"Names mapping: {lines} should start with segment:, role: or channel: "
+            f"{NAMES_CONTROL}: {lines} should start with segment:, role: or channel: "
             "(e.g. 'segment: SMB=smb_core').",
             icon=":material/error:",
         )
         return None
-    base_text: str | None = None
-    if base == BASES[0]:
-        _, problems = state.try_parse(source.text, source.origin, edits)
-        if problems:
-            ui.show_problems(problems, "Fix the scenario on the Scenario page first")
-            return None
-        base_text = source.text if not edits else levers.edited_yaml(source.text, edits)
+    if base is None:
+        return None
     return CalibrateOptions(
-        base_text=base_text,
-        base_name=f"{source.label}.yaml",
+        base_text=base[0],
+        base_name=base[1],
         columns=mapping_lines(columns),
         stage_map=mapping_lines(stages),
         segment_map=named["segment"],
@@ -438,10 +536,40 @@ def _options() -> CalibrateOptions | None:
         date_order=DATE_ORDERS[order] if order is not None else None,
         pseudonymise=hide,
         plan=float(plan) if plan is not None else None,
+        currency=currency.strip() or None,
         backtest=backtest,
         replications=int(replications),
         workers=state.workers(),
     )
+
+
+def _base() -> tuple[str | None, str] | None:
+    """The base scenario's YAML (None: build from the records) and its name; None: unusable."""
+    source = state.current()
+    edits = state.overrides()
+    label = source.label + (f" with {counted(len(edits), 'edit')}" if edits else "")
+    choice = st.radio(
+        BASE_CONTROL,
+        BASES,
+        horizontal=True,
+        key="calibrate_base",
+        help=f"Built from the records: published defaults fill what they cannot tell, each "
+        f"with its source. A base scenario keeps its values where the records are silent; "
+        f"the records' stage names must then be its stages or mapped in the {STAGE_CONTROL}. "
+        f"The current scenario is {label} (pick it on the Scenario page).",
+    )
+    if choice == BUILD:
+        return None, "base.yaml"
+    if choice == BUNDLED:
+        name = st.selectbox("Bundled scenario", list(state.bundled()), key="calibrate_bundled")
+        bundled = state.bundled_source(name or state.DEFAULT_SCENARIO)
+        return bundled.text, f"{bundled.label}.yaml"
+    _, problems = state.try_parse(source.text, source.origin, edits)
+    if problems:
+        ui.show_problems(problems, "Fix the scenario on the Scenario page first")
+        return None
+    text = source.text if not edits else levers.edited_yaml(source.text, edits)
+    return text, f"{source.label}.yaml"
 
 
 def _calibrate(files: Mapping[str, tuple[str, bytes]], options: CalibrateOptions) -> None:
@@ -458,7 +586,17 @@ def _calibrate(files: Mapping[str, tuple[str, bytes]], options: CalibrateOptions
             outcome = run_calibration_from_uploads(files, options, progress=advance)
             workbook = workbook_bytes(outcome)
     except TeamsimError as exc:
-        _show_error(error_lines(exc))
+        lines = error_lines(exc)
+        _show_error(lines)
+        mapped = any(c in line for line in lines for c in (STAGE_CONTROL, NAMES_CONTROL))
+        if options.base_text is not None and mapped:
+            st.info(
+                f"The records' names must be the base scenario's, or mapped onto them in the "
+                f"{STAGE_CONTROL} (stages) and the {NAMES_CONTROL} (segments, roles, "
+                f"channels) above. Or choose '{BUILD}' as the {BASE_CONTROL}: each segment's "
+                "funnel then has the stages its own deals show.",
+                icon=":material/info:",
+            )
         return
     finally:
         if bar is not None:
@@ -518,7 +656,10 @@ def _results(result: CalibratePageResult) -> None:
         )
     with kept:
         st.dataframe(_table(sheets["kept"]), hide_index=True, width="stretch")
-        st.caption("Not calibrated: the records cannot tell these; the base's values stay.")
+        st.caption(
+            "Not calibrated: the records cannot tell these; the base's values, or the "
+            "published defaults, stay."
+        )
     with written:
         st.dataframe(_table(sheets["not written"], currency), hide_index=True, width="stretch")
         st.caption("Fitted, but the scenario has no field for them yet.")
@@ -535,7 +676,7 @@ def _fmt(value: object, unit: str, currency: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
+        return page_words(str(value))
     if unit:
         return fmt_value(float(value), unit, currency)
     return fit_value("", value, currency)  # a plain number, as the fits show one
@@ -562,7 +703,7 @@ def team_display(report: GoalsReport) -> pd.DataFrame:
                 "stage": LABELS[str(r["stage"])],
                 **dict(zip(("now", "needed", "short / surplus"), team_cells(r, cur), strict=True)),
                 "now / needed": fmt_value(float(r["ratio"]), "share", cur),
-                "now from": str(r["source"]),
+                "now from": page_words(str(r["source"])),
             }
             for r in report.team.to_dict(orient="records")
         ],
@@ -678,8 +819,8 @@ def _table(frame: pd.DataFrame, currency: str = "") -> pd.DataFrame:
 
 def _problems(problems: Sequence[RowProblem]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"file": p.source, "row": p.row, "column": p.column, "message": p.message}
-         for p in problems],
+        [{"file": page_words(p.source), "row": p.row, "column": p.column,
+          "message": page_words(p.message)} for p in problems],
         columns=["file", "row", "column", "message"],
     )  # fmt: skip
 
@@ -687,7 +828,7 @@ def _problems(problems: Sequence[RowProblem]) -> pd.DataFrame:
 def _goals(outcome: CalibrationOutcome) -> None:
     report = outcome.report
     st.subheader("Goals against current results, stage by stage")
-    st.markdown(_escape(sentences([gap_note(report), rows_note(report)])))
+    st.markdown(_escape(page_words(sentences([gap_note(report), rows_note(report)]))))
     team, people, furthest = st.tabs(["Team", "People", "Below plan"])
     with team:
         st.dataframe(team_display(report), hide_index=True, width="stretch")
@@ -704,7 +845,7 @@ def _goals(outcome: CalibrationOutcome) -> None:
             st.markdown("Nobody is below plan: each person is at or above their share.")
         else:
             st.dataframe(furthest_display(report), hide_index=True, width="stretch")
-            st.caption(sentences(["furthest short first", report.revenue_interval]))
+            st.caption(page_words(sentences(["furthest short first", report.revenue_interval])))
 
 
 def _backtest(bt: Backtest) -> None:
@@ -712,7 +853,7 @@ def _backtest(bt: Backtest) -> None:
     cols = st.columns(max(len(bt.inside), 1))
     for col, (measure, (inside, total)) in zip(cols, bt.inside.items(), strict=False):
         col.metric(f"{LABELS[measure]}: months inside", f"{inside} of {total}")
-        col.caption(expected_text(bt, measure).strip(" ()"))
+        col.caption(page_words(expected_text(bt, measure).strip(" ()")))
     st.caption(
         sentences(
             [
