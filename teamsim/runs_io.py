@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import SimResult, attainment_by_month, plan_met_table
+from sim import SimMode, SimResult, attainment_by_month, plan_met_table, scenario_hash
 from sim.scenario import Scenario, parse_scenario
 from teamsim import __version__
 from teamsim.compare import Side, partial_words
@@ -156,16 +156,34 @@ def stored_scenario(meta: Mapping[str, Any]) -> Scenario:
     return parse_scenario(meta["scenario_text"], f"run {meta['run_id']}", overrides)
 
 
-def reuse_identical(store: Store, result_like: Mapping[str, Any]) -> str | None:
-    """The id of a stored complete run identical to the one described, or None.
+def identical_run(
+    store: Store,
+    scenario: Scenario,
+    *,
+    seed: int,
+    replications: int,
+    mode: SimMode | str = SimMode.BLOCK,
+) -> str | None:
+    """The id of a stored complete run identical to simulating this now, or None.
 
-    ``result_like`` holds ``scenario_hash``, ``seed``, ``replications`` and ``mode``;
-    the code version is this teamsim's (:data:`teamsim.__version__`).
+    The one lookup by which a simulation is reused instead of run again (``teamsim
+    compare``, the dashboard's Simulate and Compare pages). Identical: the same validated
+    scenario (:func:`sim.scenario_hash`, overrides included), seed, replications and
+    simulation mode (``sim.simulate``'s default unless given), and this teamsim's version
+    (:data:`teamsim.__version__`); the rule is ``Store.find_identical``'s.
     """
     return store.find_identical(
-        scenario_hash=str(result_like["scenario_hash"]),
-        seed=int(result_like["seed"]),
-        replications=int(result_like["replications"]),
-        mode=str(result_like["mode"]),
+        scenario_hash=scenario_hash(scenario),
+        seed=int(seed),
+        replications=int(replications),
+        mode=SimMode(mode).value,
         code_version=__version__,
+    )
+
+
+def reused_words(run_id: str) -> str:
+    """What a page says of a simulation it did not run again, reusing a stored run."""
+    return (
+        f"the stored run {run_id} of the same scenario, seed and replications: reused, "
+        "not simulated again"
     )

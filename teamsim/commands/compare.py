@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from sim import INTERVAL_JOINER, Executor, SimMode, scenario_hash, simulate
+from sim import INTERVAL_JOINER, Executor, simulate
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -53,7 +53,7 @@ from teamsim.plan_met_view import (
     warn_few_replications,
 )
 from teamsim.progress import replication_progress
-from teamsim.runs_io import reuse_identical, save_result, side_from_run, stored_plan_met
+from teamsim.runs_io import identical_run, save_result, side_from_run, stored_plan_met
 from teamsim.store import Store, StoreError
 
 CompareSeedOption = Annotated[
@@ -251,15 +251,7 @@ def _simulated(
 ) -> Side:
     assert item.path is not None and item.scenario is not None  # a file, checked
     if reuse:
-        found = reuse_identical(
-            store,
-            {
-                "scenario_hash": scenario_hash(item.scenario),
-                "seed": seed,
-                "replications": replications,
-                "mode": SimMode.BLOCK.value,
-            },
-        )
+        found = identical_run(store, item.scenario, seed=seed, replications=replications)
         if found is not None:
             say(f"reused run {found} for {item.path} (identical; --fresh to simulate again)")
             chances, months = stored_plan_met(store, found, item.scenario)
