@@ -21,6 +21,7 @@ from sim import Problem, ScenarioError, SimResult, TeamsimError
 from sim import simulate as run_simulation
 from sim.scenario import Scenario, parse_scenario
 from teamsim.io import read_scenario_bytes
+from teamsim.runs_io import identical_run as find_identical_run
 from teamsim.store import Store, default_store_path
 from teamsim.verify_view import VERIFY_ITERATIONS, VERIFY_REPLICATIONS
 
@@ -36,6 +37,7 @@ __all__ = [
     "bundled_source",
     "current",
     "evaluate_calendar",
+    "identical_run",
     "lever_values",
     "overrides",
     "parse",
@@ -48,6 +50,7 @@ __all__ = [
     "set_current",
     "set_edits",
     "simulate",
+    "simulate_afresh",
     "store",
     "try_parse",
     "variant_source",
@@ -203,6 +206,18 @@ def store() -> Store:
     return Store(default_store_path(), detail=False)
 
 
+def identical_run(scenario: Scenario, *, seed: int, replications: int) -> str | None:
+    """The stored run identical to simulating ``scenario`` now (``teamsim compare``'s rule).
+
+    :func:`teamsim.runs_io.identical_run` on the run store; None when there is none, or
+    when the store cannot be read (then the page simulates, as if nothing were stored).
+    """
+    try:
+        return find_identical_run(store(), scenario, seed=seed, replications=replications)
+    except TeamsimError:
+        return None
+
+
 # -- results that survive a rerun --------------------------------------------------------
 def remember(name: str, key: tuple[Any, ...], value: Any) -> None:
     """Keep a result under a name, with the inputs it was computed from."""
@@ -274,6 +289,20 @@ def simulate(
     The bar is created inside the cached function, so a cache hit replays it rather
     than pointing at an element of an earlier run.
     """
+    return simulate_afresh(
+        text, origin, edits, replications=replications, seed=seed, workers=workers
+    )
+
+
+def simulate_afresh(
+    text: str,
+    origin: str,
+    edits: tuple[str, ...],
+    replications: int,
+    seed: int,
+    workers: int | None,
+) -> SimResult:
+    """:func:`simulate` without its cache: what a page's "Simulate afresh" asks for."""
     scenario = parse_scenario(text, origin, list(edits))
     bar = st.progress(0.0, text=f"Simulating {replications} replications of {scenario.name}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -16,11 +17,15 @@ from sim import DIALS_BY_ROLE_NOTE, SimResult, TeamsimError
 from sim.scenario import Scenario
 from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.format import fmt_value
-from teamsim.runs_io import save_result
+from teamsim.runs_io import reused_words, save_result
 from teamsim.store import scenario_text_hash
+from teamsim.verify_view import DIAGNOSES_PARAM
 
 SEED_HELP = "Same seed, same result."
 KEEP_HELP = "Stored runs can be compared and exported later (Runs page)."
+FRESH = "Simulate afresh"
+FRESH_HELP = ("Simulate even when a stored run of the same scenario, seed and replications "
+              "exists; without it, that run is shown and nothing new is stored.")  # fmt: skip
 HEADLINE = ("plan_met", "revenue_per_month", "attainment", "utilisation_line")
 
 
@@ -41,20 +46,15 @@ def render() -> None:
         )
         seed = int(b.number_input("Seed", 0, MAX_SEED, scenario.seed, step=1, help=SEED_HELP))
         keep = c.checkbox("Keep the run in the store", value=True, help=KEEP_HELP)
+        fresh = c.checkbox(FRESH, value=False, help=FRESH_HELP)
         run = st.form_submit_button("Run the simulation", type="primary")
     key = (scenario_text_hash(source.text), edits, replications, seed)
     if run:
-        started = dt.datetime.now()
-        result = state.simulate(
-            source.text,
-            source.origin,
-            edits=edits,
-            replications=replications,
-            seed=seed,
-            workers=state.workers(),
-        )
-        run_id = _keep(source, edits, result, started) if keep else None
-        state.remember("simulate", key, (result, run_id))
+        shown = _stored(scenario, seed=seed, replications=replications) if not fresh else None
+        if shown is None:
+            shown = _simulated(source, edits, replications=replications, seed=seed, keep=keep,
+                               fresh=fresh)  # fmt: skip
+        state.remember("simulate", key, shown)
     kept = state.recall("simulate")
     if kept is None:
         st.info("Press **Run the simulation** to see the results.")
@@ -62,10 +62,57 @@ def render() -> None:
     if state.recall("simulate", key) is None:
         st.warning("These results are for an earlier version of the scenario or settings: "
                    "press **Run the simulation** to update them.")  # fmt: skip
-    result, run_id = kept
-    if run_id:
-        st.caption(f"Stored as run `{run_id}`.")
-    _results(result)
+    _results(kept)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What the page shows: a simulation run here, or a stored identical one reused."""
+
+    scenario: Scenario
+    frames: Mapping[str, pd.DataFrame]
+    replications: int
+    seed: int
+    diagnoses: Sequence[Mapping[str, str]]
+    run_id: str | None  # where it is stored (None: not kept)
+    reused: bool = False
+
+
+def _simulated(
+    source: state.Source,
+    edits: tuple[str, ...],
+    *,
+    replications: int,
+    seed: int,
+    keep: bool,
+    fresh: bool,
+) -> _Shown:
+    started = dt.datetime.now()
+    # Afresh means simulated now, not replayed from this session's cache.
+    run = state.simulate_afresh if fresh else state.simulate
+    result = run(source.text, source.origin, edits=edits, replications=replications,
+                 seed=seed, workers=state.workers())  # fmt: skip
+    run_id = _keep(source, edits, result, started) if keep else None
+    return _Shown(scenario=result.scenario, frames=result.tables(),
+                  replications=result.replications, seed=result.seed,
+                  diagnoses=diagnoses_json(run_diagnoses(result)), run_id=run_id)  # fmt: skip
+
+
+def _stored(scenario: Scenario, *, seed: int, replications: int) -> _Shown | None:
+    """The stored run identical to simulating now, reused (None: none, or unreadable)."""
+    run_id = state.identical_run(scenario, seed=seed, replications=replications)
+    if run_id is None:
+        return None
+    store = state.store()
+    try:
+        meta = store.run_meta(run_id)
+        frames = store.load_tables(run_id)
+    except TeamsimError:
+        return None
+    diagnoses = meta["params"].get(DIAGNOSES_PARAM) or ()
+    return _Shown(scenario=scenario, frames=frames, replications=int(meta["replications"]),
+                  seed=int(meta["seed"]), diagnoses=diagnoses, run_id=run_id,
+                  reused=True)  # fmt: skip
 
 
 def _keep(
@@ -87,15 +134,24 @@ RAW_CHARTS = ("time_use", "funnel", "waits")
 CONTROL = "set **Replications** to 20 or more"
 
 
-def _results(result: SimResult) -> None:
+def _results(shown: _Shown) -> None:
+    if shown.reused:
+        missing = [name for name in RAW_CHARTS if name not in shown.frames]
+        st.info(
+            f"Shown: {reused_words(str(shown.run_id))}. Tick **{FRESH}** to simulate it again"
+            + (" (and draw the charts of the raw tables, which a stored run leaves out)."
+               if missing else ".")
+        )  # fmt: skip
+    elif shown.run_id:
+        st.caption(f"Stored as run `{shown.run_id}`.")
     show_results(
-        result.scenario,
-        result.tables(),
-        replications=result.replications,
-        seed=result.seed,
+        shown.scenario,
+        shown.frames,
+        replications=shown.replications,
+        seed=shown.seed,
         key="simulate",
         control=CONTROL,
-        diagnoses=diagnoses_json(run_diagnoses(result)),
+        diagnoses=shown.diagnoses,
     )
 
 
