@@ -78,3 +78,43 @@ def test_another_seed_or_replications_or_afresh_stores_a_new_run(
     assert len(_run_ids(store_path)) == 3
     assert _simulate(at, fresh=True) == ""  # as the first, simulated again on purpose
     assert len(_run_ids(store_path)) == 4
+
+
+def _compare(app: AppTest, *, fresh: bool = False) -> list[str]:
+    """Compare the uploaded scenario with the variant 'bigger'; the reuse lines."""
+    app.switch_page("views/compare.py").run()
+    app.multiselect(key="compare_picks").set_value(["current", "variant:bigger"]).run()
+    app.number_input[0].set_value(2)  # replications per scenario; the seed: the first's, 7
+    [afresh] = [c for c in app.checkbox if c.label == "Simulate afresh"]
+    afresh.set_value(fresh)
+    [button] = [b for b in app.button if b.label == "Compare"]
+    button.click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert app.table  # the comparison is drawn either way
+    return [line for i in app.info for line in i.value.splitlines() if REUSED in line]
+
+
+def test_compare_of_stored_identical_sides_simulates_nothing(
+    at: AppTest, store_path: Path
+) -> None:
+    bigger = BASE.replace("headcount: {current: 5, min: 2, max: 12}",
+                          "headcount: {current: 7, min: 2, max: 12}")  # fmt: skip
+    assert bigger != BASE
+    Store(store_path).save_variant("bigger", bigger)
+    _simulate(at)  # the uploaded scenario, seed 7, 2 replications: stored
+    [tiny] = _run_ids(store_path)
+    # The first compare reuses the simulated run and simulates (and keeps) the variant.
+    assert _compare(at) == [f"- Tiny team: the stored run {tiny} {REUSED}."]
+    runs = _run_ids(store_path)
+    assert len(runs) == 2
+    [variant] = [r for r in runs if r != tiny]
+    # Both sides now identical to stored runs: nothing simulated, nothing stored.
+    assert _compare(at) == [
+        f"- Tiny team: the stored run {tiny} {REUSED}.",
+        f"- bigger: the stored run {variant} {REUSED}.",
+    ]
+    assert _run_ids(store_path) == runs
+    # Simulate afresh: both simulated again and kept.
+    assert _compare(at, fresh=True) == []
+    assert len(_run_ids(store_path)) == 4

@@ -21,13 +21,23 @@ from teamsim.compare import (
     side_from_result,
     side_months,
 )
-from teamsim.runs_io import run_statuses, save_result, side_from_run, stored_scenario
+from teamsim.runs_io import (
+    reused_words,
+    run_statuses,
+    save_result,
+    side_from_run,
+    stored_scenario,
+)
 from teamsim.store import scenario_text_hash
 
 CURRENT = "current"
 SEED_HELP = "The first scenario's or run's seed, as teamsim compare takes it."
 KEEP_HELP = "As teamsim compare does (its --no-save leaves them out)."
 CONTROL = "set **Replications per scenario** to 20 or more"
+FRESH = "Simulate afresh"
+FRESH_HELP = ("Simulate every scenario, even one whose run of the same scenario, seed and "
+              "replications is stored (without it, that run is reused, as teamsim compare "
+              "does without --fresh).")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,7 @@ def render() -> None:
         asked = b.number_input("Seed (the same for all)", 0, MAX_SEED, first, step=1,
                                placeholder="the first pick's seed", help=SEED_HELP)  # fmt: skip
         keep = c.checkbox("Keep simulated scenarios in the store", value=True, help=KEEP_HELP)
+        fresh = c.checkbox(FRESH, value=False, help=FRESH_HELP)
         run = st.form_submit_button("Compare", type="primary", disabled=not 2 <= len(picked) <= 4)
     seed = int(asked) if asked is not None else first
     said = seed_text([choices[p] for p in picked], seed)
@@ -71,16 +82,21 @@ def render() -> None:
     if run and seed is None:
         st.error("No seed: the first pick's scenario does not validate; set a seed.")
     elif run and seed is not None:
-        comparison = _compare([choices[p] for p in picked], replications, seed, keep)
-        if comparison is None:
+        done = _compare([choices[p] for p in picked], replications, seed, keep=keep, fresh=fresh)
+        if done is None:
             return  # refused (its message is shown): no earlier comparison drawn under it
-        state.remember("compare", key, comparison)
-    comparison = state.recall("compare")
-    if comparison is None:
+        state.remember("compare", key, done)
+    done = state.recall("compare")
+    if done is None:
         st.info("Pick two to four scenarios or runs and press **Compare**.")
         return
     if state.recall("compare", key) is None:
         st.warning("These results are for an earlier choice: press **Compare** to update them.")
+    comparison, reused = done
+    if reused:
+        st.info("\n".join(f"- {ui.escape(label)}: {reused_words(run_id)}."
+                          for label, run_id in reused)
+                + f"\n\nTick **{FRESH}** to simulate them again.")  # fmt: skip
     _results(comparison)
 
 
@@ -189,12 +205,20 @@ def _content_key(choice: Choice) -> tuple[str, ...]:
     return (choice.key, scenario_text_hash(source.text) if source else "", *choice.edits)
 
 
-def _compare(picked: list[Choice], replications: int, seed: int, keep: bool) -> Comparison | None:
+def _compare(
+    picked: list[Choice], replications: int, seed: int, *, keep: bool, fresh: bool
+) -> tuple[Comparison, list[tuple[str, str]]] | None:
+    """The comparison, and the sides read from a stored identical run (label, run id)."""
     try:
         # teamsim compare's rule, before anything is simulated: one currency for all.
         check_one_currency({c.label: _currency(c) for c in picked})
-        sides = [_side(choice, replications, seed, keep) for choice in picked]
-        return compare(_unique(sides))
+        sides, reused = [], []
+        for choice in picked:
+            side, run_id = _side(choice, replications, seed, keep=keep, fresh=fresh)
+            sides.append(side)
+            if run_id is not None:
+                reused.append((choice.label, run_id))
+        return compare(_unique(sides)), reused
     except ScenarioError as exc:
         ui.show_problems(exc.problems)
     except TeamsimError as exc:
@@ -215,12 +239,27 @@ def _currency(choice: Choice) -> str:
     return scenario.currency
 
 
-def _side(choice: Choice, replications: int, seed: int, keep: bool) -> Side:
+def _side(
+    choice: Choice, replications: int, seed: int, *, keep: bool, fresh: bool
+) -> tuple[Side, str | None]:
+    """A side, and the id of the stored identical run it was read from (None: simulated).
+
+    A scenario whose identical run is stored is read from it, as ``teamsim compare``
+    does (its lookup, ``teamsim.runs_io.identical_run``); ``fresh`` simulates it anyway.
+    """
     if choice.key.startswith("run:"):
-        return side_from_run(state.store(), choice.key.removeprefix("run:"), choice.label)
+        run = choice.key.removeprefix("run:")
+        return side_from_run(state.store(), run, choice.label), None
     source = choice.source or state.bundled_source(choice.key.removeprefix("bundled:"))
+    if not fresh:
+        scenario = state.parse(source.text, source.origin, choice.edits)
+        found = state.identical_run(scenario, seed=seed, replications=replications)
+        if found is not None:
+            return side_from_run(state.store(), found, choice.label), found
     started = dt.datetime.now()
-    result = state.simulate(
+    # Afresh means simulated now, not replayed from this session's cache.
+    simulate = state.simulate_afresh if fresh else state.simulate
+    result = simulate(
         source.text,
         source.origin,
         edits=choice.edits,
@@ -231,7 +270,7 @@ def _side(choice: Choice, replications: int, seed: int, keep: bool) -> Side:
     if keep:
         save_result(state.store(), result, source.text, label=choice.label,
                     params={"overrides": list(choice.edits)}, started_at=started)  # fmt: skip
-    return side_from_result(choice.label, result)
+    return side_from_result(choice.label, result), None
 
 
 def _unique(sides: list[Side]) -> list[Side]:
