@@ -95,9 +95,7 @@ def _compare(app: AppTest, *, fresh: bool = False) -> list[str]:
     return [line for i in app.info for line in i.value.splitlines() if REUSED in line]
 
 
-def test_compare_of_stored_identical_sides_simulates_nothing(
-    at: AppTest, store_path: Path
-) -> None:
+def test_compare_of_stored_identical_sides_simulates_nothing(at: AppTest, store_path: Path) -> None:
     bigger = BASE.replace("headcount: {current: 5, min: 2, max: 12}",
                           "headcount: {current: 7, min: 2, max: 12}")  # fmt: skip
     assert bigger != BASE
