@@ -433,11 +433,11 @@ def test_each_person_shares_only_the_stages_and_segments_their_role_works() -> N
         # The people's needs add up to the team's.
         total = people[f"{stage}_needed"].sum()
         assert total == pytest.approx(report.team.set_index("stage").loc[stage, "needed"])
-    assert people.loc[ANNA, "share"] == pytest.approx(1625 / 4000)
-    assert people.loc[ANNA, "ratio"] == pytest.approx(2000 / 1625)  # 2,000 won a month
+    assert people.loc[ANNA, "share"] == pytest.approx(6 / 7)
+    assert people.loc[ANNA, "ratio"] == pytest.approx(7 / 12)  # 2,000 of 3,428.57
     # The terminal shows "-" where the role does not do the stage, never "0.0 / x".
     lines = [line for line in _rendered(report).splitlines() if BORIS in line]
     cells = [c.strip() for c in lines[0].split("│")]
     # person, dials, conversations, meetings / first stage
     assert cells[2:4] == ["-", "-"]  # dials, conversations: his 200 dials need none
-    assert cells[4] == "5.0 / 6.0"  # 5 deals created a month against his 6
+    assert cells[4] == "5.0 / 3.3"  # 5 deals created a month against his 10 / 3
