@@ -35,9 +35,9 @@ __all__ = [
     "FUNNEL",
     "LABELS",
     "NEEDS_COLUMNS",
+    "NOT_IN_TEAM",
     "NOT_JUDGED",
     "NO_PLAN",
-    "NOT_IN_TEAM",
     "OWN_PLAN_NOTE",
     "PLAN_PATH",
     "REVENUE_INTERVAL",
@@ -832,6 +832,7 @@ def _people_table(
         else pd.Series(dtype=float)
     )
     rows = []
+    nows: dict[str, dict[str, float]] = {}
     for person in who:
         role = _role_label(person, team_roles, roles, calls[person])
         row: dict[str, object] = {
@@ -844,9 +845,11 @@ def _people_table(
             now = means[column].astype(float)
             if stage == "first_stage" and sources[stage] in _ACTIVITY_FIRST:
                 now = first_entries
-            row[f"{stage}_now"] = float(now.get(person, 0.0)) if sources[stage] else math.nan
+            value = float(now.get(person, 0.0)) if sources[stage] else math.nan
             if stage in CALL_STAGES and not workers[person].does(stage):
-                row[f"{stage}_now"] = math.nan  # no caller: "-", never "0 / -" or "200 / -"
+                value = math.nan  # no caller: "-", never "0 / -" or "200 / -"
+            row[f"{stage}_now"] = value
+            nows.setdefault(person, {})[stage] = value
         n_closed, n_won = int(closed.get(person, 0)), int(won.get(person, 0))
         low, high = wilson_interval(n_won, n_closed)
         row.update(
@@ -866,12 +869,9 @@ def _people_table(
     for stage in FUNNEL:
         split = None
         if sources[stage] and math.isfinite(needed[stage]):
-            now = {
-                p: float(by_name[p][f"{stage}_now"]) if workers[p].does(stage) else math.nan
-                for p in inside
-            }
+            done = {p: nows[p][stage] if workers[p].does(stage) else math.nan for p in inside}
             weights = {p: scenario_needs[p][stage] for p in inside}
-            split = plan_split(now, groups, weights, needed[stage])
+            split = plan_split(done, groups, weights, needed[stage])
         if split is None and math.isfinite(needed[stage]):
             kept_split.append(stage)
         for p in who:
@@ -886,17 +886,18 @@ def _people_table(
             by_name[p][f"{stage}_needed"] = need
     revenue_need = needed["revenue"]
     for p in who:
-        need = float(by_name[p]["revenue_needed"])  # type: ignore[arg-type]
-        by_name[p]["share"] = need / revenue_need if revenue_need > 0 else math.nan
+        mine = by_name[p]["revenue_needed"]
+        assert isinstance(mine, float)  # set just above, NaN included
+        by_name[p]["share"] = mine / revenue_need if revenue_need > 0 else math.nan
     order = ["person", "role", "share"]
     order += [f"{s}_{w}" for s in FUNNEL for w in ("now", "needed")]
     table = pd.DataFrame(rows)
     table = table[order + [c for c in table.columns if c not in order]]
-    need = table["revenue_needed"].to_numpy(dtype=float)
+    wanted = table["revenue_needed"].to_numpy(dtype=float)
     ratios = {"ratio": "revenue_now", "ratio_low": "revenue_low", "ratio_high": "revenue_high"}
     for name, column in ratios.items():
         out = np.full(len(table), np.nan)
-        np.divide(table[column].to_numpy(dtype=float), need, out=out, where=need > 0)
+        np.divide(table[column].to_numpy(dtype=float), wanted, out=out, where=wanted > 0)
         table[name] = out
     return _People(table, tuple(kept_split), outside)
 

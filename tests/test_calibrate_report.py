@@ -422,9 +422,7 @@ def test_each_person_shares_only_the_stages_and_segments_their_role_works() -> N
     # (6.5 + 1.5) / 2 = 4, revenue 4,000.
     shares = {"first_stage": 10 / 15, "proposals": 4 / 6, "won": 6 / 7, "revenue": 6 / 7}
     team_need = {"first_stage": 20, "proposals": 8, "won": 4, "revenue": 4000}
-    expected = {
-        s: (team_need[s] * shares[s], team_need[s] * (1 - shares[s]) / 2) for s in shares
-    }
+    expected = {s: (team_need[s] * shares[s], team_need[s] * (1 - shares[s]) / 2) for s in shares}
     assert expected["first_stage"] == pytest.approx((40 / 3, 10 / 3))
     for stage, (anna, boris) in expected.items():
         assert people.loc[ANNA, f"{stage}_needed"] == pytest.approx(anna), stage

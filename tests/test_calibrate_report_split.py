@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import math
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from model_helpers import tiny
@@ -22,6 +24,7 @@ from calibrate.report import (
     goals_against_results,
     plan_split,
 )
+from sim.scenario import Scenario
 from teamsim.calibrate_view import print_report, write_excel
 
 ANNA, BORIS, GONE = "Anna", "Boris", "Ann Smith (left)"
@@ -30,7 +33,7 @@ MONTHS = ("2025-01", "2025-02", "2025-03")
 WON = {ANNA: 3, BORIS: 1, GONE: 2}
 
 
-def _scenario(plan: float = 8000) -> Scenario:  # noqa: F821 - the tiny helper's type
+def _scenario(plan: float = 8000) -> Scenario:
     stages = [{"name": "meeting", "work_min": 30, "convert": 0.5}]
     seller = {"level": "line", "headcount": 1, "monthly_cost": 1}
     return tiny(
@@ -75,7 +78,7 @@ def _activities(kinds: tuple[str, ...]) -> pd.DataFrame:
         for d in ("01", "28")
         for kind in kinds
     ]
-    return _frame(Kind.ACTIVITIES, [r for r in rows if not r["date"] is pd.NaT])
+    return _frame(Kind.ACTIVITIES, rows)
 
 
 def _needs(plan: float = 8000) -> pd.DataFrame:
@@ -117,8 +120,9 @@ def test_an_owner_not_in_the_team_file_gets_no_share_of_the_plan() -> None:
     records = Records(deals=_deals(), team=_team())
     report = goals_against_results(records, _scenario(), _needs())
     people = report.people.set_index("person")
-    # Won revenue a month (the whole months, January and February): Anna 3,000, Boris 1,000 (the team file's people); Gone's
-    # 2,000 is shown but takes no share: the plan of 8,000 splits 3 : 1.
+    # Won revenue a month over the whole months (January, February): Anna 3,000, Boris
+    # 1,000 (the team file's people); Gone's 2,000 is shown but takes no share: the plan
+    # of 8,000 splits 3 : 1.
     assert people.loc[GONE, "revenue_now"] == pytest.approx(2000)
     assert people.loc[GONE, "revenue_needed"] == 0.0
     assert people.loc[GONE, "share"] == 0.0
@@ -165,7 +169,7 @@ def test_without_a_team_file_everyone_shares() -> None:
     ],
 )
 def test_the_first_row_is_named_by_what_it_counts(
-    deals: bool, kinds: tuple[str, ...], label: str, tmp_path: object
+    deals: bool, kinds: tuple[str, ...], label: str, tmp_path: Path
 ) -> None:
     records = Records(
         deals=_deals() if deals else None,
@@ -180,9 +184,7 @@ def test_the_first_row_is_named_by_what_it_counts(
     assert f"│ {label} " in buffer.getvalue()
     assert "Meetings / first stage" not in buffer.getvalue()
     if deals:  # the workbook names the row alike
-        import openpyxl
-
-        path = tmp_path / "r.xlsx"  # type: ignore[operator]
+        path = tmp_path / "r.xlsx"
         write_excel(path, report, None, None)
         sheet = openpyxl.load_workbook(path)["team funnel"]
         assert label in [c.value for c in sheet["A"]]
@@ -195,11 +197,15 @@ def test_a_plan_from_the_teams_own_revenue_says_it_compares_the_team_with_itself
     assert report.plan_own and report.plan_assumed
     assert report.team["needed"].isna().all() and report.largest_gap is None
     assert report.furthest.empty and report.split == ()
-    assert report.no_plan == report.plan_note == (
-        "no plan given (no --plan, no --base): the plan written is the team's own revenue "
-        "won a month in the records, 6,000 RUB, so this report compares the team with "
-        "itself and shows no gap; give --plan AMOUNT (revenue a month) or --base "
-        "SCENARIO with a plan to see what the plan needs"
+    assert (
+        report.no_plan
+        == report.plan_note
+        == (
+            "no plan given (no --plan, no --base): the plan written is the team's own revenue "
+            "won a month in the records, 6,000 RUB, so this report compares the team with "
+            "itself and shows no gap; give --plan AMOUNT (revenue a month) or --base "
+            "SCENARIO with a plan to see what the plan needs"
+        )
     )
     buffer = io.StringIO()
     print_report(Console(file=buffer, width=200), report, None)
