@@ -878,7 +878,9 @@ def _people_table(
             if not workers[p].does(stage) or not math.isfinite(needed[stage]):
                 need = math.nan
             elif p in outside:
-                need = 0.0  # no share of the plan: the plan is the team file's people's
+                # No share of the plan (it is the team file's people's): 0 beside what
+                # they did, "-" where the records show nothing of them.
+                need = 0.0 if math.isfinite(nows[p][stage]) else math.nan
             elif split is None:
                 need = scenario_needs[p][stage]
             else:
@@ -1175,7 +1177,7 @@ def _outside_note(outside: Sequence[str]) -> str:
         return ""
     names = ", ".join(outside[:5]) + (f" and {len(outside) - 5} more" if len(outside) > 5 else "")
     return (
-        f"{names}: {NOT_IN_TEAM} (someone who left, or a name spelled another way: fix "
+        f"{NOT_IN_TEAM}: {names} (someone who left, or a name spelled another way: fix "
         "it in the records or add them to the team file); their results are shown, with "
         "no share of the plan, which is split over the team file's people"
     )

@@ -134,6 +134,8 @@ def test_an_owner_not_in_the_team_file_gets_no_share_of_the_plan() -> None:
     assert people.loc[ANNA, "won_needed"] == pytest.approx(6)
     assert people.loc[ANNA, "first_stage_needed"] == pytest.approx(16 * 4 / 6)
     assert people.loc[GONE, "first_stage_needed"] == 0.0
+    # No activities: nothing of theirs to set a 0 beside ("-", not "- / 0.0").
+    assert math.isnan(people.loc[GONE, "dials_needed"])
     assert dict(report.split) == pytest.approx({"ae": 0.75, "sdr": 0.25})
     assert report.split_note.startswith(
         "plan split by each role's share of won revenue in the records, 2025-01 to 2025-02: "
@@ -145,7 +147,7 @@ def test_an_owner_not_in_the_team_file_gets_no_share_of_the_plan() -> None:
     buffer = io.StringIO()
     print_report(Console(file=buffer, width=120), report, None)
     text = " ".join(buffer.getvalue().split())
-    assert text.count(f"{GONE}: not in the team file (someone who left") == 1
+    assert text.count(f"Not in the team file: {GONE} (someone who left") == 1
     assert "Plan split by each role's share of won revenue in the records" in text
 
 
