@@ -28,7 +28,7 @@ from calibrate.observed import (
     records_period,
 )
 from calibrate.records import filtered_export
-from sim import Scenario, t_quantile, wilson_interval
+from sim import Scenario, format_money, format_percent, t_quantile, wilson_interval
 from sim.rules import dialled_channels
 
 __all__ = [
@@ -1126,7 +1126,7 @@ def _own_plan(fit: Fit) -> bool:
 def _own_plan_note(fit: Fit, scenario: Scenario) -> str:
     """No plan given: the plan is the team's own revenue, so nothing is compared."""
     value = fit.value if isinstance(fit.value, int | float) else math.nan
-    amount = f"{value:,.0f} {scenario.currency}".strip()
+    amount = format_money(value, scenario.currency, scenario.money_locale or None)
     return (
         "no plan given (no --plan, no --base): the plan written is the team's own revenue "
         f"won a month in the records, {amount}, so this report compares the team with "
@@ -1152,7 +1152,7 @@ def _split_note(
     if not shares:
         return ""
     span = "" if not months else months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
-    said = ", ".join(f"{role or 'role not known'} {share * 100:.1f} %" for role, share in shares)
+    said = ", ".join(f"{role or 'role not known'} {format_percent(v)}" for role, v in shares)
     scenario_rule = (
         "the scenario's funnel (each segment's and channel's need among the people whose "
         "role works it, by selling share)"

@@ -116,7 +116,7 @@ def test_plan_split_by_hand() -> None:
     assert plan_split({"p": 0.0}, {"p": "a"}, {"p": 1.0}, 10.0) is None
 
 
-def test_an_owner_not_in_the_team_file_gets_no_share_of_the_plan() -> None:
+def test_an_owner_not_in_the_team_file_gets_no_share_of_the_plan(tmp_path: Path) -> None:
     records = Records(deals=_deals(), team=_team())
     report = goals_against_results(records, _scenario(), _needs())
     people = report.people.set_index("person")
@@ -149,6 +149,18 @@ def test_an_owner_not_in_the_team_file_gets_no_share_of_the_plan() -> None:
     text = " ".join(buffer.getvalue().split())
     assert text.count(f"Not in the team file: {GONE} (someone who left") == 1
     assert "Plan split by each role's share of won revenue in the records" in text
+    # The workbook says the same: the split, the person outside, Gone's 0 beside 2,000.
+    path = tmp_path / "r.xlsx"
+    write_excel(path, report, None, None)
+    book = openpyxl.load_workbook(path)
+    about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["plan split"] == report.split_note
+    assert str(about["not in the team file"]).startswith(f"not in the team file: {GONE} (")
+    sheet = book["people"]
+    header = [c.value for c in sheet[1]]
+    gone = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == GONE)
+    assert gone[header.index("Revenue, needed")] == 0
+    assert gone[header.index("In the team file")] is False
 
 
 def test_without_a_team_file_everyone_shares() -> None:
@@ -204,7 +216,7 @@ def test_a_plan_from_the_teams_own_revenue_says_it_compares_the_team_with_itself
         == report.plan_note
         == (
             "no plan given (no --plan, no --base): the plan written is the team's own revenue "
-            "won a month in the records, 6,000 RUB, so this report compares the team with "
+            "won a month in the records, RUB\xa06K, so this report compares the team with "
             "itself and shows no gap; give --plan AMOUNT (revenue a month) or --base "
             "SCENARIO with a plan to see what the plan needs"
         )
