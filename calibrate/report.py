@@ -989,13 +989,14 @@ def goals_against_results(
     Returns:
         The team's stages now against needed; ``people`` with, per person, ``role``,
         ``share`` (of the team's revenue need), ``<stage>_now`` and ``<stage>_needed``
-        for each :data:`FUNNEL` stage (the person's part of each needs row, shared among
-        the people whose role does that stage there by selling share: dials and
-        conversations among those who dial the row's channel, the deal stages among those
-        who sell its segment; NaN where the person's role does not do the stage at all,
-        see :func:`_person_needs`; someone whose activities hold no dial is no caller,
-        whatever the role: dials and conversations NaN, now and needed), ``closed``,
-        ``won_total`` and
+        for each :data:`FUNNEL` stage (the person's part of the team's need, split over
+        the team file's people by :func:`plan_split`: each role's share of the stage's
+        "now" in the records, within a role by the scenario's split, :func:`_person_needs`,
+        which also splits a stage the records show nothing of; 0 for a person the team
+        file does not list, whose ``role`` is :data:`NOT_IN_TEAM` and ``in_team`` False;
+        NaN where the person's role does not do the stage at all; someone whose
+        activities hold no dial is no caller, whatever the role: dials and conversations
+        NaN, now and needed), ``closed``, ``won_total`` and
         ``win_rate`` over every deal the person closed in the records, its 95 % Wilson
         interval ``win_low``-``win_high``, ``months`` and ``revenue_low``-``revenue_high``
         (:data:`REVENUE_INTERVAL`), ``ratio`` (revenue now / share of needed revenue) with
