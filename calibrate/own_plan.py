@@ -15,7 +15,7 @@ import pandas as pd
 from calibrate.contract import Fit, Kept, Records, Status
 from calibrate.observed import records_period
 from calibrate.records import plan_basis, record_months
-from calibrate.report import NEEDS_COLUMNS, PLAN_PATH, goals_against_results
+from calibrate.report import NEEDS_COLUMNS, OWN_PLAN_NOTE, PLAN_PATH, goals_against_results
 from calibrate.words import counted
 from sim.scenario import Scenario
 
@@ -70,5 +70,5 @@ def own_revenue_plan(records: Records, base: Scenario) -> Fit | Kept:
         if report.months_now
         else f"the records' {counted(len(months), 'month')}, {span}, scaled to a month"
     )
-    note = f"records: no plan given; the revenue won a month, mean over {which}"
+    note = f"{OWN_PLAN_NOTE}, mean over {which}"
     return Fit(PLAN_PATH, round(now, 2), n=len(months), low=None, high=None, note=note)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from calibrate.contract import ActivityKind, Kept, Records, RowProblem, Status
+from calibrate.contract import ActivityKind, Fit, Kept, Records, RowProblem, Status
 from calibrate.observed import (
     MEAN,
     PROPOSAL_LIKE,
@@ -28,19 +28,23 @@ from calibrate.observed import (
     records_period,
 )
 from calibrate.records import filtered_export
-from sim import Scenario, t_quantile, wilson_interval
+from sim import Scenario, format_money, format_percent, t_quantile, wilson_interval
 from sim.rules import dialled_channels
 
 __all__ = [
     "FUNNEL",
     "LABELS",
     "NEEDS_COLUMNS",
+    "NOT_IN_TEAM",
     "NOT_JUDGED",
     "NO_PLAN",
+    "OWN_PLAN_NOTE",
     "PLAN_PATH",
     "REVENUE_INTERVAL",
     "GoalsReport",
     "goals_against_results",
+    "plan_split",
+    "stage_label",
 ]
 
 # The rows of the report, in funnel order.
@@ -51,7 +55,8 @@ FUNNEL: tuple[str, ...] = ("dials", "conversations", "first_stage", "proposals",
 LABELS: dict[str, str] = {
     "dials": "Dials",
     "conversations": "Conversations",
-    "first_stage": "Meetings / first stage",
+    # The generic word; the report names the row by what it counts (stage_label).
+    "first_stage": "First stage",
     "proposals": "Proposals",
     "won": "Won deals",
     "revenue": "Revenue",
@@ -78,6 +83,11 @@ NEEDS_COLUMNS: tuple[str, ...] = (
 # records: "a deal a month a segment"), nothing to measure the team against.
 PLAN_PATH: tuple[str, ...] = ("plan", "revenue_per_month")
 NO_PLAN = "no plan given: give --plan AMOUNT to compare"
+# How a plan taken from the records' own revenue (calibrate.own_plan) begins its note: the
+# report then compares the team with itself, and says so (GoalsReport.plan_own).
+OWN_PLAN_NOTE = "records: no plan given; the revenue won a month"
+# The role a person has in the report when a team file is given and does not list them.
+NOT_IN_TEAM = "not in the team file"
 REVENUE_INTERVAL = (
     "95 % t interval of the mean over the person's whole months of revenue "
     "(mean +- t(0.975, n-1) sd / sqrt n, floored at 0; none with fewer than 2 months)"
@@ -136,11 +146,32 @@ class GoalsReport:
     # Stages whose "now" the records hold but cannot judge (source NOT_JUDGED; the
     # reason is ``not_judged``): won deals and revenue of open-only or lost-only deals.
     unjudged: tuple[str, ...] = ()
+    # True: no plan was given, so the plan written is the team's own revenue a month
+    # (calibrate.own_plan): the report compares the team with itself, needs nothing of
+    # it (``plan_assumed`` is True too) and ``plan_note`` says so and how to give a plan.
+    plan_own: bool = False
+    plan_note: str = ""
+    # The plan's split: role -> share of the revenue need (the team file's people only,
+    # :func:`plan_split`), and where the split comes from, in words.
+    split: tuple[tuple[str, float], ...] = ()
+    split_note: str = ""
+    # Deal owners and activity people the team file does not list: shown with their
+    # results, role :data:`NOT_IN_TEAM`, no share of the plan; ``outside_note`` says so.
+    not_in_team: tuple[str, ...] = ()
+    outside_note: str = ""
 
     @property
     def no_plan(self) -> str:
-        """What to do when the plan is an assumption (:data:`NO_PLAN`); "" with a plan."""
+        """What to do when no plan is given (:data:`NO_PLAN`, or ``plan_note``); "" with one."""
+        if self.plan_own:
+            return self.plan_note
         return NO_PLAN if self.plan_assumed else ""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Stage -> the row's name, by what it counts (:func:`stage_label`)."""
+        named = dict(zip(self.team["stage"], self.team["label"], strict=True))
+        return {s: str(named.get(s, LABELS[s])) for s in FUNNEL}
 
 
 # --- the plan's needs -----------------------------------------------------------------
@@ -404,6 +435,17 @@ def _sources(records: Records) -> dict[str, str]:
     return src
 
 
+def stage_label(stage: str, source: str) -> str:
+    """A report row's name by what it counts: the first stage by its source.
+
+    "Deals created" when the deals give it; "Meetings booked", "Meetings held" or
+    "Meetings booked or held" when the activities do; :data:`LABELS` otherwise.
+    """
+    if stage == "first_stage":
+        return _FIRST_STAGE_LABELS.get(source, LABELS[stage])
+    return LABELS[stage]
+
+
 def _now_column(stage: str, source: str) -> str:
     """The observed_funnel column behind a report stage."""
     if stage == "first_stage":
@@ -416,6 +458,12 @@ def _now_column(stage: str, source: str) -> str:
 # they log of it (_first_stage_entries).
 _BOOKED_AND_HELD = "bookings and meetings held on channels not booked (activities)"
 _ACTIVITY_FIRST = ("bookings (activities)", _BOOKED_AND_HELD, "meetings (activities)")
+_FIRST_STAGE_LABELS = {
+    "deals created": "Deals created",
+    "bookings (activities)": "Meetings booked",
+    _BOOKED_AND_HELD: "Meetings booked or held",
+    "meetings (activities)": "Meetings held",
+}
 
 
 def _own_first_stage(
@@ -692,6 +740,65 @@ def _closed_counts(records: Records) -> tuple[pd.Series, pd.Series]:
     return closed.groupby("owner").size(), won.groupby("owner").size()
 
 
+def plan_split(
+    now: Mapping[str, float],
+    groups: Mapping[str, str],
+    weights: Mapping[str, float],
+    need: float,
+) -> dict[str, float] | None:
+    """Person -> their part of a stage's need, split by the records (the one split rule).
+
+    Each role's part is its share of what the records show at the stage (``now``: the
+    person's "now" a month, over the report's months; won revenue for the plan itself),
+    and within the role the people's ``weights`` (the scenario's split, by selling
+    share; equal when those are all 0). Only the people given share: a person outside
+    the team file is left out by the caller, so the rest add up to ``need``.
+
+    Args:
+        now: Person -> their "now" at the stage (NaN: they do not do it).
+        groups: Person -> their role, as the report groups them.
+        weights: Person -> their part under the scenario's split (NaN or 0: none).
+        need: The team's need at the stage, a month.
+
+    Returns:
+        Person -> need, or None when the records show nothing of the stage by these
+        people (the caller keeps the scenario's split and says so).
+    """
+    done = {p: v for p, v in now.items() if math.isfinite(v)}
+    total = sum(max(v, 0.0) for v in done.values())
+    if total <= 0 or not math.isfinite(need):
+        return None
+    by_role: dict[str, list[str]] = {}
+    for p in done:
+        by_role.setdefault(groups.get(p, ""), []).append(p)
+    out: dict[str, float] = {}
+    for members in by_role.values():
+        part = need * sum(max(done[p], 0.0) for p in members) / total
+        w = {p: weights.get(p, 0.0) for p in members}
+        w = {p: v if math.isfinite(v) and v > 0 else 0.0 for p, v in w.items()}
+        whole = sum(w.values())
+        for p in members:
+            out[p] = part * (w[p] / whole if whole > 0 else 1.0 / len(members))
+    return out
+
+
+def _team_file(records: Records) -> set[str] | None:
+    """The people the team file lists (None: no team file, everyone is in the team)."""
+    team = records.team
+    if team is None or team.empty:
+        return None
+    return {str(p) for p in team["person"].dropna()}
+
+
+@dataclass(frozen=True)
+class _People:
+    """The people's table and how the plan was split over them."""
+
+    table: pd.DataFrame
+    kept_split: tuple[str, ...] = ()  # stages split by the scenario (records show none)
+    outside: tuple[str, ...] = ()  # people the team file does not list
+
+
 def _people_table(
     records: Records,
     scenario: Scenario,
@@ -700,20 +807,24 @@ def _people_table(
     needs: pd.DataFrame,
     sources: Mapping[str, str],
     people: pd.DataFrame | None,
-) -> pd.DataFrame:
+) -> _People:
     roles = _roles(records, people)
     team_roles = _roles(records, None)
     extra = _team_sellers(records, roles, scenario)
     by_person = observed_funnel(records, by="person", people=extra)
     if by_person.empty:
-        return pd.DataFrame()
+        return _People(pd.DataFrame())
     means = by_person.loc[by_person["month"] == MEAN].set_index("person")
     monthly = by_person.loc[(by_person["month"] != MEAN) & by_person["whole"]]
     who = [str(p) for p in means.index]
+    listed = _team_file(records)
+    inside = [p for p in who if listed is None or p in listed]
+    outside = tuple(p for p in who if p not in inside)
     calls = _calls(records, who, team_roles)
     workers = {p: _worker(roles.get(p), scenario, calls=calls[p]) for p in who}
-    person_needs = _person_needs(who, workers, needs=needs, scenario=scenario, needed=needed)
-    revenue_need = needed["revenue"]
+    # The scenario's split over the team file's people: the weights within a role, and
+    # the split itself where the records show nothing of a stage.
+    scenario_needs = _person_needs(inside, workers, needs=needs, scenario=scenario, needed=needed)
     closed, won = _closed_counts(records)
     first_entries = (
         _first_stage_entries(records, extra)
@@ -721,25 +832,24 @@ def _people_table(
         else pd.Series(dtype=float)
     )
     rows = []
+    nows: dict[str, dict[str, float]] = {}
     for person in who:
+        role = _role_label(person, team_roles, roles, calls[person])
         row: dict[str, object] = {
             "person": person,
-            "role": _role_label(person, team_roles, roles, calls[person]),
-            "share": (
-                person_needs[person]["revenue"] / revenue_need
-                if revenue_need > 0 and workers[person].does("revenue")
-                else math.nan
-            ),
+            "role": NOT_IN_TEAM if person in outside else role,
+            "in_team": person not in outside,
         }
         for stage in FUNNEL:
             column = _now_column(stage, sources[stage])
             now = means[column].astype(float)
             if stage == "first_stage" and sources[stage] in _ACTIVITY_FIRST:
                 now = first_entries
-            row[f"{stage}_now"] = float(now.get(person, 0.0)) if sources[stage] else math.nan
+            value = float(now.get(person, 0.0)) if sources[stage] else math.nan
             if stage in CALL_STAGES and not workers[person].does(stage):
-                row[f"{stage}_now"] = math.nan  # no caller: "-", never "0 / -" or "200 / -"
-            row[f"{stage}_needed"] = person_needs[person][stage]
+                value = math.nan  # no caller: "-", never "0 / -" or "200 / -"
+            row[f"{stage}_now"] = value
+            nows.setdefault(person, {})[stage] = value
         n_closed, n_won = int(closed.get(person, 0)), int(won.get(person, 0))
         low, high = wilson_interval(n_won, n_closed)
         row.update(
@@ -753,14 +863,45 @@ def _people_table(
         row["months"] = len(revenue)
         row["revenue_low"], row["revenue_high"] = _mean_interval(revenue)
         rows.append(row)
+    by_name = {str(r["person"]): r for r in rows}
+    groups = {p: str(by_name[p]["role"] or "") for p in inside}
+    kept_split: list[str] = []
+    for stage in FUNNEL:
+        split = None
+        if sources[stage] and math.isfinite(needed[stage]):
+            done = {p: nows[p][stage] if workers[p].does(stage) else math.nan for p in inside}
+            weights = {p: scenario_needs[p][stage] for p in inside}
+            split = plan_split(done, groups, weights, needed[stage])
+        if split is None and math.isfinite(needed[stage]):
+            kept_split.append(stage)
+        for p in who:
+            if not workers[p].does(stage) or not math.isfinite(needed[stage]):
+                need = math.nan
+            elif p in outside:
+                # No share of the plan (it is the team file's people's): 0 beside what
+                # they did, "-" where the records show nothing of them.
+                need = 0.0 if math.isfinite(nows[p][stage]) else math.nan
+            elif split is None:
+                need = scenario_needs[p][stage]
+            else:
+                need = split.get(p, 0.0)
+            by_name[p][f"{stage}_needed"] = need
+    revenue_need = needed["revenue"]
+    for p in who:
+        mine = by_name[p]["revenue_needed"]
+        assert isinstance(mine, float)  # set just above, NaN included
+        by_name[p]["share"] = mine / revenue_need if revenue_need > 0 else math.nan
+    order = ["person", "role", "share"]
+    order += [f"{s}_{w}" for s in FUNNEL for w in ("now", "needed")]
     table = pd.DataFrame(rows)
-    need = table["revenue_needed"].to_numpy(dtype=float)
+    table = table[order + [c for c in table.columns if c not in order]]
+    wanted = table["revenue_needed"].to_numpy(dtype=float)
     ratios = {"ratio": "revenue_now", "ratio_low": "revenue_low", "ratio_high": "revenue_high"}
     for name, column in ratios.items():
         out = np.full(len(table), np.nan)
-        np.divide(table[column].to_numpy(dtype=float), need, out=out, where=need > 0)
+        np.divide(table[column].to_numpy(dtype=float), wanted, out=out, where=wanted > 0)
         table[name] = out
-    return table
+    return _People(table, tuple(kept_split), outside)
 
 
 _FURTHEST = [
@@ -827,6 +968,7 @@ def goals_against_results(
     *,
     people: pd.DataFrame | None = None,
     kept: Sequence[Kept] = (),
+    fits: Sequence[Fit] = (),
 ) -> GoalsReport:
     """Goals against current results, stage by stage, for the team and each person.
 
@@ -840,17 +982,21 @@ def goals_against_results(
         kept: The values the records could not tell (``Calibration.kept``): the win
             rate's fields among them are named when it is not fitted; one of
             :data:`PLAN_PATH` says the plan is an assumption (nothing is then needed).
+        fits: The fits written (``Calibration.fits``): a plan taken from the records'
+            own revenue (note :data:`OWN_PLAN_NOTE`, calibrate.own_plan) compares the
+            team with itself, so nothing is needed and ``plan_note`` says so.
 
     Returns:
         The team's stages now against needed; ``people`` with, per person, ``role``,
         ``share`` (of the team's revenue need), ``<stage>_now`` and ``<stage>_needed``
-        for each :data:`FUNNEL` stage (the person's part of each needs row, shared among
-        the people whose role does that stage there by selling share: dials and
-        conversations among those who dial the row's channel, the deal stages among those
-        who sell its segment; NaN where the person's role does not do the stage at all,
-        see :func:`_person_needs`; someone whose activities hold no dial is no caller,
-        whatever the role: dials and conversations NaN, now and needed), ``closed``,
-        ``won_total`` and
+        for each :data:`FUNNEL` stage (the person's part of the team's need, split over
+        the team file's people by :func:`plan_split`: each role's share of the stage's
+        "now" in the records, within a role by the scenario's split, :func:`_person_needs`,
+        which also splits a stage the records show nothing of; 0 for a person the team
+        file does not list, whose ``role`` is :data:`NOT_IN_TEAM` and ``in_team`` False;
+        NaN where the person's role does not do the stage at all; someone whose
+        activities hold no dial is no caller, whatever the role: dials and conversations
+        NaN, now and needed), ``closed``, ``won_total`` and
         ``win_rate`` over every deal the person closed in the records, its 95 % Wilson
         interval ``win_low``-``win_high``, ``months`` and ``revenue_low``-``revenue_high``
         (:data:`REVENUE_INTERVAL`), ``ratio`` (revenue now / share of needed revenue) with
@@ -886,7 +1032,8 @@ def goals_against_results(
     else:  # no dated records: the plan's own months
         months = tuple(sorted(str(m) for m in needs["month"].unique()))
     not_fitted = _not_fitted(records, scenario, kept)
-    plan_assumed = any(tuple(k.path) == PLAN_PATH for k in kept)
+    own = next((f for f in fits if tuple(f.path) == PLAN_PATH and _own_plan(f)), None)
+    plan_assumed = own is not None or any(tuple(k.path) == PLAN_PATH for k in kept)
     placed = _on_months(needs, scenario, months)
     needed = _needed(placed, scenario)
     if plan_assumed:  # a plan teamsim made up needs nothing of the team
@@ -908,9 +1055,10 @@ def goals_against_results(
     team_now = observed_funnel(records)
     mean = team_now.loc[team_now["month"] == MEAN]
     monthly = team_now.loc[(team_now["month"] != MEAN) & team_now["whole"]]
-    table = _people_table(
+    split = _people_table(
         records, scenario, needed=needed, needs=placed, sources=sources, people=people
     )
+    table = split.table
     rows = []
     for stage in FUNNEL:
         source = sources[stage]
@@ -928,7 +1076,7 @@ def goals_against_results(
         rows.append(
             {
                 "stage": stage,
-                "label": LABELS[stage],
+                "label": stage_label(stage, source),
                 "now": now,
                 "needed": need,
                 "gap": need - now,
@@ -941,6 +1089,7 @@ def goals_against_results(
     team = pd.DataFrame(rows)
     largest, within_noise = _largest_gap(team)
     judged = not (not_judged or plan_assumed)
+    plan_note = "" if own is None else _own_plan_note(own, scenario)
     return GoalsReport(
         team=team,
         largest_gap=largest,
@@ -957,8 +1106,79 @@ def goals_against_results(
         months_whole=period is None or bool(period.whole),
         not_fitted=not_fitted,
         revenue_judged=judged,
-        not_judged=NO_PLAN if plan_assumed and not not_judged else not_judged,
+        not_judged=(plan_note or NO_PLAN) if plan_assumed and not not_judged else not_judged,
         plan_assumed=plan_assumed,
         within_noise=within_noise,
         unjudged=unjudged,
+        plan_own=own is not None,
+        plan_note=plan_note,
+        split=_role_shares(table, needed["revenue"]),
+        split_note=_split_note(split, table, needed=needed, months=tuple(months)),
+        not_in_team=split.outside,
+        outside_note=_outside_note(split.outside),
+    )
+
+
+def _own_plan(fit: Fit) -> bool:
+    """Whether the plan fit is the records' own revenue (calibrate.own_plan)."""
+    return fit.note.startswith(OWN_PLAN_NOTE)
+
+
+def _own_plan_note(fit: Fit, scenario: Scenario) -> str:
+    """No plan given: the plan is the team's own revenue, so nothing is compared."""
+    value = fit.value if isinstance(fit.value, int | float) else math.nan
+    amount = format_money(value, scenario.currency, scenario.money_locale or None)
+    return (
+        "no plan given (no --plan, no --base): the plan written is the team's own revenue "
+        f"won a month in the records, {amount}, so this report compares the team with "
+        "itself and shows no gap; give --plan AMOUNT (revenue a month) or --base "
+        "SCENARIO with a plan to see what the plan needs"
+    )
+
+
+def _role_shares(table: pd.DataFrame, need: float) -> tuple[tuple[str, float], ...]:
+    """Role -> share of the revenue need, in the people's order (none without a need)."""
+    if table.empty or not (math.isfinite(need) and need > 0):
+        return ()
+    inside = table.loc[table["in_team"] & table["revenue_needed"].notna()]
+    sums = inside.groupby(inside["role"].fillna("").astype(str), sort=False)["revenue_needed"]
+    return tuple((str(r), float(v) / need) for r, v in sums.sum().items())
+
+
+def _split_note(
+    split: _People, table: pd.DataFrame, *, needed: Mapping[str, float], months: tuple[str, ...]
+) -> str:
+    """Where the plan's split over the people comes from, in words ("" with no need)."""
+    shares = _role_shares(table, needed["revenue"])
+    if not shares:
+        return ""
+    span = "" if not months else months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+    said = ", ".join(f"{role or 'role not known'} {format_percent(v)}" for role, v in shares)
+    scenario_rule = (
+        "the scenario's funnel (each segment's and channel's need among the people whose "
+        "role works it, by selling share)"
+    )
+    if "revenue" in split.kept_split:
+        return (
+            f"plan split by {scenario_rule}, since the records show no won revenue by the "
+            f"team file's people: {said}"
+        )
+    rest = [LABELS[s].lower() for s in split.kept_split]
+    kept = f"; {', '.join(rest)} not in the records: by {scenario_rule}" if rest else ""
+    return (
+        f"plan split by each role's share of won revenue in the records, {span}: {said}; "
+        "every other stage likewise by the role's share of it in the records, and within "
+        f"a role by selling share{kept}"
+    )
+
+
+def _outside_note(outside: Sequence[str]) -> str:
+    """The people the team file does not list, once ("" when none)."""
+    if not outside:
+        return ""
+    names = ", ".join(outside[:5]) + (f" and {len(outside) - 5} more" if len(outside) > 5 else "")
+    return (
+        f"{NOT_IN_TEAM}: {names} (someone who left, or a name spelled another way: fix "
+        "it in the records or add them to the team file); their results are shown, with "
+        "no share of the plan, which is split over the team file's people"
     )

@@ -163,7 +163,8 @@ def gap_note(report: GoalsReport) -> str:
         stage = str(row["stage"])
         short = _amount(stage, float(row["gap"]), report.currency, locale=report.locale or None)
         ratio = _share(float(row["ratio"]))
-        return f"largest gap: {_lower(LABELS[stage])}, {ratio} of plan ({short} short a month)"
+        label = _lower(report.labels[stage])
+        return f"largest gap: {label}, {ratio} of plan ({short} short a month)"
     if report.within_noise:
         return "no gap beyond the months' spread: " + "; ".join(
             _within_noise(report, stage) for stage in report.within_noise
@@ -187,7 +188,7 @@ def _within_noise(report: GoalsReport, stage: str) -> str:
     else:
         span = f"{_amount(stage, low, '')}{INTERVAL_JOINER}{_amount(stage, high, '')}"
     return (
-        f"{_lower(LABELS[stage])} {_share(float(row['ratio']))} of plan, the need inside "
+        f"{_lower(report.labels[stage])} {_share(float(row['ratio']))} of plan, the need inside "
         f"now's 95 % {span}"
     )
 
@@ -200,7 +201,7 @@ def judged_note(report: GoalsReport) -> str:
     """
     if not report.unjudged:
         return ""
-    labels = " and ".join(_lower(LABELS[s]) for s in report.unjudged)
+    labels = " and ".join(_lower(report.labels[s]) for s in report.unjudged)
     return f"{labels} not judged: {report.not_judged}"
 
 
@@ -487,27 +488,39 @@ def fit_value(path: str, value: object, currency: str, *, locale: str | None = N
 
 
 def _team_grid(report: GoalsReport) -> Grid:
+    """The team's stages: now against needed; now alone when no plan is given.
+
+    With no plan to compare with (:attr:`calibrate.GoalsReport.plan_assumed`) the needed,
+    gap and ratio columns would be "-" or, with the team's own revenue as the plan, gaps
+    of zero that read as a finding: only "now" is shown, and the header says why.
+    """
     cur = report.currency
+    compared = not report.plan_assumed
+    heads = ("now", "needed", "short / surplus", "now / needed") if compared else ("now",)
     grid = Grid(
-        title="Goals against current results: the team, a month",
+        title="Goals against current results: the team, a month"
+        if compared
+        else "Current results: the team, a month (no plan to compare with)",
         key="stage",
-        columns={h: [] for h in ("now", "needed", "short / surplus", "now / needed")},
+        columns={h: [] for h in heads},
         caption=sentences(
             [
                 months_note(report),
                 report.not_fitted,
                 _sources_note(report),
                 judged_note(report),
-                gap_note(report),
+                gap_note(report) if compared else ("" if report.plan_own else report.no_plan),
+                report.split_note,
                 rows_note(report, where=report_where(report)),
             ]
         ),
     )
     for row in report.team.to_dict(orient="records"):
         stage = str(row["stage"])
+        cells = [*team_cells(row, cur, locale=report.locale or None), _share(row["ratio"])]
         grid.add_row(
-            LABELS[stage],
-            [*team_cells(row, cur, locale=report.locale or None), _share(row["ratio"])],
+            report.labels[stage],
+            cells if compared else cells[:1],
             style="bold red" if stage == report.largest_gap else None,
         )
     return grid
@@ -530,7 +543,7 @@ def _sources_note(report: GoalsReport) -> str:
     for stage, source in zip(report.team["stage"], report.team["source"], strict=True):
         if stage in report.unjudged:
             continue  # judged_note names them, with why
-        by_source.setdefault(str(source), []).append(_lower(LABELS[str(stage)]))
+        by_source.setdefault(str(source), []).append(_lower(report.labels[str(stage)]))
     parts = [
         f"{'not in the records' if s == 'not in the records' else 'from the ' + s}: "
         f"{', '.join(stages)}"
@@ -576,15 +589,12 @@ def _by_role(people: pd.DataFrame) -> list[tuple[str, list[dict[Any, Any]]]]:
 
 
 _NEED_NOTE = (
-    "a month now / the person's share of the need: each segment's and channel's need "
-    "shared among the people whose role works it, by selling share (dials and "
-    "conversations among those who dial the channel, the deal stages among those who "
-    "sell the segment; an unknown role as a line seller who does all); -: a stage the "
+    "a month now / the person's share of the need: the plan split over the team file's "
+    "people as the team's caption says (each role's share of the records; within a role "
+    "by selling share; an unknown role as a line seller who does all); -: a stage the "
     "person's role does not do, or a need not derived"
 )
-_FIRST_STAGE_NOTE = (
-    "meetings / first stage: the meetings a person booked, or held when they booked none"
-)
+_FIRST_STAGE_NOTE = "the meetings a person booked, or held when they booked none"
 
 
 def _people_grids(report: GoalsReport) -> list[Grid]:
@@ -602,11 +612,12 @@ def _people_grids(report: GoalsReport) -> list[Grid]:
     first = Grid(
         title="Each person, a month now / needed: calls and meetings",
         key="person",
-        columns={LABELS[s]: [] for s in calls},
+        columns={report.labels[s]: [] for s in calls},
         caption=sentences(
             [
-                _NEED_NOTE,
-                _FIRST_STAGE_NOTE
+                _NEED_NOTE if not report.plan_assumed else "",
+                report.outside_note,
+                f"{_lower(report.labels['first_stage'])}: {_FIRST_STAGE_NOTE}"
                 if str(sources.get("first_stage")).endswith("(activities)")
                 else "",
             ]
@@ -615,7 +626,7 @@ def _people_grids(report: GoalsReport) -> list[Grid]:
     second = Grid(
         title="Each person, a month now / needed: deals",
         key="person",
-        columns={stage_header(s, cur): [] for s in deals},
+        columns={stage_header(s, cur, report.labels): [] for s in deals},
     )
     # The share only with a need to share, the win rate only with a deal closed: a
     # column of "-" (or "- of 0") says nothing.
@@ -653,9 +664,10 @@ def _people_grids(report: GoalsReport) -> list[Grid]:
     return [first, second] + ([win] if win.columns else [])
 
 
-def stage_header(stage: str, currency: str) -> str:
-    """A measure's column header: its label, with the currency for revenue."""
-    return f"{LABELS[stage]} ({currency})" if stage == "revenue" else LABELS[stage]
+def stage_header(stage: str, currency: str, labels: Mapping[str, str] | None = None) -> str:
+    """A measure's column header: its label (``labels``, else LABELS), with the currency."""
+    label = (labels or LABELS).get(stage, LABELS[stage])
+    return f"{label} ({currency})" if stage == "revenue" else label
 
 
 def _furthest_grid(report: GoalsReport, top: int) -> Grid:
@@ -756,6 +768,8 @@ def print_report(
     the way, nothing (the team's caption says to give one). More than ``top`` below
     plan: the caption says how many are shown and where the rest are.
     """
+    if report.plan_own:  # the header: the team against itself is no finding
+        show(console, Text(f"No plan to compare with: {report.plan_note}.", style="bold"))
     print_grid(console, _team_grid(report))
     if not report.people.empty:
         for grid in _people_grids(report):
@@ -891,6 +905,7 @@ _PEOPLE_HEADERS = {
     "ratio": "Revenue now / needed",
     "ratio_low": "Now / needed, 95 % low",
     "ratio_high": "Now / needed, 95 % high",
+    "in_team": "In the team file",
 }
 # A cell's number format: one for the column, or one for each row (by the row's measure).
 _Formats = dict[str, str | list[str]]
@@ -904,11 +919,11 @@ def _unit_format(unit: str, currency: str) -> str:
     return {"share": _PERCENT, "currency": _money(currency), "": "General"}.get(unit, _DECIMAL)
 
 
-def _person_header(column: str) -> str:
+def _person_header(column: str, labels: Mapping[str, str] | None = None) -> str:
     for suffix, word in (("_now", "now"), ("_needed", "needed")):
         stage = column.removesuffix(suffix)
         if column.endswith(suffix) and stage in LABELS:
-            return f"{LABELS[stage]}, {word}"
+            return f"{(labels or LABELS).get(stage, LABELS[stage])}, {word}"
     return _PEOPLE_HEADERS.get(column, column)
 
 
@@ -920,13 +935,15 @@ def _person_format(column: str, currency: str) -> str:
     return _WHOLE if column in _WHOLES else _DECIMAL
 
 
-def _people_sheet(frame: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, _Formats]:
+def _people_sheet(
+    frame: pd.DataFrame, currency: str, labels: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, _Formats]:
     formats: _Formats = {
-        _person_header(str(c)): _person_format(str(c), currency)
+        _person_header(str(c), labels): _person_format(str(c), currency)
         for c in frame.columns
-        if c not in ("person", "role")
+        if c not in ("person", "role", "in_team")
     }
-    return frame.rename(columns=_person_header), formats
+    return frame.rename(columns=lambda c: _person_header(str(c), labels)), formats
 
 
 def _team_sheet(report: GoalsReport) -> tuple[pd.DataFrame, _Formats]:
@@ -934,7 +951,7 @@ def _team_sheet(report: GoalsReport) -> tuple[pd.DataFrame, _Formats]:
     gap = team["gap"].astype(float)
     frame = pd.DataFrame(
         {
-            "Stage": [LABELS[str(s)] for s in team["stage"]],
+            "Stage": [report.labels[str(s)] for s in team["stage"]],
             "Now, a month": team["now"],
             "Needed, a month": team["needed"],
             "Short of plan": gap.clip(lower=0.0),
@@ -1040,7 +1057,7 @@ def _sheets(
     )
     return {
         "team funnel": _team_sheet(report),
-        "people": _people_sheet(report.people, cur),
+        "people": _people_sheet(report.people, cur, report.labels),
         "furthest from plan": _people_sheet(report.furthest, cur),
         "back-test": _backtest_sheet(backtest),
         "fits": _fits_sheet(calibration, cur),
@@ -1069,7 +1086,10 @@ def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
             "partial months left out": ", ".join(report.partial_months) or "none",
             "now and needed: the months": months_note(report),
             "win rate": report.not_fitted or "fitted from the closed deals",
-            "largest gap": gap_note(report),
+            "plan": report.no_plan or "given (--plan, or the base scenario's)",
+            "largest gap": gap_note(report) if not report.plan_own else "none: no plan",
+            "plan split": report.split_note or "none: no plan to split",
+            "not in the team file": report.outside_note or "none",
             "not judged": judged_note(report) or "none",
             "rows": rows_note(report, where="see sheet problems"),
             "revenue interval": report.revenue_interval,

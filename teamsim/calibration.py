@@ -509,7 +509,12 @@ def calibrate_files(
         scenario = _parsed(text, label)
     needs = needs_frame(back_calculate(scenario).rows, scenario=scenario)
     report = goals_against_results(
-        records, scenario, needs, people=calibration.people, kept=calibration.kept
+        records,
+        scenario,
+        needs,
+        people=calibration.people,
+        kept=calibration.kept,
+        fits=calibration.fits,
     )
     result = None
     if request.backtest:

@@ -195,13 +195,21 @@ def test_goals_against_results_team_stages_by_hand() -> None:
 def test_goals_against_results_people_shares_intervals_and_furthest() -> None:
     report = goals_against_results(_records(), _scenario(), _needs())
     people = report.people.set_index("person")
-    # Selling shares 1 (seller) and 0.5 (lead): 2/3 and 1/3; Vera (head) sells nothing.
+    # The plan is split by each role's share of the records (calibrate.report.plan_split),
+    # not by the scenario's selling shares (1 and 0.5, which gave 2/3 and 1/3): won revenue
+    # a month Anna (seller) 2,000, Boris (lead) 333.33, so 6/7 and 1/7; Vera sells nothing.
     assert list(people.index) == [ANNA, BORIS]
-    assert people["share"].to_dict() == pytest.approx({ANNA: 2 / 3, BORIS: 1 / 3})
-    assert people.loc[ANNA, "dials_needed"] == pytest.approx(2000 / 3)
+    assert people["share"].to_dict() == pytest.approx({ANNA: 6 / 7, BORIS: 1 / 7})
+    assert people["revenue_needed"].sum() == pytest.approx(4000)
+    # Dials likewise by the dials logged: 300 and 200 a month of the 1,000 needed.
+    assert people.loc[ANNA, "dials_needed"] == pytest.approx(600)
+    assert people.loc[BORIS, "dials_needed"] == pytest.approx(400)
     assert people.loc[BORIS, "revenue_now"] == pytest.approx(1000 / 3)
-    assert people.loc[BORIS, "ratio"] == pytest.approx(0.25)  # 333.33 / 1,333.33
-    assert people.loc[ANNA, "ratio"] == pytest.approx(0.75)  # 2,000 / 2,666.67
+    # One person a role: each at the team's ratio, 2,333.33 / 4,000 = 7/12.
+    assert people.loc[BORIS, "ratio"] == pytest.approx(7 / 12)  # 333.33 / 571.43
+    assert people.loc[ANNA, "ratio"] == pytest.approx(7 / 12)  # 2,000 / 3,428.57
+    assert [r for r, _ in report.split] == ["seller", "lead"]
+    assert dict(report.split) == pytest.approx({"seller": 6 / 7, "lead": 1 / 7})
     # Wilson 95 % of 1 won in 5 closed: 0.0362-0.6245.
     assert (people.loc[BORIS, "win_low"], people.loc[BORIS, "win_high"]) == pytest.approx(
         (0.03622, 0.62447), abs=1e-5
@@ -210,7 +218,7 @@ def test_goals_against_results_people_shares_intervals_and_furthest() -> None:
     assert people.loc[BORIS, "revenue_low"] == 0.0
     assert people.loc[BORIS, "revenue_high"] == pytest.approx(1000 / 3 + 4.302653 * 1000 / 3)
     assert people.loc[ANNA, "revenue_high"] == pytest.approx(2000)  # the same each month
-    assert report.furthest["person"].tolist() == [BORIS, ANNA]
+    assert sorted(report.furthest["person"]) == [ANNA, BORIS]
 
 
 def test_needs_frame_names_the_stages_and_the_report_reads_either_form() -> None:
@@ -266,7 +274,8 @@ def test_a_pseudonymised_report_and_workbook_carry_no_name(tmp_path: Path) -> No
     assert set(mapping) == {ANNA, BORIS, VERA}
     hidden = pseudonymise(records, mapping)
     report = goals_against_results(hidden, _scenario(), _needs())
-    assert report.furthest["person"].tolist() == [mapping[BORIS], mapping[ANNA]]
+    # Both at the team's ratio (one person a role): in the order of their pseudonyms.
+    assert report.furthest["person"].tolist() == sorted([mapping[BORIS], mapping[ANNA]])
     # The misspelling's row was dropped, so the mapping cannot know it: it is withheld.
     assert hidden.problems[0].message == (
         f"'<name withheld>' is not in the team file; did you mean '{mapping[BORIS]}'?"
@@ -405,15 +414,16 @@ def test_each_person_shares_only_the_stages_and_segments_their_role_works() -> N
     )
     for person in (BORIS, CARA):
         assert people.loc[[person], ["dials_needed", "conversations_needed"]].isna().all(axis=None)
-    # Segment s is sold by Anna (weight 1) and both AEs (0.5 each): 1/2, 1/4, 1/4; segment
-    # t by the AEs only: 1/2 each. First stage: s 10 + 22 = 32, t 8 over two months.
-    # Anna 32 / 2 / 2 = 8; Boris (32 / 4 + 8 / 2) / 2 = 6.
-    expected = {
-        "first_stage": (8, 6),
-        "proposals": (16 / 2 / 2, 16 / 4 / 2),  # s only: t has no proposal stage
-        "won": (6.5 / 2 / 2, (6.5 / 4 + 1.5 / 2) / 2),  # 1.625, 1.1875
-        "revenue": (6500 / 2 / 2, (6500 / 4 + 1500 / 2) / 2),  # 1,625, 1,187.5
-    }
+    # Each stage's need is split by each role's share of it in the records
+    # (calibrate.report.plan_split), then within a role by selling share (the AEs 0.5
+    # each: Cara, with no records, gets as much as Boris). A month: deals created Anna
+    # (sdr) 10, Boris (ae) 5; proposals 4 and 2; won 2 and 1/3; revenue 2,000 and 333.33.
+    # The team's needs a month: first stage (32 + 8) / 2 = 20, proposals 16 / 2 = 8, won
+    # (6.5 + 1.5) / 2 = 4, revenue 4,000.
+    shares = {"first_stage": 10 / 15, "proposals": 4 / 6, "won": 6 / 7, "revenue": 6 / 7}
+    team_need = {"first_stage": 20, "proposals": 8, "won": 4, "revenue": 4000}
+    expected = {s: (team_need[s] * shares[s], team_need[s] * (1 - shares[s]) / 2) for s in shares}
+    assert expected["first_stage"] == pytest.approx((40 / 3, 10 / 3))
     for stage, (anna, boris) in expected.items():
         assert people.loc[ANNA, f"{stage}_needed"] == pytest.approx(anna), stage
         assert people.loc[BORIS, f"{stage}_needed"] == pytest.approx(boris), stage
@@ -421,11 +431,11 @@ def test_each_person_shares_only_the_stages_and_segments_their_role_works() -> N
         # The people's needs add up to the team's.
         total = people[f"{stage}_needed"].sum()
         assert total == pytest.approx(report.team.set_index("stage").loc[stage, "needed"])
-    assert people.loc[ANNA, "share"] == pytest.approx(1625 / 4000)
-    assert people.loc[ANNA, "ratio"] == pytest.approx(2000 / 1625)  # 2,000 won a month
+    assert people.loc[ANNA, "share"] == pytest.approx(6 / 7)
+    assert people.loc[ANNA, "ratio"] == pytest.approx(7 / 12)  # 2,000 of 3,428.57
     # The terminal shows "-" where the role does not do the stage, never "0.0 / x".
     lines = [line for line in _rendered(report).splitlines() if BORIS in line]
     cells = [c.strip() for c in lines[0].split("│")]
     # person, dials, conversations, meetings / first stage
     assert cells[2:4] == ["-", "-"]  # dials, conversations: his 200 dials need none
-    assert cells[4] == "5.0 / 6.0"  # 5 deals created a month against his 6
+    assert cells[4] == "5.0 / 3.3"  # 5 deals created a month against his 10 / 3

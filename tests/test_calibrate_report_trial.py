@@ -111,8 +111,8 @@ def _team(path: Path) -> Path:
     return path
 
 
-def _calibrate(tmp_path: Path, **files: Path) -> CalibrationOutcome:
-    request = CalibrateRequest(out_path=tmp_path / "team.yaml", workers=1, **files)  # type: ignore[arg-type]
+def _calibrate(tmp_path: Path, plan: float | None = None, **files: Path) -> CalibrationOutcome:
+    request = CalibrateRequest(out_path=tmp_path / "team.yaml", workers=1, plan=plan, **files)  # type: ignore[arg-type]
     return calibrate_files(request)
 
 
@@ -202,6 +202,7 @@ def test_activities_alone_judge_no_revenue_and_tell_callers_from_the_records(
 def test_a_role_that_never_dials_gets_no_dial_target(tmp_path: Path) -> None:
     outcome = _calibrate(
         tmp_path,
+        plan=100_000,  # a plan given: without one the team is compared with nothing
         deals=_deals(tmp_path / "deals.csv", closed=True),
         activities=_activities(tmp_path / "acts.csv"),
         team=_team(tmp_path / "team.csv"),
@@ -224,17 +225,24 @@ def test_a_plan_that_is_the_teams_own_revenue_is_met_over_the_same_months(
     report = outcome.report
     revenue = _team_row(outcome, "revenue")
     plan = outcome.scenario.plan.revenue_per_month[0]
-    # The plan is the records' revenue a month over their whole months: on plan.
+    # The plan is the records' revenue a month over their whole months: the report
+    # compares the team with itself, says so in its header, and shows no gap column.
     assert report.months_now == ("2027-01", "2027-02", "2027-03")
     assert report.plan_months == report.months_now
     assert revenue["now"] == pytest.approx(plan, abs=0.5)  # the plan is written whole
-    assert team_cells(revenue.to_dict(), report.currency)[2] == "on plan"
-    assert report.largest_gap != "revenue"
+    assert report.plan_own and report.plan_assumed
+    assert math.isnan(revenue["needed"]) and report.largest_gap is None
     text = _printed(outcome)
+    assert text.startswith(
+        "No plan to compare with: no plan given (no --plan, no --base): the plan written is "
+        "the team's own revenue won a month in the records"
+    )
+    assert "so this report compares the team with itself and shows no gap; give --plan " in text
+    assert "Current results: the team, a month (no plan to compare with)" in text
+    assert "short / surplus" not in text and "on plan" not in text
     assert (
         "A month, over the 3 whole months of the records, 2027-01 to 2027-03 (partial months "
-        "left out: 2027-04): now, the records' mean; needed, the plan written in the "
-        "scenario (plan.revenue_per_month) on the same months" in text
+        "left out: 2027-04): now, the records' mean." in text
     )
     assert "mean of the whole months none" not in text
     written = (tmp_path / "team.yaml").exists() or outcome.text
@@ -242,7 +250,8 @@ def test_a_plan_that_is_the_teams_own_revenue_is_met_over_the_same_months(
 
 
 def test_a_cut_list_says_how_many_are_shown_and_months_read_properly(tmp_path: Path) -> None:
-    outcome = _calibrate(tmp_path, deals=_deals(tmp_path / "deals.csv", closed=True))
+    deals = _deals(tmp_path / "deals.csv", closed=True)
+    outcome = _calibrate(tmp_path, plan=10_000_000, deals=deals)
     one = outcome.report.furthest.head(1)
     many = pd.concat([one.assign(person=f"p{k}") for k in range(9)], ignore_index=True)
     report = replace(outcome.report, furthest=many)

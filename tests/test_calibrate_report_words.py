@@ -145,7 +145,7 @@ def test_an_account_executives_meetings_are_their_first_stage(tmp_path: Path) ->
     assert "of 0" not in text
     assert not any("win rate" in line for line in text.splitlines() if line.startswith("┃"))
     assert (
-        "Meetings / first stage: the meetings a person booked, or held when they booked none."
+        "Meetings booked or held: the meetings a person booked, or held when they booked none."
         in _words(text)
     )
     assert win_cell(float("nan"), float("nan"), float("nan"), closed=0) == "-"

@@ -180,12 +180,13 @@ def test_a_won_only_export_measures_no_stage_before_won(tmp_path: Path) -> None:
     out = _report("--deals", str(path), "-o", str(tmp_path / "s.yaml"))
     # Deals created in a file of won deals are the won deals again, not every deal
     # that entered the funnel: no "now" there, so no gap.
-    first = _team_row(out, "Meetings / first stage")
-    assert first[1] == "-" and first[3:] == ["-", "-"]
-    assert "Largest gap: meetings" not in " ".join(out.split())
-    # The scenario built from deals alone dials no channel: no call stage is needed.
-    assert _team_row(out, "Dials")[1:] == ["-", "-", "-", "-"]
-    assert _team_row(out, "Conversations")[1:] == ["-", "-", "-", "-"]
+    # No --plan: the plan is the team's own revenue, so only "now" is shown.
+    first = _team_row(out, "First stage")
+    assert first[1:] == ["-"]
+    assert "Largest gap: " not in " ".join(out.split())
+    # The scenario built from deals alone dials no channel: no call stage is measured.
+    assert _team_row(out, "Dials")[1:] == ["-"]
+    assert _team_row(out, "Conversations")[1:] == ["-"]
 
 
 def test_the_team_first_stage_is_the_sum_of_the_peoples(tmp_path: Path) -> None:
@@ -225,7 +226,7 @@ def test_the_team_first_stage_is_the_sum_of_the_peoples(tmp_path: Path) -> None:
     out = _report("--activities", str(path), "-o", str(tmp_path / "s.yaml"))
     assert _team_row(out, "ae.01")[3] == "42.0 / -"  # 2 x 63 / 3
     assert _team_row(out, "sdr.01")[3] == "21.0 / -"  # 63 / 3
-    assert _team_row(out, "Meetings / first stage")[1] == "63.0"  # 42 + 21
+    assert _team_row(out, "Meetings booked or held")[1] == "63.0"  # 42 + 21
 
 
 def test_meetings_a_week_is_one_figure_with_or_without_a_base(tmp_path: Path) -> None:

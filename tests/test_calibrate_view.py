@@ -179,8 +179,13 @@ def test_nobody_short_is_said_not_listed() -> None:
         "share)." in text
     )
     assert "Largest gap" not in text
-    # Half the plan: only the login is short (333 of 667 a month); the other is above.
-    assert _report(factor=0.5).furthest["person"].tolist() == [CODE]
+    # The plan is split by each role's share of the records' revenue: one person a role,
+    # each at the team's ratio. Half the plan (2,333 now of 2,000): nobody short; one and
+    # a half (2,333 of 6,000): both, at 38.9 %.
+    assert _report(factor=0.5).furthest.empty
+    furthest = _report(factor=1.5).furthest
+    assert sorted(furthest["person"]) == sorted([CODE, LONG])
+    assert furthest["ratio"].tolist() == pytest.approx([7 / 18, 7 / 18])
 
 
 def test_rows_used_and_warnings_in_words() -> None:
@@ -238,11 +243,12 @@ def test_the_workbook_is_formatted_for_reading(tmp_path: Path) -> None:
     assert [c.value for c in team[1]] == ["Stage", "Now, a month", "Needed, a month",
         "Short of plan", "Surplus", "Now / needed", "Now from"]  # fmt: skip
     assert [team.cell(r, 1).value for r in range(2, 8)] == [LABELS[s] for s in
-        ("dials", "conversations", "first_stage", "proposals", "won", "revenue")]  # fmt: skip
+        ("dials", "conversations")] + ["Deals created"] + [LABELS[s] for s in
+        ("proposals", "won", "revenue")]  # fmt: skip
     assert team["B2"].number_format == "#,##0.0"  # dials a month
     assert team["B7"].number_format == '#,##0 "RUB"'  # revenue
     assert team["F2"].number_format == "0.0%"
-    assert team.column_dimensions["A"].width >= len("Meetings / first stage")
+    assert team.column_dimensions["A"].width >= len("Conversations")
     people = book["people"]
     at = {str(c.value): int(c.column or 0) for c in people[1]}
     assert people.cell(2, at["Share of the revenue need"]).number_format == "0.0%"
