@@ -315,6 +315,10 @@ def test_the_readme_example_calibrates_with_the_pages_defaults(at: AppTest) -> N
     # The warnings name the page's control where the command's words named --base.
     warnings = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert any(m.endswith("needs a Base scenario to say so") for m in warnings["message"])
+    # No activities uploaded: the first row counts the deals created, and says so, as the
+    # terminal and the workbook name it (GoalsReport.labels).
+    team = next(d.value for d in at.dataframe if "now / needed" in d.value.columns)
+    assert team["stage"].tolist()[2] == "Deals created"  # dials, conversations, first stage
     _no_option_of_the_command(at)
 
 

@@ -694,13 +694,15 @@ def team_display(report: GoalsReport) -> pd.DataFrame:
 
     Revenue in the report's currency, the other stages as counts a month (one decimal:
     they are means over months), the ratio as a percentage; "-" where there is none.
-    The stages by :data:`calibrate.LABELS`, as the terminal and the workbook name them.
+    The stages by what they count (``GoalsReport.labels``: "Deals created" when the
+    first stage is counted from the deals), as the terminal and the workbook name them.
     """
     cur = report.currency
+    labels = report.labels
     return pd.DataFrame(
         [
             {
-                "stage": LABELS[str(r["stage"])],
+                "stage": labels[str(r["stage"])],
                 **dict(zip(("now", "needed", "short / surplus"), team_cells(r, cur), strict=True)),
                 "now / needed": fmt_value(float(r["ratio"]), "share", cur),
                 "now from": page_words(str(r["source"])),
