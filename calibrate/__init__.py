@@ -13,7 +13,7 @@ from calibrate.backtest import (
     band_holds,
     band_ranks,
 )
-from calibrate.columns import header_row, unknown_user_columns, unused_columns
+from calibrate.columns import MISSING_COLUMN, header_row, unknown_user_columns, unused_columns
 from calibrate.contract import (
     ROW,
     Calibration,
@@ -44,6 +44,7 @@ __all__ = [
     "FUNNEL",
     "LABELS",
     "LAG_REPLICATIONS",
+    "MISSING_COLUMN",
     "NAME_OPTIONS",
     "NEEDS_COLUMNS",
     "ROW",

@@ -36,6 +36,8 @@ _DOT = re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}}){_TIME}$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 EXPECTED = "expected a date such as 2026-03-01, 01.03.2026, 3/1/2026 or an Excel serial number"
+# RowProblem.group of unreadable dates (calibrate.records says ": left out" where needed).
+NOT_DATES = f"values that are not dates ({EXPECTED}): the rows kept without the date"
 
 
 def _year(text: str) -> int:
@@ -145,5 +147,5 @@ def parse_dates(
             rows[values.isin(bad).to_numpy()], values[values.isin(bad)], strict=True
         ):
             message = f"'{text}' is not a date ({EXPECTED})"
-            problems.append(RowProblem(source, int(row), column, message))
+            problems.append(RowProblem(source, int(row), column, message, group=NOT_DATES))
     return out, problems

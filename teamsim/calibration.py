@@ -52,7 +52,7 @@ from calibrate import (
 from optimizer import back_calculate
 from sim import Problem, ScenarioError, TeamsimError, simulate
 from sim.scenario import Scenario, parse_scenario
-from teamsim.calibrate_view import needs_frame
+from teamsim.calibrate_view import needs_frame, problem_lines
 from teamsim.io import read_scenario_bytes
 from teamsim.pseudonym_key import resolve_pseudonym_key
 from teamsim.records_io import (
@@ -81,7 +81,8 @@ class RecordsError(TeamsimError):
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        # One line per kind, the missing columns of every file in one message.
+        super().__init__("\n".join(text for _, text in problem_lines(self.problems)))
 
 
 @dataclass(frozen=True)

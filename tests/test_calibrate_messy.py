@@ -211,7 +211,8 @@ CASES: dict[str, Case] = {
             "D2,Ivan Petrov,2026-01-05,Closed Lost\nD3,Ivan Petrov,2026-01-05,Proposal\n"
         },
         "deals.csv: no column for 'closed' (the date a deal was won or lost), so the 2 won "
-        "or lost deals cannot be used; map it with --column closed=<column>",
+        "or lost deals cannot be used (columns found: 'Deal ID', 'Owner', 'Created', "
+        "'Stage'; none close); map it with --column closed=<column>",
         fatal=True,
     ),
     "negative activity count": Case(

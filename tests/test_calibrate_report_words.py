@@ -189,9 +189,14 @@ def test_problems_are_said_where_they_are() -> None:
     few = dataclasses.replace(report, problems=(warning,) * 3)
     assert report_where(few) == "printed above"
     assert rows_note(few, where=report_where(few)) == "all rows used; 3 warnings (printed above)"
-    many = dataclasses.replace(report, problems=(warning,) * (SHOWN_PROBLEMS + 1))
+    # Rows of one kind are one line naming the first three: the rest are in the workbook.
+    grouped = [
+        RowProblem("deals.csv", r, "owner", "no owner", group="deals with no owner: kept")
+        for r in range(2, 6)
+    ]
+    many = dataclasses.replace(report, problems=(*grouped, warning))
     assert rows_note(many, where=report_where(many)) == (
-        "all rows used; 21 warnings (the first 20 printed above; all: --excel FILE, sheet problems)"
+        "all rows used; 5 warnings (printed above by kind; every row: --excel FILE, sheet problems)"
     )
 
 
