@@ -25,7 +25,6 @@ from typer.testing import CliRunner
 from calibrate import RowProblem
 from teamsim.calibrate_cli import backtest_warning
 from teamsim.calibrate_view import (
-    SHOWN_PROBLEMS,
     print_report,
     report_where,
     rows_note,
