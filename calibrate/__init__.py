@@ -25,7 +25,7 @@ from calibrate.contract import (
     Unwritten,
 )
 from calibrate.crm import export_crm
-from calibrate.currency import FoundCurrency, value_currency
+from calibrate.currency import FoundCurrency, unnamed_currency, value_currency
 from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
 from calibrate.fit import fit
 from calibrate.fit.common import interval_text
@@ -88,6 +88,7 @@ __all__ = [
     "skeleton_text",
     "stage_means",
     "unknown_user_columns",
+    "unnamed_currency",
     "unsplit_paths",
     "unused_columns",
     "value_currency",

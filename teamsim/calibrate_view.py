@@ -553,7 +553,7 @@ def _groups(problems: Sequence[RowProblem]) -> dict[_Key | int, list[RowProblem]
 
 
 def rows_text(rows: Sequence[int], shown: int = SHOWN_ROWS) -> str:
-    """ "row 4", "rows 12, 40, 41", "rows 12, 40, 41 and 11 more" (each row once, in order)."""
+    """The rows as said: "row 4", "rows 12, 40, 41", "rows 12, 40, 41 and 11 more"."""
     unique = sorted(set(rows))
     if len(unique) == 1:
         return f"row {unique[0]}"
