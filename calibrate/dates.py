@@ -110,6 +110,26 @@ def _order_of(
     return None, None
 
 
+# RowProblem.group of the note that a column's slash dates were read in the order a value
+# decides (calibrate.records says a file's such notes as one).
+DATE_ORDER = "date order"
+_ORDER_WORDS = {"dmy": "day first (d/m/Y)", "mdy": "month first (m/d/Y)"}
+
+
+def _order_note(
+    uniques: Sequence[str], order: DateOrder, *, column: str, source: str
+) -> RowProblem:
+    """The note that slash dates were read ``order``, with the value that decided it."""
+    index = 0 if order == "dmy" else 1
+    shown = next(t for t in uniques if (m := _SLASH.match(t)) and int(m[index + 1]) > 12)
+    place = "first" if order == "dmy" else "second"
+    message = (
+        f"slash dates read {_ORDER_WORDS[order]}: '{shown}' decides it (its {place} number "
+        "is above 12); --dates dmy or --dates mdy sets the order"
+    )
+    return RowProblem(source, None, column, message, note=True, group=DATE_ORDER)
+
+
 def parse_dates(
     values: pd.Series,
     *,
@@ -137,10 +157,12 @@ def parse_dates(
     found_order, fatal = _order_of(uniques, column=column, source=source, order=order)
     if fatal is not None:
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), [fatal]
+    problems = []
+    if order is None and found_order is not None:
+        problems.append(_order_note(uniques, found_order, column=column, source=source))
     parsed = {t: _parse_one(t, found_order) for t in uniques}
     mapped = values.map(parsed)
     out = pd.to_datetime(mapped, errors="coerce").astype("datetime64[ns]")
-    problems = []
     bad = {t for t, d in parsed.items() if d is None}
     if bad:
         for row, text in zip(

@@ -29,7 +29,8 @@ from calibrate.contract import (
     Status,
     record_dates,
 )
-from calibrate.dates import DateOrder, parse_dates
+from calibrate.dates import DATE_ORDER, DateOrder, parse_dates
+from calibrate.words import counted
 from sim.scenario import Level
 
 # Status words of common CRMs (Salesforce "Closed Won", HubSpot "closedwon", Pipedrive
@@ -327,6 +328,11 @@ class _Table:
         slow = values.isna() & (cells != "")
         if slow.any():
             values[slow] = cells[slow].map(parse_number).astype(float)
+            note = _comma_note(
+                cells[slow], values[slow], source=self.source, column=self.name(canonical)
+            )
+            if note is not None:
+                self.problems.append(note)
         bad = (values.isna() & (cells != "")).to_numpy()
         self.cells_problem(
             bad,
@@ -396,6 +402,49 @@ def _none_where(cells: pd.Series, mask: pd.Series | np.ndarray) -> pd.Series:
 
 def _none_if_empty(cells: pd.Series) -> pd.Series:
     return _none_where(cells, cells == "")
+
+
+# A lone comma before exactly three digits reads as thousands ("1,200"); any other lone
+# comma as a decimal comma ("12,5", "1200,50"). Looked at in the cells' digits and marks.
+_THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3},\d{3}$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+$")
+
+
+def _comma_note(
+    cells: pd.Series, values: pd.Series, *, source: str, column: str
+) -> RowProblem | None:
+    """How a column's lone commas were read, once: a note, or a warning when both ways.
+
+    ``cells`` and ``values``: the cells pandas could not read as numbers, and what
+    :func:`parse_number` made of them. None when no value has a lone comma.
+    """
+    bare = cells.str.replace(r"[^\d,.\-+]", "", regex=True).str.rstrip(",.")
+    thousands = bare.str.match(_THOUSANDS_COMMA).to_numpy(dtype=bool)
+    decimal = bare.str.match(_DECIMAL_COMMA).to_numpy(dtype=bool) & ~thousands
+    if not thousands.any() and not decimal.any():
+        return None
+
+    def example(mask: np.ndarray) -> str:
+        i = int(np.flatnonzero(mask)[0])
+        return f"'{cells.iloc[i]}' as {values.iloc[i]:g}"
+
+    if thousands.any() and decimal.any():
+        message = (
+            f"the comma is read two ways: as a decimal comma ({example(decimal)}) and, before "
+            f"three digits, as a thousands separator ({example(thousands)}); if it is a "
+            "decimal comma there too, those values are a thousand times too large: write "
+            "them with a dot or with no separator"
+        )
+        return RowProblem(source, None, column, message)
+    mask = thousands if thousands.any() else decimal
+    how = "as a thousands separator" if thousands.any() else "as the decimal mark"
+    before = "before three digits " if thousands.any() else ""
+    message = (
+        f"a comma {before}is read {how} in {counted(int(mask.sum()), 'value')} "
+        f"({example(mask)})"
+        + ("; if it is a decimal comma, write them with a dot" if thousands.any() else "")
+    )
+    return RowProblem(source, None, column, message, note=True)
 
 
 def parse_number(text: str) -> float:
@@ -1044,7 +1093,7 @@ def normalise(
     table.attrs["columns"] = dict(mapping)
     if card_columns:  # the file's kind columns, read as work-day cards (none is unused)
         table.attrs["card_columns"] = card_columns
-    return table, _in_row_order(t.problems), int(t.drop.sum())
+    return table, _in_row_order(_one_order_note(t.problems)), int(t.drop.sum())
 
 
 # The long form's column names a melted work-day card gets (canonical, so they match).
@@ -1150,6 +1199,28 @@ def _closing_words(
         for v in pd.unique(cells)
     }
     return int(cells.map(closing).sum())
+
+
+def _one_order_note(problems: list[RowProblem]) -> list[RowProblem]:
+    """A file's notes on the order its slash dates were read, as one (said once a file).
+
+    Each date column decides its own order (calibrate.dates); the columns read alike are
+    named together, with the first one's deciding value.
+    """
+    notes = [p for p in problems if p.group == DATE_ORDER]
+    if len(notes) < 2:
+        return problems
+    by_order: dict[str, list[RowProblem]] = {}
+    for note in notes:
+        by_order.setdefault(note.message.split(":")[0], []).append(note)
+    merged = [
+        replace(same[0], column=", ".join(str(p.column) for p in same))
+        if len(same) > 1
+        else same[0]
+        for same in by_order.values()
+    ]
+    rest = [p for p in problems if p.group != DATE_ORDER]
+    return [*merged, *rest]
 
 
 def _wide_hint(problem: RowProblem) -> RowProblem:
