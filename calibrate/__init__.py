@@ -13,7 +13,7 @@ from calibrate.backtest import (
     band_holds,
     band_ranks,
 )
-from calibrate.columns import header_row, unknown_user_columns, unused_columns
+from calibrate.columns import MISSING_COLUMN, header_row, unknown_user_columns, unused_columns
 from calibrate.contract import (
     ROW,
     Calibration,
@@ -25,7 +25,7 @@ from calibrate.contract import (
     Unwritten,
 )
 from calibrate.crm import export_crm
-from calibrate.currency import FoundCurrency, value_currency
+from calibrate.currency import FoundCurrency, unnamed_currency, value_currency
 from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
 from calibrate.fit import fit
 from calibrate.fit.common import interval_text
@@ -44,6 +44,7 @@ __all__ = [
     "FUNNEL",
     "LABELS",
     "LAG_REPLICATIONS",
+    "MISSING_COLUMN",
     "NAME_OPTIONS",
     "NEEDS_COLUMNS",
     "ROW",
@@ -87,6 +88,7 @@ __all__ = [
     "skeleton_text",
     "stage_means",
     "unknown_user_columns",
+    "unnamed_currency",
     "unsplit_paths",
     "unused_columns",
     "value_currency",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from calibrate.contract import COLUMNS, REQUIRED, Kind, RowProblem
 
@@ -710,22 +710,35 @@ def match_columns(
     if kind is Kind.DEALS and "stage" in present:
         present.add("status")
     problems = [
-        _missing(kind, canonical, found, source=source, asked=columns.get(canonical), taken=taken)
+        missing_column(
+            kind, canonical, found, source=source, asked=columns.get(canonical), taken=taken
+        )
         for canonical in REQUIRED[kind]
         if canonical not in present
     ]
     return mapping, problems
 
 
-def _missing(
+# RowProblem.group of a required column missing: every file's are said in one message.
+MISSING_COLUMN = "required columns missing"
+
+
+def missing_column(
     kind: Kind,
     canonical: str,
     found: Sequence[str],
     *,
     source: str,
-    asked: str | None,
-    taken: set[str],
+    asked: str | None = None,
+    taken: Collection[str] = (),
+    why: str = "",
 ) -> RowProblem:
+    """The fatal problem of a column ``kind`` needs and the file lacks.
+
+    Names the columns found, the closest of them (not those read as another column),
+    the ``--column`` item that did not match (``asked``), and the item that maps it;
+    ``why`` follows the column's name (", so the 2 won or lost deals cannot be used").
+    """
     spellings = (canonical, *SPELLINGS[kind][canonical])
     # Columns already read as another canonical column are not suggested.
     close = _closest(spellings, [c for c in found if c not in taken])
@@ -733,10 +746,10 @@ def _missing(
     near = f"closest: {', '.join(repr(c) for c in close)}" if close else "none close"
     tried = f"'{asked}' (from --column) is not among them; " if asked is not None else ""
     message = (
-        f"no column for '{canonical}' (columns found: {listed}; {near}); {tried}"
+        f"no column for '{canonical}'{why} (columns found: {listed}; {near}); {tried}"
         f"map it with --column {canonical}=<column>"
     )
-    return RowProblem(source, None, None, message, fatal=True)
+    return RowProblem(source, None, None, message, fatal=True, group=MISSING_COLUMN)
 
 
 def _closest(spellings: Iterable[str], found: Sequence[str]) -> list[str]:

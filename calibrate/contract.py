@@ -104,6 +104,9 @@ class RowProblem:
     # True: not a problem but an explanation of what was assumed (why a built scenario's
     # channel is of its kind): shown as a note, never counted among the warnings.
     note: bool = False
+    # What a run of such rows is called, "noun: what was done" ("duplicate deal id: the
+    # first of each kept"): the terminal says one file's rows of a group as one line.
+    group: str = ""
 
     def __str__(self) -> str:
         where = self.source if self.row is None else f"{self.source}:{self.row}"

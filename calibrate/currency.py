@@ -24,7 +24,7 @@ import pandas as pd
 from calibrate.contract import RowProblem
 from calibrate.words import counted
 
-__all__ = ["FoundCurrency", "currencies_in", "value_currency"]
+__all__ = ["FoundCurrency", "currencies_in", "unnamed_currency", "value_currency"]
 
 # ISO 4217 codes read as a word when written in upper case ("Amount (USD)").
 CODES = frozenset(
@@ -201,3 +201,32 @@ def value_currency(
         "file: convert the values to one, or split the file by currency"
     )
     return RowProblem(source, None, header, message, fatal=True)
+
+
+def unnamed_currency(
+    source: str, header: str | None, code: str, *, base: bool, example: str = "EUR"
+) -> RowProblem:
+    """The note that the values name no currency, so ``code`` was taken: why, how to set it.
+
+    Args:
+        source: the deals file's name.
+        header: its value column, as the file names it.
+        code: the currency taken: the base scenario's (``base``) or the default.
+        base: whether a base scenario gave ``code`` (its amounts and plan are in it).
+        example: the currency the ``--currency`` example names (RUB for a Cyrillic file).
+    """
+    where = f"the value column '{header}'" if header else "the value column"
+    said = f"no currency in {where} (neither its header nor any value names one)"
+    if base:
+        message = (
+            f"{said}: the amounts are taken as {code}, the base scenario's currency; if they "
+            f"are in another, convert them to {code}, or calibrate without --base and give "
+            "theirs with --currency"
+        )
+    else:
+        message = (
+            f"{said}: the amounts are taken as {code}, the default without --base, and the "
+            f"scenario is written in {code}; if they are in another currency, give it with "
+            f"--currency (e.g. --currency {example})"
+        )
+    return RowProblem(source, None, header, message, note=True)

@@ -36,6 +36,8 @@ _DOT = re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}}){_TIME}$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 EXPECTED = "expected a date such as 2026-03-01, 01.03.2026, 3/1/2026 or an Excel serial number"
+# RowProblem.group of unreadable dates (calibrate.records says ": left out" where needed).
+NOT_DATES = f"values that are not dates ({EXPECTED}): the rows kept without the date"
 
 
 def _year(text: str) -> int:
@@ -108,6 +110,26 @@ def _order_of(
     return None, None
 
 
+# RowProblem.group of the note that a column's slash dates were read in the order a value
+# decides (calibrate.records says a file's such notes as one).
+DATE_ORDER = "date order"
+_ORDER_WORDS = {"dmy": "day first (d/m/Y)", "mdy": "month first (m/d/Y)"}
+
+
+def _order_note(
+    uniques: Sequence[str], order: DateOrder, *, column: str, source: str
+) -> RowProblem:
+    """The note that slash dates were read ``order``, with the value that decided it."""
+    index = 0 if order == "dmy" else 1
+    shown = next(t for t in uniques if (m := _SLASH.match(t)) and int(m[index + 1]) > 12)
+    place = "first" if order == "dmy" else "second"
+    message = (
+        f"slash dates read {_ORDER_WORDS[order]}: '{shown}' decides it (its {place} number "
+        "is above 12); --dates dmy or --dates mdy sets the order"
+    )
+    return RowProblem(source, None, column, message, note=True, group=DATE_ORDER)
+
+
 def parse_dates(
     values: pd.Series,
     *,
@@ -135,15 +157,17 @@ def parse_dates(
     found_order, fatal = _order_of(uniques, column=column, source=source, order=order)
     if fatal is not None:
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), [fatal]
+    problems = []
+    if order is None and found_order is not None:
+        problems.append(_order_note(uniques, found_order, column=column, source=source))
     parsed = {t: _parse_one(t, found_order) for t in uniques}
     mapped = values.map(parsed)
     out = pd.to_datetime(mapped, errors="coerce").astype("datetime64[ns]")
-    problems = []
     bad = {t for t, d in parsed.items() if d is None}
     if bad:
         for row, text in zip(
             rows[values.isin(bad).to_numpy()], values[values.isin(bad)], strict=True
         ):
             message = f"'{text}' is not a date ({EXPECTED})"
-            problems.append(RowProblem(source, int(row), column, message))
+            problems.append(RowProblem(source, int(row), column, message, group=NOT_DATES))
     return out, problems

@@ -11,13 +11,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from calibrate.columns import column_key, match_columns
+from calibrate.columns import column_key, match_columns, missing_column
 from calibrate.contract import (
     COLUMNS,
     DAYS_A_MONTH,
@@ -29,7 +29,8 @@ from calibrate.contract import (
     Status,
     record_dates,
 )
-from calibrate.dates import DateOrder, parse_dates
+from calibrate.dates import DATE_ORDER, DateOrder, parse_dates
+from calibrate.words import counted
 from sim.scenario import Level
 
 # Status words of common CRMs (Salesforce "Closed Won", HubSpot "closedwon", Pipedrive
@@ -214,6 +215,10 @@ KIND_WORDS: dict[str, ActivityKind] = {
     column_key(w): kind for kind, words in _KIND_SPELLINGS.items() for w in words
 }
 WON_LOST = {Status.WON.value, Status.LOST.value}
+# RowProblem.group of the rows said one by one (a file's rows of a group: one terminal line).
+_DUPLICATE = "duplicate deal ids: the first of each kept"
+_BEFORE = "deals closed before created: left out"
+_NO_STAGE = "rows with no stage: left out"
 _NUMBER_EXPECTED = "expected a number such as 12000.50, 12 000,50, 12,000.50 or $1,200"
 
 
@@ -243,25 +248,30 @@ class _Table:
         return self.mapping.get(canonical, canonical)
 
     def row_problem(
-        self, mask: np.ndarray, canonical: str, message: str, *, leave_out: bool
+        self, mask: np.ndarray, canonical: str, message: str, *, leave_out: bool, group: str
     ) -> None:
-        """One problem per row of ``mask``; ``leave_out`` drops those rows."""
+        """One problem per row of ``mask``; ``leave_out`` drops those rows.
+
+        ``group``: what such rows are called, plural, and what was done with them
+        ("rows with no deal id: left out"; RowProblem.group).
+        """
         ending = "; the row is left out" if leave_out else ""
         self.problems += [
-            RowProblem(self.source, int(r), self.name(canonical), message + ending)
+            RowProblem(self.source, int(r), self.name(canonical), message + ending, group=group)
             for r in self.rows[mask & ~self.drop]
         ]
         if leave_out:
             self.drop |= mask
 
     def cells_problem(
-        self, mask: np.ndarray, canonical: str, template: str, *, leave_out: bool
+        self, mask: np.ndarray, canonical: str, template: str, *, leave_out: bool, group: str
     ) -> None:
         """Like row_problem, the cell's text in the message (``{value}`` in template)."""
         cells = self.text(canonical).to_numpy()
         ending = "; the row is left out" if leave_out else ""
+        column = self.name(canonical)
         self.problems += [
-            RowProblem(self.source, int(r), self.name(canonical), template.format(value=v) + ending)
+            RowProblem(self.source, int(r), column, template.format(value=v) + ending, group=group)
             for r, v in zip(self.rows[mask & ~self.drop], cells[mask & ~self.drop], strict=True)
         ]
         if leave_out:
@@ -270,7 +280,13 @@ class _Table:
     def required_text(self, canonical: str, what: str) -> pd.Series:
         """Text cells of a required column; an empty cell leaves its row out."""
         cells = self.text(canonical)
-        self.row_problem((cells == "").to_numpy(), canonical, f"no {what}", leave_out=True)
+        self.row_problem(
+            (cells == "").to_numpy(),
+            canonical,
+            f"no {what}",
+            leave_out=True,
+            group=f"rows with no {what}: left out",
+        )
         return _none_if_empty(cells)
 
     def dates(
@@ -297,7 +313,11 @@ class _Table:
         self.drop |= needed & np.isin(self.rows, [p.row for p in found if p.row is not None])
         if required is True:
             self.row_problem(
-                (cells == "").to_numpy(), canonical, f"no {canonical} date", leave_out=True
+                (cells == "").to_numpy(),
+                canonical,
+                f"no {canonical} date",
+                leave_out=True,
+                group=f"rows with no {canonical} date: left out",
             )
         return parsed
 
@@ -308,6 +328,11 @@ class _Table:
         slow = values.isna() & (cells != "")
         if slow.any():
             values[slow] = cells[slow].map(parse_number).astype(float)
+            note = _comma_note(
+                cells[slow], values[slow], source=self.source, column=self.name(canonical)
+            )
+            if note is not None:
+                self.problems.append(note)
         bad = (values.isna() & (cells != "")).to_numpy()
         self.cells_problem(
             bad,
@@ -315,6 +340,8 @@ class _Table:
             f"'{{value}}' is not a number ({_NUMBER_EXPECTED})"
             + ("" if negative_drops else "; the row is kept without a value"),
             leave_out=negative_drops,
+            group="values that are not numbers: "
+            + ("left out" if negative_drops else "the rows kept without a value"),
         )
         negative = (values < 0).to_numpy()
         what = "the row is left out" if negative_drops else "the value is left out"
@@ -323,6 +350,8 @@ class _Table:
             canonical,
             "{value} is negative; expected 0 or more; " + what,
             leave_out=False,
+            group="negative values (expected 0 or more): "
+            + ("left out" if negative_drops else "the rows kept without the value"),
         )
         if negative_drops:
             self.drop |= negative
@@ -357,12 +386,11 @@ def _rows(mask: np.ndarray | pd.Series) -> str:
 
 
 def _left_out(problem: RowProblem) -> RowProblem:
-    return RowProblem(
-        problem.source,
-        problem.row,
-        problem.column,
-        problem.message + "; the row is left out",
-        problem.fatal,
+    what = problem.group.partition(": ")[0]
+    return replace(
+        problem,
+        message=problem.message + "; the row is left out",
+        group=f"{what}: left out" if what else "",
     )
 
 
@@ -374,6 +402,49 @@ def _none_where(cells: pd.Series, mask: pd.Series | np.ndarray) -> pd.Series:
 
 def _none_if_empty(cells: pd.Series) -> pd.Series:
     return _none_where(cells, cells == "")
+
+
+# A lone comma before exactly three digits reads as thousands ("1,200"); any other lone
+# comma as a decimal comma ("12,5", "1200,50"). Looked at in the cells' digits and marks.
+_THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3},\d{3}$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+$")
+
+
+def _comma_note(
+    cells: pd.Series, values: pd.Series, *, source: str, column: str
+) -> RowProblem | None:
+    """How a column's lone commas were read, once: a note, or a warning when both ways.
+
+    ``cells`` and ``values``: the cells pandas could not read as numbers, and what
+    :func:`parse_number` made of them. None when no value has a lone comma.
+    """
+    bare = cells.str.replace(r"[^\d,.\-+]", "", regex=True).str.rstrip(",.")
+    thousands = bare.str.match(_THOUSANDS_COMMA).to_numpy(dtype=bool)
+    decimal = bare.str.match(_DECIMAL_COMMA).to_numpy(dtype=bool) & ~thousands
+    if not thousands.any() and not decimal.any():
+        return None
+
+    def example(mask: np.ndarray) -> str:
+        i = int(np.flatnonzero(mask)[0])
+        return f"'{cells.iloc[i]}' as {values.iloc[i]:g}"
+
+    if thousands.any() and decimal.any():
+        message = (
+            f"the comma is read two ways: as a decimal comma ({example(decimal)}) and, before "
+            f"three digits, as a thousands separator ({example(thousands)}); if it is a "
+            "decimal comma there too, those values are a thousand times too large: write "
+            "them with a dot or with no separator"
+        )
+        return RowProblem(source, None, column, message)
+    mask = thousands if thousands.any() else decimal
+    how = "as a thousands separator" if thousands.any() else "as the decimal mark"
+    before = "before three digits " if thousands.any() else ""
+    message = (
+        f"a comma {before}is read {how} in {counted(int(mask.sum()), 'value')} "
+        f"({example(mask)})"
+        + ("; if it is a decimal comma, write them with a dot" if thousands.any() else "")
+    )
+    return RowProblem(source, None, column, message, note=True)
 
 
 def parse_number(text: str) -> float:
@@ -665,7 +736,9 @@ def _deals(
         for i in np.flatnonzero(duplicated.to_numpy()):
             first = int(first_rows[ids.iloc[i]])
             message = f"deal id '{ids.iloc[i]}' again (first at row {first}); the row is left out"
-            t.problems.append(RowProblem(t.source, int(t.rows[i]), t.name("deal_id"), message))
+            t.problems.append(
+                RowProblem(t.source, int(t.rows[i]), t.name("deal_id"), message, group=_DUPLICATE)
+            )
         t.drop |= duplicated.to_numpy()
     # A deal with no owner is still a deal the team had: it counts for the team's flow,
     # win rate and cycle, only not for any person's (their figures group by owner).
@@ -675,6 +748,8 @@ def _deals(
         "owner",
         "no owner: the deal counts for the team's flow, win rate and cycle, not for any person's",
         leave_out=False,
+        group="deals with no owner: counted for the team's flow, win rate and cycle, not for "
+        "any person's",
     )
     owner = _none_if_empty(owners)
     created = t.dates("created", order, required=True)
@@ -692,15 +767,15 @@ def _deals(
         # Fatal, not a warning: without close dates every closed deal would be left out,
         # and a win rate and cycle time from open deals alone are not the team's.
         n = int((closing & ~t.drop).sum())
-        message = (
-            f"no column for 'closed' (the date a deal was won or lost), so the {n} won or "
-            "lost deals cannot be used; map it with --column closed=<column>"
-        )
-        t.problems.append(RowProblem(t.source, None, None, message, fatal=True))
+        t.problems.append(_no_closed(t.raw.columns, t.source, set(t.mapping.values()), n))
         t.drop |= closing
     no_close = closing & (t.text("closed") == "").to_numpy()
     t.row_problem(
-        no_close, "closed", "a closed deal (won or lost) needs its closed date", leave_out=True
+        no_close,
+        "closed",
+        "a closed deal (won or lost) needs its closed date",
+        leave_out=True,
+        group="won or lost deals with no closed date: left out",
     )
     before = (closed < created).to_numpy()
     if before.any():
@@ -709,7 +784,9 @@ def _deals(
                 f"closed {closed.iloc[i]:%Y-%m-%d} is before created "
                 f"{created.iloc[i]:%Y-%m-%d}; the row is left out"
             )
-            t.problems.append(RowProblem(t.source, int(t.rows[i]), t.name("closed"), message))
+            t.problems.append(
+                RowProblem(t.source, int(t.rows[i]), t.name("closed"), message, group=_BEFORE)
+            )
         t.drop |= before
     closed = closed.copy()
     closed[~closing] = pd.NaT  # an open deal has not closed, whatever the file says
@@ -852,7 +929,7 @@ def _stages(
 ) -> dict[str, pd.Series]:
     ids = t.required_text("deal_id", "deal id")
     names = t.text("stage")
-    t.row_problem((names == "").to_numpy(), "stage", "no stage", leave_out=True)
+    t.row_problem((names == "").to_numpy(), "stage", "no stage", leave_out=True, group=_NO_STAGE)
     # Rows of an unknown stage are kept (with the CRM's name): the funnel must see that
     # the deal went on into a stage it cannot place, or its conversions would be biased.
     stage, _ = _map_stages(
@@ -900,10 +977,20 @@ def _team(t: _Table, *, order: DateOrder | None, **_: object) -> dict[str, pd.Se
     person = t.required_text("person", "person")
     again = (person.notna() & person.duplicated(keep="first")).to_numpy()
     t.row_problem(
-        again, "person", "the person is listed twice (the first row is kept)", leave_out=True
+        again,
+        "person",
+        "the person is listed twice (the first row is kept)",
+        leave_out=True,
+        group="people listed twice: the first row of each kept",
     )
     role = t.text("role")
-    t.row_problem((role == "").to_numpy(), "role", "no role; kept with no role", leave_out=False)
+    t.row_problem(
+        (role == "").to_numpy(),
+        "role",
+        "no role; kept with no role",
+        leave_out=False,
+        group="people with no role: kept with no role",
+    )
     levels = t.text("level")
     names = {lv.value: lv.value for lv in Level}
     level = levels.str.casefold().map(names)
@@ -916,6 +1003,7 @@ def _team(t: _Table, *, order: DateOrder | None, **_: object) -> dict[str, pd.Se
         + " (exact level names only; titles go in the role column); "
         "kept with no level",
         leave_out=False,
+        group="levels that are no level name: kept with no level",
     )
     return {
         "person": person,
@@ -986,6 +1074,11 @@ def normalise(
             raw, rows, note, card_columns = cards
             mapping, problems = match_columns(kind, list(raw.columns), source=source)
             notes.append(note)
+    if problems and kind is Kind.DEALS and "closed" not in mapping:
+        # Said with the other missing columns, not after they are mapped: one run, all.
+        closing = _closing_words(raw, mapping, stage_map)
+        if closing != 0:
+            problems.append(_no_closed(raw.columns, source, set(mapping.values()), closing))
     if problems:
         return None, problems, len(raw)
     t = _Table(kind, raw, source, mapping, rows, drop=np.zeros(len(raw), dtype=bool))
@@ -1000,7 +1093,7 @@ def normalise(
     table.attrs["columns"] = dict(mapping)
     if card_columns:  # the file's kind columns, read as work-day cards (none is unused)
         table.attrs["card_columns"] = card_columns
-    return table, _in_row_order(t.problems), int(t.drop.sum())
+    return table, _in_row_order(_one_order_note(t.problems)), int(t.drop.sum())
 
 
 # The long form's column names a melted work-day card gets (canonical, so they match).
@@ -1081,6 +1174,55 @@ def _cards(
     return table, file_rows[order], note, list(kinds)
 
 
+def _no_closed(
+    found: Iterable[object], source: str, taken: Collection[str], n: int | None
+) -> RowProblem:
+    """The deals file has won or lost deals (``n``; None: not known) and no close date."""
+    deals = "the won or lost deals" if n is None else f"the {n} won or lost deals"
+    why = f" (the date a deal was won or lost), so {deals} cannot be used"
+    columns = [str(c) for c in found]
+    return missing_column(Kind.DEALS, "closed", columns, source=source, taken=taken, why=why)
+
+
+def _closing_words(
+    raw: pd.DataFrame, mapping: Mapping[str, str], stage_map: Mapping[str, str]
+) -> int | None:
+    """How many rows a won or lost word marks (None: no status or stage column to tell)."""
+    column = mapping.get("status", mapping.get("stage"))
+    if column is None:
+        return None
+    lookup = _stage_lookup(stage_map)
+    cells = raw[column].astype(str).str.strip()
+    closing = {
+        v: lookup.get(column_key(v)) in WON_LOST
+        or STATUS_WORDS.get(column_key(v)) in (Status.WON, Status.LOST)
+        for v in pd.unique(cells)
+    }
+    return int(cells.map(closing).sum())
+
+
+def _one_order_note(problems: list[RowProblem]) -> list[RowProblem]:
+    """A file's notes on the order its slash dates were read, as one (said once a file).
+
+    Each date column decides its own order (calibrate.dates); the columns read alike are
+    named together, with the first one's deciding value.
+    """
+    notes = [p for p in problems if p.group == DATE_ORDER]
+    if len(notes) < 2:
+        return problems
+    by_order: dict[str, list[RowProblem]] = {}
+    for note in notes:
+        by_order.setdefault(note.message.split(":")[0], []).append(note)
+    merged = [
+        replace(same[0], column=", ".join(str(p.column) for p in same))
+        if len(same) > 1
+        else same[0]
+        for same in by_order.values()
+    ]
+    rest = [p for p in problems if p.group != DATE_ORDER]
+    return [*merged, *rest]
+
+
 def _wide_hint(problem: RowProblem) -> RowProblem:
     """The missing kind column's message, with the wide form named (no column names a kind)."""
     message = (
@@ -1089,7 +1231,7 @@ def _wide_hint(problem: RowProblem) -> RowProblem:
         "conversations, bookings, meetings, proposals (or Звонки, Дозвоны, Разговоры, "
         "Встречи, КП), and minutes"
     )
-    return RowProblem(problem.source, problem.row, problem.column, message, fatal=problem.fatal)
+    return replace(problem, message=message)
 
 
 def _in_row_order(problems: Sequence[RowProblem]) -> list[RowProblem]:

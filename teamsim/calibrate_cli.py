@@ -16,6 +16,7 @@ from teamsim.calibrate_view import (
     print_report,
     write_excel,
 )
+from teamsim.calibrate_view import print_problems as print_view_problems
 from teamsim.calibration import (
     CalibrateRequest,
     CalibrationOutcome,
@@ -41,16 +42,8 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 def print_problems(records: Records) -> None:
-    """Rows not used, warnings and notes, on stderr: the first few, then a count."""
-    problems = records.problems
-    if not problems:
-        return
-    for problem in problems[:SHOWN_PROBLEMS]:
-        said = "[cyan]note:[/]" if problem.note and not problem.fatal else "[yellow]warning:[/]"
-        err.print(f"{said} {escape(str(problem))}", soft_wrap=True)
-    if len(problems) > SHOWN_PROBLEMS:
-        more = len(problems) - SHOWN_PROBLEMS
-        err.print(f"... and {more} more (all of them: --excel FILE, sheet problems)")
+    """Rows not used, warnings and notes, on stderr: one line per kind, then a count."""
+    print_view_problems(err, records.problems)
     dropped = {k: v for k, v in records.dropped.items() if v}
     if dropped:
         text = ", ".join(f"{counted(v, k + ' row')}" for k, v in dropped.items())

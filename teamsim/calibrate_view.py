@@ -25,10 +25,12 @@ from calibrate import (
     BACKTEST_MEASURES,
     FUNNEL,
     LABELS,
+    MISSING_COLUMN,
     NEEDS_COLUMNS,
     Backtest,
     Calibration,
     GoalsReport,
+    RowProblem,
     band_holds,
     band_ranks,
     counted,
@@ -63,10 +65,13 @@ __all__ = [
     "person_cell",
     "print_fits",
     "print_kept",
+    "print_problems",
     "print_report",
+    "problem_lines",
     "report_sheets",
     "report_where",
     "rows_note",
+    "rows_text",
     "sentences",
     "stage_header",
     "team_cells",
@@ -94,8 +99,10 @@ def ordinal(n: int) -> str:
 
 
 # Problems printed on stderr before the scenario; the rest are counted there and listed
-# in full by --excel.
+# in full by --excel. (Kept for its importers: the terminal now prints one line per kind.)
 SHOWN_PROBLEMS = 20
+# Rows named in the terminal's line of a kind of problem; every row is in the workbook.
+SHOWN_ROWS = 3
 
 
 # --- words ----------------------------------------------------------------------------
@@ -529,12 +536,91 @@ def _team_grid(report: GoalsReport) -> Grid:
 def report_where(report: GoalsReport) -> str:
     """Where the terminal's problems are: above (stderr), and in full in the workbook.
 
-    "printed above" when every problem is (teamsim.calibrate_cli.SHOWN_PROBLEMS);
-    else "the first 20 printed above; all: --excel FILE, sheet problems".
+    "printed above" when every problem is (each by itself, or its group's rows all named:
+    :func:`problem_lines`); else "printed above by kind; every row: --excel FILE, sheet
+    problems".
     """
-    if len(report.problems) <= SHOWN_PROBLEMS:
+    if all(len(rows) <= SHOWN_ROWS for rows in _groups(report.problems).values()):
         return "printed above"
-    return f"the first {SHOWN_PROBLEMS} printed above; all: --excel FILE, sheet problems"
+    return "printed above by kind; every row: --excel FILE, sheet problems"
+
+
+# --- problems: one line per kind ------------------------------------------------------
+
+_Key = tuple[str, str | None, str, bool, bool]
+
+
+def _groups(problems: Sequence[RowProblem]) -> dict[_Key | int, list[RowProblem]]:
+    """The problems by kind, in the order each kind first comes.
+
+    A file's rows of one RowProblem.group (with the same column, fatal and note) are one
+    kind; a problem with no group, or of a whole file, is its own.
+    """
+    groups: dict[_Key | int, list[RowProblem]] = {}
+    for i, p in enumerate(problems):
+        key: _Key | int = i
+        if p.group and p.row is not None:
+            key = (p.source, p.column, p.group, p.fatal, p.note)
+        groups.setdefault(key, []).append(p)
+    return groups
+
+
+def rows_text(rows: Sequence[int], shown: int = SHOWN_ROWS) -> str:
+    """The rows as said: "row 4", "rows 12, 40, 41", "rows 12, 40, 41 and 11 more"."""
+    unique = sorted(set(rows))
+    if len(unique) == 1:
+        return f"row {unique[0]}"
+    listed = ", ".join(str(r) for r in unique[:shown])
+    rest = len(unique) - shown
+    return f"rows {listed}" + (f" and {rest} more" if rest > 0 else "")
+
+
+def _group_line(problems: Sequence[RowProblem]) -> str:
+    first = problems[0]
+    if len(problems) == 1:
+        return str(first)
+    what, _, done = first.group.partition(": ")
+    where = f"{first.source}: {first.column}" if first.column else first.source
+    rows = rows_text([p.row for p in problems if p.row is not None])
+    return f"{where}: {len(problems)} {what} ({rows})" + (f": {done}" if done else "")
+
+
+def _missing_columns(problems: Sequence[RowProblem]) -> str:
+    """Every required column missing, of every file, as one message (one line each)."""
+    if len(problems) == 1:
+        return str(problems[0])
+    files = len({p.source for p in problems})
+    head = (
+        f"{counted(len(problems), 'required column')} missing in {counted(files, 'file')}; "
+        "map each with --column (the option repeats), then run again:"
+    )
+    return "\n".join([head, *(f"  {p}" for p in problems)])
+
+
+def problem_lines(problems: Sequence[RowProblem]) -> list[tuple[str, str]]:
+    """The problems as the terminal says them: (kind, text), kind "problem", "warning", "note".
+
+    One line per kind in a file: a single row as it is ("deals.csv:12: Deal ID: deal id
+    'D7' again (first at row 3); the row is left out"), several rows of a group counted,
+    the first few named ("deals.csv: Deal ID: 14 duplicate deal ids (rows 12, 40, 41 and
+    11 more): the first of each kept"). The required columns missing, of every file, are
+    one message. Every row is in the workbook (--excel, sheet problems).
+    """
+    missing = [p for p in problems if p.fatal and p.group == MISSING_COLUMN]
+    out: list[tuple[str, str]] = []
+    for group in _groups([p for p in problems if p not in missing]).values():
+        first = group[0]
+        kind = "problem" if first.fatal else "note" if first.note else "warning"
+        out.append((kind, _group_line(group)))
+    return ([("problem", _missing_columns(missing))] if missing else []) + out
+
+
+def print_problems(console: Console, problems: Sequence[RowProblem]) -> None:
+    """The warnings and notes on ``console`` (stderr), one line per kind."""
+    labels = {"problem": "[red]problem:[/]", "warning": "[yellow]warning:[/]"}
+    for kind, text in problem_lines(problems):
+        said = labels.get(kind, "[cyan]note:[/]")
+        console.print(f"{said} {escape(text)}", soft_wrap=True)
 
 
 def _sources_note(report: GoalsReport) -> str:
@@ -882,7 +968,8 @@ SHEETS: dict[str, str] = {
     "fits": "each fitted value with its sample size and 95 % interval",
     "kept": "values the records cannot tell: the base scenario's assumption stays",
     "not written": "fits the scenario has no field for yet",
-    "problems": "rows not used and warnings: file, row, column and what was expected",
+    "problems": "rows not used and warnings: file, row, column, what was expected and the "
+    "group the terminal counts it in",
 }
 _PERCENT = "0.0%"
 _DECIMAL = "#,##0.0"
@@ -1050,10 +1137,11 @@ def _sheets(
                 "message": p.message,
                 "fatal": "yes" if p.fatal else "no",
                 "kind": "problem" if p.fatal else "note" if p.note else "warning",
+                "group": p.group.partition(": ")[0],
             }
             for p in report.problems
         ],
-        columns=["file", "row", "column", "message", "fatal", "kind"],
+        columns=["file", "row", "column", "message", "fatal", "kind", "group"],
     )
     return {
         "team funnel": _team_sheet(report),

@@ -47,12 +47,13 @@ from calibrate import (
     skeleton,
     skeleton_text,
     stage_means,
+    unnamed_currency,
     unsplit_paths,
 )
 from optimizer import back_calculate
 from sim import Problem, ScenarioError, TeamsimError, simulate
 from sim.scenario import Scenario, parse_scenario
-from teamsim.calibrate_view import needs_frame
+from teamsim.calibrate_view import needs_frame, problem_lines
 from teamsim.io import read_scenario_bytes
 from teamsim.pseudonym_key import resolve_pseudonym_key
 from teamsim.records_io import (
@@ -81,7 +82,8 @@ class RecordsError(TeamsimError):
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        # One line per kind, the missing columns of every file in one message.
+        super().__init__("\n".join(text for _, text in problem_lines(self.problems)))
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,7 @@ def _built_currency(records: Records, given: str | None) -> tuple[str, str, tupl
     else US dollars, said to be an assumption.
     """
     found, evidence, source, column = _values_currency(records)
+    assumed = _assumed(records, DEFAULT_CURRENCY, base=False)
     if given is not None:
         code = given.strip().upper()
         if found is not None and found != code:
@@ -312,7 +315,28 @@ def _built_currency(records: Records, given: str | None) -> tuple[str, str, tupl
         f"assumption: the records name no currency; {DEFAULT_CURRENCY} unless --currency "
         "gives another"
     )
-    return DEFAULT_CURRENCY, why, ()
+    return DEFAULT_CURRENCY, why, assumed
+
+
+def _assumed(records: Records, code: str, *, base: bool) -> tuple[RowProblem, ...]:
+    """The note that the deals' values name no currency and ``code`` was taken (or none).
+
+    Said only where there are amounts to take: a deals file with a value column.
+    """
+    deals = records.deals
+    if deals is None or deals.attrs.get("currency") is not None:
+        return ()
+    column = deals.attrs.get("columns", {}).get("value")
+    if column is None or deals["value"].isna().all():
+        return ()
+    source = str(deals.attrs.get("source", "deals"))
+    # A Cyrillic file's amounts are most often roubles: the example says so.
+    example = "RUB" if deals.attrs.get("encoding") in _CYRILLIC else "EUR"
+    return (unnamed_currency(source, str(column), code, base=base, example=example),)
+
+
+# Encodings (teamsim.records_io's guesses) whose files are most often in roubles.
+_CYRILLIC = frozenset({"cp1251", "koi8_r", "cp866", "mac_cyrillic", "iso8859_5"})
 
 
 def _base_currency(records: Records, base: Scenario, given: str | None) -> Records:
@@ -324,7 +348,17 @@ def _base_currency(records: Records, base: Scenario, given: str | None) -> Recor
     the user's word that the amounts are in it, kept as a warning.
     """
     found, evidence, source, column = _values_currency(records)
-    if found is None or found == base.currency:
+    if found is None:
+        said = _assumed(records, base.currency, base=True)
+        if given is not None and given.strip().upper() != base.currency and said:
+            message = (
+                f"--currency {given.strip().upper()} names the currency of a scenario built "
+                f"without --base: the amounts are taken as {base.currency}, the base "
+                "scenario's currency"
+            )
+            said = (*said, RowProblem(source, None, column, message))
+        return replace(records, problems=(*said, *records.problems))
+    if found == base.currency:
         return records
     taken = given is not None and given.strip().upper() == base.currency
     message = (

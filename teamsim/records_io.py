@@ -68,6 +68,8 @@ class _Loaded:
     delimiter: str = ","
     book: pd.ExcelFile | None = None  # .xlsx
     sheet: str | int = 0
+    # The encoding a CSV was decoded with when it was guessed (not UTF-8, no BOM): a note.
+    guessed: str | None = None
 
 
 def read_raw(path: Path, *, sheet: str | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
@@ -105,13 +107,13 @@ def _load(path: Path, *, sheet: str | None) -> _Loaded | list[RowProblem]:
         return _open_xlsx(data, source=str(path), sheet=sheet)
     if data.startswith(_OLE):
         return _fatal(path, "is an old Excel .xls workbook; save it as .xlsx or CSV")[1]
-    text = _decode(data)
+    text, guessed = _decoded(data)
     if text is None and path.suffix.lower() in _WORKBOOK_SUFFIXES:
         # Every workbook is binary: say why this one does not open, not that it is binary.
         return _open_xlsx(data, source=str(path), sheet=sheet)
     if text is None:
         return _fatal(path, _BINARY)[1]
-    return _Loaded(text=text, delimiter=_delimiter(text))
+    return _Loaded(text=text, delimiter=_delimiter(text), guessed=guessed)
 
 
 def _frame(loaded: _Loaded, *, source: str, skip: int) -> tuple[pd.DataFrame, list[RowProblem]]:
@@ -196,21 +198,50 @@ def _head(loaded: _Loaded) -> list[tuple[int, list[str]]]:
 
 def _decode(data: bytes) -> str | None:
     """The file's text, or None when it is not text."""
+    return _decoded(data)[0]
+
+
+def _decoded(data: bytes) -> tuple[str | None, str | None]:
+    """The file's text (None: not text) and the encoding when it was guessed.
+
+    UTF-8 and a BOM's UTF-16 are certain (None); cp1251 by its Cyrillic words, or what
+    charset-normalizer finds, is a guess: the caller says it as a note.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), None
         except UnicodeDecodeError:
-            return None
+            return None, None
     if b"\x00" in data[:_SAMPLE_BYTES]:
-        return None
+        return None, None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
     if _looks_cp1251(data):
-        return data.decode("cp1251", errors="replace")
+        return data.decode("cp1251", errors="replace"), "cp1251"
     best = charset_normalizer.from_bytes(data).best()
-    return None if best is None else str(best)
+    return (None, None) if best is None else (str(best), best.encoding)
+
+
+# What a guessed encoding is called in the note (charset-normalizer's names otherwise).
+_ENCODINGS = {
+    "cp1251": "cp1251 (Windows Cyrillic)",
+    "cp1252": "cp1252 (Windows Western European)",
+    "latin_1": "latin-1 (ISO 8859-1)",
+    "cp1250": "cp1250 (Windows Central European)",
+    "koi8_r": "KOI8-R (Cyrillic)",
+}
+
+
+def _encoding_note(source: str, encoding: str) -> RowProblem:
+    """The note that a CSV was read in a guessed encoding (it is not UTF-8)."""
+    named = _ENCODINGS.get(encoding, encoding)
+    message = (
+        f"read as {named}: the file is not UTF-8 and names no encoding, so it was guessed "
+        "from its bytes; if names or stages read wrong, save the file as CSV UTF-8"
+    )
+    return RowProblem(source, None, None, message, note=True)
 
 
 _CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8}  # А-я, Ё, ё
@@ -479,7 +510,7 @@ def read_records(
         if path is None:
             continue
         sources[kind] = str(path)
-        raw, found, line = _read_below_title(kind, path, columns=columns)
+        raw, found, line, guessed = _read_below_title(kind, path, columns=columns)
         if any(p.fatal for p in found):  # a note on a skipped title is part of why
             problems += [dataclasses.replace(p, fatal=True) for p in found]
             continue
@@ -501,6 +532,9 @@ def read_records(
             unused = unused_columns(kind, read, source=str(path), columns=columns)
             found += [unused] if unused is not None else []
             found += _currency(table, raw, source=str(path), first_row=line + 1)
+            if guessed is not None:
+                table.attrs["encoding"] = guessed
+                found.insert(0, _encoding_note(str(path), guessed))
         problems += found + normalised
         dropped[kind.value] = left_out
         if table is not None:
@@ -535,22 +569,23 @@ _QUOTED = 60
 
 def _read_below_title(
     kind: Kind, path: Path, *, columns: Mapping[str, str]
-) -> tuple[pd.DataFrame, list[RowProblem], int]:
+) -> tuple[pd.DataFrame, list[RowProblem], int, str | None]:
     """A file's cells below its header, which may sit below a title (calibrate.header_row).
 
     Returns:
         The cells, the problems (fatal: the file cannot be read; else at most a note
-        naming the lines skipped above the header), and the header's 1-based line.
+        naming the lines skipped above the header), the header's 1-based line, and the
+        encoding a CSV was read in when it was guessed (None: UTF-8, a BOM, a workbook).
     """
     loaded = _load(path, sheet=None)
     if isinstance(loaded, list):
-        return pd.DataFrame(), loaded, 1
+        return pd.DataFrame(), loaded, 1, None
     head = _head(loaded)
     index = header_row(kind, [cells for _, cells in head], columns=columns)
     line = head[index][0] if index else 1
     raw, problems = _frame(loaded, source=str(path), skip=line - 1)
     if line == 1:
-        return raw, problems, line
+        return raw, problems, line, loaded.guessed
     above = [cells for _, cells in head[:index]]
     joiner = ", " if loaded.book is not None else loaded.delimiter
     texts = [joiner.join(c for c in cells if c.strip()).strip() for cells in above]
@@ -563,4 +598,4 @@ def _read_below_title(
     else:
         what = "empty"
     message = f"the header is on line {line}: {lines} skipped ({what})"
-    return raw, [RowProblem(str(path), None, None, message), *problems], line
+    return raw, [RowProblem(str(path), None, None, message), *problems], line, loaded.guessed

@@ -211,7 +211,8 @@ CASES: dict[str, Case] = {
             "D2,Ivan Petrov,2026-01-05,Closed Lost\nD3,Ivan Petrov,2026-01-05,Proposal\n"
         },
         "deals.csv: no column for 'closed' (the date a deal was won or lost), so the 2 won "
-        "or lost deals cannot be used; map it with --column closed=<column>",
+        "or lost deals cannot be used (columns found: 'Deal ID', 'Owner', 'Created', "
+        "'Stage'; none close); map it with --column closed=<column>",
         fatal=True,
     ),
     "negative activity count": Case(
@@ -320,7 +321,12 @@ def test_a_cp1251_russian_export_reads_its_cyrillic_names(tmp_path: Path) -> Non
     )
     (tmp_path / "deals.csv").write_bytes(text.encode("cp1251"))
     records = read_records(deals=tmp_path / "deals.csv")
-    assert [p for p in records.problems] == []
+    # No warning; what was guessed is said once each, as a note (issue 10).
+    assert [p.message.split(":")[0] for p in records.problems if p.note] == [
+        "read as cp1251 (Windows Cyrillic)",
+        "a comma is read as the decimal mark in 1 value ('12 000,50' as 12000.5)",
+    ]
+    assert [p for p in records.problems if not p.note] == []
     assert records.deals is not None
     assert list(records.deals["owner"]) == ["Иван Петров", "Мария Сидорова", "Мария Сидорова"]
     assert list(records.deals["status"]) == [Status.WON, Status.OPEN, Status.LOST]
@@ -337,7 +343,10 @@ def test_a_semicolon_european_export_with_decimal_commas(tmp_path: Path) -> None
     )
     (tmp_path / "deals.csv").write_text(text, encoding="utf-8")
     records = read_records(deals=tmp_path / "deals.csv")
-    assert records.problems == ()
+    assert [str(p).split("/")[-1] for p in records.problems] == [
+        "deals.csv: Amount: a comma is read as the decimal mark in 1 value ('12 000,50' as "
+        "12000.5)"
+    ]
     assert records.deals is not None
     assert list(records.deals["owner"]) == ["Lee; Maria", "Ivan Petrov"]
     assert list(records.deals["value"]) == [12000.50, 1200000.0]

@@ -213,7 +213,9 @@ def test_dates_in_each_form_and_order(
         source="f.csv",
         order=order,  # type: ignore[arg-type]
     )
-    assert problems == []
+    # Slash dates whose order a value decided say so in a note (issue 10), nothing else.
+    decided = order is None and any("/" in c for c in cells)
+    assert [p.note for p in problems] == ([True] if decided else [])
     want = [pd.NaT if e is None else pd.Timestamp(*e) for e in expected]
     assert list(parsed) == want
 

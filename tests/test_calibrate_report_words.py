@@ -25,7 +25,6 @@ from typer.testing import CliRunner
 from calibrate import RowProblem
 from teamsim.calibrate_cli import backtest_warning
 from teamsim.calibrate_view import (
-    SHOWN_PROBLEMS,
     print_report,
     report_where,
     rows_note,
@@ -83,8 +82,9 @@ def test_a_plan_teamsim_assumed_is_no_plan_to_be_short_of(tmp_path: Path) -> Non
     )
     # Where the warnings are: printed before the scenario, not "see problems". The one
     # warning is the stage order; why each of the 2 channels is of its kind (referral:
-    # deals and no dials logged) is a note, an explanation, not a warning.
-    assert "All rows used; 1 warning and 2 notes (printed above)." in text
+    # deals and no dials logged) is a note, an explanation, not a warning; so is the
+    # currency taken because the values name none (issue 10).
+    assert "All rows used; 1 warning and 3 notes (printed above)." in text
     # Off a terminal, no line ends in spaces (rich pads wrapped notes and captions).
     lines = out.splitlines()
     assert [line for line in lines if line != line.rstrip()] == []
@@ -98,7 +98,7 @@ def test_a_plan_teamsim_assumed_is_no_plan_to_be_short_of(tmp_path: Path) -> Non
     about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
     assert about["back-test"] == "not run: add --backtest"
     assert about["largest gap"] == "no plan given: give --plan AMOUNT to compare"
-    assert about["rows"] == "all rows used; 1 warning and 2 notes (see sheet problems)"
+    assert about["rows"] == "all rows used; 1 warning and 3 notes (see sheet problems)"
 
 
 def test_a_given_plan_is_compared(tmp_path: Path) -> None:
@@ -189,9 +189,14 @@ def test_problems_are_said_where_they_are() -> None:
     few = dataclasses.replace(report, problems=(warning,) * 3)
     assert report_where(few) == "printed above"
     assert rows_note(few, where=report_where(few)) == "all rows used; 3 warnings (printed above)"
-    many = dataclasses.replace(report, problems=(warning,) * (SHOWN_PROBLEMS + 1))
+    # Rows of one kind are one line naming the first three: the rest are in the workbook.
+    grouped = [
+        RowProblem("deals.csv", r, "owner", "no owner", group="deals with no owner: kept")
+        for r in range(2, 6)
+    ]
+    many = dataclasses.replace(report, problems=(*grouped, warning))
     assert rows_note(many, where=report_where(many)) == (
-        "all rows used; 21 warnings (the first 20 printed above; all: --excel FILE, sheet problems)"
+        "all rows used; 5 warnings (printed above by kind; every row: --excel FILE, sheet problems)"
     )
 
 
