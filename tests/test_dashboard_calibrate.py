@@ -29,6 +29,7 @@ from dashboard.views.calibrate import (
 )
 from sim import ScenarioError
 from sim.scenario import parse_scenario
+from teamsim.calibrate_view import problem_lines
 from teamsim.calibration import CalibrationOutcome, RecordsError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -317,6 +318,13 @@ def test_the_readme_example_calibrates_with_the_pages_defaults(at: AppTest) -> N
     # The warnings name the page's control where the command's words named --base.
     warnings = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert any(m.endswith("needs a Base scenario to say so") for m in warnings["message"])
+    # Above the rows, one line per kind in a file, as the terminal prints them.
+    kinds = [m.value for m in at.markdown if m.value.startswith(("- warning:", "- note:"))]
+    assert len(kinds) == 1, kinds
+    said = kinds[0].replace("\\", "").split("\n")  # Markdown's escapes off
+    lines = problem_lines(result.outcome.records.problems)
+    assert said == [f"- {k}: {page_words(t)}".replace("\\", "") for k, t in lines]
+    assert len(said) <= len(warnings), (said, warnings)  # a kind of several rows: one line
     # No activities uploaded: the first row counts the deals created, and says so, as the
     # terminal and the workbook name it (GoalsReport.labels).
     team = next(d.value for d in at.dataframe if "now / needed" in d.value.columns)

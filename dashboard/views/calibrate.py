@@ -32,6 +32,7 @@ from teamsim.calibrate_view import (
     gap_note,
     interval,
     person_cell,
+    problem_lines,
     report_sheets,
     rows_note,
     sentences,
@@ -625,7 +626,15 @@ def _results(result: CalibratePageResult) -> None:
     st.caption("From " + "; ".join(result.files))
     warnings = [p for p in outcome.records.problems if not p.fatal]
     if warnings:
-        with st.expander(f"{counted(len(warnings), 'warning')}: rows not used or read with care"):
+        # One line per kind in a file, as the terminal prints them (problem_lines); the
+        # table below lists every row, as the workbook's problems sheet does.
+        lines = problem_lines(warnings)
+        title = (
+            f"{counted(len(lines), 'kind')} of warnings and notes, "
+            f"{counted(len(warnings), 'row')}: rows not used or read with care"
+        )
+        with st.expander(title):
+            st.markdown("\n".join(f"- {kind}: {_escape(page_words(text))}" for kind, text in lines))
             st.dataframe(_table(_problems(warnings)), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left:
