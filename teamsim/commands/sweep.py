@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +13,6 @@ import typer
 
 from sim import (
     KPIS,
-    Problem,
     ScenarioError,
     SimResult,
     id_words,
@@ -188,10 +188,7 @@ def _validate_all(file: Path, points: list[list[str]]) -> list[Scenario]:
             scenarios.append(load_scenario(file, point))
         except ScenarioError as exc:
             where = ", ".join(point)
-            problems += [
-                Problem(p.path, f"{p.message} (point {where})", p.source, p.line)
-                for p in exc.problems
-            ]
+            problems += [replace(p, message=f"{p.message} (point {where})") for p in exc.problems]
     if problems:
         raise ScenarioError(problems)
     return scenarios
