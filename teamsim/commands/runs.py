@@ -106,7 +106,7 @@ def runs_table(
     if rows is None:
         table.add_column("seed", no_wrap=True, justify="right")
     else:
-        table.add_column("rows stored", no_wrap=True, justify="right")
+        table.add_column("rows", no_wrap=True, justify="right")
     wide = (width or out.width) >= 100
     if wide:
         table.add_column("reps", no_wrap=True, justify="right")
@@ -465,21 +465,39 @@ def prune(
         orphans = _orphaned_sweeps(st, going)
         going += orphans
         runs = st.list_runs().set_index("run_id").loc[going].reset_index()
-        out.print(runs_table(runs, f"{st.path}: {len(going)} run(s) to delete"))
+        rows = st.stored_rows(going)
+        total = sum(rows.values())
+        out.print(runs_table(runs, f"{st.path}: {len(going)} run(s) to delete", rows=rows))
         if orphans:
             out.print(
                 f"with them {len(orphans)} sweep summary run(s) whose points all go: "
                 "a summary without its points cannot be shown or compared"
             )
         if not yes:
-            out.print("dry run: nothing deleted; add --yes to delete them")
+            now, compacted, without = st.size_without(going)
+            out.print(
+                f"dry run: nothing deleted. These {len(going)} run(s) hold {total:,} rows "
+                f"and take {megabytes(compacted - without)}: {st.path} is {megabytes(now)} "
+                f"({megabytes(compacted)} compacted) and would be {megabytes(without)} "
+                f"without them, {megabytes(now - without)} freed (measured by pruning a "
+                "copy). Add --yes to delete them",
+                soft_wrap=True,
+            )
             return
         st.delete_runs(going)
         before, after = st.compact()
         out.print(
-            f"deleted {len(going)} run(s); {st.path} went from {before / 1e6:.1f} MB "
-            f"to {after / 1e6:.1f} MB"
+            f"deleted {len(going)} run(s) and their {total:,} rows; {st.path} went from "
+            f"{megabytes(before)} to {megabytes(after)} (after a checkpoint), "
+            f"{megabytes(before - after)} freed",
+            soft_wrap=True,
         )
+
+
+def megabytes(size: int) -> str:
+    """A file size in MB to a tenth ("12.3 MB"; "0.04 MB" below a tenth, so never "0.0")."""
+    mb = size / 1e6
+    return f"{mb:.1f} MB" if abs(mb) >= 0.1 or mb == 0 else f"{mb:.2f} MB"
 
 
 def _orphaned_sweeps(st: Store, going: list[str]) -> list[str]:
