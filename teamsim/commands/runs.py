@@ -27,7 +27,7 @@ from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
 from teamsim.commands.plan import render as render_plan
 from teamsim.commands.simulate import counted_line, kpi_table_of
-from teamsim.commands.sweep import summary_definitions, summary_table
+from teamsim.commands.sweep import dials_definitions, summary_definitions, summary_table
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.diagnose_view import render_diagnoses, render_dials
 from teamsim.export import FORMATS, run_tables, write_tables, write_workbook
@@ -356,6 +356,7 @@ def _sweep(summary: pd.DataFrame, meta: Mapping[str, Any], scenario: Scenario | 
     if not lines and scenario is not None:
         # A summary stored before its points carried their meaning: the file's.
         lines = [line for line in [definition(scenario)] if line]
+    lines += dials_definitions(summary)  # what its dials figures count, as sweep said
     return [FittedGrid(summary_table(summary, axes, currency, locale, scenario=scenario)), *lines]
 
 
