@@ -142,3 +142,13 @@ def test_simulate_says_the_same(tmp_path: Path) -> None:
     start = next(i for i, x in enumerate(lines) if x.startswith("error:"))
     assert lines[start].startswith(f"error: {bad}:7:1: not valid YAML: ")
     assert lines[start + 1 : start + 3] == ["   warmup_days: 5", "  ^"]
+
+
+def test_sweep_says_a_syntax_error_once_not_once_a_point(tmp_path: Path) -> None:
+    bad = tmp_path / "team.yaml"
+    bad.write_text(BASE.replace("  warmup_days: 5\n", "\twarmup_days: 5\n", 1), encoding="utf-8")
+    result = runner.invoke(app, ["sweep", str(bad), "--set", "seed=1,2,3", "--no-save"])
+    assert result.exit_code == 2
+    errors = [x for x in result.output.splitlines() if x.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {bad}:7:1: not valid YAML: ")
+    assert "(point" not in errors[0]

@@ -213,9 +213,14 @@ def _validate_all(file: Path, points: list[list[str]]) -> list[Scenario]:
             scenarios.append(load_scenario(file, point))
         except ScenarioError as exc:
             where = ", ".join(point)
-            problems += [replace(p, message=f"{p.message} (point {where})") for p in exc.problems]
+            problems += [
+                # A fault of the file's text (YAML syntax: it has a column) is every
+                # point's: said once, without a point.
+                p if p.column is not None else replace(p, message=f"{p.message} (point {where})")
+                for p in exc.problems
+            ]
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(list(dict.fromkeys(problems)))
     return scenarios
 
 
