@@ -21,6 +21,10 @@ class Problem:
     message: str
     source: str = ""
     line: int | None = None
+    # Where on the line (1-based) and the line itself, for a problem of the text (a YAML
+    # syntax error): shown under the message as the line and a caret under the column.
+    column: int | None = None
+    excerpt: str | None = None
 
     def located(self, source: str, line: int | None) -> Problem:
         """The same problem with its file and line filled in."""
@@ -30,9 +34,22 @@ class Problem:
         where = self.source or "<scenario>"
         if self.line is not None:
             where = f"{where}:{self.line}"
+            if self.column is not None:
+                where = f"{where}:{self.column}"
         if not self.path:
             return f"{where}: {self.message}"
         return f"{where}: {dotted(self.path)}: {self.message}"
+
+    def pointer(self) -> tuple[str, ...]:
+        """The offending line and a caret under its column, or nothing: "  a: 'b", "     ^".
+
+        Tabs in the line are shown as one space each, so the caret stays under its
+        character whatever the terminal's tab stops.
+        """
+        if self.excerpt is None or self.column is None:
+            return ()
+        shown = self.excerpt.replace("\t", " ").rstrip("\r\n")
+        return (f"  {shown}", "  " + " " * (self.column - 1) + "^")
 
 
 class TeamsimError(Exception):

@@ -20,12 +20,14 @@ from sim import (
     SimResult,
     TeamsimError,
     attainment_by_month,
+    dials_by_role,
     plan_met_table,
     spread,
     t_quantile,
     wilson_interval,
 )
 from sim.scenario import Level, Scenario
+from teamsim.dials_view import POOLED_DIALS, POOLED_DIALS_LABEL, dials_long
 from teamsim.format import ROW_UNITS, in_points
 from teamsim.plan_met_view import CHANCE_COLUMNS, definition, months_long, records
 
@@ -66,6 +68,9 @@ class Side:
     # simulate shows them; None where unknown (a side built from KPIs alone).
     chances: pd.DataFrame | None = None
     months: pd.DataFrame | None = None
+    # Dials a day by role over the days each person dialled (sim.dials_by_role, or the
+    # table a run stored from it); None where unknown (a run stored before it).
+    dials: pd.DataFrame | None = None
 
     @property
     def partial(self) -> str:
@@ -154,6 +159,7 @@ def side_from_result(label: str, result: SimResult) -> Side:
         result.kpi_replications,
         chances=plan_met_table(result.kpis, result.scenario),
         months=attainment_by_month(result.frames.attainment_month, result.scenario),
+        dials=dials_by_role(result.frames, result.scenario),
     )
 
 
@@ -255,6 +261,10 @@ def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
     intervals (``plan_met``, :func:`chances_by_side`) and its attainment by calendar
     month (``attainment_by_month``, :func:`months_by_side`), as simulate's workbook.
 
+    ``dials_by_role``: each side's dials a day by role over the days each person dialled
+    (``sim.dials_by_role``'s columns with a ``side`` column first); in the comparison
+    sheet the KPI that pools every dialling role is labelled so (``POOLED_DIALS_LABEL``).
+
     The comparison sheet: a row per KPI, each side's mean in the KPI's ``unit``, then
     each difference from the first side with its interval in ``difference_unit``: a
     difference of shares in percentage points (``teamsim.format.in_points``: 0.09 is
@@ -288,11 +298,15 @@ def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
             wide["unit"].mask(shares, "points"),
         )
         wide.attrs[ROW_UNITS] = dict.fromkeys(differences, "difference_unit")
+    if "label" in wide.columns:
+        # The KPI pooling every dialling role, named as such beside the figures by role.
+        wide["label"] = wide["label"].mask(wide["kpi"] == POOLED_DIALS, POOLED_DIALS_LABEL)
     sheets = {
         "comparison": wide,
         "team": team_frame(result),
         "plan_met": chances_by_side(result),
         "attainment_by_month": months_by_side(result),
+        "dials_by_role": dials_long([(s.label, s.dials) for s in result.sides], "side"),
     }
     for side in result.sides:
         sheets[f"replications {side.label}"[:31]] = side.kpi_replications

@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sim import ScenarioError, TeamsimError
+from sim import Problem, ScenarioError, TeamsimError
 
 # Off a terminal (pipes, CI logs, `make run | tee`) rich would wrap at 80 columns,
 # which folds the wide tables; $COLUMNS still wins where it is set.
@@ -45,13 +45,16 @@ def follow_columns() -> None:
 
 def report_error(exc: TeamsimError) -> None:
     """Print a user error, one line per problem, without a traceback."""
-    lines = [str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else [str(exc)]
-    for line in lines:
+    problems = exc.problems if isinstance(exc, ScenarioError) else [str(exc)]
+    for problem in problems:
         # A message of several lines (RecordsError: one a problem) is several errors: each
         # line its own "error:", so that none reads as a stray line of the one before.
-        for part in line.splitlines() or [""]:
+        for part in str(problem).splitlines() or [""]:
             # The message may hold [brackets] (a list the user wrote): not Rich markup.
             err.print(f"[bold red]error:[/] {escape(part)}", soft_wrap=True, markup=True)
+        # A YAML syntax error: the line and a caret under the spot, as the file has it.
+        for part in problem.pointer() if isinstance(problem, Problem) else ():
+            err.print(part, soft_wrap=True, markup=False, highlight=False)
 
 
 @contextmanager

@@ -203,6 +203,7 @@ class FittedGrid:
 # A piece ends after its run of separators: "seller." "headcount." "current=" "6, ";
 # not after "_", which is inside an identifier ("client_manager").
 _PIECE = re.compile(r".+?(?:[ .,=/]+|$)")
+_SUBPIECE = re.compile(r".+?(?:_+|$)")
 
 
 @dataclass
@@ -212,7 +213,9 @@ class Separated:
     Rich wraps a cell at spaces and folds a longer word wherever the width falls
     ("seller.headc / ount.current"). This cell asks the table for at least its longest
     piece between separators and breaks a line only after one
-    ("seller.headcount. / current=6,"); a single piece wider than the column still folds.
+    ("seller.headcount. / current=6,"); a single piece wider than the column breaks after
+    an underscore ("call_quota_ / per_day=40"), and folds only when a part between those
+    is wider still.
     """
 
     text: str
@@ -232,7 +235,14 @@ class Separated:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(1, options.max_width)
         lines = [""]
-        for piece in self.pieces():
+        # A piece wider than the column ("call_quota_per_day=" in 17) breaks after an
+        # underscore of its identifier rather than inside a word.
+        pieces = [
+            part
+            for piece in self.pieces()
+            for part in (_SUBPIECE.findall(piece) if len(piece.rstrip()) > width else [piece])
+        ]
+        for piece in pieces:
             if lines[-1] and len((lines[-1] + piece).rstrip()) > width:
                 lines[-1] = lines[-1].rstrip()
                 lines.append("")

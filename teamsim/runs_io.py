@@ -117,7 +117,15 @@ def side_from_run(store: Store, run: str, label: str | None = None) -> Side:
         partial_of=int(meta["params"].get("requested_replications", 0)) if partial else None,
         chances=chances,
         months=months,
+        dials=stored_dials(store, run_id),
     )
+
+
+def stored_dials(store: Store, run_id: str) -> pd.DataFrame | None:
+    """The dials a day by role a run stored (``sim.dials_by_role``); None before it did."""
+    if "dials_by_role" not in store.run_meta(run_id)["tables"]:
+        return None
+    return store.load_table(run_id, "dials_by_role")
 
 
 def stored_plan_met(

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -198,6 +199,8 @@ class Store:
     def compact(self) -> tuple[int, int]:
         """Rewrite the file without its free space; return its size before and after, bytes.
 
+        Both sizes are of the file after a checkpoint (the write-ahead log written in).
+
         DuckDB neither shrinks a file on CHECKPOINT nor on VACUUM (measured with DuckDB
         1.5: deleting half the runs of a 120 MB store left it at 120 MB), so the store is
         copied into a new file (``COPY FROM DATABASE``) that then replaces the old one.
@@ -208,11 +211,12 @@ class Store:
         """
         if not self.path.exists():
             raise StoreError(f"no store at {self.path} yet: nothing has been saved")
-        before = self.path.stat().st_size
         fresh = self.path.with_name(f".{self.path.name}.compact-{uuid.uuid4().hex[:6]}")
         try:
             with self._connect(write=True) as con:
+                # Measured after the checkpoint: what the write-ahead log held is in the file.
                 con.execute("CHECKPOINT")
+                before = self.path.stat().st_size
                 name = con.execute("SELECT current_database()").fetchone()
                 con.execute(f"ATTACH '{fresh}' AS teamsim_compact")
                 con.execute(
@@ -227,6 +231,54 @@ class Store:
                 if leftover.exists():
                     leftover.unlink()
         return before, self.path.stat().st_size
+
+    def stored_rows(self, run_ids: Sequence[str]) -> dict[str, int]:
+        """Each run's rows over all its stored tables (the store's count), by run id."""
+        if not run_ids:
+            return {}
+        with self._connect(write=False) as con:
+            found = dict(
+                con.execute(
+                    "SELECT run_id, CAST(COALESCE(SUM(rows), 0) AS BIGINT) FROM run_tables "
+                    "WHERE run_id IN (SELECT unnest(?)) GROUP BY run_id",
+                    [list(run_ids)],
+                ).fetchall()
+            )
+        return {run_id: int(found.get(run_id, 0)) for run_id in run_ids}
+
+    def size_without(self, run_ids: Sequence[str]) -> tuple[int, int, int]:
+        """The file's size now, compacted, and compacted without ``run_ids``, in bytes.
+
+        Measured, not estimated: the store is copied to a temporary file as
+        :meth:`compact` copies it (``COPY FROM DATABASE``: the second figure), then the
+        runs are deleted from the copy and the copy is compacted as ``runs prune --yes``
+        does (:meth:`delete_runs`, :meth:`compact`: the third). The second less the third
+        is what the runs take; the first less the third what pruning them frees. "Now"
+        counts the write-ahead log beside the file, which a checkpoint writes in. The
+        store itself is only read.
+
+        Raises:
+            StoreError: The store is missing, busy, or a run is not in it.
+        """
+        with tempfile.TemporaryDirectory(prefix="teamsim-prune-") as folder:
+            trial = Path(folder) / "trial.duckdb"
+            with self._connect(write=False):  # waits for a writer, checks it is a store
+                try:
+                    copier = duckdb.connect()
+                    try:
+                        copier.execute(f"ATTACH {_quoted(self.path)} AS src (READ_ONLY)")
+                        copier.execute(f"ATTACH {_quoted(trial)} AS dst")
+                        copier.execute("COPY FROM DATABASE src TO dst")
+                    finally:
+                        copier.close()
+                except duckdb.Error as exc:
+                    raise StoreError(f"cannot measure a copy of {self.path}: {exc}") from None
+                now = _with_wal(self.path)
+            compacted = _with_wal(trial)  # closed: the copy is checkpointed
+            copy = Store(trial, self.lock_timeout_s)
+            copy.delete_runs(run_ids)
+            _, without = copy.compact()
+        return now, compacted, without
 
     def select_prune(
         self,
@@ -516,6 +568,17 @@ class Store:
                 json.dumps(dict(meta.params), sort_keys=True, default=str),
             ],
         )
+
+
+def _with_wal(path: Path) -> int:
+    """A DuckDB file's size with its write-ahead log's (what a checkpoint writes in)."""
+    wal = path.with_name(path.name + ".wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def _quoted(path: Path) -> str:
+    """A path as a SQL string literal (ATTACH takes no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _delete(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

@@ -143,5 +143,5 @@ def test_the_sweep_heads_the_pooled_dials_kpi_as_all_roles_days_present() -> Non
         "p_high": 0.7,
     }
     grid = summary_table(pd.DataFrame([row]), [], "EUR")
-    assert grid.columns["dials a day (all roles, days present)"] == ["24.2"]
+    assert grid.columns["dials a day, roles pooled, days present"] == ["24.2"]
     assert "dials a day" not in grid.columns

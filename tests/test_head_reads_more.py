@@ -178,7 +178,17 @@ def test_runs_list_wraps_labels_only_after_separators_at_80_columns(tmp_path: Pa
         header = next(line for line in lines if line.lstrip().startswith("run "))
         # The label under the scenario's name; replications dropped below 100 columns.
         reps = ["reps"] if columns >= 100 else []
-        assert header.split() == ["run", "kind", "scenario", "/", "label", "seed", *reps]
+        assert header.split() == [
+            "run",
+            "kind",
+            "date",
+            "status",
+            "seed",
+            *reps,
+            "scenario",
+            "/",
+            "label",
+        ]
         # Each piece between separators is whole on some line: nothing cut inside one.
         for piece in pieces:
             assert piece.strip() in text, (piece, text)

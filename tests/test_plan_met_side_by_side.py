@@ -176,7 +176,7 @@ def test_sweep_shows_each_points_chances_and_months(tmp_path: Path) -> None:
     sweep_id = re.search(r"summary as run (\S+)", result.stderr)
     assert sweep_id is not None, result.stderr
     # Wide enough for every head on one line.
-    wider = {"COLUMNS": "300"}
+    wider = {"COLUMNS": "400"}  # issue 11: two columns of dials by role beside the pooled one
     shown = runner.invoke(app, ["runs", "show", sweep_id[1], "--store", str(store)], env=wider)
     assert shown.exit_code == 0, shown.output
     assert "P(every month meets its plan) (95 % interval)" in shown.stdout

@@ -152,7 +152,7 @@ def test_runs_list_fits_80_columns_and_keeps_the_seed(bank_store: tuple[Path, st
     assert all(len(line) <= 80 for line in lines), shown
     header = next(line for line in lines if line.lstrip().startswith("run "))
     # Below 100 columns one line a run: the label under the scenario, no replications.
-    assert header.split() == ["run", "kind", "scenario", "/", "label", "seed"]
+    assert header.split() == ["run", "kind", "date", "status", "seed", "scenario", "/", "label"]
     row = next(line for line in lines if run_id in line)
     seed = Store(path).run_meta(run_id)["seed"]
     assert str(seed) in row.split()

@@ -126,8 +126,16 @@ def test_compare_two_files_then_the_same_two_stored_runs(tmp_path: Path) -> None
     ids = [str(x) for x in runs["run_id"]]
     again = runner.invoke(app, ["compare", *ids, "--store", str(store)])
     assert again.exit_code == 0, again.output
-    first_row = [line for line in result.output.splitlines() if "Dials a day per" in line]
-    second_row = [line for line in again.output.splitlines() if "Dials a day per" in line]
+    first_row = [
+        line
+        for line in result.output.splitlines()
+        if "Dials a day, all dialling roles pooled" in line
+    ]
+    second_row = [
+        line
+        for line in again.output.splitlines()
+        if "Dials a day, all dialling roles pooled" in line
+    ]
     assert first_row and first_row[0].split("│")[2:] == second_row[0].split("│")[2:]
 
 

@@ -20,6 +20,7 @@ from sim.errors import PathPart, Problem, ScenarioError
 from sim.scenario.consistency import raw_references
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
+from sim.scenario.yamlerrors import too_deep_problem, yaml_problem
 from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes
 
 MAX_SCENARIO_BYTES = 2_000_000  # a scenario is a page or two; anything this big is not one
@@ -33,7 +34,9 @@ def parse_scenario(
     try:
         data, node = parse_with_nodes(text)
     except yaml.YAMLError as exc:
-        raise ScenarioError([_yaml_problem(exc, source)]) from None
+        raise ScenarioError([yaml_problem(exc, text, source)]) from None
+    except RecursionError:  # thousands of nested '[': the parser's own recursion gives up
+        raise ScenarioError([too_deep_problem(source)]) from None
     if data is None:
         raise ScenarioError([Problem((), "the file is empty; expected a scenario", source)])
     if not isinstance(data, dict):
@@ -126,18 +129,6 @@ def _decode(content: str | bytes, source: str) -> str:
         raise ScenarioError(
             [Problem((), f"is not UTF-8 text (byte {exc.start}); expected YAML", source)]
         ) from None
-
-
-def _yaml_problem(exc: yaml.YAMLError, source: str) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = int(mark.line) + 1 if mark is not None else None
-    what = " ".join(
-        str(part) for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part
-    )
-    if isinstance(exc, yaml.reader.ReaderError):
-        what = f"character {exc.character!r} is not allowed in YAML (position {exc.position})"
-    # One line per problem: PyYAML's own text spans several.
-    return Problem((), "not valid YAML: " + " ".join(str(what or exc).split()), source, line)
 
 
 def _place(

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from sim import INTERVAL_JOINER, Executor, simulate
+from sim import DIALS_BY_ROLE_NOTE, INTERVAL_JOINER, Executor, simulate
 from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
@@ -34,6 +34,13 @@ from teamsim.compare import (
     team_frame,
 )
 from teamsim.console import err, out, print_json, user_errors
+from teamsim.dials_view import (
+    POOLED_DIALS,
+    POOLED_DIALS_LABEL,
+    POOLED_DIALS_NOTE,
+    dials_by_side,
+    dials_records,
+)
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import check_workbook_path, workbook_currency, write_workbook
 from teamsim.figure_tables import FittedGrid, Grid
@@ -53,7 +60,13 @@ from teamsim.plan_met_view import (
     warn_few_replications,
 )
 from teamsim.progress import replication_progress
-from teamsim.runs_io import identical_run, save_result, side_from_run, stored_plan_met
+from teamsim.runs_io import (
+    identical_run,
+    save_result,
+    side_from_run,
+    stored_dials,
+    stored_plan_met,
+)
 from teamsim.store import Store, StoreError
 
 CompareSeedOption = Annotated[
@@ -144,7 +157,12 @@ def compare_command(
         warn_few_replications(fewest, sold=any(s.scenario.segments for s in sides))
         defined = definition_lines([(s.label, s.scenario) for s in result.sides])
         if excel is not None:
-            about = {"compared": ", ".join(items), "plan_met_definition": "; ".join(defined)}
+            about = {
+                "compared": ", ".join(items),
+                "plan_met_definition": "; ".join(defined),
+                POOLED_DIALS: POOLED_DIALS_NOTE,
+                "dials_by_role": DIALS_BY_ROLE_NOTE,
+            }
             about.update({f"{label} (side)": text for label, text in partial_sides(result).items()})
             currency = workbook_currency(s.scenario for s in result.sides)
             write_workbook(excel, comparison_sheets(result), about, currency=currency)
@@ -152,6 +170,9 @@ def compare_command(
             print_json(comparison_json(result))
         else:
             out.print(comparison_table(result))
+            dials = dials_grid(result)
+            if dials is not None:
+                out.print(FittedGrid(dials))
             out.print(overview_table(result))
             sold = [s for s in result.sides if s.scenario.segments]
             if sold:
@@ -257,7 +278,13 @@ def _simulated(
             chances, months = stored_plan_met(store, found, item.scenario)
             replications_kept = store.load_table(found, "kpi_replications")
             return Side(
-                label, item.scenario, seed, replications_kept, chances=chances, months=months
+                label,
+                item.scenario,
+                seed,
+                replications_kept,
+                chances=chances,
+                months=months,
+                dials=stored_dials(store, found),
             )
     started = dt.datetime.now()
     with replication_progress(f"simulating {item.path.name}", replications) as advance:
@@ -330,8 +357,25 @@ def comparison_table(result: Comparison) -> FittedGrid:
             _diff_cell(d, low=lo, high=hi, unit=unit, scenario=sc, scale=apart)
             for d, lo, hi in diffs
         ]
-        grid.add_row(escape(str(part["label"].iloc[0])), cells)
+        # The KPI pooling every dialling role, named as such beside the figures by role.
+        label = POOLED_DIALS_LABEL if part["kpi"].iloc[0] == POOLED_DIALS else part["label"].iloc[0]
+        grid.add_row(escape(str(label)), cells)
     return FittedGrid(grid)
+
+
+def dials_grid(result: Comparison) -> Grid | None:
+    """Dials a day by role over the days each person dialled, a column per side.
+
+    Each side's ``sim.dials_by_role`` (the run's table, the function ``simulate`` prints
+    from): its mean and, under it, P10 to P90 over replications. None when no side's
+    people dialled (or no side knows: runs stored before the table).
+    """
+    if not any(s.dials is not None and not s.dials.empty for s in result.sides):
+        return None
+    return dials_by_side(
+        [(s.label, s.dials) for s in result.sides],
+        "Dials a day by role, over the days each person dialled",
+    )
 
 
 def partial_note(result: Comparison) -> str:
@@ -413,7 +457,10 @@ def comparison_json(result: Comparison) -> dict[str, Any]:
     ``plan_met_definition``: its lines (:func:`definition_lines`); each ``team`` row
     carries its side's own. Each side carries its ``plan_met_chances`` (P(plan met), P(a
     month meets its plan), P(every month meets its plan) with their intervals) and its
-    ``attainment_by_month``, as ``simulate --json`` writes them ([] with no sales plan).
+    ``attainment_by_month``, as ``simulate --json`` writes them ([] with no sales plan),
+    and its ``dials_by_role`` (``sim.dials_by_role`` records, as ``simulate --json``;
+    [] where unknown). ``dials_definition`` says what the pooled KPI and the figures by
+    role count.
     """
     return {
         "sides": [
@@ -423,6 +470,7 @@ def comparison_json(result: Comparison) -> dict[str, Any]:
                 "partial": s.partial or None,
                 "plan_met_chances": side_chances(s),
                 "attainment_by_month": side_months(s).to_dict(orient="records"),
+                "dials_by_role": dials_records(s.dials),
             }
             for s in result.sides
         ],
@@ -430,6 +478,7 @@ def comparison_json(result: Comparison) -> dict[str, Any]:
         "comparison": result.table.to_dict(orient="records"),
         "team": team_frame(result).to_dict(orient="records"),
         "plan_met_definition": definition_lines([(s.label, s.scenario) for s in result.sides]),
+        "dials_definition": {POOLED_DIALS: POOLED_DIALS_NOTE, "dials_by_role": DIALS_BY_ROLE_NOTE},
     }
 
 

@@ -27,7 +27,7 @@ from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
 from teamsim.commands.plan import render as render_plan
 from teamsim.commands.simulate import counted_line, kpi_table_of
-from teamsim.commands.sweep import summary_definitions, summary_table
+from teamsim.commands.sweep import dials_definitions, summary_definitions, summary_table
 from teamsim.console import err, out, print_json, user_errors
 from teamsim.diagnose_view import render_diagnoses, render_dials
 from teamsim.export import FORMATS, run_tables, write_tables, write_workbook
@@ -75,39 +75,53 @@ def list_runs(store: StoreOption = None, json_: JsonOption = False) -> None:
         out.print(runs_table(runs, str(st.path)))
 
 
-def runs_table(runs: pd.DataFrame, where: str, width: int | None = None) -> Table:
-    """The runs as a table that fits 80 columns.
+def runs_table(
+    runs: pd.DataFrame,
+    where: str,
+    width: int | None = None,
+    *,
+    rows: Mapping[str, int] | None = None,
+) -> Table:
+    """The runs as a table that fits 80 columns: id, kind, date, status, seed, scenario.
 
-    The start time is left out (the id begins with it: r20261128-142001-...); a status
-    other than complete is shown beside the kind; a long scenario name is cut with an
-    ellipsis (one line a run), a label wraps only after a separator; ids and seeds never.
+    Every column but the scenario's is whole (ids are copied from here, seeds are typed
+    back); the scenario's name takes the width left and is cut with an ellipsis (one
+    line a run), and a run's label (sweep values) goes on a second line under it, wrapped
+    only after a separator. From 100 columns the replications are shown too. ``rows``
+    (``runs prune``): each run's stored rows (``Store.stored_rows``), shown in the seed's
+    place.
     """
     table = Table(
         title=f"Runs in {where}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
-        padding=(0, 1),
+        padding=0,  # the box puts one space between columns: room for the name
+        show_edge=False,
         pad_edge=False,
     )
-    table.add_column("run", no_wrap=True)  # ids are copied from here
+    table.add_column("run", no_wrap=True)
     table.add_column("kind", no_wrap=True)
-    # One column for the scenario's name (cut with an ellipsis) and, on a second line,
-    # the run's label (sweep values), which wraps only after a separator: a run takes
-    # one line, two with a label. Replications are dropped first when the room is short.
+    table.add_column("date", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    if rows is None:
+        table.add_column("seed", no_wrap=True, justify="right")
+    else:
+        table.add_column("rows", no_wrap=True, justify="right")
     wide = (width or out.width) >= 100
-    table.add_column("scenario / label", overflow="ellipsis")
-    table.add_column("seed", no_wrap=True, justify="right")
     if wide:
         table.add_column("reps", no_wrap=True, justify="right")
+    table.add_column("scenario / label", overflow="ellipsis", ratio=1)
     for row in runs.itertuples():
-        kind = str(row.kind)
-        if str(row.status) != "complete":
-            kind = f"{kind} ({row.status})"
         name = Text(str(row.scenario_name), no_wrap=True, overflow="ellipsis")
-        label = str(row.label or "")
-        cell = Group(name, Separated(label)) if label else name
-        cells = [str(row.run_id), kind, cell, _opt(row.seed)]
-        table.add_row(*cells, *([_opt(row.replications)] if wide else []))
+        label = str(getattr(row, "label", "") or "")
+        scenario = Group(name, Separated(label)) if label else name
+        started = getattr(row, "started_at", None)
+        date = "" if started is None or pd.isna(started) else f"{pd.Timestamp(started):%Y-%m-%d}"
+        cells = [str(row.run_id), str(row.kind), date, str(row.status)]
+        cells.append(_opt(row.seed) if rows is None else f"{rows.get(str(row.run_id), 0):,}")
+        if wide:
+            cells.append(_opt(getattr(row, "replications", None)))
+        table.add_row(*cells, scenario)
     return table
 
 
@@ -342,6 +356,7 @@ def _sweep(summary: pd.DataFrame, meta: Mapping[str, Any], scenario: Scenario | 
     if not lines and scenario is not None:
         # A summary stored before its points carried their meaning: the file's.
         lines = [line for line in [definition(scenario)] if line]
+    lines += dials_definitions(summary)  # what its dials figures count, as sweep said
     return [FittedGrid(summary_table(summary, axes, currency, locale, scenario=scenario)), *lines]
 
 
@@ -451,21 +466,39 @@ def prune(
         orphans = _orphaned_sweeps(st, going)
         going += orphans
         runs = st.list_runs().set_index("run_id").loc[going].reset_index()
-        out.print(runs_table(runs, f"{st.path}: {len(going)} run(s) to delete"))
+        rows = st.stored_rows(going)
+        total = sum(rows.values())
+        out.print(runs_table(runs, f"{st.path}: {len(going)} run(s) to delete", rows=rows))
         if orphans:
             out.print(
                 f"with them {len(orphans)} sweep summary run(s) whose points all go: "
                 "a summary without its points cannot be shown or compared"
             )
         if not yes:
-            out.print("dry run: nothing deleted; add --yes to delete them")
+            now, compacted, without = st.size_without(going)
+            out.print(
+                f"dry run: nothing deleted. These {len(going)} run(s) hold {total:,} rows "
+                f"and take {megabytes(compacted - without)}: {st.path} is {megabytes(now)} "
+                f"({megabytes(compacted)} compacted) and would be {megabytes(without)} "
+                f"without them, {megabytes(now - without)} freed (measured by pruning a "
+                "copy). Add --yes to delete them",
+                soft_wrap=True,
+            )
             return
         st.delete_runs(going)
         before, after = st.compact()
         out.print(
-            f"deleted {len(going)} run(s); {st.path} went from {before / 1e6:.1f} MB "
-            f"to {after / 1e6:.1f} MB"
+            f"deleted {len(going)} run(s) and their {total:,} rows; {st.path} went from "
+            f"{megabytes(before)} to {megabytes(after)} (after a checkpoint), "
+            f"{megabytes(before - after)} freed",
+            soft_wrap=True,
         )
+
+
+def megabytes(size: int) -> str:
+    """A file size in MB to a tenth ("12.3 MB"; "0.04 MB" below a tenth, so never "0.0")."""
+    mb = size / 1e6
+    return f"{mb:.1f} MB" if abs(mb) >= 0.1 or mb == 0 else f"{mb:.2f} MB"
 
 
 def _orphaned_sweeps(st: Store, going: list[str]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,10 +12,10 @@ import pandas as pd
 import typer
 
 from sim import (
-    KPIS,
-    Problem,
+    DIALS_BY_ROLE_NOTE,
     ScenarioError,
     SimResult,
+    dials_by_role,
     id_words,
     kpi_value,
     simulate,
@@ -33,6 +34,15 @@ from teamsim.commands.options import (
 )
 from teamsim.compare import Side
 from teamsim.console import err, out, print_json, user_errors
+from teamsim.dials_view import (
+    BY_ROLE_PREFIX,
+    POOLED_DIALS,
+    POOLED_DIALS_HEAD,
+    POOLED_DIALS_NOTE,
+    by_role_columns,
+    by_role_head,
+    dials_long,
+)
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import check_workbook_path, workbook_currency, write_workbook
 from teamsim.figure_tables import FittedGrid, Grid
@@ -109,6 +119,7 @@ def sweep_command(
         root = seed if seed is not None else scenarios[0].seed
         rows: list[dict[str, Any]] = []
         months: list[tuple[str, pd.DataFrame]] = []  # attainment by month, by point label
+        dials: list[tuple[str, pd.DataFrame]] = []  # dials a day by role, by point label
         with (
             make_executor(executor, scheduler=scheduler, workers=workers) as runner,
             replication_progress("sweep points", len(points)) as advance,
@@ -129,12 +140,16 @@ def sweep_command(
                         params={"overrides": point, "sweep": sweep_id, "point": k},
                         detail=detail,
                     )
-                rows.append(_summary_row(axis_list, point, result, run_id))
+                # The table simulate prints (sim.dials_by_role), once a point.
+                by_role = dials_by_role(result.frames, result.scenario)
+                dials.append((point_label(axis_list, point), by_role))
+                rows.append(_summary_row(axis_list, point, result, run_id=run_id, by_role=by_role))
                 if sells(result):
                     months.append((point_label(axis_list, point), monthly(result)))
                 advance(k)
         summary = _numeric_axes(pd.DataFrame(rows), axis_list)
         by_month = months_long(months, POINT_KEY)
+        by_role_long = dials_long(dials, POINT_KEY)
         if save:
             _store_summary(
                 st,
@@ -150,7 +165,9 @@ def sweep_command(
             )
         warn_few_replications(replications, sold=bool(scenarios[0].segments))
         if json_:
-            print_json(sweep_json(sweep_id, summary, stored=save, months=by_month))
+            print_json(
+                sweep_json(sweep_id, summary, stored=save, months=by_month, dials=by_role_long)
+            )
         else:
             first = scenarios[0]
             out.print(
@@ -166,6 +183,8 @@ def sweep_command(
             )
             for line in summary_definitions(summary):
                 out.print(line, soft_wrap=True)  # one line, whatever the terminal's width
+            for line in dials_definitions(summary):
+                out.print(line, soft_wrap=True)
         say = (err if json_ else out).print
         if save:
             say(f"stored {len(points)} point runs and the summary as run {sweep_id}")
@@ -174,8 +193,14 @@ def sweep_command(
                 "sweep": sweep_id,
                 "file": str(file),
                 "plan_met_definition": "; ".join(summary_definitions(summary)),
+                POOLED_DIALS: POOLED_DIALS_NOTE,
+                "dials_by_role": DIALS_BY_ROLE_NOTE,
             }
-            sheets = {"sweep": summary, "attainment_by_month": by_month}
+            sheets = {
+                "sweep": summary,
+                "attainment_by_month": by_month,
+                "dials_by_role": by_role_long,
+            }
             write_workbook(excel, sheets, about, currency=workbook_currency(scenarios))
             say(f"wrote {excel}")
 
@@ -189,11 +214,13 @@ def _validate_all(file: Path, points: list[list[str]]) -> list[Scenario]:
         except ScenarioError as exc:
             where = ", ".join(point)
             problems += [
-                Problem(p.path, f"{p.message} (point {where})", p.source, p.line)
+                # A fault of the file's text (YAML syntax: it has a column) is every
+                # point's: said once, without a point.
+                p if p.column is not None else replace(p, message=f"{p.message} (point {where})")
                 for p in exc.problems
             ]
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(list(dict.fromkeys(problems)))
     return scenarios
 
 
@@ -221,11 +248,14 @@ def _numeric_axes(summary: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
 
 
 def _summary_row(
-    axes: list[Axis], point: list[str], result: SimResult, run_id: str
+    axes: list[Axis], point: list[str], result: SimResult, run_id: str, by_role: pd.DataFrame
 ) -> dict[str, Any]:
     row: dict[str, Any] = {a.path: v.split("=", 1)[1] for a, v in zip(axes, point, strict=True)}
     for name in SUMMARY_KPIS:
         row[name] = kpi_value(result.kpis, name)
+    # Beside the pooled KPI: each dialling role's dials a day dialled (by_role, the
+    # point's sim.dials_by_role), a column per role (BY_ROLE_PREFIX + its id).
+    row.update(by_role_columns(by_role))
     # P(plan met), P(a month meets its plan), P(every month meets its plan): each with
     # the ends of its 95 % interval (teamsim.plan_met_view.CHANCE_COLUMNS).
     row.update(chance_cells(chances(result)))
@@ -287,8 +317,9 @@ def summary_table(
         "attainment": ("attainment", "share"),
         "cost_per_month": ("cost a month", "currency"),
         "utilisation_line": ("line utilisation", "share"),
-        # Not the dials-by-role figure of `simulate`: every dialling role, days present.
-        "dials_per_caller_day": (_DIALS.column, "count"),
+        # Not the dials-by-role figure of `simulate`: every dialling role pooled, days
+        # present; the figures by role follow it.
+        "dials_per_caller_day": (POOLED_DIALS_HEAD, "count"),
     }
     cur = currency
     records = summary.to_dict(orient="records")
@@ -302,6 +333,8 @@ def summary_table(
             if unit == "currency"
             else [fmt_value(_num(r[k]), unit, cur) for r in records]
         )
+    for k in [str(c) for c in summary.columns if str(c).startswith(BY_ROLE_PREFIX)]:
+        columns[by_role_head(k, scenario)] = [fmt_value(_num(r[k]), "count", cur) for r in records]
     # P(plan met) and beside it the month-level chances (a summary stored before them:
     # P(plan met) alone).
     columns.update(chance_columns([{str(k): v for k, v in r.items()} for r in records]))
@@ -318,8 +351,6 @@ def summary_table(
 
 
 # A path's last part that says nothing a head reads: "headcount.current" is the headcount.
-# The dials KPI pools every dialling role over its days present (sim.kpis): its head says so.
-[_DIALS] = [k for k in KPIS if k.name == "dials_per_caller_day"]
 _SILENT_PARTS = frozenset({"current"})
 
 
@@ -378,8 +409,20 @@ def summary_definitions(summary: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def dials_definitions(summary: pd.DataFrame) -> list[str]:
+    """What the summary's dials figures count: the pooled KPI, and the figures by role."""
+    lines = [POOLED_DIALS_NOTE] if POOLED_DIALS in summary else []
+    if any(str(c).startswith(BY_ROLE_PREFIX) for c in summary.columns):
+        lines.append(DIALS_BY_ROLE_NOTE)
+    return lines
+
+
 def sweep_json(
-    sweep_id: str, summary: pd.DataFrame, stored: bool, months: pd.DataFrame | None = None
+    sweep_id: str,
+    summary: pd.DataFrame,
+    stored: bool,
+    months: pd.DataFrame | None = None,
+    dials: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The sweep as JSON: a record per point and the meanings of its P(plan met).
 
@@ -388,12 +431,18 @@ def sweep_json(
     ``..._low``, ``..._high``); the top-level ``plan_met_definition`` lists the distinct
     lines (:func:`summary_definitions`); ``attainment_by_month`` a record per point
     (its ``point_label``) and calendar month (``teamsim.plan_met_view.months_long``).
+    Each point carries beside ``dials_per_caller_day`` (every dialling role pooled) its
+    roles' dials a day over the days dialled (``dials_per_day_dialled_<role>``);
+    ``dials_by_role`` has a record per point and role (``sim.dials_by_role``'s columns),
+    ``dials_definition`` what each counts.
     """
     return {
         "sweep_id": sweep_id if stored else None,
         "points": summary.to_dict(orient="records"),
         "plan_met_definition": summary_definitions(summary),
         "attainment_by_month": [] if months is None else months.to_dict(orient="records"),
+        "dials_by_role": [] if dials is None else dials.to_dict(orient="records"),
+        "dials_definition": {POOLED_DIALS: POOLED_DIALS_NOTE, "dials_by_role": DIALS_BY_ROLE_NOTE},
     }
 
 
