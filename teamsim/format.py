@@ -193,6 +193,16 @@ def fmt_figure(value: float | None, digits: int = 1, locale: str | None = None) 
     return format_number(value, digits, locale=locale)
 
 
+def fmt_significant(value: float, significant: int = 3, locale: str | None = None) -> str:
+    """A factor to ``significant`` digits, in ``locale``: 1.25 -> "1.25" ("1,25" ru_RU)."""
+    if not math.isfinite(value):
+        return "-"
+    text = f"{value:.{significant}g}"
+    if "e" in text:  # past the significant digits: whole
+        return format_number(value, 0, locale=locale)
+    return format_number(float(text), len(text.partition(".")[2]), locale=locale)
+
+
 # The skeleton of a calendar month a person reads: the month's name and the year, CLDR's
 # short form ("Apr 2027", ru_RU "апр. 2027 г.", de_DE "Apr. 2027"); wide: "April 2027".
 MONTH_SKELETON = "yMMM"
@@ -227,14 +237,14 @@ def fmt_answer_time(minutes: float) -> str:
     return f"{minutes:.3g} min"
 
 
-def fmt_service_target(share: float, within_min: float) -> str:
-    """A service-level target: "80.0 % within 20 s"."""
-    return f"{fmt_value(share, 'share', '')} within {fmt_answer_time(within_min)}"
+def fmt_service_target(share: float, within_min: float, locale: str | None = None) -> str:
+    """A service-level target: "80.0 % within 20 s" (``locale``: "80,0 % within 20 s")."""
+    return f"{fmt_value(share, 'share', '', locale=locale)} within {fmt_answer_time(within_min)}"
 
 
-def fmt_gross_up(factor: float) -> str:
-    """A gross-up (people on the roster per seat present, ...): "x1.08"."""
-    return f"x{factor:.2f}"
+def fmt_gross_up(factor: float, locale: str | None = None) -> str:
+    """A gross-up (people on the roster per seat present, ...): "x1.08" ("x1,08" ru_RU)."""
+    return f"x{fmt_figure(factor, 2, locale)}"
 
 
 def expected_outcome(
@@ -251,8 +261,9 @@ def expected_outcome(
     ``scenario`` (``sim.title``; without one, its id in words).
     """
     expected = plan.expected_attainment if card is None else card.expected_attainment
+    loc = scenario.money_locale if scenario is not None else (card.locale if card else None)
     if expected is not None:
-        share = fmt_value(expected, "share", plan.currency)
+        share = fmt_value(expected, "share", plan.currency, locale=loc or None)
         return f"expected attainment {share} of plan, mean over the counted months"
     if plan.plan_per_month > 0:
         return "attainment not measured: no whole calendar month lies after the warm-up"
@@ -260,35 +271,35 @@ def expected_outcome(
         return "no sales plan and no service target: sized for its duties"
     targets = [
         f"{title(s.channel, scenario)} "
-        f"{fmt_service_target(s.service_level_target, s.answer_within_min)}, "
-        f"expected {fmt_value(s.expected_service_level, 'share', plan.currency)}"
+        f"{fmt_service_target(s.service_level_target, s.answer_within_min, loc or None)}, "
+        f"expected {fmt_value(s.expected_service_level, 'share', plan.currency, locale=loc)}"
         for s in plan.services
     ]
     return "no sales plan; service targets: " + "; ".join(targets)
 
 
-def service_rows(plan: Plan) -> list[dict[str, str]]:
+def service_rows(plan: Plan, locale: str | None = None) -> list[dict[str, str]]:
     """Per inbound channel, the sizing of its answerers: column label -> text.
 
     Offered load, seats needed present, the gross-ups for days away and pauses, the
     roster needed, the answerers planned and the expected service level against its
-    target; the terminal and the dashboard show these same columns.
+    target; the terminal and the dashboard show these same columns, in ``locale``.
     """
-    cur = plan.currency
+    cur, loc = plan.currency, locale
     return [
         {
             "channel": s.channel,
-            "requests a day": f"{s.requests_per_day:,.0f}",
-            "arrival minutes a day": f"{s.arrival_min_per_day:,.0f}",
-            "handling, min (mean)": f"{s.handle_min:,.1f}",
-            "offered load, Erlangs": f"{s.offered_load_erlangs:,.1f}",
+            "requests a day": fmt_figure(s.requests_per_day, 0, loc),
+            "arrival minutes a day": fmt_figure(s.arrival_min_per_day, 0, loc),
+            "handling, min (mean)": fmt_figure(s.handle_min, 1, loc),
+            "offered load, Erlangs": fmt_figure(s.offered_load_erlangs, 1, loc),
             "seats needed present": str(s.seats_present),
-            "gross-up for days away": fmt_gross_up(s.days_away_gross_up),
-            "gross-up for pauses": fmt_gross_up(s.pause_gross_up),
+            "gross-up for days away": fmt_gross_up(s.days_away_gross_up, loc),
+            "gross-up for pauses": fmt_gross_up(s.pause_gross_up, loc),
             "roster needed": str(s.roster),
             "answerers planned": str(s.answerers),
-            "target": fmt_service_target(s.service_level_target, s.answer_within_min),
-            "expected service level": fmt_value(s.expected_service_level, "share", cur),
+            "target": fmt_service_target(s.service_level_target, s.answer_within_min, loc),
+            "expected service level": fmt_value(s.expected_service_level, "share", cur, locale=loc),
         }
         for s in plan.services
     ]
@@ -318,11 +329,42 @@ def marginal_cells(result: Plan, loc: str = "") -> list[tuple[str, str]]:
 
     def change(value: float) -> str:
         if not money:
-            return _signed(value, True, digits=0)
+            return _signed(value, True, digits=0, locale=loc or None)
         return format_money(value, result.currency, loc or None, scale=scale, signed=True)
 
     lines = {line.role: line for line in result.roles}
     return [one_more_fewer(m, lines.get(m.role), change) for m in result.marginals]
+
+
+def limit_values(result: Plan, loc: str = "") -> list[str]:
+    """Per ``result.limits``: its marginal value (shadow price) as people read it, or "".
+
+    Money ("RUB/month per extra dial a day") is written as all money is (Babel, in the
+    scenario's locale ``loc``, one scale for the column): "5,2 тыс. ₽ a month per extra
+    dial a day"; a ratio ("RUB of objective per RUB of plan") as a figure with two
+    decimals, in ``loc``. ``teamsim plan`` and the dashboard's Plan page both read it.
+    """
+    cur = result.currency
+    locale = loc or Scenario.default_locale(cur)
+    money = [
+        lim.marginal
+        if lim.marginal is not None and lim.marginal_unit.startswith(f"{cur}/")
+        else None
+        for lim in result.limits
+    ]
+    amounts = iter(format_money_column([m for m in money if m is not None], cur, locale))
+    shown = []
+    for lim, amount in zip(result.limits, money, strict=True):
+        if lim.marginal is None:
+            shown.append("")
+        elif amount is not None:
+            per = lim.marginal_unit.removeprefix(f"{cur}/")
+            per = "a month" + per.removeprefix("month") if per.startswith("month") else per
+            shown.append(f"{next(amounts)} {per}")
+        else:
+            figure = fmt_figure(lim.marginal, 2, locale)
+            shown.append(f"{figure} {lim.marginal_unit}".rstrip())
+    return shown
 
 
 def one_more_fewer(
