@@ -59,7 +59,7 @@ def _patterns(locale: str) -> tuple[NumberPattern, NumberPattern]:
 
 
 def _apply(
-    pattern: NumberPattern, number: decimal.Decimal, digits: int, locale: str, grouped: bool
+    pattern: NumberPattern, number: decimal.Decimal, digits: int, locale: str, *, grouped: bool
 ) -> str:
     fixed = copy.copy(pattern)
     fixed.frac_prec = (digits, digits)
@@ -92,7 +92,7 @@ def format_number(
     if number == 0:
         number = abs(number)
     sign = "+" if signed and number > 0 else ""
-    return sign + _apply(_patterns(loc)[0], number, digits, loc, grouped)
+    return sign + _apply(_patterns(loc)[0], number, digits, loc, grouped=grouped)
 
 
 def format_percent(
@@ -125,7 +125,7 @@ def format_percent(
     sign = "+" if signed and number > 0 else ""  # -0.04 shows "0.0", with no sign
     loc = locale or NUMBER_LOCALE
     # The pattern multiplies by 100 (CLDR's percent scale): it is given the share.
-    shown = _apply(_patterns(loc)[1], number.scaleb(-2), _decimals(text), loc, True)
+    shown = _apply(_patterns(loc)[1], number.scaleb(-2), _decimals(text), loc, grouped=True)
     return sign + shown
 
 

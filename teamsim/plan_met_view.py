@@ -351,11 +351,13 @@ def _median_and_range(row: Mapping[str, Any], locale: str | None = None) -> str:
     return f"{_pct(float(row['p50']), locale)} ({spread})"
 
 
-def months_long(runs: Sequence[tuple[str, pd.DataFrame]], key: str) -> pd.DataFrame:
+def months_long(
+    runs: Sequence[tuple[str, pd.DataFrame]], key: str, locale: str | None = None
+) -> pd.DataFrame:
     """Attainment by calendar month of several runs as one table (a sheet, a JSON list).
 
     ``runs``: (name, ``sim.attainment_by_month``) per run. A row per run and month:
-    ``key`` (the run's name), ``month`` ("March 2027", :func:`month_name`), then
+    ``key`` (the run's name), ``month`` ("March 2027", :func:`month_name` in ``locale``), then
     sim.attainment_by_month's columns less its horizon month index (which counts from
     each run's own start): ``label`` (YYYY-MM), ``plan``, ``revenue``, ``attainment``,
     ``p10``, ``p50``, ``p90``, ``p_met``.
@@ -363,7 +365,7 @@ def months_long(runs: Sequence[tuple[str, pd.DataFrame]], key: str) -> pd.DataFr
     columns = [key, "month", "label", "plan", "revenue", "attainment", "p10", "p50", "p90", "p_met"]
     parts = [
         months.drop(columns=["month"]).assign(
-            **{key: name, "month": [month_name(str(m)) for m in months["label"]]}
+            **{key: name, "month": [month_name(str(m), locale) for m in months["label"]]}
         )[columns]
         for name, months in runs
         if not months.empty
