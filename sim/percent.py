@@ -63,7 +63,7 @@ def _apply(
 ) -> str:
     fixed = copy.copy(pattern)
     fixed.frac_prec = (digits, digits)
-    return fixed.apply(number, locale, group_separator=grouped)
+    return str(fixed.apply(number, locale, group_separator=grouped))
 
 
 def _decimals(text: str) -> int:
