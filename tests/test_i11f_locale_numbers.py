@@ -130,6 +130,11 @@ def test_simulate_in_ru_ru_writes_every_table_in_the_locale() -> None:
     assert manager[2].endswith(f"{NBSP}%")
     assert re.fullmatch(r"\d+,\d", manager[3])
     assert "2027-03" not in output
+    # The diagnoses' figures too (sim.diagnose): hours with the comma, whole percents.
+    causes = " ".join(str(d["cause"]) for d in doc["diagnoses"])  # type: ignore[attr-defined]
+    assert re.search(r"wait \d+,\d h on average", causes)
+    assert re.search(r"busy \d+\xa0% of", causes)
+    assert not re.search(r"\d\.\d h|\d %", causes)
 
 
 def test_simulate_in_english_names_its_months_and_keeps_its_figures() -> None:
