@@ -25,7 +25,7 @@ from optimizer.solvers import solver_name
 from optimizer.team import Unit
 from sim.money import format_money
 from sim.names import in_sentence, title
-from sim.percent import format_percent
+from sim.percent import format_number, format_percent
 from sim.rules.calls import dialled_channels
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
@@ -424,9 +424,10 @@ def dial_cap_source(sc: Scenario, role: str, *, planned: bool) -> str:
     sells = sc.roles[role].sells
     text = f"policies.max_calls_per_day {sc.policies.max_calls_per_day}"
     if sells < 1.0:
-        text += f" x selling share {format_percent(sells, significant=3)}"
+        share = format_percent(sells, significant=3, locale=sc.money_locale)
+        text += f" x selling share {share}"
     if planned:
-        cap = format_percent(sc.policies.occupancy_cap, significant=3)
+        cap = format_percent(sc.policies.occupancy_cap, significant=3, locale=sc.money_locale)
         text = f"policies.occupancy_cap {cap} x {text}"
     return text
 
@@ -436,7 +437,8 @@ def _dial_cap_text(model: Model, role: str) -> str:
     if role not in sc.roles:
         return ""
     planned = planned_dials_cap(sc, role)
-    return f"{planned:.1f} ({dial_cap_source(sc, role, planned=True)})"
+    shown = format_number(planned, 1, locale=sc.money_locale)
+    return f"{shown} ({dial_cap_source(sc, role, planned=True)})"
 
 
 def _span(model: Model, role: str) -> str:
@@ -454,7 +456,7 @@ def sized_plan_text(amount: float, plan_factor: float, currency: str, locale: st
     money = format_money(amount, currency, locale)
     if abs(plan_factor - 1.0) < 1e-9:
         return f"the sales plan ({money} a month)"
-    margin = format_percent(plan_factor - 1, digits=0, signed=True)
+    margin = format_percent(plan_factor - 1, digits=0, signed=True, locale=locale)
     return f"the sales plan with its {margin} margin ({money} a month)"
 
 
@@ -483,7 +485,8 @@ def _limit(
     texts = {
         "capacity": (
             f"working time of {said}{people} after absence, breaks and the "
-            f"{format_percent(sc.policies.occupancy_cap, digits=0)} occupancy cap",
+            f"{format_percent(sc.policies.occupancy_cap, digits=0, locale=sc.money_locale)} "
+            "occupancy cap",
             hour,
             f"{cur}/month per extra hour a week per person",
         ),

@@ -29,7 +29,14 @@ from sim.names import (
     in_sentence,
     title,
 )
-from sim.percent import INTERVAL_JOINER, format_chance, format_percent, format_percent_range
+from sim.percent import (
+    INTERVAL_JOINER,
+    NUMBER_LOCALE,
+    format_chance,
+    format_number,
+    format_percent,
+    format_percent_range,
+)
 from sim.plan_met import (
     attainment_by_month,
     attainment_by_unit,
@@ -60,6 +67,7 @@ __all__ = [
     "DUTIES",
     "INTERVAL_JOINER",
     "KPIS",
+    "NUMBER_LOCALE",
     "UNDATED_TENURE",
     "Diagnosis",
     "Executor",
@@ -84,6 +92,7 @@ __all__ = [
     "format_money",
     "format_money_column",
     "format_money_range",
+    "format_number",
     "format_percent",
     "format_percent_range",
     "humane",

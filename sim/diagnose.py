@@ -24,7 +24,7 @@ import pandas as pd
 from sim.kpis import kpi_value, mean_wait_min
 from sim.names import in_sentence
 from sim.names import title as title_of
-from sim.percent import format_percent
+from sim.percent import format_number, format_percent
 from sim.results import Frames
 from sim.rules.activities import TimeUse
 from sim.scenario import InboundChannel, Level, Scenario
@@ -112,12 +112,21 @@ def diagnose(
     return tuple(found)
 
 
-def _hours(minutes: float) -> str:
-    return f"{minutes / 60:.1f} h" if minutes >= 60 else f"{minutes:.0f} min"
+def _pct(share: float, scenario: Scenario, digits: int = 0) -> str:
+    """A share in a diagnosis, whole percent by default, in the scenario's locale."""
+    return format_percent(share, digits=digits, locale=scenario.money_locale)
 
 
-def _people(n: float) -> str:
-    shown = f"{n:.0f}" if abs(n - round(n)) < 0.05 else f"{n:.1f}"
+def _hours(minutes: float, locale: str) -> str:
+    # In the scenario's locale, as every figure shown (sim.percent): "3,2 h" for ru_RU.
+    if minutes >= 60:
+        return f"{format_number(minutes / 60, 1, locale=locale)} h"
+    return f"{format_number(minutes, 0, locale=locale)} min"
+
+
+def _people(n: float, locale: str) -> str:
+    whole = abs(n - round(n)) < 0.05
+    shown = format_number(n, 0 if whole else 1, locale=locale)
     return f"{shown} person" if shown == "1" else f"{shown} people"
 
 
@@ -138,7 +147,11 @@ def _waits(
     totals = served.groupby("role")["wait_min"].sum().sort_values(ascending=False)
     team = kpi_value(kpis, f"{kind.value}_wait_min")
     # The KPI's figure when one role serves every request; else the role's own, beside it.
-    beside = "" if len(totals) == 1 else f" (all {_WAIT_WORDS[kind]}: {_hours(team)})"
+    beside = (
+        ""
+        if len(totals) == 1
+        else f" (all {_WAIT_WORDS[kind]}: {_hours(team, scenario.money_locale)})"
+    )
     out = []
     for rid in totals.index:
         part = served.loc[served["role"] == rid]
@@ -171,13 +184,12 @@ def _wait_cause(
     busy = float(util["busy_min"].sum() / util["available_min"].sum()) if len(util) else math.nan
     what = _WAIT_WORDS[kind]
     head = (
-        f"{what} at the {title} wait {_hours(mean_min)} on average{beside}: the role ({_people(n)})"
+        f"{what} at the {title} wait {_hours(mean_min, scenario.money_locale)} on average"
+        f"{beside}: the role ({_people(n, scenario.money_locale)})"
     )
     deputy = _deputy_words(scenario, rid, title)
     if days_away >= 1 and uncovered >= 0.5:
-        share = (
-            "" if uncovered >= 0.999 else f"on {format_percent(uncovered, digits=0)} of those days "
-        )
+        share = "" if uncovered >= 0.999 else f"on {_pct(uncovered, scenario)} of those days "
         if deputy:
             cause = (
                 f"{head} is away {days_away:.0f} days a year and {share}{_nobody_in(scenario, rid)}"
@@ -191,7 +203,7 @@ def _wait_cause(
     if days_away >= 1 and waited >= AWAY_SHARE:
         cause = (
             f"{head} is away {days_away:.0f} days a year, and requests that arrive while "
-            f"it is away carry {format_percent(waited, digits=0)} of the waiting: they wait "
+            f"it is away carry {_pct(waited, scenario)} of the waiting: they wait "
             "for its return"
         )
         if deputy:
@@ -204,7 +216,7 @@ def _wait_cause(
         return Diagnosis(cause, remedy)
     cover = f"covered by {deputy}" if deputy else "with no deputy"
     load = (
-        f"busy {format_percent(busy, digits=0)} of its available time, "
+        f"busy {_pct(busy, scenario)} of its available time, "
         f"away {days_away:.0f} days a year, {cover}"
     )
     if busy >= BUSY or (n < 1.5 and busy >= BUSY_SINGLE):
@@ -268,7 +280,7 @@ def _why_deputy_failed(
     busy = float(util["busy_min"].sum() / util["available_min"].sum()) if len(util) else math.nan
     return (
         f", though {deputy} covers its days away: it is busy "
-        f"{format_percent(busy, digits=0)} of its available time"
+        f"{_pct(busy, scenario)} of its available time"
     )
 
 
@@ -351,8 +363,8 @@ def _missed_service_level(kpis: pd.DataFrame, scenario: Scenario) -> Diagnosis |
     answer = [rid for rid, r in scenario.roles.items() if r.answers_inbound]
     who = "; ".join(f"{title_of(rid, scenario)}: roles.{rid}.headcount" for rid in answer)
     cause = (
-        f"inbound requests are answered within target {format_percent(level)} of the time "
-        f"against a target of {format_percent(target, digits=0)}{sure}: too few people free "
+        f"inbound requests are answered within target {_pct(level, scenario, 1)} of the time "
+        f"against a target of {_pct(target, scenario)}{sure}: too few people free "
         "to answer"
     )
     remedy = (
@@ -364,7 +376,7 @@ def _missed_service_level(kpis: pd.DataFrame, scenario: Scenario) -> Diagnosis |
 
 def _idle(level: Level, util: float, scenario: Scenario, *, sized: bool) -> Diagnosis:
     who = _LEVEL_WORDS[level]
-    cause = f"{who} are busy {format_percent(util, digits=0)} of their available time"
+    cause = f"{who} are busy {_pct(util, scenario)} of their available time"
     roles = "; ".join(
         f"{title_of(rid, scenario)}: roles.{rid}.headcount" for rid in scenario.roles_at(level)
     )

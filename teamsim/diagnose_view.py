@@ -17,6 +17,7 @@ from sim import (
     dials_by_role,
     format_percent,
 )
+from teamsim.format import fmt_figure
 
 __all__ = ["diagnoses_json", "dials_json", "render_diagnoses", "render_dials", "run_diagnoses"]
 
@@ -55,17 +56,22 @@ def diagnoses_json(found: tuple[Diagnosis, ...]) -> list[dict[str, str]]:
     return [{"cause": d.cause, "remedy": d.remedy} for d in found]
 
 
-def _people(n: float) -> str:
+def _people(n: float, locale: str | None = None) -> str:
     """A count of people: whole ("14"), or a mean over replications ("13.6 on average")."""
-    return f"{n:.0f}" if abs(n - round(n)) < 0.05 else f"{n:.1f} on average"
+    whole = abs(n - round(n)) < 0.05
+    return fmt_figure(n, 0, locale) if whole else f"{fmt_figure(n, 1, locale)} on average"
 
 
-def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
-    """Dials a day by role over the days dialled (``sim.dials_by_role``, or as stored)."""
+def render_dials(result: SimResult | pd.DataFrame, locale: str | None = None) -> Table | None:
+    """Dials a day by role over the days dialled (``sim.dials_by_role``, or as stored).
+
+    Its figures in ``locale`` (by default a result's scenario's: "38,7" for ru_RU).
+    """
     if isinstance(result, pd.DataFrame):
         table = result
     else:
         table = dials_by_role(result.frames, result.scenario)
+        locale = locale or result.scenario.money_locale
     if table.empty:
         return None
     shown = Table(
@@ -81,11 +87,11 @@ def render_dials(result: SimResult | pd.DataFrame) -> Table | None:
     for r in table.to_dict(orient="records"):
         shown.add_row(
             f"{r['title']} ({r['level']})",
-            _people(float(r["people_dialling"])),
-            format_percent(float(r["days_dialled_share"]), digits=0),
-            _num(r["dials_per_day_dialled"]),
-            _num(r["p10"]),
-            _num(r["p90"]),
+            _people(float(r["people_dialling"]), locale),
+            format_percent(float(r["days_dialled_share"]), digits=0, locale=locale),
+            fmt_figure(r["dials_per_day_dialled"], 1, locale),
+            fmt_figure(r["p10"], 1, locale),
+            fmt_figure(r["p90"], 1, locale),
         )
     return shown
 
@@ -100,7 +106,3 @@ def dials_json(result: SimResult) -> list[dict[str, Any]]:
         }
         for r in table.to_dict(orient="records")
     ]
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}" if math.isfinite(value) else "-"

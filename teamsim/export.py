@@ -139,8 +139,8 @@ _MINUTE_COLUMNS = {
 def month_name(scenario: Scenario, month_index: int) -> str:
     """The n-th (0-based) month of the horizon as a reader writes it: 'March 2027'.
 
-    English month names, whatever the machine's locale (:data:`calendar.month_name`
-    follows the C locale, which Python starts with).
+    ``teamsim.format.month_title`` (Babel), in English whatever the machine's locale or
+    the scenario's: the column travels to the CSV and Parquet files too, beside the index.
     """
     return month_name_of(scenario.month_label(month_index))
 

@@ -3,26 +3,33 @@
 The terminal and the dashboard both read a plan's figures through here, so a service
 target or an expected attainment reads the same in both.
 
-Money is written by ``sim.money`` (Babel, in the scenario's currency and locale) and a
-share by ``sim.percent`` ("83.3 %"), the places the optimiser's messages and the front
-ends share; their names are re-exported here.
+Money is written by ``sim.money`` (Babel, in the scenario's currency and locale), a
+share and a plain figure by ``sim.percent`` ("83.3 %", "38.7"; Babel in the same locale:
+"83,3 %", "38,7" for ru_RU), the places the optimiser's messages and the front ends
+share; their names are re-exported here. A figure a person reads is written here, in
+the scenario's locale (``Scenario.money_locale``, ``locale`` below); JSON and CSV keep
+plain numbers. A calendar month a person reads is :func:`month_title` ("Apr 2027").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 
+from babel.dates import format_skeleton
+
 import teamsim.figure_tables  # noqa: F401  (on import: rich keeps figures whole)
 from optimizer import Marginal, Plan, PlanCard, RoleLine
+from sim import NUMBER_LOCALE, title
 from sim import MoneyScale as MoneyScale
 from sim import format_money as format_money
 from sim import format_money_column as format_money_column
 from sim import format_money_range as format_money_range
+from sim import format_number as format_number
 from sim import format_percent as format_percent
 from sim import format_percent_range as format_percent_range
 from sim import money_scale as money_scale
-from sim import title
 from sim.scenario import Scenario
 
 SERVICE_TITLE = "Inbound requests: load, seats and roster"
@@ -51,19 +58,20 @@ def fmt_value(
     through :func:`format_percent` ("83.3 %"). With
     ``signed``, a difference: "+" before a positive figure, and one that rounds to zero
     reads "0.0" (never "-0.0", nor "+0.0"). ``days`` is a duration's unit chosen for a set
-    shown together (:func:`minutes_in_days`), by default the value's own.
+    shown together (:func:`minutes_in_days`), by default the value's own. Every figure,
+    money or not, in ``locale``: "100,0 %" and "38,7" beside "30,0 млн ₽" (ru_RU).
     """
     if value is None or not math.isfinite(value):
         return "-"
     if unit == "share":
-        return format_percent(value, signed=signed)
+        return format_percent(value, signed=signed, locale=locale)
     if unit == "currency":
         return format_money(value, currency, locale, scale=scale, signed=signed)
     if unit == "min":
-        return fmt_minutes(value, signed=signed, days=days)
+        return fmt_minutes(value, signed=signed, days=days, locale=locale)
     if unit == "days":
-        return f"{_signed(value, signed)} {unit}"
-    return _signed(value, signed)
+        return f"{_signed(value, signed, locale=locale)} {unit}"
+    return _signed(value, signed, locale=locale)
 
 
 # A count on the plan card (deals, stage entries, leads, conversations, dials): three
@@ -86,12 +94,15 @@ def count_digits(value: float) -> int:
     return max(0, min(COUNT_MOST_DECIMALS, COUNT_SIGNIFICANT - 1 - leading))
 
 
-def fmt_count(value: float) -> str:
-    """A count by the one rule (:func:`count_digits`): "2,315", "286", "48.4", "4.64"."""
+def fmt_count(value: float, locale: str | None = None) -> str:
+    """A count by the one rule (:func:`count_digits`): "2,315", "286", "48.4", "4.64".
+
+    In ``locale`` (Babel): "2 315", "48,4" for ru_RU.
+    """
     if not math.isfinite(value):
         return "-"
     digits = count_digits(value)
-    return f"{round(value, digits) + 0.0:,.{digits}f}"
+    return format_number(round(value, digits) + 0.0, digits, locale=locale)
 
 
 MINUTES_A_DAY = 24 * 60  # a calendar day: a wait carried over nights and weekends counts them
@@ -108,7 +119,12 @@ def minutes_in_days(values: Iterable[float]) -> bool:
 
 
 def fmt_minutes(
-    minutes: float, *, signed: bool = False, unit: bool = True, days: bool | None = None
+    minutes: float,
+    *,
+    signed: bool = False,
+    unit: bool = True,
+    days: bool | None = None,
+    locale: str | None = None,
 ) -> str:
     """A duration in minutes as a person reads it: minutes up to a day, days beyond.
 
@@ -116,13 +132,13 @@ def fmt_minutes(
     row whose label says minutes) a duration under a day is the bare figure; one of a
     day or more always names its days, so it is never read as minutes. ``days`` chooses
     the unit for a set shown together (:func:`minutes_in_days`): "-0.2 days" beside
-    "0.7 days", never "-309.1 min" beside "-1.2 days".
+    "0.7 days", never "-309.1 min" beside "-1.2 days". The figure in ``locale``.
     """
     if not math.isfinite(minutes):
         return "-"
     if days if days is not None else abs(minutes) >= MINUTES_A_DAY:
-        return f"{_signed(minutes / MINUTES_A_DAY, signed)} days"
-    figure = _signed(minutes, signed)
+        return f"{_signed(minutes / MINUTES_A_DAY, signed, locale=locale)} days"
+    figure = _signed(minutes, signed, locale=locale)
     return f"{figure} min" if unit else figure
 
 
@@ -135,34 +151,77 @@ def in_points(share_difference: float) -> float:
     return 100 * share_difference
 
 
-def fmt_margin(plan_factor: float) -> str:
+def fmt_margin(plan_factor: float, locale: str | None = None) -> str:
     """The verify loop's margin on the plan: a plan factor of 1.19 reads "+19 %".
 
-    Whole percent, signed (``sim.format_percent``): the header of the plan card, the
-    iterations and the dashboard say the margin alike.
+    Whole percent, signed (``sim.format_percent``, in ``locale``): the header of the plan
+    card, the iterations and the dashboard say the margin alike.
     """
-    return format_percent(plan_factor - 1, digits=0, signed=True)
+    return format_percent(plan_factor - 1, digits=0, signed=True, locale=locale)
 
 
-def fmt_points(value: float | None, *, signed: bool = False) -> str:
+def fmt_points(value: float | None, *, signed: bool = False, locale: str | None = None) -> str:
     """A difference of two shares in percentage points: "+50.0 pp" (0.5 -> 50 points).
 
     44.4 % to 94.4 % is +50.0 points, not "+50.0 %" (which reads as a relative change).
     """
     if value is None or not math.isfinite(value):
         return "-"
-    return f"{_signed(in_points(value), signed, grouped=False)} pp"
+    return f"{_signed(in_points(value), signed, grouped=False, locale=locale)} pp"
 
 
-def _signed(value: float, signed: bool, *, grouped: bool = True, digits: int = 1) -> str:
+def _signed(
+    value: float,
+    signed: bool,
+    *,
+    grouped: bool = True,
+    digits: int = 1,
+    locale: str | None = None,
+) -> str:
     """A figure to ``digits`` decimals (``grouped``: with separators); signed: "+1.5", "0.0".
 
     Rounded first, so -0.04 is "0.0" (and -0.4 at no decimals "0"): a difference too small
-    to show has no sign.
+    to show has no sign. Written by ``sim.format_number`` in ``locale``.
     """
-    shown = round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
-    sign = "+" if signed and shown > 0 else ""
-    return f"{sign}{shown:,.{digits}f}" if grouped else f"{sign}{shown:.{digits}f}"
+    return format_number(value, digits, locale=locale, signed=signed, grouped=grouped)
+
+
+def fmt_figure(value: float | None, digits: int = 1, locale: str | None = None) -> str:
+    """A plain figure a person reads, in ``locale``: "38.7" ("38,7" for ru_RU); None: "-"."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    return format_number(value, digits, locale=locale)
+
+
+def fmt_significant(value: float, significant: int = 3, locale: str | None = None) -> str:
+    """A factor to ``significant`` digits, in ``locale``: 1.25 -> "1.25" ("1,25" ru_RU)."""
+    if not math.isfinite(value):
+        return "-"
+    text = f"{value:.{significant}g}"
+    if "e" in text:  # past the significant digits: whole
+        return format_number(value, 0, locale=locale)
+    return format_number(float(text), len(text.partition(".")[2]), locale=locale)
+
+
+# The skeleton of a calendar month a person reads: the month's name and the year, CLDR's
+# short form ("Apr 2027", ru_RU "апр. 2027 г.", de_DE "Apr. 2027"); wide: "April 2027".
+MONTH_SKELETON = "yMMM"
+MONTH_SKELETON_WIDE = "yMMMM"
+
+
+def month_title(label: str, locale: str | None = None, *, wide: bool = False) -> str:
+    """A calendar month ("YYYY-MM", as JSON and CSV keep it) as a person reads it.
+
+    "2027-04" -> "Apr 2027" (Babel's ``format_skeleton``, in ``locale``: the scenario's,
+    by default English); ``wide``: the full name, "April 2027" (the workbooks' columns).
+    Every people-facing table names its months through here.
+    """
+    year, month = label.split("-")[:2]
+    skeleton = MONTH_SKELETON_WIDE if wide else MONTH_SKELETON
+    day = dt.date(int(year), int(month), 1)
+    return str(format_skeleton(skeleton, day, locale=locale or NUMBER_LOCALE)).replace(
+        "\u202f", "\u00a0"
+    )
 
 
 # A frame's attrs entry (pandas DataFrame.attrs) naming, per column, the column that holds
@@ -178,14 +237,14 @@ def fmt_answer_time(minutes: float) -> str:
     return f"{minutes:.3g} min"
 
 
-def fmt_service_target(share: float, within_min: float) -> str:
-    """A service-level target: "80.0 % within 20 s"."""
-    return f"{fmt_value(share, 'share', '')} within {fmt_answer_time(within_min)}"
+def fmt_service_target(share: float, within_min: float, locale: str | None = None) -> str:
+    """A service-level target: "80.0 % within 20 s" (``locale``: "80,0 % within 20 s")."""
+    return f"{fmt_value(share, 'share', '', locale=locale)} within {fmt_answer_time(within_min)}"
 
 
-def fmt_gross_up(factor: float) -> str:
-    """A gross-up (people on the roster per seat present, ...): "x1.08"."""
-    return f"x{factor:.2f}"
+def fmt_gross_up(factor: float, locale: str | None = None) -> str:
+    """A gross-up (people on the roster per seat present, ...): "x1.08" ("x1,08" ru_RU)."""
+    return f"x{fmt_figure(factor, 2, locale)}"
 
 
 def expected_outcome(
@@ -202,8 +261,9 @@ def expected_outcome(
     ``scenario`` (``sim.title``; without one, its id in words).
     """
     expected = plan.expected_attainment if card is None else card.expected_attainment
+    loc = scenario.money_locale if scenario is not None else (card.locale if card else None)
     if expected is not None:
-        share = fmt_value(expected, "share", plan.currency)
+        share = fmt_value(expected, "share", plan.currency, locale=loc or None)
         return f"expected attainment {share} of plan, mean over the counted months"
     if plan.plan_per_month > 0:
         return "attainment not measured: no whole calendar month lies after the warm-up"
@@ -211,35 +271,35 @@ def expected_outcome(
         return "no sales plan and no service target: sized for its duties"
     targets = [
         f"{title(s.channel, scenario)} "
-        f"{fmt_service_target(s.service_level_target, s.answer_within_min)}, "
-        f"expected {fmt_value(s.expected_service_level, 'share', plan.currency)}"
+        f"{fmt_service_target(s.service_level_target, s.answer_within_min, loc or None)}, "
+        f"expected {fmt_value(s.expected_service_level, 'share', plan.currency, locale=loc)}"
         for s in plan.services
     ]
     return "no sales plan; service targets: " + "; ".join(targets)
 
 
-def service_rows(plan: Plan) -> list[dict[str, str]]:
+def service_rows(plan: Plan, locale: str | None = None) -> list[dict[str, str]]:
     """Per inbound channel, the sizing of its answerers: column label -> text.
 
     Offered load, seats needed present, the gross-ups for days away and pauses, the
     roster needed, the answerers planned and the expected service level against its
-    target; the terminal and the dashboard show these same columns.
+    target; the terminal and the dashboard show these same columns, in ``locale``.
     """
-    cur = plan.currency
+    cur, loc = plan.currency, locale
     return [
         {
             "channel": s.channel,
-            "requests a day": f"{s.requests_per_day:,.0f}",
-            "arrival minutes a day": f"{s.arrival_min_per_day:,.0f}",
-            "handling, min (mean)": f"{s.handle_min:,.1f}",
-            "offered load, Erlangs": f"{s.offered_load_erlangs:,.1f}",
+            "requests a day": fmt_figure(s.requests_per_day, 0, loc),
+            "arrival minutes a day": fmt_figure(s.arrival_min_per_day, 0, loc),
+            "handling, min (mean)": fmt_figure(s.handle_min, 1, loc),
+            "offered load, Erlangs": fmt_figure(s.offered_load_erlangs, 1, loc),
             "seats needed present": str(s.seats_present),
-            "gross-up for days away": fmt_gross_up(s.days_away_gross_up),
-            "gross-up for pauses": fmt_gross_up(s.pause_gross_up),
+            "gross-up for days away": fmt_gross_up(s.days_away_gross_up, loc),
+            "gross-up for pauses": fmt_gross_up(s.pause_gross_up, loc),
             "roster needed": str(s.roster),
             "answerers planned": str(s.answerers),
-            "target": fmt_service_target(s.service_level_target, s.answer_within_min),
-            "expected service level": fmt_value(s.expected_service_level, "share", cur),
+            "target": fmt_service_target(s.service_level_target, s.answer_within_min, loc),
+            "expected service level": fmt_value(s.expected_service_level, "share", cur, locale=loc),
         }
         for s in plan.services
     ]
@@ -269,11 +329,42 @@ def marginal_cells(result: Plan, loc: str = "") -> list[tuple[str, str]]:
 
     def change(value: float) -> str:
         if not money:
-            return _signed(value, True, digits=0)
+            return _signed(value, True, digits=0, locale=loc or None)
         return format_money(value, result.currency, loc or None, scale=scale, signed=True)
 
     lines = {line.role: line for line in result.roles}
     return [one_more_fewer(m, lines.get(m.role), change) for m in result.marginals]
+
+
+def limit_values(result: Plan, loc: str = "") -> list[str]:
+    """Per ``result.limits``: its marginal value (shadow price) as people read it, or "".
+
+    Money ("RUB/month per extra dial a day") is written as all money is (Babel, in the
+    scenario's locale ``loc``, one scale for the column): "5,2 тыс. ₽ a month per extra
+    dial a day"; a ratio ("RUB of objective per RUB of plan") as a figure with two
+    decimals, in ``loc``. ``teamsim plan`` and the dashboard's Plan page both read it.
+    """
+    cur = result.currency
+    locale = loc or Scenario.default_locale(cur)
+    money = [
+        lim.marginal
+        if lim.marginal is not None and lim.marginal_unit.startswith(f"{cur}/")
+        else None
+        for lim in result.limits
+    ]
+    amounts = iter(format_money_column([m for m in money if m is not None], cur, locale))
+    shown = []
+    for lim, amount in zip(result.limits, money, strict=True):
+        if lim.marginal is None:
+            shown.append("")
+        elif amount is not None:
+            per = lim.marginal_unit.removeprefix(f"{cur}/")
+            per = "a month" + per.removeprefix("month") if per.startswith("month") else per
+            shown.append(f"{next(amounts)} {per}")
+        else:
+            figure = fmt_figure(lim.marginal, 2, locale)
+            shown.append(f"{figure} {lim.marginal_unit}".rstrip())
+    return shown
 
 
 def one_more_fewer(

@@ -21,7 +21,12 @@ from sim import format_chance, format_percent, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.figure_tables import FittedGrid, Grid
-from teamsim.format import format_money, format_money_column, money_scale
+from teamsim.format import (
+    fmt_figure,
+    format_money,
+    format_money_column,
+    money_scale,
+)
 from teamsim.store import RunMeta, Store
 from teamsim.verify_view import titled_roles
 
@@ -176,10 +181,10 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
             format_money(m["plan"], cur, loc, scale=one) if m["counted"] else "lead-in",
             *([format_money(sized, cur, loc, scale=one) if sized else ""] if raised else []),
             format_money(m["expected_revenue"], cur, loc, scale=one),
-            format_percent(m["expected_attainment"]) if m["counted"] else "",
+            format_percent(m["expected_attainment"], locale=loc) if m["counted"] else "",
             cost,
-            f"{seat:.1f}",
-            f"{ramping:.1f}",
+            fmt_figure(seat, 1, loc),
+            fmt_figure(ramping, 1, loc),
             str(int(hires)) if hires else "",
         ]
         if check is not None:
@@ -190,11 +195,13 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
                     format_money(v["p10"], cur, loc, scale=one)
                     + " to "
                     + format_money(v["p90"], cur, loc, scale=one),
-                    format_chance(v["p_met"], v["p_low"], v["p_high"], labelled=False),
+                    format_chance(v["p_met"], v["p_low"], v["p_high"], labelled=False, locale=loc),
                 ]
                 if v is not None
                 else ["", "", ""]
             )
+        # The month as "YYYY-MM": the hiring plan's messages (optimizer.hiring) name months
+        # so; month names here wait for them (issue 11).
         grid.add_row(str(m["label"]), cells, style=None if m["counted"] else "dim")
     grid.caption = (
         "lead-in: a month the plan does not count (warm-up, or partly outside the "

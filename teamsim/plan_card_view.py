@@ -30,7 +30,9 @@ from sim.scenario import Scenario
 from teamsim.format import (
     MoneyScale,
     fmt_count,
+    fmt_figure,
     fmt_margin,
+    fmt_significant,
     fmt_value,
     money_scale,
 )
@@ -65,21 +67,23 @@ def money(value: float, currency: str, locale: str = "", scale: MoneyScale | Non
     return fmt_value(value, "currency", currency, locale=locale or None, scale=scale)
 
 
-def _count(value: float) -> str:
-    return fmt_count(value)
+def _count(value: float, locale: str = "") -> str:
+    return fmt_count(value, locale or None)
 
 
-def _share(value: float) -> str:
+def _share(value: float, locale: str = "") -> str:
     # Three significant digits: enough to redo a division by hand within rounding.
-    return format_percent(value, significant=3)
+    return format_percent(value, significant=3, locale=locale or None)
 
 
 def _figure(
     value: float, unit: str, currency: str, locale: str = "", scale: MoneyScale | None = None
 ) -> str:
+    # Every figure of the card in the card's locale, as its money: "48,4" beside "0,35 млн ₽".
     if unit == "currency":
         return money(value, currency, locale, scale)
-    return _share(value) if unit == "share" else _count(value)
+    loc = locale or Scenario.default_locale(currency)
+    return _share(value, loc) if unit == "share" else _count(value, loc)
 
 
 def header_scale(card: PlanCard, *more: float) -> MoneyScale:
@@ -107,7 +111,7 @@ def header_text(card: PlanCard, scale: MoneyScale | None = None) -> str:
     if abs(card.margin) > 1e-9:
         sized = money(card.sized_for, card.currency, card.locale, scale)
         text += (
-            f"; sized for {sized} with a {fmt_margin(1 + card.margin)} "
+            f"; sized for {sized} with a {fmt_margin(1 + card.margin, _locale(card))} "
             "margin for the spread of attainment"
         )
     return text
@@ -191,9 +195,9 @@ def line_text(
 
     def figure(value: float, unit: str) -> str:
         if unit == "count":
-            return fmt_count(value)
+            return fmt_count(value, loc)
         if unit == "factor":
-            return f"{value:.3g}"
+            return fmt_significant(value, 3, loc)
         return _figure(value, unit, currency, locale, scale=style.money_of(value))
 
     text = f"{line_label(line)} {figure(line.per_month, line.unit)}"
@@ -203,22 +207,22 @@ def line_text(
     return f"{text} = " + f" {line.op} ".join(parts)
 
 
-def quota_text(q: QuotaLine) -> str:
-    """Today's quota beside the plan's, and whether the cap holds it."""
+def quota_text(q: QuotaLine, locale: str | None = None) -> str:
+    """Today's quota beside the plan's, and whether the cap holds it (figures in ``locale``)."""
     text = (
         f"{TODAYS_QUOTA} {q.today} ({q.today_source}); "
-        f"{RECOMMENDED_QUOTA} {q.recommended} ({_why(q)})"
+        f"{RECOMMENDED_QUOTA} {q.recommended} ({_why(q, locale)})"
     )
-    return text + (f"; {held_text(q)}" if q.held_by_cap else "")
+    return text + (f"; {held_text(q, locale)}" if q.held_by_cap else "")
 
 
-def _why(q: QuotaLine) -> str:
+def _why(q: QuotaLine, locale: str | None = None) -> str:
     if q.planned <= 0:
         return "the plan needs no dials of this role"
-    return f"the {PLANNED_DIALS} {q.planned:.1f} rounded up"
+    return f"the {PLANNED_DIALS} {fmt_figure(q.planned, 1, locale)} rounded up"
 
 
-def held_text(q: QuotaLine) -> str:
+def held_text(q: QuotaLine, locale: str | None = None) -> str:
     """Why a quota is where it is when a cap sets it, the cap named as the user wrote it.
 
     "held by your policies.max_calls_per_day 70, not by the day"; with a selling share,
@@ -235,7 +239,8 @@ def held_text(q: QuotaLine) -> str:
     cap = q.cap_source or f"cap of {q.cap}"
     cap += f" = {q.cap}" if " x " in cap else ""
     return (
-        f"held by the most a plan may ask on average, {q.planned_cap:.1f} = {said}, not by "
+        f"held by the most a plan may ask on average, {fmt_figure(q.planned_cap, 1, locale)} "
+        f"= {said}, not by "
         f"the day; a day's quota of {q.recommended} stays within your {cap}"
     )
 
@@ -252,7 +257,8 @@ def render_plan_card(card: PlanCard) -> Group | None:
     for rc in card.roles:
         table = Table(
             title=(
-                f"{rc.title}: {counted(rc.people, 'person')}, {_share(rc.presence)} of days at work"
+                f"{rc.title}: {counted(rc.people, 'person')}, "
+                f"{_share(rc.presence, _locale(card))} of days at work"
             ),
             title_justify="left",
         )
@@ -279,14 +285,21 @@ def days_note(card: PlanCard) -> str:
     "21.4 working days a month, 4.92 a week: the calendar's working days a year / 12 and
     / 52.18 weeks" (sim.scenario.Calendar), so that a week is a day x the factor shown.
     """
+    loc = _locale(card)
     return (
-        f"{card.days_per_month:.1f} working days a month, {card.days_per_week:.2f} a week: "
-        "the calendar's working days a year / 12 and / 52.18 weeks"
+        f"{fmt_figure(card.days_per_month, 1, loc)} working days a month, "
+        f"{fmt_figure(card.days_per_week, 2, loc)} a week: "
+        f"the calendar's working days a year / 12 and / {fmt_figure(52.18, 2, loc)} weeks"
     )
 
 
 def _default(card: PlanCard) -> str:
     return Scenario.default_locale(card.currency)
+
+
+def _locale(card: PlanCard) -> str:
+    """The locale of every figure on the card: its money's (``PlanCard.locale``)."""
+    return card.locale or _default(card)
 
 
 def _figures(line: CardLine, card: PlanCard, style: RoleStyle) -> tuple[str, str, str]:
@@ -302,10 +315,11 @@ def _figures(line: CardLine, card: PlanCard, style: RoleStyle) -> tuple[str, str
             _figure(line.per_person_day, line.unit, card.currency, card.locale),
             _figure(line.per_person_week, line.unit, card.currency, card.locale),
         )
+    loc = _locale(card)
     return (
-        fmt_count(line.per_month),
-        _count(line.per_person_day),
-        _count(line.per_person_week),
+        fmt_count(line.per_month, loc),
+        _count(line.per_person_day, loc),
+        _count(line.per_person_week, loc),
     )
 
 
@@ -337,10 +351,10 @@ def quota_rows(card: PlanCard) -> pd.DataFrame:
         [
             {
                 "role": titles.get(q.role, q.role),
-                PLANNED_DIALS: f"{q.planned:.1f}",
+                PLANNED_DIALS: fmt_figure(q.planned, 1, _locale(card)),
                 RECOMMENDED_QUOTA: q.recommended,
                 TODAYS_QUOTA: q.today,
-                "why": f"{_why(q)}; {held_text(q)}" if q.held_by_cap else _why(q),
+                "why": _why_held(q, _locale(card)),
             }
             for q in card.quotas
         ]
@@ -354,17 +368,22 @@ def _quotas(card: PlanCard) -> Table:
         table.add_column(col, justify="left" if col in ("role", "why") else "right")
     titles = {rc.role: rc.title for rc in card.roles}  # the card's own titles, as above
     people = {rc.role: rc.people for rc in card.roles}
+    loc = _locale(card)
     for q in card.quotas:
-        why = _why(q)
         table.add_row(
             titles.get(q.role, q.role),
             str(people.get(q.role, "")),
-            f"{q.planned:.1f}",
+            fmt_figure(q.planned, 1, loc),
             str(q.recommended),
             str(q.today),
-            f"{why}; {held_text(q)}" if q.held_by_cap else why,
+            _why_held(q, loc),
         )
     return table
+
+
+def _why_held(q: QuotaLine, locale: str) -> str:
+    why = _why(q, locale)
+    return f"{why}; {held_text(q, locale)}" if q.held_by_cap else why
 
 
 def plan_card_json(card: PlanCard) -> dict[str, Any]:
@@ -375,7 +394,7 @@ def plan_card_json(card: PlanCard) -> dict[str, Any]:
     for row, line in zip(data["lines"], card.lines, strict=True):
         row["text"] = line_text(line, card.currency, card.locale, card_style(card, line.role))
     for row, q in zip(data["quotas"], card.quotas, strict=True):
-        row["text"] = quota_text(q)
+        row["text"] = quota_text(q, _locale(card))
     return data
 
 
@@ -414,8 +433,10 @@ def plan_card_frame(card: PlanCard) -> pd.DataFrame:
             }
         )
     for q in card.quotas:
-        rows.append(_row(q.role, "quota", TODAYS_QUOTA, day=q.today, text=quota_text(q)))
-        held = held_text(q) if q.held_by_cap else ""
+        rows.append(
+            _row(q.role, "quota", TODAYS_QUOTA, day=q.today, text=quota_text(q, _locale(card)))
+        )
+        held = held_text(q, _locale(card)) if q.held_by_cap else ""
         rows.append(_row(q.role, "quota", RECOMMENDED_QUOTA, day=q.recommended, text=held))
     return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
 

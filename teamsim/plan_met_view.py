@@ -7,7 +7,6 @@ plan) and the attainment of each calendar month always stand beside it.
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -30,7 +29,7 @@ from sim import (
 from sim.scenario import Scenario
 from teamsim.console import err
 from teamsim.figure_tables import Grid
-from teamsim.format import fmt_value, format_money_column
+from teamsim.format import fmt_value, format_money_column, month_title
 
 # Below this many replications a probability's 95 % interval is wider than about
 # +-20 points at 50 % (Wilson): too wide to read as a number.
@@ -135,8 +134,8 @@ def plan_met_json(result: SimResult) -> dict[str, Any]:
     }
 
 
-def _pct(value: float) -> str:
-    return fmt_value(value, "share", "")
+def _pct(value: float, locale: str | None = None) -> str:
+    return fmt_value(value, "share", "", locale=locale)
 
 
 def render_plan_met(result: SimResult) -> Group | None:
@@ -160,23 +159,23 @@ def render_plan_met_tables(
     after the month table when the plan is judged by quarter or over the horizon.
     """
     lines = [plan_met_definition(scenario)]
+    loc = scenario.money_locale
     for row in rows:
-        lines.append(
-            f"  {row['label']}: {format_chance(row['mean'], row['ci_low'], row['ci_high'])}"
-        )
+        chance = format_chance(row["mean"], row["ci_low"], row["ci_high"], locale=loc)
+        lines.append(f"  {row['label']}: {chance}")
     tables: list[Table] = [_month_table(months, scenario.currency, scenario.money_locale)]
     if units is not None and not units.empty:
         tables.append(_unit_table(units, scenario.currency, scenario.money_locale))
     return Group("\n".join(lines), *tables)
 
 
-def months_in_unit(row: dict[str, Any]) -> str:
+def months_in_unit(row: dict[str, Any], locale: str | None = None) -> str:
     """The months a judged unit covers, one short line each (fits 80 columns).
 
     A quarter: "Oct-Nov" then "2 of 3 months" when the horizon or the warm-up cuts it
     ("3 months" when whole); the horizon: "Jan 2028 to", "Nov 2028", "11 months".
     """
-    first, last = _month_name(str(row["first"])), _month_name(str(row["last"]))
+    first, last = month_title(str(row["first"]), locale), month_title(str(row["last"]), locale)
     counted, spans = int(row["months"]), int(row["of_months"])
     plural = "s" if spans != 1 else ""
     if str(row["unit"]) == "horizon":
@@ -185,12 +184,6 @@ def months_in_unit(row: dict[str, Any]) -> str:
     span = first[:3] if first == last else f"{first[:3]}-{last[:3]}"
     count = f"{counted} of {spans} months" if counted < spans else f"{counted} month{plural}"
     return f"{span}\n{count}"
-
-
-def _month_name(label: str) -> str:
-    """A YYYY-MM label as "Oct 2028" (English abbreviations, as the month tables')."""
-    year, month = label.split("-")
-    return f"{calendar.month_abbr[int(month)]} {year}"
 
 
 def _unit_table(units: pd.DataFrame, currency: str, locale: str) -> Table:
@@ -216,11 +209,11 @@ def _unit_table(units: pd.DataFrame, currency: str, locale: str) -> Table:
     for row, plan in zip(rows, plans, strict=True):
         table.add_row(
             str(row["unit"]),
-            months_in_unit(row),
+            months_in_unit(row, locale),
             plan,
-            _pct(float(row["attainment"])),
-            format_percent_range(float(row["p10"]), float(row["p90"])),
-            _pct(float(row["p_met"])),
+            _pct(float(row["attainment"]), locale),
+            format_percent_range(float(row["p10"]), float(row["p90"]), locale=locale),
+            _pct(float(row["p_met"]), locale),
         )
     return table
 
@@ -246,12 +239,12 @@ def _month_table(months: pd.DataFrame, currency: str, locale: str) -> Table:
     plans, revenues = both[: len(rows)], both[len(rows) :]
     for row, plan, revenue in zip(rows, plans, revenues, strict=True):
         table.add_row(
-            str(row["label"]),
+            month_title(str(row["label"]), locale),
             plan,
             revenue,
-            _pct(float(row["attainment"])),
-            format_percent_range(float(row["p10"]), float(row["p90"])),
-            _pct(float(row["p_met"])),
+            _pct(float(row["attainment"]), locale),
+            format_percent_range(float(row["p10"]), float(row["p90"]), locale=locale),
+            _pct(float(row["p_met"]), locale),
         )
     return table
 
@@ -283,7 +276,9 @@ def chance_cells(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     return cells
 
 
-def chance_columns(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+def chance_columns(
+    rows: Sequence[Mapping[str, Any]], locale: str | None = None
+) -> dict[str, list[str]]:
     """The chances of rows a run, as a grid's columns: head -> a cell a row.
 
     "P(plan met) (95 % interval)" -> "83.3 % (62.1 % to 93.9 %)" (sim.format_chance,
@@ -297,7 +292,9 @@ def chance_columns(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
         if not rows or not all(mean in r for r in rows):
             continue
         columns[f"{_CHANCE_LABELS[kpi]} (95 % interval)"] = [
-            format_chance(float(r[mean]), float(r[low]), float(r[high]), labelled=False)
+            format_chance(
+                float(r[mean]), float(r[low]), float(r[high]), labelled=False, locale=locale
+            )
             if _finite(r[mean])
             else "-"
             for r in rows
@@ -309,14 +306,17 @@ def _finite(value: object) -> bool:
     return isinstance(value, int | float) and math.isfinite(value)
 
 
-def month_name(label: str) -> str:
-    """A YYYY-MM label as a reader writes it: "March 2027" (English, as every sheet)."""
-    year, month = label.split("-")
-    return f"{calendar.month_name[int(month)]} {year}"
+def month_name(label: str, locale: str | None = None) -> str:
+    """A YYYY-MM label as a sheet writes it: "March 2027" (``month_title``, its full name)."""
+    return month_title(label, locale, wide=True)
 
 
 def months_side_by_side(
-    runs: Sequence[tuple[str, pd.DataFrame]], *, title: str, key: str = "month"
+    runs: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    title: str,
+    key: str = "month",
+    locale: str | None = None,
 ) -> Grid:
     """Attainment by calendar month of several runs, a column group per run.
 
@@ -331,12 +331,13 @@ def months_side_by_side(
     for name, months in runs:
         by_label = {str(r["label"]): r for r in records(months)}
         columns[f"{name}: P50 (P10-P90)"] = [
-            _median_and_range(by_label[label]) if label in by_label else "-" for label in labels
+            _median_and_range(by_label[label], locale) if label in by_label else "-"
+            for label in labels
         ]
     return Grid(
         title=title,
         key=key,
-        keys=[_month_name(label) for label in labels],
+        keys=[month_title(label, locale) for label in labels],
         columns=columns,
         styles=[None] * len(labels),
         caption="Attainment: a month's revenue over its plan. P50: the median over the "
@@ -344,18 +345,19 @@ def months_side_by_side(
     )
 
 
-def _median_and_range(row: Mapping[str, Any]) -> str:
+def _median_and_range(row: Mapping[str, Any], locale: str | None = None) -> str:
     """A month's attainment in a cell: "123.5 % (96.7 % to 155.4 %)" (P50, P10 to P90)."""
-    return (
-        f"{_pct(float(row['p50']))} ({format_percent_range(float(row['p10']), float(row['p90']))})"
-    )
+    spread = format_percent_range(float(row["p10"]), float(row["p90"]), locale=locale)
+    return f"{_pct(float(row['p50']), locale)} ({spread})"
 
 
-def months_long(runs: Sequence[tuple[str, pd.DataFrame]], key: str) -> pd.DataFrame:
+def months_long(
+    runs: Sequence[tuple[str, pd.DataFrame]], key: str, locale: str | None = None
+) -> pd.DataFrame:
     """Attainment by calendar month of several runs as one table (a sheet, a JSON list).
 
     ``runs``: (name, ``sim.attainment_by_month``) per run. A row per run and month:
-    ``key`` (the run's name), ``month`` ("March 2027", :func:`month_name`), then
+    ``key`` (the run's name), ``month`` ("March 2027", :func:`month_name` in ``locale``), then
     sim.attainment_by_month's columns less its horizon month index (which counts from
     each run's own start): ``label`` (YYYY-MM), ``plan``, ``revenue``, ``attainment``,
     ``p10``, ``p50``, ``p90``, ``p_met``.
@@ -363,7 +365,7 @@ def months_long(runs: Sequence[tuple[str, pd.DataFrame]], key: str) -> pd.DataFr
     columns = [key, "month", "label", "plan", "revenue", "attainment", "p10", "p50", "p90", "p_met"]
     parts = [
         months.drop(columns=["month"]).assign(
-            **{key: name, "month": [month_name(str(m)) for m in months["label"]]}
+            **{key: name, "month": [month_name(str(m), locale) for m in months["label"]]}
         )[columns]
         for name, months in runs
         if not months.empty
@@ -371,7 +373,9 @@ def months_long(runs: Sequence[tuple[str, pd.DataFrame]], key: str) -> pd.DataFr
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
-def chances_side_by_side(runs: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> Grid:
+def chances_side_by_side(
+    runs: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], locale: str | None = None
+) -> Grid:
     """P(plan met) and the month-level chances of several runs, a column per run.
 
     ``runs``: (name, :func:`chances` records) per run. A row per chance of
@@ -382,7 +386,7 @@ def chances_side_by_side(runs: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]
     for name, rows in runs:
         cells = chance_cells(rows)
         columns[name] = [
-            format_chance(cells[mean], cells[low], cells[high], labelled=False)
+            format_chance(cells[mean], cells[low], cells[high], labelled=False, locale=locale)
             if math.isfinite(cells[mean])
             else "-"
             for mean, low, high in CHANCE_COLUMNS.values()

@@ -33,7 +33,14 @@ from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.diagnose_view import diagnoses_json, render_diagnoses, run_diagnoses
 from teamsim.figure_tables import FittedGrid, Grid
-from teamsim.format import MoneyScale, fmt_margin, fmt_value, format_money, money_scale
+from teamsim.format import (
+    MoneyScale,
+    fmt_figure,
+    fmt_margin,
+    fmt_value,
+    format_money,
+    money_scale,
+)
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
 
@@ -159,16 +166,17 @@ def _quotas(quotas: pd.DataFrame, scenario: Scenario) -> Table:
     )
     for col in cols:
         table.add_column(col, justify="left" if col == "role" else "right")
+    loc = scenario.money_locale  # every figure in the scenario's locale (teamsim.format)
     for row in dialling_quotas(quotas).to_dict(orient="records"):
         table.add_row(
             title(str(row["role"]), scenario),
             str(row["people"]),
-            f"{row['naive_dials_per_day']:.{DIALS_DIGITS}f}",
-            f"{row['planned_dials_per_day']:.{DIALS_DIGITS}f}",
+            fmt_figure(row["naive_dials_per_day"], DIALS_DIGITS, loc),
+            fmt_figure(row["planned_dials_per_day"], DIALS_DIGITS, loc),
             str(row["quota_set"]),
-            f"{row['simulated_dials_per_day']:.{DIALS_DIGITS}f}",
+            fmt_figure(row["simulated_dials_per_day"], DIALS_DIGITS, loc),
             # One figure with the diagnoses' "busy 46 %": whole percent.
-            format_percent(float(row["simulated_utilisation"]), digits=0),
+            format_percent(float(row["simulated_utilisation"]), digits=0, locale=loc),
         )
     table.caption = (
         f"{NAIVE_DIALS}: available hours / average conversation, as practitioners do; "
@@ -209,6 +217,7 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
         columns={h: [] for h in header},
     )
     words = []
+    loc = scenario.money_locale
     for row, cost in zip(rows, costs, strict=True):
         # "1 middle, 1 lower, 4 line": wraps between levels, never inside a name.
         team = ", ".join(f"{int(row[f'headcount_{lv}'])} {lv}" for lv in levels)
@@ -221,14 +230,15 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
             f"{row['iteration']}. {team}",
             [
                 cost,
-                fmt_margin(float(row["plan_factor"])),
-                fmt_value(float(simulated), "share", scenario.currency),
-                fmt_value(float(expected), "share", scenario.currency),
+                fmt_margin(float(row["plan_factor"]), loc),
+                fmt_value(float(simulated), "share", scenario.currency, locale=loc),
+                fmt_value(float(expected), "share", scenario.currency, locale=loc),
                 format_chance(
                     float(row["p_plan_met"]),
                     float(row["p_low"]),
                     float(row["p_high"]),
                     labelled=False,
+                    locale=loc,
                 ),
             ],
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -31,7 +32,8 @@ def test_allocation_limits_carry_their_marginal_value() -> None:
     limits = result.output.partition("Binding limits")[2]
     assert "marginal value" in limits
     row = next(r for r in limits.splitlines() if "Client manager (14 of 14" in r)
-    assert row.rstrip(" │").endswith("RUB/month per extra dial a day"), row
+    # Money written as all money (sim.money, issue 11), then its unit in words.
+    assert re.search(r"RUB\xa0\d+(\.\d)?K a month per extra dial a day$", row.rstrip(" │")), row
 
 
 def test_allocation_with_highs_lists_people() -> None:

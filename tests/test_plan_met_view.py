@@ -29,7 +29,8 @@ def test_simulate_shows_the_definition_the_chances_and_the_months() -> None:
     for label in ("P(a month meets its plan): ", "P(every month meets its plan): "):
         assert label in out
     assert "Attainment by calendar month" in out
-    assert "2027-04" in out and "P10-P90" in out
+    # A month by its name (teamsim.format.month_title); JSON keeps "2027-04".
+    assert "Apr 2027" in out and "P10-P90" in out
     # Four replications: the interval is too wide to read, and stderr says so.
     assert "P(plan met) rests on 4 replications" in result.stderr
     assert "rests on" not in out

@@ -36,6 +36,7 @@ from teamsim.format import (
     fmt_value,
     format_percent,
     format_percent_range,
+    limit_values,
     limits_valued,
     marginal_cells,
 )
@@ -247,9 +248,9 @@ def _limits(plan: Plan, scenario: Scenario) -> None:
         if plan.limits:
             shown = {"limit": [lim.text for lim in plan.limits]}
             if limits_valued(plan):
+                # The command's words and money (teamsim.format.limit_values).
                 shown["worth of one unit more"] = [
-                    "-" if lim.marginal is None else f"{lim.marginal:,.2f} {lim.marginal_unit}"
-                    for lim in plan.limits
+                    v or "-" for v in limit_values(plan, scenario.money_locale)
                 ]
             ui.text_table(pd.DataFrame(shown))
         else:

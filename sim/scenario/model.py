@@ -38,10 +38,11 @@ class Scenario(Frozen):
     locale: str | None = Field(
         None,
         description=(
-            "How money is written, as a CLDR locale such as ru_RU, en_US, en_GB or de_DE "
-            "(digit grouping, decimal mark, the currency's symbol and the words for "
-            "thousands and millions). Default: English, as the rest of the output (EUR "
-            "en_IE, USD en_US, GBP en_GB; RUB and any other en_US: RUB 1.33M)."
+            "How money, percents, figures and month names are written, as a CLDR locale "
+            "such as ru_RU, en_US, en_GB or de_DE (digit grouping, decimal mark, the "
+            "currency's symbol, the words for thousands and millions: 30,0 млн ₽, 100,0 %, "
+            "март 2027 г.). Default: English, as the rest of the output (EUR en_IE, USD "
+            "en_US, GBP en_GB; RUB and any other en_US: RUB 1.33M, 100.0 %, Mar 2027)."
         ),
     )
     seed: int = Field(0, ge=0, description="Seed of all randomness in a run.")
@@ -95,7 +96,11 @@ class Scenario(Frozen):
 
     @property
     def money_locale(self) -> str:
-        """The locale money is written in: ``locale``, else the currency's usual one."""
+        """The locale of every figure shown: ``locale``, else the currency's usual one.
+
+        Money (sim.money), percents and plain figures (sim.percent) and month names
+        (teamsim.format.month_title) are all written in it, one locale an output.
+        """
         return self.locale or self.default_locale(self.currency)
 
     @model_validator(mode="after")

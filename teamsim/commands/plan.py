@@ -57,9 +57,11 @@ from teamsim.format import (
     SERVICE_TITLE,
     MoneyScale,
     expected_outcome,
+    fmt_figure,
     fmt_value,
     format_money_column,
     format_percent,
+    limit_values,
     limits_valued,
     marginal_cells,
     money_scale,
@@ -314,18 +316,20 @@ def render(
     (:func:`sim.title`, as the card names them); ids are --json's.
     """
     loc = locale or (card.locale if card is not None else "")
+    # Every figure, money or not, in the one locale (teamsim.format): "27,5" beside "855 тыс. ₽".
+    num = loc or Scenario.default_locale(result.currency)
     parts: list[object] = [
         _head(result, card, loc, scenario, cost_scale=cost_scale),
         _levels(result),
         _roles(result, loc, scenario),
-        _duties(result, scenario),
+        _duties(result, scenario, num),
     ]
     if result.persons:
-        parts.append(_persons(result, scenario))
-    parts.append(_channels(result, scenario))
+        parts.append(_persons(result, scenario, num))
+    parts.append(_channels(result, scenario, num))
     if result.services:
-        parts += [_services(result, scenario), f"[dim]{SERVICE_CAPTION}[/]"]
-    parts += [_limits(result), _marginals(result, loc, scenario)]
+        parts += [_services(result, scenario, num), f"[dim]{SERVICE_CAPTION}[/]"]
+    parts += [_limits(result, num), _marginals(result, loc, scenario)]
     parts += [f"[dim]{note}[/]" for note in result.notes if not _design_note(result, note)]
     return Group(*parts)  # type: ignore[arg-type]
 
@@ -408,6 +412,7 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
     costs = format_money_column(
         [r.cost_per_month for r in result.roles], result.currency, loc or None
     )
+    num = loc or Scenario.default_locale(result.currency)
     heads = (
         "level",
         "people",
@@ -434,18 +439,20 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
                 str(r.headcount),
                 str(r.current),
                 cost,
-                f"{r.hours_per_week:.1f}",
-                format_percent(r.utilisation, digits=0),
-                f"{r.dials_per_day:.{DIALS_DIGITS}f}" if r.naive_dials_per_day else "",
+                fmt_figure(r.hours_per_week, 1, num),
+                format_percent(r.utilisation, digits=0, locale=num),
+                fmt_figure(r.dials_per_day, DIALS_DIGITS, num) if r.naive_dials_per_day else "",
                 str(quotas[r.role].recommended) if r.role in quotas else "",
                 str(quotas[r.role].today) if r.role in quotas else "",
-                f"{r.naive_dials_per_day:.{DIALS_DIGITS}f}" if r.naive_dials_per_day else "",
+                fmt_figure(r.naive_dials_per_day, DIALS_DIGITS, num)
+                if r.naive_dials_per_day
+                else "",
             ],
         )
     return FittedGrid(grid)
 
 
-def _duties(result: Plan, sc: Scenario | None = None) -> Table:
+def _duties(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
     roles = [r.role for r in result.roles]
     table = Table(title="Duty allocation (hours a week, whole role)", title_justify="left")
     table.add_column("duty")
@@ -455,11 +462,13 @@ def _duties(result: Plan, sc: Scenario | None = None) -> Table:
     for d in result.duties:
         hours.setdefault(d.activity, {})[d.role] = d.hours_per_week
     for activity, row in hours.items():
-        table.add_row(title(activity, sc), *(f"{row[r]:.1f}" if r in row else "" for r in roles))
+        table.add_row(
+            title(activity, sc), *(fmt_figure(row[r], 1, num) if r in row else "" for r in roles)
+        )
     return table
 
 
-def _persons(result: Plan, sc: Scenario | None = None) -> Table:
+def _persons(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
     table = Table(title="Call targets per person", title_justify="left")
     left = ("person", "persona", "manager")
     width = max((len(title(p.person, sc)) for p in result.persons), default=6)
@@ -473,15 +482,15 @@ def _persons(result: Plan, sc: Scenario | None = None) -> Table:
             title(p.person, sc),
             p.persona,
             title(p.manager, sc) if p.manager else "",
-            format_percent(p.productivity, digits=0),
-            f"{p.dials_per_day:.1f}",
-            f"{p.deals_per_month:.1f}",
-            format_percent(p.utilisation, digits=0),
+            format_percent(p.productivity, digits=0, locale=num),
+            fmt_figure(p.dials_per_day, 1, num),
+            fmt_figure(p.deals_per_month, 1, num),
+            format_percent(p.utilisation, digits=0, locale=num),
         )
     return table
 
 
-def _channels(result: Plan, sc: Scenario | None = None) -> Table:
+def _channels(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
     table = Table(title="Channels (a month)", title_justify="left")
     for col in ("channel", "kind", "dials", "connects", "leads", "pool used"):
         table.add_column(col, justify="left" if col in ("channel", "kind") else "right")
@@ -489,17 +498,17 @@ def _channels(result: Plan, sc: Scenario | None = None) -> Table:
         table.add_row(
             title(c.channel, sc),
             c.kind,
-            f"{c.dials_per_month:,.0f}",
-            f"{c.connects_per_month:,.0f}",
-            f"{c.leads_per_month:,.1f}",
-            "" if c.pool_used is None else format_percent(c.pool_used, digits=0),
+            fmt_figure(c.dials_per_month, 0, num),
+            fmt_figure(c.connects_per_month, 0, num),
+            fmt_figure(c.leads_per_month, 1, num),
+            "" if c.pool_used is None else format_percent(c.pool_used, digits=0, locale=num),
         )
     return table
 
 
-def _services(result: Plan, sc: Scenario | None = None) -> Table:
+def _services(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
     """One column per inbound channel (headed by its title), one row per figure."""
-    rows = service_rows(result)
+    rows = service_rows(result, num)
     table = Table(title=SERVICE_TITLE, title_justify="left")
     table.add_column("")
     for row in rows:
@@ -509,15 +518,17 @@ def _services(result: Plan, sc: Scenario | None = None) -> Table:
     return table
 
 
-def _limits(result: Plan) -> Table:
-    """Each binding limit by its readable text (``Limit.text``); its id is --json's."""
+def _limits(result: Plan, num: str | None = None) -> Table:
+    """Each binding limit by its readable text (``Limit.text``); its id is --json's.
+
+    A marginal value in money is written as all money (``teamsim.format.limit_values``).
+    """
     table = Table(title="Binding limits", title_justify="left")
     table.add_column("limit")
     valued = limits_valued(result)
     if valued:
         table.add_column("marginal value", justify="right", no_wrap=True)
-    for lim in result.limits:
-        worth = "" if lim.marginal is None else f"{lim.marginal:,.0f} {lim.marginal_unit}"
+    for lim, worth in zip(result.limits, limit_values(result, num or ""), strict=True):
         table.add_row(lim.text, *([worth] if valued else []))
     return table
 

@@ -48,7 +48,7 @@ from teamsim.diagnose_view import (
 )
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.export import exported, kpis_reported, write_tables
-from teamsim.format import MoneyScale, fmt_minutes, format_money, money_scale
+from teamsim.format import MoneyScale, fmt_figure, fmt_minutes, format_money, money_scale
 from teamsim.io import load_scenario, read_scenario_bytes
 from teamsim.plan_met_view import plan_met_json, render_plan_met, sells, warn_few_replications
 from teamsim.progress import replication_progress
@@ -235,14 +235,15 @@ def _fmt(
 ) -> str:
     if value is None or not math.isfinite(value):
         return "-"
-    if unit == "share":
-        return f"{100 * value:.1f}"
+    # Every figure in the scenario's locale (teamsim.format): "142,8" beside "42,8 млн ₽".
+    sc = result.scenario
+    if unit == "share":  # the label says %: the figure alone
+        return fmt_figure(100 * value, locale=sc.money_locale)
     if unit == "currency":
-        sc = result.scenario
         return format_money(value, sc.currency, sc.money_locale, scale=money)
     if unit == "min":  # the label says minutes; a wait of days says days (teamsim.format)
-        return fmt_minutes(value, unit=False)
-    return f"{value:,.1f}"
+        return fmt_minutes(value, unit=False, locale=sc.money_locale)
+    return fmt_figure(value, locale=sc.money_locale)
 
 
 def _label(label: str, unit: str) -> str:
@@ -309,7 +310,7 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         target = service_level_target(result.scenario)
         if row["kpi"] == "inbound_service_level" and target is not None:
             # The number is read against its target: show them side by side.
-            label += f" (target {100 * target:.0f})"
+            label += f" (target {fmt_figure(100 * target, 0, result.scenario.money_locale)})"
         table.add_row(label, *cells)
     return table
 
