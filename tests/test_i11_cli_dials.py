@@ -36,7 +36,8 @@ N = ["-n", "2", "--workers", "1"]
 
 
 def _cli(*args: str) -> str:
-    result = runner.invoke(app, list(args))
+    # pytest-xdist's workers set COLUMNS=80; the labels are read whole, on one line.
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     return result.output
 

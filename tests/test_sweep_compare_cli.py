@@ -12,6 +12,8 @@ from teamsim.cli import app
 from teamsim.store import Store
 
 runner = CliRunner()
+# pytest-xdist's workers set COLUMNS=80; the KPI labels are compared row by row, whole.
+WIDE = {"COLUMNS": "200"}
 SHORT = ["--set", "calendar.horizon_days=45"]
 
 
@@ -107,6 +109,7 @@ def test_compare_two_files_then_the_same_two_stored_runs(tmp_path: Path) -> None
             "--excel",
             str(excel),
         ],
+        env=WIDE,
     )
     assert result.exit_code == 0, result.output
     assert "b - a" in result.output and "Team and plan" in result.output
@@ -124,7 +127,7 @@ def test_compare_two_files_then_the_same_two_stored_runs(tmp_path: Path) -> None
     runs = Store(store).list_runs().sort_values("started_at")
     assert list(runs["label"]) == ["a", "b"]
     ids = [str(x) for x in runs["run_id"]]
-    again = runner.invoke(app, ["compare", *ids, "--store", str(store)])
+    again = runner.invoke(app, ["compare", *ids, "--store", str(store)], env=WIDE)
     assert again.exit_code == 0, again.output
     first_row = [
         line
