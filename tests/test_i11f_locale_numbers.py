@@ -195,3 +195,20 @@ def test_the_english_plan_keeps_its_figures() -> None:
     assert re.search(row, output)
     assert "Expected attainment 100.0 % of plan" in output
     assert "21.4 working days a month, 4.92 a week" in output
+
+
+def test_compare_in_ru_ru_writes_its_shares_and_chances_in_the_locale() -> None:
+    # compare's KPI differences (points), Team and plan's P(plan met) and the chances
+    # table read the scenario's locale as simulate's do: no "83.3 %" beside "42,8 млн ₽".
+    args = ["compare", str(RETAIL), str(RETAIL), "-n", "2", "--workers", "1", *SHORT]
+    shown = CliRunner().invoke(
+        app, [*args, "--set", "locale=ru_RU", "--no-save"], env={"COLUMNS": "200"}
+    )
+    assert shown.exit_code == 0, shown.output
+    win = _cells(shown.output, "│ Win rate (won / closed)")
+    assert re.fullmatch(rf"\d+,\d{NBSP}%", win[1]), win
+    assert win[3].startswith("0,0"), win  # the same run twice: no difference
+    side = _cells(shown.output, "│ retail_bank ")
+    assert re.fullmatch(rf"\d+,\d{NBSP}%", side[-1]), side
+    tables = shown.output.split("Team and plan", 1)[1]
+    assert not re.search(r"\d\.\d\s?%", tables), tables

@@ -177,7 +177,12 @@ def compare_command(
             sold = [s for s in result.sides if s.scenario.segments]
             if sold:
                 out.print(
-                    FittedGrid(chances_side_by_side([(s.label, side_chances(s)) for s in sold]))
+                    FittedGrid(
+                        chances_side_by_side(
+                            [(s.label, side_chances(s)) for s in sold],
+                            sold[0].scenario.money_locale,
+                        )
+                    )
                 )
             # Unwrapped: the meaning stays one line, whatever the terminal's width.
             for line in defined:
@@ -397,7 +402,7 @@ def _diff_cell(
 
     def cell(value: float, signed: bool = False) -> str:
         if unit == "share":  # a difference of shares is in percentage points
-            return fmt_points(value, signed=signed)
+            return fmt_points(value, signed=signed, locale=scenario.money_locale)
         return fmt_value(
             value,
             unit,
@@ -426,6 +431,7 @@ def months_grid(result: Comparison) -> Grid:
     return months_side_by_side(
         [(s.label, side_months(s)) for s in result.sides if s.scenario.segments],
         title="Attainment by calendar month, each side over its replications",
+        locale=result.sides[0].scenario.money_locale,
     )
 
 
@@ -446,7 +452,7 @@ def overview_table(result: Comparison) -> FittedGrid:
     for values, cost in zip(frame.to_dict(orient="records"), costs, strict=True):
         cells = [cost]
         cells += [str(values[c]) for c in frame.columns if str(c).startswith("headcount_")]
-        cells.append(fmt_value(values["p_plan_met"], "share", sc.currency))
+        cells.append(fmt_value(values["p_plan_met"], "share", sc.currency, locale=sc.money_locale))
         grid.add_row(escape(str(values["side"])), cells)
     return FittedGrid(grid)
 

@@ -249,7 +249,7 @@ def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
         parts.append(f"[bold {colour}]{verdict}[/]: {params.get('reason', '')}")
     parts += _counted(meta)
     parts += _kpis(st, meta, scenario)
-    parts += _dials_and_diagnoses(st, meta)
+    parts += _dials_and_diagnoses(st, meta, scenario.money_locale if scenario else None)
     if "plan_card" in stored:
         parts.append(frame_table("Plan card", st.load_table(run_id, "plan_card")))
     chances = _plan_met(st, run_id, stored, scenario)
@@ -320,11 +320,13 @@ def _counted(meta: Mapping[str, Any]) -> list[Any]:
     ]
 
 
-def _dials_and_diagnoses(st: Store, meta: Mapping[str, Any]) -> list[Any]:
+def _dials_and_diagnoses(
+    st: Store, meta: Mapping[str, Any], locale: str | None = None
+) -> list[Any]:
     """Dials a day by role and the diagnoses, as simulate printed them (same views)."""
     parts: list[Any] = []
     if meta["tables"].get("dials_by_role"):
-        dials = render_dials(st.load_table(str(meta["run_id"]), "dials_by_role"))
+        dials = render_dials(st.load_table(str(meta["run_id"]), "dials_by_role"), locale)
         if dials is not None:
             parts.append(dials)
     found = render_diagnoses(stored_diagnoses(meta["params"]))

@@ -331,13 +331,15 @@ def summary_table(
         columns[label] = (
             format_money_column([_num(r[k]) for r in records], cur, locale)
             if unit == "currency"
-            else [fmt_value(_num(r[k]), unit, cur) for r in records]
+            else [fmt_value(_num(r[k]), unit, cur, locale=locale) for r in records]
         )
     for k in [str(c) for c in summary.columns if str(c).startswith(BY_ROLE_PREFIX)]:
-        columns[by_role_head(k, scenario)] = [fmt_value(_num(r[k]), "count", cur) for r in records]
+        columns[by_role_head(k, scenario)] = [
+            fmt_value(_num(r[k]), "count", cur, locale=locale) for r in records
+        ]
     # P(plan met) and beside it the month-level chances (a summary stored before them:
     # P(plan met) alone).
-    columns.update(chance_columns([{str(k): v for k, v in r.items()} for r in records]))
+    columns.update(chance_columns([{str(k): v for k, v in r.items()} for r in records], locale))
     return Grid(
         title="Sweep (common random numbers across points)",
         key="point",
