@@ -160,6 +160,11 @@ class Backtest:
     # plays the observed history against the band of the others (see :func:`expected_inside`):
     # what a correct model gives, since one history's months move together.
     expected: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    # Every month of the records left out as the report's "now" leaves them out: the
+    # period's filling months (``filling`` are those of them the simulation counts; the
+    # others fall in its warm-up) and its partial months (calibrate.observed.Period).
+    still_filling: tuple[str, ...] = ()
+    partial: tuple[str, ...] = ()
 
     def share_inside(self) -> float:
         """Observed months inside the band over all measures (NaN: nothing compared)."""
@@ -349,4 +354,6 @@ def backtest(records: Records, result: SimResult, scenario: Scenario) -> Backtes
         currency=scenario.currency,
         filling=filling,
         expected=expected,
+        still_filling=() if period is None else period.filling,
+        partial=() if period is None else period.partial,
     )

@@ -159,6 +159,12 @@ class GoalsReport:
     # results, role :data:`NOT_IN_TEAM`, no share of the plan; ``outside_note`` says so.
     not_in_team: tuple[str, ...] = ()
     outside_note: str = ""
+    # The plan written in the scenario (plan.revenue_per_month: one value, or twelve,
+    # January to December), and where it comes from in words, as the front end knows it
+    # ("from the base scenario b2b_smb.yaml", "given with --plan"; "" unknown):
+    # teamsim.calibrate_view.plan_words says them together.
+    plan_per_month: tuple[float, ...] = ()
+    plan_source: str = ""
 
     @property
     def no_plan(self) -> str:
@@ -1116,6 +1122,7 @@ def goals_against_results(
         split_note=_split_note(split, table, needed=needed, months=tuple(months)),
         not_in_team=split.outside,
         outside_note=_outside_note(split.outside),
+        plan_per_month=tuple(float(v) for v in scenario.plan.revenue_per_month),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.markup import escape
@@ -11,6 +12,7 @@ from calibrate import Records, counted
 from sim import TeamsimError
 from teamsim.calibrate_view import (
     SHOWN_PROBLEMS,
+    plan_source,
     print_fits,
     print_kept,
     print_report,
@@ -119,6 +121,8 @@ def run_calibration(request: CalibrateRequest) -> int:
                 outcome = calibrate_files(request, progress=advance)
         else:
             outcome = calibrate_files(request)
+        source = plan_source(plan=request.plan, base=request.base.name if request.base else None)
+        outcome = replace(outcome, report=replace(outcome.report, plan_source=source))
         print_problems(outcome.records)
         write_text(request.out_path, outcome.text, keep=keep)
         print_summary(outcome, request.out_path)

@@ -36,7 +36,7 @@ from calibrate import (
     counted,
     interval_text,
 )
-from sim import INTERVAL_JOINER, TeamsimError
+from sim import INTERVAL_JOINER, TeamsimError, format_money
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
 from teamsim.figure_tables import Grid, print_grid, show
@@ -53,16 +53,22 @@ __all__ = [
     "SHOWN_PROBLEMS",
     "against_plan",
     "band_note",
+    "below_plan_note",
+    "correct_model_note",
     "expected_text",
+    "expected_verdicts",
     "fit_interval",
     "fit_unit",
     "fit_value",
     "gap_note",
     "interval",
     "judged_note",
+    "left_out_note",
     "months_note",
     "needs_frame",
     "person_cell",
+    "plan_source",
+    "plan_words",
     "print_fits",
     "print_kept",
     "print_problems",
@@ -398,9 +404,62 @@ def months_note(report: GoalsReport) -> str:
     if report.plan_assumed:
         return f"{where}: now, the records' mean"
     return (
-        f"{where}: now, the records' mean; needed, the plan written in the scenario "
-        "(plan.revenue_per_month) on the same months, through its funnel"
+        f"{where}: now, the records' mean; needed, {plan_words(report)}, on the same "
+        "months, through its funnel"
     )
+
+
+def plan_source(*, plan: float | None, base: str | None, given: str = "--plan") -> str:
+    """Where the plan comes from, as a front end knows it ("" when neither is given).
+
+    ``plan``: the amount given (``--plan``, the page's Plan box, named by ``given``);
+    ``base``: the base scenario's file name. "given with --plan", "from the base
+    scenario b2b_smb.yaml"; set on :attr:`calibrate.GoalsReport.plan_source`.
+    """
+    if plan is not None:
+        return f"given with {given}"
+    if base:
+        return f"from the base scenario {base}"
+    return ""
+
+
+def plan_words(report: GoalsReport) -> str:
+    """The plan, its amount and where it comes from, with the field it is written in.
+
+    "the plan: $470K a month, from the base scenario b2b_smb.yaml, plan.revenue_per_month";
+    twelve months differing: "the plan: $400K to $520K a month by calendar month, ...".
+    """
+    values = report.plan_per_month
+    money = [format_money(v, report.currency, report.locale or None) for v in values]
+    if not values:
+        amount = "the plan written in the scenario"
+    elif len(set(values)) == 1:
+        amount = f"the plan: {money[0]} a month"
+    else:
+        low = money[values.index(min(values))]
+        high = money[values.index(max(values))]
+        amount = f"the plan: {low}{INTERVAL_JOINER}{high} a month by calendar month"
+    return ", ".join(p for p in (amount, report.plan_source, "plan.revenue_per_month") if p)
+
+
+def below_plan_note(report: GoalsReport) -> str:
+    """What stands where the people below plan would be listed; "" when they are listed.
+
+    No plan given (the plan is the team's own revenue, or an assumption): that there is
+    none to compare with and how to give one; revenue that cannot be judged: why;
+    nobody below plan: how many people with a revenue need were compared.
+    """
+    if report.no_plan and (report.plan_own or report.not_judged == report.no_plan):
+        return f"Below plan: no plan to compare with: {report.no_plan}."
+    if not report.revenue_judged:
+        return f"Below plan: cannot be judged: {report.not_judged}."
+    if report.furthest.empty:
+        compared = int((report.people["share"] > 0).sum()) if "share" in report.people else 0
+        return (
+            f"Below plan: nobody ({counted(compared, 'person')} with a revenue need "
+            "compared; each at or above their share)."
+        )
+    return ""
 
 
 # The scenario's fields by unit, read from the last part of a fit's path.
@@ -817,15 +876,67 @@ def expected_text(bt: Backtest, measure: str) -> str:
     return f" (a correct model: {low}{INTERVAL_JOINER}{high})"
 
 
+def correct_model_note() -> str:
+    """How the back-test's "a correct model: 8 to 11" is computed, in words."""
+    return (
+        "a correct model: each simulated replication in turn played as the observed "
+        "history against the band of the others, P10 to P90 of its months inside "
+        "(the months of one history move together, so the range is wide)"
+    )
+
+
+def expected_verdicts(bt: Backtest) -> list[str]:
+    """What a count outside the range a correct model gives means, one sentence a side.
+
+    Above: more months inside than a correct model usually gives, which is no sign of a
+    wrong model (the band is wide); below: the model misses that measure.
+    """
+    above, below = [], []
+    for measure, (inside, _) in bt.inside.items():
+        if measure not in bt.expected:
+            continue
+        low, high = bt.expected[measure]
+        if inside > high:
+            above.append(_lower(LABELS[measure]))
+        elif inside < low:
+            below.append(_lower(LABELS[measure]))
+    said = []
+    if above:
+        said.append(
+            f"{' and '.join(above)}: above that range, more months inside than a correct "
+            "model usually gives, which is no sign of a wrong model (the band is wide)"
+        )
+    if below:
+        said.append(
+            f"{' and '.join(below)}: below that range, fewer months inside than a correct "
+            f"model gives: the model misses {'them' if len(below) > 1 else 'it'}"
+        )
+    return said
+
+
+def left_out_note(bt: Backtest) -> str:
+    """The records' months the back-test leaves out, as the report above leaves them out.
+
+    The months still filling (within one mean cycle of the records' first date,
+    calibrate.observed.Period) and the partial ones, the same as the report's "now";
+    a filling month may also fall in the simulation's warm-up: it is left out either way.
+    """
+    said = []
+    if bt.still_filling:
+        said.append(
+            f"{', '.join(bt.still_filling)}, still filling (within one mean cycle of the "
+            "records' first date: the pipeline before it may be missing)"
+        )
+    if bt.partial:
+        said.append(f"{', '.join(bt.partial)}, partial")
+    if not said:
+        return ""
+    return "left out, as in the report above: " + "; ".join(said)
+
+
 def _backtest_grid(bt: Backtest) -> Grid:
     inside = ", ".join(
         f"{_lower(LABELS[m])} {i} of {n}{expected_text(bt, m)}" for m, (i, n) in bt.inside.items()
-    )
-    filling = (
-        "left out, within one mean cycle of the records' first date (the pipeline before "
-        f"it may be missing): {', '.join(bt.filling)}"
-        if bt.filling
-        else ""
     )
     grid = Grid(
         title=(
@@ -833,7 +944,15 @@ def _backtest_grid(bt: Backtest) -> Grid:
         ),
         key="month",
         columns={stage_header(m, bt.currency): [] for m in BACKTEST_MEASURES},
-        caption=sentences([f"inside the band: {inside}", band_note(bt.replications), filling]),
+        caption=sentences(
+            [
+                f"inside the band: {inside}",
+                correct_model_note() if bt.expected else "",
+                *expected_verdicts(bt),
+                band_note(bt.replications),
+                left_out_note(bt),
+            ]
+        ),
     )
     for month in bt.months:
         part = bt.table.loc[bt.table["month"] == month]
@@ -860,19 +979,11 @@ def print_report(
     if not report.people.empty:
         for grid in _people_grids(report):
             print_grid(console, grid)
-        if report.not_judged and report.not_judged == report.no_plan:
-            pass  # the team's caption says it: "no plan given: give --plan AMOUNT ..."
-        elif not report.revenue_judged:
-            show(console, Text(f"Below plan: cannot be judged: {report.not_judged}."))
-        elif report.furthest.empty:
-            compared = int((report.people["share"] > 0).sum())
-            show(
-                console,
-                Text(
-                    f"Below plan: nobody ({counted(compared, 'person')} with a revenue need "
-                    "compared; each at or above their share)."
-                ),
-            )
+        note = below_plan_note(report)
+        if report.no_plan and (report.plan_own or report.not_judged == report.no_plan):
+            pass  # the header or the team's caption says it: "no plan given: give --plan ..."
+        elif note:
+            show(console, Text(note))
         else:
             print_grid(console, _furthest_grid(report, top))
     if backtest is not None:
@@ -1174,7 +1285,7 @@ def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
             "partial months left out": ", ".join(report.partial_months) or "none",
             "now and needed: the months": months_note(report),
             "win rate": report.not_fitted or "fitted from the closed deals",
-            "plan": report.no_plan or "given (--plan, or the base scenario's)",
+            "plan": report.no_plan or plan_words(report),
             "largest gap": gap_note(report) if not report.plan_own else "none: no plan",
             "plan split": report.split_note or "none: no plan to split",
             "not in the team file": report.outside_note or "none",
@@ -1191,6 +1302,8 @@ def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
             f"{_lower(LABELS[m])} {i} of {n} inside" for m, (i, n) in backtest.inside.items()
         )
         about["band"] = band_note(backtest.replications)
+        about["a correct model"] = sentences([correct_model_note(), *expected_verdicts(backtest)])
+        about["months left out"] = left_out_note(backtest) or "none"
     return about
 
 

@@ -27,11 +27,17 @@ from dashboard import levers, state, ui
 from sim import Problem, ScenarioError, TeamsimError, format_money_range
 from teamsim.calibrate_view import (
     band_note,
+    below_plan_note,
+    correct_model_note,
     expected_text,
+    expected_verdicts,
     fit_value,
     gap_note,
     interval,
+    left_out_note,
     person_cell,
+    plan_source,
+    plan_words,
     problem_lines,
     report_sheets,
     rows_note,
@@ -58,12 +64,14 @@ __all__ = [
     "PAGE_OPTIONS",
     "CalibrateOptions",
     "CalibratePageResult",
+    "backtest_caption",
     "backtest_display",
     "error_lines",
     "fits_display",
     "furthest_display",
     "page_words",
     "people_display",
+    "plan_caption",
     "run_calibration_from_uploads",
     "team_display",
     "workbook_bytes",
@@ -190,7 +198,18 @@ _PHRASES: dict[str, str] = {
     "calibrate without --base": f"choose '{BUILD}' as the {BASE_CONTROL}",
     "set by --set": "set by hand",
     f"with --key or ${PSEUDONYM_KEY_ENV}": f"in ${PSEUDONYM_KEY_ENV} where the dashboard runs",
+    "(no --plan, no --base)": f"(no {PLAN_CONTROL} and no {BASE_CONTROL})",
+    "needs --base to say so": f"needs a {BASE_CONTROL} to tell",
+    "give theirs with --currency": f"set theirs in the {CURRENCY_CONTROL} box",
 }
+# Sentences whose option is given a value inside them, rewritten whole (before _PHRASES):
+# "give it with --currency (e.g. --currency EUR)" names the box once, with its example.
+_PHRASE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"give it with --currency \(e\.g\. --currency (?P<v>[A-Z]{3})\)"),
+        rf"set it in the {CURRENCY_CONTROL} box (e.g. \g<v>)",
+    ),
+)
 _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--stage", _QUOTED, f"a {STAGE_CONTROL} line {{v}}"),
     ("--stage", "", f"the {STAGE_CONTROL}"),
@@ -244,6 +263,8 @@ def page_words(text: str) -> str:
     """
     if "--" not in text:
         return text
+    for pattern, replacement in _PHRASE_PATTERNS:
+        text = pattern.sub(replacement, text)
     for phrase, words in _PHRASES.items():
         text = text.replace(phrase, words)
     for pattern, words in _OPTION_PATTERNS:
@@ -367,6 +388,14 @@ def run_calibration_from_uploads(
             raise ScenarioError([_shown(p, folder) for p in exc.problems]) from None
         except TeamsimError as exc:
             raise TeamsimError(str(exc).replace(folder + os.sep, "")) from None
+        source = plan_source(
+            plan=options.plan,
+            base=options.base_name if options.base_text is not None else None,
+            given=f"the {PLAN_CONTROL} box",
+        )
+        outcome = dataclasses.replace(
+            outcome, report=dataclasses.replace(outcome.report, plan_source=source)
+        )
         return _shown_outcome(outcome, folder)
 
 
@@ -836,6 +865,30 @@ def _problems(problems: Sequence[RowProblem]) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def plan_caption(report: GoalsReport) -> str:
+    """The team tab's caption: what "now" and "needed" are, and the plan with its source."""
+    if report.plan_assumed:
+        return sentences(["a month: now, the records' whole months", report.no_plan])
+    needs = "a month: now (the records' whole months) next to what the plan needs"
+    return sentences([f"{needs}; {plan_words(report)}"])
+
+
+def backtest_caption(bt: Backtest) -> str:
+    """The back-test's caption, as the command's says it.
+
+    The band, how a correct model's range is read and what a count outside it means,
+    the months left out.
+    """
+    return sentences(
+        [
+            f"{counted(bt.replications, 'replication')}; {band_note(bt.replications)}",
+            correct_model_note() if bt.expected else "",
+            *expected_verdicts(bt),
+            left_out_note(bt),
+        ]
+    )
+
+
 def _goals(outcome: CalibrationOutcome) -> None:
     report = outcome.report
     st.subheader("Goals against current results, stage by stage")
@@ -843,7 +896,7 @@ def _goals(outcome: CalibrationOutcome) -> None:
     team, people, furthest = st.tabs(["Team", "People", "Below plan"])
     with team:
         st.dataframe(team_display(report), hide_index=True, width="stretch")
-        st.caption("A month: now (the records' whole months) next to what the plan needs.")
+        st.caption(page_words(plan_caption(report)))
     with people:
         st.dataframe(people_display(report), hide_index=True, width="stretch")
         st.caption(
@@ -852,8 +905,9 @@ def _goals(outcome: CalibrationOutcome) -> None:
             "person's role does not do. Win rate: won of closed, 95 % Wilson interval."
         )
     with furthest:
-        if report.furthest.empty:
-            st.markdown("Nobody is below plan: each person is at or above their share.")
+        note = below_plan_note(report)
+        if note:
+            st.markdown(_escape(page_words(note)))
         else:
             st.dataframe(furthest_display(report), hide_index=True, width="stretch")
             st.caption(page_words(sentences(["furthest short first", report.revenue_interval])))
@@ -865,15 +919,7 @@ def _backtest(bt: Backtest) -> None:
     for col, (measure, (inside, total)) in zip(cols, bt.inside.items(), strict=False):
         col.metric(f"{LABELS[measure]}: months inside", f"{inside} of {total}")
         col.caption(page_words(expected_text(bt, measure).strip(" ()")))
-    st.caption(
-        sentences(
-            [
-                f"{counted(bt.replications, 'replication')}; {band_note(bt.replications)}",
-                "a correct model: each simulated replication played against the others' "
-                "band (the months of one history move together, so the range is wide)",
-            ]
-        )
-    )
+    st.caption(page_words(backtest_caption(bt)))
     for measure, title in (
         ("won", f"{LABELS['won']} a month"),
         ("revenue", f"{LABELS['revenue']} a month, {bt.currency}"),
