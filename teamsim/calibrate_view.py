@@ -922,9 +922,10 @@ def left_out_note(bt: Backtest) -> str:
     a filling month may also fall in the simulation's warm-up: it is left out either way.
     """
     said = []
-    if bt.still_filling:
+    filling = sorted({*bt.still_filling, *bt.filling})
+    if filling:
         said.append(
-            f"{', '.join(bt.still_filling)}, still filling (within one mean cycle of the "
+            f"{', '.join(filling)}, still filling (within one mean cycle of the "
             "records' first date: the pipeline before it may be missing)"
         )
     if bt.partial:

@@ -172,8 +172,8 @@ def test_a_count_above_the_range_is_no_sign_below_it_the_model_misses_it(
 
 def test_the_left_out_months_are_the_reports() -> None:
     bt = _backtest({"won": (9, 12)}, {"won": (8, 11)})
-    assert left_out_note(replace(bt, still_filling=(), partial=())) == ""
-    assert left_out_note(replace(bt, still_filling=())) == (
+    assert left_out_note(replace(bt, still_filling=(), filling=(), partial=())) == ""
+    assert left_out_note(replace(bt, still_filling=(), filling=())) == (
         "left out, as in the report above: 2028-03, partial"
     )
 
