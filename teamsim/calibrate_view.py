@@ -409,15 +409,15 @@ def months_note(report: GoalsReport) -> str:
     )
 
 
-def plan_source(*, plan: float | None, base: str | None, given: str = "--plan") -> str:
+def plan_source(*, plan: float | None, base: str | None, given: str = "given with --plan") -> str:
     """Where the plan comes from, as a front end knows it ("" when neither is given).
 
-    ``plan``: the amount given (``--plan``, the page's Plan box, named by ``given``);
+    ``plan``: the amount given (``--plan``, or the page's Plan box: ``given`` says which);
     ``base``: the base scenario's file name. "given with --plan", "from the base
     scenario b2b_smb.yaml"; set on :attr:`calibrate.GoalsReport.plan_source`.
     """
     if plan is not None:
-        return f"given with {given}"
+        return given
     if base:
         return f"from the base scenario {base}"
     return ""

@@ -317,7 +317,15 @@ def test_the_readme_example_calibrates_with_the_pages_defaults(at: AppTest) -> N
     assert "# fitted: 2478 passed of 4180 decided" in result.outcome.text
     # The warnings name the page's control where the command's words named --base.
     warnings = next(d.value for d in at.dataframe if "message" in d.value.columns)
-    assert any(m.endswith("needs a Base scenario to say so") for m in warnings["message"])
+    assert any(m.endswith("needs a Base scenario to tell") for m in warnings["message"])
+    # No plan given: the plan is the team's own revenue, so the Below-plan tab says there
+    # is none to compare with and how to give one, not that nobody is below plan.
+    texts = [m.value.replace("\\", "") for m in at.markdown]
+    assert any(
+        t.startswith("Below plan: no plan to compare with: no plan given (no Plan and no Base "
+                     "scenario): the plan written is the team's own revenue") for t in texts
+    ), texts  # fmt: skip
+    assert not any("nobody" in t.lower() for t in texts), texts
     # Above the rows, one line per kind in a file, as the terminal prints them.
     kinds = [m.value for m in at.markdown if m.value.startswith(("- warning:", "- note:"))]
     assert len(kinds) == 1, kinds

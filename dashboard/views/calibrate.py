@@ -391,7 +391,7 @@ def run_calibration_from_uploads(
         source = plan_source(
             plan=options.plan,
             base=options.base_name if options.base_text is not None else None,
-            given=f"the {PLAN_CONTROL} box",
+            given=f"given in the {PLAN_CONTROL} box",
         )
         outcome = dataclasses.replace(
             outcome, report=dataclasses.replace(outcome.report, plan_source=source)
