@@ -449,7 +449,7 @@ def below_plan_note(report: GoalsReport) -> str:
     none to compare with and how to give one; revenue that cannot be judged: why;
     nobody below plan: how many people with a revenue need were compared.
     """
-    if report.no_plan and (report.plan_own or report.not_judged == report.no_plan):
+    if report.not_judged and report.not_judged == report.no_plan:
         return f"Below plan: no plan to compare with: {report.no_plan}."
     if not report.revenue_judged:
         return f"Below plan: cannot be judged: {report.not_judged}."
@@ -981,7 +981,7 @@ def print_report(
         for grid in _people_grids(report):
             print_grid(console, grid)
         note = below_plan_note(report)
-        if report.no_plan and (report.plan_own or report.not_judged == report.no_plan):
+        if report.not_judged and report.not_judged == report.no_plan:
             pass  # the header or the team's caption says it: "no plan given: give --plan ..."
         elif note:
             show(console, Text(note))
