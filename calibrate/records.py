@@ -1366,6 +1366,11 @@ def record_months(records: Records) -> float:
     return float(((dates.max() - dates.min()).days + 1) / DAYS_A_MONTH)
 
 
+# Why deal values and a plan from the records are not fitted when no deal has an amount
+# (no value column read: teamsim.records_io names the columns that could be it).
+NO_VALUES = "no deal has an amount (no value column read: map it with --column value=<column>)"
+
+
 def plan_basis(won: int, months: float) -> str | None:
     """Why the won deals are too few to take a plan from (None: enough), in words."""
     if won >= MIN_PLAN_WON and months >= MIN_PLAN_MONTHS:

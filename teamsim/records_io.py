@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import math
+import shlex
 import warnings
 import zipfile
 from collections import Counter
@@ -28,8 +30,10 @@ from calibrate import (
     combine,
     header_row,
     normalise,
+    parse_number,
     unknown_user_columns,
     unused_columns,
+    user_column_problems,
     value_currency,
 )
 from sim import TeamsimError
@@ -506,6 +510,7 @@ def read_records(
     problems: list[RowProblem] = []
     dropped: dict[str, int] = {}
     sources: dict[Kind, str] = {}
+    headers: list[tuple[Kind, str, list[str]]] = []
     for kind, path in given.items():
         if path is None:
             continue
@@ -514,6 +519,7 @@ def read_records(
         if any(p.fatal for p in found):  # a note on a skipped title is part of why
             problems += [dataclasses.replace(p, fatal=True) for p in found]
             continue
+        headers.append((kind, str(path), [str(c) for c in raw.columns]))
         table, normalised, left_out = normalise(
             kind,
             raw,
@@ -530,6 +536,11 @@ def read_records(
             # Columns read as work-day cards' kinds (calibrate.records) are used.
             read = [c for c in raw.columns if c not in table.attrs.get("card_columns", ())]
             unused = unused_columns(kind, read, source=str(path), columns=columns)
+            if kind is Kind.DEALS and "value" not in table.attrs.get("columns", {}):
+                no_value, named = _no_value_column(table, raw[read], source=str(path))
+                found.append(no_value)
+                if unused is not None and set(_unused(unused)) <= set(named):
+                    unused = None  # every unused column is named as the value's candidate
             found += [unused] if unused is not None else []
             found += _currency(table, raw, source=str(path), first_row=line + 1)
             if guessed is not None:
@@ -539,7 +550,66 @@ def read_records(
         dropped[kind.value] = left_out
         if table is not None:
             tables[kind] = table
+    # A --column item no file honours: said once per file, unless the file's missing
+    # required column already names it ("'Kurator' (from --column) is not among them").
+    said = {(p.source, p.message) for p in problems if p.fatal}
+    problems += [
+        p
+        for p in user_column_problems(headers, columns)
+        if not any(s == p.source and "(from --column)" in m for s, m in said)
+    ]
     return combine(tables, problems, dropped, sources=sources)
+
+
+# A column of the deals file is offered as its value column when this share of its
+# filled cells at least are numbers.
+_NUMERIC_SHARE = 0.9
+
+
+def _no_value_column(
+    table: pd.DataFrame, raw: pd.DataFrame, *, source: str
+) -> tuple[RowProblem, list[str]]:
+    """The one warning of a deals file with no value column, and the columns it names.
+
+    Without it every won deal has no amount, so the deal values, the revenue won and a
+    plan from the records cannot be calibrated; said once here, with the file's unused
+    columns of numbers (or, failing those, its other unused columns) as candidates and
+    the ``--column`` that maps one.
+    """
+    used = set(table.attrs.get("columns", {}).values())
+    unused = [str(c) for c in raw.columns if c not in used and str(c).strip()]
+    numeric = [c for c in unused if _numbers_share(raw[c]) >= _NUMERIC_SHARE]
+    named = (numeric or unused)[: 3 if numeric else 6]
+    if numeric:
+        near = f"columns of numbers not read: {', '.join(repr(c) for c in named)}"
+    elif unused:
+        near = f"columns not read: {', '.join(repr(c) for c in named)}"
+    else:
+        near = "every column is read as another"
+    example = shlex.quote(f"value={named[0]}") if named else "value=<column>"
+    won = int((table["status"] == "won").sum()) if "status" in table else 0
+    message = (
+        f"no value column (the deals' amount) was found ({near}); map it with "
+        f"--column {example}; until then the {won:,} won deals have no amount, so deal "
+        "values and revenue are not calibrated and no plan is taken from the records"
+    )
+    return RowProblem(source, None, None, message), named
+
+
+def _numbers_share(cells: pd.Series) -> float:
+    filled = [str(c).strip() for c in cells.dropna() if str(c).strip()]
+    if not filled:
+        return 0.0
+    ok = 0
+    for text in filled:
+        ok += not math.isnan(parse_number(text))
+    return ok / len(filled)
+
+
+def _unused(problem: RowProblem) -> list[str]:
+    """The columns a ``columns not used`` note names (calibrate.unused_columns)."""
+    head = problem.message.removeprefix("columns not used: ").split(";")[0]
+    return [c.strip() for c in head.split(", ")]
 
 
 def _currency(
