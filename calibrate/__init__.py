@@ -16,6 +16,7 @@ from calibrate.backtest import (
 from calibrate.columns import (
     MISSING_COLUMN,
     header_row,
+    likely_column,
     unknown_user_columns,
     unused_columns,
     user_column_problems,
@@ -77,6 +78,7 @@ __all__ = [
     "goals_against_results",
     "header_row",
     "interval_text",
+    "likely_column",
     "map_names",
     "match_cold_flow",
     "name_map_errors",

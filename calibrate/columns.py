@@ -814,6 +814,15 @@ def unused_columns(
     return RowProblem(source, None, None, f"columns not used: {shown}; {advice}")
 
 
+def likely_column(kind: Kind, name: str, free: Sequence[str]) -> str | None:
+    """Which of the canonical columns ``free`` a file column is most likely, or None.
+
+    Close as :func:`unused_columns` judges it: a spelling is part of the name, or
+    difflib's ratio to one is at least 0.75.
+    """
+    return _likely(kind, name, free)
+
+
 def _likely(kind: Kind, name: str, free: Sequence[str]) -> str | None:
     """The free canonical column an unused column is most likely, or None."""
     key = column_key(name)

@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import math
+import re
 import shlex
 import warnings
 import zipfile
@@ -29,6 +30,7 @@ from calibrate import (
     RowProblem,
     combine,
     header_row,
+    likely_column,
     normalise,
     parse_number,
     unknown_user_columns,
@@ -536,11 +538,15 @@ def read_records(
             # Columns read as work-day cards' kinds (calibrate.records) are used.
             read = [c for c in raw.columns if c not in table.attrs.get("card_columns", ())]
             unused = unused_columns(kind, read, source=str(path), columns=columns)
-            if kind is Kind.DEALS and "value" not in table.attrs.get("columns", {}):
-                no_value, named = _no_value_column(table, raw[read], source=str(path))
-                found.append(no_value)
-                if unused is not None and set(_unused(unused)) <= set(named):
-                    unused = None  # every unused column is named as the value's candidate
+            # Without won deals no amount is missed: the deal values have nothing to fit.
+            if (
+                kind is Kind.DEALS
+                and "value" not in table.attrs.get("columns", {})
+                and (table["status"] == "won").any()
+            ):
+                found.append(_no_value_column(table, raw[read], source=str(path)))
+                if unused is not None and set(_suggested(unused)) <= {"value"}:
+                    unused = None  # said in the one warning, which names them too
             found += [unused] if unused is not None else []
             found += _currency(table, raw, source=str(path), first_row=line + 1)
             if guessed is not None:
@@ -566,10 +572,8 @@ def read_records(
 _NUMERIC_SHARE = 0.9
 
 
-def _no_value_column(
-    table: pd.DataFrame, raw: pd.DataFrame, *, source: str
-) -> tuple[RowProblem, list[str]]:
-    """The one warning of a deals file with no value column, and the columns it names.
+def _no_value_column(table: pd.DataFrame, raw: pd.DataFrame, *, source: str) -> RowProblem:
+    """The one warning of a deals file with won deals and no value column.
 
     Without it every won deal has no amount, so the deal values, the revenue won and a
     plan from the records cannot be calibrated; said once here, with the file's unused
@@ -578,22 +582,28 @@ def _no_value_column(
     """
     used = set(table.attrs.get("columns", {}).values())
     unused = [str(c) for c in raw.columns if c not in used and str(c).strip()]
+    named_like = [c for c in unused if likely_column(Kind.DEALS, c, ["value"]) == "value"]
     numeric = [c for c in unused if _numbers_share(raw[c]) >= _NUMERIC_SHARE]
-    named = (numeric or unused)[: 3 if numeric else 6]
-    if numeric:
-        near = f"columns of numbers not read: {', '.join(repr(c) for c in named)}"
+    likely = list(dict.fromkeys(named_like + numeric))
+    named = (likely or unused)[: 3 if likely else 6]
+    rest = [c for c in unused if c not in named]
+    if likely:
+        near = f"closest: {', '.join(repr(c) for c in named)}"
+        if rest:
+            near += f"; other columns not read: {', '.join(repr(c) for c in rest[:6])}"
     elif unused:
         near = f"columns not read: {', '.join(repr(c) for c in named)}"
     else:
         near = "every column is read as another"
     example = shlex.quote(f"value={named[0]}") if named else "value=<column>"
-    won = int((table["status"] == "won").sum()) if "status" in table else 0
+    won = int((table["status"] == "won").sum())
     message = (
         f"no value column (the deals' amount) was found ({near}); map it with "
-        f"--column {example}; until then the {won:,} won deals have no amount, so deal "
-        "values and revenue are not calibrated and no plan is taken from the records"
+        f"--column {example}; until then the {won:,} won deal{'' if won == 1 else 's'} "
+        f"{'has' if won == 1 else 'have'} no amount, so deal values and revenue are not "
+        "calibrated and no plan is taken from the records"
     )
-    return RowProblem(source, None, None, message), named
+    return RowProblem(source, None, None, message)
 
 
 def _numbers_share(cells: pd.Series) -> float:
@@ -606,10 +616,9 @@ def _numbers_share(cells: pd.Series) -> float:
     return ok / len(filled)
 
 
-def _unused(problem: RowProblem) -> list[str]:
-    """The columns a ``columns not used`` note names (calibrate.unused_columns)."""
-    head = problem.message.removeprefix("columns not used: ").split(";")[0]
-    return [c.strip() for c in head.split(", ")]
+def _suggested(problem: RowProblem) -> list[str]:
+    """The canonical columns a ``columns not used`` note suggests (calibrate.unused_columns)."""
+    return re.findall(r"' may be (\w+)", problem.message)
 
 
 def _currency(
