@@ -739,7 +739,8 @@ def missing_column(
     the ``--column`` item that did not match (``asked``), and the item that maps it;
     ``why`` follows the column's name (", so the 2 won or lost deals cannot be used").
     """
-    spellings = (canonical, *SPELLINGS[kind][canonical])
+    # The name the user typed counts too: 'Kurattor' (from --column) is near 'Kurator'.
+    spellings = (canonical, *SPELLINGS[kind][canonical], *([asked] if asked else []))
     # Columns already read as another canonical column are not suggested.
     close = _closest(spellings, [c for c in found if c not in taken])
     listed = ", ".join(f"'{c}'" for c in found) or "none"
