@@ -13,7 +13,14 @@ from calibrate.backtest import (
     band_holds,
     band_ranks,
 )
-from calibrate.columns import MISSING_COLUMN, header_row, unknown_user_columns, unused_columns
+from calibrate.columns import (
+    MISSING_COLUMN,
+    header_row,
+    likely_column,
+    unknown_user_columns,
+    unused_columns,
+    user_column_problems,
+)
 from calibrate.contract import (
     ROW,
     Calibration,
@@ -33,7 +40,7 @@ from calibrate.flowmatch import match_cold_flow
 from calibrate.names import NAME_OPTIONS, NameMaps, map_names, name_map_errors, nothing_matched
 from calibrate.own_plan import own_revenue_plan
 from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, record_names
-from calibrate.records import combine, normalise
+from calibrate.records import combine, normalise, parse_number
 from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
 from calibrate.skeleton import records_with_ids, skeleton, unsplit_paths
 from calibrate.words import counted
@@ -71,6 +78,7 @@ __all__ = [
     "goals_against_results",
     "header_row",
     "interval_text",
+    "likely_column",
     "map_names",
     "match_cold_flow",
     "name_map_errors",
@@ -78,6 +86,7 @@ __all__ = [
     "normalise",
     "nothing_matched",
     "own_revenue_plan",
+    "parse_number",
     "pseudonymise",
     "pseudonymise_frame",
     "pseudonyms",
@@ -91,5 +100,6 @@ __all__ = [
     "unnamed_currency",
     "unsplit_paths",
     "unused_columns",
+    "user_column_problems",
     "value_currency",
 ]

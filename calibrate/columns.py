@@ -739,7 +739,8 @@ def missing_column(
     the ``--column`` item that did not match (``asked``), and the item that maps it;
     ``why`` follows the column's name (", so the 2 won or lost deals cannot be used").
     """
-    spellings = (canonical, *SPELLINGS[kind][canonical])
+    # The name the user typed counts too: 'Kurattor' (from --column) is near 'Kurator'.
+    spellings = (canonical, *SPELLINGS[kind][canonical], *([asked] if asked else []))
     # Columns already read as another canonical column are not suggested.
     close = _closest(spellings, [c for c in found if c not in taken])
     listed = ", ".join(f"'{c}'" for c in found) or "none"
@@ -814,6 +815,15 @@ def unused_columns(
     return RowProblem(source, None, None, f"columns not used: {shown}; {advice}")
 
 
+def likely_column(kind: Kind, name: str, free: Sequence[str]) -> str | None:
+    """Which of the canonical columns ``free`` a file column is most likely, or None.
+
+    Close as :func:`unused_columns` judges it: a spelling is part of the name, or
+    difflib's ratio to one is at least 0.75.
+    """
+    return _likely(kind, name, free)
+
+
 def _likely(kind: Kind, name: str, free: Sequence[str]) -> str | None:
     """The free canonical column an unused column is most likely, or None."""
     key = column_key(name)
@@ -863,3 +873,83 @@ def _required_found(kind: Kind, row: Sequence[str], columns: Mapping[str, str]) 
     if kind is Kind.DEALS and "stage" in present:
         present.add("status")
     return len(present & set(REQUIRED[kind]))
+
+
+def _possessive(kind: Kind) -> str:
+    return f"{kind.value}'" if kind.value.endswith("s") else f"{kind.value}'s"
+
+
+# Two canonical columns one file column may serve: a deals file's stage column holds its
+# status when it has no status column (calibrate.records), so mapping one onto the
+# other's column reads it once, not twice.
+_SHARED = {frozenset(("status", "stage"))}
+
+
+def user_column_problems(
+    headers: Sequence[tuple[Kind, str, Sequence[str]]], columns: Mapping[str, str]
+) -> list[RowProblem]:
+    """Fatal problems of ``--column`` items the files given cannot honour.
+
+    ``headers``: each file given, as (kind, source, its column names). One ``--column``
+    serves every file that has its canonical column, so an item is wrong only when none
+    of them has the column it names: then each such file gets a message naming the item,
+    the file's columns, the closest of them to the name typed, and the item to give
+    instead. An item whose column a file also recognises as another of its canonical
+    columns (``--column owner=value`` on a deals file with a value column) would read the
+    column as one and leave the other unread: refused, naming both.
+    """
+    out: list[RowProblem] = []
+    for canonical, column in columns.items():
+        files = [(k, s, f) for k, s, f in headers if canonical in COLUMNS[k]]
+        hits = {s: _hit(column, f) for k, s, f in files}
+        if files and not any(hits.values()):
+            for kind, source, found in files:
+                out.append(_absent(kind, source, found, canonical=canonical, column=column))
+            continue
+        for kind, source, found in files:
+            hit = hits[source]
+            if hit is None:
+                continue
+            own, _ = match_columns(kind, found, source=source)
+            for other, read in own.items():
+                if read != hit or other == canonical or other in columns:
+                    continue
+                if frozenset((canonical, other)) in _SHARED:
+                    continue
+                message = (
+                    f"{_mapping_item(canonical, column)}: column '{hit}' is mapped to "
+                    f"{canonical} but is also the {_possessive(kind)} {other} column, so "
+                    f"{other} would go unread; map {canonical} to its own column "
+                    f"(columns found: {', '.join(repr(c) for c in found)})"
+                )
+                out.append(RowProblem(source, None, hit, message, fatal=True))
+    return out
+
+
+def _hit(column: str, found: Sequence[str]) -> str | None:
+    """The file column a name the user typed is (exact, else by column_key), or None."""
+    if column in found:
+        return column
+    key = column_key(column)
+    return next((f for f in found if column_key(f) == key), None)
+
+
+def _absent(
+    kind: Kind, source: str, found: Sequence[str], *, canonical: str, column: str
+) -> RowProblem:
+    """A ``--column`` item naming a column the file does not have."""
+    close = _closest([column], found)
+    own, _ = match_columns(kind, found, source=source)
+    fix = "give one of the file's columns"
+    if close:
+        fix += f", e.g. {_mapping_item(canonical, close[0])}"
+    elif canonical in own:  # nothing like the name typed: the column recognised as it
+        close = [own[canonical]]
+        fix = f"without the item '{own[canonical]}' is read as {canonical}; or {fix}"
+    listed = ", ".join(f"'{c}'" for c in found) or "none"
+    near = f"closest: {', '.join(repr(c) for c in close)}" if close else "none close"
+    message = (
+        f"{_mapping_item(canonical, column)}: no column '{column}' in the file "
+        f"(columns found: {listed}; {near}); {fix}"
+    )
+    return RowProblem(source, None, None, message, fatal=True)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from calibrate.contract import Fit, Kept, Records, Status
 from calibrate.observed import records_period
-from calibrate.records import plan_basis, record_months
+from calibrate.records import NO_VALUES, plan_basis, record_months
 from calibrate.report import NEEDS_COLUMNS, OWN_PLAN_NOTE, PLAN_PATH, goals_against_results
 from calibrate.words import counted
 from sim.scenario import Scenario
@@ -58,6 +58,8 @@ def own_revenue_plan(records: Records, base: Scenario) -> Fit | Kept:
     thin = plan_basis(won, plan_months(records))
     if thin is not None:
         return Kept(PLAN_PATH, f"no plan given and {thin}: give --plan")
+    if deals["value"].isna().all():
+        return Kept(PLAN_PATH, f"no plan given and {NO_VALUES}: give --plan")
     report = goals_against_results(records, base, pd.DataFrame(columns=list(NEEDS_COLUMNS)))
     team = report.team
     now = float(team.loc[team["stage"] == "revenue", "now"].iloc[0])

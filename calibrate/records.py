@@ -756,6 +756,9 @@ def _deals(
     status, stage, unknown = _statuses(t, stage_map=stage_map, known_stages=known_stages)
     closing = status.isin(WON_LOST).to_numpy()
     closed = t.dates("closed", order, required=closing)
+    dated = (t.text("closed") != "").to_numpy()
+    if "status" not in t.mapping and not closing.any() and (unknown & dated).any():
+        t.problems.append(_no_status(t, int((dated & ~t.drop).sum())))
     _unknown_closed(
         t,
         unknown & (t.text("closed") != "").to_numpy(),
@@ -802,6 +805,32 @@ def _deals(
         "channel": _none_if_empty(t.text("channel")),
         "account": _none_if_empty(t.text("account")),
     }
+
+
+def _no_status(t: _Table, n: int) -> RowProblem:
+    """The deals file has no status column and its stage column no won or lost word.
+
+    Its closed deals then cannot be told won or lost: said first (with the required
+    columns missing), before each stage word's own --stage advice, which is right only
+    when the stage column does say how a deal ended in words of the CRM's own.
+    """
+    why = (
+        f" (won, lost or open): the stage column '{t.name('stage')}' holds no won or lost "
+        f"word, so none of the {n:,} deals with a closed date can be told won or lost"
+    )
+    problem = missing_column(
+        Kind.DEALS,
+        "status",
+        [str(c) for c in t.raw.columns],
+        source=t.source,
+        taken=set(t.mapping.values()),
+        why=why,
+    )
+    more = (
+        "; only if the stage column itself names how deals ended, in the CRM's own words, "
+        'map those with --stage "<word>=won" and --stage "<word>=lost" instead'
+    )
+    return replace(problem, message=problem.message + more)
 
 
 # The most the win rate may be left unsure by deals of unknown closing words: one
@@ -1366,6 +1395,11 @@ def record_months(records: Records) -> float:
     return float(((dates.max() - dates.min()).days + 1) / DAYS_A_MONTH)
 
 
+# Why deal values and a plan from the records are not fitted when no deal has an amount
+# (no value column read: teamsim.records_io names the columns that could be it).
+NO_VALUES = "no deal has an amount (no value column read: map it with --column value=<column>)"
+
+
 def plan_basis(won: int, months: float) -> str | None:
     """Why the won deals are too few to take a plan from (None: enough), in words."""
     if won >= MIN_PLAN_WON and months >= MIN_PLAN_MONTHS:
@@ -1448,6 +1482,24 @@ def _one_spelling(
     return problems
 
 
+# What becomes of the rows of a person the team file does not list, and what to do.
+_OUTSIDE = {
+    Kind.DEALS: (
+        ": the rows are kept (they count for the team's flow, win rate and cycle, and "
+        "the person's results are shown) with no share of the plan; add '{name}' to "
+        "{team}, or, if it is someone of the team spelled another way, correct the name "
+        "in the deals file"
+    ),
+    Kind.ACTIVITIES: (
+        ": the rows are kept (they count for the team's activity rates, and the person's "
+        "results are shown) with no share of the plan; add '{name}' to {team}, or, if it "
+        "is someone of the team spelled another way, correct the name in the activities "
+        "file"
+    ),
+    Kind.TEAM: "",
+}
+
+
 def _not_in_team(tables: dict[Kind, pd.DataFrame], sources: Mapping[Kind, str]) -> list[RowProblem]:
     team = tables[Kind.TEAM]
     members = set(team["person"].dropna())
@@ -1465,7 +1517,10 @@ def _not_in_team(tables: dict[Kind, pd.DataFrame], sources: Mapping[Kind, str]) 
         outside = names.notna() & ~names.isin(members)
         for name in pd.unique(names[outside]):
             where = (names == name).to_numpy()
-            message = f"{what} '{name}' is not in the team file {team_source} ({_rows(where)})"
+            message = (
+                f"{what} '{name}' is not in the team file {team_source} ({_rows(where)})"
+                f"{_OUTSIDE[kind].format(name=name, team=team_source)}"
+            )
             problems.append(
                 RowProblem(
                     sources.get(kind, kind.value),

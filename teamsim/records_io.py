@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import math
+import re
+import shlex
 import warnings
 import zipfile
 from collections import Counter
@@ -27,9 +30,12 @@ from calibrate import (
     RowProblem,
     combine,
     header_row,
+    likely_column,
     normalise,
+    parse_number,
     unknown_user_columns,
     unused_columns,
+    user_column_problems,
     value_currency,
 )
 from sim import TeamsimError
@@ -506,6 +512,7 @@ def read_records(
     problems: list[RowProblem] = []
     dropped: dict[str, int] = {}
     sources: dict[Kind, str] = {}
+    headers: list[tuple[Kind, str, list[str]]] = []
     for kind, path in given.items():
         if path is None:
             continue
@@ -514,6 +521,7 @@ def read_records(
         if any(p.fatal for p in found):  # a note on a skipped title is part of why
             problems += [dataclasses.replace(p, fatal=True) for p in found]
             continue
+        headers.append((kind, str(path), [str(c) for c in raw.columns]))
         table, normalised, left_out = normalise(
             kind,
             raw,
@@ -530,6 +538,15 @@ def read_records(
             # Columns read as work-day cards' kinds (calibrate.records) are used.
             read = [c for c in raw.columns if c not in table.attrs.get("card_columns", ())]
             unused = unused_columns(kind, read, source=str(path), columns=columns)
+            # Without won deals no amount is missed: the deal values have nothing to fit.
+            if (
+                kind is Kind.DEALS
+                and "value" not in table.attrs.get("columns", {})
+                and (table["status"] == "won").any()
+            ):
+                found.append(_no_value_column(table, raw[read], source=str(path)))
+                if unused is not None and set(_suggested(unused)) <= {"value"}:
+                    unused = None  # said in the one warning, which names them too
             found += [unused] if unused is not None else []
             found += _currency(table, raw, source=str(path), first_row=line + 1)
             if guessed is not None:
@@ -539,7 +556,69 @@ def read_records(
         dropped[kind.value] = left_out
         if table is not None:
             tables[kind] = table
+    # A --column item no file honours: said once per file, unless the file's missing
+    # required column already names it ("'Kurator' (from --column) is not among them").
+    said = {(p.source, p.message) for p in problems if p.fatal}
+    problems += [
+        p
+        for p in user_column_problems(headers, columns)
+        if not any(s == p.source and "(from --column)" in m for s, m in said)
+    ]
     return combine(tables, problems, dropped, sources=sources)
+
+
+# A column of the deals file is offered as its value column when this share of its
+# filled cells at least are numbers.
+_NUMERIC_SHARE = 0.9
+
+
+def _no_value_column(table: pd.DataFrame, raw: pd.DataFrame, *, source: str) -> RowProblem:
+    """The one warning of a deals file with won deals and no value column.
+
+    Without it every won deal has no amount, so the deal values, the revenue won and a
+    plan from the records cannot be calibrated; said once here, with the file's unused
+    columns of numbers (or, failing those, its other unused columns) as candidates and
+    the ``--column`` that maps one.
+    """
+    used = set(table.attrs.get("columns", {}).values())
+    unused = [str(c) for c in raw.columns if c not in used and str(c).strip()]
+    named_like = [c for c in unused if likely_column(Kind.DEALS, c, ["value"]) == "value"]
+    numeric = [c for c in unused if _numbers_share(raw[c]) >= _NUMERIC_SHARE]
+    likely = list(dict.fromkeys(named_like + numeric))
+    named = (likely or unused)[: 3 if likely else 6]
+    rest = [c for c in unused if c not in named]
+    if likely:
+        near = f"closest: {', '.join(repr(c) for c in named)}"
+        if rest:
+            near += f"; other columns not read: {', '.join(repr(c) for c in rest[:6])}"
+    elif unused:
+        near = f"columns not read: {', '.join(repr(c) for c in named)}"
+    else:
+        near = "every column is read as another"
+    example = shlex.quote(f"value={named[0]}") if named else "value=<column>"
+    won = int((table["status"] == "won").sum())
+    message = (
+        f"no value column (the deals' amount) was found ({near}); map it with "
+        f"--column {example}; until then the {won:,} won deal{'' if won == 1 else 's'} "
+        f"{'has' if won == 1 else 'have'} no amount, so deal values and revenue are not "
+        "calibrated and no plan is taken from the records"
+    )
+    return RowProblem(source, None, None, message)
+
+
+def _numbers_share(cells: pd.Series) -> float:
+    filled = [str(c).strip() for c in cells.dropna() if str(c).strip()]
+    if not filled:
+        return 0.0
+    ok = 0
+    for text in filled:
+        ok += not math.isnan(parse_number(text))
+    return ok / len(filled)
+
+
+def _suggested(problem: RowProblem) -> list[str]:
+    """The canonical columns a ``columns not used`` note suggests (calibrate.unused_columns)."""
+    return re.findall(r"' may be (\w+)", problem.message)
 
 
 def _currency(

@@ -14,6 +14,7 @@ from scipy import stats
 
 from calibrate.contract import Status
 from calibrate.fit.common import CONFIDENCE, Deals, Findings, money_span
+from calibrate.records import NO_VALUES
 from calibrate.words import counted
 from sim import Scenario, format_money
 
@@ -56,6 +57,9 @@ def fit_values(deals: Deals | None, base: Scenario, out: Findings) -> None:
         values = mine["value"].to_numpy(dtype=float)
         values = values[np.isfinite(values)]
         usable = values[values > 0]
+        if deals.table["value"].isna().all():  # no value column: said once for all
+            out.keep(path, NO_VALUES)
+            continue
         if len(usable) < MIN_VALUES:
             few = counted(len(usable), "won deal")
             out.keep(path, f"{few} of {sid} with a value (fewer than {MIN_VALUES})")
