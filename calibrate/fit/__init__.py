@@ -27,6 +27,7 @@ from calibrate.fit.season import fit_season
 from calibrate.fit.speed import speed_multipliers
 from calibrate.fit.team import fit_team
 from calibrate.fit.values import fit_values
+from calibrate.observed import records_period
 from sim import Scenario
 
 __all__ = ["fit", "naive_win_rate"]
@@ -85,7 +86,10 @@ def fit(records: Records, base: Scenario) -> Calibration:
         start = pd.Timestamp(base.calendar.start)
         period = start, start
     fit_ramp(deals, records.team, base, out)
-    fit_season(deals, out)
+    # Over the records' steady months: a first month cut short or still filling its
+    # pipeline would read as a slow season (calibrate.observed.Period).
+    steady = records_period(records)
+    fit_season(deals, out, steady.whole if steady is not None else None)
     return Calibration(
         fits=tuple(out.fits),
         kept=tuple(out.kept),
