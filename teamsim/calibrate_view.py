@@ -36,7 +36,7 @@ from calibrate import (
     counted,
     interval_text,
 )
-from sim import INTERVAL_JOINER, TeamsimError, format_money
+from sim import INTERVAL_JOINER, TeamsimError, format_money, format_percent
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
 from teamsim.figure_tables import Grid, print_grid, show
@@ -93,7 +93,8 @@ def band_note(replications: int) -> str:
         f"band: the {ordinal(k)} to {ordinal(j)} of {counted(replications, 'replication')} "
         "sorted, "
         f"a prediction band that holds a month of a correct model with probability "
-        f"{band_holds(replications):.0%} (Wilks 1941), so about that share of the "
+        f"{format_percent(band_holds(replications), digits=0)} (Wilks 1941), so about that "
+        "share of the "
         "observed months falls inside it"
     )
 

@@ -210,7 +210,7 @@ def test_joined_sentences_each_end_with_a_full_stop() -> None:
     text = " ".join(_printed(100).split())
     assert (
         "Band: the 1st to 1st of 1 replication sorted, a prediction band that holds a month "
-        "of a correct model with probability 0% (Wilks 1941), so about that share of the "
+        "of a correct model with probability 0 % (Wilks 1941), so about that share of the "
         "observed months falls inside it. Left out" in text
     )
     assert (
