@@ -11,7 +11,6 @@ from rich.text import Text
 from calibrate import Records, counted
 from sim import TeamsimError
 from teamsim.calibrate_view import (
-    SHOWN_PROBLEMS,
     plan_source,
     print_fits,
     print_kept,
@@ -31,7 +30,6 @@ from teamsim.plan_met_view import FEW_REPLICATIONS
 from teamsim.progress import replication_progress
 
 __all__ = [
-    "SHOWN_PROBLEMS",
     "backtest_warning",
     "check_outputs",
     "print_problems",

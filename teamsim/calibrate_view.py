@@ -50,7 +50,6 @@ from teamsim.format import (
 
 __all__ = [
     "SHEETS",
-    "SHOWN_PROBLEMS",
     "against_plan",
     "band_note",
     "below_plan_note",
@@ -105,9 +104,6 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-# Problems printed on stderr before the scenario; the rest are counted there and listed
-# in full by --excel. (Kept for its importers: the terminal now prints one line per kind.)
-SHOWN_PROBLEMS = 20
 # Rows named in the terminal's line of a kind of problem; every row is in the workbook.
 SHOWN_ROWS = 3
 
