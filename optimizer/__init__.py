@@ -27,7 +27,7 @@ from optimizer.hiring_value import apply_hiring, delay_cost, evaluate_calendar, 
 from optimizer.loop import VerifiedPlan, verify
 from optimizer.measure import outcome_label, sells
 from optimizer.model import PlanMode
-from optimizer.planner import plan
+from optimizer.planner import design_month_heading, is_design_month_note, plan
 from optimizer.result import Marginal, Plan, RoleLine
 from optimizer.solvers import make_solver
 
@@ -57,7 +57,9 @@ __all__ = [
     "back_calculate",
     "call_quotas",
     "delay_cost",
+    "design_month_heading",
     "evaluate_calendar",
+    "is_design_month_note",
     "make_solver",
     "months_simulated",
     "outcome_label",

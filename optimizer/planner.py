@@ -21,13 +21,29 @@ from optimizer.solve import Infeasible, dual, solve
 from optimizer.solvers import make_solver
 from optimizer.team import dated, design_month
 from sim.money import format_money_column
+from sim.months import month_title
 from sim.names import title
+from sim.percent import format_number, format_significant
 from sim.rules import season
 from sim.scenario import Scenario
 
 # Sizing evaluates the rules that depend on the team (ramp share, referral split) at the
 # team of the previous solve; a few rounds settle it.
 MAX_ROUNDS = 6
+
+# The design month's note begins so (and only it): the terminal's header picks it out of
+# the notes by :func:`is_design_month_note`, through the same words.
+DESIGN_MONTH = "Design month"
+
+
+def design_month_heading(month: str, locale: str | None = None) -> str:
+    """The design month ("YYYY-MM") by its name, in ``locale``: "Design month Apr 2027"."""
+    return f"{DESIGN_MONTH} {month_title(month, locale)}"
+
+
+def is_design_month_note(note: str) -> bool:
+    """Whether a plan's note is the design month's people and season (:func:`_notes`)."""
+    return note.startswith(f"{DESIGN_MONTH} ")
 
 
 def plan(
@@ -207,9 +223,10 @@ def _notes(model: Model) -> list[str]:
     sc, r = model.scenario, model.rates
     notes = []
     if model.revenue:
+        month, loc = month_title(r.design.label, sc.money_locale), sc.money_locale
         notes.append(
-            f"Sized for {r.design.label}, {design_words(r)}, at an average month's "
-            f"{r.per_month:.1f} working days ({r.design.label} has "
+            f"Sized for {month}, {design_words(r)}, at an average month's "
+            f"{format_number(r.per_month, 1, locale=loc)} working days ({month} has "
             f"{r.design.working_days}); expected values, the simulator checks the spread."
         )
     design = _design_month_note(model)
@@ -241,10 +258,12 @@ def _notes(model: Model) -> list[str]:
 def _design_month_note(model: Model) -> str:
     """One line on what makes the design month unlike a plain one: its people, its season.
 
-    "Design month 2027-04: Seller 5 in seat, 1 joining, 1 ramping (productivity 0.50);
-    lead volume x1.3". Empty when the roles have no dates and every factor is 1.
+    "Design month Apr 2027: Seller 5 in seat, 1 joining, 1 ramping (productivity 0.50);
+    lead volume x1.3" (:func:`design_month_heading`, figures in the scenario's locale).
+    Empty when the roles have no dates and every factor is 1.
     """
     sc, r = model.scenario, model.rates
+    loc = sc.money_locale
     parts = []
     for rid in sc.roles:
         if not dated(sc, rid):
@@ -253,21 +272,22 @@ def _design_month_note(model: Model) -> str:
         m = design_month(sc, r, rid, people)
         if not (m.joiners or m.leavers or m.ramping or m.in_seat != people):
             continue
-        words = [f"{title(rid, sc)} {m.in_seat:.3g} in seat"]
+        words = [f"{title(rid, sc)} {format_significant(m.in_seat, locale=loc)} in seat"]
         words += [f"{m.joiners} joining"] if m.joiners else []
         words += [f"{m.leavers} leaving"] if m.leavers else []
         if m.ramping:
             # The ramping people's mean share (the ramped ones are at 1).
             share = (m.productive - m.ramped) / m.ramping
-            words.append(f"{m.ramping:.3g} ramping (productivity {share:.2f})")
+            ramping = format_significant(m.ramping, locale=loc)
+            words.append(f"{ramping} ramping (productivity {format_number(share, 2, locale=loc)})")
         parts.append(", ".join(words))
     for kind in season.SeasonKind:
         f = season.factor(sc, kind, r.design.index)
         if f != 1.0:
-            parts.append(f"{kind.value.replace('_', ' ')} x{f:g}")
+            parts.append(f"{kind.value.replace('_', ' ')} x{format_significant(f, 6, locale=loc)}")
     if not parts:
         return ""
-    return f"Design month {r.design.label}: {'; '.join(parts)}."
+    return f"{design_month_heading(r.design.label, loc)}: {'; '.join(parts)}."
 
 
 def _dual_values(model: Model, solver: pulp.LpSolver) -> tuple[Marginal, ...]:

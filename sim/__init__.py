@@ -20,6 +20,7 @@ from sim.money import (
     scale_of,
     shown_amount,
 )
+from sim.months import month_title, month_titles
 from sim.names import (
     ACTIVITY_TITLES,
     DUTIES,
@@ -36,6 +37,7 @@ from sim.percent import (
     format_number,
     format_percent,
     format_percent_range,
+    format_significant,
 )
 from sim.plan_met import (
     attainment_by_month,
@@ -95,6 +97,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_percent_range",
+    "format_significant",
     "humane",
     "id_words",
     "in_sentence",
@@ -104,6 +107,8 @@ __all__ = [
     "met_by_replication",
     "money_scale",
     "money_scales",
+    "month_title",
+    "month_titles",
     "plan_met_definition",
     "plan_met_table",
     "scale_of",

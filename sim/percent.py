@@ -35,6 +35,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_percent_range",
+    "format_significant",
 ]
 
 # The locale of a figure written without one: English, as teamsim's words are
@@ -93,6 +94,22 @@ def format_number(
         number = abs(number)
     sign = "+" if signed and number > 0 else ""
     return sign + _apply(_patterns(loc)[0], number, digits, loc, grouped=grouped)
+
+
+def format_significant(
+    value: float | None, significant: int = 3, *, locale: str | None = None
+) -> str:
+    """A figure to ``significant`` digits in ``locale``: 1.25 -> "1.25" ("1,25" ru_RU).
+
+    A factor or a small count a person may redo by hand (x1.3, 4.5 in seat); past the
+    significant digits a figure is whole ("1,234", never "1.23e+03"). NaN or None: "-".
+    """
+    if value is None or not math.isfinite(value):
+        return "-"
+    text = f"{value:.{significant}g}"
+    if "e" in text:
+        return format_number(value, 0, locale=locale)
+    return format_number(float(text), _decimals(text), locale=locale)
 
 
 def format_percent(

@@ -8,20 +8,17 @@ share and a plain figure by ``sim.percent`` ("83.3 %", "38.7"; Babel in the same
 "83,3 %", "38,7" for ru_RU), the places the optimiser's messages and the front ends
 share; their names are re-exported here. A figure a person reads is written here, in
 the scenario's locale (``Scenario.money_locale``, ``locale`` below); JSON and CSV keep
-plain numbers. A calendar month a person reads is :func:`month_title` ("Apr 2027").
+plain numbers. A calendar month a person reads is ``sim.month_title`` ("Apr 2027"),
+re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 
-from babel.dates import format_skeleton
-
 import teamsim.figure_tables  # noqa: F401  (on import: rich keeps figures whole)
 from optimizer import Marginal, Plan, PlanCard, RoleLine
-from sim import NUMBER_LOCALE, title
 from sim import MoneyScale as MoneyScale
 from sim import format_money as format_money
 from sim import format_money_column as format_money_column
@@ -29,7 +26,10 @@ from sim import format_money_range as format_money_range
 from sim import format_number as format_number
 from sim import format_percent as format_percent
 from sim import format_percent_range as format_percent_range
+from sim import format_significant as format_significant
 from sim import money_scale as money_scale
+from sim import month_title as month_title
+from sim import title
 from sim.scenario import Scenario
 
 SERVICE_TITLE = "Inbound requests: load, seats and roster"
@@ -194,34 +194,11 @@ def fmt_figure(value: float | None, digits: int = 1, locale: str | None = None) 
 
 
 def fmt_significant(value: float, significant: int = 3, locale: str | None = None) -> str:
-    """A factor to ``significant`` digits, in ``locale``: 1.25 -> "1.25" ("1,25" ru_RU)."""
-    if not math.isfinite(value):
-        return "-"
-    text = f"{value:.{significant}g}"
-    if "e" in text:  # past the significant digits: whole
-        return format_number(value, 0, locale=locale)
-    return format_number(float(text), len(text.partition(".")[2]), locale=locale)
+    """A factor to ``significant`` digits, in ``locale``: 1.25 -> "1.25" ("1,25" ru_RU).
 
-
-# The skeleton of a calendar month a person reads: the month's name and the year, CLDR's
-# short form ("Apr 2027", ru_RU "апр. 2027 г.", de_DE "Apr. 2027"); wide: "April 2027".
-MONTH_SKELETON = "yMMM"
-MONTH_SKELETON_WIDE = "yMMMM"
-
-
-def month_title(label: str, locale: str | None = None, *, wide: bool = False) -> str:
-    """A calendar month ("YYYY-MM", as JSON and CSV keep it) as a person reads it.
-
-    "2027-04" -> "Apr 2027" (Babel's ``format_skeleton``, in ``locale``: the scenario's,
-    by default English); ``wide``: the full name, "April 2027" (the workbooks' columns).
-    Every people-facing table names its months through here.
+    ``sim.format_significant``, the one rule the optimiser's messages write too.
     """
-    year, month = label.split("-")[:2]
-    skeleton = MONTH_SKELETON_WIDE if wide else MONTH_SKELETON
-    day = dt.date(int(year), int(month), 1)
-    return str(format_skeleton(skeleton, day, locale=locale or NUMBER_LOCALE)).replace(
-        "\u202f", "\u00a0"
-    )
+    return format_significant(value, significant, locale=locale)
 
 
 # A frame's attrs entry (pandas DataFrame.attrs) naming, per column, the column that holds

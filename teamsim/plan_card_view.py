@@ -35,6 +35,7 @@ from teamsim.format import (
     fmt_significant,
     fmt_value,
     money_scale,
+    month_title,
 )
 
 PLAN_CARD_TITLE = "Plan card"
@@ -250,7 +251,8 @@ def render_plan_card(card: PlanCard) -> Group | None:
     if not card.lines:
         return None
     parts: list[object] = [
-        f"[bold]{PLAN_CARD_TITLE}[/], design month {card.month}: {header_text(card)}; "
+        f"[bold]{PLAN_CARD_TITLE}[/], design month {month_title(card.month, card.locale or None)}: "
+        f"{header_text(card)}; "
         "expected revenue "
         f"{money(card.revenue_per_month, card.currency, card.locale, header_scale(card))}"
     ]

@@ -31,5 +31,5 @@ def test_the_guides_example_header_is_the_real_output() -> None:
     assert result.exit_code == 0, result.output
     printed = result.stdout.replace("\xa0", " ").splitlines()
     guide = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
-    example = next(line for line in guide.splitlines() if line.startswith("Design month 2027-03"))
+    example = next(line for line in guide.splitlines() if line.startswith("Design month Mar 2027"))
     assert example in printed

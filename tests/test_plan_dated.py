@@ -65,7 +65,7 @@ def test_one_ramping_person_in_seat_needs_the_hand_computed_hires() -> None:
     (unit,) = model.units
     assert unit.productivity == pytest.approx(2.5 / 3, rel=1e-12)
     assert unit.extra_people == 0.0
-    assert "Design month 2027-03: Seller 3 in seat, 1 ramping (productivity 0.50)." in p.notes
+    assert "Design month Mar 2027: Seller 3 in seat, 1 ramping (productivity 0.50)." in p.notes
 
 
 def test_a_joiner_in_seat_is_planned_as_people_at_their_ramp_share() -> None:
@@ -84,7 +84,7 @@ def test_a_joiner_in_seat_is_planned_as_people_at_their_ramp_share() -> None:
     row = model.constraints["capacity_seller"]
     assert row.constant == pytest.approx(-480.0, rel=1e-12)
     assert p.revenue_per_month / MONTH_DAYS == pytest.approx(5000.0, rel=1e-6)
-    assert "Design month 2027-03: Seller 2 in seat, 1 joining, 1 ramping (productivity " in (
+    assert "Design month Mar 2027: Seller 2 in seat, 1 joining, 1 ramping (productivity " in (
         " ".join(p.notes)
     )
 
@@ -129,7 +129,7 @@ def test_the_design_months_channels_and_desk_are_its_seasonal_ones() -> None:
     assert desk.arrivals_per_min == pytest.approx(desks(plain)[0].arrivals_per_min * 1.3)
     assert arrivals_per_day(sc, "demo_requests", 3) == pytest.approx(13.0)
     p = plan(sc, "sizing", marginals=False)
-    assert "Design month 2027-04: lead volume x1.3." in p.notes
+    assert "Design month Apr 2027: lead volume x1.3." in p.notes
     assert not any(n.startswith("Design month") for n in plan(plain, marginals=False).notes)
 
 
@@ -184,7 +184,7 @@ def test_the_first_plan_keeps_its_promise_in_the_design_month(name: str) -> None
     it = verify(sc, replications=REPLICATIONS, max_iterations=1, workers=2).iterations[0]
     p = it.plan
     assert it.plan_factor == 1.0 and not it.capacity_factor
-    assert any(n.startswith("Design month 2027-04: ") for n in p.notes), p.notes
+    assert any(n.startswith("Design month Apr 2027: ") for n in p.notes), p.notes
     month = rates(sc).design.index
     frame = it.result.frames.attainment_month
     april = frame.loc[frame["month"] == month, "attainment"]
@@ -204,11 +204,11 @@ def test_the_plan_header_says_what_makes_the_design_month_unlike_a_plain_one() -
     # In the header (before the first table), whatever the terminal's width wraps.
     header = " ".join(result.output.split("Headcount by level")[0].split())
     assert header.endswith(
-        "Design month 2027-04: Account executive 5 in seat, 1 ramping (productivity 0.42)."
+        "Design month Apr 2027: Account executive 5 in seat, 1 ramping (productivity 0.42)."
     ), header
-    assert result.output.count("Design month 2027-04: ") == 1  # in the header, not again
+    assert result.output.count("Design month Apr 2027: ") == 1  # in the header, not again
     plain = CliRunner().invoke(app, ["plan", path, "--no-save"])
-    assert "Design month 2027-04: " not in plain.output
+    assert "Design month Apr 2027: " not in plain.output
 
 
 def test_allocation_plans_each_person_at_their_design_month() -> None:

@@ -22,6 +22,7 @@ from optimizer import (
     PlanCard,
     PlanMode,
     call_quotas,
+    design_month_heading,
     outcome_label,
     plan_card,
 )
@@ -39,6 +40,7 @@ from teamsim.format import (
     limit_values,
     limits_valued,
     marginal_cells,
+    month_title,
 )
 from teamsim.plan_card_view import (
     PER_PERSON_NOTE,
@@ -199,33 +201,35 @@ def _outcome(
     is said with its margin, and the expected attainment is of the scenario's plan
     (``PlanCard.expected_attainment``).
     """
-    currency = plan.currency
+    currency, loc = plan.currency, scenario.money_locale
     people = sum(plan.levels.values())
     cols: list[DeltaGenerator]
     if plan.expected_attainment is not None:
         cols = list(st.columns(5))
         cols[1].metric(
-            "Expected revenue a month", fmt_value(plan.revenue_per_month, "currency", currency)
+            "Expected revenue a month",
+            fmt_value(plan.revenue_per_month, "currency", currency, locale=loc),
         )
         real = card.plan_per_month if card is not None else plan.plan_per_month
         attainment = card.expected_attainment if card is not None else plan.expected_attainment
-        cols[2].metric("Plan a month", fmt_value(real, "currency", currency))
+        cols[2].metric("Plan a month", fmt_value(real, "currency", currency, locale=loc))
         if card is not None and abs(card.margin) > 1e-9:
-            cols[2].caption(f"Sized for {fmt_value(card.sized_for, 'currency', currency)}: "
+            sized = fmt_value(card.sized_for, "currency", currency, locale=loc)
+            cols[2].caption(f"Sized for {sized}: "
                             f"the plan with a {fmt_margin(1 + card.margin)} margin for the "
                             "spread of attainment")  # fmt: skip
         cols[3].metric(
             "Expected attainment",
-            fmt_value(attainment, "share", currency),
+            fmt_value(attainment, "share", currency, locale=loc),
             help="Mean over the counted months of expected revenue / the plan a month.",
         )
-        month = f"design month {plan.month}, the highest plan; "
+        month = f"design month {month_title(plan.month, loc)}, the highest plan; "
     else:
         cols = list(st.columns(3))
         lowest = min((s.expected_service_level for s in plan.services), default=None)
         cols[1].metric(
             "Expected service level",
-            fmt_value(lowest, "share", currency),
+            fmt_value(lowest, "share", currency, locale=loc),
             help="The lowest over the inbound channels, with the plan's answerers.",
         )
         month = ""
@@ -357,7 +361,8 @@ def _card(card: PlanCard) -> None:
     st.subheader(PLAN_CARD_TITLE)
     st.markdown(
         # One scale for the sentence's amounts, as the terminal's card (header_scale).
-        f"Design month {card.month}: {header_text(card)}; expected revenue "
+        f"{design_month_heading(card.month, card.locale or None)}: {header_text(card)}; "
+        "expected revenue "
         f"{money(card.revenue_per_month, card.currency, card.locale, header_scale(card))}."
     )
     for rc in card.roles:

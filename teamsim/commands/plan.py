@@ -22,6 +22,8 @@ from optimizer import (
     PlanCard,
     PlanMode,
     call_quotas,
+    design_month_heading,
+    is_design_month_note,
     plan,
     plan_card,
     verify,
@@ -330,7 +332,7 @@ def render(
     if result.services:
         parts += [_services(result, scenario, num), f"[dim]{SERVICE_CAPTION}[/]"]
     parts += [_limits(result, num), _marginals(result, loc, scenario)]
-    parts += [f"[dim]{note}[/]" for note in result.notes if not _design_note(result, note)]
+    parts += [f"[dim]{note}[/]" for note in result.notes if not is_design_month_note(note)]
     return Group(*parts)  # type: ignore[arg-type]
 
 
@@ -377,18 +379,15 @@ def _head(
             else header_text(card, one)
         )
         design = card.design if card is not None and card.design else "the highest plan"
+        num = loc or Scenario.default_locale(cur)
         lines.append(
-            f"Design month {result.month} ({design}): {said}; expected revenue "
+            f"{design_month_heading(result.month, num)} ({design}): {said}; expected revenue "
             f"{_money(result.revenue_per_month, cur, loc, one)}, {cost}"
         )
         lines.append(_sentence(expected_outcome(result, card, sc)))
     # The design month's people and season, when unlike a plain month (issue 12).
-    lines += [note for note in result.notes if _design_note(result, note)]
+    lines += [note for note in result.notes if is_design_month_note(note)]
     return "\n".join(lines)
-
-
-def _design_note(result: Plan, note: str) -> bool:
-    return note.startswith(f"Design month {result.month}: ")
 
 
 def _sentence(text: str) -> str:
