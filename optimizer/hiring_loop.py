@@ -50,7 +50,8 @@ from optimizer.loop import (
     verdict_text,
 )
 from sim.diagnose import Diagnosis
-from sim.percent import format_chance, format_percent
+from sim.months import month_title, month_titles
+from sim.percent import format_chance, format_number, format_percent
 from sim.plan_met import MET, met_by_replication
 from sim.results import counted_months
 from sim.rules.lag import stage_months
@@ -214,6 +215,8 @@ class VerifiedHiring:
                     "min_margin": min(factors),
                     "max_margin": max(factors),
                     "months_below": ", ".join(m.label for m in it.short),
+                    # A table's cell, by stage id ("s1 +1.5, s2 -2.0"), as hires_text's
+                    # "1@2027-05": the terminal shows it under "lag correction (days)".
                     "lag_extra_days": ", ".join(
                         f"{sid} {days:+.1f}" for sid, days in sorted(it.lag_extra_days.items())
                     ),
@@ -351,8 +354,9 @@ def verify_hiring(
         if stalled:
             done.append(appraised(it, "no progress"))
             head = (
-                f"the calendar stopped changing: {STALL_ITERATIONS} raises of the months "
-                f"below {format_percent(target)} moved no hire; " + _below(it, target)
+                f"the calendar stopped changing: {STALL_ITERATIONS} raises of the months below "
+                f"{format_percent(target, locale=scenario.money_locale)} moved no hire; "
+                + _below(it, target)
             )
             return _stop(scenario, target, done, head, causes=_shortfalls(it, stalled=True))
         new_margins = _next_margins(it, target)
@@ -487,14 +491,15 @@ def _next_lag(
 def _describe(
     it: HiringIteration, margins: dict[int, float], old_lag: dict[str, float], lag: dict[str, float]
 ) -> str:
-    labels = {m.index: m.label for m in it.months}
+    loc = it.scenario.money_locale
+    labels = {m.index: month_title(m.label, loc) for m in it.months}
     parts = [
-        f"margin {labels[t]} {_margin(f)}"
+        f"margin {labels[t]} {_margin(f, loc)}"
         for t, f in sorted(margins.items())
         if it.margins.get(t, 1.0) != f
     ]
     parts += [
-        f"lag {sid} {days:+.1f} days"
+        f"lag {sid} {format_number(days, 1, locale=loc, signed=True)} days"
         for sid, days in sorted(lag.items())
         if old_lag.get(sid, 0.0) != days
     ]
@@ -502,32 +507,37 @@ def _describe(
 
 
 def _margins(it: HiringIteration, margins: dict[int, float]) -> str:
-    labels = {m.index: m.label for m in it.months}
-    raised = [f"{labels[t]} {_margin(f)}" for t, f in sorted(margins.items())]
+    loc = it.scenario.money_locale
+    labels = {m.index: month_title(m.label, loc) for m in it.months}
+    raised = [f"{labels[t]} {_margin(f, loc)}" for t, f in sorted(margins.items())]
     return ", ".join(raised) or "none"
 
 
 def _reached(it: HiringIteration, target: float) -> str:
+    loc = it.scenario.money_locale
+    asked = format_percent(target, locale=loc)
     if it.scenario.plan.judged_on is JudgedOn.MONTH:
         weakest = min(it.months, key=lambda m: m.p_met)
         return (
-            f"every counted month meets its plan in at least {format_percent(target)} of "
-            f"replications (the weakest, {weakest.label}, "
-            f"{format_chance(weakest.p_met, weakest.p_low, weakest.p_high)})"
+            f"every counted month meets its plan in at least {asked} of "
+            f"replications (the weakest, {month_title(weakest.label, loc)}, "
+            f"{format_chance(weakest.p_met, weakest.p_low, weakest.p_high, locale=loc)})"
         )
     return (
-        f"P(plan met) {format_chance(it.p_plan_met, it.p_low, it.p_high)} reaches the "
-        f"{format_percent(target)} asked for"
+        f"P(plan met) {format_chance(it.p_plan_met, it.p_low, it.p_high, locale=loc)} "
+        f"reaches the {asked} asked for"
     )
 
 
 def _below(it: HiringIteration, target: float) -> str:
+    loc = it.scenario.money_locale
+    asked = format_percent(target, locale=loc)
     if it.scenario.plan.judged_on is JudgedOn.MONTH:
-        short = ", ".join(m.label for m in it.short)
-        return f"P(month met) of {short} below the {format_percent(target)} asked for"
+        short = month_titles((m.label for m in it.short), loc)
+        return f"P(month met) of {short} below the {asked} asked for"
     return (
-        f"P(plan met) {format_chance(it.p_plan_met, it.p_low, it.p_high)} is below the "
-        f"{format_percent(target)} asked for"
+        f"P(plan met) {format_chance(it.p_plan_met, it.p_low, it.p_high, locale=loc)} "
+        f"is below the {asked} asked for"
     )
 
 
@@ -539,10 +549,12 @@ def _shortfalls(it: HiringIteration, *, stalled: bool) -> tuple[Diagnosis, ...]:
         if stalled
         else "allow more iterations or ask for less confidence (plan.confidence)"
     )
+    loc = it.scenario.money_locale
     return tuple(
         Diagnosis(
-            f"{m.label} met in {format_chance(m.p_met, m.p_low, m.p_high)} of replications "
-            f"with a plan margin of {_margin(m.margin)}",
+            f"{month_title(m.label, loc)} met in "
+            f"{format_chance(m.p_met, m.p_low, m.p_high, locale=loc)} of replications "
+            f"with a plan margin of {_margin(m.margin, loc)}",
             remedy,
         )
         for m in it.short

@@ -40,7 +40,7 @@ from optimizer.planner import plan as optimise
 from optimizer.result import Plan
 from sim.diagnose import Diagnosis, diagnose
 from sim.kpis import kpi_value
-from sim.percent import format_chance, format_percent
+from sim.percent import format_chance, format_number, format_percent
 from sim.results import counted_months
 from sim.rules.service import desks
 from sim.runner import Executor, SimResult, simulate
@@ -150,6 +150,8 @@ def _capacity_of_calling_roles(it: Iteration) -> dict[str, float]:
 
 
 def _per_role(values: dict[str, float]) -> str:
+    # A stored table's cell ("sdr 1.00, ae 0.95"), read back by role id and figure
+    # (teamsim.verify_view.titled_roles); a decimal comma would run into the list's.
     return ", ".join(f"{role} {value:.2f}" for role, value in values.items())
 
 
@@ -217,7 +219,7 @@ def verify(
             if not done:
                 raise
             done[-1] = _explained(scenario, done[-1], solver)
-            head, causes = _cannot_staff(plan_factor, exc)
+            head, causes = _cannot_staff(plan_factor, exc, scenario.money_locale)
             return _stop(scenario, target, done, head, causes=causes)
         applied = apply_plan(scenario, plan)
         if done and applied == done[-1].scenario:
@@ -375,57 +377,66 @@ def _describe(
     old: float,
     new: float,
 ) -> str:
+    loc = scenario.money_locale
     held = [
-        f"{role} {format_percent(f, digits=0)}"
+        f"{role} {format_percent(f, digits=0, locale=loc)}"
         for role, f in sorted(new_cap.items())
         if old_cap.get(role) != f
     ]
     parts = [f"days held planned calling time: {', '.join(held)}"] if held else []
     if new != old:
         what = "attainment spread" if sells(scenario) else "service level spread"
-        parts.append(f"margin {_margin(new)} for the {what}")
+        parts.append(f"margin {_margin(new, loc)} for the {what}")
     return "; ".join(parts) or "no change"
 
 
-def _margin(factor: float) -> str:
-    """A plan factor as the margin it adds: 1.19 -> "+19 %" (sim.percent's rule)."""
-    return format_percent(factor - 1, digits=0, signed=True)
+def _margin(factor: float, locale: str | None = None) -> str:
+    """A plan factor as the margin it adds: 1.19 -> "+19 %" (sim.percent's rule, ``locale``)."""
+    return format_percent(factor - 1, digits=0, signed=True, locale=locale)
 
 
-def _p_with_interval(it: Iteration, label: str) -> str:
-    return f"{label} {format_chance(it.p_plan_met, it.p_low, it.p_high)}"
+def _p_with_interval(it: Iteration, label: str, locale: str | None = None) -> str:
+    return f"{label} {format_chance(it.p_plan_met, it.p_low, it.p_high, locale=locale)}"
 
 
 def _met(it: Iteration, target: float) -> str:
+    loc = it.scenario.money_locale
     return (
-        f"{_p_with_interval(it, outcome_label(it.scenario))} reaches the {format_percent(target)} "
-        f"asked for, with a plan margin of {_margin(it.plan_factor)}"
+        f"{_p_with_interval(it, outcome_label(it.scenario), loc)} reaches the "
+        f"{format_percent(target, locale=loc)} asked for, with a plan margin of "
+        f"{_margin(it.plan_factor, loc)}"
     )
 
 
-def _cannot_staff(factor: float, exc: InfeasiblePlanError) -> tuple[str, tuple[Diagnosis, ...]]:
+def _cannot_staff(
+    factor: float, exc: InfeasiblePlanError, locale: str | None = None
+) -> tuple[str, tuple[Diagnosis, ...]]:
     head = (
-        f"the plan with the {_margin(factor)} margin that the spread of attainment needs "
+        f"the plan with the {_margin(factor, locale)} margin that the spread of attainment needs "
         "cannot be staffed within the scenario's limits"
     )
     return head, exc.causes
 
 
 def _below(it: Iteration, scenario: Scenario) -> str:
+    loc = scenario.money_locale
     return (
-        f"{_p_with_interval(it, outcome_label(scenario))} "
-        f"is below the {format_percent(scenario.plan.confidence)} asked for"
+        f"{_p_with_interval(it, outcome_label(scenario), loc)} "
+        f"is below the {format_percent(scenario.plan.confidence, locale=loc)} asked for"
     )
 
 
 def _bottleneck(it: Iteration, scenario: Scenario) -> tuple[Diagnosis, ...]:
     """What limits the plan, from the last simulation: causes with their remedies."""
-    found = []
+    found: list[Diagnosis] = []
+    loc = scenario.money_locale
     for m in it.measures:
         if m.planned_dials > 0 and m.ratio < CALLS_ON_PLAN:
+            made = format_number(m.realised_dials, 0, locale=loc)
+            planned = format_number(m.planned_dials, 0, locale=loc)
             found.append(
                 Diagnosis(
-                    f"{m.role} made {m.realised_dials:.0f} of {m.planned_dials:.0f} planned "
+                    f"{m.role} made {made} of {planned} planned "
                     "dials a day: the day does not hold more",
                     f"take duties off the role or add people (roles.{m.role}.headcount)",
                 )

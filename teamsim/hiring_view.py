@@ -17,7 +17,7 @@ import pandas as pd
 from rich.console import Group
 
 from optimizer import HiringPlan, VerifiedHiring
-from sim import format_chance, format_percent, scenario_hash, title
+from sim import format_chance, format_percent, month_title, month_titles, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
 from teamsim.figure_tables import FittedGrid, Grid
@@ -75,11 +75,11 @@ def render_hiring(
         words = "hiring plan verified" if check.met else "hiring plan NOT verified"
         parts.append(f"[bold {colour}]{words}[/]: {check.reason}")
     parts.append(_calendar(data, scenario, cur, loc))
-    backfills = _backfills(data, scenario)
+    backfills = _backfills(data, scenario, loc)
     if backfills:
         parts.append(f"[dim]{backfills}[/]")
     parts.append(_months(data, cur, loc, check))
-    parts.append(_limits(data))
+    parts.append(_limits(data, loc))
     if check is not None:
         parts.append(_iterations(check, scenario, cur, loc))
     parts += [f"[dim]{note}[/]" for note in data.get("notes", [])]
@@ -89,7 +89,11 @@ def render_hiring(
 def _head(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -> str:
     months = data.get("months", [])
     counted = [m["label"] for m in months if m["counted"]]
-    span = f"{months[0]['label']} to {counted[-1]}" if months and counted else "-"
+    span = (
+        f"{month_title(months[0]['label'], loc)} to {month_title(counted[-1], loc)}"
+        if months and counted
+        else "-"
+    )
     budget = data.get("budget")
     said = (
         f"; budget {format_money(budget, cur, loc)} a {data.get('budget_period', 'month')}"
@@ -130,8 +134,10 @@ def _calendar(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -
             str(line["text"]),
             [
                 f"{cost} of {unit}" if line["delay_cost"] is not None else "-",
-                ", ".join(line.get("delay_short_months") or []) or "-",
-                line.get("payback_month") or ("after the horizon" if appraised else "-"),
+                month_titles(line.get("delay_short_months") or [], loc) or "-",
+                month_title(line["payback_month"], loc)
+                if line.get("payback_month")
+                else ("after the horizon" if appraised else "-"),
             ],
         )
     grid.caption = (
@@ -143,11 +149,13 @@ def _calendar(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -
     return FittedGrid(grid)
 
 
-def _backfills(data: Mapping[str, Any], scenario: Scenario) -> str:
+def _backfills(data: Mapping[str, Any], scenario: Scenario, loc: str) -> str:
     total: dict[str, float] = {}
     for row in data.get("role_months", []):
         total[row["role"]] = total.get(row["role"], 0.0) + float(row.get("backfills") or 0.0)
-    said = [f"{n:.1f} {title(rid, scenario)}" for rid, n in total.items() if n >= 0.05]
+    said = [
+        f"{fmt_figure(n, 1, loc)} {title(rid, scenario)}" for rid, n in total.items() if n >= 0.05
+    ]
     if not said:
         return ""
     return "Plus expected backfills of random leavers over the horizon: " + ", ".join(said)
@@ -200,9 +208,10 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
                 if v is not None
                 else ["", "", ""]
             )
-        # The month as "YYYY-MM": the hiring plan's messages (optimizer.hiring) name months
-        # so; month names here wait for them (issue 11).
-        grid.add_row(str(m["label"]), cells, style=None if m["counted"] else "dim")
+        # The month by its name (sim.month_title); JSON keeps "YYYY-MM".
+        grid.add_row(
+            month_title(str(m["label"]), loc), cells, style=None if m["counted"] else "dim"
+        )
     grid.caption = (
         "lead-in: a month the plan does not count (warm-up, or partly outside the "
         "horizon), where hires start and leads are made; seats and ramping: people in "
@@ -215,7 +224,7 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
         )
         + (
             f"; P(month met): the share of replications whose month meets its plan, "
-            f"asked: {format_percent(check.confidence)}"
+            f"asked: {format_percent(check.confidence, locale=loc)}"
             if check is not None
             else ""
         )
@@ -223,13 +232,13 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
     return FittedGrid(grid)
 
 
-def _limits(data: Mapping[str, Any]) -> Any:
+def _limits(data: Mapping[str, Any], loc: str) -> Any:
     limits = data.get("limits", [])
     if not limits:
         return "[bold]Binding limits[/]: none"
     grid = Grid(title="Binding limits by month", key="limit", columns={"months": []})
     for lim in limits:
-        grid.add_row(str(lim["text"]), [", ".join(lim.get("months") or [])])
+        grid.add_row(str(lim["text"]), [month_titles(lim.get("months") or [], loc)])
     return FittedGrid(grid)
 
 
@@ -245,17 +254,21 @@ def _iterations(check: HiringCheck, scenario: Scenario, cur: str, loc: str) -> F
     words = []
     for row, cost in zip(rows, costs, strict=True):
         low, high = float(row["min_margin"]) - 1, float(row["max_margin"]) - 1
-        margins = format_percent(low, digits=0, signed=True)
+        margins = format_percent(low, digits=0, signed=True, locale=loc)
         if round(high, 2) != round(low, 2):
-            margins += " to " + format_percent(high, digits=0, signed=True)
+            margins += " to " + format_percent(high, digits=0, signed=True, locale=loc)
         grid.add_row(
             str(row["iteration"]),
             [
                 titled_roles(str(row["hires"]), scenario),
                 cost,
                 margins,
-                str(row["months_below"] or "-"),
-                format_chance(row["p_plan_met"], row["p_low"], row["p_high"], labelled=False),
+                month_titles(str(row["months_below"]).split(", "), loc)
+                if row["months_below"]
+                else "-",
+                format_chance(
+                    row["p_plan_met"], row["p_low"], row["p_high"], labelled=False, locale=loc
+                ),
             ],
         )
         lag = str(row.get("lag_extra_days") or "")

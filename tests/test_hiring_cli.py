@@ -11,6 +11,7 @@ counted months (2027-03 to 2027-05) of RUB 30M each.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -100,14 +101,19 @@ def test_the_view_prints_the_calendar_the_months_and_the_limits(stored: dict[str
     shown = stored["output"]
     assert "hiring plan (least cost meeting every month's plan)" in shown
     assert FIRST in shown and SECOND in shown
-    rows = {line.split("│")[1].strip(): line for line in shown.splitlines() if "│ 2027-" in line}
+    # Months by their names (sim.month_title, issue 11); JSON keeps "2027-03".
+    rows = {
+        line.split("│")[1].strip(): line
+        for line in shown.splitlines()
+        if re.search(r"│ [A-Z][a-z]{2} 2027 ", line)
+    }
     # Month by month: January and February lead in (hires start, leads are made), March
     # to May carry the RUB 30M plan, June is partly outside the horizon.
-    assert "RUB 30.0M" in rows["2027-03"] and "100.0 %" in rows["2027-03"]
-    assert "lead-in" in rows["2027-01"] and "lead-in" in rows["2027-06"]
+    assert "RUB 30.0M" in rows["Mar 2027"] and "100.0 %" in rows["Mar 2027"]
+    assert "lead-in" in rows["Jan 2027"] and "lead-in" in rows["Jun 2027"]
     # seats: 12 in January (6 client managers + 3 hired + the unit's 3 others), 13 from
     # February; the hires column.
-    assert "12.0" in rows["2027-01"] and "13.0" in rows["2027-02"]
+    assert "12.0" in rows["Jan 2027"] and "13.0" in rows["Feb 2027"]
     assert "Binding limits by month" in shown
     assert "the sales plan of each month named" in shown
     assert "Traceback" not in shown
@@ -263,5 +269,5 @@ def test_a_raised_plan_stands_apart_as_sized_for() -> None:
     rows = _plain(console.export_text()).splitlines()
     assert any("sized for" in r for r in rows)
     # plan, then sized for, then expected revenue, attainment against the plan.
-    march_row = ["2027-03", "RUB", "30.0M", "RUB", "36.0M", "RUB", "36.0M", "120.0", "%"]
-    assert march_row in [r.replace("│", " ").split()[:9] for r in rows], rows
+    march_row = ["Mar", "2027", "RUB", "30.0M", "RUB", "36.0M", "RUB", "36.0M", "120.0", "%"]
+    assert march_row in [r.replace("│", " ").split()[:10] for r in rows], rows
