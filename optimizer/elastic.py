@@ -21,7 +21,7 @@ from optimizer.solve import Infeasible, slack, solve
 from optimizer.team import Unit
 from sim.money import format_money, format_money_column
 from sim.names import title
-from sim.percent import format_percent
+from sim.percent import format_number, format_percent
 from sim.rules.service import desks
 from sim.scenario import Scenario
 
@@ -100,7 +100,8 @@ def service_limits(
         if desk.roster > most:
             roles = " and ".join(desk.roles)
             text = (
-                f"{', '.join(title(c, sc) for c in desk.channels)}: {desk.load_erlangs:.1f} "
+                f"{', '.join(title(c, sc) for c in desk.channels)}: "
+                f"{_figure(sc, desk.load_erlangs, 1)} "
                 f"Erlangs need {desk.seats} {_titles(desk.roles, sc)} present for the service "
                 f"target, {desk.roster} on the roster with days away: allow "
                 f"{desk.roster - most} more (max {most} -> {desk.roster})"
@@ -198,12 +199,14 @@ def _capacity_by_level(model: Model, extra: dict[str, float]) -> list[Relaxation
     for level, rows in by_level.items():
         hours = sum(a for _, a in rows) * r.days_per_week / 60.0
         per_person = rows[0][0].capacity_min * r.days_per_week / 60.0
-        roles = sorted({title(u.role, model.scenario) for u, _ in rows})
+        sc = model.scenario
+        roles = sorted({title(u.role, sc) for u, _ in rows})
         text = (
-            f"the work of the plan needs {hours:,.0f} more {level}-level hours a week than "
-            f"the current team has ({len(rows)} {'person' if len(rows) == 1 else 'people'} "
+            f"the work of the plan needs {_figure(sc, hours)} more {level}-level hours a week "
+            f"than the current team has ({len(rows)} {'person' if len(rows) == 1 else 'people'} "
             f"short of time, in {', '.join(roles)}): about "
-            f"{math.ceil(hours / max(per_person, 1e-9) - 1e-6)} more people at {per_person:.0f} h"
+            f"{math.ceil(hours / max(per_person, 1e-9) - 1e-6)} more people at "
+            f"{_figure(sc, per_person)} h"
         )
         result.append(
             Relaxation(kind="capacity", subject=level, amount=hours, unit="hours/week", text=text)
@@ -228,14 +231,20 @@ def _money(sc: Scenario, amount: float) -> str:
     return format_money(amount, sc.currency, sc.money_locale)
 
 
-def _share(share: float) -> str:
+def _figure(sc: Scenario, value: float, digits: int = 0) -> str:
+    """A figure in the scenario's locale (sim.percent): "1,234" ("1 234" ru_RU)."""
+    return format_number(value, digits, locale=sc.money_locale)
+
+
+def _share(share: float, locale: str | None = None) -> str:
     """A share to one decimal ("12.5 %"); one above 0 but under 0.05 % is "<0.1 %".
 
-    At one decimal such a share would read "0.0 %", as if the team sold nothing.
+    At one decimal such a share would read "0.0 %", as if the team sold nothing; the
+    bound in ``locale`` too ("<0,1 %").
     """
     if 0.0 < share < 0.0005:
-        return "<0.1 %"
-    return format_percent(share)
+        return "<" + format_percent(0.001, locale=locale)
+    return format_percent(share, locale=locale)
 
 
 def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxation | None:
@@ -248,7 +257,7 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         reach = max(r.plan_per_day - amount, 0.0) * r.per_month
         share = reach / r.design.target
         text = (
-            f"lower the plan to {_money(sc, reach)} a month ({_share(share)} of "
+            f"lower the plan to {_money(sc, reach)} a month ({_share(share, sc.money_locale)} of "
             f"{_money(sc, r.design.target)}): the most this team can be expected to sell"
         )
         if reach < 0.5:
@@ -265,7 +274,7 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         unit = next(u for u in model.units if u.id == subject)
         hours = amount * unit.capacity_min * week
         text = (
-            f"the plan needs {hours:,.0f} more {role.level.value}-level hours a week than "
+            f"the plan needs {_figure(sc, hours)} more {role.level.value}-level hours a week than "
             f"the maximum headcount of {title(subject, sc)} allows: allow {people} more "
             f"(max {role.headcount.max} -> {role.headcount.max + people})"
         )
@@ -273,7 +282,8 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         if bound is not None:
             reports, need = bound
             text = (
-                f"span of control of {title(subject, sc)}: {reports:,.0f} reports need {need} "
+                f"span of control of {title(subject, sc)}: {_figure(sc, reports)} reports need "
+                f"{need} "
                 f"{title(subject, sc)} "
                 f"at a span of {role.max_span}: allow {people} more "
                 f"(max {role.headcount.max} -> {role.headcount.max + people}), or a span of "
@@ -288,8 +298,9 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         managers = max(round(value(model.count[subject])), 1)
         wider = math.ceil(span + amount / managers - 1e-6)
         text = (
-            f"span of control of {title(subject, sc)}: the plan needs {amount:,.1f} more "
-            f"reports than {managers} {title(subject, sc)} at a span of {span} may have: allow "
+            f"span of control of {title(subject, sc)}: the plan needs "
+            f"{_figure(sc, amount, 1)} more reports than {managers} {title(subject, sc)} "
+            f"at a span of {span} may have: allow "
             f"a span of {wider}, or more {title(subject, sc)}"
         )
         return Relaxation(kind="span", subject=subject, amount=amount, unit="reports", text=text)
@@ -299,13 +310,14 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         extra = amount * r.horizon_days
         text = (
             f"a {ch.kind} pool {title(subject, sc)} "
-            f"{format_percent(extra / max(total, 1e-9), digits=0)} larger "
-            f"({total:,.0f} -> {total + extra:,.0f} contacts over the horizon)"
+            f"{format_percent(extra / max(total, 1e-9), digits=0, locale=sc.money_locale)} "
+            f"larger ({_figure(sc, total)} -> {_figure(sc, total + extra)} contacts over the "
+            "horizon)"
         )
         if total < 0.5:
             text = (
-                f"{extra:,.0f} contacts in the {ch.kind} pool {title(subject, sc)} over the "
-                "horizon (it has none)"
+                f"{_figure(sc, extra)} contacts in the {ch.kind} pool {title(subject, sc)} "
+                "over the horizon (it has none)"
             )
         return Relaxation(kind="pool", subject=subject, amount=extra, unit="contacts", text=text)
     was, now = format_money_column(

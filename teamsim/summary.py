@@ -10,7 +10,16 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from sim import counted_months, format_money, format_percent, id_words, title
+from sim import (
+    counted_months,
+    format_money,
+    format_number,
+    format_percent,
+    format_significant,
+    id_words,
+    month_title,
+    title,
+)
 from sim.rules import rule_warnings
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
 from teamsim.format import fmt_service_target, format_money_column
@@ -55,14 +64,15 @@ def scenario_summary(sc: Scenario) -> Group:
 
 def _no_sales(sc: Scenario) -> str:
     targets = [
-        f"{title(cid, sc)} {fmt_service_target(ch.service_level_target, ch.answer_within_min)}"
+        f"{title(cid, sc)} "
+        f"{fmt_service_target(ch.service_level_target, ch.answer_within_min, sc.money_locale)}"
         for cid, ch in sc.channels.items()
         if isinstance(ch, InboundChannel)
     ]
     return (
         "No sales plan: the team sells nothing, so it is sized for its work and its "
         f"service targets ({'; '.join(targets) or 'none'}), wanted with "
-        f"{format_percent(sc.plan.confidence, digits=0)} confidence."
+        f"{format_percent(sc.plan.confidence, digits=0, locale=sc.money_locale)} confidence."
     )
 
 
@@ -83,26 +93,30 @@ def _team(sc: Scenario) -> Table:
             size,
             title(r.reports_to, sc) if r.reports_to else "",
             format_money(r.monthly_cost, sc.currency, sc.money_locale),
-            format_percent(r.sells, digits=0),
+            format_percent(r.sells, digits=0, locale=sc.money_locale),
         )
     return table
 
 
 def _channels(sc: Scenario) -> Table:
     table = Table(title="Channels", title_justify="left")
+    loc = sc.money_locale
     for col in ("channel", "kind", "volume", "connect"):
         table.add_column(col, no_wrap=col == "channel")
     for cid, ch in sc.channels.items():
         if isinstance(ch, InboundChannel):
-            volume, connect = f"{ch.requests_per_day:g} requests/day", ""
+            volume = f"{format_significant(ch.requests_per_day, 6, locale=loc)} requests/day"
+            connect = ""
         elif isinstance(ch, ReferralChannel):
-            volume, connect = f"{ch.leads_per_week:g} leads/week", ""
+            volume = f"{format_significant(ch.leads_per_week, 6, locale=loc)} leads/week"
+            connect = ""
         else:
             pool = getattr(ch, "pool", None)
-            volume = "unlimited" if pool is None else f"pool {pool:,}"
+            volume = "unlimited" if pool is None else f"pool {format_number(pool, 0, locale=loc)}"
             if isinstance(ch, WarmChannel) and ch.refill_per_month:
-                volume += f" +{ch.refill_per_month:g}/month"
-            connect = format_percent(ch.connect_rate, digits=0)
+                refill = format_significant(ch.refill_per_month, 6, locale=loc)
+                volume += f" +{refill}/month"
+            connect = format_percent(ch.connect_rate, digits=0, locale=loc)
         table.add_row(title(cid, sc), ch.kind, volume, connect)
     return table
 
@@ -121,13 +135,13 @@ def _segments(sc: Scenario) -> Table:
             seg.type.value,
             value,
             " > ".join(id_words(s.name) for s in seg.stages),
-            format_percent(seg.win_probability()),
+            format_percent(seg.win_probability(), locale=sc.money_locale),
         )
     return table
 
 
 def _plan(sc: Scenario) -> str:
-    plan, pol = sc.plan, sc.policies
+    plan, pol, loc = sc.plan, sc.policies, sc.money_locale
     values = plan.revenue_per_month
     revenue = (
         f"{format_money(values[0], sc.currency, sc.money_locale)} a month"
@@ -135,9 +149,9 @@ def _plan(sc: Scenario) -> str:
         else f"by calendar month, January to December ({sc.currency})"
     )
     return (
-        f"Plan: {revenue}, wanted with {format_percent(plan.confidence, digits=0)} confidence. "
-        f"Call quota {pol.call_quota_per_day}/day (max {pol.max_calls_per_day}), "
-        f"occupancy cap {format_percent(pol.occupancy_cap, digits=0)}."
+        f"Plan: {revenue}, wanted with {format_percent(plan.confidence, digits=0, locale=loc)} "
+        f"confidence. Call quota {pol.call_quota_per_day}/day (max {pol.max_calls_per_day}), "
+        f"occupancy cap {format_percent(pol.occupancy_cap, digits=0, locale=loc)}."
     )
 
 
@@ -159,5 +173,11 @@ def _plan_months(sc: Scenario) -> Table:
             verdict = "no: warm-up"
         else:
             verdict = "no: part of the month"
-        table.add_row(sc.month_label(m), str(days[m]), verdict, f"{sc.plan_target(m):,.0f}")
+        # The month by its name and the plan in the scenario's locale: "Mar 2027", "3,000".
+        table.add_row(
+            month_title(sc.month_label(m), sc.money_locale),
+            str(days[m]),
+            verdict,
+            format_number(sc.plan_target(m), 0, locale=sc.money_locale),
+        )
     return table

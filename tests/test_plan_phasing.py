@@ -109,12 +109,13 @@ def test_validate_summary_shows_the_plan_by_calendar_month(tmp_path: Path) -> No
     rows = {
         cells[0]: cells[1:]
         for line in result.output.splitlines()
-        if (cells := [c.strip() for c in line.strip("│ ").split("│")])[0].startswith("2027-")
+        if (cells := [c.strip() for c in line.strip("│ ").split("│")])[0].endswith(" 2027")
     }
-    # 40 working days from 1 March: March 23 (the five warm-up days among them), April 17.
+    # 40 working days from 1 March: March 23 (the five warm-up days among them), April 17;
+    # months by their names (sim.month_title, issue 11).
     assert rows == {
-        "2027-03": ["23", "no: warm-up", "3,000"],
-        "2027-04": ["17", "no: part of the month", "4,000"],
+        "Mar 2027": ["23", "no: warm-up", "3,000"],
+        "Apr 2027": ["17", "no: part of the month", "4,000"],
     }
 
 
