@@ -28,7 +28,15 @@ from calibrate.observed import (
     records_period,
 )
 from calibrate.records import filtered_export
-from sim import Scenario, format_money, format_percent, t_quantile, wilson_interval
+from sim import (
+    Scenario,
+    format_money,
+    format_number,
+    format_percent,
+    month_title,
+    t_quantile,
+    wilson_interval,
+)
 from sim.rules import dialled_channels
 
 __all__ = [
@@ -308,14 +316,14 @@ def _not_fitted(records: Records, scenario: Scenario, kept: Sequence[Kept]) -> s
     what = "no deals in the records" if deals is None or deals.empty else "no closed deal"
     before = "revenue"
     if one_side:
-        what, before = _all_one_side(won, lost), "won deals"
+        what, before = _all_one_side(won, lost, scenario.money_locale), "won deals"
     return (
         f"{what}, so the win rate is not fitted (assumption kept: {shown}); what the plan "
         f"needs before {before} is not derived from it"
     )
 
 
-def _not_judged(records: Records, sources: Mapping[str, str]) -> str:
+def _not_judged(records: Records, sources: Mapping[str, str], locale: str | None = None) -> str:
     """Why revenue against the plan cannot be judged, in words ("": it can).
 
     No deals; no closed deal (an export of open deals only?); or closed deals all lost
@@ -331,12 +339,16 @@ def _not_judged(records: Records, sources: Mapping[str, str]) -> str:
             "revenue won now is not measured"
         )
     if _one_sided(records) and not won:  # the filter's 0, not the team's
-        return f"{_all_one_side(won, lost)}, so the deals won and the revenue now are not measured"
+        return (
+            f"{_all_one_side(won, lost, locale)}, so the deals won and the revenue now are "
+            "not measured"
+        )
     if won and not _won_with_value(records):
         # No amount read (the file's amount column under a name not recognised): a
         # revenue of 0 would be the reading's, not the team's.
         return (
-            f"none of the {won:,} won deals has an amount (map the file's amount column: "
+            f"none of the {format_number(won, 0, locale=locale)} won deals has an amount (map "
+            "the file's amount column: "
             "value=<its name>), so the revenue now is not measured"
         )
     return ""
@@ -385,13 +397,14 @@ def _filtered(records: Records) -> str | None:
     return filtered_export(won, lost, still_open) if won + lost + still_open else None
 
 
-def _all_one_side(won: int, lost: int) -> str:
-    """Closed deals all of one outcome, in words.
+def _all_one_side(won: int, lost: int, locale: str | None = None) -> str:
+    """Closed deals all of one outcome, in words, the count in ``locale``.
 
-    "702 closed deals, all won (a won-only export?)".
+    "702 closed deals, all won (a won-only export?)"; "1,702" ("1 702" ru_RU).
     """
     side = "won" if won else "lost"
-    return f"{won + lost} closed deals, all {side} (a {side}-only export?)"
+    closed = format_number(won + lost, 0, locale=locale)
+    return f"{closed} closed deals, all {side} (a {side}-only export?)"
 
 
 def _one_sided(records: Records) -> bool:
@@ -1050,7 +1063,7 @@ def goals_against_results(
         kept_stages = ("won", "revenue") if _one_sided(records) else ("revenue",)
         needed = {s: (v if s in kept_stages else math.nan) for s, v in needed.items()}
     sources = _sources(records)
-    not_judged = _not_judged(records, sources)
+    not_judged = _not_judged(records, sources, scenario.money_locale)
     unjudged: tuple[str, ...] = ()
     if not_judged and sources["revenue"]:
         # Open deals alone, or lost deals alone, measure no closing: a won count or
@@ -1119,7 +1132,9 @@ def goals_against_results(
         plan_own=own is not None,
         plan_note=plan_note,
         split=_role_shares(table, needed["revenue"]),
-        split_note=_split_note(split, table, needed=needed, months=tuple(months)),
+        split_note=_split_note(
+            split, table, needed=needed, months=tuple(months), locale=scenario.money_locale
+        ),
         not_in_team=split.outside,
         outside_note=_outside_note(split.outside),
         plan_per_month=tuple(float(v) for v in scenario.plan.revenue_per_month),
@@ -1153,14 +1168,25 @@ def _role_shares(table: pd.DataFrame, need: float) -> tuple[tuple[str, float], .
 
 
 def _split_note(
-    split: _People, table: pd.DataFrame, *, needed: Mapping[str, float], months: tuple[str, ...]
+    split: _People,
+    table: pd.DataFrame,
+    *,
+    needed: Mapping[str, float],
+    months: tuple[str, ...],
+    locale: str | None = None,
 ) -> str:
-    """Where the plan's split over the people comes from, in words ("" with no need)."""
+    """Where the plan's split over the people comes from, in words ("" with no need).
+
+    Months by their names ("Jan 2025 to Feb 2025"), shares in ``locale``.
+    """
     shares = _role_shares(table, needed["revenue"])
     if not shares:
         return ""
-    span = "" if not months else months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
-    said = ", ".join(f"{role or 'role not known'} {format_percent(v)}" for role, v in shares)
+    names = [month_title(m, locale) for m in months]
+    span = "" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+    said = ", ".join(
+        f"{role or 'role not known'} {format_percent(v, locale=locale)}" for role, v in shares
+    )
     scenario_rule = (
         "the scenario's funnel (each segment's and channel's need among the people whose "
         "role works it, by selling share)"

@@ -36,7 +36,15 @@ from calibrate import (
     counted,
     interval_text,
 )
-from sim import INTERVAL_JOINER, TeamsimError, format_money, format_percent
+from sim import (
+    INTERVAL_JOINER,
+    TeamsimError,
+    format_money,
+    format_number,
+    format_percent,
+    format_significant,
+    month_title,
+)
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
 from teamsim.figure_tables import Grid, print_grid, show
@@ -172,7 +180,7 @@ def gap_note(report: GoalsReport) -> str:
         row = team.loc[team["stage"] == report.largest_gap].iloc[0]
         stage = str(row["stage"])
         short = _amount(stage, float(row["gap"]), report.currency, locale=report.locale or None)
-        ratio = _share(float(row["ratio"]))
+        ratio = _share(float(row["ratio"]), report.locale or None)
         label = _lower(report.labels[stage])
         return f"largest gap: {label}, {ratio} of plan ({short} short a month)"
     if report.within_noise:
@@ -196,9 +204,13 @@ def _within_noise(report: GoalsReport, stage: str) -> str:
     if stage == "revenue":
         span = format_money_range(low, high, report.currency, where)
     else:
-        span = f"{_amount(stage, low, '')}{INTERVAL_JOINER}{_amount(stage, high, '')}"
+        span = (
+            f"{_amount(stage, low, '', locale=where)}{INTERVAL_JOINER}"
+            f"{_amount(stage, high, '', locale=where)}"
+        )
     return (
-        f"{_lower(report.labels[stage])} {_share(float(row['ratio']))} of plan, the need inside "
+        f"{_lower(report.labels[stage])} {_share(float(row['ratio']), where)} of plan, the need "
+        "inside "
         f"now's 95 % {span}"
     )
 
@@ -292,8 +304,8 @@ def team_cells(
     )
 
 
-def _share(value: float) -> str:
-    return fmt_value(value, "share", "")
+def _share(value: float, locale: str | None = None) -> str:
+    return fmt_value(value, "share", "", locale=locale)
 
 
 def _figure(stage: str, value: float, locale: str | None = None) -> str:
@@ -313,13 +325,10 @@ def _figures(stage: str, values: Sequence[float], locale: str | None = None) -> 
     if stage == "revenue":
         shown = format_money_column(list(values), "", locale)
         return [s.strip() if s != "-" else s for s in shown]
-    return [
-        "-" if not math.isfinite(v) else f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
-        for v in values
-    ]
+    return [format_number(v, 0 if abs(v) >= 100 else 1, locale=locale) for v in values]
 
 
-def interval(low: float, high: float) -> str:
+def interval(low: float, high: float, locale: str | None = None) -> str:
     """A share's 95 % interval in a table cell: "8.4 % to 19.2 %"; "" without one.
 
     The ends as every interval is written (sim.format_percent_range, through
@@ -328,10 +337,12 @@ def interval(low: float, high: float) -> str:
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return interval_text((low, high), "share")
+    return interval_text((low, high), "share", locale=locale)
 
 
-def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
+def win_cell(
+    rate: float, low: float, high: float, *, closed: int, locale: str | None = None
+) -> str:
     """A win rate with its 95 % interval and sample: "11.1 % (8.5 % to 14.3 %) of 432".
 
     The rate and its interval as a chance in a cell reads (sim.format_chance, unlabelled:
@@ -340,8 +351,9 @@ def win_cell(rate: float, low: float, high: float, *, closed: int) -> str:
     """
     if not closed:
         return "-"
-    band = interval(low, high)
-    return f"{_share(rate)} ({band}) of {closed:,}" if band else f"{_share(rate)} of {closed:,}"
+    band, rate_text = interval(low, high, locale), _share(rate, locale)
+    sample = format_number(closed, 0, locale=locale)
+    return f"{rate_text} ({band}) of {sample}" if band else f"{rate_text} of {sample}"
 
 
 def person_cell(stage: str, now: float, needed: float, *, locale: str | None = None) -> str:
@@ -476,18 +488,23 @@ def fit_unit(path: str) -> str:
     return "min" if field.endswith("_min") else ""
 
 
-def _plain(value: float) -> str:
-    """A plain number: whole with thousands separators, else 3 significant digits."""
+def _plain(value: float, locale: str | None = None) -> str:
+    """A plain number: whole with thousands separators, else 3 significant digits.
+
+    In ``locale`` (sim.format_number): "1,250", "0.412", "6.2" ("1 250", "0,412").
+    """
     if not math.isfinite(value):
         return "-"
     if float(value).is_integer() or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
+        return format_number(value, 0, locale=locale)
+    if abs(value) < 1:
+        return format_significant(value, 3, locale=locale)
+    return format_number(value, 1, locale=locale)
 
 
 def _number(value: float, unit: str, currency: str, locale: str | None = None) -> str:
     """A number in its unit ("4.0 days", "71.0 %", "20,000 USD"), or plain without one."""
-    return fmt_value(value, unit, currency, locale=locale) if unit else _plain(value)
+    return fmt_value(value, unit, currency, locale=locale) if unit else _plain(value, locale)
 
 
 def _distribution(
@@ -503,7 +520,7 @@ def _distribution(
 
     def bare(key: str) -> str:  # the low end of a range: its unit follows the high end
         if unit in ("days", "min"):
-            return fmt_value(float(spec[key]), "", currency)
+            return fmt_value(float(spec[key]), "", currency, locale=locale)
         return num(key)
 
     kind = str(spec["kind"])
@@ -536,9 +553,12 @@ def fit_value(path: str, value: object, currency: str, *, locale: str | None = N
         if "kind" in value:
             return _distribution(value, unit, currency, locale)
         if all(str(k).endswith("_x") for k in value):
-            return ", ".join(f"{str(k)[:-2]} x{float(v):.2f}" for k, v in value.items())
+            return ", ".join(
+                f"{str(k)[:-2]} x{format_number(float(v), 2, locale=locale)}"
+                for k, v in value.items()
+            )
         if path.endswith("personas"):
-            return ", ".join(f"{k} {_share(float(v))}" for k, v in value.items())
+            return ", ".join(f"{k} {_share(float(v), locale)}" for k, v in value.items())
         return ", ".join(
             f"{k} {fit_value(str(k), v, currency, locale=locale)}" for k, v in value.items()
         )
@@ -580,7 +600,8 @@ def _team_grid(report: GoalsReport) -> Grid:
     )
     for row in report.team.to_dict(orient="records"):
         stage = str(row["stage"])
-        cells = [*team_cells(row, cur, locale=report.locale or None), _share(row["ratio"])]
+        where = report.locale or None
+        cells = [*team_cells(row, cur, locale=where), _share(row["ratio"], where)]
         grid.add_row(
             report.labels[stage],
             cells if compared else cells[:1],
@@ -799,9 +820,11 @@ def _people_grids(report: GoalsReport) -> list[Grid]:
             }
             first.add_row(person, [cells[s] for s in calls])
             second.add_row(person, [cells[s] for s in deals])
-            rate = win_cell(row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"])
+            rate = win_cell(
+                row["win_rate"], row["win_low"], row["win_high"], closed=row["closed"], locale=loc
+            )
             win.add_row(
-                person, ([_share(row["share"])] if shares else []) + ([rate] if rates else [])
+                person, ([_share(row["share"], loc)] if shares else []) + ([rate] if rates else [])
             )
     return [first, second] + ([win] if win.columns else [])
 
@@ -841,26 +864,26 @@ def _furthest_grid(report: GoalsReport, top: int) -> Grid:
             else ""
         )
         # The ratio's interval is the revenue's over the need: shown once, on the revenue.
-        grid.add_row(escape(str(row["person"])), [now + band, needed, _share(row["ratio"])])
+        grid.add_row(escape(str(row["person"])), [now + band, needed, _share(row["ratio"], loc)])
     return grid
 
 
-def _bt_values(measure: str, values: Sequence[float]) -> list[str]:
+def _bt_values(measure: str, values: Sequence[float], locale: str | None = None) -> list[str]:
     if measure == "revenue":
-        return _figures("revenue", values)  # observed and its band in one scale
+        return _figures("revenue", values, locale)  # observed and its band in one scale
     if measure == "win_rate":
-        return [_share(v) for v in values]
-    return [fmt_value(v, "", "") for v in values]
+        return [_share(v, locale) for v in values]
+    return [fmt_value(v, "", "", locale=locale) for v in values]
 
 
-def _bt_cell(row: dict[Any, Any], measure: str) -> str:
+def _bt_cell(row: dict[Any, Any], measure: str, locale: str | None = None) -> str:
     """Observed, the simulated band, inside or not: "58.0 (56.5 to 68.4) in".
 
     A win rate's band as every share interval reads: "35.0 % (15.0 % to 25.0 %) out".
     """
     if not math.isfinite(row["observed"]):
         return "-"
-    observed, low, high = _bt_values(measure, [row[k] for k in ("observed", "low", "high")])
+    observed, low, high = _bt_values(measure, [row[k] for k in ("observed", "low", "high")], locale)
     mark = "[green]in[/]" if row["inside"] else "[red]out[/]"
     return f"{observed} ({low}{INTERVAL_JOINER}{high}) {mark}"
 
@@ -932,7 +955,7 @@ def left_out_note(bt: Backtest) -> str:
     return "left out, as in the report above: " + "; ".join(said)
 
 
-def _backtest_grid(bt: Backtest) -> Grid:
+def _backtest_grid(bt: Backtest, locale: str | None = None) -> Grid:
     inside = ", ".join(
         f"{_lower(LABELS[m])} {i} of {n}{expected_text(bt, m)}" for m, (i, n) in bt.inside.items()
     )
@@ -955,7 +978,11 @@ def _backtest_grid(bt: Backtest) -> Grid:
     for month in bt.months:
         part = bt.table.loc[bt.table["month"] == month]
         cells = {r["measure"]: r for r in part.to_dict(orient="records")}
-        grid.add_row(month, [_bt_cell(cells[m], m) for m in BACKTEST_MEASURES])
+        # The month by its name (sim.month_title); the workbook's sheet keeps "YYYY-MM".
+        grid.add_row(
+            month_title(str(month), locale),
+            [_bt_cell(cells[m], m, locale) for m in BACKTEST_MEASURES],
+        )
     return grid
 
 
@@ -986,7 +1013,7 @@ def print_report(
             print_grid(console, _furthest_grid(report, top))
     if backtest is not None:
         if backtest.months:
-            print_grid(console, _backtest_grid(backtest))
+            print_grid(console, _backtest_grid(backtest, report.locale or None))
         else:
             show(
                 console,

@@ -138,7 +138,7 @@ def test_an_owner_not_in_the_team_file_gets_no_share_of_the_plan(tmp_path: Path)
     assert math.isnan(people.loc[GONE, "dials_needed"])
     assert dict(report.split) == pytest.approx({"ae": 0.75, "sdr": 0.25})
     assert report.split_note.startswith(
-        "plan split by each role's share of won revenue in the records, 2025-01 to 2025-02: "
+        "plan split by each role's share of won revenue in the records, Jan 2025 to Feb 2025: "
         "ae 75.0 %, sdr 25.0 %"
     )
     assert report.not_in_team == (GONE,)

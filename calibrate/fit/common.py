@@ -148,7 +148,7 @@ def interval_text(
     """
     low, high = interval
     if unit == "share":
-        return format_percent_range(low, high)
+        return format_percent_range(low, high, locale=locale)
     if unit == "currency":
         return format_money_range(low, high, currency, locale)
     tail = f" {unit}" if unit else ""
