@@ -84,8 +84,9 @@ def test_the_page_plans_the_calendar_and_moves_a_hire(store_path: Path) -> None:
         "hire 3 client managers to start by 11 January 2027",
         "hire 1 client manager to start by 1 February 2027",
     ]
-    assert list(calendar["then misses"]) == ["2027-03", "2027-03"]
-    assert list(calendar["pays back by"]) == ["2027-03", "2027-03"]
+    # Months by their names (sim.month_title, issue 11).
+    assert list(calendar["then misses"]) == ["Mar 2027", "Mar 2027"]
+    assert list(calendar["pays back by"]) == ["Mar 2027", "Mar 2027"]
     assert list(calendar["a month later loses"]) == [
         "RUB\xa01.49M of revenue",
         "RUB\xa02.66M of revenue",
@@ -112,7 +113,7 @@ def test_the_page_plans_the_calendar_and_moves_a_hire(store_path: Path) -> None:
 
     # The limits by month, and the workbook to download.
     limits = next(t.value for t in at.table if "limit" in t.value.columns)
-    assert "2027-03, 2027-05" in list(limits["months"])
+    assert "Mar 2027, May 2027" in list(limits["months"])
     assert [b.proto.label for b in at.get("download_button")] == ["Download the plan (Excel)"]
 
     # Move the January line a month later: all four start in February.
@@ -135,7 +136,7 @@ def test_the_page_plans_the_calendar_and_moves_a_hire(store_path: Path) -> None:
         [planned.counted_revenue, moved.counted_revenue], "RUB", sc.money_locale
     )
     assert list(revenue_row[["the plan's calendar", "moved"]]) == ["RUB\xa095.0M", "RUB\xa090.5M"]
-    assert list(value.iloc[2][["the plan's calendar", "moved"]]) == ["none", "2027-03, 2027-04"]
+    assert list(value.iloc[2][["the plan's calendar", "moved"]]) == ["none", "Mar 2027, Apr 2027"]
     # Both calendars drawn month by month, as evaluate_calendar gives them.
     overlay = _figures(at)["Plan against expected revenue by month (RUB)"]
     assert _y(overlay, "calendar moved") == pytest.approx([m.revenue for m in moved.months])
@@ -167,7 +168,7 @@ def test_verify_simulates_the_calendar_as_verify_hiring_does(store_path: Path) -
     assert verdict.startswith(words)
     expected = verified.months_table()
     months = next(d.value for d in at.dataframe if "simulated revenue" in d.value.columns)
-    assert list(months["month"]) == ["2027-03", "2027-04", "2027-05"]
+    assert list(months["month"]) == ["Mar 2027", "Apr 2027", "May 2027"]
     assert list(months["simulated revenue"]) == format_money_column(
         list(expected["simulated_revenue"]), "RUB", sc.money_locale
     )

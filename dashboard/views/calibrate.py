@@ -24,7 +24,7 @@ import streamlit as st
 
 from calibrate import FUNNEL, LABELS, Backtest, GoalsReport, RowProblem, counted
 from dashboard import levers, state, ui
-from sim import Problem, ScenarioError, TeamsimError, format_money_range
+from sim import Problem, ScenarioError, TeamsimError, format_money_range, format_number
 from teamsim.calibrate_view import (
     band_note,
     below_plan_note,
@@ -286,7 +286,8 @@ def _safe_name(name: str, kind: str) -> str:
 def _too_big(name: str, data: bytes) -> RowProblem | None:
     if len(data) <= MAX_RECORDS_BYTES:
         return None
-    message = f"is {len(data):,} bytes; record uploads are at most {MAX_RECORDS_MB} MB"
+    size = format_number(len(data), 0)
+    message = f"is {size} bytes; record uploads are at most {MAX_RECORDS_MB} MB"
     return RowProblem(name, None, None, message, fatal=True)
 
 
@@ -720,11 +721,11 @@ def _fmt(value: object, unit: str, currency: str) -> str:
     return fit_value("", value, currency)  # a plain number, as the fits show one
 
 
-def _money_band(low: float, high: float, currency: str) -> str:
+def _money_band(low: float, high: float, currency: str, locale: str | None = None) -> str:
     """An amount's 95 % interval in a cell, one scale: "$11.8K to $12.6K" (sim.money)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return format_money_range(low, high, currency)
+    return format_money_range(low, high, currency, locale)
 
 
 def team_display(report: GoalsReport) -> pd.DataFrame:
@@ -758,7 +759,7 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
     the share of the team's revenue need, the win rate with its 95 % interval and the
     95 % interval of the monthly revenue.
     """
-    cur = report.currency
+    cur, loc = report.currency, report.locale or None
     stages = {s: stage_header(s, cur) for s in FUNNEL}
     columns = ["person", "role", "share", *stages.values(), "win rate (95 % interval)",
                "whole months", "revenue a month (95 % interval)"]  # fmt: skip
@@ -767,17 +768,21 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
         row: dict[str, str] = {
             "person": str(r["person"]),
             "role": str(r["role"] or ""),
-            "share": fmt_value(float(r["share"]), "share", cur),
+            "share": fmt_value(float(r["share"]), "share", cur, locale=loc),
         }
         for stage in FUNNEL:
             now, needed = float(r[f"{stage}_now"]), float(r[f"{stage}_needed"])
-            row[stages[stage]] = person_cell(stage, now, needed)
+            row[stages[stage]] = person_cell(stage, now, needed, locale=loc)
         row["win rate (95 % interval)"] = win_cell(
-            float(r["win_rate"]), float(r["win_low"]), float(r["win_high"]), closed=r["closed"]
+            float(r["win_rate"]),
+            float(r["win_low"]),
+            float(r["win_high"]),
+            closed=r["closed"],
+            locale=loc,
         )
-        row["whole months"] = f"{int(r['months']):,}"
+        row["whole months"] = format_number(int(r["months"]), 0, locale=loc)
         row["revenue a month (95 % interval)"] = _money_band(
-            float(r["revenue_low"]), float(r["revenue_high"]), cur
+            float(r["revenue_low"]), float(r["revenue_high"]), cur, loc
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
@@ -785,21 +790,24 @@ def people_display(report: GoalsReport) -> pd.DataFrame:
 
 def furthest_display(report: GoalsReport) -> pd.DataFrame:
     """The people below plan as text, furthest short first: revenue now and needed, ratio."""
-    cur = report.currency
+    cur, loc = report.currency, report.locale or None
     columns = ["person", "role", "revenue now", "revenue now (95 % interval)", "needed",
                "now / needed", "now / needed (95 % interval)", "won / closed"]  # fmt: skip
     rows = [
         {
             "person": str(r["person"]),
             "role": str(r["role"] or ""),
-            "revenue now": fmt_value(float(r["revenue_now"]), "currency", cur),
+            "revenue now": fmt_value(float(r["revenue_now"]), "currency", cur, locale=loc),
             "revenue now (95 % interval)": _money_band(
-                float(r["revenue_low"]), float(r["revenue_high"]), cur
+                float(r["revenue_low"]), float(r["revenue_high"]), cur, loc
             ),
-            "needed": fmt_value(float(r["revenue_needed"]), "currency", cur),
-            "now / needed": fmt_value(float(r["ratio"]), "share", cur),
-            "now / needed (95 % interval)": interval(float(r["ratio_low"]), float(r["ratio_high"])),
-            "won / closed": f"{int(r['won_total']):,} / {int(r['closed']):,}",
+            "needed": fmt_value(float(r["revenue_needed"]), "currency", cur, locale=loc),
+            "now / needed": fmt_value(float(r["ratio"]), "share", cur, locale=loc),
+            "now / needed (95 % interval)": interval(
+                float(r["ratio_low"]), float(r["ratio_high"]), loc
+            ),
+            "won / closed": f"{format_number(int(r['won_total']), 0, locale=loc)} / "
+            f"{format_number(int(r['closed']), 0, locale=loc)}",
         }
         for r in report.furthest.to_dict(orient="records")
     ]

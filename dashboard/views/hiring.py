@@ -23,7 +23,14 @@ from optimizer import (
     PlanError,
     VerifiedHiring,
 )
-from sim import format_chance, format_money, format_money_column, format_percent
+from sim import (
+    format_chance,
+    format_money,
+    format_money_column,
+    format_percent,
+    month_title,
+    month_titles,
+)
 from sim.scenario import Scenario
 from teamsim.hiring_view import hiring_tables, workbook_tables
 from teamsim.store import scenario_text_hash
@@ -143,14 +150,18 @@ def _plan(plan: HiringPlan, scenario: Scenario) -> None:
     if limits.empty:
         st.caption("No limit binds.")
     else:
-        ui.text_table(limits[["text", "months"]].rename(columns={"text": "limit"}))
+        shown = limits[["text", "months"]].rename(columns={"text": "limit"})
+        shown["months"] = [_months(v, loc) for v in shown["months"]]
+        ui.text_table(shown)
     for note in plan.notes:
         st.caption(note)
     about = {
         "scenario": scenario.name,
         "what": "hiring plan over the year (dashboard Hiring page)",
         "objective": plan.objective,
-        "budget": "none" if plan.budget is None else f"{plan.budget:,.0f} a {plan.budget_period}",
+        "budget": "none"
+        if plan.budget is None
+        else f"{format_money(plan.budget, cur, loc)} a {plan.budget_period}",
     }
     st.download_button(
         "Download the plan (Excel)",
@@ -172,8 +183,8 @@ def calendar_table(calendar: pd.DataFrame, cur: str, loc: str) -> pd.DataFrame:
             "hire": str(line["text"]),
             "a month later loses": f"{cost} of {unit}" if _num(line["delay_cost"]) is not None
             else "-",
-            "then misses": str(line.get("delay_short_months") or "") or "-",
-            "pays back by": str(line.get("payback_month") or "")
+            "then misses": _months(line.get("delay_short_months"), loc) or "-",
+            "pays back by": _months(line.get("payback_month"), loc)
             or ("after the horizon" if appraised else "-"),
         })  # fmt: skip
     return pd.DataFrame(
@@ -198,11 +209,11 @@ def months_table(
         p, up, rev, cost = plans[i], sized[i], revenue[i], costs[i]
         seat = people.loc[int(r["month"])] if int(r["month"]) in people.index else None
         shown.append({
-            "month": str(r["label"]),
+            "month": month_title(str(r["label"]), loc),
             "plan": p if bool(r["counted"]) else "lead-in",
             **({"sized for": up if raised[i] else ""} if any(raised) else {}),
             "expected revenue": rev,
-            "attainment": format_percent(_num(r["expected_attainment"]))
+            "attainment": format_percent(_num(r["expected_attainment"]), locale=loc)
             if bool(r["counted"]) else "",
             "cost": cost,
             "seats": None if seat is None else round(float(seat["seats"]), 1),
@@ -289,8 +300,8 @@ def value_table(base: CalendarValue, other: CalendarValue, cur: str, loc: str) -
     )
     return pd.DataFrame({
         "": ["expected revenue, counted months", "team cost over the horizon", "months missed"],
-        "the plan's calendar": [revenue[0], cost[0], ", ".join(base.short) or "none"],
-        "moved": [revenue[1], cost[1], ", ".join(other.short) or "none"],
+        "the plan's calendar": [revenue[0], cost[0], month_titles(base.short, loc) or "none"],
+        "moved": [revenue[1], cost[1], month_titles(other.short, loc) or "none"],
         "change": [_signed(change[0]), _signed(change[1]), ""],
     })  # fmt: skip
 
@@ -304,7 +315,7 @@ def moved_months(base: CalendarValue, other: CalendarValue, cur: str, loc: str) 
         [o.revenue - b.revenue for o, b in zip(other.months, base.months, strict=True)], cur, loc
     )
     return pd.DataFrame({
-        "month": [m.label for m in base.months],
+        "month": [month_title(m.label, loc) for m in base.months],
         "plan": [p if m.counted else "lead-in" for m, p in zip(base.months, plans, strict=True)],
         "the plan's calendar": first,
         "moved": then,
@@ -391,7 +402,8 @@ def _verified(verified: VerifiedHiring, scenario: Scenario) -> None:
                  key="hiring_verified_months")  # fmt: skip
     st.caption(
         f"P(month met): the share of replications whose month meets its plan, asked: "
-        f"{format_percent(verified.confidence)}; with few replications its interval is wide."
+        f"{format_percent(verified.confidence, locale=loc)}; with few replications its "
+        "interval is wide."
     )
     rows = _records(verified.iterations_table())
     costs = format_money_column([float(r["cost"]) for r in rows], cur, loc)
@@ -399,9 +411,10 @@ def _verified(verified: VerifiedHiring, scenario: Scenario) -> None:
         "iteration": [int(r["iteration"]) for r in rows],
         "hires": [titled_roles(str(r["hires"]), scenario) for r in rows],
         "cost": costs,
-        "months below": [str(r["months_below"] or "-") for r in rows],
+        "months below": [_months(r["months_below"], loc) or "-" for r in rows],
         "P(plan met) (95 % interval)": [
-            format_chance(r["p_plan_met"], r["p_low"], r["p_high"], labelled=False) for r in rows
+            format_chance(r["p_plan_met"], r["p_low"], r["p_high"], labelled=False, locale=loc)
+            for r in rows
         ],
         "then": [str(r["change"] or "") for r in rows],
     }), hide_index=True, width="stretch", key="hiring_iterations_table")  # fmt: skip
@@ -415,16 +428,26 @@ def verified_months(months: pd.DataFrame, cur: str, loc: str) -> pd.DataFrame:
         for column in ("plan", "expected_revenue", "simulated_revenue", "p10", "p90")
     }
     return pd.DataFrame({
-        "month": [str(r["label"]) for r in rows],
+        "month": [month_title(str(r["label"]), loc) for r in rows],
         "plan": money["plan"],
         "expected revenue": money["expected_revenue"],
         "simulated revenue": money["simulated_revenue"],
         "P10-P90": [f"{a} to {b}" for a, b in zip(money["p10"], money["p90"], strict=True)],
         "P(month met) (95 % interval)": [
-            format_chance(r["p_met"], r["p_low"], r["p_high"], labelled=False) for r in rows
+            format_chance(r["p_met"], r["p_low"], r["p_high"], labelled=False, locale=loc)
+            for r in rows
         ],
         "seats simulated": [round(float(r["seats"]), 1) for r in rows],
     })  # fmt: skip
+
+
+def _months(value: object, loc: str) -> str:
+    """Month labels (a list, or "2027-03, 2027-05" as a table holds them) by their names."""
+    if isinstance(value, str):
+        return month_titles(value.split(", "), loc) if value else ""
+    if isinstance(value, list | tuple):
+        return month_titles([str(v) for v in value], loc)
+    return ""
 
 
 def _frame_of(plan: HiringPlan) -> pd.DataFrame:

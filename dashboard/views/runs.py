@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import exports, state, tables, ui
 from dashboard.views.plan import show_verified
 from dashboard.views.simulate import show_results
-from sim import TeamsimError
+from sim import TeamsimError, format_number
 from teamsim.runs_io import run_statuses, status_words, stored_scenario
 from teamsim.store import Store
 from teamsim.verify_view import DIAGNOSES_PARAM, stored_plan
@@ -80,7 +80,9 @@ def _run(store: Store, run_id: str) -> None:
     )
     _results(store, meta)
     names = meta["tables"]
-    st.caption("Tables: " + ", ".join(f"{n} ({rows:,} rows)" for n, rows in names.items()))
+    st.caption(
+        "Tables: " + ", ".join(f"{n} ({format_number(rows, 0)} rows)" for n, rows in names.items())
+    )
     _export_and_delete(store, run_id, about)
 
 

@@ -20,7 +20,7 @@ import typer
 from rich.markup import escape
 
 from optimizer import HiringPlan, VerifiedHiring, plan_hiring, verify_hiring
-from sim import Executor
+from sim import Executor, format_money
 from sim.scenario import Scenario
 from teamsim.console import err, out, print_json
 from teamsim.export import write_workbook
@@ -226,7 +226,11 @@ def _workbook(path: Path, plan: HiringPlan, sc: Scenario, check: HiringCheck | N
         "scenario": sc.name,
         "what": "hiring plan over the year (teamsim plan --hiring)",
         "objective": plan.objective,
-        "budget": "none" if plan.budget is None else f"{plan.budget:,.0f} a {plan.budget_period}",
+        # As the terminal's header and the dashboard's sheet write it (sim.format_money).
+        "budget": "none"
+        if plan.budget is None
+        else f"{format_money(plan.budget, plan.currency or sc.currency, sc.money_locale)} a "
+        f"{plan.budget_period}",
     }
     if check is not None:
         about["verified"] = ("met: " if check.met else "not met: ") + check.reason
