@@ -89,9 +89,11 @@ def render_hiring(
 def _head(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -> str:
     months = data.get("months", [])
     counted = [m["label"] for m in months if m["counted"]]
+    # The span is the table's: its first to its last row, lead-in months included (a
+    # header that stopped at the last counted month named fewer months than the table).
     span = (
-        f"{month_title(months[0]['label'], loc)} to {month_title(counted[-1], loc)}"
-        if months and counted
+        f"{month_title(months[0]['label'], loc)} to {month_title(months[-1]['label'], loc)}"
+        if months
         else "-"
     )
     budget = data.get("budget")

@@ -125,7 +125,8 @@ def test_the_hiring_view_names_its_months_in_ru_ru() -> None:
     result = runner.invoke(app, args, env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     text = _plain(result.stdout)
-    assert "Months янв. 2027 г. to май 2027 г. (3 counted)" in text
+    # The span is the table's, first row to last (June a lead-in month).
+    assert "Months янв. 2027 г. to июнь 2027 г. (3 counted)" in text
     rows = {c[0]: c[1:] for c in (_cells(line) for line in text.splitlines()) if len(c) == 8}
     # The month column: the plan of the counted months, lead-in around them.
     assert rows["март 2027 г."][:3] == ["30,0 млн ₽", "30,0 млн ₽", "100,0 %"]
