@@ -162,7 +162,9 @@ def test_a_meeting_is_booked_a_day_later_in_the_kernel() -> None:
     # in April, April's last in May, May's last after the horizon.
     sc = tiny(
         calendar={"start": "2027-03-01", "horizon_days": 92, "weekdays": EVERY_DAY},
-        segments={"s": {"stages": [{"name": "m", "work_min": 60, "convert": 1.0, "meeting": True}]}},
+        segments={
+            "s": {"stages": [{"name": "m", "work_min": 60, "convert": 1.0, "meeting": True}]}
+        },
     )
     k = stage_months(sc, "s")
     expected = np.array([[30 / 31, 1 / 31, 0.0], [0.0, 29 / 30, 1 / 30], [0.0, 0.0, 30 / 31]])

@@ -18,6 +18,7 @@ from sim.model.tasks import Task
 from sim.model.world import World
 from sim.rules.waits import slot
 
+
 def _free_offset(booked: list[tuple[float, float]], lo: float, length: float) -> float:
     """First slot at or after ``lo`` where ``length`` minutes overlap no booking."""
     o = slot(lo)

@@ -31,8 +31,8 @@ from typing import overload
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.rules.duties import event_minutes, minutes_per_day
 from sim.rules.deals import deal_economics, lead_segments, segments_sold
+from sim.rules.duties import event_minutes, minutes_per_day
 from sim.rules.people import mean_duration_x, persona_mix
 from sim.scenario import Scenario
 from sim.scenario.team import Absence
@@ -171,9 +171,7 @@ def stage_waits(sc: Scenario, segment_id: str) -> list[StageWaits]:
             minutes = meeting_minutes_of(sc, shares, work)
         else:
             minutes = sum(w * work * mean_duration_x(sc, rid) for w, rid in shares)
-        away = np.array(
-            [sum(w * absence_wait_days(sc, rid, g) for w, rid in shares) for g in gaps]
-        )
+        away = np.array([sum(w * absence_wait_days(sc, rid, g) for w, rid in shares) for g in gaps])
         queue = 0.0
         if not st.meeting:
             queue = sum(w * followup_wait_min(sc, rid) for w, rid in shares)
@@ -219,10 +217,15 @@ def owner_day(sc: Scenario, role_id: str) -> OwnerDay:
     short run at a time, are left out: the cap is taken as the deals' and duties' load.
     """
     role, available = sc.roles[role_id], sc.calendar.workday.available_min
-    duties = sum(
-        minutes_per_day(sc, d) for did, d in sc.duties.items() if role_id in sc.duty_roles(did)
-        and d.per in (DutyScale.HEAD_PER_DAY, DutyScale.HEAD_PER_WEEK, DutyScale.HEAD_PER_MONTH)
-    ) / available
+    duties = (
+        sum(
+            minutes_per_day(sc, d)
+            for did, d in sc.duties.items()
+            if role_id in sc.duty_roles(did)
+            and d.per in (DutyScale.HEAD_PER_DAY, DutyScale.HEAD_PER_WEEK, DutyScale.HEAD_PER_MONTH)
+        )
+        / available
+    )
     sold = segments_sold(sc, role_id)
     channels = role.channels if role.channels is not None else list(sc.channels)
     mix: dict[str, float] = {}
