@@ -170,7 +170,7 @@ def stage_waits(sc: Scenario, segment_id: str) -> list[StageWaits]:
         if st.meeting:
             minutes = meeting_minutes_of(sc, shares, work)
         else:
-            minutes = sum(w * work * mean_duration_x(sc, rid) for w, rid in shares)
+            minutes = sum(w * followup_span_min(sc, rid, work) for w, rid in shares)
         away = np.array([sum(w * absence_wait_days(sc, rid, g) for w, rid in shares) for g in gaps])
         queue = 0.0
         if not st.meeting:
@@ -261,6 +261,21 @@ def owner_day(sc: Scenario, role_id: str) -> OwnerDay:
         meeting_residual=meet_sq / (2.0 * meet) if meet > 0 else 0.0,
         followup_residual=follow_sq / (2.0 * follow) if follow > 0 else 0.0,
     )
+
+
+def followup_span_min(sc: Scenario, role_id: str, work_min: float) -> float:
+    """Working minutes from taking up a follow-up of ``work_min`` to its end.
+
+    The work at the role's mean persona pace, in pieces of at most ``CHUNK_MIN``: after
+    each piece its owner looks at their queues again, and the meetings that came due
+    meanwhile go first, so the pieces after the first are stretched by ``1 / (1 -
+    rho_meetings)`` (the completion time of preemptive-resume priority, at the pieces'
+    ends).
+    """
+    work = work_min * mean_duration_x(sc, role_id)
+    meetings = owner_day(sc, role_id).meetings
+    rest = max(work - CHUNK_MIN, 0.0)
+    return work + rest * meetings / (1.0 - meetings) if meetings < 1.0 else math.inf
 
 
 def followup_wait_min(sc: Scenario, role_id: str) -> float:
