@@ -26,6 +26,7 @@ from sim.rules.lag import stage_months
 from sim.rules.waits import (
     absence_wait_days,
     approval_minutes,
+    followup_span_min,
     followup_wait_min,
     meeting_minutes,
     owner_day,
@@ -150,7 +151,11 @@ def test_a_follow_up_waits_for_the_work_in_hand_by_hand() -> None:
     assert wait == pytest.approx(28.8679, abs=1e-4)
     a, b, c = stage_waits(sc, "s")
     assert (a.meeting, b.meeting, c.meeting) == (False, True, False)
-    assert (a.work, b.work, c.work) == (30.0, 60.0, 90.0)
+    # c's 90 minutes are two pieces: the second waits for the meetings that came due
+    # during the first, 30 / (1 - rho_meetings) (a's and b's fit in one piece).
+    stretched = 90.0 + 30.0 * day.meetings / (1.0 - day.meetings)
+    assert followup_span_min(sc, "seller", 90.0) == pytest.approx(stretched)
+    assert (a.work, b.work, c.work) == (30.0, 60.0, pytest.approx(stretched))
     assert (a.queue, b.queue) == (pytest.approx(wait), 0.0)
     # c comes due when the meeting ends: the follow-ups due meanwhile are ahead of it.
     assert c.queue == pytest.approx(wait + day.followups * 60.0)
