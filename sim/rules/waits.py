@@ -31,6 +31,7 @@ from typing import overload
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.rules.activities import TimeUse
 from sim.rules.deals import deal_economics, lead_segments, segments_sold
 from sim.rules.duties import event_minutes, minutes_per_day
 from sim.rules.people import mean_duration_x, persona_mix
@@ -42,8 +43,12 @@ SLOT_MIN = 30.0  # meetings are booked at half-hour slots of the working day
 # Vacations this long or longer are split in two blocks, as most people take them.
 SPLIT_VACATION_DAYS = 10
 # The longest piece of splittable work done before its doer looks at their queues again
-# (sim.model.worker): what a follow-up due in the middle of it waits for at most.
+# (sim.model.worker), so that requests and due work are seen at least this often during
+# long work: what a follow-up due in the middle of it waits for at most.
 CHUNK_MIN = 60.0
+# The share of a seller's time meetings are taken to hold at most when a follow-up's wait
+# is stretched by them: a day booked solid still leaves gaps between meetings.
+MOST_MEETINGS = 0.95
 
 
 @overload
@@ -249,7 +254,7 @@ def owner_day(sc: Scenario, role_id: str) -> OwnerDay:
                     piece = min(work, CHUNK_MIN)
                     follow += share * reach * work
                     follow_sq += share * reach * work * piece
-            after = econ.minutes.get("after_sale", 0.0)
+            after = econ.minutes.get(TimeUse.AFTER_SALE.value, 0.0)
             follow += share * after
             follow_sq += share * after * min(after, CHUNK_MIN)
     deals = max(sc.policies.occupancy_cap - duties, 0.0)
@@ -270,12 +275,11 @@ def followup_span_min(sc: Scenario, role_id: str, work_min: float) -> float:
     each piece its owner looks at their queues again, and the meetings that came due
     meanwhile go first, so the pieces after the first are stretched by ``1 / (1 -
     rho_meetings)`` (the completion time of preemptive-resume priority, at the pieces'
-    ends).
+    ends; ``rho_meetings`` at most ``MOST_MEETINGS``).
     """
     work = work_min * mean_duration_x(sc, role_id)
-    meetings = owner_day(sc, role_id).meetings
-    rest = max(work - CHUNK_MIN, 0.0)
-    return work + rest * meetings / (1.0 - meetings) if meetings < 1.0 else math.inf
+    meetings = min(owner_day(sc, role_id).meetings, MOST_MEETINGS)
+    return work + max(work - CHUNK_MIN, 0.0) * meetings / (1.0 - meetings)
 
 
 def followup_wait_min(sc: Scenario, role_id: str) -> float:
@@ -284,9 +288,10 @@ def followup_wait_min(sc: Scenario, role_id: str) -> float:
     The non-preemptive priority queue's wait at the head of the follow-ups' line (Cobham's
     formula without the follow-ups queued ahead): the residual of the piece in hand (a
     meeting, a follow-up piece, a duty stretch), stretched by the meetings that come first,
-    ``R / (1 - rho_meetings)``. Follow-ups that fell due while their owner was at a meeting
-    are ahead of one due when it ends: :func:`stage_waits` adds them to the stage after a
-    meeting. Checked against the simulator on retail_bank (tests/test_hiring_r13.py).
+    ``R / (1 - rho_meetings)`` (``rho_meetings`` at most ``MOST_MEETINGS``). Follow-ups
+    that fell due while their owner was at a meeting are ahead of one due when it ends:
+    :func:`stage_waits` adds them to the stage after a meeting. Checked against the
+    simulator on retail_bank (tests/test_hiring_r13.py).
     """
     day = owner_day(sc, role_id)
     residual = (
@@ -294,4 +299,4 @@ def followup_wait_min(sc: Scenario, role_id: str) -> float:
         + day.followups * day.followup_residual
         + day.duties * CHUNK_MIN / 2.0
     )
-    return residual / (1.0 - day.meetings) if day.meetings < 1.0 else math.inf
+    return residual / (1.0 - min(day.meetings, MOST_MEETINGS))
