@@ -183,21 +183,23 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
             # Working minutes of its day at which the stage becomes workable.
             offset = np.where(inside, due - first[d], 0.0)
             offset = np.where(offset > half, offset - pause, offset)
-            # Its owner may be away that day: the expected wait for them, in working minutes.
-            gap = np.clip(d - np.clip(begun, 0, horizon - 1), 0, len(side.away) - 1)
-            offset = offset + side.away[gap] * available
+            day0 = np.clip(begun, 0, horizon - 1)
             if side.meeting:
-                # Booked on a later day than the one it is booked on, at a half-hour slot,
-                # on a day that holds it (sim.rules.waits: the agenda's rule).
-                later = d <= begun
-                d = np.where(later, begun + 1, d)
-                offset = np.where(later, 0.0, offset)
-                more = np.floor(offset / available).astype(np.int64)
-                d, offset = d + more, slot(offset - more * available)
+                # Booked on a later day than the one it is booked on (sim.rules.waits: the
+                # agenda's rule), from the start of that day.
+                later = d <= day0
+                d, offset = np.where(later, day0 + 1, d), np.where(later, 0.0, offset)
+            # Its owner may be away that day: the expected wait for them, in working minutes;
+            # then, for work, its wait in the owner's queue.
+            gap = np.clip(d - day0, 0, len(side.away) - 1)
+            offset = offset + side.away[gap] * available + side.queue
+            more = np.floor(offset / available).astype(np.int64)
+            d, offset = d + more, offset - more * available
+            if side.meeting:
+                # At a half-hour slot, on a day that holds it.
+                offset = slot(offset)
                 spill = offset + side.work > available + 1e-9
                 d, offset = np.where(spill, d + 1, d), np.where(spill, 0.0, offset)
-            else:
-                offset = offset + side.queue
             inside &= d < horizon
             d = np.where(inside, d, 0)
             np.add.at(into[i], months[d[inside]], 1.0 / paths)
