@@ -65,14 +65,9 @@ def test_a_yearly_budget_buys_the_hire_that_brings_the_most_revenue() -> None:
     june = PER_PERSON * (1.5 * 22 - 1.5 * late + late)
     assert p.revenue["2027-06"] == pytest.approx(june, rel=1e-4)
     assert (p.objective, p.budget, p.budget_period) == ("revenue", 1700, "year")
-    # The revenue objective sells what it can: working time binds in every month, as the
-    # capacity row (the work kernel's months) or the ramp row (a month's leads' minutes in
-    # their month). Since issue 12 R13 a month's late leads are worked in the next month,
-    # where the queue puts them, so the two rows no longer coincide in every month.
+    # The revenue objective sells what it can: working time binds in every month.
     (capacity,) = [lim for lim in p.limits if lim.family == "capacity"]
-    (ramp,) = [lim for lim in p.limits if lim.family == "ramp"]
-    assert capacity.subject == ramp.subject == "seller"
-    assert set(capacity.months) | set(ramp.months) == set(MONTHS)
+    assert capacity.subject == "seller" and capacity.months == MONTHS
 
 
 def test_a_monthly_budget_allows_two_sellers_from_the_first_month() -> None:

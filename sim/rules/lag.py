@@ -190,14 +190,14 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
                 later = d <= day0
                 d, offset = np.where(later, day0 + 1, d), np.where(later, 0.0, offset)
             # Its owner may be away that day: the expected wait for them, in working minutes;
-            # then, for work, its wait in the owner's queue.
+            # then, for work, its wait in the owner's queue. Work is counted in the month it
+            # becomes workable (the work kernel), its end after every wait; a meeting is
+            # booked on the day the waits end, at a half-hour slot, on a day that holds it.
             gap = np.clip(d - day0, 0, len(side.away) - 1)
             offset = offset + side.away[gap] * available + side.queue
-            more = np.floor(offset / available).astype(np.int64)
-            d, offset = d + more, offset - more * available
             if side.meeting:
-                # At a half-hour slot, on a day that holds it.
-                offset = slot(offset)
+                more = np.floor(offset / available).astype(np.int64)
+                d, offset = d + more, slot(offset - more * available)
                 spill = offset + side.work > available + 1e-9
                 d, offset = np.where(spill, d + 1, d), np.where(spill, 0.0, offset)
             inside &= d < horizon
