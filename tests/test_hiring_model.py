@@ -15,6 +15,7 @@ import pytest
 from optimizer import plan, plan_hiring
 from optimizer.hiring_model import build_hiring
 from optimizer.hiring_rates import hiring_rates
+from sim.rules.waits import followup_wait_min
 from sim.scenario import Scenario
 from tests.optimizer_helpers import scenario, tiny
 
@@ -78,12 +79,17 @@ def test_with_a_one_month_cycle_the_hire_comes_a_month_before_the_revenue() -> N
     # 3000 a day to June, 6000 in July. June's leads (1 to 30 June) close 30 days later,
     # 1 to 30 July: July's revenue is June's leads', so June needs 6000 x 22 / 21.875
     # a day of leads worked (a lead booked in June's last working hour is worked on
-    # 1 July and closes in August: 1 / 8 of one day of 22), 1.66 sellers: 2 from June.
+    # 1 July and closes in August: a share of one day of 22), 1.66 sellers: 2 from June.
     sc = _lagged({3: 3000.0, 4: 3000.0, 5: 3000.0, 6: 3000.0, 7: 6000.0})
     k = hiring_rates(sc).kernels["deal"]
-    # June's leads close in July but for 1/8 of one day of 22 (the kernel's quadrature
-    # of the day's working minutes puts it within 0.01 % of that).
-    assert k.close[3, 4] == pytest.approx(1 - 1 / (8 * 22), abs=1e-4)
+    # June's leads close in July but for those whose two stages end past the day's 480
+    # minutes: the pitch's 60 minutes and each stage's wait in the owner's queue (q = 30,
+    # sim.rules.waits.followup_wait_min; issue 12 R13: 1 / 8 of a day before the queue was
+    # counted), (60 + 2 q) / 480 of one day of 22 (the kernel's quadrature of the day's
+    # working minutes puts it within 0.01 % of that).
+    q = followup_wait_min(sc, "seller")
+    assert q == pytest.approx(30.0)
+    assert k.close[3, 4] == pytest.approx(1 - (60 + 2 * q) / 480 / 22, abs=1e-4)
     assert k.close[3, 3] == 0.0
     p = plan_hiring(sc)
     assert p.hires == {("seller", "2027-06"): 1}

@@ -21,6 +21,7 @@ from optimizer import plan_hiring
 from optimizer.errors import InfeasiblePlanError
 from optimizer.hiring import larger_calendar
 from optimizer.hiring_model import build_hiring
+from sim.rules.waits import followup_wait_min
 from sim.scenario import Scenario
 from tests.optimizer_helpers import scenario
 from tests.test_hiring_model import DAYS, MONTHS, _lagged, _ramped, _seller
@@ -45,18 +46,23 @@ def test_a_yearly_budget_buys_the_hire_that_brings_the_most_revenue() -> None:
     - a hire in May or earlier costs 300 or more: over the budget.
 
     So one hire in June. Revenue closed March to July: 3636.36 x (110 + 33) = 520,000,
-    less July's last-hour leads that close in August, 2 x 3636.36 / 8 = 909.09:
-    519,090.9 (the lag kernel's quadrature within 0.01 %).
+    less July's late leads that close in August: those of the last 60 + q of the day's 480
+    minutes, q = 30 the lead's wait in the seller's queue (sim.rules.waits; issue 12 R13,
+    before it the last hour: 909.09), 2 x 3636.36 x 90 / 480 = 1,363.6: 518,636.4 (the lag
+    kernel's quadrature within 0.01 %).
     """
-    p = plan_hiring(_ramped(FLAT), objective="revenue", budget=1700, budget_period="year")
+    sc = _ramped(FLAT)
+    late = (60 + followup_wait_min(sc, "seller")) / 480
+    assert late == pytest.approx(90 / 480)
+    p = plan_hiring(sc, objective="revenue", budget=1700, budget_period="year")
     assert p.hires == {("seller", "2027-06"): 1}
     assert [p.cost[m] for m in MONTHS] == pytest.approx([100, 100, 100, 200, 200])
     assert p.total_cost == pytest.approx(700.0)
     assert p.total_cost <= 1700 * 110 / 261
-    assert p.counted_revenue == pytest.approx(PER_PERSON * 143 - 2 * PER_PERSON / 8, rel=1e-4)
-    # June: the seller in seat and the hire at 0.5 (less June's last hour, which closes in
-    # July, plus May's, which closes in June).
-    june = PER_PERSON * (1.5 * 22 - 1.5 / 8 + 1 / 8)
+    assert p.counted_revenue == pytest.approx(PER_PERSON * 143 - 2 * PER_PERSON * late, rel=1e-4)
+    # June: the seller in seat and the hire at 0.5 (less June's late leads, which close in
+    # July, plus May's, which close in June).
+    june = PER_PERSON * (1.5 * 22 - 1.5 * late + late)
     assert p.revenue["2027-06"] == pytest.approx(june, rel=1e-4)
     assert (p.objective, p.budget, p.budget_period) == ("revenue", 1700, "year")
     # The revenue objective sells what it can: working time binds in every month.
@@ -180,9 +186,13 @@ def test_the_fixed_point_moves_a_hire_earlier_until_the_calendar_repeats() -> No
     assert p.hires == {("seller", "2027-05"): 1}
     assert p.rounds == 3
     share = (1 + 21.5 / 22) / 2
-    # June's revenue at the calendar's own share, less its last hour's 1/8 day that
-    # closes in July, plus May's (at May's share 0.75, 7 leads a day).
-    june = 10 * 500 * share * (22 - 1 / 8) + 7 * 500 * 0.75 / 8
+    # June's revenue at the calendar's own share, less its late leads that close in July
+    # (the last 60 minutes and the 30 of the seller's queue, 90 / 480 of a day; issue 12
+    # R13: the last hour, 1 / 8, before the queue was counted), plus May's (at May's
+    # share 0.75, 7 leads a day).
+    late = (60 + followup_wait_min(sc, "seller")) / 480
+    assert late == pytest.approx(90 / 480)
+    june = 10 * 500 * share * (22 - late) + 7 * 500 * 0.75 * late
     assert p.revenue["2027-06"] == pytest.approx(june, rel=1e-4)
     assert p.revenue["2027-06"] >= 4500.0 * 22 * (1 - 1e-7)
     assert p.notes == ()
@@ -195,7 +205,7 @@ def test_the_fixed_point_moves_a_hire_earlier_until_the_calendar_repeats() -> No
     q = plan_hiring(low)
     assert q.hires == {("seller", "2027-06"): 1}
     assert q.rounds == 2
-    june = 10 * 500 * 0.75 * (22 - 1 / 8) + 7 * 500 / 8
+    june = 10 * 500 * 0.75 * (22 - late) + 7 * 500 * late  # late: 90 / 480, as above
     assert q.revenue["2027-06"] == pytest.approx(june, rel=1e-4)
 
 

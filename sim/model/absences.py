@@ -2,18 +2,17 @@
 
 Rates in the scenario are days a year; they are scaled to the horizon by
 ``sim.rules.day.horizon_years`` (the calendar's working days a year). Vacation is a
-whole number of days (rounded at random so that its mean is exact); sick and trip days
-are Poisson counts.
+whole number of days (rounded at random so that its mean is exact), in the blocks of
+``sim.rules.waits.vacation_blocks`` (the rule the lag kernel's wait for the owner reads);
+sick and trip days are Poisson counts.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.rules.waits import vacation_blocks
 from sim.scenario.team import Absence
-
-# Vacations this long or longer are split in two blocks, as most people take them.
-SPLIT_VACATION_DAYS = 10
 
 
 def _round_at_random(x: float, rng: np.random.Generator) -> int:
@@ -77,9 +76,7 @@ def _vacation(
 ) -> None:
     """Place one year's vacation (``share`` of a year) in days ``first`` to ``last``."""
     vacation = _round_at_random(absence.vacation_days * share, rng)
-    blocks = [vacation // 2, vacation - vacation // 2]
-    if vacation < SPLIT_VACATION_DAYS:
-        blocks = [vacation]
+    blocks = vacation_blocks(vacation)
     window = free[first:last]
     for size in blocks:
         for day in _place_block(window, size, rng):

@@ -3,35 +3,30 @@
 A meeting (with its travel before and after) is booked on a day after the one it is
 booked on (clients are seen by appointment, never the same day), on a day the owner
 is present, at the first half-hour slot that is free from the time the stage becomes
-workable. Because today's agenda never changes once the day has begun, a run of calls
+workable (the slot is ``sim.rules.waits.slot``, which the lag kernel reads too).
+Because today's agenda never changes once the day has begun, a run of calls
 can stop exactly at the next meeting.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 
 from sim.model.clock import NEVER
 from sim.model.people import Person
 from sim.model.tasks import Task
 from sim.model.world import World
-
-SLOT_MIN = 30.0
-
-
-def _slot(x: float) -> float:
-    return math.ceil(x / SLOT_MIN - 1e-9) * SLOT_MIN
+from sim.rules.waits import slot
 
 
 def _free_offset(booked: list[tuple[float, float]], lo: float, length: float) -> float:
     """First slot at or after ``lo`` where ``length`` minutes overlap no booking."""
-    o = _slot(lo)
+    o = slot(lo)
     for b0, b1 in sorted(booked):
         if o + length <= b0:
             break
         if o < b1:
-            o = _slot(b1)
+            o = slot(b1)
     return o
 
 

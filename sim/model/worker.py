@@ -27,14 +27,12 @@ from sim.model.tasks import Task
 from sim.model.world import World
 from sim.records import AbsenceRecord, CallDayRecord, TimeUseRecord
 from sim.rules.activities import TimeUse
+from sim.rules.waits import CHUNK_MIN
 from sim.scenario.work import Activity
 
 ABSENT, AFTER_SALE = TimeUse.ABSENT.value, TimeUse.AFTER_SALE.value
 IDLE, OVERTIME = TimeUse.IDLE.value, TimeUse.OVERTIME.value
 
-# Longest piece of splittable work done before the person looks at their queues again:
-# so that requests and due work are seen at least this often during long work.
-CHUNK_MIN = 60.0
 EPS = 1e-9
 Steps = Generator[Any, Any, None]
 

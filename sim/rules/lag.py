@@ -12,20 +12,27 @@ The course of one lead, as in the simulator:
 * it is created at a working minute of a working day of ``t'``: days uniform over the
   month's working days in the horizon, the time uniform over the day's working minutes;
 * stage ``i`` starts when the previous one is done (the first at creation); the client's
-  calendar delay passes (``client_delay_days``, calendar days), then the work starts at
-  the next working minute (``sim.rules.day.next_working_minute``, the rule the
-  simulator's ``Clock.after_days`` follows) and takes the stage's expected
-  ``work_min`` in working minutes, across the pause and into the next days if need be;
-* the lead closes when its last stage's work is done.
+  calendar delay passes (``client_delay_days``, calendar days) and the stage is workable
+  at the next working minute (``sim.rules.day.next_working_minute``, the rule the
+  simulator's ``Clock.after_days`` follows);
+* then our side's waits (``sim.rules.waits``, issue 12 R13), in working minutes: its
+  owner's expected wait when away that day (``absence_wait_days`` of the working days
+  since the stage began); a meeting is booked on a later working day than the stage
+  began, at the first half-hour slot, and holds its owner for the travel there and back
+  with it; other work waits in its owner's queue (``followup_wait_min``, more after a
+  meeting); the work at the owner's persona pace, then the stage's approval minutes. What
+  does not fit in a day's working minutes carries over to the next working day, as the
+  simulator's work does (``sim.model.worker``: work is never lost at a day's end);
+* the lead closes when its last stage's work (and approval) is done.
 
 Delays are the fixed-seed quadrature draws of the simulator's own distributions
 (``sim.rules.deals._delay_draws``), each stage's draws in a fixed-seed order of their
-own so that stages are independent. What the kernel cannot know is the time a stage
-waits for its owner (a queue of follow-ups, a busy approver, a meeting booked later,
-a persona's pace, travel to a meeting): ``extra_days`` adds that, measured by the verify
-loop, as calendar days spread evenly over the stages. A stage's client delay is
-multiplied by the seasonal ``client_delay`` factor of the working day begun last when
-the stage starts (``sim.rules.season.day_factors``), as the simulator does.
+own so that stages are independent. Our side's waits are expectations over the roles
+that own the segment's deals and their personas, added to every lead alike. What is
+left, ``extra_days`` adds: measured by the verify loop, as calendar days spread evenly
+over the stages. A stage's client delay is multiplied by the seasonal ``client_delay``
+factor of the working day begun last when the stage starts
+(``sim.rules.season.day_factors``), as the simulator does.
 
 Months are the horizon's calendar months as the rest of the project counts them
 (``Scenario.months``: month 0 is the month of the first working day); a close is in the
@@ -51,6 +58,7 @@ from sim.rules.day import (
 )
 from sim.rules.deals import _delay_draws
 from sim.rules.season import SeasonKind, day_factors
+from sim.rules.waits import slot, stage_waits
 from sim.scenario import Scenario
 from sim.scenario.distributions import Distribution
 
@@ -130,7 +138,7 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
         _ordered(stage.client_delay_days, _REPEAT + i) for i, stage in enumerate(stages)
     ]
     season = day_factors(sc, SeasonKind.CLIENT_DELAY)
-    works = [stage.work_min.expected_value() for stage in stages]
+    ours = stage_waits(sc, segment_id)
 
     def wall(day: NDArray[np.int64], offset: NDArray[np.float64]) -> NDArray[np.float64]:
         # As Clock.wall and Clock.after: a minute up to the pause is before it.
@@ -160,6 +168,7 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
         # last stage is done (inf: after the horizon).
         paths = len(t)
         for i in range(n_stages):
+            side = ours[i]
             # The seasonal factor of the day the stage starts (the simulator's Clock.day_of).
             begun = np.searchsorted(first, np.where(np.isfinite(t), t, 0.0), "right") - 1
             factor = season[np.clip(begun, 0, horizon - 1)]
@@ -171,11 +180,32 @@ def stage_months(sc: Scenario, segment_id: str, extra_days: float = 0.0) -> Stag
             )
             inside = np.isfinite(due)
             d = np.where(inside, np.searchsorted(first, np.where(inside, due, 0.0), "right") - 1, 0)
+            # Working minutes of its day at which the stage becomes workable.
+            offset = np.where(inside, due - first[d], 0.0)
+            offset = np.where(offset > half, offset - pause, offset)
+            day0 = np.clip(begun, 0, horizon - 1)
+            if side.meeting:
+                # Booked on a later day than the one it is booked on (sim.rules.waits: the
+                # agenda's rule), from the start of that day.
+                later = d <= day0
+                d, offset = np.where(later, day0 + 1, d), np.where(later, 0.0, offset)
+            # Its owner may be away that day: the expected wait for them, in working minutes;
+            # then, for work, its wait in the owner's queue. Work is counted in the month it
+            # becomes workable (the work kernel), its end after every wait; a meeting is
+            # booked on the day the waits end, at a half-hour slot, on a day that holds it.
+            gap = np.clip(d - day0, 0, len(side.away) - 1)
+            offset = offset + side.away[gap] * available + side.queue
+            if side.meeting:
+                more = np.floor(offset / available).astype(np.int64)
+                d, offset = d + more, slot(offset - more * available)
+                spill = offset + side.work > available + 1e-9
+                d, offset = np.where(spill, d + 1, d), np.where(spill, 0.0, offset)
+            inside &= d < horizon
+            d = np.where(inside, d, 0)
             np.add.at(into[i], months[d[inside]], 1.0 / paths)
             beyond[i] += float((~inside).sum()) / paths
             # The work's end in working minutes of the day it starts, then whole days on.
-            offset = np.where(inside, due - first[d], 0.0)
-            total = np.where(offset > half, offset - pause, offset) + works[i]
+            total = offset + side.work + side.after
             more = np.maximum(np.ceil(total / available) - 1.0, 0.0).astype(np.int64)
             end_day = d + more
             inside &= end_day < horizon
