@@ -133,7 +133,7 @@ def test_the_hiring_view_names_its_months_in_ru_ru() -> None:
     assert rows["янв. 2027 г."][4:] == ["12,0", "3,0", "3"]
     # The calendar's misses and pays back by, and the limits' months.
     calendar = [c for c in (_cells(line) for line in text.splitlines()) if len(c) == 4]
-    assert ["hire 3 client managers to start by 11 January 2027", "1,49 млн ₽ of revenue",
+    assert ["hire 3 client managers to start by 11 января 2027 г.", "1,49 млн ₽ of revenue",
             "март 2027 г.", "март 2027 г."] in calendar  # fmt: skip
     limits = {c[0]: c[1] for c in (_cells(line) for line in text.splitlines()) if len(c) == 2}
     assert limits["the sales plan of each month named"] == "март 2027 г., май 2027 г."
