@@ -192,9 +192,7 @@ def _wait_cause(
     if days_away >= 1 and uncovered >= 0.5:
         share = "" if uncovered >= 0.999 else f"on {_pct(uncovered, scenario)} of those days "
         if deputy:
-            cause = (
-                f"{head} is away {away_days} days a year and {share}{_nobody_in(scenario, rid)}"
-            )
+            cause = f"{head} is away {away_days} days a year and {share}{_nobody_in(scenario, rid)}"
             return Diagnosis(cause, _cover_remedy(frames, scenario, kind, rid=rid))
         nobody = "nobody else may" if not share else f"{share}nobody else may"
         cause = f"{head} is away {away_days} days a year and {nobody} {_VERB[kind]}"
@@ -217,8 +215,7 @@ def _wait_cause(
         return Diagnosis(cause, remedy)
     cover = f"covered by {deputy}" if deputy else "with no deputy"
     load = (
-        f"busy {_pct(busy, scenario)} of its available time, "
-        f"away {away_days} days a year, {cover}"
+        f"busy {_pct(busy, scenario)} of its available time, away {away_days} days a year, {cover}"
     )
     if busy >= BUSY or (n < 1.5 and busy >= BUSY_SINGLE):
         cause = f"{head} is {load}" + (

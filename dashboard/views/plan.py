@@ -181,7 +181,9 @@ def _plan(
     if not duties.empty:
         duties["activity"] = [title(str(a), scenario) for a in duties["activity"]]
         duties["role"] = [title(str(r), scenario) for r in duties["role"]]
-        st.dataframe(tables.duty_hours(duties), width="stretch", key=f"{key}_duties")
+        st.dataframe(
+            tables.duty_hours(duties, scenario.money_locale), width="stretch", key=f"{key}_duties"
+        )
     _limits(plan, scenario)
     for note in plan.notes:
         st.caption(note)
