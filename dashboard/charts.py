@@ -20,7 +20,13 @@ from optimizer import DIALS_DIGITS
 from sim import judged_attainment
 from sim.rules import DUTY_PREFIX, TimeUse
 from sim.scenario import JudgedOn, Level, Scenario
-from teamsim.format import format_money_column, format_number, format_percent, month_title
+from teamsim.format import (
+    format_money_column,
+    format_number,
+    format_percent,
+    format_significant,
+    month_title,
+)
 
 __all__ = [
     "activity_group",
@@ -214,8 +220,11 @@ def attainment_overlay(kpi_replications: Mapping[str, pd.DataFrame]) -> go.Figur
     return _layout(fig, title, barmode="overlay", bargap=0.05, **compare_layout())
 
 
-def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
-    """Share of the working time each level spends on each kind of work (stacked)."""
+def time_use_by_level(time_use: pd.DataFrame, locale: str | None = None) -> go.Figure:
+    """Share of the working time each level spends on each kind of work (stacked).
+
+    The hover's percents with ``locale``'s marks (the scenario's), as the tables'.
+    """
     title = "Time use by level (% of time at work)"
     work = time_use[time_use["activity"] != TimeUse.ABSENT.value]
     if work.empty:
@@ -248,7 +257,9 @@ def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
         )
     fig.update_xaxes(title="% of time at work", ticksuffix=" %", range=[0, 100])
     fig.update_yaxes(title="level", categoryorder="array", categoryarray=levels[::-1])
-    return _layout(fig, title, barmode="stack", legend_traceorder="normal")
+    return _layout(
+        fig, title, barmode="stack", legend_traceorder="normal", separators=_separators(locale)
+    )
 
 
 def utilisation_heatmap(
@@ -267,6 +278,7 @@ def utilisation_heatmap(
     # person can hold), not at an absolute level; with no scenario no cap is known, and
     # only a full week is red.
     cap = scenario.policies.occupancy_cap if scenario is not None else 1.0
+    loc = scenario.money_locale if scenario is not None else None
     if utilisation_week.empty:
         return _empty(title, "No time recorded")
     sums = utilisation_week.groupby(["person", "week"], observed=True)[
@@ -301,7 +313,8 @@ def utilisation_heatmap(
                 "ticksuffix": " %",
                 "tickvals": sorted({0, 50, 100, 100 * cap}),
                 "ticktext": [
-                    format_percent(v / 100, digits=0) + (" cap" if v == 100 * cap else "")
+                    format_percent(v / 100, digits=0, locale=loc)
+                    + (" cap" if v == 100 * cap else "")
                     for v in sorted({0, 50, 100, 100 * cap})
                 ],
             },
@@ -311,7 +324,7 @@ def utilisation_heatmap(
     fig.update_xaxes(title="week of the horizon")
     fig.update_yaxes(title="", tickfont={"size": 12})
     height = max(_HEIGHT, 18 * len(grid.index) + 140)
-    return _layout(fig, title, height=height)
+    return _layout(fig, title, height=height, separators=_separators(loc))
 
 
 def _load_scale(cap: float) -> list[list[Any]]:
@@ -362,6 +375,7 @@ def funnel_by_segment(
     )
     segments = sorted(counts["segment"].unique())
     titles = [names.title(str(s), scenario) for s in segments]
+    loc = scenario.money_locale if scenario is not None else None
     # Room between panels for the next panel's stage names at the labels' size (about
     # 0.8 % of the width a character), so "Account review" does not run into a bar.
     longest = max((len(str(n)) for n in counts["stage_name"]), default=0)
@@ -379,7 +393,7 @@ def funnel_by_segment(
                 name=names.title(str(segment), scenario),
                 # The share of the first stage as every report writes a percent ("59 %").
                 customdata=[
-                    format_percent(d / first if first else math.nan, digits=0)
+                    format_percent(d / first if first else math.nan, digits=0, locale=loc)
                     for d in part["deals"]
                 ],
                 texttemplate="%{value:,.0f} (%{customdata})",
@@ -394,7 +408,11 @@ def funnel_by_segment(
             col=i,
         )
     return _layout(
-        fig, title, showlegend=False, uniformtext={"minsize": _FONT["size"], "mode": "show"}
+        fig,
+        title,
+        showlegend=False,
+        uniformtext={"minsize": _FONT["size"], "mode": "show"},
+        separators=_separators(loc),  # the counts' marks, as the tables'
     )
 
 
@@ -419,7 +437,10 @@ def waits(waits_frame: pd.DataFrame) -> go.Figure:
                 )
             )
     fig.update_xaxes(
-        title=f"minutes from request to start (log scale; under {FLOOR_MIN:g} min drawn at it)",
+        title=(
+            "minutes from request to start (log scale; under "
+            f"{format_significant(FLOOR_MIN)} min drawn at it)"
+        ),
         type="log",
     )
     return _layout(fig, title, showlegend=False)
@@ -501,7 +522,7 @@ def cost_vs_plan(overview: pd.DataFrame, currency: str, locale: str | None = Non
         **money_axis(low, high, currency, locale),
     )
     fig.update_yaxes(title="P(plan met), %", range=[-5, 110], ticksuffix=" %")
-    return _layout(fig, title, showlegend=True, **compare_layout())
+    return _layout(fig, title, showlegend=True, separators=_separators(locale), **compare_layout())
 
 
 def headcount_by_level(overview: pd.DataFrame) -> go.Figure:
@@ -568,8 +589,11 @@ def plan_headcount(roles: pd.DataFrame) -> go.Figure:
     return _layout(fig, title, barmode="group")
 
 
-def quotas(frame: pd.DataFrame) -> go.Figure:
-    """Dials a day per person and role, one bar per estimate (naive, planned, simulated)."""
+def quotas(frame: pd.DataFrame, locale: str | None = None) -> go.Figure:
+    """Dials a day per person and role, one bar per estimate (naive, planned, simulated).
+
+    Figures in ``locale`` (the scenario's), as the plan's tables write them.
+    """
     title = "Call quota per person: naive, planned and set (dials a day)"
     estimates = [c for c in frame.columns if c != "role"]
     fig = go.Figure()
@@ -581,14 +605,14 @@ def quotas(frame: pd.DataFrame) -> go.Figure:
                 name=column,
                 # Quotas are whole dials, estimates at optimizer.DIALS_DIGITS decimals.
                 text=[
-                    f"{v:.0f}" if "quota" in column else f"{v:.{DIALS_DIGITS}f}"
+                    format_number(v, 0 if "quota" in column else DIALS_DIGITS, locale=locale)
                     for v in frame[column].fillna(0.0)
                 ],
                 textposition="outside",
             )
         )
     fig.update_yaxes(title="dials a day")
-    return _layout(fig, title, barmode="group")
+    return _layout(fig, title, barmode="group", separators=_separators(locale))
 
 
 # -- the hiring plan over the year (issue 12, docs/dev/hiring_plan.md section 7.2) --------

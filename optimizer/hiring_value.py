@@ -47,6 +47,7 @@ from optimizer.solve import Infeasible, solve
 from optimizer.solvers import make_solver
 from sim.months import day_title
 from sim.names import in_sentence, title
+from sim.percent import format_significant
 from sim.rules.staffing import backfills, role_month
 from sim.scenario import Scenario
 from sim.scenario.team import Joiner
@@ -482,4 +483,4 @@ def people(sc: Scenario, rid: str, n: float) -> str:
     noun = in_sentence(title(rid, sc))
     if n != 1 and not noun.endswith("s"):
         noun += "s"
-    return f"{n:g} {noun}"
+    return f"{format_significant(n, 6, locale=sc.money_locale)} {noun}"
