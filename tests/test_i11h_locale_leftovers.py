@@ -4,16 +4,22 @@ The hiring plan's messages name months by ``sim.month_title`` and dates by
 ``sim.day_title`` (one home, sim/months.py: a hire's start date in the terminal, the
 dashboard's moved calendar); the hiring charts' month axes and hovers name months and
 write counts and money as the tables do; a diagnosis writes its figures by
-``sim.format_number`` in the scenario's locale. The ru_RU strings are Babel's (CLDR),
+``sim.format_number`` in the scenario's locale; the calibrate workbook's back-test
+sheet names its months as the terminal does. The ru_RU strings are Babel's (CLDR),
 with no-break spaces.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 import sim
@@ -22,7 +28,9 @@ from dashboard.views.hiring import moved_calendar
 from optimizer import HiringPlan, plan_hiring
 from sim import diagnose, simulate
 from sim.scenario import parse_scenario
+from teamsim.calibrate_view import left_out_note, print_report, report_sheets, write_excel
 from teamsim.cli import app
+from tests import test_calibrate_view as view_tests
 from tests.scenario_texts import BASE
 from tests.test_hiring_model import _ramped
 from tests.test_hiring_s12 import STEP
@@ -135,3 +143,29 @@ def test_a_diagnosis_writes_its_figures_in_ru_ru() -> None:
         "a year and nobody else may approve"
     )
     assert f"line staff are busy 25{NB}% of their available time" in causes
+
+
+# --- 5. the calibrate workbook's back-test sheet -------------------------------------------
+
+
+def test_the_back_test_sheet_names_its_months_as_the_terminal_does(tmp_path: Path) -> None:
+    # tests/test_calibrate_view.py's one month (March 2025) and filling February, ru_RU.
+    report = dataclasses.replace(view_tests._report(), locale="ru_RU")
+    bt = view_tests._backtest()
+    sheet = report_sheets(report, bt, None)["back-test"]
+    assert list(sheet["Month"]) == [f"март 2025{NB}г."] * 4
+    assert left_out_note(bt, "ru_RU") == (
+        f"left out, as in the report above: февр. 2025{NB}г., still filling (within one "
+        "mean cycle of the records' first date: the pipeline before it may be missing)"
+    )
+    write_excel(tmp_path / "bt.xlsx", report, bt, None)
+    book = openpyxl.load_workbook(tmp_path / "bt.xlsx")
+    assert book["back-test"]["A2"].value == f"март 2025{NB}г."
+    assert book["back-test"]["C3"].value == 7000  # a figure stays a number
+    about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
+    assert str(about["months left out"]).startswith(
+        f"left out, as in the report above: февр. 2025{NB}г., still filling"
+    )
+    buffer = io.StringIO()
+    print_report(Console(file=buffer, width=200, color_system=None), report, bt)
+    assert f"март 2025{NB}г." in buffer.getvalue()
