@@ -782,7 +782,7 @@ def hiring_revenue(
     if moved is not None:
         values += [float(v) for v in moved["expected_revenue"]]
     if verified is not None and not verified.empty:
-        _simulated_band(fig, verified, currency, locale, named)
+        _simulated_band(fig, verified, currency, locale=locale, named=named)
         values += [float(v) for v in verified["p90"]]
     high = max(values, default=1.0) * 1.1
     _lead_in(fig, months)
