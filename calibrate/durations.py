@@ -21,7 +21,7 @@ import pandas as pd
 
 from calibrate.contract import MINUTES_A_DAY, Calibration, Fit
 from calibrate.fit.cycle import survival_mean
-from sim import Scenario, SimResult, simulate
+from sim import Scenario, SimResult, format_number, format_significant, simulate
 
 SHORTEST_DELAY = 0.1  # days: an exponential needs a positive mean
 DELAY_FIELD = "client_delay_days"
@@ -106,10 +106,12 @@ def _shifted(fit: Fit, lag: float) -> Fit:
     low = None if fit.low is None else max(SHORTEST_DELAY, fit.low - lag)
     high = None if fit.high is None else max(SHORTEST_DELAY, fit.high - lag)
     note = (
-        f"{fit.note}; less {lag:.1f} days the simulated team takes to get to the work "
+        f"{fit.note}; less {format_number(lag, 1)} days the simulated team takes to get to "
+        "the work "
         "(weekends, a busy day, approvals)"
     )
     if mean - lag < SHORTEST_DELAY:
         # The note's arithmetic must add up to the value written beside it.
-        note += f", floored at {SHORTEST_DELAY:g} days (an exponential needs a positive mean)"
+        floor = format_significant(SHORTEST_DELAY)
+        note += f", floored at {floor} days (an exponential needs a positive mean)"
     return dataclasses.replace(fit, value=value, low=low, high=high, note=note)

@@ -26,7 +26,7 @@ from calibrate.contract import (
     dates_of_minutes,
 )
 from calibrate.fit.common import creation_window, months_in, percent
-from sim import Scenario, SimResult
+from sim import Scenario, SimResult, format_number
 from sim.rules import dial_economics
 
 FIELD = "lead_given_conversation"
@@ -97,8 +97,9 @@ def match_cold_flow(
         own = getattr(current.channels[cid], "lead_given_conversation", None) is not None
         source = f"channels.{cid}" if own else "calls"
         note = (
-            f"matched: {count} deals created in {months:.1f} months ({observed:.1f} a month) "
-            f"against {simulated:.1f} deals a month simulated at a booking rate of "
+            f"matched: {count} deals created in {format_number(months, 1)} months "
+            f"({format_number(observed, 1)} a month) against {format_number(simulated, 1)} "
+            "deals a month simulated at a booking rate of "
             f"{percent(rate)} (the simulated scenario's {source}.lead_given_conversation: "
             "leads a conversation); the booking rate takes the difference (no activities "
             "file: dials and connects not measured)"

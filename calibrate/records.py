@@ -31,6 +31,7 @@ from calibrate.contract import (
 )
 from calibrate.dates import DATE_ORDER, DateOrder, parse_dates
 from calibrate.words import counted
+from sim import format_number, format_significant
 from sim.scenario import Level
 
 # Status words of common CRMs (Salesforce "Closed Won", HubSpot "closedwon", Pipedrive
@@ -816,7 +817,8 @@ def _no_status(t: _Table, n: int) -> RowProblem:
     """
     why = (
         f" (won, lost or open): the stage column '{t.name('stage')}' holds no won or lost "
-        f"word, so none of the {n:,} deals with a closed date can be told won or lost"
+        f"word, so none of the {format_number(n, 0)} deals with a closed date can be told "
+        "won or lost"
     )
     problem = missing_column(
         Kind.DEALS,
@@ -863,7 +865,8 @@ def _unknown_closed(
     cells = t.text(column)
     ending = (
         f"they are {n} of the {n + known} deals with a closed date, so the win rate "
-        f"could be anywhere in a span of {100 * span:.1f} percentage points without them"
+        f"could be anywhere in a span of {format_number(100 * span, 1)} percentage points "
+        "without them"
         if fatal
         else "the rows are left out"
     )
@@ -1406,8 +1409,9 @@ def plan_basis(won: int, months: float) -> str | None:
         return None
     deals = "won deal" if won == 1 else "won deals"
     return (
-        f"{won} {deals} over {months:.1f} months (a plan is taken from at least "
-        f"{MIN_PLAN_WON} won deals over {MIN_PLAN_MONTHS:g} month or more)"
+        f"{won} {deals} over {format_number(months, 1)} months (a plan is taken from at "
+        f"least {MIN_PLAN_WON} won deals over {format_significant(MIN_PLAN_MONTHS)} month "
+        "or more)"
     )
 
 

@@ -29,7 +29,7 @@ from calibrate.fit.common import creation_window
 from calibrate.holidays import quiet_weekdays
 from calibrate.records import MIN_CLOSED, filtered_export, one_sided
 from calibrate.words import counted
-from sim import format_percent
+from sim import format_number, format_percent
 from sim.scenario import Level
 
 __all__ = ["Sources", "identifier", "records_with_ids", "skeleton", "unsplit_paths"]
@@ -424,7 +424,8 @@ def _span(
 def _listed(counts: Counter[str], unit: str) -> str:
     # With a thousands comma, as _cold writes a channel's dials.
     return ", ".join(
-        f"{k} {n:,.0f} {unit if round(n) == 1 else unit + 's'}" for k, n in sorted(counts.items())
+        f"{k} {format_number(n, 0)} {unit if round(n) == 1 else unit + 's'}"
+        for k, n in sorted(counts.items())
     )
 
 
@@ -620,7 +621,8 @@ def _leads_a_deal(deals: pd.DataFrame) -> tuple[float, str]:
         return 1.0, ""
     if won and not lost:
         rate = d.WIN_RATE.value
-        return 1.0 / rate, f", each won deal taken as 1 / {rate:.2f} leads (the published win rate)"
+        taken = f", each won deal taken as 1 / {format_number(rate, 2)} leads"
+        return 1.0 / rate, f"{taken} (the published win rate)"
     return 1.0, ", a lower bound: the file looks filtered by status"
 
 
@@ -660,7 +662,7 @@ def _channels(
                     "inbound desk or a warm list of contacts needs --base to say so"
                 )
                 sources[(*path, "leads_per_week")] = (
-                    f"records: {counted(n, 'deal')} created in {weeks:.1f} weeks{why}"
+                    f"records: {counted(n, 'deal')} created in {format_number(weeks, 1)} weeks{why}"
                 )
     else:
         feeds[_FALLBACK_SEGMENT] = []
@@ -727,7 +729,7 @@ def _share_of(n: int, total: int, channel: str) -> str:
 
 
 def _cold(path: tuple[str, ...], dials: float, sources: Sources) -> dict[str, Any]:
-    logged = f"{dials:,.0f} {'dial' if round(dials) == 1 else 'dials'}"  # with a thousands comma
+    logged = f"{format_number(dials, 0)} {'dial' if round(dials) == 1 else 'dials'}"
     sources[(*path, "kind")] = (
         f"records: {logged} logged on it, so its leads come from dialling (cold: the dials "
         "and the call rates make them)"
@@ -1032,7 +1034,8 @@ def _cycle_days(deals: pd.DataFrame) -> tuple[float, str]:
     days = (pd.to_datetime(won["closed"]) - pd.to_datetime(won["created"])).dt.days
     # Won the day they came in: the cycle is at least a day, as a stage delay must be > 0.
     mean = max(1.0, float(days.mean()))
-    return mean, f"records: mean cycle {days.mean():.1f} days of {counted(len(days), 'won deal')}"
+    shown = format_number(float(days.mean()), 1)
+    return mean, f"records: mean cycle {shown} days of {counted(len(days), 'won deal')}"
 
 
 def _deal_value(deals: pd.DataFrame, path: tuple[str, ...], sources: Sources) -> float:

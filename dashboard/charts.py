@@ -20,7 +20,13 @@ from optimizer import DIALS_DIGITS
 from sim import judged_attainment
 from sim.rules import DUTY_PREFIX, TimeUse
 from sim.scenario import JudgedOn, Level, Scenario
-from teamsim.format import format_money_column, format_percent
+from teamsim.format import (
+    format_money_column,
+    format_number,
+    format_percent,
+    format_significant,
+    month_title,
+)
 
 __all__ = [
     "activity_group",
@@ -214,8 +220,11 @@ def attainment_overlay(kpi_replications: Mapping[str, pd.DataFrame]) -> go.Figur
     return _layout(fig, title, barmode="overlay", bargap=0.05, **compare_layout())
 
 
-def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
-    """Share of the working time each level spends on each kind of work (stacked)."""
+def time_use_by_level(time_use: pd.DataFrame, locale: str | None = None) -> go.Figure:
+    """Share of the working time each level spends on each kind of work (stacked).
+
+    The hover's percents with ``locale``'s marks (the scenario's), as the tables'.
+    """
     title = "Time use by level (% of time at work)"
     work = time_use[time_use["activity"] != TimeUse.ABSENT.value]
     if work.empty:
@@ -248,7 +257,9 @@ def time_use_by_level(time_use: pd.DataFrame) -> go.Figure:
         )
     fig.update_xaxes(title="% of time at work", ticksuffix=" %", range=[0, 100])
     fig.update_yaxes(title="level", categoryorder="array", categoryarray=levels[::-1])
-    return _layout(fig, title, barmode="stack", legend_traceorder="normal")
+    return _layout(
+        fig, title, barmode="stack", legend_traceorder="normal", separators=_separators(locale)
+    )
 
 
 def utilisation_heatmap(
@@ -267,6 +278,7 @@ def utilisation_heatmap(
     # person can hold), not at an absolute level; with no scenario no cap is known, and
     # only a full week is red.
     cap = scenario.policies.occupancy_cap if scenario is not None else 1.0
+    loc = scenario.money_locale if scenario is not None else None
     if utilisation_week.empty:
         return _empty(title, "No time recorded")
     sums = utilisation_week.groupby(["person", "week"], observed=True)[
@@ -301,7 +313,8 @@ def utilisation_heatmap(
                 "ticksuffix": " %",
                 "tickvals": sorted({0, 50, 100, 100 * cap}),
                 "ticktext": [
-                    format_percent(v / 100, digits=0) + (" cap" if v == 100 * cap else "")
+                    format_percent(v / 100, digits=0, locale=loc)
+                    + (" cap" if v == 100 * cap else "")
                     for v in sorted({0, 50, 100, 100 * cap})
                 ],
             },
@@ -311,7 +324,7 @@ def utilisation_heatmap(
     fig.update_xaxes(title="week of the horizon")
     fig.update_yaxes(title="", tickfont={"size": 12})
     height = max(_HEIGHT, 18 * len(grid.index) + 140)
-    return _layout(fig, title, height=height)
+    return _layout(fig, title, height=height, separators=_separators(loc))
 
 
 def _load_scale(cap: float) -> list[list[Any]]:
@@ -362,6 +375,7 @@ def funnel_by_segment(
     )
     segments = sorted(counts["segment"].unique())
     titles = [names.title(str(s), scenario) for s in segments]
+    loc = scenario.money_locale if scenario is not None else None
     # Room between panels for the next panel's stage names at the labels' size (about
     # 0.8 % of the width a character), so "Account review" does not run into a bar.
     longest = max((len(str(n)) for n in counts["stage_name"]), default=0)
@@ -379,7 +393,7 @@ def funnel_by_segment(
                 name=names.title(str(segment), scenario),
                 # The share of the first stage as every report writes a percent ("59 %").
                 customdata=[
-                    format_percent(d / first if first else math.nan, digits=0)
+                    format_percent(d / first if first else math.nan, digits=0, locale=loc)
                     for d in part["deals"]
                 ],
                 texttemplate="%{value:,.0f} (%{customdata})",
@@ -394,7 +408,11 @@ def funnel_by_segment(
             col=i,
         )
     return _layout(
-        fig, title, showlegend=False, uniformtext={"minsize": _FONT["size"], "mode": "show"}
+        fig,
+        title,
+        showlegend=False,
+        uniformtext={"minsize": _FONT["size"], "mode": "show"},
+        separators=_separators(loc),  # the counts' marks, as the tables'
     )
 
 
@@ -419,7 +437,10 @@ def waits(waits_frame: pd.DataFrame) -> go.Figure:
                 )
             )
     fig.update_xaxes(
-        title=f"minutes from request to start (log scale; under {FLOOR_MIN:g} min drawn at it)",
+        title=(
+            "minutes from request to start (log scale; under "
+            f"{format_significant(FLOOR_MIN)} min drawn at it)"
+        ),
         type="log",
     )
     return _layout(fig, title, showlegend=False)
@@ -444,7 +465,7 @@ def money_axis(low: float, high: float, currency: str, locale: str | None = None
     ticks = [float(v) for v in np.arange(math.floor(low / step) * step, high + step, step)]
     ticks = [t for t in ticks if low <= t <= high] or [low]
     if len(currency) != 3 or not currency.isalpha():
-        return {"tickvals": ticks, "ticktext": [f"{t:,.0f}" for t in ticks]}
+        return {"tickvals": ticks, "ticktext": [format_number(t, 0, locale=locale) for t in ticks]}
     return {"tickvals": ticks, "ticktext": format_money_column(ticks, currency, locale)}
 
 
@@ -461,7 +482,7 @@ def cost_vs_plan(overview: pd.DataFrame, currency: str, locale: str | None = Non
     shown = (
         format_money_column([float(c) for c in costs], currency, locale)
         if (len(currency) == 3 and currency.isalpha())
-        else [f"{c:,.0f}" for c in costs]
+        else [format_number(float(c), 0, locale=locale) for c in costs]
     )
     for i, row in enumerate(_records(overview)):
         p = float(row["p_plan_met"])
@@ -501,7 +522,7 @@ def cost_vs_plan(overview: pd.DataFrame, currency: str, locale: str | None = Non
         **money_axis(low, high, currency, locale),
     )
     fig.update_yaxes(title="P(plan met), %", range=[-5, 110], ticksuffix=" %")
-    return _layout(fig, title, showlegend=True, **compare_layout())
+    return _layout(fig, title, showlegend=True, separators=_separators(locale), **compare_layout())
 
 
 def headcount_by_level(overview: pd.DataFrame) -> go.Figure:
@@ -568,8 +589,11 @@ def plan_headcount(roles: pd.DataFrame) -> go.Figure:
     return _layout(fig, title, barmode="group")
 
 
-def quotas(frame: pd.DataFrame) -> go.Figure:
-    """Dials a day per person and role, one bar per estimate (naive, planned, simulated)."""
+def quotas(frame: pd.DataFrame, locale: str | None = None) -> go.Figure:
+    """Dials a day per person and role, one bar per estimate (naive, planned, simulated).
+
+    Figures in ``locale`` (the scenario's), as the plan's tables write them.
+    """
     title = "Call quota per person: naive, planned and set (dials a day)"
     estimates = [c for c in frame.columns if c != "role"]
     fig = go.Figure()
@@ -581,14 +605,14 @@ def quotas(frame: pd.DataFrame) -> go.Figure:
                 name=column,
                 # Quotas are whole dials, estimates at optimizer.DIALS_DIGITS decimals.
                 text=[
-                    f"{v:.0f}" if "quota" in column else f"{v:.{DIALS_DIGITS}f}"
+                    format_number(v, 0 if "quota" in column else DIALS_DIGITS, locale=locale)
                     for v in frame[column].fillna(0.0)
                 ],
                 textposition="outside",
             )
         )
     fig.update_yaxes(title="dials a day")
-    return _layout(fig, title, barmode="group")
+    return _layout(fig, title, barmode="group", separators=_separators(locale))
 
 
 # -- the hiring plan over the year (issue 12, docs/dev/hiring_plan.md section 7.2) --------
@@ -609,13 +633,32 @@ def _lead_in(fig: go.Figure, months: pd.DataFrame) -> None:
             )
 
 
-def _month_axis(months: pd.DataFrame) -> dict[str, Any]:
-    """An x axis of month indexes written as their labels ("2027-03")."""
+def _month_axis(months: pd.DataFrame, locale: str | None) -> dict[str, Any]:
+    """An x axis of month indexes written as the months' names ("Mar 2027", sim.month_title)."""
     return {
         "tickvals": [int(m) for m in months["month"]],
-        "ticktext": [str(label) for label in months["label"]],
+        "ticktext": [month_title(str(label), locale) for label in months["label"]],
         "title": "month (shaded: lead-in, not counted)",
     }
+
+
+def _month_names(months: pd.DataFrame, locale: str | None) -> dict[int, str]:
+    """Month index -> the month's name, as the axis writes it (the hovers name it so)."""
+    return {
+        int(m): month_title(str(label), locale)
+        for m, label in zip(months["month"], months["label"], strict=True)
+    }
+
+
+def _hover(names: Mapping[int, str], index: Any, figures: list[str]) -> list[list[str]]:
+    """A trace's customdata: each point's month name and its figure as the tables write it."""
+    return [[names.get(int(m), str(m)), text] for m, text in zip(index, figures, strict=True)]
+
+
+def _separators(locale: str | None) -> str:
+    """Plotly's decimal and group marks in ``locale`` ("," and " " ru_RU), as the tables'."""
+    shown = format_number(1234.5, 1, locale=locale)  # "1,234.5", "1 234,5"
+    return shown[-2] + shown[1]
 
 
 def hiring_headcount(
@@ -633,6 +676,8 @@ def hiring_headcount(
     frame = role_months.assign(
         level=[Level(scenario.roles[str(r)].level).value for r in role_months["role"]]
     )
+    loc = scenario.money_locale
+    named = _month_names(months, loc)
     fig = go.Figure()
     levels = [lv for lv in LEVELS if lv in set(frame["level"])]
     for i, level in enumerate(levels):
@@ -646,8 +691,9 @@ def hiring_headcount(
                     name=f"{names.humane(level)}: {column}",
                     marker={"color": colour, "pattern": {"shape": pattern}},
                     opacity=1.0 if column == "ramped" else 0.55,
-                    hovertemplate=f"{names.humane(level)}, {column}: %{{y:.1f}} people"
-                    "<extra></extra>",
+                    customdata=_hover(named, of.index, _people(of[column], loc)),
+                    hovertemplate=f"%{{customdata[0]}}<br>{names.humane(level)}, {column}: "
+                    "%{customdata[1]} people<extra></extra>",
                 )
             )
     total = frame.groupby("month")[["seats", "productive"]].sum()
@@ -662,13 +708,20 @@ def hiring_headcount(
                 name=name,
                 mode="lines+markers",
                 line={"color": "#222", "dash": dash, "width": 3},
-                hovertemplate=f"{name}: %{{y:.1f}} people<extra></extra>",
+                customdata=_hover(named, total.index, _people(total[column], loc)),
+                hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{customdata[1]}} people"
+                "<extra></extra>",
             )
         )
     _lead_in(fig, months)
-    fig.update_xaxes(**_month_axis(months))
+    fig.update_xaxes(**_month_axis(months, loc))
     fig.update_yaxes(title="people", **count_axis(float(total["seats"].max()) * 1.1))
-    return _layout(fig, title, barmode="stack")
+    return _layout(fig, title, barmode="stack", separators=_separators(loc))
+
+
+def _people(values: pd.Series, locale: str | None) -> list[str]:
+    """People in seat as the hiring tables write them: one decimal, in the locale."""
+    return [format_number(float(v), 1, locale=locale) for v in values]
 
 
 def hiring_revenue(
@@ -690,7 +743,9 @@ def hiring_revenue(
     if months.empty:
         return _empty(title, "no month in the horizon")
     fig = go.Figure()
+    named = _month_names(months, locale)
     counted = months[months["counted"].astype(bool)]
+    plans = format_money_column([float(v) for v in counted["plan"]], currency, locale)
     fig.add_trace(
         go.Scatter(
             x=list(counted["month"]),
@@ -698,8 +753,8 @@ def hiring_revenue(
             name="plan",
             mode="lines+markers",
             line={"shape": "hvh", "color": "#5f6b73", "width": 3},
-            hovertemplate="plan %{customdata}<extra></extra>",
-            customdata=format_money_column([float(v) for v in counted["plan"]], currency, locale),
+            hovertemplate="%{customdata[0]}<br>plan %{customdata[1]}<extra></extra>",
+            customdata=_hover(named, counted["month"], plans),
         )
     )
     lines = [(months, "expected revenue", PALETTE[0], "solid")]
@@ -713,31 +768,39 @@ def hiring_revenue(
                 name=name,
                 mode="lines+markers",
                 line={"color": colour, "dash": dash, "width": 3},
-                customdata=format_money_column(
-                    [float(v) for v in frame["expected_revenue"]], currency, locale
+                customdata=_hover(
+                    named,
+                    frame["month"],
+                    format_money_column(
+                        [float(v) for v in frame["expected_revenue"]], currency, locale
+                    ),
                 ),
-                hovertemplate=f"{name} %{{customdata}}<extra></extra>",
+                hovertemplate=f"%{{customdata[0]}}<br>{name} %{{customdata[1]}}<extra></extra>",
             )
         )
     values = [float(v) for v in months["expected_revenue"]] + [float(v) for v in counted["plan"]]
     if moved is not None:
         values += [float(v) for v in moved["expected_revenue"]]
     if verified is not None and not verified.empty:
-        _simulated_band(fig, verified, currency, locale)
+        _simulated_band(fig, verified, currency, locale=locale, named=named)
         values += [float(v) for v in verified["p90"]]
     high = max(values, default=1.0) * 1.1
     _lead_in(fig, months)
-    fig.update_xaxes(**_month_axis(months))
+    fig.update_xaxes(**_month_axis(months, locale))
     fig.update_yaxes(
         title=f"revenue closed in the month, {currency}",
         range=[0, high],
         **money_axis(0.0, high, currency, locale),
     )
-    return _layout(fig, title)
+    return _layout(fig, title, separators=_separators(locale))
 
 
 def _simulated_band(
-    fig: go.Figure, verified: pd.DataFrame, currency: str, locale: str | None
+    fig: go.Figure,
+    verified: pd.DataFrame,
+    currency: str,
+    locale: str | None,
+    named: Mapping[int, str],
 ) -> None:
     """The simulated mean revenue by month with its P10-P90 band (the verify loop's)."""
     x = [int(m) for m in verified["month"]]
@@ -759,9 +822,13 @@ def _simulated_band(
             name="simulated mean",
             mode="lines+markers",
             line={"color": PALETTE[2], "width": 3},
-            customdata=format_money_column(
-                [float(v) for v in verified["simulated_revenue"]], currency, locale
+            customdata=_hover(
+                named,
+                x,
+                format_money_column(
+                    [float(v) for v in verified["simulated_revenue"]], currency, locale
+                ),
             ),
-            hovertemplate="simulated mean %{customdata}<extra></extra>",
+            hovertemplate="%{customdata[0]}<br>simulated mean %{customdata[1]}<extra></extra>",
         )
     )

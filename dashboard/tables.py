@@ -25,6 +25,7 @@ from teamsim.format import (
     fmt_points,
     fmt_value,
     format_money_column,
+    format_number,
     minutes_in_days,
     money_scale,
     service_rows,
@@ -68,7 +69,7 @@ def kpi_table(
         if not math.isfinite(float(r["mean"])):
             continue
         if str(r["kpi"]) == MIXED_DIALS and dials is not None and not dials.empty:
-            rows += dial_rows(dials)
+            rows += dial_rows(dials, locale)
             continue
         f = kpi_texts(r, currency, locale)
         middle = "–" if str(r["kpi"]) in _CHANCES else _range(f["p10"], f["p90"])
@@ -111,19 +112,21 @@ def ci_text(texts: Mapping[str, str]) -> str:
     return _range(texts["ci_low"], texts["ci_high"])
 
 
-def dial_rows(dials: pd.DataFrame) -> list[dict[str, object]]:
+def dial_rows(dials: pd.DataFrame, locale: str | None = None) -> list[dict[str, object]]:
     """The KPI table's dials rows: one per dialling role, over the days a person dialled.
 
     From ``sim.dials_by_role``: the mean over replications of the role's dials / the
     person-days with a dial, its P10 to P90 over replications; the label names the role
     and says what is counted, so no role that never dials (nor a day without a dial)
-    pulls the figure down.
+    pulls the figure down. Figures in ``locale`` (the scenario's), as the KPI rows'.
     """
     return [
         {
             "KPI": f"Dials a day, {r['title']} (its people who dial, days they dialled)",
-            "mean": f"{float(r['dials_per_day_dialled']):,.1f}",
-            "80 % of replications": f"{float(r['p10']):,.1f} to {float(r['p90']):,.1f}",
+            "mean": format_number(float(r["dials_per_day_dialled"]), 1, locale=locale),
+            "80 % of replications": format_number(float(r["p10"]), 1, locale=locale)
+            + " to "
+            + format_number(float(r["p90"]), 1, locale=locale),
             "95 % CI of the mean": "–",
             "replications": int(r["replications"]),
         }
@@ -273,15 +276,16 @@ def _quota(quotas: Mapping[str, QuotaLine] | None, role: str, which: str) -> str
     return "" if line is None else str(int(getattr(line, which)))
 
 
-def duty_hours(duties: pd.DataFrame) -> pd.DataFrame:
+def duty_hours(duties: pd.DataFrame, locale: str | None = None) -> pd.DataFrame:
     """Hours a week by work (rows) and role (columns), as ``teamsim plan`` shows them.
 
     ``duties``: the plan's duty lines (activity, role, hours_per_week), titled. A role
     with no such work is a blank cell, not 0 (a 0.0 is a duty planned at no hours).
+    Hours in ``locale`` (the scenario's): "2,5" ru_RU.
     """
     grid = duties.pivot_table(index="activity", columns="role", values="hours_per_week",
                               aggfunc="sum", sort=False)  # fmt: skip
-    shown = grid.map(lambda v: "" if pd.isna(v) else f"{float(v):.1f}")
+    shown = grid.map(lambda v: "" if pd.isna(v) else format_number(float(v), 1, locale=locale))
     return shown.rename_axis(index="work", columns=None)
 
 

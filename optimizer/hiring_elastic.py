@@ -27,8 +27,9 @@ from optimizer.hiring_rates import HiringRates
 from optimizer.model import value
 from optimizer.solve import Infeasible, solve
 from sim.money import format_money, format_money_column
+from sim.months import day_title, month_title
 from sim.names import title
-from sim.percent import format_percent
+from sim.percent import format_number, format_percent
 from sim.scenario import Scenario
 
 _TOL = 1e-6
@@ -53,7 +54,9 @@ def explain_hiring(
     for m in hr.months:
         found = service_limits(sc, {}, m.index)
         if found:
-            return InfeasiblePlanError(f"{m.label}: {found.reason}", found.relaxations)
+            return InfeasiblePlanError(
+                f"{month_title(m.label, sc.money_locale)}: {found.reason}", found.relaxations
+            )
     money = _money(sc)
     limits = "the headcount limits" + (
         f" and the budget of {money(budget)} a {budget_period}" if budget else ""
@@ -150,7 +153,7 @@ def _relaxed(
 def _said(hm: HiringModel) -> list[Relaxation]:
     """The relaxations of a solved relaxed model, one per limit, naming its first month."""
     sc = hm.scenario
-    money = _money(sc)
+    money, loc = _money(sc), sc.money_locale
     most: dict[tuple[str, str], tuple[float, int]] = {}
     short: list[Relaxation] = []
     for (group, subject, t), var in sorted(hm.relax.items(), key=lambda x: x[0][2]):
@@ -167,8 +170,9 @@ def _said(hm: HiringModel) -> list[Relaxation]:
                     amount=amount,
                     unit=sc.currency,
                     text=(
-                        f"lower the plan of {m.label} to {money(reach)} "
-                        f"({format_percent(reach / m.target)} of {money(m.target)}): the most "
+                        f"lower the plan of {month_title(m.label, loc)} to {money(reach)} "
+                        f"({format_percent(reach / m.target, locale=loc)} of "
+                        f"{money(m.target)}): the most "
                         "a calendar within the limits can close that month"
                     ),
                 )
@@ -181,13 +185,14 @@ def _said(hm: HiringModel) -> list[Relaxation]:
             most[group, subject] = (amount, first)
     out = list(short)
     for (group, subject), (amount, t) in most.items():
-        label = hm.hr.months[t].label if t >= 0 else subject
+        label = month_title(hm.hr.months[t].label, loc) if t >= 0 else subject
         if group == "headcount":
             role = sc.roles[subject]
             people = math.ceil(amount - 1e-6)
             text = (
                 f"allow {people} more {title(subject, sc)} from {label} "
-                f"(max {role.headcount.max} -> {role.headcount.max + people})"
+                f"(max {format_number(role.headcount.max, 0, locale=loc)} -> "
+                f"{format_number(role.headcount.max + people, 0, locale=loc)})"
             )
             out.append(
                 Relaxation(
@@ -305,34 +310,36 @@ def _lead_time(
         return None
     ramp_free = short(without_ramp(hr))
     lag_free = short(without_lag(without_ramp(hr))) if ramp_free else {}
-    money = _money(sc)
-    start = hr.months[0].hire_date
+    money, loc = _money(sc), sc.money_locale
+    start = day_title(hr.months[0].hire_date, loc)
     said = []
     for t, amount in sorted(found.items()):
         m = hr.months[t]
+        name = month_title(m.label, loc)
         reach = max(m.target - amount, 0.0)
         close = (
-            f"so at most {money(reach)} can close in {m.label} with any number of people: "
-            f"lower the {m.label} plan to {money(reach)}, or start the horizon earlier "
+            f"so at most {money(reach)} can close in {name} with any number of people: "
+            f"lower the {name} plan to {money(reach)}, or start the horizon earlier "
+            # The field as the user writes it (YAML's date).
             f"(calendar.start {sc.calendar.start.isoformat()})"
         )
         if t not in ramp_free:
             why = _ramp_words(sc, hr, t)
             text = (
-                f"the plan of {m.label} ({money(m.target)}) cannot be met before a hire could "
+                f"the plan of {name} ({money(m.target)}) cannot be met before a hire could "
                 f"ramp: {why}, {close}"
             )
             kind = "lead_time"
         elif t not in lag_free:
             text = (
-                f"the plan of {m.label} ({money(m.target)}) cannot be met before the horizon: "
-                f"a deal closes about {_lag_days(sc):.0f} days after its lead and the first "
-                f"hire starts {start.isoformat()}, {close}"
+                f"the plan of {name} ({money(m.target)}) cannot be met before the horizon: "
+                f"a deal closes about {format_number(_lag_days(sc), 0, locale=loc)} days after "
+                f"its lead and the first hire starts {start}, {close}"
             )
             kind = "lead_time"
         else:
             text = (
-                f"lower the plan of {m.label} to {money(reach)}: the most the leads that reach "
+                f"lower the plan of {name} to {money(reach)}: the most the leads that reach "
                 "the team can bring that month, with any number of people (check the channels' "
                 "volumes and connect rates)"
             )
@@ -340,24 +347,25 @@ def _lead_time(
         said.append(
             Relaxation(kind=kind, subject=m.label, amount=amount, unit=sc.currency, text=text)
         )
-    months = " and ".join(hr.months[t].label for t in sorted(found))
+    months = " and ".join(month_title(hr.months[t].label, loc) for t in sorted(found))
     reason = (
         f"The hiring plan is impossible: no number of people hired from "
-        f"{start.isoformat()} meets the plan of {months}."
+        f"{start} meets the plan of {months}."
     )
     return InfeasiblePlanError(reason, [_join(said)])
 
 
 def _ramp_words(sc: Scenario, hr: HiringRates, t: int) -> str:
     """Who ramps in month t when hired on the first hire date, and at what share."""
-    parts = []
+    parts, loc = [], sc.money_locale
+    hired = day_title(hr.months[0].hire_date, loc)
     for rid, rr in hr.roles.items():
         share = rr.ramp[0][t]
         if sc.roles[rid].ramp is not None and share < 1.0 and sc.roles[rid].sells > 0:
             parts.append(
-                f"a {title(rid, sc)} hired on {hr.months[0].hire_date.isoformat()} (the first "
-                f"hire date) is at {format_percent(share, digits=0)} of a tenured one in "
-                f"{hr.months[t].label}"
+                f"a {title(rid, sc)} hired on {hired} (the first hire date) is at "
+                f"{format_percent(share, digits=0, locale=loc)} of a tenured one in "
+                f"{month_title(hr.months[t].label, loc)}"
             )
     return "; ".join(parts) or "new hires are not yet fully productive"
 

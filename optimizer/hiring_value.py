@@ -45,7 +45,9 @@ from optimizer.measure import _role_channels, recommended_quota
 from optimizer.model import value
 from optimizer.solve import Infeasible, solve
 from optimizer.solvers import make_solver
+from sim.months import day_title
 from sim.names import in_sentence, title
+from sim.percent import format_significant
 from sim.rules.staffing import backfills, role_month
 from sim.scenario import Scenario
 from sim.scenario.team import Joiner
@@ -469,8 +471,11 @@ def hire_lines(
 
 
 def hire_text(sc: Scenario, rid: str, n: int, start: dt.date) -> str:
-    """A calendar line in words: "hire 3 client managers to start by 1 March 2027"."""
-    return f"hire {people(sc, rid, n)} to start by {start.day} {start:%B %Y}"
+    """A calendar line in words: "hire 3 client managers to start by March 1, 2027".
+
+    The date in the scenario's locale (sim.months.day_title): "1 марта 2027 г." ru_RU.
+    """
+    return f"hire {people(sc, rid, n)} to start by {day_title(start, sc.money_locale)}"
 
 
 def people(sc: Scenario, rid: str, n: float) -> str:
@@ -478,4 +483,4 @@ def people(sc: Scenario, rid: str, n: float) -> str:
     noun = in_sentence(title(rid, sc))
     if n != 1 and not noun.endswith("s"):
         noun += "s"
-    return f"{n:g} {noun}"
+    return f"{format_significant(n, 6, locale=sc.money_locale)} {noun}"

@@ -20,7 +20,7 @@ from sim.money import (
     scale_of,
     shown_amount,
 )
-from sim.months import month_title, month_titles
+from sim.months import day_title, month_title, month_titles
 from sim.names import (
     ACTIVITY_TITLES,
     DUTIES,
@@ -88,6 +88,7 @@ __all__ = [
     "attainment_by_unit",
     "counted",
     "counted_months",
+    "day_title",
     "diagnose",
     "dials_by_role",
     "format_chance",

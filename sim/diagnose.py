@@ -183,6 +183,7 @@ def _wait_cause(
     util = frames.utilisation_day.merge(mine, on=["replication", "person"])
     busy = float(util["busy_min"].sum() / util["available_min"].sum()) if len(util) else math.nan
     what = _WAIT_WORDS[kind]
+    away_days = format_number(days_away, 0, locale=scenario.money_locale)
     head = (
         f"{what} at the {title} wait {_hours(mean_min, scenario.money_locale)} on average"
         f"{beside}: the role ({_people(n, scenario.money_locale)})"
@@ -191,18 +192,16 @@ def _wait_cause(
     if days_away >= 1 and uncovered >= 0.5:
         share = "" if uncovered >= 0.999 else f"on {_pct(uncovered, scenario)} of those days "
         if deputy:
-            cause = (
-                f"{head} is away {days_away:.0f} days a year and {share}{_nobody_in(scenario, rid)}"
-            )
+            cause = f"{head} is away {away_days} days a year and {share}{_nobody_in(scenario, rid)}"
             return Diagnosis(cause, _cover_remedy(frames, scenario, kind, rid=rid))
         nobody = "nobody else may" if not share else f"{share}nobody else may"
-        cause = f"{head} is away {days_away:.0f} days a year and {nobody} {_VERB[kind]}"
+        cause = f"{head} is away {away_days} days a year and {nobody} {_VERB[kind]}"
         remedy = f"name a deputy (roles.{rid}.deputy) or {_add_one(scenario, rid)}"
         return Diagnosis(cause, remedy)
     waited = _waited_for_absent(frames, kind, away, mine)
     if days_away >= 1 and waited >= AWAY_SHARE:
         cause = (
-            f"{head} is away {days_away:.0f} days a year, and requests that arrive while "
+            f"{head} is away {away_days} days a year, and requests that arrive while "
             f"it is away carry {_pct(waited, scenario)} of the waiting: they wait "
             "for its return"
         )
@@ -216,8 +215,7 @@ def _wait_cause(
         return Diagnosis(cause, remedy)
     cover = f"covered by {deputy}" if deputy else "with no deputy"
     load = (
-        f"busy {_pct(busy, scenario)} of its available time, "
-        f"away {days_away:.0f} days a year, {cover}"
+        f"busy {_pct(busy, scenario)} of its available time, away {away_days} days a year, {cover}"
     )
     if busy >= BUSY or (n < 1.5 and busy >= BUSY_SINGLE):
         cause = f"{head} is {load}" + (

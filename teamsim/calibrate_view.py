@@ -44,6 +44,7 @@ from sim import (
     format_percent,
     format_significant,
     month_title,
+    month_titles,
 )
 from sim.scenario import Scenario, dotted
 from teamsim.export import write_workbook
@@ -934,22 +935,23 @@ def expected_verdicts(bt: Backtest) -> list[str]:
     return said
 
 
-def left_out_note(bt: Backtest) -> str:
+def left_out_note(bt: Backtest, locale: str | None = None) -> str:
     """The records' months the back-test leaves out, as the report above leaves them out.
 
     The months still filling (within one mean cycle of the records' first date,
     calibrate.observed.Period) and the partial ones, the same as the report's "now";
     a filling month may also fall in the simulation's warm-up: it is left out either way.
+    Months by their names in ``locale`` (sim.month_titles), as the back-test's rows.
     """
     said = []
     filling = sorted({*bt.still_filling, *bt.filling})
     if filling:
         said.append(
-            f"{', '.join(filling)}, still filling (within one mean cycle of the "
+            f"{month_titles(filling, locale)}, still filling (within one mean cycle of the "
             "records' first date: the pipeline before it may be missing)"
         )
     if bt.partial:
-        said.append(f"{', '.join(bt.partial)}, partial")
+        said.append(f"{month_titles(bt.partial, locale)}, partial")
     if not said:
         return ""
     return "left out, as in the report above: " + "; ".join(said)
@@ -971,14 +973,14 @@ def _backtest_grid(bt: Backtest, locale: str | None = None) -> Grid:
                 correct_model_note() if bt.expected else "",
                 *expected_verdicts(bt),
                 band_note(bt.replications),
-                left_out_note(bt),
+                left_out_note(bt, locale),
             ]
         ),
     )
     for month in bt.months:
         part = bt.table.loc[bt.table["month"] == month]
         cells = {r["measure"]: r for r in part.to_dict(orient="records")}
-        # The month by its name (sim.month_title); the workbook's sheet keeps "YYYY-MM".
+        # The month by its name (sim.month_title), as the workbook's back-test sheet.
         grid.add_row(
             month_title(str(month), locale),
             [_bt_cell(cells[m], m, locale) for m in BACKTEST_MEASURES],
@@ -1195,7 +1197,14 @@ BACKTEST_NOT_RUN = "not run: add --backtest"
 BACKTEST_NO_MONTH = "no whole month of the records lies inside the simulated period"
 
 
-def _backtest_sheet(bt: Backtest | None) -> tuple[pd.DataFrame, _Formats]:
+def _backtest_sheet(
+    bt: Backtest | None, locale: str | None = None
+) -> tuple[pd.DataFrame, _Formats]:
+    """The back-test by month and measure, its months named as the terminal's rows.
+
+    Months by sim.month_title in ``locale`` (the report's); figures stay numbers,
+    formatted by their unit.
+    """
     names = ["Month", "Measure", "Observed", "Simulated mean", "Band low", "Band high"]
     names += ["Simulated P10", "Simulated P90"]
     if bt is None or not bt.months:
@@ -1204,7 +1213,7 @@ def _backtest_sheet(bt: Backtest | None) -> tuple[pd.DataFrame, _Formats]:
     table = bt.table
     frame = pd.DataFrame(
         {
-            "Month": table["month"],
+            "Month": [month_title(str(m), locale) for m in table["month"]],
             "Measure": [LABELS[str(m)] for m in table["measure"]],
             "Observed": table["observed"],
             "Simulated mean": table["mean"],
@@ -1283,7 +1292,7 @@ def _sheets(
         "team funnel": _team_sheet(report),
         "people": _people_sheet(report.people, cur, report.labels),
         "furthest from plan": _people_sheet(report.furthest, cur),
-        "back-test": _backtest_sheet(backtest),
+        "back-test": _backtest_sheet(backtest, report.locale or None),
         "fits": _fits_sheet(calibration, cur),
         "kept": (kept, {}),
         "not written": (unwritten, {}),
@@ -1328,7 +1337,7 @@ def _about(report: GoalsReport, backtest: Backtest | None) -> dict[str, object]:
         )
         about["band"] = band_note(backtest.replications)
         about["a correct model"] = sentences([correct_model_note(), *expected_verdicts(backtest)])
-        about["months left out"] = left_out_note(backtest) or "none"
+        about["months left out"] = left_out_note(backtest, report.locale or None) or "none"
     return about
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import DIALS_BY_ROLE_NOTE, INTERVAL_JOINER, title
+from sim import DIALS_BY_ROLE_NOTE, INTERVAL_JOINER, format_number, title
 from sim.scenario import Scenario
 from teamsim.figure_tables import Grid
 
@@ -63,12 +63,15 @@ def dials_records(table: pd.DataFrame | None) -> list[dict[str, Any]]:
     ]
 
 
-def dials_by_side(sides: Sequence[tuple[str, pd.DataFrame | None]], title_text: str) -> Grid:
+def dials_by_side(
+    sides: Sequence[tuple[str, pd.DataFrame | None]], title_text: str, locale: str | None = None
+) -> Grid:
     """A row per dialling role, a column per side: its dials a day dialled, P10 to P90.
 
     ``sides``: each side's label and its ``sim.dials_by_role`` table (None: not known, a
     run stored before the table). Roles in the order the sides first name them; "-"
     where a side's people of that role did not dial (or the side has no such role).
+    Figures in ``locale`` (the first side's ``Scenario.money_locale``; English by default).
     """
     order: dict[str, str] = {}
     found: list[dict[str, dict[str, Any]]] = []
@@ -84,7 +87,7 @@ def dials_by_side(sides: Sequence[tuple[str, pd.DataFrame | None]], title_text: 
         caption=_caption(),
     )
     for rid, name in order.items():
-        grid.add_row(name, [_cell(rows.get(rid)) for rows in found])
+        grid.add_row(name, [_cell(rows.get(rid), locale) for rows in found])
     return grid
 
 
@@ -92,12 +95,13 @@ def _caption() -> str:
     return f"{DIALS_BY_ROLE_NOTE} Under each figure: P10{INTERVAL_JOINER}P90 over replications."
 
 
-def _cell(row: dict[str, Any] | None) -> str:
+def _cell(row: dict[str, Any] | None, locale: str | None = None) -> str:
     if row is None or not _finite(row.get("dials_per_day_dialled")):
         return "-"
-    mean = f"{float(row['dials_per_day_dialled']):,.1f}"
+    mean = format_number(float(row["dials_per_day_dialled"]), 1, locale=locale)
     if _finite(row.get("p10")) and _finite(row.get("p90")):
-        return f"{mean}\n{float(row['p10']):,.1f}{INTERVAL_JOINER}{float(row['p90']):,.1f}"
+        low = format_number(float(row["p10"]), 1, locale=locale)
+        return f"{mean}\n{low}{INTERVAL_JOINER}{format_number(float(row['p90']), 1, locale=locale)}"
     return mean
 
 

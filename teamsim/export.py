@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from optimizer import step_unit
-from sim import KPIS, UNDATED_TENURE, TeamsimError, title
+from sim import KPIS, UNDATED_TENURE, TeamsimError, format_number, title
 from sim.rules import daily_dials
 from sim.scenario import Scenario
 from teamsim.format import ROW_UNITS, count_digits
@@ -690,7 +690,8 @@ def _workbook(
     for name, frame in tables.items():
         if len(frame) > EXCEL_MAX_ROWS:
             notes[f"note: {name}"] = (
-                f"{len(frame):,} rows; the sheet holds the first {EXCEL_MAX_ROWS:,} "
+                f"{format_number(len(frame), 0)} rows; the sheet holds the first "
+                f"{format_number(EXCEL_MAX_ROWS, 0)} "
                 "(CSV and Parquet exports hold all)"
             )
     taken: set[str] = set()

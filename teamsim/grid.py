@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim import Problem, ScenarioError
+from sim import Problem, ScenarioError, format_number
 
 MAX_POINTS = 10_000
 _RANGE = re.compile(r"^\s*(?P<a>-?[\d.]+)\s*\.\.\s*(?P<b>-?[\d.]+)\s*(?::\s*(?P<step>[\d.]+))?\s*$")
@@ -51,9 +51,11 @@ def _range_values(text: str, a: str, b: str, step: str | None) -> list[str]:
         raise ScenarioError([_bad(text, f"range goes down ({a}..{b}); write it low..high")])
     count = int((stop - start) / inc + 1e-9) + 1
     if count > MAX_POINTS:
-        raise ScenarioError([_bad(text, f"{count:,} values; at most {MAX_POINTS:,}")])
+        most = f"at most {format_number(MAX_POINTS, 0)}"
+        raise ScenarioError([_bad(text, f"{format_number(count, 0)} values; {most}")])
     integral = all(re.fullmatch(r"-?\d+", s) for s in (a, b, step or "1"))
     points = [start + i * inc for i in range(count)]
+    # The points become "--set path=value" overrides: Python's syntax, read back as typed.
     return [str(int(p)) if integral else f"{round(p, 10):g}" for p in points]
 
 
@@ -69,7 +71,14 @@ def grid(axes_texts: Sequence[str]) -> tuple[list[Axis], list[list[str]]]:
         size *= len(axis.values)
     if size > MAX_POINTS:
         raise ScenarioError(
-            [Problem((), f"the grid has {size:,} points; at most {MAX_POINTS:,}", "--set")]
+            [
+                Problem(
+                    (),
+                    f"the grid has {format_number(size, 0)} points; "
+                    f"at most {format_number(MAX_POINTS, 0)}",
+                    "--set",
+                )
+            ]
         )
     points = [
         [f"{axis.path}={value}" for axis, value in zip(axes, combo, strict=True)]

@@ -81,8 +81,8 @@ def test_the_page_plans_the_calendar_and_moves_a_hire(store_path: Path) -> None:
     # The calendar: the plan's lines in words, a month's delay misses March, payback March.
     calendar = next(t.value for t in at.table if "hire" in t.value.columns)
     assert list(calendar["hire"]) == [
-        "hire 3 client managers to start by 11 January 2027",
-        "hire 1 client manager to start by 1 February 2027",
+        "hire 3 client managers to start by January 11, 2027",
+        "hire 1 client manager to start by February 1, 2027",
     ]
     # Months by their names (sim.month_title, issue 11).
     assert list(calendar["then misses"]) == ["Mar 2027", "Mar 2027"]
@@ -99,7 +99,7 @@ def test_the_page_plans_the_calendar_and_moves_a_hire(store_path: Path) -> None:
     figures = _figures(at)
     people = figures["People by month: ramped, ramping and productive (people)"]
     revenue = figures["Plan against expected revenue by month (RUB)"]
-    labels = ["2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06"]
+    labels = ["Jan 2027", "Feb 2027", "Mar 2027", "Apr 2027", "May 2027", "Jun 2027"]
     assert people["layout"]["xaxis"]["ticktext"] == labels
     assert people["layout"]["yaxis"]["tickformat"] == ",d"  # whole people
     seats = _y(people, "seats")
@@ -119,7 +119,7 @@ def test_the_page_plans_the_calendar_and_moves_a_hire(store_path: Path) -> None:
 
     # Move the January line a month later: all four start in February.
     at.selectbox(key="hiring_move_line").set_value(
-        "hire 3 client managers to start by 11 January 2027"
+        "hire 3 client managers to start by January 11, 2027"
     ).run()
     at.radio(key="hiring_move_way").set_value("a month later").run()
     _ok(at)
@@ -149,8 +149,8 @@ def test_an_impossible_plan_is_an_error_naming_the_month(store_path: Path) -> No
     at = _hiring((*SMALL, "roles.client_manager.headcount.max=7"))
     [error] = [e.value for e in at.error]
     assert error.startswith("**No hiring plan is possible:** The hiring plan is impossible")
-    assert "lower the plan of 2027-03" in error
-    assert "allow 2 more Client manager from 2027-02 (max 7 -> 9)" in error
+    assert "lower the plan of Mar 2027" in error
+    assert "allow 2 more Client manager from Feb 2027 (max 7 -> 9)" in error
     assert "Traceback" not in error
     assert not at.get("plotly_chart")
 

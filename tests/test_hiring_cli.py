@@ -37,8 +37,8 @@ HIRES = [
 ]
 MONTHS = ("2027-03", "2027-04")
 THIRTY = r"RUB 30(\.0)?M"  # the plan of a counted month, as the table shows it
-FIRST = "hire 3 client managers to start by 11 January 2027"
-SECOND = "hire 1 client manager to start by 1 February 2027"
+FIRST = "hire 3 client managers to start by January 11, 2027"
+SECOND = "hire 1 client manager to start by February 1, 2027"
 # Plain `plan --json`'s keys (main at 78b4030): --hiring must leave them as they are.
 PLAIN_KEYS = {
     "budget",
@@ -226,8 +226,8 @@ def test_an_impossible_calendar_is_named_by_month(scenario: Path) -> None:
     )
     assert result.exit_code == 3
     assert "The hiring plan is impossible" in result.output
-    assert "lower the plan of 2027-03 to" in result.output
-    assert "allow 2 more Client manager from 2027-02 (max 7 -> 9)" in result.output
+    assert "lower the plan of Mar 2027 to" in result.output
+    assert "allow 2 more Client manager from Feb 2027 (max 7 -> 9)" in result.output
     assert "Traceback" not in result.output
 
 

@@ -101,7 +101,7 @@ def test_a_budget_too_small_for_the_plan_names_the_month_and_the_amount() -> Non
         plan_hiring(_ramped(STEP), budget=150)
     budget = next(r for r in err.value.relaxations if r.kind == "budget")
     assert budget.amount == pytest.approx(50.0)
-    assert "from 2027-05" in budget.text
+    assert "from May 2027" in budget.text
     assert "150 a month" in err.value.reason
     # A year's budget of 1,500 is 632.18 for the horizon; the plan costs 800: 167.82 more,
     # 167.82 x 261 / 110 = 398.2 more a year.
@@ -126,11 +126,11 @@ def test_a_month_whose_deals_would_close_from_leads_before_the_horizon_is_named(
     with pytest.raises(InfeasiblePlanError) as err:
         plan_hiring(_closing_in_35_days())
     e = err.value
-    assert "meets the plan of 2027-03." in e.reason
+    assert "meets the plan of Mar 2027." in e.reason
     (only,) = e.relaxations
     assert (only.kind, only.subject) == ("lead_time", "2027-03")
     assert only.amount == pytest.approx(3000.0 * 23, rel=1e-6)
-    assert only.text.startswith("the plan of 2027-03 (")
+    assert only.text.startswith("the plan of Mar 2027 (")
     assert "cannot be met before the horizon" in only.text
     assert "35 days after its lead" in only.text
     assert "calendar.start 2027-03-01" in only.text
@@ -160,9 +160,9 @@ def test_a_month_no_hire_could_ramp_in_time_for_is_named() -> None:
         plan_hiring(sc)
     (only,) = err.value.relaxations
     assert (only.kind, only.subject) == ("lead_time", "2027-03")
-    assert "the plan of 2027-03" in only.text
+    assert "the plan of Mar 2027" in only.text
     assert "cannot be met before a hire could ramp" in only.text
-    assert "hired on 2027-03-01 (the first hire date) is at 52 %" in only.text
+    assert "hired on March 1, 2027 (the first hire date) is at 52 %" in only.text
 
 
 def test_the_fixed_point_moves_a_hire_earlier_until_the_calendar_repeats() -> None:

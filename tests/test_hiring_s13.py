@@ -73,7 +73,7 @@ def test_a_month_of_delay_costs_the_seller_days_the_ramp_shifts_out_of_the_horiz
     p = plan_hiring(_ramped(STEP))
     assert p.hires == {("seller", "2027-05"): 1}
     line = p.line("seller", "2027-05")
-    assert line.text == "hire 1 seller to start by 3 May 2027"
+    assert line.text == "hire 1 seller to start by May 3, 2027"
     assert line.appraised and line.delay is not None
     assert line.delay_cost == pytest.approx(21 * PER_PERSON, rel=1e-4)
     assert line.delay.saving == pytest.approx(100.0)

@@ -135,7 +135,7 @@ def test_the_hiring_view_names_its_months_in_ru_ru() -> None:
     # The calendar's misses and pays back by, and the limits' months.
     calendar = [c for c in (_cells(line) for line in text.splitlines()) if len(c) == 4]
     # (1,49 млн ₽ before issue 12 R13 put our side's waits in the lag kernel.)
-    assert ["hire 3 client managers to start by 11 January 2027", "1,53 млн ₽ of revenue",
+    assert ["hire 3 client managers to start by 11 января 2027 г.", "1,53 млн ₽ of revenue",
             "март 2027 г.", "март 2027 г."] in calendar  # fmt: skip
     limits = {c[0]: c[1] for c in (_cells(line) for line in text.splitlines()) if len(c) == 2}
     assert limits["the sales plan of each month named"] == "март 2027 г., май 2027 г."
@@ -266,6 +266,24 @@ PEOPLE_FACING = (
     "optimizer/elastic.py",
     "optimizer/hiring_loop.py",
     "dashboard/views/*.py",
+    # Deliver 3's leftovers (issue 11): the hiring plan's messages and charts, the
+    # diagnoses, the scenario's checks, the dials tables, runs, grids, the workbooks'
+    # notes and calibrate's notes.
+    "optimizer/hiring_elastic.py",
+    "optimizer/hiring_value.py",
+    "dashboard/charts.py",
+    "dashboard/tables.py",
+    "sim/diagnose.py",
+    "sim/scenario/consistency.py",
+    "teamsim/dials_view.py",
+    "teamsim/commands/runs.py",
+    "teamsim/grid.py",
+    "teamsim/export.py",
+    "calibrate/fit/*.py",
+    "calibrate/skeleton*.py",
+    "calibrate/flowmatch*.py",
+    "calibrate/durations*.py",
+    "calibrate/records*.py",
 )
 # A figure by hand: "{x:,.1f}", "{x:.2f}", "{n:,}", "{x:g}", "{x:+.1f}".
 HAND = re.compile(r"\{[^{}]*:[+]?(,?\.\d+[fg]|,|g)\}")
@@ -280,6 +298,24 @@ KEPT = {
     ("teamsim/commands/hiring.py", "got {amount:g}"),
     # A text input's value, edited and parsed back as numbers (Python's float syntax).
     ("dashboard/views/scenario.py", 'f"{v:g}"'),
+    # Validation messages echo the user's values as typed (Python's syntax, as in the file).
+    ("sim/scenario/consistency.py", "got {total:g}"),
+    ("sim/scenario/consistency.py", "{away:g} days away"),
+    ("sim/scenario/consistency.py", "{role.sells:g} selling share"),
+    ("sim/scenario/consistency.py", "{attrition.time_to_fill_days:g} calendar days"),
+    ("sim/scenario/consistency.py", "{rate * most:.6g} exceeds 1"),  # beside {rate!r}
+    ("calibrate/skeleton.py", "plan_per_month {plan_per_month:g}"),
+    ("calibrate/records.py", "as {values.iloc[i]:g}"),
+    # A grid's points become "--set path=value" overrides, read back as Python floats.
+    ("teamsim/grid.py", 'f"{round(p, 10):g}"'),
+    # Plotly's d3 formats, drawn by the browser with the figure's separators (the
+    # scenario's decimal and group marks, dashboard.charts._separators).
+    ("dashboard/charts.py", 'hovertemplate="%{y}: %{x:.1f} %<extra>"'),
+    ("dashboard/charts.py", "week %{x}: %{z:.0f} %<extra>"),
+    ("dashboard/charts.py", 'texttemplate="%{value:,.0f} (%{customdata})"'),
+    ("dashboard/charts.py", '"P(plan met) %{y:.0f} %<extra></extra>"'),
+    # A value rounded to 4 significant digits for the scenario file, not a text.
+    ("calibrate/skeleton.py", 'float(f"{win ** (1.0 / n):.4g}")'),
 }
 
 

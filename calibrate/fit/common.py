@@ -21,8 +21,10 @@ from sim import (
     INTERVAL_JOINER,
     Scenario,
     format_money_range,
+    format_number,
     format_percent,
     format_percent_range,
+    format_significant,
     wilson_interval,
 )
 
@@ -170,8 +172,8 @@ def fmt(x: float) -> str:
     if not math.isfinite(x):
         return "n/a"
     if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
+        return format_number(x, 0)
+    return format_significant(x, 3)
 
 
 def span(interval: tuple[float, float], unit: str = "") -> str:

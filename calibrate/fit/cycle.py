@@ -40,7 +40,7 @@ from calibrate.contract import Status
 from calibrate.fit.censored import eventual_win
 from calibrate.fit.common import MIN_CLOSED, Deals, Findings, fmt, percent, span
 from calibrate.words import counted
-from sim import Scenario
+from sim import Scenario, format_number
 
 # lifelines refuses zero durations; a deal that passed a stage on the day it entered it
 # took less than a day, and day-resolution differences are unbiased on average.
@@ -148,7 +148,8 @@ def _write(
     interval = (low * f_low, high * f_high)
     if scaled:
         note += (
-            f"; x{factor:.3f} (95 % {f_low:.3f} to {f_high:.3f}): {fmt(mean * factor)} days, "
+            f"; x{format_number(factor, 3)} (95 % {format_number(f_low, 3)} to "
+            f"{format_number(f_high, 3)}): {fmt(mean * factor)} days, "
             f"{span(interval, 'days')}, {scaled}"
         )
     note += "; our work inside the stage is minutes, left out"

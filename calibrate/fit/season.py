@@ -10,6 +10,7 @@ import pandas as pd
 from calibrate.contract import Status
 from calibrate.fit.common import Deals, Findings
 from calibrate.words import counted
+from sim import format_number
 
 MONTHS_A_YEAR = 12
 
@@ -57,5 +58,7 @@ def fit_season(deals: Deals | None, out: Findings, steady: Sequence[str] | None 
             why="twelve months of won deals are needed",
         )
         return
-    text = ", ".join(f"{calendar.month_abbr[m]} {v:.2f}" for m, v in sorted(index.items()))
+    text = ", ".join(
+        f"{calendar.month_abbr[m]} {format_number(v, 2)}" for m, v in sorted(index.items())
+    )
     out.unwrite("seasonality", text)

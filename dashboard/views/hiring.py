@@ -8,7 +8,6 @@ Issue 12, stage S17 (docs/dev/hiring_plan.md, section 7.2). The plan's tables co
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -228,31 +227,27 @@ def months_table(
 
 
 def moved_calendar(
-    plan: HiringPlan, line: HireLine, shift: int
+    plan: HiringPlan, line: HireLine, shift: int, locale: str | None = None
 ) -> tuple[dict[tuple[str, str], int] | None, str]:
     """The plan's hires with a calendar line moved by ``shift`` months, and what it says.
 
     A line moved past the last month leaves the horizon (its people are not hired in it);
-    a line cannot move before the first month (None, and why).
+    a line cannot move before the first month (None, and why). Months are named in
+    ``locale`` (the scenario's, sim.month_title).
     """
     at = plan.months.index(line.month) + shift
     if at < 0:
         return None, f"{line.text}: the horizon has no earlier month."
     # The line's own words ("hire 2 client managers"), without its start date.
     who = line.text.split(" to start by ")[0]
-    was = _month_name(plan, line.month)
+    was = month_title(line.month, locale, wide=True)
     edited = dict(plan.hires)
     edited.pop((line.role, line.month))
     if at >= len(plan.months):
         return edited, f"{who} after the horizon rather than in {was}"
     month = plan.months[at]
     edited[(line.role, month)] = edited.get((line.role, month), 0) + line.count
-    return edited, f"{who} in {_month_name(plan, month)} rather than {was}"
-
-
-def _month_name(plan: HiringPlan, label: str) -> str:
-    start = plan.hire_dates.get(label)
-    return f"{dt.date.fromisoformat(start):%B %Y}" if start else label
+    return edited, f"{who} in {month_title(month, locale, wide=True)} rather than {was}"
 
 
 def _move(
@@ -267,7 +262,7 @@ def _move(
     picked = left.selectbox("Calendar line", texts, key="hiring_move_line")
     way = right.radio("Move it", list(MOVES), horizontal=True, key="hiring_move_way")
     line = plan.calendar[texts.index(picked)]
-    edited, said = moved_calendar(plan, line, MOVES[way])
+    edited, said = moved_calendar(plan, line, MOVES[way], scenario.money_locale)
     if edited is None:
         st.info(said)
         return

@@ -166,7 +166,7 @@ def _plan(
             TODAYS_QUOTA: [set_quotas[r].today if r in set_quotas else None
                            for r in selling["role"]],
         })  # fmt: skip
-        ui.chart(charts.quotas(quotas),
+        ui.chart(charts.quotas(quotas, scenario.money_locale),
                  f"{NAIVE_DIALS}: the hours left divided by a call's length, as quotas are "
                  f"often set. {PLANNED_DIALS}: what fits beside meetings, deal work, duties "
                  f"and absences; {RECOMMENDED_QUOTA}: that rounded up; {TODAYS_QUOTA}: the "
@@ -181,7 +181,9 @@ def _plan(
     if not duties.empty:
         duties["activity"] = [title(str(a), scenario) for a in duties["activity"]]
         duties["role"] = [title(str(r), scenario) for r in duties["role"]]
-        st.dataframe(tables.duty_hours(duties), width="stretch", key=f"{key}_duties")
+        st.dataframe(
+            tables.duty_hours(duties, scenario.money_locale), width="stretch", key=f"{key}_duties"
+        )
     _limits(plan, scenario)
     for note in plan.notes:
         st.caption(note)
@@ -443,7 +445,8 @@ def show_verified(
             PLANNED_DIALS: dialling["planned_dials_per_day"],
             RECOMMENDED_QUOTA: dialling["quota_set"],
             "simulated dials a day": dialling["simulated_dials_per_day"],
-        })), "Dials a day per person of each role that dials (roles that never dial left "
+        }), scenario.money_locale),
+                 "Dials a day per person of each role that dials (roles that never dial left "
              "out): the naive estimate, the plan's, the quota set and what the simulated "
              "days allowed.",
              key=f"{key}_quotas")  # fmt: skip

@@ -211,7 +211,7 @@ def show_results(
                "the mean is.")  # fmt: skip
     show_attainment(scenario, frames, key=key)
     if "time_use" in frames:
-        ui.chart(charts.time_use_by_level(frames["time_use"]),
+        ui.chart(charts.time_use_by_level(frames["time_use"], scenario.money_locale),
                  "Where the working time goes at each level, absences left out: selling, "
                  "duties, managing, and idle time.", key=f"{key}_time_use")  # fmt: skip
     if "utilisation_week" in frames:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sim.errors import Problem, dotted
+from sim.percent import format_number, format_significant
 from sim.scenario.base import ID_PATTERN, Level
 from sim.scenario.market import (
     OUTBOUND_KINDS,
@@ -284,8 +285,9 @@ def _day_covers_duties(sc: Scenario) -> Iterator[Problem]:
         if load > available:
             yield Problem(
                 ("roles", rid),
-                f"recurring duties take {load:.0f} min a day but a working day has "
-                f"{available:.0f} min (hours less breaks)",
+                f"recurring duties take {format_number(load, 0, locale=sc.money_locale)} min "
+                "a day but a working day has "
+                f"{format_number(available, 0, locale=sc.money_locale)} min (hours less breaks)",
             )
 
 
@@ -297,7 +299,7 @@ def _days_away(sc: Scenario) -> Iterator[Problem]:
             yield Problem(
                 ("roles", rid, "absence"),
                 f"{away:g} days away a year leave no day at work in the calendar's year of "
-                f"{year:.0f} working days",
+                f"{format_number(year, 0, locale=sc.money_locale)} working days",
             )
 
 
@@ -311,7 +313,8 @@ def _quotas(sc: Scenario) -> Iterator[Problem]:
             share = "" if role.sells >= 1 else f"{role.sells:g} selling share x "
             yield Problem(
                 ("roles", rid, "call_quota_per_day"),
-                f"{quota} exceeds {share}policies.max_calls_per_day ({most:g} dials a day)",
+                f"{quota} exceeds {share}policies.max_calls_per_day "
+                f"({format_significant(most, 6, locale=sc.money_locale)} dials a day)",
             )
 
 
@@ -392,8 +395,9 @@ def _staffing(sc: Scenario) -> Iterator[Problem]:
             if fill > horizon:
                 yield Problem(
                     (*path, "attrition", "time_to_fill_days"),
-                    f"{attrition.time_to_fill_days:g} calendar days (about {fill:.0f} working "
-                    f"days) is longer than the horizon ({horizon} working days): a seat left "
+                    f"{attrition.time_to_fill_days:g} calendar days (about "
+                    f"{format_number(fill, 0, locale=sc.money_locale)} working days) is longer "
+                    f"than the horizon ({horizon} working days): a seat left "
                     "would never be filled; shorten it or lengthen calendar.horizon_days",
                 )
         current = role.headcount.current

@@ -380,6 +380,7 @@ def dials_grid(result: Comparison) -> Grid | None:
     return dials_by_side(
         [(s.label, s.dials) for s in result.sides],
         "Dials a day by role, over the days each person dialled",
+        result.sides[0].scenario.money_locale,
     )
 
 

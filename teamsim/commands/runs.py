@@ -21,6 +21,8 @@ from sim import (
     TeamsimError,
     attainment_by_unit,
     counted,
+    format_number,
+    format_significant,
     humane,
 )
 from sim.scenario import Scenario
@@ -118,7 +120,9 @@ def runs_table(
         started = getattr(row, "started_at", None)
         date = "" if started is None or pd.isna(started) else f"{pd.Timestamp(started):%Y-%m-%d}"
         cells = [str(row.run_id), str(row.kind), date, str(row.status)]
-        cells.append(_opt(row.seed) if rows is None else f"{rows.get(str(row.run_id), 0):,}")
+        cells.append(
+            _opt(row.seed) if rows is None else format_number(rows.get(str(row.run_id), 0), 0)
+        )
         if wide:
             cells.append(_opt(getattr(row, "replications", None)))
         table.add_row(*cells, scenario)
@@ -151,7 +155,7 @@ def show(
             listing.add_column("table")
             listing.add_column("rows", justify="right")
             for name, rows in meta["tables"].items():
-                listing.add_row(name, f"{rows:,}")
+                listing.add_row(name, format_number(rows, 0))
             out.print(listing)
         else:
             count = len(meta["tables"])
@@ -410,7 +414,7 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return "-"
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+        return format_number(value, 0) if abs(value) >= 1000 else format_significant(value, 3)
     return "" if value is None else str(value)
 
 
@@ -479,7 +483,8 @@ def prune(
         if not yes:
             now, compacted, without = st.size_without(going)
             out.print(
-                f"dry run: nothing deleted. These {len(going)} run(s) hold {total:,} rows "
+                f"dry run: nothing deleted. These {len(going)} run(s) hold "
+                f"{format_number(total, 0)} rows "
                 f"and take {megabytes(compacted - without)}: {st.path} is {megabytes(now)} "
                 f"({megabytes(compacted)} compacted) and would be {megabytes(without)} "
                 f"without them, {megabytes(now - without)} freed (measured by pruning a "
@@ -490,7 +495,8 @@ def prune(
         st.delete_runs(going)
         before, after = st.compact()
         out.print(
-            f"deleted {len(going)} run(s) and their {total:,} rows; {st.path} went from "
+            f"deleted {len(going)} run(s) and their {format_number(total, 0)} rows; "
+            f"{st.path} went from "
             f"{megabytes(before)} to {megabytes(after)} (after a checkpoint), "
             f"{megabytes(before - after)} freed",
             soft_wrap=True,
@@ -500,7 +506,7 @@ def prune(
 def megabytes(size: int) -> str:
     """A file size in MB to a tenth ("12.3 MB"; "0.04 MB" below a tenth, so never "0.0")."""
     mb = size / 1e6
-    return f"{mb:.1f} MB" if abs(mb) >= 0.1 or mb == 0 else f"{mb:.2f} MB"
+    return f"{format_number(mb, 1 if abs(mb) >= 0.1 or mb == 0 else 2)} MB"
 
 
 def _orphaned_sweeps(st: Store, going: list[str]) -> list[str]:
