@@ -152,12 +152,16 @@ def apply_hiring(
     scenario is validated again (a headcount maximum the joiners exceed is an error).
 
     Each selling role is given the calls the calendar's months were planned with, as plain
-    plan's verify does (``optimizer.measure.apply_plan``): the quota is
-    ``recommended_quota`` of the most dials a day at work any month of the calendar asks
-    (the calendar evaluated as ``evaluate_calendar`` does, the expectation the simulated
-    months are held to), and its outbound channels are those the months dial. Without it
-    the simulated people dial the scenario's quota, not the plan's (issue 12: retail_bank
-    planned 51 dials a day in February and dialled 30).
+    plan's verify does (``optimizer.measure.apply_plan``), month by month: each month of
+    the horizon's quota (``call_quota_by_month``, read by sim.rules.people.daily_dials) is
+    ``recommended_quota`` of that month's dials a day at work (the calendar evaluated as
+    ``evaluate_calendar`` does, the expectation the simulated months are held to), 0 in
+    a month that plans none; ``call_quota_per_day`` is that of the most any month asks
+    (a month past the horizon, a report of no month in particular). Its outbound
+    channels are those the months dial. Without it the simulated people dial the
+    scenario's quota, not the plan's (issue 12: retail_bank planned 51 dials a day in
+    February and dialled 30); with one quota for every month they dialled February's 51
+    from January, when the plan dials none (R13: March short by 13 %).
 
     Raises:
         InfeasiblePlanError: The calendar breaks a limit in some month (evaluate_calendar).
@@ -174,24 +178,30 @@ def apply_hiring(
         ]
     Scenario.model_validate(data)  # the joiners' own errors first, in the scenario's words
     hm = solved_calendar(scenario, hr, cal, objective="revenue", solver=make_solver(solver))
-    most, dialled = planned_dials(hm)
-    for rid, dials in most.items():
+    by_month, dialled = planned_dials(hm)
+    for rid, dials in by_month.items():
         if scenario.roles[rid].sells > 0:
             role = data["roles"][rid]
-            role["call_quota_per_day"] = recommended_quota(scenario, rid, dials)
+            quotas = {
+                hr.months[t].label: recommended_quota(scenario, rid, made)
+                for t, made in enumerate(dials)
+            }
+            role["call_quota_per_day"] = max(quotas.values())
+            role["call_quota_by_month"] = quotas
             if dialled:
                 role["channels"] = _role_channels(scenario, rid, dialled)
     return Scenario.model_validate(data)
 
 
-def planned_dials(hm: HiringModel) -> tuple[dict[str, float], set[str]]:
-    """The most dials a day at work of each role over a solved model's months; the channels dialled.
+def planned_dials(hm: HiringModel) -> tuple[dict[str, list[float]], set[str]]:
+    """Each role's dials a day at work in each month of a solved model; the channels dialled.
 
     A month's dials a day at work are its dials over its seats at work (seats x the share
-    of the time a seat is filled x presence), as plain plan's ``RoleLine.dials_per_day``.
+    of the time a seat is filled x presence), as plain plan's ``RoleLine.dials_per_day``;
+    0 in a month with no one at work.
     """
     sc = hm.scenario
-    most: dict[str, float] = {rid: 0.0 for rid in sc.roles}
+    by_month: dict[str, list[float]] = {rid: [0.0] * len(hm.months) for rid in sc.roles}
     dialled: set[str] = set()
     for t, model in enumerate(hm.months):
         dials: dict[str, float] = {}
@@ -204,8 +214,8 @@ def planned_dials(hm: HiringModel) -> tuple[dict[str, float], set[str]]:
         for rid, made in dials.items():
             at_work = value(hm.seats[rid, t]) * hm.hr.roles[rid].at_work
             if at_work > 0:
-                most[rid] = max(most[rid], made / at_work)
-    return most, dialled
+                by_month[rid][t] = made / at_work
+    return by_month, dialled
 
 
 # --- calendars ------------------------------------------------------------------------------

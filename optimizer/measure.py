@@ -31,6 +31,7 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Scenario:
         role["staff"] = role["staff"][: line.headcount]  # the first people stay (staffing.seats)
         if scenario.roles[line.role].sells > 0:
             role["call_quota_per_day"] = recommended_quota(scenario, line.role, line.dials_per_day)
+            role["call_quota_by_month"] = {}  # the design month's quota is every month's
             if dialled:
                 role["channels"] = _role_channels(scenario, line.role, dialled)
     return Scenario.model_validate(data)

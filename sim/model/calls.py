@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from sim.model.streams import Purpose, bits, key_of, stream
 from sim.rules.calls import dial_outcomes, pool_shares, pool_total, released_by
+from sim.rules.people import daily_dials
 from sim.scenario import Scenario
 from sim.scenario.distributions import Distribution, Fixed, Triangular
 from sim.scenario.market import Calls
@@ -127,6 +128,7 @@ class Dialer:
     # drawn against its day's month (the seasonal connect factor)
     thresholds: NDArray[np.float64]
     months: tuple[int, ...]  # per working day, its month of the horizon (Scenario.months)
+    quotas: list[int]  # per month of the horizon: the dials a day (sim.rules.people)
     lead_p: list[float]  # lead given conversation, by channel (call-backs use it)
     follow_p: list[float]  # follow-up given conversation, by channel (call-backs use it)
     # Each day's dials come from the person's stream jumped by the day's index, so that a
@@ -208,6 +210,7 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
         channels=list(p.outbound),
         thresholds=np.array([[o.thresholds() for o in month] for month in by_month]),
         months=sc.months,
+        quotas=[daily_dials(sc, p.role_id, month) for month in range(len(by_month))],
         lead_p=[o.lead for o in outcomes],
         follow_p=[o.follow_up for o in outcomes],
         base=bits(seed, replication, Purpose.CALLS, *keys),

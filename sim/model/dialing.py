@@ -37,7 +37,7 @@ from sim.model.streams import Purpose, key_of
 from sim.model.tasks import Task
 from sim.model.world import World
 from sim.rules.activities import TimeUse
-from sim.rules.people import daily_dials, dial_cap
+from sim.rules.people import dial_cap
 
 CALLS = TimeUse.CALLS.value
 
@@ -61,16 +61,18 @@ class Run:
         return w.finish(self.day, self.t0, self.ends[n - 1]) if n else t
 
 
-def quota(w: World, p: Person) -> int:
-    """Dials a day: the role's quota under its cap (sim.rules.people.daily_dials)."""
-    return daily_dials(w.sc, p.role_id)
-
-
-def dials_today(w: World, p: Person) -> int:
-    """Today's dials: the quota and what earlier days owe, under the day's cap."""
+def quota(p: Person, d: int) -> int:
+    """Day ``d``'s dials: its month's quota under the cap (sim.rules.people.daily_dials)."""
     dialer = p.calls
     assert dialer is not None
-    dialer.wanted = quota(w, p) + dialer.owed
+    return dialer.quotas[dialer.months[d]]
+
+
+def dials_today(w: World, p: Person, d: int) -> int:
+    """Day ``d``'s dials: its quota and what earlier days owe, under the day's cap."""
+    dialer = p.calls
+    assert dialer is not None
+    dialer.wanted = quota(p, d) + dialer.owed
     return min(dialer.wanted, math.floor(dial_cap(w.sc, p.role_id) + 1e-9))
 
 

@@ -160,7 +160,7 @@ def _end_day(w: World, p: Person, d: int) -> None:
             # cost); the counts are in the record's field order.
             w.out.calls.append(CallDayRecord(pid, d, dialer.channels[k], *row))
             row[:] = [0] * 6
-    return_unused(dialer, w.pools, p.pid, quota(w, p))
+    return_unused(dialer, w.pools, p.pid, quota(p, d))
 
 
 def _next_meeting(p: Person) -> float:
@@ -417,7 +417,7 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
         return None
     plan = dialer.plan
     if plan is None:
-        plan = dialer.plan = draw_plan(p, dialer, pools=w.pools, n=dials_today(w, p), day=d)
+        plan = dialer.plan = draw_plan(p, dialer, pools=w.pools, n=dials_today(w, p, d), day=d)
     if plan.next >= len(plan.ch):
         return None
     now, end = w.env.now, w.clock.ends[d]

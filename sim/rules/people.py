@@ -13,7 +13,8 @@
   shortfall months / 12 / n`` of its output on average
   (``sim.rules.staffing.attrition_productivity``).
 - Selling share ``s``: a person dials at most ``s x max_calls_per_day`` a day (their quota
-  defaults to ``s x call_quota_per_day``); the dials a busy day could not hold are made
+  defaults to ``s x call_quota_per_day``; a role may state it by calendar month,
+  ``daily_dials``); the dials a busy day could not hold are made
   on the following days at work, never more than the cap a day.
   Leads that arrive by themselves
   (referrals, requests answered by someone who does not sell) go to the sellers present
@@ -128,13 +129,19 @@ def planned_dials_cap(sc: Scenario, role_id: str) -> float:
     return sc.policies.occupancy_cap * dial_cap(sc, role_id)
 
 
-def daily_dials(sc: Scenario, role_id: str) -> int:
-    """A person's call quota, dials a day: the role's own or the policy's x selling share.
+def daily_dials(sc: Scenario, role_id: str, month_index: int | None = None) -> int:
+    """A person's call quota, dials a day: the month's, the role's own or the policy's x share.
 
-    Never above ``dial_cap`` (rounded down).
+    ``month_index``: the 0-based horizon month of the day (``Scenario.months[day]``); a
+    month the role lists in ``call_quota_by_month`` (by its calendar label, "2027-02")
+    has that quota, any other the role's ``call_quota_per_day``, else the policy's quota
+    x selling share. None: that default, the quota of no month in particular. Never
+    above ``dial_cap`` (rounded down). The simulator's dialer reads it month by month.
     """
     role = sc.roles[role_id]
     quota = role.call_quota_per_day
+    if month_index is not None and role.call_quota_by_month:
+        quota = role.call_quota_by_month.get(sc.month_label(month_index), quota)
     if quota is None:
         quota = round(sc.policies.call_quota_per_day * role.sells)
     return min(quota, math.floor(dial_cap(sc, role_id) + 1e-9))

@@ -306,15 +306,42 @@ def _days_away(sc: Scenario) -> Iterator[Problem]:
 def _quotas(sc: Scenario) -> Iterator[Problem]:
     cap = sc.policies.max_calls_per_day
     for rid, role in sc.roles.items():
-        quota = role.call_quota_per_day
         # A person dials at most selling_share x max_calls_per_day (sim.rules.people).
         most = cap * role.sells
-        if quota is not None and quota > most + 1e-9:
-            share = "" if role.sells >= 1 else f"{role.sells:g} selling share x "
+        share = "" if role.sells >= 1 else f"{role.sells:g} selling share x "
+        quotas: list[tuple[tuple[str, ...], int | None]] = [
+            (("call_quota_per_day",), role.call_quota_per_day)
+        ]
+        quotas += [(("call_quota_by_month", m), q) for m, q in role.call_quota_by_month.items()]
+        for field, quota in quotas:
+            if quota is not None and quota > most + 1e-9:
+                yield Problem(
+                    ("roles", rid, *field),
+                    f"{quota} exceeds {share}policies.max_calls_per_day "
+                    f"({format_significant(most, 6, locale=sc.money_locale)} dials a day)",
+                )
+        yield from _quota_months(sc, rid)
+
+
+QUOTA_MONTHS_AROUND = 12  # months either side of the horizon a month's quota may name
+
+
+def _quota_months(sc: Scenario, role_id: str) -> Iterator[Problem]:
+    """A month's quota names a month within a year of the horizon (else a slip: never read)."""
+    months = sc.roles[role_id].call_quota_by_month
+    if not months:
+        return
+    first, last = (sc.calendar_month(k) for k in (0, sc.months[-1]))
+    lo, hi = (y * 12 + m - 1 for y, m in (first, last))
+    span = f"{sc.month_label(0)} to {sc.month_label(sc.months[-1])}"
+    for label in months:
+        year, month = (int(x) for x in label.split("-"))
+        at = year * 12 + month - 1
+        if not lo - QUOTA_MONTHS_AROUND <= at <= hi + QUOTA_MONTHS_AROUND:
             yield Problem(
-                ("roles", rid, "call_quota_per_day"),
-                f"{quota} exceeds {share}policies.max_calls_per_day "
-                f"({format_significant(most, 6, locale=sc.money_locale)} dials a day)",
+                ("roles", role_id, "call_quota_by_month", label),
+                f"{label} is more than {QUOTA_MONTHS_AROUND} months from the horizon ({span}): "
+                "a quota there is never read; expected a month of the horizon (a wrong year?)",
             )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
@@ -17,6 +18,8 @@ from sim.scenario.base import (
     Probability,
 )
 from sim.scenario.distributions import Distribution
+
+_MONTH_LABEL = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # a calendar month as Scenario.month_label
 
 
 class Persona(Frozen):
@@ -240,6 +243,17 @@ class Role(Frozen):
         None,
         description="Dials a day for one person here (default: the policy quota x selling_share).",
     )
+    call_quota_by_month: dict[str, NonNegInt] = Field(
+        default_factory=dict,
+        description=(
+            'Dials a day for one person here in a calendar month, "YYYY-MM" -> dials, '
+            'e.g. {"2027-02": 51, "2027-03": 34}: the quota of every working day of that '
+            "month; months not listed use call_quota_per_day. 0 is a month without "
+            "calling (the other work goes on; dials earlier days owe are still made). "
+            "Months lie within 12 months of the horizon. A hiring calendar's verify "
+            "writes the dials its months planned here. Default: none."
+        ),
+    )
     handles_inbound: bool | None = Field(
         None, description="Answers inbound requests (default: line roles do)."
     )
@@ -282,6 +296,17 @@ class Role(Frozen):
     travel_min: Distribution | None = Field(
         None, description="One-way travel to an in-person meeting, minutes."
     )
+
+    @field_validator("call_quota_by_month")
+    @classmethod
+    def _month_labels(cls, quotas: dict[str, int]) -> dict[str, int]:
+        bad = [m for m in quotas if not _MONTH_LABEL.fullmatch(m)]
+        if bad:
+            raise ValueError(
+                f"{', '.join(repr(m) for m in bad)}: expected calendar months written "
+                '"YYYY-MM" (e.g. "2027-03"), each with a whole number of dials a day, 0 or more'
+            )
+        return quotas
 
     @property
     def sells(self) -> float:
