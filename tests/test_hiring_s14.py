@@ -113,7 +113,7 @@ def test_the_month_that_falls_short_is_raised_and_pulls_a_hire() -> None:
     assert v.met
     assert calls == [MAY, MAY_JUNE]
     assert trace(v) == [
-        (1, "seller 1@2027-05", {}, "2027-06", "margin 2027-06 +25 %"),
+        (1, "seller 1@2027-05", {}, "2027-06", "margin Jun 2027 +25 %"),
         (2, "seller 1@2027-05, 1@2027-06", {3: 1.25}, "", "target reached"),
     ]
     first = v.iterations[0].months[3]
@@ -133,14 +133,14 @@ def test_the_loop_stops_at_its_last_iteration_and_names_the_month() -> None:
     assert not v.met
     assert calls == [MAY, MAY_JUNE]
     assert trace(v) == [
-        (1, "seller 1@2027-05", {}, "2027-06", "margin 2027-06 +25 %"),
-        (2, "seller 1@2027-05, 1@2027-06", {3: 1.25}, "2027-06", "margin 2027-06 +56 %"),
+        (1, "seller 1@2027-05", {}, "2027-06", "margin Jun 2027 +25 %"),
+        (2, "seller 1@2027-05, 1@2027-06", {3: 1.25}, "2027-06", "margin Jun 2027 +56 %"),
     ]
     head, cause = v.reason.split("\n")
     assert head == (
-        "stopped after 2 iterations: P(month met) of 2027-06 below the 80.0 % asked for"
+        "stopped after 2 iterations: P(month met) of Jun 2027 below the 80.0 % asked for"
     )
-    assert cause.startswith("- 2027-06 met in 50.0 % (95 % interval")
+    assert cause.startswith("- Jun 2027 met in 50.0 % (95 % interval")
     assert "with a plan margin of +25 %; allow more iterations" in cause
 
 
@@ -152,13 +152,13 @@ def test_a_calendar_that_stops_changing_is_no_progress() -> None:
     assert not v.met
     assert calls == [MAY]
     assert trace(v) == [
-        (1, "seller 1@2027-05", {}, "2027-06", "margin 2027-06 +3 %"),
-        (2, "seller 1@2027-05", {3: 1.03}, "2027-06", "margin 2027-06 +6 %"),
+        (1, "seller 1@2027-05", {}, "2027-06", "margin Jun 2027 +3 %"),
+        (2, "seller 1@2027-05", {3: 1.03}, "2027-06", "margin Jun 2027 +6 %"),
         (3, "seller 1@2027-05", {3: 1.061}, "2027-06", "no progress"),
     ]
     assert v.reason.startswith(
         "the calendar stopped changing: 2 raises of the months below 80.0 % moved no hire; "
-        "P(month met) of 2027-06 below"
+        "P(month met) of Jun 2027 below"
     )
     assert "raise the headcount limits" in v.reason
 
@@ -170,7 +170,7 @@ def test_a_raised_month_that_cannot_be_staffed_stops_the_loop() -> None:
     v = verify_hiring(sc, simulator=months(lambda cal: {3: HALF}, calls))
     assert not v.met and calls == [MAY] and len(v.iterations) == 1
     assert v.reason.startswith(
-        "the calendar with the margins the months' spread needs (2027-06 +25 %) cannot be staffed"
+        "the calendar with the margins the months' spread needs (Jun 2027 +25 %) cannot be staffed"
     )
     assert v.causes  # the hiring plan's explanation of the raised plan
     # The first calendar's own impossibility is the caller's error, as in plain verify.
@@ -196,7 +196,7 @@ def test_the_lag_is_calibrated_from_the_simulated_cycle() -> None:
     )
     lags = [it.lag_extra_days for it in v.iterations]
     assert lags == [{}, {"deal": 5.0}, {"deal": 5.0}]
-    assert v.iterations[0].change == "margin 2027-06 +3 %; lag deal +5.0 days"
+    assert v.iterations[0].change == "margin Jun 2027 +3 %; lag deal +5.0 days"
     assert v.iterations_table()["lag_extra_days"].tolist() == ["", "deal +5.0", "deal +5.0"]
 
 

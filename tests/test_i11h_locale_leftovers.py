@@ -58,8 +58,9 @@ def test_an_impossible_hiring_calendar_names_its_months_in_ru_ru() -> None:
         app, ["plan", str(RETAIL), "--hiring", *HIRING, *cap, "--no-save"], env={"COLUMNS": "400"}
     )
     assert result.exit_code == 3, result.output
+    # (26,6 млн ₽, 88,7 % before issue 12 R13 put our side's waits in the lag kernel.)
     assert (
-        f"lower the plan of март 2027{NB}г. to 26,6{NB}млн{NB}₽ (88,7{NB}% of "
+        f"lower the plan of март 2027{NB}г. to 26,5{NB}млн{NB}₽ (88,4{NB}% of "
         f"30{NB}млн{NB}₽): the most a calendar within the limits can close that month"
     ) in result.output
     assert f"allow 2 more Client manager from февр. 2027{NB}г. (max 7 -> 9)" in result.output
