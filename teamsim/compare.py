@@ -308,9 +308,19 @@ def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
         "attainment_by_month": months_by_side(result),
         "dials_by_role": dials_long([(s.label, s.dials) for s in result.sides], "side"),
     }
-    for side in result.sides:
-        sheets[f"replications {side.label}"[:31]] = side.kpi_replications
+    for letter, side in zip(side_letters(len(result.sides)), result.sides, strict=True):
+        # Lettered, as two sides of one scenario share the label's first 31 characters;
+        # the sheet is cut to a sheet name's length where it is written (export.sheet_name)
+        # and names its side in full in its first column.
+        replications = side.kpi_replications.copy()
+        replications.insert(0, "side", side.label)
+        sheets[f"replications {letter} {side.label}"] = replications
     return sheets
+
+
+def side_letters(n: int) -> list[str]:
+    """The sides' letters in a workbook: A, B, ..., Z, then 27, 28, ..."""
+    return [chr(ord("A") + i) if i < 26 else str(i + 1) for i in range(n)]
 
 
 def _pairs(a: Side, b: Side) -> bool:

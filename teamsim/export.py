@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -699,7 +700,7 @@ def _workbook(
         _write_sheet(book, "about", name="about", frame=about_frame, formats={})
         taken.add("about")
     for k, (name, frame) in enumerate(tables.items(), start=1):
-        sheet = _sheet_name(name, taken)
+        sheet = sheet_name(name, taken)
         taken.add(sheet)
         _write_sheet(book, sheet, name=name, frame=frame.head(EXCEL_MAX_ROWS), formats=formats)
         if progress is not None:
@@ -707,10 +708,27 @@ def _workbook(
     book.save(path)
 
 
-def _sheet_name(name: str, taken: set[str]) -> str:
-    base = name[:31]
+# Excel's rules for a sheet's name: at most 31 characters, none of []:*?/\, unique in a
+# workbook whatever the case. A name that ends in punctuation or a space reads as cut off.
+SHEET_NAME_MAX = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]+")
+_SHEET_END = " ,;.-_'\""
+
+
+def sheet_name(name: str, taken: Collection[str] = ()) -> str:
+    """A table's sheet name, clean and unique among ``taken``: the one rule for workbooks.
+
+    Excel's forbidden characters become a space, the name is cut to 31 characters and
+    loses trailing punctuation and spaces ("replications B2B inside sales, " ->
+    "replications B2B inside sales"); a name already taken (in any case) gets " (2)",
+    " (3)", ... within the 31 characters.
+    """
+    clean = " ".join(_SHEET_FORBIDDEN.sub(" ", name).split())
+    base = clean[:SHEET_NAME_MAX].rstrip(_SHEET_END).lstrip("'") or "sheet"
+    used = {t.casefold() for t in taken}
     candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base[:28]}_{n}"
+    while candidate.casefold() in used:
+        suffix = f" ({n})"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)].rstrip(_SHEET_END) + suffix
         n += 1
     return candidate
