@@ -694,15 +694,21 @@ def _workbook(
                 f"{len(frame):,} rows; the sheet holds the first {EXCEL_MAX_ROWS:,} "
                 "(CSV and Parquet exports hold all)"
             )
+    # One rule for every sheet: a table with no rows is left out (an empty sheet reads as
+    # a failed export), and the 'about' sheet names it.
+    empty = [name for name, frame in tables.items() if frame.empty]
+    if empty:
+        notes["left out (no rows)"] = ", ".join(empty)
     taken: set[str] = set()
     if notes:
         about_frame = pd.DataFrame({"item": list(notes), "value": [str(v) for v in notes.values()]})
         _write_sheet(book, "about", name="about", frame=about_frame, formats={})
         taken.add("about")
     for k, (name, frame) in enumerate(tables.items(), start=1):
-        sheet = sheet_name(name, taken)
-        taken.add(sheet)
-        _write_sheet(book, sheet, name=name, frame=frame.head(EXCEL_MAX_ROWS), formats=formats)
+        if name not in empty:
+            sheet = sheet_name(name, taken)
+            taken.add(sheet)
+            _write_sheet(book, sheet, name=name, frame=frame.head(EXCEL_MAX_ROWS), formats=formats)
         if progress is not None:
             progress(k, name)
     book.save(path)

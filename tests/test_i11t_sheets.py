@@ -65,3 +65,22 @@ def test_a_workbook_of_tables_whose_names_collide_keeps_every_table(tmp_path: Pa
     ]
     values = [[r[0] for r in book[n].iter_rows(values_only=True)][1] for n in book.sheetnames]
     assert values == [1, 2]
+
+
+def test_a_table_with_no_rows_is_left_out_and_named_in_about(tmp_path: Path) -> None:
+    # A verify run's attainment_by_unit had no rows: it was an empty 1x1 sheet.
+    tables = {
+        "kpis": pd.DataFrame({"kpi": ["plan_met"], "mean": [0.9]}),
+        "attainment_by_unit": pd.DataFrame(),
+        "plan_met": pd.DataFrame(columns=["kpi", "mean"]),
+    }
+    seen: list[tuple[int, str]] = []
+    path = write_workbook(
+        tmp_path / "e.xlsx", tables, progress=lambda k, name: seen.append((k, name))
+    )
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["about", "kpis"]
+    about = dict(r for r in book["about"].iter_rows(values_only=True))
+    assert about["left out (no rows)"] == "attainment_by_unit, plan_met"
+    # The progress bar still counts every table.
+    assert seen == [(1, "kpis"), (2, "attainment_by_unit"), (3, "plan_met")]

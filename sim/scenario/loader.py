@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import PathPart, Problem, ScenarioError
+from sim.scenario.calendar import slash_date_orders
 from sim.scenario.consistency import raw_references
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
@@ -214,6 +215,7 @@ _DATE_KINDS = frozenset(
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_SLASHED_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 
@@ -221,15 +223,28 @@ def _date_hint(value: Any) -> str:
     """What to write instead of a date in another form.
 
     A dotted date is day first (01.03.2027 is 1 March) wherever it is used, so the
-    example is that date; a slashed one is read day-first in some countries and
-    month-first in others, so the example stays a neutral one.
+    example is that date. A slashed one is read day-first in some countries and
+    month-first in others (:func:`slash_date_orders`): each reading it allows is named,
+    so 01/03/2027 is "1 March 2027 or 3 January 2027" and 13/03/2027 "13 March 2027".
     """
     example = "2027-03-01"
-    match = _DOTTED_DATE.match(value) if isinstance(value, str) else None
-    if match:
+    text = value.strip() if isinstance(value, str) else ""
+    if match := _DOTTED_DATE.match(text):
         day, month, year = (int(g) for g in match.groups())
         with contextlib.suppress(ValueError):
             example = dt.date(year, month, day).isoformat()
+    elif match := _SLASHED_DATE.match(text):
+        first, second, year = (int(g) for g in match.groups())
+        readings: list[dt.date] = []
+        for order in slash_date_orders(first, second):
+            day, month = (first, second) if order == "dmy" else (second, first)
+            with contextlib.suppress(ValueError):
+                if (reading := dt.date(year, month, day)) not in readings:
+                    readings.append(reading)
+        if readings:
+            words = " or ".join(f"{d.day} {d:%B} {d.year}" for d in readings)
+            iso = " or ".join(d.isoformat() for d in readings)
+            return f"{text} reads as {words}: write YYYY-MM-DD ({iso})"
     return f"write YYYY-MM-DD, e.g. {example}"
 
 
