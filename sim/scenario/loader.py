@@ -9,7 +9,8 @@ import contextlib
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+import typing
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -46,7 +47,7 @@ def parse_scenario(
             [Problem((), f"expected a mapping of scenario fields, found a {found}", source, 1)]
         )
     problems = [p.located(source, p.line) for p in duplicate_keys(node)]
-    data, applied, override_problems = apply_overrides(data, overrides)
+    data, applied, override_problems = apply_overrides(data, overrides, fields=_fields_at)
     problems += override_problems
     try:
         scenario = validate(data, node, source, applied)
@@ -111,7 +112,7 @@ def place_problem(
     from, so both parse again.
     """
     data, node = parse_with_nodes(_decode(content, source))
-    _, applied, _ = apply_overrides(data, overrides)
+    _, applied, _ = apply_overrides(data, overrides, fields=_fields_at)
     return _place(path, message, node=node, source=source, applied=applied)
 
 
@@ -331,6 +332,40 @@ def _field_names() -> frozenset[str]:
         for field in model.model_fields.values():
             pending.extend(_models_in(field.annotation))
     return frozenset(names)
+
+
+def _fields_at(path: tuple[PathPart, ...]) -> list[str] | None:
+    """The scenario model's field names at a path of the raw data, optional ones too.
+
+    None where the keys are the user's (role and segment ids, list items) or the model
+    is one of several variants (a channel's kind).
+    """
+    model: Any = Scenario
+    keyed = False  # the part is a dict's key or a list's index, not a field
+    for part in path:
+        if keyed:
+            keyed = False
+            continue
+        found = getattr(model, "model_fields", {})
+        if part not in found:
+            return None
+        annotation = found[part].annotation
+        models = _models_in(annotation)
+        if len(models) != 1:
+            return None
+        model, keyed = models[0], _is_container(annotation)
+    return None if keyed else list(getattr(model, "model_fields", {})) or None
+
+
+def _is_container(annotation: Any) -> bool:
+    """A dict or a list (optional or annotated): its next path part is a key or index."""
+    origin = typing.get_origin(annotation)
+    if origin in (dict, list, tuple, Mapping, Sequence):
+        return True
+    if origin is typing.Annotated:
+        return _is_container(typing.get_args(annotation)[0])
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return origin is not None and len(args) == 1 and _is_container(args[0])
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
