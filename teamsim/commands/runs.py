@@ -70,7 +70,7 @@ def list_runs(store: StoreOption = None, json_: JsonOption = False) -> None:
             print_json({"store": str(st.path), "runs": runs})
             return
         if runs.empty:
-            out.print(f"no runs in {st.path}")
+            out.print(f"no runs in {st.path}" if st.path.exists() else str(st.missing()))
             return
         out.print(runs_table(runs, str(st.path)))
 
