@@ -599,6 +599,7 @@ def export(
                         about,
                         progress=lambda k, name: advance(done + k, f"workbook: {name}"),
                         currency=exported.currency,
+                        locale=exported.locale,
                     )
                 )
         for note in notes.values():
