@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from calibrate.contract import RowProblem
-from sim.scenario import DateOrder, slash_date_orders
+from sim.scenario import DateOrder as DateOrder  # re-exported: calibrate.records reads it here
+from sim.scenario import slash_date_orders
 
 DATE_ORDERS: tuple[DateOrder, ...] = ("dmy", "mdy")
 
