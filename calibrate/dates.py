@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from calibrate.contract import RowProblem
+from sim.scenario import DateOrder as DateOrder  # re-exported: calibrate.records reads it here
+from sim.scenario import slash_date_orders
 
-DateOrder = Literal["dmy", "mdy"]
 DATE_ORDERS: tuple[DateOrder, ...] = ("dmy", "mdy")
 
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -83,12 +83,12 @@ def _order_of(
         m = _SLASH.match(text)
         if not m:
             continue
-        first, second = int(m[1]), int(m[2])
-        if first > 12 and day_first is None:
+        orders = slash_date_orders(int(m[1]), int(m[2]))
+        if orders == ("dmy",) and day_first is None:
             day_first = text
-        elif second > 12 and month_first is None:
+        elif orders == ("mdy",) and month_first is None:
             month_first = text
-        elif first <= 12 and second <= 12 and len(undecided) < 2:
+        elif len(orders) == 2 and len(undecided) < 2:
             undecided.append(text)
     if day_first is not None and month_first is not None:
         message = (

@@ -1345,6 +1345,8 @@ def _format_cells(path: Path, formats: Mapping[str, _Formats]) -> None:
     """Set each column's number format in the written workbook (by header, row by row)."""
     book = openpyxl.load_workbook(path)
     for name, by_column in formats.items():
+        if name not in book.sheetnames:
+            continue  # a table with no rows has no sheet (teamsim.export.write_workbook)
         sheet = book[name]
         headers = {str(cell.value): cell.column for cell in sheet[1]}
         for header, fmt in by_column.items():

@@ -100,6 +100,13 @@ class Comparison:
     table: pd.DataFrame  # long: kpi, label, unit, side, mean, diff, ci_low, ci_high, paired
     confidence: float
 
+    @property
+    def locale(self) -> str | None:
+        """The workbook's locale: the sides' one named locale (export.workbook_locale)."""
+        from teamsim.export import workbook_locale  # export reads runs_io, which reads us
+
+        return workbook_locale(s.scenario for s in self.sides)
+
     def wide(self) -> pd.DataFrame:
         """One row per KPI: each side's mean, then each difference with its interval."""
         rows = []
@@ -183,9 +190,11 @@ def months_by_side(result: Comparison) -> pd.DataFrame:
     """Attainment by calendar month of every side, a row per side and month.
 
     ``teamsim.plan_met_view.months_long`` with a ``side`` column: the comparison
-    workbook's ``attainment_by_month`` sheet.
+    workbook's ``attainment_by_month`` sheet, its month names in the sides' one named
+    locale (:attr:`Comparison.locale`).
     """
-    return months_long([(s.label, side_months(s)) for s in result.sides], "side")
+    sides = [(s.label, side_months(s)) for s in result.sides]
+    return months_long(sides, "side", locale=result.locale)
 
 
 def chances_by_side(result: Comparison) -> pd.DataFrame:
@@ -308,9 +317,19 @@ def comparison_sheets(result: Comparison) -> dict[str, pd.DataFrame]:
         "attainment_by_month": months_by_side(result),
         "dials_by_role": dials_long([(s.label, s.dials) for s in result.sides], "side"),
     }
-    for side in result.sides:
-        sheets[f"replications {side.label}"[:31]] = side.kpi_replications
+    for letter, side in zip(side_letters(len(result.sides)), result.sides, strict=True):
+        # Lettered, as two sides of one scenario share the label's first 31 characters;
+        # the sheet is cut to a sheet name's length where it is written (export.sheet_name)
+        # and names its side in full in its first column.
+        replications = side.kpi_replications.copy()
+        replications.insert(0, "side", side.label)
+        sheets[f"replications {letter} {side.label}"] = replications
     return sheets
+
+
+def side_letters(n: int) -> list[str]:
+    """The sides' letters in a workbook: A, B, ..., Z, then 27, 28, ..."""
+    return [chr(ord("A") + i) if i < 26 else str(i + 1) for i in range(n)]
 
 
 def _pairs(a: Side, b: Side) -> bool:

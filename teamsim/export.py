@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from babel import Locale
+from babel.numbers import get_currency_symbol
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -66,9 +70,32 @@ def count_format(value: float) -> str:
     return "#,##0" + ("." + "0" * digits if digits else "")
 
 
-def money_format(currency: str) -> str:
-    """The Excel number format of an amount in ``currency``: '#,##0 "EUR"' (150,000 EUR)."""
-    return f'#,##0 "{currency}"'
+def money_format(currency: str, locale: str | None = None) -> str:
+    """The Excel number format of an amount in ``currency``: '#,##0 "EUR"' (150,000 EUR).
+
+    In a scenario's named ``locale`` the currency's symbol is Babel's, where the locale's
+    currency pattern puts it, as the terminal writes it: '#,##0 "₽"' (ru_RU),
+    '"$"#,##0' (en_US); a symbol of letters is parted from the digits by a space.
+    """
+    if locale is None:
+        return f'#,##0 "{currency}"'
+    symbol = get_currency_symbol(currency, locale=locale)
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    gap = " " if unicodedata.category(symbol[-1] if symbol else " ")[0] != "S" else ""
+    if pattern.lstrip("\u200e\u200f").startswith("\u00a4"):
+        return f'"{symbol}{gap}"#,##0'
+    return f'#,##0 "{symbol}"'
+
+
+def workbook_locale(scenarios: Iterable[Scenario | None]) -> str | None:
+    """The locale a workbook's month names and money symbol are written in.
+
+    The scenarios' one ``locale`` when each names the same one (ru_RU: "март 2027 г.",
+    "₽"), as the terminal writes them; None otherwise (English month names, the currency's
+    ISO code), as a workbook of several scenarios cannot follow each one's.
+    """
+    found = {None if s is None else s.locale for s in scenarios}
+    return found.pop() if len(found) == 1 else None
 
 
 # The unit of a column, wherever it appears: the KPIs' (sim.KPIS, in kpi_replications,
@@ -364,6 +391,11 @@ class RunTables:
         """The money's currency (:func:`workbook_currency`); None when unknown."""
         return workbook_currency([self.scenario])
 
+    @property
+    def locale(self) -> str | None:
+        """The locale of its month names and money symbol (:func:`workbook_locale`)."""
+        return workbook_locale([self.scenario])
+
 
 def run_tables(store: Store, meta: Mapping[str, Any], *, detail: bool) -> RunTables:
     """A stored run's tables for export: summaries, and the raw tables with ``detail``.
@@ -483,6 +515,7 @@ def write_workbook(
     about: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     currency: str | None = None,
+    locale: str | None = None,
 ) -> Path:
     """An Excel workbook a person can read: an 'about' sheet, then one sheet per table.
 
@@ -491,20 +524,21 @@ def write_workbook(
     says "EUR" where the tables say "currency"; without it the caller formats its own
     sheets. A month index beside its name (``month`` and
     ``month_name``) gives way to the name ("March 2027"): the CSV and Parquet files keep
-    both, for tools that join on the index.
+    both, for tools that join on the index. With ``locale`` (:func:`workbook_locale`) the
+    month names and the money's symbol are that locale's ("март 2027 г.", '#,##0 "₽"').
     """
     notes = dict(about or {})
     if currency:
         notes["currency"] = f"{currency}: every amount of money in this workbook"
-    shown = {n: _for_people(n, f, currency) for n, f in tables.items()}
+    shown = {n: _for_people(n, f, currency, locale) for n, f in tables.items()}
     # Without a currency the caller formats its own sheets (calibrate's workbook does).
     formats = (
         {
             "share": PERCENT_FORMAT,
             "points": POINTS_FORMAT,
             "count": COUNT_FORMAT,
-            "currency": money_format(currency),
-            currency: money_format(currency),
+            "currency": money_format(currency, locale),
+            currency: money_format(currency, locale),
         }
         if currency
         else {}
@@ -515,7 +549,9 @@ def write_workbook(
     return path
 
 
-def _for_people(name: str, frame: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+def _for_people(
+    name: str, frame: pd.DataFrame, currency: str | None, locale: str | None = None
+) -> pd.DataFrame:
     """A table as a sheet shows it: month names for month indexes, the currency named.
 
     A plan card gets a ``unit`` a row (:func:`_plan_card_units`), so each row is formatted
@@ -524,7 +560,11 @@ def _for_people(name: str, frame: pd.DataFrame, currency: str | None) -> pd.Data
     shown = frame
     for index, month in _MONTH_COLUMNS.items():
         if index in shown.columns and month in shown.columns:
-            shown = shown.drop(columns=[index]).rename(columns={month: index})
+            names = shown[month]
+            if locale is not None:
+                names = names.map(lambda n: _in_locale(n, locale))
+            shown = shown.drop(columns=[index]).assign(**{month: names})
+            shown = shown.rename(columns={month: index})
     if name == "plan_card" and "unit" not in shown.columns and "step" in shown.columns:
         shown = shown.copy()
         _insert_after(shown, "name", "unit", _plan_card_units(shown["step"]))
@@ -535,6 +575,20 @@ def _for_people(name: str, frame: pd.DataFrame, currency: str | None) -> pd.Data
             if column in shown.columns:
                 shown = shown.assign(**{column: shown[column].replace({"currency": currency})})
     return shown
+
+
+def _in_locale(name: Any, locale: str) -> Any:
+    """An English month name of :func:`month_name` ("March 2027") in ``locale``."""
+    if not isinstance(name, str):
+        return name
+    month, _, year = name.partition(" ")
+    number = _ENGLISH_MONTHS.get(month)
+    if number is None or not year.isdigit():
+        return name
+    return month_name_of(f"{year}-{number:02d}", locale)
+
+
+_ENGLISH_MONTHS = {str(n): i for i, n in Locale.parse("en").months["format"]["wide"].items()}
 
 
 def _plan_card_units(steps: pd.Series) -> list[str]:
@@ -694,24 +748,47 @@ def _workbook(
                 f"{format_number(EXCEL_MAX_ROWS, 0)} "
                 "(CSV and Parquet exports hold all)"
             )
+    # One rule for every sheet: a table with no rows is left out (an empty sheet reads as
+    # a failed export), and the 'about' sheet names it.
+    empty = [name for name, frame in tables.items() if frame.empty]
+    if empty:
+        notes["left out (no rows)"] = ", ".join(empty)
     taken: set[str] = set()
     if notes:
         about_frame = pd.DataFrame({"item": list(notes), "value": [str(v) for v in notes.values()]})
         _write_sheet(book, "about", name="about", frame=about_frame, formats={})
         taken.add("about")
     for k, (name, frame) in enumerate(tables.items(), start=1):
-        sheet = _sheet_name(name, taken)
-        taken.add(sheet)
-        _write_sheet(book, sheet, name=name, frame=frame.head(EXCEL_MAX_ROWS), formats=formats)
+        if name not in empty:
+            sheet = sheet_name(name, taken)
+            taken.add(sheet)
+            _write_sheet(book, sheet, name=name, frame=frame.head(EXCEL_MAX_ROWS), formats=formats)
         if progress is not None:
             progress(k, name)
     book.save(path)
 
 
-def _sheet_name(name: str, taken: set[str]) -> str:
-    base = name[:31]
+# Excel's rules for a sheet's name: at most 31 characters, none of []:*?/\, unique in a
+# workbook whatever the case. A name that ends in punctuation or a space reads as cut off.
+SHEET_NAME_MAX = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]+")
+_SHEET_END = " ,;.-_'\""
+
+
+def sheet_name(name: str, taken: Collection[str] = ()) -> str:
+    """A table's sheet name, clean and unique among ``taken``: the one rule for workbooks.
+
+    Excel's forbidden characters become a space, the name is cut to 31 characters and
+    loses trailing punctuation and spaces ("replications B2B inside sales, " ->
+    "replications B2B inside sales"); a name already taken (in any case) gets " (2)",
+    " (3)", ... within the 31 characters.
+    """
+    clean = " ".join(_SHEET_FORBIDDEN.sub(" ", name).split())
+    base = clean[:SHEET_NAME_MAX].rstrip(_SHEET_END).lstrip("'") or "sheet"
+    used = {t.casefold() for t in taken}
     candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base[:28]}_{n}"
+    while candidate.casefold() in used:
+        suffix = f" ({n})"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)].rstrip(_SHEET_END) + suffix
         n += 1
     return candidate

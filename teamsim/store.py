@@ -210,7 +210,7 @@ class Store:
             StoreError: The store is missing, busy or cannot be rewritten.
         """
         if not self.path.exists():
-            raise StoreError(f"no store at {self.path} yet: nothing has been saved")
+            raise self.missing()
         fresh = self.path.with_name(f".{self.path.name}.compact-{uuid.uuid4().hex[:6]}")
         try:
             with self._connect(write=True) as con:
@@ -451,8 +451,19 @@ class Store:
         """Every table of a run."""
         return {name: self.load_table(run_id, name) for name in self.run_meta(run_id)["tables"]}
 
+    def missing(self) -> StoreError:
+        """The error of a store file that is not there (reading never makes one)."""
+        return StoreError(f"no store at {self.path} yet: nothing has been saved there")
+
     def resolve(self, prefix: str) -> str:
-        """The run id that starts with ``prefix`` (ids are long to type)."""
+        """The run id that starts with ``prefix`` (ids are long to type).
+
+        Raises:
+            StoreError: No store at the path (said as such, not as a missing run), no
+                run or several runs start so.
+        """
+        if not self.path.exists():
+            raise self.missing()
         runs = self.list_runs()
         matches = [r for r in runs["run_id"].tolist() if str(r).startswith(prefix)]
         if len(matches) == 1:
@@ -465,7 +476,7 @@ class Store:
     @contextmanager
     def _connect(self, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         if not write and not self.path.exists():
-            raise StoreError(f"no store at {self.path} yet: nothing has been saved")
+            raise self.missing()
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"store path {self.path} is a directory; expected a .duckdb file")
         if write and not self.path.parent.exists():

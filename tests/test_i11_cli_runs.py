@@ -129,9 +129,9 @@ def test_prune_dry_run_measures_what_a_real_prune_frees(store: Store) -> None:
     assert listed.split()[4] == "200,003"  # its rows, in the seed's place
     said = " ".join(dry.output.split())
     assert "These 1 run(s) hold 200,003 rows" in said
-    assert f"take {megabytes(compacted - without)}" in said
-    assert f"is {megabytes(now)} ({megabytes(compacted)} compacted)" in said
-    assert f"would be {megabytes(without)} without them" in said
+    assert f"take {megabytes(compacted - without)} of their own" in said
+    assert f"from {megabytes(now)} to {megabytes(without)}" in said
+    assert f"{megabytes(now - compacted)} by compacting the file" in said
     assert compacted - without > 1_000_000  # 200,000 random doubles take room
     done = runner.invoke(app, [*args, "--yes"])
     assert done.exit_code == 0, done.output

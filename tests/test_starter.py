@@ -150,7 +150,8 @@ def test_every_number_in_the_starter_has_a_comment_beside_or_above() -> None:
         (
             "start: 2027-01-04",
             "start: 3/1/2027",
-            "calendar.start: expected a date, got '3/1/2027'; write YYYY-MM-DD, e.g. 2027-03-01",
+            "calendar.start: expected a date, got '3/1/2027'; 3/1/2027 reads as 3 January "
+            "2027 or 1 March 2027: write YYYY-MM-DD (2027-01-03 or 2027-03-01)",
         ),
         (
             "warmup_days: 5",

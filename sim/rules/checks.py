@@ -9,7 +9,7 @@ from __future__ import annotations
 from sim.errors import PathPart
 from sim.rules.people import span_warnings
 from sim.rules.staffing import staffing_warnings
-from sim.scenario import Level, Scenario
+from sim.scenario import JudgedOn, Level, Scenario
 
 Warning = tuple[tuple[PathPart, ...], str]
 
@@ -77,10 +77,19 @@ def approver_warnings(sc: Scenario) -> list[Warning]:
 
 
 def counting_warnings(sc: Scenario) -> list[Warning]:
-    """A horizon with no whole calendar month after the warm-up: attainment is not measured."""
+    """What the horizon leaves unmeasured: no whole month, or no whole quarter to judge.
+
+    With no whole calendar month after the warm-up attainment is not measured at all. A
+    plan judged on quarters (``plan.judged_on: quarter``) with months counted but no
+    calendar quarter whose three months are all counted judges parts of quarters
+    (sim.plan_met: a cut quarter is judged on the months it has), a single month at worst.
+    """
     from sim.results import counted_months  # sim.results reads sim.rules: import on use
 
-    if sc.segments and not counted_months(sc, sc.calendar.warmup_days):
+    if not sc.segments:
+        return []
+    months = counted_months(sc, sc.calendar.warmup_days)
+    if not months:
         return [
             (
                 ("calendar", "horizon_days"),
@@ -88,4 +97,29 @@ def counting_warnings(sc: Scenario) -> list[Warning]:
                 "P(plan met)) is not measured: lengthen the horizon",
             )
         ]
+    if sc.plan.judged_on is JudgedOn.QUARTER and not _whole_quarters(sc, months):
+        first, last = (sc.calendar_month(m) for m in (months[0], months[-1]))
+        span = f"{first[0]}-{first[1]:02d}" + (
+            f" to {last[0]}-{last[1]:02d}" if last != first else ""
+        )
+        return [
+            (
+                ("plan", "judged_on"),
+                f"no whole quarter is counted: no calendar quarter has all three of "
+                f"its months among the counted months ({span}), so P(plan met) judges "
+                f"{'a single month' if len(months) == 1 else 'fewer than three months'} as "
+                "a quarter; lengthen the horizon to hold a calendar quarter after the "
+                "warm-up, or judge on month",
+            )
+        ]
     return []
+
+
+def _whole_quarters(sc: Scenario, months: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Calendar quarters (year, 1-4) whose three months are all counted."""
+    by_quarter: dict[tuple[int, int], int] = {}
+    for m in months:
+        year, month = sc.calendar_month(m)
+        key = (year, (month - 1) // 3 + 1)
+        by_quarter[key] = by_quarter.get(key, 0) + 1
+    return [q for q, n in by_quarter.items() if n == 3]

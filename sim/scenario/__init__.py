@@ -6,6 +6,7 @@ overrides, and the dotted field paths that messages and ``--set`` use.
 
 from sim.errors import PathPart, dotted
 from sim.scenario.base import Level
+from sim.scenario.calendar import DateOrder, slash_date_orders
 from sim.scenario.distributions import Distribution
 from sim.scenario.loader import MAX_SCENARIO_BYTES, parse_scenario, place_problem
 from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
@@ -16,6 +17,7 @@ from sim.scenario.work import JudgedOn, SalesPlan
 __all__ = [
     "MAX_SCENARIO_BYTES",
     "SCHEMA_VERSION",
+    "DateOrder",
     "Distribution",
     "InboundChannel",
     "JudgedOn",
@@ -29,4 +31,5 @@ __all__ = [
     "dotted",
     "parse_scenario",
     "place_problem",
+    "slash_date_orders",
 ]

@@ -6,10 +6,29 @@ import calendar as _calendar
 import datetime as dt
 from enum import StrEnum
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.base import Frozen, NonNegFloat, NonNegInt
+
+# The two ways round a slashed date is written: d/m/Y (British, Russian), m/d/Y (US).
+DateOrder = Literal["dmy", "mdy"]
+
+
+def slash_date_orders(first: int, second: int) -> tuple[DateOrder, ...]:
+    """The orders a slashed date's first two numbers can be read in, day-first first.
+
+    The one rule for slashed dates (a scenario's date hint, calibrate's columns): a first
+    number above 12 can only be a day, a second above 12 only a day; both at most 12 read
+    either way (01/03/2027: 1 March or 3 January), both above 12 neither.
+    """
+    orders: list[DateOrder] = []
+    if second <= 12:
+        orders.append("dmy")
+    if first <= 12:
+        orders.append("mdy")
+    return tuple(orders)
 
 
 class Weekday(StrEnum):

@@ -9,7 +9,8 @@ import contextlib
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+import typing
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import PathPart, Problem, ScenarioError
+from sim.scenario.calendar import slash_date_orders
 from sim.scenario.consistency import raw_references
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
@@ -45,7 +47,7 @@ def parse_scenario(
             [Problem((), f"expected a mapping of scenario fields, found a {found}", source, 1)]
         )
     problems = [p.located(source, p.line) for p in duplicate_keys(node)]
-    data, applied, override_problems = apply_overrides(data, overrides)
+    data, applied, override_problems = apply_overrides(data, overrides, fields=_fields_at)
     problems += override_problems
     try:
         scenario = validate(data, node, source, applied)
@@ -110,7 +112,7 @@ def place_problem(
     from, so both parse again.
     """
     data, node = parse_with_nodes(_decode(content, source))
-    _, applied, _ = apply_overrides(data, overrides)
+    _, applied, _ = apply_overrides(data, overrides, fields=_fields_at)
     return _place(path, message, node=node, source=source, applied=applied)
 
 
@@ -214,6 +216,7 @@ _DATE_KINDS = frozenset(
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_SLASHED_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 
@@ -221,15 +224,28 @@ def _date_hint(value: Any) -> str:
     """What to write instead of a date in another form.
 
     A dotted date is day first (01.03.2027 is 1 March) wherever it is used, so the
-    example is that date; a slashed one is read day-first in some countries and
-    month-first in others, so the example stays a neutral one.
+    example is that date. A slashed one is read day-first in some countries and
+    month-first in others (:func:`slash_date_orders`): each reading it allows is named,
+    so 01/03/2027 is "1 March 2027 or 3 January 2027" and 13/03/2027 "13 March 2027".
     """
     example = "2027-03-01"
-    match = _DOTTED_DATE.match(value) if isinstance(value, str) else None
-    if match:
+    text = value.strip() if isinstance(value, str) else ""
+    if match := _DOTTED_DATE.match(text):
         day, month, year = (int(g) for g in match.groups())
         with contextlib.suppress(ValueError):
             example = dt.date(year, month, day).isoformat()
+    elif match := _SLASHED_DATE.match(text):
+        first, second, year = (int(g) for g in match.groups())
+        readings: list[dt.date] = []
+        for order in slash_date_orders(first, second):
+            day, month = (first, second) if order == "dmy" else (second, first)
+            with contextlib.suppress(ValueError):
+                if (reading := dt.date(year, month, day)) not in readings:
+                    readings.append(reading)
+        if readings:
+            words = " or ".join(f"{d.day} {d:%B} {d.year}" for d in readings)
+            iso = " or ".join(d.isoformat() for d in readings)
+            return f"{text} reads as {words}: write YYYY-MM-DD ({iso})"
     return f"write YYYY-MM-DD, e.g. {example}"
 
 
@@ -316,6 +332,40 @@ def _field_names() -> frozenset[str]:
         for field in model.model_fields.values():
             pending.extend(_models_in(field.annotation))
     return frozenset(names)
+
+
+def _fields_at(path: tuple[PathPart, ...]) -> list[str] | None:
+    """The scenario model's field names at a path of the raw data, optional ones too.
+
+    None where the keys are the user's (role and segment ids, list items) or the model
+    is one of several variants (a channel's kind).
+    """
+    model: Any = Scenario
+    keyed = False  # the part is a dict's key or a list's index, not a field
+    for part in path:
+        if keyed:
+            keyed = False
+            continue
+        found = getattr(model, "model_fields", {})
+        if part not in found:
+            return None
+        annotation = found[part].annotation
+        models = _models_in(annotation)
+        if len(models) != 1:
+            return None
+        model, keyed = models[0], _is_container(annotation)
+    return None if keyed else list(getattr(model, "model_fields", {})) or None
+
+
+def _is_container(annotation: Any) -> bool:
+    """A dict or a list (optional or annotated): its next path part is a key or index."""
+    origin = typing.get_origin(annotation)
+    if origin in (dict, list, tuple, Mapping, Sequence):
+        return True
+    if origin is typing.Annotated:
+        return _is_container(typing.get_args(annotation)[0])
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return origin is not None and len(args) == 1 and _is_container(args[0])
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:

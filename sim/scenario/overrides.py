@@ -7,8 +7,9 @@ A path is dotted: mapping keys by name, list items by index or by their ``name``
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,8 +54,19 @@ def _number_or_text(value: Any) -> Any:
 _FLOAT = re.compile(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+")
 
 
-def apply_overrides(data: Any, texts: Sequence[str]) -> tuple[Any, list[Override], list[Problem]]:
-    """Apply overrides to the raw data (a copy); return it, the overrides applied, the problems."""
+# The model's field names at a path of the raw data (None where the keys are the user's:
+# role ids, segment ids), so a missing key names what could be written there.
+FieldsAt = Callable[[tuple[PathPart, ...]], Sequence[str] | None]
+
+
+def apply_overrides(
+    data: Any, texts: Sequence[str], fields: FieldsAt | None = None
+) -> tuple[Any, list[Override], list[Problem]]:
+    """Apply overrides to the raw data (a copy); return it, the overrides applied, the problems.
+
+    ``fields`` (the loader's model): a path into a key the file does not have lists the
+    model's fields there, optional ones included, and the closest to the key written.
+    """
     applied: list[Override] = []
     problems: list[Problem] = []
     for text in texts:
@@ -64,7 +76,7 @@ def apply_overrides(data: Any, texts: Sequence[str]) -> tuple[Any, list[Override
             problems.append(Problem((), str(exc), source=f"--set {text}"))
             continue
         try:
-            data = _set(data, ov.path, ov.value)
+            data = _set(data, ov.path, ov.value, fields=fields)
         except LookupError as exc:
             problems.append(Problem(ov.path, str(exc).strip("'\""), source=f"--set {text}"))
             continue
@@ -87,7 +99,14 @@ def _resolved(data: Any, path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
     return tuple(out)
 
 
-def _set(node: Any, path: tuple[PathPart, ...], value: Any) -> Any:
+def _set(
+    node: Any,
+    path: tuple[PathPart, ...],
+    value: Any,
+    *,
+    fields: FieldsAt | None = None,
+    at: tuple[PathPart, ...] = (),
+) -> Any:
     """A copy of ``node`` with ``path`` set to ``value`` (copy-on-write down the path)."""
     if not path:
         return value
@@ -95,15 +114,23 @@ def _set(node: Any, path: tuple[PathPart, ...], value: Any) -> Any:
     if isinstance(node, dict):
         key = str(head)
         if key not in node and rest:
-            known = ", ".join(map(str, node)) or "(none)"
-            raise LookupError(f"no key {key!r} here; expected one of: {known}")
-        return {**node, key: _set(node.get(key), rest, value)}
+            raise LookupError(_no_key(key, node, fields(at) if fields else None))
+        return {**node, key: _set(node.get(key), rest, value, fields=fields, at=(*at, key))}
     if isinstance(node, list):
         index = _list_index(node, head)
         items = list(node)
-        items[index] = _set(items[index], rest, value)
+        items[index] = _set(items[index], rest, value, fields=fields, at=(*at, index))
         return items
     raise LookupError(f"cannot go into {head!r}: the value there is not a mapping or a list")
+
+
+def _no_key(key: str, node: dict[str, Any], model: Sequence[str] | None) -> str:
+    """A key the path goes through but the file lacks: what could be written there."""
+    known = list(model) if model else list(map(str, node))
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    words = "the fields here are" if model else "expected one of"
+    return f"no key {key!r} here{hint} ({words}: {', '.join(known) or '(none)'})"
 
 
 def _list_index(items: list[Any], head: PathPart) -> int:

@@ -165,7 +165,9 @@ def compare_command(
             }
             about.update({f"{label} (side)": text for label, text in partial_sides(result).items()})
             currency = workbook_currency(s.scenario for s in result.sides)
-            write_workbook(excel, comparison_sheets(result), about, currency=currency)
+            write_workbook(
+                excel, comparison_sheets(result), about, currency=currency, locale=result.locale
+            )
         if json_:
             print_json(comparison_json(result))
         else:

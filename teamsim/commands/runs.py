@@ -72,7 +72,7 @@ def list_runs(store: StoreOption = None, json_: JsonOption = False) -> None:
             print_json({"store": str(st.path), "runs": runs})
             return
         if runs.empty:
-            out.print(f"no runs in {st.path}")
+            out.print(f"no runs in {st.path}" if st.path.exists() else str(st.missing()))
             return
         out.print(runs_table(runs, str(st.path)))
 
@@ -483,12 +483,9 @@ def prune(
         if not yes:
             now, compacted, without = st.size_without(going)
             out.print(
-                f"dry run: nothing deleted. These {len(going)} run(s) hold "
-                f"{format_number(total, 0)} rows "
-                f"and take {megabytes(compacted - without)}: {st.path} is {megabytes(now)} "
-                f"({megabytes(compacted)} compacted) and would be {megabytes(without)} "
-                f"without them, {megabytes(now - without)} freed (measured by pruning a "
-                "copy). Add --yes to delete them",
+                prune_dry_run(
+                    len(going), total, st.path, now=now, compacted=compacted, without=without
+                ),
                 soft_wrap=True,
             )
             return
@@ -501,6 +498,29 @@ def prune(
             f"{megabytes(before - after)} freed",
             soft_wrap=True,
         )
+
+
+def prune_dry_run(
+    count: int, rows: int, path: Path, *, now: int, compacted: int, without: int
+) -> str:
+    """What ``runs prune`` would free, split into the runs' own share and compaction's.
+
+    ``now``, ``compacted`` and ``without`` are :meth:`Store.size_without`'s bytes. A prune
+    ends with a compaction, which gives back the room earlier deletions left whichever
+    runs go (``now - compacted``); the runs' own share is ``compacted - without``, at
+    the file's block size, so runs of a few rows may take no measurable room.
+    """
+    own = compacted - without
+    share = f"take {megabytes(own)} of their own" if own > 0 else "take no measurable room"
+    runs = f"{megabytes(own)} by the runs themselves" if own > 0 else "none by the runs"
+    return (
+        f"dry run: nothing deleted. These {count} run(s) hold {format_number(rows, 0)} rows and {share}. "
+        f"Pruning them would take {path} from {megabytes(now)} to {megabytes(without)}, "
+        f"{megabytes(now - without)} freed: {runs} and "
+        f"{megabytes(max(now - compacted, 0))} by compacting the file ({megabytes(compacted)} "
+        "compacted with every run kept: room earlier deletions left, freed whichever runs "
+        "go). Measured by pruning a copy. Add --yes to delete them"
+    )
 
 
 def megabytes(size: int) -> str:
@@ -584,6 +604,7 @@ def export(
                         about,
                         progress=lambda k, name: advance(done + k, f"workbook: {name}"),
                         currency=exported.currency,
+                        locale=exported.locale,
                     )
                 )
         for note in notes.values():
