@@ -514,7 +514,8 @@ def prune_dry_run(
     share = f"take {megabytes(own)} of their own" if own > 0 else "take no measurable room"
     runs = f"{megabytes(own)} by the runs themselves" if own > 0 else "none by the runs"
     return (
-        f"dry run: nothing deleted. These {count} run(s) hold {format_number(rows, 0)} rows and {share}. "
+        f"dry run: nothing deleted. These {count} run(s) hold {format_number(rows, 0)} rows "
+        f"and {share}. "
         f"Pruning them would take {path} from {megabytes(now)} to {megabytes(without)}, "
         f"{megabytes(now - without)} freed: {runs} and "
         f"{megabytes(max(now - compacted, 0))} by compacting the file ({megabytes(compacted)} "
