@@ -75,6 +75,7 @@ def json_ready(data: Any) -> Any:
     ISO text, and anything else its ``str``.
     """
     import pandas as pd  # here, not at the top: ``teamsim --help`` never loads pandas
+
     if isinstance(data, enum.Enum):
         return json_ready(data.value)
     if data is None or isinstance(data, (bool, str, int)):
