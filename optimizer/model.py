@@ -32,7 +32,7 @@ from optimizer.economics import (
     lead_economics,
     unit_lead_segments,
 )
-from optimizer.modes import PlanMode
+from optimizer.modes import PlanMode as PlanMode  # read here by the optimiser's modules
 from optimizer.rates import Rates
 from optimizer.team import Unit, allocation_units, sizing_units
 from sim.rules import duties as duty_rule

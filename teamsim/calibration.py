@@ -53,7 +53,7 @@ from optimizer import back_calculate
 from sim import Problem, ScenarioError, TeamsimError, simulate
 from sim.scenario import Scenario, parse_scenario
 from teamsim.calibrate_view import needs_frame, problem_lines
-from teamsim.declared import DateOrder
+from teamsim.declared import DateOrder as DateOrder  # read here by its users
 from teamsim.io import read_scenario_bytes
 from teamsim.pseudonym_key import resolve_pseudonym_key
 from teamsim.records_io import (

@@ -20,7 +20,7 @@ from optimizer import HiringPlan, VerifiedHiring
 from sim import format_chance, format_percent, month_title, month_titles, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
-from teamsim.declared import HIRING_PARAM
+from teamsim.declared import HIRING_PARAM as HIRING_PARAM  # read here by its users
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     fmt_figure,

@@ -32,7 +32,7 @@ import pandas as pd
 
 from sim import SimMode, TeamsimError
 from teamsim import store_schema
-from teamsim.declared import LEFT_OUT_PARAM
+from teamsim.declared import LEFT_OUT_PARAM as LEFT_OUT_PARAM  # read here by its users
 from teamsim.store_schema import META_TABLE, SCHEMA_VERSION, VARIANTS_TABLE
 
 DEFAULT_STORE = "teamsim.duckdb"

@@ -31,7 +31,8 @@ from optimizer import (
 from sim import Diagnosis, format_chance, format_percent, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
-from teamsim.declared import DIAGNOSES_PARAM, PLAN_PARAM
+from teamsim.declared import DIAGNOSES_PARAM as DIAGNOSES_PARAM  # read here by its users
+from teamsim.declared import PLAN_PARAM as PLAN_PARAM
 from teamsim.declared import VERIFY_ITERATIONS as VERIFY_ITERATIONS  # read here by its users
 from teamsim.declared import VERIFY_REPLICATIONS as VERIFY_REPLICATIONS
 from teamsim.diagnose_view import diagnoses_json, render_diagnoses, run_diagnoses

@@ -12,9 +12,8 @@ from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from optimizer import PlanMode
+from optimizer import HIRING_REPLICATIONS, PlanMode
 from teamsim.commands.hiring import (
-    HIRING_REPLICATIONS,
     BudgetPerYearOption,
     ExcelOption,
     HiringArgs,
