@@ -73,9 +73,9 @@ def test_a_command_module_loads_nothing_heavy(command: str) -> None:
 
 def test_version_and_help_load_nothing_heavy() -> None:
     code = (
-        "from typer.testing import CliRunner\nfrom teamsim.cli import app\n"
-        "r = CliRunner()\n"
-        "assert r.invoke(app, ['--version']).output == 'teamsim 0.1.0\\n'\n"
+        "from typer.testing import CliRunner\nfrom teamsim import __version__\n"
+        "from teamsim.cli import app\nr = CliRunner()\n"
+        "assert r.invoke(app, ['--version']).output == f'teamsim {__version__}\\n'\n"
         "assert 'simulate' in r.invoke(app, ['--help']).output"
     )
     assert _loaded_after("import teamsim.cli") == set()
