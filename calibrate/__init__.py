@@ -5,46 +5,53 @@ Pure: DataFrames in, fits and a scenario out; file reading and the command live 
 modules behind it.
 """
 
-from calibrate.backtest import (
-    BACKTEST_MEASURES,
-    Backtest,
-    backtest,
-    backtest_scenario,
-    band_holds,
-    band_ranks,
-)
-from calibrate.columns import (
-    MISSING_COLUMN,
-    header_row,
-    likely_column,
-    unknown_user_columns,
-    unused_columns,
-    user_column_problems,
-)
-from calibrate.contract import (
-    ROW,
-    Calibration,
-    Fit,
-    Kept,
-    Kind,
-    Records,
-    RowProblem,
-    Unwritten,
-)
-from calibrate.crm import export_crm
-from calibrate.currency import FoundCurrency, unnamed_currency, value_currency
-from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
-from calibrate.fit import fit
-from calibrate.fit.common import interval_text
-from calibrate.flowmatch import match_cold_flow
-from calibrate.names import NAME_OPTIONS, NameMaps, map_names, name_map_errors, nothing_matched
-from calibrate.own_plan import own_revenue_plan
-from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, record_names
-from calibrate.records import combine, normalise, parse_number
-from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
-from calibrate.skeleton import records_with_ids, skeleton, unsplit_paths
-from calibrate.words import counted
-from calibrate.writer import apply_fits, skeleton_text
+from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_face
+
+# The names behind the face, loaded on first use (sim.lazy): a command's --help
+# imports none of pandas, SciPy or SimPy.
+if TYPE_CHECKING:
+    from calibrate.backtest import (
+        BACKTEST_MEASURES,
+        Backtest,
+        backtest,
+        backtest_scenario,
+        band_holds,
+        band_ranks,
+    )
+    from calibrate.columns import (
+        MISSING_COLUMN,
+        header_row,
+        likely_column,
+        unknown_user_columns,
+        unused_columns,
+        user_column_problems,
+    )
+    from calibrate.contract import (
+        ROW,
+        Calibration,
+        Fit,
+        Kept,
+        Kind,
+        Records,
+        RowProblem,
+        Unwritten,
+    )
+    from calibrate.crm import export_crm
+    from calibrate.currency import FoundCurrency, unnamed_currency, value_currency
+    from calibrate.durations import LAG_REPLICATIONS, net_of_lag, simulated_stage_means, stage_means
+    from calibrate.fit import fit
+    from calibrate.fit.common import interval_text
+    from calibrate.flowmatch import match_cold_flow
+    from calibrate.names import NAME_OPTIONS, NameMaps, map_names, name_map_errors, nothing_matched
+    from calibrate.own_plan import own_revenue_plan
+    from calibrate.pseudonyms import pseudonymise, pseudonymise_frame, pseudonyms, record_names
+    from calibrate.records import combine, normalise, parse_number
+    from calibrate.report import FUNNEL, LABELS, NEEDS_COLUMNS, GoalsReport, goals_against_results
+    from calibrate.skeleton import records_with_ids, skeleton, unsplit_paths
+    from calibrate.words import counted
+    from calibrate.writer import apply_fits, skeleton_text
 
 __all__ = [
     "BACKTEST_MEASURES",
@@ -103,3 +110,5 @@ __all__ = [
     "user_column_problems",
     "value_currency",
 ]
+
+lazy_face(__name__)

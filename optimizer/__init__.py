@@ -5,34 +5,42 @@ simulated and recalibrated until it holds); nothing is printed or written. The f
 the package: front ends import from here, never from the modules behind it.
 """
 
-from optimizer.card import (
-    DIALS_DIGITS,
-    NAIVE_DIALS,
-    PLANNED_DIALS,
-    RECOMMENDED_QUOTA,
-    TODAYS_QUOTA,
-    CardLine,
-    PlanCard,
-    QuotaLine,
-    call_quotas,
-    plan_card,
-    step_unit,
-)
-from optimizer.errors import InfeasiblePlanError, PlanError
-from optimizer.funnel import Funnel, back_calculate
-from optimizer.hiring import plan_hiring
-from optimizer.hiring_loop import VerifiedHiring, months_simulated, verify_hiring
-from optimizer.hiring_result import CalendarValue, Delay, HireLine, HiringPlan
-from optimizer.hiring_value import apply_hiring, delay_cost, evaluate_calendar, payback_month
-from optimizer.loop import VerifiedPlan, verify
-from optimizer.measure import outcome_label, sells
-from optimizer.model import PlanMode
-from optimizer.planner import design_month_heading, is_design_month_note, plan
-from optimizer.result import Marginal, Plan, RoleLine
-from optimizer.solvers import make_solver
+from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_face
+
+# The names behind the face, loaded on first use (sim.lazy): a command's --help
+# imports no PuLP.
+if TYPE_CHECKING:
+    from optimizer.card import (
+        DIALS_DIGITS,
+        NAIVE_DIALS,
+        PLANNED_DIALS,
+        RECOMMENDED_QUOTA,
+        TODAYS_QUOTA,
+        CardLine,
+        PlanCard,
+        QuotaLine,
+        call_quotas,
+        plan_card,
+        step_unit,
+    )
+    from optimizer.errors import InfeasiblePlanError, PlanError
+    from optimizer.funnel import Funnel, back_calculate
+    from optimizer.hiring import plan_hiring
+    from optimizer.hiring_loop import VerifiedHiring, months_simulated, verify_hiring
+    from optimizer.hiring_result import CalendarValue, Delay, HireLine, HiringPlan
+    from optimizer.hiring_value import apply_hiring, delay_cost, evaluate_calendar, payback_month
+    from optimizer.loop import VerifiedPlan, verify
+    from optimizer.measure import outcome_label, sells
+    from optimizer.modes import HIRING_REPLICATIONS, PlanMode
+    from optimizer.planner import design_month_heading, is_design_month_note, plan
+    from optimizer.result import Marginal, Plan, RoleLine
+    from optimizer.solvers import make_solver
 
 __all__ = [
     "DIALS_DIGITS",
+    "HIRING_REPLICATIONS",
     "NAIVE_DIALS",
     "PLANNED_DIALS",
     "RECOMMENDED_QUOTA",
@@ -72,3 +80,5 @@ __all__ = [
     "verify",
     "verify_hiring",
 ]
+
+lazy_face(__name__)

@@ -49,6 +49,7 @@ from optimizer.loop import (
     _reps,
     verdict_text,
 )
+from optimizer.modes import HIRING_REPLICATIONS
 from sim.diagnose import Diagnosis
 from sim.months import month_title, month_titles
 from sim.percent import format_chance, format_number, format_percent
@@ -60,9 +61,6 @@ from sim.scenario import JudgedOn, Scenario
 from sim.stats import wilson_interval
 from sim.words import counted
 
-# Replications a hiring plan is verified with: a month's P(met) from 20 has a +-18 pt
-# interval, too wide to ask every counted month for the confidence (design, risk R5).
-HIRING_REPLICATIONS = 40
 # The lag correction is taken up when it moves by more than this (calendar days).
 LAG_STEP_DAYS = 1.0
 # The same calendar this many iterations after the first: the raises moved no hire.

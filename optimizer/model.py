@@ -22,7 +22,6 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import pulp
 
@@ -33,6 +32,7 @@ from optimizer.economics import (
     lead_economics,
     unit_lead_segments,
 )
+from optimizer.modes import PlanMode as PlanMode  # read here by the optimiser's modules
 from optimizer.rates import Rates
 from optimizer.team import Unit, allocation_units, sizing_units
 from sim.rules import duties as duty_rule
@@ -43,23 +43,6 @@ from sim.rules.people import lead_weight, person_id
 from sim.rules.service import Desk, answering_roles, desks
 from sim.scenario import Level, Scenario
 from sim.scenario.work import Duty, DutyScale
-
-
-class PlanMode(StrEnum):
-    """What the optimiser decides."""
-
-    SIZING = "sizing"  # whole people per role, within the headcount ranges
-    ALLOCATION = "allocation"  # the current team by name: targets, hours, duties
-
-    @classmethod
-    def of(cls, mode: str) -> PlanMode:
-        """The mode named ``mode`` (a member or its value); ValueError for any other."""
-        try:
-            return cls(mode)
-        except ValueError:
-            names = ", ".join(m.value for m in cls)
-            raise ValueError(f"mode must be one of {names}, got {mode!r}") from None
-
 
 # Limits an infeasible plan may relax, one group at a time (optimizer.elastic).
 RELAX_GROUPS = ("plan", "headcount", "capacity", "pool", "budget", "span")

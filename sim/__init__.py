@@ -5,63 +5,70 @@ scenario language) and from :mod:`sim.rules` (the rules of the working day), nev
 the modules behind them.
 """
 
-from sim.diagnose import Diagnosis, diagnose, service_level_target
-from sim.dials import DIALS_BY_ROLE_NOTE, dials_by_role
-from sim.errors import Problem, ScenarioError, TeamsimError
-from sim.kpis import KPIS, kpi_value
-from sim.mode import SimMode
-from sim.money import (
-    MoneyScale,
-    format_money,
-    format_money_column,
-    format_money_range,
-    money_scale,
-    money_scales,
-    scale_of,
-    shown_amount,
-)
-from sim.months import day_title, month_title, month_titles
-from sim.names import (
-    ACTIVITY_TITLES,
-    DUTIES,
-    activity_title,
-    humane,
-    id_words,
-    in_sentence,
-    title,
-)
-from sim.percent import (
-    INTERVAL_JOINER,
-    NUMBER_LOCALE,
-    format_chance,
-    format_number,
-    format_percent,
-    format_percent_range,
-    format_significant,
-)
-from sim.plan_met import (
-    attainment_by_month,
-    attainment_by_unit,
-    judged_attainment,
-    met_by_replication,
-    plan_met_definition,
-    plan_met_table,
-)
-from sim.records import UNDATED_TENURE
-from sim.results import counted_months
-from sim.runner import (
-    Executor,
-    InlineExecutor,
-    Interrupted,
-    ProcessExecutor,
-    SimResult,
-    local_executor,
-    scenario_hash,
-    simulate,
-)
-from sim.scenario import Scenario
-from sim.stats import spread, t_quantile, wilson_interval
-from sim.words import counted
+from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_face
+
+# The names behind the face, loaded on first use (sim.lazy): a command's --help
+# imports none of pandas, SciPy or SimPy.
+if TYPE_CHECKING:
+    from sim.diagnose import Diagnosis, diagnose, service_level_target
+    from sim.dials import DIALS_BY_ROLE_NOTE, dials_by_role
+    from sim.errors import Problem, ScenarioError, TeamsimError
+    from sim.kpis import KPIS, kpi_value
+    from sim.mode import SimMode
+    from sim.money import (
+        MoneyScale,
+        format_money,
+        format_money_column,
+        format_money_range,
+        money_scale,
+        money_scales,
+        scale_of,
+        shown_amount,
+    )
+    from sim.months import day_title, month_title, month_titles
+    from sim.names import (
+        ACTIVITY_TITLES,
+        DUTIES,
+        activity_title,
+        humane,
+        id_words,
+        in_sentence,
+        title,
+    )
+    from sim.percent import (
+        INTERVAL_JOINER,
+        NUMBER_LOCALE,
+        format_chance,
+        format_number,
+        format_percent,
+        format_percent_range,
+        format_significant,
+    )
+    from sim.plan_met import (
+        attainment_by_month,
+        attainment_by_unit,
+        judged_attainment,
+        met_by_replication,
+        plan_met_definition,
+        plan_met_table,
+    )
+    from sim.records import UNDATED_TENURE
+    from sim.results import counted_months
+    from sim.runner import (
+        Executor,
+        InlineExecutor,
+        Interrupted,
+        ProcessExecutor,
+        SimResult,
+        local_executor,
+        scenario_hash,
+        simulate,
+    )
+    from sim.scenario import Scenario
+    from sim.stats import spread, t_quantile, wilson_interval
+    from sim.words import counted
 
 __all__ = [
     "ACTIVITY_TITLES",
@@ -122,3 +129,5 @@ __all__ = [
     "title",
     "wilson_interval",
 ]
+
+lazy_face(__name__)

@@ -13,7 +13,6 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +53,7 @@ from optimizer import back_calculate
 from sim import Problem, ScenarioError, TeamsimError, simulate
 from sim.scenario import Scenario, parse_scenario
 from teamsim.calibrate_view import needs_frame, problem_lines
+from teamsim.declared import DateOrder as DateOrder  # read here by its users
 from teamsim.io import read_scenario_bytes
 from teamsim.pseudonym_key import resolve_pseudonym_key
 from teamsim.records_io import (
@@ -68,13 +68,6 @@ from teamsim.records_io import (
 # the lag grows a little with the delay (longer stages meet more absences), so one
 # subtraction leaves about a day on a two-week stage; the second round a tenth of that.
 LAG_ROUNDS = 2
-
-
-class DateOrder(StrEnum):
-    """How to read slash dates a file cannot decide (03/04/2026)."""
-
-    DMY = "dmy"
-    MDY = "mdy"
 
 
 class RecordsError(TeamsimError):

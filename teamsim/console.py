@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -75,6 +74,8 @@ def json_ready(data: Any) -> Any:
     and Series; numpy scalars become Python numbers, pandas' missing values null, dates
     ISO text, and anything else its ``str``.
     """
+    import pandas as pd  # here, not at the top: ``teamsim --help`` never loads pandas
+
     if isinstance(data, enum.Enum):
         return json_ready(data.value)
     if data is None or isinstance(data, (bool, str, int)):

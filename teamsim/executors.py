@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sim import Executor, Interrupted, TeamsimError, local_executor
+from sim import TeamsimError
+
+if TYPE_CHECKING:
+    from sim import Executor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,6 +58,8 @@ class DaskExecutor:
         except KeyboardInterrupt:
             finished = {i: f.result() for i, f in enumerate(futures) if f.status == "finished"}
             self.client.cancel(futures)
+            from sim import Interrupted
+
             raise Interrupted(finished, "interrupted") from None
         return results
 
@@ -69,6 +74,8 @@ def make_executor(
     """An executor for the duration of a command; clusters it started are shut down after."""
     kind = ExecutorKind(kind)
     if kind is ExecutorKind.LOCAL:
+        from sim import local_executor
+
         yield local_executor(workers)  # sim's choice, the one simulate() makes
         return
     from distributed import Client, LocalCluster

@@ -26,6 +26,7 @@ from optimizer import step_unit
 from sim import KPIS, UNDATED_TENURE, TeamsimError, format_number, title
 from sim.rules import daily_dials
 from sim.scenario import Scenario
+from teamsim.declared import FORMATS as FORMATS  # read here by its users
 from teamsim.format import ROW_UNITS, count_digits
 from teamsim.plan_met_view import CHANCE_COLUMNS, definition
 from teamsim.plan_met_view import month_name as month_name_of
@@ -36,7 +37,6 @@ from teamsim.verify_view import titled_roles
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 # Sheets longer than this keep Excel's general format: the summaries are far shorter.
 _FORMATTED_ROWS = 100_000
-FORMATS = ("csv", "parquet", "xlsx")
 
 # What a reader opens first, in this order, after the 'about' sheet; every other summary
 # table follows in its stored order, then the raw event tables (with --detail).

@@ -20,6 +20,7 @@ from optimizer import HiringPlan, VerifiedHiring
 from sim import format_chance, format_percent, month_title, month_titles, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
+from teamsim.declared import HIRING_PARAM as HIRING_PARAM  # read here by its users
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
     fmt_figure,
@@ -30,8 +31,6 @@ from teamsim.format import (
 from teamsim.store import RunMeta, Store
 from teamsim.verify_view import titled_roles
 
-# The run's params that hold the plan (``HiringPlan.to_dict()``): not shown as params.
-HIRING_PARAM = "hiring_plan"
 RUN_KIND = "hiring"
 
 

@@ -12,13 +12,10 @@ from sim import SimMode, SimResult, attainment_by_month, plan_met_table, scenari
 from sim.scenario import Scenario, parse_scenario
 from teamsim import __version__
 from teamsim.compare import Side, partial_words
+from teamsim.declared import WINDOW_PARAM as WINDOW_PARAM  # read here by its users
 from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.store import RunMeta, Store, StoreError
 from teamsim.verify_view import DIAGNOSES_PARAM
-
-# The params key of a run's counted window: working days counted, days of warm-up,
-# counted months (sim.results.Window), as simulate's header states them.
-WINDOW_PARAM = "window"
 
 
 def save_result(

@@ -32,6 +32,7 @@ import pandas as pd
 
 from sim import SimMode, TeamsimError
 from teamsim import store_schema
+from teamsim.declared import LEFT_OUT_PARAM as LEFT_OUT_PARAM  # read here by its users
 from teamsim.store_schema import META_TABLE, SCHEMA_VERSION, VARIANTS_TABLE
 
 DEFAULT_STORE = "teamsim.duckdb"
@@ -44,8 +45,6 @@ _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # only when asked (--detail). Every other table (KPIs, per-person and per-month tables,
 # plan tables, iterations) is what users read back, and is always kept.
 DETAIL_TABLES = ("time_use", "calls", "funnel", "deals", "waits", "utilisation_day", "absences")
-# A run's params say which tables it left out (absent in runs stored with every table).
-LEFT_OUT_PARAM = "detail_left_out"
 
 
 class StoreError(TeamsimError):

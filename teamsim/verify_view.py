@@ -31,6 +31,10 @@ from optimizer import (
 from sim import Diagnosis, format_chance, format_percent, scenario_hash, title
 from sim.scenario import Scenario
 from teamsim import __version__
+from teamsim.declared import DIAGNOSES_PARAM as DIAGNOSES_PARAM  # read here by its users
+from teamsim.declared import PLAN_PARAM as PLAN_PARAM
+from teamsim.declared import VERIFY_ITERATIONS as VERIFY_ITERATIONS  # read here by its users
+from teamsim.declared import VERIFY_REPLICATIONS as VERIFY_REPLICATIONS
 from teamsim.diagnose_view import diagnoses_json, render_diagnoses, run_diagnoses
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
@@ -43,11 +47,6 @@ from teamsim.format import (
 )
 from teamsim.plan_card_view import plan_card_frame
 from teamsim.store import RunMeta, Store
-
-# Replications per iteration and most iterations of a verified plan: the defaults of
-# `plan --verify` and of the dashboard's Verify, so both give the same team.
-VERIFY_REPLICATIONS = 20
-VERIFY_ITERATIONS = 6
 
 
 def verdict_words(met: bool) -> str:
@@ -260,11 +259,6 @@ def titled_roles(text: str, scenario: Scenario) -> str:
         lambda m: title(m.group(1), scenario) if m.group(1) in scenario.roles else m.group(1),
         text,
     )
-
-
-# The params of a verify run that hold its final plan and diagnoses (not shown as params).
-PLAN_PARAM = "final_plan"
-DIAGNOSES_PARAM = "diagnoses"
 
 
 def _plan_data(plan: Plan) -> dict[str, Any]:

@@ -8,11 +8,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from teamsim.calibrate_cli import run_calibration
-from teamsim.calibration import CalibrateRequest, DateOrder
 from teamsim.commands.options import SetOption
 from teamsim.console import err, user_errors
-from teamsim.pseudonym_key import resolve_pseudonym_key
+from teamsim.declared import DateOrder
 
 _FILE = {"show_default": False, "dir_okay": False}
 # Typer prints a help paragraph after the first with the line breaks of its source: each
@@ -166,6 +164,10 @@ def calibrate(
 
     The command's help is :data:`HELP` (one paragraph, so that typer wraps it whole).
     """
+    from teamsim.calibrate_cli import run_calibration
+    from teamsim.calibration import CalibrateRequest
+    from teamsim.pseudonym_key import resolve_pseudonym_key
+
     if pseudonymise:
         with user_errors():
             key, source = resolve_pseudonym_key(key)

@@ -7,13 +7,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from sim import DIALS_BY_ROLE_NOTE, INTERVAL_JOINER, Executor, simulate
-from sim.scenario import Scenario
 from teamsim.commands.options import (
     DetailOption,
     ExecutorOption,
@@ -22,52 +20,17 @@ from teamsim.commands.options import (
     SetOption,
     StoreOption,
 )
-from teamsim.compare import (
-    Comparison,
-    Side,
-    check_one_currency,
-    compare,
-    comparison_sheets,
-    side_chances,
-    side_from_result,
-    side_months,
-    team_frame,
-)
 from teamsim.console import err, out, print_json, user_errors
-from teamsim.dials_view import (
-    POOLED_DIALS,
-    POOLED_DIALS_LABEL,
-    POOLED_DIALS_NOTE,
-    dials_by_side,
-    dials_records,
-)
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import check_workbook_path, workbook_currency, write_workbook
 from teamsim.figure_tables import FittedGrid, Grid
-from teamsim.format import (
-    MoneyScale,
-    fmt_points,
-    fmt_value,
-    format_money_column,
-    minutes_in_days,
-    money_scale,
-)
-from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import (
-    chances_side_by_side,
-    definition_lines,
-    months_side_by_side,
-    warn_few_replications,
-)
 from teamsim.progress import replication_progress
-from teamsim.runs_io import (
-    identical_run,
-    save_result,
-    side_from_run,
-    stored_dials,
-    stored_plan_met,
-)
-from teamsim.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from sim import Executor
+    from sim.scenario import Scenario
+    from teamsim.compare import Comparison, Side
+    from teamsim.format import MoneyScale
+    from teamsim.store import Store
 
 CompareSeedOption = Annotated[
     int | None,
@@ -118,6 +81,13 @@ def compare_command(
     Welch's interval otherwise. Every item is checked before anything is simulated; a
     scenario file whose identical run is stored reuses it (--fresh to simulate again).
     """
+    from sim import DIALS_BY_ROLE_NOTE
+    from teamsim.compare import compare, comparison_sheets, side_chances, side_months
+    from teamsim.dials_view import POOLED_DIALS, POOLED_DIALS_NOTE
+    from teamsim.export import check_workbook_path, workbook_currency, write_workbook
+    from teamsim.plan_met_view import chances_side_by_side, definition_lines, warn_few_replications
+    from teamsim.store import Store
+
     with user_errors():
         if not 2 <= len(items) <= 4:
             raise typer.BadParameter(f"give 2 to 4 scenarios or runs, got {len(items)}")
@@ -227,11 +197,17 @@ def _one_currency(inputs: list[_Input]) -> None:
     Raises:
         TeamsimError: naming each item and its currency (exit 2).
     """
+    from teamsim.compare import check_one_currency
+
     check_one_currency({item.item: item.currency for item in inputs})
 
 
 def _checked(item: str, overrides: list[str], store: Store) -> _Input:
     """Read and validate one item before anything is simulated (errors name the item)."""
+    from teamsim.io import load_scenario
+    from teamsim.runs_io import side_from_run
+    from teamsim.store import StoreError
+
     path = Path(item)
     if not path.exists() and not item.endswith((".yaml", ".yml")):
         try:
@@ -277,6 +253,11 @@ def _simulated(
     detail: bool,
     say: Callable[..., None],
 ) -> Side:
+    from sim import simulate
+    from teamsim.compare import Side, side_from_result
+    from teamsim.io import read_scenario_bytes
+    from teamsim.runs_io import identical_run, save_result, stored_dials, stored_plan_met
+
     assert item.path is not None and item.scenario is not None  # a file, checked
     if reuse:
         found = identical_run(store, item.scenario, seed=seed, replications=replications)
@@ -344,6 +325,9 @@ def comparison_table(result: Comparison) -> FittedGrid:
     row and no interval mixes units. Laid out by :mod:`teamsim.figure_tables`: no figure
     is cut at the console's width, no header shortened.
     """
+    from teamsim.dials_view import POOLED_DIALS, POOLED_DIALS_LABEL
+    from teamsim.format import fmt_value, money_scale
+
     base = result.sides[0].label
     columns = [s.label for s in result.sides] + [f"{s.label} - {base}" for s in result.sides[1:]]
     grid = Grid(
@@ -377,6 +361,8 @@ def dials_grid(result: Comparison) -> Grid | None:
     from): its mean and, under it, P10 to P90 over replications. None when no side's
     people dialled (or no side knows: runs stored before the table).
     """
+    from teamsim.dials_view import dials_by_side
+
     if not any(s.dials is not None and not s.dials.empty for s in result.sides):
         return None
     return dials_by_side(
@@ -400,6 +386,9 @@ def partial_sides(result: Comparison) -> dict[str, str]:
 def _diff_cell(
     diff: float, low: float, high: float, unit: str, scenario: Scenario, scale: MoneyScale | None
 ) -> str:
+    from sim import INTERVAL_JOINER
+    from teamsim.format import fmt_points, fmt_value, minutes_in_days
+
     if math.isnan(diff):
         return "-"
 
@@ -431,6 +420,9 @@ _OVERVIEW_TITLES = {"cost_per_month": "cost a month", "p_plan_met": "P(plan met)
 
 def months_grid(result: Comparison) -> Grid:
     """Attainment by calendar month, a column group per side that sells (P50, P10-P90)."""
+    from teamsim.compare import side_months
+    from teamsim.plan_met_view import months_side_by_side
+
     return months_side_by_side(
         [(s.label, side_months(s)) for s in result.sides if s.scenario.segments],
         title="Attainment by calendar month, each side over its replications",
@@ -440,6 +432,8 @@ def months_grid(result: Comparison) -> Grid:
 
 def overview_table(result: Comparison) -> FittedGrid:
     """Cost, people by level and P(plan met) per side (costs in one scale), headers whole."""
+    from teamsim.format import fmt_value, format_money_column
+
     frame = result.overview()
     shown = ["cost_per_month", *(c for c in frame.columns if str(c).startswith("headcount_"))]
     titles = [
@@ -471,6 +465,11 @@ def comparison_json(result: Comparison) -> dict[str, Any]:
     [] where unknown). ``dials_definition`` says what the pooled KPI and the figures by
     role count.
     """
+    from sim import DIALS_BY_ROLE_NOTE
+    from teamsim.compare import side_chances, side_months, team_frame
+    from teamsim.dials_view import POOLED_DIALS, POOLED_DIALS_NOTE, dials_records
+    from teamsim.plan_met_view import definition_lines
+
     return {
         "sides": [
             {

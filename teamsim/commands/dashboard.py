@@ -13,10 +13,8 @@ from typing import Annotated
 
 import typer
 
-from sim import TeamsimError
 from teamsim.commands.options import StoreOption
 from teamsim.console import out, user_errors
-from teamsim.store import STORE_ENV, default_store_path
 
 MAX_UPLOAD_MB = 1  # a scenario is a page or two of YAML
 # Streamlit closes its sessions and server within a second or two of SIGTERM; a child
@@ -29,6 +27,8 @@ def app_path() -> Path:
 
     Found, not imported: ``teamsim`` does not depend on the dashboard, the other way round.
     """
+    from sim import TeamsimError
+
     spec = importlib.util.find_spec("dashboard")
     if spec is None or not spec.submodule_search_locations:
         raise TeamsimError("the dashboard package is not installed (pip install -e .)")
@@ -65,6 +65,8 @@ def dashboard_command(
     store: StoreOption = None,
 ) -> None:
     """Start the dashboard at http://127.0.0.1:PORT (Ctrl-C stops it)."""
+    from teamsim.store import STORE_ENV, default_store_path
+
     with user_errors():
         command = streamlit_command(port)
     env = dict(os.environ)

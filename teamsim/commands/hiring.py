@@ -8,36 +8,28 @@ and workbook live in :mod:`teamsim.hiring_view`.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from optimizer import HiringPlan, VerifiedHiring, plan_hiring, verify_hiring
-from sim import Executor, format_money
-from sim.scenario import Scenario
+# HIRING_REPLICATIONS: the hiring loop's own default (40: a month's P(met) needs more
+# than plain verify's 20).
+from optimizer import HIRING_REPLICATIONS
 from teamsim.console import err, out, print_json
-from teamsim.export import write_workbook
-from teamsim.hiring_view import (
-    HiringCheck,
-    check_of,
-    hiring_json,
-    render_hiring,
-    save_hiring,
-    workbook_tables,
-)
-from teamsim.io import read_scenario_bytes
 from teamsim.progress import replication_progress
-from teamsim.store import Store
 
-# The hiring loop's own default (40: a month's P(met) needs more than plain verify's 20).
-HIRING_REPLICATIONS: int = inspect.signature(verify_hiring).parameters["replications"].default
+if TYPE_CHECKING:
+    from optimizer import HiringPlan, VerifiedHiring
+    from sim import Executor
+    from sim.scenario import Scenario
+    from teamsim.hiring_view import HiringCheck
+    from teamsim.store import Store
 
 
 class Objective(StrEnum):
@@ -161,6 +153,10 @@ def run_hiring(
 
     ``runner`` makes the executor the simulations run on (only with ``verify``).
     """
+    from optimizer import plan_hiring
+    from teamsim.hiring_view import check_of, save_hiring
+    from teamsim.io import read_scenario_bytes
+
     budget, period = budget_of(args)
     if store is not None:
         store.check_writable()  # said now, not after the solves and replications
@@ -204,6 +200,8 @@ def run_hiring(
 def _verified(
     sc: Scenario, args: HiringArgs, *, budget: float | None, period: str, runner: Executor
 ) -> VerifiedHiring:
+    from optimizer import verify_hiring
+
     total = args.replications or HIRING_REPLICATIONS
     with replication_progress("verifying the hiring plan", total) as advance:
         return verify_hiring(
@@ -222,6 +220,10 @@ def _verified(
 
 
 def _workbook(path: Path, plan: HiringPlan, sc: Scenario, check: HiringCheck | None) -> None:
+    from sim import format_money
+    from teamsim.export import write_workbook
+    from teamsim.hiring_view import workbook_tables
+
     about = {
         "scenario": sc.name,
         "what": "hiring plan over the year (teamsim plan --hiring)",
@@ -246,6 +248,8 @@ def _show(
     store: Store | None,
     args: HiringArgs,
 ) -> None:
+    from teamsim.hiring_view import hiring_json, render_hiring
+
     if args.as_json:
         print_json(hiring_json(plan, check, run_id))
         return

@@ -11,8 +11,6 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from sim import TeamsimError
-from sim.scenario import parse_scenario
 from teamsim.console import out, user_errors
 
 TEMPLATE = "starter.yaml"  # in teamsim/templates/, shipped as package data
@@ -31,6 +29,8 @@ def starter_text(name: str = DEFAULT_NAME, currency: str = "EUR") -> str:
         TeamsimError: If ``currency`` is not an ISO 4217 code (three capital letters) or
             ``name`` is empty.
     """
+    from sim import TeamsimError
+
     if not _CURRENCY.match(currency):
         raise TeamsimError(f"--currency {currency}: expected an ISO 4217 code such as EUR")
     if not name.strip():
@@ -58,6 +58,9 @@ def new(
 
     Refuses to overwrite an existing file unless --force. Then: teamsim validate FILE.
     """
+    from sim import TeamsimError
+    from sim.scenario import parse_scenario
+
     with user_errors():
         text = starter_text(name=name, currency=currency.upper())
         # The template must stay a valid scenario: a broken one is this program's bug,

@@ -5,33 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from optimizer import (
-    DIALS_DIGITS,
-    NAIVE_DIALS,
-    PLANNED_DIALS,
-    RECOMMENDED_QUOTA,
-    TODAYS_QUOTA,
-    Plan,
-    PlanCard,
-    PlanMode,
-    call_quotas,
-    design_month_heading,
-    is_design_month_note,
-    plan,
-    plan_card,
-    verify,
-)
-from sim import Executor, title
-from sim.scenario import Scenario
+from optimizer import HIRING_REPLICATIONS, PlanMode
 from teamsim.commands.hiring import (
-    HIRING_REPLICATIONS,
     BudgetPerYearOption,
     ExcelOption,
     HiringArgs,
@@ -51,38 +33,17 @@ from teamsim.commands.options import (
     StoreOption,
 )
 from teamsim.console import out, print_json, user_errors
+from teamsim.declared import VERIFY_ITERATIONS, VERIFY_REPLICATIONS
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import iterations_titled
 from teamsim.figure_tables import FittedGrid, Grid
-from teamsim.format import (
-    SERVICE_CAPTION,
-    SERVICE_TITLE,
-    MoneyScale,
-    expected_outcome,
-    fmt_figure,
-    fmt_value,
-    format_money_column,
-    format_percent,
-    limit_values,
-    limits_valued,
-    marginal_cells,
-    money_scale,
-    service_rows,
-)
-from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_card_view import header_scale, header_text, plan_card_json, render_plan_card
-from teamsim.plan_met_view import plan_met_json, render_plan_met, sells, warn_few_replications
 from teamsim.progress import replication_progress
-from teamsim.store import Store
-from teamsim.verify_view import (
-    VERIFY_ITERATIONS,
-    VERIFY_REPLICATIONS,
-    iterations_cost_scale,
-    render_verified,
-    save_verified,
-    verified_card,
-    verified_plan_json,
-)
+
+if TYPE_CHECKING:
+    from optimizer import Plan, PlanCard
+    from sim import Executor
+    from sim.scenario import Scenario
+    from teamsim.format import MoneyScale
+    from teamsim.store import Store
 
 
 class SolverName(StrEnum):
@@ -168,6 +129,10 @@ def plan_command(
     optimiser is recalibrated until the plan is met with the confidence asked for. With
     --hiring, the team is planned month by month: who to hire, and when they start.
     """
+    from optimizer import plan
+    from teamsim.io import load_scenario
+    from teamsim.store import Store
+
     wanted = HiringArgs(
         objective=objective,
         budget_per_month=budget,
@@ -231,6 +196,19 @@ def _verify(
     store: Store | None,
     as_json: bool,
 ) -> None:
+    from optimizer import verify
+    from teamsim.export import iterations_titled
+    from teamsim.io import read_scenario_bytes
+    from teamsim.plan_card_view import plan_card_json
+    from teamsim.plan_met_view import plan_met_json, render_plan_met, sells, warn_few_replications
+    from teamsim.verify_view import (
+        iterations_cost_scale,
+        render_verified,
+        save_verified,
+        verified_card,
+        verified_plan_json,
+    )
+
     started = dt.datetime.now()
     with replication_progress("verifying", replications) as advance:
         verified = verify(
@@ -288,6 +266,9 @@ def _verify(
 
 def show(sc: Scenario, result: Plan, as_json: bool) -> None:
     """Print a plan as JSON or as tables."""
+    from optimizer import plan_card
+    from teamsim.plan_card_view import plan_card_json
+
     card = plan_card(result, sc)
     if as_json:
         print_json({**result.to_dict(), "plan_card": plan_card_json(card)})
@@ -297,6 +278,8 @@ def show(sc: Scenario, result: Plan, as_json: bool) -> None:
 
 
 def _print_card(card: PlanCard) -> None:
+    from teamsim.plan_card_view import render_plan_card
+
     shown = render_plan_card(card)
     if shown is not None:
         out.print(shown)
@@ -317,6 +300,10 @@ def render(
     activities and channels are named by their titles in ``scenario``
     (:func:`sim.title`, as the card names them); ids are --json's.
     """
+    from optimizer import is_design_month_note
+    from sim.scenario import Scenario
+    from teamsim.format import SERVICE_CAPTION
+
     loc = locale or (card.locale if card is not None else "")
     # Every figure, money or not, in the one locale (teamsim.format): "27,5" beside "855 тыс. ₽".
     num = loc or Scenario.default_locale(result.currency)
@@ -337,6 +324,8 @@ def render(
 
 
 def _money(x: float, cur: str, locale: str = "", scale: MoneyScale | None = None) -> str:
+    from teamsim.format import fmt_value
+
     return fmt_value(x, "currency", cur, locale=locale or None, scale=scale)
 
 
@@ -355,6 +344,11 @@ def _head(
     of the team costs said with it (a verify output's iterations:
     teamsim.verify_view.iterations_cost_scale), so the team cost reads as they do.
     """
+    from optimizer import design_month_heading, is_design_month_note
+    from sim.scenario import Scenario
+    from teamsim.format import expected_outcome, money_scale
+    from teamsim.plan_card_view import header_scale, header_text
+
     cur = result.currency
     # The plan and the expected revenue in one scale, the card header's (header_scale);
     # the team cost, a clause of its own, in its own.
@@ -408,6 +402,18 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
 
     A :class:`FittedGrid`: no figure or header word is cut at a narrow terminal.
     """
+    from optimizer import (
+        DIALS_DIGITS,
+        NAIVE_DIALS,
+        PLANNED_DIALS,
+        RECOMMENDED_QUOTA,
+        TODAYS_QUOTA,
+        call_quotas,
+    )
+    from sim import title
+    from sim.scenario import Scenario
+    from teamsim.format import fmt_figure, format_money_column, format_percent
+
     costs = format_money_column(
         [r.cost_per_month for r in result.roles], result.currency, loc or None
     )
@@ -452,6 +458,9 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
 
 
 def _duties(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
+    from sim import title
+    from teamsim.format import fmt_figure
+
     roles = [r.role for r in result.roles]
     table = Table(title="Duty allocation (hours a week, whole role)", title_justify="left")
     table.add_column("duty")
@@ -468,6 +477,9 @@ def _duties(result: Plan, sc: Scenario | None = None, num: str | None = None) ->
 
 
 def _persons(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
+    from sim import title
+    from teamsim.format import fmt_figure, format_percent
+
     table = Table(title="Call targets per person", title_justify="left")
     left = ("person", "persona", "manager")
     width = max((len(title(p.person, sc)) for p in result.persons), default=6)
@@ -490,6 +502,9 @@ def _persons(result: Plan, sc: Scenario | None = None, num: str | None = None) -
 
 
 def _channels(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
+    from sim import title
+    from teamsim.format import fmt_figure, format_percent
+
     table = Table(title="Channels (a month)", title_justify="left")
     for col in ("channel", "kind", "dials", "connects", "leads", "pool used"):
         table.add_column(col, justify="left" if col in ("channel", "kind") else "right")
@@ -507,6 +522,9 @@ def _channels(result: Plan, sc: Scenario | None = None, num: str | None = None) 
 
 def _services(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
     """One column per inbound channel (headed by its title), one row per figure."""
+    from sim import title
+    from teamsim.format import SERVICE_TITLE, service_rows
+
     rows = service_rows(result, num)
     table = Table(title=SERVICE_TITLE, title_justify="left")
     table.add_column("")
@@ -522,6 +540,8 @@ def _limits(result: Plan, num: str | None = None) -> Table:
 
     A marginal value in money is written as all money (``teamsim.format.limit_values``).
     """
+    from teamsim.format import limit_values, limits_valued
+
     table = Table(title="Binding limits", title_justify="left")
     table.add_column("limit")
     valued = limits_valued(result)
@@ -533,6 +553,9 @@ def _limits(result: Plan, num: str | None = None) -> Table:
 
 
 def _marginals(result: Plan, loc: str = "", sc: Scenario | None = None) -> Table:
+    from sim import title
+    from teamsim.format import marginal_cells
+
     method = result.marginals[0].method if result.marginals else ""
     unit = result.marginals[0].unit if result.marginals else ""
     table = Table(title=f"One more / one fewer person ({method}; {unit})", title_justify="left")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich import box
 from rich.console import Group
@@ -15,40 +14,28 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from optimizer import plan_card
-from sim import (
-    DIALS_BY_ROLE_NOTE,
-    TeamsimError,
-    attainment_by_unit,
-    counted,
-    format_number,
-    format_significant,
-    humane,
-)
-from sim.scenario import Scenario
 from teamsim.commands.options import JsonOption, StoreOption
 from teamsim.commands.plan import render as render_plan
 from teamsim.commands.simulate import counted_line, kpi_table_of
 from teamsim.commands.sweep import dials_definitions, summary_definitions, summary_table
 from teamsim.console import err, out, print_json, user_errors
-from teamsim.diagnose_view import render_diagnoses, render_dials
-from teamsim.export import FORMATS, run_tables, write_tables, write_workbook
+from teamsim.declared import (
+    DIAGNOSES_PARAM,
+    FORMATS,
+    HIRING_PARAM,
+    LEFT_OUT_PARAM,
+    PLAN_PARAM,
+    WINDOW_PARAM,
+)
 from teamsim.figure_tables import FittedGrid, Separated
 from teamsim.grid import grid
-from teamsim.hiring_view import HIRING_PARAM, RUN_KIND, hiring_results
-from teamsim.plan_card_view import render_plan_card
-from teamsim.plan_met_view import definition, render_plan_met_tables, warn_few_replications
 from teamsim.progress import replication_progress
-from teamsim.runs_io import WINDOW_PARAM, stored_plan_met, stored_scenario
-from teamsim.store import DETAIL_TABLES, LEFT_OUT_PARAM, Store
-from teamsim.verify_view import (
-    DIAGNOSES_PARAM,
-    PLAN_PARAM,
-    iterations_cost_scale,
-    render_verified_tables,
-    stored_diagnoses,
-    stored_plan,
-)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.scenario import Scenario
+    from teamsim.store import Store
 
 runs_app = typer.Typer(
     help="List, show, delete, prune and export stored runs.", no_args_is_help=True
@@ -65,6 +52,10 @@ _NO_HASH = "- (unknown: the stored scenario does not validate with this teamsim)
 @runs_app.command("list")
 def list_runs(store: StoreOption = None, json_: JsonOption = False) -> None:
     """List stored runs, newest first (the id starts with the date and time it began)."""
+    import pandas as pd
+
+    from teamsim.store import Store
+
     with user_errors():
         st = Store(store)
         runs = st.list_runs() if st.path.exists() or not json_ else pd.DataFrame()
@@ -93,6 +84,10 @@ def runs_table(
     (``runs prune``): each run's stored rows (``Store.stored_rows``), shown in the seed's
     place.
     """
+    import pandas as pd
+
+    from sim import format_number
+
     table = Table(
         title=f"Runs in {where}",
         title_justify="left",
@@ -138,6 +133,9 @@ def show(
     ] = False,
 ) -> None:
     """Show a run's results as the command that made it showed them, and what it was."""
+    from sim import counted, format_number
+    from teamsim.store import Store
+
     with user_errors():
         st = Store(store)
         run_id = st.resolve(run)
@@ -163,6 +161,8 @@ def show(
 
 
 def _about_table(meta: Mapping[str, Any]) -> Table:
+    from sim import humane
+
     table = Table(show_header=False, title=f"Run {meta['run_id']}", title_justify="left")
     for key in ("kind", "scenario_name", "label", "status", "seed", "replications"):
         table.add_row(_ABOUT_WORDS[key], str(meta.get(key, "")))
@@ -217,6 +217,12 @@ _WARNED_KINDS = frozenset({"simulate", "verify", "sweep", "sweep-point"})
 
 def _warn_few(meta: Mapping[str, Any]) -> None:
     """The small-sample warning the run's command printed, on stderr, as it printed it."""
+    import pandas as pd
+
+    from sim import TeamsimError
+    from teamsim.plan_met_view import warn_few_replications
+    from teamsim.runs_io import stored_scenario
+
     n = meta.get("replications")
     if meta["kind"] not in _WARNED_KINDS or n is None or pd.isna(n):
         return
@@ -236,6 +242,10 @@ def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
     from the stored text; a run whose scenario no longer validates is shown as plain
     tables.
     """
+    from sim import TeamsimError
+    from teamsim.hiring_view import RUN_KIND, hiring_results
+    from teamsim.runs_io import stored_scenario
+
     run_id, stored = str(meta["run_id"]), meta["tables"]
     try:
         scenario: Scenario | None = stored_scenario(meta)
@@ -277,6 +287,17 @@ def verify_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> li
     (``render_verified_tables``), P(plan met) with its meaning and month table; then the
     KPIs. A run stored before its plan was kept shows its stored card as a table.
     """
+    import pandas as pd
+
+    from optimizer import plan_card
+    from teamsim.plan_card_view import render_plan_card
+    from teamsim.verify_view import (
+        iterations_cost_scale,
+        render_verified_tables,
+        stored_diagnoses,
+        stored_plan,
+    )
+
     run_id, stored, params = str(meta["run_id"]), meta["tables"], meta["params"]
     parts: list[Any] = []
     final = stored_plan(params)
@@ -328,6 +349,9 @@ def _dials_and_diagnoses(
     st: Store, meta: Mapping[str, Any], locale: str | None = None
 ) -> list[Any]:
     """Dials a day by role and the diagnoses, as simulate printed them (same views)."""
+    from teamsim.diagnose_view import render_diagnoses, render_dials
+    from teamsim.verify_view import stored_diagnoses
+
     parts: list[Any] = []
     if meta["tables"].get("dials_by_role"):
         dials = render_dials(st.load_table(str(meta["run_id"]), "dials_by_role"), locale)
@@ -350,6 +374,9 @@ def _kpis(st: Store, meta: Mapping[str, Any], scenario: Scenario | None) -> list
 
 def _sweep(summary: pd.DataFrame, meta: Mapping[str, Any], scenario: Scenario | None) -> list[Any]:
     """A sweep's summary as ``sweep`` printed it, with the meaning of its P(plan met)."""
+    from sim import TeamsimError
+    from teamsim.plan_met_view import definition
+
     try:
         axes = grid(list(meta["params"].get("axes", [])))[0]
     except TeamsimError:
@@ -370,6 +397,10 @@ def _plan_met(
     st: Store, run_id: str, stored: Mapping[str, int], scenario: Scenario | None
 ) -> Any | None:
     """P(plan met) as simulate showed it: from the stored tables, or (older runs) rebuilt."""
+    from sim import attainment_by_unit
+    from teamsim.plan_met_view import render_plan_met_tables
+    from teamsim.runs_io import stored_plan_met
+
     if scenario is None or not scenario.segments:
         return None
     chances, months = stored_plan_met(st, run_id, scenario)
@@ -399,6 +430,8 @@ def detail_note(meta: Mapping[str, Any]) -> str | None:
 
 def frame_table(title: str, frame: pd.DataFrame) -> Table:
     """A stored table as it is, numbers rounded for reading."""
+    import pandas as pd
+
     table = Table(title=title, title_justify="left")
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
@@ -409,6 +442,8 @@ def frame_table(title: str, frame: pd.DataFrame) -> Table:
 
 
 def _cell(value: object) -> str:
+    from sim import format_number, format_significant
+
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -421,6 +456,8 @@ def _cell(value: object) -> str:
 @runs_app.command("delete")
 def delete(run: RunId, store: StoreOption = None, yes: YesOption = False) -> None:
     """Delete a run and its tables."""
+    from teamsim.store import Store
+
     with user_errors():
         st = Store(store)
         run_id = st.resolve(run)
@@ -461,6 +498,9 @@ def prune(
 
     Without --yes, only lists what would go. Example: --kind sweep-point --older-than 30.
     """
+    from sim import format_number
+    from teamsim.store import Store
+
     with user_errors():
         if older_than is None and kind is None and keep is None:
             raise typer.BadParameter("say which runs: --older-than DAYS, --kind KIND or --keep N")
@@ -526,6 +566,8 @@ def prune_dry_run(
 
 def megabytes(size: int) -> str:
     """A file size in MB to a tenth ("12.3 MB"; "0.04 MB" below a tenth, so never "0.0")."""
+    from sim import format_number
+
     mb = size / 1e6
     return f"{format_number(mb, 1 if abs(mb) >= 0.1 or mb == 0 else 2)} MB"
 
@@ -574,6 +616,10 @@ def export(
     table). Tables that count working days, weeks, months or minutes get a date column
     beside each (date, week_from, month_name, closed_at...).
     """
+    from sim import DIALS_BY_ROLE_NOTE
+    from teamsim.export import run_tables, write_tables, write_workbook
+    from teamsim.store import Store
+
     with user_errors():
         formats = tuple(fmt or FORMATS)
         unknown = [f for f in formats if f not in FORMATS]
@@ -630,6 +676,8 @@ _ABOUT = (
 
 def _export_notes(meta: Mapping[str, Any], detail: bool) -> dict[str, str]:
     """Notes for the 'about' sheet and the terminal: which raw tables are not exported."""
+    from teamsim.store import DETAIL_TABLES
+
     notes: dict[str, str] = {}
     missing = detail_note(meta)
     if missing:

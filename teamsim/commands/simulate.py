@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from calibrate import export_crm
-from sim import (
-    INTERVAL_JOINER,
-    KPIS,
-    Executor,
-    SimMode,
-    SimResult,
-    TeamsimError,
-    counted,
-    service_level_target,
-    simulate,
-)
-from sim.scenario import Scenario
+from sim import SimMode
 from teamsim.commands.options import (
     DetailOption,
     ExecutorOption,
@@ -38,23 +26,15 @@ from teamsim.commands.options import (
     StoreOption,
 )
 from teamsim.console import err, json_text, out, print_json, user_errors
-from teamsim.crm_io import check_folder, write_crm
-from teamsim.diagnose_view import (
-    diagnoses_json,
-    dials_json,
-    render_diagnoses,
-    render_dials,
-    run_diagnoses,
-)
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import exported, kpis_reported, write_tables
-from teamsim.format import MoneyScale, fmt_figure, fmt_minutes, format_money, money_scale
-from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import plan_met_json, render_plan_met, sells, warn_few_replications
 from teamsim.progress import replication_progress
-from teamsim.runs_io import save_result
-from teamsim.store import Store
-from teamsim.summary import scenario_warnings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim import Executor, SimResult
+    from sim.scenario import Scenario
+    from teamsim.format import MoneyScale
 
 
 class FormatChoice(StrEnum):
@@ -120,6 +100,13 @@ def simulate_command(
     The run is stored (see `teamsim runs`). Ctrl-C keeps the replications that finished,
     stored as a partial run.
     """
+    from teamsim.crm_io import check_folder
+    from teamsim.io import load_scenario, read_scenario_bytes
+    from teamsim.plan_met_view import sells, warn_few_replications
+    from teamsim.runs_io import save_result
+    from teamsim.store import Store
+    from teamsim.summary import scenario_warnings
+
     with user_errors():
         scenario = load_scenario(file, set_ or ())
         # On stderr, before the run: a warning, so --json output stays JSON.
@@ -174,6 +161,9 @@ def simulate_command(
 def _show(
     result: SimResult, elapsed: float, out_dir: Path | None, written: list[Path], run_id: str
 ) -> None:
+    from teamsim.diagnose_view import render_diagnoses, render_dials, run_diagnoses
+    from teamsim.plan_met_view import render_plan_met
+
     out.print(_header(result, elapsed))
     out.print(kpi_table(result))
     dials = render_dials(result)
@@ -199,6 +189,8 @@ def _show(
 def _run(
     scenario: Any, replications: int, seed: int | None, runner: Executor, mode: SimMode
 ) -> SimResult:
+    from sim import simulate
+
     with replication_progress("replications", replications) as advance:
         return simulate(scenario, replications, seed, executor=runner, mode=mode, progress=advance)
 
@@ -224,6 +216,8 @@ def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_h
     "scenario 310c57e92da8": apart, so that no terminal width leaves the hash on a line
     without its name. ``runs show`` prints a stored run's the same way.
     """
+    from sim import counted
+
     return (
         f"counted: {counted_days} working days after {warmup_days} days of warm-up, "
         f"{counted(months, 'whole month')}\nscenario {scenario_hash[:12]}"
@@ -233,6 +227,8 @@ def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_h
 def _fmt(
     value: float | None, unit: str, money: MoneyScale | None, result: SimResult | _KpiSource
 ) -> str:
+    from teamsim.format import fmt_figure, fmt_minutes, format_money
+
     if value is None or not math.isfinite(value):
         return "-"
     # Every figure in the scenario's locale (teamsim.format): "142,8" beside "42,8 млн ₽".
@@ -252,7 +248,14 @@ def _label(label: str, unit: str) -> str:
     return f"{label}, %" if unit == "share" else label
 
 
-_CHANCE_KPIS = frozenset(k.name for k in KPIS if k.share)
+@functools.cache
+def _chance_kpis() -> frozenset[str]:
+    """The KPIs that are shares (sim.kpis), read on first use: ``--help`` loads no pandas."""
+    from sim import KPIS
+
+    return frozenset(k.name for k in KPIS if k.share)
+
+
 _STATS = ("mean", "ci_low", "ci_high", "p10", "p50", "p90")
 
 
@@ -281,6 +284,9 @@ def kpi_table(result: SimResult, width: int | None = None) -> Table:
 
 def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = None) -> Table:
     """:func:`kpi_table` from a KPI table (``SimResult.kpis``, or a stored run's ``kpis``)."""
+    from sim import INTERVAL_JOINER, service_level_target
+    from teamsim.format import fmt_figure, money_scale
+
     result = _KpiSource(kpis, scenario)
     wide = (out.size.width if width is None else width) >= WIDE_KPI_TABLE
     table = Table(title="KPIs over replications", title_justify="left", padding=(0, 1))
@@ -298,7 +304,7 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
             else None
         )
         f = {k: _fmt(row[k], unit, money, result) for k in _STATS}
-        if row["kpi"] in _CHANCE_KPIS:
+        if row["kpi"] in _chance_kpis():
             # A yes/no outcome a replication: its percentiles are 0 or 100, meaningless.
             f.update(p10="", p50="", p90="")
         ci = f"{f['ci_low']}{INTERVAL_JOINER}{f['ci_high']}" if row["ci_low"] is not None else "-"
@@ -317,6 +323,9 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
 
 def _write(result: SimResult, out_dir: Path, fmt: FormatChoice) -> list[Path]:
     # Dates beside the day, week, month and minute columns, as `runs export` writes them.
+    from sim import TeamsimError
+    from teamsim.export import exported, write_tables
+
     tables = {n: exported(f, result.scenario) for n, f in result.tables().items()}
     written = write_tables(tables, out_dir, (fmt.value,))
     meta = out_dir / "run.json"
@@ -331,6 +340,10 @@ def _export_crm(
     result: SimResult, folder: Path, file: Path, set_: list[str] | tuple[str, ...]
 ) -> list[Path]:
     """Replication 0 as CRM files, with a README saying how to make them again."""
+    from calibrate import export_crm
+    from sim import TeamsimError
+    from teamsim.crm_io import write_crm
+
     if 0 not in result.frames.replications:
         raise TeamsimError(f"--export-crm {folder}: replication 0 did not finish, nothing written")
     tables = export_crm(result, result.scenario, replication=0)
@@ -372,6 +385,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
+    from teamsim.diagnose_view import diagnoses_json, dials_json, run_diagnoses
+    from teamsim.export import kpis_reported
+    from teamsim.plan_met_view import plan_met_json
+
     return {
         **_meta(result),
         "kpis": _records(kpis_reported(result.kpis)),

@@ -6,23 +6,10 @@ import datetime as dt
 import math
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
-from sim import (
-    DIALS_BY_ROLE_NOTE,
-    ScenarioError,
-    SimResult,
-    dials_by_role,
-    id_words,
-    kpi_value,
-    simulate,
-    title,
-)
-from sim.scenario import Scenario
-from teamsim import __version__
 from teamsim.commands.options import (
     DetailOption,
     ExecutorOption,
@@ -32,36 +19,18 @@ from teamsim.commands.options import (
     SeedOption,
     StoreOption,
 )
-from teamsim.compare import Side
 from teamsim.console import err, out, print_json, user_errors
-from teamsim.dials_view import (
-    BY_ROLE_PREFIX,
-    POOLED_DIALS,
-    POOLED_DIALS_HEAD,
-    POOLED_DIALS_NOTE,
-    by_role_columns,
-    by_role_head,
-    dials_long,
-)
 from teamsim.executors import ExecutorKind, make_executor
-from teamsim.export import check_workbook_path, workbook_currency, write_workbook
 from teamsim.figure_tables import FittedGrid, Grid
-from teamsim.format import fmt_value, format_money_column
 from teamsim.grid import Axis, grid
-from teamsim.io import load_scenario, read_scenario_bytes
-from teamsim.plan_met_view import (
-    chance_cells,
-    chance_columns,
-    chances,
-    definition,
-    monthly,
-    months_long,
-    sells,
-    warn_few_replications,
-)
 from teamsim.progress import replication_progress
-from teamsim.runs_io import save_result
-from teamsim.store import RunMeta, Store, new_run_id
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim import SimResult
+    from sim.scenario import Scenario
+    from teamsim.store import Store
 
 # The column naming a sweep point (point_label) in its attainment by month.
 POINT_KEY = "point_label"
@@ -104,6 +73,16 @@ def sweep_command(
     --set policies.call_quota_per_day=20,40,60. Every point is validated before anything
     runs. Points finished before a Ctrl-C stay stored.
     """
+    import pandas as pd
+
+    from sim import DIALS_BY_ROLE_NOTE, dials_by_role, simulate
+    from teamsim.dials_view import POOLED_DIALS, POOLED_DIALS_NOTE, dials_long
+    from teamsim.export import check_workbook_path, workbook_currency, write_workbook
+    from teamsim.io import read_scenario_bytes
+    from teamsim.plan_met_view import monthly, months_long, sells, warn_few_replications
+    from teamsim.runs_io import save_result
+    from teamsim.store import Store, new_run_id
+
     with user_errors():
         if excel is not None:
             check_workbook_path(excel)  # said now, not after every point's replications
@@ -207,6 +186,9 @@ def sweep_command(
 
 def _validate_all(file: Path, points: list[list[str]]) -> list[Scenario]:
     """Every point's scenario, or every point's problems at once before anything runs."""
+    from sim import ScenarioError
+    from teamsim.io import load_scenario
+
     scenarios, problems = [], []
     for point in points:
         try:
@@ -240,6 +222,8 @@ def point_label(axes: list[Axis], point: list[str]) -> str:
 
 def _numeric_axes(summary: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
     """Axis columns whose every value is a number stored as numbers (4, 40), not text."""
+    import pandas as pd
+
     for axis in axes:
         values = pd.to_numeric(summary[axis.path], errors="coerce")
         if values.notna().all():
@@ -250,6 +234,11 @@ def _numeric_axes(summary: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
 def _summary_row(
     axes: list[Axis], point: list[str], result: SimResult, run_id: str, by_role: pd.DataFrame
 ) -> dict[str, Any]:
+    from sim import kpi_value
+    from teamsim.compare import Side
+    from teamsim.dials_view import by_role_columns
+    from teamsim.plan_met_view import chance_cells, chances, definition
+
     row: dict[str, Any] = {a.path: v.split("=", 1)[1] for a, v in zip(axes, point, strict=True)}
     for name in SUMMARY_KPIS:
         row[name] = kpi_value(result.kpis, name)
@@ -279,6 +268,9 @@ def _store_summary(
     started: dt.datetime,
 ) -> None:
     # The scenario's name, as its points carry it (the file is in the run's text).
+    from teamsim import __version__
+    from teamsim.store import RunMeta
+
     meta = RunMeta(
         kind="sweep",
         scenario_name=name,
@@ -311,6 +303,10 @@ def summary_table(
     and ``locale`` (default: the currency's usual one), each money column in one scale
     (``teamsim.format.format_money_column``).
     """
+    from teamsim.dials_view import BY_ROLE_PREFIX, POOLED_DIALS_HEAD, by_role_head
+    from teamsim.format import fmt_value, format_money_column
+    from teamsim.plan_met_view import chance_columns
+
     letters = [_letter(i) for i in range(len(axes))]
     labels = {
         "revenue_per_month": ("revenue a month", "currency"),
@@ -366,6 +362,9 @@ def axis_words(path: str, scenario: Scenario | None = None) -> str:
     name in words; the other parts are the fields' names in words, the word "current"
     of a headcount left out.
     """
+    from sim import id_words, title
+    from sim.scenario import Scenario
+
     parts = path.split(".")
     words: list[str] = []
     i = 0
@@ -389,6 +388,8 @@ def axis_words(path: str, scenario: Scenario | None = None) -> str:
 
 def _stage_words(segment: str, stage: str, scenario: Scenario | None) -> str:
     """A stage of a path (by index or name) in words: "stage meeting"."""
+    from sim import id_words
+
     seg = scenario.segments.get(segment) if scenario is not None else None
     if seg is not None and stage.isdigit() and int(stage) < len(seg.stages):
         stage = seg.stages[int(stage)].name
@@ -413,6 +414,9 @@ def summary_definitions(summary: pd.DataFrame) -> list[str]:
 
 def dials_definitions(summary: pd.DataFrame) -> list[str]:
     """What the summary's dials figures count: the pooled KPI, and the figures by role."""
+    from sim import DIALS_BY_ROLE_NOTE
+    from teamsim.dials_view import BY_ROLE_PREFIX, POOLED_DIALS, POOLED_DIALS_NOTE
+
     lines = [POOLED_DIALS_NOTE] if POOLED_DIALS in summary else []
     if any(str(c).startswith(BY_ROLE_PREFIX) for c in summary.columns):
         lines.append(DIALS_BY_ROLE_NOTE)
@@ -438,6 +442,9 @@ def sweep_json(
     ``dials_by_role`` has a record per point and role (``sim.dials_by_role``'s columns),
     ``dials_definition`` what each counts.
     """
+    from sim import DIALS_BY_ROLE_NOTE
+    from teamsim.dials_view import POOLED_DIALS, POOLED_DIALS_NOTE
+
     return {
         "sweep_id": sweep_id if stored else None,
         "points": summary.to_dict(orient="records"),

@@ -8,12 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from calibrate import counted
-from sim import ScenarioError
 from teamsim.commands.options import SetOption
 from teamsim.console import err, out, report_error
-from teamsim.io import load_scenario
-from teamsim.summary import scenario_summary, scenario_warnings
 
 
 def validate(
@@ -26,6 +22,11 @@ def validate(
     A valid file may still get warnings (a span of control exceeded): they do not
     change the exit code.
     """
+    from calibrate import counted
+    from sim import ScenarioError
+    from teamsim.io import load_scenario
+    from teamsim.summary import scenario_summary, scenario_warnings
+
     failed = 0
     for path in files:
         try:
