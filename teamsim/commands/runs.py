@@ -550,6 +550,8 @@ def prune_dry_run(
     runs go (``now - compacted``); the runs' own share is ``compacted - without``, at
     the file's block size, so runs of a few rows may take no measurable room.
     """
+    from sim import format_number
+
     own = compacted - without
     share = f"take {megabytes(own)} of their own" if own > 0 else "take no measurable room"
     runs = f"{megabytes(own)} by the runs themselves" if own > 0 else "none by the runs"
