@@ -101,6 +101,23 @@ class Kpi:
         """The KPI's column head: ``short``, else its label."""
         return self.short or self.label
 
+    @property
+    def definition(self) -> str:
+        """One line saying what the figure counts, as ``per_replication`` computes it.
+
+        Shown beside the figure in the exports' KPI sheet and the dashboard's metrics
+        (issue 11: every headline number has its definition beside it). P(plan met)'s
+        depends on the scenario's ``plan.judged_on`` and is ``sim.plan_met_definition``'s;
+        this one is its general form.
+        """
+        if self.name.startswith("utilisation_"):
+            level = self.name.removeprefix("utilisation_")
+            return (
+                f"minutes busy over minutes available of the {level} level's people, summed "
+                "over the counted working days (absences and pauses are not available time)"
+            )
+        return DEFINITIONS[self.name]
+
 
 _PROPORTION = (0.0, 1.0)
 
@@ -148,6 +165,51 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("inbound_carried_wait_min", "Inbound carried over: wait (mean, minutes)", "min"),
 )
 _BY_NAME = {k.name: k for k in KPIS}
+
+# Each KPI's one line (Kpi.definition): what per_replication counts, per replication; the
+# figure shown is the mean over replications. "Counted" months and days are those after
+# the warm-up (calendar.warmup_days) within the horizon.
+DEFINITIONS: dict[str, str] = {
+    "revenue_per_month": "revenue of deals won in a counted month, mean over the counted months",
+    "margin_per_month": (
+        "gross margin (revenue x the segment's gross_margin) of the deals won in a counted "
+        "month, mean over the counted months"
+    ),
+    "attainment": "a counted month's revenue over its plan, mean over the counted months",
+    "plan_met": (
+        "the chance the plan is met, judged as plan.judged_on says (month, every_month, "
+        "quarter or horizon)"
+    ),
+    "month_met": "the share of counted months, all replications, whose revenue reaches their plan",
+    "every_month_met": "the share of replications in which every counted month reaches its plan",
+    "deals_won_per_month": "deals won in a counted month, mean over the counted months",
+    "win_rate": "deals won over deals closed (won or lost) in the counted months",
+    "cycle_time_days": "calendar days from a won deal's creation to its close, mean over deals won",
+    "dials_per_caller_day": (
+        "dials over the working days present of everyone who dialled at least once, all "
+        "roles pooled (by role: the dials-a-day table)"
+    ),
+    "conversations_per_day": "calls answered by the person called, whole team, per counted day",
+    "meetings_booked_per_day": (
+        "leads booked from conversations (a meeting or next step agreed), whole team, per "
+        "counted working day"
+    ),
+    "meetings_per_month": "deal stages held in person (meeting stages) entered in a counted month",
+    "headcount_mean": "people in seat (joined, not yet left), mean over the counted working days",
+    "approval_wait_min": (
+        "minutes from a deal's approval request to the approver starting it, working time "
+        "and nights included, mean over requests"
+    ),
+    "escalation_wait_min": (
+        "minutes from an escalation to the manager starting it, nights included, mean over "
+        "escalations"
+    ),
+    "inbound_service_level": "requests answered within the channel's target, over all requests",
+    "inbound_wait_share": "requests that waited at all before being answered, over all requests",
+    "inbound_asa_min": "average speed of answer: minutes waited by requests answered the same day",
+    "inbound_carried_share": "requests answered on a later working day or never, over all requests",
+    "inbound_carried_wait_min": "minutes waited by requests carried over (nights included), mean",
+}
 
 
 def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:

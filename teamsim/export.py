@@ -334,16 +334,20 @@ def workbook_currency(scenarios: Iterable[Scenario | None]) -> str | None:
 
 
 def kpis_defined(kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """A KPI table with a ``definition`` column: P(plan met)'s one line on its row.
+    """A KPI table with a ``definition`` column: every KPI's one line on its row.
 
-    The line every output shows beside P(plan met) (teamsim.plan_met_view.definition);
-    empty on the other rows, whose labels say what they are.
+    P(plan met)'s is the line every output shows beside it, in the scenario's
+    ``plan.judged_on`` (teamsim.plan_met_view.definition); the others are
+    ``Kpi.definition`` (sim/kpis.py), what ``per_replication`` counts.
     """
-    text = definition(scenario)
-    if "kpi" not in kpis.columns or not text or "definition" in kpis.columns:
+    if "kpi" not in kpis.columns or "definition" in kpis.columns:
         return kpis
+    judged = definition(scenario)
+    defined = {k.name: k.definition for k in KPIS}
     out = kpis.copy()
-    out["definition"] = ["" if k != "plan_met" else text for k in out["kpi"]]
+    out["definition"] = [
+        judged if k == "plan_met" and judged else defined.get(str(k), "") for k in out["kpi"]
+    ]
     return out
 
 

@@ -42,6 +42,13 @@ def test_a_verify_runs_workbook_defines_p_plan_met_and_names_its_quotas(tmp_path
     assert meaning.startswith("P(plan met): ")
     kpis = {r["kpi"]: r for r in _rows(book, "kpis")}
     assert kpis["plan_met"]["definition"] == meaning
+    # Every other KPI row carries its own line (sim/kpis.py), not a blank.
+    from sim import KPIS
+
+    lines = {k.name: k.definition for k in KPIS}
+    for name, row in kpis.items():
+        if name != "plan_met":
+            assert row["definition"] == lines[name] and row["definition"], name
     about = [str(v) for r in _rows(book, "about") for v in r.values()]
     assert "plan_met_definition" in about and meaning in about
     quotas = _rows(book, "quotas")
