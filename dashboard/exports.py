@@ -24,15 +24,23 @@ __all__ = ["comparison_workbook_bytes", "csv_zip", "run_workbook_bytes", "workbo
 
 
 def workbook_bytes(
-    tables: Mapping[str, pd.DataFrame], about: Mapping[str, Any], *, currency: str | None
+    tables: Mapping[str, pd.DataFrame],
+    about: Mapping[str, Any],
+    *,
+    currency: str | None,
+    locale: str | None = None,
 ) -> bytes:
     """The workbook ``teamsim`` writes (an about sheet, a sheet a table), as bytes.
 
     ``currency``: the tables' money (ISO 4217, :func:`teamsim.export.workbook_currency`);
     None writes no number formats. Asked for by keyword so that no caller forgets it.
+    ``locale``: the month names' and money symbol's (:func:`teamsim.export.workbook_locale`),
+    as the terminal's and ``teamsim``'s workbooks write them; None, English and ISO codes.
     """
     with tempfile.TemporaryDirectory(prefix="teamsim-") as folder:
-        path = write_workbook(Path(folder) / "export.xlsx", tables, about, currency=currency)
+        path = write_workbook(
+            Path(folder) / "export.xlsx", tables, about, currency=currency, locale=locale
+        )
         return path.read_bytes()
 
 
@@ -43,13 +51,18 @@ def run_workbook_bytes(store: Store, run_id: str, about: Mapping[str, Any]) -> b
     with dates beside offsets and money in the run's currency (:func:`teamsim.export.run_tables`).
     """
     exported = run_tables(store, store.run_meta(run_id), detail=True)
-    return workbook_bytes(exported.tables, {**about, **exported.about}, currency=exported.currency)
+    return workbook_bytes(
+        exported.tables,
+        {**about, **exported.about},
+        currency=exported.currency,
+        locale=exported.locale,
+    )
 
 
 def comparison_workbook_bytes(result: Comparison, about: Mapping[str, Any]) -> bytes:
     """A comparison's workbook, as ``teamsim compare --excel`` writes it."""
     currency = workbook_currency(s.scenario for s in result.sides)
-    return workbook_bytes(comparison_sheets(result), about, currency=currency)
+    return workbook_bytes(comparison_sheets(result), about, currency=currency, locale=result.locale)
 
 
 def csv_zip(tables: Mapping[str, pd.DataFrame]) -> bytes:

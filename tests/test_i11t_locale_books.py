@@ -80,3 +80,34 @@ def test_compare_excel_of_a_ru_scenario(tmp_path: Path) -> None:
     assert months and all(str(m).endswith("2027\u00a0г.") for m in months), months
     formats = {c.number_format for row in sheets["team"].iter_rows() for c in row}
     assert '#,##0 "₽"' in formats and '#,##0 "RUB"' not in formats
+
+
+def test_the_hiring_workbook_writes_money_in_the_named_locale(tmp_path: Path) -> None:
+    # The hiring plan's --excel (teamsim/commands/hiring.py) follows the same rule.
+    book = tmp_path / "h.xlsx"
+    args = ["plan", BANK, "--hiring", "--set", "locale=ru_RU", "--set", "calendar.horizon_days=120"]
+    args += ["--set", "roles.client_manager.headcount.current=6", "--no-save", "--excel", str(book)]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    formats = {
+        c.number_format
+        for sheet in openpyxl.load_workbook(book).worksheets
+        for row in sheet.iter_rows()
+        for c in row
+    }
+    assert '#,##0 "₽"' in formats and '#,##0 "RUB"' not in formats
+
+
+def test_the_dashboards_download_takes_the_locale() -> None:
+    # dashboard/exports.workbook_bytes: the pages' downloads (hiring, runs, compare).
+    import io
+
+    from dashboard.exports import workbook_bytes
+
+    data = workbook_bytes(_months(), {"what": "test"}, currency="RUB", locale="ru_RU")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["attainment_by_month"]
+    assert str(sheet["A2"].value).startswith("март 2027")
+    assert sheet["B2"].number_format == '#,##0 "₽"'
+    plain = workbook_bytes(_months(), {"what": "test"}, currency="RUB")
+    sheet = openpyxl.load_workbook(io.BytesIO(plain))["attainment_by_month"]
+    assert sheet["A2"].value == "March 2027" and sheet["B2"].number_format == '#,##0 "RUB"'

@@ -31,6 +31,7 @@ from sim import (
     month_titles,
 )
 from sim.scenario import Scenario
+from teamsim.export import workbook_locale
 from teamsim.hiring_view import hiring_tables, workbook_tables
 from teamsim.store import scenario_text_hash
 from teamsim.verify_view import titled_roles
@@ -164,7 +165,9 @@ def _plan(plan: HiringPlan, scenario: Scenario) -> None:
     }
     st.download_button(
         "Download the plan (Excel)",
-        lambda: exports.workbook_bytes(workbook_tables(data, None), about, currency=cur),
+        lambda: exports.workbook_bytes(
+            workbook_tables(data, None), about, currency=cur, locale=workbook_locale([scenario])
+        ),
         file_name="hiring_plan.xlsx",
         mime=XLSX,
         on_click="ignore",

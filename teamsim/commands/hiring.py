@@ -221,7 +221,7 @@ def _verified(
 
 def _workbook(path: Path, plan: HiringPlan, sc: Scenario, check: HiringCheck | None) -> None:
     from sim import format_money
-    from teamsim.export import write_workbook
+    from teamsim.export import workbook_locale, write_workbook
     from teamsim.hiring_view import workbook_tables
 
     about = {
@@ -236,7 +236,13 @@ def _workbook(path: Path, plan: HiringPlan, sc: Scenario, check: HiringCheck | N
     }
     if check is not None:
         about["verified"] = ("met: " if check.met else "not met: ") + check.reason
-    write_workbook(path, workbook_tables(plan.to_dict(), check), about, currency=sc.currency)
+    write_workbook(
+        path,
+        workbook_tables(plan.to_dict(), check),
+        about,
+        currency=sc.currency,
+        locale=workbook_locale([sc]),
+    )
 
 
 def _show(

@@ -77,7 +77,12 @@ def sweep_command(
 
     from sim import DIALS_BY_ROLE_NOTE, dials_by_role, simulate
     from teamsim.dials_view import POOLED_DIALS, POOLED_DIALS_NOTE, dials_long
-    from teamsim.export import check_workbook_path, workbook_currency, write_workbook
+    from teamsim.export import (
+        check_workbook_path,
+        workbook_currency,
+        workbook_locale,
+        write_workbook,
+    )
     from teamsim.io import read_scenario_bytes
     from teamsim.plan_met_view import monthly, months_long, sells, warn_few_replications
     from teamsim.runs_io import save_result
@@ -180,7 +185,13 @@ def sweep_command(
                 "attainment_by_month": by_month,
                 "dials_by_role": by_role_long,
             }
-            write_workbook(excel, sheets, about, currency=workbook_currency(scenarios))
+            write_workbook(
+                excel,
+                sheets,
+                about,
+                currency=workbook_currency(scenarios),
+                locale=workbook_locale(scenarios),
+            )
             say(f"wrote {excel}")
 
 
