@@ -133,7 +133,7 @@ def test_a_real_shortfall_is_still_the_largest_gap(tmp_path: Path) -> None:
 # --- 3. a lost-only export: won deals and revenue not judged ---------------------------
 
 LOST_ONLY = (
-    "4886 closed deals, all lost (a lost-only export?), so the deals won and the revenue "
+    "4,886 closed deals, all lost (a lost-only export?), so the deals won and the revenue "
     "now are not measured"
 )
 

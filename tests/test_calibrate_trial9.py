@@ -162,19 +162,19 @@ def test_a_count_above_the_range_is_no_sign_below_it_the_model_misses_it(
     )
     assert "Win rate: below that range" in text
     assert (
-        "Left out, as in the report above: 2027-01, 2027-02, still filling (within one mean "
-        "cycle of the records' first date: the pipeline before it may be missing); 2028-03, "
+        "Left out, as in the report above: Jan 2027, Feb 2027, still filling (within one mean "
+        "cycle of the records' first date: the pipeline before it may be missing); Mar 2028, "
         "partial." in text
     )
     page = page_words(backtest_caption(bt))
-    assert "Won deals: above that range" in page and "2027-01, 2027-02, still filling" in page
+    assert "Won deals: above that range" in page and "Jan 2027, Feb 2027, still filling" in page
 
 
 def test_the_left_out_months_are_the_reports() -> None:
     bt = _backtest({"won": (9, 12)}, {"won": (8, 11)})
     assert left_out_note(replace(bt, still_filling=(), filling=(), partial=())) == ""
     assert left_out_note(replace(bt, still_filling=(), filling=())) == (
-        "left out, as in the report above: 2028-03, partial"
+        "left out, as in the report above: Mar 2028, partial"
     )
 
 
