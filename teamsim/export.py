@@ -28,7 +28,7 @@ from sim.rules import daily_dials
 from sim.scenario import Scenario
 from teamsim.declared import FORMATS as FORMATS  # read here by its users
 from teamsim.format import ROW_UNITS, count_digits
-from teamsim.plan_met_view import CHANCE_COLUMNS, definition
+from teamsim.plan_met_view import CHANCE_COLUMNS, definition, kpi_definition
 from teamsim.plan_met_view import month_name as month_name_of
 from teamsim.runs_io import stored_scenario
 from teamsim.store import DETAIL_TABLES, Store
@@ -342,12 +342,8 @@ def kpis_defined(kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """
     if "kpi" not in kpis.columns or "definition" in kpis.columns:
         return kpis
-    judged = definition(scenario)
-    defined = {k.name: k.definition for k in KPIS}
     out = kpis.copy()
-    out["definition"] = [
-        judged if k == "plan_met" and judged else defined.get(str(k), "") for k in out["kpi"]
-    ]
+    out["definition"] = [kpi_definition(str(k), scenario) for k in out["kpi"]]
     return out
 
 

@@ -51,6 +51,17 @@ def definition(scenario: Scenario) -> str:
     return plan_met_definition(scenario) if scenario.segments else ""
 
 
+def kpi_definition(name: str, scenario: Scenario) -> str:
+    """A KPI's one line beside its figure, as the exports and the dashboard show it.
+
+    P(plan met)'s as ``scenario`` judges it (:func:`definition`), any other KPI's
+    ``Kpi.definition`` (sim/kpis.py); "" for a name that is no KPI.
+    """
+    if name == "plan_met" and definition(scenario):
+        return definition(scenario)
+    return next((k.definition for k in KPIS if k.name == name), "")
+
+
 def definition_lines(labelled: Sequence[tuple[str, Scenario]]) -> list[str]:
     """The lines that define P(plan met) where several runs are shown side by side.
 

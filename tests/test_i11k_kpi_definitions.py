@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.views.simulate import HEADLINE, kpi_definition
+from dashboard.views.simulate import HEADLINE
 from sim import KPIS
 from sim.scenario import JudgedOn
 from teamsim.io import load_scenario
-from teamsim.plan_met_view import definition
+from teamsim.plan_met_view import definition, kpi_definition
 
 BANK = Path("scenarios/retail_bank.yaml")
 

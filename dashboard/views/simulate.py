@@ -13,11 +13,11 @@ import streamlit as st
 from dashboard import charts, state, tables, ui
 from dashboard.plan_met import show_attainment, show_plan_met_tables
 from dashboard.state import MAX_SEED
-from sim import DIALS_BY_ROLE_NOTE, KPIS, SimResult, TeamsimError
+from sim import DIALS_BY_ROLE_NOTE, SimResult, TeamsimError
 from sim.scenario import Scenario
 from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.format import fmt_value
-from teamsim.plan_met_view import definition as plan_met_definition
+from teamsim.plan_met_view import kpi_definition
 from teamsim.runs_io import reused_words, save_result
 from teamsim.store import scenario_text_hash
 from teamsim.verify_view import DIAGNOSES_PARAM
@@ -28,13 +28,6 @@ FRESH = "Simulate afresh"
 FRESH_HELP = ("Simulate even when a stored run of the same scenario, seed and replications "
               "exists; without it, that run is shown and nothing new is stored.")  # fmt: skip
 HEADLINE = ("plan_met", "revenue_per_month", "attainment", "utilisation_line")
-
-
-def kpi_definition(name: str, scenario: Scenario) -> str:
-    """A headline KPI's one line: P(plan met)'s as the scenario judges it, else Kpi's."""
-    if name == "plan_met" and plan_met_definition(scenario):
-        return plan_met_definition(scenario)
-    return next(k.definition for k in KPIS if k.name == name)
 
 
 def render() -> None:
