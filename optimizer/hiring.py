@@ -32,7 +32,7 @@ from optimizer.hiring_model import (
 )
 from optimizer.hiring_rates import HiringRates, hiring_rates
 from optimizer.hiring_result import HiringLimit, HiringPlan
-from optimizer.hiring_value import hire_lines, money, month_lines, role_months
+from optimizer.hiring_value import expected_months, hire_lines, money, role_months
 from optimizer.model import value
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.solvers import make_solver, solver_name
@@ -274,28 +274,25 @@ def extract_hiring(
         (rid, labels[t]): round(value(h)) for (rid, t), h in hm.hires.items() if round(value(h))
     }
     margins = any(seg.gross_margin is not None for seg in hm.scenario.segments.values())
+    months = expected_months(hm, cal, solver)
     return HiringPlan(
         months=labels,
         hires=hires,
         headcount={(rid, labels[t]): value(n) for (rid, t), n in hm.seats.items()},
-        revenue={labels[t]: money(hm.revenue.get(t, {})) for t in range(len(labels))},
-        cost={labels[t]: money(hm.cost.get(t, {})) for t in range(len(labels))},
+        revenue={m.label: m.revenue for m in months},
+        cost={m.label: m.cost for m in months},
         plan={m.label: m.target for m in hm.hr.counted},
         hire_dates={m.label: m.hire_date.isoformat() for m in hm.hr.months},
         solver=solver_name(solver),
         notes=tuple(hm.notes),
-        margin=(
-            {labels[t]: money(hm.margin.get(t, {})) for t in range(len(labels))}
-            if margins
-            else None
-        ),
+        margin={m.label: m.margin or 0.0 for m in months} if margins else None,
         objective=hm.objective,
         budget=hm.budget,
         budget_period=hm.budget_period,
         rounds=rounds,
         limits=hiring_limits(hm),
         calendar=lines,
-        month_lines=month_lines(hm),
+        month_lines=months,
         role_months=role_months(hm, cal),
         scenario=sc.name,
         currency=sc.currency,

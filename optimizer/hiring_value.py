@@ -193,6 +193,25 @@ def apply_hiring(
     return Scenario.model_validate(data)
 
 
+def expected_months(hm: HiringModel, cal: Calendar, solver: pulp.LpSolver) -> tuple[MonthLine, ...]:
+    """What a solved hiring model's calendar is expected to close, month by month.
+
+    The one rule for a calendar's expectation: its team at its most (the calendar
+    evaluated as :func:`evaluate_calendar` does, objective "revenue"), the solve whose
+    dials :func:`apply_hiring` gives the simulated people as quotas and against which the
+    verify loop holds the simulated months. The least-cost solve's own revenue stops at
+    the plan (nothing rewards more), while the simulated team works every lead it gets:
+    retail_bank over 270 days read RUB 30.0M a month against RUB 39-44M simulated.
+    A calendar that breaks a limit at its own ramp shares (a cycle's larger calendar
+    kept) keeps the solved model's months.
+    """
+    try:
+        hm_at_most = solved_calendar(hm.scenario, hm.hr, cal, objective="revenue", solver=solver)
+    except InfeasiblePlanError:
+        return month_lines(hm)
+    return month_lines(hm_at_most)
+
+
 def planned_dials(hm: HiringModel) -> tuple[dict[str, list[float]], set[str]]:
     """Each role's dials a day at work in each month of a solved model; the channels dialled.
 
