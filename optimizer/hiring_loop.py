@@ -39,7 +39,7 @@ import pandas as pd
 from optimizer.errors import InfeasiblePlanError
 from optimizer.hiring import plan_hiring
 from optimizer.hiring_result import HiringPlan
-from optimizer.hiring_value import apply_hiring, evaluate_calendar
+from optimizer.hiring_value import apply_hiring
 from optimizer.loop import (
     MAX_MARGIN_STEP,
     MIN_MARGIN_STEP,
@@ -107,7 +107,7 @@ class MonthCheck:
     label: str
     plan: float  # the month's plan (scenario currency), not raised
     margin: float  # the factor its plan row was raised by
-    expected: float  # the most the calendar's team can close in it (evaluate_calendar)
+    expected: float  # the most the calendar's team can close in it (the plan's expected_months)
     simulated: float  # mean revenue over replications
     p10: float  # revenue a tenth of the replications stay below
     p90: float
@@ -125,7 +125,7 @@ class HiringIteration:
     plan: HiringPlan
     scenario: Scenario  # the scenario with the plan's hires as joiners
     simulated: MonthsSimulated
-    expected: dict[str, float]  # month label -> the calendar's most revenue (evaluate_calendar)
+    expected: dict[str, float]  # month -> the calendar's most revenue (plan.revenue)
     margins: dict[int, float]  # month index -> plan factor (1 where absent)
     lag_extra_days: dict[str, float]  # segment -> days added to the lag kernel
     months: tuple[MonthCheck, ...]
@@ -331,9 +331,9 @@ def verify_hiring(
             simulated, expected = done[-1].simulated, done[-1].expected
         else:
             simulated = play(applied, number)
-            # What the simulated team can sell: its days are not capped at the least
-            # revenue that meets the plan, as the least-cost solve's are.
-            expected = evaluate_calendar(scenario, plan, solver=solver).revenue
+            # What the simulated team can sell: the plan's months at the team's most
+            # (optimizer.hiring_value.expected_months, at the plan's corrected lag).
+            expected = dict(plan.revenue)
         it = _iteration(
             number,
             plan,
