@@ -165,7 +165,8 @@ def _about_table(meta: Mapping[str, Any]) -> Table:
 
     table = Table(show_header=False, title=f"Run {meta['run_id']}", title_justify="left")
     for key in ("kind", "scenario_name", "label", "status", "seed", "replications"):
-        table.add_row(_ABOUT_WORDS[key], str(meta.get(key, "")))
+        if not _missing(meta.get(key)):  # a hiring plan without --verify simulated nothing
+            table.add_row(_ABOUT_WORDS[key], str(meta[key]))
     table.add_row("Started", f"{meta['started_at']:%Y-%m-%d %H:%M:%S}")
     table.add_row("Code version", str(meta.get("code_version", "")))
     table.add_row("Scenario hash", meta.get("scenario_hash") or _NO_HASH)
@@ -693,7 +694,14 @@ def _export_notes(meta: Mapping[str, Any], detail: bool) -> dict[str, str]:
 
 
 def _opt(value: object) -> str:
-    return "" if value is None or value != value else str(value)  # NaN != NaN
+    """A cell that may be missing: None, NaN or pandas' NA (a hiring run has no seed)."""
+    return "" if _missing(value) else str(value)
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def register(app: typer.Typer) -> None:
