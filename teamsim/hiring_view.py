@@ -74,6 +74,9 @@ def render_hiring(
         words = "hiring plan verified" if check.met else "hiring plan NOT verified"
         parts.append(f"[bold {colour}]{words}[/]: {check.reason}")
     parts.append(_calendar(data, scenario, cur, loc))
+    short = short_months(data)
+    if data.get("calendar") and short:  # (an empty calendar says it in its own line)
+        parts.append(f"The calendar falls short of the plan in {month_titles(short, loc)}.")
     backfills = _backfills(data, scenario, loc)
     if backfills:
         parts.append(f"[dim]{backfills}[/]")
@@ -118,10 +121,7 @@ def _head(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -> st
 def _calendar(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -> Any:
     lines = data.get("calendar", [])
     if not lines:
-        return (
-            "[bold]Hiring calendar[/]: no hire. The people in seat (with the joiners and "
-            "leavers the scenario lists) meet every counted month's plan."
-        )
+        return _no_hire(data, loc)
     costs = format_money_column([line["delay_cost"] for line in lines], cur, loc)
     grid = Grid(
         title="Hiring calendar",
@@ -148,6 +148,30 @@ def _calendar(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -
         "summed, reaches their cost summed"
     )
     return FittedGrid(grid)
+
+
+def _no_hire(data: Mapping[str, Any], loc: str) -> str:
+    """An empty calendar in words: the months it meets, or those a budget leaves short."""
+    team = "The people in seat (with the joiners and leavers the scenario lists)"
+    short = short_months(data)
+    within = " within the budget" if data.get("budget") is not None else ""
+    if not short:
+        return f"[bold]Hiring calendar[/]: no hire{within}. {team} meet every counted month's plan."
+    return (
+        f"[bold]Hiring calendar[/]: no hire{within}. {team} fall short of the plan in "
+        f"{month_titles(short, loc)}."
+    )
+
+
+def short_months(data: Mapping[str, Any]) -> list[str]:
+    """The counted months (labels) whose expected revenue is below their plan (to 1e-6)."""
+    return [
+        str(m["label"])
+        for m in data.get("months", [])
+        if m.get("counted")
+        and m.get("plan") is not None
+        and float(m["expected_revenue"]) < float(m["plan"]) * (1 - 1e-6)
+    ]
 
 
 def _backfills(data: Mapping[str, Any], scenario: Scenario, loc: str) -> str:
