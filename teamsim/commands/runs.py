@@ -701,7 +701,7 @@ def _opt(value: object) -> str:
 def _missing(value: object) -> bool:
     import pandas as pd
 
-    return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
+    return value is None or (isinstance(value, float | type(pd.NA)) and bool(pd.isna(value)))
 
 
 def register(app: typer.Typer) -> None:
