@@ -52,6 +52,7 @@ def horizon_labels(scenario: Scenario) -> tuple[str, ...]:
 def hire_move(
     scenario: Scenario,
     hires: Mapping[tuple[str, str], int],
+    *,
     role: str,
     start: str,
     to: str | None,
@@ -102,12 +103,12 @@ def hire_move(
         count=n,
         base=base,
         other=other,
-        words=move_words(scenario, role, n, start, to),
+        words=move_words(scenario, role, n, start=start, to=to),
     )
 
 
-def move_words(scenario: Scenario, role: str, n: int, start: str, to: str | None) -> str:
-    """ "hire 2 client managers in May 2027 rather than Mar 2027" (after the horizon: so)."""
+def move_words(scenario: Scenario, role: str, n: int, *, start: str, to: str | None) -> str:
+    """The what-if in words: "hire 2 client managers in May 2027 rather than Mar 2027"."""
     loc = scenario.money_locale
     who = f"hire {people(scenario, role, n)}"
     was = month_title(start, loc)

@@ -29,7 +29,11 @@ MOVE_EXPECTED = (
 
 @dataclass(frozen=True)
 class MoveAsked:
-    """``--move ROLE:FROM:TO[:N]`` read: ``to`` None is after the horizon, ``count`` None the default."""
+    """``--move ROLE:FROM:TO[:N]`` read.
+
+    ``to`` None: after the horizon; ``count`` None: hire_move's default (the plan's hires
+    of the role in ``start``, else 1).
+    """
 
     role: str
     start: str
@@ -68,7 +72,11 @@ def render_move(
     cur = base.currency or scenario.currency
     was, then = _names(move, loc)
     words = f"[bold]What if: {move.words}[/]"
-    return Group(words, _months(base, other, cur, loc, (was, then)), _totals(base, other, cur, loc, (was, then)))
+    return Group(
+        words,
+        _months(base, other, cur, loc, names=(was, then)),
+        _totals(base, other, cur, loc, names=(was, then)),
+    )
 
 
 def _names(move: HireMove, loc: str) -> tuple[str, str]:
@@ -78,7 +86,7 @@ def _names(move: HireMove, loc: str) -> tuple[str, str]:
 
 
 def _months(
-    base: CalendarValue, other: CalendarValue, cur: str, loc: str, names: tuple[str, str]
+    base: CalendarValue, other: CalendarValue, cur: str, loc: str, *, names: tuple[str, str]
 ) -> FittedGrid:
     was, then = names
     heads = [
@@ -123,7 +131,7 @@ def _months(
 
 
 def _totals(
-    base: CalendarValue, other: CalendarValue, cur: str, loc: str, names: tuple[str, str]
+    base: CalendarValue, other: CalendarValue, cur: str, loc: str, *, names: tuple[str, str]
 ) -> FittedGrid:
     was, then = names
     grid = Grid(
@@ -177,4 +185,12 @@ def move_json(move: HireMove, base: CalendarValue, other: CalendarValue) -> dict
     }
 
 
-__all__ = ["AFTER", "MOVE_EXPECTED", "MoveAsked", "move_error", "move_json", "parse_move", "render_move"]
+__all__ = [
+    "AFTER",
+    "MOVE_EXPECTED",
+    "MoveAsked",
+    "move_error",
+    "move_json",
+    "parse_move",
+    "render_move",
+]

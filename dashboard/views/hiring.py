@@ -238,7 +238,9 @@ MOVE_MODES = (
 PLANNED = ("the plan's calendar", "moved")  # the comparison's columns for a moved line
 
 
-def moved_calendar(plan: HiringPlan, line: HireLine, to: str | None, scenario: Scenario) -> HireMove:
+def moved_calendar(
+    plan: HiringPlan, line: HireLine, to: str | None, scenario: Scenario
+) -> HireMove:
     """The plan's calendar and the one with a calendar line's people starting in ``to``.
 
     ``to``: a month label, or None: after the horizon (its people are not hired in it).
@@ -248,7 +250,9 @@ def moved_calendar(plan: HiringPlan, line: HireLine, to: str | None, scenario: S
     Raises:
         ValueError: ``to`` is the line's own month or not in the horizon.
     """
-    return hire_move(scenario, plan.hires, line.role, line.month, to, line.count)
+    return hire_move(
+        scenario, plan.hires, role=line.role, start=line.month, to=to, count=line.count
+    )
 
 
 def _move(
@@ -282,8 +286,8 @@ def _move(
             return
     cur = plan.currency or scenario.currency
     st.markdown(f"**{ui.escape(move.words[0].upper() + move.words[1:])}**")
-    ui.text_table(value_table(base, other, cur, loc, names))
-    st.dataframe(moved_months(base, other, cur, loc, names), hide_index=True, width="stretch",
+    ui.text_table(value_table(base, other, cur, loc, names=names))
+    st.dataframe(moved_months(base, other, cur, loc, names=names), hide_index=True, width="stretch",
                  key="hiring_moved_months")  # fmt: skip
     ui.chart(charts.hiring_revenue(_frame(base), cur, loc, moved=_frame(other)),
              f"Both calendars at their most: what each team can close in each month "
@@ -340,9 +344,8 @@ def _what_if(plan: HiringPlan, scenario: Scenario) -> HireMove:
         "'rather than' (added where the plan hires fewer there); the second starts them "
         "in the other month instead."
     )
-    return hire_move(
-        scenario, plan.hires, role, start, None if to == AFTER_HORIZON else to, int(n)
-    )
+    to_month = None if to == AFTER_HORIZON else to
+    return hire_move(scenario, plan.hires, role=role, start=start, to=to_month, count=int(n))
 
 
 def _month_name(label: str, loc: str) -> str:
@@ -358,6 +361,7 @@ def value_table(
     other: CalendarValue,
     cur: str,
     loc: str,
+    *,
     names: tuple[str, str] = PLANNED,
 ) -> pd.DataFrame:
     """Revenue of the counted months, cost and months missed: both calendars and the change."""
@@ -381,6 +385,7 @@ def moved_months(
     other: CalendarValue,
     cur: str,
     loc: str,
+    *,
     names: tuple[str, str] = PLANNED,
 ) -> pd.DataFrame:
     """Month by month: the plan, both calendars' revenue and the change."""

@@ -20,7 +20,7 @@ from rich.markup import escape
 
 # HIRING_REPLICATIONS: the hiring loop's own default (40: a month's P(met) needs more
 # than plain verify's 20).
-from optimizer import HIRING_REPLICATIONS, InfeasiblePlanError
+from optimizer import HIRING_REPLICATIONS
 from teamsim.console import err, out, print_json
 from teamsim.progress import replication_progress
 
@@ -167,7 +167,7 @@ def run_hiring(
 
     ``runner`` makes the executor the simulations run on (only with ``verify``).
     """
-    from optimizer import plan_hiring
+    from optimizer import InfeasiblePlanError, plan_hiring
     from teamsim.hiring_view import check_of, save_hiring
     from teamsim.io import read_scenario_bytes
 
@@ -231,7 +231,7 @@ def _move_asked(sc: Scenario, text: str) -> MoveAsked:
     try:
         asked = parse_move(text)
         # The role, months and count checked now, not after the plan's solves.
-        hire_move(sc, {}, asked.role, asked.start, asked.to, asked.count)
+        hire_move(sc, {}, role=asked.role, start=asked.start, to=asked.to, count=asked.count)
     except ValueError as exc:
         err.print(f"[bold red]error:[/] {escape(move_error(text, str(exc)))}", soft_wrap=True)
         raise typer.Exit(2) from None
@@ -242,7 +242,9 @@ def _moved(sc: Scenario, plan: HiringPlan, asked: MoveAsked, *, solver: str) -> 
     """The what-if's two calendars (optimizer.hire_move), each evaluated at its most."""
     from optimizer import evaluate_calendar, hire_move
 
-    move = hire_move(sc, plan.hires, asked.role, asked.start, asked.to, asked.count)
+    move = hire_move(
+        sc, plan.hires, role=asked.role, start=asked.start, to=asked.to, count=asked.count
+    )
     base = evaluate_calendar(sc, move.base, solver=solver)
     return move, base, evaluate_calendar(sc, move.other, solver=solver)
 
