@@ -316,10 +316,9 @@ def _what_if(plan: HiringPlan, scenario: Scenario) -> HireMove:
     """Hire N of a role in one month rather than another (added to the plan's calendar)."""
     loc = scenario.money_locale
     months = list(plan.months)
-    roles = [line.role for line in plan.calendar] or [
-        rid for rid, r in scenario.roles.items() if r.sells > 0
-    ]
-    order = list(dict.fromkeys([*roles, *scenario.roles]))
+    # The calendar's roles first, then those that sell the most (the line before a coach).
+    selling = sorted(scenario.roles, key=lambda rid: -scenario.roles[rid].sells)
+    order = list(dict.fromkeys([*(line.role for line in plan.calendar), *selling]))
     cols = st.columns([1, 2, 2, 2])
     n = cols[0].number_input("Hire", min_value=1, value=1, step=1, key="hiring_whatif_count")
     role = cols[1].selectbox(
