@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Group
+from rich.markup import escape
 
 from optimizer import CalendarValue, HireMove
 from sim import format_money, format_money_column, format_percent, money_scale, month_title
@@ -71,7 +72,7 @@ def render_move(
     loc = scenario.money_locale
     cur = base.currency or scenario.currency
     was, then = _names(move, loc)
-    words = f"[bold]What if: {move.words}[/]"
+    words = f"[bold]What if: {escape(move.words)}[/]"
     return Group(
         words,
         _months(base, other, cur, loc, names=(was, then)),
