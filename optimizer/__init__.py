@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from optimizer.funnel import Funnel, back_calculate
     from optimizer.hiring import plan_hiring
     from optimizer.hiring_loop import VerifiedHiring, months_simulated, verify_hiring
+    from optimizer.hiring_move import HireMove, hire_move, horizon_labels
     from optimizer.hiring_result import CalendarValue, Delay, HireLine, HiringPlan
     from optimizer.hiring_value import apply_hiring, delay_cost, evaluate_calendar, payback_month
     from optimizer.loop import VerifiedPlan, verify
@@ -50,6 +51,7 @@ __all__ = [
     "Delay",
     "Funnel",
     "HireLine",
+    "HireMove",
     "HiringPlan",
     "InfeasiblePlanError",
     "Marginal",
@@ -67,6 +69,8 @@ __all__ = [
     "delay_cost",
     "design_month_heading",
     "evaluate_calendar",
+    "hire_move",
+    "horizon_labels",
     "is_design_month_note",
     "make_solver",
     "months_simulated",

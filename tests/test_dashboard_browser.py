@@ -167,9 +167,14 @@ def test_every_page_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
 
             _open(page, "Hiring")
             page.get_by_role("button", name="Plan the year").click()
-            # People by month and plan against expected revenue by month (issue 12, S17).
-            _check_page(page, "hiring", 2, folder)
+            # People by month and plan against expected revenue by month (issue 12, S17),
+            # and the what-if's two calendars: retail_bank's calendar is empty, so "Move a
+            # hire" asks what hiring a client manager in January rather than March changes.
+            _check_page(page, "hiring", 3, folder)
             expect(page.get_by_role("heading", name="Hiring calendar", exact=True)).to_be_visible()
+            expect(
+                page.get_by_text("Hire 1 client manager in Jan 2027 rather than Mar 2027")
+            ).to_be_visible()
             expect(page.get_by_role("button", name="Download the plan (Excel)")).to_be_visible()
 
             _open(page, "Calibrate")

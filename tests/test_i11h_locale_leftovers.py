@@ -83,11 +83,12 @@ def test_a_hires_start_date_reads_in_ru_ru(ru_plan: HiringPlan) -> None:
 
 def test_a_moved_hire_names_its_months_in_ru_ru(ru_plan: HiringPlan) -> None:
     line = ru_plan.line("seller", "2027-05")
-    edited, said = moved_calendar(ru_plan, line, 1, "ru_RU")
-    assert edited == {("seller", "2027-06"): 1}
-    assert said == f"hire 1 seller in июнь 2027{NB}г. rather than май 2027{NB}г."
-    _, english = moved_calendar(ru_plan, line, -1)
-    assert english == "hire 1 seller in April 2027 rather than May 2027"
+    ru = _ramped(STEP).model_copy(update={"locale": "ru_RU"})
+    moved = moved_calendar(ru_plan, line, "2027-06", ru)  # optimizer.hire_move's words
+    assert moved.other == {("seller", "2027-06"): 1}
+    assert moved.words == f"hire 1 seller in июнь 2027{NB}г. rather than май 2027{NB}г."
+    english = moved_calendar(ru_plan, line, "2027-04", _ramped(STEP)).words
+    assert english == "hire 1 seller in Apr 2027 rather than May 2027"
 
 
 # --- 3. the hiring charts ------------------------------------------------------------------

@@ -17,10 +17,12 @@ from dashboard import charts, exports, state, ui
 from optimizer import (
     CalendarValue,
     HireLine,
+    HireMove,
     HiringPlan,
     InfeasiblePlanError,
     PlanError,
     VerifiedHiring,
+    hire_move,
 )
 from sim import (
     format_chance,
@@ -29,6 +31,7 @@ from sim import (
     format_percent,
     month_title,
     month_titles,
+    title,
 )
 from sim.scenario import Scenario
 from teamsim.export import workbook_locale
@@ -42,7 +45,6 @@ OBJECTIVES = {
     "Most gross margin within a budget": "margin",
 }
 PERIODS = {"a month": "month", "a year": "year"}
-MOVES = {"a month earlier": -1, "a month later": 1}
 # Verify on the page: a few replications and iterations, so that it answers in a minute
 # (the command's default is verify_hiring's 40 replications and 6 iterations).
 VERIFY_REPLICATIONS = 5
@@ -228,67 +230,140 @@ def months_table(
 
 # -- move a hire ------------------------------------------------------------------------
 
+AFTER_HORIZON = "after"  # a target month past the horizon (hire_move's None)
+MOVE_MODES = (
+    "Move a line of the calendar",
+    "What if: hire in one month rather than another",
+)
+PLANNED = ("the plan's calendar", "moved")  # the comparison's columns for a moved line
+
 
 def moved_calendar(
-    plan: HiringPlan, line: HireLine, shift: int, locale: str | None = None
-) -> tuple[dict[tuple[str, str], int] | None, str]:
-    """The plan's hires with a calendar line moved by ``shift`` months, and what it says.
+    plan: HiringPlan, line: HireLine, to: str | None, scenario: Scenario
+) -> HireMove:
+    """The plan's calendar and the one with a calendar line's people starting in ``to``.
 
-    A line moved past the last month leaves the horizon (its people are not hired in it);
-    a line cannot move before the first month (None, and why). Months are named in
-    ``locale`` (the scenario's, sim.month_title).
+    ``to``: a month label, or None: after the horizon (its people are not hired in it).
+    The rule and its words are optimizer.hire_move's, as ``plan --hiring --move`` reads
+    them (months named in the scenario's locale, sim.month_title).
+
+    Raises:
+        ValueError: ``to`` is the line's own month or not in the horizon.
     """
-    at = plan.months.index(line.month) + shift
-    if at < 0:
-        return None, f"{line.text}: the horizon has no earlier month."
-    # The line's own words ("hire 2 client managers"), without its start date.
-    who = line.text.split(" to start by ")[0]
-    was = month_title(line.month, locale, wide=True)
-    edited = dict(plan.hires)
-    edited.pop((line.role, line.month))
-    if at >= len(plan.months):
-        return edited, f"{who} after the horizon rather than in {was}"
-    month = plan.months[at]
-    edited[(line.role, month)] = edited.get((line.role, month), 0) + line.count
-    return edited, f"{who} in {month_title(month, locale, wide=True)} rather than {was}"
+    return hire_move(
+        scenario, plan.hires, role=line.role, start=line.month, to=to, count=line.count
+    )
 
 
 def _move(
     plan: HiringPlan, scenario: Scenario, source: state.Source, edits: tuple[str, ...]
 ) -> None:
     st.subheader("Move a hire")
-    if not plan.calendar:
-        st.caption("No hire to move.")
-        return
-    texts = [line.text for line in plan.calendar]
-    left, right = st.columns([3, 2])
-    picked = left.selectbox("Calendar line", texts, key="hiring_move_line")
-    way = right.radio("Move it", list(MOVES), horizontal=True, key="hiring_move_way")
-    line = plan.calendar[texts.index(picked)]
-    edited, said = moved_calendar(plan, line, MOVES[way], scenario.money_locale)
-    if edited is None:
-        st.info(said)
+    loc = scenario.money_locale
+    if plan.calendar:
+        mode = st.radio("Compare", MOVE_MODES, horizontal=True, key="hiring_move_mode")
+    else:
+        st.caption(
+            "No hire in the calendar to move: ask what hiring people in one month rather "
+            "than another would change."
+        )
+        mode = MOVE_MODES[1]
+    try:
+        if mode == MOVE_MODES[0]:
+            move, names = _line_move(plan, scenario), PLANNED
+        else:
+            move = _what_if(plan, scenario)
+            names = (f"hired in {_month_name(move.start, loc)}", f"hired {_then(move.to, loc)}")
+    except ValueError as exc:  # the same month twice: the rule says so
+        st.info(ui.escape(str(exc)[:1].upper() + str(exc)[1:]) + ".")
         return
     with st.spinner("Evaluating both calendars"):
         try:
-            base = state.evaluate_calendar(source.text, source.origin, edits, _hires(plan.hires))
-            other = state.evaluate_calendar(source.text, source.origin, edits, _hires(edited))
+            base = state.evaluate_calendar(source.text, source.origin, edits, _hires(move.base))
+            other = state.evaluate_calendar(source.text, source.origin, edits, _hires(move.other))
         except InfeasiblePlanError as exc:
             impossible(exc, "The moved calendar breaks a limit")
             return
-    cur, loc = plan.currency or scenario.currency, scenario.money_locale
-    st.markdown(f"**{ui.escape(said[0].upper() + said[1:])}**")
-    ui.text_table(value_table(base, other, cur, loc))
-    st.dataframe(moved_months(base, other, cur, loc), hide_index=True, width="stretch",
+    cur = plan.currency or scenario.currency
+    st.markdown(f"**{ui.escape(move.words[0].upper() + move.words[1:])}**")
+    ui.text_table(value_table(base, other, cur, loc, names=names))
+    st.dataframe(moved_months(base, other, cur, loc, names=names), hide_index=True, width="stretch",
                  key="hiring_moved_months")  # fmt: skip
     ui.chart(charts.hiring_revenue(_frame(base), cur, loc, moved=_frame(other)),
-             "Both calendars at their most: what each team can close in each month (the "
-             "plan's calendar as the optimiser planned it, and with the line moved).",
+             f"Both calendars at their most: what each team can close in each month "
+             f"({names[0]}: expected revenue; {names[1]}: calendar moved).",
              key="hiring_moved_revenue")  # fmt: skip
 
 
-def value_table(base: CalendarValue, other: CalendarValue, cur: str, loc: str) -> pd.DataFrame:
-    """Revenue of the counted months, cost and months missed: the plan's calendar and the moved."""
+def _line_move(plan: HiringPlan, scenario: Scenario) -> HireMove:
+    """A calendar line and the month its people start in instead (by default the next)."""
+    texts = [line.text for line in plan.calendar]
+    left, right = st.columns([3, 2])
+    picked = left.selectbox("Calendar line", texts, key="hiring_move_line")
+    line = plan.calendar[texts.index(picked)]
+    targets = [m for m in plan.months if m != line.month] + [AFTER_HORIZON]
+    to = right.selectbox(
+        "Start them in",
+        targets,
+        index=plan.months.index(line.month),  # the month after the line's
+        format_func=lambda m: _month_name(m, scenario.money_locale),
+        key="hiring_move_to",
+    )
+    return moved_calendar(plan, line, None if to == AFTER_HORIZON else to, scenario)
+
+
+def _what_if(plan: HiringPlan, scenario: Scenario) -> HireMove:
+    """Hire N of a role in one month rather than another (added to the plan's calendar)."""
+    loc = scenario.money_locale
+    months = list(plan.months)
+    # The calendar's roles first, then those that sell the most (the line before a coach).
+    selling = sorted(scenario.roles, key=lambda rid: -scenario.roles[rid].sells)
+    order = list(dict.fromkeys([*(line.role for line in plan.calendar), *selling]))
+    cols = st.columns([1, 2, 2, 2])
+    n = cols[0].number_input("Hire", min_value=1, value=1, step=1, key="hiring_whatif_count")
+    role = cols[1].selectbox(
+        "people of", order, format_func=lambda r: title(r, scenario), key="hiring_whatif_role"
+    )
+    to = cols[2].selectbox(
+        "in",
+        [*months, AFTER_HORIZON],
+        index=0,
+        format_func=lambda m: _month_name(m, loc),
+        key="hiring_whatif_to",
+    )
+    start = cols[3].selectbox(
+        "rather than in",
+        months,
+        index=min(2, len(months) - 1),
+        format_func=lambda m: _month_name(m, loc),
+        key="hiring_whatif_from",
+    )
+    st.caption(
+        "Both calendars are the plan's with these people hired in the month after "
+        "'rather than' (added where the plan hires fewer there); the second starts them "
+        "in the other month instead."
+    )
+    to_month = None if to == AFTER_HORIZON else to
+    return hire_move(scenario, plan.hires, role=role, start=start, to=to_month, count=int(n))
+
+
+def _month_name(label: str, loc: str) -> str:
+    return "after the horizon" if label == AFTER_HORIZON else month_title(label, loc)
+
+
+def _then(to: str | None, loc: str) -> str:
+    return "after the horizon" if to is None else f"in {month_title(to, loc)}"
+
+
+def value_table(
+    base: CalendarValue,
+    other: CalendarValue,
+    cur: str,
+    loc: str,
+    *,
+    names: tuple[str, str] = PLANNED,
+) -> pd.DataFrame:
+    """Revenue of the counted months, cost and months missed: both calendars and the change."""
     revenue = format_money_column([base.counted_revenue, other.counted_revenue], cur, loc)
     cost = format_money_column([base.total_cost, other.total_cost], cur, loc)
     change = format_money_column(
@@ -298,13 +373,20 @@ def value_table(base: CalendarValue, other: CalendarValue, cur: str, loc: str) -
     )
     return pd.DataFrame({
         "": ["expected revenue, counted months", "team cost over the horizon", "months missed"],
-        "the plan's calendar": [revenue[0], cost[0], month_titles(base.short, loc) or "none"],
-        "moved": [revenue[1], cost[1], month_titles(other.short, loc) or "none"],
+        names[0]: [revenue[0], cost[0], month_titles(base.short, loc) or "none"],
+        names[1]: [revenue[1], cost[1], month_titles(other.short, loc) or "none"],
         "change": [_signed(change[0]), _signed(change[1]), ""],
     })  # fmt: skip
 
 
-def moved_months(base: CalendarValue, other: CalendarValue, cur: str, loc: str) -> pd.DataFrame:
+def moved_months(
+    base: CalendarValue,
+    other: CalendarValue,
+    cur: str,
+    loc: str,
+    *,
+    names: tuple[str, str] = PLANNED,
+) -> pd.DataFrame:
     """Month by month: the plan, both calendars' revenue and the change."""
     plans = format_money_column([m.plan for m in base.months], cur, loc)
     first = format_money_column([m.revenue for m in base.months], cur, loc)
@@ -315,8 +397,8 @@ def moved_months(base: CalendarValue, other: CalendarValue, cur: str, loc: str) 
     return pd.DataFrame({
         "month": [month_title(m.label, loc) for m in base.months],
         "plan": [p if m.counted else "lead-in" for m, p in zip(base.months, plans, strict=True)],
-        "the plan's calendar": first,
-        "moved": then,
+        names[0]: first,
+        names[1]: then,
         "change": [_signed(d) for d in delta],
     })  # fmt: skip
 

@@ -25,9 +25,10 @@ from teamsim.console import err, out, print_json
 from teamsim.progress import replication_progress
 
 if TYPE_CHECKING:
-    from optimizer import HiringPlan, VerifiedHiring
+    from optimizer import CalendarValue, HireMove, HiringPlan, VerifiedHiring
     from sim import Executor
     from sim.scenario import Scenario
+    from teamsim.hiring_move_view import MoveAsked
     from teamsim.hiring_view import HiringCheck
     from teamsim.store import Store
 
@@ -66,6 +67,17 @@ BudgetPerYearOption = Annotated[
         show_default=False,
     ),
 ]
+MoveOption = Annotated[
+    str | None,
+    typer.Option(
+        "--move",
+        help="--hiring: what hiring N people of ROLE in TO rather than FROM changes, month "
+        "by month: ROLE:FROM:TO[:N], months YYYY-MM (TO 'after': past the horizon), N by "
+        "default the plan's hires of ROLE in FROM, else 1.",
+        metavar="ROLE:FROM:TO[:N]",
+        show_default=False,
+    ),
+]
 ExcelOption = Annotated[
     Path | None,
     typer.Option(
@@ -91,6 +103,7 @@ class HiringArgs:
     seed: int | None
     solver: str
     as_json: bool
+    move: str | None = None  # --move ROLE:FROM:TO[:N] (teamsim.hiring_move_view)
 
 
 def refuse_hiring(args: HiringArgs, *, hiring: bool, sizing: bool) -> None:
@@ -108,6 +121,7 @@ def refuse_hiring(args: HiringArgs, *, hiring: bool, sizing: bool) -> None:
             ("--objective", args.objective),
             ("--budget-per-year", args.budget_per_year),
             ("--excel", args.excel),
+            ("--move", args.move),
         )
         if value is not None
     ]
@@ -153,13 +167,14 @@ def run_hiring(
 
     ``runner`` makes the executor the simulations run on (only with ``verify``).
     """
-    from optimizer import plan_hiring
+    from optimizer import InfeasiblePlanError, plan_hiring
     from teamsim.hiring_view import check_of, save_hiring
     from teamsim.io import read_scenario_bytes
 
     budget, period = budget_of(args)
     if store is not None:
         store.check_writable()  # said now, not after the solves and replications
+    asked = _move_asked(sc, args.move) if args.move is not None else None
     objective = (args.objective or Objective.COST).value
     started = dt.datetime.now()
     verified: VerifiedHiring | None = None
@@ -192,9 +207,46 @@ def run_hiring(
         )
     if args.excel is not None:
         _workbook(args.excel, plan, sc, check)
-    _show(plan, sc, check, run_id=run_id, store=store, args=args)
+    moved, failed = None, None
+    if asked is not None:
+        try:
+            moved = _moved(sc, plan, asked, solver=args.solver)
+        except InfeasiblePlanError as exc:  # said after the plan, by user_errors (exit 3)
+            failed = exc
+    _show(plan, sc, check, run_id=run_id, store=store, args=args, moved=moved)
+    if failed is not None:
+        raise failed
     if check is not None and not check.met:
         raise typer.Exit(3)
+
+
+Moved = tuple["HireMove", "CalendarValue", "CalendarValue"]
+
+
+def _move_asked(sc: Scenario, text: str) -> MoveAsked:
+    """--move's value read and checked against the scenario before any solve (exit 2 if bad)."""
+    from optimizer import hire_move
+    from teamsim.hiring_move_view import move_error, parse_move
+
+    try:
+        asked = parse_move(text)
+        # The role, months and count checked now, not after the plan's solves.
+        hire_move(sc, {}, role=asked.role, start=asked.start, to=asked.to, count=asked.count)
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {escape(move_error(text, str(exc)))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    return asked
+
+
+def _moved(sc: Scenario, plan: HiringPlan, asked: MoveAsked, *, solver: str) -> Moved:
+    """The what-if's two calendars (optimizer.hire_move), each evaluated at its most."""
+    from optimizer import evaluate_calendar, hire_move
+
+    move = hire_move(
+        sc, plan.hires, role=asked.role, start=asked.start, to=asked.to, count=asked.count
+    )
+    base = evaluate_calendar(sc, move.base, solver=solver)
+    return move, base, evaluate_calendar(sc, move.other, solver=solver)
 
 
 def _verified(
@@ -253,13 +305,20 @@ def _show(
     run_id: str,
     store: Store | None,
     args: HiringArgs,
+    moved: Moved | None = None,
 ) -> None:
+    from teamsim.hiring_move_view import move_json, render_move
     from teamsim.hiring_view import hiring_json, render_hiring
 
     if args.as_json:
-        print_json(hiring_json(plan, check, run_id))
+        data = hiring_json(plan, check, run_id)
+        if moved is not None:
+            data["move"] = move_json(*moved)
+        print_json(data)
         return
     out.print(render_hiring(plan.to_dict(), sc, check))
+    if moved is not None:
+        out.print(render_move(*moved, sc))
     if args.excel is not None:
         out.print(f"wrote {escape(str(args.excel))}", soft_wrap=True)
     if store is not None:
@@ -274,6 +333,7 @@ __all__ = [
     "ExcelOption",
     "HiringArgs",
     "HiringOption",
+    "MoveOption",
     "Objective",
     "ObjectiveOption",
     "refuse_hiring",

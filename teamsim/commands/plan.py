@@ -18,6 +18,7 @@ from teamsim.commands.hiring import (
     ExcelOption,
     HiringArgs,
     HiringOption,
+    MoveOption,
     ObjectiveOption,
     refuse_hiring,
     run_hiring,
@@ -122,6 +123,7 @@ def plan_command(
     objective: ObjectiveOption = None,
     budget_per_year: BudgetPerYearOption = None,
     excel: ExcelOption = None,
+    move: MoveOption = None,
 ) -> None:
     """Plan the team: headcount by level, duties, call targets, cost, and what binds.
 
@@ -145,6 +147,7 @@ def plan_command(
         seed=seed,
         solver=solver.value,
         as_json=json_,
+        move=move,
     )
     with user_errors():
         refuse_hiring(wanted, hiring=hiring, sizing=mode is PlanMode.SIZING)
