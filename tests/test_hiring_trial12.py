@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
 from optimizer import plan_hiring
+from teamsim.cli import app
 from teamsim.hiring_view import render_hiring, short_months
 from teamsim.io import load_scenario
 
@@ -59,3 +62,43 @@ def test_a_calendar_a_budget_leaves_short_says_so_under_its_lines() -> None:
     ]
     assert short_months(data) == ["2027-05"]
     assert "The calendar falls short of the plan in May 2027." in _shown(data, sc)
+
+
+# --- the command's refusals and warnings ---------------------------------------------------
+
+runner = CliRunner()
+ENV = {"COLUMNS": "200"}
+
+
+def test_hiring_on_a_desk_that_sells_nothing_is_refused() -> None:
+    # support_desk's nominal plan of GBP 1 read "plan £1", "attainment 0.0 %".
+    done = runner.invoke(
+        app, ["plan", "scenarios/support_desk.yaml", "--hiring", "--no-save"], env=ENV
+    )
+    assert done.exit_code == 2
+    assert "has no segments to sell" in done.output and "Traceback" not in done.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--hiring", "-n", "5"], "--replications"),
+        (["-n", "5"], "--replications"),
+        (["--confidence", "0.9", "--seed", "3"], "--confidence, --seed"),
+    ],
+)
+def test_verify_options_without_verify_are_said_not_ignored(extra: list[str], named: str) -> None:
+    done = runner.invoke(app, ["plan", "scenarios/retail_bank.yaml", *extra, "--no-save"], env=ENV)
+    assert done.exit_code == 2
+    assert f"{named}: only with --verify" in done.output
+
+
+def test_a_hiring_verify_on_few_replications_warns_as_simulate_does() -> None:
+    done = runner.invoke(
+        app,
+        ["plan", "scenarios/retail_bank_growth.yaml", "--hiring", "--verify", "-n", "2",
+         "--iterations", "1", "--workers", "1", "--set", "calendar.horizon_days=120", "--no-save"],
+        env=ENV,
+    )  # fmt: skip
+    assert done.exit_code in (0, 3), done.output
+    assert "warning: P(plan met) rests on 2 replications: its 95 % interval is wide" in done.output

@@ -172,6 +172,16 @@ def run_hiring(
     from teamsim.io import read_scenario_bytes
 
     budget, period = budget_of(args)
+    if not sc.segments:
+        # A desk with no segments sells nothing: its nominal plan (support_desk's GBP 1)
+        # gave "attainment 0.0 %" against "plan £1".
+        err.print(
+            f"[bold red]error:[/] {escape(str(file))}: --hiring plans hires to meet a "
+            "revenue plan, and this scenario has no segments to sell; plain "
+            "`teamsim plan FILE` sizes a desk by its service targets.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
     if store is not None:
         store.check_writable()  # said now, not after the solves and replications
     asked = _move_asked(sc, args.move) if args.move is not None else None
@@ -214,6 +224,10 @@ def run_hiring(
         except InfeasiblePlanError as exc:  # said after the plan, by user_errors (exit 3)
             failed = exc
     _show(plan, sc, check, run_id=run_id, store=store, args=args, moved=moved)
+    if verified is not None:  # as plain --verify and simulate warn: on stderr, after
+        from teamsim.plan_met_view import warn_few_replications
+
+        warn_few_replications(args.replications or HIRING_REPLICATIONS, sold=True)
     if failed is not None:
         raise failed
     if check is not None and not check.met:
@@ -221,6 +235,23 @@ def run_hiring(
 
 
 Moved = tuple["HireMove", "CalendarValue", "CalendarValue"]
+
+
+def refuse_verify_only(args: HiringArgs) -> None:
+    """--verify's options given without it (plain plan or --hiring): said, not ignored."""
+    given = [
+        flag
+        for flag, value in (
+            ("--replications", args.replications),
+            ("--confidence", args.confidence),
+            ("--seed", args.seed),
+        )
+        if value is not None
+    ]
+    if given:
+        raise typer.BadParameter(
+            f"{', '.join(given)}: only with --verify (without it the plan is not simulated)"
+        )
 
 
 def _move_asked(sc: Scenario, text: str) -> MoveAsked:

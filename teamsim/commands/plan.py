@@ -21,6 +21,7 @@ from teamsim.commands.hiring import (
     MoveOption,
     ObjectiveOption,
     refuse_hiring,
+    refuse_verify_only,
     run_hiring,
 )
 from teamsim.commands.options import (
@@ -151,6 +152,8 @@ def plan_command(
     )
     with user_errors():
         refuse_hiring(wanted, hiring=hiring, sizing=mode is PlanMode.SIZING)
+        if not verify_:
+            refuse_verify_only(wanted)
         sc = load_scenario(file, set_ or ())
         if hiring:  # issue 12: the hiring plan over the year (teamsim/commands/hiring.py)
             run_hiring(

@@ -213,7 +213,7 @@ _SHOWN_IN_RESULTS = frozenset(
 
 
 # The runs whose P(plan met) rests on their replications: the warning their command gave.
-_WARNED_KINDS = frozenset({"simulate", "verify", "sweep", "sweep-point"})
+_WARNED_KINDS = frozenset({"simulate", "verify", "sweep", "sweep-point", "hiring"})
 
 
 def _warn_few(meta: Mapping[str, Any]) -> None:
