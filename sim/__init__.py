@@ -14,6 +14,7 @@ from sim.lazy import lazy_face
 if TYPE_CHECKING:
     from sim.diagnose import Diagnosis, diagnose, service_level_target
     from sim.dials import DIALS_BY_ROLE_NOTE, dials_by_role
+    from sim.erlang import QueueMeasures, agents_for_targets, erlang_a, mmck
     from sim.errors import Problem, ScenarioError, TeamsimError
     from sim.kpis import KPIS, kpi_value
     from sim.mode import SimMode
@@ -85,12 +86,14 @@ __all__ = [
     "MoneyScale",
     "Problem",
     "ProcessExecutor",
+    "QueueMeasures",
     "Scenario",
     "ScenarioError",
     "SimMode",
     "SimResult",
     "TeamsimError",
     "activity_title",
+    "agents_for_targets",
     "attainment_by_month",
     "attainment_by_unit",
     "counted",
@@ -98,6 +101,7 @@ __all__ = [
     "day_title",
     "diagnose",
     "dials_by_role",
+    "erlang_a",
     "format_chance",
     "format_money",
     "format_money_column",
@@ -113,6 +117,7 @@ __all__ = [
     "kpi_value",
     "local_executor",
     "met_by_replication",
+    "mmck",
     "money_scale",
     "money_scales",
     "month_title",

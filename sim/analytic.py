@@ -84,8 +84,35 @@ def erlang_b(servers: int, load_erlangs: float) -> float:
     # The recurrence stays in [0, 1]; the textbook A^c/c! sum overflows past c ~ 170.
     blocking = 1.0
     for k in range(1, servers + 1):
-        blocking = load_erlangs * blocking / (k + load_erlangs * blocking)
+        blocking = _erlang_b_step(k, load_erlangs, blocking)
     return blocking
+
+
+# The three steps below are the one home of the Erlang B/C arithmetic: the scalar
+# functions here and the every-c table of sim.erlang.service_levels_upto both use them,
+# so the two agree to the last bit. No argument checks: their callers check.
+
+
+def _erlang_b_step(servers: int, load_erlangs: float, blocking_before: float) -> float:
+    """Erlang B with ``servers`` from Erlang B with one server fewer (the recursion)."""
+    return load_erlangs * blocking_before / (servers + load_erlangs * blocking_before)
+
+
+def _erlang_c_from_b(servers: int, load_erlangs: float, blocking: float) -> float:
+    """Erlang C from Erlang B with the same servers and load: ``cB / (c - A(1 - B))``."""
+    return servers * blocking / (servers - load_erlangs * (1.0 - blocking))
+
+
+def _answered_within(
+    servers: int,
+    load_erlangs: float,
+    mean_handle_min: float,
+    *,
+    target_wait_min: float,
+    p_wait: float,
+) -> float:
+    """M/M/c service level from Erlang C: ``1 - C exp(-(c - A) t / AHT)`` (needs A < c)."""
+    return 1.0 - p_wait * math.exp(-(servers - load_erlangs) * target_wait_min / mean_handle_min)
 
 
 def erlang_c(servers: int, load_erlangs: float) -> float:
@@ -107,7 +134,7 @@ def erlang_c(servers: int, load_erlangs: float) -> float:
         return 1.0
     blocking = erlang_b(servers, load_erlangs)
     # C = c B / (c - A (1 - B)): exact identity, and inherits B's numerical stability.
-    return servers * blocking / (servers - load_erlangs * (1.0 - blocking))
+    return _erlang_c_from_b(servers, load_erlangs, blocking)
 
 
 def occupancy(servers: int, load_erlangs: float) -> float:
@@ -159,8 +186,10 @@ def service_level(
     _check_non_negative("target_wait_min", target_wait_min, "minutes")
     if load >= servers:
         return 0.0
-    decay = math.exp(-(servers - load) * target_wait_min / mean_handle_min)
-    return 1.0 - erlang_c(servers, load) * decay
+    wait = erlang_c(servers, load)
+    return _answered_within(
+        servers, load, mean_handle_min, target_wait_min=target_wait_min, p_wait=wait
+    )
 
 
 def average_speed_of_answer(

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.analytic import agents_for_service_level
+from sim.erlang import service_levels_upto
 from sim.errors import TeamsimError
 from sim.percent import format_percent
 from sim.rules.day import arrival_min_per_day, pause_gross_up
@@ -95,20 +96,8 @@ def _present(people: int, presence: float) -> tuple[range, np.ndarray]:
 
 
 def _service_levels(desk: Desk, answer_within_min: float, most: int) -> np.ndarray:
-    """Erlang C service level with k agents present, for k = 0..most (0 when unstable).
-
-    One pass of the Erlang B recursion gives every k; C and the service level follow
-    from it (sim.analytic's formulas, vectorised).
-    """
-    load, handle = desk.load_erlangs, desk.handle_min
-    levels = np.zeros(most + 1)
-    blocking = 1.0
-    for k in range(1, most + 1):
-        blocking = load * blocking / (k + load * blocking)
-        if load < k:
-            wait = k * blocking / (k - load * (1.0 - blocking))
-            levels[k] = 1.0 - wait * math.exp(-(k - load) * answer_within_min / handle)
-    return levels
+    """Erlang C service level with k agents present, for k = 0..most (0 when unstable)."""
+    return service_levels_upto(most, desk.load_erlangs, desk.handle_min, answer_within_min)
 
 
 def expected_service_level(desk: Desk, answer_within_min: float, people: int) -> float:
