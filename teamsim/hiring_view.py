@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Group
+from rich.markup import escape
 
 from optimizer import HiringPlan, VerifiedHiring
 from sim import format_chance, format_percent, month_title, month_titles, scenario_hash, title
@@ -74,9 +75,9 @@ def render_hiring(
         words = "hiring plan verified" if check.met else "hiring plan NOT verified"
         parts.append(f"[bold {colour}]{words}[/]: {check.reason}")
     parts.append(_calendar(data, scenario, cur, loc))
-    short = short_months(data)
-    if data.get("calendar") and short:  # (an empty calendar says it in its own line)
-        parts.append(f"The calendar falls short of the plan in {month_titles(short, loc)}.")
+    short = short_text(data, loc)  # (an empty calendar says it in its own line)
+    if short:
+        parts.append(escape(short))
     backfills = _backfills(data, scenario, loc)
     if backfills:
         parts.append(f"[dim]{backfills}[/]")
@@ -151,16 +152,28 @@ def _calendar(data: Mapping[str, Any], scenario: Scenario, cur: str, loc: str) -
 
 
 def _no_hire(data: Mapping[str, Any], loc: str) -> str:
-    """An empty calendar in words: the months it meets, or those a budget leaves short."""
-    team = "The people in seat (with the joiners and leavers the scenario lists)"
+    return f"[bold]Hiring calendar[/]: {escape(no_hire_text(data, loc))}"
+
+
+def no_hire_text(data: Mapping[str, Any], loc: str) -> str:
+    """An empty calendar in words (CLI and dashboard): the months it meets, or leaves short.
+
+    ``data``: ``HiringPlan.to_dict()``; months named in ``loc`` (sim.month_titles).
+    """
+    team = "the people in seat (with the joiners and leavers the scenario lists)"
     short = short_months(data)
     within = " within the budget" if data.get("budget") is not None else ""
     if not short:
-        return f"[bold]Hiring calendar[/]: no hire{within}. {team} meet every counted month's plan."
-    return (
-        f"[bold]Hiring calendar[/]: no hire{within}. {team} fall short of the plan in "
-        f"{month_titles(short, loc)}."
-    )
+        return f"No hire{within}: {team} meet every counted month's plan."
+    return f"No hire{within}: {team} fall short of the plan in {month_titles(short, loc)}."
+
+
+def short_text(data: Mapping[str, Any], loc: str) -> str:
+    """A calendar's months short of the plan in words ("" when none), CLI and dashboard."""
+    short = short_months(data)
+    if not data.get("calendar") or not short:
+        return ""
+    return f"The calendar falls short of the plan in {month_titles(short, loc)}."
 
 
 def short_months(data: Mapping[str, Any]) -> list[str]:

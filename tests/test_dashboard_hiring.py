@@ -184,3 +184,15 @@ def test_verify_simulates_the_calendar_as_verify_hiring_does(store_path: Path) -
     assert set(chances) <= {"0.0", "50.0", "100.0"}
     band = _figures(at)["Plan against expected revenue by month (RUB)"]
     assert _y(band, "simulated mean") == pytest.approx(list(expected["simulated_revenue"]))
+
+
+def test_an_empty_calendar_is_said_in_the_commands_words(store_path: Path) -> None:
+    # One rule for the words (teamsim.hiring_view.no_hire_text): the page had its own copy,
+    # which said every month was met even when a budget left months short.
+    at = _hiring(("calendar.horizon_days=120",))
+    said = [s.value for s in at.success]
+    assert (
+        "No hire: the people in seat (with the joiners and leavers the scenario lists) meet "
+        "every counted month's plan." in said
+    ), said
+    assert not at.warning

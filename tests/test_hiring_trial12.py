@@ -34,7 +34,7 @@ def test_an_empty_calendar_within_a_budget_names_the_months_it_leaves_short() ->
             assert m["expected_revenue"] < m["plan"]
     shown = _shown(data, sc)
     assert (
-        "Hiring calendar: no hire within the budget. The people in seat (with the joiners and "
+        "Hiring calendar: No hire within the budget: the people in seat (with the joiners and "
         "leavers the scenario lists) fall short of the plan in Apr 2027, May 2027." in shown
     )
     assert "meet every counted month's plan" not in shown
@@ -44,7 +44,7 @@ def test_an_empty_least_cost_calendar_meets_every_month() -> None:
     sc = load_scenario(ROOT / "scenarios/retail_bank.yaml", ["calendar.horizon_days=120"])
     data = plan_hiring(sc, appraise=False).to_dict()
     assert data["calendar"] == [] and short_months(data) == []
-    assert "no hire. The people in seat" in _shown(data, sc)
+    assert "No hire: the people in seat" in _shown(data, sc)
     assert "falls short" not in _shown(data, sc)
 
 

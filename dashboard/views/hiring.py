@@ -35,7 +35,13 @@ from sim import (
 )
 from sim.scenario import Scenario
 from teamsim.export import workbook_locale
-from teamsim.hiring_view import hiring_tables, workbook_tables
+from teamsim.hiring_view import (
+    hiring_tables,
+    no_hire_text,
+    short_months,
+    short_text,
+    workbook_tables,
+)
 from teamsim.store import scenario_text_hash
 from teamsim.verify_view import titled_roles
 
@@ -122,12 +128,13 @@ def _plan(plan: HiringPlan, scenario: Scenario) -> None:
     cols[1].metric("Team cost over the horizon", format_money(plan.total_cost, cur, loc))
     cols[2].metric("Expected revenue, counted months", format_money(plan.counted_revenue, cur, loc))
     st.subheader("Hiring calendar")
+    short = short_text(data, loc)
     if not plan.calendar:
-        st.success(
-            "No hire: the people in seat (with the joiners and leavers the scenario lists) "
-            "meet every counted month's plan."
-        )
+        said = no_hire_text(data, loc)  # the CLI's words (teamsim.hiring_view)
+        (st.warning if short_months(data) else st.success)(ui.escape(said))
     else:
+        if short:
+            st.warning(ui.escape(short))
         ui.text_table(calendar_table(tables["hiring_calendar"], cur, loc))
         st.caption(
             "A month later: one of the line's people starting a month later, revenue (margin) "
