@@ -102,12 +102,18 @@ def plan_hiring(
         try:
             solve(hm.problem, lp_solver)
         except Infeasible:
+            loose = _unlimited_fixed_point(scenario, hr, prev, options, lp_solver, floor)
+            if loose is not None and loose != prev:
+                found = meets(scenario, hr, loose, solver=lp_solver, options=options)
+                if found is not None:
+                    return found
             raise explain_hiring(
                 scenario,
                 hr,
                 lp_solver,
                 prev,
                 deals_prev=leads,
+                headcount_at=loose,
                 objective=objective,
                 budget=budget,
                 budget_period=budget_period,
@@ -187,6 +193,48 @@ def _check(sc: Scenario, objective: str, budget: float | None, period: str) -> N
         if missing:
             fields = ", ".join(f"segments.{sid}.gross_margin" for sid in missing)
             raise ValueError(f"objective 'margin' needs {fields}")
+
+
+def _unlimited_fixed_point(
+    sc: Scenario,
+    hr: HiringRates,
+    prev: Calendar,
+    options: Options,
+    solver: pulp.LpSolver,
+    floor: Calendar | None,
+) -> Calendar | None:
+    """The calendar of the fixed point with no headcount maximum, from ``prev``'s shares.
+
+    A round's coefficients are those of the calendar before it (``prev``; none in the
+    first round): at them a headcount maximum can look impossible that the fixed point's
+    own calendar meets (retail_bank_growth with client managers at most 11: the plan with
+    no maximum has 11 in seat and meets every month, yet the first round, at no hires,
+    asked for 12). None when even without the maxima a round is infeasible.
+    """
+    cal, leads = dict(prev), None
+    seen: list[Calendar] = []
+    for _ in range(MAX_ROUNDS):
+        loose = build_hiring(
+            sc,
+            hr,
+            calendar_prev=cal,
+            deals_prev=leads,
+            floor=floor,
+            objective=options.objective,
+            budget=options.budget,
+            budget_period=options.budget_period,
+            unlimited=True,
+        )
+        try:
+            solve(loose.problem, solver)
+        except Infeasible:
+            return None
+        found = calendar_of(loose)
+        if found == cal or found in seen:
+            break
+        seen.append(cal)
+        cal, leads = found, {key: value(var) for key, var in loose.deals.items()}
+    return cal
 
 
 def calendar_of(hm: HiringModel) -> dict[tuple[str, int], int]:

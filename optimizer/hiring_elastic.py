@@ -46,8 +46,15 @@ def explain_hiring(
     budget: float | None,
     budget_period: str,
     brief: bool = False,
+    headcount_at: Calendar | None = None,
 ) -> InfeasiblePlanError:
-    """The error that says which month cannot be met, by which limit, and what would do."""
+    """The error that says which month cannot be met, by which limit, and what would do.
+
+    ``headcount_at``: the calendar whose ramp shares the headcount remedy is taken at (the
+    fixed point's with no maximum, optimizer.hiring); the round's (``calendar_prev``)
+    when None. At the first round's shares (no hires) retail_bank with 6 client managers
+    and at most 7 was told "max 7 -> 9", while at most 9 was impossible too.
+    """
     named = span_limits(sc, {})
     if named:
         return named
@@ -76,11 +83,14 @@ def explain_hiring(
     groups += ["headcount", "span", "pool"]
     alternatives = []
     for group in groups:
+        at = (calendar_prev, leads)
+        if group == "headcount" and headcount_at is not None:
+            at = (headcount_at, {})
         relaxed = _relaxed(
             sc,
             hr,
             solver,
-            (calendar_prev, leads),
+            at,
             groups=frozenset({group}),
             budget=budget,
             opts=opts,

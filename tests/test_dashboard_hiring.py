@@ -154,7 +154,7 @@ def test_an_impossible_plan_is_an_error_naming_the_month(store_path: Path) -> No
     [error] = [e.value for e in at.error]
     assert error.startswith("**No hiring plan is possible:** The hiring plan is impossible")
     assert "lower the plan of Mar 2027" in error
-    assert "allow 2 more Client manager from Feb 2027 (max 7 -> 9)" in error
+    assert "allow 3 more Client manager from Feb 2027 (max 7 -> 10)" in error
     assert "Traceback" not in error
     assert not at.get("plotly_chart")
 

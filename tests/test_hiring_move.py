@@ -128,7 +128,7 @@ def _plan(*extra: str) -> Any:
 def test_plan_move_prints_the_what_if_month_by_month() -> None:
     result = _plan("--move", "client_manager:2027-03:2027-05")
     assert result.exit_code == 0, result.output
-    assert "Hiring calendar: no hire" in result.output  # the plan's usual output first
+    assert "Hiring calendar: No hire" in result.output  # the plan's usual output first
     what_if = result.output[result.output.index("What if: ") :]
     assert (
         what_if.splitlines()[0] == "What if: hire 1 client manager in May 2027 rather than Mar 2027"

@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from optimizer import plan_hiring
+from optimizer import InfeasiblePlanError, plan_hiring
 from teamsim.cli import app
 from teamsim.hiring_view import render_hiring, short_months
 from teamsim.io import load_scenario
@@ -102,3 +102,31 @@ def test_a_hiring_verify_on_few_replications_warns_as_simulate_does() -> None:
     )  # fmt: skip
     assert done.exit_code in (0, 3), done.output
     assert "warning: P(plan met) rests on 2 replications: its 95 % interval is wide" in done.output
+
+
+# --- a headcount maximum the fixed point's own calendar meets ----------------------------------
+
+
+def test_a_maximum_the_plans_own_calendar_meets_is_not_called_impossible() -> None:
+    # retail_bank_growth with no maximum hires 3 client managers (11 in seat at most) and
+    # meets every month; at most 11 was "impossible ... allow 1 more (max 11 -> 12)",
+    # because the first round's shares (no hires) asked for 12.
+    free = plan_hiring(load_scenario(ROOT / "scenarios/retail_bank_growth.yaml"), appraise=False)
+    most = max(n for (rid, _), n in free.headcount.items() if rid == "client_manager")
+    assert round(most) == 11
+    capped = plan_hiring(
+        load_scenario(
+            ROOT / "scenarios/retail_bank_growth.yaml", ["roles.client_manager.headcount.max=11"]
+        ),
+        appraise=False,
+    )
+    assert capped.hires == free.hires
+    # One fewer: impossible, and the remedy is the one seat missing, not two.
+    with pytest.raises(InfeasiblePlanError, match=r"max 10 -> 11\)"):
+        plan_hiring(
+            load_scenario(
+                ROOT / "scenarios/retail_bank_growth.yaml",
+                ["roles.client_manager.headcount.max=10"],
+            ),
+            appraise=False,
+        )

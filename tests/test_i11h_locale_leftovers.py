@@ -63,7 +63,7 @@ def test_an_impossible_hiring_calendar_names_its_months_in_ru_ru() -> None:
         f"lower the plan of март 2027{NB}г. to 26,5{NB}млн{NB}₽ (88,4{NB}% of "
         f"30{NB}млн{NB}₽): the most a calendar within the limits can close that month"
     ) in result.output
-    assert f"allow 2 more Client manager from февр. 2027{NB}г. (max 7 -> 9)" in result.output
+    assert f"allow 3 more Client manager from февр. 2027{NB}г. (max 7 -> 10)" in result.output
     assert "2027-02" not in result.output and "2027-03" not in result.output
 
 
