@@ -11,8 +11,14 @@ interval). Two things are then learnt from the days (docs/dev/hiring_plan.md, se
   earlier, not only more of them; months at the confidence keep theirs;
 - the lag, by segment: the simulated mean days from a won deal's lead to its close
   (``Frames.deals.cycle_days``) against the lag kernel's (``sim.rules.lag.stage_months``)
-  gives the days a lead waits for its owner, which the kernel cannot know; the next plan
-  takes them (``lag_extra_days``) once the correction moves by more than a day.
+  gives the days the kernel still misses (the team's own waits, sim.rules.waits, are in
+  the kernel already: absences, meeting slots, travel, the follow-up queue at the
+  occupancy cap, approvals); the next plan takes them (``lag_extra_days``) once the
+  correction moves by more than a day.
+
+Each month is held to the plan's own expectation, its calendar at its most
+(``plan.revenue``, optimizer.hiring_value.expected_months), the solve whose dials
+``apply_hiring`` gives the simulated people as quotas by month.
 
 It stops when the months reach the confidence under the scenario's ``plan.judged_on``
 (``month``: every counted month; the other rules: their units' share, sim.plan_met), or
@@ -24,7 +30,8 @@ unchanged calendar is not simulated again. Pure: a scenario in, a VerifiedHiring
 What the loop reads of a simulation is :class:`MonthsSimulated`; the simulation itself is
 a parameter (``simulator``), ``sim.simulate`` by default, so the loop's rules can be
 followed on given months. Not built: the per-role capacity recalibration of plain verify
-(the hiring plan has no planned dials per role and month to hold the days against).
+(the planned dials per role and month are given as quotas, ``call_quota_by_month``, but
+the days are not yet held against them).
 """
 
 from __future__ import annotations
