@@ -397,9 +397,31 @@ _CALENDAR_COLUMNS = [
 
 
 def workbook_tables(data: Mapping[str, Any], check: HiringCheck | None) -> dict[str, pd.DataFrame]:
-    """The sheets of ``--excel``: calendar, months, role_months (and the loop's)."""
+    """The sheets of ``--excel``: calendar, months, role_months (and the loop's).
+
+    As the other workbooks (teamsim.export.write_workbook): a month is a name beside its
+    index (``month`` and ``month_name``, which the writer turns into the locale's "март
+    2027 г."), a start date a date; the stored tables keep the "2027-03" labels.
+    """
     tables = hiring_tables(data, check)
-    return {name.removeprefix("hiring_"): frame for name, frame in tables.items()}
+    index = {str(m["label"]): int(m["month"]) for m in data.get("months", [])}
+    return {
+        name.removeprefix("hiring_"): _named_months(frame, index) for name, frame in tables.items()
+    }
+
+
+def _named_months(frame: pd.DataFrame, index: Mapping[str, int]) -> pd.DataFrame:
+    """A table's month labels as the workbook writer names months; start dates as dates."""
+    if "label" in frame.columns:
+        names = frame["label"].map(lambda label: month_title(str(label), None, wide=True))
+        months = frame["month"] if "month" in frame.columns else frame["label"].map(index)
+        at = min(list(frame.columns).index(c) for c in ("label", "month") if c in frame.columns)
+        frame = frame.drop(columns=[c for c in ("label", "month") if c in frame.columns])
+        frame.insert(min(at, len(frame.columns)), "month", months)
+        frame.insert(min(at, len(frame.columns)) + 1, "month_name", names)
+    if "start" in frame.columns:
+        frame = frame.assign(start=pd.to_datetime(frame["start"]).dt.date)
+    return frame
 
 
 def save_hiring(

@@ -10,6 +10,7 @@ counted months (2027-03 to 2027-05) of RUB 30M each.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -166,6 +167,15 @@ def test_excel_writes_the_calendar_and_month_sheets(stored: dict[str, Any]) -> N
     formats = {str(h): c.number_format for h, c in zip(months[0], cells, strict=True)}
     assert "RUB" in formats["plan"] and "RUB" in formats["cost"]
     assert formats["expected_attainment"] == "0.0%"
+    # Months by name, as every workbook writes them (the store keeps "2027-03"), starts as
+    # dates: the trial found "2027-01" and text.
+    assert [r[0] for r in months[1:]] == [
+        "January 2027", "February 2027", "March 2027", "April 2027", "May 2027", "June 2027"
+    ]  # fmt: skip
+    assert [r[head.index("month")] for r in rows[1:]] == ["January 2027", "February 2027"]
+    assert [r[head.index("start")] for r in rows[1:]] == [
+        dt.datetime(2027, 1, 11), dt.datetime(2027, 2, 1)
+    ]  # fmt: skip
 
 
 def test_json_is_strict_and_the_plans_dict(scenario: Path) -> None:
