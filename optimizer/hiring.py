@@ -142,8 +142,9 @@ def plan_hiring(
             if good:
                 hm = min(good, key=lambda m: (_score(m), sorted(calendar_of(m).items())))
                 notes.append(
-                    f"The calendar's ramp shares came to {what}; the best of its calendars "
-                    "that meet every month at their own ramp shares was kept."
+                    "Planned round by round (each round counts new hires at the ramp of "
+                    f"the calendar before it), the calendars came to {what}; of them, the "
+                    "best that meets every month with its own hires' ramp was kept."
                 )
                 break
             larger = larger_calendar(cycle)
@@ -160,11 +161,13 @@ def plan_hiring(
                 hm = solved(found, found if floor is not None else None)
                 rounds += 2
                 notes.append(
-                    f"The calendar did not settle in {rounds - 2} rounds; one more round at "
-                    "its own ramp shares."
+                    f"The calendar did not settle in {rounds - 2} rounds; one more round "
+                    "with its own hires' ramp."
                 )
             notes.append(
-                f"The calendar's ramp shares came to {what}; the larger calendar's were kept."
+                "Planned round by round (each round counts new hires at the ramp of the "
+                f"calendar before it), the calendars came to {what}; the larger one's ramp "
+                "was kept."
             )
             break
         seen.append(prev)

@@ -221,8 +221,9 @@ def test_a_cycle_keeps_the_cheapest_of_its_calendars_that_meets_at_its_own_share
     assert p.total_cost == pytest.approx(800.0)
     assert p.rounds == 5
     assert p.notes == (
-        "The calendar's ramp shares came to a cycle; the best of its calendars that meet "
-        "every month at their own ramp shares was kept.",
+        "Planned round by round (each round counts new hires at the ramp of the calendar "
+        "before it), the calendars came to a cycle; of them, the best that meets every "
+        "month with its own hires' ramp was kept.",
     )
 
 
