@@ -65,8 +65,7 @@ CASES = [
         f"{CM}.joiners=[{{start: 2027-02-30}}]",
         (ROLE_AFTER, "    joiners: [{start: 2027-02-30}]"),
         f"{CM}.joiners.0.start",
-        "expected a valid date or datetime, day value is outside expected range, "
-        "got '2027-02-30'",
+        "expected a valid date or datetime, day value is outside expected range, got '2027-02-30'",
     ),
     (
         "negative season factor",
