@@ -68,7 +68,9 @@ def validate(
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = _merge(_from_pydantic(exc.errors(), data, node, source, applied))
+        problems = _merge(
+            _from_pydantic(exc.errors(), data=data, node=node, source=source, applied=applied)
+        )
         # A field error stops the model before its cross-field checks: the references
         # are checked on the raw mapping, so every problem is still reported at once.
         problems += _references(data, problems, node=node, source=source, applied=applied)
@@ -162,6 +164,7 @@ def _place(
 
 def _from_pydantic(
     errors: Iterable[Any],
+    *,
     data: Any,
     node: yaml.Node | None,
     source: str,
