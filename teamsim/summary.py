@@ -6,12 +6,13 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from sim import (
     counted_months,
+    day_title,
     format_money,
     format_number,
     format_percent,
@@ -20,7 +21,7 @@ from sim import (
     month_title,
     title,
 )
-from sim.rules import rule_warnings
+from sim.rules import SeasonKind, month_factors, ramping_at_start, rule_warnings, seats
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
 from teamsim.format import fmt_service_target, format_money_column
 from teamsim.io import read_scenario_bytes
@@ -55,11 +56,132 @@ def scenario_summary(sc: Scenario) -> Group:
         f"({dates[0]} to {dates[-1]}), warm-up {sc.calendar.warmup_days} working days, "
         f"seed {sc.seed}"
     )
+    # Staffing, seasons and margins only where the scenario states them (issue 12).
+    parts: list[RenderableType] = [head, _team(sc), *_staffing(sc)]
+    parts += [_channels(sc), *_seasonality(sc)]
     if not sc.segments:
         # A team that sells nothing is planned for its work and service targets; its
         # plan value is nominal and is not shown as if it were one.
-        return Group(head, _team(sc), _channels(sc), _no_sales(sc))
-    return Group(head, _team(sc), _channels(sc), _segments(sc), _plan(sc), _plan_months(sc))
+        return Group(*parts, _no_sales(sc))
+    return Group(*parts, _segments(sc), *_margins(sc), _plan(sc), _plan_months(sc))
+
+
+def _staffing(sc: Scenario) -> list[Text]:
+    """Per role, what the scenario states of its people over the year (issue 12).
+
+    Nothing when no role states people in seat, joiners, attrition or a handover: a
+    ramp alone (older files) is shown in the role's staffing only beside one of them.
+    """
+    roles = sc.roles.values()
+    if not any(r.staff or r.joiners or r.attrition or r.handover for r in roles):
+        return []
+    lines = [Text("Staffing", style="italic")]
+    for rid in sc.roles:
+        facts = _role_staffing(sc, rid)
+        if facts:
+            lines.append(Text(f"  {title(rid, sc)}"))
+            lines.extend(Text(f"    {name}: {value}") for name, value in facts)
+    return lines
+
+
+def _role_staffing(sc: Scenario, rid: str) -> list[tuple[str, str]]:
+    """(what, text) of a role's staffing; none when the role states only a ramp."""
+    role, loc = sc.roles[rid], sc.money_locale
+    facts: list[tuple[str, str]] = []
+    dated = sum(1 for member in role.staff if member.start is not None)
+    if dated:
+        ramping = format_number(ramping_at_start(sc, rid), 0, locale=loc)
+        facts.append(
+            (
+                "in seat with a start date",
+                f"{format_number(dated, 0, locale=loc)} of "
+                f"{format_number(role.headcount.current, 0, locale=loc)}, {ramping} still "
+                f"on the ramp on {day_title(sc.calendar.start, loc)}",
+            )
+        )
+    if role.joiners:
+        dates = "; ".join(
+            f"{format_number(j.count, 0, locale=loc)} on {day_title(j.start, loc)}"
+            for j in role.joiners
+        )
+        total = format_number(sum(j.count for j in role.joiners), 0, locale=loc)
+        facts.append(("joiners", f"{total} ({dates})"))
+    leaving = [seat for seat in seats(sc, rid) if seat.last_day is not None]
+    if leaving:
+        who = "; ".join(
+            f"{title(seat.person, sc)} on {day_title(seat.last_day, loc)}"
+            for seat in leaving
+            if seat.last_day is not None
+        )
+        facts.append(("planned leavers", f"{format_number(len(leaving), 0, locale=loc)} ({who})"))
+    if (gone := role.attrition) is not None:
+        rate = gone.rate_per_year
+        facts.append(
+            ("attrition", _attrition(rate, gone.leavers_per_year, gone.time_to_fill_days, loc))
+        )
+    if role.ramp is not None:
+        facts.append(("ramp", _ramp(role.ramp.productivity_by_month, loc)))
+    if role.handover is not None:
+        facts.append(("handover", f"a leaver's open deals go to {title(role.handover, sc)}"))
+    return facts if len(facts) > (role.ramp is not None) else []
+
+
+def _attrition(share: float | None, leavers: float | None, fill_days: float, loc: str) -> str:
+    """Attrition as stated: a share of the role or a count a year, and the time to fill."""
+    if share is not None:
+        rate = f"{format_percent(share, significant=3, locale=loc)} a year"
+    elif leavers is not None:
+        rate = f"{format_significant(leavers, 3, locale=loc)} leavers a year"
+    else:
+        rate = "no leavers stated"
+    days = format_significant(fill_days, 3, locale=loc)
+    return f"{rate}; a seat stays empty {days} calendar days before its replacement starts"
+
+
+def _ramp(shares: list[float], loc: str) -> str:
+    """The month of tenure from which a hire is at full output, and the shares before it."""
+    below = next((i for i, share in enumerate(shares) if share >= 1.0), len(shares))
+    full = f"full output from month {format_number(below + 1, 0, locale=loc)} of tenure"
+    if not below:
+        return full
+    before = ", ".join(format_percent(p, significant=3, locale=loc) for p in shares[:below])
+    return f"{full} ({before} before)"
+
+
+def _seasonality(sc: Scenario) -> list[Text]:
+    """The seasonal factors other than 1, by month of the horizon (``sim.rules.season``)."""
+    if sc.seasonality is None:
+        return []
+    loc, parts = sc.money_locale, []
+    for kind in SeasonKind:
+        factors = month_factors(sc, kind)
+        if all(f == 1.0 for f in factors):
+            continue
+        if len(sc.seasonality.factors(kind)) == 1:
+            months = f"every month x{format_significant(factors[0], 3, locale=loc)}"
+        else:
+            months = ", ".join(
+                f"{month_title(sc.month_label(m), loc)} x{format_significant(f, 3, locale=loc)}"
+                for m, f in enumerate(factors)
+                if f != 1.0
+            )
+        parts.append(f"{id_words(kind.value)} {months}")
+    if not parts:
+        return []
+    return [Text(f"Seasonality (factors other than 1): {'; '.join(parts)}")]
+
+
+def _margins(sc: Scenario) -> list[Text]:
+    """Segments' gross margins, where stated (read by ``plan --hiring --objective margin``)."""
+    loc = sc.money_locale
+    stated = [
+        f"{title(sid, sc)} {format_percent(seg.gross_margin, significant=3, locale=loc)}"
+        for sid, seg in sc.segments.items()
+        if seg.gross_margin is not None
+    ]
+    if not stated:
+        return []
+    return [Text(f"Gross margin: {', '.join(stated)}")]
 
 
 def _no_sales(sc: Scenario) -> str:

@@ -29,8 +29,8 @@ from sim.rules.day import present_share
 from sim.rules.deals import margin_share
 from sim.rules.lag import StageMonths, stage_months
 from sim.rules.people import daily_dials, span_warnings
-from sim.rules.season import SeasonKind, day_factors
-from sim.rules.staffing import RoleMonth, hire_date, role_month
+from sim.rules.season import SeasonKind, day_factors, month_factors
+from sim.rules.staffing import RoleMonth, hire_date, ramping_at_start, role_month, seats
 
 __all__ = [
     "DUTY_PREFIX",
@@ -46,9 +46,12 @@ __all__ = [
     "duty_activity",
     "hire_date",
     "margin_share",
+    "month_factors",
     "present_share",
+    "ramping_at_start",
     "role_month",
     "rule_warnings",
+    "seats",
     "span_warnings",
     "stage_months",
 ]

@@ -167,6 +167,24 @@ def handovers(sc: Scenario) -> list[Handover]:
     return found
 
 
+def ramping_at_start(sc: Scenario, role_id: str) -> int:
+    """People of the role in seat on the horizon's first working day and still on the ramp.
+
+    A person listed in ``staff`` with a ``start``, whose ramp share that day (the rule of
+    :func:`month_productivity`: ``ramp_productivity`` of the working days since) is
+    below 1.
+    """
+    role = sc.roles[role_id]
+    found = 0
+    for seat in seats(sc, role_id)[: role.headcount.current]:
+        if seat.tenure_from is None:
+            continue
+        tenure = sc.calendar.day_index(seat.tenure_from)
+        share = _shares(sc, role, _window(sc, seat), tenure_from=tenure, days=range(1))
+        found += share[0] < 1.0
+    return found
+
+
 def fill_days(sc: Scenario, role_id: str) -> float:
     """Working days a seat left by a leaver stays empty (0 without attrition).
 

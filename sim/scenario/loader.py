@@ -23,7 +23,7 @@ from sim.scenario.consistency import raw_references
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
 from sim.scenario.yamlerrors import too_deep_problem, yaml_problem
-from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes
+from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes, user_path
 
 MAX_SCENARIO_BYTES = 2_000_000  # a scenario is a page or two; anything this big is not one
 
@@ -68,13 +68,15 @@ def validate(
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = _merge(_from_pydantic(exc.errors(), node, source, applied))
+        problems = _merge(
+            _from_pydantic(exc.errors(), data=data, node=node, source=source, applied=applied)
+        )
         # A field error stops the model before its cross-field checks: the references
         # are checked on the raw mapping, so every problem is still reported at once.
         problems += _references(data, problems, node=node, source=source, applied=applied)
     except ScenarioError as exc:
         problems = [
-            _place(p.path, p.message, node=node, source=source, applied=applied)
+            _place(p.path, p.message, data=data, node=node, source=source, applied=applied)
             for p in exc.problems
         ]
     raise ScenarioError(problems) from None
@@ -91,7 +93,7 @@ def _references(
     """Unknown references in the raw data, placed; none for a field already reported."""
     seen = {p.path for p in found}
     placed = [
-        _place(p.path, p.message, node=node, source=source, applied=applied)
+        _place(p.path, p.message, data=data, node=node, source=source, applied=applied)
         for p in raw_references(data)
     ]
     return [p for p in placed if p.path not in seen]
@@ -112,8 +114,8 @@ def place_problem(
     from, so both parse again.
     """
     data, node = parse_with_nodes(_decode(content, source))
-    _, applied, _ = apply_overrides(data, overrides, fields=_fields_at)
-    return _place(path, message, node=node, source=source, applied=applied)
+    data, applied, _ = apply_overrides(data, overrides, fields=_fields_at)
+    return _place(path, message, data=data, node=node, source=source, applied=applied)
 
 
 def _decode(content: str | bytes, source: str) -> str:
@@ -136,11 +138,19 @@ def _decode(content: str | bytes, source: str) -> str:
 def _place(
     loc: Sequence[Any],
     message: str,
+    *,
+    data: Any,
     node: yaml.Node | None,
     source: str,
     applied: Sequence[Override],
 ) -> Problem:
-    path, line = locate(node, loc, _field_names().__contains__)
+    """Name the field's ``--set``, or its file and line.
+
+    The path is followed through the data the overrides made, not the file's nodes: a
+    field inside a list or mapping that a ``--set`` gave is not in the file, whose walk
+    would drop its parts (``roles.seller.start``) and blame the file.
+    """
+    path = user_path(data, loc, _field_names().__contains__)
     for ov in reversed(applied):
         # The override's own field, anything under it, or the object it belongs to
         # (a cross-field check such as min <= current <= max reports at the parent).
@@ -148,14 +158,22 @@ def _place(
         parent = len(path) == len(ov.path) - 1 and ov.path[: len(path)] == path
         if inside or parent:
             return Problem(path, message, f"--set {ov.text}")
+    _, line = locate(node, path, _field_names().__contains__)
     return Problem(path, message, source, line)
 
 
 def _from_pydantic(
-    errors: Iterable[Any], node: yaml.Node | None, source: str, applied: Sequence[Override]
+    errors: Iterable[Any],
+    *,
+    data: Any,
+    node: yaml.Node | None,
+    source: str,
+    applied: Sequence[Override],
 ) -> Iterable[Problem]:
     for err in errors:
-        yield _place(err["loc"], _message(err), node=node, source=source, applied=applied)
+        yield _place(
+            err["loc"], _message(err), data=data, node=node, source=source, applied=applied
+        )
 
 
 def _merge(problems: Iterable[Problem]) -> list[Problem]:

@@ -227,9 +227,10 @@ class Segment(Frozen):
         None,
         description=(
             "Share of a won deal's revenue kept as gross margin, 0 to 1 (write 0.35 for "
-            "35 %). Read by the hiring mode's margin objective (coming: a hire weighed "
-            "against the profit it brings); changes no other result. Default: not stated, "
-            "margin objectives refuse."
+            "35 %). Read by the hiring mode: `plan --hiring --objective margin` (the most "
+            "gross margin within a budget) and a hire's payback month; a run's KPI "
+            "margin_per_month; changes no other result. Default: not stated (a deal's "
+            "margin is its revenue; the margin objective refuses)."
         ),
     )
 

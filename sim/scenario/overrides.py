@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from sim.errors import PathPart, Problem
+from sim.scenario.yamlmap import ScenarioLoader
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ def parse_override(text: str) -> Override:
     if not sep or not all(parts):
         raise ValueError(f"expected path=value (e.g. policies.call_quota_per_day=30), got {text!r}")
     try:
-        value = yaml.safe_load(value_text) if value_text.strip() else None
+        # The file's loader: an impossible date (2027-02-30) stays text for the schema to
+        # reject at its field; PyYAML's own raises a bare ValueError with no field.
+        value = yaml.load(value_text, Loader=ScenarioLoader) if value_text.strip() else None
     except yaml.YAMLError as exc:
         raise ValueError(f"the value {value_text!r} is not valid YAML: {exc}") from None
     path = tuple(int(p) if p.isdigit() else p for p in parts)

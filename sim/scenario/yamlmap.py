@@ -10,20 +10,23 @@ import yaml
 from sim.errors import PathPart, Problem
 
 
-class _Loader(yaml.SafeLoader):
+class ScenarioLoader(yaml.SafeLoader):
     """SafeLoader that leaves an impossible date (2027-13-04) as text for the schema to reject.
 
     PyYAML raises a bare ValueError there, with no line; the schema's message has one.
     """
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """The date or time, or the text when no calendar has that day."""
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
             return self.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+ScenarioLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", ScenarioLoader.construct_yaml_timestamp
+)
 
 
 def parse_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
@@ -31,7 +34,7 @@ def parse_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
 
     Raises ``yaml.YAMLError`` on a syntax error; the caller turns it into a problem.
     """
-    loader = _Loader(text)
+    loader = ScenarioLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -82,6 +85,36 @@ def locate(
             path.append(part)  # a missing field: point at the mapping that lacks it
         # else: a validator-internal part (a union tag, a type name, "[key]"): not in the file
     return tuple(path), line
+
+
+def user_path(
+    data: Any, loc: Sequence[PathPart], is_field: Callable[[str], bool]
+) -> tuple[PathPart, ...]:
+    """An error location as the user wrote it, followed through the data (after ``--set``).
+
+    The parts :func:`locate` keeps, found in the data rather than the file's nodes, so a
+    field inside a list or mapping a ``--set`` gave has its whole path
+    (``roles.seller.joiners.0.start``), the file lacking it.
+    """
+    path: list[PathPart] = []
+    for i, part in enumerate(loc):
+        if isinstance(data, dict) and (key := _data_key(data, part)) is not _NONE:
+            path.append(part)
+            data = data[key]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            path.append(part)
+            data = data[part]
+        elif i == len(loc) - 1 and isinstance(part, str) and is_field(part):
+            path.append(part)  # a missing field, as locate names it
+    return tuple(path)
+
+
+_NONE = object()
+
+
+def _data_key(data: dict[Any, Any], part: PathPart) -> Any:
+    """The key of ``data`` that ``part`` names (keys compared as text, as in the file)."""
+    return next((k for k in data if str(k) == str(part)), _NONE)
 
 
 def _child(node: yaml.Node | None, part: PathPart) -> tuple[yaml.Node | None, int | None]:
