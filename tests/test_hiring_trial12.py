@@ -45,6 +45,9 @@ def test_an_empty_least_cost_calendar_meets_every_month() -> None:
     data = plan_hiring(sc, appraise=False).to_dict()
     assert data["calendar"] == [] and short_months(data) == []
     assert "No hire: the people in seat" in _shown(data, sc)
+    # With no hire the plan decided nothing: it is not named as a binding limit.
+    assert all(limit["family"] != "plan" for limit in data["limits"])
+    assert "sales plan" not in _shown(data, sc)
     assert "falls short" not in _shown(data, sc)
 
 
