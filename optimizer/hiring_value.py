@@ -196,8 +196,10 @@ def apply_hiring(
 def expected_months(hm: HiringModel, cal: Calendar, solver: pulp.LpSolver) -> tuple[MonthLine, ...]:
     """What a solved hiring model's calendar is expected to close, month by month.
 
-    The one rule for a calendar's expectation: its team at its most (the calendar
-    evaluated as :func:`evaluate_calendar` does, objective "revenue"), the solve whose
+    The one rule for a calendar's expectation: its team working every lead it gets, shared
+    by presence as the simulator shares them (not a maximum over ways to use the team: a
+    ramping hire's share of a finite pool can lower a month; the calendar evaluated as
+    :func:`evaluate_calendar` does, objective "revenue"), the solve whose
     dials :func:`apply_hiring` gives the simulated people as quotas and against which the
     verify loop holds the simulated months. The least-cost solve's own revenue stops at
     the plan (nothing rewards more), while the simulated team works every lead it gets:

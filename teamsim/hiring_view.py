@@ -226,7 +226,9 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
         cells = [
             format_money(m["plan"], cur, loc, scale=one) if m["counted"] else "lead-in",
             *([format_money(sized, cur, loc, scale=one) if sized else ""] if raised else []),
-            format_money(m["expected_revenue"], cur, loc, scale=one),
+            # A lead-in month's revenue is not planned (only counted months are rows; the
+            # model leaves it to what counted months need): not shown as a forecast.
+            format_money(m["expected_revenue"], cur, loc, scale=one) if m["counted"] else "",
             format_percent(m["expected_attainment"], locale=loc) if m["counted"] else "",
             cost,
             fmt_figure(seat, 1, loc),
@@ -252,7 +254,9 @@ def _months(data: Mapping[str, Any], cur: str, loc: str, check: HiringCheck | No
         )
     grid.caption = (
         "lead-in: a month the plan does not count (warm-up, or partly outside the "
-        "horizon), where hires start and leads are made; seats and ramping: people in "
+        "horizon), where hires start and leads are made, its revenue not planned; expected "
+        "revenue: what the calendar's team closes working every lead it gets, shared among "
+        "the people present as the simulator shares them; seats and ramping: people in "
         "seat and those still ramping, all roles, means over the month's working days"
         + (
             "; sized for: the plan raised by the verify loop's margin for the spread "

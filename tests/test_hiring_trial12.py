@@ -45,6 +45,12 @@ def test_an_empty_least_cost_calendar_meets_every_month() -> None:
     data = plan_hiring(sc, appraise=False).to_dict()
     assert data["calendar"] == [] and short_months(data) == []
     assert "No hire: the people in seat" in _shown(data, sc)
+    # A lead-in month's revenue is not planned: its row shows no expected revenue (the
+    # re-trial found February "expected" RUB 17.0M where the simulation closed 34.8M).
+    jan = next(line for line in _shown(data, sc).splitlines() if line.startswith("│ Jan 2027"))
+    assert "lead-in" in jan and jan.count("RUB") == 1, jan  # the cost only
+    mar = next(line for line in _shown(data, sc).splitlines() if line.startswith("│ Mar 2027"))
+    assert mar.count("RUB") == 3, mar  # plan, expected revenue, cost
     # With no hire the plan decided nothing: it is not named as a binding limit.
     assert all(limit["family"] != "plan" for limit in data["limits"])
     assert "sales plan" not in _shown(data, sc)

@@ -223,7 +223,7 @@ def months_table(
             "month": month_title(str(r["label"]), loc),
             "plan": p if bool(r["counted"]) else "lead-in",
             **({"sized for": up if raised[i] else ""} if any(raised) else {}),
-            "expected revenue": rev,
+            "expected revenue": rev if bool(r["counted"]) else "",  # lead-in: not planned
             "attainment": format_percent(_num(r["expected_attainment"]), locale=loc)
             if bool(r["counted"]) else "",
             "cost": cost,
