@@ -400,18 +400,43 @@ _CALENDAR_COLUMNS = [
 ]
 
 
-def workbook_tables(data: Mapping[str, Any], check: HiringCheck | None) -> dict[str, pd.DataFrame]:
+def workbook_tables(
+    data: Mapping[str, Any], check: HiringCheck | None, locale: str | None = None
+) -> dict[str, pd.DataFrame]:
     """The sheets of ``--excel``: calendar, months, role_months (and the loop's).
 
     As the other workbooks (teamsim.export.write_workbook): a month is a name beside its
     index (``month`` and ``month_name``, which the writer turns into the locale's "март
-    2027 г."), a start date a date; the stored tables keep the "2027-03" labels.
+    2027 г."), a start date a date, lists of months (a line's misses, its payback month,
+    a limit's months) names in ``locale`` (teamsim.export.workbook_locale's); the stored
+    tables keep the "2027-03" labels.
     """
     tables = hiring_tables(data, check)
     index = {str(m["label"]): int(m["month"]) for m in data.get("months", [])}
     return {
-        name.removeprefix("hiring_"): _named_months(frame, index) for name, frame in tables.items()
+        name.removeprefix("hiring_"): _month_lists(_named_months(frame, index), locale)
+        for name, frame in tables.items()
     }
+
+
+_MONTH_LISTS = ("delay_short_months", "payback_month", "months")
+
+
+def _month_lists(frame: pd.DataFrame, locale: str | None) -> pd.DataFrame:
+    """Columns of "2027-04, 2027-05" as month names ("April 2027, May 2027")."""
+
+    def named(cell: Any) -> Any:
+        if not isinstance(cell, str) or not cell:
+            return cell
+        labels = [x.strip() for x in cell.split(",")]
+        if not all(len(x) == 7 and x[4] == "-" and x.replace("-", "").isdigit() for x in labels):
+            return cell
+        return ", ".join(month_title(x, locale, wide=True) for x in labels)
+
+    for column in _MONTH_LISTS:
+        if column in frame.columns and frame[column].dtype == object:
+            frame = frame.assign(**{column: frame[column].map(named)})
+    return frame
 
 
 def _named_months(frame: pd.DataFrame, index: Mapping[str, int]) -> pd.DataFrame:

@@ -176,6 +176,12 @@ def test_excel_writes_the_calendar_and_month_sheets(stored: dict[str, Any]) -> N
     assert [r[head.index("start")] for r in rows[1:]] == [
         dt.datetime(2027, 1, 11), dt.datetime(2027, 2, 1)
     ]  # fmt: skip
+    # Lists of months too (the re-trial found "2027-04, 2027-05" codes there).
+    cells = [str(r[head.index("delay_short_months")] or "") for r in rows[1:]]
+    cells += [str(r[head.index("payback_month")] or "") for r in rows[1:]]
+    limits = list(book["limits"].iter_rows(values_only=True))
+    cells += [str(r[list(limits[0]).index("months")] or "") for r in limits[1:]]
+    assert any(cells) and not any(re.search(r"\b2027-\d\d\b", c) for c in cells), cells
 
 
 def test_json_is_strict_and_the_plans_dict(scenario: Path) -> None:

@@ -175,7 +175,10 @@ def _plan(plan: HiringPlan, scenario: Scenario) -> None:
     st.download_button(
         "Download the plan (Excel)",
         lambda: exports.workbook_bytes(
-            workbook_tables(data, None), about, currency=cur, locale=workbook_locale([scenario])
+            workbook_tables(data, None, workbook_locale([scenario])),
+            about,
+            currency=cur,
+            locale=workbook_locale([scenario]),
         ),
         file_name="hiring_plan.xlsx",
         mime=XLSX,

@@ -321,7 +321,7 @@ def _workbook(path: Path, plan: HiringPlan, sc: Scenario, check: HiringCheck | N
         about["verified"] = ("met: " if check.met else "not met: ") + check.reason
     write_workbook(
         path,
-        workbook_tables(plan.to_dict(), check),
+        workbook_tables(plan.to_dict(), check, workbook_locale([sc])),
         about,
         currency=sc.currency,
         locale=workbook_locale([sc]),
