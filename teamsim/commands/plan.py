@@ -102,8 +102,9 @@ def plan_command(
         typer.Option(
             "--replications",
             "-n",
-            help=f"--verify: replications per iteration [default: {VERIFY_REPLICATIONS}; "
-            f"{HIRING_REPLICATIONS} with --hiring].",
+            # (parentheses: rich reads "[default: ...]" as markup and drops it)
+            help=f"--verify: replications per iteration (default {VERIFY_REPLICATIONS}; "
+            f"{HIRING_REPLICATIONS} with --hiring).",
             min=2,
             show_default=False,
         ),

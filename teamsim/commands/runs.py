@@ -480,7 +480,7 @@ def prune(
         str | None,
         typer.Option(
             "--kind",
-            help="Runs of this kind: simulate, verify, sweep, sweep-point.",
+            help="Runs of this kind: simulate, verify, sweep, sweep-point, hiring.",
             metavar="KIND",
         ),
     ] = None,
