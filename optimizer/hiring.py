@@ -102,7 +102,9 @@ def plan_hiring(
         try:
             solve(hm.problem, lp_solver)
         except Infeasible:
-            loose = _unlimited_fixed_point(scenario, hr, prev, options, lp_solver, floor)
+            loose = _unlimited_fixed_point(
+                scenario, hr, prev, options=options, solver=lp_solver, floor=floor
+            )
             if loose is not None and loose != prev:
                 found = meets(scenario, hr, loose, solver=lp_solver, options=options)
                 if found is not None:
@@ -202,6 +204,7 @@ def _unlimited_fixed_point(
     sc: Scenario,
     hr: HiringRates,
     prev: Calendar,
+    *,
     options: Options,
     solver: pulp.LpSolver,
     floor: Calendar | None,
