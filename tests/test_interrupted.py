@@ -106,7 +106,16 @@ def _interrupted(cmd: list[str]) -> tuple[str, str]:
     """Run ``cmd``, press Ctrl-C 12 s in (a few replications done, most not), and return
     its stdout and stderr after checking it stopped as an interrupted command should:
     exit 130 and no traceback."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A pytest-xdist worker ignores SIGINT, and an ignored signal is inherited: the
+    # command would start with Ctrl-C ignored (Python then installs no KeyboardInterrupt)
+    # and run its 400 replications to the end. A terminal's command starts with the default.
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     time.sleep(12)
     assert proc.poll() is None, "the run finished before it could be interrupted"
     # As a person does when the first press seems lost: press again. On the loaded
