@@ -125,7 +125,8 @@ def _months(
     grid.caption = (
         f"({was}): the plan's calendar with the people hired in {was}; ({then}): hired "
         f"{'after the horizon' if then == 'after the horizon' else 'in ' + then} instead. "
-        "Revenue: the most each calendar's team can close in the month; difference: "
+        "Revenue: what each calendar's team closes in the month working every lead it gets, "
+        "shared by presence as the simulator shares them; difference: "
         f"({then}) less ({was}); lead-in: a month the plan does not count"
     )
     return FittedGrid(grid)

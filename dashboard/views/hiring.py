@@ -300,7 +300,8 @@ def _move(
     st.dataframe(moved_months(base, other, cur, loc, names=names), hide_index=True, width="stretch",
                  key="hiring_moved_months")  # fmt: skip
     ui.chart(charts.hiring_revenue(_frame(base), cur, loc, moved=_frame(other)),
-             f"Both calendars at their most: what each team can close in each month "
+             f"Both calendars as the plan's months are: what each team closes in each month, "
+             f"working every lead it gets "
              f"({names[0]}: expected revenue; {names[1]}: calendar moved).",
              key="hiring_moved_revenue")  # fmt: skip
 
