@@ -220,17 +220,7 @@ def _unlimited_fixed_point(
     cal, leads = dict(prev), None
     seen: list[Calendar] = []
     for _ in range(MAX_ROUNDS):
-        loose = build_hiring(
-            sc,
-            hr,
-            calendar_prev=cal,
-            deals_prev=leads,
-            floor=floor,
-            objective=options.objective,
-            budget=options.budget,
-            budget_period=options.budget_period,
-            unlimited=True,
-        )
+        loose = options.build(sc, hr, cal, floor=floor, deals_prev=leads, unlimited=True)
         try:
             solve(loose.problem, solver)
         except Infeasible:
@@ -274,8 +264,9 @@ class Options:
         floor: Calendar | None = None,
         fixed: Calendar | None = None,
         deals_prev: Mapping[tuple[str, str, int], float] | None = None,
+        unlimited: bool = False,
     ) -> HiringModel:
-        """The hiring model for these options at a calendar."""
+        """The hiring model for these options at a calendar; ``unlimited``: no headcount max."""
         return build_hiring(
             sc,
             hr,
@@ -286,6 +277,7 @@ class Options:
             objective=self.objective,
             budget=self.budget,
             budget_period=self.budget_period,
+            unlimited=unlimited,
         )
 
 
