@@ -50,6 +50,21 @@ Definitions (per replication):
   ``inbound_carried_wait_min``: their mean wait in minutes, nights and weekends
   included (never-started ones count up to the horizon's end, a lower bound); NaN when
   no request was carried.
+- ``inbound_day_service_level``: the service level of the requests answered, given up
+  or lost on the day they arrived (callbacks apart: carried and unanswered requests
+  are left out of both sides); ``inbound_interval_min_service_level``: the service level,
+  in each replication, of the cell (channel, weekday, interval of
+  ``inbound_intervals``) whose mean over the replications is the lowest, among cells
+  with at least ``LEAST_REQUESTS`` requests in every replication (NaN when none has);
+  its mean is that interval's mean service level.
+- ``inbound_abandoned_share``, ``inbound_abandoned_within_target_share``,
+  ``inbound_blocked_share``, ``inbound_lost_share``, ``inbound_overtime_share``: shares
+  of every request after warm-up by ``outcome`` (``sim.rules.activities.Outcome``) and
+  answered in overtime; 0 when the channel has no patience, lines or closing rule.
+  Like every inbound KPI they are NaN in a replication with no inbound request.
+- A request is within target when it has not waited past its channel's
+  ``answer_within_min`` and was not abandoned, blocked or lost
+  (``sim.inbound_intervals.within_target``).
 
 Summaries clip each interval to the values its KPI can take (:attr:`Kpi.bounds`):
 every KPI is >= 0, and a proportion of requests, deals or replications is <= 1.
@@ -65,9 +80,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.inbound_intervals import LEAST_REQUESTS, callbacks, within_target, worst_interval
 from sim.plan_met import met_by_replication
 from sim.results import Frames
-from sim.rules.activities import TimeUse
+from sim.rules.activities import Outcome, TimeUse
 from sim.scenario import JudgedOn, Level, Scenario
 from sim.stats import spread
 
@@ -163,6 +179,28 @@ KPIS: tuple[Kpi, ...] = (
         bounds=_PROPORTION,
     ),
     Kpi("inbound_carried_wait_min", "Inbound carried over: wait (mean, minutes)", "min"),
+    Kpi(
+        "inbound_day_service_level",
+        "Inbound answered within target, the day's requests",
+        "share",
+        bounds=_PROPORTION,
+    ),
+    Kpi(
+        "inbound_interval_min_service_level",
+        "Inbound answered within target, lowest interval",
+        "share",
+        bounds=_PROPORTION,
+    ),
+    Kpi("inbound_abandoned_share", "Inbound abandoned", "share", bounds=_PROPORTION),
+    Kpi(
+        "inbound_abandoned_within_target_share",
+        "Inbound abandoned within target",
+        "share",
+        bounds=_PROPORTION,
+    ),
+    Kpi("inbound_blocked_share", "Inbound blocked (lines busy)", "share", bounds=_PROPORTION),
+    Kpi("inbound_lost_share", "Inbound lost at closing", "share", bounds=_PROPORTION),
+    Kpi("inbound_overtime_share", "Inbound answered in overtime", "share", bounds=_PROPORTION),
 )
 _BY_NAME = {k.name: k for k in KPIS}
 
@@ -209,6 +247,26 @@ DEFINITIONS: dict[str, str] = {
     "inbound_asa_min": "average speed of answer: minutes waited by requests answered the same day",
     "inbound_carried_share": "requests answered on a later working day or never, over all requests",
     "inbound_carried_wait_min": "minutes waited by requests carried over (nights included), mean",
+    "inbound_day_service_level": (
+        "requests answered within the channel's target, over the requests not carried to a "
+        "later day or left unanswered (the day's answers, callbacks apart)"
+    ),
+    "inbound_interval_min_service_level": (
+        "the service level of the channel, weekday and half hour (or profile interval) whose "
+        f"mean over replications is lowest, among those with {LEAST_REQUESTS} or more "
+        "requests in every replication"
+    ),
+    "inbound_abandoned_share": "requests whose caller gave up waiting, over all requests",
+    "inbound_abandoned_within_target_share": (
+        "requests whose caller gave up within the channel's answer target, over all requests"
+    ),
+    "inbound_blocked_share": (
+        "requests turned away on arrival (every line or waiting place taken), over all requests"
+    ),
+    "inbound_lost_share": "requests dropped from the queue at closing, over all requests",
+    "inbound_overtime_share": (
+        "requests answered at or after the end of the working day, over all requests"
+    ),
 }
 
 
@@ -333,15 +391,33 @@ def _waits(out: pd.DataFrame, frames: Frames) -> None:
         out[f"{kind.value}_wait_min"] = mean_wait_min(part)
     inbound = waits.loc[waits["kind"] == TimeUse.INBOUND.value]
     # Answered on a later working day, or never: its wait spans a night (or more).
-    carried = inbound["started_day"].to_numpy() != inbound["day"].to_numpy()
+    carried = callbacks(inbound).to_numpy()
+    outcome = inbound["outcome"]
+    on_time = within_target(inbound)
     grouped = inbound.assign(
-        on_time=~inbound["late"].astype(bool), waited=inbound["wait_min"] > 0, carried=carried
+        on_time=on_time,
+        waited=inbound["wait_min"] > 0,
+        carried=carried,
+        abandoned=outcome == Outcome.ABANDONED.value,
+        abandoned_on_time=(outcome == Outcome.ABANDONED.value) & ~inbound["late"].astype(bool),
+        blocked=outcome == Outcome.BLOCKED.value,
+        lost=outcome == Outcome.LOST.value,
+        overtime=inbound["overtime"].astype(bool),
     ).groupby("replication")
     out["inbound_service_level"] = grouped["on_time"].mean()
+    out["inbound_day_service_level"] = on_time[~carried].groupby(inbound["replication"]).mean()
     out["inbound_wait_share"] = grouped["waited"].mean()
-    out["inbound_asa_min"] = inbound.loc[~carried].groupby("replication")["wait_min"].mean()
+    answered = (outcome == Outcome.ANSWERED.value).to_numpy()
+    same_day = inbound.loc[answered & ~carried]
+    out["inbound_asa_min"] = same_day.groupby("replication")["wait_min"].mean()
     out["inbound_carried_share"] = grouped["carried"].mean()
     out["inbound_carried_wait_min"] = inbound.loc[carried].groupby("replication")["wait_min"].mean()
+    out["inbound_abandoned_share"] = grouped["abandoned"].mean()
+    out["inbound_abandoned_within_target_share"] = grouped["abandoned_on_time"].mean()
+    out["inbound_blocked_share"] = grouped["blocked"].mean()
+    out["inbound_lost_share"] = grouped["lost"].mean()
+    out["inbound_overtime_share"] = grouped["overtime"].mean()
+    out["inbound_interval_min_service_level"] = worst_interval(frames.inbound_intervals)
 
 
 def summarise(per_rep: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:

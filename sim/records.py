@@ -111,6 +111,8 @@ class WaitRecord(NamedTuple):
     started_min: float  # -1.0 when not started by the end of the horizon
     wait_min: float  # started - arrived (or horizon end - arrived when never started)
     late: bool  # inbound: beyond the channel's answer_within_min
+    channel: str  # inbound: the channel it arrived by ("" for approvals and escalations)
+    outcome: str  # how it ended: an Outcome (sim.rules.activities)
 
 
 class AbsenceRecord(NamedTuple):

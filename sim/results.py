@@ -26,6 +26,10 @@ Definitions used downstream (KPIs, the dashboard):
   ``sim.rules.deals.margin_share`` (the revenue when no segment states a gross margin);
   ``revenue_month`` has deals won, revenue and margin for every month of the horizon,
   counted or not (the lead-in of a month-by-month chart);
+- **inbound requests**: ``waits`` has each request's ``channel`` and ``outcome``
+  (``sim.rules.activities.Outcome``) and the derived ``weekday``, ``interval``,
+  ``carried`` and ``overtime``; ``inbound_intervals`` counts them by replication,
+  channel, weekday and interval of the open day (:mod:`sim.inbound_intervals`);
 - **headcount** by month and role (``headcount_month``): people in seat, present,
   ramping and ramped, their summed ramp shares, joiners and leavers, from the ``spells``
   (:mod:`sim.headcount`).
@@ -43,6 +47,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sim.headcount import headcount_month
+from sim.inbound_intervals import add_wait_columns, inbound_intervals
 from sim.records import (
     AbsenceRecord,
     CallDayRecord,
@@ -184,6 +189,7 @@ class Frames:
     attainment_person: pd.DataFrame
     headcount_month: pd.DataFrame
     revenue_month: pd.DataFrame
+    inbound_intervals: pd.DataFrame
     window: Window
     replications: tuple[int, ...]
     seeds: tuple[int, ...]
@@ -192,6 +198,7 @@ class Frames:
         """Every table by name, in a stable order (for writing them out)."""
         names = [*RECORD_TYPES, "utilisation_day", "utilisation_week"]
         names += ["attainment_month", "attainment_person", "headcount_month", "revenue_month"]
+        names += ["inbound_intervals"]
         return {n: getattr(self, n) for n in names}
 
 
@@ -302,6 +309,7 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
     # Working day the wait ended (-1: never started), so carried-over waits can be told apart.
     started = waits["started_min"] >= 0
     waits["started_day"] = np.where(started, _day_of(day_starts, waits["started_min"]), -1)
+    add_wait_columns(scenario, waits, day_starts)
 
     absences = raw["absences"]
     absences.insert(5, "week", weeks[absences["day"].to_numpy()])
@@ -331,6 +339,13 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
             seeds=seeds,
         ),
         revenue_month=_revenue_month(scenario, deals, seeds, window),
+        inbound_intervals=inbound_intervals(
+            scenario,
+            waits,
+            seeds=seeds,
+            horizon_days=horizon_days,
+            warmup_days=window.warmup_days,
+        ),
         window=window,
         replications=tuple(p.replication for p in parts),
         seeds=tuple(p.seed for p in parts),

@@ -52,8 +52,17 @@ def starts(sc: Scenario) -> list[float]:
 def inbound(arrived: float, started: float, horizon_min: float) -> WaitRecord:
     """An inbound request's wait as the model records it (never started: started -1)."""
     wait = (started if started >= 0 else horizon_min) - arrived
+    answered = started >= 0
     return WaitRecord(
-        "inbound", "seller.01" if started >= 0 else "", "line", arrived, started, wait, wait > 60
+        "inbound",
+        "seller.01" if answered else "",
+        "line",
+        arrived,
+        started,
+        wait,
+        wait > 60,
+        "web",
+        "answered" if answered else "unanswered",
     )
 
 

@@ -52,6 +52,12 @@ def at(sc: Scenario, day: int, minute: float = 60.0) -> float:
     return day_starts(sc)[day] + minute
 
 
+# A request's channel and outcome (WaitRecord's last fields): the bank's inbound channel,
+# and an approval's (no channel).
+WEB = ("website_requests", "answered")
+APP = ("", "answered")
+
+
 def person(pid: str, role: str = "client_manager", level: str = "line") -> PersonRecord:
     return PersonRecord(pid, role, level, "", "supervisor.01", 1.0)
 
@@ -240,11 +246,11 @@ def test_call_and_wait_kpis(scenario: Scenario) -> None:
             CallDayRecord("a.01", 5, "individuals", 999, 0, 0, 0, 0),  # warm-up: not counted
         ],
         waits=[
-            WaitRecord("inbound", "a.01", "line", at(sc, 20), at(sc, 20), 0.0, False),
-            WaitRecord("inbound", "a.01", "line", at(sc, 21), at(sc, 21, 90), 30.0, False),
-            WaitRecord("inbound", "b.01", "line", at(sc, 22), at(sc, 22, 300), 240.0, True),
-            WaitRecord("approval", "sup.01", "lower", at(sc, 21), at(sc, 22), 1000.0, False),
-            WaitRecord("approval", "sup.01", "lower", at(sc, 3), at(sc, 4), 5000.0, False),
+            WaitRecord("inbound", "a.01", "line", at(sc, 20), at(sc, 20), 0.0, False, *WEB),
+            WaitRecord("inbound", "a.01", "line", at(sc, 21), at(sc, 21, 90), 30.0, False, *WEB),
+            WaitRecord("inbound", "b.01", "line", at(sc, 22), at(sc, 22, 300), 240.0, True, *WEB),
+            WaitRecord("approval", "sup.01", "lower", at(sc, 21), at(sc, 22), 1000.0, False, *APP),
+            WaitRecord("approval", "sup.01", "lower", at(sc, 3), at(sc, 4), 5000.0, False, *APP),
         ],
     )
     frames = build_frames(sc, [to_columns(rec, 0, 1)])
@@ -258,6 +264,26 @@ def test_call_and_wait_kpis(scenario: Scenario) -> None:
     assert row["inbound_asa_min"] == pytest.approx(270 / 3)
     assert row["approval_wait_min"] == pytest.approx(1000.0)
     assert math.isnan(row["escalation_wait_min"])
+    # Issue 13 (S2): the derived columns. Each request arrived at 10:00, the third half
+    # hour of the bank's 09:00 day; none was carried nor answered after closing.
+    waits = frames.waits
+    assert waits["channel"].to_list() == ["website_requests"] * 3 + ["", ""]
+    assert waits["outcome"].to_list() == ["answered"] * 5
+    assert waits["interval"].to_list() == [2, 2, 2, -1, -1]
+    dates = sc.calendar.working_dates()
+    weekdays = [dates[d].strftime("%a").lower() for d in (20, 21, 22, 21, 3)]
+    assert waits["weekday"].to_list() == weekdays
+    # The approvals were started a working day after they were asked for.
+    assert waits["carried"].to_list() == [False, False, False, True, True]
+    assert not waits["overtime"].any()
+    assert row["inbound_day_service_level"] == pytest.approx(2 / 3)
+    for name in ("abandoned", "abandoned_within_target", "blocked", "lost", "overtime"):
+        assert row[f"inbound_{name}_share"] == 0.0
+    # One request per interval: no interval has enough requests to judge.
+    assert math.isnan(row["inbound_interval_min_service_level"])
+    table = frames.inbound_intervals
+    assert table["offered"].sum() == 3 and table["within_target"].sum() == 2
+    assert table["wait_sum_min"].sum() == 270.0
 
 
 def test_summary_has_every_kpi_in_order(scenario: Scenario) -> None:

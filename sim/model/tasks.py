@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.records import WaitRecord
+from sim.rules.activities import Outcome
 
 if TYPE_CHECKING:
     import simpy
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from sim.model.people import Person
 
 OnDone = Callable[["Person", float], None]
+# Plain strings in the records (not enum members): they go to frames and the store as text.
+_ANSWERED = Outcome.ANSWERED.value
+_UNANSWERED = Outcome.UNANSWERED.value
 
 
 @dataclass(eq=False, slots=True)
@@ -43,9 +47,17 @@ class Task:
 
     def wait_record(self, server: str, now: float) -> WaitRecord:
         """The wait of this task, started by ``server`` at ``now`` (or never: server "")."""
-        started = now if server else -1.0
+        started, outcome = (now, _ANSWERED) if server else (-1.0, _UNANSWERED)
         wait = now - self.arrived
         # Positional for speed: a record appended in the hot loop (keywords double its cost).
         return WaitRecord(
-            self.kind, server, self.level, self.arrived, started, wait, wait > self.late_after
+            self.kind,
+            server,
+            self.level,
+            self.arrived,
+            started,
+            wait,
+            wait > self.late_after,
+            self.channel,
+            outcome,
         )

@@ -19,10 +19,10 @@ and the reports divide by them; no other module computes any of them again.
   and after the close its client's support and repeat sale;
 - :mod:`sim.rules.staffing`: person ids and seats, attrition (leavers, vacancies, their
   expected cost in output), the roster and ramp by month, the start of a month's hires;
-- :mod:`sim.rules.activities`: the time-use vocabulary.
+- :mod:`sim.rules.activities`: the time-use vocabulary and the outcomes of a request.
 """
 
-from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, TimeUse, duty_activity
+from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, Outcome, TimeUse, duty_activity
 from sim.rules.calls import dial_economics, dialled_channels
 from sim.rules.checks import rule_warnings
 from sim.rules.day import present_share
@@ -35,6 +35,7 @@ from sim.rules.staffing import RoleMonth, hire_date, ramping_at_start, role_mont
 __all__ = [
     "DUTY_PREFIX",
     "NOT_BUSY",
+    "Outcome",
     "RoleMonth",
     "SeasonKind",
     "StageMonths",

@@ -27,6 +27,21 @@ class TimeUse(StrEnum):
     ABSENT = "absent"  # a whole day away
 
 
+class Outcome(StrEnum):
+    """How a request that waited on someone ended (``WaitRecord.outcome``).
+
+    One word for the simulator's records, the KPIs and every report. Whether an answered
+    request was carried to a later day or answered in overtime is not an outcome: it is
+    read from its times (``sim.results``: the ``carried`` and ``overtime`` columns).
+    """
+
+    ANSWERED = "answered"  # someone started on it
+    ABANDONED = "abandoned"  # the caller gave up waiting (a channel's patience)
+    BLOCKED = "blocked"  # turned away on arrival: every line or waiting place taken
+    LOST = "lost"  # dropped from the queue at closing (a channel's closing rule)
+    UNANSWERED = "unanswered"  # still waiting when the horizon ended (a censored wait)
+
+
 DUTY_PREFIX = "duty:"
 """Prefix of a recurring or per-deal duty's activity: ``duty:<duty id>``."""
 

@@ -73,7 +73,12 @@ class InboundChannel(_Titled):
     kind: Literal["inbound"]
     requests_per_day: NonNegFloat = Field(description="Mean requests a working day.")
     handle_min: Distribution = Field(description="Work to answer one request, minutes.")
-    answer_within_min: PositiveFloat = Field(description="Service target: answer within, minutes.")
+    answer_within_min: NonNegFloat = Field(
+        description=(
+            "Service target: answer within, minutes (0: answered at once, the share not "
+            "kept waiting)."
+        )
+    )
     service_level_target: float = Field(
         0.8,
         ge=0.0,
