@@ -57,6 +57,8 @@ def test_a_run_keeps_its_summaries_and_says_what_it_left_out(bank_store: tuple[P
     # Issue 12 (S9): the month-by-month tables and the spells are always kept.
     assert {"headcount_month", "revenue_month", "spells"} <= kept
     assert not {"headcount_month", "revenue_month", "spells"} & set(DETAIL_TABLES)
+    # Issue 13 (S2): the inbound requests by interval are a summary, always kept.
+    assert "inbound_intervals" in kept and "inbound_intervals" not in DETAIL_TABLES
     assert set(meta["params"][LEFT_OUT_PARAM]) == set(DETAIL_TABLES)
 
 
@@ -74,7 +76,8 @@ def test_the_month_tables_read_back_as_simulated(bank_store: tuple[Path, str]) -
     seed = store.run_meta(run_id)["seed"]
     scenario = load_scenario(BANK, ["calendar.horizon_days=60"])
     fresh = simulate(scenario, 2, seed=seed, workers=1).tables()
-    for name in ("headcount_month", "revenue_month", "spells", "attainment_month", "people"):
+    names = ("headcount_month", "revenue_month", "spells", "attainment_month", "people")
+    for name in (*names, "inbound_intervals"):
         stored = store.load_table(run_id, name)
         pd.testing.assert_frame_equal(stored, fresh[name], check_dtype=False, obj=name)
     months = store.load_table(run_id, "headcount_month")
@@ -117,6 +120,9 @@ def test_a_store_written_before_the_month_tables_opens_and_takes_new_runs(
     _run(["simulate", BANK, "-n", "2", "--seed", "11", *SHORT, "--store", str(path)])
     new = next(r for r in store.list_runs()["run_id"] if r != old)
     assert store.load_table(new, "headcount_month")["in_seat"].gt(0).all()
+    # Issue 13 (S2): a table the old run never had, for the new run only.
+    assert "inbound_intervals" not in store.run_meta(old)["tables"]
+    assert store.load_table(new, "inbound_intervals")["offered"].sum() > 0
     after = store.load_table(old, "attainment_month")
     # The old run's rows as they were; the column added for the new run is empty in them.
     pd.testing.assert_frame_equal(after.drop(columns="margin"), before)
