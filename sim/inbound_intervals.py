@@ -200,15 +200,13 @@ def worst_interval(table: pd.DataFrame, least: int = LEAST_REQUESTS) -> pd.Serie
     """
     cell = ["channel", "weekday", "interval"]
     enough = table.groupby(cell)["offered"].transform("min") >= least
-    part = table.loc[enough]
+    part = table.loc[enough, ["replication", *cell, "offered", "within_target"]]
+    part = part.assign(level=part["within_target"] / part["offered"])
     if part.empty:
         return pd.Series(dtype=np.float64, index=pd.Index([], name="replication"))
-    level = part["within_target"] / part["offered"]
-    means = level.groupby([part[c] for c in cell]).mean()
-    worst = means.idxmin()
-    chosen = np.logical_and.reduce([part[c] == v for c, v in zip(cell, worst, strict=True)])
-    return (
-        level.loc[chosen]
-        .set_axis(part.loc[chosen, "replication"].to_numpy())
-        .rename_axis("replication")
+    means = part.groupby(cell, as_index=False)["level"].mean()
+    picked = part.merge(means.loc[[means["level"].idxmin()], cell], on=cell)
+    return pd.Series(
+        picked["level"].to_numpy(dtype=np.float64),
+        index=pd.Index(picked["replication"], name="replication"),
     )

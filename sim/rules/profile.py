@@ -11,7 +11,7 @@ whole number of steps (09:00-17:30 by the hour: eight hours and a half hour).
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from sim.scenario import InboundChannel, Scenario
 
@@ -19,7 +19,8 @@ INTERVAL_MIN = 30.0
 """The interval of a channel without a profile, minutes: the desk by half hour."""
 
 
-class Interval(NamedTuple):
+@dataclass(frozen=True)
+class Interval:
     """One interval of the open day: its index and its minutes from the day's start."""
 
     index: int
