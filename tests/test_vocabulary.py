@@ -41,6 +41,8 @@ OTHER_VOCABULARIES = {
     ("sim/scenario/consistency.py", "approval"): "a field path of the scenario",
     ("sim/rules/checks.py", "approval"): "a field path of the scenario",
     ("optimizer/extract.py", "inbound"): "a constraint family of the model (inbound_<channel>)",
+    ("sim/inbound_intervals.py", "overtime"): "a column: requests answered after the day's end",
+    ("sim/kpis.py", "overtime"): "the column of requests answered after the day's end",
 }
 
 
