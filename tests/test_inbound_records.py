@@ -272,6 +272,30 @@ def test_the_interval_table_adds_up_to_the_waits() -> None:
         assert np.isclose(levels[table["replication"] == rep], value, rtol=0, atol=1e-12).any()
 
 
+def test_each_channel_has_its_own_rows() -> None:
+    web = {"kind": "inbound", "requests_per_day": 6, "handle_min": 120, "answer_within_min": 10}
+    phone = {"kind": "inbound", "requests_per_day": 3, "handle_min": 20, "answer_within_min": 0}
+    sc = tiny(
+        calendar={"horizon_days": 3, "warmup_days": 1},
+        roles={"seller": {"headcount": 2, "handles_inbound": True}},
+        channels={"web": web, "phone": phone},
+        policies={"call_quota_per_day": 0, "max_calls_per_day": 0},
+    )
+    result = simulate(sc, replications=2, seed=4, workers=1)
+    w, table = result.frames.waits, result.frames.inbound_intervals
+    # Two replications x two channels x Tue and Wed (Monday is the warm-up) x 18.
+    assert len(table) == 2 * 2 * 2 * 18 and set(table["weekday"]) == {"tue", "wed"}
+    asked = w.loc[w["day"] >= 1]
+    offered = table.groupby(["replication", "channel"])["offered"].sum()
+    counted = asked.groupby(["replication", "channel"]).size()
+    pd.testing.assert_series_equal(offered, counted, check_names=False, check_dtype=False)
+    # The phone's 0-second target: within target is exactly "did not wait".
+    on_phone = asked.loc[asked["channel"] == "phone"]
+    assert (within_target(on_phone) == (on_phone["wait_min"] <= 0)).all()
+    rows = table.loc[table["channel"] == "phone"]
+    assert rows["within_target"].sum() == rows["offered"].sum() - rows["waited"].sum()
+
+
 def test_the_lowest_interval_is_judged_on_its_mean_among_those_with_enough_requests() -> None:
     rows = []
     # (weekday, interval): offered and within target in replications 0 and 1.
