@@ -379,3 +379,23 @@ def test_plan_verify_no_save_and_runs_show_of_a_verify_run(tmp_path: Path) -> No
     # As plan --verify printed it: the final plan's own tables (teamsim.commands.plan.render).
     assert "Roles and call targets (dials a day at work)" in shown
     assert "Plan by role" not in shown
+
+
+def test_waits_stored_before_their_new_columns_read_back_with_them_empty(tmp_path: Path) -> None:
+    """Issue 13 (S2): a detail run's waits from before ``channel``, ``outcome``, ``weekday``,
+    ``interval``, ``carried`` and ``overtime`` stay as they were; the store widens."""
+    scenario = load_scenario(DESK, ["calendar.horizon_days=10"])
+    waits = simulate(scenario, 1, seed=3, workers=1).frames.waits
+    new = ["channel", "outcome", "weekday", "interval", "carried", "overtime"]
+    store = Store(tmp_path / "runs.duckdb")
+    old = store.save_run(
+        _meta(dt.datetime(2026, 1, 5, 9)), {"waits": waits.drop(columns=new)}, detail=True
+    )
+    now = store.save_run(_meta(dt.datetime(2026, 1, 6, 9)), {"waits": waits}, detail=True)
+    before = store.load_table(old, "waits")
+    assert before[new].isna().all().all()
+    pd.testing.assert_frame_equal(before.drop(columns=new), waits.drop(columns=new))
+    after = store.load_table(now, "waits")
+    assert "support_requests" in set(after["channel"]) and "answered" in set(after["outcome"])
+    # The columns the old run lacked come last in the widened table; same values.
+    pd.testing.assert_frame_equal(after[waits.columns], waits, check_dtype=False)
