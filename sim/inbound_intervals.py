@@ -118,8 +118,11 @@ def callbacks(waits: pd.DataFrame) -> pd.Series[bool]:
     return waits["carried"].astype(bool) | (waits["outcome"] == Outcome.UNANSWERED.value)
 
 
-def _indicators(waits: pd.DataFrame) -> pd.DataFrame:
-    """One 0/1 column per count of the table (and the same-day wait), a row per request."""
+def request_counts(waits: pd.DataFrame) -> pd.DataFrame:
+    """One 0/1 column per count of the table (and the same-day wait), a row per request.
+
+    The one reading of a request's outcome and times that the table and the KPIs share.
+    """
     outcome = waits["outcome"]
     answered = outcome == Outcome.ANSWERED.value
     abandoned = outcome == Outcome.ABANDONED.value
@@ -184,7 +187,7 @@ def inbound_intervals(
     grid = _grid(scenario, seeds, weekdays, {w: int(counted[w]) for w in weekdays})
     asked = waits.loc[(waits["kind"] == TimeUse.INBOUND.value) & (waits["day"] >= warmup_days)]
     keys = ["replication", "channel", "weekday", "interval"]
-    sums = _indicators(asked).groupby([asked[k] for k in keys]).sum()
+    sums = request_counts(asked).groupby([asked[k] for k in keys]).sum()
     found = sums.reindex(pd.MultiIndex.from_frame(grid[keys]), fill_value=0)
     for column in COUNTS:
         grid[column] = found[column].to_numpy(dtype=np.int64)

@@ -80,10 +80,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.inbound_intervals import LEAST_REQUESTS, callbacks, within_target, worst_interval
+from sim.inbound_intervals import LEAST_REQUESTS, callbacks, request_counts, worst_interval
 from sim.plan_met import met_by_replication
 from sim.results import Frames
-from sim.rules.activities import Outcome, TimeUse
+from sim.rules.activities import TimeUse
 from sim.scenario import JudgedOn, Level, Scenario
 from sim.stats import spread
 
@@ -390,33 +390,21 @@ def _waits(out: pd.DataFrame, frames: Frames) -> None:
         part = waits.loc[waits["kind"] == kind.value]
         out[f"{kind.value}_wait_min"] = mean_wait_min(part)
     inbound = waits.loc[waits["kind"] == TimeUse.INBOUND.value]
+    counts = request_counts(inbound)
+    grouped = counts.groupby(inbound["replication"])
     # Answered on a later working day, or never: its wait spans a night (or more).
-    carried = callbacks(inbound).to_numpy()
-    outcome = inbound["outcome"]
-    on_time = within_target(inbound)
-    grouped = inbound.assign(
-        on_time=on_time,
-        waited=inbound["wait_min"] > 0,
-        carried=carried,
-        abandoned=outcome == Outcome.ABANDONED.value,
-        abandoned_on_time=(outcome == Outcome.ABANDONED.value) & ~inbound["late"].astype(bool),
-        blocked=outcome == Outcome.BLOCKED.value,
-        lost=outcome == Outcome.LOST.value,
-        overtime=inbound["overtime"].astype(bool),
-    ).groupby("replication")
-    out["inbound_service_level"] = grouped["on_time"].mean()
-    out["inbound_day_service_level"] = on_time[~carried].groupby(inbound["replication"]).mean()
+    later = callbacks(inbound)
+    carried = later.to_numpy()
+    same_day = inbound.loc[(counts["answered"] > 0).to_numpy() & ~carried]
+    out["inbound_service_level"] = grouped["within_target"].mean()
     out["inbound_wait_share"] = grouped["waited"].mean()
-    answered = (outcome == Outcome.ANSWERED.value).to_numpy()
-    same_day = inbound.loc[answered & ~carried]
     out["inbound_asa_min"] = same_day.groupby("replication")["wait_min"].mean()
-    out["inbound_carried_share"] = grouped["carried"].mean()
+    out["inbound_carried_share"] = later.groupby(inbound["replication"]).mean()
     out["inbound_carried_wait_min"] = inbound.loc[carried].groupby("replication")["wait_min"].mean()
-    out["inbound_abandoned_share"] = grouped["abandoned"].mean()
-    out["inbound_abandoned_within_target_share"] = grouped["abandoned_on_time"].mean()
-    out["inbound_blocked_share"] = grouped["blocked"].mean()
-    out["inbound_lost_share"] = grouped["lost"].mean()
-    out["inbound_overtime_share"] = grouped["overtime"].mean()
+    day = counts.loc[~carried].groupby(inbound.loc[~carried, "replication"])
+    out["inbound_day_service_level"] = day["within_target"].mean()
+    for name in ("abandoned", "abandoned_within_target", "blocked", "lost", "overtime"):
+        out[f"inbound_{name}_share"] = grouped[name].mean()
     out["inbound_interval_min_service_level"] = worst_interval(frames.inbound_intervals)
 
 
