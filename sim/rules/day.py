@@ -94,6 +94,31 @@ def pause_gross_up(sc: Scenario) -> float:
     return 1.0
 
 
+def desk_open_all_day(sc: Scenario) -> bool:
+    """Whether the desk takes requests through the whole day, from its start to its end.
+
+    Not while everyone pauses together (``pause_min`` above 0): requests then arrive
+    around the common pause (``arrival_min_per_day``), so an arrival profile by interval
+    of the day, which spreads them over the whole day, needs no common pause.
+    """
+    return pause_min(sc) == 0.0
+
+
+def common_pause_wall(sc: Scenario) -> tuple[float, float]:
+    """The common pause as wall minutes after midnight: (from, to), e.g. (765.0, 825.0).
+
+    ``morning_min`` working minutes after the day's start, ``pause_min`` long.
+    """
+    begin = sc.calendar.workday.start_min + morning_min(sc)
+    return begin, begin + pause_min(sc)
+
+
+def wall_time(minute: float) -> str:
+    """A minute after midnight as the time of day, HH:MM (rounded down): 765 is "12:45"."""
+    whole = int(minute) % int(DAY_MIN)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
 def presence(role: Role, sc: Scenario) -> float:
     """Share of working days a person of the role is at work (vacation, sickness, trips).
 
