@@ -1,20 +1,25 @@
-"""Arrival profiles: when in the day, and on which weekday, a channel's requests arrive.
+"""The intervals of an inbound channel's open day: the grid every report by interval reads.
 
-The one home of the interval grid of the working day, an inbound channel's arrival
-weights by interval and its weekday factors (issue 13, docs/dev/inbound_plan.md,
-sections 2.2 and 3). The simulator draws a day's count with :func:`day_factors` and the
-times within the day with :func:`arrival_offsets`; the optimiser and the reports read
-:func:`interval_rate`, the expectation of those draws, on the grid of :func:`intervals`.
+Issue 13 (docs/dev/inbound_plan.md, section 3). A day's requests are counted, sized and
+reported by interval of the open day: from the working day's start to its end
+(``calendar.workday.start`` plus ``span_min``, lunch included), in steps of the channel's
+``profile.interval_min`` when it has a profile, else :data:`INTERVAL_MIN` (half an hour,
+how planners read a desk). The last interval is cut at closing when the span is not a
+whole number of steps (09:00-17:30 by the hour: eight hours and a half hour).
 
-With no profile everything is as before profiles: requests arrive evenly over the day's
-working minutes (``sim.rules.day.arrival_min_per_day``) and alike on every working day,
-and the simulator makes the very same random draws.
+Arrival profiles (stage S4, section 2.2): the same grid carries an inbound channel's
+arrival weights by interval and its weekday factors. The simulator draws a day's count
+with :func:`day_factors` and the times within the day with :func:`arrival_offsets`; the
+optimiser and the reports read :func:`interval_rate`, the expectation of those draws. With
+no profile requests arrive evenly over the day's working minutes
+(``sim.rules.day.arrival_min_per_day``) and alike on every working day, and the simulator
+makes the very same random draws as before profiles.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -26,57 +31,49 @@ from sim.scenario import InboundChannel, Scenario
 from sim.scenario.calendar import Weekday
 from sim.scenario.market import Profile
 
-__all__ = [
-    "DEFAULT_INTERVAL_MIN",
-    "Interval",
-    "arrival_offsets",
-    "day_factors",
-    "interval_rate",
-    "interval_title",
-    "intervals",
-    "peak_interval",
-    "shaped",
-    "weekday_factor",
-    "weekday_factors",
-    "weights",
-]
-
-DEFAULT_INTERVAL_MIN = 30  # the reporting grid of a channel with no profile
-_WEEKDAY_OF = tuple(Weekday)  # by date.weekday(): Monday 0
+INTERVAL_MIN = 30.0
+"""The interval of a channel without a profile, minutes: the desk by half hour."""
 
 
-@dataclass(frozen=True)
-class Interval:
-    """One interval of the working day: minutes ``[lo_min, hi_min)`` after its start."""
+class Interval(NamedTuple):
+    """One interval of the open day: its index and its minutes from the day's start."""
 
     index: int
     lo_min: float
-    hi_min: float
+    hi_min: float  # exclusive; the last interval ends at closing
 
     @property
     def minutes(self) -> float:
-        """Its length, minutes (the day's last interval may be shorter than the others)."""
+        """Its length, minutes (the last one may be shorter)."""
         return self.hi_min - self.lo_min
+
+
+def interval_min(sc: Scenario, cid: str) -> float:
+    """The length of channel ``cid``'s intervals, minutes (its profile's, else half an hour)."""
+    ch = sc.channels[cid]
+    if not isinstance(ch, InboundChannel):
+        raise ValueError(f"channel {cid!r} is not inbound: it has no intervals")
+    profile = getattr(ch, "profile", None)  # a channel's arrival profile, when given
+    return float(profile.interval_min) if profile is not None else INTERVAL_MIN
+
+
+def intervals(sc: Scenario, cid: str) -> tuple[Interval, ...]:
+    """The intervals of channel ``cid``'s open day, in order, covering start to closing."""
+    span = sc.calendar.workday.span_min
+    step = interval_min(sc, cid)
+    count = max(1, math.ceil(span / step - 1e-9))
+    return tuple(Interval(i, i * step, min((i + 1) * step, span)) for i in range(count))
+
+
+# --- arrival profiles (stage S4) ---------------------------------------------------------
+
+_WEEKDAY_OF = tuple(Weekday)  # by date.weekday(): Monday 0
 
 
 def profile_of(sc: Scenario, cid: str) -> Profile | None:
     """The channel's arrival profile; None when it states none or is not inbound."""
     ch = sc.channels[cid]
     return ch.profile if isinstance(ch, InboundChannel) else None
-
-
-def intervals(sc: Scenario, cid: str) -> tuple[Interval, ...]:
-    """The grid of channel ``cid``'s day: from the day's start to its end, in order.
-
-    Intervals of ``profile.interval_min`` minutes (:data:`DEFAULT_INTERVAL_MIN` with no
-    profile) over the day's span (``workday.span_min``, lunch included), the last one cut
-    at the day's end: ``ceil(span / interval)`` of them, 17 half-hours for 09:00-17:30.
-    """
-    profile = profile_of(sc, cid)
-    step = float(DEFAULT_INTERVAL_MIN if profile is None else profile.interval_min)
-    span = sc.calendar.workday.span_min
-    count = max(1, math.ceil(span / step - 1e-9))  # 480 / 30 is 16, not 17 by a rounding
-    return tuple(Interval(i, i * step, min((i + 1) * step, span)) for i in range(count))
 
 
 def shaped(sc: Scenario, cid: str) -> bool:
