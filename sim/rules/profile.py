@@ -19,7 +19,7 @@ makes the very same random draws as before profiles.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -35,7 +35,8 @@ INTERVAL_MIN = 30.0
 """The interval of a channel without a profile, minutes: the desk by half hour."""
 
 
-class Interval(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Interval:
     """One interval of the open day: its index and its minutes from the day's start."""
 
     index: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sim.errors import Problem, dotted
@@ -609,7 +610,7 @@ def _profiles(sc: Scenario) -> Iterator[Problem]:
         if profile.weights is not None:
             grid = intervals(sc, cid)
             if len(profile.weights) != len(grid):
-                day = interval_title(sc, grid[0]._replace(hi_min=grid[-1].hi_min))
+                day = interval_title(sc, replace(grid[0], hi_min=grid[-1].hi_min))
                 short = grid[-1].minutes < profile.interval_min
                 last = f", the last {format_significant(grid[-1].minutes, 3)}" if short else ""
                 yield Problem(
