@@ -99,7 +99,10 @@ def desk_open_all_day(sc: Scenario) -> bool:
 
     Not while everyone pauses together (``pause_min`` above 0): requests then arrive
     around the common pause (``arrival_min_per_day``), so an arrival profile by interval
-    of the day, which spreads them over the whole day, needs no common pause.
+    of the day, which spreads them over the whole day, needs no common pause (the
+    scenario's checks, ``sim.rules.profile.arrival_offsets``). This is the one condition
+    to widen when answerers pause in turn (a rota, issue 13 stage S3): the desk is then
+    open all day too.
     """
     return pause_min(sc) == 0.0
 
