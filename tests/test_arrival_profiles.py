@@ -128,6 +128,28 @@ def test_even_weights_give_the_uniform_draws_back() -> None:
     assert np.abs(profile.arrival_offsets(sc, "web", u) - u).max() < 1e-9
 
 
+def test_the_offsets_are_the_inverse_of_the_profiles_distribution_function() -> None:
+    # For weights with empty intervals anywhere (first, middle, last): the offsets rise
+    # with u, stay in the day, and the share of u below each edge's offset is the
+    # distribution function there (the weights' running sum).
+    rng = np.random.default_rng(SEED)
+    for _ in range(20):
+        w = rng.integers(0, 4, 16).astype(float)
+        w[rng.integers(0, 16)] += 1.0  # at least one above 0
+        sc = desk({"weights": w.tolist()})
+        u = np.sort(rng.uniform(0.0, 480.0, 2_000))
+        got = profile.arrival_offsets(sc, "web", u)
+        assert (np.diff(got) >= 0).all() and got.min() >= 0.0 and got.max() <= 480.0
+        cum = np.cumsum(w) / w.sum()
+        for i, g in enumerate(profile.intervals(sc, "web")):
+            inside = (got >= g.lo_min) & (got < g.hi_min)
+            if w[i] == 0:
+                assert not inside.any()
+            # The draws mapped below the interval's end are those with u / 480 below cum.
+            below = got < g.hi_min
+            assert (below == (u / 480.0 < cum[i])).all()
+
+
 # --- the rules: grid, weights, weekday factors, rates ----------------------------------------
 
 
@@ -160,6 +182,13 @@ def test_weekday_factors_have_mean_one_over_the_working_week() -> None:
     )
     assert sum(factors.values()) / 5 == pytest.approx(1.0, rel=1e-12)
     assert profile.weekday_factor(sc, "web", Weekday.MON) == pytest.approx(1.3 / mean)
+    # A month's seasonal factor too: half the requests in February (month 1 of a January
+    # start), so half the rate in every interval.
+    halved = sc.model_copy(update={"seasonality": Seasonality(lead_volume=[1.0, 0.5] + [1.0] * 10)})
+    grid = profile.intervals(sc, "web")
+    assert profile.interval_rate(halved, "web", grid[0], Weekday.MON, month=1) == pytest.approx(
+        0.5 * profile.interval_rate(sc, "web", grid[0], Weekday.MON), rel=1e-12
+    )
     with pytest.raises(ValueError, match="sat is not a working day"):
         profile.weekday_factor(sc, "web", Weekday.SAT)
     # Monday's peak interval: the day's rate x Monday x the interval's share / 30 min.
