@@ -35,7 +35,7 @@ INTERVAL_MIN = 30.0
 """The interval of a channel without a profile, minutes: the desk by half hour."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Interval:
     """One interval of the open day: its index and its minutes from the day's start."""
 
