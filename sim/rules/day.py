@@ -84,6 +84,19 @@ def arrival_min_per_day(sc: Scenario) -> float:
     return available_min(sc)
 
 
+def desk_open_all_day(sc: Scenario) -> bool:
+    """Whether requests arrive through the whole day, from its start to its end.
+
+    That is, whether :func:`arrival_min_per_day` is the day's whole span: not while
+    everyone pauses together (requests then arrive around the common pause), yes when
+    the day has no pause, and yes whenever the arrival minutes are the open span (as
+    under a rota of pauses taken in turn, issue 13 stage S3). An arrival profile by
+    interval of the day spreads requests over the whole day, so it needs this (the
+    scenario's checks, ``sim.rules.profile.arrival_offsets``).
+    """
+    return arrival_min_per_day(sc) >= sc.calendar.workday.span_min
+
+
 def pause_gross_up(sc: Scenario) -> float:
     """Agents on shift per agent present at the minutes requests arrive, for the pause.
 
@@ -92,19 +105,6 @@ def pause_gross_up(sc: Scenario) -> float:
     """
     del sc  # the common pause needs no gross-up; a staggered rota would
     return 1.0
-
-
-def desk_open_all_day(sc: Scenario) -> bool:
-    """Whether the desk takes requests through the whole day, from its start to its end.
-
-    Not while everyone pauses together (``pause_min`` above 0): requests then arrive
-    around the common pause (``arrival_min_per_day``), so an arrival profile by interval
-    of the day, which spreads them over the whole day, needs no common pause (the
-    scenario's checks, ``sim.rules.profile.arrival_offsets``). This is the one condition
-    to widen when answerers pause in turn (a rota, issue 13 stage S3): the desk is then
-    open all day too.
-    """
-    return pause_min(sc) == 0.0
 
 
 def common_pause_wall(sc: Scenario) -> tuple[float, float]:
