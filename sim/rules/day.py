@@ -84,6 +84,16 @@ def arrival_min_per_day(sc: Scenario) -> float:
     return available_min(sc)
 
 
+def pause_gross_up(sc: Scenario) -> float:
+    """Agents on shift per agent present at the minutes requests arrive, for the pause.
+
+    Everyone pauses together and no request arrives during the pause, so the pause takes
+    no agent away from a minute when requests arrive: 1.0.
+    """
+    del sc  # the common pause needs no gross-up; a staggered rota would
+    return 1.0
+
+
 def desk_open_all_day(sc: Scenario) -> bool:
     """Whether requests arrive through the whole day, from its start to its end.
 
@@ -95,16 +105,6 @@ def desk_open_all_day(sc: Scenario) -> bool:
     scenario's checks, ``sim.rules.profile.arrival_offsets``).
     """
     return arrival_min_per_day(sc) >= sc.calendar.workday.span_min
-
-
-def pause_gross_up(sc: Scenario) -> float:
-    """Agents on shift per agent present at the minutes requests arrive, for the pause.
-
-    Everyone pauses together and no request arrives during the pause, so the pause takes
-    no agent away from a minute when requests arrive: 1.0.
-    """
-    del sc  # the common pause needs no gross-up; a staggered rota would
-    return 1.0
 
 
 def common_pause_wall(sc: Scenario) -> tuple[float, float]:
