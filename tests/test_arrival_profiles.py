@@ -461,3 +461,17 @@ def test_the_summary_shows_each_profiles_peak_and_weekday_factors() -> None:
     # No profile, no such lines.
     plain = CliRunner().invoke(app, ["validate", str(path), "--summary"], env={"COLUMNS": "300"})
     assert "Arrival profiles" not in plain.stdout
+
+
+def test_a_profile_on_a_referral_channel_is_an_unknown_field_not_a_misspelling() -> None:
+    # Profiles are for inbound channels; the typo hint must not suggest the name itself.
+    path = ROOT / "scenarios/auto_credit_partners.yaml"
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(
+            path.read_bytes(),
+            str(path),
+            ["channels.dealer_referrals.profile={by_weekday: {mon: 2}}"],
+        )
+    ((problem,),) = [caught.value.problems]
+    assert problem.path == ("channels", "dealer_referrals", "profile")
+    assert problem.message == "unknown field 'profile'"
