@@ -10,6 +10,7 @@ the count's sampling law (Poisson: variance = mean), stated next to it.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from hashlib import sha256
@@ -211,10 +212,23 @@ def test_day_factors_are_the_seasons_times_the_weekdays() -> None:
     assert profile.day_factors(sc, "web").tolist() == pytest.approx(expected.tolist(), rel=1e-12)
     # No weekday factors: the season's array itself.
     plain = desk({"weights": PEAK})
-    assert profile.day_factors(plain, "web") is not None
     assert (
         profile.day_factors(plain, "web").tolist()
         == season_day_factors(plain, SeasonKind.LEAD_VOLUME).tolist()
+    )
+
+
+def test_day_factors_follow_the_dates_weekday_across_holidays() -> None:
+    # A holiday on Tuesday 12 January: working day 1 is the Wednesday, day 5 the Monday.
+    sc = desk({"by_weekday": {"mon": 2.0, "wed": 0.5}}, horizon=10)
+    sc = sc.model_copy(
+        update={"calendar": sc.calendar.model_copy(update={"holidays": [dt.date(2027, 1, 12)]})}
+    )
+    assert [d.isoformat() for d in sc.calendar.dates[:2]] == ["2027-01-11", "2027-01-13"]
+    mean = (2.0 + 0.5 + 3) / 5
+    by_day = profile.day_factors(sc, "web").tolist()
+    assert by_day[:6] == pytest.approx(
+        [2 / mean, 0.5 / mean, 1 / mean, 1 / mean, 2 / mean, 1 / mean]
     )
 
 
