@@ -32,6 +32,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sim.rules.activities import Outcome, TimeUse
+from sim.rules.day import wall_time
 from sim.rules.profile import intervals
 from sim.scenario import InboundChannel, Scenario
 from sim.scenario.calendar import Weekday
@@ -149,18 +150,23 @@ def request_counts(waits: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _hhmm(minutes: float) -> str:
-    whole = round(minutes)
-    return f"{whole // 60 % 24:02d}:{whole % 60:02d}"
-
-
 def _grid(
     scenario: Scenario, seeds: dict[int, int], weekdays: list[str], days: dict[str, int]
 ) -> pd.DataFrame:
     """Every replication x inbound channel x weekday x interval, with its calendar columns."""
     start = scenario.calendar.workday.start_min
     rows = [
-        (scenario.name, rep, seed, cid, wd, i.index, _hhmm(start + i.lo_min), i.minutes, days[wd])
+        (
+            scenario.name,
+            rep,
+            seed,
+            cid,
+            wd,
+            i.index,
+            wall_time(start + i.lo_min),
+            i.minutes,
+            days[wd],
+        )
         for rep, seed in seeds.items()
         for cid in inbound_channels(scenario)
         for wd in weekdays

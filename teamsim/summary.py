@@ -21,7 +21,17 @@ from sim import (
     month_title,
     title,
 )
-from sim.rules import SeasonKind, month_factors, ramping_at_start, rule_warnings, seats
+from sim.rules import (
+    SeasonKind,
+    interval_rate,
+    interval_title,
+    month_factors,
+    peak_interval,
+    ramping_at_start,
+    rule_warnings,
+    seats,
+    weekday_factors,
+)
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
 from teamsim.format import fmt_service_target, format_money_column
 from teamsim.io import read_scenario_bytes
@@ -58,7 +68,7 @@ def scenario_summary(sc: Scenario) -> Group:
     )
     # Staffing, seasons and margins only where the scenario states them (issue 12).
     parts: list[RenderableType] = [head, _team(sc), *_staffing(sc)]
-    parts += [_channels(sc), *_seasonality(sc)]
+    parts += [_channels(sc), *_profiles(sc), *_seasonality(sc)]
     if not sc.segments:
         # A team that sells nothing is planned for its work and service targets; its
         # plan value is nominal and is not shown as if it were one.
@@ -146,6 +156,36 @@ def _ramp(shares: list[float], loc: str) -> str:
         return full
     before = ", ".join(format_percent(p, significant=3, locale=loc) for p in shares[:below])
     return f"{full} ({before} before)"
+
+
+def _profiles(sc: Scenario) -> list[Text]:
+    """Per inbound channel with an arrival profile, its peak interval and weekday factors.
+
+    The factors as the simulator applies them (``sim.rules.weekday_factors``: scaled to
+    a mean of 1 over the working week), the peak's rate on the mean day
+    (``sim.rules.interval_rate``).
+    """
+    loc, lines = sc.money_locale, []
+    for cid, ch in sc.channels.items():
+        if not isinstance(ch, InboundChannel) or ch.profile is None:
+            continue
+        facts = []
+        if ch.profile.weights is not None:
+            peak = peak_interval(sc, cid)
+            hourly = format_significant(60.0 * interval_rate(sc, cid, peak), 3, locale=loc)
+            facts.append(f"peak {interval_title(sc, peak)}, {hourly} requests an hour")
+        else:
+            facts.append("even over the day")
+        if ch.profile.by_weekday:
+            days = ", ".join(
+                f"{day.value.title()} x{format_significant(f, 3, locale=loc)}"
+                for day, f in weekday_factors(sc, cid).items()
+            )
+            facts.append(f"by weekday {days}")
+        lines.append(Text(f"  {title(cid, sc)}: {'; '.join(facts)}"))
+    if not lines:
+        return []
+    return [Text("Arrival profiles (on the mean working day)", style="italic"), *lines]
 
 
 def _seasonality(sc: Scenario) -> list[Text]:

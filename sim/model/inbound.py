@@ -1,19 +1,21 @@
 """Lead and request arrivals: inbound requests to a shared desk, referral leads to sellers.
 
-Arrival times (Poisson counts a day, uniform over the day's working minutes), handling
-minutes and lead draws are all drawn up front from streams keyed by the channel, so
-they do not change with the team: common random numbers across staffing scenarios.
-A day's expected count is the channel's rate times the day's seasonal ``lead_volume``
-factor (sim.rules.season.day_factors, the rule the optimiser's channel economics read by
-month); with every factor 1 the draws are those of a constant rate, bit for bit.
+Arrival times (Poisson counts a day, uniform over the day's working minutes or shaped by
+the channel's arrival profile), handling minutes and lead draws are all drawn up front
+from streams keyed by the channel, so they do not change with the team: common random
+numbers across staffing scenarios. A day's expected count is the channel's rate times the
+day's seasonal ``lead_volume`` factor and its weekday factor (sim.rules.profile.day_factors;
+the optimiser's channel economics read the same rate by month); with every factor 1 the
+draws are those of a constant rate, bit for bit.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate
 from typing import Any
 
@@ -27,11 +29,12 @@ from sim.model.people import Person, State
 from sim.model.streams import Purpose, key_of, stream
 from sim.model.tasks import Task
 from sim.model.world import World
+from sim.rules import profile
 from sim.rules.activities import TimeUse
 from sim.rules.day import arrival_min_per_day
 from sim.rules.deals import segments_sold
 from sim.rules.people import lead_weight
-from sim.rules.season import SeasonKind, arrivals_per_day, day_factors
+from sim.rules.season import arrivals_per_day
 from sim.scenario.market import InboundChannel, ReferralChannel
 
 INBOUND = TimeUse.INBOUND.value
@@ -99,7 +102,11 @@ class Desk:
 
 
 def arrival_times(
-    clock: Clock, rng: np.random.Generator, per_day: NDArray[np.float64], minutes: float
+    clock: Clock,
+    rng: np.random.Generator,
+    per_day: NDArray[np.float64],
+    minutes: float,
+    shape: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = None,
 ) -> NDArray[np.float64]:
     """Poisson arrivals over the first ``minutes`` working minutes of every day, sorted.
 
@@ -107,12 +114,15 @@ def arrival_times(
     (:func:`day_rates`); ``minutes`` is :func:`sim.rules.day.arrival_min_per_day` (the
     day's working minutes). numpy draws one Poisson count per day from the same stream
     whether the rate is an array or one number, so equal rates draw what a constant
-    rate would.
+    rate would. ``shape``: the offsets' map to the day's profile
+    (``sim.rules.profile.arrival_offsets``); None, even arrivals (not even called).
     """
     if per_day.shape != (clock.days,):
         raise ValueError(f"expected {clock.days} daily rates, got shape {per_day.shape}")
     counts = rng.poisson(per_day)
     offsets = rng.uniform(0.0, minutes, int(counts.sum()))
+    if shape is not None:
+        offsets = shape(offsets)
     day = np.repeat(np.arange(clock.days), counts)
     starts = np.asarray(clock.starts)[day]
     wall = starts + offsets + np.where(offsets >= clock.half, clock.pause, 0.0)
@@ -122,11 +132,12 @@ def arrival_times(
 def day_rates(w: World, cid: str) -> NDArray[np.float64]:
     """A channel's expected arrivals on each working day: its base rate x the day's factor.
 
-    Both from sim.rules.season: ``arrivals_per_day`` (the rate the optimiser reads too) and
-    the seasonal ``lead_volume`` of the day's month.
+    ``sim.rules.season.arrivals_per_day`` (the rate the optimiser reads too) x
+    ``sim.rules.profile.day_factors``: the seasonal ``lead_volume`` of the day's month,
+    times the day's weekday factor when the channel's profile states them.
     """
     per_day = arrivals_per_day(w.sc, cid)
-    rates: NDArray[np.float64] = per_day * day_factors(w.sc, SeasonKind.LEAD_VOLUME)
+    rates: NDArray[np.float64] = per_day * profile.day_factors(w.sc, cid)
     return rates
 
 
@@ -203,6 +214,7 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
         stream(w.seed, w.replication, Purpose.ARRIVALS, ck),
         day_rates(w, cid),
         arrival_min_per_day(w.sc),
+        shape=partial(profile.arrival_offsets, w.sc, cid) if profile.shaped(w.sc, cid) else None,
     )
     work = stream(w.seed, w.replication, Purpose.INBOUND_WORK, ck)
     handle = ch.handle_min.sample(work, len(times))

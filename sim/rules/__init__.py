@@ -15,6 +15,8 @@ and the reports divide by them; no other module computes any of them again.
 - :mod:`sim.rules.service`: offered load, seats present, the roster, expected service
   level;
 - :mod:`sim.rules.season`: seasonal factors by month of the horizon and by working day;
+- :mod:`sim.rules.profile`: the interval grid of the day, an inbound channel's arrivals by
+  interval and its weekday factors;
 - :mod:`sim.rules.lag`: the lag from a lead to its stages' work and its close, by month,
   and after the close its client's support and repeat sale;
 - :mod:`sim.rules.staffing`: person ids and seats, attrition (leavers, vacancies, their
@@ -29,6 +31,7 @@ from sim.rules.day import present_share
 from sim.rules.deals import margin_share
 from sim.rules.lag import StageMonths, stage_months
 from sim.rules.people import daily_dials, span_warnings
+from sim.rules.profile import interval_rate, interval_title, peak_interval, weekday_factors
 from sim.rules.season import SeasonKind, day_factors, month_factors
 from sim.rules.staffing import RoleMonth, hire_date, ramping_at_start, role_month, seats
 
@@ -46,8 +49,11 @@ __all__ = [
     "dialled_channels",
     "duty_activity",
     "hire_date",
+    "interval_rate",
+    "interval_title",
     "margin_share",
     "month_factors",
+    "peak_interval",
     "present_share",
     "ramping_at_start",
     "role_month",
@@ -55,4 +61,5 @@ __all__ = [
     "seats",
     "span_warnings",
     "stage_months",
+    "weekday_factors",
 ]

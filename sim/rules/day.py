@@ -94,6 +94,34 @@ def pause_gross_up(sc: Scenario) -> float:
     return 1.0
 
 
+def desk_open_all_day(sc: Scenario) -> bool:
+    """Whether requests arrive through the whole day, from its start to its end.
+
+    That is, whether :func:`arrival_min_per_day` is the day's whole span: not while
+    everyone pauses together (requests then arrive around the common pause), yes when
+    the day has no pause, and yes whenever the arrival minutes are the open span (as
+    under a rota of pauses taken in turn, issue 13 stage S3). An arrival profile by
+    interval of the day spreads requests over the whole day, so it needs this (the
+    scenario's checks, ``sim.rules.profile.arrival_offsets``).
+    """
+    return arrival_min_per_day(sc) >= sc.calendar.workday.span_min
+
+
+def common_pause_wall(sc: Scenario) -> tuple[float, float]:
+    """The common pause as wall minutes after midnight: (from, to), e.g. (765.0, 825.0).
+
+    ``morning_min`` working minutes after the day's start, ``pause_min`` long.
+    """
+    begin = sc.calendar.workday.start_min + morning_min(sc)
+    return begin, begin + pause_min(sc)
+
+
+def wall_time(minute: float) -> str:
+    """A minute after midnight as the time of day, HH:MM (rounded down): 765 is "12:45"."""
+    whole = int(minute) % int(DAY_MIN)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
 def presence(role: Role, sc: Scenario) -> float:
     """Share of working days a person of the role is at work (vacation, sickness, trips).
 

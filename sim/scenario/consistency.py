@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sim.errors import Problem, dotted
@@ -44,6 +45,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _arriving_leads_owned,
         _staffing,
         _seasonal_connect_within_one,
+        _profiles,
     )
     return [problem for check in checks for problem in check(sc)]
 
@@ -589,3 +591,46 @@ def _seasonal_connect_within_one(sc: Scenario) -> Iterator[Problem]:
                 f"channels.{cid}.connect_rate {rate!r} x {dotted(path)} ({month}) {most!r} "
                 f"= {rate * most:.6g} exceeds 1",
             )
+
+
+def _profiles(sc: Scenario) -> Iterator[Problem]:
+    """Each arrival profile fits the day and the week (docs/dev/inbound_plan.md, 2.2).
+
+    One weight per interval of the day (``sim.rules.profile.intervals``, the one count
+    rule), weights only on a desk open all day (``sim.rules.day.desk_open_all_day``),
+    weekday factors only for working days.
+    """
+    from sim.rules.day import common_pause_wall, desk_open_all_day, wall_time
+    from sim.rules.profile import interval_title, intervals
+
+    for cid, ch in sc.channels.items():
+        if not isinstance(ch, InboundChannel) or ch.profile is None:
+            continue
+        path, profile = ("channels", cid, "profile"), ch.profile
+        if profile.weights is not None:
+            grid = intervals(sc, cid)
+            if len(profile.weights) != len(grid):
+                day = interval_title(sc, replace(grid[0], hi_min=grid[-1].hi_min))
+                short = grid[-1].minutes < profile.interval_min
+                last = f", the last {format_significant(grid[-1].minutes, 3)}" if short else ""
+                yield Problem(
+                    (*path, "weights"),
+                    f"expected {len(grid)} weights, one per {profile.interval_min}-minute "
+                    f"interval of {day}{last}; got {len(profile.weights)}",
+                )
+            if not desk_open_all_day(sc):
+                begin, end = common_pause_wall(sc)
+                yield Problem(
+                    (*path, "weights"),
+                    "a profile spreads requests over the open day; with everyone pausing "
+                    f"together nobody answers {wall_time(begin)}-{wall_time(end)}: set "
+                    "calendar.workday.pause_rule: rota, or lunch_min and breaks_min to 0",
+                )
+        worked = sc.calendar.weekdays
+        for day in profile.by_weekday:
+            if day not in worked:
+                days = ", ".join(d.value for d in worked)
+                yield Problem(
+                    (*path, "by_weekday", day.value),
+                    f"{day.value} is not a working day (calendar.weekdays: {days})",
+                )

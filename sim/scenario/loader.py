@@ -330,7 +330,9 @@ def _short(value: Any) -> str:
 
 
 def _unknown_field(name: str) -> str:
-    close = difflib.get_close_matches(name, sorted(_field_names()), n=1, cutoff=0.75)
+    # The name itself is no hint: a field of another model (an inbound channel's
+    # profile written on a referral channel) is unknown here, not misspelt.
+    close = difflib.get_close_matches(name, sorted(_field_names() - {name}), n=1, cutoff=0.75)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown field {name!r}{hint}"
 

@@ -16,6 +16,7 @@ from sim.scenario.base import (
     PositiveFloat,
     Probability,
 )
+from sim.scenario.calendar import Weekday
 from sim.scenario.distributions import Distribution, fixed
 
 
@@ -67,6 +68,45 @@ class ReferralChannel(_Titled):
     leads_per_week: NonNegFloat = Field(description="Leads arriving a week (Poisson).")
 
 
+class Profile(Frozen):
+    """When a channel's requests arrive: by interval of the open day and by weekday.
+
+    Relative figures (last month's counts will do): ``requests_per_day`` keeps its meaning,
+    the mean working day's requests. The rule that reads it is ``sim.rules.profile``.
+    """
+
+    interval_min: Literal[15, 30, 60] = Field(
+        30, description="Length of an interval of the day, minutes: 15, 30 or 60."
+    )
+    weights: list[NonNegFloat] | None = Field(
+        None,
+        description=(
+            "Requests by interval, relative, one per interval from calendar.workday.start to "
+            "the day's end (17 half-hours for 09:00-17:30; a last, shorter interval's weight "
+            "is for its minutes); at least one above 0. Needs the desk open all day (no "
+            "common pause). Empty: even over the day."
+        ),
+    )
+    by_weekday: dict[Weekday, PositiveFloat] = Field(
+        default_factory=dict,
+        description=(
+            "Requests by weekday, relative ({mon: 1.3, fri: 0.8}; a working day not named "
+            "weighs 1), scaled to a mean of 1 over calendar.weekdays, so that the mean "
+            "working day keeps requests_per_day."
+        ),
+    )
+
+    @field_validator("weights")
+    @classmethod
+    def _some_requests(cls, value: list[float] | None) -> list[float] | None:
+        if value and not any(w > 0 for w in value):
+            raise ValueError(
+                "every weight is 0: at least one interval must have requests "
+                "(leave weights out for requests even over the day)"
+            )
+        return value
+
+
 class InboundChannel(_Titled):
     """Requests that arrive by themselves and must be answered promptly (Poisson arrivals)."""
 
@@ -87,6 +127,13 @@ class InboundChannel(_Titled):
     )
     lead_share: Probability = Field(
         0.0, description="Share of requests that become a lead in a segment of this channel."
+    )
+    profile: Profile | None = Field(
+        None,
+        description=(
+            "Arrivals by interval of the day and by weekday; empty: even over the day's "
+            "working minutes and alike every working day."
+        ),
     )
 
     @field_validator("handle_min")
