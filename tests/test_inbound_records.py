@@ -404,3 +404,37 @@ def test_the_new_kpis_are_defined_and_nan_only_without_a_desk() -> None:
     assert all(math.isnan(row[n]) for n in (*NEW_KPIS, "inbound_service_level"))
     table = result.frames.inbound_intervals
     assert table.empty and list(table.columns) == COLUMNS
+
+
+def test_a_profile_sets_the_grid_of_the_columns_and_the_table() -> None:
+    # An hour grid with a morning peak (stage S4's profile) on a day with no pause, so
+    # the desk is open from 09:00 to 17:00: 8 intervals of an hour.
+    weights = [4, 3, 2, 1, 1, 1, 1, 1]
+    sc = tiny(
+        calendar={
+            "horizon_days": 5,
+            "warmup_days": 0,
+            "workday": {"hours": 8, "lunch_min": 0, "breaks_min": 0},
+        },
+        roles={"seller": {"headcount": 2, "handles_inbound": True}},
+        channels={
+            "web": {
+                "kind": "inbound",
+                "requests_per_day": 40,
+                "handle_min": 5,
+                "answer_within_min": 10,
+                "profile": {"interval_min": 60, "weights": weights},
+            }
+        },
+        policies={"call_quota_per_day": 0, "max_calls_per_day": 0},
+    )
+    assert [i.minutes for i in intervals(sc, "web")] == [60.0] * 8
+    result = simulate(sc, replications=1, seed=2, workers=1)
+    w, table = result.frames.waits, result.frames.inbound_intervals
+    hour = ((w["arrived_min"] - NINE) % DAY // 60).astype(int)
+    assert (w["interval"] == hour).all()
+    assert len(table) == 5 * 8 and table["minutes"].eq(60.0).all()
+    assert table.groupby("interval")["offered"].sum().to_list() == (
+        hour.value_counts().reindex(range(8), fill_value=0).to_list()
+    )
+    assert table["starts"].to_list()[:3] == ["09:00", "10:00", "11:00"]
