@@ -6,6 +6,7 @@ point at the line in the file.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -44,6 +45,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _arriving_leads_owned,
         _staffing,
         _seasonal_connect_within_one,
+        _rota_holds_desk,
     )
     return [problem for check in checks for problem in check(sc)]
 
@@ -589,3 +591,30 @@ def _seasonal_connect_within_one(sc: Scenario) -> Iterator[Problem]:
                 f"channels.{cid}.connect_rate {rate!r} x {dotted(path)} ({month}) {most!r} "
                 f"= {rate * most:.6g} exceeds 1",
             )
+
+
+def _rota_holds_desk(sc: Scenario) -> Iterator[Problem]:
+    """Each pause's slots hold the desk's answerers within its ``most_away`` (issue 13).
+
+    The answerers are every seat of the roles that answer requests (people now and
+    joiners, ``sim.rules.staffing.seats``), as the simulator's desk has them.
+    """
+    from sim.rules import rota, staffing  # the rules read the finished model
+
+    day = sc.calendar.workday
+    if day.pauses is None or not any(p.most_away for p in day.pauses):
+        return
+    people = sum(len(staffing.seats(sc, rid)) for rid, r in sc.roles.items() if r.answers_inbound)
+    for i, pause in enumerate(rota.pauses(sc)):
+        need = rota.most_away_needed(pause, day, people)
+        if pause.most_away is None or need <= pause.most_away:
+            continue
+        count = len(rota.slots(pause, day))
+        wide = math.ceil(people / pause.most_away) * pause.minutes
+        end = pause.window_min + wide
+        yield Problem(
+            ("calendar", "workday", "pauses", i, "most_away"),
+            f"{pause.kind.value}: {people} answerers over {count} slots of {pause.minutes:g} "
+            f"min need {need} away at once; most_away is {pause.most_away}: widen the window "
+            f"to {int(end // 60):02d}:{int(end % 60):02d} or allow {need}",
+        )
