@@ -19,7 +19,7 @@ from typing import Any
 import simpy
 
 from sim.model.calls import draw_plan, return_unused, tally_day
-from sim.model.clock import NEVER
+from sim.model.clock import NEVER, RotaClock
 from sim.model.dialing import call_run, dials_today, quota
 from sim.model.handover import hand_over
 from sim.model.people import Person, State
@@ -41,6 +41,7 @@ def person_process(w: World, p: Person) -> Steps:
     """The person's whole horizon, day by day."""
     clock, env = w.clock, w.env
     order = _priorities(w, p)
+    mine = p.clock if isinstance(p.clock, RotaClock) else None
     for d in range(clock.days):
         yield env.timeout(clock.starts[d] - env.now)
         if not p.in_seat(d):
@@ -52,6 +53,11 @@ def person_process(w: World, p: Person) -> Steps:
         _start_day(w, p, d)
         end = clock.ends[d]
         while env.now < end:
+            if mine is not None:  # on a pause of the rota: nobody's request waits for it
+                back = mine.resume(d, env.now)
+                if back > env.now:
+                    yield env.timeout(back - env.now)
+                    continue
             step = _next_step(w, p, d, order)
             yield from step if step is not None else _idle(w, p, d)
         _end_day(w, p, d)
@@ -208,6 +214,8 @@ def _idle(w: World, p: Person, d: int) -> Steps:
         until = p.agenda[0][0]
     if until <= now:
         until = end
+    if isinstance(p.clock, RotaClock):  # idle until the next pause at most
+        until = min(until, p.clock.next_pause(d, now))
     p.state, p.idle_until = State.IDLE, until
     w.desk.sit(w.desk.idle, p)
     # Whoever brings work interrupts the wait (World.wake); then we look again.
@@ -235,7 +243,7 @@ def _complete(p: Person, task: Task, t: float) -> None:
         task.on_done(p, t)
 
 
-def _worked(w: World, d: int, work: float, t0: float, t1: float) -> float:
+def _worked(w: World, p: Person, d: int, work: float, t0: float, t1: float) -> float:
     """Minutes of ``work`` begun at ``t0`` done by ``t1``, its end or the overtime cap.
 
     ``World.finish`` stops work at the day's cap; only the minutes up to it are done
@@ -244,7 +252,7 @@ def _worked(w: World, d: int, work: float, t0: float, t1: float) -> float:
     """
     if t1 < w.clock.caps[d]:
         return work
-    return min(work, w.clock.worked(d, t0, t1))
+    return min(work, p.clock.worked(d, t0, t1))
 
 
 def _whole(w: World, p: Person, d: int, task: Task, back: Callable[[Task], None]) -> Steps:
@@ -256,10 +264,10 @@ def _whole(w: World, p: Person, d: int, task: Task, back: Callable[[Task], None]
     """
     _begin(w, p, task)
     t0 = w.env.now
-    t1 = w.finish(d, t0, task.minutes)
+    t1 = w.finish(p, d, t0, task.minutes)
     yield w.env.timeout(t1 - t0)
     w.account(p, d, activity=task.activity, t0=t0, t1=t1)
-    task.minutes -= _worked(w, d, work=task.minutes, t0=t0, t1=t1)
+    task.minutes -= _worked(w, p, d, work=task.minutes, t0=t0, t1=t1)
     if task.minutes > EPS:
         back(task)
         return
@@ -279,7 +287,7 @@ def _meeting(w: World, p: Person, d: int, task: Task) -> Steps:
     start = t0 = w.env.now
     spans = []
     for activity, minutes in task.parts:
-        t1 = w.finish(d, t0, minutes)
+        t1 = w.finish(p, d, t0, minutes)
         spans.append((activity, t0, t1))
         t0 = t0 + (t1 - t0)
     if t0 <= 2.0 * start:
@@ -289,7 +297,7 @@ def _meeting(w: World, p: Person, d: int, task: Task) -> Steps:
     else:
         for activity, minutes in task.parts:
             a = w.env.now
-            b = w.finish(d, a, minutes)
+            b = w.finish(p, d, a, minutes)
             yield w.env.timeout(b - a)
             w.account(p, d, activity=activity, t0=a, t1=b)
     _complete(p, task, w.env.now)
@@ -302,14 +310,26 @@ def _chunk(w: World, p: Person, d: int, left: float) -> float:
     work within the overtime cap.
     """
     now, end = w.env.now, w.clock.ends[d]
-    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
-    room = w.clock.worked(d, now, stop if stop > now else now)
+    stop = _stop(p, d, now, end)
+    room = p.clock.worked(d, now, stop if stop > now else now)
     want = min(left, CHUNK_MIN)
     if want <= room + EPS:
         return want
     if stop >= end and left - room <= w.clock.overtime + EPS:
         return left
     return room if room > EPS else want
+
+
+def _stop(p: Person, d: int, now: float, end: float) -> float:
+    """Where splittable work and runs of calls stop: the next meeting or the day's end.
+
+    Under a rota, also the person's next pause, so that nobody is in work a request may
+    stop while on a pause (a request waits for someone at the desk, not for them).
+    """
+    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    if isinstance(p.clock, RotaClock):
+        stop = min(stop, p.clock.next_pause(d, now))
+    return stop
 
 
 def _until(w: World, p: Person, t1: float, stoppable: bool) -> Generator[Any, Any, float]:
@@ -343,12 +363,12 @@ def _piece(
     work = _chunk(w, p, d, task.minutes) if task.splittable else task.minutes
     _begin(w, p, task)
     t0 = w.env.now
-    t1 = w.finish(d, t0, work)
+    t1 = w.finish(p, d, t0, work)
     stopped = yield from _until(w, p, t1, stoppable and task.splittable)
     if stopped < t1:
-        t1, work = stopped, w.clock.worked(d, t0, stopped)
+        t1, work = stopped, p.clock.worked(d, t0, stopped)
     else:
-        work = _worked(w, d, work=work, t0=t0, t1=t1)
+        work = _worked(w, p, d, work=work, t0=t0, t1=t1)
     w.account(p, d, activity=task.activity, t0=t0, t1=t1)
     task.minutes -= work
     if task.minutes > EPS:
@@ -370,9 +390,9 @@ def _chore(w: World, p: Person, d: int) -> Steps:
     As many whole duties as fit in a chunk before the next stop are done as one stretch
     of time (one event); when not even the first fits, a piece of it.
     """
-    now, clock, chores = w.env.now, w.clock, p.chores
+    now, clock, chores = w.env.now, p.clock, p.chores
     end = clock.ends[d]
-    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    stop = _stop(p, d, now, end)
     room = min(clock.worked(d, now, stop if stop > now else now), CHUNK_MIN) + EPS
     stoppable = _DUTIES in p.preempted
     t = now
@@ -404,7 +424,7 @@ def _account_stretch(
             w.account(p, d, activity=activity, t0=a, t1=b)
         elif a < stopped:
             w.account(p, d, activity=activity, t0=a, t1=stopped)
-            back.append([activity, minutes - w.clock.worked(d, a, stopped)])
+            back.append([activity, minutes - p.clock.worked(d, a, stopped)])
         else:
             back.append([activity, minutes])
     p.chores.extendleft(reversed(back))
@@ -421,7 +441,7 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
     if plan.next >= len(plan.ch):
         return None
     now, end = w.env.now, w.clock.ends[d]
-    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
-    if w.clock.worked(d, now, stop if stop > now else now) <= EPS:
+    stop = _stop(p, d, now, end)
+    if p.clock.worked(d, now, stop if stop > now else now) <= EPS:
         return None
     return call_run(w, p, d, stop)
