@@ -16,7 +16,14 @@ from rich.console import Group
 from rich.markup import escape
 
 from optimizer import CalendarValue, HireMove
-from sim import format_money, format_money_column, format_percent, money_scale, month_title
+from sim import (
+    format_money,
+    format_money_column,
+    format_percent,
+    money_scale,
+    month_title,
+    month_titles,
+)
 from sim.scenario import Scenario
 from teamsim.figure_tables import FittedGrid, Grid
 
@@ -89,8 +96,61 @@ def _names(move: HireMove, loc: str) -> tuple[str, str]:
 def _months(
     base: CalendarValue, other: CalendarValue, cur: str, loc: str, *, names: tuple[str, str]
 ) -> FittedGrid:
+    table = month_table(base, other, cur, loc, names=names)
+    heads = table.heads
+    grid = Grid(title="What if, month by month", key=heads[0], columns={h: [] for h in heads[1:]})
+    for row, dim in zip(table.rows, table.dim, strict=True):
+        grid.add_row(row[0], list(row[1:]), style="dim" if dim else None)
     was, then = names
-    heads = [
+    hired = "after the horizon" if then == "after the horizon" else "in " + then
+    grid.caption = (
+        f"({was}): the plan's calendar with the people hired in {was}; ({then}): hired "
+        f"{hired} instead. " + month_caption(names)
+    )
+    return FittedGrid(grid)
+
+
+def _totals(
+    base: CalendarValue, other: CalendarValue, cur: str, loc: str, *, names: tuple[str, str]
+) -> FittedGrid:
+    table = totals_table(base, other, cur, loc, names=names)
+    grid = Grid(
+        title="What if, over the horizon",
+        key=table.heads[0],
+        columns={h: [] for h in table.heads[1:]},
+    )
+    for row in table.rows:
+        grid.add_row(row[0], list(row[1:]))
+    return FittedGrid(grid)
+
+
+# -- the tables (the terminal's and the dashboard's) -------------------------------------
+
+
+@dataclass(frozen=True)
+class MoveTable:
+    """A what-if table as text: its column heads, its rows, and which rows are dimmed.
+
+    One builder for the terminal (rich grids) and the dashboard (data frames), so both
+    show the same figures in the same formats.
+    """
+
+    heads: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    dim: tuple[bool, ...]  # a lead-in month: not counted, its plan not planned
+
+
+def month_table(
+    base: CalendarValue, other: CalendarValue, cur: str, loc: str, *, names: tuple[str, str]
+) -> MoveTable:
+    """Month by month: the plan, both calendars' revenue, the difference, cost, attainment.
+
+    Money in ``cur`` formatted in ``loc`` (revenue and plans on one scale); ``names`` head
+    the two calendars' columns. Rows are ``base.months`` in order (``other`` has the same).
+    """
+    was, then = names
+    heads = (
+        "month",
         "plan",
         f"revenue ({was})",
         f"revenue ({then})",
@@ -99,64 +159,58 @@ def _months(
         f"cost ({then})",
         f"attainment ({was})",
         f"attainment ({then})",
-    ]
-    grid = Grid(title="What if, month by month", key="month", columns={h: [] for h in heads})
+    )
     pairs = list(zip(base.months, other.months, strict=True))
     money = [m.plan for m in base.months] + [m.revenue for m, _ in pairs]
     money += [o.revenue for _, o in pairs]
     one = money_scale(money, loc)
     costs = format_money_column([m.cost for m, _ in pairs] + [o.cost for _, o in pairs], cur, loc)
     n = len(pairs)
-    for i, (b, o) in enumerate(pairs):
-        grid.add_row(
+    rows = tuple(
+        (
             month_title(b.label, loc),
-            [
-                format_money(b.plan, cur, loc, scale=one) if b.counted else "lead-in",
-                format_money(b.revenue, cur, loc, scale=one),
-                format_money(o.revenue, cur, loc, scale=one),
-                format_money(o.revenue - b.revenue, cur, loc, scale=one, signed=True),
-                costs[i],
-                costs[n + i],
-                format_percent(b.attainment, locale=loc) if b.counted else "",
-                format_percent(o.attainment, locale=loc) if b.counted else "",
-            ],
-            style=None if b.counted else "dim",
+            format_money(b.plan, cur, loc, scale=one) if b.counted else "lead-in",
+            format_money(b.revenue, cur, loc, scale=one),
+            format_money(o.revenue, cur, loc, scale=one),
+            format_money(o.revenue - b.revenue, cur, loc, scale=one, signed=True),
+            costs[i],
+            costs[n + i],
+            format_percent(b.attainment, locale=loc) if b.counted else "",
+            format_percent(o.attainment, locale=loc) if b.counted else "",
         )
-    grid.caption = (
-        f"({was}): the plan's calendar with the people hired in {was}; ({then}): hired "
-        f"{'after the horizon' if then == 'after the horizon' else 'in ' + then} instead. "
+        for i, (b, o) in enumerate(pairs)
+    )
+    return MoveTable(heads, rows, tuple(not b.counted for b, _ in pairs))
+
+
+def month_caption(names: tuple[str, str]) -> str:
+    """What the month table's columns are, in words."""
+    was, then = names
+    return (
         "Revenue: what each calendar's team closes in the month working every lead it gets, "
         "shared by presence as the simulator shares them; difference: "
         f"({then}) less ({was}); lead-in: a month the plan does not count"
     )
-    return FittedGrid(grid)
 
 
-def _totals(
+def totals_table(
     base: CalendarValue, other: CalendarValue, cur: str, loc: str, *, names: tuple[str, str]
-) -> FittedGrid:
-    was, then = names
-    grid = Grid(
-        title="What if, over the horizon",
-        key="",
-        columns={was: [], then: [], "difference": []},
-    )
+) -> MoveTable:
+    """Over the horizon: counted revenue, margin (when both have one), cost, months short."""
     rows = [("revenue, counted months", base.counted_revenue, other.counted_revenue)]
     if base.counted_margin is not None and other.counted_margin is not None:
         rows.append(("gross margin, counted months", base.counted_margin, other.counted_margin))
     rows.append(("team cost over the horizon", base.total_cost, other.total_cost))
+    lines: list[tuple[str, ...]] = []
     for what, b, o in rows:
         shown = format_money_column([b, o], cur, loc)
-        grid.add_row(what, [*shown, format_money(o - b, cur, loc, signed=True)])
-    grid.add_row(
-        "counted months short of plan",
-        [_short(base, loc), _short(other, loc), ""],
-    )
-    return FittedGrid(grid)
+        lines.append((what, *shown, format_money(o - b, cur, loc, signed=True)))
+    lines.append(("counted months short of plan", _short(base, loc), _short(other, loc), ""))
+    return MoveTable(("", *names, "difference"), tuple(lines), (False,) * len(lines))
 
 
 def _short(value: CalendarValue, loc: str) -> str:
-    return ", ".join(month_title(m, loc) for m in value.short) or "none"
+    return month_titles(value.short, loc) or "none"
 
 
 # -- JSON -------------------------------------------------------------------------------
@@ -191,8 +245,12 @@ __all__ = [
     "AFTER",
     "MOVE_EXPECTED",
     "MoveAsked",
+    "MoveTable",
+    "month_caption",
+    "month_table",
     "move_error",
     "move_json",
     "parse_move",
     "render_move",
+    "totals_table",
 ]

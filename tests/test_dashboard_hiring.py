@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from optimizer import evaluate_calendar, verify_hiring
 from sim import format_money_column
 from sim.scenario import parse_scenario
+from teamsim.hiring_move_view import month_table
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -135,14 +136,23 @@ def test_the_page_plans_the_calendar_and_moves_a_hire(store_path: Path) -> None:
     assert moved.short == ("2027-03", "2027-04") and planned.short == ()
     said = [m.value for m in at.markdown]
     assert "**Hire 3 client managers in Feb 2027 rather than Jan 2027**" in said
-    value = next(t.value for t in at.table if "moved" in t.value.columns)
-    revenue_row = value.iloc[0]
+    value = next(t.value for t in at.table if "moved" in t.value.columns).set_index("")
+    revenue_row = value.loc["revenue, counted months"]
     assert list(revenue_row[["the plan's calendar", "moved"]]) == format_money_column(
         [planned.counted_revenue, moved.counted_revenue], "RUB", sc.money_locale
     )
     # (95.0M and 90.5M before issue 12 R13 put our side's waits in the lag kernel.)
     assert list(revenue_row[["the plan's calendar", "moved"]]) == ["RUB\xa095.7M", "RUB\xa091.1M"]
-    assert list(value.iloc[2][["the plan's calendar", "moved"]]) == ["none", "Mar 2027, Apr 2027"]
+    short = value.loc["counted months short of plan"]
+    assert list(short[["the plan's calendar", "moved"]]) == ["none", "Mar 2027, Apr 2027"]
+    # The command's tables (teamsim.hiring_move_view), not a copy: the same cells.
+    months = next(d.value for d in at.dataframe if "revenue (moved)" in d.value.columns)
+    assert [list(r) for r in months.itertuples(index=False)] == [
+        list(r)
+        for r in month_table(
+            planned, moved, "RUB", sc.money_locale, names=("the plan's calendar", "moved")
+        ).rows
+    ]
     # Both calendars drawn month by month, as evaluate_calendar gives them.
     overlay = _figures(at)["Plan against expected revenue by month (RUB)"]
     assert _y(overlay, "calendar moved") == pytest.approx([m.revenue for m in moved.months])

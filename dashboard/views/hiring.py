@@ -35,6 +35,7 @@ from sim import (
 )
 from sim.scenario import Scenario
 from teamsim.export import workbook_locale
+from teamsim.hiring_move_view import month_caption, month_table, totals_table
 from teamsim.hiring_view import (
     hiring_tables,
     no_hire_text,
@@ -299,6 +300,7 @@ def _move(
     ui.text_table(value_table(base, other, cur, loc, names=names))
     st.dataframe(moved_months(base, other, cur, loc, names=names), hide_index=True, width="stretch",
                  key="hiring_moved_months")  # fmt: skip
+    st.caption(month_caption(names))
     ui.chart(charts.hiring_revenue(_frame(base), cur, loc, moved=_frame(other)),
              f"Both calendars as the plan's months are: what each team closes in each month, "
              f"working every lead it gets "
@@ -374,20 +376,9 @@ def value_table(
     *,
     names: tuple[str, str] = PLANNED,
 ) -> pd.DataFrame:
-    """Revenue of the counted months, cost and months missed: both calendars and the change."""
-    revenue = format_money_column([base.counted_revenue, other.counted_revenue], cur, loc)
-    cost = format_money_column([base.total_cost, other.total_cost], cur, loc)
-    change = format_money_column(
-        [other.counted_revenue - base.counted_revenue, other.total_cost - base.total_cost],
-        cur,
-        loc,
-    )
-    return pd.DataFrame({
-        "": ["expected revenue, counted months", "team cost over the horizon", "months missed"],
-        names[0]: [revenue[0], cost[0], month_titles(base.short, loc) or "none"],
-        names[1]: [revenue[1], cost[1], month_titles(other.short, loc) or "none"],
-        "change": [_signed(change[0]), _signed(change[1]), ""],
-    })  # fmt: skip
+    """Over the horizon: both calendars and the difference (``plan --hiring --move``'s table)."""
+    table = totals_table(base, other, cur, loc, names=names)
+    return pd.DataFrame(list(table.rows), columns=list(table.heads))
 
 
 def moved_months(
@@ -398,20 +389,9 @@ def moved_months(
     *,
     names: tuple[str, str] = PLANNED,
 ) -> pd.DataFrame:
-    """Month by month: the plan, both calendars' revenue and the change."""
-    plans = format_money_column([m.plan for m in base.months], cur, loc)
-    first = format_money_column([m.revenue for m in base.months], cur, loc)
-    then = format_money_column([m.revenue for m in other.months], cur, loc)
-    delta = format_money_column(
-        [o.revenue - b.revenue for o, b in zip(other.months, base.months, strict=True)], cur, loc
-    )
-    return pd.DataFrame({
-        "month": [month_title(m.label, loc) for m in base.months],
-        "plan": [p if m.counted else "lead-in" for m, p in zip(base.months, plans, strict=True)],
-        names[0]: first,
-        names[1]: then,
-        "change": [_signed(d) for d in delta],
-    })  # fmt: skip
+    """Month by month: the plan, both calendars and the difference (the command's table)."""
+    table = month_table(base, other, cur, loc, names=names)
+    return pd.DataFrame(list(table.rows), columns=list(table.heads))
 
 
 # -- verify by simulation ----------------------------------------------------------------
@@ -543,10 +523,6 @@ def _months(value: object, loc: str) -> str:
 
 def _frame_of(plan: HiringPlan) -> pd.DataFrame:
     return pd.DataFrame([m.to_dict() for m in plan.month_lines])
-
-
-def _signed(text: str) -> str:
-    return text if text.startswith(("-", "\u2212")) or text == "" else f"+{text}"
 
 
 def _frame(value: CalendarValue) -> pd.DataFrame:
