@@ -106,9 +106,9 @@ def arrival_times(
     ``per_day`` holds each working day's expected arrivals, shape ``(clock.days,)``
     (:func:`day_rates`); ``minutes`` is :func:`sim.rules.day.arrival_min_per_day`: the
     day's working minutes, past the common pause (``together``), or the whole open span
-    (a rota: the wall time is the day's start plus the offset, pauses included). numpy draws one Poisson count per day from the same stream
-    whether the rate is an array or one number, so equal rates draw what a constant
-    rate would.
+    (a rota: the wall time is the day's start plus the offset, pauses included). numpy
+    draws one Poisson count per day from the same stream whether the rate is an array or
+    one number, so equal rates draw what a constant rate would.
     """
     if per_day.shape != (clock.days,):
         raise ValueError(f"expected {clock.days} daily rates, got shape {per_day.shape}")

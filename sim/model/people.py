@@ -20,12 +20,12 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, cast
 
 from sim.model.absences import draw_absences
-from sim.model.clock import Clock
 from sim.model.attrition import Held, Leave, draw_leaves, spells
+from sim.model.clock import Clock
 from sim.model.streams import Purpose, key_of, stream
 from sim.records import UNDATED_TENURE, PersonRecord, SpellRecord
-from sim.rules.calls import dialled_channels
 from sim.rules import rota
+from sim.rules.calls import dialled_channels
 from sim.rules.day import horizon_years
 from sim.rules.people import (
     assign_personas,

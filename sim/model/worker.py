@@ -260,10 +260,15 @@ def _whole(w: World, p: Person, d: int, task: Task, back: Callable[[Task], None]
 
     What the cap cuts off is left for the next working day: the task keeps its minutes
     left and goes ``back`` to the front of the queue it came from, so that it is resumed
-    first; it is complete only when all its minutes are worked.
+    first; it is complete only when all its minutes are worked. Under a rota an inbound
+    request runs to its end before the answerer's next pause, which then begins (its
+    length kept: ``RotaClock.hold``); other work crosses a pause as it crosses the common one.
     """
     _begin(w, p, task)
     t0 = w.env.now
+    if task.channel and isinstance(p.clock, RotaClock):
+        # A pause of the rota waits for the request in hand (sim.rules.rota).
+        p.clock.hold(d, t0, task.minutes)
     t1 = w.finish(p, d, t0, task.minutes)
     yield w.env.timeout(t1 - t0)
     w.account(p, d, activity=task.activity, t0=t0, t1=t1)

@@ -1,0 +1,118 @@
+"""The break rota in the simulator (issue 13, S3): each answerer's own pauses, a desk open all day.
+
+docs/dev/inbound_plan.md sections 3 and 6 (items 1-3). A traced day of three agents with
+staggered lunches: who is on pause when, requests answered during the lunch window, the
+day's working minutes kept; and a pause that waits for the request in hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.model import run_replication
+from sim.rules import rota
+from sim.scenario import Scenario, parse_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+DESK = ROOT / "scenarios" / "support_desk.yaml"
+NINE = 9 * 60.0  # the first day (Monday 2027-01-04) starts at 09:00, minute 540
+
+
+def three_agents(handle: dict[str, Any], per_day: float, **workday: Any) -> Scenario:
+    """support_desk with three agents always at work, one day, a lunch rota."""
+    data = yaml.safe_load(DESK.read_text(encoding="utf-8"))
+    data["calendar"].update(horizon_days=1, warmup_days=0)
+    data["calendar"]["workday"] = {
+        "start": "09:00",
+        "hours": 8,
+        "pause_rule": "rota",
+        "breaks_min": 0,
+        "pauses": [{"kind": "lunch", "minutes": 30, "window": ["11:45", "14:45"]}],
+        **workday,
+    }
+    agent = data["roles"]["agent"]
+    agent["headcount"] = {"current": 3, "min": 1, "max": 3}
+    agent["absence"] = {}
+    channel = data["channels"]["support_requests"]
+    channel.update(requests_per_day=per_day, handle_min=handle)
+    return parse_scenario(yaml.safe_dump(data, sort_keys=False), "support_desk.yaml")
+
+
+def lunches(sc: Scenario) -> dict[str, tuple[float, float]]:
+    """Each agent's lunch on day 0, wall minutes."""
+    found = {}
+    for i in range(3):
+        ((start, minutes),) = rota.person_pauses(sc, i, 3)
+        found[f"agent.{i + 1:02d}"] = (NINE + start, NINE + start + minutes)
+    return found
+
+
+def test_three_agents_take_staggered_lunches_and_the_desk_answers_through_them() -> None:
+    sc = three_agents({"kind": "fixed", "value": 2.0}, per_day=120.0)
+    lunch = lunches(sc)
+    # Three agents over the six 30-minute slots of 11:45-14:45: every other slot.
+    assert lunch == {
+        "agent.01": (NINE + 165.0, NINE + 195.0),  # 11:45-12:15
+        "agent.02": (NINE + 225.0, NINE + 255.0),  # 12:45-13:15
+        "agent.03": (NINE + 285.0, NINE + 315.0),  # 13:45-14:15
+    }
+    rec = run_replication(sc, 0, 20270104)
+    waits = [r for r in rec.waits if r.kind == "inbound"]
+    assert len(waits) > 80
+    # Requests arrive over the whole open day, the old common pause 12:45-13:45 included.
+    assert any(NINE + 225.0 <= r.arrived_min < NINE + 285.0 for r in waits)
+    assert max(r.arrived_min for r in waits) > NINE + 480.0  # and into the day's last half-hour
+    for r in waits:
+        a, b = lunch[r.server]
+        # Nobody answers on their lunch, nor holds a call across it (2-minute calls).
+        assert not (a <= r.started_min < b), r
+        assert not (r.started_min < a < r.started_min + 2.0), r
+    # Those arriving in someone's lunch are answered by the others, at once at this load.
+    in_lunch = [r for r in waits if any(a <= r.arrived_min < b for a, b in lunch.values())]
+    assert in_lunch and all(r.started_min >= 0 for r in in_lunch)
+    answered_by = {r.server for r in in_lunch}
+    assert len(answered_by) >= 2
+    # Each agent's day: exactly the available minutes (480: 8 hours, no breaks), so the
+    # lunch is outside them, wherever it fell.
+    for pid in lunch:
+        day = [t for t in rec.time_use if t.person == pid and t.day == 0]
+        minutes = sum(t.minutes for t in day if t.activity != "overtime")
+        assert abs(minutes - 480.0) < 1e-6, (pid, minutes)
+
+
+def test_together_keeps_no_arrival_in_the_common_pause() -> None:
+    """The same desk under together: arrivals skip 12:45-13:15 (lunch 30 after 225 min)."""
+    sc = three_agents(
+        {"kind": "fixed", "value": 2.0}, per_day=120.0, pause_rule="together", pauses=None
+    )
+    rec = run_replication(sc, 0, 20270104)
+    waits = [r for r in rec.waits if r.kind == "inbound"]
+    noon = NINE + 240.0  # available 480 minutes, the pause after 240
+    assert waits and not any(noon <= r.arrived_min < noon + 30.0 for r in waits)
+
+
+def test_a_pause_waits_for_the_call_in_hand() -> None:
+    """Long calls (50 min) at a heavy load: a lunch begins when the call ends, in full."""
+    sc = three_agents({"kind": "fixed", "value": 50.0}, per_day=40.0)
+    lunch = lunches(sc)
+    rec = run_replication(sc, 0, 20270104)
+    waits = [r for r in rec.waits if r.kind == "inbound" and r.started_min >= 0]
+    held = 0
+    for pid, (a, _) in lunch.items():
+        mine = sorted(r.started_min for r in waits if r.server == pid)
+        # No call of a person is cut by, or stretched over, their lunch.
+        calls = [(s, s + 50.0) for s in mine]
+        crossing = [c for c in calls if c[0] < a < c[1]]
+        if crossing:
+            held += 1
+            ((_, end),) = crossing
+            # The lunch starts when that call ends and lasts 30 minutes: the next call
+            # begins no earlier than its end.
+            later = [s for s in mine if s >= end]
+            assert not later or later[0] >= end + 30.0 - 1e-9, (pid, end, later[:1])
+        day = [t for t in rec.time_use if t.person == pid and t.day == 0]
+        assert abs(sum(t.minutes for t in day if t.activity != "overtime") - 480.0) < 1e-6
+    assert held >= 1  # at this load some lunch had a call in hand at its slot
