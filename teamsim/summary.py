@@ -21,7 +21,14 @@ from sim import (
     month_title,
     title,
 )
-from sim.rules import SeasonKind, month_factors, ramping_at_start, rule_warnings, seats
+from sim.rules import (
+    SeasonKind,
+    describe_pauses,
+    month_factors,
+    ramping_at_start,
+    rule_warnings,
+    seats,
+)
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
 from teamsim.format import fmt_service_target, format_money_column
 from teamsim.io import read_scenario_bytes
@@ -58,7 +65,7 @@ def scenario_summary(sc: Scenario) -> Group:
     )
     # Staffing, seasons and margins only where the scenario states them (issue 12).
     parts: list[RenderableType] = [head, _team(sc), *_staffing(sc)]
-    parts += [_channels(sc), *_seasonality(sc)]
+    parts += [_channels(sc), *_pauses(sc), *_seasonality(sc)]
     if not sc.segments:
         # A team that sells nothing is planned for its work and service targets; its
         # plan value is nominal and is not shown as if it were one.
@@ -146,6 +153,14 @@ def _ramp(shares: list[float], loc: str) -> str:
         return full
     before = ", ".join(format_percent(p, significant=3, locale=loc) for p in shares[:below])
     return f"{full} ({before} before)"
+
+
+def _pauses(sc: Scenario) -> list[Text]:
+    """How lunch and breaks are taken (issue 13): for a desk, or whenever a rota is set."""
+    desk = any(isinstance(ch, InboundChannel) for ch in sc.channels.values())
+    if not desk and sc.calendar.workday.pause_rule.value == "together":
+        return []
+    return [Text(f"Pauses: {describe_pauses(sc)}")]
 
 
 def _seasonality(sc: Scenario) -> list[Text]:

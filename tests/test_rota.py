@@ -48,7 +48,7 @@ def test_together_is_the_default_and_has_no_rota() -> None:
     assert day.arrival_min_per_day(sc) == 450.0
     assert day.pause_gross_up(sc) == 1.0
     assert rota.away_share(sc, 12, 0.0, 510.0) == 0.0
-    assert rota.describe(sc) == "together 12:45-13:45 (pause_rule: together)"
+    assert rota.describe_pauses(sc) == "together 12:45-13:45 (pause_rule: together)"
 
 
 def test_default_rota_of_the_design() -> None:
@@ -121,7 +121,7 @@ def test_rota_figures_of_the_day_rules() -> None:
     sc = desk({**DAY, "pause_rule": "rota"})
     assert day.arrival_min_per_day(sc) == 510.0  # the open span, pauses included
     assert day.pause_gross_up(sc) == pytest.approx(1.2, abs=1e-12)  # 1 / (1 - 1/6)
-    assert rota.describe(sc) == (
+    assert rota.describe_pauses(sc) == (
         "rota (default for a day that gives lunch_min and breaks_min): lunch 30 min in "
         "11:45-14:45, breaks 15 min in 10:00-11:30 and 15 min in 15:15-16:45"
     )
@@ -142,7 +142,7 @@ def test_written_rota_derives_lunch_and_breaks() -> None:
     sc = desk({"start": "09:00", "hours": 8, "pause_rule": "rota", "pauses": ROTA})
     workday = sc.calendar.workday
     assert (workday.lunch_min, workday.breaks_min, workday.span_min) == (30.0, 30.0, 510.0)
-    assert rota.describe(sc) == (
+    assert rota.describe_pauses(sc) == (
         "rota: lunch 30 min in 11:45-14:45, breaks 15 min in 10:00-11:30 and 15 min in "
         "15:15-16:45, up to 3 away at once"
     )
@@ -220,3 +220,17 @@ def test_most_away_must_hold_the_desk() -> None:
     ) in text, text
     # 12 fit: two to a slot.
     desk({"start": "09:00", "hours": 8, "pause_rule": "rota", "pauses": tight}, 12)
+
+
+def test_the_desk_sizing_reads_the_rota() -> None:
+    """sim.rules.service reads the open span and the rota's gross-up from sim.rules.day."""
+    from sim.rules.service import desks
+
+    (together,) = desks(desk())
+    assert (together.load_erlangs, together.pause_gross_up, together.roster) == (8.0, 1.0, 13)
+    (staggered,) = desks(desk({**DAY, "pause_rule": "rota"}))
+    # 600 requests over 510 open minutes at 6 minutes: 7.06 Erlangs; a sixth of the desk
+    # away at the peak half-hours (1.2); 12 on the roster for the days away, x 1.2 = 15.
+    assert staggered.load_erlangs == pytest.approx(600 * 6 / 510, rel=1e-12)
+    assert staggered.pause_gross_up == pytest.approx(1.2, rel=1e-12)
+    assert staggered.roster == 15

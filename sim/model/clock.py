@@ -6,6 +6,11 @@ breaks are one unavailable pause in the middle, so that a day holds exactly
 after. Work is measured in working minutes and mapped to the wall clock, so a task
 that runs into the pause simply resumes after it. Overtime is the stretch after the
 day's end, up to the policy's cap.
+
+Under a break rota (issue 13) each answerer of the desk has a :class:`RotaClock` of their
+own: the same days, with their slots of the rota's pauses (``sim.rules.rota``) instead of
+the common pause. Everyone else shares the common clock, whose one-pause arithmetic is
+the fast path.
 """
 
 from __future__ import annotations

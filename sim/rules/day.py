@@ -8,7 +8,9 @@ starts at ``day_starts(sc)[d]`` and runs ``span_min`` wall minutes: ``morning_mi
 working minutes, the common pause of ``pause_min``, then the rest of ``available_min``.
 ``next_working_minute`` is the one rule of where a wall-clock instant lands on that clock
 (the simulator's ``Clock.workable`` and ``Clock.after_days``, the lag kernel
-``sim.rules.lag``).
+``sim.rules.lag``). Under ``pause_rule: rota`` the desk's answerers pause in turn instead
+(``sim.rules.rota``, a person's ``sim.model.clock.RotaClock``); everyone else keeps the
+common pause.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ def most_away_needed(pause: Pause, workday: Workday, people: int) -> int:
     return math.ceil(people / len(slots(pause, workday))) if people > 0 else 0
 
 
-def describe(sc: Scenario) -> str:
+def describe_pauses(sc: Scenario) -> str:
     """One line on how the day's pauses are taken (``teamsim validate --summary``)."""
     day = sc.calendar.workday
     if day.pause_rule is PauseRule.TOGETHER:
