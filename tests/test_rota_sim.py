@@ -116,3 +116,41 @@ def test_a_pause_waits_for_the_call_in_hand() -> None:
         day = [t for t in rec.time_use if t.person == pid and t.day == 0]
         assert abs(sum(t.minutes for t in day if t.activity != "overtime") - 480.0) < 1e-6
     assert held >= 1  # at this load some lunch had a call in hand at its slot
+
+
+ROTA_DAY = {"calendar": {"workday": {"pause_rule": "rota"}}}
+
+
+def test_block_and_per_call_identical_under_a_rota() -> None:
+    """tests/test_model_modes' exact check with the sellers (who answer) on the default rota."""
+    from model_helpers import canonical, team
+
+    sc = team(
+        channels={"web": {"lead_share": 0.0}, "partners": {"leads_per_week": 0.0}}, **ROTA_DAY
+    )
+    assert rota.pauses(sc)
+    block = run_replication(sc, 0, 3, mode="block")
+    per_call = run_replication(sc, 0, 3, mode="per_call")
+    assert sum(w.kind == "inbound" for w in block.waits) > 200
+    assert canonical(block) == canonical(per_call)
+
+
+def test_every_mechanism_keeps_a_days_minutes_under_a_rota() -> None:
+    """Calls, meetings, follow-ups, duties and requests: a day at work is its available minutes.
+
+    Each day at work sums to ``available_min`` plus overtime for everyone, answerers on
+    their own clocks and the supervisors and head on the common one.
+    """
+    from model_helpers import team
+
+    sc = team(**ROTA_DAY)
+    rec = run_replication(sc, 0, 11)
+    available = sc.calendar.workday.available_min
+    days: dict[tuple[str, int], float] = {}
+    for t in rec.time_use:
+        if t.activity not in ("overtime", "absent"):
+            days[t.person, t.day] = days.get((t.person, t.day), 0.0) + t.minutes
+    assert days and all(abs(m - available) < 1e-6 for m in days.values()), sorted(
+        (k, m) for k, m in days.items() if abs(m - available) >= 1e-6
+    )[:5]
+    assert [r for r in sc.roles if sc.roles[r].answers_inbound] == ["seller"]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sim.model.absences import draw_absences
 from sim.model.attrition import Held, Leave, draw_leaves, spells
-from sim.model.clock import Clock
+from sim.model.clock import Clock, RotaClock
 from sim.model.streams import Purpose, key_of, stream
 from sim.records import UNDATED_TENURE, PersonRecord, SpellRecord
 from sim.rules import rota
@@ -95,6 +95,7 @@ class Person:
     duties: list[tuple[str, float]] = field(default_factory=list)  # activity, minutes a day
     # The person's working clock (give_clocks): the replication's, or their own under a rota.
     clock: Clock = field(default=cast(Clock, None))
+    rota: RotaClock | None = None  # the same clock when it is the person's own (a rota)
     # Run-time state.
     proc: simpy.Process | None = None
     state: State = State.OFF
@@ -253,7 +254,7 @@ def give_clocks(sc: Scenario, people: list[Person], clock: Clock) -> None:
         return
     desk = [p for p in people if p.role.answers_inbound]
     for i, p in enumerate(desk):
-        p.clock = clock.with_pauses(rota.person_pauses(sc, i, len(desk)))
+        p.clock = p.rota = clock.with_pauses(rota.person_pauses(sc, i, len(desk)))
 
 
 def _leaves(

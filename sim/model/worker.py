@@ -19,7 +19,7 @@ from typing import Any
 import simpy
 
 from sim.model.calls import draw_plan, return_unused, tally_day
-from sim.model.clock import NEVER, RotaClock
+from sim.model.clock import NEVER
 from sim.model.dialing import call_run, dials_today, quota
 from sim.model.handover import hand_over
 from sim.model.people import Person, State
@@ -41,7 +41,7 @@ def person_process(w: World, p: Person) -> Steps:
     """The person's whole horizon, day by day."""
     clock, env = w.clock, w.env
     order = _priorities(w, p)
-    mine = p.clock if isinstance(p.clock, RotaClock) else None
+    mine = p.rota
     for d in range(clock.days):
         yield env.timeout(clock.starts[d] - env.now)
         if not p.in_seat(d):
@@ -214,8 +214,8 @@ def _idle(w: World, p: Person, d: int) -> Steps:
         until = p.agenda[0][0]
     if until <= now:
         until = end
-    if isinstance(p.clock, RotaClock):  # idle until the next pause at most
-        until = min(until, p.clock.next_pause(d, now))
+    if p.rota is not None:  # idle until the next pause at most
+        until = min(until, p.rota.next_pause(d, now))
     p.state, p.idle_until = State.IDLE, until
     w.desk.sit(w.desk.idle, p)
     # Whoever brings work interrupts the wait (World.wake); then we look again.
@@ -266,9 +266,9 @@ def _whole(w: World, p: Person, d: int, task: Task, back: Callable[[Task], None]
     """
     _begin(w, p, task)
     t0 = w.env.now
-    if task.channel and isinstance(p.clock, RotaClock):
+    if p.rota is not None and task.channel:
         # A pause of the rota waits for the request in hand (sim.rules.rota).
-        p.clock.hold(d, t0, task.minutes)
+        p.rota.hold(d, t0, task.minutes)
     t1 = w.finish(p, d, t0, task.minutes)
     yield w.env.timeout(t1 - t0)
     w.account(p, d, activity=task.activity, t0=t0, t1=t1)
@@ -315,7 +315,9 @@ def _chunk(w: World, p: Person, d: int, left: float) -> float:
     work within the overtime cap.
     """
     now, end = w.env.now, w.clock.ends[d]
-    stop = _stop(p, d, now, end)
+    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    if p.rota is not None:  # and the next pause: nobody in stoppable work on a pause
+        stop = min(stop, p.rota.next_pause(d, now))
     room = p.clock.worked(d, now, stop if stop > now else now)
     want = min(left, CHUNK_MIN)
     if want <= room + EPS:
@@ -323,18 +325,6 @@ def _chunk(w: World, p: Person, d: int, left: float) -> float:
     if stop >= end and left - room <= w.clock.overtime + EPS:
         return left
     return room if room > EPS else want
-
-
-def _stop(p: Person, d: int, now: float, end: float) -> float:
-    """Where splittable work and runs of calls stop: the next meeting or the day's end.
-
-    Under a rota, also the person's next pause, so that nobody is in work a request may
-    stop while on a pause (a request waits for someone at the desk, not for them).
-    """
-    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
-    if isinstance(p.clock, RotaClock):
-        stop = min(stop, p.clock.next_pause(d, now))
-    return stop
 
 
 def _until(w: World, p: Person, t1: float, stoppable: bool) -> Generator[Any, Any, float]:
@@ -397,7 +387,9 @@ def _chore(w: World, p: Person, d: int) -> Steps:
     """
     now, clock, chores = w.env.now, p.clock, p.chores
     end = clock.ends[d]
-    stop = _stop(p, d, now, end)
+    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    if p.rota is not None:  # and the next pause: nobody in stoppable work on a pause
+        stop = min(stop, p.rota.next_pause(d, now))
     room = min(clock.worked(d, now, stop if stop > now else now), CHUNK_MIN) + EPS
     stoppable = _DUTIES in p.preempted
     t = now
@@ -446,7 +438,9 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
     if plan.next >= len(plan.ch):
         return None
     now, end = w.env.now, w.clock.ends[d]
-    stop = _stop(p, d, now, end)
+    stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    if p.rota is not None:  # and the next pause: nobody in stoppable work on a pause
+        stop = min(stop, p.rota.next_pause(d, now))
     if p.clock.worked(d, now, stop if stop > now else now) <= EPS:
         return None
     return call_run(w, p, d, stop)
