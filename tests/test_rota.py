@@ -121,6 +121,9 @@ def test_rota_figures_of_the_day_rules() -> None:
     sc = desk({**DAY, "pause_rule": "rota"})
     assert day.arrival_min_per_day(sc) == 510.0  # the open span, pauses included
     assert day.pause_gross_up(sc) == pytest.approx(1.2, abs=1e-12)  # 1 / (1 - 1/6)
+    # A given interval: 11:30-12:00 has a twelfth of the desk at lunch (from 11:45).
+    assert day.pause_gross_up(sc, (150.0, 180.0)) == pytest.approx(12 / 11, abs=1e-12)
+    assert day.pause_gross_up(sc, (0.0, 30.0)) == 1.0
     assert rota.describe_pauses(sc) == (
         "rota (default for a day that gives lunch_min and breaks_min): lunch 30 min in "
         "11:45-14:45, breaks 15 min in 10:00-11:30 and 15 min in 15:15-16:45"

@@ -97,34 +97,42 @@ def arrival_min_per_day(sc: Scenario) -> float:
 GRID_MIN = 30.0  # the intervals over which the rota's share away is averaged
 
 
-def pause_gross_up(sc: Scenario) -> float:
+def pause_gross_up(sc: Scenario, interval: tuple[float, float] | None = None) -> float:
     """Agents on shift per agent present at the minutes requests arrive, for the pause.
 
     Under ``together`` everyone pauses at once and no request arrives then, so the pause
     takes no agent away from a minute when requests arrive: 1.0. Under a rota it is
-    ``1 / (1 - away share)`` of the interval with the most of the desk away
-    (``sim.rules.rota.away_share`` of a large desk, over half-hours from the day's
-    start): 1.2 when a sixth of the desk is at lunch. Raises TeamsimError when the rota
-    leaves nobody at the desk in some half-hour.
+    ``1 / (1 - away share)`` of ``interval`` (minutes from the day's start) or, with none
+    given, of the half-hour with the most of the desk away (``sim.rules.rota.away_share``
+    of a large desk, half-hours from the day's start): 1.2 when a sixth of the desk is at
+    lunch. Raises TeamsimError when the rota leaves nobody at the desk in some half-hour.
     """
     if sc.calendar.workday.pause_rule is PauseRule.TOGETHER:
         return 1.0
+    if interval is not None:
+        worst, when = away_share(sc, None, *interval), interval[0]
+    else:
+        worst, when = _most_away(sc)
+    if worst >= 1.0 - 1e-9:
+        at = sc.calendar.workday.start_min + when
+        raise TeamsimError(
+            f"the break rota leaves nobody at the desk from {int(at // 60):02d}:"
+            f"{int(at % 60):02d}: widen calendar.workday.pauses' windows so that the "
+            "slots spread the desk"
+        )
+    return 1.0 / (1.0 - worst)
+
+
+def _most_away(sc: Scenario) -> tuple[float, float]:
+    """The largest share of a large desk away in a half-hour, and when that half-hour starts."""
     span = sc.calendar.workday.span_min
-    worst, when = 0.0, 0.0
-    lo = 0.0
+    worst, when, lo = 0.0, 0.0, 0.0
     while lo < span - 1e-9:
         share = away_share(sc, None, lo, min(lo + GRID_MIN, span))
         if share > worst + 1e-12:
             worst, when = share, lo
         lo += GRID_MIN
-    if worst >= 1.0 - 1e-9:
-        at = sc.calendar.workday.start_min + when
-        raise TeamsimError(
-            f"the break rota leaves nobody at the desk from {int(at // 60):02d}:"
-            f"{int(at % 60):02d} for half an hour: widen calendar.workday.pauses' windows "
-            "so that the slots spread the desk"
-        )
-    return 1.0 / (1.0 - worst)
+    return worst, when
 
 
 def presence(role: Role, sc: Scenario) -> float:
