@@ -141,6 +141,15 @@ def test_rota_figures_of_the_day_rules() -> None:
         day.pause_gross_up(one)
 
 
+def test_summary_names_each_pause_cap_when_they_differ() -> None:
+    mixed = [dict(p, most_away=k) for p, k in zip(ROTA, (3, 2, 3), strict=True)]
+    sc = desk({"start": "09:00", "hours": 8, "pause_rule": "rota", "pauses": mixed})
+    assert rota.describe_pauses(sc) == (
+        "rota: lunch 30 min in 11:45-14:45 (up to 2 away), breaks 15 min in 10:00-11:30 "
+        "(up to 3 away) and 15 min in 15:15-16:45 (up to 3 away)"
+    )
+
+
 def test_written_rota_derives_lunch_and_breaks() -> None:
     sc = desk({"start": "09:00", "hours": 8, "pause_rule": "rota", "pauses": ROTA})
     workday = sc.calendar.workday
@@ -220,6 +229,13 @@ def test_most_away_must_hold_the_desk() -> None:
     assert (
         "calendar.workday.pauses.1.most_away: lunch: 14 answerers over 6 slots of 30 min need "
         "3 away at once; most_away is 2: widen the window to 15:15 or allow 3"
+    ) in text, text
+    # Past the day's end no window is wide enough: only the count is suggested.
+    one = [dict(p, most_away=1) for p in ROTA]
+    text = problems({"start": "09:00", "hours": 8, "pause_rule": "rota", "pauses": one}, 12)
+    assert (
+        "pauses.1.most_away: lunch: 12 answerers over 6 slots of 30 min need 2 away at once; "
+        "most_away is 1: allow 2"
     ) in text, text
     # 12 fit: two to a slot.
     desk({"start": "09:00", "hours": 8, "pause_rule": "rota", "pauses": tight}, 12)

@@ -173,14 +173,19 @@ def describe_pauses(sc: Scenario) -> str:
     if not found:
         return "rota, but no lunch or breaks: none"
     parts = []
+    most = {p.most_away for p in found}
+    same = len(most) == 1 and None not in most  # one cap for every pause: said once
     for kind in (PauseKind.LUNCH, PauseKind.BREAK):
         mine = [p for p in found if p.kind is kind]
         if not mine:
             continue
         noun = "lunch" if kind is PauseKind.LUNCH else ("break" if len(mine) == 1 else "breaks")
-        each = [f"{p.minutes:g} min in {p.window[0]}-{p.window[1]}" for p in mine]
+        each = [
+            f"{p.minutes:g} min in {p.window[0]}-{p.window[1]}"
+            + (f" (up to {p.most_away} away)" if p.most_away and not same else "")
+            for p in mine
+        ]
         parts.append(f"{noun} " + " and ".join(each))
-    most = {p.most_away for p in found}
-    cap = f", up to {most.pop()} away at once" if len(most) == 1 and None not in most else ""
+    cap = f", up to {found[0].most_away} away at once" if same else ""
     origin = "default for a day that gives lunch_min and breaks_min" if day.pauses is None else ""
     return f"rota{f' ({origin})' if origin else ''}: " + ", ".join(parts) + cap

@@ -610,11 +610,15 @@ def _rota_holds_desk(sc: Scenario) -> Iterator[Problem]:
         if pause.most_away is None or need <= pause.most_away:
             continue
         count = len(rota.slots(pause, day))
-        wide = math.ceil(people / pause.most_away) * pause.minutes
-        end = pause.window_min + wide
+        end = pause.window_min + math.ceil(people / pause.most_away) * pause.minutes
+        widen = (
+            f"widen the window to {int(end // 60):02d}:{int(end % 60):02d} or "
+            if end <= day.start_min + day.span_min
+            else ""
+        )
         yield Problem(
             ("calendar", "workday", "pauses", i, "most_away"),
             f"{pause.kind.value}: {people} answerers over {count} slots of {pause.minutes:g} "
-            f"min need {need} away at once; most_away is {pause.most_away}: widen the window "
-            f"to {int(end // 60):02d}:{int(end % 60):02d} or allow {need}",
+            f"min need {need} away at once; most_away is {pause.most_away}: {widen}allow "
+            f"{need}",
         )
