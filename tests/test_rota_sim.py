@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from sim.model import run_replication
@@ -154,3 +155,34 @@ def test_every_mechanism_keeps_a_days_minutes_under_a_rota() -> None:
         (k, m) for k, m in days.items() if abs(m - available) >= 1e-6
     )[:5]
     assert [r for r in sc.roles if sc.roles[r].answers_inbound] == ["seller"]
+
+
+def test_the_simulators_clocks_are_the_rules_shares() -> None:
+    """The answerers' clocks (people.give_clocks) put exactly away_share of the desk on pause.
+
+    support_desk's 12 agents on the default rota, per half-hour of the first day, before
+    any request moves a pause (docs/dev/inbound_plan.md 3, the agreement rule).
+    """
+    from sim.model.clock import Clock
+    from sim.model.people import build_people, give_clocks
+
+    sc = parse_scenario(
+        DESK.read_text(encoding="utf-8"),
+        "support_desk.yaml",
+        overrides=["calendar.workday.pause_rule=rota"],
+    )
+    clock = Clock.of(sc)
+    people = build_people(sc, 1, 0)
+    give_clocks(sc, people, clock)
+    desk = [p for p in people if p.role.answers_inbound]
+    assert len(desk) == 12 and all(p.rota is p.clock for p in desk)
+    assert all(p.rota is None and p.clock is clock for p in people if p not in desk)
+    start = clock.starts[0]
+    for lo in range(0, 510, 30):
+        hi = lo + 30.0
+        away = 0.0
+        for p in desk:
+            assert p.rota is not None
+            for a, b in p.rota.walls[0]:
+                away += max(0.0, min(b, start + hi) - max(a, start + lo))
+        assert away / (12 * 30.0) == pytest.approx(rota.away_share(sc, 12, lo, hi), abs=1e-12)
