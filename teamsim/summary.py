@@ -23,6 +23,7 @@ from sim import (
 )
 from sim.rules import (
     SeasonKind,
+    describe_pauses,
     interval_rate,
     interval_title,
     month_factors,
@@ -68,7 +69,7 @@ def scenario_summary(sc: Scenario) -> Group:
     )
     # Staffing, seasons and margins only where the scenario states them (issue 12).
     parts: list[RenderableType] = [head, _team(sc), *_staffing(sc)]
-    parts += [_channels(sc), *_profiles(sc), *_seasonality(sc)]
+    parts += [_channels(sc), *_pauses(sc), *_profiles(sc), *_seasonality(sc)]
     if not sc.segments:
         # A team that sells nothing is planned for its work and service targets; its
         # plan value is nominal and is not shown as if it were one.
@@ -186,6 +187,14 @@ def _profiles(sc: Scenario) -> list[Text]:
     if not lines:
         return []
     return [Text("Arrival profiles (on the mean working day)", style="italic"), *lines]
+
+
+def _pauses(sc: Scenario) -> list[Text]:
+    """How lunch and breaks are taken (issue 13): for a desk, or whenever a rota is set."""
+    desk = any(isinstance(ch, InboundChannel) for ch in sc.channels.values())
+    if not desk and sc.calendar.workday.pause_rule.value == "together":
+        return []
+    return [Text(f"Pauses: {describe_pauses(sc)}")]
 
 
 def _seasonality(sc: Scenario) -> list[Text]:

@@ -32,7 +32,7 @@ def _free_offset(booked: list[tuple[float, float]], lo: float, length: float) ->
 
 def book(w: World, p: Person, due: float, task: Task) -> float:
     """Put a meeting in ``p``'s agenda at the first free slot from ``due``; its start."""
-    clock = w.clock
+    clock = p.clock  # the owner's working minutes (their own pauses under a rota)
     length = min(task.minutes, clock.available)
     due_day = w.day_for(due)
     for d in range(max(clock.day_of(w.env.now) + 1, due_day), clock.days):

@@ -174,7 +174,7 @@ def create_deal(
     w.open_deals[deal.id] = deal
     owner.open_deals += 1
     for activity, minutes in w.deal_duties.get(owner.role_id, []):
-        w.give_followup(owner, w.clock.workable(t), Task(activity, minutes, t), since=t)
+        w.give_followup(owner, owner.clock.workable(t), Task(activity, minutes, t), since=t)
     w.env.process(run_deal(w, deal))
     return deal
 
@@ -225,7 +225,7 @@ def run_deal(w: World, deal: Deal) -> Generator[Any, Any, None]:
         # The client's delay times the seasonal factor of the month the stage starts in
         # (the month of the working day begun last at t, as the lag kernel counts).
         delay = draw_one(stage.client_delay_days, deal.rng) * w.delay_x[max(0, w.clock.day_of(t))]
-        due = w.clock.after_days(t, delay)
+        due = deal.owner.clock.after_days(t, delay)
         done = _stage_task(w, deal, stage=stage, t=t, due=due) if due < NEVER else None
         if done is None:
             return  # beyond the horizon: the deal stays open
@@ -255,12 +255,12 @@ def _win(w: World, deal: Deal) -> None:
         adjusted_one(d, deal.rng, owner) for d in (after.payment_control_min, after.handoff_min)
     )
     if minutes > 0:
-        w.give_followup(owner, w.clock.workable(now), Task(AFTER_SALE, minutes, now))
+        w.give_followup(owner, owner.clock.workable(now), Task(AFTER_SALE, minutes, now))
     month = w.sc.calendar.working_days_per_month
     owner.support_per_day += after.support_min_per_month / month * owner.duration_x
     again = deal.rng.random() < after.repeat_probability
     days = draw_one(after.repeat_after_days, deal.rng)
-    start = w.clock.after_days(now, days)
+    start = owner.clock.after_days(now, days)
     if again and start < NEVER:
         w.env.process(_repeat(w, deal, start))
 

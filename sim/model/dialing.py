@@ -51,14 +51,14 @@ class Run:
     starts: list[float]
     ends: list[float]
 
-    def made_by(self, w: World, t: float) -> int:
-        """Dials begun before ``t`` (the last of them may still be under way)."""
-        return bisect_left(self.starts, w.clock.worked(self.day, self.t0, t))
+    def made_by(self, p: Person, t: float) -> int:
+        """Dials of ``p``'s run begun before ``t`` (the last of them may still be under way)."""
+        return bisect_left(self.starts, p.clock.worked(self.day, self.t0, t))
 
-    def busy_until(self, w: World, t: float) -> float:
-        """When the dial under way at ``t`` ends."""
-        n = self.made_by(w, t)
-        return w.finish(self.day, self.t0, self.ends[n - 1]) if n else t
+    def busy_until(self, w: World, p: Person, t: float) -> float:
+        """When the dial of ``p``'s run under way at ``t`` ends."""
+        n = self.made_by(p, t)
+        return w.finish(p, self.day, self.t0, self.ends[n - 1]) if n else t
 
 
 def quota(p: Person, d: int) -> int:
@@ -84,7 +84,7 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
     base = plan.cum[plan.next - 1] if plan.next else 0.0
     ends = [c - base for c in plan.cum[plan.next :]]
     starts = [0.0, *ends[:-1]]
-    n = bisect_left(starts, w.clock.worked(d, t0, stop))
+    n = bisect_left(starts, p.clock.worked(d, t0, stop))
     run = Run(t0, d, starts[:n], ends[:n])
     if w.mode is SimMode.BLOCK:
         n = yield from _block(w, p, run)
@@ -101,7 +101,7 @@ def call_run(w: World, p: Person, d: int, stop: float) -> Generator[Any, Any, No
 
 def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
     n = len(run.starts)
-    end = w.finish(run.day, run.t0, run.ends[n - 1])
+    end = w.finish(p, run.day, run.t0, run.ends[n - 1])
     made = n
     while True:
         p.run, p.state = run, State.CALLING
@@ -113,8 +113,8 @@ def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
         except simpy.Interrupt:  # (wake() has taken the person off the calling seats)
             p.state, p.woken = State.BUSY, False
             now = w.env.now
-            made = run.made_by(w, now)
-            yield w.env.timeout(run.busy_until(w, now) - now)
+            made = run.made_by(p, now)
+            yield w.env.timeout(run.busy_until(w, p, now) - now)
             if w.desk.pending() or made >= n:
                 break
             # Someone else took the request: go on dialling, as a per-call caller would.
@@ -126,7 +126,7 @@ def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
 def _per_call(w: World, p: Person, run: Run, dialer: Dialer) -> Generator[Any, Any, int]:
     stop_for_desk = w.inbound_first and p.role.answers_inbound
     for k in range(len(run.starts)):
-        yield w.env.timeout(w.finish(run.day, run.t0, run.ends[k]) - w.env.now)
+        yield w.env.timeout(w.finish(p, run.day, run.t0, run.ends[k]) - w.env.now)
         settle(w, p, dialer=dialer, run=run, a=k, b=k + 1)
         if stop_for_desk and w.desk.pending():
             return k + 1
@@ -143,7 +143,7 @@ def settle(w: World, p: Person, dialer: Dialer, run: Run, a: int, b: int) -> Non
     i0 = plan.next - a  # plan index of the run's first dial
     hits = plan.hits
     for j in hits[bisect_left(hits, i0 + a) : bisect_left(hits, i0 + b)]:
-        t = w.finish(run.day, run.t0, run.ends[j - i0])
+        t = w.finish(p, run.day, run.t0, run.ends[j - i0])
         if plan.outcome[j] == LEAD:
             new_lead(w, p, dialer.channels[plan.ch[j]], t)
         else:
@@ -172,7 +172,7 @@ def schedule_callback(w: World, p: Person, dialer: Dialer, k: int, t: float) -> 
     again = not lead and u < dialer.lead_p[k] + dialer.follow_p[k]
     dist = calls.booking_call_min if lead else calls.conversation_min
     minutes = adjusted_one(dist, rng, p)
-    due = w.clock.after_days(t, days)
+    due = p.clock.after_days(t, days)
     if due == NEVER:
         return
     on_done = CallBack(w, dialer, k, lead=lead, again=again)

@@ -111,11 +111,13 @@ def arrival_times(
     """Poisson arrivals over the first ``minutes`` working minutes of every day, sorted.
 
     ``per_day`` holds each working day's expected arrivals, shape ``(clock.days,)``
-    (:func:`day_rates`); ``minutes`` is :func:`sim.rules.day.arrival_min_per_day` (the
-    day's working minutes). numpy draws one Poisson count per day from the same stream
-    whether the rate is an array or one number, so equal rates draw what a constant
-    rate would. ``shape``: the offsets' map to the day's profile
-    (``sim.rules.profile.arrival_offsets``); None, even arrivals (not even called).
+    (:func:`day_rates`); ``minutes`` is :func:`sim.rules.day.arrival_min_per_day`: the
+    day's working minutes, past the common pause (``together``), or the whole open span
+    (a rota: the wall time is the day's start plus the offset, pauses included). numpy
+    draws one Poisson count per day from the same stream whether the rate is an array or
+    one number, so equal rates draw what a constant rate would. ``shape``: the offsets'
+    map to the day's profile (``sim.rules.profile.arrival_offsets``); None, even arrivals
+    (not even called).
     """
     if per_day.shape != (clock.days,):
         raise ValueError(f"expected {clock.days} daily rates, got shape {per_day.shape}")
@@ -125,6 +127,8 @@ def arrival_times(
         offsets = shape(offsets)
     day = np.repeat(np.arange(clock.days), counts)
     starts = np.asarray(clock.starts)[day]
+    if minutes >= clock.span:  # the open day (a rota): no pause to skip
+        return np.sort(starts + offsets)
     wall = starts + offsets + np.where(offsets >= clock.half, clock.pause, 0.0)
     return np.sort(wall)
 
@@ -191,15 +195,15 @@ def dispatch(w: World) -> None:
             return
     if w.mode is not SimMode.BLOCK or not w.inbound_first:
         return
-    now, clock = w.env.now, w.clock
+    now = w.env.now
     first, soonest = None, NEVER
     for seat in desk.calling:  # in seat order, so that ties go to the first, as min() would
         p = desk.answerers[seat]
         run = p.run
         if run is not None:
             # Run.busy_until, inlined: this looks at every caller for every request.
-            made = bisect_left(run.starts, clock.worked(run.day, run.t0, now))
-            until = w.finish(run.day, run.t0, run.ends[made - 1]) if made else now
+            made = bisect_left(run.starts, p.clock.worked(run.day, run.t0, now))
+            until = w.finish(p, run.day, run.t0, run.ends[made - 1]) if made else now
             if first is None or until < soonest:
                 first, soonest = p, until
     if first is not None:

@@ -17,12 +17,14 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sim.model.absences import draw_absences
 from sim.model.attrition import Held, Leave, draw_leaves, spells
+from sim.model.clock import Clock, RotaClock
 from sim.model.streams import Purpose, key_of, stream
 from sim.records import UNDATED_TENURE, PersonRecord, SpellRecord
+from sim.rules import rota
 from sim.rules.calls import dialled_channels
 from sim.rules.day import horizon_years
 from sim.rules.people import (
@@ -91,6 +93,9 @@ class Person:
     manager: Person | None = None
     reports: list[Person] = field(default_factory=list)
     duties: list[tuple[str, float]] = field(default_factory=list)  # activity, minutes a day
+    # The person's working clock (give_clocks): the replication's, or their own under a rota.
+    clock: Clock = field(default=cast(Clock, None))
+    rota: RotaClock | None = None  # the same clock when it is the person's own (a rota)
     # Run-time state.
     proc: simpy.Process | None = None
     state: State = State.OFF
@@ -233,6 +238,23 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
         by_id[pid].manager = by_id[boss]
         by_id[boss].reports.append(by_id[pid])
     return people
+
+
+def give_clocks(sc: Scenario, people: list[Person], clock: Clock) -> None:
+    """Each person's working clock: the common one, or their own pauses under a rota.
+
+    Under ``pause_rule: rota`` the desk's answerers (roles in file order, then person
+    index, as ``sim.model.inbound.Desk`` seats them) take their slots of the rota
+    (``sim.rules.rota.person_pauses``); everyone else, and everyone under ``together``,
+    shares ``clock`` (the common mid-day pause).
+    """
+    for p in people:
+        p.clock = clock
+    if not rota.pauses(sc):
+        return
+    desk = [p for p in people if p.role.answers_inbound]
+    for i, p in enumerate(desk):
+        p.clock = p.rota = clock.with_pauses(rota.person_pauses(sc, i, len(desk)))
 
 
 def _leaves(

@@ -12,7 +12,7 @@ from sim.model.clock import Clock
 from sim.model.duties import assign_duties, deal_duties
 from sim.model.inbound import Desk, referrals, requests
 from sim.model.output import RunRecords
-from sim.model.people import build_people
+from sim.model.people import build_people, give_clocks
 from sim.model.worker import person_process
 from sim.model.world import World
 from sim.scenario import Scenario
@@ -40,6 +40,7 @@ def run_replication(
     out = RunRecords(clock.horizon, list(clock.starts), scenario.calendar.warmup_days)
     people = build_people(scenario, seed, replication)
     assign_duties(scenario, people)
+    give_clocks(scenario, people, clock)
     desk = Desk(answerers=[p for p in people if p.role.answers_inbound])
     env = simpy.Environment()
     w = World(

@@ -41,6 +41,7 @@ def person_process(w: World, p: Person) -> Steps:
     """The person's whole horizon, day by day."""
     clock, env = w.clock, w.env
     order = _priorities(w, p)
+    mine = p.rota
     for d in range(clock.days):
         yield env.timeout(clock.starts[d] - env.now)
         if not p.in_seat(d):
@@ -52,6 +53,11 @@ def person_process(w: World, p: Person) -> Steps:
         _start_day(w, p, d)
         end = clock.ends[d]
         while env.now < end:
+            if mine is not None:  # on a pause of the rota: nobody's request waits for it
+                back = mine.resume(d, env.now)
+                if back > env.now:
+                    yield env.timeout(back - env.now)
+                    continue
             step = _next_step(w, p, d, order)
             yield from step if step is not None else _idle(w, p, d)
         _end_day(w, p, d)
@@ -208,6 +214,8 @@ def _idle(w: World, p: Person, d: int) -> Steps:
         until = p.agenda[0][0]
     if until <= now:
         until = end
+    if p.rota is not None:  # idle until the next pause at most
+        until = min(until, p.rota.next_pause(d, now))
     p.state, p.idle_until = State.IDLE, until
     w.desk.sit(w.desk.idle, p)
     # Whoever brings work interrupts the wait (World.wake); then we look again.
@@ -235,7 +243,7 @@ def _complete(p: Person, task: Task, t: float) -> None:
         task.on_done(p, t)
 
 
-def _worked(w: World, d: int, work: float, t0: float, t1: float) -> float:
+def _worked(w: World, p: Person, d: int, work: float, t0: float, t1: float) -> float:
     """Minutes of ``work`` begun at ``t0`` done by ``t1``, its end or the overtime cap.
 
     ``World.finish`` stops work at the day's cap; only the minutes up to it are done
@@ -244,7 +252,7 @@ def _worked(w: World, d: int, work: float, t0: float, t1: float) -> float:
     """
     if t1 < w.clock.caps[d]:
         return work
-    return min(work, w.clock.worked(d, t0, t1))
+    return min(work, p.clock.worked(d, t0, t1))
 
 
 def _whole(w: World, p: Person, d: int, task: Task, back: Callable[[Task], None]) -> Steps:
@@ -252,14 +260,19 @@ def _whole(w: World, p: Person, d: int, task: Task, back: Callable[[Task], None]
 
     What the cap cuts off is left for the next working day: the task keeps its minutes
     left and goes ``back`` to the front of the queue it came from, so that it is resumed
-    first; it is complete only when all its minutes are worked.
+    first; it is complete only when all its minutes are worked. Under a rota an inbound
+    request runs to its end before the answerer's next pause, which then begins (its
+    length kept: ``RotaClock.hold``); other work crosses a pause as it crosses the common one.
     """
     _begin(w, p, task)
     t0 = w.env.now
-    t1 = w.finish(d, t0, task.minutes)
+    if p.rota is not None and task.channel:
+        # A pause of the rota waits for the request in hand (sim.rules.rota).
+        p.rota.hold(d, t0, task.minutes)
+    t1 = w.finish(p, d, t0, task.minutes)
     yield w.env.timeout(t1 - t0)
     w.account(p, d, activity=task.activity, t0=t0, t1=t1)
-    task.minutes -= _worked(w, d, work=task.minutes, t0=t0, t1=t1)
+    task.minutes -= _worked(w, p, d, work=task.minutes, t0=t0, t1=t1)
     if task.minutes > EPS:
         back(task)
         return
@@ -279,7 +292,7 @@ def _meeting(w: World, p: Person, d: int, task: Task) -> Steps:
     start = t0 = w.env.now
     spans = []
     for activity, minutes in task.parts:
-        t1 = w.finish(d, t0, minutes)
+        t1 = w.finish(p, d, t0, minutes)
         spans.append((activity, t0, t1))
         t0 = t0 + (t1 - t0)
     if t0 <= 2.0 * start:
@@ -289,7 +302,7 @@ def _meeting(w: World, p: Person, d: int, task: Task) -> Steps:
     else:
         for activity, minutes in task.parts:
             a = w.env.now
-            b = w.finish(d, a, minutes)
+            b = w.finish(p, d, a, minutes)
             yield w.env.timeout(b - a)
             w.account(p, d, activity=activity, t0=a, t1=b)
     _complete(p, task, w.env.now)
@@ -303,7 +316,9 @@ def _chunk(w: World, p: Person, d: int, left: float) -> float:
     """
     now, end = w.env.now, w.clock.ends[d]
     stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
-    room = w.clock.worked(d, now, stop if stop > now else now)
+    if p.rota is not None:  # and the next pause: nobody in stoppable work on a pause
+        stop = min(stop, p.rota.next_pause(d, now))
+    room = p.clock.worked(d, now, stop if stop > now else now)
     want = min(left, CHUNK_MIN)
     if want <= room + EPS:
         return want
@@ -343,12 +358,12 @@ def _piece(
     work = _chunk(w, p, d, task.minutes) if task.splittable else task.minutes
     _begin(w, p, task)
     t0 = w.env.now
-    t1 = w.finish(d, t0, work)
+    t1 = w.finish(p, d, t0, work)
     stopped = yield from _until(w, p, t1, stoppable and task.splittable)
     if stopped < t1:
-        t1, work = stopped, w.clock.worked(d, t0, stopped)
+        t1, work = stopped, p.clock.worked(d, t0, stopped)
     else:
-        work = _worked(w, d, work=work, t0=t0, t1=t1)
+        work = _worked(w, p, d, work=work, t0=t0, t1=t1)
     w.account(p, d, activity=task.activity, t0=t0, t1=t1)
     task.minutes -= work
     if task.minutes > EPS:
@@ -370,9 +385,11 @@ def _chore(w: World, p: Person, d: int) -> Steps:
     As many whole duties as fit in a chunk before the next stop are done as one stretch
     of time (one event); when not even the first fits, a piece of it.
     """
-    now, clock, chores = w.env.now, w.clock, p.chores
+    now, clock, chores = w.env.now, p.clock, p.chores
     end = clock.ends[d]
     stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
+    if p.rota is not None:  # and the next pause: nobody in stoppable work on a pause
+        stop = min(stop, p.rota.next_pause(d, now))
     room = min(clock.worked(d, now, stop if stop > now else now), CHUNK_MIN) + EPS
     stoppable = _DUTIES in p.preempted
     t = now
@@ -404,7 +421,7 @@ def _account_stretch(
             w.account(p, d, activity=activity, t0=a, t1=b)
         elif a < stopped:
             w.account(p, d, activity=activity, t0=a, t1=stopped)
-            back.append([activity, minutes - w.clock.worked(d, a, stopped)])
+            back.append([activity, minutes - p.clock.worked(d, a, stopped)])
         else:
             back.append([activity, minutes])
     p.chores.extendleft(reversed(back))
@@ -422,6 +439,8 @@ def _calls(w: World, p: Person, d: int) -> Steps | None:
         return None
     now, end = w.env.now, w.clock.ends[d]
     stop = p.agenda[0][0] if p.agenda and p.agenda[0][0] < end else end
-    if w.clock.worked(d, now, stop if stop > now else now) <= EPS:
+    if p.rota is not None:  # and the next pause: nobody in stoppable work on a pause
+        stop = min(stop, p.rota.next_pause(d, now))
+    if p.clock.worked(d, now, stop if stop > now else now) <= EPS:
         return None
     return call_run(w, p, d, stop)

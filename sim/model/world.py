@@ -64,9 +64,9 @@ class World:
         self.inbound_first = order.index(Activity.INBOUND) < order.index(Activity.CALLS)
         self.delay_x = day_factors(self.sc, SeasonKind.CLIENT_DELAY).tolist()
 
-    def finish(self, d: int, t: float, work: float) -> float:
-        """When ``work`` begun at ``t`` on day ``d`` ends, cut at the overtime cap."""
-        return min(self.clock.after(d, t, work), self.clock.caps[d])
+    def finish(self, p: Person, d: int, t: float, work: float) -> float:
+        """When ``p``'s ``work`` begun at ``t`` on day ``d`` ends, cut at the overtime cap."""
+        return min(p.clock.after(d, t, work), self.clock.caps[d])
 
     def account(self, p: Person, d: int, activity: str, t0: float, t1: float) -> None:
         """Add ``[t0, t1]`` of day ``d`` to the person's time use.
@@ -78,7 +78,7 @@ class World:
         end = self.clock.ends[d]
         today = p.today
         if t0 < end:
-            inside = self.clock.worked(d, t0, t1 if t1 < end else end)
+            inside = p.clock.worked(d, t0, t1 if t1 < end else end)
             today[activity] = today.get(activity, 0.0) + inside
         if t1 > end:
             today[OVERTIME] = today.get(OVERTIME, 0.0) + t1 - max(t0, end)

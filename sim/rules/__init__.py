@@ -21,6 +21,8 @@ and the reports divide by them; no other module computes any of them again.
   and after the close its client's support and repeat sale;
 - :mod:`sim.rules.staffing`: person ids and seats, attrition (leavers, vacancies, their
   expected cost in output), the roster and ramp by month, the start of a month's hires;
+- :mod:`sim.rules.rota`: the break rota of the desk's answerers (who pauses when, the
+  share of the desk away in an interval);
 - :mod:`sim.rules.activities`: the time-use vocabulary and the outcomes of a request.
 """
 
@@ -32,6 +34,7 @@ from sim.rules.deals import margin_share
 from sim.rules.lag import StageMonths, stage_months
 from sim.rules.people import daily_dials, span_warnings
 from sim.rules.profile import interval_rate, interval_title, peak_interval, weekday_factors
+from sim.rules.rota import describe_pauses
 from sim.rules.season import SeasonKind, day_factors, month_factors
 from sim.rules.staffing import RoleMonth, hire_date, ramping_at_start, role_month, seats
 
@@ -45,6 +48,7 @@ __all__ = [
     "TimeUse",
     "daily_dials",
     "day_factors",
+    "describe_pauses",
     "dial_economics",
     "dialled_channels",
     "duty_activity",

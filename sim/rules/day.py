@@ -8,7 +8,9 @@ starts at ``day_starts(sc)[d]`` and runs ``span_min`` wall minutes: ``morning_mi
 working minutes, the common pause of ``pause_min``, then the rest of ``available_min``.
 ``next_working_minute`` is the one rule of where a wall-clock instant lands on that clock
 (the simulator's ``Clock.workable`` and ``Clock.after_days``, the lag kernel
-``sim.rules.lag``).
+``sim.rules.lag``). Under ``pause_rule: rota`` the desk's answerers pause in turn instead
+(``sim.rules.rota``, a person's ``sim.model.clock.RotaClock``); everyone else keeps the
+common pause.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import bisect
 import math
 from collections.abc import Sequence
 
+from sim.errors import TeamsimError
+from sim.rules.rota import away_share
 from sim.scenario import Scenario
+from sim.scenario.calendar import PauseRule
 from sim.scenario.team import Role
 
 DAY_MIN = 1440.0  # wall minutes in a calendar day
@@ -78,20 +83,56 @@ def next_working_minute(
 def arrival_min_per_day(sc: Scenario) -> float:
     """Minutes of a working day over which inbound requests and referrals arrive.
 
-    Requests arrive over the working minutes only (none in the common pause), so a day's
-    requests spread over ``available_min``: 600 a day over 450 minutes is 1.33 a minute.
+    Under ``pause_rule: together`` requests arrive over the working minutes only (none in
+    the common pause), so a day's requests spread over ``available_min``: 600 a day over
+    450 minutes is 1.33 a minute. Under a rota the desk is open all day and they arrive
+    over the whole span, pauses included (``span_min``: 510 minutes on 09:00-17:30).
     """
+    day = sc.calendar.workday
+    if day.pause_rule is PauseRule.ROTA:
+        return day.span_min
     return available_min(sc)
 
 
-def pause_gross_up(sc: Scenario) -> float:
+GRID_MIN = 30.0  # the intervals over which the rota's share away is averaged
+
+
+def pause_gross_up(sc: Scenario, interval: tuple[float, float] | None = None) -> float:
     """Agents on shift per agent present at the minutes requests arrive, for the pause.
 
-    Everyone pauses together and no request arrives during the pause, so the pause takes
-    no agent away from a minute when requests arrive: 1.0.
+    Under ``together`` everyone pauses at once and no request arrives then, so the pause
+    takes no agent away from a minute when requests arrive: 1.0. Under a rota it is
+    ``1 / (1 - away share)`` of ``interval`` (minutes from the day's start) or, with none
+    given, of the half-hour with the most of the desk away (``sim.rules.rota.away_share``
+    of a large desk, half-hours from the day's start): 1.2 when a sixth of the desk is at
+    lunch. Raises TeamsimError when the rota leaves nobody at the desk in some half-hour.
     """
-    del sc  # the common pause needs no gross-up; a staggered rota would
-    return 1.0
+    if sc.calendar.workday.pause_rule is PauseRule.TOGETHER:
+        return 1.0
+    if interval is not None:
+        worst, when = away_share(sc, None, *interval), interval[0]
+    else:
+        worst, when = _most_away(sc)
+    if worst >= 1.0 - 1e-9:
+        at = sc.calendar.workday.start_min + when
+        raise TeamsimError(
+            f"the break rota leaves nobody at the desk from {int(at // 60):02d}:"
+            f"{int(at % 60):02d}: widen calendar.workday.pauses' windows so that the "
+            "slots spread the desk"
+        )
+    return 1.0 / (1.0 - worst)
+
+
+def _most_away(sc: Scenario) -> tuple[float, float]:
+    """The largest share of a large desk away in a half-hour, and when that half-hour starts."""
+    span = sc.calendar.workday.span_min
+    worst, when, lo = 0.0, 0.0, 0.0
+    while lo < span - 1e-9:
+        share = away_share(sc, None, lo, min(lo + GRID_MIN, span))
+        if share > worst + 1e-12:
+            worst, when = share, lo
+        lo += GRID_MIN
+    return worst, when
 
 
 def desk_open_all_day(sc: Scenario) -> bool:

@@ -34,6 +34,13 @@ over the stages. A stage's client delay is multiplied by the seasonal ``client_d
 factor of the working day begun last when the stage starts
 (``sim.rules.season.day_factors``), as the simulator does.
 
+The day is laid out with the common pause (``sim.rules.day``) for every owner, also for
+a desk's answerers under a break rota (issue 13), whose pauses are their own
+(``sim.rules.rota``): their day has the same working minutes, and a pause moves work
+only within the day, so the months the kernel resolves move only for work that a
+different pause position would carry past a month's last working day; the design's
+finer rule (the mean over the answerers' slots) is not worth its cost here.
+
 Months are the horizon's calendar months as the rest of the project counts them
 (``Scenario.months``: month 0 is the month of the first working day); a close is in the
 month of the working day in which it falls (``sim.results`` does the same for the

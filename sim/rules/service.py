@@ -15,8 +15,12 @@ over the channels, sim.model.inbound), so their load is pooled. The rules:
   present meet the occupancy cap. With 8 Erlangs, 6-minute requests, 80 % in 20 s and
   27.8 days away in a 252-day year, 12 seats are needed present and 14 people on the
   roster;
-- pauses: everyone pauses together and no request arrives during the pause, so the
-  pause takes nobody away from an arrival (``sim.rules.day.pause_gross_up`` = 1).
+- pauses (``sim.rules.day.pause_gross_up``): under ``pause_rule: together`` everyone
+  pauses at once and no request arrives then, so the pause takes nobody away from an
+  arrival (1.0); under a rota requests arrive over the open span
+  (``arrival_min_per_day``) and the roster is grossed up by ``1 / (1 - away share)`` of
+  the half-hour with the most of the desk on pause (``sim.rules.rota``). The sizing by
+  interval, with the share away of each, is issue 13's stage S5.
 """
 
 from __future__ import annotations

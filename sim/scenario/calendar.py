@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import itertools
 from enum import StrEnum
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.scenario.base import Frozen, NonNegFloat, NonNegInt
+from sim.scenario.base import Frozen, NonNegFloat, NonNegInt, PositiveFloat
 
 # The two ways round a slashed date is written: d/m/Y (British, Russian), m/d/Y (US).
 DateOrder = Literal["dmy", "mdy"]
@@ -43,6 +44,98 @@ class Weekday(StrEnum):
     SUN = "sun"
 
 
+class PauseKind(StrEnum):
+    """What a pause of the rota is: the unpaid lunch or one of the day's breaks."""
+
+    LUNCH = "lunch"
+    BREAK = "break"
+
+
+class PauseRule(StrEnum):
+    """How the day's lunch and breaks are taken by the people who answer requests.
+
+    ``together``: everyone pauses at once in the middle of the day and no request arrives
+    then (the default). ``rota``: each answerer pauses at a slot of each pause's window
+    (``sim.rules.rota``), so the desk is never empty and requests arrive all day.
+    """
+
+    TOGETHER = "together"
+    ROTA = "rota"
+
+
+def _hhmm_min(value: str) -> float:
+    t = dt.time.fromisoformat(value)
+    return t.hour * 60.0 + t.minute
+
+
+class Pause(Frozen):
+    """One pause of the rota: each answerer takes ``minutes`` at a slot of the window."""
+
+    kind: PauseKind = Field(description="lunch (counts to lunch_min) or break (to breaks_min).")
+    minutes: PositiveFloat = Field(description="One person's pause, minutes.")
+    window: tuple[str, str] = Field(
+        description=(
+            'From and to, HH:MM on the wall clock, inside the working day: ["11:45", "14:45"]. '
+            "The pause's slots run back to back from the window's start."
+        )
+    )
+    most_away: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Most answerers on this pause at once; checked against the desk at run and plan "
+            "time. Default: as many as the slots need."
+        ),
+    )
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: tuple[str, str]) -> tuple[str, str]:
+        for v in value:
+            try:
+                if len(v) != 5 or v[2] != ":":
+                    raise ValueError
+                dt.time.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"expected times of day as HH:MM, got {v!r}") from None
+        if _hhmm_min(value[1]) <= _hhmm_min(value[0]):
+            raise ValueError(f"the window ends ({value[1]}) before it starts ({value[0]})")
+        return value
+
+    @model_validator(mode="after")
+    def _long_enough(self) -> Pause:
+        if self.window_max - self.window_min < self.minutes:
+            raise ValueError(
+                f"the window {self.window[0]}-{self.window[1]} is shorter than the pause "
+                f"({self.minutes:g} min): widen it"
+            )
+        return self
+
+    @property
+    def window_min(self) -> float:
+        """The window's start in minutes after midnight."""
+        return _hhmm_min(self.window[0])
+
+    @property
+    def window_max(self) -> float:
+        """The window's end in minutes after midnight."""
+        return _hhmm_min(self.window[1])
+
+
+def _pause_sums(pauses: Any) -> dict[str, float] | None:
+    """Minutes of lunch and of breaks in raw ``pauses`` (None when they cannot be read)."""
+    if not isinstance(pauses, list | tuple):
+        return None
+    sums = {PauseKind.LUNCH.value: 0.0, PauseKind.BREAK.value: 0.0}
+    for pause in pauses:
+        raw = pause if isinstance(pause, dict) else vars(pause) if hasattr(pause, "kind") else {}
+        kind, minutes = raw.get("kind"), raw.get("minutes")
+        if str(kind) not in sums or not isinstance(minutes, int | float):
+            return None
+        sums[str(kind)] += float(minutes)
+    return sums
+
+
 class Workday(Frozen):
     """One working day: when it starts, how long it is, and the time not worked inside it."""
 
@@ -55,6 +148,34 @@ class Workday(Frozen):
             "In-day shrinkage not modelled as a duty (short breaks, personal time), minutes a day."
         ),
     )
+    pause_rule: PauseRule = Field(
+        PauseRule.TOGETHER,
+        description=(
+            "together: everyone takes lunch and breaks at once mid-day, and no request arrives "
+            "then; rota: the desk's answerers pause in turn (pauses, or the default rota: "
+            "lunch in 3 hours around mid-day, two breaks) and requests arrive all day."
+        ),
+    )
+    pauses: list[Pause] | None = Field(
+        None,
+        description=(
+            "The rota of the desk's answerers (pause_rule: rota): each pause's kind, minutes, "
+            "window and most_away. Lunches sum to lunch_min, breaks to breaks_min (either may "
+            "be left out: then it is their sum). Default: the default rota."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_minutes(cls, data: Any) -> Any:
+        """``lunch_min`` and ``breaks_min`` left out are the sums of the rota's pauses."""
+        if isinstance(data, dict) and data.get("pauses"):
+            sums = _pause_sums(data["pauses"])
+            if sums is not None:
+                data = dict(data)
+                data.setdefault("lunch_min", sums[PauseKind.LUNCH.value])
+                data.setdefault("breaks_min", sums[PauseKind.BREAK.value])
+        return data
 
     @field_validator("start")
     @classmethod
@@ -73,7 +194,40 @@ class Workday(Frozen):
             raise ValueError(
                 f"breaks_min ({self.breaks_min}) leave no working time in {self.hours} h"
             )
+        if self.pauses is not None:
+            self._check_pauses(self.pauses)
         return self
+
+    def _check_pauses(self, pauses: list[Pause]) -> None:
+        if self.pause_rule is PauseRule.TOGETHER:
+            raise ValueError(
+                "pauses is a rota: set pause_rule: rota (or drop pauses to pause together)"
+            )
+        lo, hi = self.start_min, self.start_min + self.span_min
+        for i, pause in enumerate(pauses):
+            if pause.window_min < lo or pause.window_max > hi:
+                raise ValueError(
+                    f"pauses[{i}].window {pause.window[0]}-{pause.window[1]} is outside the "
+                    f"working day {_hhmm(lo)}-{_hhmm(hi)} (start plus hours plus lunch)"
+                )
+        ordered = sorted(enumerate(pauses), key=lambda ip: ip[1].window_min)
+        for (i, a), (j, b) in itertools.pairwise(ordered):
+            if b.window_min < a.window_max:
+                raise ValueError(
+                    f"pauses[{i}].window {a.window[0]}-{a.window[1]} and pauses[{j}].window "
+                    f"{b.window[0]}-{b.window[1]} overlap: each pause needs a window of its own"
+                )
+        for kind, field, stated in (
+            (PauseKind.LUNCH, "lunch_min", self.lunch_min),
+            (PauseKind.BREAK, "breaks_min", self.breaks_min),
+        ):
+            total = sum(p.minutes for p in pauses if p.kind is kind)
+            if abs(total - stated) > 1e-9:
+                noun = "lunch" if kind is PauseKind.LUNCH else "breaks"
+                raise ValueError(
+                    f"pauses give {total:g} minutes of {noun}, {field} says {stated:g}: "
+                    f"make them agree (or leave {field} out)"
+                )
 
     @property
     def start_min(self) -> float:
@@ -90,6 +244,11 @@ class Workday(Frozen):
     def available_min(self) -> float:
         """Minutes a day that can go to work: hours less breaks."""
         return self.hours * 60.0 - self.breaks_min
+
+
+def _hhmm(minutes: float) -> str:
+    m = round(minutes)
+    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 _WEEKDAY_INDEX = {w: i for i, w in enumerate(Weekday)}  # Monday 0, as date.weekday()

@@ -6,6 +6,7 @@ point at the line in the file.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -46,6 +47,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _staffing,
         _seasonal_connect_within_one,
         _profiles,
+        _rota_holds_desk,
     )
     return [problem for check in checks for problem in check(sc)]
 
@@ -634,3 +636,34 @@ def _profiles(sc: Scenario) -> Iterator[Problem]:
                     (*path, "by_weekday", day.value),
                     f"{day.value} is not a working day (calendar.weekdays: {days})",
                 )
+
+
+def _rota_holds_desk(sc: Scenario) -> Iterator[Problem]:
+    """Each pause's slots hold the desk's answerers within its ``most_away`` (issue 13).
+
+    The answerers are every seat of the roles that answer requests (people now and
+    joiners, ``sim.rules.staffing.seats``), as the simulator's desk has them.
+    """
+    from sim.rules import rota, staffing  # the rules read the finished model
+
+    day = sc.calendar.workday
+    if day.pauses is None or not any(p.most_away for p in day.pauses):
+        return
+    people = sum(len(staffing.seats(sc, rid)) for rid, r in sc.roles.items() if r.answers_inbound)
+    for i, pause in enumerate(rota.pauses(sc)):
+        need = rota.most_away_needed(pause, day, people)
+        if pause.most_away is None or need <= pause.most_away:
+            continue
+        count = len(rota.slots(pause, day))
+        end = pause.window_min + math.ceil(people / pause.most_away) * pause.minutes
+        widen = (
+            f"widen the window to {int(end // 60):02d}:{int(end % 60):02d} or "
+            if end <= day.start_min + day.span_min
+            else ""
+        )
+        yield Problem(
+            ("calendar", "workday", "pauses", i, "most_away"),
+            f"{pause.kind.value}: {people} answerers over {count} slots of {pause.minutes:g} "
+            f"min need {need} away at once; most_away is {pause.most_away}: {widen}allow "
+            f"{need}",
+        )
