@@ -438,3 +438,21 @@ def test_a_profile_sets_the_grid_of_the_columns_and_the_table() -> None:
         hour.value_counts().reindex(range(8), fill_value=0).to_list()
     )
     assert table["starts"].to_list()[:3] == ["09:00", "10:00", "11:00"]
+
+
+def test_under_a_rota_the_pause_hours_have_their_requests() -> None:
+    # Stage S3's rota opens the desk all day: requests arrive 12:45-13:45 too, and the
+    # table counts them in their half hours (under the common pause 13:00-13:30 has none).
+    rows = {}
+    for rule in ("together", "rota"):
+        sc = load_scenario(
+            "scenarios/support_desk.yaml",
+            ["calendar.horizon_days=10", f"calendar.workday.pause_rule={rule}"],
+        )
+        result = simulate(sc, replications=1, seed=1, workers=1)
+        table, w = result.frames.inbound_intervals, result.frames.waits
+        asked = w.loc[(w["kind"] == "inbound") & (w["day"] >= sc.calendar.warmup_days)]
+        assert table["offered"].sum() == len(asked)
+        rows[rule] = table.groupby("starts")["offered"].sum()
+    assert rows["together"]["13:00"] == 0 and rows["rota"]["13:00"] > 0
+    assert (rows["rota"] > 0).all()
