@@ -16,6 +16,7 @@ from sim.rules.calls import contacts_per_day, dial_economics
 from sim.rules.deals import deal_economics, lead_segments, segments_sold
 from sim.rules.duties import deal_duties
 from sim.rules.season import arrivals_per_day
+from sim.rules.service import answered_share
 from sim.scenario import Level, Scenario
 from sim.scenario.market import InboundChannel, ReferralChannel
 
@@ -40,6 +41,14 @@ class ChannelEconomics:
     requests_per_day: float = 0.0
     handle_min: float = 0.0
     lead_share: float = 0.0  # inbound: share of requests that become a lead
+    # inbound: requests answered per request offered (callers who hang up are not;
+    # sim.rules.service.answered_share)
+    answered_share: float = 1.0
+
+    @property
+    def answered_per_day(self) -> float:
+        """Inbound: requests answered a working day (offered x the answered share)."""
+        return self.requests_per_day * self.answered_share
 
     @property
     def outbound(self) -> bool:
@@ -73,6 +82,7 @@ def channel_economics(
                 requests_per_day=arrivals_per_day(sc, cid, month),
                 handle_min=ch.handle_min.expected_value(),
                 lead_share=ch.lead_share if fed else 0.0,
+                answered_share=answered_share(sc, cid, month),
             )
         else:
             d = dial_economics(sc, cid, month)

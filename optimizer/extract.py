@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import pulp
@@ -29,6 +30,7 @@ from sim.percent import format_number, format_percent
 from sim.rules.calls import dialled_channels
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
+from sim.rules.service import expected_abandoned, expected_blocked
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 
@@ -344,6 +346,9 @@ def _services(model: Model, roles: tuple[RoleLine, ...]) -> tuple[ServiceLine, .
     for desk in model.desks:
         people = sum(heads.get(rid, 0) for rid in desk.roles)
         levels = desk.expected_service_level(sc, people)
+        abandoned = expected_abandoned(desk, people)
+        blocked = expected_blocked(desk, people)
+        patience = None if desk.patience_min == math.inf else desk.patience_min
         for cid in desk.channels:
             ch = sc.channels[cid]
             assert isinstance(ch, InboundChannel)
@@ -363,6 +368,12 @@ def _services(model: Model, roles: tuple[RoleLine, ...]) -> tuple[ServiceLine, .
                     answer_within_min=ch.answer_within_min,
                     service_level_target=ch.service_level_target,
                     expected_service_level=levels[cid],
+                    patience_min=patience,
+                    expected_abandoned_share=abandoned,
+                    retrial_share=desk.retrial_share,
+                    lines=desk.lines,
+                    waiting_room=desk.waiting_room,
+                    expected_blocked_share=blocked,
                 )
             )
     return tuple(lines)

@@ -84,7 +84,7 @@ def leads_per_day(
 ) -> tuple[dict[str, float], float]:
     """Leads a day from each channel to reach the target, and the revenue left unmet."""
     leads = {
-        cid: ch.fixed_leads_per_day + ch.requests_per_day * ch.lead_share
+        cid: ch.fixed_leads_per_day + ch.answered_per_day * ch.lead_share
         for cid, ch in channels.items()
         if not ch.outbound
     }

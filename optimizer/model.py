@@ -465,7 +465,7 @@ def _inbound(model: Model) -> None:
                     f"inbound_{cid}",
                     terms=terms,
                     sense=pulp.LpConstraintEQ,
-                    rhs=ch.requests_per_day,
+                    rhs=ch.answered_per_day,
                 )
 
 

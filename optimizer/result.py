@@ -78,7 +78,7 @@ class ServiceLine:
     arrival_min_per_day: float  # minutes of the day over which requests arrive
     handle_min: float  # mean handling minutes (the answerers' persona mix included)
     offered_load_erlangs: float
-    seats_present: int  # agents needed present: Erlang C for the target, the occupancy cap
+    seats_present: int  # agents needed present: Erlang C (A with patience), the occupancy cap
     presence: float  # share of working days an answerer is at work
     days_away_gross_up: float  # people on the roster per seat needed present
     pause_gross_up: float  # agents on shift per agent present when requests arrive
@@ -87,6 +87,15 @@ class ServiceLine:
     answer_within_min: float
     service_level_target: float
     expected_service_level: float  # with the plan's answerers, days away included
+    # Mean patience, minutes (None: nobody hangs up); share of callers expected to hang
+    # up with the plan's answerers (Erlang A; 0 without patience); retrials' share.
+    patience_min: float | None = None
+    expected_abandoned_share: float = 0.0
+    retrial_share: float = 0.0
+    # Lines and waiting room (None: no limit) and the share expected to be turned away.
+    lines: int | None = None
+    waiting_room: int | None = None
+    expected_blocked_share: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from sim.percent import (
         INTERVAL_JOINER,
         NUMBER_LOCALE,
+        format_answer_time,
         format_chance,
         format_number,
         format_percent,
@@ -102,6 +103,7 @@ __all__ = [
     "diagnose",
     "dials_by_role",
     "erlang_a",
+    "format_answer_time",
     "format_chance",
     "format_money",
     "format_money_column",

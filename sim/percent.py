@@ -31,6 +31,7 @@ from babel.numbers import NumberPattern
 __all__ = [
     "INTERVAL_JOINER",
     "NUMBER_LOCALE",
+    "format_answer_time",
     "format_chance",
     "format_number",
     "format_percent",
@@ -110,6 +111,16 @@ def format_significant(
     if "e" in text:
         return format_number(value, 0, locale=locale)
     return format_number(float(text), _decimals(text), locale=locale)
+
+
+def format_answer_time(minutes: float, locale: str | None = None) -> str:
+    """An answer time as a desk states it: "20 s" below a minute, else "1.5 min".
+
+    Minutes to 3 significant digits; 0 is "0 s" (answered at once).
+    """
+    if minutes < 1:
+        return f"{format_number(minutes * 60, 0, locale=locale)} s"
+    return f"{format_significant(minutes, 3, locale=locale)} min"
 
 
 def format_percent(

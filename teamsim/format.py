@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 import teamsim.figure_tables  # noqa: F401  (on import: rich keeps figures whole)
 from optimizer import Marginal, Plan, PlanCard, RoleLine
 from sim import MoneyScale as MoneyScale
+from sim import format_answer_time, title
 from sim import format_money as format_money
 from sim import format_money_column as format_money_column
 from sim import format_money_range as format_money_range
@@ -29,15 +30,17 @@ from sim import format_percent_range as format_percent_range
 from sim import format_significant as format_significant
 from sim import money_scale as money_scale
 from sim import month_title as month_title
-from sim import title
 from sim.scenario import Scenario
 
 SERVICE_TITLE = "Inbound requests: load, seats and roster"
 SERVICE_CAPTION = (
     "Offered load: requests a minute x handling minutes, over the minutes requests arrive. "
-    "Seats: agents needed present (Erlang C for the target, under the occupancy cap). "
-    "Roster: the people who give those seats after days away and pauses. Channels "
-    "answered by the same people share one desk, and its figures."
+    "Seats: agents needed present (Erlang C for the target; Erlang A where callers hang up "
+    "after their patience, M/M/c/K where lines or a waiting room turn requests away; "
+    "under the occupancy cap). Roster: the people who give those "
+    "seats after days away and pauses. Channels answered by the same people share one "
+    "desk, and its figures; with retrials, the requests are the first calls and the load "
+    "includes the calls again."
 )
 
 
@@ -207,16 +210,15 @@ def fmt_significant(value: float, significant: int = 3, locale: str | None = Non
 ROW_UNITS = "row_units"
 
 
-def fmt_answer_time(minutes: float) -> str:
-    """An answer time as a desk states it: seconds below a minute ("20 s"), else minutes."""
-    if minutes < 1:
-        return f"{minutes * 60:.0f} s"
-    return f"{minutes:.3g} min"
+def fmt_answer_time(minutes: float, locale: str | None = None) -> str:
+    """An answer time as a desk states it: "20 s", "1.5 min" (sim.percent's rule)."""
+    return format_answer_time(minutes, locale)
 
 
 def fmt_service_target(share: float, within_min: float, locale: str | None = None) -> str:
     """A service-level target: "80.0 % within 20 s" (``locale``: "80,0 % within 20 s")."""
-    return f"{fmt_value(share, 'share', '', locale=locale)} within {fmt_answer_time(within_min)}"
+    within = fmt_answer_time(within_min, locale)
+    return f"{fmt_value(share, 'share', '', locale=locale)} within {within}"
 
 
 def fmt_gross_up(factor: float, locale: str | None = None) -> str:
@@ -260,11 +262,16 @@ def service_rows(plan: Plan, locale: str | None = None) -> list[dict[str, str]]:
 
     Offered load, seats needed present, the gross-ups for days away and pauses, the
     roster needed, the answerers planned and the expected service level against its
-    target; the terminal and the dashboard show these same columns, in ``locale``.
+    target; with patience on some channel, the mean patience and the share expected to
+    hang up (Erlang A); with lines or a waiting room, those and the share expected to be
+    turned away. The terminal and the dashboard show these same columns, in ``locale``.
     """
     cur, loc = plan.currency, locale
-    return [
-        {
+    patience = any(s.patience_min is not None for s in plan.services)
+    limited = any(s.lines is not None or s.waiting_room is not None for s in plan.services)
+    rows = []
+    for s in plan.services:
+        row = {
             "channel": s.channel,
             "requests a day": fmt_figure(s.requests_per_day, 0, loc),
             "arrival minutes a day": fmt_figure(s.arrival_min_per_day, 0, loc),
@@ -278,8 +285,21 @@ def service_rows(plan: Plan, locale: str | None = None) -> list[dict[str, str]]:
             "target": fmt_service_target(s.service_level_target, s.answer_within_min, loc),
             "expected service level": fmt_value(s.expected_service_level, "share", cur, locale=loc),
         }
-        for s in plan.services
-    ]
+        if patience:
+            row["patience, min (mean)"] = (
+                "none" if s.patience_min is None else fmt_figure(s.patience_min, 1, loc)
+            )
+            row["expected to hang up"] = fmt_value(
+                s.expected_abandoned_share, "share", cur, locale=loc
+            )
+        if limited:
+            row["lines"] = "no limit" if s.lines is None else str(s.lines)
+            row["waiting room"] = "no limit" if s.waiting_room is None else str(s.waiting_room)
+            row["expected turned away"] = fmt_value(
+                s.expected_blocked_share, "share", cur, locale=loc
+            )
+        rows.append(row)
+    return rows
 
 
 def limits_valued(result: Plan) -> bool:

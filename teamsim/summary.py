@@ -69,7 +69,7 @@ def scenario_summary(sc: Scenario) -> Group:
     )
     # Staffing, seasons and margins only where the scenario states them (issue 12).
     parts: list[RenderableType] = [head, _team(sc), *_staffing(sc)]
-    parts += [_channels(sc), *_pauses(sc), *_profiles(sc), *_seasonality(sc)]
+    parts += [_channels(sc), *_pauses(sc), *_profiles(sc), *_patience(sc), *_seasonality(sc)]
     if not sc.segments:
         # A team that sells nothing is planned for its work and service targets; its
         # plan value is nominal and is not shown as if it were one.
@@ -231,6 +231,43 @@ def _margins(sc: Scenario) -> list[Text]:
     if not stated:
         return []
     return [Text(f"Gross margin: {', '.join(stated)}")]
+
+
+def _patience(sc: Scenario) -> list[Text]:
+    """Inbound channels whose callers hang up: mean patience, and who calls again.
+
+    As the simulator plays them (sim.model.inbound) and Erlang A sizes the desk
+    (sim.rules.service): a patience that is not exponential is read by its mean.
+    """
+    loc, said = sc.money_locale, []
+    for cid, ch in sc.channels.items():
+        if not isinstance(ch, InboundChannel):
+            continue
+        said += _limits(cid, ch, sc)
+        if ch.patience_min is None:
+            continue
+        mean = format_significant(ch.patience_min.expected_value(), 3, locale=loc)
+        words = f"{title(cid, sc)} hang up after {mean} min on average ({ch.patience_min.kind})"
+        if ch.retrial is not None:
+            share = format_percent(ch.retrial.share, digits=0, locale=loc)
+            delay = format_significant(ch.retrial.delay_min.expected_value(), 3, locale=loc)
+            words += f", {share} of those who hang up call again after {delay} min"
+        said.append(words)
+    if not said:
+        return []
+    return [Text(f"Callers: {'; '.join(said)}")]
+
+
+def _limits(cid: str, ch: InboundChannel, sc: Scenario) -> list[str]:
+    """A channel's lines and waiting room, where it has them (a request past them is blocked)."""
+    parts = []
+    if ch.lines is not None:
+        parts.append(f"{ch.lines} lines")
+    if ch.waiting_room is not None:
+        parts.append(f"at most {ch.waiting_room} waiting")
+    if not parts:
+        return []
+    return [f"{title(cid, sc)} {' and '.join(parts)} (more are turned away)"]
 
 
 def _no_sales(sc: Scenario) -> str:

@@ -27,7 +27,7 @@ from sim.model.clock import NEVER, Clock
 from sim.model.deals import create_deal, draws, lead_segment
 from sim.model.people import Person, State
 from sim.model.streams import Purpose, key_of, stream
-from sim.model.tasks import Task
+from sim.model.tasks import OnDone, Task
 from sim.model.world import World
 from sim.rules import profile
 from sim.rules.activities import TimeUse
@@ -211,7 +211,14 @@ def dispatch(w: World) -> None:
 
 
 def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None]:
-    """Process: inbound requests of one channel arriving at the desk."""
+    """Process: inbound requests of one channel arriving at the desk.
+
+    Each request's handling minutes, lead draw and (with ``patience_min``) patience are
+    drawn up front, the k-th request's whatever the team (common random numbers); the
+    patience stream is its own (``Purpose.PATIENCE``), so a channel without patience
+    draws exactly what it drew before patience existed. A blocked request uses its draws
+    all the same: the k-th request's stay the k-th's.
+    """
     ck = key_of(cid)
     times = arrival_times(
         w.clock,
@@ -224,24 +231,144 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
     handle = ch.handle_min.sample(work, len(times))
     leads = work.random(len(times)) < ch.lead_share
     picks = work.random(len(times)).tolist()
-    queue = w.desk.queues.setdefault(cid, deque())
+    door = Door(w, cid, ch)
+    patience = door.patience(len(times))
     for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)
         on_done = _lead_on_answer(w, cid, (Purpose.DEALS, ck, k), picks[k]) if leads[k] else None
-        queue.append(
-            Task(
-                INBOUND,
-                float(handle[k]),
-                float(t),
-                splittable=False,
-                kind=INBOUND,
-                late_after=ch.answer_within_min,
-                on_done=on_done,
-                channel=cid,
-            )
+        task = Task(
+            INBOUND,
+            float(handle[k]),
+            float(t),
+            splittable=False,
+            kind=INBOUND,
+            late_after=ch.answer_within_min,
+            on_done=on_done,
+            channel=cid,
         )
+        door.arrive(task, None if patience is None else float(patience[k]))
+
+
+class Door:
+    """One inbound channel's way into the desk: its queue, its lines, who hangs up.
+
+    - Lines (``lines``: requests of the channel in the desk, waiting or being answered)
+      and the waiting room (``waiting_room``: waiting): a request that finds them full is
+      blocked (recorded, never queued).
+    - Patience (``patience_min``): a caller still waiting, not yet taken by an answerer,
+      hangs up when it runs out, while the desk is open: one whose patience outlasts the
+      working day (the arrival day's end) is kept as a callback for the next working day,
+      as every request left at closing is. A plain SimPy timeout with a callback, not a
+      process: one is scheduled per request.
+    - Retrials (``retrial``): a share of those who hang up call again after a delay, a
+      new request of the channel (its own handling minutes and patience) at the first
+      working minute once the delay has passed. Whether, when and the new draws come from
+      the channel's own stream (``Purpose.RETRIALS``), in the order callers hang up.
+
+    The sizing reads the same rules as closed forms (sim.rules.service).
+    """
+
+    def __init__(self, w: World, cid: str, ch: InboundChannel) -> None:
+        self.w, self.cid, self.ch = w, cid, ch
+        self.queue = w.desk.queues.setdefault(cid, deque())
+        self.limited = ch.lines is not None or ch.waiting_room is not None
+        self.inside = 0  # requests of the channel in the desk, counted when limited
+        self.retries = (
+            stream(w.seed, w.replication, Purpose.RETRIALS, key_of(cid))
+            if ch.retrial is not None
+            else None
+        )
+
+    def patience(self, n: int) -> NDArray[np.float64] | None:
+        """The first ``n`` requests' patience, minutes (None: nobody hangs up)."""
+        if self.ch.patience_min is None:
+            return None
+        rng = stream(self.w.seed, self.w.replication, Purpose.PATIENCE, key_of(self.cid))
+        return self.ch.patience_min.sample(rng, n)
+
+    def arrive(self, task: Task, patience: float | None) -> None:
+        """A request arrives now: blocked, or queued (its caller hangs up after ``patience``)."""
+        w = self.w
+        if self.limited and self._full():
+            w.out.waits.append(task.blocked_record(w.env.now))
+            return
+        lead = task.on_done
+        if self.limited:
+            self.inside += 1
+            task.on_done = self._leaving(lead)
+        self.queue.append(task)
         w.desk.waiting += 1
+        if patience is not None:
+            self._hang_up_at(task, patience, lead)
         dispatch(w)
+
+    def _full(self) -> bool:
+        """Whether a request arriving now is blocked.
+
+        Blocked: every line taken, or it would wait with the waiting room full (it waits
+        when no answerer is free to take it: idle, or in work a request stops at once).
+        """
+        ch, desk = self.ch, self.w.desk
+        if ch.lines is not None and self.inside >= ch.lines:
+            return True
+        if ch.waiting_room is None:
+            return False
+        free = len(desk.idle) + len(desk.working)
+        return len(self.queue) + 1 - free > ch.waiting_room
+
+    def _leaving(self, lead: OnDone | None) -> OnDone:
+        def done(p: Person, t: float) -> None:
+            self.inside -= 1
+            if lead is not None:
+                lead(p, t)
+
+        return done
+
+    def _hang_up_at(self, task: Task, patience: float, lead: OnDone | None) -> None:
+        w = self.w
+        now = w.env.now
+        if now + patience >= w.clock.end(w.clock.day_of(now)):
+            return
+
+        def hang_up(_: object) -> None:
+            if task.started >= 0:
+                return  # answered (and perhaps put back after a cut): nobody hangs up
+            try:
+                self.queue.remove(task)  # by identity (Task has eq=False)
+            except ValueError:
+                return  # taken by an answerer who has not begun yet
+            w.desk.waiting -= 1
+            self.inside -= self.limited
+            w.out.waits.append(task.abandoned_record(w.env.now))
+            if self.retries is not None:
+                self._call_again(lead)
+
+        w.env.timeout(patience).callbacks.append(hang_up)
+
+    def _call_again(self, lead: OnDone | None) -> None:
+        """With the retrial share's chance, the caller calls again after the delay."""
+        ch, rng, w = self.ch, self.retries, self.w
+        assert ch.retrial is not None and ch.patience_min is not None and rng is not None
+        if rng.random() >= ch.retrial.share:
+            return
+        delay = float(ch.retrial.delay_min.sample(rng, 1)[0])
+        handle = float(ch.handle_min.sample(rng, 1)[0])
+        patience = float(ch.patience_min.sample(rng, 1)[0])
+        at = w.clock.workable(w.env.now + delay)
+        if at >= w.clock.horizon:
+            return
+        again = Task(
+            INBOUND,
+            handle,
+            at,
+            splittable=False,
+            kind=INBOUND,
+            late_after=ch.answer_within_min,
+            on_done=lead,  # the same caller: the same lead if answered
+            channel=self.cid,
+            retrial=True,
+        )
+        w.env.timeout(at - w.env.now).callbacks.append(lambda _: self.arrive(again, patience))
 
 
 def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...], u: float) -> Any:

@@ -27,6 +27,8 @@ class Purpose(IntEnum):
     PEOPLE = 8  # a person's persona
     RAMP = 9  # a role's random leavers among its people in seat now (sim.model.attrition)
     ATTRITION = 10  # a joiner's random leaves (sim.model.attrition), per role and seat
+    PATIENCE = 11  # how long each inbound request waits before hanging up, per channel
+    RETRIALS = 12  # whether and when an abandoner calls again, per channel
 
 
 def key_of(name: str) -> int:

@@ -19,6 +19,8 @@ OnDone = Callable[["Person", float], None]
 # Plain strings in the records (not enum members): they go to frames and the store as text.
 _ANSWERED = Outcome.ANSWERED.value
 _UNANSWERED = Outcome.UNANSWERED.value
+_ABANDONED = Outcome.ABANDONED.value
+_BLOCKED = Outcome.BLOCKED.value
 
 
 @dataclass(eq=False, slots=True)
@@ -44,6 +46,7 @@ class Task:
     parts: tuple[tuple[str, float], ...] = ()  # meetings: travel, meeting, travel
     on_done: OnDone | None = None
     channel: str = ""  # inbound: the channel whose desk queue it waits in
+    retrial: bool = False  # inbound: a caller who hung up and called again
 
     def wait_record(self, server: str, now: float) -> WaitRecord:
         """The wait of this task, started by ``server`` at ``now`` (or never: server "")."""
@@ -61,3 +64,26 @@ class Task:
             self.channel,
             outcome,
         )
+
+    def abandoned_record(self, now: float) -> WaitRecord:
+        """The wait of a request whose caller hung up at ``now``: never started.
+
+        ``late`` as for any wait (past the answer target or not: "abandoned within
+        target" reads it); the outcome keeps it out of the answered within target.
+        """
+        wait = now - self.arrived
+        return WaitRecord(
+            self.kind,
+            "",
+            self.level,
+            self.arrived,
+            -1.0,
+            wait,
+            wait > self.late_after,
+            self.channel,
+            _ABANDONED,
+        )
+
+    def blocked_record(self, now: float) -> WaitRecord:
+        """A request turned away on arrival at ``now`` (lines or waiting room full): no wait."""
+        return WaitRecord(self.kind, "", self.level, now, -1.0, 0.0, False, self.channel, _BLOCKED)

@@ -20,7 +20,25 @@ over the channels, sim.model.inbound), so their load is pooled. The rules:
   arrival (1.0); under a rota requests arrive over the open span
   (``arrival_min_per_day``) and the roster is grossed up by ``1 / (1 - away share)`` of
   the half-hour with the most of the desk on pause (``sim.rules.rota``). The sizing by
-  interval, with the share away of each, is issue 13's stage S5.
+  interval, with the share away of each, is issue 13's stage S5;
+- patience (``patience_min``): callers hang up after an exponential patience of the
+  channel's mean (the desk's, when its channels differ: the rate-weighted mean of their
+  abandonment rates 1/mean), so the service level with ``k`` agents is Erlang A's
+  (M/M/c+M; Palm 1943, sim.erlang.erlang_a) instead of Erlang C's; a patience that is not
+  exponential is read by its mean (an approximation, Mandelbaum & Zeltyn). A desk mixing
+  channels with and without patience is refused (one desk, one rule). The simulator
+  plays the same rule (sim.model.inbound.Door): a caller still waiting when the
+  patience runs out hangs up, unless the patience outlasts the working day (then the
+  request is carried as a callback, as every request left at closing is);
+- retrials (``retrial``): a share ``s`` of those who hang up call again, so the desk's
+  arrivals are ``lambda / (1 - s P(Ab))`` at the roster's abandonment, a fixed point;
+  the requests answered a day are ``lambda (1 - P(Ab)) / (1 - s P(Ab))`` (every attempt
+  answered once, :func:`answered_share`), what the optimiser's inbound rows and leads read;
+- lines and a waiting room (``lines``, ``waiting_room``, a desk of one channel): at most
+  K = min(lines, agents + waiting_room) requests in the desk; one more is blocked
+  (M/M/c/K, Erlang B when nobody may wait; M/M/c/K+M with patience). Service level,
+  abandonment and blocking are shares of every request offered, as the simulator's KPIs
+  count them; lines fewer than the agents leave the others idle (:func:`capacity`).
 """
 
 from __future__ import annotations
@@ -31,9 +49,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.analytic import agents_for_service_level
-from sim.erlang import service_levels_upto
+from sim.erlang import erlang_a, service_levels_upto
 from sim.errors import TeamsimError
-from sim.percent import format_percent
+from sim.percent import format_answer_time, format_percent
 from sim.rules.day import arrival_min_per_day, pause_gross_up
 from sim.rules.people import mean_duration_x
 from sim.rules.season import arrivals_per_day
@@ -57,6 +75,16 @@ class Desk:
     presence: float  # share of days an answerer is at work (headcount-weighted)
     pause_gross_up: float
     roster: int  # people needed on the roster
+    patience_min: float = math.inf  # mean patience (Erlang A's 1/theta); inf: nobody hangs up
+    retrial_share: float = 0.0  # share of those who hang up who call again
+    first_per_min: float = -1.0  # first attempts a minute (retrials excluded); -1: as arrivals
+    lines: int | None = None  # most requests in the desk (answered + waiting); None: no limit
+    waiting_room: int | None = None  # most requests waiting; None: no limit
+
+    @property
+    def plain(self) -> bool:
+        """Erlang C's desk: nobody hangs up, no limit on lines or waiting."""
+        return self.patience_min == math.inf and self.lines is None and self.waiting_room is None
 
     @property
     def days_away_gross_up(self) -> float:
@@ -68,6 +96,20 @@ class Desk:
         return {
             cid: expected_service_level(self, _target(sc, cid), people) for cid in self.channels
         }
+
+    @property
+    def answered_share(self) -> float:
+        """Requests answered per first attempt, at the roster: (1 - B - Ab) / (1 - s Ab).
+
+        B and Ab: the shares of the desk's requests blocked and abandoned with the
+        roster (:func:`expected_blocked`, :func:`expected_abandoned`); s the retrial share
+        (those who hang up call again; the blocked do not). 1.0 on a plain desk.
+        """
+        if self.plain or self.arrivals_per_min <= 0:
+            return 1.0
+        ab = expected_abandoned(self, self.roster)
+        blocked = expected_blocked(self, self.roster)
+        return (1.0 - blocked - ab) / (1.0 - self.retrial_share * ab)
 
 
 def _target(sc: Scenario, channel_id: str) -> float:
@@ -100,8 +142,91 @@ def _present(people: int, presence: float) -> tuple[range, np.ndarray]:
 
 
 def _service_levels(desk: Desk, answer_within_min: float, most: int) -> np.ndarray:
-    """Erlang C service level with k agents present, for k = 0..most (0 when unstable)."""
-    return service_levels_upto(most, desk.load_erlangs, desk.handle_min, answer_within_min)
+    """Service level with k agents present, for k = 0..most, over every request offered.
+
+    Erlang C (0 when unstable) on a plain desk; otherwise :func:`_measures_upto`'s.
+    """
+    if desk.plain:
+        return service_levels_upto(most, desk.load_erlangs, desk.handle_min, answer_within_min)
+    return _measures_upto(desk, answer_within_min, most)[0]
+
+
+def capacity(desk: Desk, agents: int) -> tuple[int, int | None]:
+    """Agents who can answer and K, the most requests in the desk, with ``agents`` present.
+
+    ``lines`` caps both (an agent without a line answers nobody); ``waiting_room`` allows
+    that many waiting beyond the agents: K = min(lines, agents + waiting_room). None: no
+    limit (Erlang C or A).
+    """
+    servers = agents if desk.lines is None else min(agents, desk.lines)
+    limits = [
+        v
+        for v in (desk.lines, None if desk.waiting_room is None else servers + desk.waiting_room)
+        if v is not None
+    ]
+    return servers, (min(limits) if limits else None)
+
+
+def _measures_upto(desk: Desk, answer_within_min: float, most: int) -> tuple[np.ndarray, ...]:
+    """Service level, abandoned and blocked shares of every request offered, k = 0..most.
+
+    One closed form for every desk that is not plain, :func:`sim.erlang.erlang_a` with
+    the desk's patience (infinite: none) and room (M/M/c+M, M/M/c/K, M/M/c/K+M); shares
+    of admitted requests are turned into shares of offered ones (x (1 - P(block))), as the
+    simulator's KPIs count them. With 0 agents nobody is answered.
+    """
+    levels, abandoned, blocked = np.zeros(most + 1), np.zeros(most + 1), np.zeros(most + 1)
+    limited = desk.lines is not None or desk.waiting_room is not None
+    blocked[0] = 1.0 if limited else 0.0
+    abandoned[0] = 0.0 if limited or desk.patience_min == math.inf else 1.0
+    for k in range(1, most + 1):
+        servers, most_in = capacity(desk, k)
+        m = erlang_a(
+            servers,
+            desk.arrivals_per_min,
+            desk.handle_min,
+            mean_patience_min=desk.patience_min,
+            target_wait_min=answer_within_min,
+            waiting_room=None if most_in is None else most_in - servers,
+        )
+        admitted = 1.0 - m.p_block
+        levels[k], abandoned[k], blocked[k] = (
+            admitted * m.service_level,
+            admitted * m.p_abandon,
+            m.p_block,
+        )
+    return levels, abandoned, blocked
+
+
+def _expected(desk: Desk, people: int, which: int) -> float:
+    if desk.plain or desk.arrivals_per_min <= 0:
+        return 0.0
+    ks, pk = _present(people, desk.presence)
+    # (Abandoned and blocked shares do not depend on the answer target: 0 minutes.)
+    table = _measures_upto(desk, 0.0, ks[-1])[which]
+    return float(np.dot(pk, table[ks.start :]))
+
+
+def expected_abandoned(desk: Desk, people: int) -> float:
+    """Share of requests offered whose caller hangs up, ``people`` on the roster.
+
+    ``sum_k P(k present) P(Ab | k agents)`` (Erlang A, with the desk's limits); 0 when
+    nobody hangs up or nobody calls.
+    """
+    if desk.patience_min == math.inf:
+        return 0.0
+    return _expected(desk, people, 1)
+
+
+def expected_blocked(desk: Desk, people: int) -> float:
+    """Share of requests offered turned away (lines or waiting room full), ``people`` on the roster.
+
+    ``sum_k P(k present) P(block | k agents)`` (M/M/c/K, with patience when given); 0
+    with no limit.
+    """
+    if desk.lines is None and desk.waiting_room is None:
+        return 0.0
+    return _expected(desk, people, 2)
 
 
 def expected_service_level(desk: Desk, answer_within_min: float, people: int) -> float:
@@ -125,12 +250,18 @@ def _roster(sc: Scenario, desk: Desk) -> int:
         assert isinstance(ch, InboundChannel)
         targets.append((ch.answer_within_min, ch.service_level_target))
     cap = sc.policies.occupancy_cap
-    n, most = max(desk.seats, 1), MAX_ROSTER
+    n = max(desk.seats, 1)
+    # Erlang C's table costs a recursion step an entry: all at once. Erlang A's costs a
+    # stationary distribution an entry: grown by doubling as the roster search needs it.
+    most = MAX_ROSTER if desk.plain else min(MAX_ROSTER, 4 * n + 16)
     tables = {t: _service_levels(desk, t, most) for t, _ in targets}
-    while n <= most:
+    while n <= MAX_ROSTER:
         busy_ok = desk.load_erlangs <= cap * n * desk.presence + 1e-9
         if busy_ok:
             ks, pk = _present(n, desk.presence)
+            if ks.stop - 1 > most:
+                most = min(MAX_ROSTER, 2 * ks.stop)
+                tables = {t: _service_levels(desk, t, most) for t, _ in targets}
             if all(float(np.dot(pk, tables[t][ks.start : ks.stop])) >= s for t, s in targets):
                 return n
         n += 1
@@ -157,6 +288,23 @@ def desks(sc: Scenario, month: int | None = None) -> list[Desk]:
     return [_desk(sc, roles, tuple(cids), month) for roles, cids in groups.items()]
 
 
+def answered_share(sc: Scenario, channel_id: str, month: int | None = None) -> float:
+    """Requests of a channel answered per request offered (first attempts), at the roster.
+
+    1.0 when its callers never hang up and are never turned away; else its desk's
+    :attr:`Desk.answered_share` (at the sizing's roster, retrials included). What the
+    optimiser's inbound rows read: the answers a day, and the leads they bring.
+    """
+    ch = _inbound(sc, channel_id)
+    plain = ch.patience_min is None and ch.lines is None and ch.waiting_room is None
+    if plain or ch.requests_per_day <= 0:
+        return 1.0
+    for desk in desks(sc, month):
+        if channel_id in desk.channels:
+            return desk.answered_share
+    return 1.0
+
+
 def answering_roles(sc: Scenario, channel_id: str) -> list[str]:
     """Roles whose people answer a channel's requests (all answerers share one desk)."""
     del channel_id  # one desk: every answerer takes the longest-waiting request
@@ -179,24 +327,165 @@ def _desk(
         rate += per_day / minutes
         handled += per_day / minutes * ch.handle_min.expected_value()
     handle = handled / rate * dur
-    load = rate * handle
-    seats = max(math.ceil(load / sc.policies.occupancy_cap - 1e-9), 1)
-    for cid in channels:
-        ch = sc.channels[cid]
-        assert isinstance(ch, InboundChannel)
-        need = agents_for_service_level(rate, handle, ch.answer_within_min, ch.service_level_target)
-        seats = max(seats, need)
-    pause = pause_gross_up(sc)
-    desk = Desk(
+    patience, share = desk_patience(sc, channels, month)
+    lines, room = desk_limits(sc, channels)
+    first = Desk(
         channels=channels,
         roles=roles,
         arrivals_per_min=rate,
         handle_min=handle,
-        load_erlangs=load,
-        seats=seats,
+        load_erlangs=rate * handle,
+        seats=0,
         presence=pres,
-        pause_gross_up=pause,
+        pause_gross_up=pause_gross_up(sc),
         roster=0,
+        patience_min=patience,
+        retrial_share=share,
+        first_per_min=rate,
+        lines=lines,
+        waiting_room=room,
     )
-    roster = math.ceil(_roster(sc, desk) * pause - 1e-9)
+    desk = _sized(sc, first)
+    if share <= 0.0:
+        return desk
+    # Retrials: the desk's arrivals at the roster's abandonment, a fixed point. For one
+    # roster the rounds converge (more arrivals, more hang up, by less each round); the
+    # roster rises with the arrivals and P(Ab) falls with the roster, so the rosters settle
+    # or cycle between two: a cycle takes the larger (as the planner's rounds do).
+    rosters: list[int] = []
+    for _ in range(MAX_RETRIAL_ROUNDS):
+        ab = expected_abandoned(desk, desk.roster)
+        arrivals = rate / (1.0 - share * ab)
+        if abs(arrivals - desk.arrivals_per_min) <= 1e-10 * arrivals:
+            return desk
+        again = _sized(
+            sc, replace(first, arrivals_per_min=arrivals, load_erlangs=arrivals * handle)
+        )
+        if again.roster != desk.roster and again.roster in rosters:
+            return max(desk, again, key=lambda d: d.roster)
+        rosters.append(desk.roster)
+        desk = again
+    return desk
+
+
+MAX_RETRIAL_ROUNDS = 100
+
+
+def _sized(sc: Scenario, desk: Desk) -> Desk:
+    """``desk`` with its seats present and its roster, for its arrivals, patience and lines."""
+    rate, handle, load = desk.arrivals_per_min, desk.handle_min, desk.load_erlangs
+    seats = max(math.ceil(load / sc.policies.occupancy_cap - 1e-9), 1)
+    for cid in desk.channels:
+        ch = _inbound(sc, cid)
+        t, target = ch.answer_within_min, ch.service_level_target
+        if desk.plain:
+            need = agents_for_service_level(rate, handle, t, target)
+        else:
+            need = _agents_needed(desk, t, target)
+        seats = max(seats, need)
+    desk = replace(desk, seats=seats)
+    roster = math.ceil(_roster(sc, desk) * desk.pause_gross_up - 1e-9)
     return replace(desk, roster=roster)
+
+
+def _agents_needed(desk: Desk, answer_within_min: float, target: float) -> int:
+    """The least agents present whose service level (over requests offered) meets ``target``.
+
+    No fewer than ``A x target`` can (the answered share is at most c / A). With lines,
+    agents past the lines answer nobody more: if every line answered falls short, no
+    number of agents meets the target.
+
+    Raises:
+        TeamsimError: The lines (or no number up to MAX_ROSTER) cannot meet the target.
+    """
+    most = max(8, 2 * math.ceil(desk.load_erlangs) + 8)
+    while True:
+        levels = _service_levels(desk, answer_within_min, most)
+        start = max(1, math.floor(desk.load_erlangs * target))
+        for c in range(start, most + 1):
+            if levels[c] >= target:
+                return c
+            if desk.lines is not None and c >= desk.lines:
+                raise TeamsimError(_lines_short(desk, answer_within_min, target, levels[c]))
+        if most >= MAX_ROSTER:
+            raise TeamsimError(
+                f"no desk of up to {MAX_ROSTER:,} agents meets the service target of "
+                f"{', '.join(desk.channels)} ({desk.load_erlangs:,.1f} Erlangs)"
+            )
+        most = min(MAX_ROSTER, 2 * most)
+
+
+def _lines_short(desk: Desk, answer_within_min: float, target: float, best: float) -> str:
+    blocked = expected_blocked(replace(desk, presence=1.0), desk.lines or 0)
+    return (
+        f"channels.{desk.channels[0]}.lines: {desk.lines} lines answer at most "
+        f"{format_percent(best, digits=1)} of the requests within "
+        f"{format_answer_time(answer_within_min)} with every line answered "
+        f"({format_percent(blocked, digits=1)} turned away), below the target of "
+        f"{format_percent(target, digits=1)}: allow more lines or a lower target"
+    )
+
+
+def desk_patience(
+    sc: Scenario, channels: tuple[str, ...], month: int | None = None
+) -> tuple[float, float]:
+    """The desk's mean patience (minutes; inf: nobody hangs up) and retrial share.
+
+    One channel: its own. Several: the mean of 1/(mean patience), the rate a waiting
+    caller hangs up, weighted by the channels' requests (exact when they agree), and the
+    retrial share weighted likewise.
+
+    Raises:
+        TeamsimError: Some of the desk's channels have patience and some do not.
+    """
+    given = {cid: _inbound(sc, cid).patience_min is not None for cid in channels}
+    if not any(given.values()):
+        return math.inf, 0.0
+    if not all(given.values()):
+        without = ", ".join(c for c, g in given.items() if not g)
+        withp = ", ".join(c for c, g in given.items() if g)
+        raise TeamsimError(
+            f"channels.{without}: no patience_min, but {withp} (answered by the same people, "
+            "one queue) has one: give every channel of the desk a patience_min, or none"
+        )
+    weights = {cid: arrivals_per_day(sc, cid, month) for cid in channels}
+    total = sum(weights.values()) or 1.0
+    theta = share = 0.0
+    for cid in channels:
+        ch = _inbound(sc, cid)
+        assert ch.patience_min is not None
+        theta += weights[cid] / total / ch.patience_min.expected_value()
+        share += weights[cid] / total * (ch.retrial.share if ch.retrial is not None else 0.0)
+    return 1.0 / theta, share
+
+
+def desk_limits(sc: Scenario, channels: tuple[str, ...]) -> tuple[int | None, int | None]:
+    """The desk's ``lines`` and ``waiting_room``: its channel's (None: no limit).
+
+    Lines and a waiting room limit one channel's requests; the closed forms (M/M/c/K)
+    know one stream, so a desk pooling several channels may not have them.
+
+    Raises:
+        TeamsimError: A desk of several channels, one of them with lines or a waiting room.
+    """
+    limited = [
+        cid
+        for cid in channels
+        if _inbound(sc, cid).lines is not None or _inbound(sc, cid).waiting_room is not None
+    ]
+    if not limited:
+        return None, None
+    if len(channels) > 1:
+        raise TeamsimError(
+            f"channels.{limited[0]}: lines and waiting_room limit one channel's requests, but "
+            f"{', '.join(channels)} are answered by the same people (one queue): limit a "
+            "desk of one channel, or leave lines and waiting_room out"
+        )
+    ch = _inbound(sc, channels[0])
+    return ch.lines, ch.waiting_room
+
+
+def _inbound(sc: Scenario, cid: str) -> InboundChannel:
+    ch = sc.channels[cid]
+    assert isinstance(ch, InboundChannel)
+    return ch

@@ -68,6 +68,15 @@ class ReferralChannel(_Titled):
     leads_per_week: NonNegFloat = Field(description="Leads arriving a week (Poisson).")
 
 
+class Retrial(Frozen):
+    """Callers who hang up and call again: a share of the abandoners, after a delay."""
+
+    share: Probability = Field(description="Share of abandoners who call again.")
+    delay_min: Distribution = Field(
+        description="Minutes from hanging up to calling again (working minutes of the desk)."
+    )
+
+
 class Profile(Frozen):
     """When a channel's requests arrive: by interval of the open day and by weekday.
 
@@ -135,6 +144,31 @@ class InboundChannel(_Titled):
             "working minutes and alike every working day."
         ),
     )
+    patience_min: Distribution | None = Field(
+        None,
+        description=(
+            "How long a caller waits before hanging up, minutes (abandonment); none: nobody "
+            "gives up. Erlang A, which sizes the desk, assumes exponential patience."
+        ),
+    )
+    retrial: Retrial | None = Field(
+        None, description="Abandoners who call again (needs patience_min); none: nobody does."
+    )
+    lines: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Most requests of this channel in the desk at once, answered and waiting (lines, "
+            "trunks); a request finding them all taken is blocked. None: no limit."
+        ),
+    )
+    waiting_room: NonNegInt | None = Field(
+        None,
+        description=(
+            "Most requests of this channel waiting at once (a queue limit); one more is "
+            "blocked. 0: nobody waits (Erlang B). None: no limit."
+        ),
+    )
 
     @field_validator("handle_min")
     @classmethod
@@ -142,6 +176,25 @@ class InboundChannel(_Titled):
         if value.expected_value() <= 0:
             raise ValueError("a request takes some time: expected a mean above 0 minutes")
         return value
+
+    @field_validator("patience_min")
+    @classmethod
+    def _waits_some_time(cls, value: Distribution | None) -> Distribution | None:
+        if value is not None and value.expected_value() <= 0:
+            raise ValueError(
+                "a caller waits some time before hanging up: expected a mean above 0 minutes "
+                "(leave patience_min out if nobody gives up)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _retrial_needs_patience(self) -> InboundChannel:
+        if self.retrial is not None and self.patience_min is None:
+            raise ValueError(
+                "retrial: callers call again after hanging up, and nobody hangs up without "
+                "patience_min: give patience_min or leave retrial out"
+            )
+        return self
 
 
 Channel = Annotated[
