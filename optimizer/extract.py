@@ -19,6 +19,7 @@ from optimizer.result import (
     RoleLine,
     RoleSegmentLine,
     SegmentLine,
+    ServiceInterval,
     ServiceLine,
 )
 from optimizer.solve import dual, slack
@@ -30,7 +31,8 @@ from sim.percent import format_number, format_percent
 from sim.rules.calls import dialled_channels
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
-from sim.rules.service import expected_abandoned, expected_blocked
+from sim.rules.profile import Interval, interval_title
+from sim.rules.service import Desk, expected_abandoned, expected_blocked, interval_figures
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 
@@ -374,9 +376,35 @@ def _services(model: Model, roles: tuple[RoleLine, ...]) -> tuple[ServiceLine, .
                     lines=desk.lines,
                     waiting_room=desk.waiting_room,
                     expected_blocked_share=blocked,
+                    intervals=_intervals(sc, desk, ch.answer_within_min, people),
+                    service_level_per=desk.per,
                 )
             )
     return tuple(lines)
+
+
+def _intervals(
+    sc: Scenario, desk: Desk, answer_within_min: float, people: int
+) -> tuple[ServiceInterval, ...]:
+    """The desk's intervals for the plan's answerers (sim.rules.service.interval_figures)."""
+    return tuple(
+        ServiceInterval(
+            weekday=f.interval.weekday,
+            interval=interval_title(
+                sc, Interval(f.interval.index, f.interval.lo_min, f.interval.hi_min)
+            ),
+            lo_min=f.interval.lo_min,
+            hi_min=f.interval.hi_min,
+            requests=f.interval.requests,
+            offered_load_erlangs=f.arrivals_per_min * desk.handle_min,
+            on_pause=f.on_pause,
+            on_floor=f.on_floor,
+            seats_needed=f.interval.seats,
+            expected_service_level=f.expected_service_level,
+            expected_abandoned_share=f.expected_abandoned,
+        )
+        for f in interval_figures(desk, answer_within_min, people)
+    )
 
 
 def binding_limits(

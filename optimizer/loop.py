@@ -42,7 +42,7 @@ from sim.diagnose import Diagnosis, diagnose
 from sim.kpis import kpi_value
 from sim.percent import format_chance, format_number, format_percent
 from sim.results import counted_months
-from sim.rules.service import desks
+from sim.rules.service import day_service_level, desks
 from sim.runner import Executor, SimResult, simulate
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
@@ -176,9 +176,11 @@ def _expected_service_level(scenario: Scenario, plan: Plan) -> float:
     requests = answered = 0.0
     for desk in desks(scenario):
         people = sum(heads.get(role, 0) for role in desk.roles)
-        for cid, level in desk.expected_service_level(scenario, people).items():
+        for cid in desk.channels:
             ch = scenario.channels[cid]
             assert isinstance(ch, InboundChannel)
+            # The day's, as the simulated service level it sits beside is the day's.
+            level = day_service_level(desk, ch.answer_within_min, people)
             requests += ch.requests_per_day
             answered += ch.requests_per_day * level
     return answered / requests if requests else math.nan

@@ -14,8 +14,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from optimizer.result import Plan
+from sim.inbound_intervals import worst_interval
 from sim.plan_met import judged_attainment
 from sim.rules.people import daily_dials, dial_cap
+from sim.rules.service import desks
 from sim.runner import SimResult
 from sim.scenario import Scenario
 from sim.scenario.market import OUTBOUND_KINDS, InboundChannel
@@ -142,8 +144,29 @@ def met_per_replication(result: SimResult) -> NDArray[np.float64]:
         ),
         default=math.nan,
     )
-    level = reps["inbound_service_level"].to_numpy(dtype=float)
+    level = _judged_level(result)
     return np.where(np.isnan(level), np.nan, (level >= wanted).astype(float))
+
+
+def _judged_level(result: SimResult) -> NDArray[np.float64]:
+    """Each replication's service level as the desk's target is stated.
+
+    The day's (``inbound_service_level``) for a desk alike all day or one whose target is
+    over the day; the lowest interval's (sim.inbound_intervals.worst_interval: the
+    interval whose mean over the replications is lowest, every weekday together unless
+    the desk differs by weekday) for a desk sized by interval (sim.rules.service).
+    """
+    sc, reps = result.scenario, result.kpi_replications
+    day = reps["inbound_service_level"].to_numpy(dtype=float)
+    by_interval = [d for d in desks(sc) if d.intervals and d.per == "interval"]
+    if not by_interval:
+        return day
+    weekly = any(iv.weekday is not None for d in by_interval for iv in d.intervals)
+    worst = worst_interval(result.frames.inbound_intervals, by_weekday=weekly)
+    if worst.empty:
+        return day
+    judged = worst.reindex(reps["replication"].to_numpy())
+    return np.asarray(judged, dtype=np.float64)
 
 
 def quotas_frame(plan: Plan, measures: list[RoleMeasure], scenario: Scenario) -> pd.DataFrame:

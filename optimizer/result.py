@@ -67,6 +67,26 @@ class ChannelLine:
 
 
 @dataclass(frozen=True)
+class ServiceInterval:
+    """One interval of a desk's day in the plan: its load, who is on pause, its service level.
+
+    sim.rules.service's figures for the plan's answerers (sim.rules.service.interval_figures).
+    """
+
+    weekday: str | None  # a weekday ("mon"), or None: every working day alike
+    interval: str  # on the wall clock, "10:00-10:30"
+    lo_min: float  # minutes from the day's start
+    hi_min: float
+    requests: float  # first calls in the interval on such a day
+    offered_load_erlangs: float
+    on_pause: float  # share of the answerers on pause (the rota)
+    on_floor: float  # answerers expected on the floor: planned x presence x (1 - on pause)
+    seats_needed: int  # agents needed on the floor for the target and the occupancy cap
+    expected_service_level: float
+    expected_abandoned_share: float
+
+
+@dataclass(frozen=True)
 class ServiceLine:
     """One inbound channel: its load, the seats it needs present and the roster that gives them.
 
@@ -96,6 +116,10 @@ class ServiceLine:
     lines: int | None = None
     waiting_room: int | None = None
     expected_blocked_share: float = 0.0
+    # By interval of the day (empty: the desk is alike all day); "interval": the target
+    # holds in every interval (the lowest is expected_service_level), "day": over the day.
+    intervals: tuple[ServiceInterval, ...] = ()
+    service_level_per: str = "interval"
 
 
 @dataclass(frozen=True)

@@ -201,12 +201,20 @@ def inbound_intervals(
     return grid
 
 
-def worst_interval(table: pd.DataFrame, least: int = LEAST_REQUESTS) -> pd.Series[float]:
+def worst_interval(
+    table: pd.DataFrame, least: int = LEAST_REQUESTS, *, by_weekday: bool = True
+) -> pd.Series[float]:
     """Each replication's service level in the interval whose mean over them is lowest.
 
-    Over the channel x weekday x interval cells of ``inbound_intervals`` with at least
-    ``least`` requests offered in every replication; empty when none has.
+    Over the channel x weekday x interval cells of ``inbound_intervals`` (channel x
+    interval, every weekday's requests together, with ``by_weekday`` False: what a desk
+    planned alike every weekday is judged by) with at least ``least`` requests offered
+    in every replication; empty when none has.
     """
+    if not by_weekday:
+        keys = ["replication", "channel", "interval"]
+        table = table.groupby(keys, as_index=False)[["offered", "within_target"]].sum()
+        table = table.assign(weekday="")
     cell = ["channel", "weekday", "interval"]
     enough = table.groupby(cell)["offered"].transform("min") >= least
     part = table.loc[enough, ["replication", *cell, "offered", "within_target"]]

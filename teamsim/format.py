@@ -302,6 +302,52 @@ def service_rows(plan: Plan, locale: str | None = None) -> list[dict[str, str]]:
     return rows
 
 
+INTERVALS_TITLE = "Service by interval"
+INTERVALS_CAPTION = (
+    "Requests: first calls in the interval on such a day. On pause: the share of the "
+    "answerers away on the break rota's slots. On the floor: answerers planned x presence "
+    "(days away) x (1 - on pause). Seats needed: agents on the floor the interval's target "
+    "needs. Expected service level: with those on the floor (a fractional number read "
+    "linearly between whole agents); the target holds in every interval "
+    "(service_level_per: interval) or over the day's requests (day)."
+)
+
+
+def interval_rows(plan: Plan, locale: str | None = None) -> list[dict[str, str]]:
+    """Per inbound channel with intervals, one row per interval: column label -> text.
+
+    Weekday (when the desk differs by weekday), interval, requests, offered load, share on
+    pause, answerers on the floor, seats needed, expected service level (and the share
+    expected to hang up, with patience); the terminal and the dashboard show these rows.
+    """
+    cur, loc = plan.currency, locale
+    rows = []
+    for s in plan.services:
+        weekly = any(iv.weekday is not None for iv in s.intervals)
+        patience = s.patience_min is not None
+        for iv in s.intervals:
+            row = {"channel": s.channel}
+            if weekly:
+                row["weekday"] = (iv.weekday or "").title()
+            row |= {
+                "interval": iv.interval,
+                "requests": fmt_figure(iv.requests, 1, loc),
+                "Erlangs": fmt_figure(iv.offered_load_erlangs, 2, loc),
+                "on pause": fmt_value(iv.on_pause, "share", cur, locale=loc),
+                "on the floor": fmt_figure(iv.on_floor, 1, loc),
+                "seats needed": str(iv.seats_needed),
+                "expected service level": fmt_value(
+                    iv.expected_service_level, "share", cur, locale=loc
+                ),
+            }
+            if patience:
+                row["expected to hang up"] = fmt_value(
+                    iv.expected_abandoned_share, "share", cur, locale=loc
+                )
+            rows.append(row)
+    return rows
+
+
 def limits_valued(result: Plan) -> bool:
     """Whether any binding limit has a marginal (dual) value to show.
 

@@ -43,8 +43,10 @@ over the channels, sim.model.inbound), so their load is pooled. The rules:
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -54,12 +56,39 @@ from sim.errors import TeamsimError
 from sim.percent import format_answer_time, format_percent
 from sim.rules.day import arrival_min_per_day, pause_gross_up
 from sim.rules.people import mean_duration_x
+from sim.rules.profile import interval_rate, intervals, profile_of, shaped
+from sim.rules.rota import away_share
 from sim.rules.season import arrivals_per_day
 from sim.rules.staffing import at_work_share
 from sim.scenario import Scenario
+from sim.scenario.calendar import PauseRule, Weekday
 from sim.scenario.market import InboundChannel
 
 MAX_ROSTER = 10_000
+
+
+@dataclass(frozen=True)
+class DeskInterval:
+    """One interval of a desk's open day (of one weekday, or of every working day alike).
+
+    Minutes from the day's start; first calls a minute of the desk's channels in it
+    (``sim.rules.profile.interval_rate``; retrials are the desk's gross-up on them,
+    :meth:`Desk.arrivals_in`), and the share of the answerers on pause in it
+    (``sim.rules.rota.away_share`` of a large desk: 0 under ``together``).
+    """
+
+    weekday: str | None  # a Weekday value; None: every working day alike
+    index: int
+    lo_min: float
+    hi_min: float
+    first_per_min: float
+    away_share: float
+    seats: int = 0  # agents needed on the floor for the targets and the occupancy cap
+
+    @property
+    def requests(self) -> float:
+        """Expected first calls in the interval on such a day (the day rule's weight)."""
+        return self.first_per_min * (self.hi_min - self.lo_min)
 
 
 @dataclass(frozen=True)
@@ -80,6 +109,19 @@ class Desk:
     first_per_min: float = -1.0  # first attempts a minute (retrials excluded); -1: as arrivals
     lines: int | None = None  # most requests in the desk (answered + waiting); None: no limit
     waiting_room: int | None = None  # most requests waiting; None: no limit
+    # By interval (and weekday): empty for a desk alike all day (no profile, no rota, no
+    # weekday factors), which is sized as one whole day, as before intervals.
+    intervals: tuple[DeskInterval, ...] = ()
+    per: str = "interval"  # the targets hold in every interval, or over the "day"
+    # The scenario whose rota says who of a roster is on pause when (not part of the
+    # desk's identity: the sizing tables are cached by the rest).
+    scenario: Scenario | None = field(default=None, compare=False, repr=False)
+
+    def arrivals_in(self, iv: DeskInterval) -> float:
+        """Requests a minute in interval ``iv``: its first calls, with the desk's retrials."""
+        if self.first_per_min <= 0:
+            return iv.first_per_min
+        return iv.first_per_min * self.arrivals_per_min / self.first_per_min
 
     @property
     def plain(self) -> bool:
@@ -88,8 +130,8 @@ class Desk:
 
     @property
     def days_away_gross_up(self) -> float:
-        """People on the roster per seat needed present."""
-        return self.roster / self.seats if self.seats else 1.0
+        """People on the roster per seat needed present, the pauses' gross-up apart."""
+        return self.roster / (self.seats * self.pause_gross_up) if self.seats else 1.0
 
     def expected_service_level(self, sc: Scenario, people: int) -> dict[str, float]:
         """Each channel's expected service level with ``people`` answerers on the roster."""
@@ -201,10 +243,128 @@ def _measures_upto(desk: Desk, answer_within_min: float, most: int) -> tuple[np.
 def _expected(desk: Desk, people: int, which: int) -> float:
     if desk.plain or desk.arrivals_per_min <= 0:
         return 0.0
+    if desk.intervals:
+        # Shares of the day's requests: the intervals' shares weighted by their requests.
+        values = [
+            (iv.requests, _on_floor(desk, iv, people, which=which, t=0.0)) for iv in desk.intervals
+        ]
+        total = sum(w for w, _ in values)
+        return sum(w * v for w, v in values) / total if total > 0 else 0.0
     ks, pk = _present(people, desk.presence)
     # (Abandoned and blocked shares do not depend on the answer target: 0 minutes.)
     table = _measures_upto(desk, 0.0, ks[-1])[which]
     return float(np.dot(pk, table[ks.start :]))
+
+
+def interval_desk(desk: Desk, iv: DeskInterval) -> Desk:
+    """The desk as one interval sees it: that interval's arrivals, alike all day."""
+    arrivals = desk.arrivals_in(iv)
+    return replace(
+        desk,
+        arrivals_per_min=arrivals,
+        load_erlangs=arrivals * desk.handle_min,
+        first_per_min=iv.first_per_min,
+        intervals=(),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _table(desk: Desk, answer_within_min: float, size: int, which: int) -> np.ndarray:
+    """A measure with k agents, k = 0..size - 1, of a desk alike all day.
+
+    ``which``: 0 service level, 1 abandoned, 2 blocked. Cached: the roster search asks
+    for the same tables again and again.
+    """
+    if which == 0:
+        return _service_levels(desk, answer_within_min, size - 1)
+    return _measures_upto(desk, answer_within_min, size - 1)[which]
+
+
+def _on_floor(desk: Desk, iv: DeskInterval, people: int, *, which: int, t: float) -> float:
+    """A measure's expectation in one interval, ``people`` on the roster.
+
+    ``sum_k P(k present of people) m(k (1 - away))``: those present less the share on
+    pause, taken over the interval's pieces of PIECE_MIN minutes (a slot of the rota may
+    begin or end inside an interval: the measure of the mean on the floor is not the mean
+    of the measure) and averaged, requests being even within an interval. A fractional
+    number on the floor reads the measure linearly between the whole numbers around it
+    (the usual workforce-planning treatment of fractional agents; exact at whole numbers).
+    """
+    ks, pk = _present(people, desk.presence)
+    size = 1 << max(4, (ks.stop + 1).bit_length())  # a power of two: the cache's hits
+    table = _table(interval_desk(desk, iv), t, size, which)
+    present = np.arange(ks.start, ks.stop, dtype=np.float64)
+    total = 0.0
+    shares = away_of(desk, iv, people)
+    for away in shares:
+        floor = present * (1.0 - away)
+        lo = np.floor(floor).astype(int)
+        frac = floor - lo
+        hi = np.minimum(lo + 1, len(table) - 1)
+        values = table[lo] * (1.0 - frac) + table[hi] * frac
+        total += float(np.dot(pk, values))
+    return total / len(shares)
+
+
+PIECE_MIN = 5.0  # the pieces of an interval whose shares on pause are told apart
+
+
+def away_of(desk: Desk, iv: DeskInterval, people: int) -> tuple[float, ...]:
+    """The share of ``people`` answerers on pause in each piece of ``iv``.
+
+    As the rota gives them slots (``sim.rules.rota.away_share`` of that many: slots hold
+    whole people, 14 over 6 lunch slots are 3, 3, 2, 2, 2, 2), the share of the roster
+    and, days away being independent of slots, of those present. Pieces of PIECE_MIN
+    minutes (the last may be shorter); one piece, the large desk's share, without a
+    scenario (or nobody on the roster).
+    """
+    if desk.scenario is None or people <= 0:
+        return (iv.away_share,)
+    width = iv.hi_min - iv.lo_min
+    count = max(1, math.ceil(width / PIECE_MIN - 1e-9))
+    edges = [iv.lo_min + width * j / count for j in range(count + 1)]
+    return tuple(away_share(desk.scenario, people, a, b) for a, b in itertools.pairwise(edges))
+
+
+@dataclass(frozen=True)
+class IntervalFigures:
+    """One interval's figures for a roster (what the plan's service table shows)."""
+
+    interval: DeskInterval
+    on_pause: float  # mean share of the answerers on pause over the interval
+    on_floor: float  # people x presence x (1 - on_pause)
+    arrivals_per_min: float  # retrials included
+    expected_service_level: float
+    expected_abandoned: float
+
+
+def interval_figures(
+    desk: Desk, answer_within_min: float, people: int
+) -> tuple[IntervalFigures, ...]:
+    """Each interval's share on pause, answerers on the floor, service level and abandoned."""
+    out = []
+    for iv in desk.intervals:
+        pieces = away_of(desk, iv, people)
+        away = sum(pieces) / len(pieces)
+        abandoned = (
+            0.0 if desk.patience_min == math.inf else _on_floor(desk, iv, people, which=1, t=0.0)
+        )
+        out.append(
+            IntervalFigures(
+                interval=iv,
+                on_pause=away,
+                on_floor=people * desk.presence * (1.0 - away),
+                arrivals_per_min=desk.arrivals_in(iv),
+                expected_service_level=_on_floor(desk, iv, people, which=0, t=answer_within_min),
+                expected_abandoned=abandoned,
+            )
+        )
+    return tuple(out)
+
+
+def interval_service_levels(desk: Desk, answer_within_min: float, people: int) -> tuple[float, ...]:
+    """Each interval's expected service level, ``people`` on the roster (empty: no intervals)."""
+    return tuple(_on_floor(desk, iv, people, which=0, t=answer_within_min) for iv in desk.intervals)
 
 
 def expected_abandoned(desk: Desk, people: int) -> float:
@@ -230,12 +390,33 @@ def expected_blocked(desk: Desk, people: int) -> float:
 
 
 def expected_service_level(desk: Desk, answer_within_min: float, people: int) -> float:
-    """Service level over the days, ``people`` on the roster each present w.p. ``presence``."""
+    """Service level over the days, ``people`` on the roster each present w.p. ``presence``.
+
+    By interval (``desk.intervals``): the lowest interval's under ``per: interval`` (what
+    the target holds in), the requests-weighted mean of the intervals' under ``per: day``.
+    """
     if desk.arrivals_per_min <= 0:
         return 1.0
+    if desk.intervals:
+        if desk.per == "interval":
+            return min(interval_service_levels(desk, answer_within_min, people))
+        return day_service_level(desk, answer_within_min, people)
     ks, pk = _present(people, desk.presence)
     levels = _service_levels(desk, answer_within_min, ks[-1])
     return float(np.dot(pk, levels[ks.start :]))
+
+
+def day_service_level(desk: Desk, answer_within_min: float, people: int) -> float:
+    """The service level over the day's requests, ``people`` on the roster, by any rule.
+
+    The intervals' expected service levels weighted by their requests (the whole day's
+    for a desk alike all day): what a simulated day's ``inbound_service_level`` measures.
+    """
+    if not desk.intervals:
+        return expected_service_level(desk, answer_within_min, people)
+    levels = interval_service_levels(desk, answer_within_min, people)
+    weights = [iv.requests for iv in desk.intervals]
+    return sum(w * v for w, v in zip(weights, levels, strict=True)) / sum(weights)
 
 
 def _roster(sc: Scenario, desk: Desk) -> int:
@@ -251,6 +432,10 @@ def _roster(sc: Scenario, desk: Desk) -> int:
         targets.append((ch.answer_within_min, ch.service_level_target))
     cap = sc.policies.occupancy_cap
     n = max(desk.seats, 1)
+    if desk.intervals:
+        # Under the day rule a roster below the peak's seats may do: from the quietest's.
+        start = n if desk.per == "interval" else min(iv.seats for iv in desk.intervals)
+        return _roster_by_interval(desk, targets, cap, max(start, 1))
     # Erlang C's table costs a recursion step an entry: all at once. Erlang A's costs a
     # stationary distribution an entry: grown by doubling as the roster search needs it.
     most = MAX_ROSTER if desk.plain else min(MAX_ROSTER, 4 * n + 16)
@@ -269,6 +454,29 @@ def _roster(sc: Scenario, desk: Desk) -> int:
         f"no roster of up to {MAX_ROSTER:,} people meets the service target of "
         f"{', '.join(desk.channels)} ({desk.load_erlangs:,.1f} Erlangs, presence "
         f"{format_percent(desk.presence, digits=0)})"
+    )
+
+
+def _roster_by_interval(desk: Desk, targets: list[tuple[float, float]], cap: float, n: int) -> int:
+    """The least roster, from ``n``, whose intervals meet the targets by the desk's rule.
+
+    In every interval the expected busy share of those on the floor stays under the
+    occupancy cap, and the expected service level (:func:`expected_service_level`,
+    by interval or over the day) meets each channel's target.
+    """
+    while n <= MAX_ROSTER:
+        busy_ok = all(
+            desk.arrivals_in(iv) * desk.handle_min
+            <= cap * n * desk.presence * (1.0 - max(away_of(desk, iv, n))) + 1e-9
+            for iv in desk.intervals
+        )
+        if busy_ok and all(expected_service_level(desk, t, n) >= s for t, s in targets):
+            return n
+        n += 1
+    raise TeamsimError(
+        f"no roster of up to {MAX_ROSTER:,} people meets the service target of "
+        f"{', '.join(desk.channels)} in every interval ({desk.load_erlangs:,.1f} Erlangs "
+        f"on the mean, presence {format_percent(desk.presence, digits=0)})"
     )
 
 
@@ -329,6 +537,7 @@ def _desk(
     handle = handled / rate * dur
     patience, share = desk_patience(sc, channels, month)
     lines, room = desk_limits(sc, channels)
+    by_interval = desk_intervals(sc, channels, month)
     first = Desk(
         channels=channels,
         roles=roles,
@@ -344,6 +553,9 @@ def _desk(
         first_per_min=rate,
         lines=lines,
         waiting_room=room,
+        intervals=by_interval,
+        per=_rule(sc, channels),
+        scenario=sc if by_interval else None,
     )
     desk = _sized(sc, first)
     if share <= 0.0:
@@ -372,9 +584,30 @@ MAX_RETRIAL_ROUNDS = 100
 
 
 def _sized(sc: Scenario, desk: Desk) -> Desk:
-    """``desk`` with its seats present and its roster, for its arrivals, patience and lines."""
+    """``desk`` with its seats present and its roster, for its arrivals, patience and lines.
+
+    By interval: each interval's agents on the floor, the desk's seats the most of them,
+    and the roster the least whose intervals meet the targets with their share on pause
+    (which is the pauses' gross-up, taken interval by interval). Alike all day: the seats
+    of the whole day, and the roster times the pauses' gross-up.
+    """
+    if desk.intervals:
+        sized = tuple(
+            replace(iv, seats=_seats(sc, interval_desk(desk, iv))) for iv in desk.intervals
+        )
+        desk = replace(desk, intervals=sized, seats=max(iv.seats for iv in sized))
+        return replace(desk, roster=_roster(sc, desk))
+    desk = replace(desk, seats=_seats(sc, desk))
+    roster = math.ceil(_roster(sc, desk) * desk.pause_gross_up - 1e-9)
+    return replace(desk, roster=roster)
+
+
+def _seats(sc: Scenario, desk: Desk) -> int:
+    """Agents needed present for a desk alike all day: every target and the occupancy cap."""
     rate, handle, load = desk.arrivals_per_min, desk.handle_min, desk.load_erlangs
     seats = max(math.ceil(load / sc.policies.occupancy_cap - 1e-9), 1)
+    if rate <= 0:
+        return seats
     for cid in desk.channels:
         ch = _inbound(sc, cid)
         t, target = ch.answer_within_min, ch.service_level_target
@@ -383,9 +616,57 @@ def _sized(sc: Scenario, desk: Desk) -> Desk:
         else:
             need = _agents_needed(desk, t, target)
         seats = max(seats, need)
-    desk = replace(desk, seats=seats)
-    roster = math.ceil(_roster(sc, desk) * desk.pause_gross_up - 1e-9)
-    return replace(desk, roster=roster)
+    return seats
+
+
+def desk_intervals(
+    sc: Scenario, channels: tuple[str, ...], month: int | None = None
+) -> tuple[DeskInterval, ...]:
+    """The desk's intervals (by weekday when a channel has weekday factors), or none.
+
+    None when the desk is alike all day and every day: no arrival profile, no weekday
+    factors and everyone pausing together; the desk is then sized as one whole day, as
+    it was before intervals. The grid is the first channel's (``sim.rules.profile``);
+    another channel's requests are averaged over each interval of it.
+    """
+    shaped_any = any(shaped(sc, cid) for cid in channels)
+    weekly = any((p := profile_of(sc, cid)) is not None and bool(p.by_weekday) for cid in channels)
+    if not (shaped_any or weekly or sc.calendar.workday.pause_rule is PauseRule.ROTA):
+        return ()
+    grid = intervals(sc, channels[0])
+    days: list[Weekday | None] = list(sc.calendar.weekdays) if weekly else [None]
+    return tuple(
+        DeskInterval(
+            weekday=None if day is None else day.value,
+            index=g.index,
+            lo_min=g.lo_min,
+            hi_min=g.hi_min,
+            first_per_min=sum(
+                _rate_over(sc, cid, g.lo_min, g.hi_min, day=day, month=month) for cid in channels
+            ),
+            away_share=away_share(sc, None, g.lo_min, g.hi_min),
+        )
+        for day in days
+        for g in grid
+    )
+
+
+def _rate_over(
+    sc: Scenario, cid: str, lo_min: float, hi_min: float, *, day: Weekday | None, month: int | None
+) -> float:
+    """Channel ``cid``'s requests a minute over ``[lo_min, hi_min)``, on its own grid."""
+    total = 0.0
+    for g in intervals(sc, cid):
+        overlap = max(0.0, min(g.hi_min, hi_min) - max(g.lo_min, lo_min))
+        if overlap > 0:
+            total += overlap * interval_rate(sc, cid, g, weekday=day, month=month)
+    return total / (hi_min - lo_min)
+
+
+def _rule(sc: Scenario, channels: tuple[str, ...]) -> str:
+    """The desk's ``service_level_per``: "day" only when every channel says so."""
+    rules = {_inbound(sc, cid).service_level_per.value for cid in channels}
+    return "day" if rules == {"day"} else "interval"
 
 
 def _agents_needed(desk: Desk, answer_within_min: float, target: float) -> int:

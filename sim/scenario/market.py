@@ -68,6 +68,13 @@ class ReferralChannel(_Titled):
     leads_per_week: NonNegFloat = Field(description="Leads arriving a week (Poisson).")
 
 
+class ServiceLevelPer(StrEnum):
+    """Where a channel's service-level target must hold (``service_level_per``)."""
+
+    INTERVAL = "interval"  # in every interval of the day (and weekday): how planners size
+    DAY = "day"  # over the day's requests, the intervals' mean weighted by their requests
+
+
 class Retrial(Frozen):
     """Callers who hang up and call again: a share of the abandoners, after a delay."""
 
@@ -136,6 +143,14 @@ class InboundChannel(_Titled):
     )
     lead_share: Probability = Field(
         0.0, description="Share of requests that become a lead in a segment of this channel."
+    )
+    service_level_per: ServiceLevelPer = Field(
+        ServiceLevelPer.INTERVAL,
+        description=(
+            "Where the service-level target must hold: 'interval' (every interval of the "
+            "day, and weekday; the peak interval drives the staffing) or 'day' (over the "
+            "day's requests). The same when requests are even over a day with no rota."
+        ),
     )
     profile: Profile | None = Field(
         None,

@@ -309,7 +309,7 @@ def render(
     """
     from optimizer import is_design_month_note
     from sim.scenario import Scenario
-    from teamsim.format import SERVICE_CAPTION
+    from teamsim.format import INTERVALS_CAPTION, SERVICE_CAPTION
 
     loc = locale or (card.locale if card is not None else "")
     # Every figure, money or not, in the one locale (teamsim.format): "27,5" beside "855 тыс. ₽".
@@ -325,6 +325,8 @@ def render(
     parts.append(_channels(result, scenario, num))
     if result.services:
         parts += [_services(result, scenario, num), f"[dim]{SERVICE_CAPTION}[/]"]
+    if any(s.intervals for s in result.services):
+        parts += [_intervals(result, scenario, num), f"[dim]{INTERVALS_CAPTION}[/]"]
     parts += [_limits(result, num), _marginals(result, loc, scenario)]
     parts += [f"[dim]{note}[/]" for note in result.notes if not is_design_month_note(note)]
     return Group(*parts)  # type: ignore[arg-type]
@@ -539,6 +541,24 @@ def _services(result: Plan, sc: Scenario | None = None, num: str | None = None) 
         table.add_column(title(row["channel"], sc), justify="right")
     for figure in list(rows[0])[1:]:
         table.add_row(figure, *(row[figure] for row in rows))
+    return table
+
+
+def _intervals(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
+    """One row per interval of each desk's day (teamsim.format.interval_rows)."""
+    from sim import title
+    from teamsim.format import INTERVALS_TITLE, interval_rows
+
+    rows = interval_rows(result, num)
+    several = len({row["channel"] for row in rows}) > 1
+    table = Table(title=INTERVALS_TITLE, title_justify="left")
+    heads = [h for h in rows[0] if h != "channel" or several]
+    for head in heads:
+        table.add_column(
+            head, justify="left" if head in ("channel", "weekday", "interval") else "right"
+        )
+    for row in rows:
+        table.add_row(*(title(row[h], sc) if h == "channel" else row[h] for h in heads))
     return table
 
 
