@@ -1,0 +1,125 @@
+"""Closing time (issue 13, stage S7): what happens to the requests waiting at closing.
+
+``at_closing`` per inbound channel: ``carry`` (the default, as before: answered the next
+working day), ``overtime`` (answered after closing up to ``policies.overtime_max_min_per_day``,
+the rest carried) or ``lose`` (dropped at closing, recorded ``lost``). One rule for both
+engines: the simulator plays it (sim.model.worker, sim.model.inbound.Door.closing) and the
+optimiser reads its expectation (sim.rules.closing).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from model_helpers import BASE
+
+from sim.model import run_replication
+from sim.model.clock import Clock
+from sim.rules.activities import Outcome, TimeUse
+from sim.scenario import Scenario
+
+HANDLE = 10.0
+CAP = 25.0  # overtime a day, minutes: two requests and a half after a free 17:00
+
+
+def _desk(
+    agents: int, channel: dict[str, Any], days: int = 3, **policies: Any
+) -> Scenario:
+    """A desk of ``agents`` who only answer requests, 09:00-17:00 with no pause."""
+    data = copy.deepcopy(BASE)
+    del data["segments"], data["calls"]
+    data["calendar"].update(horizon_days=days, warmup_days=0)
+    data["calendar"]["workday"].update(lunch_min=0, breaks_min=0)
+    data["roles"]["seller"].update(handles_inbound=True, selling_share=0.0, headcount=agents)
+    data["channels"] = {"web": {"kind": "inbound", "answer_within_min": 1 / 3, **channel}}
+    data["policies"].update(call_quota_per_day=0, max_calls_per_day=0, **policies)
+    data["plan"] = {"revenue_per_month": 1}  # nominal: a desk with no sales
+    return Scenario.model_validate(data)
+
+
+def _late_desk(rule: str) -> Scenario:
+    """One agent, 10-minute requests, all arriving 16:00-17:00: a queue at closing."""
+    late = {"interval_min": 60, "weights": [0, 0, 0, 0, 0, 0, 0, 1]}
+    channel = {"requests_per_day": 14, "handle_min": HANDLE, "profile": late, "at_closing": rule}
+    return _desk(1, channel, overtime_max_min_per_day=CAP)
+
+
+def _inbound(rec: Any) -> list[Any]:
+    return sorted((w for w in rec.waits if w.kind == "inbound"), key=lambda w: w.arrived_min)
+
+
+def _by_hand(sc: Scenario, arrivals: list[float], rule: str) -> list[tuple[str, float]]:
+    """One agent, FIFO, fixed handling, replayed from the arrival times: (outcome, start).
+
+    ``start``: when answered (lost: the closing minute; unanswered: -1). A request waiting
+    at closing is answered the next morning (carry), after closing while the day's cap
+    allows (overtime; one cut at the cap is finished first thing the next morning), or
+    dropped at closing (lose).
+    """
+    clock = Clock.of(sc)
+    starts, ends, caps = clock.starts, clock.ends, clock.caps
+    free, out = starts[0], []
+    for a in arrivals:
+        t = max(free, a)
+        d = max(i for i, s in enumerate(starts) if s <= t)
+        if t >= ends[d]:
+            if rule == "lose":
+                out.append((Outcome.LOST.value, ends[d]))
+                continue
+            if rule == "carry" or t >= caps[d]:
+                if d + 1 >= clock.days:
+                    out.append((Outcome.UNANSWERED.value, -1.0))
+                    continue
+                t, d = starts[d + 1], d + 1
+        out.append((Outcome.ANSWERED.value, t))
+        free = t + HANDLE
+        if free > caps[d]:  # cut at the cap: its rest is done first the next morning
+            free = starts[d + 1] + free - caps[d] if d + 1 < clock.days else free
+    return out
+
+
+@pytest.mark.parametrize("rule", ["carry", "overtime", "lose"])
+def test_the_queue_at_closing_is_carried_answered_late_or_lost_as_by_hand(rule: str) -> None:
+    sc = _late_desk(rule)
+    rec = run_replication(sc, 0, 5)
+    waits = _inbound(rec)
+    arrivals = [w.arrived_min for w in waits]
+    expected = _by_hand(sc, arrivals, rule)
+    got = [(w.outcome, w.started_min if w.outcome == "answered" else -1.0) for w in waits]
+    assert [g[0] for g in got] == [e[0] for e in expected]
+    for w, (outcome, start) in zip(waits, expected, strict=True):
+        if outcome == Outcome.ANSWERED.value:
+            assert w.started_min == pytest.approx(start, abs=1e-9)
+            assert w.wait_min == pytest.approx(start - w.arrived_min, abs=1e-9)
+        elif outcome == Outcome.LOST.value:  # its wait up to closing, never started
+            assert w.started_min == -1.0
+            assert w.wait_min == pytest.approx(start - w.arrived_min, abs=1e-9)
+    clock = Clock.of(sc)
+    starts, ends = clock.starts, clock.ends
+    answered = [w for w in waits if w.outcome == Outcome.ANSWERED.value]
+    day0 = [w for w in waits if w.arrived_min < ends[0]]
+    left = [w for w in day0 if w.started_min < 0 or w.started_min >= ends[0]]
+    assert len(left) >= 3, "the trace should leave a queue at closing"
+    late = [w for w in answered if any(e <= w.started_min < e + CAP for e in ends)]
+    next_day = [w for w in day0 if starts[1] <= w.started_min < ends[1]]
+    lost = [w for w in waits if w.outcome == Outcome.LOST.value]
+    if rule == "carry":  # all answered the next morning, none after closing, none lost
+        assert not late and not lost and next_day
+        assert all(w.started_min >= starts[1] for w in left)
+    elif rule == "overtime":  # some after 17:00 within the cap, the rest next morning
+        assert late and next_day and not lost
+        assert any(ends[0] <= w.started_min < ends[0] + CAP for w in day0)
+    else:  # lost at 17:00, nothing after closing or carried
+        assert lost and not late and not next_day
+        assert all(w.wait_min == pytest.approx(ends[0] - w.arrived_min) for w in left)
+
+
+def test_overtime_minutes_are_time_use_overtime_within_the_cap() -> None:
+    rec = run_replication(_late_desk("overtime"), 0, 5)
+    over = [t.minutes for t in rec.time_use if t.activity == TimeUse.OVERTIME.value]
+    assert over and max(over) <= CAP + 1e-9
+    carry = run_replication(_late_desk("carry"), 0, 5)
+    over_carry = sum(t.minutes for t in carry.time_use if t.activity == TimeUse.OVERTIME.value)
+    assert sum(over) > over_carry
