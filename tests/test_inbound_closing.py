@@ -123,3 +123,57 @@ def test_overtime_minutes_are_time_use_overtime_within_the_cap() -> None:
     carry = run_replication(_late_desk("carry"), 0, 5)
     over_carry = sum(t.minutes for t in carry.time_use if t.activity == TimeUse.OVERTIME.value)
     assert sum(over) > over_carry
+
+
+# --- the expectation the optimiser reads, against the simulation ------------------------
+
+AGENTS, DAYS = 8, 120
+BUSY = {"requests_per_day": 624, "handle_min": {"kind": "exponential", "mean": 5.0}}  # 6.5 E
+
+
+def _busy_desk(rule: str) -> Scenario:
+    """8 agents always at work, 6.5 Erlangs over an 8-hour day: a queue now and then."""
+    sc = _desk(AGENTS, {**BUSY, "at_closing": rule}, days=DAYS, overtime_max_min_per_day=240)
+    data = sc.model_dump(mode="json", exclude_unset=True)
+    data["roles"]["seller"]["absence"] = {}
+    return Scenario.model_validate(data)
+
+
+def _per_day(sc: Scenario, rule: str, seed: int) -> list[float]:
+    """Requests a day left at closing: answered after it (overtime) or lost (lose)."""
+    clock = Clock.of(sc)
+    rec = run_replication(sc, 0, seed)
+    counts = [0.0] * clock.days
+    for w in rec.waits:
+        if w.kind != "inbound":
+            continue
+        d = clock.day_of(w.arrived_min)
+        if rule == "lose" and w.outcome == Outcome.LOST.value:
+            counts[d] += 1
+        elif rule == "overtime" and w.started_min >= clock.ends[d]:
+            counts[d] += 1
+    return counts
+
+
+@pytest.mark.parametrize("rule", ["overtime", "lose"])
+def test_the_queue_at_closing_is_what_the_rule_expects(rule: str) -> None:
+    # 120 days x 2 seeds = 240 closings; the days are independent (the queue is gone by
+    # the next morning), so the standard error is the days' spread / sqrt(240). Tolerance:
+    # 4 SE plus 10 % of the expectation (the rule takes the last interval at its steady
+    # state; the day's first hours start empty, which the closing hour has forgotten).
+    from sim.rules.closing import closing_minutes, closing_queue, lost_share
+
+    sc = _busy_desk(rule)
+    days = _per_day(sc, rule, 1) + _per_day(sc, rule, 2)
+    n = len(days)
+    mean = sum(days) / n
+    se = (sum((x - mean) ** 2 for x in days) / (n - 1) / n) ** 0.5
+    # The team simulated (8), not the roster the desk's target would size (10).
+    expected = closing_queue(sc, "web", people=AGENTS)
+    assert abs(mean - expected) <= 4 * se + 0.1 * expected, (mean, se, expected)
+    if rule == "overtime":  # the queue shared out: minutes per agent present
+        assert closing_minutes(sc, "web", people=AGENTS) == pytest.approx(expected * 5.0 / AGENTS)
+        assert lost_share(sc, "web", people=AGENTS) == 0.0
+    else:
+        assert lost_share(sc, "web", people=AGENTS) == pytest.approx(expected / 624)
+        assert closing_minutes(sc, "web", people=AGENTS) == 0.0

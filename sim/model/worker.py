@@ -68,7 +68,7 @@ def person_process(w: World, p: Person) -> Steps:
 
 
 def _late_channels(w: World, p: Person) -> tuple[str, ...]:
-    """The inbound channels whose requests ``p`` answers after closing (``at_closing: overtime``)."""
+    """The channels whose requests ``p`` answers after closing (``at_closing: overtime``)."""
     if not p.role.answers_inbound:
         return ()
     return tuple(
