@@ -10,6 +10,7 @@ optimiser reads its expectation (sim.rules.closing).
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,13 +21,12 @@ from sim.model.clock import Clock
 from sim.rules.activities import Outcome, TimeUse
 from sim.scenario import Scenario
 
+ROOT = Path(__file__).resolve().parent.parent
 HANDLE = 10.0
 CAP = 25.0  # overtime a day, minutes: two requests and a half after a free 17:00
 
 
-def _desk(
-    agents: int, channel: dict[str, Any], days: int = 3, **policies: Any
-) -> Scenario:
+def _desk(agents: int, channel: dict[str, Any], days: int = 3, **policies: Any) -> Scenario:
     """A desk of ``agents`` who only answer requests, 09:00-17:00 with no pause."""
     data = copy.deepcopy(BASE)
     del data["segments"], data["calls"]
@@ -177,3 +177,162 @@ def test_the_queue_at_closing_is_what_the_rule_expects(rule: str) -> None:
     else:
         assert lost_share(sc, "web", people=AGENTS) == pytest.approx(expected / 624)
         assert closing_minutes(sc, "web", people=AGENTS) == 0.0
+
+
+# --- the closing rule with lines and patience --------------------------------------------
+
+
+def test_a_lost_queue_leaves_the_lines_and_nobody_hangs_up_after_closing() -> None:
+    # Three lines, every request late in the day, callers who would wait 30 minutes: each
+    # day the queue is dropped at closing. Had the lost requests kept their lines, every
+    # later day's request would be blocked; had a lost caller's patience timer fired after
+    # closing, a request would have two records.
+    late = {"interval_min": 60, "weights": [0, 0, 0, 0, 0, 0, 0, 1]}
+    channel = {
+        "requests_per_day": 14,
+        "handle_min": HANDLE,
+        "profile": late,
+        "at_closing": "lose",
+        "lines": 3,
+        "patience_min": {"kind": "exponential", "mean": 30.0},
+    }
+    sc = _desk(1, channel, days=5)
+    rec = run_replication(sc, 0, 5)
+    waits = _inbound(rec)
+    clock = Clock.of(sc)
+    outcomes = {o.value: 0 for o in Outcome}
+    for w in waits:
+        outcomes[w.outcome] += 1
+    assert outcomes["lost"] and outcomes["blocked"] and outcomes["abandoned"]
+    for d in range(clock.days):  # the first request of every day finds the desk empty
+        first = min((w for w in waits if clock.day_of(w.arrived_min) == d), key=_arrived)
+        assert first.outcome == Outcome.ANSWERED.value and first.wait_min == 0.0
+    # One record per request: no abandonment after closing, nothing answered after it.
+    assert len({w.arrived_min for w in waits}) == len(waits)
+    for w in waits:
+        end = clock.ends[clock.day_of(w.arrived_min)]
+        if w.outcome == Outcome.ABANDONED.value:
+            assert w.arrived_min + w.wait_min < end
+        if w.outcome == Outcome.LOST.value:
+            assert w.arrived_min + w.wait_min == pytest.approx(end)
+        if w.outcome == Outcome.ANSWERED.value:
+            assert w.started_min < end
+
+
+def _arrived(w: Any) -> float:
+    return float(w.arrived_min)
+
+
+def test_carry_is_the_default_and_draws_nothing_new() -> None:
+    # The default rule leaves the simulator as it was: the same records, bit for bit (the
+    # bundled scenarios' frames are guarded by tests/test_frame_digests.py).
+    late = {"interval_min": 60, "weights": [0, 0, 0, 0, 0, 0, 0, 1]}
+    base = {"requests_per_day": 14, "handle_min": HANDLE, "profile": late}
+    default = _desk(1, base, overtime_max_min_per_day=CAP)
+    said = _desk(1, {**base, "at_closing": "carry"}, overtime_max_min_per_day=CAP)
+    assert default.channels["web"].at_closing == "carry"
+    a, b = run_replication(default, 0, 5), run_replication(said, 0, 5)
+    assert a.waits == b.waits and a.time_use == b.time_use
+
+
+# --- the optimiser ------------------------------------------------------------------------
+
+
+def test_lost_requests_are_not_answered_in_the_plan() -> None:
+    from optimizer.economics import channel_economics
+    from optimizer.model import PlanMode, build
+    from optimizer.rates import rates
+    from sim.rules.closing import lost_share
+
+    sc = _busy_desk("lose")
+    share = lost_share(sc, "web")  # at the roster the desk's target sizes
+    assert 0.0 < share < 0.01
+    econ = channel_economics(sc)["web"]
+    assert econ.answered_share == pytest.approx(1.0 - share)
+    model = build(sc, rates(sc), PlanMode.SIZING)
+    assert -model.constraints["inbound_web"].constant == pytest.approx(624 * (1.0 - share))
+    carry = channel_economics(_busy_desk("carry"))["web"]
+    assert carry.answered_share == 1.0
+
+
+def test_overtime_at_closing_is_a_named_row_within_the_cap() -> None:
+    from optimizer.model import PlanMode, build
+    from optimizer.rates import rates
+    from sim.rules.closing import closing_minutes
+
+    sc = _busy_desk("overtime")
+    minutes = closing_minutes(sc, "web")
+    assert 0.0 < minutes < 240
+    model = build(sc, rates(sc), PlanMode.SIZING)
+    row = model.constraints["closing_web"]
+    assert -row.constant == pytest.approx(240.0)
+    [var] = row.keys()
+    assert var.lowBound == var.upBound == pytest.approx(minutes)
+    # The answerers' working time gains the overtime, on the days they are at work.
+    plain = build(_busy_desk("carry"), rates(sc), PlanMode.SIZING)
+    assert "closing_web" not in plain.constraints
+    extra = model.constraints["capacity_seller"].get(model.count["seller"], 0.0)
+    before = plain.constraints["capacity_seller"].get(plain.count["seller"], 0.0)
+    assert before - extra == pytest.approx(minutes)  # presence 1
+
+
+def test_more_overtime_than_the_policy_allows_is_said_in_words() -> None:
+    from optimizer.errors import InfeasiblePlanError
+    from optimizer.planner import plan
+    from sim.rules.closing import closing_minutes
+
+    data = _busy_desk("overtime").model_dump(mode="json", exclude_unset=True)
+    data["policies"]["overtime_max_min_per_day"] = 0
+    sc = Scenario.model_validate(data)
+    with pytest.raises(InfeasiblePlanError) as caught:
+        plan(sc)
+    text = str(caught.value) + " ".join(r.text for r in caught.value.relaxations)
+    assert "queue left at closing" in text
+    assert f"{closing_minutes(sc, 'web'):.1f} minutes of overtime a day" in text
+    assert "overtime_max_min_per_day allows 0" in text
+
+
+# --- input and summary ----------------------------------------------------------------------
+
+
+def test_an_unknown_closing_rule_names_the_field_and_the_values() -> None:
+    from sim.errors import ScenarioError
+    from sim.scenario import parse_scenario
+
+    text = (ROOT / "scenarios/support_desk.yaml").read_text()
+    bad = text.replace("kind: inbound", "kind: inbound\n    at_closing: later", 1)
+    assert bad != text
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(bad.encode(), "desk.yaml")
+    said = str(caught.value)
+    assert "desk.yaml" in said and "at_closing" in said
+    assert "'carry', 'overtime' or 'lose'" in said and "later" in said
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        (
+            "overtime",
+            "Callers: Support requests still waiting at closing: answered in overtime "
+            "(up to 10 min a day; the rest the next working day)",
+        ),
+        ("lose", "Callers: Support requests still waiting at closing: lost (at_closing: lose)"),
+        ("carry", None),
+    ],
+)
+def test_the_summary_says_a_closing_rule_that_is_not_carry(rule: str, words: str | None) -> None:
+    from typer.testing import CliRunner
+
+    from teamsim.cli import app
+
+    path = ROOT / "scenarios/support_desk.yaml"
+    args = ["validate", str(path), "--summary"]
+    args += ["--set", f"channels.support_requests.at_closing={rule}"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    if words is None:
+        assert not any("closing" in line for line in lines)
+    else:
+        assert words in lines
