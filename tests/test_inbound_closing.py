@@ -148,10 +148,9 @@ def _per_day(sc: Scenario, rule: str, seed: int) -> list[float]:
         if w.kind != "inbound":
             continue
         d = clock.day_of(w.arrived_min)
-        if rule == "lose" and w.outcome == Outcome.LOST.value:
-            counts[d] += 1
-        elif rule == "overtime" and w.started_min >= clock.ends[d]:
-            counts[d] += 1
+        lost = w.outcome == Outcome.LOST.value
+        late = w.outcome == Outcome.ANSWERED.value and w.started_min >= clock.ends[d]
+        counts[d] += lost if rule == "lose" else late
     return counts
 
 

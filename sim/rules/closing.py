@@ -138,12 +138,13 @@ def closing_minutes(
 
 def overtime_minutes(sc: Scenario, month: int | None = None) -> dict[str, float]:
     """``closing_minutes`` of every ``overtime`` channel with requests, by channel."""
-    out = {}
-    for cid, ch in sc.channels.items():
-        late = isinstance(ch, InboundChannel) and ch.at_closing is ClosingRule.OVERTIME
-        if late and ch.requests_per_day > 0:
-            out[cid] = closing_minutes(sc, cid, month)
-    return out
+    return {
+        cid: closing_minutes(sc, cid, month)
+        for cid, ch in sc.channels.items()
+        if isinstance(ch, InboundChannel)
+        and ch.at_closing is ClosingRule.OVERTIME
+        and ch.requests_per_day > 0
+    }
 
 
 def lost_share(
