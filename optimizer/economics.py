@@ -13,6 +13,7 @@ from optimizer.rates import Rates
 from optimizer.team import Unit
 from sim.rules.activities import TimeUse
 from sim.rules.calls import contacts_per_day, dial_economics
+from sim.rules.closing import lost_share
 from sim.rules.deals import deal_economics, lead_segments, segments_sold
 from sim.rules.duties import deal_duties
 from sim.rules.season import arrivals_per_day
@@ -42,7 +43,7 @@ class ChannelEconomics:
     handle_min: float = 0.0
     lead_share: float = 0.0  # inbound: share of requests that become a lead
     # inbound: requests answered per request offered (callers who hang up are not;
-    # sim.rules.service.answered_share)
+    # sim.rules.service.answered_share; nor those lost at closing, sim.rules.closing)
     answered_share: float = 1.0
 
     @property
@@ -82,7 +83,7 @@ def channel_economics(
                 requests_per_day=arrivals_per_day(sc, cid, month),
                 handle_min=ch.handle_min.expected_value(),
                 lead_share=ch.lead_share if fed else 0.0,
-                answered_share=answered_share(sc, cid, month),
+                answered_share=_answered(sc, cid, month),
             )
         else:
             d = dial_economics(sc, cid, month)
@@ -179,3 +180,14 @@ def unit_lead_segments(sc: Scenario, unit: Unit, channel: str) -> dict[str, floa
     channel)``, then to the segment's sellers (optimizer.model).
     """
     return lead_segments(sc, channel, segments_sold(sc, unit.role))
+
+
+def _answered(sc: Scenario, cid: str, month: int | None) -> float:
+    """Requests answered per request offered: the desk's share, less those lost at closing.
+
+    ``at_closing: lose`` drops the queue left at closing (sim.rules.closing.lost_share);
+    the other rules answer every request in the end (overtime, or the next day).
+    """
+    share = answered_share(sc, cid, month)
+    lost = lost_share(sc, cid, month)
+    return share * (1.0 - lost) if lost > 0 else share

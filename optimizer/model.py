@@ -38,6 +38,7 @@ from optimizer.team import Unit, allocation_units, sizing_units
 from sim.rules import duties as duty_rule
 from sim.rules.activities import TimeUse
 from sim.rules.calls import dial_order, dialled_channels, pool_shares
+from sim.rules.closing import overtime_minutes
 from sim.rules.deals import lead_segments, segments_sold
 from sim.rules.people import lead_weight, person_id
 from sim.rules.service import Desk, answering_roles, desks
@@ -360,6 +361,7 @@ def _constraints(model: Model, relax: frozenset[str]) -> None:
     _leads(model)
     _inbound(model)
     _capacity(model, relax)
+    _closing(model)
     _channel_policy(model)
     _team(model, relax)
     _pools(model, relax)
@@ -469,8 +471,38 @@ def _inbound(model: Model) -> None:
                 )
 
 
+def _closing(model: Model) -> None:
+    """Overtime at closing (``at_closing: overtime``) within the policy's cap, one row each.
+
+    ``closing_<channel>``: the overtime a day per answerer present that the queue left at
+    closing needs (sim.rules.closing.closing_minutes, a fixed variable) is at most
+    ``policies.overtime_max_min_per_day``; above it the plan is impossible, and
+    optimizer.elastic.closing_limits says why.
+    """
+    cap = float(model.scenario.policies.overtime_max_min_per_day)
+    for cid, minutes in overtime_minutes(model.scenario, model.rates.design.index).items():
+        if minutes <= 0:
+            continue
+        var = model.problem.add_variable(f"overtime_{cid}{model.suffix}", minutes, minutes)
+        _constrain(model, f"closing_{cid}", terms={var: 1.0}, sense=pulp.LpConstraintLE, rhs=cap)
+
+
+def _overtime_per_person(model: Model) -> float:
+    """Overtime a day per answerer present answering the queues left at closing (capped).
+
+    The minutes of those requests are in the answerers' ``busy_`` rows with every other
+    answer; done after the day's end, they add to the working time the day allows.
+    """
+    sc = model.scenario
+    cap = float(sc.policies.overtime_max_min_per_day)
+    total = sum(overtime_minutes(sc, model.rates.design.index).values())
+    return min(total, cap)
+
+
 def _capacity(model: Model, relax: frozenset[str]) -> None:
     dials_of = _by_first(model.dials)
+    answerers = set(answering_roles(model.scenario, ""))
+    late = _overtime_per_person(model) if answerers else 0.0
     for u in model.units:
         busy = model.busy[u.id]
         n = model.count.get(u.id)
@@ -485,9 +517,11 @@ def _capacity(model: Model, relax: frozenset[str]) -> None:
         cap = {busy: 1.0}
         cap.update({v: -c for v, c in _elastic(model, "capacity", u.id, relax).items()})
         # Sizing: n people decided now, and the design month's joiners and leavers.
-        rhs = u.capacity_min if n is None else u.capacity_min * u.extra_people
+        # Answerers' overtime at closing (at_closing: overtime) on the days at work.
+        per = u.capacity_min + (late * u.presence if late and u.role in answerers else 0.0)
+        rhs = per if n is None else per * u.extra_people
         if n is not None:
-            cap[n] = -u.capacity_min
+            cap[n] = -per
         _constrain(model, f"capacity_{u.id}", terms=cap, sense=pulp.LpConstraintLE, rhs=rhs)
         dials: Terms = {var: 1.0 for _, var in dials_of[u.id]}
         if dials:

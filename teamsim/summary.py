@@ -33,7 +33,14 @@ from sim.rules import (
     seats,
     weekday_factors,
 )
-from sim.scenario import InboundChannel, ReferralChannel, Scenario, WarmChannel, place_problem
+from sim.scenario import (
+    ClosingRule,
+    InboundChannel,
+    ReferralChannel,
+    Scenario,
+    WarmChannel,
+    place_problem,
+)
 from teamsim.format import fmt_service_target, format_money_column
 from teamsim.io import read_scenario_bytes
 
@@ -244,6 +251,7 @@ def _patience(sc: Scenario) -> list[Text]:
         if not isinstance(ch, InboundChannel):
             continue
         said += _limits(cid, ch, sc)
+        said += _closing(cid, ch, sc)
         if ch.patience_min is None:
             continue
         mean = format_significant(ch.patience_min.expected_value(), 3, locale=loc)
@@ -256,6 +264,19 @@ def _patience(sc: Scenario) -> list[Text]:
     if not said:
         return []
     return [Text(f"Callers: {'; '.join(said)}")]
+
+
+def _closing(cid: str, ch: InboundChannel, sc: Scenario) -> list[str]:
+    """A channel's closing rule when it is not ``carry`` (what waits at closing)."""
+    if ch.at_closing is ClosingRule.OVERTIME:
+        cap = sc.policies.overtime_max_min_per_day
+        return [
+            f"{title(cid, sc)} still waiting at closing: answered in overtime "
+            f"(up to {cap:g} min a day; the rest the next working day)"
+        ]
+    if ch.at_closing is ClosingRule.LOSE:
+        return [f"{title(cid, sc)} still waiting at closing: lost (at_closing: lose)"]
+    return []
 
 
 def _limits(cid: str, ch: InboundChannel, sc: Scenario) -> list[str]:

@@ -35,7 +35,7 @@ from sim.rules.day import arrival_min_per_day
 from sim.rules.deals import segments_sold
 from sim.rules.people import lead_weight
 from sim.rules.season import arrivals_per_day
-from sim.scenario.market import InboundChannel, ReferralChannel
+from sim.scenario.market import ClosingRule, InboundChannel, ReferralChannel
 
 INBOUND = TimeUse.INBOUND.value
 
@@ -89,6 +89,15 @@ class Desk:
     def take(self) -> Task:
         """The longest-waiting request over all channels (call only when ``pending``)."""
         queue = min((q for q in self.queues.values() if q), key=lambda q: q[0].arrived)
+        self.waiting -= 1
+        return queue.popleft()
+
+    def take_from(self, channels: tuple[str, ...]) -> Task | None:
+        """The longest-waiting request of ``channels`` (None: none of them has one)."""
+        queues = [q for c in channels if (q := self.queues.get(c))]
+        if not queues:
+            return None
+        queue = min(queues, key=lambda q: q[0].arrived)
         self.waiting -= 1
         return queue.popleft()
 
@@ -232,6 +241,8 @@ def requests(w: World, cid: str, ch: InboundChannel) -> Generator[Any, Any, None
     leads = work.random(len(times)) < ch.lead_share
     picks = work.random(len(times)).tolist()
     door = Door(w, cid, ch)
+    if ch.at_closing is ClosingRule.LOSE:
+        w.env.process(door.closing())
     patience = door.patience(len(times))
     for k, t in enumerate(times.tolist()):
         yield w.env.timeout(t - w.env.now)
@@ -260,6 +271,10 @@ class Door:
       working day (the arrival day's end) is kept as a callback for the next working day,
       as every request left at closing is. A plain SimPy timeout with a callback, not a
       process: one is scheduled per request.
+    - Closing (``at_closing``): ``lose`` drops the requests still waiting at the end of
+      every working day (recorded ``lost``, their wait up to closing); ``overtime`` is the
+      answerers' (sim.model.worker answers them after closing up to the day's cap);
+      ``carry`` leaves them queued for the next working day.
     - Retrials (``retrial``): a share of those who hang up call again after a delay, a
       new request of the channel (its own handling minutes and patience) at the first
       working minute once the delay has passed. Whether, when and the new draws come from
@@ -344,6 +359,32 @@ class Door:
                 self._call_again(lead)
 
         w.env.timeout(patience).callbacks.append(hang_up)
+
+    def closing(self) -> Generator[Any, Any, None]:
+        """Process (``at_closing: lose``): at every working day's end, drop the queue.
+
+        Each request still waiting is recorded ``lost`` with its wait up to closing and
+        leaves the desk's counts (``Desk.waiting``; the lines' ``inside``). A request begun
+        and cut at the overtime cap (put back after closing) is answered already and stays,
+        resumed first the next working day. A lost caller's patience timer, if any, ran out
+        before closing or was never set (patience outlasting the day), and finds nothing.
+        """
+        w, ends = self.w, self.w.clock.ends
+        for d in range(w.clock.days):
+            yield w.env.timeout(ends[d] - w.env.now)
+            if not self.queue:
+                continue
+            now, kept, lost = w.env.now, [], 0
+            for task in self.queue:
+                if task.started >= 0:
+                    kept.append(task)
+                else:
+                    w.out.waits.append(task.lost_record(now))
+                    lost += 1
+            self.queue.clear()  # in place: the desk's queue of the channel
+            self.queue.extend(kept)
+            w.desk.waiting -= lost
+            self.inside -= lost * self.limited
 
     def _call_again(self, lead: OnDone | None) -> None:
         """With the retrial share's chance, the caller calls again after the delay."""

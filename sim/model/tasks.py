@@ -21,6 +21,7 @@ _ANSWERED = Outcome.ANSWERED.value
 _UNANSWERED = Outcome.UNANSWERED.value
 _ABANDONED = Outcome.ABANDONED.value
 _BLOCKED = Outcome.BLOCKED.value
+_LOST = Outcome.LOST.value
 
 
 @dataclass(eq=False, slots=True)
@@ -65,11 +66,12 @@ class Task:
             outcome,
         )
 
-    def abandoned_record(self, now: float) -> WaitRecord:
+    def abandoned_record(self, now: float, outcome: str = _ABANDONED) -> WaitRecord:
         """The wait of a request whose caller hung up at ``now``: never started.
 
         ``late`` as for any wait (past the answer target or not: "abandoned within
         target" reads it); the outcome keeps it out of the answered within target.
+        ``outcome``: ``lost`` for a request dropped at closing (:meth:`lost_record`).
         """
         wait = now - self.arrived
         return WaitRecord(
@@ -81,8 +83,12 @@ class Task:
             wait,
             wait > self.late_after,
             self.channel,
-            _ABANDONED,
+            outcome,
         )
+
+    def lost_record(self, now: float) -> WaitRecord:
+        """A request dropped from the queue at closing ``now``: its wait up to closing."""
+        return self.abandoned_record(now, _LOST)
 
     def blocked_record(self, now: float) -> WaitRecord:
         """A request turned away on arrival at ``now`` (lines or waiting room full): no wait."""

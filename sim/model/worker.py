@@ -28,6 +28,7 @@ from sim.model.world import World
 from sim.records import AbsenceRecord, CallDayRecord, TimeUseRecord
 from sim.rules.activities import TimeUse
 from sim.rules.waits import CHUNK_MIN
+from sim.scenario.market import ClosingRule, InboundChannel
 from sim.scenario.work import Activity
 
 ABSENT, AFTER_SALE = TimeUse.ABSENT.value, TimeUse.AFTER_SALE.value
@@ -42,6 +43,7 @@ def person_process(w: World, p: Person) -> Steps:
     clock, env = w.clock, w.env
     order = _priorities(w, p)
     mine = p.rota
+    late = _late_channels(w, p)
     for d in range(clock.days):
         yield env.timeout(clock.starts[d] - env.now)
         if not p.in_seat(d):
@@ -60,7 +62,44 @@ def person_process(w: World, p: Person) -> Steps:
                     continue
             step = _next_step(w, p, d, order)
             yield from step if step is not None else _idle(w, p, d)
+        if late:
+            yield from _after_closing(w, p, d, late)
         _end_day(w, p, d)
+
+
+def _late_channels(w: World, p: Person) -> tuple[str, ...]:
+    """The channels whose requests ``p`` answers after closing (``at_closing: overtime``)."""
+    if not p.role.answers_inbound:
+        return ()
+    return tuple(
+        cid
+        for cid, ch in w.sc.channels.items()
+        if isinstance(ch, InboundChannel) and ch.at_closing is ClosingRule.OVERTIME
+    )
+
+
+def _after_closing(w: World, p: Person, d: int, channels: tuple[str, ...]) -> Steps:
+    """After the day's end: requests of ``channels`` while some wait, up to the day's cap.
+
+    Nothing new arrives after closing, so nobody waits for more: the answerers share the
+    queue left (longest-waiting first) and stop when it is empty or the cap is reached.
+    The minutes are overtime (``World.account``); a request the cap cuts goes back to the
+    front of its queue (:func:`_whole`) and, with what is left, is carried.
+    """
+    desk, cap = w.desk, w.clock.caps[d]
+    while w.env.now < cap:
+        task = desk.take_from(channels)
+        if task is None:
+            return
+        yield from _answer(w, p, d, task)
+
+
+def _answer(w: World, p: Person, d: int, task: Task) -> Steps:
+    """Answer a request taken from the desk (one resumed keeps its first answerer's minutes)."""
+    if task.started < 0:
+        task.minutes *= p.duration_x
+        task.level = p.level.value
+    return _whole(w, p, d, task=task, back=w.desk.put_back)
 
 
 # Activities as small ints for the decision loop (enum lookups there cost real time).
@@ -182,11 +221,7 @@ def _next_step(w: World, p: Person, d: int, order: list[int]) -> Steps | None:
                 return _meeting(w, p, d, heapq.heappop(p.agenda)[2])
         elif code == _INBOUND:
             if w.desk.waiting:
-                task = w.desk.take()
-                if task.started < 0:  # (a request resumed keeps its first answerer's minutes)
-                    task.minutes *= p.duration_x
-                    task.level = p.level.value
-                return _whole(w, p, d, task=task, back=w.desk.put_back)
+                return _answer(w, p, d, w.desk.take())
         elif code == _APPROVALS:
             if p.approvals:
                 return _whole(w, p, d, task=p.approvals.popleft(), back=p.approvals.appendleft)

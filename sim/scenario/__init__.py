@@ -9,7 +9,7 @@ from sim.scenario.base import Level
 from sim.scenario.calendar import DateOrder, slash_date_orders
 from sim.scenario.distributions import Distribution
 from sim.scenario.loader import MAX_SCENARIO_BYTES, parse_scenario, place_problem
-from sim.scenario.market import InboundChannel, ReferralChannel, WarmChannel
+from sim.scenario.market import ClosingRule, InboundChannel, ReferralChannel, WarmChannel
 from sim.scenario.model import SCHEMA_VERSION, Scenario
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.work import JudgedOn, SalesPlan
@@ -17,6 +17,7 @@ from sim.scenario.work import JudgedOn, SalesPlan
 __all__ = [
     "MAX_SCENARIO_BYTES",
     "SCHEMA_VERSION",
+    "ClosingRule",
     "DateOrder",
     "Distribution",
     "InboundChannel",

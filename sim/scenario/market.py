@@ -123,6 +123,14 @@ class Profile(Frozen):
         return value
 
 
+class ClosingRule(StrEnum):
+    """What happens to a channel's requests still waiting when the desk closes."""
+
+    CARRY = "carry"  # answered the next working day (callbacks), as before
+    OVERTIME = "overtime"  # answered after closing, up to policies.overtime_max_min_per_day
+    LOSE = "lose"  # dropped at closing (recorded as lost)
+
+
 class InboundChannel(_Titled):
     """Requests that arrive by themselves and must be answered promptly (Poisson arrivals)."""
 
@@ -182,6 +190,15 @@ class InboundChannel(_Titled):
         description=(
             "Most requests of this channel waiting at once (a queue limit); one more is "
             "blocked. 0: nobody waits (Erlang B). None: no limit."
+        ),
+    )
+    at_closing: ClosingRule = Field(
+        ClosingRule.CARRY,
+        description=(
+            "Requests still waiting when the desk closes: carry (answered the next working "
+            "day, counted as callbacks), overtime (answered after closing up to "
+            "policies.overtime_max_min_per_day; what the cap leaves is carried) or lose "
+            "(dropped at closing, counted as lost)."
         ),
     )
 
