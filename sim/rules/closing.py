@@ -73,8 +73,8 @@ def _closing(sc: Scenario, cid: str, month: int | None, people: int | None) -> t
     last = profile.intervals(sc, cid)[-1]
     away = rota.away_share(sc, roster, last.lo_min, last.hi_min)
     open_min = arrival_min_per_day(sc)
-    # The binomial of who is present, as the sizing reads it (private there: S5 edits it).
-    ks, pk = service._present(roster, desk.presence)
+    # The binomial of who is present, as the sizing reads it.
+    ks, pk = service.present_counts(roster, desk.presence)
     queue = minutes = 0.0
     for k, p in zip(ks, pk.tolist(), strict=True):
         agents = round(k * (1.0 - away))

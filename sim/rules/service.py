@@ -160,7 +160,7 @@ def _target(sc: Scenario, channel_id: str) -> float:
     return ch.answer_within_min
 
 
-def _present(people: int, presence: float) -> tuple[range, np.ndarray]:
+def present_counts(people: int, presence: float) -> tuple[range, np.ndarray]:
     """The likely numbers present of ``people`` (binomial) and their probabilities.
 
     Only counts with a probability above 1e-15 are kept (the rest add nothing to a
@@ -250,7 +250,7 @@ def _expected(desk: Desk, people: int, which: int) -> float:
         ]
         total = sum(w for w, _ in values)
         return sum(w * v for w, v in values) / total if total > 0 else 0.0
-    ks, pk = _present(people, desk.presence)
+    ks, pk = present_counts(people, desk.presence)
     # (Abandoned and blocked shares do not depend on the answer target: 0 minutes.)
     table = _measures_upto(desk, 0.0, ks[-1])[which]
     return float(np.dot(pk, table[ks.start :]))
@@ -290,7 +290,7 @@ def _on_floor(desk: Desk, iv: DeskInterval, people: int, *, which: int, t: float
     number on the floor reads the measure linearly between the whole numbers around it
     (the usual workforce-planning treatment of fractional agents; exact at whole numbers).
     """
-    ks, pk = _present(people, desk.presence)
+    ks, pk = present_counts(people, desk.presence)
     size = 1 << max(4, (ks.stop + 1).bit_length())  # a power of two: the cache's hits
     table = _table(interval_desk(desk, iv), t, size, which)
     present = np.arange(ks.start, ks.stop, dtype=np.float64)
@@ -401,7 +401,7 @@ def expected_service_level(desk: Desk, answer_within_min: float, people: int) ->
         if desk.per == "interval":
             return min(interval_service_levels(desk, answer_within_min, people))
         return day_service_level(desk, answer_within_min, people)
-    ks, pk = _present(people, desk.presence)
+    ks, pk = present_counts(people, desk.presence)
     levels = _service_levels(desk, answer_within_min, ks[-1])
     return float(np.dot(pk, levels[ks.start :]))
 
@@ -443,7 +443,7 @@ def _roster(sc: Scenario, desk: Desk) -> int:
     while n <= MAX_ROSTER:
         busy_ok = desk.load_erlangs <= cap * n * desk.presence + 1e-9
         if busy_ok:
-            ks, pk = _present(n, desk.presence)
+            ks, pk = present_counts(n, desk.presence)
             if ks.stop - 1 > most:
                 most = min(MAX_ROSTER, 2 * ks.stop)
                 tables = {t: _service_levels(desk, t, most) for t, _ in targets}
