@@ -177,3 +177,28 @@ def canonical(rec: RunRecords) -> dict[str, list[Any]]:
         "waits": sorted(rec.waits),
         "absences": sorted(rec.absences),
     }
+
+
+def desk(
+    agents: int,
+    channel: dict[str, Any],
+    *,
+    days: int = 1,
+    workday: dict[str, Any] | None = None,
+    **policies: Any,
+) -> Scenario:
+    """A desk of ``agents`` who only answer requests of one channel, ``web``.
+
+    09:00-17:00 with no pause (``workday`` updates it), no absence, a 20-second answer
+    target unless ``channel`` says otherwise, no warm-up, a nominal plan (a desk sells
+    nothing); ``policies`` update the policies.
+    """
+    data = copy.deepcopy(BASE)
+    del data["segments"], data["calls"]
+    data["calendar"].update(horizon_days=days, warmup_days=0)
+    data["calendar"]["workday"].update(lunch_min=0, breaks_min=0, **(workday or {}))
+    data["roles"]["seller"].update(handles_inbound=True, selling_share=0.0, headcount=agents)
+    data["channels"] = {"web": {"kind": "inbound", "answer_within_min": 1 / 3, **channel}}
+    data["policies"].update(call_quota_per_day=0, max_calls_per_day=0, **policies)
+    data["plan"] = {"revenue_per_month": 1}  # nominal: a desk with no sales
+    return Scenario.model_validate(data)

@@ -9,12 +9,11 @@ optimiser reads its expectation (sim.rules.closing).
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
-from model_helpers import BASE
+from model_helpers import desk
 
 from sim.model import run_replication
 from sim.model.clock import Clock
@@ -28,15 +27,7 @@ CAP = 25.0  # overtime a day, minutes: two requests and a half after a free 17:0
 
 def _desk(agents: int, channel: dict[str, Any], days: int = 3, **policies: Any) -> Scenario:
     """A desk of ``agents`` who only answer requests, 09:00-17:00 with no pause."""
-    data = copy.deepcopy(BASE)
-    del data["segments"], data["calls"]
-    data["calendar"].update(horizon_days=days, warmup_days=0)
-    data["calendar"]["workday"].update(lunch_min=0, breaks_min=0)
-    data["roles"]["seller"].update(handles_inbound=True, selling_share=0.0, headcount=agents)
-    data["channels"] = {"web": {"kind": "inbound", "answer_within_min": 1 / 3, **channel}}
-    data["policies"].update(call_quota_per_day=0, max_calls_per_day=0, **policies)
-    data["plan"] = {"revenue_per_month": 1}  # nominal: a desk with no sales
-    return Scenario.model_validate(data)
+    return desk(agents, channel, days=days, **policies)
 
 
 def _late_desk(rule: str) -> Scenario:

@@ -8,14 +8,13 @@ day``) meets the target. The plan shows the intervals; the simulated desk agrees
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from typing import Any
 
 import numpy as np
 import pytest
-from model_helpers import BASE
+from model_helpers import desk
 from typer.testing import CliRunner
 
 from sim import simulate
@@ -28,19 +27,9 @@ from teamsim.io import load_scenario
 TARGET = 1 / 3  # 20 seconds
 
 
-def _desk(agents: int, channel: dict[str, Any], hours: float = 1.5, **workday: Any) -> Scenario:
+def _desk(agents: int, channel: dict[str, Any], hours: float = 1.5) -> Scenario:
     """A desk of ``agents`` who only answer, from 09:00 for ``hours`` with no pause."""
-    data = copy.deepcopy(BASE)
-    del data["segments"], data["calls"]
-    data["calendar"].update(horizon_days=5, warmup_days=0)
-    data["calendar"]["workday"].update(hours=hours, lunch_min=0, breaks_min=0, **workday)
-    data["roles"]["seller"].update(handles_inbound=True, selling_share=0.0, headcount=agents)
-    data["channels"] = {
-        "web": {"kind": "inbound", "answer_within_min": TARGET, "handle_min": 3, **channel}
-    }
-    data["policies"].update(call_quota_per_day=0, max_calls_per_day=0)
-    data["plan"] = {"revenue_per_month": 1}  # nominal: a desk with no sales
-    return Scenario.model_validate(data)
+    return desk(agents, {"handle_min": 3, **channel}, days=5, workday={"hours": hours})
 
 
 # --- hand-checked: three half hours -------------------------------------------------------

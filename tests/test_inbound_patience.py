@@ -8,13 +8,12 @@ One rule for both engines: the simulator's callers hang up after their patience
 
 from __future__ import annotations
 
-import copy
 import math
 from typing import Any
 
 import numpy as np
 import pytest
-from model_helpers import BASE
+from model_helpers import desk
 
 from sim.erlang import erlang_a
 from sim.errors import TeamsimError
@@ -28,15 +27,7 @@ DAY = 480.0  # an 8-hour day with no pause: requests arrive over all of it
 
 def _desk(agents: int, channel: dict[str, Any], days: int = 1, **policies: Any) -> Scenario:
     """A desk of ``agents`` who only answer requests, 09:00-17:00 with no pause."""
-    data = copy.deepcopy(BASE)
-    del data["segments"], data["calls"]
-    data["calendar"].update(horizon_days=days, warmup_days=0)
-    data["calendar"]["workday"].update(lunch_min=0, breaks_min=0)
-    data["roles"]["seller"].update(handles_inbound=True, selling_share=0.0, headcount=agents)
-    data["channels"] = {"web": {"kind": "inbound", "answer_within_min": 1 / 3, **channel}}
-    data["policies"].update(call_quota_per_day=0, max_calls_per_day=0, **policies)
-    data["plan"] = {"revenue_per_month": 1}  # nominal: a desk with no sales
-    return Scenario.model_validate(data)
+    return desk(agents, channel, days=days, **policies)
 
 
 def _inbound(rec: Any) -> list[Any]:

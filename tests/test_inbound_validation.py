@@ -17,14 +17,13 @@ describe (measured: the simulated P(wait) 0.002-0.018 below, the service level
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
-from model_helpers import BASE
+from model_helpers import desk
 
 from sim.analytic import agents_for_service_level, average_speed_of_answer
 from sim.erlang import QueueMeasures, erlang_a
@@ -51,23 +50,9 @@ FORMS: dict[str, tuple[dict[str, Any], float, Callable[[int], int | None]]] = {
 
 
 def _desk(agents: int, rate: float, channel: dict[str, Any]) -> Scenario:
-    data = copy.deepcopy(BASE)
-    del data["segments"], data["calls"]
-    data["calendar"].update(horizon_days=DAYS, warmup_days=0)
-    data["calendar"]["workday"].update(lunch_min=0, breaks_min=0)
-    data["roles"]["seller"].update(handles_inbound=True, selling_share=0.0, headcount=agents)
-    data["channels"] = {
-        "web": {
-            "kind": "inbound",
-            "answer_within_min": TARGET,
-            "requests_per_day": rate * 480,
-            "handle_min": {"kind": "exponential", "mean": HANDLE},
-            **channel,
-        }
-    }
-    data["policies"].update(call_quota_per_day=0, max_calls_per_day=0)
-    data["plan"] = {"revenue_per_month": 1}  # nominal: a desk with no sales
-    return Scenario.model_validate(data)
+    handle = {"kind": "exponential", "mean": HANDLE}
+    fields = {"requests_per_day": rate * 480, "handle_min": handle, **channel}
+    return desk(agents, fields, days=DAYS)
 
 
 def _by_day(waits: list[WaitRecord], measure: Callable[[WaitRecord], float]) -> np.ndarray:
