@@ -199,6 +199,12 @@ def test_the_plan_on_the_file_gives_the_pages_roster_and_row(
         f"{_pct(row.expected_service_level)}  {_pct(row.expected_abandoned_share)}"
     )
     assert re.sub(r"\s+", " ", shown) in page
+    # Monday morning's plan columns beside the simulated ones (those quoted, not re-run).
+    for r in service.intervals:
+        if r.weekday == "mon" and r.interval in ("10:00-10:30", "10:30-11:00", "11:00-11:30"):
+            start = f"| {r.interval} | {r.on_floor:.1f} | {_pct(r.expected_service_level)} |"
+            assert start in page, start
+            assert f"| {_pct(r.expected_abandoned_share)} |" in page
     # The plan's lowest half hour and the day's figures, as the page's table quotes them.
     assert service.expected_service_level == pytest.approx(row.expected_service_level)
     assert f"| {_pct(service.expected_service_level)} (Monday 10:30-11:00) |" in page
