@@ -116,6 +116,11 @@ class Desk:
     # The scenario whose rota says who of a roster is on pause when (not part of the
     # desk's identity: the sizing tables are cached by the rest).
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
+    # away_of's answers by (interval, people): the roster search asks them again and again
+    # (the same scenario's rota, so shared by the desk's replaced copies).
+    away_cache: dict[tuple[int, str | None, int], tuple[float, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def arrivals_in(self, iv: DeskInterval) -> float:
         """Requests a minute in interval ``iv``: its first calls, with the desk's retrials."""
@@ -320,10 +325,17 @@ def away_of(desk: Desk, iv: DeskInterval, people: int) -> tuple[float, ...]:
     """
     if desk.scenario is None or people <= 0:
         return (iv.away_share,)
+    key = (iv.index, iv.weekday, people)
+    if key not in desk.away_cache:
+        desk.away_cache[key] = _pieces(desk.scenario, iv, people)
+    return desk.away_cache[key]
+
+
+def _pieces(sc: Scenario, iv: DeskInterval, people: int) -> tuple[float, ...]:
     width = iv.hi_min - iv.lo_min
     count = max(1, math.ceil(width / PIECE_MIN - 1e-9))
     edges = [iv.lo_min + width * j / count for j in range(count + 1)]
-    return tuple(away_share(desk.scenario, people, a, b) for a, b in itertools.pairwise(edges))
+    return tuple(away_share(sc, people, a, b) for a, b in itertools.pairwise(edges))
 
 
 @dataclass(frozen=True)
@@ -486,7 +498,24 @@ def desks(sc: Scenario, month: int | None = None) -> list[Desk]:
     ``month``: the 0-based month of the horizon whose load is sized, its requests a day
     times the month's ``lead_volume`` factor (sim.rules.season.arrivals_per_day, the
     rate the simulator draws that month); None: the base rate, no seasonal factor.
+    Sized once per scenario and month (a plan reads them from several places: the model,
+    the channels' answered shares, the closing rule): the same scenario, the same desks.
     """
+    if not any(isinstance(ch, InboundChannel) for ch in sc.channels.values()):
+        return []
+    key = (sc.model_dump_json(), month)
+    if key not in _SIZED:
+        if len(_SIZED) >= _SIZED_MOST:
+            _SIZED.pop(next(iter(_SIZED)))  # the oldest first
+        _SIZED[key] = tuple(_desks(sc, month))
+    return list(_SIZED[key])
+
+
+_SIZED: dict[tuple[str, int | None], tuple[Desk, ...]] = {}
+_SIZED_MOST = 64
+
+
+def _desks(sc: Scenario, month: int | None) -> list[Desk]:
     groups: dict[tuple[str, ...], list[str]] = {}
     for cid, ch in sc.channels.items():
         if isinstance(ch, InboundChannel) and ch.requests_per_day > 0:
@@ -681,7 +710,7 @@ def _agents_needed(desk: Desk, answer_within_min: float, target: float) -> int:
     """
     most = max(8, 2 * math.ceil(desk.load_erlangs) + 8)
     while True:
-        levels = _service_levels(desk, answer_within_min, most)
+        levels = _table(desk, answer_within_min, most + 1, 0)  # (cached: every interval asks)
         start = max(1, math.floor(desk.load_erlangs * target))
         for c in range(start, most + 1):
             if levels[c] >= target:
