@@ -603,7 +603,9 @@ def service_by_interval(
     fig.add_trace(go.Bar(x=frame["interval"], y=frame["requests"], name="requests"))
     level = [100 * float(v) for v in frame["service level"]]
     fig.add_trace(
-        go.Scatter(x=frame["interval"], y=level, name="expected service level", mode="lines+markers"),
+        go.Scatter(
+            x=frame["interval"], y=level, name="expected service level", mode="lines+markers"
+        ),
         secondary_y=True,
     )
     if target is not None:

@@ -26,9 +26,9 @@ from teamsim.format import (
     fmt_value,
     format_money_column,
     format_number,
+    interval_rows,
     minutes_in_days,
     money_scale,
-    interval_rows,
     service_rows,
 )
 
@@ -38,8 +38,8 @@ __all__ = [
     "kpi_table",
     "overview_table",
     "overview_with_intervals",
-    "plan_roles",
     "plan_intervals",
+    "plan_roles",
     "plan_services",
     "simulated_intervals",
     "sure_differences",
@@ -321,8 +321,10 @@ def plan_intervals(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame
 
 
 def simulated_intervals(scenario: Scenario, table: pd.DataFrame | None) -> pd.DataFrame:
-    """The simulated service level by interval: ``teamsim simulate``'s rows
-    (``teamsim.inbound_view.simulated_interval_rows``); empty for a plain desk."""
+    """The simulated service level by interval: ``teamsim simulate``'s rows.
+
+    ``teamsim.inbound_view.simulated_interval_rows``; empty for a plain desk.
+    """
     from teamsim.inbound_view import simulated_interval_rows
 
     return _titled_channels(simulated_interval_rows(scenario, table), scenario)

@@ -267,15 +267,16 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
         )
         grid = intervals(scenario, cid)
         for key, reps in per_rep.groupby(level=keys[:-1] if weekly else "interval", sort=False):
-            weekday, index = key if weekly else ("", key)
+            weekday, at = key if weekly else ("", key)
+            index = int(str(at))
             level = reps["service_level"].dropna().to_numpy(dtype=np.float64)
             p10, p90 = np.quantile(level, [0.1, 0.9]) if level.size else (np.nan, np.nan)
             rows.append(
                 {
                     "channel": cid,
                     "weekday": str(weekday),
-                    "interval": int(index),
-                    "title": interval_title(scenario, grid[int(index)]),
+                    "interval": index,
+                    "title": interval_title(scenario, grid[index]),
                     "requests_per_day": float(reps["requests_per_day"].mean()),
                     "service_level": float(np.mean(level)) if level.size else np.nan,
                     "p10": float(p10),

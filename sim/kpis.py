@@ -465,8 +465,7 @@ _BY_FEATURE = {
 
 
 def applicable_kpis(scenario: Scenario) -> frozenset[str]:
-    """The KPIs a report shows for this scenario: every KPI but the inbound ones of a
-    feature no inbound channel has.
+    """The KPIs a report shows: all but the inbound ones of a feature no channel has.
 
     Patience gives the abandoned shares, lines or a waiting room the blocked share,
     ``at_closing: lose`` the lost share, ``at_closing: overtime`` the overtime share, and a

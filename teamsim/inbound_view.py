@@ -31,9 +31,7 @@ def _levels(scenario: Scenario, table: pd.DataFrame | None) -> pd.DataFrame | No
     return None if levels.empty else levels
 
 
-def simulated_interval_rows(
-    scenario: Scenario, table: pd.DataFrame | None
-) -> list[dict[str, str]]:
+def simulated_interval_rows(scenario: Scenario, table: pd.DataFrame | None) -> list[dict[str, str]]:
     """One row per interval (column label -> text), the same for the terminal and dashboard.
 
     Channel, weekday (when a channel has weekday factors), interval, requests a day, the
@@ -61,9 +59,7 @@ def simulated_interval_rows(
             "interval": str(r["title"]),
             "requests a day": fmt_figure(float(r["requests_per_day"]), 1, loc),
             "service level": format_percent(_finite(r["service_level"]), locale=loc),
-            "P10 to P90": format_percent_range(
-                _finite(r["p10"]), _finite(r["p90"]), locale=loc
-            ),
+            "P10 to P90": format_percent_range(_finite(r["p10"]), _finite(r["p90"]), locale=loc),
         }
         if patience:
             row["abandoned"] = format_percent(_finite(r["abandoned_share"]), locale=loc)
