@@ -162,7 +162,7 @@ def comparison_table(result: Comparison) -> pd.DataFrame:
     currency = result.sides[0].scenario.currency
     locale = result.sides[0].scenario.money_locale
     rows = []
-    for _, part in result.table.groupby("kpi", sort=False):
+    for _, part in result.shown().groupby("kpi", sort=False):
         unit = str(part["unit"].iloc[0])
         row: dict[str, str] = {"KPI": str(part["label"].iloc[0])}
         values = [float(v) for c in ("mean", "diff", "ci_low", "ci_high") for v in part[c]]
@@ -188,7 +188,7 @@ def sure_differences(result: Comparison) -> pd.DataFrame:
     """Same shape as the difference columns: True where the interval excludes zero."""
     base = result.sides[0].label
     rows = []
-    for _, part in result.table.groupby("kpi", sort=False):
+    for _, part in result.shown().groupby("kpi", sort=False):
         row = {}
         for r in _records(part.iloc[1:]):
             low, high = float(r["ci_low"]), float(r["ci_high"])

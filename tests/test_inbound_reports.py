@@ -256,3 +256,22 @@ def test_a_plain_desks_plan_page_has_no_interval_table(at) -> None:  # type: ign
     at.switch_page("views/plan.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert INTERVALS_TITLE not in [h.value for h in at.subheader]
+
+
+def test_a_comparison_shows_a_kpi_that_applies_to_either_side() -> None:
+    from dashboard.tables import comparison_table, sure_differences
+    from teamsim.compare import Side, compare
+
+    plain, patient = _desk(), _desk(f"{CH}.patience_min=2")
+    sides = [
+        Side(label, sc, 3, simulate(sc, 2, 3, workers=1).kpi_replications)
+        for label, sc in (("plain", plain), ("patient", patient))
+    ]
+    result = compare(sides)
+    shown = comparison_table(result)["KPI"].to_list()
+    assert LABELS["inbound_abandoned_share"] in shown  # the patient desk's callers hang up
+    assert LABELS["inbound_lost_share"] not in shown  # neither desk loses a request
+    assert len(sure_differences(result)) == len(shown)
+    assert "inbound_lost_share" in set(result.table["kpi"])  # kept in the data (--json)
+    same = compare([sides[0], Side("again", plain, 4, sides[0].kpi_replications)])
+    assert LABELS["inbound_abandoned_share"] not in comparison_table(same)["KPI"].to_list()
