@@ -41,6 +41,7 @@ __all__ = [
     "partial_weeks",
     "plan_headcount",
     "quotas",
+    "service_by_interval",
     "time_use_by_level",
     "utilisation_heatmap",
     "waits",
@@ -587,6 +588,40 @@ def plan_headcount(roles: pd.DataFrame) -> go.Figure:
     top = max([float(roles["current"].max()), float(roles["headcount"].max())], default=0.0)
     fig.update_yaxes(title="people", **count_axis(top * 1.15))  # room for the labels
     return _layout(fig, title, barmode="group")
+
+
+def service_by_interval(
+    frame: pd.DataFrame, target: float | None, locale: str | None = None
+) -> go.Figure:
+    """A desk's day by interval: requests as bars, the expected service level as a line.
+
+    ``frame``: one row per interval, ``interval`` (its wall-clock title), ``requests`` and
+    ``service level`` (a share); ``target``: the service-level target, drawn dashed.
+    """
+    title = "Service by interval: requests and expected service level"
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=frame["interval"], y=frame["requests"], name="requests"))
+    level = [100 * float(v) for v in frame["service level"]]
+    fig.add_trace(
+        go.Scatter(
+            x=frame["interval"], y=level, name="expected service level", mode="lines+markers"
+        ),
+        secondary_y=True,
+    )
+    if target is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=frame["interval"],
+                y=[100 * target] * len(frame),
+                name="target",
+                mode="lines",
+                line={"dash": "dash"},
+            ),
+            secondary_y=True,
+        )
+    fig.update_yaxes(title="requests", secondary_y=False)
+    fig.update_yaxes(title="service level, %", range=[0, 105], secondary_y=True)
+    return _layout(fig, title, separators=_separators(locale))
 
 
 def quotas(frame: pd.DataFrame, locale: str | None = None) -> go.Figure:

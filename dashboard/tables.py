@@ -17,7 +17,7 @@ from optimizer import (
     Plan,
     QuotaLine,
 )
-from sim import KPIS, title, wilson_interval
+from sim import KPIS, applicable_kpis, title, wilson_interval
 from sim.scenario import Scenario
 from teamsim.compare import Comparison
 from teamsim.format import (
@@ -26,6 +26,7 @@ from teamsim.format import (
     fmt_value,
     format_money_column,
     format_number,
+    interval_rows,
     minutes_in_days,
     money_scale,
     service_rows,
@@ -37,8 +38,10 @@ __all__ = [
     "kpi_table",
     "overview_table",
     "overview_with_intervals",
+    "plan_intervals",
     "plan_roles",
     "plan_services",
+    "simulated_intervals",
     "sure_differences",
 ]
 
@@ -54,6 +57,7 @@ def kpi_table(
     locale: str | None = None,
     *,
     dials: pd.DataFrame | None = None,
+    scenario: Scenario | None = None,
 ) -> pd.DataFrame:
     """One row per KPI: mean, the middle 80 % of replications and the 95 % CI of the mean.
 
@@ -63,10 +67,15 @@ def kpi_table(
     ``dials``: the run's dials by role (``sim.dials_by_role``); given, the dials KPI that
     mixes every dialling role (a supervisor who dials a little beside the sellers) is
     shown as one row per dialling role, over the days each person dialled (:func:`dial_rows`).
+    ``scenario``: its KPIs that cannot move from 0 are left out (``sim.applicable_kpis``,
+    as the terminal's table does).
     """
+    applies = None if scenario is None else applicable_kpis(scenario)
     rows = []
     for r in _records(kpis):
         if not math.isfinite(float(r["mean"])):
+            continue
+        if applies is not None and str(r["kpi"]) not in applies:
             continue
         if str(r["kpi"]) == MIXED_DIALS and dials is not None and not dials.empty:
             rows += dial_rows(dials, locale)
@@ -153,7 +162,7 @@ def comparison_table(result: Comparison) -> pd.DataFrame:
     currency = result.sides[0].scenario.currency
     locale = result.sides[0].scenario.money_locale
     rows = []
-    for _, part in result.table.groupby("kpi", sort=False):
+    for _, part in result.shown().groupby("kpi", sort=False):
         unit = str(part["unit"].iloc[0])
         row: dict[str, str] = {"KPI": str(part["label"].iloc[0])}
         values = [float(v) for c in ("mean", "diff", "ci_low", "ci_high") for v in part[c]]
@@ -179,7 +188,7 @@ def sure_differences(result: Comparison) -> pd.DataFrame:
     """Same shape as the difference columns: True where the interval excludes zero."""
     base = result.sides[0].label
     rows = []
-    for _, part in result.table.groupby("kpi", sort=False):
+    for _, part in result.shown().groupby("kpi", sort=False):
         row = {}
         for r in _records(part.iloc[1:]):
             low, high = float(r["ci_low"]), float(r["ci_high"])
@@ -298,6 +307,36 @@ def plan_services(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
     rows = service_rows(plan)
     for row in rows:
         row["channel"] = title(row["channel"], scenario)
+    return pd.DataFrame(rows)
+
+
+def plan_intervals(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
+    """The plan's service by interval: ``teamsim plan``'s rows (``teamsim.format.interval_rows``).
+
+    Each channel by its title in ``scenario``; the channel column only when the plan has
+    several desks with intervals, as the terminal shows it.
+    """
+    rows = interval_rows(plan, None if scenario is None else scenario.money_locale)
+    return _titled_channels(rows, scenario)
+
+
+def simulated_intervals(scenario: Scenario, table: pd.DataFrame | None) -> pd.DataFrame:
+    """The simulated service level by interval: ``teamsim simulate``'s rows.
+
+    ``teamsim.inbound_view.simulated_interval_rows``; empty for a plain desk.
+    """
+    from teamsim.inbound_view import simulated_interval_rows
+
+    return _titled_channels(simulated_interval_rows(scenario, table), scenario)
+
+
+def _titled_channels(rows: list[dict[str, str]], scenario: Scenario | None) -> pd.DataFrame:
+    several = len({row["channel"] for row in rows}) > 1
+    for row in rows:
+        if several:
+            row["channel"] = title(row["channel"], scenario)
+        else:
+            del row["channel"]
     return pd.DataFrame(rows)
 
 

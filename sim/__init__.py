@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from sim.dials import DIALS_BY_ROLE_NOTE, dials_by_role
     from sim.erlang import QueueMeasures, agents_for_targets, erlang_a, mmck
     from sim.errors import Problem, ScenarioError, TeamsimError
-    from sim.kpis import KPIS, kpi_value
+    from sim.inbound_intervals import interval_levels
+    from sim.kpis import KPIS, applicable_kpis, kpi_value
     from sim.mode import SimMode
     from sim.money import (
         MoneyScale,
@@ -95,6 +96,7 @@ __all__ = [
     "TeamsimError",
     "activity_title",
     "agents_for_targets",
+    "applicable_kpis",
     "attainment_by_month",
     "attainment_by_unit",
     "counted",
@@ -115,6 +117,7 @@ __all__ = [
     "humane",
     "id_words",
     "in_sentence",
+    "interval_levels",
     "judged_attainment",
     "kpi_value",
     "local_executor",

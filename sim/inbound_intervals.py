@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 
 from sim.rules.activities import Outcome, TimeUse
 from sim.rules.day import wall_time
-from sim.rules.profile import intervals
+from sim.rules.profile import by_interval, by_weekday, interval_title, intervals
 from sim.scenario import InboundChannel, Scenario
 from sim.scenario.calendar import Weekday
 
@@ -227,3 +227,62 @@ def worst_interval(
         picked["level"].to_numpy(dtype=np.float64),
         index=pd.Index(picked["replication"], name="replication"),
     )
+
+
+LEVEL_COLUMNS = [
+    *("channel", "weekday", "interval", "title", "requests_per_day"),
+    *("service_level", "p10", "p90", "abandoned_share", "blocked_share"),
+]
+
+
+def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+    """The simulated service level by interval of each channel reported by interval.
+
+    From ``inbound_intervals`` (``table``), for each inbound channel with
+    ``sim.rules.profile.by_interval``: one row per interval (per weekday and interval when
+    the channel has weekday factors; else every weekday's requests together, ``weekday``
+    ""). Per replication the interval's service level is ``within_target / offered``, its
+    requests a day ``offered / days`` and its abandoned and blocked shares over
+    ``offered``; each row holds their mean over the replications (a replication with no
+    request offered there left out of its shares) and the service level's P10 and P90.
+    Empty (with its columns) when no channel is reported by interval.
+    """
+    rows = []
+    for cid in inbound_channels(scenario):
+        if not by_interval(scenario, cid):
+            continue
+        part = table.loc[table["channel"] == cid]
+        weekly = by_weekday(scenario, cid)
+        keys = ["weekday", "interval", "replication"] if weekly else ["interval", "replication"]
+        sums = part.groupby(keys, sort=False)[["days", "offered", "within_target", "abandoned",
+                                               "blocked"]].sum()  # fmt: skip
+        offered = sums["offered"].where(sums["offered"] > 0)
+        per_rep = pd.DataFrame(
+            {
+                "requests_per_day": sums["offered"] / sums["days"],
+                "service_level": sums["within_target"] / offered,
+                "abandoned_share": sums["abandoned"] / offered,
+                "blocked_share": sums["blocked"] / offered,
+            }
+        )
+        grid = intervals(scenario, cid)
+        for key, reps in per_rep.groupby(level=keys[:-1] if weekly else "interval", sort=False):
+            weekday, at = key if weekly else ("", key)
+            index = int(str(at))
+            level = reps["service_level"].dropna().to_numpy(dtype=np.float64)
+            p10, p90 = np.quantile(level, [0.1, 0.9]) if level.size else (np.nan, np.nan)
+            rows.append(
+                {
+                    "channel": cid,
+                    "weekday": str(weekday),
+                    "interval": index,
+                    "title": interval_title(scenario, grid[index]),
+                    "requests_per_day": float(reps["requests_per_day"].mean()),
+                    "service_level": float(np.mean(level)) if level.size else np.nan,
+                    "p10": float(p10),
+                    "p90": float(p90),
+                    "abandoned_share": float(reps["abandoned_share"].mean()),
+                    "blocked_share": float(reps["blocked_share"].mean()),
+                }
+            )
+    return pd.DataFrame(rows, columns=LEVEL_COLUMNS)

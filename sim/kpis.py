@@ -84,12 +84,14 @@ from sim.inbound_intervals import LEAST_REQUESTS, callbacks, request_counts, wor
 from sim.plan_met import met_by_replication
 from sim.results import Frames
 from sim.rules.activities import TimeUse
-from sim.scenario import JudgedOn, Level, Scenario
+from sim.rules.profile import by_interval
+from sim.scenario import ClosingRule, InboundChannel, JudgedOn, Level, Scenario
 from sim.stats import spread
 
 __all__ = [
     "KPIS",
     "Kpi",
+    "applicable_kpis",
     "kpi_table",
     "kpi_value",
     "mean_wait_min",
@@ -449,3 +451,38 @@ def kpi_value(summary: pd.DataFrame, name: str, column: str = "mean") -> float:
 def kpi(name: str) -> Kpi:
     """A KPI's definition by column name."""
     return _BY_NAME[name]
+
+
+# The inbound KPIs a feature of the channel makes possible: without it they are 0 in every
+# replication (or, for the interval ones, the whole day's figure again).
+_BY_FEATURE = {
+    "patience": ("inbound_abandoned_share", "inbound_abandoned_within_target_share"),
+    "lines": ("inbound_blocked_share",),
+    "lose": ("inbound_lost_share",),
+    "overtime": ("inbound_overtime_share",),
+    "intervals": ("inbound_day_service_level", "inbound_interval_min_service_level"),
+}
+
+
+def applicable_kpis(scenario: Scenario) -> frozenset[str]:
+    """The KPIs a report shows: all but the inbound ones of a feature no channel has.
+
+    Patience gives the abandoned shares, lines or a waiting room the blocked share,
+    ``at_closing: lose`` the lost share, ``at_closing: overtime`` the overtime share, and a
+    desk reported by interval (a profile's shape, weekday factors or the break rota:
+    ``sim.rules.profile.by_interval``) the day's and the lowest interval's service level.
+    The KPIs are computed and stored all the same; the terminal's and the dashboard's
+    KPI tables read this one rule for what to show.
+    """
+    channels = [
+        (cid, ch) for cid, ch in scenario.channels.items() if isinstance(ch, InboundChannel)
+    ]
+    has = {
+        "patience": any(ch.patience_min is not None for _, ch in channels),
+        "lines": any(ch.lines is not None or ch.waiting_room is not None for _, ch in channels),
+        "lose": any(ch.at_closing is ClosingRule.LOSE for _, ch in channels),
+        "overtime": any(ch.at_closing is ClosingRule.OVERTIME for _, ch in channels),
+        "intervals": any(by_interval(scenario, cid) for cid, _ in channels),
+    }
+    hidden = {name for feature, names in _BY_FEATURE.items() if not has[feature] for name in names}
+    return frozenset(k.name for k in KPIS if k.name not in hidden)

@@ -107,6 +107,17 @@ class Comparison:
 
         return workbook_locale(s.scenario for s in self.sides)
 
+    def shown(self) -> pd.DataFrame:
+        """:attr:`table`'s rows of the KPIs that apply to at least one side.
+
+        ``sim.applicable_kpis``: a KPI no side can move from 0 (nobody abandons without
+        patience) is left out of the tables people read; ``table`` keeps every KPI.
+        """
+        from sim import applicable_kpis
+
+        applies = set().union(*(applicable_kpis(s.scenario) for s in self.sides))
+        return self.table.loc[self.table["kpi"].isin(applies)] if len(self.table) else self.table
+
     def wide(self) -> pd.DataFrame:
         """One row per KPI: each side's mean, then each difference with its interval."""
         rows = []

@@ -29,6 +29,7 @@ from optimizer import (
 from sim import TeamsimError, counted
 from sim.scenario import Scenario
 from teamsim.format import (
+    INTERVALS_TITLE,
     SERVICE_CAPTION,
     SERVICE_TITLE,
     MoneyScale,
@@ -176,6 +177,7 @@ def _plan(
         st.dataframe(tables.plan_services(plan, scenario), hide_index=True, width="stretch",
                      key=f"{key}_services")  # fmt: skip
         st.caption(SERVICE_CAPTION)
+        _intervals(plan, scenario, key=key)
     st.subheader("Hours a week by duty and role (all people of the role)")
     duties = pd.DataFrame([d.__dict__ for d in plan.duties])
     if not duties.empty:
@@ -187,6 +189,28 @@ def _plan(
     _limits(plan, scenario)
     for note in plan.notes:
         st.caption(note)
+
+
+def _intervals(plan: Plan, scenario: Scenario, key: str) -> None:
+    """The desks sized by interval: the terminal's table, and each desk's day as a chart."""
+    if not any(s.intervals for s in plan.services):
+        return
+    st.subheader(INTERVALS_TITLE)
+    st.dataframe(tables.plan_intervals(plan, scenario), hide_index=True, width="stretch",
+                 key=f"{key}_intervals")  # fmt: skip
+    for s in plan.services:
+        if not s.intervals:
+            continue
+        frame = pd.DataFrame({
+            "interval": [f"{(iv.weekday or '').title()} {iv.interval}".strip()
+                         for iv in s.intervals],
+            "requests": [iv.requests for iv in s.intervals],
+            "service level": [iv.expected_service_level for iv in s.intervals],
+        })  # fmt: skip
+        ui.chart(charts.service_by_interval(frame, s.service_level_target, scenario.money_locale),
+                 f"{title(s.channel, scenario)}: requests a day in each interval (bars), the "
+                 "service level expected with the plan's answerers (line) and the target "
+                 "(dashed).", key=f"{key}_intervals_{s.channel}")  # fmt: skip
 
 
 def _outcome(
@@ -457,7 +481,7 @@ def show_verified(
         with st.expander("KPIs of the final plan's simulation"):
             dials = frames.get("dials_by_role")
             st.dataframe(tables.kpi_table(frames["kpis"], currency, scenario.money_locale,
-                                          dials=dials),
+                                          dials=dials, scenario=scenario),
                          hide_index=True, width="stretch")  # fmt: skip
     if plan is not None:
         st.subheader("The final plan, as the optimiser sized it")

@@ -17,6 +17,7 @@ from sim import DIALS_BY_ROLE_NOTE, SimResult, TeamsimError
 from sim.scenario import Scenario
 from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.format import fmt_value
+from teamsim.inbound_view import SIMULATED_TITLE
 from teamsim.plan_met_view import kpi_definition
 from teamsim.runs_io import reused_words, save_result
 from teamsim.store import scenario_text_hash
@@ -207,11 +208,18 @@ def show_results(
         st.caption(DIALS_BY_ROLE_NOTE)
     st.subheader(f"KPIs over {replications} replications (seed {seed})")
     shown = tables.kpi_table(kpis_frame, currency, scenario.money_locale,
-                             dials=frames.get("dials_by_role"))  # fmt: skip
+                             dials=frames.get("dials_by_role"), scenario=scenario)  # fmt: skip
     st.dataframe(shown, hide_index=True, width="stretch")
     st.caption("Mean over replications; the middle 80 % of replications (P10 to P90) shows "
                "how much one run of the horizon can differ from another; the CI is how sure "
                "the mean is.")  # fmt: skip
+    by_interval = tables.simulated_intervals(scenario, frames.get("inbound_intervals"))
+    if not by_interval.empty:
+        st.subheader(SIMULATED_TITLE)
+        st.dataframe(by_interval, hide_index=True, width="stretch", key=f"{key}_intervals")
+        st.caption("The share of each interval's requests answered within target, mean over "
+                   "replications and the middle 80 % of them (P10 to P90), every weekday's "
+                   "requests together unless the channel has weekday factors.")  # fmt: skip
     show_attainment(scenario, frames, key=key)
     if "time_use" in frames:
         ui.chart(charts.time_use_by_level(frames["time_use"], scenario.money_locale),

@@ -33,7 +33,13 @@ from sim.rules.day import present_share
 from sim.rules.deals import margin_share
 from sim.rules.lag import StageMonths, stage_months
 from sim.rules.people import daily_dials, span_warnings
-from sim.rules.profile import interval_rate, interval_title, peak_interval, weekday_factors
+from sim.rules.profile import (
+    by_interval,
+    interval_rate,
+    interval_title,
+    peak_interval,
+    weekday_factors,
+)
 from sim.rules.rota import describe_pauses
 from sim.rules.season import SeasonKind, day_factors, month_factors
 from sim.rules.staffing import RoleMonth, hire_date, ramping_at_start, role_month, seats
@@ -46,6 +52,7 @@ __all__ = [
     "SeasonKind",
     "StageMonths",
     "TimeUse",
+    "by_interval",
     "daily_dials",
     "day_factors",
     "describe_pauses",

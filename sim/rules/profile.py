@@ -28,7 +28,7 @@ from sim.rules.day import arrival_min_per_day, desk_open_all_day, wall_time
 from sim.rules.season import SeasonKind, arrivals_per_day
 from sim.rules.season import day_factors as season_day_factors
 from sim.scenario import InboundChannel, Scenario
-from sim.scenario.calendar import Weekday
+from sim.scenario.calendar import PauseRule, Weekday
 from sim.scenario.market import Profile
 
 INTERVAL_MIN = 30.0
@@ -81,6 +81,24 @@ def shaped(sc: Scenario, cid: str) -> bool:
     """Whether the channel's requests have a shape within the day (``profile.weights``)."""
     profile = profile_of(sc, cid)
     return profile is not None and profile.weights is not None
+
+
+def by_weekday(sc: Scenario, cid: str) -> bool:
+    """Whether the channel's requests differ by weekday (``profile.by_weekday``)."""
+    profile = profile_of(sc, cid)
+    return profile is not None and bool(profile.by_weekday)
+
+
+def by_interval(sc: Scenario, cid: str) -> bool:
+    """Whether channel ``cid``'s service differs between intervals of the day or weekdays.
+
+    A shape within the day, weekday factors, or the desk's break rota: the desk is then
+    sized and reported by interval (``sim.rules.service.desk_intervals``, the interval
+    tables of ``teamsim plan`` and ``teamsim simulate``). False for a plain desk, alike
+    all day and every day.
+    """
+    rota = sc.calendar.workday.pause_rule is PauseRule.ROTA
+    return shaped(sc, cid) or by_weekday(sc, cid) or rota
 
 
 def weights(sc: Scenario, cid: str) -> NDArray[np.float64]:

@@ -56,12 +56,12 @@ from sim.errors import TeamsimError
 from sim.percent import format_answer_time, format_percent
 from sim.rules.day import arrival_min_per_day, pause_gross_up
 from sim.rules.people import mean_duration_x
-from sim.rules.profile import interval_rate, intervals, profile_of, shaped
+from sim.rules.profile import by_interval, by_weekday, interval_rate, intervals
 from sim.rules.rota import away_share
 from sim.rules.season import arrivals_per_day
 from sim.rules.staffing import at_work_share
 from sim.scenario import Scenario
-from sim.scenario.calendar import PauseRule, Weekday
+from sim.scenario.calendar import Weekday
 from sim.scenario.market import InboundChannel
 
 MAX_ROSTER = 10_000
@@ -658,10 +658,9 @@ def desk_intervals(
     it was before intervals. The grid is the first channel's (``sim.rules.profile``);
     another channel's requests are averaged over each interval of it.
     """
-    shaped_any = any(shaped(sc, cid) for cid in channels)
-    weekly = any((p := profile_of(sc, cid)) is not None and bool(p.by_weekday) for cid in channels)
-    if not (shaped_any or weekly or sc.calendar.workday.pause_rule is PauseRule.ROTA):
+    if not any(by_interval(sc, cid) for cid in channels):
         return ()
+    weekly = any(by_weekday(sc, cid) for cid in channels)
     grid = intervals(sc, channels[0])
     days: list[Weekday | None] = list(sc.calendar.weekdays) if weekly else [None]
     return tuple(

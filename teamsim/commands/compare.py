@@ -336,7 +336,7 @@ def comparison_table(result: Comparison) -> FittedGrid:
         columns={c: [] for c in columns},
     )
     sc = result.sides[0].scenario
-    for _, part in result.table.groupby("kpi", sort=False):
+    for _, part in result.shown().groupby("kpi", sort=False):
         unit = str(part["unit"].iloc[0])
         means = [float(m) for m in part["mean"]]
         diffs = part.iloc[1:][["diff", "ci_low", "ci_high"]].to_numpy(dtype=float)

@@ -162,10 +162,14 @@ def _show(
     result: SimResult, elapsed: float, out_dir: Path | None, written: list[Path], run_id: str
 ) -> None:
     from teamsim.diagnose_view import render_diagnoses, render_dials, run_diagnoses
+    from teamsim.inbound_view import render_simulated_intervals
     from teamsim.plan_met_view import render_plan_met
 
     out.print(_header(result, elapsed))
     out.print(kpi_table(result))
+    by_interval = render_simulated_intervals(result.scenario, result.frames.inbound_intervals)
+    if by_interval is not None:
+        out.print(by_interval)
     dials = render_dials(result)
     if dials is not None:
         out.print(dials)
@@ -284,7 +288,7 @@ def kpi_table(result: SimResult, width: int | None = None) -> Table:
 
 def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = None) -> Table:
     """:func:`kpi_table` from a KPI table (``SimResult.kpis``, or a stored run's ``kpis``)."""
-    from sim import INTERVAL_JOINER, service_level_target
+    from sim import INTERVAL_JOINER, applicable_kpis, service_level_target
     from teamsim.format import fmt_figure, money_scale
 
     result = _KpiSource(kpis, scenario)
@@ -294,8 +298,10 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
     heads = ("mean", "95 % CI", "P10", "P50", "P90") if wide else ("mean", "95 % CI", "P10 to P90")
     for name in heads:
         table.add_column(name, justify="right", overflow="fold")
+    applies = applicable_kpis(scenario)
     for row in _records(result.kpis):
-        if row["n"] == 0:
+        # A KPI its scenario cannot move from 0 (no patience: nobody abandons) is not shown.
+        if row["n"] == 0 or row["kpi"] not in applies:
             continue
         unit = str(row["unit"])
         money = (
@@ -387,6 +393,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
     from teamsim.diagnose_view import diagnoses_json, dials_json, run_diagnoses
     from teamsim.export import kpis_reported
+    from teamsim.inbound_view import interval_json
     from teamsim.plan_met_view import plan_met_json
 
     return {
@@ -395,6 +402,7 @@ def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
         **plan_met_json(result),
         "dials_by_role": dials_json(result),
         "diagnoses": diagnoses_json(run_diagnoses(result)),
+        "inbound_intervals": interval_json(result.scenario, result.frames.inbound_intervals),
         "files": [str(p) for p in written],
     }
 
