@@ -22,7 +22,6 @@ from optimizer.team import Unit
 from sim.money import format_money, format_money_column
 from sim.names import title
 from sim.percent import format_number, format_percent
-from sim.rules.closing import overtime_minutes
 from sim.rules.service import desks
 from sim.scenario import Scenario
 
@@ -39,9 +38,6 @@ def explain_infeasible(
     team: dict[str, int] | None = None,
 ) -> InfeasiblePlanError:
     """The error that says why the plan is impossible and what would make it possible."""
-    closing = closing_limits(sc, r.design.index)
-    if closing:
-        return closing
     if mode == PlanMode.SIZING:
         named = span_limits(sc, bounds or {}) or service_limits(sc, bounds or {}, r.design.index)
         if named:
@@ -124,41 +120,6 @@ def service_limits(
     return InfeasiblePlanError(
         "The plan is impossible: the service target of the inbound requests needs more "
         "people than the headcount limits allow.",
-        found,
-    )
-
-
-def closing_limits(sc: Scenario, month: int | None = None) -> InfeasiblePlanError | None:
-    """Channels whose queue at closing needs more overtime than the policy allows.
-
-    ``at_closing: overtime``: the answerers answer what waits at closing after the day's
-    end, up to ``policies.overtime_max_min_per_day`` (sim.rules.closing.closing_minutes,
-    the row ``closing_<channel>`` of optimizer.model).
-    """
-    cap = sc.policies.overtime_max_min_per_day
-    found = []
-    for cid, minutes in overtime_minutes(sc, month).items():
-        if minutes > cap + _TOL:
-            text = (
-                f"{title(cid, sc)}: the queue left at closing needs {_figure(sc, minutes, 1)} "
-                f"minutes of overtime a day per answerer; policies.overtime_max_min_per_day "
-                f"allows {cap:g}: allow more overtime, or set channels.{cid}.at_closing to "
-                "carry or lose"
-            )
-            found.append(
-                Relaxation(
-                    kind="closing",
-                    subject=cid,
-                    amount=float(math.ceil(minutes - cap)),
-                    unit="minutes a day",
-                    text=text,
-                )
-            )
-    if not found:
-        return None
-    return InfeasiblePlanError(
-        "The plan is impossible: the queue left at closing needs more overtime than "
-        "policies.overtime_max_min_per_day allows.",
         found,
     )
 

@@ -35,6 +35,8 @@ from optimizer.economics import (
 from optimizer.modes import PlanMode as PlanMode  # read here by the optimiser's modules
 from optimizer.rates import Rates
 from optimizer.team import Unit, allocation_units, sizing_units
+from sim.names import title
+from sim.percent import format_number
 from sim.rules import duties as duty_rule
 from sim.rules.activities import TimeUse
 from sim.rules.calls import dial_order, dialled_channels, pool_shares
@@ -475,15 +477,25 @@ def _closing(model: Model) -> None:
     """Overtime at closing (``at_closing: overtime``) within the policy's cap, one row each.
 
     ``closing_<channel>``: the overtime a day per answerer present that the queue left at
-    closing needs (sim.rules.closing.closing_minutes, a fixed variable) is at most
-    ``policies.overtime_max_min_per_day``; above it the plan is impossible, and
-    optimizer.elastic.closing_limits says why.
+    closing needs (sim.rules.closing.closing_minutes, a fixed variable), held at
+    ``policies.overtime_max_min_per_day``: what the cap leaves waits for the next working
+    day, as the simulator carries it, and the plan says so in a note.
     """
-    cap = float(model.scenario.policies.overtime_max_min_per_day)
-    for cid, minutes in overtime_minutes(model.scenario, model.rates.design.index).items():
+    sc = model.scenario
+    cap = float(sc.policies.overtime_max_min_per_day)
+    for cid, minutes in overtime_minutes(sc, model.rates.design.index).items():
         if minutes <= 0:
             continue
-        var = model.problem.add_variable(f"overtime_{cid}{model.suffix}", minutes, minutes)
+        if minutes > cap:
+            model.notes.append(
+                f"{title(cid, sc)}: the queue left at closing needs "
+                f"{format_number(minutes, 1, locale=sc.money_locale)} minutes of overtime a "
+                "day per answerer; policies.overtime_max_min_per_day allows "
+                f"{format_number(cap, 0, locale=sc.money_locale)}, so the rest is answered "
+                "the next working day"
+            )
+        held = min(minutes, cap)
+        var = model.problem.add_variable(f"overtime_{cid}{model.suffix}", held, held)
         _constrain(model, f"closing_{cid}", terms={var: 1.0}, sense=pulp.LpConstraintLE, rhs=cap)
 
 

@@ -272,7 +272,8 @@ def _closing(cid: str, ch: InboundChannel, sc: Scenario) -> list[str]:
         cap = sc.policies.overtime_max_min_per_day
         return [
             f"{title(cid, sc)} still waiting at closing: answered in overtime "
-            f"(up to {cap:g} min a day; the rest the next working day)"
+            f"(up to {format_significant(cap, 6, locale=sc.money_locale)} min a day; "
+            "the rest the next working day)"
         ]
     if ch.at_closing is ClosingRule.LOSE:
         return [f"{title(cid, sc)} still waiting at closing: lost (at_closing: lose)"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 
+from sim.percent import format_significant
 from sim.scenario import Scenario
 from sim.scenario.calendar import Pause, PauseKind, PauseRule, Workday
 
@@ -181,7 +182,7 @@ def describe_pauses(sc: Scenario) -> str:
             continue
         noun = "lunch" if kind is PauseKind.LUNCH else ("break" if len(mine) == 1 else "breaks")
         each = [
-            f"{p.minutes:g} min in {p.window[0]}-{p.window[1]}"
+            f"{format_significant(p.minutes, 6)} min in {p.window[0]}-{p.window[1]}"
             + (f" (up to {p.most_away} away)" if p.most_away and not same else "")
             for p in mine
         ]

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.percent import format_significant
 from sim.scenario.base import Frozen, NonNegFloat, NonNegInt, PositiveFloat
 
 # The two ways round a slashed date is written: d/m/Y (British, Russian), m/d/Y (US).
@@ -107,7 +108,7 @@ class Pause(Frozen):
         if self.window_max - self.window_min < self.minutes:
             raise ValueError(
                 f"the window {self.window[0]}-{self.window[1]} is shorter than the pause "
-                f"({self.minutes:g} min): widen it"
+                f"({format_significant(self.minutes, 6)} min): widen it"
             )
         return self
 

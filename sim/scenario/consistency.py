@@ -663,7 +663,8 @@ def _rota_holds_desk(sc: Scenario) -> Iterator[Problem]:
         )
         yield Problem(
             ("calendar", "workday", "pauses", i, "most_away"),
-            f"{pause.kind.value}: {people} answerers over {count} slots of {pause.minutes:g} "
+            f"{pause.kind.value}: {people} answerers over {count} slots of "
+            f"{format_significant(pause.minutes, 6)} "
             f"min need {need} away at once; most_away is {pause.most_away}: {widen}allow "
             f"{need}",
         )
