@@ -228,9 +228,9 @@ def test_a_desk_mixing_patience_and_none_is_refused_by_name() -> None:
         "handle_min": 1,
         "answer_within_min": 1,
     }
-    mixed = Scenario.model_validate(data)
+    # Said when the file is read (validate and simulate too), by the sizing's own rule.
     with pytest.raises(TeamsimError, match=r"channels\.mail: no patience_min, but web"):
-        desks(mixed)
+        Scenario.model_validate(data)
 
 
 # --- lines and the waiting room (stage S8) ---------------------------------------------------
@@ -325,3 +325,20 @@ def test_blocked_requests_are_not_answered_in_the_plan() -> None:
     assert 0 < blocked < 0.1
     econ = channel_economics(sc)["web"]
     assert econ.answered_share == pytest.approx(1 - blocked)
+
+
+@pytest.mark.parametrize(
+    ("retrial", "said"),
+    [
+        ({"share": 1, "delay_min": 5}, r"retrial\.share\n  Input should be less than 1"),
+        ({"share": 0.5, "delay_min": 0}, "callers call again after some time"),
+    ],
+)
+def test_callers_who_always_or_at_once_call_again_are_refused(
+    retrial: dict[str, Any], said: str
+) -> None:
+    # A trial's case: patience 0.05 min, every caller redialling at once made the plan
+    # promise 11 % hanging up where the simulation gave 88 % (each redial meets the same
+    # full desk; the fixed point assumes it finds it anew, and a share of 1 never ends).
+    with pytest.raises(ValueError, match=said):
+        _desk(1, {"requests_per_day": 1, "handle_min": 1, "patience_min": 1, "retrial": retrial})

@@ -11,6 +11,7 @@ from sim.errors import ScenarioError, TeamsimError
 from sim.rules import day, rota
 from sim.scenario import Scenario, parse_scenario
 from sim.scenario.calendar import PauseKind, PauseRule, Workday
+from teamsim.io import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DESK = ROOT / "scenarios" / "support_desk.yaml"
@@ -128,17 +129,18 @@ def test_rota_figures_of_the_day_rules() -> None:
         "rota (default for a day that gives lunch_min and breaks_min): lunch 30 min in "
         "11:45-14:45, breaks 15 min in 10:00-11:30 and 15 min in 15:15-16:45"
     )
-    one = desk(
-        {
-            "start": "09:00",
-            "hours": 8,
-            "pause_rule": "rota",
-            "pauses": [{"kind": "lunch", "minutes": 60, "window": ["12:45", "13:45"]}],
-            "breaks_min": 0,
-        }
-    )
+    # One slot: everyone at lunch at once. Said when the file is read (validate, simulate
+    # and plan alike), by the rule the sizing reads (day.pause_gross_up).
     with pytest.raises(TeamsimError, match="leaves nobody at the desk from 13:00"):
-        day.pause_gross_up(one)
+        desk(
+            {
+                "start": "09:00",
+                "hours": 8,
+                "pause_rule": "rota",
+                "pauses": [{"kind": "lunch", "minutes": 60, "window": ["12:45", "13:45"]}],
+                "breaks_min": 0,
+            }
+        )
 
 
 def test_summary_names_each_pause_cap_when_they_differ() -> None:
@@ -253,3 +255,23 @@ def test_the_desk_sizing_reads_the_rota() -> None:
     assert staggered.load_erlangs == pytest.approx(600 * 6 / 510, rel=1e-12)
     assert staggered.pause_gross_up == pytest.approx(1.2, rel=1e-12)
     assert staggered.roster == 15
+
+
+def test_a_roster_the_rotas_slots_cannot_hold_is_said_by_plan() -> None:
+    # A trial's case: lunch in 4 slots of 30 min with at most 3 away holds 12 answerers;
+    # the service target needs 16, so plan says which pause and what would hold them
+    # (it used to plan 16 that simulate then refused).
+    from sim.rules.service import desks
+
+    sc = load_scenario(
+        "scenarios/support_desk.yaml",
+        [
+            "calendar.workday.pause_rule=rota",
+            "calendar.workday.pauses=[{kind: break, minutes: 15, window: ['10:00','11:00']},"
+            " {kind: lunch, minutes: 30, window: ['12:00','14:00'], most_away: 3},"
+            " {kind: break, minutes: 15, window: ['15:00','16:30']}]",
+            "roles.agent.headcount.current=12",
+        ],
+    )
+    with pytest.raises(TeamsimError, match=r"pauses\.1\.most_away: the service target needs 16"):
+        desks(sc)

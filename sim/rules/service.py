@@ -57,7 +57,7 @@ from sim.percent import format_answer_time, format_percent
 from sim.rules.day import arrival_min_per_day, pause_gross_up
 from sim.rules.people import mean_duration_x
 from sim.rules.profile import by_interval, by_weekday, interval_rate, intervals
-from sim.rules.rota import away_share
+from sim.rules.rota import away_share, most_away_needed, slots
 from sim.rules.season import arrivals_per_day
 from sim.rules.staffing import at_work_share
 from sim.scenario import Scenario
@@ -625,10 +625,35 @@ def _sized(sc: Scenario, desk: Desk) -> Desk:
             replace(iv, seats=_seats(sc, interval_desk(desk, iv))) for iv in desk.intervals
         )
         desk = replace(desk, intervals=sized, seats=max(iv.seats for iv in sized))
-        return replace(desk, roster=_roster(sc, desk))
+        roster = _roster(sc, desk)
+        _rota_holds(sc, roster)
+        return replace(desk, roster=roster)
     desk = replace(desk, seats=_seats(sc, desk))
     roster = math.ceil(_roster(sc, desk) * desk.pause_gross_up - 1e-9)
     return replace(desk, roster=roster)
+
+
+def _rota_holds(sc: Scenario, roster: int) -> None:
+    """The rota's slots hold the roster within each pause's ``most_away``.
+
+    More people cannot help (each needs a slot), so a roster past the slots is said, with
+    the pause and what would hold it (sim.scenario.consistency checks today's team).
+
+    Raises:
+        TeamsimError: A pause's slots cannot hold ``roster`` answerers.
+    """
+    day = sc.calendar.workday
+    for i, pause in enumerate(day.pauses or ()):
+        need = most_away_needed(pause, day, roster)
+        if pause.most_away is not None and need > pause.most_away:
+            count = len(slots(pause, day))
+            raise TeamsimError(
+                f"calendar.workday.pauses.{i}.most_away: the service target needs {roster} "
+                f"answerers on the roster, and the {pause.kind.value}'s {count} slots of "
+                f"{format_answer_time(pause.minutes)} hold at most "
+                f"{count * pause.most_away} with {pause.most_away} away at once: allow {need} "
+                "away at once, or widen its window"
+            )
 
 
 def _seats(sc: Scenario, desk: Desk) -> int:

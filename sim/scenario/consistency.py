@@ -48,6 +48,8 @@ def check_all(sc: Scenario) -> list[Problem]:
         _seasonal_connect_within_one,
         _profiles,
         _rota_holds_desk,
+        _rota_leaves_someone,
+        _one_queue_one_rule,
     )
     return [problem for check in checks for problem in check(sc)]
 
@@ -668,3 +670,47 @@ def _rota_holds_desk(sc: Scenario) -> Iterator[Problem]:
             f"min need {need} away at once; most_away is {pause.most_away}: {widen}allow "
             f"{need}",
         )
+
+
+def _rota_leaves_someone(sc: Scenario) -> Iterator[Problem]:
+    """The rota leaves someone at the desk in every half hour (sim.rules.day.pause_gross_up).
+
+    A rota whose slots overlap so that the whole desk pauses at once answers nobody then;
+    the simulator would play it and the sizing cannot.
+    """
+    from sim.errors import TeamsimError
+    from sim.rules.day import pause_gross_up
+
+    if sc.calendar.workday.pauses is None:
+        return
+    try:
+        pause_gross_up(sc)
+    except TeamsimError as exc:
+        yield Problem(("calendar", "workday", "pauses"), str(exc))
+
+
+def _one_queue_one_rule(sc: Scenario) -> Iterator[Problem]:
+    """Channels answered by the same people (one queue) share patience and lines rules.
+
+    sim.rules.service sizes a desk by one closed form: its channels have patience all or
+    none (``desk_patience``), and lines or a waiting room only on a desk of one channel
+    (``desk_limits``). Checked here so that validate and simulate say what plan would.
+    """
+    from sim.errors import TeamsimError
+    from sim.rules.service import answering_roles, desk_limits, desk_patience
+
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for cid, ch in sc.channels.items():
+        if isinstance(ch, InboundChannel) and ch.requests_per_day > 0:
+            roles = tuple(answering_roles(sc, cid))
+            if roles:
+                groups.setdefault(roles, []).append(cid)
+    for cids in groups.values():
+        for rule in (desk_patience, desk_limits):
+            try:
+                rule(sc, tuple(cids))
+            except TeamsimError as exc:
+                words = str(exc)
+                cid = words.split(":", 1)[0].removeprefix("channels.").split(", ")[0]
+                path = ("channels", cid) if cid in sc.channels else ("channels",)
+                yield Problem(path, words.split(": ", 1)[1] if ": " in words else words)

@@ -78,10 +78,23 @@ class ServiceLevelPer(StrEnum):
 class Retrial(Frozen):
     """Callers who hang up and call again: a share of the abandoners, after a delay."""
 
-    share: Probability = Field(description="Share of abandoners who call again.")
+    share: float = Field(
+        ge=0.0, lt=1.0, description="Share of abandoners who call again (below 1)."
+    )
     delay_min: Distribution = Field(
         description="Minutes from hanging up to calling again (working minutes of the desk)."
     )
+
+    @field_validator("delay_min")
+    @classmethod
+    def _some_delay(cls, value: Distribution) -> Distribution:
+        # A caller who redials at once meets the same full desk: the closed form's fixed
+        # point (sim.rules.service) assumes the redial finds the desk anew.
+        if value.expected_value() <= 0:
+            raise ValueError(
+                "callers call again after some time: expected a mean above 0 minutes"
+            )
+        return value
 
 
 class Profile(Frozen):
