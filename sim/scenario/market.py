@@ -91,9 +91,7 @@ class Retrial(Frozen):
         # A caller who redials at once meets the same full desk: the closed form's fixed
         # point (sim.rules.service) assumes the redial finds the desk anew.
         if value.expected_value() <= 0:
-            raise ValueError(
-                "callers call again after some time: expected a mean above 0 minutes"
-            )
+            raise ValueError("callers call again after some time: expected a mean above 0 minutes")
         return value
 
 
