@@ -129,18 +129,23 @@ def test_rota_figures_of_the_day_rules() -> None:
         "rota (default for a day that gives lunch_min and breaks_min): lunch 30 min in "
         "11:45-14:45, breaks 15 min in 10:00-11:30 and 15 min in 15:15-16:45"
     )
-    # One slot: everyone at lunch at once. Said when the file is read (validate, simulate
-    # and plan alike), by the rule the sizing reads (day.pause_gross_up).
+    # One slot: everyone at lunch at once. A warning when the file is read (validate and
+    # simulate: the simulator plays it), by the rule plan refuses it with.
+    from sim.rules import rule_warnings
+
+    one = desk(
+        {
+            "start": "09:00",
+            "hours": 8,
+            "pause_rule": "rota",
+            "pauses": [{"kind": "lunch", "minutes": 60, "window": ["12:45", "13:45"]}],
+            "breaks_min": 0,
+        }
+    )
+    said = [m for path, m in rule_warnings(one) if path == ("calendar", "workday", "pauses")]
+    assert len(said) == 1 and "leaves nobody at the desk from 13:00" in said[0]
     with pytest.raises(TeamsimError, match="leaves nobody at the desk from 13:00"):
-        desk(
-            {
-                "start": "09:00",
-                "hours": 8,
-                "pause_rule": "rota",
-                "pauses": [{"kind": "lunch", "minutes": 60, "window": ["12:45", "13:45"]}],
-                "breaks_min": 0,
-            }
-        )
+        day.pause_gross_up(one)
 
 
 def test_summary_names_each_pause_cap_when_they_differ() -> None:

@@ -17,7 +17,26 @@ Warning = tuple[tuple[PathPart, ...], str]
 def rule_warnings(sc: Scenario) -> list[Warning]:
     """Every warning of a scenario: spans, approvers missing, nothing counted, late joiners."""
     found = [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
-    return found + seller_warnings(sc) + staffing_warnings(sc)
+    return found + seller_warnings(sc) + staffing_warnings(sc) + rota_warnings(sc)
+
+
+def rota_warnings(sc: Scenario) -> list[Warning]:
+    """A rota that leaves nobody at the desk in some half hour (sim.rules.day.pause_gross_up).
+
+    The simulator plays it (requests wait through it: a what-if worth running, the common
+    pause with requests arriving), but no roster can meet a target then, so plan refuses
+    it; said before anything runs.
+    """
+    from sim.errors import TeamsimError
+    from sim.rules.day import pause_gross_up
+
+    if sc.calendar.workday.pauses is None:
+        return []
+    try:
+        pause_gross_up(sc)
+    except TeamsimError as exc:
+        return [(("calendar", "workday", "pauses"), f"{exc}; plan cannot size such a desk")]
+    return []
 
 
 def seller_warnings(sc: Scenario) -> list[Warning]:

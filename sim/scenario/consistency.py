@@ -48,7 +48,6 @@ def check_all(sc: Scenario) -> list[Problem]:
         _seasonal_connect_within_one,
         _profiles,
         _rota_holds_desk,
-        _rota_leaves_someone,
         _one_queue_one_rule,
     )
     return [problem for check in checks for problem in check(sc)]
@@ -670,23 +669,6 @@ def _rota_holds_desk(sc: Scenario) -> Iterator[Problem]:
             f"min need {need} away at once; most_away is {pause.most_away}: {widen}allow "
             f"{need}",
         )
-
-
-def _rota_leaves_someone(sc: Scenario) -> Iterator[Problem]:
-    """The rota leaves someone at the desk in every half hour (sim.rules.day.pause_gross_up).
-
-    A rota whose slots overlap so that the whole desk pauses at once answers nobody then;
-    the simulator would play it and the sizing cannot.
-    """
-    from sim.errors import TeamsimError
-    from sim.rules.day import pause_gross_up
-
-    if sc.calendar.workday.pauses is None:
-        return
-    try:
-        pause_gross_up(sc)
-    except TeamsimError as exc:
-        yield Problem(("calendar", "workday", "pauses"), str(exc))
 
 
 def _one_queue_one_rule(sc: Scenario) -> Iterator[Problem]:
