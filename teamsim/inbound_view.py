@@ -90,13 +90,22 @@ def interval_json(scenario: Scenario, table: pd.DataFrame | None) -> list[dict[s
 
 def render_simulated_intervals(scenario: Scenario, table: pd.DataFrame | None) -> Table | None:
     """The terminal's table of :func:`simulated_interval_rows`; None when it has no row."""
+    rows = simulated_interval_rows(scenario, table)
+    return interval_table(rows, SIMULATED_TITLE, scenario) if rows else None
+
+
+def interval_table(
+    rows: list[dict[str, str]], heading: str, scenario: Scenario | None = None
+) -> Table:
+    """Rows by interval (the plan's or the simulated ones) as a terminal table.
+
+    The channel column only when the rows are of several channels (titled by the
+    scenario); the labels left-aligned, the figures right-aligned.
+    """
     from sim import title
 
-    rows = simulated_interval_rows(scenario, table)
-    if not rows:
-        return None
     several = len({row["channel"] for row in rows}) > 1
-    shown = Table(title=SIMULATED_TITLE, title_justify="left")
+    shown = Table(title=heading, title_justify="left")
     heads = [h for h in rows[0] if h != "channel" or several]
     for head in heads:
         shown.add_column(

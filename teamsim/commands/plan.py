@@ -546,20 +546,10 @@ def _services(result: Plan, sc: Scenario | None = None, num: str | None = None) 
 
 def _intervals(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
     """One row per interval of each desk's day (teamsim.format.interval_rows)."""
-    from sim import title
     from teamsim.format import INTERVALS_TITLE, interval_rows
+    from teamsim.inbound_view import interval_table
 
-    rows = interval_rows(result, num)
-    several = len({row["channel"] for row in rows}) > 1
-    table = Table(title=INTERVALS_TITLE, title_justify="left")
-    heads = [h for h in rows[0] if h != "channel" or several]
-    for head in heads:
-        table.add_column(
-            head, justify="left" if head in ("channel", "weekday", "interval") else "right"
-        )
-    for row in rows:
-        table.add_row(*(title(row[h], sc) if h == "channel" else row[h] for h in heads))
-    return table
+    return interval_table(interval_rows(result, num), INTERVALS_TITLE, sc)
 
 
 def _limits(result: Plan, num: str | None = None) -> Table:
