@@ -232,3 +232,33 @@ def test_legacy_attrition_is_read_only_by_the_staffing_rule() -> None:
     assert not wrong, "read staffing.leavers_per_year instead:\n" + "\n".join(wrong)
     # The check sees attribute reads at all: the rule itself reads the field.
     assert "sim/rules/staffing.py" in reads
+
+
+# openpyxl's read-only workbook keeps its file open until ``close()``; a test that drops it
+# leaves the garbage collector to close it, which pytest (warnings are errors) reports as
+# an unraisable ResourceWarning in whichever test runs next (CI of stop 25 failed so).
+# A fully loaded workbook closes its file when loading ends.
+def _read_only_workbooks(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and ast.unparse(node.func).endswith("load_workbook")
+        and any(k.arg == "read_only" for k in node.keywords)
+    ]
+
+
+def test_no_workbook_is_left_open(tmp_path: Path) -> None:
+    found = {
+        path.relative_to(ROOT).as_posix(): lines
+        for package in (*PACKAGES, "calibrate", "tests", "scripts")
+        for path in _sources(package)
+        if (lines := _read_only_workbooks(path))
+    }
+    assert not found, f"load the workbook fully (read_only leaves its file open): {found}"
+    # The check sees such calls at all.
+    fixture = "import openpyxl\nopenpyxl.load_workbook('x.xlsx', read_only=True)\n"
+    probe = tmp_path / "probe.py"
+    probe.write_text(fixture, encoding="utf-8")
+    assert _read_only_workbooks(probe) == [2]

@@ -130,7 +130,7 @@ def test_pseudonymised_report_and_workbook_carry_no_names(tmp_path: Path) -> Non
     names = set(pd.read_csv(CRM / "team.csv")["person"])
     assert "person-" in output
     assert not [n for n in names if n in output]
-    workbook = openpyxl.load_workbook(book, read_only=True)
+    workbook = openpyxl.load_workbook(book)
     assert {"team funnel", "people", "fits"} <= set(workbook.sheetnames)
     cells = {str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True)
              for c in row if c is not None}  # fmt: skip

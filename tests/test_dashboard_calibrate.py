@@ -190,7 +190,7 @@ def test_run_from_uploads_gives_the_same_scenario_as_the_command(
     assert "deals: deals.csv" in outcome.text  # the header cites the upload's name
     assert outcome.backtest is None
     assert all("teamsim-calibrate-" not in p.source for p in outcome.records.problems)
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(outcome)), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(outcome)))
     assert {"fits", "team funnel", "people", "back-test"} <= set(book.sheetnames)
 
 

@@ -61,12 +61,12 @@ def bank() -> dict[str, Any]:
 
 
 def _sheet(path: Path, name: str) -> pd.DataFrame:
-    rows = list(openpyxl.load_workbook(path, read_only=True)[name].values)
+    rows = list(openpyxl.load_workbook(path)[name].values)
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
 def _about(path: Path) -> dict[str, str]:
-    rows = list(openpyxl.load_workbook(path, read_only=True)["about"].values)
+    rows = list(openpyxl.load_workbook(path)["about"].values)
     return {str(r[0]): str(r[1]) for r in rows if r and r[0] is not None}
 
 

@@ -28,7 +28,7 @@ def test_two_sides_of_one_scenario_keep_both_sides_replications(tmp_path: Path) 
     a = _side("r20261202-002358", [1.0, 0.0, 1.0])
     b = _side("r20261202-002329", [0.0, 0.0, 0.0, 1.0])
     path = write_workbook(tmp_path / "c.xlsx", comparison_sheets(compare([a, b])))
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     replications = [n for n in book.sheetnames if n.startswith("replications")]
     assert replications == ["replications A B2B inside sales", "replications B B2B inside sales"]
     rows = {name: [r for r in book[name].iter_rows(values_only=True)][1:] for name in replications}
@@ -58,7 +58,7 @@ def test_a_workbook_of_tables_whose_names_collide_keeps_every_table(tmp_path: Pa
         "attainment by unit, first half of a long name": pd.DataFrame({"v": [1]}),
         "attainment by unit, first half of a long name 2": pd.DataFrame({"v": [2]}),
     }
-    book = openpyxl.load_workbook(write_workbook(tmp_path / "t.xlsx", tables), read_only=True)
+    book = openpyxl.load_workbook(write_workbook(tmp_path / "t.xlsx", tables))
     assert book.sheetnames == [
         "attainment by unit, first half",
         "attainment by unit, first h (2)",
@@ -78,7 +78,7 @@ def test_a_table_with_no_rows_is_left_out_and_named_in_about(tmp_path: Path) -> 
     path = write_workbook(
         tmp_path / "e.xlsx", tables, progress=lambda k, name: seen.append((k, name))
     )
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["about", "kpis"]
     about = dict(r for r in book["about"].iter_rows(values_only=True))
     assert about["left out (no rows)"] == "attainment_by_unit, plan_met"

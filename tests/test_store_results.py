@@ -176,7 +176,7 @@ def test_export_reads_in_order_with_dates(bank_store: tuple[Path, str], tmp_path
     path, run_id = bank_store
     out = _run(["runs", "export", run_id, "--to", str(tmp_path), "--store", str(path)])
     folder = tmp_path / run_id
-    book = openpyxl.load_workbook(folder / f"{run_id}.xlsx", read_only=True)
+    book = openpyxl.load_workbook(folder / f"{run_id}.xlsx")
     assert book.sheetnames[:4] == ["about", "kpis", "plan_met", "attainment_by_month"]
     assert "people" in book.sheetnames[4:]
     assert not set(book.sheetnames) & set(DETAIL_TABLES)
