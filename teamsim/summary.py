@@ -27,6 +27,7 @@ from sim.rules import (
     interval_rate,
     interval_title,
     month_factors,
+    pause_rule,
     peak_interval,
     ramping_at_start,
     rule_warnings,
@@ -199,7 +200,7 @@ def _profiles(sc: Scenario) -> list[Text]:
 def _pauses(sc: Scenario) -> list[Text]:
     """How lunch and breaks are taken (issue 13): for a desk, or whenever a rota is set."""
     desk = any(isinstance(ch, InboundChannel) for ch in sc.channels.values())
-    if not desk and sc.calendar.workday.pause_rule.value == "together":
+    if not desk and pause_rule(sc).value == "together":
         return []
     return [Text(f"Pauses: {describe_pauses(sc)}")]
 

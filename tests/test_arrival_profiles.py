@@ -163,8 +163,11 @@ def test_the_grid_with_no_profile_is_half_hours_over_the_day() -> None:
     assert len(profile.intervals(desk({"interval_min": 60}), "web")) == 8
     # Even weights are each interval's share of the day's minutes.
     assert profile.weights(plain, "web").tolist() == pytest.approx([1 / 17] * 17)
-    # No profile: the rate whenever requests arrive, 600 over the 450 working minutes.
-    assert profile.interval_rate(plain, "web", grid[0]) == pytest.approx(600 / 450, rel=1e-12)
+    # No profile: the rate whenever requests arrive, 600 over the 510 open minutes (the
+    # desk's default rota); pausing together, over the 450 working minutes.
+    assert profile.interval_rate(plain, "web", grid[0]) == pytest.approx(600 / 510, rel=1e-12)
+    together = desk(workday={**day, "pause_rule": "together"}, per_day=600)
+    assert profile.interval_rate(together, "web", grid[0]) == pytest.approx(600 / 450, rel=1e-12)
     assert not profile.shaped(plain, "web")
 
 
@@ -298,11 +301,23 @@ def test_a_flat_profile_draws_what_no_profile_draws() -> None:
         assert abs(ca[i] - cb[i]) <= 1
 
 
+GRID_KPI = "inbound_interval_min_service_level"
+
+
 def _digest(result: SimResult) -> dict[str, tuple[list[str], str]]:
     # The reporting grid (the waits' interval, the table by interval: stage S2) follows
     # profile.interval_min by design; every draw and every other figure must not move.
+    # So does the lowest interval's service level (the desk is reported by interval under
+    # its default rota).
     tables = {n: df for n, df in result.tables().items() if n != "inbound_intervals"}
     tables["waits"] = tables["waits"].drop(columns="interval")
+    for name in ("kpis", "kpi_replications"):
+        frame = tables[name]
+        tables[name] = (
+            frame[frame["kpi"] != GRID_KPI]
+            if "kpi" in frame
+            else frame.drop(columns=GRID_KPI, errors="ignore")
+        )
     return {
         name: (list(df.columns), sha256(hash_pandas_object(df, index=True).to_numpy()).hexdigest())
         for name, df in tables.items()
@@ -418,10 +433,22 @@ def test_an_unknown_weekday_and_a_weekday_not_worked_are_refused() -> None:
     assert "greater than 0" in message
 
 
+TOGETHER_DAY = (
+    'workday: {start: "09:00", hours: 8, lunch_min: 30, breaks_min: 30, pause_rule: together}'
+)
+
+
+def together(text: str) -> str:
+    """The file's desk pausing together (its default is the rota)."""
+    day = 'workday: {start: "09:00", hours: 8, lunch_min: 30, breaks_min: 30}'
+    assert day in text
+    return text.replace(day, TOGETHER_DAY)
+
+
 def test_weights_with_a_common_pause_are_refused() -> None:
-    # support_desk pauses everyone together 12:45-13:45 (3 h 45 of working minutes, then
+    # support_desk pausing everyone together 12:45-13:45 (3 h 45 of working minutes, then
     # lunch and breaks); nobody would answer the requests a profile sends then.
-    text = with_profile(f"      weights: {[*PEAK, 1]}\n", open_day=False)
+    text = together(with_profile(f"      weights: {[*PEAK, 1]}\n", open_day=False))
     assert problems(text) == [
         (
             "channels.support_requests.profile.weights",
@@ -433,10 +460,16 @@ def test_weights_with_a_common_pause_are_refused() -> None:
     ]
     # Weekday factors alone spread nothing within the day: allowed with the common pause.
     sc = parse_scenario(
-        with_profile("      by_weekday: {mon: 1.3}\n", open_day=False).encode(), "desk.yaml"
+        together(with_profile("      by_weekday: {mon: 1.3}\n", open_day=False)).encode(),
+        "desk.yaml",
     )
     assert not desk_open_all_day(sc)
     assert not profile.shaped(sc, "support_requests")
+    # Left as the file gives it, the desk's default rota takes the profile.
+    sc = parse_scenario(
+        with_profile(f"      weights: {[*PEAK, 1]}\n", open_day=False).encode(), "desk.yaml"
+    )
+    assert desk_open_all_day(sc) and profile.shaped(sc, "support_requests")
 
 
 def test_wall_time() -> None:

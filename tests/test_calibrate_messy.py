@@ -344,8 +344,7 @@ def test_a_semicolon_european_export_with_decimal_commas(tmp_path: Path) -> None
     (tmp_path / "deals.csv").write_text(text, encoding="utf-8")
     records = read_records(deals=tmp_path / "deals.csv")
     assert [str(p).split("/")[-1] for p in records.problems] == [
-        "deals.csv: Amount: a comma is read as the decimal mark in 1 value ('12 000,50' as "
-        "12000.5)"
+        "deals.csv: Amount: a comma is read as the decimal mark in 1 value ('12 000,50' as 12000.5)"
     ]
     assert records.deals is not None
     assert list(records.deals["owner"]) == ["Lee; Maria", "Ivan Petrov"]

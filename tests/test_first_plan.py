@@ -11,7 +11,11 @@ loop (no margin, no recalibration) is simulated with enough replications that th
 - every calling role's days hold its planned dials: at least 95 %, and no more than the
   whole-dial quota (rounded up) gives, plus 5 %;
 - a desk answers within target at least its target less 3 points, and within 3 points
-  of the service level the optimiser expects for the team it chose.
+  of the service level the optimiser expects for the team it chose, over the whole day
+  (``sim.rules.service.day_service_level``); a desk sized by interval (its default break
+  rota) the same in its lowest interval (the one whose mean over the replications is
+  lowest, what the verify loop judges), within 4 points: the closed form reads a pause
+  of 15-30 minutes as steady (docs/dev/inbound_plan.md, S5).
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from pathlib import Path
 import pytest
 
 from optimizer.loop import verify
+from sim.inbound_intervals import worst_interval
 from sim.kpis import kpi_value
 from sim.rules.people import daily_dials
+from sim.rules.service import day_service_level, desks
 from teamsim.io import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +75,17 @@ def test_the_first_plan_simulated_as_it_stands_keeps_its_promise(name: str) -> N
         assert m.ratio >= 0.95, (m.role, m.planned_dials, m.realised_dials)
         assert m.ratio <= quota / m.planned_dials + 0.05, (m.role, m.ratio, quota)
     for line in plan.services if not sc.segments else ():
-        level = kpi_value(kpis, "inbound_service_level")
-        assert level >= line.service_level_target - 0.03, level
-        assert abs(level - line.expected_service_level) <= 0.03, (level, line)
+        (desk,) = desks(it.scenario)
+        day = kpi_value(kpis, "inbound_service_level")
+        expected_day = day_service_level(desk, line.answer_within_min, line.roster)
+        assert day >= line.service_level_target - 0.03, day
+        assert abs(day - expected_day) <= 0.03, (day, expected_day)
+        if line.service_level_per != "interval":
+            assert expected_day == pytest.approx(line.expected_service_level)
+            continue
+        lowest = float(worst_interval(it.result.frames.inbound_intervals, by_weekday=False).mean())
+        assert lowest >= line.service_level_target - 0.03, lowest
+        assert abs(lowest - line.expected_service_level) <= 0.04, (
+            lowest,
+            line.expected_service_level,
+        )

@@ -430,8 +430,7 @@ def test_cli_set_override_reported_by_its_flag(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert (
         "--set plan.confidence=2: plan.confidence: expected less than or equal to 0.99, "
-        "got 2; write a share from 0.5 to 0.99"
-        in result.output
+        "got 2; write a share from 0.5 to 0.99" in result.output
     )
 
 

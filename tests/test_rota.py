@@ -42,8 +42,35 @@ def problems(workday: dict[str, object], agents: int | None = None) -> str:
 DAY = {"start": "09:00", "hours": 8, "lunch_min": 30, "breaks_min": 30}
 
 
-def test_together_is_the_default_and_has_no_rota() -> None:
+def test_a_desk_pauses_by_the_default_rota_and_a_team_with_no_desk_together() -> None:
+    """Issue 13 (S10): a file that gives only lunch_min and breaks_min gets a rota when it
+    has an inbound channel; stated, the rule is the file's; with no desk, together."""
     sc = desk()
+    assert sc.calendar.workday.pause_rule is None
+    assert rota.pause_rule(sc) is PauseRule.ROTA
+    assert rota.pauses(sc) == rota.default_pauses(sc.calendar.workday)
+    assert day.arrival_min_per_day(sc) == 510.0
+    assert rota.describe_pauses(sc) == (
+        "rota (the default for a desk: lunch_min and breaks_min spread over the day; "
+        "pause_rule: together for one common pause): lunch 30 min in 11:45-14:45, breaks "
+        "15 min in 10:00-11:30 and 15 min in 15:15-16:45"
+    )
+    tenders = load_scenario("scenarios/b2g_tenders.yaml")
+    assert not any(ch.kind == "inbound" for ch in tenders.channels.values())
+    assert rota.pause_rule(tenders) is PauseRule.TOGETHER
+    assert rota.pauses(tenders) == ()
+    # pauses written without pause_rule are a rota, even with no desk
+    data = yaml.safe_load(Path("scenarios/b2g_tenders.yaml").read_text(encoding="utf-8"))
+    data["calendar"]["workday"]["pauses"] = [
+        {"kind": "lunch", "minutes": 30, "window": ["12:00", "15:00"]},
+        {"kind": "break", "minutes": 30, "window": ["15:00", "16:00"]},
+    ]
+    written = parse_scenario(yaml.safe_dump(data), "b2g.yaml")
+    assert rota.pause_rule(written) is PauseRule.ROTA
+
+
+def test_together_stated_has_no_rota() -> None:
+    sc = desk({**DAY, "pause_rule": "together"})
     assert sc.calendar.workday.pause_rule is PauseRule.TOGETHER
     assert rota.pauses(sc) == ()
     assert day.arrival_min_per_day(sc) == 450.0
@@ -126,7 +153,7 @@ def test_rota_figures_of_the_day_rules() -> None:
     assert day.pause_gross_up(sc, (150.0, 180.0)) == pytest.approx(12 / 11, abs=1e-12)
     assert day.pause_gross_up(sc, (0.0, 30.0)) == 1.0
     assert rota.describe_pauses(sc) == (
-        "rota (default for a day that gives lunch_min and breaks_min): lunch 30 min in "
+        "rota (the default rota for a day that gives lunch_min and breaks_min): lunch 30 min in "
         "11:45-14:45, breaks 15 min in 10:00-11:30 and 15 min in 15:15-16:45"
     )
     # One slot: everyone at lunch at once. A warning when the file is read (validate and
@@ -171,7 +198,7 @@ def test_written_rota_derives_lunch_and_breaks() -> None:
     ("workday", "message"),
     [
         (
-            {**DAY, "pauses": ROTA},
+            {**DAY, "pause_rule": "together", "pauses": ROTA},
             "calendar.workday: pauses is a rota: set pause_rule: rota",
         ),
         (
@@ -252,9 +279,15 @@ def test_the_desk_sizing_reads_the_rota() -> None:
     """sim.rules.service reads the open span and the rota's gross-up from sim.rules.day."""
     from sim.rules.service import desks
 
-    (together,) = desks(desk())
+    (together,) = desks(desk({**DAY, "pause_rule": "together"}))
     assert (together.load_erlangs, together.pause_gross_up, together.roster) == (8.0, 1.0, 13)
-    (staggered,) = desks(desk({**DAY, "pause_rule": "rota"}))
+    (staggered,) = desks(desk())  # the default rota of a desk
+    (stated,) = desks(desk({**DAY, "pause_rule": "rota"}))
+    assert (stated.load_erlangs, stated.pause_gross_up, stated.roster) == (
+        staggered.load_erlangs,
+        staggered.pause_gross_up,
+        staggered.roster,
+    )
     # 600 requests over 510 open minutes at 6 minutes: 7.06 Erlangs; a sixth of the desk
     # away at the peak half-hours (1.2); 12 on the roster for the days away, x 1.2 = 15.
     assert staggered.load_erlangs == pytest.approx(600 * 6 / 510, rel=1e-12)
@@ -280,3 +313,29 @@ def test_a_roster_the_rotas_slots_cannot_hold_is_said_by_plan() -> None:
     )
     with pytest.raises(TeamsimError, match=r"pauses\.1\.most_away: the service target needs 16"):
         desks(sc)
+
+
+def test_validate_summary_says_the_desk_pauses_by_the_default_rota() -> None:
+    """Deliverable 1's last sentence: a file giving only lunch_min and breaks_min gets a
+    rota spread over the middle of the day, said so in ``validate --summary``; a team with
+    no desk says nothing of pauses; ``pause_rule: together`` is said as the common pause."""
+    from typer.testing import CliRunner
+
+    from teamsim.cli import app
+
+    runner = CliRunner()
+
+    def said(*args: str) -> str:
+        result = runner.invoke(app, ["validate", *args, "--summary"])
+        assert result.exit_code == 0, result.output
+        # Words joined again: the terminal's width may fold a line anywhere.
+        return " ".join(result.output.split())
+
+    assert (
+        "Pauses: rota (the default for a desk: lunch_min and breaks_min spread over the day; "
+        "pause_rule: together for one common pause): lunch 30 min in 11:45-14:45, breaks 15 "
+        "min in 10:00-11:30 and 15 min in 15:15-16:45"
+    ) in said(str(DESK))
+    together = said(str(DESK), "--set", "calendar.workday.pause_rule=together")
+    assert "Pauses: together 12:45-13:45 (pause_rule: together)" in together
+    assert "Pauses:" not in said("scenarios/b2g_tenders.yaml")

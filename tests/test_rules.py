@@ -44,9 +44,12 @@ def test_presence_is_days_at_work_in_the_calendars_year() -> None:
     agent = sc.roles["agent"]
     year = sc.calendar.working_days_per_year
     assert day.presence(agent, sc) == pytest.approx(1 - 27.8 / year)
-    # Requests arrive over the working minutes: 8 h less 30 min of breaks.
-    assert day.arrival_min_per_day(sc) == 450.0
+    # The desk's default rota: requests arrive over the whole open day, 09:00-17:30.
+    assert day.arrival_min_per_day(sc) == 510.0
     assert day.pause_min(sc) == 60.0
+    # Pausing together, over the working minutes: 8 h less 30 min of breaks.
+    together = load_scenario("scenarios/support_desk.yaml", [TOGETHER])
+    assert day.arrival_min_per_day(together) == 450.0
 
 
 def test_a_duty_s_minutes_a_day_for_every_scaling() -> None:
@@ -167,8 +170,13 @@ def test_support_exposure_over_the_counted_days() -> None:
     assert ex.repeat_open == ex.repeat_close == 0.0
 
 
+TOGETHER = "calendar.workday.pause_rule=together"
+
+
 def test_the_desk_s_roster_grosses_seats_up_for_days_away() -> None:
-    sc = load_scenario("scenarios/support_desk.yaml")
+    # Pausing together, so that the days away are the only gross-up (the rota's is
+    # tests/test_rota.py's).
+    sc = load_scenario("scenarios/support_desk.yaml", [TOGETHER])
     (desk,) = service.desks(sc)
     assert desk.load_erlangs == pytest.approx(8.0)  # 600 over 450 minutes x 6 min
     assert desk.seats == 12

@@ -163,10 +163,11 @@ def _inbound(overtime: float) -> Scenario:
     """One person at the desk, no dials; requests of exactly 400 minutes, one a day.
 
     Each request answered is a lead whose stage is due 30 days on (past the horizon), so
-    the desk's work alone fills the trace.
+    the desk's work alone fills the trace. The desk pauses together (its default is the
+    rota): the trace crosses the common pause.
     """
     return tiny(
-        calendar={"horizon_days": 3},
+        calendar={"horizon_days": 3, "workday": {"pause_rule": "together"}},
         roles={"seller": {"handles_inbound": True}},
         channels={
             "web": {

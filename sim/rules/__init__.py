@@ -40,7 +40,7 @@ from sim.rules.profile import (
     peak_interval,
     weekday_factors,
 )
-from sim.rules.rota import describe_pauses
+from sim.rules.rota import describe_pauses, pause_rule
 from sim.rules.season import SeasonKind, day_factors, month_factors
 from sim.rules.staffing import RoleMonth, hire_date, ramping_at_start, role_month, seats
 
@@ -64,6 +64,7 @@ __all__ = [
     "interval_title",
     "margin_share",
     "month_factors",
+    "pause_rule",
     "peak_interval",
     "present_share",
     "ramping_at_start",

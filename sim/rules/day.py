@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 
 from sim.errors import TeamsimError
-from sim.rules.rota import away_share
+from sim.rules.rota import away_share, pause_rule
 from sim.scenario import Scenario
 from sim.scenario.calendar import PauseRule
 from sim.scenario.team import Role
@@ -89,7 +89,7 @@ def arrival_min_per_day(sc: Scenario) -> float:
     over the whole span, pauses included (``span_min``: 510 minutes on 09:00-17:30).
     """
     day = sc.calendar.workday
-    if day.pause_rule is PauseRule.ROTA:
+    if pause_rule(sc) is PauseRule.ROTA:
         return day.span_min
     return available_min(sc)
 
@@ -107,7 +107,7 @@ def pause_gross_up(sc: Scenario, interval: tuple[float, float] | None = None) ->
     of a large desk, half-hours from the day's start): 1.2 when a sixth of the desk is at
     lunch. Raises TeamsimError when the rota leaves nobody at the desk in some half-hour.
     """
-    if sc.calendar.workday.pause_rule is PauseRule.TOGETHER:
+    if pause_rule(sc) is PauseRule.TOGETHER:
         return 1.0
     if interval is not None:
         worst, when = away_share(sc, None, *interval), interval[0]

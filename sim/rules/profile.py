@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sim.rules.day import arrival_min_per_day, desk_open_all_day, wall_time
+from sim.rules.rota import pause_rule
 from sim.rules.season import SeasonKind, arrivals_per_day
 from sim.rules.season import day_factors as season_day_factors
 from sim.scenario import InboundChannel, Scenario
@@ -97,7 +98,7 @@ def by_interval(sc: Scenario, cid: str) -> bool:
     tables of ``teamsim plan`` and ``teamsim simulate``). False for a plain desk, alike
     all day and every day.
     """
-    rota = sc.calendar.workday.pause_rule is PauseRule.ROTA
+    rota = pause_rule(sc) is PauseRule.ROTA
     return shaped(sc, cid) or by_weekday(sc, cid) or rota
 
 

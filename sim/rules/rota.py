@@ -24,6 +24,7 @@ import math
 from sim.percent import format_significant
 from sim.scenario import Scenario
 from sim.scenario.calendar import Pause, PauseKind, PauseRule, Workday
+from sim.scenario.market import InboundChannel
 
 LUNCH_WINDOW_MIN = 180.0  # the default lunch's window, centred on the middle of the day
 BREAK_WINDOW_MIN = 90.0  # each default break's window
@@ -36,10 +37,32 @@ def _hhmm(minutes: float) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
+def pause_rule(sc: Scenario) -> PauseRule:
+    """How the day's pauses are taken: ``calendar.workday.pause_rule`` when the file says.
+
+    Left out: ``rota`` when the scenario has an inbound channel (its answerers pause in
+    turn, so the desk is never empty while requests arrive; the issue-13 default for files
+    that give only ``lunch_min`` and ``breaks_min``) or when ``pauses`` are written;
+    ``together`` otherwise (a team with no desk keeps its common mid-day pause). Every
+    reader of the rule (the simulator's clocks, arrivals, the desk's sizing, the lag kernel,
+    the summary) asks here.
+    """
+    day = sc.calendar.workday
+    if day.pause_rule is not None:
+        return day.pause_rule
+    desk = any(isinstance(ch, InboundChannel) for ch in sc.channels.values())
+    return PauseRule.ROTA if desk or day.pauses is not None else PauseRule.TOGETHER
+
+
+def stated(sc: Scenario) -> bool:
+    """Whether the file states ``pause_rule`` (False: :func:`pause_rule`'s default)."""
+    return sc.calendar.workday.pause_rule is not None
+
+
 def pauses(sc: Scenario) -> tuple[Pause, ...]:
     """The rota's pauses: as written, the default rota when none are, empty under ``together``."""
     day = sc.calendar.workday
-    if day.pause_rule is PauseRule.TOGETHER:
+    if pause_rule(sc) is PauseRule.TOGETHER:
         return ()
     return tuple(day.pauses) if day.pauses is not None else default_pauses(day)
 
@@ -164,7 +187,7 @@ def most_away_needed(pause: Pause, workday: Workday, people: int) -> int:
 def describe_pauses(sc: Scenario) -> str:
     """One line on how the day's pauses are taken (``teamsim validate --summary``)."""
     day = sc.calendar.workday
-    if day.pause_rule is PauseRule.TOGETHER:
+    if pause_rule(sc) is PauseRule.TOGETHER:
         total = day.lunch_min + day.breaks_min
         if total <= 0:
             return "none"
@@ -188,5 +211,16 @@ def describe_pauses(sc: Scenario) -> str:
         ]
         parts.append(f"{noun} " + " and ".join(each))
     cap = f", up to {found[0].most_away} away at once" if same else ""
-    origin = "default for a day that gives lunch_min and breaks_min" if day.pauses is None else ""
-    return f"rota{f' ({origin})' if origin else ''}: " + ", ".join(parts) + cap
+    return f"rota{_origin(sc)}: " + ", ".join(parts) + cap
+
+
+def _origin(sc: Scenario) -> str:
+    """Where a rota comes from, when the file did not write it: said in the summary."""
+    if sc.calendar.workday.pauses is not None:
+        return ""
+    if stated(sc):
+        return " (the default rota for a day that gives lunch_min and breaks_min)"
+    return (
+        " (the default for a desk: lunch_min and breaks_min spread over the day; "
+        "pause_rule: together for one common pause)"
+    )

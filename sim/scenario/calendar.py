@@ -56,8 +56,10 @@ class PauseRule(StrEnum):
     """How the day's lunch and breaks are taken by the people who answer requests.
 
     ``together``: everyone pauses at once in the middle of the day and no request arrives
-    then (the default). ``rota``: each answerer pauses at a slot of each pause's window
-    (``sim.rules.rota``), so the desk is never empty and requests arrive all day.
+    then. ``rota``: each answerer pauses at a slot of each pause's window
+    (``sim.rules.rota``), so the desk is never empty and requests arrive all day. Left
+    out, the rule is ``sim.rules.rota.pause_rule``'s: a rota for a scenario with an
+    inbound channel or a written rota, together otherwise.
     """
 
     TOGETHER = "together"
@@ -149,12 +151,14 @@ class Workday(Frozen):
             "In-day shrinkage not modelled as a duty (short breaks, personal time), minutes a day."
         ),
     )
-    pause_rule: PauseRule = Field(
-        PauseRule.TOGETHER,
+    pause_rule: PauseRule | None = Field(
+        None,
         description=(
             "together: everyone takes lunch and breaks at once mid-day, and no request arrives "
             "then; rota: the desk's answerers pause in turn (pauses, or the default rota: "
-            "lunch in 3 hours around mid-day, two breaks) and requests arrive all day."
+            "lunch in 3 hours around mid-day, two breaks) and requests arrive all day. "
+            "Default: rota when the scenario has an inbound channel or pauses are given, "
+            "together otherwise."
         ),
     )
     pauses: list[Pause] | None = Field(
