@@ -107,7 +107,7 @@ def simulate_command(
     from teamsim.store import Store
     from teamsim.summary import scenario_warnings
 
-    with user_errors():
+    with user_errors(as_json=json_):
         scenario = load_scenario(file, set_ or ())
         # On stderr, before the run: a warning, so --json output stays JSON.
         for line in scenario_warnings(scenario, file, set_ or ()):
