@@ -1,0 +1,58 @@
+"""Faults a fresh user's trial of the inbound desk found (issue 13): units, labels, words.
+
+Each test reads what a user reads (a table's label beside its figures, a message) and
+asserts the figure or wording that was wrong before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sim import KPIS
+from teamsim.commands.simulate import kpi_table_of
+from teamsim.io import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPPORT = ROOT / "scenarios" / "support_desk.yaml"
+LABELS = {k.name: k.label for k in KPIS}
+
+
+def _kpi_rows(kpis: pd.DataFrame) -> dict[str, list[str]]:
+    table = kpi_table_of(kpis, load_scenario(SUPPORT), width=200)
+    columns = [[str(c) for c in col._cells] for col in table.columns]
+    return {row[0]: list(row[1:]) for row in zip(*columns, strict=True)}
+
+
+def _kpi(name: str, mean: float, low: float, high: float, p10: float, p90: float) -> dict:
+    unit = next(k.unit for k in KPIS if k.name == name)
+    return {
+        "kpi": name,
+        "label": LABELS[name],
+        "unit": unit,
+        "n": 5,
+        "mean": mean,
+        "sd": 1.0,
+        "p10": p10,
+        "p50": mean,
+        "p90": p90,
+        "ci_low": low,
+        "ci_high": high,
+    }
+
+
+def test_a_wait_of_days_reads_in_days_in_its_label_and_every_figure() -> None:
+    # Waits carried over nights: a mean of 2000 minutes (1.4 days), P10 at 900 (15 h).
+    row = _kpi("inbound_carried_wait_min", 2000.0, 800.0, 3200.0, 900.0, 3000.0)
+    rows = _kpi_rows(pd.DataFrame([row]))
+    [(label, cells)] = rows.items()
+    assert label == "Inbound carried over: wait (mean, days)"
+    assert cells == ["1.4 days", "0.6 days to 2.2 days", "0.6 days", "1.4 days", "2.1 days"]
+
+
+def test_a_wait_of_minutes_reads_in_minutes() -> None:
+    row = _kpi("inbound_carried_wait_min", 600.0, 500.0, 700.0, 450.0, 750.0)
+    [(label, cells)] = _kpi_rows(pd.DataFrame([row])).items()
+    assert label == "Inbound carried over: wait (mean, minutes)"
+    assert cells[0] == "600.0" and "days" not in " ".join(cells)
