@@ -56,3 +56,35 @@ def test_a_wait_of_minutes_reads_in_minutes() -> None:
     [(label, cells)] = _kpi_rows(pd.DataFrame([row])).items()
     assert label == "Inbound carried over: wait (mean, minutes)"
     assert cells[0] == "600.0" and "days" not in " ".join(cells)
+
+
+def test_utilisation_above_100_percent_is_explained_in_words() -> None:
+    from sim import diagnose, kpi_value, simulate
+
+    swamped = (
+        "calendar.horizon_days=6",
+        "calendar.warmup_days=1",
+        "channels.support_requests.requests_per_day=3000",  # five times the desk's load
+    )
+    sc = load_scenario(SUPPORT, swamped)
+    result = simulate(sc, 1, 7, workers=1)
+    util = kpi_value(result.kpis, "utilisation_line")
+    assert 1.0 < util < 1.02  # the agents' overtime (10 minutes a day at most) on top
+    tu = result.frames.time_use
+    overtime = tu.loc[(tu["day"] >= 1) & (tu["activity"] == "overtime"), "minutes"].sum()
+    days = result.frames.utilisation_day
+    available = days.loc[(days["day"] >= 1) & (days["level"] == "line"), "available_min"].sum()
+    share = overtime / available
+    # busy in hours cannot pass the available time: what is past 100 % is overtime
+    assert util - 1.0 <= share + 1e-9
+    [over] = [d for d in diagnose(result.frames, result.kpis, sc) if "more than all" in d.cause]
+    assert over.cause.startswith("line staff are busy 101 % of their available time")
+    assert f"work past the day's end, {100 * share:.1f} % of their available time" in over.cause
+    assert "policies.overtime_max_min_per_day" in over.remedy
+    assert "roles.agent.headcount" in over.remedy
+
+
+def test_utilisations_definition_says_it_can_exceed_100_percent() -> None:
+    [util] = [k for k in KPIS if k.name == "utilisation_line"]
+    assert "can exceed 100 %" in util.definition
+    assert "overtime" in util.definition
