@@ -88,3 +88,38 @@ def test_utilisations_definition_says_it_can_exceed_100_percent() -> None:
     [util] = [k for k in KPIS if k.name == "utilisation_line"]
     assert "can exceed 100 %" in util.definition
     assert "overtime" in util.definition
+
+
+DESK = ROOT / "examples" / "contact_centre" / "desk.yaml"
+
+
+def test_the_plans_header_and_verify_table_say_which_service_level() -> None:
+    from typer.testing import CliRunner
+
+    from teamsim.cli import app
+
+    runner = CliRunner()
+    short = ["--set", "calendar.horizon_days=15"]
+    args = ["plan", str(DESK), "--verify", "--replications", "2", "--no-save", *short]
+    result = runner.invoke(app, args, env={"COLUMNS": "220"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    # The header's 84.2 % is Monday 10:30-11:00's (docs/inbound.md), the table's the day's.
+    assert "Calls 80.0 % within 20 s, expected 84.2 % (lowest interval)" in text
+    assert "service level (whole day) ┃ expected (whole day)" in text
+    # A desk alike all day: its one level is the whole day's.
+    plain = runner.invoke(app, ["plan", str(SUPPORT)], env={"COLUMNS": "220"})
+    assert "within 20 s, expected 81.7 % (whole day)" in " ".join(plain.stdout.split())
+
+
+def test_the_days_away_row_is_labelled_for_what_it_is() -> None:
+    from optimizer import plan
+    from teamsim.format import service_rows
+
+    result = plan(load_scenario(DESK), marginals=False)
+    [row] = service_rows(result)
+    [line] = result.services
+    # 17 on the roster for 12 seats and the pauses' x1.2: 17 / 14.4, not 1 / presence (1.12).
+    assert line.days_away_gross_up == 17 / (12 * line.pause_gross_up)
+    assert row["gross-up for days away and whole people"] == "x1.18"
+    assert "gross-up for days away" not in row
