@@ -233,6 +233,7 @@ def _fmt(
     unit: str,
     money: MoneyScale | None,
     result: SimResult | _KpiSource,
+    *,
     days: bool = False,
 ) -> str:
     from teamsim.format import fmt_figure, fmt_minutes, format_money
@@ -320,7 +321,7 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         days = unit == "min" and minutes_in_days(
             float(row[k]) for k in _STATS if row[k] is not None
         )
-        f = {k: _fmt(row[k], unit, money, result, days) for k in _STATS}
+        f = {k: _fmt(row[k], unit, money, result, days=days) for k in _STATS}
         if row["kpi"] in _chance_kpis():
             # A yes/no outcome a replication: its percentiles are 0 or 100, meaningless.
             f.update(p10="", p50="", p90="")
