@@ -203,7 +203,12 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         bounds=_PROPORTION,
     ),
-    Kpi("inbound_blocked_share", "Inbound blocked (lines busy)", "share", bounds=_PROPORTION),
+    Kpi(
+        "inbound_blocked_share",
+        "Inbound blocked (all lines busy or waiting room full)",
+        "share",
+        bounds=_PROPORTION,
+    ),
     Kpi("inbound_lost_share", "Inbound lost at closing", "share", bounds=_PROPORTION),
     Kpi("inbound_overtime_share", "Inbound answered in overtime", "share", bounds=_PROPORTION),
 )

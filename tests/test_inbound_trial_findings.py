@@ -123,3 +123,39 @@ def test_the_days_away_row_is_labelled_for_what_it_is() -> None:
     assert line.days_away_gross_up == 17 / (12 * line.pause_gross_up)
     assert row["gross-up for days away and whole people"] == "x1.18"
     assert "gross-up for days away" not in row
+
+
+def test_the_blocked_share_names_both_ways_of_being_turned_away() -> None:
+    # M/M/c/K: a call is blocked when every line is busy or every waiting place taken.
+    assert LABELS["inbound_blocked_share"] == (
+        "Inbound blocked (all lines busy or waiting room full)"
+    )
+
+
+def _problems(override: str) -> list[str]:
+    import pytest
+
+    from sim import ScenarioError
+    from sim.scenario import parse_scenario
+
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(DESK.read_text(encoding="utf-8"), "desk.yaml", [override])
+    return [f"{'.'.join(map(str, p.path))}: {p.message}" for p in caught.value.problems]
+
+
+def test_a_patience_in_words_says_what_to_write() -> None:
+    assert _problems("channels.calls.patience_min=two") == [
+        "channels.calls.patience_min: expected a number of minutes (e.g. 2) or a "
+        "distribution such as {kind: exponential, mean: 2} (kinds: fixed, exponential, "
+        "lognormal, triangular, uniform), got 'two'"
+    ]
+
+
+def test_a_retrial_written_as_a_share_says_to_write_its_mapping() -> None:
+    assert _problems("channels.calls.retrial=0.5") == [
+        "channels.calls.retrial: expected {share: 0.3, delay_min: 10} (the share of the "
+        "callers who hang up who call again, below 1, and the minutes before they do), "
+        "got 0.5; for a share of 0.5 write {share: 0.5, delay_min: 10}"
+    ]
+    [words] = _problems("channels.calls.retrial=two")
+    assert words.endswith("got 'two'") and "dictionary" not in words
