@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from optimizer.measure import outcome_label, sells
     from optimizer.modes import HIRING_REPLICATIONS, PlanMode
     from optimizer.planner import design_month_heading, is_design_month_note, plan
-    from optimizer.result import Marginal, Plan, RoleLine
+    from optimizer.result import Marginal, Plan, RoleLine, ServiceLine
     from optimizer.solvers import make_solver
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "PlanMode",
     "QuotaLine",
     "RoleLine",
+    "ServiceLine",
     "VerifiedHiring",
     "VerifiedPlan",
     "apply_hiring",

@@ -14,6 +14,7 @@ class PlanError(TeamsimError):
 
     # 3, not 2: the scenario is well formed, the plan it asks for is what fails.
     exit_code = 3
+    kind = "plan_failed"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Relaxation:
 class InfeasiblePlanError(PlanError):
     """No team within the scenario's limits meets the plan; carries the relaxations found."""
 
+    kind = "infeasible"
+
     def __init__(self, reason: str, relaxations: Sequence[Relaxation] = ()) -> None:
         self.reason = reason
         self.relaxations = tuple(relaxations)
@@ -38,6 +41,22 @@ class InfeasiblePlanError(PlanError):
             lines.append("Any one of these would make it feasible:")
             lines.extend(f"  - {r.text}" for r in self.relaxations)
         super().__init__("\n".join(lines))
+
+    def json_details(self) -> dict[str, object]:
+        """The reason and each way out, with its limit, amount and unit."""
+        return {
+            "reason": self.reason,
+            "relaxations": [
+                {
+                    "kind": r.kind,
+                    "subject": r.subject,
+                    "amount": r.amount,
+                    "unit": r.unit,
+                    "text": r.text,
+                }
+                for r in self.relaxations
+            ],
+        }
 
     @property
     def causes(self) -> tuple[Diagnosis, ...]:
@@ -53,6 +72,8 @@ class InfeasiblePlanError(PlanError):
 
 class UnboundedPlanError(PlanError):
     """The objective can grow without limit: some work costs no time or nothing caps it."""
+
+    kind = "unbounded"
 
 
 class SolverFailedError(PlanError):

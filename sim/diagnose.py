@@ -7,7 +7,9 @@ Read from the run's frames and KPIs, never from a second model of the day:
   days away a year (``Frames.absences``), whether a deputy covered those days (an absence
   record names the deputy, "" when the work waited), and its utilisation;
 - a level busy less than ``LOW_UTILISATION`` of its available time asks whether work is
-  missing from the scenario or the team is larger than its work.
+  missing from the scenario or the team is larger than its work;
+- a level busy more than all its available time (utilisation above 100 %) says why:
+  overtime, work past the day's end, is busy time but not available time.
 
 Each diagnosis is a cause and a remedy naming the scenario fields to change. Roles and
 people are named by their titles (``sim.names.title``), as every report names them; the
@@ -109,6 +111,8 @@ def diagnose(
         util = kpi_value(kpis, f"utilisation_{lv.value}")
         if math.isfinite(util) and util < LOW_UTILISATION:
             found.append(_idle(lv, util, scenario, sized=sized))
+        elif math.isfinite(util) and util > 1.0:
+            found.append(_over_full(lv, util, frames, scenario))
     return tuple(found)
 
 
@@ -368,6 +372,37 @@ def _missed_service_level(kpis: pd.DataFrame, scenario: Scenario) -> Diagnosis |
     remedy = (
         f"add people who answer ({who or 'roles with handles_inbound'}), take duties off "
         "them (duties.*.levels), or let `teamsim plan` size the team for the target"
+    )
+    return Diagnosis(cause, remedy)
+
+
+def _over_full(level: Level, util: float, frames: Frames, scenario: Scenario) -> Diagnosis:
+    """Utilisation above 100 %: the overtime that takes it there, in plain words."""
+    counted = frames.time_use["day"] >= frames.window.warmup_days
+    mine = frames.time_use.loc[counted & (frames.time_use["level"] == level.value)]
+    overtime = float(mine.loc[mine["activity"] == TimeUse.OVERTIME.value, "minutes"].sum())
+    days = frames.utilisation_day
+    available = float(
+        days.loc[
+            (days["day"] >= frames.window.warmup_days) & (days["level"] == level.value),
+            "available_min",
+        ].sum()
+    )
+    share = overtime / available if available > 0 else math.nan
+    cause = (
+        f"{_LEVEL_WORDS[level]} are busy {_pct(util, scenario)} of their available time: "
+        f"more than all of it, because their overtime (work past the day's end, "
+        f"{_pct(share, scenario, 1)} of their available time) counts as busy time but "
+        "not as available time"
+    )
+    roles = "; ".join(
+        f"{title_of(rid, scenario)}: roles.{rid}.headcount" for rid in scenario.roles_at(level)
+    )
+    fields = roles or f"roles at level {level.value}"
+    remedy = (
+        f"their work does not fit in their hours: add people ({fields}) or take work off "
+        "them; overtime is capped by "
+        "policies.overtime_max_min_per_day (and channels.*.at_closing for a queue at closing)"
     )
     return Diagnosis(cause, remedy)
 

@@ -56,11 +56,33 @@ class TeamsimError(Exception):
     """Base of the errors that are the user's to fix: shown as a message, never a traceback."""
 
     exit_code = 2
+    # What went wrong, for a script reading ``--json``: "invalid_input", "infeasible", ...
+    kind = "invalid_input"
+
+    def json_details(self) -> dict[str, object]:
+        """What ``--json`` adds to the message for a script: nothing beyond it here."""
+        return {}
 
 
 class ScenarioError(TeamsimError):
     """A scenario that cannot be used, with every problem found."""
 
+    kind = "invalid_scenario"
+
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def json_details(self) -> dict[str, object]:
+        """Every problem with its file, line and field (dotted, as ``--set`` writes it)."""
+        return {
+            "problems": [
+                {
+                    "file": p.source or None,
+                    "line": p.line,
+                    "field": dotted(p.path) if p.path else None,
+                    "message": p.message,
+                }
+                for p in self.problems
+            ]
+        }

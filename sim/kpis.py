@@ -34,7 +34,8 @@ Definitions (per replication):
   days after the warm-up, from the run's ``spells``; ``headcount_month`` has it by
   month and role, with the people present, ramping and ramped.
 - ``utilisation_<level>``: busy minutes / available minutes over every person-day of
-  the level (time-weighted; see :mod:`sim.results`).
+  the level (time-weighted; see :mod:`sim.results`). Overtime is busy but not available
+  time, so it can exceed 1; ``sim.diagnose`` then says so in words.
 - ``approval_wait_min``, ``escalation_wait_min``: mean minutes from the request to
   the start of the approval or escalation, over requests arriving after warm-up;
   requests never started count up to the horizon's end (a lower bound).
@@ -132,7 +133,9 @@ class Kpi:
             level = self.name.removeprefix("utilisation_")
             return (
                 f"minutes busy over minutes available of the {level} level's people, summed "
-                "over the counted working days (absences and pauses are not available time)"
+                "over the counted working days (absences and pauses are not available time; "
+                "overtime past the day's end is busy but not available time, so the figure "
+                "can exceed 100 %, and a diagnosis then says so)"
             )
         return DEFINITIONS[self.name]
 
@@ -200,7 +203,12 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         bounds=_PROPORTION,
     ),
-    Kpi("inbound_blocked_share", "Inbound blocked (lines busy)", "share", bounds=_PROPORTION),
+    Kpi(
+        "inbound_blocked_share",
+        "Inbound blocked (all lines busy or waiting room full)",
+        "share",
+        bounds=_PROPORTION,
+    ),
     Kpi("inbound_lost_share", "Inbound lost at closing", "share", bounds=_PROPORTION),
     Kpi("inbound_overtime_share", "Inbound answered in overtime", "share", bounds=_PROPORTION),
 )

@@ -56,14 +56,35 @@ def report_error(exc: TeamsimError) -> None:
             err.print(part, soft_wrap=True, markup=False, highlight=False)
 
 
+def error_json(kind: str, exit_code: int, message: str, **details: Any) -> dict[str, Any]:
+    """What ``--json`` prints on stdout when a command fails: one object, ``"error"``.
+
+    A script reading stdout gets JSON whether the command worked or not: the failure's
+    ``kind`` ("invalid_input", "invalid_scenario", "infeasible", ...), the exit code, the
+    message as stderr says it, and what the error carries (problems, relaxations).
+    """
+    return {"error": {"kind": kind, "exit_code": exit_code, "message": message, **details}}
+
+
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn a TeamsimError into its message and exit code (2 bad input, 3 impossible plan)."""
+def user_errors(as_json: bool = False) -> Iterator[None]:
+    """Turn a TeamsimError into its message and exit code (2 bad input, 3 impossible plan).
+
+    The message goes to stderr; with ``as_json`` (the command's ``--json``) stdout also
+    gets the failure as :func:`error_json`, so that a script reading it gets JSON. A
+    usage error raised inside (``typer.BadParameter``) is said so too, then left to typer.
+    """
     try:
         yield
     except TeamsimError as exc:
         report_error(exc)
+        if as_json:
+            print_json(error_json(exc.kind, exc.exit_code, str(exc), **exc.json_details()))
         raise typer.Exit(exc.exit_code) from None
+    except typer.BadParameter as exc:
+        if as_json:
+            print_json(error_json("invalid_input", exc.exit_code, exc.format_message()))
+        raise
 
 
 def json_ready(data: Any) -> Any:

@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Iterable
 
 import teamsim.figure_tables  # noqa: F401  (on import: rich keeps figures whole)
-from optimizer import Marginal, Plan, PlanCard, RoleLine
+from optimizer import Marginal, Plan, PlanCard, RoleLine, ServiceLine
 from sim import MoneyScale as MoneyScale
 from sim import format_answer_time, title
 from sim import format_money as format_money
@@ -40,8 +40,33 @@ SERVICE_CAPTION = (
     "under the occupancy cap). Roster: the people who give those "
     "seats after days away and pauses. Channels answered by the same people share one "
     "desk, and its figures; with retrials, the requests are the first calls and the load "
-    "includes the calls again."
+    "includes the calls again. Gross-up for days away and whole people: roster / (seats x "
+    "the pauses' gross-up), above 1 / presence as the days with more people away and the "
+    "rounding up to whole people count too. Expected service level: the lowest "
+    "interval's where the target holds in every interval (service_level_per: interval), "
+    "else the whole day's."
 )
+
+# The roster per seat present, the pauses' gross-up apart (ServiceLine.days_away_gross_up):
+# more than 1 / presence, as the days with more people away and whole people count too.
+DAYS_AWAY_ROW = "gross-up for days away and whole people"
+
+# Which service level a figure is, said beside it in one short wording: the plan's
+# header quotes its target's (the lowest interval's when the target holds in every
+# interval), the verify loop's table the whole day's, as the simulated KPI beside it.
+LOWEST_INTERVAL = "lowest interval"
+WHOLE_DAY = "whole day"
+
+
+def service_level_scope(service: ServiceLine) -> str:
+    """Whether a plan's expected service level is its lowest interval's or the whole day's.
+
+    The lowest interval's when the desk's day has intervals and the target holds in every
+    one (``service_level_per: interval``); otherwise the day's requests' (a desk alike all
+    day has one level for every interval).
+    """
+    per_interval = bool(service.intervals) and service.service_level_per == "interval"
+    return LOWEST_INTERVAL if per_interval else WHOLE_DAY
 
 
 def fmt_value(
@@ -251,7 +276,8 @@ def expected_outcome(
     targets = [
         f"{title(s.channel, scenario)} "
         f"{fmt_service_target(s.service_level_target, s.answer_within_min, loc or None)}, "
-        f"expected {fmt_value(s.expected_service_level, 'share', plan.currency, locale=loc)}"
+        f"expected {fmt_value(s.expected_service_level, 'share', plan.currency, locale=loc)} "
+        f"({service_level_scope(s)})"
         for s in plan.services
     ]
     return "no sales plan; service targets: " + "; ".join(targets)
@@ -278,7 +304,7 @@ def service_rows(plan: Plan, locale: str | None = None) -> list[dict[str, str]]:
             "handling, min (mean)": fmt_figure(s.handle_min, 1, loc),
             "offered load, Erlangs": fmt_figure(s.offered_load_erlangs, 1, loc),
             "seats needed present": str(s.seats_present),
-            "gross-up for days away": fmt_gross_up(s.days_away_gross_up, loc),
+            DAYS_AWAY_ROW: fmt_gross_up(s.days_away_gross_up, loc),
             "gross-up for pauses": fmt_gross_up(s.pause_gross_up, loc),
             "roster needed": str(s.roster),
             "answerers planned": str(s.answerers),

@@ -38,6 +38,7 @@ from teamsim.declared import VERIFY_REPLICATIONS as VERIFY_REPLICATIONS
 from teamsim.diagnose_view import diagnoses_json, render_diagnoses, run_diagnoses
 from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import (
+    WHOLE_DAY,
     MoneyScale,
     fmt_figure,
     fmt_margin,
@@ -209,7 +210,16 @@ def _iterations(scenario: Scenario, frame: pd.DataFrame) -> FittedGrid:
     scale = iterations_cost_scale(frame, scenario)
     costs = [team_cost(float(row["cost_per_month"]), scenario, scale) for row in rows]
     levels = _levels(frame)
-    header = ("cost / month", "margin", outcome, "expected", f"{label} (95 % interval)")
+    # A desk's service levels here are the whole day's (the KPI's), not the plan header's
+    # lowest interval: the columns say so (teamsim.format.WHOLE_DAY).
+    day = "" if selling else f" ({WHOLE_DAY})"
+    header = (
+        "cost / month",
+        "margin",
+        f"{outcome}{day}",
+        f"expected{day}",
+        f"{label} (95 % interval)",
+    )
     grid = Grid(
         title="Iterations: optimise -> simulate -> recalibrate",
         key="# team",

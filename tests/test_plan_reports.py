@@ -70,7 +70,7 @@ def test_the_desks_row_carries_the_optimisers_sizing(desk_plan: Plan) -> None:
     assert row["seats needed present"] == "12"
     assert row["roster needed"] == str(line.roster) == "13"
     assert row["answerers planned"] == str(line.answerers)
-    assert row["gross-up for days away"] == f"x{line.days_away_gross_up:.2f}"
+    assert row["gross-up for days away and whole people"] == f"x{line.days_away_gross_up:.2f}"
     assert row["gross-up for pauses"] == "x1.00"
     assert row["target"] == "80.0 % within 20 s"
     assert row["expected service level"] == f"{100 * line.expected_service_level:.1f} %"

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sim.errors import PathPart, Problem, ScenarioError
 from sim.scenario.calendar import slash_date_orders
 from sim.scenario.consistency import raw_references
+from sim.scenario.distributions import Exponential
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
 from sim.scenario.yamlerrors import too_deep_problem, yaml_problem
@@ -217,6 +218,10 @@ def _message(err: dict[str, Any]) -> str:
             f"expected a number of people (e.g. 5) or {{current: 5, min: 3, max: 8}}, "
             f"got {_short(err.get('input'))}"
         )
+    if kind in ("model_type", "model_attributes_type"):
+        # A value where a mapping was expected: what to write, in words, by the field.
+        value = err.get("input")
+        return f"expected {_mapping_words(err['loc'])}, got {_short(value)}{_share_of(value, ctx)}"
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     value = err.get("input")
@@ -292,6 +297,62 @@ def _share_hint(kind: str, ctx: dict[str, Any], value: Any, loc: Sequence[Any] =
     if low <= percent / 100 <= high:
         return f"; write {percent / 100:g} for {percent:g} %"
     return f"; write a share from {low:g} to {high:g}"
+
+
+# What a field taking a mapping holds, in words, by its model (class name); a model not
+# named here is described by its fields.
+_MAPPING_WORDS = {
+    "Retrial": (
+        "{share: 0.3, delay_min: 10} (the share of the callers who hang up who call "
+        "again, below 1, and the minutes before they do)"
+    ),
+}
+_DISTRIBUTION_EXAMPLE = "{kind: exponential, mean: 2}"
+
+
+def _mapping_words(loc: Sequence[Any]) -> str:
+    """What to write where a mapping is expected: a distribution's two forms, or a model's.
+
+    A distribution (``sim.scenario.distributions``) is a number or a mapping naming its
+    kind; minutes when the field says so (``_min``).
+    """
+    name = str(loc[-1]) if loc else ""
+    models = _models_at(loc)
+    if Exponential in models:
+        unit = " of minutes" if name.endswith("_min") else ""
+        return (
+            f"a number{unit} (e.g. 2) or a distribution such as {_DISTRIBUTION_EXAMPLE} "
+            "(kinds: fixed, exponential, lognormal, triangular, uniform)"
+        )
+    if len(models) == 1 and models[0].__name__ in _MAPPING_WORDS:
+        return _MAPPING_WORDS[models[0].__name__]
+    fields = [f for m in models for f in m.model_fields]
+    return f"a mapping of {', '.join(fields)}" if fields else "a mapping (field: value)"
+
+
+def _share_of(value: Any, ctx: dict[str, Any]) -> str:
+    """A bare share where a retrial's mapping is meant: the mapping that says it."""
+    if ctx.get("class_name") != "Retrial" or not isinstance(value, int | float):
+        return ""
+    if isinstance(value, bool) or not 0 <= value < 1:
+        return ""
+    return f"; for a share of {value:g} write {{share: {value:g}, delay_min: 10}}"
+
+
+def _models_at(loc: Sequence[Any]) -> list[type[BaseModel]]:
+    """The models a field of the scenario takes, found by its path; empty if not found.
+
+    Dict keys (role and channel ids), list indexes and a variant's name are stepped over:
+    the models stay those of the values they hold.
+    """
+    models: list[type[BaseModel]] = [Scenario]
+    found = False
+    for part in loc:
+        hits = [m.model_fields[part] for m in models if str(part) in m.model_fields]
+        found = bool(hits)
+        if hits:
+            models = _models_in(hits[0].annotation)
+    return models if found else []
 
 
 def _bounds(loc: Sequence[Any]) -> tuple[float, float]:

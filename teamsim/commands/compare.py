@@ -88,7 +88,7 @@ def compare_command(
     from teamsim.plan_met_view import chances_side_by_side, definition_lines, warn_few_replications
     from teamsim.store import Store
 
-    with user_errors():
+    with user_errors(as_json=json_):
         if not 2 <= len(items) <= 4:
             raise typer.BadParameter(f"give 2 to 4 scenarios or runs, got {len(items)}")
         if excel is not None:

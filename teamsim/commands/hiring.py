@@ -21,11 +21,12 @@ from rich.markup import escape
 # HIRING_REPLICATIONS: the hiring loop's own default (40: a month's P(met) needs more
 # than plain verify's 20).
 from optimizer import HIRING_REPLICATIONS
-from teamsim.console import err, out, print_json
+from sim import TeamsimError
+from teamsim.console import error_json, out, print_json, report_error
 from teamsim.progress import replication_progress
 
 if TYPE_CHECKING:
-    from optimizer import CalendarValue, HireMove, HiringPlan, VerifiedHiring
+    from optimizer import CalendarValue, HireMove, HiringPlan, InfeasiblePlanError, VerifiedHiring
     from sim import Executor
     from sim.scenario import Scenario
     from teamsim.hiring_move_view import MoveAsked
@@ -175,13 +176,11 @@ def run_hiring(
     if not sc.segments:
         # A desk with no segments sells nothing: its nominal plan (support_desk's GBP 1)
         # gave "attainment 0.0 %" against "plan £1".
-        err.print(
-            f"[bold red]error:[/] {escape(str(file))}: --hiring plans hires to meet a "
+        raise TeamsimError(
+            f"{file}: --hiring plans hires to meet a "
             "revenue plan, and this scenario has no segments to sell; plain "
-            "`teamsim plan FILE` sizes a desk by its service targets.",
-            soft_wrap=True,
+            "`teamsim plan FILE` sizes a desk by its service targets."
         )
-        raise typer.Exit(2)
     if store is not None:
         store.check_writable()  # said now, not after the solves and replications
     asked = _move_asked(sc, args.move) if args.move is not None else None
@@ -200,8 +199,7 @@ def run_hiring(
     except ValueError as exc:
         # plan_hiring's refusals of what it was asked (a margin objective on a segment
         # with no gross_margin, ...): a usage error, said without a traceback.
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise TeamsimError(str(exc)) from None
     check = check_of(verified) if verified is not None else None
     run_id = ""
     if store is not None:
@@ -223,12 +221,15 @@ def run_hiring(
             moved = _moved(sc, plan, asked, solver=args.solver)
         except InfeasiblePlanError as exc:  # said after the plan, by user_errors (exit 3)
             failed = exc
-    _show(plan, sc, check, run_id=run_id, store=store, args=args, moved=moved)
+    _show(plan, sc, check, run_id=run_id, store=store, args=args, moved=moved, failed=failed)
     if verified is not None:  # as plain --verify and simulate warn: on stderr, after
         from teamsim.plan_met_view import warn_few_replications
 
         warn_few_replications(args.replications or HIRING_REPLICATIONS, sold=True)
     if failed is not None:
+        if args.as_json:  # the failure is in the plan's JSON: no second object on stdout
+            report_error(failed)
+            raise typer.Exit(failed.exit_code)
         raise failed
     if check is not None and not check.met:
         raise typer.Exit(3)
@@ -264,8 +265,7 @@ def _move_asked(sc: Scenario, text: str) -> MoveAsked:
         # The role, months and count checked now, not after the plan's solves.
         hire_move(sc, {}, role=asked.role, start=asked.start, to=asked.to, count=asked.count)
     except ValueError as exc:
-        err.print(f"[bold red]error:[/] {escape(move_error(text, str(exc)))}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise TeamsimError(move_error(text, str(exc))) from None
     return asked
 
 
@@ -337,6 +337,7 @@ def _show(
     store: Store | None,
     args: HiringArgs,
     moved: Moved | None = None,
+    failed: InfeasiblePlanError | None = None,
 ) -> None:
     from teamsim.hiring_move_view import move_json, render_move
     from teamsim.hiring_view import hiring_json, render_hiring
@@ -345,6 +346,10 @@ def _show(
         data = hiring_json(plan, check, run_id)
         if moved is not None:
             data["move"] = move_json(*moved)
+        if failed is not None:  # the --move asked for cannot be made: the plan stands
+            data["move"] = error_json(
+                failed.kind, failed.exit_code, str(failed), **failed.json_details()
+            )
         print_json(data)
         return
     out.print(render_hiring(plan.to_dict(), sc, check))

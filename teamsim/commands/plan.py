@@ -151,7 +151,7 @@ def plan_command(
         as_json=json_,
         move=move,
     )
-    with user_errors():
+    with user_errors(as_json=json_):
         refuse_hiring(wanted, hiring=hiring, sizing=mode is PlanMode.SIZING)
         if not verify_:
             refuse_verify_only(wanted)

@@ -56,7 +56,7 @@ def list_runs(store: StoreOption = None, json_: JsonOption = False) -> None:
 
     from teamsim.store import Store
 
-    with user_errors():
+    with user_errors(as_json=json_):
         st = Store(store)
         runs = st.list_runs() if st.path.exists() or not json_ else pd.DataFrame()
         if json_:

@@ -107,7 +107,7 @@ def simulate_command(
     from teamsim.store import Store
     from teamsim.summary import scenario_warnings
 
-    with user_errors():
+    with user_errors(as_json=json_):
         scenario = load_scenario(file, set_ or ())
         # On stderr, before the run: a warning, so --json output stays JSON.
         for line in scenario_warnings(scenario, file, set_ or ()):
@@ -229,7 +229,12 @@ def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_h
 
 
 def _fmt(
-    value: float | None, unit: str, money: MoneyScale | None, result: SimResult | _KpiSource
+    value: float | None,
+    unit: str,
+    money: MoneyScale | None,
+    result: SimResult | _KpiSource,
+    *,
+    days: bool = False,
 ) -> str:
     from teamsim.format import fmt_figure, fmt_minutes, format_money
 
@@ -241,14 +246,17 @@ def _fmt(
         return fmt_figure(100 * value, locale=sc.money_locale)
     if unit == "currency":
         return format_money(value, sc.currency, sc.money_locale, scale=money)
-    if unit == "min":  # the label says minutes; a wait of days says days (teamsim.format)
-        return fmt_minutes(value, unit=False, locale=sc.money_locale)
+    if unit == "min":  # the label says minutes, or days for a row in days (_label)
+        return fmt_minutes(value, unit=False, days=days, locale=sc.money_locale)
     return fmt_figure(value, locale=sc.money_locale)
 
 
-def _label(label: str, unit: str) -> str:
+def _label(label: str, unit: str, days: bool = False) -> str:
     # Units other than shares are in the label as words (sim.kpis.KPIS); money cells
-    # carry their currency.
+    # carry their currency. A row of waits of a day or more reads in days, all its
+    # figures and its label alike: never "(mean, minutes)" beside "4.3 days".
+    if unit == "min" and days:
+        return label.replace("minutes", "days")
     return f"{label}, %" if unit == "share" else label
 
 
@@ -289,7 +297,7 @@ def kpi_table(result: SimResult, width: int | None = None) -> Table:
 def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = None) -> Table:
     """:func:`kpi_table` from a KPI table (``SimResult.kpis``, or a stored run's ``kpis``)."""
     from sim import INTERVAL_JOINER, applicable_kpis, service_level_target
-    from teamsim.format import fmt_figure, money_scale
+    from teamsim.format import fmt_figure, minutes_in_days, money_scale
 
     result = _KpiSource(kpis, scenario)
     wide = (out.size.width if width is None else width) >= WIDE_KPI_TABLE
@@ -309,7 +317,11 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
             if unit == "currency"
             else None
         )
-        f = {k: _fmt(row[k], unit, money, result) for k in _STATS}
+        # One unit for a row of durations (teamsim.format.minutes_in_days): its label says it.
+        days = unit == "min" and minutes_in_days(
+            float(row[k]) for k in _STATS if row[k] is not None
+        )
+        f = {k: _fmt(row[k], unit, money, result, days=days) for k in _STATS}
         if row["kpi"] in _chance_kpis():
             # A yes/no outcome a replication: its percentiles are 0 or 100, meaningless.
             f.update(p10="", p50="", p90="")
@@ -318,7 +330,7 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         cells = [f["mean"], ci, f["p10"], f["p50"], f["p90"]] if wide else [f["mean"], ci, spread]
         # Babel's no-break spaces kept: figure_tables makes rich wrap between figures
         # ("RUB 39.6M to / RUB 46.1M"), never inside one ("RUB / 46.1M").
-        label = _label(str(row["label"]), unit)
+        label = _label(str(row["label"]), unit, days)
         target = service_level_target(result.scenario)
         if row["kpi"] == "inbound_service_level" and target is not None:
             # The number is read against its target: show them side by side.

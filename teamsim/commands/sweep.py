@@ -88,7 +88,7 @@ def sweep_command(
     from teamsim.runs_io import save_result
     from teamsim.store import Store, new_run_id
 
-    with user_errors():
+    with user_errors(as_json=json_):
         if excel is not None:
             check_workbook_path(excel)  # said now, not after every point's replications
         axis_list, points = grid(axes)
