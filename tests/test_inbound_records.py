@@ -43,12 +43,17 @@ NEW_KPIS = (
 def two_agent_desk(horizon_days: int = 2, **channel: object) -> Scenario:
     """Two people answering one channel of long fixed requests, nothing else to do.
 
-    The tiny day: 09:00-18:00, 450 working minutes with the common pause 12:45-14:15,
-    no overtime; 6 requests a day of 120 minutes is 1.6 Erlangs on two agents.
+    The tiny day: 09:00-18:00, 450 working minutes with the common pause 12:45-14:15
+    (stated: a desk's default is the rota), no overtime; 6 requests a day of 120 minutes
+    is 1.6 Erlangs on two agents.
     """
     web = {"kind": "inbound", "requests_per_day": 6, "handle_min": 120, "answer_within_min": 10}
     return tiny(
-        calendar={"horizon_days": horizon_days, "warmup_days": 0},
+        calendar={
+            "horizon_days": horizon_days,
+            "warmup_days": 0,
+            "workday": {"pause_rule": "together"},
+        },
         roles={"seller": {"headcount": 2, "handles_inbound": True}},
         channels={"web": {**web, **channel}},
         policies={"call_quota_per_day": 0, "max_calls_per_day": 0},

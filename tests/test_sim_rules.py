@@ -84,6 +84,9 @@ def test_an_inbound_request_stops_a_duty_at_once() -> None:
     data = copy.deepcopy(BASE)
     del data["segments"], data["calls"]
     data["calendar"]["horizon_days"] = 1
+    # Pausing together: a lone answerer's own lunch under a rota would keep requests
+    # waiting (tests/test_rota_sim.py), which is not this test's point.
+    data["calendar"]["workday"]["pause_rule"] = "together"
     data["roles"]["seller"].update(handles_inbound=True, selling_share=0.0)
     data["channels"] = {
         "web": {"kind": "inbound", "requests_per_day": 20, "handle_min": 1, "answer_within_min": 1}

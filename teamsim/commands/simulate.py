@@ -257,7 +257,9 @@ def _label(label: str, unit: str, days: bool = False) -> str:
     # figures and its label alike: never "(mean, minutes)" beside "4.3 days".
     if unit == "min" and days:
         return label.replace("minutes", "days")
-    return f"{label}, %" if unit == "share" else label
+    # A no-break space: a narrow column never leaves the "%" alone on a line, where it
+    # reads as a figure cut from the row above (teamsim.figure_tables).
+    return f"{label},\u00a0%" if unit == "share" else label
 
 
 @functools.cache
