@@ -16,7 +16,7 @@ import pytest
 from model_helpers import desk
 
 from sim.erlang import erlang_a
-from sim.errors import TeamsimError
+from sim.errors import ScenarioError, TeamsimError
 from sim.model import run_replication
 from sim.rules.activities import Outcome
 from sim.rules.service import answered_share, desks, expected_abandoned, expected_blocked
@@ -231,6 +231,12 @@ def test_a_desk_mixing_patience_and_none_is_refused_by_name() -> None:
     # Said when the file is read (validate and simulate too), by the sizing's own rule.
     with pytest.raises(TeamsimError, match=r"channels\.mail: no patience_min, but web"):
         Scenario.model_validate(data)
+    # Placed at the channel to change (its line in a file), the reason said once.
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.model_validate(data)
+    (problem,) = caught.value.problems
+    assert problem.path == ("channels", "mail")
+    assert problem.message.startswith("no patience_min, but web (answered by the same")
 
 
 # --- lines and the waiting room (stage S8) ---------------------------------------------------

@@ -760,6 +760,19 @@ def _lines_short(desk: Desk, answer_within_min: float, target: float, best: floa
     )
 
 
+class DeskRuleError(TeamsimError):
+    """A desk's channels that one closed form cannot size together (one queue, one rule).
+
+    ``channel``: the channel whose field is to change (``channels.<id>``); ``reason``:
+    what is wrong and what to do, in words. The message is ``channels.<id>: <reason>``;
+    the scenario's checks place ``reason`` at that channel's line.
+    """
+
+    def __init__(self, channel: str, reason: str) -> None:
+        self.channel, self.reason = channel, reason
+        super().__init__(f"channels.{channel}: {reason}")
+
+
 def desk_patience(
     sc: Scenario, channels: tuple[str, ...], month: int | None = None
 ) -> tuple[float, float]:
@@ -770,17 +783,19 @@ def desk_patience(
     retrial share weighted likewise.
 
     Raises:
-        TeamsimError: Some of the desk's channels have patience and some do not.
+        DeskRuleError: Some of the desk's channels have patience and some do not.
     """
     given = {cid: _inbound(sc, cid).patience_min is not None for cid in channels}
     if not any(given.values()):
         return math.inf, 0.0
     if not all(given.values()):
-        without = ", ".join(c for c, g in given.items() if not g)
+        without = [c for c, g in given.items() if not g]
         withp = ", ".join(c for c, g in given.items() if g)
-        raise TeamsimError(
-            f"channels.{without}: no patience_min, but {withp} (answered by the same people, "
-            "one queue) has one: give every channel of the desk a patience_min, or none"
+        others = f" (nor {', '.join(without[1:])})" if len(without) > 1 else ""
+        raise DeskRuleError(
+            without[0],
+            f"no patience_min{others}, but {withp} (answered by the same people, one queue) "
+            "has one: give every channel of the desk a patience_min, or none",
         )
     weights = {cid: arrivals_per_day(sc, cid, month) for cid in channels}
     total = sum(weights.values()) or 1.0
@@ -800,7 +815,7 @@ def desk_limits(sc: Scenario, channels: tuple[str, ...]) -> tuple[int | None, in
     know one stream, so a desk pooling several channels may not have them.
 
     Raises:
-        TeamsimError: A desk of several channels, one of them with lines or a waiting room.
+        DeskRuleError: A desk of several channels, one of them with lines or a waiting room.
     """
     limited = [
         cid
@@ -810,10 +825,11 @@ def desk_limits(sc: Scenario, channels: tuple[str, ...]) -> tuple[int | None, in
     if not limited:
         return None, None
     if len(channels) > 1:
-        raise TeamsimError(
-            f"channels.{limited[0]}: lines and waiting_room limit one channel's requests, but "
-            f"{', '.join(channels)} are answered by the same people (one queue): limit a "
-            "desk of one channel, or leave lines and waiting_room out"
+        raise DeskRuleError(
+            limited[0],
+            f"lines and waiting_room limit one channel's requests, but {', '.join(channels)} "
+            "are answered by the same people (one queue): limit a desk of one channel, or "
+            "leave lines and waiting_room out",
         )
     ch = _inbound(sc, channels[0])
     return ch.lines, ch.waiting_room

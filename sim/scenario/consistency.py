@@ -678,8 +678,7 @@ def _one_queue_one_rule(sc: Scenario) -> Iterator[Problem]:
     none (``desk_patience``), and lines or a waiting room only on a desk of one channel
     (``desk_limits``). Checked here so that validate and simulate say what plan would.
     """
-    from sim.errors import TeamsimError
-    from sim.rules.service import answering_roles, desk_limits, desk_patience
+    from sim.rules.service import DeskRuleError, answering_roles, desk_limits, desk_patience
 
     groups: dict[tuple[str, ...], list[str]] = {}
     for cid, ch in sc.channels.items():
@@ -691,8 +690,5 @@ def _one_queue_one_rule(sc: Scenario) -> Iterator[Problem]:
         for rule in (desk_patience, desk_limits):
             try:
                 rule(sc, tuple(cids))
-            except TeamsimError as exc:
-                words = str(exc)
-                cid = words.split(":", 1)[0].removeprefix("channels.").split(", ")[0]
-                path = ("channels", cid) if cid in sc.channels else ("channels",)
-                yield Problem(path, words.split(": ", 1)[1] if ": " in words else words)
+            except DeskRuleError as exc:
+                yield Problem(("channels", exc.channel), exc.reason)
