@@ -212,7 +212,7 @@ def test_written_rota_derives_lunch_and_breaks() -> None:
                 "pause_rule": "rota",
                 "pauses": [{"kind": "lunch", "minutes": 30, "window": ["08:30", "10:00"]}],
             },
-            "pauses[0].window 08:30-10:00 is outside the working day 09:00-17:30",
+            "calendar.workday.pauses.0.window: 08:30-10:00 is outside the working day 09:00-17:30",
         ),
         (
             {
@@ -224,7 +224,7 @@ def test_written_rota_derives_lunch_and_breaks() -> None:
                     {"kind": "break", "minutes": 15, "window": ["13:45", "15:00"]},
                 ],
             },
-            "pauses[0].window 11:45-14:00 and pauses[1].window 13:45-15:00 overlap",
+            "calendar.workday.pauses.1.window: 13:45-15:00 overlaps pauses[0].window 11:45-14:00",
         ),
         (
             {
@@ -339,3 +339,49 @@ def test_validate_summary_says_the_desk_pauses_by_the_default_rota() -> None:
     together = said(str(DESK), "--set", "calendar.workday.pause_rule=together")
     assert "Pauses: together 12:45-13:45 (pause_rule: together)" in together
     assert "Pauses:" not in said("scenarios/b2g_tenders.yaml")
+
+
+@pytest.mark.parametrize(
+    ("window", "got"),
+    [
+        ('["12:00"]', "got 1: ['12:00']"),
+        ('["12:00", "13:00", "14:00"]', "got 3: ['12:00', '13:00', '14:00']"),
+        ('"12:00-14:00"', "got '12:00-14:00'"),
+    ],
+)
+def test_a_window_is_two_times_of_day_said_in_words(window: str, got: str) -> None:
+    # pydantic said "required field is missing" for one time and "Tuple should have at
+    # most 2 items" for three (a fresh-user trial).
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(
+            DESK, [f"calendar.workday.pauses=[{{kind: lunch, minutes: 30, window: {window}}}]"]
+        )
+    text = str(caught.value)
+    assert (
+        "calendar.workday.pauses.0.window: expected two times of day, from and to, as "
+        f'["HH:MM", "HH:MM"]; {got}'
+    ) in text, text
+
+
+def test_overlapping_windows_are_said_at_the_later_pauses_line(tmp_path: Path) -> None:
+    # A trial's case: the message pointed at the workday's line, not the pause's.
+    text = DESK.read_text(encoding="utf-8")
+    day = 'workday: {start: "09:00", hours: 8, lunch_min: 30, breaks_min: 30}'
+    assert day in text
+    rota_text = (
+        'workday:\n    start: "09:00"\n    hours: 8\n    pauses:\n'
+        '      - {kind: lunch, minutes: 30, window: ["11:00", "13:00"]}\n'
+        '      - {kind: break, minutes: 30, window: ["12:30", "14:00"]}'
+    )
+    path = tmp_path / "desk.yaml"
+    path.write_text(text.replace(day, rota_text), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    (problem,) = caught.value.problems
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, x in enumerate(lines) if '["12:30", "14:00"]' in x)
+    assert problem.line == line + 1
+    assert str(problem).endswith(
+        "calendar.workday.pauses.1.window: 12:30-14:00 overlaps pauses[0].window "
+        "11:00-13:00: each pause needs a window of its own"
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-import itertools
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Literal
@@ -90,6 +89,22 @@ class Pause(Frozen):
             "time. Default: as many as the slots need."
         ),
     )
+
+    @field_validator("window", mode="before")
+    @classmethod
+    def _two_times(cls, value: Any) -> Any:
+        # Before pydantic's tuple check, whose words ("required field is missing" for one
+        # time, "Tuple should have at most 2 items" for three) name no HH:MM.
+        if not isinstance(value, list | tuple):
+            raise ValueError(
+                f'expected two times of day, from and to, as ["HH:MM", "HH:MM"]; got {value!r}'
+            )
+        if len(value) != 2:
+            raise ValueError(
+                'expected two times of day, from and to, as ["HH:MM", "HH:MM"]; got '
+                f"{len(value)}: {list(value)!r}"
+            )
+        return value
 
     @field_validator("window")
     @classmethod
@@ -208,20 +223,8 @@ class Workday(Frozen):
             raise ValueError(
                 "pauses is a rota: set pause_rule: rota (or drop pauses to pause together)"
             )
-        lo, hi = self.start_min, self.start_min + self.span_min
-        for i, pause in enumerate(pauses):
-            if pause.window_min < lo or pause.window_max > hi:
-                raise ValueError(
-                    f"pauses[{i}].window {pause.window[0]}-{pause.window[1]} is outside the "
-                    f"working day {_hhmm(lo)}-{_hhmm(hi)} (start plus hours plus lunch)"
-                )
-        ordered = sorted(enumerate(pauses), key=lambda ip: ip[1].window_min)
-        for (i, a), (j, b) in itertools.pairwise(ordered):
-            if b.window_min < a.window_max:
-                raise ValueError(
-                    f"pauses[{i}].window {a.window[0]}-{a.window[1]} and pauses[{j}].window "
-                    f"{b.window[0]}-{b.window[1]} overlap: each pause needs a window of its own"
-                )
+        # Windows outside the day or overlapping are the scenario's checks
+        # (sim.scenario.consistency._pause_windows): there they name the pause's own line.
         for kind, field, stated in (
             (PauseKind.LUNCH, "lunch_min", self.lunch_min),
             (PauseKind.BREAK, "breaks_min", self.breaks_min),

@@ -6,6 +6,7 @@ point at the line in the file.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -47,6 +48,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _staffing,
         _seasonal_connect_within_one,
         _profiles,
+        _pause_windows,
         _rota_holds_desk,
         _one_queue_one_rule,
     )
@@ -637,6 +639,35 @@ def _profiles(sc: Scenario) -> Iterator[Problem]:
                     (*path, "by_weekday", day.value),
                     f"{day.value} is not a working day (calendar.weekdays: {days})",
                 )
+
+
+def _pause_windows(sc: Scenario) -> Iterator[Problem]:
+    """Each written pause's window lies inside the working day and overlaps no other's.
+
+    Placed at the pause's own ``window`` (its line in the file), the later of two that
+    overlap.
+    """
+    from sim.rules.day import wall_time  # the rules read the finished model
+
+    day = sc.calendar.workday
+    if day.pauses is None:
+        return
+    lo, hi = day.start_min, day.start_min + day.span_min
+    for i, pause in enumerate(day.pauses):
+        if pause.window_min < lo or pause.window_max > hi:
+            yield Problem(
+                ("calendar", "workday", "pauses", i, "window"),
+                f"{pause.window[0]}-{pause.window[1]} is outside the working day "
+                f"{wall_time(lo)}-{wall_time(hi)} (start plus hours plus lunch)",
+            )
+    ordered = sorted(enumerate(day.pauses), key=lambda ip: ip[1].window_min)
+    for (i, a), (j, b) in itertools.pairwise(ordered):
+        if b.window_min < a.window_max:
+            yield Problem(
+                ("calendar", "workday", "pauses", j, "window"),
+                f"{b.window[0]}-{b.window[1]} overlaps pauses[{i}].window "
+                f"{a.window[0]}-{a.window[1]}: each pause needs a window of its own",
+            )
 
 
 def _rota_holds_desk(sc: Scenario) -> Iterator[Problem]:
