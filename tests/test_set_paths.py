@@ -162,3 +162,57 @@ def test_errors_in_the_file_and_in_a_set_each_name_their_own_source(tmp_path: Pa
             "1 of 1 file invalid",
         ]
     )
+
+
+# --- a field the file leaves out (issue 13's fresh-user trial) -------------------------------
+
+DESK = str(ROOT / "scenarios" / "support_desk.yaml")
+WEB = "channels.support_requests"
+
+
+def _validate_desk(*sets: str) -> tuple[int, str]:
+    args = ["validate", DESK]
+    for s in sets:
+        args += ["--set", s]
+    result = runner.invoke(app, args)
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_a_mapping_the_file_leaves_out_is_made_by_the_set() -> None:
+    # Used to be "no key 'profile' here (expected one of: title, kind, ...)", listing the
+    # file's keys, not the channel's fields.
+    code, text = _validate_desk(f"{WEB}.profile.interval_min=15")
+    assert code == 0, text
+    code, text = _validate_desk(f"{WEB}.profile.interval_min=17")
+    assert code != 0
+    assert (
+        f"--set {WEB}.profile.interval_min=17: {WEB}.profile.interval_min: expected 15, 30" in text
+    )
+
+
+def test_a_field_missing_in_a_mapping_the_set_made_names_the_set() -> None:
+    # Not the file's line 70: the file has no retrial.
+    code, text = _validate_desk(f"{WEB}.retrial.share=0.2")
+    assert code != 0
+    assert (
+        f"error: --set {WEB}.retrial.share=0.2: {WEB}.retrial.delay_min: required field is missing"
+    ) in text
+    assert "support_desk.yaml:" not in text
+
+
+def test_an_item_of_a_list_the_file_leaves_out_says_to_set_the_list() -> None:
+    # Used to be "no key 'pauses' here; did you mean 'pauses'?".
+    code, text = _validate_desk("calendar.workday.pauses.0.minutes=20")
+    assert code != 0
+    assert (
+        "calendar.workday.pauses.0.minutes: pauses is not in the file, so it has no item 0: "
+        "set the whole list, as --set calendar.workday.pauses=[...]"
+    ) in text
+    assert "did you mean 'pauses'" not in text
+
+
+def test_a_misspelt_field_of_a_channel_lists_that_kinds_fields() -> None:
+    code, text = _validate_desk(f"{WEB}.profil.interval_min=15")
+    assert code != 0
+    assert "no key 'profil' here; did you mean 'profile'?" in text
+    assert "the fields here are: title, kind, requests_per_day," in text and "patience_min" in text

@@ -157,10 +157,27 @@ def _place(
         # (a cross-field check such as min <= current <= max reports at the parent).
         inside = path[: len(ov.path)] == ov.path
         parent = len(path) == len(ov.path) - 1 and ov.path[: len(path)] == path
-        if inside or parent:
+        if inside or parent or _made_by(ov, path, node):
             return Problem(path, message, f"--set {ov.text}")
     _, line = locate(node, path, _field_names().__contains__)
     return Problem(path, message, source, line)
+
+
+def _made_by(ov: Override, path: tuple[PathPart, ...], node: yaml.Node | None) -> bool:
+    """Whether ``path`` lies in a mapping the override made (the file has none there).
+
+    ``--set channels.web.retrial.share=0.2`` on a file with no ``retrial`` makes one; its
+    missing ``delay_min`` is the override's to fix, not the file's.
+    """
+    shared = 0
+    for mine, theirs in zip(path, ov.path, strict=False):
+        if mine != theirs:
+            break
+        shared += 1
+    if shared == 0:
+        return False
+    found, _ = locate(node, path[:shared], lambda _: False)
+    return len(found) < shared
 
 
 def _from_pydantic(
@@ -415,27 +432,51 @@ def _field_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def _fields_at(path: tuple[PathPart, ...]) -> list[str] | None:
-    """The scenario model's field names at a path of the raw data, optional ones too.
+def _fields_at(path: tuple[PathPart, ...], root: Any = None) -> list[str] | None:
+    """The scenario model's field names at a path of the raw data ``root``, optional ones too.
 
-    None where the keys are the user's (role and segment ids, list items) or the model
-    is one of several variants (a channel's kind).
+    None where the keys are the user's (role and segment ids, list items). A model of
+    several variants (a channel) is the one whose ``kind`` the data there gives; None
+    when the data gives none.
     """
-    model: Any = Scenario
+    candidates: list[type[BaseModel]] = [Scenario]
+    node = root
     keyed = False  # the part is a dict's key or a list's index, not a field
     for part in path:
         if keyed:
-            keyed = False
+            keyed, node = False, _child_data(node, part)
             continue
-        found = getattr(model, "model_fields", {})
+        model = _variant(candidates, node)
+        found = getattr(model, "model_fields", {}) if model is not None else {}
         if part not in found:
             return None
         annotation = found[part].annotation
-        models = _models_in(annotation)
-        if len(models) != 1:
+        candidates = _models_in(annotation)
+        if not candidates:
             return None
-        model, keyed = models[0], _is_container(annotation)
-    return None if keyed else list(getattr(model, "model_fields", {})) or None
+        keyed, node = _is_container(annotation), _child_data(node, part)
+    model = None if keyed else _variant(candidates, node)
+    return list(getattr(model, "model_fields", {})) or None
+
+
+def _child_data(node: Any, part: PathPart) -> Any:
+    if isinstance(node, dict):
+        return node.get(str(part))
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _variant(models: list[type[BaseModel]], node: Any) -> type[BaseModel] | None:
+    """The one model, or of several the one whose ``kind`` literal the data gives."""
+    if len(models) == 1:
+        return models[0]
+    kind = node.get("kind") if isinstance(node, dict) else None
+    for model in models:
+        field = model.model_fields.get("kind")
+        if field is not None and kind in typing.get_args(field.annotation):
+            return model
+    return None
 
 
 def _is_container(annotation: Any) -> bool:

@@ -57,9 +57,10 @@ def _number_or_text(value: Any) -> Any:
 _FLOAT = re.compile(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+")
 
 
-# The model's field names at a path of the raw data (None where the keys are the user's:
-# role ids, segment ids), so a missing key names what could be written there.
-FieldsAt = Callable[[tuple[PathPart, ...]], Sequence[str] | None]
+# The model's field names at a path of the raw data (the second argument: a channel's
+# fields follow its kind), None where the keys are the user's (role ids, segment ids), so
+# a missing key names what could be written there.
+FieldsAt = Callable[[tuple[PathPart, ...], Any], Sequence[str] | None]
 
 
 def apply_overrides(
@@ -79,13 +80,23 @@ def apply_overrides(
             problems.append(Problem((), str(exc), source=f"--set {text}"))
             continue
         try:
-            data = _set(data, ov.path, ov.value, fields=fields)
+            root = data
+            data = _set(data, ov.path, ov.value, fields=_bound(fields, root))
         except LookupError as exc:
             problems.append(Problem(ov.path, str(exc).strip("'\""), source=f"--set {text}"))
             continue
         # Errors come back with list indices; a path that named an item must match them.
         applied.append(replace(ov, path=_resolved(data, ov.path)))
     return data, applied, problems
+
+
+def _bound(
+    fields: FieldsAt | None, root: Any
+) -> Callable[[tuple[PathPart, ...]], Sequence[str] | None] | None:
+    """``fields`` reading the data the override starts from."""
+    if fields is None:
+        return None
+    return lambda at: fields(at, root)
 
 
 def _resolved(data: Any, path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
@@ -107,18 +118,33 @@ def _set(
     path: tuple[PathPart, ...],
     value: Any,
     *,
-    fields: FieldsAt | None = None,
+    fields: Callable[[tuple[PathPart, ...]], Sequence[str] | None] | None = None,
     at: tuple[PathPart, ...] = (),
 ) -> Any:
-    """A copy of ``node`` with ``path`` set to ``value`` (copy-on-write down the path)."""
+    """A copy of ``node`` with ``path`` set to ``value`` (copy-on-write down the path).
+
+    A field of the model that the file leaves out is made on the way when it is a
+    mapping (``channels.web.profile.interval_min=15`` writes ``profile:
+    {interval_min: 15}``); a list left out has no item to go into: say to set it whole.
+    """
     if not path:
         return value
     head, rest = path[0], path[1:]
     if isinstance(node, dict):
         key = str(head)
+        child = node.get(key)
         if key not in node and rest:
-            raise LookupError(_no_key(key, node, fields(at) if fields else None))
-        return {**node, key: _set(node.get(key), rest, value, fields=fields, at=(*at, key))}
+            model = fields(at) if fields else None
+            if not model or key not in model:
+                raise LookupError(_no_key(key, node, model))
+            if not isinstance(rest[0], str):
+                where = ".".join(map(str, (*at, key)))
+                raise LookupError(
+                    f"{key} is not in the file, so it has no item {rest[0]}: set the whole "
+                    f"list, as --set {where}=[...]"
+                )
+            child = {}
+        return {**node, key: _set(child, rest, value, fields=fields, at=(*at, key))}
     if isinstance(node, list):
         index = _list_index(node, head)
         items = list(node)
