@@ -140,3 +140,14 @@ def test_free_roles_and_missing_approvers_are_said() -> None:
         "validate", "scenarios/retail_bank.yaml", "--set", "roles.head_of_unit.headcount=0"
     )
     assert code == 0 and "warning:" in text and "no middle-level role has anyone" in text
+
+
+def test_a_desk_no_roster_can_staff_names_the_fields_to_check() -> None:
+    # 2,000,000 requests a day (a typing slip): 23,529 Erlangs, past 10,000 people.
+    code, text = _run("plan", DESK, "--set", "channels.support_requests.requests_per_day=2000000")
+    assert code != 0 and "Traceback" not in text
+    assert (
+        "no roster of up to 10,000 people meets the service target of support_requests in "
+        "every interval (23,529.4 Erlangs on the mean, presence 89 %): check "
+        "channels.support_requests.requests_per_day and handle_min"
+    ) in text

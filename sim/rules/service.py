@@ -462,11 +462,7 @@ def _roster(sc: Scenario, desk: Desk) -> int:
             if all(float(np.dot(pk, tables[t][ks.start : ks.stop])) >= s for t, s in targets):
                 return n
         n += 1
-    raise TeamsimError(
-        f"no roster of up to {MAX_ROSTER:,} people meets the service target of "
-        f"{', '.join(desk.channels)} ({desk.load_erlangs:,.1f} Erlangs, presence "
-        f"{format_percent(desk.presence, digits=0)})"
-    )
+    raise _no_roster(desk, "")
 
 
 def _roster_by_interval(desk: Desk, targets: list[tuple[float, float]], cap: float, n: int) -> int:
@@ -485,10 +481,19 @@ def _roster_by_interval(desk: Desk, targets: list[tuple[float, float]], cap: flo
         if busy_ok and all(expected_service_level(desk, t, n) >= s for t, s in targets):
             return n
         n += 1
-    raise TeamsimError(
+    raise _no_roster(desk, " in every interval")
+
+
+def _no_roster(desk: Desk, where: str) -> TeamsimError:
+    """No roster up to MAX_ROSTER meets the targets: what was asked, and where to look."""
+    fields = " and ".join(
+        f"channels.{cid}.requests_per_day and handle_min" for cid in desk.channels
+    )
+    return TeamsimError(
         f"no roster of up to {MAX_ROSTER:,} people meets the service target of "
-        f"{', '.join(desk.channels)} in every interval ({desk.load_erlangs:,.1f} Erlangs "
-        f"on the mean, presence {format_percent(desk.presence, digits=0)})"
+        f"{', '.join(desk.channels)}{where} ({desk.load_erlangs:,.1f} Erlangs on the mean, "
+        f"presence {format_percent(desk.presence, digits=0)}): check {fields} (a typing "
+        "slip in a volume?), and the answerers' absence"
     )
 
 
