@@ -5,7 +5,9 @@
 3. a bare SimPy loop that only ticks one timeout per call, over the same calendar,
    with exactly the calls per person and day that the block run made;
 4. 500 people over a year (block mode);
-5. 20 replications of the default scenario on all cores, and on one core.
+5. 20 replications of the default scenario on all cores, and on one core;
+6. the support desk over a year, its answerers by the default break rota (a clock of
+   their own each) against everyone pausing together (one common clock).
 
 The team scenarios are the default scenario (scenarios/retail_bank.yaml) with the
 horizon set to a year and the headcounts, channel volumes and pools scaled with the
@@ -29,6 +31,7 @@ from teamsim.io import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "retail_bank.yaml"
+DESK = ROOT / "scenarios" / "support_desk.yaml"
 YEAR_DAYS = 247
 SEED = 20261128
 
@@ -128,6 +131,15 @@ def main() -> None:
     t_one, _ = timed(lambda: simulate(default, 20, SEED, workers=1))
     row(f"all cores ({cores} processes)", t_all, f"speed-up {t_one / t_all:.2f}x")
     row("one core (in process)", t_one)
+
+    desk = [f"calendar.horizon_days={YEAR_DAYS}"]
+    rota = load_scenario(DESK, desk)
+    together = load_scenario(DESK, [*desk, "calendar.workday.pause_rule=together"])
+    print(f"support desk, {YEAR_DAYS} working days, 1 replication:")
+    t_together, _ = timed(lambda: run_replication(together, 0, SEED, mode="block"))
+    t_rota, _ = timed(lambda: run_replication(rota, 0, SEED, mode="block"))
+    row("pausing together", t_together)
+    row("default break rota", t_rota, f"rota / together = {t_rota / t_together:.2f}x")
 
 
 if __name__ == "__main__":
