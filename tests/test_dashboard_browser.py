@@ -143,13 +143,15 @@ def test_every_page_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
             expect(page.get_by_text("Stored as run")).to_be_visible()
 
             _open(page, "Plan")
-            _check_page(page, "plan", 2, folder)  # headcount by role, quotas
+            # Headcount by role, quotas, and the desk's service by interval (retail_bank's
+            # inbound desk takes its pauses by the default rota since S10).
+            _check_page(page, "plan", 3, folder)
             _fill(page, "Replications per iteration", "3")
             _fill(page, "Most iterations", "1")
             page.get_by_role("button", name="Verify the plan").click()
             # ... then the verified plan's months, quotas and attainment, and the final
-            # plan's headcount and quotas.
-            _check_page(page, "plan_verified", 7, folder)
+            # plan's headcount, quotas and service by interval.
+            _check_page(page, "plan_verified", 9, folder)
             # The command's verdict words, never "Plan met" (issue 11).
             alerts = page.locator("[data-testid='stAlertContainer']").all_inner_texts()
             assert any("Plan verified:" in t or "Plan NOT verified:" in t for t in alerts), alerts
@@ -157,8 +159,9 @@ def test_every_page_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
 
             _open(page, "Runs")
             # The newest run, the verify run, opens as the Plan page showed it: its months,
-            # quotas, attainment, the final plan's headcount and quotas, and its card.
-            _check_page(page, "runs", 5, folder)
+            # quotas, attainment, the final plan's headcount, quotas and service by
+            # interval, and its card.
+            _check_page(page, "runs", 6, folder)
             expect(
                 page.get_by_text("P(plan met): the chance that a month meets its plan")
             ).to_be_visible()

@@ -89,8 +89,9 @@ def test_a_monday_peak_is_sized_on_monday() -> None:
 
 
 def test_a_desk_alike_all_day_has_no_intervals() -> None:
-    # No profile, no rota, no weekday factors: sized as one whole day, as before.
-    [desk] = desks(load_scenario("scenarios/support_desk.yaml"))
+    # No profile, no rota, no weekday factors: sized as one whole day, as before. A desk's
+    # default is the rota since S10: the common pause is stated.
+    [desk] = desks(load_scenario("scenarios/support_desk.yaml", [*TOGETHER]))
     assert desk.intervals == ()
     assert (desk.seats, desk.roster) == (12, 13)
 
@@ -99,6 +100,8 @@ def test_a_desk_alike_all_day_has_no_intervals() -> None:
 
 
 ROTA = ("calendar.workday.pause_rule=rota",)
+# The common pause, stated: a desk's default is the rota since S10.
+TOGETHER = ("calendar.workday.pause_rule=together",)
 
 
 def test_the_rota_desk_is_sized_with_each_intervals_share_on_pause() -> None:
@@ -117,7 +120,7 @@ def test_the_rota_desk_is_sized_with_each_intervals_share_on_pause() -> None:
 def test_the_rota_plan_shows_its_intervals_and_json_keeps_every_key() -> None:
     runner = CliRunner()
     args = ["plan", "scenarios/support_desk.yaml", "--no-save"]
-    plain = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    plain = json.loads(runner.invoke(app, [*args, "--json", "--set", TOGETHER[0]]).output)
     result = runner.invoke(app, [*args, "--json", "--set", ROTA[0]])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

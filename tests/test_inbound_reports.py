@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DESK = ROOT / "scenarios" / "support_desk.yaml"
 SHORT = ("calendar.horizon_days=25",)
 ROTA = ("calendar.workday.pause_rule=rota",)
+# A desk's default is the rota (S10): a plain desk, alike all day, states the common pause.
+PLAIN = ("calendar.workday.pause_rule=together",)
 CH = "channels.support_requests"
 NEW_KPIS = {
     "inbound_day_service_level",
@@ -82,7 +84,7 @@ def _simulate_cli(*overrides: str, json_: bool = False) -> str:
 def test_a_feature_brings_its_kpis_and_no_other(
     overrides: tuple[str, ...], shown: set[str]
 ) -> None:
-    applies = applicable_kpis(_desk(*overrides))
+    applies = applicable_kpis(_desk(*PLAIN, *overrides))  # ROTA, last, wins over PLAIN
     assert applies & NEW_KPIS == shown
     # Every KPI other than the seven of the inbound features is always applicable.
     assert applies - NEW_KPIS == {k.name for k in KPIS} - NEW_KPIS
@@ -92,12 +94,12 @@ def test_a_feature_brings_its_kpis_and_no_other(
 
 
 def test_a_plain_desk_shows_no_interval_table_and_no_rows_of_zeros() -> None:
-    text = _simulate_cli()
+    text = _simulate_cli(*PLAIN)
     assert SIMULATED_TITLE not in text and "by interval" not in text
     for name in NEW_KPIS:
         assert LABELS[name] not in text
     # The KPI rows shown are those a desk showed before stage S2's KPIs: every one measured.
-    sc = _desk()
+    sc = _desk(*PLAIN)
     result = simulate(sc, 2, 7, workers=1)
     table = kpi_table_of(result.kpis, sc, width=200)
     shown = [str(c) for c in table.columns[0]._cells]
@@ -108,7 +110,7 @@ def test_a_plain_desk_shows_no_interval_table_and_no_rows_of_zeros() -> None:
 
 
 def test_the_kpis_stay_computed_and_in_json_for_every_inbound_scenario() -> None:
-    data = json.loads(_simulate_cli(json_=True))
+    data = json.loads(_simulate_cli(*PLAIN, json_=True))
     keys = {"scenario", "scenario_hash", "seed", "replications", "mode", "counted_months"}
     keys |= {"warmup_days", "kpis", "dials_by_role", "diagnoses", "files", "run_id"}
     assert keys < set(data)
@@ -195,7 +197,7 @@ def test_json_rows_are_the_tables_figures() -> None:
 def test_the_dashboards_kpi_table_reads_the_same_rule() -> None:
     from dashboard.tables import kpi_table
 
-    sc = _desk(f"{CH}.at_closing=lose")
+    sc = _desk(*PLAIN, f"{CH}.at_closing=lose")
     result = simulate(sc, 2, 3, workers=1)
     shown = set(kpi_table(result.kpis, sc.currency, sc.money_locale, scenario=sc)["KPI"])
     assert LABELS["inbound_lost_share"] in shown
@@ -253,6 +255,7 @@ def test_a_plain_desks_plan_page_has_no_interval_table(at) -> None:  # type: ign
     from teamsim.format import INTERVALS_TITLE
 
     at.selectbox(key="pick_bundled").set_value("support_desk").run()
+    at.session_state["overrides"] = PLAIN  # the common pause: a desk alike all day
     at.switch_page("views/plan.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert INTERVALS_TITLE not in [h.value for h in at.subheader]
