@@ -10,6 +10,17 @@ from sim.model import RunRecords
 from sim.scenario import Scenario
 
 DAY0 = 540.0  # 09:00 on the first day (the calendar starts on a Monday)
+# The inbound KPIs issue 13 added (stage S2), in the order sim.kpis lists them: the day's
+# and the lowest interval's service level, then the features' shares (0 when off).
+NEW_INBOUND_KPIS = (
+    "inbound_day_service_level",
+    "inbound_interval_min_service_level",
+    "inbound_abandoned_share",
+    "inbound_abandoned_within_target_share",
+    "inbound_blocked_share",
+    "inbound_lost_share",
+    "inbound_overtime_share",
+)
 AVAILABLE = 450.0  # 8 h less 30 min of breaks
 
 

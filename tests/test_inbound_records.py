@@ -25,19 +25,11 @@ from sim.rules import Outcome
 from sim.rules.profile import INTERVAL_MIN, Interval, intervals
 from sim.scenario import Scenario
 from teamsim.io import load_scenario
-from tests.model_helpers import tiny
+from tests.model_helpers import NEW_INBOUND_KPIS, tiny
 
 DAY = 1440.0
 NINE = 540.0  # 09:00, the tiny calendar's opening (Monday 2027-01-11 is day 0)
-NEW_KPIS = (
-    "inbound_day_service_level",
-    "inbound_interval_min_service_level",
-    "inbound_abandoned_share",
-    "inbound_abandoned_within_target_share",
-    "inbound_blocked_share",
-    "inbound_lost_share",
-    "inbound_overtime_share",
-)
+NEW_KPIS = NEW_INBOUND_KPIS
 
 
 def two_agent_desk(horizon_days: int = 2, **channel: object) -> Scenario:
