@@ -30,6 +30,7 @@ from optimizer.measure import (
     RoleMeasure,
     apply_plan,
     attainment_quantile,
+    judged_over_day_note,
     measure_roles,
     met_per_replication,
     outcome_label,
@@ -401,12 +402,18 @@ def _p_with_interval(it: Iteration, label: str, locale: str | None = None) -> st
     return f"{label} {format_chance(it.p_plan_met, it.p_low, it.p_high, locale=locale)}"
 
 
+def _judged(it: Iteration) -> str:
+    """The loop's words when a desk sized by interval was judged over the day, else ""."""
+    note = judged_over_day_note(it.result)
+    return f"; {note[0].lower()}{note[1:]}" if note else ""
+
+
 def _met(it: Iteration, target: float) -> str:
     loc = it.scenario.money_locale
     return (
         f"{_p_with_interval(it, outcome_label(it.scenario), loc)} reaches the "
         f"{format_percent(target, locale=loc)} asked for, with a plan margin of "
-        f"{_margin(it.plan_factor, loc)}"
+        f"{_margin(it.plan_factor, loc)}{_judged(it)}"
     )
 
 
@@ -425,6 +432,7 @@ def _below(it: Iteration, scenario: Scenario) -> str:
     return (
         f"{_p_with_interval(it, outcome_label(scenario), loc)} "
         f"is below the {format_percent(scenario.plan.confidence, locale=loc)} asked for"
+        f"{_judged(it)}"
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from optimizer.result import Plan
-from sim.inbound_intervals import worst_interval
+from sim.inbound_intervals import LEAST_REQUESTS
 from sim.plan_met import judged_attainment
 from sim.rules.people import daily_dials, dial_cap
 from sim.rules.service import desks
@@ -152,21 +152,37 @@ def _judged_level(result: SimResult) -> NDArray[np.float64]:
     """Each replication's service level as the desk's target is stated.
 
     The day's (``inbound_service_level``) for a desk alike all day or one whose target is
-    over the day; the lowest interval's (sim.inbound_intervals.worst_interval: the
-    interval whose mean over the replications is lowest, every weekday together unless
-    the desk differs by weekday) for a desk sized by interval (sim.rules.service).
+    over the day; the lowest interval's (sim.inbound_intervals.lowest_interval, the rule
+    of the KPI ``inbound_interval_min_service_level`` too: the interval whose mean over
+    the replications is lowest, every weekday together unless the desk differs by
+    weekday) for a desk sized by interval (sim.rules.service).
     """
     sc, reps = result.scenario, result.kpi_replications
     day = reps["inbound_service_level"].to_numpy(dtype=float)
     by_interval = [d for d in desks(sc) if d.intervals and d.per == "interval"]
     if not by_interval:
         return day
-    weekly = any(iv.weekday is not None for d in by_interval for iv in d.intervals)
-    worst = worst_interval(result.frames.inbound_intervals, by_weekday=weekly)
-    if worst.empty:
-        return day
-    judged = worst.reindex(reps["replication"].to_numpy())
-    return np.asarray(judged, dtype=np.float64)
+    lowest = reps["inbound_interval_min_service_level"].to_numpy(dtype=float)
+    return day if np.isnan(lowest).all() else lowest
+
+
+def judged_over_day_note(result: SimResult) -> str | None:
+    """Words for a desk sized by interval that the loop judged over the whole day.
+
+    None when it judged its lowest interval, or the desk is judged over the day anyway.
+    The loop falls back to the day when no interval had ``LEAST_REQUESTS`` requests in
+    every replication (a short horizon, a small desk): the planner is told, since the
+    target was stated for every interval.
+    """
+    sc, reps = result.scenario, result.kpi_replications
+    if not any(d.intervals and d.per == "interval" for d in desks(sc)):
+        return None
+    if not reps["inbound_interval_min_service_level"].isna().all():
+        return None
+    return (
+        f"Judged over the whole day: no interval had {LEAST_REQUESTS} requests in every "
+        "replication to judge it by (a longer horizon gives each interval more)"
+    )
 
 
 def quotas_frame(plan: Plan, measures: list[RoleMeasure], scenario: Scenario) -> pd.DataFrame:

@@ -229,6 +229,23 @@ def worst_interval(
     )
 
 
+def lowest_interval(scenario: Scenario, table: pd.DataFrame) -> pd.Series[float]:
+    """Each replication's service level in the scenario's lowest interval: the one rule.
+
+    :func:`worst_interval` with the weekdays apart only when a channel's requests differ
+    by weekday (``sim.rules.profile.by_weekday``: a desk planned alike every weekday is
+    judged over every weekday's requests together, as it is sized). Read by the KPI
+    ``inbound_interval_min_service_level`` and by the verify loop's judgement
+    (``optimizer.measure``), so the two never name different intervals.
+    """
+    weekly = any(
+        by_weekday(scenario, cid)
+        for cid, ch in scenario.channels.items()
+        if isinstance(ch, InboundChannel)
+    )
+    return worst_interval(table, by_weekday=weekly)
+
+
 LEVEL_COLUMNS = [
     *("channel", "weekday", "interval", "title", "requests_per_day"),
     *("service_level", "p10", "p90", "abandoned_share", "blocked_share"),

@@ -54,10 +54,11 @@ Definitions (per replication):
 - ``inbound_day_service_level``: the service level of the requests answered, given up
   or lost on the day they arrived (callbacks apart: carried and unanswered requests
   are left out of both sides); ``inbound_interval_min_service_level``: the service level,
-  in each replication, of the cell (channel, weekday, interval of
-  ``inbound_intervals``) whose mean over the replications is the lowest, among cells
-  with at least ``LEAST_REQUESTS`` requests in every replication (NaN when none has);
-  its mean is that interval's mean service level.
+  in each replication, of the cell (channel and interval of ``inbound_intervals``, every
+  weekday together unless a channel's requests differ by weekday) whose mean over the
+  replications is the lowest, among cells with at least ``LEAST_REQUESTS`` requests in
+  every replication (NaN when none has): ``sim.inbound_intervals.lowest_interval``, what
+  the verify loop judges; its mean is that interval's mean service level.
 - ``inbound_abandoned_share``, ``inbound_abandoned_within_target_share``,
   ``inbound_blocked_share``, ``inbound_lost_share``, ``inbound_overtime_share``: shares
   of every request after warm-up by ``outcome`` (``sim.rules.activities.Outcome``) and
@@ -81,7 +82,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.inbound_intervals import LEAST_REQUESTS, callbacks, request_counts, worst_interval
+from sim.inbound_intervals import LEAST_REQUESTS, callbacks, lowest_interval, request_counts
 from sim.plan_met import met_by_replication
 from sim.results import Frames
 from sim.rules.activities import TimeUse
@@ -262,9 +263,9 @@ DEFINITIONS: dict[str, str] = {
         "later day or left unanswered (the day's answers, callbacks apart)"
     ),
     "inbound_interval_min_service_level": (
-        "the service level of the channel, weekday and half hour (or profile interval) whose "
-        f"mean over replications is lowest, among those with {LEAST_REQUESTS} or more "
-        "requests in every replication"
+        "the service level of the channel and half hour (or profile interval; by weekday "
+        "when the requests differ by weekday) whose mean over replications is lowest, among "
+        f"those with {LEAST_REQUESTS} or more requests in every replication"
     ),
     "inbound_abandoned_share": "requests whose caller gave up waiting, over all requests",
     "inbound_abandoned_within_target_share": (
@@ -347,7 +348,7 @@ def per_replication(frames: Frames, scenario: Scenario) -> pd.DataFrame:
         else:
             out[col] = np.nan
 
-    _waits(out, frames)
+    _waits(out, frames, scenario)
     return out.reset_index()
 
 
@@ -393,7 +394,7 @@ def mean_wait_min(waits: pd.DataFrame) -> pd.Series:
     return waits.groupby("replication")["wait_min"].mean()
 
 
-def _waits(out: pd.DataFrame, frames: Frames) -> None:
+def _waits(out: pd.DataFrame, frames: Frames, scenario: Scenario) -> None:
     w = frames.window
     waits = frames.waits.loc[frames.waits["day"] >= w.warmup_days]
     for kind in (TimeUse.APPROVAL, TimeUse.ESCALATION):
@@ -415,7 +416,7 @@ def _waits(out: pd.DataFrame, frames: Frames) -> None:
     out["inbound_day_service_level"] = day["within_target"].mean()
     for name in ("abandoned", "abandoned_within_target", "blocked", "lost", "overtime"):
         out[f"inbound_{name}_share"] = grouped[name].mean()
-    out["inbound_interval_min_service_level"] = worst_interval(frames.inbound_intervals)
+    out["inbound_interval_min_service_level"] = lowest_interval(scenario, frames.inbound_intervals)
 
 
 def summarise(per_rep: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
