@@ -385,3 +385,27 @@ def test_overlapping_windows_are_said_at_the_later_pauses_line(tmp_path: Path) -
         "calendar.workday.pauses.1.window: 12:30-14:00 overlaps pauses[0].window "
         "11:00-13:00: each pause needs a window of its own"
     )
+
+
+def test_a_short_days_default_rota_says_it_joined_the_breaks_to_lunch() -> None:
+    # A trial's case: a 4-hour day printed "lunch 60 min" for lunch 30 and breaks 30.
+    sc = desk({"start": "09:00", "hours": 4, "lunch_min": 30, "breaks_min": 30})
+    assert [(p.kind, p.minutes) for p in rota.pauses(sc)] == [(PauseKind.LUNCH, 60.0)]
+    assert rota.describe_pauses(sc).endswith(
+        "lunch 60 min in 09:45-12:45 (lunch_min 30 and breaks_min 30 taken as one pause: the "
+        "day is too short for breaks in windows of their own; write pauses to place them)"
+    )
+    # A full day keeps them apart and says nothing of it.
+    assert "taken as one pause" not in rota.describe_pauses(desk())
+
+
+def test_a_window_of_numbers_asks_for_times_in_quotes() -> None:
+    # A trial's case: window: [15, 16] said "expected a valid string, got 15".
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(
+            DESK, ["calendar.workday.pauses=[{kind: lunch, minutes: 30, window: [12, 14]}]"]
+        )
+    assert (
+        'calendar.workday.pauses.0.window: expected times of day as "HH:MM" in quotes, got 12 '
+        '(write "12:00")'
+    ) in str(caught.value)

@@ -211,7 +211,19 @@ def describe_pauses(sc: Scenario) -> str:
         ]
         parts.append(f"{noun} " + " and ".join(each))
     cap = f", up to {found[0].most_away} away at once" if same else ""
-    return f"rota{_origin(sc)}: " + ", ".join(parts) + cap
+    return f"rota{_origin(sc)}: " + ", ".join(parts) + cap + _joined(sc, found)
+
+
+def _joined(sc: Scenario, found: tuple[Pause, ...]) -> str:
+    """Said when the default rota took lunch and breaks as one pause (a short day)."""
+    day = sc.calendar.workday
+    if day.pauses is not None or len(found) != 1 or day.breaks_min <= 0 or day.lunch_min <= 0:
+        return ""
+    return (
+        f" (lunch_min {format_significant(day.lunch_min, 6)} and breaks_min "
+        f"{format_significant(day.breaks_min, 6)} taken as one pause: the day is too short "
+        "for breaks in windows of their own; write pauses to place them)"
+    )
 
 
 def _origin(sc: Scenario) -> str:

@@ -104,6 +104,10 @@ class Pause(Frozen):
                 'expected two times of day, from and to, as ["HH:MM", "HH:MM"]; got '
                 f"{len(value)}: {list(value)!r}"
             )
+        for v in value:
+            if not isinstance(v, str):  # 15 for 15:00: pydantic would say "a valid string"
+                hint = f' (write "{v:02d}:00")' if isinstance(v, int) and 0 <= v < 24 else ""
+                raise ValueError(f'expected times of day as "HH:MM" in quotes, got {v!r}{hint}')
         return value
 
     @field_validator("window")
