@@ -140,8 +140,9 @@ def test_a_diagnosis_writes_its_figures_in_ru_ru() -> None:
     text = text.replace("currency: EUR\n", "currency: EUR\nlocale: ru_RU\n")
     result = simulate(parse_scenario(text, "tiny.yaml"), 3, 1, workers=1)
     causes = [d.cause for d in diagnose(result.frames, result.kpis, result.scenario)]
+    # 39,5 h since issue 13's S10 gave the tiny desk (inbound web) the break rota (was 39,6).
     assert causes[0] == (
-        "approvals at the lead wait 39,6 h on average: the role (1 person) is away 61 days "
+        "approvals at the lead wait 39,5 h on average: the role (1 person) is away 61 days "
         "a year and nobody else may approve"
     )
     assert f"line staff are busy 25{NB}% of their available time" in causes
