@@ -169,12 +169,15 @@ def _judged_level(result: SimResult) -> NDArray[np.float64]:
 def judged_over_day_note(result: SimResult) -> str | None:
     """Words for a desk sized by interval that the loop judged over the whole day.
 
-    None when it judged its lowest interval, or the desk is judged over the day anyway.
+    None when it judged its lowest interval, the desk is judged over the day anyway, or
+    the team sells (the loop then judges the sales plan).
     The loop falls back to the day when no interval had ``LEAST_REQUESTS`` requests in
     every replication (a short horizon, a small desk): the planner is told, since the
     target was stated for every interval.
     """
     sc, reps = result.scenario, result.kpi_replications
+    if sells(sc):  # the loop judges the sales plan, not the desk
+        return None
     if not any(d.intervals and d.per == "interval" for d in desks(sc)):
         return None
     if not reps["inbound_interval_min_service_level"].isna().all():

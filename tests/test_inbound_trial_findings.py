@@ -107,9 +107,13 @@ def test_the_plans_header_and_verify_table_say_which_service_level() -> None:
     # The header's 84.2 % is Monday 10:30-11:00's (docs/inbound.md), the table's the day's.
     assert "Calls 80.0 % within 20 s, expected 84.2 % (lowest interval)" in text
     assert "service level (whole day) ┃ expected (whole day)" in text
-    # A desk alike all day: its one level is the whole day's.
-    plain = runner.invoke(app, ["plan", str(SUPPORT)], env={"COLUMNS": "220"})
+    # A desk alike all day (pausing together: a desk's default is the rota): its one level
+    # is the whole day's; under its default rota, the lowest interval's.
+    together = ["--set", "calendar.workday.pause_rule=together"]
+    plain = runner.invoke(app, ["plan", str(SUPPORT), *together], env={"COLUMNS": "220"})
     assert "within 20 s, expected 81.7 % (whole day)" in " ".join(plain.stdout.split())
+    rota = runner.invoke(app, ["plan", str(SUPPORT)], env={"COLUMNS": "220"})
+    assert "within 20 s, expected 84.3 % (lowest interval)" in " ".join(rota.stdout.split())
 
 
 def test_the_days_away_row_is_labelled_for_what_it_is() -> None:
