@@ -27,6 +27,8 @@ carried)``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -249,7 +251,23 @@ def lowest_interval(scenario: Scenario, table: pd.DataFrame) -> pd.Series[float]
 LEVEL_COLUMNS = [
     *("channel", "weekday", "interval", "title", "requests_per_day"),
     *("service_level", "p10", "p90", "abandoned_share", "blocked_share"),
+    *("offered", "tolerance"),
 ]
+
+Z_95 = 1.96  # the normal quantile of a two-sided 95 % interval
+
+
+def level_tolerance(share: float, offered: float) -> float:
+    """The 95 % half-width of a simulated service level from its sample.
+
+    ``1.96 x sqrt(p (1 - p) / n)``, ``p`` the share answered within target (the row's
+    service level) and ``n`` the requests offered in that cell over every replication
+    (binomial: each request is within target or not). NaN when nothing was offered or the share is unknown. A
+    planned service level within it of the simulated one agrees with the simulation.
+    """
+    if not offered > 0 or not math.isfinite(share):
+        return math.nan
+    return Z_95 * math.sqrt(share * (1.0 - share) / offered)
 
 
 def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
@@ -261,7 +279,9 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
     ""). Per replication the interval's service level is ``within_target / offered``, its
     requests a day ``offered / days`` and its abandoned and blocked shares over
     ``offered``; each row holds their mean over the replications (a replication with no
-    request offered there left out of its shares) and the service level's P10 and P90.
+    request offered there left out of its shares) and the service level's P10 and P90,
+    ``offered`` the requests offered there over every replication and ``tolerance`` the
+    service level's 95 % half-width from them (:func:`level_tolerance`).
     Empty (with its columns) when no channel is reported by interval.
     """
     rows = []
@@ -288,6 +308,8 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
             index = int(str(at))
             level = reps["service_level"].dropna().to_numpy(dtype=np.float64)
             p10, p90 = np.quantile(level, [0.1, 0.9]) if level.size else (np.nan, np.nan)
+            mean = float(np.mean(level)) if level.size else np.nan
+            offered_there = int(sums.loc[reps.index, "offered"].sum())
             rows.append(
                 {
                     "channel": cid,
@@ -295,11 +317,13 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
                     "interval": index,
                     "title": interval_title(scenario, grid[index]),
                     "requests_per_day": float(reps["requests_per_day"].mean()),
-                    "service_level": float(np.mean(level)) if level.size else np.nan,
+                    "service_level": mean,
                     "p10": float(p10),
                     "p90": float(p90),
                     "abandoned_share": float(reps["abandoned_share"].mean()),
                     "blocked_share": float(reps["blocked_share"].mean()),
+                    "offered": offered_there,
+                    "tolerance": level_tolerance(mean, offered_there),
                 }
             )
     return pd.DataFrame(rows, columns=LEVEL_COLUMNS)

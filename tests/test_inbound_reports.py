@@ -19,7 +19,12 @@ from sim import KPIS, applicable_kpis, format_percent, format_percent_range, sim
 from sim.scenario import Scenario
 from teamsim.cli import app
 from teamsim.commands.simulate import kpi_table_of
-from teamsim.inbound_view import SIMULATED_TITLE, interval_json, simulated_interval_rows
+from teamsim.inbound_view import (
+    SIMULATED_TITLE,
+    TOLERANCE_HEAD,
+    interval_json,
+    simulated_interval_rows,
+)
 from teamsim.io import load_scenario
 from tests.model_helpers import NEW_INBOUND_KPIS
 
@@ -150,7 +155,7 @@ def test_the_table_reads_the_runs_inbound_intervals() -> None:
     assert 30 < np.mean([f["requests_per_day"] for f in figures]) < 40
     # The CLI shows the same rows; --json has the same figures.
     text = _simulate_cli(*ROTA)
-    assert SIMULATED_TITLE in text
+    assert SIMULATED_TITLE in text and TOLERANCE_HEAD in text and "1.96 ×" in text
     assert LABELS["inbound_interval_min_service_level"] in text
     assert LABELS["inbound_abandoned_share"] not in text
 
@@ -173,6 +178,37 @@ def test_weekday_factors_split_the_table_by_weekday_and_patience_adds_its_share(
     assert any(f["abandoned_share"] > 0 for f in figures)  # 2 minutes' patience: some hang up
 
 
+def test_each_intervals_tolerance_is_the_binomial_half_width_of_its_requests() -> None:
+    """A tiny frame by hand: 1.96 x sqrt(p (1 - p) / n), n offered over every replication."""
+    sc = _desk(*ROTA)
+    rows = [  # interval, replication, days, offered, within target
+        (0, 0, 5, 50, 40),
+        (0, 1, 5, 30, 27),
+        (1, 0, 5, 0, 0),
+        (1, 1, 5, 20, 10),
+    ]
+    table = pd.DataFrame(
+        [
+            {"channel": "support_requests", "weekday": "mon", "interval": i, "replication": r,
+             "days": d, "offered": n, "within_target": w, "abandoned": 0, "blocked": 0}
+            for i, r, d, n, w in rows
+        ]
+    )  # fmt: skip
+    first, second = interval_json(sc, table)
+    # 40/50 and 27/30: a mean of 0.85 over 80 requests; 1.96 x sqrt(0.85 x 0.15 / 80).
+    assert first["service_level"] == pytest.approx(0.85)
+    assert first["requests_per_day"] == pytest.approx(8.0)  # (50/5 + 30/5) / 2
+    assert first["offered"] == 80
+    assert first["tolerance"] == pytest.approx(0.0782467, abs=1e-7)
+    # The replication with no request is left out of the level, not of the count: 10/20.
+    assert second["service_level"] == pytest.approx(0.5)
+    assert second["offered"] == 20
+    assert second["tolerance"] == pytest.approx(0.2191347, abs=1e-7)
+    shown = simulated_interval_rows(sc, table)
+    assert [r[TOLERANCE_HEAD] for r in shown] == ["±7.8 %", "±21.9 %"]
+    assert [r["requests a day"] for r in shown] == ["8.0", "2.0"]
+
+
 def test_json_rows_are_the_tables_figures() -> None:
     data = json.loads(_simulate_cli(*ROTA, json_=True))
     rows = data["inbound_intervals"]
@@ -180,7 +216,9 @@ def test_json_rows_are_the_tables_figures() -> None:
     assert set(rows[0]) == {
         "channel", "weekday", "interval", "title", "requests_per_day",
         "service_level", "p10", "p90", "abandoned_share", "blocked_share",
+        "offered", "tolerance",
     }  # fmt: skip
+    assert all(0 < r["tolerance"] < 0.5 and r["offered"] > 0 for r in rows)
     assert rows[0]["channel"] == "support_requests" and rows[0]["title"] == "09:00-09:30"
     assert all(r["p10"] <= r["service_level"] <= r["p90"] for r in rows)
 
