@@ -262,8 +262,9 @@ def level_tolerance(share: float, offered: float) -> float:
 
     ``1.96 x sqrt(p (1 - p) / n)``, ``p`` the share answered within target (the row's
     service level) and ``n`` the requests offered in that cell over every replication
-    (binomial: each request is within target or not). NaN when nothing was offered or the share is unknown. A
-    planned service level within it of the simulated one agrees with the simulation.
+    (binomial: each request is within target or not). NaN when nothing was offered or
+    the share is unknown. A planned service level within it of the simulated one agrees
+    with the simulation.
     """
     if not offered > 0 or not math.isfinite(share):
         return math.nan
