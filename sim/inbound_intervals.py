@@ -38,6 +38,7 @@ from sim.rules.day import wall_time
 from sim.rules.profile import by_interval, by_weekday, interval_title, intervals
 from sim.scenario import InboundChannel, Scenario
 from sim.scenario.calendar import Weekday
+from sim.stats import spread
 
 KEYS = ["scenario", "replication", "seed"]
 COUNTS = (
@@ -254,21 +255,19 @@ LEVEL_COLUMNS = [
     *("offered", "tolerance"),
 ]
 
-Z_95 = 1.96  # the normal quantile of a two-sided 95 % interval
 
+def level_tolerance(levels: NDArray[np.float64]) -> float:
+    """The 95 % half-width of an interval's mean simulated service level, over replications.
 
-def level_tolerance(share: float, offered: float) -> float:
-    """The 95 % half-width of a simulated service level from its sample.
-
-    ``1.96 x sqrt(p (1 - p) / n)``, ``p`` the share answered within target (the row's
-    service level) and ``n`` the requests offered in that cell over every replication
-    (binomial: each request is within target or not). NaN when nothing was offered or
-    the share is unknown. A planned service level within it of the simulated one agrees
-    with the simulation.
+    ``t(0.975, R - 1) x sd / sqrt(R)`` of the replications' service levels there
+    (``sim.stats.spread``, the KPIs' confidence interval): replications are independent,
+    the requests of one day are not (a queue that builds up keeps a run of callers
+    waiting), so the requests' binomial spread would be several times too narrow. NaN
+    with fewer than two replications. A planned service level within it of the simulated
+    one agrees with the simulation.
     """
-    if not offered > 0 or not math.isfinite(share):
-        return math.nan
-    return Z_95 * math.sqrt(share * (1.0 - share) / offered)
+    found = spread(levels)
+    return (found.ci_high - found.ci_low) / 2.0 if found.n > 1 else math.nan
 
 
 def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
@@ -282,7 +281,7 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
     ``offered``; each row holds their mean over the replications (a replication with no
     request offered there left out of its shares) and the service level's P10 and P90,
     ``offered`` the requests offered there over every replication and ``tolerance`` the
-    service level's 95 % half-width from them (:func:`level_tolerance`).
+    95 % half-width of the mean service level over the replications (:func:`level_tolerance`).
     Empty (with its columns) when no channel is reported by interval.
     """
     rows = []
@@ -324,7 +323,7 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
                     "abandoned_share": float(reps["abandoned_share"].mean()),
                     "blocked_share": float(reps["blocked_share"].mean()),
                     "offered": offered_there,
-                    "tolerance": level_tolerance(mean, offered_there),
+                    "tolerance": level_tolerance(level),
                 }
             )
     return pd.DataFrame(rows, columns=LEVEL_COLUMNS)

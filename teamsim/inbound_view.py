@@ -22,8 +22,8 @@ SIMULATED_TITLE = "Service level by interval (simulated)"
 TOLERANCE_HEAD = "± (95 %)"
 TOLERANCE_NOTE = (
     "± (95 %): how far the simulated service level may be from the true one by chance, "
-    "1.96 × √(p (1 − p) / n), p the service level and n the requests offered in the "
-    "interval over every replication; a planned service level within it agrees."
+    "the 95 % confidence interval of its mean over the replications (t × sd / √R, R "
+    "replications); a planned service level within it agrees."
 )
 
 
@@ -42,9 +42,9 @@ def simulated_interval_rows(scenario: Scenario, table: pd.DataFrame | None) -> l
 
     Channel, weekday (when a channel has weekday factors), interval, requests a day (mean
     over replications and days), the simulated service level (mean over replications),
-    its 95 % tolerance from the interval's sample (``sim.inbound_intervals.level_tolerance``:
-    1.96 x sqrt(p (1 - p) / n), n the requests offered there over every replication; see
-    :data:`TOLERANCE_NOTE`) and its P10 to P90, and the shares abandoned (with patience)
+    its 95 % tolerance over the replications (``sim.inbound_intervals.level_tolerance``:
+    t x sd / sqrt(R); see :data:`TOLERANCE_NOTE`) and its P10 to P90, and the shares
+    abandoned (with patience)
     and blocked (with lines or a waiting room).
     """
     from sim import format_percent, format_percent_range

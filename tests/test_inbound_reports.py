@@ -155,7 +155,8 @@ def test_the_table_reads_the_runs_inbound_intervals() -> None:
     assert 30 < np.mean([f["requests_per_day"] for f in figures]) < 40
     # The CLI shows the same rows; --json has the same figures.
     text = _simulate_cli(*ROTA)
-    assert SIMULATED_TITLE in text and TOLERANCE_HEAD in text and "1.96 ×" in text
+    assert SIMULATED_TITLE in text and TOLERANCE_HEAD in text
+    assert "t × sd / √R" in " ".join(text.split())
     assert LABELS["inbound_interval_min_service_level"] in text
     assert LABELS["inbound_abandoned_share"] not in text
 
@@ -178,8 +179,11 @@ def test_weekday_factors_split_the_table_by_weekday_and_patience_adds_its_share(
     assert any(f["abandoned_share"] > 0 for f in figures)  # 2 minutes' patience: some hang up
 
 
-def test_each_intervals_tolerance_is_the_binomial_half_width_of_its_requests() -> None:
-    """A tiny frame by hand: 1.96 x sqrt(p (1 - p) / n), n offered over every replication."""
+def test_each_intervals_tolerance_is_the_t_half_width_over_replications() -> None:
+    """A tiny frame by hand: t(0.975, R - 1) x sd / sqrt(R) of the replications' levels.
+
+    Not the requests' binomial 1.96 x sqrt(p (1 - p) / n): the requests of one day are
+    not independent (0.078 for the first interval here, a third of the true spread)."""
     sc = _desk(*ROTA)
     rows = [  # interval, replication, days, offered, within target
         (0, 0, 5, 50, 40),
@@ -195,17 +199,18 @@ def test_each_intervals_tolerance_is_the_binomial_half_width_of_its_requests() -
         ]
     )  # fmt: skip
     first, second = interval_json(sc, table)
-    # 40/50 and 27/30: a mean of 0.85 over 80 requests; 1.96 x sqrt(0.85 x 0.15 / 80).
+    # 40/50 and 27/30: levels 0.8 and 0.9, mean 0.85, sd 0.0707107; t(0.975, 1) = 12.7062:
+    # 12.7062 x 0.0707107 / sqrt(2) = 0.635310.
     assert first["service_level"] == pytest.approx(0.85)
     assert first["requests_per_day"] == pytest.approx(8.0)  # (50/5 + 30/5) / 2
     assert first["offered"] == 80
-    assert first["tolerance"] == pytest.approx(0.0782467, abs=1e-7)
-    # The replication with no request is left out of the level, not of the count: 10/20.
+    assert first["tolerance"] == pytest.approx(12.706205 * 0.0707107 / 2**0.5, rel=1e-5)
+    # The replication with no request is left out of the level (one level: no interval).
     assert second["service_level"] == pytest.approx(0.5)
     assert second["offered"] == 20
-    assert second["tolerance"] == pytest.approx(0.2191347, abs=1e-7)
+    assert second["tolerance"] is None  # JSON's null: NaN has no JSON
     shown = simulated_interval_rows(sc, table)
-    assert [r[TOLERANCE_HEAD] for r in shown] == ["±7.8 %", "±21.9 %"]
+    assert [r[TOLERANCE_HEAD] for r in shown] == ["±63.5 %", "-"]
     assert [r["requests a day"] for r in shown] == ["8.0", "2.0"]
 
 
