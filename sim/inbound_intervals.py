@@ -266,7 +266,7 @@ def level_tolerance(levels: NDArray[np.float64]) -> float:
     with fewer than two replications. A planned service level within it of the simulated
     one agrees with the simulation.
     """
-    found = spread(levels)
+    found = spread(levels.tolist())
     return (found.ci_high - found.ci_low) / 2.0 if found.n > 1 else math.nan
 
 
