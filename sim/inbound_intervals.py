@@ -27,6 +27,8 @@ carried)``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -36,6 +38,7 @@ from sim.rules.day import wall_time
 from sim.rules.profile import by_interval, by_weekday, interval_title, intervals
 from sim.scenario import InboundChannel, Scenario
 from sim.scenario.calendar import Weekday
+from sim.stats import spread
 
 KEYS = ["scenario", "replication", "seed"]
 COUNTS = (
@@ -249,7 +252,22 @@ def lowest_interval(scenario: Scenario, table: pd.DataFrame) -> pd.Series[float]
 LEVEL_COLUMNS = [
     *("channel", "weekday", "interval", "title", "requests_per_day"),
     *("service_level", "p10", "p90", "abandoned_share", "blocked_share"),
+    *("offered", "tolerance"),
 ]
+
+
+def level_tolerance(levels: NDArray[np.float64]) -> float:
+    """The 95 % half-width of an interval's mean simulated service level, over replications.
+
+    ``t(0.975, R - 1) x sd / sqrt(R)`` of the replications' service levels there
+    (``sim.stats.spread``, the KPIs' confidence interval): replications are independent,
+    the requests of one day are not (a queue that builds up keeps a run of callers
+    waiting), so the requests' binomial spread would be several times too narrow. NaN
+    with fewer than two replications. A planned service level within it of the simulated
+    one agrees with the simulation.
+    """
+    found = spread(levels.tolist())
+    return (found.ci_high - found.ci_low) / 2.0 if found.n > 1 else math.nan
 
 
 def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
@@ -261,7 +279,9 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
     ""). Per replication the interval's service level is ``within_target / offered``, its
     requests a day ``offered / days`` and its abandoned and blocked shares over
     ``offered``; each row holds their mean over the replications (a replication with no
-    request offered there left out of its shares) and the service level's P10 and P90.
+    request offered there left out of its shares) and the service level's P10 and P90,
+    ``offered`` the requests offered there over every replication and ``tolerance`` the
+    95 % half-width of the mean service level over the replications (:func:`level_tolerance`).
     Empty (with its columns) when no channel is reported by interval.
     """
     rows = []
@@ -288,6 +308,8 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
             index = int(str(at))
             level = reps["service_level"].dropna().to_numpy(dtype=np.float64)
             p10, p90 = np.quantile(level, [0.1, 0.9]) if level.size else (np.nan, np.nan)
+            mean = float(np.mean(level)) if level.size else np.nan
+            offered_there = int(sums.loc[reps.index, "offered"].sum())
             rows.append(
                 {
                     "channel": cid,
@@ -295,11 +317,13 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
                     "interval": index,
                     "title": interval_title(scenario, grid[index]),
                     "requests_per_day": float(reps["requests_per_day"].mean()),
-                    "service_level": float(np.mean(level)) if level.size else np.nan,
+                    "service_level": mean,
                     "p10": float(p10),
                     "p90": float(p90),
                     "abandoned_share": float(reps["abandoned_share"].mean()),
                     "blocked_share": float(reps["blocked_share"].mean()),
+                    "offered": offered_there,
+                    "tolerance": level_tolerance(level),
                 }
             )
     return pd.DataFrame(rows, columns=LEVEL_COLUMNS)

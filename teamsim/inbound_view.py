@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 SIMULATED_TITLE = "Service level by interval (simulated)"
+TOLERANCE_HEAD = "± (95 %)"
+TOLERANCE_NOTE = (
+    "± (95 %): how far the simulated service level may be from the true one by chance, "
+    "the 95 % confidence interval of its mean over the replications (t × sd / √R, R "
+    "replications); a planned service level within it agrees."
+)
 
 
 def _levels(scenario: Scenario, table: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -34,9 +40,12 @@ def _levels(scenario: Scenario, table: pd.DataFrame | None) -> pd.DataFrame | No
 def simulated_interval_rows(scenario: Scenario, table: pd.DataFrame | None) -> list[dict[str, str]]:
     """One row per interval (column label -> text), the same for the terminal and dashboard.
 
-    Channel, weekday (when a channel has weekday factors), interval, requests a day, the
-    simulated service level (mean over replications) and its P10 to P90, and the shares
-    abandoned (with patience) and blocked (with lines or a waiting room).
+    Channel, weekday (when a channel has weekday factors), interval, requests a day (mean
+    over replications and days), the simulated service level (mean over replications),
+    its 95 % tolerance over the replications (``sim.inbound_intervals.level_tolerance``:
+    t x sd / sqrt(R); see :data:`TOLERANCE_NOTE`) and its P10 to P90, and the shares
+    abandoned (with patience)
+    and blocked (with lines or a waiting room).
     """
     from sim import format_percent, format_percent_range
     from sim.scenario import InboundChannel
@@ -59,6 +68,7 @@ def simulated_interval_rows(scenario: Scenario, table: pd.DataFrame | None) -> l
             "interval": str(r["title"]),
             "requests a day": fmt_figure(float(r["requests_per_day"]), 1, loc),
             "service level": format_percent(_finite(r["service_level"]), locale=loc),
+            TOLERANCE_HEAD: _plus_minus(format_percent(_finite(r["tolerance"]), locale=loc)),
             "P10 to P90": format_percent_range(_finite(r["p10"]), _finite(r["p90"]), locale=loc),
         }
         if patience:
@@ -67,6 +77,10 @@ def simulated_interval_rows(scenario: Scenario, table: pd.DataFrame | None) -> l
             row["blocked"] = format_percent(_finite(r["blocked_share"]), locale=loc)
         rows.append(row)
     return rows
+
+
+def _plus_minus(shown: str) -> str:
+    return shown if shown == "-" else "±" + shown
 
 
 def _finite(value: Any) -> float | None:
@@ -91,7 +105,11 @@ def interval_json(scenario: Scenario, table: pd.DataFrame | None) -> list[dict[s
 def render_simulated_intervals(scenario: Scenario, table: pd.DataFrame | None) -> Table | None:
     """The terminal's table of :func:`simulated_interval_rows`; None when it has no row."""
     rows = simulated_interval_rows(scenario, table)
-    return interval_table(rows, SIMULATED_TITLE, scenario) if rows else None
+    if not rows:
+        return None
+    shown = interval_table(rows, SIMULATED_TITLE, scenario)
+    shown.caption, shown.caption_justify = TOLERANCE_NOTE, "left"
+    return shown
 
 
 def interval_table(

@@ -19,7 +19,12 @@ from sim import KPIS, applicable_kpis, format_percent, format_percent_range, sim
 from sim.scenario import Scenario
 from teamsim.cli import app
 from teamsim.commands.simulate import kpi_table_of
-from teamsim.inbound_view import SIMULATED_TITLE, interval_json, simulated_interval_rows
+from teamsim.inbound_view import (
+    SIMULATED_TITLE,
+    TOLERANCE_HEAD,
+    interval_json,
+    simulated_interval_rows,
+)
 from teamsim.io import load_scenario
 from tests.model_helpers import NEW_INBOUND_KPIS
 
@@ -97,7 +102,12 @@ def test_a_plain_desk_shows_no_interval_table_and_no_rows_of_zeros() -> None:
     table = kpi_table_of(result.kpis, sc, width=200)
     shown = [str(c) for c in table.columns[0]._cells]
     measured = result.kpis.loc[result.kpis["n"] > 0, "kpi"]
-    before = [LABELS[k] for k in measured if k not in NEW_KPIS]
+    # An answer time's figures carry their unit ("20 s"): its label drops "minutes".
+    before = [
+        LABELS[k].replace(", minutes)", ")") if k == "inbound_asa_min" else LABELS[k]
+        for k in measured
+        if k not in NEW_KPIS
+    ]
     # A share's label ends ",\u00a0%" (a no-break space: the "%" never alone on a line).
     assert [s.split(",\u00a0%")[0] for s in shown] == before
     assert not simulated_interval_rows(sc, result.frames.inbound_intervals)
@@ -150,7 +160,8 @@ def test_the_table_reads_the_runs_inbound_intervals() -> None:
     assert 30 < np.mean([f["requests_per_day"] for f in figures]) < 40
     # The CLI shows the same rows; --json has the same figures.
     text = _simulate_cli(*ROTA)
-    assert SIMULATED_TITLE in text
+    assert SIMULATED_TITLE in text and TOLERANCE_HEAD in text
+    assert "t × sd / √R" in " ".join(text.split())
     assert LABELS["inbound_interval_min_service_level"] in text
     assert LABELS["inbound_abandoned_share"] not in text
 
@@ -173,6 +184,41 @@ def test_weekday_factors_split_the_table_by_weekday_and_patience_adds_its_share(
     assert any(f["abandoned_share"] > 0 for f in figures)  # 2 minutes' patience: some hang up
 
 
+def test_each_intervals_tolerance_is_the_t_half_width_over_replications() -> None:
+    """A tiny frame by hand: t(0.975, R - 1) x sd / sqrt(R) of the replications' levels.
+
+    Not the requests' binomial 1.96 x sqrt(p (1 - p) / n): the requests of one day are
+    not independent (0.078 for the first interval here, a third of the true spread)."""
+    sc = _desk(*ROTA)
+    rows = [  # interval, replication, days, offered, within target
+        (0, 0, 5, 50, 40),
+        (0, 1, 5, 30, 27),
+        (1, 0, 5, 0, 0),
+        (1, 1, 5, 20, 10),
+    ]
+    table = pd.DataFrame(
+        [
+            {"channel": "support_requests", "weekday": "mon", "interval": i, "replication": r,
+             "days": d, "offered": n, "within_target": w, "abandoned": 0, "blocked": 0}
+            for i, r, d, n, w in rows
+        ]
+    )  # fmt: skip
+    first, second = interval_json(sc, table)
+    # 40/50 and 27/30: levels 0.8 and 0.9, mean 0.85, sd 0.0707107; t(0.975, 1) = 12.7062:
+    # 12.7062 x 0.0707107 / sqrt(2) = 0.635310.
+    assert first["service_level"] == pytest.approx(0.85)
+    assert first["requests_per_day"] == pytest.approx(8.0)  # (50/5 + 30/5) / 2
+    assert first["offered"] == 80
+    assert first["tolerance"] == pytest.approx(12.706205 * 0.0707107 / 2**0.5, rel=1e-5)
+    # The replication with no request is left out of the level (one level: no interval).
+    assert second["service_level"] == pytest.approx(0.5)
+    assert second["offered"] == 20
+    assert second["tolerance"] is None  # JSON's null: NaN has no JSON
+    shown = simulated_interval_rows(sc, table)
+    assert [r[TOLERANCE_HEAD] for r in shown] == ["±63.5 %", "-"]
+    assert [r["requests a day"] for r in shown] == ["8.0", "2.0"]
+
+
 def test_json_rows_are_the_tables_figures() -> None:
     data = json.loads(_simulate_cli(*ROTA, json_=True))
     rows = data["inbound_intervals"]
@@ -180,7 +226,9 @@ def test_json_rows_are_the_tables_figures() -> None:
     assert set(rows[0]) == {
         "channel", "weekday", "interval", "title", "requests_per_day",
         "service_level", "p10", "p90", "abandoned_share", "blocked_share",
+        "offered", "tolerance",
     }  # fmt: skip
+    assert all(0 < r["tolerance"] < 0.5 and r["offered"] > 0 for r in rows)
     assert rows[0]["channel"] == "support_requests" and rows[0]["title"] == "09:00-09:30"
     assert all(r["p10"] <= r["service_level"] <= r["p90"] for r in rows)
 

@@ -17,7 +17,7 @@ from sim import DIALS_BY_ROLE_NOTE, SimResult, TeamsimError
 from sim.scenario import Scenario
 from teamsim.diagnose_view import diagnoses_json, run_diagnoses
 from teamsim.format import fmt_value
-from teamsim.inbound_view import SIMULATED_TITLE
+from teamsim.inbound_view import SIMULATED_TITLE, TOLERANCE_NOTE
 from teamsim.plan_met_view import kpi_definition
 from teamsim.runs_io import reused_words, save_result
 from teamsim.store import scenario_text_hash
@@ -219,7 +219,8 @@ def show_results(
         st.dataframe(by_interval, hide_index=True, width="stretch", key=f"{key}_intervals")
         st.caption("The share of each interval's requests answered within target, mean over "
                    "replications and the middle 80 % of them (P10 to P90), every weekday's "
-                   "requests together unless the channel has weekday factors.")  # fmt: skip
+                   "requests together unless the channel has weekday factors. "
+                   + TOLERANCE_NOTE)  # fmt: skip
     show_attainment(scenario, frames, key=key)
     if "time_use" in frames:
         ui.chart(charts.time_use_by_level(frames["time_use"], scenario.money_locale),

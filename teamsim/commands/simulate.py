@@ -236,6 +236,7 @@ def _fmt(
     *,
     days: bool = False,
 ) -> str:
+    from sim import format_answer_time
     from teamsim.format import fmt_figure, fmt_minutes, format_money
 
     if value is None or not math.isfinite(value):
@@ -246,6 +247,8 @@ def _fmt(
         return fmt_figure(100 * value, locale=sc.money_locale)
     if unit == "currency":
         return format_money(value, sc.currency, sc.money_locale, scale=money)
+    if unit == "answer":  # an answer time: each figure with its unit, "20 s" or "1.5 min"
+        return format_answer_time(value, sc.money_locale)
     if unit == "min":  # the label says minutes, or days for a row in days (_label)
         return fmt_minutes(value, unit=False, days=days, locale=sc.money_locale)
     return fmt_figure(value, locale=sc.money_locale)
@@ -257,6 +260,8 @@ def _label(label: str, unit: str, days: bool = False) -> str:
     # figures and its label alike: never "(mean, minutes)" beside "4.3 days".
     if unit == "min" and days:
         return label.replace("minutes", "days")
+    if unit == "answer":  # each figure names its unit (seconds below a minute)
+        return label.replace(", minutes)", ")")
     # A no-break space: a narrow column never leaves the "%" alone on a line, where it
     # reads as a figure cut from the row above (teamsim.figure_tables).
     return f"{label},\u00a0%" if unit == "share" else label
@@ -271,6 +276,9 @@ def _chance_kpis() -> frozenset[str]:
 
 
 _STATS = ("mean", "ci_low", "ci_high", "p10", "p50", "p90")
+# Answer times, read as a desk states them (sim.format_answer_time: "20 s" below a
+# minute, as an Erlang calculator gives ASA), each figure with its unit.
+ANSWER_TIME_KPIS = frozenset({"inbound_asa_min"})
 
 
 # Below this many columns the six columns of figures do not fit beside a readable label:
@@ -314,6 +322,8 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         if row["n"] == 0 or row["kpi"] not in applies:
             continue
         unit = str(row["unit"])
+        if row["kpi"] in ANSWER_TIME_KPIS:
+            unit = "answer"
         money = (
             money_scale([row[k] for k in _STATS], result.scenario.money_locale)
             if unit == "currency"
