@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from sim.analytic import agents_for_service_level
+from sim.analytic import agents_for_service_level, erlang_b
 from sim.erlang import erlang_a, service_levels_upto
 from sim.errors import TeamsimError
 from sim.percent import format_answer_time, format_percent
@@ -220,12 +220,10 @@ def _measures_upto(desk: Desk, answer_within_min: float, most: int) -> tuple[np.
     One closed form for every desk that is not plain, :func:`sim.erlang.erlang_a` with
     the desk's patience (infinite: none) and room (M/M/c+M, M/M/c/K, M/M/c/K+M); shares
     of admitted requests are turned into shares of offered ones (x (1 - P(block))), as the
-    simulator's KPIs count them. With 0 agents nobody is answered.
+    simulator's KPIs count them. With 0 agents nobody is answered (:func:`_nobody_answers`).
     """
     levels, abandoned, blocked = np.zeros(most + 1), np.zeros(most + 1), np.zeros(most + 1)
-    limited = desk.lines is not None or desk.waiting_room is not None
-    blocked[0] = 1.0 if limited else 0.0
-    abandoned[0] = 0.0 if limited or desk.patience_min == math.inf else 1.0
+    abandoned[0], blocked[0] = _nobody_answers(desk)
     for k in range(1, most + 1):
         servers, most_in = capacity(desk, k)
         m = erlang_a(
@@ -243,6 +241,29 @@ def _measures_upto(desk: Desk, answer_within_min: float, most: int) -> tuple[np.
             m.p_block,
         )
     return levels, abandoned, blocked
+
+
+def _nobody_answers(desk: Desk) -> tuple[float, float]:
+    """Abandoned and blocked shares of the requests offered with 0 agents on the floor.
+
+    Nobody is answered: with room to wait (K, :func:`capacity`, above 0 or no limit) a
+    caller with patience waits until it runs out, so the requests in the desk are those
+    of an M/M/K/K loss system whose "service" is the patience (rate 1/patience each): a
+    share Erlang B(K, lambda x patience) finds it full and is blocked, the rest hang up
+    (all of them with no limit). Without patience they wait (neither; steady state with
+    a limit: the room fills and stays full, all blocked); with no room, all blocked.
+    Before, a desk with lines or a waiting room read 0 % hanging up in an interval with
+    nobody on the floor (a fresh-user trial: the rota's lunch of a one-person desk).
+    """
+    most_in = capacity(desk, 0)[1]
+    if most_in == 0:
+        return 0.0, 1.0
+    if desk.patience_min == math.inf:
+        return 0.0, (0.0 if most_in is None else 1.0)
+    if most_in is None:
+        return 1.0, 0.0
+    full = erlang_b(most_in, desk.arrivals_per_min * desk.patience_min)
+    return 1.0 - full, full
 
 
 def _expected(desk: Desk, people: int, which: int) -> float:
