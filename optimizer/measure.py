@@ -159,11 +159,15 @@ def _judged_level(result: SimResult) -> NDArray[np.float64]:
     """
     sc, reps = result.scenario, result.kpi_replications
     day = reps["inbound_service_level"].to_numpy(dtype=float)
-    by_interval = [d for d in desks(sc) if d.intervals and d.per == "interval"]
-    if not by_interval:
+    if not _judged_by_interval(sc):
         return day
     lowest = reps["inbound_interval_min_service_level"].to_numpy(dtype=float)
     return day if np.isnan(lowest).all() else lowest
+
+
+def _judged_by_interval(sc: Scenario) -> bool:
+    """Whether a desk's target holds in every interval (sim.rules.service's ``per``)."""
+    return any(d.intervals and d.per == "interval" for d in desks(sc))
 
 
 def judged_over_day_note(result: SimResult) -> str | None:
@@ -178,7 +182,7 @@ def judged_over_day_note(result: SimResult) -> str | None:
     sc, reps = result.scenario, result.kpi_replications
     if sells(sc):  # the loop judges the sales plan, not the desk
         return None
-    if not any(d.intervals and d.per == "interval" for d in desks(sc)):
+    if not _judged_by_interval(sc):
         return None
     if not reps["inbound_interval_min_service_level"].isna().all():
         return None

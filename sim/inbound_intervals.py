@@ -38,7 +38,7 @@ from sim.rules.day import wall_time
 from sim.rules.profile import by_interval, by_weekday, interval_title, intervals
 from sim.scenario import InboundChannel, Scenario
 from sim.scenario.calendar import Weekday
-from sim.stats import spread
+from sim.stats import Spread, spread
 
 KEYS = ["scenario", "replication", "seed"]
 COUNTS = (
@@ -256,18 +256,17 @@ LEVEL_COLUMNS = [
 ]
 
 
-def level_tolerance(levels: NDArray[np.float64]) -> float:
+def level_tolerance(levels: Spread) -> float:
     """The 95 % half-width of an interval's mean simulated service level, over replications.
 
-    ``t(0.975, R - 1) x sd / sqrt(R)`` of the replications' service levels there
+    ``t(0.975, R - 1) x sd / sqrt(R)`` of the spread of the replications' service levels there
     (``sim.stats.spread``, the KPIs' confidence interval): replications are independent,
     the requests of one day are not (a queue that builds up keeps a run of callers
     waiting), so the requests' binomial spread would be several times too narrow. NaN
     with fewer than two replications. A planned service level within it of the simulated
     one agrees with the simulation.
     """
-    found = spread(levels.tolist())
-    return (found.ci_high - found.ci_low) / 2.0 if found.n > 1 else math.nan
+    return (levels.ci_high - levels.ci_low) / 2.0 if levels.n > 1 else math.nan
 
 
 def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
@@ -306,9 +305,8 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
         for key, reps in per_rep.groupby(level=keys[:-1] if weekly else "interval", sort=False):
             weekday, at = key if weekly else ("", key)
             index = int(str(at))
-            level = reps["service_level"].dropna().to_numpy(dtype=np.float64)
-            p10, p90 = np.quantile(level, [0.1, 0.9]) if level.size else (np.nan, np.nan)
-            mean = float(np.mean(level)) if level.size else np.nan
+            # One spread gives the mean, P10, P90 and the tolerance (NaN with no level).
+            level = spread(reps["service_level"].dropna().tolist())
             offered_there = int(sums.loc[reps.index, "offered"].sum())
             rows.append(
                 {
@@ -317,9 +315,9 @@ def interval_levels(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
                     "interval": index,
                     "title": interval_title(scenario, grid[index]),
                     "requests_per_day": float(reps["requests_per_day"].mean()),
-                    "service_level": mean,
-                    "p10": float(p10),
-                    "p90": float(p90),
+                    "service_level": level.mean,
+                    "p10": level.p10,
+                    "p90": level.p90,
                     "abandoned_share": float(reps["abandoned_share"].mean()),
                     "blocked_share": float(reps["blocked_share"].mean()),
                     "offered": offered_there,
