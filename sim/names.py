@@ -80,9 +80,9 @@ def title(name: str, scenario: Scenario | None = None) -> str:
     """The title of an id, for any table, chart or sentence a reader reads.
 
     - a time-use activity or ``duty:<id>``: :func:`activity_title`;
-    - a role, segment or channel id: its ``title`` in the scenario, or, when it has none
-      (or no scenario is given), its id in words (:func:`humane`: ``consumer_loan`` ->
-      "Consumer loan");
+    - a role, segment, channel or organisational unit id: its ``title`` in the scenario,
+      or, when it has none (or no scenario is given), its id in words (:func:`humane`:
+      ``consumer_loan`` -> "Consumer loan");
     - a person id ``<role>.<n>`` (``client_manager.03``): the role's title and the number;
     - a stage or anything else: the id in words.
 
@@ -101,8 +101,8 @@ def title(name: str, scenario: Scenario | None = None) -> str:
 
 
 def _given_title(name: str, scenario: Scenario) -> str | None:
-    """The ``title`` a scenario gives a role, segment or channel ("" if none); None: no such id."""
-    for things in (scenario.roles, scenario.segments, scenario.channels):
+    """The ``title`` of a role, segment, channel or unit ("" if none); None: no such id."""
+    for things in (scenario.roles, scenario.segments, scenario.channels, scenario.units):
         if name in things:
             return things[name].title
     return None

@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from sim import (
     counted_months,
@@ -44,6 +45,7 @@ from sim.scenario import (
 )
 from teamsim.format import fmt_service_target, format_money_column
 from teamsim.io import read_scenario_bytes
+from teamsim.network_view import network_tree
 
 
 def scenario_warnings(sc: Scenario, path: Path, overrides: Sequence[str] = ()) -> list[Text]:
@@ -76,7 +78,7 @@ def scenario_summary(sc: Scenario) -> Group:
         f"seed {sc.seed}"
     )
     # Staffing, seasons and margins only where the scenario states them (issue 12).
-    parts: list[RenderableType] = [head, _team(sc), *_staffing(sc)]
+    parts: list[RenderableType] = [head, _team(sc), *_network(sc), *_staffing(sc)]
     parts += [_channels(sc), *_pauses(sc), *_profiles(sc), *_patience(sc), *_seasonality(sc)]
     if not sc.segments:
         # A team that sells nothing is planned for its work and service targets; its
@@ -307,9 +309,16 @@ def _no_sales(sc: Scenario) -> str:
     )
 
 
+def _network(sc: Scenario) -> list[Tree]:
+    """The units' tree with headcount by unit and level, for a network only (issue 14)."""
+    return [network_tree(sc)] if sc.units else []
+
+
 def _team(sc: Scenario) -> Table:
     table = Table(title="Team", title_justify="left")
-    for col in ("role", "level", "headcount", "reports to", "cost / month", "sells"):
+    # The unit column only for a network: a team's table reads as it always has.
+    unit_col = ("unit",) if sc.units else ()
+    for col in ("role", *unit_col, "level", "headcount", "reports to", "cost / month", "sells"):
         table.add_column(
             col,
             justify="right" if col in ("cost / month", "sells") else "left",
@@ -318,8 +327,10 @@ def _team(sc: Scenario) -> Table:
     for rid, r in sc.roles.items():
         hc = r.headcount
         size = str(hc.current) if hc.fixed else f"{hc.current} ({hc.min}..{hc.max})"
+        unit = (title(r.unit, sc) if r.unit else "",) if sc.units else ()
         table.add_row(
             title(rid, sc),
+            *unit,
             r.level.value,
             size,
             title(r.reports_to, sc) if r.reports_to else "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,9 @@ GOLDEN = ROOT / "tests" / "golden" / "plans"
 MODES = ("sizing", "allocation")
 
 
-def summary(path: Path, solver: str = "cbc") -> dict[str, Any]:
+def summary(path: Path, solver: str = "cbc", overrides: Sequence[str] = ()) -> dict[str, Any]:
     """Headcount, cost, revenue and binding limits of each mode, or the error's relaxations."""
-    sc = load_scenario(path)
+    sc = load_scenario(path, overrides)
     result: dict[str, Any] = {"scenario": path.name}
     for mode in MODES:
         try:

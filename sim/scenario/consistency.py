@@ -24,6 +24,7 @@ from sim.scenario.market import (
     WarmChannel,
 )
 from sim.scenario.season import MONTH_ABBR, SeasonKind
+from sim.scenario.unit_checks import raw_unit_references, unit_problems
 from sim.scenario.work import PER_HEAD_SCALES, DutyScale
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def check_all(sc: Scenario) -> list[Problem]:
         _pause_windows,
         _rota_holds_desk,
         _one_queue_one_rule,
+        unit_problems,
     )
     return [problem for check in checks for problem in check(sc)]
 
@@ -90,6 +92,7 @@ def raw_references(data: dict[str, Any]) -> list[Problem]:
                     Problem((*path, "personas", pid), _unknown("persona", pid, list(personas)))
                 )
         found += _raw_staffing_references(role, path, roles, personas)
+    found += raw_unit_references(data, roles)
     for sid, seg in segments.items():
         refs = seg.get("channels") if isinstance(seg, dict) else None
         for i, ref in enumerate(refs if isinstance(refs, list) else []):

@@ -11,6 +11,7 @@ from sim.scenario.calendar import Calendar
 from sim.scenario.market import Calls, Channel, Segment
 from sim.scenario.season import Seasonality
 from sim.scenario.team import Persona, Role
+from sim.scenario.units import OrgUnit
 from sim.scenario.work import Duty, Policies, SalesPlan
 
 SCHEMA_VERSION = 1
@@ -49,6 +50,13 @@ class Scenario(Frozen):
     calendar: Calendar = Field(description="Horizon, working week and working day.")
     personas: dict[Identifier, Persona] = Field(
         default_factory=dict, description="Working styles, by id."
+    )
+    units: dict[Identifier, OrgUnit] = Field(
+        default_factory=dict,
+        description=(
+            "Offices, branches and regions of a network, by id, with their parents: the "
+            "tree the roles' unit fields place people in. Default: none, one team."
+        ),
     )
     roles: dict[Identifier, Role] = Field(min_length=1, description="Roles, by id.")
     channels: dict[Identifier, Channel] = Field(
@@ -125,6 +133,11 @@ class Scenario(Frozen):
         duty = self.duties[duty_id]
         allowed = set(duty.roles) if duty.roles is not None else set(self.roles)
         return [rid for rid, r in self.roles.items() if r.level in duty.levels and rid in allowed]
+
+    @property
+    def role_units(self) -> dict[str, str | None]:
+        """Each role id's organisational unit (``Role.unit``; ``None`` outside the units)."""
+        return {rid: r.unit for rid, r in self.roles.items()}
 
     def direct_reports(self, role_id: str) -> list[str]:
         """Ids of the roles that report to a role."""

@@ -217,6 +217,14 @@ class Role(Frozen):
         description="A number (fixed) or {current, min, max} for sizing."
     )
     monthly_cost: NonNegFloat = Field(description="Cost per person a month, scenario currency.")
+    unit: Identifier | None = Field(
+        None,
+        description=(
+            "Id of the office, branch or region (in units) this role belongs to: its "
+            "people work there. Default: none, a role above the units, or the whole team "
+            "in a file without units."
+        ),
+    )
     reports_to: Identifier | None = Field(None, description="Role id of the manager above.")
     deputy: Identifier | None = Field(None, description="Role id that takes over when absent.")
     max_span: int | None = Field(

@@ -1,0 +1,135 @@
+"""Checks of a network's units (issue 14): the tree, where roles sit, what crosses units.
+
+Kept apart from ``sim.scenario.consistency`` (which runs them with its other checks) so
+that the rules of units read in one module. The crossing rule itself is
+``sim.scenario.units.related``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from sim.errors import Problem
+from sim.scenario.units import ancestors, in_cycle, related
+
+if TYPE_CHECKING:
+    from sim.scenario.model import Scenario
+
+
+def unknown_unit(uid: str, known: list[str]) -> str:
+    """The message of a unit id that names no unit (a role's ``unit``, a ``parent``)."""
+    if not known:
+        return (
+            f"unknown unit {uid!r}: the file has no units; add a units: section "
+            f"({uid}: {{title: ...}}) or leave unit out"
+        )
+    return f"unknown unit {uid!r}; expected one of: {', '.join(sorted(known))}"
+
+
+def unit_problems(sc: Scenario) -> Iterator[Problem]:
+    """Every problem of the units' tree and of the roles' places in it."""
+    tree = list(_tree(sc))
+    yield from tree
+    # A broken tree (an unknown parent, a circle) would make every crossing look wrong:
+    # only the roles' unknown units are reported with it.
+    yield from _roles_in_units(sc, crossings=not tree)
+
+
+def raw_unit_references(data: dict[str, Any], roles: dict[str, Any]) -> list[Problem]:
+    """The unknown-unit part of :func:`unit_problems` on a raw mapping whose fields failed.
+
+    Same paths and messages as the typed check; parts of another shape are skipped (their
+    field errors say why).
+    """
+    raw = data.get("units")
+    units = {k: v for k, v in raw.items() if isinstance(k, str)} if isinstance(raw, dict) else {}
+    known = list(units)
+    found: list[Problem] = []
+    for uid, unit in units.items():
+        parent = unit.get("parent") if isinstance(unit, dict) else None
+        if isinstance(parent, str) and parent not in units:
+            found.append(Problem(("units", uid, "parent"), unknown_unit(parent, known)))
+    for rid, role in roles.items():
+        named = role.get("unit") if isinstance(role, dict) else None
+        if isinstance(named, str) and named not in units:
+            found.append(Problem(("roles", rid, "unit"), unknown_unit(named, known)))
+    return found
+
+
+def _tree(sc: Scenario) -> Iterator[Problem]:
+    known = list(sc.units)
+    for uid, unit in sc.units.items():
+        path = ("units", uid)
+        if unit.parent is not None:
+            if unit.parent not in sc.units:
+                yield Problem((*path, "parent"), unknown_unit(unit.parent, known))
+            elif unit.parent == uid:
+                yield Problem((*path, "parent"), "a unit cannot be its own parent")
+            elif in_cycle(sc.units, uid):
+                circle = " -> ".join([uid, *ancestors(sc.units, uid), uid])
+                yield Problem(
+                    (*path, "parent"),
+                    f"the units' parents go round in a circle ({circle}): one of them must "
+                    "be at the top (no parent)",
+                )
+        for i, other in enumerate(unit.shares_with):
+            if other not in sc.units:
+                yield Problem((*path, "shares_with", i), unknown_unit(other, known))
+
+
+def _roles_in_units(sc: Scenario, *, crossings: bool) -> Iterator[Problem]:
+    known = list(sc.units)
+    for rid, role in sc.roles.items():
+        path = ("roles", rid)
+        if role.unit is not None and role.unit not in sc.units:
+            yield Problem((*path, "unit"), unknown_unit(role.unit, known))
+            continue
+        if not crossings:
+            continue
+        if role.reports_to in sc.roles and (msg := _reports_across(sc, rid)):
+            yield Problem((*path, "reports_to"), msg)
+        for field, ref in (("deputy", role.deputy), ("handover", role.handover)):
+            if ref in sc.roles and (msg := _crossing(sc, rid, ref)):
+                yield Problem((*path, field), msg)
+        for i, member in enumerate(role.staff):
+            ref = (member.successor or "").rpartition(".")[0] or member.successor
+            if ref in sc.roles and (msg := _crossing(sc, rid, ref)):
+                yield Problem((*path, "staff", i, "successor"), msg)
+
+
+def _unit_words(uid: str | None) -> str:
+    return "outside the units" if uid is None else f"of unit {uid!r}"
+
+
+def _reports_across(sc: Scenario, rid: str) -> str | None:
+    """Why a role may not report where it does: only within its unit or upwards."""
+    role = sc.roles[rid]
+    boss = role.reports_to or ""
+    own, theirs = role.unit, sc.roles[boss].unit
+    if theirs is None or own == theirs or any(u not in sc.units for u in (own, theirs) if u):
+        return None  # an unknown unit has its own problem
+    if own is None:
+        return (
+            f"a role outside the units cannot report to {boss!r}, a role of unit {theirs!r}: "
+            f"give this role unit: {theirs}, or report to a role outside the units"
+        )
+    if own in sc.units and theirs in ancestors(sc.units, own):
+        return None
+    return (
+        f"a role of unit {own!r} reports to {boss!r}, a role of unit {theirs!r}, which is "
+        f"neither {own!r} nor above it: report within the unit, to a unit above "
+        f"({', '.join(ancestors(sc.units, own)) or 'none'}) or to a role outside the units"
+    )
+
+
+def _crossing(sc: Scenario, rid: str, ref: str) -> str | None:
+    """Why a role may not name ``ref`` (deputy, hand-over, successor) across units."""
+    own, theirs = sc.roles[rid].unit, sc.roles[ref].unit
+    if related(sc.units, own, theirs):
+        return None
+    return (
+        f"{ref!r} is a role {_unit_words(theirs)}, another branch of the network than "
+        f"this role's unit {own!r}: name a role of {own!r}, of a unit above or below it, or "
+        f"list {theirs!r} in units.{own}.shares_with"
+    )

@@ -1,0 +1,109 @@
+"""Organisational units (issue 14): offices, branches and regions, and their tree.
+
+A network is written as ordinary roles, each with a ``unit``, under a ``units:`` tree of
+titles and parents. A role without a unit stands above the units (a regional or top head
+over several offices), or, in a file with no ``units:``, is simply the team: every
+existing scenario is a network of no units, and reads as before.
+
+"Unit" here is the organisation's; frames and tables call it ``org_unit``, because the
+optimiser's planned entity (``optimizer.team.Unit``), the judged period of a plan
+(``sim.plan_met``) and a KPI's measurement unit already have the word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from pydantic import Field
+
+from sim.scenario.base import Frozen, Identifier
+
+
+class OrgUnit(Frozen):
+    """One office, branch or region of a network."""
+
+    title: str = Field("", description='What reports call the unit ("North branch").')
+    parent: Identifier | None = Field(
+        None,
+        description=(
+            "Unit id this unit belongs to (a branch in its region). Default: none, a unit "
+            "at the top of the network."
+        ),
+    )
+    shares_with: list[Identifier] = Field(
+        default_factory=list,
+        description=(
+            "Unit ids whose roles this unit's roles may name as deputy, hand-over or "
+            "successor. A unit's own roles, its parents' and its sub-units' may always be "
+            "named; another branch's only when listed here. Default: none."
+        ),
+    )
+
+
+def ancestors(units: Mapping[str, OrgUnit], uid: str) -> list[str]:
+    """The units above ``uid``, nearest first; stops at a unit named twice (a cycle).
+
+    A cycle is reported by the scenario's checks (``sim.scenario.consistency``); here it
+    only must not loop forever.
+    """
+    chain: list[str] = []
+    parent = units[uid].parent if uid in units else None
+    while parent is not None and parent in units and parent not in chain and parent != uid:
+        chain.append(parent)
+        parent = units[parent].parent
+    return chain
+
+
+def in_cycle(units: Mapping[str, OrgUnit], uid: str) -> bool:
+    """Whether following ``parent`` from ``uid`` comes back to ``uid``."""
+    seen: set[str] = set()
+    parent = units[uid].parent
+    while parent is not None and parent in units and parent not in seen:
+        if parent == uid:
+            return True
+        seen.add(parent)
+        parent = units[parent].parent
+    return False
+
+
+def children(units: Mapping[str, OrgUnit], uid: str | None) -> list[str]:
+    """The units directly under ``uid`` (``None``: the units at the top), in file order."""
+    return [u for u, unit in units.items() if unit.parent == uid]
+
+
+def descendants(units: Mapping[str, OrgUnit], uid: str) -> Iterator[str]:
+    """Every unit under ``uid``, depth first, in file order (``uid`` itself not included)."""
+    for child in children(units, uid):
+        if child != uid:
+            yield child
+            yield from descendants(units, child)
+
+
+def related(units: Mapping[str, OrgUnit], a: str | None, b: str | None) -> bool:
+    """Whether a role of unit ``a`` may name a role of unit ``b`` without saying so.
+
+    True for the same unit, a unit above or below, and a role outside the units (``None``)
+    on either side; else only when ``a`` lists ``b`` in ``shares_with``. The rule of
+    explicit crossings (deputy, hand-over, successor).
+    """
+    if a is None or b is None or a == b:
+        return True
+    if a not in units or b not in units:
+        return True  # an unknown unit has its own problem
+    if b in ancestors(units, a) or a in ancestors(units, b):
+        return True
+    return b in units[a].shares_with
+
+
+def unit_roles(
+    units: Mapping[str, OrgUnit], role_units: Mapping[str, str | None], uid: str | None
+) -> list[str]:
+    """Ids of the roles in unit ``uid`` and every unit under it, in file order.
+
+    ``role_units`` maps each role id to its ``unit`` (``Scenario.role_units``). ``None``:
+    the roles outside every unit.
+    """
+    if uid is None:
+        return [rid for rid, u in role_units.items() if u is None]
+    inside = {uid, *descendants(units, uid)}
+    return [rid for rid, u in role_units.items() if u in inside]
