@@ -113,6 +113,9 @@ class WaitRecord(NamedTuple):
     late: bool  # inbound: beyond the channel's answer_within_min
     channel: str  # inbound: the channel it arrived by ("" for approvals and escalations)
     outcome: str  # how it ended: an Outcome (sim.rules.activities)
+    # Approvals and escalations: person id of the deal's owner when it asked ("" for an
+    # inbound request); a network's results count the wait with the owner's unit.
+    owner: str = ""
 
 
 class AbsenceRecord(NamedTuple):

@@ -317,7 +317,7 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
 
     util_day = _utilisation_day(time_use, absences, window.available_min_per_day)
     seeds = {p.replication: p.seed for p in parts}
-    return Frames(
+    frames = Frames(
         people=people,
         spells=raw["spells"],
         time_use=time_use,
@@ -328,7 +328,7 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
         absences=absences,
         utilisation_day=util_day,
         utilisation_week=_utilisation_week(util_day),
-        attainment_month=_attainment_month(scenario, deals, parts, window),
+        attainment_month=attainment_month(scenario, deals, seeds, window),
         attainment_person=_attainment_person(scenario, deals, people, window),
         headcount_month=headcount_month(
             scenario,
@@ -338,7 +338,7 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
             months=months,
             seeds=seeds,
         ),
-        revenue_month=_revenue_month(scenario, deals, seeds, window),
+        revenue_month=revenue_month(scenario, deals, seeds, window),
         inbound_intervals=inbound_intervals(
             scenario,
             waits,
@@ -350,6 +350,42 @@ def build_frames(scenario: Scenario, parts: Sequence[ReplicationColumns]) -> Fra
         replications=tuple(p.replication for p in parts),
         seeds=tuple(p.seed for p in parts),
     )
+    _add_org_units(frames, scenario)
+    return frames
+
+
+def _add_org_units(frames: Frames, scenario: Scenario) -> None:
+    """An ``org_unit`` column, last, in every table of people, roles or deals (issue 14).
+
+    A person's unit is their role's ``unit``; a deal's (and its funnel's) its owner's at
+    the end; an approval's or escalation's wait the asking owner's ("" outside the units
+    and in a team without them). Inbound waits and intervals have none yet (desks by
+    unit: stage U2).
+    """
+    role_unit = {rid: r.unit or "" for rid, r in scenario.roles.items()}
+    person_unit = frames.people.drop_duplicates("person").set_index("person")["role"]
+    person_unit = person_unit.map(role_unit)
+    for table in (
+        frames.people,
+        frames.spells,
+        frames.time_use,
+        frames.calls,
+        frames.absences,
+        frames.utilisation_day,
+        frames.utilisation_week,
+        frames.attainment_person,
+    ):
+        table["org_unit"] = _units_of(table["person"], person_unit)
+    frames.headcount_month["org_unit"] = frames.headcount_month["role"].map(role_unit)
+    frames.deals["org_unit"] = _units_of(frames.deals["owner"], person_unit)
+    owner_unit = frames.deals.set_index(["replication", "deal"])["org_unit"]
+    pairs = pd.MultiIndex.from_frame(frames.funnel[["replication", "deal"]])
+    frames.funnel["org_unit"] = owner_unit.reindex(pairs).fillna("").to_numpy(dtype=object)
+    frames.waits["org_unit"] = _units_of(frames.waits["owner"], person_unit)
+
+
+def _units_of(persons: pd.Series, person_unit: pd.Series) -> NDArray[Any]:
+    return persons.map(person_unit).fillna("").to_numpy(dtype=object)
 
 
 def _deals(
@@ -437,22 +473,31 @@ def _month_grid(
     return frame
 
 
-def _attainment_month(
-    scenario: Scenario, deals: pd.DataFrame, parts: Sequence[ReplicationColumns], window: Window
+def attainment_month(
+    scenario: Scenario,
+    deals: pd.DataFrame,
+    seeds: dict[int, int],
+    window: Window,
+    plan_share: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Revenue, attainment and margin for every replication and counted month (zeros too)."""
-    seeds = {p.replication: p.seed for p in parts}
+    """Revenue, attainment and margin for every replication and counted month (zeros too).
+
+    ``plan_share`` (index: replication): the part of the team's plan the deals answer for,
+    an organisational unit's (``sim.unit_results``); ``None``: the whole plan.
+    """
     frame = _month_grid(scenario, seeds, window.counted_months, _won_in_counted(deals, window))
     margin = frame.pop("margin")
     # Once per month, not per row: a month's plan is the same in every replication.
     targets = {m: scenario.plan_target(m) for m in window.counted_months}
     frame["target"] = frame["month"].map(targets).to_numpy(dtype=np.float64)
+    if plan_share is not None:
+        frame["target"] *= frame["replication"].map(plan_share).to_numpy(dtype=np.float64)
     frame["attainment"] = frame["revenue"] / frame["target"]
     frame["margin"] = margin
     return frame
 
 
-def _revenue_month(
+def revenue_month(
     scenario: Scenario, deals: pd.DataFrame, seeds: dict[int, int], window: Window
 ) -> pd.DataFrame:
     """Deals won, revenue and margin of every month of the horizon, counted or not."""
@@ -463,6 +508,16 @@ def _revenue_month(
     return frame
 
 
+def selling_capacity(people: pd.DataFrame) -> pd.Series:
+    """Sum of ``sells`` (selling share) of each replication's people (index: replication).
+
+    The one measure of a plan's share: a person's target is the plan times their
+    ``sells`` over the team's (``attainment_person``), an organisational unit's the plan
+    times its people's over the team's (``sim.unit_results``).
+    """
+    return people.groupby("replication")["sells"].sum()
+
+
 def _attainment_person(
     scenario: Scenario, deals: pd.DataFrame, people: pd.DataFrame, window: Window
 ) -> pd.DataFrame:
@@ -470,7 +525,7 @@ def _attainment_person(
     plan = sum(scenario.plan_target(m) for m in window.counted_months)
     sellers = people.loc[people["sells"] > 0, [*KEYS, "person", "role", "level", "sells"]]
     sellers = sellers.reset_index(drop=True)
-    team_sells = sellers.groupby("replication")["sells"].transform("sum")
+    team_sells = selling_capacity(sellers).reindex(sellers["replication"]).to_numpy()
     won = _won_in_counted(deals, window)
     revenue = won.groupby(["replication", "owner"])["value"].sum()
     pairs = pd.MultiIndex.from_frame(sellers[["replication", "person"]])

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import pandas as pd
@@ -32,6 +32,7 @@ from sim.mode import SimMode
 from sim.plan_met import attainment_by_month, attainment_by_unit, plan_met_table
 from sim.results import Frames, ReplicationColumns, build_frames, to_columns
 from sim.scenario import Scenario
+from sim.unit_results import kpis_by_unit
 
 __all__ = [
     "Executor",
@@ -189,6 +190,8 @@ class SimResult:
     frames: Frames
     kpis: pd.DataFrame
     kpi_replications: pd.DataFrame
+    # A network's KPIs unit by unit (sim.unit_results.kpis_by_unit); empty without units.
+    kpis_by_unit: pd.DataFrame = field(default_factory=pd.DataFrame)
     # False when the run was stopped early: the replications that finished are kept.
     complete: bool = True
     stopped_by: str = ""
@@ -203,6 +206,8 @@ class SimResult:
             "attainment_by_month": attainment_by_month(self.frames.attainment_month, self.scenario),
             "attainment_by_unit": attainment_by_unit(self.frames.attainment_month, self.scenario),
             "dials_by_role": dials_by_role(self.frames, self.scenario),
+            # Only a network has it: a team's run keeps its tables as they were.
+            **({"kpis_by_unit": self.kpis_by_unit} if self.scenario.units else {}),
         }
 
 
@@ -212,9 +217,12 @@ def scenario_hash(scenario: Scenario) -> str:
     The one meaning of "scenario hash" everywhere (``SimResult.scenario_hash``, the run
     store's ``scenario_hash`` column): taken after validation, so ``--set`` overrides
     and defaults are in it, while comments, key order and layout of the file are not.
-    The file's text has its own hash (``teamsim.store.scenario_text_hash``).
+    The file's text has its own hash (``teamsim.store.scenario_text_hash``). Fields at
+    their defaults are left out, so that a field added to the scenario language (with a
+    default that keeps the old behaviour) leaves every existing scenario's hash as it was.
     """
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -275,6 +283,7 @@ def simulate(
         frames=frames,
         kpis=summarise(per_rep),
         kpi_replications=per_rep,
+        kpis_by_unit=kpis_by_unit(frames, scenario),
         complete=not stopped_by,
         stopped_by=stopped_by,
     )

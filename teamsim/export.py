@@ -43,6 +43,7 @@ _FORMATTED_ROWS = 100_000
 # plan_card: a plan's traceable arithmetic per role, when a run stores one.
 SUMMARY_FIRST = (
     "kpis",
+    "kpis_by_unit",  # a network's (issue 14)
     "plan_card",
     "plan_met",
     "attainment_by_month",

@@ -78,6 +78,7 @@ def test_productive_is_the_month_productivity_rule(who: str) -> None:
     assert list(frame.columns) == [
         *("scenario", "replication", "seed", "month", "label", "role", "level"),
         *("in_seat", "present", "ramping", "ramped", "productive", "joiners", "leavers"),
+        "org_unit",
     ]
     assert len(frame) == 2 * 4  # every month of the horizon, both replications
     for replication in (0, 1):

@@ -201,3 +201,16 @@ def test_validate_summary_shows_the_tree_and_unit_column() -> None:
     )
     assert plain.exit_code == 0
     assert "Network" not in plain.output and "┃ unit" not in plain.output
+
+
+def test_a_field_at_its_default_leaves_the_scenario_hash() -> None:
+    # The hash leaves defaults out: a field added to the language (units, unit) keeps
+    # every existing scenario's hash, and writing a default out changes nothing.
+    from sim.runner import scenario_hash
+
+    text = (ROOT / "scenarios" / "retail_bank.yaml").read_text()
+    plain = parse_scenario(text, "rb.yaml")
+    spelt = parse_scenario(text, "rb.yaml", ("units={}", "roles.supervisor.deputy=supervisor"))
+    assert scenario_hash(spelt) == scenario_hash(plain)
+    moved = parse_scenario(text, "rb.yaml", ("roles.supervisor.max_span=7",))
+    assert scenario_hash(moved) != scenario_hash(plain)

@@ -211,6 +211,7 @@ def _ask(w: World, deal: Deal, scale: DutyScale, level: Level) -> Generator[Any,
         done=done,
         kind=kind,
         level=level.value,
+        owner=deal.owner.pid,
     )
     w.give_approval(w.approver(deal.owner, level), task)
     yield done

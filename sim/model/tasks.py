@@ -48,6 +48,7 @@ class Task:
     on_done: OnDone | None = None
     channel: str = ""  # inbound: the channel whose desk queue it waits in
     retrial: bool = False  # inbound: a caller who hung up and called again
+    owner: str = ""  # approvals and escalations: the asking deal owner's person id
 
     def wait_record(self, server: str, now: float) -> WaitRecord:
         """The wait of this task, started by ``server`` at ``now`` (or never: server "")."""
@@ -64,6 +65,7 @@ class Task:
             wait > self.late_after,
             self.channel,
             outcome,
+            self.owner,
         )
 
     def abandoned_record(self, now: float, outcome: str = _ABANDONED) -> WaitRecord:

@@ -27,6 +27,7 @@ from teamsim.commands.options import (
 )
 from teamsim.console import err, json_text, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
+from teamsim.kpi_cells import fmt_kpi, kpi_label
 from teamsim.progress import replication_progress
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from sim import Executor, SimResult
     from sim.scenario import Scenario
-    from teamsim.format import MoneyScale
 
 
 class FormatChoice(StrEnum):
@@ -164,9 +164,13 @@ def _show(
     from teamsim.diagnose_view import render_diagnoses, render_dials, run_diagnoses
     from teamsim.inbound_view import render_simulated_intervals
     from teamsim.plan_met_view import render_plan_met
+    from teamsim.unit_view import render_units
 
     out.print(_header(result, elapsed))
     out.print(kpi_table(result))
+    by_unit = render_units(result.kpis, result.kpis_by_unit, result.scenario)
+    if by_unit is not None:
+        out.print(by_unit)
     by_interval = render_simulated_intervals(result.scenario, result.frames.inbound_intervals)
     if by_interval is not None:
         out.print(by_interval)
@@ -226,45 +230,6 @@ def counted_line(*, counted_days: int, warmup_days: int, months: int, scenario_h
         f"counted: {counted_days} working days after {warmup_days} days of warm-up, "
         f"{counted(months, 'whole month')}\nscenario {scenario_hash[:12]}"
     )
-
-
-def _fmt(
-    value: float | None,
-    unit: str,
-    money: MoneyScale | None,
-    result: SimResult | _KpiSource,
-    *,
-    days: bool = False,
-) -> str:
-    from sim import format_answer_time
-    from teamsim.format import fmt_figure, fmt_minutes, format_money
-
-    if value is None or not math.isfinite(value):
-        return "-"
-    # Every figure in the scenario's locale (teamsim.format): "142,8" beside "42,8 млн ₽".
-    sc = result.scenario
-    if unit == "share":  # the label says %: the figure alone
-        return fmt_figure(100 * value, locale=sc.money_locale)
-    if unit == "currency":
-        return format_money(value, sc.currency, sc.money_locale, scale=money)
-    if unit == "answer":  # an answer time: each figure with its unit, "20 s" or "1.5 min"
-        return format_answer_time(value, sc.money_locale)
-    if unit == "min":  # the label says minutes, or days for a row in days (_label)
-        return fmt_minutes(value, unit=False, days=days, locale=sc.money_locale)
-    return fmt_figure(value, locale=sc.money_locale)
-
-
-def _label(label: str, unit: str, days: bool = False) -> str:
-    # Units other than shares are in the label as words (sim.kpis.KPIS); money cells
-    # carry their currency. A row of waits of a day or more reads in days, all its
-    # figures and its label alike: never "(mean, minutes)" beside "4.3 days".
-    if unit == "min" and days:
-        return label.replace("minutes", "days")
-    if unit == "answer":  # each figure names its unit (seconds below a minute)
-        return label.replace(", minutes)", ")")
-    # A no-break space: a narrow column never leaves the "%" alone on a line, where it
-    # reads as a figure cut from the row above (teamsim.figure_tables).
-    return f"{label},\u00a0%" if unit == "share" else label
 
 
 @functools.cache
@@ -333,7 +298,7 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         days = unit == "min" and minutes_in_days(
             float(row[k]) for k in _STATS if row[k] is not None
         )
-        f = {k: _fmt(row[k], unit, money, result, days=days) for k in _STATS}
+        f = {k: fmt_kpi(row[k], unit, money, result.scenario, days=days) for k in _STATS}
         if row["kpi"] in _chance_kpis():
             # A yes/no outcome a replication: its percentiles are 0 or 100, meaningless.
             f.update(p10="", p50="", p90="")
@@ -342,7 +307,7 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
         cells = [f["mean"], ci, f["p10"], f["p50"], f["p90"]] if wide else [f["mean"], ci, spread]
         # Babel's no-break spaces kept: figure_tables makes rich wrap between figures
         # ("RUB 39.6M to / RUB 46.1M"), never inside one ("RUB / 46.1M").
-        label = _label(str(row["label"]), unit, days)
+        label = kpi_label(str(row["label"]), unit, days)
         target = service_level_target(result.scenario)
         if row["kpi"] == "inbound_service_level" and target is not None:
             # The number is read against its target: show them side by side.
@@ -419,6 +384,7 @@ def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
     from teamsim.export import kpis_reported
     from teamsim.inbound_view import interval_json
     from teamsim.plan_met_view import plan_met_json
+    from teamsim.unit_view import units_json
 
     return {
         **_meta(result),
@@ -427,6 +393,7 @@ def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
         "dials_by_role": dials_json(result),
         "diagnoses": diagnoses_json(run_diagnoses(result)),
         "inbound_intervals": interval_json(result.scenario, result.frames.inbound_intervals),
+        **units_json(result.kpis_by_unit, result.scenario),
         "files": [str(p) for p in written],
     }
 

@@ -1,0 +1,87 @@
+"""Results by organisational unit (issue 14): the team's KPIs, unit by unit.
+
+One rule gives the team's figures and each unit's: a unit's KPIs are ``sim.kpis``'
+``per_replication`` applied to the frames of the unit and the units under it
+(:func:`unit_frames`). A unit's plan is the team's plan times its people's share of the
+team's selling capacity (``sim.results.selling_capacity``, the rule each person's target
+already follows), so a unit's attainment and P(plan met) are judged on the unit's part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+import pandas as pd
+
+from sim.kpis import per_replication, summarise
+from sim.results import Frames, attainment_month, revenue_month, selling_capacity
+from sim.scenario import Scenario
+from sim.scenario.units import descendants
+from sim.stats import Spread
+
+# Tables of people, roles or deals, cut to a unit by their org_unit column.
+_BY_UNIT = (
+    "people",
+    "spells",
+    "time_use",
+    "calls",
+    "funnel",
+    "deals",
+    "absences",
+    "utilisation_day",
+    "utilisation_week",
+    "attainment_person",
+    "headcount_month",
+)
+
+
+def unit_frames(frames: Frames, scenario: Scenario, uid: str) -> Frames:
+    """The frames of unit ``uid`` and every unit under it, as the team's are built.
+
+    People, their time, calls, absences and utilisation; the deals their people owned at
+    the end, with their funnel; approval and escalation waits their owners asked for;
+    attainment against the unit's part of the plan. Inbound requests belong to no unit
+    yet (desks by unit are stage U2): a unit's frames have none, so its inbound KPIs are
+    unmeasured.
+
+    Raises:
+        KeyError: ``uid`` is not a unit of the scenario.
+    """
+    if uid not in scenario.units:
+        raise KeyError(f"no unit {uid!r}; the scenario's units are {', '.join(scenario.units)}")
+    inside = {uid, *descendants(scenario.units, uid)}
+    cut = {name: _rows_in(getattr(frames, name), inside) for name in _BY_UNIT}
+    seeds = dict(zip(frames.replications, frames.seeds, strict=True))
+    share = selling_capacity(cut["people"]) / selling_capacity(frames.people)
+    share = share.reindex(list(frames.replications), fill_value=0.0)
+    cut["waits"] = _rows_in(frames.waits, inside)
+    cut["attainment_month"] = attainment_month(
+        scenario, cut["deals"], seeds, frames.window, plan_share=share
+    )
+    cut["revenue_month"] = revenue_month(scenario, cut["deals"], seeds, frames.window)
+    cut["inbound_intervals"] = frames.inbound_intervals.iloc[0:0]
+    return replace(frames, **cut)  # type: ignore[arg-type]  # every value is a table
+
+
+def _rows_in(table: pd.DataFrame, units: set[str]) -> pd.DataFrame:
+    return table.loc[table["org_unit"].isin(units)].reset_index(drop=True)
+
+
+def kpis_by_unit(frames: Frames, scenario: Scenario, confidence: float = 0.95) -> pd.DataFrame:
+    """Every unit's KPI summary, units in file order, one row per unit and KPI.
+
+    Columns: ``org_unit`` (the unit's id), then ``sim.kpis.summarise``'s (``kpi``,
+    ``label``, ``unit`` of measure, ``n``, ``mean``, ``sd``, ``p10``, ``p50``, ``p90``,
+    ``ci_low``, ``ci_high``), KPIs measured in no replication left out. Empty (with these
+    columns) for a team without units.
+    """
+    parts = []
+    for uid in scenario.units:
+        per_rep = per_replication(unit_frames(frames, scenario, uid), scenario)
+        table = summarise(per_rep, confidence)
+        table.insert(0, "org_unit", uid)
+        parts.append(table.loc[table["n"] > 0])
+    if not parts:
+        columns = ["org_unit", "kpi", "label", "unit", *(f.name for f in fields(Spread))]
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)
