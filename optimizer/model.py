@@ -45,6 +45,7 @@ from sim.rules.deals import lead_segments, segments_sold
 from sim.rules.people import lead_weight, person_id
 from sim.rules.service import Desk, answering_roles, desks
 from sim.scenario import Level, Scenario
+from sim.scenario.units import search_order
 from sim.scenario.work import Duty, DutyScale
 
 # Limits an infeasible plan may relax, one group at a time (optimizer.elastic).
@@ -291,7 +292,12 @@ def _approver(model: Model, owner: Unit, level: Level) -> str:
         level,
         manager=lambda u: by_id.get(u.manager),
         level_of=lambda u: u.level,
-        others_at=lambda lv: (u for u in model.units if u.level is lv and u.id != owner.id),
+        others_at=lambda lv, unit: (
+            u
+            for u in model.units
+            if u.level is lv and sc.roles[u.role].unit == unit and u.id != owner.id
+        ),
+        places=search_order(sc.units, sc.roles[owner.role].unit),
     ).id
 
 
@@ -318,8 +324,7 @@ def _recurring(model: Model) -> None:
         act = duty_rule.activity(did, duty)
         roles = set(sc.duty_roles(did))
         if duty.per in duty_rule.FIXED:
-            holder = duty_rule.fixed_holder(sc, did, model.team)
-            roles = {holder} if holder is not None else set()
+            roles = set(duty_rule.fixed_holders(sc, did, model.team))
         daily = _per_day(sc, duty)  # the same for every unit: computed once a duty
         for u in model.units:
             if u.role not in roles:

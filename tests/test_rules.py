@@ -78,7 +78,7 @@ def test_the_approver_is_the_nearest_manager_at_the_level_or_above() -> None:
     assert duties.approver_role(sc, "seller", Level.MIDDLE, staffed) == "head"
     # A vacant lead level is skipped: the head approves.
     assert duties.approver_role(sc, "seller", Level.LOWER, {**staffed, "lead": 0}) == "head"
-    assert duties.fixed_holder(sc, "planning", staffed) == "head"
+    assert duties.fixed_holders(sc, "planning", staffed) == ["head"]
 
 
 def test_managers_in_turn_so_spans_are_balanced() -> None:

@@ -17,6 +17,7 @@ from sim.rules.duties import event_minutes, nearest_approver
 from sim.rules.season import SeasonKind, day_factors
 from sim.rules.staffing import taker_roles
 from sim.scenario import Level, Scenario
+from sim.scenario.units import search_order
 from sim.scenario.work import Activity, DutyScale
 
 if TYPE_CHECKING:
@@ -53,12 +54,21 @@ class World:
     # per working day, the seasonal client-delay factor of its month (sim.rules.season)
     delay_x: list[float] = field(init=False, default_factory=list)
     _event_min: dict[tuple[DutyScale, Level], float] = field(default_factory=dict)
+    # The approver rule's look-ups, made once: (unit, level) -> its people in the team's
+    # order, and a unit -> where its approvals look (sim.scenario.units.search_order).
+    _at_level: dict[tuple[str | None, Level], list[Person]] = field(
+        init=False, default_factory=dict
+    )
+    _places: dict[str | None, list[str | None]] = field(init=False, default_factory=dict)
     _seq: int = 0
     _deal: int = 0
 
     def __post_init__(self) -> None:
         for p in self.people:
             self.by_role.setdefault(p.role_id, []).append(p)
+            self._at_level.setdefault((p.role.unit, p.level), []).append(p)
+        for unit in {p.role.unit for p in self.people}:
+            self._places[unit] = search_order(self.sc.units, unit)
         order = self.sc.policies.priorities
         # Inbound cuts a run of calls short only when it ranks above calls.
         self.inbound_first = order.index(Activity.INBOUND) < order.index(Activity.CALLS)
@@ -170,12 +180,14 @@ class World:
 
     def approver(self, owner: Person, level: Level) -> Person:
         """Who approves at ``level`` for a deal of ``owner`` (sim.rules.duties.nearest_approver)."""
+        at_level = self._at_level
         return nearest_approver(
             owner,
             level,
             manager=_manager_of,
             level_of=_level_of,
-            others_at=lambda lv: (p for p in self.people if p.level is lv and p is not owner),
+            others_at=lambda lv, unit: (p for p in at_level.get((unit, lv), ()) if p is not owner),
+            places=self._places[owner.role.unit],
         )
 
     def event_minutes(self, scale: DutyScale, level: Level) -> float:

@@ -70,18 +70,24 @@ def seller_warnings(sc: Scenario) -> list[Warning]:
 
 
 def approver_warnings(sc: Scenario) -> list[Warning]:
-    """Stages that need an approval (or escalations) at a level where nobody is staffed.
+    """Approvals (or escalations) at a level where nobody would take them but the owner.
 
-    The simulator then hands them to the owner (sim.rules.duties.approver_role), which is
-    rarely what a scenario means.
+    The team-wide case: no role at the level has anyone. In a network, also each unit
+    whose sellers have nobody at the level up their chain, in the unit, above it, outside
+    the units or in its ``fallback`` units (sim.rules.duties.role_approver, at the most
+    people each role may have). The simulator then hands them to the deal's owner, which
+    is rarely what a scenario means.
     """
     needed: dict[Level, tuple[PathPart, ...]] = {}
+    asked: dict[Level, set[str]] = {}  # level -> the segments that ask for it
     for sid, seg in sc.segments.items():
         for i, stage in enumerate(seg.stages):
             if stage.approval is not None:
                 needed.setdefault(stage.approval, ("segments", sid, "stages", i, "approval"))
+                asked.setdefault(stage.approval, set()).add(sid)
         if seg.escalation_rate > 0:
             needed.setdefault(seg.escalation_level, ("segments", sid, "escalation_level"))
+            asked.setdefault(seg.escalation_level, set()).add(sid)
     found = []
     for level, path in needed.items():
         if not any(sc.roles[r].headcount.max > 0 for r in sc.roles_at(level)):
@@ -92,6 +98,53 @@ def approver_warnings(sc: Scenario) -> list[Warning]:
                     "and escalations fall to the deal's owner",
                 )
             )
+        elif sc.units:
+            found += _units_without_approver(sc, level, asked[level], path)
+    return found
+
+
+def _units_without_approver(
+    sc: Scenario, level: Level, segments: set[str], path: tuple[PathPart, ...]
+) -> list[Warning]:
+    """A network's units whose owners would sign off their own deals at ``level``."""
+    from sim.rules.deals import segments_sold  # deals reads the finished model
+    from sim.rules.duties import role_approver
+    from sim.scenario.units import ancestors
+
+    most = {rid: role.headcount.max for rid, role in sc.roles.items()}
+    alone: dict[str | None, list[str]] = {}
+    for rid, role in sc.roles.items():
+        sells = most[rid] > 0 and segments & set(segments_sold(sc, rid))
+        if sells and role_approver(sc, rid, level, most) is None:
+            alone.setdefault(role.unit, []).append(rid)
+    found: list[Warning] = []
+    lv = level.value
+    for uid, rids in alone.items():
+        owners = ", ".join(rids)
+        if uid is None:
+            found.append(
+                (
+                    path,
+                    f"nobody at level {lv} takes the approvals and escalations of the roles "
+                    f"outside the units ({owners}): nobody up their reporting chain or "
+                    f"outside the units is {lv}, so each deal's owner signs them off; give "
+                    f"them a {lv}-level manager",
+                )
+            )
+            continue
+        above = ", ".join(ancestors(sc.units, uid)) or "none"
+        fallback = sc.units[uid].fallback
+        tried = f"its fallback units ({', '.join(fallback)})" if fallback else "no fallback units"
+        found.append(
+            (
+                ("units", uid, "fallback"),
+                f"nobody at level {lv} takes the approvals and escalations of unit {uid!r} "
+                f"({owners}): none up the reporting chain, in the unit, in the units above it "
+                f"({above}), outside the units or in {tried}, so each deal's owner signs them "
+                f"off; list a unit whose {lv}-level people may take them in "
+                f"units.{uid}.fallback, or give the unit a {lv}-level role",
+            )
+        )
     return found
 
 

@@ -5,12 +5,14 @@
   take ``presence`` of their minutes). What a busy day cannot hold waits for the next
   day at work (work does not vanish, DOMAIN.md). Weeks and months are the calendar's average
   (``Calendar.working_days_per_week`` and ``_per_month``), spread evenly over the days.
-- Fixed (a week, a month): done by one person, the first of the first eligible role.
+- Fixed (a week, a month): done once per unit (decision D4; once for a team without
+  units), by the first person of the unit's first eligible role with people.
 - Per deal: done by the deal's owner, on each deal created, when the owner's role is
   eligible.
 - Per approval and per escalation: the minutes of one approval (escalation) at a level
   are the sum of every such duty listing that level; it is done by the owner's nearest
-  manager at that level or above (``approver_role``).
+  manager at that level or above, else by someone at the level in the owner's unit, the
+  units above it or its ``fallback`` units (``nearest_approver``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TypeVar
 
 from sim.rules.activities import TimeUse, duty_activity
 from sim.scenario import Level, Scenario
+from sim.scenario.units import search_order
 from sim.scenario.work import Duty, DutyScale
 
 PER_HEAD = (DutyScale.HEAD_PER_DAY, DutyScale.HEAD_PER_WEEK, DutyScale.HEAD_PER_MONTH)
@@ -74,9 +77,20 @@ def event_minutes(sc: Scenario, scale: DutyScale, level: Level) -> float:
     return sum(d.minutes for d in sc.duties.values() if d.per is scale and level in d.levels)
 
 
-def fixed_holder(sc: Scenario, duty_id: str, staffed: dict[str, int]) -> str | None:
-    """The role whose first person does a fixed duty: the first eligible role with people."""
-    return next((rid for rid in sc.duty_roles(duty_id) if staffed.get(rid, 0) > 0), None)
+def fixed_holders(sc: Scenario, duty_id: str, staffed: dict[str, int]) -> list[str]:
+    """The roles whose first person does a fixed duty: once per unit (decision D4).
+
+    In each unit with eligible roles that have people, the first such role (the file's
+    order), units in the order their first eligible role comes; the roles outside the
+    units count as one unit. A file without units is one unit: the team does the duty
+    once, by the first eligible role with people.
+    """
+    holders: dict[str | None, str] = {}
+    for rid in sc.duty_roles(duty_id):
+        unit = sc.roles[rid].unit
+        if unit not in holders and staffed.get(rid, 0) > 0:
+            holders[unit] = rid
+    return list(holders.values())
 
 
 def deal_duties(sc: Scenario, role_id: str) -> list[tuple[str, float]]:
@@ -102,34 +116,72 @@ def nearest_approver(
     *,
     manager: Callable[[T], T | None],
     level_of: Callable[[T], Level],
-    others_at: Callable[[Level], Iterable[T]],
+    others_at: Callable[[Level, str | None], Iterable[T]],
+    places: Iterable[str | None],
 ) -> T:
     """Who approves (or handles an escalation) at ``level`` for a deal of ``owner``.
 
     The rule, for people (the simulator, allocation) and roles (sizing) alike: the
     owner's nearest manager at that level or above; with nobody above, the first other
-    one at that level (``others_at``); else the owner, who signs off their own deal.
+    one at that level (``others_at(level, unit)``) in the first of ``places`` that has one:
+    the owner's unit, the units above it, the roles outside the units, then the unit's
+    ``fallback`` units (``sim.scenario.units.search_order``; never another branch unasked;
+    a file without units has one place, the whole team); else the owner, who signs off
+    their own deal.
     """
+    found = _approver(
+        owner, level, manager=manager, level_of=level_of, others_at=others_at, places=places
+    )
+    return owner if found is None else found
+
+
+def _approver(
+    owner: T,
+    level: Level,
+    *,
+    manager: Callable[[T], T | None],
+    level_of: Callable[[T], Level],
+    others_at: Callable[[Level, str | None], Iterable[T]],
+    places: Iterable[str | None],
+) -> T | None:
     up = manager(owner)
     while up is not None and level_of(up).rank < level.rank:
         up = manager(up)
     if up is not None:
         return up
-    return next(iter(others_at(level)), owner)
+    for place in places:
+        found = next(iter(others_at(level, place)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def role_approver(
+    sc: Scenario, owner_role: str, level: Level, staffed: dict[str, int]
+) -> str | None:
+    """The role that approves at ``level`` for a deal of ``owner_role``, None for its owner.
+
+    ``nearest_approver`` on roles: vacant roles are skipped; "another at that level" is a
+    staffed role at the level in the place searched, the owner's own role only when it has
+    more than one person. None: nobody, the deal's owner signs it off.
+    """
+    return _approver(
+        owner_role,
+        level,
+        manager=lambda r: manager_role(sc, r, staffed),
+        level_of=lambda r: sc.roles[r].level,
+        others_at=lambda lv, unit: (
+            r
+            for r in sc.roles_at(lv)
+            if sc.roles[r].unit == unit and staffed.get(r, 0) > (1 if r == owner_role else 0)
+        ),
+        places=search_order(sc.units, sc.roles[owner_role].unit),
+    )
 
 
 def approver_role(sc: Scenario, owner_role: str, level: Level, staffed: dict[str, int]) -> str:
     """The role that approves at ``level`` for a deal of ``owner_role`` (``nearest_approver``).
 
-    Vacant roles are skipped; "another at that level" is a staffed role at the level,
-    the owner's own only when it has more than one person.
+    ``role_approver``, or the owner's own role when nobody else would.
     """
-    return nearest_approver(
-        owner_role,
-        level,
-        manager=lambda r: manager_role(sc, r, staffed),
-        level_of=lambda r: sc.roles[r].level,
-        others_at=lambda lv: (
-            r for r in sc.roles_at(lv) if staffed.get(r, 0) > (1 if r == owner_role else 0)
-        ),
-    )
+    return role_approver(sc, owner_role, level, staffed) or owner_role

@@ -7,10 +7,12 @@ that the rules of units read in one module. The crossing rule itself is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import Problem
+from sim.scenario.base import ID_PATTERN
 from sim.scenario.units import ancestors, in_cycle, related
 
 if TYPE_CHECKING:
@@ -47,9 +49,20 @@ def raw_unit_references(data: dict[str, Any], roles: dict[str, Any]) -> list[Pro
     known = list(units)
     found: list[Problem] = []
     for uid, unit in units.items():
-        parent = unit.get("parent") if isinstance(unit, dict) else None
+        if not isinstance(unit, dict):
+            continue
+        parent = unit.get("parent")
         if isinstance(parent, str) and parent not in units:
             found.append(Problem(("units", uid, "parent"), unknown_unit(parent, known)))
+        for field in ("shares_with", "fallback"):
+            named = unit.get(field)
+            for i, other in enumerate(named if isinstance(named, list) else []):
+                if (
+                    isinstance(other, str)
+                    and re.fullmatch(ID_PATTERN, other)
+                    and other not in units
+                ):
+                    found.append(Problem(("units", uid, field, i), unknown_unit(other, known)))
     for rid, role in roles.items():
         named = role.get("unit") if isinstance(role, dict) else None
         if isinstance(named, str) and named not in units:
@@ -73,9 +86,10 @@ def _tree(sc: Scenario) -> Iterator[Problem]:
                     f"the units' parents go round in a circle ({circle}): one of them must "
                     "be at the top (no parent)",
                 )
-        for i, other in enumerate(unit.shares_with):
-            if other not in sc.units:
-                yield Problem((*path, "shares_with", i), unknown_unit(other, known))
+        for field in ("shares_with", "fallback"):
+            for i, other in enumerate(getattr(unit, field)):
+                if other not in sc.units:
+                    yield Problem((*path, field, i), unknown_unit(other, known))
 
 
 def _roles_in_units(sc: Scenario, *, crossings: bool) -> Iterator[Problem]:

@@ -38,6 +38,16 @@ class OrgUnit(Frozen):
             "named; another branch's only when listed here. Default: none."
         ),
     )
+    fallback: list[Identifier] = Field(
+        default_factory=list,
+        description=(
+            "Unit ids whose people may take this unit's approvals and escalations, in this "
+            "order, when nobody at the level is up the owner's reporting chain, in the unit "
+            "itself, in the units above it or outside the units. Another branch is never "
+            "asked unless listed here; without one the owner signs off their own deal. "
+            "Default: none."
+        ),
+    )
 
 
 def ancestors(units: Mapping[str, OrgUnit], uid: str) -> list[str]:
@@ -93,6 +103,23 @@ def related(units: Mapping[str, OrgUnit], a: str | None, b: str | None) -> bool:
     if b in ancestors(units, a) or a in ancestors(units, b):
         return True
     return b in units[a].shares_with
+
+
+def search_order(units: Mapping[str, OrgUnit], uid: str | None) -> list[str | None]:
+    """Where an implicit fallback looks for someone of unit ``uid``, in order.
+
+    The unit itself, the units above it (nearest first), the roles outside the units
+    (``None``: above them all), then the unit's ``fallback`` units as listed; each once.
+    Never another branch unasked. A role outside the units, and every role of a file
+    without units, looks only outside the units: ``[None]``, the whole team of a flat file.
+    """
+    if uid is None or uid not in units:
+        return [None]
+    order: list[str | None] = [uid, *ancestors(units, uid), None]
+    for other in units[uid].fallback:
+        if other in units and other not in order:
+            order.append(other)
+    return order
 
 
 def unit_roles(

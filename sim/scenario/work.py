@@ -50,12 +50,14 @@ class Duty(Frozen):
             "What the minutes are counted per. head_per_day / head_per_week / "
             "head_per_month: each person of an eligible role, on days at work. "
             "report_per_week: each direct report of the person, a week (coaching). "
-            "fixed_per_week / fixed_per_month: once for the team, by one person. deal: "
-            "each deal the person's role opens. approval: each approval a stage with "
-            "approval: <level> asks for; done by the deal owner's nearest manager at that "
-            "level or above, while the deal waits (every such duty listing the level is "
-            "summed). escalation: each difficult client (a segment's escalation_rate), "
-            "handled at its escalation_level."
+            "fixed_per_week / fixed_per_month: once for the team (in a network, once per "
+            "unit), by one person. deal: each deal the person's role opens. approval: each "
+            "approval a stage with approval: <level> asks for; done by the deal owner's "
+            "nearest manager at that level or above (with none, by someone at the level in "
+            "the owner's unit, the units above it or its fallback units), while the deal "
+            "waits (every such duty listing the level is summed). escalation: each "
+            "difficult client (a segment's escalation_rate), handled at its "
+            "escalation_level."
         )
     )
     levels: list[Level] = Field(min_length=1, description="Levels allowed to do it.")
