@@ -8,6 +8,7 @@ each unit's frames); each is written as the KPI table writes it
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -46,46 +47,72 @@ def units_in_order(sc: Scenario) -> list[tuple[str, int]]:
     return found
 
 
-def render_units(kpis: pd.DataFrame, by_unit: pd.DataFrame, sc: Scenario) -> Table | None:
-    """The network's table: the whole network, then each unit, its KPIs' means.
+@dataclass(frozen=True)
+class UnitTable:
+    """The network's results as text: headers and rows of figures, for any renderer.
+
+    ``rows``: (unit id or "" for the whole network, depth in the tree, title, figures);
+    the terminal (:func:`render_units`) and the dashboard draw the same texts.
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, int, str, tuple[str, ...]], ...]
+
+
+def unit_table(kpis: pd.DataFrame, by_unit: pd.DataFrame, sc: Scenario) -> UnitTable:
+    """The whole network, then each unit from the top down: its KPIs' means as text.
 
     ``kpis``: the team's summary (``SimResult.kpis``); ``by_unit``: ``kpis_by_unit``.
-    None for a team without units. A KPI no unit measured is left out.
+    A KPI no unit measured is left out; a column of waits reads in days when any of its
+    figures is a day or more; money in one scale for the column.
     """
-    if not sc.units:
-        return None
     means = by_unit.pivot(index="org_unit", columns="kpi", values="mean")
     team = kpis.set_index("kpi")["mean"]
     units = {str(k): str(v) for k, v in zip(kpis["kpi"], kpis["unit"], strict=True)}
     shown = [(k, h) for k, h in UNIT_COLUMNS if k in means.columns and means[k].notna().any()]
-    table = Table(title="Results by unit (means over replications)", title_justify="left")
-    table.add_column("unit", no_wrap=True)
-    rows: list[tuple[str, pd.Series | None]] = [("whole network", team)]
+    raw: list[tuple[str, int, str, pd.Series | None]] = [("", 0, "whole network", team)]
     for uid, depth in units_in_order(sc):
         values = means.loc[uid] if uid in means.index else None
-        rows.append(
-            (f"{'  ' * depth}{title(uid, sc)}", values if isinstance(values, pd.Series) else None)
-        )
-    # A column of waits reads in one unit, days when any of its figures is a day or more.
-    days = {
-        kpi: minutes_in_days(float(v[kpi]) for _, v in rows if v is not None and kpi in v.index)
+        raw.append((uid, depth, title(uid, sc), values if isinstance(values, pd.Series) else None))
+    days_kpis = {
+        kpi
         for kpi, _ in shown
         if units.get(kpi) == "min"
+        and minutes_in_days(float(v[kpi]) for *_, v in raw if v is not None and kpi in v.index)
     }
-    days_kpis = {kpi for kpi, in_days in days.items() if in_days}
-    for kpi, header in shown:
-        shown_header = header.replace("min", "days") if days.get(kpi) else header
-        table.add_column(shown_header, justify="right")
+    headers = ["unit"] + [h.replace("min", "days") if k in days_kpis else h for k, h in shown]
     revenue = [float(team.get("revenue_per_month", math.nan))]
     if "revenue_per_month" in means.columns:
         revenue += [float(v) for v in means["revenue_per_month"]]
     money = money_scale(revenue, sc.money_locale)
-    for name, values in rows:
-        cells = [
-            _cell(values, kpi, unit=units.get(kpi, ""), money=money, sc=sc, days=kpi in days_kpis)
-            for kpi, _ in shown
-        ]
-        table.add_row(name, *cells)
+    rows = tuple(
+        (
+            uid,
+            depth,
+            name,
+            tuple(
+                _cell(
+                    values, kpi, unit=units.get(kpi, ""), money=money, sc=sc, days=kpi in days_kpis
+                )
+                for kpi, _ in shown
+            ),
+        )
+        for uid, depth, name, values in raw
+    )
+    return UnitTable(headers=tuple(headers), rows=rows)
+
+
+def render_units(kpis: pd.DataFrame, by_unit: pd.DataFrame, sc: Scenario) -> Table | None:
+    """:func:`unit_table` as a rich table, sub-units indented; None for a team without units."""
+    if not sc.units:
+        return None
+    shown = unit_table(kpis, by_unit, sc)
+    table = Table(title="Results by unit (means over replications)", title_justify="left")
+    table.add_column(shown.headers[0], no_wrap=True)
+    for header in shown.headers[1:]:
+        table.add_column(header, justify="right")
+    for uid, depth, name, cells in shown.rows:
+        table.add_row(f"{'  ' * (depth + 1) if uid else ''}{name}", *cells)
     return table
 
 

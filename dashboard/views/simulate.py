@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, ui
+from dashboard.network import show_units
 from dashboard.plan_met import show_attainment, show_plan_met_tables
 from dashboard.state import MAX_SEED
 from sim import DIALS_BY_ROLE_NOTE, SimResult, TeamsimError
@@ -213,6 +214,7 @@ def show_results(
     st.caption("Mean over replications; the middle 80 % of replications (P10 to P90) shows "
                "how much one run of the horizon can differ from another; the CI is how sure "
                "the mean is.")  # fmt: skip
+    show_units(scenario, frames, key=key)
     by_interval = tables.simulated_intervals(scenario, frames.get("inbound_intervals"))
     if not by_interval.empty:
         st.subheader(SIMULATED_TITLE)
