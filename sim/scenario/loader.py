@@ -11,6 +11,7 @@ import difflib
 import re
 import typing
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -23,6 +24,7 @@ from sim.scenario.consistency import raw_references
 from sim.scenario.distributions import Exponential
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
+from sim.scenario.templates import MadeRole, expand_templates, redirect_override, source_path
 from sim.scenario.yamlerrors import too_deep_problem, yaml_problem
 from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes, user_path
 
@@ -48,15 +50,28 @@ def parse_scenario(
             [Problem((), f"expected a mapping of scenario fields, found a {found}", source, 1)]
         )
     problems = [p.located(source, p.line) for p in duplicate_keys(node)]
-    data, applied, override_problems = apply_overrides(data, overrides, fields=_fields_at)
+    data, applied, override_problems = _overridden(data, overrides)
     problems += override_problems
-    try:
-        scenario = validate(data, node, source, applied)
-    except ScenarioError as exc:
-        problems += exc.problems
+    # Templates are made into roles here rather than only in the model's before-validator:
+    # the loader keeps where each made role came from, to name the file's lines.
+    expansion = expand_templates(data)
+    raw = _Where(data=data, node=node, source=source, applied=applied, made={})
+    problems += [raw.place(p.path, p.message)[0] for p in expansion.problems]
+    if expansion.complete:
+        try:
+            scenario = validate(expansion.data, node, source, applied, made=expansion.made)
+        except ScenarioError as exc:
+            problems += exc.problems
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _overridden(
+    data: dict[str, Any], overrides: Sequence[str]
+) -> tuple[dict[str, Any], list[Override], list[Problem]]:
+    """``apply_overrides`` with the loader's model; a made role's field goes to its unit."""
+    return apply_overrides(data, overrides, fields=_fields_at, redirect=redirect_override)
 
 
 def validate(
@@ -64,40 +79,33 @@ def validate(
     node: yaml.Node | None,
     source: str,
     applied: Sequence[Override] = (),
+    *,
+    made: Mapping[str, MadeRole] | None = None,
 ) -> Scenario:
-    """Validate raw data against the schema, mapping errors back to the file's lines."""
+    """Validate raw data against the schema, mapping errors back to the file's lines.
+
+    ``made``: the roles that templates made (``data`` has them; the file has them in
+    ``templates`` and ``units``), to place their problems where the file wrote them.
+    """
+    where = _Where(data=data, node=node, source=source, applied=applied, made=made or {})
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = _merge(
-            _from_pydantic(exc.errors(), data=data, node=node, source=source, applied=applied)
-        )
+        errors: list[Any] = exc.errors()
+        placed = _merge(where.place(err["loc"], _message(err)) for err in errors)
         # A field error stops the model before its cross-field checks: the references
         # are checked on the raw mapping, so every problem is still reported at once.
-        problems += _references(data, problems, node=node, source=source, applied=applied)
+        placed += _references(data, placed, where)
     except ScenarioError as exc:
-        problems = [
-            _place(p.path, p.message, data=data, node=node, source=source, applied=applied)
-            for p in exc.problems
-        ]
-    raise ScenarioError(problems) from None
+        placed = [where.place(p.path, p.message) for p in exc.problems]
+    raise ScenarioError(_in_made_roles(placed)) from None
 
 
-def _references(
-    data: dict[str, Any],
-    found: Sequence[Problem],
-    *,
-    node: yaml.Node | None,
-    source: str,
-    applied: Sequence[Override],
-) -> list[Problem]:
+def _references(data: dict[str, Any], found: Sequence[_Placed], where: _Where) -> list[_Placed]:
     """Unknown references in the raw data, placed; none for a field already reported."""
-    seen = {p.path for p in found}
-    placed = [
-        _place(p.path, p.message, data=data, node=node, source=source, applied=applied)
-        for p in raw_references(data)
-    ]
-    return [p for p in placed if p.path not in seen]
+    seen = {(p.path, made) for p, made in found}
+    placed = [where.place(p.path, p.message) for p in raw_references(data)]
+    return [(p, made) for p, made in placed if (p.path, made) not in seen]
 
 
 def place_problem(
@@ -115,8 +123,12 @@ def place_problem(
     from, so both parse again.
     """
     data, node = parse_with_nodes(_decode(content, source))
-    data, applied, _ = apply_overrides(data, overrides, fields=_fields_at)
-    return _place(path, message, data=data, node=node, source=source, applied=applied)
+    data, applied, _ = _overridden(data, overrides)
+    expansion = expand_templates(data)
+    where = _Where(
+        data=expansion.data, node=node, source=source, applied=applied, made=expansion.made
+    )
+    return _in_made_roles([where.place(path, message)])[0]
 
 
 def _decode(content: str | bytes, source: str) -> str:
@@ -136,31 +148,60 @@ def _decode(content: str | bytes, source: str) -> str:
         ) from None
 
 
-def _place(
-    loc: Sequence[Any],
-    message: str,
-    *,
-    data: Any,
-    node: yaml.Node | None,
-    source: str,
-    applied: Sequence[Override],
-) -> Problem:
-    """Name the field's ``--set``, or its file and line.
+# A placed problem, and the template-made role it is about when the file wrote the value
+# in a template (which several units share).
+_Placed = tuple[Problem, str | None]
 
-    The path is followed through the data the overrides made, not the file's nodes: a
-    field inside a list or mapping that a ``--set`` gave is not in the file, whose walk
-    would drop its parts (``roles.seller.start``) and blame the file.
+
+@dataclass(frozen=True)
+class _Where:
+    """What a problem is placed by: the data validated, the file's nodes, its ``--set``."""
+
+    data: Any
+    node: yaml.Node | None
+    source: str
+    applied: Sequence[Override]
+    made: Mapping[str, MadeRole]  # the roles templates made, by id (sim.scenario.templates)
+
+    def place(self, loc: Sequence[Any], message: str) -> _Placed:
+        """Name the field's ``--set``, or its file and line.
+
+        The path is followed through the data the overrides made, not the file's nodes: a
+        field inside a list or mapping that a ``--set`` gave is not in the file, whose walk
+        would drop its parts (``roles.seller.start``) and blame the file. A made role's
+        field is where the file wrote it: the unit's headcount or roles, or the template.
+        """
+        path = user_path(self.data, loc, _field_names().__contains__)
+        path, made = source_path(path, self.made)
+        role = made if path[:1] == ("templates",) else None
+        for ov in reversed(self.applied):
+            # The override's own field, anything under it, or the object it belongs to
+            # (a cross-field check such as min <= current <= max reports at the parent).
+            inside = path[: len(ov.path)] == ov.path
+            parent = len(path) == len(ov.path) - 1 and ov.path[: len(path)] == path
+            if inside or parent or _made_by(ov, path, self.node):
+                return Problem(path, message, f"--set {ov.text}"), role
+        _, line = locate(self.node, path, _field_names().__contains__)
+        return Problem(path, message, self.source, line), role
+
+
+def _in_made_roles(placed: Iterable[_Placed]) -> list[Problem]:
+    """The problems, one for a template's field however many units' roles it is wrong in.
+
+    A problem in a template's value names the roles made of it: "(in role
+    north__client_manager)", or every unit's at once.
     """
-    path = user_path(data, loc, _field_names().__contains__)
-    for ov in reversed(applied):
-        # The override's own field, anything under it, or the object it belongs to
-        # (a cross-field check such as min <= current <= max reports at the parent).
-        inside = path[: len(ov.path)] == ov.path
-        parent = len(path) == len(ov.path) - 1 and ov.path[: len(path)] == path
-        if inside or parent or _made_by(ov, path, node):
-            return Problem(path, message, f"--set {ov.text}")
-    _, line = locate(node, path, _field_names().__contains__)
-    return Problem(path, message, source, line)
+    roles: dict[Problem, list[str]] = {}
+    for problem, role in placed:
+        roles.setdefault(problem, [])
+        if role is not None and role not in roles[problem]:
+            roles[problem].append(role)
+    return [
+        replace(p, message=f"{p.message} (in role{'s' if len(made) > 1 else ''} {', '.join(made)})")
+        if made
+        else p
+        for p, made in roles.items()
+    ]
 
 
 def _made_by(ov: Override, path: tuple[PathPart, ...], node: yaml.Node | None) -> bool:
@@ -180,30 +221,19 @@ def _made_by(ov: Override, path: tuple[PathPart, ...], node: yaml.Node | None) -
     return len(found) < shared
 
 
-def _from_pydantic(
-    errors: Iterable[Any],
-    *,
-    data: Any,
-    node: yaml.Node | None,
-    source: str,
-    applied: Sequence[Override],
-) -> Iterable[Problem]:
-    for err in errors:
-        yield _place(
-            err["loc"], _message(err), data=data, node=node, source=source, applied=applied
-        )
-
-
-def _merge(problems: Iterable[Problem]) -> list[Problem]:
+def _merge(placed: Iterable[_Placed]) -> list[_Placed]:
     """One line per field: a union reports once per alternative, which reads as noise."""
-    merged: dict[tuple[Any, ...], Problem] = {}
-    for p in problems:
-        key = (p.source, p.path)
-        if key in merged and p.message not in merged[key].message:
-            old = merged[key]
-            merged[key] = Problem(p.path, f"{old.message}; or {p.message}", p.source, old.line)
+    merged: dict[tuple[Any, ...], _Placed] = {}
+    for p, role in placed:
+        key = (p.source, p.path, role)
+        if key in merged and p.message not in merged[key][0].message:
+            old = merged[key][0]
+            merged[key] = (
+                Problem(p.path, f"{old.message}; or {p.message}", p.source, old.line),
+                role,
+            )
         else:
-            merged.setdefault(key, p)
+            merged.setdefault(key, (p, role))
     return list(merged.values())
 
 
@@ -439,6 +469,13 @@ def _fields_at(path: tuple[PathPart, ...], root: Any = None) -> list[str] | None
     several variants (a channel) is the one whose ``kind`` the data there gives; None
     when the data gives none.
     """
+    if len(path) >= 3 and path[0] == "units" and path[2] == "roles":
+        # A unit's changes to its template's roles: the template's role ids, then the
+        # fields of a role (free mappings in the model, which only the template types).
+        if len(path) == 3:
+            return _template_role_ids(root, path[1])
+        changes = _child_data(_child_data(_child_data(root, "units"), path[1]), "roles")
+        return _fields_at(("roles", *path[3:]), {"roles": changes})
     candidates: list[type[BaseModel]] = [Scenario]
     node = root
     keyed = False  # the part is a dict's key or a list's index, not a field
@@ -457,6 +494,14 @@ def _fields_at(path: tuple[PathPart, ...], root: Any = None) -> list[str] | None
         keyed, node = _is_container(annotation), _child_data(node, part)
     model = None if keyed else _variant(candidates, node)
     return list(getattr(model, "model_fields", {})) or None
+
+
+def _template_role_ids(root: Any, uid: PathPart) -> list[str] | None:
+    """The role ids of the template unit ``uid`` instantiates, if it names one."""
+    tid = _child_data(_child_data(_child_data(root, "units"), uid), "template")
+    template = _child_data(_child_data(root, "templates"), tid) if isinstance(tid, str) else None
+    roles = _child_data(template, "roles")
+    return [str(r) for r in roles] if isinstance(roles, dict) and roles else None
 
 
 def _child_data(node: Any, part: PathPart) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel import Locale, UnknownLocaleError
 from pydantic import Field, field_validator, model_validator
 
@@ -11,6 +13,7 @@ from sim.scenario.calendar import Calendar
 from sim.scenario.market import Calls, Channel, Segment
 from sim.scenario.season import Seasonality
 from sim.scenario.team import Persona, Role
+from sim.scenario.templates import TeamTemplate, expand_templates
 from sim.scenario.units import OrgUnit
 from sim.scenario.work import Duty, Policies, SalesPlan
 
@@ -58,6 +61,16 @@ class Scenario(Frozen):
             "tree the roles' unit fields place people in. Default: none, one team."
         ),
     )
+    templates: dict[Identifier, TeamTemplate] = Field(
+        default_factory=dict,
+        exclude=True,
+        description=(
+            "Teams that units instantiate (a unit's template), by id: a unit north with "
+            "template: branch has each role of the template, team_lead as north__team_lead, "
+            "with the unit's headcounts. Made into roles before validation, so a validated "
+            "scenario has none. Default: none."
+        ),
+    )
     roles: dict[Identifier, Role] = Field(min_length=1, description="Roles, by id.")
     channels: dict[Identifier, Channel] = Field(
         default_factory=dict, description="Where clients and requests come from, by id."
@@ -77,6 +90,18 @@ class Scenario(Frozen):
             "them month by month; plain plan sizes the team with its design month's."
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _made_from_templates(cls, data: Any) -> Any:
+        # The loader expands first (it keeps where each made role came from, to name the
+        # file's lines); here for a mapping validated directly, so it means the same.
+        if not isinstance(data, dict):
+            return data
+        expansion = expand_templates(data)
+        if expansion.problems:
+            raise ScenarioError(expansion.problems)
+        return expansion.data
 
     @field_validator("locale")
     @classmethod

@@ -61,15 +61,23 @@ _FLOAT = re.compile(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+")
 # fields follow its kind), None where the keys are the user's (role ids, segment ids), so
 # a missing key names what could be written there.
 FieldsAt = Callable[[tuple[PathPart, ...], Any], Sequence[str] | None]
+# Where a path of the raw data really goes (a template-made role's field: on its unit),
+# and the data made ready for it.
+Redirect = Callable[[tuple[PathPart, ...], Any], tuple[tuple[PathPart, ...], Any]]
 
 
 def apply_overrides(
-    data: Any, texts: Sequence[str], fields: FieldsAt | None = None
+    data: Any,
+    texts: Sequence[str],
+    fields: FieldsAt | None = None,
+    redirect: Redirect | None = None,
 ) -> tuple[Any, list[Override], list[Problem]]:
     """Apply overrides to the raw data (a copy); return it, the overrides applied, the problems.
 
     ``fields`` (the loader's model): a path into a key the file does not have lists the
     model's fields there, optional ones included, and the closest to the key written.
+    ``redirect`` (the loader's templates): the path an override's path is written to; the
+    override applied keeps its text and has that path.
     """
     applied: list[Override] = []
     problems: list[Problem] = []
@@ -79,14 +87,14 @@ def apply_overrides(
         except ValueError as exc:
             problems.append(Problem((), str(exc), source=f"--set {text}"))
             continue
+        path, root = redirect(ov.path, data) if redirect else (ov.path, data)
         try:
-            root = data
-            data = _set(data, ov.path, ov.value, fields=_bound(fields, root))
+            data = _set(root, path, ov.value, fields=_bound(fields, root))
         except LookupError as exc:
             problems.append(Problem(ov.path, str(exc).strip("'\""), source=f"--set {text}"))
             continue
         # Errors come back with list indices; a path that named an item must match them.
-        applied.append(replace(ov, path=_resolved(data, ov.path)))
+        applied.append(replace(ov, path=_resolved(data, path)))
     return data, applied, problems
 
 

@@ -13,10 +13,12 @@ optimiser's planned entity (``optimizer.team.Unit``), the judged period of a pla
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from pydantic import Field
 
 from sim.scenario.base import Frozen, Identifier
+from sim.scenario.team import HeadcountField
 
 
 class OrgUnit(Frozen):
@@ -45,6 +47,39 @@ class OrgUnit(Frozen):
             "order, when nobody at the level is up the owner's reporting chain, in the unit "
             "itself, in the units above it or outside the units. Another branch is never "
             "asked unless listed here; without one the owner signs off their own deal. "
+            "Default: none."
+        ),
+    )
+    # A template's instance (sim.scenario.templates): read before validation, which makes
+    # the roles and leaves these empty, so a dump holds the tree only (exclude).
+    template: Identifier | None = Field(
+        None,
+        exclude=True,
+        description=(
+            "Id of a template (in templates) whose roles this unit has: unit north of a "
+            "template with the role team_lead has the role north__team_lead, with unit: "
+            "north, after the roles written in roles. Default: none, the unit's roles are "
+            "written in roles."
+        ),
+    )
+    headcount: dict[Identifier, HeadcountField] = Field(
+        default_factory=dict,
+        exclude=True,
+        description=(
+            "With a template: role id of the template -> this unit's headcount of it (a "
+            "number or {current, min, max}), instead of the template's. --set "
+            "units.north.headcount.team_lead=2 changes it, as does --set "
+            "roles.north__team_lead.headcount=2. Default: the template's."
+        ),
+    )
+    roles: dict[Identifier, dict[str, Any]] = Field(
+        default_factory=dict,
+        exclude=True,
+        description=(
+            "With a template: role id of the template -> fields of it that are this unit's "
+            "(title, monthly_cost, max_span...), each replacing the template's whole. Not "
+            "the headcount (in headcount) nor the unit. A made role's title is the "
+            "template's and the unit's (\"Team lead, North branch\") unless written here. "
             "Default: none."
         ),
     )
