@@ -19,19 +19,11 @@ from sim.scenario import Scenario
 from sim.scenario.units import descendants
 from sim.stats import Spread
 
-# Tables of people, roles or deals, cut to a unit by their org_unit column.
-_BY_UNIT = (
-    "people",
-    "spells",
-    "time_use",
-    "calls",
-    "funnel",
-    "deals",
-    "absences",
-    "utilisation_day",
-    "utilisation_week",
-    "attainment_person",
-    "headcount_month",
+# Tables cut to a unit by their org_unit column: every table of the frames but those
+# rebuilt for the unit (its attainment and revenue against its part of the plan).
+_REBUILT = frozenset({"attainment_month", "revenue_month", "inbound_intervals"})
+_BY_UNIT = tuple(
+    f.name for f in fields(Frames) if f.type == "pd.DataFrame" and f.name not in _REBUILT
 )
 
 
@@ -50,16 +42,17 @@ def unit_frames(frames: Frames, scenario: Scenario, uid: str) -> Frames:
     if uid not in scenario.units:
         raise KeyError(f"no unit {uid!r}; the scenario's units are {', '.join(scenario.units)}")
     inside = {uid, *descendants(scenario.units, uid)}
-    cut = {name: _rows_in(getattr(frames, name), inside) for name in _BY_UNIT}
+    cut: dict[str, pd.DataFrame] = {
+        name: _rows_in(getattr(frames, name), inside) for name in _BY_UNIT
+    }
     seeds = dict(zip(frames.replications, frames.seeds, strict=True))
     share = selling_capacity(cut["people"]) / selling_capacity(frames.people)
     share = share.reindex(list(frames.replications), fill_value=0.0)
-    cut["waits"] = _rows_in(frames.waits, inside)
     cut["attainment_month"] = attainment_month(
         scenario, cut["deals"], seeds, frames.window, plan_share=share
     )
     cut["revenue_month"] = revenue_month(scenario, cut["deals"], seeds, frames.window)
-    cut["inbound_intervals"] = frames.inbound_intervals.iloc[0:0]
+    cut["inbound_intervals"] = frames.inbound_intervals.iloc[0:0]  # desks by unit: U2
     return replace(frames, **cut)  # type: ignore[arg-type]  # every value is a table
 
 
