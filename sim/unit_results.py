@@ -40,9 +40,8 @@ def unit_frames(frames: Frames, scenario: Scenario, uid: str) -> Frames:
 
     People, their time, calls, absences and utilisation; the deals their people owned at
     the end, with their funnel; approval and escalation waits their owners asked for;
-    attainment against the unit's part of the plan. Inbound requests belong to no unit
-    yet (desks by unit are stage U2): a unit's frames have none, so its inbound KPIs are
-    unmeasured.
+    the requests and intervals of the channels whose unit it is (its desks); attainment
+    against the unit's part of the plan.
 
     Raises:
         KeyError: ``uid`` is not a unit of the scenario.
@@ -59,7 +58,7 @@ def unit_frames(frames: Frames, scenario: Scenario, uid: str) -> Frames:
         scenario, cut["deals"], seeds, frames.window, plan_share=share
     )
     cut["revenue_month"] = revenue_month(scenario, cut["deals"], seeds, frames.window)
-    cut["inbound_intervals"] = frames.inbound_intervals.iloc[0:0]
+    cut["inbound_intervals"] = _rows_in(frames.inbound_intervals, inside)
     return replace(frames, **cut)  # type: ignore[arg-type]  # every value is a table
 
 
