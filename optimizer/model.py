@@ -43,7 +43,8 @@ from sim.rules.calls import dial_order, dialled_channels, pool_shares
 from sim.rules.closing import overtime_minutes
 from sim.rules.deals import lead_segments, segments_sold
 from sim.rules.people import lead_weight, person_id
-from sim.rules.service import Desk, answering_roles, desks
+from sim.rules.reach import lead_owner_roles
+from sim.rules.service import Desk, all_answering_roles, answering_roles, desks
 from sim.scenario import Level, Scenario
 from sim.scenario.units import search_order
 from sim.scenario.work import Duty, DutyScale
@@ -224,8 +225,9 @@ def _variables(
             # With the maximum relaxed, the bound moves into a named, elastic constraint.
             up = None if "headcount" in relax else hi
             model.count[rid] = add(f"n_{rid}", lo, up, cat)
-    answerers = set(answering_roles(sc, ""))
     inbound = [c for c, ch in model.channels.items() if ch.requests_per_day > 0]
+    # Each channel's answerers (a network's desk by unit: sim.rules.reach).
+    answer = {cid: set(answering_roles(sc, cid)) for cid in inbound}
     for u in model.units:
         role = sc.roles[u.role]
         model.busy[u.id] = add(f"busy_{u.id}", 0)
@@ -235,8 +237,8 @@ def _variables(
                     model.dials[u.id, cid] = add(f"dials_{u.id}_{cid}", 0)
             for sid in role.segments if role.segments is not None else sc.segments:
                 model.deals[u.id, sid] = add(f"deals_{u.id}_{sid}", 0)
-        if u.role in answerers:
-            for cid in inbound:
+        for cid in inbound:
+            if u.role in answer[cid]:
                 model.answers[u.id, cid] = add(f"answers_{u.id}_{cid}", 0)
 
 
@@ -394,18 +396,19 @@ def _plan(model: Model, relax: frozenset[str]) -> None:
         )
 
 
-def _split(model: Model, segment: str) -> dict[str, float]:
+def _split(model: Model, channel: str, segment: str) -> dict[str, float]:
     """Unit -> share of the leads of ``segment`` that come to its sellers by themselves.
 
     Referrals, and inbound requests answered by someone who does not sell the segment:
     in proportion to people x selling share x presence among the sellers of the
-    segment (sim.rules.deals.segments_sold; sim.model.inbound.assign draws among those
-    present).
+    segment the channel reaches (sim.rules.reach.lead_owner_roles; sim.model.inbound.assign
+    draws among those present).
     """
     sc = model.scenario
+    owners = set(lead_owner_roles(sc, channel, segment))
     weights: dict[str, float] = {}
     for u in model.units:
-        if segment in segments_sold(sc, u.role):
+        if u.role in owners:
             people = model.seated(u) if model.mode == PlanMode.SIZING else 1
             weights[u.id] = people * lead_weight(sc.roles[u.role]) * u.presence
     total = sum(weights.values())
@@ -443,7 +446,7 @@ def _leads(model: Model) -> None:
         if ch.fixed_leads_per_day <= 0 and ch.lead_share <= 0:
             continue
         mix = lead_segments(sc, cid)  # segment first
-        splits = {sid: _split(model, sid) for sid in mix}
+        splits = {sid: _split(model, cid, sid) for sid in mix}
         if ch.fixed_leads_per_day > 0:
             for sid, share in mix.items():
                 for uid, part in splits[sid].items():
@@ -504,22 +507,26 @@ def _closing(model: Model) -> None:
         _constrain(model, f"closing_{cid}", terms={var: 1.0}, sense=pulp.LpConstraintLE, rhs=cap)
 
 
-def _overtime_per_person(model: Model) -> float:
-    """Overtime a day per answerer present answering the queues left at closing (capped).
+def _overtime_per_person(model: Model) -> dict[str, float]:
+    """Role -> overtime a day per answerer present answering its desk's queues at closing.
 
-    The minutes of those requests are in the answerers' ``busy_`` rows with every other
-    answer; done after the day's end, they add to the working time the day allows.
+    Capped at ``policies.overtime_max_min_per_day``; the channels a role answers only (a
+    network's desk by unit). The minutes of those requests are in the answerers' ``busy_``
+    rows with every other answer; done after the day's end, they add to the working time
+    the day allows.
     """
     sc = model.scenario
     cap = float(sc.policies.overtime_max_min_per_day)
-    total = sum(overtime_minutes(sc, model.rates.design.index).values())
-    return min(total, cap)
+    late = overtime_minutes(sc, model.rates.design.index)
+    return {
+        rid: min(sum(m for cid, m in late.items() if rid in answering_roles(sc, cid)), cap)
+        for rid in all_answering_roles(sc)
+    }
 
 
 def _capacity(model: Model, relax: frozenset[str]) -> None:
     dials_of = _by_first(model.dials)
-    answerers = set(answering_roles(model.scenario, ""))
-    late = _overtime_per_person(model) if answerers else 0.0
+    late = _overtime_per_person(model)
     for u in model.units:
         busy = model.busy[u.id]
         n = model.count.get(u.id)
@@ -535,7 +542,7 @@ def _capacity(model: Model, relax: frozenset[str]) -> None:
         cap.update({v: -c for v, c in _elastic(model, "capacity", u.id, relax).items()})
         # Sizing: n people decided now, and the design month's joiners and leavers.
         # Answerers' overtime at closing (at_closing: overtime) on the days at work.
-        per = u.capacity_min + (late * u.presence if late and u.role in answerers else 0.0)
+        per = u.capacity_min + late.get(u.role, 0.0) * u.presence
         rhs = per if n is None else per * u.extra_people
         if n is not None:
             cap[n] = -per

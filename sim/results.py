@@ -358,9 +358,9 @@ def _add_org_units(frames: Frames, scenario: Scenario) -> None:
     """An ``org_unit`` column, last, in every table of people, roles or deals (issue 14).
 
     A person's unit is their role's ``unit``; a deal's (and its funnel's) its owner's at
-    the end; an approval's or escalation's wait the asking owner's ("" outside the units
-    and in a team without them). Inbound waits and intervals have none yet (desks by
-    unit: stage U2).
+    the end; an approval's or escalation's wait the asking owner's; an inbound request's
+    and an interval's its channel's (the desk's unit: ``Channel.unit``). "" outside the
+    units and in a team without them.
     """
     role_unit = {rid: r.unit or "" for rid, r in scenario.roles.items()}
     person_unit = frames.people.drop_duplicates("person").set_index("person")["role"]
@@ -381,7 +381,14 @@ def _add_org_units(frames: Frames, scenario: Scenario) -> None:
     owner_unit = frames.deals.set_index(["replication", "deal"])["org_unit"]
     pairs = pd.MultiIndex.from_frame(frames.funnel[["replication", "deal"]])
     frames.funnel["org_unit"] = owner_unit.reindex(pairs).fillna("").to_numpy(dtype=object)
-    frames.waits["org_unit"] = _units_of(frames.waits["owner"], person_unit)
+    # An approval's or escalation's owner, an inbound request's channel (its desk's unit).
+    channel_unit = pd.Series({cid: ch.unit or "" for cid, ch in scenario.channels.items()})
+    waits = frames.waits
+    by_owner = _units_of(waits["owner"], person_unit)
+    by_channel = waits["channel"].map(channel_unit).fillna("").to_numpy(dtype=object)
+    waits["org_unit"] = np.where(waits["owner"] != "", by_owner, by_channel)
+    intervals = frames.inbound_intervals
+    intervals["org_unit"] = intervals["channel"].map(channel_unit).fillna("").to_numpy(dtype=object)
 
 
 def _units_of(persons: pd.Series, person_unit: pd.Series) -> NDArray[Any]:

@@ -21,7 +21,7 @@ from sim.stats import Spread
 
 # Tables cut to a unit by their org_unit column: every table of the frames but those
 # rebuilt for the unit (its attainment and revenue against its part of the plan).
-_REBUILT = frozenset({"attainment_month", "revenue_month", "inbound_intervals"})
+_REBUILT = frozenset({"attainment_month", "revenue_month"})
 _BY_UNIT = tuple(
     f.name for f in fields(Frames) if f.type == "pd.DataFrame" and f.name not in _REBUILT
 )
@@ -32,9 +32,8 @@ def unit_frames(frames: Frames, scenario: Scenario, uid: str) -> Frames:
 
     People, their time, calls, absences and utilisation; the deals their people owned at
     the end, with their funnel; approval and escalation waits their owners asked for;
-    attainment against the unit's part of the plan. Inbound requests belong to no unit
-    yet (desks by unit are stage U2): a unit's frames have none, so its inbound KPIs are
-    unmeasured.
+    the requests and intervals of the channels whose unit it is (its desks); attainment
+    against the unit's part of the plan.
 
     Raises:
         KeyError: ``uid`` is not a unit of the scenario.
@@ -52,7 +51,6 @@ def unit_frames(frames: Frames, scenario: Scenario, uid: str) -> Frames:
         scenario, cut["deals"], seeds, frames.window, plan_share=share
     )
     cut["revenue_month"] = revenue_month(scenario, cut["deals"], seeds, frames.window)
-    cut["inbound_intervals"] = frames.inbound_intervals.iloc[0:0]  # desks by unit: U2
     return replace(frames, **cut)  # type: ignore[arg-type]  # every value is a table
 
 

@@ -343,7 +343,9 @@ def _team(sc: Scenario) -> Table:
 def _channels(sc: Scenario) -> Table:
     table = Table(title="Channels", title_justify="left")
     loc = sc.money_locale
-    for col in ("channel", "kind", "volume", "connect"):
+    # A network's channels say whose they are (a unit's, or the whole team's: "").
+    unit_col = ("unit",) if sc.units else ()
+    for col in ("channel", *unit_col, "kind", "volume", "connect"):
         table.add_column(col, no_wrap=col == "channel")
     for cid, ch in sc.channels.items():
         if isinstance(ch, InboundChannel):
@@ -359,7 +361,8 @@ def _channels(sc: Scenario) -> Table:
                 refill = format_significant(ch.refill_per_month, 6, locale=loc)
                 volume += f" +{refill}/month"
             connect = format_percent(ch.connect_rate, digits=0, locale=loc)
-        table.add_row(title(cid, sc), ch.kind, volume, connect)
+        unit = (title(ch.unit, sc) if ch.unit else "whole network",) if sc.units else ()
+        table.add_row(title(cid, sc), *unit, ch.kind, volume, connect)
     return table
 
 

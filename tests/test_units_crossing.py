@@ -87,7 +87,8 @@ def world(sc: Scenario) -> World:
         people=people,
         out=RunRecords(clock.horizon, list(clock.starts), sc.calendar.warmup_days),
         pools=Pools(sc),
-        desk=Desk(answerers=[]),
+        desks=[Desk(answerers=[])],
+        desk_of={},
     )
 
 

@@ -31,7 +31,7 @@ def test_one_unit_simulates_as_the_team(path) -> None:  # type: ignore[no-untype
     assert (b["people"]["org_unit"] == HQ).all()
     for name, table in a.items():
         assert set(table.get("org_unit", [""])) <= {""}
-        # Inbound requests belong to no unit yet (desks by unit: stage U2).
+        # Inbound requests of a channel without a unit belong to no unit.
         assert set(b[name].get("org_unit", [HQ])) <= {HQ, ""}
         flat = table.drop(columns=list(UNIT_COLUMNS & set(table.columns)))
         other = b[name].drop(columns=list(UNIT_COLUMNS & set(b[name].columns)))

@@ -24,7 +24,7 @@ from teamsim.io import load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 NETWORK = ROOT / "tests" / "data" / "two_branches.yaml"
 SHORT = ("calendar.horizon_days=60",)
-INBOUND = "inbound_"  # a unit has no desk of its own yet (stage U2)
+INBOUND = "inbound_"  # the test network's desk is the whole team's, no unit's
 
 
 @pytest.fixture(scope="module")

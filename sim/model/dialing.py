@@ -105,17 +105,17 @@ def _block(w: World, p: Person, run: Run) -> Generator[Any, Any, int]:
     made = n
     while True:
         p.run, p.state = run, State.CALLING
-        w.desk.sit(w.desk.calling, p)
+        p.desk.sit(p.desk.calling, p)
         try:
             yield w.env.timeout(end - w.env.now)
-            w.desk.stand(w.desk.calling, p)
+            p.desk.stand(p.desk.calling, p)
             break
         except simpy.Interrupt:  # (wake() has taken the person off the calling seats)
             p.state, p.woken = State.BUSY, False
             now = w.env.now
             made = run.made_by(p, now)
             yield w.env.timeout(run.busy_until(w, p, now) - now)
-            if w.desk.pending() or made >= n:
+            if p.desk.pending() or made >= n:
                 break
             # Someone else took the request: go on dialling, as a per-call caller would.
             made = n
@@ -128,7 +128,7 @@ def _per_call(w: World, p: Person, run: Run, dialer: Dialer) -> Generator[Any, A
     for k in range(len(run.starts)):
         yield w.env.timeout(w.finish(p, run.day, run.t0, run.ends[k]) - w.env.now)
         settle(w, p, dialer=dialer, run=run, a=k, b=k + 1)
-        if stop_for_desk and w.desk.pending():
+        if stop_for_desk and p.desk.pending():
             return k + 1
     return len(run.starts)
 

@@ -32,8 +32,8 @@ from sim.model.world import World
 from sim.rules import profile
 from sim.rules.activities import TimeUse
 from sim.rules.day import arrival_min_per_day
-from sim.rules.deals import segments_sold
 from sim.rules.people import lead_weight
+from sim.rules.reach import lead_owner_roles
 from sim.rules.season import arrivals_per_day
 from sim.scenario.market import ClosingRule, InboundChannel, ReferralChannel
 
@@ -46,6 +46,9 @@ class Desk:
 
     queues: dict[str, deque[Task]] = field(default_factory=dict)
     answerers: list[Person] = field(default_factory=list)
+    # The inbound channels it answers (sim.rules.service.desk_groups); none for the
+    # answerers no channel reaches, who keep a rota together (answer_groups).
+    channels: tuple[str, ...] = ()
     turn: int = 0
     waiting: int = 0  # requests in all queues: ``pending`` without scanning them
     # Seats (indices in ``answerers``) of those idle and not yet woken, ascending: the
@@ -53,14 +56,11 @@ class Desk:
     idle: list[int] = field(default_factory=list)
     calling: list[int] = field(default_factory=list)  # likewise, those in a run of calls
     working: list[int] = field(default_factory=list)  # likewise, in work a request outranks
-    sellers: dict[str, list[Person]] = field(default_factory=dict)  # by segment, cached
-    seller_sets: dict[str, set[Person]] = field(default_factory=dict)
-    # by segment: the day, the sellers present and their cumulative lead weights
-    present: dict[str, tuple[int, list[Person], list[float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for seat, p in enumerate(self.answerers):
             p.seat = seat
+            p.desk = self
 
     def seats(self, state: State) -> list[int]:
         """The seat list of people in a state (idle, calling or working)."""
@@ -154,46 +154,62 @@ def day_rates(w: World, cid: str) -> NDArray[np.float64]:
     return rates
 
 
-def sellers_for(w: World, segment: str) -> list[Person]:
-    """The people who own leads of ``segment`` (sim.rules.deals.segments_sold)."""
-    if segment not in w.desk.sellers:
-        roles = {rid for rid in w.sc.roles if segment in segments_sold(w.sc, rid)}
-        w.desk.sellers[segment] = [p for p in w.people if p.role_id in roles]
-        w.desk.seller_sets[segment] = set(w.desk.sellers[segment])
-    return w.desk.sellers[segment]
+@dataclass(eq=False, slots=True)
+class LeadOwners:
+    """Who may own the leads of a channel and segment, cached (sim.rules.reach)."""
+
+    sellers: list[Person]
+    seller_set: set[Person]
+    # the day, the sellers present and their cumulative lead weights
+    present: tuple[int, list[Person], list[float]] = (-1, [], [])
 
 
-def assign(w: World, segment: str, t: float, u: float) -> Person | None:
-    """The owner of a lead of ``segment`` that arrived by itself (a referral, say).
+def sellers_for(w: World, cid: str, segment: str) -> LeadOwners:
+    """The people who may own leads of ``segment`` arriving by ``cid`` by themselves.
+
+    The segment's sellers within the channel's reach (sim.rules.reach.lead_owner_roles),
+    in the team's order.
+    """
+    key = (cid, segment)
+    owners = w.lead_owners.get(key)
+    if owners is None:
+        roles = set(lead_owner_roles(w.sc, cid, segment))
+        sellers = [p for p in w.people if p.role_id in roles]
+        owners = w.lead_owners[key] = LeadOwners(sellers, set(sellers))
+    return owners
+
+
+def assign(w: World, cid: str, segment: str, *, t: float, u: float) -> Person | None:
+    """The owner of a lead of ``segment`` that arrived by itself by ``cid`` (a referral).
 
     Segment first (sim.rules.deals.lead_segments): the lead's segment is drawn, then its
-    owner among the sellers of that segment: a seller at work on the day, drawn with
-    probability in proportion to their selling share (sim.rules.people.lead_weight) by
-    the lead's uniform ``u``; with nobody at work, among the sellers in seat (away that
-    day); with nobody in seat, None (nobody has joined yet, or all have left).
+    owner among the sellers of that segment the channel reaches: a seller at work on the
+    day, drawn with probability in proportion to their selling share
+    (sim.rules.people.lead_weight) by the lead's uniform ``u``; with nobody at work, among
+    the sellers in seat (away that day); with nobody in seat, None (nobody has joined
+    yet, or all have left).
     """
     d = w.day_for(t)
-    sellers = sellers_for(w, segment)
-    day, present, cum = w.desk.present.get(segment, (-1, [], []))
+    owners = sellers_for(w, cid, segment)
+    day, present, cum = owners.present
     if day != d:  # who is present changes by the day only
-        seated = [p for p in sellers if p.in_seat(d)]
+        seated = [p for p in owners.sellers if p.in_seat(d)]
         present = [p for p in seated if d not in p.absent] or seated
         cum = list(accumulate(lead_weight(p.role) for p in present))
-        w.desk.present[segment] = (d, present, cum)
+        owners.present = (d, present, cum)
     if not present:
         return None
     return present[min(bisect_right(cum, u * cum[-1]), len(present) - 1)]
 
 
-def dispatch(w: World) -> None:
-    """Tell someone that a request arrived.
+def dispatch(w: World, desk: Desk) -> None:
+    """Tell someone at ``desk`` that a request arrived.
 
     An idle answerer is woken first; then one in work the request outranks (a duty, a
     follow-up: they stop it at once, as at a ringing phone); else, in block mode, the
     caller whose current dial ends first, who stops the run after it, just as in
     per-call mode each caller looks at the desk after every dial.
     """
-    desk = w.desk
     for seats in (desk.idle, desk.working):
         if seats:
             # The first seat from ``turn`` on, going round the desk.
@@ -285,7 +301,8 @@ class Door:
 
     def __init__(self, w: World, cid: str, ch: InboundChannel) -> None:
         self.w, self.cid, self.ch = w, cid, ch
-        self.queue = w.desk.queues.setdefault(cid, deque())
+        self.desk = w.desk_of[cid]  # the channel's desk (a network's: its unit's)
+        self.queue = self.desk.queues.setdefault(cid, deque())
         self.limited = ch.lines is not None or ch.waiting_room is not None
         self.inside = 0  # requests of the channel in the desk, counted when limited
         self.retries = (
@@ -312,10 +329,10 @@ class Door:
             self.inside += 1
             task.on_done = self._leaving(lead)
         self.queue.append(task)
-        w.desk.waiting += 1
+        self.desk.waiting += 1
         if patience is not None:
             self._hang_up_at(task, patience, lead)
-        dispatch(w)
+        dispatch(w, self.desk)
 
     def _full(self) -> bool:
         """Whether a request arriving now is blocked.
@@ -323,7 +340,7 @@ class Door:
         Blocked: every line taken, or it would wait with the waiting room full (it waits
         when no answerer is free to take it: idle, or in work a request stops at once).
         """
-        ch, desk = self.ch, self.w.desk
+        ch, desk = self.ch, self.desk
         if ch.lines is not None and self.inside >= ch.lines:
             return True
         if ch.waiting_room is None:
@@ -352,7 +369,7 @@ class Door:
                 self.queue.remove(task)  # by identity (Task has eq=False)
             except ValueError:
                 return  # taken by an answerer who has not begun yet
-            w.desk.waiting -= 1
+            self.desk.waiting -= 1
             self.inside -= self.limited
             w.out.waits.append(task.abandoned_record(w.env.now))
             if self.retries is not None:
@@ -383,7 +400,7 @@ class Door:
                     lost += 1
             self.queue.clear()  # in place: the desk's queue of the channel
             self.queue.extend(kept)
-            w.desk.waiting -= lost
+            self.desk.waiting -= lost
             self.inside -= lost * self.limited
 
     def _call_again(self, lead: OnDone | None) -> None:
@@ -416,9 +433,11 @@ def _lead_on_answer(w: World, cid: str, keys: tuple[int, ...], u: float) -> Any:
     def on_done(p: Person, t: float) -> None:
         lead = draws(w, keys)
         segment = lead_segment(w, cid, lead.segment)  # segment first (sim.rules.deals)
-        sellers_for(w, segment)
         # Whoever answered owns the lead if they sell its segment (sim.rules.people).
-        owner = p if p in w.desk.seller_sets[segment] else assign(w, segment, t, u)
+        if p in sellers_for(w, cid, segment).seller_set:
+            owner: Person | None = p
+        else:
+            owner = assign(w, cid, segment, t=t, u=u)
         if owner is not None:
             create_deal(w, owner, lead, channel=cid, t=t, segment=segment)
 
@@ -435,6 +454,6 @@ def referrals(w: World, cid: str, ch: ReferralChannel) -> Generator[Any, Any, No
         yield w.env.timeout(t - w.env.now)
         lead = draws(w, (Purpose.DEALS, ck, k, 1))
         segment = lead_segment(w, cid, lead.segment)  # segment first (sim.rules.deals)
-        owner = assign(w, segment, t, picks[k])
+        owner = assign(w, cid, segment, t=t, u=picks[k])
         if owner is not None:
             create_deal(w, owner, lead, channel=cid, t=t, segment=segment)

@@ -35,6 +35,7 @@ from sim.rules.people import (
     ramp_productivity,
     staff_personas,
 )
+from sim.rules.service import answer_groups
 from sim.rules.staffing import (
     Seat,
     fill_days,
@@ -102,6 +103,9 @@ class Person:
     woken: bool = False
     idle_until: float = 0.0
     seat: int = -1  # index among the desk's answerers (-1: answers no requests)
+    # The desk the person answers at (sim.model.inbound.Desk; a network's desk by unit);
+    # someone who answers no requests has the first desk, where they hold no seat.
+    desk: Any = None
     preempted: frozenset[int] = frozenset()  # activity codes a request stops (worker.py)
     # Heap by (due, caused at, seq): the middle key breaks ties of work due at the same
     # minute (a day's start) by when it was caused, not by when it was queued, which
@@ -243,8 +247,9 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
 def give_clocks(sc: Scenario, people: list[Person], clock: Clock) -> None:
     """Each person's working clock: the common one, or their own pauses under a rota.
 
-    Under ``pause_rule: rota`` the desk's answerers (roles in file order, then person
-    index, as ``sim.model.inbound.Desk`` seats them) take their slots of the rota
+    Under ``pause_rule: rota`` each desk's answerers (roles in file order, then person
+    index, as ``sim.model.inbound.Desk`` seats them; a network has a desk by unit:
+    ``sim.rules.service.answer_groups``) take their slots of the desk's rota
     (``sim.rules.rota.person_pauses``); everyone else, and everyone under ``together``,
     shares ``clock`` (the common mid-day pause).
     """
@@ -252,9 +257,10 @@ def give_clocks(sc: Scenario, people: list[Person], clock: Clock) -> None:
         p.clock = clock
     if not rota.pauses(sc):
         return
-    desk = [p for p in people if p.role.answers_inbound]
-    for i, p in enumerate(desk):
-        p.clock = p.rota = clock.with_pauses(rota.person_pauses(sc, i, len(desk)))
+    for roles in answer_groups(sc):
+        desk = [p for p in people if p.role_id in roles]
+        for i, p in enumerate(desk):
+            p.clock = p.rota = clock.with_pauses(rota.person_pauses(sc, i, len(desk)))
 
 
 def _leaves(

@@ -12,9 +12,10 @@ from sim.model.clock import Clock
 from sim.model.duties import assign_duties, deal_duties
 from sim.model.inbound import Desk, referrals, requests
 from sim.model.output import RunRecords
-from sim.model.people import build_people, give_clocks
+from sim.model.people import Person, build_people, give_clocks
 from sim.model.worker import person_process
 from sim.model.world import World
+from sim.rules.service import answer_groups, desk_groups
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel, ReferralChannel
 
@@ -41,7 +42,7 @@ def run_replication(
     people = build_people(scenario, seed, replication)
     assign_duties(scenario, people)
     give_clocks(scenario, people, clock)
-    desk = Desk(answerers=[p for p in people if p.role.answers_inbound])
+    desks, desk_of = _desks(scenario, people)
     env = simpy.Environment()
     w = World(
         env=env,
@@ -53,7 +54,8 @@ def run_replication(
         people=people,
         out=out,
         pools=Pools(scenario),
-        desk=desk,
+        desks=desks,
+        desk_of=desk_of,
     )
     w.deal_duties = deal_duties(scenario)
     for p in people:
@@ -82,13 +84,41 @@ def run_replication(
     return out
 
 
+def _desks(sc: Scenario, people: list[Person]) -> tuple[list[Desk], dict[str, Desk]]:
+    """The desks (sim.rules.service.answer_groups: one in a team) and each channel's desk.
+
+    Each desk seats its roles' people in the team's order; someone who answers no
+    requests holds no seat and points at the first desk.
+    """
+    groups = desk_groups(sc)
+    desks = [
+        Desk(
+            answerers=[p for p in people if p.role_id in roles],
+            channels=tuple(groups.get(roles, ())),
+        )
+        for roles in answer_groups(sc)
+    ]
+    if not desks:
+        desks = [Desk()]
+    for p in people:
+        if p.desk is None:
+            p.desk = desks[0]
+    desk_of = {cid: desk for desk in desks for cid in desk.channels}
+    # A channel nobody answers (no role its unit reaches: a check refuses it) queues at
+    # the first desk, unanswered, as a team without answerers does.
+    for cid, ch in sc.channels.items():
+        if isinstance(ch, InboundChannel):
+            desk_of.setdefault(cid, desks[0])
+    return desks, desk_of
+
+
 def _flush_open(w: World) -> None:
     """Rows for what the horizon cut off: open deals, and waits never served."""
     end = w.clock.horizon
     for deal in w.open_deals.values():
         w.out.deals.append(deal.record(-1.0, "open", 0.0))
     waiting = [t for p in w.people for t in p.approvals]
-    waiting += [t for q in w.desk.queues.values() for t in q]
+    waiting += [t for desk in w.desks for q in desk.queues.values() for t in q]
     for task in waiting:
         if task.started < 0:  # (one begun and cut at a day's end has its wait recorded)
             w.out.waits.append(task.wait_record("", end))

@@ -71,10 +71,11 @@ def _late_channels(w: World, p: Person) -> tuple[str, ...]:
     """The channels whose requests ``p`` answers after closing (``at_closing: overtime``)."""
     if not p.role.answers_inbound:
         return ()
+    channels = w.sc.channels
     return tuple(
         cid
-        for cid, ch in w.sc.channels.items()
-        if isinstance(ch, InboundChannel) and ch.at_closing is ClosingRule.OVERTIME
+        for cid in p.desk.channels
+        if isinstance(ch := channels[cid], InboundChannel) and ch.at_closing is ClosingRule.OVERTIME
     )
 
 
@@ -86,7 +87,7 @@ def _after_closing(w: World, p: Person, d: int, channels: tuple[str, ...]) -> St
     The minutes are overtime (``World.account``); a request the cap cuts goes back to the
     front of its queue (:func:`_whole`) and, with what is left, is carried.
     """
-    desk, cap = w.desk, w.clock.caps[d]
+    desk, cap = p.desk, w.clock.caps[d]
     while w.env.now < cap:
         task = desk.take_from(channels)
         if task is None:
@@ -99,7 +100,7 @@ def _answer(w: World, p: Person, d: int, task: Task) -> Steps:
     if task.started < 0:
         task.minutes *= p.duration_x
         task.level = p.level.value
-    return _whole(w, p, d, task=task, back=w.desk.put_back)
+    return _whole(w, p, d, task=task, back=p.desk.put_back)
 
 
 # Activities as small ints for the decision loop (enum lookups there cost real time).
@@ -220,8 +221,8 @@ def _next_step(w: World, p: Person, d: int, order: list[int]) -> Steps | None:
             if p.agenda and p.agenda[0][0] <= now:
                 return _meeting(w, p, d, heapq.heappop(p.agenda)[2])
         elif code == _INBOUND:
-            if w.desk.waiting:
-                return _answer(w, p, d, w.desk.take())
+            if p.desk.waiting:
+                return _answer(w, p, d, p.desk.take())
         elif code == _APPROVALS:
             if p.approvals:
                 return _whole(w, p, d, task=p.approvals.popleft(), back=p.approvals.appendleft)
@@ -252,7 +253,7 @@ def _idle(w: World, p: Person, d: int) -> Steps:
     if p.rota is not None:  # idle until the next pause at most
         until = min(until, p.rota.next_pause(d, now))
     p.state, p.idle_until = State.IDLE, until
-    w.desk.sit(w.desk.idle, p)
+    p.desk.sit(p.desk.idle, p)
     # Whoever brings work interrupts the wait (World.wake); then we look again.
     # (try/except: contextlib.suppress costs a context manager on every wait.)
     try:  # noqa: SIM105
@@ -260,7 +261,7 @@ def _idle(w: World, p: Person, d: int) -> Steps:
     except simpy.Interrupt:
         pass
     if not p.woken:  # (a woken person has left the idle seats already)
-        w.desk.stand(w.desk.idle, p)
+        p.desk.stand(p.desk.idle, p)
     p.state, p.woken = State.BUSY, False
 
 
@@ -372,10 +373,10 @@ def _until(w: World, p: Person, t1: float, stoppable: bool) -> Generator[Any, An
         yield w.env.timeout(t1 - now)
         return t1
     p.state = State.WORKING
-    w.desk.sit(w.desk.working, p)
+    p.desk.sit(p.desk.working, p)
     try:
         yield w.env.timeout(t1 - now)
-        w.desk.stand(w.desk.working, p)
+        p.desk.stand(p.desk.working, p)
     except simpy.Interrupt:  # (wake() has taken the person off the working seats)
         t1 = w.env.now
     p.state, p.woken = State.BUSY, False

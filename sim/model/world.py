@@ -22,7 +22,7 @@ from sim.scenario.work import Activity, DutyScale
 
 if TYPE_CHECKING:
     from sim.model.calls import Pools
-    from sim.model.inbound import Desk
+    from sim.model.inbound import Desk, LeadOwners
 
 _WAKEABLE = (State.IDLE, State.CALLING, State.WORKING)
 OVERTIME = TimeUse.OVERTIME.value
@@ -41,7 +41,8 @@ class World:
     people: list[Person]
     out: RunRecords
     pools: Pools
-    desk: Desk
+    desks: list[Desk]  # one a group of answerers (sim.rules.service.answer_groups)
+    desk_of: dict[str, Desk]  # inbound channel -> its desk
     by_role: dict[str, list[Person]] = field(default_factory=dict)
     open_deals: dict[int, Any] = field(default_factory=dict)  # deal id -> deals.Deal
     deal_duties: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
@@ -60,6 +61,8 @@ class World:
         init=False, default_factory=dict
     )
     _places: dict[str | None, list[str | None]] = field(init=False, default_factory=dict)
+    # (channel, segment) -> who may own its leads that arrive by themselves, cached
+    lead_owners: dict[tuple[str, str], LeadOwners] = field(default_factory=dict)
     _seq: int = 0
     _deal: int = 0
 
@@ -111,7 +114,7 @@ class World:
     def wake(self, p: Person) -> None:
         """Interrupt a person who is idle, calling or in work a request outranks, once."""
         if p.state in _WAKEABLE and not p.woken and p.proc is not None:
-            self.desk.stand(self.desk.seats(p.state), p)
+            p.desk.stand(p.desk.seats(p.state), p)
             p.woken = True
             p.proc.interrupt()
 

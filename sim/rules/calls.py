@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.rules.reach import works_channel
 from sim.rules.season import SeasonKind, factor, month_factors
 from sim.scenario import Scenario
 from sim.scenario.market import ColdChannel, WarmChannel
@@ -132,7 +133,8 @@ def dialled_channels(sc: Scenario, role_id: str) -> tuple[list[str], int]:
     """The outbound channels a role dials, in dialling order, and how many go first.
 
     The channels that feed the role's segments (every segment when it names none),
-    narrowed to ``Role.channels`` when given, of them the warm and cold ones in the
+    narrowed to ``Role.channels`` when given and to those whose unit reaches the role
+    (``sim.rules.reach``), of them the warm and cold ones in the
     channel policy's order (:func:`dial_order`). The one rule of who dials what: the
     simulator's people, the optimiser's call targets and the calibration's shares of
     the plan's dials read it here.
@@ -141,7 +143,9 @@ def dialled_channels(sc: Scenario, role_id: str) -> tuple[list[str], int]:
     segments = role.segments if role.segments is not None else list(sc.segments)
     fed = [c for s in segments for c in sc.segments[s].channels]
     allowed = set(role.channels) if role.channels is not None else set(fed)
-    first, turn = dial_order(sc, [c for c in dict.fromkeys(fed) if c in allowed])
+    # A unit's channel is dialled only by the roles it reaches (sim.rules.reach).
+    mine = [c for c in dict.fromkeys(fed) if c in allowed and works_channel(sc, c, role_id)]
+    first, turn = dial_order(sc, mine)
     return [*first, *turn], len(first)
 
 

@@ -57,6 +57,7 @@ from sim.percent import format_answer_time, format_percent
 from sim.rules.day import arrival_min_per_day, pause_gross_up
 from sim.rules.people import mean_duration_x
 from sim.rules.profile import by_interval, by_weekday, interval_rate, intervals
+from sim.rules.reach import works_channel
 from sim.rules.rota import away_share, most_away_needed, slots
 from sim.rules.season import arrivals_per_day
 from sim.rules.staffing import at_work_share
@@ -542,13 +543,25 @@ _SIZED_MOST = 64
 
 
 def _desks(sc: Scenario, month: int | None) -> list[Desk]:
+    groups = desk_groups(sc)
+    return [_desk(sc, roles, tuple(cids), month) for roles, cids in groups.items()]
+
+
+def desk_groups(sc: Scenario) -> dict[tuple[str, ...], list[str]]:
+    """The desks: answering roles -> the inbound channels they answer, in file order.
+
+    Channels answered by the same roles share one queue (one desk); a network has a desk
+    per unit whose answerers a channel's unit reaches (``sim.rules.reach``). Channels
+    without requests or answerers have none. The one grouping the sizing, the checks and
+    the simulator's desks (``sim.model.replication``) read.
+    """
     groups: dict[tuple[str, ...], list[str]] = {}
     for cid, ch in sc.channels.items():
         if isinstance(ch, InboundChannel) and ch.requests_per_day > 0:
             roles = tuple(answering_roles(sc, cid))
             if roles:
                 groups.setdefault(roles, []).append(cid)
-    return [_desk(sc, roles, tuple(cids), month) for roles, cids in groups.items()]
+    return groups
 
 
 def answered_share(sc: Scenario, channel_id: str, month: int | None = None) -> float:
@@ -568,9 +581,35 @@ def answered_share(sc: Scenario, channel_id: str, month: int | None = None) -> f
     return 1.0
 
 
+def answer_groups(sc: Scenario) -> list[tuple[str, ...]]:
+    """The answering roles by the desk whose queue and rota they share, in file order.
+
+    Each desk's roles (:func:`desk_groups`), then the answering roles no inbound channel
+    reaches, together (they keep a rota of their own: ``pause_rule: rota`` spreads
+    everyone who answers, as in a team without a desk). A team without units has one.
+    Disjoint: a role answering two desks is refused (``sim.scenario.unit_checks``).
+    """
+    groups = list(desk_groups(sc))
+    placed = {rid for group in groups for rid in group}
+    rest = tuple(rid for rid in all_answering_roles(sc) if rid not in placed)
+    return groups + ([rest] if rest else [])
+
+
 def answering_roles(sc: Scenario, channel_id: str) -> list[str]:
-    """Roles whose people answer a channel's requests (all answerers share one desk)."""
-    del channel_id  # one desk: every answerer takes the longest-waiting request
+    """Roles whose people answer a channel's requests, in file order.
+
+    Every answering role (``Role.answers_inbound``) the channel's unit reaches
+    (``sim.rules.reach.works_channel``): the whole team's for a channel without a unit.
+    """
+    return [
+        rid
+        for rid, r in sc.roles.items()
+        if r.answers_inbound and works_channel(sc, channel_id, rid)
+    ]
+
+
+def all_answering_roles(sc: Scenario) -> list[str]:
+    """Every role whose people answer inbound requests, whatever the channel."""
     return [rid for rid, r in sc.roles.items() if r.answers_inbound]
 
 

@@ -18,6 +18,7 @@ from sim.percent import format_number, format_significant
 from sim.scenario.base import ID_PATTERN, Level
 from sim.scenario.market import (
     OUTBOUND_KINDS,
+    Channel,
     ColdChannel,
     InboundChannel,
     ReferralChannel,
@@ -373,6 +374,7 @@ def _arriving_leads_owned(sc: Scenario) -> Iterator[Problem]:
     dialler sells, so an outbound channel loses none.
     """
     from sim.rules.deals import segments_sold  # the rules read the finished model
+    from sim.rules.reach import lead_owner_roles
 
     sold = {rid: segments_sold(sc, rid) for rid in sc.roles}
     for cid, ch in sc.channels.items():
@@ -388,6 +390,10 @@ def _arriving_leads_owned(sc: Scenario) -> Iterator[Problem]:
             if any(s in fed for s in mine)
         ]
         for sid in fed:
+            if ch.unit is not None and sc.units and any(sid in m for m in sold.values()):
+                if not lead_owner_roles(sc, cid, sid) and ch.unit in sc.units:
+                    yield Problem(("channels", cid, "unit"), _no_seller_in_unit(cid, ch, sid))
+                continue
             if any(sid in mine for mine in sold.values()):
                 continue
             yield Problem(
@@ -398,6 +404,15 @@ def _arriving_leads_owned(sc: Scenario) -> Iterator[Problem]:
                 f"{cid!r}'s segments: {', '.join(sellers) or 'none'}); add {sid!r} to a "
                 f"selling role's segments, or remove {cid!r} from this list",
             )
+
+
+def _no_seller_in_unit(cid: str, ch: Channel, sid: str) -> str:
+    return (
+        f"no role of unit {ch.unit!r} or the units under it sells {sid!r}, but {cid!r} "
+        f"({ch.kind}) brings {sid!r} leads there: a lead that arrives by itself goes to a "
+        f"seller the channel's unit reaches, so they would be lost; add {sid!r} to a "
+        f"selling role's segments there, or give the channel another unit"
+    )
 
 
 def _staffing(sc: Scenario) -> Iterator[Problem]:
@@ -676,15 +691,21 @@ def _pause_windows(sc: Scenario) -> Iterator[Problem]:
 def _rota_holds_desk(sc: Scenario) -> Iterator[Problem]:
     """Each pause's slots hold the desk's answerers within its ``most_away`` (issue 13).
 
-    The answerers are every seat of the roles that answer requests (people now and
-    joiners, ``sim.rules.staffing.seats``), as the simulator's desk has them.
+    The answerers are every seat of the roles that answer a desk's requests (people now
+    and joiners, ``sim.rules.staffing.seats``), as the simulator's desk has them; a
+    network's desks each keep a rota (``sim.rules.service.answer_groups``).
     """
     from sim.rules import rota, staffing  # the rules read the finished model
+    from sim.rules.service import answer_groups
 
     day = sc.calendar.workday
     if day.pauses is None or not any(p.most_away for p in day.pauses):
         return
-    people = sum(len(staffing.seats(sc, rid)) for rid, r in sc.roles.items() if r.answers_inbound)
+    # Each desk keeps its own rota (a network's desks by unit): the largest must fit.
+    people = max(
+        (sum(len(staffing.seats(sc, rid)) for rid in group) for group in answer_groups(sc)),
+        default=0,
+    )
     for i, pause in enumerate(rota.pauses(sc)):
         need = rota.most_away_needed(pause, day, people)
         if pause.most_away is None or need <= pause.most_away:
@@ -712,15 +733,9 @@ def _one_queue_one_rule(sc: Scenario) -> Iterator[Problem]:
     none (``desk_patience``), and lines or a waiting room only on a desk of one channel
     (``desk_limits``). Checked here so that validate and simulate say what plan would.
     """
-    from sim.rules.service import DeskRuleError, answering_roles, desk_limits, desk_patience
+    from sim.rules.service import DeskRuleError, desk_groups, desk_limits, desk_patience
 
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for cid, ch in sc.channels.items():
-        if isinstance(ch, InboundChannel) and ch.requests_per_day > 0:
-            roles = tuple(answering_roles(sc, cid))
-            if roles:
-                groups.setdefault(roles, []).append(cid)
-    for cids in groups.values():
+    for cids in desk_groups(sc).values():
         for rule in (desk_patience, desk_limits):
             try:
                 rule(sc, tuple(cids))

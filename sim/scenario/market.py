@@ -21,12 +21,22 @@ from sim.scenario.distributions import Distribution, fixed
 
 
 class _Titled(Frozen):
-    """A channel's title, shown in reports in place of its id (sim.names.title)."""
+    """A channel's title, shown in reports in place of its id (sim.names.title), and unit."""
 
     title: str = Field(
         "",
         description=(
             'What a report calls the channel ("Website requests"); empty: its id in words.'
+        ),
+    )
+    unit: Identifier | None = Field(
+        None,
+        description=(
+            "Id of the office, branch or region (in units) whose people work the channel: "
+            "an inbound channel is answered by that unit's answerers (and those of the "
+            "units under it), its own desk; a referral's and an inbound request's leads go "
+            "to sellers there; a warm or cold channel is dialled by its roles only. "
+            "Default: none, the whole team's channel."
         ),
     )
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.errors import Problem
 from sim.scenario.base import ID_PATTERN
+from sim.scenario.market import InboundChannel
 from sim.scenario.units import ancestors, in_cycle, related
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def unit_problems(sc: Scenario) -> Iterator[Problem]:
     # A broken tree (an unknown parent, a circle) would make every crossing look wrong:
     # only the roles' unknown units are reported with it.
     yield from _roles_in_units(sc, crossings=not tree)
+    yield from _channels_in_units(sc, reach=not tree)
 
 
 def raw_unit_references(data: dict[str, Any], roles: dict[str, Any]) -> list[Problem]:
@@ -63,11 +65,16 @@ def raw_unit_references(data: dict[str, Any], roles: dict[str, Any]) -> list[Pro
                     and other not in units
                 ):
                     found.append(Problem(("units", uid, field, i), unknown_unit(other, known)))
-    for rid, role in roles.items():
-        named = role.get("unit") if isinstance(role, dict) else None
-        if isinstance(named, str) and named not in units:
-            found.append(Problem(("roles", rid, "unit"), unknown_unit(named, known)))
+    for kind, things in (("roles", roles), ("channels", _raw(data.get("channels")))):
+        for key, thing in things.items():
+            named = thing.get("unit") if isinstance(thing, dict) else None
+            if isinstance(named, str) and named not in units:
+                found.append(Problem((kind, key, "unit"), unknown_unit(named, known)))
     return found
+
+
+def _raw(value: Any) -> dict[str, Any]:
+    return {k: v for k, v in value.items() if isinstance(k, str)} if isinstance(value, dict) else {}
 
 
 def _tree(sc: Scenario) -> Iterator[Problem]:
@@ -147,3 +154,42 @@ def _crossing(sc: Scenario, rid: str, ref: str) -> str | None:
         f"this role's unit {own!r}: name a role of {own!r}, of a unit above or below it, or "
         f"list {theirs!r} in units.{own}.shares_with"
     )
+
+
+def _channels_in_units(sc: Scenario, *, reach: bool) -> Iterator[Problem]:
+    """A channel's unit exists, its desk has answerers, and desks do not overlap."""
+    from sim.rules.service import answering_roles  # the rules read the finished model
+
+    known = list(sc.units)
+    for cid, ch in sc.channels.items():
+        if ch.unit is not None and ch.unit not in sc.units:
+            yield Problem(("channels", cid, "unit"), unknown_unit(ch.unit, known))
+    if not reach or any(
+        ch.unit is not None and ch.unit not in sc.units for ch in sc.channels.values()
+    ):
+        return
+    desks: dict[str, set[str]] = {}
+    for cid, ch in sc.channels.items():
+        if not isinstance(ch, InboundChannel) or ch.requests_per_day <= 0:
+            continue
+        roles = set(answering_roles(sc, cid))
+        if ch.unit is not None and not roles and any(r.answers_inbound for r in sc.roles.values()):
+            yield Problem(
+                ("channels", cid, "unit"),
+                f"no role of unit {ch.unit!r} or the units under it answers inbound requests: "
+                f"give one of its roles handles_inbound: true, or the channel another unit",
+            )
+        for other, theirs in desks.items():
+            if roles & theirs and roles != theirs:
+                yield Problem(
+                    ("channels", cid, "unit"),
+                    f"answered by {_words(roles)}, and {other!r} by {_words(theirs)}: a desk "
+                    "is one queue, so two channels' answerers are the same or apart; give "
+                    f"both the same unit, or units neither of which is under the other",
+                )
+                break
+        desks[cid] = roles
+
+
+def _words(roles: set[str]) -> str:
+    return ", ".join(sorted(roles))

@@ -169,3 +169,18 @@ def unit_roles(
         return [rid for rid, u in role_units.items() if u is None]
     inside = {uid, *descendants(units, uid)}
     return [rid for rid, u in role_units.items() if u in inside]
+
+
+def in_reach(units: Mapping[str, OrgUnit], channel_unit: str | None, role_unit: str | None) -> bool:
+    """Whether people of a role in ``role_unit`` work a channel of ``channel_unit``.
+
+    A channel without a unit is the whole team's; a unit's channel is worked by the roles
+    of that unit and of the units under it (a region's channel by its branches too), never
+    by roles outside the units or in other branches. The one rule of who answers, owns
+    and dials a channel's work (``sim.rules.reach``).
+    """
+    if channel_unit is None:
+        return True
+    return role_unit == channel_unit or (
+        role_unit is not None and role_unit in units and channel_unit in ancestors(units, role_unit)
+    )
