@@ -1,0 +1,195 @@
+"""A sales network's simulation cost, side by side in one run (issue 14, deliverables 4-6).
+
+1. The time a person of one replication over 120 working days, block mode, for networks of
+   branches of about 100 people (1 branch head, 9 team leads, 90 client managers, each
+   branch with its own referrals and inbound desk, approvals inside the branch): one
+   branch of 50, then 500 and 5,000 people; the ratio to the 50 (the issue's goal: 5,000
+   within 1.3x of 50).
+2. 4 replications of the largest network on local processes and on a Dask LocalCluster of
+   as many workers (loopback), each against one process: the efficiency a worker.
+3. The bare SimPy loop of one timeout per call, on the 50-person branch's calendar and
+   calls, against the full model (the issue quotes 0.19x).
+
+``TEAMSIM_BENCH_NETWORK_PEOPLE`` (default 5000) sets the largest network; the 5,000-person
+runs take several minutes each on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks.bench_sim import bare_loop, dials_by_person_day
+from sim import simulate
+from sim.model import run_replication
+from sim.scenario import Scenario, parse_scenario
+from teamsim.executors import make_executor
+
+DAYS = 120
+SEED = 20261128
+PER_UNIT = 100
+
+_HEAD = """\
+schema_version: 1
+name: A network of {units} branches of {per_unit} people (benchmark)
+currency: RUB
+seed: {seed}
+calendar:
+  start: 2027-01-11
+  horizon_days: {days}
+  warmup_days: 20
+  workday: {{start: "09:00", hours: 8, lunch_min: 60, breaks_min: 30}}
+templates:
+  branch:
+    roles:
+      branch_head:
+        level: middle
+        headcount: 1
+        reports_to: network_head
+        monthly_cost: 260000
+        absence: {{vacation_days: 20, sick_days: 6}}
+      team_lead:
+        level: lower
+        headcount: {leads}
+        reports_to: branch_head
+        deputy: team_lead
+        monthly_cost: 150000
+        selling_share: 0.2
+        absence: {{vacation_days: 20, sick_days: 6}}
+      client_manager:
+        level: line
+        headcount: {sellers}
+        reports_to: team_lead
+        deputy: client_manager
+        monthly_cost: 95000
+        absence: {{vacation_days: 20, sick_days: 6}}
+roles:
+  network_head:
+    level: top
+    headcount: 1
+    monthly_cost: 400000
+units:
+"""
+
+_CALLS = """\
+calls:
+  no_answer_min: 0.75
+  connect_no_conversation_min: 0.5
+  conversation_min: {kind: lognormal, mean: 3.2, sd: 1.5}
+  booking_call_min: {kind: lognormal, mean: 6.0, sd: 2.0}
+  conversation_given_connect: 0.58
+  lead_given_conversation: 0.33
+  follow_up_given_conversation: 0.2
+  follow_up_after_days: {kind: exponential, mean: 3}
+duties:
+  work_day_report: {levels: [line, lower], minutes: 15, per: head_per_day}
+  coaching: {levels: [lower], minutes: 60, per: report_per_week}
+  approval: {levels: [lower, middle], minutes: 15, per: approval}
+  planning: {levels: [middle, top], minutes: 360, per: head_per_week}
+plan:
+  revenue_per_month: PLAN
+  confidence: 0.8
+policies:
+  call_quota_per_day: 30
+  max_calls_per_day: 60
+"""
+
+
+def network_text(units: int, per_unit: int = PER_UNIT, days: int = DAYS) -> str:
+    """A network scenario's YAML: ``units`` branches of ``per_unit`` people from a template.
+
+    A branch: 1 head (middle), a team lead (lower) for about ten client managers (line);
+    its own referral channel and inbound desk; approvals at lower and middle level, so
+    inside the branch. A cold list is shared by the whole network. The network head (top)
+    stands outside the units.
+    """
+    leads = max(1, round((per_unit - 1) / 11))
+    sellers = per_unit - 1 - leads
+    text = _HEAD.format(
+        units=units, per_unit=per_unit, seed=SEED, days=days, leads=leads, sellers=sellers
+    )
+    ids = [f"b{i:03d}" for i in range(units)]
+    text += "".join(f"  {u}: {{title: Branch {u[1:]}, template: branch}}\n" for u in ids)
+    text += "channels:\n  individuals: {kind: cold, connect_rate: 0.06}\n"
+    for u in ids:
+        text += (
+            f"  {u}__partners: {{kind: referral, unit: {u}, leads_per_week: {sellers * 0.5:g}}}\n"
+            f"  {u}__web: {{kind: inbound, unit: {u}, requests_per_day: {sellers * 0.4:g}, "
+            "handle_min: {kind: lognormal, mean: 6, sd: 3}, answer_within_min: 120, "
+            "service_level_target: 0.8, lead_share: 0.3}\n"
+        )
+    feeds = ", ".join(
+        ["individuals", *(f"{u}__partners" for u in ids), *(f"{u}__web" for u in ids)]
+    )
+    text += (
+        "segments:\n  consumer_loan:\n    type: b2c_long\n    deal_value: 350000\n"
+        f"    channels: [{feeds}]\n"
+        "    stages:\n"
+        "      - {name: consultation, convert: 0.45,\n"
+        "         work_min: {kind: lognormal, mean: 25, sd: 10}}\n"
+        "      - {name: meeting, work_min: 50, client_delay_days: 3, convert: 0.55}\n"
+        "      - {name: application, work_min: 40, approval: lower, convert: 0.75}\n"
+        "      - {name: contract, work_min: 30, client_delay_days: 2, approval: middle, "
+        "convert: 0.9}\n"
+    )
+    return text + _CALLS.replace("PLAN", str(units * per_unit * 1_500_000))
+
+
+def network_scenario(units: int, per_unit: int = PER_UNIT, days: int = DAYS) -> Scenario:
+    """:func:`network_text`, validated."""
+    return parse_scenario(network_text(units, per_unit, days), f"network_{units}x{per_unit}")
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - started, value
+
+
+def row(label: str, seconds: float, note: str = "") -> None:
+    print(f"  {label:<58} {seconds:8.2f} s  {note}", flush=True)
+
+
+def main() -> None:
+    cores = os.cpu_count() or 1
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    largest = int(os.environ.get("TEAMSIM_BENCH_NETWORK_PEOPLE", "5000"))
+    print(f"teamsim network benchmark ({cores} cores, load average {load}), {DAYS} days")
+    small = network_scenario(1, per_unit=50)
+    t50, rec = timed(lambda: run_replication(small, 0, SEED, mode="block"))
+    base = t50 / 50
+    row("50 people (one branch), 1 replication", t50, f"{1000 * base:.1f} ms a person")
+    sizes = [n for n in (500, 5000) if n <= largest] or [largest]
+    for people in sizes:
+        sc = network_scenario(people // PER_UNIT)
+        n = sum(r.headcount.current for r in sc.roles.values())
+        t, _ = timed(lambda sc=sc: run_replication(sc, 0, SEED, mode="block"))
+        each = t / n
+        row(
+            f"{n:,} people ({people // PER_UNIT} branches), 1 replication",
+            t,
+            f"{1000 * each:.1f} ms a person, {each / base:.2f}x the 50 (goal <= 1.3x)",
+        )
+    dials = dials_by_person_day(rec)
+    call_min = small.calls.no_answer_min.expected_value() if small.calls else 1.0
+    t_bare, _ = timed(lambda: bare_loop(small, dials, call_min))
+    row("bare SimPy loop, one timeout per call (50 people)", t_bare,
+        f"bare / full = {t_bare / t50:.2f}x (the issue: 0.19x)")  # fmt: skip
+    big = network_scenario(sizes[-1] // PER_UNIT)
+    workers = min(cores, 4)
+    t_one, _ = timed(lambda: simulate(big, 4, SEED, workers=1))
+    row(f"4 replications of the {sizes[-1]:,}, one process", t_one)
+    for kind in ("local", "dask-local"):
+        with make_executor(kind, workers=workers) as runner:
+            t_par, _ = timed(lambda runner=runner: simulate(big, 4, SEED, executor=runner))
+        row(
+            f"4 replications, {kind} x {workers} workers",
+            t_par,
+            f"speed-up {t_one / t_par:.2f}x, efficiency {t_one / t_par / workers:.0%} a worker",
+        )
+
+
+if __name__ == "__main__":
+    main()
