@@ -249,11 +249,8 @@ def test_a_units_headcount_without_a_template() -> None:
     )
 
 
-def test_a_template_holds_roles_only() -> None:
-    text = TEXT.replace("  branch:\n    roles:", "  branch:\n    channels: {}\n    roles:")
+def test_a_template_holds_roles_and_channels_only() -> None:
+    text = TEXT.replace("  branch:\n    roles:", "  branch:\n    duties: {}\n    roles:")
     problem = only(problems_of(text=text))
-    assert dotted(problem.path) == "templates.branch.channels"
-    assert problem.message == (
-        "unknown field 'channels': a template holds roles only (a unit's channels are "
-        "written in channels:)"
-    )
+    assert dotted(problem.path) == "templates.branch.duties"
+    assert problem.message == "unknown field 'duties': a template holds roles and channels only"

@@ -24,7 +24,7 @@ from sim.scenario.consistency import raw_references
 from sim.scenario.distributions import Exponential
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
-from sim.scenario.templates import MadeRole, expand_templates, redirect_override, source_path
+from sim.scenario.templates import Origins, expand_templates, redirect_override, source_path
 from sim.scenario.yamlerrors import too_deep_problem, yaml_problem
 from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes, user_path
 
@@ -52,14 +52,14 @@ def parse_scenario(
     problems = [p.located(source, p.line) for p in duplicate_keys(node)]
     data, applied, override_problems = _overridden(data, overrides)
     problems += override_problems
-    # Templates are made into roles here rather than only in the model's before-validator:
-    # the loader keeps where each made role came from, to name the file's lines.
+    # Templates are made into roles and channels here rather than only in the model's
+    # before-validator: the loader keeps where each came from, to name the file's lines.
     expansion = expand_templates(data)
-    raw = _Where(data=data, node=node, source=source, applied=applied, made={})
+    raw = _Where(data=data, node=node, source=source, applied=applied, origins=Origins())
     problems += [raw.place(p.path, p.message)[0] for p in expansion.problems]
     if expansion.complete:
         try:
-            scenario = validate(expansion.data, node, source, applied, made=expansion.made)
+            scenario = validate(expansion.data, node, source, applied, origins=expansion.origins)
         except ScenarioError as exc:
             problems += exc.problems
     if problems:
@@ -80,14 +80,16 @@ def validate(
     source: str,
     applied: Sequence[Override] = (),
     *,
-    made: Mapping[str, MadeRole] | None = None,
+    origins: Origins | None = None,
 ) -> Scenario:
     """Validate raw data against the schema, mapping errors back to the file's lines.
 
-    ``made``: the roles that templates made (``data`` has them; the file has them in
-    ``templates`` and ``units``), to place their problems where the file wrote them.
+    ``origins``: what templates made (``data`` has the roles and channels; the file has
+    them in ``templates`` and ``units``), to place their problems where the file wrote them.
     """
-    where = _Where(data=data, node=node, source=source, applied=applied, made=made or {})
+    where = _Where(
+        data=data, node=node, source=source, applied=applied, origins=origins or Origins()
+    )
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -126,7 +128,7 @@ def place_problem(
     data, applied, _ = _overridden(data, overrides)
     expansion = expand_templates(data)
     where = _Where(
-        data=expansion.data, node=node, source=source, applied=applied, made=expansion.made
+        data=expansion.data, node=node, source=source, applied=applied, origins=expansion.origins
     )
     return _in_made_roles([where.place(path, message)])[0]
 
@@ -148,9 +150,9 @@ def _decode(content: str | bytes, source: str) -> str:
         ) from None
 
 
-# A placed problem, and the template-made role it is about when the file wrote the value
-# in a template (which several units share).
-_Placed = tuple[Problem, str | None]
+# A placed problem, and the template-made role or channel it is about when the file wrote
+# the value in a template (which several units share): ("role", "north__team_lead").
+_Placed = tuple[Problem, tuple[str, str] | None]
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ class _Where:
     node: yaml.Node | None
     source: str
     applied: Sequence[Override]
-    made: Mapping[str, MadeRole]  # the roles templates made, by id (sim.scenario.templates)
+    origins: Origins  # what templates made (sim.scenario.templates)
 
     def place(self, loc: Sequence[Any], message: str) -> _Placed:
         """Name the field's ``--set``, or its file and line.
@@ -169,10 +171,11 @@ class _Where:
         The path is followed through the data the overrides made, not the file's nodes: a
         field inside a list or mapping that a ``--set`` gave is not in the file, whose walk
         would drop its parts (``roles.seller.start``) and blame the file. A made role's
-        field is where the file wrote it: the unit's headcount or roles, or the template.
+        field is where the file wrote it: the unit's headcount, roles or channels, or the
+        template; a template channel's copy in a segment, where the file named the channel.
         """
         path = user_path(self.data, loc, _field_names().__contains__)
-        path, made = source_path(path, self.made)
+        path, made = source_path(path, self.origins)
         role = made if path[:1] == ("templates",) else None
         for ov in reversed(self.applied):
             # The override's own field, anything under it, or the object it belongs to
@@ -188,20 +191,24 @@ class _Where:
 def _in_made_roles(placed: Iterable[_Placed]) -> list[Problem]:
     """The problems, one for a template's field however many units' roles it is wrong in.
 
-    A problem in a template's value names the roles made of it: "(in role
+    A problem in a template's value names the roles (channels) made of it: "(in role
     north__client_manager)", or every unit's at once.
     """
-    roles: dict[Problem, list[str]] = {}
-    for problem, role in placed:
-        roles.setdefault(problem, [])
-        if role is not None and role not in roles[problem]:
-            roles[problem].append(role)
+    made: dict[Problem, dict[str, list[str]]] = {}  # problem -> noun -> ids
+    for problem, what in placed:
+        ids = made.setdefault(problem, {})
+        if what is not None and what[1] not in ids.setdefault(what[0], []):
+            ids[what[0]].append(what[1])
     return [
-        replace(p, message=f"{p.message} (in role{'s' if len(made) > 1 else ''} {', '.join(made)})")
-        if made
+        replace(p, message=f"{p.message} (in {'; '.join(_named(n, i) for n, i in ids.items())})")
+        if ids
         else p
-        for p, made in roles.items()
+        for p, ids in made.items()
     ]
+
+
+def _named(noun: str, ids: list[str]) -> str:
+    return f"{noun}{'s' if len(ids) > 1 else ''} {', '.join(ids)}"
 
 
 def _made_by(ov: Override, path: tuple[PathPart, ...], node: yaml.Node | None) -> bool:
@@ -469,13 +476,24 @@ def _fields_at(path: tuple[PathPart, ...], root: Any = None) -> list[str] | None
     several variants (a channel) is the one whose ``kind`` the data there gives; None
     when the data gives none.
     """
-    if len(path) >= 3 and path[0] == "units" and path[2] == "roles":
-        # A unit's changes to its template's roles: the template's role ids, then the
-        # fields of a role (free mappings in the model, which only the template types).
+    if len(path) >= 3 and path[0] == "units" and path[2] in ("roles", "channels"):
+        # A unit's changes to its template's roles or channels: the template's ids, then
+        # the fields of one (free mappings in the model, which only the template types;
+        # a channel's are those of the kind the template or the unit gives).
+        section = str(path[2])
+        template = _template_of(root, path[1])
+        items = _child_data(template, section)
         if len(path) == 3:
-            return _template_role_ids(root, path[1])
-        changes = _child_data(_child_data(_child_data(root, "units"), path[1]), "roles")
-        return _fields_at(("roles", *path[3:]), {"roles": changes})
+            return [str(i) for i in items] if isinstance(items, dict) and items else None
+        change = _child_data(
+            _child_data(_child_data(_child_data(root, "units"), path[1]), section), path[3]
+        )
+        item = _child_data(items, path[3])
+        merged = {
+            **(item if isinstance(item, dict) else {}),
+            **(change if isinstance(change, dict) else {}),
+        }
+        return _fields_at((section, *path[3:]), {section: {str(path[3]): merged}})
     candidates: list[type[BaseModel]] = [Scenario]
     node = root
     keyed = False  # the part is a dict's key or a list's index, not a field
@@ -496,12 +514,10 @@ def _fields_at(path: tuple[PathPart, ...], root: Any = None) -> list[str] | None
     return list(getattr(model, "model_fields", {})) or None
 
 
-def _template_role_ids(root: Any, uid: PathPart) -> list[str] | None:
-    """The role ids of the template unit ``uid`` instantiates, if it names one."""
+def _template_of(root: Any, uid: PathPart) -> Any:
+    """The raw template unit ``uid`` instantiates, if it names one the file has."""
     tid = _child_data(_child_data(_child_data(root, "units"), uid), "template")
-    template = _child_data(_child_data(root, "templates"), tid) if isinstance(tid, str) else None
-    roles = _child_data(template, "roles")
-    return [str(r) for r in roles] if isinstance(roles, dict) and roles else None
+    return _child_data(_child_data(root, "templates"), tid) if isinstance(tid, str) else None
 
 
 def _child_data(node: Any, part: PathPart) -> Any:

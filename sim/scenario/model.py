@@ -67,8 +67,9 @@ class Scenario(Frozen):
         description=(
             "Teams that units instantiate (a unit's template), by id: a unit north with "
             "template: branch has each role of the template, team_lead as north__team_lead, "
-            "with the unit's headcounts. Made into roles before validation, so a validated "
-            "scenario has none. Default: none."
+            "with the unit's headcounts, and each channel, walk_ins as north__walk_ins. "
+            "Made into roles and channels before validation, so a validated scenario has "
+            "none. Default: none."
         ),
     )
     roles: dict[Identifier, Role] = Field(min_length=1, description="Roles, by id.")

@@ -56,10 +56,11 @@ class OrgUnit(Frozen):
         None,
         exclude=True,
         description=(
-            "Id of a template (in templates) whose roles this unit has: unit north of a "
-            "template with the role team_lead has the role north__team_lead, with unit: "
-            "north, after the roles written in roles. Default: none, the unit's roles are "
-            "written in roles."
+            "Id of a template (in templates) whose roles and channels this unit has: unit "
+            "north of a template with the role team_lead has the role north__team_lead, "
+            "and of its channel walk_ins the channel north__walk_ins, with unit: north, "
+            "after those written in roles and channels. Default: none, the unit's roles "
+            "and channels are written in roles and channels."
         ),
     )
     headcount: dict[Identifier, HeadcountField] = Field(
@@ -81,6 +82,17 @@ class OrgUnit(Frozen):
             "the headcount (in headcount) nor the unit. A made role's title is the "
             "template's and the unit's (\"Team lead, North branch\") unless written here. "
             "Default: none."
+        ),
+    )
+    channels: dict[Identifier, dict[str, Any]] = Field(
+        default_factory=dict,
+        exclude=True,
+        description=(
+            "With a template: channel id of the template -> fields of it that are this "
+            "unit's (requests_per_day, leads_per_week, pool...), each replacing the "
+            "template's whole: the unit's copy north__walk_ins has them. Not the unit. "
+            "--set units.north.channels.walk_ins.requests_per_day=20 changes one, as does "
+            "--set channels.north__walk_ins.requests_per_day=20. Default: none."
         ),
     )
 
