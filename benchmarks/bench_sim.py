@@ -7,7 +7,14 @@
 4. 500 people over a year (block mode);
 5. 20 replications of the default scenario on all cores, and on one core;
 6. the support desk over a year, its answerers by the default break rota (a clock of
-   their own each) against everyone pausing together (one common clock).
+   their own each) against everyone pausing together (one common clock);
+7. the cost a person as the team grows (issue 14, docs/dev/network_plan.md section 7.1):
+   ms a person at 50, 500 and 2,000 people over 120 days, one replication, block mode,
+   as ratios to 50 measured in the same run (goal: 5,000 within 1.3x of 50), beside the
+   bare SimPy loop of the same runs' dials: the part of the growth that is SimPy's one
+   event heap and the working set of N processes, not the model. 5,000 people take about
+   7 minutes here (2 cores, shared), so the table stops at ``SCALE_SIZES[-1]``; for 5,000:
+   ``python -c "from benchmarks.bench_sim import scaling; scaling((50, 5000))"``.
 
 The team scenarios are the default scenario (scenarios/retail_bank.yaml) with the
 horizon set to a year and the headcounts, channel volumes and pools scaled with the
@@ -16,6 +23,7 @@ number of client managers, through the same ``--set`` overrides a user would wri
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -34,6 +42,10 @@ DEFAULT = ROOT / "scenarios" / "retail_bank.yaml"
 DESK = ROOT / "scenarios" / "support_desk.yaml"
 YEAR_DAYS = 247
 SEED = 20261128
+SCALE_DAYS = 120
+SCALE_SIZES = (50, 500, 2000)
+SCALE_REPEATS = 3  # runs a size, for sizes up to 333 people (1000 // n runs above)
+SCALE_GOAL = 1.3  # issue 14: the cost a person at 5,000 within 1.3x of 50
 
 
 def team_scenario(people: int, days: int = YEAR_DAYS) -> Scenario:
@@ -57,10 +69,12 @@ def team_scenario(people: int, days: int = YEAR_DAYS) -> Scenario:
     return load_scenario(DEFAULT, overrides)
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
+def timed(
+    fn: Callable[[], Any], clock: Callable[[], float] = time.perf_counter
+) -> tuple[float, Any]:
+    started = clock()
     value = fn()
-    return time.perf_counter() - started, value
+    return clock() - started, value
 
 
 def bare_loop(scenario: Scenario, dials: dict[str, dict[int, int]], call_min: float) -> int:
@@ -140,6 +154,45 @@ def main() -> None:
     t_rota, _ = timed(lambda: run_replication(rota, 0, SEED, mode="block"))
     row("pausing together", t_together)
     row("default break rota", t_rota, f"rota / together = {t_rota / t_together:.2f}x")
+
+    scaling()
+
+
+def scaling(sizes: tuple[int, ...] = SCALE_SIZES, days: int = SCALE_DAYS) -> None:
+    """ms a person of the full model and of the bare loop as the team grows, side by side.
+
+    One replication each (the fastest of up to ``SCALE_REPEATS`` for small teams), in
+    this process, smallest first; the ratios are to the first size. CPU time of this
+    process (``time.process_time``): on the shared machine, wall time also counts the
+    time other jobs hold the cores (seen: 50 people at 23 to 77 ms a person in wall
+    time). The bare loop replays each run's own dials (one timeout per call), so its
+    growth is what SimPy and the interpreter cost at that size with no model at all.
+    """
+    print(f"CPU time a person as the team grows ({days} working days, 1 replication, block):")
+    print(f"  {'people':>7} {'model ms/person':>16} {'ratio':>6} {'bare ms/person':>15} ratio")
+    first: tuple[float, float] | None = None
+    for n in sizes:
+        team = team_scenario(n, days)
+        dials: dict[str, dict[int, int]] = {}
+        call_min = team.calls.no_answer_min.expected_value() if team.calls else 1.0
+        t_model = t_bare = math.inf
+        # The machine is shared: the fastest of a few runs where they are cheap.
+        for _ in range(max(1, min(SCALE_REPEATS, 1000 // n))):
+            t, rec = timed(
+                lambda team=team: run_replication(team, 0, SEED, mode="block"), time.process_time
+            )
+            t_model, dials = min(t_model, t), dials_by_person_day(rec)
+            del rec
+            t, _ = timed(
+                lambda team=team, dials=dials, m=call_min: bare_loop(team, dials, m),
+                time.process_time,
+            )
+            t_bare = min(t_bare, t)
+        model, bare = 1000.0 * t_model / n, 1000.0 * t_bare / n
+        first = first or (model, bare)
+        ratios = f"{model / first[0]:5.2f}x {bare:15.3f} {bare / first[1]:5.2f}x"
+        print(f"  {n:>7,} {model:16.2f} {ratios}", flush=True)
+    print(f"  goal: {sizes[-1]:,} / {sizes[0]} within {SCALE_GOAL}x (issue 14: 5,000 / 50)")
 
 
 if __name__ == "__main__":

@@ -144,6 +144,26 @@ class Clock:
         )
 
 
+class _Walls(dict[int, list[tuple[float, float]]]):
+    """A rota clock's pauses by day, each day's built when first read (issue 14, L1).
+
+    Day ``d``'s are ``(start + offset, start + offset + minutes)`` of the rota, until
+    :meth:`RotaClock.hold` replaces them. Built up front they were the horizon's days
+    times the desk's answerers, at set-up, most never read before the run got there.
+    """
+
+    __slots__ = ("rota", "starts")
+
+    def __init__(self, starts: list[float], rota: tuple[tuple[float, float], ...]) -> None:
+        super().__init__()
+        self.starts, self.rota = starts, rota
+
+    def __missing__(self, d: int) -> list[tuple[float, float]]:
+        s = self.starts[d]
+        walls = self[d] = [(s + o, s + o + m) for o, m in self.rota]
+        return walls
+
+
 @dataclass(frozen=True)
 class RotaClock(Clock):
     """A person's working clock under a break rota: several pauses a day, each their own.
@@ -155,12 +175,11 @@ class RotaClock(Clock):
     """
 
     rota: tuple[tuple[float, float], ...] = ()
-    walls: list[list[tuple[float, float]]] = field(init=False, repr=False, compare=False)
+    walls: _Walls = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        walls = [[(s + o, s + o + m) for o, m in self.rota] for s in self.starts]
-        object.__setattr__(self, "walls", walls)
+        object.__setattr__(self, "walls", _Walls(self.starts, self.rota))
 
     def after(self, d: int, t: float, work: float) -> float:
         """Wall time when ``work`` working minutes begun at ``t`` on day ``d`` are done."""
