@@ -63,16 +63,24 @@ def unit_lines(sc: Scenario, roles: Iterable[RoleLine]) -> tuple[UnitLine, ...]:
 
 
 def org_unit_of(sc: Scenario, subject: str) -> str | None:
-    """The organisational unit of a limit's subject: a role's ``unit`` (None otherwise)."""
+    """The organisational unit of a limit's subject: a role's or a channel's ``unit``.
+
+    None for anything else (the plan, the budget) and for a role or channel of the whole
+    team. A desk's row (``service_<channel>``) is a channel's when the desk has one
+    channel (a desk of several, ``service_a_b``, is named without its unit).
+    """
     role = sc.roles.get(subject)
-    return role.unit if role is not None else None
+    if role is not None:
+        return role.unit
+    channel = sc.channels.get(subject)
+    return channel.unit if channel is not None else None
 
 
 def in_unit(sc: Scenario, subject: str, text: str) -> str:
     """A limit's text with its unit said first: "North branch: span of control of ...".
 
-    Only for a role in a unit of a network; any other text is returned as it is, so a
-    team's limits read as before.
+    Only for a role or a channel in a unit of a network; any other text is returned as it
+    is, so a team's limits read as before.
     """
     uid = org_unit_of(sc, subject)
     if uid is None or uid not in sc.units:

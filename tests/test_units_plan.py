@@ -171,6 +171,21 @@ def test_a_branch_lead_span_binds_inside_its_branch() -> None:
     assert span.text == "North branch: span of control of Team lead, North: at most 3 reports each"
 
 
+def test_a_branch_desk_that_binds_is_named_with_its_branch() -> None:
+    # Each branch answers its own walk-ins (Channel.unit); a small plan leaves the desks
+    # to decide: South's roster binds, said with South's name.
+    p = _plan(
+        ROOT / "tests" / "data" / "two_branches_channels_flat.yaml",
+        (*ALIKE, "plan.revenue_per_month=5000000", "channels.north__walk_ins.requests_per_day=60"),
+    )
+    desk = next(x for x in p.limits if x.name == "service_south__walk_ins")
+    assert desk.org_unit == "south"
+    assert desk.text == (
+        'South branch: people answering "Walk-ins, South branch": the roster its service '
+        "target needs"
+    )
+
+
 # --- a team is unchanged; a one-unit twin plans as the team -------------------------------
 
 
