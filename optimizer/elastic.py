@@ -19,6 +19,7 @@ from optimizer.model import Model, PlanMode, build, value
 from optimizer.rates import Rates
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.team import Unit
+from optimizer.units import in_unit
 from sim.money import format_money, format_money_column
 from sim.names import title
 from sim.percent import format_number, format_percent
@@ -153,7 +154,11 @@ def span_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasibleP
             )
             found.append(
                 Relaxation(
-                    kind="span", subject=rid, amount=float(need - most), unit="people", text=text
+                    kind="span",
+                    subject=rid,
+                    amount=float(need - most),
+                    unit="people",
+                    text=in_unit(sc, rid, text),
                 )
             )
     if not found:
@@ -290,7 +295,11 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
                 f"{math.ceil(reports / max(role.headcount.max, 1) - 1e-6)}"
             )
         return Relaxation(
-            kind="headcount", subject=subject, amount=float(people), unit="people", text=text
+            kind="headcount",
+            subject=subject,
+            amount=float(people),
+            unit="people",
+            text=in_unit(sc, subject, text),
         )
     if group == "span":
         role = sc.roles[subject]
@@ -303,7 +312,13 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"at a span of {span} may have: allow "
             f"a span of {wider}, or more {title(subject, sc)}"
         )
-        return Relaxation(kind="span", subject=subject, amount=amount, unit="reports", text=text)
+        return Relaxation(
+            kind="span",
+            subject=subject,
+            amount=amount,
+            unit="reports",
+            text=in_unit(sc, subject, text),
+        )
     if group == "pool":
         ch = model.channels[subject]
         total = (ch.contacts_per_day or 0.0) * r.horizon_days

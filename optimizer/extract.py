@@ -25,6 +25,7 @@ from optimizer.result import (
 from optimizer.solve import dual, slack
 from optimizer.solvers import solver_name
 from optimizer.team import Unit
+from optimizer.units import in_unit, org_unit_of, unit_lines
 from sim.money import format_money
 from sim.names import in_sentence, title
 from sim.percent import format_number, format_percent
@@ -37,7 +38,17 @@ from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
 
 # Families that are definitions or balances, always tight, not limits worth showing.
-BALANCES = ("busy", "leads", "inbound", "fair_hi", "fair_lo", "in_turn", "warm_first", "pool_used")
+BALANCES = (
+    "busy",
+    "leads",
+    "inbound",
+    "fair_hi",
+    "fair_lo",
+    "in_turn",
+    "warm_first",
+    "pool_used",
+    "balance",  # a network's tie-break over its units (optimizer.model._unit_balance)
+)
 _PER_UNIT = ("capacity", "calls_cap")
 _FAMILIES = (
     *_PER_UNIT,
@@ -55,11 +66,17 @@ _FAMILIES = (
 
 
 def family_of(name: str) -> tuple[str, str]:
-    """Split a constraint name into its family and subject (``calls_cap_x`` -> calls_cap, x)."""
+    """Split a constraint name into its family and subject (``calls_cap_x`` -> calls_cap, x).
+
+    A subject may hold ``__``: a role of a unit is ``north__client_manager`` (issue 14).
+    A per-caller row of a shared pool, ``pool_<channel>.<caller>`` (optimizer.model), is
+    the channel's: a channel id has no dot, a caller (a role, or a person ``<role>.NN``)
+    follows the first one.
+    """
     for family in _FAMILIES:
         if name.startswith(family + "_"):
-            # A per-caller row of a shared pool (pool_<channel>__<unit>) is the channel's.
-            return family, name[len(family) + 1 :].split("__")[0]
+            subject = name[len(family) + 1 :]
+            return family, subject.partition(".")[0] if family == "pool" else subject
     head, _, rest = name.partition("_")
     return head, rest
 
@@ -121,6 +138,7 @@ def extract(
         notes=tuple(model.notes),
         role_channels=_role_channels(model),
         role_segments=_role_segments(model),
+        units=unit_lines(sc, roles),
     )
 
 
@@ -178,6 +196,7 @@ def _role_line(model: Model, rid: str, units: list[Unit], heads: dict[str, float
         if conversation and dialled_channels(sc, rid)[0]
         else 0.0,
         deals_per_month=deals / n * r.per_month if n else 0.0,
+        org_unit=role.unit,
     )
 
 
@@ -440,13 +459,16 @@ def binding_limits(
                     name=f"headcount_max_{rid}",
                     family="headcount_max",
                     subject=rid,
-                    text=(
+                    text=in_unit(
+                        model.scenario,
+                        rid,
                         f"{title(rid, model.scenario)}: at its maximum headcount of "
-                        f"{role.headcount.max}"
+                        f"{role.headcount.max}",
                     ),
                     slack=0.0,
                     marginal=None,
                     marginal_unit="",
+                    org_unit=role.unit,
                 )
             )
     return tuple(limits)
@@ -573,8 +595,9 @@ def _limit(
         name=f"{family}_{subject}" if subject else family,
         family=family,
         subject=subject,
-        text=text,
+        text=in_unit(sc, subject, text),
         slack=min(room for room, _, _ in rows),
         marginal=marginal,
         marginal_unit=unit,
+        org_unit=org_unit_of(sc, subject),
     )

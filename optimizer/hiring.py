@@ -37,6 +37,7 @@ from optimizer.model import value
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.solvers import make_solver, solver_name
 from optimizer.team import Unit
+from optimizer.units import in_unit
 from sim.money import format_money
 from sim.names import title
 from sim.scenario import Scenario
@@ -408,12 +409,16 @@ def _text(hm: HiringModel, family: str, subject: str, months: list[int]) -> str:
     if family == "budget":
         return f"the budget ({cash(hm.budget or 0.0)} a month)"
     if family == "headcount_max":
-        return (
-            f"{title(subject, sc)}: at its maximum headcount of {sc.roles[subject].headcount.max}"
+        return in_unit(
+            sc,
+            subject,
+            f"{title(subject, sc)}: at its maximum headcount of {sc.roles[subject].headcount.max}",
         )
     if family == "headcount_min":
-        return (
-            f"{title(subject, sc)}: at its minimum headcount of {sc.roles[subject].headcount.min}"
+        return in_unit(
+            sc,
+            subject,
+            f"{title(subject, sc)}: at its minimum headcount of {sc.roles[subject].headcount.min}",
         )
     if family == "ramp":
         return (

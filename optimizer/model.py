@@ -687,8 +687,9 @@ def _pools(model: Model, relax: frozenset[str]) -> None:
                 continue
             share = shares[uid]
             terms = {var: ch.connects_per_dial, **{v: -share for v in extra}}
-            # One row per caller; the name keeps the channel first (extract groups by it).
-            name = f"pool_{cid}__{uid}" if len(shares) > 1 else f"pool_{cid}"
+            # One row per caller; the name keeps the channel first (extract groups by it),
+            # the caller after a dot, which no channel id has (extract.family_of).
+            name = f"pool_{cid}.{uid}" if len(shares) > 1 else f"pool_{cid}"
             _constrain(
                 model, name, terms=terms, sense=pulp.LpConstraintLE, rhs=share * ch.contacts_per_day
             )
@@ -728,6 +729,7 @@ def _objective(model: Model, relax: frozenset[str], fairness: float) -> None:
         weight = 1e-3 * min(per_minute, default=1e-3)
         for var in model.busy.values():
             _add(terms, var, weight)
+        _unit_balance(model, terms, 0.1 * weight)
         model.problem.setObjective(pulp.LpAffineExpression(terms))
         return
     terms = dict(model.revenue)
@@ -736,6 +738,32 @@ def _objective(model: Model, relax: frozenset[str], fairness: float) -> None:
     if model.mode == PlanMode.ALLOCATION and fairness > 0:
         _fairness(model, terms, fairness * r.plan_per_day)
     model.problem.setObjective(pulp.LpAffineExpression(terms))
+
+
+def _unit_balance(model: Model, objective: Terms, weight: float) -> None:
+    """A network's tie-break: among equally cheap teams, the work spread over its units.
+
+    Identical branches have many optima of one cost (7 client managers as 2 + 5 or 4 + 3,
+    the shared pool's and the desk's work following them); the solver's pick would be
+    arbitrary. For each level with roles in two units or more, the busiest unit's work at
+    that level (``balance_<level>``, minutes a day) is penalised with ``weight``, below
+    the least-busy tie-break, so that alike units are sized alike (within a person). A
+    team without units, or of one unit, gets no such term: its plan is unchanged.
+    """
+    by_level: dict[Level, dict[str, list[pulp.LpVariable]]] = defaultdict(dict)
+    for u in model.units:
+        unit = model.scenario.roles[u.role].unit
+        if unit is not None:
+            by_level[u.level].setdefault(unit, []).append(model.busy[u.id])
+    for level, units in by_level.items():
+        if len(units) < 2:
+            continue
+        most = model.problem.add_variable(f"unit_work_max_{level.value}{model.suffix}", 0)
+        for unit, busy in units.items():
+            terms: Terms = dict.fromkeys(busy, 1.0)
+            terms[most] = -1.0
+            _constrain(model, f"balance_{level.value}_{unit}", terms=terms, sense=-1, rhs=0.0)
+        _add(objective, most, weight)
 
 
 def _fairness(model: Model, objective: Terms, weight: float) -> None:

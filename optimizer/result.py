@@ -27,6 +27,26 @@ class RoleLine:
     dials_per_day: float  # per person, per day at work: the realistic quota
     naive_dials_per_day: float  # available hours / average conversation, as practitioners do
     deals_per_month: float  # new deals worked, per person
+    # The role's organisational unit (Role.unit; None: outside the units, or no network).
+    # In --json only for a network (Plan.to_dict).
+    org_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """People and cost of one organisational unit at one level (a network's plan, issue 14).
+
+    ``headcount`` and ``cost_per_month``: the unit's own roles; ``..._with_sub_units``:
+    with the units under it too (a region with its branches). ``org_unit`` None: the roles
+    outside every unit (a head above the units), which have no sub-units.
+    """
+
+    org_unit: str | None
+    level: str
+    headcount: int
+    cost_per_month: float
+    headcount_with_sub_units: int
+    cost_with_sub_units: float
 
 
 @dataclass(frozen=True)
@@ -180,6 +200,9 @@ class Limit:
     slack: float
     marginal: float | None  # change of the objective per unit below; None when integer
     marginal_unit: str
+    # The organisational unit of the role the limit is about (None: not one role's, or
+    # outside the units); in --json only for a network (Plan.to_dict).
+    org_unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -224,7 +247,18 @@ class Plan:
     # Per role and channel, per role and segment: what the plan card traces (optimizer.card).
     role_channels: tuple[RoleChannelLine, ...] = ()
     role_segments: tuple[RoleSegmentLine, ...] = ()
+    # A network's people and cost by organisational unit and level (empty: no units).
+    units: tuple[UnitLine, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON."""
-        return dataclasses.asdict(self)
+        """Plain data for JSON.
+
+        The keys of a network (``units``, ``roles[].org_unit``, ``limits[].org_unit``) only
+        for a network: a team's plan keeps the keys it had (tests/test_json_keys.py).
+        """
+        data = dataclasses.asdict(self)
+        if not self.units:
+            del data["units"]
+            for row in (*data["roles"], *data["limits"]):
+                del row["org_unit"]
+        return data

@@ -318,8 +318,12 @@ def render(
         _head(result, card, loc, scenario, cost_scale=cost_scale),
         _levels(result),
         _roles(result, loc, scenario),
-        _duties(result, scenario, num),
     ]
+    if scenario is not None and result.units:  # a network: its people and cost by unit
+        from teamsim.plan_units_view import render_plan_units
+
+        parts.append(render_plan_units(result, scenario))
+    parts.append(_duties(result, scenario, num))
     if result.persons:
         parts.append(_persons(result, scenario, num))
     parts.append(_channels(result, scenario, num))

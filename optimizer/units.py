@@ -1,0 +1,88 @@
+"""A network's plan by organisational unit (issue 14, stage U5): who binds, and where.
+
+Roles are per unit (``north__client_manager``, ``Role.unit``), so the model sizes each
+unit's roles as it sizes any role; this module only reads the answer by unit: people
+and cost by unit and level, and the unit a binding limit belongs to, named in its text.
+A scenario without ``units:`` has no rows here and its texts are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from optimizer.result import RoleLine, UnitLine
+from sim.names import title
+from sim.scenario import Level, Scenario, unit_children
+from sim.scenario.units import descendants
+
+
+def units_top_down(sc: Scenario) -> list[str]:
+    """The unit ids from the top of the tree down, each unit's sub-units under it."""
+    found: list[str] = []
+
+    def walk(parent: str | None) -> None:
+        for uid in unit_children(sc.units, parent):
+            if uid not in found:  # a cycle is the scenario checks' to report
+                found.append(uid)
+                walk(uid)
+
+    walk(None)
+    return found
+
+
+def unit_lines(sc: Scenario, roles: Iterable[RoleLine]) -> tuple[UnitLine, ...]:
+    """People and cost of each unit at each level, its own roles and with its sub-units.
+
+    Rows for the roles outside the units (``org_unit`` None) first, then the units from
+    the top down; within a unit, levels from the most senior down, a level only where the
+    unit or a sub-unit has someone planned or a role. Empty for a team without units.
+    The own figures of all rows add up to the plan's headcount and cost.
+    """
+    if not sc.units:
+        return ()
+    lines = list(roles)
+    out: list[UnitLine] = []
+    for uid in [None, *units_top_down(sc)]:
+        inside = {uid} if uid is None else {uid, *descendants(sc.units, uid)}
+        for level in reversed(Level):
+            own = [r for r in lines if r.org_unit == uid and r.level == level.value]
+            whole = [r for r in lines if r.org_unit in inside and r.level == level.value]
+            if not whole:
+                continue
+            out.append(
+                UnitLine(
+                    org_unit=uid,
+                    level=level.value,
+                    headcount=sum(r.headcount for r in own),
+                    cost_per_month=sum((r.cost_per_month for r in own), 0.0),
+                    headcount_with_sub_units=sum(r.headcount for r in whole),
+                    cost_with_sub_units=sum((r.cost_per_month for r in whole), 0.0),
+                )
+            )
+    return tuple(out)
+
+
+def org_unit_of(sc: Scenario, subject: str) -> str | None:
+    """The organisational unit of a limit's subject: a role's or a channel's ``unit``.
+
+    None for anything else (the plan, the budget) and for a role or channel of the whole
+    team. A desk's row (``service_<channel>``) is a channel's when the desk has one
+    channel (a desk of several, ``service_a_b``, is named without its unit).
+    """
+    role = sc.roles.get(subject)
+    if role is not None:
+        return role.unit
+    channel = sc.channels.get(subject)
+    return channel.unit if channel is not None else None
+
+
+def in_unit(sc: Scenario, subject: str, text: str) -> str:
+    """A limit's text with its unit said first: "North branch: span of control of ...".
+
+    Only for a role or a channel in a unit of a network; any other text is returned as it
+    is, so a team's limits read as before.
+    """
+    uid = org_unit_of(sc, subject)
+    if uid is None or uid not in sc.units:
+        return text
+    return f"{title(uid, sc)}: {text}"

@@ -1,0 +1,62 @@
+"""A network's plan by organisational unit: the ``By unit`` table of ``teamsim plan``.
+
+The figures are ``Plan.units`` (optimizer.units.unit_lines): people and cost of each
+unit at each level, its own roles and with the units under it. Shown only for a
+scenario with ``units:``; a team's plan has no such table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from sim import format_money_column, format_number, title
+from teamsim.unit_view import units_in_order
+
+if TYPE_CHECKING:
+    from optimizer import Plan
+    from sim.scenario import Scenario
+
+OUTSIDE = "outside the units"
+
+
+def render_plan_units(result: Plan, sc: Scenario) -> Table | None:
+    """A row per unit and level, units from the top down; None for a team without units.
+
+    "people"/"cost a month": the unit's own roles; "with sub-units": the unit and every
+    unit under it (a region with its branches). Roles outside the units come first.
+    """
+    if not result.units:
+        return None
+    depth = dict(units_in_order(sc))
+    loc = sc.money_locale
+    table = Table(title="By unit (people and cost a month)", title_justify="left")
+    for head, justify in (
+        ("unit", "left"),
+        ("level", "left"),
+        ("people", "right"),
+        ("cost a month", "right"),
+        ("people with sub-units", "right"),
+        ("cost with sub-units", "right"),
+    ):
+        table.add_column(head, justify=justify)  # type: ignore[arg-type]
+    costs = format_money_column(
+        [x for line in result.units for x in (line.cost_per_month, line.cost_with_sub_units)],
+        result.currency,
+        loc,
+    )
+    shown: set[str | None] = set()
+    for i, line in enumerate(result.units):
+        uid = line.org_unit
+        name = OUTSIDE if uid is None else f"{'  ' * depth.get(uid, 0)}{title(uid, sc)}"
+        table.add_row(
+            "" if uid in shown else name,
+            line.level,
+            format_number(line.headcount, 0, locale=loc),
+            costs[2 * i],
+            format_number(line.headcount_with_sub_units, 0, locale=loc),
+            costs[2 * i + 1],
+        )
+        shown.add(uid)
+    return table
