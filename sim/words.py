@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["counted"]
+__all__ = ["counted", "noun_for"]
 
 # Plurals that are not the singular and an "s".
 _IRREGULAR = {"person": "people", "person-day": "person-days", "reply": "replies"}
@@ -21,6 +21,11 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     Returns:
         ``f"{n} {noun}"``, e.g. "1 manager", "3 managers", "0 people".
     """
+    return f"{n} {noun_for(n, one, many)}"
+
+
+def noun_for(n: int, one: str, many: str | None = None) -> str:
+    """The noun alone in the number ``n`` asks for (:func:`counted`'s rule): "role", "roles"."""
     if abs(n) == 1:
-        return f"{n} {one}"
-    return f"{n} {many if many is not None else _IRREGULAR.get(one, one + 's')}"
+        return one
+    return many if many is not None else _IRREGULAR.get(one, one + "s")

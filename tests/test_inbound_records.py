@@ -117,8 +117,9 @@ def test_a_two_agent_desk_traced_by_hand() -> None:
     assert waits["late"].to_list() == [False] * 4 + [True] * 3 + [False] * 4
     assert waits["wait_min"].iloc[6] == pytest.approx(1999.222536 - 975.224934)
 
+    # org_unit: a column of every table (sim.results), the desk's unit here
     table = result.frames.inbound_intervals.set_index(["weekday", "interval"])
-    assert list(result.frames.inbound_intervals.columns) == COLUMNS
+    assert list(result.frames.inbound_intervals.columns) == [*COLUMNS, "org_unit"]
     assert len(table) == 2 * 18 and (table["days"] == 1).all()
     first = table.loc[("mon", 0), ["offered", "answered", "within_target", "waited"]]
     assert first.to_list() == [2, 2, 2, 0]
@@ -404,7 +405,7 @@ def test_the_new_kpis_are_defined_and_nan_only_without_a_desk() -> None:
     row = result.kpi_replications.iloc[0]
     assert all(math.isnan(row[n]) for n in (*NEW_KPIS, "inbound_service_level"))
     table = result.frames.inbound_intervals
-    assert table.empty and list(table.columns) == COLUMNS
+    assert table.empty and list(table.columns) == [*COLUMNS, "org_unit"]
 
 
 def test_a_profile_sets_the_grid_of_the_columns_and_the_table() -> None:

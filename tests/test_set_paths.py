@@ -215,4 +215,5 @@ def test_a_misspelt_field_of_a_channel_lists_that_kinds_fields() -> None:
     code, text = _validate_desk(f"{WEB}.profil.interval_min=15")
     assert code != 0
     assert "no key 'profil' here; did you mean 'profile'?" in text
-    assert "the fields here are: title, kind, requests_per_day," in text and "patience_min" in text
+    assert "the fields here are: title, unit, kind, requests_per_day," in text
+    assert "patience_min" in text

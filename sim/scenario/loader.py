@@ -27,6 +27,7 @@ from sim.scenario.overrides import Override, apply_overrides
 from sim.scenario.templates import Origins, expand_templates, redirect_override, source_path
 from sim.scenario.yamlerrors import too_deep_problem, yaml_problem
 from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes, user_path
+from sim.words import noun_for
 
 MAX_SCENARIO_BYTES = 2_000_000  # a scenario is a page or two; anything this big is not one
 
@@ -208,7 +209,7 @@ def _in_made_roles(placed: Iterable[_Placed]) -> list[Problem]:
 
 
 def _named(noun: str, ids: list[str]) -> str:
-    return f"{noun}{'s' if len(ids) > 1 else ''} {', '.join(ids)}"
+    return f"{noun_for(len(ids), noun)} {', '.join(ids)}"
 
 
 def _made_by(ov: Override, path: tuple[PathPart, ...], node: yaml.Node | None) -> bool:
