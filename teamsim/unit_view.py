@@ -31,6 +31,8 @@ UNIT_COLUMNS = (
     ("utilisation_middle", "middle, %"),
     ("utilisation_top", "top, %"),
     ("approval_wait_min", "approval wait, min"),
+    # A unit's own desk (Channel.unit): its requests answered within target.
+    ("inbound_service_level", "inbound within target, %"),
 )
 
 
@@ -74,11 +76,17 @@ def unit_table(kpis: pd.DataFrame, by_unit: pd.DataFrame, sc: Scenario) -> UnitT
     for uid, depth in units_in_order(sc):
         values = means.loc[uid] if uid in means.index else None
         raw.append((uid, depth, title(uid, sc), values if isinstance(values, pd.Series) else None))
+    # A column of waits reads in days when the KPI table's row does (any of the team's
+    # figures a day or more: teamsim.format.minutes_in_days) or any unit's mean does.
+    stats = kpis.set_index("kpi")[["mean", "ci_low", "ci_high", "p10", "p50", "p90"]]
     days_kpis = {
         kpi
         for kpi, _ in shown
         if units.get(kpi) == "min"
-        and minutes_in_days(float(v[kpi]) for *_, v in raw if v is not None and kpi in v.index)
+        and minutes_in_days(
+            [float(x) for x in stats.loc[kpi].to_numpy(dtype=float)]
+            + [float(v[kpi]) for *_, v in raw if v is not None and kpi in v.index]
+        )
     }
     headers = ["unit"] + [h.replace("min", "days") if k in days_kpis else h for k, h in shown]
     revenue = [float(team.get("revenue_per_month", math.nan))]

@@ -184,3 +184,27 @@ def test_a_units_desk_counts_in_its_results(run: SimResult) -> None:
     for kpi in ("inbound_service_level", "inbound_wait_share", "inbound_asa_min"):
         assert table["region_a", kpi] == pytest.approx(team[kpi], rel=1e-12)
         assert ("north", kpi) in table.index and ("south", kpi) in table.index
+
+
+def test_a_units_desk_with_nobody_on_it_is_warned_of() -> None:
+    # A trial's finding: a branch's advisors set to 0 left its desk unanswered unsaid.
+    from sim.rules import rule_warnings
+
+    sc = network(*BY_UNIT, "roles.north__client_manager.headcount={current: 0, min: 0, max: 9}")
+    [(path, message)] = [w for w in rule_warnings(sc) if "nobody answers" in w[1]]
+    assert path == ("channels", "website_requests")
+    assert message == (
+        "nobody answers website_requests: its answerers (north__client_manager) have nobody "
+        "in seat and no joiner, so a simulation leaves its requests unanswered (plan sizes "
+        "them within headcount.max); give one of them people"
+    )
+    assert not [w for w in rule_warnings(network(*BY_UNIT)) if "nobody answers" in w[1]]
+
+
+def test_results_by_unit_show_each_desks_service(run: SimResult) -> None:
+    from teamsim.unit_view import unit_table
+
+    table = unit_table(run.kpis, run.kpis_by_unit, run.scenario)
+    assert table.headers[-1] == "inbound within target, %"
+    cells = {name: row[-1] for _, _, name, row in table.rows}
+    assert cells["North branch"] != "-" and cells["South branch"] != "-"

@@ -17,7 +17,40 @@ Warning = tuple[tuple[PathPart, ...], str]
 def rule_warnings(sc: Scenario) -> list[Warning]:
     """Every warning of a scenario: spans, approvers missing, nothing counted, late joiners."""
     found = [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
-    return found + seller_warnings(sc) + staffing_warnings(sc) + rota_warnings(sc)
+    return (
+        found
+        + seller_warnings(sc)
+        + staffing_warnings(sc)
+        + rota_warnings(sc)
+        + (desk_warnings(sc))
+    )
+
+
+def desk_warnings(sc: Scenario) -> list[Warning]:
+    """An inbound desk with nobody on it: its answering roles have no seat, now or to come.
+
+    The simulator plays the roster as it is, so the desk's requests wait unanswered (a
+    unit's desk in a network most often: a branch's advisors set to 0); plan may still
+    staff it within headcount.max. Said before anything runs, at the channel's line.
+    """
+    from sim.rules.service import desk_groups
+    from sim.rules.staffing import seats
+
+    found: list[Warning] = []
+    for roles, channels in desk_groups(sc).items():
+        if any(seats(sc, rid) for rid in roles):
+            continue
+        never = all(sc.roles[rid].headcount.max == 0 for rid in roles)
+        plan = "nor can plan staff it" if never else "plan sizes them within headcount.max"
+        found.append(
+            (
+                ("channels", channels[0]),
+                f"nobody answers {', '.join(channels)}: its answerers ({', '.join(roles)}) have "
+                "nobody in seat and no joiner, so a simulation leaves its requests unanswered "
+                f"({plan}); give one of them people",
+            )
+        )
+    return found
 
 
 def rota_warnings(sc: Scenario) -> list[Warning]:
