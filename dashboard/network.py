@@ -16,9 +16,9 @@ import streamlit as st
 
 from dashboard import tables, ui
 from sim import title
-from sim.scenario import Scenario
+from sim.scenario import Scenario, top_down
 from teamsim.format import fmt_value
-from teamsim.unit_view import unit_table, units_in_order
+from teamsim.unit_view import unit_table
 
 ROOT = "__network__"  # the tree's root: the whole network (no unit id can start with _)
 # KPIs the map can be coloured by: (label, colour scale, the share the scale turns at).
@@ -52,7 +52,7 @@ def network_map(
     ids, parents, names, sizes, colours, texts = [ROOT], [""], [WHOLE], [], [], []
     sizes.append(float(team.get("headcount_mean", 0.0)))
     colours.append(float(team.get(kpi, math.nan)))
-    for uid, _ in units_in_order(scenario):
+    for uid, _ in top_down(scenario.units):
         ids.append(uid)
         parents.append(scenario.units[uid].parent or ROOT)
         names.append(title(uid, scenario))
@@ -123,7 +123,7 @@ def show_units(scenario: Scenario, frames: Mapping[str, pd.DataFrame], *, key: s
         )
     st.dataframe(units_frame(kpis, by_unit, scenario), hide_index=True, width="stretch")
     st.caption(UNITS_NOTE)
-    options = [uid for uid, _ in units_in_order(scenario)]
+    options = [uid for uid, _ in top_down(scenario.units)]
     uid = st.selectbox(
         "One unit's KPIs", options, format_func=lambda u: title(u, scenario), key=f"{key}_unit"
     )

@@ -12,22 +12,8 @@ from collections.abc import Iterable
 
 from optimizer.result import RoleLine, UnitLine
 from sim.names import title
-from sim.scenario import Level, Scenario, unit_children
-from sim.scenario.units import descendants
-
-
-def units_top_down(sc: Scenario) -> list[str]:
-    """The unit ids from the top of the tree down, each unit's sub-units under it."""
-    found: list[str] = []
-
-    def walk(parent: str | None) -> None:
-        for uid in unit_children(sc.units, parent):
-            if uid not in found:  # a cycle is the scenario checks' to report
-                found.append(uid)
-                walk(uid)
-
-    walk(None)
-    return found
+from sim.scenario import Level, Scenario, top_down
+from sim.scenario.units import subtree
 
 
 def unit_lines(sc: Scenario, roles: Iterable[RoleLine]) -> tuple[UnitLine, ...]:
@@ -42,8 +28,8 @@ def unit_lines(sc: Scenario, roles: Iterable[RoleLine]) -> tuple[UnitLine, ...]:
         return ()
     lines = list(roles)
     out: list[UnitLine] = []
-    for uid in [None, *units_top_down(sc)]:
-        inside = {uid} if uid is None else {uid, *descendants(sc.units, uid)}
+    for uid in [None, *(u for u, _ in top_down(sc.units))]:
+        inside = {uid} if uid is None else subtree(sc.units, uid)
         for level in reversed(Level):
             own = [r for r in lines if r.org_unit == uid and r.level == level.value]
             whole = [r for r in lines if r.org_unit in inside and r.level == level.value]

@@ -16,7 +16,7 @@ import pandas as pd
 from sim.kpis import per_replication, summarise
 from sim.results import Frames, attainment_month, revenue_month, selling_capacity
 from sim.scenario import Scenario
-from sim.scenario.units import descendants
+from sim.scenario.units import subtree
 from sim.stats import Spread
 
 # Tables cut to a unit by their org_unit column: every table of the frames but those
@@ -40,7 +40,7 @@ def unit_frames(frames: Frames, scenario: Scenario, uid: str) -> Frames:
     """
     if uid not in scenario.units:
         raise KeyError(f"no unit {uid!r}; the scenario's units are {', '.join(scenario.units)}")
-    inside = {uid, *descendants(scenario.units, uid)}
+    inside = subtree(scenario.units, uid)
     cut: dict[str, pd.DataFrame] = {
         name: _rows_in(getattr(frames, name), inside) for name in _BY_UNIT
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.tree import Tree
 
 from sim import format_number, title
-from sim.scenario import Level, Scenario, unit_children, unit_roles
+from sim.scenario import Level, Scenario, top_down, unit_roles
 
 
 def network_tree(sc: Scenario) -> Tree:
@@ -24,16 +24,13 @@ def network_tree(sc: Scenario) -> Tree:
     outside = unit_roles(sc.units, roles, None)
     if outside:
         root.add(f"outside the units: {_people(sc, outside)}")
-    _add(root, sc, None)
+    # The walk is top-down, so a unit's parent is the last node added one level up.
+    nodes = [root]
+    for uid, depth in top_down(sc.units):
+        people = _people(sc, unit_roles(sc.units, roles, uid))
+        del nodes[depth + 1 :]
+        nodes.append(nodes[depth].add(f"{title(uid, sc)} ({uid}): {people}"))
     return root
-
-
-def _add(node: Tree, sc: Scenario, parent: str | None) -> None:
-    for uid in unit_children(sc.units, parent):
-        name = title(uid, sc)
-        people = _people(sc, unit_roles(sc.units, sc.role_units, uid))
-        branch = node.add(f"{name} ({uid}): {people}")
-        _add(branch, sc, uid)
 
 
 def _people(sc: Scenario, role_ids: list[str]) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from sim import format_money_column, format_number, title
-from teamsim.unit_view import units_in_order
+from sim.scenario import top_down
 
 if TYPE_CHECKING:
     from optimizer import Plan
@@ -29,7 +29,7 @@ def render_plan_units(result: Plan, sc: Scenario) -> Table | None:
     """
     if not result.units:
         return None
-    depth = dict(units_in_order(sc))
+    depth = dict(top_down(sc.units))
     loc = sc.money_locale
     table = Table(title="By unit (people and cost a month)", title_justify="left")
     for head, justify in (

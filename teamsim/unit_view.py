@@ -15,7 +15,7 @@ import pandas as pd
 from rich.table import Table
 
 from sim import title
-from sim.scenario import Scenario, unit_children
+from sim.scenario import Scenario, top_down
 from teamsim.format import minutes_in_days, money_scale
 from teamsim.kpi_cells import fmt_kpi
 
@@ -34,19 +34,6 @@ UNIT_COLUMNS = (
     # A unit's own desk (Channel.unit): its requests answered within target.
     ("inbound_service_level", "inbound within target, %"),
 )
-
-
-def units_in_order(sc: Scenario) -> list[tuple[str, int]]:
-    """(unit id, depth) from the top of the tree down, sub-units under their unit."""
-    found: list[tuple[str, int]] = []
-
-    def walk(parent: str | None, depth: int) -> None:
-        for uid in unit_children(sc.units, parent):
-            found.append((uid, depth))
-            walk(uid, depth + 1)
-
-    walk(None, 0)
-    return found
 
 
 @dataclass(frozen=True)
@@ -73,7 +60,7 @@ def unit_table(kpis: pd.DataFrame, by_unit: pd.DataFrame, sc: Scenario) -> UnitT
     units = {str(k): str(v) for k, v in zip(kpis["kpi"], kpis["unit"], strict=True)}
     shown = [(k, h) for k, h in UNIT_COLUMNS if k in means.columns and means[k].notna().any()]
     raw: list[tuple[str, int, str, pd.Series | None]] = [("", 0, "whole network", team)]
-    for uid, depth in units_in_order(sc):
+    for uid, depth in top_down(sc.units):
         values = means.loc[uid] if uid in means.index else None
         raw.append((uid, depth, title(uid, sc), values if isinstance(values, pd.Series) else None))
     # A column of waits reads in days when the KPI table's row does (any of the team's

@@ -12,8 +12,7 @@ from sim.scenario.loader import MAX_SCENARIO_BYTES, parse_scenario, place_proble
 from sim.scenario.market import ClosingRule, InboundChannel, ReferralChannel, WarmChannel
 from sim.scenario.model import SCHEMA_VERSION, Scenario
 from sim.scenario.overrides import apply_overrides
-from sim.scenario.units import OrgUnit, unit_roles
-from sim.scenario.units import children as unit_children
+from sim.scenario.units import OrgUnit, top_down, unit_roles
 from sim.scenario.work import JudgedOn, SalesPlan
 
 __all__ = [
@@ -36,6 +35,6 @@ __all__ = [
     "parse_scenario",
     "place_problem",
     "slash_date_orders",
-    "unit_children",
+    "top_down",
     "unit_roles",
 ]

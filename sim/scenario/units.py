@@ -136,6 +136,33 @@ def descendants(units: Mapping[str, OrgUnit], uid: str) -> Iterator[str]:
             yield from descendants(units, child)
 
 
+def subtree(units: Mapping[str, OrgUnit], uid: str) -> set[str]:
+    """``uid`` and every unit under it: what a unit's figures and channels cover."""
+    return {uid, *descendants(units, uid)}
+
+
+def top_down(units: Mapping[str, OrgUnit]) -> list[tuple[str, int]]:
+    """(unit id, depth) from the top of the tree down, each unit's sub-units under it.
+
+    Depth 0 for a unit without a parent; file order among siblings. The one walk of the
+    tree the reports read (the summary's tree, the plan's and the simulation's tables by
+    unit, the dashboard's map). A unit in a circle of parents is never reached (the
+    scenario's checks report it).
+    """
+    found: list[tuple[str, int]] = []
+    seen: set[str] = set()
+
+    def walk(parent: str | None, depth: int) -> None:
+        for uid in children(units, parent):
+            if uid not in seen:
+                seen.add(uid)
+                found.append((uid, depth))
+                walk(uid, depth + 1)
+
+    walk(None, 0)
+    return found
+
+
 def related(units: Mapping[str, OrgUnit], a: str | None, b: str | None) -> bool:
     """Whether a role of unit ``a`` may name a role of unit ``b`` without saying so.
 
@@ -179,7 +206,7 @@ def unit_roles(
     """
     if uid is None:
         return [rid for rid, u in role_units.items() if u is None]
-    inside = {uid, *descendants(units, uid)}
+    inside = subtree(units, uid)
     return [rid for rid, u in role_units.items() if u in inside]
 
 
