@@ -126,6 +126,12 @@ def json_ready(data: Any) -> Any:
     return str(data)
 
 
+def json_records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame's rows as JSON-ready mappings (:func:`json_ready`: NaN as null)."""
+    records: list[dict[str, Any]] = json_ready(frame)
+    return records
+
+
 def json_text(data: Any, indent: int | None = None) -> str:
     """Strict JSON of ``data`` (see :func:`json_ready`): never NaN or Infinity."""
     return json.dumps(json_ready(data), indent=indent, allow_nan=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -17,6 +16,7 @@ from sim import (
     dials_by_role,
     format_percent,
 )
+from teamsim.console import json_records
 from teamsim.format import fmt_figure
 
 __all__ = ["diagnoses_json", "dials_json", "render_diagnoses", "render_dials", "run_diagnoses"]
@@ -99,10 +99,4 @@ def render_dials(result: SimResult | pd.DataFrame, locale: str | None = None) ->
 def dials_json(result: SimResult) -> list[dict[str, Any]]:
     """The dials-by-role table as JSON records (NaN as null)."""
     table = dials_by_role(result.frames, result.scenario)
-    return [
-        {
-            str(k): (None if isinstance(v, float) and not math.isfinite(v) else v)
-            for k, v in r.items()
-        }
-        for r in table.to_dict(orient="records")
-    ]
+    return json_records(table)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim import DIALS_BY_ROLE_NOTE, INTERVAL_JOINER, format_number, title
 from sim.scenario import Scenario
+from teamsim.console import json_records
 from teamsim.figure_tables import Grid
 
 __all__ = [
@@ -54,13 +55,7 @@ def dials_records(table: pd.DataFrame | None) -> list[dict[str, Any]]:
     """A ``sim.dials_by_role`` table as JSON records (NaN as null); none for None."""
     if table is None:
         return []
-    return [
-        {
-            str(k): (None if isinstance(v, float) and not math.isfinite(v) else v)
-            for k, v in row.items()
-        }
-        for row in table.to_dict(orient="records")
-    ]
+    return json_records(table)
 
 
 def dials_by_side(

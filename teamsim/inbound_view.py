@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
+from teamsim.console import json_records
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -93,13 +95,7 @@ def interval_json(scenario: Scenario, table: pd.DataFrame | None) -> list[dict[s
     levels = _levels(scenario, table)
     if levels is None:
         return []
-    return [
-        {
-            str(k): (None if isinstance(v, float) and not math.isfinite(v) else v)
-            for k, v in row.items()
-        }
-        for row in levels.to_dict(orient="records")
-    ]
+    return json_records(levels)
 
 
 def render_simulated_intervals(scenario: Scenario, table: pd.DataFrame | None) -> Table | None:

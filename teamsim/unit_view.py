@@ -16,6 +16,7 @@ from rich.table import Table
 
 from sim import title
 from sim.scenario import Scenario, top_down
+from teamsim.console import json_records
 from teamsim.format import minutes_in_days, money_scale
 from teamsim.kpi_cells import fmt_kpi
 
@@ -129,11 +130,5 @@ def units_json(by_unit: pd.DataFrame, sc: Scenario) -> dict[str, Any]:
     """
     if not sc.units:
         return {}
-    rows = [
-        {
-            str(k): (None if isinstance(v, float) and not math.isfinite(v) else v)
-            for k, v in row.items()
-        }
-        for row in by_unit.to_dict(orient="records")
-    ]
+    rows = json_records(by_unit)
     return {"kpis_by_unit": rows}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,7 +24,7 @@ from teamsim.commands.options import (
     SetOption,
     StoreOption,
 )
-from teamsim.console import err, json_text, out, print_json, user_errors
+from teamsim.console import err, json_records, json_text, out, print_json, user_errors
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.kpi_cells import fmt_kpi, kpi_label
 from teamsim.progress import replication_progress
@@ -282,7 +281,7 @@ def kpi_table_of(kpis: pd.DataFrame, scenario: Scenario, width: int | None = Non
     for name in heads:
         table.add_column(name, justify="right", overflow="fold")
     applies = applicable_kpis(scenario)
-    for row in _records(result.kpis):
+    for row in json_records(result.kpis):
         # A KPI its scenario cannot move from 0 (no patience: nobody abandons) is not shown.
         if row["n"] == 0 or row["kpi"] not in applies:
             continue
@@ -369,16 +368,6 @@ def _meta(result: SimResult) -> dict[str, Any]:
     }
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {
-            str(k): (None if isinstance(v, float) and not math.isfinite(v) else v)
-            for k, v in row.items()
-        }
-        for row in frame.to_dict(orient="records")
-    ]
-
-
 def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
     from teamsim.diagnose_view import diagnoses_json, dials_json, run_diagnoses
     from teamsim.export import kpis_reported
@@ -388,7 +377,7 @@ def _as_json(result: SimResult, written: list[Path]) -> dict[str, Any]:
 
     return {
         **_meta(result),
-        "kpis": _records(kpis_reported(result.kpis)),
+        "kpis": json_records(kpis_reported(result.kpis)),
         **plan_met_json(result),
         "dials_by_role": dials_json(result),
         "diagnoses": diagnoses_json(run_diagnoses(result)),
