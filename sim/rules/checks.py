@@ -15,15 +15,10 @@ Warning = tuple[tuple[PathPart, ...], str]
 
 
 def rule_warnings(sc: Scenario) -> list[Warning]:
-    """Every warning of a scenario: spans, approvers missing, nothing counted, late joiners."""
+    """Every warning of a scenario: spans, approvers, counting, sellers, staffing, rota, desks."""
     found = [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
-    return (
-        found
-        + seller_warnings(sc)
-        + staffing_warnings(sc)
-        + rota_warnings(sc)
-        + (desk_warnings(sc))
-    )
+    found += [*seller_warnings(sc), *staffing_warnings(sc), *rota_warnings(sc)]
+    return found + desk_warnings(sc)
 
 
 def desk_warnings(sc: Scenario) -> list[Warning]:
