@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol, get_type_hints
 
 import numpy as np
@@ -153,6 +153,22 @@ def to_columns(records: Records, replication: int, seed: int) -> ReplicationColu
         day_starts_min=np.asarray(records.day_starts_min, dtype=np.float64),
         warmup_days=int(records.warmup_days),
     )
+
+
+def join_columns(parts: Sequence[ReplicationColumns]) -> ReplicationColumns:
+    """One replication's columns from its parts' (sim.rules.split), in the parts' order.
+
+    What ``to_columns`` gives of the whole run's records (sim.model.replication keeps a
+    run of several parts in part order), table by table and field by field.
+    """
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    tables = {
+        name: {f: np.concatenate([p.tables[name][f] for p in parts]) for f in fields}
+        for name, fields in first.tables.items()
+    }
+    return replace(first, tables=tables)
 
 
 @dataclass(frozen=True)

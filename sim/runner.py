@@ -30,7 +30,8 @@ from sim.errors import TeamsimError
 from sim.kpis import per_replication, summarise
 from sim.mode import SimMode
 from sim.plan_met import attainment_by_month, attainment_by_unit, plan_met_table
-from sim.results import Frames, ReplicationColumns, build_frames, to_columns
+from sim.results import Frames, ReplicationColumns, build_frames, join_columns, to_columns
+from sim.rules.split import parts
 from sim.scenario import Scenario
 from sim.unit_results import kpis_by_unit
 
@@ -55,20 +56,57 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class ReplicationTask:
-    """One replication to run: everything a worker needs, picklable."""
+    """One replication to run (or one part of it): everything a worker needs, picklable.
+
+    ``part``: an index of ``sim.rules.split.parts(scenario)``, None for the whole team.
+    """
 
     scenario: Scenario
     replication: int
     seed: int
     mode: SimMode
+    part: int | None = None
 
 
 def run_task(task: ReplicationTask) -> ReplicationColumns:
-    """Run one replication and return its records as columns (cheap to send back)."""
+    """Run one replication (or part) and return its records as columns (cheap to send back)."""
     from sim.model import run_replication  # the model is only needed where tasks run
 
-    records = run_replication(task.scenario, task.replication, task.seed, mode=task.mode)
+    records = run_replication(
+        task.scenario, task.replication, task.seed, mode=task.mode, part=task.part
+    )
     return to_columns(records, task.replication, task.seed)
+
+
+def _tasks(
+    scenario: Scenario, replications: int, seed: int, *, mode: SimMode, split: bool | None
+) -> list[ReplicationTask]:
+    """The tasks of a run: a replication each, or a replication's parts when it is split.
+
+    ``split``: True splits a scenario that separates (sim.rules.split), False never does,
+    None (the default) splits when it separates. A replication split into parts gives the
+    frames of the whole (``tests/test_split_runs.py``); each part costs what a team of its
+    size does, and the parts of one replication can run on different workers.
+    """
+    count = len(parts(scenario)) if split is not False else 1
+    each: list[int | None] = list(range(count)) if count > 1 else [None]
+    return [
+        ReplicationTask(scenario, r, seed, mode, part=part) for r in range(replications) for part in each
+    ]
+
+
+def _by_replication(
+    tasks: Sequence[ReplicationTask], done: dict[int, ReplicationColumns]
+) -> list[ReplicationColumns]:
+    """Each replication whose parts all finished, its parts joined, in replication order."""
+    grouped: dict[int, list[int]] = {}
+    for i, task in enumerate(tasks):
+        grouped.setdefault(task.replication, []).append(i)
+    return [
+        join_columns([done[i] for i in indexes])
+        for _, indexes in sorted(grouped.items())
+        if all(i in done for i in indexes)
+    ]
 
 
 class Interrupted(Exception):
@@ -195,6 +233,8 @@ class SimResult:
     # False when the run was stopped early: the replications that finished are kept.
     complete: bool = True
     stopped_by: str = ""
+    # The parts each replication was played out as (sim.rules.split); 1: whole.
+    parts: int = 1
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every tidy table by name, the KPI tables included."""
@@ -209,6 +249,13 @@ class SimResult:
             # Only a network has it: a team's run keeps its tables as they were.
             **({"kpis_by_unit": self.kpis_by_unit} if self.scenario.units else {}),
         }
+
+
+def _share(progress: Progress | None, replications: int, tasks: int) -> Progress | None:
+    """Progress in replications' worth of finished tasks (a task may be a part of one)."""
+    if progress is None or tasks == replications:
+        return progress
+    return lambda done: progress(done * replications // tasks)
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -235,6 +282,7 @@ def simulate(
     mode: SimMode | str = SimMode.BLOCK,
     progress: Progress | None = None,
     executor: Executor | None = None,
+    split: bool | None = None,
 ) -> SimResult:
     """Run replications of a scenario and summarise them.
 
@@ -248,6 +296,10 @@ def simulate(
             ``"per_call"`` (reference).
         progress: Called with the number of replications finished, as they finish.
         executor: Runs the replications (default: chosen from ``workers``).
+        split: Whether to run each replication part by part where the scenario
+            separates (``sim.rules.split``: a network whose branches share nobody below
+            the managers that join them): None (default) when it does, False never. The
+            frames are the same either way; the cost a person stays that of a part.
 
     Returns:
         The frames of every replication, the KPIs per replication and their summary.
@@ -261,24 +313,25 @@ def simulate(
         raise ValueError(f"workers must be >= 1, got {workers}")
     sim_mode = SimMode.of(mode)
     root = scenario.seed if seed is None else seed
-    tasks = [ReplicationTask(scenario, r, root, sim_mode) for r in range(replications)]
+    tasks = _tasks(scenario, replications, root, mode=sim_mode, split=split)
     if executor is None:
         executor = local_executor(workers)
+    share = _share(progress, replications, len(tasks))
     try:
-        parts = executor.map(run_task, tasks, progress)
+        done = dict(enumerate(executor.map(run_task, tasks, share)))
         stopped_by = ""
     except Interrupted as stop:
-        if not stop.finished:
-            raise SimulationStopped(f"{stop.cause} before any replication finished") from None
-        parts = [stop.finished[i] for i in sorted(stop.finished)]
-        stopped_by = stop.cause
-    frames = build_frames(scenario, parts)
+        done, stopped_by = stop.finished, stop.cause
+    runs = _by_replication(tasks, done)
+    if not runs:
+        raise SimulationStopped(f"{stopped_by} before any replication finished") from None
+    frames = build_frames(scenario, runs)
     per_rep = per_replication(frames, scenario)
     return SimResult(
         scenario=scenario,
         scenario_hash=scenario_hash(scenario),
         seed=root,
-        replications=len(parts),
+        replications=len(runs),
         mode=sim_mode,
         frames=frames,
         kpis=summarise(per_rep),
@@ -286,4 +339,5 @@ def simulate(
         kpis_by_unit=kpis_by_unit(frames, scenario),
         complete=not stopped_by,
         stopped_by=stopped_by,
+        parts=len(tasks) // replications,
     )

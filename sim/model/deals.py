@@ -158,7 +158,7 @@ def create_deal(
     seg = w.sc.segments[segment]
     escalate = int(lead.stage * len(seg.stages)) if lead.escalate < seg.escalation_rate else -1
     deal = Deal(
-        id=w.new_deal_id(),
+        id=w.new_deal_id(owner),
         segment_id=segment,
         seg=seg,
         channel=channel,

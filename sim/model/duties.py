@@ -32,7 +32,7 @@ def assign_duties(sc: Scenario, people: list[Person]) -> None:
             roles = sc.duty_roles(did)
             eligible = [p for p in people if p.role_id in roles]
         for p in eligible:
-            reports = len(p.reports) if duty.per is DutyScale.REPORT_PER_WEEK else 0
+            reports = p.report_count if duty.per is DutyScale.REPORT_PER_WEEK else 0
             minutes = rule.minutes_per_day(sc, duty, reports)
             if minutes > 0:
                 p.duties.append((rule.activity(did, duty), minutes))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from sim.records import (
     AbsenceRecord,
@@ -36,3 +36,7 @@ class RunRecords:
     deals: list[DealRecord] = field(default_factory=list)
     waits: list[WaitRecord] = field(default_factory=list)
     absences: list[AbsenceRecord] = field(default_factory=list)
+
+
+# The record lists of a run (the fields appended during it), in the order above.
+RECORD_LISTS = tuple(f.name for f in fields(RunRecords) if f.default_factory is list)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, cast
@@ -91,8 +92,12 @@ class Person:
     # Who takes over the person's open deals on leaving: a person or role id, None for
     # the role's handover (World.successor).
     successor: str | None = None
+    # The direct manager (None at the top of the tree, or when the manager is in
+    # another part of a replication run part by part: sim.rules.split), their person
+    # id whatever part they are in, and how many direct reports the person has.
     manager: Person | None = None
-    reports: list[Person] = field(default_factory=list)
+    manager_pid: str = ""
+    report_count: int = 0
     duties: list[tuple[str, float]] = field(default_factory=list)  # activity, minutes a day
     # The person's working clock (give_clocks): the replication's, or their own under a rota.
     clock: Clock = field(default=cast(Clock, None))
@@ -155,13 +160,12 @@ class Person:
 
     def record(self) -> PersonRecord:
         """The person's row in the people table."""
-        boss = self.manager.pid if self.manager else ""
         return PersonRecord(
             person=self.pid,
             role=self.role_id,
             level=self.level.value,
             persona=self.persona,
-            manager=boss,
+            manager=self.manager_pid,
             # On their first day in the horizon: a joiner's share when they start.
             start_productivity=self.productivity(max(0, self.spells[0][0]) if self.spells else 0),
             joined_day=self.joined_day,
@@ -186,8 +190,14 @@ class Person:
         return found
 
 
-def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
-    """Every person of the team, in role order, with managers and reports linked.
+def build_people(
+    sc: Scenario, seed: int, replication: int, roles: Collection[str] | None = None
+) -> list[Person]:
+    """Every person of the team (or of ``roles``), in role order, with managers linked.
+
+    ``roles`` builds one part of a replication run part by part (sim.rules.split): its
+    people are those of the whole team, drawn on the same streams; a manager in another
+    part is known by person id only, and report counts are the whole team's.
 
     One person per seat of :func:`sim.rules.staffing.seats` (people in seat now, then
     joiners). Random streams are keyed by (role, seat index) as before seats existed;
@@ -208,6 +218,8 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
         outbound, first = dialled_channels(sc, rid)
         roster = seats(sc, rid)
         staffed[rid] = len(roster)
+        if roles is not None and rid not in roles:
+            continue
         leaves = _leaves(sc, rid, roster, seed=seed, replication=replication)
         for seat, name, left in zip(roster, _personas(role, roster), leaves, strict=True):
             i = seat.index
@@ -239,8 +251,11 @@ def build_people(sc: Scenario, seed: int, replication: int) -> list[Person]:
             by_id[person.pid] = person
             people.append(person)
     for pid, boss in link_managers(sc, staffed).items():
-        by_id[pid].manager = by_id[boss]
-        by_id[boss].reports.append(by_id[pid])
+        if pid in by_id:
+            by_id[pid].manager = by_id.get(boss)
+            by_id[pid].manager_pid = boss
+        if boss in by_id:
+            by_id[boss].report_count += 1
     return people
 
 

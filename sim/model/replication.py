@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import simpy
 
@@ -11,19 +13,35 @@ from sim.model.calls import Pools, make_dialer
 from sim.model.clock import Clock
 from sim.model.duties import assign_duties, deal_duties
 from sim.model.inbound import Desk, referrals, requests
-from sim.model.output import RunRecords
+from sim.model.output import RECORD_LISTS, RunRecords
 from sim.model.people import Person, build_people, give_clocks
 from sim.model.worker import person_process
 from sim.model.world import World
+from sim.records import (
+    AbsenceRecord,
+    CallDayRecord,
+    DealRecord,
+    FunnelRecord,
+    PersonRecord,
+    SpellRecord,
+    TimeUseRecord,
+    WaitRecord,
+)
 from sim.rules.service import answer_groups, desk_groups
+from sim.rules.split import parts
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel, ReferralChannel
 
 
 def run_replication(
-    scenario: Scenario, replication: int, seed: int, *, mode: SimMode | str = SimMode.BLOCK
+    scenario: Scenario,
+    replication: int,
+    seed: int,
+    *,
+    mode: SimMode | str = SimMode.BLOCK,
+    part: int | None = None,
 ) -> RunRecords:
-    """Play out one replication of a scenario: a pure function of its arguments.
+    """Play out one replication of a scenario (or one part of it): a pure function.
 
     Args:
         scenario: The scenario.
@@ -32,14 +50,23 @@ def run_replication(
         mode: :class:`SimMode` or its value: ``"block"`` (a run of calls is one event) or
             ``"per_call"`` (one event per dial; the reference the block mode is tested
             against).
+        part: Index of one of ``sim.rules.split.parts(scenario)`` to play out alone (its
+            people and channels); None plays out the whole team.
 
     Returns:
-        The run's records, in the order they happened.
+        The run's records, in the order they happened, part by part for a scenario of
+        several parts: the whole run's records are the parts' records one after the other
+        (:func:`join_parts`), each part's in the order they happened.
+
+    Raises:
+        IndexError: For a ``part`` the scenario does not have.
     """
     sim_mode = SimMode.of(mode)
     clock = Clock.of(scenario)
     out = RunRecords(clock.horizon, list(clock.starts), scenario.calendar.warmup_days)
-    people = build_people(scenario, seed, replication)
+    split = parts(scenario)
+    mine = split[part] if part is not None else None
+    people = build_people(scenario, seed, replication, mine.roles if mine else None)
     assign_duties(scenario, people)
     give_clocks(scenario, people, clock)
     desks, desk_of = _desks(scenario, people)
@@ -56,6 +83,8 @@ def run_replication(
         pools=Pools(scenario),
         desks=desks,
         desk_of=desk_of,
+        part_of={rid: i for i, pt in enumerate(split) for rid in pt.roles},
+        parts=len(split),
     )
     w.deal_duties = deal_duties(scenario)
     for p in people:
@@ -66,6 +95,8 @@ def run_replication(
         out.people.append(p.record())
         out.spells += p.spell_records(scenario.calendar.horizon_days)
     for cid, ch in scenario.channels.items():
+        if mine is not None and cid not in mine.channels:
+            continue
         if isinstance(ch, InboundChannel):
             env.process(requests(w, cid, ch))
         elif isinstance(ch, ReferralChannel):
@@ -81,6 +112,48 @@ def run_replication(
         if collecting:
             gc.enable()
     _flush_open(w)
+    if mine is None and len(split) > 1:
+        return _in_part_order(out, w)
+    return out
+
+
+def _in_part_order(out: RunRecords, w: World) -> RunRecords:
+    """The records part by part (sim.rules.split), each part's in the order they happened.
+
+    What a run part by part gives: ``join_parts`` of the parts' records.
+    """
+    of_person = {p.pid: w.part_of[p.role_id] for p in w.people}
+    channel_part = {cid: i for i, pt in enumerate(parts(w.sc)) for cid in pt.channels}
+
+    def of_wait(r: WaitRecord) -> int:  # the asking owner's, else the channel's
+        if r.owner:
+            return of_person[r.owner]
+        return channel_part[r.channel] if r.channel else of_person[r.server]
+
+    keys: dict[type, Callable[[Any], int]] = {
+        PersonRecord: lambda r: of_person[r.person],
+        SpellRecord: lambda r: of_person[r.person],
+        TimeUseRecord: lambda r: of_person[r.person],
+        CallDayRecord: lambda r: of_person[r.person],
+        AbsenceRecord: lambda r: of_person[r.person],
+        DealRecord: lambda r: of_person[r.owner],
+        FunnelRecord: lambda r: (r.deal - 1) % w.parts,  # World.new_deal_id
+        WaitRecord: of_wait,
+    }
+    for name in RECORD_LISTS:
+        buckets: list[list[Any]] = [[] for _ in range(w.parts)]
+        for r in getattr(out, name):
+            buckets[keys[type(r)](r)].append(r)
+        setattr(out, name, [r for bucket in buckets for r in bucket])
+    return out
+
+
+def join_parts(runs: Sequence[RunRecords]) -> RunRecords:
+    """The records of a replication run part by part, in the order of the parts."""
+    first = runs[0]
+    out = RunRecords(first.horizon_min, list(first.day_starts_min), first.warmup_days)
+    for name in RECORD_LISTS:
+        setattr(out, name, [r for run in runs for r in getattr(run, name)])
     return out
 
 

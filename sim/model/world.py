@@ -63,8 +63,13 @@ class World:
     _places: dict[str | None, list[str | None]] = field(init=False, default_factory=dict)
     # (channel, segment) -> who may own its leads that arrive by themselves, cached
     lead_owners: dict[tuple[str, str], LeadOwners] = field(default_factory=dict)
+    # The part of the scenario (sim.rules.split) each role is in, and how many parts:
+    # deals are numbered part by part, so a deal's number is the same whether the
+    # replication is run whole or part by part.
+    part_of: dict[str, int] = field(default_factory=dict)
+    parts: int = 1
     _seq: int = 0
-    _deal: int = 0
+    _deals: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for p in self.people:
@@ -101,10 +106,16 @@ class World:
         self._seq += 1
         return self._seq
 
-    def new_deal_id(self) -> int:
-        """The next deal number."""
-        self._deal += 1
-        return self._deal
+    def new_deal_id(self, owner: Person) -> int:
+        """The next deal number of the owner's part: 1, 2, 3... in a team of one part.
+
+        The k-th deal (from 0) of part ``i`` of ``n`` is ``k * n + i + 1``: numbers are
+        unique over the parts and do not depend on how the parts' events interleave.
+        """
+        part = self.part_of.get(owner.role_id, 0)
+        k = self._deals.get(part, 0)
+        self._deals[part] = k + 1
+        return k * self.parts + part + 1
 
     def day_for(self, t: float) -> int:
         """The working day on which work queued at ``t`` can first be done."""

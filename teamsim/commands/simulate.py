@@ -77,6 +77,16 @@ def simulate_command(
     ] = FormatChoice.PARQUET,
     executor: ExecutorOption = ExecutorKind.LOCAL,
     scheduler: SchedulerOption = None,
+    split: Annotated[
+        bool,
+        typer.Option(
+            help=(
+                "Run each replication of a network part by part where its branches share "
+                "nobody below the managers that join them (docs/units.md); --no-split "
+                "plays it out whole. The results are the same."
+            ),
+        ),
+    ] = True,
     store: StoreOption = None,
     save: Annotated[bool, typer.Option(help="Keep the run in the run store.")] = True,
     detail: DetailOption = False,
@@ -118,7 +128,9 @@ def simulate_command(
         started_at = dt.datetime.now()
         started = time.perf_counter()
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
-            result = _run(scenario, replications, seed=seed, runner=runner, mode=mode)
+            result = _run(
+                scenario, replications, seed=seed, runner=runner, mode=mode, split=split
+            )
         elapsed = time.perf_counter() - started
         run_id = ""
         if save:
@@ -194,19 +206,35 @@ def _show(
 
 
 def _run(
-    scenario: Any, replications: int, seed: int | None, runner: Executor, mode: SimMode
+    scenario: Any,
+    replications: int,
+    seed: int | None,
+    *,
+    runner: Executor,
+    mode: SimMode,
+    split: bool,
 ) -> SimResult:
     from sim import simulate
 
     with replication_progress("replications", replications) as advance:
-        return simulate(scenario, replications, seed, executor=runner, mode=mode, progress=advance)
+        return simulate(
+            scenario,
+            replications,
+            seed,
+            executor=runner,
+            mode=mode,
+            progress=advance,
+            split=None if split else False,
+        )
 
 
 def _header(result: SimResult, elapsed: float) -> str:
     window = result.frames.window
     return (
         f"[bold]{result.scenario.name}[/]: {result.replications} replications, "
-        f"seed {result.seed}, {result.mode} mode, {elapsed:.1f} s\n"
+        f"seed {result.seed}, {result.mode} mode, {elapsed:.1f} s"
+        + (f", each in {result.parts} independent parts" if result.parts > 1 else "")
+        + "\n"
         + counted_line(
             counted_days=window.counted_days,
             warmup_days=window.warmup_days,
