@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 import sim
 from benchmarks.bench_network import network_scenario, network_text
@@ -21,6 +22,7 @@ from sim.results import ReplicationColumns, to_columns
 from sim.rules.split import parts, separable
 from sim.runner import ProcessExecutor, _by_replication, _share, _tasks
 from sim.scenario import parse_scenario
+from teamsim.cli import app
 from teamsim.executors import make_executor
 from teamsim.io import load_scenario
 
@@ -186,3 +188,19 @@ def test_progress_counts_replications_worth_of_parts() -> None:
     for done in range(1, 9):
         share(done)
     assert seen == [0, 0, 0, 1, 1, 1, 1, 2]
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def test_simulate_says_it_split_and_no_split_plays_out_whole(tmp_path: Path) -> None:
+    path = tmp_path / "network.yaml"
+    path.write_text(network_text(3, per_unit=20, days=30), encoding="utf-8")
+    args = ["simulate", str(path), "-n", "1", "--workers", "1", "--no-save"]
+    split = CliRunner().invoke(app, args)
+    whole = CliRunner().invoke(app, [*args, "--no-split"])
+    assert split.exit_code == 0 and whole.exit_code == 0, split.output + whole.output
+    assert "each in 4 independent parts" in split.stdout
+    assert "independent parts" not in whole.stdout
+    # The same run: everything below the header line (which has the time taken) alike.
+    assert split.stdout.split("\n", 1)[1] == whole.stdout.split("\n", 1)[1]
