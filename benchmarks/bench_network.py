@@ -197,7 +197,7 @@ def main() -> None:
             )
     dials = dials_by_person_day(rec)
     call_min = small.calls.no_answer_min.expected_value() if small.calls else 1.0
-    t_bare, _ = timed(lambda: bare_loop(small, dials, call_min))
+    t_bare, _ = cpu_timed(lambda: bare_loop(small, dials, call_min))
     row("bare SimPy loop, one timeout per call (50 people)", t_bare,
         f"bare / full = {t_bare / t50:.2f}x (the issue: 0.19x)")  # fmt: skip
     big = network_scenario(sizes[-1] // PER_UNIT)
