@@ -35,7 +35,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from calibrate.contract import Calibration
-from sim.scenario import Scenario
+from sim.scenario import Scenario, redirect_override
 
 __all__ = ["apply_fits", "rounded", "skeleton_text"]
 
@@ -71,7 +71,7 @@ def apply_fits(base_text: str, calibration: Calibration, *, inputs: Sequence[str
     if not isinstance(doc, CommentedMap):
         raise ValueError("the base scenario is not a mapping of fields")
     for fit in calibration.fits:
-        parent, key = _locate(doc, fit.path, create=True)
+        parent, key = _locate(doc, _in_unit(doc, fit.path, seed=True), create=True)
         value = _node(fit.path, fit.value)
         if isinstance(parent, CommentedMap) and key not in parent:
             _add(parent, str(key), value, root=parent is doc)
@@ -80,7 +80,7 @@ def apply_fits(base_text: str, calibration: Calibration, *, inputs: Sequence[str
         _set_comment(parent, key, fit.note, append=False)
     for kept in calibration.kept:
         try:
-            parent, key = _locate(doc, kept.path, create=False)
+            parent, key = _locate(doc, _in_unit(doc, kept.path, seed=False), create=False)
         except ValueError:
             continue  # not in the base: the header lists it
         _set_comment(parent, key, f"{_KEPT} ({kept.why})", append=True)
@@ -226,6 +226,46 @@ def _locate(
             )
         node = child
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _in_unit(doc: CommentedMap, path: Path, *, seed: bool) -> Path:
+    """Where the file writes a template-made role's or channel's field: on its unit.
+
+    A templated file has no ``roles.north__client_manager`` to write into (one written
+    there would clash with the role the template makes): its headcount goes to
+    ``units.north.headcount.client_manager``, any other field to
+    ``units.north.roles.client_manager``, as ``--set`` sends it (redirect_override). With
+    ``seed``, the template's value a field goes into (a headcount's ``current``) is first
+    copied to the unit, so that the rest of it is kept. Any other path comes back as is.
+    """
+    target, seeded = redirect_override(path, doc)
+    if target == path or not seed:
+        return target
+    for n in range(1, len(target)):
+        if _at(doc, target[:n]) is None:
+            value = _at(seeded, target[:n])
+            if isinstance(value, Mapping) and value:
+                parent, key = _locate(doc, target[:n], create=True)
+                parent[key] = _copy(value)
+            break
+    return target
+
+
+def _at(node: Any, path: Path) -> Any:
+    """The value at a path of mapping keys, or None."""
+    for part in path:
+        node = node.get(str(part)) if isinstance(node, Mapping) else None
+    return node
+
+
+def _copy(value: Any) -> Any:
+    """A copy of a mapping (of the template's, to become the unit's), its flow style kept."""
+    if not isinstance(value, Mapping):
+        return value
+    out = CommentedMap((str(k), _copy(v)) for k, v in value.items())
+    if not isinstance(value, CommentedMap) or value.fa.flow_style():
+        out.fa.set_flow_style()
+    return out
 
 
 def _add(node: CommentedMap, key: str, value: Any, *, root: bool) -> None:

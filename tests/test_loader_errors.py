@@ -259,7 +259,7 @@ CASES = [
         "  loan:\n",
         "  Loan Type:\n",
         "segments.Loan Type",
-        "pattern",
+        "lower-case letters, digits and underscores, starting with a letter, got 'Loan Type'",
         "Loan Type:",
     ),
     (

@@ -121,8 +121,9 @@ def test_the_approver_rule_in_both_engines(
 
 
 def test_where_a_unit_looks() -> None:
-    sc = network(*EAST, "units.south.fallback=[east, region_a, north, south]")
-    # Each place once: the unit, the units above, outside the units, the fallback units.
+    sc = network(*EAST, "units.south.fallback=[east, region_a, north]")
+    # Each place once: the unit, the units above, outside the units, the fallback units
+    # (region_a, above, is not asked again; south itself in its fallback is an error).
     assert search_order(sc.units, "south") == ["south", "region_a", None, "east", "north"]
     assert search_order(sc.units, "region_a") == ["region_a", None]
     assert search_order(sc.units, None) == [None]

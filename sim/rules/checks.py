@@ -15,10 +15,26 @@ Warning = tuple[tuple[PathPart, ...], str]
 
 
 def rule_warnings(sc: Scenario) -> list[Warning]:
-    """Every warning of a scenario: spans, approvers, counting, sellers, staffing, rota, desks."""
+    """Every warning: spans, approvers, counting, sellers, staffing, rota, desks, templates."""
     found = [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
     found += [*seller_warnings(sc), *staffing_warnings(sc), *rota_warnings(sc)]
-    return found + desk_warnings(sc)
+    return found + desk_warnings(sc) + template_warnings(sc)
+
+
+def template_warnings(sc: Scenario) -> list[Warning]:
+    """A template no unit names: it makes nothing, which a file rarely means.
+
+    A scenario keeps only such templates (the others are made into roles and channels
+    before validation, sim.scenario.templates); said at the template's line.
+    """
+    return [
+        (
+            ("templates", tid),
+            f"no unit uses template {tid!r}, so it makes no roles or channels: name it in a "
+            f"unit (template: {tid}), or remove it",
+        )
+        for tid in sc.templates
+    ]
 
 
 def desk_warnings(sc: Scenario) -> list[Warning]:

@@ -12,6 +12,7 @@ from sim.scenario.loader import MAX_SCENARIO_BYTES, parse_scenario, place_proble
 from sim.scenario.market import ClosingRule, InboundChannel, ReferralChannel, WarmChannel
 from sim.scenario.model import SCHEMA_VERSION, Scenario
 from sim.scenario.overrides import apply_overrides
+from sim.scenario.templates import redirect_override
 from sim.scenario.units import OrgUnit, top_down, unit_roles
 from sim.scenario.work import JudgedOn, SalesPlan
 
@@ -34,6 +35,7 @@ __all__ = [
     "dotted",
     "parse_scenario",
     "place_problem",
+    "redirect_override",
     "slash_date_orders",
     "top_down",
     "unit_roles",

@@ -14,6 +14,7 @@ NonNegInt = Annotated[int, Field(ge=0)]
 # Ids appear in --set paths and in reports, so they stay simple.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"  # an id: lower-case words joined by underscores
 Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+ID_WORDS = "lower-case letters, digits and underscores, starting with a letter"
 
 
 class Frozen(BaseModel):

@@ -19,12 +19,20 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import PathPart, Problem, ScenarioError
+from sim.scenario.base import ID_PATTERN, ID_WORDS
 from sim.scenario.calendar import slash_date_orders
 from sim.scenario.consistency import raw_references
 from sim.scenario.distributions import Exponential
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
 from sim.scenario.overrides import Override, apply_overrides
-from sim.scenario.templates import Origins, expand_templates, redirect_override, source_path
+from sim.scenario.templates import (
+    Origins,
+    expand_templates,
+    made_ids,
+    redirect_override,
+    source_path,
+)
+from sim.scenario.unit_checks import bad_unit_echoes, empty_units
 from sim.scenario.yamlerrors import too_deep_problem, yaml_problem
 from sim.scenario.yamlmap import duplicate_keys, locate, parse_with_nodes, user_path
 from sim.words import noun_for
@@ -57,22 +65,41 @@ def parse_scenario(
     # before-validator: the loader keeps where each came from, to name the file's lines.
     expansion = expand_templates(data)
     raw = _Where(data=data, node=node, source=source, applied=applied, origins=Origins())
+    # An empty units: is the cause of every unknown unit (and, with templates, of every
+    # role they would make missing): said first, those left unsaid.
+    empty = empty_units(data)
+    if empty is not None:
+        problems.insert(0, raw.place(empty.path, empty.message)[0])
     problems += [raw.place(p.path, p.message)[0] for p in expansion.problems]
-    if expansion.complete:
+    if expansion.complete and not (empty is not None and data.get("templates")):
         try:
             scenario = validate(expansion.data, node, source, applied, origins=expansion.origins)
         except ScenarioError as exc:
-            problems += exc.problems
+            problems += [p for p in exc.problems if empty is None or not _names_a_unit(p.path)]
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _names_a_unit(path: Sequence[PathPart]) -> bool:
+    """A role's or channel's ``unit``, whose unknown unit an empty ``units:`` explains."""
+    return len(path) == 3 and path[0] in ("roles", "channels") and path[2] == "unit"
 
 
 def _overridden(
     data: dict[str, Any], overrides: Sequence[str]
 ) -> tuple[dict[str, Any], list[Override], list[Problem]]:
     """``apply_overrides`` with the loader's model; a made role's field goes to its unit."""
-    return apply_overrides(data, overrides, fields=_fields_at, redirect=redirect_override)
+    return apply_overrides(
+        data, overrides, fields=_fields_at, redirect=redirect_override, made=_made_at
+    )
+
+
+def _made_at(path: tuple[PathPart, ...], root: Any) -> list[str]:
+    """The ids the raw data's templates make at ``path`` (``roles``, ``channels``)."""
+    if len(path) == 1 and path[0] in ("roles", "channels") and isinstance(root, dict):
+        return list(made_ids(root, str(path[0])))
+    return []
 
 
 def validate(
@@ -94,7 +121,10 @@ def validate(
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        errors: list[Any] = exc.errors()
+        # A unit id that is no id is said once, at the unit: every name of it (a role's
+        # unit, a parent) and every id its template made would only repeat it.
+        echoes = bad_unit_echoes(data, where.origins.made)
+        errors: list[Any] = [e for e in exc.errors() if not _echo(e, echoes)]
         placed = _merge(where.place(err["loc"], _message(err)) for err in errors)
         # A field error stops the model before its cross-field checks: the references
         # are checked on the raw mapping, so every problem is still reported at once.
@@ -102,6 +132,14 @@ def validate(
     except ScenarioError as exc:
         placed = [where.place(p.path, p.message) for p in exc.problems]
     raise ScenarioError(_in_made_roles(placed)) from None
+
+
+def _echo(err: Any, echoes: frozenset[str]) -> bool:
+    """Whether a field error only repeats a bad unit id (not the unit's own key)."""
+    loc = tuple(err["loc"])
+    if err["type"] != "string_pattern_mismatch" or err.get("input") not in echoes:
+        return False
+    return not (len(loc) == 3 and loc[0] == "units" and loc[2] == "[key]")
 
 
 def _references(data: dict[str, Any], found: Sequence[_Placed], where: _Where) -> list[_Placed]:
@@ -258,6 +296,9 @@ def _message(err: dict[str, Any]) -> str:
         return f"needs a '{name}' field saying which variant it is"
     if kind == "too_short" and tuple(err["loc"]) == ("roles",):
         return "a team needs at least one role"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        # Ids go into --set paths (split on dots) and reports: say what one may hold.
+        return f"expected an id: {ID_WORDS}, got {_short(err.get('input'))}"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == CURRENCY_PATTERN:
         value = err.get("input")
         return (

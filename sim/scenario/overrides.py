@@ -64,6 +64,9 @@ FieldsAt = Callable[[tuple[PathPart, ...], Any], Sequence[str] | None]
 # Where a path of the raw data really goes (a template-made role's field: on its unit),
 # and the data made ready for it.
 Redirect = Callable[[tuple[PathPart, ...], Any], tuple[tuple[PathPart, ...], Any]]
+# The ids the raw data makes at a path without writing them there (a template's roles made
+# for each unit), for a missing key to be matched against: a path into one is redirected.
+MadeAt = Callable[[tuple[PathPart, ...], Any], Sequence[str]]
 
 
 def apply_overrides(
@@ -71,13 +74,15 @@ def apply_overrides(
     texts: Sequence[str],
     fields: FieldsAt | None = None,
     redirect: Redirect | None = None,
+    made: MadeAt | None = None,
 ) -> tuple[Any, list[Override], list[Problem]]:
     """Apply overrides to the raw data (a copy); return it, the overrides applied, the problems.
 
     ``fields`` (the loader's model): a path into a key the file does not have lists the
     model's fields there, optional ones included, and the closest to the key written.
     ``redirect`` (the loader's templates): the path an override's path is written to; the
-    override applied keeps its text and has that path.
+    override applied keeps its text and has that path. ``made`` (the loader's templates):
+    the ids made at a path, listed and matched with the file's when a key is missing.
     """
     applied: list[Override] = []
     problems: list[Problem] = []
@@ -89,7 +94,7 @@ def apply_overrides(
             continue
         path, root = redirect(ov.path, data) if redirect else (ov.path, data)
         try:
-            data = _set(root, path, ov.value, fields=_bound(fields, root))
+            data = _set(root, path, ov.value, fields=_bound(fields, root), made=_bound(made, root))
         except LookupError as exc:
             problems.append(Problem(ov.path, str(exc).strip("'\""), source=f"--set {text}"))
             continue
@@ -99,9 +104,9 @@ def apply_overrides(
 
 
 def _bound(
-    fields: FieldsAt | None, root: Any
+    fields: Callable[[tuple[PathPart, ...], Any], Sequence[str] | None] | None, root: Any
 ) -> Callable[[tuple[PathPart, ...]], Sequence[str] | None] | None:
-    """``fields`` reading the data the override starts from."""
+    """``fields`` (or ``made``) reading the data the override starts from."""
     if fields is None:
         return None
     return lambda at: fields(at, root)
@@ -127,6 +132,7 @@ def _set(
     value: Any,
     *,
     fields: Callable[[tuple[PathPart, ...]], Sequence[str] | None] | None = None,
+    made: Callable[[tuple[PathPart, ...]], Sequence[str] | None] | None = None,
     at: tuple[PathPart, ...] = (),
 ) -> Any:
     """A copy of ``node`` with ``path`` set to ``value`` (copy-on-write down the path).
@@ -144,7 +150,7 @@ def _set(
         if key not in node and rest:
             model = fields(at) if fields else None
             if not model or key not in model:
-                raise LookupError(_no_key(key, node, model))
+                raise LookupError(_no_key(key, node, model, made=(made(at) if made else None)))
             if not isinstance(rest[0], str):
                 where = ".".join(map(str, (*at, key)))
                 raise LookupError(
@@ -152,18 +158,28 @@ def _set(
                     f"list, as --set {where}=[...]"
                 )
             child = {}
-        return {**node, key: _set(child, rest, value, fields=fields, at=(*at, key))}
+        return {**node, key: _set(child, rest, value, fields=fields, made=made, at=(*at, key))}
     if isinstance(node, list):
         index = _list_index(node, head)
         items = list(node)
-        items[index] = _set(items[index], rest, value, fields=fields, at=(*at, index))
+        items[index] = _set(items[index], rest, value, fields=fields, made=made, at=(*at, index))
         return items
     raise LookupError(f"cannot go into {head!r}: the value there is not a mapping or a list")
 
 
-def _no_key(key: str, node: dict[str, Any], model: Sequence[str] | None) -> str:
-    """A key the path goes through but the file lacks: what could be written there."""
-    known = list(model) if model else list(map(str, node))
+def _no_key(
+    key: str, node: dict[str, Any], model: Sequence[str] | None, *, made: Sequence[str] | None
+) -> str:
+    """A key the path goes through but the file lacks: what could be written there.
+
+    Where the keys are the user's, the ids the file makes there (``made``: a template's
+    roles made for each unit) are as good as those written.
+    """
+    if model:
+        known = list(model)
+    else:
+        known = list(map(str, node))
+        known += [m for m in made or () if m not in known]
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     words = "the fields here are" if model else "expected one of"

@@ -14,7 +14,8 @@ role's or channel's title gets the unit's (``Team lead`` in North branch: "Team 
 branch") unless the unit writes one.
 
 What is left is what a hand-written file says: flat roles and channels and a tree-only
-``units``, no ``templates``. So a validated scenario's dump validates to itself, and a
+``units``, no ``templates`` but those no unit uses (which the model checks, keeps out of
+its dump, and a warning names). So a validated scenario's dump validates to itself, and a
 templated file and its hand-written twin have one ``scenario_hash``.
 
 :func:`source_path` maps a made role's or channel's field (and an expanded list item) back
@@ -158,6 +159,13 @@ def expand_templates(data: dict[str, Any]) -> Expansion:
             if origin.section == "channels":
                 copies.setdefault(origin.name, []).append(iid)
     out = {k: v for k, v in data.items() if k != "templates"}
+    # A template no unit names is kept (excluded from the dump), for the model to check
+    # its fields and the warnings to say that it makes nothing.
+    unit_maps = raw_units.values() if isinstance(raw_units, dict) else ()
+    used = {u.get("template") for u in unit_maps if isinstance(u, dict)}
+    unused = {t: v for t, v in _raw_templates(data).items() if t not in used}
+    if unused:
+        out["templates"] = unused
     if isinstance(raw_units, dict):
         out["units"] = units
     for section, items in sections.items():
@@ -168,6 +176,11 @@ def expand_templates(data: dict[str, Any]) -> Expansion:
         written = {str(r) for r in data["roles"]} if isinstance(data.get("roles"), dict) else set()
         _with_copies(out, copies=copies, written_roles=written, moved=moved)
     return Expansion(out, Origins(made, moved), found.problems, found.complete)
+
+
+def _raw_templates(data: Mapping[str, Any]) -> dict[Any, Any]:
+    raw = data.get("templates")
+    return dict(raw) if isinstance(raw, dict) else {}
 
 
 def _clash(iid: str, origin: Made, made: Mapping[tuple[str, str], Made]) -> str:

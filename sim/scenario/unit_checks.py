@@ -8,16 +8,18 @@ that the rules of units read in one module. The crossing rule itself is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import Problem
 from sim.scenario.base import ID_PATTERN
 from sim.scenario.market import InboundChannel
 from sim.scenario.units import ancestors, in_cycle, related
+from sim.words import noun_for
 
 if TYPE_CHECKING:
     from sim.scenario.model import Scenario
+    from sim.scenario.templates import Made
 
 
 def unknown_unit(uid: str, known: list[str]) -> str:
@@ -28,6 +30,52 @@ def unknown_unit(uid: str, known: list[str]) -> str:
             f"({uid}: {{title: ...}}) or leave unit out"
         )
     return f"unknown unit {uid!r}; expected one of: {', '.join(sorted(known))}"
+
+
+def bad_unit_echoes(
+    data: Mapping[str, Any], made: Mapping[tuple[str, str], Made]
+) -> frozenset[str]:
+    """The unit ids of a raw scenario that are no ids, and the ids their templates made.
+
+    A field naming one (a role's unit, a parent, a made role's reports_to) fails for the
+    unit's id alone: the loader reports the unit's key and drops these.
+    """
+    units = data.get("units")
+    bad = {
+        u for u in (units if isinstance(units, dict) else ())
+        if isinstance(u, str) and not re.fullmatch(ID_PATTERN, u)
+    }  # fmt: skip
+    return frozenset(bad | {iid for (_, iid), m in made.items() if m.unit in bad})
+
+
+def empty_units(data: Mapping[str, Any]) -> Problem | None:
+    """``units: {}`` in a raw scenario whose roles or channels name units, or with templates.
+
+    The one cause of every unknown unit there (and, with templates, of every role they
+    would make being missing), said at ``units`` before them.
+    """
+    if data.get("units") != {}:
+        return None
+    named: list[str] = []
+    for section in ("roles", "channels"):
+        for thing in _raw(data.get(section)).values():
+            uid = thing.get("unit") if isinstance(thing, dict) else None
+            if isinstance(uid, str) and uid not in named:
+                named.append(uid)
+    templates = [str(t) for t in _raw(data.get("templates"))]
+    if not named and not templates:
+        return None
+    causes = [f"roles or channels name units ({', '.join(named)})"] if named else []
+    if templates:
+        verb = "is" if len(templates) == 1 else "are"
+        written = f"{noun_for(len(templates), 'template')} {', '.join(templates)}"
+        causes.append(f"{written} {verb} written for units to use")
+    example = named[0] if named else "branch"
+    return Problem(
+        ("units",),
+        f"units is empty, but {' and '.join(causes)}: write each unit here ({example}: "
+        "{title: ...}), or leave units out and no role or channel names one",
+    )
 
 
 def unit_problems(sc: Scenario) -> Iterator[Problem]:
@@ -97,6 +145,19 @@ def _tree(sc: Scenario) -> Iterator[Problem]:
             for i, other in enumerate(getattr(unit, field)):
                 if other not in sc.units:
                     yield Problem((*path, field, i), unknown_unit(other, known))
+                elif other == uid:
+                    yield Problem(
+                        (*path, field, i),
+                        f"unit {uid!r} names itself in its {field}: {_OWN[field]}; expected "
+                        "other units only, so leave it out",
+                    )
+
+
+# Why a unit's own id has no place in its lists of other units.
+_OWN = {
+    "shares_with": "a unit's own roles may always be named as deputy, hand-over or successor",
+    "fallback": "a unit's own people are asked before any fallback",
+}
 
 
 def _roles_in_units(sc: Scenario, *, crossings: bool) -> Iterator[Problem]:
