@@ -68,8 +68,9 @@ class Scenario(Frozen):
             "Teams that units instantiate (a unit's template), by id: a unit north with "
             "template: branch has each role of the template, team_lead as north__team_lead, "
             "with the unit's headcounts, and each channel, walk_ins as north__walk_ins. "
-            "Made into roles and channels before validation, so a validated scenario has "
-            "none. Default: none."
+            "Made into roles and channels before validation; a validated scenario keeps "
+            "them for its checks (a template no unit uses is a warning) but leaves them "
+            "out of its dump and hash. Default: none."
         ),
     )
     roles: dict[Identifier, Role] = Field(min_length=1, description="Roles, by id.")
