@@ -162,7 +162,8 @@ def cpu_timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def split_run(sc: Scenario) -> list[Any]:
     """One replication played out part by part in this process (sim.rules.split)."""
-    return [run_replication(sc, 0, SEED, part=i) for i in range(len(parts(sc)))]
+    split = parts(sc)
+    return [run_replication(sc, 0, SEED, part=i, split=split) for i in range(len(split))]
 
 
 def row(label: str, seconds: float, note: str = "") -> None:

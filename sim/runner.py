@@ -31,7 +31,7 @@ from sim.kpis import per_replication, summarise
 from sim.mode import SimMode
 from sim.plan_met import attainment_by_month, attainment_by_unit, plan_met_table
 from sim.results import Frames, ReplicationColumns, build_frames, join_columns, to_columns
-from sim.rules.split import parts
+from sim.rules.split import Part, parts
 from sim.scenario import Scenario
 from sim.unit_results import kpis_by_unit
 
@@ -58,7 +58,8 @@ R = TypeVar("R")
 class ReplicationTask:
     """One replication to run (or one part of it): everything a worker needs, picklable.
 
-    ``part``: an index of ``sim.rules.split.parts(scenario)``, None for the whole team.
+    ``part``: an index of ``split`` (``sim.rules.split.parts(scenario)``), None for the
+    whole team.
     """
 
     scenario: Scenario
@@ -66,6 +67,7 @@ class ReplicationTask:
     seed: int
     mode: SimMode
     part: int | None = None
+    split: tuple[Part, ...] | None = None
 
 
 def run_task(task: ReplicationTask) -> ReplicationColumns:
@@ -73,7 +75,12 @@ def run_task(task: ReplicationTask) -> ReplicationColumns:
     from sim.model import run_replication  # the model is only needed where tasks run
 
     records = run_replication(
-        task.scenario, task.replication, task.seed, mode=task.mode, part=task.part
+        task.scenario,
+        task.replication,
+        task.seed,
+        mode=task.mode,
+        part=task.part,
+        split=task.split,
     )
     return to_columns(records, task.replication, task.seed)
 
@@ -88,10 +95,13 @@ def _tasks(
     frames of the whole (``tests/test_split_runs.py``); each part costs what a team of its
     size does, and the parts of one replication can run on different workers.
     """
-    count = len(parts(scenario)) if split is not False else 1
-    each: list[int | None] = list(range(count)) if count > 1 else [None]
+    found = tuple(parts(scenario)) if split is not False else ()
+    if len(found) <= 1:
+        return [ReplicationTask(scenario, r, seed, mode) for r in range(replications)]
     return [
-        ReplicationTask(scenario, r, seed, mode, part=part) for r in range(replications) for part in each
+        ReplicationTask(scenario, r, seed, mode, part=i, split=found)
+        for r in range(replications)
+        for i in range(len(found))
     ]
 
 

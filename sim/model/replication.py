@@ -28,7 +28,7 @@ from sim.records import (
     WaitRecord,
 )
 from sim.rules.service import answer_groups, desk_groups
-from sim.rules.split import parts
+from sim.rules.split import Part, parts
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel, ReferralChannel
 
@@ -40,6 +40,7 @@ def run_replication(
     *,
     mode: SimMode | str = SimMode.BLOCK,
     part: int | None = None,
+    split: Sequence[Part] | None = None,
 ) -> RunRecords:
     """Play out one replication of a scenario (or one part of it): a pure function.
 
@@ -52,6 +53,8 @@ def run_replication(
             against).
         part: Index of one of ``sim.rules.split.parts(scenario)`` to play out alone (its
             people and channels); None plays out the whole team.
+        split: ``sim.rules.split.parts(scenario)`` when the caller has it already (a run
+            of many parts computes it once, not once a part).
 
     Returns:
         The run's records, in the order they happened, part by part for a scenario of
@@ -64,7 +67,7 @@ def run_replication(
     sim_mode = SimMode.of(mode)
     clock = Clock.of(scenario)
     out = RunRecords(clock.horizon, list(clock.starts), scenario.calendar.warmup_days)
-    split = parts(scenario)
+    split = parts(scenario) if split is None else split
     mine = split[part] if part is not None else None
     people = build_people(scenario, seed, replication, mine.roles if mine else None)
     assign_duties(scenario, people)
@@ -113,17 +116,17 @@ def run_replication(
             gc.enable()
     _flush_open(w)
     if mine is None and len(split) > 1:
-        return _in_part_order(out, w)
+        return _in_part_order(out, w, split)
     return out
 
 
-def _in_part_order(out: RunRecords, w: World) -> RunRecords:
+def _in_part_order(out: RunRecords, w: World, split: Sequence[Part]) -> RunRecords:
     """The records part by part (sim.rules.split), each part's in the order they happened.
 
     What a run part by part gives: ``join_parts`` of the parts' records.
     """
     of_person = {p.pid: w.part_of[p.role_id] for p in w.people}
-    channel_part = {cid: i for i, pt in enumerate(parts(w.sc)) for cid in pt.channels}
+    channel_part = {cid: i for i, pt in enumerate(split) for cid in pt.channels}
 
     def of_wait(r: WaitRecord) -> int:  # the asking owner's, else the channel's
         if r.owner:
