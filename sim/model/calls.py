@@ -241,6 +241,18 @@ def _next_channel(dialer: Dialer, pools: Pools, pid: str) -> int:
     return -1
 
 
+def _in_turn(dialer: Dialer, n: int) -> list[int]:
+    """The channels of ``n`` dials that take unlimited lists in turn (``_next_channel``)."""
+    turn = dialer.turn
+    if not turn:
+        return []
+    start = dialer.cold_turn
+    dialer.cold_turn += n
+    if len(turn) == 1:
+        return [turn[0]] * n
+    return [turn[(start + i) % len(turn)] for i in range(n)]
+
+
 def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayPlan:
     """Draw day ``day``'s ``n`` dials (fewer when pools run dry): channels, outcomes, minutes.
 
@@ -255,6 +267,13 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
     ch: list[int] = []
     codes: list[int] = []
     took: list[int] = []
+    if not dialer.first and not any(finite):
+        # Unlimited lists only: the channels go in turn and no pool can run dry, so the
+        # loop below comes to this (under cProfile, a branch of 100 over 120 days: 8.2M
+        # calls -> 6.7M, draw_plan 1.19 s -> 0.60 s of about 7 s).
+        ch = _in_turn(dialer, len(u))
+        codes = [bisect_right(thresholds[k], x) for k, x in zip(ch, u, strict=False)]
+        u = []
     for x in u:
         k = _next_channel(dialer, pools, p.pid)
         if k < 0:
