@@ -144,6 +144,8 @@ def order_terms(
         if v.lowBound is None or v.upBound is None:
             break
         span = float(v.upBound) - float(v.lowBound) + 1.0
+        if span <= 1.0:
+            continue  # a fixed headcount decides nothing
         if weight * span > MOST_WEIGHT:
             break
         parts.append((v.name, span))
