@@ -48,6 +48,7 @@ BALANCES = (
     "warm_first",
     "pool_used",
     "balance",  # a network's tie-break over its units (optimizer.model._unit_balance)
+    "alike",  # the order of alike units (optimizer.alike)
 )
 _PER_UNIT = ("capacity", "calls_cap")
 _FAMILIES = (

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pulp
 
+from optimizer.alike import alike_units, order_terms
 from optimizer.economics import (
     ChannelEconomics,
     LeadEconomics,
@@ -84,6 +85,7 @@ class Model:
     desks: list[Desk] = field(default_factory=list)
     pool_shares: dict[str, dict[str, float]] = field(default_factory=dict)  # channel -> unit
     notes: list[str] = field(default_factory=list)
+    alike: list[list[str]] = field(default_factory=list)  # classes of alike units (sizing)
     # A month's copy of the families (optimizer.hiring_model): "_m03" after every
     # variable and constraint name; "" for the plain plan, whose names stay as they are.
     suffix: str = ""
@@ -196,6 +198,7 @@ def build(
     _work(model)
     _constraints(model, relax)
     _objective(model, relax, fairness)
+    _alike(model)
     return model
 
 
@@ -764,6 +767,37 @@ def _unit_balance(model: Model, objective: Terms, weight: float) -> None:
             terms[most] = -1.0
             _constrain(model, f"balance_{level.value}_{unit}", terms=terms, sense=-1, rhs=0.0)
         _add(objective, most, weight)
+
+
+def _alike(model: Model) -> None:
+    """Sizing a network: alike units ordered by their whole numbers (optimizer.alike).
+
+    ``alike_<unit>_<next>``: the unit comes before the next alike unit in the order of
+    their whole numbers (optimizer.alike.order_terms), and ``alike_n_<unit>_<next>``:
+    at least as many of its first role (the same order, a tighter row). Only between
+    units the model cannot tell apart, so no plan's cost changes; CBC no longer proves
+    every distribution of the same people (the cause of twenty growing branches
+    unsolved in two minutes).
+    """
+    sc = model.scenario
+    if model.mode != PlanMode.SIZING or len(sc.units) < 2:
+        return
+    model.alike = alike_units(sc, model.problem, list(model.constraints.values()))
+    for group in model.alike:
+        for a, b in itertools.pairwise(group):
+            terms = order_terms(model.problem, group[0], (a, b))
+            if terms:
+                _constrain(model, f"alike_{a}_{b}", terms=terms, sense=pulp.LpConstraintGE, rhs=0.0)
+                # The first headcount alone, too: the same order, a tighter row.
+                first = next(iter(terms))
+                other = next(v for v, c in terms.items() if c < 0)
+                _constrain(
+                    model,
+                    f"alike_n_{a}_{b}",
+                    terms={first: 1.0, other: -1.0},
+                    sense=pulp.LpConstraintGE,
+                    rhs=0.0,
+                )
 
 
 def _fairness(model: Model, objective: Terms, weight: float) -> None:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pulp
 
+from optimizer.alike import evened
 from optimizer.card import design_words
 from optimizer.elastic import explain_infeasible
 from optimizer.errors import InfeasiblePlanError, Relaxation
@@ -17,7 +18,7 @@ from optimizer.extract import extract
 from optimizer.model import Model, PlanMode, build, costs_missing, value
 from optimizer.rates import Rates, rates
 from optimizer.result import Marginal, Plan
-from optimizer.solve import Infeasible, dual, solve
+from optimizer.solve import Infeasible, dual, solve, unproven
 from optimizer.solvers import make_solver
 from optimizer.team import dated, design_month
 from sim.money import format_money_column
@@ -120,7 +121,8 @@ def _solved(
 ) -> Model:
     model = build(sc, r, mode, budget=budget, fairness=fairness, team=team, bounds=bounds)
     try:
-        solve(model.problem, solver)
+        if not solve(model.problem, solver):
+            model.notes.append(unproven(solver))
     except Infeasible:
         raise explain_infeasible(
             sc, r, mode=mode, solver=solver, budget=budget, team=team, bounds=bounds
@@ -138,7 +140,8 @@ def _sizing(sc: Scenario, r: Rates, solver: pulp.LpSolver, budget: float | None)
     seen: list[dict[str, int]] = []
     for _ in range(MAX_ROUNDS):
         model = _solved(sc, r, solver, budget, mode=PlanMode.SIZING, team=team)
-        heads = _heads(model)
+        # Alike units of a network: their rules at their mean (optimizer.alike.evened).
+        heads = evened(_heads(model), model.alike)
         if heads == team:
             return model
         if heads in seen:

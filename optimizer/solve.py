@@ -6,14 +6,19 @@ import pulp
 
 from optimizer.errors import SolverFailedError, UnboundedPlanError
 from optimizer.solvers import solver_name
+from sim.percent import format_significant
 
 
 class Infeasible(Exception):
     """The model has no solution; caught by the planner, which explains why."""
 
 
-def solve(problem: pulp.LpProblem, solver: pulp.LpSolver) -> None:
-    """Solve in place, or raise: Infeasible, UnboundedPlanError or SolverFailedError."""
+def solve(problem: pulp.LpProblem, solver: pulp.LpSolver) -> bool:
+    """Solve in place, or raise: Infeasible, UnboundedPlanError or SolverFailedError.
+
+    Returns whether the answer is proven optimal: False when a whole-number model
+    stopped at the time limit with a plan found (the best found, see :func:`unproven`).
+    """
     status = problem.solve(solver)
     if status == pulp.LpStatusOptimal and problem.sol_status in (
         pulp.LpSolutionOptimal,
@@ -21,7 +26,7 @@ def solve(problem: pulp.LpProblem, solver: pulp.LpSolver) -> None:
     ):
         if problem.sol_status == pulp.LpSolutionIntegerFeasible and not _is_mip(problem):
             raise SolverFailedError(_stopped(solver, "a time or iteration limit"))
-        return
+        return bool(problem.sol_status == pulp.LpSolutionOptimal)
     if status == pulp.LpStatusInfeasible:
         raise Infeasible
     if status == pulp.LpStatusUnbounded:
@@ -31,6 +36,17 @@ def solve(problem: pulp.LpProblem, solver: pulp.LpSolver) -> None:
             "policies.max_calls_per_day"
         )
     raise SolverFailedError(_stopped(solver, f"status {pulp.LpStatus.get(status, status)!r}"))
+
+
+def unproven(solver: pulp.LpSolver) -> str:
+    """A plan's note when the solver stopped at its time limit with a plan in hand."""
+    limit = solver.timeLimit
+    within = "" if limit is None else f" of {format_significant(float(limit))} s"
+    return (
+        f"The {solver_name(solver)} solver stopped at its time limit{within}: this plan is "
+        "the best it found, not proven least-cost; allow more time (time_limit_s) or try "
+        "the highs solver"
+    )
 
 
 def _stopped(solver: pulp.LpSolver, why: str) -> str:

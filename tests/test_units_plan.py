@@ -259,11 +259,19 @@ def test_the_by_unit_table_rows() -> None:
 # --- a network of 20 branches ---------------------------------------------------------------
 
 
-def _branches(n: int, tmp: Path) -> Path:
-    """two_branches.yaml with North's roles copied into ``n`` branches, market scaled."""
+def _branches(n: int, tmp: Path, growth: float = 1.0) -> Path:
+    """two_branches.yaml with North's roles copied into ``n`` branches, market scaled.
+
+    ``growth`` scales the plan alone: at 1.5 every branch needs more client managers than
+    its minimum of 3 (at 1.0 they all stay at it).
+    """
     raw = yaml.safe_load(NETWORK.read_text(encoding="utf-8"))
     lead, seller = raw["roles"]["north__team_lead"], raw["roles"]["north__client_manager"]
-    roles = {"regional_head": {**raw["roles"]["regional_head"], "max_span": n}}
+    head = {**raw["roles"]["regional_head"], "max_span": n}
+    if n > 20:
+        # The branches' payroll projects need the region's approval: one head for 20.
+        head["headcount"] = {"current": 1, "min": 1, "max": -(-n // 20)}
+    roles = {"regional_head": head}
     units = {"region_a": raw["units"]["region_a"]}
     for i in range(n):
         b = f"b{i:02d}"
@@ -279,7 +287,7 @@ def _branches(n: int, tmp: Path) -> Path:
     raw["roles"], raw["units"] = roles, units
     scale = n / 2
     ch = raw["channels"]
-    raw["plan"]["revenue_per_month"] *= scale
+    raw["plan"]["revenue_per_month"] *= scale * growth
     ch["payroll_client_staff"]["pool"] = round(ch["payroll_client_staff"]["pool"] * scale)
     ch["payroll_client_staff"]["refill_per_month"] = round(
         ch["payroll_client_staff"]["refill_per_month"] * scale
@@ -292,13 +300,20 @@ def _branches(n: int, tmp: Path) -> Path:
 
 
 def test_twenty_branches_are_each_sized(tmp_path: Path) -> None:
-    path = _branches(20, tmp_path)
+    # Twenty alike branches that must all grow above their minimum of 3 client managers:
+    # CBC did not answer in two minutes before the alike rows (optimizer.alike).
+    path = _branches(20, tmp_path, growth=1.5)
     started = time.perf_counter()
     p = _plan(path)
     seconds = time.perf_counter() - started
     branches = [f"b{i:02d}" for i in range(20)]
+    line = []
     for b in branches:
         heads = {u.level: u.headcount for u in p.units if u.org_unit == b}
-        assert heads["lower"] >= 1 and heads["line"] >= 3, (b, heads)
+        assert heads["lower"] == 1 and heads["line"] >= 4, (b, heads)
+        line.append(heads["line"])
+    # Sized alike: within a person, the extra people in the first branches (the order).
+    assert max(line) - min(line) <= 1 and line == sorted(line, reverse=True), line
     assert sum(u.headcount for u in p.units) == sum(p.levels.values())
-    print(f"20 branches: solved in {seconds:.1f} s")  # measured, not asserted
+    assert not any("time limit" in note for note in p.notes)
+    assert seconds < 60, seconds  # 0.5-3 s on the 2-core machine; over 120 s before

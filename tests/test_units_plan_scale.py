@@ -1,0 +1,84 @@
+"""Many alike branches are sized fast and alike (issue 14; optimizer.alike).
+
+Alike units get ordering rows only when the built model cannot tell them apart; a branch
+with one field changed is sized on its own; the rows never change a plan's cost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import optimizer.model as optimizer_model
+from optimizer import plan
+from optimizer.model import PlanMode, build
+from optimizer.rates import rates
+from teamsim.io import load_scenario
+from tests.frame_golden import ROOT
+from tests.test_units_plan import ALIKE, NETWORK, _branches
+
+BANK = ROOT / "scenarios" / "retail_bank.yaml"
+
+
+def _model(path: Path, overrides: tuple[str, ...] = ()) -> optimizer_model.Model:
+    sc = load_scenario(path, overrides)
+    return build(sc, rates(sc), PlanMode.SIZING)
+
+
+def _alike_rows(model: optimizer_model.Model) -> list[str]:
+    return [name for name in model.constraints if name.startswith("alike_")]
+
+
+def test_two_alike_branches_are_one_class_and_two_unalike_are_not() -> None:
+    alike = _model(NETWORK, ALIKE)
+    assert alike.alike == [["north", "south"]]
+    assert _alike_rows(alike) == ["alike_north_south", "alike_n_north_south"]
+    # two_branches.yaml as written: North has 7 client managers now, South 5, so the
+    # rules (pool shares, referral split) differ: no class, no row.
+    assert _model(NETWORK).alike == []
+    # A flat team has no units: no row at all (golden plans unchanged).
+    assert _alike_rows(_model(BANK)) == []
+
+
+def test_a_branch_with_one_field_changed_is_sized_on_its_own(tmp_path: Path) -> None:
+    path = _branches(4, tmp_path, growth=1.5)
+    assert _model(path).alike == [["b00", "b01", "b02", "b03"]]
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["roles"]["b02__client_manager"]["monthly_cost"] = 96000
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    model = _model(path)
+    assert model.alike == [["b00", "b01", "b03"]]
+    assert not any("b02" in name for name in _alike_rows(model))
+    assert "alike_b01_b03" in model.constraints
+
+
+def test_the_alike_rows_never_change_the_cost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sc = load_scenario(_branches(6, tmp_path, growth=1.5))
+    ordered = plan(sc, "sizing", "cbc", marginals=False)
+    monkeypatch.setattr(optimizer_model, "_alike", lambda model: None)
+    free = plan(sc, "sizing", "cbc", marginals=False)
+    assert ordered.cost_per_month == pytest.approx(free.cost_per_month)
+    heads = {r.role: r.headcount for r in ordered.roles}
+    line = [heads[f"b{i:02d}__client_manager"] for i in range(6)]
+    # The sizes are the free plan's, forced in the branches' order.
+    free_line = sorted((r.headcount for r in free.roles if "client" in r.role), reverse=True)
+    assert line == free_line and min(line) >= 4
+
+
+def test_a_solve_stopped_by_its_time_limit_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without the alike rows CBC cannot prove 20 growing branches in a second; it has a
+    # plan from its first heuristics, returned with a note instead of passing for proven.
+    monkeypatch.setattr(optimizer_model, "_alike", lambda model: None)
+    sc = load_scenario(_branches(20, tmp_path, growth=1.5))
+    p = plan(sc, "sizing", "cbc", marginals=False, time_limit_s=1.0)
+    (note,) = [n for n in p.notes if "time limit" in n]
+    assert note == (
+        "The cbc solver stopped at its time limit of 1 s: this plan is the best it found, "
+        "not proven least-cost; allow more time (time_limit_s) or try the highs solver"
+    )
