@@ -44,8 +44,8 @@ def unproven(solver: pulp.LpSolver) -> str:
     within = "" if limit is None else f" of {format_significant(float(limit))} s"
     return (
         f"The {solver_name(solver)} solver stopped at its time limit{within}: this plan is "
-        "the best it found, not proven least-cost; allow more time (time_limit_s) or try "
-        "the highs solver"
+        "the best it found, not proven least-cost; allow more time (teamsim plan "
+        "--time-limit, time_limit_s in the API) or try --solver highs"
     )
 
 

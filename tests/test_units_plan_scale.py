@@ -6,15 +6,18 @@ with one field changed is sized on its own; the rows never change a plan's cost.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 import optimizer.model as optimizer_model
 from optimizer import plan
 from optimizer.model import PlanMode, build
 from optimizer.rates import rates
+from teamsim.cli import app
 from teamsim.io import load_scenario
 from tests.frame_golden import ROOT
 from tests.test_units_plan import ALIKE, NETWORK, _branches
@@ -80,5 +83,24 @@ def test_a_solve_stopped_by_its_time_limit_says_so(
     (note,) = [n for n in p.notes if "time limit" in n]
     assert note == (
         "The cbc solver stopped at its time limit of 1 s: this plan is the best it found, "
-        "not proven least-cost; allow more time (time_limit_s) or try the highs solver"
+        "not proven least-cost; allow more time (teamsim plan --time-limit, time_limit_s in "
+        "the API) or try --solver highs"
     )
+
+
+def test_plan_time_limit_gives_the_best_plan_found_with_the_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(optimizer_model, "_alike", lambda model: None)
+    path = _branches(20, tmp_path, growth=1.5)
+    result = CliRunner().invoke(app, ["plan", str(path), "--time-limit", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert any("stopped at its time limit of 1 s" in n for n in data["notes"]), data["notes"]
+    assert {u["org_unit"] for u in data["units"]} >= {f"b{i:02d}" for i in range(20)}
+
+
+def test_time_limit_is_for_a_plain_plan_only(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["plan", str(NETWORK), "--time-limit", "5", "--verify"])
+    assert result.exit_code == 2
+    assert "--time-limit caps the solves of a plain plan" in result.output

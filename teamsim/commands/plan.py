@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -34,7 +36,7 @@ from teamsim.commands.options import (
     SetOption,
     StoreOption,
 )
-from teamsim.console import out, print_json, user_errors
+from teamsim.console import err, out, print_json, user_errors
 from teamsim.declared import VERIFY_ITERATIONS, VERIFY_REPLICATIONS
 from teamsim.executors import ExecutorKind, make_executor
 from teamsim.figure_tables import FittedGrid, Grid
@@ -73,6 +75,19 @@ def plan_command(
     solver: Annotated[
         SolverName, typer.Option("--solver", help="cbc (bundled) or highs (needs highspy).")
     ] = SolverName.CBC,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help=(
+                "Seconds the solver may take on each solve of a plain plan; past it the "
+                "best plan found is given, with a note that it is not proven least-cost "
+                "(default: no limit; a network of many growing branches can take minutes)."
+            ),
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
     budget: Annotated[
         float | None,
         typer.Option(
@@ -153,6 +168,11 @@ def plan_command(
     )
     with user_errors(as_json=json_):
         refuse_hiring(wanted, hiring=hiring, sizing=mode is PlanMode.SIZING)
+        if time_limit is not None and (hiring or verify_):
+            raise typer.BadParameter(
+                "--time-limit caps the solves of a plain plan; --verify and --hiring run "
+                "without one"
+            )
         if not verify_:
             refuse_verify_only(wanted)
         sc = load_scenario(file, set_ or ())
@@ -186,8 +206,24 @@ def plan_command(
                     as_json=json_,
                 )
             return
-        result = plan(sc, mode=mode, solver=solver.value, budget=budget)
+        with _solving(sc, solver.value):
+            result = plan(
+                sc, mode=mode, solver=solver.value, budget=budget, time_limit_s=time_limit
+            )
     show(sc, result, json_)
+
+
+@contextmanager
+def _solving(sc: Scenario, solver: str) -> Iterator[None]:
+    """A spinner on stderr (a terminal only) while a network's plan is solved."""
+    if not sc.units or not err.is_terminal:
+        yield
+        return
+    with err.status(
+        f"Sizing {len(sc.roles)} roles in {len(sc.units)} units with {solver} "
+        "(--time-limit caps each solve)"
+    ):
+        yield
 
 
 def _verify(

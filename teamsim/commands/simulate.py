@@ -128,9 +128,7 @@ def simulate_command(
         started_at = dt.datetime.now()
         started = time.perf_counter()
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
-            result = _run(
-                scenario, replications, seed=seed, runner=runner, mode=mode, split=split
-            )
+            result = _run(scenario, replications, seed=seed, runner=runner, mode=mode, split=split)
         elapsed = time.perf_counter() - started
         run_id = ""
         if save:
