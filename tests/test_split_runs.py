@@ -62,11 +62,13 @@ def test_a_network_of_branches_parts_by_branch_with_its_head_alone() -> None:
     assert separable(NETWORK)
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+TEAMS = [p for p in sorted((ROOT / "scenarios").glob("*.yaml")) if "\nunits:" not in p.read_text()]
+
+
+@pytest.mark.parametrize("path", TEAMS, ids=lambda p: p.stem)
 def test_a_bundled_team_is_one_part(path: Path) -> None:
     sc = load_scenario(path)
-    if sc.units:
-        pytest.skip("a network")
+    assert not sc.units
     assert len(parts(sc)) == 1
     assert parts(sc)[0].roles == tuple(sc.roles)
 
@@ -204,3 +206,33 @@ def test_simulate_says_it_split_and_no_split_plays_out_whole(tmp_path: Path) -> 
     assert "independent parts" not in whole.stdout
     # The same run: everything below the header (which has the time taken) alike.
     assert split.stdout.split("counted:", 1)[1] == whole.stdout.split("counted:", 1)[1]
+
+
+# --- the bundled network ----------------------------------------------------------------
+
+REGIONS = ROOT / "scenarios" / "retail_bank_regions.yaml"
+
+
+def test_the_bundled_network_parts_by_region_with_its_head_alone() -> None:
+    sc = load_scenario(REGIONS)
+    found = parts(sc)
+    assert found[0].roles == ("head_of_network",) and found[0].channels == ()
+    regions = [{sc.roles[r].unit for r in p.roles} for p in found[1:]]
+    # Each region's part holds the region's own roles and its four branches', no other.
+    assert [sorted(r for r in u if r in ("central", "volga", "ural")) for u in regions] == [
+        ["central"],
+        ["volga"],
+        ["ural"],
+    ]
+    assert all(len(u) == 5 for u in regions)
+    assert sum(len(p.roles) for p in found) == len(sc.roles)
+
+
+@pytest.mark.slow
+def test_the_bundled_network_split_and_whole_give_identical_frames() -> None:
+    sc = load_scenario(REGIONS, ["calendar.horizon_days=25", "calendar.warmup_days=5"])
+    whole = sim.simulate(sc, 1, seed=3, workers=1, split=False)
+    split = sim.simulate(sc, 1, seed=3, executor=ProcessExecutor(2))
+    assert split.parts == 4
+    assert len(split.frames.waits) > 100
+    _assert_same(_tables(whole), _tables(split))
