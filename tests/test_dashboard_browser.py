@@ -224,3 +224,37 @@ def test_the_calibrate_page_is_in_the_navigation(dashboard_url: str) -> None:
             expect(page.get_by_role("radio", name="Build from the records")).to_be_checked()
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow  # a simulation of the bundled network
+def test_the_network_view_in_chromium(dashboard_url: str, tmp_path: Path) -> None:
+    """The bundled network simulated: its map of units drawn, the units side by side."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: see test_every_page_in_chromium")
+    folder = _artefacts(tmp_path)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 5000})
+            page.goto(dashboard_url)
+            expect(page.get_by_role("heading", name="Scenario", exact=True)).to_be_visible(
+                timeout=30_000
+            )
+            page.get_by_test_id("stSelectbox").filter(has_text="Bundled scenario").click()
+            page.get_by_role("option", name="retail_bank_regions").click()
+            expect(page.get_by_text("Retail bank, network of three regions").first).to_be_visible(timeout=30_000)
+            _open(page, "Simulate")
+            _fill(page, "Replications", "2")
+            page.get_by_role("button", name="Run the simulation").click()
+            expect(page.get_by_role("heading", name="Results by unit")).to_be_visible(
+                timeout=WORK_MS
+            )
+            # The six charts of a team's run and the network's map.
+            _check_page(page, "network", 7, folder)
+            treemap = page.locator(".js-plotly-plot").filter(has=page.locator("g.treemap"))
+            expect(treemap).to_have_count(1)
+            units = page.locator("[data-testid='stDataFrame']").filter(has_text="Volga")
+            expect(units.first).to_be_visible()
+        finally:
+            browser.close()
