@@ -19,7 +19,7 @@ from benchmarks.bench_network import network_scenario, network_text
 from sim.mode import SimMode
 from sim.model import run_replication
 from sim.results import ReplicationColumns, to_columns
-from sim.rules.split import parts, separable
+from sim.rules.split import parts, separable, why_whole
 from sim.runner import ProcessExecutor, _by_replication, _share, _tasks
 from sim.scenario import parse_scenario
 from teamsim.cli import app
@@ -236,3 +236,43 @@ def test_the_bundled_network_split_and_whole_give_identical_frames() -> None:
     assert split.parts == 4
     assert len(split.frames.waits) > 100
     _assert_same(_tables(whole), _tables(split))
+
+
+# --- why a network runs whole -------------------------------------------------------------
+
+
+def test_why_whole_names_what_joins_the_branches() -> None:
+    assert why_whole(NETWORK) == []  # it separates
+    assert why_whole(load_scenario(REGIONS)) == []
+    two = load_scenario(ROOT / "tests" / "data" / "two_branches.yaml")
+    assert why_whole(two)[0] == "channel payroll_client_staff reaches south__team_lead"
+    deputy = _text(
+        **{
+            "  b000: {title: Branch 000, template: branch}": (
+                "  b000: {title: Branch 000, template: branch, shares_with: [b001],\n"
+                "         roles: {client_manager: {deputy: b001__client_manager}}}"
+            )
+        }
+    )
+    assert why_whole(_parse(deputy)) == []  # b002 still stands apart: the run splits
+    top = _parse(
+        _text(
+            **{
+                "approval: middle": "approval: top",
+                "levels: [lower, middle], minutes: 15": "levels: [lower, top], minutes: 15",
+            }
+        )
+    )
+    # b000's deals go to the network head first; b001's then join b000 through him.
+    assert why_whole(top)[:1] == ["network_head handles b001__client_manager's deals at level top"]
+
+
+def test_simulate_says_why_a_network_ran_whole() -> None:
+    path = ROOT / "tests" / "data" / "two_branches.yaml"
+    args = ["simulate", str(path), "-n", "1", "--workers", "1", "--no-save"]
+    result = CliRunner().invoke(app, [*args, "--set", "calendar.horizon_days=25"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: each replication of this network ran whole, not branch by branch: channel "
+        "payroll_client_staff reaches south__team_lead" in " ".join(result.stderr.split())
+    )

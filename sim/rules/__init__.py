@@ -23,7 +23,9 @@ and the reports divide by them; no other module computes any of them again.
   expected cost in output), the roster and ramp by month, the start of a month's hires;
 - :mod:`sim.rules.rota`: the break rota of the desk's answerers (who pauses when, the
   share of the desk away in an interval);
-- :mod:`sim.rules.activities`: the time-use vocabulary and the outcomes of a request.
+- :mod:`sim.rules.activities`: the time-use vocabulary and the outcomes of a request;
+- :mod:`sim.rules.split`: a network's parts that share nothing, run apart, and what joins
+  units that do not separate.
 """
 
 from sim.rules.activities import DUTY_PREFIX, NOT_BUSY, Outcome, TimeUse, duty_activity
@@ -42,6 +44,7 @@ from sim.rules.profile import (
 )
 from sim.rules.rota import describe_pauses, pause_rule
 from sim.rules.season import SeasonKind, day_factors, month_factors
+from sim.rules.split import why_whole
 from sim.rules.staffing import RoleMonth, hire_date, ramping_at_start, role_month, seats
 
 __all__ = [
@@ -74,4 +77,5 @@ __all__ = [
     "span_warnings",
     "stage_months",
     "weekday_factors",
+    "why_whole",
 ]

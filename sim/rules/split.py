@@ -42,11 +42,12 @@ from sim.rules.service import answer_groups, answering_roles
 from sim.rules.staffing import seats, taker_roles
 from sim.scenario import Level
 from sim.scenario.market import InboundChannel, ReferralChannel
+from sim.scenario.units import ancestors
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
 
-__all__ = ["Part", "parts", "separable"]
+__all__ = ["Part", "parts", "separable", "why_whole"]
 
 
 @dataclass(frozen=True)
@@ -62,23 +63,42 @@ class Part:
 
 
 class _Join:
-    """Union-find over role and channel nodes."""
+    """Union-find over role and channel nodes; what first joined units apart, in words."""
 
-    def __init__(self) -> None:
+    def __init__(self, sc: Scenario) -> None:
+        self.sc = sc
         self.up: dict[tuple[str, str], tuple[str, str]] = {}
+        self.units: dict[tuple[str, str], set[str]] = {}  # a root's roles' units
+        self.crossings: list[str] = []
 
     def find(self, node: tuple[str, str]) -> tuple[str, str]:
+        if node not in self.up:
+            self.up[node] = node
+            unit = self.sc.roles[node[1]].unit if node[0] == "role" else None
+            self.units[node] = {unit} if unit else set()
         root = node
-        while self.up.setdefault(root, root) != root:
+        while self.up[root] != root:
             root = self.up[root]
         while node != root:  # path compression
             self.up[node], node = root, self.up[node]
         return root
 
-    def join(self, a: tuple[str, str], b: tuple[str, str]) -> None:
+    def join(self, a: tuple[str, str], b: tuple[str, str], why: str = "") -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
+            if why and self._apart(self.units[ra], self.units[rb]):
+                self.crossings.append(why)
             self.up[rb] = ra
+            self.units[ra] |= self.units.pop(rb)
+
+    def _apart(self, these: set[str], those: set[str]) -> bool:
+        """Whether two sets of units hold two neither of which is above the other."""
+        units = self.sc.units
+        return any(
+            u != v and u not in ancestors(units, v) and v not in ancestors(units, u)
+            for u in these
+            for v in those
+        )
 
 
 def _role(rid: str) -> tuple[str, str]:
@@ -98,25 +118,51 @@ def parts(sc: Scenario) -> list[Part]:
         team without units is one part.
     """
     whole = [Part(tuple(sc.roles), tuple(cid for cid in sc.channels if _shared(sc, cid)))]
-    if not sc.units:
-        return whole
-    join = _Join()
-    for rid in sc.roles:
-        join.find(_role(rid))
-    worked = _join_channels(sc, join)
-    if any(_shared(sc, cid) and cid not in worked for cid in sc.channels):
-        return whole  # a channel nobody works: its requests wait at the first desk
-    for group in answer_groups(sc):
-        for rid in group[1:]:
-            join.join(_role(group[0]), _role(rid))
-    _join_cover(sc, join)
-    _join_approvers(sc, join)
-    return _collect(sc, join)
+    join = _joined(sc)
+    return whole if join is None else _collect(sc, join)
 
 
 def separable(sc: Scenario) -> bool:
     """Whether a replication of the scenario may be run part by part (more than one part)."""
     return len(parts(sc)) > 1
+
+
+def why_whole(sc: Scenario) -> list[str]:
+    """Why a network's replications run whole: what joins its units, in words.
+
+    Empty for a team without units and for a network that separates. Each entry is a
+    join that put two units neither of which is above the other into one part
+    ("channel website_requests reaches south__client_manager"), in the order found.
+    """
+    if not sc.units or separable(sc):
+        return []
+    unworked = [cid for cid in sc.channels if _shared(sc, cid) and cid not in _worked(sc)]
+    if unworked:
+        return [f"channel {unworked[0]} has nobody who works it"]
+    join = _joined(sc)
+    return [] if join is None else join.crossings
+
+
+def _worked(sc: Scenario) -> set[str]:
+    return _join_channels(sc, _Join(sc))
+
+
+def _joined(sc: Scenario) -> _Join | None:
+    """The joins of a network's roles and channels; None keeps it whole."""
+    if not sc.units:
+        return None
+    join = _Join(sc)
+    for rid in sc.roles:
+        join.find(_role(rid))
+    worked = _join_channels(sc, join)
+    if any(_shared(sc, cid) and cid not in worked for cid in sc.channels):
+        return None  # a channel nobody works: its requests wait at the first desk
+    for group in answer_groups(sc):
+        for rid in group[1:]:
+            join.join(_role(group[0]), _role(rid), f"{group[0]} and {rid} answer at one desk")
+    _join_cover(sc, join)
+    _join_approvers(sc, join)
+    return join
 
 
 def _shared(sc: Scenario, cid: str) -> bool:
@@ -130,7 +176,7 @@ def _join_channels(sc: Scenario, join: _Join) -> set[str]:
     worked: set[str] = set()
 
     def link(cid: str, rid: str) -> None:
-        join.join(_channel(cid), _role(rid))
+        join.join(_channel(cid), _role(rid), f"channel {cid} reaches {rid}")
         worked.add(cid)
 
     for rid in sc.roles:
@@ -152,12 +198,12 @@ def _join_cover(sc: Scenario, join: _Join) -> None:
     """Join each role with its deputy role and the roles that may take over its deals."""
     for rid, role in sc.roles.items():
         if role.deputy is not None:
-            join.join(_role(rid), _role(role.deputy))
+            join.join(_role(rid), _role(role.deputy), f"{rid}'s deputy is {role.deputy}")
         named = {seat.successor for seat in seats(sc, rid)}
         for ref in sorted(named, key=str):
             for taker in taker_roles(sc, rid, ref):
                 if taker in sc.roles:
-                    join.join(_role(rid), _role(taker))
+                    join.join(_role(rid), _role(taker), f"{taker} takes over {rid}'s deals")
 
 
 def _owners(sc: Scenario) -> set[str]:
@@ -205,10 +251,10 @@ def _join_approvers(sc: Scenario, join: _Join) -> None:
             found = role_approver(sc, rid, level, staffed)
             if found is None:
                 continue
-            join.join(_role(rid), _role(found))
+            join.join(_role(rid), _role(found), f"{found} handles {rid}'s deals at level {level}")
             up = manager_role(sc, rid, staffed)
             while up is not None and sc.roles[up].level.rank < level.rank:
-                join.join(_role(rid), _role(up))
+                join.join(_role(rid), _role(up), f"{up} is on {rid}'s way up to level {level}")
                 up = manager_role(sc, up, staffed)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sim import SimMode
@@ -130,6 +131,8 @@ def simulate_command(
         with make_executor(executor, scheduler=scheduler, workers=workers) as runner:
             result = _run(scenario, replications, seed=seed, runner=runner, mode=mode, split=split)
         elapsed = time.perf_counter() - started
+        if split and scenario.units and result.parts == 1:
+            _say_whole(scenario)
         run_id = ""
         if save:
             text = read_scenario_bytes(file).decode("utf-8-sig")
@@ -201,6 +204,19 @@ def _show(
         out.print(f"wrote {len(written)} tables to {out_dir}")
     if run_id:
         out.print(f"stored as run {run_id} (teamsim runs show {run_id})")
+
+
+def _say_whole(scenario: Any) -> None:
+    """On stderr: why a network's replications ran whole, not part by part."""
+    from sim.rules import why_whole
+
+    reasons = why_whole(scenario)
+    if reasons:
+        err.print(
+            "note: each replication of this network ran whole, not branch by branch: "
+            f"{escape(reasons[0])} (docs/units.md, 'Large networks')",
+            soft_wrap=True,
+        )
 
 
 def _run(
