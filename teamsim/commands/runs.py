@@ -264,6 +264,7 @@ def results(st: Store, meta: Mapping[str, Any]) -> list[Any]:
         parts.append(f"[bold {colour}]{verdict}[/]: {params.get('reason', '')}")
     parts += _counted(meta)
     parts += _kpis(st, meta, scenario)
+    parts += _units(st, meta, scenario)
     parts += _dials_and_diagnoses(st, meta, scenario.money_locale if scenario else None)
     if "plan_card" in stored:
         parts.append(frame_table("Plan card", st.load_table(run_id, "plan_card")))
@@ -362,6 +363,20 @@ def _dials_and_diagnoses(
     if found is not None:
         parts.append(found)
     return parts
+
+
+def _units(st: Store, meta: Mapping[str, Any], scenario: Scenario | None) -> list[Any]:
+    """A network's *Results by unit*, as simulate printed it (teamsim.unit_view)."""
+    from teamsim.unit_view import render_units
+
+    stored = meta["tables"]
+    if scenario is None or not scenario.units or not stored.get("kpis_by_unit"):
+        return []
+    run_id = str(meta["run_id"])
+    table = render_units(
+        st.load_table(run_id, "kpis"), st.load_table(run_id, "kpis_by_unit"), scenario
+    )
+    return [] if table is None else [table]
 
 
 def _kpis(st: Store, meta: Mapping[str, Any], scenario: Scenario | None) -> list[Any]:
