@@ -243,7 +243,9 @@ def test_the_network_view_in_chromium(dashboard_url: str, tmp_path: Path) -> Non
             )
             page.get_by_test_id("stSelectbox").filter(has_text="Bundled scenario").click()
             page.get_by_role("option", name="retail_bank_regions").click()
-            expect(page.get_by_text("Retail bank, network of three regions").first).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Retail bank, network of three regions").first).to_be_visible(
+                timeout=30_000
+            )
             _open(page, "Simulate")
             _fill(page, "Replications", "2")
             page.get_by_role("button", name="Run the simulation").click()
