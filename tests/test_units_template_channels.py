@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from sim import simulate
-from sim.errors import Problem, ScenarioError, dotted
+from sim.errors import Problem, dotted
 from sim.runner import scenario_hash
 from sim.scenario import InboundChannel, ReferralChannel, Scenario, parse_scenario, place_problem
 from sim.scenario.yamlmap import parse_with_nodes
+from tests.units_helpers import only, problems_in
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (ROOT / "tests" / "data" / "two_branches_channels.yaml").read_text(encoding="utf-8")
@@ -32,14 +31,7 @@ def templated(*overrides: str, text: str = TEXT) -> Scenario:
 
 
 def problems_of(*overrides: str, text: str = TEXT) -> list[Problem]:
-    with pytest.raises(ScenarioError) as info:
-        parse_scenario(text, "net.yaml", overrides)
-    return info.value.problems
-
-
-def only(problems: list[Problem]) -> Problem:
-    assert len(problems) == 1, [str(p) for p in problems]
-    return problems[0]
+    return problems_in(text, overrides)
 
 
 def at_line(problem: Problem, line: int, starts: str, text: str = TEXT) -> None:

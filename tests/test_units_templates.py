@@ -17,6 +17,7 @@ from sim.errors import Problem, ScenarioError, dotted
 from sim.runner import scenario_hash
 from sim.scenario import Scenario, parse_scenario, place_problem
 from sim.scenario.yamlmap import parse_with_nodes
+from tests.units_helpers import only, problems_in
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAT = (ROOT / "tests" / "data" / "two_branches.yaml").read_text(encoding="utf-8")
@@ -29,14 +30,7 @@ def templated(*overrides: str, text: str = TEXT) -> Scenario:
 
 
 def problems_of(*overrides: str, text: str = TEXT) -> list[Problem]:
-    with pytest.raises(ScenarioError) as info:
-        parse_scenario(text, "net.yaml", overrides)
-    return info.value.problems
-
-
-def only(problems: list[Problem]) -> Problem:
-    assert len(problems) == 1, [str(p) for p in problems]
-    return problems[0]
+    return problems_in(text, overrides)
 
 
 def at_line(problem: Problem, line: int, starts: str) -> None:

@@ -17,9 +17,10 @@ import pytest
 from calibrate.contract import Calibration, Fit, Kept
 from calibrate.writer import apply_fits
 from sim import scenario_hash
-from sim.errors import Problem, ScenarioError, dotted
+from sim.errors import Problem, dotted
 from sim.rules import rule_warnings
 from sim.scenario import parse_scenario, place_problem
+from tests.units_helpers import only, problems_in
 
 DATA = Path(__file__).resolve().parent / "data"
 FLAT = (DATA / "two_branches.yaml").read_text(encoding="utf-8")
@@ -28,14 +29,7 @@ CHANNELS = (DATA / "two_branches_channels.yaml").read_text(encoding="utf-8")
 
 
 def problems_of(text: str, *overrides: str) -> list[Problem]:
-    with pytest.raises(ScenarioError) as info:
-        parse_scenario(text, "net.yaml", overrides)
-    return info.value.problems
-
-
-def only(problems: list[Problem]) -> Problem:
-    assert len(problems) == 1, [str(p) for p in problems]
-    return problems[0]
+    return problems_in(text, overrides)
 
 
 def line_of(text: str, line: int | None) -> str:

@@ -7,8 +7,13 @@ alike, at every stage that teaches the engines about units.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario import parse_scenario
 from teamsim.io import load_scenario
 
 HQ = "hq"
@@ -19,3 +24,16 @@ def one_unit_overrides(path: Path) -> tuple[str, ...]:
     sc = load_scenario(path)
     tree = f"units={{{HQ}: {{title: Head office}}}}"
     return (tree, *(f"roles.{rid}.unit={HQ}" for rid in sc.roles))
+
+
+def problems_in(text: str, overrides: Sequence[str] = ()) -> list[Problem]:
+    """The problems a network's text (read as net.yaml) has, with ``overrides`` applied."""
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "net.yaml", tuple(overrides))
+    return info.value.problems
+
+
+def only(problems: list[Problem]) -> Problem:
+    """The one problem of a list that must hold exactly one."""
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
