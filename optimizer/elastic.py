@@ -23,6 +23,7 @@ from optimizer.units import in_unit
 from sim.money import format_money, format_money_column
 from sim.names import title
 from sim.percent import format_number, format_percent
+from sim.rules import unit_plan
 from sim.rules.service import desks
 from sim.scenario import Scenario
 
@@ -79,6 +80,11 @@ def explain_infeasible(
         what = f"the budget of {_money(sc, budget)} a month"
     elif sells:
         what = f"the plan of {_money(sc, r.design.target)} a month ({r.design.label})"
+        own = unit_plan.stated(sc)
+        if len(own) == 1:
+            what += f" and {title(own[0], sc)}'s own plan"
+        elif own:
+            what += f" and the own plans of {', '.join(title(u, sc) for u in own)}"
     else:
         what = "the work and the service targets of the inbound requests"
     people = (
@@ -252,12 +258,33 @@ def _share(share: float, locale: str | None = None) -> str:
     return format_percent(share, locale=locale)
 
 
+def _unit_plan_relaxation(model: Model, uid: str, amount: float) -> Relaxation:
+    """A unit's own plan lowered to what its people can be expected to sell."""
+    sc, r = model.scenario, model.rates
+    target = unit_plan.design_plan(sc, uid, [m.index for m in r.months])
+    reach = max(target / r.per_month - amount, 0.0) * r.per_month
+    text = (
+        f"lower {title(uid, sc)}'s own plan (units.{uid}.plan) to {_money(sc, reach)} a month "
+        f"({_share(reach / target, sc.money_locale)} of {_money(sc, target)}): the most its "
+        "people can be expected to sell within their headcount limits"
+    )
+    return Relaxation(
+        kind="plan",
+        subject=uid,
+        amount=amount * r.per_month,
+        unit=f"{sc.currency}/month",
+        text=text,
+    )
+
+
 def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxation | None:
     sc, r = model.scenario, model.rates
     if amount <= _TOL * max(1.0, _size(model, group, subject)):
         return None
     cur = sc.currency
     week = r.days_per_week / 60.0  # minutes a day -> hours a week
+    if group == "plan" and subject in sc.units:
+        return _unit_plan_relaxation(model, subject, amount)
     if group == "plan":
         reach = max(r.plan_per_day - amount, 0.0) * r.per_month
         share = reach / r.design.target

@@ -25,10 +25,11 @@ from optimizer.result import (
 from optimizer.solve import dual, slack
 from optimizer.solvers import solver_name
 from optimizer.team import Unit
-from optimizer.units import in_unit, org_unit_of, unit_lines
+from optimizer.units import in_unit, org_unit_of, unit_lines, unit_sales
 from sim.money import format_money
 from sim.names import in_sentence, title
 from sim.percent import format_number, format_percent
+from sim.rules import unit_plan
 from sim.rules.calls import dialled_channels
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
@@ -115,6 +116,7 @@ def extract(
     levels: dict[str, int] = defaultdict(int)
     for line in roles:
         levels[line.level] += line.headcount
+    role_segments = _role_segments(model)
     return Plan(
         scenario=sc.name,
         mode=model.mode,
@@ -138,8 +140,9 @@ def extract(
         marginals=marginals,
         notes=tuple(model.notes),
         role_channels=_role_channels(model),
-        role_segments=_role_segments(model),
+        role_segments=role_segments,
         units=unit_lines(sc, roles),
+        unit_sales=unit_sales(sc, roles, role_segments, r.design.index),
     )
 
 
@@ -570,7 +573,7 @@ def _limit(
             "",
         ),
         "plan": (
-            sized_plan_text(r.design.target, plan_factor, cur, sc.money_locale),
+            _plan_text(model, subject, plan_factor),
             1.0,
             f"{cur} of objective per {cur} of plan",
         ),
@@ -600,5 +603,15 @@ def _limit(
         slack=min(room for room, _, _ in rows),
         marginal=marginal,
         marginal_unit=unit,
-        org_unit=org_unit_of(sc, subject),
+        org_unit=subject if family == "plan" and subject in sc.units else org_unit_of(sc, subject),
     )
+
+
+def _plan_text(model: Model, subject: str, plan_factor: float) -> str:
+    """The team's plan row in words, or a unit's own (``plan_<unit>``, sim.rules.unit_plan)."""
+    sc, r = model.scenario, model.rates
+    if subject not in sc.units:
+        return sized_plan_text(r.design.target, plan_factor, sc.currency, sc.money_locale)
+    amount = unit_plan.design_plan(sc, subject, [m.index for m in r.months])
+    team = sized_plan_text(amount, plan_factor, sc.currency, sc.money_locale)
+    return f"{title(subject, sc)}'s own plan" + team.removeprefix("the sales plan")

@@ -401,6 +401,8 @@ def _text(hm: HiringModel, family: str, subject: str, months: list[int]) -> str:
     def cash(amount: float) -> str:
         return format_money(amount, sc.currency, sc.money_locale)
 
+    if family == "plan" and subject in sc.units:  # a unit's own (sim.rules.unit_plan)
+        return f"{title(subject, sc)}'s own plan of each month named, which the hires meet"
     if family == "plan":
         return "the sales plan of each month named, which the hires are sized to meet"
     if family == "budget" and months == [-1]:

@@ -67,10 +67,12 @@ from optimizer.model import (
 )
 from optimizer.rates import Rates, rates
 from optimizer.team import Unit, sizing_units
+from sim.rules import unit_plan
 from sim.rules.deals import Exposure, deal_economics, lead_segments, margin_share
 from sim.rules.service import desks
 from sim.rules.staffing import days_of_month, handovers, seat_month
 from sim.scenario import Scenario
+from sim.scenario.units import subtree
 
 Calendar = Mapping[tuple[str, int], int]  # (role, hire month) -> people hired
 
@@ -589,7 +591,27 @@ def _plan(hm: HiringModel, relax: frozenset[str] = frozenset()) -> None:
         for v in extra:
             hm.relax["plan", "plan", m.index] = v
         _constrain(model, "plan", terms=terms, sense=pulp.LpConstraintGE, rhs=m.target)
+        _unit_plans(hm, m.index)
         hm.constraints.update(model.constraints)
+
+
+def _unit_plans(hm: HiringModel, month: int) -> None:
+    """A ``plan_<unit>_m<NN>`` row for each unit that states a plan (sim.rules.unit_plan).
+
+    The revenue closed in the month by the wins of the unit's roles and its sub-units'
+    at least the unit's plan of the month, as the team's row has the team's.
+    """
+    sc, model = hm.scenario, hm.months[month]
+    role_of = {w: hm.months[t0].unit(uid).role for (uid, _, t0), w in hm.wins.items()}
+    for uid in unit_plan.stated(sc):
+        inside = subtree(sc.units, uid)
+        terms = {
+            var: coef
+            for var, coef in hm.revenue.get(month, {}).items()
+            if sc.roles[role_of[var]].unit in inside
+        }
+        rhs = unit_plan.holder_plan(sc, uid, month)
+        _constrain(model, f"plan_{uid}", terms=terms, sense=pulp.LpConstraintGE, rhs=rhs)
 
 
 def _revenue(hm: HiringModel) -> None:

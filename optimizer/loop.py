@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import pandas as pd
 
@@ -47,6 +48,7 @@ from sim.rules.service import day_service_level, desks
 from sim.runner import Executor, SimResult, simulate
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
+from sim.scenario.work import MonthlyRevenue
 from sim.stats import wilson_interval
 from sim.words import counted
 
@@ -275,6 +277,9 @@ def _check_measurable(scenario: Scenario) -> None:
         )
 
 
+P = TypeVar("P", bound=MonthlyRevenue)
+
+
 def _with_margin(scenario: Scenario, factor: float) -> Scenario:
     """The scenario the optimiser sees: the plan (or, for a desk, its inbound load) raised."""
     if factor == 1.0:
@@ -287,10 +292,18 @@ def _with_margin(scenario: Scenario, factor: float) -> Scenario:
             for cid, ch in scenario.channels.items()
         }
         return scenario.model_copy(update={"channels": channels})
-    raised = [v * factor for v in scenario.plan.revenue_per_month]
-    return scenario.model_copy(
-        update={"plan": scenario.plan.model_copy(update={"revenue_per_month": raised})}
-    )
+
+    def raise_plan(plan: P) -> P:
+        return plan.model_copy(
+            update={"revenue_per_month": [v * factor for v in plan.revenue_per_month]}
+        )
+
+    # Units' own plans with the team's (sim.rules.unit_plan): each is a promise to keep.
+    units = {
+        uid: u if u.plan is None else u.model_copy(update={"plan": raise_plan(u.plan)})
+        for uid, u in scenario.units.items()
+    }
+    return scenario.model_copy(update={"plan": raise_plan(scenario.plan), "units": units})
 
 
 def _reps(progress: Progress | None, number: int, total: int) -> Callable[[int], None] | None:

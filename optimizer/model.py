@@ -39,6 +39,7 @@ from optimizer.team import Unit, allocation_units, sizing_units
 from sim.names import title
 from sim.percent import format_number
 from sim.rules import duties as duty_rule
+from sim.rules import unit_plan
 from sim.rules.activities import TimeUse
 from sim.rules.calls import dial_order, dialled_channels, pool_shares
 from sim.rules.closing import overtime_minutes
@@ -47,7 +48,7 @@ from sim.rules.people import lead_weight, person_id
 from sim.rules.reach import lead_owner_roles
 from sim.rules.service import Desk, all_answering_roles, answering_roles, desks
 from sim.scenario import Level, Scenario
-from sim.scenario.units import search_order
+from sim.scenario.units import search_order, subtree
 from sim.scenario.work import Duty, DutyScale
 
 # Limits an infeasible plan may relax, one group at a time (optimizer.elastic).
@@ -397,6 +398,26 @@ def _plan(model: Model, relax: frozenset[str]) -> None:
         _constrain(
             model, "plan", terms=revenue, sense=pulp.LpConstraintGE, rhs=model.rates.plan_per_day
         )
+        _unit_plans(model, relax)
+
+
+def _unit_plans(model: Model, relax: frozenset[str]) -> None:
+    """A ``plan_<unit>`` row for each unit that states its own plan (sim.rules.unit_plan).
+
+    The revenue of the unit's roles and its sub-units' at least the unit's plan of its
+    month with the most to sell, a day, as the team's row has the team's.
+    """
+    sc, r = model.scenario, model.rates
+    months = [m.index for m in r.months]
+    for uid in unit_plan.stated(sc):
+        inside = subtree(sc.units, uid)
+        revenue: Terms = {}
+        for (unit_id, sid), var in model.deals.items():
+            if sc.roles[model.unit(unit_id).role].unit in inside:
+                _add(revenue, var, model.econ[unit_id, sid].revenue)
+        revenue.update(_elastic(model, "plan", uid, relax))
+        rhs = unit_plan.design_plan(sc, uid, months) / r.per_month
+        _constrain(model, f"plan_{uid}", terms=revenue, sense=pulp.LpConstraintGE, rhs=rhs)
 
 
 def _split(model: Model, channel: str, segment: str) -> dict[str, float]:

@@ -50,6 +50,23 @@ class UnitLine:
 
 
 @dataclass(frozen=True)
+class UnitSales:
+    """What one organisational unit is expected to sell in the design month, and its plan.
+
+    ``revenue_per_month``: expected from the unit's roles and its sub-units'.
+    ``plan_per_month``: the unit's plan (``sim.rules.unit_plan.unit_target`` on the plan's
+    headcounts): its own where ``own_plan``, else its sellers' share of the plan above.
+    Both scenario currency; the design month's (``Plan.month``).
+    """
+
+    org_unit: str
+    revenue_per_month: float
+    plan_per_month: float
+    own_plan: bool
+    plan_basis: str  # where the plan comes from, in words ("its own", "a share by ...")
+
+
+@dataclass(frozen=True)
 class DutyLine:
     """Hours a week that a role spends on one activity or duty, all its people together."""
 
@@ -249,16 +266,19 @@ class Plan:
     role_segments: tuple[RoleSegmentLine, ...] = ()
     # A network's people and cost by organisational unit and level (empty: no units).
     units: tuple[UnitLine, ...] = ()
+    # A network's expected sales and plan by unit (empty: no units).
+    unit_sales: tuple[UnitSales, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON.
 
-        The keys of a network (``units``, ``roles[].org_unit``, ``limits[].org_unit``) only
-        for a network: a team's plan keeps the keys it had (tests/test_json_keys.py).
+        The keys of a network (``units``, ``unit_sales``, ``roles[].org_unit``,
+        ``limits[].org_unit``) only for a network: a team's plan keeps the keys it had
+        (tests/test_json_keys.py).
         """
         data = dataclasses.asdict(self)
         if not self.units:
-            del data["units"]
+            del data["units"], data["unit_sales"]
             for row in (*data["roles"], *data["limits"]):
                 del row["org_unit"]
         return data

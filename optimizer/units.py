@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from optimizer.result import RoleLine, UnitLine
+from optimizer.result import RoleLine, RoleSegmentLine, UnitLine, UnitSales
 from sim.names import title
+from sim.rules import unit_plan
+from sim.rules.unit_plan import unit_target
 from sim.scenario import Level, Scenario, top_down
 from sim.scenario.units import subtree
 
@@ -46,6 +48,56 @@ def unit_lines(sc: Scenario, roles: Iterable[RoleLine]) -> tuple[UnitLine, ...]:
                 )
             )
     return tuple(out)
+
+
+def unit_sales(
+    sc: Scenario,
+    roles: Iterable[RoleLine],
+    role_segments: Iterable[RoleSegmentLine],
+    month_index: int,
+) -> tuple[UnitSales, ...]:
+    """Each unit's expected revenue a month and its plan of horizon month ``month_index``.
+
+    Units from the top down; the plan is ``sim.rules.unit_plan.unit_target`` with the
+    selling capacity of the plan's headcounts (people x selling share, by unit), the rule
+    the simulation judges the unit by. Empty for a team without units.
+    """
+    if not sc.units:
+        return ()
+    revenue: dict[str | None, float] = {}
+    for line in role_segments:
+        own = sc.roles[line.role].unit
+        revenue[own] = revenue.get(own, 0.0) + line.revenue_per_month
+    capacity: dict[str | None, float] = {}
+    for role in roles:
+        own = role.org_unit
+        capacity[own] = capacity.get(own, 0.0) + role.headcount * sc.roles[role.role].sells
+    return tuple(
+        UnitSales(
+            org_unit=uid,
+            revenue_per_month=sum(revenue.get(u, 0.0) for u in subtree(sc.units, uid)),
+            plan_per_month=unit_target(sc, uid, month_index, capacity),
+            own_plan=sc.units[uid].plan is not None,
+            plan_basis=_basis(sc, uid),
+        )
+        for uid, _ in top_down(sc.units)
+    )
+
+
+def _basis(sc: Scenario, uid: str) -> str:
+    """Where a unit's plan comes from, in words (sim.rules.unit_plan's rule)."""
+    if sc.units[uid].plan is not None:
+        return "its own"
+    below = unit_plan.stated_under(sc, uid)
+    mine = unit_plan.holder(sc, uid)
+    inside = subtree(sc.units, uid)
+    shared = any(
+        r.unit in inside and r.sells > 0 and unit_plan.holder(sc, r.unit) == mine
+        for r in sc.roles.values()
+    )
+    if below and shared:
+        return "its units' own, and a share by selling capacity"
+    return "its units' own" if below else "a share by selling capacity"
 
 
 def org_unit_of(sc: Scenario, subject: str) -> str | None:

@@ -58,6 +58,7 @@ from sim.records import (
     TimeUseRecord,
     WaitRecord,
 )
+from sim.rules import unit_plan
 from sim.rules.activities import NOT_BUSY, TimeUse
 from sim.rules.deals import margin_share
 from sim.scenario import Scenario
@@ -501,20 +502,23 @@ def attainment_month(
     deals: pd.DataFrame,
     seeds: dict[int, int],
     window: Window,
-    plan_share: pd.Series | None = None,
+    targets: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Revenue, attainment and margin for every replication and counted month (zeros too).
 
-    ``plan_share`` (index: replication): the part of the team's plan the deals answer for,
-    an organisational unit's (``sim.unit_results``); ``None``: the whole plan.
+    ``targets`` (index: replication, month; scenario currency): the plan the deals answer
+    for, an organisational unit's (``sim.unit_results``, ``sim.rules.unit_plan``);
+    ``None``: the team's plan.
     """
     frame = _month_grid(scenario, seeds, window.counted_months, _won_in_counted(deals, window))
     margin = frame.pop("margin")
-    # Once per month, not per row: a month's plan is the same in every replication.
-    targets = {m: scenario.plan_target(m) for m in window.counted_months}
-    frame["target"] = frame["month"].map(targets).to_numpy(dtype=np.float64)
-    if plan_share is not None:
-        frame["target"] *= frame["replication"].map(plan_share).to_numpy(dtype=np.float64)
+    if targets is None:
+        # Once per month, not per row: a month's plan is the same in every replication.
+        plans = {m: scenario.plan_target(m) for m in window.counted_months}
+        frame["target"] = frame["month"].map(plans).to_numpy(dtype=np.float64)
+    else:
+        pairs = pd.MultiIndex.from_frame(frame[["replication", "month"]])
+        frame["target"] = targets.reindex(pairs).to_numpy(dtype=np.float64)
     frame["attainment"] = frame["revenue"] / frame["target"]
     frame["margin"] = margin
     return frame
@@ -544,15 +548,27 @@ def selling_capacity(people: pd.DataFrame) -> pd.Series:
 def _attainment_person(
     scenario: Scenario, deals: pd.DataFrame, people: pd.DataFrame, window: Window
 ) -> pd.DataFrame:
-    """Each selling person's won revenue over their share of the counted plan."""
-    plan = sum(scenario.plan_target(m) for m in window.counted_months)
+    """Each selling person's won revenue over their share of the counted plan.
+
+    Their share of their plan holder's rest (``sim.rules.unit_plan``): the team's plan, or
+    the nearest unit's at or above theirs that states one, less the plans stated under it,
+    by selling share over the holder's sellers'.
+    """
+    holders = {rid: unit_plan.holder(scenario, r.unit) for rid, r in scenario.roles.items()}
+    plans = {
+        h: sum(unit_plan.rest(scenario, h, m) for m in window.counted_months)
+        for h in set(holders.values())
+    }
     sellers = people.loc[people["sells"] > 0, [*KEYS, "person", "role", "level", "sells"]]
     sellers = sellers.reset_index(drop=True)
-    team_sells = selling_capacity(sellers).reindex(sellers["replication"]).to_numpy()
+    # "" for the team's plan: a group key cannot be None.
+    holder = sellers["role"].map({rid: h or "" for rid, h in holders.items()})
+    holder_sells = sellers.groupby([sellers["replication"], holder])["sells"].transform("sum")
+    plan = holder.map({h or "": p for h, p in plans.items()}).to_numpy(dtype=np.float64)
     won = _won_in_counted(deals, window)
     revenue = won.groupby(["replication", "owner"])["value"].sum()
     pairs = pd.MultiIndex.from_frame(sellers[["replication", "person"]])
     sellers["revenue"] = revenue.reindex(pairs, fill_value=0.0).to_numpy(dtype=np.float64)
-    sellers["target"] = plan * sellers["sells"] / team_sells
+    sellers["target"] = plan * sellers["sells"] / holder_sells.to_numpy(dtype=np.float64)
     sellers["attainment"] = _ratio(sellers["revenue"], sellers["target"])
     return sellers

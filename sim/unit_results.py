@@ -2,19 +2,22 @@
 
 One rule gives the team's figures and each unit's: a unit's KPIs are ``sim.kpis``'
 ``per_replication`` applied to the frames of the unit and the units under it
-(:func:`unit_frames`). A unit's plan is the team's plan times its people's share of the
-team's selling capacity (``sim.results.selling_capacity``, the rule each person's target
-already follows), so a unit's attainment and P(plan met) are judged on the unit's part.
+(:func:`unit_frames`). A unit's plan is its own where it states one, else its sellers'
+share of the plan above it (``sim.rules.unit_plan``, the rule each person's target and
+the optimiser's unit rows follow), so a unit's attainment and P(plan met) are judged on
+the unit's part.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields, replace
 
+import numpy as np
 import pandas as pd
 
 from sim.kpis import per_replication, summarise
-from sim.results import Frames, attainment_month, revenue_month, selling_capacity
+from sim.results import Frames, attainment_month, revenue_month
+from sim.rules.unit_plan import unit_target
 from sim.scenario import Scenario
 from sim.scenario.units import subtree
 from sim.stats import Spread
@@ -45,13 +48,30 @@ def unit_frames(frames: Frames, scenario: Scenario, uid: str) -> Frames:
         name: _rows_in(getattr(frames, name), inside) for name in _BY_UNIT
     }
     seeds = dict(zip(frames.replications, frames.seeds, strict=True))
-    share = selling_capacity(cut["people"]) / selling_capacity(frames.people)
-    share = share.reindex(list(frames.replications), fill_value=0.0)
     cut["attainment_month"] = attainment_month(
-        scenario, cut["deals"], seeds, frames.window, plan_share=share
+        scenario, cut["deals"], seeds, frames.window, targets=unit_targets(frames, scenario, uid)
     )
     cut["revenue_month"] = revenue_month(scenario, cut["deals"], seeds, frames.window)
     return replace(frames, **cut)  # type: ignore[arg-type]  # every value is a table
+
+
+def unit_targets(frames: Frames, scenario: Scenario, uid: str) -> pd.Series:
+    """Unit ``uid``'s plan by (replication, counted month), scenario currency.
+
+    ``sim.rules.unit_plan.unit_target`` on each replication's selling capacity by unit
+    (``sim.results.selling_capacity``'s measure: the people's ``sells`` summed).
+    """
+    capacity: dict[int, dict[str | None, float]] = {rep: {} for rep in frames.replications}
+    by_unit = frames.people.groupby(["replication", "org_unit"])["sells"].sum()
+    for (rep, own), sells in zip(by_unit.index, by_unit.to_numpy(), strict=True):
+        capacity[int(rep)][str(own) or None] = float(sells)  # "": outside the units
+    rows = {
+        (rep, month): unit_target(scenario, uid, month, capacity[rep])
+        for rep in frames.replications
+        for month in frames.window.counted_months
+    }
+    index = pd.MultiIndex.from_tuples(list(rows), names=["replication", "month"])
+    return pd.Series(list(rows.values()), index=index, dtype=np.float64)
 
 
 def _rows_in(table: pd.DataFrame, units: set[str]) -> pd.DataFrame:

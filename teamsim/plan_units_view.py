@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from sim import format_money_column, format_number, title
+from sim import format_money_column, format_number, format_percent, title
 from sim.scenario import top_down
 
 if TYPE_CHECKING:
@@ -59,4 +59,41 @@ def render_plan_units(result: Plan, sc: Scenario) -> Table | None:
             costs[2 * i + 1],
         )
         shown.add(uid)
+    return table
+
+
+def render_plan_unit_sales(result: Plan, sc: Scenario) -> Table | None:
+    """Each unit's expected revenue a month beside its plan (``Plan.unit_sales``).
+
+    The plan is the unit's own where it states one, else its sellers' share of the plan
+    above it (sim.rules.unit_plan), the plan ``simulate`` judges the unit on; a unit
+    expected below it is sized for the team's plan only. None for a team without units.
+    """
+    if not result.unit_sales:
+        return None
+    depth = dict(top_down(sc.units))
+    loc = sc.money_locale
+    table = Table(title=f"Sales by unit ({result.month}, the design month)", title_justify="left")
+    for head, justify in (
+        ("unit", "left"),
+        ("expected revenue", "right"),
+        ("plan", "right"),
+        ("expected attainment", "right"),
+        ("plan is", "left"),
+    ):
+        table.add_column(head, justify=justify)  # type: ignore[arg-type]
+    money = format_money_column(
+        [x for u in result.unit_sales for x in (u.revenue_per_month, u.plan_per_month)],
+        result.currency,
+        loc,
+    )
+    for i, line in enumerate(result.unit_sales):
+        share = line.revenue_per_month / line.plan_per_month if line.plan_per_month else None
+        table.add_row(
+            f"{'  ' * depth.get(line.org_unit, 0)}{title(line.org_unit, sc)}",
+            money[2 * i],
+            money[2 * i + 1],
+            format_percent(share, locale=loc),
+            line.plan_basis,
+        )
     return table

@@ -76,6 +76,7 @@ def test_the_dump_is_flat_and_validates_to_itself() -> None:
         "parent": "region_a",
         "shares_with": [],
         "fallback": [],
+        "plan": None,
     }
     assert Scenario.model_validate(dumped) == sc
     assert scenario_hash(Scenario.model_validate(dumped)) == scenario_hash(sc)

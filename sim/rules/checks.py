@@ -9,16 +9,17 @@ from __future__ import annotations
 from sim.errors import PathPart
 from sim.rules.people import span_warnings
 from sim.rules.staffing import staffing_warnings
+from sim.rules.unit_plan import plan_warnings
 from sim.scenario import JudgedOn, Level, Scenario
 
 Warning = tuple[tuple[PathPart, ...], str]
 
 
 def rule_warnings(sc: Scenario) -> list[Warning]:
-    """Every warning: spans, approvers, counting, sellers, staffing, rota, desks, templates."""
+    """Every warning: spans, approvers, counting, sellers, staffing, rota, desks, units."""
     found = [*span_warnings(sc), *approver_warnings(sc), *counting_warnings(sc)]
     found += [*seller_warnings(sc), *staffing_warnings(sc), *rota_warnings(sc)]
-    return found + desk_warnings(sc) + template_warnings(sc)
+    return found + desk_warnings(sc) + template_warnings(sc) + plan_warnings(sc)
 
 
 def template_warnings(sc: Scenario) -> list[Warning]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import Problem
 from sim.scenario.base import ID_PATTERN
 from sim.scenario.market import InboundChannel
-from sim.scenario.units import ancestors, in_cycle, related
+from sim.scenario.units import ancestors, in_cycle, related, subtree
 from sim.words import noun_for
 
 if TYPE_CHECKING:
@@ -86,6 +86,23 @@ def unit_problems(sc: Scenario) -> Iterator[Problem]:
     # only the roles' unknown units are reported with it.
     yield from _roles_in_units(sc, crossings=not tree)
     yield from _channels_in_units(sc, reach=not tree)
+    if not tree:
+        yield from _plans_without_sellers(sc)
+
+
+def _plans_without_sellers(sc: Scenario) -> Iterator[Problem]:
+    """A unit that states a plan must have someone who could sell it, now or by plan."""
+    for uid, unit in sc.units.items():
+        if unit.plan is None:
+            continue
+        inside = subtree(sc.units, uid)
+        if any(r.unit in inside and r.sells > 0 for r in sc.roles.values()):
+            continue
+        yield Problem(
+            ("units", uid, "plan"),
+            f"unit {uid} states a plan, but no role in it or its sub-units sells: give a "
+            "role of the unit a selling_share above 0 (or level: line), or remove the plan",
+        )
 
 
 def raw_unit_references(data: dict[str, Any], roles: dict[str, Any]) -> list[Problem]:

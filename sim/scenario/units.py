@@ -19,6 +19,7 @@ from pydantic import Field
 
 from sim.scenario.base import Frozen, Identifier
 from sim.scenario.team import HeadcountField
+from sim.scenario.work import UnitPlan
 
 
 class OrgUnit(Frozen):
@@ -48,6 +49,16 @@ class OrgUnit(Frozen):
             "itself, in the units above it or outside the units. Another branch is never "
             "asked unless listed here; without one the owner signs off their own deal. "
             "Default: none."
+        ),
+    )
+    plan: UnitPlan | None = Field(
+        None,
+        description=(
+            "The unit's own sales plan, {revenue_per_month: ...} as the team's plan.plan "
+            "writes it (one value or twelve, January to December): the unit is judged on "
+            "it and teamsim plan sizes the unit to meet it. Default: none, the unit "
+            "answers for its sellers' share (by selling capacity) of what the plan above "
+            "it leaves after the plans stated under that plan (sim.rules.unit_plan)."
         ),
     )
     # A template's instance (sim.scenario.templates): read before validation, which makes

@@ -75,9 +75,8 @@ class JudgedOn(StrEnum):
     HORIZON = "horizon"
 
 
-# What the team must sell; the optimiser's answer is another thing, ``optimizer.Plan``.
-class SalesPlan(Frozen):
-    """The sales plan and how sure the team must be of meeting it."""
+class MonthlyRevenue(Frozen):
+    """Revenue a calendar month: the one by-month rule of a plan, the team's or a unit's."""
 
     revenue_per_month: Annotated[
         list[PositiveFloat],
@@ -89,6 +88,37 @@ class SalesPlan(Frozen):
             "whatever month the horizon starts in."
         ),
     )
+
+    @field_validator("revenue_per_month")
+    @classmethod
+    def _every_month_or_twelve(cls, value: list[float]) -> list[float]:
+        return every_month_or_twelve(value)
+
+    def for_calendar_month(self, month: int) -> float:
+        """The plan of a calendar month (1 = January ... 12 = December), scenario currency.
+
+        The rule of a monthly plan: a single value is every month's; twelve values are
+        January to December. By horizon month, read ``Scenario.plan_target`` (the team's)
+        or ``sim.rules.unit_plan.holder_plan`` (a unit's).
+        """
+        if not 1 <= month <= MONTHS_A_YEAR:
+            raise ValueError(f"expected a calendar month 1..12, got {month}")
+        values = self.revenue_per_month
+        return values[0] if len(values) == 1 else values[month - 1]
+
+
+class UnitPlan(MonthlyRevenue):
+    """An organisational unit's own plan (``units.<u>.plan``; sim.rules.unit_plan).
+
+    The unit is judged on it, and ``teamsim plan`` sizes the unit to meet it; a unit
+    without one answers for its people's share of the plan above it.
+    """
+
+
+# What the team must sell; the optimiser's answer is another thing, ``optimizer.Plan``.
+class SalesPlan(MonthlyRevenue):
+    """The sales plan and how sure the team must be of meeting it."""
+
     confidence: float = Field(
         0.8,
         ge=0.5,  # as plan --confidence: below even odds there is no plan to verify
@@ -109,22 +139,6 @@ class SalesPlan(Frozen):
             "months against their plans summed."
         ),
     )
-
-    @field_validator("revenue_per_month")
-    @classmethod
-    def _every_month_or_twelve(cls, value: list[float]) -> list[float]:
-        return every_month_or_twelve(value)
-
-    def for_calendar_month(self, month: int) -> float:
-        """The plan of a calendar month (1 = January ... 12 = December), scenario currency.
-
-        The rule of a monthly plan: a single value is every month's; twelve values are
-        January to December. By horizon month, read ``Scenario.plan_target``.
-        """
-        if not 1 <= month <= MONTHS_A_YEAR:
-            raise ValueError(f"expected a calendar month 1..12, got {month}")
-        values = self.revenue_per_month
-        return values[0] if len(values) == 1 else values[month - 1]
 
 
 class Activity(StrEnum):

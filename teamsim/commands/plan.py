@@ -356,9 +356,9 @@ def render(
         _roles(result, loc, scenario),
     ]
     if scenario is not None and result.units:  # a network: its people and cost by unit
-        from teamsim.plan_units_view import render_plan_units
+        from teamsim.plan_units_view import render_plan_unit_sales, render_plan_units
 
-        parts.append(render_plan_units(result, scenario))
+        parts += [render_plan_units(result, scenario), render_plan_unit_sales(result, scenario)]
     parts.append(_duties(result, scenario, num))
     if result.persons:
         parts.append(_persons(result, scenario, num))
