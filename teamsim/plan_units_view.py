@@ -62,6 +62,37 @@ def render_plan_units(result: Plan, sc: Scenario) -> Table | None:
     return table
 
 
+SALES_TITLE = "Sales by unit ({month}, the design month)"
+SALES_COLUMNS = ("unit", "expected revenue", "plan", "expected attainment", "plan is")
+
+
+def unit_sales_rows(result: Plan, sc: Scenario) -> list[dict[str, str]]:
+    """``Plan.unit_sales`` as the rows both the terminal and the dashboard show.
+
+    Units from the top down (indented by depth); money in one scale for the column; the
+    expected attainment is the expected revenue over the unit's plan.
+    """
+    depth = dict(top_down(sc.units))
+    loc = sc.money_locale
+    money = format_money_column(
+        [x for u in result.unit_sales for x in (u.revenue_per_month, u.plan_per_month)],
+        result.currency,
+        loc,
+    )
+    rows = []
+    for i, line in enumerate(result.unit_sales):
+        share = line.revenue_per_month / line.plan_per_month if line.plan_per_month else None
+        cells = (
+            f"{'  ' * depth.get(line.org_unit, 0)}{title(line.org_unit, sc)}",
+            money[2 * i],
+            money[2 * i + 1],
+            format_percent(share, locale=loc),
+            line.plan_basis,
+        )
+        rows.append(dict(zip(SALES_COLUMNS, cells, strict=True)))
+    return rows
+
+
 def render_plan_unit_sales(result: Plan, sc: Scenario) -> Table | None:
     """Each unit's expected revenue a month beside its plan (``Plan.unit_sales``).
 
@@ -71,29 +102,9 @@ def render_plan_unit_sales(result: Plan, sc: Scenario) -> Table | None:
     """
     if not result.unit_sales:
         return None
-    depth = dict(top_down(sc.units))
-    loc = sc.money_locale
-    table = Table(title=f"Sales by unit ({result.month}, the design month)", title_justify="left")
-    for head, justify in (
-        ("unit", "left"),
-        ("expected revenue", "right"),
-        ("plan", "right"),
-        ("expected attainment", "right"),
-        ("plan is", "left"),
-    ):
-        table.add_column(head, justify=justify)  # type: ignore[arg-type]
-    money = format_money_column(
-        [x for u in result.unit_sales for x in (u.revenue_per_month, u.plan_per_month)],
-        result.currency,
-        loc,
-    )
-    for i, line in enumerate(result.unit_sales):
-        share = line.revenue_per_month / line.plan_per_month if line.plan_per_month else None
-        table.add_row(
-            f"{'  ' * depth.get(line.org_unit, 0)}{title(line.org_unit, sc)}",
-            money[2 * i],
-            money[2 * i + 1],
-            format_percent(share, locale=loc),
-            line.plan_basis,
-        )
+    table = Table(title=SALES_TITLE.format(month=result.month), title_justify="left")
+    for head in SALES_COLUMNS:
+        table.add_column(head, justify="left" if head in ("unit", "plan is") else "right")
+    for row in unit_sales_rows(result, sc):
+        table.add_row(*row.values())
     return table

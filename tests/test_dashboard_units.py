@@ -74,3 +74,20 @@ def test_simulate_page_shows_the_network(at: AppTest) -> None:
     ]
     people = [t.loc[t.iloc[:, 0].str.startswith("People in seat")].iloc[0, 1] for t in kpi_tables]
     assert people == ["15.0", "6.0"], kpi_tables
+
+
+def test_plan_page_shows_each_units_sales_beside_its_own_plan(at: AppTest) -> None:
+    text = NETWORK.read_text(encoding="utf-8").replace(
+        "  north: {title: North branch, parent: region_a}",
+        "  north: {title: North branch, parent: region_a, plan: {revenue_per_month: 20000000}}",
+    )
+    at.radio[0].set_value("Upload a file").run()
+    at.file_uploader(key="upload").upload("net.yaml", text.encode()).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.switch_page("views/plan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Sales by unit (2027-03, the design month)" in [s.value for s in at.subheader]
+    [sales] = [d.value for d in at.dataframe if "plan is" in d.value.columns]
+    north = sales.loc[sales["unit"].str.strip() == "North branch"].iloc[0]
+    assert north["plan is"] == "its own"
+    assert north["plan"].replace("\xa0", " ") == "RUB 20M"

@@ -53,6 +53,7 @@ from teamsim.plan_card_view import (
     quota_rows,
     role_rows,
 )
+from teamsim.plan_units_view import SALES_TITLE, unit_sales_rows
 from teamsim.store import scenario_text_hash
 from teamsim.verify_view import (
     dialling_quotas,
@@ -178,6 +179,10 @@ def _plan(
                      key=f"{key}_services")  # fmt: skip
         st.caption(SERVICE_CAPTION)
         _intervals(plan, scenario, key=key)
+    if plan.unit_sales:  # a network: each unit's expected revenue beside its plan
+        st.subheader(SALES_TITLE.format(month=plan.month))
+        st.dataframe(pd.DataFrame(unit_sales_rows(plan, scenario)), hide_index=True,
+                     width="stretch", key=f"{key}_unit_sales")  # fmt: skip
     st.subheader("Hours a week by duty and role (all people of the role)")
     duties = pd.DataFrame([d.__dict__ for d in plan.duties])
     if not duties.empty:
