@@ -132,6 +132,16 @@ def _units(months: pd.DataFrame, scenario: Scenario, judged_on: JudgedOn) -> pd.
     return units[["replication", "unit", "revenue", "target", "attainment"]]
 
 
+def _met(attainment: pd.Series[float], target: pd.Series[float]) -> pd.Series[float]:
+    """1.0 where a judged unit meets its plan, 0.0 where not, NaN where it has none.
+
+    A plan of 0 is no plan to meet (a branch with nobody selling answers for no part of
+    the team's, sim.rules.unit_plan): P(plan met) leaves it out rather than count it missed.
+    """
+    met = (attainment >= MET).astype(np.float64)
+    return met.where(target > 0)
+
+
 def _quarter(year_month: tuple[int, int]) -> int:
     year, month = year_month
     return year * 4 + (month - 1) // 3
@@ -168,7 +178,7 @@ def met_by_replication(
     if months.empty:
         return pd.Series(np.nan, index=replications, dtype=np.float64)
     units = _units(months, scenario, rule)
-    met = (units["attainment"] >= MET).astype(np.float64)
+    met = _met(units["attainment"], units["target"])
     share = met.groupby(units["replication"]).mean()
     return share.reindex(replications).astype(np.float64)
 
@@ -199,7 +209,7 @@ def attainment_by_month(months: pd.DataFrame, scenario: Scenario) -> pd.DataFram
             "p10": grouped.quantile(0.1),
             "p50": grouped.quantile(0.5),
             "p90": grouped.quantile(0.9),
-            "p_met": (months["attainment"] >= MET).groupby(months["month"]).mean(),
+            "p_met": _met(months["attainment"], months["target"]).groupby(months["month"]).mean(),
         }
     ).reset_index()
     out.insert(1, "label", [scenario.month_label(int(m)) for m in out["month"]])
@@ -260,7 +270,7 @@ def attainment_by_unit(
                 "p10": float(attainment.quantile(0.1)),
                 "p50": float(attainment.quantile(0.5)),
                 "p90": float(attainment.quantile(0.9)),
-                "p_met": float((attainment >= MET).mean()),
+                "p_met": float(_met(attainment, group["target"]).mean()),
             }
         )
     return pd.DataFrame(rows, columns=columns)

@@ -178,3 +178,14 @@ def test_the_first_plan_keeps_each_units_promise() -> None:
         expected = sales[unit].revenue_per_month / sales[unit].plan_per_month
         assert 0.9 <= mean <= 1.15, (unit, mean)
         assert abs(mean - expected) <= 2.58 * se + 0.05, (unit, mean, expected, se)
+
+
+def test_a_branch_with_nobody_selling_has_no_plan_to_meet_not_a_missed_one() -> None:
+    empty = ("roles.south__client_manager.headcount=0", "roles.south__team_lead.headcount=0")
+    run = simulate(_sc(*empty), replications=2, seed=20261202, workers=1)
+    by_unit = kpis_by_unit(run.frames, run.scenario)
+    south = set(by_unit.loc[by_unit["org_unit"] == "south", "kpi"])
+    north = set(by_unit.loc[by_unit["org_unit"] == "north", "kpi"])
+    assert "plan_met" in north and "attainment" in north
+    # Its plan is 0 (no selling capacity): neither attainment nor P(plan met) is measured.
+    assert "plan_met" not in south and "attainment" not in south

@@ -29,7 +29,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from sim.money import format_money
-from sim.names import title
 from sim.scenario import Scenario
 from sim.scenario.units import ancestors, children, subtree
 
@@ -166,8 +165,14 @@ def _answers_to(sc: Scenario, rid: str, uid: Holder) -> bool:
     return role.sells > 0 and holder(sc, role.unit) == uid
 
 
+def _titles(sc: Scenario, uids: Iterable[str]) -> str:
+    from sim.names import title  # sim.names reads sim.rules: imported when a text is made
+
+    return ", ".join(title(u, sc) for u in uids)
+
+
 def _whose(sc: Scenario, uid: Holder) -> str:
-    return "the team's plan" if uid is None else f"{title(uid, sc)}'s own plan"
+    return "the team's plan" if uid is None else f"{_titles(sc, [uid])}'s own plan"
 
 
 def _over_text(sc: Scenario, uid: Holder, under: list[str], month0: int) -> str:
@@ -176,7 +181,7 @@ def _over_text(sc: Scenario, uid: Holder, under: list[str], month0: int) -> str:
 
     name = dt.date(2000, month0 + 1, 1).strftime("%B")
     return (
-        f"the own plans of the units under it ({', '.join(title(u, sc) for u in under)}) add "
+        f"the own plans of the units under it ({_titles(sc, under)}) add "
         f"up to {money(_under_sum(sc, under, month0))} in {name}, above {_whose(sc, uid)} "
         f"({money(_calendar_plan(sc, uid, month0))}): each is judged on its own plan, and "
         "no other seller answers for any of it"
@@ -186,7 +191,7 @@ def _over_text(sc: Scenario, uid: Holder, under: list[str], month0: int) -> str:
 def _nobody_text(sc: Scenario, uid: Holder, under: list[str]) -> str:
     return (
         f"{_whose(sc, uid)} is more than the own plans of the units under it "
-        f"({', '.join(title(u, sc) for u in under)}), but every seller is in one of those "
+        f"({_titles(sc, under)}), but every seller is in one of those "
         "units, so the rest is nobody's target: state plans that add up to it, or leave a "
         "unit's plan out so that its sellers answer for their share"
     )
