@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.loop import verify
+from optimizer.loop import Iteration, verify
 from sim.inbound_intervals import worst_interval
 from sim.kpis import kpi_value
 from sim.rules.people import daily_dials
 from sim.rules.service import day_service_level, desks
+from sim.unit_results import kpis_by_unit
 from teamsim.io import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +71,7 @@ def test_the_first_plan_simulated_as_it_stands_keeps_its_promise(name: str) -> N
         expected = plan.expected_attainment
         assert expected is not None
         assert abs(mean - expected) <= 2.58 * se + 0.03, (mean, expected, se)
+    _units_keep_their_promise(it, FILES[name])
     for m in it.measures:
         if m.planned_dials <= 0:
             continue
@@ -91,3 +93,20 @@ def test_the_first_plan_simulated_as_it_stands_keeps_its_promise(name: str) -> N
             lowest,
             line.expected_service_level,
         )
+
+
+def _units_keep_their_promise(it: Iteration, replications: int) -> None:
+    """Each unit with its own plan (a network's branch): its mean attainment within the
+    spread of the plan's expectation for it (Sales by unit), 2.58 standard errors of the
+    replications' mean plus 5 points (a branch's sales are a few hundred deals a month).
+    """
+    own = [u for u in it.plan.unit_sales if u.own_plan]
+    if not own:
+        return
+    by_unit = kpis_by_unit(it.result.frames, it.scenario).set_index(["org_unit", "kpi"])
+    for unit in own:
+        mean = float(by_unit.loc[(unit.org_unit, "attainment"), "mean"])
+        sd = float(by_unit.loc[(unit.org_unit, "attainment"), "sd"])
+        expected = unit.revenue_per_month / unit.plan_per_month
+        tolerance = 2.58 * sd / math.sqrt(replications) + 0.05
+        assert abs(mean - expected) <= tolerance, (unit.org_unit, mean, expected, tolerance)
