@@ -1,6 +1,7 @@
 """Fixes from a fresh user's trial of networks (docs/units.md): what they saw, each once.
 
 1. *Results by unit* cut a month's revenue to "RUB 67…" at 100 to 170 columns.
+2. ``--set units.<u>.headcount.<role>=99`` blamed the template's line for what it made wrong.
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
+from units_helpers import only, problems_in
 
 from sim import SimResult, simulate
+from sim.scenario import parse_scenario
 from teamsim.cli import app
 from teamsim.io import load_scenario
 from teamsim.unit_view import render_units, unit_table
 
 ROOT = Path(__file__).resolve().parent.parent
 NETWORK = ROOT / "tests" / "data" / "two_branches.yaml"
+TEMPLATED = (ROOT / "tests" / "data" / "two_branches_template.yaml").read_text(encoding="utf-8")
 SHORT = "calendar.horizon_days=60"
 # Titles as long as a real network's ("Nizhny Novgorod branch", three levels down).
 LONG_TITLES = (
@@ -73,3 +77,75 @@ def test_runs_show_prints_the_revenue_in_full_at_100_columns(tmp_path: Path) -> 
         start = next(i for i, line in enumerate(lines) if line.startswith("Results by unit"))
         north = next(line for line in lines[start:] if "North branch" in line)
         assert WHOLE_MONEY.search(north) and "…" not in north, north
+
+
+# 2. A --set's value wrong at its field, and a --set making wrong a field it does not name.
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "message"),
+    [
+        ("-1", "client_manager.current", "expected greater than or equal to 0, got -1"),
+        (
+            "lots",
+            "client_manager",
+            "expected a number of people (e.g. 5) or {current: 5, min: 3, max: 8}, got 'lots'",
+        ),
+        (
+            "{current: 99, min: 3, max: 15}",
+            "client_manager",
+            "expected min <= current <= max, got 3, 99, 15",
+        ),
+    ],
+)
+def test_a_units_bad_headcount_names_the_set(value: str, field: str, message: str) -> None:
+    override = f"units.north.headcount.client_manager={value}"
+    problem = only(problems_in(TEMPLATED, [override]))
+    assert (problem.source, problem.line) == (f"--set {override}", None)
+    assert ".".join(map(str, problem.path)) == f"units.north.headcount.{field}"
+    assert problem.message == message
+
+
+def test_99_people_overload_their_lead_and_the_set_is_named() -> None:
+    # 99 client managers give North's team lead 99 reports to coach an hour a week: more
+    # than a working day holds. The template's line is right without the --set.
+    parse_scenario(TEMPLATED, "net.yaml")
+    override = "units.north.headcount.client_manager=99"
+    quota = "policies.call_quota_per_day=31"  # harmless: not named
+    for overrides in ([override], [quota, override], [override, quota]):
+        problem = only(problems_in(TEMPLATED, overrides))
+        assert (problem.source, problem.line) == (f"--set {override}", None)
+        assert problem.path == ("templates", "branch", "roles", "team_lead")
+        assert problem.message.startswith("recurring duties take 1,293 min a day but a ")
+        assert problem.message.endswith("(in role north__team_lead)")
+    # The same set on the made role (sent to the unit) is named as written.
+    made = "roles.north__client_manager.headcount=99"
+    assert only(problems_in(TEMPLATED, [made])).source == f"--set {made}"
+
+
+def test_the_files_own_problem_keeps_its_line_beside_the_sets() -> None:
+    spare = "  spare: {title: Spare, kind: referral, leads_per_week: 1}"
+    broken = TEMPLATED.replace("\nchannels:\n", f"\nchannels:\n{spare}\n")
+    problems = problems_in(broken, ["units.north.headcount.client_manager=99"])
+    by_source = {p.source: p for p in problems}
+    assert sorted(by_source) == ["--set units.north.headcount.client_manager=99", "net.yaml"]
+    assert by_source["net.yaml"].path == ("channels", "spare")
+    assert by_source["net.yaml"].line == broken.splitlines().index(spare) + 1
+
+
+def test_a_set_into_a_units_headcount_it_does_not_write_keeps_the_templates_range() -> None:
+    # North writes no team_lead headcount: its template's {current: 1, min: 1, max: 2}.
+    within = "units.north.headcount.team_lead.current=2"
+    lead = parse_scenario(TEMPLATED, "net.yaml", [within]).roles["north__team_lead"].headcount
+    assert (lead.current, lead.min, lead.max) == (2, 1, 2)
+    above = "units.north.headcount.team_lead.current=5"
+    problem = only(problems_in(TEMPLATED, [above]))
+    assert (problem.source, problem.message) == (
+        f"--set {above}",
+        "expected min <= current <= max, got 1, 5, 2",
+    )
+    typo = "units.north.headcount.team_laed.current=2"
+    assert only(problems_in(TEMPLATED, [typo])).message == (
+        "no key 'team_laed' here; did you mean 'team_lead'? "
+        "(expected one of: client_manager, team_lead)"
+    )

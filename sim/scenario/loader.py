@@ -24,7 +24,7 @@ from sim.scenario.calendar import slash_date_orders
 from sim.scenario.consistency import raw_references
 from sim.scenario.distributions import Exponential
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
-from sim.scenario.overrides import Override, apply_overrides
+from sim.scenario.overrides import Override, WrongAt, apply_overrides, blame_overrides
 from sim.scenario.templates import (
     Origins,
     expand_templates,
@@ -45,6 +45,29 @@ def parse_scenario(
 ) -> Scenario:
     """Parse and validate scenario YAML; raise ScenarioError listing every problem."""
     text = _decode(content, source)
+    try:
+        return _parsed(text, source, overrides)
+    except ScenarioError as exc:
+        if not overrides:
+            raise
+        problems = blame_overrides(exc.problems, source, overrides, _wrong_at(text, source))
+        raise ScenarioError(problems) from None
+
+
+def _wrong_at(text: str, source: str) -> WrongAt:
+    """The problems the text has with some of its overrides (for blaming)."""
+
+    def wrong(overrides: Sequence[str]) -> list[Problem]:
+        try:
+            _parsed(text, source, overrides)
+        except ScenarioError as exc:
+            return exc.problems
+        return []
+
+    return wrong
+
+
+def _parsed(text: str, source: str, overrides: Sequence[str]) -> Scenario:
     try:
         data, node = parse_with_nodes(text)
     except yaml.YAMLError as exc:
@@ -96,9 +119,15 @@ def _overridden(
 
 
 def _made_at(path: tuple[PathPart, ...], root: Any) -> list[str]:
-    """The ids the raw data's templates make at ``path`` (``roles``, ``channels``)."""
+    """The ids the raw data's templates make at ``path`` (``roles``, ``channels``).
+
+    At a unit's ``headcount``, the roles of its template, which it may size.
+    """
     if len(path) == 1 and path[0] in ("roles", "channels") and isinstance(root, dict):
         return list(made_ids(root, str(path[0])))
+    if len(path) == 3 and path[0] == "units" and path[2] == "headcount":
+        roles = _child_data(_template_of(root, path[1]), "roles")
+        return [str(r) for r in roles] if isinstance(roles, dict) else []
     return []
 
 

@@ -103,6 +103,44 @@ def apply_overrides(
     return data, applied, problems
 
 
+# The problems a scenario has with only the given overrides applied.
+WrongAt = Callable[[Sequence[str]], Sequence[Problem]]
+
+
+def blame_overrides(
+    problems: Sequence[Problem], source: str, texts: Sequence[str], wrong_at: WrongAt
+) -> list[Problem]:
+    """The problems, each the file has only with ``--set`` named by that ``--set``.
+
+    A ``--set`` can make wrong a field it does not name: 99 client managers give their
+    lead more coaching than a working day holds. The file is right there without it, so
+    the file's line is the wrong place: the problem names the ``--set`` that alone makes
+    it (each that does; all of them when none does alone). ``wrong_at``: the problems
+    with only some overrides applied.
+    """
+    if not any(p.source == source for p in problems):
+        return list(problems)
+    in_file = {_kind(p) for p in wrong_at(())}
+    alone = {text: wrong_at((text,)) for text in texts} if len(texts) > 1 else {}
+    out = []
+    for problem in problems:
+        if problem.source != source or _kind(problem) in in_file:
+            out.append(problem)
+            continue
+        makers = [t for t, found in alone.items() if _kind(problem) in map(_kind, found)]
+        blamed = " and ".join(f"--set {text}" for text in makers or texts)
+        out.append(replace(problem, source=blamed, line=None))
+    return out
+
+
+def _kind(problem: Problem) -> tuple[tuple[PathPart, ...], str]:
+    """A problem's field and message without its figures ("474 min" is "# min")."""
+    return problem.path, _FIGURE.sub("#", problem.message)
+
+
+_FIGURE = re.compile(r"\d[\d,.]*")
+
+
 def _bound(
     fields: Callable[[tuple[PathPart, ...], Any], Sequence[str] | None] | None, root: Any
 ) -> Callable[[tuple[PathPart, ...]], Sequence[str] | None] | None:

@@ -502,7 +502,14 @@ def redirect_override(path: _Path, data: dict[str, Any]) -> tuple[_Path, dict[st
     data gets the unit's mappings on the way, and the template's value of a field the
     path goes into (``headcount.max``), so the rest of it is kept. A role or channel
     written in ``roles:`` or ``channels:`` keeps its path.
+
+    A path into a unit's headcount of a role it does not size
+    (``units.<u>.headcount.<role>.current``) gets the template's value the same way.
     """
+    made = _made_path(path, data)
+    if made is not None:
+        target, seeded = redirect_override(made, data)
+        return (target, seeded) if target[:1] == ("units",) else (path, data)
     if len(path) < 3 or path[0] not in _SECTIONS:
         return path, data
     section = str(path[0])
@@ -532,6 +539,25 @@ def redirect_override(path: _Path, data: dict[str, Any]) -> tuple[_Path, dict[st
         if isinstance(seed, dict):
             data = _put(data, target, seed)
     return (*target, *rest), data
+
+
+def _made_path(path: _Path, data: dict[str, Any]) -> _Path | None:
+    """A path into a unit's headcount of its template's role, as the made role's; or None.
+
+    ``units.north.headcount.team_lead.current`` is ``roles.north__team_lead.headcount.current``:
+    where the unit does not size the role, the template's range is kept.
+
+    A unit's ``roles`` and ``channels`` are not seeded so: there, as in the file, the
+    unit's field replaces the template's whole.
+    """
+    if len(path) < 5 or path[0] != "units" or path[2] != "headcount":
+        return None
+    uid, iid = str(path[1]), str(path[3])
+    made = f"{uid}__{iid}"
+    origin = made_ids(data, "roles").get(made)
+    if origin is None or (origin[0], origin[2]) != (uid, iid):
+        return None
+    return ("roles", made, "headcount", *path[4:])
 
 
 def _get(node: Any, *keys: str) -> Any:
