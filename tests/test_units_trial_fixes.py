@@ -2,6 +2,7 @@
 
 1. *Results by unit* cut a month's revenue to "RUB 67…" at 100 to 170 columns.
 2. ``--set units.<u>.headcount.<role>=99`` blamed the template's line for what it made wrong.
+3. Segments and no seller: "(no line role)" said what was missing in jargon, not what to set.
 """
 
 from __future__ import annotations
@@ -149,3 +150,38 @@ def test_a_set_into_a_units_headcount_it_does_not_write_keeps_the_templates_rang
         "no key 'team_laed' here; did you mean 'team_lead'? "
         "(expected one of: client_manager, team_lead)"
     )
+
+
+# 3. Segments and nobody selling them: the fields that make a role sell.
+
+RETAIL = (ROOT / "scenarios" / "retail_bank.yaml").read_text(encoding="utf-8")
+
+
+def _no_seller(overrides: list[str]) -> str:
+    found = [p for p in problems_in(RETAIL, overrides) if p.path == ("roles",)]
+    return only([p for p in found if "sells" in p.message]).message
+
+
+def test_no_seller_without_a_line_role_says_to_set_its_level_or_a_selling_share() -> None:
+    message = _no_seller(["roles.client_manager.level=lower", "roles.supervisor.selling_share=0"])
+    assert message == (
+        "there are segments but no role sells them: give the sellers' role level: line "
+        "(line roles sell by default), or a manager's role a selling_share above 0 (0.33 "
+        "for a team lead who sells a third of the time)"
+    )
+
+
+def test_no_seller_among_line_roles_names_their_selling_share() -> None:
+    message = _no_seller(
+        ["roles.client_manager.selling_share=0", "roles.supervisor.selling_share=0"]
+    )
+    assert message == (
+        "there are segments but no role sells them: give a role a selling_share above 0 "
+        "(the line role client_manager has 0; 1 is a full seller, 0.33 one who sells a "
+        "third of the time)"
+    )
+    two = ["roles.supervisor.level=line", "roles.supervisor.reports_to=head_of_unit"]
+    message = _no_seller(
+        ["roles.client_manager.selling_share=0", "roles.supervisor.selling_share=0", *two]
+    )
+    assert "(the line roles supervisor, client_manager have 0;" in message
