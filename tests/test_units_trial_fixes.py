@@ -3,6 +3,8 @@
 1. *Results by unit* cut a month's revenue to "RUB 67…" at 100 to 170 columns.
 2. ``--set units.<u>.headcount.<role>=99`` blamed the template's line for what it made wrong.
 3. Segments and no seller: "(no line role)" said what was missing in jargon, not what to set.
+4. An unknown channel in a templated network listed the copies templates made, not the ids
+   valid where it was written (a template's own, a unit's channels).
 """
 
 from __future__ import annotations
@@ -185,3 +187,75 @@ def test_no_seller_among_line_roles_names_their_selling_share() -> None:
         ["roles.client_manager.selling_share=0", "roles.supervisor.selling_share=0", *two]
     )
     assert "(the line roles supervisor, client_manager have 0;" in message
+
+
+# 4. An unknown channel id in a templated network: the ids valid where it is written.
+
+# Two branches, each with its own walk_ins and partners (the template "branch"), and the
+# channels written in channels: payroll_client_staff, non_client_company_staff, individuals.
+CHANNELS = (ROOT / "tests" / "data" / "two_branches_channels.yaml").read_text(encoding="utf-8")
+WRITTEN = "payroll_client_staff, non_client_company_staff, individuals"
+
+
+def _one(overrides: list[str], text: str = CHANNELS) -> tuple[str, str]:
+    """The one problem (a channel no segment lists aside): its field and message."""
+    found = [p for p in problems_in(text, overrides) if "feeds no segment" not in p.message]
+    problem = only(found)
+    return ".".join(map(str, problem.path)), problem.message
+
+
+def test_a_templates_role_lists_the_templates_own_channels() -> None:
+    # Written in the file: at the template's line, its own ids (each unit's) and channels:.
+    lead_line = "        reports_to: team_lead            # the unit's own team lead"
+    text = CHANNELS.replace(lead_line, f"{lead_line}\n        channels: [walk_inz]")
+    problem = only([p for p in problems_in(text) if "feeds no segment" not in p.message])
+    assert (problem.source, problem.line) == ("net.yaml", text.splitlines().index(lead_line) + 2)
+    assert ".".join(map(str, problem.path)) == "templates.branch.roles.client_manager.channels.0"
+    assert problem.message == (
+        "unknown channel 'walk_inz' (did you mean 'walk_ins'?); expected one of the "
+        "template's channels (the unit's own): walk_ins, partners; or of channels: "
+        f"{WRITTEN} (in roles north__client_manager, south__client_manager)"
+    )
+
+
+def test_a_units_change_of_a_roles_channels_lists_the_templates_own() -> None:
+    path, message = _one(["units.south.roles.client_manager.channels=[individuals, partnrs]"])
+    assert path == "units.south.roles.client_manager.channels.1"
+    assert message == (
+        "unknown channel 'partnrs' (did you mean 'partners'?); expected one of the "
+        f"template's channels (the unit's own): walk_ins, partners; or of channels: {WRITTEN}"
+    )
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        "segments.consumer_loan.channels=[payroll_client_staff, partners, walk_inz]",
+        "roles.regional_head.channels=[payroll_client_staff, partners, walk_inz]",
+    ],
+)
+def test_a_segment_or_written_role_lists_templates_and_written_channels(override: str) -> None:
+    path, message = _one([override])
+    assert path == f"{override.partition('=')[0]}.2"
+    assert message == (
+        "unknown channel 'walk_inz' (did you mean 'walk_ins'?); expected one of the "
+        "templates' channels (every unit's copy): walk_ins, partners; or of channels: "
+        f"{WRITTEN}; or one unit's copy by its id (north__walk_ins)"
+    )
+
+
+def test_a_set_into_a_made_channel_or_a_units_channels_suggests_the_id() -> None:
+    path, message = _one(["channels.north__walk_inz.requests_per_day=3"])
+    assert path == "channels.north__walk_inz.requests_per_day"
+    assert message == (
+        "no key 'north__walk_inz' here; did you mean 'north__walk_ins'? (expected one of: "
+        f"{WRITTEN}, north__walk_ins, north__partners, south__walk_ins, south__partners)"
+    )
+    path, message = _one(["units.south.channels.walk_inz.requests_per_day=3"])
+    assert path == "units.south.channels.walk_inz.requests_per_day"
+    assert message == (
+        "no key 'walk_inz' here; did you mean 'walk_ins'? (expected one of: partners, walk_ins)"
+    )
+    # Into a channel the unit does not change yet: the template's, changed where set.
+    sc = parse_scenario(CHANNELS, "net.yaml", ["units.south.channels.walk_ins.requests_per_day=3"])
+    assert sc.channels["south__walk_ins"].requests_per_day == 3

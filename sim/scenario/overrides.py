@@ -187,8 +187,10 @@ def _set(
         child = node.get(key)
         if key not in node and rest:
             model = fields(at) if fields else None
-            if not model or key not in model:
-                raise LookupError(_no_key(key, node, model, made=(made(at) if made else None)))
+            ids = made(at) if made else None
+            # A key the data makes (a unit's template role) is as good as a field.
+            if (not model or key not in model) and key not in (ids or ()):
+                raise LookupError(_no_key(key, node, model, made=ids))
             if not isinstance(rest[0], str):
                 where = ".".join(map(str, (*at, key)))
                 raise LookupError(
