@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from rich.table import Table
+from rich.text import Text
 
 from sim import title
 from sim.scenario import Scenario, top_down
 from teamsim.console import json_records
+from teamsim.figure_tables import FittedGrid, Grid
 from teamsim.format import minutes_in_days, money_scale
 from teamsim.kpi_cells import fmt_kpi
 
-# (KPI, column header): a unit's size, sales, plan, and the load and waits of its levels.
+# (KPI, column header): a unit's size, sales, plan, and the load and waits of its levels;
+# each header says what it is, as a narrow terminal may split the columns into tables.
 UNIT_COLUMNS = (
     ("headcount_mean", "people"),
     ("revenue_per_month", "revenue a month"),
@@ -28,9 +30,9 @@ UNIT_COLUMNS = (
     ("plan_met", "P(plan met), %"),
     ("win_rate", "win rate, %"),
     ("utilisation_line", "utilisation line, %"),
-    ("utilisation_lower", "lower, %"),
-    ("utilisation_middle", "middle, %"),
-    ("utilisation_top", "top, %"),
+    ("utilisation_lower", "utilisation lower, %"),
+    ("utilisation_middle", "utilisation middle, %"),
+    ("utilisation_top", "utilisation top, %"),
     ("approval_wait_min", "approval wait, min"),
     # A unit's own desk (Channel.unit): its requests answered within target.
     ("inbound_service_level", "inbound within target, %"),
@@ -98,18 +100,22 @@ def unit_table(kpis: pd.DataFrame, by_unit: pd.DataFrame, sc: Scenario) -> UnitT
     return UnitTable(headers=tuple(headers), rows=rows)
 
 
-def render_units(kpis: pd.DataFrame, by_unit: pd.DataFrame, sc: Scenario) -> Table | None:
-    """:func:`unit_table` as a rich table, sub-units indented; None for a team without units."""
+def render_units(kpis: pd.DataFrame, by_unit: pd.DataFrame, sc: Scenario) -> FittedGrid | None:
+    """:func:`unit_table` fitted to the terminal, sub-units indented; None without units.
+
+    A :class:`FittedGrid`, as the other tables of figures: no figure is cut (a month's
+    revenue read "RUB 67…" at 100 to 170 columns when rich shrank a table of twelve
+    columns); a terminal too narrow for them all splits the columns into tables, each
+    with the units again.
+    """
     if not sc.units:
         return None
     shown = unit_table(kpis, by_unit, sc)
-    table = Table(title="Results by unit (means over replications)", title_justify="left")
-    table.add_column(shown.headers[0], no_wrap=True)
-    for header in shown.headers[1:]:
-        table.add_column(header, justify="right")
+    grid = Grid(title="Results by unit (means over replications)", key=shown.headers[0])
+    grid.columns = {header: [] for header in shown.headers[1:]}
     for uid, depth, name, cells in shown.rows:
-        table.add_row(f"{'  ' * (depth + 1) if uid else ''}{name}", *cells)
-    return table
+        grid.add_row(Text(f"{'  ' * (depth + 1) if uid else ''}{name}"), cells)
+    return FittedGrid(grid)
 
 
 def _cell(

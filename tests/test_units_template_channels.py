@@ -216,7 +216,8 @@ def test_an_unknown_channel_in_a_units_channels() -> None:
     problem = only(problems_of(text=text))
     assert dotted(problem.path) == "units.north.channels.walk_in"
     assert problem.message == (
-        "the unit's template has no channel 'walk_in'; expected one of: walk_ins, partners"
+        "the unit's template has no channel 'walk_in' (did you mean 'walk_ins'?); expected one "
+        "of: walk_ins, partners"
     )
     at_line(problem, 39, "walk_in:", text)
 

@@ -213,8 +213,8 @@ def test_a_headcount_for_a_role_the_template_lacks() -> None:
     problem = only(problems_of("units.south.headcount.client_managr=5"))
     assert dotted(problem.path) == "units.south.headcount.client_managr"
     assert problem.message == (
-        "the unit's template has no role 'client_managr'; expected one of: team_lead, "
-        "client_manager"
+        "the unit's template has no role 'client_managr' (did you mean 'client_manager'?); "
+        "expected one of: team_lead, client_manager"
     )
     text = TEXT.replace("{client_manager: {current: 5, min: 3, max: 15}}", "{cm: 5}")
     at_line(only(problems_of(text=text)), 41, "headcount:")

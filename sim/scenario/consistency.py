@@ -27,6 +27,7 @@ from sim.scenario.market import (
 from sim.scenario.season import MONTH_ABBR, SeasonKind
 from sim.scenario.unit_checks import raw_unit_references, unit_problems
 from sim.scenario.work import PER_HEAD_SCALES, DutyScale
+from sim.words import noun_for
 
 if TYPE_CHECKING:
     from sim.scenario.model import Scenario
@@ -358,11 +359,30 @@ def _quota_months(sc: Scenario, role_id: str) -> Iterator[Problem]:
 
 def _someone_sells(sc: Scenario) -> Iterator[Problem]:
     if sc.segments and not any(r.sells > 0 for r in sc.roles.values()):
-        yield Problem(("roles",), "there are segments but no role sells (no line role)")
+        yield Problem(("roles",), _no_seller(sc))
     if any(isinstance(c, InboundChannel) for c in sc.channels.values()) and not any(
         r.answers_inbound for r in sc.roles.values()
     ):
         yield Problem(("roles",), "there are inbound requests but no role answers them")
+
+
+def _no_seller(sc: Scenario) -> str:
+    """Segments and nobody to sell them: the field that makes a role sell (Role.sells)."""
+    line = [rid for rid, r in sc.roles.items() if r.level is Level.LINE]
+    if line:
+        # Line roles sell by default: these wrote selling_share 0.
+        n = len(line)
+        has = noun_for(n, "has", "have")
+        zero = f"the {Level.LINE.value} {noun_for(n, 'role')} {', '.join(line)} {has} 0"
+        return (
+            "there are segments but no role sells them: give a role a selling_share above 0 "
+            f"({zero}; 1 is a full seller, 0.33 one who sells a third of the time)"
+        )
+    return (
+        "there are segments but no role sells them: give the sellers' role "
+        f"level: {Level.LINE.value} (line roles sell by default), or a manager's role a "
+        "selling_share above 0 (0.33 for a team lead who sells a third of the time)"
+    )
 
 
 def _arriving_leads_owned(sc: Scenario) -> Iterator[Problem]:

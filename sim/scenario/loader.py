@@ -24,13 +24,14 @@ from sim.scenario.calendar import slash_date_orders
 from sim.scenario.consistency import raw_references
 from sim.scenario.distributions import Exponential
 from sim.scenario.model import CURRENCY_PATTERN, Scenario
-from sim.scenario.overrides import Override, apply_overrides
+from sim.scenario.overrides import Override, WrongAt, apply_overrides, blame_overrides
 from sim.scenario.templates import (
     Origins,
     expand_templates,
     made_ids,
     redirect_override,
     source_path,
+    unknown_channel,
 )
 from sim.scenario.unit_checks import bad_unit_echoes, empty_units
 from sim.scenario.yamlerrors import too_deep_problem, yaml_problem
@@ -45,6 +46,29 @@ def parse_scenario(
 ) -> Scenario:
     """Parse and validate scenario YAML; raise ScenarioError listing every problem."""
     text = _decode(content, source)
+    try:
+        return _parsed(text, source, overrides)
+    except ScenarioError as exc:
+        if not overrides:
+            raise
+        problems = blame_overrides(exc.problems, source, overrides, _wrong_at(text, source))
+        raise ScenarioError(problems) from None
+
+
+def _wrong_at(text: str, source: str) -> WrongAt:
+    """The problems the text has with some of its overrides (for blaming)."""
+
+    def wrong(overrides: Sequence[str]) -> list[Problem]:
+        try:
+            _parsed(text, source, overrides)
+        except ScenarioError as exc:
+            return exc.problems
+        return []
+
+    return wrong
+
+
+def _parsed(text: str, source: str, overrides: Sequence[str]) -> Scenario:
     try:
         data, node = parse_with_nodes(text)
     except yaml.YAMLError as exc:
@@ -96,9 +120,17 @@ def _overridden(
 
 
 def _made_at(path: tuple[PathPart, ...], root: Any) -> list[str]:
-    """The ids the raw data's templates make at ``path`` (``roles``, ``channels``)."""
+    """The ids the raw data's templates make at ``path`` (``roles``, ``channels``).
+
+    At a unit's ``headcount`` and ``roles``, the roles of its template, which it may size
+    and change; at its ``channels``, the template's channels.
+    """
     if len(path) == 1 and path[0] in ("roles", "channels") and isinstance(root, dict):
         return list(made_ids(root, str(path[0])))
+    if len(path) == 3 and path[0] == "units" and path[2] in ("headcount", "roles", "channels"):
+        section = "channels" if path[2] == "channels" else "roles"
+        items = _child_data(_template_of(root, path[1]), section)
+        return [str(i) for i in items] if isinstance(items, dict) else []
     return []
 
 
@@ -214,6 +246,7 @@ class _Where:
         template; a template channel's copy in a segment, where the file named the channel.
         """
         path = user_path(self.data, loc, _field_names().__contains__)
+        message = self._channel_message(path, message)
         path, made = source_path(path, self.origins)
         role = made if path[:1] == ("templates",) else None
         for ov in reversed(self.applied):
@@ -225,6 +258,20 @@ class _Where:
                 return Problem(path, message, f"--set {ov.text}"), role
         _, line = locate(self.node, path, _field_names().__contains__)
         return Problem(path, message, self.source, line), role
+
+    def _channel_message(self, path: tuple[PathPart, ...], message: str) -> str:
+        """An unknown channel in a templated file: the ids valid there (``unknown_channel``)."""
+        if not self.origins.made or not message.startswith("unknown channel "):
+            return message
+        if len(path) != 4 or path[0] not in ("roles", "segments") or path[2] != "channels":
+            return message
+        value = _child_data(_child_data(_child_data(self.data, path[0]), path[1]), "channels")
+        value = _child_data(value, path[3])
+        return (
+            unknown_channel(path, value, self.data, self.origins)
+            if isinstance(value, str)
+            else message
+        )
 
 
 def _in_made_roles(placed: Iterable[_Placed]) -> list[Problem]:
@@ -526,7 +573,7 @@ def _fields_at(path: tuple[PathPart, ...], root: Any = None) -> list[str] | None
         template = _template_of(root, path[1])
         items = _child_data(template, section)
         if len(path) == 3:
-            return [str(i) for i in items] if isinstance(items, dict) and items else None
+            return None  # ids, not fields: _made_at's
         change = _child_data(
             _child_data(_child_data(_child_data(root, "units"), path[1]), section), path[3]
         )

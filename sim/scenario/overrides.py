@@ -103,6 +103,44 @@ def apply_overrides(
     return data, applied, problems
 
 
+# The problems a scenario has with only the given overrides applied.
+WrongAt = Callable[[Sequence[str]], Sequence[Problem]]
+
+
+def blame_overrides(
+    problems: Sequence[Problem], source: str, texts: Sequence[str], wrong_at: WrongAt
+) -> list[Problem]:
+    """The problems, each the file has only with ``--set`` named by that ``--set``.
+
+    A ``--set`` can make wrong a field it does not name: 99 client managers give their
+    lead more coaching than a working day holds. The file is right there without it, so
+    the file's line is the wrong place: the problem names the ``--set`` that alone makes
+    it (each that does; all of them when none does alone). ``wrong_at``: the problems
+    with only some overrides applied.
+    """
+    if not any(p.source == source for p in problems):
+        return list(problems)
+    in_file = {_kind(p) for p in wrong_at(())}
+    alone = {text: wrong_at((text,)) for text in texts} if len(texts) > 1 else {}
+    out = []
+    for problem in problems:
+        if problem.source != source or _kind(problem) in in_file:
+            out.append(problem)
+            continue
+        makers = [t for t, found in alone.items() if _kind(problem) in map(_kind, found)]
+        blamed = " and ".join(f"--set {text}" for text in makers or texts)
+        out.append(replace(problem, source=blamed, line=None))
+    return out
+
+
+def _kind(problem: Problem) -> tuple[tuple[PathPart, ...], str]:
+    """A problem's field and message without its figures ("474 min" is "# min")."""
+    return problem.path, _FIGURE.sub("#", problem.message)
+
+
+_FIGURE = re.compile(r"\d[\d,.]*")
+
+
 def _bound(
     fields: Callable[[tuple[PathPart, ...], Any], Sequence[str] | None] | None, root: Any
 ) -> Callable[[tuple[PathPart, ...]], Sequence[str] | None] | None:
@@ -149,8 +187,10 @@ def _set(
         child = node.get(key)
         if key not in node and rest:
             model = fields(at) if fields else None
-            if not model or key not in model:
-                raise LookupError(_no_key(key, node, model, made=(made(at) if made else None)))
+            ids = made(at) if made else None
+            # A key the data makes (a unit's template role) is as good as a field.
+            if (not model or key not in model) and key not in (ids or ()):
+                raise LookupError(_no_key(key, node, model, made=ids))
             if not isinstance(rest[0], str):
                 where = ".".join(map(str, (*at, key)))
                 raise LookupError(

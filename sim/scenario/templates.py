@@ -26,6 +26,7 @@ to the unit that made it.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -349,10 +350,12 @@ def _for_template(
         if str(iid) in items:
             good[str(iid)] = value
         else:
+            close = difflib.get_close_matches(str(iid), list(items), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             known = f"expected one of: {', '.join(items)}" if items else f"it has no {section}"
             found.add(
                 ("units", uid, key, str(iid)),
-                f"the unit's template has no {noun} {iid!r}; {known}",
+                f"the unit's template has no {noun} {iid!r}{hint}; {known}",
             )
     return good
 
@@ -451,6 +454,34 @@ def _list_with_copies(
     return items
 
 
+def unknown_channel(path: _Path, value: str, data: Mapping[str, Any], origins: Origins) -> str:
+    """An unknown channel id in a templated file, with the ids valid where it is written.
+
+    ``path``: a role's or a segment's ``channels`` item in the expanded data. In a role a
+    template made (its template's ``channels``, or its unit's ``roles``): the template's
+    channel ids, each the unit's own, and those written in ``channels:``. Elsewhere: those
+    written, and every template's channel ids, each all units' copies. A unit's copy by
+    its own id (``north__walk_ins``) is valid anywhere: matched for the hint, not listed.
+    """
+    written = data.get("channels")
+    copies = {cid: m for (section, cid), m in origins.made.items() if section == "channels"}
+    own = [c for c in (written if isinstance(written, dict) else {}) if c not in copies]
+    origin = origins.made.get(("roles", str(path[1]))) if path[0] == "roles" else None
+    names = [m.name for m in copies.values() if origin is None or m.template == origin.template]
+    names = list(dict.fromkeys(names))
+    close = difflib.get_close_matches(value, [*names, *own, *copies], n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    if origin is not None:
+        groups = [f"the template's channels (the unit's own): {', '.join(names)}"]
+    else:
+        groups = [f"the templates' channels (every unit's copy): {', '.join(names)}"]
+    if own:
+        groups.append(f"of channels: {', '.join(own)}")
+    if origin is None and copies:
+        groups.append(f"one unit's copy by its id ({next(iter(copies))})")
+    return f"unknown channel {value!r}{hint}; expected one of {'; or '.join(groups)}"
+
+
 def source_path(path: _Path, origins: Origins) -> tuple[_Path, tuple[str, str] | None]:
     """Where the file wrote a field of the expanded data, and what made it.
 
@@ -502,7 +533,14 @@ def redirect_override(path: _Path, data: dict[str, Any]) -> tuple[_Path, dict[st
     data gets the unit's mappings on the way, and the template's value of a field the
     path goes into (``headcount.max``), so the rest of it is kept. A role or channel
     written in ``roles:`` or ``channels:`` keeps its path.
+
+    A path into a unit's headcount of a role it does not size
+    (``units.<u>.headcount.<role>.current``) gets the template's value the same way.
     """
+    made = _made_path(path, data)
+    if made is not None:
+        target, seeded = redirect_override(made, data)
+        return (target, seeded) if target[:1] == ("units",) else (path, data)
     if len(path) < 3 or path[0] not in _SECTIONS:
         return path, data
     section = str(path[0])
@@ -532,6 +570,25 @@ def redirect_override(path: _Path, data: dict[str, Any]) -> tuple[_Path, dict[st
         if isinstance(seed, dict):
             data = _put(data, target, seed)
     return (*target, *rest), data
+
+
+def _made_path(path: _Path, data: dict[str, Any]) -> _Path | None:
+    """A path into a unit's headcount of its template's role, as the made role's; or None.
+
+    ``units.north.headcount.team_lead.current`` is ``roles.north__team_lead.headcount.current``:
+    where the unit does not size the role, the template's range is kept.
+
+    A unit's ``roles`` and ``channels`` are not seeded so: there, as in the file, the
+    unit's field replaces the template's whole.
+    """
+    if len(path) < 5 or path[0] != "units" or path[2] != "headcount":
+        return None
+    uid, iid = str(path[1]), str(path[3])
+    made = f"{uid}__{iid}"
+    origin = made_ids(data, "roles").get(made)
+    if origin is None or (origin[0], origin[2]) != (uid, iid):
+        return None
+    return ("roles", made, "headcount", *path[4:])
 
 
 def _get(node: Any, *keys: str) -> Any:
