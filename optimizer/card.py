@@ -23,6 +23,7 @@ from optimizer.measure import quota_cap, recommended_quota
 from optimizer.rates import Rates, rates
 from optimizer.result import Plan, RoleChannelLine, RoleLine, RoleSegmentLine
 from sim.names import title
+from sim.rules import unit_plan
 from sim.rules.calls import dial_economics, dial_outcomes
 from sim.rules.people import daily_dials, planned_dials_cap
 from sim.rules.staffing import at_work_share
@@ -160,15 +161,19 @@ class PlanCard:
     design: str = ""
 
 
-def design_words(r: Rates) -> str:
+def design_words(r: Rates, *, units_vary: bool = False) -> str:
     """Why the design month is the one sized for, in words (optimizer.rates.rates).
 
     "the month with the highest plan", or "every month's plan is the same" (then the first
-    counted month is the design month).
+    counted month is the design month). ``units_vary``: some unit's own plan differs
+    from month to month (``sim.rules.unit_plan.varies``), and each such unit is sized for
+    its own highest month: said, and "the team's plan" named.
     """
-    if len({m.target for m in r.months}) <= 1:
-        return "every month's plan is the same"
-    return "the month with the highest plan"
+    same = len({m.target for m in r.months}) <= 1
+    if not units_vary:
+        return "every month's plan is the same" if same else "the month with the highest plan"
+    team = "every month's team plan is the same" if same else "the team plan's highest month"
+    return f"{team}; a unit's own plan at its own highest month"
 
 
 def expected_attainment(plan: Plan, plan_factor: float = 1.0) -> float | None:
@@ -220,7 +225,7 @@ def plan_card(plan: Plan, scenario: Scenario, plan_factor: float = 1.0) -> PlanC
         quotas=tuple(q for q in quotas if q is not None),
         locale=scenario.money_locale,
         expected_attainment=expected_attainment(plan, plan_factor),
-        design=design_words(rates(scenario)),
+        design=design_words(rates(scenario), units_vary=unit_plan.varies(scenario)),
     )
 
 

@@ -268,6 +268,11 @@ def _unit_plan_relaxation(model: Model, uid: str, amount: float) -> Relaxation:
         f"({_share(reach / target, sc.money_locale)} of {_money(sc, target)}): the most its "
         "people can be expected to sell within their headcount limits"
     )
+    if reach < 0.5:
+        text = (
+            f"remove {title(uid, sc)}'s own plan (units.{uid}.plan), or let roles of it that "
+            "sell grow (headcount.max): within its limits nobody there can be expected to sell"
+        )
     return Relaxation(
         kind="plan",
         subject=uid,

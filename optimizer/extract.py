@@ -142,7 +142,14 @@ def extract(
         role_channels=_role_channels(model),
         role_segments=role_segments,
         units=unit_lines(sc, roles),
-        unit_sales=unit_sales(sc, roles, role_segments, r.design.index),
+        unit_sales=unit_sales(
+            sc,
+            roles,
+            role_segments,
+            design=r.design.index,
+            months=[m.index for m in r.months],
+            plan_factor=plan_factor,
+        ),
     )
 
 

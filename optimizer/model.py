@@ -399,6 +399,13 @@ def _plan(model: Model, relax: frozenset[str]) -> None:
             model, "plan", terms=revenue, sense=pulp.LpConstraintGE, rhs=model.rates.plan_per_day
         )
         _unit_plans(model, relax)
+    elif unit_plan.stated(model.scenario):
+        # Most revenue within a budget has no plan rows, the units' own no more than the
+        # team's: said, since the file states them (Sales by unit shows each against it).
+        model.notes.append(
+            "Within a budget the plan is most revenue: the units' own plans (units.<u>.plan) "
+            "are not kept, and Sales by unit shows each unit against its own."
+        )
 
 
 def _unit_plans(model: Model, relax: frozenset[str]) -> None:

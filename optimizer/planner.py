@@ -25,7 +25,7 @@ from sim.money import format_money_column
 from sim.months import month_title
 from sim.names import title
 from sim.percent import format_number, format_significant
-from sim.rules import season
+from sim.rules import season, unit_plan
 from sim.scenario import Scenario
 
 # Sizing evaluates the rules that depend on the team (ramp share, referral split) at the
@@ -228,7 +228,8 @@ def _notes(model: Model) -> list[str]:
     if model.revenue:
         month, loc = month_title(r.design.label, sc.money_locale), sc.money_locale
         notes.append(
-            f"Sized for {month}, {design_words(r)}, at an average month's "
+            f"Sized for {month}, {design_words(r, units_vary=unit_plan.varies(sc))}, at an "
+            "average month's "
             f"{format_number(r.per_month, 1, locale=loc)} working days ({month} has "
             f"{r.design.working_days}); expected values, the simulator checks the spread."
         )

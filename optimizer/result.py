@@ -51,12 +51,13 @@ class UnitLine:
 
 @dataclass(frozen=True)
 class UnitSales:
-    """What one organisational unit is expected to sell in the design month, and its plan.
+    """What one organisational unit is expected to sell a month, and its plan.
 
     ``revenue_per_month``: expected from the unit's roles and its sub-units'.
     ``plan_per_month``: the unit's plan (``sim.rules.unit_plan.unit_target`` on the plan's
     headcounts): its own where ``own_plan``, else its sellers' share of the plan above.
-    Both scenario currency; the design month's (``Plan.month``).
+    Both scenario currency; the plan of ``month`` (the design month, ``Plan.month``, or the
+    highest month of a unit's own plan: the month its row is sized for).
     """
 
     org_unit: str
@@ -64,6 +65,7 @@ class UnitSales:
     plan_per_month: float
     own_plan: bool
     plan_basis: str  # where the plan comes from, in words ("its own", "a share by ...")
+    month: str = ""  # YYYY-MM of the plan shown: the design month, or a unit's own highest
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ A scenario without ``units:`` has no rows here and its texts are unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from optimizer.result import RoleLine, RoleSegmentLine, UnitLine, UnitSales
 from sim.names import title
@@ -54,13 +54,20 @@ def unit_sales(
     sc: Scenario,
     roles: Iterable[RoleLine],
     role_segments: Iterable[RoleSegmentLine],
-    month_index: int,
+    *,
+    design: int,
+    months: Sequence[int],
+    plan_factor: float = 1.0,
 ) -> tuple[UnitSales, ...]:
-    """Each unit's expected revenue a month and its plan of horizon month ``month_index``.
+    """Each unit's expected revenue a month beside its plan of the month it is sized for.
 
     Units from the top down; the plan is ``sim.rules.unit_plan.unit_target`` with the
     selling capacity of the plan's headcounts (people x selling share, by unit), the rule
-    the simulation judges the unit by. Empty for a team without units.
+    the simulation judges the unit by: a unit that states a plan at its own highest month
+    of ``months`` (``unit_plan.design_month``, the month its row holds), any other at the
+    team's ``design`` month. ``sc`` is the scenario the model was given; with the verify
+    loop's margin (``plan_factor``) the plans shown are the scenario's own, not raised.
+    Empty for a team without units.
     """
     if not sc.units:
         return ()
@@ -72,16 +79,21 @@ def unit_sales(
     for role in roles:
         own = role.org_unit
         capacity[own] = capacity.get(own, 0.0) + role.headcount * sc.roles[role.role].sells
-    return tuple(
-        UnitSales(
-            org_unit=uid,
-            revenue_per_month=sum(revenue.get(u, 0.0) for u in subtree(sc.units, uid)),
-            plan_per_month=unit_target(sc, uid, month_index, capacity),
-            own_plan=sc.units[uid].plan is not None,
-            plan_basis=_basis(sc, uid),
+    lines = []
+    for uid, _ in top_down(sc.units):
+        stated = sc.units[uid].plan is not None
+        month = unit_plan.design_month(sc, uid, months) if stated else design
+        lines.append(
+            UnitSales(
+                org_unit=uid,
+                revenue_per_month=sum(revenue.get(u, 0.0) for u in subtree(sc.units, uid)),
+                plan_per_month=unit_target(sc, uid, month, capacity) / plan_factor,
+                own_plan=stated,
+                plan_basis=_basis(sc, uid),
+                month=sc.month_label(month),
+            )
         )
-        for uid, _ in top_down(sc.units)
-    )
+    return tuple(lines)
 
 
 def _basis(sc: Scenario, uid: str) -> str:

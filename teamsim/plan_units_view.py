@@ -63,14 +63,15 @@ def render_plan_units(result: Plan, sc: Scenario) -> Table | None:
 
 
 SALES_TITLE = "Sales by unit ({month}, the design month)"
-SALES_COLUMNS = ("unit", "expected revenue", "plan", "expected attainment", "plan is")
 
 
 def unit_sales_rows(result: Plan, sc: Scenario) -> list[dict[str, str]]:
     """``Plan.unit_sales`` as the rows both the terminal and the dashboard show.
 
     Units from the top down (indented by depth); money in one scale for the column; the
-    expected attainment is the expected revenue over the unit's plan.
+    expected attainment is the expected revenue over the unit's plan. A "month" column
+    (after "plan") only when a unit's own plan is sized for a month other than the design
+    month (its own highest).
     """
     depth = dict(top_down(sc.units))
     loc = sc.money_locale
@@ -79,17 +80,19 @@ def unit_sales_rows(result: Plan, sc: Scenario) -> list[dict[str, str]]:
         result.currency,
         loc,
     )
+    months = any(u.month not in ("", result.month) for u in result.unit_sales)
     rows = []
     for i, line in enumerate(result.unit_sales):
         share = line.revenue_per_month / line.plan_per_month if line.plan_per_month else None
-        cells = (
-            f"{'  ' * depth.get(line.org_unit, 0)}{title(line.org_unit, sc)}",
-            money[2 * i],
-            money[2 * i + 1],
-            format_percent(share, locale=loc),
-            line.plan_basis,
-        )
-        rows.append(dict(zip(SALES_COLUMNS, cells, strict=True)))
+        row = {
+            "unit": f"{'  ' * depth.get(line.org_unit, 0)}{title(line.org_unit, sc)}",
+            "expected revenue": money[2 * i],
+            "plan": money[2 * i + 1],
+            **({"month": line.month} if months else {}),
+            "expected attainment": format_percent(share, locale=loc),
+            "plan is": line.plan_basis,
+        }
+        rows.append(row)
     return rows
 
 
@@ -103,8 +106,9 @@ def render_plan_unit_sales(result: Plan, sc: Scenario) -> Table | None:
     if not result.unit_sales:
         return None
     table = Table(title=SALES_TITLE.format(month=result.month), title_justify="left")
-    for head in SALES_COLUMNS:
+    rows = unit_sales_rows(result, sc)
+    for head in rows[0]:
         table.add_column(head, justify="left" if head in ("unit", "plan is") else "right")
-    for row in unit_sales_rows(result, sc):
+    for row in rows:
         table.add_row(*row.values())
     return table

@@ -189,3 +189,43 @@ def test_a_branch_with_nobody_selling_has_no_plan_to_meet_not_a_missed_one() -> 
     assert "plan_met" in north and "attainment" in north
     # Its plan is 0 (no selling capacity): neither attainment nor P(plan met) is measured.
     assert "plan_met" not in south and "attainment" not in south
+
+
+def test_a_margin_raises_what_is_sized_for_not_the_plan_shown() -> None:
+    # What the verify loop hands the optimiser with a +20 % margin: every plan raised.
+    raised = _sc("plan.revenue_per_month=36000000", "units.north.plan.revenue_per_month=24000000")
+    sales = {u.org_unit: u for u in plan(raised, marginals=False, plan_factor=1.2).unit_sales}
+    assert sales["north"].plan_per_month == pytest.approx(20 * M)
+    assert sales["north"].revenue_per_month / sales["north"].plan_per_month >= 1.2 - 1e-6
+
+
+def test_a_monthly_unit_plan_is_sized_and_shown_at_its_own_highest_month() -> None:
+    months = ["10e6"] * 12
+    months[4] = "28e6"  # May
+    sc = _sc(
+        "calendar.horizon_days=120", f"units.north.plan.revenue_per_month=[{','.join(months)}]"
+    )
+    p = plan(sc, marginals=False)
+    north = next(u for u in p.unit_sales if u.org_unit == "north")
+    assert (north.month, north.plan_per_month) == ("2027-05", 28 * M)
+    assert north.revenue_per_month >= 28 * M * (1 - 1e-6)
+    assert p.month == "2027-03"  # the team's design month: its plan is the same every month
+    assert any("a unit's own plan at its own highest month" in n for n in p.notes)
+
+
+def test_within_a_budget_the_units_plans_are_said_not_kept() -> None:
+    p = plan(_sc(NORTH_20, SOUTH_10), budget=1_300_000, marginals=False)
+    assert any("the units' own plans (units.<u>.plan) are not kept" in n for n in p.notes)
+    assert {u.org_unit: u.plan_per_month for u in p.unit_sales}["north"] == 20 * M
+
+
+def test_a_unit_plan_nobody_can_sell_is_explained_by_removing_it() -> None:
+    nobody = (
+        "roles.south__client_manager.headcount={current: 0, min: 0, max: 0}",
+        "roles.south__team_lead.selling_share=0",
+        "units.south.plan.revenue_per_month=5000000",
+    )
+    with pytest.raises(InfeasiblePlanError) as err:
+        plan(_sc(*nobody), marginals=False)
+    (relax,) = [r for r in err.value.relaxations if r.subject == "south"]
+    assert relax.text.startswith("remove South branch's own plan (units.south.plan)")

@@ -118,13 +118,27 @@ def holder_capacity(sc: Scenario, uid: Holder, capacity: Mapping[str | None, flo
     return sum(c for w, c in capacity.items() if holder(sc, w) == uid)
 
 
-def design_plan(sc: Scenario, uid: str, months: Iterable[int]) -> float:
-    """The most a stated unit's plan asks in any of ``months``: the month it is sized for.
+def design_month(sc: Scenario, uid: str, months: Iterable[int]) -> int:
+    """The month (of ``months``) a stated unit is sized for: its plan's highest (the first).
 
     As the team is sized for its month with the most to sell (``optimizer.rates``), a unit
     that states a plan is sized for its own.
     """
-    return max(holder_plan(sc, uid, m) for m in months)
+    return max(months, key=lambda m: holder_plan(sc, uid, m))
+
+
+def design_plan(sc: Scenario, uid: str, months: Iterable[int]) -> float:
+    """A stated unit's plan in the month it is sized for (:func:`design_month`)."""
+    return holder_plan(sc, uid, design_month(sc, uid, months))
+
+
+def varies(sc: Scenario) -> bool:
+    """Whether some unit's own plan differs from month to month."""
+    return any(
+        len(set(unit.plan.revenue_per_month)) > 1
+        for unit in sc.units.values()
+        if unit.plan is not None
+    )
 
 
 def plan_warnings(sc: Scenario) -> list[tuple[tuple[str, ...], str]]:
