@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.tree import Tree
 
-from sim import format_number, title
+from sim import format_money, format_number, title
 from sim.scenario import Level, Scenario, top_down, unit_roles
 
 
@@ -16,7 +16,8 @@ def network_tree(sc: Scenario) -> Tree:
 
     A unit's line reads "North branch (north): 8 people: 1 lower, 7 line", its people
     counting those of the units under it, at current headcount, with the range the
-    optimiser may size them in where a role has one. Roles outside every unit come first.
+    optimiser may size them in where a role has one, and its own plan where it states one
+    ("; its own plan RUB 20M a month"). Roles outside every unit come first.
     """
     roles = sc.role_units
     everyone = _people(sc, list(roles))
@@ -29,8 +30,21 @@ def network_tree(sc: Scenario) -> Tree:
     for uid, depth in top_down(sc.units):
         people = _people(sc, unit_roles(sc.units, roles, uid))
         del nodes[depth + 1 :]
-        nodes.append(nodes[depth].add(f"{title(uid, sc)} ({uid}): {people}"))
+        line = f"{title(uid, sc)} ({uid}): {people}{_own_plan(sc, uid)}"
+        nodes.append(nodes[depth].add(line))
     return root
+
+
+def _own_plan(sc: Scenario, uid: str) -> str:
+    """'; its own plan RUB 20M a month' (a range when it differs by month), or ''."""
+    plan = sc.units[uid].plan
+    if plan is None:
+        return ""
+    low, high = min(plan.revenue_per_month), max(plan.revenue_per_month)
+    money = format_money(low, sc.currency, sc.money_locale)
+    if high > low:
+        money += f" to {format_money(high, sc.currency, sc.money_locale)} by month"
+    return f"; its own plan {money} a month"
 
 
 def _people(sc: Scenario, role_ids: list[str]) -> str:

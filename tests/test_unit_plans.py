@@ -9,6 +9,7 @@ unit's promise.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -229,3 +230,31 @@ def test_a_unit_plan_nobody_can_sell_is_explained_by_removing_it() -> None:
         plan(_sc(*nobody), marginals=False)
     (relax,) = [r for r in err.value.relaxations if r.subject == "south"]
     assert relax.text.startswith("remove South branch's own plan (units.south.plan)")
+
+
+def test_validate_summary_shows_each_units_own_plan() -> None:
+    got = CliRunner().invoke(
+        app, ["validate", str(NETWORK), "--summary", "--set", NORTH_20], env={"COLUMNS": "200"}
+    )
+    assert got.exit_code == 0, got.output
+    out = _plain(got.output)
+    assert "North branch (north): 8 people (4..17): 1 lower, 7 line; its own plan RUB 20M" in out
+    assert "South branch (south): 6 people (4..17): 1 lower, 5 line\n" in out
+
+
+def test_plan_verify_reports_the_final_run_by_unit(tmp_path: Path) -> None:
+    args = ["plan", str(NETWORK), "--verify", "-n", "2", "--iterations", "1", "--workers", "1"]
+    args += ["--store", str(tmp_path / "runs.duckdb"), "--set", SHORT[0], "--set", NORTH_20]
+    got = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert got.exit_code in (0, 3), got.output  # 3: not verified in one iteration
+    assert "Results by unit" in got.output and "North branch" in got.output
+    run_id = got.output.split("stored as run ")[1].split()[0]
+    shown = CliRunner().invoke(
+        app,
+        ["runs", "show", run_id, "--store", str(tmp_path / "runs.duckdb")],
+        env={"COLUMNS": "200"},
+    )
+    assert "Results by unit" in shown.output, shown.output
+    as_json = CliRunner().invoke(app, [*args, "--no-save", "--json"])
+    units = {row["org_unit"] for row in json.loads(as_json.stdout)["kpis_by_unit"]}
+    assert units == {"region_a", "north", "south"}

@@ -244,6 +244,7 @@ def _verify(
     from teamsim.io import read_scenario_bytes
     from teamsim.plan_card_view import plan_card_json
     from teamsim.plan_met_view import plan_met_json, render_plan_met, sells, warn_few_replications
+    from teamsim.unit_view import render_units, units_json
     from teamsim.verify_view import (
         iterations_cost_scale,
         render_verified,
@@ -287,6 +288,8 @@ def _verify(
                 "quotas": verified.quotas_table().to_dict(orient="records"),
                 "plan_card": plan_card_json(card),
                 **plan_met_json(final),
+                # A network's final run by unit, as simulate --json gives it (only then).
+                **units_json(final.kpis_by_unit, sc),
             }
         )
     else:
@@ -297,6 +300,9 @@ def _verify(
         shown = render_plan_met(final)
         if shown is not None:
             out.print(shown)
+        by_unit = render_units(final.kpis, final.kpis_by_unit, sc)  # a network's final run
+        if by_unit is not None:
+            out.print(by_unit)
         if store is not None:
             # soft_wrap: the id and the path are never cut, whatever the terminal's width.
             out.print(

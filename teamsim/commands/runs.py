@@ -329,7 +329,8 @@ def verify_results(st: Store, meta: Mapping[str, Any], scenario: Scenario) -> li
     chances = _plan_met(st, run_id, stored, scenario)
     if chances is not None:
         parts.append(chances)
-    return parts + _kpis(st, meta, scenario)
+    # The final run's KPIs, and a network's by unit, as plan --verify printed them.
+    return parts + _kpis(st, meta, scenario) + _units(st, meta, scenario)
 
 
 def _counted(meta: Mapping[str, Any]) -> list[Any]:
