@@ -51,6 +51,10 @@ def person_process(w: World, p: Person) -> Steps:
     clock, env = w.clock, w.env
     timeout = env.timeout
     order = _priorities(w, p)
+    # The usual order (the default priorities, less what the person never does) has a
+    # straight-line chooser: no loop over the activities, no comparisons of their codes.
+    usual = order == sorted(order)
+    inbound, calls = _INBOUND in order, _CALLS in order
     mine = p.rota
     walls = mine.walls if mine is not None else None
     late = _late_channels(w, p)
@@ -77,7 +81,11 @@ def person_process(w: World, p: Person) -> Steps:
                 if back > now:
                     yield timeout(back - now)
                     continue
-            step = _next_step(w, p, d, order, now=now)
+            step = (
+                _next_in_usual_order(w, p, d, now=now, inbound=inbound, calls=calls)
+                if usual
+                else _next_step(w, p, d, order, now=now)
+            )
             if step is not None:
                 yield from step
                 continue
@@ -270,6 +278,27 @@ def _next_step(w: World, p: Person, d: int, order: list[int], now: float) -> Ste
             if step is not None:
                 return step
     return None
+
+
+def _next_in_usual_order(
+    w: World, p: Person, d: int, now: float, inbound: bool, calls: bool
+) -> Steps | None:
+    """:func:`_next_step` for the default order of priorities, straight-line.
+
+    Meetings, inbound, approvals, follow-ups, duties, calls, less inbound or calls for
+    whoever never does them (``inbound``, ``calls``).
+    """
+    if p.agenda and p.agenda[0][0] <= now:
+        return _meeting(w, p, d, heapq.heappop(p.agenda)[2])
+    if inbound and p.desk.waiting:
+        return _answer(w, p, d, p.desk.take())
+    if p.approvals:
+        return _whole(w, p, d, task=p.approvals.popleft(), back=p.approvals.appendleft)
+    if p.followups and p.followups[0][0] <= now:
+        return _followup(w, p, d)
+    if p.chores:
+        return _chore(w, p, d)
+    return _calls(w, p, d) if calls else None
 
 
 def _idle_until(p: Person, d: int, now: float, end: float) -> float:
