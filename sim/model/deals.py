@@ -30,7 +30,7 @@ from sim.model.agenda import book
 from sim.model.calls import adjusted_one, draw_one
 from sim.model.clock import NEVER
 from sim.model.people import Person
-from sim.model.streams import Purpose, stream
+from sim.model.streams import keyed_stream
 from sim.model.tasks import Task
 from sim.model.world import World
 from sim.records import DealRecord, FunnelRecord
@@ -124,7 +124,7 @@ def draws(w: World, keys: tuple[int, ...]) -> Draws:
     A lead that arrives by itself draws its segment before its owner (segment first,
     sim.rules.deals.lead_segments), from the same uniform a dialled lead draws it by.
     """
-    rng = stream(w.seed, w.replication, Purpose(keys[0]), *keys[1:])
+    rng = keyed_stream(w.seed, w.replication, keys)
     u_segment, u_escalate, u_stage = rng.random(3).tolist()
     return Draws(keys, rng, segment=u_segment, escalate=u_escalate, stage=u_stage)
 

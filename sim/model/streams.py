@@ -60,7 +60,10 @@ def seed_sequence(seed: int, spawn_key: tuple[int, ...]) -> np.random.SeedSequen
     if spawn_key:
         words += [0] * (4 - len(words))
         for key in spawn_key:
-            words += _words(int(key))
+            if key > 0xFFFFFFFF:
+                words += _words(int(key))
+            else:  # one word (keys are mostly small: a stream a deal adds up)
+                words.append(int(key))
     return np.random.SeedSequence(np.array(words, dtype=np.uint32))
 
 
@@ -72,3 +75,8 @@ def bits(seed: int, replication: int, purpose: Purpose, *keys: int) -> np.random
 def stream(seed: int, replication: int, purpose: Purpose, *keys: int) -> np.random.Generator:
     """The generator of one purpose (and owner) in one replication."""
     return np.random.Generator(bits(seed, replication, purpose, *keys))
+
+
+def keyed_stream(seed: int, replication: int, keys: tuple[int, ...]) -> np.random.Generator:
+    """:func:`stream` of ``(purpose, *keys)`` given as one tuple (a deal's keys)."""
+    return np.random.Generator(np.random.PCG64(seed_sequence(seed, (replication, *keys))))

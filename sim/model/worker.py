@@ -12,6 +12,7 @@ wakes them. Same-minute order is explicit: queues are heaps by due time checked 
 from __future__ import annotations
 
 import heapq
+from bisect import insort
 from collections import deque
 from collections.abc import Callable, Generator
 from typing import Any
@@ -33,19 +34,33 @@ from sim.scenario.work import Activity
 
 ABSENT, AFTER_SALE = TimeUse.ABSENT.value, TimeUse.AFTER_SALE.value
 IDLE, OVERTIME = TimeUse.IDLE.value, TimeUse.OVERTIME.value
+# Module constants: an enum member's look-up (State.IDLE) costs ten times a global's.
+_OFF, _BUSY, _IDLE, _WORKING = State.OFF, State.BUSY, State.IDLE, State.WORKING
 
 EPS = 1e-9
 Steps = Generator[Any, Any, None]
 
 
 def person_process(w: World, p: Person) -> Steps:
-    """The person's whole horizon, day by day."""
+    """The person's whole horizon, day by day.
+
+    The decision loop is the hot path of the run (a person-day of a seller under a rota
+    goes round it a dozen times): the rota's pause (``RotaClock.resume``) and the wait
+    for work (``_idle``) are inlined here, and ``now`` read once a turn.
+    """
     clock, env = w.clock, w.env
+    timeout = env.timeout
     order = _priorities(w, p)
+    # The usual order (the default priorities, less what the person never does) has a
+    # straight-line chooser: no loop over the activities, no comparisons of their codes.
+    usual = order == sorted(order)
+    inbound, calls = _INBOUND in order, _CALLS in order
     mine = p.rota
+    walls = mine.walls if mine is not None else None
     late = _late_channels(w, p)
+    starts, ends = clock.starts, clock.ends
     for d in range(clock.days):
-        yield env.timeout(clock.starts[d] - env.now)
+        yield timeout(starts[d] - env.now)
         if not p.in_seat(d):
             _out_of_seat(w, p, d)
             continue
@@ -53,15 +68,42 @@ def person_process(w: World, p: Person) -> Steps:
             _away(w, p, d)
             continue
         _start_day(w, p, d)
-        end = clock.ends[d]
-        while env.now < end:
-            if mine is not None:  # on a pause of the rota: nobody's request waits for it
-                back = mine.resume(d, env.now)
-                if back > env.now:
-                    yield env.timeout(back - env.now)
+        end = ends[d]
+        while True:
+            now = env.now
+            if now >= end:
+                break
+            if walls is not None:  # on a pause of the rota: nobody's request waits for it
+                back = now  # RotaClock.resume, inlined
+                for a, b in walls[d]:
+                    if a <= back < b:
+                        back = b
+                if back > now:
+                    yield timeout(back - now)
                     continue
-            step = _next_step(w, p, d, order)
-            yield from step if step is not None else _idle(w, p, d)
+            step = (
+                _next_in_usual_order(w, p, d, now=now, inbound=inbound, calls=calls)
+                if usual
+                else _next_step(w, p, d, order, now=now)
+            )
+            if step is not None:
+                yield from step
+                continue
+            # Nothing to do now: wait for the next due work, a meeting or the day's end
+            # (the next pause at most); anyone may wake us (World.wake).
+            until = _idle_until(p, d, now, end)
+            p.state, p.idle_until = _IDLE, until
+            seat = p.seat
+            if seat >= 0:  # Desk.sit
+                insort(p.desk.idle, seat)
+            # (try/except: contextlib.suppress costs a context manager on every wait.)
+            try:  # noqa: SIM105
+                yield timeout(until - now)
+            except simpy.Interrupt:
+                pass
+            if seat >= 0 and not p.woken:  # (a woken person has left the idle seats already)
+                p.desk.stand(p.desk.idle, p)
+            p.state, p.woken = _BUSY, False
         if late:
             yield from _after_closing(w, p, d, late)
         _end_day(w, p, d)
@@ -167,7 +209,7 @@ def _start_day(w: World, p: Person, d: int) -> None:
     Work does not vanish (DOMAIN.md): duty minutes a busy day leaves undone wait for the
     next day at work (sim.rules.duties), so the duties are real load on average.
     """
-    p.state, p.today = State.BUSY, {}
+    p.state, p.today = _BUSY, {}
     today = list(p.duties)
     if p.support_per_day > 0:
         today.append((AFTER_SALE, p.support_per_day))
@@ -185,7 +227,7 @@ def carry_over(left: deque[list[Any]], today: list[tuple[str, float]]) -> deque[
 
 def _end_day(w: World, p: Person, d: int) -> None:
     """Flush the day's time use (idle is what is left) and call tallies."""
-    p.state = State.OFF
+    p.state = _OFF
     today, pid = p.today, p.pid
     if OVERTIME in today:
         worked = sum(m for a, m in today.items() if a != OVERTIME)
@@ -213,9 +255,8 @@ def _next_meeting(p: Person) -> float:
     return p.agenda[0][0] if p.agenda else NEVER
 
 
-def _next_step(w: World, p: Person, d: int, order: list[int]) -> Steps | None:
-    """The first activity, in priority order, that has work now."""
-    now = w.env.now
+def _next_step(w: World, p: Person, d: int, order: list[int], now: float) -> Steps | None:
+    """The first activity, in priority order, that has work at ``now``."""
     for code in order:
         if code == _MEETINGS:
             if p.agenda and p.agenda[0][0] <= now:
@@ -239,10 +280,32 @@ def _next_step(w: World, p: Person, d: int, order: list[int]) -> Steps | None:
     return None
 
 
-def _idle(w: World, p: Person, d: int) -> Steps:
-    """Wait for the next due work, a meeting or the day's end; anyone may wake us."""
-    now = w.env.now
-    end = w.clock.ends[d]
+def _next_in_usual_order(
+    w: World, p: Person, d: int, now: float, inbound: bool, calls: bool
+) -> Steps | None:
+    """:func:`_next_step` for the default order of priorities, straight-line.
+
+    Meetings, inbound, approvals, follow-ups, duties, calls, less inbound or calls for
+    whoever never does them (``inbound``, ``calls``).
+    """
+    if p.agenda and p.agenda[0][0] <= now:
+        return _meeting(w, p, d, heapq.heappop(p.agenda)[2])
+    if inbound and p.desk.waiting:
+        return _answer(w, p, d, p.desk.take())
+    if p.approvals:
+        return _whole(w, p, d, task=p.approvals.popleft(), back=p.approvals.appendleft)
+    if p.followups and p.followups[0][0] <= now:
+        return _followup(w, p, d)
+    if p.chores:
+        return _chore(w, p, d)
+    return _calls(w, p, d) if calls else None
+
+
+def _idle_until(p: Person, d: int, now: float, end: float) -> float:
+    """How long an idle person waits: the next due work, a meeting, or the day's end.
+
+    Under a rota, the next pause at most.
+    """
     until = end
     if p.followups and p.followups[0][0] < until:
         until = p.followups[0][0]
@@ -252,17 +315,7 @@ def _idle(w: World, p: Person, d: int) -> Steps:
         until = end
     if p.rota is not None:  # idle until the next pause at most
         until = min(until, p.rota.next_pause(d, now))
-    p.state, p.idle_until = State.IDLE, until
-    p.desk.sit(p.desk.idle, p)
-    # Whoever brings work interrupts the wait (World.wake); then we look again.
-    # (try/except: contextlib.suppress costs a context manager on every wait.)
-    try:  # noqa: SIM105
-        yield w.env.timeout(until - now)
-    except simpy.Interrupt:
-        pass
-    if not p.woken:  # (a woken person has left the idle seats already)
-        p.desk.stand(p.desk.idle, p)
-    p.state, p.woken = State.BUSY, False
+    return until
 
 
 def _begin(w: World, p: Person, task: Task) -> None:
@@ -372,14 +425,14 @@ def _until(w: World, p: Person, t1: float, stoppable: bool) -> Generator[Any, An
     if not stoppable:
         yield w.env.timeout(t1 - now)
         return t1
-    p.state = State.WORKING
+    p.state = _WORKING
     p.desk.sit(p.desk.working, p)
     try:
         yield w.env.timeout(t1 - now)
         p.desk.stand(p.desk.working, p)
     except simpy.Interrupt:  # (wake() has taken the person off the working seats)
         t1 = w.env.now
-    p.state, p.woken = State.BUSY, False
+    p.state, p.woken = _BUSY, False
     return t1
 
 

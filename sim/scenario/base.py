@@ -37,7 +37,11 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         """Seniority: line 0, lower 1, middle 2, top 3."""
-        return list(Level).index(self)
+        return _RANKS[self]
+
+
+# Level.rank's answers, made once (the approver rule asks for ranks on every approval).
+_RANKS = {level: i for i, level in enumerate(Level)}
 
 
 MONTHS_A_YEAR = 12
