@@ -215,7 +215,7 @@ def test_a_fed_segment_nobody_sells_is_an_error_naming_channel_segment_and_roles
         "no role sells 'b'",
         f"'web' ({kind}) feeds it",
         "would be lost",
-        "the roles selling 'web''s segments: x (a), y (a)",
+        "the roles selling the segments 'web' feeds: x (a), y (a)",
     ):
         assert words in message, message
 

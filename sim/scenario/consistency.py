@@ -418,11 +418,11 @@ def _arriving_leads_owned(sc: Scenario) -> Iterator[Problem]:
                 continue
             yield Problem(
                 ("segments", sid, "channels", sc.segments[sid].channels.index(cid)),
-                f"no role sells {sid!r}, but {cid!r} ({ch.kind}) feeds it: a {ch.kind} "
-                f"lead's segment is drawn first, by lead_weight, then its owner among the "
-                f"segment's sellers, so its {sid!r} leads would be lost (the roles selling "
-                f"{cid!r}'s segments: {', '.join(sellers) or 'none'}); add {sid!r} to a "
-                f"selling role's segments, or remove {cid!r} from this list",
+                f"no role sells {sid!r}, but {cid!r} ({ch.kind}) feeds it: a lead of "
+                f"{cid!r} has its segment drawn first, by lead_weight, then its owner among "
+                f"the segment's sellers, so its {sid!r} leads would be lost (the roles "
+                f"selling the segments {cid!r} feeds: {', '.join(sellers) or 'none'}); add "
+                f"{sid!r} to a selling role's segments, or remove {cid!r} from this list",
             )
 
 
