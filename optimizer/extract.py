@@ -518,18 +518,26 @@ def _span(model: Model, role: str) -> str:
     return "" if span is None else str(span)
 
 
-def sized_plan_text(amount: float, plan_factor: float, currency: str, locale: str) -> str:
+def sized_plan_text(
+    amount: float,
+    plan_factor: float,
+    currency: str,
+    locale: str,
+    *,
+    whose: str = "the sales plan",
+) -> str:
     """The plan a model was given, in words: "the sales plan (30 M RUB a month)".
 
     With the verify loop's margin (``plan_factor`` != 1) it is not the plan but the plan
     raised: "the sales plan with its +23 % margin (36.8 M RUB a month)" (issue 11: "plan"
-    always means the scenario's own plan).
+    always means the scenario's own plan). ``whose``: the plan named, a unit's own
+    ("North branch's own plan") for its ``plan_<unit>`` row.
     """
     money = format_money(amount, currency, locale)
     if abs(plan_factor - 1.0) < 1e-9:
-        return f"the sales plan ({money} a month)"
+        return f"{whose} ({money} a month)"
     margin = format_percent(plan_factor - 1, digits=0, signed=True, locale=locale)
-    return f"the sales plan with its {margin} margin ({money} a month)"
+    return f"{whose} with its {margin} margin ({money} a month)"
 
 
 def _limit(
@@ -620,5 +628,5 @@ def _plan_text(model: Model, subject: str, plan_factor: float) -> str:
     if subject not in sc.units:
         return sized_plan_text(r.design.target, plan_factor, sc.currency, sc.money_locale)
     amount = unit_plan.design_plan(sc, subject, [m.index for m in r.months])
-    team = sized_plan_text(amount, plan_factor, sc.currency, sc.money_locale)
-    return f"{title(subject, sc)}'s own plan" + team.removeprefix("the sales plan")
+    whose = f"{title(subject, sc)}'s own plan"
+    return sized_plan_text(amount, plan_factor, sc.currency, sc.money_locale, whose=whose)

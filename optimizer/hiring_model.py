@@ -583,6 +583,10 @@ def _plan(hm: HiringModel, relax: frozenset[str] = frozenset()) -> None:
     if not hm.wins:
         hm.notes.append("No sales segments: the team is sized for its work, not a plan.")
         return
+    unit_of = {
+        w: hm.scenario.roles[hm.months[t0].unit(uid).role].unit
+        for (uid, _, t0), w in hm.wins.items()
+    }
     for m in hm.hr.counted:
         terms = dict(hm.revenue.get(m.index, {}))
         model = hm.months[m.index]
@@ -591,24 +595,22 @@ def _plan(hm: HiringModel, relax: frozenset[str] = frozenset()) -> None:
         for v in extra:
             hm.relax["plan", "plan", m.index] = v
         _constrain(model, "plan", terms=terms, sense=pulp.LpConstraintGE, rhs=m.target)
-        _unit_plans(hm, m.index)
+        _unit_plans(hm, m.index, unit_of)
         hm.constraints.update(model.constraints)
 
 
-def _unit_plans(hm: HiringModel, month: int) -> None:
+def _unit_plans(hm: HiringModel, month: int, unit_of: Mapping[pulp.LpVariable, str | None]) -> None:
     """A ``plan_<unit>_m<NN>`` row for each unit that states a plan (sim.rules.unit_plan).
 
     The revenue closed in the month by the wins of the unit's roles and its sub-units'
-    at least the unit's plan of the month, as the team's row has the team's.
+    at least the unit's plan of the month, as the team's row has the team's. ``unit_of``:
+    each win variable's organisational unit (its role's).
     """
     sc, model = hm.scenario, hm.months[month]
-    role_of = {w: hm.months[t0].unit(uid).role for (uid, _, t0), w in hm.wins.items()}
     for uid in unit_plan.stated(sc):
         inside = subtree(sc.units, uid)
         terms = {
-            var: coef
-            for var, coef in hm.revenue.get(month, {}).items()
-            if sc.roles[role_of[var]].unit in inside
+            var: coef for var, coef in hm.revenue.get(month, {}).items() if unit_of[var] in inside
         }
         rhs = unit_plan.holder_plan(sc, uid, month)
         _constrain(model, f"plan_{uid}", terms=terms, sense=pulp.LpConstraintGE, rhs=rhs)

@@ -416,12 +416,17 @@ def _unit_plans(model: Model, relax: frozenset[str]) -> None:
     """
     sc, r = model.scenario, model.rates
     months = [m.index for m in r.months]
-    for uid in unit_plan.stated(sc):
-        inside = subtree(sc.units, uid)
-        revenue: Terms = {}
-        for (unit_id, sid), var in model.deals.items():
-            if sc.roles[model.unit(unit_id).role].unit in inside:
-                _add(revenue, var, model.econ[unit_id, sid].revenue)
+    stated = unit_plan.stated(sc)
+    # One pass over the deals, in their order, into the rows of every stated unit their
+    # role's unit lies in (not a pass per stated unit).
+    inside = {uid: subtree(sc.units, uid) for uid in stated}
+    within = {own: [u for u in stated if own in inside[u]] for own in sc.units}
+    rows: dict[str, Terms] = {uid: {} for uid in stated}
+    for (unit_id, sid), var in model.deals.items() if stated else ():
+        for uid in within.get(sc.roles[model.unit(unit_id).role].unit or "", []):
+            _add(rows[uid], var, model.econ[unit_id, sid].revenue)
+    for uid in stated:
+        revenue = rows[uid]
         revenue.update(_elastic(model, "plan", uid, relax))
         rhs = unit_plan.design_plan(sc, uid, months) / r.per_month
         _constrain(model, f"plan_{uid}", terms=revenue, sense=pulp.LpConstraintGE, rhs=rhs)

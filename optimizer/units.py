@@ -104,8 +104,7 @@ def _basis(sc: Scenario, uid: str) -> str:
     mine = unit_plan.holder(sc, uid)
     inside = subtree(sc.units, uid)
     shared = any(
-        r.unit in inside and r.sells > 0 and unit_plan.holder(sc, r.unit) == mine
-        for r in sc.roles.values()
+        r.unit in inside and unit_plan.answers_to(sc, rid, mine) for rid, r in sc.roles.items()
     )
     if below and shared:
         return "its units' own, and a share by selling capacity"

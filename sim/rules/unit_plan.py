@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from sim.money import format_money
 from sim.scenario import Scenario
 from sim.scenario.units import ancestors, children, subtree
+from sim.scenario.work import MonthlyRevenue
 
 Holder = str | None  # a unit that states a plan, or None: the team's plan
 
@@ -79,12 +80,15 @@ def holder_plan(sc: Scenario, uid: Holder, month_index: int) -> float:
     Raises:
         ValueError: ``uid`` is a unit that states no plan.
     """
-    if uid is None:
-        return sc.plan_target(month_index)
-    plan = sc.units[uid].plan
+    return _plan_of(sc, uid).for_calendar_month(sc.calendar_month(month_index)[1])
+
+
+def _plan_of(sc: Scenario, uid: Holder) -> MonthlyRevenue:
+    """A holder's plan: the team's for ``None``, else the unit's own (ValueError: none)."""
+    plan = sc.plan if uid is None else sc.units[uid].plan
     if plan is None:
         raise ValueError(f"unit {uid!r} states no plan of its own")
-    return plan.for_calendar_month(sc.calendar_month(month_index)[1])
+    return plan
 
 
 def rest(sc: Scenario, uid: Holder, month_index: int) -> float:
@@ -159,22 +163,21 @@ def plan_warnings(sc: Scenario) -> list[tuple[tuple[str, ...], str]]:
         month = min(range(12), key=lambda m: gaps[m])  # the month most over-assigned
         if gaps[month] < 0:
             found.append((path, _over_text(sc, uid, under, month)))
-        elif max(gaps) > 0 and not any(_answers_to(sc, rid, uid) for rid in sc.roles):
+        elif max(gaps) > 0 and not any(answers_to(sc, rid, uid) for rid in sc.roles):
             found.append((path, _nobody_text(sc, uid, under)))
     return found
 
 
 def _calendar_plan(sc: Scenario, uid: Holder, month0: int) -> float:
-    plan = sc.plan if uid is None else sc.units[uid].plan
-    assert plan is not None  # a holder states one
-    return plan.for_calendar_month(month0 + 1)
+    return _plan_of(sc, uid).for_calendar_month(month0 + 1)
 
 
 def _under_sum(sc: Scenario, under: list[str], month0: int) -> float:
     return sum(_calendar_plan(sc, s, month0) for s in under)
 
 
-def _answers_to(sc: Scenario, rid: str, uid: Holder) -> bool:
+def answers_to(sc: Scenario, rid: str, uid: Holder) -> bool:
+    """Whether role ``rid`` sells and answers to holder ``uid``'s plan."""
     role = sc.roles[rid]
     return role.sells > 0 and holder(sc, role.unit) == uid
 
