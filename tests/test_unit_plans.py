@@ -258,3 +258,15 @@ def test_plan_verify_reports_the_final_run_by_unit(tmp_path: Path) -> None:
     as_json = CliRunner().invoke(app, [*args, "--no-save", "--json"])
     units = {row["org_unit"] for row in json.loads(as_json.stdout)["kpis_by_unit"]}
     assert units == {"region_a", "north", "south"}
+
+
+def test_hiring_meets_a_branchs_own_plan_by_hiring_there() -> None:
+    args = ["plan", str(NETWORK), "--hiring", "--no-save", "--json"]
+    args += ["--set", "plan.revenue_per_month=50000000"]
+    plain = json.loads(CliRunner().invoke(app, args).stdout)
+    assert plain["calendar"] == []  # the people in seat meet the network's 50M
+    north = [*args, "--set", "units.north.plan.revenue_per_month=45000000"]
+    got = json.loads(CliRunner().invoke(app, north).stdout)
+    hired = {hire["role"] for hire in got["calendar"]}
+    assert hired and all(role.startswith("north__") for role in hired), hired
+    assert ("plan", "north") in {(lim["family"], lim["subject"]) for lim in got["limits"]}
