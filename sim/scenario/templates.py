@@ -350,8 +350,7 @@ def _for_template(
         if str(iid) in items:
             good[str(iid)] = value
         else:
-            close = difflib.get_close_matches(str(iid), list(items), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = _did_you_mean(str(iid), list(items))
             known = f"expected one of: {', '.join(items)}" if items else f"it has no {section}"
             found.add(
                 ("units", uid, key, str(iid)),
@@ -454,6 +453,12 @@ def _list_with_copies(
     return items
 
 
+def _did_you_mean(value: str, known: list[str]) -> str:
+    """' (did you mean 'x'?)' for the closest of ``known`` (difflib, 0.6), or ''."""
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def unknown_channel(path: _Path, value: str, data: Mapping[str, Any], origins: Origins) -> str:
     """An unknown channel id in a templated file, with the ids valid where it is written.
 
@@ -469,8 +474,7 @@ def unknown_channel(path: _Path, value: str, data: Mapping[str, Any], origins: O
     origin = origins.made.get(("roles", str(path[1]))) if path[0] == "roles" else None
     names = [m.name for m in copies.values() if origin is None or m.template == origin.template]
     names = list(dict.fromkeys(names))
-    close = difflib.get_close_matches(value, [*names, *own, *copies], n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = _did_you_mean(value, [*names, *own, *copies])
     if origin is not None:
         groups = [f"the template's channels (the unit's own): {', '.join(names)}"]
     else:
