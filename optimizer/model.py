@@ -816,9 +816,10 @@ def _alike(model: Model) -> None:
     if model.mode != PlanMode.SIZING or len(sc.units) < 2:
         return
     model.alike = alike_units(sc, model.problem, list(model.constraints.values()))
+    variables = {v.name: v for v in model.problem.variables()}
     for group in model.alike:
         for a, b in itertools.pairwise(group):
-            terms = order_terms(model.problem, group[0], (a, b))
+            terms = order_terms(model.problem, group[0], (a, b), variables)
             if terms:
                 _constrain(model, f"alike_{a}_{b}", terms=terms, sense=pulp.LpConstraintGE, rhs=0.0)
                 # The first headcount alone, too: the same order, a tighter row.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import pulp
@@ -102,7 +102,13 @@ def plan(
     if marginals and plan_mode is PlanMode.SIZING:
         heads = {line.role: line.headcount for line in result.roles}
         found = _resolve_values(
-            scenario, r, solver=lp_solver, budget=budget, heads=heads, base=result
+            scenario,
+            r,
+            solver=lp_solver,
+            budget=budget,
+            heads=heads,
+            base=result,
+            alike=model.alike,
         )
         result = replace(result, marginals=found)
     return result
@@ -122,7 +128,7 @@ def _solved(
     model = build(sc, r, mode, budget=budget, fairness=fairness, team=team, bounds=bounds)
     try:
         if not solve(model.problem, solver):
-            model.notes.append(unproven(solver))
+            model.notes.append(unproven(solver, model.problem))
     except Infeasible:
         raise explain_infeasible(
             sc, r, mode=mode, solver=solver, budget=budget, team=team, bounds=bounds
@@ -326,22 +332,26 @@ def _resolve_values(
     budget: float | None,
     heads: dict[str, int],
     base: Plan,
+    alike: Sequence[Sequence[str]] = (),
 ) -> tuple[Marginal, ...]:
-    """Value of one more and one fewer person per role, each from a re-solve."""
+    """Value of one more and one fewer person per role, each from a re-solve.
+
+    Alike units (optimizer.alike) share their re-solves: the model maps onto itself when
+    two of them swap, so one more person of a role in either, at the same headcount,
+    gives the same plan's cost. Fifty alike branches re-solve twice a role, not fifty times.
+    """
     bounds = {rid: (role.headcount.min, role.headcount.max) for rid, role in sc.roles.items()}
+    first_of = {u: group[0] for group in alike for u in group}
+    solved: dict[tuple[str, int], tuple[float | None, float | None]] = {}
     values = []
     for rid, role in sc.roles.items():
         n = heads[rid]
-        # The same re-solve with one more and with one fewer person of this role.
-        with_people = functools.partial(
-            _objective_with, sc, r, solver=solver, budget=budget, bounds=bounds, heads=heads
-        )
-        # Within the role's own limits only: beyond them there is no such plan.
-        more = fewer = None
-        if n + 1 <= role.headcount.max:
-            more = with_people(role_id=rid, people=n + 1, cost_change=role.monthly_cost)
-        if n - 1 >= role.headcount.min:
-            fewer = with_people(role_id=rid, people=n - 1, cost_change=-role.monthly_cost)
+        # A unit's own role is "<unit>__<role>" (optimizer.alike compares units so).
+        unit, _, own = rid.partition("__")
+        key = (f"{first_of[unit]}__{own}" if own and unit in first_of else rid, n)
+        if key not in solved:
+            solved[key] = _more_and_fewer(sc, r, solver, budget, bounds, heads, rid)
+        more, fewer = solved[key]
         if budget is None:
             unit = f"{sc.currency}/month of cost (change)"
             base_value = base.cost_per_month
@@ -359,6 +369,29 @@ def _resolve_values(
             )
         )
     return tuple(values)
+
+
+def _more_and_fewer(
+    sc: Scenario,
+    r: Rates,
+    solver: pulp.LpSolver,
+    budget: float | None,
+    bounds: dict[str, tuple[int, int]],
+    heads: dict[str, int],
+    rid: str,
+) -> tuple[float | None, float | None]:
+    """The re-solves with one more and with one fewer person of role ``rid``."""
+    role, n = sc.roles[rid], heads[rid]
+    with_people = functools.partial(
+        _objective_with, sc, r, solver=solver, budget=budget, bounds=bounds, heads=heads
+    )
+    # Within the role's own limits only: beyond them there is no such plan.
+    more = fewer = None
+    if n + 1 <= role.headcount.max:
+        more = with_people(role_id=rid, people=n + 1, cost_change=role.monthly_cost)
+    if n - 1 >= role.headcount.min:
+        fewer = with_people(role_id=rid, people=n - 1, cost_change=-role.monthly_cost)
+    return more, fewer
 
 
 def _objective_with(

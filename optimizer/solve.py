@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import os
+
 import pulp
 
 from optimizer.errors import SolverFailedError, UnboundedPlanError
@@ -38,15 +41,54 @@ def solve(problem: pulp.LpProblem, solver: pulp.LpSolver) -> bool:
     raise SolverFailedError(_stopped(solver, f"status {pulp.LpStatus.get(status, status)!r}"))
 
 
-def unproven(solver: pulp.LpSolver) -> str:
-    """A plan's note when the solver stopped at its time limit with a plan in hand."""
+def unproven(solver: pulp.LpSolver, problem: pulp.LpProblem | None = None) -> str:
+    """A plan's note when the solver stopped at its time limit with a plan in hand.
+
+    With the ``problem`` just solved, the note says how far from the best possible the
+    plan may be, by the bound the solver proved (:func:`proven_gap`).
+    """
     limit = solver.timeLimit
     within = "" if limit is None else f" of {format_significant(float(limit))} s"
+    gap = None if problem is None else proven_gap(problem, solver)
+    how_far = (
+        ""
+        if gap is None
+        else f" (at most {format_significant(100.0 * gap)} % from the best possible, by the "
+        "bound it proved)"
+    )
     return (
         f"The {solver_name(solver)} solver stopped at its time limit{within}: this plan is "
-        "the best it found, not proven least-cost; allow more time (teamsim plan "
+        f"the best it found, not proven least-cost{how_far}; allow more time (teamsim plan "
         "--time-limit, time_limit_s in the API) or try --solver highs"
     )
+
+
+def proven_gap(problem: pulp.LpProblem, solver: pulp.LpSolver) -> float | None:
+    """How far the last solve's plan may be from the best possible: a share of its objective.
+
+    ``|objective - bound| / |objective|``, the bound being what the solver proved no plan
+    can beat (CBC's "Lower bound" in its log, HiGHS's MIP dual bound); None when the
+    solver gave none. A proven optimum has 0.
+    """
+    objective = pulp.value(problem.objective)
+    bound = _bound(problem, solver)
+    if objective is None or bound is None or not math.isfinite(bound) or objective == 0:
+        return None
+    return abs(abs(float(objective)) - abs(bound)) / abs(float(objective))
+
+
+def _bound(problem: pulp.LpProblem, solver: pulp.LpSolver) -> float | None:
+    if solver_name(solver) == "highs":
+        highs = getattr(problem, "solverModel", None)
+        return None if highs is None else float(highs.getInfo().mip_dual_bound)
+    log = solver.optionsDict.get("logPath")
+    if not log or not os.path.exists(log):
+        return None
+    with open(log, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if line.startswith("Lower bound:"):
+                return float(line.partition(":")[2])
+    return None
 
 
 def _stopped(solver: pulp.LpSolver, why: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
+import itertools
 import os
 import sys
+import tempfile
 
 import pulp
 
@@ -25,7 +28,10 @@ def make_solver(name: str | None = None, time_limit_s: float | None = None) -> p
     if key == "cbc":
         # COIN_CMD on the CBC binary bundled with PuLP 3.x: PULP_CBC_CMD itself warns
         # that it goes away in PuLP 4, which the project does not use.
-        return pulp.COIN_CMD(msg=False, timeLimit=time_limit_s, path=_bundled_cbc())
+        # The log is kept (one file a solver, each solve's over the last) for the bound a
+        # solve stopped at its time limit has proved (optimizer.solve.proven_bound).
+        log = os.path.join(_log_dir(), f"cbc-{next(_SOLVER_IDS)}.log")
+        return pulp.COIN_CMD(msg=False, timeLimit=time_limit_s, path=_bundled_cbc(), logPath=log)
     if key == "highs":
         solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s)
         if not solver.available():
@@ -36,6 +42,17 @@ def make_solver(name: str | None = None, time_limit_s: float | None = None) -> p
         _silence_highs_banner()
         return solver
     raise SolverUnavailableError(f"unknown solver {name!r}; expected one of: {', '.join(SOLVERS)}")
+
+
+_SOLVER_IDS = itertools.count()
+
+
+@functools.cache
+def _log_dir() -> str:
+    """A directory of this process's CBC logs, removed when the process ends."""
+    folder = tempfile.TemporaryDirectory(prefix="teamsim-cbc-")
+    atexit.register(folder.cleanup)
+    return folder.name
 
 
 def _bundled_cbc() -> str:

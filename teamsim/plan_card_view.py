@@ -256,6 +256,7 @@ def render_plan_card(card: PlanCard) -> Group | None:
         "expected revenue "
         f"{money(card.revenue_per_month, card.currency, card.locale, header_scale(card))}"
     ]
+    style = card_style(card)  # one for the whole card: once, not once a role
     for rc in card.roles:
         table = Table(
             title=(
@@ -266,7 +267,6 @@ def render_plan_card(card: PlanCard) -> Group | None:
         )
         for col in ("", "a month", "a day at work", "a week", "how"):
             table.add_column(col, justify="right" if col.startswith("a ") else "left")
-        style = card_style(card, rc.role)
         for line in (x for x in card.lines if x.role == rc.role):
             how = line_text(line, card.currency, card.locale, style).partition(" = ")[2]
             table.add_row(
@@ -393,8 +393,9 @@ def plan_card_json(card: PlanCard) -> dict[str, Any]:
     data = dataclasses.asdict(card)
     data["header"] = header_text(card)
     data["note"] = ROUNDING_NOTE
+    style = card_style(card)  # one for the whole card: once, not once a line
     for row, line in zip(data["lines"], card.lines, strict=True):
-        row["text"] = line_text(line, card.currency, card.locale, card_style(card, line.role))
+        row["text"] = line_text(line, card.currency, card.locale, style)
     for row, q in zip(data["quotas"], card.quotas, strict=True):
         row["text"] = quota_text(q, _locale(card))
     return data
@@ -427,11 +428,12 @@ def plan_card_frame(card: PlanCard) -> pd.DataFrame:
             role="", step="plan", name="plan", per_month=card.plan_per_month, text=header_text(card)
         )
     ]
+    style = card_style(card)  # one for the whole card: once, not once a line
     for line in card.lines:
         rows.append(
             {
                 **{k: getattr(line, k) for k in CARD_COLUMNS if k != "text"},
-                "text": line_text(line, card.currency, card.locale, card_style(card, line.role)),
+                "text": line_text(line, card.currency, card.locale, style),
             }
         )
     for q in card.quotas:

@@ -7,6 +7,7 @@ with one field changed is sized on its own; the rows never change a plan's cost.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -76,16 +77,46 @@ def test_a_solve_stopped_by_its_time_limit_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without the alike rows CBC cannot prove 20 growing branches in a second; it has a
-    # plan from its first heuristics, returned with a note instead of passing for proven.
-    monkeypatch.setattr(optimizer_model, "_alike", lambda model: None)
+    # plan from its first heuristics, returned with a note instead of passing for proven,
+    # which says how far from the best possible it may be, by the bound CBC proved.
     sc = load_scenario(_branches(20, tmp_path, growth=1.5))
+    least = plan(sc, "sizing", "cbc", marginals=False)  # proven, with the alike rows
+    monkeypatch.setattr(optimizer_model, "_alike", lambda model: None)
     p = plan(sc, "sizing", "cbc", marginals=False, time_limit_s=1.0)
     (note,) = [n for n in p.notes if "time limit" in n]
-    assert note == (
-        "The cbc solver stopped at its time limit of 1 s: this plan is the best it found, "
-        "not proven least-cost; allow more time (teamsim plan --time-limit, time_limit_s in "
-        "the API) or try --solver highs"
+    found = re.fullmatch(
+        r"The cbc solver stopped at its time limit of 1 s: this plan is the best it found, "
+        r"not proven least-cost \(at most ([0-9.]+) % from the best possible, by the bound "
+        r"it proved\); allow more time \(teamsim plan --time-limit, time_limit_s in the API\) "
+        r"or try --solver highs",
+        note,
     )
+    assert found, note
+    gap = float(found[1]) / 100.0
+    # The bound holds: the least cost is no lower than it (the objective is the cost plus
+    # tie-breaks of about 0.1 %, and the note's share has three digits), and the plan
+    # found is no cheaper than the least.
+    assert 0.0 < gap < 0.5
+    assert p.cost_per_month >= least.cost_per_month
+    assert least.cost_per_month >= p.cost_per_month * (1.0 - gap) * (1.0 - 2e-3)
+
+
+def test_the_proven_gap_of_a_proven_plan_is_none_or_zero(tmp_path: Path) -> None:
+    from optimizer.model import PlanMode, build
+    from optimizer.solve import proven_gap, solve
+    from optimizer.solvers import make_solver
+
+    sc = load_scenario(_branches(4, tmp_path, growth=1.5))
+    for name in ("cbc", "highs"):
+        model = build(sc, rates(sc), PlanMode.SIZING)
+        solver = make_solver(name)
+        assert solve(model.problem, solver)
+        gap = proven_gap(model.problem, solver)
+        # CBC prints no bound for a proven optimum; HiGHS's dual bound meets the plan.
+        if name == "cbc":
+            assert gap is None or gap < 1e-4, (name, gap)
+        else:
+            assert gap is not None and gap < 1e-4, (name, gap)
 
 
 def test_plan_time_limit_gives_the_best_plan_found_with_the_note(
