@@ -13,6 +13,9 @@
    efficiency a worker.
 3. The bare SimPy loop of one timeout per call, on the 50-person branch's calendar and
    calls, against the full model (the issue quotes 0.19x).
+4. ``teamsim plan``'s work (sizing with marginals) on 5 and on all the largest network's
+   branches, with headcount ranges (:func:`growing_network`) and a time limit of 30 s a
+   solve: the time, and whether the plan is proven least-cost or how near it is.
 
 ``TEAMSIM_BENCH_NETWORK_PEOPLE`` (default 5000) sets the largest network; the 5,000-person
 runs take several minutes each on a 2-core machine.
@@ -26,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks.bench_sim import bare_loop, dials_by_person_day
+from optimizer import plan
 from sim import simulate
 from sim.model import run_replication
 from sim.results import to_columns
@@ -36,6 +40,7 @@ from teamsim.executors import make_executor
 DAYS = 120
 SEED = 20261128
 PER_UNIT = 100
+SIZING_LIMIT_S = 30.0  # a solve, as `teamsim plan --time-limit 30`
 
 _HEAD = """\
 schema_version: 1
@@ -148,6 +153,46 @@ def network_scenario(units: int, per_unit: int = PER_UNIT, days: int = DAYS) -> 
     return parse_scenario(network_text(units, per_unit, days), f"network_{units}x{per_unit}")
 
 
+def growing_network(units: int, per_unit: int = PER_UNIT) -> Scenario:
+    """:func:`network_scenario` with headcount ranges for the optimiser to size.
+
+    Team leads may be 4-14 a branch and client managers 40-140 (the current 9 and 90),
+    against a plan of RUB 1M a person a month (the simulated network's is 1.5M, more
+    than its fixed headcount can sell): every branch is sized within its ranges.
+    """
+    leads = max(1, round((per_unit - 1) / 11))
+    sellers = per_unit - 1 - leads
+    text = network_text(units, per_unit)
+    text = text.replace(
+        f"        headcount: {leads}\n",
+        f"        headcount: {{current: {leads}, min: {max(1, leads // 2)}, max: {leads + 5}}}\n",
+        1,
+    ).replace(
+        f"        headcount: {sellers}\n",
+        f"        headcount: {{current: {sellers}, min: {sellers // 2}, max: {sellers + 50}}}\n",
+        1,
+    )
+    text = text.replace(
+        f"revenue_per_month: {units * per_unit * 1_500_000}",
+        f"revenue_per_month: {units * per_unit * 1_000_000}",
+    )
+    return parse_scenario(text, f"growing_network_{units}x{per_unit}")
+
+
+def sizing(units: int, time_limit_s: float = SIZING_LIMIT_S) -> None:
+    """``teamsim plan``'s work on a growing network: the time, and proven or how near."""
+    sc = growing_network(units)
+    t, result = timed(lambda: plan(sc, "sizing", "cbc", time_limit_s=time_limit_s))
+    heads = sum(line.headcount for line in result.roles)
+    stopped = [n for n in result.notes if "time limit" in n]
+    proof = "proven least-cost" if not stopped else stopped[0].split(": ", 1)[1][:90] + "..."
+    row(
+        f"sizing {units} growing branches ({heads:,} people), --time-limit {time_limit_s:g}",
+        t,
+        proof,
+    )
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     value = fn()
@@ -213,6 +258,8 @@ def main() -> None:
     t_bare, _ = cpu_timed(lambda: bare_loop(small, dials, call_min))
     row("bare SimPy loop, one timeout per call (50 people)", t_bare,
         f"bare / full = {t_bare / t50:.2f}x (the issue: 0.19x)")  # fmt: skip
+    for units in sorted({5, sizes[-1] // PER_UNIT}):
+        sizing(units)
     big = network_scenario(sizes[-1] // PER_UNIT)
     workers = min(cores, 4)
     t_one, _ = timed(lambda: simulate(big, 4, SEED, workers=1))

@@ -27,6 +27,7 @@ from sim.names import title
 from sim.percent import format_number, format_significant
 from sim.rules import season, unit_plan
 from sim.scenario import Scenario
+from sim.words import counted
 
 # Sizing evaluates the rules that depend on the team (ramp share, referral split) at the
 # team of the previous solve; a few rounds settle it.
@@ -101,6 +102,7 @@ def plan(
     result = extract(model, lp_solver, found, plan_factor=plan_factor)
     if marginals and plan_mode is PlanMode.SIZING:
         heads = {line.role: line.headcount for line in result.roles}
+        stopped: list[str] = []  # roles whose re-solves stopped at the time limit
         found = _resolve_values(
             scenario,
             r,
@@ -109,9 +111,20 @@ def plan(
             heads=heads,
             base=result,
             alike=model.alike,
+            stopped=stopped,
         )
-        result = replace(result, marginals=found)
+        notes = result.notes
+        if stopped:
+            notes += (_MARGINALS_STOPPED.format(roles=counted(len(set(stopped)), "role")),)
+        result = replace(result, marginals=found, notes=notes)
     return result
+
+
+_MARGINALS_STOPPED = (
+    "What one more or one fewer person is worth comes from re-solves, and those of "
+    "{roles} stopped at the time limit too: each is the difference between two "
+    "best plans found, not proven, so read it as approximate"
+)
 
 
 def _solved(
@@ -333,6 +346,7 @@ def _resolve_values(
     heads: dict[str, int],
     base: Plan,
     alike: Sequence[Sequence[str]] = (),
+    stopped: list[str] | None = None,
 ) -> tuple[Marginal, ...]:
     """Value of one more and one fewer person per role, each from a re-solve.
 
@@ -350,7 +364,9 @@ def _resolve_values(
         unit, _, own = rid.partition("__")
         key = (f"{first_of[unit]}__{own}" if own and unit in first_of else rid, n)
         if key not in solved:
-            solved[key] = _more_and_fewer(sc, r, solver, budget, bounds, heads, rid)
+            solved[key] = _more_and_fewer(
+                sc, r, solver, budget, bounds, heads, rid, stopped if stopped is not None else []
+            )
         more, fewer = solved[key]
         if budget is None:
             unit = f"{sc.currency}/month of cost (change)"
@@ -379,11 +395,22 @@ def _more_and_fewer(
     bounds: dict[str, tuple[int, int]],
     heads: dict[str, int],
     rid: str,
+    stopped: list[str],
 ) -> tuple[float | None, float | None]:
-    """The re-solves with one more and with one fewer person of role ``rid``."""
+    """The re-solves with one more and with one fewer person of role ``rid``.
+
+    ``stopped`` gains ``rid`` when a re-solve stopped at the time limit (not proven).
+    """
     role, n = sc.roles[rid], heads[rid]
     with_people = functools.partial(
-        _objective_with, sc, r, solver=solver, budget=budget, bounds=bounds, heads=heads
+        _objective_with,
+        sc,
+        r,
+        solver=solver,
+        budget=budget,
+        bounds=bounds,
+        heads=heads,
+        stopped=stopped,
     )
     # Within the role's own limits only: beyond them there is no such plan.
     more = fewer = None
@@ -404,14 +431,19 @@ def _objective_with(
     role_id: str,
     people: int,
     cost_change: float,
+    stopped: list[str],
 ) -> float | None:
-    """Cost (or revenue, with a budget) with a role's headcount pinned; None if impossible."""
+    """Cost (or revenue, with a budget) with a role's headcount pinned; None if impossible.
+
+    A re-solve stopped at the time limit (its best plan found) adds the role to ``stopped``.
+    """
     pinned = {**bounds, role_id: (people, people)}
     moved = None if budget is None else budget + cost_change
     team = {**heads, role_id: people}
     model = build(sc, r, PlanMode.SIZING, budget=moved, bounds=pinned, team=team)
     try:
-        solve(model.problem, solver)
+        if not solve(model.problem, solver):
+            stopped.append(role_id)
     except Infeasible:
         return None
     if budget is None:

@@ -128,6 +128,8 @@ def test_plan_time_limit_gives_the_best_plan_found_with_the_note(
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert any("stopped at its time limit of 1 s" in n for n in data["notes"]), data["notes"]
+    # Its re-solves of one more person stop at the limit too, and are marked approximate.
+    assert any("so read it as approximate" in n for n in data["notes"]), data["notes"]
     assert {u["org_unit"] for u in data["units"]} >= {f"b{i:02d}" for i in range(20)}
 
 
@@ -135,3 +137,31 @@ def test_time_limit_is_for_a_plain_plan_only(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["plan", str(NETWORK), "--time-limit", "5", "--verify"])
     assert result.exit_code == 2
     assert "--time-limit caps the solves of a plain plan" in result.output
+
+
+def test_a_marginal_re_solve_stopped_by_its_time_limit_is_marked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What one more person is worth is the difference of two solves; one stopped at its
+    # time limit is two unproven plans apart, and the plan's note must say so.
+    from optimizer import planner
+    from optimizer.solvers import make_solver
+
+    monkeypatch.setattr(optimizer_model, "_alike", lambda model: None)
+    sc = load_scenario(_branches(20, tmp_path, growth=1.5))
+    heads = {rid: role.headcount.current for rid, role in sc.roles.items()}
+    bounds = {rid: (role.headcount.min, role.headcount.max) for rid, role in sc.roles.items()}
+    stopped: list[str] = []
+    cost = planner._objective_with(
+        sc,
+        rates(sc),
+        solver=make_solver("cbc", 1.0),
+        budget=None,
+        bounds=bounds,
+        heads=heads,
+        role_id="b00__client_manager",
+        people=6,
+        cost_change=95000.0,
+        stopped=stopped,
+    )
+    assert cost is not None and stopped == ["b00__client_manager"]
