@@ -242,26 +242,8 @@ def make_dialer(sc: Scenario, p: Person, seed: int, replication: int) -> Dialer 
     )
 
 
-def _next_channel(dialer: Dialer, pools: Pools, pid: str) -> int:
-    """The channel of the next dial: the first with contacts left, else the next in turn.
-
-    -1 when every channel this person dials is a finite pool with nothing left today.
-    """
-    channels, finite = dialer.channels, dialer.finite
-    for k in dialer.first:
-        if pools.has(channels[k], pid):
-            return k
-    turn = dialer.turn
-    for _ in range(len(turn)):
-        k = turn[dialer.cold_turn % len(turn)]
-        dialer.cold_turn += 1
-        if not finite[k] or pools.has(channels[k], pid):
-            return k
-    return -1
-
-
 def _in_turn(dialer: Dialer, n: int) -> list[int]:
-    """The channels of ``n`` dials that take unlimited lists in turn (``_next_channel``)."""
+    """The channels of ``n`` dials that take unlimited lists in turn (``_dial_in_order``)."""
     turn = dialer.turn
     if not turn:
         return []
@@ -270,6 +252,55 @@ def _in_turn(dialer: Dialer, n: int) -> list[int]:
     if len(turn) == 1:
         return [turn[0]] * n
     return [turn[(start + i) % len(turn)] for i in range(n)]
+
+
+def _dial_in_order(
+    dialer: Dialer,
+    pools: Pools,
+    pid: str,
+    u: list[float],
+    thresholds: list[list[float]],
+    out: tuple[list[int], list[int], list[int]],
+) -> None:
+    """The day's dials in dial order (``_dial_in_order``), outcomes drawn against ``u``.
+
+    ``Pools.has`` and ``Pools.take`` on this caller's own counts, kept in locals for the
+    loop (a dial a call of each, a day's dozens of dials): ``avail - used >= 1 - 1e-9``
+    with ``used`` counted up by ones, the same floats as the methods', then written back.
+    """
+    ch, codes, took = out
+    channels, finite, first, turn = dialer.channels, dialer.finite, dialer.first, dialer.turn
+    avail = [
+        pools.released[c] * pools.share[c, pid] if f else 0.0
+        for c, f in zip(channels, finite, strict=True)
+    ]
+    used = [pools.used[c, pid] if f else 0.0 for c, f in zip(channels, finite, strict=True)]
+    room = 1.0 - 1e-9
+    n_turn = len(turn)
+    for x in u:
+        k = -1
+        for j in first:
+            if avail[j] - used[j] >= room:
+                k = j
+                break
+        else:
+            for _ in range(n_turn):
+                j = turn[dialer.cold_turn % n_turn]
+                dialer.cold_turn += 1
+                if not finite[j] or avail[j] - used[j] >= room:
+                    k = j
+                    break
+        if k < 0:
+            break
+        code = bisect_right(thresholds[k], x)
+        if finite[k] and code != NO_ANSWER:
+            used[k] += 1.0
+            took.append(len(ch))
+        ch.append(k)
+        codes.append(code)
+    for k, c in enumerate(channels):
+        if finite[k]:
+            pools.used[c, pid] = used[k]
 
 
 def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayPlan:
@@ -281,7 +312,7 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
     """
     rng = dialer.day_rng(day)
     drawn = rng.random(n)
-    channels, finite = dialer.channels, dialer.finite
+    finite = dialer.finite
     ch: list[int] = []
     codes: list[int] = []
     took: list[int] = []
@@ -304,16 +335,8 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
     else:
         u = drawn.tolist()
         thresholds = dialer._thresholds[dialer.months[day]]
-    for x in u:
-        k = _next_channel(dialer, pools, p.pid)
-        if k < 0:
-            break
-        code = bisect_right(thresholds[k], x)
-        if finite[k] and code != NO_ANSWER:
-            pools.take(channels[k], p.pid)
-            took.append(len(ch))
-        ch.append(k)
-        codes.append(code)
+    if u:
+        _dial_in_order(dialer, pools, p.pid, u, thresholds, (ch, codes, took))
     table = dialer._table
     dur = [table[o] for o in codes]
     # Durations drawn per group in code order, as ``adjusted`` would, on plain floats.
