@@ -115,16 +115,23 @@ def plan(
         )
         notes = result.notes
         if stopped:
-            notes += (_MARGINALS_STOPPED.format(roles=counted(len(set(stopped)), "role")),)
+            notes += (_MARGINALS_STOPPED.format(roles=_stopped_roles(stopped)),)
         result = replace(result, marginals=found, notes=notes)
     return result
 
 
 _MARGINALS_STOPPED = (
-    "What one more or one fewer person is worth comes from re-solves, and those of "
-    "{roles} stopped at the time limit too: each is the difference between two "
-    "best plans found, not proven, so read it as approximate"
+    "What one more or one fewer person is worth comes from re-solves, and those of {roles} "
+    "stopped at the time limit: each is the difference between two plans not all proven "
+    "least-cost, so read it as approximate"
 )
+
+
+def _stopped_roles(stopped: list[str]) -> str:
+    """The roles whose re-solves stopped, named (the first three) and counted."""
+    roles = list(dict.fromkeys(stopped))
+    named = ", ".join(roles[:3])
+    return named if len(roles) <= 3 else f"{counted(len(roles), 'role')} ({named}, ...)"
 
 
 def _solved(

@@ -165,3 +165,11 @@ def test_a_marginal_re_solve_stopped_by_its_time_limit_is_marked(
         stopped=stopped,
     )
     assert cost is not None and stopped == ["b00__client_manager"]
+
+
+def test_the_note_names_the_roles_whose_re_solves_stopped() -> None:
+    from optimizer.planner import _stopped_roles
+
+    assert _stopped_roles(["b00__lead", "b00__lead", "b01__seller"]) == "b00__lead, b01__seller"
+    five = [f"r{i}" for i in range(5)]
+    assert _stopped_roles(five) == "5 roles (r0, r1, r2, ...)"
