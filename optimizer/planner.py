@@ -372,7 +372,14 @@ def _resolve_values(
         key = (f"{first_of[unit]}__{own}" if own and unit in first_of else rid, n)
         if key not in solved:
             solved[key] = _more_and_fewer(
-                sc, r, solver, budget, bounds, heads, rid, stopped if stopped is not None else []
+                sc,
+                r,
+                solver=solver,
+                budget=budget,
+                bounds=bounds,
+                heads=heads,
+                rid=rid,
+                stopped=stopped if stopped is not None else [],
             )
         more, fewer = solved[key]
         if budget is None:

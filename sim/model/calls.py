@@ -336,7 +336,7 @@ def draw_plan(p: Person, dialer: Dialer, pools: Pools, n: int, day: int) -> DayP
         u = drawn.tolist()
         thresholds = dialer._thresholds[dialer.months[day]]
     if u:
-        _dial_in_order(dialer, pools, p.pid, u, thresholds, (ch, codes, took))
+        _dial_in_order(dialer, pools, pid=p.pid, u=u, thresholds=thresholds, out=(ch, codes, took))
     table = dialer._table
     dur = [table[o] for o in codes]
     # Durations drawn per group in code order, as ``adjusted`` would, on plain floats.
