@@ -34,6 +34,7 @@ from sim.rules.calls import dialled_channels
 from sim.rules.day import arrival_min_per_day
 from sim.rules.people import planned_dials_cap
 from sim.rules.profile import Interval, interval_title
+from sim.rules.reach import lead_owner_roles
 from sim.rules.service import Desk, expected_abandoned, expected_blocked, interval_figures
 from sim.scenario import Scenario
 from sim.scenario.market import InboundChannel
@@ -310,8 +311,15 @@ def _role_leads(model: Model) -> dict[tuple[str, str], float]:
             if var is not deals:
                 leads[role, channel_of[id(var)]] += -coef * value(var)
         if row.constant:
+            # The referral channels that reach this role (a branch's own partners, not
+            # every branch's: sim.rules.reach, the rule the balance's constant was built by).
             fed = sc.segments[sid].channels
-            referral = "+".join(c for c in fed if model.channels[c].fixed_leads_per_day > 0)
+            referral = "+".join(
+                c
+                for c in fed
+                if model.channels[c].fixed_leads_per_day > 0
+                and role in lead_owner_roles(sc, c, sid)
+            )
             leads[role, referral] -= row.constant  # PuLP keeps the row as lhs - rhs
     return leads
 

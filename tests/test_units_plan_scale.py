@@ -173,3 +173,22 @@ def test_the_note_names_the_roles_whose_re_solves_stopped() -> None:
     assert _stopped_roles(["b00__lead", "b00__lead", "b01__seller"]) == "b00__lead, b01__seller"
     five = [f"r{i}" for i in range(5)]
     assert _stopped_roles(five) == "5 roles (r0, r1, r2, ...)"
+
+
+def test_a_branchs_referral_leads_are_named_by_its_own_partners() -> None:
+    # Each branch's partners refer to that branch only (sim.rules.reach): its roles'
+    # referral rows name that channel alone, and they add up to its leads (the card
+    # once named every branch's partners, with the branch's own figures).
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.bench_network import growing_network
+
+    sc = growing_network(3)
+    p = plan(sc, "sizing", "cbc", marginals=False)
+    channels = {c.channel: c.leads_per_month for c in p.channels}
+    for b in ("b000", "b001", "b002"):
+        rows = [c for c in p.role_channels if c.role.startswith(f"{b}__") and c.kind == "referral"]
+        assert {c.channel for c in rows} == {f"{b}__partners"}
+        got = sum(c.leads_per_month for c in rows)
+        assert got == pytest.approx(channels[f"{b}__partners"], rel=1e-6)
