@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import pulp
 
@@ -210,6 +210,18 @@ def order_terms(
         terms[a] = terms.get(a, 0.0) + w
         terms[b] = terms.get(b, 0.0) - w
     return {v: c for v, c in terms.items() if c}
+
+
+def first_alike(rid: str, groups: Sequence[Sequence[str]]) -> str:
+    """The same role of the first unit of ``rid``'s alike class; ``rid`` outside any.
+
+    A unit's own role is ``<unit>__<role>``, as :func:`alike_units` compares units.
+    """
+    unit, _, own = rid.partition("__")
+    for group in groups:
+        if own and unit in group:
+            return f"{group[0]}__{own}"
+    return rid
 
 
 def evened(team: dict[str, int], groups: list[list[str]]) -> dict[str, int]:

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pulp
 
-from optimizer.alike import evened
+from optimizer.alike import evened, first_alike
 from optimizer.card import design_words
 from optimizer.elastic import explain_infeasible
 from optimizer.errors import InfeasiblePlanError, Relaxation
@@ -362,14 +362,11 @@ def _resolve_values(
     gives the same plan's cost. Fifty alike branches re-solve twice a role, not fifty times.
     """
     bounds = {rid: (role.headcount.min, role.headcount.max) for rid, role in sc.roles.items()}
-    first_of = {u: group[0] for group in alike for u in group}
     solved: dict[tuple[str, int], tuple[float | None, float | None]] = {}
     values = []
     for rid, role in sc.roles.items():
         n = heads[rid]
-        # A unit's own role is "<unit>__<role>" (optimizer.alike compares units so).
-        unit, _, own = rid.partition("__")
-        key = (f"{first_of[unit]}__{own}" if own and unit in first_of else rid, n)
+        key = (first_alike(rid, alike), n)
         if key not in solved:
             solved[key] = _more_and_fewer(
                 sc,

@@ -29,7 +29,7 @@ def make_solver(name: str | None = None, time_limit_s: float | None = None) -> p
         # COIN_CMD on the CBC binary bundled with PuLP 3.x: PULP_CBC_CMD itself warns
         # that it goes away in PuLP 4, which the project does not use.
         # The log is kept (one file a solver, each solve's over the last) for the bound a
-        # solve stopped at its time limit has proved (optimizer.solve.proven_bound).
+        # solve stopped at its time limit has proved (optimizer.solve.proven_gap).
         log = os.path.join(_log_dir(), f"cbc-{next(_SOLVER_IDS)}.log")
         return pulp.COIN_CMD(msg=False, timeLimit=time_limit_s, path=_bundled_cbc(), logPath=log)
     if key == "highs":

@@ -192,3 +192,24 @@ def test_a_branchs_referral_leads_are_named_by_its_own_partners() -> None:
         assert {c.channel for c in rows} == {f"{b}__partners"}
         got = sum(c.leads_per_month for c in rows)
         assert got == pytest.approx(channels[f"{b}__partners"], rel=1e-6)
+
+
+def test_alike_branches_share_their_marginal_re_solves_with_the_same_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from optimizer import planner
+    from optimizer.alike import first_alike
+
+    groups = [["b00", "b01"], ["x", "y"]]
+    assert first_alike("b01__client_manager", groups) == "b00__client_manager"
+    assert first_alike("regional_head", groups) == "regional_head"
+    assert first_alike("b010__client_manager", groups) == "b010__client_manager"
+    sc = load_scenario(_branches(4, tmp_path, growth=1.5))
+    shared = {m.role: (m.one_more, m.one_fewer) for m in plan(sc, "sizing", "cbc").marginals}
+    # Every role re-solved on its own: the same values.
+    resolve = planner._resolve_values
+    monkeypatch.setattr(
+        planner, "_resolve_values", lambda *a, **k: resolve(*a, **{**k, "alike": ()})
+    )
+    alone = {m.role: (m.one_more, m.one_fewer) for m in plan(sc, "sizing", "cbc").marginals}
+    assert shared == alone

@@ -42,6 +42,10 @@ def adjusted(dist: Distribution, values: NDArray[np.float64], p: Person) -> NDAr
     return np.maximum(spread, 0.0) * p.duration_x
 
 
+# A whole contact left to reach, up to the rounding of release x share.
+CONTACT_LEFT = 1.0 - 1e-9
+
+
 class Pools:
     """Contacts of the finite pools: released evenly day by day, used up when reached.
 
@@ -75,14 +79,13 @@ class Pools:
             for cid in self.finite:
                 self.released[cid] = released_by(self.sc, cid, day)
 
-    def has(self, cid: str, pid: str) -> bool:
-        """Whether a caller has a contact of a finite pool left to reach today."""
-        key = (cid, pid)
-        return self.released[cid] * self.share[key] - self.used[key] >= 1.0 - 1e-9
+    def allowance(self, cid: str, pid: str) -> float:
+        """Contacts of a finite pool a caller may have reached by today: release x share.
 
-    def take(self, cid: str, pid: str) -> None:
-        """Use a contact (a dial reached someone)."""
-        self.used[cid, pid] += 1.0
+        The caller has a contact left while ``allowance - used >= CONTACT_LEFT``; a dial
+        that reaches someone adds one to ``used`` (``_dial_in_order``).
+        """
+        return self.released[cid] * self.share[cid, pid]
 
     def give_back(self, cid: str, pid: str, n: int) -> None:
         """Return contacts taken for dials that were drawn but not made."""
@@ -262,20 +265,19 @@ def _dial_in_order(
     thresholds: list[list[float]],
     out: tuple[list[int], list[int], list[int]],
 ) -> None:
-    """The day's dials in dial order (``_dial_in_order``), outcomes drawn against ``u``.
+    """The day's dials in dial order, outcomes drawn against ``u``, into ``out``.
 
-    ``Pools.has`` and ``Pools.take`` on this caller's own counts, kept in locals for the
-    loop (a dial a call of each, a day's dozens of dials): ``avail - used >= 1 - 1e-9``
-    with ``used`` counted up by ones, the same floats as the methods', then written back.
+    A dial goes to the first channel of ``dialer.first`` with a contact left, else to
+    the next in turn that is unlimited or has one (sim.rules.calls.dial_order); with
+    none left the day's dials end. A dial that reaches someone uses a contact of a
+    finite pool. The caller's pool counts (:meth:`Pools.allowance`, ``Pools.used``) are
+    kept in locals for the loop, a day's dozens of dials, and ``used`` written back.
     """
     ch, codes, took = out
     channels, finite, first, turn = dialer.channels, dialer.finite, dialer.first, dialer.turn
-    avail = [
-        pools.released[c] * pools.share[c, pid] if f else 0.0
-        for c, f in zip(channels, finite, strict=True)
-    ]
+    avail = [pools.allowance(c, pid) if f else 0.0 for c, f in zip(channels, finite, strict=True)]
     used = [pools.used[c, pid] if f else 0.0 for c, f in zip(channels, finite, strict=True)]
-    room = 1.0 - 1e-9
+    room = CONTACT_LEFT
     n_turn = len(turn)
     for x in u:
         k = -1
