@@ -27,3 +27,21 @@ def test_the_benchmark_network_keeps_each_branchs_work_inside_it() -> None:
     by_channel = frames.deals["channel"].str.partition("__")[0]
     mine = frames.deals["channel"] != "individuals"
     assert (owners[mine] == by_channel[mine]).all()
+
+
+def test_the_bare_loop_ticks_each_dial_once_with_the_collector_as_the_model_has_it() -> None:
+    import gc
+
+    from benchmarks.bench_sim import bare_loop
+
+    sc = network_scenario(1, per_unit=10, days=30)
+    dials = {"a": {0: 3, 2: 4}, "b": {1: 5}}
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            assert bare_loop(sc, dials, call_min=2.0) == 12
+            # The collector is off while the loop runs (as in run_replication), and the
+            # caller's own setting is left as it was.
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
