@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from optimizer.planner import design_month_heading, is_design_month_note, plan
     from optimizer.result import Marginal, Plan, RoleLine, ServiceLine
     from optimizer.solvers import make_solver
+    from optimizer.units import limits_said
 
 __all__ = [
     "DIALS_DIGITS",
@@ -73,6 +74,7 @@ __all__ = [
     "hire_move",
     "horizon_labels",
     "is_design_month_note",
+    "limits_said",
     "make_solver",
     "months_simulated",
     "outcome_label",

@@ -19,7 +19,7 @@ from optimizer.model import Model, PlanMode, build, value
 from optimizer.rates import Rates
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.team import Unit
-from optimizer.units import in_unit
+from optimizer.units import alike_class, alike_text, in_unit, org_unit_of
 from sim.money import format_money, format_money_column
 from sim.names import title
 from sim.percent import format_number, format_percent
@@ -191,12 +191,79 @@ def _relax(
         solve(model.problem, solver)
     except Infeasible:
         return None
+    amounts = evened_slack({key: value(v) for key, v in model.relax.items()}, model.alike)
     found = [
-        _describe(model, g, s, value(v)) for (g, s), v in model.relax.items() if g != "capacity"
+        _describe(model, g, s, amount) for (g, s), amount in amounts.items() if g != "capacity"
     ]
-    extra = {s: value(v) for (g, s), v in model.relax.items() if g == "capacity"}
+    extra = {s: amount for (g, s), amount in amounts.items() if g == "capacity"}
     found.extend(_capacity_by_level(model, extra))
-    return [x for x in found if x is not None] or None
+    return alike_said_once(sc, [x for x in found if x is not None], model.alike) or None
+
+
+def evened_slack(
+    amounts: dict[tuple[str, str], float], groups: list[list[str]]
+) -> dict[tuple[str, str], float]:
+    """Each alike unit's slack at its class's mean, limit by limit.
+
+    Alike units (optimizer.alike) cannot be told apart by the model, so the elastic LP's
+    answer moved to any unit of a class is as good, and so is their mean (the LP's
+    feasible set is convex): one corner the solver happens to end at is a needless
+    lopsided answer ("allow 36 more client managers in branch 3", none in the other
+    three, where 9 more in each does the same). ``amounts``: ``(group, subject)`` ->
+    slack; ``groups``: the model's classes of alike units (empty: as given).
+    """
+    sums: dict[tuple[str, int, str], list[float]] = {}
+    for (g, s), amount in amounts.items():
+        key = alike_class(s, groups)
+        if key is not None:
+            sums.setdefault((g, *key), []).append(amount)
+    out = {}
+    for (g, s), amount in amounts.items():
+        key = alike_class(s, groups)
+        shared = sums.get((g, *key)) if key is not None else None
+        out[g, s] = sum(shared) / len(shared) if shared else amount
+    return out
+
+
+def alike_said_once(
+    sc: Scenario, found: list[Relaxation], groups: list[list[str]]
+) -> list[Relaxation]:
+    """The same way out in every unit of an alike class, said once for the class.
+
+    Fifty alike branches would otherwise read fifty times "allow 1 more (max 1 -> 2)":
+    "Branch 000, Branch 001 and Branch 002 (alike units), each as Branch 000: ...". The
+    amount is the class's total; relaxations of one unit only are left as they are.
+    """
+    by_class: dict[tuple[str, int, str, float], list[Relaxation]] = {}
+    order: list[tuple[str, int, str, float] | Relaxation] = []
+    for r in found:
+        key = alike_class(r.subject, groups)
+        if key is None:
+            order.append(r)
+            continue
+        each = (r.kind, *key, r.amount)
+        if each not in by_class:
+            order.append(each)
+        by_class.setdefault(each, []).append(r)
+    out = []
+    for item in order:
+        if isinstance(item, Relaxation):
+            out.append(item)
+            continue
+        same = by_class[item]
+        out.append(same[0] if len(same) == 1 else _said_once(sc, same))
+    return out
+
+
+def _said_once(sc: Scenario, same: list[Relaxation]) -> Relaxation:
+    units = [org_unit_of(sc, r.subject) or r.subject for r in same]
+    return Relaxation(
+        kind=same[0].kind,
+        subject="+".join(r.subject for r in same),
+        amount=sum(r.amount for r in same),
+        unit=same[0].unit,
+        text=alike_text(sc, units, same[0].text),
+    )
 
 
 def _capacity_by_level(model: Model, extra: dict[str, float]) -> list[Relaxation]:
@@ -234,6 +301,7 @@ def _join(found: list[Relaxation], prefix: str = "") -> Relaxation:
         amount=sum(f.amount for f in found),
         unit="mixed",
         text=prefix + "; and ".join(f.text for f in found),
+        parts=tuple(f.text for f in found),
     )
 
 

@@ -26,6 +26,9 @@ class Relaxation:
     amount: float  # in the unit below
     unit: str
     text: str  # the sentence shown to the user
+    # The limits of a way out that needs all of them (optimizer.elastic._join), each said
+    # on its own line under "all of:" rather than in one long sentence; () for one limit.
+    parts: tuple[str, ...] = ()
 
 
 class InfeasiblePlanError(PlanError):
@@ -39,7 +42,12 @@ class InfeasiblePlanError(PlanError):
         lines = [reason]
         if self.relaxations:
             lines.append("Any one of these would make it feasible:")
-            lines.extend(f"  - {r.text}" for r in self.relaxations)
+            for r in self.relaxations:
+                if r.parts:
+                    lines.append("  - all of:")
+                    lines.extend(f"      - {part}" for part in r.parts)
+                else:
+                    lines.append(f"  - {r.text}")
         super().__init__("\n".join(lines))
 
     def json_details(self) -> dict[str, object]:
@@ -53,6 +61,7 @@ class InfeasiblePlanError(PlanError):
                     "amount": r.amount,
                     "unit": r.unit,
                     "text": r.text,
+                    "parts": list(r.parts),
                 }
                 for r in self.relaxations
             ],

@@ -151,6 +151,7 @@ def extract(
             months=[m.index for m in r.months],
             plan_factor=plan_factor,
         ),
+        alike=tuple(tuple(group) for group in model.alike),
     )
 
 

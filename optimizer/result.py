@@ -270,17 +270,20 @@ class Plan:
     units: tuple[UnitLine, ...] = ()
     # A network's expected sales and plan by unit (empty: no units).
     unit_sales: tuple[UnitSales, ...] = ()
+    # Classes of units the sizing model cannot tell apart (optimizer.alike), in scenario
+    # order: their same limit is said once (optimizer.units.limits_said).
+    alike: tuple[tuple[str, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON.
 
-        The keys of a network (``units``, ``unit_sales``, ``roles[].org_unit``,
+        The keys of a network (``units``, ``unit_sales``, ``alike``, ``roles[].org_unit``,
         ``limits[].org_unit``) only for a network: a team's plan keeps the keys it had
         (tests/test_json_keys.py).
         """
         data = dataclasses.asdict(self)
         if not self.units:
-            del data["units"], data["unit_sales"]
+            del data["units"], data["unit_sales"], data["alike"]
             for row in (*data["roles"], *data["limits"]):
                 del row["org_unit"]
         return data

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from optimizer.result import RoleLine, RoleSegmentLine, UnitLine, UnitSales
+from optimizer.result import Plan, RoleLine, RoleSegmentLine, UnitLine, UnitSales
 from sim.names import title
 from sim.rules import unit_plan
 from sim.rules.unit_plan import unit_target
@@ -135,3 +135,66 @@ def in_unit(sc: Scenario, subject: str, text: str) -> str:
     if uid is None or uid not in sc.units:
         return text
     return f"{title(uid, sc)}: {text}"
+
+
+# Alike units named in one line before the rest are counted ("and 45 more").
+MOST_NAMED = 6
+
+
+def alike_class(subject: str, groups: Sequence[Sequence[str]]) -> tuple[int, str] | None:
+    """Which class of alike units a subject is in, and what it is within its unit.
+
+    A unit's own role or channel is ``<unit>__<id>`` ("__<id>" within it); a unit's own
+    plan is the unit's id (""). None for a subject of no alike unit.
+    """
+    unit, _, own = subject.partition("__")
+    for k, group in enumerate(groups):
+        if unit in group:
+            return k, f"__{own}" if own else ""
+    return None
+
+
+def alike_text(sc: Scenario, units: Sequence[str], text: str) -> str:
+    """``text`` of the first of ``units`` (alike units) said once for all of them.
+
+    "Branch 000, Branch 001 and Branch 002 (alike units), each as Branch 000: B000 team
+    lead: at most 10.2 dials a day": the first unit's text (its :func:`in_unit` prefix
+    taken off), so fifty alike branches read one line, not fifty nearly equal ones.
+    """
+    names = [title(u, sc) for u in units]
+    if len(names) > MOST_NAMED:
+        names_shown = [*names[: MOST_NAMED - 1], f"{len(names) - MOST_NAMED + 1} more"]
+    else:
+        names_shown = names
+    own = text.removeprefix(f"{names[0]}: ")
+    listed = f"{', '.join(names_shown[:-1])} and {names_shown[-1]}"
+    return f"{listed} (alike units), each as {names[0]}: {own}"
+
+
+def limits_said(sc: Scenario, plan: Plan) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The plan's binding limits as read: the same limit of alike units said once.
+
+    Each row is a text and the indices in ``plan.limits`` it stands for (one, or the
+    alike units' of one family whose limit is the same role's or channel's and worth the
+    same). ``plan.alike`` empty (a team, or no alike units): each limit as it is.
+    """
+    rows: list[tuple[str, list[int]]] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for i, lim in enumerate(plan.limits):
+        key = alike_class(lim.subject, plan.alike)
+        if key is None:
+            rows.append((lim.text, [i]))
+            continue
+        same = (lim.family, *key, lim.marginal)
+        if same in seen:
+            rows[seen[same]][1].append(i)
+        else:
+            seen[same] = len(rows)
+            rows.append((lim.text, [i]))
+    out = []
+    for text, at in rows:
+        if len(at) > 1:
+            units = [org_unit_of(sc, plan.limits[i].subject) or plan.limits[i].subject for i in at]
+            text = alike_text(sc, units, text)
+        out.append((text, tuple(at)))
+    return tuple(out)

@@ -23,6 +23,7 @@ from optimizer import (
     PlanMode,
     call_quotas,
     design_month_heading,
+    limits_said,
     outcome_label,
     plan_card,
 )
@@ -281,12 +282,13 @@ def _limits(plan: Plan, scenario: Scenario) -> None:
     with left:
         st.subheader("What limits the plan")
         if plan.limits:
-            shown = {"limit": [lim.text for lim in plan.limits]}
+            # The command's rows: alike units' same limit said once (optimizer.limits_said).
+            said = limits_said(scenario, plan)
+            shown = {"limit": [text for text, _ in said]}
             if limits_valued(plan):
                 # The command's words and money (teamsim.format.limit_values).
-                shown["worth of one unit more"] = [
-                    v or "-" for v in limit_values(plan, scenario.money_locale)
-                ]
+                worth = limit_values(plan, scenario.money_locale)
+                shown["worth of one unit more"] = [worth[at[0]] or "-" for _, at in said]
             ui.text_table(pd.DataFrame(shown))
         else:
             st.caption("No limit binds: there is room everywhere.")

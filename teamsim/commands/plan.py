@@ -88,6 +88,17 @@ def plan_command(
             show_default=False,
         ),
     ] = None,
+    marginals: Annotated[
+        bool,
+        typer.Option(
+            "--marginals/--no-marginals",
+            help=(
+                "What one more or one fewer person of each role is worth (re-solves when "
+                "sizing); --no-marginals leaves them out of a plain plan: in a network of "
+                "many unalike branches they take most of the time."
+            ),
+        ),
+    ] = True,
     budget: Annotated[
         float | None,
         typer.Option(
@@ -173,6 +184,8 @@ def plan_command(
                 "--time-limit caps the solves of a plain plan; --verify and --hiring run "
                 "without one"
             )
+        if not marginals and (hiring or verify_):
+            raise typer.BadParameter("--no-marginals is for a plain plan, not --verify or --hiring")
         if not verify_:
             refuse_verify_only(wanted)
         sc = load_scenario(file, set_ or ())
@@ -208,7 +221,12 @@ def plan_command(
             return
         with _solving(sc, solver.value):
             result = plan(
-                sc, mode=mode, solver=solver.value, budget=budget, time_limit_s=time_limit
+                sc,
+                mode=mode,
+                solver=solver.value,
+                budget=budget,
+                marginals=marginals,
+                time_limit_s=time_limit,
             )
     show(sc, result, json_)
 
@@ -373,7 +391,11 @@ def render(
         parts += [_services(result, scenario, num), f"[dim]{SERVICE_CAPTION}[/]"]
     if any(s.intervals for s in result.services):
         parts += [_intervals(result, scenario, num), f"[dim]{INTERVALS_CAPTION}[/]"]
-    parts += [_limits(result, num), _marginals(result, loc, scenario)]
+    parts.append(_limits(result, scenario, num))
+    if result.marginals:
+        parts.append(_marginals(result, loc, scenario))
+    else:
+        parts.append("[dim]One more / one fewer person: not computed (--no-marginals).[/]")
     parts += [f"[dim]{note}[/]" for note in result.notes if not is_design_month_note(note)]
     return Group(*parts)  # type: ignore[arg-type]
 
@@ -598,11 +620,13 @@ def _intervals(result: Plan, sc: Scenario | None = None, num: str | None = None)
     return interval_table(interval_rows(result, num), INTERVALS_TITLE, sc)
 
 
-def _limits(result: Plan, num: str | None = None) -> Table:
+def _limits(result: Plan, scenario: Scenario | None, num: str | None = None) -> Table:
     """Each binding limit by its readable text (``Limit.text``); its id is --json's.
 
-    A marginal value in money is written as all money (``teamsim.format.limit_values``).
+    The same limit of alike units is one row (``optimizer.limits_said``); a marginal
+    value in money is written as all money (``teamsim.format.limit_values``).
     """
+    from optimizer import limits_said
     from teamsim.format import limit_values, limits_valued
 
     table = Table(title="Binding limits", title_justify="left")
@@ -610,8 +634,14 @@ def _limits(result: Plan, num: str | None = None) -> Table:
     valued = limits_valued(result)
     if valued:
         table.add_column("marginal value", justify="right", no_wrap=True)
-    for lim, worth in zip(result.limits, limit_values(result, num or ""), strict=True):
-        table.add_row(lim.text, *([worth] if valued else []))
+    worth = limit_values(result, num or "")
+    said = (
+        limits_said(scenario, result)
+        if scenario is not None
+        else [(lim.text, (i,)) for i, lim in enumerate(result.limits)]
+    )
+    for text, at in said:
+        table.add_row(text, *([worth[at[0]]] if valued else []))
     return table
 
 

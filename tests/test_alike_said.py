@@ -1,0 +1,150 @@
+"""Alike branches are told alike, once (issue 14, deliverable 3: which units bind).
+
+The elastic LP behind an impossible plan's advice ends at one corner of many equal ones:
+four alike branches were told "allow 36 more client managers" in one branch and nothing
+in the other three. The advice is now each class's mean (optimizer.elastic.evened_slack),
+said once for the class, and the binding limits of alike units read once too
+(optimizer.units.limits_said); ``--json`` keeps every unit's own limit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from benchmarks.bench_network import network_text
+from optimizer import InfeasiblePlanError, limits_said, plan
+from optimizer.elastic import evened_slack
+from optimizer.errors import Relaxation
+from sim.scenario import Scenario, parse_scenario
+from teamsim.cli import app
+
+
+def _network(units: int, plan_per_person: int, sellers_max: int = 140) -> str:
+    """The benchmark's branches of 100 with team leads 4-14 and client managers 45-max."""
+    text = network_text(units, days=60)
+    text = text.replace(
+        "        headcount: 9\n", "        headcount: {current: 9, min: 4, max: 14}\n", 1
+    ).replace(
+        "        headcount: 90\n",
+        f"        headcount: {{current: 90, min: 45, max: {sellers_max}}}\n",
+        1,
+    )
+    old = f"revenue_per_month: {units * 100 * 1_500_000}"
+    assert old in text
+    return text.replace(old, f"revenue_per_month: {units * 100 * plan_per_person}")
+
+
+def _scenario(text: str) -> Scenario:
+    return parse_scenario(text, "alike_network")
+
+
+def test_alike_units_slack_is_evened_to_its_class_mean() -> None:
+    groups = [["b0", "b1", "b2"]]
+    amounts = {
+        ("headcount", "b0__cm"): 36.0,
+        ("headcount", "b1__cm"): 0.0,
+        ("headcount", "b2__cm"): 0.0,
+        ("headcount", "b0__lead"): 3.0,
+        ("plan", "b1"): 6.0,  # a unit's own plan: the unit's id
+        ("headcount", "head"): 5.0,  # outside every unit: as it is
+    }
+    out = evened_slack(amounts, groups)
+    assert out[("headcount", "b0__cm")] == out[("headcount", "b2__cm")] == 12.0
+    # Only the units that have the limit share it (b1 and b2 have no lead's slack here).
+    assert out[("headcount", "b0__lead")] == 3.0
+    assert out[("plan", "b1")] == 6.0
+    assert out[("headcount", "head")] == 5.0
+    assert evened_slack(amounts, []) == amounts
+
+
+def test_an_impossible_plan_of_alike_branches_asks_the_same_of_each_and_that_is_enough() -> None:
+    sc = _scenario(_network(4, 1_500_000))
+    with pytest.raises(InfeasiblePlanError) as caught:
+        plan(sc, "sizing", "cbc", marginals=False)
+    err = caught.value
+    together = [r for r in err.relaxations if r.parts]
+    assert len(together) == 1
+    way = together[0]
+    # One line a role for the four branches, not one a branch, each on its own line.
+    assert len(way.parts) == 2 and all("(alike units), each as Branch 000" in p for p in way.parts)
+    lines = str(err).splitlines()
+    assert "  - all of:" in lines
+    assert (
+        sum(
+            line.startswith("      - Branch 000, Branch 001, Branch 002 and Branch 003")
+            for line in lines
+        )
+        == 2
+    )
+    sellers = next(p for p in way.parts if "client manager" in p)
+    more = int(re.search(r"allow (\d+) more \(max 140 -> (\d+)\)", sellers).group(1))  # type: ignore[union-attr]
+    heads = next(p for p in way.parts if "branch head" in p)
+    assert "allow 1 more (max 1 -> 2)" in heads
+    # The advice given to every branch alike is enough: the plan becomes feasible.
+    text = _network(4, 1_500_000, sellers_max=140 + more).replace(
+        "      branch_head:\n        level: middle\n        headcount: 1\n",
+        "      branch_head:\n        level: middle\n"
+        "        headcount: {current: 1, min: 1, max: 2}\n",
+    )
+    assert "max: 2}" in text
+    sized = plan(_scenario(text), "sizing", "cbc", marginals=False)
+    assert sized.revenue_per_month >= 0.999 * sized.plan_per_month
+
+
+def test_a_relaxation_of_several_limits_reads_one_a_line() -> None:
+    parts = ("North: allow 1 more team lead", "South: allow 2 more client managers")
+    err = InfeasiblePlanError(
+        "The plan is impossible.",
+        [Relaxation("headcount", "a+b", 3.0, "people", "; and ".join(parts), parts=parts)],
+    )
+    assert str(err).splitlines() == [
+        "The plan is impossible.",
+        "Any one of these would make it feasible:",
+        "  - all of:",
+        "      - North: allow 1 more team lead",
+        "      - South: allow 2 more client managers",
+    ]
+    assert err.json_details()["relaxations"][0]["parts"] == list(parts)  # type: ignore[index]
+
+
+def test_alike_branches_binding_limit_is_said_once_and_kept_per_unit_in_json() -> None:
+    sc = _scenario(_network(4, 1_000_000))
+    sized = plan(sc, "sizing", "cbc", marginals=False)
+    assert sized.alike == (("b000", "b001", "b002", "b003"),)
+    caps = [lim for lim in sized.limits if lim.family == "calls_cap"]
+    assert [lim.org_unit for lim in caps] == ["b000", "b001", "b002", "b003"]
+    said = limits_said(sc, sized)
+    once = [(text, at) for text, at in said if "(alike units)" in text]
+    assert len(once) == 1
+    text, at = once[0]
+    assert [sized.limits[i] for i in at] == caps
+    assert text.startswith(
+        "Branch 000, Branch 001, Branch 002 and Branch 003 (alike units), each as Branch 000: "
+        "B000 team lead"
+    )
+    # Every limit is said: the rows stand for all of them, each once.
+    assert sorted(i for _, at in said for i in at) == list(range(len(sized.limits)))
+    assert json.loads(json.dumps(sized.to_dict()))["alike"] == [["b000", "b001", "b002", "b003"]]
+
+
+def test_the_command_prints_the_alike_limit_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "network.yaml"
+    path.write_text(_network(4, 1_000_000), encoding="utf-8")
+    out = CliRunner().invoke(app, ["plan", str(path), "--no-marginals"], terminal_width=400)
+    assert out.exit_code == 0, out.output
+    binding = out.output.split("Binding limits", 1)[1]
+    assert binding.count("(alike units), each as Branch 000") == 1
+    assert "Branch 001: B001 team lead" not in binding
+    raw = CliRunner().invoke(app, ["plan", str(path), "--no-marginals", "--json"])
+    data = json.loads(raw.stdout)
+    assert sum(lim["family"] == "calls_cap" for lim in data["limits"]) == 4
+    # --no-marginals: no re-solves, and the card says so rather than an empty table.
+    assert data["marginals"] == []
+    assert "One more / one fewer person: not computed (--no-marginals)." in out.output
+    refused = CliRunner().invoke(app, ["plan", str(path), "--no-marginals", "--verify"])
+    assert refused.exit_code == 2
+    assert "--no-marginals is for a plain plan" in refused.output
