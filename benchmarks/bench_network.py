@@ -12,7 +12,9 @@
    Dask LocalCluster of as many workers (loopback), each against one process: the
    efficiency a worker.
 3. The bare SimPy loop of one timeout per call, on the 50-person branch's calendar and
-   calls, against the full model (the issue quotes 0.19x).
+   calls, against the full model (the issue quotes 0.19x: bench_sim's team, its bare loop
+   then run with the cyclic collector on and the model's off; both off now, see
+   ``bench_sim.bare_loop``).
 4. ``teamsim plan``'s work (sizing with marginals) on 5 and on all the largest network's
    branches, with headcount ranges (:func:`growing_network`) and a time limit of 30 s a
    solve: the time, and whether the plan is proven least-cost or how near it is.
@@ -257,7 +259,7 @@ def main() -> None:
     call_min = small.calls.no_answer_min.expected_value() if small.calls else 1.0
     t_bare, _ = cpu_timed(lambda: bare_loop(small, dials, call_min))
     row("bare SimPy loop, one timeout per call (50 people)", t_bare,
-        f"bare / full = {t_bare / t50:.2f}x (the issue: 0.19x)")  # fmt: skip
+        f"bare / full = {t_bare / t50:.2f}x (the issue: 0.19x, on another team)")  # fmt: skip
     for units in sorted({5, sizes[-1] // PER_UNIT}):
         sizing(units)
     big = network_scenario(sizes[-1] // PER_UNIT)
