@@ -1,7 +1,7 @@
 """Explaining an impossible plan: the smallest relaxation of each kind of limit.
 
 Limits that need no solver are named first: a span of control that no headcount within
-the limits can give ("3 team leads are needed for 30 agents at a span of 12"). Otherwise
+the limits can give ("Team lead needs 3 people for 30 reports (Agent) at a span of 12"). Otherwise
 the model is rebuilt with a penalised slack on one group of limits at a time (the plan,
 the headcount maxima or the people's hours, the spans of control, the lead pools, the
 budget) and solved as an LP; each group that can make the plan feasible on its own
@@ -26,6 +26,7 @@ from sim.percent import format_number, format_percent
 from sim.rules import unit_plan
 from sim.rules.service import desks
 from sim.scenario import Scenario
+from sim.words import counted
 
 _TOL = 1e-6
 
@@ -154,9 +155,9 @@ def span_limits(sc: Scenario, bounds: dict[str, tuple[int, int]]) -> InfeasibleP
         if need > most:
             wider = math.ceil(reports / most - 1e-9) if most else reports
             text = (
-                f"{need} {title(rid, sc)} are needed for {reports} {_titles(below, sc)} at a "
-                f"span of {role.max_span}: allow {need} (max {most} -> {need}), or a span of "
-                f"{wider}"
+                f"{title(rid, sc)} needs {counted(need, 'person')} for "
+                f"{counted(reports, 'report')} ({_titles(below, sc)}) at a span of "
+                f"{role.max_span}: allow {need} (max {most} -> {need}), or a span of {wider}"
             )
             found.append(
                 Relaxation(

@@ -213,14 +213,16 @@ def _check_team(sc: Scenario, budget: float | None) -> None:
         if role.headcount.current < need:
             more = need - role.headcount.current
             wider = math.ceil(below / max(role.headcount.current, 1))
+            name = title(rid, sc)
             text = (
-                f"{need} {rid} are needed for {below} reports at a span of {role.max_span}: "
-                f"hire {more} more ({role.headcount.current} -> {need}), or allow a span "
-                f"of {wider}"
+                f"{name} needs {counted(need, 'person')} for {counted(below, 'report')} at a "
+                f"span of {role.max_span}: hire {more} more ({role.headcount.current} -> "
+                f"{need}), or allow a span of {wider}"
             )
             raise InfeasiblePlanError(
-                f"The current team is impossible: span of control of {rid}: {below} people "
-                f"report to {role.headcount.current} {rid}, beyond a span of "
+                f"The current team is impossible: span of control of {name}: "
+                f"{counted(below, 'person')} report to its "
+                f"{counted(role.headcount.current, 'person')}, beyond a span of "
                 f"{role.max_span} each.",
                 [
                     Relaxation(

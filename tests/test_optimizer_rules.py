@@ -61,7 +61,7 @@ def test_span_of_control_is_named_with_its_remedy() -> None:
     assert "span of control" in text and "hours" not in text and "GBP" not in text
     (relax,) = caught.value.relaxations
     assert relax.kind == "span" and relax.amount == 1
-    assert "3 Support team lead are needed for 30 Support agent at a span of 12" in text
+    assert "Support team lead needs 3 people for 30 reports (Support agent) at a span of 12" in text
     assert "allow 3 (max 2 -> 3), or a span of 15" in text
 
 

@@ -197,5 +197,5 @@ def test_spans_beyond_max_span_are_warned() -> None:
     )
     ((path, message),) = people.span_warnings(wide)
     assert path == ("roles", "team_lead", "max_span")
-    assert "3 team_lead are needed" in message
+    assert "Support team lead needs 3 people, or a span of 30" in message
     assert people.span_warnings(load_scenario("scenarios/support_desk.yaml")) == []

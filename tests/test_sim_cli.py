@@ -128,7 +128,7 @@ def test_a_span_of_control_exceeded_is_a_warning_not_an_error(command: str, tmp_
     line = _span_warning(result.output)
     max_span = 1 + next(i for i, x in enumerate(DESK_LINES) if "max_span:" in x)
     assert line.startswith(f"warning: {DESK}:{max_span}: roles.team_lead.max_span: ")
-    assert "3 team_lead are needed" in line and "span of 12" in line
+    assert "Support team lead needs 3 people" in line and "span of 12" in line
 
 
 def test_a_span_within_limits_has_no_warning() -> None:
@@ -157,3 +157,15 @@ def test_at_80_columns_no_label_or_figure_is_cut() -> None:
     # Every row ends with its right border: the last column is drawn, not cropped.
     rows = [x for x in table[4:] if x.startswith("│")]
     assert rows and all(x.rstrip().endswith("│") for x in rows)
+
+
+def test_plan_says_the_files_warnings_and_keeps_its_json_clean() -> None:
+    bank = str(ROOT / "scenarios" / "retail_bank.yaml")
+    args = ["plan", bank, "--set", "roles.supervisor.max_span=5", "--json", "--no-marginals"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    line = _span_warning(result.output)
+    assert line.startswith("warning: --set roles.supervisor.max_span=5: roles.supervisor.max_span:")
+    assert "Sales supervisor needs 3 people, or a span of 7" in line
+    assert "warning" not in result.stdout
+    json.loads(result.stdout)

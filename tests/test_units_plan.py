@@ -159,7 +159,9 @@ def test_the_regional_head_span_binds_when_the_branches_have_two_leads() -> None
         _plan(overrides=("roles.regional_head.max_span=1",))
     (relax,) = caught.value.relaxations
     assert (relax.kind, relax.subject) == ("span", "regional_head")
-    assert relax.text.startswith("Region A: 2 Regional head are needed for 2 Team lead, North")
+    assert relax.text.startswith(
+        "Region A: Regional head needs 2 people for 2 reports (Team lead, North"
+    )
 
 
 def test_a_branch_lead_span_binds_inside_its_branch() -> None:

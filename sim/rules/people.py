@@ -27,8 +27,10 @@ from __future__ import annotations
 import math
 
 from sim.errors import PathPart
+from sim.names import title
 from sim.scenario import Scenario
 from sim.scenario.team import Persona, Ramp, Role
+from sim.words import counted
 
 NO_PERSONA = Persona()
 
@@ -202,8 +204,10 @@ def span_warnings(sc: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
             found.append(
                 (
                     ("roles", rid, "max_span"),
-                    f"{total} people report to {staffed[rid]} {rid} ({most} to one), beyond "
-                    f"a span of {role.max_span}: {need} {rid} are needed, or a span of {most}",
+                    f"{counted(total, 'person')} report to {title(rid, sc)} "
+                    f"({counted(staffed[rid], 'person')}, {most} to one), beyond a span of "
+                    f"{role.max_span}: {title(rid, sc)} needs {counted(need, 'person')}, or a "
+                    f"span of {most}",
                 )
             )
     return found

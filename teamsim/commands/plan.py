@@ -162,6 +162,7 @@ def plan_command(
     from optimizer import plan
     from teamsim.io import load_scenario
     from teamsim.store import Store
+    from teamsim.summary import scenario_warnings
 
     wanted = HiringArgs(
         objective=objective,
@@ -189,6 +190,9 @@ def plan_command(
         if not verify_:
             refuse_verify_only(wanted)
         sc = load_scenario(file, set_ or ())
+        # On stderr, before the solve: a warning, so --json output stays JSON (as simulate).
+        for line in scenario_warnings(sc, file, set_ or ()):
+            err.print(line, soft_wrap=True)
         if hiring:  # issue 12: the hiring plan over the year (teamsim/commands/hiring.py)
             run_hiring(
                 file,
