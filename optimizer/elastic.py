@@ -17,9 +17,10 @@ import pulp
 from optimizer.errors import InfeasiblePlanError, Relaxation
 from optimizer.model import Model, PlanMode, build, value
 from optimizer.rates import Rates
+from optimizer.result import alike_class
 from optimizer.solve import Infeasible, slack, solve
 from optimizer.team import Unit
-from optimizer.units import alike_class, alike_text, in_unit, org_unit_of
+from optimizer.units import alike_text, in_unit, org_unit_of
 from sim.money import format_money, format_money_column
 from sim.names import title
 from sim.percent import format_number, format_percent

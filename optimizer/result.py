@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -274,6 +275,14 @@ class Plan:
     # order: their same limit is said once (optimizer.units.limits_said).
     alike: tuple[tuple[str, ...], ...] = ()
 
+    def alike_units_of(self, subject: str) -> tuple[str, ...]:
+        """The class of alike units the subject's unit is in (empty: none, or a team).
+
+        ``subject``: a role or channel id (``<unit>__<id>``) or a unit's id.
+        """
+        key = alike_class(subject, self.alike)
+        return self.alike[key[0]] if key is not None else ()
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON.
 
@@ -287,3 +296,16 @@ class Plan:
             for row in (*data["roles"], *data["limits"]):
                 del row["org_unit"]
         return data
+
+
+def alike_class(subject: str, groups: Sequence[Sequence[str]]) -> tuple[int, str] | None:
+    """Which class of alike units a subject is in, and what it is within its unit.
+
+    A unit's own role or channel is ``<unit>__<id>`` ("__<id>" within it); a unit's own
+    plan is the unit's id (""). None for a subject of no alike unit.
+    """
+    unit, _, own = subject.partition("__")
+    for k, group in enumerate(groups):
+        if unit in group:
+            return k, f"__{own}" if own else ""
+    return None

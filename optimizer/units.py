@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from optimizer.result import Plan, RoleLine, RoleSegmentLine, UnitLine, UnitSales
+from optimizer.result import Plan, RoleLine, RoleSegmentLine, UnitLine, UnitSales, alike_class
 from sim.names import title
 from sim.rules import unit_plan
 from sim.rules.unit_plan import unit_target
@@ -139,19 +139,6 @@ def in_unit(sc: Scenario, subject: str, text: str) -> str:
 
 # Alike units named in one line before the rest are counted ("and 45 more").
 MOST_NAMED = 6
-
-
-def alike_class(subject: str, groups: Sequence[Sequence[str]]) -> tuple[int, str] | None:
-    """Which class of alike units a subject is in, and what it is within its unit.
-
-    A unit's own role or channel is ``<unit>__<id>`` ("__<id>" within it); a unit's own
-    plan is the unit's id (""). None for a subject of no alike unit.
-    """
-    unit, _, own = subject.partition("__")
-    for k, group in enumerate(groups):
-        if unit in group:
-            return k, f"__{own}" if own else ""
-    return None
 
 
 def alike_text(sc: Scenario, units: Sequence[str], text: str) -> str:

@@ -405,6 +405,30 @@ def marginal_cells(result: Plan, loc: str = "") -> list[tuple[str, str]]:
     return [one_more_fewer(m, lines.get(m.role), change) for m in result.marginals]
 
 
+def marginal_note(result: Plan, loc: str = "") -> str | None:
+    """Why "one more" reads 0 for a role of alike units, when it does; else None.
+
+    Alike branches share the network's plan: a client manager more forced into one
+    branch lets another carry one fewer at the same cost, so the re-solve's change is 0.
+    Read alone, "RUB 0" would say the person is worth nothing. ``loc``: the money's
+    locale (the scenario's ``money_locale``).
+    """
+    zero = [
+        m
+        for m in result.marginals
+        if result.alike_units_of(m.role)
+        and any(v is not None and abs(v) < 0.5 for v in (m.one_more, m.one_fewer))
+    ]
+    if not zero:
+        return None
+    money = zero[0].unit.startswith(f"{result.currency}/")
+    nothing = format_money(0.0, result.currency, loc or None) if money else "0"
+    return (
+        f"{nothing} for a role of alike units: the same cost with the person moved to or "
+        "from another of them (they share the plan), not a person worth nothing."
+    )
+
+
 def limit_values(result: Plan, loc: str = "") -> list[str]:
     """Per ``result.limits``: its marginal value (shadow price) as people read it, or "".
 

@@ -9,6 +9,7 @@ said once for the class, and the binding limits of alike units read once too
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -148,3 +149,20 @@ def test_the_command_prints_the_alike_limit_once(tmp_path) -> None:  # type: ign
     refused = CliRunner().invoke(app, ["plan", str(path), "--no-marginals", "--verify"])
     assert refused.exit_code == 2
     assert "--no-marginals is for a plain plan" in refused.output
+
+
+def test_a_zero_one_more_of_alike_units_is_explained_and_only_there() -> None:
+    from teamsim.format import marginal_note
+
+    sized = plan(_scenario(_network(4, 1_000_000)), "sizing", "cbc", marginals=True)
+    sellers = {m.role: m for m in sized.marginals if m.role.endswith("__client_manager")}
+    # The network's plan needs so many client managers in all: one more forced into
+    # one branch is one fewer in another, at the same cost.
+    assert len(sellers) == 4 and all(m.one_more == 0.0 for m in sellers.values())
+    note = marginal_note(sized, "en_GB")
+    assert note is not None and note.startswith("RUB\xa00 for a role of alike units")
+    # Without alike classes (a team, or unalike branches) nothing is said.
+    alone = dataclasses.replace(sized, alike=())
+    assert marginal_note(alone) is None
+    assert sized.alike_units_of("b002__client_manager") == ("b000", "b001", "b002", "b003")
+    assert sized.alike_units_of("network_head") == ()

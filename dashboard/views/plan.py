@@ -42,6 +42,7 @@ from teamsim.format import (
     limit_values,
     limits_valued,
     marginal_cells,
+    marginal_note,
     month_title,
 )
 from teamsim.plan_card_view import (
@@ -309,6 +310,9 @@ def _limits(plan: Plan, scenario: Scenario) -> None:
                 f"fewer ({first.method}); at its max / at its min: the role's range on the "
                 "Scenario page allows no more / no fewer."
             )
+            note = marginal_note(plan, scenario.money_locale)
+            if note:
+                st.caption(note)
 
 
 def _verified(source: state.Source, edits: tuple[str, ...], scenario: Scenario) -> None:

@@ -397,7 +397,12 @@ def render(
         parts += [_intervals(result, scenario, num), f"[dim]{INTERVALS_CAPTION}[/]"]
     parts.append(_limits(result, scenario, num))
     if result.marginals:
+        from teamsim.format import marginal_note
+
         parts.append(_marginals(result, loc, scenario))
+        note = marginal_note(result, num)
+        if note:
+            parts.append(f"[dim]{note}[/]")
     else:
         parts.append("[dim]One more / one fewer person: not computed (--no-marginals).[/]")
     parts += [f"[dim]{note}[/]" for note in result.notes if not is_design_month_note(note)]
