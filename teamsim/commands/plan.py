@@ -543,18 +543,36 @@ def _roles(result: Plan, loc: str = "", sc: Scenario | None = None) -> FittedGri
     return FittedGrid(grid)
 
 
+# Roles a duty table may have as columns before it turns to a role a row.
+_ROLE_COLUMNS = 8
+
+
 def _duties(result: Plan, sc: Scenario | None = None, num: str | None = None) -> Table:
+    """Hours a week by duty and role, as wide as fits.
+
+    A duty a row and a role a column; with more roles than duties (a network's dozens) a
+    role a row, a duty a column, so that no column is cut to "…".
+    """
     from sim import title
     from teamsim.format import fmt_figure
 
     roles = [r.role for r in result.roles]
-    table = Table(title="Duty allocation (hours a week, whole role)", title_justify="left")
-    table.add_column("duty")
-    for rid in roles:
-        table.add_column(title(rid, sc), justify="right")
     hours: dict[str, dict[str, float]] = {}
     for d in result.duties:
         hours.setdefault(d.activity, {})[d.role] = d.hours_per_week
+    table = Table(title="Duty allocation (hours a week, whole role)", title_justify="left")
+    if len(roles) > max(len(hours), _ROLE_COLUMNS):
+        table.add_column("role")
+        for activity in hours:
+            table.add_column(title(activity, sc), justify="right")
+        for rid in roles:
+            cells = [fmt_figure(row[rid], 1, num) if rid in row else "" for row in hours.values()]
+            if any(cells):
+                table.add_row(title(rid, sc), *cells)
+        return table
+    table.add_column("duty")
+    for rid in roles:
+        table.add_column(title(rid, sc), justify="right")
     for activity, row in hours.items():
         table.add_row(
             title(activity, sc), *(fmt_figure(row[r], 1, num) if r in row else "" for r in roles)
