@@ -52,7 +52,7 @@ def levers(scenario: Scenario) -> list[Lever]:
     """The levers worth a widget: headcount, absence, quotas, plan, conversions."""
     found: list[Lever] = []
     for role_id, role in scenario.roles.items():
-        name = role.title or role_id
+        name = title(role_id, scenario)
         hc = role.headcount
         path: tuple[PathPart, ...] = ("roles", role_id, "headcount")
         kind: Kind = "people" if hc.fixed else "headcount"

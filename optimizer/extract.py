@@ -193,7 +193,7 @@ def _role_line(model: Model, rid: str, units: list[Unit], heads: dict[str, float
     conversation = sc.calls.conversation_min.expected_value() if sc.calls else 0.0
     return RoleLine(
         role=rid,
-        title=role.title or rid,
+        title=title(rid, sc),
         level=role.level.value,
         headcount=round(n),
         current=role.headcount.current,

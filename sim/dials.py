@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sim.names import title
 from sim.results import Frames
 from sim.scenario import Scenario
 from sim.stats import spread
@@ -78,7 +79,7 @@ def dials_by_role(frames: Frames, scenario: Scenario) -> pd.DataFrame:
         rows.append(
             {
                 "role": rid,
-                "title": role.title or rid,
+                "title": title(rid, scenario),
                 "level": role.level.value,
                 "people_dialling": float(part["people"].mean()),
                 "days_dialled_share": float((part["days"] / part["present"]).mean()),

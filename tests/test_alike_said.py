@@ -137,6 +137,9 @@ def test_the_command_prints_the_alike_limit_once(tmp_path) -> None:  # type: ign
     path.write_text(_network(4, 1_000_000), encoding="utf-8")
     out = CliRunner().invoke(app, ["plan", str(path), "--no-marginals"], terminal_width=400)
     assert out.exit_code == 0, out.output
+    # Roles by their titles everywhere in the printout, the card and its quotas too
+    # (untitled template roles read "B000 team lead", never their id b000__team_lead).
+    assert "b000__" not in out.output and "B000 team lead: 4 people" in out.output
     # The duty table of a network's thirteen roles: a role a row, nothing cut to "…".
     duties = out.output.split("Duty allocation", 1)[1].split("Channels (a month)", 1)[0]
     assert "B003 client manager" in duties and "…" not in duties

@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 
 from sim.errors import PathPart
-from sim.names import title
 from sim.scenario import Scenario
 from sim.scenario.team import Persona, Ramp, Role
 from sim.words import counted
@@ -189,6 +188,8 @@ def span_warnings(sc: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
     Counted on the reporting tree the simulator builds (``link_managers``) at the current
     headcounts: a plan may still size more managers, so this is a warning, not an error.
     """
+    from sim.names import title  # sim.names reads sim.rules: imported when a text is made
+
     staffed = {rid: role.headcount.current for rid, role in sc.roles.items()}
     reports: dict[str, int] = {}
     for boss in link_managers(sc, staffed).values():
