@@ -10,15 +10,17 @@ becomes one alternative, said in the scenario's words.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pulp
 
-from optimizer.errors import InfeasiblePlanError, Relaxation
+from optimizer.errors import InfeasiblePlanError, Relaxation, SolverFailedError
 from optimizer.model import Model, PlanMode, build, value
 from optimizer.rates import Rates
 from optimizer.result import alike_class
-from optimizer.solve import Infeasible, slack, solve
+from optimizer.solve import Infeasible, solve
+from optimizer.solvers import make_solver, solver_name
 from optimizer.team import Unit
 from optimizer.units import alike_text, in_unit, org_unit_of
 from sim.money import format_money, format_money_column
@@ -30,6 +32,10 @@ from sim.scenario import Scenario
 from sim.words import counted
 
 _TOL = 1e-6
+# Seconds a way out may take to find (each group of limits a solve): a network of many
+# alike branches makes a whole-number model CBC may not prove in minutes.
+ELASTIC_LIMIT_S = 20.0
+_NOT_LEAST = " (found within the time allowed: perhaps more than the least needed)"
 
 
 def explain_infeasible(
@@ -188,43 +194,56 @@ def _relax(
     groups: frozenset[str],
     team: dict[str, int] | None = None,
 ) -> list[Relaxation] | None:
-    model = build(sc, r, mode, budget=budget, bounds=bounds, relax=groups, integer=False, team=team)
+    # Whole people (a span of control needs a whole second lead): the LP's fractions made
+    # advice that failed when followed, then "no relaxation makes it feasible" at a plan
+    # the LP met with 1.5 team leads. A whole-number answer found in the time allowed is
+    # still a way out, if perhaps more than the least one (said: ``_NOT_LEAST``).
+    model = build(sc, r, mode, budget=budget, bounds=bounds, relax=groups, integer=True, team=team)
+    _alike_slack_equal(model)
     try:
-        solve(model.problem, solver)
+        least = solve(model.problem, _elastic_solver(solver))
     except Infeasible:
         return None
-    amounts = evened_slack({key: value(v) for key, v in model.relax.items()}, model.alike)
+    except SolverFailedError:  # no whole-number answer in the time allowed
+        return None
+    amounts = {key: value(v) for key, v in model.relax.items()}
     found = [
         _describe(model, g, s, amount) for (g, s), amount in amounts.items() if g != "capacity"
     ]
     extra = {s: amount for (g, s), amount in amounts.items() if g == "capacity"}
     found.extend(_capacity_by_level(model, extra))
-    return alike_said_once(sc, [x for x in found if x is not None], model.alike) or None
+    said = alike_said_once(sc, [x for x in found if x is not None], model.alike)
+    if not least:
+        said = [dataclasses.replace(x, text=x.text + _NOT_LEAST) for x in said]
+    return said or None
 
 
-def evened_slack(
-    amounts: dict[tuple[str, str], float], groups: list[list[str]]
-) -> dict[tuple[str, str], float]:
-    """Each alike unit's slack at its class's mean, limit by limit.
+def _alike_slack_equal(model: Model) -> None:
+    """Alike units relaxed by the same amount, limit by limit (rows ``alike_slack_*``).
 
-    Alike units (optimizer.alike) cannot be told apart by the model, so the elastic LP's
-    answer moved to any unit of a class is as good, and so is their mean (the LP's
-    feasible set is convex): one corner the solver happens to end at is a needless
-    lopsided answer ("allow 36 more client managers in branch 3", none in the other
-    three, where 9 more in each does the same). ``amounts``: ``(group, subject)`` ->
-    slack; ``groups``: the model's classes of alike units (empty: as given).
+    The way out is said once for a class of alike units, "each as Branch 000" (see
+    :func:`alike_said_once`), so it is sought in that form: one slack a class, not one a
+    unit that CBC would try to spread over them in every way (twelve branches did not
+    prove in twenty seconds, and the answer found asked for 22 more client managers each
+    where the LP's mean was 9).
     """
-    sums: dict[tuple[str, int, str], list[float]] = {}
-    for (g, s), amount in amounts.items():
-        key = alike_class(s, groups)
-        if key is not None:
-            sums.setdefault((g, *key), []).append(amount)
-    out = {}
-    for (g, s), amount in amounts.items():
-        key = alike_class(s, groups)
-        shared = sums.get((g, *key)) if key is not None else None
-        out[g, s] = sum(shared) / len(shared) if shared else amount
-    return out
+    first: dict[tuple[str, int, str], pulp.LpVariable] = {}
+    for (g, s), var in model.relax.items():
+        key = alike_class(s, model.alike)
+        if key is None:
+            continue
+        lead = first.setdefault((g, *key), var)
+        if lead is not var:
+            model.problem += (var - lead == 0, f"alike_slack_{g}_{s}")
+
+
+def _elastic_solver(solver: pulp.LpSolver) -> pulp.LpSolver:
+    """The plan's solver, with at most ``ELASTIC_LIMIT_S`` a solve (the user's if less)."""
+    limit = solver.timeLimit
+    return make_solver(
+        solver_name(solver),
+        time_limit_s=ELASTIC_LIMIT_S if limit is None else min(limit, ELASTIC_LIMIT_S),
+    )
 
 
 def alike_said_once(
@@ -361,7 +380,9 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
     if group == "plan" and subject in sc.units:
         return _unit_plan_relaxation(model, subject, amount)
     if group == "plan":
-        reach = max(r.plan_per_day - amount, 0.0) * r.per_month
+        # Down to the figure said (3 significant digits): "lower the plan to RUB 894M"
+        # for 893.8M failed when followed.
+        reach = floor_significant(max(r.plan_per_day - amount, 0.0) * r.per_month)
         share = reach / r.design.target
         text = (
             f"lower the plan to {_money(sc, reach)} a month ({_share(share, sc.money_locale)} of "
@@ -390,9 +411,7 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             reports, need = bound
             text = (
                 f"span of control of {title(subject, sc)}: {_figure(sc, reports)} reports need "
-                f"{need} "
-                f"{title(subject, sc)} "
-                f"at a span of {role.max_span}: allow {people} more "
+                f"{counted(need, 'person')} at a span of {role.max_span}: allow {people} more "
                 f"(max {role.headcount.max} -> {role.headcount.max + people}), or a span of "
                 f"{math.ceil(reports / max(role.headcount.max, 1) - 1e-6)}"
             )
@@ -410,9 +429,8 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
         wider = math.ceil(span + amount / managers - 1e-6)
         text = (
             f"span of control of {title(subject, sc)}: the plan needs "
-            f"{_figure(sc, amount, 1)} more reports than {managers} {title(subject, sc)} "
-            f"at a span of {span} may have: allow "
-            f"a span of {wider}, or more {title(subject, sc)}"
+            f"{_figure(sc, amount, 1)} more reports than its {counted(managers, 'person')} "
+            f"at a span of {span} may have: allow a span of {wider}, or more people"
         )
         return Relaxation(
             kind="span",
@@ -431,6 +449,11 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
             f"larger ({_figure(sc, total)} -> {_figure(sc, total + extra)} contacts over the "
             "horizon)"
         )
+        stock = getattr(sc.channels.get(subject), "pool", None)
+        if isinstance(stock, int | float) and total >= 0.5:
+            # The field to change: the stock at the start (the refill comes on top).
+            more = math.ceil(extra - 1e-6)
+            text += f": channels.{subject}.pool {_figure(sc, stock)} -> {_figure(sc, stock + more)}"
         if total < 0.5:
             text = (
                 f"{_figure(sc, extra)} contacts in the {ch.kind} pool {title(subject, sc)} "
@@ -449,11 +472,15 @@ def _describe(model: Model, group: str, subject: str, amount: float) -> Relaxati
 def _span_bound(model: Model, role_id: str) -> tuple[float, int] | None:
     """(reports, managers needed) when the role's span of control is what binds it."""
     role = model.scenario.roles[role_id]
-    row = model.constraints.get(f"span_{role_id}")
-    if row is None or role.max_span is None or abs(slack(row)) > 1e-6:
+    if f"span_{role_id}" not in model.constraints or role.max_span is None:
         return None
     reports = sum(value(model.count[x]) for x in model.scenario.direct_reports(role_id))
-    return reports, math.ceil(reports / role.max_span - 1e-6)
+    need = math.ceil(reports / role.max_span - 1e-6)
+    # Whole people: the span binds when the role has just the managers its reports need
+    # (57 reports at 12: 5, with 3 of room), not only when the row has no room at all.
+    if round(value(model.count[role_id])) != need:
+        return None
+    return reports, need
 
 
 def _unit(model: Model, unit_id: str) -> Unit:
@@ -466,3 +493,15 @@ def _size(model: Model, group: str, subject: str) -> float:
     if group == "capacity":
         return _unit(model, subject).capacity_min
     return 1.0
+
+
+def floor_significant(x: float, digits: int = 3) -> float:
+    """``x`` rounded down to ``digits`` significant digits (0 for 0 or less).
+
+    An amount to lower a plan to is said to three digits ("RUB 894M"); rounded to
+    nearest it could be above the most the team can sell, and fail when followed.
+    """
+    if x <= 0.0:
+        return 0.0
+    step = 10.0 ** (math.floor(math.log10(x)) - digits + 1)
+    return math.floor(x / step + 1e-9) * step

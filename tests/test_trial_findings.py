@@ -129,7 +129,7 @@ def test_a_desk_whose_answerers_need_more_leads_names_the_span() -> None:
     text = str(caught.value)
     assert "span of control of Support team lead" in text and "hours" not in text
     # 57 agents under the desk's default rota (53 pausing together, a span of 27).
-    assert "57 reports need 5 Support team lead at a span of 12" in text
+    assert "57 reports need 5 people at a span of 12" in text
     assert "allow 3 more (max 2 -> 5), or a span of 29" in text
 
 
