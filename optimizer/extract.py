@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 
 import pulp
 
@@ -455,20 +456,28 @@ def binding_limits(
     """
     integer = model.mode != PlanMode.ALLOCATION
     groups: dict[tuple[str, str], list[tuple[float, float | None, Unit | None]]] = defaultdict(list)
+    # A shared pool's rows are its callers' shares: whose shares are used up.
+    sharers: dict[tuple[str, str], list[str]] = defaultdict(list)
     unit_of = {u.id: u for u in model.units}
     for name, c in model.constraints.items():
         family, subject = family_of(name)
         if family in BALANCES:
             continue
         room = slack(c)
-        if room > 1e-6 * max(1.0, abs(c.constant)):
+        if room > _BINDS * _row_scale(c):
             continue
         pi = None if integer else dual(model.problem, c, solver)
         unit = unit_of.get(subject)
         key = (family, unit.role if unit is not None else subject)
         groups[key].append((room, pi, unit))
+        if family == "pool" and "." in name:  # a caller's share of a shared pool
+            caller = unit_of.get(name.partition(".")[2])
+            if caller is not None and caller.role not in sharers[key]:
+                sharers[key].append(caller.role)
     limits = [
-        _limit(model, family, subject, rows, plan_factor=plan_factor)
+        _limit(
+            model, family, subject, rows, plan_factor=plan_factor, sharers=sharers[family, subject]
+        )
         for (family, subject), rows in groups.items()
     ]
     for rid, var in model.count.items():
@@ -492,6 +501,37 @@ def binding_limits(
                 )
             )
     return tuple(limits)
+
+
+def _pool_text(model: Model, channel: str, sharers: Sequence[str]) -> str:
+    """A finite pool used up: all of it, or the shares of the roles that dial it.
+
+    A pool several roles dial is shared out (sim.rules.calls.pool_shares): a role's
+    share can be used up while the pool as a whole is not ("pool used 28 %" in the
+    channels table beside "used up" read as a contradiction).
+    """
+    sc = model.scenario
+    named = title(channel, sc)
+    kind = sc.channels[channel].kind
+    units = {u.id: u.role for u in model.units}
+    prefix = f"pool_{channel}."
+    callers = {units.get(n[len(prefix) :]) for n in model.constraints if n.startswith(prefix)}
+    if not sharers or callers <= set(sharers):  # every share used up: the whole pool
+        return f'the {kind} pool "{named}" is used up'
+    whose = ", ".join(title(rid, sc) for rid in sharers)
+    return f'the share of the {kind} pool "{named}" for {whose} is used up'
+
+
+# A row binds when its room is within this share of its size (_row_scale): the solver's
+# own tolerance is relative, so a cap of 51 dials a day for 10 people met at 50.999998
+# each has 2e-5 of room and binds.
+_BINDS = 1e-6
+
+
+def _row_scale(c: pulp.LpConstraint) -> float:
+    """The size of a row at the solution: its constant or its largest term, at least 1."""
+    terms = [abs(a * (v.varValue or 0.0)) for v, a in c.items()]
+    return float(max(1.0, abs(c.constant), *terms))
 
 
 def dial_cap_source(sc: Scenario, role: str, *, planned: bool) -> str:
@@ -556,6 +596,7 @@ def _limit(
     rows: list[tuple[float, float | None, Unit | None]],
     *,
     plan_factor: float = 1.0,
+    sharers: Sequence[str] = (),
 ) -> Limit:
     sc, r = model.scenario, model.rates
     cur = sc.currency
@@ -585,9 +626,7 @@ def _limit(
             f"{cur}/month per extra dial a day",
         ),
         "pool": (
-            f'the {sc.channels[subject].kind} pool "{named}" is used up'
-            if subject in sc.channels
-            else subject,
+            _pool_text(model, subject, sharers) if subject in sc.channels else subject,
             r.per_month / r.horizon_days,
             f"{cur}/month per extra contact",
         ),

@@ -169,3 +169,13 @@ def test_plan_says_the_files_warnings_and_keeps_its_json_clean() -> None:
     assert "Sales supervisor needs 3 people, or a span of 7" in line
     assert "warning" not in result.stdout
     json.loads(result.stdout)
+
+
+def test_a_plan_that_is_not_a_number_says_what_it_may_be() -> None:
+    bank = str(ROOT / "scenarios" / "retail_bank.yaml")
+    result = runner.invoke(app, ["validate", bank, "--set", "plan.revenue_per_month=lots"])
+    assert result.exit_code == 2
+    assert (
+        "plan.revenue_per_month: expected a number (every month) or a list of 12 (January to "
+        "December), got 'lots'" in " ".join(result.output.split())
+    )

@@ -7,7 +7,6 @@ and South, each with a team lead and client managers.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -305,9 +304,7 @@ def test_twenty_branches_are_each_sized(tmp_path: Path) -> None:
     # Twenty alike branches that must all grow above their minimum of 3 client managers:
     # CBC did not answer in two minutes before the alike rows (optimizer.alike).
     path = _branches(20, tmp_path, growth=1.5)
-    started = time.perf_counter()
     p = _plan(path)
-    seconds = time.perf_counter() - started
     branches = [f"b{i:02d}" for i in range(20)]
     line = []
     for b in branches:
@@ -318,4 +315,3 @@ def test_twenty_branches_are_each_sized(tmp_path: Path) -> None:
     assert max(line) - min(line) <= 1 and line == sorted(line, reverse=True), line
     assert sum(u.headcount for u in p.units) == sum(p.levels.values())
     assert not any("time limit" in note for note in p.notes)
-    assert seconds < 60, seconds  # 0.5-3 s on the 2-core machine; over 120 s before

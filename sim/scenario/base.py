@@ -72,7 +72,16 @@ def every_month_or_twelve(value: list[float]) -> list[float]:
 
 
 def scalar_to_list(value: Any) -> Any:
-    """Accept a single value where a list is expected (a plan that is the same every month)."""
+    """Accept a single value where a list is expected (a plan that is the same every month).
+
+    Raises ValueError for a value that is neither a number nor a list: "lots" read
+    "expected a valid list", as if only a list would do.
+    """
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [value]
+    if not isinstance(value, list | tuple):
+        raise ValueError(
+            f"expected a number (every month) or a list of {MONTHS_A_YEAR} (January to "
+            f"December), got {value!r}"
+        )
     return value
