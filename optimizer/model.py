@@ -664,12 +664,25 @@ def _pool_share(model: Model, channel: str) -> dict[str, float]:
     return model.pool_shares[channel]
 
 
+# Most people a role may have, as times its maximum, when the maxima are relaxed (_most).
+RELAXED_MOST = 10.0
+
+
 def _most(model: Model, u: Unit) -> float:
-    """Most people a unit can have (its headcount maximum when sizing)."""
+    """Most people a unit can have (its headcount maximum when sizing).
+
+    With the maxima relaxed (an impossible plan's headcount way out: the count has no
+    upper bound) ``RELAXED_MOST`` times the maximum: the rows that read it as their bound
+    (a warm pool's gate) capped the relaxed team at its maximum, so raising the maximum
+    was never offered although it was the way out.
+    """
     if model.mode == PlanMode.ALLOCATION:
         return 1.0
     ub = model.count[u.id].upBound
-    most = float(ub) if ub is not None else float(model.scenario.roles[u.role].headcount.max)
+    if ub is not None:
+        most = float(ub)
+    else:
+        most = RELAXED_MOST * max(float(model.scenario.roles[u.role].headcount.max), 1.0)
     return most + max(u.extra_people, 0.0)
 
 

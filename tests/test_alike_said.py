@@ -240,3 +240,27 @@ def test_a_way_out_is_searched_for_within_the_plans_time_limit_or_twenty_seconds
     assert _elastic_solver(make_solver("cbc")).timeLimit == 20.0
     assert _elastic_solver(make_solver("cbc", time_limit_s=5)).timeLimit == 5
     assert _elastic_solver(make_solver("cbc", time_limit_s=60)).timeLimit == 20.0
+
+
+def test_raising_a_maximum_is_offered_where_a_warm_pools_gate_read_it_as_a_bound() -> None:
+    """The gate rows bounded a relaxed team by its maximum: 'raise it' was never offered."""
+    base = [
+        "plan.revenue_per_month=126000000",
+        "roles.regional_head.max_span=8",
+        "units.b4.channels.walk_ins.requests_per_day=10",
+    ]
+    with pytest.raises(InfeasiblePlanError) as caught:
+        plan(load_scenario(SPAN, base), "sizing", "cbc", marginals=False)
+    (way,) = [r for r in caught.value.relaxations if r.kind == "headcount"]
+    alike = re.search(
+        r"Branch 1, Branch 2 and Branch 3 \(alike units\).*\(max 10 -> (\d+)\)", way.text
+    )
+    four = re.search(r"Branch 4: .*\(max 10 -> (\d+)\)", way.text)
+    assert alike and four, way.text
+    followed = [
+        *base,
+        f"templates.branch.roles.client_manager.headcount.max={alike.group(1)}",
+        f"units.b4.headcount.client_manager={{current: 5, min: 3, max: {four.group(1)}}}",
+    ]
+    sized = plan(load_scenario(SPAN, followed), "sizing", "cbc", marginals=False)
+    assert sized.revenue_per_month >= 0.999 * sized.plan_per_month
