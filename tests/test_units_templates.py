@@ -249,3 +249,16 @@ def test_a_template_holds_roles_and_channels_only() -> None:
     problem = only(problems_of(text=text))
     assert dotted(problem.path) == "templates.branch.duties"
     assert problem.message == "unknown field 'duties': a template holds roles and channels only"
+
+
+def test_a_unit_id_that_is_not_an_id_is_one_error_not_a_cascade() -> None:
+    """Its template's roles and channels would be 'b.4__...': every section naming one
+    failed for it too (segments...lead_weight read 'expected a valid number')."""
+    text = (Path(__file__).parent / "data" / "four_branches_span.yaml").read_text()
+    text = text.replace("  b4: {title: Branch 4", "  b.4: {title: Branch 4")
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "bad_unit.yaml")
+    (problem,) = info.value.problems
+    assert dotted(problem.path) == "units.b.4"
+    assert problem.line == 33
+    assert problem.message.startswith("expected an id: lower-case letters")

@@ -27,6 +27,7 @@ to the unit that made it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,7 @@ from typing import Any
 from pydantic import Field
 
 from sim.errors import PathPart, Problem
-from sim.scenario.base import Frozen, Identifier
+from sim.scenario.base import ID_PATTERN, ID_WORDS, Frozen, Identifier
 from sim.scenario.market import Channel
 from sim.scenario.team import Role
 
@@ -149,6 +150,11 @@ def expand_templates(data: dict[str, Any]) -> Expansion:
     copies: dict[str, list[str]] = {}  # a template's channel id -> the units' copies
     for uid, unit in units.items():
         if not isinstance(unit, dict):
+            continue
+        if "template" in unit and not re.match(ID_PATTERN, str(uid)):
+            # Its roles and channels would be "<uid>__<id>", wrong ids each, and every
+            # section naming one would fail for it (a second, false error): said once.
+            found.add(("units", uid), f"expected an id: {ID_WORDS}, got {uid!r}", fatal=True)
             continue
         units[uid] = {k: v for k, v in unit.items() if k not in _UNIT_KEYS}
         for iid, item, origin in _instantiate(str(uid), unit, templates, found):
