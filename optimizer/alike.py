@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pulp
 
+from optimizer.result import alike_class
 from sim.scenario import Scenario
 
 # A row or objective as compared: sense, right-hand side, {variable name: coefficient}.
@@ -217,11 +218,10 @@ def first_alike(rid: str, groups: Sequence[Sequence[str]]) -> str:
 
     A unit's own role is ``<unit>__<role>``, as :func:`alike_units` compares units.
     """
-    unit, _, own = rid.partition("__")
-    for group in groups:
-        if own and unit in group:
-            return f"{group[0]}__{own}"
-    return rid
+    key = alike_class(rid, groups)
+    if key is None or not key[1]:  # outside every class, or a unit's own id
+        return rid
+    return groups[key[0]][0] + key[1]
 
 
 def evened(team: dict[str, int], groups: list[list[str]]) -> dict[str, int]:

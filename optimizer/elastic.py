@@ -22,7 +22,7 @@ from optimizer.result import alike_class
 from optimizer.solve import Infeasible, solve
 from optimizer.solvers import make_solver, solver_name
 from optimizer.team import Unit
-from optimizer.units import alike_text, in_unit, org_unit_of
+from optimizer.units import alike_rows, alike_text, in_unit, org_unit_of
 from sim.money import format_money, format_money_column
 from sim.names import title
 from sim.percent import format_number, format_percent
@@ -255,25 +255,8 @@ def alike_said_once(
     "Branch 000, Branch 001 and Branch 002 (alike units), each as Branch 000: ...". The
     amount is the class's total; relaxations of one unit only are left as they are.
     """
-    by_class: dict[tuple[str, int, str, float], list[Relaxation]] = {}
-    order: list[tuple[str, int, str, float] | Relaxation] = []
-    for r in found:
-        key = alike_class(r.subject, groups)
-        if key is None:
-            order.append(r)
-            continue
-        each = (r.kind, *key, r.amount)
-        if each not in by_class:
-            order.append(each)
-        by_class.setdefault(each, []).append(r)
-    out = []
-    for item in order:
-        if isinstance(item, Relaxation):
-            out.append(item)
-            continue
-        same = by_class[item]
-        out.append(same[0] if len(same) == 1 else _said_once(sc, same))
-    return out
+    rows = alike_rows([(r.subject, (r.kind, r.amount)) for r in found], groups)
+    return [found[at[0]] if len(at) == 1 else _said_once(sc, [found[i] for i in at]) for at in rows]
 
 
 def _said_once(sc: Scenario, same: list[Relaxation]) -> Relaxation:

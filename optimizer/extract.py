@@ -456,13 +456,20 @@ def binding_limits(
     """
     integer = model.mode != PlanMode.ALLOCATION
     groups: dict[tuple[str, str], list[tuple[float, float | None, Unit | None]]] = defaultdict(list)
-    # A shared pool's rows are its callers' shares: whose shares are used up.
+    # A shared pool's rows are its callers' shares (pool_<channel>.<caller>): the roles
+    # that dial each pool, and those whose shares are used up.
+    callers: dict[str, set[str | None]] = defaultdict(set)
     sharers: dict[tuple[str, str], list[str]] = defaultdict(list)
     unit_of = {u.id: u for u in model.units}
     for name, c in model.constraints.items():
         family, subject = family_of(name)
         if family in BALANCES:
             continue
+        share = family == "pool" and "." in name
+        if share:
+            caller = unit_of.get(name.partition(".")[2])
+            dialler = caller.role if caller is not None else None
+            callers[subject].add(dialler)
         room = slack(c)
         if room > _BINDS * _row_scale(c):
             continue
@@ -470,16 +477,17 @@ def binding_limits(
         unit = unit_of.get(subject)
         key = (family, unit.role if unit is not None else subject)
         groups[key].append((room, pi, unit))
-        if family == "pool" and "." in name:  # a caller's share of a shared pool
-            caller = unit_of.get(name.partition(".")[2])
-            if caller is not None and caller.role not in sharers[key]:
-                sharers[key].append(caller.role)
-    limits = [
-        _limit(
-            model, family, subject, rows, plan_factor=plan_factor, sharers=sharers[family, subject]
+        if share and dialler is not None and dialler not in sharers[key]:
+            sharers[key].append(dialler)
+    limits = []
+    for (family, subject), rows in groups.items():
+        used = sharers[family, subject]
+        whole = callers[subject] <= set(used)  # every share used up: the whole pool
+        limits.append(
+            _limit(
+                model, family, subject, rows, plan_factor=plan_factor, sharers=() if whole else used
+            )
         )
-        for (family, subject), rows in groups.items()
-    ]
     for rid, var in model.count.items():
         role = model.scenario.roles[rid]
         if not role.headcount.fixed and round(value(var)) == role.headcount.max:
@@ -504,7 +512,7 @@ def binding_limits(
 
 
 def _pool_text(model: Model, channel: str, sharers: Sequence[str]) -> str:
-    """A finite pool used up: all of it, or the shares of the roles that dial it.
+    """A finite pool used up: all of it (``sharers`` empty), or the shares of these roles.
 
     A pool several roles dial is shared out (sim.rules.calls.pool_shares): a role's
     share can be used up while the pool as a whole is not ("pool used 28 %" in the
@@ -513,10 +521,7 @@ def _pool_text(model: Model, channel: str, sharers: Sequence[str]) -> str:
     sc = model.scenario
     named = title(channel, sc)
     kind = sc.channels[channel].kind
-    units = {u.id: u.role for u in model.units}
-    prefix = f"pool_{channel}."
-    callers = {units.get(n[len(prefix) :]) for n in model.constraints if n.startswith(prefix)}
-    if not sharers or callers <= set(sharers):  # every share used up: the whole pool
+    if not sharers:
         return f'the {kind} pool "{named}" is used up'
     whose = ", ".join(title(rid, sc) for rid in sharers)
     return f'the share of the {kind} pool "{named}" for {whose} is used up'

@@ -158,6 +158,31 @@ def alike_text(sc: Scenario, units: Sequence[str], text: str) -> str:
     return f"{listed} (alike units), each as {names[0]}: {own}"
 
 
+def alike_rows(
+    items: Sequence[tuple[str, object]], groups: Sequence[Sequence[str]]
+) -> list[list[int]]:
+    """Indices of ``items`` as rows, in first-seen order, alike units' together.
+
+    An item a row, but those of alike units (``alike_class`` of the item's subject) that
+    agree on ``same`` share one row.
+
+    ``items``: (subject, same) pairs; ``same`` is what must be equal to be said once (a
+    limit's family and value, a way out's kind and amount).
+    """
+    rows: list[list[int]] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for i, (subject, same) in enumerate(items):
+        key = alike_class(subject, groups)
+        if key is None:
+            rows.append([i])
+        elif (same, *key) in seen:
+            rows[seen[same, *key]].append(i)
+        else:
+            seen[same, *key] = len(rows)
+            rows.append([i])
+    return rows
+
+
 def limits_said(sc: Scenario, plan: Plan) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """The plan's binding limits as read: the same limit of alike units said once.
 
@@ -165,23 +190,13 @@ def limits_said(sc: Scenario, plan: Plan) -> tuple[tuple[str, tuple[int, ...]], 
     alike units' of one family whose limit is the same role's or channel's and worth the
     same). ``plan.alike`` empty (a team, or no alike units): each limit as it is.
     """
-    rows: list[tuple[str, list[int]]] = []
-    seen: dict[tuple[object, ...], int] = {}
-    for i, lim in enumerate(plan.limits):
-        key = alike_class(lim.subject, plan.alike)
-        if key is None:
-            rows.append((lim.text, [i]))
-            continue
-        same = (lim.family, *key, lim.marginal)
-        if same in seen:
-            rows[seen[same]][1].append(i)
-        else:
-            seen[same] = len(rows)
-            rows.append((lim.text, [i]))
+    limits = plan.limits
+    rows = alike_rows([(lim.subject, (lim.family, lim.marginal)) for lim in limits], plan.alike)
     out = []
-    for text, at in rows:
+    for at in rows:
+        text = limits[at[0]].text
         if len(at) > 1:
-            units = [org_unit_of(sc, plan.limits[i].subject) or plan.limits[i].subject for i in at]
+            units = [org_unit_of(sc, limits[i].subject) or limits[i].subject for i in at]
             text = alike_text(sc, units, text)
         out.append((text, tuple(at)))
     return tuple(out)
